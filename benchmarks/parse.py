@@ -1,0 +1,85 @@
+"""Prints kdsl's parse speed (lines/s) on a generated scenario of about 100,000 lines."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+import tracemalloc
+
+
+def generate(lines: int = 100_000) -> str:
+    """A realistic scenario: node pools, namespaces of deployments, services, config, a timeline."""
+    out = ["cluster bench {",
+           "  nodes pool count=500 cpu=32 memory=128Gi pods=110 { labels zone=a }",
+           "  storageclass standard provisioner=dynamic binding=WaitForFirstConsumer default",
+           "}"]
+    ns = 0
+    while len(out) < lines:
+        ns += 1
+        out += [f"namespace team-{ns} {{",
+                f"  labels team=t{ns} env=bench",
+                "  quota cpu=200 memory=400Gi pods=500 services=50 pvcs=20",
+                "  limits default cpu=500m memory=256Mi max cpu=4 memory=8Gi",
+                f'  configmap app-config {{ LOG_LEVEL = "info"; REGION = "r{ns}" }}',
+                '  secret app-credentials { password = "not-a-real-secret" }']
+        for d in range(20):
+            out += [f"  deployment web-{d} replicas=3 {{",
+                    f"    labels app=web-{d} tier=frontend",
+                    "    strategy rolling maxSurge=25% maxUnavailable=0",
+                    f"    container app image=registry.example.com/team-{ns}/web-{d}:1.{d} {{",
+                    "      port http 8080",
+                    "      requests cpu=250m memory=128Mi",
+                    "      limits cpu=500m memory=256Mi",
+                    '      env LOG_LEVEL="info"',
+                    "      env from configmap app-config",
+                    "      env DB_PASSWORD from secret app-credentials.password",
+                    "      mount config at /etc/app readonly",
+                    "      readiness http /healthz port=8080 delay=5s period=10s",
+                    "      liveness tcp port=8080 delay=15s failures=3",
+                    "      start 3s",
+                    "    }",
+                    "    volume config configmap=app-config",
+                    "    toleration dedicated=web:NoSchedule for=300s",
+                    "    spread topology=zone maxSkew=1 unsatisfiable=ScheduleAnyway",
+                    "  }",
+                    f"  service web-{d} selects app=web-{d} ports 80->http"]
+        out += ["}",
+                f"at {ns}m: scale team-{ns}/web-0 replicas=5",
+                f"expect deployment team-{ns}/web-0 available=5 by {ns + 5}m"]
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--lines", type=int, default=100_000)
+    ap.add_argument("--syntax-only", action="store_true", help="stop at the syntax tree")
+    args = ap.parse_args()
+    text = generate(args.lines)
+    n = text.count("\n")
+    from kdsl.lang import parse_document
+    parse_document("pod warmup image=busybox\n")  # builds the LALR tables once, outside the timing
+    if args.syntax_only:
+        run = lambda: parse_document(text, "bench.kdsl")  # noqa: E731
+    else:
+        import kdsl
+        kdsl.parse("pod warmup image=busybox\n")
+        run = lambda: kdsl.parse(text, "bench.kdsl")  # noqa: E731
+    best = None
+    for _ in range(3):
+        gc.collect()
+        t0 = time.perf_counter()
+        run()
+        dt = time.perf_counter() - t0
+        best = dt if best is None else min(best, dt)
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    what = "syntax tree" if args.syntax_only else "model"
+    print(f"parse.py: {n} lines, {len(text) / 1e6:.1f} MB -> {what}")
+    print(f"best of 3: {best:.2f} s, {n / best:,.0f} lines/s, peak traced memory {peak / 2**20:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

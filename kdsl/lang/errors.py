@@ -1,0 +1,103 @@
+"""Located diagnostics (file:line:col, the line, a caret, a suggestion) and kdsl's error types."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+
+@attrs.frozen(slots=True)
+class Diagnostic:
+    """One finding about the user's text: an error or a warning at a place in a file."""
+
+    severity: str  # "error" | "warning"
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    width: int = 1
+    line_text: str | None = None
+    expected: tuple[str, ...] = ()
+    suggestion: str | None = None
+
+    @classmethod
+    def at(cls, severity: str, message: str, span, source_line: str | None = None, *,
+           expected: Iterable[str] = (), suggestion: str | None = None) -> Diagnostic:
+        """A diagnostic located at a syntax span (or nowhere when span is None)."""
+        if span is None:
+            return cls(severity, message, expected=tuple(expected), suggestion=suggestion)
+        width = span.end_column - span.column if span.end_line == span.line else 1
+        return cls(severity, message, span.file, span.line, span.column, max(width, 1),
+                   source_line, tuple(expected), suggestion)
+
+    @property
+    def location(self) -> str:
+        parts = [self.file or "<text>"]
+        if self.line is not None:
+            parts += [str(self.line), str(self.column)]
+        return ":".join(parts)
+
+    def format(self) -> str:
+        """The message as a compiler prints it: location, the source line, a caret, hints."""
+        out = [f"{self.location}: {self.severity}: {self.message}"]
+        if self.line_text is not None and self.column is not None:
+            text = self.line_text.rstrip("\n").expandtabs(1)
+            out.append(f"    {text}")
+            out.append("    " + " " * (self.column - 1) + "^" + "~" * (min(self.width, max(len(text) - self.column + 1, 1)) - 1))
+        if self.expected:
+            out.append(f"  expected {plain_list(self.expected)}")
+        if self.suggestion:
+            out.append(f"  did you mean {self.suggestion}?")
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def plain_list(words: Sequence[str], conj: str = "or") -> str:
+    """`a`, `b` or `c` — the way a person lists alternatives."""
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + f" {conj} " + words[-1]
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str | None:
+    """The nearest candidate to a misspelt word, if one is close enough to be a likely typo."""
+    cands = sorted(set(candidates))
+    hits = difflib.get_close_matches(word, cands, n=1, cutoff=0.7)
+    if not hits:
+        lowered = {c.lower(): c for c in cands}
+        hits = [lowered[word.lower()]] if word.lower() in lowered else []
+    if not hits:
+        # A prefix or a plural/singular slip (`replica` for `replicas`) is a likely typo too.
+        hits = [c for c in cands if len(word) >= 3 and (c.startswith(word) or word.startswith(c))][:1]
+    return hits[0] if hits else None
+
+
+class KdslError(Exception):
+    """Base of every error kdsl raises about user input; carries all diagnostics found."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]):
+        self.diagnostics = tuple(diagnostics)
+        super().__init__(self.format())
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+    def format(self) -> str:
+        return "\n".join(d.format() for d in self.diagnostics)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class KdslSyntaxError(KdslError):
+    """The text does not follow the grammar, or a file it includes cannot be read."""

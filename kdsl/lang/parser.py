@@ -1,0 +1,320 @@
+"""Parses kdsl text into a syntax tree with an inline LALR transformer; errors are located."""
+
+from __future__ import annotations
+
+import gc
+import re
+import threading
+
+import lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from kdsl.lang import grammar
+from kdsl.lang.errors import Diagnostic, KdslSyntaxError, plain_list, suggest
+from kdsl.lang.tokens import KdslLexer
+from kdsl.lang.syntax import Attr, Comment, Document, Expr, Kw, Op, Path, PortMap, Source, Span, Stmt, Word
+
+_VALUE_TOKENS = frozenset({"WORD", "STRING", "TRIPLE"})
+_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+_ESCAPE_RE = re.compile(r"\\(.)", re.S)
+_BARE = r"(?:[^\s=;{}#\"(),<>!~:\-]|-(?!>)|:(?=[^\s;{}#,()]))+"
+_QUOTED = r'"(?:[^"\\\n]|\\.)*"'
+_ATTR_RE = re.compile(rf"({_BARE}|{_QUOTED})(=|!=|>=|<=|>|<|~)(.*)", re.S)
+_ATOM_RE = re.compile(rf"({_BARE}|{_QUOTED}),?")
+
+
+class _Block(tuple):
+    """The statements of a `{ ... }` block (a marker type for the statement callback)."""
+
+
+class _Parts(tuple):
+    """Head parts produced by a helper rule (`as alice`, `selects ...`), spliced into the head."""
+
+
+def unescape(text: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), text)
+
+
+def _dedent_triple(body: str) -> str:
+    """A triple-quoted string loses its first newline and the indent its lines share."""
+    if body.startswith("\n"):
+        body = body[1:]
+    lines = body.split("\n")
+    if lines and not lines[-1].strip():
+        lines[-1] = ""
+    indents = [len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(ln[cut:] for ln in lines)
+
+
+class _Builder(lark.Transformer):
+    """Inline callbacks: each grammar rule becomes a syntax node as soon as it is reduced."""
+
+    file: str | None = None
+
+    # ---- tokens ----------------------------------------------------------------------------
+    def _span(self, tok) -> Span:
+        return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+
+    def _word(self, tok) -> Word:
+        t = tok.type
+        if t == "STRING":
+            return Word(unescape(tok.value[1:-1]), True, False, self._span(tok))
+        if t == "TRIPLE":
+            return Word(_dedent_triple(unescape(tok.value[3:-3])), True, True, self._span(tok))
+        return Word(tok.value, False, False, self._span(tok))
+
+    def _part(self, c):
+        if isinstance(c, lark.Token):
+            if c.type in _VALUE_TOKENS:
+                return self._word(c)
+            if c.type == "ATTR":
+                return self._attr_token(c)
+            if c.value[:1].isalpha():
+                return Kw(c.value, self._span(c))
+            return Op(c.value, self._span(c))
+        return c
+
+    # ---- items -----------------------------------------------------------------------------
+    def key(self, c):
+        return self._word(c[0])
+
+    def value(self, c):
+        return tuple(self._word(t) for t in c if t.type != "COMMA")
+
+    def attr(self, c):
+        key, op, values = c
+        return Attr(key, op.value, values, key.span.to(values[-1].span))
+
+    def _attr_token(self, tok):
+        m = _ATTR_RE.match(tok.value)
+        line, col = tok.line, tok.column
+        key_text, op, rest = m.group(1), m.group(2), m.group(3)
+        key = self._sub_word(key_text, line, col)
+        values, pos = [], col + len(key_text) + len(op)
+        for am in _ATOM_RE.finditer(rest):
+            values.append(self._sub_word(am.group(1), line, pos))
+            pos += len(am.group(0))
+        return Attr(key, op, tuple(values), self._span(tok))
+
+    def _sub_word(self, text: str, line: int, col: int) -> Word:
+        span = Span(self.file, line, col, line, col + len(text))
+        if text.startswith('"'):
+            return Word(unescape(text[1:-1]), True, False, span)
+        return Word(text, False, False, span)
+
+    def not_key(self, c):
+        return Expr(self._word(c[1]), "!", (), self._span(c[0]).to(self._span(c[1])))
+
+    def set_expr(self, c):
+        key = self._word(c[0])
+        values = tuple(self._word(t) for t in c[3:-1] if t.type != "COMMA")
+        return Expr(key, c[1].value, values, key.span.to(self._span(c[-1])))
+
+    def setop(self, c):
+        return c[0]
+
+    def exists(self, c):
+        return Expr(self._word(c[0]), "exists", (), self._span(c[0]).to(self._span(c[1])))
+
+    def port_map(self, c):
+        port = self._word(c[0])
+        target = self._word(c[2]) if len(c) == 3 else None
+        return PortMap(port, target, port.span.to(target.span) if target else port.span)
+
+    def prefix_path(self, c):
+        w = self._word(c[0])
+        return Path(w, False, w.span)
+
+    def exact_path(self, c):
+        w = self._word(c[1])
+        return Path(w, True, self._span(c[0]).to(w.span))
+
+    # ---- helper rules spliced into a head -------------------------------------------------
+    def _parts(self, c):
+        return _Parts(self._part(x) for x in c)
+
+    as_user = selects = ports = when = _parts
+
+    def _kw(self, c):
+        return Kw(c[0].value, self._span(c[0]))
+
+    workload_kind = affinity_kind = affinity_target = source = probe_kind = probe_handler = _kw
+    fault = role_kind = binding_kind = node_verb = always = can = when_kind = _kw
+
+    # ---- blocks and statements ------------------------------------------------------------
+    def _block(self, c):
+        return _Block(x for x in c if isinstance(x, Stmt))
+
+    cluster_block = node_block = meta_block = namespace_block = pod_block = _block
+    container_block = ingress_block = data_block = role_block = top_block = _block
+
+    def start(self, c):
+        return tuple(x for x in c if isinstance(x, Stmt))
+
+    def __default__(self, data, children, meta):
+        if data[0] == "_":  # an inlined helper rule: Lark splices its children into the parent
+            return lark.Tree(data, children)
+        head, block = [], None
+        for c in children:
+            if isinstance(c, _Block):
+                block = tuple(c)
+            elif isinstance(c, Stmt):
+                block = (c,)
+            elif isinstance(c, _Parts):
+                head.extend(c)
+            elif isinstance(c, lark.Token) and c.type == "_SEP":
+                continue
+            else:
+                head.append(self._part(c))
+        first, last = head[0], head[-1]
+        if isinstance(last, tuple):
+            last = last[-1]
+        return Stmt(data, tuple(head), block, first.span.to(last.span))
+
+    def env_value(self, c):
+        kw, name = self._part(c[0]), self._word(c[1])
+        values = c[3]
+        attr = Attr(name, "=", values, name.span.to(values[-1].span))
+        return Stmt("env_value", (kw, attr), None, kw.span.to(attr.span))
+
+    def entry(self, c):
+        key, values = c[0], c[2]
+        attr = Attr(key, "=", values, key.span.to(values[-1].span))
+        return Stmt("entry", (attr,), None, attr.span)
+
+
+_lock = threading.Lock()
+_state: dict = {"comments": []}
+
+
+def _on_comment(tok):
+    _state["comments"].append(Comment(tok.value, tok.line, tok.column))
+    return tok
+
+
+def _on_sep(tok):
+    if "#" in tok.value:
+        line, col = tok.line, tok.column
+        for piece in re.split(r"(\n)", tok.value):
+            if piece == "\n":
+                line, col = line + 1, 1
+                continue
+            i = piece.find("#")
+            if i >= 0:
+                _state["comments"].append(Comment(piece[i:].rstrip(), line, col + i))
+            col += len(piece)
+    return tok
+
+
+_builder = _Builder()
+_parser: lark.Lark | None = None
+
+
+def _get_parser() -> lark.Lark:
+    global _parser
+    if _parser is None:
+        _parser = grammar.build_parser(_builder, {"COMMENT": _on_comment, "_SEP": _on_sep}, KdslLexer)
+    return _parser
+
+
+def parse_document(text: str, filename: str | None = None) -> Document:
+    """Parse one file's text into a Document; raise KdslSyntaxError with a located message."""
+    source = Source.of(text, filename)
+    with _lock:
+        parser = _get_parser()
+        _builder.file = filename
+        _state["comments"] = []
+        enabled = gc.isenabled()
+        gc.disable()  # the parse allocates many small objects and none of them form cycles
+        try:
+            stmts = parser.parse(text if text.endswith("\n") else text + "\n")
+        except UnexpectedInput as exc:
+            raise KdslSyntaxError([syntax_diagnostic(exc, source)]) from None
+        finally:
+            if enabled:
+                gc.enable()
+        comments = tuple(_state["comments"])
+    return Document(source, stmts, comments)
+
+
+# ---- error messages --------------------------------------------------------------------------
+
+_TERMINAL_WORDS = {
+    "WORD": "a name or value",
+    "ATTR": "an attribute (key=value)",
+    "STRING": "a string",
+    "TRIPLE": "a string",
+    "CMP": "a comparison",
+    "_SEP": "the end of the statement",
+    "$END": "the end of the file",
+}
+
+
+def _describe_expected(names) -> list[str]:
+    kws = grammar.keyword_terminals()
+    words = set()
+    for name in names:
+        if name in _TERMINAL_WORDS:
+            words.add(_TERMINAL_WORDS[name])
+        elif name in kws:
+            words.add(f"`{kws[name]}`")
+    keywords = sorted(w for w in words if w.startswith("`") and w[1:2].isalpha())
+    others = sorted(w for w in words if w not in keywords)
+    if len(keywords) > 10:
+        keywords = keywords[:10] + [f"one of {len(keywords) - 10} other keywords"]
+    return keywords + others
+
+
+def _describe_token(tok) -> str:
+    if tok.type == "$END":
+        return "the end of the file"
+    if tok.type == "_SEP":
+        return "the end of the line" if "\n" in tok.value else "`;`"
+    if tok.type in ("WORD", "ATTR"):
+        return f"`{tok.value}`"
+    if tok.type in ("STRING", "TRIPLE"):
+        return "a string"
+    return f"`{tok.value}`"
+
+
+def syntax_diagnostic(exc: UnexpectedInput, source: Source) -> Diagnostic:
+    """Turn Lark's exception into a message a person can act on."""
+    kws = grammar.keyword_terminals()
+    line, column = exc.line, exc.column
+    width, suggestion = 1, None
+    expected = _describe_expected(getattr(exc, "expected", None) or getattr(exc, "allowed", ()) or ())
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        if tok.type == "$END":
+            lines = source.text.rstrip("\n").split("\n")
+            line, column = len(lines), len(lines[-1]) + 1
+            message = "unexpected end of file"
+        else:
+            message = f"unexpected {_describe_token(tok)}"
+            if tok.type == "_SEP" and "\n" in tok.value:
+                message = "unexpected end of line"
+            if tok.type in ("WORD", "ATTR") and tok.end_line == tok.line:
+                width = tok.end_column - tok.column
+            word = tok.value.split("=")[0] if tok.type in ("WORD", "ATTR") else None
+            if word:
+                candidates = [kws[n] for n in exc.expected if n in kws and kws[n][:1].isalpha()]
+                hit = suggest(word, candidates)
+                if hit:
+                    suggestion = f"`{hit}`"
+                    message = f"unknown keyword `{word}`" if tok.type == "WORD" else message
+    elif isinstance(exc, UnexpectedCharacters):
+        ch = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else ""
+        message = "unexpected end of line" if ch == "\n" else f"unexpected character `{ch}`"
+        if ch == '"':
+            message = "unterminated string"
+            expected = ['a closing `"` on the same line (or `"""` for a string of several lines)']
+    elif isinstance(exc, UnexpectedEOF):
+        message = "unexpected end of file"
+    else:  # pragma: no cover - Lark has no other input errors
+        message = str(exc)
+    return Diagnostic("error", message, source.name, line, column, max(width, 1),
+                      source.line(line), tuple(expected), suggestion)
+
+
+__all__ = ["parse_document", "plain_list", "syntax_diagnostic", "unescape"]
