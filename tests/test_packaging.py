@@ -1,0 +1,79 @@
+"""The built wheel carries the grammar, installs into a fresh venv and parses from outside the repo."""
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("uv") is None, reason="needs `uv` on PATH to build and install the wheel"),
+]
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Run by the venv's python from a temporary directory: argv[1] is the venv.
+CHILD = """
+import importlib.resources, sys
+from pathlib import Path
+import kdsl
+from kdsl.lang import parse_document
+from kdsl.lang.grammar import grammar_text
+venv = Path(sys.argv[1]).resolve()
+packaged = Path(str(importlib.resources.files("kdsl") / "grammar" / "kdsl.lark")).resolve()
+assert packaged.is_file() and packaged.is_relative_to(venv), packaged
+assert "site-packages" in packaged.parts, packaged
+assert packaged.parts[-3:] == ("kdsl", "grammar", "kdsl.lark"), packaged
+assert Path(kdsl.__file__).resolve().is_relative_to(venv), kdsl.__file__
+assert grammar_text() == packaged.read_text(encoding="utf-8")
+print(parse_document("deployment web replicas=3 image=nginx:1.25\\n").stmts[0].kind)
+"""
+
+
+def run(*args, cwd=None, env=None) -> str:
+    done = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=900, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, f"{args} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    run("uv", "build", "--wheel", "-o", out, ROOT, cwd=ROOT)
+    (built,) = out.glob("kdsl-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def venv(wheel, tmp_path_factory) -> Path:
+    where = tmp_path_factory.mktemp("venv") / "venv"
+    run("uv", "venv", "--python", sys.executable, where)
+    run("uv", "pip", "install", "--python", where / "bin" / "python", wheel)
+    return where
+
+
+def test_wheel_ships_grammar_lexer_and_entry_points(wheel):
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        assert "kdsl/grammar/kdsl.lark" in names
+        assert "kdsl/lang/highlight.py" in names
+        (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+        text = zf.read(entry_points).decode()
+    assert "[pygments.lexers]" in text and "kdsl.lang.highlight:KdslLexer" in text
+    assert "[console_scripts]" in text and "kdsl.cli:main" in text
+
+
+def test_installed_wheel_parses_with_its_packaged_grammar(venv, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    out = run(venv / "bin" / "python", "-I", "-c", CHILD, venv, cwd=tmp_path, env=env)
+    assert out.splitlines() == ["workload"]
+
+
+def test_console_script_is_installed(venv):
+    script = venv / "bin" / "kdsl"
+    assert script.is_file() and os.access(script, os.X_OK)
