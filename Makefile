@@ -1,0 +1,44 @@
+# kdsl developer tasks: `make setup`, `make demo`, `make test`, `make bench`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+# `uv` if it is on PATH, else the copy pip installs (pip may put no `uv` on PATH, e.g. with pyenv).
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+# When set, `make test` writes pytest's exit status to this file (.ci/run reads it).
+PYTEST_STATUS_FILE ?=
+
+.PHONY: setup demo test bench
+
+setup:
+	@if ! $(UV) --version >/dev/null 2>&1; then \
+	  echo "setup: uv not found; installing it with pip"; \
+	  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet uv || { \
+	    echo "setup: could not install uv with 'python3 -m pip install uv';" \
+	         "install uv yourself (for example 'pipx install uv') and run 'make setup' again" >&2; \
+	    exit 1; }; \
+	fi
+	@if ! command -v dot >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "setup: Graphviz 'dot' not found; installing graphviz with apt-get"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y graphviz; \
+	  else \
+	    echo "setup: Graphviz 'dot' not found; diagrams need it: run 'sudo apt-get install graphviz'" >&2; \
+	  fi; \
+	fi
+	@if [ -f uv.lock ]; then $(UV) sync --locked; else $(UV) sync; fi
+
+demo: setup
+	$(UV) run kdsl check examples/shop.kdsl
+	$(UV) run kdsl fmt examples/shop.kdsl
+
+test: setup
+	@status=0; $(UV) run pytest $(PYTEST_ARGS) || status=$$?; \
+	if [ -n "$(PYTEST_STATUS_FILE)" ]; then echo "$$status" > "$(PYTEST_STATUS_FILE)"; fi; \
+	exit $$status
+
+bench:
+	$(UV) run python benchmarks/parse.py $(BENCH_ARGS)
