@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+# `uv run` names its own binary in $UV; otherwise take the one on PATH.
+UV = os.environ.get("UV") or shutil.which("uv")
+
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("uv") is None, reason="needs `uv` on PATH to build and install the wheel"),
+    pytest.mark.skipif(UV is None, reason="needs `uv` on PATH to build and install the wheel"),
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +47,7 @@ def run(*args, cwd=None, env=None) -> str:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    run("uv", "build", "--wheel", "-o", out, ROOT, cwd=ROOT)
+    run(UV, "build", "--wheel", "-o", out, ROOT, cwd=ROOT)
     (built,) = out.glob("kdsl-*.whl")
     return built
 
@@ -52,8 +55,8 @@ def wheel(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def venv(wheel, tmp_path_factory) -> Path:
     where = tmp_path_factory.mktemp("venv") / "venv"
-    run("uv", "venv", "--python", sys.executable, where)
-    run("uv", "pip", "install", "--python", where / "bin" / "python", wheel)
+    run(UV, "venv", "--python", sys.executable, where)
+    run(UV, "pip", "install", "--python", where / "bin" / "python", wheel)
     return where
 
 
