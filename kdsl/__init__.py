@@ -1,0 +1,40 @@
+"""kdsl: a declarative language and deterministic simulator for Kubernetes cluster scenarios."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError
+from kdsl.lang.parser import parse_document
+from kdsl.model.build import build
+from kdsl.model.errors import ScenarioError
+from kdsl.model.scenario import Scenario
+
+try:
+    __version__ = version("kdsl")
+except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+    __version__ = "0.0.0"
+
+
+def parse(text: str, filename: str | None = None) -> Scenario:
+    """Parse kdsl text into a Scenario.
+
+    Raises KdslSyntaxError for text that does not follow the grammar and ScenarioError for text
+    whose meaning is wrong; both carry every located diagnostic. Warnings land on
+    `Scenario.warnings`.
+    """
+    return build(parse_document(text, filename))
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and parse a .kdsl file; `include` paths are relative to it."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: {exc.strerror or exc}", str(p))]) from None
+    return parse(text, str(p))
+
+
+__all__ = ["Diagnostic", "KdslError", "KdslSyntaxError", "Scenario", "ScenarioError", "__version__", "load", "parse"]

@@ -144,7 +144,9 @@ class _Builder(lark.Transformer):
 
     # ---- blocks and statements ------------------------------------------------------------
     def _block(self, c):
-        return _Block(x for x in c if isinstance(x, Stmt))
+        block = _Block(x for x in c if isinstance(x, Stmt))
+        block.end_line = c[-1].line
+        return block
 
     cluster_block = node_block = meta_block = namespace_block = pod_block = _block
     container_block = ingress_block = data_block = role_block = top_block = _block
@@ -155,10 +157,10 @@ class _Builder(lark.Transformer):
     def __default__(self, data, children, meta):
         if data[0] == "_":  # an inlined helper rule: Lark splices its children into the parent
             return lark.Tree(data, children)
-        head, block = [], None
+        head, block, end_line = [], None, None
         for c in children:
             if isinstance(c, _Block):
-                block = tuple(c)
+                block, end_line = tuple(c), c.end_line
             elif isinstance(c, Stmt):
                 block = (c,)
             elif isinstance(c, _Parts):
@@ -170,7 +172,7 @@ class _Builder(lark.Transformer):
         first, last = head[0], head[-1]
         if isinstance(last, tuple):
             last = last[-1]
-        return Stmt(data, tuple(head), block, first.span.to(last.span))
+        return Stmt(data, tuple(head), block, first.span.to(last.span), end_line)
 
     def env_value(self, c):
         kw, name = self._part(c[0]), self._word(c[1])

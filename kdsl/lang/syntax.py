@@ -111,6 +111,7 @@ class Stmt:
     head: tuple
     block: tuple[Stmt, ...] | None = None
     span: Span | None = _span_field()
+    end_line: int | None = attrs.field(default=None, eq=False, repr=False)  # the line of a block's `}`
     # An action inside `at 30s: ...` or `create ...` is a nested statement, kept in `block`.
 
     @property

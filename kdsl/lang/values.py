@@ -1,0 +1,142 @@
+"""Values as Kubernetes reads them: quantities, durations, percentages, booleans, exact integers."""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+import attrs
+
+# apimachinery pkg/api/resource/suffix.go: binary and decimal suffixes. `k` is lower case only.
+_BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
+_DECIMAL = {"n": Fraction(1, 10**9), "u": Fraction(1, 10**6), "m": Fraction(1, 1000), "": Fraction(1),
+            "k": Fraction(10**3), "M": Fraction(10**6), "G": Fraction(10**9), "T": Fraction(10**12),
+            "P": Fraction(10**15), "E": Fraction(10**18)}
+_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
+_DURATION_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+class BadValue(ValueError):
+    """A value that does not read as its attribute requires; the message says what would."""
+
+
+@attrs.frozen(slots=True)
+class Percent:
+    """A percentage kept as written (`25%`): Kubernetes rounds it against a count later."""
+
+    value: int
+
+    def __str__(self) -> str:
+        return f"{self.value}%"
+
+    def of(self, total: int, *, round_up: bool) -> int:
+        """The count this percentage means out of `total`, rounded as the caller's rule says."""
+        exact = Fraction(self.value * total, 100)
+        return math.ceil(exact) if round_up else math.floor(exact)
+
+
+def quantity(text: str) -> Fraction:
+    """A Kubernetes quantity as an exact number: `500m` → 1/2, `1Gi` → 1073741824."""
+    m = _QUANTITY.match(text)
+    if not m:
+        hint = ""
+        if re.match(r"^[\d.]+K$", text):
+            hint = " (the decimal kilo suffix is a lower-case `k`; `Ki` is 1024)"
+        elif re.match(r"^[\d.]+[A-Za-z]+$", text):
+            hint = " (suffixes: m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei)"
+        raise BadValue(f"`{text}` is not a quantity{hint}")
+    number, suffix, exponent = m.groups()
+    value = Fraction(number)
+    if exponent is not None:
+        return value * Fraction(10) ** int(exponent)
+    if suffix in _BINARY:
+        return value * _BINARY[suffix]
+    return value * _DECIMAL[suffix or ""]
+
+
+def millicores(text: str) -> int:
+    """CPU in millicores, rounded up to a whole millicore as Kubernetes' MilliValue does."""
+    return math.ceil(quantity(text) * 1000)
+
+
+def byte_count(text: str) -> int:
+    """Memory or storage in bytes, rounded up to a whole byte as Kubernetes' Value does."""
+    return math.ceil(quantity(text))
+
+
+def duration_ms(text: str) -> int:
+    """A duration in integer milliseconds: `500ms`, `5s`, `2m`, `1h`, `1m30s`, `1.5s`."""
+    pos, total = 0, Fraction(0)
+    for m in _DURATION_PART.finditer(text):
+        if m.start() != pos:
+            break
+        total += Fraction(m.group(1)) * _DURATION_MS[m.group(2)]
+        pos = m.end()
+    if pos != len(text) or not text:
+        hint = f" (write `{text}s` for seconds)" if re.fullmatch(r"\d+", text) else ""
+        raise BadValue(f"`{text}` is not a duration; use ms, s, m, h or d, e.g. `30s` or `1m30s`{hint}")
+    if total.denominator != 1:
+        raise BadValue(f"`{text}` is not a whole number of milliseconds")
+    return int(total)
+
+
+def format_duration(ms: int) -> str:
+    """The shortest kdsl spelling of a duration: 90000 → `1m30s`, 500 → `500ms`."""
+    if ms == 0:
+        return "0s"
+    out, rest = [], ms
+    for unit in ("h", "m", "s"):
+        size = _DURATION_MS[unit]
+        if rest >= size:
+            out.append(f"{rest // size}{unit}")
+            rest %= size
+    if rest:
+        out.append(f"{rest}ms")
+    return "".join(out)
+
+
+def format_millicores(m: int) -> str:
+    return str(m // 1000) if m % 1000 == 0 else f"{m}m"
+
+
+def format_bytes(n: int) -> str:
+    for suffix, size in sorted(_BINARY.items(), key=lambda kv: -kv[1]):
+        if n >= size and n % size == 0:
+            return f"{n // size}{suffix}"
+    for suffix in ("E", "P", "T", "G", "M", "k"):
+        size = int(_DECIMAL[suffix])
+        if n >= size and n % size == 0:
+            return f"{n // size}{suffix}"
+    return str(n)
+
+
+def integer(text: str, *, minimum: int | None = 0) -> int:
+    """A whole number, with a message that says what was wrong."""
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise BadValue(f"`{text}` is not a whole number")
+    value = int(text)
+    if minimum is not None and value < minimum:
+        raise BadValue(f"{value} is less than {minimum}")
+    return value
+
+
+def int_or_percent(text: str) -> int | Percent:
+    """`2` or `25%`, as maxSurge, maxUnavailable and partition-like fields take them."""
+    if text.endswith("%"):
+        return Percent(integer(text[:-1]))
+    return integer(text)
+
+
+_TRUE = {"true", "yes", "on"}
+_FALSE = {"false", "no", "off"}
+
+
+def boolean(text: str) -> bool:
+    low = text.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise BadValue(f"`{text}` is not true or false")

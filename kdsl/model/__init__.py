@@ -1,0 +1,20 @@
+"""Typed, frozen objects for everything a scenario declares, built from the syntax tree."""
+
+from kdsl.model.access import ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, ServiceAccount, Subject, User
+from kdsl.model.base import NamespacedObject, Object, Requirement, Selector
+from kdsl.model.config import ConfigMap, Secret
+from kdsl.model.errors import ScenarioError
+from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation, Timing
+from kdsl.model.namespaces import LimitRange, Namespace, ResourceQuota
+from kdsl.model.network import Ingress, IngressPath, IngressTLS, Service, ServicePort
+from kdsl.model.nodes import Cluster, Node, NodePool, Taint
+from kdsl.model.pods import (Affinity, Container, EnvFrom, EnvVar, Mount, PodAffinityTerm, PodTemplate, Port, Probe,
+                             Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)
+from kdsl.model.behaviour import Behaviour
+from kdsl.model.scenario import Scenario
+from kdsl.model.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
+from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, TimelineAction)
+from kdsl.model.workloads import (ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet,
+                                  ReplicationController, StatefulSet, Strategy)
+
+__all__ = [name for name in dir() if name[:1].isupper()]

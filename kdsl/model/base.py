@@ -1,0 +1,103 @@
+"""What every object shares: names, labels, annotations, extra YAML, source spans; selectors."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+
+from kdsl.lang.syntax import Span
+
+Pairs = tuple[tuple[str, str], ...]
+
+
+def span_field():
+    """A source span: kept for messages, never part of equality or repr."""
+    return attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Object:
+    """An API object a scenario declares: its kind, name, labels, annotations and extra YAML."""
+
+    kind: ClassVar[str] = ""
+    api_version: ClassVar[str] = "v1"
+    plural: ClassVar[str] = ""
+    namespaced: ClassVar[bool] = False
+
+    name: str
+    labels: Pairs = ()
+    annotations: Pairs = ()
+    yaml: str | None = None  # fields the language has no words for, merged into the manifest
+    span: Span | None = span_field()
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+    @property
+    def ref(self) -> str:
+        """How a person names this object: `deployment shop/web`, `node worker-1`."""
+        return f"{self.kind.lower()} {self.key}"
+
+
+@attrs.frozen(kw_only=True)
+class NamespacedObject(Object):
+    namespaced: ClassVar[bool] = True
+    namespace: str = "default"
+
+    @property
+    def key(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+
+@attrs.frozen
+class Requirement:
+    """One label selector requirement: `key In (a,b)`, `key NotIn`, `Exists`, `DoesNotExist`."""
+
+    key: str
+    operator: str  # In | NotIn | Exists | DoesNotExist
+    values: tuple[str, ...] = ()
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        if self.operator == "In":
+            return labels.get(self.key) in self.values
+        if self.operator == "NotIn":
+            return labels.get(self.key) not in self.values
+        if self.operator == "Exists":
+            return self.key in labels
+        return self.key not in labels
+
+
+@attrs.frozen
+class Selector:
+    """A label selector: matchLabels plus matchExpressions; empty selects everything."""
+
+    match_labels: Pairs = ()
+    expressions: tuple[Requirement, ...] = ()
+
+    @classmethod
+    def of(cls, labels: dict[str, str] | Pairs) -> Selector:
+        pairs = tuple(labels.items()) if isinstance(labels, dict) else tuple(labels)
+        return cls(pairs, ())
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        return (all(labels.get(k) == v for k, v in self.match_labels)
+                and all(r.matches(labels) for r in self.expressions))
+
+    @property
+    def empty(self) -> bool:
+        return not self.match_labels and not self.expressions
+
+    def as_requirements(self) -> tuple[Requirement, ...]:
+        """Every part as a requirement (node selector terms have no matchLabels)."""
+        return tuple(Requirement(k, "In", (v,)) for k, v in self.match_labels) + self.expressions
+
+    def __str__(self) -> str:
+        parts = [f"{k}={v}" for k, v in self.match_labels]
+        for r in self.expressions:
+            if r.operator in ("In", "NotIn"):
+                parts.append(f"{r.key} {r.operator.lower()} ({','.join(r.values)})")
+            else:
+                parts.append(r.key if r.operator == "Exists" else f"!{r.key}")
+        return ",".join(parts)

@@ -1,0 +1,5 @@
+"""Syntax → model: each statement's meaning, Kubernetes' defaults, and the checks after building."""
+
+from kdsl.model.build.scenario import build
+
+__all__ = ["build"]

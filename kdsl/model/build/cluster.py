@@ -1,0 +1,186 @@
+"""Builds the cluster (settings, nodes, pools, storage classes, PVs) and namespaces with quota and limits."""
+
+from __future__ import annotations
+
+from kdsl.lang import values as v
+from kdsl.lang.syntax import Stmt, Word
+from kdsl.model.build.context import Ctx, Head, pick
+from kdsl.model.build.scheduling import EFFECT_NAMES, access_modes
+from kdsl.model.namespaces import QUOTA_RESOURCES, LimitRange, Namespace, ResourceQuota
+from kdsl.model.nodes import Cluster, Node, NodePool, Taint
+from kdsl.model.storage import PersistentVolume, StorageClass
+
+BINDING_MODES = {"immediate": "Immediate", "waitforfirstconsumer": "WaitForFirstConsumer"}
+RECLAIM = {"delete": "Delete", "retain": "Retain", "recycle": "Recycle"}
+_LIMIT_SECTIONS = {"default": "default", "request": "default_request", "default-request": "default_request",
+                   "defaultrequest": "default_request", "min": "min", "max": "max"}
+
+
+def meta(ctx: Ctx, block, what: str, allowed: tuple[str, ...] = ("labels", "annotations")) -> dict:
+    """Labels, annotations and extra YAML from a block; any other statement is reported."""
+    out: dict = {"labels": [], "annotations": []}
+    for s in block or ():
+        if s.kind in ("labels", "annotations") and s.kind in allowed:
+            h = Head(ctx, s, f"{s.kind} of {what}")
+            out[s.kind].extend(h.pairs())
+            h.done()
+        elif s.kind == "yaml" and "yaml" in allowed:
+            out["yaml"] = s.args[0].text
+    out["labels"], out["annotations"] = tuple(out["labels"]), tuple(out["annotations"])
+    return out
+
+
+def build_cluster(ctx: Ctx, stmt: Stmt) -> Cluster:
+    head = Head(ctx, stmt, "cluster")
+    w = head.word()
+    cluster = Cluster(
+        name=w.text if w else "default",
+        node_grace_ms=head.take("nodeGrace", v.duration_ms, 50_000, "node-grace"),
+        service_cidr=head.take("serviceCIDR", str, "10.96.0.0/12", "service-cidr"),
+        pod_cidr=head.take("podCIDR", str, "10.244.0.0/16", "pod-cidr"),
+        kube_version=head.take("version", str, "1.33"),
+    )
+    head.done()
+    return cluster
+
+
+def taint(ctx: Ctx, stmt: Stmt, what: str) -> Taint | None:
+    head = Head(ctx, stmt, f"taint of {what}")
+    if head.attrs:
+        key, a = next(iter(head.attrs.items()))
+        head.attrs.pop(key)
+        spec, value, where = key, a.text, a
+    elif head.words:
+        w = head.words.pop(0)
+        spec, value, where = w.text, None, w
+    else:
+        head.done()
+        ctx.error(stmt, "a taint is written `key[=value]:Effect`")
+        return None
+    head.done()
+    text = value if value is not None else spec
+    if ":" not in text:
+        ctx.error(where, "a taint needs an effect: `key[=value]:NoSchedule|PreferNoSchedule|NoExecute`")
+        return None
+    rest, _, eff = text.rpartition(":")
+    effect = pick(ctx, Word(eff, span=where.span), EFFECT_NAMES, "taint effect", "NoSchedule")
+    if value is None:
+        return Taint(rest, None, effect)
+    return Taint(spec, rest, effect)
+
+
+def _node(ctx: Ctx, stmt: Stmt, head: Head, name: str, what: str) -> Node:
+    cpu = head.take("cpu", v.millicores, 4000)
+    memory = head.take("memory", v.byte_count, 16 * 2**30)
+    pods = head.take("pods", lambda t: v.integer(t, minimum=0), 110)
+    images = head.take_list("images")
+    unschedulable = head.flag("unschedulable", "cordoned") is not None
+    labels = list(head.take_list("labels"))  # not a documented form; keeps `labels=` from being lost
+    head.done()
+    m = meta(ctx, stmt.block, what)
+    taints = tuple(t for s in stmt.block or () if s.kind == "taint" for t in [taint(ctx, s, what)] if t)
+    return Node.build(name=name, cpu=cpu, memory=memory, pods=pods, images=images, unschedulable=unschedulable,
+                      labels=m["labels"] + tuple(labels), annotations=m["annotations"], taints=taints,
+                      span=stmt.span)
+
+
+def build_node(ctx: Ctx, stmt: Stmt) -> Node | NodePool | None:
+    pool = stmt.kind == "nodes"
+    head = Head(ctx, stmt, "node pool" if pool else "node")
+    w = head.word("a name")
+    if w is None:
+        return None
+    head.what = f"{'node pool' if pool else 'node'} {w.text}"
+    count = head.take("count", lambda t: v.integer(t, minimum=1), 1, required=True) if pool else None
+    node = _node(ctx, stmt, head, w.text, head.what)
+    if pool:
+        return NodePool(name=w.text, count=count, template=node, span=stmt.span)
+    return node
+
+
+def build_storageclass(ctx: Ctx, stmt: Stmt) -> StorageClass | None:
+    head = Head(ctx, stmt, "storageclass")
+    w = head.word("a name")
+    if w is None:
+        return None
+    head.what = f"storageclass {w.text}"
+    sc = StorageClass(
+        name=w.text,
+        provisioner=head.take("provisioner", str, "dynamic"),
+        binding_mode=head.choice("binding", BINDING_MODES, "Immediate", "volumeBindingMode"),
+        reclaim_policy=head.choice("reclaim", RECLAIM, "Delete"),
+        default=head.flag("default") is not None,
+        allow_expansion=head.flag("expandable") is not None,
+        span=stmt.span, **meta(ctx, stmt.block, f"storageclass {w.text}", ("labels", "annotations", "yaml")))
+    head.done()
+    return sc
+
+
+def build_pv(ctx: Ctx, stmt: Stmt) -> PersistentVolume | None:
+    head = Head(ctx, stmt, "pv")
+    w = head.word("a name")
+    if w is None:
+        return None
+    head.what = f"pv {w.text}"
+    size = head.word("a capacity, e.g. 100Gi")
+    capacity = ctx.convert(size, v.byte_count, "capacity", 0) if size else 0
+    cls = head.take("class", str, "")
+    pv = PersistentVolume(
+        name=w.text, capacity=capacity, storage_class="" if cls == "none" else cls,
+        access_modes=head.take_list("access", access_modes, ("ReadWriteOnce",)),
+        reclaim_policy=head.choice("reclaim", RECLAIM, "Retain"),
+        claim=head.take("claim", str), node=head.take("node", str),
+        span=stmt.span, **meta(ctx, stmt.block, f"pv {w.text}", ("labels", "annotations", "yaml")))
+    head.done()
+    return pv
+
+
+def build_namespace(ctx: Ctx, stmt: Stmt) -> Namespace | None:
+    head = Head(ctx, stmt, "namespace")
+    w = head.word("a name")
+    head.done()
+    if w is None:
+        return None
+    return Namespace(name=w.text, span=stmt.span, **meta(ctx, stmt.block, f"namespace {w.text}"))
+
+
+def build_quota(ctx: Ctx, stmt: Stmt, ns: str) -> ResourceQuota:
+    head = Head(ctx, stmt, f"quota of namespace {ns}")
+    name = head.take("name", str, "quota")
+    hard = []
+    for key, a in list(head.attrs.items()):
+        resource = QUOTA_RESOURCES.get(key)
+        if resource is None:
+            head.known.update(QUOTA_RESOURCES)
+            continue
+        del head.attrs[key]
+        conv = v.millicores if resource.endswith("cpu") else (
+            v.byte_count if resource.endswith(("memory", "storage")) else (lambda t: v.integer(t, minimum=0)))
+        value = ctx.convert(a.value, conv, f"quota {key}")
+        if value is not None:
+            hard.append((resource, value))
+    head.done()
+    return ResourceQuota(name=name, namespace=ns, hard=tuple(hard), span=stmt.span)
+
+
+def build_limits(ctx: Ctx, stmt: Stmt, ns: str) -> LimitRange:
+    """`limits default cpu=500m memory=256Mi request cpu=100m min ... max ...`, in any order."""
+    sections: dict[str, list] = {k: [] for k in ("default", "default_request", "min", "max")}
+    current = None
+    for p in stmt.args:
+        if isinstance(p, Word) and not p.quoted:
+            current = _LIMIT_SECTIONS.get(p.text)
+            if current is None:
+                ctx.error(p, f"`{p.text}` is not a section of limits",
+                          expected=["`default`, `request`, `min` or `max`"])
+            continue
+        key = getattr(getattr(p, "key", None), "text", None)
+        if current is None or key not in ("cpu", "memory", "ephemeral-storage"):
+            ctx.error(p, "limits are written `limits default cpu=.. memory=.. request ... min ... max ...`")
+            continue
+        conv = v.millicores if key == "cpu" else v.byte_count
+        value = ctx.convert(p.value, conv, f"limits {key}")
+        if value is not None:
+            sections[current].append((key, value))
+    return LimitRange(name="limits", namespace=ns, span=stmt.span,
+                      **{k: tuple(x) for k, x in sections.items()})

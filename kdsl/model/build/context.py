@@ -1,0 +1,183 @@
+"""Reading a statement's head attribute by attribute, collecting every error with its place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from kdsl.lang.errors import Diagnostic, plain_list, suggest
+from kdsl.lang.syntax import Attr, Expr, Source, Span, Stmt, Word
+from kdsl.lang.values import BadValue
+
+_MISSING = object()
+
+
+class Ctx:
+    """The state of one build: the sources (for the line under a caret) and the findings."""
+
+    def __init__(self, sources: dict[str | None, Source] | None = None):
+        self.sources: dict[str | None, Source] = dict(sources or {})
+        self.diagnostics: list[Diagnostic] = []
+
+    def _emit(self, severity: str, where, message: str, suggestion: str | None, expected: Iterable[str]) -> None:
+        span = where if isinstance(where, Span) or where is None else getattr(where, "span", None)
+        source = self.sources.get(span.file) if span is not None else None
+        line = source.line(span.line) if source is not None else None
+        self.diagnostics.append(Diagnostic.at(severity, message, span, line, expected=expected,
+                                              suggestion=suggestion))
+
+    def error(self, where, message: str, *, suggestion: str | None = None, expected: Iterable[str] = ()) -> None:
+        self._emit("error", where, message, suggestion, expected)
+
+    def warn(self, where, message: str) -> None:
+        self._emit("warning", where, message, None, ())
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity == "error" for d in self.diagnostics)
+
+    def convert(self, word: Word, conv: Callable[[str], Any], what: str, default: Any = None) -> Any:
+        """Apply a value converter; a bad value becomes an error at the value, not a traceback."""
+        try:
+            return conv(word.text)
+        except BadValue as exc:
+            self.error(word, f"{what}: {exc}")
+            return default
+
+
+class Head:
+    """The parts of a statement's head after its keyword: positional words, attributes, flags.
+
+    Each `take`/`flag`/`word` consumes a part; `done` reports whatever the statement does not
+    know, with the nearest known attribute as a suggestion, so nothing written is dropped.
+    """
+
+    def __init__(self, ctx: Ctx, stmt: Stmt, what: str, parts: Iterable | None = None):
+        self.ctx, self.stmt, self.what = ctx, stmt, what
+        self.words: list[Word] = []
+        self.attrs: dict[str, Attr] = {}
+        self.exprs: list[Expr] = []
+        self.known: set[str] = set()
+        self.known_flags: set[str] = set()
+        for p in stmt.args if parts is None else parts:
+            if isinstance(p, Word):
+                self.words.append(p)
+            elif isinstance(p, Attr):
+                if p.key.text in self.attrs:
+                    ctx.error(p, f"`{p.key.text}` is given twice in {what}")
+                else:
+                    self.attrs[p.key.text] = p
+            elif isinstance(p, Expr):
+                self.exprs.append(p)
+
+    # ---- positional words ---------------------------------------------------------------------
+    def word(self, what: str | None = None) -> Word | None:
+        """The next positional word; a missing one is an error when `what` names it."""
+        if self.words:
+            return self.words.pop(0)
+        if what:
+            self.ctx.error(self.stmt, f"{self.what} needs {what}")
+        return None
+
+    def flag(self, *names: str) -> str | None:
+        """Consume a bare word that is one of `names` (wherever it stands); return which."""
+        self.known_flags.update(names)
+        for i, w in enumerate(self.words):
+            if w.text in names and not w.quoted:
+                del self.words[i]
+                return w.text
+        return None
+
+    # ---- attributes -----------------------------------------------------------------------------
+    def attr(self, key: str, *aliases: str) -> Attr | None:
+        self.known.add(key)
+        for k in (key, *aliases):
+            if k in self.attrs:
+                a = self.attrs.pop(k)
+                if a.op != "=":
+                    self.ctx.error(a, f"`{a.key.text}` takes `=`, not `{a.op}`, in {self.what}")
+                return a
+        return None
+
+    def take(self, key: str, conv: Callable[[str], Any] = str, default: Any = None, *aliases: str,
+             required: bool = False) -> Any:
+        """The converted value of `key=value`, or `default`."""
+        a = self.attr(key, *aliases)
+        if a is None:
+            if required:
+                self.ctx.error(self.stmt, f"{self.what} needs `{key}=`")
+            return default
+        if len(a.values) != 1:
+            self.ctx.error(a, f"`{key}` takes one value in {self.what}")
+        return self.ctx.convert(a.value, conv, f"`{key}` of {self.what}", default)
+
+    def take_list(self, key: str, conv: Callable[[str], Any] = str, default: tuple = (), *aliases: str) -> tuple:
+        a = self.attr(key, *aliases)
+        if a is None:
+            return default
+        return tuple(self.ctx.convert(v, conv, f"`{key}` of {self.what}") for v in a.values)
+
+    def choice(self, key: str, choices: dict[str, str], default: str | None = None, *aliases: str) -> str | None:
+        """`key=Value` where Value is one of a fixed set (matched without regard to case)."""
+        a = self.attr(key, *aliases)
+        if a is None:
+            return default
+        return self.ctx_choice(a.value, choices, f"`{key}` of {self.what}", default)
+
+    def ctx_choice(self, word: Word, choices: dict[str, str], what: str, default: str | None = None) -> str | None:
+        return pick(self.ctx, word, choices, what, default)
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """Every remaining `k=v` as a pair, in order (labels, node selectors, quota, data)."""
+        out = []
+        for key, a in list(self.attrs.items()):
+            if a.op != "=":
+                self.ctx.error(a, f"`{key}{a.op}...` is not allowed in {self.what}; use `{key}=value`")
+            out.append((key, a.text))
+            del self.attrs[key]
+        return tuple(out)
+
+    def done(self) -> None:
+        """Report every part nobody consumed."""
+        for key, a in self.attrs.items():
+            hit = suggest(key, self.known)
+            known = sorted(self.known)
+            self.ctx.error(a.key, f"unknown attribute `{key}` for {self.what}",
+                           suggestion=f"`{hit}=`" if hit else None,
+                           expected=[plain_list([f"`{k}=`" for k in known])] if known and not hit else ())
+        for w in self.words:
+            hit = suggest(w.text, self.known_flags | self.known)
+            sug = None
+            if hit in self.known_flags:
+                sug = f"`{hit}`"
+            elif hit:
+                sug = f"`{hit}={w.text}`" if hit != w.text else f"`{hit}=...`"
+            self.ctx.error(w, f"unexpected `{w.text}` in {self.what}", suggestion=sug)
+        for e in self.exprs:
+            self.ctx.error(e, f"a selector expression is not allowed in {self.what}")
+        self.attrs, self.words, self.exprs = {}, [], []
+
+
+def pick(ctx: Ctx, word: Word, choices: dict[str, str], what: str, default: str | None = None) -> str | None:
+    """One of a fixed set of values, matched without regard to case, with a suggestion."""
+    low = {k.lower(): v for k, v in choices.items()}
+    hit = low.get(word.text.lower())
+    if hit is not None:
+        return hit
+    near = suggest(word.text, choices)
+    names = sorted(set(choices.values()))
+    ctx.error(word, f"{what}: `{word.text}` is not one of {plain_list(names)}",
+              suggestion=f"`{near}`" if near else None)
+    return default
+
+
+def split_ref(ctx: Ctx, word: Word, namespace: str | None, what: str) -> tuple[str, str]:
+    """`ns/name` or `name` (in the enclosing namespace, else `default`)."""
+    text = word.text
+    if "/" in text:
+        ns, name = text.split("/", 1)
+        if namespace is not None and ns != namespace:
+            ctx.error(word, f"{what} {text} is written inside namespace {namespace}; "
+                            f"write `{name}` or move it out of the namespace block")
+        return ns, name
+    return namespace or "default", text

@@ -1,0 +1,287 @@
+"""Builds services, ingresses, configmaps, secrets, claims and access control objects."""
+
+from __future__ import annotations
+
+import re
+
+from kdsl.lang import values as v
+from kdsl.lang.syntax import Attr, Kw, Op, Path, PortMap, Stmt, Word
+from kdsl.model.access import (RESOURCE_ALIASES, RESOURCE_GROUPS, VERBS, ClusterRole, ClusterRoleBinding,
+                               PolicyRule, Role, RoleBinding, ServiceAccount, Subject, User)
+from kdsl.model.build.cluster import meta
+from kdsl.model.build.containers import PROTOCOLS, port_number
+from kdsl.model.build.context import Ctx, Head, pick, split_ref
+from kdsl.model.build.scheduling import access_modes
+from kdsl.model.config import SECRET_TYPES, ConfigMap, Secret
+from kdsl.model.network import SERVICE_TYPES, Ingress, IngressPath, IngressTLS, Service, ServicePort
+from kdsl.model.storage import PersistentVolumeClaim
+
+_META = ("labels", "annotations", "yaml")
+_PORT = re.compile(r"^(?:([a-z][-a-z0-9]*):)?(\d+)(?::(\d+))?(?:/(\w+))?$")
+_TARGET = re.compile(r"^([A-Za-z0-9-]+)(?::(\d+))?(?:/(\w+))?$")
+
+
+def _named(ctx: Ctx, stmt: Stmt, kind: str, namespace: str | None) -> tuple[Head, str, str] | None:
+    head = Head(ctx, stmt, kind)
+    w = head.word("a name")
+    if w is None:
+        return None
+    ns, name = split_ref(ctx, w, namespace, kind)
+    head.what = f"{kind} {ns}/{name}"
+    return head, ns, name
+
+
+def _service_port(ctx: Ctx, pm: PortMap, what: str, multi: bool) -> ServicePort | None:
+    """`[name:]port[->target][:nodePort][/proto]`: `80`, `http:80->8080`, `80->http`, `80->8080:30080`."""
+    m = _PORT.match(pm.port.text)
+    t = _TARGET.match(pm.target.text) if pm.target is not None else None
+    if not m or (pm.target is not None and not t):
+        ctx.error(pm, f"`{_pm_text(pm)}` is not a service port of {what}",
+                  expected=["`PORT`, `PORT->TARGET`, `PORT->TARGET:NODEPORT` or `NAME:PORT->TARGET`"])
+        return None
+    name, port, node_port, proto = m.groups()
+    target: int | str = int(port)
+    if t:
+        tgt, node_port2, proto2 = t.groups()
+        target = int(tgt) if tgt.isdigit() else tgt
+        node_port, proto = node_port or node_port2, proto or proto2
+    if name is None and isinstance(target, str):
+        name = target  # kdsl names a port after its named target, so multi-port services stay valid
+    if name is None and multi:
+        name = f"port-{port}"
+    try:
+        port_number(port)
+        if isinstance(target, int):
+            port_number(str(target))
+    except v.BadValue as exc:
+        ctx.error(pm, f"{what}: {exc}")
+        return None
+    protocol = pick(ctx, Word(proto, span=pm.span), PROTOCOLS, "protocol", "TCP") if proto else "TCP"
+    return ServicePort(port=int(port), target=target, name=name, protocol=protocol,
+                       node_port=int(node_port) if node_port else None)
+
+
+def _pm_text(pm: PortMap) -> str:
+    return pm.port.text + (f"->{pm.target.text}" if pm.target else "")
+
+
+def build_service(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Service | None:
+    sections: dict[str, list] = {"head": [], "selects": [], "ports": [], "after": []}
+    current = "head"
+    for p in stmt.head[1:]:
+        if isinstance(p, Kw):
+            current = {"selects": "selects", "ports": "after"}.get(p.text, current)
+        elif isinstance(p, PortMap):
+            sections["ports"].append(p)
+        elif not isinstance(p, Op):
+            sections[current].append(p)
+    head = Head(ctx, stmt, "service", sections["head"] + sections["after"])
+    w = head.word("a name")
+    if w is None:
+        return None
+    ns, name = split_ref(ctx, w, namespace, "service")
+    head.what = f"service {ns}/{name}"
+    type_word = head.flag(*SERVICE_TYPES)
+    cluster_ip = head.take("clusterIP", str, None, "clusterip")
+    head.done()
+    stype = SERVICE_TYPES.get(type_word or "clusterip")
+    sel = Head(ctx, stmt, f"selector of {head.what}", sections["selects"])
+    selector = sel.pairs()
+    sel.done()
+    ports = tuple(p for pm in sections["ports"]
+                  for p in [_service_port(ctx, pm, head.what, len(sections["ports"]) > 1)] if p)
+    if stype == "ClusterIP" and any(p.node_port for p in ports):
+        ctx.error(stmt, f"{head.what}: a nodePort needs a `nodeport` or `loadbalancer` service")
+    has_selects = any(isinstance(p, Kw) and p.text == "selects" for p in stmt.head)
+    return Service(name=name, namespace=ns, type=stype, headless=type_word == "headless",
+                   selector=selector if has_selects else None, ports=ports,
+                   cluster_ip="None" if type_word == "headless" else cluster_ip, span=stmt.span,
+                   **meta(ctx, stmt.block, head.what, _META))
+
+
+def _backend(ctx: Ctx, w: Word, what: str) -> tuple[str, int | str] | None:
+    svc, _, port = w.text.partition(":")
+    if not port:
+        ctx.error(w, f"an ingress backend is written `SERVICE:PORT` in {what}")
+        return None
+    return svc, (int(port) if port.isdigit() else port)
+
+
+def build_ingress(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Ingress | None:
+    got = _named(ctx, stmt, "ingress", namespace)
+    if got is None:
+        return None
+    head, ns, name = got
+    class_name = head.take("class", str, None, "ingressClassName")
+    head.done()
+    what = head.what
+    rules, tls, default = [], [], None
+    for s in stmt.block or ():
+        if s.kind == "rule":
+            words = [p for p in s.head if isinstance(p, (Word, Path))]
+            host = words[0].text if isinstance(words[0], Word) and len(words) == 3 else ""
+            path: Path = next(p for p in words if isinstance(p, Path))
+            backend = _backend(ctx, words[-1], what)
+            extra = [p for p in s.head if isinstance(p, Attr)]
+            for a in extra:
+                ctx.error(a, f"unknown attribute `{a.key.text}` for an ingress rule")
+            if host and (host == "*" or "*" in host[1:] or (host.startswith("*") and not host.startswith("*."))):
+                ctx.error(words[0], f"`{host}` is not a valid ingress host; a wildcard is `*.example.com`")
+            if not path.path.text.startswith("/"):
+                ctx.error(path, f"ingress path `{path.path.text}` must start with `/`")
+            if backend:
+                rules.append(IngressPath(host=host, path=path.path.text, path_type="Exact" if path.exact else "Prefix",
+                                         service=backend[0], port=backend[1]))
+        elif s.kind == "ingress_default":
+            default = _backend(ctx, s.args[0], what)
+        elif s.kind == "tls":
+            h = Head(ctx, s, f"tls of {what}")
+            secret = h.take("secret", str)
+            hosts = tuple(w.text for w in h.words)
+            h.words = []
+            h.done()
+            tls.append(IngressTLS(hosts=hosts, secret=secret))
+    if not rules and default is None:
+        ctx.error(stmt, f"{what} needs a `rule` or a `default` backend")
+    return Ingress(name=name, namespace=ns, class_name=class_name, rules=tuple(rules), default_backend=default,
+                   tls=tuple(tls), span=stmt.span, **meta(ctx, stmt.block, what, _META))
+
+
+def build_data(ctx: Ctx, stmt: Stmt, namespace: str | None) -> ConfigMap | Secret | None:
+    kind = stmt.kind
+    got = _named(ctx, stmt, kind, namespace)
+    if got is None:
+        return None
+    head, ns, name = got
+    immutable = head.flag("immutable") is not None
+    stype = head.choice("type", SECRET_TYPES, "Opaque") if kind == "secret" else None
+    head.done()
+    data, seen = [], {}
+    for s in stmt.block or ():
+        if s.kind != "entry":
+            continue
+        a: Attr = s.head[0]
+        key = a.key.text
+        if key in seen:
+            ctx.error(a.key, f"key `{key}` is given twice in {head.what}")
+        seen[key] = a
+        data.append((key, a.text))
+    common = dict(name=name, namespace=ns, data=tuple(data), immutable=immutable, span=stmt.span,
+                  **meta(ctx, stmt.block, head.what, _META))
+    return Secret(type=stype, **common) if kind == "secret" else ConfigMap(**common)
+
+
+def build_pvc(ctx: Ctx, stmt: Stmt, namespace: str | None) -> PersistentVolumeClaim | None:
+    got = _named(ctx, stmt, "pvc", namespace)
+    if got is None:
+        return None
+    head, ns, name = got
+    size = head.word("a size, e.g. 5Gi")
+    storage = ctx.convert(size, v.byte_count, "claim size", 0) if size else 0
+    cls = head.take("class", str)
+    pvc = PersistentVolumeClaim(
+        name=name, namespace=ns, storage=storage, storage_class="" if cls == "none" else cls,
+        access_modes=head.take_list("access", access_modes, ("ReadWriteOnce",)),
+        volume_name=head.take("volume", str), span=stmt.span, **meta(ctx, stmt.block, head.what, _META))
+    head.done()
+    return pvc
+
+
+def build_user(ctx: Ctx, stmt: Stmt) -> User | None:
+    head = Head(ctx, stmt, "user")
+    w = head.word("a name")
+    if w is None:
+        return None
+    head.what = f"user {w.text}"
+    user = User(name=w.text, token=head.take("token", str), groups=head.take_list("groups"), span=stmt.span)
+    head.done()
+    return user
+
+
+def build_serviceaccount(ctx: Ctx, stmt: Stmt, namespace: str | None) -> ServiceAccount | None:
+    got = _named(ctx, stmt, "serviceaccount", namespace)
+    if got is None:
+        return None
+    head, ns, name = got
+    head.done()
+    return ServiceAccount(name=name, namespace=ns, span=stmt.span)
+
+
+def _rule(ctx: Ctx, s: Stmt, what: str) -> PolicyRule:
+    verbs_w, res_w = [p for p in s.head if isinstance(p, tuple)][:2]
+    verbs = []
+    for w in verbs_w:
+        verb = pick(ctx, w, {x: x for x in VERBS}, "verb")
+        if verb:
+            verbs.append(verb)
+    resources, groups = [], []
+    for w in res_w:
+        res = RESOURCE_ALIASES.get(w.text, w.text)
+        base = res.split(".", 1)[0] if "." in res and res not in RESOURCE_GROUPS else res
+        group = res.split(".", 1)[1] if base != res else RESOURCE_GROUPS.get(res)
+        if group is None:
+            pick(ctx, w, {k: k for k in RESOURCE_GROUPS}, "resource")
+            continue
+        resources.append(base)
+        if group not in groups:
+            groups.append(group)
+    h = Head(ctx, s, f"allow of {what}", [p for p in s.head if isinstance(p, (Attr, Word))])
+    names = h.take_list("names")
+    explicit = h.take_list("groups")
+    h.done()
+    return PolicyRule(verbs=tuple(verbs), resources=tuple(resources),
+                      api_groups=tuple(explicit) if explicit else tuple(groups), resource_names=names)
+
+
+def build_role(ctx: Ctx, stmt: Stmt, namespace: str | None):
+    kind = stmt.head[0].text
+    cluster = kind == "clusterrole"
+    head = Head(ctx, stmt, kind)
+    w = head.word("a name")
+    if w is None:
+        return None
+    head.done()
+    if cluster:
+        what, ns, name = f"clusterrole {w.text}", None, w.text
+    else:
+        ns, name = split_ref(ctx, w, namespace, kind)
+        what = f"role {ns}/{name}"
+    rules = tuple(_rule(ctx, s, what) for s in stmt.block or () if s.kind == "allow")
+    m = meta(ctx, stmt.block, what)
+    if cluster:
+        return ClusterRole(name=name, rules=rules, span=stmt.span, **m)
+    return Role(name=name, namespace=ns, rules=rules, span=stmt.span, **m)
+
+
+def _subject(ctx: Ctx, w: Word, ns: str | None) -> Subject | None:
+    kind, _, name = w.text.partition(":")
+    kinds = {"user": "User", "group": "Group", "serviceaccount": "ServiceAccount", "sa": "ServiceAccount"}
+    if not name or kind not in kinds:
+        ctx.error(w, f"`{w.text}` is not a subject", expected=["`user:NAME`, `group:NAME` or `serviceaccount:NS/NAME`"])
+        return None
+    if kinds[kind] == "ServiceAccount":
+        sa_ns, sa = name.split("/", 1) if "/" in name else (ns or "default", name)
+        return Subject("ServiceAccount", sa, sa_ns)
+    return Subject(kinds[kind], name)
+
+
+def build_binding(ctx: Ctx, stmt: Stmt, namespace: str | None):
+    kind = stmt.head[0].text
+    cluster = kind == "clusterrolebinding"
+    head = Head(ctx, stmt, kind, [p for p in stmt.args if not isinstance(p, tuple)])
+    w = head.word("a name")
+    if w is None:
+        return None
+    ns, name = (None, w.text) if cluster else split_ref(ctx, w, namespace, kind)
+    head.what = f"{kind} {name if cluster else f'{ns}/{name}'}"
+    role = None if cluster else head.take("role", str)
+    crole = head.take("clusterrole", str)
+    head.done()
+    if (role is None) == (crole is None):
+        ctx.error(stmt, f"{head.what} needs exactly one of " + ("`clusterrole=`" if cluster else "`role=` or `clusterrole=`"))
+    subjects_w = next((p for p in stmt.head if isinstance(p, tuple)), ())
+    subjects = tuple(s for w2 in subjects_w for s in [_subject(ctx, w2, ns)] if s)
+    if cluster:
+        return ClusterRoleBinding(name=name, role_name=crole or "", subjects=subjects, span=stmt.span)
+    return RoleBinding(name=name, namespace=ns, role_kind="Role" if role else "ClusterRole",
+                       role_name=role or crole or "", subjects=subjects, span=stmt.span)

@@ -1,0 +1,171 @@
+"""Builds a Scenario from parsed documents: dispatch by statement, includes, namespaces, ordering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+from kdsl.lang.errors import Diagnostic, KdslError
+from kdsl.lang.fmt import line_text
+from kdsl.lang.parser import parse_document
+from kdsl.lang.syntax import Document, Stmt
+from kdsl.model.build.checks import check
+from kdsl.model.build.cluster import (build_cluster, build_limits, build_namespace, build_node, build_pv, build_quota,
+                                      build_storageclass)
+from kdsl.model.build.context import Ctx
+from kdsl.model.build.expect import build_expect
+from kdsl.model.build.objects import (build_binding, build_data, build_ingress, build_pvc, build_role,
+                                      build_serviceaccount, build_service, build_user)
+from kdsl.model.build.timeline import build_at, build_run
+from kdsl.model.build.workloads import build_workload
+from kdsl.model.errors import ScenarioError
+from kdsl.model.nodes import Cluster
+from kdsl.model.scenario import Scenario
+
+_NAMESPACED = {"workload": build_workload, "service": build_service, "ingress": build_ingress,
+               "configmap": build_data, "secret": build_data, "pvc": build_pvc,
+               "serviceaccount": build_serviceaccount, "role": build_role, "binding": build_binding}
+
+
+class _Build:
+    def __init__(self, ctx: Ctx, loader):
+        self.ctx, self.loader = ctx, loader
+        self.cluster: Cluster | None = None
+        self.nodes, self.objects, self.users, self.timeline, self.expectations = [], [], [], [], []
+        self.run_ms = None
+        self.files: list[str] = []
+
+    def objects_of(self, stmt: Stmt, namespace: str | None) -> list:
+        """The API objects one statement declares (a namespace block declares its contents too)."""
+        k = stmt.kind
+        if k in _NAMESPACED:
+            obj = _NAMESPACED[k](self.ctx, stmt, namespace)
+            return [obj] if obj is not None else []
+        if k == "namespace":
+            ns = build_namespace(self.ctx, stmt)
+            if ns is None:
+                return []
+            out = [ns]
+            for s in stmt.block or ():
+                if s.kind == "quota":
+                    out.append(build_quota(self.ctx, s, ns.name))
+                elif s.kind == "limits":
+                    out.append(build_limits(self.ctx, s, ns.name))
+                elif s.kind not in ("labels", "annotations", "yaml"):
+                    out.extend(self.objects_of(s, ns.name))
+            return out
+        if k == "storageclass":
+            return [o for o in [build_storageclass(self.ctx, stmt)] if o]
+        if k == "pv":
+            return [o for o in [build_pv(self.ctx, stmt)] if o]
+        self.ctx.error(stmt, f"`{stmt.keyword}` cannot be created or applied by the timeline")
+        return []
+
+    def stmt(self, stmt: Stmt, doc: Document) -> None:
+        k = stmt.kind
+        if k == "cluster":
+            if self.cluster is not None:
+                self.ctx.error(stmt, "the scenario has two `cluster` statements")
+            self.cluster = build_cluster(self.ctx, stmt)
+            for s in stmt.block or ():
+                if s.kind in ("node", "nodes"):
+                    self.stmt(s, doc)
+                elif s.kind in ("storageclass", "pv"):
+                    self.objects.extend(self.objects_of(s, None))
+                else:
+                    self.ctx.error(s, f"`{s.keyword}` is not allowed in a cluster block",
+                                   expected=["`node`, `nodes`, `storageclass` or `pv`"])
+        elif k in ("node", "nodes"):
+            node = build_node(self.ctx, stmt)
+            if node is not None:
+                self.nodes.append(node)
+        elif k == "user":
+            user = build_user(self.ctx, stmt)
+            if user is not None:
+                self.users.append(user)
+        elif k == "at":
+            self.timeline.extend(build_at(self.ctx, stmt, self.objects_of))
+        elif k == "run":
+            if self.run_ms is not None:
+                self.ctx.error(stmt, "the scenario has two `run` statements")
+            self.run_ms = build_run(self.ctx, stmt)
+        elif k.startswith("expect"):
+            exp = build_expect(self.ctx, stmt, line_text(stmt))
+            if exp is not None:
+                self.expectations.append(exp)
+        elif k == "include":
+            self.include(stmt, doc)
+        else:
+            self.objects.extend(self.objects_of(stmt, None))
+
+    def include(self, stmt: Stmt, doc: Document) -> None:
+        target = stmt.args[0].text
+        base = Path(doc.name).parent if doc.name else Path.cwd()
+        path = (base / target).resolve()
+        chain = self.loader.chain
+        if str(path) in chain:
+            names = " -> ".join(Path(p).name for p in chain[chain.index(str(path)):] + [str(path)])
+            self.ctx.error(stmt, f"include cycle: {names}")
+            return
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            self.ctx.error(stmt.args[0], f"cannot include \"{target}\": {exc.strerror or exc}")
+            return
+        try:
+            inc = parse_document(text, _display(path))
+        except KdslError as exc:
+            self.ctx.diagnostics.extend(exc.diagnostics)
+            return
+        self.ctx.sources[inc.name] = inc.source
+        chain.append(str(path))
+        self.files.append(inc.name)
+        for s in inc.stmts:
+            self.stmt(s, inc)
+        chain.pop()
+
+    def scenario(self) -> Scenario:
+        timeline = sorted(self.timeline, key=lambda a: a.at_ms or 0)  # stable: same time keeps text order
+        return Scenario(cluster=self.cluster or Cluster(), node_specs=tuple(self.nodes), objects=tuple(self.objects),
+                        users=tuple(self.users), timeline=tuple(timeline), expectations=tuple(self.expectations),
+                        run_ms=self.run_ms, files=tuple(self.files))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class _Loader:
+    def __init__(self):
+        self.chain: list[str] = []
+
+
+def build(doc: Document) -> Scenario:
+    """The Scenario a parsed document declares; raises ScenarioError listing every error found.
+
+    Warnings (what Kubernetes would accept but is likely a mistake) are kept on `Scenario.warnings`.
+    """
+    ctx = Ctx({doc.name: doc.source})
+    loader = _Loader()
+    if doc.name:
+        loader.chain.append(str(Path(doc.name).resolve()))
+    b = _Build(ctx, loader)
+    if doc.name:
+        b.files.append(doc.name)
+    for s in doc.stmts:
+        b.stmt(s, doc)
+    scenario = b.scenario()
+    check(ctx, scenario)
+    errors = [d for d in ctx.diagnostics if d.severity == "error"]
+    if errors:
+        raise ScenarioError(sorted(ctx.diagnostics, key=_order))
+    warnings = tuple(sorted((d for d in ctx.diagnostics if d.severity == "warning"), key=_order))
+    return attrs.evolve(scenario, warnings=warnings)
+
+
+def _order(d: Diagnostic):
+    return (d.severity != "error", d.file or "", d.line or 0, d.column or 0)

@@ -1,0 +1,150 @@
+"""Builds the scheduling parts of a pod template: selectors, tolerations, volumes, affinity, spread."""
+
+from __future__ import annotations
+
+from kdsl.lang import values as v
+from kdsl.lang.syntax import Attr, Expr, Stmt, Word
+from kdsl.model.base import Requirement, Selector
+from kdsl.model.build.context import Ctx, Head, pick
+from kdsl.model.nodes import EFFECTS
+from kdsl.model.pods import PodAffinityTerm, SpreadConstraint, Toleration, Volume, WeightedTerm
+from kdsl.model.storage import ACCESS_MODES
+
+EFFECT_NAMES = {e.lower(): e for e in EFFECTS}
+UNSATISFIABLE = {"donotschedule": "DoNotSchedule", "scheduleanyway": "ScheduleAnyway"}
+_SET_OPS = {"in": "In", "notin": "NotIn", "exists": "Exists", "!": "DoesNotExist"}
+
+
+def access_modes(text: str) -> str:
+    mode = ACCESS_MODES.get(text.upper()) or (text if text in ACCESS_MODES.values() else None)
+    if mode is None:
+        raise v.BadValue(f"`{text}` is not an access mode (RWO, ROX, RWX, RWOP)")
+    return mode
+
+
+def requirements(ctx: Ctx, parts, what: str) -> tuple[tuple[tuple[str, str], ...], tuple[Requirement, ...]]:
+    """Selector parts → matchLabels pairs and set-based requirements (`k!=v` is `NotIn (v)`)."""
+    labels, reqs = [], []
+    for p in parts:
+        if isinstance(p, Attr):
+            if p.op == "=":
+                if len(p.values) > 1:
+                    reqs.append(Requirement(p.key.text, "In", tuple(w.text for w in p.values)))
+                else:
+                    labels.append((p.key.text, p.text))
+            elif p.op == "!=":
+                reqs.append(Requirement(p.key.text, "NotIn", tuple(w.text for w in p.values)))
+            else:
+                ctx.error(p, f"`{p.op}` cannot select labels in {what}; use =, !=, in, notin, exists or !key")
+        elif isinstance(p, Expr):
+            reqs.append(Requirement(p.key.text, _SET_OPS[p.op], tuple(w.text for w in p.values)))
+        elif isinstance(p, Word):
+            reqs.append(Requirement(p.text, "Exists"))
+    return tuple(labels), tuple(reqs)
+
+
+def selector(ctx: Ctx, parts, what: str) -> Selector:
+    labels, reqs = requirements(ctx, parts, what)
+    return Selector(labels, reqs)
+
+
+def toleration(ctx: Ctx, stmt: Stmt, what: str) -> Toleration | None:
+    head = Head(ctx, stmt, f"toleration of {what}")
+    seconds = head.take("for", v.duration_ms)
+    spec = None
+    if head.words:
+        w = head.words.pop(0)
+        spec = (w.text, None, w)
+    elif head.attrs:
+        key = next(k for k in head.attrs if k != "for")
+        a = head.attrs.pop(key)
+        spec = (key, a.text, a)
+    head.done()
+    if spec is None:
+        ctx.error(stmt, "a toleration is written `key[=value]:Effect`, `key:Effect`, `key` or `*`")
+        return None
+    key, value, where = spec
+    effect = None
+    text = value if value is not None else key
+    if ":" in text:
+        text, _, eff = text.rpartition(":")
+        effect = pick(ctx, Word(eff, span=where.span), EFFECT_NAMES, "taint effect") if eff else None
+        if value is not None:
+            value = text
+        else:
+            key = text
+    if seconds is not None and effect not in (None, "NoExecute"):
+        ctx.error(stmt, "`for=` (tolerationSeconds) applies only to NoExecute tolerations")
+    if key in ("*", ""):
+        return Toleration(key=None, operator="Exists", effect=effect, seconds=seconds)
+    if value is None:
+        return Toleration(key=key, operator="Exists", effect=effect, seconds=seconds)
+    return Toleration(key=key, operator="Equal", value=value, effect=effect, seconds=seconds)
+
+
+def volume(ctx: Ctx, stmt: Stmt, what: str) -> Volume | None:
+    name = stmt.args[0]
+    head = Head(ctx, stmt, f"volume {name.text} of {what}", stmt.args[1:])
+    found = []
+    for source in ("configmap", "secret", "pvc", "hostpath"):
+        ref = head.take(source, str, None, *(("claim",) if source == "pvc" else ()))
+        if ref is not None:
+            found.append((source, ref))
+    if head.flag("emptydir") is not None:
+        found.append(("emptydir", None))
+    optional = head.flag("optional") is not None
+    read_only = head.flag("readonly") is not None
+    head.done()
+    if len(found) != 1:
+        ctx.error(stmt, f"volume {name.text} of {what} needs exactly one source: configmap=, secret=, pvc=, "
+                        "hostpath= or emptydir")
+        return None
+    source, ref = found[0]
+    return Volume(name=name.text, source=source, ref=ref, optional=optional, read_only=read_only, span=stmt.span)
+
+
+def affinity(ctx: Ctx, stmt: Stmt, what: str, aff: dict) -> None:
+    words = [p.text for p in stmt.head if not isinstance(p, (Word, Attr, Expr))]
+    preferred = words[0] == "prefer"
+    anti = "anti-affinity" in words
+    target = words[-1]
+    head = Head(ctx, stmt, f"`{' '.join(words)}` of {what}")
+    weight = head.take("weight", lambda t: _weight(t)) if preferred else None
+    if preferred and weight is None:
+        weight = 1
+    if target == "node":
+        if anti:
+            ctx.error(stmt, "node anti-affinity is written `affinity node key notin (...)` or `!key`")
+        reqs = selector(ctx, list(head.attrs.values()) + head.exprs + head.words, what).as_requirements()
+        head.attrs, head.exprs, head.words = {}, [], []
+        if preferred:
+            aff["node_preferred"].append(WeightedTerm(weight=weight, requirements=reqs))
+        else:
+            aff["node_required"].append(reqs)
+        head.done()
+        return
+    topology = head.take("topology", str, None, required=True)
+    namespaces = head.take_list("namespaces")
+    sel = selector(ctx, list(head.attrs.values()) + head.exprs + head.words, what)
+    head.attrs, head.exprs, head.words = {}, [], []
+    term = PodAffinityTerm(selector=sel, topology_key=topology or "kubernetes.io/hostname", namespaces=namespaces)
+    key = ("anti" if anti else "pod") + ("_preferred" if preferred else "_required")
+    aff[key].append(WeightedTerm(weight=weight, pod_term=term) if preferred else term)
+
+
+def _weight(text: str) -> int:
+    n = v.integer(text, minimum=1)
+    if n > 100:
+        raise v.BadValue(f"{n} is more than 100 (weights are 1-100)")
+    return n
+
+
+def spread(ctx: Ctx, stmt: Stmt, what: str) -> SpreadConstraint:
+    head = Head(ctx, stmt, f"spread of {what}")
+    topology = head.take("topology", str, "kubernetes.io/hostname", required=True)
+    skew = head.take("maxSkew", lambda t: v.integer(t, minimum=1), 1)
+    when = head.choice("unsatisfiable", UNSATISFIABLE, "DoNotSchedule")
+    rest = list(head.attrs.values()) + head.exprs + head.words
+    head.attrs, head.exprs, head.words = {}, [], []
+    sel = selector(ctx, rest, what) if rest else None
+    return SpreadConstraint(topology_key=topology, max_skew=skew, when_unsatisfiable=when, selector=sel)

@@ -1,0 +1,125 @@
+"""Builds timeline actions (`at T [as USER]: ...`) and `run`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kdsl.lang import values as v
+from kdsl.lang.syntax import Kw, Stmt, Word
+from kdsl.model.build.context import Ctx, Head, pick, split_ref
+from kdsl.model.build.scheduling import selector
+from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage
+
+# kind names as `delete`, `scale` and `expect` accept them, singular and plural, to the Kind.
+KINDS = {
+    "pod": "Pod", "deployment": "Deployment", "replicaset": "ReplicaSet", "statefulset": "StatefulSet",
+    "daemonset": "DaemonSet", "job": "Job", "cronjob": "CronJob", "replicationcontroller": "ReplicationController",
+    "service": "Service", "ingress": "Ingress", "configmap": "ConfigMap", "secret": "Secret",
+    "pvc": "PersistentVolumeClaim", "persistentvolumeclaim": "PersistentVolumeClaim", "pv": "PersistentVolume",
+    "persistentvolume": "PersistentVolume", "storageclass": "StorageClass", "namespace": "Namespace",
+    "node": "Node", "serviceaccount": "ServiceAccount", "role": "Role", "rolebinding": "RoleBinding",
+    "clusterrole": "ClusterRole", "clusterrolebinding": "ClusterRoleBinding",
+}
+PLURALS = {("ingresses" if k == "ingress" else f"{k}es" if k.endswith("s") else f"{k}s"): k for k in KINDS}
+CLUSTER_SCOPED = {"PersistentVolume", "StorageClass", "Namespace", "Node", "ClusterRole", "ClusterRoleBinding"}
+SCALABLE = {"deployment": "Deployment", "statefulset": "StatefulSet", "replicaset": "ReplicaSet",
+            "replicationcontroller": "ReplicationController"}
+ROLLABLE = {"deployment": "Deployment", "statefulset": "StatefulSet", "daemonset": "DaemonSet"}
+
+
+def kind_of(ctx: Ctx, w: Word) -> tuple[str, bool] | None:
+    """(Kind, plural?) for a kind word, with a suggestion for a near miss."""
+    if w.text in KINDS:
+        return KINDS[w.text], False
+    if w.text in PLURALS:
+        return KINDS[PLURALS[w.text]], True
+    pick(ctx, w, {**{k: k for k in KINDS}, **{p: p for p in PLURALS}}, "kind")
+    return None
+
+
+def _target(ctx: Ctx, head: Head, kinds: dict[str, str], what: str) -> tuple[str, str, str] | None:
+    """`[kind] NS/NAME` → (Kind, namespace, name); the kind defaults to deployment."""
+    first = head.word(f"a {'/'.join(kinds)} to act on")
+    if first is None:
+        return None
+    kind = "Deployment"
+    if first.text in kinds:
+        kind = kinds[first.text]
+        first = head.word(f"the {first.text}'s NAMESPACE/NAME")
+        if first is None:
+            return None
+    elif "/" not in first.text and first.text in KINDS:
+        ctx.error(first, f"`{what}` does not apply to a {first.text}")
+        return None
+    ns, name = split_ref(ctx, first, None, what)
+    return kind, ns, name
+
+
+def build_at(ctx: Ctx, stmt: Stmt, build_objects: Callable[[Stmt, str | None], list]) -> list:
+    words = [p for p in stmt.head if isinstance(p, Word)]
+    at_ms = ctx.convert(words[0], v.duration_ms, "time of the action", 0)
+    user = words[1].text if len(words) > 1 else None
+    action = stmt.block[0]
+    common = dict(at_ms=at_ms, user=user, span=action.span)
+    k = action.kind
+    if k == "node_action":
+        return [NodeAction(verb=action.head[0].text, node=action.args[0].text, **common)]
+    if k == "add_node":
+        from kdsl.model.build.cluster import build_node  # one node builder for both forms
+        node_stmt = Stmt("node", (Kw("node"),) + action.args, None, action.span)
+        node = build_node(ctx, node_stmt)
+        return [AddNode(node=node, **common)] if node else []
+    if k in ("set_image", "scale"):
+        head = Head(ctx, action, "set image" if k == "set_image" else "scale")
+        tgt = _target(ctx, head, SCALABLE if k == "scale" else {**SCALABLE, **ROLLABLE, "pod": "Pod"}, head.what)
+        if tgt is None:
+            head.done()
+            return []
+        kind, ns, name = tgt
+        if k == "scale":
+            replicas = head.take("replicas", lambda t: v.integer(t, minimum=0), None, required=True)
+            head.done()
+            return [Scale(kind=kind, namespace=ns, name=name, replicas=replicas or 0, **common)] if replicas is not None else []
+        images = head.pairs()
+        head.done()
+        if not images:
+            ctx.error(action, "set image needs CONTAINER=IMAGE, e.g. `set image shop/web nginx=nginx:1.26`")
+        return [SetImage(kind=kind, namespace=ns, name=name, images=images, **common)]
+    if k == "rollback":
+        words = action.args
+        head = Head(ctx, action, "rollback", words[:-1] if any(isinstance(p, Kw) and p.text == "to"
+                                                                    for p in action.head) else words)
+        tgt = _target(ctx, head, ROLLABLE, "rollback")
+        head.done()
+        revision = None
+        if any(isinstance(p, Kw) and p.text == "revision" for p in action.head):
+            revision = ctx.convert(words[-1], lambda t: v.integer(t, minimum=1), "revision")
+        return [Rollback(kind=tgt[0], namespace=tgt[1], name=tgt[2], revision=revision, **common)] if tgt else []
+    if k == "delete":
+        kind_w, target, rest = action.args[0], action.args[1], action.args[2:]
+        kp = kind_of(ctx, kind_w)
+        if kp is None:
+            return []
+        kind, plural = kp
+        if plural:
+            ns = None if kind in CLUSTER_SCOPED else target.text
+            parts = rest if kind not in CLUSTER_SCOPED else (target,) + tuple(rest)
+            return [Delete(kind=kind, namespace=ns, selector=selector(ctx, parts, "delete"), **common)]
+        if rest:
+            ctx.error(rest[0], f"delete {kind_w.text} takes one name; use `delete {kind_w.text}s NS SELECTOR` "
+                               "to delete by label")
+        if kind in CLUSTER_SCOPED:
+            return [Delete(kind=kind, namespace=None, name=target.text, **common)]
+        ns, name = split_ref(ctx, target, None, f"delete {kind_w.text}")
+        return [Delete(kind=kind, namespace=ns, name=name, **common)]
+    if k == "create":
+        return [Create(object=o, **common) for o in build_objects(action.block[0], None)]
+    if k == "apply":
+        objs = [o for s in action.block or () for o in build_objects(s, None)]
+        return [Apply(objects=tuple(objs), **common)]
+    ctx.error(action, f"`{action.keyword}` is not a timeline action")  # pragma: no cover - grammar prevents it
+    return []
+
+
+def build_run(ctx: Ctx, stmt: Stmt) -> int | None:
+    return ctx.convert(stmt.args[0], v.duration_ms, "run")

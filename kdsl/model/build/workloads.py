@@ -1,0 +1,240 @@
+"""Builds pods and workloads: each kind's head attributes and the pod template from its block."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.lang import values as v
+from kdsl.lang.syntax import Stmt
+from kdsl.model.build.containers import build_container
+from kdsl.model.build.context import Ctx, Head, split_ref
+from kdsl.model.build.scheduling import access_modes, affinity, selector, spread, toleration, volume
+from kdsl.model.pods import Affinity, PodTemplate
+from kdsl.model.workloads import (DEPLOYMENT_STRATEGY, ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod,
+                                  ReplicaSet, ReplicationController, StatefulSet, Strategy)
+
+RESTART = {"always": "Always", "onfailure": "OnFailure", "never": "Never"}
+STRATEGIES = {"rolling": "RollingUpdate", "rollingupdate": "RollingUpdate", "recreate": "Recreate",
+              "ondelete": "OnDelete"}
+POLICIES = {"orderedready": "OrderedReady", "parallel": "Parallel"}
+CONCURRENCY = {"allow": "Allow", "forbid": "Forbid", "replace": "Replace"}
+# The statements a pod template block may hold, beyond containers and metadata, per kind.
+_WORKLOAD_ONLY = {"strategy": {"deployment", "statefulset", "daemonset"}, "claim": {"statefulset"}}
+
+
+def _nonneg(text: str) -> int:
+    return v.integer(text, minimum=0)
+
+
+def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: Head,
+             extra: dict) -> tuple[PodTemplate, tuple, tuple]:
+    """The pod template of a workload; returns (template, object labels, object annotations)."""
+    labels, annotations, containers, inits, volumes, tolerations, spreads = [], [], [], [], [], [], []
+    node_selector, aff = [], {k: [] for k in ("node_required", "node_preferred", "pod_required",
+                                              "pod_preferred", "anti_required", "anti_preferred")}
+    restart = "Never" if kind in ("job", "cronjob") else "Always"
+    fields: dict = {}
+    main = build_container(ctx, stmt, f"{what}", shorthand=shorthand) if shorthand.attrs.get("image") else None
+    shorthand.done()
+    if main is not None:
+        containers.append(main)
+    for s in stmt.block or ():
+        k = s.kind
+        allowed = _WORKLOAD_ONLY.get(k)
+        if allowed is not None and kind not in allowed:
+            ctx.error(s, f"`{k}` is not allowed in a {kind}")
+            continue
+        if k in ("labels", "annotations"):
+            h = Head(ctx, s, f"{k} of {what}")
+            (labels if k == "labels" else annotations).extend(h.pairs())
+            h.done()
+        elif k == "container":
+            c = build_container(ctx, s, what)
+            if c:
+                containers.append(c)
+        elif k == "init":
+            c = build_container(ctx, s, what)
+            if c:
+                inits.append(c)
+        elif k == "restart":
+            h = Head(ctx, s, f"restart of {what}")
+            w = h.word("Always, OnFailure or Never")
+            h.done()
+            if w:
+                restart = h.ctx_choice(w, RESTART, "restart policy", restart)
+        elif k == "node_selector":
+            h = Head(ctx, s, f"node-selector of {what}")
+            node_selector.extend(h.pairs())
+            h.done()
+        elif k == "toleration":
+            t = toleration(ctx, s, what)
+            if t:
+                tolerations.append(t)
+        elif k == "volume":
+            vol = volume(ctx, s, what)
+            if vol:
+                volumes.append(vol)
+        elif k in ("priority", "grace", "pod_serviceaccount"):
+            h = Head(ctx, s, f"{s.keyword} of {what}")
+            w = h.word("a value")
+            h.done()
+            if w is None:
+                continue
+            if k == "priority":
+                fields["priority"] = ctx.convert(w, lambda t: v.integer(t, minimum=None), "priority")
+            elif k == "grace":
+                fields["grace_ms"] = ctx.convert(w, v.duration_ms, "grace period")
+            else:
+                fields["service_account"] = w.text
+        elif k in ("affinity", "prefer"):
+            affinity(ctx, s, what, aff)
+        elif k == "spread":
+            spreads.append(spread(ctx, s, what))
+        elif k == "yaml":
+            fields["yaml"] = s.args[0].text
+        else:  # strategy, claim: read by the workload itself
+            extra.setdefault(k, []).append(s)
+    if not containers:
+        ctx.error(stmt, f"{what} has no container; add `image=` to its head or a `container` block")
+    if not labels:
+        labels = [("app", name)]  # kdsl's default, so the selector and services have something to match
+    allowed_restart = {"deployment", "replicaset", "replicationcontroller", "statefulset", "daemonset"}
+    if kind in allowed_restart and restart != "Always":
+        ctx.error(stmt, f'{what}: spec.template.spec.restartPolicy: Unsupported value: "{restart}": '
+                        'supported values: "Always"')
+    if kind in ("job", "cronjob") and restart == "Always":
+        ctx.error(stmt, f'{what}: spec.template.spec.restartPolicy: Unsupported value: "Always": '
+                        'supported values: "OnFailure", "Never"')
+    tpl = PodTemplate(labels=tuple(labels), annotations=tuple(annotations), containers=tuple(containers),
+                      init_containers=tuple(inits), restart_policy=restart, node_selector=tuple(node_selector),
+                      tolerations=tuple(tolerations), volumes=tuple(volumes), spread=tuple(spreads),
+                      affinity=Affinity(**{k: tuple(x) for k, x in aff.items()}), **fields)
+    return tpl, tuple(labels), tuple(annotations)
+
+
+def _strategy(ctx: Ctx, stmts: list[Stmt], kind: str, what: str, default: Strategy) -> Strategy:
+    if not stmts:
+        return default
+    if len(stmts) > 1:
+        ctx.error(stmts[1], f"{what} has two strategies")
+    s = stmts[0]
+    h = Head(ctx, s, f"strategy of {what}")
+    w = h.word("rolling, recreate or ondelete")
+    stype = h.ctx_choice(w, STRATEGIES, "strategy", default.type) if w else default.type
+    if (kind == "deployment") == (stype == "OnDelete") or (kind != "deployment" and stype == "Recreate"):
+        ctx.error(w or s, f"a {kind} cannot use the {stype} strategy")
+    surge = h.take("maxSurge", v.int_or_percent) if kind != "statefulset" else None
+    unavailable = h.take("maxUnavailable", v.int_or_percent)
+    partition = h.take("partition", _nonneg) if kind == "statefulset" else None
+    h.done()
+    if stype != "RollingUpdate":
+        if surge is not None or unavailable is not None or partition is not None:
+            ctx.error(s, f"{stype} takes no maxSurge, maxUnavailable or partition")
+        return Strategy(type=stype)
+    if kind == "deployment":
+        surge = DEPLOYMENT_STRATEGY.max_surge if surge is None else surge
+        unavailable = DEPLOYMENT_STRATEGY.max_unavailable if unavailable is None else unavailable
+        if _is_zero(surge) and _is_zero(unavailable):
+            ctx.error(s, f"{what}: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: "
+                         "may not be 0 when `maxSurge` is 0")
+        return Strategy(max_surge=surge, max_unavailable=unavailable)
+    if kind == "daemonset":
+        surge = 0 if surge is None else surge
+        unavailable = 1 if unavailable is None else unavailable
+        if _is_zero(surge) and _is_zero(unavailable):
+            ctx.error(s, f"{what}: maxUnavailable may not be 0 when maxSurge is 0")
+        return Strategy(max_surge=surge, max_unavailable=unavailable)
+    return Strategy(partition=partition or 0, max_unavailable=unavailable)
+
+
+def _is_zero(x) -> bool:
+    return x == 0 or (isinstance(x, v.Percent) and x.value == 0)
+
+
+def _claims(ctx: Ctx, stmts: list[Stmt], what: str) -> tuple[ClaimTemplate, ...]:
+    out = []
+    for s in stmts:
+        h = Head(ctx, s, f"claim of {what}")
+        name = h.word("a name")
+        size = h.word("a size, e.g. 10Gi")
+        storage = ctx.convert(size, v.byte_count, "claim size") if size else None
+        cls = h.take("class", str)
+        modes = h.take_list("access", access_modes, ("ReadWriteOnce",))
+        h.done()
+        if name and storage is not None:
+            out.append(ClaimTemplate(name=name.text, storage=storage, storage_class=_class(cls),
+                                     access_modes=modes))
+    return tuple(out)
+
+
+def _class(cls: str | None) -> str | None:
+    return "" if cls in ("none", '""') else cls
+
+
+def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
+    kind = stmt.head[0].text
+    head = Head(ctx, stmt, kind)
+    w = head.word("a name")
+    if w is None:
+        return None
+    ns, name = split_ref(ctx, w, namespace, kind)
+    what = head.what = f"{kind} {ns}/{name}"
+    common = dict(name=name, namespace=ns, span=stmt.span)
+    f: dict = {}
+    if kind in ("deployment", "replicaset", "replicationcontroller", "statefulset"):
+        f["replicas"] = head.take("replicas", _nonneg, 1)
+    if kind in ("deployment", "replicaset", "replicationcontroller", "statefulset", "daemonset"):
+        f["min_ready_ms"] = head.take("minReady", v.duration_ms, 0, "minReadySeconds")
+    if kind == "deployment":
+        f["progress_deadline_ms"] = head.take("progressDeadline", v.duration_ms, 600_000)
+        f["revision_history_limit"] = head.take("revisionHistoryLimit", _nonneg, 10)
+        f["paused"] = head.flag("paused") is not None
+    if kind == "statefulset":
+        f["service_name"] = head.take("service", str)
+        f["pod_management_policy"] = head.choice("policy", POLICIES, "OrderedReady")
+        f["ordinals_start"] = head.take("start", _nonneg, 0)
+        retain = head.choice("retain", {"retain": "Retain", "delete": "Delete"}, "Retain")
+        f["retain_on_delete"] = f["retain_on_scale"] = retain == "Retain"
+    job: dict = {}
+    if kind in ("job", "cronjob"):
+        job["completions"] = head.take("completions", _nonneg, 1)
+        job["parallelism"] = head.take("parallelism", _nonneg, 1)
+        job["backoff_limit"] = head.take("backoff", _nonneg, 6, "backoffLimit")
+        job["active_deadline_ms"] = head.take("deadline", v.duration_ms, None, "activeDeadline")
+        job["ttl_after_finished_ms"] = head.take("ttl", v.duration_ms)
+    cron: dict = {}
+    if kind == "cronjob":
+        cron["schedule"] = head.take("schedule", str, "* * * * *", required=True)
+        cron["concurrency_policy"] = head.choice("concurrency", CONCURRENCY, "Allow")
+        cron["suspend"] = head.flag("suspend") is not None
+        cron["starting_deadline_ms"] = head.take("startingDeadline", v.duration_ms)
+    restart = head.choice("restart", RESTART, None)
+    extra: dict = {}
+    tpl, labels, annotations = template(ctx, stmt, kind, name, what, head, extra)
+    if restart is not None:
+        tpl = attrs.evolve(tpl, restart_policy=restart)
+    meta = dict(common, labels=labels, annotations=annotations)
+    if kind == "pod":
+        return Pod.build(template=tpl, **meta)
+    if kind == "deployment":
+        f["strategy"] = _strategy(ctx, extra.get("strategy", []), kind, what, DEPLOYMENT_STRATEGY)
+        return Deployment.build(template=tpl, **meta, **f)
+    if kind == "replicaset":
+        return ReplicaSet.build(template=tpl, **meta, **f)
+    if kind == "replicationcontroller":
+        return ReplicationController.build(template=tpl, **meta, **f)
+    if kind == "statefulset":
+        f["strategy"] = _strategy(ctx, extra.get("strategy", []), kind, what, Strategy(partition=0))
+        f["claims"] = _claims(ctx, extra.get("claim", []), what)
+        return StatefulSet.build(template=tpl, **meta, **f)
+    if kind == "daemonset":
+        f["strategy"] = _strategy(ctx, extra.get("strategy", []), kind, what,
+                                  Strategy(max_unavailable=1, max_surge=0))
+        return DaemonSet.build(template=tpl, **meta, **f)
+    if kind == "job":
+        return Job.build(template=tpl, **meta, **job)
+    job_obj = Job.build(template=tpl, name=name, namespace=ns, labels=labels, **job)
+    return CronJob(job=job_obj, **meta, **cron)
+
+
+__all__ = ["build_workload", "selector", "access_modes"]

@@ -1,0 +1,114 @@
+"""Kubernetes' rules for names, label keys and values, with apimachinery's own messages."""
+
+from __future__ import annotations
+
+import re
+
+_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_DNS1123_LABEL = re.compile(rf"^{_LABEL}$")
+_DNS1123_SUBDOMAIN = re.compile(rf"^{_LABEL}(\.{_LABEL})*$")
+_DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+_QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+_IANA_SVC = re.compile(r"^[-a-z0-9]+$")
+_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+
+MSG_LABEL = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
+             "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
+             "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
+MSG_SUBDOMAIN = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+                 "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
+                 "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+MSG_1035 = ("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+            "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
+            "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")
+MSG_QUALIFIED = ("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
+                 "with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
+                 "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')")
+MSG_LABEL_VALUE = ("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or "
+                   "'.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  "
+                   "or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
+
+
+def _too_long(n: int) -> str:
+    return f"must be no more than {n} bytes"
+
+
+def dns1123_label(value: str) -> list[str]:
+    errs = [_too_long(63)] if len(value) > 63 else []
+    if not _DNS1123_LABEL.match(value):
+        errs.append(MSG_LABEL)
+    return errs
+
+
+def dns1123_subdomain(value: str) -> list[str]:
+    errs = [_too_long(253)] if len(value) > 253 else []
+    if not _DNS1123_SUBDOMAIN.match(value):
+        errs.append(MSG_SUBDOMAIN)
+    return errs
+
+
+def dns1035_label(value: str) -> list[str]:
+    errs = [_too_long(63)] if len(value) > 63 else []
+    if not _DNS1035_LABEL.match(value):
+        errs.append(MSG_1035)
+    return errs
+
+
+def label_key(key: str) -> list[str]:
+    """IsQualifiedName: an optional DNS-1123 subdomain prefix and `/`, then a name ≤ 63."""
+    prefix, _, name = key.rpartition("/") if "/" in key else ("", "", key)
+    errs: list[str] = []
+    if "/" in key and not prefix:
+        errs.append("prefix part " + "must be non-empty")
+    elif prefix:
+        errs += ["prefix part " + e for e in dns1123_subdomain(prefix)]
+    if not name:
+        errs.append("name part must be non-empty")
+    else:
+        if len(name) > 63:
+            errs.append("name part " + _too_long(63))
+        if not _QUALIFIED_NAME.match(name):
+            errs.append(MSG_QUALIFIED)
+    return errs
+
+
+def label_value(value: str) -> list[str]:
+    errs = [_too_long(63)] if len(value) > 63 else []
+    if value and not _QUALIFIED_NAME.match(value):
+        errs.append(MSG_LABEL_VALUE)
+    return errs
+
+
+def port_name(value: str) -> list[str]:
+    """IsValidPortName: an IANA service name — ≤ 15, lower case, digits, '-', a letter somewhere."""
+    errs = []
+    if len(value) > 15:
+        errs.append(_too_long(15))
+    if not _IANA_SVC.match(value):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if "--" in value:
+        errs.append("must not contain consecutive hyphens")
+    if not any(c.isalpha() for c in value):
+        errs.append("must contain at least one letter (a-z)")
+    if value.startswith("-") or value.endswith("-"):
+        errs.append("must not begin or end with a hyphen")
+    return errs
+
+
+def config_key(value: str) -> list[str]:
+    errs = [_too_long(253)] if len(value) > 253 else []
+    if not _CONFIG_KEY.match(value):
+        errs.append("a valid config key must consist of alphanumeric characters, '-', '_' or '.' "
+                    "(e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "
+                    "'[-._a-zA-Z0-9]+')")
+    return errs
+
+
+# Which rule each kind's name follows (apimachinery / core validation).
+NAME_RULES = {
+    "Namespace": dns1123_label, "Service": dns1035_label, "Container": dns1123_label,
+}
+
+
+def object_name(kind: str, name: str) -> list[str]:
+    return NAME_RULES.get(kind, dns1123_subdomain)(name)

@@ -1,0 +1,49 @@
+"""Namespaces with their labels, ResourceQuota and LimitRange."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+
+from kdsl.model.base import NamespacedObject, Object
+
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+# Quota names as a ResourceQuota's `hard` spells them; kdsl's short forms map onto them.
+QUOTA_RESOURCES = {
+    "cpu": "requests.cpu", "memory": "requests.memory", "requests.cpu": "requests.cpu",
+    "requests.memory": "requests.memory", "limits.cpu": "limits.cpu", "limits.memory": "limits.memory",
+    "pods": "pods", "services": "services", "pvcs": "persistentvolumeclaims",
+    "persistentvolumeclaims": "persistentvolumeclaims", "configmaps": "configmaps", "secrets": "secrets",
+    "storage": "requests.storage", "requests.storage": "requests.storage",
+    "nodeports": "services.nodeports", "services.nodeports": "services.nodeports",
+    "loadbalancers": "services.loadbalancers", "services.loadbalancers": "services.loadbalancers",
+    "replicationcontrollers": "replicationcontrollers", "resourcequotas": "resourcequotas",
+}
+
+
+@attrs.frozen(kw_only=True)
+class ResourceQuota(NamespacedObject):
+    """`hard` maps resource names to exact integers (millicores for cpu, bytes for memory)."""
+
+    kind: ClassVar[str] = "ResourceQuota"
+    plural: ClassVar[str] = "resourcequotas"
+    hard: tuple[tuple[str, int], ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class LimitRange(NamespacedObject):
+    """Container limits: `default` limits, `default_request`, `min` and `max` (resource → int)."""
+
+    kind: ClassVar[str] = "LimitRange"
+    plural: ClassVar[str] = "limitranges"
+    default: tuple[tuple[str, int], ...] = ()
+    default_request: tuple[tuple[str, int], ...] = ()
+    min: tuple[tuple[str, int], ...] = ()
+    max: tuple[tuple[str, int], ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Namespace(Object):
+    kind: ClassVar[str] = "Namespace"
+    plural: ClassVar[str] = "namespaces"

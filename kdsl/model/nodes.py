@@ -1,0 +1,77 @@
+"""The cluster's shape: nodes, node pools and their taints, and cluster-wide settings."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+
+from kdsl.model.base import Object, Pairs
+
+EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+
+
+@attrs.frozen
+class Taint:
+    key: str
+    value: str | None
+    effect: str
+
+    def __str__(self) -> str:
+        return f"{self.key}{'=' + self.value if self.value else ''}:{self.effect}"
+
+
+@attrs.frozen(kw_only=True)
+class Node(Object):
+    """A node's capacity (cpu in millicores, memory in bytes, pod slots) and scheduling traits.
+
+    The kubelet's own labels (`kubernetes.io/hostname`, `kubernetes.io/os`) are added by `build`,
+    as a kubelet adds them when it registers the node.
+    """
+
+    kind: ClassVar[str] = "Node"
+    plural: ClassVar[str] = "nodes"
+    cpu: int = 4000
+    memory: int = 16 * 2**30
+    pods: int = 110
+    taints: tuple[Taint, ...] = ()
+    unschedulable: bool = False
+    images: tuple[str, ...] = ()
+
+    @classmethod
+    def build(cls, *, name: str, labels: Pairs = (), **fields) -> Node:
+        own = {"kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64"}
+        merged = dict(labels)
+        for key, value in own.items():
+            merged.setdefault(key, value)
+        return cls(name=name, labels=tuple(merged.items()), **fields)
+
+
+@attrs.frozen(kw_only=True)
+class NodePool:
+    """`nodes pool count=50 ...`: nodes pool-1 … pool-50 of one shape."""
+
+    name: str
+    count: int
+    template: Node
+    span: object = attrs.field(default=None, eq=False, repr=False)
+
+    def nodes(self) -> tuple[Node, ...]:
+        return tuple(self.node(i) for i in range(1, self.count + 1))
+
+    def node(self, i: int) -> Node:
+        name = f"{self.name}-{i}"
+        labels = tuple((k, name if k == "kubernetes.io/hostname" else v) for k, v in self.template.labels)
+        return attrs.evolve(self.template, name=name, labels=labels)
+
+
+@attrs.frozen(kw_only=True)
+class Cluster:
+    """Cluster-wide settings. Defaults: kube-controller-manager's node-monitor-grace-period of
+    current releases (50s), kubeadm's service range 10.96.0.0/12 and a 10.244.0.0/16 pod range."""
+
+    name: str = "default"
+    node_grace_ms: int = 50_000
+    service_cidr: str = "10.96.0.0/12"
+    pod_cidr: str = "10.244.0.0/16"
+    kube_version: str = "1.33"

@@ -1,0 +1,215 @@
+"""The pod template: containers, probes, env, volumes, tolerations, affinity, spread, with K8s defaults."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.lang.syntax import Span
+from kdsl.model.base import Pairs, Requirement, Selector, span_field
+from kdsl.model.behaviour import Behaviour
+
+DEFAULT_GRACE_MS = 30_000  # core/v1 DefaultTerminationGracePeriodSeconds
+
+
+@attrs.frozen(kw_only=True)
+class Port:
+    number: int
+    name: str | None = None
+    protocol: str = "TCP"
+    host_port: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class EnvVar:
+    """`value` for a literal; otherwise the key of a ConfigMap or Secret (`source_kind`)."""
+
+    name: str
+    value: str | None = None
+    source_kind: str | None = None  # "configmap" | "secret"
+    source_name: str | None = None
+    source_key: str | None = None
+    optional: bool = False
+    span: Span | None = span_field()
+
+
+@attrs.frozen(kw_only=True)
+class EnvFrom:
+    source_kind: str  # "configmap" | "secret"
+    source_name: str
+    prefix: str = ""
+    optional: bool = False
+    span: Span | None = span_field()
+
+
+@attrs.frozen(kw_only=True)
+class Mount:
+    volume: str
+    path: str
+    read_only: bool = False
+    sub_path: str | None = None
+    span: Span | None = span_field()
+
+
+@attrs.frozen(kw_only=True)
+class Probe:
+    """A probe with core/v1 defaults: period 10s, timeout 1s, success 1, failure 3, delay 0."""
+
+    kind: str  # readiness | liveness | startup
+    handler: str  # http | tcp | exec | grpc
+    path: str | None = None
+    port: int | str | None = None
+    command: tuple[str, ...] = ()
+    scheme: str = "HTTP"
+    initial_delay_ms: int = 0
+    period_ms: int = 10_000
+    timeout_ms: int = 1_000
+    success_threshold: int = 1
+    failure_threshold: int = 3
+
+
+@attrs.frozen(kw_only=True)
+class Resources:
+    """Requests or limits: cpu in millicores, memory and ephemeral storage in bytes."""
+
+    cpu: int | None = None
+    memory: int | None = None
+    ephemeral_storage: int | None = None
+
+    def items(self) -> tuple[tuple[str, int], ...]:
+        return tuple((k, v) for k, v in (("cpu", self.cpu), ("memory", self.memory),
+                                          ("ephemeral-storage", self.ephemeral_storage)) if v is not None)
+
+
+@attrs.frozen(kw_only=True)
+class Container:
+    name: str
+    image: str
+    image_pull_policy: str = "IfNotPresent"
+    ports: tuple[Port, ...] = ()
+    requests: Resources = Resources()
+    limits: Resources = Resources()
+    env: tuple[EnvVar, ...] = ()
+    env_from: tuple[EnvFrom, ...] = ()
+    mounts: tuple[Mount, ...] = ()
+    probes: tuple[Probe, ...] = ()
+    command: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
+    restart_policy: str | None = None  # "Always" makes an init container a sidecar
+    behaviour: Behaviour = Behaviour()
+    yaml: str | None = None
+    span: Span | None = span_field()
+
+    @classmethod
+    def build(cls, *, name: str, image: str, pull_policy: str | None = None, requests: Resources = Resources(),
+              limits: Resources = Resources(), **fields) -> Container:
+        """Kubernetes' defaults: pull policy Always for `:latest` or untagged images, else
+        IfNotPresent; requests default to the limits when only limits are given."""
+        if pull_policy is None:
+            pull_policy = "Always" if _tag(image) in (None, "latest") else "IfNotPresent"
+        requests = Resources(cpu=requests.cpu if requests.cpu is not None else limits.cpu,
+                             memory=requests.memory if requests.memory is not None else limits.memory,
+                             ephemeral_storage=requests.ephemeral_storage if requests.ephemeral_storage is not None
+                             else limits.ephemeral_storage)
+        return cls(name=name, image=image, image_pull_policy=pull_policy, requests=requests, limits=limits, **fields)
+
+    def probe(self, kind: str) -> Probe | None:
+        return next((p for p in self.probes if p.kind == kind), None)
+
+
+def _tag(image: str) -> str | None:
+    if "@" in image:
+        return "digest"
+    last = image.rsplit("/", 1)[-1]
+    return last.split(":", 1)[1] if ":" in last else None
+
+
+@attrs.frozen(kw_only=True)
+class Volume:
+    name: str
+    source: str  # configmap | secret | pvc | emptydir | hostpath
+    ref: str | None = None  # the ConfigMap, Secret or claim name, or the host path
+    optional: bool = False
+    read_only: bool = False
+    span: Span | None = span_field()
+
+
+@attrs.frozen(kw_only=True)
+class Toleration:
+    """`key[=value]:Effect [for=300s]`; no key with Exists tolerates every taint."""
+
+    key: str | None = None
+    operator: str = "Equal"  # Equal | Exists
+    value: str | None = None
+    effect: str | None = None  # None: every effect
+    seconds: int | None = None  # tolerationSeconds (NoExecute only)
+
+    def tolerates(self, key: str, value: str | None, effect: str) -> bool:
+        if self.effect is not None and self.effect != effect:
+            return False
+        if self.key is None:
+            return self.operator == "Exists"
+        if self.key != key:
+            return False
+        return self.operator == "Exists" or (self.value or "") == (value or "")
+
+
+@attrs.frozen(kw_only=True)
+class PodAffinityTerm:
+    selector: Selector
+    topology_key: str
+    namespaces: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class WeightedTerm:
+    """A preferred term: node requirements or a pod affinity term, with a weight 1–100."""
+
+    weight: int
+    requirements: tuple[Requirement, ...] = ()
+    pod_term: PodAffinityTerm | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Affinity:
+    node_required: tuple[tuple[Requirement, ...], ...] = ()  # OR of terms, each an AND
+    node_preferred: tuple[WeightedTerm, ...] = ()
+    pod_required: tuple[PodAffinityTerm, ...] = ()
+    pod_preferred: tuple[WeightedTerm, ...] = ()
+    anti_required: tuple[PodAffinityTerm, ...] = ()
+    anti_preferred: tuple[WeightedTerm, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self == Affinity()
+
+
+@attrs.frozen(kw_only=True)
+class SpreadConstraint:
+    topology_key: str
+    max_skew: int = 1
+    when_unsatisfiable: str = "DoNotSchedule"
+    selector: Selector | None = None  # None: the pod's own labels
+
+
+@attrs.frozen(kw_only=True)
+class PodTemplate:
+    """A pod's spec and template metadata, with Kubernetes' defaults applied."""
+
+    labels: Pairs = ()
+    annotations: Pairs = ()
+    containers: tuple[Container, ...] = ()
+    init_containers: tuple[Container, ...] = ()
+    restart_policy: str = "Always"
+    node_selector: Pairs = ()
+    node_name: str | None = None
+    tolerations: tuple[Toleration, ...] = ()
+    volumes: tuple[Volume, ...] = ()
+    priority: int | None = None
+    service_account: str | None = None  # None: the ServiceAccount admission plugin sets "default"
+    grace_ms: int = DEFAULT_GRACE_MS
+    affinity: Affinity = Affinity()
+    spread: tuple[SpreadConstraint, ...] = ()
+    yaml: str | None = None
+
+    def container(self, name: str) -> Container | None:
+        return next((c for c in self.containers + self.init_containers if c.name == name), None)

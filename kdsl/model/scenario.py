@@ -1,0 +1,83 @@
+"""A whole scenario: the cluster, its objects, the timeline and the expectations."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import attrs
+
+from kdsl.lang.errors import Diagnostic
+from kdsl.model.access import User
+from kdsl.model.base import Object
+from kdsl.model.nodes import Cluster, Node, NodePool
+from kdsl.model.timeline import TimelineAction
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Scenario:
+    """What a kdsl text declares. `objects` holds every API object applied at 0s, in order."""
+
+    cluster: Cluster = Cluster()
+    node_specs: tuple[Node | NodePool, ...] = ()
+    objects: tuple[Object, ...] = ()
+    users: tuple[User, ...] = ()
+    timeline: tuple[TimelineAction, ...] = ()
+    expectations: tuple = ()
+    run_ms: int | None = None
+    files: tuple[str, ...] = attrs.field(default=(), eq=False)
+    warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False)
+
+    @property
+    def name(self) -> str:
+        return self.cluster.name
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        """Every node, pools expanded (`pool-1` … `pool-N`)."""
+        out: list[Node] = []
+        for spec in self.node_specs:
+            out.extend(spec.nodes() if isinstance(spec, NodePool) else (spec,))
+        return tuple(out)
+
+    def of_kind(self, kind) -> tuple:
+        """The declared objects of a kind, given as a class or a kind name (`"Deployment"`)."""
+        if isinstance(kind, str):
+            low = kind.lower()
+            return tuple(o for o in self.objects if o.kind.lower() == low or o.plural == low)
+        return tuple(o for o in self.objects if isinstance(o, kind))
+
+    def get(self, kind: str, key: str) -> Object | None:
+        """One object by kind and `namespace/name` (or `name` for cluster-scoped kinds)."""
+        if "/" not in key and kind.lower() not in {"namespace", "node", "persistentvolume", "pv", "storageclass",
+                                                   "clusterrole", "clusterrolebinding"}:
+            key = f"default/{key}"
+        return next((o for o in self.of_kind(kind) if o.key == key), None)
+
+    @property
+    def namespaces(self) -> tuple[str, ...]:
+        return tuple(o.name for o in self.of_kind("Namespace"))
+
+    def counts(self) -> dict[str, int]:
+        counts = Counter(o.kind for o in self.objects)
+        out = {"Node": len(self.nodes)} if self.node_specs else {}
+        out.update(sorted(counts.items()))
+        return out
+
+    def __repr__(self) -> str:
+        parts = [f"{n} {kind}" for kind, n in self.counts().items()]
+        if self.timeline:
+            parts.append(f"{len(self.timeline)} timeline actions")
+        if self.expectations:
+            parts.append(f"{len(self.expectations)} expectations")
+        return f"<Scenario {self.name!r}: {', '.join(parts) or 'empty'}>"
+
+    def describe(self) -> str:
+        """A few readable lines: what the scenario declares, kind by kind."""
+        lines = [repr(self)]
+        for kind in self.counts():
+            names = [n.name for n in self.nodes] if kind == "Node" else [o.key for o in self.of_kind(kind)]
+            shown = ", ".join(names[:6]) + (f", … ({len(names)})" if len(names) > 6 else "")
+            lines.append(f"  {kind}: {shown}")
+        for w in self.warnings:
+            lines.append(f"  warning: {w.message}")
+        return "\n".join(lines)
