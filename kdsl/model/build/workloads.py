@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import attrs
-
 from kdsl.lang import values as v
 from kdsl.lang.syntax import Stmt
 from kdsl.model.build.containers import build_container
@@ -32,7 +30,8 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
     labels, annotations, containers, inits, volumes, tolerations, spreads = [], [], [], [], [], [], []
     node_selector, aff = [], {k: [] for k in ("node_required", "node_preferred", "pod_required",
                                               "pod_preferred", "anti_required", "anti_preferred")}
-    restart = "Never" if kind in ("job", "cronjob") else "Always"
+    # `restart=` on the head (kept in `extra` by build_workload) or kdsl's default; a block statement wins.
+    restart = extra.pop("restart", None) or ("Never" if kind in ("job", "cronjob") else "Always")
     fields: dict = {}
     main = build_container(ctx, stmt, f"{what}", shorthand=shorthand) if shorthand.attrs.get("image") else None
     shorthand.done()
@@ -121,7 +120,7 @@ def _strategy(ctx: Ctx, stmts: list[Stmt], kind: str, what: str, default: Strate
     h = Head(ctx, s, f"strategy of {what}")
     w = h.word("rolling, recreate or ondelete")
     stype = h.ctx_choice(w, STRATEGIES, "strategy", default.type) if w else default.type
-    if (kind == "deployment") == (stype == "OnDelete") or (kind != "deployment" and stype == "Recreate"):
+    if (kind == "deployment" and stype == "OnDelete") or (kind != "deployment" and stype == "Recreate"):
         ctx.error(w or s, f"a {kind} cannot use the {stype} strategy")
     surge = h.take("maxSurge", v.int_or_percent) if kind != "statefulset" else None
     unavailable = h.take("maxUnavailable", v.int_or_percent)
@@ -209,10 +208,8 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
         cron["suspend"] = head.flag("suspend") is not None
         cron["starting_deadline_ms"] = head.take("startingDeadline", v.duration_ms)
     restart = head.choice("restart", RESTART, None)
-    extra: dict = {}
+    extra: dict = {"restart": restart} if restart else {}
     tpl, labels, annotations = template(ctx, stmt, kind, name, what, head, extra)
-    if restart is not None:
-        tpl = attrs.evolve(tpl, restart_policy=restart)
     meta = dict(common, labels=labels, annotations=annotations)
     if kind == "pod":
         return Pod.build(template=tpl, **meta)
