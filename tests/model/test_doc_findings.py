@@ -31,3 +31,17 @@ def test_restart_on_the_head_is_validated_like_the_block_statement():
         kdsl.parse("job j image=x:1 restart=Always")
     assert _one("pod p image=x:1 restart=OnFailure").template.restart_policy == "OnFailure"
     assert _one("job j image=x:1 restart=OnFailure { restart Never }").template.restart_policy == "Never"
+
+
+def _container(text):
+    return _one(text).template.containers[0]
+
+
+def test_requests_in_the_block_add_to_the_head_resources():
+    c = _container("pod p { container a image=x:1 cpu=1 memory=1Gi { requests cpu=500m } }")
+    assert (c.requests.cpu, c.requests.memory) == (500, 2**30)
+
+
+def test_env_from_a_dotted_secret_name_with_key():
+    c = _container("pod p { container a image=x:1 { env E from secret db.creds key=pw; env D from secret s.k.x } }")
+    assert [(e.source_name, e.source_key) for e in c.env] == [("db.creds", "pw"), ("s", "k.x")]

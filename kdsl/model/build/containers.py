@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import attrs
+
 from kdsl.lang import values as v
 from kdsl.lang.syntax import Kw, Stmt, Word
 from kdsl.model.behaviour import Behaviour
@@ -24,6 +26,12 @@ def resources(ctx: Ctx, head: Head) -> Resources:
     memory = head.take("memory", v.byte_count)
     eph = head.take("ephemeral-storage", v.byte_count)
     return Resources(cpu=cpu, memory=memory, ephemeral_storage=eph)
+
+
+def _merged(base: Resources, more: Resources) -> Resources:
+    """`requests` in a container's block adds to the head's `cpu=` `memory=`; what it names wins."""
+    given = {f.name: getattr(more, f.name) for f in attrs.fields(Resources) if getattr(more, f.name) is not None}
+    return attrs.evolve(base, **given)
 
 
 def _port(ctx: Ctx, stmt: Stmt, what: str) -> Port:
@@ -57,9 +65,13 @@ def _env(ctx: Ctx, stmt: Stmt, what: str, env: list, env_from: list) -> None:
     if stmt.kind == "env_ref":
         var, ref, rest = args[0], args[1], args[2:]
         head = Head(ctx, stmt, f"env {var.text} of {what}", rest)
-        # `name.key` splits at the first dot; a key= attribute says the key outright.
-        name, dot, key = ref.text.partition(".")
-        key = head.take("key", str, key if dot else var.text)
+        # `name.key` splits at the first dot; with a key= attribute the whole word is the name.
+        key = head.take("key", str)
+        if key is not None:
+            name = ref.text
+        else:
+            name, dot, key = ref.text.partition(".")
+            key = key if dot else var.text
         optional = head.flag("optional") is not None
         head.done()
         env.append(EnvVar(name=var.text, source_kind=kw_source, source_name=name, source_key=key,
@@ -184,7 +196,7 @@ def build_container(ctx: Ctx, stmt: Stmt, owner: str, shorthand: Head | None = N
             ports.append(_port(ctx, s, what))
         elif k == "requests":
             h = Head(ctx, s, f"requests of {what}")
-            requests = resources(ctx, h)
+            requests = _merged(requests, resources(ctx, h))
             h.done()
         elif k == "limits":
             h = Head(ctx, s, f"limits of {what}")
