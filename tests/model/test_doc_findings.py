@@ -45,3 +45,25 @@ def test_requests_in_the_block_add_to_the_head_resources():
 def test_env_from_a_dotted_secret_name_with_key():
     c = _container("pod p { container a image=x:1 { env E from secret db.creds key=pw; env D from secret s.k.x } }")
     assert [(e.source_name, e.source_key) for e in c.env] == [("db.creds", "pw"), ("s", "k.x")]
+
+
+def test_a_secret_type_may_be_written_as_kubernetes_spells_it():
+    assert _one("secret s type=kubernetes.io/tls").type == "kubernetes.io/tls"
+    assert _one("secret s type=tls").type == "kubernetes.io/tls"
+
+
+def test_cluster_ip_none_is_headless():
+    svc = _one("service db selects app=db ports 5432 clusterIP=None")
+    assert svc.headless and svc.cluster_ip == "None"
+
+
+@pytest.mark.parametrize("text", ['node w1 { yaml "metadata: {}" }', 'namespace n { yaml "metadata: {}" }',
+                                  'clusterrole r { allow get on pods; yaml "metadata: {}" }'])
+def test_yaml_in_a_node_namespace_or_role_block_is_kept(text):
+    s = kdsl.parse(text)
+    assert (s.objects or s.node_specs)[0].yaml == "metadata: {}"
+
+
+def test_labels_on_a_node_head_is_an_error_not_a_crash():
+    with pytest.raises(kdsl.ScenarioError, match="written in its block"):
+        kdsl.parse("node w1 labels=a,b")

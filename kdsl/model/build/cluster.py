@@ -16,7 +16,7 @@ _LIMIT_SECTIONS = {"default": "default", "request": "default_request", "default-
                    "defaultrequest": "default_request", "min": "min", "max": "max"}
 
 
-def meta(ctx: Ctx, block, what: str, allowed: tuple[str, ...] = ("labels", "annotations")) -> dict:
+def meta(ctx: Ctx, block, what: str, allowed: tuple[str, ...] = ("labels", "annotations", "yaml")) -> dict:
     """Labels, annotations and extra YAML from a block; any other statement is reported."""
     out: dict = {"labels": [], "annotations": []}
     for s in block or ():
@@ -75,12 +75,14 @@ def _node(ctx: Ctx, stmt: Stmt, head: Head, name: str, what: str) -> Node:
     pods = head.take("pods", lambda t: v.integer(t, minimum=0), 110)
     images = head.take_list("images")
     unschedulable = head.flag("unschedulable", "cordoned") is not None
-    labels = list(head.take_list("labels"))  # not a documented form; keeps `labels=` from being lost
+    stray = head.attr("labels")  # `labels` is a block statement; `labels=` on the head would be lost
+    if stray is not None:
+        ctx.error(stray, f"labels of {what} are written in its block: `{{ labels key=value }}`")
     head.done()
     m = meta(ctx, stmt.block, what)
     taints = tuple(t for s in stmt.block or () if s.kind == "taint" for t in [taint(ctx, s, what)] if t)
     return Node.build(name=name, cpu=cpu, memory=memory, pods=pods, images=images, unschedulable=unschedulable,
-                      labels=m["labels"] + tuple(labels), annotations=m["annotations"], taints=taints,
+                      labels=m["labels"], annotations=m["annotations"], yaml=m.get("yaml"), taints=taints,
                       span=stmt.span)
 
 

@@ -160,7 +160,8 @@ class Head:
 
 def pick(ctx: Ctx, word: Word, choices: dict[str, str], what: str, default: str | None = None) -> str | None:
     """One of a fixed set of values, matched without regard to case, with a suggestion."""
-    low = {k.lower(): v for k, v in choices.items()}
+    # A short form (`tls`) or the value Kubernetes spells (`kubernetes.io/tls`), in any case.
+    low = {**{v.lower(): v for v in choices.values()}, **{k.lower(): v for k, v in choices.items()}}
     hit = low.get(word.text.lower())
     if hit is not None:
         return hit

@@ -93,9 +93,10 @@ def build_service(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Service | None
     if stype == "ClusterIP" and any(p.node_port for p in ports):
         ctx.error(stmt, f"{head.what}: a nodePort needs a `nodeport` or `loadbalancer` service")
     has_selects = any(isinstance(p, Kw) and p.text == "selects" for p in stmt.head)
-    return Service(name=name, namespace=ns, type=stype, headless=type_word == "headless",
+    headless = type_word == "headless" or cluster_ip == "None"  # clusterIP=None is how YAML says headless
+    return Service(name=name, namespace=ns, type=stype, headless=headless,
                    selector=selector if has_selects else None, ports=ports,
-                   cluster_ip="None" if type_word == "headless" else cluster_ip, span=stmt.span,
+                   cluster_ip="None" if headless else cluster_ip, span=stmt.span,
                    **meta(ctx, stmt.block, head.what, _META))
 
 
