@@ -67,3 +67,14 @@ def test_yaml_in_a_node_namespace_or_role_block_is_kept(text):
 def test_labels_on_a_node_head_is_an_error_not_a_crash():
     with pytest.raises(kdsl.ScenarioError, match="written in its block"):
         kdsl.parse("node w1 labels=a,b")
+
+
+@pytest.mark.parametrize("line", ["anti-affinity pods app=zk topology=zone weight=5", "affinity node zone=a weight=5"])
+def test_weight_on_a_required_term_is_an_error_not_a_label(line):
+    with pytest.raises(kdsl.ScenarioError, match="belongs to a preferred term"):
+        kdsl.parse(f"deployment web image=x:1 {{ {line} }}")
+
+
+def test_limits_sections_ignore_case():
+    limits = kdsl.parse("namespace n { limits defaultRequest cpu=1 }").of_kind("LimitRange")[0]
+    assert limits.default_request == (("cpu", 1000),)

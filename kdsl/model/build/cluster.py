@@ -171,7 +171,7 @@ def build_limits(ctx: Ctx, stmt: Stmt, ns: str) -> LimitRange:
     current = None
     for p in stmt.args:
         if isinstance(p, Word) and not p.quoted:
-            current = _LIMIT_SECTIONS.get(p.text)
+            current = _LIMIT_SECTIONS.get(p.text.lower())
             if current is None:
                 ctx.error(p, f"`{p.text}` is not a section of limits",
                           expected=["`default`, `request`, `min` or `max`"])

@@ -109,7 +109,9 @@ def affinity(ctx: Ctx, stmt: Stmt, what: str, aff: dict) -> None:
     anti = "anti-affinity" in words
     target = words[-1]
     head = Head(ctx, stmt, f"`{' '.join(words)}` of {what}")
-    weight = head.take("weight", lambda t: _weight(t)) if preferred else None
+    weight = head.take("weight", lambda t: _weight(t))
+    if not preferred and weight is not None:  # else `weight=` would become part of the label selector
+        ctx.error(head.stmt, f"`weight=` belongs to a preferred term: `prefer {' '.join(words)} ...`")
     if preferred and weight is None:
         weight = 1
     if target == "node":
