@@ -40,7 +40,7 @@ def generate(lines: int = 100_000) -> str:
                     "      start 3s",
                     "    }",
                     "    volume config configmap=app-config",
-                    "    toleration dedicated=web:NoSchedule for=300s",
+                    "    toleration dedicated=web:NoExecute for=300s",
                     "    spread topology=zone maxSkew=1 unsatisfiable=ScheduleAnyway",
                     "  }",
                     f"  service web-{d} selects app=web-{d} ports 80->http"]

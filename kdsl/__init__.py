@@ -6,7 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError
-from kdsl.lang.parser import parse_document
+from kdsl.lang.parser import gc_paused, parse_document
 from kdsl.model.build import build
 from kdsl.model.errors import ScenarioError
 from kdsl.model.scenario import Scenario
@@ -24,7 +24,8 @@ def parse(text: str, filename: str | None = None) -> Scenario:
     whose meaning is wrong; both carry every located diagnostic. Warnings land on
     `Scenario.warnings`.
     """
-    return build(parse_document(text, filename))
+    with gc_paused():
+        return build(parse_document(text, filename))
 
 
 def load(path: str | Path) -> Scenario:

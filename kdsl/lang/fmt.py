@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kdsl.lang.syntax import Attr, Document, Expr, Kw, Op, Path, PortMap, Stmt, Word
+from kdsl.lang.syntax import Attr, Document, Expr, Kw, Op, Path, PortMap, Stmt, Values, Word
 
 INDENT = "  "
 _BARE_KEY = re.compile(r"^[^\s=;{}#\"(),<>!~:\-]+(?:(?:-(?!>)|:(?=[^\s;{}#,()]))[^\s=;{}#\"(),<>!~:\-]*)*$")
@@ -42,7 +42,7 @@ def part(p, indent: str = "") -> str:
         return word(p.port) + (f"->{word(p.target)}" if p.target else "")
     if isinstance(p, Path):
         return ("=" if p.exact else "") + word(p.path)
-    if isinstance(p, tuple):
+    if isinstance(p, Values):
         return ",".join(word(v) for v in p)
     raise TypeError(f"unknown syntax part {p!r}")  # pragma: no cover - the parser makes no others
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
 import threading
 
 import lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from kdsl.lang import grammar
 from kdsl.lang.errors import Diagnostic, KdslSyntaxError, plain_list, suggest
-from kdsl.lang.tokens import KdslLexer
-from kdsl.lang.syntax import Attr, Comment, Document, Expr, Kw, Op, Path, PortMap, Source, Span, Stmt, Word
+from kdsl.lang.lalr import Machine, Tok, UnexpectedCharacter, UnexpectedToken
+from kdsl.lang.syntax import Attr, Comment, Document, Expr, Kw, Op, Path, PortMap, Source, Span, Stmt, Values, Word
 
 _VALUE_TOKENS = frozenset({"WORD", "STRING", "TRIPLE"})
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
@@ -21,6 +21,7 @@ _BARE = r"(?:[^\s=;{}#\"(),<>!~:\-]|-(?!>)|:(?=[^\s;{}#,()]))+"
 _QUOTED = r'"(?:[^"\\\n]|\\.)*"'
 _ATTR_RE = re.compile(rf"({_BARE}|{_QUOTED})(=|!=|>=|<=|>|<|~)(.*)", re.S)
 _ATOM_RE = re.compile(rf"({_BARE}|{_QUOTED}),?")
+_OP_RE = re.compile(r"!=|>=|<=|=|>|<|~")
 
 
 class _Block(tuple):
@@ -65,7 +66,7 @@ class _Builder(lark.Transformer):
         return Word(tok.value, False, False, self._span(tok))
 
     def _part(self, c):
-        if isinstance(c, lark.Token):
+        if type(c) is Tok:
             if c.type in _VALUE_TOKENS:
                 return self._word(c)
             if c.type == "ATTR":
@@ -80,16 +81,24 @@ class _Builder(lark.Transformer):
         return self._word(c[0])
 
     def value(self, c):
-        return tuple(self._word(t) for t in c if t.type != "COMMA")
+        return Values(self._word(t) for t in c if t.type != "COMMA")
 
     def attr(self, c):
         key, op, values = c
         return Attr(key, op.value, values, key.span.to(values[-1].span))
 
     def _attr_token(self, tok):
-        m = _ATTR_RE.match(tok.value)
-        line, col = tok.line, tok.column
+        text, line, col = tok.value, tok.line, tok.column
+        if '"' not in text and "," not in text:  # the common `key=value`: no quotes, no list
+            m = _OP_RE.search(text)
+            i, j = m.start(), m.end()
+            f = self.file
+            key = Word(text[:i], False, False, Span(f, line, col, line, col + i))
+            value = Word(text[j:], False, False, Span(f, line, col + j, line, col + len(text)))
+            return Attr(key, m.group(), (value,), Span(f, line, col, line, col + len(text)))
+        m = _ATTR_RE.match(text)
         key_text, op, rest = m.group(1), m.group(2), m.group(3)
+        line, col = tok.line, tok.column
         key = self._sub_word(key_text, line, col)
         values, pos = [], col + len(key_text) + len(op)
         for am in _ATOM_RE.finditer(rest):
@@ -155,8 +164,6 @@ class _Builder(lark.Transformer):
         return tuple(x for x in c if isinstance(x, Stmt))
 
     def __default__(self, data, children, meta):
-        if data[0] == "_":  # an inlined helper rule: Lark splices its children into the parent
-            return lark.Tree(data, children)
         head, block, end_line = [], None, None
         for c in children:
             if isinstance(c, _Block):
@@ -165,12 +172,12 @@ class _Builder(lark.Transformer):
                 block = (c,)
             elif isinstance(c, _Parts):
                 head.extend(c)
-            elif isinstance(c, lark.Token) and c.type == "_SEP":
+            elif type(c) is Tok and c.type == "_SEP":
                 continue
             else:
                 head.append(self._part(c))
         first, last = head[0], head[-1]
-        if isinstance(last, tuple):
+        if isinstance(last, Values):
             last = last[-1]
         return Stmt(data, tuple(head), block, first.span.to(last.span), end_line)
 
@@ -190,11 +197,6 @@ _lock = threading.Lock()
 _state: dict = {"comments": []}
 
 
-def _on_comment(tok):
-    _state["comments"].append(Comment(tok.value, tok.line, tok.column))
-    return tok
-
-
 def _on_sep(tok):
     if "#" in tok.value:
         line, col = tok.line, tok.column
@@ -210,32 +212,41 @@ def _on_sep(tok):
 
 
 _builder = _Builder()
-_parser: lark.Lark | None = None
+_machine: Machine | None = None
 
 
-def _get_parser() -> lark.Lark:
-    global _parser
-    if _parser is None:
-        _parser = grammar.build_parser(_builder, {"COMMENT": _on_comment, "_SEP": _on_sep}, KdslLexer)
-    return _parser
+def _get_machine() -> Machine:
+    global _machine
+    if _machine is None:
+        _machine = Machine(grammar.build_parser(None, {}), _builder, _on_sep)
+    return _machine
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector: building a tree allocates many small objects, none of
+    them in cycles, and each collection would walk the whole growing tree again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_document(text: str, filename: str | None = None) -> Document:
     """Parse one file's text into a Document; raise KdslSyntaxError with a located message."""
     source = Source.of(text, filename)
     with _lock:
-        parser = _get_parser()
+        machine = _get_machine()
         _builder.file = filename
         _state["comments"] = []
-        enabled = gc.isenabled()
-        gc.disable()  # the parse allocates many small objects and none of them form cycles
         try:
-            stmts = parser.parse(text if text.endswith("\n") else text + "\n")
-        except UnexpectedInput as exc:
+            with gc_paused():
+                stmts = machine.parse(text if text.endswith("\n") else text + "\n")
+        except (UnexpectedToken, UnexpectedCharacter) as exc:
             raise KdslSyntaxError([syntax_diagnostic(exc, source)]) from None
-        finally:
-            if enabled:
-                gc.enable()
         comments = tuple(_state["comments"])
     return Document(source, stmts, comments)
 
@@ -280,12 +291,12 @@ def _describe_token(tok) -> str:
     return f"`{tok.value}`"
 
 
-def syntax_diagnostic(exc: UnexpectedInput, source: Source) -> Diagnostic:
-    """Turn Lark's exception into a message a person can act on."""
+def syntax_diagnostic(exc: UnexpectedToken | UnexpectedCharacter, source: Source) -> Diagnostic:
+    """Turn the parser's exception into a message a person can act on."""
     kws = grammar.keyword_terminals()
     line, column = exc.line, exc.column
     width, suggestion = 1, None
-    expected = _describe_expected(getattr(exc, "expected", None) or getattr(exc, "allowed", ()) or ())
+    expected = _describe_expected(exc.expected)
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
         if tok.type == "$END":
@@ -305,16 +316,12 @@ def syntax_diagnostic(exc: UnexpectedInput, source: Source) -> Diagnostic:
                 if hit:
                     suggestion = f"`{hit}`"
                     message = f"unknown keyword `{word}`" if tok.type == "WORD" else message
-    elif isinstance(exc, UnexpectedCharacters):
-        ch = source.text[exc.pos_in_stream] if exc.pos_in_stream < len(source.text) else ""
-        message = "unexpected end of line" if ch == "\n" else f"unexpected character `{ch}`"
+    else:
+        ch = source.text[exc.pos] if exc.pos < len(source.text) else ""
+        message = f"unexpected character `{ch}`"
         if ch == '"':
             message = "unterminated string"
             expected = ['a closing `"` on the same line (or `"""` for a string of several lines)']
-    elif isinstance(exc, UnexpectedEOF):
-        message = "unexpected end of file"
-    else:  # pragma: no cover - Lark has no other input errors
-        message = str(exc)
     return Diagnostic("error", message, source.name, line, column, max(width, 1),
                       source.line(line), tuple(expected), suggestion)
 

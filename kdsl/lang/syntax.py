@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Union
+from typing import NamedTuple, Union
 
 import attrs
 
 
-@attrs.frozen(slots=True)
-class Span:
+class Span(NamedTuple):
     """Where a piece of text sits in a file (1-based lines and columns, end exclusive)."""
 
     file: str | None
@@ -24,44 +23,67 @@ class Span:
         return Span(self.file, self.line, self.column, other.end_line, other.end_column)
 
 
-def _span_field():
-    return attrs.field(default=None, eq=False, repr=False)
+# Syntax nodes are immutable named tuples (cheap to build: a large file makes millions of them).
+# Their place in the file is not part of what they say, so equality leaves the span out.
+def _eq(self, other) -> bool:
+    return type(self) is type(other) and self[: self._n] == other[: other._n]
 
 
-@attrs.frozen(slots=True)
-class Kw:
+def _ne(self, other) -> bool:
+    return not _eq(self, other)
+
+
+def _hash(self) -> int:
+    return hash((type(self).__name__, self[: self._n]))
+
+
+def _repr(self) -> str:
+    fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields[: self._n])
+    return f"{type(self).__name__}({fields})"
+
+
+class Values(tuple):
+    """A comma list of words in a head (`get,list,watch`, `user:a,group:b`)."""
+
+
+class Kw(NamedTuple):
     """A keyword of the language, kept so the formatter can print the statement back."""
 
     text: str
-    span: Span | None = _span_field()
+    span: Span | None = None
+    _n = 1
+    __eq__, __ne__, __hash__, __repr__ = _eq, _ne, _hash, _repr
 
 
-@attrs.frozen(slots=True)
-class Op:
+class Op(NamedTuple):
     """Punctuation inside a head: `->`, `:`, `,`, `=`."""
 
     text: str
-    span: Span | None = _span_field()
+    span: Span | None = None
+    _n = 1
+    __eq__, __ne__, __hash__, __repr__ = _eq, _ne, _hash, _repr
 
 
-@attrs.frozen(slots=True)
-class Word:
+class Word(NamedTuple):
     """A bare word or a string; `text` is the value (strings unescaped)."""
 
     text: str
     quoted: bool = False
     triple: bool = False
-    span: Span | None = _span_field()
+    span: Span | None = None
+    _n = 3
+    __eq__, __ne__, __hash__, __repr__ = _eq, _ne, _hash, _repr
 
 
-@attrs.frozen(slots=True)
-class Attr:
+class Attr(NamedTuple):
     """`key=value`, `key>=value`, `key~"text"`; a value may be a comma list."""
 
     key: Word
     op: str
     values: tuple[Word, ...]
-    span: Span | None = _span_field()
+    span: Span | None = None
+    _n = 3
+    __eq__, __ne__, __hash__, __repr__ = _eq, _ne, _hash, _repr
 
     @property
     def value(self) -> Word:
@@ -72,56 +94,62 @@ class Attr:
         return ",".join(v.text for v in self.values)
 
 
-@attrs.frozen(slots=True)
-class Expr:
+class Expr(NamedTuple):
     """A set-based selector requirement: `key in (a,b)`, `key notin (a)`, `key exists`, `!key`."""
 
     key: Word
     op: str  # "in" | "notin" | "exists" | "!"
     values: tuple[Word, ...] = ()
-    span: Span | None = _span_field()
+    span: Span | None = None
+    _n = 3
+    __eq__, __ne__, __hash__, __repr__ = _eq, _ne, _hash, _repr
 
 
-@attrs.frozen(slots=True)
-class PortMap:
+class PortMap(NamedTuple):
     """`80`, `80->8080`, `80->http`, `80->8080:30080` in a service's `ports`."""
 
     port: Word
     target: Word | None
-    span: Span | None = _span_field()
+    span: Span | None = None
+    _n = 2
+    __eq__, __ne__, __hash__, __repr__ = _eq, _ne, _hash, _repr
 
 
-@attrs.frozen(slots=True)
-class Path:
+class Path(NamedTuple):
     """An ingress path: `/api` (Prefix) or `=/login` (Exact)."""
 
     path: Word
     exact: bool
-    span: Span | None = _span_field()
+    span: Span | None = None
+    _n = 2
+    __eq__, __ne__, __hash__, __repr__ = _eq, _ne, _hash, _repr
 
 
-Part = Union[Kw, Op, Word, Attr, Expr, PortMap, Path, tuple]
+Part = Union[Kw, Op, Word, Attr, Expr, PortMap, Path, Values]
 
 
-@attrs.frozen(slots=True)
-class Stmt:
-    """One statement: its kind (the grammar rule), its head parts in order, and its block."""
+class Stmt(NamedTuple):
+    """One statement: its kind (the grammar rule), its head parts in order, and its block.
+
+    An action inside `at 30s: ...` or `create ...` is a nested statement, kept in `block`.
+    """
 
     kind: str
     head: tuple
     block: tuple[Stmt, ...] | None = None
-    span: Span | None = _span_field()
-    end_line: int | None = attrs.field(default=None, eq=False, repr=False)  # the line of a block's `}`
-    # An action inside `at 30s: ...` or `create ...` is a nested statement, kept in `block`.
+    span: Span | None = None
+    end_line: int | None = None  # the line of a block's `}`
+    _n = 3
+    __eq__, __ne__, __hash__, __repr__ = _eq, _ne, _hash, _repr
 
     @property
     def keyword(self) -> str:
-        return next((p.text for p in self.head if isinstance(p, Kw)), self.kind)
+        return next((p.text for p in self.head if type(p) is Kw), self.kind)
 
     @property
     def args(self) -> tuple:
         """The head without keywords and punctuation: names, words, attributes, expressions."""
-        return tuple(p for p in self.head if not isinstance(p, (Kw, Op)))
+        return tuple(p for p in self.head if type(p) is not Kw and type(p) is not Op)
 
 
 @attrs.frozen(slots=True)

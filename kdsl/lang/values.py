@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from fractions import Fraction
@@ -56,16 +57,19 @@ def quantity(text: str) -> Fraction:
     return value * _DECIMAL[suffix or ""]
 
 
+@functools.lru_cache(maxsize=4096)
 def millicores(text: str) -> int:
     """CPU in millicores, rounded up to a whole millicore as Kubernetes' MilliValue does."""
     return math.ceil(quantity(text) * 1000)
 
 
+@functools.lru_cache(maxsize=4096)
 def byte_count(text: str) -> int:
     """Memory or storage in bytes, rounded up to a whole byte as Kubernetes' Value does."""
     return math.ceil(quantity(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def duration_ms(text: str) -> int:
     """A duration in integer milliseconds: `500ms`, `5s`, `2m`, `1h`, `1m30s`, `1.5s`."""
     pos, total = 0, Fraction(0)

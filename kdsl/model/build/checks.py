@@ -6,7 +6,6 @@ from kdsl.model import names
 from kdsl.model.access import ClusterRoleBinding, RoleBinding
 from kdsl.model.base import Object
 from kdsl.model.build.context import Ctx
-from kdsl.model.config import ConfigMap, Secret
 from kdsl.model.namespaces import SYSTEM_NAMESPACES, Namespace
 from kdsl.model.network import Ingress, Service
 from kdsl.model.nodes import NodePool
@@ -15,29 +14,35 @@ from kdsl.model.timeline import AddNode, Apply, Create, Delete, Rollback, Scale,
 from kdsl.model.workloads import CronJob, StatefulSet
 
 
-def _name(ctx: Ctx, obj, kind: str, name: str, where) -> None:
-    for msg in names.object_name(kind, name):
-        ctx.error(where, f'{kind} "{name}" is invalid: metadata.name: Invalid value: "{name}": {msg}')
+def _name(ctx: Ctx, obj, kind: str, name: str, where) -> bool:
+    """Report a name Kubernetes would refuse, under the name itself; True when the name is valid."""
+    if not name:
+        ctx.error(ctx.name_span(where), f'{kind} "" is invalid: metadata.name: Required value: '
+                                        "name or generateName is required")
+        return False
+    errors = names.object_name(kind, name)
+    for msg in errors:
+        ctx.error(ctx.name_span(where), f'{kind} "{name}" is invalid: metadata.name: Invalid value: "{name}": {msg}')
+    return not errors
 
 
-def _labels(ctx: Ctx, pairs, what: str, where, field: str = "labels") -> None:
-    for key, value in pairs:
-        for msg in names.label_key(key):
-            ctx.error(where, f'{what}: {field}: Invalid value: "{key}": {msg}')
-        for msg in names.label_value(value):
-            ctx.error(where, f'{what}: {field}: Invalid value: "{value}": {msg}')
+# Labels, node selectors and data keys are checked by the builders, where each key and value is written.
 
 
-def _template(ctx: Ctx, obj, what: str) -> None:
+def _template(ctx: Ctx, obj, what: str, name_ok: bool = True) -> None:
     tpl = obj.template
-    _labels(ctx, tpl.labels, what, obj.span, "spec.template.metadata.labels")
-    _labels(ctx, tpl.node_selector, what, obj.span, "spec.template.spec.nodeSelector")
     seen: dict[str, object] = {}
     vols = {v.name for v in tpl.volumes}
     for c in tpl.init_containers + tpl.containers:
         where = c.span or obj.span
-        for msg in names.dns1123_label(c.name):
-            ctx.error(where, f'{what}: container name: Invalid value: "{c.name}": {msg}')
+        shorthand = c.span is not None and c.span == obj.span  # `deployment NAME image=...` names it NAME
+        if shorthand and not name_ok:
+            pass  # the name is reported once, as the object's
+        else:
+            for msg in names.dns1123_label(c.name):
+                ctx.error(ctx.name_span(where), f'{what}: container name: Invalid value: "{c.name}": {msg}'
+                          + (" (the one-container shorthand names the container after the workload; "
+                             "write a `container NAME` block to name it)" if shorthand else ""))
         if c.name in seen:
             ctx.error(where, f'{what}: spec.containers: Duplicate value: "{c.name}"')
         seen[c.name] = c
@@ -64,6 +69,11 @@ class _Index:
             elif isinstance(a, Apply):
                 self.objects.extend(a.objects)
         self.keys = {(o.kind, getattr(o, "namespace", None), o.name) for o in self.objects}
+        self.pod_labels: dict[str, list[dict[str, str]]] = {}
+        for o in self.objects:
+            tpl = getattr(o, "template", None)
+            if tpl is not None:
+                self.pod_labels.setdefault(o.namespace, []).append(dict(tpl.labels))
         self.namespaces = set(SYSTEM_NAMESPACES) | {o.name for o in self.objects if isinstance(o, Namespace)}
 
     def has(self, kind: str, ns: str | None, name: str) -> bool:
@@ -98,12 +108,9 @@ def _service_selects(ctx: Ctx, svc: Service, idx: _Index) -> None:
     if not svc.selector:
         return
     wanted = dict(svc.selector)
-    for o in idx.objects:
-        tpl = getattr(o, "template", None)
-        if tpl is not None and getattr(o, "namespace", None) == svc.namespace:
-            labels = dict(tpl.labels)
-            if all(labels.get(k) == v for k, v in wanted.items()):
-                return
+    for labels in idx.pod_labels.get(svc.namespace, ()):
+        if all(labels.get(k) == v for k, v in wanted.items()):
+            return
     sel = ",".join(f"{k}={v}" for k, v in svc.selector)
     ctx.warn(svc.span, f"service {svc.namespace}/{svc.name} selects {sel}, which matches no pod template "
                        f"in namespace {svc.namespace}")
@@ -115,18 +122,17 @@ def check(ctx: Ctx, scenario) -> None:
     for obj in idx.objects:
         kind, ns = obj.kind, getattr(obj, "namespace", None)
         what = f"{kind.lower()} {obj.key}"
-        _name(ctx, obj, kind, obj.name, obj.span)
-        _labels(ctx, obj.labels, what, obj.span, "metadata.labels")
+        name_ok = _name(ctx, obj, kind, obj.name, obj.span)
         k = (kind, ns, obj.name)
         if k in first and not _replaced_later(obj, scenario):
             prev = first[k].span
             at = f" (first declared at {prev})" if prev else ""
-            ctx.error(obj.span, f"{what} is declared twice{at}")
+            ctx.error(ctx.name_span(obj.span), f"{what} is declared twice{at}")
         first.setdefault(k, obj)
         if ns is not None and ns not in idx.namespaces:
-            ctx.error(obj.span, f'{what}: namespaces "{ns}" not found; declare `namespace {ns}`')
+            ctx.error(ctx.name_span(obj.span), f'{what}: namespaces "{ns}" not found; declare `namespace {ns}`')
         if hasattr(obj, "template"):
-            _template(ctx, obj if not isinstance(obj, CronJob) else obj.job, what)
+            _template(ctx, obj if not isinstance(obj, CronJob) else obj.job, what, name_ok)
             _references(ctx, obj if not isinstance(obj, CronJob) else obj.job, idx, what)
         if isinstance(obj, Service):
             _service_selects(ctx, obj, idx)
@@ -139,14 +145,10 @@ def check(ctx: Ctx, scenario) -> None:
             for t in obj.tls:
                 if t.secret and not idx.has("Secret", ns, t.secret):
                     ctx.warn(obj.span, f"{what} refers to secret {t.secret}, which is not declared")
-        elif isinstance(obj, (ConfigMap, Secret)):
-            for key, _ in obj.data:
-                for msg in names.config_key(key):
-                    ctx.error(obj.span, f'{what}: data[{key}]: Invalid value: "{key}": {msg}')
         elif isinstance(obj, (RoleBinding, ClusterRoleBinding)):
             rk = obj.role_kind
             role_ns = ns if rk == "Role" else None
-            if not idx.has(rk, role_ns, obj.role_name) and not obj.role_name.startswith("system:") \
+            if obj.role_name and not idx.has(rk, role_ns, obj.role_name) and not obj.role_name.startswith("system:") \
                     and obj.role_name not in ("cluster-admin", "admin", "edit", "view"):
                 ctx.warn(obj.span, f"{what} refers to {rk.lower()} {obj.role_name}, which is not declared")
         elif isinstance(obj, PersistentVolumeClaim) and obj.volume_name:
@@ -165,12 +167,10 @@ def _nodes(ctx: Ctx, scenario) -> None:
     seen: dict[str, object] = {}
     for spec in scenario.node_specs:
         nodes = spec.nodes() if isinstance(spec, NodePool) else (spec,)
-        for msg in names.dns1123_subdomain(spec.name):
-            ctx.error(spec.span, f'Node "{spec.name}" is invalid: metadata.name: Invalid value: "{spec.name}": {msg}')
-        _labels(ctx, (spec.template if isinstance(spec, NodePool) else spec).labels, f"node {spec.name}", spec.span)
+        _name(ctx, spec, "Node", spec.name, spec.span)
         for n in nodes:
             if n.name in seen:
-                ctx.error(spec.span, f"node {n.name} is declared twice")
+                ctx.error(ctx.name_span(spec.span), f"node {n.name} is declared twice")
             seen[n.name] = n
 
 
@@ -191,4 +191,4 @@ def _timeline(ctx: Ctx, scenario, idx: _Index) -> None:
     for e in scenario.expectations:
         ns = getattr(e, "namespace", None)
         if ns and ns not in idx.namespaces:
-            ctx.error(e.span, f'namespaces "{ns}" not found; declare `namespace {ns}`')
+            ctx.error(ctx.name_span(e.span), f'namespaces "{ns}" not found; declare `namespace {ns}`')

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from kdsl.lang import values as v
 from kdsl.lang.syntax import Stmt, Word
-from kdsl.model.build.context import Ctx, Head, pick
+from kdsl.model.build.context import Ctx, Head, pick, tail_word
 from kdsl.model.build.scheduling import EFFECT_NAMES, access_modes
+from kdsl.model.names import label_key, label_value
 from kdsl.model.namespaces import QUOTA_RESOURCES, LimitRange, Namespace, ResourceQuota
 from kdsl.model.nodes import Cluster, Node, NodePool, Taint
 from kdsl.model.storage import PersistentVolume, StorageClass
@@ -22,7 +23,7 @@ def meta(ctx: Ctx, block, what: str, allowed: tuple[str, ...] = ("labels", "anno
     for s in block or ():
         if s.kind in ("labels", "annotations") and s.kind in allowed:
             h = Head(ctx, s, f"{s.kind} of {what}")
-            out[s.kind].extend(h.pairs())
+            out[s.kind].extend(ctx.labels(h, what) if s.kind == "labels" else h.pairs())
             h.done()
         elif s.kind == "yaml" and "yaml" in allowed:
             out["yaml"] = s.args[0].text
@@ -63,10 +64,13 @@ def taint(ctx: Ctx, stmt: Stmt, what: str) -> Taint | None:
         ctx.error(where, "a taint needs an effect: `key[=value]:NoSchedule|PreferNoSchedule|NoExecute`")
         return None
     rest, _, eff = text.rpartition(":")
-    effect = pick(ctx, Word(eff, span=where.span), EFFECT_NAMES, "taint effect", "NoSchedule")
-    if value is None:
-        return Taint(rest, None, effect)
-    return Taint(spec, rest, effect)
+    effect = pick(ctx, tail_word(where, eff), EFFECT_NAMES, "taint effect", "NoSchedule")
+    key, value = (rest, None) if value is None else (spec, rest)
+    for msg in label_key(key):  # Kubernetes checks a taint's key and value as a label's
+        ctx.error(where, f'{what}: taint key: Invalid value: "{key}": {msg}')
+    for msg in label_value(value or ""):
+        ctx.error(where, f'{what}: taint value: Invalid value: "{value}": {msg}')
+    return Taint(key, value, effect)
 
 
 def _node(ctx: Ctx, stmt: Stmt, head: Head, name: str, what: str) -> Node:
@@ -89,7 +93,7 @@ def _node(ctx: Ctx, stmt: Stmt, head: Head, name: str, what: str) -> Node:
 def build_node(ctx: Ctx, stmt: Stmt) -> Node | NodePool | None:
     pool = stmt.kind == "nodes"
     head = Head(ctx, stmt, "node pool" if pool else "node")
-    w = head.word("a name")
+    w = head.name()
     if w is None:
         return None
     head.what = f"{'node pool' if pool else 'node'} {w.text}"
@@ -102,7 +106,7 @@ def build_node(ctx: Ctx, stmt: Stmt) -> Node | NodePool | None:
 
 def build_storageclass(ctx: Ctx, stmt: Stmt) -> StorageClass | None:
     head = Head(ctx, stmt, "storageclass")
-    w = head.word("a name")
+    w = head.name()
     if w is None:
         return None
     head.what = f"storageclass {w.text}"
@@ -120,7 +124,7 @@ def build_storageclass(ctx: Ctx, stmt: Stmt) -> StorageClass | None:
 
 def build_pv(ctx: Ctx, stmt: Stmt) -> PersistentVolume | None:
     head = Head(ctx, stmt, "pv")
-    w = head.word("a name")
+    w = head.name()
     if w is None:
         return None
     head.what = f"pv {w.text}"
@@ -139,7 +143,7 @@ def build_pv(ctx: Ctx, stmt: Stmt) -> PersistentVolume | None:
 
 def build_namespace(ctx: Ctx, stmt: Stmt) -> Namespace | None:
     head = Head(ctx, stmt, "namespace")
-    w = head.word("a name")
+    w = head.name()
     head.done()
     if w is None:
         return None

@@ -174,7 +174,7 @@ def build_container(ctx: Ctx, stmt: Stmt, owner: str, shorthand: Head | None = N
         head, name, block = shorthand, owner.split("/")[-1], ()
     else:
         head = Head(ctx, stmt, f"container of {owner}")
-        w = head.word("a name")
+        w = head.name()
         name, block = (w.text if w else "?"), stmt.block or ()
         head.what = f"container {name} of {owner}"
     what = head.what

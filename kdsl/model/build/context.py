@@ -8,6 +8,7 @@ from typing import Any
 from kdsl.lang.errors import Diagnostic, plain_list, suggest
 from kdsl.lang.syntax import Attr, Expr, Source, Span, Stmt, Word
 from kdsl.lang.values import BadValue
+from kdsl.model.names import label_key, label_value
 
 _MISSING = object()
 
@@ -18,6 +19,9 @@ class Ctx:
     def __init__(self, sources: dict[str | None, Source] | None = None):
         self.sources: dict[str | None, Source] = dict(sources or {})
         self.diagnostics: list[Diagnostic] = []
+        # The span of each statement that declares an object → the span of its name, so a bad name
+        # is shown with the caret under the name rather than under the statement's keyword.
+        self.name_spans: dict[Span, Span] = {}
 
     def _emit(self, severity: str, where, message: str, suggestion: str | None, expected: Iterable[str]) -> None:
         span = where if isinstance(where, Span) or where is None else getattr(where, "span", None)
@@ -41,8 +45,24 @@ class Ctx:
         try:
             return conv(word.text)
         except BadValue as exc:
-            self.error(word, f"{what}: {exc}")
+            self.error(word, f"{what}: {exc}", suggestion=getattr(exc, "suggestion", None))
             return default
+
+    def name_span(self, span: Span | None) -> Span | None:
+        """Where the name of the object declared by the statement at `span` is written."""
+        return self.name_spans.get(span, span) if span is not None else None
+
+    def labels(self, head: Head, what: str, field: str = "metadata.labels") -> tuple[tuple[str, str], ...]:
+        """Every `key=value` of a head as labels, each key and value checked where it is written."""
+        attrs_ = list(head.attrs.values())
+        pairs = head.pairs()
+        for a in attrs_:
+            for msg in label_key(a.key.text):
+                self.error(a.key, f'{what}: {field}: Invalid value: "{a.key.text}": {msg}')
+            for msg in label_value(a.text):
+                self.error(a.values[0] if len(a.values) == 1 else a,
+                           f'{what}: {field}: Invalid value: "{a.text}": {msg}')
+        return pairs
 
 
 class Head:
@@ -71,6 +91,13 @@ class Head:
                 self.exprs.append(p)
 
     # ---- positional words ---------------------------------------------------------------------
+    def name(self) -> Word | None:
+        """The statement's NAME (its first positional word), remembered for messages about it."""
+        w = self.word("a name")
+        if w is not None and self.stmt.span is not None:
+            self.ctx.name_spans.setdefault(self.stmt.span, w.span)
+        return w
+
     def word(self, what: str | None = None) -> Word | None:
         """The next positional word; a missing one is an error when `what` names it."""
         if self.words:
@@ -165,11 +192,19 @@ def pick(ctx: Ctx, word: Word, choices: dict[str, str], what: str, default: str 
     hit = low.get(word.text.lower())
     if hit is not None:
         return hit
-    near = suggest(word.text, choices)
+    near = suggest(word.text.lower(), low)  # suggested as Kubernetes spells it: `NoSchedule`, not `noschedule`
     names = sorted(set(choices.values()))
     ctx.error(word, f"{what}: `{word.text}` is not one of {plain_list(names)}",
-              suggestion=f"`{near}`" if near else None)
+              suggestion=f"`{low[near]}`" if near else None)
     return default
+
+
+def tail_word(where, text: str) -> Word:
+    """`text` as a word placed at the end of what `where` spans: the `NoSchedul` of `key=v:NoSchedul`."""
+    span = where if isinstance(where, Span) or where is None else getattr(where, "span", None)
+    if span is not None and span.line == span.end_line and 0 < len(text) <= span.end_column - span.column:
+        span = Span(span.file, span.line, span.end_column - len(text), span.line, span.end_column)
+    return Word(text, span=span)
 
 
 def split_ref(ctx: Ctx, word: Word, namespace: str | None, what: str) -> tuple[str, str]:
@@ -177,6 +212,9 @@ def split_ref(ctx: Ctx, word: Word, namespace: str | None, what: str) -> tuple[s
     text = word.text
     if "/" in text:
         ns, name = text.split("/", 1)
+        if not ns:
+            ctx.error(word, f"`{text}` has nothing before `/`; write NAMESPACE/NAME, or NAME alone")
+            return namespace or "default", name
         if namespace is not None and ns != namespace:
             ctx.error(word, f"{what} {text} is written inside namespace {namespace}; "
                             f"write `{name}` or move it out of the namespace block")

@@ -64,6 +64,35 @@ def _value(ctx: Ctx, a: Attr, kind: str) -> str | int | bool | None:
     return text
 
 
+_TIMING = ("at", "by", "from", "until")
+
+
+def _timing_typos(ctx: Ctx, body: list) -> list:
+    """`bye 60s`, `form 1m`: a misspelt timing keyword and its time are one mistake, not two attributes."""
+    out, skip = [], False
+    for i, p in enumerate(body):
+        if skip:
+            skip = False
+            continue
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        hit = suggest(p.text, _TIMING) if isinstance(p, Word) and not p.quoted and isinstance(nxt, Word) else None
+        if hit and _is_duration(nxt.text):
+            ctx.error(p, f"unknown keyword `{p.text}` in an expectation", suggestion=f"`{hit}`",
+                      expected=["`at`, `by`, `from` or `until` and a time"])
+            skip = True
+            continue
+        out.append(p)
+    return out
+
+
+def _is_duration(text: str) -> bool:
+    try:
+        v.duration_ms(text)
+    except v.BadValue:
+        return False
+    return True
+
+
 def _body(stmt: Stmt) -> list:
     """The head parts after the target word, up to the timing keywords."""
     out, skip = [], 0
@@ -92,20 +121,23 @@ def build_expect(ctx: Ctx, stmt: Stmt, text: str):
     plural = target in SINGULAR or target == "events"
     base = SINGULAR.get(target, target)
     if base not in ATTRIBUTES:
-        hit = suggest(target, list(ATTRIBUTES) + list(SINGULAR) + ["route"])
+        hit = suggest(target, list(ATTRIBUTES) + list(SINGULAR) + ["route", "always"])
         ctx.error(target_w, f"`{target}` is not something an expectation can check",
                   suggestion=f"`{hit}`" if hit else None)
         return None
     table = dict(ATTRIBUTES[base])
     if plural and target != "events":
         table["count"] = _INT
-    body = _body(stmt)
+    body = _timing_typos(ctx, _body(stmt))
     ns, name = None, None
     if base not in _CLUSTER or not plural:
         first = body.pop(0) if body and isinstance(body[0], Word) and not body[0].quoted else None
         if first is None:
-            ctx.error(stmt, f"expect {target} needs {'a NAMESPACE' if plural else 'a NAMESPACE/NAME'}")
+            need = "a NAME" if base in _CLUSTER else "a NAMESPACE" if plural else "a NAMESPACE/NAME"
+            ctx.error(stmt, f"expect {target} needs {need}")
             return None
+        if stmt.span is not None and first.span is not None:
+            ctx.name_spans.setdefault(stmt.span, first.span)  # a missing namespace is shown under it
         if base in _CLUSTER:
             name = first.text
         elif plural:

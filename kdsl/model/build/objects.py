@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kdsl.lang import values as v
-from kdsl.lang.syntax import Attr, Kw, Op, Path, PortMap, Stmt, Word
+from kdsl.lang.syntax import Attr, Kw, Op, Path, PortMap, Stmt, Values, Word
 from kdsl.model.access import (RESOURCE_ALIASES, RESOURCE_GROUPS, VERBS, ClusterRole, ClusterRoleBinding,
                                PolicyRule, Role, RoleBinding, ServiceAccount, Subject, User)
 from kdsl.model.build.cluster import meta
@@ -13,6 +13,7 @@ from kdsl.model.build.containers import PROTOCOLS, port_number
 from kdsl.model.build.context import Ctx, Head, pick, split_ref
 from kdsl.model.build.scheduling import access_modes
 from kdsl.model.config import SECRET_TYPES, ConfigMap, Secret
+from kdsl.model.names import config_key
 from kdsl.model.network import SERVICE_TYPES, Ingress, IngressPath, IngressTLS, Service, ServicePort
 from kdsl.model.storage import PersistentVolumeClaim
 
@@ -23,7 +24,7 @@ _TARGET = re.compile(r"^([A-Za-z0-9-]+)(?::(\d+))?(?:/(\w+))?$")
 
 def _named(ctx: Ctx, stmt: Stmt, kind: str, namespace: str | None) -> tuple[Head, str, str] | None:
     head = Head(ctx, stmt, kind)
-    w = head.word("a name")
+    w = head.name()
     if w is None:
         return None
     ns, name = split_ref(ctx, w, namespace, kind)
@@ -76,7 +77,7 @@ def build_service(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Service | None
         elif not isinstance(p, Op):
             sections[current].append(p)
     head = Head(ctx, stmt, "service", sections["head"] + sections["after"])
-    w = head.word("a name")
+    w = head.name()
     if w is None:
         return None
     ns, name = split_ref(ctx, w, namespace, "service")
@@ -86,7 +87,8 @@ def build_service(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Service | None
     head.done()
     stype = SERVICE_TYPES.get(type_word or "clusterip")
     sel = Head(ctx, stmt, f"selector of {head.what}", sections["selects"])
-    selector = sel.pairs()
+    sel.known_flags.add("ports")  # `port 80` for `ports 80` lands here: suggest the keyword
+    selector = ctx.labels(sel, head.what, "spec.selector")
     sel.done()
     ports = tuple(p for pm in sections["ports"]
                   for p in [_service_port(ctx, pm, head.what, len(sections["ports"]) > 1)] if p)
@@ -165,6 +167,8 @@ def build_data(ctx: Ctx, stmt: Stmt, namespace: str | None) -> ConfigMap | Secre
         key = a.key.text
         if key in seen:
             ctx.error(a.key, f"key `{key}` is given twice in {head.what}")
+        for msg in config_key(key):
+            ctx.error(a.key, f'{head.what}: data[{key}]: Invalid value: "{key}": {msg}')
         seen[key] = a
         data.append((key, a.text))
     common = dict(name=name, namespace=ns, data=tuple(data), immutable=immutable, span=stmt.span,
@@ -190,7 +194,7 @@ def build_pvc(ctx: Ctx, stmt: Stmt, namespace: str | None) -> PersistentVolumeCl
 
 def build_user(ctx: Ctx, stmt: Stmt) -> User | None:
     head = Head(ctx, stmt, "user")
-    w = head.word("a name")
+    w = head.name()
     if w is None:
         return None
     head.what = f"user {w.text}"
@@ -209,7 +213,7 @@ def build_serviceaccount(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Service
 
 
 def _rule(ctx: Ctx, s: Stmt, what: str) -> PolicyRule:
-    verbs_w, res_w = [p for p in s.head if isinstance(p, tuple)][:2]
+    verbs_w, res_w = [p for p in s.head if isinstance(p, Values)][:2]
     verbs = []
     for w in verbs_w:
         verb = pick(ctx, w, {x: x for x in VERBS}, "verb")
@@ -238,7 +242,7 @@ def build_role(ctx: Ctx, stmt: Stmt, namespace: str | None):
     kind = stmt.head[0].text
     cluster = kind == "clusterrole"
     head = Head(ctx, stmt, kind)
-    w = head.word("a name")
+    w = head.name()
     if w is None:
         return None
     head.done()
@@ -269,8 +273,8 @@ def _subject(ctx: Ctx, w: Word, ns: str | None) -> Subject | None:
 def build_binding(ctx: Ctx, stmt: Stmt, namespace: str | None):
     kind = stmt.head[0].text
     cluster = kind == "clusterrolebinding"
-    head = Head(ctx, stmt, kind, [p for p in stmt.args if not isinstance(p, tuple)])
-    w = head.word("a name")
+    head = Head(ctx, stmt, kind, [p for p in stmt.args if not isinstance(p, Values)])
+    w = head.name()
     if w is None:
         return None
     ns, name = (None, w.text) if cluster else split_ref(ctx, w, namespace, kind)
@@ -279,8 +283,9 @@ def build_binding(ctx: Ctx, stmt: Stmt, namespace: str | None):
     crole = head.take("clusterrole", str)
     head.done()
     if (role is None) == (crole is None):
-        ctx.error(stmt, f"{head.what} needs exactly one of " + ("`clusterrole=`" if cluster else "`role=` or `clusterrole=`"))
-    subjects_w = next((p for p in stmt.head if isinstance(p, tuple)), ())
+        ctx.error(stmt, f"{head.what} needs `clusterrole=`" if cluster
+                  else f"{head.what} needs exactly one of `role=` or `clusterrole=`")
+    subjects_w = next((p for p in stmt.head if isinstance(p, Values)), ())
     subjects = tuple(s for w2 in subjects_w for s in [_subject(ctx, w2, ns)] if s)
     if cluster:
         return ClusterRoleBinding(name=name, role_name=crole or "", subjects=subjects, span=stmt.span)

@@ -108,11 +108,21 @@ class _Build:
             names = " -> ".join(Path(p).name for p in chain[chain.index(str(path)):] + [str(path)])
             self.ctx.error(stmt, f"include cycle: {names}")
             return
+        first = self.loader.read.get(str(path))
+        if first is not None:  # each file is read once: a diamond (two files include a third) is fine
+            if first.file == doc.name:
+                self.ctx.warn(stmt.args[0], f"\"{target}\" is already included at {first}; it is read once")
+            return
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             self.ctx.error(stmt.args[0], f"cannot include \"{target}\": {exc.strerror or exc}")
             return
+        except UnicodeDecodeError as exc:
+            self.ctx.error(stmt.args[0], f"cannot include \"{target}\": it is not UTF-8 text "
+                                         f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})")
+            return
+        self.loader.read[str(path)] = stmt.span
         try:
             inc = parse_document(text, _display(path))
         except KdslError as exc:
@@ -141,7 +151,8 @@ def _display(path: Path) -> str:
 
 class _Loader:
     def __init__(self):
-        self.chain: list[str] = []
+        self.chain: list[str] = []  # the files being read, outermost first (for cycles)
+        self.read: dict = {}  # each file included so far → the include that read it
 
 
 def build(doc: Document) -> Scenario:
@@ -160,12 +171,26 @@ def build(doc: Document) -> Scenario:
         b.stmt(s, doc)
     scenario = b.scenario()
     check(ctx, scenario)
-    errors = [d for d in ctx.diagnostics if d.severity == "error"]
-    if errors:
-        raise ScenarioError(sorted(ctx.diagnostics, key=_order))
-    warnings = tuple(sorted((d for d in ctx.diagnostics if d.severity == "warning"), key=_order))
-    return attrs.evolve(scenario, warnings=warnings)
+    files = {name: i for i, name in enumerate(ctx.sources)}  # in the order they were read
+
+    def order(d: Diagnostic):
+        return (d.severity != "error", files.get(d.file, len(files)), d.file or "", d.line or 0, d.column or 0)
+
+    diagnostics = _once(sorted(ctx.diagnostics, key=order))
+    if any(d.severity == "error" for d in diagnostics):
+        raise ScenarioError(diagnostics)
+    return attrs.evolve(scenario, warnings=tuple(d for d in diagnostics if d.severity == "warning"))
 
 
-def _order(d: Diagnostic):
-    return (d.severity != "error", d.file or "", d.line or 0, d.column or 0)
+def _once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop a warning said before: its message names the object, so the first place is enough
+    (a ConfigMap that is mounted and read by three env lines is one finding, not four)."""
+    said: set[str] = set()
+    out = []
+    for d in diagnostics:
+        if d.severity == "warning":
+            if d.message in said:
+                continue
+            said.add(d.message)
+        out.append(d)
+    return out

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from kdsl.lang import values as v
+from kdsl.lang.errors import suggest
 from kdsl.lang.syntax import Attr, Expr, Stmt, Word
 from kdsl.model.base import Requirement, Selector
-from kdsl.model.build.context import Ctx, Head, pick
+from kdsl.model.build.context import Ctx, Head, pick, tail_word
 from kdsl.model.nodes import EFFECTS
 from kdsl.model.pods import PodAffinityTerm, SpreadConstraint, Toleration, Volume, WeightedTerm
 from kdsl.model.storage import ACCESS_MODES
@@ -18,7 +19,10 @@ _SET_OPS = {"in": "In", "notin": "NotIn", "exists": "Exists", "!": "DoesNotExist
 def access_modes(text: str) -> str:
     mode = ACCESS_MODES.get(text.upper()) or (text if text in ACCESS_MODES.values() else None)
     if mode is None:
-        raise v.BadValue(f"`{text}` is not an access mode (RWO, ROX, RWX, RWOP)")
+        exc = v.BadValue(f"`{text}` is not an access mode (RWO, ROX, RWX, RWOP)")
+        near = suggest(text.upper(), ACCESS_MODES) or suggest(text, ACCESS_MODES.values())
+        exc.suggestion = f"`{near}`" if near else None  # Ctx.convert shows it as `did you mean`
+        raise exc
     return mode
 
 
@@ -68,7 +72,7 @@ def toleration(ctx: Ctx, stmt: Stmt, what: str) -> Toleration | None:
     text = value if value is not None else key
     if ":" in text:
         text, _, eff = text.rpartition(":")
-        effect = pick(ctx, Word(eff, span=where.span), EFFECT_NAMES, "taint effect") if eff else None
+        effect = pick(ctx, tail_word(where, eff), EFFECT_NAMES, "taint effect") if eff else None
         if value is not None:
             value = text
         else:

@@ -32,6 +32,7 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
                                               "pod_preferred", "anti_required", "anti_preferred")}
     # `restart=` on the head (kept in `extra` by build_workload) or kdsl's default; a block statement wins.
     restart = extra.pop("restart", None) or ("Never" if kind in ("job", "cronjob") else "Always")
+    restart_at = extra.pop("restart_at", stmt)  # where the policy is written, for the caret
     fields: dict = {}
     main = build_container(ctx, stmt, f"{what}", shorthand=shorthand) if shorthand.attrs.get("image") else None
     shorthand.done()
@@ -45,7 +46,10 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
             continue
         if k in ("labels", "annotations"):
             h = Head(ctx, s, f"{k} of {what}")
-            (labels if k == "labels" else annotations).extend(h.pairs())
+            if k == "labels":
+                labels.extend(ctx.labels(h, what))
+            else:
+                annotations.extend(h.pairs())
             h.done()
         elif k == "container":
             c = build_container(ctx, s, what)
@@ -61,9 +65,10 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
             h.done()
             if w:
                 restart = h.ctx_choice(w, RESTART, "restart policy", restart)
+                restart_at = w
         elif k == "node_selector":
             h = Head(ctx, s, f"node-selector of {what}")
-            node_selector.extend(h.pairs())
+            node_selector.extend(ctx.labels(h, what, "spec.template.spec.nodeSelector"))
             h.done()
         elif k == "toleration":
             t = toleration(ctx, s, what)
@@ -99,11 +104,11 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
         labels = [("app", name)]  # kdsl's default, so the selector and services have something to match
     allowed_restart = {"deployment", "replicaset", "replicationcontroller", "statefulset", "daemonset"}
     if kind in allowed_restart and restart != "Always":
-        ctx.error(stmt, f'{what}: spec.template.spec.restartPolicy: Unsupported value: "{restart}": '
-                        'supported values: "Always"')
+        ctx.error(restart_at, f'{what}: spec.template.spec.restartPolicy: Unsupported value: "{restart}": '
+                              'supported values: "Always"')
     if kind in ("job", "cronjob") and restart == "Always":
-        ctx.error(stmt, f'{what}: spec.template.spec.restartPolicy: Unsupported value: "Always": '
-                        'supported values: "OnFailure", "Never"')
+        ctx.error(restart_at, f'{what}: spec.template.spec.restartPolicy: Unsupported value: "Always": '
+                              'supported values: "OnFailure", "Never"')
     tpl = PodTemplate(labels=tuple(labels), annotations=tuple(annotations), containers=tuple(containers),
                       init_containers=tuple(inits), restart_policy=restart, node_selector=tuple(node_selector),
                       tolerations=tuple(tolerations), volumes=tuple(volumes), spread=tuple(spreads),
@@ -123,6 +128,7 @@ def _strategy(ctx: Ctx, stmts: list[Stmt], kind: str, what: str, default: Strate
     if (kind == "deployment" and stype == "OnDelete") or (kind != "deployment" and stype == "Recreate"):
         ctx.error(w or s, f"a {kind} cannot use the {stype} strategy")
     surge = h.take("maxSurge", v.int_or_percent) if kind != "statefulset" else None
+    zero_at = h.attrs.get("maxUnavailable") or h.attrs.get("maxSurge") or s  # the caret for `may not be 0`
     unavailable = h.take("maxUnavailable", v.int_or_percent)
     partition = h.take("partition", _nonneg) if kind == "statefulset" else None
     h.done()
@@ -134,14 +140,15 @@ def _strategy(ctx: Ctx, stmts: list[Stmt], kind: str, what: str, default: Strate
         surge = DEPLOYMENT_STRATEGY.max_surge if surge is None else surge
         unavailable = DEPLOYMENT_STRATEGY.max_unavailable if unavailable is None else unavailable
         if _is_zero(surge) and _is_zero(unavailable):
-            ctx.error(s, f"{what}: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: "
-                         "may not be 0 when `maxSurge` is 0")
+            ctx.error(zero_at, f"{what}: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: "
+                               "may not be 0 when `maxSurge` is 0")
         return Strategy(max_surge=surge, max_unavailable=unavailable)
     if kind == "daemonset":
         surge = 0 if surge is None else surge
         unavailable = 1 if unavailable is None else unavailable
         if _is_zero(surge) and _is_zero(unavailable):
-            ctx.error(s, f"{what}: maxUnavailable may not be 0 when maxSurge is 0")
+            ctx.error(zero_at, f"{what}: spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: "
+                               "may not be 0 when `maxSurge` is 0")
         return Strategy(max_surge=surge, max_unavailable=unavailable)
     return Strategy(partition=partition or 0, max_unavailable=unavailable)
 
@@ -154,7 +161,7 @@ def _claims(ctx: Ctx, stmts: list[Stmt], what: str) -> tuple[ClaimTemplate, ...]
     out = []
     for s in stmts:
         h = Head(ctx, s, f"claim of {what}")
-        name = h.word("a name")
+        name = h.name()
         size = h.word("a size, e.g. 10Gi")
         storage = ctx.convert(size, v.byte_count, "claim size") if size else None
         cls = h.take("class", str)
@@ -173,7 +180,7 @@ def _class(cls: str | None) -> str | None:
 def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
     kind = stmt.head[0].text
     head = Head(ctx, stmt, kind)
-    w = head.word("a name")
+    w = head.name()
     if w is None:
         return None
     ns, name = split_ref(ctx, w, namespace, kind)
@@ -207,8 +214,9 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
         cron["concurrency_policy"] = head.choice("concurrency", CONCURRENCY, "Allow")
         cron["suspend"] = head.flag("suspend") is not None
         cron["starting_deadline_ms"] = head.take("startingDeadline", v.duration_ms)
+    restart_attr = head.attrs.get("restart")
     restart = head.choice("restart", RESTART, None)
-    extra: dict = {"restart": restart} if restart else {}
+    extra: dict = {"restart": restart, "restart_at": restart_attr.value} if restart else {}
     tpl, labels, annotations = template(ctx, stmt, kind, name, what, head, extra)
     meta = dict(common, labels=labels, annotations=annotations)
     if kind == "pod":

@@ -1,0 +1,188 @@
+"""A tight LALR driver over the tables Lark computes from grammar/kdsl.lark, lexing as it goes.
+
+Lark builds the LALR(1) tables from the one grammar; this loop runs them with kdsl's own
+callbacks, so no generic token objects, callback wrappers or generator hops sit on the hot path
+(about three times the speed of Lark's own loop on large scenarios). A word that spells a keyword
+is that keyword only where the table accepts it, as in Lark's contextual lexer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark.parsers.lalr_analysis import Shift
+
+# The terminals the master pattern tries, in this order; their regexes come from grammar/kdsl.lark.
+_ORDER = ("_SEP", "TRIPLE", "STRING", "ATTR", "WORD")
+_SKIP = r"(?:[ \t\f\r]+|\\\r?\n)*"
+
+
+class Tok:
+    """A token: its terminal, text and place (1-based line and column, end exclusive)."""
+
+    __slots__ = ("type", "value", "line", "column", "end_line", "end_column")
+
+    def __init__(self, type_, value, line, column, end_line, end_column):
+        self.type, self.value, self.line, self.column = type_, value, line, column
+        self.end_line, self.end_column = end_line, end_column
+
+    def __repr__(self) -> str:
+        return f"Tok({self.type}, {self.value!r}, {self.line}:{self.column})"
+
+
+class Inline(list):
+    """The children of a helper rule (`_items`, `_top`, ...), spliced into its parent."""
+
+
+class UnexpectedToken(Exception):
+    def __init__(self, token: Tok, expected: set[str]):
+        super().__init__(f"unexpected {token!r}")
+        self.token, self.expected = token, expected
+        self.line, self.column = token.line, token.column
+
+
+class UnexpectedCharacter(Exception):
+    def __init__(self, pos: int, line: int, column: int, expected: set[str]):
+        super().__init__(f"unexpected character at {line}:{column}")
+        self.pos, self.line, self.column, self.expected = pos, line, column, expected
+
+
+class Machine:
+    """The tables of one grammar, bound to one set of callbacks."""
+
+    def __init__(self, lark_parser, callbacks, on_sep=None):
+        table = lark_parser.parser.parser._parse_table
+        terminals = lark_parser.terminals
+        by_name = {t.name: t for t in terminals}
+        self.keywords: dict[str, str] = {}
+        self.punct: dict[str, str] = {}
+        for t in terminals:
+            if t.pattern.type == "str":
+                (self.keywords if t.pattern.value[:1].isalpha() else self.punct)[t.pattern.value] = t.name
+        groups = [f"(?P<{n.lstrip('_')}>{by_name[n].pattern.to_regexp()})" for n in _ORDER]
+        groups.append("(?P<PUNCT>" + "|".join(re.escape(p) for p in sorted(self.punct, key=len, reverse=True)) + ")")
+        self.master = re.compile(_SKIP + "(?:" + "|".join(groups) + ")")
+        self.word = re.compile(by_name["WORD"].pattern.to_regexp())
+        self.string = re.compile(by_name["STRING"].pattern.to_regexp())
+        self.on_sep = on_sep
+        rules = {}
+
+        def rule_info(rule):
+            if rule not in rules:
+                name = str(rule.origin.name)  # a plain str: Lark's Token compares slowly
+                if name.startswith("_"):
+                    handler = None
+                else:
+                    cb = str(rule.alias or name)
+                    handler = getattr(callbacks, cb, None) or (lambda c, _n=cb: callbacks.__default__(_n, c, None))
+                rules[rule] = (len(rule.expansion), name, handler)
+            return rules[rule]
+
+        self.states = {
+            state: {term: ((True, arg) if action is Shift else (False, rule_info(arg))) for term, (action, arg)
+                    in actions.items()}
+            for state, actions in table.states.items()
+        }
+        self.start = table.start_states["start"]
+        self.end = table.end_states["start"]
+
+    def parse(self, text: str):
+        states, keywords, punct = self.states, self.keywords, self.punct
+        master, on_sep = self.master, self.on_sep
+        skip_only = re.compile(_SKIP)
+        state_stack, value_stack = [self.start], []
+        pos, n, line, line_start = 0, len(text), 1, 0
+        while True:
+            accepts = states[state_stack[-1]]
+            m = master.match(text, pos)
+            if m is None:
+                end = skip_only.match(text, pos).end()
+                line, line_start = _advance(text, pos, end, line, line_start)
+                pos = end
+                if pos < n:
+                    raise UnexpectedCharacter(pos, line, pos - line_start + 1, set(accepts))
+                tok = Tok("$END", "", line, pos - line_start + 1, line, pos - line_start + 1)
+            else:
+                kind = m.lastgroup
+                start = m.start(kind)
+                if start != pos:
+                    line, line_start = _advance(text, pos, start, line, line_start)
+                    pos = start
+                value = m.group(kind)
+                if kind == "WORD":
+                    kind = keywords.get(value, "WORD")
+                    if kind != "WORD" and kind not in accepts:
+                        kind = "WORD"
+                elif kind == "PUNCT":
+                    kind = punct[value]
+                elif kind == "SEP":
+                    kind = "_SEP"
+                elif kind == "ATTR" and "ATTR" not in accepts:
+                    m = self.word.match(text, pos) or self.string.match(text, pos)
+                    value = m.group()
+                    kind = "WORD" if value[0] != '"' else "STRING"
+                    kind = keywords.get(value, kind) if keywords.get(value) in accepts else kind
+                col = pos - line_start + 1
+                nl = value.count("\n") if kind in ("_SEP", "TRIPLE") else 0
+                if nl:
+                    last = value.rindex("\n")
+                    tok = Tok(kind, value, line, col, line + nl, len(value) - last)
+                    line, line_start = line + nl, pos + last + 1
+                else:
+                    tok = Tok(kind, value, line, col, line, col + len(value))
+                if kind == "_SEP" and on_sep is not None and "#" in value:
+                    on_sep(tok)
+                pos += len(value)
+            kind = tok.type
+            while True:
+                action = accepts.get(kind)
+                if action is None:
+                    raise UnexpectedToken(tok, {t for t in accepts if t.isupper() or t == "$END"})
+                if action[0]:
+                    state_stack.append(action[1])
+                    value_stack.append(tok)
+                    break
+                size, name, handler = action[1]
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                if handler is None:
+                    if children and type(children[0]) is Inline:  # a left-recursive list grows in place
+                        value = children[0]
+                        for c in children[1:]:
+                            value.extend(c) if type(c) is Inline else value.append(c)
+                    else:
+                        value = Inline(_splice(children))
+                else:
+                    for c in children:
+                        if type(c) is Inline:
+                            children = _splice(children)
+                            break
+                    value = handler(children)
+                goto = states[state_stack[-1]][name][1]
+                state_stack.append(goto)
+                value_stack.append(value)
+                if kind == "$END" and goto == self.end:
+                    return value
+                accepts = states[goto]
+
+
+def _advance(text: str, pos: int, end: int, line: int, line_start: int) -> tuple[int, int]:
+    """Count the newlines skipped between tokens (only `\\` line continuations have them)."""
+    chunk = text[pos:end]
+    if "\n" in chunk:
+        return line + chunk.count("\n"), pos + chunk.rindex("\n") + 1
+    return line, line_start
+
+
+def _splice(children: list) -> list:
+    out = []
+    for c in children:
+        if type(c) is Inline:
+            out.extend(c)
+        else:
+            out.append(c)
+    return out
