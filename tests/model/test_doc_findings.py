@@ -78,3 +78,11 @@ def test_weight_on_a_required_term_is_an_error_not_a_label(line):
 def test_limits_sections_ignore_case():
     limits = kdsl.parse("namespace n { limits defaultRequest cpu=1 }").of_kind("LimitRange")[0]
     assert limits.default_request == (("cpu", 1000),)
+
+
+def test_an_include_that_cannot_be_read_or_parsed_is_a_syntax_error(tmp_path):
+    (tmp_path / "bad.kdsl").write_text("deploymnet web image=nginx:1.25\n", encoding="utf-8")
+    for target in ("bad.kdsl", "missing.kdsl"):
+        (tmp_path / "main.kdsl").write_text(f'include "{target}"\n', encoding="utf-8")
+        with pytest.raises(kdsl.KdslSyntaxError):
+            kdsl.load(tmp_path / "main.kdsl")

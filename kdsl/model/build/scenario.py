@@ -6,7 +6,7 @@ from pathlib import Path
 
 import attrs
 
-from kdsl.lang.errors import Diagnostic, KdslError
+from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError
 from kdsl.lang.fmt import line_text
 from kdsl.lang.parser import parse_document
 from kdsl.lang.syntax import Document, Stmt
@@ -35,6 +35,7 @@ class _Build:
         self.nodes, self.objects, self.users, self.timeline, self.expectations = [], [], [], [], []
         self.run_ms = None
         self.files: list[str] = []
+        self.unreadable = False  # an included file could not be read or parsed: a KdslSyntaxError
 
     def objects_of(self, stmt: Stmt, namespace: str | None) -> list:
         """The API objects one statement declares (a namespace block declares its contents too)."""
@@ -117,16 +118,19 @@ class _Build:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             self.ctx.error(stmt.args[0], f"cannot include \"{target}\": {exc.strerror or exc}")
+            self.unreadable = True
             return
         except UnicodeDecodeError as exc:
             self.ctx.error(stmt.args[0], f"cannot include \"{target}\": it is not UTF-8 text "
                                          f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})")
+            self.unreadable = True
             return
         self.loader.read[str(path)] = stmt.span
         try:
             inc = parse_document(text, _display(path))
         except KdslError as exc:
             self.ctx.diagnostics.extend(exc.diagnostics)
+            self.unreadable = True
             return
         self.ctx.sources[inc.name] = inc.source
         chain.append(str(path))
@@ -178,7 +182,7 @@ def build(doc: Document) -> Scenario:
 
     diagnostics = _once(sorted(ctx.diagnostics, key=order))
     if any(d.severity == "error" for d in diagnostics):
-        raise ScenarioError(diagnostics)
+        raise (KdslSyntaxError if b.unreadable else ScenarioError)(diagnostics)
     return attrs.evolve(scenario, warnings=tuple(d for d in diagnostics if d.severity == "warning"))
 
 
