@@ -3,6 +3,7 @@ the CLI transcripts in docs/cli.md are what the CLI prints, and docs/api.md's do
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import doctest
 import io
@@ -36,19 +37,24 @@ def fenced(path: Path, lang: str) -> list[tuple[int, str]]:
 KDSL_BLOCKS = [(f"{p.name}:{line}", body) for p in sorted(DOCS.glob("*.md")) for line, body in fenced(p, "kdsl")]
 
 
+def _docs_file(where: str) -> str:
+    """The page's path, so that `include` in an example is relative to docs/ (docs/examples/...)."""
+    return str(DOCS / where.split(":")[0])
+
+
 def test_docs_have_kdsl_examples():
     assert len([b for b in KDSL_BLOCKS if b[0].startswith("language.md")]) >= 30
 
 
 @pytest.mark.parametrize("where,text", KDSL_BLOCKS, ids=[w for w, _ in KDSL_BLOCKS])
 def test_kdsl_block_parses(where, text):
-    kdsl.parse(text, where.split(":")[0])  # raises KdslSyntaxError or ScenarioError with every message
+    kdsl.parse(text, _docs_file(where))  # raises KdslSyntaxError or ScenarioError with every message
 
 
 @pytest.mark.parametrize("where,text", KDSL_BLOCKS, ids=[w for w, _ in KDSL_BLOCKS])
 def test_kdsl_block_survives_fmt(where, text):
     formatted = format_document(parse_document(text))
-    assert kdsl.parse(formatted) == kdsl.parse(text)
+    assert kdsl.parse(formatted, _docs_file(where)) == kdsl.parse(text, _docs_file(where))
     assert format_document(parse_document(formatted)) == formatted
 
 
@@ -66,6 +72,67 @@ def test_every_keyword_appears_in_an_example():
     examples = " ".join(body for _, body in KDSL_BLOCKS)
     missing = [w for w in _keywords() if not re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", examples)]
     assert not missing, f"no ```kdsl example uses {missing}"
+
+
+def _builder_words() -> list[tuple[str, str, str]]:
+    """(word, "attribute"|"flag", where) for every `head.take("x", ...)`, `take_list`, `choice`, `attr`
+    and `flag` call in the model builders: the key and its aliases (positions 0 and 3+), or the flags."""
+    out: dict[tuple[str, str], str] = {}
+    for path in sorted((DOCS.parent / "kdsl" / "model" / "build").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            method = node.func.attr
+            if method not in ("take", "take_list", "choice", "attr", "flag"):
+                continue
+            for i, arg in enumerate(node.args):
+                named = method in ("attr", "flag") or i == 0 or i >= 3
+                if named and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    kind = "flag" if method == "flag" else "attribute"
+                    out.setdefault((arg.value, kind), f"{path.name}:{node.lineno}")
+    return [(word, kind, where) for (word, kind), where in sorted(out.items())]
+
+
+BUILDER_WORDS = _builder_words()
+
+
+def test_builders_are_read():
+    assert len(BUILDER_WORDS) >= 80
+
+
+@pytest.mark.parametrize("word,kind,where", BUILDER_WORDS, ids=[f"{k}:{w}" for w, k, _ in BUILDER_WORDS])
+def test_every_attribute_and_flag_is_documented(word, kind, where):
+    text = LANGUAGE.read_text(encoding="utf-8")
+    w = re.escape(word)
+    pattern = rf"`[^`\n]*(?<![\w.-]){w}=" if kind == "attribute" else rf"`[^`\n]*(?<![\w.-]){w}(?![\w.=-])[^`\n]*`"
+    assert re.search(pattern, text), f"the {kind} `{word}` ({where}) is not in docs/language.md"
+
+
+def _vocabulary() -> list[tuple[str, str]]:
+    """The fixed vocabularies the builders accept: expectation attributes, quota resources, ..."""
+    from kdsl.model.access import RESOURCE_ALIASES, VERBS
+    from kdsl.model.build.expect import ATTRIBUTES, SINGULAR
+    from kdsl.model.build.workloads import CONCURRENCY, POLICIES, RESTART, STRATEGIES
+    from kdsl.model.config import SECRET_TYPES
+    from kdsl.model.namespaces import QUOTA_RESOURCES
+    from kdsl.model.network import SERVICE_TYPES
+
+    tables = {"expect attribute": {k for attrs in ATTRIBUTES.values() for k in attrs} | set(ATTRIBUTES),
+              "expect target": set(SINGULAR), "quota": set(QUOTA_RESOURCES), "verb": set(VERBS),
+              "resource alias": set(RESOURCE_ALIASES), "secret type": set(SECRET_TYPES),
+              "service type": set(SERVICE_TYPES), "restart": set(RESTART.values()),
+              "strategy": {"rolling", "recreate", "ondelete"} | set(STRATEGIES.values()),
+              "policy": set(POLICIES.values()), "concurrency": set(CONCURRENCY.values())}
+    return sorted((table, word) for table, words in tables.items() for word in words)
+
+
+VOCABULARY = _vocabulary()
+
+
+@pytest.mark.parametrize("table,word", VOCABULARY, ids=[f"{t}:{w}" for t, w in VOCABULARY])
+def test_every_word_of_a_vocabulary_is_documented(table, word):
+    text = LANGUAGE.read_text(encoding="utf-8")
+    assert re.search(rf"`[^`\n]*(?<![\w.-]){re.escape(word)}(?![\w-])", text), f"{table} `{word}` is not documented"
 
 
 # ---- docs/cli.md: `$ kdsl ...` transcripts, run in-process against the files the page shows ----------
