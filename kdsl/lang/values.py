@@ -49,8 +49,12 @@ def quantity(text: str) -> Fraction:
             hint = " (suffixes: m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei)"
         raise BadValue(f"`{text}` is not a quantity{hint}")
     number, suffix, exponent = m.groups()
+    if len(number) > 40:  # Python will not read a number of 4300+ digits; none is near this size
+        raise BadValue(f"`{text[:20]}...` is too large a quantity")
     value = Fraction(number)
     if exponent is not None:
+        if len(exponent.lstrip("+-")) > 3:  # 1e99999999 would take minutes to compute; no quantity is that large
+            raise BadValue(f"`{text}` is out of range")
         return value * Fraction(10) ** int(exponent)
     if suffix in _BINARY:
         return value * _BINARY[suffix]
@@ -76,6 +80,8 @@ def duration_ms(text: str) -> int:
     for m in _DURATION_PART.finditer(text):
         if m.start() != pos:
             break
+        if len(m.group(1)) > 40:  # Python will not read a number of 4300+ digits; no duration is near this long
+            raise BadValue(f"`{text[:20]}...` is too long a duration")
         total += Fraction(m.group(1)) * _DURATION_MS[m.group(2)]
         pos = m.end()
     if pos != len(text) or not text:
@@ -120,6 +126,8 @@ def integer(text: str, *, minimum: int | None = 0) -> int:
     """A whole number, with a message that says what was wrong."""
     if not re.fullmatch(r"[+-]?\d+", text):
         raise BadValue(f"`{text}` is not a whole number")
+    if len(text) > 40:  # beyond any field's range, and Python will not read an int of 4300+ digits
+        raise BadValue(f"`{text[:20]}...` is too large a number")
     value = int(text)
     if minimum is not None and value < minimum:
         raise BadValue(f"{value} is less than {minimum}")

@@ -10,7 +10,7 @@ from kdsl.model.access import (RESOURCE_ALIASES, RESOURCE_GROUPS, VERBS, Cluster
                                PolicyRule, Role, RoleBinding, ServiceAccount, Subject, User)
 from kdsl.model.build.cluster import meta
 from kdsl.model.build.containers import PROTOCOLS, port_number
-from kdsl.model.build.context import Ctx, Head, pick, split_ref
+from kdsl.model.build.context import Ctx, Head, pick, split_ref, tail_word
 from kdsl.model.build.scheduling import access_modes
 from kdsl.model.config import SECRET_TYPES, ConfigMap, Secret
 from kdsl.model.names import config_key
@@ -41,22 +41,20 @@ def _service_port(ctx: Ctx, pm: PortMap, what: str, multi: bool) -> ServicePort 
                   expected=["`PORT`, `PORT->TARGET`, `PORT->TARGET:NODEPORT` or `NAME:PORT->TARGET`"])
         return None
     name, port, node_port, proto = m.groups()
-    target: int | str = int(port)
-    if t:
-        tgt, node_port2, proto2 = t.groups()
-        target = int(tgt) if tgt.isdigit() else tgt
-        node_port, proto = node_port or node_port2, proto or proto2
+    tgt, node_port2, proto2 = t.groups() if t else (port, None, None)
+    node_port, proto = node_port or node_port2, proto or proto2
+    try:  # every number is checked before it is converted (a 5000-digit port is an error, not a crash)
+        for number in (port, tgt, node_port):
+            if number is not None and number.isdigit():
+                port_number(number)
+    except v.BadValue as exc:
+        ctx.error(pm, f"{what}: {exc}")
+        return None
+    target: int | str = int(tgt) if tgt.isdigit() else tgt
     if name is None and isinstance(target, str):
         name = target  # kdsl names a port after its named target, so multi-port services stay valid
     if name is None and multi:
         name = f"port-{port}"
-    try:
-        port_number(port)
-        if isinstance(target, int):
-            port_number(str(target))
-    except v.BadValue as exc:
-        ctx.error(pm, f"{what}: {exc}")
-        return None
     protocol = pick(ctx, Word(proto, span=pm.span), PROTOCOLS, "protocol", "TCP") if proto else "TCP"
     return ServicePort(port=int(port), target=target, name=name, protocol=protocol,
                        node_port=int(node_port) if node_port else None)
@@ -107,7 +105,10 @@ def _backend(ctx: Ctx, w: Word, what: str) -> tuple[str, int | str] | None:
     if not port:
         ctx.error(w, f"an ingress backend is written `SERVICE:PORT` in {what}")
         return None
-    return svc, (int(port) if port.isdigit() else port)
+    if port.isdigit():
+        number = ctx.convert(tail_word(w, port), port_number, f"backend port of {what}")
+        return (svc, number) if number is not None else None
+    return svc, port
 
 
 def build_ingress(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Ingress | None:
@@ -144,7 +145,7 @@ def build_ingress(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Ingress | None
             h.words = []
             h.done()
             tls.append(IngressTLS(hosts=hosts, secret=secret))
-    if not rules and default is None:
+    if not any(s.kind in ("rule", "ingress_default") for s in stmt.block or ()):  # not when one was wrong
         ctx.error(stmt, f"{what} needs a `rule` or a `default` backend")
     return Ingress(name=name, namespace=ns, class_name=class_name, rules=tuple(rules), default_backend=default,
                    tls=tuple(tls), span=stmt.span, **meta(ctx, stmt.block, what, _META))
