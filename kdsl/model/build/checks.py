@@ -139,9 +139,10 @@ def check(ctx: Ctx, scenario) -> None:
             for msg in (m for p in obj.ports if p.name for m in names.port_name(p.name)):
                 ctx.error(obj.span, f"{what}: port name: {msg}")
         elif isinstance(obj, Ingress):
-            for r in obj.rules:
-                if not idx.has("Service", ns, r.service):
-                    ctx.warn(obj.span, f"{what} routes to service {r.service}, which is not declared")
+            backends = [r.service for r in obj.rules] + ([obj.default_backend[0]] if obj.default_backend else [])
+            for service in backends:
+                if not idx.has("Service", ns, service):
+                    ctx.warn(obj.span, f"{what} routes to service {service}, which is not declared")
             for t in obj.tls:
                 if t.secret and not idx.has("Secret", ns, t.secret):
                     ctx.warn(obj.span, f"{what} refers to secret {t.secret}, which is not declared")

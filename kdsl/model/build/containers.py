@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.lang import values as v
+from kdsl.lang.errors import suggest
 from kdsl.lang.syntax import Kw, Stmt, Word
 from kdsl.model.behaviour import Behaviour
 from kdsl.model.build.context import Ctx, Head, pick
@@ -178,7 +179,7 @@ def build_container(ctx: Ctx, stmt: Stmt, owner: str, shorthand: Head | None = N
         name, block = (w.text if w else "?"), stmt.block or ()
         head.what = f"container {name} of {owner}"
     what = head.what
-    image = head.take("image", str, None, required=shorthand is None)
+    image = head.take("image", str, None)
     pull = head.choice("pull", PULL_POLICIES, None, "imagePullPolicy")
     ports = []
     port = head.take("port", port_number)
@@ -187,7 +188,10 @@ def build_container(ctx: Ctx, stmt: Stmt, owner: str, shorthand: Head | None = N
     requests = resources(ctx, head)
     sidecar = shorthand is None and stmt.kind == "init" and head.flag("sidecar") is not None
     if shorthand is None:
+        misspelt = any(suggest(k, ["image"]) for k in head.attrs)  # `imgae=`: done() says which was meant
         head.done()
+        if image is None and not misspelt:
+            ctx.error(stmt, f"{what} needs `image=`")
     env, env_from, mounts, probes, command, args, beh, limits, yaml = [], [], [], [], (), (), {}, Resources(), None
     seen_probes: dict[str, Stmt] = {}
     for s in block:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kdsl.lang import values as v
+from kdsl.lang.errors import suggest
 from kdsl.lang.syntax import Stmt
 from kdsl.model.build.containers import build_container
 from kdsl.model.build.context import Ctx, Head, split_ref
@@ -16,6 +17,8 @@ STRATEGIES = {"rolling": "RollingUpdate", "rollingupdate": "RollingUpdate", "rec
               "ondelete": "OnDelete"}
 POLICIES = {"orderedready": "OrderedReady", "parallel": "Parallel"}
 CONCURRENCY = {"allow": "Allow", "forbid": "Forbid", "replace": "Replace"}
+# What the one-container shorthand takes on a workload's head besides `image=`.
+_SHORTHAND = ("port", "cpu", "memory", "ephemeral-storage", "pull", "imagePullPolicy")
 # The statements a pod template block may hold, beyond containers and metadata, per kind.
 _WORKLOAD_ONLY = {"strategy": {"deployment", "statefulset", "daemonset"}, "claim": {"statefulset"}}
 
@@ -35,6 +38,15 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
     restart_at = extra.pop("restart_at", stmt)  # where the policy is written, for the caret
     fields: dict = {}
     main = build_container(ctx, stmt, f"{what}", shorthand=shorthand) if shorthand.attrs.get("image") else None
+    # One mistake, one error: a misspelt `image=` or a container without one is not also "no container".
+    said = any(suggest(k, ["image"]) for k in shorthand.attrs) or any(s.kind == "container" for s in stmt.block or ())
+    if main is None:  # the head describes no container: its container attributes are misplaced, not unknown
+        shorthand.known.add("image")  # so that `imgae=` is taken for `image=`
+        for key in _SHORTHAND:
+            a = shorthand.attrs.pop(key, None)
+            if a is not None:
+                ctx.error(a.key, f"`{key}=` on the head of {what} describes its one container, which needs `image=` "
+                                 "there too; or write it inside a `container` block")
     shorthand.done()
     if main is not None:
         containers.append(main)
@@ -98,7 +110,7 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
             fields["yaml"] = s.args[0].text
         else:  # strategy, claim: read by the workload itself
             extra.setdefault(k, []).append(s)
-    if not containers:
+    if not containers and not said:
         ctx.error(stmt, f"{what} has no container; add `image=` to its head or a `container` block")
     if not labels:
         labels = [("app", name)]  # kdsl's default, so the selector and services have something to match
