@@ -12,18 +12,20 @@ import re
 
 from lark.parsers.lalr_analysis import Shift
 
+from kdsl.lang.syntax import Span
+
 # The terminals the master pattern tries, in this order; their regexes come from grammar/kdsl.lark.
 _ORDER = ("_SEP", "TRIPLE", "STRING", "ATTR", "WORD")
 _SKIP = r"(?:[ \t\f\r]+|\\\r?\n)*"
 
 
-class Tok:
-    """A token: its terminal, text and place (1-based line and column, end exclusive)."""
+class Tok(Span):
+    """A token: its terminal and text, and (being a Span) its place in the file."""
 
-    __slots__ = ("type", "value", "line", "column", "end_line", "end_column")
+    __slots__ = ("type", "value")
 
-    def __init__(self, type_, value, line, column, end_line, end_column):
-        self.type, self.value, self.line, self.column = type_, value, line, column
+    def __init__(self, type_, value, file, line, column, end_line, end_column):
+        self.type, self.value, self.file, self.line, self.column = type_, value, file, line, column
         self.end_line, self.end_column = end_line, end_column
 
     def __repr__(self) -> str:
@@ -86,7 +88,7 @@ class Machine:
         self.start = table.start_states["start"]
         self.end = table.end_states["start"]
 
-    def parse(self, text: str):
+    def parse(self, text: str, file: str | None = None):
         states, keywords, punct = self.states, self.keywords, self.punct
         master, on_sep = self.master, self.on_sep
         skip_only = re.compile(_SKIP)
@@ -101,7 +103,7 @@ class Machine:
                 pos = end
                 if pos < n:
                     raise UnexpectedCharacter(pos, line, pos - line_start + 1, set(accepts))
-                tok = Tok("$END", "", line, pos - line_start + 1, line, pos - line_start + 1)
+                tok = Tok("$END", "", file, line, pos - line_start + 1, line, pos - line_start + 1)
             else:
                 kind = m.lastgroup
                 start = m.start(kind)
@@ -126,10 +128,10 @@ class Machine:
                 nl = value.count("\n") if kind in ("_SEP", "TRIPLE") else 0
                 if nl:
                     last = value.rindex("\n")
-                    tok = Tok(kind, value, line, col, line + nl, len(value) - last)
+                    tok = Tok(kind, value, file, line, col, line + nl, len(value) - last)
                     line, line_start = line + nl, pos + last + 1
                 else:
-                    tok = Tok(kind, value, line, col, line, col + len(value))
+                    tok = Tok(kind, value, file, line, col, line, col + len(value))
                 if kind == "_SEP" and on_sep is not None and "#" in value:
                     on_sep(tok)
                 pos += len(value)

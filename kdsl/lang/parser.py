@@ -55,15 +55,15 @@ class _Builder(lark.Transformer):
 
     # ---- tokens ----------------------------------------------------------------------------
     def _span(self, tok) -> Span:
-        return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return tok  # a token is a span
 
     def _word(self, tok) -> Word:
         t = tok.type
         if t == "STRING":
-            return Word(unescape(tok.value[1:-1]), True, False, self._span(tok))
+            return Word(unescape(tok.value[1:-1]), True, False, tok)
         if t == "TRIPLE":
-            return Word(_dedent_triple(unescape(tok.value[3:-3])), True, True, self._span(tok))
-        return Word(tok.value, False, False, self._span(tok))
+            return Word(_dedent_triple(unescape(tok.value[3:-3])), True, True, tok)
+        return Word(tok.value, False, False, tok)
 
     def _part(self, c):
         if type(c) is Tok:
@@ -72,8 +72,8 @@ class _Builder(lark.Transformer):
             if c.type == "ATTR":
                 return self._attr_token(c)
             if c.value[:1].isalpha():
-                return Kw(c.value, self._span(c))
-            return Op(c.value, self._span(c))
+                return Kw(c.value, c)
+            return Op(c.value, c)
         return c
 
     # ---- items -----------------------------------------------------------------------------
@@ -95,7 +95,7 @@ class _Builder(lark.Transformer):
             f = self.file
             key = Word(text[:i], False, False, Span(f, line, col, line, col + i))
             value = Word(text[j:], False, False, Span(f, line, col + j, line, col + len(text)))
-            return Attr(key, m.group(), (value,), Span(f, line, col, line, col + len(text)))
+            return Attr(key, m.group(), (value,), tok)
         m = _ATTR_RE.match(text)
         key_text, op, rest = m.group(1), m.group(2), m.group(3)
         line, col = tok.line, tok.column
@@ -104,7 +104,7 @@ class _Builder(lark.Transformer):
         for am in _ATOM_RE.finditer(rest):
             values.append(self._sub_word(am.group(1), line, pos))
             pos += len(am.group(0))
-        return Attr(key, op, tuple(values), self._span(tok))
+        return Attr(key, op, tuple(values), tok)
 
     def _sub_word(self, text: str, line: int, col: int) -> Word:
         span = Span(self.file, line, col, line, col + len(text))
@@ -244,7 +244,7 @@ def parse_document(text: str, filename: str | None = None) -> Document:
         _state["comments"] = []
         try:
             with gc_paused():
-                stmts = machine.parse(text if text.endswith("\n") else text + "\n")
+                stmts = machine.parse(text if text.endswith("\n") else text + "\n", filename)
         except (UnexpectedToken, UnexpectedCharacter) as exc:
             raise KdslSyntaxError([syntax_diagnostic(exc, source)]) from None
         comments = tuple(_state["comments"])

@@ -7,14 +7,28 @@ from typing import NamedTuple, Union
 import attrs
 
 
-class Span(NamedTuple):
-    """Where a piece of text sits in a file (1-based lines and columns, end exclusive)."""
+class Span:
+    """Where a piece of text sits in a file (1-based lines and columns, end exclusive).
 
-    file: str | None
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    The parser's tokens are spans themselves (a subclass), so a word's span costs nothing extra.
+    """
+
+    __slots__ = ("file", "line", "column", "end_line", "end_column")
+
+    def __init__(self, file: str | None, line: int, column: int, end_line: int, end_column: int):
+        self.file, self.line, self.column, self.end_line, self.end_column = file, line, column, end_line, end_column
+
+    def _key(self) -> tuple:
+        return (self.file, self.line, self.column, self.end_line, self.end_column)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Span) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return "Span(%r, %d, %d, %d, %d)" % self._key()
 
     def __str__(self) -> str:
         return f"{self.file or '<text>'}:{self.line}:{self.column}"
