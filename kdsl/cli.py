@@ -22,8 +22,9 @@ def cmd_check(args) -> int:
     """Parse and check each file; errors and warnings go to stderr, a summary to stdout."""
     status = 0
     for path in args.files:
+        name = path if path != "-" else "<stdin>"
         try:
-            scenario = kdsl.parse(_read(path), path if path != "-" else "<stdin>")
+            scenario = kdsl.parse(_read(path), name)
         except OSError as exc:
             print(f"{path}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
             status = 1
@@ -31,13 +32,13 @@ def cmd_check(args) -> int:
         except KdslError as exc:
             print(exc.format(), file=sys.stderr)
             n = len(exc.errors)
-            print(f"{path}: {n} error{'s' if n != 1 else ''}", file=sys.stderr)
+            print(f"{name}: {n} error{'s' if n != 1 else ''}", file=sys.stderr)
             status = 1
             continue
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
         if not args.quiet:
-            print(f"{path}: ok — {scenario.describe() if args.verbose else repr(scenario)}")
+            print(f"{name}: ok — {scenario.describe(warnings=False) if args.verbose else repr(scenario)}")
     return status
 
 

@@ -71,13 +71,13 @@ class Scenario:
             parts.append(f"{len(self.expectations)} expectations")
         return f"<Scenario {self.name!r}: {', '.join(parts) or 'empty'}>"
 
-    def describe(self) -> str:
-        """A few readable lines: what the scenario declares, kind by kind."""
+    def describe(self, warnings: bool = True) -> str:
+        """A few readable lines: what the scenario declares, kind by kind (and its warnings)."""
         lines = [repr(self)]
         for kind in self.counts():
             names = [n.name for n in self.nodes] if kind == "Node" else [o.key for o in self.of_kind(kind)]
             shown = ", ".join(names[:6]) + (f", … ({len(names)})" if len(names) > 6 else "")
             lines.append(f"  {kind}: {shown}")
-        for w in self.warnings:
+        for w in self.warnings if warnings else ():
             lines.append(f"  warning: {w.message}")
         return "\n".join(lines)
