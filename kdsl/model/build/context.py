@@ -132,7 +132,12 @@ class Head:
         a = self.attr(key, *aliases)
         if a is None:
             if required:
-                self.ctx.error(self.stmt, f"{self.what} needs `{key}=`")
+                typo = next((k for k in self.attrs if suggest(k, [key]) == key), None)
+                if typo is not None:  # `replica=3` where `replicas=` is required: one error, at the typo
+                    self.ctx.error(self.attrs.pop(typo).key, f"unknown attribute `{typo}` for {self.what}",
+                                   suggestion=f"`{key}=`")
+                else:
+                    self.ctx.error(self.stmt, f"{self.what} needs `{key}=`")
             return default
         if len(a.values) != 1:
             self.ctx.error(a, f"`{key}` takes one value in {self.what}")

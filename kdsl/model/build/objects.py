@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from kdsl.lang import values as v
+from kdsl.lang.errors import suggest
 from kdsl.lang.syntax import Attr, Kw, Op, Path, PortMap, Stmt, Values, Word
 from kdsl.model.access import (RESOURCE_ALIASES, RESOURCE_GROUPS, VERBS, ClusterRole, ClusterRoleBinding,
                                PolicyRule, Role, RoleBinding, ServiceAccount, Subject, User)
@@ -82,6 +83,9 @@ def build_service(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Service | None
     head.what = f"service {ns}/{name}"
     type_word = head.flag(*SERVICE_TYPES)
     cluster_ip = head.take("clusterIP", str, None, "clusterip")
+    head.known_flags.update(("selects", "ports"))  # `selcts app=web` is a misspelt `selects`, then its selector
+    if any(suggest(w.text, ("selects",)) == "selects" for w in head.words):
+        head.attrs = {}
     head.done()
     stype = SERVICE_TYPES.get(type_word or "clusterip")
     sel = Head(ctx, stmt, f"selector of {head.what}", sections["selects"])
