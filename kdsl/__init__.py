@@ -35,6 +35,10 @@ def load(path: str | Path) -> Scenario:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: {exc.strerror or exc}", str(p))]) from None
+    except UnicodeDecodeError as exc:
+        raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: it is not UTF-8 text "
+                                                   f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
+                                          str(p))]) from None
     return parse(text, str(p))
 
 
