@@ -46,6 +46,10 @@ CASES = [
      "or write it inside a `container` block", 1, 16, None),
     ("container-without-image", "deployment web {\n  container nginx\n}",
      "container nginx of deployment default/web needs `image=`", 2, 3, None),
+    ("misspelt-required-attribute", "deployment web image=nginx:1.25\nat 1m: scale default/web replica=3",
+     "unknown attribute `replica` for scale", 2, 26, "`replicas=`"),
+    ("misspelt-selects", "service web selcts app=web ports 80\ndeployment web image=nginx:1.25",
+     "unexpected `selcts` in service default/web", 1, 13, "`selects`"),
     ("attribute-given-twice", "deployment web image=nginx:1.25 { container c image=a:1 image=b:1 }",
      "`image` is given twice in container of deployment default/web", 1, 57, None),
     ("comparison-for-an-attribute", "deployment web replicas>=1 image=nginx:1.25",
@@ -392,6 +396,14 @@ def test_a_diamond_of_includes_is_fine(tmp_path, monkeypatch):
     assert scenario.warnings == ()
 
 
+def test_load_of_a_file_that_is_not_text(tmp_path):
+    (tmp_path / "blob.kdsl").write_bytes(b"namespace shop\n\xd0\x00")
+    with pytest.raises(kdsl.KdslSyntaxError) as info:
+        kdsl.load(tmp_path / "blob.kdsl")
+    assert info.value.diagnostics[0].message == (
+        f"cannot read {tmp_path / 'blob.kdsl'}: it is not UTF-8 text (byte 0xd0 at offset 15)")
+
+
 # ---- the command line ----------------------------------------------------------------------------
 
 def test_check_prints_the_formatted_message_and_exits_1(tmp_path, monkeypatch, capsys):
@@ -414,6 +426,15 @@ def test_check_prints_a_syntax_error_and_exits_1(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("bad.kdsl:1:1: error: unknown keyword `deploymnet`\n    deploymnet web\n    ^~~~~~~~~~\n")
     assert "  did you mean `deployment`?\n" in err
+
+
+@pytest.mark.parametrize("command", ["check", "fmt"])
+def test_a_file_that_is_not_text_is_an_error_and_not_a_traceback(tmp_path, monkeypatch, capsys, command):
+    (tmp_path / "blob.kdsl").write_bytes(b"namespace shop\n\xd0\x00")
+    monkeypatch.chdir(tmp_path)
+    assert main([command, "blob.kdsl"]) == 1
+    assert capsys.readouterr().err == (
+        "blob.kdsl: error: cannot read: it is not UTF-8 text (byte 0xd0 at offset 15)\n")
 
 
 def test_check_prints_warnings_and_exits_0(tmp_path, monkeypatch, capsys):
