@@ -209,7 +209,6 @@ class PodTemplate:
     grace_ms: int = DEFAULT_GRACE_MS
     affinity: Affinity = Affinity()
     spread: tuple[SpreadConstraint, ...] = ()
-    yaml: str | None = None
 
     def container(self, name: str) -> Container | None:
         return next((c for c in self.containers + self.init_containers if c.name == name), None)

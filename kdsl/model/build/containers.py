@@ -149,6 +149,11 @@ def _behaviour(ctx: Ctx, stmt: Stmt, b: dict) -> None:
     def dur(w: Word) -> int | None:
         return ctx.convert(w, v.duration_ms, f"`{stmt.keyword}`")
 
+    said = "exit_after_ms" if k in ("exit_after", "fault_after") and stmt.head[0].text in ("exit", "crash") else None
+    if said and said in b:  # a process ends one way: `exit` and `crash` are the same line twice
+        ctx.error(stmt, "the container already says when its process exits (`exit ... after` or `crash after`)")
+        return
+
     if k == "start_delay":
         b["start_ms"] = dur(args[0])
     elif k == "ready_after":

@@ -10,7 +10,7 @@ from kdsl.model.build.context import Ctx, split_ref
 from kdsl.model.build.scheduling import requirements
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation, Timing
 
-_INT, _STR, _BYTES, _FLAG = "int", "str", "bytes", "flag"
+_INT, _STR, _BYTES, _FLAG, _COUNT_OR_FLAG = "int", "str", "bytes", "flag", "count-or-flag"
 _POD = {"phase": _STR, "status": _STR, "reason": _STR, "message": _STR, "restarts": _INT, "node": _STR,
         "image": _STR, "ip": _STR, "ready": _FLAG, "pending": _FLAG, "running": _FLAG}
 _SET = {"replicas": _INT, "ready": _INT, "available": _INT, "updated": _INT, "revision": _INT, "image": _STR}
@@ -18,7 +18,7 @@ _SET = {"replicas": _INT, "ready": _INT, "available": _INT, "updated": _INT, "re
 ATTRIBUTES: dict[str, dict[str, str]] = {
     "pod": _POD,
     "deployment": _SET, "statefulset": _SET, "daemonset": _SET, "replicaset": _SET,
-    "job": {"succeeded": _INT, "failed": _INT, "active": _INT, "complete": _FLAG},
+    "job": {"succeeded": _INT, "failed": _COUNT_OR_FLAG, "active": _INT, "complete": _FLAG},
     "pvc": {"phase": _STR, "volume": _STR, "capacity": _BYTES, "bound": _FLAG},
     "pv": {"phase": _STR, "claim": _STR},
     "service": {"endpoints": _INT, "notready": _INT, "clusterip": _STR},
@@ -158,6 +158,8 @@ def build_expect(ctx: Ctx, stmt: Stmt, text: str):
                       suggestion=f"`{hit}`" if hit else None,
                       expected=[] if hit else [plain_list([f"`{k}`" for k in sorted(table)])])
             continue
+        if kind == _COUNT_OR_FLAG:  # `failed` is a flag; `failed=2` counts failed pods
+            kind = _FLAG if isinstance(p, Word) else _INT
         if isinstance(p, Word):
             if kind != _FLAG:
                 ctx.error(p, f"`{key}` needs a value, e.g. `{key}=3`")

@@ -151,6 +151,11 @@ def spread(ctx: Ctx, stmt: Stmt, what: str) -> SpreadConstraint:
     skew = head.take("maxSkew", lambda t: v.integer(t, minimum=1), 1)
     when = head.choice("unsatisfiable", UNSATISFIABLE, "DoNotSchedule")
     rest = list(head.attrs.values()) + head.exprs + head.words
+    for p in rest:  # any other word is the selector; one that is nearly an attribute is a typo
+        key = p.key.text if isinstance(p, (Attr, Expr)) else p.text
+        hit = suggest(key, ("topology", "maxSkew", "unsatisfiable"))
+        if hit and key.lower() != "zone":
+            ctx.error(p, f"`{key}` of {head.what} reads as a label selector term", suggestion=f"`{hit}=`")
     head.attrs, head.exprs, head.words = {}, [], []
-    sel = selector(ctx, rest, what) if rest else None
+    sel = selector(ctx, rest, what) if rest else None  # None: the pod's own labels
     return SpreadConstraint(topology_key=topology, max_skew=skew, when_unsatisfiable=when, selector=sel)

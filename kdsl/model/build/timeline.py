@@ -21,6 +21,7 @@ KINDS = {
     "clusterrole": "ClusterRole", "clusterrolebinding": "ClusterRoleBinding",
 }
 PLURALS = {("ingresses" if k == "ingress" else f"{k}es" if k.endswith("s") else f"{k}s"): k for k in KINDS}
+PLURAL_OF = {k: p for p, k in PLURALS.items()}
 CLUSTER_SCOPED = {"PersistentVolume", "StorageClass", "Namespace", "Node", "ClusterRole", "ClusterRoleBinding"}
 SCALABLE = {"deployment": "Deployment", "statefulset": "StatefulSet", "replicaset": "ReplicaSet",
             "replicationcontroller": "ReplicationController"}
@@ -96,17 +97,29 @@ def build_at(ctx: Ctx, stmt: Stmt, build_objects: Callable[[Stmt, str | None], l
             revision = ctx.convert(words[-1], lambda t: v.integer(t, minimum=1), "revision")
         return [Rollback(kind=tgt[0], namespace=tgt[1], name=tgt[2], revision=revision, **common)] if tgt else []
     if k == "delete":
-        kind_w, target, rest = action.args[0], action.args[1], action.args[2:]
+        kind_w, rest = action.args[0], list(action.args[1:])
+        if not isinstance(kind_w, Word):
+            ctx.error(kind_w, "delete names a kind first: `delete pod NS/NAME` or `delete pods NS SELECTOR`")
+            return []
         kp = kind_of(ctx, kind_w)
         if kp is None:
             return []
         kind, plural = kp
         if plural:
-            ns = None if kind in CLUSTER_SCOPED else target.text
-            parts = rest if kind not in CLUSTER_SCOPED else (target,) + tuple(rest)
-            return [Delete(kind=kind, namespace=ns, selector=selector(ctx, parts, "delete"), **common)]
+            ns = None
+            if kind not in CLUSTER_SCOPED:
+                if not rest or not isinstance(rest[0], Word) or rest[0].quoted:
+                    ctx.error(action, f"delete {kind_w.text} needs a namespace: `delete {kind_w.text} NS [SELECTOR]`")
+                    return []
+                ns = rest.pop(0).text
+            return [Delete(kind=kind, namespace=ns, selector=selector(ctx, rest, "delete"), **common)]
+        target = rest.pop(0) if rest and isinstance(rest[0], Word) else None
+        if target is None:
+            ctx.error(action, f"delete {kind_w.text} needs a name: `delete {kind_w.text} "
+                              f"{'NAME' if kind in CLUSTER_SCOPED else 'NS/NAME'}`")
+            return []
         if rest:
-            ctx.error(rest[0], f"delete {kind_w.text} takes one name; use `delete {kind_w.text}s NS SELECTOR` "
+            ctx.error(rest[0], f"delete {kind_w.text} takes one name; use `delete {PLURAL_OF[kind_w.text]} NS SELECTOR` "
                                "to delete by label")
         if kind in CLUSTER_SCOPED:
             return [Delete(kind=kind, namespace=None, name=target.text, **common)]

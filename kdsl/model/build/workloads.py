@@ -106,8 +106,8 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
             affinity(ctx, s, what, aff)
         elif k == "spread":
             spreads.append(spread(ctx, s, what))
-        elif k == "yaml":
-            fields["yaml"] = s.args[0].text
+        elif k == "yaml":  # the workload's own manifest (LANGUAGE.md: `spec: template: ...`)
+            extra["yaml"] = s.args[0].text
         else:  # strategy, claim: read by the workload itself
             extra.setdefault(k, []).append(s)
     if not containers and not said:
@@ -203,9 +203,10 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
         f["replicas"] = head.take("replicas", _nonneg, 1)
     if kind in ("deployment", "replicaset", "replicationcontroller", "statefulset", "daemonset"):
         f["min_ready_ms"] = head.take("minReady", v.duration_ms, 0, "minReadySeconds")
+    if kind in ("deployment", "statefulset", "daemonset"):
+        f["revision_history_limit"] = head.take("revisionHistoryLimit", _nonneg, 10)
     if kind == "deployment":
         f["progress_deadline_ms"] = head.take("progressDeadline", v.duration_ms, 600_000)
-        f["revision_history_limit"] = head.take("revisionHistoryLimit", _nonneg, 10)
         f["paused"] = head.flag("paused") is not None
     if kind == "statefulset":
         f["service_name"] = head.take("service", str)
@@ -226,11 +227,13 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
         cron["concurrency_policy"] = head.choice("concurrency", CONCURRENCY, "Allow")
         cron["suspend"] = head.flag("suspend") is not None
         cron["starting_deadline_ms"] = head.take("startingDeadline", v.duration_ms)
+        cron["successful_jobs_history_limit"] = head.take("successfulJobsHistoryLimit", _nonneg, 3)
+        cron["failed_jobs_history_limit"] = head.take("failedJobsHistoryLimit", _nonneg, 1)
     restart_attr = head.attrs.get("restart")
     restart = head.choice("restart", RESTART, None)
     extra: dict = {"restart": restart, "restart_at": restart_attr.value} if restart else {}
     tpl, labels, annotations = template(ctx, stmt, kind, name, what, head, extra)
-    meta = dict(common, labels=labels, annotations=annotations)
+    meta = dict(common, labels=labels, annotations=annotations, yaml=extra.get("yaml"))
     if kind == "pod":
         return Pod.build(template=tpl, **meta)
     if kind == "deployment":
