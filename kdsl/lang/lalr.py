@@ -77,19 +77,23 @@ class Machine:
                 else:
                     cb = str(rule.alias or name)
                     handler = getattr(callbacks, cb, None) or (lambda c, _n=cb: callbacks.__default__(_n, c, None))
-                rules[rule] = (len(rule.expansion), name, handler)
+                # Only a helper rule (`_items`, `_top`, Lark's `__anon_star`) can hand over an Inline list.
+                inline = any(not sym.is_term and sym.name.startswith("_") for sym in rule.expansion)
+                rules[rule] = (len(rule.expansion), name, handler, inline)
             return rules[rule]
 
+        # A shift is the next state (an int); a reduce is the rule's (size, name, handler, inline).
         self.states = {
-            state: {term: ((True, arg) if action is Shift else (False, rule_info(arg))) for term, (action, arg)
-                    in actions.items()}
+            state: {term: (arg if action is Shift else rule_info(arg)) for term, (action, arg) in actions.items()}
             for state, actions in table.states.items()
         }
+        self.gotos = {state: {term: arg for term, (action, arg) in actions.items() if action is Shift}
+                      for state, actions in table.states.items()}
         self.start = table.start_states["start"]
         self.end = table.end_states["start"]
 
     def parse(self, text: str, file: str | None = None):
-        states, keywords, punct = self.states, self.keywords, self.punct
+        states, gotos, keywords, punct = self.states, self.gotos, self.keywords, self.punct
         master, on_sep = self.master, self.on_sep
         skip_only = re.compile(_SKIP)
         state_stack, value_stack = [self.start], []
@@ -140,11 +144,11 @@ class Machine:
                 action = accepts.get(kind)
                 if action is None:
                     raise UnexpectedToken(tok, {t for t in accepts if t.isupper() or t == "$END"})
-                if action[0]:
-                    state_stack.append(action[1])
+                if type(action) is int:
+                    state_stack.append(action)
                     value_stack.append(tok)
                     break
-                size, name, handler = action[1]
+                size, name, handler, inline = action
                 if size:
                     children = value_stack[-size:]
                     del state_stack[-size:]
@@ -152,19 +156,17 @@ class Machine:
                 else:
                     children = []
                 if handler is None:
-                    if children and type(children[0]) is Inline:  # a left-recursive list grows in place
+                    if inline and type(children[0]) is Inline:  # a left-recursive list grows in place
                         value = children[0]
                         for c in children[1:]:
                             value.extend(c) if type(c) is Inline else value.append(c)
                     else:
-                        value = Inline(_splice(children))
+                        value = Inline(_splice(children) if inline else children)
                 else:
-                    for c in children:
-                        if type(c) is Inline:
-                            children = _splice(children)
-                            break
+                    if inline:
+                        children = _splice(children)
                     value = handler(children)
-                goto = states[state_stack[-1]][name][1]
+                goto = gotos[state_stack[-1]][name]
                 state_stack.append(goto)
                 value_stack.append(value)
                 if kind == "$END" and goto == self.end:
