@@ -37,16 +37,16 @@ class Inline(list):
 
 
 class UnexpectedToken(Exception):
-    def __init__(self, token: Tok, expected: set[str]):
+    def __init__(self, token: Tok, expected: set[str], open_braces: list[Tok]):
         super().__init__(f"unexpected {token!r}")
-        self.token, self.expected = token, expected
+        self.token, self.expected, self.open_braces = token, expected, open_braces
         self.line, self.column = token.line, token.column
 
 
 class UnexpectedCharacter(Exception):
-    def __init__(self, pos: int, line: int, column: int, expected: set[str]):
+    def __init__(self, pos: int, line: int, column: int, expected: set[str], open_braces: list[Tok]):
         super().__init__(f"unexpected character at {line}:{column}")
-        self.pos, self.line, self.column, self.expected = pos, line, column, expected
+        self.pos, self.line, self.column, self.expected, self.open_braces = pos, line, column, expected, open_braces
 
 
 class Machine:
@@ -96,7 +96,7 @@ class Machine:
         states, gotos, keywords, punct = self.states, self.gotos, self.keywords, self.punct
         master, on_sep = self.master, self.on_sep
         skip_only = re.compile(_SKIP)
-        state_stack, value_stack = [self.start], []
+        state_stack, value_stack, braces = [self.start], [], []
         pos, n, line, line_start = 0, len(text), 1, 0
         while True:
             accepts = states[state_stack[-1]]
@@ -106,7 +106,7 @@ class Machine:
                 line, line_start = _advance(text, pos, end, line, line_start)
                 pos = end
                 if pos < n:
-                    raise UnexpectedCharacter(pos, line, pos - line_start + 1, set(accepts))
+                    raise UnexpectedCharacter(pos, line, pos - line_start + 1, set(accepts), braces)
                 tok = Tok("$END", "", file, line, pos - line_start + 1, line, pos - line_start + 1)
             else:
                 kind = m.lastgroup
@@ -121,6 +121,10 @@ class Machine:
                         kind = "WORD"
                 elif kind == "PUNCT":
                     kind = punct[value]
+                    if kind == "LBRACE":  # kept for messages: which block is still open
+                        braces.append(Tok(kind, value, file, line, pos - line_start + 1, line, pos - line_start + 2))
+                    elif kind == "RBRACE" and braces:
+                        braces.pop()
                 elif kind == "SEP":
                     kind = "_SEP"
                 elif kind == "ATTR" and "ATTR" not in accepts:
@@ -143,7 +147,7 @@ class Machine:
             while True:
                 action = accepts.get(kind)
                 if action is None:
-                    raise UnexpectedToken(tok, {t for t in accepts if t.isupper() or t == "$END"})
+                    raise UnexpectedToken(tok, {t for t in accepts if t.isupper() or t == "$END"}, braces)
                 if type(action) is int:
                     state_stack.append(action)
                     value_stack.append(tok)

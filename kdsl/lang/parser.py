@@ -237,6 +237,8 @@ def gc_paused():
 
 def parse_document(text: str, filename: str | None = None) -> Document:
     """Parse one file's text into a Document; raise KdslSyntaxError with a located message."""
+    if text.startswith("\ufeff"):  # a byte-order mark some editors write: not part of the text
+        text = text[1:]
     source = Source.of(text, filename)
     with _lock:
         machine = _get_machine()
@@ -283,11 +285,10 @@ def _describe_token(tok) -> str:
     if tok.type == "$END":
         return "the end of the file"
     if tok.type == "_SEP":
-        return "the end of the line" if "\n" in tok.value else "`;`"
-    if tok.type in ("WORD", "ATTR"):
-        return f"`{tok.value}`"
+        return "the end of the line" if "\n" in tok.value or "#" in tok.value else "`;`"
     if tok.type in ("STRING", "TRIPLE"):
-        return "a string"
+        text = tok.value if len(tok.value) <= 30 else tok.value[:27] + "..."
+        return f"string {text}"
     return f"`{tok.value}`"
 
 
@@ -296,18 +297,26 @@ def syntax_diagnostic(exc: UnexpectedToken | UnexpectedCharacter, source: Source
     kws = grammar.keyword_terminals()
     line, column = exc.line, exc.column
     width, suggestion = 1, None
-    expected = _describe_expected(exc.expected)
+    names = set(exc.expected)
+    if not exc.open_braces:
+        names.discard("RBRACE")  # outside every block a `}` cannot be what is missing
+    expected = _describe_expected(names)
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
         if tok.type == "$END":
+            if exc.open_braces:
+                brace = exc.open_braces[-1]
+                return Diagnostic("error", f"the block opened at line {brace.line}, column {brace.column} is not "
+                                           "closed: the file ends before its `}`", source.name, brace.line,
+                                  brace.column, 1, source.line(brace.line), ("`}`",), None)
             lines = source.text.rstrip("\n").split("\n")
             line, column = len(lines), len(lines[-1]) + 1
             message = "unexpected end of file"
         else:
             message = f"unexpected {_describe_token(tok)}"
-            if tok.type == "_SEP" and "\n" in tok.value:
+            if tok.type == "_SEP" and ("\n" in tok.value or "#" in tok.value):
                 message = "unexpected end of line"
-            if tok.type in ("WORD", "ATTR") and tok.end_line == tok.line:
+            elif tok.end_line == tok.line:
                 width = tok.end_column - tok.column
             word = tok.value.split("=")[0] if tok.type in ("WORD", "ATTR") else None
             if word:

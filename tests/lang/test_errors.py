@@ -50,9 +50,9 @@ CASES = [
      "unexpected end of line", 1, 8, None, ("a string",)),
     # blocks
     ("unclosed-block", "deployment web image=nginx {\n  labels app=web\n",
-     "unexpected end of file", 2, 17, None, POD_BLOCK),
+     "the block opened at line 1, column 28 is not closed: the file ends before its `}`", 1, 28, None, ("`}`",)),
     ("unclosed-inner-block", "deployment web image=nginx {\n  container c image=nginx {\n    port 80\n}",
-     "unexpected end of file", 4, 2, None, POD_BLOCK),
+     "the block opened at line 1, column 28 is not closed: the file ends before its `}`", 1, 28, None, ("`}`",)),
     ("unexpected-close-at-top", "}",
      "unexpected `}`", 1, 1, None, TOP),
     ("unexpected-close-after-head", "deployment web image=nginx }",
@@ -149,3 +149,25 @@ def test_a_syntax_error_is_a_kdsl_error_and_not_a_scenario_error():
 def test_a_diagnostic_without_a_place_formats_without_a_caret():
     d = Diagnostic("error", "cannot read x.kdsl: No such file or directory", "x.kdsl")
     assert d.format() == "x.kdsl: error: cannot read x.kdsl: No such file or directory"
+
+
+@pytest.mark.parametrize(("text", "message", "line", "column", "width"), [
+    ('"str"\n', 'unexpected string "str"', 1, 1, 5),
+    ("labels a=b\n", "unexpected `labels`", 1, 1, 6),
+    ('pod a image="""a\nb"""\n', None, None, None, None),  # a triple string right after `=` is a value
+    ("\ufeffnamespace x\n", None, None, None, None),  # a byte-order mark is not part of the text
+])
+def test_parser_messages(text, message, line, column, width):
+    if message is None:
+        kdsl.parse(text, "t.kdsl")
+        return
+    with pytest.raises(kdsl.KdslSyntaxError) as info:
+        kdsl.parse(text, "t.kdsl")
+    (d,) = info.value.diagnostics
+    assert (d.message, d.line, d.column, d.width) == (message, line, column, width)
+
+
+def test_no_closing_brace_is_expected_outside_every_block():
+    with pytest.raises(kdsl.KdslSyntaxError) as info:
+        kdsl.parse("namespace shop\ndeploymnet x\n", "t.kdsl")
+    assert "`}`" not in info.value.diagnostics[0].expected
