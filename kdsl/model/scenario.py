@@ -7,6 +7,7 @@ from collections import Counter
 import attrs
 
 from kdsl.lang.errors import Diagnostic
+from kdsl.lang.syntax import Source
 from kdsl.model.access import User
 from kdsl.model.base import Object
 from kdsl.model.nodes import Cluster, Node, NodePool
@@ -26,10 +27,17 @@ class Scenario:
     run_ms: int | None = None
     files: tuple[str, ...] = attrs.field(default=(), eq=False)
     warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False)
+    # The text of every file read, for messages that quote a line later (the simulation's).
+    source_files: tuple[Source, ...] = attrs.field(default=(), eq=False, repr=False)
 
     @property
     def name(self) -> str:
         return self.cluster.name
+
+    @property
+    def sources(self) -> dict:
+        """File name → Source (its text and lines) for every file the scenario was read from."""
+        return {s.name: s for s in self.source_files}
 
     @property
     def nodes(self) -> tuple[Node, ...]:

@@ -35,6 +35,7 @@ class _Build:
         self.nodes, self.objects, self.users, self.timeline, self.expectations = [], [], [], [], []
         self.run_ms = None
         self.files: list[str] = []
+        self.documents: list[Document] = []
         self.unreadable = False  # an included file could not be read or parsed: a KdslSyntaxError
 
     def objects_of(self, stmt: Stmt, namespace: str | None) -> list:
@@ -135,6 +136,7 @@ class _Build:
         self.ctx.sources[inc.name] = inc.source
         chain.append(str(path))
         self.files.append(inc.name)
+        self.documents.append(inc)
         for s in inc.stmts:
             self.stmt(s, inc)
         chain.pop()
@@ -143,7 +145,8 @@ class _Build:
         timeline = sorted(self.timeline, key=lambda a: a.at_ms or 0)  # stable: same time keeps text order
         return Scenario(cluster=self.cluster or Cluster(), node_specs=tuple(self.nodes), objects=tuple(self.objects),
                         users=tuple(self.users), timeline=tuple(timeline), expectations=tuple(self.expectations),
-                        run_ms=self.run_ms, files=tuple(self.files))
+                        run_ms=self.run_ms, files=tuple(self.files),
+                        source_files=tuple(d.source for d in self.documents))
 
 
 def _display(path: Path) -> str:
@@ -169,6 +172,7 @@ def build(doc: Document) -> Scenario:
     if doc.name:
         loader.chain.append(str(Path(doc.name).resolve()))
     b = _Build(ctx, loader)
+    b.documents.append(doc)
     if doc.name:
         b.files.append(doc.name)
     for s in doc.stmts:
