@@ -1,0 +1,1 @@
+"""The deterministic control plane: store, API server, scheduler, kubelets and controllers."""

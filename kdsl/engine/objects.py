@@ -1,0 +1,170 @@
+"""API objects as the store holds them: metadata, the model's spec, and a kind's status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+Pairs = tuple[tuple[str, str], ...]
+
+
+@attrs.frozen(kw_only=True)
+class OwnerRef:
+    """An ownerReference: controllers set controller=True and blockOwnerDeletion=True."""
+
+    kind: str
+    name: str
+    uid: str
+    controller: bool = True
+    block_owner_deletion: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class Meta:
+    """ObjectMeta: identity, labels, ownership and the deletion state, with integer-ms times."""
+
+    name: str
+    namespace: str | None = None
+    uid: str = ""
+    labels: Pairs = ()
+    annotations: Pairs = ()
+    owners: tuple[OwnerRef, ...] = ()
+    creation_ms: int = 0
+    deletion_ms: int | None = None  # deletionTimestamp
+    deletion_grace_ms: int | None = None  # deletionGracePeriodSeconds, in ms
+    finalizers: tuple[str, ...] = ()
+    resource_version: int = 0
+    generation: int = 1
+
+    @property
+    def key(self) -> str:
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
+
+    def label_dict(self) -> dict[str, str]:
+        return dict(self.labels)
+
+
+@attrs.frozen(kw_only=True)
+class ApiObject:
+    """One object in the store: `spec` is the model object (a Pod, a Deployment, a Node, ...);
+    `status` is the kind's status (PodStatus, NodeStatus, ...) or None."""
+
+    kind: str
+    meta: Meta
+    spec: Any
+    status: Any = None
+
+    @property
+    def key(self) -> tuple[str, str | None, str]:
+        return (self.kind, self.meta.namespace, self.meta.name)
+
+    @property
+    def name(self) -> str:
+        return self.meta.name
+
+    @property
+    def namespace(self) -> str | None:
+        return self.meta.namespace
+
+    @property
+    def terminating(self) -> bool:
+        return self.meta.deletion_ms is not None
+
+
+# ---- pod status ---------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Waiting:
+    reason: str  # ContainerCreating, PodInitializing, ErrImagePull, ImagePullBackOff, CrashLoopBackOff, ...
+    message: str = ""
+
+
+@attrs.frozen
+class Running:
+    started_ms: int
+
+
+@attrs.frozen
+class Terminated:
+    exit_code: int
+    reason: str  # Completed, Error, OOMKilled
+    started_ms: int | None = None
+    finished_ms: int | None = None
+    message: str = ""
+
+
+ContainerState = Waiting | Running | Terminated
+
+
+@attrs.frozen(kw_only=True)
+class ContainerStatus:
+    name: str
+    image: str
+    state: ContainerState
+    last_state: Terminated | None = None  # lastState.terminated: the previous run
+    ready: bool = False
+    started: bool = False
+    restart_count: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class Condition:
+    type: str  # PodScheduled, PodReadyToStartContainers, Initialized, ContainersReady, Ready, DisruptionTarget
+    status: str  # "True" | "False" | "Unknown"
+    reason: str = ""
+    message: str = ""
+    last_transition_ms: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class PodStatus:
+    phase: str = "Pending"  # Pending | Running | Succeeded | Failed (kdsl shows Unknown on lost nodes)
+    conditions: tuple[Condition, ...] = ()
+    init_container_statuses: tuple[ContainerStatus, ...] = ()
+    container_statuses: tuple[ContainerStatus, ...] = ()
+    pod_ip: str | None = None
+    host_ip: str | None = None
+    start_ms: int | None = None
+    reason: str | None = None  # e.g. Evicted, NodeLost
+    message: str | None = None
+    nominated_node: str | None = None
+
+    def condition(self, type_: str) -> Condition | None:
+        return next((c for c in self.conditions if c.type == type_), None)
+
+
+# ---- node status --------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class NodeStatus:
+    """Capacity and allocatable (cpu millicores, memory bytes, pods) and the node's conditions."""
+
+    cpu: int
+    memory: int
+    pods: int
+    conditions: tuple[Condition, ...] = ()
+    images: tuple[str, ...] = ()
+    pod_cidr: str | None = None
+    last_heartbeat_ms: int = 0
+
+    def condition(self, type_: str) -> Condition | None:
+        return next((c for c in self.conditions if c.type == type_), None)
+
+
+def set_condition(conditions: tuple[Condition, ...], new: Condition) -> tuple[Condition, ...]:
+    """Replace a condition of the same type; the transition time moves only when the status does."""
+    out, found = [], False
+    for c in conditions:
+        if c.type == new.type:
+            found = True
+            if c.status == new.status:
+                new = attrs.evolve(new, last_transition_ms=c.last_transition_ms)
+            out.append(new)
+        else:
+            out.append(c)
+    if not found:
+        out.append(new)
+    return tuple(out)
