@@ -1,0 +1,124 @@
+"""An etcd-like store: versioned objects, watch notifications, indexes, and the state at any moment."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+
+import attrs
+
+from kdsl.engine.objects import ApiObject
+
+Key = tuple[str, str | None, str]  # (kind, namespace, name)
+Watcher = Callable[[str, ApiObject | None, ApiObject | None], None]  # (op, old, new)
+
+
+@attrs.frozen
+class Change:
+    """One write, as the history keeps it: `obj` is the new version, None for a deletion."""
+
+    time_ms: int
+    resource_version: int
+    key: Key
+    op: str  # ADDED | MODIFIED | DELETED
+    obj: ApiObject | None
+
+
+class Store:
+    """Holds the current objects; every write bumps the resourceVersion, is recorded, and is
+    announced to the watchers of its kind. Objects are frozen: a write stores a new version, so
+    history shares what did not change and the state at a past moment is rebuilt by lookup."""
+
+    def __init__(self) -> None:
+        self.resource_version = 0
+        self._objects: dict[Key, ApiObject] = {}
+        self._by_kind: dict[str, dict[Key, ApiObject]] = defaultdict(dict)
+        self._by_ns: dict[tuple[str, str | None], dict[Key, ApiObject]] = defaultdict(dict)
+        self._watchers: dict[str, list[Watcher]] = defaultdict(list)
+        self.history: list[Change] = []
+        self._versions: dict[Key, list[tuple[int, int, ApiObject | None]]] = defaultdict(list)  # (time, rv, obj)
+
+    # ---- reads ---------------------------------------------------------------------------------
+    def get(self, kind: str, namespace: str | None, name: str) -> ApiObject | None:
+        return self._objects.get((kind, namespace, name))
+
+    def list(self, kind: str, namespace: str | None = None, *, by_name: bool = False) -> list[ApiObject]:
+        """Objects of a kind (in one namespace if given) in the order they were created — which a
+        deterministic run makes the same in every process — or sorted by namespace and name."""
+        pool = self._by_kind.get(kind, {}) if namespace is None else self._by_ns.get((kind, namespace), {})
+        if by_name:
+            return [pool[k] for k in sorted(pool, key=_sort_key)]
+        return list(pool.values())
+
+    def count(self, kind: str, namespace: str | None = None) -> int:
+        pool = self._by_kind.get(kind, {}) if namespace is None else self._by_ns.get((kind, namespace), {})
+        return len(pool)
+
+    def __iter__(self) -> Iterator[ApiObject]:
+        return iter(self._objects[k] for k in sorted(self._objects, key=_sort_key))
+
+    # ---- writes --------------------------------------------------------------------------------
+    def put(self, obj: ApiObject, now: int) -> ApiObject:
+        """Create or replace an object; returns it with its new resourceVersion."""
+        self.resource_version += 1
+        meta = attrs.evolve(obj.meta, resource_version=self.resource_version)
+        obj = attrs.evolve(obj, meta=meta)
+        key = obj.key
+        old = self._objects.get(key)
+        self._objects[key] = obj
+        self._by_kind[key[0]][key] = obj
+        self._by_ns[(key[0], key[1])][key] = obj
+        self._record(now, key, "MODIFIED" if old is not None else "ADDED", obj)
+        self._notify(key[0], "MODIFIED" if old is not None else "ADDED", old, obj)
+        return obj
+
+    def delete(self, kind: str, namespace: str | None, name: str, now: int) -> ApiObject | None:
+        key = (kind, namespace, name)
+        old = self._objects.pop(key, None)
+        if old is None:
+            return None
+        self.resource_version += 1
+        del self._by_kind[kind][key]
+        del self._by_ns[(kind, namespace)][key]
+        self._record(now, key, "DELETED", None)
+        self._notify(kind, "DELETED", old, None)
+        return old
+
+    def watch(self, kind: str, fn: Watcher) -> None:
+        """Call `fn(op, old, new)` after every write of that kind, in the order of the writes."""
+        self._watchers[kind].append(fn)
+
+    def _record(self, now: int, key: Key, op: str, obj: ApiObject | None) -> None:
+        self.history.append(Change(now, self.resource_version, key, op, obj))
+        self._versions[key].append((now, self.resource_version, obj))
+
+    def _notify(self, kind: str, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        for fn in self._watchers.get(kind, ()):
+            fn(op, old, new)
+
+    # ---- time travel -----------------------------------------------------------------------------
+    def at(self, key: Key, time_ms: int) -> ApiObject | None:
+        """The version of one object that stood at the end of `time_ms` (None if it did not exist)."""
+        versions = self._versions.get(key)
+        if not versions:
+            return None
+        i = bisect.bisect_right(versions, time_ms, key=lambda v: v[0])
+        return versions[i - 1][2] if i else None
+
+    def state_at(self, time_ms: int) -> dict[Key, ApiObject]:
+        """Every object as it stood at the end of `time_ms`, by key."""
+        out = {}
+        for key in self._versions:
+            obj = self.at(key, time_ms)
+            if obj is not None:
+                out[key] = obj
+        return dict(sorted(out.items(), key=lambda kv: _sort_key(kv[0])))
+
+    def moments(self) -> list[int]:
+        """The distinct times at which something changed, in order."""
+        return sorted({c.time_ms for c in self.history})
+
+
+def _sort_key(key: Key) -> tuple[str, str, str]:
+    return (key[0], key[1] or "", key[2])
