@@ -1,0 +1,53 @@
+"""Kubernetes Events: what each component reports, in the order it happened."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """One Event as `kubectl get events` shows it: type Normal or Warning, a reason and a message."""
+
+    time_ms: int
+    type: str  # Normal | Warning
+    reason: str  # Scheduled, Pulling, Pulled, Created, Started, Killing, FailedScheduling, BackOff, ...
+    kind: str  # the involved object's kind
+    namespace: str | None
+    name: str
+    message: str
+    source: str  # default-scheduler, kubelet, deployment-controller, apiserver, timeline, ...
+    count: int = 1
+
+    @property
+    def object(self) -> str:
+        return f"{self.kind.lower()}/{self.name}"
+
+    def line(self) -> str:
+        """The event as one line of the log: time, type, reason, object, message."""
+        where = f"{self.namespace}/" if self.namespace else ""
+        return f"{self.time_ms:>10} {self.type:<7} {self.reason:<20} {where}{self.object}: {self.message}"
+
+
+class EventLog:
+    """Appends events; a repeat of the last event for the same object and reason raises its count,
+    as the event recorder's correlator does for identical events."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self._last: dict[tuple, int] = {}
+
+    def record(self, event: Event) -> Event:
+        key = (event.kind, event.namespace, event.name, event.reason, event.message, event.type)
+        i = self._last.get(key)
+        if i is not None and i == len(self.events) - 1:
+            event = attrs.evolve(event, count=self.events[i].count + 1)
+            self.events[i] = event
+            return event
+        self._last[key] = len(self.events)
+        self.events.append(event)
+        return event
+
+    def text(self) -> str:
+        """The whole log, one event a line: byte-identical for the same scenario and seed."""
+        return "\n".join(e.line() for e in self.events) + ("\n" if self.events else "")

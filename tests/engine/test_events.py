@@ -1,0 +1,24 @@
+"""The event log: order kept, identical consecutive events counted, one line each."""
+
+from kdsl.engine.events import Event, EventLog
+
+
+def ev(t, reason="BackOff", message="Back-off restarting failed container"):
+    return Event(time_ms=t, type="Warning", reason=reason, kind="Pod", namespace="shop", name="web",
+                 message=message, source="kubelet")
+
+
+def test_repeats_raise_the_count_of_the_last_event():
+    log = EventLog()
+    log.record(ev(10))
+    log.record(ev(20))
+    log.record(ev(30, reason="Started", message="Started container app"))
+    log.record(ev(40))
+    assert [(e.time_ms, e.count) for e in log.events] == [(20, 2), (30, 1), (40, 1)]
+
+
+def test_text_is_one_line_an_event():
+    log = EventLog()
+    log.record(ev(1500))
+    assert log.text() == ("      1500 Warning BackOff              shop/pod/web: "
+                          "Back-off restarting failed container\n")
