@@ -1,0 +1,58 @@
+"""The node lifecycle controller: a node that stops heartbeating goes Unknown and is tainted."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.engine.nodes import HEALTHY, UNREACHABLE, healthy_conditions, with_taints
+from kdsl.engine.objects import Condition
+from kdsl.model.nodes import Taint
+
+UNKNOWN_REASON = "NodeStatusUnknown"
+UNKNOWN_MESSAGE = "Kubelet stopped posting node status."
+
+
+class NodeLifecycleController:
+    """Watches heartbeats. kdsl does not replay every 10 s lease renewal: a node's last heartbeat is
+    the moment its kubelet stopped (`fail node`), and the controller notices exactly one grace period
+    (nodeMonitorGracePeriod, 50 s by default) later — the node-monitor-period of 5 s is not modelled."""
+
+    def __init__(self, sim) -> None:
+        self.sim = sim
+
+    def kubelet_stopped(self, name: str) -> None:
+        """Called when a node fails: schedule the check at last heartbeat + grace period."""
+        # A live kubelet renews its lease all the time; the last renewal is the moment it stopped.
+        deadline = self.sim.now + self.sim.scenario.cluster.node_grace_ms
+        self.sim.queue.at(deadline, self.reconcile, name, priority=self.sim.PRIORITY_CONTROLLER)
+
+    def reconcile(self, name: str) -> None:
+        sim = self.sim
+        node = sim.store.get("Node", None, name)
+        if node is None:
+            return  # deleted meanwhile: nothing to watch any more
+        if name not in sim.failed_nodes:
+            return  # the kubelet came back before the grace period ended
+        ready = node.status.condition("Ready")
+        if ready is not None and ready.status == "Unknown":
+            return  # already marked: the taints and conditions are in place
+        now = sim.now
+        conditions = tuple(
+            Condition(type=t, status="Unknown", reason=UNKNOWN_REASON, message=UNKNOWN_MESSAGE,
+                      last_transition_ms=now) for t, *_ in HEALTHY)
+        node = attrs.evolve(node, status=attrs.evolve(node.status, conditions=conditions))
+        node = with_taints(node, add=(Taint(UNREACHABLE, None, "NoSchedule"), Taint(UNREACHABLE, None, "NoExecute")))
+        sim.write(node, source="node-controller")
+        sim.event("Normal", "NodeNotReady", node, "Node %s status is now: NodeNotReady" % name,
+                  source="node-controller")
+
+    def kubelet_started(self, name: str) -> None:
+        """A recovered kubelet posts Ready again; the controller lifts the unreachable taints."""
+        sim = self.sim
+        node = sim.store.get("Node", None, name)
+        now = sim.now
+        node = attrs.evolve(node, status=attrs.evolve(node.status, conditions=healthy_conditions(now),
+                                                      last_heartbeat_ms=now))
+        node = with_taints(node, remove_keys=(UNREACHABLE,))
+        sim.write(node, source="kubelet")
+        sim.event("Normal", "NodeReady", node, "Node %s status is now: NodeReady" % name, source="kubelet")

@@ -1,0 +1,35 @@
+"""Addresses: each node's pod CIDR (a /24 of the cluster's pod range) and the pod IPs within it."""
+
+from __future__ import annotations
+
+import ipaddress
+
+
+class PodNetwork:
+    """Hands each registered node the next /24 of the pod range (kube-controller-manager's
+    --allocate-node-cidrs with the default node-cidr-mask-size of 24), and each pod on a node the
+    lowest free address of that /24 after the gateway (.1), as host-local IPAM does."""
+
+    def __init__(self, cluster_cidr: str = "10.244.0.0/16", mask: int = 24):
+        self._subnets = ipaddress.ip_network(cluster_cidr).subnets(new_prefix=mask)
+        self.node_cidrs: dict[str, ipaddress.IPv4Network] = {}
+        self._used: dict[str, set[int]] = {}
+
+    def register(self, node: str) -> str:
+        if node not in self.node_cidrs:
+            self.node_cidrs[node] = next(self._subnets)
+            self._used[node] = set()
+        return str(self.node_cidrs[node])
+
+    def allocate(self, node: str) -> str:
+        net, used = self.node_cidrs[node], self._used[node]
+        for offset in range(2, net.num_addresses - 1):
+            if offset not in used:
+                used.add(offset)
+                return str(net.network_address + offset)
+        raise RuntimeError(f"node {node}: no free pod IP in {net}")  # pragma: no cover - 253 pods per node
+
+    def release(self, node: str, ip: str) -> None:
+        net = self.node_cidrs.get(node)
+        if net is not None:
+            self._used[node].discard(int(ipaddress.ip_address(ip)) - int(net.network_address))

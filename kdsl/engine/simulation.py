@@ -1,0 +1,113 @@
+"""The simulation loop: one clock, one seeded RNG, one store; components act through it in order."""
+
+from __future__ import annotations
+
+import random
+
+import attrs
+
+from kdsl.engine import clock
+from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
+from kdsl.engine.events import Event, EventLog
+from kdsl.engine.ipam import PodNetwork
+from kdsl.engine.naming import new_uid
+from kdsl.engine.nodes import UNSCHEDULABLE, register, with_taints
+from kdsl.engine.objects import ApiObject, Meta
+from kdsl.engine.store import Store
+from kdsl.model.nodes import Taint
+from kdsl.model.scenario import Scenario
+from kdsl.model.timeline import AddNode, NodeAction
+
+
+class Simulation:
+    """A scenario played on a simulated control plane. Time is integer milliseconds; the only
+    randomness is `rng`, seeded, so a scenario and a seed give the same event log in any process."""
+
+    PRIORITY_CONTROLLER = clock.PRIORITY_CONTROLLER
+
+    def __init__(self, scenario: Scenario, seed: int = 0):
+        self.scenario = scenario
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.queue = clock.EventQueue()
+        self.store = Store()
+        self.log = EventLog()
+        self.network = PodNetwork(scenario.cluster.pod_cidr)
+        self.failed_nodes: set[str] = set()
+        self.node_lifecycle = NodeLifecycleController(self)
+        self.last_action_ms = max((a.at_ms for a in scenario.timeline), default=0)
+        for node in scenario.nodes:
+            self.add_node(node)
+        for obj in scenario.objects:
+            self.write(ApiObject(kind=obj.kind, meta=self._meta(obj), spec=obj), source="scenario")
+        for action in scenario.timeline:
+            self.queue.at(action.at_ms, self.act, action, priority=clock.PRIORITY_TIMELINE)
+
+    @property
+    def now(self) -> int:
+        return self.queue.now
+
+    # ---- writes and events ---------------------------------------------------------------------
+    def _meta(self, obj) -> Meta:
+        return Meta(name=obj.name, namespace=getattr(obj, "namespace", None), uid=new_uid(self.rng),
+                    labels=obj.labels, annotations=obj.annotations, creation_ms=self.now)
+
+    def write(self, obj: ApiObject, source: str) -> ApiObject:
+        return self.store.put(obj, self.now)
+
+    def event(self, type_: str, reason: str, obj: ApiObject, message: str, source: str) -> None:
+        self.log.record(Event(time_ms=self.now, type=type_, reason=reason, kind=obj.kind, namespace=obj.namespace,
+                              name=obj.name, message=message, source=source))
+
+    # ---- nodes ------------------------------------------------------------------------------------
+    def add_node(self, node) -> ApiObject:
+        cidr = self.network.register(node.name)
+        obj = register(node, new_uid(self.rng), cidr, self.now)
+        if node.unschedulable:
+            obj = with_taints(obj, add=(Taint(UNSCHEDULABLE, None, "NoSchedule"),))
+        obj = self.write(obj, source="kubelet")
+        self.event("Normal", "RegisteredNode", obj, f"Node {node.name} event: Registered Node {node.name} in "
+                                                     "Controller", source="node-controller")
+        return obj
+
+    def _cordon(self, name: str, on: bool) -> None:
+        node = self.store.get("Node", None, name)
+        spec = attrs.evolve(node.spec, unschedulable=on)
+        node = attrs.evolve(node, spec=spec)
+        taint = Taint(UNSCHEDULABLE, None, "NoSchedule")
+        node = with_taints(node, add=(taint,)) if on else with_taints(node, remove_keys=(UNSCHEDULABLE,))
+        self.write(node, source="timeline")
+        self.event("Normal", "NodeNotSchedulable" if on else "NodeSchedulable", node,
+                   f"Node {name} status is now: {'NodeNotSchedulable' if on else 'NodeSchedulable'}", source="kubelet")
+
+    # ---- the timeline -------------------------------------------------------------------------------
+    def act(self, action) -> None:
+        if isinstance(action, NodeAction):
+            if action.verb == "fail":
+                self.failed_nodes.add(action.node)
+                self.node_lifecycle.kubelet_stopped(action.node)
+            elif action.verb == "recover":
+                if action.node in self.failed_nodes:
+                    self.failed_nodes.discard(action.node)
+                    self.node_lifecycle.kubelet_started(action.node)
+            elif action.verb in ("cordon", "uncordon", "drain"):
+                self._cordon(action.node, action.verb != "uncordon")
+        elif isinstance(action, AddNode):
+            self.add_node(action.node)
+
+    def run(self, until: int | None = None) -> Simulation:
+        """Play events up to `until` (ms), or the scenario's `run`, or until nothing is pending."""
+        until = until if until is not None else self.scenario.run_ms
+        while self.queue:
+            t = self.queue.peek_time()
+            if until is not None and t > until:
+                break
+            _, fn, args = self.queue.pop()
+            fn(*args)
+        if until is not None:
+            self.queue.now = max(self.queue.now, until)
+        return self
+
+    def state(self, at: int | None = None) -> dict:
+        """Every object as it stood at `at` (default: now), by (kind, namespace, name)."""
+        return self.store.state_at(self.now if at is None else at)

@@ -1,0 +1,64 @@
+"""Node failure (k8s-semantics §10, oracle 64's node part), recovery and cordoning."""
+
+from __future__ import annotations
+
+import kdsl
+from kdsl.engine.nodes import UNREACHABLE, status_text
+from kdsl.engine.simulation import Simulation
+
+SCENARIO = """
+cluster lab nodeGrace=50s {
+  node n1 cpu=4 memory=8Gi
+  node n2 cpu=4 memory=8Gi
+}
+at 10s: fail node n1
+at 2m: recover node n1
+at 3m: cordon node n2
+at 4m: uncordon node n2
+"""
+
+
+def node(sim, name, at):
+    return sim.state(at)[("Node", None, name)]
+
+
+def test_oracle_64_a_node_without_heartbeats_goes_unknown_after_the_grace_period():
+    sim = Simulation(kdsl.parse(SCENARIO)).run()
+    before = node(sim, "n1", 59_999)
+    assert before.status.condition("Ready").status == "True"
+    after = node(sim, "n1", 60_000)  # failed at 10 s + 50 s grace
+    ready = after.status.condition("Ready")
+    assert (ready.status, ready.reason, ready.message) == (
+        "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+    assert {c.status for c in after.status.conditions} == {"Unknown"}
+    assert {(t.key, t.effect) for t in after.spec.taints} == {(UNREACHABLE, "NoSchedule"),
+                                                              (UNREACHABLE, "NoExecute")}
+    assert ready.last_transition_ms == 60_000
+
+
+def test_recovery_lifts_the_taints_and_posts_ready():
+    sim = Simulation(kdsl.parse(SCENARIO)).run()
+    n1 = node(sim, "n1", 120_000)
+    assert n1.status.condition("Ready").status == "True" and not n1.spec.taints
+    assert status_text(n1) == "Ready"
+
+
+def test_a_node_that_recovers_within_the_grace_period_never_goes_unknown():
+    sim = Simulation(kdsl.parse("node n1\nat 10s: fail node n1\nat 30s: recover node n1\n")).run()
+    assert all(n.status.condition("Ready").status == "True"
+               for t in sim.store.moments() for n in [node(sim, "n1", t)])
+
+
+def test_cordon_adds_the_unschedulable_taint_and_uncordon_removes_it():
+    sim = Simulation(kdsl.parse(SCENARIO)).run()
+    cordoned = node(sim, "n2", 180_000)
+    assert cordoned.spec.unschedulable and status_text(cordoned) == "Ready,SchedulingDisabled"
+    assert [(t.key, t.effect) for t in cordoned.spec.taints] == [("node.kubernetes.io/unschedulable", "NoSchedule")]
+    assert not node(sim, "n2", 240_000).spec.taints
+
+
+def test_the_event_log_is_the_same_for_the_same_seed():
+    a = Simulation(kdsl.parse(SCENARIO), seed=3).run()
+    b = Simulation(kdsl.parse(SCENARIO), seed=3).run()
+    assert a.log.text() == b.log.text() and "NodeNotReady" in a.log.text()
+    assert [o.meta.uid for o in a.store] == [o.meta.uid for o in b.store]
