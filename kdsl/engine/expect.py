@@ -1,0 +1,111 @@
+"""Checks `expect` statements against a finished simulation: at a moment, by a deadline, always, at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from kdsl.model.expectations import Condition, Expectation
+
+_OPS: dict[str, Callable] = {
+    "=": lambda a, b: a == b, "!=": lambda a, b: a != b, ">=": lambda a, b: a >= b,
+    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, "<": lambda a, b: a < b,
+    "~": lambda a, b: str(b) in str(a),
+}
+
+
+@attrs.frozen(kw_only=True)
+class Result:
+    """What `kdsl test` prints: whether it held, what was found, and when it was looked at."""
+
+    expectation: object
+    passed: bool
+    found: str
+    at_ms: int | None = None
+
+    @property
+    def text(self) -> str:
+        return getattr(self.expectation, "text", "")
+
+
+def compare(cond: Condition, value) -> bool:
+    want = cond.value
+    if isinstance(want, bool) and cond.op == "=":
+        return bool(value) == want
+    if value is None:
+        return cond.op == "!="
+    try:
+        return _OPS[cond.op](value, want)
+    except TypeError:
+        return False
+
+
+# ---- what a target says at one moment -----------------------------------------------------------
+
+
+def node_values(obj) -> dict:
+    """`status` is the Ready condition read as Ready / NotReady / Unknown (LANGUAGE.md), where
+    kubectl's column prints NotReady for Unknown too."""
+    ready = obj.status.condition("Ready")
+    status = {"True": "Ready", "False": "NotReady"}.get(ready.status if ready else "", "Unknown")
+    return {"ready": status == "Ready", "status": status, "unschedulable": bool(obj.spec.unschedulable)}
+
+
+# Targets the engine can answer so far; the others (pods, workloads, services, claims, routes)
+# are added as the kubelet, controllers and networking land.
+VALUES: dict[str, Callable] = {"node": node_values}
+
+
+class Checker:
+    """Evaluates expectations over the store's history. Moments are the times anything changed:
+    between two changes nothing an expectation reads can differ."""
+
+    def __init__(self, sim, values: dict[str, Callable] | None = None):
+        self.sim = sim
+        self.values = dict(VALUES, **(values or {}))
+        self.moments = [0] + [m for m in sim.store.moments() if m > 0]
+        self.end = sim.now
+
+    def holds(self, exp: Expectation, t: int) -> tuple[bool, str]:
+        fn = self.values.get(exp.target)
+        if fn is None:
+            return False, f"kdsl cannot check {exp.target} expectations yet"
+        if exp.name is not None:
+            kind = "Node" if exp.target == "node" else exp.target.capitalize()
+            obj = self.sim.store.at((kind, exp.namespace, exp.name), t)
+            if obj is None:
+                return False, f"{exp.target} {exp.name if exp.namespace is None else exp.namespace + '/' + exp.name} " \
+                              "does not exist"
+            values = fn(obj)
+            found = ", ".join(f"{c.attr}={values.get(c.attr)}" for c in exp.conditions)
+            return all(compare(c, values.get(c.attr)) for c in exp.conditions), found or "exists"
+        return False, f"kdsl cannot check {exp.target} selections yet"
+
+    def check(self, exp: Expectation) -> Result:
+        timing = exp.timing
+        if timing.mode == "at":
+            ok, found = self.holds(exp, timing.at_ms)
+            return Result(expectation=exp, passed=ok, found=found, at_ms=timing.at_ms)
+        if timing.mode == "by":
+            last = ""
+            for t in self._window(0, timing.at_ms):
+                ok, last = self.holds(exp, t)
+                if ok:
+                    return Result(expectation=exp, passed=True, found=last, at_ms=t)
+            return Result(expectation=exp, passed=False, found=last, at_ms=timing.at_ms)
+        if timing.mode == "always":
+            start = timing.start_ms or 0
+            until = self.end if timing.until_ms is None else timing.until_ms
+            found = ""
+            for t in self._window(start, until):
+                ok, found = self.holds(exp, t)
+                if not ok:
+                    return Result(expectation=exp, passed=False, found=found, at_ms=t)
+            return Result(expectation=exp, passed=True, found=found, at_ms=until)
+        ok, found = self.holds(exp, self.end)
+        return Result(expectation=exp, passed=ok, found=found, at_ms=self.end)
+
+    def _window(self, start: int, until: int) -> list[int]:
+        """The moments to look at in [start, until]: the start itself, then every change after it."""
+        return [start] + [m for m in self.moments if start < m <= until]

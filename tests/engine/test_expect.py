@@ -1,0 +1,39 @@
+"""Expectations over a simulation's history: at, by, always (with windows) and at the end."""
+
+from __future__ import annotations
+
+import kdsl
+from kdsl.engine.expect import Checker
+from kdsl.engine.simulation import Simulation
+
+SCENARIO = """
+node n1
+node n2
+at 10s: fail node n1
+at 2m: cordon node n2
+expect node n1 ready at 59s
+expect node n1 ready=false at 60s
+expect node n1 status=Unknown by 90s
+expect node n1 status=Unknown by 30s
+expect always node n2 ready
+expect always node n2 unschedulable=false until 1m
+expect always node n2 unschedulable=false
+expect node n2 unschedulable
+expect node n9 ready
+"""
+
+
+def results():
+    scenario = kdsl.parse(SCENARIO)
+    sim = Simulation(scenario).run()
+    checker = Checker(sim)
+    return [(checker.check(e).passed, checker.check(e).at_ms, checker.check(e).found) for e in scenario.expectations]
+
+
+def test_each_timing_reads_the_right_moments():
+    got = results()
+    assert [p for p, _, _ in got] == [True, True, True, False, True, True, False, True, False]
+    assert got[2][1] == 60_000  # `by`: the first moment it held
+    assert got[3][1] == 30_000 and got[3][2] == "status=Ready"  # `by` failed: what stood at the deadline
+    assert got[6][1] == 120_000  # `always`: the first moment it failed
+    assert got[8][2] == "node n9 does not exist"
