@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kdsl.lang import values as v
 from kdsl.lang.syntax import Stmt, Word
-from kdsl.model.build.context import Ctx, Head, pick, tail_word
+from kdsl.model.build.context import Ctx, Head, named, pick, tail_word
 from kdsl.model.build.scheduling import EFFECT_NAMES, access_modes
 from kdsl.model.names import label_key, label_value
 from kdsl.model.namespaces import QUOTA_RESOURCES, LimitRange, Namespace, ResourceQuota
@@ -105,38 +105,36 @@ def build_node(ctx: Ctx, stmt: Stmt) -> Node | NodePool | None:
 
 
 def build_storageclass(ctx: Ctx, stmt: Stmt) -> StorageClass | None:
-    head = Head(ctx, stmt, "storageclass")
-    w = head.name()
-    if w is None:
+    got = named(ctx, stmt, "storageclass", cluster_scoped=True)
+    if got is None:
         return None
-    head.what = f"storageclass {w.text}"
+    head, _, name = got
     sc = StorageClass(
-        name=w.text,
+        name=name,
         provisioner=head.take("provisioner", str, "dynamic"),
         binding_mode=head.choice("binding", BINDING_MODES, "Immediate", "volumeBindingMode"),
         reclaim_policy=head.choice("reclaim", RECLAIM, "Delete"),
         default=head.flag("default") is not None,
         allow_expansion=head.flag("expandable") is not None,
-        span=stmt.span, **meta(ctx, stmt.block, f"storageclass {w.text}", ("labels", "annotations", "yaml")))
+        span=stmt.span, **meta(ctx, stmt.block, head.what, ("labels", "annotations", "yaml")))
     head.done()
     return sc
 
 
 def build_pv(ctx: Ctx, stmt: Stmt) -> PersistentVolume | None:
-    head = Head(ctx, stmt, "pv")
-    w = head.name()
-    if w is None:
+    got = named(ctx, stmt, "pv", cluster_scoped=True)
+    if got is None:
         return None
-    head.what = f"pv {w.text}"
+    head, _, name = got
     size = head.word("a capacity, e.g. 100Gi")
     capacity = ctx.convert(size, v.byte_count, "capacity", 0) if size else 0
     cls = head.take("class", str, "")
     pv = PersistentVolume(
-        name=w.text, capacity=capacity, storage_class="" if cls == "none" else cls,
+        name=name, capacity=capacity, storage_class="" if cls == "none" else cls,
         access_modes=head.take_list("access", access_modes, ("ReadWriteOnce",)),
         reclaim_policy=head.choice("reclaim", RECLAIM, "Retain"),
         claim=head.take("claim", str), node=head.take("node", str),
-        span=stmt.span, **meta(ctx, stmt.block, f"pv {w.text}", ("labels", "annotations", "yaml")))
+        span=stmt.span, **meta(ctx, stmt.block, head.what, ("labels", "annotations", "yaml")))
     head.done()
     return pv
 

@@ -225,3 +225,19 @@ def split_ref(ctx: Ctx, word: Word, namespace: str | None, what: str) -> tuple[s
                             f"write `{name}` or move it out of the namespace block")
         return ns, name
     return namespace or "default", text
+
+
+def named(ctx: Ctx, stmt: Stmt, kind: str, namespace: str | None = None, *,
+          cluster_scoped: bool = False) -> tuple[Head, str | None, str] | None:
+    """A statement's head with its NAME read (`ns/name` unless cluster-scoped), or None when it has
+    none (already reported); the head's `what` then names the object in messages."""
+    head = Head(ctx, stmt, kind)
+    w = head.name()
+    if w is None:
+        return None
+    if cluster_scoped:
+        head.what = f"{kind} {w.text}"
+        return head, None, w.text
+    ns, name = split_ref(ctx, w, namespace, kind)
+    head.what = f"{kind} {ns}/{name}"
+    return head, ns, name

@@ -11,7 +11,7 @@ from kdsl.model.access import (RESOURCE_ALIASES, RESOURCE_GROUPS, VERBS, Cluster
                                PolicyRule, Role, RoleBinding, ServiceAccount, Subject, User)
 from kdsl.model.build.cluster import meta
 from kdsl.model.build.containers import PROTOCOLS, port_number
-from kdsl.model.build.context import Ctx, Head, pick, split_ref, tail_word
+from kdsl.model.build.context import Ctx, Head, named, pick, split_ref, tail_word
 from kdsl.model.build.scheduling import access_modes
 from kdsl.model.config import SECRET_TYPES, ConfigMap, Secret
 from kdsl.model.names import config_key
@@ -21,16 +21,6 @@ from kdsl.model.storage import PersistentVolumeClaim
 _META = ("labels", "annotations", "yaml")
 _PORT = re.compile(r"^(?:([a-z][-a-z0-9]*):)?(\d+)(?::(\d+))?(?:/(\w+))?$")
 _TARGET = re.compile(r"^([A-Za-z0-9-]+)(?::(\d+))?(?:/(\w+))?$")
-
-
-def _named(ctx: Ctx, stmt: Stmt, kind: str, namespace: str | None) -> tuple[Head, str, str] | None:
-    head = Head(ctx, stmt, kind)
-    w = head.name()
-    if w is None:
-        return None
-    ns, name = split_ref(ctx, w, namespace, kind)
-    head.what = f"{kind} {ns}/{name}"
-    return head, ns, name
 
 
 def _service_port(ctx: Ctx, pm: PortMap, what: str, multi: bool) -> ServicePort | None:
@@ -116,7 +106,7 @@ def _backend(ctx: Ctx, w: Word, what: str) -> tuple[str, int | str] | None:
 
 
 def build_ingress(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Ingress | None:
-    got = _named(ctx, stmt, "ingress", namespace)
+    got = named(ctx, stmt, "ingress", namespace)
     if got is None:
         return None
     head, ns, name = got
@@ -157,7 +147,7 @@ def build_ingress(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Ingress | None
 
 def build_data(ctx: Ctx, stmt: Stmt, namespace: str | None) -> ConfigMap | Secret | None:
     kind = stmt.kind
-    got = _named(ctx, stmt, kind, namespace)
+    got = named(ctx, stmt, kind, namespace)
     if got is None:
         return None
     head, ns, name = got
@@ -182,7 +172,7 @@ def build_data(ctx: Ctx, stmt: Stmt, namespace: str | None) -> ConfigMap | Secre
 
 
 def build_pvc(ctx: Ctx, stmt: Stmt, namespace: str | None) -> PersistentVolumeClaim | None:
-    got = _named(ctx, stmt, "pvc", namespace)
+    got = named(ctx, stmt, "pvc", namespace)
     if got is None:
         return None
     head, ns, name = got
@@ -198,18 +188,17 @@ def build_pvc(ctx: Ctx, stmt: Stmt, namespace: str | None) -> PersistentVolumeCl
 
 
 def build_user(ctx: Ctx, stmt: Stmt) -> User | None:
-    head = Head(ctx, stmt, "user")
-    w = head.name()
-    if w is None:
+    got = named(ctx, stmt, "user", cluster_scoped=True)
+    if got is None:
         return None
-    head.what = f"user {w.text}"
-    user = User(name=w.text, token=head.take("token", str), groups=head.take_list("groups"), span=stmt.span)
+    head, _, name = got
+    user = User(name=name, token=head.take("token", str), groups=head.take_list("groups"), span=stmt.span)
     head.done()
     return user
 
 
 def build_serviceaccount(ctx: Ctx, stmt: Stmt, namespace: str | None) -> ServiceAccount | None:
-    got = _named(ctx, stmt, "serviceaccount", namespace)
+    got = named(ctx, stmt, "serviceaccount", namespace)
     if got is None:
         return None
     head, ns, name = got
