@@ -21,45 +21,43 @@ def _read(path: str) -> str:
         raise OSError(f"it is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
 
 
-def cmd_check(args) -> int:
-    """Parse and check each file; errors and warnings go to stderr, a summary to stdout."""
-    status = 0
-    for path in args.files:
+def _each(paths: list[str], parse, failed: list[str]):
+    """(path, name, text, parsed) for each file that reads and parses; the others are reported on
+    stderr, with their located messages, and listed in `failed`."""
+    for path in paths:
         name = path if path != "-" else "<stdin>"
         try:
-            scenario = kdsl.parse(_read(path), name)
+            text = _read(path)
+            parsed = parse(text, name)
         except OSError as exc:
             print(f"{path}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
-            status = 1
+            failed.append(path)
             continue
         except KdslError as exc:
             print(exc.format(), file=sys.stderr)
             n = len(exc.errors)
             print(f"{name}: {n} error{'s' if n != 1 else ''}", file=sys.stderr)
-            status = 1
+            failed.append(path)
             continue
+        yield path, name, text, parsed
+
+
+def cmd_check(args) -> int:
+    """Parse and check each file; errors and warnings go to stderr, a summary to stdout."""
+    failed: list[str] = []
+    for _, name, _, scenario in _each(args.files, kdsl.parse, failed):
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
         if not args.quiet:
             print(f"{name}: ok — {scenario.describe(warnings=False) if args.verbose else repr(scenario)}")
-    return status
+    return 1 if failed else 0
 
 
 def cmd_fmt(args) -> int:
     """Print the canonical form; --check reports files that differ, --write rewrites them."""
+    failed: list[str] = []
     status = 0
-    for path in args.files:
-        try:
-            text = _read(path)
-            doc = parse_document(text, path if path != "-" else "<stdin>")
-        except OSError as exc:
-            print(f"{path}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
-            status = 1
-            continue
-        except KdslError as exc:
-            print(exc.format(), file=sys.stderr)
-            status = 1
-            continue
+    for path, _, text, doc in _each(args.files, parse_document, failed):
         out = format_document(doc)
         if args.check:
             if out != text:
@@ -71,7 +69,7 @@ def cmd_fmt(args) -> int:
                 print(f"{path}: reformatted", file=sys.stderr)
         else:
             sys.stdout.write(out)
-    return status
+    return 1 if failed else status
 
 
 def build_parser() -> argparse.ArgumentParser:
