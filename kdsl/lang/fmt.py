@@ -15,13 +15,18 @@ def quote(text: str) -> str:
 
 
 def word(w: Word, indent: str = "") -> str:
+    if w.triple and w.text == "":
+        return '""""""'
     if w.triple:
         body = w.text.replace("\\", "\\\\").replace('"""', '\\"""')
         lines = body.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
         inner = indent + INDENT
-        return '"""\n' + "\n".join((inner + ln) if ln.strip() else "" for ln in lines) + "\n" + indent + '"""'
+        # Only a value that ends with a newline gets the closing quotes on a line of their own; a line
+        # of spaces keeps its spaces (the indent is added in front, and taken off again when read).
+        printed = "\n".join((inner + ln) if ln else "" for ln in lines[:-1])
+        if lines[-1]:
+            return '"""\n' + (printed + "\n" if printed else "") + inner + lines[-1] + '"""'
+        return '"""\n' + printed + "\n" + indent + '"""'
     return quote(w.text) if w.quoted else w.text
 
 

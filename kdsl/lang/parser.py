@@ -123,6 +123,8 @@ class _Builder(lark.Transformer):
     def setop(self, c):
         return c[0]
 
+    cmp = setop
+
     def exists(self, c):
         return Expr(self._word(c[0]), "exists", (), self._span(c[0]).to(self._span(c[1])))
 
@@ -260,7 +262,6 @@ _TERMINAL_WORDS = {
     "ATTR": "an attribute (key=value)",
     "STRING": "a string",
     "TRIPLE": "a string",
-    "CMP": "a comparison",
     "_SEP": "the end of the statement",
     "$END": "the end of the file",
 }
