@@ -1,0 +1,178 @@
+"""What the scheduler reads from one pod: requests, host ports, images, affinity terms, priority."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kdsl.engine.objects import ApiObject
+from kdsl.model.base import Selector
+from kdsl.model.pods import Container, PodAffinityTerm, PodTemplate
+from kdsl.model.workloads import Pod
+
+# schedutil.DefaultMilliCPURequest / DefaultMemoryRequest: what a container without a request
+# counts as when the scheduler *scores* (never when it filters).
+DEFAULT_MILLI_CPU = 100
+DEFAULT_MEMORY = 200 * 2**20
+
+# Owners whose pods get the system-default soft spreading (PodTopologySpread's defaulting).
+SPREAD_OWNERS = frozenset({"ReplicaSet", "ReplicationController", "StatefulSet"})
+# Labels the controllers give each pod of a StatefulSet individually: left out of the default
+# spreading selector, which stands for the owner's selector and must match the sibling pods.
+PER_POD_LABELS = frozenset({"statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index",
+                            "controller-revision-hash"})
+
+Vec = tuple[int, int, int]  # cpu millicores, memory bytes, ephemeral-storage bytes
+
+
+def _add(a: Vec, b: Vec) -> Vec:
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
+
+
+def _max(a: Vec, b: Vec) -> Vec:
+    return (max(a[0], b[0]), max(a[1], b[1]), max(a[2], b[2]))
+
+
+def _container_request(c: Container, non_zero: bool) -> Vec:
+    r = c.requests
+    cpu = r.cpu if r.cpu is not None else (DEFAULT_MILLI_CPU if non_zero else 0)
+    memory = r.memory if r.memory is not None else (DEFAULT_MEMORY if non_zero else 0)
+    return (cpu, memory, r.ephemeral_storage or 0)
+
+
+def pod_requests(tpl: PodTemplate, non_zero: bool = False) -> Vec:
+    """resourcehelper.PodRequests: the app containers' sum plus running sidecars, or the largest init
+    step if that is bigger. `non_zero` applies the scoring defaults to missing cpu/memory requests."""
+    total: Vec = (0, 0, 0)
+    for c in tpl.containers:
+        total = _add(total, _container_request(c, non_zero))
+    sidecars: Vec = (0, 0, 0)
+    init_peak: Vec = (0, 0, 0)
+    for c in tpl.init_containers:
+        r = _container_request(c, non_zero)
+        if c.restart_policy == "Always":
+            # A sidecar keeps running, so every later init container runs beside all earlier sidecars.
+            sidecars = _add(sidecars, r)
+            step = sidecars
+        else:
+            step = _add(r, sidecars)
+        init_peak = _max(init_peak, step)
+    return _max(_add(total, sidecars), init_peak)
+
+
+def normalized_image(name: str) -> str:
+    """ImageLocality's normalizedImageName: an untagged image means `:latest`."""
+    return name if name.rfind(":") > name.rfind("/") else name + ":latest"
+
+
+@attrs.frozen(eq=False)
+class Term:
+    """A pod (anti-)affinity term with its namespaces resolved (empty means the owner's own)."""
+
+    selector: Selector
+    topology_key: str
+    namespaces: frozenset[str]
+    weight: int = 1
+
+    def matches(self, pod: PodInfo) -> bool:
+        return pod.namespace in self.namespaces and self.selector.matches(pod.labels)
+
+
+def _term(t: PodAffinityTerm, namespace: str, weight: int = 1) -> Term:
+    return Term(t.selector, t.topology_key, frozenset(t.namespaces or (namespace,)), weight)
+
+
+@attrs.frozen(eq=False)
+class PodInfo:
+    """A pod as one scheduling cycle sees it; build it with `PodInfo.of`."""
+
+    name: str
+    namespace: str
+    labels: dict[str, str]
+    template: PodTemplate
+    priority: int = 0
+    start_ms: int | None = None
+    terminating: bool = False
+    nominated_node: str | None = None
+    preemption_policy: str = "PreemptLowerPriority"
+    spread_selector: Selector | None = None  # system-default spreading; None: not defaulted
+    requests: Vec = (0, 0, 0)
+    non_zero: tuple[int, int] = (0, 0)
+    host_ports: tuple[tuple[str, int], ...] = ()
+    images: tuple[str, ...] = ()
+    affinity: tuple[Term, ...] = ()
+    anti_affinity: tuple[Term, ...] = ()
+    preferred: tuple[Term, ...] = ()
+    anti_preferred: tuple[Term, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+    @property
+    def has_affinity(self) -> bool:
+        return bool(self.affinity or self.anti_affinity or self.preferred or self.anti_preferred)
+
+    def __repr__(self) -> str:
+        return f"PodInfo({self.key!r}, priority={self.priority})"
+
+    @classmethod
+    def of(cls, pod: Any, *, priority: int | None = None, spread_selector: Selector | None | str = "owner",
+           preemption_policy: str = "PreemptLowerPriority", start_ms: int | None = None) -> PodInfo:
+        """From an ApiObject whose spec is a model Pod, a model Pod, or a PodInfo (returned as is).
+
+        `spread_selector` is the selector of the system-default spreading: pass the union of the
+        selecting Services' and owner's selectors when known; the default "owner" uses the pod's own
+        labels (less per-pod ones) for pods a ReplicaSet, ReplicationController or StatefulSet owns.
+        """
+        if isinstance(pod, PodInfo):
+            return pod
+        owners: tuple[str, ...] = ()
+        terminating, nominated = False, None
+        if isinstance(pod, ApiObject):
+            meta, model, status = pod.meta, pod.spec, pod.status
+            name, namespace, labels = meta.name, meta.namespace or "default", dict(meta.labels)
+            owners = tuple(o.kind for o in meta.owners if o.controller)
+            terminating = meta.deletion_ms is not None
+            if status is not None:
+                nominated = getattr(status, "nominated_node", None)
+                if start_ms is None:
+                    start_ms = getattr(status, "start_ms", None)
+        elif isinstance(pod, Pod):
+            model = pod
+            name, namespace = pod.name, pod.namespace
+            labels = dict(pod.labels or pod.template.labels)
+        else:
+            raise TypeError(f"not a pod: {pod!r}")
+        tpl: PodTemplate = model.template
+        if spread_selector == "owner":
+            spread_selector = None
+            if any(kind in SPREAD_OWNERS for kind in owners):
+                spread_selector = Selector.of(tuple((k, v) for k, v in sorted(labels.items())
+                                                    if k not in PER_POD_LABELS))
+        return cls.build(name=name, namespace=namespace, labels=labels, template=tpl,
+                         priority=priority if priority is not None else (tpl.priority or 0),
+                         start_ms=start_ms, terminating=terminating, nominated_node=nominated,
+                         preemption_policy=preemption_policy, spread_selector=spread_selector)
+
+    @classmethod
+    def build(cls, *, name: str, template: PodTemplate, namespace: str = "default",
+              labels: dict[str, str] | None = None, **fields) -> PodInfo:
+        """Derive the scheduling facts once, so that every filter and score reads plain tuples."""
+        aff = template.affinity
+        real = pod_requests(template)
+        nz = pod_requests(template, non_zero=True)
+        ports = tuple(sorted({(p.protocol, p.host_port) for c in template.containers for p in c.ports
+                              if p.host_port}))
+        return cls(
+            name=name, namespace=namespace,
+            labels=dict(template.labels) if labels is None else labels,
+            template=template, requests=real, non_zero=(nz[0], nz[1]), host_ports=ports,
+            images=tuple(normalized_image(c.image) for c in template.containers),
+            affinity=tuple(_term(t, namespace) for t in aff.pod_required),
+            anti_affinity=tuple(_term(t, namespace) for t in aff.anti_required),
+            preferred=tuple(_term(w.pod_term, namespace, w.weight) for w in aff.pod_preferred if w.pod_term),
+            anti_preferred=tuple(_term(w.pod_term, namespace, w.weight) for w in aff.anti_preferred
+                                 if w.pod_term),
+            **fields)

@@ -1,0 +1,324 @@
+"""One scheduling cycle's view of the cluster: nodes, per-node totals as arrays, label indexes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import attrs
+import numpy as np
+
+from kdsl.engine.objects import ApiObject
+from kdsl.engine.scheduler.podinfo import PodInfo, normalized_image
+from kdsl.model.base import Requirement, Selector
+from kdsl.model.nodes import Node, Taint
+
+UNSCHEDULABLE_TAINT = Taint("node.kubernetes.io/unschedulable", None, "NoSchedule")
+HARD_EFFECTS = frozenset({"NoSchedule", "NoExecute"})
+# kdsl has no image sizes; 100 MiB is about a slim web server image. Callers pass real sizes.
+DEFAULT_IMAGE_SIZE = 100 * 2**20
+# A node that reports no ephemeral storage has, for kdsl, room for any request (not modelled).
+UNLIMITED = 2**62
+CPU, MEMORY, EPHEMERAL, PODS = 0, 1, 2, 3
+
+
+@attrs.frozen(eq=False)
+class NodeInfo:
+    """A node's scheduling facts; `taints` are the effective ones, with the cordon taint if cordoned."""
+
+    name: str
+    labels: dict[str, str] = attrs.field(factory=dict)
+    taints: tuple[Taint, ...] = ()
+    unschedulable: bool = False
+    cpu: int = 4000
+    memory: int = 16 * 2**30
+    pods: int = 110
+    ephemeral_storage: int | None = None
+    images: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, node: Any) -> NodeInfo:
+        """From a model Node, an ApiObject of a Node (allocatable and images from its status), or a NodeInfo."""
+        if isinstance(node, NodeInfo):
+            return node
+        status = None
+        labels: dict[str, str] = {}
+        if isinstance(node, ApiObject):
+            status = node.status
+            labels.update(node.spec.labels)
+            labels.update(node.meta.labels)
+            node = node.spec
+        elif isinstance(node, Node):
+            labels.update(node.labels)
+        else:
+            raise TypeError(f"not a node: {node!r}")
+        src = status if status is not None else node
+        images = (status.images if status is not None and status.images else node.images)
+        taints = tuple(node.taints)
+        # The node lifecycle controller mirrors spec.unschedulable as this taint (TaintNodesByCondition).
+        if node.unschedulable and not any(t.key == UNSCHEDULABLE_TAINT.key and t.effect == "NoSchedule"
+                                          for t in taints):
+            taints += (UNSCHEDULABLE_TAINT,)
+        return cls(name=node.name, labels=labels, taints=taints, unschedulable=node.unschedulable,
+                   cpu=src.cpu, memory=src.memory, pods=src.pods,
+                   images=tuple(normalized_image(i) for i in images))
+
+
+@attrs.frozen(eq=False)
+class NodeIndex:
+    """Node-level indexes (labels, taints, images); refilled in place when a node changes."""
+
+    by_label: dict[str, dict[str, np.ndarray]] = attrs.field(factory=dict)
+    hard_taints: dict[Taint, np.ndarray] = attrs.field(factory=dict)
+    soft_taints: dict[Taint, np.ndarray] = attrs.field(factory=dict)
+    images: dict[str, np.ndarray] = attrs.field(factory=dict)
+    cache: dict[Any, np.ndarray] = attrs.field(factory=dict)
+
+    def refill(self, nodes: list[NodeInfo]) -> None:
+        labels: dict[str, dict[str, list[int]]] = {}
+        hard: dict[Taint, list[int]] = {}
+        soft: dict[Taint, list[int]] = {}
+        images: dict[str, list[int]] = {}
+        for i, n in enumerate(nodes):
+            for k, v in n.labels.items():
+                labels.setdefault(k, {}).setdefault(v, []).append(i)
+            for t in n.taints:
+                (hard if t.effect in HARD_EFFECTS else soft).setdefault(t, []).append(i)
+            for image in set(n.images):
+                images.setdefault(image, []).append(i)
+        arr = lambda ix: np.asarray(ix, dtype=np.int64)  # noqa: E731
+        for target, source in ((self.hard_taints, hard), (self.soft_taints, soft), (self.images, images)):
+            target.clear()
+            target.update({k: arr(v) for k, v in source.items()})
+        self.by_label.clear()
+        self.by_label.update({k: {v: arr(ix) for v, ix in vals.items()} for k, vals in labels.items()})
+        self.cache.clear()
+
+
+@attrs.frozen(eq=False)
+class Snapshot:
+    """Nodes sorted by name, the pods bound to each, and per-node totals as int64 arrays.
+
+    `alloc[:, CPU|MEMORY|EPHEMERAL|PODS]` is allocatable; `requested` sums the bound pods' real requests
+    (cpu, memory, ephemeral-storage) and `non_zero` their scoring requests (cpu, memory). Keep one
+    snapshot across cycles with `add_pod` / `remove_pod`; `update_node` for a changed node,
+    `with_nodes` when nodes come or go.
+    """
+
+    nodes: list[NodeInfo]
+    index: dict[str, int]
+    alloc: np.ndarray
+    requested: np.ndarray
+    non_zero: np.ndarray
+    pod_count: np.ndarray
+    unschedulable: np.ndarray
+    pods_on: list[dict[str, PodInfo]]
+    image_sizes: dict[str, int] = attrs.field(factory=dict)
+    default_image_size: int = DEFAULT_IMAGE_SIZE
+    node_index: NodeIndex = attrs.field(factory=NodeIndex)
+    where: dict[str, int] = attrs.field(factory=dict)
+    by_label: dict[tuple[str, str], dict[str, PodInfo]] = attrs.field(factory=dict)
+    by_namespace: dict[str, dict[str, PodInfo]] = attrs.field(factory=dict)
+    with_anti_affinity: dict[str, PodInfo] = attrs.field(factory=dict)
+    with_affinity: dict[str, PodInfo] = attrs.field(factory=dict)
+    ports: dict[tuple[str, int], dict[int, int]] = attrs.field(factory=dict)
+
+    @classmethod
+    def build(cls, nodes: Iterable[Any], pods: Iterable[tuple[str, Any]] = (),
+              image_sizes: dict[str, int] | None = None, default_image_size: int = DEFAULT_IMAGE_SIZE) -> Snapshot:
+        """`nodes`: model Nodes, Node ApiObjects or NodeInfos; `pods`: (node name, pod) pairs."""
+        infos = sorted((NodeInfo.of(n) for n in nodes), key=lambda n: n.name)
+        n = len(infos)
+        alloc = np.zeros((n, 4), dtype=np.int64)
+        snap = cls(nodes=infos, index={x.name: i for i, x in enumerate(infos)}, alloc=alloc,
+                   requested=np.zeros((n, 3), dtype=np.int64), non_zero=np.zeros((n, 2), dtype=np.int64),
+                   pod_count=np.zeros(n, dtype=np.int64), unschedulable=np.zeros(n, dtype=bool),
+                   pods_on=[{} for _ in infos],
+                   image_sizes={normalized_image(k): v for k, v in (image_sizes or {}).items()},
+                   default_image_size=default_image_size)
+        for i in range(n):
+            snap._set_node(i)
+        snap.node_index.refill(infos)
+        for node, pod in pods:
+            snap.add_pod(node, pod)
+        return snap
+
+    def _set_node(self, i: int) -> None:
+        x = self.nodes[i]
+        eph = UNLIMITED if x.ephemeral_storage is None else x.ephemeral_storage
+        self.alloc[i] = (x.cpu, x.memory, eph, x.pods)
+        self.unschedulable[i] = x.unschedulable
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def names(self) -> list[str]:
+        return [n.name for n in self.nodes]
+
+    # ---- pods --------------------------------------------------------------------------------------
+
+    def add_pod(self, node: str, pod: Any) -> PodInfo:
+        """Account a pod bound to `node`; returns its PodInfo."""
+        pod = PodInfo.of(pod)
+        if pod.key in self.where:
+            raise ValueError(f"pod {pod.key} is already on node {self.nodes[self.where[pod.key]].name}")
+        i = self.index[node]
+        self.requested[i] += pod.requests
+        self.non_zero[i] += pod.non_zero
+        self.pod_count[i] += 1
+        self.pods_on[i][pod.key] = pod
+        self.where[pod.key] = i
+        for kv in pod.labels.items():
+            self.by_label.setdefault(kv, {})[pod.key] = pod
+        self.by_namespace.setdefault(pod.namespace, {})[pod.key] = pod
+        if pod.anti_affinity:
+            self.with_anti_affinity[pod.key] = pod
+        if pod.has_affinity:
+            self.with_affinity[pod.key] = pod
+        for port in pod.host_ports:
+            used = self.ports.setdefault(port, {})
+            used[i] = used.get(i, 0) + 1
+        return pod
+
+    def remove_pod(self, pod: Any) -> tuple[str, PodInfo]:
+        """Forget a bound pod (a PodInfo, a pod, or its "namespace/name" key); returns (node, PodInfo)."""
+        key = pod if isinstance(pod, str) else PodInfo.of(pod).key
+        i = self.where.pop(key)
+        info = self.pods_on[i].pop(key)
+        self.requested[i] -= info.requests
+        self.non_zero[i] -= info.non_zero
+        self.pod_count[i] -= 1
+        for kv in info.labels.items():
+            _discard(self.by_label, kv, key)
+        _discard(self.by_namespace, info.namespace, key)
+        self.with_anti_affinity.pop(key, None)
+        self.with_affinity.pop(key, None)
+        for port in info.host_ports:
+            used = self.ports[port]
+            used[i] -= 1
+            if not used[i]:
+                del used[i]
+                if not used:
+                    del self.ports[port]
+        return self.nodes[i].name, info
+
+    def node_of(self, key: str) -> str | None:
+        i = self.where.get(key)
+        return None if i is None else self.nodes[i].name
+
+    def pods(self) -> Iterator[tuple[int, PodInfo]]:
+        """Every bound pod with its node's index, node by node."""
+        for i, on in enumerate(self.pods_on):
+            for p in on.values():
+                yield i, p
+
+    def select(self, selector: Selector, namespaces: Iterable[str] | None = None) -> Iterator[PodInfo]:
+        """Bound pods in `namespaces` (None: all) whose labels the selector matches, via the label index."""
+        pool: dict[str, PodInfo] | None = None
+        for kv in selector.match_labels:
+            found = self.by_label.get(kv, {})
+            if pool is None or len(found) < len(pool):
+                pool = found
+        ns = None if namespaces is None else set(namespaces)
+        if pool is None:
+            if ns is None:
+                pools: Iterable[dict[str, PodInfo]] = self.by_namespace.values()
+            else:
+                pools = [self.by_namespace.get(x, {}) for x in sorted(ns)]
+            candidates: Iterable[PodInfo] = (p for d in pools for p in d.values())
+        else:
+            candidates = pool.values()
+        for p in candidates:
+            if (ns is None or p.namespace in ns) and selector.matches(p.labels):
+                yield p
+
+    # ---- nodes -------------------------------------------------------------------------------------
+
+    def update_node(self, node: Any) -> None:
+        """Replace an existing node's facts (labels, taints, cordon, allocatable) in place."""
+        info = NodeInfo.of(node)
+        i = self.index[info.name]
+        self.nodes[i] = info
+        self._set_node(i)
+        self.node_index.refill(self.nodes)
+
+    def with_nodes(self, nodes: Iterable[Any]) -> Snapshot:
+        """A new snapshot of these nodes, keeping the pods of nodes that remain (in their order)."""
+        infos = [NodeInfo.of(n) for n in nodes]
+        keep = {n.name for n in infos}
+        pods = [(self.nodes[i].name, p) for i, p in self.pods() if self.nodes[i].name in keep]
+        return Snapshot.build(infos, pods, self.image_sizes, self.default_image_size)
+
+    def nodes_with(self, key: str, value: str) -> np.ndarray:
+        return self.node_index.by_label.get(key, {}).get(value, _EMPTY)
+
+    def domains(self, key: str) -> dict[str, np.ndarray]:
+        """Topology domains of `key`: each label value with the indices of the nodes carrying it."""
+        return self.node_index.by_label.get(key, {})
+
+    def has_key(self, key: str) -> np.ndarray:
+        """A boolean mask of the nodes carrying label `key`."""
+        cache = self.node_index.cache
+        if ("key", key) not in cache:
+            mask = np.zeros(len(self.nodes), dtype=bool)
+            for ix in self.domains(key).values():
+                mask[ix] = True
+            cache[("key", key)] = mask
+        return cache[("key", key)]
+
+    def requirement_mask(self, r: Requirement) -> np.ndarray:
+        """Nodes whose labels satisfy one node selector requirement (In, NotIn, Exists, DoesNotExist, Gt, Lt)."""
+        op = r.operator
+        if op in ("Exists", "DoesNotExist"):
+            mask = self.has_key(r.key).copy()
+            return mask if op == "Exists" else ~mask
+        mask = np.zeros(len(self.nodes), dtype=bool)
+        if op in ("In", "NotIn"):
+            for v in r.values:
+                mask[self.nodes_with(r.key, v)] = True
+            return mask if op == "In" else ~mask
+        bound = int(r.values[0])
+        for v, ix in self.domains(r.key).items():
+            try:
+                n = int(v)
+            except ValueError:
+                continue  # nodeaffinity: a label that is not an integer matches neither Gt nor Lt
+            if (n > bound) if op == "Gt" else (n < bound):
+                mask[ix] = True
+        return mask
+
+    def requirements_mask(self, reqs: Iterable[Requirement]) -> np.ndarray:
+        """AND of requirements; an empty list matches every node."""
+        mask = np.ones(len(self.nodes), dtype=bool)
+        for r in reqs:
+            mask &= self.requirement_mask(r)
+        return mask
+
+    def selector_mask(self, pod: PodInfo) -> np.ndarray:
+        """Nodes matching the pod's nodeSelector and its required node affinity (an OR of terms, each
+        an AND; a term without requirements matches no node)."""
+        tpl = pod.template
+        mask = self.requirements_mask(Requirement(k, "In", (v,)) for k, v in tpl.node_selector)
+        terms = tpl.affinity.node_required
+        if terms:
+            any_term = np.zeros(len(self.nodes), dtype=bool)
+            for term in terms:
+                if term:
+                    any_term |= self.requirements_mask(term)
+            mask &= any_term
+        return mask
+
+    def image_size(self, image: str) -> int:
+        return self.image_sizes.get(image, self.default_image_size)
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _discard(index: dict, key: Any, pod_key: str) -> None:
+    bucket = index.get(key)
+    if bucket is not None:
+        bucket.pop(pod_key, None)
+        if not bucket:
+            del index[key]
