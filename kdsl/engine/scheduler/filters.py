@@ -1,0 +1,217 @@
+"""Filter plugins in the framework's order, vectorised over nodes, with Kubernetes' exact reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+import numpy as np
+
+from kdsl.engine.scheduler import topology
+from kdsl.engine.scheduler.podinfo import PodInfo
+from kdsl.engine.scheduler.snapshot import (CPU, EPHEMERAL, HARD_EFFECTS, MEMORY, PODS, UNSCHEDULABLE_TAINT,
+                                            NodeInfo, Snapshot)
+from kdsl.model.nodes import Taint
+from kdsl.model.pods import Toleration
+
+UNSCHEDULABLE = "node(s) were unschedulable"
+NODE_NAME = "node(s) didn't match the requested node name"
+TAINT = "node(s) had untolerated taint {{{key}: {value}}}"  # v1.26–v1.34 wording
+NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector"
+NODE_PORTS = "node(s) didn't have free ports for the requested pod ports"
+TOO_MANY_PODS = "Too many pods"
+INSUFFICIENT = ("Insufficient cpu", "Insufficient memory", "Insufficient ephemeral-storage")
+UNBOUND_PVC = "pod has unbound immediate PersistentVolumeClaims"
+
+Word = Callable[[int], tuple[tuple[str, ...], bool]]
+
+
+@attrs.frozen
+class Verdict:
+    """Why one filter plugin rejected one node; `unresolvable` is UnschedulableAndUnresolvable."""
+
+    plugin: str
+    reasons: tuple[str, ...]
+    unresolvable: bool = False
+
+
+@attrs.frozen(eq=False)
+class Check:
+    """One plugin's outcome over the nodes `idx`: `failed[k]` for node `idx[k]`; `verdict(node)` words it."""
+
+    plugin: str
+    idx: np.ndarray
+    failed: np.ndarray
+    word: Word | None = None
+
+    def verdict(self, node: int) -> Verdict:
+        assert self.word is not None
+        reasons, unresolvable = self.word(node)
+        return Verdict(self.plugin, reasons, unresolvable)
+
+
+def _pass_prefilter(pod: PodInfo) -> str | None:
+    return None
+
+
+def _pass_filter(pod: PodInfo, node: NodeInfo) -> tuple[str, ...]:
+    return ()
+
+
+@attrs.frozen
+class VolumeBinding:
+    """The storage hook. `prefilter(pod)` returns a PreFilter message (e.g. UNBOUND_PVC or
+    `persistentvolumeclaim "x" not found`) or None; `filter(pod, node)` returns the node's reasons
+    (empty: fits). Both are UnschedulableAndUnresolvable, as in the VolumeBinding plugin."""
+
+    prefilter: Callable[[PodInfo], str | None] = _pass_prefilter
+    filter: Callable[[PodInfo, NodeInfo], tuple[str, ...]] = _pass_filter
+
+
+def tolerated(tolerations: tuple[Toleration, ...], taint: Taint) -> bool:
+    return any(t.tolerates(taint.key, taint.value, taint.effect) for t in tolerations)
+
+
+def _const(reason: str, unresolvable: bool) -> Word:
+    return lambda _node: ((reason,), unresolvable)
+
+
+def node_unschedulable(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
+    failed = snap.unschedulable[idx].copy()
+    if tolerated(pod.template.tolerations, UNSCHEDULABLE_TAINT):
+        failed[:] = False
+    return Check("NodeUnschedulable", idx, failed, _const(UNSCHEDULABLE, True))
+
+
+def node_name(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
+    wanted = pod.template.node_name
+    failed = np.zeros(len(idx), dtype=bool)
+    if wanted:
+        failed = idx != snap.index.get(wanted, -1)
+    return Check("NodeName", idx, failed, _const(NODE_NAME, True))
+
+
+def taint_toleration(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
+    """A node fails on a NoSchedule/NoExecute taint the pod does not tolerate; the first one is named."""
+    tolerations = pod.template.tolerations
+    mask = np.zeros(len(snap), dtype=bool)
+    for taint, nodes in snap.node_index.hard_taints.items():
+        if not tolerated(tolerations, taint):
+            mask[nodes] = True
+
+    def word(node: int):
+        t = next(t for t in snap.nodes[node].taints
+                 if t.effect in HARD_EFFECTS and not tolerated(tolerations, t))
+        return (TAINT.format(key=t.key, value=t.value or ""),), True
+
+    return Check("TaintToleration", idx, mask[idx], word)
+
+
+def node_affinity(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
+    return Check("NodeAffinity", idx, ~snap.selector_mask(pod)[idx], _const(NODE_AFFINITY, True))
+
+
+def node_ports(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
+    """Every kdsl host port binds 0.0.0.0, so any pod on the node with the same protocol and port conflicts."""
+    mask = np.zeros(len(snap), dtype=bool)
+    for port in pod.host_ports:
+        mask[list(snap.ports.get(port, {}))] = True
+    return Check("NodePorts", idx, mask[idx], _const(NODE_PORTS, False))
+
+
+def fit_reasons(pod: PodInfo, snap: Snapshot, node: int) -> tuple[str, ...]:
+    """fitsRequest for one node: pod count first, then cpu, memory, ephemeral-storage."""
+    reasons = []
+    if snap.pod_count[node] + 1 > snap.alloc[node, PODS]:
+        reasons.append(TOO_MANY_PODS)
+    if any(pod.requests):
+        for r, reason in zip((CPU, MEMORY, EPHEMERAL), INSUFFICIENT):
+            want = pod.requests[r]
+            if want > 0 and want > snap.alloc[node, r] - snap.requested[node, r]:
+                reasons.append(reason)
+    return tuple(reasons)
+
+
+def node_resources_fit(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
+    """NodeResourcesFit over all nodes at once: the pod's real requests against allocatable − requested."""
+    failed = snap.pod_count[idx] + 1 > snap.alloc[idx, PODS]
+    if any(pod.requests):
+        want = np.asarray(pod.requests, dtype=np.int64)
+        free = snap.alloc[idx, :3] - snap.requested[idx]
+        failed = failed | ((want > 0) & (want > free)).any(axis=1)
+    return Check("NodeResourcesFit", idx, failed, lambda node: (fit_reasons(pod, snap, node), False))
+
+
+def volume_binding(volumes: VolumeBinding):
+    def check(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
+        if volumes.filter is _pass_filter:
+            return Check("VolumeBinding", idx, np.zeros(len(idx), dtype=bool))
+        found = {int(i): volumes.filter(pod, snap.nodes[i]) for i in idx}
+        failed = np.fromiter((bool(found[int(i)]) for i in idx), bool, len(idx))
+        return Check("VolumeBinding", idx, failed, lambda node: (tuple(found[node]), True))
+    return check
+
+
+def pod_topology_spread(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
+    failed, word = topology.spread_filter(pod, snap, idx)
+    return Check("PodTopologySpread", idx, failed, word)
+
+
+def inter_pod_affinity(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
+    failed, word = topology.affinity_filter(pod, snap, idx)
+    return Check("InterPodAffinity", idx, failed, word)
+
+
+def filter_plugins(volumes: VolumeBinding | None = None) -> tuple[Callable[..., Check], ...]:
+    """The default profile's filters in order (the volume plugins other than VolumeBinding are not modelled)."""
+    return (node_unschedulable, node_name, taint_toleration, node_affinity, node_ports, node_resources_fit,
+            volume_binding(volumes or VolumeBinding()), pod_topology_spread, inter_pod_affinity)
+
+
+FILTER_NAMES = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts",
+                "NodeResourcesFit", "VolumeBinding", "PodTopologySpread", "InterPodAffinity")
+
+
+@attrs.frozen(eq=False)
+class Filtered:
+    """The filters' outcome over the nodes `idx` (in evaluation order): `first[k]` is the position in
+    FILTER_NAMES of the first plugin that rejected node `idx[k]`, or -1 when it is feasible."""
+
+    idx: np.ndarray
+    first: np.ndarray
+    checks: tuple[Check | None, ...]
+
+    @property
+    def feasible(self) -> np.ndarray:
+        return self.idx[self.first < 0]
+
+    def verdict(self, k: int) -> Verdict | None:
+        """The reported verdict of the k-th evaluated node: its first failing plugin, or None."""
+        f = int(self.first[k])
+        return None if f < 0 else self.checks[f].verdict(int(self.idx[k]))
+
+    def verdicts(self) -> list[tuple[int, Verdict]]:
+        return [(int(self.idx[k]), self.verdict(k)) for k in np.flatnonzero(self.first >= 0)]
+
+
+def run_filters(pod: PodInfo, snap: Snapshot, idx: np.ndarray | None = None,
+                volumes: VolumeBinding | None = None, every: bool = False) -> Filtered:
+    """Run the filters over `idx` (default: all nodes). A plugin sees only the nodes every earlier plugin
+    passed, as the framework stops at a node's first failure; `every=True` runs all plugins on all nodes."""
+    idx = np.arange(len(snap), dtype=np.int64) if idx is None else np.asarray(idx, dtype=np.int64)
+    first = np.full(len(idx), -1, dtype=np.int64)
+    checks: list[Check | None] = []
+    for k, plugin in enumerate(filter_plugins(volumes)):
+        alive = np.flatnonzero(first < 0)
+        if every:
+            check = plugin(pod, snap, idx)
+            newly = np.flatnonzero(check.failed & (first < 0))
+        elif len(alive):
+            check = plugin(pod, snap, idx[alive])
+            newly = alive[check.failed]
+        else:
+            checks.append(None)
+            continue
+        first[newly] = k
+        checks.append(check)
+    return Filtered(idx, first, tuple(checks))
