@@ -1,0 +1,120 @@
+"""One scheduling cycle: PreFilter, filters over a rotating window of nodes, scores, host choice, PostFilter."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import attrs
+import numpy as np
+
+from kdsl.engine.scheduler.explain import Explanation, explain
+from kdsl.engine.scheduler.filters import Verdict, VolumeBinding, run_filters
+from kdsl.engine.scheduler.messages import FitError, fit_error_message, histogram
+from kdsl.engine.scheduler.podinfo import PodInfo
+from kdsl.engine.scheduler.preemption import preempt
+from kdsl.engine.scheduler.scores import score_nodes, total_scores
+from kdsl.engine.scheduler.snapshot import Snapshot
+
+__all__ = ["Explanation", "FitError", "Result", "explain", "fit_error_message", "histogram",
+           "num_feasible_nodes_to_find", "schedule", "select_host"]
+
+MIN_FEASIBLE_NODES_TO_FIND = 100
+MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
+
+
+def num_feasible_nodes_to_find(num_all_nodes: int, percentage: int = 0) -> int:
+    """How many feasible nodes end the search: all below 100 nodes; else the percentage (adaptive
+    50 − n/125, at least 5, when 0) of the nodes, but at least 100."""
+    if num_all_nodes < MIN_FEASIBLE_NODES_TO_FIND:
+        return num_all_nodes
+    if percentage == 0:
+        percentage = max(50 - num_all_nodes // 125, MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND)
+    return max(num_all_nodes * percentage // 100, MIN_FEASIBLE_NODES_TO_FIND)
+
+
+def select_host(names: list[str], totals: list[int], rng: random.Random) -> str:
+    """selectHost: the highest total; each further node with that total replaces the choice with
+    probability 1/count (reservoir sampling), so ties are uniform. `rng` is drawn only on ties."""
+    selected, best, count = names[0], totals[0], 1
+    for name, score in zip(names[1:], totals[1:]):
+        if score > best:
+            selected, best, count = name, score, 1
+        elif score == best:
+            count += 1
+            if rng.randrange(count) == 0:
+                selected = name
+    return selected
+
+
+@attrs.frozen
+class Result:
+    """A cycle's outcome. `node` is the chosen node, or None with `error`; after a failure,
+    `nominated_node` and `victims` come from preemption. `next_start_index` goes to the next cycle."""
+
+    node: str | None
+    next_start_index: int
+    error: FitError | None = None
+    evaluated: int = 0
+    feasible: int = 0
+    nominated_node: str | None = None
+    victims: tuple[PodInfo, ...] = ()
+    totals: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def scheduled(self) -> bool:
+        return self.node is not None
+
+    @property
+    def message(self) -> str | None:
+        """The PodScheduled=False message and FailedScheduling event text, or None when scheduled."""
+        return None if self.error is None else self.error.message
+
+
+def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nodes_to_score: int = 0, *,
+             start_index: int = 0, volumes: VolumeBinding | None = None, preemption: bool = True) -> Result:
+    """Schedule one pod (a PodInfo, a Pod ApiObject or a model Pod) on `snapshot`, which is not changed.
+
+    Nodes are visited in name order from `start_index`; the search stops once enough feasible nodes are
+    found (`num_feasible_nodes_to_find`). On failure the FitError carries every visited node's first
+    failing filter, and preemption (PostFilter) runs unless `preemption=False`."""
+    pod = PodInfo.of(pod)
+    volumes = volumes or VolumeBinding()
+    n = len(snapshot)
+    if n == 0:
+        return Result(None, start_index, FitError(0))
+    start = start_index % n
+    message = volumes.prefilter(pod)
+    if message:
+        statuses = tuple((x.name, Verdict("VolumeBinding", (message,), True)) for x in snapshot.nodes)
+        return _failed(pod, snapshot, FitError(n, statuses, prefilter=message), start, 0, volumes, rng, preemption)
+    nominated = snapshot.index.get(pod.nominated_node or "")
+    if nominated is not None:
+        # evaluateNominatedNode: a nominated node that passes is taken without scoring the others.
+        if len(run_filters(pod, snapshot, np.asarray([nominated]), volumes).feasible):
+            return Result(pod.nominated_node, start, evaluated=1, feasible=1)
+    want = num_feasible_nodes_to_find(n, percentage_of_nodes_to_score)
+    order = (start + np.arange(n, dtype=np.int64)) % n
+    filtered = run_filters(pod, snapshot, order, volumes)
+    ok = np.flatnonzero(filtered.first < 0)
+    processed = int(ok[want - 1]) + 1 if len(ok) >= want else n
+    feasible = order[ok[:want]]
+    next_start = (start + processed) % n
+    if not len(feasible):
+        statuses = tuple((snapshot.nodes[i].name, v) for i, v in filtered.verdicts())
+        return _failed(pod, snapshot, FitError(n, statuses), next_start, processed, volumes, rng, preemption)
+    names = [snapshot.nodes[i].name for i in feasible]
+    if len(feasible) == 1:
+        return Result(names[0], next_start, evaluated=processed, feasible=1)
+    totals = total_scores(score_nodes(pod, snapshot, feasible)).tolist()
+    node = select_host(names, totals, rng)
+    return Result(node, next_start, evaluated=processed, feasible=len(feasible), totals=tuple(zip(names, totals)))
+
+
+def _failed(pod: PodInfo, snap: Snapshot, error: FitError, next_start: int, evaluated: int,
+            volumes: VolumeBinding, rng: random.Random, preemption: bool) -> Result:
+    if not preemption:
+        return Result(None, next_start, error, evaluated)
+    post = preempt(pod, snap, error, volumes, rng)
+    error = attrs.evolve(error, postfilter=post.message or None)
+    return Result(None, next_start, error, evaluated, nominated_node=post.nominated_node, victims=post.victims)
