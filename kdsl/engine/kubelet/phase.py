@@ -1,0 +1,174 @@
+"""Pod phase (kubelet getPhase) and the kubelet-owned pod conditions, from container statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kdsl.engine.objects import Condition, ContainerStatus, Running, Terminated, Waiting, set_condition
+from kdsl.model.pods import Container, PodTemplate
+
+TERMINAL = ("Succeeded", "Failed")
+
+
+def is_sidecar(container: Container) -> bool:
+    """An init container with restartPolicy Always (a restartable init container)."""
+    return container.restart_policy == "Always"
+
+
+def _by_name(statuses: Sequence[ContainerStatus]) -> dict[str, ContainerStatus]:
+    return {s.name: s for s in statuses}
+
+
+def has_started(template: PodTemplate, statuses: Sequence[ContainerStatus]) -> bool:
+    """kubecontainer.HasAnyRegularContainerStarted: a regular container is running or has terminated."""
+    names = {c.name for c in template.containers}
+    return any(s.name in names and isinstance(s.state, Running | Terminated) for s in statuses)
+
+
+def get_phase(template: PodTemplate, init_statuses: Sequence[ContainerStatus], statuses: Sequence[ContainerStatus],
+              *, terminal: bool = False, previous: str | None = None) -> str:
+    """The pod's phase as kubelet getPhase computes it (feature ContainerRestartRules off).
+
+    `terminal`: the pod worker is tearing the pod down (it was deleted), so stopped containers will not
+    restart whatever the policy. `previous`: the phase last written; Succeeded and Failed never change.
+    """
+    if previous in TERMINAL:
+        return previous  # generateAPIPodStatus forces a terminal phase back
+    inits, regular = _by_name(init_statuses), _by_name(statuses)
+    pending_init = failed_init = pending_sidecar = 0
+    unknown = running = waiting = stopped = succeeded = 0
+    for c in template.init_containers:
+        s = inits.get(c.name)
+        if is_sidecar(c):
+            if s is None:
+                unknown += 1
+            elif isinstance(s.state, Running):
+                running += 1
+                pending_sidecar += not s.started
+            elif isinstance(s.state, Waiting) and s.last_state is None:
+                pending_sidecar += 1
+                waiting += 1
+            continue  # terminated or restarting sidecars do not count
+        if s is not None and isinstance(s.state, Terminated) and s.state.exit_code != 0:
+            failed_init += 1
+        elif s is not None and isinstance(s.state, Waiting) and s.last_state is not None and s.last_state.exit_code:
+            failed_init += 1
+        elif not (s is not None and isinstance(s.state, Terminated)):
+            pending_init += 1
+    for c in template.containers:
+        s = regular.get(c.name)
+        if s is None:
+            unknown += 1
+        elif isinstance(s.state, Running):
+            running += 1
+        elif isinstance(s.state, Terminated):
+            stopped += 1
+            succeeded += s.state.exit_code == 0
+        elif s.last_state is not None:
+            stopped += 1  # waiting to restart after a previous run
+        else:
+            waiting += 1
+
+    policy = template.restart_policy
+    if failed_init and policy == "Never":
+        return "Failed"
+    if pending_init or (pending_sidecar and not has_started(template, statuses)) or waiting:
+        return "Pending"
+    if running and not unknown:
+        return "Running"
+    if not running and stopped and not unknown:
+        if terminal:
+            return "Succeeded" if stopped == succeeded else "Failed"
+        if policy == "Always":
+            return "Running"
+        if stopped == succeeded:
+            return "Succeeded"
+        return "Failed" if policy == "Never" else "Running"
+    return "Pending"
+
+
+def _names(label: str, names: list[str]) -> str:
+    # Go's %s of a []string: [a b]
+    return f"containers with {label} status: [{' '.join(names)}]"
+
+
+def _message(unknown: list[str], other_label: str, other: list[str]) -> str:
+    parts = ([_names("unknown", unknown)] if unknown else []) + ([_names(other_label, other)] if other else [])
+    return ", ".join(parts)
+
+
+def initialized_condition(template: PodTemplate, phase: str, init_statuses: Sequence[ContainerStatus],
+                          statuses: Sequence[ContainerStatus]) -> Condition:
+    """status.GeneratePodInitializedCondition."""
+    inits = _by_name(init_statuses)
+    unknown, incomplete = [], []
+    for c in template.init_containers:
+        s = inits.get(c.name)
+        if s is None:
+            unknown.append(c.name)
+        elif (not s.started) if is_sidecar(c) else (not s.ready):
+            incomplete.append(c.name)
+    if phase == "Succeeded" and not unknown:
+        return Condition(type="Initialized", status="True", reason="PodCompleted")
+    if has_started(template, statuses):
+        return Condition(type="Initialized", status="True")
+    message = _message(unknown, "incomplete", incomplete)
+    if message:
+        return Condition(type="Initialized", status="False", reason="ContainersNotInitialized", message=message)
+    return Condition(type="Initialized", status="True")
+
+
+def containers_ready_condition(template: PodTemplate, phase: str, init_statuses: Sequence[ContainerStatus],
+                               statuses: Sequence[ContainerStatus]) -> Condition:
+    """status.GenerateContainersReadyCondition: sidecars first, then the regular containers."""
+    known = _by_name(tuple(init_statuses) + tuple(statuses))
+    unknown, unready = [], []
+    for c in tuple(c for c in template.init_containers if is_sidecar(c)) + template.containers:
+        s = known.get(c.name)
+        if s is None:
+            unknown.append(c.name)
+        elif not s.ready:
+            unready.append(c.name)
+    if phase == "Succeeded" and not unknown:
+        return Condition(type="ContainersReady", status="False", reason="PodCompleted")
+    if phase == "Failed":
+        return Condition(type="ContainersReady", status="False", reason="PodFailed")
+    message = _message(unknown, "unready", unready)
+    if message:
+        return Condition(type="ContainersReady", status="False", reason="ContainersNotReady", message=message)
+    return Condition(type="ContainersReady", status="True")
+
+
+def ready_condition(containers_ready: Condition, readiness_gates: Sequence[str],
+                    conditions: Sequence[Condition]) -> Condition:
+    """status.GeneratePodReadyCondition: ContainersReady, then every readiness gate's condition True."""
+    if containers_ready.status != "True":
+        return Condition(type="Ready", status=containers_ready.status, reason=containers_ready.reason,
+                         message=containers_ready.message)
+    messages = []
+    for gate in readiness_gates:
+        c = next((c for c in conditions if c.type == gate), None)
+        if c is None:
+            messages.append(f'corresponding condition of pod readiness gate "{gate}" does not exist.')
+        elif c.status != "True":
+            messages.append(f'the status of pod readiness gate "{gate}" is not "True", but {c.status}')
+    if messages:
+        return Condition(type="Ready", status="False", reason="ReadinessGatesNotReady", message=", ".join(messages))
+    return Condition(type="Ready", status="True")
+
+
+def pod_conditions(template: PodTemplate, phase: str, init_statuses: Sequence[ContainerStatus],
+                   statuses: Sequence[ContainerStatus], *, sandbox_ready: bool, now_ms: int,
+                   readiness_gates: Sequence[str] = (), previous: Sequence[Condition] = ()) -> tuple[Condition, ...]:
+    """The kubelet's conditions merged into `previous` (which keeps others' conditions, such as
+    readiness-gate conditions and DisruptionTarget); a transition time moves only with the status."""
+    initialized = initialized_condition(template, phase, init_statuses, statuses)
+    containers_ready = containers_ready_condition(template, phase, init_statuses, statuses)
+    ready = ready_condition(containers_ready, readiness_gates, previous)
+    out = tuple(previous)
+    # the order generateAPIPodStatus appends them in, as `kubectl get pod -o yaml` lists them
+    for c in (Condition(type="PodReadyToStartContainers", status="True" if sandbox_ready else "False"),
+              initialized, ready, containers_ready, Condition(type="PodScheduled", status="True")):
+        out = set_condition(out, Condition(type=c.type, status=c.status, reason=c.reason, message=c.message,
+                                           last_transition_ms=now_ms))
+    return out
