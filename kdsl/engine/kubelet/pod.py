@@ -1,0 +1,83 @@
+"""The kubelet's record of one pod: its containers, back-offs, sandbox, deletion and last status."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.engine.events import Event
+from kdsl.engine.kubelet.backoff import Backoff
+from kdsl.engine.kubelet.containers import Ctr
+from kdsl.engine.objects import PodStatus
+from kdsl.model.pods import PodTemplate
+
+
+@attrs.frozen
+class Config:
+    """The kubelet's timings that Kubernetes does not fix; see docs/kubelet.md."""
+
+    sandbox_ms: int = 1_000  # creating the pod sandbox and its network, before any container
+    pull_ms: int = 0  # pulling an image the node lacks, unless the container says `pull 12s`
+    sync_ms: int = 1_000  # the next pod sync after a failure: Error/ErrImagePull show until then
+
+
+@attrs.frozen
+class Step:
+    """What happens next: at `time_ms`, `what` (a timer's name, `sandbox` or `removed`) to `container`."""
+
+    time_ms: int
+    what: str
+    container: str | None = None
+
+
+@attrs.frozen
+class PodRun:
+    """Everything the kubelet knows of one pod bound to its node; a value, changed only by functions here."""
+
+    name: str
+    namespace: str
+    uid: str
+    template: PodTemplate
+    bound_ms: int
+    ctrs: tuple[Ctr, ...]
+    config: Config = Config()
+    images: frozenset[str] = frozenset()  # on the node, and pulled for this pod since
+    sandbox: str = "creating"  # creating | ready | gone (torn down once the pod has finished)
+    initialized: bool = False  # every init container has completed once (sticky, as podHasInitialized)
+    crash: Backoff = Backoff()
+    pulls: Backoff = Backoff()
+    deletion_ms: int | None = None
+    deadline_ms: int | None = None  # SIGKILL for whatever still runs
+    sigterm_ms: tuple[tuple[str, int | None], ...] = ()  # per container: how long SIGTERM takes (None: ignored)
+    readiness_gates: tuple[str, ...] = ()
+    status: PodStatus = PodStatus()
+    now_ms: int = 0  # the time of the last change
+    removed: bool = False
+
+    @property
+    def deleting(self) -> bool:
+        return self.deletion_ms is not None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}_{self.namespace}({self.uid})"  # klog's format.Pod, as kubelet messages quote it
+
+    def ctr(self, name: str) -> Ctr:
+        return next(c for c in self.ctrs if c.name == name)
+
+    def put(self, i: int, c: Ctr) -> PodRun:
+        return attrs.evolve(self, ctrs=self.ctrs[:i] + (c,) + self.ctrs[i + 1:])
+
+    def sigterm(self, name: str) -> int | None:
+        """How long the container's process takes to exit after SIGTERM (None: it ignores it)."""
+        return dict(self.sigterm_ms).get(name, 0)
+
+    def with_ip(self, pod_ip: str | None, host_ip: str | None = None) -> PodRun:
+        """The loop allocates addresses (when the sandbox is ready); the kubelet only reports them, and
+        quotes the pod IP in probe failure messages."""
+        status = attrs.evolve(self.status, pod_ip=pod_ip, host_ip=host_ip or self.status.host_ip)
+        return attrs.evolve(self, status=status)
+
+    def event(self, now: int, type_: str, reason: str, message: str, out: list) -> None:
+        """Record one of the kubelet's Events about this pod in `out`."""
+        out.append(Event(time_ms=now, type=type_, reason=reason, kind="Pod", namespace=self.namespace,
+                         name=self.name, message=message, source="kubelet"))

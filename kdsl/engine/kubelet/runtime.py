@@ -1,0 +1,212 @@
+"""A pod on its node as a pure state machine: `next_event` says what happens next and when, `apply` does it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from kdsl.engine.events import Event
+from kdsl.engine.kubelet import containers as ct
+from kdsl.engine.kubelet import steps
+from kdsl.engine.kubelet.phase import TERMINAL, get_phase, pod_conditions
+from kdsl.engine.kubelet.pod import Config, PodRun, Step
+from kdsl.engine.objects import Condition, PodStatus, Terminated, set_condition
+from kdsl.model.pods import PodTemplate
+
+
+def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespace: str = "default", uid: str = "",
+            config: Config = Config(), node_images=(), readiness_gates=(),
+            sigterm_ms: Mapping[str, int | None] | None = None, status: PodStatus | None = None) -> PodRun:
+    """The pod as its kubelet first sees it at `bound_ms`: every container Waiting, the sandbox being made.
+    `sigterm_ms`: how long each container's process takes to exit after SIGTERM (default 0, None ignores it)."""
+    reason = "PodInitializing" if template.init_containers else "ContainerCreating"
+    ctrs = tuple(ct.new(c, True, reason) for c in template.init_containers)
+    ctrs += tuple(ct.new(c, False, reason) for c in template.containers)
+    pod = PodRun(name=name, namespace=namespace, uid=uid, template=template, bound_ms=bound_ms, ctrs=ctrs,
+                 config=config, images=frozenset(node_images), readiness_gates=tuple(readiness_gates),
+                 sigterm_ms=tuple(sorted((sigterm_ms or {}).items())),
+                 status=attrs.evolve(status or PodStatus(), start_ms=bound_ms), now_ms=bound_ms)
+    return _refresh(pod, bound_ms)
+
+
+def next_event(pod: PodRun) -> Step | None:
+    """The earliest thing the pod does by itself, or None while nothing will happen without outside help."""
+    if pod.removed:
+        return None
+    if pod.sandbox == "creating" and not pod.deleting:
+        return Step(pod.bound_ms + pod.config.sandbox_ms, "sandbox")
+    due = [(c.due.key, i, c) for i, c in enumerate(pod.ctrs) if c.due is not None]
+    if due:
+        _, _, c = min(due, key=lambda d: d[:2])
+        return Step(c.due.time_ms, c.due.what, c.name)
+    if pod.deleting and not any(c.stage in ct.LIVE for c in pod.ctrs):
+        return Step(max(pod.now_ms, pod.deletion_ms), "removed")
+    return None
+
+
+def apply(pod: PodRun, step: Step) -> tuple[PodRun, tuple[Event, ...]]:
+    """Do `step` (as returned by next_event) at its time; return the new pod and the kubelet's events."""
+    now, out = step.time_ms, []
+    if step.what == "sandbox":
+        pod = attrs.evolve(pod, sandbox="ready")
+    elif step.what == "removed":
+        return attrs.evolve(pod, removed=True, now_ms=now), ()
+    else:
+        i = next(i for i, c in enumerate(pod.ctrs) if c.name == step.container)
+        c = pod.ctrs[i]
+        timer = c.due
+        if timer is None or (timer.time_ms, timer.what) != (now, step.what):
+            raise ValueError(f"{step} is not what {step.container} does next ({timer})")
+        pod = steps.container_step(pod, i, c.pop(), timer, out)
+    pod = _sync(pod, now, out)
+    return _refresh(pod, now), tuple(out)
+
+
+def delete(pod: PodRun, now: int, grace_ms: int | None = None) -> tuple[PodRun, tuple[Event, ...]]:
+    """Graceful deletion: SIGTERM to the regular containers now (sidecars once those have stopped),
+    SIGKILL at now + grace (the pod's terminationGracePeriod by default); nothing starts or restarts."""
+    if pod.deleting:
+        return pod, ()
+    grace = pod.template.grace_ms if grace_ms is None else grace_ms
+    pod = attrs.evolve(pod, deletion_ms=now, deadline_ms=now + grace)
+    out: list[Event] = []
+    ctrs = tuple(c if c.stage in ct.LIVE or c.stage == ct.DONE else attrs.evolve(c, stage=ct.DONE, timers=())
+                 for c in pod.ctrs)
+    pod = attrs.evolve(pod, ctrs=ctrs)
+    pod = _sync(pod, now, out)
+    return _refresh(pod, now), tuple(out)
+
+
+def with_condition(pod: PodRun, condition: Condition, now: int) -> PodRun:
+    """Another component's condition (a readiness gate's, DisruptionTarget) set on the pod."""
+    status = attrs.evolve(pod.status, conditions=set_condition(pod.status.conditions, condition))
+    return _refresh(attrs.evolve(pod, status=status), now)
+
+
+# ---- internals ---------------------------------------------------------------------------------------
+
+
+def _finished(pod: PodRun) -> bool:
+    """Nothing more will start: deleted, an init container failed for good, or (restartPolicy not
+    Always) every regular container has exited for good."""
+    if pod.deleting:
+        return True
+    if pod.template.restart_policy == "Never" and any(
+            c.init and not c.sidecar and c.stage == ct.DONE and c.status.state.exit_code != 0 for c in pod.ctrs):
+        return True
+    regular = [c for c in pod.ctrs if not c.init]
+    return pod.template.restart_policy != "Always" and all(c.stage == ct.DONE for c in regular)
+
+
+def _sync(pod: PodRun, now: int, out: list) -> PodRun:
+    """The pod worker's SyncPod after a change: start what may start, stop what must stop."""
+    if _finished(pod):
+        return _stop_all(pod, now, out)
+    if pod.sandbox != "ready":
+        return pod
+    for i, c in enumerate(pod.ctrs):
+        if not c.init:
+            break
+        if c.stage == ct.BLOCKED:
+            return pod.put(i, steps.begin(pod, c, now, out))
+        if c.sidecar and (c.status.started or pod.initialized):
+            continue
+        if not c.sidecar and c.stage == ct.DONE and isinstance(c.status.state, Terminated) \
+                and c.status.state.exit_code == 0:
+            continue
+        return pod  # an init container is still at work
+    if not pod.initialized:
+        pod = attrs.evolve(pod, initialized=True)
+    for i, c in enumerate(pod.ctrs):
+        if c.init or c.stage != ct.BLOCKED:
+            continue
+        if any(o.stage == ct.PULLING for o in pod.ctrs):
+            break  # the kubelet starts a pod's containers one after the other, each pull blocking
+        pod = pod.put(i, steps.begin(pod, c, now, out))
+    return pod
+
+
+def _stop_all(pod: PodRun, now: int, out: list) -> PodRun:
+    """Stop what still runs: regular containers first, sidecars once no regular container runs."""
+    deadline = pod.deadline_ms if pod.deadline_ms is not None else now + pod.template.grace_ms
+    regular_live = any(not c.init and c.stage in ct.LIVE for c in pod.ctrs)
+    for i, c in enumerate(pod.ctrs):
+        if c.stage != ct.RUNNING or (c.sidecar and regular_live):
+            continue
+        if any(t.what == "stopped" for t in c.timers):
+            pod = pod.put(i, attrs.evolve(c, stage=ct.STOPPING))  # a probe's kill under way: no restart now
+            continue
+        pod.event(now, "Normal", "Killing", f"Stopping container {c.name}", out)
+        pod = pod.put(i, ct.stop(c, now, deadline, pod.sigterm(c.name)))
+    return pod
+
+
+def _refresh(pod: PodRun, now: int) -> PodRun:
+    """Recompute phase and conditions from the container statuses, as generateAPIPodStatus does."""
+    t = pod.template
+    inits = tuple(c.status for c in pod.ctrs if c.init)
+    regular = tuple(c.status for c in pod.ctrs if not c.init)
+    phase = get_phase(t, inits, regular, terminal=pod.deleting, previous=pod.status.phase)
+    sandbox = pod.sandbox
+    if phase in TERMINAL and sandbox == "ready" and not any(c.stage in ct.LIVE for c in pod.ctrs):
+        sandbox = "gone"  # the kubelet kills a finished pod's sandbox
+    conditions = pod_conditions(t, phase, inits, regular, sandbox_ready=sandbox == "ready", now_ms=now,
+                                readiness_gates=pod.readiness_gates, previous=pod.status.conditions)
+    status = attrs.evolve(pod.status, phase=phase, conditions=conditions, init_container_statuses=inits,
+                          container_statuses=regular)
+    return attrs.evolve(pod, status=status, sandbox=sandbox, now_ms=now)
+
+
+# ---- a pod alone, for tests and notebooks ------------------------------------------------------------
+
+
+@attrs.frozen
+class Trace:
+    """A pod played alone: its state after every step, and the kubelet's events in order."""
+
+    states: tuple[PodRun, ...]
+    events: tuple[Event, ...]
+
+    @property
+    def last(self) -> PodRun:
+        return self.states[-1]
+
+    def at(self, time_ms: int) -> PodRun:
+        """The pod as it stood at `time_ms`, after everything that happened at that moment."""
+        return [s for s in self.states if s.now_ms <= time_ms][-1]
+
+    def status(self, time_ms: int) -> PodStatus:
+        return self.at(time_ms).status
+
+    def times(self, what, container: str | None = None) -> list[int]:
+        """When a predicate on the pod (or on `container`'s status) first became true in each stretch
+        where it held: the moments of its changes from false to true."""
+        out, before = [], False
+        for s in self.states:
+            now = bool(what(s.ctr(container).status if container else s))
+            if now and not before and (not out or out[-1] != s.now_ms):
+                out.append(s.now_ms)
+            before = now
+        return out
+
+
+def run_pod(pod: PodRun, until_ms: int, *, delete_at_ms: int | None = None, grace_ms: int | None = None,
+            max_steps: int = 100_000) -> Trace:
+    """Play `pod` alone up to `until_ms` (or until nothing more happens), deleting it at `delete_at_ms`."""
+    states, events = [pod], []
+    for _ in range(max_steps):
+        step = next_event(pod)
+        if delete_at_ms is not None and not pod.deleting and (step is None or step.time_ms > delete_at_ms):
+            if delete_at_ms > until_ms:
+                break
+            pod, out = delete(pod, delete_at_ms, grace_ms)
+        elif step is None or step.time_ms > until_ms:
+            break
+        else:
+            pod, out = apply(pod, step)
+        states.append(pod)
+        events += out
+    else:
+        raise RuntimeError(f"pod {pod.name} took more than {max_steps} steps before {until_ms} ms")
+    return Trace(tuple(states), tuple(events))

@@ -1,0 +1,124 @@
+"""What each container timer does to the pod: pulls, starts, probe results, exits, kills and restarts."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.engine.kubelet import containers as ct
+from kdsl.engine.kubelet.backoff import go_duration
+from kdsl.engine.kubelet.containers import Ctr, Timer
+from kdsl.engine.kubelet.phase import TERMINAL
+from kdsl.engine.kubelet.pod import PodRun
+from kdsl.engine.kubelet.probes import unhealthy_message
+from kdsl.engine.objects import Terminated
+
+
+def container_step(pod: PodRun, i: int, c: Ctr, t: Timer, out: list) -> PodRun:
+    """Container `i` (already without timer `t`) does what `t` says; kubelet events go to `out`."""
+    now, name, image = t.time_ms, c.name, c.spec.image
+    if t.what in ("started", "ready"):
+        return pod.put(i, ct.apply_probe(c, t))
+    if t.what == "unhealthy":
+        kind, cause = t.detail
+        pod.event(now, "Warning", "Unhealthy", unhealthy_message(c.spec, kind, cause, pod.status.pod_ip), out)
+        return pod.put(i, c)
+    if t.what == "pulled":
+        pod.event(now, "Normal", "Pulled", f'Successfully pulled image "{image}" in {go_duration(t.detail)}', out)
+        pod = attrs.evolve(pod, images=pod.images | {image})
+        return pod.put(i, create(pod, c, now, out))
+    if t.what == "pull-failed":
+        message = f'failed to pull image "{image}": not found'
+        pod.event(now, "Warning", "Failed", f'Failed to pull image "{image}": not found', out)
+        pod.event(now, "Warning", "Failed", "Error: ErrImagePull", out)
+        pulls = pod.pulls.next(image, now)
+        pod = attrs.evolve(pod, pulls=pulls)
+        retry = pulls.retry_at(image)
+        timers = [Timer(retry, "pull")]
+        if now + pod.config.sync_ms < retry:
+            timers.append(Timer(now + pod.config.sync_ms, "pull-backoff"))
+        return pod.put(i, attrs.evolve(c.waiting("ErrImagePull", message), stage=ct.PULL_WAIT).with_timers(timers))
+    if t.what == "pull-backoff":
+        message = f'Back-off pulling image "{image}"'
+        pod.event(now, "Normal", "BackOff", message, out)
+        pod.event(now, "Warning", "Failed", "Error: ImagePullBackOff", out)
+        return pod.put(i, c.waiting("ImagePullBackOff", message))
+    if t.what == "pull":
+        return pod.put(i, begin(pod, c, now, out))
+    if t.what in ("exit", "oom", "stopped", "kill"):
+        return ended(pod, i, c, t, out)
+    if t.what == "crash-backoff":
+        wait = go_duration(pod.crash.wait_ms(name))
+        message = f"Back-off restarting failed container {name} in pod {pod.ref}"
+        pod.event(now, "Warning", "BackOff", message, out)
+        c = c.waiting("CrashLoopBackOff", f"back-off {wait} restarting failed container={name} pod={pod.ref}",
+                      last_state=last_run(c))
+        return pod.put(i, c)
+    if t.what == "restart":
+        last = last_run(c)
+        pod = attrs.evolve(pod, crash=pod.crash.next(name, last.finished_ms, now))
+        c = attrs.evolve(c, status=attrs.evolve(c.status, last_state=last))
+        return pod.put(i, create(pod, c, now, out, restart=True))
+    raise ValueError(f"unknown step {t.what!r}")
+
+
+def last_run(c: Ctr) -> Terminated:
+    """The run that just ended: still the state (right after the exit) or already the last state."""
+    return c.status.state if isinstance(c.status.state, Terminated) else c.status.last_state
+
+
+def ended(pod: PodRun, i: int, c: Ctr, t: Timer, out: list) -> PodRun:
+    """The process ended: exit, OOM kill, a probe's kill, or the end of a stop. Restart per policy."""
+    now, name = t.time_ms, c.name
+    if t.what == "kill":
+        kind, _ = t.detail
+        pod.event(now, "Normal", "Killing", f"Container {name} failed {kind} probe, will be restarted", out)
+        # the kill is a stop with the pod's grace period (a process that honours SIGTERM ends now), but
+        # the stage stays RUNNING so that the policy restarts it, unlike a stop for deletion
+        deadline = now + pod.template.grace_ms
+        return pod.put(i, attrs.evolve(ct.stop(c, now, deadline, pod.sigterm(name)), stage=ct.RUNNING))
+    stopping = c.stage == ct.STOPPING
+    reason = "OOMKilled" if t.what == "oom" else None
+    c = ct.terminated(c, now, t.detail, reason)
+    code = t.detail
+    policy = pod.template.restart_policy
+    if stopping or pod.deleting or pod.status.phase in TERMINAL:
+        again = False
+    elif c.sidecar:
+        again = True
+    elif c.init:
+        again = code != 0 and policy != "Never"
+    else:
+        again = policy == "Always" or (policy == "OnFailure" and code != 0)
+    if not again:
+        return pod.put(i, attrs.evolve(c, stage=ct.DONE))
+    at = pod.crash.restart_at(name, now)
+    timers = [Timer(at, "restart")]
+    if now + pod.config.sync_ms < at:
+        timers.append(Timer(now + pod.config.sync_ms, "crash-backoff"))
+    return pod.put(i, attrs.evolve(c, stage=ct.BACKOFF).with_timers(timers))
+
+
+def begin(pod: PodRun, c: Ctr, now: int, out: list) -> Ctr:
+    """Start a container that has not run: pull its image if it must (a retry keeps showing
+    ImagePullBackOff while it pulls), else create and start it."""
+    spec, image = c.spec, c.spec.image
+    present = image in pod.images
+    if spec.image_pull_policy == "Never" and not present:
+        message = f'Container image "{image}" is not present with pull policy of Never'
+        pod.event(now, "Warning", "ErrImageNeverPull", message, out)
+        return attrs.evolve(c.waiting("ErrImageNeverPull", message), stage=ct.PULL_WAIT, timers=())
+    if spec.image_pull_policy == "Always" or not present:
+        b = spec.behaviour
+        took = 0 if present else (b.pull_ms if b.pull_ms is not None else pod.config.pull_ms)
+        pod.event(now, "Normal", "Pulling", f'Pulling image "{image}"', out)
+        timer = Timer(now + took, "pull-failed") if b.pull_fails else Timer(now + took, "pulled", took)
+        return attrs.evolve(c, stage=ct.PULLING).with_timers([timer])
+    pod.event(now, "Normal", "Pulled", f'Container image "{image}" already present on machine', out)
+    return create(pod, c, now, out)
+
+
+def create(pod: PodRun, c: Ctr, now: int, out: list, restart: bool = False) -> Ctr:
+    """Create and start the container (its image is on the node)."""
+    pod.event(now, "Normal", "Created", f"Created container: {c.name}", out)
+    pod.event(now, "Normal", "Started", f"Started container {c.name}", out)
+    return ct.start(c, now, restart=restart)
