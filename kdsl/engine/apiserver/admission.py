@@ -1,0 +1,190 @@
+"""The admission chain in kube-apiserver's order: every mutating plugin, then every validating one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from kdsl.engine.apiserver import limitranger, quota
+from kdsl.engine.apiserver.authn import UserInfo, namespace_exists, service_account_exists
+from kdsl.engine.apiserver.errors import ApiError, go_quote, not_found, wrap_forbidden
+from kdsl.engine.apiserver.resources import ResourceInfo
+from kdsl.engine.apiserver.view import View
+from kdsl.engine.objects import ApiObject
+from kdsl.model.pods import Toleration
+
+CREATE, UPDATE, DELETE = "CREATE", "UPDATE", "DELETE"
+IMMORTAL_NAMESPACES = ("default", "kube-public", "kube-system")  # kube-node-lease may be deleted
+NOT_READY = "node.kubernetes.io/not-ready"
+UNREACHABLE = "node.kubernetes.io/unreachable"
+DEFAULT_TOLERATION_MS = 300_000  # --default-{not-ready,unreachable}-toleration-seconds=300
+
+
+@attrs.frozen(kw_only=True)
+class Attributes:
+    """admission.Attributes: the operation, what it is on, and the object as it stands so far
+    (`object` is None for a delete; `old` is the stored object for an update or delete)."""
+
+    operation: str
+    info: ResourceInfo
+    namespace: str | None
+    name: str
+    user: UserInfo
+    object: ApiObject | None = None
+    old: ApiObject | None = None
+    subresource: str | None = None
+    now_ms: int = 0
+
+    @property
+    def pod(self) -> bool:
+        """The plugins that change pods ignore subresources (status, binding, eviction ...)."""
+        return self.info.kind == "Pod" and not self.subresource and self.object is not None
+
+
+def forbidden(a: Attributes, detail: str) -> ApiError:
+    """admission.NewForbidden: named after the object (`Unknown` when the request carries none)."""
+    name = a.object.name if a.object is not None and a.object.name else "Unknown"
+    return wrap_forbidden(a.info.plural, a.info.group, name, detail)
+
+
+def _with_template(a: Attributes, **changes) -> Attributes:
+    pod = a.object
+    spec = attrs.evolve(pod.spec, template=attrs.evolve(pod.spec.template, **changes))
+    return attrs.evolve(a, object=attrs.evolve(pod, spec=spec))
+
+
+# ---- mutating plugins -----------------------------------------------------------------------------
+
+def namespace_lifecycle(a: Attributes, view: View) -> Attributes | ApiError:
+    """NamespaceLifecycle: `default`, `kube-system` and `kube-public` cannot be deleted; nothing is
+    written into a namespace that does not exist; nothing is created in one being terminated."""
+    if a.operation == DELETE and a.info.kind == "Namespace" and a.name in IMMORTAL_NAMESPACES:
+        return wrap_forbidden("namespaces", "", a.name, "this namespace may not be deleted")
+    if not a.info.namespaced or a.operation == DELETE or not a.namespace:
+        return a
+    if not namespace_exists(view, a.namespace):
+        return not_found("namespaces", "", a.namespace)
+    ns = view.get("Namespace", None, a.namespace)
+    terminating = ns is not None and (ns.terminating or getattr(ns.status, "phase", None) == "Terminating")
+    if a.operation == CREATE and terminating:
+        return forbidden(a, f"unable to create new content in namespace {a.namespace} because it is being "
+                            "terminated")
+    return a
+
+
+def limit_ranger_admit(a: Attributes, view: View) -> Attributes | ApiError:
+    """LimitRanger (mutating half): defaults from the namespace's LimitRanges, on pod create only
+    (containers cannot change later, so an update is not looked at)."""
+    if not a.pod or a.operation != CREATE:
+        return a
+    ranges = [o.spec for o in view.list("LimitRange", a.namespace)]
+    return attrs.evolve(a, object=limitranger.mutate(a.object, ranges)) if ranges else a
+
+
+def service_account_admit(a: Attributes, view: View) -> Attributes | ApiError:
+    """ServiceAccount: a pod without one runs as `default`; the one it names must exist."""
+    if not a.pod or a.operation != CREATE:
+        return a
+    name = a.object.spec.template.service_account or "default"
+    if not service_account_exists(view, a.namespace, name):
+        return forbidden(a, f"error looking up service account {a.namespace}/{name}: serviceaccount "
+                            f"{go_quote(name)} not found")
+    return _with_template(a, service_account=name) if a.object.spec.template.service_account != name else a
+
+
+def priority_admit(a: Attributes, view: View) -> Attributes | ApiError:
+    """Priority: with no PriorityClass (kdsl has none, and no global default) a pod's priority is 0;
+    kdsl's `priority N` stands for the value a PriorityClass would have given."""
+    if not a.pod or a.operation != CREATE or a.object.spec.template.priority is not None:
+        return a
+    return _with_template(a, priority=0)
+
+
+def _tolerates(tolerations: tuple[Toleration, ...], key: str) -> bool:
+    # An empty key or an empty effect tolerates every key or effect, as the plugin checks it.
+    return any(t.key in (key, None, "") and t.effect in ("NoExecute", None, "") for t in tolerations)
+
+
+def default_toleration_seconds(a: Attributes, view: View) -> Attributes | ApiError:
+    """DefaultTolerationSeconds: a pod not already tolerating `not-ready` / `unreachable` NoExecute
+    gets `Exists` tolerations for them with tolerationSeconds 300 (kdsl's Toleration.seconds holds
+    milliseconds, as the model builder writes it)."""
+    if not a.pod or a.operation not in (CREATE, UPDATE):
+        return a
+    tolerations = a.object.spec.template.tolerations
+    added = tuple(Toleration(key=k, operator="Exists", effect="NoExecute", seconds=DEFAULT_TOLERATION_MS)
+                  for k in (NOT_READY, UNREACHABLE) if not _tolerates(tolerations, k))
+    return _with_template(a, tolerations=tolerations + added) if added else a
+
+
+def default_storage_class(a: Attributes, view: View) -> Attributes | ApiError:
+    """DefaultStorageClass: a claim created without a class (None; "" asks for none) gets the default
+    StorageClass — the newest if several are marked default, ties by name — or stays without."""
+    if a.info.kind != "PersistentVolumeClaim" or a.operation != CREATE or a.subresource or a.object is None:
+        return a
+    if a.object.spec.storage_class is not None:
+        return a
+    defaults = [o for o in view.list("StorageClass") if getattr(o.spec, "default", False)]
+    if not defaults:
+        return a
+    chosen = sorted(defaults, key=lambda o: (-o.meta.creation_ms, o.name))[0]
+    return attrs.evolve(a, object=attrs.evolve(a.object, spec=attrs.evolve(a.object.spec, storage_class=chosen.name)))
+
+
+# ---- validating plugins ---------------------------------------------------------------------------
+
+def limit_ranger_validate(a: Attributes, view: View) -> ApiError | None:
+    """LimitRanger (validating half): min and max per container; the first LimitRange refusing wins."""
+    if not a.pod or a.operation != CREATE:
+        return None
+    for lr in view.list("LimitRange", a.namespace):
+        message = limitranger.violations(a.object, lr.spec)
+        if message:
+            return forbidden(a, message)
+    return None
+
+
+def resource_quota(a: Attributes, view: View) -> ApiError | None:
+    """ResourceQuota, always the last validator."""
+    if a.operation not in (CREATE, UPDATE) or a.subresource or a.object is None or not a.info.namespaced:
+        return None
+    message = quota.check(a.object, a.old, a.info, view, a.now_ms)
+    return forbidden(a, message) if message else None
+
+
+Mutating = Callable[[Attributes, View], "Attributes | ApiError"]
+Validating = Callable[[Attributes, View], "ApiError | None"]
+
+# AllOrderedPlugins (pkg/kubeapiserver/options/plugins.go), the plugins kdsl has, in that order.
+MUTATING: tuple[tuple[str, Mutating], ...] = (
+    ("NamespaceLifecycle", namespace_lifecycle),
+    ("LimitRanger", limit_ranger_admit),
+    ("ServiceAccount", service_account_admit),
+    ("Priority", priority_admit),
+    ("DefaultTolerationSeconds", default_toleration_seconds),
+    ("DefaultStorageClass", default_storage_class),
+)
+VALIDATING: tuple[tuple[str, Validating], ...] = (
+    ("LimitRanger", limit_ranger_validate),
+    ("ResourceQuota", resource_quota),
+)
+
+
+def mutate(a: Attributes, view: View) -> Attributes | ApiError:
+    """Run every mutating plugin in order; the first refusal stops the request."""
+    for _, plugin in MUTATING:
+        result = plugin(a, view)
+        if isinstance(result, ApiError):
+            return result
+        a = result
+    return a
+
+
+def validate(a: Attributes, view: View) -> ApiError | None:
+    """Run every validating plugin in order, after schema validation; the first refusal wins."""
+    for _, plugin in VALIDATING:
+        error = plugin(a, view)
+        if error is not None:
+            return error
+    return None

@@ -1,0 +1,148 @@
+"""Object validation (the registry strategies' Validate): names, labels, containers, immutable fields."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.engine.apiserver.errors import FieldError, go_quote
+from kdsl.engine.apiserver.resources import as_dict, format_quantity
+from kdsl.engine.objects import ApiObject
+from kdsl.model import names
+from kdsl.model.pods import PodTemplate
+
+INVALID, REQUIRED, DUPLICATE, TOO_LONG, FORBIDDEN = (
+    "Invalid value", "Required value", "Duplicate value", "Too long", "Forbidden")
+MAX_ANNOTATIONS = 256 * 1024  # TotalAnnotationSizeLimitB
+RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+
+
+def path_segment(name: str) -> list[str]:
+    """path.IsValidPathSegmentName, which RBAC objects use (so `system:controller:x` is a valid name)."""
+    if name in (".", ".."):
+        return [f"may not be '{name}'"]
+    return [f"may not contain '{c}'" for c in "/%" if c in name]
+
+
+def name_errors(kind: str, name: str) -> list[str]:
+    return path_segment(name) if kind in RBAC_KINDS else names.object_name(kind, name)
+
+
+def metadata(obj: ApiObject) -> list[FieldError]:
+    """ValidateObjectMeta: the name by the kind's rule, label keys and values, annotation keys and size."""
+    out: list[FieldError] = []
+    if not obj.meta.name:
+        out.append(FieldError("metadata.name", REQUIRED, detail="name or generateName is required"))
+    else:
+        out += [FieldError("metadata.name", INVALID, obj.meta.name, m) for m in name_errors(obj.kind, obj.meta.name)]
+    for key, value in sorted(obj.meta.labels):
+        out += [FieldError("metadata.labels", INVALID, key, m) for m in names.label_key(key)]
+        out += [FieldError("metadata.labels", INVALID, value, m) for m in names.label_value(value)]
+    size = 0
+    for key, value in sorted(obj.meta.annotations):
+        out += [FieldError("metadata.annotations", INVALID, key, m) for m in names.label_key(key.lower())]
+        size += len(key.encode()) + len(value.encode())
+    if size > MAX_ANNOTATIONS:
+        out.append(FieldError("metadata.annotations", TOO_LONG, detail=f"must have at most {MAX_ANNOTATIONS} bytes"))
+    return out
+
+
+def _containers(containers, where: str, seen: set[str]) -> list[FieldError]:
+    out: list[FieldError] = []
+    for i, c in enumerate(containers):
+        at = f"{where}[{i}]"
+        if not c.name:
+            out.append(FieldError(f"{at}.name", REQUIRED))
+        elif c.name in seen:
+            out.append(FieldError(f"{at}.name", DUPLICATE, c.name))
+        else:
+            out += [FieldError(f"{at}.name", INVALID, c.name, m) for m in names.dns1123_label(c.name)]
+        seen.add(c.name)
+        if not c.image:
+            out.append(FieldError(f"{at}.image", REQUIRED))
+        for j, port in enumerate(c.ports):
+            if port.name:
+                out += [FieldError(f"{at}.ports[{j}].name", INVALID, port.name, m) for m in names.port_name(port.name)]
+        requests, limits = as_dict(c.requests), as_dict(c.limits)
+        for k, v in requests.items():
+            if k in limits and v > limits[k]:
+                out.append(FieldError(f"{at}.resources.requests", INVALID, format_quantity(k, v),
+                                      f"must be less than or equal to {k} limit of {format_quantity(k, limits[k])}"))
+    return out
+
+
+def pod_template(t: PodTemplate, prefix: str) -> list[FieldError]:
+    """The parts of ValidatePodSpec kdsl's model can get wrong: containers, their names, images,
+    port names and requests above limits."""
+    out: list[FieldError] = []
+    if not t.containers:
+        out.append(FieldError(f"{prefix}.containers", REQUIRED))
+    seen: set[str] = set()
+    out += _containers(t.containers, f"{prefix}.containers", seen)
+    out += _containers(t.init_containers, f"{prefix}.initContainers", seen)
+    return out
+
+
+def validate_create(obj: ApiObject) -> list[FieldError]:
+    out = metadata(obj)
+    if obj.kind == "Pod":
+        out += pod_template(obj.spec.template, "spec")
+    elif obj.kind == "CronJob":
+        out += pod_template(obj.spec.template, "spec.jobTemplate.spec.template.spec")
+    elif isinstance(getattr(obj.spec, "template", None), PodTemplate):
+        out += pod_template(obj.spec.template, "spec.template.spec")
+    return out
+
+
+# ---- updates ------------------------------------------------------------------------------------
+
+POD_UPDATE = ("pod updates may not change fields other than `spec.containers[*].image`,"
+              "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions "
+              "to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was "
+              "previously negative)")
+STS_UPDATE = ("updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
+              "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")
+
+
+def _mutable_pod_parts_cleared(t: PodTemplate) -> PodTemplate:
+    def clear(cs):
+        return tuple(attrs.evolve(c, image="") for c in cs)
+    return attrs.evolve(t, labels=(), annotations=(), containers=clear(t.containers),
+                        init_containers=clear(t.init_containers), tolerations=(), grace_ms=0)
+
+
+def _role_ref(kind: str, name: str) -> str:
+    # field.Invalid prints a struct value with %#v.
+    return f'rbac.RoleRef{{APIGroup:"rbac.authorization.k8s.io", Kind:{go_quote(kind)}, Name:{go_quote(name)}}}'
+
+
+def validate_update(obj: ApiObject, old: ApiObject) -> list[FieldError]:
+    """ValidateObjectMetaUpdate plus the immutable parts of a few kinds: a pod's spec (images and new
+    tolerations aside), a StatefulSet's spec (replicas, template, strategy, retention, minReadySeconds
+    aside) and a binding's roleRef. The Go diff Kubernetes appends to the pod message is left out."""
+    out = metadata(obj)
+    if obj.kind == "Pod":
+        t_old, t_new = old.spec.template, obj.spec.template
+        added_only = all(t in t_new.tolerations for t in t_old.tolerations)
+        if not added_only or _mutable_pod_parts_cleared(t_old) != _mutable_pod_parts_cleared(t_new):
+            out.append(FieldError("spec", FORBIDDEN, detail=POD_UPDATE))
+        out += pod_template(t_new, "spec")
+    elif obj.kind == "StatefulSet":
+        keep = dict(replicas=0, template=old.spec.template, strategy=old.spec.strategy, min_ready_ms=0,
+                    retain_on_delete=True, retain_on_scale=True, ordinals_start=0, labels=(), annotations=(),
+                    yaml=None)
+        if attrs.evolve(old.spec, **keep) != attrs.evolve(obj.spec, **keep):
+            out.append(FieldError("spec", FORBIDDEN, detail=STS_UPDATE))
+        out += pod_template(obj.spec.template, "spec.template.spec")
+    elif obj.kind in ("RoleBinding", "ClusterRoleBinding"):
+        if (obj.spec.role_kind, obj.spec.role_name) != (old.spec.role_kind, old.spec.role_name):
+            out.append(FieldError("roleRef", INVALID, _GoValue(_role_ref(obj.spec.role_kind, obj.spec.role_name)),
+                                  "cannot change roleRef"))
+    elif isinstance(getattr(obj.spec, "template", None), PodTemplate) and obj.kind != "CronJob":
+        out += pod_template(obj.spec.template, "spec.template.spec")
+    return out
+
+
+class _GoValue(str):
+    """A value already printed the way Go prints it, so FieldError must not quote it again."""
+
+    __slots__ = ()
