@@ -243,3 +243,48 @@ def test_probe_failures_quote_the_pod_ip_the_loop_assigned():
     tr = run_pod(pod.with_ip("10.244.1.5"), 30_000)
     assert [e.message for e in tr.events if e.reason == "Unhealthy"][0] == \
         "Liveness probe failed: dial tcp 10.244.1.5:80: i/o timeout"
+
+
+def test_a_sidecar_must_be_started_before_the_next_init_container():
+    tr = play("init proxy image=envoy:1 sidecar { startup tcp port=80 period=2s failures=5\nstart 5s }\n"
+              "init setup image=busybox:1 { exit 0 after 3s }\ncontainer app image=x:1", 60_000)
+    started = START + 6_000  # startup ticks at 0, 2, 4 s fail (refused), 6 s passes
+    assert tr.times(lambda s: s.started, "proxy") == [started]
+    assert tr.times(lambda s: isinstance(s.state, Running), "setup") == [started]
+    assert columns(tr, started - 1) == ("0/2", "Init:0/2", "0")
+    assert columns(tr, started) == ("1/2", "Init:1/2", "0")
+    assert columns(tr, started + 3_000) == ("2/2", "Running", "0")
+
+
+def test_sidecars_stop_once_the_regular_containers_are_done():
+    tr = play("restart Never\ninit proxy image=envoy:1 sidecar\ncontainer app image=x:1 { exit 0 after 5s }",
+              60_000, sigterm_ms={"proxy": 2_000})
+    done = START + 5_000
+    assert tr.status(done).phase == "Running"  # the sidecar still runs: SIGTERM, 2 s to exit
+    assert state(tr, done + 2_000, "proxy").state == Terminated(143, "Error", START, done + 2_000)
+    assert tr.status(done + 2_000).phase == "Succeeded"  # a terminated sidecar's exit code does not count
+    assert columns(tr, done + 2_000) == ("0/2", "Completed", "0")
+
+
+def test_a_crashing_sidecar_restarts_whatever_the_pod_policy():
+    tr = play("restart Never\ninit proxy image=envoy:1 sidecar { crash after 10s }\ncontainer app image=x:1", 60_000)
+    assert state(tr, START + 10_000, "proxy").restart_count == 1
+    assert tr.status(START + 20_000).phase == "Running"
+    # kubectl reads an unstarted sidecar as unfinished initialization, even with the pod initialized
+    assert columns(tr, START + 21_000) == ("1/2", "Init:CrashLoopBackOff", "1")
+    assert cond(tr, START + 21_000, "Initialized")[0] == "True"
+
+
+def test_pull_policies_never_and_always():
+    tr = play("container app image=x:1 pull=Never", 30_000)
+    assert state(tr, 30_000, "app").state == Waiting(
+        "ErrImageNeverPull", 'Container image "x:1" is not present with pull policy of Never')
+    assert tr.status(30_000).phase == "Pending" and columns(tr, 30_000)[1] == "ErrImageNeverPull"
+    assert columns(play("container app image=x:1 pull=Never", 30_000, node_images=("x:1",)), START)[1] == "Running"
+    # Always pulls even an image the node has; the layers are there, so it takes no time
+    tr = play("container app image=x:1 pull=Always { pull 8s }", 30_000, node_images=("x:1",))
+    assert columns(tr, START)[1] == "Running"
+    assert ("Pulled", 'Successfully pulled image "x:1" in 0s') in [(e.reason, e.message) for e in tr.events]
+    tr = play("container app image=x:1 pull=Always { pull 8s }", 30_000)
+    assert columns(tr, START + 7_999)[1] == "ContainerCreating" and columns(tr, START + 8_000)[1] == "Running"
+    assert tr.last.images == frozenset({"x:1"})
