@@ -10,13 +10,15 @@ from kdsl.engine import clock
 from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.events import Event, EventLog
 from kdsl.engine.ipam import PodNetwork
+from kdsl.engine.kubelets import KubeletComponent
 from kdsl.engine.naming import new_uid
 from kdsl.engine.nodes import UNSCHEDULABLE, register, with_taints
-from kdsl.engine.objects import ApiObject, Meta
+from kdsl.engine.objects import ApiObject, Meta, PodStatus
+from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
-from kdsl.model.timeline import AddNode, NodeAction
+from kdsl.model.timeline import AddNode, Create, Delete, NodeAction
 
 
 class Simulation:
@@ -38,8 +40,10 @@ class Simulation:
         self.last_action_ms = max((a.at_ms for a in scenario.timeline), default=0)
         for node in scenario.nodes:
             self.add_node(node)
+        self.scheduler = SchedulerComponent(self)
+        self.kubelets = KubeletComponent(self)
         for obj in scenario.objects:
-            self.write(ApiObject(kind=obj.kind, meta=self._meta(obj), spec=obj), source="scenario")
+            self.create(obj, source="scenario")
         for action in scenario.timeline:
             self.queue.at(action.at_ms, self.act, action, priority=clock.PRIORITY_TIMELINE)
 
@@ -54,6 +58,27 @@ class Simulation:
 
     def write(self, obj: ApiObject, source: str) -> ApiObject:
         return self.store.put(obj, self.now)
+
+    def create(self, obj, source: str, user: str | None = None) -> ApiObject | None:
+        """A model object created at this moment (from the scenario or the timeline)."""
+        status = PodStatus() if obj.kind == "Pod" else None
+        return self.write(ApiObject(kind=obj.kind, meta=self._meta(obj), spec=obj, status=status), source=source)
+
+    def delete(self, kind: str, namespace: str | None, name: str, source: str, grace_ms: int | None = None) -> None:
+        """A graceful delete: a pod is marked (deletionTimestamp) and its kubelet stops it within the grace
+        period, then removes it; other objects go at once."""
+        obj = self.store.get(kind, namespace, name)
+        if obj is None or obj.terminating:
+            return
+        if kind != "Pod" or obj.spec.template.node_name is None:
+            self.remove(obj.key, source=source)
+            return
+        grace = obj.spec.template.grace_ms if grace_ms is None else grace_ms
+        meta = attrs.evolve(obj.meta, deletion_ms=self.now, deletion_grace_ms=grace)
+        self.write(attrs.evolve(obj, meta=meta), source=source)
+
+    def remove(self, key: tuple, source: str) -> None:
+        self.store.delete(*key, now=self.now)
 
     def event(self, type_: str, reason: str, obj: ApiObject, message: str, source: str) -> None:
         self.log.record(Event(time_ms=self.now, type=type_, reason=reason, kind=obj.kind, namespace=obj.namespace,
@@ -90,10 +115,20 @@ class Simulation:
                 if action.node in self.failed_nodes:
                     self.failed_nodes.discard(action.node)
                     self.node_lifecycle.kubelet_started(action.node)
+                    self.kubelets.resync(action.node)
             elif action.verb in ("cordon", "uncordon", "drain"):
                 self._cordon(action.node, action.verb != "uncordon")
         elif isinstance(action, AddNode):
             self.add_node(action.node)
+        elif isinstance(action, Create):
+            self.create(action.object, source="timeline", user=action.user)
+        elif isinstance(action, Delete):
+            if action.name is not None:
+                self.delete(action.kind, action.namespace, action.name, source="timeline")
+            else:
+                for obj in self.store.list(action.kind, action.namespace):
+                    if action.selector.matches(obj.meta.label_dict()):
+                        self.delete(action.kind, action.namespace, obj.name, source="timeline")
 
     def run(self, until: int | None = None) -> Simulation:
         """Play events up to `until` (ms), or the scenario's `run`, or until nothing is pending."""

@@ -1,0 +1,104 @@
+"""The kubelets as a component: each bound pod's runtime stepped at exactly its next change."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.engine import clock
+from kdsl.engine.kubelet import runtime
+from kdsl.engine.kubelet.pod import PodRun
+from kdsl.engine.objects import ApiObject
+
+SOURCE = "kubelet"
+
+
+class KubeletComponent:
+    """One kubelet per node, kept as one table of pod runs. For each pod it asks the runtime for the
+    next thing that happens and schedules exactly that moment — no polling. A step scheduled before
+    the pod changed is stale (its generation no longer matches) and does nothing. A failed node's
+    kubelet does nothing at all until the node recovers, when it resyncs its pods."""
+
+    def __init__(self, sim) -> None:
+        self.sim = sim
+        self.runs: dict[tuple, PodRun] = {}
+        self.generation: dict[tuple, int] = {}
+        self.node_of: dict[tuple, str] = {}
+        sim.store.watch("Pod", self.on_pod)
+
+    def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        if new is None:
+            key = old.key
+            run = self.runs.pop(key, None)
+            self.generation.pop(key, None)
+            node = self.node_of.pop(key, None)
+            if run is not None and run.status.pod_ip and node is not None:
+                self.sim.network.release(node, run.status.pod_ip)
+            return
+        key, node = new.key, new.spec.template.node_name
+        if node is None:
+            return  # not bound yet: no kubelet has it
+        if key not in self.runs:
+            self.node_of[key] = node
+            node_obj = self.sim.store.get("Node", None, node)
+            images = node_obj.status.images if node_obj is not None else ()
+            self.runs[key] = runtime.new_pod(new.spec.template, self.sim.now, name=new.name, namespace=new.namespace,
+                                             uid=new.meta.uid, node_images=images, status=new.status)
+            self._next(key)
+        elif new.terminating and not self.runs[key].deleting and node not in self.sim.failed_nodes:
+            self._delete(key, new)
+
+    def _delete(self, key: tuple, pod: ApiObject) -> None:
+        run, events = runtime.delete(self.runs[key], self.sim.now, pod.meta.deletion_grace_ms)
+        self._publish(key, run, events)
+
+    def _next(self, key: tuple) -> None:
+        run = self.runs.get(key)
+        if run is None:
+            return
+        step = runtime.next_event(run)
+        if step is None:
+            return  # nothing happens by itself until something outside changes the pod
+        gen = self.generation[key] = self.generation.get(key, 0) + 1
+        self.sim.queue.at(step.time_ms, self.step, key, gen, step, priority=clock.PRIORITY_KUBELET)
+
+    def step(self, key: tuple, gen: int, step) -> None:
+        if self.generation.get(key) != gen:
+            return  # the pod changed since this step was planned: a newer plan stands
+        node = self.node_of.get(key)
+        if node in self.sim.failed_nodes:
+            return  # a dead kubelet reports nothing; it resyncs when the node recovers
+        run = self.runs[key]
+        run, events = runtime.apply(run, step)
+        if step.what == "sandbox" and run.status.pod_ip is None:
+            node_obj = self.sim.store.get("Node", None, node)
+            host = _host_ip(self.sim, node_obj)
+            run = run.with_ip(self.sim.network.allocate(node), host)
+        self._publish(key, run, events)
+        if run.removed:
+            self.sim.remove(key, source=SOURCE)
+
+    def _publish(self, key: tuple, run: PodRun, events) -> None:
+        """Store the kubelet's view: the pod's status changes, and its events are recorded."""
+        sim = self.sim
+        self.runs[key] = run
+        for e in events:
+            sim.log.record(e)
+        pod = sim.store.get(*key)
+        if pod is not None and pod.status != run.status:
+            sim.write(attrs.evolve(pod, status=run.status), source=SOURCE)
+        self._next(key)
+
+    def resync(self, node: str) -> None:
+        """A recovered node's kubelet picks its pods up again where their timelines stand."""
+        for key in [k for k, n in self.node_of.items() if n == node]:
+            pod = self.sim.store.get(*key)
+            if pod is not None and pod.terminating and not self.runs[key].deleting:
+                self._delete(key, pod)
+            else:
+                self._next(key)
+
+
+def _host_ip(sim, node_obj) -> str:
+    """A node's InternalIP: 192.168.0.N in the order nodes registered (kdsl's choice, documented)."""
+    names = [n.name for n in sim.store.list("Node")]
+    return f"192.168.{names.index(node_obj.name) // 250}.{names.index(node_obj.name) % 250 + 10}"

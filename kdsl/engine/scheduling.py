@@ -1,0 +1,114 @@
+"""The scheduler as a component: a priority queue of pending pods, one snapshot kept current, binding."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.engine import clock
+from kdsl.engine.objects import ApiObject, Condition, set_condition
+from kdsl.engine.scheduler import Snapshot, schedule
+
+SOURCE = "default-scheduler"
+
+
+class SchedulerComponent:
+    """Watches pods and nodes. A pod without a node waits in `pending`; a scheduling pass takes them
+    by priority (then creation) and binds each through the API server. An unschedulable pod is tried
+    again only when the cluster changes — a node arrives or changes, or a bound pod goes away — which
+    is what Kubernetes' queue does when it moves pods back from its unschedulable pool."""
+
+    def __init__(self, sim) -> None:
+        self.sim = sim
+        self.snapshot = Snapshot.build(sim.store.list("Node"))
+        self.pending: dict[tuple, int] = {}  # pod key → order of arrival
+        self.unschedulable: set[tuple] = set()
+        self.start_index = 0
+        self._arrivals = 0
+        self._pass_queued = False
+        sim.store.watch("Pod", self.on_pod)
+        sim.store.watch("Node", self.on_node)
+
+    # ---- watches ---------------------------------------------------------------------------------
+    def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        key = (new or old).key
+        if new is None or new.terminating:
+            self.pending.pop(key, None)
+            self.unschedulable.discard(key)
+            if self.snapshot.node_of(_pod_key(old)) is not None:
+                self.snapshot.remove_pod(old)
+                self._cluster_changed()
+            return
+        node = new.spec.template.node_name
+        if node is None:
+            if key not in self.pending:
+                self._arrivals += 1
+                self.pending[key] = self._arrivals
+                self._queue_pass()
+        elif self.snapshot.node_of(_pod_key(new)) is None:
+            self.snapshot.add_pod(node, new)
+
+    def on_node(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        if old is None or new is None:
+            self.snapshot = self.snapshot.with_nodes(self.sim.store.list("Node"))
+        else:
+            self.snapshot.update_node(new)
+        self._cluster_changed()
+
+    def _cluster_changed(self) -> None:
+        if self.unschedulable:
+            self.unschedulable.clear()
+            self._queue_pass()
+
+    def _queue_pass(self) -> None:
+        if not self._pass_queued:
+            self._pass_queued = True
+            self.sim.queue.at(self.sim.now, self.run_pass, priority=clock.PRIORITY_SCHEDULER)
+
+    # ---- scheduling --------------------------------------------------------------------------------
+    def run_pass(self) -> None:
+        self._pass_queued = False
+        sim = self.sim
+        todo = [k for k in self.pending if k not in self.unschedulable]
+
+        def order(key):
+            pod = sim.store.get(*key)
+            return (-(pod.spec.template.priority or 0), self.pending[key])
+
+        for key in sorted(todo, key=order):
+            pod = sim.store.get(*key)
+            if pod is None or pod.spec.template.node_name is not None:
+                self.pending.pop(key, None)
+                continue
+            result = schedule(pod, self.snapshot, sim.rng, start_index=self.start_index)
+            self.start_index = result.next_start_index
+            if result.scheduled:
+                self.pending.pop(key, None)
+                self.bind(pod, result.node)
+            else:
+                self.unschedulable.add(key)
+                self.fail(pod, result.message)
+
+    def bind(self, pod: ApiObject, node: str) -> None:
+        sim = self.sim
+        tpl = attrs.evolve(pod.spec.template, node_name=node)
+        status = pod.status
+        conditions = set_condition(status.conditions, Condition(type="PodScheduled", status="True",
+                                                                last_transition_ms=sim.now))
+        bound = attrs.evolve(pod, spec=attrs.evolve(pod.spec, template=tpl),
+                             status=attrs.evolve(status, conditions=conditions, nominated_node=None))
+        bound = sim.write(bound, source=SOURCE)  # the watch adds it to the snapshot
+        sim.event("Normal", "Scheduled", bound, f"Successfully assigned {pod.namespace}/{pod.name} to {node}",
+                  source=SOURCE)
+
+    def fail(self, pod: ApiObject, message: str) -> None:
+        sim = self.sim
+        cond = Condition(type="PodScheduled", status="False", reason="Unschedulable", message=message,
+                         last_transition_ms=sim.now)
+        status = attrs.evolve(pod.status, conditions=set_condition(pod.status.conditions, cond))
+        if status != pod.status:
+            sim.write(attrs.evolve(pod, status=status), source=SOURCE)
+        sim.event("Warning", "FailedScheduling", pod, message, source=SOURCE)
+
+
+def _pod_key(pod: ApiObject) -> str:
+    return f"{pod.namespace}/{pod.name}"
