@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import attrs
 
+from kdsl.engine import podview
 from kdsl.model.expectations import Condition, Expectation
 
 _OPS: dict[str, Callable] = {
@@ -52,9 +53,14 @@ def node_values(obj) -> dict:
     return {"ready": status == "Ready", "status": status, "unschedulable": bool(obj.spec.unschedulable)}
 
 
-# Targets the engine can answer so far; the others (pods, workloads, services, claims, routes)
-# are added as the kubelet, controllers and networking land.
-VALUES: dict[str, Callable] = {"node": node_values}
+def pod_values(obj, node) -> dict:
+    return podview.values(obj, {node.name: node} if node is not None else {})
+
+
+# Targets the engine can answer so far; the others (workloads, services, claims, routes, events)
+# are added as the controllers and networking land.
+VALUES: dict[str, Callable] = {"node": lambda obj, node: node_values(obj), "pod": pod_values}
+KINDS = {"node": "Node", "pod": "Pod", "pods": "Pod"}
 
 
 class Checker:
@@ -67,20 +73,37 @@ class Checker:
         self.moments = [0] + [m for m in sim.store.moments() if m > 0]
         self.end = sim.now
 
+    def _values(self, obj, t: int) -> dict:
+        node_name = obj.spec.template.node_name if obj.kind == "Pod" else None
+        node = self.sim.store.at(("Node", None, node_name), t) if node_name else None
+        return self.values[obj.kind.lower()](obj, node)
+
     def holds(self, exp: Expectation, t: int) -> tuple[bool, str]:
-        fn = self.values.get(exp.target)
-        if fn is None:
+        target = exp.target[:-1] if exp.target == "pods" else exp.target
+        if target not in self.values:
             return False, f"kdsl cannot check {exp.target} expectations yet"
+        kind = KINDS[exp.target]
         if exp.name is not None:
-            kind = "Node" if exp.target == "node" else exp.target.capitalize()
             obj = self.sim.store.at((kind, exp.namespace, exp.name), t)
             if obj is None:
-                return False, f"{exp.target} {exp.name if exp.namespace is None else exp.namespace + '/' + exp.name} " \
-                              "does not exist"
-            values = fn(obj)
+                where = exp.name if exp.namespace is None else f"{exp.namespace}/{exp.name}"
+                return False, f"{exp.target} {where} does not exist"
+            values = self._values(obj, t)
             found = ", ".join(f"{c.attr}={values.get(c.attr)}" for c in exp.conditions)
             return all(compare(c, values.get(c.attr)) for c in exp.conditions), found or "exists"
-        return False, f"kdsl cannot check {exp.target} selections yet"
+        # A selection: `count` counts the objects the selector and every other condition pick.
+        filters = [c for c in exp.conditions if c.attr != "count"]
+        counts = [c for c in exp.conditions if c.attr == "count"]
+        picked = 0
+        for (k, ns, _), obj in self.sim.store.state_at(t).items():
+            if k != kind or ns != exp.namespace or not exp.selector.matches(obj.meta.label_dict()):
+                continue
+            values = self._values(obj, t)
+            if all(compare(c, values.get(c.attr)) for c in filters):
+                picked += 1
+        if not counts:
+            return picked > 0, f"count={picked}"
+        return all(compare(c, picked) for c in counts), f"count={picked}"
 
     def check(self, exp: Expectation) -> Result:
         timing = exp.timing

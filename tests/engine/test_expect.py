@@ -37,3 +37,29 @@ def test_each_timing_reads_the_right_moments():
     assert got[3][1] == 30_000 and got[3][2] == "status=Ready"  # `by` failed: what stood at the deadline
     assert got[6][1] == 120_000  # `always`: the first moment it failed
     assert got[8][2] == "node n9 does not exist"
+
+
+POD_SCENARIO = """
+node n1 cpu=2
+namespace shop
+pod shop/web image=nginx:1.25 cpu=500m { labels app=web }
+pod shop/web2 image=nginx:1.25 cpu=500m { labels app=web }
+pod shop/huge image=nginx:1.25 cpu=5 { labels app=big }
+pod shop/crash image=busybox:1.36 { labels app=crash; container c image=busybox:1.36 { crash after 5s } }
+expect pod shop/web phase=Running ready by 5s
+expect pod shop/huge pending reason=Unschedulable message~"Insufficient cpu"
+expect pods shop app=web count=2 phase=Running
+expect pods shop app=web count=3
+expect pod shop/crash restarts>=2 status=CrashLoopBackOff at 70s
+expect pod shop/web node=n1 ip~"10.244.0."
+run 2m
+"""
+
+
+def test_pod_expectations():
+    scenario = kdsl.parse(POD_SCENARIO)
+    sim = Simulation(scenario).run()
+    checker = Checker(sim)
+    got = [checker.check(e) for e in scenario.expectations]
+    assert [r.passed for r in got] == [True, True, True, False, True, True], [r.found for r in got]
+    assert got[3].found == "count=2"

@@ -1,0 +1,76 @@
+"""What a pod shows: kubectl's columns and the attributes `expect pod` reads, from its stored object."""
+
+from __future__ import annotations
+
+from kdsl.engine.kubelet.status_text import human_duration, ready_column, restart_count, status_column
+from kdsl.engine.objects import ApiObject, Running, Terminated, Waiting
+
+
+def node_lost(pod: ApiObject, nodes: dict[str, ApiObject]) -> bool:
+    """The pod's node cannot be reached (its Ready condition is Unknown)."""
+    node = nodes.get(pod.spec.template.node_name or "")
+    ready = node.status.condition("Ready") if node is not None else None
+    return ready is not None and ready.status == "Unknown"
+
+
+def phase(pod: ApiObject, nodes: dict[str, ApiObject]) -> str:
+    """The phase kdsl shows: Unknown for a pod whose node cannot be reached (the seed's definition;
+    Kubernetes itself leaves `.status.phase` as last reported — see `reported_phase`)."""
+    if node_lost(pod, nodes) and pod.status.phase not in ("Succeeded", "Failed"):
+        return "Unknown"
+    return pod.status.phase
+
+
+def status(pod: ApiObject, nodes: dict[str, ApiObject]) -> str:
+    if pod.terminating and node_lost(pod, nodes):
+        return "Terminating"
+    return status_column(pod.spec.template, pod.status, deleting=pod.terminating)
+
+
+def reason_and_message(pod: ApiObject) -> tuple[str | None, str | None]:
+    """The reason kubectl would show (a container's waiting or terminated reason, or Unschedulable),
+    and the matching message (the scheduler's, else the container's waiting message)."""
+    scheduled = pod.status.condition("PodScheduled")
+    if pod.spec.template.node_name is None and scheduled is not None and scheduled.status == "False":
+        return scheduled.reason, scheduled.message
+    for cs in pod.status.init_container_statuses + pod.status.container_statuses:
+        state = cs.state
+        if isinstance(state, Waiting) and state.reason not in ("", None):
+            return state.reason, state.message
+        if isinstance(state, Terminated) and state.reason:
+            return state.reason, state.message
+    return pod.status.reason, pod.status.message
+
+
+def ready(pod: ApiObject, nodes: dict[str, ApiObject]) -> bool:
+    cond = pod.status.condition("Ready")
+    return cond is not None and cond.status == "True" and not node_lost(pod, nodes)
+
+
+def values(pod: ApiObject, nodes: dict[str, ApiObject]) -> dict:
+    """The attributes of `expect pod` (LANGUAGE.md's table)."""
+    reason, message = reason_and_message(pod)
+    ph = phase(pod, nodes)
+    containers = pod.spec.template.containers
+    return {
+        "phase": ph, "status": status(pod, nodes), "reason": reason, "message": message,
+        "restarts": restart_count(pod.spec.template, pod.status), "node": pod.spec.template.node_name,
+        "image": containers[0].image if containers else None, "ip": pod.status.pod_ip,
+        "ready": ready(pod, nodes), "pending": ph == "Pending", "running": ph == "Running",
+    }
+
+
+def row(pod: ApiObject, nodes: dict[str, ApiObject], now: int) -> dict:
+    """kubectl get pods -o wide, plus the phase kdsl shows and the one it was last reported as."""
+    return {
+        "NAMESPACE": pod.namespace, "NAME": pod.name, "READY": ready_column(pod.spec.template, pod.status),
+        "STATUS": status(pod, nodes), "RESTARTS": restart_count(pod.spec.template, pod.status),
+        "AGE": human_duration(now - pod.meta.creation_ms), "IP": pod.status.pod_ip or "<none>",
+        "NODE": pod.spec.template.node_name or "<none>", "PHASE": phase(pod, nodes),
+        "REPORTED": pod.status.phase,
+    }
+
+
+def running_since(pod: ApiObject) -> int | None:
+    starts = [cs.state.started_ms for cs in pod.status.container_statuses if isinstance(cs.state, Running)]
+    return min(starts) if starts else None
