@@ -1,0 +1,70 @@
+"""Fuzzing: random and mutated text only ever raises kdsl's own errors, with usable diagnostics.
+
+`kdsl.parse` on any text returns a Scenario or raises a KdslError; any other exception is a bug.
+A raised error formats, and every diagnostic that names a line points inside the text. Whatever
+parses can be formatted, and the formatted text parses to the same statements.
+
+The default profile runs a few hundred examples; for a real fuzz run (10,000 examples a test):
+    KDSL_HYPOTHESIS_PROFILE=fuzz uv run pytest tests/test_fuzz.py
+"""
+
+from __future__ import annotations
+
+from hypothesis import example, given
+
+import kdsl
+from kdsl.lang.fmt import format_document
+from kdsl.lang.parser import parse_document
+from tests.strategies import mutated, random_text
+
+
+def check_diagnostics(diagnostics, text: str) -> None:
+    lines = (text if text.endswith("\n") else text + "\n").split("\n")[:-1] or [""]
+    for d in diagnostics:
+        assert isinstance(d.format(), str)
+        if d.line is None:
+            continue
+        assert 1 <= d.line <= len(lines), f"line {d.line} of a {len(lines)}-line text: {d.format()}"
+        assert d.column is not None and 1 <= d.column <= len(lines[d.line - 1]) + 1, d.format()
+
+
+def check(text: str) -> None:
+    try:
+        scenario = kdsl.parse(text)
+    except kdsl.KdslError as exc:
+        assert exc.errors, "a KdslError carries at least one error"
+        assert isinstance(exc.format(), str) and str(exc) == exc.format()
+        check_diagnostics(exc.diagnostics, text)
+    else:
+        assert isinstance(scenario, kdsl.Scenario)
+        check_diagnostics(scenario.warnings, text)
+    try:
+        doc = parse_document(text)
+    except kdsl.KdslError:
+        return
+    out = format_document(doc)
+    again = parse_document(out)  # whatever parses formats to text that parses
+    assert again.stmts == doc.stmts
+    assert format_document(again) == out
+
+
+@given(random_text())
+@example("")
+@example("\\")
+@example('"')
+@example('"""')
+@example("{")
+@example("}")
+@example("expect")
+@example("at 1m:")
+@example("deployment")
+@example("deployment web replicas=-1 image=x")
+@example("service web ports 99999->0")
+@example('configmap c { a = "\\')
+def test_random_text(text):
+    check(text)
+
+
+@given(mutated())
+def test_mutated_scenarios(text):
+    check(text)
