@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from kdsl.engine.apiserver.resources import ResourceInfo, format_quantity, pod_limits, pod_requests
 from kdsl.engine.apiserver.view import View
 from kdsl.engine.objects import ApiObject
+from kdsl.model.pods import PodTemplate
 
 # A quota on any of these makes every container state it (podEvaluator's validationSet; upstream
 # calls this coupling "a mistake" but keeps it for compatibility).
@@ -39,19 +40,39 @@ def charged(pod: ApiObject, now_ms: int) -> bool:
     return True
 
 
-def usage(obj: ApiObject, info: ResourceInfo, now_ms: int) -> dict[str, int]:
-    """What one object counts against quota, by quota resource name (the evaluators' Usage)."""
+# A pod's compute usage by template. Templates are frozen and shared by every version of a pod, so
+# summing a namespace need not recompute each pod's requests; only speed depends on this cache.
+_COMPUTE: dict[int, tuple[PodTemplate, dict[str, int]]] = {}
+_COMPUTE_MAX = 1 << 18
+
+
+def _compute_usage(template: PodTemplate) -> dict[str, int]:
+    hit = _COMPUTE.get(id(template))
+    if hit is not None and hit[0] is template:
+        return hit[1]
+    out: dict[str, int] = {}
+    for k, v in pod_requests(template).items():
+        out[f"requests.{k}"] = v
+        if k in ("cpu", "memory", "ephemeral-storage"):
+            out[k] = v
+    for k, v in pod_limits(template).items():
+        out[f"limits.{k}"] = v
+    if len(_COMPUTE) >= _COMPUTE_MAX:
+        del _COMPUTE[next(iter(_COMPUTE))]  # the oldest entry
+    _COMPUTE[id(template)] = (template, out)
+    return out
+
+
+def usage(obj: ApiObject, info: ResourceInfo, now_ms: int, compute: bool = True) -> dict[str, int]:
+    """What one object counts against quota, by quota resource name (the evaluators' Usage).
+    `compute=False` leaves out a pod's requests and limits, for quotas that only count."""
     out = {count_name(info): 1}
     if obj.kind == "Pod":
         if not charged(obj, now_ms):
             return out
         out["pods"] = 1
-        for k, v in pod_requests(obj.spec.template).items():
-            out[f"requests.{k}"] = v
-            if k in ("cpu", "memory", "ephemeral-storage"):
-                out[k] = v
-        for k, v in pod_limits(obj.spec.template).items():
-            out[f"limits.{k}"] = v
+        if compute:
+            out.update(_compute_usage(obj.spec.template))
     elif obj.kind == "Service":
         ports = len(obj.spec.ports)
         out["services"] = 1
@@ -105,12 +126,14 @@ def _missing_requests(pod: ApiObject, tracked: list[str]) -> str | None:
     return "must specify " + "; ".join(parts)
 
 
-def namespace_usage(view: View, info: ResourceInfo, namespace: str, now_ms: int) -> dict[str, int]:
+def namespace_usage(view: View, info: ResourceInfo, namespace: str, now_ms: int,
+                    compute: bool = True) -> dict[str, int]:
     """What the namespace's objects of this kind use now: the quota controller's status.used, computed
-    on demand (kdsl has no lag between a write and the quota seeing it)."""
+    on demand (kdsl has no lag between a write and the quota seeing it). This costs one pass over the
+    namespace's objects of the kind, so only namespaces with a quota on the kind pay it."""
     total: dict[str, int] = {}
     for obj in view.list(info.kind, namespace):
-        for k, v in usage(obj, info, now_ms).items():
+        for k, v in usage(obj, info, now_ms, compute).items():
             total[k] = total.get(k, 0) + v
     return total
 
@@ -152,7 +175,8 @@ def check(obj: ApiObject, old: ApiObject | None, info: ResourceInfo, view: View,
     if not delta:
         return None
     # The stored objects, the old version of an updated one included, as status.used counts them.
-    used_all = namespace_usage(view, info, obj.namespace, now_ms)
+    counts_only = all(k in ("pods", count_name(info)) for _, _, tracked in interesting for k in tracked)
+    used_all = namespace_usage(view, info, obj.namespace, now_ms, compute=not counts_only)
     for q, hard, tracked in interesting:
         requested = {k: v for k, v in delta.items() if k in tracked}
         if not requested:

@@ -123,6 +123,8 @@ def _aggregate(template: PodTemplate, which: str) -> dict[str, int]:
     for c in template.containers:
         for k, v in getattr(c, which).items():
             total[k] = total.get(k, 0) + v
+    if not template.init_containers:
+        return total
     sidecars: dict[str, int] = {}
     init_peak: dict[str, int] = {}
     for c in template.init_containers:
@@ -139,7 +141,7 @@ def _aggregate(template: PodTemplate, which: str) -> dict[str, int]:
         total[k] = total.get(k, 0) + v
     for k, v in init_peak.items():
         total[k] = max(total.get(k, 0), v)
-    return dict(sorted(total.items()))
+    return total
 
 
 def pod_requests(template: PodTemplate) -> dict[str, int]:
