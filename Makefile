@@ -33,7 +33,8 @@ setup:
 
 demo: setup
 	$(UV) run kdsl check examples/shop.kdsl
-	$(UV) run kdsl fmt examples/shop.kdsl
+	$(UV) run kdsl run examples/pods.kdsl --at 3m
+	$(UV) run kdsl test examples/pods.kdsl
 
 test: setup
 	@status=0; $(UV) run pytest $(PYTEST_ARGS) || status=$$?; \

@@ -28,6 +28,17 @@ def parse(text: str, filename: str | None = None) -> Scenario:
         return build(parse_document(text, filename))
 
 
+def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):
+    """Play a scenario on the simulated control plane and return the Simulation.
+
+    `until` (ms) bounds the run; without it the scenario's `run` applies, else the run stops when
+    nothing is pending after the last timeline action. The same scenario and seed give the same run.
+    """
+    from kdsl.engine.simulation import Simulation  # the engine loads only when something is simulated
+
+    return Simulation(scenario, seed=seed).run(until)
+
+
 def load(path: str | Path) -> Scenario:
     """Read and parse a .kdsl file; `include` paths are relative to it."""
     p = Path(path)
@@ -42,4 +53,5 @@ def load(path: str | Path) -> Scenario:
     return parse(text, str(p))
 
 
-__all__ = ["Diagnostic", "KdslError", "KdslSyntaxError", "Scenario", "ScenarioError", "__version__", "load", "parse"]
+__all__ = ["Diagnostic", "KdslError", "KdslSyntaxError", "Scenario", "ScenarioError", "__version__", "load", "parse",
+           "simulate"]

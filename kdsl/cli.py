@@ -1,4 +1,4 @@
-"""The `kdsl` command: check and format scenarios (run, test, graph, table, export, import follow)."""
+"""The `kdsl` command: check, format, run and test scenarios (graph, table, export, import follow)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import kdsl
 from kdsl.lang.errors import KdslError
 from kdsl.lang.fmt import format_document
 from kdsl.lang.parser import parse_document
+from kdsl.lang.values import BadValue, duration_ms, format_duration
 
 
 def _read(path: str) -> str:
@@ -72,6 +73,60 @@ def cmd_fmt(args) -> int:
     return 1 if failed else status
 
 
+def _table(rows: list[dict]) -> str:
+    """Rows as kubectl prints them: upper-case headers, columns padded to their widest cell."""
+    if not rows:
+        return "No resources found.\n"
+    cols = list(rows[0])
+    width = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
+    lines = ["   ".join(c.ljust(width[c]) for c in cols).rstrip()]
+    lines += ["   ".join(str(r[c]).ljust(width[c]) for c in cols).rstrip() for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _duration(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        return duration_ms(text)
+    except BadValue as exc:
+        raise SystemExit(f"kdsl: error: {exc}") from None
+
+
+def cmd_run(args) -> int:
+    """Simulate a scenario and print its pods, nodes and events at a moment (default: the end)."""
+    failed: list[str] = []
+    for _, name, _, scenario in _each([args.file], kdsl.parse, failed):
+        for w in scenario.warnings:
+            print(w.format(), file=sys.stderr)
+        sim = kdsl.simulate(scenario, until=_duration(args.until), seed=args.seed)
+        at = _duration(args.at)
+        t = sim.now if at is None else at
+        print(f"# {name} at {format_duration(t)} (seed {args.seed})")
+        print(_table(sim.pods(at=t)), end="")
+        print()
+        print(_table(sim.nodes(at=t)), end="")
+        print()
+        print("".join(e.line() + "\n" for e in sim.log.events if e.time_ms <= t), end="")
+    return 1 if failed else 0
+
+
+def cmd_test(args) -> int:
+    """Check each scenario's expectations; ✓ or ✗ with what was found and when. Exit 1 on a failure."""
+    failed: list[str] = []
+    bad = 0
+    for _, name, _, scenario in _each(args.files, kdsl.parse, failed):
+        sim = kdsl.simulate(scenario, seed=args.seed)
+        results = sim.check()
+        for r in results:
+            mark = "✓" if r.passed else "✗"
+            when = f" at {format_duration(r.at_ms)}" if r.at_ms is not None else ""
+            print(f"{mark} {r.text}  ({r.found}{when})")
+            bad += not r.passed
+        print(f"{name}: {sum(r.passed for r in results)} passed, {sum(not r.passed for r in results)} failed")
+    return 1 if failed or bad else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kdsl", description="Kubernetes cluster scenarios: check, format and simulate.")
     p.add_argument("--version", action="version", version=f"kdsl {kdsl.__version__}")
@@ -89,6 +144,19 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--check", action="store_true", help="exit 1 if any file is not in canonical form")
     g.add_argument("--write", action="store_true", help="rewrite files in place")
     f.set_defaults(func=cmd_fmt)
+    r = sub.add_parser("run", help="simulate a scenario and print pods, nodes and events",
+                       description="Simulate a scenario and print kubectl-like tables and the event log.")
+    r.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
+    r.add_argument("--until", metavar="T", help="how long to simulate (default: the scenario's run, or until "
+                                                "nothing is pending)")
+    r.add_argument("--at", metavar="T", help="the moment to show (default: the end)")
+    r.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
+    r.set_defaults(func=cmd_run)
+    t = sub.add_parser("test", help="check the expectations of scenario files",
+                       description="Simulate each file and check its expectations. Exit 1 on any failure.")
+    t.add_argument("files", nargs="+", metavar="FILE", help="scenario files")
+    t.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
+    t.set_defaults(func=cmd_test)
     return p
 
 

@@ -6,16 +6,18 @@ import random
 
 import attrs
 
-from kdsl.engine import clock
+from kdsl.engine import clock, podview
 from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.events import Event, EventLog
+from kdsl.engine.expect import Checker
 from kdsl.engine.ipam import PodNetwork
 from kdsl.engine.kubelets import KubeletComponent
 from kdsl.engine.naming import new_uid
-from kdsl.engine.nodes import UNSCHEDULABLE, register, with_taints
+from kdsl.engine.nodes import UNSCHEDULABLE, register, status_text, with_taints
 from kdsl.engine.objects import ApiObject, Meta, PodStatus
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
+from kdsl.lang.values import format_bytes, format_millicores
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
 from kdsl.model.timeline import AddNode, Create, Delete, NodeAction
@@ -146,3 +148,26 @@ class Simulation:
     def state(self, at: int | None = None) -> dict:
         """Every object as it stood at `at` (default: now), by (kind, namespace, name)."""
         return self.store.state_at(self.now if at is None else at)
+
+    def check(self) -> list:
+        """Every `expect` of the scenario checked against this run: a list of Results."""
+        checker = Checker(self)
+        return [checker.check(e) for e in self.scenario.expectations if hasattr(e, "conditions")]
+
+    def pods(self, at: int | None = None) -> list[dict]:
+        """kubectl get pods -o wide at a moment (default: now), as rows."""
+        t = self.now if at is None else at
+        state = self.state(t)
+        nodes = {k[2]: o for k, o in state.items() if k[0] == "Node"}
+        return [podview.row(o, nodes, t) for k, o in state.items() if k[0] == "Pod"]
+
+    def nodes(self, at: int | None = None) -> list[dict]:
+        """kubectl get nodes at a moment, as rows."""
+        t = self.now if at is None else at
+        state = self.state(t)
+        pods = [o for k, o in state.items() if k[0] == "Pod"]
+        return [{"NAME": o.name, "STATUS": status_text(o), "CPU": format_millicores(o.status.cpu),
+                 "MEMORY": format_bytes(o.status.memory),
+                 "PODS": sum(1 for p in pods if p.spec.template.node_name == o.name),
+                 "TAINTS": ",".join(str(t) for t in o.spec.taints) or "<none>"}
+                for k, o in state.items() if k[0] == "Node"]

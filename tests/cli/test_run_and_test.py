@@ -1,0 +1,42 @@
+"""`kdsl run` prints pods, nodes and events at a moment; `kdsl test` checks expectations (exit 1 on failure)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kdsl.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_run_prints_the_pod_and_node_tables_and_the_events(capsys):
+    assert main(["run", str(EXAMPLES / "pods.kdsl"), "--at", "3m"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].endswith("pods.kdsl at 3m (seed 0)")
+    assert lines[1].split() == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "PHASE",
+                                "REPORTED"]
+    web = next(ln.split() for ln in lines if ln.startswith("demo") and " web " in ln)
+    assert web[:4] == ["demo", "web", "1/1", "Running"] and web[-2:] == ["Unknown", "Running"]
+    assert any(ln.split()[:2] == ["worker-2", "NotReady"] for ln in lines)
+    assert "FailedScheduling" in out and "NodeNotReady" in out
+
+
+def test_test_marks_each_expectation_and_exits_1_on_a_failure(tmp_path, capsys):
+    assert main(["test", str(EXAMPLES / "pods.kdsl")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("✓") == 6 and out.rstrip().endswith("6 passed, 0 failed")
+    bad = tmp_path / "bad.kdsl"
+    bad.write_text("node n1 cpu=1\npod p image=nginx cpu=2\nexpect pod default/p phase=Running\n")
+    assert main(["test", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "✗ expect pod default/p phase=Running  (phase=Pending at 0s)" in out
+
+
+def test_a_bad_duration_is_a_clear_error(capsys):
+    try:
+        main(["run", str(EXAMPLES / "pods.kdsl"), "--until", "5"])
+    except SystemExit as exc:
+        assert "`5` is not a duration" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("expected an error")
