@@ -164,6 +164,7 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
         return Result(verb="update", user=user, object=attrs.evolve(old, status=obj.status))
     if req.subresource:
         return Result(verb="update", user=user, object=old)
+    obj = _keep_server_set(obj, old)
     a = admission.mutate(_attributes(req, info, user, UPDATE, obj.namespace, obj.name, obj, old), view)
     if isinstance(a, ApiError):
         return a
@@ -184,6 +185,21 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     # shouldDeleteDuringUpdate: the last finalizer gone from an object already deleted without grace.
     remove = (old.meta.deletion_ms is not None and not meta.finalizers and not old.meta.deletion_grace_ms)
     return Result(verb="update", user=user, object=new, remove=remove)
+
+
+# Pod fields the server (binding, admission) sets; an update that leaves them unset keeps them, as a
+# patch that does not mention them would.
+SERVER_SET = ("node_name", "service_account", "priority")
+
+
+def _keep_server_set(obj: ApiObject, old: ApiObject) -> ApiObject:
+    if obj.kind != "Pod":
+        return obj
+    new_t, old_t = obj.spec.template, old.spec.template
+    keep = {f: getattr(old_t, f) for f in SERVER_SET if getattr(new_t, f) is None and getattr(old_t, f) is not None}
+    if not keep:
+        return obj
+    return attrs.evolve(obj, spec=attrs.evolve(obj.spec, template=attrs.evolve(new_t, **keep)))
 
 
 def _create_subresource(req: Request, info: ResourceInfo, user: UserInfo, ns: str | None, name: str,

@@ -90,6 +90,15 @@ def test_a_pod_update_may_not_change_the_rest(stored, change):
         'Pod "web" is invalid: spec: Forbidden: ' + validation.POD_UPDATE)
 
 
+def test_an_update_built_from_the_declared_pod_keeps_what_the_server_set(stored):
+    c, web = stored
+    declared = pod("web", "dev", container(image="nginx:1.26"))
+    result = c.ask("update", "Pod", object=wrap(declared))
+    template = result.object.spec.template
+    assert (template.node_name, template.service_account, template.priority) == ("n1", "default", 0)
+    assert template.containers[0].image == "nginx:1.26"
+
+
 def test_removing_a_toleration_is_forbidden_but_the_default_ones_come_back():
     c = Cluster("namespace dev")
     web = c.apply(pod("web", node_name="n1", tolerations=[Toleration(key="gpu", operator="Exists")]))
