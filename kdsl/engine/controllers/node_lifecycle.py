@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.nodes import HEALTHY, UNREACHABLE, healthy_conditions, with_taints
-from kdsl.engine.objects import Condition
+from kdsl.engine.objects import Condition, set_condition
 from kdsl.model.nodes import Taint
 
 UNKNOWN_REASON = "NodeStatusUnknown"
@@ -45,6 +45,50 @@ class NodeLifecycleController:
         sim.write(node, source="node-controller")
         sim.event("Normal", "NodeNotReady", node, "Node %s status is now: NodeNotReady" % name,
                   source="node-controller")
+        for pod in self.pods_on(name):
+            self.mark_not_ready(pod)
+            self.plan_eviction(pod, now)
+
+    def pods_on(self, node: str) -> list:
+        return [p for p in self.sim.store.list("Pod") if p.spec.template.node_name == node]
+
+    def mark_not_ready(self, pod) -> None:
+        """MarkPodsNotReady: only the Ready condition flips; the phase is the kubelet's to write."""
+        ready = pod.status.condition("Ready")
+        if ready is None or ready.status == "False":
+            return
+        cond = attrs.evolve(ready, status="False", last_transition_ms=self.sim.now)
+        status = attrs.evolve(pod.status, conditions=set_condition(pod.status.conditions, cond))
+        self.sim.write(attrs.evolve(pod, status=status), source="node-controller")
+
+    def plan_eviction(self, pod, tainted_ms: int) -> None:
+        """The taint manager: a pod that does not tolerate the NoExecute taint goes at once; one that
+        tolerates it for N seconds goes N seconds after the taint; one that tolerates it forever stays."""
+        seconds = [t.seconds for t in pod.spec.template.tolerations
+                   if t.tolerates(UNREACHABLE, None, "NoExecute")]
+        if not seconds:
+            delay = 0
+        elif any(s is None for s in seconds):
+            return
+        else:
+            delay = min(seconds)
+        self.sim.queue.at(tainted_ms + delay, self.evict, pod.key, priority=self.sim.PRIORITY_CONTROLLER)
+
+    def evict(self, key: tuple) -> None:
+        sim = self.sim
+        pod = sim.store.get(*key)
+        if pod is None or pod.terminating:
+            return  # already gone or going: nothing to evict
+        node = sim.store.get("Node", None, pod.spec.template.node_name)
+        if node is None or not any(t.key == UNREACHABLE and t.effect == "NoExecute" for t in node.spec.taints):
+            return  # the node came back before the toleration ran out
+        cond = Condition(type="DisruptionTarget", status="True", reason="DeletionByTaintManager",
+                         message="Taint manager: deleting due to NoExecute taint", last_transition_ms=sim.now)
+        status = attrs.evolve(pod.status, conditions=set_condition(pod.status.conditions, cond))
+        sim.write(attrs.evolve(pod, status=status), source="taint-eviction-controller")
+        sim.event("Normal", "TaintManagerEviction", pod, f"Marking for deletion Pod {pod.namespace}/{pod.name}",
+                  source="taint-eviction-controller")
+        sim.delete("Pod", pod.namespace, pod.name, source="taint-eviction-controller")
 
     def kubelet_started(self, name: str) -> None:
         """A recovered kubelet posts Ready again; the controller lifts the unreachable taints."""

@@ -62,3 +62,51 @@ def test_the_event_log_is_the_same_for_the_same_seed():
     b = Simulation(kdsl.parse(SCENARIO), seed=3).run()
     assert a.log.text() == b.log.text() and "NodeNotReady" in a.log.text()
     assert [o.meta.uid for o in a.store] == [o.meta.uid for o in b.store]
+
+
+PODS = """
+node n1
+node n2
+namespace shop
+pod shop/plain image=nginx:1.25 { node-selector kubernetes.io/hostname=n1 }
+pod shop/patient image=nginx:1.25 {
+  node-selector kubernetes.io/hostname=n1
+  toleration node.kubernetes.io/unreachable:NoExecute for=300s
+}
+pod shop/brief image=nginx:1.25 {
+  node-selector kubernetes.io/hostname=n1
+  toleration node.kubernetes.io/unreachable:NoExecute for=10s
+}
+pod shop/forever image=nginx:1.25 {
+  node-selector kubernetes.io/hostname=n1
+  toleration node.kubernetes.io/unreachable:NoExecute
+}
+at 10s: fail node n1
+run 10m
+"""
+
+
+def pod(sim, name, at):
+    return sim.state(at).get(("Pod", "shop", name))
+
+
+def test_oracle_64_pods_on_a_lost_node_get_ready_false_and_keep_their_phase():
+    sim = Simulation(kdsl.parse(PODS)).run()
+    before = pod(sim, "forever", 59_999)
+    after = pod(sim, "forever", 60_000)
+    assert before.status.condition("Ready").status == "True"
+    assert after.status.condition("Ready").status == "False" and after.status.phase == "Running"
+
+
+def test_oracles_65_66_noexecute_eviction_after_the_toleration_runs_out():
+    sim = Simulation(kdsl.parse(PODS)).run()
+    assert pod(sim, "plain", 60_000).terminating  # tolerates nothing: evicted when tainted
+    assert not pod(sim, "brief", 69_999).terminating and pod(sim, "brief", 70_000).terminating
+    assert not pod(sim, "patient", 359_999).terminating and pod(sim, "patient", 360_000).terminating
+    assert not pod(sim, "forever", 600_000).terminating
+    evicted = pod(sim, "brief", 70_000)
+    cond = evicted.status.condition("DisruptionTarget")
+    assert (cond.status, cond.reason) == ("True", "DeletionByTaintManager")
+    # the kubelet cannot confirm: the pod stays Terminating while its node is down
+    assert pod(sim, "plain", 600_000) is not None
+    assert any(e.reason == "TaintManagerEviction" and e.name == "brief" for e in sim.log.events)
