@@ -7,7 +7,8 @@ from collections.abc import Callable
 import attrs
 
 from kdsl.engine import podview
-from kdsl.model.expectations import Condition, Expectation
+from kdsl.engine.apiserver import rbac
+from kdsl.model.expectations import AccessExpectation, Condition, Expectation
 
 _OPS: dict[str, Callable] = {
     "=": lambda a, b: a == b, "!=": lambda a, b: a != b, ">=": lambda a, b: a >= b,
@@ -105,7 +106,15 @@ class Checker:
             return picked > 0, f"count={picked}"
         return all(compare(c, picked) for c in counts), f"count={picked}"
 
-    def check(self, exp: Expectation) -> Result:
+    def check(self, exp) -> Result:
+        if isinstance(exp, AccessExpectation):
+            # RBAC's answer with the roles and bindings as they stand at the end of the run.
+            allowed = rbac.can(exp.user, exp.verb, exp.resource, exp.namespace, view=self.sim.store,
+                               users=self.sim.scenario.users)
+            return Result(expectation=exp, passed=allowed == exp.allowed,
+                          found="allowed" if allowed else "forbidden", at_ms=self.end)
+        if exp.target == "events":
+            return self._events(exp)
         timing = exp.timing
         if timing.mode == "at":
             ok, found = self.holds(exp, timing.at_ms)
@@ -128,6 +137,22 @@ class Checker:
             return Result(expectation=exp, passed=True, found=found, at_ms=until)
         ok, found = self.holds(exp, self.end)
         return Result(expectation=exp, passed=ok, found=found, at_ms=self.end)
+
+    def _events(self, exp: Expectation) -> Result:
+        """Events of a namespace (recorded up to the moment asked), filtered by every condition but
+        `count`, which counts them (at least one when no count is given)."""
+        t = self.end if exp.timing.mode == "end" else exp.timing.at_ms
+        filters = [c for c in exp.conditions if c.attr != "count"]
+        counts = [c for c in exp.conditions if c.attr == "count"]
+        n = 0
+        for e in self.sim.log.events:
+            if e.time_ms > t or e.namespace != exp.namespace:
+                continue
+            values = {"reason": e.reason, "message": e.message, "object": e.object, "type": e.type}
+            if all(compare(c, values.get(c.attr)) for c in filters):
+                n += e.count
+        passed = all(compare(c, n) for c in counts) if counts else n > 0
+        return Result(expectation=exp, passed=passed, found=f"count={n}", at_ms=t)
 
     def _window(self, start: int, until: int) -> list[int]:
         """The moments to look at in [start, until]: the start itself, then every change after it."""

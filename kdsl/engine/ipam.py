@@ -5,19 +5,30 @@ from __future__ import annotations
 import ipaddress
 
 
+class CIDRExhausted(Exception):
+    """More nodes than the cluster's pod range can give a /24 to (CIDRNotAvailable in Kubernetes)."""
+
+
 class PodNetwork:
     """Hands each registered node the next /24 of the pod range (kube-controller-manager's
     --allocate-node-cidrs with the default node-cidr-mask-size of 24), and each pod on a node the
     lowest free address of that /24 after the gateway (.1), as host-local IPAM does."""
 
     def __init__(self, cluster_cidr: str = "10.244.0.0/16", mask: int = 24):
+        self.cluster_cidr, self.mask = cluster_cidr, mask
         self._subnets = ipaddress.ip_network(cluster_cidr).subnets(new_prefix=mask)
         self.node_cidrs: dict[str, ipaddress.IPv4Network] = {}
         self._used: dict[str, set[int]] = {}
 
     def register(self, node: str) -> str:
         if node not in self.node_cidrs:
-            self.node_cidrs[node] = next(self._subnets)
+            subnet = next(self._subnets, None)
+            if subnet is None:
+                room = 2 ** (self.mask - ipaddress.ip_network(self.cluster_cidr).prefixlen)
+                raise CIDRExhausted(f"node {node}: the pod range {self.cluster_cidr} has room for {room} nodes "
+                                    f"(a /{self.mask} each); give the cluster a larger one, e.g. "
+                                    "`cluster NAME podCIDR=10.128.0.0/9`")
+            self.node_cidrs[node] = subnet
             self._used[node] = set()
         return str(self.node_cidrs[node])
 

@@ -7,6 +7,8 @@ import random
 import attrs
 
 from kdsl.engine import clock, podview
+from kdsl.engine.apiserver.errors import ApiError
+from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.events import Event, EventLog
 from kdsl.engine.expect import Checker
@@ -18,9 +20,26 @@ from kdsl.engine.objects import ApiObject, Meta, PodStatus
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
 from kdsl.lang.values import format_bytes, format_millicores
+from kdsl.model.expectations import RouteExpectation
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
 from kdsl.model.timeline import AddNode, Create, Delete, NodeAction
+
+
+@attrs.frozen(kw_only=True)
+class Rejection:
+    """A request the API server refused, with Kubernetes' code, reason and message."""
+
+    time_ms: int
+    verb: str
+    kind: str
+    namespace: str | None
+    name: str | None
+    user: str
+    code: int
+    reason: str
+    message: str
+    source: str
 
 
 class Simulation:
@@ -38,6 +57,7 @@ class Simulation:
         self.log = EventLog()
         self.network = PodNetwork(scenario.cluster.pod_cidr)
         self.failed_nodes: set[str] = set()
+        self.rejections: list[Rejection] = []
         self.node_lifecycle = NodeLifecycleController(self)
         self.last_action_ms = max((a.at_ms for a in scenario.timeline), default=0)
         for node in scenario.nodes:
@@ -62,22 +82,52 @@ class Simulation:
         return self.store.put(obj, self.now)
 
     def create(self, obj, source: str, user: str | None = None) -> ApiObject | None:
-        """A model object created at this moment (from the scenario or the timeline)."""
+        """A model object created at this moment (from the scenario or the timeline) through the API
+        server: authentication, RBAC, admission and validation may change it or refuse it."""
         status = PodStatus() if obj.kind == "Pod" else None
-        return self.write(ApiObject(kind=obj.kind, meta=self._meta(obj), spec=obj, status=status), source=source)
+        request = Request(verb="create", kind=obj.kind, object=ApiObject(kind=obj.kind, meta=self._meta(obj),
+                                                                          spec=obj, status=status),
+                          user=user, now_ms=self.now)
+        result = self._call(request, source)
+        if result is None:
+            return None
+        created = result.object
+        if created.kind == "Pod" and created.status is None:
+            created = attrs.evolve(created, status=PodStatus())
+        return self.write(created, source=source)
 
-    def delete(self, kind: str, namespace: str | None, name: str, source: str, grace_ms: int | None = None) -> None:
-        """A graceful delete: a pod is marked (deletionTimestamp) and its kubelet stops it within the grace
-        period, then removes it; other objects go at once."""
+    def delete(self, kind: str, namespace: str | None, name: str, source: str, grace_ms: int | None = None,
+               user: str | None = None) -> None:
+        """A delete through the API server: a bound pod is marked (deletionTimestamp) and its kubelet stops
+        it within the grace period, then removes it; other objects go at once."""
         obj = self.store.get(kind, namespace, name)
-        if obj is None or obj.terminating:
+        if obj is not None and obj.terminating:
             return
-        if kind != "Pod" or obj.spec.template.node_name is None:
-            self.remove(obj.key, source=source)
+        result = self._call(Request(verb="delete", kind=kind, namespace=namespace, name=name, user=user,
+                                    grace_ms=grace_ms, now_ms=self.now), source)
+        if result is None:
             return
-        grace = obj.spec.template.grace_ms if grace_ms is None else grace_ms
-        meta = attrs.evolve(obj.meta, deletion_ms=self.now, deletion_grace_ms=grace)
-        self.write(attrs.evolve(obj, meta=meta), source=source)
+        if result.remove or result.object is None or kind != "Pod" or obj.spec.template.node_name is None:
+            self.remove((kind, namespace, name), source=source)
+        else:
+            self.write(result.object, source=source)
+
+    def _call(self, request: Request, source: str):
+        """One API request; a refusal is recorded (event and `rejections`) and None returned."""
+        result = handle(request, self.store, self.scenario.users)
+        if isinstance(result, ApiError):
+            obj = request.object
+            kind = obj.kind if obj is not None else request.kind
+            name = obj.name if obj is not None else request.name
+            ns = obj.namespace if obj is not None else request.namespace
+            self.rejections.append(Rejection(time_ms=self.now, verb=request.verb, kind=kind, namespace=ns,
+                                             name=name, user=request.user or "admin", code=result.code,
+                                             reason=result.reason, message=result.message, source=source))
+            self.log.record(Event(time_ms=self.now, type="Warning", reason=f"Failed{request.verb.capitalize()}",
+                                  kind=kind, namespace=ns, name=name or "", message=result.message,
+                                  source="apiserver"))
+            return None
+        return result
 
     def remove(self, key: tuple, source: str) -> None:
         self.store.delete(*key, now=self.now)
@@ -126,11 +176,11 @@ class Simulation:
             self.create(action.object, source="timeline", user=action.user)
         elif isinstance(action, Delete):
             if action.name is not None:
-                self.delete(action.kind, action.namespace, action.name, source="timeline")
+                self.delete(action.kind, action.namespace, action.name, source="timeline", user=action.user)
             else:
                 for obj in self.store.list(action.kind, action.namespace):
                     if action.selector.matches(obj.meta.label_dict()):
-                        self.delete(action.kind, action.namespace, obj.name, source="timeline")
+                        self.delete(action.kind, action.namespace, obj.name, source="timeline", user=action.user)
 
     def run(self, until: int | None = None) -> Simulation:
         """Play events up to `until` (ms), or the scenario's `run`, or until nothing is pending."""
@@ -152,7 +202,7 @@ class Simulation:
     def check(self) -> list:
         """Every `expect` of the scenario checked against this run: a list of Results."""
         checker = Checker(self)
-        return [checker.check(e) for e in self.scenario.expectations if hasattr(e, "conditions")]
+        return [checker.check(e) for e in self.scenario.expectations if not isinstance(e, RouteExpectation)]
 
     def pods(self, at: int | None = None) -> list[dict]:
         """kubectl get pods -o wide at a moment (default: now), as rows."""

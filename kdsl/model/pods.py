@@ -141,7 +141,7 @@ class Toleration:
     operator: str = "Equal"  # Equal | Exists
     value: str | None = None
     effect: str | None = None  # None: every effect
-    seconds: int | None = None  # tolerationSeconds (NoExecute only)
+    toleration_ms: int | None = None  # tolerationSeconds, in ms (NoExecute only; None: forever)
 
     def tolerates(self, key: str, value: str | None, effect: str) -> bool:
         if self.effect is not None and self.effect != effect:

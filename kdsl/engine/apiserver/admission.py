@@ -113,7 +113,7 @@ def default_toleration_seconds(a: Attributes, view: View) -> Attributes | ApiErr
     if not a.pod or a.operation not in (CREATE, UPDATE):
         return a
     tolerations = a.object.spec.template.tolerations
-    added = tuple(Toleration(key=k, operator="Exists", effect="NoExecute", seconds=DEFAULT_TOLERATION_MS)
+    added = tuple(Toleration(key=k, operator="Exists", effect="NoExecute", toleration_ms=DEFAULT_TOLERATION_MS)
                   for k in (NOT_READY, UNREACHABLE) if not _tolerates(tolerations, k))
     return _with_template(a, tolerations=tolerations + added) if added else a
 

@@ -64,7 +64,7 @@ class NodeLifecycleController:
     def plan_eviction(self, pod, tainted_ms: int) -> None:
         """The taint manager: a pod that does not tolerate the NoExecute taint goes at once; one that
         tolerates it for N seconds goes N seconds after the taint; one that tolerates it forever stays."""
-        seconds = [t.seconds for t in pod.spec.template.tolerations
+        seconds = [t.toleration_ms for t in pod.spec.template.tolerations
                    if t.tolerates(UNREACHABLE, None, "NoExecute")]
         if not seconds:
             delay = 0

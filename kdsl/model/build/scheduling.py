@@ -80,10 +80,10 @@ def toleration(ctx: Ctx, stmt: Stmt, what: str) -> Toleration | None:
     if seconds is not None and effect not in (None, "NoExecute"):
         ctx.error(stmt, "`for=` (tolerationSeconds) applies only to NoExecute tolerations")
     if key in ("*", ""):
-        return Toleration(key=None, operator="Exists", effect=effect, seconds=seconds)
+        return Toleration(key=None, operator="Exists", effect=effect, toleration_ms=seconds)
     if value is None:
-        return Toleration(key=key, operator="Exists", effect=effect, seconds=seconds)
-    return Toleration(key=key, operator="Equal", value=value, effect=effect, seconds=seconds)
+        return Toleration(key=key, operator="Exists", effect=effect, toleration_ms=seconds)
+    return Toleration(key=key, operator="Equal", value=value, effect=effect, toleration_ms=seconds)
 
 
 def volume(ctx: Ctx, stmt: Stmt, what: str) -> Volume | None:

@@ -78,9 +78,9 @@ def test_priority_defaults_to_zero_and_keeps_a_given_value():
     assert priority_admit(attributes(pod(priority=1000)), view).object.spec.template.priority == 1000
 
 
-NOT_READY = Toleration(key="node.kubernetes.io/not-ready", operator="Exists", effect="NoExecute", seconds=300_000)
+NOT_READY = Toleration(key="node.kubernetes.io/not-ready", operator="Exists", effect="NoExecute", toleration_ms=300_000)
 UNREACHABLE = Toleration(key="node.kubernetes.io/unreachable", operator="Exists", effect="NoExecute",
-                         seconds=300_000)
+                         toleration_ms=300_000)
 
 
 @pytest.mark.parametrize("own,added", [

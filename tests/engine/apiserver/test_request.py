@@ -91,17 +91,17 @@ def test_oracle_74_default_tolerations_and_service_account():
     result = Cluster("namespace dev").create(pod("web"))
     template = result.object.spec.template
     assert template.tolerations == (
-        Toleration(key="node.kubernetes.io/not-ready", operator="Exists", effect="NoExecute", seconds=300_000),
-        Toleration(key="node.kubernetes.io/unreachable", operator="Exists", effect="NoExecute", seconds=300_000))
+        Toleration(key="node.kubernetes.io/not-ready", operator="Exists", effect="NoExecute", toleration_ms=300_000),
+        Toleration(key="node.kubernetes.io/unreachable", operator="Exists", effect="NoExecute", toleration_ms=300_000))
     assert template.service_account == "default"
     assert template.priority == 0
 
 
 def test_oracle_66_own_unreachable_toleration_is_kept():
-    own = Toleration(key="node.kubernetes.io/unreachable", operator="Exists", effect="NoExecute", seconds=10_000)
+    own = Toleration(key="node.kubernetes.io/unreachable", operator="Exists", effect="NoExecute", toleration_ms=10_000)
     template = Cluster("namespace dev").create(pod("web", tolerations=[own])).object.spec.template
     assert template.tolerations == (own, Toleration(key="node.kubernetes.io/not-ready", operator="Exists",
-                                                    effect="NoExecute", seconds=DEFAULT_TOLERATION_MS))
+                                                    effect="NoExecute", toleration_ms=DEFAULT_TOLERATION_MS))
 
 
 SUBDOMAIN = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and "
