@@ -105,10 +105,8 @@ class PodInfo:
     anti_affinity: tuple[Term, ...] = ()
     preferred: tuple[Term, ...] = ()
     anti_preferred: tuple[Term, ...] = ()
-
-    @property
-    def key(self) -> str:
-        return f"{self.namespace}/{self.name}"
+    # "namespace/name", kept rather than formatted: the indexes look pods up by it in every cycle.
+    key: str = attrs.field(init=False, default=attrs.Factory(lambda s: f"{s.namespace}/{s.name}", takes_self=True))
 
     @property
     def has_affinity(self) -> bool:

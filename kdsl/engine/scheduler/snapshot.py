@@ -221,6 +221,10 @@ class Snapshot:
             if pool is None or len(found) < len(pool):
                 pool = found
         ns = None if namespaces is None else set(namespaces)
+        if pool is not None and len(selector.match_labels) == 1 and not selector.expressions:
+            # The index already matched the only requirement: check the namespace alone.
+            yield from (p for p in pool.values() if ns is None or p.namespace in ns)
+            return
         if pool is None:
             if ns is None:
                 pools: Iterable[dict[str, PodInfo]] = self.by_namespace.values()

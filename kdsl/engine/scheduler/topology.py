@@ -41,13 +41,12 @@ def constraints(pod: PodInfo, when: str) -> tuple[Constraint, ...]:
 
 def _node_counts(snap: Snapshot, selector: Selector, namespace: str) -> np.ndarray:
     """countPodsMatchSelector per node: live pods of the namespace; an empty selector counts nothing."""
-    counts = np.zeros(len(snap), dtype=np.int64)
     if selector.empty:
-        return counts
-    for p in snap.select(selector, (namespace,)):
-        if not p.terminating:  # kubernetes#87621: terminating pods do not count
-            counts[snap.where[p.key]] += 1
-    return counts
+        return np.zeros(len(snap), dtype=np.int64)
+    where = snap.where
+    # kubernetes#87621: terminating pods do not count
+    nodes = [where[p.key] for p in snap.select(selector, (namespace,)) if not p.terminating]
+    return np.bincount(np.asarray(nodes, dtype=np.int64), minlength=len(snap))
 
 
 def _all_keys(snap: Snapshot, cons: tuple[Constraint, ...]) -> np.ndarray:
@@ -120,8 +119,11 @@ def spread_score(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> tuple[np.ndar
     scored = idx[~ignored]
     counted = snap.selector_mask(pod) & (all_keys if require_all else True)
     raw_full = np.zeros(len(snap), dtype=np.float64)
+    counted_by: dict[Selector, np.ndarray] = {}  # the default constraints share one selector
     for c in cons:
-        counts = _node_counts(snap, c.selector, pod.namespace)
+        if c.selector not in counted_by:
+            counted_by[c.selector] = _node_counts(snap, c.selector, pod.namespace)
+        counts = counted_by[c.selector]
         if c.key == HOSTNAME:
             weight = math.log(len(scored) + 2)
             per_node = counts.astype(np.float64)
