@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import attrs
 
+from kdsl.lang.values import format_duration
+
 
 @attrs.frozen(kw_only=True)
 class Event:
@@ -24,9 +26,10 @@ class Event:
         return f"{self.kind.lower()}/{self.name}"
 
     def line(self) -> str:
-        """The event as one line of the log: time, type, reason, object, message."""
-        where = f"{self.namespace}/" if self.namespace else ""
-        return f"{self.time_ms:>10} {self.type:<7} {self.reason:<20} {where}{self.object}: {self.message}"
+        """The event as one line of the log: time, namespace, type, reason, object, message (and a count)."""
+        times = f" (x{self.count})" if self.count > 1 else ""
+        return (f"{format_duration(self.time_ms):>8}  {self.namespace or '-':<12} {self.type:<7} {self.reason:<20} "
+                f"{self.object}: {self.message}{times}")
 
 
 class EventLog:

@@ -20,5 +20,5 @@ def test_repeats_raise_the_count_of_the_last_event():
 def test_text_is_one_line_an_event():
     log = EventLog()
     log.record(ev(1500))
-    assert log.text() == ("      1500 Warning BackOff              shop/pod/web: "
+    assert log.text() == (" 1s500ms  shop         Warning BackOff              pod/web: "
                           "Back-off restarting failed container\n")
