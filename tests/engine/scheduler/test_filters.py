@@ -89,3 +89,15 @@ def test_volume_binding_hook_defaults_to_pass_and_its_reasons_are_unresolvable()
     hook = VolumeBinding(filter=lambda p, n: ("node(s) had volume node affinity conflict",) if n.name == "a" else ())
     f = run_filters(pod("p"), snap, volumes=hook)
     assert f.verdicts() == [(0, Verdict("VolumeBinding", ("node(s) had volume node affinity conflict",), True))]
+
+
+def test_an_unreachable_node_rejects_pods_that_tolerate_only_its_no_execute_taint():
+    # §10: the lifecycle controller's taints; DefaultTolerationSeconds gives pods only the NoExecute ones
+    unreachable = (Taint("node.kubernetes.io/unreachable", None, "NoSchedule"),
+                   Taint("node.kubernetes.io/unreachable", None, "NoExecute"))
+    defaults = tuple(Toleration(key=f"node.kubernetes.io/{k}", operator="Exists", effect="NoExecute",
+                                toleration_ms=300_000)
+                     for k in ("not-ready", "unreachable"))
+    snap = snapshot([node("a", taints=unreachable), node("b")])
+    assert run(taint_toleration, pod("p", tolerations=defaults), snap) == {
+        "a": Verdict("TaintToleration", ("node(s) had untolerated taint {node.kubernetes.io/unreachable: }",), True)}
