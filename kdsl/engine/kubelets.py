@@ -10,6 +10,7 @@ from kdsl.engine.kubelet.pod import PodRun
 from kdsl.engine.objects import ApiObject
 
 SOURCE = "kubelet"
+EXTERNAL_CONDITIONS = ("DisruptionTarget",)
 
 
 class KubeletComponent:
@@ -44,8 +45,18 @@ class KubeletComponent:
             self.runs[key] = runtime.new_pod(new.spec.template, self.sim.now, name=new.name, namespace=new.namespace,
                                              uid=new.meta.uid, node_images=images, status=new.status)
             self._next(key)
-        elif new.terminating and not self.runs[key].deleting and node not in self.sim.failed_nodes:
-            self._delete(key, new)
+        else:
+            self._adopt_conditions(key, new)
+            if new.terminating and not self.runs[key].deleting and node not in self.sim.failed_nodes:
+                self._delete(key, new)
+
+    def _adopt_conditions(self, key: tuple, pod: ApiObject) -> None:
+        """Conditions other components set (DisruptionTarget) become part of what the kubelet reports."""
+        run = self.runs[key]
+        for cond in pod.status.conditions:
+            if cond.type in EXTERNAL_CONDITIONS and run.status.condition(cond.type) != cond:
+                run = runtime.with_condition(run, cond, self.sim.now)
+        self.runs[key] = run
 
     def _delete(self, key: tuple, pod: ApiObject) -> None:
         run, events = runtime.delete(self.runs[key], self.sim.now, pod.meta.deletion_grace_ms)

@@ -6,7 +6,7 @@ import attrs
 
 from kdsl.engine import clock
 from kdsl.engine.objects import ApiObject, Condition, set_condition
-from kdsl.engine.scheduler import Snapshot, schedule
+from kdsl.engine.scheduler import Snapshot, explain, schedule
 
 SOURCE = "default-scheduler"
 
@@ -87,6 +87,8 @@ class SchedulerComponent:
             else:
                 self.unschedulable.add(key)
                 self.fail(pod, result.message)
+                if result.nominated_node is not None:
+                    self.preempt(pod, result.nominated_node, result.victims)
 
     def bind(self, pod: ApiObject, node: str) -> None:
         sim = self.sim
@@ -108,6 +110,29 @@ class SchedulerComponent:
         if status != pod.status:
             sim.write(attrs.evolve(pod, status=status), source=SOURCE)
         sim.event("Warning", "FailedScheduling", pod, message, source=SOURCE)
+
+
+    def preempt(self, pod: ApiObject, node: str, victims) -> None:
+        """DefaultPreemption: the pod is nominated to the node and the victims are deleted gracefully
+        with DisruptionTarget PreemptionByScheduler; it is scheduled there once they are gone."""
+        sim = self.sim
+        current = sim.store.get(*pod.key)
+        sim.write(attrs.evolve(current, status=attrs.evolve(current.status, nominated_node=node)), source=SOURCE)
+        for v in victims:
+            victim = sim.store.get("Pod", v.namespace, v.name)
+            if victim is None or victim.terminating:
+                continue
+            cond = Condition(type="DisruptionTarget", status="True", reason="PreemptionByScheduler",
+                             message=f"{SOURCE}: preempting to accommodate a higher priority pod",
+                             last_transition_ms=sim.now)
+            status = attrs.evolve(victim.status, conditions=set_condition(victim.status.conditions, cond))
+            sim.write(attrs.evolve(victim, status=status), source=SOURCE)
+            sim.event("Normal", "Preempted", victim, f"Preempted by pod {pod.meta.uid} on node {node}", source=SOURCE)
+            sim.delete("Pod", v.namespace, v.name, source=SOURCE)
+
+    def explain(self, pod: ApiObject):
+        """Every node's filter verdicts and plugin scores for one pod, on the current snapshot."""
+        return explain(pod, self.snapshot)
 
 
 def _pod_key(pod: ApiObject) -> str:

@@ -19,7 +19,7 @@ from kdsl.engine.nodes import UNSCHEDULABLE, register, status_text, with_taints
 from kdsl.engine.objects import ApiObject, Meta, PodStatus
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
-from kdsl.lang.values import format_bytes, format_millicores
+from kdsl.lang.values import format_bytes, format_duration, format_millicores
 from kdsl.model.expectations import RouteExpectation
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
@@ -157,6 +157,18 @@ class Simulation:
         self.event("Normal", "NodeNotSchedulable" if on else "NodeSchedulable", node,
                    f"Node {name} status is now: {'NodeNotSchedulable' if on else 'NodeSchedulable'}", source="kubelet")
 
+    def _drain(self, name: str, user: str | None) -> None:
+        """kubectl drain: cordon, then evict every pod on the node except DaemonSet pods (which tolerate
+        the cordon) and pods already finished."""
+        for pod in self.store.list("Pod"):
+            if pod.spec.template.node_name != name or pod.terminating:
+                continue
+            if any(o.kind == "DaemonSet" for o in pod.meta.owners) or pod.status.phase in ("Succeeded", "Failed"):
+                continue
+            self.event("Normal", "Evicted", pod, f"Evicting pod {pod.namespace}/{pod.name} (drain of node {name})",
+                       source="kubectl")
+            self.delete("Pod", pod.namespace, pod.name, source="timeline", user=user)
+
     # ---- the timeline -------------------------------------------------------------------------------
     def act(self, action) -> None:
         if isinstance(action, NodeAction):
@@ -170,6 +182,8 @@ class Simulation:
                     self.kubelets.resync(action.node)
             elif action.verb in ("cordon", "uncordon", "drain"):
                 self._cordon(action.node, action.verb != "uncordon")
+                if action.verb == "drain":
+                    self._drain(action.node, action.user)
         elif isinstance(action, AddNode):
             self.add_node(action.node)
         elif isinstance(action, Create):
@@ -198,6 +212,19 @@ class Simulation:
     def state(self, at: int | None = None) -> dict:
         """Every object as it stood at `at` (default: now), by (kind, namespace, name)."""
         return self.store.state_at(self.now if at is None else at)
+
+    def explain(self, pod: str):
+        """Why is my pod Pending: for `ns/name` (or `name` in default), every node's filter verdicts and
+        plugin scores, recomputed on the cluster as it stands now (`Explanation.rows()` for a table)."""
+        ns, _, name = pod.rpartition("/")
+        obj = self.store.get("Pod", ns or "default", name)
+        if obj is None:
+            raise KeyError(f"pod {ns or 'default'}/{name} does not exist at {format_duration(self.now)}")
+        if obj.spec.template.node_name is not None:
+            # Explain it as the scheduler saw it: without itself on its node.
+            obj = attrs.evolve(obj, spec=attrs.evolve(obj.spec, template=attrs.evolve(obj.spec.template,
+                                                                                       node_name=None)))
+        return self.scheduler.explain(obj)
 
     def check(self) -> list:
         """Every `expect` of the scenario checked against this run: a list of Results."""

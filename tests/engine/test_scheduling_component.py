@@ -1,0 +1,37 @@
+"""The scheduler in a run: explain(), preemption of lower-priority pods, and drain."""
+
+from __future__ import annotations
+
+import kdsl
+
+PREEMPT = """
+node n1 cpu=2 memory=4Gi
+namespace shop
+pod shop/low image=nginx:1.25 cpu=1500m { priority 0 }
+at 30s: create pod shop/high image=nginx:1.25 cpu=1500m { priority 1000 }
+run 2m
+"""
+
+
+def test_a_high_priority_pod_preempts_a_lower_one_and_takes_its_place():
+    sim = kdsl.simulate(kdsl.parse(PREEMPT))
+    assert sim.store.get("Pod", "shop", "low") is None
+    high = sim.store.get("Pod", "shop", "high")
+    assert high.spec.template.node_name == "n1" and high.status.phase == "Running"
+    assert any(e.reason == "Preempted" and e.name == "low" for e in sim.log.events)
+    versions = [c.obj for c in sim.store.history if c.key == ("Pod", "shop", "low") and c.obj is not None]
+    assert versions[-1].status.condition("DisruptionTarget").reason == "PreemptionByScheduler"
+
+
+def test_explain_lists_each_nodes_verdicts():
+    sim = kdsl.simulate(kdsl.parse("node n1 cpu=1\nnode n2 cpu=4\npod p image=nginx cpu=2\n"))
+    rows = {r["node"]: r for r in sim.explain("p").rows()}
+    assert rows["n1"]["filter:NodeResourcesFit"] == "Insufficient cpu"
+    assert rows["n2"]["filter:NodeResourcesFit"] == "pass"
+
+
+def test_drain_cordons_and_evicts():
+    sim = kdsl.simulate(kdsl.parse("node n1\nnode n2\npod p image=nginx { node-selector kubernetes.io/hostname=n1 }\n"
+                                   "at 10s: drain node n1\nrun 2m\n"))
+    assert sim.store.get("Pod", "default", "p") is None
+    assert sim.store.get("Node", None, "n1").spec.unschedulable
