@@ -183,7 +183,7 @@ class Snapshot:
 
     def remove_pod(self, pod: Any) -> tuple[str, PodInfo]:
         """Forget a bound pod (a PodInfo, a pod, or its "namespace/name" key); returns (node, PodInfo)."""
-        key = pod if isinstance(pod, str) else PodInfo.of(pod).key
+        key = _key_of(pod)
         i = self.where.pop(key)
         info = self.pods_on[i].pop(key)
         self.requested[i] -= info.requests
@@ -243,9 +243,11 @@ class Snapshot:
         """Replace an existing node's facts (labels, taints, cordon, allocatable) in place."""
         info = NodeInfo.of(node)
         i = self.index[info.name]
-        self.nodes[i] = info
+        old, self.nodes[i] = self.nodes[i], info
         self._set_node(i)
-        self.node_index.refill(self.nodes)
+        # Heartbeats and condition changes rewrite a Node often; only these facts feed the indexes.
+        if (old.labels, old.taints, old.images) != (info.labels, info.taints, info.images):
+            self.node_index.refill(self.nodes)
 
     def with_nodes(self, nodes: Iterable[Any]) -> Snapshot:
         """A new snapshot of these nodes, keeping the pods of nodes that remain (in their order)."""
@@ -318,6 +320,17 @@ class Snapshot:
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _key_of(pod: Any) -> str:
+    """A pod's "namespace/name" without deriving its scheduling facts."""
+    if isinstance(pod, str):
+        return pod
+    if isinstance(pod, PodInfo):
+        return pod.key
+    if isinstance(pod, ApiObject):
+        return f"{pod.meta.namespace or 'default'}/{pod.meta.name}"
+    return PodInfo.of(pod).key
 
 
 def _discard(index: dict, key: Any, pod_key: str) -> None:

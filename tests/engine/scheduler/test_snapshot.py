@@ -130,3 +130,22 @@ def test_update_node_and_with_nodes_keep_the_pods():
     assert smaller.names == ["a", "c"] and smaller.node_of("default/p") == "a"
     assert smaller.requested[:, MEMORY].tolist() == [0, 0]
     assert isinstance(smaller, Snapshot) and snap.names == ["a", "b"]
+
+
+def test_remove_pod_takes_the_api_object_or_its_key():
+    obj = ApiObject(kind="Pod", meta=Meta(name="p", namespace="shop"),
+                    spec=Pod(name="p", namespace="shop", template=PodTemplate(containers=(_c("a", 100),))))
+    snap = snapshot([node("a")], [("a", obj)])
+    assert snap.remove_pod(obj)[0] == "a" and not snap.where
+    snap.add_pod("a", obj)
+    assert snap.remove_pod("shop/p")[1].requests == (100, 0, 0)
+
+
+def test_update_node_with_the_same_scheduling_facts_keeps_the_indexes():
+    snap = snapshot([node("a", labels={"zone": "x"})])
+    snap.has_key("zone")
+    assert snap.node_index.cache
+    snap.update_node(node("a", labels={"zone": "x"}, cpu=2000))  # allocatable only: the arrays change
+    assert snap.node_index.cache and snap.alloc[0, CPU] == 2000
+    snap.update_node(node("a", labels={"zone": "y"}))
+    assert not snap.node_index.cache and snap.nodes_with("zone", "y").tolist() == [0]
