@@ -93,13 +93,30 @@ def _duration(text: str | None) -> int | None:
         raise SystemExit(f"kdsl: error: {exc}") from None
 
 
+def _progress():
+    """A progress line on stderr for long runs, only when a person watches a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(now: int, until: int | None, events: int) -> None:
+        total = f" of {format_duration(until)}" if until else ""
+        print(f"\rsimulated {format_duration(now)}{total}, {events:,} events", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
 def cmd_run(args) -> int:
     """Simulate a scenario and print its pods, nodes and events at a moment (default: the end)."""
     failed: list[str] = []
     for _, name, _, scenario in _each([args.file], kdsl.parse, failed):
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
-        sim = kdsl.simulate(scenario, until=_duration(args.until), seed=args.seed)
+        from kdsl.engine.simulation import Simulation  # the engine loads only when something is simulated
+
+        progress = _progress()
+        sim = Simulation(scenario, seed=args.seed).run(_duration(args.until), progress=progress)
+        if progress is not None:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)  # clear the progress line
         at = _duration(args.at)
         t = sim.now if at is None else at
         print(f"# {name} at {format_duration(t)} (seed {args.seed})")

@@ -196,10 +196,15 @@ class Simulation:
                     if action.selector.matches(obj.meta.label_dict()):
                         self.delete(action.kind, action.namespace, obj.name, source="timeline", user=action.user)
 
-    def run(self, until: int | None = None) -> Simulation:
-        """Play events up to `until` (ms), or the scenario's `run`, or until nothing is pending."""
+    def run(self, until: int | None = None, progress=None) -> Simulation:
+        """Play events up to `until` (ms), or the scenario's `run`, or until nothing is pending.
+        `progress(now_ms, until_ms, events)` is called every 20,000 events (the CLI's progress line)."""
         until = until if until is not None else self.scenario.run_ms
+        done = 0
         while self.queue:
+            done += 1
+            if progress is not None and done % 20_000 == 0:
+                progress(self.now, until, done)
             t = self.queue.peek_time()
             if until is not None and t > until:
                 break
