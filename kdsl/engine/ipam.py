@@ -18,6 +18,7 @@ class PodNetwork:
         self.cluster_cidr, self.mask = cluster_cidr, mask
         self._subnets = ipaddress.ip_network(cluster_cidr).subnets(new_prefix=mask)
         self.node_cidrs: dict[str, ipaddress.IPv4Network] = {}
+        self._host_ips: dict[str, str] = {}
         self._used: dict[str, set[int]] = {}
 
     def register(self, node: str) -> str:
@@ -31,6 +32,13 @@ class PodNetwork:
             self.node_cidrs[node] = subnet
             self._used[node] = set()
         return str(self.node_cidrs[node])
+
+    def host_ip(self, node: str) -> str:
+        """The node's InternalIP: 192.168.0.10, .11, ... in the order nodes registered (kdsl's choice)."""
+        i = list(self.node_cidrs).index(node) if node not in self._host_ips else None
+        if i is not None:
+            self._host_ips[node] = str(ipaddress.ip_address("192.168.0.10") + i)
+        return self._host_ips[node]
 
     def allocate(self, node: str) -> str:
         net, used = self.node_cidrs[node], self._used[node]

@@ -110,6 +110,5 @@ class KubeletComponent:
 
 
 def _host_ip(sim, node_obj) -> str:
-    """A node's InternalIP: 192.168.0.N in the order nodes registered (kdsl's choice, documented)."""
-    names = [n.name for n in sim.store.list("Node")]
-    return f"192.168.{names.index(node_obj.name) // 250}.{names.index(node_obj.name) % 250 + 10}"
+    """A node's InternalIP: 192.168.0.10, .11, ... in the order nodes registered (kdsl's choice)."""
+    return sim.network.host_ip(node_obj.name)
