@@ -119,15 +119,17 @@ def node_ports(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
     return Check("NodePorts", idx, mask[idx], _const(NODE_PORTS, False))
 
 
-def fit_reasons(pod: PodInfo, snap: Snapshot, node: int) -> tuple[str, ...]:
-    """fitsRequest for one node: pod count first, then cpu, memory, ephemeral-storage."""
+def fit_reasons(pod: PodInfo, snap: Snapshot, node: int, without: tuple[PodInfo, ...] = ()) -> tuple[str, ...]:
+    """fitsRequest for one node: pod count first, then cpu, memory, ephemeral-storage; `without` are
+    pods to count as gone (preemption's first question, answered without changing the snapshot)."""
     reasons = []
-    if snap.pod_count[node] + 1 > snap.alloc[node, PODS]:
+    if snap.pod_count[node] - len(without) + 1 > snap.alloc[node, PODS]:
         reasons.append(TOO_MANY_PODS)
     if any(pod.requests):
         for r, reason in zip((CPU, MEMORY, EPHEMERAL), INSUFFICIENT):
             want = pod.requests[r]
-            if want > 0 and want > snap.alloc[node, r] - snap.requested[node, r]:
+            used = int(snap.requested[node, r]) - sum(p.requests[r] for p in without)
+            if want > 0 and want > snap.alloc[node, r] - used:
                 reasons.append(reason)
     return tuple(reasons)
 

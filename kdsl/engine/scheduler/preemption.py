@@ -8,7 +8,7 @@ import random
 import attrs
 import numpy as np
 
-from kdsl.engine.scheduler.filters import VolumeBinding, run_filters
+from kdsl.engine.scheduler.filters import Verdict, VolumeBinding, fit_reasons, run_filters
 from kdsl.engine.scheduler.messages import (NO_VICTIMS, NOT_ELIGIBLE, NOT_HELPFUL, PREEMPTION, TERMINATING_VICTIM,
                                             FitError, fit_error_message)
 from kdsl.engine.scheduler.podinfo import PodInfo
@@ -45,8 +45,8 @@ def more_important_first(pod: PodInfo) -> tuple:
     return (-pod.priority, _start(pod), pod.key)
 
 
-def select_victims(pod: PodInfo, snap: Snapshot, node: int,
-                   volumes: VolumeBinding | None = None) -> tuple[tuple[PodInfo, ...], tuple[str, ...]]:
+def select_victims(pod: PodInfo, snap: Snapshot, node: int, volumes: VolumeBinding | None = None,
+                   failure: Verdict | None = None) -> tuple[tuple[PodInfo, ...], tuple[str, ...]]:
     """SelectVictimsOnNode: remove every lower-priority pod; if the pod then fits, add them back most
     important first while it still fits. Returns (victims, ()) or ((), the reasons it cannot help).
     The snapshot is changed while this runs and restored, pod order included, before it returns."""
@@ -54,6 +54,12 @@ def select_victims(pod: PodInfo, snap: Snapshot, node: int,
     lower = [p for p in snap.pods_on[node].values() if p.priority < pod.priority]
     if not lower:
         return (), (NO_VICTIMS,)
+    if failure is not None and failure.plugin == "NodeResourcesFit":
+        # The filters before it passed and do not get worse with fewer pods, so if the resources
+        # still lack, the full run would stop at NodeResourcesFit with these reasons.
+        still = fit_reasons(pod, snap, node, tuple(lower))
+        if still:
+            return (), still
     order = list(snap.pods_on[node])
     out: list[PodInfo] = []
     try:
@@ -132,7 +138,7 @@ def preempt(pod: PodInfo, snap: Snapshot, error: FitError, volumes: VolumeBindin
         offset = rng.randrange(len(potential)) if rng is not None and wanted < len(potential) else 0
         for k in range(len(potential)):
             i = potential[(offset + k) % len(potential)]
-            victims, why = select_victims(pod, snap, i, volumes)
+            victims, why = select_victims(pod, snap, i, volumes, failed.get(i))
             if why:
                 reasons[i] = why
             elif victims:

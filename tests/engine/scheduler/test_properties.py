@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from kdsl.engine.scheduler import PodInfo, explain, schedule
 from kdsl.engine.scheduler.filters import node_resources_fit, run_filters
+from kdsl.engine.scheduler.preemption import select_victims
 from kdsl.engine.scheduler.scores import score_nodes
 from kdsl.model.base import Selector
 from kdsl.model.pods import Affinity, Container, PodAffinityTerm, PodTemplate, Resources, SpreadConstraint
@@ -134,3 +135,12 @@ def test_add_then_remove_restores_every_array(cluster):
     snap.add_pod(nodes[0].name, new)
     snap.remove_pod(new.key)
     assert all(np.array_equal(a, b) for a, b in zip(before, (snap.requested, snap.non_zero, snap.pod_count)))
+
+
+@given(clusters())
+def test_preemptions_resource_shortcut_agrees_with_running_the_filters(cluster):
+    nodes, bound, new = cluster
+    snap = snapshot(nodes, bound)
+    for node_index, verdict in run_filters(new, snap).verdicts():
+        if verdict.plugin == "NodeResourcesFit":
+            assert select_victims(new, snap, node_index, failure=verdict) == select_victims(new, snap, node_index)
