@@ -84,7 +84,7 @@ class NodeIndex:
                 labels.setdefault(k, {}).setdefault(v, []).append(i)
             for t in n.taints:
                 (hard if t.effect in HARD_EFFECTS else soft).setdefault(t, []).append(i)
-            for image in set(n.images):
+            for image in dict.fromkeys(n.images):  # once each, in order (no set iteration)
                 images.setdefault(image, []).append(i)
         arr = lambda ix: np.asarray(ix, dtype=np.int64)  # noqa: E731
         for target, source in ((self.hard_taints, hard), (self.soft_taints, soft), (self.images, images)):

@@ -129,7 +129,7 @@ def spread_score(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> tuple[np.ndar
             per_node = counts.astype(np.float64)
         else:
             # A node without the key sits in the "" domain (Go's zero value for a missing label).
-            values = {snap.nodes[i].labels.get(c.key, "") for i in scored}
+            values = dict.fromkeys(snap.nodes[i].labels.get(c.key, "") for i in scored)
             weight = math.log(len(values) + 2)
             per_node = np.zeros(len(snap), dtype=np.float64)
             for value in values:

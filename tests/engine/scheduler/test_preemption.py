@@ -30,11 +30,13 @@ def test_victims_are_the_fewest_lower_priority_pods_reprieving_the_most_importan
 
 def test_no_lower_priority_pods_means_no_victims():
     snap = snapshot([node("n1", cpu=1000)], [("n1", pod("a", cpu=1000, priority=5))])
-    assert select_victims(pod("p", cpu=500, priority=5), snap, 0) == ((), ("No preemption victims found for incoming pod",))
+    assert select_victims(pod("p", cpu=500, priority=5), snap, 0) == (
+        (), ("No preemption victims found for incoming pod",))
 
 
 def test_when_removing_every_lower_pod_is_not_enough_the_filter_reasons_are_given():
-    snap = snapshot([node("n1", cpu=1000)], [("n1", pod("a", cpu=200, priority=1)), ("n1", pod("b", cpu=700, priority=9))])
+    snap = snapshot([node("n1", cpu=1000)],
+                    [("n1", pod("a", cpu=200, priority=1)), ("n1", pod("b", cpu=700, priority=9))])
     assert select_victims(pod("p", cpu=500, priority=5), snap, 0) == ((), ("Insufficient cpu",))
     r = schedule(pod("p", cpu=500, priority=5), snap, random.Random(0))
     assert r.message == ("0/1 nodes are available: 1 Insufficient cpu. "
@@ -78,7 +80,8 @@ def test_unresolvable_nodes_are_not_helped_and_the_tail_is_a_sorted_histogram():
 def test_preemption_policy_never():
     snap = snapshot([node("n1", cpu=1000)], [("n1", pod("a", cpu=1000))])
     never = PodInfo.build(name="p", template=pod("p", cpu=500).template, priority=9, preemption_policy="Never")
-    assert preempt(never, snap, error_of(never, snap)).message == "preemption: not eligible due to preemptionPolicy=Never."
+    assert preempt(never, snap, error_of(never, snap)).message == \
+        "preemption: not eligible due to preemptionPolicy=Never."
     assert schedule(never, snap, random.Random(0)).message.endswith("preemptionPolicy=Never..")
 
 

@@ -107,7 +107,8 @@ def _outcome(nodes, bound, new, seed):
     scores = [(s.plugin, s.raw.tolist(), s.normalized.tolist()) for s in score_nodes(new, snap, f.feasible)] \
         if len(f.feasible) else []
     r = schedule(new, snap, random.Random(seed))
-    return verdicts, scores, (r.node, r.message, r.nominated_node, [v.key for v in r.victims]), explain(new, snap).rows()
+    choice = (r.node, r.message, r.nominated_node, [v.key for v in r.victims])
+    return verdicts, scores, choice, explain(new, snap).rows()
 
 
 @given(clusters(), st.integers(0, 2**32))

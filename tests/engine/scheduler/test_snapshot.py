@@ -48,7 +48,8 @@ def test_image_names_without_a_tag_mean_latest():
 def test_pod_info_of_an_api_object_reads_meta_status_and_owner():
     tpl = PodTemplate(labels=(("app", "web"),), containers=(_c("a", 100, 0),), priority=7)
     model = Pod(name="web-1", namespace="shop", template=tpl)
-    meta = Meta(name="web-1", namespace="shop", labels=(("app", "web"), ("statefulset.kubernetes.io/pod-name", "web-1")),
+    meta = Meta(name="web-1", namespace="shop",
+                labels=(("app", "web"), ("statefulset.kubernetes.io/pod-name", "web-1")),
                 owners=(OwnerRef(kind="StatefulSet", name="web", uid="u1"),), deletion_ms=5)
     obj = ApiObject(kind="Pod", meta=meta, spec=model, status=PodStatus(start_ms=1000, nominated_node="n2"))
     info = PodInfo.of(obj)

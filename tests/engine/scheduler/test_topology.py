@@ -27,7 +27,8 @@ def zonal(*pods):
 
 
 def spread_pod(when="DoNotSchedule", key="zone", **kw):
-    return pod("new", labels=WEB, spread=(SpreadConstraint(topology_key=key, max_skew=1, when_unsatisfiable=when),), **kw)
+    constraint = SpreadConstraint(topology_key=key, max_skew=1, when_unsatisfiable=when)
+    return pod("new", labels=WEB, spread=(constraint,), **kw)
 
 
 def test_spread_filter_compares_skew_with_the_smallest_domain():
