@@ -34,7 +34,8 @@ class SchedulerComponent:
         if new is None or new.terminating:
             self.pending.pop(key, None)
             self.unschedulable.discard(key)
-            if self.snapshot.node_of(_pod_key(old)) is not None:
+            # A terminating pod still holds its node's resources until it is gone, as in Kubernetes.
+            if new is None and self.snapshot.node_of(_pod_key(old)) is not None:
                 self.snapshot.remove_pod(old)
                 self._cluster_changed()
             return
