@@ -23,7 +23,7 @@ from kdsl.lang.values import format_bytes, format_duration, format_millicores
 from kdsl.model.expectations import RouteExpectation
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
-from kdsl.model.timeline import AddNode, Create, Delete, NodeAction
+from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction
 
 
 @attrs.frozen(kw_only=True)
@@ -95,6 +95,18 @@ class Simulation:
         if created.kind == "Pod" and created.status is None:
             created = attrs.evolve(created, status=PodStatus())
         return self.write(created, source=source)
+
+    def apply(self, obj, source: str, user: str | None = None) -> ApiObject | None:
+        """kubectl apply: create the object, or update the one that stands (its status is kept)."""
+        current = self.store.get(obj.kind, getattr(obj, "namespace", None), obj.name)
+        if current is None:
+            return self.create(obj, source=source, user=user)
+        meta = attrs.evolve(current.meta, labels=obj.labels, annotations=obj.annotations,
+                            generation=current.meta.generation + 1)
+        request = Request(verb="update", kind=obj.kind, object=attrs.evolve(current, meta=meta, spec=obj),
+                          user=user, now_ms=self.now)
+        result = self._call(request, source)
+        return None if result is None else self.write(result.object, source=source)
 
     def delete(self, kind: str, namespace: str | None, name: str, source: str, grace_ms: int | None = None,
                user: str | None = None) -> None:
@@ -188,6 +200,9 @@ class Simulation:
             self.add_node(action.node)
         elif isinstance(action, Create):
             self.create(action.object, source="timeline", user=action.user)
+        elif isinstance(action, Apply):
+            for obj in action.objects:
+                self.apply(obj, source="timeline", user=action.user)
         elif isinstance(action, Delete):
             if action.name is not None:
                 self.delete(action.kind, action.namespace, action.name, source="timeline", user=action.user)

@@ -1,0 +1,31 @@
+"""Timeline actions on a running simulation: apply, create as a user, delete by selector."""
+
+from __future__ import annotations
+
+import kdsl
+
+SCENARIO = """
+node n1
+namespace shop
+pod shop/a image=nginx:1.25 { labels app=web }
+pod shop/b image=nginx:1.25 { labels app=web }
+pod shop/c image=nginx:1.25 { labels app=db }
+at 10s: apply {
+  namespace extra { pod late image=nginx:1.25 }
+  configmap shop/cfg { mode = "x" }
+}
+at 20s: apply { configmap shop/cfg { mode = "y" } }
+at 30s: delete pods shop app=web
+run 2m
+expect pod extra/late phase=Running by 30s
+expect pods shop count=1
+"""
+
+
+def test_apply_creates_then_updates_and_delete_by_selector():
+    sim = kdsl.simulate(kdsl.parse(SCENARIO))
+    assert all(r.passed for r in sim.check()), [(r.text, r.found) for r in sim.check()]
+    cfg = sim.store.get("ConfigMap", "shop", "cfg")
+    assert dict(cfg.spec.data) == {"mode": "y"} and cfg.meta.generation == 2
+    assert sim.state(15_000)[("ConfigMap", "shop", "cfg")].spec.data == (("mode", "x"),)
+    assert [p.name for p in sim.store.list("Pod", "shop")] == ["c"]
