@@ -20,7 +20,6 @@ from kdsl.engine.objects import ApiObject, Meta, PodStatus
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
 from kdsl.lang.values import format_bytes, format_duration, format_millicores
-from kdsl.model.expectations import RouteExpectation
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
 from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction
@@ -249,7 +248,7 @@ class Simulation:
     def check(self) -> list:
         """Every `expect` of the scenario checked against this run: a list of Results."""
         checker = Checker(self)
-        return [checker.check(e) for e in self.scenario.expectations if not isinstance(e, RouteExpectation)]
+        return [checker.check(e) for e in self.scenario.expectations]
 
     def pods(self, at: int | None = None) -> list[dict]:
         """kubectl get pods -o wide at a moment (default: now), as rows."""
