@@ -15,6 +15,8 @@ kind accepts. A text that fails to parse is a bug in kdsl or in these strategies
 
 from __future__ import annotations
 
+import itertools
+
 import attrs
 from hypothesis import strategies as st
 
@@ -547,8 +549,10 @@ class _Gen:
     # ---- containers -------------------------------------------------------------------------------------
     def container(self, keyword: str, mountable: list[str], used: set[str]) -> S:
         name = base = self(names)
-        while name in used:
-            name = f"{base}-{len(used)}"
+        for i in itertools.count(2):
+            if name not in used:
+                break
+            name = f"{base}-{i}"
         used.add(name)
         head = [keyword, name]
         opts = [self.attr("image", self(images))]
@@ -1096,15 +1100,33 @@ def random_text() -> st.SearchStrategy[str]:
                      st.lists(st.sampled_from(FUZZ_TOKENS), max_size=40).map("".join))
 
 
+# Values that make a builder's conversions work: signs, zero, huge, fractions, units, empty, odd characters.
+TRICKY_VALUES = ("", '""', "0", "-1", "+1", "1.5", "1e3", "1e999", "99999999999999999999", "0x10", "NaN", "inf",
+                 "-0", "0%", "150%", "%", "1.5%", "0s", "-5s", "1m-1s", "500ms", "0.5ms", "5", "5Gi", "5gi", "5K", "5Ki",
+                 "0m", "1n", "Always", "none", "*", "a,b", ",", "a,", "/", "a/b/c", "a:b:c", "x:NoSchedule", ":",
+                 "-", "--", "é", "a..b", ".", "A", "UPPER", "x" * 70, '"\\n"', "web:80", "80:30080", "http")
+_TOKEN_RE = r'"""(?:[^"\\]|\\.|"(?!""))*"""|\s+|"(?:[^"\\\n]|\\.)*"|[^\s{};#"]+|.'
+_WORD_RE = r'(?<=\s)[^\s;{}#"=<>~!(),]+(?=[\s;{}])'
+_ATTR_VALUE_RE = r'(?<=[=<>~])(?:"(?:[^"\\\n]|\\.)*"|[^\s;{}#"=<>~!]+)'
+
+
 @st.composite
 def mutated(draw, base: st.SearchStrategy[str] | None = None) -> str:
-    """A valid scenario with a few characters or tokens deleted, inserted, swapped or duplicated."""
+    """A valid scenario with a few characters or tokens deleted, inserted, swapped or duplicated,
+    or an attribute's value replaced by a tricky one (which keeps the syntax, and tests the builders)."""
     import re
 
     text = draw(base or scenarios())
     for _ in range(draw(st.integers(1, 4))):
-        unit = draw(st.sampled_from(["char", "token"]))
-        pieces = list(text) if unit == "char" else re.findall(r'\s+|"(?:[^"\\\n]|\\.)*"|[^\s{};#"]+|.', text, re.S)
+        unit = draw(st.sampled_from(["char", "token", "token", "value", "word"]))
+        if unit in ("value", "word"):  # an attribute's value, or a bare word that is not a keyword
+            spots = list(re.finditer(_ATTR_VALUE_RE if unit == "value" else _WORD_RE, text))
+            spots = [m for m in spots if m.group() not in KEYWORDS]
+            if spots:
+                m = draw(st.sampled_from(spots))
+                text = text[:m.start()] + draw(st.sampled_from(TRICKY_VALUES)) + text[m.end():]
+            continue
+        pieces = list(text) if unit == "char" else re.findall(_TOKEN_RE, text, re.S)
         op = draw(st.sampled_from(["delete", "insert", "swap", "duplicate"]))
         if not pieces:
             pieces = [""]
