@@ -25,6 +25,9 @@ from kdsl.model.scenario import Scenario
 from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction
 
 
+QUIET_HORIZON_MS = 600_000
+
+
 @attrs.frozen(kw_only=True)
 class Rejection:
     """A request the API server refused, with Kubernetes' code, reason and message."""
@@ -211,16 +214,19 @@ class Simulation:
                         self.delete(action.kind, action.namespace, obj.name, source="timeline", user=action.user)
 
     def run(self, until: int | None = None, progress=None) -> Simulation:
-        """Play events up to `until` (ms), or the scenario's `run`, or until nothing is pending.
+        """Play events up to `until` (ms), or the scenario's `run`; without either, until nothing is
+        pending — but no further than 10 minutes after the last timeline action, since a crash loop or
+        a pull back-off never ends by itself (10 minutes hold two full 5-minute back-offs).
         `progress(now_ms, until_ms, events)` is called every 20,000 events (the CLI's progress line)."""
         until = until if until is not None else self.scenario.run_ms
+        horizon = until if until is not None else self.last_action_ms + QUIET_HORIZON_MS
         done = 0
         while self.queue:
             done += 1
             if progress is not None and done % 20_000 == 0:
                 progress(self.now, until, done)
-            t = self.queue.peek_time()
-            if until is not None and t > until:
+            if self.queue.peek_time() > horizon:
+                self.queue.now = max(self.queue.now, horizon)  # the run ends at its horizon, not at its last event
                 break
             _, fn, args = self.queue.pop()
             fn(*args)

@@ -51,3 +51,9 @@ def test_a_deleted_pod_terminates_and_goes_away():
     assert pod(sim, "web", 179_999) is not None
     assert pod(sim, "web", 300_000) is None
     assert any(e.reason == "Killing" and e.name == "web" for e in sim.log.events)
+
+
+def test_without_run_a_crash_loop_stops_ten_minutes_after_the_last_action():
+    sim = kdsl.simulate(kdsl.parse("node n1\npod p { container c image=busybox { crash after 5s } }\n"))
+    assert sim.now == 600_000
+    assert sim.store.get("Pod", "default", "p").status.container_statuses[0].restart_count >= 5
