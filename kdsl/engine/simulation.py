@@ -19,10 +19,10 @@ from kdsl.engine.nodes import UNSCHEDULABLE, register, status_text, with_taints
 from kdsl.engine.objects import ApiObject, Meta, PodStatus
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
+from kdsl.engine.timeline import Timeline
 from kdsl.lang.values import format_bytes, format_duration, format_millicores
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
-from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction
 
 
 QUIET_HORIZON_MS = 600_000
@@ -68,8 +68,9 @@ class Simulation:
         self.kubelets = KubeletComponent(self)
         for obj in scenario.objects:
             self.create(obj, source="scenario")
+        self.timeline = Timeline(self)
         for action in scenario.timeline:
-            self.queue.at(action.at_ms, self.act, action, priority=clock.PRIORITY_TIMELINE)
+            self.queue.at(action.at_ms, self.timeline.act, action, priority=clock.PRIORITY_TIMELINE)
 
     @property
     def now(self) -> int:
@@ -160,58 +161,6 @@ class Simulation:
         self.event("Normal", "RegisteredNode", obj, f"Node {node.name} event: Registered Node {node.name} in "
                                                      "Controller", source="node-controller")
         return obj
-
-    def _cordon(self, name: str, on: bool) -> None:
-        node = self.store.get("Node", None, name)
-        spec = attrs.evolve(node.spec, unschedulable=on)
-        node = attrs.evolve(node, spec=spec)
-        taint = Taint(UNSCHEDULABLE, None, "NoSchedule")
-        node = with_taints(node, add=(taint,)) if on else with_taints(node, remove_keys=(UNSCHEDULABLE,))
-        self.write(node, source="timeline")
-        self.event("Normal", "NodeNotSchedulable" if on else "NodeSchedulable", node,
-                   f"Node {name} status is now: {'NodeNotSchedulable' if on else 'NodeSchedulable'}", source="kubelet")
-
-    def _drain(self, name: str, user: str | None) -> None:
-        """kubectl drain: cordon, then evict every pod on the node except DaemonSet pods (which tolerate
-        the cordon) and pods already finished."""
-        for pod in self.store.list("Pod"):
-            if pod.spec.template.node_name != name or pod.terminating:
-                continue
-            if any(o.kind == "DaemonSet" for o in pod.meta.owners) or pod.status.phase in ("Succeeded", "Failed"):
-                continue
-            self.event("Normal", "Evicted", pod, f"Evicting pod {pod.namespace}/{pod.name} (drain of node {name})",
-                       source="kubectl")
-            self.delete("Pod", pod.namespace, pod.name, source="timeline", user=user)
-
-    # ---- the timeline -------------------------------------------------------------------------------
-    def act(self, action) -> None:
-        if isinstance(action, NodeAction):
-            if action.verb == "fail":
-                self.failed_nodes.add(action.node)
-                self.node_lifecycle.kubelet_stopped(action.node)
-            elif action.verb == "recover":
-                if action.node in self.failed_nodes:
-                    self.failed_nodes.discard(action.node)
-                    self.node_lifecycle.kubelet_started(action.node)
-                    self.kubelets.resync(action.node)
-            elif action.verb in ("cordon", "uncordon", "drain"):
-                self._cordon(action.node, action.verb != "uncordon")
-                if action.verb == "drain":
-                    self._drain(action.node, action.user)
-        elif isinstance(action, AddNode):
-            self.add_node(action.node)
-        elif isinstance(action, Create):
-            self.create(action.object, source="timeline", user=action.user)
-        elif isinstance(action, Apply):
-            for obj in action.objects:
-                self.apply(obj, source="timeline", user=action.user)
-        elif isinstance(action, Delete):
-            if action.name is not None:
-                self.delete(action.kind, action.namespace, action.name, source="timeline", user=action.user)
-            else:
-                for obj in self.store.list(action.kind, action.namespace):
-                    if action.selector.matches(obj.meta.label_dict()):
-                        self.delete(action.kind, action.namespace, obj.name, source="timeline", user=action.user)
 
     def run(self, until: int | None = None, progress=None) -> Simulation:
         """Play events up to `until` (ms), or the scenario's `run`; without either, until nothing is

@@ -1,0 +1,70 @@
+"""Timeline actions played at their moment: node faults and cordons, creates, applies, deletes."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.engine.nodes import UNSCHEDULABLE, with_taints
+from kdsl.model.nodes import Taint
+from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction
+
+
+class Timeline:
+    """What each action of the scenario's timeline does to the running simulation."""
+
+    def __init__(self, sim) -> None:
+        self.sim = sim
+
+    def _cordon(self, name: str, on: bool) -> None:
+        sim = self.sim
+        node = sim.store.get("Node", None, name)
+        spec = attrs.evolve(node.spec, unschedulable=on)
+        node = attrs.evolve(node, spec=spec)
+        taint = Taint(UNSCHEDULABLE, None, "NoSchedule")
+        node = with_taints(node, add=(taint,)) if on else with_taints(node, remove_keys=(UNSCHEDULABLE,))
+        sim.write(node, source="timeline")
+        sim.event("Normal", "NodeNotSchedulable" if on else "NodeSchedulable", node,
+                  f"Node {name} status is now: {'NodeNotSchedulable' if on else 'NodeSchedulable'}", source="kubelet")
+
+    def _drain(self, name: str, user: str | None) -> None:
+        """kubectl drain: cordon, then evict every pod on the node except DaemonSet pods (which tolerate
+        the cordon) and pods already finished."""
+        sim = self.sim
+        for pod in sim.store.list("Pod"):
+            if pod.spec.template.node_name != name or pod.terminating:
+                continue
+            if any(o.kind == "DaemonSet" for o in pod.meta.owners) or pod.status.phase in ("Succeeded", "Failed"):
+                continue
+            sim.event("Normal", "Evicted", pod, f"Evicting pod {pod.namespace}/{pod.name} (drain of node {name})",
+                      source="kubectl")
+            sim.delete("Pod", pod.namespace, pod.name, source="timeline", user=user)
+
+    def act(self, action) -> None:
+        sim = self.sim
+        if isinstance(action, NodeAction):
+            if action.verb == "fail":
+                sim.failed_nodes.add(action.node)
+                sim.node_lifecycle.kubelet_stopped(action.node)
+            elif action.verb == "recover":
+                if action.node in sim.failed_nodes:
+                    sim.failed_nodes.discard(action.node)
+                    sim.node_lifecycle.kubelet_started(action.node)
+                    sim.kubelets.resync(action.node)
+            elif action.verb in ("cordon", "uncordon", "drain"):
+                self._cordon(action.node, action.verb != "uncordon")
+                if action.verb == "drain":
+                    self._drain(action.node, action.user)
+        elif isinstance(action, AddNode):
+            sim.add_node(action.node)
+        elif isinstance(action, Create):
+            sim.create(action.object, source="timeline", user=action.user)
+        elif isinstance(action, Apply):
+            for obj in action.objects:
+                sim.apply(obj, source="timeline", user=action.user)
+        elif isinstance(action, Delete):
+            if action.name is not None:
+                sim.delete(action.kind, action.namespace, action.name, source="timeline", user=action.user)
+            else:
+                for obj in sim.store.list(action.kind, action.namespace):
+                    if action.selector.matches(obj.meta.label_dict()):
+                        sim.delete(action.kind, action.namespace, obj.name, source="timeline", user=action.user)
