@@ -117,6 +117,7 @@ def cmd_run(args) -> int:
         sim = Simulation(scenario, seed=args.seed).run(_duration(args.until), progress=progress)
         if progress is not None:
             print("\r\033[K", end="", file=sys.stderr, flush=True)  # clear the progress line
+        _note_not_simulated(sim)
         at = _duration(args.at)
         t = sim.now if at is None else at
         print(f"# {name} at {format_duration(t)} (seed {args.seed})")
@@ -128,12 +129,21 @@ def cmd_run(args) -> int:
     return 1 if failed else 0
 
 
+def _note_not_simulated(sim) -> None:
+    waiting = sim.not_simulated
+    if waiting:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in waiting.items())
+        print(f"note: stored but not simulated yet (their controllers are not in the engine): {kinds}",
+              file=sys.stderr)
+
+
 def cmd_test(args) -> int:
     """Check each scenario's expectations; ✓ or ✗ with what was found and when. Exit 1 on a failure."""
     failed: list[str] = []
     bad = 0
     for _, name, _, scenario in _each(args.files, kdsl.parse, failed):
         sim = kdsl.simulate(scenario, seed=args.seed)
+        _note_not_simulated(sim)
         results = sim.check()
         for r in results:
             mark = "✓" if r.passed else "✗"

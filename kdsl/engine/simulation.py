@@ -26,6 +26,9 @@ from kdsl.model.scenario import Scenario
 
 
 QUIET_HORIZON_MS = 600_000
+# Kinds that are stored, served and checked by the API server but have no controller in the engine yet.
+NOT_SIMULATED = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job",
+                 "CronJob", "Service", "Ingress", "PersistentVolumeClaim", "PersistentVolume")
 
 
 @attrs.frozen(kw_only=True)
@@ -75,6 +78,15 @@ class Simulation:
     @property
     def now(self) -> int:
         return self.queue.now
+
+    @property
+    def not_simulated(self) -> dict[str, int]:
+        """Objects the engine stores but does not act on yet (no controller), counted by kind."""
+        counts: dict[str, int] = {}
+        for obj in self.scenario.objects:
+            if obj.kind in NOT_SIMULATED:
+                counts[obj.kind] = counts.get(obj.kind, 0) + 1
+        return counts
 
     # ---- writes and events ---------------------------------------------------------------------
     def _meta(self, obj) -> Meta:

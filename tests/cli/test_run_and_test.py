@@ -40,3 +40,9 @@ def test_a_bad_duration_is_a_clear_error(capsys):
         assert "`5` is not a duration" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("expected an error")
+
+
+def test_run_says_which_objects_are_not_simulated_yet(capsys):
+    assert main(["run", str(EXAMPLES / "shop.kdsl")]) == 0
+    err = capsys.readouterr().err
+    assert "note: stored but not simulated yet" in err and "2 Deployment" in err
