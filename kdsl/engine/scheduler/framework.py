@@ -54,7 +54,17 @@ class Result:
     feasible: int = 0
     nominated_node: str | None = None
     victims: tuple[PodInfo, ...] = ()
-    totals: tuple[tuple[str, int], ...] = ()
+    # The feasible nodes' names and totals, kept as arrays: naming hundreds of nodes per cycle is
+    # work only a caller who reads `totals` should pay for.
+    _names: object = attrs.field(default=None, eq=False, repr=False)
+    _totals: object = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def totals(self) -> tuple[tuple[str, int], ...]:
+        """(node, total score) of every scored node, in visiting order."""
+        if self._totals is None:
+            return ()
+        return tuple(zip(self._names(), self._totals.tolist()))
 
     @property
     def scheduled(self) -> bool:
@@ -98,12 +108,15 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
     if not len(feasible):
         statuses = tuple((snapshot.nodes[i].name, v) for i, v in filtered.verdicts())
         return _failed(pod, snapshot, FitError(n, statuses), next_start, processed, volumes, rng, preemption)
-    names = [snapshot.nodes[i].name for i in feasible]
     if len(feasible) == 1:
-        return Result(names[0], next_start, evaluated=processed, feasible=1)
-    totals = total_scores(score_nodes(pod, snapshot, feasible)).tolist()
-    node = select_host(names, totals, rng)
-    return Result(node, next_start, evaluated=processed, feasible=len(feasible), totals=tuple(zip(names, totals)))
+        return Result(snapshot.nodes[int(feasible[0])].name, next_start, evaluated=processed, feasible=1)
+    totals = total_scores(score_nodes(pod, snapshot, feasible))
+    tied = np.flatnonzero(totals == totals.max())
+    # selectHost: the best total; ties drawn uniformly with the seeded RNG (see select_host).
+    pick = int(tied[0]) if len(tied) == 1 else int(tied[rng.randrange(len(tied))])
+    node = snapshot.nodes[int(feasible[pick])].name
+    names = lambda: [snapshot.nodes[int(i)].name for i in feasible]  # noqa: E731
+    return Result(node, next_start, evaluated=processed, feasible=len(feasible), names=names, totals=totals)
 
 
 def _failed(pod: PodInfo, snap: Snapshot, error: FitError, next_start: int, evaluated: int,
