@@ -96,8 +96,8 @@ class Checker:
         filters = [c for c in exp.conditions if c.attr != "count"]
         counts = [c for c in exp.conditions if c.attr == "count"]
         picked = 0
-        for (k, ns, _), obj in self.sim.store.state_at(t).items():
-            if k != kind or ns != exp.namespace or not exp.selector.matches(obj.meta.label_dict()):
+        for obj in self.sim.store.kind_at(kind, exp.namespace, t):
+            if not exp.selector.matches(obj.meta.label_dict()):
                 continue
             values = self._values(obj, t)
             if all(compare(c, values.get(c.attr)) for c in filters):

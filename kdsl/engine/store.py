@@ -38,6 +38,7 @@ class Store:
         self._watchers: dict[str, list[Watcher]] = defaultdict(list)
         self.history: list[Change] = []
         self._versions: dict[Key, list[tuple[int, int, ApiObject | None]]] = defaultdict(list)  # (time, rv, obj)
+        self._ever: dict[tuple[str, str | None], list[Key]] = defaultdict(list)  # every key a kind/namespace had
 
     # ---- reads ---------------------------------------------------------------------------------
     def get(self, kind: str, namespace: str | None, name: str) -> ApiObject | None:
@@ -91,7 +92,10 @@ class Store:
 
     def _record(self, now: int, key: Key, op: str, obj: ApiObject | None) -> None:
         self.history.append(Change(now, self.resource_version, key, op, obj))
-        self._versions[key].append((now, self.resource_version, obj))
+        versions = self._versions[key]
+        if not versions:
+            self._ever[(key[0], key[1])].append(key)
+        versions.append((now, self.resource_version, obj))
 
     def _notify(self, kind: str, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         for fn in self._watchers.get(kind, ()):
@@ -105,6 +109,15 @@ class Store:
             return None
         i = bisect.bisect_right(versions, time_ms, key=lambda v: v[0])
         return versions[i - 1][2] if i else None
+
+    def kind_at(self, kind: str, namespace: str | None, time_ms: int) -> list[ApiObject]:
+        """The objects of one kind in one namespace as they stood at the end of `time_ms`, in creation order."""
+        out = []
+        for key in self._ever.get((kind, namespace), ()):
+            obj = self.at(key, time_ms)
+            if obj is not None:
+                out.append(obj)
+        return out
 
     def state_at(self, time_ms: int) -> dict[Key, ApiObject]:
         """Every object as it stood at the end of `time_ms`, by key."""

@@ -64,3 +64,14 @@ def test_the_last_write_of_a_moment_wins_when_rebuilding():
     p = s.put(obj("a", spec=1), now=10)
     s.put(attrs.evolve(p, spec=2), now=10)
     assert s.at(("Pod", "default", "a"), 10).spec == 2
+
+
+def test_kind_at_lists_one_kind_and_namespace_at_a_moment():
+    s = Store()
+    s.put(obj("a", "x"), now=10)
+    s.put(obj("b", "x"), now=20)
+    s.put(obj("c", "y"), now=20)
+    s.delete("Pod", "x", "a", now=30)
+    assert [o.name for o in s.kind_at("Pod", "x", 20)] == ["a", "b"]
+    assert [o.name for o in s.kind_at("Pod", "x", 30)] == ["b"]
+    assert s.kind_at("Pod", "z", 30) == []
