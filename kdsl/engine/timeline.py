@@ -45,6 +45,9 @@ class Timeline:
             if action.verb == "fail":
                 sim.failed_nodes.add(action.node)
                 sim.node_lifecycle.kubelet_stopped(action.node)
+            elif action.verb == "notready":
+                sim.failed_nodes.add(action.node)  # the runtime is down: no pod makes progress
+                sim.node_lifecycle.kubelet_not_ready(action.node)
             elif action.verb == "recover":
                 if action.node in sim.failed_nodes:
                     sim.failed_nodes.discard(action.node)

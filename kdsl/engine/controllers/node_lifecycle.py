@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.engine.nodes import HEALTHY, UNREACHABLE, healthy_conditions, with_taints
+from kdsl.engine.nodes import HEALTHY, NOT_READY, UNREACHABLE, healthy_conditions, with_taints
 from kdsl.engine.objects import Condition, set_condition
 from kdsl.model.nodes import Taint
 
@@ -42,12 +42,31 @@ class NodeLifecycleController:
                       last_transition_ms=now) for t, *_ in HEALTHY)
         node = attrs.evolve(node, status=attrs.evolve(node.status, conditions=conditions))
         node = with_taints(node, add=(Taint(UNREACHABLE, None, "NoSchedule"), Taint(UNREACHABLE, None, "NoExecute")))
+        self._tainted(node, UNREACHABLE, now)
+
+    def kubelet_not_ready(self, name: str) -> None:
+        """The kubelet still posts status but reports Ready=False (its container runtime is down): the
+        node is tainted `node.kubernetes.io/not-ready` at once, with no grace period to wait out."""
+        sim = self.sim
+        node = sim.store.get("Node", None, name)
+        now = sim.now
+        cond = Condition(type="Ready", status="False", reason="KubeletNotReady", message="container runtime is down",
+                         last_transition_ms=now)
+        node = attrs.evolve(node, status=attrs.evolve(node.status, conditions=set_condition(node.status.conditions,
+                                                                                              cond)))
+        self._tainted(node, NOT_READY, now)
+
+    def _tainted(self, node, key: str, now: int) -> None:
+        """Write the node with the NoSchedule and NoExecute taints of `key`; its pods lose Ready and the
+        taint manager plans their eviction."""
+        sim = self.sim
+        node = with_taints(node, add=(Taint(key, None, "NoSchedule"), Taint(key, None, "NoExecute")))
         sim.write(node, source="node-controller")
-        sim.event("Normal", "NodeNotReady", node, "Node %s status is now: NodeNotReady" % name,
+        sim.event("Normal", "NodeNotReady", node, "Node %s status is now: NodeNotReady" % node.name,
                   source="node-controller")
-        for pod in self.pods_on(name):
+        for pod in self.pods_on(node.name):
             self.mark_not_ready(pod)
-            self.plan_eviction(pod, now)
+            self.plan_eviction(pod, now, key)
 
     def pods_on(self, node: str) -> list:
         return [p for p in self.sim.store.list("Pod") if p.spec.template.node_name == node]
@@ -61,26 +80,25 @@ class NodeLifecycleController:
         status = attrs.evolve(pod.status, conditions=set_condition(pod.status.conditions, cond))
         self.sim.write(attrs.evolve(pod, status=status), source="node-controller")
 
-    def plan_eviction(self, pod, tainted_ms: int) -> None:
+    def plan_eviction(self, pod, tainted_ms: int, key: str = UNREACHABLE) -> None:
         """The taint manager: a pod that does not tolerate the NoExecute taint goes at once; one that
         tolerates it for N seconds goes N seconds after the taint; one that tolerates it forever stays."""
-        seconds = [t.toleration_ms for t in pod.spec.template.tolerations
-                   if t.tolerates(UNREACHABLE, None, "NoExecute")]
+        seconds = [t.toleration_ms for t in pod.spec.template.tolerations if t.tolerates(key, None, "NoExecute")]
         if not seconds:
             delay = 0
         elif any(s is None for s in seconds):
             return
         else:
             delay = min(seconds)
-        self.sim.queue.at(tainted_ms + delay, self.evict, pod.key, priority=self.sim.PRIORITY_CONTROLLER)
+        self.sim.queue.at(tainted_ms + delay, self.evict, pod.key, key, priority=self.sim.PRIORITY_CONTROLLER)
 
-    def evict(self, key: tuple) -> None:
+    def evict(self, key: tuple, taint_key: str = UNREACHABLE) -> None:
         sim = self.sim
         pod = sim.store.get(*key)
         if pod is None or pod.terminating:
             return  # already gone or going: nothing to evict
         node = sim.store.get("Node", None, pod.spec.template.node_name)
-        if node is None or not any(t.key == UNREACHABLE and t.effect == "NoExecute" for t in node.spec.taints):
+        if node is None or not any(t.key == taint_key and t.effect == "NoExecute" for t in node.spec.taints):
             return  # the node came back before the toleration ran out
         cond = Condition(type="DisruptionTarget", status="True", reason="DeletionByTaintManager",
                          message="Taint manager: deleting due to NoExecute taint", last_transition_ms=sim.now)
@@ -97,6 +115,6 @@ class NodeLifecycleController:
         now = sim.now
         node = attrs.evolve(node, status=attrs.evolve(node.status, conditions=healthy_conditions(now),
                                                       last_heartbeat_ms=now))
-        node = with_taints(node, remove_keys=(UNREACHABLE,))
+        node = with_taints(node, remove_keys=(UNREACHABLE, NOT_READY))
         sim.write(node, source="kubelet")
         sim.event("Normal", "NodeReady", node, "Node %s status is now: NodeReady" % name, source="kubelet")

@@ -111,3 +111,18 @@ def test_oracles_65_66_noexecute_eviction_after_the_toleration_runs_out():
     # the kubelet cannot confirm: the pod stays Terminating while its node is down
     assert pod(sim, "plain", 600_000) is not None and pod(sim, "plain", 600_000).terminating
     assert any(e.reason == "TaintManagerEviction" and e.name == "brief" for e in sim.log.events)
+
+
+def test_oracle_67_a_kubelet_reporting_not_ready_gets_the_not_ready_taint_at_once():
+    sim = Simulation(kdsl.parse("node n1\nnode n2\npod p image=nginx { node-selector kubernetes.io/hostname=n1 }\n"
+                                "at 10s: notready node n1\nrun 7m\n")).run()
+    n1 = node(sim, "n1", 10_000)
+    ready = n1.status.condition("Ready")
+    assert (ready.status, ready.reason) == ("False", "KubeletNotReady")
+    assert {(t.key, t.effect) for t in n1.spec.taints} == {("node.kubernetes.io/not-ready", "NoSchedule"),
+                                                           ("node.kubernetes.io/not-ready", "NoExecute")}
+    p = sim.state(10_000)[("Pod", "default", "p")]
+    assert p.status.condition("Ready").status == "False" and p.status.phase == "Running"
+    # DefaultTolerationSeconds gave the pod 300 s on not-ready too
+    assert not sim.state(309_999)[("Pod", "default", "p")].terminating
+    assert sim.state(310_000)[("Pod", "default", "p")].terminating
