@@ -811,9 +811,9 @@ class _Gen:
         """`[kind] ns/name` of a workload the scenario has (or any name in a declared namespace)."""
         fitting = [w for w in self.workloads if w[0] in kinds]
         if fitting and self.flip(0.8):
-            kind, ns, name, containers = self.pick(fitting)
+            kind, ns, name, _ = self.pick(fitting)
         else:
-            kind, ns, name, containers = self.pick(kinds), self.some_namespace(), self(names), ()
+            kind, ns, name = self.pick(kinds), self.some_namespace(), self(names)
         if kind == "deployment" and self.flip():
             return [f"{ns}/{name}"]
         return [kind, f"{ns}/{name}"]

@@ -17,4 +17,13 @@ from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rol
 from kdsl.model.workloads import (ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet,
                                   ReplicationController, StatefulSet, Strategy)
 
-__all__ = [name for name in dir() if name[:1].isupper()]
+__all__ = ["AccessExpectation", "AddNode", "Affinity", "Apply", "Behaviour", "ClaimTemplate", "Cluster",
+           "ClusterRole", "ClusterRoleBinding", "Condition", "ConfigMap", "Container", "Create", "CronJob",
+           "DaemonSet", "Delete", "Deployment", "EnvFrom", "EnvVar", "Expectation", "Ingress", "IngressPath",
+           "IngressTLS", "Job", "LimitRange", "Mount", "Namespace", "NamespacedObject", "Node", "NodeAction",
+           "NodePool", "Object", "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodAffinityTerm",
+           "PodTemplate", "PolicyRule", "Port", "Probe", "ReplicaSet", "ReplicationController", "Requirement",
+           "ResourceQuota", "Resources", "Role", "RoleBinding", "Rollback", "RouteExpectation", "Scale", "Scenario",
+           "ScenarioError", "Secret", "Selector", "Service", "ServiceAccount", "ServicePort", "SetImage",
+           "SpreadConstraint", "StatefulSet", "StorageClass", "Strategy", "Subject", "Taint", "TimelineAction",
+           "Timing", "Toleration", "User", "Volume", "WeightedTerm"]
