@@ -114,7 +114,12 @@ def cmd_run(args) -> int:
         from kdsl.engine.simulation import Simulation  # the engine loads only when something is simulated
 
         progress = _progress()
-        sim = Simulation(scenario, seed=args.seed).run(_duration(args.until), progress=progress)
+        try:
+            sim = Simulation(scenario, seed=args.seed).run(_duration(args.until), progress=progress)
+        except KdslError as exc:
+            print(exc.format(), file=sys.stderr)
+            failed.append(name)
+            continue
         if progress is not None:
             print("\r\033[K", end="", file=sys.stderr, flush=True)  # clear the progress line
         _note_not_simulated(sim)
@@ -142,7 +147,12 @@ def cmd_test(args) -> int:
     failed: list[str] = []
     bad = 0
     for _, name, _, scenario in _each(args.files, kdsl.parse, failed):
-        sim = kdsl.simulate(scenario, seed=args.seed)
+        try:
+            sim = kdsl.simulate(scenario, seed=args.seed)
+        except KdslError as exc:
+            print(exc.format(), file=sys.stderr)
+            failed.append(name)
+            continue
         _note_not_simulated(sim)
         results = sim.check()
         for r in results:

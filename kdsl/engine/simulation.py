@@ -12,7 +12,8 @@ from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.events import Event, EventLog
 from kdsl.engine.expect import Checker
-from kdsl.engine.ipam import PodNetwork
+from kdsl.engine.errors import SimulationError
+from kdsl.engine.ipam import CIDRExhausted, PodNetwork
 from kdsl.engine.kubelets import KubeletComponent
 from kdsl.engine.naming import new_uid
 from kdsl.engine.nodes import UNSCHEDULABLE, register, status_text, with_taints
@@ -20,6 +21,7 @@ from kdsl.engine.objects import ApiObject, Meta, PodStatus
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
 from kdsl.engine.timeline import Timeline
+from kdsl.lang.errors import Diagnostic
 from kdsl.lang.values import format_bytes, format_duration, format_millicores
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
@@ -165,7 +167,12 @@ class Simulation:
 
     # ---- nodes ------------------------------------------------------------------------------------
     def add_node(self, node) -> ApiObject:
-        cidr = self.network.register(node.name)
+        try:
+            cidr = self.network.register(node.name)
+        except CIDRExhausted as exc:
+            source = self.scenario.sources.get(node.span.file) if node.span is not None else None
+            line = source.line(node.span.line) if source is not None else None
+            raise SimulationError([Diagnostic.at("error", str(exc), node.span, line)]) from None
         obj = register(node, new_uid(self.rng), cidr, self.now)
         if node.unschedulable:
             obj = with_taints(obj, add=(Taint(UNSCHEDULABLE, None, "NoSchedule"),))

@@ -46,3 +46,12 @@ def test_run_says_which_objects_are_not_simulated_yet(capsys):
     assert main(["run", str(EXAMPLES / "shop.kdsl")]) == 0
     err = capsys.readouterr().err
     assert "note: stored but not simulated yet" in err and "2 Deployment" in err
+
+
+def test_a_scenario_that_cannot_be_played_is_a_located_error(tmp_path, capsys):
+    big = tmp_path / "big.kdsl"
+    big.write_text("nodes pool count=300\n")
+    assert main(["run", str(big)]) == 1
+    err = capsys.readouterr().err
+    assert "big.kdsl:1:1: error: node pool-257: the pod range 10.244.0.0/16 has room for 256 nodes" in err
+    assert main(["test", str(big)]) == 1
