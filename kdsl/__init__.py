@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError
 from kdsl.lang.parser import gc_paused, parse_document
+from kdsl.engine.errors import SimulationError
 from kdsl.model.build import build
 from kdsl.model.errors import ScenarioError
 from kdsl.model.scenario import Scenario
@@ -53,5 +54,5 @@ def load(path: str | Path) -> Scenario:
     return parse(text, str(p))
 
 
-__all__ = ["Diagnostic", "KdslError", "KdslSyntaxError", "Scenario", "ScenarioError", "__version__", "load", "parse",
-           "simulate"]
+__all__ = ["Diagnostic", "KdslError", "KdslSyntaxError", "Scenario", "ScenarioError", "SimulationError", "__version__",
+           "load", "parse", "simulate"]
