@@ -1,0 +1,20 @@
+"""A pod's volumes wait for the objects they mount (k8s-semantics §8, oracle 58's kubelet side)."""
+
+import kdsl
+from kdsl.engine import volumes
+from kdsl.engine.objects import ApiObject, Meta
+from kdsl.engine.store import Store
+
+
+def test_missing_volume_objects_are_named_with_the_kubelets_message():
+    scenario = kdsl.parse('configmap have { a = "1" }\npod p image=nginx {\n'
+                          '  volume a configmap=have\n  volume b configmap=cfg\n  volume c secret=creds optional\n'
+                          '  volume d pvc=data\n  volume e emptydir\n}\n')
+    store = Store()
+    for obj in scenario.objects:
+        store.put(ApiObject(kind=obj.kind, meta=Meta(name=obj.name, namespace=obj.namespace), spec=obj), now=0)
+    pod = store.get("Pod", "default", "p")
+    assert volumes.missing(pod, store) == [
+        ("b", 'MountVolume.SetUp failed for volume "b" : configmap "cfg" not found'),
+        ("d", 'MountVolume.SetUp failed for volume "d" : persistentvolumeclaim "data" not found'),
+    ]
