@@ -113,6 +113,8 @@ def node_affinity(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
 
 def node_ports(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
     """Every kdsl host port binds 0.0.0.0, so any pod on the node with the same protocol and port conflicts."""
+    if not pod.host_ports:
+        return Check("NodePorts", idx, np.zeros(len(idx), dtype=bool), _const(NODE_PORTS, False))
     mask = np.zeros(len(snap), dtype=bool)
     for port in pod.host_ports:
         mask[list(snap.ports.get(port, {}))] = True
@@ -136,11 +138,13 @@ def fit_reasons(pod: PodInfo, snap: Snapshot, node: int, without: tuple[PodInfo,
 
 def node_resources_fit(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
     """NodeResourcesFit over all nodes at once: the pod's real requests against allocatable − requested."""
-    failed = snap.pod_count[idx] + 1 > snap.alloc[idx, PODS]
+    alloc = snap.alloc[idx]  # one gather; the columns below are views
+    failed = snap.pod_count[idx] + 1 > alloc[:, PODS]
     if any(pod.requests):
-        want = np.asarray(pod.requests, dtype=np.int64)
-        free = snap.alloc[idx, :3] - snap.requested[idx]
-        failed = failed | ((want > 0) & (want > free)).any(axis=1)
+        requested = snap.requested[idx]
+        for r, want in enumerate(pod.requests):
+            if want > 0:  # a resource the pod does not request cannot fail
+                failed |= want > alloc[:, r] - requested[:, r]
     return Check("NodeResourcesFit", idx, failed, lambda node: (fit_reasons(pod, snap, node), False))
 
 
@@ -160,6 +164,9 @@ def pod_topology_spread(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
 
 
 def inter_pod_affinity(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
+    if not (pod.affinity or pod.anti_affinity or snap.with_anti_affinity):
+        # No required term of the pod and no existing pod's anti-affinity: every node passes.
+        return Check("InterPodAffinity", idx, np.zeros(len(idx), dtype=bool))
     failed, word = topology.affinity_filter(pod, snap, idx)
     return Check("InterPodAffinity", idx, failed, word)
 
@@ -203,17 +210,22 @@ def run_filters(pod: PodInfo, snap: Snapshot, idx: np.ndarray | None = None,
     idx = np.arange(len(snap), dtype=np.int64) if idx is None else np.asarray(idx, dtype=np.int64)
     first = np.full(len(idx), -1, dtype=np.int64)
     checks: list[Check | None] = []
+    # The positions (and nodes) still feasible; recomputed only when a plugin rejects some node.
+    alive: np.ndarray | None = None  # None: every position
+    alive_idx = idx
     for k, plugin in enumerate(filter_plugins(volumes)):
-        alive = np.flatnonzero(first < 0)
         if every:
             check = plugin(pod, snap, idx)
             newly = np.flatnonzero(check.failed & (first < 0))
-        elif len(alive):
-            check = plugin(pod, snap, idx[alive])
-            newly = alive[check.failed]
+            first[newly] = k
+        elif len(alive_idx):
+            check = plugin(pod, snap, alive_idx)
+            if check.failed.any():
+                first[np.flatnonzero(check.failed) if alive is None else alive[check.failed]] = k
+                alive = np.flatnonzero(first < 0)
+                alive_idx = idx[alive]
         else:
             checks.append(None)
             continue
-        first[newly] = k
         checks.append(check)
     return Filtered(idx, first, tuple(checks))

@@ -49,7 +49,7 @@ def default_normalize(scores: np.ndarray, reverse: bool) -> np.ndarray:
 
 def least_allocated(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.ndarray:
     """NodeResourcesFit's LeastAllocated over cpu and memory (weight 1 each), with the non-zero requests."""
-    alloc = snap.alloc[idx][:, [CPU, MEMORY]]
+    alloc = snap.alloc[idx, :MEMORY + 1]  # cpu and memory (columns 0 and 1), one gather
     req = snap.non_zero[idx] + np.asarray(pod.non_zero, dtype=np.int64)
     ok = alloc > 0
     safe = np.where(ok, alloc, 1)
@@ -62,8 +62,8 @@ def balanced_allocation(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.nda
     """(1 − |f_cpu − f_mem| / 2) · 100 with real requests; 0 everywhere for a pod without requests."""
     if pod.requests[CPU] == 0 and pod.requests[MEMORY] == 0:
         return np.zeros(len(idx), dtype=np.int64)  # PreScore skips best-effort pods
-    alloc = snap.alloc[idx][:, [CPU, MEMORY]].astype(np.float64)
-    req = (snap.requested[idx][:, [CPU, MEMORY]] + np.asarray(pod.requests[:2], dtype=np.int64)).astype(np.float64)
+    alloc = snap.alloc[idx, :MEMORY + 1].astype(np.float64)
+    req = (snap.requested[idx, :MEMORY + 1] + np.asarray(pod.requests[:2], dtype=np.int64)).astype(np.float64)
     ok = alloc > 0
     frac = np.minimum(np.where(ok, req / np.where(ok, alloc, 1.0), 0.0), 1.0)
     std = np.where(ok.all(axis=1), np.abs((frac[:, 0] - frac[:, 1]) / 2), 0.0)
@@ -76,6 +76,8 @@ def _prefer_tolerations(pod: PodInfo) -> tuple[Toleration, ...]:
 
 def taint_toleration(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.ndarray:
     """The number of PreferNoSchedule taints the pod does not tolerate."""
+    if not snap.node_index.soft_taints:
+        return np.zeros(len(idx), dtype=np.int64)
     tolerations = _prefer_tolerations(pod)
     raw = np.zeros(len(snap), dtype=np.int64)
     for taint, nodes in snap.node_index.soft_taints.items():
@@ -87,6 +89,8 @@ def taint_toleration(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.ndarra
 
 def node_affinity(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.ndarray:
     """The sum of the weights of the preferred node terms a node matches (empty terms are skipped)."""
+    if not pod.template.affinity.node_preferred:
+        return np.zeros(len(idx), dtype=np.int64)
     raw = np.zeros(len(snap), dtype=np.int64)
     for term in pod.template.affinity.node_preferred:
         if term.weight and term.requirements:
@@ -97,6 +101,8 @@ def node_affinity(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.ndarray:
 def image_locality(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.ndarray:
     """The older ImageLocality: Σ size · nodesWithImage/allNodes over the app containers, clamped to
     [23 MiB, 1000 MiB] and scaled to 0–100."""
+    if not any(image in snap.node_index.images for image in pod.images):
+        return np.zeros(len(idx), dtype=np.int64)  # every total clamps to the minimum: 0
     total = np.zeros(len(snap), dtype=np.int64)
     for image in pod.images:
         nodes = snap.node_index.images.get(image)
