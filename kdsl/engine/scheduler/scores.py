@@ -49,8 +49,16 @@ def default_normalize(scores: np.ndarray, reverse: bool) -> np.ndarray:
 
 def least_allocated(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.ndarray:
     """NodeResourcesFit's LeastAllocated over cpu and memory (weight 1 each), with the non-zero requests."""
-    alloc = snap.alloc[idx, :MEMORY + 1]  # cpu and memory (columns 0 and 1), one gather
-    req = snap.non_zero[idx] + np.asarray(pod.non_zero, dtype=np.int64)
+    alloc = snap.alloc.take(idx, axis=0)[:, :MEMORY + 1]  # cpu and memory; take() beats a[idx] on rows
+    nz = snap.non_zero.take(idx, axis=0)
+    if len(idx) and alloc.min() > 0:
+        # Every node reports cpu and memory (both weights count): the same arithmetic, column by column.
+        cpu_free = alloc[:, CPU] - (nz[:, CPU] + pod.non_zero[CPU])
+        mem_free = alloc[:, MEMORY] - (nz[:, MEMORY] + pod.non_zero[MEMORY])
+        cpu = np.where(cpu_free >= 0, cpu_free * MAX_NODE_SCORE // alloc[:, CPU], 0)
+        mem = np.where(mem_free >= 0, mem_free * MAX_NODE_SCORE // alloc[:, MEMORY], 0)
+        return (cpu + mem) // 2
+    req = nz + np.asarray(pod.non_zero, dtype=np.int64)
     ok = alloc > 0
     safe = np.where(ok, alloc, 1)
     per = np.where(ok & (req <= alloc), (alloc - req) * MAX_NODE_SCORE // safe, 0)
@@ -62,8 +70,17 @@ def balanced_allocation(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.nda
     """(1 − |f_cpu − f_mem| / 2) · 100 with real requests; 0 everywhere for a pod without requests."""
     if pod.requests[CPU] == 0 and pod.requests[MEMORY] == 0:
         return np.zeros(len(idx), dtype=np.int64)  # PreScore skips best-effort pods
-    alloc = snap.alloc[idx, :MEMORY + 1].astype(np.float64)
-    req = (snap.requested[idx, :MEMORY + 1] + np.asarray(pod.requests[:2], dtype=np.int64)).astype(np.float64)
+    alloc_int = snap.alloc.take(idx, axis=0)[:, :MEMORY + 1]
+    requested = snap.requested.take(idx, axis=0)
+    if len(idx) and alloc_int.min() > 0:
+        # Every node reports cpu and memory: the same arithmetic, column by column.
+        cpu = np.minimum((requested[:, CPU] + pod.requests[CPU]).astype(np.float64)
+                         / alloc_int[:, CPU].astype(np.float64), 1.0)
+        mem = np.minimum((requested[:, MEMORY] + pod.requests[MEMORY]).astype(np.float64)
+                         / alloc_int[:, MEMORY].astype(np.float64), 1.0)
+        return np.trunc((1 - np.abs((cpu - mem) / 2)) * float(MAX_NODE_SCORE)).astype(np.int64)
+    alloc = alloc_int.astype(np.float64)
+    req = (requested[:, :MEMORY + 1] + np.asarray(pod.requests[:2], dtype=np.int64)).astype(np.float64)
     ok = alloc > 0
     frac = np.minimum(np.where(ok, req / np.where(ok, alloc, 1.0), 0.0), 1.0)
     std = np.where(ok.all(axis=1), np.abs((frac[:, 0] - frac[:, 1]) / 2), 0.0)
