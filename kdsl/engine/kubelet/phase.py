@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kdsl.engine.objects import Condition, ContainerStatus, Running, Terminated, Waiting, set_condition
+from kdsl.engine.objects import Condition, ContainerStatus, Running, Terminated, Waiting
 from kdsl.model.pods import Container, PodTemplate
 
 TERMINAL = ("Succeeded", "Failed")
@@ -165,10 +165,32 @@ def pod_conditions(template: PodTemplate, phase: str, init_statuses: Sequence[Co
     initialized = initialized_condition(template, phase, init_statuses, statuses)
     containers_ready = containers_ready_condition(template, phase, init_statuses, statuses)
     ready = ready_condition(containers_ready, readiness_gates, previous)
-    out = tuple(previous)
     # the order generateAPIPodStatus appends them in, as `kubectl get pod -o yaml` lists them
-    for c in (Condition(type="PodReadyToStartContainers", status="True" if sandbox_ready else "False"),
-              initialized, ready, containers_ready, Condition(type="PodScheduled", status="True")):
-        out = set_condition(out, Condition(type=c.type, status=c.status, reason=c.reason, message=c.message,
-                                           last_transition_ms=now_ms))
-    return out
+    mine = (("PodReadyToStartContainers", "True" if sandbox_ready else "False", "", ""),
+            ("Initialized", initialized.status, initialized.reason, initialized.message),
+            ("Ready", ready.status, ready.reason, ready.message),
+            ("ContainersReady", containers_ready.status, containers_ready.reason, containers_ready.message),
+            ("PodScheduled", "True", "", ""))
+    # set_condition for each in one pass: a previous condition of the same type is replaced (its
+    # transition time kept while the status holds, and kept as is when nothing changed); the rest
+    # are appended in order.
+    new = {type_: (status, reason, message, now_ms) for type_, status, reason, message in mine}
+    out, found = [], set()
+    for c in previous:
+        n = new.get(c.type)
+        if n is None:
+            out.append(c)
+            continue
+        found.add(c.type)
+        status, reason, message, since = n
+        if c.status == status:
+            since = c.last_transition_ms
+            new[c.type] = (status, reason, message, since)
+            if c.reason == reason and c.message == message:
+                out.append(c)
+                continue
+        out.append(Condition(type=c.type, status=status, reason=reason, message=message, last_transition_ms=since))
+    for type_, status, reason, message in mine:
+        if type_ not in found:
+            out.append(Condition(type=type_, status=status, reason=reason, message=message, last_transition_ms=now_ms))
+    return tuple(out)

@@ -153,8 +153,13 @@ def _refresh(pod: PodRun, now: int) -> PodRun:
         sandbox = "gone"  # the kubelet kills a finished pod's sandbox
     conditions = pod_conditions(t, phase, inits, regular, sandbox_ready=sandbox == "ready", now_ms=now,
                                 readiness_gates=pod.readiness_gates, previous=pod.status.conditions)
-    status = attrs.evolve(pod.status, phase=phase, conditions=conditions, init_container_statuses=inits,
-                          container_statuses=regular)
+    status = pod.status
+    if (phase != status.phase or conditions != status.conditions or inits != status.init_container_statuses
+            or regular != status.container_statuses):
+        status = attrs.evolve(status, phase=phase, conditions=conditions, init_container_statuses=inits,
+                              container_statuses=regular)
+    elif sandbox == pod.sandbox and now == pod.now_ms:
+        return pod  # nothing the status shows changed
     return attrs.evolve(pod, status=status, sandbox=sandbox, now_ms=now)
 
 
