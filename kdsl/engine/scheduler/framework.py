@@ -13,7 +13,7 @@ from kdsl.engine.scheduler.filters import Verdict, VolumeBinding, run_filters
 from kdsl.engine.scheduler.messages import FitError, fit_error_message, histogram
 from kdsl.engine.scheduler.podinfo import PodInfo
 from kdsl.engine.scheduler.preemption import preempt
-from kdsl.engine.scheduler.scores import score_nodes, total_scores
+from kdsl.engine.scheduler.scores import node_totals
 from kdsl.engine.scheduler.snapshot import Snapshot
 
 __all__ = ["Explanation", "FitError", "Result", "explain", "fit_error_message", "histogram",
@@ -110,7 +110,7 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
         return _failed(pod, snapshot, FitError(n, statuses), next_start, processed, volumes, rng, preemption)
     if len(feasible) == 1:
         return Result(snapshot.nodes[int(feasible[0])].name, next_start, evaluated=processed, feasible=1)
-    totals = total_scores(score_nodes(pod, snapshot, feasible))
+    totals = node_totals(pod, snapshot, feasible)  # = total_scores(score_nodes(...))
     tied = np.flatnonzero(totals == totals.max())
     # selectHost: the best total; ties drawn uniformly with the seeded RNG (see select_host).
     pick = int(tied[0]) if len(tied) == 1 else int(tied[rng.randrange(len(tied))])

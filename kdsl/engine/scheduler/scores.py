@@ -145,6 +145,26 @@ def score_nodes(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> tuple[PluginSc
     return tuple(PluginScore(name, weight, raw, norm) for (name, weight), (raw, norm) in zip(WEIGHTS, pairs))
 
 
+def node_totals(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.ndarray:
+    """total_scores(score_nodes(pod, snap, idx)) without the per-plugin records: the scheduling
+    cycle's sum, where a plugin that cannot tell nodes apart adds its known constant."""
+    idx = np.asarray(idx, dtype=np.int64)
+    total = least_allocated(pod, snap, idx) + balanced_allocation(pod, snap, idx)
+    if snap.node_index.soft_taints:
+        total += 3 * default_normalize(taint_toleration(pod, snap, idx), reverse=True)
+    else:
+        total += 3 * MAX_NODE_SCORE  # every raw score 0: reverse normalization gives 100 everywhere
+    if pod.template.affinity.node_preferred:
+        total += 2 * default_normalize(node_affinity(pod, snap, idx), reverse=False)
+    spread = topology.spread_score(pod, snap, idx)
+    if spread is not None:
+        total += 2 * spread[1]
+    total += 2 * topology.affinity_score(pod, snap, idx)[1]
+    if any(image in snap.node_index.images for image in pod.images):
+        total += image_locality(pod, snap, idx)
+    return total
+
+
 def total_scores(scores: tuple[PluginScore, ...]) -> np.ndarray:
     """Σ weight · normalized score per node."""
     return sum((s.weighted for s in scores), start=np.zeros(len(scores[0].raw), dtype=np.int64))
