@@ -6,6 +6,7 @@ from typing import Any
 
 import attrs
 
+from kdsl.engine.kubelet.evolve import evolve
 from kdsl.engine.kubelet.probes import plan_probes
 from kdsl.engine.objects import ContainerStatus, Running, Terminated, Waiting
 from kdsl.model.pods import Container
@@ -67,14 +68,14 @@ class Ctr:
         return self.timers[0] if self.timers else None
 
     def waiting(self, reason: str, message: str = "", **changes) -> Ctr:
-        status = attrs.evolve(self.status, state=Waiting(reason, message), ready=False, started=False, **changes)
-        return attrs.evolve(self, status=status)
+        status = evolve(self.status, state=Waiting(reason, message), ready=False, started=False, **changes)
+        return evolve(self, status=status)
 
     def with_timers(self, timers) -> Ctr:
-        return attrs.evolve(self, timers=tuple(sorted(timers, key=lambda t: t.key)))
+        return evolve(self, timers=tuple(sorted(timers, key=lambda t: t.key)))
 
     def pop(self) -> Ctr:
-        return attrs.evolve(self, timers=self.timers[1:])
+        return evolve(self, timers=self.timers[1:])
 
 
 def new(spec: Container, init: bool, default_reason: str) -> Ctr:
@@ -89,7 +90,7 @@ def run_timers(spec: Container, start_ms: int, *, regular_init: bool = False) ->
     first of exit, OOM kill and probe kill; nothing after that end is kept. A regular init container
     has no probes (validation) and is `ready` only once it has completed."""
     b = spec.behaviour
-    plan = plan_probes(attrs.evolve(spec, probes=()) if regular_init else spec, start_ms)
+    plan = plan_probes(evolve(spec, probes=()) if regular_init else spec, start_ms)
     timers = []
     if plan.started_ms is not None:
         timers.append(Timer(plan.started_ms, "started"))
@@ -111,9 +112,9 @@ def run_timers(spec: Container, start_ms: int, *, regular_init: bool = False) ->
 
 def start(c: Ctr, now: int, *, restart: bool) -> Ctr:
     """Create and start the process: Running; `started` and `ready` as far as they are due now."""
-    status = attrs.evolve(c.status, state=Running(now), ready=False, started=False,
+    status = evolve(c.status, state=Running(now), ready=False, started=False,
                           restart_count=c.status.restart_count + restart)
-    c = attrs.evolve(c, stage=RUNNING, status=status, run_start_ms=now).with_timers(
+    c = evolve(c, stage=RUNNING, status=status, run_start_ms=now).with_timers(
         run_timers(c.spec, now, regular_init=c.init and not c.sidecar))
     while c.due is not None and c.due.time_ms == now and c.due.what in ("started", "ready"):
         c = apply_probe(c.pop(), c.due)
@@ -123,8 +124,8 @@ def start(c: Ctr, now: int, *, restart: bool) -> Ctr:
 def apply_probe(c: Ctr, t: Timer) -> Ctr:
     """A `started` or `ready` timer: ready needs started (the prober manager's UpdatePodStatus)."""
     if t.what == "started":
-        return attrs.evolve(c, status=attrs.evolve(c.status, started=True))
-    return attrs.evolve(c, status=attrs.evolve(c.status, ready=bool(t.detail) and c.status.started))
+        return evolve(c, status=evolve(c.status, started=True))
+    return evolve(c, status=evolve(c.status, ready=bool(t.detail) and c.status.started))
 
 
 def terminated(c: Ctr, now: int, exit_code: int, reason: str | None = None) -> Ctr:
@@ -132,8 +133,8 @@ def terminated(c: Ctr, now: int, exit_code: int, reason: str | None = None) -> C
     reason = reason or ("Completed" if exit_code == 0 else "Error")
     state = Terminated(exit_code=exit_code, reason=reason, started_ms=c.run_start_ms, finished_ms=now)
     ready = c.init and not c.sidecar and exit_code == 0
-    status = attrs.evolve(c.status, state=state, ready=ready, started=False)
-    return attrs.evolve(c, status=status, timers=())
+    status = evolve(c.status, state=state, ready=ready, started=False)
+    return evolve(c, status=status, timers=())
 
 
 def stop(c: Ctr, now: int, deadline_ms: int, sigterm_ms: int | None) -> Ctr:
@@ -148,4 +149,4 @@ def stop(c: Ctr, now: int, deadline_ms: int, sigterm_ms: int | None) -> Ctr:
     natural = [t for t in kept if t.what in ("exit", "oom")]
     if not natural:
         kept.append(end)
-    return attrs.evolve(c, stage=STOPPING).with_timers(kept)
+    return evolve(c, stage=STOPPING).with_timers(kept)

@@ -7,6 +7,7 @@ import attrs
 from kdsl.engine.events import Event
 from kdsl.engine.kubelet.backoff import Backoff
 from kdsl.engine.kubelet.containers import Ctr
+from kdsl.engine.kubelet.evolve import evolve
 from kdsl.engine.objects import PodStatus
 from kdsl.model.pods import PodTemplate
 
@@ -65,7 +66,7 @@ class PodRun:
         return next(c for c in self.ctrs if c.name == name)
 
     def put(self, i: int, c: Ctr) -> PodRun:
-        return attrs.evolve(self, ctrs=self.ctrs[:i] + (c,) + self.ctrs[i + 1:])
+        return evolve(self, ctrs=self.ctrs[:i] + (c,) + self.ctrs[i + 1:])
 
     def sigterm(self, name: str) -> int | None:
         """How long the container's process takes to exit after SIGTERM (None: it ignores it)."""
@@ -74,8 +75,8 @@ class PodRun:
     def with_ip(self, pod_ip: str | None, host_ip: str | None = None) -> PodRun:
         """The loop allocates addresses (when the sandbox is ready); the kubelet only reports them, and
         quotes the pod IP in probe failure messages."""
-        status = attrs.evolve(self.status, pod_ip=pod_ip, host_ip=host_ip or self.status.host_ip)
-        return attrs.evolve(self, status=status)
+        status = evolve(self.status, pod_ip=pod_ip, host_ip=host_ip or self.status.host_ip)
+        return evolve(self, status=status)
 
     def event(self, now: int, type_: str, reason: str, message: str, out: list) -> None:
         """Record one of the kubelet's Events about this pod in `out`."""

@@ -9,6 +9,7 @@ import attrs
 from kdsl.engine.events import Event
 from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet import steps
+from kdsl.engine.kubelet.evolve import evolve
 from kdsl.engine.kubelet.phase import TERMINAL, get_phase, pod_conditions
 from kdsl.engine.kubelet.pod import Config, PodRun, Step
 from kdsl.engine.objects import Condition, PodStatus, Terminated, set_condition
@@ -26,7 +27,7 @@ def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespac
     pod = PodRun(name=name, namespace=namespace, uid=uid, template=template, bound_ms=bound_ms, ctrs=ctrs,
                  config=config, images=frozenset(node_images), readiness_gates=tuple(readiness_gates),
                  sigterm_ms=tuple(sorted((sigterm_ms or {}).items())),
-                 status=attrs.evolve(status or PodStatus(), start_ms=bound_ms), now_ms=bound_ms)
+                 status=evolve(status or PodStatus(), start_ms=bound_ms), now_ms=bound_ms)
     return _refresh(pod, bound_ms)
 
 
@@ -49,9 +50,9 @@ def apply(pod: PodRun, step: Step) -> tuple[PodRun, tuple[Event, ...]]:
     """Do `step` (as returned by next_event) at its time; return the new pod and the kubelet's events."""
     now, out = step.time_ms, []
     if step.what == "sandbox":
-        pod = attrs.evolve(pod, sandbox="ready")
+        pod = evolve(pod, sandbox="ready")
     elif step.what == "removed":
-        return attrs.evolve(pod, removed=True, now_ms=now), ()
+        return evolve(pod, removed=True, now_ms=now), ()
     else:
         i = next(i for i, c in enumerate(pod.ctrs) if c.name == step.container)
         c = pod.ctrs[i]
@@ -69,19 +70,19 @@ def delete(pod: PodRun, now: int, grace_ms: int | None = None) -> tuple[PodRun, 
     if pod.deleting:
         return pod, ()
     grace = pod.template.grace_ms if grace_ms is None else grace_ms
-    pod = attrs.evolve(pod, deletion_ms=now, deadline_ms=now + grace)
+    pod = evolve(pod, deletion_ms=now, deadline_ms=now + grace)
     out: list[Event] = []
-    ctrs = tuple(c if c.stage in ct.LIVE or c.stage == ct.DONE else attrs.evolve(c, stage=ct.DONE, timers=())
+    ctrs = tuple(c if c.stage in ct.LIVE or c.stage == ct.DONE else evolve(c, stage=ct.DONE, timers=())
                  for c in pod.ctrs)
-    pod = attrs.evolve(pod, ctrs=ctrs)
+    pod = evolve(pod, ctrs=ctrs)
     pod = _sync(pod, now, out)
     return _refresh(pod, now), tuple(out)
 
 
 def with_condition(pod: PodRun, condition: Condition, now: int) -> PodRun:
     """Another component's condition (a readiness gate's, DisruptionTarget) set on the pod."""
-    status = attrs.evolve(pod.status, conditions=set_condition(pod.status.conditions, condition))
-    return _refresh(attrs.evolve(pod, status=status), now)
+    status = evolve(pod.status, conditions=set_condition(pod.status.conditions, condition))
+    return _refresh(evolve(pod, status=status), now)
 
 
 # ---- internals ---------------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ def _sync(pod: PodRun, now: int, out: list) -> PodRun:
             continue
         return pod  # an init container is still at work
     if not pod.initialized:
-        pod = attrs.evolve(pod, initialized=True)
+        pod = evolve(pod, initialized=True)
     for i, c in enumerate(pod.ctrs):
         if c.init or c.stage != ct.BLOCKED:
             continue
@@ -135,7 +136,7 @@ def _stop_all(pod: PodRun, now: int, out: list) -> PodRun:
         if c.stage != ct.RUNNING or (c.sidecar and regular_live):
             continue
         if any(t.what == "stopped" for t in c.timers):
-            pod = pod.put(i, attrs.evolve(c, stage=ct.STOPPING))  # a probe's kill under way: no restart now
+            pod = pod.put(i, evolve(c, stage=ct.STOPPING))  # a probe's kill under way: no restart now
             continue
         pod.event(now, "Normal", "Killing", f"Stopping container {c.name}", out)
         pod = pod.put(i, ct.stop(c, now, deadline, pod.sigterm(c.name)))
@@ -156,11 +157,11 @@ def _refresh(pod: PodRun, now: int) -> PodRun:
     status = pod.status
     if (phase != status.phase or conditions != status.conditions or inits != status.init_container_statuses
             or regular != status.container_statuses):
-        status = attrs.evolve(status, phase=phase, conditions=conditions, init_container_statuses=inits,
+        status = evolve(status, phase=phase, conditions=conditions, init_container_statuses=inits,
                               container_statuses=regular)
     elif sandbox == pod.sandbox and now == pod.now_ms:
         return pod  # nothing the status shows changed
-    return attrs.evolve(pod, status=status, sandbox=sandbox, now_ms=now)
+    return evolve(pod, status=status, sandbox=sandbox, now_ms=now)
 
 
 # ---- a pod alone, for tests and notebooks ------------------------------------------------------------

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import attrs
-
 from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet.backoff import go_duration
 from kdsl.engine.kubelet.containers import Ctr, Timer
+from kdsl.engine.kubelet.evolve import evolve
 from kdsl.engine.kubelet.phase import TERMINAL
 from kdsl.engine.kubelet.pod import PodRun
 from kdsl.engine.kubelet.probes import unhealthy_message
@@ -24,19 +23,19 @@ def container_step(pod: PodRun, i: int, c: Ctr, t: Timer, out: list) -> PodRun:
         return pod.put(i, c)
     if t.what == "pulled":
         pod.event(now, "Normal", "Pulled", f'Successfully pulled image "{image}" in {go_duration(t.detail)}', out)
-        pod = attrs.evolve(pod, images=pod.images | {image})
+        pod = evolve(pod, images=pod.images | {image})
         return pod.put(i, create(pod, c, now, out))
     if t.what == "pull-failed":
         message = f'failed to pull image "{image}": not found'
         pod.event(now, "Warning", "Failed", f'Failed to pull image "{image}": not found', out)
         pod.event(now, "Warning", "Failed", "Error: ErrImagePull", out)
         pulls = pod.pulls.next(image, now)
-        pod = attrs.evolve(pod, pulls=pulls)
+        pod = evolve(pod, pulls=pulls)
         retry = pulls.retry_at(image)
         timers = [Timer(retry, "pull")]
         if now + pod.config.sync_ms < retry:
             timers.append(Timer(now + pod.config.sync_ms, "pull-backoff"))
-        return pod.put(i, attrs.evolve(c.waiting("ErrImagePull", message), stage=ct.PULL_WAIT).with_timers(timers))
+        return pod.put(i, evolve(c.waiting("ErrImagePull", message), stage=ct.PULL_WAIT).with_timers(timers))
     if t.what == "pull-backoff":
         message = f'Back-off pulling image "{image}"'
         pod.event(now, "Normal", "BackOff", message, out)
@@ -55,8 +54,8 @@ def container_step(pod: PodRun, i: int, c: Ctr, t: Timer, out: list) -> PodRun:
         return pod.put(i, c)
     if t.what == "restart":
         last = last_run(c)
-        pod = attrs.evolve(pod, crash=pod.crash.next(name, last.finished_ms, now))
-        c = attrs.evolve(c, status=attrs.evolve(c.status, last_state=last))
+        pod = evolve(pod, crash=pod.crash.next(name, last.finished_ms, now))
+        c = evolve(c, status=evolve(c.status, last_state=last))
         return pod.put(i, create(pod, c, now, out, restart=True))
     raise ValueError(f"unknown step {t.what!r}")
 
@@ -75,7 +74,7 @@ def ended(pod: PodRun, i: int, c: Ctr, t: Timer, out: list) -> PodRun:
         # the kill is a stop with the pod's grace period (a process that honours SIGTERM ends now), but
         # the stage stays RUNNING so that the policy restarts it, unlike a stop for deletion
         deadline = now + pod.template.grace_ms
-        return pod.put(i, attrs.evolve(ct.stop(c, now, deadline, pod.sigterm(name)), stage=ct.RUNNING))
+        return pod.put(i, evolve(ct.stop(c, now, deadline, pod.sigterm(name)), stage=ct.RUNNING))
     stopping = c.stage == ct.STOPPING
     reason = "OOMKilled" if t.what == "oom" else None
     c = ct.terminated(c, now, t.detail, reason)
@@ -90,12 +89,12 @@ def ended(pod: PodRun, i: int, c: Ctr, t: Timer, out: list) -> PodRun:
     else:
         again = policy == "Always" or (policy == "OnFailure" and code != 0)
     if not again:
-        return pod.put(i, attrs.evolve(c, stage=ct.DONE))
+        return pod.put(i, evolve(c, stage=ct.DONE))
     at = pod.crash.restart_at(name, now)
     timers = [Timer(at, "restart")]
     if now + pod.config.sync_ms < at:
         timers.append(Timer(now + pod.config.sync_ms, "crash-backoff"))
-    return pod.put(i, attrs.evolve(c, stage=ct.BACKOFF).with_timers(timers))
+    return pod.put(i, evolve(c, stage=ct.BACKOFF).with_timers(timers))
 
 
 def begin(pod: PodRun, c: Ctr, now: int, out: list) -> Ctr:
@@ -106,13 +105,13 @@ def begin(pod: PodRun, c: Ctr, now: int, out: list) -> Ctr:
     if spec.image_pull_policy == "Never" and not present:
         message = f'Container image "{image}" is not present with pull policy of Never'
         pod.event(now, "Warning", "ErrImageNeverPull", message, out)
-        return attrs.evolve(c.waiting("ErrImageNeverPull", message), stage=ct.PULL_WAIT, timers=())
+        return evolve(c.waiting("ErrImageNeverPull", message), stage=ct.PULL_WAIT, timers=())
     if spec.image_pull_policy == "Always" or not present:
         b = spec.behaviour
         took = 0 if present else (b.pull_ms if b.pull_ms is not None else pod.config.pull_ms)
         pod.event(now, "Normal", "Pulling", f'Pulling image "{image}"', out)
         timer = Timer(now + took, "pull-failed") if b.pull_fails else Timer(now + took, "pulled", took)
-        return attrs.evolve(c, stage=ct.PULLING).with_timers([timer])
+        return evolve(c, stage=ct.PULLING).with_timers([timer])
     pod.event(now, "Normal", "Pulled", f'Container image "{image}" already present on machine', out)
     return create(pod, c, now, out)
 
