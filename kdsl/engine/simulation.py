@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import random
 
 import attrs
@@ -28,6 +30,19 @@ from kdsl.model.scenario import Scenario
 
 
 QUIET_HORIZON_MS = 600_000
+
+
+@contextlib.contextmanager
+def fewer_collections():
+    """Collect young garbage every 100,000 allocations instead of 700 while the loop runs: the loop makes
+    millions of short-lived frozen objects and almost no cycles, so the default rhythm mostly re-walks
+    live objects (a run of 2,000 nodes and 20,000 pods: 10.9 s -> 7.9 s). The thresholds come back after."""
+    saved = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
 # Kinds that are stored, served and checked by the API server but have no controller in the engine yet.
 NOT_SIMULATED = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job",
                  "CronJob", "Service", "Ingress", "PersistentVolumeClaim", "PersistentVolume")
@@ -71,8 +86,9 @@ class Simulation:
             self.add_node(node)
         self.scheduler = SchedulerComponent(self)
         self.kubelets = KubeletComponent(self)
-        for obj in scenario.objects:
-            self.create(obj, source="scenario")
+        with fewer_collections():
+            for obj in scenario.objects:
+                self.create(obj, source="scenario")
         self.timeline = Timeline(self)
         for action in scenario.timeline:
             self.queue.at(action.at_ms, self.timeline.act, action, priority=clock.PRIORITY_TIMELINE)
@@ -189,15 +205,16 @@ class Simulation:
         until = until if until is not None else self.scenario.run_ms
         horizon = until if until is not None else self.last_action_ms + QUIET_HORIZON_MS
         done = 0
-        while self.queue:
-            done += 1
-            if progress is not None and done % 20_000 == 0:
-                progress(self.now, until, done)
-            if self.queue.peek_time() > horizon:
-                self.queue.now = max(self.queue.now, horizon)  # the run ends at its horizon, not at its last event
-                break
-            _, fn, args = self.queue.pop()
-            fn(*args)
+        with fewer_collections():
+            while self.queue:
+                done += 1
+                if progress is not None and done % 20_000 == 0:
+                    progress(self.now, until, done)
+                if self.queue.peek_time() > horizon:
+                    self.queue.now = max(self.queue.now, horizon)  # the run ends at its horizon, not at its last event
+                    break
+                _, fn, args = self.queue.pop()
+                fn(*args)
         if until is not None:
             self.queue.now = max(self.queue.now, until)
         return self
