@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.engine import clock
+from kdsl.engine import clock, volumes
 from kdsl.engine.kubelet import runtime
 from kdsl.engine.kubelet.pod import PodRun
 from kdsl.engine.objects import ApiObject
@@ -24,11 +24,15 @@ class KubeletComponent:
         self.runs: dict[tuple, PodRun] = {}
         self.generation: dict[tuple, int] = {}
         self.node_of: dict[tuple, str] = {}
+        self.waiting: dict[tuple, list[str]] = {}  # pods whose volumes wait for an object: the missing volumes
         sim.store.watch("Pod", self.on_pod)
+        for kind in volumes.WATCHED:
+            sim.store.watch(kind, self.on_volume_source)
 
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if new is None:
             key = old.key
+            self.waiting.pop(key, None)
             run = self.runs.pop(key, None)
             self.generation.pop(key, None)
             node = self.node_of.pop(key, None)
@@ -40,15 +44,46 @@ class KubeletComponent:
             return  # not bound yet: no kubelet has it
         if key not in self.runs:
             self.node_of[key] = node
-            node_obj = self.sim.store.get("Node", None, node)
-            images = node_obj.status.images if node_obj is not None else ()
-            self.runs[key] = runtime.new_pod(new.spec.template, self.sim.now, name=new.name, namespace=new.namespace,
-                                             uid=new.meta.uid, node_images=images, status=new.status)
-            self._next(key)
+            self.runs[key] = self._new_run(new)
+            if not self._wait_for_volumes(key, new):
+                self._next(key)
         else:
             self._adopt_conditions(key, new)
             if new.terminating and not self.runs[key].deleting and node not in self.sim.failed_nodes:
+                self.waiting.pop(key, None)
                 self._delete(key, new)
+
+    def _new_run(self, pod: ApiObject):
+        node_obj = self.sim.store.get("Node", None, pod.spec.template.node_name)
+        images = node_obj.status.images if node_obj is not None else ()
+        return runtime.new_pod(pod.spec.template, self.sim.now, name=pod.name, namespace=pod.namespace,
+                               uid=pod.meta.uid, node_images=images, status=pod.status)
+
+    def _wait_for_volumes(self, key: tuple, pod: ApiObject) -> bool:
+        """A volume whose ConfigMap, Secret or claim is missing holds the pod in ContainerCreating, with a
+        FailedMount event, until the object appears (WaitForAttachAndMount comes before the sandbox)."""
+        missing = volumes.missing(pod, self.sim.store)
+        if not missing:
+            return False
+        self.waiting[key] = [name for name, _ in missing]
+        for _, message in missing:
+            self.sim.event("Warning", "FailedMount", pod, message, source=SOURCE)
+        run = self.runs[key]
+        if pod.status != run.status:
+            self.sim.write(attrs.evolve(pod, status=run.status), source=SOURCE)
+        return True
+
+    def on_volume_source(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        """A ConfigMap, Secret or claim appeared: the pods waiting for it in its namespace start."""
+        if new is None or old is not None:
+            return
+        for key in [k for k in self.waiting if k[1] == new.namespace]:
+            pod = self.sim.store.get(*key)
+            if pod is None or volumes.missing(pod, self.sim.store):
+                continue
+            del self.waiting[key]
+            self.runs[key] = self._new_run(pod)
+            self._next(key)
 
     def _adopt_conditions(self, key: tuple, pod: ApiObject) -> None:
         """Conditions other components set (DisruptionTarget) become part of what the kubelet reports."""

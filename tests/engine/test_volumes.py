@@ -18,3 +18,13 @@ def test_missing_volume_objects_are_named_with_the_kubelets_message():
         ("b", 'MountVolume.SetUp failed for volume "b" : configmap "cfg" not found'),
         ("d", 'MountVolume.SetUp failed for volume "d" : persistentvolumeclaim "data" not found'),
     ]
+
+
+def test_a_pod_waits_in_container_creating_until_its_configmap_appears():
+    sim = kdsl.simulate(kdsl.parse(
+        'node n1\npod p image=nginx:1.25 { volume cfg configmap=web-config }\n'
+        'at 30s: create configmap default/web-config { mode = "x" }\n'
+        'expect pod default/p status=ContainerCreating at 20s\n'
+        'expect pod default/p phase=Running ready by 35s\n'
+        'expect events default reason=FailedMount message~"configmap \\"web-config\\" not found"\n'))
+    assert [r.passed for r in sim.check()] == [True, True, True], [(r.text, r.found) for r in sim.check()]
