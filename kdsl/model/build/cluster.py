@@ -90,6 +90,18 @@ def _node(ctx: Ctx, stmt: Stmt, head: Head, name: str, what: str) -> Node:
                       span=stmt.span)
 
 
+# Far beyond Kubernetes' 5,000 nodes a cluster: only stops a slip (count=10000000000) from expanding forever.
+MAX_POOL = 100_000
+
+
+def _pool_size(text: str) -> int:
+    n = v.integer(text, minimum=1)
+    if n > MAX_POOL:
+        raise v.BadValue(f"{n} is more than the {MAX_POOL:,} nodes a pool may have "
+                         "(Kubernetes supports clusters of up to 5,000 nodes)")
+    return n
+
+
 def build_node(ctx: Ctx, stmt: Stmt) -> Node | NodePool | None:
     pool = stmt.kind == "nodes"
     head = Head(ctx, stmt, "node pool" if pool else "node")
@@ -97,7 +109,7 @@ def build_node(ctx: Ctx, stmt: Stmt) -> Node | NodePool | None:
     if w is None:
         return None
     head.what = f"{'node pool' if pool else 'node'} {w.text}"
-    count = head.take("count", lambda t: v.integer(t, minimum=1), 1, required=True) if pool else None
+    count = head.take("count", _pool_size, 1, required=True) if pool else None
     node = _node(ctx, stmt, head, w.text, head.what)
     if pool:
         return NodePool(name=w.text, count=count, template=node, span=stmt.span)
