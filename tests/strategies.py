@@ -1054,12 +1054,12 @@ class _Layout:
 
     def block(self, stmts: list[S], depth: int) -> str:
         indent = self.unit * depth
-        out = self.fill(self.pick(["NI", "NI", "  CNI", " ;NI", "NNI"]), indent)
+        out = self.fill(self.pick(["NI", "NI", "  CNI", " ;NI", "NNI", "NICNI", "NNICNNI"]), indent)
         for i, s in enumerate(stmts):
             out += self.stmt(s, depth)
             if i < len(stmts) - 1:
                 out += self.fill(self.pick(self._SEPS), indent)
-        return out + self.fill(self.pick(["N", "N", "  CN", ";N", "NICN"]), indent)
+        return out + self.fill(self.pick(["N", "N", "  CN", ";N", "NICN", "NN", "NNICNN"]), indent)
 
     def document(self, stmts: list[S]) -> str:
         out = self.fill(self.pick(["", "", "N", "CN", "NNCNN"]))
@@ -1104,7 +1104,8 @@ def random_text() -> st.SearchStrategy[str]:
 TRICKY_VALUES = ("", '""', "0", "-1", "+1", "1.5", "1e3", "1e999", "99999999999999999999", "0x10", "NaN", "inf",
                  "-0", "0%", "150%", "%", "1.5%", "0s", "-5s", "1m-1s", "500ms", "0.5ms", "5", "5Gi", "5gi", "5K", "5Ki",
                  "0m", "1n", "Always", "none", "*", "a,b", ",", "a,", "/", "a/b/c", "a:b:c", "x:NoSchedule", ":",
-                 "-", "--", "é", "a..b", ".", "A", "UPPER", "x" * 70, '"\\n"', "web:80", "80:30080", "http")
+                 "-", "--", "é", "a..b", ".", "A", "UPPER", "x" * 70, '"\\n"', "web:80", "80:30080", "http",
+                 "\u0668", "\u00b2", "1.\u0665", "\\")  # an Arabic-Indic 8, a superscript 2, a backslash
 _TOKEN_RE = r'"""(?:[^"\\]|\\.|"(?!""))*"""|\s+|"(?:[^"\\\n]|\\.)*"|[^\s{};#"]+|.'
 _WORD_RE = r'(?<=\s)[^\s;{}#"=<>~!(),]+(?=[\s;{}])'
 _ATTR_VALUE_RE = r'(?<=[=<>~])(?:"(?:[^"\\\n]|\\.)*"|[^\s;{}#"=<>~!]+)'
