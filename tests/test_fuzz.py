@@ -16,7 +16,6 @@ from hypothesis import example, given
 import kdsl
 from kdsl.lang.fmt import format_document
 from kdsl.lang.parser import parse_document
-from kdsl.lang.syntax import Attr, Word
 from tests.strategies import mutated, random_text
 
 
@@ -44,25 +43,10 @@ def check(text: str) -> None:
         doc = parse_document(text)
     except kdsl.KdslError:
         return
-    if open_fmt_bug(doc.stmts):
-        return
     out = format_document(doc)
     again = parse_document(out)  # whatever parses formats to text that parses
     assert again.stmts == doc.stmts
     assert format_document(again) == out
-
-
-def open_fmt_bug(stmts) -> str | None:
-    """The reason fmt is known to change this tree (see OPEN in tests/test_roundtrip.py), or None."""
-    for s in stmts:
-        for p in s.head:
-            if type(p) is Attr and p.op[0] == ">" and not p.key.quoted and p.key.text.endswith("-"):
-                return "`key- > 1` is printed `key->1`, which lexes as an arrow"
-            if type(p) is Word and p.text == "\\" and not p.quoted:
-                return "a bare `\\` word at the end of a line is printed as a line continuation"
-        if s.block and (reason := open_fmt_bug(s.block)):
-            return reason
-    return None
 
 
 @given(random_text())

@@ -68,18 +68,3 @@ def test_formerly_known_fmt_bug(name):
     assert fmt(out) == out
 
 
-# ---- open formatter bugs (kdsl/lang/fmt.py): strict, so a fix shows up as an XPASS -------------------------
-# tests/test_fuzz.py (open_fmt_bug) steps around these trees until they are fixed.
-
-OPEN = {
-    "key_ending_in_dash_then_gt": "node a x- > 1\n",  # printed `x->1`: `->` is an arrow
-    "bare_backslash_word": "node a \\ \nnode b\n",  # printed `node a \` + newline: a line continuation
-}
-
-
-@pytest.mark.parametrize("name", sorted(OPEN))
-@pytest.mark.xfail(strict=True, reason="open kdsl.lang.fmt bug: the printed text means something else")
-def test_open_fmt_bug(name):
-    text = OPEN[name]
-    out = fmt(text)
-    assert parse_document(out).stmts == parse_document(text).stmts

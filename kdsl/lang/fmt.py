@@ -36,7 +36,10 @@ def part(p, indent: str = "") -> str:
     if isinstance(p, Kw | Op):
         return p.text
     if isinstance(p, Attr):
-        return word(p.key) + p.op + ",".join(word(v) for v in p.values)
+        key, value = word(p.key), ",".join(word(v) for v in p.values)
+        if key.endswith("-") and p.op.startswith(">"):
+            return f"{key} {p.op} {value}"  # `x->1` would read as an arrow
+        return key + p.op + value
     if isinstance(p, Expr):
         if p.op == "!":
             return "!" + word(p.key)
@@ -120,6 +123,8 @@ class _Printer:
             if self._blank_before(line):
                 self.out.append("")
         text = indent + line_text(s, indent)
+        if text.endswith("\\"):
+            text += " "  # a word `\` at the end of a line would read as a line continuation
         last = chain(s)[-1]
         nested = last.block
         end = s.span.end_line if s.span else 0
