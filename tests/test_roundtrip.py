@@ -57,6 +57,11 @@ _KNOWN = {
     "exotic_breaks": 'pod a image=b\x0c\n# c\npod b image=c\n',
     "x85_in_comment": 'configmap c {\n  a = "x"  # c\x85d\n\n\n  b = "y"\n}\n',
 }
+# Texts that parse but do not build (no attribute ends in `-`, no node takes a `\` word): the tree must survive.
+_KNOWN_IN_TREE = {
+    "key_ending_in_dash_then_gt": "node a x- > 1\n",  # was printed `x->1`: `->` is an arrow
+    "bare_backslash_word": "node a \\ \nnode b\n",  # was printed `node a \` + newline: a line continuation
+}
 
 
 @pytest.mark.parametrize("name", sorted(_KNOWN))
@@ -68,3 +73,9 @@ def test_formerly_known_fmt_bug(name):
     assert fmt(out) == out
 
 
+@pytest.mark.parametrize("name", sorted(_KNOWN_IN_TREE))
+def test_formerly_known_fmt_bug_in_tree(name):
+    text = _KNOWN_IN_TREE[name]
+    out = fmt(text)
+    assert parse_document(out).stmts == parse_document(text).stmts
+    assert fmt(out) == out
