@@ -63,14 +63,10 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
             else:
                 annotations.extend(h.pairs())
             h.done()
-        elif k == "container":
+        elif k in ("container", "init"):
             c = build_container(ctx, s, what)
             if c:
-                containers.append(c)
-        elif k == "init":
-            c = build_container(ctx, s, what)
-            if c:
-                inits.append(c)
+                (containers if k == "container" else inits).append(c)
         elif k == "restart":
             h = Head(ctx, s, f"restart of {what}")
             w = h.word("Always, OnFailure or Never")
