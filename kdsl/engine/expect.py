@@ -8,6 +8,7 @@ import attrs
 
 from kdsl.engine import podview
 from kdsl.engine.apiserver import rbac
+from kdsl.model.build.expect import SINGULAR
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation
 
 _OPS: dict[str, Callable] = {
@@ -54,42 +55,47 @@ def node_values(obj) -> dict:
     return {"ready": status == "Ready", "status": status, "unschedulable": bool(obj.spec.unschedulable)}
 
 
-def pod_values(obj, node) -> dict:
+def pod_values(obj, checker: Checker, t: int) -> dict:
+    node_name = obj.spec.template.node_name
+    node = checker.sim.store.at(("Node", None, node_name), t) if node_name else None
     return podview.values(obj, {node.name: node} if node is not None else {})
 
 
-# Targets the engine can answer so far; the others (workloads, services, claims, routes, events)
-# are added as the controllers and networking land.
-VALUES: dict[str, Callable] = {"node": lambda obj, node: node_values(obj), "pod": pod_values}
-KINDS = {"node": "Node", "pod": "Pod", "pods": "Pod"}
+# What each target says about one object at one moment: target -> (kind, values(obj, checker, t)).
+# The controllers' modules add theirs with `register` as they are imported.
+TARGETS: dict[str, tuple[str, Callable]] = {
+    "node": ("Node", lambda obj, checker, t: node_values(obj)),
+    "pod": ("Pod", pod_values),
+}
+
+
+def register(target: str, kind: str, values: Callable) -> None:
+    """Make `expect TARGET ...` (and its plural) checkable: `values(obj, checker, t)` returns the
+    attributes of LANGUAGE.md's table for that target, read from the object as it stood at `t`."""
+    TARGETS[target] = (kind, values)
 
 
 class Checker:
     """Evaluates expectations over the store's history. Moments are the times anything changed:
     between two changes nothing an expectation reads can differ."""
 
-    def __init__(self, sim, values: dict[str, Callable] | None = None):
+    def __init__(self, sim):
         self.sim = sim
-        self.values = dict(VALUES, **(values or {}))
         self.moments = [0] + [m for m in sim.store.moments() if m > 0]
         self.end = sim.now
 
-    def _values(self, obj, t: int) -> dict:
-        node_name = obj.spec.template.node_name if obj.kind == "Pod" else None
-        node = self.sim.store.at(("Node", None, node_name), t) if node_name else None
-        return self.values[obj.kind.lower()](obj, node)
 
     def holds(self, exp: Expectation, t: int) -> tuple[bool, str]:
-        target = exp.target[:-1] if exp.target == "pods" else exp.target
-        if target not in self.values:
+        target = SINGULAR.get(exp.target, exp.target)
+        if target not in TARGETS:
             return False, f"kdsl cannot check {exp.target} expectations yet"
-        kind = KINDS[exp.target]
+        kind, values_of = TARGETS[target]
         if exp.name is not None:
             obj = self.sim.store.at((kind, exp.namespace, exp.name), t)
             if obj is None:
                 where = exp.name if exp.namespace is None else f"{exp.namespace}/{exp.name}"
                 return False, f"{exp.target} {where} does not exist"
-            values = self._values(obj, t)
+            values = values_of(obj, self, t)
             found = ", ".join(f"{c.attr}={values.get(c.attr)}" for c in exp.conditions)
             return all(compare(c, values.get(c.attr)) for c in exp.conditions), found or "exists"
         # A selection: `count` counts the objects the selector and every other condition pick.
@@ -99,7 +105,7 @@ class Checker:
         for obj in self.sim.store.kind_at(kind, exp.namespace, t):
             if not exp.selector.matches(obj.meta.label_dict()):
                 continue
-            values = self._values(obj, t)
+            values = values_of(obj, self, t)
             if all(compare(c, values.get(c.attr)) for c in filters):
                 picked += 1
         if not counts:

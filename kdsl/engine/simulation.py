@@ -11,6 +11,7 @@ import attrs
 from kdsl.engine import clock, podview
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
+from kdsl.engine.controllers import CONTROLLERS
 from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.events import Event, EventLog
 from kdsl.engine.expect import Checker
@@ -86,6 +87,8 @@ class Simulation:
             self.add_node(node)
         self.scheduler = SchedulerComponent(self)
         self.kubelets = KubeletComponent(self)
+        # In a fixed order, so that controllers woken at the same moment act in the same order every run.
+        self.controllers = {cls.name: cls(self) for cls in CONTROLLERS}
         with fewer_collections():
             for obj in scenario.objects:
                 self.create(obj, source="scenario")
@@ -101,8 +104,9 @@ class Simulation:
     def not_simulated(self) -> dict[str, int]:
         """Objects the engine stores but does not act on yet (no controller), counted by kind."""
         counts: dict[str, int] = {}
+        handled = {kind for c in self.controllers.values() for kind in c.kinds}
         for obj in self.scenario.objects:
-            if obj.kind in NOT_SIMULATED:
+            if obj.kind in NOT_SIMULATED and obj.kind not in handled:
                 counts[obj.kind] = counts.get(obj.kind, 0) + 1
         return counts
 
@@ -121,13 +125,29 @@ class Simulation:
         request = Request(verb="create", kind=obj.kind, object=ApiObject(kind=obj.kind, meta=self._meta(obj),
                                                                           spec=obj, status=status),
                           user=user, now_ms=self.now)
-        result = self._call(request, source)
+        return self._written(self._call(request, source), source)
+
+    def submit(self, verb: str, obj: ApiObject, source: str, user: str | None = None,
+               subresource: str | None = None) -> ApiObject | None:
+        """A controller's create or update of a whole API object (metadata, owners and all). A new
+        object gets its uid and creation time here, as the API server gives them."""
+        if verb == "create":
+            meta = attrs.evolve(obj.meta, uid=obj.meta.uid or new_uid(self.rng), creation_ms=self.now)
+            obj = attrs.evolve(obj, meta=meta)
+        request = Request(verb=verb, kind=obj.kind, object=obj, user=user, subresource=subresource,
+                          now_ms=self.now)
+        return self._written(self._call(request, source), source)
+
+    def _written(self, result, source: str) -> ApiObject | None:
         if result is None:
             return None
-        created = result.object
-        if created.kind == "Pod" and created.status is None:
-            created = attrs.evolve(created, status=PodStatus())
-        return self.write(created, source=source)
+        obj = result.object
+        if result.remove:
+            self.remove(obj.key, source=source)
+            return None
+        if obj.kind == "Pod" and obj.status is None:
+            obj = attrs.evolve(obj, status=PodStatus())
+        return self.write(obj, source=source)
 
     def apply(self, obj, source: str, user: str | None = None) -> ApiObject | None:
         """kubectl apply: create the object, or update the one that stands (its status is kept)."""
@@ -138,23 +158,23 @@ class Simulation:
                             generation=current.meta.generation + 1)
         request = Request(verb="update", kind=obj.kind, object=attrs.evolve(current, meta=meta, spec=obj),
                           user=user, now_ms=self.now)
-        result = self._call(request, source)
-        return None if result is None else self.write(result.object, source=source)
+        return self._written(self._call(request, source), source)
 
     def delete(self, kind: str, namespace: str | None, name: str, source: str, grace_ms: int | None = None,
-               user: str | None = None) -> None:
+               user: str | None = None, propagation: str | None = None) -> None:
         """A delete through the API server: a bound pod is marked (deletionTimestamp) and its kubelet stops
-        it within the grace period, then removes it; other objects go at once."""
+        it within the grace period, then removes it; an object with finalizers (Foreground, Orphan) or a
+        namespace stays, terminating, until its controller lets it go; other objects go at once."""
         obj = self.store.get(kind, namespace, name)
-        if obj is not None and obj.terminating:
+        if obj is not None and obj.terminating and grace_ms is None and propagation is None:
             return
         result = self._call(Request(verb="delete", kind=kind, namespace=namespace, name=name, user=user,
-                                    grace_ms=grace_ms, now_ms=self.now), source)
+                                    grace_ms=grace_ms, propagation=propagation, now_ms=self.now), source)
         if result is None:
             return
-        if result.remove or result.object is None or kind != "Pod" or obj.spec.template.node_name is None:
+        if result.remove or result.object is None:
             self.remove((kind, namespace, name), source=source)
-        else:
+        elif result.object != obj:
             self.write(result.object, source=source)
 
     def _call(self, request: Request, source: str):

@@ -39,6 +39,7 @@ class Store:
         self.history: list[Change] = []
         self._versions: dict[Key, list[tuple[int, int, ApiObject | None]]] = defaultdict(list)  # (time, rv, obj)
         self._ever: dict[tuple[str, str | None], list[Key]] = defaultdict(list)  # every key a kind/namespace had
+        self._by_owner: dict[tuple[str, str], dict[Key, ApiObject]] = defaultdict(dict)  # (kind, owner uid)
 
     # ---- reads ---------------------------------------------------------------------------------
     def get(self, kind: str, namespace: str | None, name: str) -> ApiObject | None:
@@ -51,6 +52,10 @@ class Store:
         if by_name:
             return [pool[k] for k in sorted(pool, key=_sort_key)]
         return list(pool.values())
+
+    def owned_by(self, kind: str, uid: str) -> list[ApiObject]:
+        """Objects of `kind` whose controller ownerReference has this uid, in creation order."""
+        return list(self._by_owner.get((kind, uid), {}).values())
 
     def count(self, kind: str, namespace: str | None = None) -> int:
         pool = self._by_kind.get(kind, {}) if namespace is None else self._by_ns.get((kind, namespace), {})
@@ -70,6 +75,8 @@ class Store:
         self._objects[key] = obj
         self._by_kind[key[0]][key] = obj
         self._by_ns[(key[0], key[1])][key] = obj
+        if obj.meta.owners or (old is not None and old.meta.owners):
+            self._index_owners(key, old, obj)
         self._record(now, key, "MODIFIED" if old is not None else "ADDED", obj)
         self._notify(key[0], "MODIFIED" if old is not None else "ADDED", old, obj)
         return obj
@@ -82,9 +89,20 @@ class Store:
         self.resource_version += 1
         del self._by_kind[kind][key]
         del self._by_ns[(kind, namespace)][key]
+        if old.meta.owners:
+            self._index_owners(key, old, None)
         self._record(now, key, "DELETED", None)
         self._notify(kind, "DELETED", old, None)
         return old
+
+    def _index_owners(self, key: Key, old: ApiObject | None, new: ApiObject | None) -> None:
+        # Only the controller reference indexes: it is the one a controller lists its dependents by.
+        before = _controller_uid(old)
+        after = _controller_uid(new)
+        if before is not None and before != after:
+            self._by_owner[(key[0], before)].pop(key, None)
+        if after is not None:
+            self._by_owner[(key[0], after)][key] = new
 
     def watch(self, kind: str, fn: Watcher) -> None:
         """Call `fn(op, old, new)` after every write of that kind, in the order of the writes."""
@@ -131,6 +149,12 @@ class Store:
     def moments(self) -> list[int]:
         """The distinct times at which something changed, in order."""
         return sorted({c.time_ms for c in self.history})
+
+
+def _controller_uid(obj: ApiObject | None) -> str | None:
+    if obj is None:
+        return None
+    return next((o.uid for o in obj.meta.owners if o.controller), None)
 
 
 def _sort_key(key: Key) -> tuple[str, str, str]:

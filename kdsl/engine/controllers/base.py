@@ -1,0 +1,102 @@
+"""The shape every controller shares: watches enqueue keys, a work queue runs each key's reconcile once."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from kdsl.engine import clock
+from kdsl.engine.apiserver.authn import SA_PREFIX
+from kdsl.engine.objects import ApiObject, OwnerRef
+
+Key = tuple  # (kind, namespace, name)
+
+
+class Client:
+    """What a controller may do to the cluster: every write goes through the API server as the
+    controller's own service account (kube-system/<name>), so RBAC, admission and quota apply and a
+    refusal becomes a Warning event, as it does for kube-controller-manager."""
+
+    def __init__(self, sim, controller: str) -> None:
+        self.sim = sim
+        self.user = f"{SA_PREFIX}kube-system:{controller}"
+        self.source = controller
+
+    def create(self, obj: ApiObject) -> ApiObject | None:
+        return self.sim.submit("create", obj, source=self.source, user=self.user)
+
+    def update(self, obj: ApiObject) -> ApiObject | None:
+        return self.sim.submit("update", obj, source=self.source, user=self.user)
+
+    def update_status(self, obj: ApiObject) -> ApiObject | None:
+        return self.sim.submit("update", obj, source=self.source, user=self.user, subresource="status")
+
+    def delete(self, kind: str, namespace: str | None, name: str, *, propagation: str | None = None,
+               grace_ms: int | None = None) -> None:
+        self.sim.delete(kind, namespace, name, source=self.source, user=self.user, propagation=propagation,
+                        grace_ms=grace_ms)
+
+    def event(self, type_: str, reason: str, obj: ApiObject, message: str) -> None:
+        self.sim.event(type_, reason, obj, message, source=self.source)
+
+
+class Controller:
+    """A level-triggered controller. Subclasses name themselves (`name`, the kube-system service
+    account whose bootstrap role they hold), list the kinds they make real (`kinds`), say in `setup`
+    what wakes them, and implement `reconcile(key)`. Keys are deduplicated like client-go's work
+    queue: a key waiting to run is not queued twice, and an earlier request supersedes a later one."""
+
+    name: ClassVar[str] = ""
+    kinds: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, sim) -> None:
+        self.sim = sim
+        self.store = sim.store
+        self.client = Client(sim, self.name)
+        self._due: dict[Key, int] = {}
+        self.setup()
+
+    def setup(self) -> None:
+        """By default a controller watches its own kinds and reconciles the object that changed."""
+        for kind in self.kinds:
+            self.store.watch(kind, self.on_own)
+
+    def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        self.enqueue((new or old).key)
+
+    def on_owned(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        """A dependent changed: reconcile its controlling owner(s) of this controller's kinds."""
+        seen = set()
+        for obj in (old, new):
+            if obj is None:
+                continue
+            for ref in obj.meta.owners:
+                if ref.controller and ref.kind in self.kinds and ref.name not in seen:
+                    seen.add(ref.name)
+                    self.enqueue((ref.kind, obj.namespace, ref.name))
+
+    def enqueue(self, key: Key, after_ms: int = 0) -> None:
+        """Reconcile `key` `after_ms` from now (AddAfter), unless it is already due no later."""
+        at = self.sim.now + max(0, after_ms)
+        due = self._due.get(key)
+        if due is not None and due <= at:
+            return
+        self._due[key] = at
+        self.sim.queue.at(at, self._run, key, at, priority=clock.PRIORITY_CONTROLLER)
+
+    def _run(self, key: Key, at: int) -> None:
+        if self._due.get(key) != at:
+            return  # superseded by an earlier request for the same key, which already ran
+        del self._due[key]
+        self.reconcile(key)
+
+    def reconcile(self, key: Key) -> None:  # pragma: no cover - every controller overrides it
+        raise NotImplementedError
+
+    # ---- helpers the controllers share ------------------------------------------------------------
+    def owned(self, kind: str, owner: ApiObject) -> list[ApiObject]:
+        """The objects of `kind` whose controlling owner is `owner` (by uid), in creation order."""
+        return self.store.owned_by(kind, owner.meta.uid)
+
+    @staticmethod
+    def owner_ref(owner: ApiObject) -> OwnerRef:
+        return OwnerRef(kind=owner.kind, name=owner.name, uid=owner.meta.uid)
