@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine import clock, volumes
-from kdsl.engine.kubelet import runtime
+from kdsl.engine.kubelet import config_refs, runtime
 from kdsl.engine.kubelet.pod import PodRun
 from kdsl.engine.objects import ApiObject
 
@@ -28,6 +28,9 @@ class KubeletComponent:
         sim.store.watch("Pod", self.on_pod)
         for kind in volumes.WATCHED:
             sim.store.watch(kind, self.on_volume_source)
+        self.held = config_refs.Held()  # containers in CreateContainerConfigError, by what they name
+        for kind in config_refs.WATCHED:
+            sim.store.watch(kind, self.on_config)
 
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if new is None:
@@ -35,6 +38,8 @@ class KubeletComponent:
             self.waiting.pop(key, None)
             run = self.runs.pop(key, None)
             self.generation.pop(key, None)
+            if run is not None and run.configs is not None:
+                self.held.forget(key, old.spec.template.init_containers + old.spec.template.containers)
             node = self.node_of.pop(key, None)
             if run is not None and run.status.pod_ip and node is not None:
                 self.sim.network.release(node, run.status.pod_ip)
@@ -56,8 +61,10 @@ class KubeletComponent:
     def _new_run(self, pod: ApiObject):
         node_obj = self.sim.store.get("Node", None, pod.spec.template.node_name)
         images = node_obj.status.images if node_obj is not None else ()
+        configs = (config_refs.PodConfigs(pod.key, self.sim.store.get, self.held)
+                   if config_refs.uses_config(pod.spec.template) else None)
         return runtime.new_pod(pod.spec.template, self.sim.now, name=pod.name, namespace=pod.namespace,
-                               uid=pod.meta.uid, node_images=images, status=pod.status)
+                               uid=pod.meta.uid, node_images=images, status=pod.status, configs=configs)
 
     def _wait_for_volumes(self, key: tuple, pod: ApiObject) -> bool:
         """A volume whose ConfigMap, Secret or claim is missing holds the pod in ContainerCreating, with a
@@ -84,6 +91,16 @@ class KubeletComponent:
             del self.waiting[key]
             self.runs[key] = self._new_run(pod)
             self._next(key)
+
+    def on_config(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        """A ConfigMap or Secret was created, changed or deleted: the containers it held back in
+        CreateContainerConfigError try again at their next sync."""
+        obj = new if new is not None else old
+        for key, container, at in self.held.retries(obj.kind, obj.namespace, obj.name, self.sim.now):
+            run = self.runs.get(key)
+            if run is not None:
+                self.runs[key] = config_refs.retry(run, container, at)
+                self._next(key)
 
     def _adopt_conditions(self, key: tuple, pod: ApiObject) -> None:
         """Conditions other components set (DisruptionTarget) become part of what the kubelet reports."""

@@ -20,7 +20,7 @@ def to_data(obj):
             if not f.eq:
                 continue
             value = getattr(obj, f.name)
-            if isinstance(obj, Secret) and f.name == "data":
+            if isinstance(obj, Secret) and f.name in ("data", "string_data"):
                 out[f.name] = [[k, REDACTED] for k, _ in value]
             else:
                 out[f.name] = to_data(value)

@@ -125,6 +125,9 @@ def handle(req: Request, view: View, users: Sequence[User] = ()) -> Result | Api
     if req.object is None:
         return bad_request("the request carries no object")
     obj = attrs.evolve(req.object, kind=info.kind, meta=attrs.evolve(req.object.meta, namespace=ns, name=name))
+    if info.kind == "Secret":
+        # Decoding a v1 Secret merges stringData into data (it wins on a clash); it is never stored.
+        obj = attrs.evolve(obj, spec=obj.spec.merged())
     if req.verb == "create":
         return _create(req, info, user, obj, view)
     return _update(req, info, user, obj, view)

@@ -13,6 +13,8 @@ from kdsl.model.pods import PodTemplate
 INVALID, REQUIRED, DUPLICATE, TOO_LONG, FORBIDDEN = (
     "Invalid value", "Required value", "Duplicate value", "Too long", "Forbidden")
 MAX_ANNOTATIONS = 256 * 1024  # TotalAnnotationSizeLimitB
+MAX_SECRET_SIZE = 1024 * 1024  # core.MaxSecretSize, for ConfigMaps too
+IMMUTABLE_SET = "field is immutable when `immutable` is set"
 RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
 
 
@@ -82,8 +84,34 @@ def pod_template(t: PodTemplate, prefix: str) -> list[FieldError]:
     return out
 
 
+def config_data(obj: ApiObject) -> list[FieldError]:
+    """ValidateConfigMap / ValidateSecret: keys, and at most 1 MiB of values (a ConfigMap's error is on the
+    whole object, printed `[]`). Values are never quoted back: only keys and sizes."""
+    out = [FieldError(f"data[{k}]", INVALID, k, m) for k, _ in obj.spec.data for m in names.config_key(k)]
+    if sum(len(v.encode()) for _, v in obj.spec.data) > MAX_SECRET_SIZE:
+        where = "data" if obj.kind == "Secret" else "[]"
+        out.append(FieldError(where, TOO_LONG, detail=f"may not be more than {MAX_SECRET_SIZE} bytes"))
+    return out
+
+
+def config_data_update(obj: ApiObject, old: ApiObject) -> list[FieldError]:
+    """ValidateSecretUpdate / ValidateConfigMapUpdate: a Secret's type never changes; once `immutable`, the
+    flag and the data stay."""
+    out = []
+    if obj.kind == "Secret" and obj.spec.type != old.spec.type:
+        out.append(FieldError("type", INVALID, obj.spec.type, "field is immutable"))
+    if old.spec.immutable:
+        if not obj.spec.immutable:
+            out.append(FieldError("immutable", FORBIDDEN, detail=IMMUTABLE_SET))
+        if dict(obj.spec.data) != dict(old.spec.data):
+            out.append(FieldError("data", FORBIDDEN, detail=IMMUTABLE_SET))
+    return out + config_data(obj)
+
+
 def validate_create(obj: ApiObject) -> list[FieldError]:
     out = metadata(obj)
+    if obj.kind in ("ConfigMap", "Secret"):
+        out += config_data(obj)
     if obj.kind == "Pod":
         out += pod_template(obj.spec.template, "spec")
     elif obj.kind == "CronJob":
@@ -120,6 +148,8 @@ def validate_update(obj: ApiObject, old: ApiObject) -> list[FieldError]:
     tolerations aside), a StatefulSet's spec (replicas, template, strategy, retention, minReadySeconds
     aside) and a binding's roleRef. The Go diff Kubernetes appends to the pod message is left out."""
     out = metadata(obj)
+    if obj.kind in ("ConfigMap", "Secret"):
+        out += config_data_update(obj, old)
     if obj.kind == "Pod":
         t_old, t_new = old.spec.template, obj.spec.template
         added_only = all(t in t_new.tolerations for t in t_old.tolerations)

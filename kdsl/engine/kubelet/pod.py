@@ -53,6 +53,7 @@ class PodRun:
     status: PodStatus = PodStatus()
     now_ms: int = 0  # the time of the last change
     removed: bool = False
+    configs: object = attrs.field(default=None, eq=False, repr=False)  # config_refs.PodConfigs, when env names any
 
     @property
     def deleting(self) -> bool:

@@ -18,16 +18,18 @@ from kdsl.model.pods import PodTemplate
 
 def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespace: str = "default", uid: str = "",
             config: Config = Config(), node_images=(), readiness_gates=(),
-            sigterm_ms: Mapping[str, int | None] | None = None, status: PodStatus | None = None) -> PodRun:
+            sigterm_ms: Mapping[str, int | None] | None = None, status: PodStatus | None = None,
+            configs=None) -> PodRun:
     """The pod as its kubelet first sees it at `bound_ms`: every container Waiting, the sandbox being made.
-    `sigterm_ms`: how long each container's process takes to exit after SIGTERM (default 0, None ignores it)."""
+    `sigterm_ms`: how long each container's process takes to exit after SIGTERM (default 0, None ignores it).
+    `configs`: a config_refs.PodConfigs that reads the ConfigMaps and Secrets env names (None: none checked)."""
     reason = "PodInitializing" if template.init_containers else "ContainerCreating"
     ctrs = tuple(ct.new(c, True, reason) for c in template.init_containers)
     ctrs += tuple(ct.new(c, False, reason) for c in template.containers)
     pod = PodRun(name=name, namespace=namespace, uid=uid, template=template, bound_ms=bound_ms, ctrs=ctrs,
                  config=config, images=frozenset(node_images), readiness_gates=tuple(readiness_gates),
                  sigterm_ms=tuple(sorted((sigterm_ms or {}).items())),
-                 status=evolve(status or PodStatus(), start_ms=bound_ms), now_ms=bound_ms)
+                 status=evolve(status or PodStatus(), start_ms=bound_ms), now_ms=bound_ms, configs=configs)
     return _refresh(pod, bound_ms)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kdsl.engine.kubelet import config_refs
 from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet.backoff import go_duration
 from kdsl.engine.kubelet.containers import Ctr, Timer
@@ -117,7 +118,13 @@ def begin(pod: PodRun, c: Ctr, now: int, out: list) -> Ctr:
 
 
 def create(pod: PodRun, c: Ctr, now: int, out: list, restart: bool = False) -> Ctr:
-    """Create and start the container (its image is on the node)."""
+    """Create and start the container (its image is on the node), unless its environment names a
+    ConfigMap or Secret (or key) that is missing: then it waits in CreateContainerConfigError."""
+    if pod.configs is not None:
+        held = config_refs.blocked(pod, c, now, out)
+        if held is not None:
+            return held
     pod.event(now, "Normal", "Created", f"Created container: {c.name}", out)
     pod.event(now, "Normal", "Started", f"Started container {c.name}", out)
-    return ct.start(c, now, restart=restart)
+    # a retry after CreateContainerConfigError comes through begin(): it is a restart if the container ran
+    return ct.start(c, now, restart=restart or c.run_start_ms is not None)

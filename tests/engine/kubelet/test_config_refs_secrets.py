@@ -1,0 +1,85 @@
+"""Secret values never leave kdsl unasked: every table, event, log line, repr, rejection and CLI output of
+scenarios that use Secrets in every way is searched for them (and for their base64 forms)."""
+
+from __future__ import annotations
+
+import base64
+
+import kdsl
+from kdsl.cli import main
+from kdsl.engine.kubelet import config_refs
+
+VALUES = ["pw-7f3a9c-secret", "tok-51d2e8-secret", "key-c0ffee-secret", "late-9b9b9b-secret", "upd-4242-secret"]
+HUGE = "huge-e1e1-" + "z" * 1_048_576  # rejected: more than 1 MiB
+
+SCENARIO = f"""
+cluster c {{ node n1 cpu=4 memory=8Gi }}
+namespace shop
+secret shop/db {{ password = "{VALUES[0]}"; login = "app" }}
+secret shop/api type=basic-auth immutable {{ token = "{VALUES[1]}"; 1bad = "{VALUES[2]}" }}
+pod shop/web {{
+  container app image=nginx:1.25 {{
+    env PW from secret db.password
+    env URL="postgres://app:$(PW)@db"
+    env from secret api prefix=API_
+    env MISSING from secret late.value
+    mount creds at /etc/creds readonly
+  }}
+  volume creds secret=db
+}}
+pod shop/other {{
+  container app image=nginx:1.25 {{ env from secret api; env T from secret api.token; env X from secret db.nope }}
+}}
+at 20s: create secret shop/late {{ value = "{VALUES[3]}" }}
+at 30s: apply {{ secret shop/api type=basic-auth immutable {{ token = "{VALUES[4]}" }} }}
+at 40s: create secret shop/huge {{ a = "{HUGE}" }}
+expect pod shop/web phase=Running by 40s
+expect events shop reason=InvalidEnvironmentVariableNames
+expect events shop reason=FailedCreate
+"""
+
+
+def leaks(text: str) -> list[str]:
+    found = []
+    for v in VALUES + [HUGE[:20]]:
+        for form in (v, base64.b64encode(v.encode()).decode()[:12]):
+            if form in text:
+                found.append(form)
+    return found
+
+
+def test_secret_values_appear_in_no_output(tmp_path, capsys):
+    scenario = kdsl.parse(SCENARIO)
+    sim = kdsl.simulate(scenario)
+    assert [r.passed for r in sim.check()] == [True, True, True]
+    outputs = {
+        "scenario repr": repr(scenario) + repr(scenario.objects) + scenario.describe(),
+        "event log": sim.log.text() + repr(sim.log.events),
+        "tables": repr(sim.pods()) + repr(sim.nodes()) + "".join(repr(sim.pods(at=t)) for t in (0, 10_000, 25_000)),
+        "store": repr(sim.state()) + repr(list(sim.store)) + repr(sim.store.history),
+        "rejections": repr(sim.rejections),
+        "kubelet": repr(sim.kubelets.runs) + repr(sim.kubelets.held.__dict__),
+        "environment": repr(config_refs.environment(sim, "shop/web", "app")),
+        "results": repr(sim.check()),
+    }
+    assert [r.message for r in sim.rejections] == [
+        'Secret "api" is invalid: data: Forbidden: field is immutable when `immutable` is set',
+        'Secret "huge" is invalid: data: Too long: may not be more than 1048576 bytes']
+    path = tmp_path / "secrets.kdsl"
+    path.write_text(SCENARIO)
+    for argv in (["run", str(path)], ["run", str(path), "--at", "25s"], ["test", str(path)],
+                 ["check", "-v", str(path)]):
+        main(argv)
+        got = capsys.readouterr()
+        outputs[" ".join(argv[:1])] = got.out + got.err
+    assert "Running" in outputs["run"] and "3 passed" in outputs["test"]
+    assert {name: leaks(text) for name, text in outputs.items() if leaks(text)} == {}
+    # ... while the values are there, asked for by name
+    assert sim.store.get("Secret", "shop", "db").spec.reveal("password") == VALUES[0]
+    env = config_refs.environment(sim, "shop/web", "app")
+    assert env.value("PW") == VALUES[0] and env.value("URL") == f"postgres://app:{VALUES[0]}@db"
+    assert env.value("API_token") == VALUES[1] and env.value("MISSING") == VALUES[3]
+    assert env.value("API_1bad") == VALUES[2]  # with the prefix, a valid name
+    skipped = [e.message for e in sim.log.events if e.reason == "InvalidEnvironmentVariableNames"]
+    assert skipped[0] == ("Keys [1bad] from the EnvFrom secret shop/api were skipped since they are considered "
+                          "invalid environment variable names.")
