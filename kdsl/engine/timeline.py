@@ -6,7 +6,7 @@ import attrs
 
 from kdsl.engine.nodes import UNSCHEDULABLE, with_taints
 from kdsl.model.nodes import Taint
-from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction
+from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Scale
 
 
 class Timeline:
@@ -64,6 +64,10 @@ class Timeline:
         elif isinstance(action, Apply):
             for obj in action.objects:
                 sim.apply(obj, source="timeline", user=action.user)
+        elif isinstance(action, Scale):
+            current = sim.store.get(action.kind, action.namespace, action.name)
+            if current is not None:  # kubectl scale: only spec.replicas changes
+                sim.apply(attrs.evolve(current.spec, replicas=action.replicas), source="timeline", user=action.user)
         elif isinstance(action, Delete):
             if action.name is not None:
                 sim.delete(action.kind, action.namespace, action.name, source="timeline", user=action.user)

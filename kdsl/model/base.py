@@ -70,6 +70,15 @@ class Requirement:
 
 
 @attrs.frozen
+class FieldRequirement(Requirement):
+    """A node selector term's matchFields requirement; Kubernetes allows only `metadata.name`, which is
+    how the DaemonSet controller pins each pod to its node."""
+
+    def matches(self, labels: dict[str, str]) -> bool:  # a field is not a label: only the scheduler reads it
+        return False
+
+
+@attrs.frozen
 class Selector:
     """A label selector: matchLabels plus matchExpressions; empty selects everything."""
 

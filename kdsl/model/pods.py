@@ -209,6 +209,8 @@ class PodTemplate:
     grace_ms: int = DEFAULT_GRACE_MS
     affinity: Affinity = Affinity()
     spread: tuple[SpreadConstraint, ...] = ()
+    hostname: str | None = None  # a StatefulSet sets both, so the pod is <hostname>.<subdomain>.<ns>.svc
+    subdomain: str | None = None
 
     def container(self, name: str) -> Container | None:
         return next((c for c in self.containers + self.init_containers if c.name == name), None)

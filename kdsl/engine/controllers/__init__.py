@@ -2,5 +2,11 @@
 
 from __future__ import annotations
 
+from kdsl.engine.controllers.daemonset import DaemonSetController
+from kdsl.engine.controllers.statefulset import StatefulSetController
+
 # Each entry is a Controller subclass; the order is the order they are built and woken in at one moment.
-CONTROLLERS: tuple = ()
+CONTROLLERS: tuple = (
+    StatefulSetController,
+    DaemonSetController,
+)

@@ -10,7 +10,7 @@ import numpy as np
 
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.scheduler.podinfo import PodInfo, normalized_image
-from kdsl.model.base import Requirement, Selector
+from kdsl.model.base import FieldRequirement, Requirement, Selector
 from kdsl.model.nodes import Node, Taint
 
 UNSCHEDULABLE_TAINT = Taint("node.kubernetes.io/unschedulable", None, "NoSchedule")
@@ -276,6 +276,10 @@ class Snapshot:
     def requirement_mask(self, r: Requirement) -> np.ndarray:
         """Nodes whose labels satisfy one node selector requirement (In, NotIn, Exists, DoesNotExist, Gt, Lt)."""
         op = r.operator
+        if isinstance(r, FieldRequirement):  # matchFields metadata.name: the nodes of those names
+            mask = np.zeros(len(self.nodes), dtype=bool)
+            mask[[self.index[v] for v in r.values if v in self.index]] = True
+            return mask if op == "In" else ~mask
         if op in ("Exists", "DoesNotExist"):
             mask = self.has_key(r.key).copy()
             return mask if op == "Exists" else ~mask

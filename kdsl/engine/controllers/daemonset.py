@@ -1,0 +1,252 @@
+"""The DaemonSet controller: a pod on every eligible node, pinned by node affinity, updated a node at a time."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.engine import expect
+from kdsl.engine.controllers.base import Controller
+from kdsl.engine.controllers.daemon_util import TEMPLATE_GENERATION, should_run, target_node, with_tolerations
+from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, available, expect_values, next_available_ms,
+                                         status_only, template_hash)
+from kdsl.engine.kubelet.status_text import human_duration
+from kdsl.engine.naming import generate_name
+from kdsl.engine.objects import ApiObject, Meta
+from kdsl.lang.values import Percent
+from kdsl.model.base import FieldRequirement
+from kdsl.model.pods import Toleration
+from kdsl.model.workloads import Pod
+
+FAILED_BACKOFF_MS, FAILED_BACKOFF_MAX_MS = 1_000, 900_000  # failedPodsBackoff: 1 s doubling to 15 min
+
+
+@attrs.frozen(kw_only=True)
+class DaemonSetStatus:
+    """apps/v1 DaemonSetStatus: the counts kubectl shows as DESIRED, CURRENT, READY, UP-TO-DATE, AVAILABLE."""
+
+    observed_generation: int = 0
+    desired_number_scheduled: int = 0
+    current_number_scheduled: int = 0
+    number_misscheduled: int = 0
+    number_ready: int = 0
+    updated_number_scheduled: int = 0
+    number_available: int = 0
+    number_unavailable: int = 0
+
+
+class DaemonSetController(Controller):
+    """pkg/controller/daemon: `manage` makes one pod per eligible node (and removes the extra and the
+    misplaced ones), then `rollingUpdate` deletes old-revision pods, at most maxUnavailable nodes at a
+    time; a node's new pod is created once its old one is gone. The default scheduler binds each pod."""
+
+    name = "daemon-set-controller"
+    kinds = ("DaemonSet",)
+
+    def setup(self) -> None:
+        self.store.watch("DaemonSet", self.on_own)
+        self.store.watch("Pod", self.on_owned)
+        self.store.watch("Node", self.on_node)
+        self.backoff = Backoff()
+        self._failed: dict[tuple[str, str], tuple[int, int]] = {}  # (ds uid, node) -> (last kill, delay)
+
+    def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        if status_only(old, new):
+            return  # the controller's own status write: nothing to act on
+        self.enqueue((new or old).key)
+
+    def on_node(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        """A node added or deleted, or whose labels or taints changed, may change where daemons run;
+        heartbeats and condition changes do not (the taints carry what matters of them)."""
+        if old is not None and new is not None and (old.meta.labels, old.spec.labels, old.spec.taints) == \
+                (new.meta.labels, new.spec.labels, new.spec.taints):
+            return
+        for ds in self.store.list("DaemonSet"):
+            self.enqueue(ds.key)
+
+    def reconcile(self, key) -> None:
+        ds = self.store.get(*key)
+        if ds is None:
+            return  # deleted: the garbage collector removes its pods by their ownerReferences
+        history = History(self, ds)
+        revision = history.sync(ds.spec.template)
+        if revision is None:
+            self.enqueue(key, self.backoff.failed(key))  # the API refused the revision: retry later
+            return
+        hash_ = revision.meta.label_dict()[REVISION_HASH]
+        nodes = self.store.list("Node", by_name=True)
+        ok = True
+        if not ds.terminating:
+            ok = self._manage(ds, nodes, hash_)
+            if ok and ds.spec.strategy.type == "RollingUpdate":
+                ok = self._rolling_update(ds, nodes, hash_)
+        if ok:
+            self.backoff.forget(key)
+        else:
+            self.enqueue(key, self.backoff.failed(key))  # a create or delete was refused: retry later
+        pods = self.owned("Pod", ds)
+        self._write_status(ds, nodes, pods, hash_)
+        live = {r.name for r in history.revisions if r.meta.label_dict().get(REVISION_HASH) in
+                {hash_} | {p.meta.label_dict().get(REVISION_HASH) for p in pods}}
+        history.truncate(live, ds.spec.revision_history_limit)
+        wait = next_available_ms(pods, ds.spec.min_ready_ms, self.sim.now)
+        if wait is not None:
+            self.enqueue(key, wait)  # a pod turns available once minReadySeconds have passed
+
+    def _by_node(self, ds: ApiObject) -> dict[str, list[ApiObject]]:
+        """getNodesToDaemonPods: the set's pods by target node, oldest first; a finished pod that is already
+        being deleted is left to the kubelet or the pod GC."""
+        out: dict[str, list[ApiObject]] = {}
+        for pod in self.owned("Pod", ds):
+            if pod.terminating and pod.status.phase in ("Succeeded", "Failed"):
+                continue
+            out.setdefault(target_node(pod) or "", []).append(pod)
+        return out
+
+    def _manage(self, ds: ApiObject, nodes: list[ApiObject], hash_: str) -> bool:
+        tolerations = with_tolerations(ds.spec.template.tolerations)
+        by_node = self._by_node(ds)
+        create: list[str] = []
+        delete: list[ApiObject] = []
+        for node in nodes:
+            run, keep = should_run(ds.spec.template, tolerations, node)
+            pods = by_node.get(node.name, [])
+            if run and not pods:
+                create.append(node.name)
+            elif keep:
+                running = []
+                for pod in pods:
+                    if pod.terminating:
+                        continue
+                    if pod.status.phase == "Failed":
+                        if self._failed_in_backoff(ds, node.name):
+                            continue
+                        self.client.event("Warning", "FailedDaemonPod", ds, f"Found failed daemon pod "
+                                          f"{pod.namespace}/{pod.name} on node {node.name}, will try to kill it")
+                        delete.append(pod)
+                    elif pod.status.phase == "Succeeded":
+                        delete.append(pod)
+                    else:
+                        running.append(pod)
+                delete += running[1:]  # more than one on a node: keep the oldest
+            else:
+                delete += [p for p in pods if not p.terminating]
+        names = {n.name for n in nodes}
+        # A pod made for a node that is gone and never scheduled goes; bound ones are the pod GC's.
+        delete += [p for n, pods in sorted(by_node.items()) if n not in names for p in pods
+                   if not p.spec.template.node_name and not p.terminating]
+        return self._sync_nodes(ds, delete, create, hash_, tolerations)
+
+    def _failed_in_backoff(self, ds: ApiObject, node: str) -> bool:
+        """failedPodsBackoff: a node whose daemon pod keeps failing is retried after 1 s, 2 s, ... 15 min."""
+        key, now = (ds.meta.uid, node), self.sim.now
+        last = self._failed.get(key)
+        if last is not None and now - last[0] < last[1]:
+            self.enqueue(ds.key, last[0] + last[1] - now)  # come back when the back-off ends
+            return True
+        expired = last is None or now - last[0] > 2 * FAILED_BACKOFF_MAX_MS
+        delay = FAILED_BACKOFF_MS if expired else min(last[1] * 2, FAILED_BACKOFF_MAX_MS)
+        self._failed[key] = (now, delay)
+        return False
+
+    def _sync_nodes(self, ds: ApiObject, delete: list[ApiObject], create: list[str], hash_: str,
+                    tolerations: tuple[Toleration, ...]) -> bool:
+        """syncNodes: deletions, then one pod for each node that needs one ("Created pod: ..."), stopping at
+        the first refusal as the slow-start batches do."""
+        for pod in delete:
+            before = len(self.sim.rejections)
+            self.client.delete("Pod", pod.namespace, pod.name)
+            if len(self.sim.rejections) > before:
+                self.client.event("Warning", "FailedDelete", ds, f"Error deleting: {self.sim.rejections[-1].message}")
+                return False
+            self.client.event("Normal", "SuccessfulDelete", ds, f"Deleted pod: {pod.name}")
+        template = ds.spec.template
+        labels = dict(template.labels)
+        labels.update({REVISION_HASH: hash_, TEMPLATE_GENERATION: str(ds.meta.generation)})
+        pairs = tuple(labels.items())
+        for node in create:
+            name = generate_name(f"{ds.name}-", self.sim.rng)
+            # ReplaceDaemonSetPodNodeNameNodeAffinity: the required terms become this one node.
+            affinity = attrs.evolve(template.affinity,
+                                    node_required=((FieldRequirement("metadata.name", "In", (node,)),),))
+            tpl = attrs.evolve(template, labels=pairs, tolerations=tolerations, affinity=affinity)
+            meta = Meta(name=name, namespace=ds.namespace, labels=pairs, annotations=template.annotations,
+                        owners=(self.owner_ref(ds),))
+            pod = Pod(name=name, namespace=ds.namespace, labels=pairs, annotations=template.annotations, template=tpl)
+            if self.client.create(ApiObject(kind="Pod", meta=meta, spec=pod)) is None:
+                self.client.event("Warning", "FailedCreate", ds, f"Error creating: {self.sim.rejections[-1].message}")
+                return False
+            self.client.event("Normal", "SuccessfulCreate", ds, f"Created pod: {name}")
+        return True
+
+    def _rolling_update(self, ds: ApiObject, nodes: list[ApiObject], hash_: str) -> bool:
+        """rollingUpdate with maxSurge 0: an old pod that is not available is replaced at once; available
+        ones only while fewer than maxUnavailable nodes are unavailable, nodes in name order."""
+        spec, now = ds.spec, self.sim.now
+        tolerations = with_tolerations(spec.template.tolerations)
+        desired = sum(should_run(spec.template, tolerations, n)[0] for n in nodes)
+        max_unavailable = spec.strategy.max_unavailable
+        if isinstance(max_unavailable, Percent):
+            max_unavailable = max_unavailable.of(desired, round_up=True)
+        if desired > 0 and not max_unavailable:
+            max_unavailable = 1  # maxSurge and maxUnavailable both 0 resolve to 1
+        unavailable, replace, candidates = 0, [], []
+        for _, pods in sorted(self._by_node(ds).items()):
+            pods = [p for p in pods if not p.terminating]  # findUpdatedPodsOnNode skips them
+            new = [p for p in pods if p.meta.label_dict().get(REVISION_HASH) == hash_]
+            old = [p for p in pods if p.meta.label_dict().get(REVISION_HASH) != hash_]
+            if len(new) > 1 or len(old) > 1 or bool(new) == bool(old):
+                unavailable += 1  # being replaced, or doubled up: `manage` sorts it out
+            elif new:
+                unavailable += not available(new[0], spec.min_ready_ms, now)
+            elif not available(old[0], spec.min_ready_ms, now):
+                replace.append(old[0])
+            elif unavailable < max_unavailable:
+                candidates.append(old[0])
+        room = max(0, max_unavailable - unavailable)
+        return self._sync_nodes(ds, replace + candidates[:room], [], hash_, tolerations)
+
+    def _write_status(self, ds: ApiObject, nodes: list[ApiObject], pods: list[ApiObject], hash_: str) -> None:
+        """updateDaemonSetStatus: each node's oldest daemon pod speaks for it."""
+        spec, now = ds.spec, self.sim.now
+        tolerations = with_tolerations(spec.template.tolerations)
+        by_node = self._by_node(ds)
+        c = dict(desired_number_scheduled=0, current_number_scheduled=0, number_misscheduled=0, number_ready=0,
+                 updated_number_scheduled=0, number_available=0)
+        for node in nodes:
+            on = by_node.get(node.name, [])
+            if not should_run(spec.template, tolerations, node)[0]:
+                c["number_misscheduled"] += bool(on)
+                continue
+            c["desired_number_scheduled"] += 1
+            if not on:
+                continue
+            c["current_number_scheduled"] += 1
+            pod = on[0]
+            c["number_ready"] += available(pod, 0, now)
+            c["number_available"] += available(pod, spec.min_ready_ms, now)
+            c["updated_number_scheduled"] += pod.meta.label_dict().get(REVISION_HASH) == hash_
+        status = DaemonSetStatus(observed_generation=ds.meta.generation,
+                                 number_unavailable=c["desired_number_scheduled"] - c["number_available"], **c)
+        if status != ds.status:
+            self.client.update_status(attrs.evolve(ds, status=status))
+
+
+def row(ds: ApiObject, now: int) -> dict:
+    """kubectl get daemonsets."""
+    s = ds.status or DaemonSetStatus()
+    selector = ",".join(f"{k}={v}" for k, v in ds.spec.template.node_selector) or "<none>"
+    return {"NAMESPACE": ds.namespace, "NAME": ds.name, "DESIRED": s.desired_number_scheduled,
+            "CURRENT": s.current_number_scheduled, "READY": s.number_ready, "UP-TO-DATE": s.updated_number_scheduled,
+            "AVAILABLE": s.number_available, "NODE SELECTOR": selector,
+            "AGE": human_duration(now - ds.meta.creation_ms)}
+
+
+def values(obj: ApiObject, checker, t: int) -> dict:
+    """`expect daemonset NS/NAME`: `replicas` is CURRENT (nodes running a daemon pod), `revision` the number
+    of the ControllerRevision of the template as it stood at t."""
+    s = obj.status or DaemonSetStatus()
+    counts = (s.current_number_scheduled, s.number_ready, s.number_available, s.updated_number_scheduled)
+    return expect_values(obj, checker, t, counts, f"{obj.name}-{template_hash(obj.spec.template)}")
+
+
+expect.register("daemonset", "DaemonSet", values)

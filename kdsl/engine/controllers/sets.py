@@ -1,0 +1,148 @@
+"""What the StatefulSet and DaemonSet controllers share: ControllerRevisions, template hashes, pod health."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.engine.naming import ALPHABET
+from kdsl.engine.objects import ApiObject, Meta, OwnerRef
+from kdsl.model.pods import PodTemplate
+
+REVISION_HASH = "controller-revision-hash"  # apps/v1 ControllerRevisionHashLabelKey
+
+
+@attrs.frozen(kw_only=True)
+class ControllerRevision:
+    """apps/v1 ControllerRevision: an immutable snapshot of a set's pod template (`data`) and its
+    `revision` number, the only part Kubernetes ever changes (a rollback renumbers an old revision)."""
+
+    name: str
+    namespace: str
+    data: PodTemplate
+    revision: int
+
+
+def fnv32a(data: bytes) -> int:
+    h = 0x811C9DC5
+    for b in data:
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def template_hash(template: PodTemplate) -> str:
+    """rand.SafeEncodeString(fmt.Sprint(fnv32a(template))): each decimal digit mapped into the
+    vowel-free alphabet, so `web-7c6b9d8f5` reads like Kubernetes' names. kdsl hashes the template's
+    repr (spans are left out of it), which is the same in every process."""
+    return "".join(ALPHABET[b % len(ALPHABET)] for b in str(fnv32a(repr(template).encode())).encode())
+
+
+# ---- pod health, as pkg/api/v1/pod and the controllers read it ----------------------------------
+
+
+def ready_since(pod: ApiObject) -> int | None:
+    """When the pod's Ready condition last became True; None if it is not Ready."""
+    cond = pod.status.condition("Ready") if pod.status is not None else None
+    return cond.last_transition_ms if cond is not None and cond.status == "True" else None
+
+
+def running_and_ready(pod: ApiObject) -> bool:
+    return pod.status is not None and pod.status.phase == "Running" and ready_since(pod) is not None
+
+
+def available(pod: ApiObject, min_ready_ms: int, now: int) -> bool:
+    """IsPodAvailable: Ready for at least minReadySeconds."""
+    since = ready_since(pod)
+    return since is not None and (min_ready_ms == 0 or since + min_ready_ms <= now)
+
+
+def next_available_ms(pods, min_ready_ms: int, now: int) -> int | None:
+    """How long until the first Ready-but-not-yet-available pod becomes available (to wake then)."""
+    waits = [since + min_ready_ms - now for since in map(ready_since, pods)
+             if since is not None and since + min_ready_ms > now]
+    return min(waits) if waits else None
+
+
+def status_only(old: ApiObject | None, new: ApiObject | None) -> bool:
+    """A write that changed only the status (the controller's own status update), not the spec,
+    generation or deletion state a controller acts on."""
+    return (old is not None and new is not None and old.spec is new.spec
+            and old.meta.generation == new.meta.generation and old.meta.deletion_ms == new.meta.deletion_ms)
+
+
+class Backoff:
+    """client-go's per-item exponential failure rate limiter: 5 ms doubling to 1000 s, forgotten on success."""
+
+    BASE_MS, MAX_MS = 5, 1_000_000
+
+    def __init__(self) -> None:
+        self._failures: dict = {}
+
+    def failed(self, key) -> int:
+        n = self._failures.get(key, 0)
+        self._failures[key] = n + 1
+        return min(self.BASE_MS * 2 ** n, self.MAX_MS)
+
+    def forget(self, key) -> None:
+        self._failures.pop(key, None)
+
+
+def expect_values(obj: ApiObject, checker, t: int, counts: tuple[int, int, int, int], revision: str | None) -> dict:
+    """LANGUAGE.md's attributes of `expect statefulset|daemonset`: the four status counts (replicas, ready,
+    available, updated), the number of the named ControllerRevision as it stood at t, the first image."""
+    rev = checker.sim.store.at(("ControllerRevision", obj.namespace, revision), t) if revision else None
+    containers = obj.spec.template.containers
+    return dict(zip(("replicas", "ready", "available", "updated"), counts),
+                revision=rev.spec.revision if rev is not None else None,
+                image=containers[0].image if containers else None)
+
+
+# ---- history: pkg/controller/history ------------------------------------------------------------
+
+
+class History:
+    """The ControllerRevisions of one owner, oldest revision first, read and written through the
+    controller's client (so RBAC and admission see them as kube-controller-manager's requests)."""
+
+    def __init__(self, controller, owner: ApiObject) -> None:
+        self.controller = controller
+        self.owner = owner
+        self.revisions = sorted(controller.owned("ControllerRevision", owner),
+                                key=lambda r: (r.spec.revision, r.name))
+
+    def named(self, name: str | None) -> ApiObject | None:
+        return next((r for r in self.revisions if r.name == name), None)
+
+    def sync(self, template: PodTemplate) -> ApiObject | None:
+        """The revision for `template`: the newest one if it already holds it; an older equal one
+        renumbered to the next revision (a rollback); else a new `<owner>-<hash>` revision."""
+        owner = self.owner
+        hash_ = template_hash(template)
+        number = self.revisions[-1].spec.revision + 1 if self.revisions else 1
+        equal = [r for r in self.revisions if r.spec.data == template]
+        if equal and equal[-1] is self.revisions[-1]:
+            return equal[-1]  # nothing changed since the last revision
+        client = self.controller.client
+        if equal:
+            old = equal[-1]
+            renumbered = client.update(attrs.evolve(old, spec=attrs.evolve(old.spec, revision=number)))
+            if renumbered is not None:
+                self.revisions = sorted([r for r in self.revisions if r is not old] + [renumbered],
+                                        key=lambda r: (r.spec.revision, r.name))
+            return renumbered
+        name = f"{owner.name}-{hash_}"
+        labels = tuple(sorted(dict(template.labels, **{REVISION_HASH: hash_}).items()))
+        meta = Meta(name=name, namespace=owner.namespace, labels=labels,
+                    owners=(OwnerRef(kind=owner.kind, name=owner.name, uid=owner.meta.uid),))
+        spec = ControllerRevision(name=name, namespace=owner.namespace, data=template, revision=number)
+        created = client.create(ApiObject(kind="ControllerRevision", meta=meta, spec=spec))
+        if created is not None:
+            self.revisions.append(created)
+        return created
+
+    def truncate(self, live: set[str], limit: int) -> None:
+        """Delete the oldest revisions no pod and neither the current nor the update revision uses,
+        until at most `limit` such revisions remain (revisionHistoryLimit)."""
+        history = [r for r in self.revisions if r.name not in live]
+        for old in history[:max(0, len(history) - limit)]:
+            self.controller.client.delete("ControllerRevision", old.namespace, old.name)
+            self.revisions.remove(old)

@@ -1,0 +1,262 @@
+"""The StatefulSet controller: pods with stable names, hostnames and claims, made and replaced in order."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.engine import expect
+from kdsl.engine.controllers.base import Controller
+from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, available, expect_values, next_available_ms,
+                                         running_and_ready, status_only)
+from kdsl.engine.objects import ApiObject, Meta, OwnerRef
+from kdsl.model.pods import Volume
+from kdsl.model.storage import PersistentVolumeClaim
+from kdsl.model.workloads import Pod
+
+POD_NAME = "statefulset.kubernetes.io/pod-name"
+POD_INDEX = "apps.kubernetes.io/pod-index"
+CLUSTER_DOMAIN = "cluster.local"
+
+
+@attrs.frozen(kw_only=True)
+class StatefulSetStatus:
+    """apps/v1 StatefulSetStatus; the revisions are ControllerRevision names (`web-7c6b9d8f5`)."""
+
+    observed_generation: int = 0
+    replicas: int = 0
+    ready_replicas: int = 0
+    available_replicas: int = 0
+    current_replicas: int = 0
+    updated_replicas: int = 0
+    current_revision: str | None = None
+    update_revision: str | None = None
+
+
+def pod_dns_name(pod: ApiObject) -> str | None:
+    """The stable DNS name `<hostname>.<subdomain>.<namespace>.svc.cluster.local` of a pod that has both
+    a hostname and a subdomain (every StatefulSet pod: its own name and the set's serviceName). It
+    resolves once a headless Service of the subdomain's name selects the pod."""
+    t = pod.spec.template
+    if not t.hostname or not t.subdomain:
+        return None
+    return f"{t.hostname}.{t.subdomain}.{pod.namespace}.svc.{CLUSTER_DOMAIN}"
+
+
+def ordinal(set_name: str, pod: ApiObject) -> int | None:
+    """getOrdinal: the number after `<set>-`; None for a name that is not one of the set's."""
+    prefix, _, number = pod.name.rpartition("-")
+    if prefix != set_name or not number.isdigit():
+        return None
+    return int(number)
+
+
+def healthy(pod: ApiObject, min_ready_ms: int, now: int) -> bool:
+    """isHealthy: Running, Ready for minReadySeconds, and not being deleted."""
+    return running_and_ready(pod) and available(pod, min_ready_ms, now) and not pod.terminating
+
+
+class StatefulSetController(Controller):
+    """pkg/controller/statefulset. OrderedReady creates ordinals upwards, each only once the one before is
+    Running and Ready, and removes them downwards, one at a time, each only once the one above is gone;
+    Parallel does both at once. A rolling update replaces pods from the highest ordinal down to the
+    partition, one at a time, the next only once the replaced one is healthy again."""
+
+    name = "statefulset-controller"
+    kinds = ("StatefulSet",)
+
+    def setup(self) -> None:
+        self.store.watch("StatefulSet", self.on_own)
+        self.store.watch("Pod", self.on_owned)
+        self.backoff = Backoff()
+
+    def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        if status_only(old, new):
+            return  # the controller's own status write: nothing to act on
+        self.enqueue((new or old).key)
+
+    def reconcile(self, key) -> None:
+        set_ = self.store.get(*key)
+        if set_ is None:
+            return  # deleted: the garbage collector removes its pods by their ownerReferences
+        history = History(self, set_)
+        update = history.sync(set_.spec.template)
+        if update is None:
+            self.enqueue(key, self.backoff.failed(key))  # the API refused the revision: retry later
+            return
+        status = set_.status or StatefulSetStatus()
+        current = history.named(status.current_revision) or update
+        ok = set_.terminating or self._sync_pods(set_, current, update)
+        if ok:
+            self.backoff.forget(key)
+        else:
+            self.enqueue(key, self.backoff.failed(key))  # a create or delete was refused: retry later
+        pods = self.owned("Pod", set_)
+        self._write_status(set_, pods, current.name, update.name)
+        history.truncate({current.name, update.name} | {p.meta.label_dict().get(REVISION_HASH) for p in pods},
+                         set_.spec.revision_history_limit)
+        wait = next_available_ms(pods, set_.spec.min_ready_ms, self.sim.now)
+        if wait is not None:
+            self.enqueue(key, wait)  # a pod turns available once minReadySeconds have passed
+
+    # ---- the pods: scale, then update --------------------------------------------------------------
+    def _sync_pods(self, set_: ApiObject, current: ApiObject, update: ApiObject) -> bool:
+        """updateStatefulSet: returns False when the API refused a write (to retry), True otherwise, also
+        when it stops early to wait for a pod."""
+        spec, now = set_.spec, self.sim.now
+        start, end = spec.ordinals_start, spec.ordinals_start + spec.replicas
+        monotonic = spec.pod_management_policy != "Parallel"
+        replicas: dict[int, ApiObject] = {}
+        condemned: list[tuple[int, ApiObject]] = []
+        for pod in self.owned("Pod", set_):
+            n = ordinal(set_.name, pod)
+            if n is None:
+                continue
+            if start <= n < end:
+                replicas[n] = pod
+            else:
+                condemned.append((n, pod))
+        condemned.sort(key=lambda c: c[0])
+        unhealthy = [p for _, p in sorted(replicas.items()) + condemned if not healthy(p, spec.min_ready_ms, now)]
+        first_unhealthy = unhealthy[0] if unhealthy else None
+        for n in range(start, end):
+            pod = replicas.get(n)
+            if pod is not None and pod.status.phase == "Failed" and not pod.terminating:
+                self.client.event("Warning", "RecreatingFailedPod", set_, f"StatefulSet {set_.namespace}/"
+                                  f"{set_.name} is recreating failed Pod {pod.name}")
+                if not self._delete(set_, pod):
+                    return False
+                pod = self.store.get("Pod", pod.namespace, pod.name)
+            if pod is None:
+                if not self._create(set_, n, current, update):
+                    return False
+                if monotonic:
+                    return True  # OrderedReady: the next ordinal waits for this one to be Running and Ready
+                continue
+            if monotonic and (pod.terminating or not healthy(pod, spec.min_ready_ms, now)):
+                return True  # OrderedReady: wait until this ordinal is gone or Running and Ready
+        for _, pod in reversed(condemned):
+            if pod.terminating:
+                if monotonic:
+                    return True  # scale down one at a time: wait until the higher ordinal is fully gone
+                continue
+            if monotonic and not healthy(pod, spec.min_ready_ms, now) and pod is not first_unhealthy:
+                return True  # scale down only when every lower pod is healthy (or this is the first unhealthy)
+            if not self._delete(set_, pod):
+                return False
+            if monotonic:
+                return True  # one at a time
+        if spec.strategy.type == "OnDelete":
+            return True  # pods take the new revision only when someone deletes them
+        for n in range(end - 1, max(start, spec.strategy.partition or 0) - 1, -1):
+            pod = self.store.get("Pod", set_.namespace, spec.pod_name(n))
+            if pod is None:
+                return True  # being replaced: created again on the next pass
+            if pod.meta.label_dict().get(REVISION_HASH) != update.name and not pod.terminating:
+                return self._delete(set_, pod)  # replace the highest ordinal not yet updated
+            if not healthy(pod, spec.min_ready_ms, now):
+                return True  # wait until the updated pod is Running and Ready before the next
+        return True
+
+    def _create(self, set_: ApiObject, n: int, current: ApiObject, update: ApiObject) -> bool:
+        """CreateStatefulPod: the claims first, then the pod, at the current revision below the partition
+        and the update revision from it up (newVersionedStatefulSetPod)."""
+        spec = set_.spec
+        partition = spec.strategy.partition or 0
+        revision = current if spec.strategy.type == "RollingUpdate" and n < partition else update
+        name = spec.pod_name(n)
+        if not self._claims(set_, name, n):
+            return False
+        template = revision.spec.data
+        labels = dict(template.labels)
+        labels.update({POD_NAME: name, POD_INDEX: str(n), REVISION_HASH: revision.name})
+        claims = tuple(Volume(name=c.name, source="pvc", ref=spec.claim_name(c.name, n)) for c in spec.claims)
+        volumes = tuple(v for v in template.volumes if v.name not in {c.name for c in spec.claims}) + claims
+        pairs = tuple(labels.items())
+        template = attrs.evolve(template, labels=pairs, hostname=name, subdomain=spec.service_name, volumes=volumes)
+        meta = Meta(name=name, namespace=set_.namespace, labels=pairs, annotations=template.annotations,
+                    owners=(self.owner_ref(set_),))
+        pod = Pod(name=name, namespace=set_.namespace, labels=pairs, annotations=template.annotations,
+                  template=template)
+        return self._record("create", set_, name, self.client.create(ApiObject(kind="Pod", meta=meta, spec=pod)))
+
+    def _claims(self, set_: ApiObject, pod: str, n: int) -> bool:
+        """createPersistentVolumeClaims: `<claim>-<set>-<ordinal>` for each volumeClaimTemplate, unless it
+        exists already (a claim kept from before a scale-down is simply used again)."""
+        spec = set_.spec
+        labels = spec.selector.match_labels
+        # whenDeleted: Delete makes the set an owner, so the garbage collector removes the claims with it.
+        owners = () if spec.retain_on_delete else (OwnerRef(kind="StatefulSet", name=set_.name, uid=set_.meta.uid,
+                                                            controller=False, block_owner_deletion=False),)
+        for c in spec.claims:
+            name = spec.claim_name(c.name, n)
+            if self.store.get("PersistentVolumeClaim", set_.namespace, name) is not None:
+                continue
+            claim = PersistentVolumeClaim(name=name, namespace=set_.namespace, labels=labels, storage=c.storage,
+                                          storage_class=c.storage_class, access_modes=c.access_modes)
+            meta = Meta(name=name, namespace=set_.namespace, labels=labels, owners=owners)
+            if self.client.create(ApiObject(kind="PersistentVolumeClaim", meta=meta, spec=claim)) is None:
+                self.client.event("Warning", "FailedCreate", set_, f"create Claim {name} for Pod {pod} in "
+                                  f"StatefulSet {set_.name} failed error: {self.sim.rejections[-1].message}")
+                return False
+            self.client.event("Normal", "SuccessfulCreate", set_,
+                              f"create Claim {name} Pod {pod} in StatefulSet {set_.name} success")
+        return True
+
+    def _delete(self, set_: ApiObject, pod: ApiObject) -> bool:
+        """DeleteStatefulPod; with whenScaled: Delete a condemned pod first becomes its claims' owner, so
+        the garbage collector removes them with it."""
+        spec = set_.spec
+        n = ordinal(set_.name, pod)
+        if not spec.retain_on_scale and n is not None and not spec.ordinals_start <= n < spec.ordinals_start + \
+                spec.replicas:
+            ref = OwnerRef(kind="Pod", name=pod.name, uid=pod.meta.uid, controller=False, block_owner_deletion=False)
+            for c in spec.claims:
+                claim = self.store.get("PersistentVolumeClaim", set_.namespace, spec.claim_name(c.name, n))
+                if claim is not None and ref not in claim.meta.owners:
+                    self.client.update(attrs.evolve(claim, meta=attrs.evolve(claim.meta,
+                                                                              owners=claim.meta.owners + (ref,))))
+        before = len(self.sim.rejections)
+        self.client.delete("Pod", pod.namespace, pod.name)
+        return self._record("delete", set_, pod.name, None if len(self.sim.rejections) > before else pod)
+
+    def _record(self, verb: str, set_: ApiObject, pod: str, done: ApiObject | None) -> bool:
+        """recordPodEvent: `create Pod web-0 in StatefulSet web successful`, or the failure and its error."""
+        if done is not None:
+            self.client.event("Normal", f"Successful{verb.title()}", set_,
+                              f"{verb} Pod {pod} in StatefulSet {set_.name} successful")
+            return True
+        self.client.event("Warning", f"Failed{verb.title()}", set_, f"{verb} Pod {pod} in StatefulSet {set_.name} "
+                          f"failed error: {self.sim.rejections[-1].message}")
+        return False
+
+    # ---- status ------------------------------------------------------------------------------------
+    def _write_status(self, set_: ApiObject, pods: list[ApiObject], current: str, update: str) -> None:
+        spec, now = set_.spec, self.sim.now
+        s = StatefulSetStatus(observed_generation=set_.meta.generation, current_revision=current,
+                              update_revision=update)
+        counts = dict(replicas=len(pods), ready_replicas=0, available_replicas=0, current_replicas=0,
+                      updated_replicas=0)
+        for pod in pods:
+            if running_and_ready(pod):
+                counts["ready_replicas"] += 1
+                counts["available_replicas"] += available(pod, spec.min_ready_ms, now)
+            if not pod.terminating:
+                revision = pod.meta.label_dict().get(REVISION_HASH)
+                counts["current_replicas"] += revision == current
+                counts["updated_replicas"] += revision == update
+        s = attrs.evolve(s, **counts)
+        # completeRollingUpdate: once every pod is updated and ready, the update revision is the current one.
+        if spec.strategy.type == "RollingUpdate" and s.updated_replicas == s.replicas == s.ready_replicas:
+            s = attrs.evolve(s, current_revision=update, current_replicas=s.updated_replicas)
+        if s != set_.status:
+            self.client.update_status(attrs.evolve(set_, status=s))
+
+
+def values(obj: ApiObject, checker, t: int) -> dict:
+    """`expect statefulset NS/NAME`: the status counts and the update revision's number."""
+    s = obj.status or StatefulSetStatus()
+    return expect_values(obj, checker, t, (s.replicas, s.ready_replicas, s.available_replicas, s.updated_replicas),
+                         s.update_revision)
+
+
+expect.register("statefulset", "StatefulSet", values)
