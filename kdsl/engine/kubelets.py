@@ -74,15 +74,16 @@ class KubeletComponent:
             return False
         self.waiting[key] = [name for name, _ in missing]
         for _, message in missing:
-            self.sim.event("Warning", "FailedMount", pod, message, source=SOURCE)
+            if message is not None:
+                self.sim.event("Warning", "FailedMount", pod, message, source=SOURCE)
         run = self.runs[key]
         if pod.status != run.status:
             self.sim.write(attrs.evolve(pod, status=run.status), source=SOURCE)
         return True
 
     def on_volume_source(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
-        """A ConfigMap, Secret or claim appeared: the pods waiting for it in its namespace start."""
-        if new is None or old is not None:
+        """A ConfigMap, Secret or claim appeared (or a claim was bound): the pods waiting for it start."""
+        if new is None:
             return
         for key in [k for k in self.waiting if k[1] == new.namespace]:
             pod = self.sim.store.get(*key)

@@ -7,6 +7,7 @@ import attrs
 from kdsl.engine import clock
 from kdsl.engine.objects import ApiObject, Condition, set_condition
 from kdsl.engine.scheduler import Snapshot, explain, schedule
+from kdsl.engine.scheduler.volume_binding import VolumeBindingPlugin
 
 SOURCE = "default-scheduler"
 
@@ -27,6 +28,7 @@ class SchedulerComponent:
         self._pass_queued = False
         sim.store.watch("Pod", self.on_pod)
         sim.store.watch("Node", self.on_node)
+        self.volumes = VolumeBindingPlugin(self)
 
     # ---- watches ---------------------------------------------------------------------------------
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
@@ -80,7 +82,8 @@ class SchedulerComponent:
             if pod is None or pod.spec.template.node_name is not None:
                 self.pending.pop(key, None)
                 continue
-            result = schedule(pod, self.snapshot, sim.rng, start_index=self.start_index)
+            result = schedule(pod, self.snapshot, sim.rng, start_index=self.start_index,
+                              volumes=self.volumes.for_pod(pod))
             self.start_index = result.next_start_index
             if result.scheduled:
                 self.pending.pop(key, None)
@@ -133,7 +136,7 @@ class SchedulerComponent:
 
     def explain(self, pod: ApiObject):
         """Every node's filter verdicts and plugin scores for one pod, on the current snapshot."""
-        return explain(pod, self.snapshot)
+        return explain(pod, self.snapshot, self.volumes.for_pod(pod))
 
 
 def _pod_key(pod: ApiObject) -> str:

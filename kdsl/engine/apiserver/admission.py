@@ -19,6 +19,8 @@ IMMORTAL_NAMESPACES = ("default", "kube-public", "kube-system")  # kube-node-lea
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
 DEFAULT_TOLERATION_MS = 300_000  # --default-{not-ready,unreachable}-toleration-seconds=300
+DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
+PVC_PROTECTION = "kubernetes.io/pvc-protection"
 
 
 @attrs.frozen(kw_only=True)
@@ -125,11 +127,24 @@ def default_storage_class(a: Attributes, view: View) -> Attributes | ApiError:
         return a
     if a.object.spec.storage_class is not None:
         return a
-    defaults = [o for o in view.list("StorageClass") if getattr(o.spec, "default", False)]
+    defaults = [o for o in view.list("StorageClass") if getattr(o.spec, "default", False)
+                or dict(o.meta.annotations).get(DEFAULT_CLASS) == "true"]
     if not defaults:
         return a
     chosen = sorted(defaults, key=lambda o: (-o.meta.creation_ms, o.name))[0]
     return attrs.evolve(a, object=attrs.evolve(a.object, spec=attrs.evolve(a.object.spec, storage_class=chosen.name)))
+
+
+def storage_object_in_use_protection(a: Attributes, view: View) -> Attributes | ApiError:
+    """StorageObjectInUseProtection: every new claim carries the pvc-protection finalizer, so that
+    deleting it while a pod uses it leaves it Terminating (the PVC protection controller lets it go)."""
+    if a.info.kind != "PersistentVolumeClaim" or a.operation != CREATE or a.subresource or a.object is None:
+        return a
+    meta = a.object.meta
+    if PVC_PROTECTION in meta.finalizers:
+        return a
+    return attrs.evolve(a, object=attrs.evolve(a.object, meta=attrs.evolve(meta, finalizers=meta.finalizers
+                                                                            + (PVC_PROTECTION,))))
 
 
 # ---- validating plugins ---------------------------------------------------------------------------
@@ -164,6 +179,7 @@ MUTATING: tuple[tuple[str, Mutating], ...] = (
     ("Priority", priority_admit),
     ("DefaultTolerationSeconds", default_toleration_seconds),
     ("DefaultStorageClass", default_storage_class),
+    ("StorageObjectInUseProtection", storage_object_in_use_protection),
 )
 VALIDATING: tuple[tuple[str, Validating], ...] = (
     ("LimitRanger", limit_ranger_validate),

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from kdsl.engine.controllers.daemonset import DaemonSetController
+from kdsl.engine.controllers.provisioner import VolumeProvisioner
+from kdsl.engine.controllers.pv_binder import PersistentVolumeBinder
+from kdsl.engine.controllers.pvc_protection import PVCProtectionController
 from kdsl.engine.controllers.statefulset import StatefulSetController
 
 # Each entry is a Controller subclass; the order is the order they are built and woken in at one moment.
 CONTROLLERS: tuple = (
     StatefulSetController,
     DaemonSetController,
+    PersistentVolumeBinder,
+    VolumeProvisioner,
+    PVCProtectionController,
 )

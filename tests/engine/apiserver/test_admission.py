@@ -26,7 +26,8 @@ def attributes(obj, op=CREATE, **fields) -> Attributes:
 
 def test_chain_order_is_kube_apiservers():
     assert [n for n, _ in admission.MUTATING] == ["NamespaceLifecycle", "LimitRanger", "ServiceAccount", "Priority",
-                                                  "DefaultTolerationSeconds", "DefaultStorageClass"]
+                                                  "DefaultTolerationSeconds", "DefaultStorageClass",
+                                                  "StorageObjectInUseProtection"]
     assert [n for n, _ in admission.VALIDATING] == ["LimitRanger", "ResourceQuota"]
 
 
