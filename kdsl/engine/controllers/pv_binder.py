@@ -5,11 +5,11 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.controllers.base import Client, Controller, Key
-from kdsl.engine.controllers.pv_index import (BIND_COMPLETED, BOUND_BY_CONTROLLER, BETA_STORAGE_PROVISIONER,
+from kdsl.engine.controllers.pv_index import (BETA_STORAGE_PROVISIONER, BIND_COMPLETED, BOUND_BY_CONTROLLER,
                                               PROVISIONED_BY, SELECTED_NODE, STORAGE_PROVISIONER, ClaimStatus,
                                               annotation, bound_to, claim_class, claim_key, claim_status,
-                                              delay_binding, find_matching_volume, provisioner_of, storage_class,
-                                              volume_status, with_annotations)
+                                              claim_values, delay_binding, find_matching_volume, provisioner_of,
+                                              storage_class, volume_status, volume_values, with_annotations)
 from kdsl.engine.expect import register
 from kdsl.engine.objects import ApiObject
 
@@ -28,8 +28,8 @@ NO_DELETER = 'error getting deleter volume plugin for volume "{}": no volume plu
 
 
 class _OwnWrites(Client):
-    """The controller's client, marking its own writes: the PV controller keeps what it wrote in its
-    cache and does not sync an object again for a version it wrote itself (storeObjectUpdate)."""
+    """Marks the controller's own writes: the PV controller does not sync again a version it wrote
+    itself (storeObjectUpdate)."""
 
     def __init__(self, sim, name: str, owner: PersistentVolumeBinder) -> None:
         super().__init__(sim, name)
@@ -275,16 +275,6 @@ class PersistentVolumeBinder(Controller):
 
 
 # ---- what `expect pvc ...` and `expect pv ...` read ------------------------------------------------
-
-def claim_values(obj: ApiObject, checker, t: int) -> dict:
-    status = claim_status(obj)
-    return {"phase": status.phase, "volume": obj.spec.volume_name, "capacity": status.capacity,
-            "bound": status.phase == "Bound"}
-
-
-def volume_values(obj: ApiObject, checker, t: int) -> dict:
-    return {"phase": volume_status(obj).phase, "claim": obj.spec.claim}
-
 
 register("pvc", PVC, claim_values)
 register("pv", PV, volume_values)

@@ -135,3 +135,15 @@ def find_matching_volume(pvc: ApiObject, volumes: list[ApiObject], node: str | N
         if best is not None:
             return best
     return None
+
+
+# ---- what `expect pvc ...` and `expect pv ...` read (registered by the PV controller's module) ----------
+
+def claim_values(obj: ApiObject, checker, t: int) -> dict:
+    status = claim_status(obj)
+    return {"phase": status.phase, "volume": obj.spec.volume_name, "capacity": status.capacity,
+            "bound": status.phase == "Bound"}
+
+
+def volume_values(obj: ApiObject, checker, t: int) -> dict:
+    return {"phase": volume_status(obj).phase, "claim": obj.spec.claim}
