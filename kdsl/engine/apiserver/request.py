@@ -165,6 +165,9 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     if req.subresource == "status":
         # The status strategy keeps everything but the status.
         return Result(verb="update", user=user, object=attrs.evolve(old, status=obj.status))
+    if req.subresource == "finalize" and info.kind == "Namespace":
+        # The namespace controller's finalize empties spec.finalizers: a namespace being deleted goes.
+        return Result(verb="update", user=user, object=old, remove=old.meta.deletion_ms is not None)
     if req.subresource:
         return Result(verb="update", user=user, object=old)
     obj = _keep_server_set(obj, old)

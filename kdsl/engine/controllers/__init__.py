@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from kdsl.engine.controllers.cronjob import CronJobController
 from kdsl.engine.controllers.daemonset import DaemonSetController
 from kdsl.engine.controllers.provisioner import VolumeProvisioner
 from kdsl.engine.controllers.pv_binder import PersistentVolumeBinder
 from kdsl.engine.controllers.pvc_protection import PVCProtectionController
+from kdsl.engine.controllers.garbage_collector import GarbageCollector
+from kdsl.engine.controllers.job import JobController
+from kdsl.engine.controllers.namespace import NamespaceController
 from kdsl.engine.controllers.statefulset import StatefulSetController
 
 # Each entry is a Controller subclass; the order is the order they are built and woken in at one moment.
@@ -15,4 +19,8 @@ CONTROLLERS: tuple = (
     PersistentVolumeBinder,
     VolumeProvisioner,
     PVCProtectionController,
+    JobController,
+    CronJobController,
+    GarbageCollector,
+    NamespaceController,
 )

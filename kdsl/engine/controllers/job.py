@@ -1,0 +1,356 @@
+"""The Job controller: runs pods to completion, replaces failed ones with back-off, and finishes the job."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.engine import expect
+from kdsl.engine.controllers.base import Client, Controller
+from kdsl.engine.naming import generate_name
+from kdsl.engine.objects import ApiObject, Condition, Meta, OwnerRef, Terminated, set_condition
+from kdsl.model.workloads import Pod
+
+# The labels the API server adds to a Job's template (batch/v1 job strategy) and so to its pods.
+JOB_NAME_LABEL = "batch.kubernetes.io/job-name"
+CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid"
+LEGACY_JOB_NAME_LABEL = "job-name"
+LEGACY_CONTROLLER_UID_LABEL = "controller-uid"
+
+# pkg/controller/job/job_controller.go
+SYNC_BATCH_MS = 1_000  # syncJobBatchPeriod: pod changes wake the job one second later, batched
+POD_FAILURE_BACKOFF_MS = 10_000  # DefaultJobPodFailureBackOff
+MAX_POD_FAILURE_BACKOFF_MS = 600_000  # MaxJobPodFailureBackOff (the docs say six minutes; the code ten)
+API_BACKOFF_MS = 1_000  # DefaultJobApiBackOff: a refused create is retried, doubling ...
+MAX_API_BACKOFF_MS = 60_000  # ... up to MaxJobApiBackOff
+SLOW_START_BATCH = 1  # controller.SlowStartInitialBatchSize
+
+BACKOFF_LIMIT_EXCEEDED = ("BackoffLimitExceeded", "Job has reached the specified backoff limit")
+DEADLINE_EXCEEDED = ("DeadlineExceeded", "Job was active longer than specified deadline")
+COMPLETIONS_REACHED = ("CompletionsReached", "Reached expected number of succeeded pods")
+TERMINATING_NAMESPACE = "because it is being terminated"
+
+
+@attrs.frozen(kw_only=True)
+class JobStatus:
+    """batch/v1 JobStatus with integer-ms times. `conditions` hold the interim SuccessCriteriaMet /
+    FailureTarget and the terminal Complete / Failed, as Kubernetes ≥ 1.31 writes them."""
+
+    active: int = 0
+    ready: int = 0
+    terminating: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    start_ms: int | None = None
+    completion_ms: int | None = None
+    conditions: tuple[Condition, ...] = ()
+
+    def condition(self, type_: str) -> Condition | None:
+        return next((c for c in self.conditions if c.type == type_ and c.status == "True"), None)
+
+    @property
+    def finished(self) -> Condition | None:
+        """The terminal condition (Complete or Failed), if the job has one."""
+        return self.condition("Complete") or self.condition("Failed")
+
+
+class FailedCount(int):
+    """`expect job ... failed=2` compares the count; the bare flag `failed` asks for the Failed condition."""
+
+    flag: bool
+
+    def __new__(cls, count: int, flag: bool) -> FailedCount:
+        obj = super().__new__(cls, count)
+        obj.flag = flag
+        return obj
+
+    def __bool__(self) -> bool:
+        return self.flag
+
+
+def job_values(obj: ApiObject, checker, t: int) -> dict:
+    status = obj.status or JobStatus()
+    return {"succeeded": status.succeeded, "active": status.active,
+            "failed": FailedCount(status.failed, status.condition("Failed") is not None),
+            "complete": status.condition("Complete") is not None}
+
+
+expect.register("job", "Job", job_values)
+
+
+def is_finished_pod(pod: ApiObject) -> str | None:
+    """`Succeeded` or `Failed` for a pod the job counts (isPodFailed: a pod deleted before it
+    succeeded counts as failed, since it may never reach a terminal phase), else None."""
+    phase = pod.status.phase
+    if phase in ("Succeeded", "Failed"):
+        return phase
+    return "Failed" if pod.terminating else None
+
+
+def finish_ms(pod: ApiObject, now: int) -> int:
+    """getFinishedTime: the last container's finish, else the deletion moment, else now."""
+    ends = [cs.state.finished_ms for cs in pod.status.container_statuses if isinstance(cs.state, Terminated)]
+    if ends and len(ends) == len(pod.status.container_statuses) and None not in ends:
+        return max(ends)
+    if pod.meta.deletion_ms is not None:
+        return pod.meta.deletion_ms - (pod.meta.deletion_grace_ms or 0)
+    return now
+
+
+def is_active(pod: ApiObject) -> bool:
+    return pod.status.phase not in ("Succeeded", "Failed") and not pod.terminating
+
+
+def is_ready(pod: ApiObject) -> bool:
+    ready = pod.status.condition("Ready")
+    return ready is not None and ready.status == "True"
+
+
+@attrs.frozen
+class Backoff:
+    """backoffRecord: failures since the last success, and when the last of them happened."""
+
+    failures: int = 0
+    last_failure_ms: int | None = None
+
+    def remaining_ms(self, now: int) -> int:
+        if self.failures == 0 or self.last_failure_ms is None:
+            return 0
+        delay = POD_FAILURE_BACKOFF_MS
+        for _ in range(1, self.failures):
+            delay *= 2
+            if delay >= MAX_POD_FAILURE_BACKOFF_MS:
+                delay = MAX_POD_FAILURE_BACKOFF_MS
+                break
+        return max(0, delay - (now - self.last_failure_ms))
+
+    def after(self, succeeded: list[int], failed: list[int]) -> Backoff:
+        """newBackoffRecord: a success resets the count; failures after the last success add up."""
+        if not succeeded:
+            if not failed:
+                return self
+            return Backoff(self.failures + len(failed), max(failed))
+        last_success = max(succeeded)
+        later = sorted(f for f in failed if f > last_success)
+        return Backoff(len(later), later[-1] if later else None)
+
+
+class JobController(Controller):
+    """The job controller, and the ttl-after-finished controller that deletes finished jobs. Kubernetes
+    counts finished pods through the `batch.kubernetes.io/job-tracking` finalizer; kdsl's controller sees
+    every pod change as it is written, so it notes each finished pod then and counts it at the next sync."""
+
+    name = "job-controller"
+    kinds = ("Job",)
+
+    def setup(self) -> None:
+        super().setup()
+        self.store.watch("Pod", self.on_pod)
+        self.ttl = Client(self.sim, "ttl-after-finished-controller")
+        self._uncounted: dict[str, dict[str, tuple[str, int]]] = {}  # job uid -> pod uid -> (phase, finished)
+        self._counted: dict[str, set[str]] = {}  # job uid -> pod uids already in the job's counters
+        self._backoff: dict[str, Backoff] = {}
+        self._api_failures: dict[str, int] = {}
+
+    def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        pod = new or old
+        ref = next((o for o in pod.meta.owners if o.controller), None)
+        if ref is None or ref.kind != "Job":
+            return
+        verdict = is_finished_pod(new) if new is not None else ("Succeeded" if old.status.phase == "Succeeded"
+                                                                else "Failed")
+        uid = pod.meta.uid
+        if verdict and uid not in self._counted.get(ref.uid, ()):
+            self._uncounted.setdefault(ref.uid, {}).setdefault(uid, (verdict, finish_ms(pod, self.sim.now)))
+        self.enqueue(("Job", pod.namespace, ref.name), SYNC_BATCH_MS)
+
+    def reconcile(self, key) -> None:
+        job = self.store.get(*key)
+        if job is None:
+            return  # deleted: the garbage collector removes its pods
+        uid = job.meta.uid
+        status = job.status or JobStatus()
+        if status.finished is not None:
+            self._forget(uid)
+            self._expire(job, status.finished)
+            return  # finished jobs are left alone, but for their time to live
+        now = self.sim.now
+        spec = job.spec
+        pods = self.owned("Pod", job)
+        counted = self._counted.setdefault(uid, set())
+        new = self._uncounted.pop(uid, {})
+        for pod in pods:  # a finished pod the watch saw before this job existed in the cache
+            verdict = is_finished_pod(pod)
+            if verdict and pod.meta.uid not in counted:
+                new.setdefault(pod.meta.uid, (verdict, finish_ms(pod, now)))
+        counted.update(new)
+        succeeded = status.succeeded + sum(1 for v, _ in new.values() if v == "Succeeded")
+        failed = status.failed + sum(1 for v, _ in new.values() if v == "Failed")
+        self._backoff[uid] = self._backoff.get(uid, Backoff()).after(
+            [t for v, t in new.values() if v == "Succeeded"], [t for v, t in new.values() if v == "Failed"])
+        start = status.start_ms if status.start_ms is not None else now
+        active = [p for p in pods if is_active(p)]
+        terminating = sum(1 for p in pods if p.terminating and p.status.phase not in ("Succeeded", "Failed"))
+        conditions = status.conditions
+        final = None  # (type, reason, message) of the terminal condition to reach
+        if status.condition("FailureTarget") is not None:
+            c = status.condition("FailureTarget")
+            final = ("Failed", c.reason, c.message)
+        elif status.condition("SuccessCriteriaMet") is not None:
+            final = ("Complete",) + COMPLETIONS_REACHED
+        elif failed > spec.backoff_limit or self._past_backoff_on_failure(job, active):
+            final = ("Failed",) + BACKOFF_LIMIT_EXCEEDED
+        elif spec.active_deadline_ms is not None and now - start >= spec.active_deadline_ms:
+            final = ("Failed",) + DEADLINE_EXCEEDED
+        elif spec.active_deadline_ms is not None:
+            self.enqueue(key, start + spec.active_deadline_ms - now)
+        if final is not None and final[0] == "Failed":
+            if status.condition("FailureTarget") is None:
+                conditions = set_condition(conditions, Condition(type="FailureTarget", status="True", reason=final[1],
+                                                                 message=final[2], last_transition_ms=now))
+            for pod in active:  # every pod still running when the job fails counts as failed
+                counted.add(pod.meta.uid)  # before the delete, whose write the pod watch sees at once
+                self._delete_pod(job, pod)
+            failed += len(active)
+            terminating += len(active)
+            active = []
+        elif final is None:
+            active = self._manage(job, active, succeeded)
+            done = (succeeded > 0 if spec.completions is None else succeeded >= spec.completions) and not active
+            if done:
+                final = ("Complete",) + COMPLETIONS_REACHED
+                conditions = set_condition(conditions, Condition(type="SuccessCriteriaMet", status="True",
+                                                                 reason=final[1], message=final[2],
+                                                                 last_transition_ms=now))
+        completion = status.completion_ms
+        finished = final is not None and terminating == 0  # the terminal condition waits for pods to go
+        if finished:
+            conditions = set_condition(conditions, Condition(type=final[0], status="True", reason=final[1],
+                                                             message=final[2], last_transition_ms=now))
+            completion = now if final[0] == "Complete" else completion
+        new_status = JobStatus(active=len(active), ready=sum(1 for p in active if is_ready(p)),
+                               terminating=terminating, succeeded=succeeded, failed=failed, start_ms=start,
+                               completion_ms=completion, conditions=conditions)
+        if new_status != status:
+            self.client.update_status(attrs.evolve(job, status=new_status))
+        if finished:
+            self._finished(job, final, succeeded)
+
+    def _finished(self, job: ApiObject, final: tuple, succeeded: int) -> None:
+        """recordJobFinished: the events, then the job's time to live starts."""
+        if final[0] == "Complete":
+            if job.spec.completions is not None and succeeded > job.spec.completions:
+                self.client.event("Warning", "TooManySucceededPods", job,
+                                  "Too many succeeded pods running after completion count reached")
+            self.client.event("Normal", "Completed", job, "Job completed")
+        else:
+            self.client.event("Warning", final[1], job, final[2])
+        self._forget(job.meta.uid)
+        if job.spec.ttl_after_finished_ms is not None:
+            self.enqueue(job.key, job.spec.ttl_after_finished_ms)
+
+    def _forget(self, uid: str) -> None:
+        self._backoff.pop(uid, None)
+        self._api_failures.pop(uid, None)
+
+    def _expire(self, job: ApiObject, finished: Condition) -> None:
+        """The ttl-after-finished controller: delete the job (Foreground, so its pods go first) once
+        ttlSecondsAfterFinished have passed since it finished."""
+        ttl = job.spec.ttl_after_finished_ms
+        if ttl is None or job.terminating:
+            return
+        due = finished.last_transition_ms + ttl
+        if due > self.sim.now:
+            self.enqueue(job.key, due - self.sim.now)
+            return
+        self.ttl.delete("Job", job.namespace, job.name, propagation="Foreground")
+
+    @staticmethod
+    def _past_backoff_on_failure(job: ApiObject, active: list[ApiObject]) -> bool:
+        """pastBackoffLimitOnFailure: with restartPolicy OnFailure, restarts inside running pods count."""
+        if job.spec.template.restart_policy != "OnFailure":
+            return False
+        restarts = sum(cs.restart_count for p in active if p.status.phase in ("Pending", "Running")
+                       for cs in p.status.init_container_statuses + p.status.container_statuses)
+        return restarts > 0 if job.spec.backoff_limit == 0 else restarts >= job.spec.backoff_limit
+
+    def _manage(self, job: ApiObject, active: list[ApiObject], succeeded: int) -> list[ApiObject]:
+        """manageJob: as many active pods as parallelism allows and completions still need."""
+        spec = job.spec
+        if spec.completions is None:
+            want = len(active) if succeeded > 0 else spec.parallelism
+        else:
+            want = max(0, min(spec.completions - succeeded, spec.parallelism))
+        if len(active) > want:
+            # activePodsForRemoval: the pods least far along go first.
+            ranked = sorted(active, key=lambda p: (p.spec.template.node_name is not None,
+                                                   p.status.phase == "Running", is_ready(p)))
+            extra = ranked[:len(active) - want]
+            for pod in extra:
+                self._delete_pod(job, pod)
+            return [p for p in active if p not in extra]
+        diff = want - len(active)
+        if diff <= 0:
+            return active
+        wait = self._backoff.get(job.meta.uid, Backoff()).remaining_ms(self.sim.now)
+        if wait > 0:
+            self.enqueue(job.key, wait)
+            return active  # the failed pods' back-off has not run out
+        created = self._create_pods(job, diff)
+        return active + created
+
+    def _create_pods(self, job: ApiObject, count: int) -> list[ApiObject]:
+        """Slow start: batches of 1, 2, 4, ...; a batch with a refusal ends the round, and the job is
+        synced again after the API back-off (1 s doubling to 1 min)."""
+        created: list[ApiObject] = []
+        batch = min(count, SLOW_START_BATCH)
+        retry = False
+        while count > 0:
+            refused = False
+            for _ in range(batch):
+                pod = self.client.create(self._pod(job))
+                if pod is None:
+                    refused = True
+                    retry = self._refusal(job) or retry
+                else:
+                    created.append(pod)
+                    self.client.event("Normal", "SuccessfulCreate", job, f"Created pod: {pod.name}")
+            count -= batch
+            if refused:
+                break
+            batch = min(2 * batch, count)
+        uid = job.meta.uid
+        if retry:
+            failures = self._api_failures.get(uid, 0)
+            self._api_failures[uid] = failures + 1
+            self.enqueue(job.key, min(API_BACKOFF_MS * 2 ** failures, MAX_API_BACKOFF_MS))
+        elif created:
+            self._api_failures.pop(uid, None)
+        return created
+
+    def _refusal(self, job: ApiObject) -> bool:
+        """A refused create: FailedCreate on the job, unless its namespace is being deleted (then every
+        create fails and Kubernetes says nothing). Returns whether the refusal is worth retrying."""
+        rejection = self.sim.rejections[-1]
+        if TERMINATING_NAMESPACE in rejection.message:
+            return False
+        self.client.event("Warning", "FailedCreate", job, f"Error creating: {rejection.message}")
+        return True
+
+    def _pod(self, job: ApiObject) -> ApiObject:
+        """A pod from the job's template, named `<job>-<5 random>` and labelled as Kubernetes does."""
+        template = job.spec.template
+        added = ((CONTROLLER_UID_LABEL, job.meta.uid), (JOB_NAME_LABEL, job.name),
+                 (LEGACY_CONTROLLER_UID_LABEL, job.meta.uid), (LEGACY_JOB_NAME_LABEL, job.name))
+        keys = {k for k, _ in added}
+        labels = tuple((k, v) for k, v in template.labels if k not in keys) + added
+        name = generate_name(f"{job.name}-", self.sim.rng)
+        template = attrs.evolve(template, labels=labels)
+        meta = Meta(name=name, namespace=job.namespace, labels=labels, annotations=template.annotations,
+                    owners=(OwnerRef(kind="Job", name=job.name, uid=job.meta.uid),))
+        spec = Pod(name=name, namespace=job.namespace, labels=labels, annotations=template.annotations,
+                   template=template)
+        return ApiObject(kind="Pod", meta=meta, spec=spec)
+
+    def _delete_pod(self, job: ApiObject, pod: ApiObject) -> None:
+        self.client.delete("Pod", pod.namespace, pod.name)
+        self.client.event("Normal", "SuccessfulDelete", job, f"Deleted pod: {pod.name}")
