@@ -6,7 +6,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError
-from kdsl.lang.parser import gc_paused, parse_document
+from kdsl._gc import bulk
+from kdsl.lang.parser import parse_document
 from kdsl.engine.errors import SimulationError
 from kdsl.model.build import build
 from kdsl.model.errors import ScenarioError
@@ -25,7 +26,7 @@ def parse(text: str, filename: str | None = None) -> Scenario:
     whose meaning is wrong; both carry every located diagnostic. Warnings land on
     `Scenario.warnings`.
     """
-    with gc_paused():
+    with bulk():
         return build(parse_document(text, filename))
 
 

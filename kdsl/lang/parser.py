@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import threading
 
 import lark
 
+from kdsl._gc import bulk
 from kdsl.lang import grammar
 from kdsl.lang.errors import Diagnostic, KdslSyntaxError, plain_list, suggest
 from kdsl.lang.lalr import Machine, Tok, UnexpectedCharacter, UnexpectedToken
@@ -224,19 +223,6 @@ def _get_machine() -> Machine:
     return _machine
 
 
-@contextlib.contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector: building a tree allocates many small objects, none of
-    them in cycles, and each collection would walk the whole growing tree again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def parse_document(text: str, filename: str | None = None) -> Document:
     """Parse one file's text into a Document; raise KdslSyntaxError with a located message."""
     if text.startswith("\ufeff"):  # a byte-order mark some editors write: not part of the text
@@ -247,7 +233,7 @@ def parse_document(text: str, filename: str | None = None) -> Document:
         _builder.file = filename
         _state["comments"] = []
         try:
-            with gc_paused():
+            with bulk():
                 stmts = machine.parse(text if text.endswith("\n") else text + "\n", filename)
         except (UnexpectedToken, UnexpectedCharacter) as exc:
             raise KdslSyntaxError([syntax_diagnostic(exc, source)]) from None
