@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import attrs
 
+from kdsl.engine.evolve import evolve
 from kdsl.engine import clock, volumes
 from kdsl.engine.kubelet import config_refs, runtime
 from kdsl.engine.kubelet.pod import PodRun
@@ -78,7 +78,7 @@ class KubeletComponent:
                 self.sim.event("Warning", "FailedMount", pod, message, source=SOURCE)
         run = self.runs[key]
         if pod.status != run.status:
-            self.sim.write(attrs.evolve(pod, status=run.status), source=SOURCE)
+            self.sim.write(evolve(pod, status=run.status), source=SOURCE)
         return True
 
     def on_volume_source(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
@@ -149,7 +149,7 @@ class KubeletComponent:
             sim.log.record(e)
         pod = sim.store.get(*key)
         if pod is not None and pod.status != run.status:
-            sim.write(attrs.evolve(pod, status=run.status), source=SOURCE)
+            sim.write(evolve(pod, status=run.status), source=SOURCE)
         self._next(key)
 
     def resync(self, node: str) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import attrs
 
+from kdsl.engine.evolve import evolve
 from kdsl.engine import clock
 from kdsl.engine.objects import ApiObject, Condition, set_condition
 from kdsl.engine.scheduler import Snapshot, explain, schedule
@@ -96,12 +96,12 @@ class SchedulerComponent:
 
     def bind(self, pod: ApiObject, node: str) -> None:
         sim = self.sim
-        tpl = attrs.evolve(pod.spec.template, node_name=node)
+        tpl = evolve(pod.spec.template, node_name=node)
         status = pod.status
         conditions = set_condition(status.conditions, Condition(type="PodScheduled", status="True",
                                                                 last_transition_ms=sim.now))
-        bound = attrs.evolve(pod, spec=attrs.evolve(pod.spec, template=tpl),
-                             status=attrs.evolve(status, conditions=conditions, nominated_node=None))
+        bound = evolve(pod, spec=evolve(pod.spec, template=tpl),
+                             status=evolve(status, conditions=conditions, nominated_node=None))
         bound = sim.write(bound, source=SOURCE)  # the watch adds it to the snapshot
         sim.event("Normal", "Scheduled", bound, f"Successfully assigned {pod.namespace}/{pod.name} to {node}",
                   source=SOURCE)
@@ -110,9 +110,9 @@ class SchedulerComponent:
         sim = self.sim
         cond = Condition(type="PodScheduled", status="False", reason="Unschedulable", message=message,
                          last_transition_ms=sim.now)
-        status = attrs.evolve(pod.status, conditions=set_condition(pod.status.conditions, cond))
+        status = evolve(pod.status, conditions=set_condition(pod.status.conditions, cond))
         if status != pod.status:
-            sim.write(attrs.evolve(pod, status=status), source=SOURCE)
+            sim.write(evolve(pod, status=status), source=SOURCE)
         sim.event("Warning", "FailedScheduling", pod, message, source=SOURCE)
 
 
@@ -121,7 +121,7 @@ class SchedulerComponent:
         with DisruptionTarget PreemptionByScheduler; it is scheduled there once they are gone."""
         sim = self.sim
         current = sim.store.get(*pod.key)
-        sim.write(attrs.evolve(current, status=attrs.evolve(current.status, nominated_node=node)), source=SOURCE)
+        sim.write(evolve(current, status=evolve(current.status, nominated_node=node)), source=SOURCE)
         for v in victims:
             victim = sim.store.get("Pod", v.namespace, v.name)
             if victim is None or victim.terminating:
@@ -129,8 +129,8 @@ class SchedulerComponent:
             cond = Condition(type="DisruptionTarget", status="True", reason="PreemptionByScheduler",
                              message=f"{SOURCE}: preempting to accommodate a higher priority pod",
                              last_transition_ms=sim.now)
-            status = attrs.evolve(victim.status, conditions=set_condition(victim.status.conditions, cond))
-            sim.write(attrs.evolve(victim, status=status), source=SOURCE)
+            status = evolve(victim.status, conditions=set_condition(victim.status.conditions, cond))
+            sim.write(evolve(victim, status=status), source=SOURCE)
             sim.event("Normal", "Preempted", victim, f"Preempted by pod {pod.meta.uid} on node {node}", source=SOURCE)
             sim.delete("Pod", v.namespace, v.name, source=SOURCE)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
+from kdsl.engine.evolve import evolve
 from kdsl.engine.objects import ApiObject
 
 Key = tuple[str, str | None, str]  # (kind, namespace, name)
@@ -68,8 +69,8 @@ class Store:
     def put(self, obj: ApiObject, now: int) -> ApiObject:
         """Create or replace an object; returns it with its new resourceVersion."""
         self.resource_version += 1
-        meta = attrs.evolve(obj.meta, resource_version=self.resource_version)
-        obj = attrs.evolve(obj, meta=meta)
+        meta = evolve(obj.meta, resource_version=self.resource_version)
+        obj = evolve(obj, meta=meta)
         key = obj.key
         old = self._objects.get(key)
         self._objects[key] = obj

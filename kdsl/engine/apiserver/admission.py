@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import attrs
 
+from kdsl.engine.evolve import evolve
 from kdsl.engine.apiserver import limitranger, quota
 from kdsl.engine.apiserver.authn import UserInfo, namespace_exists, service_account_exists
 from kdsl.engine.apiserver.errors import ApiError, go_quote, not_found, wrap_forbidden
@@ -52,8 +53,8 @@ def forbidden(a: Attributes, detail: str) -> ApiError:
 
 def _with_template(a: Attributes, **changes) -> Attributes:
     pod = a.object
-    spec = attrs.evolve(pod.spec, template=attrs.evolve(pod.spec.template, **changes))
-    return attrs.evolve(a, object=attrs.evolve(pod, spec=spec))
+    spec = evolve(pod.spec, template=evolve(pod.spec.template, **changes))
+    return evolve(a, object=evolve(pod, spec=spec))
 
 
 # ---- mutating plugins -----------------------------------------------------------------------------
@@ -81,7 +82,7 @@ def limit_ranger_admit(a: Attributes, view: View) -> Attributes | ApiError:
     if not a.pod or a.operation != CREATE:
         return a
     ranges = [o.spec for o in view.list("LimitRange", a.namespace)]
-    return attrs.evolve(a, object=limitranger.mutate(a.object, ranges)) if ranges else a
+    return evolve(a, object=limitranger.mutate(a.object, ranges)) if ranges else a
 
 
 def service_account_admit(a: Attributes, view: View) -> Attributes | ApiError:
@@ -132,7 +133,7 @@ def default_storage_class(a: Attributes, view: View) -> Attributes | ApiError:
     if not defaults:
         return a
     chosen = sorted(defaults, key=lambda o: (-o.meta.creation_ms, o.name))[0]
-    return attrs.evolve(a, object=attrs.evolve(a.object, spec=attrs.evolve(a.object.spec, storage_class=chosen.name)))
+    return evolve(a, object=evolve(a.object, spec=evolve(a.object.spec, storage_class=chosen.name)))
 
 
 def storage_object_in_use_protection(a: Attributes, view: View) -> Attributes | ApiError:

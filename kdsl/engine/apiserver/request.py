@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from kdsl.engine.evolve import evolve
 from kdsl.engine.apiserver import admission, validation
 from kdsl.engine.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
 from kdsl.engine.apiserver.authn import UserInfo, authenticate
@@ -124,10 +125,10 @@ def handle(req: Request, view: View, users: Sequence[User] = ()) -> Result | Api
         return _create_subresource(req, info, user, ns, name, view)
     if req.object is None:
         return bad_request("the request carries no object")
-    obj = attrs.evolve(req.object, kind=info.kind, meta=attrs.evolve(req.object.meta, namespace=ns, name=name))
+    obj = evolve(req.object, kind=info.kind, meta=evolve(req.object.meta, namespace=ns, name=name))
     if info.kind == "Secret":
         # Decoding a v1 Secret merges stringData into data (it wins on a clash); it is never stored.
-        obj = attrs.evolve(obj, spec=obj.spec.merged())
+        obj = evolve(obj, spec=obj.spec.merged())
     if req.verb == "create":
         return _create(req, info, user, obj, view)
     return _update(req, info, user, obj, view)
@@ -152,8 +153,8 @@ def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     # The name is checked by the storage layer, after admission (so a quota refusal comes first).
     if view.get(info.kind, obj.namespace, obj.name) is not None:
         return already_exists(info.plural, info.group, obj.name)
-    meta = attrs.evolve(a.object.meta, generation=1, deletion_ms=None, deletion_grace_ms=None)
-    return Result(verb="create", user=user, object=attrs.evolve(a.object, meta=meta))
+    meta = evolve(a.object.meta, generation=1, deletion_ms=None, deletion_grace_ms=None)
+    return Result(verb="create", user=user, object=evolve(a.object, meta=meta))
 
 
 def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View) -> Result | ApiError:
@@ -164,7 +165,7 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
         return conflict(info.plural, info.group, obj.name, MODIFIED)
     if req.subresource == "status":
         # The status strategy keeps everything but the status.
-        return Result(verb="update", user=user, object=attrs.evolve(old, status=obj.status))
+        return Result(verb="update", user=user, object=evolve(old, status=obj.status))
     if req.subresource == "finalize" and info.kind == "Namespace":
         # The namespace controller's finalize empties spec.finalizers: a namespace being deleted goes.
         return Result(verb="update", user=user, object=old, remove=old.meta.deletion_ms is not None)
@@ -184,10 +185,10 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     # UID, creation and deletion state belong to the server; the generation counts spec changes; a
     # main-resource update leaves the status (a subresource) as stored.
     generation = old.meta.generation + (1 if new.spec != old.spec else 0)
-    meta = attrs.evolve(new.meta, uid=old.meta.uid, creation_ms=old.meta.creation_ms, generation=generation,
+    meta = evolve(new.meta, uid=old.meta.uid, creation_ms=old.meta.creation_ms, generation=generation,
                         deletion_ms=old.meta.deletion_ms, deletion_grace_ms=old.meta.deletion_grace_ms,
                         resource_version=old.meta.resource_version)
-    new = attrs.evolve(new, meta=meta, status=old.status)
+    new = evolve(new, meta=meta, status=old.status)
     # shouldDeleteDuringUpdate: the last finalizer gone from an object already deleted without grace.
     remove = (old.meta.deletion_ms is not None and not meta.finalizers and not old.meta.deletion_grace_ms)
     return Result(verb="update", user=user, object=new, remove=remove)
@@ -205,7 +206,7 @@ def _keep_server_set(obj: ApiObject, old: ApiObject) -> ApiObject:
     keep = {f: getattr(old_t, f) for f in SERVER_SET if getattr(new_t, f) is None and getattr(old_t, f) is not None}
     if not keep:
         return obj
-    return attrs.evolve(obj, spec=attrs.evolve(obj.spec, template=attrs.evolve(new_t, **keep)))
+    return evolve(obj, spec=evolve(obj.spec, template=evolve(new_t, **keep)))
 
 
 def _create_subresource(req: Request, info: ResourceInfo, user: UserInfo, ns: str | None, name: str,
@@ -224,8 +225,8 @@ def _create_subresource(req: Request, info: ResourceInfo, user: UserInfo, ns: st
     if template.node_name:
         return conflict("pods/binding", "", name, f"pod {name} is already assigned to node "
                                                   f"{go_quote(template.node_name)}")
-    spec = attrs.evolve(stored.spec, template=attrs.evolve(template, node_name=req.target))
-    return Result(verb="create", user=user, object=attrs.evolve(stored, spec=spec))
+    spec = evolve(stored.spec, template=evolve(template, node_name=req.target))
+    return Result(verb="create", user=user, object=evolve(stored, spec=spec))
 
 
 def _delete(req: Request, info: ResourceInfo, user: UserInfo, ns: str | None, name: str,
@@ -248,15 +249,15 @@ def _delete(req: Request, info: ResourceInfo, user: UserInfo, ns: str | None, na
         if grace is not None and (meta.deletion_grace_ms is None or grace < meta.deletion_grace_ms):
             if grace == 0 and not finalizers:
                 return Result(verb="delete", user=user, object=old, remove=True)
-            meta = attrs.evolve(meta, deletion_ms=req.now_ms + grace, deletion_grace_ms=grace)
-        return Result(verb="delete", user=user, object=attrs.evolve(old, meta=attrs.evolve(meta,
+            meta = evolve(meta, deletion_ms=req.now_ms + grace, deletion_grace_ms=grace)
+        return Result(verb="delete", user=user, object=evolve(old, meta=evolve(meta,
                                                                                             finalizers=finalizers)))
     if not grace and not finalizers and info.kind != "Namespace":
         return Result(verb="delete", user=user, object=old, remove=True)
     # A namespace stays, terminating, until the namespace controller has emptied it.
-    meta = attrs.evolve(meta, deletion_ms=req.now_ms + (grace or 0), deletion_grace_ms=grace,
+    meta = evolve(meta, deletion_ms=req.now_ms + (grace or 0), deletion_grace_ms=grace,
                         finalizers=finalizers, generation=meta.generation + 1)
-    return Result(verb="delete", user=user, object=attrs.evolve(old, meta=meta))
+    return Result(verb="delete", user=user, object=evolve(old, meta=meta))
 
 
 def _grace(req: Request, old: ApiObject) -> int | None:

@@ -9,7 +9,7 @@ import attrs
 from kdsl.engine.events import Event
 from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet import steps
-from kdsl.engine.kubelet.evolve import evolve
+from kdsl.engine.evolve import evolve
 from kdsl.engine.kubelet.phase import TERMINAL, get_phase, pod_conditions
 from kdsl.engine.kubelet.pod import Config, PodRun, Step
 from kdsl.engine.objects import Condition, PodStatus, Terminated, set_condition

@@ -1,0 +1,51 @@
+"""A fast attrs.evolve for the engine's frozen records, which it copies millions of times a run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import attrs
+
+T = TypeVar("T")
+_MAKERS: dict[type, tuple[Callable, frozenset[str]]] = {}
+
+
+def _plain(cls: type, fields) -> bool:
+    """A slotted record whose __init__ only stores its arguments (no converter, validator, default
+    factory reading other fields, or post-init hook): a copy may then be filled slot by slot."""
+    slots = {s for c in cls.__mro__ for s in getattr(c, "__slots__", ()) if s != "__weakref__"}
+    return (bool(slots) and slots == {a.name for a in fields} and all(a.init for a in fields)
+            and not any(a.converter or a.validator for a in fields)
+            and not hasattr(cls, "__attrs_post_init__") and not hasattr(cls, "__attrs_pre_init__"))
+
+
+def _maker(cls: type) -> tuple[Callable, frozenset[str]]:
+    """Compile a copier for the class: attrs.evolve looks the fields up and fills a dict on every
+    call. A plain slotted record is filled through its slot descriptors (what a frozen class's
+    __init__ does, less the keyword parsing); any other class goes through __init__."""
+    fields = attrs.fields(cls)
+    env = {"cls": cls, "new": object.__new__}
+    if _plain(cls, fields):
+        lines = ["def make(i, c):", "    n = new(cls)"]
+        for a in fields:
+            env[f"set_{a.name}"] = getattr(cls, a.name).__set__
+            lines.append(f"    set_{a.name}(n, c[{a.alias!r}] if {a.alias!r} in c else i.{a.name})")
+        lines.append("    return n")
+    else:
+        args = ", ".join(f"{a.alias}=c[{a.alias!r}] if {a.alias!r} in c else i.{a.name}" for a in fields if a.init)
+        lines = ["def make(i, c):", f"    return cls({args})"]
+    exec("\n".join(lines), env)  # noqa: S102 - identifiers from attrs.fields
+    _MAKERS[cls] = found = (env["make"], frozenset(a.alias for a in fields if a.init))
+    return found
+
+
+def evolve(inst: T, **changes) -> T:
+    """A copy of `inst` with `changes` applied, equal to what attrs.evolve makes; a name that is not
+    an init field raises TypeError, as there."""
+    cls = inst.__class__
+    make, names = _MAKERS.get(cls) or _maker(cls)
+    if not names.issuperset(changes):
+        raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument "
+                        f"{sorted(set(changes) - names)[0]!r}")
+    return make(inst, changes)
