@@ -8,7 +8,7 @@ from collections import defaultdict
 import attrs
 
 from kdsl.engine.kubelet.containers import Ctr, Timer
-from kdsl.engine.kubelet.evolve import evolve
+from kdsl.engine.evolve import evolve
 
 KINDS = {"configmap": "ConfigMap", "secret": "Secret"}
 WATCHED = ("ConfigMap", "Secret")
