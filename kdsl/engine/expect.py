@@ -8,6 +8,7 @@ import attrs
 
 from kdsl.engine import podview
 from kdsl.engine.apiserver import rbac
+from kdsl.engine.routing import route_holds
 from kdsl.model.build.expect import SINGULAR
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation
 
@@ -86,6 +87,8 @@ class Checker:
 
 
     def holds(self, exp: Expectation, t: int) -> tuple[bool, str]:
+        if isinstance(exp, RouteExpectation):
+            return route_holds(exp, self, t)
         target = SINGULAR.get(exp.target, exp.target)
         if target not in TARGETS:
             return False, f"kdsl cannot check {exp.target} expectations yet"
@@ -119,10 +122,7 @@ class Checker:
                                users=self.sim.scenario.users)
             return Result(expectation=exp, passed=allowed == exp.allowed,
                           found="allowed" if allowed else "forbidden", at_ms=self.end)
-        if isinstance(exp, RouteExpectation):
-            return Result(expectation=exp, passed=False, found="kdsl cannot check route expectations yet "
-                                                               "(ingress routing lands with the controllers)")
-        if exp.target == "events":
+        if getattr(exp, "target", None) == "events":
             return self._events(exp)
         timing = exp.timing
         if timing.mode == "at":

@@ -7,9 +7,10 @@ import random
 import attrs
 
 from kdsl._gc import bulk
-from kdsl.engine import clock, podview
+from kdsl.engine import clock, podview, routing, services
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
+from kdsl.engine.apiserver.service_alloc import ServiceAllocator
 from kdsl.engine.controllers import CONTROLLERS
 from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.events import Event, EventLog
@@ -67,6 +68,7 @@ class Simulation:
         self.store = Store()
         self.log = EventLog()
         self.network = PodNetwork(scenario.cluster.pod_cidr)
+        self.service_alloc = ServiceAllocator(scenario.cluster.service_cidr, self.rng, self.store)
         self.failed_nodes: set[str] = set()
         self.rejections: list[Rejection] = []
         self.node_lifecycle = NodeLifecycleController(self)
@@ -167,7 +169,7 @@ class Simulation:
 
     def _call(self, request: Request, source: str):
         """One API request; a refusal is recorded (event and `rejections`) and None returned."""
-        result = handle(request, self.store, self.scenario.users)
+        result = handle(request, self.store, self.scenario.users, services=self.service_alloc)
         if isinstance(result, ApiError):
             obj = request.object
             kind = obj.kind if obj is not None else request.kind
@@ -248,6 +250,16 @@ class Simulation:
         """Every `expect` of the scenario checked against this run: a list of Results."""
         checker = Checker(self)
         return [checker.check(e) for e in self.scenario.expectations]
+
+    def route(self, url: str, at: int | None = None) -> routing.Route:
+        """Where a request for `url` (`HOST/PATH`) goes at a moment (default: now): the ingress rule, the
+        Service and port, and the ready pods that serve it with equal shares — or why nothing does."""
+        return routing.route(self, url, at)
+
+    def services(self, at: int | None = None) -> list[dict]:
+        """kubectl get services at a moment (default: now), as rows."""
+        t = self.now if at is None else at
+        return [services.service_row(o, t) for k, o in self.state(t).items() if k[0] == "Service"]
 
     def pods(self, at: int | None = None) -> list[dict]:
         """kubectl get pods -o wide at a moment (default: now), as rows."""

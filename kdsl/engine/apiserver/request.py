@@ -92,10 +92,11 @@ def _authorize(req: Request, info: ResourceInfo, user: UserInfo, ns: str | None,
     return forbidden(info.plural, info.group, name, req.verb, user.name, ns, req.subresource, decision.reason)
 
 
-def handle(req: Request, view: View, users: Sequence[User] = ()) -> Result | ApiError:
+def handle(req: Request, view: View, users: Sequence[User] = (), services=None) -> Result | ApiError:
     """authentication (401) → RBAC (403) → mutating admission → validation (422) → validating
     admission → the storage checks (404 / 409). Reads `view`, writes nothing: the Result says what to
-    store. `users` are the scenario's declared users."""
+    store. `users` are the scenario's declared users; `services` (a ServiceAllocator) gives a Service
+    its ClusterIP and NodePorts after mutating admission, as the Service storage's BeginCreate does."""
     info = resource_info(req.kind)
     if info is None:
         return unknown_resource()
@@ -130,8 +131,8 @@ def handle(req: Request, view: View, users: Sequence[User] = ()) -> Result | Api
         # Decoding a v1 Secret merges stringData into data (it wins on a clash); it is never stored.
         obj = evolve(obj, spec=obj.spec.merged())
     if req.verb == "create":
-        return _create(req, info, user, obj, view)
-    return _update(req, info, user, obj, view)
+        return _create(req, info, user, obj, view, services)
+    return _update(req, info, user, obj, view, services)
 
 
 def _attributes(req: Request, info: ResourceInfo, user: UserInfo, op: str, ns: str | None, name: str,
@@ -140,8 +141,19 @@ def _attributes(req: Request, info: ResourceInfo, user: UserInfo, op: str, ns: s
                       subresource=req.subresource, now_ms=req.now_ms)
 
 
-def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View) -> Result | ApiError:
+def _allocated(a: Attributes, services, old: ApiObject | None = None) -> Attributes | ApiError:
+    if services is None or a.object.kind != "Service":
+        return a
+    obj = services.allocate(a.object, old)
+    return obj if isinstance(obj, ApiError) else attrs.evolve(a, object=obj)
+
+
+def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View,
+            services=None) -> Result | ApiError:
     a = admission.mutate(_attributes(req, info, user, CREATE, obj.namespace, obj.name, obj), view)
+    if isinstance(a, ApiError):
+        return a
+    a = _allocated(a, services)
     if isinstance(a, ApiError):
         return a
     errors = validation.validate_create(a.object)
@@ -157,7 +169,8 @@ def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     return Result(verb="create", user=user, object=evolve(a.object, meta=meta))
 
 
-def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View) -> Result | ApiError:
+def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View,
+            services=None) -> Result | ApiError:
     old = view.get(info.kind, obj.namespace, obj.name)
     if old is None:
         return not_found(info.plural, info.group, obj.name)
@@ -173,6 +186,9 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
         return Result(verb="update", user=user, object=old)
     obj = _keep_server_set(obj, old)
     a = admission.mutate(_attributes(req, info, user, UPDATE, obj.namespace, obj.name, obj, old), view)
+    if isinstance(a, ApiError):
+        return a
+    a = _allocated(a, services, old)
     if isinstance(a, ApiError):
         return a
     errors = validation.validate_update(a.object, old)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kdsl.engine.controllers.cronjob import CronJobController
 from kdsl.engine.controllers.daemonset import DaemonSetController
+from kdsl.engine.controllers.endpointslice import EndpointSliceController
+from kdsl.engine.controllers.ingress import IngressController
 from kdsl.engine.controllers.provisioner import VolumeProvisioner
 from kdsl.engine.controllers.pv_binder import PersistentVolumeBinder
 from kdsl.engine.controllers.pvc_protection import PVCProtectionController
@@ -23,4 +25,6 @@ CONTROLLERS: tuple = (
     CronJobController,
     GarbageCollector,
     NamespaceController,
+    EndpointSliceController,
+    IngressController,
 )

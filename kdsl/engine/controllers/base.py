@@ -47,6 +47,7 @@ class Controller:
 
     name: ClassVar[str] = ""
     kinds: ClassVar[tuple[str, ...]] = ()
+    priority: ClassVar[int] = clock.PRIORITY_CONTROLLER  # when, within a moment, its reconciles run
 
     def __init__(self, sim) -> None:
         self.sim = sim
@@ -81,7 +82,7 @@ class Controller:
         if due is not None and due <= at:
             return
         self._due[key] = at
-        self.sim.queue.at(at, self._run, key, at, priority=clock.PRIORITY_CONTROLLER)
+        self.sim.queue.at(at, self._run, key, at, priority=self.priority)
 
     def _run(self, key: Key, at: int) -> None:
         if self._due.get(key) != at:
