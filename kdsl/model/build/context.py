@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import attrs
+
 from kdsl.lang.errors import Diagnostic, plain_list, suggest
 from kdsl.lang.syntax import Attr, Expr, Source, Span, Stmt, Word
 from kdsl.lang.values import BadValue
@@ -22,6 +24,25 @@ class Ctx:
         # The span of each statement that declares an object → the span of its name, so a bad name
         # is shown with the caret under the name rather than under the statement's keyword.
         self.name_spans: dict[Span, Span] = {}
+        self.secret_values: list[Span] = []  # where Secret values are written: masked in quoted lines
+
+    def mask_secret_values(self) -> None:
+        """A Secret's value never reaches a terminal: in the line a diagnostic quotes, it becomes `*`s
+        (as many as its characters, so the caret stays under what it points at)."""
+        spans: dict[tuple, list[tuple[int, int]]] = {}
+        for sp in self.secret_values:
+            for line in range(sp.line, sp.end_line + 1):
+                start = sp.column if line == sp.line else 1
+                end = sp.end_column if line == sp.end_line else 1 << 30
+                spans.setdefault((sp.file, line), []).append((start, end))
+        for i, d in enumerate(self.diagnostics):
+            cuts = spans.get((d.file, d.line))
+            if cuts and d.line_text is not None:
+                text = d.line_text
+                for start, end in cuts:
+                    end = min(end, len(text.rstrip("\n")) + 1)
+                    text = text[:start - 1] + "*" * max(end - start, 0) + text[max(end - 1, start - 1):]
+                self.diagnostics[i] = attrs.evolve(d, line_text=text)
 
     def _emit(self, severity: str, where, message: str, suggestion: str | None, expected: Iterable[str]) -> None:
         span = where if isinstance(where, Span) or where is None else getattr(where, "span", None)

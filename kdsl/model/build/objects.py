@@ -147,6 +147,9 @@ def build_ingress(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Ingress | None
 
 def build_data(ctx: Ctx, stmt: Stmt, namespace: str | None) -> ConfigMap | Secret | None:
     kind = stmt.kind
+    if kind == "secret":  # first: whatever is wrong with the statement, its values are never quoted
+        ctx.secret_values += [w.span for s in stmt.block or () if s.kind == "entry" for w in s.head[0].values
+                              if w.span is not None]
     got = named(ctx, stmt, kind, namespace)
     if got is None:
         return None

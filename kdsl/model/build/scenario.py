@@ -179,6 +179,7 @@ def build(doc: Document) -> Scenario:
         b.stmt(s, doc)
     scenario = b.scenario()
     check(ctx, scenario)
+    ctx.mask_secret_values()
     files = {name: i for i, name in enumerate(ctx.sources)}  # in the order they were read
 
     def order(d: Diagnostic):

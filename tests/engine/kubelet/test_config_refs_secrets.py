@@ -83,3 +83,14 @@ def test_secret_values_appear_in_no_output(tmp_path, capsys):
     skipped = [e.message for e in sim.log.events if e.reason == "InvalidEnvironmentVariableNames"]
     assert skipped[0] == ("Keys [1bad] from the EnvFrom secret shop/api were skipped since they are considered "
                           "invalid environment variable names.")
+
+
+def test_a_diagnostic_that_quotes_a_line_holding_a_secret_value_masks_the_value(tmp_path, capsys):
+    path = tmp_path / "bad.kdsl"
+    path.write_text(f'secret Bad_Name {{ k = "{VALUES[0]}" }}\nsecret s type=bogus {{\n  "a b" = "{VALUES[1]}"\n'
+                    f'  k = """{VALUES[2]}\n{VALUES[3]}"""\n  k = "x"\n}}\nconfigmap c {{ "a b" = "shown" }}\n')
+    assert main(["run", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert leaks(err) == [] and err.count("error:") == 5
+    assert f'    secret Bad_Name {{ k = {"*" * (len(VALUES[0]) + 2)} }}\n           ^~~~~~~~\n' in err
+    assert 'configmap c { "a b" = "shown" }' in err  # a ConfigMap's values are not secret
