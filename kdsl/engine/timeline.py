@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import attrs
 
+from kdsl.engine.apiserver.request import Request
 from kdsl.engine.nodes import UNSCHEDULABLE, with_taints
 from kdsl.model.nodes import Taint
-from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Scale
+from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage
 
 
 class Timeline:
@@ -39,6 +40,55 @@ class Timeline:
                       source="kubectl")
             sim.delete("Pod", pod.namespace, pod.name, source="timeline", user=user)
 
+    def _target(self, action):
+        """The object a `set image`, `scale` or `rollback` names; kubectl's GET of a missing one is
+        refused with NotFound, which is logged like any refusal."""
+        sim = self.sim
+        obj = sim.store.get(action.kind, action.namespace, action.name)
+        if obj is None:
+            sim._call(Request(verb="get", kind=action.kind, namespace=action.namespace, name=action.name,
+                              user=action.user, now_ms=sim.now), "timeline")
+        return obj
+
+    def _set_image(self, action: SetImage) -> None:
+        """kubectl set image: each named container (`*`: every one) of the template gets its image."""
+        obj = self._target(action)
+        if obj is None:
+            return
+        template = obj.spec.template
+        images = dict(action.images)
+        names = {c.name for c in template.containers + template.init_containers}
+        missing = sorted(n for n in images if n != "*" and n not in names)
+        if missing:
+            self.sim.event("Warning", "FailedSetImage", obj, f'error: unable to find container named "{missing[0]}"',
+                           source="kubectl")
+            return
+
+        def swap(containers):
+            return tuple(attrs.evolve(c, image=images.get(c.name, images.get("*", c.image))) for c in containers)
+        template = attrs.evolve(template, containers=swap(template.containers),
+                                init_containers=swap(template.init_containers))
+        self.sim.submit("update", attrs.evolve(obj, spec=attrs.evolve(obj.spec, template=template)),
+                        source="timeline", user=action.user)
+
+    def _scale(self, action: Scale) -> None:
+        """kubectl scale: spec.replicas of any kind that has it."""
+        obj = self._target(action)
+        if obj is not None:
+            self.sim.submit("update", attrs.evolve(obj, spec=attrs.evolve(obj.spec, replicas=action.replicas)),
+                            source="timeline", user=action.user)
+
+    def _rollback(self, action: Rollback) -> None:
+        """kubectl rollout undo, played by the controller of that kind."""
+        for controller in self.sim.controllers.values():
+            if action.kind in controller.kinds and hasattr(controller, "rollback"):
+                controller.rollback(action)
+                return
+        obj = self._target(action)
+        if obj is not None:
+            self.sim.event("Warning", "FailedRollback", obj, f"kdsl cannot roll back a {action.kind} yet",
+                           source="kubectl")
+
     def act(self, action) -> None:
         sim = self.sim
         if isinstance(action, NodeAction):
@@ -64,10 +114,12 @@ class Timeline:
         elif isinstance(action, Apply):
             for obj in action.objects:
                 sim.apply(obj, source="timeline", user=action.user)
+        elif isinstance(action, SetImage):
+            self._set_image(action)
         elif isinstance(action, Scale):
-            current = sim.store.get(action.kind, action.namespace, action.name)
-            if current is not None:  # kubectl scale: only spec.replicas changes
-                sim.apply(attrs.evolve(current.spec, replicas=action.replicas), source="timeline", user=action.user)
+            self._scale(action)
+        elif isinstance(action, Rollback):
+            self._rollback(action)
         elif isinstance(action, Delete):
             if action.name is not None:
                 sim.delete(action.kind, action.namespace, action.name, source="timeline", user=action.user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kdsl.engine.controllers.cronjob import CronJobController
 from kdsl.engine.controllers.daemonset import DaemonSetController
+from kdsl.engine.controllers.deployment import DeploymentController
 from kdsl.engine.controllers.endpointslice import EndpointSliceController
 from kdsl.engine.controllers.ingress import IngressController
 from kdsl.engine.controllers.provisioner import VolumeProvisioner
@@ -12,10 +13,14 @@ from kdsl.engine.controllers.pvc_protection import PVCProtectionController
 from kdsl.engine.controllers.garbage_collector import GarbageCollector
 from kdsl.engine.controllers.job import JobController
 from kdsl.engine.controllers.namespace import NamespaceController
+from kdsl.engine.controllers.replicaset import ReplicaSetController, ReplicationControllerController
 from kdsl.engine.controllers.statefulset import StatefulSetController
 
 # Each entry is a Controller subclass; the order is the order they are built and woken in at one moment.
 CONTROLLERS: tuple = (
+    DeploymentController,
+    ReplicaSetController,
+    ReplicationControllerController,
     StatefulSetController,
     DaemonSetController,
     PersistentVolumeBinder,

@@ -1,0 +1,248 @@
+"""The ReplicaSet and ReplicationController controllers: keep `replicas` active pods of a template."""
+
+from __future__ import annotations
+
+import functools
+
+import attrs
+
+from kdsl.engine import expect
+from kdsl.engine.controllers.base import Controller, Key
+from kdsl.engine.controllers.deployment_util import (ReplicaSetStatus, backoff_ms, is_active, is_available, log2_rank,
+                                                     ready_since, revision)
+from kdsl.engine.naming import generate_name
+from kdsl.engine.objects import ApiObject, Condition, Meta
+from kdsl.model.workloads import Pod
+
+BURST_REPLICAS = 500  # the controller's burstReplicas: at most this many creates or deletes per sync
+SLOW_START_BATCH = 1  # controller.SlowStartInitialBatchSize
+DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
+_PHASE_ORDER = {"Pending": 0, "Unknown": 1, "Running": 2}
+
+
+def _watched(pod: ApiObject) -> tuple:
+    """What a ReplicaSet's sync reads of a pod: whether it is still a replica, and its readiness."""
+    return pod.meta.deletion_ms, pod.status.phase in ("Succeeded", "Failed"), ready_since(pod)
+
+
+class ReplicaSetController(Controller):
+    """kube-controller-manager's ReplicaSet controller (pkg/controller/replicaset). It counts the
+    active pods it controls (not finished, not being deleted), creates the missing ones in
+    slow-start batches of 1, 2, 4, ... and deletes the surplus in ActivePodsWithRanks order."""
+
+    name = "replicaset-controller"
+    kinds = ("ReplicaSet",)
+
+    def setup(self) -> None:
+        super().setup()
+        self._failures: dict[Key, int] = {}
+        self.store.watch("Pod", self.on_pod)
+
+    def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        # Its own status writes change nothing the sync reads (a status update keeps the spec object).
+        if old is not None and new is not None and old.spec is new.spec and old.meta.generation == new.meta.generation \
+                and old.meta.deletion_ms == new.meta.deletion_ms and old.meta.owners == new.meta.owners:
+            return
+        self.enqueue(new.key if new is not None else old.key)
+
+    def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        # Most pod writes are the kubelet's container progress; only a change the sync reads wakes it.
+        if old is not None and new is not None and _watched(old) == _watched(new):
+            return
+        self.on_owned(op, old, new)
+
+    # ---- the sync -------------------------------------------------------------------------------
+    def reconcile(self, key: Key) -> None:
+        rs = self.store.get(*key)
+        if rs is None:
+            self._failures.pop(key, None)
+            return  # deleted: what is left of its pods is the garbage collector's
+        active = [p for p in self.owned("Pod", rs) if is_active(p)]
+        error = None
+        if rs.meta.deletion_ms is None and len(active) != rs.spec.replicas:
+            error = self.manage(rs, active)
+            active = [p for p in self.owned("Pod", rs) if is_active(p)]
+        now = self.sim.now
+        status = self.calculate_status(rs, active, error, now)
+        if status != rs.status:
+            self.client.update_status(attrs.evolve(rs, status=status))
+        waits = [since + rs.spec.min_ready_ms + 1000 for p in active
+                 if (since := ready_since(p)) is not None and not is_available(p, rs.spec.min_ready_ms, now)]
+        if waits:
+            # A Ready pod becomes available minReadySeconds later; the controller re-syncs then (plus
+            # the second Kubernetes adds against clock skew) instead of polling.
+            self.enqueue(key, min(waits) - now)
+        if error is None:
+            self._failures.pop(key, None)
+            return  # in sync, or every write it needed went through
+        failures = self._failures[key] = self._failures.get(key, 0) + 1
+        # A refused create (quota, admission) is retried with the work queue's exponential back-off.
+        self.enqueue(key, backoff_ms(failures))
+
+    def manage(self, rs: ApiObject, active: list[ApiObject]) -> str | None:
+        """manageReplicas: create or delete pods to reach spec.replicas; the first error, if any."""
+        diff = len(active) - rs.spec.replicas
+        if diff < 0:
+            remaining, batch = min(-diff, BURST_REPLICAS), SLOW_START_BATCH
+            while remaining > 0:
+                size = min(batch, remaining)
+                errors = [e for e in (self.create_pod(rs) for _ in range(size)) if e is not None]
+                if errors:
+                    return errors[0]  # slowStartBatch stops at the first batch with a failure
+                remaining -= size
+                batch *= 2
+            return None
+        victims = pods_to_delete(active, self.related_pods(rs), min(diff, BURST_REPLICAS), self.sim.now)
+        error = None
+        for pod in victims:
+            before = len(self.sim.rejections)
+            self.client.delete("Pod", pod.namespace, pod.name)
+            if len(self.sim.rejections) > before:
+                error = error or self.sim.rejections[-1].message
+                self.client.event("Warning", "FailedDelete", rs, f"Error deleting: {self.sim.rejections[-1].message}")
+            else:
+                self.client.event("Normal", "SuccessfulDelete", rs, f"Deleted pod: {pod.name}")
+        return error
+
+    def create_pod(self, rs: ApiObject) -> str | None:
+        """GetPodFromTemplate: the template's labels and annotations, generateName `<rs>-`, and the
+        ReplicaSet as controlling owner; created through the API server as this controller."""
+        template = rs.spec.template
+        name = generate_name(f"{rs.name}-", self.sim.rng)
+        while self.store.get("Pod", rs.namespace, name) is not None:
+            name = generate_name(f"{rs.name}-", self.sim.rng)
+        meta = Meta(name=name, namespace=rs.namespace, labels=template.labels, annotations=template.annotations,
+                    owners=(self.owner_ref(rs),))
+        spec = Pod(name=name, namespace=rs.namespace, labels=template.labels, annotations=template.annotations,
+                   template=template)
+        before = len(self.sim.rejections)
+        created = self.client.create(ApiObject(kind="Pod", meta=meta, spec=spec))
+        if created is not None:
+            self.client.event("Normal", "SuccessfulCreate", rs, f"Created pod: {name}")
+            return None
+        message = self.sim.rejections[-1].message if len(self.sim.rejections) > before else "refused"
+        self.client.event("Warning", "FailedCreate", rs, f"Error creating: {message}")
+        return message
+
+    def related_pods(self, rs: ApiObject) -> list[ApiObject]:
+        """getIndirectlyRelatedPods: the pods of every ReplicaSet under the same controller."""
+        owner = next((o for o in rs.meta.owners if o.controller), None)
+        if owner is None:
+            return self.owned("Pod", rs)
+        out: list[ApiObject] = []
+        for sibling in self.store.owned_by(rs.kind, owner.uid):
+            out.extend(self.owned("Pod", sibling))
+        return out
+
+    @staticmethod
+    def calculate_status(rs: ApiObject, active: list[ApiObject], error: str | None, now: int) -> ReplicaSetStatus:
+        """calculateStatus: counts of active, fully labeled, ready and available pods; the
+        ReplicaFailure condition while creates or deletes fail."""
+        old = rs.status or ReplicaSetStatus()
+        wanted = set(rs.spec.template.labels)
+        labeled = sum(1 for p in active if wanted <= set(p.meta.labels))
+        ready = sum(1 for p in active if ready_since(p) is not None)
+        available = sum(1 for p in active if is_available(p, rs.spec.min_ready_ms, now))
+        conditions = old.conditions
+        failure = old.condition("ReplicaFailure")
+        if error is not None and failure is None:
+            reason = "FailedCreate" if len(active) < rs.spec.replicas else "FailedDelete"
+            conditions += (Condition(type="ReplicaFailure", status="True", reason=reason, message=error,
+                                     last_transition_ms=now),)
+        elif error is None and failure is not None:
+            conditions = tuple(c for c in conditions if c.type != "ReplicaFailure")
+        return ReplicaSetStatus(replicas=len(active), fully_labeled_replicas=labeled, ready_replicas=ready,
+                                available_replicas=available, observed_generation=rs.meta.generation,
+                                conditions=conditions)
+
+
+class ReplicationControllerController(ReplicaSetController):
+    """The ReplicationController manager: the same code as the ReplicaSet controller in Kubernetes
+    (pkg/controller/replication wraps it), under its own service account."""
+
+    name = "replication-controller"
+    kinds = ("ReplicationController",)
+
+
+# ---- which pods go first ------------------------------------------------------------------------
+
+
+def pods_to_delete(pods: list[ApiObject], related: list[ApiObject], n: int, now: int) -> list[ApiObject]:
+    """getPodsToDelete: the first `n` pods in ActivePodsWithRanks order, where a pod's rank is the
+    number of active related pods on its node. The sort is stable (Go's is not), so equal pods go in
+    creation order."""
+    if n >= len(pods):
+        return list(pods)
+    on_node: dict[str, int] = {}
+    for p in related:
+        if is_active(p):
+            node = p.spec.template.node_name or ""
+            on_node[node] = on_node.get(node, 0) + 1
+    ranked = [(p, on_node.get(p.spec.template.node_name or "", 0)) for p in pods]
+    ranked.sort(key=functools.cmp_to_key(lambda a, b: _compare(a, b, now)))
+    return [p for p, _ in ranked[:n]]
+
+
+def _deletion_cost(pod: ApiObject) -> int:
+    text = next((v for k, v in pod.meta.annotations if k == DELETION_COST), "0")
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
+def _restarts(pod: ApiObject) -> tuple[int, int]:
+    regular = max((c.restart_count for c in pod.status.container_statuses), default=0)
+    sidecar = max((c.restart_count for c in pod.status.init_container_statuses), default=0)
+    return regular, sidecar
+
+
+def _log_compare(t1: int, t2: int, now: int, uid1: str, uid2: str) -> int:
+    """LogarithmicScaleDown: times in the same power-of-two bucket of age tie, broken by UID."""
+    diff = log2_rank(now - t1) - log2_rank(now - t2)
+    if diff == 0:
+        return -1 if uid1 < uid2 else (1 if uid1 > uid2 else 0)
+    return -1 if diff < 0 else 1
+
+
+def _compare(a: tuple, b: tuple, now: int) -> int:
+    """ActivePodsWithRanks.Less as a comparison: negative when `a` should be deleted first."""
+    (pa, rank_a), (pb, rank_b) = a, b
+    na, nb = pa.spec.template.node_name or "", pb.spec.template.node_name or ""
+    if na != nb and (not na or not nb):
+        return -1 if not na else 1  # 1. unscheduled before scheduled
+    oa, ob = _PHASE_ORDER.get(pa.status.phase, 0), _PHASE_ORDER.get(pb.status.phase, 0)
+    if oa != ob:
+        return -1 if oa < ob else 1  # 2. Pending < Unknown < Running
+    ra, rb = ready_since(pa), ready_since(pb)
+    if (ra is None) != (rb is None):
+        return -1 if ra is None else 1  # 3. not Ready before Ready
+    ca, cb = _deletion_cost(pa), _deletion_cost(pb)
+    if ca != cb:
+        return -1 if ca < cb else 1  # 4. lower pod-deletion-cost first
+    if rank_a != rank_b:
+        return -1 if rank_a > rank_b else 1  # 5. doubled-up pods first
+    if ra is not None and rb is not None and ra != rb:
+        return _log_compare(ra, rb, now, pa.meta.uid, pb.meta.uid)  # 6. Ready more recently first
+    sa, sb = _restarts(pa), _restarts(pb)
+    if sa != sb:
+        return -1 if sa > sb else 1  # 7. more restarts first
+    if pa.meta.creation_ms != pb.meta.creation_ms:
+        return _log_compare(pa.meta.creation_ms, pb.meta.creation_ms, now, pa.meta.uid, pb.meta.uid)  # 8. newer
+    return 0
+
+
+# ---- `expect replicaset NS/NAME ...` -----------------------------------------------------------
+
+
+def replicaset_values(obj: ApiObject, checker, t: int) -> dict:
+    """A ReplicaSet's counts as `kubectl get rs` shows them; every pod of a ReplicaSet runs its own
+    template, so `updated` is its replicas."""
+    status = obj.status or ReplicaSetStatus()
+    containers = obj.spec.template.containers
+    return {"replicas": status.replicas, "ready": status.ready_replicas, "available": status.available_replicas,
+            "updated": status.replicas, "revision": revision(obj),
+            "image": containers[0].image if containers else None}
+
+
+expect.register("replicaset", "ReplicaSet", replicaset_values)
