@@ -45,7 +45,7 @@ def test_a_bad_duration_is_a_clear_error(capsys):
 def test_run_says_which_objects_are_not_simulated_yet(capsys):
     assert main(["run", str(EXAMPLES / "shop.kdsl")]) == 0
     out, err = capsys.readouterr()
-    assert "note: stored but not simulated yet" in err and "1 StatefulSet" in err and "Deployment" not in err
+    assert "note: stored but not simulated yet" in err and "3 Service" in err and "Deployment" not in err
     assert "shop        web-" in out  # the Deployments' pods
 
 
