@@ -87,6 +87,7 @@ class DeploymentController(Controller):
     def get_all(self, d: ApiObject, rs_list: list[ApiObject], create: bool) -> tuple[ApiObject | None, list]:
         """getAllReplicaSetsAndSyncRevision: the new ReplicaSet (created if asked and missing) with
         its revision raised above every old one, and the old ReplicaSets."""
+        rs_list = self.fresh(rs_list)  # an earlier step of this sync may have written some of them
         new_rs = next((rs for rs in rs_list if equal_ignore_hash(rs.spec.template, d.spec.template)), None)
         old = [rs for rs in rs_list if rs is not new_rs]
         new_revision = max((revision(rs) for rs in old), default=0) + 1
