@@ -42,11 +42,11 @@ def test_a_bad_duration_is_a_clear_error(capsys):
         raise AssertionError("expected an error")
 
 
-def test_run_says_which_objects_are_not_simulated_yet(capsys):
+def test_run_plays_every_object_of_the_shop(capsys):
     assert main(["run", str(EXAMPLES / "shop.kdsl")]) == 0
     out, err = capsys.readouterr()
-    assert "note: stored but not simulated yet" in err and "3 Service" in err and "Deployment" not in err
-    assert "shop        web-" in out  # the Deployments' pods
+    assert "not simulated" not in err
+    assert "shop        web-" in out and "shop        api-" in out  # the Deployments' pods
 
 
 def test_a_scenario_that_cannot_be_played_is_a_located_error(tmp_path, capsys):
