@@ -130,6 +130,12 @@ def cmd_run(args) -> int:
         print()
         print(_table(sim.nodes(at=t)), end="")
         print()
+        if sim.services(at=t):
+            print(_table(sim.services(at=t)), end="")
+            print()
+        for url in args.route or ():
+            print(sim.route(url, at=t).text())
+            print()
         print("".join(e.line() + "\n" for e in sim.log.events if e.time_ms <= t), end="")
     return 1 if failed else 0
 
@@ -188,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "nothing is pending)")
     r.add_argument("--at", metavar="T", help="the moment to show (default: the end)")
     r.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
+    r.add_argument("--route", action="append", metavar="URL", help="show where a request for HOST/PATH goes "
+                                                                    "(repeatable)")
     r.set_defaults(func=cmd_run)
     t = sub.add_parser("test", help="check the expectations of scenario files",
                        description="Simulate each file and check its expectations. Exit 1 on any failure.")

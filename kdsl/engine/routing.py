@@ -46,6 +46,15 @@ class Route:
     def served(self) -> bool:
         return bool(self.backends)
 
+    def text(self) -> str:
+        """What `kdsl run --route` prints: the URL, where it goes and the pods serving it with their shares."""
+        if not self.served:
+            head = f"route {self.host}{self.path} -> none: {self.reason}"
+            return head + (f"\n  via {self.rule}" if self.rule else "")
+        lines = [f"route {self.host}{self.path} -> {self.service}:{self.port}", f"  via {self.rule}"]
+        lines += [f"  {r['POD']}  {r['ADDRESS']}:{r['PORT']}  {r['NODE']}  {r['SHARE']}" for r in self.rows()]
+        return "\n".join(lines)
+
     def rows(self) -> list[dict]:
         """One row per serving pod: POD, ADDRESS, PORT, NODE, SHARE (as a percentage)."""
         return [{"POD": b.pod, "ADDRESS": b.address, "PORT": b.port, "NODE": b.node or "<none>",
@@ -142,8 +151,8 @@ def route(sim, url: str, at: int | None = None) -> Route:
     base = Route(url=url, host=host, path=path)
     direct = _service_host(url)
     if direct is not None:
-        ns, name, port = direct
-        return _backends(sim, base, ns, name, port, t, rule=f"cluster DNS {host}", ingress=None)
+        ns, name, port, hostname = direct
+        return _backends(sim, base, ns, name, port, t, rule=f"cluster DNS {host}", ingress=None, hostname=hostname)
     cand, why = choose(ingresses_at(sim.store, t), host, path)
     if cand is None:
         return attrs.evolve(base, reason=why)
@@ -152,17 +161,21 @@ def route(sim, url: str, at: int | None = None) -> Route:
                      ingress=f"{ing.namespace}/{ing.name}")
 
 
-def _service_host(url: str) -> tuple[str, str, int | None] | None:
+def _service_host(url: str) -> tuple[str, str, int | None, str | None] | None:
+    """(namespace, service, port, pod hostname) of `SVC.NS.svc[.cluster.local][:PORT]` or of a pod's own
+    name `HOSTNAME.SVC.NS.svc[.cluster.local]` (a StatefulSet pod behind its headless Service)."""
     rest = url.split("://", 1)[-1].partition("/")[0].lower()
-    hostname, _, port = rest.partition(":")
-    parts = hostname.split(".")
-    suffix = ["svc"] + CLUSTER_DOMAIN.split(".")
-    if len(parts) >= 3 and parts[2] == "svc" and parts[2:] in (["svc"], suffix):
-        return parts[1], parts[0], int(port) if port.isdigit() else None
+    name, _, port = rest.partition(":")
+    parts = name.split(".")
+    number = int(port) if port.isdigit() else None
+    for at, pod in ((2, None), (3, parts[0])):
+        if len(parts) > at and parts[at:] in (["svc"], ["svc"] + CLUSTER_DOMAIN.split(".")):
+            return parts[at - 1], parts[at - 2], number, pod
     return None
 
 
-def _backends(sim, base: Route, ns: str, name: str, port, t: int, rule: str, ingress: str | None) -> Route:
+def _backends(sim, base: Route, ns: str, name: str, port, t: int, rule: str, ingress: str | None,
+              hostname: str | None = None) -> Route:
     found = attrs.evolve(base, rule=rule, ingress=ingress, service=f"{ns}/{name}", port=port)
     svc = sim.store.at(("Service", ns, name), t)
     if svc is None:
@@ -175,9 +188,12 @@ def _backends(sim, base: Route, ns: str, name: str, port, t: int, rule: str, ing
     if svc.spec.selector is None:
         return attrs.evolve(found, reason=f"service {ns}/{name} has no selector: kdsl manages no endpoints for it")
     picked = serving_endpoints(svc.spec, slices_at(sim.store, ns, name, t), sp)
+    if hostname is not None:
+        picked = [(ep, p) for ep, p in picked if ep.hostname == hostname]
     backends = balance(ns, picked)
     if not backends:
-        return attrs.evolve(found, reason=f"service {ns}/{name} has no ready endpoints (503)")
+        which = f"no ready endpoint named {hostname}" if hostname is not None else "no ready endpoints"
+        return attrs.evolve(found, reason=f"service {ns}/{name} has {which} (503)")
     return attrs.evolve(found, port=sp.port if sp is not None else port, backends=backends)
 
 

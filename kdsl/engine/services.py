@@ -37,6 +37,7 @@ class Endpoint:
     pod: str  # the targetRef's name (same namespace as the slice)
     node: str | None = None
     zone: str | None = None
+    hostname: str | None = None  # a pod whose subdomain is the Service (a StatefulSet's), for its DNS name
 
 
 @attrs.frozen(kw_only=True)
@@ -94,8 +95,11 @@ def endpoint_of(pod: ApiObject, service, node: ApiObject | None) -> Endpoint:
     serving = publish or pod_ready(pod)
     terminating = pod.terminating
     zone = dict(node.meta.labels).get(ZONE_LABEL) if node is not None else None
+    t = pod.spec.template
+    # ShouldSetHostname: the pod names this Service as its subdomain, in the same namespace.
+    hostname = t.hostname if t.hostname and t.subdomain == service.name and pod.namespace == service.namespace else None
     return Endpoint(address=pod.status.pod_ip, ready=publish or (serving and not terminating), serving=serving,
-                    terminating=terminating, pod=pod.name, node=pod.spec.template.node_name, zone=zone)
+                    terminating=terminating, pod=pod.name, node=t.node_name, zone=zone, hostname=hostname)
 
 
 def find_port(pod: ApiObject, port) -> int | None:

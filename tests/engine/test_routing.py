@@ -136,3 +136,21 @@ expect route x.example.com/api -> shop/svc-a
     assert results[2].found == "none: service shop/svc-b does not exist (503)"
     assert results[3].at_ms == 1_000
     assert results[0].found == ("shop/svc-c (1 ready) via ingress shop/paths rule * /api/v1 (Exact) -> svc-c:80")
+
+
+def test_cluster_dns_names_reach_a_service_or_one_statefulset_pod():
+    text = """
+node n1 cpu=8 memory=16Gi
+namespace shop {
+  service db headless selects app=db ports 5432
+  statefulset db replicas=2 service=db image=postgres:16 port=5432 { labels app=db }
+}
+"""
+    sim = Simulation(kdsl.parse(text)).run(until=60_000)
+    eps = {e.pod: e.hostname for s in sim.store.list("EndpointSlice", "shop") for e in s.spec.endpoints}
+    assert eps == {"db-0": "db-0", "db-1": "db-1"}  # their subdomain is this Service
+    one = sim.route("db-1.db.shop.svc.cluster.local/")
+    assert [(b.pod, b.port) for b in one.backends] == [("shop/db-1", 5432)] and one.ingress is None
+    assert [b.pod for b in sim.route("db.shop.svc:5432/").backends] == ["shop/db-0", "shop/db-1"]
+    assert sim.route("db-7.db.shop.svc/").reason == "service shop/db has no ready endpoint named db-7 (503)"
+    assert sim.route("db.other.svc/").reason == "service other/db does not exist (503)"
