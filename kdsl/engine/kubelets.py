@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-from kdsl.engine.evolve import evolve
 from kdsl.engine import clock, volumes
+from kdsl.engine.evolve import evolve
 from kdsl.engine.kubelet import config_refs, runtime
 from kdsl.engine.kubelet.pod import PodRun
 from kdsl.engine.objects import ApiObject

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 
-from kdsl.engine.evolve import evolve
 from kdsl.engine import clock
+from kdsl.engine.evolve import evolve
 from kdsl.engine.objects import ApiObject, Condition, set_condition
 from kdsl.engine.scheduler import Snapshot, explain, schedule
+from kdsl.engine.scheduler.podinfo import PodInfo
 from kdsl.engine.scheduler.volume_binding import VolumeBindingPlugin
 
 SOURCE = "default-scheduler"
@@ -26,6 +27,9 @@ class SchedulerComponent:
         self.start_index = 0
         self._arrivals = 0
         self._pass_queued = False
+        # The PodInfo of the pod being bound: its scheduling facts do not change with the binding, so
+        # the snapshot accounts the bound pod with the one the cycle derived.
+        self._binding: tuple[tuple, PodInfo] | None = None
         sim.store.watch("Pod", self.on_pod)
         sim.store.watch("Node", self.on_node)
         self.volumes = VolumeBindingPlugin(self)
@@ -48,7 +52,8 @@ class SchedulerComponent:
                 self.pending[key] = self._arrivals
                 self._queue_pass()
         elif self.snapshot.node_of(_pod_key(new)) is None:
-            self.snapshot.add_pod(node, new)
+            binding = self._binding
+            self.snapshot.add_pod(node, binding[1] if binding is not None and binding[0] == key else new)
 
     def on_node(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if old is None or new is None:
@@ -82,12 +87,17 @@ class SchedulerComponent:
             if pod is None or pod.spec.template.node_name is not None:
                 self.pending.pop(key, None)
                 continue
-            result = schedule(pod, self.snapshot, sim.rng, start_index=self.start_index,
+            info = PodInfo.of(pod)
+            result = schedule(info, self.snapshot, sim.rng, start_index=self.start_index,
                               volumes=self.volumes.for_pod(pod))
             self.start_index = result.next_start_index
             if result.scheduled:
                 self.pending.pop(key, None)
-                self.bind(pod, result.node)
+                self._binding = (key, info)
+                try:
+                    self.bind(pod, result.node)
+                finally:
+                    self._binding = None
             else:
                 self.unschedulable.add(key)
                 self.fail(pod, result.message)

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 import attrs
 
-from kdsl.engine.evolve import evolve
 from kdsl.engine.apiserver import limitranger, quota
 from kdsl.engine.apiserver.authn import UserInfo, namespace_exists, service_account_exists
 from kdsl.engine.apiserver.errors import ApiError, go_quote, not_found, wrap_forbidden
 from kdsl.engine.apiserver.resources import ResourceInfo
 from kdsl.engine.apiserver.view import View
+from kdsl.engine.evolve import evolve
 from kdsl.engine.objects import ApiObject
 from kdsl.model.pods import Toleration
 

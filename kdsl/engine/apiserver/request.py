@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import attrs
 
-from kdsl.engine.evolve import evolve
 from kdsl.engine.apiserver import admission, validation
 from kdsl.engine.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
 from kdsl.engine.apiserver.authn import UserInfo, authenticate
@@ -15,6 +14,7 @@ from kdsl.engine.apiserver.errors import (MODIFIED, ApiError, already_exists, ba
 from kdsl.engine.apiserver.rbac import Attributes as Authz, authorize
 from kdsl.engine.apiserver.resources import ResourceInfo, resource_info
 from kdsl.engine.apiserver.view import View
+from kdsl.engine.evolve import evolve
 from kdsl.engine.objects import ApiObject
 from kdsl.model.access import User
 
