@@ -8,7 +8,7 @@ from kdsl.engine import expect
 from kdsl.engine.controllers.base import Controller
 from kdsl.engine.controllers.daemon_util import TEMPLATE_GENERATION, should_run, target_node, with_tolerations
 from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, available, expect_values, next_available_ms,
-                                         status_only, template_hash)
+                                         pod_changed, revision_of, ready_since, status_only, template_hash)
 from kdsl.engine.kubelet.status_text import human_duration
 from kdsl.engine.naming import generate_name
 from kdsl.engine.objects import ApiObject, Meta
@@ -17,6 +17,7 @@ from kdsl.model.base import FieldRequirement
 from kdsl.model.pods import Toleration
 from kdsl.model.workloads import Pod
 
+STATUS_SYNC_MS = 1_000  # readiness-only pod changes are gathered for up to a second (see on_pod)
 FAILED_BACKOFF_MS, FAILED_BACKOFF_MAX_MS = 1_000, 900_000  # failedPodsBackoff: 1 s doubling to 15 min
 
 
@@ -44,10 +45,27 @@ class DaemonSetController(Controller):
 
     def setup(self) -> None:
         self.store.watch("DaemonSet", self.on_own)
-        self.store.watch("Pod", self.on_owned)
+        self.store.watch("Pod", self.on_pod)
         self.store.watch("Node", self.on_node)
         self.backoff = Backoff()
         self._failed: dict[tuple[str, str], tuple[int, int]] = {}  # (ds uid, node) -> (last kill, delay)
+        # Each set's node verdicts, kept until a node or the set's template changes: (template, verdicts).
+        self._verdicts: dict[str, tuple] = {}
+
+    def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        """A daemon pod changed. What `manage` acts on (a pod added, removed, bound, being deleted, or
+        finished) wakes the set at once; a readiness change only moves the status and the rollout, and
+        waits up to STATUS_SYNC_MS so the many pods of a large set that turn Ready within a second
+        are counted in one pass instead of one pass each (each pass reads every node)."""
+        if not pod_changed(old, new):
+            return
+        pod = new or old
+        urgent = (old is None or new is None or old.terminating != new.terminating
+                  or old.spec.template.node_name != new.spec.template.node_name
+                  or new.status.phase in ("Succeeded", "Failed"))
+        for ref in pod.meta.owners:
+            if ref.controller and ref.kind == "DaemonSet":
+                self.enqueue(("DaemonSet", pod.namespace, ref.name), 0 if urgent else STATUS_SYNC_MS)
 
     def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if status_only(old, new):
@@ -60,6 +78,7 @@ class DaemonSetController(Controller):
         if old is not None and new is not None and (old.meta.labels, old.spec.labels, old.spec.taints) == \
                 (new.meta.labels, new.spec.labels, new.spec.taints):
             return
+        self._verdicts.clear()
         for ds in self.store.list("DaemonSet"):
             self.enqueue(ds.key)
 
@@ -73,21 +92,34 @@ class DaemonSetController(Controller):
             self.enqueue(key, self.backoff.failed(key))  # the API refused the revision: retry later
             return
         hash_ = revision.meta.label_dict()[REVISION_HASH]
-        nodes = self.store.list("Node", by_name=True)
+        template = ds.spec.template
+        tolerations = with_tolerations(template.tolerations)
+        # Each node's (name, should run, should continue running): the same until a node or the template changes.
+        cached = self._verdicts.get(ds.meta.uid)
+        if cached is None or cached[0] is not template:
+            verdicts = [(n.name, *should_run(template, tolerations, n)) for n in self.store.list("Node", by_name=True)]
+            self._verdicts[ds.meta.uid] = cached = (template, verdicts)
+        verdicts = cached[1]
+        by_node = self._by_node(ds)
         ok = True
         if not ds.terminating:
-            ok = self._manage(ds, nodes, hash_)
-            if ok and ds.spec.strategy.type == "RollingUpdate":
-                ok = self._rolling_update(ds, nodes, hash_)
+            delete, create = self._manage(ds, verdicts, by_node)
+            ok = self._sync_nodes(ds, delete, create, hash_, tolerations)
+            by_node = self._by_node(ds) if delete or create else by_node
+            outdated = any(revision_of(p) != hash_ for on in by_node.values() for p in on)
+            if ok and ds.spec.strategy.type == "RollingUpdate" and outdated:
+                delete = self._rolling_update(ds, verdicts, by_node, hash_)
+                ok = self._sync_nodes(ds, delete, [], hash_, tolerations)
+                by_node = self._by_node(ds) if delete else by_node
         if ok:
             self.backoff.forget(key)
         else:
             self.enqueue(key, self.backoff.failed(key))  # a create or delete was refused: retry later
-        pods = self.owned("Pod", ds)
-        self._write_status(ds, nodes, pods, hash_)
-        live = {r.name for r in history.revisions if r.meta.label_dict().get(REVISION_HASH) in
-                {hash_} | {p.meta.label_dict().get(REVISION_HASH) for p in pods}}
-        history.truncate(live, ds.spec.revision_history_limit)
+        self._write_status(ds, verdicts, by_node, hash_)
+        pods = [p for on in by_node.values() for p in on]
+        history.truncate(lambda: {r.name for r in history.revisions if revision_of(r) in
+                                  {hash_} | {revision_of(p) for p in pods}},
+                         ds.spec.revision_history_limit)
         wait = next_available_ms(pods, ds.spec.min_ready_ms, self.sim.now)
         if wait is not None:
             self.enqueue(key, wait)  # a pod turns available once minReadySeconds have passed
@@ -102,26 +134,24 @@ class DaemonSetController(Controller):
             out.setdefault(target_node(pod) or "", []).append(pod)
         return out
 
-    def _manage(self, ds: ApiObject, nodes: list[ApiObject], hash_: str) -> bool:
-        tolerations = with_tolerations(ds.spec.template.tolerations)
-        by_node = self._by_node(ds)
+    def _manage(self, ds: ApiObject, verdicts: list, by_node: dict) -> tuple[list[ApiObject], list[str]]:
+        """podsShouldBeOnNode for every node: the pods to delete and the nodes that need one."""
         create: list[str] = []
         delete: list[ApiObject] = []
-        for node in nodes:
-            run, keep = should_run(ds.spec.template, tolerations, node)
-            pods = by_node.get(node.name, [])
+        for node, run, keep in verdicts:
+            pods = by_node.get(node, [])
             if run and not pods:
-                create.append(node.name)
+                create.append(node)
             elif keep:
                 running = []
                 for pod in pods:
                     if pod.terminating:
                         continue
                     if pod.status.phase == "Failed":
-                        if self._failed_in_backoff(ds, node.name):
+                        if self._failed_in_backoff(ds, node):
                             continue
                         self.client.event("Warning", "FailedDaemonPod", ds, f"Found failed daemon pod "
-                                          f"{pod.namespace}/{pod.name} on node {node.name}, will try to kill it")
+                                          f"{pod.namespace}/{pod.name} on node {node}, will try to kill it")
                         delete.append(pod)
                     elif pod.status.phase == "Succeeded":
                         delete.append(pod)
@@ -130,11 +160,11 @@ class DaemonSetController(Controller):
                 delete += running[1:]  # more than one on a node: keep the oldest
             else:
                 delete += [p for p in pods if not p.terminating]
-        names = {n.name for n in nodes}
+        names = {v[0] for v in verdicts}
         # A pod made for a node that is gone and never scheduled goes; bound ones are the pod GC's.
         delete += [p for n, pods in sorted(by_node.items()) if n not in names for p in pods
                    if not p.spec.template.node_name and not p.terminating]
-        return self._sync_nodes(ds, delete, create, hash_, tolerations)
+        return delete, create
 
     def _failed_in_backoff(self, ds: ApiObject, node: str) -> bool:
         """failedPodsBackoff: a node whose daemon pod keeps failing is retried after 1 s, 2 s, ... 15 min."""
@@ -178,22 +208,21 @@ class DaemonSetController(Controller):
             self.client.event("Normal", "SuccessfulCreate", ds, f"Created pod: {name}")
         return True
 
-    def _rolling_update(self, ds: ApiObject, nodes: list[ApiObject], hash_: str) -> bool:
-        """rollingUpdate with maxSurge 0: an old pod that is not available is replaced at once; available
-        ones only while fewer than maxUnavailable nodes are unavailable, nodes in name order."""
+    def _rolling_update(self, ds: ApiObject, verdicts: list, by_node: dict, hash_: str) -> list[ApiObject]:
+        """rollingUpdate with maxSurge 0: the old pods to delete. One that is not available is replaced at
+        once; available ones only while fewer than maxUnavailable nodes are unavailable, nodes in name order."""
         spec, now = ds.spec, self.sim.now
-        tolerations = with_tolerations(spec.template.tolerations)
-        desired = sum(should_run(spec.template, tolerations, n)[0] for n in nodes)
+        desired = sum(run for _, run, _ in verdicts)
         max_unavailable = spec.strategy.max_unavailable
         if isinstance(max_unavailable, Percent):
             max_unavailable = max_unavailable.of(desired, round_up=True)
         if desired > 0 and not max_unavailable:
             max_unavailable = 1  # maxSurge and maxUnavailable both 0 resolve to 1
         unavailable, replace, candidates = 0, [], []
-        for _, pods in sorted(self._by_node(ds).items()):
+        for _, pods in sorted(by_node.items()):
             pods = [p for p in pods if not p.terminating]  # findUpdatedPodsOnNode skips them
-            new = [p for p in pods if p.meta.label_dict().get(REVISION_HASH) == hash_]
-            old = [p for p in pods if p.meta.label_dict().get(REVISION_HASH) != hash_]
+            new = [p for p in pods if revision_of(p) == hash_]
+            old = [p for p in pods if revision_of(p) != hash_]
             if len(new) > 1 or len(old) > 1 or bool(new) == bool(old):
                 unavailable += 1  # being replaced, or doubled up: `manage` sorts it out
             elif new:
@@ -203,18 +232,16 @@ class DaemonSetController(Controller):
             elif unavailable < max_unavailable:
                 candidates.append(old[0])
         room = max(0, max_unavailable - unavailable)
-        return self._sync_nodes(ds, replace + candidates[:room], [], hash_, tolerations)
+        return replace + candidates[:room]
 
-    def _write_status(self, ds: ApiObject, nodes: list[ApiObject], pods: list[ApiObject], hash_: str) -> None:
+    def _write_status(self, ds: ApiObject, verdicts: list, by_node: dict, hash_: str) -> None:
         """updateDaemonSetStatus: each node's oldest daemon pod speaks for it."""
         spec, now = ds.spec, self.sim.now
-        tolerations = with_tolerations(spec.template.tolerations)
-        by_node = self._by_node(ds)
         c = dict(desired_number_scheduled=0, current_number_scheduled=0, number_misscheduled=0, number_ready=0,
                  updated_number_scheduled=0, number_available=0)
-        for node in nodes:
-            on = by_node.get(node.name, [])
-            if not should_run(spec.template, tolerations, node)[0]:
+        for node, run, _ in verdicts:
+            on = by_node.get(node, [])
+            if not run:
                 c["number_misscheduled"] += bool(on)
                 continue
             c["desired_number_scheduled"] += 1
@@ -222,9 +249,10 @@ class DaemonSetController(Controller):
                 continue
             c["current_number_scheduled"] += 1
             pod = on[0]
-            c["number_ready"] += available(pod, 0, now)
-            c["number_available"] += available(pod, spec.min_ready_ms, now)
-            c["updated_number_scheduled"] += pod.meta.label_dict().get(REVISION_HASH) == hash_
+            since = ready_since(pod)
+            c["number_ready"] += since is not None
+            c["number_available"] += since is not None and since + spec.min_ready_ms <= now
+            c["updated_number_scheduled"] += revision_of(pod) == hash_
         status = DaemonSetStatus(observed_generation=ds.meta.generation,
                                  number_unavailable=c["desired_number_scheduled"] - c["number_available"], **c)
         if status != ds.status:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 from kdsl.engine.naming import ALPHABET
@@ -29,6 +31,7 @@ def fnv32a(data: bytes) -> int:
     return h
 
 
+@functools.lru_cache(maxsize=1024)
 def template_hash(template: PodTemplate) -> str:
     """rand.SafeEncodeString(fmt.Sprint(fnv32a(template))): each decimal digit mapped into the
     vowel-free alphabet, so `web-7c6b9d8f5` reads like Kubernetes' names. kdsl hashes the template's
@@ -57,9 +60,19 @@ def available(pod: ApiObject, min_ready_ms: int, now: int) -> bool:
 
 def next_available_ms(pods, min_ready_ms: int, now: int) -> int | None:
     """How long until the first Ready-but-not-yet-available pod becomes available (to wake then)."""
+    if not min_ready_ms:
+        return None
     waits = [since + min_ready_ms - now for since in map(ready_since, pods)
              if since is not None and since + min_ready_ms > now]
     return min(waits) if waits else None
+
+
+def revision_of(obj: ApiObject) -> str | None:
+    """The object's controller-revision-hash label, read without building a dict of its labels."""
+    for k, v in obj.meta.labels:
+        if k == REVISION_HASH:
+            return v
+    return None
 
 
 def status_only(old: ApiObject | None, new: ApiObject | None) -> bool:
@@ -67,6 +80,17 @@ def status_only(old: ApiObject | None, new: ApiObject | None) -> bool:
     generation or deletion state a controller acts on."""
     return (old is not None and new is not None and old.spec is new.spec
             and old.meta.generation == new.meta.generation and old.meta.deletion_ms == new.meta.deletion_ms)
+
+
+def pod_changed(old: ApiObject | None, new: ApiObject | None) -> bool:
+    """A pod write that can change what a set controller decides: a pod added or removed, or a change of
+    phase, readiness, deletion state or node. The kubelet's other status writes (container states,
+    restarts, IPs) change nothing a set reads, so they do not wake it."""
+    if old is None or new is None:
+        return True
+    return (old.status.phase != new.status.phase or ready_since(old) != ready_since(new)
+            or old.meta.deletion_ms != new.meta.deletion_ms or old.spec.template.node_name != new.spec.template.node_name
+            or old.meta.labels != new.meta.labels)
 
 
 class Backoff:
@@ -139,9 +163,13 @@ class History:
             self.revisions.append(created)
         return created
 
-    def truncate(self, live: set[str], limit: int) -> None:
+    def truncate(self, live, limit: int) -> None:
         """Delete the oldest revisions no pod and neither the current nor the update revision uses,
-        until at most `limit` such revisions remain (revisionHistoryLimit)."""
+        until at most `limit` such revisions remain (revisionHistoryLimit). `live` is a set of names, or
+        a function that makes it (called only when there may be something to delete)."""
+        if len(self.revisions) <= limit:
+            return  # fewer revisions than the limit: nothing to delete, whatever is live
+        live = live() if callable(live) else live
         history = [r for r in self.revisions if r.name not in live]
         for old in history[:max(0, len(history) - limit)]:
             self.controller.client.delete("ControllerRevision", old.namespace, old.name)

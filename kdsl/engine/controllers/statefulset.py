@@ -7,7 +7,7 @@ import attrs
 from kdsl.engine import expect
 from kdsl.engine.controllers.base import Controller
 from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, available, expect_values, next_available_ms,
-                                         running_and_ready, status_only)
+                                         pod_changed, revision_of, running_and_ready, status_only)
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef
 from kdsl.model.pods import Volume
 from kdsl.model.storage import PersistentVolumeClaim
@@ -66,8 +66,12 @@ class StatefulSetController(Controller):
 
     def setup(self) -> None:
         self.store.watch("StatefulSet", self.on_own)
-        self.store.watch("Pod", self.on_owned)
+        self.store.watch("Pod", self.on_pod)
         self.backoff = Backoff()
+
+    def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        if pod_changed(old, new):
+            self.on_owned(op, old, new)
 
     def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if status_only(old, new):
@@ -92,7 +96,7 @@ class StatefulSetController(Controller):
             self.enqueue(key, self.backoff.failed(key))  # a create or delete was refused: retry later
         pods = self.owned("Pod", set_)
         self._write_status(set_, pods, current.name, update.name)
-        history.truncate({current.name, update.name} | {p.meta.label_dict().get(REVISION_HASH) for p in pods},
+        history.truncate(lambda: {current.name, update.name} | {revision_of(p) for p in pods},
                          set_.spec.revision_history_limit)
         wait = next_available_ms(pods, set_.spec.min_ready_ms, self.sim.now)
         if wait is not None:
@@ -151,7 +155,7 @@ class StatefulSetController(Controller):
             pod = self.store.get("Pod", set_.namespace, spec.pod_name(n))
             if pod is None:
                 return True  # being replaced: created again on the next pass
-            if pod.meta.label_dict().get(REVISION_HASH) != update.name and not pod.terminating:
+            if revision_of(pod) != update.name and not pod.terminating:
                 return self._delete(set_, pod)  # replace the highest ordinal not yet updated
             if not healthy(pod, spec.min_ready_ms, now):
                 return True  # wait until the updated pod is Running and Ready before the next
@@ -241,7 +245,7 @@ class StatefulSetController(Controller):
                 counts["ready_replicas"] += 1
                 counts["available_replicas"] += available(pod, spec.min_ready_ms, now)
             if not pod.terminating:
-                revision = pod.meta.label_dict().get(REVISION_HASH)
+                revision = revision_of(pod)
                 counts["current_replicas"] += revision == current
                 counts["updated_replicas"] += revision == update
         s = attrs.evolve(s, **counts)

@@ -74,6 +74,9 @@ def test_daemon_pods_stay_on_a_failed_node():
     on_n1 = [p for p in pods(sim) if p.spec.template.node_name == "n1"]
     assert len(on_n1) == 1 and not on_n1[0].terminating  # unreachable:NoExecute tolerated without seconds
     assert not any(e.reason == "TaintManagerEviction" for e in sim.log.events)
+    # Its unreachable:NoSchedule taint is not tolerated: the node is no longer desired, the pod misscheduled.
+    s = sim.store.get("DaemonSet", "default", "agent").status
+    assert (s.desired_number_scheduled, s.current_number_scheduled, s.number_misscheduled) == (1, 1, 1)
 
 
 def test_node_selector_and_affinity_pick_the_nodes():
