@@ -55,5 +55,12 @@ def load(path: str | Path) -> Scenario:
     return parse(text, str(p))
 
 
+def load_ipython_extension(ipython) -> None:
+    """`%load_ext kdsl`: the `%%kdsl` cell magic (the notebook code loads only here)."""
+    from kdsl.notebook import load_ipython_extension as _load
+
+    _load(ipython)
+
+
 __all__ = ["Diagnostic", "KdslError", "KdslSyntaxError", "Scenario", "ScenarioError", "SimulationError", "__version__",
            "load", "parse", "simulate"]

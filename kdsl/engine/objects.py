@@ -71,6 +71,11 @@ class ApiObject:
     def terminating(self) -> bool:
         return self.meta.deletion_ms is not None
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
+
+        return bundle(self)
+
 
 # ---- pod status ---------------------------------------------------------------------------------
 

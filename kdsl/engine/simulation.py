@@ -246,6 +246,18 @@ class Simulation:
                                                                                        node_name=None)))
         return self.scheduler.explain(obj)
 
+    def explore(self):
+        """An ipywidgets explorer: a time slider over the moments something changed, tables, the
+        topology and a pod inspector (kdsl.notebook.explorer)."""
+        from kdsl.notebook.explorer import explore  # ipywidgets load only in a notebook
+
+        return explore(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
+
+        return bundle(self)
+
     def check(self) -> list:
         """Every `expect` of the scenario checked against this run: a list of Results."""
         checker = Checker(self)

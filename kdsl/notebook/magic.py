@@ -1,0 +1,127 @@
+"""`%load_ext kdsl` and the `%%kdsl [name] [--until T] [--seed N] [--test]` cell magic."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+
+import pandas as pd
+
+import kdsl
+from kdsl.lang.errors import KdslError
+from kdsl.lang.values import format_duration
+
+USAGE = "%%kdsl [name] [--until T] [--seed N] [--test] [--quiet]"
+
+
+class CellError(Exception):
+    """A mistake in a `%%kdsl` cell. IPython shows `_render_traceback_` instead of a traceback, so the
+    cell fails (Run All stops there) with the located message only."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def _render_traceback_(self) -> list[str]:
+        return self.message.splitlines()
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would exit the kernel's process
+        raise CellError(f"%%kdsl: {message}\nusage: {USAGE}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="%%kdsl", add_help=False)
+    p.add_argument("name", nargs="?", default="sim")
+    p.add_argument("--until")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--test", action="store_true")
+    p.add_argument("--quiet", action="store_true")
+    return p
+
+
+def parse_line(line: str) -> argparse.Namespace:
+    """The magic's options; a bad one is a CellError that names it."""
+    try:
+        words = shlex.split(line)
+    except ValueError as exc:
+        raise CellError(f"%%kdsl: {exc}\nusage: {USAGE}") from None
+    args = _parser().parse_args(words)
+    if not args.name.isidentifier():
+        raise CellError(f"%%kdsl: {args.name!r} is not a Python name to bind the simulation to\nusage: {USAGE}")
+    if args.until is not None:
+        from kdsl.lang.values import BadValue, duration_ms
+
+        try:
+            args.until = duration_ms(args.until)
+        except BadValue as exc:
+            raise CellError(f"%%kdsl: --until {args.until}: {exc}") from None
+    return args
+
+
+def results_frame(results) -> pd.DataFrame:
+    """Expectation results as a table: ✓/✗, the expectation as written, what was found and when."""
+    return pd.DataFrame(
+        [{"": "✓" if r.passed else "✗", "EXPECT": r.text, "FOUND": r.found,
+          "AT": format_duration(r.at_ms) if r.at_ms is not None else ""} for r in results],
+        columns=["", "EXPECT", "FOUND", "AT"])
+
+
+def run_cell(line: str, cell: str, namespace: dict, display=None):
+    """What `%%kdsl` does, without IPython: parse the cell, simulate, bind the simulation to `name` in
+    `namespace`, and pass the summary to `display`. Returns the Simulation."""
+    args = parse_line(line)
+    try:
+        scenario = kdsl.parse(cell, filename=f"<%%kdsl {args.name}>")
+        sim = kdsl.simulate(scenario, until=args.until, seed=args.seed)
+    except KdslError as exc:
+        raise CellError(exc.format()) from None
+    namespace[args.name] = sim
+    results = sim.check() if scenario.expectations else []
+    if display is not None and not args.quiet:
+        for item in summary(sim, args.name, results):
+            display(item)
+    failed = [r for r in results if not r.passed]
+    if args.test and failed:
+        lines = [f"✗ {r.text}  ({r.found}{' at ' + format_duration(r.at_ms) if r.at_ms is not None else ''})"
+                 for r in failed]
+        raise CellError("\n".join([*lines, f"{len(results) - len(failed)} passed, {len(failed)} failed"]))
+    return sim
+
+
+def summary(sim, name: str, results) -> list:
+    """What the cell shows: a heading, the warnings, the pods table, the topology and the results."""
+    from IPython.display import HTML, Markdown
+
+    from kdsl.notebook.explorer import frame
+    from kdsl.notebook.reprs import simulation_summary
+
+    out: list = [Markdown(f"**`{name}`** = {simulation_summary(sim).replace('<', '&lt;')}")]
+    for w in sim.scenario.warnings:
+        out.append(HTML(f'<pre class="kdsl-warn">{w.format()}</pre>'))
+    out.append(frame(sim.pods()))
+    out.append(sim.topology())
+    if results:
+        out.append(results_frame(results))
+    return out
+
+
+def load_ipython_extension(ipython) -> None:
+    """Register `%%kdsl` in an IPython shell (`%load_ext kdsl`)."""
+    from IPython.display import display
+
+    def kdsl_magic(line: str, cell: str):
+        run_cell(line, cell, ipython.user_ns, display)
+
+    kdsl_magic.__doc__ = f"""Simulate the kdsl scenario in this cell and bind it to a name.
+
+    {USAGE}
+
+    name     the variable for the Simulation (default: sim)
+    --until  how long to simulate (a duration: 90s, 5m); default: the scenario's `run`
+    --seed   the simulation's seed (default 0)
+    --test   fail the cell when an `expect` does not hold, like `kdsl test`
+    --quiet  bind only, show nothing
+    """
+    ipython.register_magic_function(kdsl_magic, magic_kind="cell", magic_name="kdsl")
