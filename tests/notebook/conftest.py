@@ -39,7 +39,7 @@ def _stand_in_topology(self, at=None, view="namespace"):
     return g
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def _views_stand_in():
     if hasattr(Simulation, "topology"):
         yield
