@@ -118,7 +118,7 @@ class Simulation:
         return self._written(self._call(request, source), source)
 
     def submit(self, verb: str, obj: ApiObject, source: str, user: str | None = None,
-               subresource: str | None = None) -> ApiObject | None:
+               subresource: str | None = None, on_conflict=None) -> ApiObject | None:
         """A controller's create or update of a whole API object (metadata, owners and all). A new
         object gets its uid and creation time here, as the API server gives them."""
         if verb == "create":
@@ -126,7 +126,7 @@ class Simulation:
             obj = attrs.evolve(obj, meta=meta)
         request = Request(verb=verb, kind=obj.kind, object=obj, user=user, subresource=subresource,
                           now_ms=self.now)
-        return self._written(self._call(request, source), source)
+        return self._written(self._call(request, source, on_conflict), source)
 
     def _written(self, result, source: str) -> ApiObject | None:
         if result is None:
@@ -167,9 +167,14 @@ class Simulation:
         elif result.object != obj:
             self.write(result.object, source=source)
 
-    def _call(self, request: Request, source: str):
-        """One API request; a refusal is recorded (event and `rejections`) and None returned."""
+    def _call(self, request: Request, source: str, on_conflict=None):
+        """One API request; a refusal is recorded (event and `rejections`) and None returned. A
+        controller passes `on_conflict`: a 409 Conflict is then its to retry, as client-go's work
+        queue does, and is neither an event nor a rejection (kube-controller-manager only logs it)."""
         result = handle(request, self.store, self.scenario.users, services=self.service_alloc)
+        if isinstance(result, ApiError) and on_conflict is not None and result.code == 409:
+            on_conflict()
+            return None
         if isinstance(result, ApiError):
             obj = request.object
             kind = obj.kind if obj is not None else request.kind

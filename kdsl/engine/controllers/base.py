@@ -9,26 +9,35 @@ from kdsl.engine.apiserver.authn import SA_PREFIX
 from kdsl.engine.objects import ApiObject, OwnerRef
 
 Key = tuple  # (kind, namespace, name)
+# client-go's default rate limiter retries a failed key after 5 ms, doubling per failure (kdsl: 5 ms
+# each time; a conflict resolves on the first re-read, as nothing else writes between two moments).
+CONFLICT_RETRY_MS = 5
 
 
 class Client:
     """What a controller may do to the cluster: every write goes through the API server as the
     controller's own service account (kube-system/<name>), so RBAC, admission and quota apply and a
-    refusal becomes a Warning event, as it does for kube-controller-manager."""
+    refusal becomes a Warning event. A write that loses a race (409 Conflict: the object changed since
+    it was read) is no event: it marks `conflicted`, and the controller retries the key."""
 
     def __init__(self, sim, controller: str) -> None:
         self.sim = sim
         self.user = f"{SA_PREFIX}kube-system:{controller}"
         self.source = controller
+        self.conflicted = False
+
+    def _conflict(self) -> None:
+        self.conflicted = True
 
     def create(self, obj: ApiObject) -> ApiObject | None:
-        return self.sim.submit("create", obj, source=self.source, user=self.user)
+        return self.sim.submit("create", obj, source=self.source, user=self.user, on_conflict=self._conflict)
 
     def update(self, obj: ApiObject) -> ApiObject | None:
-        return self.sim.submit("update", obj, source=self.source, user=self.user)
+        return self.sim.submit("update", obj, source=self.source, user=self.user, on_conflict=self._conflict)
 
     def update_status(self, obj: ApiObject) -> ApiObject | None:
-        return self.sim.submit("update", obj, source=self.source, user=self.user, subresource="status")
+        return self.sim.submit("update", obj, source=self.source, user=self.user, subresource="status",
+                               on_conflict=self._conflict)
 
     def delete(self, kind: str, namespace: str | None, name: str, *, propagation: str | None = None,
                grace_ms: int | None = None) -> None:
@@ -88,7 +97,10 @@ class Controller:
         if self._due.get(key) != at:
             return  # superseded by an earlier request for the same key, which already ran
         del self._due[key]
+        self.client.conflicted = False
         self.reconcile(key)
+        if self.client.conflicted:
+            self.enqueue(key, CONFLICT_RETRY_MS)  # read the object again and redo what was refused
 
     def reconcile(self, key: Key) -> None:  # pragma: no cover - every controller overrides it
         raise NotImplementedError

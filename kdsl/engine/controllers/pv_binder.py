@@ -38,7 +38,8 @@ class _OwnWrites(Client):
     def _write(self, verb: str, obj: ApiObject, subresource: str | None = None) -> ApiObject | None:
         self.owner.writing += 1
         try:
-            return self.sim.submit(verb, obj, source=self.source, user=self.user, subresource=subresource)
+            return self.sim.submit(verb, obj, source=self.source, user=self.user, subresource=subresource,
+                                   on_conflict=self._conflict)
         finally:
             self.owner.writing -= 1
 
@@ -126,7 +127,7 @@ class PersistentVolumeBinder(Controller):
             if delayed:
                 self._wait_for_consumer(claim)
             elif claim_class(claim):
-                self._provision(claim)
+                claim = self._provision(claim)
             else:
                 self.client.event("Normal", "FailedBinding", claim, NO_CLASS)
             self._claim_phase(claim, "Pending")
@@ -149,20 +150,23 @@ class PersistentVolumeBinder(Controller):
         what = f"pod {pods[0]}" if len(pods) == 1 else f"pods {','.join(pods)}"
         self.client.event("Normal", "WaitForPodScheduled", claim, f"waiting for {what} to be scheduled")
 
-    def _provision(self, claim: ApiObject) -> None:
+    def _provision(self, claim: ApiObject) -> ApiObject:
         """provisionClaim for an external provisioner: annotate the claim with the provisioner that is
-        to create its volume, and say that the claim waits for it."""
+        to create its volume, and say that the claim waits for it. Returns the claim as now stored."""
         cls = storage_class(self.store, claim)
         if cls is None:
             self.client.event("Warning", "ProvisioningFailed", claim,
                               f'storageclass.storage.k8s.io "{claim_class(claim)}" not found')
-            return
+            return claim
         provisioner = provisioner_of(cls)
         if annotation(claim, STORAGE_PROVISIONER) != provisioner:
             pairs = {STORAGE_PROVISIONER: provisioner, BETA_STORAGE_PROVISIONER: provisioner}
-            if self.client.update(with_annotations(claim, pairs)) is None:
-                return
+            written = self.client.update(with_annotations(claim, pairs))
+            if written is None:
+                return claim
+            claim = written
         self.client.event("Normal", "ExternalProvisioning", claim, EXTERNAL.format(provisioner))
+        return claim
 
     def sync_bound_claim(self, claim: ApiObject) -> None:
         if not claim.spec.volume_name:

@@ -1,0 +1,63 @@
+"""The controller framework: the work queue's deduplication and the retry of a write that lost a race."""
+
+from __future__ import annotations
+
+import attrs
+
+import kdsl
+from kdsl.engine.controllers.base import CONFLICT_RETRY_MS, Controller
+from kdsl.engine.simulation import Simulation
+
+
+class Labeller(Controller):
+    """Writes a label on ConfigMaps from a copy read before another write: the first try conflicts."""
+
+    name = "labeller"  # writes as admin below: RBAC is not under test here
+    kinds = ()
+
+    def setup(self) -> None:
+        self.runs: list[int] = []
+
+    def reconcile(self, key) -> None:
+        self.runs.append(self.sim.now)
+        cm = self.store.get(*key)
+        if len(self.runs) == 1:
+            # Someone else writes between our read and our write, as another controller would.
+            self.sim.write(attrs.evolve(cm, meta=attrs.evolve(cm.meta, labels=(("other", "x"),))), source="test")
+        self.sim.submit("update", attrs.evolve(cm, meta=attrs.evolve(cm.meta, annotations=(("done", "yes"),))),
+                        source=self.name, user=None, on_conflict=self.client._conflict)
+
+
+def _sim() -> tuple[Simulation, Labeller]:
+    sim = Simulation(kdsl.parse("configmap cfg { a = \"1\" }\n"))
+    labeller = Labeller(sim)
+    return sim, labeller
+
+
+def test_a_key_queued_twice_runs_once():
+    sim, labeller = _sim()
+    labeller.runs.append(-1)  # skip the conflicting first pass
+    labeller.enqueue(("ConfigMap", "default", "cfg"))
+    labeller.enqueue(("ConfigMap", "default", "cfg"))
+    sim.run()
+    assert labeller.runs == [-1, 0]
+
+
+def test_an_earlier_request_supersedes_a_later_one():
+    sim, labeller = _sim()
+    labeller.runs.append(-1)
+    labeller.enqueue(("ConfigMap", "default", "cfg"), after_ms=1000)
+    labeller.enqueue(("ConfigMap", "default", "cfg"), after_ms=10)
+    sim.run()
+    assert labeller.runs == [-1, 10]
+
+
+def test_a_conflict_is_retried_after_5ms_and_is_no_event():
+    sim, labeller = _sim()
+    labeller.enqueue(("ConfigMap", "default", "cfg"))
+    sim.run()
+    assert labeller.runs == [0, CONFLICT_RETRY_MS] == [0, 5]
+    cm = sim.store.get("ConfigMap", "default", "cfg")
+    assert dict(cm.meta.annotations) == {"done": "yes"} and dict(cm.meta.labels) == {"other": "x"}
+    assert not sim.rejections
+    assert not any(e.reason == "FailedUpdate" for e in sim.log.events)
