@@ -73,17 +73,6 @@ def cmd_fmt(args) -> int:
     return 1 if failed else status
 
 
-def _table(rows: list[dict]) -> str:
-    """Rows as kubectl prints them: upper-case headers, columns padded to their widest cell."""
-    if not rows:
-        return "No resources found.\n"
-    cols = list(rows[0])
-    width = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
-    lines = ["   ".join(c.ljust(width[c]) for c in cols).rstrip()]
-    lines += ["   ".join(str(r[c]).ljust(width[c]) for c in cols).rstrip() for r in rows]
-    return "\n".join(lines) + "\n"
-
-
 def _duration(text: str | None) -> int | None:
     if text is None:
         return None
@@ -103,6 +92,10 @@ def _progress():
         print(f"\rsimulated {format_duration(now)}{total}, {events:,} events", end="", file=sys.stderr, flush=True)
 
     return show
+
+
+# `kdsl run` shows what `kubectl get nodes` would and what is asked of each node; `kdsl table nodes` has all.
+RUN_NODE_COLUMNS = ["NAME", "STATUS", "CPU", "MEMORY", "REQUESTED CPU", "REQUESTED MEMORY", "PODS", "TAINTS"]
 
 
 def cmd_run(args) -> int:
@@ -126,9 +119,11 @@ def cmd_run(args) -> int:
         at = _duration(args.at)
         t = sim.now if at is None else at
         print(f"# {name} at {format_duration(t)} (seed {args.seed})")
-        print(_table(sim.pods(at=t)), end="")
+        from kdsl.views.export import text
+
+        print(text(sim.pods(at=t)), end="")
         print()
-        print(_table(sim.nodes(at=t)), end="")
+        print(text(sim.nodes(at=t)[RUN_NODE_COLUMNS]), end="")
         print()
         if sim.services(at=t):
             print(_table(sim.services(at=t)), end="")
@@ -170,6 +165,74 @@ def cmd_test(args) -> int:
     return 1 if failed or bad else 0
 
 
+def _simulated(args):
+    """The file simulated to its end (or --until), or None when it cannot be read, parsed or played
+    (the messages are printed)."""
+    failed: list[str] = []
+    for _, name, _, scenario in _each([args.file], kdsl.parse, failed):
+        for w in scenario.warnings:
+            print(w.format(), file=sys.stderr)
+        try:
+            return kdsl.simulate(scenario, until=_duration(args.until), seed=args.seed)
+        except KdslError as exc:
+            print(exc.format(), file=sys.stderr)
+    return None
+
+
+def _view_command(name: str, args, show) -> int:
+    """Simulate the file, then `show(sim)`; a bad value or an unwritable file is one clear line, exit 1."""
+    from kdsl.views.common import ViewError
+
+    sim = _simulated(args)
+    if sim is None:
+        return 1
+    try:
+        show(sim)
+    except ViewError as exc:
+        print(f"kdsl {name}: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"kdsl {name}: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_table(args) -> int:
+    """One table of a simulated scenario at a moment, as text (default), CSV, JSON, Markdown or Parquet."""
+    from kdsl.views import tables
+    from kdsl.views.export import text, write
+
+    def show(sim) -> None:
+        df = tables.TABLES[args.kind](sim, at=args.at, namespace=args.namespace, selector=args.selector)
+        out = text(df) if args.format == "text" else write(df, args.format, args.output)
+        if args.format == "text" and args.output:
+            Path(args.output).write_text(out, encoding="utf-8")
+        elif out is not None:
+            sys.stdout.write(out)
+
+    return _view_command("table", args, show)
+
+
+def cmd_graph(args) -> int:
+    """The topology of a simulated scenario at a moment, as DOT source, SVG or PNG (by -o's suffix)."""
+    from kdsl.views import topology
+
+    def show(sim) -> None:
+        topology.save(topology.topology(sim, at=args.at, view=args.view, namespace=args.namespace), args.output)
+
+    return _view_command("graph", args, show)
+
+
+def _view_parser(sub, name: str, **kw) -> argparse.ArgumentParser:
+    v = sub.add_parser(name, **kw)
+    v.add_argument("--at", metavar="T", help="the moment to show (default: the end of the run)")
+    v.add_argument("--until", metavar="T", help="how long to simulate (default: the scenario's run, or until "
+                                                "nothing is pending)")
+    v.add_argument("-n", "--namespace", metavar="NS", help="only this namespace")
+    v.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
+    return v
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kdsl", description="Kubernetes cluster scenarios: check, format and simulate.")
     p.add_argument("--version", action="version", version=f"kdsl {kdsl.__version__}")
@@ -202,6 +265,25 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("files", nargs="+", metavar="FILE", help="scenario files")
     t.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
     t.set_defaults(func=cmd_test)
+    from kdsl.views import TABLE_NAMES  # not kdsl.views.tables: pandas loads only when a table is made
+
+    tb = _view_parser(sub, "table", help="print one table of a simulated scenario",
+                      description="Simulate a scenario and print one table at a moment, or write it to a file.")
+    tb.add_argument("kind", metavar="KIND", choices=TABLE_NAMES, help=f"one of: {', '.join(TABLE_NAMES)}")
+    tb.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
+    tb.add_argument("-l", "--selector", metavar="SEL", help="labels to select, as kubectl -l (app=web,tier in (a,b))")
+    tb.add_argument("--format", default="text", choices=["text", "csv", "json", "markdown", "parquet"],
+                    help="text (default, as kubectl prints), csv, json, markdown or parquet")
+    tb.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: standard output)")
+    tb.set_defaults(func=cmd_table)
+    gr = _view_parser(sub, "graph", help="draw the topology of a simulated scenario",
+                      description="Simulate a scenario and draw its topology at a moment.")
+    gr.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
+    gr.add_argument("--view", default="namespace", choices=["namespace", "node"],
+                    help="group by namespace (default) or draw pods on their nodes")
+    gr.add_argument("-o", "--output", metavar="PATH", required=True,
+                    help="the file to write: .svg, .png or .dot (DOT source)")
+    gr.set_defaults(func=cmd_graph)
     return p
 
 

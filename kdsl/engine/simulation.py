@@ -82,9 +82,9 @@ class Simulation:
         with bulk():
             for obj in scenario.objects:
                 self.create(obj, source="scenario")
-        self.timeline = Timeline(self)
+        self.timeline_player = Timeline(self)  # `timeline()` is the view of pods over time
         for action in scenario.timeline:
-            self.queue.at(action.at_ms, self.timeline.act, action, priority=clock.PRIORITY_TIMELINE)
+            self.queue.at(action.at_ms, self.timeline_player.act, action, priority=clock.PRIORITY_TIMELINE)
 
     @property
     def now(self) -> int:
@@ -238,9 +238,10 @@ class Simulation:
         """Every object as it stood at `at` (default: now), by (kind, namespace, name)."""
         return self.store.state_at(self.now if at is None else at)
 
-    def explain(self, pod: str):
+    def explanation(self, pod: str):
         """Why is my pod Pending: for `ns/name` (or `name` in default), every node's filter verdicts and
-        plugin scores, recomputed on the cluster as it stands now (`Explanation.rows()` for a table)."""
+        plugin scores, recomputed on the cluster as it stands now (`Explanation.rows()` for a table;
+        `explain` gives it as a DataFrame)."""
         ns, _, name = pod.rpartition("/")
         obj = self.store.get("Pod", ns or "default", name)
         if obj is None:
@@ -273,25 +274,66 @@ class Simulation:
         Service and port, and the ready pods that serve it with equal shares — or why nothing does."""
         return routing.route(self, url, at)
 
-    def services(self, at: int | None = None) -> list[dict]:
-        """kubectl get services at a moment (default: now), as rows."""
-        t = self.now if at is None else at
-        return [services.service_row(o, t) for k, o in self.state(t).items() if k[0] == "Service"]
+    # ---- views: tables and diagrams (kdsl.views; loaded only when asked for) -----------------------
+    def pods(self, at=None, namespace=None, selector=None):
+        """kubectl get pods -o wide at a moment (default: the end) as a DataFrame; see docs/notebooks.md."""
+        from kdsl.views import tables
+        return tables.pods(self, at, namespace, selector)
 
-    def pods(self, at: int | None = None) -> list[dict]:
-        """kubectl get pods -o wide at a moment (default: now), as rows."""
-        t = self.now if at is None else at
-        state = self.state(t)
-        nodes = {k[2]: o for k, o in state.items() if k[0] == "Node"}
-        return [podview.row(o, nodes, t) for k, o in state.items() if k[0] == "Pod"]
+    def containers(self, at=None, namespace=None, selector=None):
+        from kdsl.views import tables
+        return tables.containers(self, at, namespace, selector)
 
-    def nodes(self, at: int | None = None) -> list[dict]:
-        """kubectl get nodes at a moment, as rows."""
-        t = self.now if at is None else at
-        state = self.state(t)
-        pods = [o for k, o in state.items() if k[0] == "Pod"]
-        return [{"NAME": o.name, "STATUS": status_text(o), "CPU": format_millicores(o.status.cpu),
-                 "MEMORY": format_bytes(o.status.memory),
-                 "PODS": sum(1 for p in pods if p.spec.template.node_name == o.name),
-                 "TAINTS": ",".join(str(t) for t in o.spec.taints) or "<none>"}
-                for k, o in state.items() if k[0] == "Node"]
+    def conditions(self, at=None, namespace=None, selector=None):
+        from kdsl.views import tables
+        return tables.conditions(self, at, namespace, selector)
+
+    def events(self, at=None, namespace=None, selector=None):
+        from kdsl.views import tables
+        return tables.events(self, at, namespace, selector)
+
+    def nodes(self, at=None, namespace=None, selector=None):
+        from kdsl.views import tables
+        return tables.nodes(self, at, namespace, selector)
+
+    def namespaces(self, at=None, namespace=None, selector=None):
+        from kdsl.views import tables
+        return tables.namespaces(self, at, namespace, selector)
+
+    def storage(self, at=None, namespace=None, selector=None):
+        from kdsl.views import tables
+        return tables.storage(self, at, namespace, selector)
+
+    def services(self, at=None, namespace=None, selector=None):
+        from kdsl.views import tables
+        return tables.services(self, at, namespace, selector)
+
+    def ingresses(self, at=None, namespace=None, selector=None):
+        from kdsl.views import tables
+        return tables.ingresses(self, at, namespace, selector)
+
+    def workloads(self, at=None, namespace=None, selector=None):
+        from kdsl.views import tables
+        return tables.workloads(self, at, namespace, selector)
+
+    def explain(self, pod: str, at=None):
+        """The scheduler's verdicts and scores for one pod, node × plugin, as a DataFrame."""
+        from kdsl.views import tables
+        return tables.explain(self, pod, at)
+
+    def timeline(self, namespace=None, selector=None):
+        """Each pod's phase and readiness over time, one row per change, as a DataFrame."""
+        from kdsl.views import tables
+        return tables.timeline(self, namespace, selector)
+
+    def topology(self, at=None, view: str = "namespace", namespace=None):
+        from kdsl.views import topology
+        return topology.topology(self, at, view, namespace)
+
+    def topology_diff(self, t1, t2, view: str = "namespace", namespace=None):
+        from kdsl.views import topology
+        return topology.topology_diff(self, t1, t2, view, namespace)
+
+    def export_tables(self, directory, format: str = "csv", at=None):
+        from kdsl.views import export
+        return export.export_tables(self, directory, format, at)

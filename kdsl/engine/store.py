@@ -138,6 +138,18 @@ class Store:
                 out.append(obj)
         return out
 
+    def kinds(self) -> list[str]:
+        """Every kind the store has ever held, sorted."""
+        return sorted({k[0] for k in self._ever})
+
+    def all_at(self, kind: str, time_ms: int, namespace: str | None = None) -> list[ApiObject]:
+        """The objects of one kind, in every namespace (or one), as they stood at the end of `time_ms`."""
+        out = []
+        for kind_ns in sorted((k for k in self._ever if k[0] == kind and namespace in (None, k[1])),
+                              key=lambda k: k[1] or ""):
+            out.extend(self.kind_at(kind, kind_ns[1], time_ms))
+        return out
+
     def state_at(self, time_ms: int) -> dict[Key, ApiObject]:
         """Every object as it stood at the end of `time_ms`, by key."""
         out = {}

@@ -15,9 +15,10 @@ def test_run_prints_the_pod_and_node_tables_and_the_events(capsys):
     lines = out.splitlines()
     assert lines[0].endswith("pods.kdsl at 3m (seed 0)")
     assert lines[1].split() == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "PHASE",
-                                "REPORTED"]
+                                "QOS", "OWNER", "REPORTED"]
     web = next(ln.split() for ln in lines if ln.startswith("demo") and " web " in ln)
-    assert web[:4] == ["demo", "web", "1/1", "Running"] and web[-2:] == ["Unknown", "Running"]
+    assert web[:4] == ["demo", "web", "1/1", "Running"] and web[-4:] == ["Unknown", "Burstable", "<none>", "Running"]
+    assert "NAME       STATUS     CPU   MEMORY   REQUESTED CPU   REQUESTED MEMORY   PODS   TAINTS" in out
     assert any(ln.split()[:2] == ["worker-2", "NotReady"] for ln in lines)
     assert "FailedScheduling" in out and "NodeNotReady" in out
 

@@ -25,7 +25,7 @@ def test_a_high_priority_pod_preempts_a_lower_one_and_takes_its_place():
 
 def test_explain_lists_each_nodes_verdicts():
     sim = kdsl.simulate(kdsl.parse("node n1 cpu=1\nnode n2 cpu=4\npod p image=nginx cpu=2\n"))
-    rows = {r["node"]: r for r in sim.explain("p").rows()}
+    rows = {r["node"]: r for r in sim.explanation("p").rows()}
     assert rows["n1"]["filter:NodeResourcesFit"] == "Insufficient cpu"
     assert rows["n2"]["filter:NodeResourcesFit"] == "pass"
 

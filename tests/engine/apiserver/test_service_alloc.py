@@ -46,7 +46,7 @@ at 2s: create service c nodeport selects app=a ports 80->8080:30100
 """)
     ports = [p.node_port for p in service(sim, "lb").spec.ports]
     assert all(30000 + 86 <= p <= 32767 for p in ports)  # the dynamic band above the static 86
-    assert sim.services()[1]["EXTERNAL-IP"] == "<pending>"
+    assert sim.services().iloc[1]["EXTERNAL-IP"] == "<pending>"
     assert sim.rejections == []
 
 
@@ -62,7 +62,7 @@ service db headless selects app=db ports 5432
     assert int(ip) - int(ipaddress.ip_address("10.0.0.1")) >= 16  # dynamic IPs come from above the static band
     db = service(sim, "db")
     assert db.spec.headless and db.spec.cluster_ip is None
-    rows = {r["NAME"]: r for r in sim.services()}
+    rows = {r["NAME"]: r for r in sim.services().to_dict("records")}
     assert rows["db"]["CLUSTER-IP"] == "None" and rows["web"]["CLUSTER-IP"] == str(ip)
 
 

@@ -59,7 +59,7 @@ def test_oracle_56_missing_configmap_then_missing_key_then_the_container_starts_
     s = state_of(sim, 20_000)
     assert s.state == Waiting("CreateContainerConfigError", 'configmap "cfg" not found')
     pod = pod_at(sim, 20_000)
-    assert pod.status.phase == "Pending" and sim.pods(at=20_000)[0]["STATUS"] == "CreateContainerConfigError"
+    assert pod.status.phase == "Pending" and sim.pods(at=20_000).iloc[0]["STATUS"] == "CreateContainerConfigError"
     # the ConfigMap appears at 30s without the key: the next sync (1s + 3 x 10s) says so
     assert state_of(sim, 30_500).state.reason == "CreateContainerConfigError"
     assert state_of(sim, 31_000).state == Waiting("CreateContainerConfigError",
@@ -100,7 +100,7 @@ def test_oracle_58_a_missing_configmap_volume_holds_the_pod_in_container_creatin
     sim = run("node n1\npod p image=nginx:1.25 { volume cfg configmap=cfg }\n"
               'at 30s: create configmap default/cfg { mode = "x" }\n')
     pod = pod_at(sim, 20_000)
-    assert pod.status.phase == "Pending" and sim.pods(at=20_000)[0]["STATUS"] == "ContainerCreating"
+    assert pod.status.phase == "Pending" and sim.pods(at=20_000).iloc[0]["STATUS"] == "ContainerCreating"
     assert (0, "FailedMount", 'MountVolume.SetUp failed for volume "cfg" : configmap "cfg" not found') in events(sim)
     assert pod_at(sim, 40_000).status.phase == "Running"
 
@@ -208,7 +208,7 @@ def test_a_restart_that_finds_its_configmap_gone_waits_and_keeps_its_restart_cou
 def test_an_init_container_that_cannot_be_configured_holds_the_pod_in_init():
     sim = run("node n1\npod p {\n  init setup image=busybox:1.36 { env X from secret s.x; exit 0 after 1s }\n"
               "  container app image=nginx:1.25\n}\n")
-    row = sim.pods(at=5_000)[0]
+    row = sim.pods(at=5_000).iloc[0]
     assert row["STATUS"] == "Init:CreateContainerConfigError" and row["PHASE"] == "Pending"
 
 

@@ -22,7 +22,7 @@ def test_a_local_volume_pins_its_pod_to_the_volumes_node():
     sim = kdsl.simulate(kdsl.parse("node n1\nnode n2\nnode n3\npv disk 5Gi class=none node=n2\n"
                                    "pvc data 1Gi class=none\npod p image=nginx:1.25 { volume d pvc=data }\n"))
     assert scheduled(sim, "p")[0] == "n2"
-    assert [(n.node, n.failure.reasons if n.failure else ()) for n in sim.explain("default/p").nodes] == [
+    assert [(n.node, n.failure.reasons if n.failure else ()) for n in sim.explanation("default/p").nodes] == [
         ("n1", (NODE_CONFLICT,)), ("n2", ()), ("n3", (NODE_CONFLICT,))]
     assert NODE_CONFLICT == "node(s) didn't match PersistentVolume's node affinity"
 

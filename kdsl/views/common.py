@@ -1,0 +1,136 @@
+"""What every view shares: the moment asked for, the objects that stood then, selectors and frames."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from kdsl.engine.kubelet.status_text import human_duration
+from kdsl.engine.objects import ApiObject
+from kdsl.lang.values import BadValue, duration_ms, format_duration
+from kdsl.model.base import Requirement, Selector
+
+NONE = "<none>"
+
+
+class ViewError(ValueError):
+    """A view was asked for something that cannot be shown (a bad moment, selector or format); the
+    message says what was wrong, so the CLI prints it without a traceback."""
+
+
+def moment(sim, at) -> int:
+    """`at` as integer ms: None is the end of the run, an int is ms, a string a duration (`2m`)."""
+    if at is None:
+        return sim.now
+    if isinstance(at, bool):
+        raise ViewError(f"at={at!r} is not a moment; give milliseconds or a duration such as `2m`")
+    if isinstance(at, int):
+        if at < 0:
+            raise ViewError(f"at={at} is before the start of the run")
+        return at
+    if isinstance(at, str):
+        try:
+            return duration_ms(at.strip())
+        except BadValue as exc:
+            raise ViewError(str(exc)) from None
+    raise ViewError(f"at={at!r} is not a moment; give milliseconds or a duration such as `2m`")
+
+
+def objects(sim, kind: str, t: int, namespace: str | None = None) -> list[ApiObject]:
+    """The objects of one kind as they stood at the end of `t`, sorted by namespace and name. At or
+    after the last event the store's current objects are that state, which spares the history lookup."""
+    store = sim.store
+    if t >= sim.now:
+        found = store.list(kind, namespace) if namespace is not None else store.list(kind)
+    else:
+        found = store.all_at(kind, t, namespace)
+    return sorted(found, key=_by_name)
+
+
+def _by_name(obj: ApiObject) -> tuple[str, str]:
+    return (obj.meta.namespace or "", obj.meta.name)
+
+
+_REQ = re.compile(r"^\s*(!?)\s*([A-Za-z0-9_./-]+)\s*(?:(==|=|!=)\s*([A-Za-z0-9_.-]*)|\s+(in|notin)\s*\(([^)]*)\))?\s*$")
+
+
+def selector(value) -> Selector | None:
+    """A label selector from kubectl's `-l` text (`app=web,tier in (a,b),!canary`) or a dict."""
+    if value is None or isinstance(value, Selector):
+        return value
+    if isinstance(value, dict):
+        return Selector.of({str(k): str(v) for k, v in value.items()})
+    if not isinstance(value, str):
+        raise ViewError(f"selector={value!r}: give kubectl's text (`app=web,tier in (a,b)`) or a dict")
+    labels, reqs = [], []
+    for part in _split(value):
+        m = _REQ.match(part)
+        if m is None or (m.group(1) and (m.group(3) or m.group(5))):
+            raise ViewError(f"`{part.strip()}` is not a label requirement; write key=value, key!=value, "
+                            "key in (a,b), key notin (a,b), key or !key")
+        bang, key, op, val, setop, vals = m.groups()
+        if op in ("=", "=="):
+            labels.append((key, val))
+        elif op == "!=":
+            reqs.append(Requirement(key, "NotIn", (val,)))
+        elif setop:
+            items = tuple(v.strip() for v in vals.split(",") if v.strip())
+            reqs.append(Requirement(key, "In" if setop == "in" else "NotIn", items))
+        else:
+            reqs.append(Requirement(key, "DoesNotExist" if bang else "Exists"))
+    return Selector(tuple(labels), tuple(reqs))
+
+
+def _split(text: str) -> list[str]:
+    """Commas separate requirements, except inside the parentheses of `in (a,b)`."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p for p in parts if p.strip()] or ([] if not text.strip() else [text])
+
+
+def select(objs: Iterable[ApiObject], namespace: str | None = None, sel=None) -> list[ApiObject]:
+    """The objects in a namespace (all when None) whose labels match the selector (all when None)."""
+    s = selector(sel)
+    out = objs if namespace is None else [o for o in objs if o.meta.namespace == namespace]
+    if s is not None and not s.empty:
+        out = [o for o in out if s.matches(dict(o.meta.labels))]
+    return list(out)
+
+
+def frame(columns: tuple[str, ...], rows: list[tuple]) -> pd.DataFrame:
+    """A DataFrame with exactly these columns in this order, also when there is no row."""
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    data = {c: _column(list(v)) for c, v in zip(columns, zip(*rows))}
+    return pd.DataFrame(data, columns=list(columns))
+
+
+def _column(values: list):
+    """Counts with gaps (a status not written yet) stay integers: pandas' nullable Int64, not floats."""
+    if any(v is None for v in values) and any(type(v) is int for v in values) \
+            and all(v is None or type(v) is int for v in values):
+        return pd.array(values, dtype="Int64")
+    return values
+
+
+def age(t: int, since_ms: int | None) -> str:
+    return human_duration(t - since_ms) if since_ms is not None else NONE
+
+
+def when(ms: int | None) -> str:
+    """A simulated time as kdsl spells durations from the start (`1m30s`), `<none>` when unset."""
+    return format_duration(ms) if ms is not None else NONE
+
+
+def owner(obj: ApiObject) -> str:
+    """The controlling owner as `Kind/name`, as `kubectl get -o wide` names controllers."""
+    ref = next((o for o in obj.meta.owners if o.controller), None)
+    return f"{ref.kind}/{ref.name}" if ref is not None else NONE

@@ -1,0 +1,20 @@
+"""Every table view in one place: pandas DataFrames with kubectl-like columns, of a simulation at a moment.
+
+Each takes `at=` (ms or a duration such as `"2m"`; default the end of the run), `namespace=` and
+`selector=` (kubectl's `-l` text or a dict). They read the store and never change the simulation."""
+
+from __future__ import annotations
+
+from kdsl.views.cluster import namespaces, nodes
+from kdsl.views.common import ViewError
+from kdsl.views.network import ingresses, services
+from kdsl.views.pods import conditions, containers, events, explain, pods, timeline
+from kdsl.views.workloads import storage, workloads
+
+# The tables `kdsl table KIND` and `export_tables` know, in the order they are listed and written.
+TABLES = {"pods": pods, "containers": containers, "conditions": conditions, "events": events, "nodes": nodes,
+          "namespaces": namespaces, "workloads": workloads, "services": services, "ingresses": ingresses,
+          "storage": storage}
+
+__all__ = ["TABLES", "ViewError", "conditions", "containers", "events", "explain", "ingresses", "namespaces", "nodes",
+           "pods", "services", "storage", "timeline", "workloads"]

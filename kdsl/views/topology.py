@@ -1,0 +1,319 @@
+"""Topology diagrams (graphviz): what routes to, owns, runs on and mounts what, at a moment, and what
+changed between two moments. Large clusters collapse pods into counts per controller."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import graphviz
+
+from kdsl.engine import podview
+from kdsl.engine.nodes import status_text
+from kdsl.engine.services import SERVICE_NAME_LABEL
+from kdsl.views.common import ViewError, moment, objects, when
+
+PHASE_COLOURS = {"Pending": "#fde68a", "Running": "#86efac", "Succeeded": "#93c5fd", "Failed": "#fca5a5",
+                 "Unknown": "#d1d5db"}
+CONTROLLERS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController")
+SHAPES = {"Ingress": "trapezium", "Service": "ellipse", "ConfigMap": "note", "Secret": "note",
+          "PersistentVolumeClaim": "cylinder", "PersistentVolume": "cylinder", "Node": "box3d", "Pod": "box"}
+MAX_PODS = 200  # beyond this many pods, pods are drawn as one box per controller with counts by phase
+MAX_NODES = 100  # beyond this many nodes (node view), nodes are drawn as one box per status
+DIFF = {"appeared": ("#16a34a", "bold", "+ "), "vanished": ("#dc2626", "dashed", "- "), "changed": ("#ea580c", "bold", "~ ")}
+
+
+@attrs.frozen
+class Vertex:
+    cluster: str | None  # a namespace ("" for cluster-scoped objects)
+    label: str
+    attrs: tuple[tuple[str, str], ...]
+
+
+@attrs.frozen
+class Model:
+    """The diagram as data: vertices by id, edges by (tail, head) with their attributes."""
+
+    vertices: dict[str, Vertex]
+    edges: dict[tuple[str, str], tuple[tuple[str, str], ...]]
+    collapsed: bool
+
+
+def vid(kind: str, namespace: str | None, name: str) -> str:
+    return f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.vertices: dict[str, Vertex] = {}
+        self.edges: dict[tuple[str, str], dict[str, str]] = {}
+
+    def vertex(self, id_: str, cluster: str | None, label: str, **attrs_: str) -> None:
+        self.vertices[id_] = Vertex(cluster, label, tuple(sorted(attrs_.items())))
+
+    def edge(self, a: str, b: str, **attrs_: str) -> None:
+        if a in self.vertices and b in self.vertices:
+            self.edges.setdefault((a, b), {}).update(attrs_)
+
+    def model(self, collapsed: bool) -> Model:
+        return Model(self.vertices, {k: tuple(sorted(v.items())) for k, v in self.edges.items()}, collapsed)
+
+
+def _pod_refs(template) -> list[tuple[str, str]]:
+    """(kind, name) of every ConfigMap, Secret and claim a pod template uses, by volume or env."""
+    kinds = {"configmap": "ConfigMap", "secret": "Secret", "pvc": "PersistentVolumeClaim"}
+    out = [(kinds[v.source], v.ref) for v in template.volumes if v.source in kinds and v.ref]
+    for c in template.init_containers + template.containers:
+        out += [(kinds[e.source_kind], e.source_name) for e in c.env if e.source_kind in kinds and e.source_name]
+        out += [(kinds[e.source_kind], e.source_name) for e in c.env_from if e.source_kind in kinds]
+    return sorted(set(out))
+
+
+def _controller(obj) -> tuple[str, str] | None:
+    ref = next((o for o in obj.meta.owners if o.controller), None)
+    return (ref.kind, ref.name) if ref is not None else None
+
+
+def build(sim, t: int, view: str = "namespace", namespace: str | None = None, max_pods: int = MAX_PODS,
+          max_nodes: int = MAX_NODES) -> Model:
+    """The diagram's vertices and edges at `t` (see `topology`)."""
+    if view not in ("namespace", "node"):
+        raise ViewError(f"view={view!r}: use \"namespace\" or \"node\"")
+    b = _Builder()
+    nodes = {n.name: n for n in objects(sim, "Node", t)}
+    pods = objects(sim, "Pod", t, namespace)
+    collapsed = len(pods) > max_pods
+    # Pods first decide where every pod is drawn: itself, or its controller's count box.
+    where: dict[tuple[str, str], str] = {}
+    groups: dict[str, dict[str, int]] = {}
+    group_of: dict[str, tuple[str, str | None]] = {}
+    for p in pods:
+        ph = podview.phase(p, nodes)
+        if collapsed:
+            ctl = _controller(p)
+            gid = vid("Pods", p.namespace, f"{ctl[0]}/{ctl[1]}" if ctl else "-")
+            groups.setdefault(gid, {})
+            groups[gid][ph] = groups[gid].get(ph, 0) + 1
+            group_of[gid] = (p.namespace, f"{ctl[0]} {ctl[1]}" if ctl else "pods without a controller")
+            where[(p.namespace, p.name)] = gid
+        else:
+            id_ = vid("Pod", p.namespace, p.name)
+            style = "filled,dashed" if p.terminating else "filled"
+            b.vertex(id_, p.namespace, f"{p.name}\n{podview.status(p, nodes)}", shape="box", style=style,
+                     fillcolor=PHASE_COLOURS.get(ph, "white"))
+            where[(p.namespace, p.name)] = id_
+    for gid in sorted(groups):
+        ns, what = group_of[gid]
+        counts = groups[gid]
+        total = sum(counts.values())
+        top = max(sorted(counts), key=lambda k: counts[k])
+        detail = ", ".join(f"{k} {counts[k]}" for k in PHASE_COLOURS if k in counts)
+        b.vertex(gid, ns, f"{total} pods of {what}\n{detail}", shape="box3d", style="filled",
+                 fillcolor=PHASE_COLOURS.get(top, "white"))
+    if view == "node":
+        _node_view(b, pods, nodes, where, max_nodes)
+    else:
+        _namespace_view(b, sim, t, namespace, pods, where)
+    return b.model(collapsed)
+
+
+def _namespace_view(b: _Builder, sim, t: int, namespace, pods, where) -> None:
+    for kind in CONTROLLERS:
+        for o in objects(sim, kind, t, namespace):
+            b.vertex(vid(kind, o.namespace, o.name), o.namespace, f"{kind}\n{o.name}", shape="component")
+    for kind in ("ConfigMap", "Secret", "PersistentVolumeClaim"):
+        for o in objects(sim, kind, t, namespace):
+            b.vertex(vid(kind, o.namespace, o.name), o.namespace, f"{kind}\n{o.name}", shape=SHAPES[kind])
+    claims = objects(sim, "PersistentVolumeClaim", t, namespace)
+    bound = {c.spec.volume_name for c in claims if c.spec.volume_name}
+    for pv in objects(sim, "PersistentVolume", t):
+        if namespace is None or pv.name in bound:
+            b.vertex(vid("PersistentVolume", None, pv.name), "", f"PersistentVolume\n{pv.name}", shape="cylinder")
+    for c in claims:
+        if c.spec.volume_name:
+            b.edge(vid("PersistentVolumeClaim", c.namespace, c.name), vid("PersistentVolume", None, c.spec.volume_name))
+    for kind in CONTROLLERS:  # Deployment -> ReplicaSet, CronJob -> Job
+        for o in objects(sim, kind, t, namespace):
+            ctl = _controller(o)
+            if ctl is not None:
+                b.edge(vid(ctl[0], o.namespace, ctl[1]), vid(kind, o.namespace, o.name))
+    for p in pods:
+        me = where[(p.namespace, p.name)]
+        ctl = _controller(p)
+        if ctl is not None:
+            b.edge(vid(ctl[0], p.namespace, ctl[1]), me)
+        for kind, name in _pod_refs(p.spec.template):
+            b.edge(me, vid(kind, p.namespace, name), style="dotted", arrowhead="vee")
+    svcs = objects(sim, "Service", t, namespace)
+    for s in svcs:
+        b.vertex(vid("Service", s.namespace, s.name), s.namespace, f"Service\n{s.name}", shape="ellipse")
+    ready: dict[tuple[str, str], list[int]] = {}
+    for sl in objects(sim, "EndpointSlice", t, namespace):
+        svc = dict(sl.meta.labels).get(SERVICE_NAME_LABEL)
+        for ep in sl.spec.endpoints:
+            target = where.get((sl.namespace, ep.pod))
+            if svc is None or target is None:
+                continue
+            counts = ready.setdefault((vid("Service", sl.namespace, svc), target), [0, 0])
+            counts[0 if ep.ready else 1] += 1
+    for (svc, target), (ok, not_ok) in sorted(ready.items()):
+        # Ready endpoints take traffic (solid); a service whose endpoints here are all not ready is dashed.
+        label = {}
+        if target.startswith("Pods/"):
+            label = {"label": f"{ok} ready" + (f", {not_ok} not ready" if not_ok else "")}
+        b.edge(svc, target, **({} if ok else {"style": "dashed"}), **label)
+    for ing in objects(sim, "Ingress", t, namespace):
+        me = vid("Ingress", ing.namespace, ing.name)
+        b.vertex(me, ing.namespace, f"Ingress\n{ing.name}", shape="trapezium")
+        backends = [(r.service, r.host or "*", r.path) for r in ing.spec.rules]
+        if ing.spec.default_backend is not None:
+            backends.append((ing.spec.default_backend[0], "*", "default"))
+        labels: dict[str, list[str]] = {}
+        for svc, host, path in backends:
+            labels.setdefault(svc, []).append(f"{host}{path}" if path != "default" else "default")
+        for svc, paths in sorted(labels.items()):
+            b.edge(me, vid("Service", ing.namespace, svc), label="\n".join(paths))
+
+
+def _node_view(b: _Builder, pods, nodes, where, max_nodes: int) -> None:
+    collapse = len(nodes) > max_nodes
+    target: dict[str, str] = {}
+    if collapse:
+        by_status: dict[str, int] = {}
+        for n in nodes.values():
+            st = status_text(n)
+            by_status[st] = by_status.get(st, 0) + 1
+            target[n.name] = vid("Nodes", None, st)
+        for st, count in sorted(by_status.items()):
+            b.vertex(vid("Nodes", None, st), "", f"{count} nodes\n{st}", shape="box3d", style="filled",
+                     fillcolor="white" if st == "Ready" else "#fca5a5")
+    else:
+        for name, n in sorted(nodes.items()):
+            st = status_text(n)
+            b.vertex(vid("Node", None, name), "", f"Node\n{name}\n{st}", shape="box3d", style="filled",
+                     fillcolor="white" if st == "Ready" else "#fca5a5")
+            target[name] = vid("Node", None, name)
+    counts: dict[tuple[str, str], int] = {}
+    for p in pods:
+        node = p.spec.template.node_name
+        if node in target:
+            key = (where[(p.namespace, p.name)], target[node])
+            counts[key] = counts.get(key, 0) + 1
+    for (a, c), n in sorted(counts.items()):
+        b.edge(a, c, **({"label": str(n)} if n > 1 else {}))
+
+
+def render(model: Model, title: str, marks: dict | None = None) -> graphviz.Digraph:
+    """The model as a Digraph: a cluster per namespace, the legend, and diff marks when given."""
+    marks = marks or {}
+    g = graphviz.Digraph("kdsl", graph_attr={"rankdir": "LR", "label": title, "labelloc": "t", "fontsize": "12",
+                                             "compound": "true"},
+                         node_attr={"fontsize": "10", "fontname": "Helvetica"}, edge_attr={"fontsize": "9"})
+    by_cluster: dict[str, list[str]] = {}
+    for id_ in sorted(model.vertices):
+        by_cluster.setdefault(model.vertices[id_].cluster or "", []).append(id_)
+    for cluster in sorted(by_cluster):
+        ids = by_cluster[cluster]
+        if cluster:
+            with g.subgraph(name=f"cluster_ns_{cluster}") as sub:
+                sub.attr(label=f"namespace {cluster}", style="rounded", color="#64748b")
+                for id_ in ids:
+                    _draw(sub, id_, model.vertices[id_], marks.get(id_))
+        else:
+            for id_ in ids:
+                _draw(g, id_, model.vertices[id_], marks.get(id_))
+    for (a, c) in sorted(model.edges):
+        attrs_ = dict(model.edges[(a, c)])
+        mark = marks.get((a, c))
+        if mark:
+            colour, style, _ = DIFF[mark]
+            attrs_.update(color=colour, style=style if mark != "changed" else attrs_.get("style", "solid"))
+        g.edge(a, c, **attrs_)
+    _legend(g, bool(marks))
+    return g
+
+
+def _draw(g, id_: str, v: Vertex, mark: str | None) -> None:
+    attrs_ = dict(v.attrs)
+    label = v.label
+    if mark:
+        colour, style, sign = DIFF[mark]
+        label = sign + label
+        attrs_.update(color=colour, penwidth="2",
+                      style=",".join(s for s in (attrs_.get("style"), style) if s and not (s == "bold" and mark == "changed"))
+                      or style)
+    g.node(id_, label=label, **attrs_)
+
+
+def _legend(g, diff: bool) -> None:
+    with g.subgraph(name="cluster_legend") as sub:
+        sub.attr(label="legend", style="dashed", color="#94a3b8", fontsize="10")
+        for phase, colour in PHASE_COLOURS.items():
+            sub.node(f"legend/{phase}", label=phase, shape="box", style="filled", fillcolor=colour)
+        sub.node("legend/service", label="Service", shape="ellipse")
+        sub.node("legend/ready", label="ready endpoint", shape="plaintext")
+        sub.node("legend/notready", label="not-ready endpoint", shape="plaintext")
+        sub.edge("legend/service", "legend/ready")
+        sub.edge("legend/service", "legend/notready", style="dashed")
+        if diff:
+            for mark, (colour, style, sign) in DIFF.items():
+                sub.node(f"legend/{mark}", label=f"{sign}{mark}", shape="box", color=colour, style=style)
+
+
+def topology(sim, at=None, view: str = "namespace", namespace: str | None = None,
+             max_pods: int = MAX_PODS) -> graphviz.Digraph:
+    """The cluster at a moment as a graphviz Digraph (see docs/notebooks.md for what is drawn)."""
+    t = moment(sim, at)
+    model = build(sim, t, view, namespace, max_pods)
+    return render(model, _title(t, view, model))
+
+
+def _title(t: int, view: str, model: Model) -> str:
+    tail = ", pods counted per controller" if model.collapsed else ""
+    return f"kdsl topology at {when(t)} ({view} view{tail})"
+
+
+def topology_diff(sim, t1, t2, view: str = "namespace", namespace: str | None = None,
+                  max_pods: int = MAX_PODS) -> graphviz.Digraph:
+    """Both moments in one diagram: what appeared by `t2` (green, +), what vanished (red, dashed, -) and
+    what changed its label or colour, such as a pod's status or phase (orange, ~, drawn as at `t2`)."""
+    a_t, b_t = moment(sim, t1), moment(sim, t2)
+    a = build(sim, a_t, view, namespace, max_pods)
+    b = build(sim, b_t, view, namespace, max_pods)
+    vertices = dict(a.vertices)
+    vertices.update(b.vertices)
+    edges = dict(a.edges)
+    edges.update(b.edges)
+    marks = {**_marks(a.vertices, b.vertices), **_marks(a.edges, b.edges)}
+    model = Model(vertices, edges, a.collapsed or b.collapsed)
+    return render(model, f"kdsl topology from {when(a_t)} to {when(b_t)} ({view} view)", marks)
+
+
+def _marks(before: dict, after: dict) -> dict:
+    """appeared / vanished / changed for each key of either side that is not the same on both."""
+    out = {}
+    for key in {**before, **after}:
+        if key not in before:
+            out[key] = "appeared"
+        elif key not in after:
+            out[key] = "vanished"
+        elif before[key] != after[key]:
+            out[key] = "changed"
+    return out
+
+
+def save(graph: graphviz.Digraph, path: str | Path) -> None:
+    """Write DOT source (.dot, .gv) or a drawing (.svg, .png, .pdf) chosen by the file's suffix."""
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt in ("dot", "gv"):
+        path.write_text(graph.source, encoding="utf-8")
+        return
+    if fmt not in ("svg", "png", "pdf"):
+        raise ViewError(f"`{path.name}`: write .svg, .png, .pdf or .dot")
+    try:
+        data = graph.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise ViewError("Graphviz's `dot` program is not installed (apt-get install graphviz); "
+                        "write .dot to get the source") from None
+    path.write_bytes(data)

@@ -1,0 +1,119 @@
+"""Workload and storage tables: Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs with
+their status columns; PVCs joined to their PVs and the pods that use them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kdsl.engine.apiserver.resources import format_quantity
+from kdsl.model.storage import ACCESS_SHORT
+from kdsl.views.common import NONE, age, frame, moment, objects, owner, select, when
+
+WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob")
+WORKLOAD_COLUMNS = ("KIND", "NAMESPACE", "NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE",
+                    "COMPLETIONS", "STATUS", "IMAGES", "SELECTOR", "OWNER", "AGE")
+
+
+def _n(status, name: str):
+    """A count from a controller's status object; None before the controller wrote one."""
+    return getattr(status, name, None) if status is not None else None
+
+
+def _conditions(status) -> str:
+    """The conditions that hold (`Available,Progressing`), or why one does not (`ReplicaFailure`)."""
+    conds = getattr(status, "conditions", ()) or ()
+    held = [c.type for c in conds if c.status == "True"]
+    return ",".join(held) or NONE
+
+
+def _job_status(status) -> str:
+    """kubectl's Job STATUS: Complete, Failed, Suspended, Running, or Pending before any pod runs."""
+    if status is None:
+        return "Pending"
+    for kind in ("Complete", "Failed", "FailureTarget", "SuccessCriteriaMet", "Suspended"):
+        if status.condition(kind) is not None:
+            return {"FailureTarget": "Failed", "SuccessCriteriaMet": "Complete"}.get(kind, kind)
+    return "Running" if status.active or status.succeeded or status.failed else "Pending"
+
+
+def _counts(o) -> tuple:
+    """(DESIRED, CURRENT, READY, UP-TO-DATE, AVAILABLE, COMPLETIONS, STATUS) as kubectl get shows each kind."""
+    s, spec = o.status, o.spec
+    if o.kind in ("Deployment", "ReplicaSet", "StatefulSet"):
+        current = _n(s, "replicas")
+        return (spec.replicas, current, _n(s, "ready_replicas"), _n(s, "updated_replicas"),
+                _n(s, "available_replicas"), None, _conditions(s))
+    if o.kind == "DaemonSet":
+        return (_n(s, "desired_number_scheduled"), _n(s, "current_number_scheduled"), _n(s, "number_ready"),
+                _n(s, "updated_number_scheduled"), _n(s, "number_available"), None, _conditions(s))
+    if o.kind == "Job":
+        want = spec.completions
+        done = _n(s, "succeeded") or 0
+        return (want, _n(s, "active"), _n(s, "ready"), None, None, f"{done}/{want if want is not None else 1}",
+                _job_status(s))
+    active = len(getattr(s, "active", ()) or ())  # CronJob
+    last = getattr(s, "last_schedule_ms", None)
+    state = "Suspended" if spec.suspend else f"{spec.schedule}, last schedule {when(last)}"
+    return (None, active, None, None, None, None, state)
+
+
+def workloads(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
+    """kubectl get deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs -o wide as one table;
+    a column a kind does not have is None."""
+    t = moment(sim, at)
+    rows = []
+    for kind in WORKLOAD_KINDS:
+        for o in select(objects(sim, kind, t, namespace), None, selector):
+            tpl = o.spec.template
+            images = ",".join(c.image for c in tpl.containers) or NONE
+            sel = str(o.spec.selector) if kind != "CronJob" else NONE
+            rows.append((kind, o.namespace, o.name, *_counts(o), images, sel or NONE, owner(o),
+                         age(t, o.meta.creation_ms)))
+    return frame(WORKLOAD_COLUMNS, rows)
+
+
+STORAGE_COLUMNS = ("NAMESPACE", "CLAIM", "CLAIM STATUS", "VOLUME", "VOLUME STATUS", "CAPACITY", "REQUESTED",
+                   "ACCESS MODES", "STORAGECLASS", "RECLAIM POLICY", "PODS", "AGE")
+
+
+def _modes(modes) -> str:
+    return ",".join(ACCESS_SHORT.get(m, m) for m in modes) or NONE
+
+
+def _phase(status) -> str:
+    return getattr(status, "phase", None) or "Pending"
+
+
+def storage(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
+    """kubectl get pvc,pv joined: one row per claim with the volume bound to it (capacity and access
+    modes are the volume's once bound, as the claim's status reports them), the pods whose volumes
+    name the claim, then one row per volume no claim holds (CLAIM `<none>`). `selector` selects claims."""
+    t = moment(sim, at)
+    pvs = {v.name: v for v in objects(sim, "PersistentVolume", t)}
+    users: dict[tuple[str, str], list[str]] = {}
+    for p in objects(sim, "Pod", t, namespace):
+        for vol in p.spec.template.volumes:
+            if vol.source == "pvc":
+                users.setdefault((p.namespace, vol.ref), []).append(p.name)
+    rows, used = [], set()
+    for c in select(objects(sim, "PersistentVolumeClaim", t, namespace), None, selector):
+        pv = pvs.get(c.spec.volume_name or "")
+        if pv is not None:
+            used.add(pv.name)
+        cs = c.status
+        cap = getattr(cs, "capacity", None)
+        modes = getattr(cs, "access_modes", ()) or ()
+        rows.append((c.namespace, c.name, _phase(cs), pv.name if pv is not None else (c.spec.volume_name or NONE),
+                     _phase(pv.status) if pv is not None else NONE,
+                     format_quantity("storage", cap) if cap else NONE, format_quantity("storage", c.spec.storage),
+                     _modes(modes) if modes else NONE, c.spec.storage_class or NONE,
+                     pv.spec.reclaim_policy if pv is not None else NONE,
+                     ",".join(users.get((c.namespace, c.name), [])) or NONE, age(t, c.meta.creation_ms)))
+    if namespace is None and selector is None:
+        for pv in pvs.values():
+            if pv.name in used:
+                continue
+            rows.append((NONE, NONE, NONE, pv.name, _phase(pv.status), format_quantity("storage", pv.spec.capacity),
+                         NONE, _modes(pv.spec.access_modes), pv.spec.storage_class or NONE,
+                         pv.spec.reclaim_policy, NONE, age(t, pv.meta.creation_ms)))
+    return frame(STORAGE_COLUMNS, rows)
