@@ -96,6 +96,7 @@ def _progress():
 
 # `kdsl run` shows what `kubectl get nodes` would and what is asked of each node; `kdsl table nodes` has all.
 RUN_NODE_COLUMNS = ["NAME", "STATUS", "CPU", "MEMORY", "REQUESTED CPU", "REQUESTED MEMORY", "PODS", "TAINTS"]
+RUN_SERVICE_COLUMNS = ["NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "READY", "NOT READY", "AGE"]
 
 
 def cmd_run(args) -> int:
@@ -125,8 +126,9 @@ def cmd_run(args) -> int:
         print()
         print(text(sim.nodes(at=t)[RUN_NODE_COLUMNS]), end="")
         print()
-        if sim.services(at=t):
-            print(_table(sim.services(at=t)), end="")
+        services = sim.services(at=t)
+        if not services.empty:
+            print(text(services[RUN_SERVICE_COLUMNS]), end="")
             print()
         for url in args.route or ():
             print(sim.route(url, at=t).text())
