@@ -62,5 +62,13 @@ def load_ipython_extension(ipython) -> None:
     _load(ipython)
 
 
+def from_manifests(*paths, text: str | None = None, namespace: str | None = None, cluster: str | None = None):
+    """The Scenario Kubernetes manifests declare (files, folders or `text`), on `cluster` (kdsl text; default
+    3 workers of 4 CPU / 16Gi and a default `standard` class). See docs/interop.md."""
+    from kdsl.interop import from_manifests as read
+
+    return read(*paths, text=text, namespace=namespace, cluster=cluster)
+
+
 __all__ = ["Diagnostic", "KdslError", "KdslSyntaxError", "Scenario", "ScenarioError", "SimulationError", "__version__",
-           "load", "parse", "simulate"]
+           "from_manifests", "load", "parse", "simulate"]

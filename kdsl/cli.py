@@ -102,7 +102,14 @@ RUN_SERVICE_COLUMNS = ["NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP",
 def cmd_run(args) -> int:
     """Simulate a scenario and print its pods, nodes and events at a moment (default: the end)."""
     failed: list[str] = []
-    for _, name, _, scenario in _each([args.file], kdsl.parse, failed):
+    from kdsl.interop.cli import scenario_reader  # manifests (.yaml/.json) are imported onto a cluster
+
+    try:
+        parse = scenario_reader(args.cluster)
+    except OSError as exc:
+        print(f"{args.cluster}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    for _, name, _, scenario in _each([args.file], parse, failed):
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
         from kdsl.engine.simulation import Simulation  # the engine loads only when something is simulated
@@ -261,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
     r.add_argument("--route", action="append", metavar="URL", help="show where a request for HOST/PATH goes "
                                                                     "(repeatable)")
+    r.add_argument("--cluster", metavar="FILE", help="for manifests (.yaml/.json): a kdsl file with the nodes and "
+                                                     "storage classes (default: 3 workers, class standard)")
     r.set_defaults(func=cmd_run)
     t = sub.add_parser("test", help="check the expectations of scenario files",
                        description="Simulate each file and check its expectations. Exit 1 on any failure.")
@@ -286,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     gr.add_argument("-o", "--output", metavar="PATH", required=True,
                     help="the file to write: .svg, .png or .dot (DOT source)")
     gr.set_defaults(func=cmd_graph)
+    from kdsl.interop.cli import add_commands  # import and export
+
+    add_commands(sub)
     return p
 
 

@@ -81,7 +81,8 @@ class Simulation:
         self.controllers = {cls.name: cls(self) for cls in CONTROLLERS}
         with bulk():
             for obj in scenario.objects:
-                self.create(obj, source="scenario")
+                if not getattr(obj, "served", False):  # a kind Kubernetes serves but kdsl does not model
+                    self.create(obj, source="scenario")
         self.timeline_player = Timeline(self)  # `timeline()` is the view of pods over time
         for action in scenario.timeline:
             self.queue.at(action.at_ms, self.timeline_player.act, action, priority=clock.PRIORITY_TIMELINE)

@@ -99,6 +99,9 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None) 
     its ClusterIP and NodePorts after mutating admission, as the Service storage's BeginCreate does."""
     info = resource_info(req.kind)
     if info is None:
+        version = getattr(req.object.spec, "manifest_api_version", None) if req.object is not None else None
+        if version is not None:  # what kubectl reports when discovery has no such kind (a CRD not installed)
+            return ApiError(404, "NotFound", f"no matches for kind {go_quote(req.kind)} in version {go_quote(version)}")
         return unknown_resource()
     if req.verb not in VERBS:
         return ApiError(405, "MethodNotAllowed", f"the server does not allow this method on the requested "

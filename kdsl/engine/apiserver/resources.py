@@ -27,7 +27,7 @@ def _model_kinds() -> dict[str, ResourceInfo]:
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
-        if cls.kind:
+        if isinstance(cls.kind, str) and cls.kind:  # a Manifest names its kind per object
             group = cls.api_version.rpartition("/")[0]
             out[cls.kind] = ResourceInfo(cls.kind, cls.plural, group, cls.namespaced)
     return out

@@ -182,8 +182,11 @@ def build_quota(ctx: Ctx, stmt: Stmt, ns: str) -> ResourceQuota:
 def build_limits(ctx: Ctx, stmt: Stmt, ns: str) -> LimitRange:
     """`limits default cpu=500m memory=256Mi request cpu=100m min ... max ...`, in any order."""
     sections: dict[str, list] = {k: [] for k in ("default", "default_request", "min", "max")}
-    current = None
+    current, name = None, "limits"
     for p in stmt.args:
+        if current is None and getattr(getattr(p, "key", None), "text", None) == "name":
+            name = p.value.text  # `limits name=NAME ...`: the LimitRange's name (default `limits`, kdsl)
+            continue
         if isinstance(p, Word) and not p.quoted:
             current = _LIMIT_SECTIONS.get(p.text.lower())
             if current is None:
@@ -198,5 +201,5 @@ def build_limits(ctx: Ctx, stmt: Stmt, ns: str) -> LimitRange:
         value = ctx.convert(p.value, conv, f"limits {key}")
         if value is not None:
             sections[current].append((key, value))
-    return LimitRange(name="limits", namespace=ns, span=stmt.span,
+    return LimitRange(name=name, namespace=ns, span=stmt.span,
                       **{k: tuple(x) for k, x in sections.items()})

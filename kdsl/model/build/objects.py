@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import yaml
+
 from kdsl.lang import values as v
 from kdsl.lang.errors import suggest
 from kdsl.lang.syntax import Attr, Kw, Op, Path, PortMap, Stmt, Values, Word
@@ -13,6 +15,7 @@ from kdsl.model.build.cluster import meta
 from kdsl.model.build.containers import PROTOCOLS, port_number
 from kdsl.model.build.context import Ctx, Head, named, pick, split_ref, tail_word
 from kdsl.model.build.scheduling import access_modes
+from kdsl.model.manifest import Manifest
 from kdsl.model.config import SECRET_TYPES, ConfigMap, Secret
 from kdsl.model.names import config_key
 from kdsl.model.network import SERVICE_TYPES, Ingress, IngressPath, IngressTLS, Service, ServicePort
@@ -206,7 +209,7 @@ def build_serviceaccount(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Service
         return None
     head, ns, name = got
     head.done()
-    return ServiceAccount(name=name, namespace=ns, span=stmt.span)
+    return ServiceAccount(name=name, namespace=ns, span=stmt.span, **meta(ctx, stmt.block, head.what, _META))
 
 
 def _rule(ctx: Ctx, s: Stmt, what: str) -> PolicyRule:
@@ -284,7 +287,27 @@ def build_binding(ctx: Ctx, stmt: Stmt, namespace: str | None):
                   else f"{head.what} needs exactly one of `role=` or `clusterrole=`")
     subjects_w = next((p for p in stmt.head if isinstance(p, Values)), ())
     subjects = tuple(s for w2 in subjects_w for s in [_subject(ctx, w2, ns)] if s)
+    m = meta(ctx, stmt.block, head.what, _META)
     if cluster:
-        return ClusterRoleBinding(name=name, role_name=crole or "", subjects=subjects, span=stmt.span)
+        return ClusterRoleBinding(name=name, role_name=crole or "", subjects=subjects, span=stmt.span, **m)
     return RoleBinding(name=name, namespace=ns, role_kind="Role" if role else "ClusterRole",
-                       role_name=role or crole or "", subjects=subjects, span=stmt.span)
+                       role_name=role or crole or "", subjects=subjects, span=stmt.span, **m)
+
+
+def build_manifest(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Manifest | None:
+    """`manifest '''YAML'''` (triple double quotes): an object of a kind kdsl does not model, kept whole."""
+    text = stmt.args[0].text if stmt.args else ""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        ctx.error(stmt, f"manifest is not YAML: {str(exc).splitlines()[0]}")
+        return None
+    meta_ = doc.get("metadata") if isinstance(doc, dict) else None
+    name = meta_.get("name") if isinstance(meta_, dict) else None
+    if not (isinstance(doc, dict) and isinstance(doc.get("kind"), str) and isinstance(doc.get("apiVersion"), str)
+            and isinstance(name, str)):
+        ctx.error(stmt, "a manifest needs `apiVersion`, `kind` and `metadata.name`")
+        return None
+    ns = meta_.get("namespace") or namespace
+    return Manifest(name=name, namespace=ns if isinstance(ns, str) else None, manifest_kind=doc["kind"],
+                    manifest_api_version=doc["apiVersion"], yaml=text, span=stmt.span)

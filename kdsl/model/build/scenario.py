@@ -15,8 +15,8 @@ from kdsl.model.build.cluster import (build_cluster, build_limits, build_namespa
                                       build_storageclass)
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.expect import build_expect
-from kdsl.model.build.objects import (build_binding, build_data, build_ingress, build_pvc, build_role,
-                                      build_serviceaccount, build_service, build_user)
+from kdsl.model.build.objects import (build_binding, build_data, build_ingress, build_pvc, build_manifest,
+                                      build_role, build_serviceaccount, build_service, build_user)
 from kdsl.model.build.timeline import build_at, build_run
 from kdsl.model.build.workloads import build_workload
 from kdsl.model.errors import ScenarioError
@@ -25,7 +25,8 @@ from kdsl.model.scenario import Scenario
 
 _NAMESPACED = {"workload": build_workload, "service": build_service, "ingress": build_ingress,
                "configmap": build_data, "secret": build_data, "pvc": build_pvc,
-               "serviceaccount": build_serviceaccount, "role": build_role, "binding": build_binding}
+               "serviceaccount": build_serviceaccount, "role": build_role, "binding": build_binding,
+               "manifest": build_manifest}
 
 
 class _Build:

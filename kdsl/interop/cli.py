@@ -1,0 +1,97 @@
+"""`kdsl import`, `kdsl export`, and `kdsl run` on manifests: the CLI side of the interop package."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kdsl.lang.errors import KdslError
+from kdsl.interop import dump_manifests, from_manifests, import_manifests, manifest, to_manifests
+from kdsl.interop.reader import SUFFIXES
+
+EXPORT_NOTE = ("Exported by `kdsl export` from {name}. Left out, as they are not Kubernetes objects: the timeline,\n"
+               "the expectations, the users and the containers' simulated behaviour.")
+
+
+def is_manifests(path: str) -> bool:
+    return Path(path).suffix in SUFFIXES
+
+
+def scenario_reader(cluster: str | None):
+    """A parse function for `kdsl run`: kdsl text as usual, manifests (.yaml/.yml/.json) imported onto
+    the --cluster file's nodes and classes (default: interop.DEFAULT_CLUSTER)."""
+    import kdsl
+
+    prefix = Path(cluster).read_text(encoding="utf-8") if cluster else None
+
+    def parse(text: str, name: str):
+        if is_manifests(name):
+            return from_manifests(text=text, cluster=prefix) if name == "<stdin>" else from_manifests(name,
+                                                                                                       cluster=prefix)
+        return kdsl.parse(text, name)
+
+    return parse
+
+
+def cmd_import(args) -> int:
+    """Manifests to kdsl: warnings to stderr, the kdsl text to stdout or -o FILE."""
+    try:
+        imported = import_manifests(args.paths, namespace=args.namespace)
+    except KdslError as exc:
+        print(exc.format(), file=sys.stderr)
+        return 1
+    for w in imported.warnings:
+        print(w.format(), file=sys.stderr)
+    if args.output:
+        Path(args.output).write_text(imported.text, encoding="utf-8")
+    else:
+        sys.stdout.write(imported.text)
+    return 0
+
+
+def cmd_export(args) -> int:
+    """A scenario to manifests: one multi-document YAML (stdout or -o FILE.yaml), or a file per object
+    (-o DIR). --kube-version picks the API versions' schema to check against in tests; kdsl writes the
+    versions every release from 1.25 on serves."""
+    import kdsl
+
+    try:
+        scenario = kdsl.load(args.file) if args.file != "-" else kdsl.parse(sys.stdin.read(), "<stdin>")
+    except (KdslError, OSError) as exc:
+        print(exc.format() if isinstance(exc, KdslError) else f"{args.file}: error: cannot read: {exc}",
+              file=sys.stderr)
+        return 1
+    note = EXPORT_NOTE.format(name=args.file) + f"\nKubernetes {args.kube_version or scenario.cluster.kube_version}."
+    out = args.output
+    if out and not out.endswith((".yaml", ".yml")):
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        objects = list(scenario.nodes) + list(scenario.objects)
+        for i, obj in enumerate(objects, 1):
+            name = f"{i:03d}-{obj.kind.lower()}-{getattr(obj, 'namespace', None) or 'cluster'}-{obj.name}.yaml"
+            (folder / name).write_text(dump_manifests([manifest(obj)], note), encoding="utf-8")
+        print(f"wrote {len(objects)} manifests to {folder}", file=sys.stderr)
+        return 0
+    text = dump_manifests(to_manifests(scenario), note)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def add_commands(sub) -> None:
+    i = sub.add_parser("import", help="read Kubernetes manifests and print them as kdsl",
+                       description="Read YAML or JSON manifests (files or folders) and print kdsl; what kdsl has no "
+                                   "words for is kept in `yaml` blocks and `manifest` statements.")
+    i.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="manifest files or folders")
+    i.add_argument("-o", "--output", metavar="FILE", help="write the kdsl text to FILE")
+    i.add_argument("-n", "--namespace", help="the namespace of objects that name none (kubectl's -n)")
+    i.set_defaults(func=cmd_import)
+    e = sub.add_parser("export", help="write a scenario's objects as Kubernetes manifests",
+                       description="Write the Kubernetes objects of a scenario as YAML manifests.")
+    e.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
+    e.add_argument("-o", "--output", metavar="DIR|FILE.yaml", help="a folder (a file per object) or a YAML file")
+    e.add_argument("--kube-version", metavar="1.3x", help="the Kubernetes version the manifests are for "
+                                                          "(default: the scenario's)")
+    e.set_defaults(func=cmd_export)

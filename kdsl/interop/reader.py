@@ -1,0 +1,125 @@
+"""Reads Kubernetes manifests (multi-document YAML, JSON, `List` kinds) with the place of every document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import attrs
+import yaml
+
+from kdsl.lang.errors import Diagnostic, KdslError
+
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@attrs.frozen
+class Doc:
+    """One object as read: its file, its document number (1-based) and, inside a `List`, its item number."""
+
+    file: str
+    index: int
+    line: int
+    data: dict
+    item: int | None = None
+
+    @property
+    def where(self) -> str:
+        item = f", item {self.item}" if self.item is not None else ""
+        return f"{self.file}:{self.line} (document {self.index}{item})"
+
+
+def expand(paths) -> list[Path]:
+    """Files as given; a directory stands for its YAML and JSON files, recursively, in name order."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def read_paths(paths) -> list[Doc]:
+    """Every object of every file; a file that cannot be read or parsed is a located KdslError."""
+    docs: list[Doc] = []
+    problems: list[Diagnostic] = []
+    for path in expand(paths):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Diagnostic("error", f"cannot read manifests: {getattr(exc, 'strerror', None) or exc}",
+                                       str(path)))
+            continue
+        try:
+            docs.extend(read_text(text, str(path)))
+        except KdslError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise KdslError(problems)
+    return docs
+
+
+def read_text(text: str, name: str = "<manifests>") -> list[Doc]:
+    """The objects of one text: YAML documents (JSON is YAML too) or a JSON file."""
+    lines = text.splitlines()
+    if name.endswith(".json"):
+        try:
+            data = [json.loads(text)]
+        except json.JSONDecodeError as exc:
+            raise KdslError([_located(f"not valid JSON: {exc.msg}", name, lines, exc.lineno, exc.colno)]) from None
+        return _objects(data, [1], name, lines)
+    loader = yaml.SafeLoader(text)
+    datas, starts = [], []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            starts.append(node.start_mark.line + 1)
+            datas.append(loader.construct_document(node))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "not valid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise KdslError([_located(f"not valid YAML: {problem}{context}", name, lines, line, col)]) from None
+    except yaml.YAMLError as exc:
+        raise KdslError([Diagnostic("error", f"not valid YAML: {exc}", name)]) from None
+    finally:
+        loader.dispose()
+    return _objects(datas, starts, name, lines)
+
+
+def _located(message: str, name: str, lines: list[str], line: int | None, col: int | None) -> Diagnostic:
+    text = lines[line - 1] if line is not None and 0 < line <= len(lines) else None
+    return Diagnostic("error", message, name, line, col, 1, text)
+
+
+def _objects(datas: list, starts: list[int], name: str, lines: list[str]) -> list[Doc]:
+    out, problems = [], []
+    for i, (data, line) in enumerate(zip(datas, starts), 1):
+        if data is None:  # an empty document (`---` at the end, a comment-only part)
+            continue
+        if not isinstance(data, dict):
+            problems.append(_located(f"document {i} is not a Kubernetes object (a mapping with apiVersion and "
+                                     f"kind), but a {type(data).__name__}", name, lines, line, 1))
+            continue
+        kind = data.get("kind")
+        if isinstance(kind, str) and kind.endswith("List") and isinstance(data.get("items"), list):
+            for j, item in enumerate(data["items"], 1):
+                if isinstance(item, dict):
+                    out.append(Doc(name, i, line, item, j))
+                else:
+                    problems.append(_located(f"item {j} of document {i} is not a Kubernetes object", name, lines,
+                                             line, 1))
+            continue
+        missing = [k for k in ("apiVersion", "kind") if not isinstance(data.get(k), str)]
+        meta = data.get("metadata")
+        if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
+            missing.append("metadata.name")
+        if missing:
+            problems.append(_located(f"document {i} has no {', '.join(missing)}", name, lines, line, 1))
+            continue
+        out.append(Doc(name, i, line, data))
+    if problems:
+        raise KdslError(problems)
+    return out
