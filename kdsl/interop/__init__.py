@@ -6,7 +6,7 @@ import attrs
 import yaml
 
 from kdsl.lang.errors import Diagnostic
-from kdsl.model.namespaces import SYSTEM_NAMESPACES, Namespace
+from kdsl.model.namespaces import SYSTEM_NAMESPACES, LimitRange, Namespace, ResourceQuota
 from kdsl.interop.emit import emit
 from kdsl.interop.export import manifest
 from kdsl.interop.imports import read
@@ -50,7 +50,9 @@ def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifes
     missing = []
     for o in objects:
         ns = getattr(o, "namespace", None)
-        if o.namespaced and ns and ns not in declared and ns not in SYSTEM_NAMESPACES and ns not in missing:
+        # quota and limits are written inside their namespace's block, so even a system namespace is declared
+        block = isinstance(o, (ResourceQuota, LimitRange))
+        if o.namespaced and ns and ns not in declared and (block or ns not in SYSTEM_NAMESPACES) and ns not in missing:
             missing.append(ns)
     for ns in missing:
         warnings.append(Diagnostic("warning", f"namespace \"{ns}\" is used but not among the manifests; kdsl "

@@ -60,7 +60,7 @@ def _warning(doc: Doc, api: str, kind: str, known: bool) -> Diagnostic:
     elif (api, kind) in SERVED:
         why = f"kdsl does not simulate {kind} ({api})"
     else:
-        why = f"{kind} ({api}) is not a kind Kubernetes serves without a CustomResourceDefinition"
+        why = f"{kind} {api} is not a built-in Kubernetes kind (a custom resource needs its CustomResourceDefinition)"
     return Diagnostic("warning", f"{where}: {why}; kept as a manifest and exported unchanged", doc.file, doc.line, 1)
 
 
