@@ -327,9 +327,10 @@ class Simulation:
         from kdsl.views import tables
         return tables.timeline(self, namespace, selector)
 
-    def topology(self, at=None, view: str = "namespace", namespace=None):
+    def topology(self, at=None, view: str = "namespace", namespace=None, max_pods: int = 200):
+        """The cluster at a moment as a graphviz Digraph; beyond `max_pods` pods, counts per controller."""
         from kdsl.views import topology
-        return topology.topology(self, at, view, namespace)
+        return topology.topology(self, at, view, namespace, max_pods)
 
     def topology_diff(self, t1, t2, view: str = "namespace", namespace=None):
         from kdsl.views import topology

@@ -1,0 +1,83 @@
+"""Exports, `kdsl table` / `kdsl graph`, and no Secret value in any output of any view."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from kdsl.cli import main
+from kdsl.views import TABLE_NAMES, tables
+from kdsl.views.common import ViewError
+from kdsl.views.export import export_tables, markdown, text, write
+from tests.views.conftest import LAB, SECRET
+
+
+def test_export_tables_writes_every_table_and_the_timeline(sim, tmp_path):
+    paths = sim.export_tables(tmp_path / "out", format="csv")
+    assert [p.name for p in paths] == [f"{n}.csv" for n in TABLE_NAMES] + ["timeline.csv"]
+    assert (tmp_path / "out" / "pods.csv").read_text().splitlines()[0] == (
+        "NAMESPACE,NAME,READY,STATUS,RESTARTS,AGE,IP,NODE,PHASE,QOS,OWNER,REPORTED")
+    records = json.loads(export_tables(sim, tmp_path / "j", "json")[0].read_text())
+    assert records[1]["NAME"] == "huge" and records[1]["IP"] == "<none>"
+
+
+def test_parquet_without_pyarrow_is_a_clear_error(sim, tmp_path):
+    pytest.importorskip("pandas")
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        with pytest.raises(ViewError, match=r"parquet needs pyarrow, which is not installed; install kdsl\[parquet\]"):
+            sim.export_tables(tmp_path, format="parquet")
+    else:  # pragma: no cover - only where the extra is installed
+        sim.export_tables(tmp_path, format="parquet")
+        assert (tmp_path / "pods.parquet").stat().st_size > 0
+    with pytest.raises(ViewError, match="`xlsx` is not a table format; use csv, json, parquet, markdown"):
+        sim.export_tables(tmp_path, format="xlsx")
+
+
+def test_markdown_escapes_bars(sim):
+    df = sim.pods(namespace="default")
+    assert markdown(df).splitlines()[1] == "|" + "|".join(["---"] * 12) + "|"
+    assert write(df, "markdown") == markdown(df)
+
+
+def test_cli_table_and_graph(tmp_path, capsys):
+    assert main(["table", "pods", str(LAB), "-n", "shop", "-l", "app=web", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert [ln.split(",")[1] for ln in out.splitlines()[1:]] == ["slow", "web-1", "web-2"]
+    assert main(["table", "storage", str(LAB), "--at", "30s", "-o", str(tmp_path / "s.txt")]) == 0
+    assert (tmp_path / "s.txt").read_text().startswith("NAMESPACE   CLAIM")
+    assert main(["graph", str(LAB), "--view", "node", "-o", str(tmp_path / "g.svg")]) == 0
+    assert b"<svg" in (tmp_path / "g.svg").read_bytes()
+    assert main(["table", "pods", str(LAB), "-l", "a b"]) == 1
+    assert "kdsl table: error: `a b` is not a label requirement" in capsys.readouterr().err
+    assert main(["table", "pods", str(LAB), "--format", "parquet"]) == 1
+
+
+def _leaks(text_: str) -> bool:
+    encoded = base64.b64encode(SECRET.encode()).decode()
+    return SECRET in text_ or encoded in text_
+
+
+def test_no_secret_value_in_any_table_dot_source_export_or_repr(sim, tmp_path, capsys):
+    outputs = {}
+    for at in (None, "10s", "2m"):
+        for name in TABLE_NAMES:
+            df = tables.TABLES[name](sim, at=at)
+            outputs[f"{name}@{at}"] = repr(df) + text(df) + df.to_csv() + df.to_json() + markdown(df) + df.to_html()
+    outputs["timeline"] = text(sim.timeline())
+    outputs["explain"] = sim.explain("shop/db-0").to_csv()
+    for view in ("namespace", "node"):
+        outputs[view] = sim.topology(view=view).source + repr(sim.topology(view=view, max_pods=1).source)
+    outputs["diff"] = sim.topology_diff(0, "3m").source
+    for fmt in ("csv", "json", "markdown"):
+        outputs[fmt] = "".join(p.read_text() for p in sim.export_tables(tmp_path / fmt, format=fmt))
+    for kind in TABLE_NAMES:
+        main(["table", kind, str(LAB), "--format", "json"])
+    main(["graph", str(LAB), "-o", str(tmp_path / "g.dot")])
+    got = capsys.readouterr()
+    outputs["cli"] = got.out + got.err + (tmp_path / "g.dot").read_text()
+    assert {k: v[:80] for k, v in outputs.items() if _leaks(v)} == {}
+    assert sim.store.get("Secret", "shop", "db-credentials").spec.reveal("password") == SECRET  # it is there
