@@ -90,7 +90,7 @@ def table(sim, name: str, t: int, namespace: str | None = None) -> pd.DataFrame:
 
 def topology_svg(sim, t: int, namespace: str | None = None) -> str:
     """The topology diagram at `t` as inline SVG (Graphviz renders it)."""
-    graph = sim.topology(at=t)
+    graph = sim.topology(at=t, namespace=_ns(namespace))
     return graph.pipe(format="svg").decode("utf-8")
 
 

@@ -1,0 +1,82 @@
+"""Failures and what-ifs: a bad rollout and its rollback, a lost node."""
+
+CELLS = [
+    ("md", """
+# Failures and what-ifs
+
+A scenario is a safe place to break things. Here a Deployment of three web servers lives through two bad days:
+
+- at 1m a new version is rolled out whose image cannot be pulled — the **rolling update** with
+  `maxUnavailable=0` keeps every old pod until a new one is ready, so the service stays up while the
+  rollout is stuck;
+- at 3m it is **rolled back** to the previous revision;
+- at 4m a **node is lost**: after 40 s without heartbeats it is marked `Unknown` and tainted, and after the
+  pods' default 300 s toleration of that taint they are evicted and replaced elsewhere.
+"""),
+    ("code", "%load_ext kdsl"),
+    ("code", """
+%%kdsl sim --test
+cluster shop {
+  node worker-1 cpu=4 memory=8Gi
+  node worker-2 cpu=4 memory=8Gi
+  node worker-3 cpu=4 memory=8Gi
+}
+
+namespace shop {
+  deployment web replicas=3 {
+    labels app=web
+    strategy rolling maxSurge=1 maxUnavailable=0
+    container nginx image=nginx:1.25 {
+      port http 80
+      requests cpu=250m memory=128Mi
+      readiness http /healthz port=80 delay=5s period=5s
+    }
+  }
+  service web selects app=web ports 80->http
+}
+
+at 1m: apply {
+  namespace shop {
+    deployment web replicas=3 {
+      labels app=web
+      strategy rolling maxSurge=1 maxUnavailable=0
+      container nginx image=nginx:1.26-typo {
+        port http 80
+        requests cpu=250m memory=128Mi
+        readiness http /healthz port=80 delay=5s period=5s
+        pull fails
+      }
+    }
+  }
+}
+at 3m: rollback shop/web
+at 4m: fail node worker-3
+run 10m
+
+expect deployment shop/web available=3 by 30s
+expect always deployment shop/web available>=2 from 30s
+expect pods shop app=web reason=ImagePullBackOff count=1 at 2m
+expect service shop/web endpoints=3 at 3m30s
+expect node worker-3 status=Unknown by 5m
+expect pods shop app=web count=3 phase=Running
+"""),
+    ("md", "## The stuck rollout\n\nAt 2m: two ReplicaSets, the new one with one pod that cannot pull its image."),
+    ("code", "sim.workloads(at=120_000)"),
+    ("code", 'sim.pods(at=120_000, selector="app=web")'),
+    ("md", "What changed between before the rollout and the stuck moment:"),
+    ("code", "sim.topology_diff(50_000, 120_000)"),
+    ("md", "## After the rollback\n\nThe old ReplicaSet is the newest revision again; the broken pod is gone."),
+    ("code", "sim.workloads(at=200_000)"),
+    ("md", """
+## The lost node
+
+worker-3 stops at 4m. Its pod shows phase `Unknown` from 4m40s; at 9m40s its toleration of the
+`unreachable` taint runs out, the pod is evicted and the ReplicaSet replaces it on a node that works.
+"""),
+    ("code", """sim.events(namespace="shop").query("TYPE == 'Warning' or REASON == 'TaintManagerEviction'")"""),
+    ("code", "sim.pods()"),
+    ("code", 'sim.topology(view="node")'),
+    ("code", "sim.timeline(namespace=\"shop\")"),
+    ("md", "What if the rollback had not happened? Edit the cell above, drop `at 3m: rollback`, and run it again."),
+    ("code", "sim.explore()"),
+]

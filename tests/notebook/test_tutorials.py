@@ -1,0 +1,80 @@
+"""Every tutorial notebook runs top to bottom in a real kernel (nbclient) and shows tables, a diagram and
+the explorer widget; the committed notebooks are what notebooks/build.py writes, without outputs."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.notebook import standin
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+TOPICS = ["01-pods", "02-controllers", "03-service-ingress", "04-config-storage", "05-namespaces-rbac",
+          "06-pod-creation", "07-failures"]
+WIDGET = "application/vnd.jupyter.widget-view+json"
+SECRETS = ("s3cr3t",)  # the tutorials' secret values
+STAND_IN = standin.needed()  # read at collection, before the package's fixture installs it here
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location("notebooks_build", ROOT / "notebooks" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_one_notebook_per_topic():
+    assert [p.stem for p in NOTEBOOKS] == TOPICS
+
+
+def test_committed_notebooks_are_the_built_ones_without_outputs(tmp_path):
+    built = _build_module().build(tmp_path)
+    assert [p.name for p in built] == [p.name for p in NOTEBOOKS]
+    for fresh, committed in zip(built, NOTEBOOKS):
+        assert fresh.read_text() == committed.read_text(), f"run `uv run python notebooks/build.py` ({committed.name})"
+        nb = nbformat.read(committed, as_version=4)
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+        nbformat.validate(nb)
+
+
+def execute(path: Path) -> nbformat.NotebookNode:
+    """Run a notebook in a fresh python3 kernel started in the repository (as a reader would)."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    if STAND_IN:  # TEMPORARY, tests only: until kdsl.views lands on main
+        nb.cells.insert(0, nbformat.v4.new_code_cell("from tests.notebook import standin; standin.install()"))
+    NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    return nb
+
+
+def outputs(nb) -> list[dict]:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", ())]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_tutorial_runs_and_shows_tables_a_diagram_and_the_explorer(path):
+    nb = execute(path)
+    outs = outputs(nb)
+    assert not [o for o in outs if o["output_type"] == "error"]
+    data = [o.get("data", {}) for o in outs if o["output_type"] in ("execute_result", "display_data")]
+    tables = [d["text/html"] for d in data if 'class="dataframe' in d.get("text/html", "")]
+    diagrams = [d["image/svg+xml"] for d in data if "image/svg+xml" in d]
+    widgets = [d[WIDGET] for d in data if WIDGET in d]
+    assert len(tables) >= 2 and len(diagrams) >= 2 and len(widgets) == 1  # the %%kdsl summary draws one of each
+    assert all("<svg" in svg for svg in diagrams)
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert widgets[0]["model_id"] in state
+    sliders = [m for m in state.values() if m["model_name"] == "SelectionSliderModel"]
+    assert len(sliders) == 1 and len(sliders[0]["state"]["_options_labels"]) >= 3
+    everything = json.dumps(outs) + json.dumps(state)
+    assert not [s for s in SECRETS if s in everything]
+    # The %%kdsl --test cell held: its expectations table shows only ✓.
+    summary = [d["text/html"] for d in data if "EXPECT" in d.get("text/html", "")]
+    assert summary and "✗" not in summary[0] and "✓" in summary[0]
