@@ -1,5 +1,4 @@
-"""Fixtures for the notebook tests: the lab scenario simulated once; the views' stand-in (standin.py)
-while kdsl.views is not on main yet — it does nothing once the views exist."""
+"""Fixtures for the notebook tests: the lab scenario, simulated once."""
 
 from __future__ import annotations
 
@@ -9,17 +8,8 @@ import pytest
 
 import kdsl
 
-from tests.notebook import standin
-
 LAB = Path(__file__).with_name("lab.kdsl")
 SECRET = "hunter2-not-shown"
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _views_stand_in():
-    standin.install()
-    yield
-    standin.uninstall()
 
 
 @pytest.fixture(scope="session")

@@ -10,15 +10,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.notebook import standin
-
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TOPICS = ["01-pods", "02-controllers", "03-service-ingress", "04-config-storage", "05-namespaces-rbac",
           "06-pod-creation", "07-failures"]
 WIDGET = "application/vnd.jupyter.widget-view+json"
 SECRETS = ("s3cr3t",)  # the tutorials' secret values
-STAND_IN = standin.needed()  # read at collection, before the package's fixture installs it here
 
 
 def _build_module():
@@ -47,8 +44,6 @@ def execute(path: Path) -> nbformat.NotebookNode:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    if STAND_IN:  # TEMPORARY, tests only: until kdsl.views lands on main
-        nb.cells.insert(0, nbformat.v4.new_code_cell("from tests.notebook import standin; standin.install()"))
     NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
     return nb
 
