@@ -76,6 +76,8 @@ def changes_html(sim, t: int, limit: int = 12) -> str:
     df = changes(sim, t)
     items = [f"{r.OP} {r.KIND} {r.NAMESPACE + '/' if r.NAMESPACE else ''}{r.NAME}" for r in df.itertuples()]
     more = f", … {len(items) - limit} more" if len(items) > limit else ""
+    if not items:
+        return f"<b>at {format_duration(t)}</b>: no change"
     listed = html.escape(", ".join(items[:limit]) + more)
     return f"<b>at {format_duration(t)}</b>: {len(items)} change{'s' if len(items) != 1 else ''} — {listed}"
 
@@ -179,6 +181,9 @@ class Explorer:
         self.namespace = w.Dropdown(options=namespaces(sim), value=ALL, description="namespace")
         self.caption = w.HTML()
         self.pages = [w.HTML() for _ in self.tabs_names]
+        for page in self.pages:
+            page.add_class("jp-RenderedHTMLCommon")  # JupyterLab's own table style, as for a DataFrame
+            page.layout.overflow = "auto"  # a wide table scrolls inside its tab
         self.pod = w.Dropdown(options=[], description="pod")
         inspect_page = w.VBox([self.pod, self.pages[-1]])
         self.tabs = w.Tab(children=[*self.pages[:-1], inspect_page], titles=self.tabs_names)

@@ -26,7 +26,7 @@ def test_changes_at_a_moment_are_what_the_store_recorded_then(lab_sim):
     # The node lifecycle controller marks worker-2 Unknown 40 s after its last heartbeat (oracle of node loss).
     assert ("Node", "worker-2") in set(zip(df.KIND, df.NAME))
     assert ex.changes(lab_sim, 5).empty
-    assert ex.changes_html(lab_sim, 5) == "<b>at 5ms</b>: 0 changes — "
+    assert ex.changes_html(lab_sim, 5) == "<b>at 5ms</b>: no change"
     assert ex.changes_html(lab_sim, 110000).startswith("<b>at 1m50s</b>: ")
 
 
