@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kdsl.engine.kubelet.status_text import human_duration, ready_column, restart_count, status_column
+from kdsl.engine.kubelet.status_text import human_duration, pod_columns, restart_count, status_column
 from kdsl.engine.objects import ApiObject, Running, Terminated, Waiting
 
 
@@ -62,12 +62,16 @@ def values(pod: ApiObject, nodes: dict[str, ApiObject]) -> dict:
 
 def row(pod: ApiObject, nodes: dict[str, ApiObject], now: int) -> dict:
     """kubectl get pods -o wide, plus the phase kdsl shows and the one it was last reported as."""
+    lost = node_lost(pod, nodes)
+    status_text, ready_text, restarts = pod_columns(pod.spec.template, pod.status, deleting=pod.terminating)
+    if pod.terminating and lost:
+        status_text = "Terminating"
+    reported = pod.status.phase
     return {
-        "NAMESPACE": pod.namespace, "NAME": pod.name, "READY": ready_column(pod.spec.template, pod.status),
-        "STATUS": status(pod, nodes), "RESTARTS": restart_count(pod.spec.template, pod.status),
-        "AGE": human_duration(now - pod.meta.creation_ms), "IP": pod.status.pod_ip or "<none>",
-        "NODE": pod.spec.template.node_name or "<none>", "PHASE": phase(pod, nodes),
-        "REPORTED": pod.status.phase,
+        "NAMESPACE": pod.namespace, "NAME": pod.name, "READY": ready_text, "STATUS": status_text,
+        "RESTARTS": restarts, "AGE": human_duration(now - pod.meta.creation_ms), "IP": pod.status.pod_ip or "<none>",
+        "NODE": pod.spec.template.node_name or "<none>",
+        "PHASE": "Unknown" if lost and reported not in ("Succeeded", "Failed") else reported, "REPORTED": reported,
     }
 
 
