@@ -18,11 +18,30 @@ def generate(nodes: int, pods: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def generate_deployments(nodes: int, pods: int, deployments: int = 1000) -> str:
+    """The same pool with `pods` pods made by `deployments` Deployments, three Services (one selecting
+    a tenth of the Deployments, one a single Deployment, one headless) and a DaemonSet on every node."""
+    per = pods // deployments
+    out = [f"cluster scale podCIDR=10.128.0.0/9 {{ nodes pool count={nodes} cpu=32 memory=128Gi pods=110 }}",
+           "namespace bench {"]
+    for i in range(deployments):
+        out.append(f"  deployment d{i} replicas={per} image=registry.example.com/app:{i % 50} cpu=100m "
+                   f"memory=128Mi port=8080 {{ labels app=d{i} group=g{i % 10} }}")
+    out.append("  service grouped selects group=g0 ports 80->8080")
+    out.append("  service single selects app=d1 ports 80->8080")
+    out.append("  service peers headless selects app=d2 ports 8080")
+    out.append("  daemonset agent image=registry.example.com/agent:1 cpu=50m memory=64Mi")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
 def arguments(description: str) -> argparse.Namespace:
-    """--nodes and --pods, defaulting to the benchmark's 5,000 nodes and 150,000 pods."""
+    """--nodes, --pods and --deployments, defaulting to the benchmark's 5,000 nodes and 150,000 pods."""
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--nodes", type=int, default=5000)
     ap.add_argument("--pods", type=int, default=150_000)
+    ap.add_argument("--deployments", type=int, default=0, metavar="N",
+                    help="make the pods from N Deployments (with 3 Services and a DaemonSet), not pod statements")
     return ap.parse_args()
 
 
@@ -32,7 +51,10 @@ def main() -> None:
     from kdsl.engine.simulation import Simulation
 
     t0 = time.perf_counter()
-    text = generate(args.nodes, args.pods)
+    if args.deployments:
+        text = generate_deployments(args.nodes, args.pods, args.deployments)
+    else:
+        text = generate(args.nodes, args.pods)
     scenario = kdsl.parse(text, "scale.kdsl")
     t1 = time.perf_counter()
     sim = Simulation(scenario)
@@ -41,9 +63,10 @@ def main() -> None:
     pods = sim.store.list("Pod")
     ready = sum(1 for p in pods if (c := p.status.condition("Ready")) is not None and c.status == "True")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB on Linux → GiB
-    print(f"scale.py: {args.nodes} nodes, {args.pods} pods")
+    made = f" from {args.deployments} Deployments, 3 Services and a DaemonSet" if args.deployments else ""
+    print(f"scale.py: {args.nodes} nodes, {args.pods} pods{made} ({len(pods)} pods in all)")
     print(f"  parse {t1 - t0:.1f} s, simulate {t2 - t1:.1f} s, total {t2 - t0:.1f} s, "
-          f"{args.pods / (t2 - t0):,.0f} pods/s; {ready} Ready at {sim.now / 1000:.0f} s simulated; "
+          f"{len(pods) / (t2 - t0):,.0f} pods/s; {ready} Ready at {sim.now / 1000:.0f} s simulated; "
           f"peak RSS {rss:.2f} GiB; {len(sim.log.events)} events")
 
 

@@ -122,6 +122,7 @@ class Snapshot:
     with_anti_affinity: dict[str, PodInfo] = attrs.field(factory=dict)
     with_affinity: dict[str, PodInfo] = attrs.field(factory=dict)
     ports: dict[tuple[str, int], dict[int, int]] = attrs.field(factory=dict)
+    log: ChangeLog = attrs.field(factory=lambda: ChangeLog())
 
     @classmethod
     def build(cls, nodes: Iterable[Any], pods: Iterable[tuple[str, Any]] = (),
@@ -169,6 +170,7 @@ class Snapshot:
         self.pod_count[i] += 1
         self.pods_on[i][pod.key] = pod
         self.where[pod.key] = i
+        self._changed(i, pod, 1)
         for kv in pod.labels.items():
             self.by_label.setdefault(kv, {})[pod.key] = pod
         self.by_namespace.setdefault(pod.namespace, {})[pod.key] = pod
@@ -186,6 +188,7 @@ class Snapshot:
         key = _key_of(pod)
         i = self.where.pop(key)
         info = self.pods_on[i].pop(key)
+        self._changed(i, info, -1)
         self.requested[i] -= info.requests
         self.non_zero[i] -= info.non_zero
         self.pod_count[i] -= 1
@@ -202,6 +205,14 @@ class Snapshot:
                 if not used:
                     del self.ports[port]
         return self.nodes[i].name, info
+
+    def _changed(self, i: int, pod: PodInfo, delta: int) -> None:
+        log = self.log
+        log.version += 1
+        log.changes.append((i, pod, delta))
+        if len(log.changes) > CHANGES_KEPT:
+            del log.changes[:CHANGES_KEPT // 2]
+            log.base += CHANGES_KEPT // 2
 
     def node_of(self, key: str) -> str | None:
         i = self.where.get(key)
@@ -324,6 +335,22 @@ class Snapshot:
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+
+CHANGES_KEPT = 1024  # a cached count older than this many binds is recounted
+
+
+class ChangeLog:
+    """The bound-pod changes since `base` (node index, pod, +1 or -1), which cached per-node counts
+    (PodTopologySpread's, by selector and namespace) replay instead of counting every matching pod."""
+
+    __slots__ = ("version", "base", "changes", "counts")
+
+    def __init__(self) -> None:
+        self.version = 0
+        self.base = 0
+        self.changes: list[tuple[int, PodInfo, int]] = []
+        self.counts: dict[tuple, tuple[int, np.ndarray]] = {}
 
 
 def _key_of(pod: Any) -> str:

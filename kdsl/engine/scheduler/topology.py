@@ -39,14 +39,32 @@ def constraints(pod: PodInfo, when: str) -> tuple[Constraint, ...]:
                  for c in pod.template.spread if c.when_unsatisfiable == when)
 
 
+COUNTS_KEPT = 64
+
+
 def _node_counts(snap: Snapshot, selector: Selector, namespace: str) -> np.ndarray:
     """countPodsMatchSelector per node: live pods of the namespace; an empty selector counts nothing."""
     if selector.empty:
         return np.zeros(len(snap), dtype=np.int64)
-    where = snap.where
-    # kubernetes#87621: terminating pods do not count
-    nodes = [where[p.key] for p in snap.select(selector, (namespace,)) if not p.terminating]
-    return np.bincount(np.asarray(nodes, dtype=np.int64), minlength=len(snap))
+    key, log = (selector, namespace), snap.log
+    cached = log.counts.pop(key, None)
+    if cached is not None and cached[0] >= log.base:
+        # The pods of one owner are scheduled one after another: replay the binds since the last count.
+        version, counts = cached
+        if version != log.version:
+            counts = counts.copy()  # callers may still hold the cached array
+            for i, p, delta in log.changes[version - log.base:]:
+                if p.namespace == namespace and not p.terminating and selector.matches(p.labels):
+                    counts[i] += delta
+    else:
+        where = snap.where
+        # kubernetes#87621: terminating pods do not count
+        nodes = [where[p.key] for p in snap.select(selector, (namespace,)) if not p.terminating]
+        counts = np.bincount(np.asarray(nodes, dtype=np.int64), minlength=len(snap))
+    log.counts[key] = (log.version, counts)
+    if len(log.counts) > COUNTS_KEPT:
+        del log.counts[next(iter(log.counts))]  # the least recently used selector
+    return counts
 
 
 def _all_keys(snap: Snapshot, cons: tuple[Constraint, ...]) -> np.ndarray:
@@ -103,6 +121,24 @@ def go_round(x: float) -> int:
     return int(math.copysign(r, x))
 
 
+def go_round_array(x: np.ndarray) -> np.ndarray:
+    """go_round over an array, with the same float arithmetic."""
+    ax = np.abs(x)
+    r = np.floor(ax)
+    r += (ax - r) >= 0.5
+    return np.copysign(r, x).astype(np.int64)
+
+
+def _values_among(snap: Snapshot, key: str, nodes: np.ndarray) -> list[str]:
+    """The distinct values of label `key` among `nodes`; "" stands for a node without the key (Go's zero value)."""
+    mask = np.zeros(len(snap), dtype=bool)
+    mask[nodes] = True
+    values = [v for v, ix in snap.domains(key).items() if mask[ix].any()]
+    if "" not in values and mask[~snap.has_key(key)].any():
+        values.append("")
+    return values
+
+
 def spread_score(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """ScheduleAnyway constraints, or the system defaults: (raw, normalized) over idx; None when skipped."""
     if pod.template.spread:
@@ -129,7 +165,7 @@ def spread_score(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> tuple[np.ndar
             per_node = counts.astype(np.float64)
         else:
             # A node without the key sits in the "" domain (Go's zero value for a missing label).
-            values = dict.fromkeys(snap.nodes[i].labels.get(c.key, "") for i in scored)
+            values = _values_among(snap, c.key, scored)
             weight = math.log(len(values) + 2)
             per_node = np.zeros(len(snap), dtype=np.float64)
             for value in values:
@@ -138,7 +174,7 @@ def spread_score(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> tuple[np.ndar
                 per_node[ix] = float(counts[ix_counted].sum())
         has = snap.has_key(c.key)
         raw_full[has] += per_node[has] * weight + float(c.max_skew - 1)
-    raw = np.array([0 if ig else go_round(raw_full[i]) for i, ig in zip(idx, ignored)], dtype=np.int64)
+    raw = np.where(ignored, 0, go_round_array(raw_full[idx]))
     live = raw[~ignored]
     norm = np.zeros(len(idx), dtype=np.int64)
     if len(live):

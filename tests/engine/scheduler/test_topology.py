@@ -137,3 +137,32 @@ def test_equal_affinity_scores_normalize_to_zero(weight):
     prefer = Affinity(pod_preferred=(WeightedTerm(weight=weight, pod_term=term({"app": "cache"}, "zone")),))
     raw, norm = affinity_score(pod("new", affinity=prefer), snap, np.arange(2))
     assert raw.tolist() == [weight, weight] and norm.tolist() == [0, 0]
+
+
+def test_cached_spread_counts_follow_binds_and_removals_and_equal_a_recount():
+    from kdsl.engine.scheduler import snapshot as snapshot_module
+    from kdsl.engine.scheduler.topology import _node_counts
+
+    snap = snapshot([node(f"n{i}") for i in range(4)])
+    web = Selector.of((("app", "web"),))
+
+    def recount() -> list[int]:
+        fresh = snapshot(snap.nodes, [(snap.nodes[i].name, p) for i, p in snap.pods()])
+        return _node_counts(fresh, web, "default").tolist()
+
+    held = _node_counts(snap, web, "default")
+    for k in range(12):
+        snap.add_pod(f"n{k % 4}", pod(f"w{k}", labels={"app": "web"} if k % 3 else {"app": "db"}))
+        if k % 5 == 4:
+            snap.remove_pod(f"default/w{k - 1}")
+        assert _node_counts(snap, web, "default").tolist() == recount()
+    assert held.tolist() == [0, 0, 0, 0]  # an array handed out earlier is never changed in place
+    # A count older than the kept changes is recounted, not replayed from a gap.
+    old = snapshot_module.CHANGES_KEPT
+    snapshot_module.CHANGES_KEPT = 2
+    try:
+        for k in range(12, 20):
+            snap.add_pod(f"n{k % 4}", pod(f"w{k}", labels={"app": "web"}))
+        assert _node_counts(snap, web, "default").tolist() == recount()
+    finally:
+        snapshot_module.CHANGES_KEPT = old
