@@ -37,6 +37,13 @@ class DeploymentController(Controller):
         self.store.watch("ReplicaSet", self.on_owned)
         self.store.watch("Pod", self.on_pod)
 
+    def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        # Its own status writes need no new sync (sync_rollout_status does what that sync would).
+        if old is not None and new is not None and old.spec is new.spec and old.status is not new.status \
+                and old.meta.annotations is new.meta.annotations and old.meta.deletion_ms == new.meta.deletion_ms:
+            return
+        self.enqueue((new or old).key)
+
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         """deletePod: a Recreate rollout waits for its old pods to be gone."""
         if new is not None:

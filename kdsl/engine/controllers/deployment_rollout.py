@@ -174,10 +174,14 @@ def rollout_rolling(ctrl, d: ApiObject, rs_list: list[ApiObject]) -> None:
     if reconcile_new(ctrl, d, old, new_rs) or reconcile_old(ctrl, d, old, new_rs):
         sync_rollout_status(ctrl, d, new_rs, old)
         return
-    current = ctrl.store.get(*d.key) or d
-    if current.status is not None and deployment_complete(current, current.status):
-        cleanup(ctrl, ctrl.fresh(old), current)
-    sync_rollout_status(ctrl, d, new_rs, old)
+    cleanup_if_complete(ctrl, sync_rollout_status(ctrl, d, new_rs, old), old)
+
+
+def cleanup_if_complete(ctrl, d: ApiObject, old: list[ApiObject]) -> None:
+    """A complete rollout cleans up its history (Kubernetes does it at the sync its status write
+    wakes; kdsl right after that write)."""
+    if d.status is not None and deployment_complete(d, d.status):
+        cleanup(ctrl, ctrl.fresh(old), d)
 
 
 def reconcile_new(ctrl, d: ApiObject, old: list[ApiObject], new_rs: ApiObject) -> bool:
@@ -244,10 +248,7 @@ def rollout_recreate(ctrl, d: ApiObject, rs_list: list[ApiObject]) -> None:
     if new_rs is None:
         new_rs, old = ctrl.get_all(d, ctrl.owned("ReplicaSet", d), create=True)
     ctrl.scale_rs(new_rs, d.spec.replicas, d)
-    current = ctrl.store.get(*d.key) or d
-    if current.status is not None and deployment_complete(current, current.status):
-        cleanup(ctrl, ctrl.fresh(old), current)
-    sync_rollout_status(ctrl, d, new_rs, old)
+    cleanup_if_complete(ctrl, sync_rollout_status(ctrl, d, new_rs, old), old)
 
 
 def old_pods_running(ctrl, new_rs: ApiObject | None, old: list[ApiObject]) -> bool:

@@ -59,7 +59,7 @@ def _timed_out(d: ApiObject, status: DeploymentStatus, now: int) -> bool:
     return cond.reason == TIMED_OUT or cond.last_update_ms + d.spec.progress_deadline_ms < now
 
 
-def sync_rollout_status(ctrl, d: ApiObject, new_rs: ApiObject | None, old: list[ApiObject]) -> None:
+def sync_rollout_status(ctrl, d: ApiObject, new_rs: ApiObject | None, old: list[ApiObject]) -> ApiObject:
     """syncRolloutStatus: the counts, and the Progressing condition judged against the deadline."""
     now = ctrl.sim.now
     d = ctrl.store.get(*d.key) or d
@@ -95,10 +95,12 @@ def sync_rollout_status(ctrl, d: ApiObject, new_rs: ApiObject | None, old: list[
             last_update_ms=failure.last_transition_ms, last_transition_ms=failure.last_transition_ms))
     else:
         status = remove_deployment_condition(status, "ReplicaFailure")
-    if status == d.status:
-        requeue_stuck(ctrl, d, status)
-        return
-    ctrl.save(d, None, status)
+    if status != d.status:
+        # In Kubernetes this write wakes the controller once more, to find the status unchanged and
+        # only requeue; kdsl does that here and is not woken by its own status writes.
+        d = ctrl.save(d, None, status)
+    requeue_stuck(ctrl, d, status)
+    return d
 
 
 def requeue_stuck(ctrl, d: ApiObject, status: DeploymentStatus) -> None:

@@ -6,7 +6,7 @@ import functools
 
 import attrs
 
-from kdsl.engine import expect
+from kdsl.engine import clock, expect
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.deployment_util import (ReplicaSetStatus, backoff_ms, is_active, is_available, log2_rank,
                                                      ready_since, revision)
@@ -32,6 +32,8 @@ class ReplicaSetController(Controller):
 
     name = "replicaset-controller"
     kinds = ("ReplicaSet",)
+    # After the kubelets within a moment, so that pods that change together are counted in one sync.
+    priority = clock.PRIORITY_KUBELET + 1
 
     def setup(self) -> None:
         super().setup()
