@@ -217,7 +217,7 @@ class DeploymentController(Controller):
         rollback(self, action)
 
 
-# ---- `expect deployment NS/NAME ...` and `kubectl get deployments` ------------------------------
+# ---- `expect deployment NS/NAME ...` -----------------------------------------------------------
 
 
 def deployment_values(obj: ApiObject, checker, t: int) -> dict:
@@ -226,15 +226,6 @@ def deployment_values(obj: ApiObject, checker, t: int) -> dict:
     return {"replicas": status.replicas, "ready": status.ready_replicas, "available": status.available_replicas,
             "updated": status.updated_replicas, "revision": revision(obj),
             "image": containers[0].image if containers else None}
-
-
-def row(obj: ApiObject, now: int) -> dict:
-    """kubectl get deployments: READY is ready/desired."""
-    from kdsl.engine.kubelet.status_text import human_duration
-    status = obj.status or DeploymentStatus()
-    return {"NAMESPACE": obj.namespace, "NAME": obj.name, "READY": f"{status.ready_replicas}/{obj.spec.replicas}",
-            "UP-TO-DATE": status.updated_replicas, "AVAILABLE": status.available_replicas,
-            "AGE": human_duration(now - obj.meta.creation_ms)}
 
 
 expect.register("deployment", "Deployment", deployment_values)
