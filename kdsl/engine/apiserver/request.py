@@ -98,9 +98,11 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None) 
     store. `users` are the scenario's declared users; `services` (a ServiceAllocator) gives a Service
     its ClusterIP and NodePorts after mutating admission, as the Service storage's BeginCreate does."""
     info = resource_info(req.kind)
-    if info is None:
-        version = getattr(req.object.spec, "manifest_api_version", None) if req.object is not None else None
-        if version is not None:  # what kubectl reports when discovery has no such kind (a CRD not installed)
+    version = getattr(req.object.spec, "manifest_api_version", None) if req.object is not None else None
+    if info is None or version is not None:
+        # A manifest is a kind (a CRD not installed) or a version (batch/v1beta1 CronJob) the cluster does
+        # not serve: kubectl reports what discovery lacks.
+        if version is not None:
             return ApiError(404, "NotFound", f"no matches for kind {go_quote(req.kind)} in version {go_quote(version)}")
         return unknown_resource()
     if req.verb not in VERBS:

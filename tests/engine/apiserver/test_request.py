@@ -289,3 +289,18 @@ def test_results_are_pure():
     from kdsl.engine.apiserver import handle
     assert handle(request, c.view) == handle(request, c.view)
     assert c.view.get("Pod", "dev", "web") is None
+
+
+def test_a_removed_api_version_of_a_known_kind_is_no_match():
+    """A batch/v1beta1 CronJob is a `manifest` (kdsl models only batch/v1): the API server answers as one
+    that no longer serves that version does, not as for a batch/v1 CronJob."""
+    import kdsl
+    from kdsl.engine.simulation import Simulation
+
+    scenario = kdsl.parse('manifest """\n  apiVersion: batch/v1beta1\n  kind: CronJob\n  metadata: {name: hello}\n'
+                          '  spec: {schedule: "*/1 * * * *", jobTemplate: {spec: {template: {spec: {containers: '
+                          '[{name: c, image: busybox}], restartPolicy: OnFailure}}}}}\n"""\n')
+    sim = Simulation(scenario).run(until=1000)
+    [r] = sim.rejections
+    assert (r.kind, r.code, r.reason, r.message) == ("CronJob", 404, "NotFound",
+                                                     'no matches for kind "CronJob" in version "batch/v1beta1"')
