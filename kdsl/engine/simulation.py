@@ -339,3 +339,9 @@ class Simulation:
     def export_tables(self, directory, format: str = "csv", at=None):
         from kdsl.views import export
         return export.export_tables(self, directory, format, at)
+
+    def manifests(self, at=None) -> dict:
+        """The simulated state at `at` (default: now) as `kubectl get -o yaml` prints it: a v1 List of every
+        stored object with its metadata and status (kdsl.interop.state)."""
+        from kdsl.interop.state import state_manifests
+        return state_manifests(self, at)

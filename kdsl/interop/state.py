@@ -1,0 +1,252 @@
+"""A simulation's state at a moment as `kubectl get -o yaml` prints it: a v1 List of manifests with status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kdsl.engine.objects import Running, Terminated, Waiting
+from kdsl.interop.export import manifest
+from kdsl.interop.pods import quantity
+from kdsl.views.pods import qos_class
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # simulated time 0, as the CronJob controller counts
+API_VERSIONS = {"EndpointSlice": "discovery.k8s.io/v1", "ControllerRevision": "apps/v1"}
+# Kinds listed the way `kubectl get all,...` would group them: cluster-scoped first, then by kind.
+ORDER = ("Namespace", "Node", "StorageClass", "PersistentVolume", "ClusterRole", "ClusterRoleBinding")
+
+
+def timestamp(ms: int | None) -> str | None:
+    """RFC 3339 at second precision, as metav1.Time serialises (simulated time counts from the epoch)."""
+    if ms is None:
+        return None
+    return (EPOCH + dt.timedelta(milliseconds=ms)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def state_manifests(sim, at: int | None = None) -> dict:
+    """Every object stored at `at` (default: now) as a `kind: List`, each with the metadata the API server
+    gave it (uid, resourceVersion, creationTimestamp, ownerReferences) and its status."""
+    t = sim.now if at is None else at
+    objects = sorted(sim.store.state_at(t).values(),
+                     key=lambda o: (ORDER.index(o.kind) if o.kind in ORDER else len(ORDER), o.kind,
+                                    o.namespace or "", o.name))
+    return {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""},
+            "items": [object_manifest(o, sim, t) for o in objects]}
+
+
+def object_manifest(obj, sim=None, t: int = 0) -> dict:
+    spec = obj.spec
+    if obj.kind == "EndpointSlice":
+        out = {"apiVersion": API_VERSIONS[obj.kind], "kind": obj.kind, "metadata": {"name": obj.name}}
+        out.update(_slice(spec))
+    elif obj.kind == "ControllerRevision":
+        from kdsl.interop.pods import template
+
+        out = {"apiVersion": API_VERSIONS[obj.kind], "kind": obj.kind, "metadata": {"name": obj.name},
+               "data": {"spec": {"template": template(spec.data)}}, "revision": spec.revision}
+    else:
+        out = manifest(spec)
+        out.pop("status", None)
+    out["metadata"] = _metadata(obj, out["metadata"])
+    status = STATUS.get(obj.kind, lambda o, s, t: None)(obj, sim, t)
+    if status is not None:
+        out["status"] = status
+    return out
+
+
+def _metadata(obj, written: dict) -> dict:
+    m = obj.meta
+    owners = [{"apiVersion": _api_version(o.kind), "kind": o.kind, "name": o.name, "uid": o.uid,
+               "controller": o.controller, "blockOwnerDeletion": o.block_owner_deletion} for o in m.owners]
+    deleting = m.deletion_ms is not None
+    return _some(name=m.name, namespace=m.namespace, labels=dict(m.labels),
+                 annotations=dict(m.annotations) or written.get("annotations"), uid=m.uid,
+                 resourceVersion=str(m.resource_version), generation=m.generation,
+                 creationTimestamp=timestamp(m.creation_ms), deletionTimestamp=timestamp(m.deletion_ms),
+                 deletionGracePeriodSeconds=-(-(m.deletion_grace_ms or 0) // 1000) if deleting else None,
+                 finalizers=list(m.finalizers), ownerReferences=owners)
+
+
+def _some(**fields) -> dict:
+    """The fields that have a value, as Go's `omitempty` writes them."""
+    return {k: v for k, v in fields.items() if v is not None and v != "" and v != [] and v != {}}
+
+
+def _api_version(kind: str) -> str:
+    return {"Deployment": "apps/v1", "ReplicaSet": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",
+            "Job": "batch/v1", "CronJob": "batch/v1"}.get(kind, "v1")
+
+
+def _conditions(conditions) -> list[dict]:
+    out = []
+    for c in conditions:
+        d = {"type": c.type, "status": c.status}
+        if getattr(c, "last_update_ms", None) is not None:
+            d["lastUpdateTime"] = timestamp(c.last_update_ms)
+        d["lastTransitionTime"] = timestamp(c.last_transition_ms)
+        if c.reason:
+            d["reason"] = c.reason
+        if c.message:
+            d["message"] = c.message
+        out.append(d)
+    return out
+
+
+def _state(s) -> dict:
+    if isinstance(s, Running):
+        return {"running": {"startedAt": timestamp(s.started_ms)}}
+    if isinstance(s, Waiting):
+        return {"waiting": {"reason": s.reason, **({"message": s.message} if s.message else {})}}
+    if isinstance(s, Terminated):
+        d = {"exitCode": s.exit_code, "reason": s.reason}
+        if s.started_ms is not None:
+            d["startedAt"] = timestamp(s.started_ms)
+        if s.finished_ms is not None:
+            d["finishedAt"] = timestamp(s.finished_ms)
+        if s.message:
+            d["message"] = s.message
+        return {"terminated": d}
+    return {}
+
+
+def _container_statuses(statuses) -> list[dict]:
+    return [{"name": c.name, "image": c.image, "imageID": "", "ready": c.ready, "restartCount": c.restart_count,
+             "started": c.started, "state": _state(c.state),
+             "lastState": _state(c.last_state) if c.last_state is not None else {}} for c in statuses]
+
+
+def _pod(obj, sim, t) -> dict:
+    s = obj.status
+    return _some(phase=s.phase, conditions=_conditions(s.conditions), hostIP=s.host_ip,
+                 hostIPs=[{"ip": s.host_ip}] if s.host_ip else None, podIP=s.pod_ip,
+                 podIPs=[{"ip": s.pod_ip}] if s.pod_ip else None, startTime=timestamp(s.start_ms),
+                 initContainerStatuses=_container_statuses(s.init_container_statuses),
+                 containerStatuses=_container_statuses(s.container_statuses), reason=s.reason, message=s.message,
+                 nominatedNodeName=s.nominated_node, qosClass=qos_class(obj.spec.template))
+
+
+def _counts(fields: tuple[str, ...], required: tuple[str, ...] = ()):
+    """A status of counts: snake_case fields as camelCase, zeros left out as Go's omitempty does (but
+    the fields the schema requires)."""
+
+    def status(obj, sim, t) -> dict | None:
+        s = obj.status
+        if s is None:
+            return None
+        out: dict = {}
+        for f in fields:
+            value = getattr(s, f, None)
+            if value or f in required:
+                out[_camel(f)] = value or 0
+        if getattr(s, "conditions", ()):
+            out["conditions"] = _conditions(s.conditions)
+        return out
+
+    return status
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w.capitalize() for w in rest)
+
+
+def _statefulset(obj, sim, t) -> dict | None:
+    return _counts(("observed_generation", "replicas", "ready_replicas", "available_replicas", "current_replicas",
+                    "updated_replicas", "current_revision", "update_revision"), ("replicas",))(obj, sim, t)
+
+
+def _job(obj, sim, t) -> dict | None:
+    s = obj.status
+    if s is None:
+        return None
+    out = _counts(("active", "ready", "terminating", "succeeded", "failed"))(obj, sim, t)
+    if s.start_ms is not None:
+        out["startTime"] = timestamp(s.start_ms)
+    if s.completion_ms is not None:
+        out["completionTime"] = timestamp(s.completion_ms)
+    return out
+
+
+def _cronjob(obj, sim, t) -> dict | None:
+    s = obj.status
+    if s is None:
+        return None
+    return _some(active=[{"kind": "Job", "apiVersion": "batch/v1", "name": j.name, "uid": j.uid,
+                          "namespace": obj.namespace} for j in s.active],
+                 lastScheduleTime=timestamp(s.last_schedule_ms), lastSuccessfulTime=timestamp(s.last_successful_ms))
+
+
+def _claim(obj, sim, t) -> dict:
+    s = obj.status
+    capacity = getattr(s, "capacity", None)
+    return _some(phase=getattr(s, "phase", "Pending"), accessModes=list(getattr(s, "access_modes", ())),
+                 capacity={"storage": quantity("memory", capacity)} if capacity is not None else None)
+
+
+def _volume(obj, sim, t) -> dict:
+    return _some(phase=getattr(obj.status, "phase", "Pending"), message=getattr(obj.status, "message", ""))
+
+
+def _namespace(obj, sim, t) -> dict:
+    return _some(phase=getattr(obj.status, "phase", "Active"),
+                 conditions=_conditions(getattr(obj.status, "conditions", ())))
+
+
+def _node(obj, sim, t) -> dict:
+    s = obj.status
+    shape = {"cpu": quantity("cpu", s.cpu), "memory": quantity("memory", s.memory), "pods": str(s.pods)}
+    out: dict = {"capacity": dict(shape), "allocatable": dict(shape), "conditions": [
+        {**c, "lastHeartbeatTime": timestamp(s.last_heartbeat_ms)} for c in _conditions(s.conditions)]}
+    if s.images:
+        out["images"] = [{"names": [i]} for i in s.images]
+    return out
+
+
+def _quota(obj, sim, t) -> dict | None:
+    from kdsl.engine.apiserver.quota import namespace_usage
+    from kdsl.engine.apiserver.resources import resource_info
+
+    hard = {k: v for k, v in obj.spec.hard}
+    if not hard or sim is None:
+        return None
+    used: dict[str, int] = {}
+    for kind in ("Pod", "Service", "PersistentVolumeClaim", "ConfigMap", "Secret"):
+        used.update({k: v for k, v in namespace_usage(sim.store, resource_info(kind), obj.namespace, t).items()
+                     if k in hard})
+    return {"hard": {k: _quantity(k, v) for k, v in hard.items()},
+            "used": {k: _quantity(k, used.get(k, 0)) for k in hard}}
+
+
+def _quantity(key: str, value: int) -> str:
+    from kdsl.engine.apiserver.resources import format_quantity
+
+    return format_quantity(key, value)
+
+
+def _service(obj, sim, t) -> dict:
+    return {"loadBalancer": {}}  # no cloud provider answers in kdsl: a LoadBalancer stays <pending>
+
+
+def _slice(spec) -> dict:
+    return {"addressType": spec.address_type,
+            "endpoints": [{"addresses": [e.address], "conditions": {"ready": e.ready, "serving": e.serving,
+                                                                    "terminating": e.terminating},
+                           "targetRef": {"kind": "Pod", "name": e.pod},
+                           **({"nodeName": e.node} if e.node else {}), **({"zone": e.zone} if e.zone else {}),
+                           **({"hostname": e.hostname} if e.hostname else {})} for e in spec.endpoints],
+            "ports": [{**({"name": p.name} if p.name is not None else {}), "port": p.port, "protocol": p.protocol}
+                      for p in spec.ports]}
+
+
+REPLICAS = ("replicas", "fully_labeled_replicas", "ready_replicas", "available_replicas", "observed_generation")
+STATUS = {
+    "Pod": _pod, "Deployment": _counts(("observed_generation", "replicas", "updated_replicas", "ready_replicas",
+                                        "available_replicas", "unavailable_replicas", "collision_count")),
+    "ReplicaSet": _counts(REPLICAS, ("replicas",)), "ReplicationController": _counts(REPLICAS, ("replicas",)),
+    "StatefulSet": _statefulset,
+    "DaemonSet": _counts(("current_number_scheduled", "number_misscheduled", "desired_number_scheduled",
+                          "number_ready", "observed_generation", "updated_number_scheduled", "number_available",
+                          "number_unavailable"), ("current_number_scheduled", "number_misscheduled",
+                                                  "desired_number_scheduled", "number_ready")),
+    "Job": _job, "CronJob": _cronjob, "PersistentVolumeClaim": _claim, "PersistentVolume": _volume,
+    "Namespace": _namespace, "Node": _node, "ResourceQuota": _quota, "Service": _service,
+}
