@@ -9,7 +9,8 @@ import attrs
 from kdsl.engine import podview
 from kdsl.engine.apiserver import rbac
 from kdsl.engine.routing import route_holds
-from kdsl.model.build.expect import SINGULAR
+from kdsl.lang.values import format_bytes
+from kdsl.model.build.expect import ATTRIBUTES, SINGULAR
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation
 
 _OPS: dict[str, Callable] = {
@@ -76,6 +77,13 @@ def register(target: str, kind: str, values: Callable) -> None:
     TARGETS[target] = (kind, values)
 
 
+def _shown(target: str, attr: str, value) -> object:
+    """A value as the scenario would write it: sizes as quantities (2Gi, not 2147483648)."""
+    if isinstance(value, int) and not isinstance(value, bool) and ATTRIBUTES.get(target, {}).get(attr) == "bytes":
+        return format_bytes(value)
+    return value
+
+
 class Checker:
     """Evaluates expectations over the store's history. Moments are the times anything changed:
     between two changes nothing an expectation reads can differ."""
@@ -99,7 +107,7 @@ class Checker:
                 where = exp.name if exp.namespace is None else f"{exp.namespace}/{exp.name}"
                 return False, f"{exp.target} {where} does not exist"
             values = values_of(obj, self, t)
-            found = ", ".join(f"{c.attr}={values.get(c.attr)}" for c in exp.conditions)
+            found = ", ".join(f"{c.attr}={_shown(target, c.attr, values.get(c.attr))}" for c in exp.conditions)
             return all(compare(c, values.get(c.attr)) for c in exp.conditions), found or "exists"
         # A selection: `count` counts the objects the selector and every other condition pick.
         filters = [c for c in exp.conditions if c.attr != "count"]

@@ -112,9 +112,11 @@ class SchedulerComponent:
                                                                 last_transition_ms=sim.now))
         bound = evolve(pod, spec=evolve(pod.spec, template=tpl),
                              status=evolve(status, conditions=conditions, nominated_node=None))
-        bound = sim.write(bound, source=SOURCE)  # the watch adds it to the snapshot
-        sim.event("Normal", "Scheduled", bound, f"Successfully assigned {pod.namespace}/{pod.name} to {node}",
+        # The event is recorded before the write announces the binding: the node's kubelet reacts to
+        # that announcement (pulls, mounts), and its events come after the scheduler's, as in Kubernetes.
+        sim.event("Normal", "Scheduled", pod, f"Successfully assigned {pod.namespace}/{pod.name} to {node}",
                   source=SOURCE)
+        sim.write(bound, source=SOURCE)  # the watch adds it to the snapshot
 
     def fail(self, pod: ApiObject, message: str) -> None:
         sim = self.sim

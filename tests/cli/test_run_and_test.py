@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from kdsl.cli import main
@@ -57,3 +59,8 @@ def test_a_scenario_that_cannot_be_played_is_a_located_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "big.kdsl:1:1: error: node pool-257: the pod range 10.244.0.0/16 has room for 256 nodes" in err
     assert main(["test", str(big)]) == 1
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.kdsl")))
+def test_every_example_keeps_its_expectations(example, capsys):
+    assert main(["test", str(EXAMPLES / example)]) == 0, capsys.readouterr().out

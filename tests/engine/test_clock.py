@@ -22,3 +22,17 @@ def test_nothing_is_scheduled_in_the_past():
     q.at(50, lambda: None)
     q.after(5, lambda: None)
     assert q.peek_time() == 100 and q.pop()[0] == 100 and q.pop()[0] == 105
+
+
+def test_a_cancelled_callback_never_runs_and_is_not_pending():
+    from kdsl.engine.clock import EventQueue
+
+    q, ran = EventQueue(), []
+    keep = q.at(10, ran.append, "kept")
+    drop = q.at(5, ran.append, "dropped")
+    q.cancel(drop)
+    assert len(q) == 1 and q.peek_time() == 10 and keep != drop
+    while q:
+        _, fn, args = q.pop()
+        fn(*args)
+    assert ran == ["kept"] and q.now == 10

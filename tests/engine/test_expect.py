@@ -63,3 +63,11 @@ def test_pod_expectations():
     got = [checker.check(e) for e in scenario.expectations]
     assert [r.passed for r in got] == [True, True, True, False, True, True], [r.found for r in got]
     assert got[3].found == "count=2"
+
+
+def test_sizes_found_are_shown_as_quantities():
+    sim = kdsl.simulate(kdsl.parse("cluster c { node n1 cpu=4 memory=16Gi; storageclass standard provisioner=dynamic "
+                                   "default }\nnamespace shop { pvc uploads 2Gi }\n"
+                                   "expect pvc shop/uploads bound capacity=2Gi\n"))
+    [result] = sim.check()
+    assert result.passed and result.found == "bound=True, capacity=2Gi"

@@ -62,7 +62,7 @@ class Controller:
         self.sim = sim
         self.store = sim.store
         self.client = Client(sim, self.name)
-        self._due: dict[Key, int] = {}
+        self._due: dict[Key, tuple[int, int]] = {}  # key -> (when, queue ticket)
         self.setup()
 
     def setup(self) -> None:
@@ -88,14 +88,13 @@ class Controller:
         """Reconcile `key` `after_ms` from now (AddAfter), unless it is already due no later."""
         at = self.sim.now + max(0, after_ms)
         due = self._due.get(key)
-        if due is not None and due <= at:
-            return
-        self._due[key] = at
-        self.sim.queue.at(at, self._run, key, at, priority=self.priority)
+        if due is not None:
+            if due[0] <= at:
+                return
+            self.sim.queue.cancel(due[1])  # the earlier run supersedes it: the key is synced then
+        self._due[key] = (at, self.sim.queue.at(at, self._run, key, priority=self.priority))
 
-    def _run(self, key: Key, at: int) -> None:
-        if self._due.get(key) != at:
-            return  # superseded by an earlier request for the same key, which already ran
+    def _run(self, key: Key) -> None:
         del self._due[key]
         self.client.conflicted = False
         self.reconcile(key)

@@ -61,3 +61,12 @@ def test_a_conflict_is_retried_after_5ms_and_is_no_event():
     assert dict(cm.meta.annotations) == {"done": "yes"} and dict(cm.meta.labels) == {"other": "x"}
     assert not sim.rejections
     assert not any(e.reason == "FailedUpdate" for e in sim.log.events)
+
+
+def test_a_superseded_wake_up_does_not_keep_the_run_going():
+    # A Deployment asks to be checked again at its progress deadline (600 s); it completes at 1 s, the
+    # earlier sync supersedes that check, and the run ends when the rollout does.
+    sim = kdsl.simulate(kdsl.parse("cluster c { nodes pool count=2 cpu=4 memory=16Gi }\n"
+                                   "deployment web replicas=2 image=nginx:1.25\n"))
+    assert sim.now == 1000
+    assert sim.store.get("Deployment", "default", "web").status.available_replicas == 2

@@ -155,5 +155,5 @@ def test_expect_pvc_and_pv():
                       "expect pvs count=1 phase=Released\n"
                       "expect pvcs default count=0\n")
     assert [(r.passed, r.found) for r in sim.check()] == [
-        (True, "bound=True, capacity=8589934592, volume=c, phase=Bound"),
+        (True, "bound=True, capacity=8Gi, volume=c, phase=Bound"),
         (True, "phase=Released, claim=default/data"), (True, "count=1"), (True, "count=0")]
