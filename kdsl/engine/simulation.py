@@ -7,7 +7,7 @@ import random
 import attrs
 
 from kdsl._gc import bulk
-from kdsl.engine import clock, podview, routing, services
+from kdsl.engine import clock, routing
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.apiserver.service_alloc import ServiceAllocator
@@ -19,13 +19,14 @@ from kdsl.engine.errors import SimulationError
 from kdsl.engine.ipam import CIDRExhausted, PodNetwork
 from kdsl.engine.kubelets import KubeletComponent
 from kdsl.engine.naming import new_uid
-from kdsl.engine.nodes import UNSCHEDULABLE, register, status_text, with_taints
+from kdsl.engine.nodes import UNSCHEDULABLE, register, with_taints
 from kdsl.engine.objects import ApiObject, Meta, PodStatus
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
 from kdsl.engine.timeline import Timeline
+from kdsl.engine.view_methods import ViewMethods
 from kdsl.lang.errors import Diagnostic
-from kdsl.lang.values import format_bytes, format_duration, format_millicores
+from kdsl.lang.values import format_duration
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
 
@@ -54,7 +55,7 @@ class Rejection:
     source: str
 
 
-class Simulation:
+class Simulation(ViewMethods):
     """A scenario played on a simulated control plane. Time is integer milliseconds; the only
     randomness is `rng`, seeded, so a scenario and a seed give the same event log in any process."""
 
@@ -253,18 +254,6 @@ class Simulation:
                                                                                        node_name=None)))
         return self.scheduler.explain(obj)
 
-    def explore(self):
-        """An ipywidgets explorer: a time slider over the moments something changed, tables, the
-        topology and a pod inspector (kdsl.notebook.explorer)."""
-        from kdsl.notebook.explorer import explore  # ipywidgets load only in a notebook
-
-        return explore(self)
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
-
-        return bundle(self)
-
     def check(self) -> list:
         """Every `expect` of the scenario checked against this run: a list of Results."""
         checker = Checker(self)
@@ -274,74 +263,3 @@ class Simulation:
         """Where a request for `url` (`HOST/PATH`) goes at a moment (default: now): the ingress rule, the
         Service and port, and the ready pods that serve it with equal shares — or why nothing does."""
         return routing.route(self, url, at)
-
-    # ---- views: tables and diagrams (kdsl.views; loaded only when asked for) -----------------------
-    def pods(self, at=None, namespace=None, selector=None):
-        """kubectl get pods -o wide at a moment (default: the end) as a DataFrame; see docs/notebooks.md."""
-        from kdsl.views import tables
-        return tables.pods(self, at, namespace, selector)
-
-    def containers(self, at=None, namespace=None, selector=None):
-        from kdsl.views import tables
-        return tables.containers(self, at, namespace, selector)
-
-    def conditions(self, at=None, namespace=None, selector=None):
-        from kdsl.views import tables
-        return tables.conditions(self, at, namespace, selector)
-
-    def events(self, at=None, namespace=None, selector=None):
-        from kdsl.views import tables
-        return tables.events(self, at, namespace, selector)
-
-    def nodes(self, at=None, namespace=None, selector=None):
-        from kdsl.views import tables
-        return tables.nodes(self, at, namespace, selector)
-
-    def namespaces(self, at=None, namespace=None, selector=None):
-        from kdsl.views import tables
-        return tables.namespaces(self, at, namespace, selector)
-
-    def storage(self, at=None, namespace=None, selector=None):
-        from kdsl.views import tables
-        return tables.storage(self, at, namespace, selector)
-
-    def services(self, at=None, namespace=None, selector=None):
-        from kdsl.views import tables
-        return tables.services(self, at, namespace, selector)
-
-    def ingresses(self, at=None, namespace=None, selector=None):
-        from kdsl.views import tables
-        return tables.ingresses(self, at, namespace, selector)
-
-    def workloads(self, at=None, namespace=None, selector=None):
-        from kdsl.views import tables
-        return tables.workloads(self, at, namespace, selector)
-
-    def explain(self, pod: str, at=None):
-        """The scheduler's verdicts and scores for one pod, node × plugin, as a DataFrame."""
-        from kdsl.views import tables
-        return tables.explain(self, pod, at)
-
-    def timeline(self, namespace=None, selector=None):
-        """Each pod's phase and readiness over time, one row per change, as a DataFrame."""
-        from kdsl.views import tables
-        return tables.timeline(self, namespace, selector)
-
-    def topology(self, at=None, view: str = "namespace", namespace=None, max_pods: int = 200):
-        """The cluster at a moment as a graphviz Digraph; beyond `max_pods` pods, counts per controller."""
-        from kdsl.views import topology
-        return topology.topology(self, at, view, namespace, max_pods)
-
-    def topology_diff(self, t1, t2, view: str = "namespace", namespace=None):
-        from kdsl.views import topology
-        return topology.topology_diff(self, t1, t2, view, namespace)
-
-    def export_tables(self, directory, format: str = "csv", at=None):
-        from kdsl.views import export
-        return export.export_tables(self, directory, format, at)
-
-    def manifests(self, at=None) -> dict:
-        """The simulated state at `at` (default: now) as `kubectl get -o yaml` prints it: a v1 List of every
-        stored object with its metadata and status (kdsl.interop.state)."""
-        from kdsl.interop.state import state_manifests
-        return state_manifests(self, at)
