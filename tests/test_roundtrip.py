@@ -53,6 +53,7 @@ _KNOWN = {
     "triple_no_newline": 'deployment web image=nginx {\n  yaml """\n  spec: {}"""\n}\n',
     "triple_blank_spaces": 'deployment web image=nginx {\n  yaml """\n  a:\n     \n  b:\n  """\n}\n',
     "triple_in_attr": 'deployment web image = """nginx"""\n',
+    "triple_only_blank_lines": 'pv web 1Gi {\n  yaml """\n  \n   \n  """\n}\n',
     "spaced_cmp": 'namespace s\nexpect pods s count >= 1\n',
     "exotic_breaks": 'pod a image=b\x0c\n# c\npod b image=c\n',
     "x85_in_comment": 'configmap c {\n  a = "x"  # c\x85d\n\n\n  b = "y"\n}\n',

@@ -43,7 +43,11 @@ def _dedent_triple(body: str) -> str:
     if lines and not lines[-1].strip():
         lines[-1] = ""
     indents = [len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()]
-    cut = min(indents, default=0)
+    if not indents:
+        # Only blank lines: no indent to measure, so their spaces mean nothing (and fmt, which
+        # indents every line it writes, could not give them back).
+        return "\n".join("" for _ in lines)
+    cut = min(indents)
     return "\n".join(ln[cut:] for ln in lines)
 
 
