@@ -145,3 +145,18 @@ def test_the_collector_writes_as_its_service_account():
     assert sim.rejections == []
     assert sim.controllers[GC].client.user == "system:serviceaccount:kube-system:generic-garbage-collector"
     assert attrs.has(type(dep.meta))
+
+
+def test_oracle_79_deleting_a_real_deployment_removes_its_replicaset_then_its_pods():
+    # The same, with the Deployment controller's own ReplicaSet and pods and the timeline's `delete`.
+    sim = kdsl.simulate(kdsl.parse("cluster c { nodes pool count=2 cpu=4 memory=16Gi }\n"
+                                   "namespace shop { deployment web replicas=2 image=nginx:1.25 }\n"
+                                   "at 10s: delete deployment shop/web\n"))
+    dep_gone = deleted_at(sim, ("Deployment", "shop", "web"))
+    assert dep_gone[0] == 10_000
+    [rs_key] = {c.key for c in sim.store.history if c.key[0] == "ReplicaSet"}
+    pod_keys = {c.key for c in sim.store.history if c.key[0] == "Pod"}
+    assert len(pod_keys) == 2
+    assert deleted_at(sim, rs_key)[1] > dep_gone[1]
+    assert all(deleted_at(sim, k)[1] > deleted_at(sim, rs_key)[1] for k in pod_keys)
+    assert not sim.store.list("ReplicaSet", "shop") and not sim.store.list("Pod", "shop")
