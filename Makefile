@@ -33,8 +33,12 @@ setup:
 
 demo: setup
 	$(UV) run kdsl check examples/shop.kdsl
-	$(UV) run kdsl run examples/pods.kdsl --at 3m
-	$(UV) run kdsl test examples/pods.kdsl
+	$(UV) run kdsl run examples/shop.kdsl --at 3m
+	$(UV) run kdsl table workloads examples/shop.kdsl --at 3m --format markdown
+	@mkdir -p build
+	$(UV) run kdsl graph examples/shop.kdsl --at 3m -o build/shop.svg
+	@echo "demo: the shop's topology at 3m is in build/shop.svg"
+	$(UV) run kdsl test examples/shop.kdsl
 
 test: setup
 	@status=0; $(UV) run pytest $(PYTEST_ARGS) || status=$$?; \
