@@ -539,7 +539,9 @@ class _Gen:
         return S(["spread", *self(st.permutations(opts))])
 
     def pod_misc(self) -> S:
-        which = self.pick(["priority", "serviceaccount", "grace"])
+        which = self.pick(["priority", "serviceaccount", "grace", "gate"])
+        if which == "gate":
+            return S(["gate", "example.com/" + self(names)])
         if which == "priority":
             return S(["priority", str(self(st.integers(-10, 1_000_000)))])
         if which == "grace":

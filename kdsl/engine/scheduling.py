@@ -37,6 +37,10 @@ class SchedulerComponent:
     # ---- watches ---------------------------------------------------------------------------------
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         key = (new or old).key
+        if new is not None and new.spec.template.scheduling_gates:
+            # The SchedulingGates PreEnqueue plugin: a gated pod never enters the queue, so it gets no
+            # FailedScheduling; the update that removes its last gate brings it here again.
+            return
         if new is None or new.terminating:
             self.pending.pop(key, None)
             self.unschedulable.discard(key)

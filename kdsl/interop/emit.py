@@ -199,6 +199,7 @@ def _template(t: PodTemplate, kind: str, depth: int) -> list[tuple[int, str]]:
         body.append((0, f"serviceaccount {word(t.service_account)}"))
     if t.grace_ms != DEFAULT_GRACE_MS:
         body.append((0, f"grace {format_duration(t.grace_ms)}"))
+    body += [(0, f"gate {word(g)}") for g in t.scheduling_gates]
     a = t.affinity
     body += [(0, "affinity node " + " ".join(_requirement(r) for r in term)) for term in a.node_required]
     body += [(0, "prefer node " + " ".join(_requirement(r) for r in w.requirements) + f" weight={w.weight}")

@@ -246,6 +246,8 @@ def pod_spec(t: PodTemplate) -> dict:
         out["topologySpreadConstraints"] = [spread(s, t.labels) for s in t.spread]
     if t.volumes:
         out["volumes"] = [volume(v) for v in t.volumes]
+    if t.scheduling_gates:
+        out["schedulingGates"] = [{"name": g} for g in t.scheduling_gates]
     return out
 
 

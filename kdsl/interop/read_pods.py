@@ -133,6 +133,10 @@ def _all(items, fn) -> tuple:
     return tuple(x for x in map(fn, items if isinstance(items, list) else []) if x is not None)
 
 
+def _gate(d) -> str | None:
+    return d["name"] if isinstance(d, dict) and isinstance(d.get("name"), str) else None
+
+
 def container(d: dict) -> Container:
     """A container, and the rest of it (securityContext, lifecycle, fieldRef env ...) as its `yaml`."""
     res = d.get("resources") if isinstance(d.get("resources"), dict) else {}
@@ -283,4 +287,5 @@ def template(meta, spec, default_restart: str = "Always", name: str = "") -> Pod
                        service_account=spec.get("serviceAccountName") or spec.get("serviceAccount") or None,
                        grace_ms=ms(grace) if grace is not None else DEFAULT_GRACE_MS,
                        affinity=affinity(spec.get("affinity")),
-                       spread=_all(spec.get("topologySpreadConstraints"), lambda x: _spread(x, labels)))
+                       spread=_all(spec.get("topologySpreadConstraints"), lambda x: _spread(x, labels)),
+                       scheduling_gates=_all(spec.get("schedulingGates"), _gate))

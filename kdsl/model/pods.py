@@ -211,6 +211,22 @@ class PodTemplate:
     spread: tuple[SpreadConstraint, ...] = ()
     hostname: str | None = None  # a StatefulSet sets both, so the pod is <hostname>.<subdomain>.<ns>.svc
     subdomain: str | None = None
+    # spec.schedulingGates: the scheduler waits until none is left. Left out of the repr while empty (see
+    # __repr__), so the templates that have none keep their pod-template-hash.
+    scheduling_gates: tuple[str, ...] = attrs.field(default=(), repr=False)
 
     def container(self, name: str) -> Container | None:
         return next((c for c in self.containers + self.init_containers if c.name == name), None)
+
+
+_template_repr = PodTemplate.__repr__
+
+
+def _repr_with_gates(self: PodTemplate) -> str:
+    """The repr is what the controllers hash into pod-template-hash and revision names; a field added
+    later joins it only when set, so the names of every template without it stay as they were."""
+    text = _template_repr(self)
+    return f"{text[:-1]}, scheduling_gates={self.scheduling_gates!r})" if self.scheduling_gates else text
+
+
+PodTemplate.__repr__ = _repr_with_gates  # type: ignore[method-assign]

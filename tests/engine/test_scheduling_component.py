@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import kdsl
+from kdsl.engine.simulation import Simulation
 
 PREEMPT = """
 node n1 cpu=2 memory=4Gi
@@ -35,3 +36,22 @@ def test_drain_cordons_and_evicts():
                                    "at 10s: drain node n1\nrun 2m\n"))
     assert sim.store.get("Pod", "default", "p") is None
     assert sim.store.get("Node", None, "n1").spec.unschedulable
+
+
+GATED = """
+node n1
+pod gated image=nginx:1.25 { gate example.com/a }
+at 30s: apply { pod gated image=nginx:1.25 }
+run 1m
+"""
+
+
+def test_a_gated_pod_waits_outside_the_queue_until_its_last_gate_goes():
+    sim = Simulation(kdsl.parse(GATED)).run(until=29_000)
+    assert sim.scheduler.pending == {}  # PreEnqueue: never tried, so never FailedScheduling
+    assert sim.store.get("Pod", "default", "gated").status.condition("PodScheduled").reason == "SchedulingGated"
+    sim.run(until=60_000)
+    pod = sim.store.get("Pod", "default", "gated")
+    assert (pod.spec.template.node_name, pod.status.condition("PodScheduled").status) == ("n1", "True")
+    assert [e.time_ms for e in sim.log.events if e.reason == "Scheduled"] == [30_000]
+    assert not [e for e in sim.log.events if e.reason == "FailedScheduling"]

@@ -736,8 +736,7 @@ def _required_node_affinity_labelled():
     assert (p.status.phase, p.spec.template.node_name) == ("Running", "worker-2")
 
 
-@case("website-scheduling-gates", xfail="kdsl does not model spec.schedulingGates (kept in the pod's yaml block "
-                                         "and exported, but the scheduler does not see it): the pod is scheduled")
+@case("website-scheduling-gates")
 def _scheduling_gates():
     sim = simulate("website-scheduling-gates")
     p = pod(sim, "test-pod")
@@ -745,6 +744,25 @@ def _scheduling_gates():
     assert columns(sim, p)["STATUS"] == "SchedulingGated"
     cond = p.status.condition("PodScheduled")
     assert (cond.status, cond.reason) == ("False", "SchedulingGated")
+    assert cond.message == "Scheduling is blocked due to non-empty scheduling gates"
+    assert not events(sim, "test-pod", "FailedScheduling")
+
+
+@case("website-scheduling-gates", "gates-removed")
+def _scheduling_gates_removed():
+    """kubectl apply of the pod without its schedulingGates at 30 s: the API server allows removing
+    gates, and the scheduler then binds the pod."""
+    sim = simulate("website-scheduling-gates", until=0)
+    gated = next(o for o in sim.scenario.objects if o.kind == "Pod")
+    sim.queue.at(30 * S, lambda: sim.apply(attrs.evolve(gated, template=attrs.evolve(gated.template,
+                                                                                    scheduling_gates=())),
+                                           source="kubectl"))
+    sim.run(until=60 * S)
+    assert not sim.rejections
+    p = pod(sim, "test-pod")
+    assert p.status.phase == "Running"
+    assert p.status.condition("PodScheduled").status == "True"
+    assert events(sim, "test-pod", "Scheduled")[0].time_ms == 30 * S
 
 
 @case("website-qos-guaranteed")

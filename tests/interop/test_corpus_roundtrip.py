@@ -82,3 +82,13 @@ def test_unknown_and_removed_kinds_warn_with_file_document_and_kind():
     istio = import_manifests([CORPUS / "microservices-demo/release/istio-manifests.yaml"])
     assert [w.message.split(":")[0] for w in istio.warnings] == [f"document {i}" for i in range(1, 6)]
     assert "VirtualService networking.istio.io/v1alpha3 is not a built-in Kubernetes kind" in istio.warnings[0].message
+
+
+def test_scheduling_gates_import_as_gate_statements_and_export_as_scheduling_gates():
+    path = CORPUS / "website" / "pods" / "pod-with-scheduling-gates.yaml"
+    imported = import_manifests([path])
+    assert "  gate example.com/foo\n  gate example.com/bar\n" in imported.text
+    [pod] = [o for o in imported.objects if o.kind == "Pod"]
+    assert (pod.template.scheduling_gates, pod.yaml) == (("example.com/foo", "example.com/bar"), None)
+    [manifest] = [m for m in to_manifests(kdsl.parse(imported.text)) if m["kind"] == "Pod"]
+    assert manifest["spec"]["schedulingGates"] == [{"name": "example.com/foo"}, {"name": "example.com/bar"}]

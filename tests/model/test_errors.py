@@ -105,6 +105,13 @@ CASES = [
     ("node-selector-value", "deployment web image=nginx:1.25 {\n  node-selector disk=ssd_\n}",
      f'deployment default/web: spec.template.spec.nodeSelector: Invalid value: "ssd_": {LABEL_VALUE}',
      2, 22, None),
+    ("scheduling-gate-name", "pod web image=nginx:1.25 {\n  gate example.com/\n}",
+     'pod default/web: spec.schedulingGates[0]: Invalid value: "example.com/": name part must be non-empty',
+     2, 8, None),
+    ("scheduling-gate-twice", "deployment web image=nginx:1.25 {\n  gate a.io/x\n  gate a.io/x\n}",
+     'deployment default/web: spec.template.spec.schedulingGates[1]: Duplicate value: "a.io/x"', 3, 8, None),
+    ("scheduling-gate-without-name", "cronjob nightly schedule=\"0 2 * * *\" image=busybox {\n  gate\n}",
+     "gate of cronjob default/nightly needs a gate name, such as example.com/quota", 2, 3, None),
     ("configmap-key", 'configmap web-config {\n  "log level" = "info"\n}',
      f'configmap default/web-config: data[log level]: Invalid value: "log level": {CONFIG_KEY}', 2, 3, None),
     # duplicates and namespaces

@@ -171,7 +171,8 @@ def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     if view.get(info.kind, obj.namespace, obj.name) is not None:
         return already_exists(info.plural, info.group, obj.name)
     meta = evolve(a.object.meta, generation=1, deletion_ms=None, deletion_grace_ms=None)
-    return Result(verb="create", user=user, object=evolve(a.object, meta=meta))
+    return Result(verb="create", user=user, object=validation.prepare_for_create(evolve(a.object, meta=meta),
+                                                                                 req.now_ms))
 
 
 def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View,

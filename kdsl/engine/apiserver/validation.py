@@ -1,4 +1,4 @@
-"""Object validation (the registry strategies' Validate): names, labels, containers, immutable fields."""
+"""The registry strategies' Validate (names, labels, containers, immutable fields) and PrepareForCreate."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import attrs
 
 from kdsl.engine.apiserver.errors import FieldError, go_quote
 from kdsl.engine.apiserver.resources import as_dict, format_quantity
-from kdsl.engine.objects import ApiObject
+from kdsl.engine.objects import ApiObject, Condition, PodStatus
 from kdsl.model import names
 from kdsl.model.pods import PodTemplate
 
@@ -81,7 +81,25 @@ def pod_template(t: PodTemplate, prefix: str) -> list[FieldError]:
     seen: set[str] = set()
     out += _containers(t.containers, f"{prefix}.containers", seen)
     out += _containers(t.init_containers, f"{prefix}.initContainers", seen)
+    return out + _scheduling_gates(t.scheduling_gates, f"{prefix}.schedulingGates")
+
+
+def _scheduling_gates(gates: tuple[str, ...], where: str) -> list[FieldError]:
+    """validateSchedulingGates: each name a qualified name, none twice."""
+    out: list[FieldError] = []
+    for i, g in enumerate(gates):
+        out += [FieldError(f"{where}[{i}]", INVALID, g, m) for m in names.label_key(g)]
+        if g in gates[:i]:
+            out.append(FieldError(f"{where}[{i}]", DUPLICATE, g))
     return out
+
+
+def _only_deleted_gates(new: tuple[str, ...], old: tuple[str, ...]) -> list[FieldError]:
+    """validateOnlyDeletedSchedulingGates: a gate can be removed from a pod, never added (Kubernetes
+    reports them in map order, which is random; here in list order)."""
+    return [FieldError(f"spec.schedulingGates[{i}].name", FORBIDDEN,
+                       detail=f"only deletion is allowed, but found new scheduling gate '{g}'")
+            for i, g in enumerate(new) if g not in old]
 
 
 def config_data(obj: ApiObject) -> list[FieldError]:
@@ -114,6 +132,10 @@ def validate_create(obj: ApiObject) -> list[FieldError]:
         out += config_data(obj)
     if obj.kind == "Pod":
         out += pod_template(obj.spec.template, "spec")
+        if obj.spec.template.node_name and obj.spec.template.scheduling_gates:
+            # ValidatePodCreate: a pod cannot be bound while something still holds it back.
+            out.append(FieldError("spec.nodeName", FORBIDDEN,
+                                  detail="cannot be set until all schedulingGates have been cleared"))
     elif obj.kind == "CronJob":
         out += pod_template(obj.spec.template, "spec.jobTemplate.spec.template.spec")
     elif isinstance(getattr(obj.spec, "template", None), PodTemplate):
@@ -135,7 +157,7 @@ def _mutable_pod_parts_cleared(t: PodTemplate) -> PodTemplate:
     def clear(cs):
         return tuple(attrs.evolve(c, image="") for c in cs)
     return attrs.evolve(t, labels=(), annotations=(), containers=clear(t.containers),
-                        init_containers=clear(t.init_containers), tolerations=(), grace_ms=0)
+                        init_containers=clear(t.init_containers), tolerations=(), grace_ms=0, scheduling_gates=())
 
 
 def _role_ref(kind: str, name: str) -> str:
@@ -144,8 +166,8 @@ def _role_ref(kind: str, name: str) -> str:
 
 
 def validate_update(obj: ApiObject, old: ApiObject) -> list[FieldError]:
-    """ValidateObjectMetaUpdate plus the immutable parts of a few kinds: a pod's spec (images and new
-    tolerations aside), a StatefulSet's spec (replicas, template, strategy, retention, minReadySeconds
+    """ValidateObjectMetaUpdate plus the immutable parts of a few kinds: a pod's spec (images, new
+    tolerations and removed scheduling gates aside), a StatefulSet's spec (replicas, template, strategy, retention, minReadySeconds
     aside) and a binding's roleRef. The Go diff Kubernetes appends to the pod message is left out."""
     out = metadata(obj)
     if obj.kind in ("ConfigMap", "Secret"):
@@ -155,6 +177,7 @@ def validate_update(obj: ApiObject, old: ApiObject) -> list[FieldError]:
         added_only = all(t in t_new.tolerations for t in t_old.tolerations)
         if not added_only or _mutable_pod_parts_cleared(t_old) != _mutable_pod_parts_cleared(t_new):
             out.append(FieldError("spec", FORBIDDEN, detail=POD_UPDATE))
+        out += _only_deleted_gates(t_new.scheduling_gates, t_old.scheduling_gates)
         out += pod_template(t_new, "spec")
     elif obj.kind == "StatefulSet":
         keep = dict(replicas=0, template=old.spec.template, strategy=old.spec.strategy, min_ready_ms=0,
@@ -170,6 +193,22 @@ def validate_update(obj: ApiObject, old: ApiObject) -> list[FieldError]:
     elif isinstance(getattr(obj.spec, "template", None), PodTemplate) and obj.kind != "CronJob":
         out += pod_template(obj.spec.template, "spec.template.spec")
     return out
+
+
+SCHEDULING_GATED = "Scheduling is blocked due to non-empty scheduling gates"
+
+
+def prepare_for_create(obj: ApiObject, now_ms: int) -> ApiObject:
+    """The pod strategy's PrepareForCreate: a pod created with scheduling gates says why it waits, since
+    the scheduler will not look at it (so it writes no Unschedulable condition of its own)."""
+    if obj.kind != "Pod" or not obj.spec.template.scheduling_gates:
+        return obj
+    status = obj.status or PodStatus()
+    if any(c.type == "PodScheduled" for c in status.conditions):
+        return obj
+    cond = Condition(type="PodScheduled", status="False", reason="SchedulingGated", message=SCHEDULING_GATED,
+                     last_transition_ms=now_ms)
+    return attrs.evolve(obj, status=attrs.evolve(status, conditions=status.conditions + (cond,)))
 
 
 class _GoValue(str):

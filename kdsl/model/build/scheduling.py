@@ -7,6 +7,7 @@ from kdsl.lang.errors import suggest
 from kdsl.lang.syntax import Attr, Expr, Stmt, Word
 from kdsl.model.base import Requirement, Selector
 from kdsl.model.build.context import Ctx, Head, pick, tail_word
+from kdsl.model.names import label_key
 from kdsl.model.nodes import EFFECTS
 from kdsl.model.pods import PodAffinityTerm, SpreadConstraint, Toleration, Volume, WeightedTerm
 from kdsl.model.storage import ACCESS_MODES
@@ -159,3 +160,18 @@ def spread(ctx: Ctx, stmt: Stmt, what: str) -> SpreadConstraint:
     head.attrs, head.exprs, head.words = {}, [], []
     sel = selector(ctx, rest, what) if rest else None  # None: the pod's own labels
     return SpreadConstraint(topology_key=topology, max_skew=skew, when_unsatisfiable=when, selector=sel)
+
+
+def gate(ctx: Ctx, stmt: Stmt, what: str, gates: list[str], field: str) -> None:
+    """`gate NAME`: one scheduling gate, checked as the API server's validateSchedulingGates would."""
+    head = Head(ctx, stmt, f"gate of {what}")
+    w = head.word("a gate name, such as example.com/quota")
+    head.done()
+    if w is None:
+        return
+    at = f"{field}[{len(gates)}]"
+    for msg in label_key(w.text):
+        ctx.error(w, f'{what}: {at}: Invalid value: "{w.text}": {msg}')
+    if w.text in gates:
+        ctx.error(w, f'{what}: {at}: Duplicate value: "{w.text}"')
+    gates.append(w.text)

@@ -7,7 +7,7 @@ from kdsl.lang.errors import suggest
 from kdsl.lang.syntax import Stmt
 from kdsl.model.build.containers import build_container
 from kdsl.model.build.context import Ctx, Head, split_ref
-from kdsl.model.build.scheduling import access_modes, affinity, selector, spread, toleration, volume
+from kdsl.model.build.scheduling import access_modes, affinity, gate, selector, spread, toleration, volume
 from kdsl.model.pods import Affinity, PodTemplate
 from kdsl.model.workloads import (DEPLOYMENT_STRATEGY, ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod,
                                   ReplicaSet, ReplicationController, StatefulSet, Strategy)
@@ -20,6 +20,8 @@ CONCURRENCY = {"allow": "Allow", "forbid": "Forbid", "replace": "Replace"}
 # What the one-container shorthand takes on a workload's head besides `image=`.
 _SHORTHAND = ("port", "cpu", "memory", "ephemeral-storage", "pull", "imagePullPolicy")
 # The statements a pod template block may hold, beyond containers and metadata, per kind.
+# Where each kind keeps its pod spec, for the field paths of messages.
+_SPEC = {"pod": "spec", "cronjob": "spec.jobTemplate.spec.template.spec"}
 _WORKLOAD_ONLY = {"strategy": {"deployment", "statefulset", "daemonset"}, "claim": {"statefulset"}}
 
 
@@ -30,7 +32,7 @@ def _nonneg(text: str) -> int:
 def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: Head,
              extra: dict) -> tuple[PodTemplate, tuple, tuple]:
     """The pod template of a workload; returns (template, object labels, object annotations)."""
-    labels, annotations, containers, inits, volumes, tolerations, spreads = [], [], [], [], [], [], []
+    labels, annotations, containers, inits, volumes, tolerations, spreads, gates = [], [], [], [], [], [], [], []
     node_selector, aff = [], {k: [] for k in ("node_required", "node_preferred", "pod_required",
                                               "pod_preferred", "anti_required", "anti_preferred")}
     # `restart=` on the head (kept in `extra` by build_workload) or kdsl's default; a block statement wins.
@@ -98,6 +100,8 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
                 fields["grace_ms"] = ctx.convert(w, v.duration_ms, "grace period")
             else:
                 fields["service_account"] = w.text
+        elif k == "gate":
+            gate(ctx, s, what, gates, _SPEC.get(kind, "spec.template.spec") + ".schedulingGates")
         elif k in ("affinity", "prefer"):
             affinity(ctx, s, what, aff)
         elif k == "spread":
@@ -120,7 +124,8 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
     tpl = PodTemplate(labels=tuple(labels), annotations=tuple(annotations), containers=tuple(containers),
                       init_containers=tuple(inits), restart_policy=restart, node_selector=tuple(node_selector),
                       tolerations=tuple(tolerations), volumes=tuple(volumes), spread=tuple(spreads),
-                      affinity=Affinity(**{k: tuple(x) for k, x in aff.items()}), **fields)
+                      affinity=Affinity(**{k: tuple(x) for k, x in aff.items()}), scheduling_gates=tuple(gates),
+                      **fields)
     return tpl, tuple(labels), tuple(annotations)
 
 

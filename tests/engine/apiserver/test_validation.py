@@ -7,6 +7,7 @@ import pytest
 
 from kdsl.engine.apiserver import validation, wrap
 from kdsl.model.access import ClusterRole, RoleBinding, Subject
+from kdsl.model import names
 from kdsl.model.config import ConfigMap
 from kdsl.model.pods import Port, Toleration
 from tests.engine.apiserver.helpers import Cluster, container, message, pod
@@ -126,3 +127,38 @@ def test_role_ref_is_immutable():
     assert message(c.ask("update", "RoleBinding", object=wrap(changed))) == (
         'RoleBinding.rbac.authorization.k8s.io "b" is invalid: roleRef: Invalid value: '
         'rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"ClusterRole", Name:"edit"}: cannot change roleRef')
+
+
+# ---- scheduling gates ---------------------------------------------------------------------------
+
+def test_scheduling_gate_names_are_qualified_names_and_unique():
+    gated = pod("web", scheduling_gates=("example.com/quota", "bad name", "example.com/quota"))
+    assert errors(gated) == [
+        'spec.schedulingGates[1]: Invalid value: "bad name": ' + names.MSG_QUALIFIED,
+        'spec.schedulingGates[2]: Duplicate value: "example.com/quota"']
+
+
+def test_a_gated_pod_may_not_be_created_with_a_node():
+    assert errors(pod("web", node_name="n1", scheduling_gates=("g",))) == [
+        "spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared"]
+
+
+def test_a_pod_created_with_gates_reads_scheduling_gated():
+    c = Cluster("namespace dev")
+    created = c.apply(pod("web", scheduling_gates=("g1", "g2")))
+    [cond] = created.status.conditions
+    assert (cond.type, cond.status, cond.reason, cond.message) == (
+        "PodScheduled", "False", "SchedulingGated", "Scheduling is blocked due to non-empty scheduling gates")
+    assert c.apply(pod("free")).status is None  # nothing to say until the scheduler has looked at it
+
+
+def test_gates_may_be_removed_from_a_pod_but_never_added():
+    c = Cluster("namespace dev")
+    web = c.apply(pod("web", scheduling_gates=("g1", "g2")))
+    fewer = c.ask("update", "Pod", object=edit(web, scheduling_gates=("g2",)))
+    assert fewer.object.spec.template.scheduling_gates == ("g2",)
+    assert c.ask("update", "Pod", object=edit(web, scheduling_gates=())).object.spec.template.scheduling_gates == ()
+    assert message(c.ask("update", "Pod", object=edit(web, scheduling_gates=("g1", "g3", "g2", "g4")))) == (
+        'Pod "web" is invalid: [spec.schedulingGates[1].name: Forbidden: only deletion is allowed, but found new '
+        "scheduling gate 'g3', spec.schedulingGates[3].name: Forbidden: only deletion is allowed, but found new "
+        "scheduling gate 'g4']")
