@@ -7,7 +7,7 @@ import datetime as dt
 import attrs
 
 from kdsl.engine.controllers.base import Controller, Key
-from kdsl.engine.controllers.job import JobStatus
+from kdsl.engine.controllers.job_util import JobStatus
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef
 
 # Simulated time 0 is this moment: schedules are read in UTC from the Unix epoch.

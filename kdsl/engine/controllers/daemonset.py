@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.engine import expect
 from kdsl.engine.controllers.base import Controller
+from kdsl.engine.controllers.daemon_status import daemon_status
 from kdsl.engine.controllers.daemon_util import TEMPLATE_GENERATION, should_run, target_node, with_tolerations
-from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, available, expect_values, next_available_ms,
-                                         pod_changed, revision_of, ready_since, status_only, template_hash)
-from kdsl.engine.kubelet.status_text import human_duration
+from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, available, next_available_ms, pod_changed,
+                                         revision_of, status_only)
 from kdsl.engine.naming import generate_name
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.lang.values import Percent
@@ -19,20 +18,6 @@ from kdsl.model.workloads import Pod
 
 STATUS_SYNC_MS = 1_000  # readiness-only pod changes are gathered for up to a second (see on_pod)
 FAILED_BACKOFF_MS, FAILED_BACKOFF_MAX_MS = 1_000, 900_000  # failedPodsBackoff: 1 s doubling to 15 min
-
-
-@attrs.frozen(kw_only=True)
-class DaemonSetStatus:
-    """apps/v1 DaemonSetStatus: the counts kubectl shows as DESIRED, CURRENT, READY, UP-TO-DATE, AVAILABLE."""
-
-    observed_generation: int = 0
-    desired_number_scheduled: int = 0
-    current_number_scheduled: int = 0
-    number_misscheduled: int = 0
-    number_ready: int = 0
-    updated_number_scheduled: int = 0
-    number_available: int = 0
-    number_unavailable: int = 0
 
 
 class DaemonSetController(Controller):
@@ -235,46 +220,6 @@ class DaemonSetController(Controller):
         return replace + candidates[:room]
 
     def _write_status(self, ds: ApiObject, verdicts: list, by_node: dict, hash_: str) -> None:
-        """updateDaemonSetStatus: each node's oldest daemon pod speaks for it."""
-        spec, now = ds.spec, self.sim.now
-        c = dict(desired_number_scheduled=0, current_number_scheduled=0, number_misscheduled=0, number_ready=0,
-                 updated_number_scheduled=0, number_available=0)
-        for node, run, _ in verdicts:
-            on = by_node.get(node, [])
-            if not run:
-                c["number_misscheduled"] += bool(on)
-                continue
-            c["desired_number_scheduled"] += 1
-            if not on:
-                continue
-            c["current_number_scheduled"] += 1
-            pod = on[0]
-            since = ready_since(pod)
-            c["number_ready"] += since is not None
-            c["number_available"] += since is not None and since + spec.min_ready_ms <= now
-            c["updated_number_scheduled"] += revision_of(pod) == hash_
-        status = DaemonSetStatus(observed_generation=ds.meta.generation,
-                                 number_unavailable=c["desired_number_scheduled"] - c["number_available"], **c)
+        status = daemon_status(ds, verdicts, by_node, hash_, self.sim.now)
         if status != ds.status:
             self.client.update_status(attrs.evolve(ds, status=status))
-
-
-def row(ds: ApiObject, now: int) -> dict:
-    """kubectl get daemonsets."""
-    s = ds.status or DaemonSetStatus()
-    selector = ",".join(f"{k}={v}" for k, v in ds.spec.template.node_selector) or "<none>"
-    return {"NAMESPACE": ds.namespace, "NAME": ds.name, "DESIRED": s.desired_number_scheduled,
-            "CURRENT": s.current_number_scheduled, "READY": s.number_ready, "UP-TO-DATE": s.updated_number_scheduled,
-            "AVAILABLE": s.number_available, "NODE SELECTOR": selector,
-            "AGE": human_duration(now - ds.meta.creation_ms)}
-
-
-def values(obj: ApiObject, checker, t: int) -> dict:
-    """`expect daemonset NS/NAME`: `replicas` is CURRENT (nodes running a daemon pod), `revision` the number
-    of the ControllerRevision of the template as it stood at t."""
-    s = obj.status or DaemonSetStatus()
-    counts = (s.current_number_scheduled, s.number_ready, s.number_available, s.updated_number_scheduled)
-    return expect_values(obj, checker, t, counts, f"{obj.name}-{template_hash(obj.spec.template)}")
-
-
-expect.register("daemonset", "DaemonSet", values)

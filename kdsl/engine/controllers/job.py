@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.engine import expect
 from kdsl.engine.controllers.base import Client, Controller
+from kdsl.engine.controllers.job_util import Backoff, JobStatus, finish_ms, is_active, is_finished_pod, is_ready
 from kdsl.engine.naming import generate_name
-from kdsl.engine.objects import ApiObject, Condition, Meta, OwnerRef, Terminated, set_condition
+from kdsl.engine.objects import ApiObject, Condition, Meta, OwnerRef, set_condition
 from kdsl.model.workloads import Pod
 
 # The labels the API server adds to a Job's template (batch/v1 job strategy) and so to its pods.
@@ -18,8 +18,6 @@ LEGACY_CONTROLLER_UID_LABEL = "controller-uid"
 
 # pkg/controller/job/job_controller.go
 SYNC_BATCH_MS = 1_000  # syncJobBatchPeriod: pod changes wake the job one second later, batched
-POD_FAILURE_BACKOFF_MS = 10_000  # DefaultJobPodFailureBackOff
-MAX_POD_FAILURE_BACKOFF_MS = 600_000  # MaxJobPodFailureBackOff (the docs say six minutes; the code ten)
 API_BACKOFF_MS = 1_000  # DefaultJobApiBackOff: a refused create is retried, doubling ...
 MAX_API_BACKOFF_MS = 60_000  # ... up to MaxJobApiBackOff
 SLOW_START_BATCH = 1  # controller.SlowStartInitialBatchSize
@@ -28,110 +26,6 @@ BACKOFF_LIMIT_EXCEEDED = ("BackoffLimitExceeded", "Job has reached the specified
 DEADLINE_EXCEEDED = ("DeadlineExceeded", "Job was active longer than specified deadline")
 COMPLETIONS_REACHED = ("CompletionsReached", "Reached expected number of succeeded pods")
 TERMINATING_NAMESPACE = "because it is being terminated"
-
-
-@attrs.frozen(kw_only=True)
-class JobStatus:
-    """batch/v1 JobStatus with integer-ms times. `conditions` hold the interim SuccessCriteriaMet /
-    FailureTarget and the terminal Complete / Failed, as Kubernetes ≥ 1.31 writes them."""
-
-    active: int = 0
-    ready: int = 0
-    terminating: int = 0
-    succeeded: int = 0
-    failed: int = 0
-    start_ms: int | None = None
-    completion_ms: int | None = None
-    conditions: tuple[Condition, ...] = ()
-
-    def condition(self, type_: str) -> Condition | None:
-        return next((c for c in self.conditions if c.type == type_ and c.status == "True"), None)
-
-    @property
-    def finished(self) -> Condition | None:
-        """The terminal condition (Complete or Failed), if the job has one."""
-        return self.condition("Complete") or self.condition("Failed")
-
-
-class FailedCount(int):
-    """`expect job ... failed=2` compares the count; the bare flag `failed` asks for the Failed condition."""
-
-    flag: bool
-
-    def __new__(cls, count: int, flag: bool) -> FailedCount:
-        obj = super().__new__(cls, count)
-        obj.flag = flag
-        return obj
-
-    def __bool__(self) -> bool:
-        return self.flag
-
-
-def job_values(obj: ApiObject, checker, t: int) -> dict:
-    status = obj.status or JobStatus()
-    return {"succeeded": status.succeeded, "active": status.active,
-            "failed": FailedCount(status.failed, status.condition("Failed") is not None),
-            "complete": status.condition("Complete") is not None}
-
-
-expect.register("job", "Job", job_values)
-
-
-def is_finished_pod(pod: ApiObject) -> str | None:
-    """`Succeeded` or `Failed` for a pod the job counts (isPodFailed: a pod deleted before it
-    succeeded counts as failed, since it may never reach a terminal phase), else None."""
-    phase = pod.status.phase
-    if phase in ("Succeeded", "Failed"):
-        return phase
-    return "Failed" if pod.terminating else None
-
-
-def finish_ms(pod: ApiObject, now: int) -> int:
-    """getFinishedTime: the last container's finish, else the deletion moment, else now."""
-    ends = [cs.state.finished_ms for cs in pod.status.container_statuses if isinstance(cs.state, Terminated)]
-    if ends and len(ends) == len(pod.status.container_statuses) and None not in ends:
-        return max(ends)
-    if pod.meta.deletion_ms is not None:
-        return pod.meta.deletion_ms - (pod.meta.deletion_grace_ms or 0)
-    return now
-
-
-def is_active(pod: ApiObject) -> bool:
-    return pod.status.phase not in ("Succeeded", "Failed") and not pod.terminating
-
-
-def is_ready(pod: ApiObject) -> bool:
-    ready = pod.status.condition("Ready")
-    return ready is not None and ready.status == "True"
-
-
-@attrs.frozen
-class Backoff:
-    """backoffRecord: failures since the last success, and when the last of them happened."""
-
-    failures: int = 0
-    last_failure_ms: int | None = None
-
-    def remaining_ms(self, now: int) -> int:
-        if self.failures == 0 or self.last_failure_ms is None:
-            return 0
-        delay = POD_FAILURE_BACKOFF_MS
-        for _ in range(1, self.failures):
-            delay *= 2
-            if delay >= MAX_POD_FAILURE_BACKOFF_MS:
-                delay = MAX_POD_FAILURE_BACKOFF_MS
-                break
-        return max(0, delay - (now - self.last_failure_ms))
-
-    def after(self, succeeded: list[int], failed: list[int]) -> Backoff:
-        """newBackoffRecord: a success resets the count; failures after the last success add up."""
-        if not succeeded:
-            if not failed:
-                return self
-            return Backoff(self.failures + len(failed), max(failed))
-        last_success = max(succeeded)
-        later = sorted(f for f in failed if f > last_success)
-        return Backoff(len(later), later[-1] if later else None)
 
 
 class JobController(Controller):

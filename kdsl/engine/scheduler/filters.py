@@ -9,8 +9,8 @@ import numpy as np
 
 from kdsl.engine.scheduler import topology
 from kdsl.engine.scheduler.podinfo import PodInfo
-from kdsl.engine.scheduler.snapshot import (CPU, EPHEMERAL, HARD_EFFECTS, MEMORY, PODS, UNSCHEDULABLE_TAINT,
-                                            NodeInfo, Snapshot)
+from kdsl.engine.scheduler.nodeinfo import HARD_EFFECTS, UNSCHEDULABLE_TAINT, NodeInfo
+from kdsl.engine.scheduler.snapshot import CPU, EPHEMERAL, MEMORY, PODS, Snapshot
 from kdsl.model.nodes import Taint
 from kdsl.model.pods import Toleration
 

@@ -9,7 +9,7 @@ from kdsl.engine.controllers.pv_index import (BOUND_BY_CONTROLLER, NO_PROVISIONE
                                               provisioner_of, storage_class, with_annotations)
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.scheduler.filters import UNBOUND_PVC, VolumeBinding
-from kdsl.engine.scheduler.snapshot import NodeInfo
+from kdsl.engine.scheduler.nodeinfo import NodeInfo
 
 PVC, PV = "PersistentVolumeClaim", "PersistentVolume"
 # Reasons of pkg/scheduler/framework/plugins/volumebinding (binder.go), v1.33+ wording for affinity.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import kdsl
 from kdsl.engine.controllers.daemon_util import DAEMON_TOLERATIONS, should_run, target_node, with_tolerations
-from kdsl.engine.controllers.daemonset import DaemonSetStatus, row
+from kdsl.engine.controllers.daemon_status import DaemonSetStatus, row
 from kdsl.engine.controllers.sets import REVISION_HASH
 from kdsl.engine.simulation import Simulation
 from kdsl.model.base import FieldRequirement

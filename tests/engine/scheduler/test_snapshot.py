@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from kdsl.engine.objects import ApiObject, Meta, NodeStatus, OwnerRef, PodStatus
-from kdsl.engine.scheduler import NodeInfo, PodInfo, Snapshot
+from kdsl.engine.objects import ApiObject, Meta, OwnerRef, PodStatus
+from kdsl.engine.scheduler import PodInfo, Snapshot
 from kdsl.engine.scheduler.podinfo import DEFAULT_MEMORY, normalized_image, pod_requests
-from kdsl.engine.scheduler.snapshot import CPU, MEMORY, PODS, UNSCHEDULABLE_TAINT
+from kdsl.engine.scheduler.snapshot import CPU, MEMORY, PODS
 from kdsl.model.base import Selector
 from kdsl.model.pods import Container, PodTemplate, Resources
 from kdsl.model.workloads import Pod
@@ -58,20 +58,6 @@ def test_pod_info_of_an_api_object_reads_meta_status_and_owner():
     assert info.spread_selector == Selector.of({"app": "web"})  # the per-pod label is left out
     assert PodInfo.of(model).spread_selector is None  # a bare pod is not spread by default
     assert PodInfo.of(info) is info
-
-
-def test_node_info_of_an_api_object_uses_status_allocatable_and_adds_the_cordon_taint():
-    spec = node("n1", cpu=8000, unschedulable=True, images=("nginx",))
-    obj = ApiObject(kind="Node", meta=Meta(name="n1", labels=(("zone", "a"),)), spec=spec,
-                    status=NodeStatus(cpu=7000, memory=GI, pods=50))
-    info = NodeInfo.of(obj)
-    assert (info.cpu, info.memory, info.pods) == (7000, GI, 50)
-    assert info.labels["zone"] == "a" and info.labels["kubernetes.io/hostname"] == "n1"
-    assert info.taints == (UNSCHEDULABLE_TAINT,)
-    assert info.images == ("nginx:latest",)
-    # a taint the lifecycle controller already put there is not doubled
-    spec2 = node("n2", unschedulable=True, taints=(Taint("node.kubernetes.io/unschedulable", None, "NoSchedule"),))
-    assert len(NodeInfo.of(spec2).taints) == 1
 
 
 def test_nodes_are_sorted_by_name_and_arrays_hold_allocatable_and_requests():
