@@ -7,7 +7,7 @@ import attrs
 from kdsl.engine.controllers.base import Client, Controller, Key
 from kdsl.engine.controllers.pv_index import (BETA_STORAGE_PROVISIONER, BIND_COMPLETED, BOUND_BY_CONTROLLER,
                                               PROVISIONED_BY, SELECTED_NODE, STORAGE_PROVISIONER, ClaimStatus,
-                                              annotation, bound_to, claim_class, claim_key, claim_status,
+                                              annotation, bound_to, claim_class, claim_key,
                                               claim_values, delay_binding, find_matching_volume, provisioner_of,
                                               storage_class, volume_status, volume_values, with_annotations)
 from kdsl.engine.expect import register
