@@ -36,7 +36,7 @@ class Store:
         self._objects: dict[Key, ApiObject] = {}
         self._by_kind: dict[str, dict[Key, ApiObject]] = defaultdict(dict)
         self._by_ns: dict[tuple[str, str | None], dict[Key, ApiObject]] = defaultdict(dict)
-        self._watchers: dict[str, list[Watcher]] = defaultdict(list)
+        self._watchers: dict[str, list[tuple[Watcher, frozenset[str] | None]]] = defaultdict(list)
         self.history: list[Change] = []
         self._versions: dict[Key, list[tuple[int, int, ApiObject | None]]] = defaultdict(list)  # (time, rv, obj)
         self._ever: dict[tuple[str, str | None], list[Key]] = defaultdict(list)  # every key a kind/namespace had
@@ -105,9 +105,11 @@ class Store:
         if after is not None:
             self._by_owner[(key[0], after)][key] = new
 
-    def watch(self, kind: str, fn: Watcher) -> None:
-        """Call `fn(op, old, new)` after every write of that kind, in the order of the writes."""
-        self._watchers[kind].append(fn)
+    def watch(self, kind: str, fn: Watcher, owners: tuple[str, ...] | None = None) -> None:
+        """Call `fn(op, old, new)` after every write of that kind, in the order of the writes. With
+        `owners`, only for objects (before or after the write) whose controller is of one of those
+        kinds: a ReplicaSet controller need not hear of the other pods' progress, by far the most writes."""
+        self._watchers[kind].append((fn, None if owners is None else frozenset(owners)))
 
     def _record(self, now: int, key: Key, op: str, obj: ApiObject | None) -> None:
         self.history.append(Change(now, self.resource_version, key, op, obj))
@@ -117,7 +119,13 @@ class Store:
         versions.append((now, self.resource_version, obj))
 
     def _notify(self, kind: str, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
-        for fn in self._watchers.get(kind, ()):
+        controllers = None
+        for fn, owners in self._watchers.get(kind, ()):
+            if owners is not None:
+                if controllers is None:
+                    controllers = _controller_kinds(old, new)
+                if owners.isdisjoint(controllers):
+                    continue
             fn(op, old, new)
 
     # ---- time travel -----------------------------------------------------------------------------
@@ -162,6 +170,14 @@ class Store:
     def moments(self) -> list[int]:
         """The distinct times at which something changed, in order."""
         return sorted({c.time_ms for c in self.history})
+
+
+def _controller_kinds(old: ApiObject | None, new: ApiObject | None) -> set[str]:
+    kinds = set()
+    for obj in (old, new):
+        if obj is not None:
+            kinds.update(o.kind for o in obj.meta.owners if o.controller)
+    return kinds
 
 
 def _controller_uid(obj: ApiObject | None) -> str | None:

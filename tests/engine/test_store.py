@@ -35,6 +35,21 @@ def test_watchers_of_a_kind_hear_every_write_in_order():
     assert heard == [("ADDED", None, 1), ("MODIFIED", 1, 2), ("DELETED", 2, None)]
 
 
+def test_an_owner_filtered_watcher_hears_only_objects_its_kinds_control_before_or_after_the_write():
+    from kdsl.engine.objects import OwnerRef
+
+    s, heard, everything = Store(), [], []
+    s.watch("Pod", lambda op, old, new: everything.append((op, (new or old).name)))
+    s.watch("Pod", lambda op, old, new: heard.append((op, (new or old).name)), owners=("ReplicaSet",))
+    rs = (OwnerRef(kind="ReplicaSet", name="web", uid="u1"),)
+    s.put(obj("bare"), now=0)
+    owned = s.put(attrs.evolve(obj("owned"), meta=attrs.evolve(obj("owned").meta, owners=rs)), now=0)
+    s.put(attrs.evolve(owned, meta=attrs.evolve(owned.meta, owners=())), now=1)  # orphaned: heard once more
+    s.put(obj("job-pod"), now=2)
+    assert heard == [("ADDED", "owned"), ("MODIFIED", "owned")]
+    assert [name for _, name in everything] == ["bare", "owned", "owned", "job-pod"]
+
+
 def test_lists_by_kind_and_namespace_in_creation_order_or_by_name():
     s = Store()
     for name, ns in (("b", "x"), ("a", "y"), ("c", "x")):

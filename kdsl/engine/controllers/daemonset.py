@@ -30,7 +30,7 @@ class DaemonSetController(Controller):
 
     def setup(self) -> None:
         self.store.watch("DaemonSet", self.on_own)
-        self.store.watch("Pod", self.on_pod)
+        self.store.watch("Pod", self.on_pod, owners=self.kinds)
         self.store.watch("Node", self.on_node)
         self.backoff = Backoff()
         self._failed: dict[tuple[str, str], tuple[int, int]] = {}  # (ds uid, node) -> (last kill, delay)

@@ -35,7 +35,7 @@ class DeploymentController(Controller):
         super().setup()
         self._failures: dict[Key, int] = {}
         self.store.watch("ReplicaSet", self.on_owned)
-        self.store.watch("Pod", self.on_pod)
+        self.store.watch("Pod", self.on_pod, owners=("ReplicaSet",))
 
     def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         # Its own status writes need no new sync (sync_rollout_status does what that sync would).

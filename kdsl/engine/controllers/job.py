@@ -38,7 +38,7 @@ class JobController(Controller):
 
     def setup(self) -> None:
         super().setup()
-        self.store.watch("Pod", self.on_pod)
+        self.store.watch("Pod", self.on_pod, owners=self.kinds)
         self.ttl = Client(self.sim, "ttl-after-finished-controller")
         self._uncounted: dict[str, dict[str, tuple[str, int]]] = {}  # job uid -> pod uid -> (phase, finished)
         self._counted: dict[str, set[str]] = {}  # job uid -> pod uids already in the job's counters

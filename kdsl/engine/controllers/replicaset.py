@@ -38,7 +38,7 @@ class ReplicaSetController(Controller):
     def setup(self) -> None:
         super().setup()
         self._failures: dict[Key, int] = {}
-        self.store.watch("Pod", self.on_pod)
+        self.store.watch("Pod", self.on_pod, owners=self.kinds)
 
     def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         # Its own status writes change nothing the sync reads (a status update keeps the spec object).

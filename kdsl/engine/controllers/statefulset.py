@@ -66,7 +66,7 @@ class StatefulSetController(Controller):
 
     def setup(self) -> None:
         self.store.watch("StatefulSet", self.on_own)
-        self.store.watch("Pod", self.on_pod)
+        self.store.watch("Pod", self.on_pod, owners=self.kinds)
         self.backoff = Backoff()
 
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
