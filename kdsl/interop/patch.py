@@ -1,11 +1,10 @@
-"""The `yaml` blocks: merging them into a generated manifest, and computing them from a manifest read.
+"""The `yaml` blocks: merging them into a generated manifest, and computing them from a manifest read."""
 
-A `yaml` block is a merge patch (RFC 7386: maps merge, `null` deletes, anything else replaces) with one
-addition from Kubernetes' strategic merge patch: a list whose items all carry a distinct `name`
-(containers, volumes, env) merges item by item, and `{name: X, $patch: delete}` removes item X.
-`residual(original, generated)` is the smallest such patch that gives `original` back, except that
-keys only the generated manifest has (the defaults kdsl writes out) are left alone.
-"""
+# A `yaml` block is a merge patch (RFC 7386: maps merge, `null` deletes, anything else replaces) with one
+# addition from Kubernetes' strategic merge patch: a list whose items all carry a distinct `name` (containers,
+# volumes, env) merges item by item, and `{name: X, $patch: delete}` removes item X. `residual(original,
+# generated)` is the smallest such patch that gives `original` back, except that keys only the generated
+# manifest has (the defaults kdsl writes out) are left alone.
 
 from __future__ import annotations
 

@@ -1,10 +1,9 @@
-"""A tight LALR driver over the tables Lark computes from grammar/kdsl.lark, lexing as it goes.
+"""A tight LALR driver over the tables Lark computes from grammar/kdsl.lark, lexing as it goes."""
 
-Lark builds the LALR(1) tables from the one grammar; this loop runs them with kdsl's own
-callbacks, so no generic token objects, callback wrappers or generator hops sit on the hot path
-(about three times the speed of Lark's own loop on large scenarios). A word that spells a keyword
-is that keyword only where the table accepts it, as in Lark's contextual lexer.
-"""
+# Lark builds the LALR(1) tables from the one grammar; this loop runs them with kdsl's own callbacks, so no
+# generic token objects, callback wrappers or generator hops sit on the hot path (about three times the speed of
+# Lark's own loop on large scenarios). A word that spells a keyword is that keyword only where the table accepts
+# it, as in Lark's contextual lexer.
 
 from __future__ import annotations
 

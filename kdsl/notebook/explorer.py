@@ -1,8 +1,7 @@
-"""The explorer: a time slider over the moments something changed, tables, the topology and a pod inspector.
+"""The explorer: a time slider over the moments something changed, tables, the topology and a pod inspector."""
 
-Everything it shows comes from the plain functions here (moments, namespaces, changes, tab contents,
-the pod inspector), so it is tested without a browser; `Explorer` only wires them to ipywidgets.
-"""
+# Everything it shows comes from the plain functions here (moments, namespaces, changes, tab contents, the pod
+# inspector), so it is tested without a browser; `Explorer` only wires them to ipywidgets.
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Every table view in one place: pandas DataFrames with kubectl-like columns, of a simulation at a moment.
+"""Every table view in one place: pandas DataFrames with kubectl-like columns, of a simulation at a moment."""
 
-Each takes `at=` (ms or a duration such as `"2m"`; default the end of the run), `namespace=` and
-`selector=` (kubectl's `-l` text or a dict). They read the store and never change the simulation."""
+# Each takes `at=` (ms or a duration such as `"2m"`; default the end of the run), `namespace=` and `selector=`
+# (kubectl's `-l` text or a dict). They read the store and never change the simulation.
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Topology diagrams (graphviz): what routes to, owns, runs on and mounts what, at a moment, and what
-changed between two moments. Large clusters collapse pods into counts per controller."""
+"""Topology diagrams (graphviz) of a simulation at a moment, and what changed between two moments."""
+
+# Topology diagrams (graphviz): what routes to, owns, runs on and mounts what, at a moment, and what changed
+# between two moments. Large clusters collapse pods into counts per controller.
 
 from __future__ import annotations
 

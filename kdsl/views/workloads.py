@@ -1,5 +1,7 @@
-"""Workload and storage tables: Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs with
-their status columns; PVCs joined to their PVs and the pods that use them."""
+"""Workload and storage tables: controllers with their status columns; claims joined to volumes and pods."""
+
+# Workload and storage tables: Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs with their
+# status columns; PVCs joined to their PVs and the pods that use them.
 
 from __future__ import annotations
 
