@@ -49,12 +49,21 @@ def cmd_import(args) -> int:
     return 0
 
 
+# The releases whose API server serves every apiVersion kdsl writes (apps/v1, batch/v1, networking.k8s.io/v1,
+# rbac.authorization.k8s.io/v1, ...), up to the newest whose schemas tests can check (kubernetes-validate bundles them).
+KUBE_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
+
+
 def cmd_export(args) -> int:
     """A scenario to manifests: one multi-document YAML (stdout or -o FILE.yaml), or a file per object
     (-o DIR). --kube-version picks the API versions' schema to check against in tests; kdsl writes the
     versions every release from 1.25 on serves."""
     import kdsl
 
+    if args.kube_version is not None and args.kube_version not in KUBE_VERSIONS:
+        print(f"kdsl export: --kube-version {args.kube_version}: kdsl writes manifests for Kubernetes "
+              f"{KUBE_VERSIONS[0]} to {KUBE_VERSIONS[-1]} (give it as 1.3x)", file=sys.stderr)
+        return 1
     try:
         scenario = kdsl.load(args.file) if args.file != "-" else kdsl.parse(sys.stdin.read(), "<stdin>")
     except (KdslError, OSError) as exc:
