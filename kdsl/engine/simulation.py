@@ -82,7 +82,8 @@ class Simulation(ViewMethods):
         self.controllers = {cls.name: cls(self) for cls in CONTROLLERS}
         with bulk():
             for obj in scenario.objects:
-                if not getattr(obj, "served", False):  # a kind Kubernetes serves but kdsl does not model
+                # A kind Kubernetes serves but kdsl does not model is skipped, unless a controller acts on it.
+                if not getattr(obj, "served", False) or getattr(obj, "simulated", False):
                     self.create(obj, source="scenario")
         self.timeline_player = Timeline(self)  # `timeline()` is the view of pods over time
         for action in scenario.timeline:

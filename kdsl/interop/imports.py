@@ -13,7 +13,7 @@ from kdsl.lang.errors import Diagnostic
 from kdsl.model import access, config, namespaces, network, nodes, storage, workloads
 from kdsl.model.access import RESOURCE_GROUPS, VERBS
 from kdsl.model.config import SECRET_TYPES
-from kdsl.model.manifest import REMOVED, SERVED, Manifest
+from kdsl.model.manifest import REMOVED, SERVED, SIMULATED, Manifest
 from kdsl.model.namespaces import QUOTA_RESOURCES
 from kdsl.interop import export
 from kdsl.interop.patch import residual
@@ -57,6 +57,8 @@ def _warning(doc: Doc, api: str, kind: str, known: bool) -> Diagnostic:
         since, instead = REMOVED[(api, kind)]
         why = (f"{kind} {api} is no longer served (removed in Kubernetes {since}"
                + (f"; use {instead}" if instead else "") + ")")
+    elif (api, kind) in SIMULATED:
+        why = f"the language has no words for {kind} ({api}); it is simulated"
     elif (api, kind) in SERVED:
         why = f"kdsl does not simulate {kind} ({api})"
     else:

@@ -237,6 +237,16 @@ def _slice(spec) -> dict:
                       for p in spec.ports]}
 
 
+def _pdb(obj, sim, t) -> dict | None:
+    s = obj.status
+    if s is None:
+        return None
+    conditions = [{**c, "observedGeneration": s.observed_generation} for c in _conditions(s.conditions)]
+    return {"conditions": conditions, "currentHealthy": s.current_healthy, "desiredHealthy": s.desired_healthy,
+            "disruptionsAllowed": s.disruptions_allowed, "expectedPods": s.expected_pods,
+            "observedGeneration": s.observed_generation}
+
+
 REPLICAS = ("replicas", "fully_labeled_replicas", "ready_replicas", "available_replicas", "observed_generation")
 STATUS = {
     "Pod": _pod, "Deployment": _counts(("observed_generation", "replicas", "updated_replicas", "ready_replicas",
@@ -249,4 +259,5 @@ STATUS = {
                                                   "desired_number_scheduled", "number_ready")),
     "Job": _job, "CronJob": _cronjob, "PersistentVolumeClaim": _claim, "PersistentVolume": _volume,
     "Namespace": _namespace, "Node": _node, "ResourceQuota": _quota, "Service": _service,
+    "PodDisruptionBudget": _pdb,
 }

@@ -36,12 +36,17 @@ class Manifest(Object):
         return (self.manifest_api_version, self.manifest_kind) in SERVED
 
     @property
+    def simulated(self) -> bool:
+        """A served kind the engine stores and a controller acts on (a PodDisruptionBudget's status)."""
+        return (self.manifest_api_version, self.manifest_kind) in SIMULATED
+
+    @property
     def key(self) -> str:
         return f"{self.namespace}/{self.name}" if self.namespace else self.name
 
 
-# Kinds Kubernetes serves that kdsl does not model: kept as manifests, stored by kdsl's API server
-# as nothing (they are not simulated), never refused.
+# Kinds Kubernetes serves that kdsl does not model: kept as manifests, never refused; the engine
+# stores only those in SIMULATED (the others it does not act on, so it skips them).
 SERVED = {(api, kind): True for api, kind in (
     ("policy/v1", "PodDisruptionBudget"), ("networking.k8s.io/v1", "NetworkPolicy"),
     ("networking.k8s.io/v1", "IngressClass"), ("scheduling.k8s.io/v1", "PriorityClass"),
@@ -52,6 +57,7 @@ SERVED = {(api, kind): True for api, kind in (
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
     ("apiextensions.k8s.io/v1", "CustomResourceDefinition"), ("coordination.k8s.io/v1", "Lease"),
     ("certificates.k8s.io/v1", "CertificateSigningRequest"), ("v1", "PodTemplate"))}
+SIMULATED = {("policy/v1", "PodDisruptionBudget"): True}
 # API versions Kubernetes stopped serving: (version, kind) -> (the release that removed it, what to use).
 REMOVED = {
     ("batch/v1beta1", "CronJob"): ("1.25", "batch/v1"),

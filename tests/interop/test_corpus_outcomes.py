@@ -317,18 +317,21 @@ def _zookeeper():
         c = p.spec.template.containers[0]
         assert (c.requests.cpu, c.requests.memory) == (500, GiB)
     check_services(sim, "website-zookeeper")
-    # the PodDisruptionBudget is a served kind kdsl does not simulate: kept, not stored, not refused
+    # the PodDisruptionBudget is a served kind kdsl has no words for: kept as a manifest, stored, not refused
     assert not sim.rejections
     assert [o.kind for o in sim.scenario.objects if getattr(o, "served", False)] == ["PodDisruptionBudget"]
 
 
-@case("website-zookeeper", "pdb-status", xfail="kdsl does not simulate PodDisruptionBudgets (no disruption "
-                                               "controller): currentHealthy 3, desiredHealthy 2, disruptionsAllowed 1 "
-                                               "is never written")
+@case("website-zookeeper", "pdb-status")
 def _zookeeper_pdb():
     sim = simulate("website-zookeeper")
     pdb = sim.store.get("PodDisruptionBudget", "default", "zk-pdb")
-    assert pdb is not None
+    s = pdb.status
+    assert (s.current_healthy, s.desired_healthy, s.disruptions_allowed, s.expected_pods) == (3, 2, 1, 3)
+    [shown] = [i for i in sim.manifests()["items"] if i["kind"] == "PodDisruptionBudget"]
+    assert shown["status"]["disruptionsAllowed"] == 1
+    assert [(c["type"], c["status"], c["reason"]) for c in shown["status"]["conditions"]] == [
+        ("DisruptionAllowed", "True", "SufficientPods")]
 
 
 @case("website-mysql-replicated")

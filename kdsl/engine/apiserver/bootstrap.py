@@ -132,6 +132,13 @@ CONTROLLER_ROLES = {
         _r("update", APPS, "deployments/status deployments/finalizers"),
         _r(READ + " create update patch delete", APPS, "replicasets"),
         _r(READ + " update", CORE, "pods"), EVENTS),
+    "disruption-controller": (
+        _r(READ, APPS, "deployments replicasets statefulsets"),
+        _r(READ, CORE, "replicationcontrollers"),
+        _r(READ, ("policy",), "poddisruptionbudgets"),
+        _r("update", ("policy",), "poddisruptionbudgets/status"),
+        _r("get", ("*",), "*/scale"),
+        _r("patch update", CORE, "pods/status"), EVENTS),
     "endpoint-controller": (
         _r(READ, CORE, "services pods"),
         _r(READ + " create update delete", CORE, "endpoints"),

@@ -99,7 +99,7 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None) 
     its ClusterIP and NodePorts after mutating admission, as the Service storage's BeginCreate does."""
     info = resource_info(req.kind)
     version = getattr(req.object.spec, "manifest_api_version", None) if req.object is not None else None
-    if info is None or version is not None:
+    if info is None or (version is not None and not getattr(req.object.spec, "simulated", False)):
         # A manifest is a kind (a CRD not installed) or a version (batch/v1beta1 CronJob) the cluster does
         # not serve: kubectl reports what discovery lacks.
         if version is not None:

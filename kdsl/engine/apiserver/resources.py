@@ -42,6 +42,7 @@ _ENGINE_KINDS = (
     ResourceInfo("Lease", "leases", "coordination.k8s.io", True),
     ResourceInfo("IngressClass", "ingressclasses", "networking.k8s.io", False),
     ResourceInfo("PriorityClass", "priorityclasses", "scheduling.k8s.io", False),
+    ResourceInfo("PodDisruptionBudget", "poddisruptionbudgets", "policy", True),  # a Manifest (SIMULATED)
 )
 
 KINDS: dict[str, ResourceInfo] = dict(sorted({**_model_kinds(), **{i.kind: i for i in _ENGINE_KINDS}}.items()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kdsl.engine.controllers.cronjob import CronJobController
 from kdsl.engine.controllers.daemonset import DaemonSetController
 from kdsl.engine.controllers.deployment import DeploymentController
+from kdsl.engine.controllers.disruption import DisruptionController
 from kdsl.engine.controllers.endpointslice import EndpointSliceController
 from kdsl.engine.controllers.ingress import IngressController
 from kdsl.engine.controllers.provisioner import VolumeProvisioner
@@ -32,4 +33,5 @@ CONTROLLERS: tuple = (
     NamespaceController,
     EndpointSliceController,
     IngressController,
+    DisruptionController,
 )
