@@ -75,3 +75,6 @@ class Cluster:
     service_cidr: str = "10.96.0.0/12"
     pod_cidr: str = "10.244.0.0/16"
     kube_version: str = "1.33"
+    # The provisioners installed: those of the storage classes declared in the cluster block (the
+    # cluster's own infrastructure), besides kdsl's `dynamic`, which every cluster runs.
+    provisioners: tuple[str, ...] = ()

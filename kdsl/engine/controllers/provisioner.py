@@ -15,8 +15,9 @@ PROVISION_MS = 2_000
 
 
 class VolumeProvisioner(Controller):
-    """sig-storage-lib-external-provisioner's loop for every provisioner a StorageClass names (but
-    `kubernetes.io/no-provisioner`): a claim the PV controller annotated with the provisioner gets a
+    """sig-storage-lib-external-provisioner's loop for every provisioner installed: kdsl's `dynamic` and
+    those of the storage classes the `cluster` block declares (a class declared elsewhere brings no
+    provisioner, so its claims wait, as on a cluster without it). A claim the PV controller annotated with the provisioner gets a
     volume `pvc-<claim uid>` PROVISION_MS later, pre-bound to it; a Released volume it made whose
     policy is Delete is deleted. With WaitForFirstConsumer it waits for the scheduler's node and
     makes the volume local to that node."""
@@ -31,6 +32,7 @@ class VolumeProvisioner(Controller):
         self.client = Client(sim, "persistent-volume-binder")
         self.client.source = "external-provisioner"
         self.started: dict[str, int] = {}  # claim uid -> the moment its provisioning began
+        self.installed = frozenset(("dynamic",) + sim.scenario.cluster.provisioners) - {NO_PROVISIONER, "none"}
 
     def setup(self) -> None:
         self.store.watch(PVC, self.on_claim)
@@ -59,6 +61,8 @@ class VolumeProvisioner(Controller):
         provisioner = annotation(claim, STORAGE_PROVISIONER)
         if provisioner in (None, NO_PROVISIONER) or claim.spec.volume_name or claim.terminating:
             return  # not a claim for a provisioner, bound already, or going away
+        if provisioner not in self.installed:
+            return  # no such provisioner runs in this cluster: the claim waits, as the PV controller's event says
         cls = storage_class(self.store, claim)
         if cls is None or provisioner_of(cls) != provisioner:
             return  # its class is gone or names another provisioner now

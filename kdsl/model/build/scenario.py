@@ -75,7 +75,11 @@ class _Build:
                 if s.kind in ("node", "nodes"):
                     self.stmt(s, doc)
                 elif s.kind in ("storageclass", "pv"):
-                    self.objects.extend(self.objects_of(s, None))
+                    made = self.objects_of(s, None)
+                    self.objects.extend(made)
+                    self.cluster = attrs.evolve(self.cluster, provisioners=self.cluster.provisioners + tuple(
+                        o.provisioner for o in made if o.kind == "StorageClass"
+                        and o.provisioner not in self.cluster.provisioners))
                 else:
                     self.ctx.error(s, f"`{s.keyword}` is not allowed in a cluster block",
                                    expected=["`node`, `nodes`, `storageclass` or `pv`"])

@@ -70,3 +70,36 @@ def test_no_provisioner_never_provisions():
     sim = kdsl.simulate(kdsl.parse("storageclass manual provisioner=none\npvc data 1Gi class=manual\n"))
     assert events(sim, "ExternalProvisioning")[0][2] == EXTERNAL.format("kubernetes.io/no-provisioner")
     assert not events(sim, "Provisioning") and not sim.store.list("PersistentVolume")
+
+
+CSI = "ebs.csi.aws.com"
+
+
+def test_a_class_declared_outside_the_cluster_block_brings_no_provisioner():
+    sim = kdsl.simulate(kdsl.parse(f"storageclass gp3 provisioner={CSI}\npvc data 1Gi class=gp3\n"), until=60_000)
+    assert sim.scenario.cluster.provisioners == ()
+    assert events(sim, "ExternalProvisioning") == [(0, "data", EXTERNAL.format(CSI))]
+    assert not events(sim, "Provisioning") and not sim.store.list("PersistentVolume")
+    assert claim_status(sim.store.get("PersistentVolumeClaim", "default", "data")).phase == "Pending"
+
+
+def test_the_cluster_blocks_classes_install_their_provisioners_for_every_class_that_names_them():
+    sim = kdsl.simulate(kdsl.parse(
+        f"cluster aws {{\n  storageclass gp2 provisioner={CSI} default\n}}\n"
+        f"storageclass gp3 provisioner={CSI}\npvc data 1Gi class=gp3\n"))
+    assert sim.scenario.cluster.provisioners == (CSI,)
+    pvc = sim.store.get("PersistentVolumeClaim", "default", "data")
+    assert events(sim, "ProvisioningSucceeded") == [(PROVISION_MS, "data",
+                                                     f"Successfully provisioned volume pvc-{pvc.meta.uid}")]
+    assert claim_status(pvc).phase == "Bound"
+
+
+def test_dynamic_is_installed_everywhere_and_the_default_import_cluster_has_it():
+    sim = kdsl.simulate(kdsl.parse("storageclass fast\npvc data 1Gi class=fast\n"))
+    assert claim_status(sim.store.get("PersistentVolumeClaim", "default", "data")).phase == "Bound"
+    sim = kdsl.simulate(kdsl.from_manifests(text="apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: d}\n"
+                                            "spec: {accessModes: [ReadWriteOnce], resources: {requests: "
+                                            "{storage: 1Gi}}}\n"))
+    assert sim.scenario.cluster.provisioners == ("dynamic",)
+    pvc = sim.store.get("PersistentVolumeClaim", "default", "d")
+    assert (pvc.spec.storage_class, claim_status(pvc).phase) == ("standard", "Bound")
