@@ -200,6 +200,29 @@ class _Gen:
             nested.insert(1, self.pick(["   ", "", "\t"]))  # an empty line or one of only spaces
         if self.flip(0.1):
             nested[-1] += self.pick(['\\"""', "\\\\", '"', '""'])  # escapes: \""" \\ and lone quotes
+        return self.layout(nested, indent)
+
+    def yaml_block(self, indent: str = "  ") -> str:
+        """A `yaml` block's string: a YAML mapping (anything else is an error), in the layouts `triple` uses.
+        Keys start with `x` so that they add fields rather than replace the ones kdsl writes."""
+        keys = st.from_regex(r"x[a-z]{0,5}", fullmatch=True)
+        scalars = st.one_of(st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True),
+                            st.sampled_from(("{}", "[]", "[a, b]", "''", "'say \"hi\"'", "'a\\\\b'", "'q\\\"\"\"'")))
+        nested = []
+        for i, key in enumerate(self(st.lists(keys, min_size=1, max_size=3, unique=True))):
+            # not the first key: the one-line layout keeps only the first line, and `key:` alone is a null,
+            # which a merge patch reads as "delete key" (nothing to see when kdsl does not write key)
+            if i and self.flip(0.3):
+                nested.append(f"{key}:")
+                nested += [f"  {k}: {self(scalars)}" for k in self(st.lists(keys, min_size=1, max_size=2, unique=True))]
+            else:
+                nested.append(f"{key}: {self(scalars)}")
+        if len(nested) > 1 and self.flip(0.1):
+            nested.insert(1, self.pick(["   ", ""]))  # an empty line or one of only spaces
+        return self.layout(nested, indent)
+
+    def layout(self, nested: list[str], indent: str) -> str:
+        """Lines as a triple-quoted string: a block, open (no final newline), on one line, or empty."""
         form = self.pick(["block"] * 6 + ["open", "one-line", "empty"])
         if form != "block" and nested[-1].endswith('"'):
             nested[-1] += "."  # a quote just before the closing quotes would close the string early
@@ -287,7 +310,7 @@ class _Gen:
         if self.flip(0.4):
             block.append(self.annotations())
         if yaml and self.flip(0.3):
-            block.append(S(["yaml", self.triple()]))
+            block.append(S(["yaml", self.yaml_block()]))
         return block
 
     def annotations(self) -> S:
@@ -327,7 +350,9 @@ class _Gen:
         return S(head, self(st.permutations(block)))
 
     def quota(self) -> S:
-        keys = self(st.lists(st.sampled_from(sorted(QUOTA_RESOURCES)), min_size=1, max_size=4, unique=True))
+        # one name per resource: `cpu` and `requests.cpu` together are an error
+        keys = self(st.lists(st.sampled_from(sorted(QUOTA_RESOURCES)), min_size=1, max_size=4,
+                             unique_by=lambda k: QUOTA_RESOURCES[k]))
         out = []
         for k in keys:
             v = self(cpus) if k.endswith("cpu") else self(memories) if k.endswith(("memory", "storage")) \
@@ -337,9 +362,10 @@ class _Gen:
 
     def limits(self) -> S:
         head = ["limits"]
-        for section in self(st.lists(st.sampled_from(["default", "request", "default-request", "min", "max"]),
+        for section in self(st.lists(st.sampled_from(["default", "request", "min", "max"]),
                                      min_size=1, max_size=3, unique=True)):
-            head.append(section)
+            # `request` and `default-request` are one section: a key given in both is an error
+            head.append(self.pick(["request", "default-request"]) if section == "request" else section)
             self.opt(head, "cpu", cpus, 0.8)
             self.opt(head, "memory", memories)
         return S(head)
@@ -427,7 +453,7 @@ class _Gen:
             if self.flip(0.15):
                 block.append(make())
         if self.flip(0.05):
-            block.append(S(["yaml", self.triple()]))
+            block.append(S(["yaml", self.yaml_block()]))
         return self(st.permutations(block))
 
     def strategy(self, kind: str) -> S | None:
@@ -475,10 +501,10 @@ class _Gen:
             head.append(self.attr("hostpath", self(paths)))
         else:
             head.append(self.attr(source, self(names)))
-        if self.flip(0.2):
-            head.append("optional")
-        if self.flip(0.1):
-            head.append("readonly")
+        if source in ("configmap", "secret") and self.flip(0.2):
+            head.append("optional")  # on other sources it is an error (Kubernetes has no such field)
+        if source == "pvc" and self.flip(0.1):
+            head.append("readonly")  # likewise: a volume's readOnly is a claim's only
         return S(head)
 
     def node_selector(self) -> S:
@@ -522,7 +548,7 @@ class _Gen:
         preferred = self.flip()
         head = (["prefer"] + ([kind] if kind == "anti-affinity" or self.flip() else []) if preferred else [kind])
         head.append(target)
-        opts = self.selector(lo=1 if target == "pods" else 0, avoid={"topology", "weight", "namespaces"})
+        opts = self.selector(lo=1, avoid={"topology", "weight", "namespaces"})  # an empty node term is an error
         if target == "pods":
             opts.append(self.attr("topology", self.pick(["kubernetes.io/hostname", "zone"])))
             if self.flip(0.2):
@@ -596,7 +622,7 @@ class _Gen:
             if self.flip(0.1):
                 block.append(S([k, *self.command_words()]))
         if self.flip(0.05):
-            block.append(S(["yaml", self.triple()]))
+            block.append(S(["yaml", self.yaml_block()]))
         return S(head, self(st.permutations(block)))
 
     def command_words(self) -> list[str]:
@@ -669,7 +695,7 @@ class _Gen:
             pre.append(self.attr("clusterIP", "10.96.0.10"))
         head += self(st.permutations(pre))
         if self.flip(0.9):
-            head += ["selects", *self.pairs(lo=0 if self.flip(0.1) else 1)]
+            head += ["selects", *self.pairs(lo=1)]  # `selects` alone is an error
         if self.flip(0.9):
             maps = []
             multi = self(st.integers(1, 3))

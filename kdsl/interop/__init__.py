@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import attrs
-import yaml
 
 from kdsl.lang.errors import Diagnostic
 from kdsl.model.namespaces import SYSTEM_NAMESPACES, LimitRange, Namespace, ResourceQuota
 from kdsl.interop.emit import emit
 from kdsl.interop.export import manifest
 from kdsl.interop.imports import read
+from kdsl.interop.patch import yaml_text
 from kdsl.interop.reader import Doc, read_paths, read_text
 
 __all__ = ["Imported", "from_manifests", "import_manifests", "to_manifests", "dump_manifests", "DEFAULT_CLUSTER"]
@@ -82,5 +82,5 @@ def to_manifests(scenario) -> list[dict]:
 def dump_manifests(manifests, comment: str = "") -> str:
     """Multi-document YAML, each document after `---`, with an optional leading comment."""
     head = "".join(f"# {line}\n".replace("# \n", "#\n") for line in comment.splitlines())
-    return head + "".join("---\n" + yaml.safe_dump(m, sort_keys=False, allow_unicode=True, width=100)
+    return head + "".join("---\n" + yaml_text(m)
                           for m in manifests)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from kdsl.lang.fmt import format_document
+from kdsl.lang.fmt import bare, format_document, quote, text_word
 from kdsl.lang.parser import parse_document
 from kdsl.lang.values import format_bytes, format_duration, format_millicores
 from kdsl.model import access, config, namespaces, network, storage, workloads
@@ -14,7 +12,6 @@ from kdsl.model.pods import DEFAULT_GRACE_MS, Container, PodTemplate
 from kdsl.model.storage import ACCESS_SHORT
 from kdsl.interop.pods import default_pull
 
-_BARE = re.compile(r"^[A-Za-z0-9_./@+*][A-Za-z0-9_./@+*:\-]*$")
 _KEYWORDS = {"labels", "annotations", "yaml"}
 _SECRET_SHORT = {v: k for k, v in SECRET_TYPES.items()}
 _KIND_WORD = {"Pod": "pod", "Deployment": "deployment", "ReplicaSet": "replicaset",
@@ -23,14 +20,8 @@ _KIND_WORD = {"Pod": "pod", "Deployment": "deployment", "ReplicaSet": "replicase
 
 
 def word(text: str) -> str:
-    """A value as a bare word when it reads back as one, else a string."""
-    if _BARE.match(text) and not text.endswith(":") and "->" not in text:
-        return text
-    return quote(text)
-
-
-def quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """A value as a bare word when it reads back as one, else a string (`kdsl fmt`'s rule)."""
+    return text_word(text)
 
 
 def triple(text: str, indent: str) -> str:
@@ -320,8 +311,8 @@ def _ingress(w: Writer, obj, depth: int, ns: str | None) -> None:
     head = f"ingress {_name(obj, ns)}" + (f" class={word(obj.class_name)}" if obj.class_name else "")
     body = []
     for r in obj.rules:
-        path = ("=" if r.path_type == "Exact" else "") + r.path
-        body.append((0, "rule " + (f"{word(r.host)} " if r.host else "") + f"{word(path)} -> {r.service}:{r.port}"))
+        path = ("=" if r.path_type == "Exact" else "") + word(r.path)  # `=` marks Exact outside the word
+        body.append((0, "rule " + (f"{word(r.host)} " if r.host else "") + f"{path} -> {r.service}:{r.port}"))
     if obj.default_backend:
         body.append((0, f"default -> {obj.default_backend[0]}:{obj.default_backend[1]}"))
     for t in obj.tls:
@@ -336,7 +327,7 @@ def _data(w: Writer, obj, depth: int, ns: str | None) -> None:
     if obj.immutable:
         head.append("immutable")
     data = obj.merged().data if isinstance(obj, config.Secret) else obj.data
-    body = [(0, f"{quote(k) if k in _KEYWORDS or not _BARE.match(k) else k} = {quote(x)}") for k, x in data]
+    body = [(0, f"{quote(k) if k in _KEYWORDS or not bare(k) else k} = {quote(x)}") for k, x in data]
     w.block(depth, " ".join(head), body + _meta(obj, depth))
 
 

@@ -6,7 +6,6 @@ import base64
 import binascii
 
 import attrs
-import yaml
 
 from kdsl.lang import values as v
 from kdsl.lang.errors import Diagnostic
@@ -16,7 +15,7 @@ from kdsl.model.config import SECRET_TYPES
 from kdsl.model.manifest import REMOVED, SERVED, SIMULATED, Manifest
 from kdsl.model.namespaces import QUOTA_RESOURCES
 from kdsl.interop import export
-from kdsl.interop.patch import residual
+from kdsl.interop.patch import residual, yaml_text
 from kdsl.interop.read_pods import _int, dump, ms, pairs, resources, template
 from kdsl.interop.reader import Doc
 
@@ -38,15 +37,25 @@ def read(doc: Doc, namespace: str | None = None) -> tuple[object, Diagnostic | N
     if obj is None:
         return _manifest(d, ns or (namespace if (api, kind) in SERVED and SERVED[(api, kind)] else None)), \
             _warning(doc, api, kind, fn is not None)
-    return attrs.evolve(obj, yaml=dump(residual(d, export.core(obj)))), None
+    return attrs.evolve(obj, yaml=dump(residual(d, _generated(obj, d)))), None
+
+
+def _generated(obj, d: dict) -> dict:
+    """What an export of `obj` writes before its `yaml` block: kdsl's fields, and a PV's default source when
+    the manifest has just that one (an export adds it to a PV without a source, so it needs no `yaml`)."""
+    out = export.core(obj)
+    spec = _spec(d)
+    if isinstance(obj, storage.PersistentVolume) and [k for k in export.PV_SOURCES if k in spec] == ["hostPath"] \
+            and spec["hostPath"] == {"path": export.default_pv_path(obj.name)}:
+        out.setdefault("spec", {})["hostPath"] = spec["hostPath"]
+    return out
 
 
 def _manifest(d: dict, ns: str | None) -> Manifest:
     if ns is not None and "namespace" not in d["metadata"]:
         d = {**d, "metadata": {**d["metadata"], "namespace": ns}}
     return Manifest(name=d["metadata"]["name"], namespace=ns, manifest_kind=d["kind"],
-                    manifest_api_version=d["apiVersion"], yaml=yaml.safe_dump(d, sort_keys=False, allow_unicode=True,
-                                                                              width=100))
+                    manifest_api_version=d["apiVersion"], yaml=yaml_text(d))
 
 
 def _warning(doc: Doc, api: str, kind: str, known: bool) -> Diagnostic:
@@ -500,8 +509,23 @@ def _node(d, m):
     for t in spec.get("taints") or []:
         if isinstance(t, dict) and isinstance(t.get("key"), str) and t.get("effect") in nodes.EFFECTS:
             taints.append(nodes.Taint(t["key"], t.get("value") or None, t["effect"]))
+    images = _images(status.get("images"))
+    if images:
+        f["images"] = images
     return nodes.Node.build(**m.common(False), taints=tuple(taints), unschedulable=spec.get("unschedulable") is True,
                             **f)
+
+
+def _images(items) -> tuple[str, ...]:
+    """`status.images` as `images=`: each image by its first tag (a digest when it has no tag). What an export
+    does not write back (other names, sizeBytes) stays in the `yaml` block."""
+    out: list[str] = []
+    for item in items if isinstance(items, list) else []:
+        names = item.get("names") if isinstance(item, dict) else None
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+            continue
+        out.append(next((n for n in names if "@" not in n), names[0]))
+    return tuple(out)
 
 
 _READERS = {

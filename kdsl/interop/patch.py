@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 
+import yaml
+
 from kdsl.lang import values as v
 
 SAME = object()  # residual(): nothing to say
@@ -129,3 +131,22 @@ def same(a, b) -> bool:
         return v.quantity(str(a)) == v.quantity(str(b))
     except (v.BadValue, ValueError, ZeroDivisionError):
         return False
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML writes NEL, LS and PS bare in a plain or single-quoted scalar and reads them back as line
+    breaks (folded to a space): a string with one is written double-quoted, where they are escaped."""
+
+
+def _str(dumper, text: str):
+    if any(c in text for c in "\x85\u2028\u2029"):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+    return dumper.represent_str(text)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def yaml_text(data) -> str:
+    """YAML as kdsl writes it (manifests, `yaml` blocks): keys in order, Unicode as is, lines of 100."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

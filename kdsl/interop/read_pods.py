@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 
 import attrs
-import yaml
 
 from kdsl.lang import values as v
 from kdsl.model.base import Requirement, Selector
 from kdsl.model.pods import (DEFAULT_GRACE_MS, Affinity, Container, EnvFrom, EnvVar, Mount, PodAffinityTerm,
                              PodTemplate, Port, Probe, Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)
 from kdsl.interop import pods as out
-from kdsl.interop.patch import SAME, residual
+from kdsl.interop.patch import SAME, residual, yaml_text
 
 _PORT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
@@ -21,7 +20,7 @@ def dump(patch) -> str | None:
     """A residual as the text of a `yaml` block (None when there is nothing left to say)."""
     if patch is SAME or patch in ({}, None):
         return None
-    return yaml.safe_dump(patch, sort_keys=False, allow_unicode=True, width=100)
+    return yaml_text(patch)
 
 
 def pairs(d) -> tuple[tuple[str, str], ...]:
@@ -257,7 +256,7 @@ def _spread(d, labels) -> SpreadConstraint | None:
     if not isinstance(d, dict) or not isinstance(d.get("topologyKey"), str):
         return None
     sel = selector(d.get("labelSelector")) if "labelSelector" in d else None
-    if sel is not None and sel == Selector.of(labels):
+    if sel is not None and not sel.expressions and dict(sel.match_labels) == dict(labels):
         sel = None  # kdsl's default: the pod's own labels
     skew = _int(d.get("maxSkew")) or 1
     when = d.get("whenUnsatisfiable") if d.get("whenUnsatisfiable") in ("DoNotSchedule", "ScheduleAnyway") \

@@ -7,11 +7,23 @@ import re
 from kdsl.lang.syntax import Attr, Document, Expr, Kw, Op, Path, PortMap, Stmt, Values, Word
 
 INDENT = "  "
-_BARE_KEY = re.compile(r"^[^\s=;{}#\"(),<>!~:\-]+(?:(?:-(?!>)|:(?=[^\s;{}#,()]))[^\s=;{}#\"(),<>!~:\-]*)*$")
+# The grammar's WORD, less a leading `-` (a key or name never starts with one) and a backslash (one before a
+# line end would continue the line): text that matches reads back as itself without quotes.
+_BARE_KEY = re.compile(r"^[^\s=;{}#\"(),<>!~:\-\\]+(?:(?:-(?!>)|:(?=[^\s;{}#,()\\]))[^\s=;{}#\"(),<>!~:\-\\]*)*$")
 
 
 def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+
+
+def bare(text: str) -> bool:
+    """Whether `text` reads back as one bare word (else it must be quoted)."""
+    return _BARE_KEY.fullmatch(text) is not None
+
+
+def text_word(text: str) -> str:
+    """`text` as a bare word when it reads back as one, else as a string: how generated kdsl quotes."""
+    return text if bare(text) else quote(text)
 
 
 def word(w: Word, indent: str = "") -> str:

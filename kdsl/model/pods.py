@@ -50,6 +50,11 @@ class Mount:
     span: Span | None = span_field()
 
 
+# A container has at most one probe of each kind, in separate Kubernetes fields: they are kept in this order
+# (the one an import reads them in), whatever order the scenario writes them in.
+PROBE_ORDER = ("readiness", "liveness", "startup")
+
+
 @attrs.frozen(kw_only=True)
 class Probe:
     """A probe with core/v1 defaults: period 10s, timeout 1s, success 1, failure 3, delay 0."""

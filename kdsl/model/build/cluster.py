@@ -15,6 +15,7 @@ BINDING_MODES = {"immediate": "Immediate", "waitforfirstconsumer": "WaitForFirst
 RECLAIM = {"delete": "Delete", "retain": "Retain", "recycle": "Recycle"}
 _LIMIT_SECTIONS = {"default": "default", "request": "default_request", "default-request": "default_request",
                    "defaultrequest": "default_request", "min": "min", "max": "max"}
+_SECTION_WORD = {"default": "default", "default_request": "request", "min": "min", "max": "max"}
 
 
 def meta(ctx: Ctx, block, what: str, allowed: tuple[str, ...] = ("labels", "annotations", "yaml")) -> dict:
@@ -26,7 +27,7 @@ def meta(ctx: Ctx, block, what: str, allowed: tuple[str, ...] = ("labels", "anno
             out[s.kind].extend(ctx.labels(h, what) if s.kind == "labels" else h.pairs())
             h.done()
         elif s.kind == "yaml" and "yaml" in allowed:
-            out["yaml"] = s.args[0].text
+            out["yaml"] = ctx.yaml_patch(s, what)
     out["labels"], out["annotations"] = tuple(out["labels"]), tuple(out["annotations"])
     return out
 
@@ -173,7 +174,10 @@ def build_quota(ctx: Ctx, stmt: Stmt, ns: str) -> ResourceQuota:
         conv = v.millicores if resource.endswith("cpu") else (
             v.byte_count if resource.endswith(("memory", "storage")) else (lambda t: v.integer(t, minimum=0)))
         value = ctx.convert(a.value, conv, f"quota {key}")
-        if value is not None:
+        if any(r == resource for r, _ in hard):
+            # `cpu` and `requests.cpu` (and the other short names) are one resource of `spec.hard`
+            ctx.error(a, f"`{key}` gives {resource} of quota {name} a second time")
+        elif value is not None:
             hard.append((resource, value))
     head.done()
     return ResourceQuota(name=name, namespace=ns, hard=tuple(hard), span=stmt.span)
@@ -199,7 +203,10 @@ def build_limits(ctx: Ctx, stmt: Stmt, ns: str) -> LimitRange:
             continue
         conv = v.millicores if key == "cpu" else v.byte_count
         value = ctx.convert(p.value, conv, f"limits {key}")
-        if value is not None:
+        if any(k == key for k, _ in sections[current]):
+            # a LimitRange item maps each resource once: a second value would be silently lost
+            ctx.error(p, f"`{_SECTION_WORD[current]} {key}` is given twice in limits {name}")
+        elif value is not None:
             sections[current].append((key, value))
     return LimitRange(name=name, namespace=ns, span=stmt.span,
                       **{k: tuple(x) for k, x in sections.items()})

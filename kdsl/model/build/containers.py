@@ -9,7 +9,7 @@ from kdsl.lang.errors import suggest
 from kdsl.lang.syntax import Kw, Stmt, Word
 from kdsl.model.behaviour import Behaviour
 from kdsl.model.build.context import Ctx, Head, pick
-from kdsl.model.pods import Container, EnvFrom, EnvVar, Mount, Port, Probe, Resources
+from kdsl.model.pods import PROBE_ORDER, Container, EnvFrom, EnvVar, Mount, Port, Probe, Resources
 
 PULL_POLICIES = {"always": "Always", "ifnotpresent": "IfNotPresent", "never": "Never"}
 PROTOCOLS = {"tcp": "TCP", "udp": "UDP", "sctp": "SCTP"}
@@ -227,13 +227,14 @@ def build_container(ctx: Ctx, stmt: Stmt, owner: str, shorthand: Head | None = N
                 ctx.error(s, f"`{k}` takes words and strings only")
             command, args = (words, args) if k == "command" else (command, words)
         elif k == "yaml":
-            yaml = s.args[0].text
+            yaml = ctx.yaml_patch(s, what)
         else:
             _behaviour(ctx, s, beh)
     if image is None:
         return None
     return Container.build(name=name, image=image, pull_policy=pull, ports=tuple(ports), requests=requests,
                            limits=limits, env=tuple(env), env_from=tuple(env_from), mounts=tuple(mounts),
-                           probes=tuple(probes), command=command, args=args,
+                           probes=tuple(sorted(probes, key=lambda p: PROBE_ORDER.index(p.kind))),
+                           command=command, args=args,
                            restart_policy="Always" if sidecar else None, behaviour=Behaviour(**beh),
                            yaml=yaml, span=stmt.span)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
+import yaml
 
 from kdsl.lang.errors import Diagnostic, plain_list, suggest
 from kdsl.lang.syntax import Attr, Expr, Source, Span, Stmt, Word
@@ -68,6 +69,22 @@ class Ctx:
         except BadValue as exc:
             self.error(word, f"{what}: {exc}", suggestion=getattr(exc, "suggestion", None))
             return default
+
+    def yaml_patch(self, stmt: Stmt, what: str) -> str | None:
+        """A `yaml` statement's text, which an export merges into the manifest: so it must be a YAML mapping
+        (or empty); anything else is an error here rather than a patch an export could not apply."""
+        text = stmt.args[0].text
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            self.error(stmt, f"the yaml block of {what} is not YAML: {str(exc).splitlines()[0]}")
+            return None
+        if data is not None and not isinstance(data, dict):
+            kind = "a list" if isinstance(data, list) else f"a single value ({str(data)[:40]!r})"
+            self.error(stmt, f"the yaml block of {what} is {kind}; it is merged into the manifest, so it must be a "
+                             "YAML mapping (`field: value` lines)")
+            return None
+        return text
 
     def name_span(self, span: Span | None) -> Span | None:
         """Where the name of the object declared by the statement at `span` is written."""

@@ -89,7 +89,11 @@ def build_service(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Service | None
                   for p in [_service_port(ctx, pm, head.what, len(sections["ports"]) > 1)] if p)
     if stype == "ClusterIP" and any(p.node_port for p in ports):
         ctx.error(stmt, f"{head.what}: a nodePort needs a `nodeport` or `loadbalancer` service")
-    has_selects = any(isinstance(p, Kw) and p.text == "selects" for p in stmt.head)
+    has_selects = next((p for p in stmt.head if isinstance(p, Kw) and p.text == "selects"), None)
+    if has_selects is not None and not selector and not sections["selects"]:
+        # Kubernetes stores an empty selector as none, so `selects` alone would not mean what it says
+        ctx.error(has_selects, f"`selects` of {head.what} needs key=value pairs; a service without `selects` "
+                               "has no selector")
     headless = type_word == "headless" or cluster_ip == "None"  # clusterIP=None is how YAML says headless
     return Service(name=name, namespace=ns, type=stype, headless=headless,
                    selector=selector if has_selects else None, ports=ports,

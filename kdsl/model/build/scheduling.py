@@ -105,6 +105,14 @@ def volume(ctx: Ctx, stmt: Stmt, what: str) -> Volume | None:
                         "hostpath= or emptydir")
         return None
     source, ref = found[0]
+    # Kubernetes has `optional` only on configMap and secret volumes and `readOnly` (of a volume) only on a
+    # claim; on any other source the word would mean nothing and could not be exported, so it is refused.
+    if optional and source not in ("configmap", "secret"):
+        ctx.error(stmt, f"`optional` applies only to a configmap or secret volume, not to volume {name.text} "
+                        f"({source}) of {what}")
+    if read_only and source != "pvc":
+        ctx.error(stmt, f"`readonly` applies only to a pvc volume, not to volume {name.text} ({source}) of {what}; "
+                        "a mount is made read-only with `mount ... readonly`")
     return Volume(name=name.text, source=source, ref=ref, optional=optional, read_only=read_only, span=stmt.span)
 
 
@@ -124,6 +132,11 @@ def affinity(ctx: Ctx, stmt: Stmt, what: str, aff: dict) -> None:
             ctx.error(stmt, "node anti-affinity is written `affinity node key notin (...)` or `!key`")
         reqs = selector(ctx, list(head.attrs.values()) + head.exprs + head.words, what).as_requirements()
         head.attrs, head.exprs, head.words = {}, [], []
+        if not reqs:
+            # Kubernetes: an empty node selector term matches no node, an empty preference every node;
+            # neither is what a line without requirements seems to say
+            ctx.error(stmt, f"`{' '.join(words)}` of {what} needs a requirement: `key=value`, `key in (a,b)`, "
+                            "`key exists` or `!key`")
         if preferred:
             aff["node_preferred"].append(WeightedTerm(weight=weight, requirements=reqs))
         else:

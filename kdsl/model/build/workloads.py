@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import attrs
+
 from kdsl.lang import values as v
 from kdsl.lang.errors import suggest
 from kdsl.lang.syntax import Stmt
@@ -107,7 +109,7 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
         elif k == "spread":
             spreads.append(spread(ctx, s, what))
         elif k == "yaml":  # the workload's own manifest (LANGUAGE.md: `spec: template: ...`)
-            extra["yaml"] = s.args[0].text
+            extra["yaml"] = ctx.yaml_patch(s, what)
         else:  # strategy, claim: read by the workload itself
             extra.setdefault(k, []).append(s)
     if not containers and not said:
@@ -121,6 +123,9 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
     if kind in ("job", "cronjob") and restart == "Always":
         ctx.error(restart_at, f'{what}: spec.template.spec.restartPolicy: Unsupported value: "Always": '
                               'supported values: "OnFailure", "Never"')
+    # a spread selector that says the pod's own labels is the default one (None): one model for one meaning
+    spreads = [attrs.evolve(x, selector=None) if x.selector is not None and not x.selector.expressions
+               and dict(x.selector.match_labels) == dict(labels) else x for x in spreads]
     tpl = PodTemplate(labels=tuple(labels), annotations=tuple(annotations), containers=tuple(containers),
                       init_containers=tuple(inits), restart_policy=restart, node_selector=tuple(node_selector),
                       tolerations=tuple(tolerations), volumes=tuple(volumes), spread=tuple(spreads),

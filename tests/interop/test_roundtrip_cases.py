@@ -1,0 +1,128 @@
+"""The bugs the Hypothesis round trip (test_roundtrip_hypothesis.py) found, each as a minimal explicit case:
+import(export(s)) gives s back, or kdsl refuses at build time, with a located error, what an export could
+not give back."""
+
+from __future__ import annotations
+
+import pytest
+
+import kdsl
+from kdsl.interop import dump_manifests, import_manifests, to_manifests
+from kdsl.lang.errors import KdslError
+from kdsl.lang.fmt import text_word
+
+
+def back(text: str):
+    scenario = kdsl.parse(text)
+    return scenario, import_manifests(text=dump_manifests(to_manifests(scenario)))
+
+
+def error(text: str) -> str:
+    with pytest.raises(KdslError) as exc:
+        kdsl.parse(text)
+    return str(exc.value)
+
+
+def test_node_images_come_back_as_images():
+    s, b = back("node web images=nginx:1.25,nginx:1.25,redis\n")
+    assert b.nodes[0].images == ("nginx:1.25", "nginx:1.25", "redis")
+    assert b.nodes[0].yaml is None
+
+
+def test_real_node_images_are_read_by_tag_and_the_rest_kept():
+    b = import_manifests(text="apiVersion: v1\nkind: Node\nmetadata: {name: n}\nstatus:\n  images:\n"
+                              "  - names: [nginx@sha256:abc, nginx:1.25]\n    sizeBytes: 10\n")
+    assert b.nodes[0].images == ("nginx:1.25",)
+    assert "sizeBytes: 10" in b.nodes[0].yaml
+
+
+@pytest.mark.parametrize("source", ["emptydir", "hostpath=/data", "pvc=data"])
+def test_optional_on_a_volume_without_that_field_is_refused(source):
+    message = error(f"pod a image=nginx {{ volume v {source} optional }}\n")
+    assert "1:21: error: `optional` applies only to a configmap or secret volume, not to volume v" in message
+
+
+@pytest.mark.parametrize("source", ["emptydir", "configmap=c", "secret=s", "hostpath=/data"])
+def test_readonly_on_a_volume_other_than_a_claim_is_refused(source):
+    message = error(f"pod a image=nginx {{ volume v {source} readonly }}\n")
+    assert "error: `readonly` applies only to a pvc volume, not to volume v" in message
+    assert "`mount ... readonly`" in message
+
+
+def test_optional_configmap_and_readonly_claim_come_back():
+    s, b = back("pod a image=nginx { volume c configmap=c optional; volume d pvc=d readonly }\n")
+    assert b.objects[0].template.volumes == s.objects[0].template.volumes
+
+
+@pytest.mark.parametrize("path", ["/login", "/a b", '/q"x', "/#x", "/x->y"])
+def test_exact_and_prefix_ingress_paths_come_back(path):
+    s, b = back(f"ingress i {{ rule a.b ={text_word(path)} -> web:80; rule {text_word(path)} -> web:80 }}\n")
+    assert b.objects[0].rules == s.objects[0].rules
+    assert [(r.path, r.path_type) for r in b.objects[0].rules] == [(path, "Exact"), (path, "Prefix")]
+    assert kdsl.parse(b.text).objects[0].rules == s.objects[0].rules
+
+
+def test_emit_quotes_what_is_not_a_bare_word():
+    assert [text_word(x) for x in ["nginx:1.25", "a:", "x->y", "a b", "", "-c", "a\n"]] == \
+        ["nginx:1.25", '"a:"', '"x->y"', '"a b"', '""', '"-c"', '"a\\n"']
+
+
+@pytest.mark.parametrize("body, says", [
+    ('"- a"', "is a list"),
+    ('"x:1"', "is a single value ('x:1')"),
+    ('"a: ["', "is not YAML: while parsing a flow node"),
+])
+@pytest.mark.parametrize("where", ["pod a image=nginx {{ yaml {} }}", "pod a image=nginx {{ container b image=x {{ yaml {} }} }}",
+                                   "node n {{ yaml {} }}", "service s {{ yaml {} }}"])
+def test_a_yaml_block_that_is_not_a_mapping_is_refused(where, body, says):
+    message = error(where.format(body) + "\n")
+    assert "error: the yaml block of " in message and says in message
+    assert "^" in message  # located
+
+
+def test_an_empty_yaml_block_is_nothing():
+    s, b = back('pod a image=nginx { yaml "" }\n')
+    assert b.objects[0].yaml is None
+
+
+def test_a_pv_without_a_source_comes_back_without_yaml():
+    s, b = back("pv data 1Gi access=RWO\n")
+    assert b.objects[0].yaml is None and b.objects[0] == s.objects[0]
+
+
+def test_a_quota_resource_given_twice_is_refused():
+    assert "error: `requests.cpu` gives requests.cpu of quota quota a second time" in \
+        error("namespace web { quota cpu=1 requests.cpu=2 }\n")
+
+
+def test_a_limits_key_given_twice_is_refused():
+    assert "error: `request cpu` is given twice in limits limits" in \
+        error("namespace web { limits request cpu=100m default-request cpu=200m }\n")
+
+
+def test_selects_without_pairs_is_refused():
+    assert "error: `selects` of service default/web needs key=value pairs" in error("service web selects ports 80\n")
+
+
+@pytest.mark.parametrize("line", ["affinity node", "prefer node weight=2"])
+def test_a_node_term_without_requirements_is_refused(line):
+    assert f"error: `{line.split(' weight')[0]}` of pod default/a needs a requirement" in \
+        error(f"pod a image=nginx {{ {line} }}\n")
+
+
+def test_a_spread_selector_equal_to_the_pod_labels_is_the_default():
+    s, b = back("pod a image=nginx { labels app=a tier=x; spread topology=zone tier=x app=a }\n")
+    assert s.objects[0].template.spread[0].selector is None
+    assert b.objects[0].template.spread == s.objects[0].template.spread
+
+
+def test_probes_are_kept_in_one_order():
+    s, b = back("pod a { container a image=nginx { startup tcp port=80; liveness tcp port=80; readiness tcp port=80 } }\n")
+    assert [p.kind for p in s.objects[0].template.containers[0].probes] == ["readiness", "liveness", "startup"]
+    assert b.objects[0].template.containers[0].probes == s.objects[0].template.containers[0].probes
+
+
+@pytest.mark.parametrize("arg", ["\x85", "a\u2028b", "c\u2029"])
+def test_unicode_line_breaks_survive_yaml(arg):
+    s, b = back(f'pod a {{ container a image=nginx {{ args "{arg}" }} }}\n')
+    assert b.objects[0].template.containers[0].args == (arg,)
