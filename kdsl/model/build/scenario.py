@@ -10,13 +10,13 @@ from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError
 from kdsl.lang.fmt import line_text
 from kdsl.lang.parser import parse_document
 from kdsl.lang.syntax import Document, Stmt
+from kdsl.model.build.access import build_binding, build_role, build_serviceaccount, build_user
 from kdsl.model.build.checks import check
 from kdsl.model.build.cluster import (build_cluster, build_limits, build_namespace, build_node, build_pv, build_quota,
                                       build_storageclass)
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.expect import build_expect
-from kdsl.model.build.objects import (build_binding, build_data, build_ingress, build_pvc, build_manifest,
-                                      build_role, build_serviceaccount, build_service, build_user)
+from kdsl.model.build.objects import build_data, build_ingress, build_manifest, build_pvc, build_service
 from kdsl.model.build.timeline import build_at, build_run
 from kdsl.model.build.workloads import build_workload
 from kdsl.model.errors import ScenarioError
