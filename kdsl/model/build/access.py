@@ -8,6 +8,8 @@ from kdsl.model.access import (RESOURCE_ALIASES, RESOURCE_GROUPS, VERBS, Cluster
 from kdsl.model.build.cluster import meta
 from kdsl.model.build.context import Ctx, Head, named, pick, split_ref
 
+_META = ("labels", "annotations", "yaml")
+
 
 def build_user(ctx: Ctx, stmt: Stmt) -> User | None:
     got = named(ctx, stmt, "user", cluster_scoped=True)
