@@ -11,6 +11,7 @@ import html
 import pandas as pd
 
 from kdsl.lang.values import format_duration
+from kdsl.views.common import ViewError
 
 ALL = "all namespaces"
 # The tables a tab shows, by the Simulation method that builds them (kdsl.views).
@@ -104,7 +105,7 @@ def pods(sim, t: int, namespace: str | None = None) -> list[str]:
 
 def inspect_pod(sim, pod: str, t: int) -> dict[str, pd.DataFrame]:
     """One pod at `t`: its conditions, its containers, its events so far, and the scheduler's verdicts
-    node by node (recomputed on the cluster as it stands at the end of the run, as `sim.explain` does)."""
+    node by node, recomputed on the nodes and bound pods as they stood at `t` (`sim.explain(pod, at=t)`)."""
     ns, _, name = pod.rpartition("/")
     obj = sim.store.at(("Pod", ns or "default", name), t)
     if obj is None:
@@ -128,9 +129,9 @@ def inspect_pod(sim, pod: str, t: int) -> dict[str, pd.DataFrame]:
         columns=["TIME", "TYPE", "REASON", "FROM", "MESSAGE", "COUNT"])
     out = {"conditions": conditions, "containers": containers, "events": events}
     try:
-        out["scheduling"] = explanation(sim.explain(f"{obj.namespace}/{name}"))
-    except KeyError:
-        pass  # the pod is gone by the end of the run: there is nothing to recompute on
+        out["scheduling"] = explanation(sim.explain(f"{obj.namespace}/{name}", at=t))
+    except (KeyError, ViewError):
+        pass  # nothing to recompute on: the pod is not there at that moment
     return out
 
 

@@ -117,3 +117,17 @@ def test_explorer_never_shows_a_secret_value(lab_sim):
             for pod in e.pod.options:
                 e.pod.value = pod
                 assert SECRET not in e.pages[i].value
+
+
+def test_the_inspector_explains_a_pod_against_the_cluster_of_the_slider_moment():
+    import kdsl
+    from kdsl.notebook.explorer import inspect_pod
+
+    sim = kdsl.simulate(kdsl.parse("node n1 cpu=1 memory=4Gi\n"
+                                   "pod big image=nginx:1.25 cpu=800m\npod small image=nginx:1.25 cpu=500m\n"
+                                   "at 10s: delete pod default/big\n"))
+    assert sim.store.get("Pod", "default", "small").spec.template.node_name == "n1"
+    early = inspect_pod(sim, "default/small", 5000)["scheduling"].set_index("node")
+    late = inspect_pod(sim, "default/small", sim.now)["scheduling"].set_index("node")
+    assert "Insufficient cpu" in str(early.loc["n1"].to_dict())
+    assert "Insufficient cpu" not in str(late.loc["n1"].to_dict())
