@@ -78,3 +78,38 @@ def row(pod: ApiObject, nodes: dict[str, ApiObject], now: int) -> dict:
 def running_since(pod: ApiObject) -> int | None:
     starts = [cs.state.started_ms for cs in pod.status.container_statuses if isinstance(cs.state, Running)]
     return min(starts) if starts else None
+
+
+# QoS depends only on the template, which every version of a pod (and often every pod of a controller)
+# shares, so it is worked out once per template object.
+_QOS: dict[int, tuple[object, str]] = {}
+
+
+def qos_class(template) -> str:
+    """GetPodQOS: Guaranteed when every container limits cpu and memory and requests equal limits,
+    BestEffort when nothing requests or limits cpu or memory, else Burstable."""
+    hit = _QOS.get(id(template))
+    if hit is not None and hit[0] is template:
+        return hit[1]
+    requests: dict[str, int] = {}
+    limits: dict[str, int] = {}
+    guaranteed = True
+    for c in template.init_containers + template.containers:
+        for k in ("cpu", "memory"):
+            r, lim = getattr(c.requests, k), getattr(c.limits, k)
+            if r:
+                requests[k] = requests.get(k, 0) + r
+            if lim:
+                limits[k] = limits.get(k, 0) + lim
+            else:
+                guaranteed = False
+    if not requests and not limits:
+        qos = "BestEffort"
+    elif guaranteed and requests == limits:
+        qos = "Guaranteed"
+    else:
+        qos = "Burstable"
+    if len(_QOS) > 1 << 16:
+        _QOS.clear()
+    _QOS[id(template)] = (template, qos)
+    return qos

@@ -186,33 +186,11 @@ def _toleration(d) -> Toleration | None:
                       effect=effect, toleration_ms=ms(secs) if secs is not None else None)
 
 
-def requirement(d, cls=Requirement) -> Requirement | None:
-    if not isinstance(d, dict) or not isinstance(d.get("key"), str):
-        return None
-    op = d.get("operator")
-    vals = d.get("values") or []
-    if op not in ("In", "NotIn", "Exists", "DoesNotExist") or not _words(vals):
-        return None
-    if (op in ("In", "NotIn")) != bool(vals):
-        return None
-    return cls(d["key"], op, tuple(vals))
-
-
-def selector(d) -> Selector | None:
-    if not isinstance(d, dict):
-        return None
-    exprs = d.get("matchExpressions") or []
-    reqs = _all(exprs, requirement)
-    if len(reqs) != len(exprs):
-        return None
-    return Selector(pairs(d.get("matchLabels")), reqs)
-
-
 def _node_term(d) -> tuple | None:
     if not isinstance(d, dict):
         return None
     exprs = d.get("matchExpressions") or []
-    reqs = _all(exprs, requirement)
+    reqs = _all(exprs, Requirement.from_manifest)
     if d.get("matchFields"):  # the language has no words for matchFields: the term stays in `yaml`
         return None
     return reqs if len(reqs) == len(exprs) and reqs else None
@@ -221,7 +199,7 @@ def _node_term(d) -> tuple | None:
 def _pod_term(d) -> PodAffinityTerm | None:
     if not isinstance(d, dict) or not isinstance(d.get("topologyKey"), str):
         return None
-    sel = selector(d.get("labelSelector") or {})
+    sel = Selector.from_manifest(d.get("labelSelector") or {})
     ns = d.get("namespaces") or []
     if sel is None or not _words(ns):
         return None
@@ -255,7 +233,7 @@ def affinity(d) -> Affinity:
 def _spread(d, labels) -> SpreadConstraint | None:
     if not isinstance(d, dict) or not isinstance(d.get("topologyKey"), str):
         return None
-    sel = selector(d.get("labelSelector")) if "labelSelector" in d else None
+    sel = Selector.from_manifest(d.get("labelSelector")) if "labelSelector" in d else None
     if sel is not None and not sel.expressions and dict(sel.match_labels) == dict(labels):
         sel = None  # kdsl's default: the pod's own labels
     skew = _int(d.get("maxSkew")) or 1

@@ -7,7 +7,7 @@ import datetime as dt
 from kdsl.engine.objects import Running, Terminated, Waiting
 from kdsl.interop.export import manifest
 from kdsl.interop.pods import quantity
-from kdsl.views.pods import qos_class
+from kdsl.engine.podview import qos_class
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # simulated time 0, as the CronJob controller counts
 API_VERSIONS = {"EndpointSlice": "discovery.k8s.io/v1", "ControllerRevision": "apps/v1"}

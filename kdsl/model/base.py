@@ -73,6 +73,19 @@ class Requirement:
             return self.key in labels
         return self.key not in labels
 
+    @classmethod
+    def from_manifest(cls, d) -> Requirement | None:
+        """A matchExpressions item as Kubernetes writes it, or None when it is not one (a bad operator, values
+        where Exists takes none, none where In needs some)."""
+        if not isinstance(d, dict) or not isinstance(d.get("key"), str):
+            return None
+        op, vals = d.get("operator"), d.get("values") or []
+        if op not in ("In", "NotIn", "Exists", "DoesNotExist") or not isinstance(vals, list):
+            return None
+        if not all(isinstance(w, str) for w in vals) or (op in ("In", "NotIn")) != bool(vals):
+            return None
+        return cls(d["key"], op, tuple(vals))
+
 
 @attrs.frozen
 class FieldRequirement(Requirement):
@@ -94,6 +107,21 @@ class Selector:
     def of(cls, labels: dict[str, str] | Pairs) -> Selector:
         pairs = tuple(labels.items()) if isinstance(labels, dict) else tuple(labels)
         return cls(pairs, ())
+
+    @classmethod
+    def from_manifest(cls, d) -> Selector | None:
+        """A metav1.LabelSelector as Kubernetes writes it (matchLabels, matchExpressions), or None when some
+        part of it is not one; a label value that is not a string is left out, as the caller keeps it."""
+        if not isinstance(d, dict):
+            return None
+        exprs = d.get("matchExpressions") or []
+        reqs = tuple(Requirement.from_manifest(x) for x in (exprs if isinstance(exprs, list) else []))
+        if not isinstance(exprs, list) or None in reqs:
+            return None
+        labels = d.get("matchLabels")
+        pairs = tuple((k, v) for k, v in labels.items() if isinstance(k, str) and isinstance(v, str)) \
+            if isinstance(labels, dict) else ()
+        return cls(pairs, reqs)
 
     def matches(self, labels: dict[str, str]) -> bool:
         return (all(labels.get(k) == v for k, v in self.match_labels)

@@ -24,41 +24,6 @@ def pod_objects(sim, t: int, namespace=None, selector=None) -> list[ApiObject]:
     return select(objects(sim, "Pod", t, namespace), None, selector)
 
 
-# QoS depends only on the template, which every version of a pod (and often every pod of a controller)
-# shares, so it is worked out once per template object.
-_QOS: dict[int, tuple[object, str]] = {}
-
-
-def qos_class(template) -> str:
-    """GetPodQOS: Guaranteed when every container limits cpu and memory and requests equal limits,
-    BestEffort when nothing requests or limits cpu or memory, else Burstable."""
-    hit = _QOS.get(id(template))
-    if hit is not None and hit[0] is template:
-        return hit[1]
-    requests: dict[str, int] = {}
-    limits: dict[str, int] = {}
-    guaranteed = True
-    for c in template.init_containers + template.containers:
-        for k in ("cpu", "memory"):
-            r, lim = getattr(c.requests, k), getattr(c.limits, k)
-            if r:
-                requests[k] = requests.get(k, 0) + r
-            if lim:
-                limits[k] = limits.get(k, 0) + lim
-            else:
-                guaranteed = False
-    if not requests and not limits:
-        qos = "BestEffort"
-    elif guaranteed and requests == limits:
-        qos = "Guaranteed"
-    else:
-        qos = "Burstable"
-    if len(_QOS) > 1 << 16:
-        _QOS.clear()
-    _QOS[id(template)] = (template, qos)
-    return qos
-
-
 def pods(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
     """kubectl get pods -o wide, plus PHASE (kdsl shows Unknown on a lost node), QOS, the controlling
     OWNER and REPORTED (the phase the kubelet last reported)."""
@@ -68,7 +33,7 @@ def pods(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
     for p in pod_objects(sim, t, namespace, selector):
         r = podview.row(p, nodes, t)
         rows.append((r["NAMESPACE"], r["NAME"], r["READY"], r["STATUS"], r["RESTARTS"], r["AGE"], r["IP"],
-                     r["NODE"], r["PHASE"], qos_class(p.spec.template), owner(p), r["REPORTED"]))
+                     r["NODE"], r["PHASE"], podview.qos_class(p.spec.template), owner(p), r["REPORTED"]))
     return frame(POD_COLUMNS, rows)
 
 

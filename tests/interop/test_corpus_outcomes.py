@@ -21,7 +21,7 @@ from kdsl.engine.objects import Running, Terminated, Waiting
 from kdsl.engine.services import slices_at
 from kdsl.engine.simulation import Simulation
 from kdsl.interop import DEFAULT_CLUSTER
-from kdsl.views.pods import qos_class
+from kdsl.engine.podview import qos_class
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 EXPECTED = yaml.safe_load((CORPUS / "EXPECTED.yaml").read_text(encoding="utf-8"))

@@ -12,7 +12,6 @@ from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.deployment_util import scaled
 from kdsl.engine.objects import ApiObject, Condition, set_condition
 from kdsl.engine.services import pod_ready
-from kdsl.interop.read_pods import selector as read_selector
 from kdsl.lang.values import Percent
 from kdsl.model.base import Selector
 
@@ -66,7 +65,7 @@ def budget(text: str) -> Budget:
             error = f"invalid value for IntOrString: invalid value of type {type(v).__name__}"
             if isinstance(v, str):
                 error = f'invalid value "{v}": must be an integer or percentage (e.g. "5%")'
-    return Budget(None if sel is None else read_selector(sel) or Selector(), values.get("minAvailable"),
+    return Budget(None if sel is None else Selector.from_manifest(sel) or Selector(), values.get("minAvailable"),
                   values.get("maxUnavailable"), error)
 
 
