@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-
+import attrs
 import yaml
 
 from kdsl.lang.values import Percent
@@ -123,8 +123,7 @@ def _statefulset(obj, out) -> dict:
     spec: dict = {"replicas": obj.replicas, "selector": selector(obj.selector), "template": template(obj.template)}
     if obj.service_name:
         spec["serviceName"] = obj.service_name
-    if obj.pod_management_policy != "OrderedReady":
-        spec["podManagementPolicy"] = obj.pod_management_policy
+    _unless_default(spec, "podManagementPolicy", obj, "pod_management_policy")
     strategy = _strategy(obj.strategy, workloads.Strategy(partition=0))
     if strategy:
         spec["updateStrategy"] = strategy
@@ -149,14 +148,19 @@ def _daemonset(obj, out) -> dict:
     return spec
 
 
+def _unless_default(out: dict, key: str, obj, field: str) -> None:
+    """Write `key` only when the object's value differs from its kind's default, which the model holds
+    (Kubernetes' defaulting), so an export says no more than the manifest it came from."""
+    value = getattr(obj, field)
+    if value != attrs.fields_dict(type(obj))[field].default:
+        out[key] = value
+
+
 def _job_spec(obj) -> dict:
     spec: dict = {"template": template(obj.template)}
-    if obj.completions != 1:
-        spec["completions"] = obj.completions
-    if obj.parallelism != 1:
-        spec["parallelism"] = obj.parallelism
-    if obj.backoff_limit != 6:
-        spec["backoffLimit"] = obj.backoff_limit
+    for key, field in (("completions", "completions"), ("parallelism", "parallelism"),
+                       ("backoffLimit", "backoff_limit")):
+        _unless_default(spec, key, obj, field)
     if obj.active_deadline_ms is not None:
         spec["activeDeadlineSeconds"] = seconds(obj.active_deadline_ms)
     if obj.ttl_after_finished_ms is not None:
@@ -170,14 +174,10 @@ def _job(obj, out) -> dict:
 
 def _cronjob(obj, out) -> dict:
     spec: dict = {"schedule": obj.schedule, "jobTemplate": {"spec": _job_spec(obj.job)}}
-    if obj.concurrency_policy != "Allow":
-        spec["concurrencyPolicy"] = obj.concurrency_policy
-    if obj.suspend:
-        spec["suspend"] = True
-    if obj.successful_jobs_history_limit != 3:
-        spec["successfulJobsHistoryLimit"] = obj.successful_jobs_history_limit
-    if obj.failed_jobs_history_limit != 1:
-        spec["failedJobsHistoryLimit"] = obj.failed_jobs_history_limit
+    for key, field in (("concurrencyPolicy", "concurrency_policy"), ("suspend", "suspend"),
+                       ("successfulJobsHistoryLimit", "successful_jobs_history_limit"),
+                       ("failedJobsHistoryLimit", "failed_jobs_history_limit")):
+        _unless_default(spec, key, obj, field)
     if obj.starting_deadline_ms is not None:
         spec["startingDeadlineSeconds"] = seconds(obj.starting_deadline_ms)
     return spec
@@ -256,18 +256,15 @@ def _storageclass(obj, out) -> None:
     out["provisioner"] = obj.provisioner
     if obj.default:
         out["metadata"].setdefault("annotations", {})[DEFAULT_CLASS] = "true"
-    if obj.reclaim_policy != "Delete":
-        out["reclaimPolicy"] = obj.reclaim_policy
-    if obj.binding_mode != "Immediate":
-        out["volumeBindingMode"] = obj.binding_mode
+    _unless_default(out, "reclaimPolicy", obj, "reclaim_policy")
+    _unless_default(out, "volumeBindingMode", obj, "binding_mode")
     if obj.allow_expansion:
         out["allowVolumeExpansion"] = True
 
 
 def _pv(obj, out) -> dict:
     spec: dict = {"capacity": {"storage": quantity("storage", obj.capacity)}, "accessModes": list(obj.access_modes)}
-    if obj.reclaim_policy != "Retain":
-        spec["persistentVolumeReclaimPolicy"] = obj.reclaim_policy
+    _unless_default(spec, "persistentVolumeReclaimPolicy", obj, "reclaim_policy")
     if obj.storage_class:
         spec["storageClassName"] = obj.storage_class
     if obj.claim:
