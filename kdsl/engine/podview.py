@@ -42,9 +42,19 @@ def reason_and_message(pod: ApiObject) -> tuple[str | None, str | None]:
     return pod.status.reason, pod.status.message
 
 
+def ready_since(pod: ApiObject) -> int | None:
+    """When the pod's Ready condition last became True; None if it is not Ready (podutil.IsPodReady)."""
+    cond = pod.status.condition("Ready") if pod.status is not None else None
+    return cond.last_transition_ms if cond is not None and cond.status == "True" else None
+
+
+def is_ready(pod: ApiObject) -> bool:
+    return ready_since(pod) is not None
+
+
 def ready(pod: ApiObject, nodes: dict[str, ApiObject]) -> bool:
-    cond = pod.status.condition("Ready")
-    return cond is not None and cond.status == "True" and not node_lost(pod, nodes)
+    """Ready, as kdsl shows it: a pod on a node that cannot be reached is not."""
+    return is_ready(pod) and not node_lost(pod, nodes)
 
 
 def values(pod: ApiObject, nodes: dict[str, ApiObject]) -> dict:

@@ -9,6 +9,7 @@ import attrs
 
 from kdsl.engine.kubelet.status_text import human_duration
 from kdsl.engine.objects import ApiObject
+from kdsl.engine.podview import is_ready
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
@@ -76,11 +77,6 @@ def publish_not_ready(service) -> bool:
     return bool(service.yaml) and _PUBLISH_NOT_READY.search(service.yaml) is not None
 
 
-def pod_ready(pod: ApiObject) -> bool:
-    cond = pod.status.condition("Ready") if pod.status is not None else None
-    return cond is not None and cond.status == "True"
-
-
 def should_be_endpoint(pod: ApiObject) -> bool:
     """ShouldPodBeInEndpoints with includeTerminating (what the EndpointSlice controller asks): not
     Succeeded or Failed, and has an IP. A pod being deleted stays, as a terminating endpoint."""
@@ -92,7 +88,7 @@ def endpoint_of(pod: ApiObject, service, node: ApiObject | None) -> Endpoint:
     """podToEndpoint: serving = Ready (or publishNotReadyAddresses), terminating = deletionTimestamp set,
     ready = publishNotReadyAddresses or (serving and not terminating)."""
     publish = publish_not_ready(service)
-    serving = publish or pod_ready(pod)
+    serving = publish or is_ready(pod)
     terminating = pod.terminating
     zone = dict(node.meta.labels).get(ZONE_LABEL) if node is not None else None
     t = pod.spec.template

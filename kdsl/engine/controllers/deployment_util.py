@@ -8,6 +8,7 @@ import attrs
 
 from kdsl.engine.naming import ALPHABET
 from kdsl.engine.objects import ApiObject, Condition
+from kdsl.engine.podview import ready_since
 from kdsl.lang.values import Percent
 from kdsl.model.base import Selector
 from kdsl.model.pods import PodTemplate
@@ -220,12 +221,6 @@ def new_rs_annotations(deployment: ApiObject, rs_annotations: tuple, new_revisio
 
 
 # ---- pods ---------------------------------------------------------------------------------------
-
-
-def ready_since(pod: ApiObject) -> int | None:
-    """When the pod's Ready condition last became True (None: it is not Ready)."""
-    cond = pod.status.condition("Ready") if pod.status is not None else None
-    return cond.last_transition_ms if cond is not None and cond.status == "True" else None
 
 
 def is_active(pod: ApiObject) -> bool:

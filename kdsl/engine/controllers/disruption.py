@@ -11,7 +11,7 @@ from kdsl.engine import clock
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.deployment_util import scaled
 from kdsl.engine.objects import ApiObject, Condition, set_condition
-from kdsl.engine.services import pod_ready
+from kdsl.engine.podview import is_ready
 from kdsl.lang.values import Percent
 from kdsl.model.base import Selector
 
@@ -146,7 +146,7 @@ class DisruptionController(Controller):
                               "were found to be unmanaged. As a result, the status of the PDB cannot be calculated "
                               "correctly, which may result in undefined behavior. To account for these pods please "
                               "set \".spec.minAvailable\" field of the PDB to an integer value.")
-        healthy = sum(1 for p in pods if p.meta.deletion_ms is None and pod_ready(p))
+        healthy = sum(1 for p in pods if p.meta.deletion_ms is None and is_ready(p))
         # expectedPods 0 allows nothing, so a PDB whose first pods are just appearing is safe.
         allowed = max(0, healthy - desired) if expected > 0 else 0
         sufficient = allowed > 0

@@ -5,9 +5,10 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.controllers.base import Client, Controller
-from kdsl.engine.controllers.job_util import Backoff, JobStatus, finish_ms, is_active, is_finished_pod, is_ready
+from kdsl.engine.controllers.job_util import Backoff, JobStatus, finish_ms, is_active, is_finished_pod
 from kdsl.engine.naming import generate_name
 from kdsl.engine.objects import ApiObject, Condition, Meta, OwnerRef, set_condition
+from kdsl.engine.podview import is_ready
 from kdsl.model.workloads import Pod
 
 # The labels the API server adds to a Job's template (batch/v1 job strategy) and so to its pods.

@@ -82,11 +82,6 @@ def is_active(pod: ApiObject) -> bool:
     return pod.status.phase not in ("Succeeded", "Failed") and not pod.terminating
 
 
-def is_ready(pod: ApiObject) -> bool:
-    ready = pod.status.condition("Ready")
-    return ready is not None and ready.status == "True"
-
-
 @attrs.frozen
 class Backoff:
     """backoffRecord: failures since the last success, and when the last of them happened."""

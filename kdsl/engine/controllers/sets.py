@@ -8,6 +8,7 @@ import attrs
 
 from kdsl.engine.naming import ALPHABET
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef
+from kdsl.engine.podview import ready_since
 from kdsl.model.pods import PodTemplate
 
 REVISION_HASH = "controller-revision-hash"  # apps/v1 ControllerRevisionHashLabelKey
@@ -40,12 +41,6 @@ def template_hash(template: PodTemplate) -> str:
 
 
 # ---- pod health, as pkg/api/v1/pod and the controllers read it ----------------------------------
-
-
-def ready_since(pod: ApiObject) -> int | None:
-    """When the pod's Ready condition last became True; None if it is not Ready."""
-    cond = pod.status.condition("Ready") if pod.status is not None else None
-    return cond.last_transition_ms if cond is not None and cond.status == "True" else None
 
 
 def running_and_ready(pod: ApiObject) -> bool:
