@@ -36,7 +36,9 @@ def test_language_md_blocks_are_all_here():
     md = Path(__file__).resolve().parents[3] / "shared" / "design" / "LANGUAGE.md"
     if not md.exists():
         pytest.skip("LANGUAGE.md is not beside this checkout")
-    blocks = md.read_text(encoding="utf-8").split("```\n")[1::2]
+    # The blocks under "Planned forms" belong to open issues (LANGUAGE.md says so); each joins when its issue lands.
+    text = md.read_text(encoding="utf-8").split("\n## Planned forms", 1)[0]
+    blocks = text.split("```\n")[1::2]
     copies = "".join(p.read_text(encoding="utf-8") for p in LANGUAGE)
     assert len(blocks) == len(LANGUAGE)
     for block in blocks:
