@@ -227,7 +227,9 @@ def cmd_graph(args) -> int:
     from kdsl.views import topology
 
     def show(sim) -> None:
-        topology.save(topology.topology(sim, at=args.at, view=args.view, namespace=args.namespace), args.output)
+        graph = topology.topology(sim, at=args.at, view=args.view, namespace=args.namespace, group=args.group,
+                                  legend=args.legend)
+        topology.save(graph, args.output)
 
     return _view_command("graph", args, show)
 
@@ -292,6 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
     gr.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
     gr.add_argument("--view", default="namespace", choices=["namespace", "node"],
                     help="group by namespace (default) or draw pods on their nodes")
+    gr.add_argument("--group", type=int, default=5, metavar="N",
+                    help="draw more than N pods of one controller as one box with counts by phase (default 5)")
+    gr.add_argument("--legend", action="store_true", help="add a key to the colours and lines, at the side")
     gr.add_argument("-o", "--output", metavar="PATH", required=True,
                     help="the file to write: .svg, .png or .dot (DOT source)")
     gr.set_defaults(func=cmd_graph)

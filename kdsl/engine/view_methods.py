@@ -72,14 +72,17 @@ class ViewMethods:
         from kdsl.views import tables
         return tables.timeline(self, namespace, selector)
 
-    def topology(self, at=None, view: str = "namespace", namespace=None, max_pods: int = 200):
-        """The cluster at a moment as a graphviz Digraph; beyond `max_pods` pods, counts per controller."""
+    def topology(self, at=None, view: str = "namespace", namespace=None, max_pods: int = 200, group: int | None = 5,
+                 legend: bool = False):
+        """The cluster at a moment as a graphviz Digraph: more than `group` pods of one controller drawn as one
+        group with counts by phase (every controller's beyond `max_pods` pods); `legend=True` adds a key."""
         from kdsl.views import topology
-        return topology.topology(self, at, view, namespace, max_pods)
+        return topology.topology(self, at, view, namespace, max_pods, group, legend)
 
-    def topology_diff(self, t1, t2, view: str = "namespace", namespace=None):
+    def topology_diff(self, t1, t2, view: str = "namespace", namespace=None, group: int | None = 5,
+                      legend: bool = False):
         from kdsl.views import topology
-        return topology.topology_diff(self, t1, t2, view, namespace)
+        return topology.topology_diff(self, t1, t2, view, namespace, group=group, legend=legend)
 
     def export_tables(self, directory, format: str = "csv", at=None):
         from kdsl.views import export

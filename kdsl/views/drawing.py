@@ -8,9 +8,19 @@ import attrs
 import graphviz
 
 from kdsl.views.common import ViewError
+from kdsl.views.diagram import Topology
 
+# One sans-serif family everywhere: fontconfig (Graphviz's Pango) and browsers (the SVG's font-family) pick the
+# first one installed, Liberation Sans on Debian.
+FONT = "Helvetica,Arial,sans-serif"
+# Pastel fills under dark text read the same on a light and a dark page; what is drawn straight on the
+# (transparent) page — edges, their labels, namespace frames, the title — is a mid-tone legible on both.
+INK = "#1e293b"
+MID = "#708090"
 PHASE_COLOURS = {"Pending": "#fde68a", "Running": "#86efac", "Succeeded": "#93c5fd", "Failed": "#fca5a5",
                  "Unknown": "#d1d5db"}
+FILLS = {"controller": "#e0e7ff", "Service": "#cffafe", "Ingress": "#cffafe", "config": "#f1f5f9",
+         "storage": "#ede9fe", "Node": "#f1f5f9", "NotReady": "#fca5a5", "legend": "#f8fafc"}
 DIFF = {"appeared": ("#16a34a", "bold", "+ "), "vanished": ("#dc2626", "dashed", "- "), "changed": ("#ea580c", "bold", "~ ")}
 
 
@@ -30,12 +40,26 @@ class Model:
     collapsed: bool
 
 
-def render(model: Model, title: str, marks: dict | None = None) -> graphviz.Digraph:
-    """The model as a Digraph: a cluster per namespace, the legend, and diff marks when given."""
+def phase_fill(counts: dict[str, int]) -> dict[str, str]:
+    """Fill attributes for pods counted by phase: one colour, or stripes as wide as each phase's share."""
+    phases = [p for p in sorted(counts, key=lambda p: (-counts[p], list(PHASE_COLOURS).index(p)))]
+    if len(phases) == 1:
+        return {"style": "filled", "fillcolor": PHASE_COLOURS[phases[0]]}
+    total = sum(counts.values())
+    # Shares are rounded down to what Graphviz reads; the last stripe takes the rest, so they never pass 1.
+    parts = [f"{PHASE_COLOURS[p]};{int(1000 * counts[p] / total) / 1000:.3f}" for p in phases[:-1]]
+    return {"style": "striped", "fillcolor": ":".join(parts + [PHASE_COLOURS[phases[-1]]])}
+
+
+def render(model: Model, title: str, marks: dict | None = None, legend: bool = False) -> Topology:
+    """The model as a Digraph: a cluster per namespace, diff marks when given, the legend on request."""
     marks = marks or {}
-    g = graphviz.Digraph("kdsl", graph_attr={"rankdir": "LR", "label": title, "labelloc": "t", "fontsize": "12",
-                                             "compound": "true"},
-                         node_attr={"fontsize": "10", "fontname": "Helvetica"}, edge_attr={"fontsize": "9"})
+    g = Topology("kdsl", graph_attr={"rankdir": "LR", "label": title, "labelloc": "t", "labeljust": "l",
+                                     "fontsize": "11", "fontname": FONT, "fontcolor": MID, "bgcolor": "transparent",
+                                     "compound": "true", "nodesep": "0.2", "ranksep": "0.6"},
+                 node_attr={"fontsize": "10", "fontname": FONT, "fontcolor": INK, "color": MID, "style": "filled",
+                            "fillcolor": FILLS["config"]},
+                 edge_attr={"fontsize": "9", "fontname": FONT, "fontcolor": MID, "color": MID})
     by_cluster: dict[str, list[str]] = {}
     for id_ in sorted(model.vertices):
         by_cluster.setdefault(model.vertices[id_].cluster or "", []).append(id_)
@@ -43,7 +67,7 @@ def render(model: Model, title: str, marks: dict | None = None) -> graphviz.Digr
         ids = by_cluster[cluster]
         if cluster:
             with g.subgraph(name=f"cluster_ns_{cluster}") as sub:
-                sub.attr(label=f"namespace {cluster}", style="rounded", color="#64748b")
+                sub.attr(label=f"namespace {cluster}", labeljust="l", style="rounded", color=MID, fontcolor=MID)
                 for id_ in ids:
                     _draw(sub, id_, model.vertices[id_], marks.get(id_))
         else:
@@ -56,7 +80,8 @@ def render(model: Model, title: str, marks: dict | None = None) -> graphviz.Digr
             colour, style, _ = DIFF[mark]
             attrs_.update(color=colour, style=style if mark != "changed" else attrs_.get("style", "solid"))
         g.edge(a, c, **attrs_)
-    _legend(g, bool(marks))
+    if legend:
+        _legend(g, bool(marks), any(dict(v.attrs).get("style") == "striped" for v in model.vertices.values()))
     return g
 
 
@@ -72,19 +97,23 @@ def _draw(g, id_: str, v: Vertex, mark: str | None) -> None:
     g.node(id_, label=label, **attrs_)
 
 
-def _legend(g, diff: bool) -> None:
-    with g.subgraph(name="cluster_legend") as sub:
-        sub.attr(label="legend", style="dashed", color="#94a3b8", fontsize="10")
-        for phase, colour in PHASE_COLOURS.items():
-            sub.node(f"legend/{phase}", label=phase, shape="box", style="filled", fillcolor=colour)
-        sub.node("legend/service", label="Service", shape="ellipse")
-        sub.node("legend/ready", label="ready endpoint", shape="plaintext")
-        sub.node("legend/notready", label="not-ready endpoint", shape="plaintext")
-        sub.edge("legend/service", "legend/ready")
-        sub.edge("legend/service", "legend/notready", style="dashed")
-        if diff:
-            for mark, (colour, style, sign) in DIFF.items():
-                sub.node(f"legend/{mark}", label=f"{sign}{mark}", shape="box", color=colour, style=style)
+def _legend(g, diff: bool, grouped: bool) -> None:
+    """A small card at the right-hand side: the phase colours in one row, then what lines and borders mean."""
+    cells = "".join(f'<td bgcolor="{c}">{p}</td>' for p, c in PHASE_COLOURS.items())
+    lines = ["solid arrow: owns, or routes to ready endpoints", "dashed arrow: routes to not-ready endpoints only",
+             "dotted arrow: uses a ConfigMap, Secret or claim", "dashed border: terminating"]
+    if grouped:
+        lines.append("stripes: a controller's pods by phase")
+    rows = "".join(f'<tr><td colspan="5" align="left">{line}</td></tr>' for line in lines)
+    if diff:
+        rows += "<tr>" + "".join(f'<td colspan="{span}" align="left"><font color="{colour}">{sign}{mark}</font></td>'
+                                 for span, (mark, (colour, _, sign)) in zip((2, 2, 1), DIFF.items())) + "</tr>"
+    table = (f'<<table border="0" cellborder="0" cellspacing="1" cellpadding="2" bgcolor="{FILLS["legend"]}">'
+             f'<tr>{cells}</tr>{rows}</table>>')
+    with g.subgraph(name="legend") as sub:
+        sub.attr(rank="sink")  # the last rank: at the right of a left-to-right diagram, never above it
+        sub.node("legend", label=table, shape="box", style="rounded,filled", fillcolor=FILLS["legend"], fontsize="9",
+                 margin="0.05")
 
 
 def save(graph: graphviz.Digraph, path: str | Path) -> None:

@@ -1,22 +1,23 @@
 """Topology diagrams (graphviz) of a simulation at a moment, and what changed between two moments."""
 
 # Topology diagrams (graphviz): what routes to, owns, runs on and mounts what, at a moment, and what changed
-# between two moments. Large clusters collapse pods into counts per controller.
+# between two moments. A controller's pods beyond a few, and every pod of a large cluster, are drawn as one
+# group per controller with counts by phase.
 
 from __future__ import annotations
-
-import graphviz
 
 from kdsl.engine import podview
 from kdsl.engine.nodes import status_text
 from kdsl.engine.services import SERVICE_NAME_LABEL
 from kdsl.views.common import ViewError, moment, objects, when
-from kdsl.views.drawing import PHASE_COLOURS, Model, Vertex, render, save  # noqa: F401 - save is kdsl.views.topology.save
+from kdsl.views.diagram import Topology
+from kdsl.views.drawing import FILLS, PHASE_COLOURS, Model, Vertex, phase_fill, render, save  # noqa: F401 - save is kdsl.views.topology.save
 
 CONTROLLERS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController")
 SHAPES = {"Ingress": "trapezium", "Service": "ellipse", "ConfigMap": "note", "Secret": "note",
           "PersistentVolumeClaim": "cylinder", "PersistentVolume": "cylinder", "Node": "box3d", "Pod": "box"}
-MAX_PODS = 200  # beyond this many pods, pods are drawn as one box per controller with counts by phase
+MAX_PODS = 200  # beyond this many pods in the diagram, every controller's pods are drawn as one group
+GROUP = 5  # beyond this many pods of one controller, they are drawn as one group with counts by phase
 MAX_NODES = 100  # beyond this many nodes (node view), nodes are drawn as one box per status
 
 
@@ -56,41 +57,35 @@ def _controller(obj) -> tuple[str, str] | None:
 
 
 def build(sim, t: int, view: str = "namespace", namespace: str | None = None, max_pods: int = MAX_PODS,
-          max_nodes: int = MAX_NODES) -> Model:
+          max_nodes: int = MAX_NODES, group: int | None = GROUP) -> Model:
     """The diagram's vertices and edges at `t` (see `topology`)."""
     if view not in ("namespace", "node"):
         raise ViewError(f"view={view!r}: use \"namespace\" or \"node\"")
+    if group is not None and (isinstance(group, bool) or not isinstance(group, int) or group < 0):
+        raise ViewError(f"group={group!r}: give how many pods of one controller to draw one by one (0 or more), "
+                        "or None never to group them")
     b = _Builder()
     nodes = {n.name: n for n in objects(sim, "Node", t)}
     pods = objects(sim, "Pod", t, namespace)
     collapsed = len(pods) > max_pods
-    # Pods first decide where every pod is drawn: itself, or its controller's count box.
-    where: dict[tuple[str, str], str] = {}
-    groups: dict[str, dict[str, int]] = {}
-    group_of: dict[str, tuple[str, str | None]] = {}
+    by_owner: dict[tuple[str, tuple[str, str] | None], list] = {}
     for p in pods:
-        ph = podview.phase(p, nodes)
-        if collapsed:
-            ctl = _controller(p)
-            gid = vid("Pods", p.namespace, f"{ctl[0]}/{ctl[1]}" if ctl else "-")
-            groups.setdefault(gid, {})
-            groups[gid][ph] = groups[gid].get(ph, 0) + 1
-            group_of[gid] = (p.namespace, f"{ctl[0]} {ctl[1]}" if ctl else "pods without a controller")
-            where[(p.namespace, p.name)] = gid
-        else:
+        by_owner.setdefault((p.namespace, _controller(p)), []).append(p)
+    # Pods first decide where every pod is drawn: itself, or its controller's group.
+    where: dict[tuple[str, str], str] = {}
+    for (ns, ctl), members in by_owner.items():
+        if collapsed or (ctl is not None and group is not None and len(members) > group):
+            gid = vid("Pods", ns, f"{ctl[0]}/{ctl[1]}" if ctl else "-")
+            counts = _phases(members, nodes)
+            b.vertex(gid, ns, _group_label(ctl, members, counts), shape="box", peripheries="2", **phase_fill(counts))
+            where.update({(p.namespace, p.name): gid for p in members})
+            continue
+        for p in members:
             id_ = vid("Pod", p.namespace, p.name)
-            style = "filled,dashed" if p.terminating else "filled"
-            b.vertex(id_, p.namespace, f"{p.name}\n{podview.status(p, nodes)}", shape="box", style=style,
-                     fillcolor=PHASE_COLOURS.get(ph, "white"))
+            b.vertex(id_, p.namespace, f"{p.name}\n{podview.status(p, nodes)}", shape="box",
+                     style="filled,dashed" if p.terminating else "filled",
+                     fillcolor=PHASE_COLOURS.get(podview.phase(p, nodes), "white"))
             where[(p.namespace, p.name)] = id_
-    for gid in sorted(groups):
-        ns, what = group_of[gid]
-        counts = groups[gid]
-        total = sum(counts.values())
-        top = max(sorted(counts), key=lambda k: counts[k])
-        detail = ", ".join(f"{k} {counts[k]}" for k in PHASE_COLOURS if k in counts)
-        b.vertex(gid, ns, f"{total} pods of {what}\n{detail}", shape="box3d", style="filled",
-                 fillcolor=PHASE_COLOURS.get(top, "white"))
     if view == "node":
         _node_view(b, pods, nodes, where, max_nodes)
     else:
@@ -98,18 +93,42 @@ def build(sim, t: int, view: str = "namespace", namespace: str | None = None, ma
     return b.model(collapsed)
 
 
+def _phases(pods, nodes) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for p in pods:
+        ph = podview.phase(p, nodes)
+        counts[ph] = counts.get(ph, 0) + 1
+    return counts
+
+
+def _group_label(ctl: tuple[str, str] | None, pods, counts: dict[str, int]) -> str:
+    """`web-7d4f9-… ×37` over `34 Running, 3 Pending`: the pods' common name, their count by phase (most first)."""
+    order = sorted(counts, key=lambda k: (-counts[k], list(PHASE_COLOURS).index(k)))
+    detail = ", ".join(f"{counts[k]} {k}" for k in order)
+    ending = sum(1 for p in pods if p.terminating)
+    if ending:
+        detail += f" ({ending} Terminating)"
+    # Kubernetes names a controller's pods after it: `<name>-<suffix>` (a ReplicaSet, DaemonSet or Job) or
+    # `<name>-<ordinal>` (a StatefulSet).
+    head = f"{ctl[1]}-… ×{len(pods)}" if ctl else f"pods without a controller ×{len(pods)}"
+    return f"{head}\n{detail}"
+
+
 def _namespace_view(b: _Builder, sim, t: int, namespace, pods, where) -> None:
     for kind in CONTROLLERS:
         for o in objects(sim, kind, t, namespace):
-            b.vertex(vid(kind, o.namespace, o.name), o.namespace, f"{kind}\n{o.name}", shape="component")
+            b.vertex(vid(kind, o.namespace, o.name), o.namespace, f"{kind}\n{o.name}", shape="component",
+                     fillcolor=FILLS["controller"])
     for kind in ("ConfigMap", "Secret", "PersistentVolumeClaim"):
         for o in objects(sim, kind, t, namespace):
-            b.vertex(vid(kind, o.namespace, o.name), o.namespace, f"{kind}\n{o.name}", shape=SHAPES[kind])
+            b.vertex(vid(kind, o.namespace, o.name), o.namespace, f"{kind}\n{o.name}", shape=SHAPES[kind],
+                     fillcolor=FILLS["storage" if kind == "PersistentVolumeClaim" else "config"])
     claims = objects(sim, "PersistentVolumeClaim", t, namespace)
     bound = {c.spec.volume_name for c in claims if c.spec.volume_name}
     for pv in objects(sim, "PersistentVolume", t):
         if namespace is None or pv.name in bound:
-            b.vertex(vid("PersistentVolume", None, pv.name), "", f"PersistentVolume\n{pv.name}", shape="cylinder")
+            b.vertex(vid("PersistentVolume", None, pv.name), "", f"PersistentVolume\n{pv.name}", shape="cylinder",
+                     fillcolor=FILLS["storage"])
     for c in claims:
         if c.spec.volume_name:
             b.edge(vid("PersistentVolumeClaim", c.namespace, c.name), vid("PersistentVolume", None, c.spec.volume_name))
@@ -127,7 +146,8 @@ def _namespace_view(b: _Builder, sim, t: int, namespace, pods, where) -> None:
             b.edge(me, vid(kind, p.namespace, name), style="dotted", arrowhead="vee")
     svcs = objects(sim, "Service", t, namespace)
     for s in svcs:
-        b.vertex(vid("Service", s.namespace, s.name), s.namespace, f"Service\n{s.name}", shape="ellipse")
+        b.vertex(vid("Service", s.namespace, s.name), s.namespace, f"Service\n{s.name}", shape="ellipse",
+                 fillcolor=FILLS["Service"])
     ready: dict[tuple[str, str], list[int]] = {}
     for sl in objects(sim, "EndpointSlice", t, namespace):
         svc = dict(sl.meta.labels).get(SERVICE_NAME_LABEL)
@@ -145,7 +165,7 @@ def _namespace_view(b: _Builder, sim, t: int, namespace, pods, where) -> None:
         b.edge(svc, target, **({} if ok else {"style": "dashed"}), **label)
     for ing in objects(sim, "Ingress", t, namespace):
         me = vid("Ingress", ing.namespace, ing.name)
-        b.vertex(me, ing.namespace, f"Ingress\n{ing.name}", shape="trapezium")
+        b.vertex(me, ing.namespace, f"Ingress\n{ing.name}", shape="trapezium", fillcolor=FILLS["Ingress"])
         backends = [(r.service, r.host or "*", r.path) for r in ing.spec.rules]
         if ing.spec.default_backend is not None:
             backends.append((ing.spec.default_backend[0], "*", "default"))
@@ -166,13 +186,13 @@ def _node_view(b: _Builder, pods, nodes, where, max_nodes: int) -> None:
             by_status[st] = by_status.get(st, 0) + 1
             target[n.name] = vid("Nodes", None, st)
         for st, count in sorted(by_status.items()):
-            b.vertex(vid("Nodes", None, st), "", f"{count} nodes\n{st}", shape="box3d", style="filled",
-                     fillcolor="white" if st == "Ready" else "#fca5a5")
+            b.vertex(vid("Nodes", None, st), "", f"{count} nodes\n{st}", shape="box3d",
+                     fillcolor=FILLS["Node" if st == "Ready" else "NotReady"])
     else:
         for name, n in sorted(nodes.items()):
             st = status_text(n)
-            b.vertex(vid("Node", None, name), "", f"Node\n{name}\n{st}", shape="box3d", style="filled",
-                     fillcolor="white" if st == "Ready" else "#fca5a5")
+            b.vertex(vid("Node", None, name), "", f"Node\n{name}\n{st}", shape="box3d",
+                     fillcolor=FILLS["Node" if st == "Ready" else "NotReady"])
             target[name] = vid("Node", None, name)
     counts: dict[tuple[str, str], int] = {}
     for p in pods:
@@ -184,33 +204,35 @@ def _node_view(b: _Builder, pods, nodes, where, max_nodes: int) -> None:
         b.edge(a, c, **({"label": str(n)} if n > 1 else {}))
 
 
-def topology(sim, at=None, view: str = "namespace", namespace: str | None = None,
-             max_pods: int = MAX_PODS) -> graphviz.Digraph:
-    """The cluster at a moment as a graphviz Digraph (see docs/notebooks.md for what is drawn)."""
+def topology(sim, at=None, view: str = "namespace", namespace: str | None = None, max_pods: int = MAX_PODS,
+             group: int | None = GROUP, legend: bool = False) -> Topology:
+    """The cluster at a moment as a graphviz Digraph (see docs/notebooks.md for what is drawn): more than `group`
+    pods of one controller are one group, and beyond `max_pods` pods every controller's are; `legend=True` adds a
+    key at the side."""
     t = moment(sim, at)
-    model = build(sim, t, view, namespace, max_pods)
-    return render(model, _title(t, view, model))
+    model = build(sim, t, view, namespace, max_pods, group=group)
+    return render(model, _title(t, view, model), legend=legend)
 
 
 def _title(t: int, view: str, model: Model) -> str:
-    tail = ", pods counted per controller" if model.collapsed else ""
+    tail = ", every controller's pods grouped" if model.collapsed else ""
     return f"kdsl topology at {when(t)} ({view} view{tail})"
 
 
-def topology_diff(sim, t1, t2, view: str = "namespace", namespace: str | None = None,
-                  max_pods: int = MAX_PODS) -> graphviz.Digraph:
+def topology_diff(sim, t1, t2, view: str = "namespace", namespace: str | None = None, max_pods: int = MAX_PODS,
+                  group: int | None = GROUP, legend: bool = False) -> Topology:
     """Both moments in one diagram: what appeared by `t2` (green, +), what vanished (red, dashed, -) and
     what changed its label or colour, such as a pod's status or phase (orange, ~, drawn as at `t2`)."""
     a_t, b_t = moment(sim, t1), moment(sim, t2)
-    a = build(sim, a_t, view, namespace, max_pods)
-    b = build(sim, b_t, view, namespace, max_pods)
+    a = build(sim, a_t, view, namespace, max_pods, group=group)
+    b = build(sim, b_t, view, namespace, max_pods, group=group)
     vertices = dict(a.vertices)
     vertices.update(b.vertices)
     edges = dict(a.edges)
     edges.update(b.edges)
     marks = {**_marks(a.vertices, b.vertices), **_marks(a.edges, b.edges)}
     model = Model(vertices, edges, a.collapsed or b.collapsed)
-    return render(model, f"kdsl topology from {when(a_t)} to {when(b_t)} ({view} view)", marks)
+    return render(model, f"kdsl topology from {when(a_t)} to {when(b_t)} ({view} view)", marks, legend)
 
 
 def _marks(before: dict, after: dict) -> dict:

@@ -1,12 +1,35 @@
-"""The topology: golden DOT sources of the fixed scenario, collapsing, diffs, files."""
+"""The topology: golden DOT sources of the fixed scenario, replicas grouped, the legend, fonts, diffs, files."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+import kdsl
 from kdsl.views import topology
 from kdsl.views.common import ViewError
+from kdsl.views.drawing import FONT
 from tests.golden import check_golden
+
+# 37 replicas on two nodes with room for 36 pods of 100m: the api's 2 come first, so 34 web pods run, 3 wait.
+MANY = """
+cluster many {
+  node worker-1 cpu=1800m memory=8Gi
+  node worker-2 cpu=1800m memory=8Gi
+}
+namespace app {
+  deployment api replicas=2 image=shop/api:1.4 port=8080 cpu=100m memory=64Mi
+  deployment web replicas=37 image=nginx:1.25 port=80 cpu=100m memory=64Mi
+  service web selects app=web ports 80
+}
+run 2m
+"""
+
+
+@pytest.fixture(scope="module")
+def many():
+    return kdsl.simulate(kdsl.parse(MANY, "many.kdsl"))
 
 
 @pytest.mark.parametrize("view", ["namespace", "node"])
@@ -18,6 +41,10 @@ def test_golden_diff(sim):
     check_golden("views/topology-diff.dot", sim.topology_diff("30s", "3m").source)
 
 
+def test_golden_grouped_with_legend(many):
+    check_golden("views/topology-grouped.dot", many.topology(legend=True).source)
+
+
 def test_what_is_drawn(sim):
     dot = sim.topology().source
     assert '"Ingress/shop/gw" -> "Service/shop/web" [label="shop.example.com/"]' in dot
@@ -27,19 +54,72 @@ def test_what_is_drawn(sim):
     assert '"Pod/shop/db-0" -> "Secret/shop/db-credentials" [arrowhead=vee style=dotted]' in dot
     assert '"Pod/shop/web-1" -> "ConfigMap/shop/web-config"' in dot
     assert '"PersistentVolumeClaim/batch/scratch" -> "PersistentVolume/manual"' in dot
-    assert "subgraph cluster_ns_shop" in dot and "subgraph cluster_legend" in dot
+    assert "subgraph cluster_ns_shop" in dot
     assert 'fillcolor="#d1d5db"' in dot  # db-0 on the lost node: Unknown
+    assert "Pods/" not in dot  # no controller has more than 5 pods: every pod drawn by itself
     node = sim.topology(view="node").source
     assert '"Pod/shop/db-0" -> "Node/worker-2"' in node
 
 
-def test_large_scenarios_collapse_to_counts_per_controller(sim):
+def test_replicas_beyond_the_threshold_are_one_node_with_counts_by_phase(many):
+    dot = many.topology().source
+    web = re.search(r'"ReplicaSet/app/(web-\w+)"', dot).group(1)
+    statuses = many.pods(namespace="app", selector="app=web")["STATUS"].value_counts().to_dict()
+    assert statuses == {"Running": 34, "Pending": 3}
+    gid = f'"Pods/app/ReplicaSet/{web}"'
+    # 34 of 37 (0.918…) striped green, the rest yellow; the label names the pods and counts them, most first.
+    assert (f'{gid} [label="{web}-… ×37\n34 Running, 3 Pending" fillcolor="#86efac;0.918:#fde68a" '
+            'peripheries=2 shape=box style=striped]') in dot
+    assert f'"ReplicaSet/app/{web}" -> {gid}\n' in dot
+    assert f'"Service/app/web" -> {gid} [label="34 ready"]' in dot  # pending pods are no endpoints at all
+    assert dot.count('"Pod/app/') == 2 * 2  # the api's 2 pods stay themselves (a vertex and an edge each)
+    assert "grouped" not in dot.splitlines()[1]  # only max_pods groups every controller, and says so
+    node = many.topology(view="node").source
+    assert f'{gid} -> "Node/worker-1" [label=17]' in node and f'{gid} -> "Node/worker-2" [label=17]' in node
+
+
+def test_the_group_threshold(many):
+    assert "Pods/" not in many.topology(group=37).source  # 37 is not more than 37
+    assert many.topology(group=36).source.count("×37") == 1
+    assert "Pods/" not in many.topology(group=None).source
+    grouped = many.topology(group=0).source  # the api's two pods too
+    assert re.search(r'label="api-\w+-… ×2\n2 Running" fillcolor="#86efac" peripheries=2 shape=box style=filled', grouped)
+    for bad in (-1, 2.5, "5", True):
+        with pytest.raises(ViewError, match=rf"group={re.escape(repr(bad))}: give how many pods of one controller"):
+            many.topology(group=bad)
+
+
+def test_large_scenarios_group_every_controller(sim):
     dot = topology.topology(sim, max_pods=3).source
-    assert '"Pods/infra/DaemonSet/agent" [label="2 pods of DaemonSet agent\nRunning 1, Unknown 1"' in dot
+    assert '"Pods/infra/DaemonSet/agent" [label="agent-… ×2\n1 Running, 1 Unknown" fillcolor="#86efac;0.500:#d1d5db"' in dot
+    assert '"Pods/shop/-" [label="pods without a controller ×3\n2 Unknown, 1 Running" fillcolor="#d1d5db;0.666:#86efac"' in dot
     assert '"Service/shop/web" -> "Pods/shop/-" [label="1 ready, 2 not ready"]' in dot
-    assert "pods counted per controller" in dot
+    assert "every controller's pods grouped" in dot
     nodes = topology.build(sim, sim.now, "node", max_pods=3, max_nodes=1)
     assert sorted(k for k in nodes.vertices if k.startswith("Nodes/")) == ["Nodes/NotReady", "Nodes/Ready"]
+
+
+def test_the_legend_is_off_by_default_and_a_small_card_at_the_side_on_request(sim, many):
+    assert "legend" not in sim.topology().source and "legend" not in sim.topology_diff("30s", "3m").source
+    dot = sim.topology(legend=True).source
+    assert dot.count("\tlegend [label=<<table") == 1 and "cluster_legend" not in dot  # one node, not a tall frame of boxes
+    assert "\t\trank=sink\n" in dot  # the last rank: right of the diagram, never above it
+    assert '<td bgcolor="#fde68a">Pending</td><td bgcolor="#86efac">Running</td>' in dot
+    assert "dashed arrow: routes to not-ready endpoints only" in dot and "stripes" not in dot
+    assert "stripes: a controller's pods by phase" in many.topology(legend=True).source
+    diff = sim.topology_diff("30s", "3m", legend=True).source
+    assert '<font color="#16a34a">+ appeared</font>' in diff and '<font color="#dc2626">- vanished</font>' in diff
+
+
+def test_one_sans_serif_font_on_a_transparent_page(sim):
+    for dot in (sim.topology(legend=True).source, sim.topology(view="node").source,
+                sim.topology_diff("30s", "3m").source):
+        assert set(re.findall(r"fontname=(\"[^\"]*\"|\S+)", dot)) == {f'"{FONT}"'}
+        assert dot.count("fontname=") == 3  # graph (title, namespace labels), nodes, edges: nothing overrides them
+        assert "bgcolor=transparent" in dot.splitlines()[1]
+    svg = sim.topology(legend=True).pipe(format="svg", encoding="utf-8")
+    assert set(re.findall(r'font-family="([^"]*)"', svg)) == {FONT}
+    assert '<polygon fill="white"' not in svg.split('class="cluster"')[0]  # no page drawn under the graph
 
 
 def test_the_diff_marks_what_appeared_vanished_and_changed(sim):
@@ -60,3 +140,16 @@ def test_save_writes_dot_svg_and_refuses_other_suffixes(sim, tmp_path):
         topology.save(g, tmp_path / "t.txt")
     with pytest.raises(ViewError, match='view=\'side\': use "namespace" or "node"'):
         sim.topology(view="side")
+
+
+def test_kdsl_graph_groups_and_draws_the_legend_on_request(tmp_path, capsys):
+    from kdsl.cli import main
+    from tests.views.conftest import LAB
+
+    assert main(["graph", str(LAB), "--group", "1", "--legend", "-o", str(tmp_path / "g.dot")]) == 0
+    dot = (tmp_path / "g.dot").read_text()
+    assert '"Pods/infra/DaemonSet/agent" [label="agent-… ×2' in dot and "\tlegend [label=<<table" in dot
+    assert main(["graph", str(LAB), "-o", str(tmp_path / "plain.dot")]) == 0
+    assert "Pods/" not in (tmp_path / "plain.dot").read_text() and "legend" not in (tmp_path / "plain.dot").read_text()
+    assert main(["graph", str(LAB), "--group", "-1", "-o", str(tmp_path / "bad.dot")]) == 1
+    assert "kdsl graph: error: group=-1: give how many pods of one controller" in capsys.readouterr().err
