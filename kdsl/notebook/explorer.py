@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
 
 import pandas as pd
@@ -47,14 +48,18 @@ def block(df: pd.DataFrame | None, changed=(), max_rows: int = MAX_ROWS) -> str:
     if df is None or len(df) == 0:
         return '<p class="kdsl-empty"><i>nothing at this moment</i></p>'
     note = f'<p class="kdsl-note"><i>first {max_rows} of {len(df):,} rows</i></p>' if len(df) > max_rows else ""
-    body = _LONG.sub(r'<td class="kdsl-wrap">\1</td>', table_html(df.head(max_rows)))
+    body = _LONG.sub(_wrap, table_html(df.head(max_rows)))
     body = mark_rows(body, [i for i in changed if i < max_rows])
     return f'<div class="kdsl-scroll">{body}</div>{note}'
 
 
 _ROW = re.compile(r"<tr\b([^>]*)>")
-# A cell of a long text (a message) wraps in a column of its own width; the other cells keep to one line.
-_LONG = re.compile(r"<td>([^<]{60,})</td>")
+# A cell of a long text of words (a message) wraps in a column of its own width; the other cells keep to one line.
+_LONG = re.compile(r"<td>([^<]*)</td>")
+
+
+def _wrap(m: re.Match) -> str:
+    return f'<td class="kdsl-wrap">{m.group(1)}</td>' if len(m.group(1)) >= 32 and " " in m.group(1) else m.group(0)
 
 
 def mark_rows(table: str, rows) -> str:
@@ -62,7 +67,7 @@ def mark_rows(table: str, rows) -> str:
     wanted, start = set(rows), table.find("<tbody")
     if not wanted or start < 0:
         return table
-    count = iter(range(len(table)))
+    count = itertools.count()
 
     def mark(m: re.Match) -> str:
         if next(count) not in wanted:

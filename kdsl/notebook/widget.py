@@ -12,12 +12,14 @@ from kdsl.notebook import explorer as ex
 # reads on the light and the dark theme alike.
 STYLE = """<style>
 .kdsl-explorer { max-width: 100%; }
+.kdsl-explorer.kdsl-full, .kdsl-explorer .kdsl-full { margin-left: 0 !important; margin-right: 0 !important; }
 .kdsl-explorer .kdsl-scroll { overflow-x: auto; max-width: 100%; margin-bottom: 0.5em; }
 .kdsl-explorer .kdsl-scroll > table { margin-left: 0 !important; margin-right: auto !important; }
 .kdsl-explorer .kdsl-scroll th, .kdsl-explorer .kdsl-scroll td { text-align: left !important; vertical-align: top;
   white-space: nowrap; }
 .kdsl-explorer .kdsl-scroll th { white-space: normal; }
-.kdsl-explorer .kdsl-scroll td.kdsl-wrap { white-space: normal; min-width: 10em; max-width: 40em; }
+.kdsl-explorer .kdsl-scroll td.kdsl-wrap { white-space: normal; min-width: 9em; max-width: 40em;
+  overflow-wrap: anywhere; }
 .kdsl-explorer .jupyter-widget-html-content, .kdsl-explorer .widget-html-content { min-width: 0; }
 .kdsl-explorer .kdsl-caption { height: 1.6em; line-height: 1.6em; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }
@@ -27,6 +29,7 @@ STYLE = """<style>
 .kdsl-explorer .lm-TabBar-content { flex-wrap: wrap; }
 .kdsl-explorer .jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto; }
 .kdsl-explorer .kdsl-page { min-height: 12em; padding-right: 0 !important; }
+.kdsl-explorer .widget-tab-contents { padding: 8px; }
 .kdsl-explorer .kdsl-topology svg { max-width: 100%; height: auto; }
 </style>"""
 
@@ -55,6 +58,8 @@ class Explorer:
         self.warning.on_click(lambda _: self.go(ex.next_warning(self.sim, self.at, self.namespace.value)))
         self.caption = w.HTML(layout=w.Layout(width="100%", min_width="0"))
         self.pages = [w.HTML(layout=w.Layout(width="100%", min_width="0")) for _ in self.tabs_names]
+        for page in [*self.pages, self.caption]:
+            page.add_class("kdsl-full")  # width 100% and no margin: nothing spills past the output area
         for page in self.pages:
             page.add_class("jp-RenderedHTMLCommon")  # JupyterLab's own table style, as for a DataFrame
             page.add_class("kdsl-page")
@@ -70,6 +75,8 @@ class Explorer:
                            w.HBox([self.previous, self.next, self.warning, self.namespace]), self.caption, self.tabs],
                           layout=w.Layout(width="100%"))
         self.box.add_class("kdsl-explorer")
+        self.box.add_class("kdsl-full")
+        self.tabs.add_class("kdsl-full")
         self.box.explorer = self  # so a notebook (and a test) can reach the state behind the widget
         self.slider.observe(lambda _: self.refresh(), names="value")
         self.namespace.observe(lambda _: self.refresh(), names="value")
