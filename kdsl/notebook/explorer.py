@@ -276,3 +276,12 @@ def explore(sim, tables: tuple[str, ...] = TABLES):
     from kdsl.notebook.widget import Explorer  # ipywidgets load only when a notebook asks for the widget
 
     return Explorer(sim, tables).box
+
+
+def __getattr__(name: str):
+    # `Explorer` lived here before the widgets moved to widget.py; importing it from here still works.
+    if name == "Explorer":
+        from kdsl.notebook.widget import Explorer
+
+        return Explorer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -142,6 +142,16 @@ def test_rows_of_objects_created_or_updated_at_the_moment_are_highlighted(lab_si
     assert len(rows) < len(events)
 
 
+def test_a_service_row_is_highlighted_when_its_endpoint_slices_change():
+    from tests.views.conftest import LAB
+
+    sim = kdsl.simulate(kdsl.load(LAB))
+    # At 1s web-1 and web-2 turn ready: the EndpointSlice controller writes web's slices, not the Service.
+    assert not any(k[0] == "Service" for keys in ex.changed(sim, 1000).values() for k in keys)
+    df = ex.table(sim, "services", 1000)
+    assert [df.NAME[i] for i in ex.changed_rows(sim, "services", df, 1000)] == ["web"]
+
+
 def test_inspect_pod_shows_conditions_containers_events_and_a_compact_verdict_table(lab_sim):
     parts = inspect_pod(lab_sim, "demo/huge", 0)
     assert list(parts) == ["conditions", "containers", "events", "scheduling"]
