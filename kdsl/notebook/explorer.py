@@ -1,17 +1,19 @@
-"""The explorer: a time slider over the moments something changed, tables, the topology and a pod inspector."""
+"""The explorer: a time slider over the moments something happened, tables, the topology and a pod inspector."""
 
-# Everything it shows comes from the plain functions here (moments, namespaces, changes, tab contents, the pod
-# inspector), so it is tested without a browser; `Explorer` only wires them to ipywidgets.
+# Everything it shows comes from the plain functions here and in inspector.py (moments, where the buttons lead,
+# what changed, tab contents, the rows to highlight), so it is tested without a browser; widget.py only wires them
+# to ipywidgets.
 
 from __future__ import annotations
 
 import bisect
 import html
+import itertools
+import re
 
 import pandas as pd
 
-from kdsl.lang.values import format_duration
-from kdsl.views.common import ViewError
+from kdsl.lang.values import duration_ms, format_duration
 
 ALL = "all namespaces"
 # The tables a tab shows, by the Simulation method that builds them (kdsl.views).
@@ -19,6 +21,7 @@ TABLES = ("pods", "workloads", "services", "ingresses", "storage", "nodes", "nam
 TOPOLOGY = "topology"
 INSPECT = "inspect pod"
 MAX_ROWS = 200
+CHANGED = "kdsl-changed"  # the class of a table row whose object was created or updated at the moment shown
 
 
 def frame(rows) -> pd.DataFrame:
@@ -26,28 +29,94 @@ def frame(rows) -> pd.DataFrame:
     return rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
 
 
-def table_html(df: pd.DataFrame, max_rows: int = MAX_ROWS) -> str:
-    """A DataFrame as the HTML notebooks show (class `dataframe`), cut to `max_rows` with a note."""
+def table_html(df: pd.DataFrame) -> str:
+    """The one place the explorer turns a DataFrame into HTML (class `dataframe`): durations as kdsl spells
+    them, `<none>` for every missing value, as kubectl writes it."""
+    shown = df.astype(object)
+    for c in df.columns:
+        if pd.api.types.is_timedelta64_dtype(df[c]):
+            shown[c] = [_duration(v) for v in df[c]]
+    return shown.where(df.notna(), "<none>").to_html(index=False, classes="kdsl-table", border=0)
+
+
+def _duration(value) -> str:
+    return "<none>" if pd.isna(value) else format_duration(int(value / pd.Timedelta(1, "ms")))
+
+
+def block(df: pd.DataFrame | None, changed=(), max_rows: int = MAX_ROWS) -> str:
+    """A table in its own horizontally scrolling box, cut to `max_rows` with a note, `changed` rows marked."""
     if df is None or len(df) == 0:
         return '<p class="kdsl-empty"><i>nothing at this moment</i></p>'
-    note = f"<p><i>first {max_rows} of {len(df):,} rows</i></p>" if len(df) > max_rows else ""
-    return df.head(max_rows).to_html(index=False, classes="kdsl-table", na_rep="", border=0) + note
+    note = f'<p class="kdsl-note"><i>first {max_rows} of {len(df):,} rows</i></p>' if len(df) > max_rows else ""
+    body = _LONG.sub(_wrap, table_html(df.head(max_rows)))
+    body = mark_rows(body, [i for i in changed if i < max_rows])
+    return f'<div class="kdsl-scroll">{body}</div>{note}'
 
 
-# ---- what the slider and the filter offer ------------------------------------------------------
+_ROW = re.compile(r"<tr\b([^>]*)>")
+# A cell of a long text of words (a message) wraps in a column of its own width; the other cells keep to one line.
+_LONG = re.compile(r"<td>([^<]*)</td>")
+
+
+def _wrap(m: re.Match) -> str:
+    return f'<td class="kdsl-wrap">{m.group(1)}</td>' if len(m.group(1)) >= 32 and " " in m.group(1) else m.group(0)
+
+
+def mark_rows(table: str, rows) -> str:
+    """The table's HTML with the class CHANGED on its body rows numbered `rows` (0-based)."""
+    wanted, start = set(rows), table.find("<tbody")
+    if not wanted or start < 0:
+        return table
+    count = itertools.count()
+
+    def mark(m: re.Match) -> str:
+        if next(count) not in wanted:
+            return m.group(0)
+        attrs = m.group(1)
+        if 'class="' in attrs:
+            return "<tr" + attrs.replace('class="', f'class="{CHANGED} ', 1) + ">"
+        return f'<tr class="{CHANGED}"{attrs}>'
+
+    return table[:start] + _ROW.sub(mark, table[start:])
+
+
+# ---- the moments and where the buttons lead -------------------------------------------------------------
 
 
 def moments(sim) -> list[int]:
-    """The times at which something changed, and the end of the run (where the slider starts)."""
-    times = sim.store.moments()
-    if not times or times[-1] < sim.now:
-        times = [*times, sim.now]
-    return times
+    """The times at which the store changed or an event was recorded, and the end of the run."""
+    return sorted({*sim.store.moments(), *(e.time_ms for e in sim.log.events), sim.now})
 
 
 def moment_options(sim) -> list[tuple[str, int]]:
     """(label, ms) pairs for the slider: `0s`, `1m30s`, ..."""
     return [(format_duration(t), t) for t in moments(sim)]
+
+
+def opening(sim) -> int:
+    """Where the explorer opens: the first moment something happened (the objects being created), not the end."""
+    return moments(sim)[0]
+
+
+def previous_change(sim, t: int) -> int | None:
+    """The moment before `t`, None at the first."""
+    times = moments(sim)
+    i = bisect.bisect_left(times, t)
+    return times[i - 1] if i > 0 else None
+
+
+def next_change(sim, t: int) -> int | None:
+    """The moment after `t`, None at the last."""
+    times = moments(sim)
+    i = bisect.bisect_right(times, t)
+    return times[i] if i < len(times) else None
+
+
+def next_warning(sim, t: int, namespace: str | None = None) -> int | None:
+    """The first moment after `t` with a Warning event in the namespace (every one for `all namespaces`)."""
+    ns = _ns(namespace)
+    return next((e.time_ms for e in sorted(sim.log.events, key=lambda e: e.time_ms)
+                 if e.time_ms > t and e.type == "Warning" and (ns is None or e.namespace == ns)), None)
 
 
 def namespaces(sim) -> list[str]:
@@ -61,6 +130,9 @@ def _ns(namespace: str | None) -> str | None:
     return None if namespace in (None, "", ALL) else namespace
 
 
+# ---- what changed at a moment -------------------------------------------------------------------------
+
+
 def changes(sim, t: int) -> pd.DataFrame:
     """What the store recorded at exactly `t`: the operation and the object, in the order it happened."""
     history = sim.store.history
@@ -71,15 +143,84 @@ def changes(sim, t: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["OP", "KIND", "NAMESPACE", "NAME"])
 
 
-def changes_html(sim, t: int, limit: int = 12) -> str:
-    """One line for the moment: `at 2m: 3 changes — updated Node worker-2, ...`."""
-    df = changes(sim, t)
-    items = [f"{r.OP} {r.KIND} {r.NAMESPACE + '/' if r.NAMESPACE else ''}{r.NAME}" for r in df.itertuples()]
-    more = f", … {len(items) - limit} more" if len(items) > limit else ""
-    if not items:
-        return f"<b>at {format_duration(t)}</b>: no change"
-    listed = html.escape(", ".join(items[:limit]) + more)
-    return f"<b>at {format_duration(t)}</b>: {len(items)} change{'s' if len(items) != 1 else ''} — {listed}"
+def changed(sim, t: int, namespace: str | None = None) -> dict[str, list[tuple]]:
+    """The objects (kind, namespace, name) `deleted`, `created` and `updated` since the moment before `t`:
+    each once, by comparing what stood before `t` with what stands after it. Cluster-scoped objects count
+    in every namespace."""
+    ns, out = _ns(namespace), {"deleted": [], "created": [], "updated": []}
+    seen = set()
+    for r in changes(sim, t).itertuples(index=False):
+        key = (r.KIND, r.NAMESPACE or None, r.NAME)
+        if key in seen or (ns is not None and key[1] not in (None, ns)):
+            continue
+        seen.add(key)
+        before, after = sim.store.at(key, t - 1) if t > 0 else None, sim.store.at(key, t)
+        if after is None:
+            out["deleted"].append(key)
+        else:
+            out["created" if before is None else "updated"].append(key)
+    return out
+
+
+def _name(key: tuple) -> str:
+    return f"{key[0]} {key[1] + '/' if key[1] else ''}{key[2]}"
+
+
+def changes_html(sim, t: int, namespace: str | None = None, limit: int = 40) -> str:
+    """One line for the moment, the whole of it in its title: `at 1m50s — updated 3: Node worker-2, ...`.
+    The deleted objects come first: no table row can show them."""
+    parts = [f"{op} {len(keys)}: " + ", ".join(_name(k) for k in keys[:limit]) + (" …" if len(keys) > limit else "")
+             for op, keys in changed(sim, t, namespace).items() if keys]
+    text = " · ".join(parts) or "no change in the store"
+    full = html.escape(f"at {format_duration(t)} — {text}", quote=True)
+    return f'<div class="kdsl-caption" title="{full}"><b>at {format_duration(t)}</b> — {html.escape(text)}</div>'
+
+
+# The object(s) a row of each table stands for: (kind or `@column` holding it, namespace column, name column).
+ROW_OBJECTS = {
+    "pods": [("Pod", "NAMESPACE", "NAME")],
+    "workloads": [("@KIND", "NAMESPACE", "NAME")],
+    "services": [("Service", "NAMESPACE", "NAME")],
+    "ingresses": [("Ingress", "NAMESPACE", "NAME")],
+    "storage": [("PersistentVolumeClaim", "NAMESPACE", "CLAIM"), ("PersistentVolume", None, "VOLUME")],
+    "nodes": [("Node", None, "NAME")],
+    "namespaces": [("Namespace", None, "NAME")],
+}
+
+
+def changed_rows(sim, tab: str, df: pd.DataFrame, t: int) -> list[int]:
+    """The rows of a tab's table whose object was created or updated at `t`; for the events, the events
+    recorded at `t`. A Service's row also counts its EndpointSlices, which carry its READY and ENDPOINTS."""
+    if tab == "events":
+        return [i for i, v in enumerate(df.get("TIME", [])) if _ms(v) == t]
+    c = changed(sim, t)
+    keys = set(c["created"]) | set(c["updated"])
+    keys |= {("Service", k[1], o.name) for k in keys if k[0] == "EndpointSlice"
+             for o in sim.store.at(k, t).meta.owners if o.kind == "Service"}
+    specs, rows = ROW_OBJECTS.get(tab, []), []
+    for i, r in enumerate(df.to_dict("records")):
+        for kind, ns, name in specs:
+            key = (r.get(kind[1:]) if kind[0] == "@" else kind, _text(r.get(ns)) if ns else None, r.get(name))
+            if key in keys:
+                rows.append(i)
+                break
+    return rows
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value not in ("", "<none>") else None
+
+
+def _ms(value) -> int | None:
+    """A table's time cell as ms, whether a duration, the text kdsl prints (`1m50s`) or ms."""
+    if isinstance(value, pd.Timedelta):
+        return int(value / pd.Timedelta(1, "ms"))
+    if isinstance(value, str):
+        try:
+            return duration_ms(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, int) else None
 
 
 # ---- tab contents ----------------------------------------------------------------------------------
@@ -103,127 +244,44 @@ def pods(sim, t: int, namespace: str | None = None) -> list[str]:
     return sorted(f"{p.namespace}/{p.name}" for n in spaces for p in sim.store.kind_at("Pod", n, t))
 
 
-def inspect_pod(sim, pod: str, t: int) -> dict[str, pd.DataFrame]:
-    """One pod at `t`: its conditions, its containers, its events so far, and the scheduler's verdicts
-    node by node, recomputed on the nodes and bound pods as they stood at `t` (`sim.explain(pod, at=t)`)."""
-    ns, _, name = pod.rpartition("/")
-    obj = sim.store.at(("Pod", ns or "default", name), t)
-    if obj is None:
-        return {}
-    status = obj.status
-    conditions = pd.DataFrame(
-        [{"TYPE": c.type, "STATUS": c.status, "REASON": c.reason, "MESSAGE": c.message,
-          "LAST TRANSITION": format_duration(c.last_transition_ms)} for c in status.conditions],
-        columns=["TYPE", "STATUS", "REASON", "MESSAGE", "LAST TRANSITION"])
-    statuses = [(True, cs) for cs in status.init_container_statuses] + [(False, cs) for cs in status.container_statuses]
-    containers = pd.DataFrame(
-        [{"CONTAINER": cs.name, "INIT": init, "IMAGE": cs.image, "STATE": type(cs.state).__name__,
-          "REASON": getattr(cs.state, "reason", "") or "", "READY": cs.ready, "RESTARTS": cs.restart_count}
-         for init, cs in statuses],
-        columns=["CONTAINER", "INIT", "IMAGE", "STATE", "REASON", "READY", "RESTARTS"])
-    events = pd.DataFrame(
-        [{"TIME": format_duration(e.time_ms), "TYPE": e.type, "REASON": e.reason, "FROM": e.source,
-          "MESSAGE": e.message, "COUNT": e.count}
-         for e in sim.log.events
-         if e.time_ms <= t and e.kind == "Pod" and e.namespace == obj.namespace and e.name == name],
-        columns=["TIME", "TYPE", "REASON", "FROM", "MESSAGE", "COUNT"])
-    out = {"conditions": conditions, "containers": containers, "events": events}
-    try:
-        out["scheduling"] = explanation(sim.explain(f"{obj.namespace}/{name}", at=t))
-    except (KeyError, ViewError):
-        pass  # nothing to recompute on: the pod is not there at that moment
-    return out
+def table_tab(sim, name: str, t: int, namespace: str | None = None) -> str:
+    df = table(sim, name, t, namespace)
+    return block(df, changed_rows(sim, name, df, t))
 
 
-def explanation(result) -> pd.DataFrame:
-    """`sim.explain`'s node × plugin verdicts as a DataFrame, whichever form it returns."""
-    if isinstance(result, pd.DataFrame):
-        return result
-    return frame(result.rows() if hasattr(result, "rows") else result)
+def topology_tab(sim, t: int, namespace: str | None = None, **_) -> str:
+    return f'<div class="kdsl-scroll kdsl-topology">{topology_svg(sim, t, namespace)}</div>'
 
 
-def inspect_html(sim, pod: str | None, t: int) -> str:
-    if not pod:
-        return "<p><i>no pod at this moment</i></p>"
-    parts = inspect_pod(sim, pod, t)
-    if not parts:
-        return f"<p><i>pod {html.escape(pod)} does not exist at {format_duration(t)}</i></p>"
-    return "".join(f"<h4>{html.escape(title)}</h4>{table_html(df)}" for title, df in parts.items())
+def inspect_tab(sim, t: int, namespace: str | None = None, pod: str | None = None, full: bool = False, **_) -> str:
+    from kdsl.notebook.inspector import inspect_html
+
+    return inspect_html(sim, pod, t, full=full)
 
 
-def tab_html(sim, tab: str, t: int, namespace: str | None = None, pod: str | None = None) -> str:
-    """The HTML of one tab of the explorer at `t`."""
-    if tab == TOPOLOGY:
-        return f'<div class="kdsl-topology">{topology_svg(sim, t, namespace)}</div>'
-    if tab == INSPECT:
-        return inspect_html(sim, pod, t)
-    return table_html(table(sim, tab, t, namespace))
+# The tabs after the tables, each drawn by a function of (sim, t, namespace, **the widget's controls: pod, full),
+# so a new tab is one line here.
+VIEWS = {TOPOLOGY: topology_tab, INSPECT: inspect_tab}
 
 
-# ---- the widget ----------------------------------------------------------------------------------
-
-
-class Explorer:
-    """The widgets and their wiring; `box` is what a notebook shows. Only the visible tab is drawn."""
-
-    def __init__(self, sim, tables: tuple[str, ...] = TABLES, interval_ms: int = 800):
-        import ipywidgets as w
-
-        self.sim = sim
-        self._quiet = False
-        self.tabs_names = (*tables, TOPOLOGY, INSPECT)
-        options = moment_options(sim)
-        self.slider = w.SelectionSlider(options=options, value=options[-1][1], description="time",
-                                        continuous_update=False, layout=w.Layout(width="60%"))
-        self.play = w.Play(min=0, max=len(options) - 1, value=len(options) - 1, interval=interval_ms,
-                           description="play")
-        w.jslink((self.play, "value"), (self.slider, "index"))
-        self.namespace = w.Dropdown(options=namespaces(sim), value=ALL, description="namespace")
-        self.caption = w.HTML()
-        self.pages = [w.HTML() for _ in self.tabs_names]
-        for page in self.pages:
-            page.add_class("jp-RenderedHTMLCommon")  # JupyterLab's own table style, as for a DataFrame
-            page.layout.overflow = "auto"  # a wide table scrolls inside its tab
-        self.pod = w.Dropdown(options=[], description="pod")
-        inspect_page = w.VBox([self.pod, self.pages[-1]])
-        self.tabs = w.Tab(children=[*self.pages[:-1], inspect_page], titles=self.tabs_names)
-        self.box = w.VBox([w.HBox([self.play, self.slider, self.namespace]), self.caption, self.tabs])
-        self.box.add_class("kdsl-explorer")
-        self.box.explorer = self  # so a notebook (and a test) can reach the state behind the widget
-        self.slider.observe(lambda _: self.refresh(), names="value")
-        self.namespace.observe(lambda _: self.refresh(), names="value")
-        self.tabs.observe(lambda _: self.draw(), names="selected_index")
-        self.pod.observe(lambda _: self.draw(), names="value")
-        self.refresh()
-
-    @property
-    def at(self) -> int:
-        return self.slider.value
-
-    @property
-    def tab(self) -> str:
-        return self.tabs_names[self.tabs.selected_index or 0]
-
-    def refresh(self) -> None:
-        """The moment or the namespace moved: new caption, new pod choices, redraw the visible tab."""
-        self.caption.value = changes_html(self.sim, self.at)
-        choices = pods(self.sim, self.at, self.namespace.value)
-        keep = self.pod.value if self.pod.value in choices else (choices[0] if choices else None)
-        self._quiet = True  # new options move the value; draw once, below, not on each step
-        try:
-            self.pod.options = choices
-            self.pod.value = keep
-        finally:
-            self._quiet = False
-        self.draw()
-
-    def draw(self) -> None:
-        if self._quiet:
-            return
-        i = self.tabs_names.index(self.tab)
-        self.pages[i].value = tab_html(self.sim, self.tab, self.at, self.namespace.value, self.pod.value)
+def tab_html(sim, tab: str, t: int, namespace: str | None = None, **controls) -> str:
+    """The HTML of one tab of the explorer at `t`; `controls` are the inspector's `pod` and `full`."""
+    if tab in VIEWS:
+        return VIEWS[tab](sim, t, namespace, **controls)
+    return table_tab(sim, tab, t, namespace)
 
 
 def explore(sim, tables: tuple[str, ...] = TABLES):
     """The explorer for a finished simulation, as an ipywidgets box to show in a notebook."""
+    from kdsl.notebook.widget import Explorer  # ipywidgets load only when a notebook asks for the widget
+
     return Explorer(sim, tables).box
+
+
+def __getattr__(name: str):
+    # `Explorer` lived here before the widgets moved to widget.py; importing it from here still works.
+    if name == "Explorer":
+        from kdsl.notebook.widget import Explorer
+
+        return Explorer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -110,14 +110,7 @@ def explain(sim, pod: str, at=None) -> pd.DataFrame:
     """The scheduler's view of one pod (`ns/name` or `name` in default): node × plugin, every filter's
     verdict and every score (Simulation.explain's rows). A past `at` rebuilds the cluster's nodes and
     bound pods as they stood then; claims are read as they stand at the end."""
-    t = moment(sim, at)
-    if t >= sim.now:
-        try:
-            rows = sim.explanation(pod).rows()
-        except KeyError as exc:
-            raise ViewError(exc.args[0]) from None
-    else:
-        rows = _explain_at(sim, pod, t).rows()
+    rows = explanation(sim, pod, moment(sim, at)).rows()
     if not rows:
         return frame(("node",), [])
     return pd.DataFrame(rows, columns=list(rows[0]))
@@ -138,6 +131,29 @@ def _explain_at(sim, pod: str, t: int):
     snap = Snapshot.build(objects(sim, "Node", t), bound, default_image_size=live.default_image_size)
     snap.image_sizes.update(live.image_sizes)
     return run(obj, snap, sim.scheduler.volumes.for_pod(obj))
+
+
+def explanation(sim, pod: str, t: int):
+    """The engine's Explanation of a pod at `t` ms: the live scheduler's at the end, rebuilt before."""
+    if t < sim.now:
+        return _explain_at(sim, pod, t)
+    try:
+        return sim.explanation(pod)
+    except KeyError as exc:
+        raise ViewError(exc.args[0]) from None
+
+
+VERDICT_COLUMNS = ("NODE", "FEASIBLE", "FAILED PLUGIN", "REASON", "SCORE")
+
+
+def verdicts(sim, pod: str, at=None) -> pd.DataFrame:
+    """The scheduler's verdict on each node in one row: FEASIBLE (yes/no), the first filter plugin that
+    failed and its reasons (what Kubernetes reports in FailedScheduling), and the total score of a
+    feasible node. The compact form of `explain`, read from the engine's Explanation, not its table."""
+    found = explanation(sim, pod, moment(sim, at))
+    rows = [(n.node, "yes" if n.feasible else "no", n.failure.plugin if n.failure else None,
+             ", ".join(n.failure.reasons) if n.failure else None, n.total) for n in found.nodes]
+    return frame(VERDICT_COLUMNS, rows)
 
 
 TIMELINE_COLUMNS = ("TIME", "NAMESPACE", "POD", "PHASE", "READY", "STATUS", "NODE")

@@ -1,5 +1,5 @@
-"""A real browser: JupyterLab on loopback, a tutorial run in Debian's Chromium through Playwright; the table,
-the topology image and the explorer's slider render, and moving the slider changes the explorer's table."""
+"""A real browser: JupyterLab on loopback, a tutorial run in Debian's Chromium through Playwright at 1,000 px; the
+table, the topology image and the explorer render, its slider and buttons move it, and its inspector is on screen."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def lab(tmp_path):
     port = _free_port()
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.port_retries=0",
            "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={root}",
-           "--LabApp.news_url=None", f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+           "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True", f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
            f"--LabApp.user_settings_dir={tmp_path / 'settings'}"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
@@ -76,14 +76,21 @@ def lab(tmp_path):
         log.close()
 
 
-def test_tutorial_in_jupyterlab_renders_and_the_explorer_slider_moves(lab):
-    from playwright.sync_api import sync_playwright
+def _in_viewport(box, width: int, height: int) -> bool:
+    return box is not None and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= width \
+        and box["y"] + box["height"] <= height
+
+
+def test_tutorial_in_jupyterlab_renders_and_the_explorer_moves_and_inspects(lab):
+    from playwright.sync_api import expect, sync_playwright
 
     SHOTS.mkdir(exist_ok=True)
+    width, height = 1000, 1000
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        # Headless Chromium hides scrollbars unless told otherwise; a table that scrolls in its box shows it.
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, ignore_default_args=["--hide-scrollbars"])
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(lab)
             page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=90_000)
             # Run All is silently ignored until the kernel is connected and idle (recipes.md, pitfall 2).
@@ -104,26 +111,69 @@ def test_tutorial_in_jupyterlab_renders_and_the_explorer_slider_moves(lab):
             slider.wait_for(state="visible", timeout=120_000)
             table = page.locator(f"{EXPLORER} table.dataframe").first
             table.wait_for(state="visible", timeout=60_000)
-            readout = page.locator(f"{EXPLORER} .widget-readout").first
-            assert readout.inner_text().strip() == "5m"
-            before = table.inner_text()
-            assert "huge" in before and "Unschedulable" not in readout.inner_text()
             no_news = page.get_by_role("button", name="No", exact=True)
             if no_news.count():  # the "notified about Jupyter news?" toast would cover the screenshot
                 no_news.first.click()
                 page.get_by_text("Would you like to get notified").wait_for(state="hidden", timeout=10_000)
-            page.screenshot(path=str(SHOTS / "explorer-end.png"))
+            explorer = page.locator(EXPLORER).first  # its screenshots are the ones in docs/jupyter.md
+            explorer.scroll_into_view_if_needed()
+
+            # It opens at the first moment something happened: the pods were just created, every row is new.
+            readout = page.locator(f"{EXPLORER} .widget-readout").first
+            assert readout.inner_text().strip() == "0s"
+            start = table.inner_text()
+            assert "Pending" in start and "huge" in start
+            assert page.locator(f"{EXPLORER} table.dataframe tr.kdsl-changed").count() >= 5
+            assert page.get_by_role("button", name="◀ previous change").is_disabled()
+            explorer.screenshot(path=str(SHOTS / "explorer-start.png"))
+
+            def moved(old: str) -> None:
+                page.wait_for_function("([sel, old]) => document.querySelector(sel)?.innerText.trim() !== old",
+                                       arg=[f"{EXPLORER} .widget-readout", old], timeout=30_000)
+
+            page.get_by_role("button", name="next change ▶").click()
+            moved("0s")
+            assert readout.inner_text().strip() != "0s"
+            expect(page.get_by_role("button", name="◀ previous change")).to_be_enabled()
+            at = readout.inner_text().strip()
+            page.get_by_role("button", name="next warning ▶").click()
+            moved(at)
+            caption = page.locator(f"{EXPLORER} .kdsl-caption").first
+            expect(caption).to_contain_text(f"at {readout.inner_text().strip()} — ")
+            assert caption.bounding_box()["height"] < 30  # one line, however long the list of changes
+            explorer.screenshot(path=str(SHOTS / "explorer-warning.png"))
 
             page.locator(f"{EXPLORER} .noUi-handle").first.focus()
-            page.keyboard.press("Home")  # the first moment: the pods were just created
-            page.wait_for_function(
-                "([sel, old]) => { const t = document.querySelector(sel); return t && t.innerText !== old; }",
-                arg=[f"{EXPLORER} table.dataframe", before], timeout=30_000)
-            assert readout.inner_text().strip() == "0s"
-            after = table.inner_text()
-            assert after != before and "Pending" in after
-            page.screenshot(path=str(SHOTS / "explorer-start.png"))
-            page.screenshot(path=str(SHOTS / "jupyterlab-tutorial.png"), full_page=True)
+            page.keyboard.press("End")  # the end of the run
+            page.wait_for_function("s => document.querySelector(s)?.innerText.trim() === '5m'",
+                                   arg=f"{EXPLORER} .widget-readout", timeout=30_000)
+            page.wait_for_function("([sel, old]) => document.querySelector(sel)?.innerText !== old",
+                                   arg=[f"{EXPLORER} table.dataframe", start], timeout=30_000)
+            assert "Running" in table.inner_text()
+            expect(page.get_by_role("button", name="next change ▶")).to_be_disabled()
+            explorer.screenshot(path=str(SHOTS / "explorer-end.png"))
+
+            # The inspector at 1,000 px: its conditions table on screen, not centred off it in a wide tab.
+            page.locator(f"{EXPLORER} .lm-TabBar-tab", has_text="inspect pod").click()
+            page.locator(f"{EXPLORER} select").last.select_option("demo/huge")
+            verdict = page.locator(f"{EXPLORER} h4:has-text('scheduling') + .kdsl-scroll table")
+            verdict.filter(has_text="Insufficient cpu").wait_for(state="visible", timeout=30_000)  # huge drawn
+            conditions = page.locator(f"{EXPLORER} h4:has-text('conditions') + .kdsl-scroll table")
+            conditions.scroll_into_view_if_needed()
+            assert conditions.is_visible() and _in_viewport(conditions.bounding_box(), width, height)
+            verdicts = verdict.inner_text()
+            # At 5m worker-1 is too small for huge, and worker-2, lost at 2m, carries the unreachable taint.
+            assert "worker-1\tno\tNodeResourcesFit\tInsufficient cpu" in verdicts
+            assert "worker-2\tno\tTaintToleration\t" in verdicts
+            # The inspector is taller than the window: a taller one (as wide) for its whole picture.
+            page.set_viewport_size({"width": width, "height": 1800})
+            explorer.scroll_into_view_if_needed()
+            explorer.screenshot(path=str(SHOTS / "explorer-inspector.png"))
+            page.evaluate("window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
+            page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
+            page.wait_for_timeout(1000)  # the theme's stylesheet swaps in after the attribute
+            explorer.screenshot(path=str(SHOTS / "explorer-inspector-dark.png"))
+            page.screenshot(path=str(SHOTS / "jupyterlab-dark.png"))
         finally:
             browser.close()
     assert (SHOTS / "explorer-start.png").stat().st_size > 10_000

@@ -1,17 +1,51 @@
-"""The explorer's logic, without a browser: moments, namespaces, changes, tabs, the pod inspector, the wiring."""
+"""The explorer's logic, without a browser: moments, buttons, changes, highlights, tabs, the inspector, the wiring."""
 
 from __future__ import annotations
 
-import ipywidgets
+import re
 
+import ipywidgets
+import pandas as pd
+import pytest
+
+import kdsl
 from kdsl.notebook import explorer as ex
+from kdsl.notebook.inspector import inspect_changes, inspect_html, inspect_pod
 
 from tests.notebook.conftest import SECRET
 
 
-def test_moments_are_the_store_changes_and_the_end(lab_sim):
+@pytest.fixture(scope="module")
+def small_sim():
+    """One node: `small` waits for `big`'s CPU until `big` is deleted at 10s."""
+    return kdsl.simulate(kdsl.parse("node n1 cpu=1 memory=4Gi\n"
+                                    "pod big image=nginx:1.25 cpu=800m\npod small image=nginx:1.25 cpu=500m\n"
+                                    "at 10s: delete pod default/big\n"))
+
+
+def marked(html: str) -> list[str]:
+    """The second cell of each highlighted row (the NAME of a pods table)."""
+    return [m for m in re.findall(r'<tr class="kdsl-changed">\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>([^<]*)</td>', html)]
+
+
+def test_moments_are_the_store_changes_the_events_and_the_end(lab_sim):
     assert ex.moments(lab_sim) == [0, 1000, 110000, 180000]
     assert ex.moment_options(lab_sim) == [("0s", 0), ("1s", 1000), ("1m50s", 110000), ("3m", 180000)]
+    # Every event's moment is one the slider can reach (where "next warning" leads).
+    assert {e.time_ms for e in lab_sim.log.events} <= set(ex.moments(lab_sim))
+
+
+def test_the_explorer_opens_at_the_first_moment_something_happened(lab_sim):
+    assert ex.opening(lab_sim) == 0 and ex.changed(lab_sim, 0)["created"]
+
+
+def test_the_buttons_lead_to_the_moment_before_after_and_to_the_next_warning(lab_sim):
+    assert [ex.previous_change(lab_sim, t) for t in (0, 1000, 5000, 180000)] == [None, 0, 1000, 110000]
+    assert [ex.next_change(lab_sim, t) for t in (0, 5000, 110000, 180000)] == [1000, 110000, 180000, None]
+    # huge's FailedScheduling at 0s, and again when the node controller taints worker-2 at 1m50s.
+    assert ex.next_warning(lab_sim, 0) == 110000 and ex.next_warning(lab_sim, 110000) is None
+    assert ex.next_warning(lab_sim, 0, "demo") == 110000 and ex.next_warning(lab_sim, 0, ex.ALL) == 110000
+    assert ex.next_warning(lab_sim, 0, "tools") is None
 
 
 def test_namespaces_offer_all_then_each_sorted(lab_sim):
@@ -26,8 +60,29 @@ def test_changes_at_a_moment_are_what_the_store_recorded_then(lab_sim):
     # The node lifecycle controller marks worker-2 Unknown 40 s after its last heartbeat (oracle of node loss).
     assert ("Node", "worker-2") in set(zip(df.KIND, df.NAME))
     assert ex.changes(lab_sim, 5).empty
-    assert ex.changes_html(lab_sim, 5) == "<b>at 5ms</b>: no change"
-    assert ex.changes_html(lab_sim, 110000).startswith("<b>at 1m50s</b>: ")
+
+
+def test_changed_says_created_updated_deleted_each_object_once(lab_sim):
+    assert ex.changed(lab_sim, 1000) == {"deleted": [], "created": [], "updated": [
+        ("Pod", "demo", "web"), ("Pod", "demo", "app"), ("Pod", "tools", "shell")]}
+    assert ("Namespace", None, "tools") in ex.changed(lab_sim, 0)["created"]
+    # A namespace keeps its own objects and the cluster's (the node).
+    assert ex.changed(lab_sim, 110000, "tools") == {"deleted": [], "created": [], "updated": [
+        ("Node", None, "worker-2")]}
+
+
+def test_the_caption_is_one_line_with_the_whole_text_in_its_title(lab_sim):
+    assert ex.changes_html(lab_sim, 5) == ('<div class="kdsl-caption" title="at 5ms — no change in the store">'
+                                           "<b>at 5ms</b> — no change in the store</div>")
+    line = ex.changes_html(lab_sim, 1000)
+    assert "<b>at 1s</b> — updated 3: Pod demo/web, Pod demo/app, Pod tools/shell</div>" in line
+    assert ex.changes_html(lab_sim, 0, limit=2).count("…") == 2  # cut in the line and in the title alike
+
+
+def test_the_caption_lists_the_deleted_objects_first(small_sim):
+    gone = next(t for t in ex.moments(small_sim) if ex.changed(small_sim, t)["deleted"])
+    assert ex.changed(small_sim, gone)["deleted"] == [("Pod", "default", "big")]
+    assert f"<b>at {ex.format_duration(gone)}</b> — deleted 1: Pod default/big" in ex.changes_html(small_sim, gone)
 
 
 def test_pods_at_a_moment_and_in_a_namespace(lab_sim):
@@ -43,51 +98,150 @@ def test_table_filters_by_namespace(lab_sim):
     assert len(every) == 4 and len(tools) == 1
 
 
-def test_table_html_is_a_dataframe_table_cut_with_a_note(lab_sim):
+def test_a_table_is_left_in_its_own_scrolling_box_cut_with_a_note(lab_sim):
     df = ex.table(lab_sim, "pods", 180000)
-    out = ex.table_html(df, max_rows=2)
-    assert 'class="dataframe kdsl-table"' in out and "first 2 of 4 rows" in out
-    assert "nothing at this moment" in ex.table_html(df.iloc[0:0])
+    out = ex.block(df, max_rows=2)
+    assert out.startswith('<div class="kdsl-scroll"><table') and 'class="dataframe kdsl-table"' in out
+    assert "first 2 of 4 rows" in out and out.count("<tr") == 3
+    assert "nothing at this moment" in ex.block(df.iloc[0:0])
 
 
-def test_inspect_pod_shows_conditions_containers_events_and_scheduling(lab_sim):
-    parts = ex.inspect_pod(lab_sim, "demo/huge", 180000)
+def test_durations_and_missing_values_in_the_explorer_tables():
+
+    df = pd.DataFrame({"TIME": pd.to_timedelta([110000, None], unit="ms").astype("timedelta64[ms]"),
+                       "NODE": ["n1", None]})
+    out = ex.table_html(df)
+    assert "<td>1m50s</td>" in out and out.count("&lt;none&gt;") == 2
+
+
+def test_mark_rows_marks_body_rows_only_and_keeps_their_classes():
+    table = '<table><thead><tr><th>A</th></tr></thead><tbody><tr><td>0</td></tr><tr class="x"><td>1</td></tr></tbody>'
+    assert ex.mark_rows(table, [1]) == table.replace('<tr class="x">', '<tr class="kdsl-changed x">')
+    assert ex.mark_rows(table, [0]).count('class="kdsl-changed"') == 1 and "<thead><tr>" in ex.mark_rows(table, [0])
+    assert ex.mark_rows(table, []) == table
+
+
+def test_long_text_cells_wrap_and_short_ones_do_not(lab_sim):
+    out = ex.tab_html(lab_sim, "events", 0)
+    assert '<td class="kdsl-wrap">0/2 nodes are available: 2 Insufficient cpu.' in out
+    assert "<td>FailedScheduling</td>" in out
+
+
+def test_rows_of_objects_created_or_updated_at_the_moment_are_highlighted(lab_sim):
+    # At 1s the kubelets report web, app and shell Running; huge still waits, unchanged.
+    assert marked(ex.tab_html(lab_sim, "pods", 1000)) == ["app", "web", "shell"]
+    assert marked(ex.tab_html(lab_sim, "pods", 0)) == ["app", "huge", "web", "shell"]  # all created
+    assert marked(ex.tab_html(lab_sim, "pods", 180000)) == []
+    nodes = ex.table(lab_sim, "nodes", 110000)
+    assert [nodes.NAME[i] for i in ex.changed_rows(lab_sim, "nodes", nodes, 110000)] == ["worker-2"]
+    spaces = ex.table(lab_sim, "namespaces", 0)
+    assert {"demo", "tools"} <= {spaces.NAME[i] for i in ex.changed_rows(lab_sim, "namespaces", spaces, 0)}
+    events = ex.table(lab_sim, "events", 110000)
+    rows = ex.changed_rows(lab_sim, "events", events, 110000)
+    assert rows and all(events.TIME[i] in ("1m50s", pd.Timedelta(110000, "ms")) for i in rows)
+    assert len(rows) < len(events)
+
+
+def test_a_service_row_is_highlighted_when_its_endpoint_slices_change():
+    from tests.views.conftest import LAB
+
+    sim = kdsl.simulate(kdsl.load(LAB))
+    # At 1s web-1 and web-2 turn ready: the EndpointSlice controller writes web's slices, not the Service.
+    assert not any(k[0] == "Service" for keys in ex.changed(sim, 1000).values() for k in keys)
+    df = ex.table(sim, "services", 1000)
+    assert [df.NAME[i] for i in ex.changed_rows(sim, "services", df, 1000)] == ["web"]
+
+
+def test_inspect_pod_shows_conditions_containers_events_and_a_compact_verdict_table(lab_sim):
+    parts = inspect_pod(lab_sim, "demo/huge", 0)
     assert list(parts) == ["conditions", "containers", "events", "scheduling"]
     cond = parts["conditions"].set_index("TYPE")
     assert cond.loc["PodScheduled", "STATUS"] == "False"
     assert cond.loc["PodScheduled", "REASON"] == "Unschedulable"
     assert "Insufficient cpu" in cond.loc["PodScheduled", "MESSAGE"]
+    assert str(parts["conditions"]["LAST TRANSITION"].dtype) == "timedelta64[ms]"
     assert "FailedScheduling" in set(parts["events"].REASON)
-    verdicts = parts["scheduling"].set_index("node")
-    assert verdicts.loc["worker-1", "reason"] == "Insufficient cpu"
+    verdicts = parts["scheduling"]
+    assert list(verdicts.columns) == ["NODE", "FEASIBLE", "FAILED PLUGIN", "REASON", "SCORE"]
+    assert [tuple(r) for r in verdicts[["NODE", "FEASIBLE", "FAILED PLUGIN", "REASON"]].itertuples(index=False)] == [
+        ("worker-1", "no", "NodeResourcesFit", "Insufficient cpu"),
+        ("worker-2", "no", "NodeResourcesFit", "Insufficient cpu")]
+    assert verdicts.SCORE.isna().all()
+
+
+def test_the_verdict_table_of_a_pod_that_fits_one_node(lab_sim):
+    verdicts = inspect_pod(lab_sim, "demo/web", 0)["scheduling"].set_index("NODE")
+    assert tuple(verdicts.loc["worker-1", ["FEASIBLE", "FAILED PLUGIN"]]) == ("no", "NodeAffinity")
+    assert "didn't match Pod's node affinity/selector" in verdicts.loc["worker-1", "REASON"]
+    assert verdicts.loc["worker-2", "FEASIBLE"] == "yes" and pd.isna(verdicts.loc["worker-2", "REASON"])
+    assert verdicts.loc["worker-2", "SCORE"] > 0
+    # At 1m50s worker-2 is unreachable: the taint is the first filter that fails there.
+    late = inspect_pod(lab_sim, "demo/web", 110000)["scheduling"].set_index("NODE")
+    assert late.loc["worker-2", "FAILED PLUGIN"] == "TaintToleration"
+
+
+def test_the_inspector_highlights_what_changed_at_the_moment(lab_sim):
+    changed = inspect_changes(lab_sim, "demo/web", 1000)
+    parts = inspect_pod(lab_sim, "demo/web", 1000)
+    moved = parts["conditions"].loc[changed["conditions"], "TYPE"]
+    assert set(moved) == {"PodReadyToStartContainers", "ContainersReady", "Ready"}  # initialized at 0s
+    assert changed["containers"] == [0]
+    assert list(parts["events"].REASON[changed["events"]]) == ["Pulling", "Pulled", "Created", "Started"]
+    assert inspect_changes(lab_sim, "demo/web", 180000) == {"conditions": [], "containers": [], "events": []}
+    assert 'class="kdsl-changed"' in inspect_html(lab_sim, "demo/web", 1000)
+    assert 'class="kdsl-changed"' not in inspect_html(lab_sim, "demo/web", 180000)
 
 
 def test_inspect_pod_of_a_running_pod_and_before_it_existed(lab_sim):
-    parts = ex.inspect_pod(lab_sim, "demo/web", 180000)
+    parts = inspect_pod(lab_sim, "demo/web", 180000)
     row = parts["containers"].iloc[0]
     assert (row.CONTAINER, row.IMAGE, row.STATE, bool(row.READY)) == ("web", "nginx:1.25", "Running", True)
     assert list(parts["events"].REASON[:2]) == ["Scheduled", "Pulling"]
-    assert ex.inspect_pod(lab_sim, "demo/nope", 180000) == {}
-    assert "does not exist at 0s" in ex.inspect_html(lab_sim, "demo/nope", 0)
+    assert inspect_pod(lab_sim, "demo/nope", 180000) == {}
+    assert "does not exist at 0s" in inspect_html(lab_sim, "demo/nope", 0)
+
+
+def test_the_full_verdicts_are_every_filter_and_score_on_request(lab_sim):
+    compact = inspect_html(lab_sim, "demo/web", 0)
+    full = inspect_html(lab_sim, "demo/web", 0, full=True)
+    assert "filter:NodeResourcesFit" not in compact and "filter:NodeResourcesFit" in full
+    assert full.startswith(compact) and "NodeResourcesBalancedAllocation.weighted" in full
 
 
 def test_tab_html_for_tables_topology_and_inspector(lab_sim):
     assert "<svg" in ex.tab_html(lab_sim, ex.TOPOLOGY, 180000)
     assert "<h4>conditions</h4>" in ex.tab_html(lab_sim, ex.INSPECT, 180000, pod="demo/web")
     assert "shell" in ex.tab_html(lab_sim, "pods", 180000, "tools")
+    assert list(ex.VIEWS) == [ex.TOPOLOGY, ex.INSPECT]
 
 
-def test_explorer_widget_starts_at_the_end_and_follows_the_slider(lab_sim):
+def test_explorer_widget_opens_at_the_first_moment_and_follows_the_slider(lab_sim):
     box = lab_sim.explore()
     assert isinstance(box, ipywidgets.VBox)
     e = box.explorer
-    assert e.at == 180000 and e.play.max == 3 and e.play.value == 3
+    assert e.at == 0 and e.play.max == 3 and e.play.value == 0
     assert e.tab == "pods" and list(e.tabs.titles)[-2:] == ["topology", "inspect pod"]
+    assert e.caption.value.startswith('<div class="kdsl-caption" title="at 0s — created 9: ')
+    e.slider.value = 180000
     at_end = e.pages[0].value
     assert "Unknown" in at_end  # web's node was lost at 1m; by 1m50s it is Unknown
     e.slider.value = 1000
     assert e.pages[0].value != at_end and "Unknown" not in e.pages[0].value
-    assert e.caption.value.startswith("<b>at 1s</b>")
+    assert "<b>at 1s</b>" in e.caption.value and marked(e.pages[0].value) == ["app", "web", "shell"]
+
+
+def test_explorer_buttons_move_the_slider_and_are_disabled_at_the_ends(lab_sim):
+    e = lab_sim.explore().explorer
+    assert (e.previous.disabled, e.next.disabled, e.warning.disabled) == (True, False, False)
+    e.warning.click()
+    assert e.at == 110000 and e.warning.disabled and not e.previous.disabled
+    e.next.click()
+    assert e.at == 180000 and e.next.disabled
+    e.previous.click()
+    e.previous.click()
+    assert e.at == 1000
+    e.namespace.value = "tools"
+    assert e.warning.disabled  # no Warning event in tools after 1s
 
 
 def test_explorer_namespace_filter_narrows_tables_and_pods(lab_sim):
@@ -95,9 +249,10 @@ def test_explorer_namespace_filter_narrows_tables_and_pods(lab_sim):
     e.namespace.value = "tools"
     assert "shell" in e.pages[0].value and "huge" not in e.pages[0].value
     assert list(e.pod.options) == ["tools/shell"] and e.pod.value == "tools/shell"
+    assert "Pod demo/" not in e.caption.value and "Pod tools/shell" in e.caption.value
 
 
-def test_explorer_draws_only_the_visible_tab(lab_sim):
+def test_explorer_draws_only_the_visible_tab_and_the_toggle_shows_the_full_verdicts(lab_sim):
     e = lab_sim.explore().explorer
     topo = e.tabs_names.index(ex.TOPOLOGY)
     assert e.pages[topo].value == ""
@@ -105,13 +260,17 @@ def test_explorer_draws_only_the_visible_tab(lab_sim):
     assert "<svg" in e.pages[topo].value
     e.tabs.selected_index = len(e.tabs_names) - 1
     e.pod.value = "demo/huge"
-    assert "Insufficient cpu" in e.pages[-1].value
+    assert "Insufficient cpu" in e.pages[-1].value and "filter:NodeResourcesFit" not in e.pages[-1].value
+    e.full.value = True
+    assert "filter:NodeResourcesFit" in e.pages[-1].value
 
 
 def test_explorer_never_shows_a_secret_value(lab_sim):
     e = lab_sim.explore().explorer
+    e.full.value = True
     for t in ex.moments(lab_sim):
         e.slider.value = t
+        assert SECRET not in e.caption.value
         for i in range(len(e.tabs_names)):
             e.tabs.selected_index = i
             for pod in e.pod.options:
@@ -119,15 +278,9 @@ def test_explorer_never_shows_a_secret_value(lab_sim):
                 assert SECRET not in e.pages[i].value
 
 
-def test_the_inspector_explains_a_pod_against_the_cluster_of_the_slider_moment():
-    import kdsl
-    from kdsl.notebook.explorer import inspect_pod
-
-    sim = kdsl.simulate(kdsl.parse("node n1 cpu=1 memory=4Gi\n"
-                                   "pod big image=nginx:1.25 cpu=800m\npod small image=nginx:1.25 cpu=500m\n"
-                                   "at 10s: delete pod default/big\n"))
-    assert sim.store.get("Pod", "default", "small").spec.template.node_name == "n1"
-    early = inspect_pod(sim, "default/small", 5000)["scheduling"].set_index("node")
-    late = inspect_pod(sim, "default/small", sim.now)["scheduling"].set_index("node")
-    assert "Insufficient cpu" in str(early.loc["n1"].to_dict())
-    assert "Insufficient cpu" not in str(late.loc["n1"].to_dict())
+def test_the_inspector_explains_a_pod_against_the_cluster_of_the_slider_moment(small_sim):
+    assert small_sim.store.get("Pod", "default", "small").spec.template.node_name == "n1"
+    early = inspect_pod(small_sim, "default/small", 5000)["scheduling"].set_index("NODE")
+    late = inspect_pod(small_sim, "default/small", small_sim.now)["scheduling"].set_index("NODE")
+    assert early.loc["n1", "REASON"] == "Insufficient cpu" and early.loc["n1", "FEASIBLE"] == "no"
+    assert late.loc["n1", "FEASIBLE"] == "yes" and pd.isna(late.loc["n1", "REASON"])

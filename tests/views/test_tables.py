@@ -123,3 +123,22 @@ def test_views_never_change_the_simulation(sim):
     sim.topology()
     sim.topology_diff(0, "3m")
     assert (sim.store.resource_version, len(sim.store.history), len(sim.log.events), sim.now) == before
+
+
+def test_verdicts_are_one_row_per_node_read_from_the_engine(sim):
+    from kdsl.views.pods import verdicts
+
+    df = verdicts(sim, "huge")
+    check_golden("views/verdicts-huge.txt", text(df))
+    assert list(df.columns) == ["NODE", "FEASIBLE", "FAILED PLUGIN", "REASON", "SCORE"]
+    full = sim.explanation("huge").rows()
+    assert list(df.NODE) == [r["node"] for r in full]
+    assert list(df.FEASIBLE) == ["yes" if r["feasible"] else "no" for r in full]
+    assert list(df.REASON) == [r["reason"] for r in full]
+    assert list(df["FAILED PLUGIN"]) == [r["failed_plugin"] for r in full]
+    # Before worker-2 was lost, each node turns huge away for the same reason.
+    assert set(verdicts(sim, "huge", at="30s").REASON) == {"Insufficient cpu"}
+    fits = verdicts(sim, "shop/web-2", at="30s").set_index("NODE")
+    assert fits.loc["worker-2", "FEASIBLE"] == "yes" and fits.loc["worker-2", "SCORE"] > 0
+    with pytest.raises(ViewError, match="pod default/nope does not exist at 10s"):
+        verdicts(sim, "nope", at="10s")

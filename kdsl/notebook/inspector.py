@@ -1,0 +1,96 @@
+"""The explorer's pod inspector: one pod at a moment — conditions, containers, events, the scheduler's verdicts."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from kdsl.lang.values import format_duration
+from kdsl.notebook.explorer import block
+from kdsl.views.common import ViewError, frame
+from kdsl.views.pods import explanation, verdicts
+
+CONDITIONS = ("TYPE", "STATUS", "REASON", "MESSAGE", "LAST TRANSITION")
+CONTAINERS = ("CONTAINER", "INIT", "IMAGE", "STATE", "REASON", "READY", "RESTARTS")
+EVENTS = ("TIME", "TYPE", "REASON", "FROM", "MESSAGE", "COUNT")
+TITLES = {"conditions": "conditions", "containers": "containers", "events": "events",
+          "scheduling": "scheduling: the verdict on each node"}
+
+
+def _durations(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Time columns as durations (timedelta64[ms]), which sort, and which the display spells `1m50s`."""
+    for c in columns:
+        df[c] = pd.to_timedelta(pd.array(df[c], dtype="Int64"), unit="ms").astype("timedelta64[ms]")
+    return df
+
+
+def _pod(sim, pod: str, t: int):
+    ns, _, name = pod.rpartition("/")
+    return sim.store.at(("Pod", ns or "default", name), t)
+
+
+def inspect_pod(sim, pod: str, t: int) -> dict[str, pd.DataFrame]:
+    """One pod at `t`: its conditions, its containers, its events so far, and the scheduler's verdict on each
+    node (`kdsl.views.pods.verdicts`), recomputed on the nodes and bound pods as they stood at `t`."""
+    obj = _pod(sim, pod, t)
+    if obj is None:
+        return {}
+    status = obj.status
+    conditions = _durations(frame(CONDITIONS, [(c.type, c.status, c.reason, c.message, c.last_transition_ms)
+                                               for c in status.conditions]), "LAST TRANSITION")
+    containers = frame(CONTAINERS, [(cs.name, init, cs.image, type(cs.state).__name__,
+                                     getattr(cs.state, "reason", None) or None, cs.ready, cs.restart_count)
+                                    for init, cs in _statuses(obj)])
+    events = _durations(frame(EVENTS, [(e.time_ms, e.type, e.reason, e.source, e.message, e.count)
+                                       for e in _events(sim, obj, t)]), "TIME")
+    out = {"conditions": conditions, "containers": containers, "events": events}
+    try:
+        out["scheduling"] = verdicts(sim, f"{obj.namespace}/{obj.name}", at=t)
+    except (KeyError, ViewError):
+        pass  # nothing to recompute on: the pod is not there at that moment
+    return out
+
+
+def _statuses(obj) -> list[tuple]:
+    status = obj.status
+    return [(True, cs) for cs in status.init_container_statuses] + [(False, cs) for cs in status.container_statuses]
+
+
+def _events(sim, obj, t: int) -> list:
+    return [e for e in sim.log.events
+            if e.time_ms <= t and e.kind == "Pod" and e.namespace == obj.namespace and e.name == obj.name]
+
+
+def full_verdicts(sim, pod: str, t: int) -> pd.DataFrame:
+    """Every filter's verdict and every plugin's score on every node: the engine's rows, all of them."""
+    rows = explanation(sim, pod, t).rows()
+    return pd.DataFrame(rows, columns=list(rows[0])) if rows else frame(("node",), [])
+
+
+def inspect_changes(sim, pod: str, t: int) -> dict[str, list[int]]:
+    """The rows of the inspector's tables that changed at `t`: conditions that moved then, containers whose
+    status differs from the moment before, and the events recorded then."""
+    obj = _pod(sim, pod, t)
+    if obj is None:
+        return {}
+    before = _pod(sim, pod, t - 1) if t > 0 else None
+    old = {(init, cs.name): cs for init, cs in _statuses(before)} if before is not None else {}
+    return {"conditions": [i for i, c in enumerate(obj.status.conditions) if c.last_transition_ms == t],
+            "containers": [i for i, (init, cs) in enumerate(_statuses(obj)) if old.get((init, cs.name)) != cs],
+            "events": [i for i, e in enumerate(_events(sim, obj, t)) if e.time_ms == t]}
+
+
+def inspect_html(sim, pod: str | None, t: int, full: bool = False) -> str:
+    """The inspector's HTML: each table under its title, changed rows marked; `full` adds every plugin's
+    verdict and score on every node (the toggle below the compact table)."""
+    if not pod:
+        return "<p><i>no pod at this moment</i></p>"
+    parts = inspect_pod(sim, pod, t)
+    if not parts:
+        return f"<p><i>pod {html.escape(pod)} does not exist at {format_duration(t)}</i></p>"
+    marked = inspect_changes(sim, pod, t)
+    out = "".join(f"<h4>{TITLES[name]}</h4>{block(df, marked.get(name, ()))}" for name, df in parts.items())
+    if full and "scheduling" in parts:
+        out += f"<h4>every filter and score on every node</h4>{block(full_verdicts(sim, pod, t))}"
+    return out
