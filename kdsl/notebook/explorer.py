@@ -232,9 +232,9 @@ def table(sim, name: str, t: int, namespace: str | None = None) -> pd.DataFrame:
 
 
 def topology_svg(sim, t: int, namespace: str | None = None) -> str:
-    """The topology diagram at `t` as inline SVG (Graphviz renders it)."""
-    graph = sim.topology(at=t, namespace=_ns(namespace))
-    return graph.pipe(format="svg").decode("utf-8")
+    """The topology diagram at `t` in its notebook form: inline SVG fitted to the width, its strokes following
+    JupyterLab's theme (kdsl.views.diagram), so the tab reads on the dark theme as a cell's diagram does."""
+    return sim.topology(at=t, namespace=_ns(namespace))._repr_html_()
 
 
 def pods(sim, t: int, namespace: str | None = None) -> list[str]:
@@ -250,7 +250,7 @@ def table_tab(sim, name: str, t: int, namespace: str | None = None) -> str:
 
 
 def topology_tab(sim, t: int, namespace: str | None = None, **_) -> str:
-    return f'<div class="kdsl-scroll kdsl-topology">{topology_svg(sim, t, namespace)}</div>'
+    return f'<div class="kdsl-scroll">{topology_svg(sim, t, namespace)}</div>'
 
 
 def inspect_tab(sim, t: int, namespace: str | None = None, pod: str | None = None, full: bool = False, **_) -> str:
