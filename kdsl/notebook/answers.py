@@ -66,4 +66,5 @@ def results_bundle(results) -> dict[str, str]:
         return {PLAIN: str(results), HTML: card("expectations", "<p><i>the scenario has no expect</i></p>")}
     failed = sum(not r.passed for r in results)
     title = f"expectations: {len(results) - failed} passed, {failed} failed"
-    return {PLAIN: str(results), HTML: card(title, _table(results.table()))}
+    rows = _table(results.table()).replace("<td>✗</td>", '<td class="kdsl-err">✗</td>')
+    return {PLAIN: str(results), HTML: card(title, rows)}

@@ -12,8 +12,9 @@ from kdsl.lang.values import format_duration
 PLAIN = "text/plain"
 HTML = "text/html"
 
+# The class is doubled because JupyterLab right-aligns output tables with a rule of two classes.
 _STYLE = ("<style>.kdsl-card{font-family:var(--jp-ui-font-family,sans-serif);font-size:13px}"
-          ".kdsl-card table{border-collapse:collapse}.kdsl-card td,.kdsl-card th{padding:2px 8px;"
+          ".kdsl-card table{border-collapse:collapse}.kdsl-card.kdsl-card td,.kdsl-card.kdsl-card th{padding:2px 8px;"
           "text-align:left;vertical-align:top;border-bottom:1px solid #ddd}.kdsl-card h4{margin:4px 0}"
           ".kdsl-warn{color:#a15c00}.kdsl-err{color:#b00020}</style>")
 

@@ -68,7 +68,7 @@ def test_results_show_as_a_table_with_their_marks(run):
     results = run.check()
     b = golden("results", results)
     assert b["text/plain"].splitlines()[-1] == "2 passed, 1 failed" and not results.passed
-    assert "<h4>expectations: 2 passed, 1 failed</h4>" in b["text/html"] and "<td>✗</td>" in b["text/html"]
+    assert "<h4>expectations: 2 passed, 1 failed</h4>" in b["text/html"] and "<td class=\"kdsl-err\">✗</td>" in b["text/html"]
     one = results[2]
     assert repr(one) == "<Result ✗ expect deployment shop/web available=4 by 1m  (available=3 at 1m)>"
     assert 'class="kdsl-err"' in one._repr_mimebundle_()["text/html"]
