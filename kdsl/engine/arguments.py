@@ -187,6 +187,12 @@ def checked(method):
 
     @functools.wraps(method)
     def call(sim, *args, **kwargs):
+        takes = [p for p in signature.parameters if p != "self"]
+        for word in kwargs:
+            if word not in takes:
+                hint = _close(word, takes)
+                mean = f"did you mean {hint[0]}=? " if hint else ""
+                raise UsageError(f"{method.__name__}() takes no argument {word}=; {mean}it takes {', '.join(takes)}")
         try:
             bound = signature.bind(sim, *args, **kwargs)
         except TypeError as exc:

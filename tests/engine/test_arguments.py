@@ -48,14 +48,15 @@ BAD_ARGUMENTS = [
     ({"selector": "app in web"}, UsageError, "`app in web` is not a label requirement; write key=value, key!=value, "
                                              "key in (a,b), key notin (a,b), key or !key"),
     ({"selector": 7}, UsageError, "selector=7: give kubectl's text (`app=web,tier in (a,b)`) or a dict"),
-    ({"colour": "red"}, UsageError, "got an unexpected keyword argument 'colour'"),
+    ({"colour": "red"}, UsageError, "takes no argument colour=; it takes "),
+    ({"namespaces": "shop"}, UsageError, "takes no argument namespaces=; did you mean namespace=? it takes "),
 ]
 TABLE_METHODS = [*TABLE_NAMES, "timeline", "changes", "refusals"]
 
 
 def _takes(method: str, kwargs: dict) -> bool:
     params = inspect.signature(getattr(Simulation, method)).parameters
-    return all(k in params or k == "colour" for k in kwargs)
+    return all(k in params or k in ("colour", "namespaces") for k in kwargs)
 
 
 @pytest.mark.parametrize(("table", "kwargs", "error", "message"), [
@@ -99,6 +100,9 @@ def test_every_table_says_what_is_wrong_with_an_argument(sim, table, kwargs, err
     (lambda s: s.export_tables("/nonexistent-never-written", at="9m"), UsageError, AFTER),
     (lambda s: s.changes(kind="Podd"), NotFoundError, "kind='Podd' is not a kind kdsl stores; did you mean Pod? kinds:"),
     (lambda s: s.changes(since="later"), UsageError, "since=`later` is not a duration"),
+    (lambda s: s.pods("1m", "shop", "app=web", "extra"), UsageError, "pods(): too many positional arguments"),
+    (lambda s: s.route(url="shop.example.com/", when="1m"), UsageError,
+     "route() takes no argument when=; it takes url, at"),
 ])
 def test_names_and_moments_in_every_other_method(sim, call, error, message):
     err = raised(lambda: call(sim))
