@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numbers
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError
+from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError, NotFoundError, UsageError
 from kdsl._gc import bulk
 from kdsl.lang.parser import parse_document
 from kdsl.engine.errors import SimulationError
@@ -26,6 +27,10 @@ def parse(text: str, filename: str | None = None) -> Scenario:
     whose meaning is wrong; both carry every located diagnostic. Warnings land on
     `Scenario.warnings`.
     """
+    if not isinstance(text, str):
+        hint = ("; to read a file use kdsl.load(path)" if isinstance(text, Path)
+                else "; decode it first (text.decode())" if isinstance(text, bytes) else "")
+        raise UsageError(f"kdsl.parse() takes kdsl text (a str), not {type(text).__name__}{hint}")
     with bulk():
         return build(parse_document(text, filename))
 
@@ -33,26 +38,48 @@ def parse(text: str, filename: str | None = None) -> Scenario:
 def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):
     """Play a scenario on the simulated control plane and return the Simulation.
 
-    `until` (ms) bounds the run; without it the scenario's `run` applies, else the run stops when
+    `until` (ms, or a duration such as `"5m"`) bounds the run; without it the scenario's `run` applies, else the run stops when
     nothing is pending after the last timeline action. The same scenario and seed give the same run.
     """
+    from kdsl.engine.arguments import duration
     from kdsl.engine.simulation import Simulation  # the engine loads only when something is simulated
 
-    return Simulation(scenario, seed=seed).run(until)
+    if not isinstance(scenario, Scenario):
+        hint = f"; to simulate a file: kdsl.simulate(kdsl.load({str(scenario)!r}))" if isinstance(scenario, (str, Path)) else ""
+        raise UsageError(f"kdsl.simulate() takes a Scenario (from kdsl.load or kdsl.parse), not "
+                         f"{type(scenario).__name__}{hint}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise UsageError(f"seed={seed!r} is not a seed; give an integer (the same seed gives the same run)")
+    return Simulation(scenario, seed=int(seed)).run(None if until is None else duration(until, "until"))
 
 
 def load(path: str | Path) -> Scenario:
     """Read and parse a .kdsl file; `include` paths are relative to it."""
+    if not isinstance(path, (str, Path)):
+        raise UsageError(f"kdsl.load() takes the path of a .kdsl file, not {type(path).__name__}")
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: {exc.strerror or exc}", str(p))]) from None
+        raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: {exc.strerror or exc}", str(p),
+                                          suggestion=_nearby(p))]) from None
     except UnicodeDecodeError as exc:
         raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: it is not UTF-8 text "
                                                    f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
                                           str(p))]) from None
     return parse(text, str(p))
+
+
+def _nearby(path: Path) -> str | None:
+    """The .kdsl file next to a missing one whose name is closest (`shp.kdsl` -> `shop.kdsl`)."""
+    import difflib
+
+    try:
+        names = sorted(f.name for f in path.parent.glob("*.kdsl"))
+    except OSError:
+        return None
+    hit = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
+    return str(path.with_name(hit[0])) if hit else None
 
 
 def load_ipython_extension(ipython) -> None:
@@ -70,5 +97,5 @@ def from_manifests(*paths, text: str | None = None, namespace: str | None = None
     return read(*paths, text=text, namespace=namespace, cluster=cluster)
 
 
-__all__ = ["Diagnostic", "KdslError", "KdslSyntaxError", "Scenario", "ScenarioError", "SimulationError", "__version__",
-           "from_manifests", "load", "parse", "simulate"]
+__all__ = ["Diagnostic", "KdslError", "KdslSyntaxError", "NotFoundError", "Scenario", "ScenarioError", "SimulationError",
+           "UsageError", "__version__", "from_manifests", "load", "parse", "simulate"]

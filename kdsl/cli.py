@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import kdsl
-from kdsl.lang.errors import KdslError
+from kdsl.lang.errors import KdslError, UsageError
 from kdsl.lang.fmt import format_document
 from kdsl.lang.parser import parse_document
 from kdsl.lang.values import BadValue, duration_ms, format_duration
@@ -124,8 +124,14 @@ def cmd_run(args) -> int:
         if progress is not None:
             print("\r\033[K", end="", file=sys.stderr, flush=True)  # clear the progress line
         _note_not_simulated(sim)
-        at = _duration(args.at)
-        t = sim.now if at is None else at
+        from kdsl.engine.arguments import moment
+
+        try:
+            t = moment(sim, args.at, "--at")
+        except UsageError as exc:
+            print(f"kdsl run: error: {exc}", file=sys.stderr)
+            failed.append(name)
+            continue
         print(f"# {name} at {format_duration(t)} (seed {args.seed})")
         from kdsl.views.export import text
 
@@ -166,9 +172,7 @@ def cmd_test(args) -> int:
         _note_not_simulated(sim)
         results = sim.check()
         for r in results:
-            mark = "✓" if r.passed else "✗"
-            when = f" at {format_duration(r.at_ms)}" if r.at_ms is not None else ""
-            print(f"{mark} {r.text}  ({r.found}{when})")
+            print(r)
             bad += not r.passed
         print(f"{name}: {sum(r.passed for r in results)} passed, {sum(not r.passed for r in results)} failed")
     return 1 if failed or bad else 0
@@ -190,14 +194,12 @@ def _simulated(args):
 
 def _view_command(name: str, args, show) -> int:
     """Simulate the file, then `show(sim)`; a bad value or an unwritable file is one clear line, exit 1."""
-    from kdsl.views.common import ViewError
-
     sim = _simulated(args)
     if sim is None:
         return 1
     try:
         show(sim)
-    except ViewError as exc:
+    except UsageError as exc:
         print(f"kdsl {name}: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

@@ -9,7 +9,7 @@ import attrs
 from kdsl.engine import podview
 from kdsl.engine.apiserver import rbac
 from kdsl.engine.routing import route_holds
-from kdsl.lang.values import format_bytes
+from kdsl.lang.values import format_bytes, format_duration
 from kdsl.model.build.expect import ATTRIBUTES, SINGULAR
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation
 
@@ -20,7 +20,7 @@ _OPS: dict[str, Callable] = {
 }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Result:
     """What `kdsl test` prints: whether it held, what was found, and when it was looked at."""
 
@@ -32,6 +32,43 @@ class Result:
     @property
     def text(self) -> str:
         return getattr(self.expectation, "text", "")
+
+    def __str__(self) -> str:
+        """The line `kdsl test` prints: `✓ expect … (what was found at when)`."""
+        when = f" at {format_duration(self.at_ms)}" if self.at_ms is not None else ""
+        return f"{'✓' if self.passed else '✗'} {self.text}  ({self.found}{when})"
+
+    def __repr__(self) -> str:
+        return f"<Result {self}>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
+
+        return bundle(self)
+
+
+class Results(list):
+    """`Simulation.check()`: the results in the scenario's order, shown as a table in a notebook."""
+
+    __slots__ = ()
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self)
+
+    def table(self):
+        """A DataFrame: ✓ or ✗, EXPECT, FOUND and AT (a Timedelta)."""
+        from kdsl.views.records import results
+
+        return results(self)
+
+    def __str__(self) -> str:
+        return "\n".join([*map(str, self), f"{sum(r.passed for r in self)} passed, {sum(not r.passed for r in self)} failed"])
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from kdsl.notebook.reprs import bundle
+
+        return bundle(self)
 
 
 def compare(cond: Condition, value) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.objects import ApiObject
+from kdsl.lang.errors import UsageError
 from kdsl.engine.services import CLUSTER_DOMAIN, Backend, balance, serving_endpoints, slices_at
 
 
@@ -27,7 +28,7 @@ class Candidate:
         return f"{where} rule {self.host or '*'} {self.path} ({self.path_type}) -> {self.service}:{self.port}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Route:
     """Where a request goes: the rule that matched (or the default backend), the Service and port, and
     the pods that would serve it with their shares; `reason` says why nothing serves it."""
@@ -60,8 +61,28 @@ class Route:
         return [{"POD": b.pod, "ADDRESS": b.address, "PORT": b.port, "NODE": b.node or "<none>",
                  "SHARE": f"{float(b.share) * 100:.1f}%"} for b in self.backends]
 
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        where = f"{self.service}:{self.port}, {len(self.backends)} pods" if self.served else f"none: {self.reason}"
+        return f"<Route {self.host}{self.path} -> {where}>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
+
+        return bundle(self)
+
 
 # ---- matching (pure) -----------------------------------------------------------------------------
+
+
+def checked_url(url) -> str:
+    """The URL a person asked about, or kdsl's error saying what a URL is here."""
+    if not isinstance(url, str) or not url.strip():
+        raise UsageError(f"url={url!r} is not a URL; give HOST/PATH (\"shop.example.com/api\") or a Service's "
+                         "DNS name (\"web.shop.svc.cluster.local\")")
+    return url.strip()
 
 
 def split_url(url: str) -> tuple[str, str]:

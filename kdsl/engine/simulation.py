@@ -8,25 +8,26 @@ import attrs
 
 from kdsl._gc import bulk
 from kdsl.engine import clock, routing
+from kdsl.engine.arguments import checked, pod as find_pod
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.apiserver.service_alloc import ServiceAllocator
 from kdsl.engine.controllers import CONTROLLERS
 from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.events import Event, EventLog
-from kdsl.engine.expect import Checker
+from kdsl.engine.expect import Checker, Results
 from kdsl.engine.errors import SimulationError
 from kdsl.engine.ipam import CIDRExhausted, PodNetwork
 from kdsl.engine.kubelets import KubeletComponent
 from kdsl.engine.naming import new_uid
 from kdsl.engine.nodes import UNSCHEDULABLE, register, with_taints
 from kdsl.engine.objects import ApiObject, Meta, PodStatus
+from kdsl.engine.rejections import Rejection, Rejections
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
 from kdsl.engine.timeline import Timeline
 from kdsl.engine.view_methods import ViewMethods
 from kdsl.lang.errors import Diagnostic
-from kdsl.lang.values import format_duration
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
 
@@ -37,22 +38,6 @@ QUIET_HORIZON_MS = 600_000
 # Kinds that are stored, served and checked by the API server but have no controller in the engine yet.
 NOT_SIMULATED = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job",
                  "CronJob", "Service", "Ingress", "PersistentVolumeClaim", "PersistentVolume")
-
-
-@attrs.frozen(kw_only=True)
-class Rejection:
-    """A request the API server refused, with Kubernetes' code, reason and message."""
-
-    time_ms: int
-    verb: str
-    kind: str
-    namespace: str | None
-    name: str | None
-    user: str
-    code: int
-    reason: str
-    message: str
-    source: str
 
 
 class Simulation(ViewMethods):
@@ -71,7 +56,7 @@ class Simulation(ViewMethods):
         self.network = PodNetwork(scenario.cluster.pod_cidr)
         self.service_alloc = ServiceAllocator(scenario.cluster.service_cidr, self.rng, self.store)
         self.failed_nodes: set[str] = set()
-        self.rejections: list[Rejection] = []
+        self.rejections = Rejections()
         self.node_lifecycle = NodeLifecycleController(self)
         self.last_action_ms = max((a.at_ms for a in scenario.timeline), default=0)
         for node in scenario.nodes:
@@ -237,30 +222,30 @@ class Simulation(ViewMethods):
             self.queue.now = max(self.queue.now, until)
         return self
 
+    @checked
     def state(self, at: int | None = None) -> dict:
         """Every object as it stood at `at` (default: now), by (kind, namespace, name)."""
         return self.store.state_at(self.now if at is None else at)
 
+    @checked
     def explanation(self, pod: str):
         """Why is my pod Pending: for `ns/name` (or `name` in default), every node's filter verdicts and
         plugin scores, recomputed on the cluster as it stands now (`Explanation.rows()` for a table;
         `explain` gives it as a DataFrame)."""
-        ns, _, name = pod.rpartition("/")
-        obj = self.store.get("Pod", ns or "default", name)
-        if obj is None:
-            raise KeyError(f"pod {ns or 'default'}/{name} does not exist at {format_duration(self.now)}")
+        obj = find_pod(self, pod)
         if obj.spec.template.node_name is not None:
             # Explain it as the scheduler saw it: without itself on its node.
             obj = attrs.evolve(obj, spec=attrs.evolve(obj.spec, template=attrs.evolve(obj.spec.template,
                                                                                        node_name=None)))
         return self.scheduler.explain(obj)
 
-    def check(self) -> list:
-        """Every `expect` of the scenario checked against this run: a list of Results."""
+    def check(self) -> Results:
+        """Every `expect` of the scenario checked against this run: a list of Results (a table in a notebook)."""
         checker = Checker(self)
-        return [checker.check(e) for e in self.scenario.expectations]
+        return Results(checker.check(e) for e in self.scenario.expectations)
 
+    @checked
     def route(self, url: str, at: int | None = None) -> routing.Route:
         """Where a request for `url` (`HOST/PATH`) goes at a moment (default: now): the ingress rule, the
         Service and port, and the ready pods that serve it with equal shares — or why nothing does."""
-        return routing.route(self, url, at)
+        return routing.route(self, routing.checked_url(url), at)

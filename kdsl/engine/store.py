@@ -146,6 +146,23 @@ class Store:
                 out.append(obj)
         return out
 
+    def lifetimes(self, key: Key) -> list[tuple[int, int | None]]:
+        """When one object stood: (created, deleted or None), once per life (a StatefulSet's pod is made
+        again under its name); the error for a name asked at the wrong moment says when it exists."""
+        out: list[tuple[int, int | None]] = []
+        for time_ms, _, obj in self._versions.get(key, ()):
+            if obj is not None and (not out or out[-1][1] is not None):
+                out.append((time_ms, None))
+            elif obj is None and out and out[-1][1] is None:
+                out[-1] = (out[-1][0], time_ms)
+        return out
+
+    def namespaces(self) -> list[str]:
+        """Every namespace that ever held an object or was one, sorted."""
+        names = {ns for _, ns in self._ever if ns}
+        names.update(key[2] for key in self._ever.get(("Namespace", None), ()))
+        return sorted(names)
+
     def kinds(self) -> list[str]:
         """Every kind the store has ever held, sorted."""
         return sorted({k[0] for k in self._ever})

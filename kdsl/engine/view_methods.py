@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from kdsl.engine.arguments import checked_methods
 
+
+@checked_methods
 class ViewMethods:
     """Tables, diagrams, exports, the explorer and rich display as methods, for `sim.pods()` in a notebook.
     They import their modules only when called: the engine itself never depends on the views (text ->
-    model -> engine -> views), and a run in a script loads neither pandas nor ipywidgets."""
+    model -> engine -> views), and a run in a script loads neither pandas nor ipywidgets. Their `at`,
+    `namespace` and `pod` arguments are checked before the call (kdsl.engine.arguments.checked)."""
 
     def explore(self):
         """An ipywidgets explorer: a time slider over the moments something changed, tables, the
@@ -93,3 +97,21 @@ class ViewMethods:
         stored object with its metadata and status (kdsl.interop.state)."""
         from kdsl.interop.state import state_manifests
         return state_manifests(self, at)
+
+    # ---- the run's records as tables (kdsl.views.records) -------------------------------------------
+    def changes(self, at=None, namespace=None, kind=None, since=None):
+        """Every write the store recorded from `since` to `at` (default: the whole run), in order: TIME,
+        OP (ADDED, MODIFIED, DELETED), KIND, NAMESPACE, NAME; `kind` takes `Pod`, `pods` or `po`."""
+        from kdsl.views import records
+        return records.changes(self, at, namespace, kind, since)
+
+    def refusals(self, at=None, namespace=None):
+        """The requests the API server refused up to `at` (`rejections` as a table): TIME, NAMESPACE, USER,
+        VERB, OBJECT, CODE, REASON, MESSAGE."""
+        from kdsl.views import records
+        return records.refusals(self, at, namespace)
+
+    def __repr__(self) -> str:
+        from kdsl.notebook.reprs import simulation_summary  # one line; it reads the store, loads no pandas
+
+        return simulation_summary(self)

@@ -98,6 +98,40 @@ class KdslError(Exception):
     def __str__(self) -> str:
         return self.format()
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows these lines instead of a traceback: the message says what was wrong with the input,
+        # and the frames would be kdsl's own, which the person who made the mistake has no use for.
+        return self.format().splitlines()
+
+
+class UsageError(KdslError, ValueError):
+    """A Python call to kdsl with an argument it cannot use (a moment, a selector, a format); a ValueError
+    too, so code that caught the ValueError the views raised before still catches it."""
+
+    def __init__(self, message: str):
+        self.message = message
+        self.diagnostics = ()
+        Exception.__init__(self, message)
+
+    def format(self) -> str:
+        return self.message
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self.message}"]
+
+
+class NotFoundError(UsageError, KeyError):
+    """A name that names nothing (a pod, a namespace, a kind): the message lists what there is. A KeyError
+    too, as a lookup by a missing key is in Python."""
+
+
+def listing(names: Iterable[str], limit: int = 5) -> str:
+    """`a, b, c, … (12 in all)`: sorted, cut to a few, so one line names what exists."""
+    names = sorted(set(names))
+    if len(names) <= limit:
+        return ", ".join(names) or "none"
+    return ", ".join(names[:limit]) + f", … ({len(names)} in all)"
+
 
 class KdslSyntaxError(KdslError):
     """The text does not follow the grammar, or a file it includes cannot be read."""

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import bisect
 import html
 import itertools
 import re
@@ -134,13 +133,9 @@ def _ns(namespace: str | None) -> str | None:
 
 
 def changes(sim, t: int) -> pd.DataFrame:
-    """What the store recorded at exactly `t`: the operation and the object, in the order it happened."""
-    history = sim.store.history
-    lo = bisect.bisect_left(history, t, key=lambda c: c.time_ms)
-    hi = bisect.bisect_right(history, t, key=lambda c: c.time_ms)
-    rows = [{"OP": c.op, "KIND": c.key[0], "NAMESPACE": c.key[1] or "", "NAME": c.key[2]}
-            for c in history[lo:hi]]
-    return pd.DataFrame(rows, columns=["OP", "KIND", "NAMESPACE", "NAME"])
+    """What the store recorded at exactly `t`, in the order it happened: `sim.changes(at=t, since=t)`
+    without its TIME, which is `t` on every row."""
+    return sim.changes(at=t, since=t).drop(columns="TIME").fillna({"NAMESPACE": ""})
 
 
 def changed(sim, t: int, namespace: str | None = None) -> dict[str, list[tuple]]:

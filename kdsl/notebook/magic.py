@@ -9,7 +9,6 @@ import pandas as pd
 
 import kdsl
 from kdsl.lang.errors import KdslError
-from kdsl.lang.values import format_duration
 
 USAGE = "%%kdsl [name] [--until T] [--seed N] [--test] [--quiet]"
 
@@ -62,10 +61,9 @@ def parse_line(line: str) -> argparse.Namespace:
 
 def results_frame(results) -> pd.DataFrame:
     """Expectation results as a table: ✓/✗, the expectation as written, what was found and when."""
-    return pd.DataFrame(
-        [{"": "✓" if r.passed else "✗", "EXPECT": r.text, "FOUND": r.found,
-          "AT": format_duration(r.at_ms) if r.at_ms is not None else ""} for r in results],
-        columns=["", "EXPECT", "FOUND", "AT"])
+    from kdsl.views.records import results as table
+
+    return table(results)
 
 
 def run_cell(line: str, cell: str, namespace: dict, display=None):
@@ -84,8 +82,7 @@ def run_cell(line: str, cell: str, namespace: dict, display=None):
             display(item)
     failed = [r for r in results if not r.passed]
     if args.test and failed:
-        lines = [f"✗ {r.text}  ({r.found}{' at ' + format_duration(r.at_ms) if r.at_ms is not None else ''})"
-                 for r in failed]
+        lines = [str(r) for r in failed]
         raise CellError("\n".join([*lines, f"{len(results) - len(failed)} passed, {len(failed)} failed"]))
     return sim
 
@@ -103,7 +100,7 @@ def summary(sim, name: str, results) -> list:
     out.append(frame(sim.pods()))
     out.append(sim.topology())
     if results:
-        out.append(results_frame(results))
+        out.append(results)  # Simulation.check()'s Results: a table of ✓/✗
     return out
 
 

@@ -12,22 +12,23 @@ from kdsl.lang.values import format_duration
 PLAIN = "text/plain"
 HTML = "text/html"
 
+# The class is doubled because JupyterLab right-aligns output tables with a rule of two classes.
 _STYLE = ("<style>.kdsl-card{font-family:var(--jp-ui-font-family,sans-serif);font-size:13px}"
-          ".kdsl-card table{border-collapse:collapse}.kdsl-card td,.kdsl-card th{padding:2px 8px;"
+          ".kdsl-card table{border-collapse:collapse}.kdsl-card.kdsl-card td,.kdsl-card.kdsl-card th{padding:2px 8px;"
           "text-align:left;vertical-align:top;border-bottom:1px solid #ddd}.kdsl-card h4{margin:4px 0}"
           ".kdsl-warn{color:#a15c00}.kdsl-err{color:#b00020}</style>")
 
 
-def _esc(value) -> str:
+def esc(value) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _card(title: str, body: str) -> str:
-    return f'{_STYLE}<div class="kdsl-card"><h4>{_esc(title)}</h4>{body}</div>'
+def card(title: str, body: str) -> str:
+    return f'{_STYLE}<div class="kdsl-card"><h4>{esc(title)}</h4>{body}</div>'
 
 
-def _pairs_table(rows: list[tuple[str, str]]) -> str:
-    cells = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in rows)
+def pairs_table(rows: list[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     return f"<table>{cells}</table>"
 
 
@@ -58,8 +59,8 @@ def scenario_bundle(scenario) -> dict[str, str]:
         rows.append(("expectations", str(len(scenario.expectations))))
     if scenario.run_ms is not None:
         rows.append(("run", format_duration(scenario.run_ms)))
-    warnings = "".join(f'<div class="kdsl-warn">{_esc(w.format())}</div>' for w in scenario.warnings)
-    return {PLAIN: scenario.describe(), HTML: _card(f"Scenario {scenario.name}", _pairs_table(rows) + warnings)}
+    warnings = "".join(f'<div class="kdsl-warn">{esc(w.format())}</div>' for w in scenario.warnings)
+    return {PLAIN: scenario.describe(), HTML: card(f"Scenario {scenario.name}", pairs_table(rows) + warnings)}
 
 
 def _action_text(action) -> str:
@@ -73,13 +74,22 @@ def _action_text(action) -> str:
 
 
 def simulation_summary(sim) -> str:
-    """One line: the scenario, where the clock stands, and how many pods are in which phase."""
-    phases: dict[str, int] = {}
+    """One line: the scenario, where the clock stands, and how many pods show which STATUS in the pods table
+    (a pod on a lost node is Terminating or Running there though its last reported phase says Running)."""
+    from kdsl.engine import podview
+
+    nodes = {n.name: n for n in sim.store.list("Node")}
+    shown: dict[str, int] = {}
     for pod in sim.store.list("Pod"):
-        phases[pod.status.phase] = phases.get(pod.status.phase, 0) + 1
-    pods = ", ".join(f"{n} {phase}" for phase, n in sorted(phases.items())) or "no pods"
+        status = podview.status(pod, nodes)
+        shown[status] = shown.get(status, 0) + 1
+    pods = ", ".join(f"{n} {status}" for status, n in sorted(shown.items())) or "no pods"
     return (f"<Simulation {sim.scenario.name!r} at {format_duration(sim.now)} (seed {sim.seed}): "
-            f"{sim.store.count('Node')} nodes, {pods}, {len(sim.log.events)} events>")
+            f"{_count(sim.store.count('Node'), 'node')}, {pods}, {_count(len(sim.log.events), 'event')}>")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def simulation_bundle(sim) -> dict[str, str]:
@@ -87,8 +97,8 @@ def simulation_bundle(sim) -> dict[str, str]:
     from kdsl.notebook.explorer import frame
 
     pods = frame(sim.pods(at=sim.now))
-    body = f"<p>{_esc(simulation_summary(sim))}</p>" + (pods.to_html(index=False) if len(pods) else "")
-    return {PLAIN: simulation_summary(sim), HTML: _card(f"Simulation of {sim.scenario.name}", body)}
+    body = f"<p>{esc(simulation_summary(sim))}</p>" + (pods.to_html(index=False) if len(pods) else "")
+    return {PLAIN: simulation_summary(sim), HTML: card(f"Simulation of {sim.scenario.name}", body)}
 
 
 # ---- single objects ------------------------------------------------------------------------------
@@ -125,7 +135,7 @@ def model_bundle(obj) -> dict[str, str]:
 
     data = to_data(obj)
     data.pop("kind", None)
-    return {PLAIN: repr(obj), HTML: _card(obj.ref, _pairs_table(_flat(data)))}
+    return {PLAIN: repr(obj), HTML: card(obj.ref, pairs_table(_flat(data)))}
 
 
 def api_object_bundle(obj) -> dict[str, str]:
@@ -153,15 +163,24 @@ def api_object_bundle(obj) -> dict[str, str]:
     if getattr(status, "phase", None):
         rows.append(("phase", status.phase))
     plain = f"<{obj.kind} {meta.key}{' ' + status.phase if getattr(status, 'phase', None) else ''}>"
-    return {PLAIN: plain, HTML: _card(f"{obj.kind} {meta.key}", _pairs_table(rows))}
+    return {PLAIN: plain, HTML: card(f"{obj.kind} {meta.key}", pairs_table(rows))}
 
 
 def bundle(obj) -> dict[str, str]:
     """The mimebundle for any kdsl value that has one."""
+    from kdsl.engine.expect import Result, Results
     from kdsl.engine.objects import ApiObject
+    from kdsl.engine.rejections import Rejection, Rejections
+    from kdsl.engine.routing import Route
     from kdsl.model.base import Object
     from kdsl.model.scenario import Scenario
+    from kdsl.notebook import answers
 
+    for kind, make in ((Route, answers.route_bundle), (Rejection, answers.rejection_bundle),
+                       (Rejections, answers.rejections_bundle), (Result, answers.result_bundle),
+                       (Results, answers.results_bundle)):
+        if isinstance(obj, kind):
+            return make(obj)
     if isinstance(obj, Scenario):
         return scenario_bundle(obj)
     if isinstance(obj, ApiObject):

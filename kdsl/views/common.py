@@ -7,35 +7,25 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from kdsl.engine import arguments
 from kdsl.engine.kubelet.status_text import human_duration
 from kdsl.engine.objects import ApiObject
-from kdsl.lang.values import BadValue, duration_ms, format_duration
+from kdsl.lang.errors import UsageError
+from kdsl.lang.values import format_duration
 from kdsl.model.base import Requirement, Selector
 
 NONE = "<none>"
 
 
-class ViewError(ValueError):
-    """A view was asked for something that cannot be shown (a bad moment, selector or format); the
-    message says what was wrong, so the CLI prints it without a traceback."""
+class ViewError(UsageError):
+    """A view was asked for something that cannot be shown (a bad selector or format); the message says
+    what was wrong, so the CLI prints it and a notebook shows it without a traceback."""
 
 
 def moment(sim, at) -> int:
-    """`at` as integer ms: None is the end of the run, an int is ms, a string a duration (`2m`)."""
-    if at is None:
-        return sim.now
-    if isinstance(at, bool):
-        raise ViewError(f"at={at!r} is not a moment; give milliseconds or a duration such as `2m`")
-    if isinstance(at, int):
-        if at < 0:
-            raise ViewError(f"at={at} is before the start of the run")
-        return at
-    if isinstance(at, str):
-        try:
-            return duration_ms(at.strip())
-        except BadValue as exc:
-            raise ViewError(str(exc)) from None
-    raise ViewError(f"at={at!r} is not a moment; give milliseconds or a duration such as `2m`")
+    """`at` as integer ms: None is the end of the run, an int is ms, a string a duration (`2m`), a
+    Timedelta itself; kdsl.engine.arguments says what else is not a moment."""
+    return arguments.moment(sim, at)
 
 
 def objects(sim, kind: str, t: int, namespace: str | None = None) -> list[ApiObject]:

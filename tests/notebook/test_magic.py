@@ -50,7 +50,8 @@ def test_cell_binds_the_simulation_and_shows_a_summary():
     assert "`web`" in heading.data and "1 Running" in heading.data
     assert isinstance(pods, pd.DataFrame) and list(pods.NAME) == ["web"]
     assert "image/svg+xml" in graph._repr_mimebundle_()
-    assert list(results[""]) == ["✓"] and results.EXPECT[0] == "expect pod default/web phase=Running by 10s"
+    assert results == sim.check() and [str(r) for r in results] == [
+        "✓ expect pod default/web phase=Running by 10s  (phase=Running at 1s)"]
 
 
 def test_until_bounds_the_run_and_quiet_shows_nothing():

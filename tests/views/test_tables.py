@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from kdsl.views import TABLE_NAMES, tables
+from kdsl import NotFoundError, UsageError
 from kdsl.views.common import ViewError, moment, selector
 from kdsl.views.export import text
 from kdsl.model.base import Requirement, Selector
@@ -63,16 +64,16 @@ def test_selector_text_is_kubectl_s():
 
 
 def test_bad_moments_are_clear_errors(sim):
-    with pytest.raises(ViewError, match="`soon` is not a duration"):
+    with pytest.raises(UsageError, match="`soon` is not a duration"):
         sim.pods(at="soon")
-    with pytest.raises(ViewError, match="before the start"):
+    with pytest.raises(UsageError, match="before the start"):
         moment(sim, -1)
-    with pytest.raises(ViewError, match="pod default/nope does not exist at 3m"):
+    with pytest.raises(NotFoundError, match="no pod default/nope at 3m"):
         sim.explain("nope")
 
 
 def test_an_empty_table_keeps_its_columns(sim):
-    df = sim.pods(namespace="nothing-here")
+    df = sim.pods(selector="app=nothing-here")
     assert df.empty and list(df.columns)[:2] == ["NAMESPACE", "NAME"]
     assert text(df) == "No resources found.\n"
 

@@ -1,0 +1,70 @@
+"""Rich displays of what a run answers: where a URL goes, the refused requests, the expectation results."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kdsl.lang.values import format_duration
+from kdsl.notebook.reprs import HTML, PLAIN, card, esc, pairs_table
+
+
+def _table(df) -> str:
+    """A records table as HTML: no row index (it means nothing here), times as Kubernetes prints them."""
+    shown = df.copy()
+    for c in shown.columns:
+        if str(shown[c].dtype).startswith("timedelta"):
+            shown[c] = [None if pd.isna(v) else format_duration(int(v / pd.Timedelta(1, "ms"))) for v in shown[c]]
+    return shown.to_html(index=False, border=0, classes="kdsl-table", na_rep="<none>")
+
+
+def route_bundle(route) -> dict[str, str]:
+    """The URL, the Ingress rule or DNS name that matched, the Service and port, and each serving pod with
+    its share of the requests as a percentage — or why nothing serves it."""
+    rows = [("URL", route.url)]
+    if f"{route.host}{route.path}" != route.url:
+        rows.append(("host and path", f"{route.host} {route.path}"))
+    if route.rule:
+        rows.append(("matched", route.rule))
+    if route.service:
+        rows.append(("service", f"{route.service} port {route.port}"))
+    body = pairs_table(rows)
+    if route.served:
+        head = "".join(f"<th>{esc(c)}</th>" for c in ("POD", "ADDRESS", "PORT", "NODE", "SHARE"))
+        cells = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in r.values()) + "</tr>" for r in route.rows())
+        body += f"<h4>{len(route.backends)} ready endpoints</h4><table><tr>{head}</tr>{cells}</table>"
+    else:
+        body += f'<p class="kdsl-err">not served: {esc(route.reason)}</p>'
+    return {PLAIN: route.text(), HTML: card(f"route {route.host}{route.path}", body)}
+
+
+def rejection_bundle(rejection) -> dict[str, str]:
+    r = rejection
+    rows = [("at", format_duration(r.time_ms)), ("user", r.user), ("request", f"{r.verb} {r.object}"),
+            ("namespace", r.namespace or "<none>"), ("code", f"{r.code} {r.reason}"), ("message", r.message),
+            ("from", r.source)]
+    return {PLAIN: str(r), HTML: card(f"refused: {r.verb} {r.object}", pairs_table(rows))}
+
+
+def rejections_bundle(rejections) -> dict[str, str]:
+    """The refusals table (Simulation.refusals) over these rejections."""
+    from kdsl.views.records import refusals_of
+
+    plain = "\n".join(map(str, rejections)) or "no request was refused"
+    if not rejections:
+        return {PLAIN: plain, HTML: card("refused requests", "<p><i>none</i></p>")}
+    return {PLAIN: plain, HTML: card(f"refused requests ({len(rejections)})", _table(refusals_of(rejections)))}
+
+
+def result_bundle(result) -> dict[str, str]:
+    css = "" if result.passed else ' class="kdsl-err"'
+    return {PLAIN: str(result), HTML: f'<div class="kdsl-card"><span{css}>{esc(str(result))}</span></div>'}
+
+
+def results_bundle(results) -> dict[str, str]:
+    """✓/✗, the expectation, what was found and when, one row each, and the count passed and failed."""
+    if not results:
+        return {PLAIN: str(results), HTML: card("expectations", "<p><i>the scenario has no expect</i></p>")}
+    failed = sum(not r.passed for r in results)
+    title = f"expectations: {len(results) - failed} passed, {failed} failed"
+    rows = _table(results.table()).replace("<td>✗</td>", '<td class="kdsl-err">✗</td>')
+    return {PLAIN: str(results), HTML: card(title, rows)}

@@ -1,0 +1,61 @@
+"""A run's records as tables: the writes the store kept, the requests the API server refused, the expect results."""
+
+from __future__ import annotations
+
+import bisect
+
+import pandas as pd
+
+from kdsl.engine import arguments
+from kdsl.views.common import frame, moment
+
+CHANGE_COLUMNS = ("TIME", "OP", "KIND", "NAMESPACE", "NAME")
+
+
+def durations(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Columns of integer ms as pandas Timedelta (timedelta64[ms]), the dtype every time column has."""
+    for c in columns:
+        df[c] = pd.to_timedelta(pd.array(df[c], dtype="Int64"), unit="ms").astype("timedelta64[ms]")
+    return df
+
+
+def changes(sim, at=None, namespace=None, kind=None, since=None) -> pd.DataFrame:
+    """Every write the store recorded from `since` (default: the start) up to `at` (default: the end),
+    both included, in the order it happened: OP is the watch event (ADDED, MODIFIED, DELETED), as a
+    controller's informer sees it. `since=t, at=t` is what happened at exactly `t`."""
+    t = moment(sim, at)
+    start = 0 if since is None else arguments.duration(since, "since")
+    want = None if kind is None else arguments.kind(kind)
+    history = sim.store.history
+    lo = bisect.bisect_left(history, start, key=lambda c: c.time_ms)
+    hi = bisect.bisect_right(history, t, key=lambda c: c.time_ms)
+    rows = [(c.time_ms, c.op, c.key[0], c.key[1], c.key[2]) for c in history[lo:hi]
+            if (namespace is None or c.key[1] == namespace) and (want is None or c.key[0] == want)]
+    return durations(frame(CHANGE_COLUMNS, rows), "TIME")
+
+
+REFUSAL_COLUMNS = ("TIME", "NAMESPACE", "USER", "VERB", "OBJECT", "CODE", "REASON", "MESSAGE")
+
+
+def refusals(sim, at=None, namespace=None) -> pd.DataFrame:
+    """The requests the API server refused up to `at` (default: the end), oldest first: who asked (USER),
+    what for (VERB and OBJECT, `pod/web`), and Kubernetes' CODE, REASON and MESSAGE, as kubectl prints
+    them after `Error from server`."""
+    t = moment(sim, at)
+    return refusals_of([r for r in sim.rejections if r.time_ms <= t and (namespace is None or r.namespace == namespace)])
+
+
+def refusals_of(rejections) -> pd.DataFrame:
+    """The refusals table of these rejections, in their order."""
+    rows = [(r.time_ms, r.namespace, r.user, r.verb, r.object, r.code, r.reason, r.message) for r in rejections]
+    return durations(frame(REFUSAL_COLUMNS, rows), "TIME")
+
+
+RESULT_COLUMNS = ("", "EXPECT", "FOUND", "AT")
+
+
+def results(items) -> pd.DataFrame:
+    """Expectation results (`Simulation.check()`) as a table: ✓ or ✗, the expectation as written, what
+    was found and when it was looked at."""
+    rows = [("✓" if r.passed else "✗", r.text, r.found, r.at_ms) for r in items]
+    return durations(frame(RESULT_COLUMNS, rows), "AT")
