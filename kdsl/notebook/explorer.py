@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import itertools
 import re
