@@ -27,11 +27,13 @@ def frame(rows) -> pd.DataFrame:
 
 
 def table_html(df: pd.DataFrame, max_rows: int = MAX_ROWS) -> str:
-    """A DataFrame as the HTML notebooks show (class `dataframe`), cut to `max_rows` with a note."""
+    """A DataFrame by kdsl's display rules (kdsl.views.display.block: class `dataframe`, whole cells, `<none>`,
+    the header kept in view), cut to `max_rows` with a note."""
     if df is None or len(df) == 0:
         return '<p class="kdsl-empty"><i>nothing at this moment</i></p>'
-    note = f"<p><i>first {max_rows} of {len(df):,} rows</i></p>" if len(df) > max_rows else ""
-    return df.head(max_rows).to_html(index=False, classes="kdsl-table", na_rep="", border=0) + note
+    from kdsl.views.display import block
+
+    return block(df, max_rows)
 
 
 # ---- what the slider and the filter offer ------------------------------------------------------

@@ -61,11 +61,12 @@ def parse_line(line: str) -> argparse.Namespace:
 
 
 def results_frame(results) -> pd.DataFrame:
-    """Expectation results as a table: ✓/✗, the expectation as written, what was found and when."""
-    return pd.DataFrame(
-        [{"": "✓" if r.passed else "✗", "EXPECT": r.text, "FOUND": r.found,
-          "AT": format_duration(r.at_ms) if r.at_ms is not None else ""} for r in results],
-        columns=["", "EXPECT", "FOUND", "AT"])
+    """Expectation results as a table: ✓/✗, the expectation as written, what was found and when (AT, a
+    moment of the run; missing for an expectation about the end)."""
+    from kdsl.views.common import duration, frame
+
+    return frame(("", "EXPECT", "FOUND", "AT"),
+                 [("✓" if r.passed else "✗", r.text, r.found, duration(r.at_ms)) for r in results])
 
 
 def run_cell(line: str, cell: str, namespace: dict, display=None):
