@@ -94,11 +94,6 @@ def _progress():
     return show
 
 
-# `kdsl run` shows what `kubectl get nodes` would and what is asked of each node; `kdsl table nodes` has all.
-RUN_NODE_COLUMNS = ["NAME", "STATUS", "CPU", "MEMORY", "REQUESTED CPU", "REQUESTED MEMORY", "PODS", "TAINTS"]
-RUN_SERVICE_COLUMNS = ["NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "READY", "NOT READY", "AGE"]
-
-
 def cmd_run(args) -> int:
     """Simulate a scenario and print its pods, nodes and events at a moment (default: the end)."""
     failed: list[str] = []
@@ -133,15 +128,15 @@ def cmd_run(args) -> int:
             failed.append(name)
             continue
         print(f"# {name} at {format_duration(t)} (seed {args.seed})")
-        from kdsl.views.export import text
+        from kdsl.views.display import text
 
-        print(text(sim.pods(at=t)), end="")
+        print(text(sim.pods(at=t, wide=True)), end="")  # where each pod runs, as `kubectl get pods -o wide`
         print()
-        print(text(sim.nodes(at=t)[RUN_NODE_COLUMNS]), end="")
+        print(text(sim.nodes(at=t, wide=args.wide)), end="")
         print()
-        services = sim.services(at=t)
+        services = sim.services(at=t, wide=args.wide)
         if not services.empty:
-            print(text(services[RUN_SERVICE_COLUMNS]), end="")
+            print(text(services), end="")
             print()
         for url in args.route or ():
             print(sim.route(url, at=t).text())
@@ -209,12 +204,15 @@ def _view_command(name: str, args, show) -> int:
 
 
 def cmd_table(args) -> int:
-    """One table of a simulated scenario at a moment, as text (default), CSV, JSON, Markdown or Parquet."""
+    """One table of a simulated scenario at a moment, as text (default), CSV, JSON, Markdown or Parquet; the
+    text and Markdown show the default columns (all with --wide), the data formats every column."""
     from kdsl.views import tables
-    from kdsl.views.export import text, write
+    from kdsl.views.display import text
+    from kdsl.views.export import write
 
     def show(sim) -> None:
-        df = tables.TABLES[args.kind](sim, at=args.at, namespace=args.namespace, selector=args.selector)
+        wide = args.wide or args.format in ("csv", "json", "parquet")
+        df = tables.TABLES[args.kind](sim, at=args.at, namespace=args.namespace, selector=args.selector, wide=wide)
         out = text(df) if args.format == "text" else write(df, args.format, args.output)
         if args.format == "text" and args.output:
             Path(args.output).write_text(out, encoding="utf-8")
@@ -270,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "nothing is pending)")
     r.add_argument("--at", metavar="T", help="the moment to show (default: the end)")
     r.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
+    r.add_argument("--wide", action="store_true", help="every column of the node and service tables too (the pods "
+                                                       "table is always wide)")
     r.add_argument("--route", action="append", metavar="URL", help="show where a request for HOST/PATH goes "
                                                                     "(repeatable)")
     r.add_argument("--cluster", metavar="FILE", help="for manifests (.yaml/.json): a kdsl file with the nodes and "
@@ -288,7 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
     tb.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
     tb.add_argument("-l", "--selector", metavar="SEL", help="labels to select, as kubectl -l (app=web,tier in (a,b))")
     tb.add_argument("--format", default="text", choices=["text", "csv", "json", "markdown", "parquet"],
-                    help="text (default, as kubectl prints), csv, json, markdown or parquet")
+                    help="text (default, as kubectl prints), csv, json, markdown or parquet; csv, json and "
+                         "parquet carry every column")
+    tb.add_argument("--wide", action="store_true", help="every column in text and markdown, as kubectl's -o wide "
+                                                        "and more")
     tb.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: standard output)")
     tb.set_defaults(func=cmd_table)
     gr = _view_parser(sub, "graph", help="draw the topology of a simulated scenario",

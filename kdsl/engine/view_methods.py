@@ -25,56 +25,58 @@ class ViewMethods:
         return bundle(self)
 
     # ---- views: tables and diagrams (kdsl.views; loaded only when asked for) -----------------------
-    def pods(self, at=None, namespace=None, selector=None):
-        """kubectl get pods -o wide at a moment (default: the end) as a DataFrame; see docs/notebooks.md."""
+    def pods(self, at=None, namespace=None, selector=None, wide: bool = False):
+        """kubectl get pods at a moment (default: the end) as a DataFrame; `wide=True` is `-o wide` and more
+        (docs/notebooks.md). Every table method takes `wide=`; the display rules are docs/jupyter.md's."""
         from kdsl.views import tables
-        return tables.pods(self, at, namespace, selector)
+        return tables.pods(self, at, namespace, selector, wide)
 
-    def containers(self, at=None, namespace=None, selector=None):
+    def containers(self, at=None, namespace=None, selector=None, wide: bool = False):
         from kdsl.views import tables
-        return tables.containers(self, at, namespace, selector)
+        return tables.containers(self, at, namespace, selector, wide)
 
-    def conditions(self, at=None, namespace=None, selector=None):
+    def conditions(self, at=None, namespace=None, selector=None, wide: bool = False):
         from kdsl.views import tables
-        return tables.conditions(self, at, namespace, selector)
+        return tables.conditions(self, at, namespace, selector, wide)
 
-    def events(self, at=None, namespace=None, selector=None):
+    def events(self, at=None, namespace=None, selector=None, wide: bool = False):
         from kdsl.views import tables
-        return tables.events(self, at, namespace, selector)
+        return tables.events(self, at, namespace, selector, wide)
 
-    def nodes(self, at=None, namespace=None, selector=None):
+    def nodes(self, at=None, namespace=None, selector=None, wide: bool = False):
         from kdsl.views import tables
-        return tables.nodes(self, at, namespace, selector)
+        return tables.nodes(self, at, namespace, selector, wide)
 
-    def namespaces(self, at=None, namespace=None, selector=None):
+    def namespaces(self, at=None, namespace=None, selector=None, wide: bool = False):
         from kdsl.views import tables
-        return tables.namespaces(self, at, namespace, selector)
+        return tables.namespaces(self, at, namespace, selector, wide)
 
-    def storage(self, at=None, namespace=None, selector=None):
+    def storage(self, at=None, namespace=None, selector=None, wide: bool = False):
         from kdsl.views import tables
-        return tables.storage(self, at, namespace, selector)
+        return tables.storage(self, at, namespace, selector, wide)
 
-    def services(self, at=None, namespace=None, selector=None):
+    def services(self, at=None, namespace=None, selector=None, wide: bool = False):
         from kdsl.views import tables
-        return tables.services(self, at, namespace, selector)
+        return tables.services(self, at, namespace, selector, wide)
 
-    def ingresses(self, at=None, namespace=None, selector=None):
+    def ingresses(self, at=None, namespace=None, selector=None, wide: bool = False):
         from kdsl.views import tables
-        return tables.ingresses(self, at, namespace, selector)
+        return tables.ingresses(self, at, namespace, selector, wide)
 
-    def workloads(self, at=None, namespace=None, selector=None):
+    def workloads(self, at=None, namespace=None, selector=None, wide: bool = False):
         from kdsl.views import tables
-        return tables.workloads(self, at, namespace, selector)
+        return tables.workloads(self, at, namespace, selector, wide)
 
-    def explain(self, pod: str, at=None):
-        """The scheduler's verdicts and scores for one pod, node × plugin, as a DataFrame."""
+    def explain(self, pod: str, at=None, wide: bool = False):
+        """The scheduler's verdict for one pod on each node (feasible, the filter that failed, why, the score)
+        as a DataFrame; `wide=True` adds every filter's verdict and every plugin's scores."""
         from kdsl.views import tables
-        return tables.explain(self, pod, at)
+        return tables.explain(self, pod, at, wide)
 
-    def timeline(self, namespace=None, selector=None):
+    def timeline(self, namespace=None, selector=None, wide: bool = False):
         """Each pod's phase and readiness over time, one row per change, as a DataFrame."""
         from kdsl.views import tables
-        return tables.timeline(self, namespace, selector)
+        return tables.timeline(self, namespace, selector, wide)
 
     def topology(self, at=None, view: str = "namespace", namespace=None, max_pods: int = 200, group: int | None = 5,
                  legend: bool = False):

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from kdsl.lang.values import format_duration
 from kdsl.notebook.reprs import HTML, PLAIN, card, esc, pairs_table
-
-
-def _table(df) -> str:
-    """A records table as HTML: no row index (it means nothing here), times as Kubernetes prints them."""
-    shown = df.copy()
-    for c in shown.columns:
-        if str(shown[c].dtype).startswith("timedelta"):
-            shown[c] = [None if pd.isna(v) else format_duration(int(v / pd.Timedelta(1, "ms"))) for v in shown[c]]
-    return shown.to_html(index=False, border=0, classes="kdsl-table", na_rep="<none>")
+from kdsl.views.display import block as _table  # the display rules: times as Kubernetes prints them, no index
 
 
 def route_bundle(route) -> dict[str, str]:

@@ -29,38 +29,23 @@ def frame(rows) -> pd.DataFrame:
     return rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
 
 
-def table_html(df: pd.DataFrame) -> str:
-    """The one place the explorer turns a DataFrame into HTML (class `dataframe`): durations as kdsl spells
-    them, `<none>` for every missing value, as kubectl writes it."""
-    shown = df.astype(object)
-    for c in df.columns:
-        if pd.api.types.is_timedelta64_dtype(df[c]):
-            shown[c] = [_duration(v) for v in df[c]]
-    return shown.where(df.notna(), "<none>").to_html(index=False, classes="kdsl-table", border=0)
+def table_html(df: pd.DataFrame, max_rows: int = MAX_ROWS) -> str:
+    """The one place the explorer turns a DataFrame into HTML: kdsl.views.display's block (durations as Kubernetes
+    prints them, `<none>`, whole text wrapped, the header kept in view in its own scrolling box), cut to
+    `max_rows` with a note."""
+    from kdsl.views.display import block as display_block
 
-
-def _duration(value) -> str:
-    return "<none>" if pd.isna(value) else format_duration(int(value / pd.Timedelta(1, "ms")))
+    return display_block(df, max_rows)
 
 
 def block(df: pd.DataFrame | None, changed=(), max_rows: int = MAX_ROWS) -> str:
-    """A table in its own horizontally scrolling box, cut to `max_rows` with a note, `changed` rows marked."""
+    """A table by the display rules with the `changed` rows marked, or a line saying there is none."""
     if df is None or len(df) == 0:
         return '<p class="kdsl-empty"><i>nothing at this moment</i></p>'
-    note = f'<p class="kdsl-note"><i>first {max_rows} of {len(df):,} rows</i></p>' if len(df) > max_rows else ""
-    body = _LONG.sub(_wrap, table_html(df.head(max_rows)))
-    body = mark_rows(body, [i for i in changed if i < max_rows])
-    return f'<div class="kdsl-scroll">{body}</div>{note}'
+    return mark_rows(table_html(df, max_rows), [i for i in changed if i < max_rows])
 
 
 _ROW = re.compile(r"<tr\b([^>]*)>")
-# A cell of a long text of words (a message) wraps in a column of its own width; the other cells keep to one line.
-_LONG = re.compile(r"<td>([^<]*)</td>")
-
-
-def _wrap(m: re.Match) -> str:
-    return f'<td class="kdsl-wrap">{m.group(1)}</td>' if len(m.group(1)) >= 32 and " " in m.group(1) else m.group(0)
-
 
 def mark_rows(table: str, rows) -> str:
     """The table's HTML with the class CHANGED on its body rows numbered `rows` (0-based)."""

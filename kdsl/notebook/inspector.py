@@ -8,21 +8,14 @@ import pandas as pd
 
 from kdsl.lang.values import format_duration
 from kdsl.notebook.explorer import block
-from kdsl.views.common import ViewError, frame
-from kdsl.views.pods import explanation, verdicts
+from kdsl.views.common import ViewError, duration, frame
+from kdsl.views.pods import verdicts
 
 CONDITIONS = ("TYPE", "STATUS", "REASON", "MESSAGE", "LAST TRANSITION")
 CONTAINERS = ("CONTAINER", "INIT", "IMAGE", "STATE", "REASON", "READY", "RESTARTS")
 EVENTS = ("TIME", "TYPE", "REASON", "FROM", "MESSAGE", "COUNT")
 TITLES = {"conditions": "conditions", "containers": "containers", "events": "events",
           "scheduling": "scheduling: the verdict on each node"}
-
-
-def _durations(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """Time columns as durations (timedelta64[ms]), which sort, and which the display spells `1m50s`."""
-    for c in columns:
-        df[c] = pd.to_timedelta(pd.array(df[c], dtype="Int64"), unit="ms").astype("timedelta64[ms]")
-    return df
 
 
 def _pod(sim, pod: str, t: int):
@@ -37,13 +30,13 @@ def inspect_pod(sim, pod: str, t: int) -> dict[str, pd.DataFrame]:
     if obj is None:
         return {}
     status = obj.status
-    conditions = _durations(frame(CONDITIONS, [(c.type, c.status, c.reason, c.message, c.last_transition_ms)
-                                               for c in status.conditions]), "LAST TRANSITION")
+    conditions = frame(CONDITIONS, [(c.type, c.status, c.reason, c.message, duration(c.last_transition_ms))
+                                    for c in status.conditions])
     containers = frame(CONTAINERS, [(cs.name, init, cs.image, type(cs.state).__name__,
                                      getattr(cs.state, "reason", None) or None, cs.ready, cs.restart_count)
                                     for init, cs in _statuses(obj)])
-    events = _durations(frame(EVENTS, [(e.time_ms, e.type, e.reason, e.source, e.message, e.count)
-                                       for e in _events(sim, obj, t)]), "TIME")
+    events = frame(EVENTS, [(duration(e.time_ms), e.type, e.reason, e.source, e.message, e.count)
+                            for e in _events(sim, obj, t)])
     out = {"conditions": conditions, "containers": containers, "events": events}
     try:
         out["scheduling"] = verdicts(sim, f"{obj.namespace}/{obj.name}", at=t)
@@ -64,8 +57,9 @@ def _events(sim, obj, t: int) -> list:
 
 def full_verdicts(sim, pod: str, t: int) -> pd.DataFrame:
     """Every filter's verdict and every plugin's score on every node: the engine's rows, all of them."""
-    rows = explanation(sim, pod, t).rows()
-    return pd.DataFrame(rows, columns=list(rows[0])) if rows else frame(("node",), [])
+    from kdsl.views.pods import explain
+
+    return explain(sim, pod, at=t, wide=True)
 
 
 def inspect_changes(sim, pod: str, t: int) -> dict[str, list[int]]:

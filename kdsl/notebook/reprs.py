@@ -94,10 +94,10 @@ def _count(n: int, word: str) -> str:
 
 def simulation_bundle(sim) -> dict[str, str]:
     """The summary line and the pods table at the end of the run."""
-    from kdsl.notebook.explorer import frame
+    from kdsl.views.display import block
 
-    pods = frame(sim.pods(at=sim.now))
-    body = f"<p>{esc(simulation_summary(sim))}</p>" + (pods.to_html(index=False) if len(pods) else "")
+    pods = sim.pods(at=sim.now)
+    body = f"<p>{esc(simulation_summary(sim))}</p>" + (block(pods) if len(pods) else "")
     return {PLAIN: simulation_summary(sim), HTML: card(f"Simulation of {sim.scenario.name}", body)}
 
 

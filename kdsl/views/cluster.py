@@ -7,10 +7,12 @@ import pandas as pd
 from kdsl.engine.apiserver.quota import usage
 from kdsl.engine.apiserver.resources import format_quantity, pod_requests, resource_info
 from kdsl.engine.nodes import status_text
-from kdsl.views.common import NONE, age, frame, moment, objects, select
+from kdsl.views.common import age, frame, moment, objects, select, shown
 
 NODE_COLUMNS = ("NAME", "STATUS", "AGE", "CPU", "MEMORY", "MAX PODS", "ALLOCATABLE CPU", "ALLOCATABLE MEMORY",
                 "ALLOCATABLE PODS", "REQUESTED CPU", "REQUESTED MEMORY", "PODS", "CONDITIONS", "TAINTS")
+# kubectl get nodes' NAME STATUS AGE, with what is there and what is asked of it; `wide=True` adds the rest.
+NODE_DEFAULT = ("NAME", "STATUS", "AGE", "CPU", "MEMORY", "REQUESTED CPU", "REQUESTED MEMORY", "PODS", "TAINTS")
 
 # A pod's requests depend only on its template, shared by its versions and often by a controller's pods.
 _REQUESTS: dict[int, tuple[object, int, int]] = {}
@@ -27,17 +29,17 @@ def _requests(template) -> tuple[int, int]:
     return r.get("cpu", 0), r.get("memory", 0)
 
 
-def _conditions(node) -> str:
-    """The conditions that are not as a healthy node has them (`MemoryPressure=True`), or Ready's status."""
+def _conditions(node) -> str | None:
+    """Each condition as `Type=Status` (`Ready=False,MemoryPressure=True`); None when there is none."""
     parts = [f"{c.type}={c.status}" for c in node.status.conditions]
-    return ",".join(parts) or NONE
+    return ",".join(parts) or None
 
 
-def nodes(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
+def nodes(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
     """kubectl get nodes with what `kubectl describe node` adds: capacity (CPU, MEMORY, MAX PODS),
     allocatable (kdsl reserves nothing, so it equals capacity), the requests of the pods bound there
     and not finished, how many pods are bound (PODS), conditions and taints. `namespace=` counts only
-    that namespace's pods; `selector=` selects nodes by their labels."""
+    that namespace's pods; `selector=` selects nodes by their labels. Default columns: NODE_DEFAULT."""
     t = moment(sim, at)
     count: dict[str, int] = {}
     cpu: dict[str, int] = {}
@@ -58,12 +60,13 @@ def nodes(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
                      format_quantity("memory", s.memory), s.pods, format_quantity("cpu", s.cpu),
                      format_quantity("memory", s.memory), s.pods, format_quantity("cpu", cpu.get(n.name, 0)),
                      format_quantity("memory", mem.get(n.name, 0)), count.get(n.name, 0), _conditions(n),
-                     ",".join(str(x) for x in n.spec.taints) or NONE))
-    return frame(NODE_COLUMNS, rows)
+                     ",".join(str(x) for x in n.spec.taints) or None))
+    return shown(frame(NODE_COLUMNS, rows), NODE_DEFAULT, wide=wide)
 
 
 NAMESPACE_COLUMNS = ("NAME", "STATUS", "AGE", "OBJECTS", "PODS", "WORKLOADS", "SERVICES", "CONFIGMAPS", "SECRETS",
                      "PVCS", "QUOTA")
+NAMESPACE_DEFAULT = ("NAME", "STATUS", "AGE", "OBJECTS", "PODS", "WORKLOADS", "SERVICES", "QUOTA")
 _WORKLOADS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController")
 _OWN_COLUMNS = {"Pod": "PODS", "Service": "SERVICES", "ConfigMap": "CONFIGMAPS", "Secret": "SECRETS",
                 "PersistentVolumeClaim": "PVCS", **{k: "WORKLOADS" for k in _WORKLOADS}}
@@ -71,10 +74,11 @@ _OWN_COLUMNS = {"Pod": "PODS", "Service": "SERVICES", "ConfigMap": "CONFIGMAPS",
 _BOOKKEEPING = ("Event", "EndpointSlice", "ControllerRevision", "Lease")
 
 
-def namespaces(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
+def namespaces(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
     """kubectl get namespaces, with the objects each holds counted (all kinds but the engine's
     bookkeeping in OBJECTS) and each ResourceQuota's `resource: used/hard`, as `kubectl get quota`
-    prints it. Namespaces that hold objects without being declared (`default`) are listed as Active."""
+    prints it. Namespaces that hold objects without being declared (`default`) are listed as Active.
+    `wide=True` adds the CONFIGMAPS, SECRETS and PVCS counts."""
     t = moment(sim, at)
     declared = {n.name: n for n in select(objects(sim, "Namespace", t), None, selector)}
     counts: dict[str, dict[str, int]] = {}
@@ -99,17 +103,17 @@ def namespaces(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
         status = getattr(ns.status, "phase", None) if ns is not None else None
         status = status or ("Terminating" if ns is not None and ns.terminating else "Active")
         c = counts.get(name, {})
-        rows.append((name, status, age(t, ns.meta.creation_ms) if ns is not None else NONE, c.get("OBJECTS", 0),
+        rows.append((name, status, age(t, ns.meta.creation_ms) if ns is not None else None, c.get("OBJECTS", 0),
                      c.get("PODS", 0), c.get("WORKLOADS", 0), c.get("SERVICES", 0), c.get("CONFIGMAPS", 0),
                      c.get("SECRETS", 0), c.get("PVCS", 0), _quota(held.get(name, []), t)))
-    return frame(NAMESPACE_COLUMNS, rows)
+    return shown(frame(NAMESPACE_COLUMNS, rows), NAMESPACE_DEFAULT, wide=wide)
 
 
-def _quota(held: list, t: int) -> str:
+def _quota(held: list, t: int) -> str | None:
     """`pods: 2/10, requests.cpu: 500m/2` for each quota of the namespace (sorted by resource)."""
     quotas = [o for info, o in held if o.kind == "ResourceQuota"]
     if not quotas:
-        return NONE
+        return None
     used: dict[str, int] = {}
     for info, o in held:
         for k, v in usage(o, info, t).items():

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 
 import pandas as pd
 
 from kdsl.engine import arguments
-from kdsl.engine.kubelet.status_text import human_duration
 from kdsl.engine.objects import ApiObject
 from kdsl.lang.errors import UsageError
 from kdsl.lang.values import format_duration
 from kdsl.model.base import Requirement, Selector
-
-NONE = "<none>"
+from kdsl.views.display import NONE, Table
 
 
 class ViewError(UsageError):
@@ -95,24 +94,40 @@ def select(objs: Iterable[ApiObject], namespace: str | None = None, sel=None) ->
     return list(out)
 
 
-def frame(columns: tuple[str, ...], rows: list[tuple]) -> pd.DataFrame:
-    """A DataFrame with exactly these columns in this order, also when there is no row."""
+def frame(columns: tuple[str, ...], rows: list[tuple]) -> Table:
+    """A Table (a DataFrame that displays by kdsl.views.display's rules) with exactly these columns in this
+    order, also when there is no row. A column of durations (datetime.timedelta or pandas Timedelta, with None
+    for missing) becomes a timedelta64[ms] column, so it sorts and sums as durations do."""
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        return Table({c: pd.Series(dtype="timedelta64[ms]" if c in TIME_COLUMNS else object) for c in columns})
     data = {c: _column(list(v)) for c, v in zip(columns, zip(*rows))}
-    return pd.DataFrame(data, columns=list(columns))
+    return Table(data, columns=list(columns))
+
+
+# The duration columns kdsl's tables have, for an empty table's dtypes (a full one's say so by their values).
+TIME_COLUMNS = frozenset({"AGE", "LAST SEEN", "TIME", "LAST TRANSITION", "AT"})
 
 
 def _column(values: list):
-    """Counts with gaps (a status not written yet) stay integers: pandas' nullable Int64, not floats."""
-    if any(v is None for v in values) and any(type(v) is int for v in values) \
+    """Counts with gaps (a status not written yet) stay integers: pandas' nullable Int64, not floats; durations
+    are timedelta64[ms]."""
+    first = next((v for v in values if v is not None), None)
+    if isinstance(first, timedelta):
+        return pd.array(values, dtype="timedelta64[ms]")
+    if first is not None and any(v is None for v in values) and any(type(v) is int for v in values) \
             and all(v is None or type(v) is int for v in values):
         return pd.array(values, dtype="Int64")
     return values
 
 
-def age(t: int, since_ms: int | None) -> str:
-    return human_duration(t - since_ms) if since_ms is not None else NONE
+def duration(ms: int | None) -> timedelta | None:
+    """Milliseconds as a table's duration value (a moment of the run, an age); None stays None."""
+    return None if ms is None else timedelta(milliseconds=ms)
+
+
+def age(t: int, since_ms: int | None) -> timedelta | None:
+    """How long ago `since_ms` was at `t` (shown as kubectl's AGE), None when it never happened."""
+    return None if since_ms is None else timedelta(milliseconds=t - since_ms)
 
 
 def when(ms: int | None) -> str:
@@ -120,7 +135,14 @@ def when(ms: int | None) -> str:
     return format_duration(ms) if ms is not None else NONE
 
 
-def owner(obj: ApiObject) -> str:
-    """The controlling owner as `Kind/name`, as `kubectl get -o wide` names controllers."""
+def shown(df: Table, default: tuple[str, ...], namespace=None, wide: bool = False) -> Table:
+    """The columns a table shows, as kubectl chooses them: the default ones (`kubectl get`), or all of them with
+    `wide=True` (`-o wide`, where kdsl adds its own); NAMESPACE only when no namespace was asked for (`-A`)."""
+    keep = [c for c in df.columns if (wide or c in default) and not (c == "NAMESPACE" and namespace is not None)]
+    return df if keep == list(df.columns) else df[keep]
+
+
+def owner(obj: ApiObject) -> str | None:
+    """The controlling owner as `Kind/name`, as `kubectl get -o wide` names controllers; None without one."""
     ref = next((o for o in obj.meta.owners if o.controller), None)
-    return f"{ref.kind}/{ref.name}" if ref is not None else NONE
+    return f"{ref.kind}/{ref.name}" if ref is not None else None

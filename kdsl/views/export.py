@@ -1,4 +1,4 @@
-"""Tables written out: CSV, JSON, Parquet or Markdown files, and the plain text `kdsl run` prints."""
+"""Tables written out: CSV, JSON, Parquet or Markdown files, with every column (`wide=True`)."""
 
 from __future__ import annotations
 
@@ -7,43 +7,34 @@ from pathlib import Path
 
 import pandas as pd
 
-from kdsl.views.common import NONE, ViewError
+from kdsl.views.common import ViewError
+from kdsl.views.display import Columns
 
 FORMATS = ("csv", "json", "parquet", "markdown")
 SUFFIX = {"csv": ".csv", "json": ".json", "parquet": ".parquet", "markdown": ".md"}
 
 
-def _cells(df: pd.DataFrame) -> list[list[str]]:
-    """Each cell as text: a missing value (a status not written yet) as kubectl's `<none>`."""
-    return [[NONE if _missing(v) else str(v) for v in row] for row in df.itertuples(index=False, name=None)]
-
-
-def _missing(v) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
-
-
-def text(df: pd.DataFrame) -> str:
-    """As kubectl prints a table: headers, columns padded to their widest cell, three spaces apart."""
-    if df.empty:
-        return "No resources found.\n"
-    cols = [str(c) for c in df.columns]
-    cells = _cells(df)
-    width = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(cols)]
-    lines = ["   ".join(c.ljust(w) for c, w in zip(cols, width)).rstrip()]
-    lines += ["   ".join(v.ljust(w) for v, w in zip(r, width)).rstrip() for r in cells]
-    return "\n".join(lines) + "\n"
-
-
 def markdown(df: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table (`|` in a cell escaped)."""
-    cols = [str(c) for c in df.columns]
+    """A GitHub-flavoured Markdown table of the shown cells (display's rules; `|` in a cell escaped)."""
+    cols = Columns(df)
 
     def line(values) -> str:
         return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |"
 
-    out = [line(cols), "|" + "|".join("---" for _ in cols) + "|"]
-    out += [line(r) for r in _cells(df)]
+    out = [line(cols.labels), "|" + "|".join("---" for _ in cols.labels) + "|"]
+    out += [line(cols.row(r)) for r in range(cols.rows)]
     return "\n".join(out) + "\n"
+
+
+def machine(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame as CSV and JSON write it: a duration as ISO 8601 text (`P0DT0H4M50S`, which
+    `pd.to_timedelta` reads back), a missing one empty (CSV) or null (JSON); Parquet keeps its duration type."""
+    out = df.copy()
+    for name in df.columns:
+        if pd.api.types.is_timedelta64_dtype(df[name].dtype):
+            out[name] = pd.Series([None if pd.isna(v) else v.isoformat() for v in df[name]], index=df.index,
+                                  dtype=object)
+    return out
 
 
 def _need_pyarrow() -> None:
@@ -65,10 +56,10 @@ def write(df: pd.DataFrame, fmt: str, path: str | Path | None = None) -> str | N
         df.to_parquet(path, index=False)
         return None
     if fmt == "csv":
-        out = df.to_csv(index=False, lineterminator="\n")
+        out = machine(df).to_csv(index=False, lineterminator="\n")
     elif fmt == "json":
         # through pandas' own encoder (numpy and nullable values), re-indented without its `\/` escapes
-        out = json.dumps(json.loads(df.to_json(orient="records")), indent=1, ensure_ascii=False) + "\n"
+        out = json.dumps(json.loads(machine(df).to_json(orient="records")), indent=1, ensure_ascii=False) + "\n"
     else:
         out = markdown(df)
     if path is None:
@@ -90,7 +81,7 @@ def export_tables(sim, directory, format: str = "csv", at=None) -> list[Path]:
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    frames = [(name, fn(sim, at)) for name, fn in TABLES.items()] + [("timeline", timeline(sim))]
+    frames = [(name, fn(sim, at, wide=True)) for name, fn in TABLES.items()] + [("timeline", timeline(sim))]
     for name, df in frames:
         path = out / f"{name}{SUFFIX[format]}"
         write(df, format, path)

@@ -8,12 +8,12 @@ import pandas as pd
 from kdsl.engine import podview
 from kdsl.engine.apiserver.resources import format_quantity
 from kdsl.engine.kubelet.phase import is_sidecar
-from kdsl.engine.kubelet.status_text import human_duration
 from kdsl.engine.objects import ApiObject, Running, Terminated, Waiting
-from kdsl.views.common import NONE, ViewError, frame, moment, objects, owner, select, when
+from kdsl.views.common import ViewError, age, duration, frame, moment, objects, owner, select, shown, when
 
 POD_COLUMNS = ("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "PHASE", "QOS", "OWNER",
                "REPORTED")
+POD_DEFAULT = ("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE")  # kubectl get pods (-A)
 
 
 def node_map(sim, t: int) -> dict[str, ApiObject]:
@@ -24,41 +24,44 @@ def pod_objects(sim, t: int, namespace=None, selector=None) -> list[ApiObject]:
     return select(objects(sim, "Pod", t, namespace), None, selector)
 
 
-def pods(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
-    """kubectl get pods -o wide, plus PHASE (kdsl shows Unknown on a lost node), QOS, the controlling
-    OWNER and REPORTED (the phase the kubelet last reported)."""
+def pods(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
+    """kubectl get pods; `wide=True` is `-o wide` (IP, NODE) plus PHASE (kdsl shows Unknown on a lost
+    node), QOS, the controlling OWNER and REPORTED (the phase the kubelet last reported)."""
     t = moment(sim, at)
     nodes = node_map(sim, t)
     rows = []
     for p in pod_objects(sim, t, namespace, selector):
         r = podview.row(p, nodes, t)
-        rows.append((r["NAMESPACE"], r["NAME"], r["READY"], r["STATUS"], r["RESTARTS"], r["AGE"], r["IP"],
-                     r["NODE"], r["PHASE"], podview.qos_class(p.spec.template), owner(p), r["REPORTED"]))
-    return frame(POD_COLUMNS, rows)
+        rows.append((r["NAMESPACE"], r["NAME"], r["READY"], r["STATUS"], r["RESTARTS"], age(t, p.meta.creation_ms),
+                     p.status.pod_ip or None, p.spec.template.node_name or None, r["PHASE"],
+                     podview.qos_class(p.spec.template), owner(p), r["REPORTED"]))
+    return shown(frame(POD_COLUMNS, rows), POD_DEFAULT, namespace, wide)
 
 
 CONTAINER_COLUMNS = ("NAMESPACE", "POD", "CONTAINER", "TYPE", "IMAGE", "READY", "STARTED", "STATE", "REASON",
                      "EXIT CODE", "RESTARTS", "LAST STATE", "CPU REQUEST", "MEMORY REQUEST", "CPU LIMIT",
                      "MEMORY LIMIT")
+CONTAINER_DEFAULT = ("NAMESPACE", "POD", "CONTAINER", "TYPE", "IMAGE", "READY", "STATE", "REASON", "RESTARTS")
 
 
-def _state(state) -> tuple[str, str, object]:
-    """(STATE, REASON, EXIT CODE) as kubectl describe words a container's state."""
+def _state(state) -> tuple[str | None, str | None, int | None]:
+    """(STATE, REASON, EXIT CODE) as kubectl describe words a container's state; None where it has none."""
     if isinstance(state, Running):
-        return "Running", "", None
+        return "Running", None, None
     if isinstance(state, Terminated):
-        return "Terminated", state.reason, state.exit_code
+        return "Terminated", state.reason or None, state.exit_code
     if isinstance(state, Waiting):
-        return "Waiting", state.reason, None
-    return NONE, "", None
+        return "Waiting", state.reason or None, None
+    return None, None, None
 
 
-def _quantity(resource: str, value) -> str:
-    return format_quantity(resource, value) if value is not None else NONE
+def _quantity(resource: str, value) -> str | None:
+    return format_quantity(resource, value) if value is not None else None
 
 
-def containers(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
-    """One row per container of each pod: init containers (and sidecars) first, in spec order."""
+def containers(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
+    """One row per container of each pod: init containers (and sidecars) first, in spec order. `wide=True`
+    adds STARTED, EXIT CODE, LAST STATE and the requests and limits."""
     t = moment(sim, at)
     rows = []
     for p in pod_objects(sim, t, namespace, selector):
@@ -68,52 +71,69 @@ def containers(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
                 [("app", c) for c in tpl.containers]:
             s = statuses.get(spec.name)
             state, reason, code = _state(s.state if s is not None else None)
-            last = _state(s.last_state)[1] if s is not None and s.last_state is not None else NONE
+            last = _state(s.last_state)[1] if s is not None and s.last_state is not None else None
             rows.append((p.namespace, p.name, spec.name, kind, spec.image, bool(s and s.ready),
                          bool(s and s.started), state, reason, code, s.restart_count if s else 0, last,
                          _quantity("cpu", spec.requests.cpu), _quantity("memory", spec.requests.memory),
                          _quantity("cpu", spec.limits.cpu), _quantity("memory", spec.limits.memory)))
-    return frame(CONTAINER_COLUMNS, rows)
+    return shown(frame(CONTAINER_COLUMNS, rows), CONTAINER_DEFAULT, namespace, wide)
 
 
 CONDITION_COLUMNS = ("NAMESPACE", "POD", "TYPE", "STATUS", "REASON", "MESSAGE", "LAST TRANSITION")
 
 
-def conditions(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
-    """Pod × condition type, as `kubectl describe pod` lists them; LAST TRANSITION is the simulated time."""
+def conditions(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
+    """Pod × condition type, as `kubectl describe pod` lists them; LAST TRANSITION is the simulated time.
+    Every column is a default one (`wide` changes nothing)."""
     t = moment(sim, at)
-    rows = [(p.namespace, p.name, c.type, c.status, c.reason, c.message, when(c.last_transition_ms))
+    rows = [(p.namespace, p.name, c.type, c.status, c.reason or None, c.message or None,
+             duration(c.last_transition_ms))
             for p in pod_objects(sim, t, namespace, selector) for c in p.status.conditions]
-    return frame(CONDITION_COLUMNS, rows)
+    return shown(frame(CONDITION_COLUMNS, rows), CONDITION_COLUMNS, namespace, wide)
 
 
-EVENT_COLUMNS = ("NAMESPACE", "LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE", "SOURCE", "COUNT", "TIME")
+EVENT_COLUMNS = ("NAMESPACE", "LAST SEEN", "TIME", "TYPE", "REASON", "OBJECT", "MESSAGE", "SOURCE", "COUNT")
+# kubectl get events (-A), and TIME: when in the run it happened, what a reader of a scenario looks for.
+EVENT_DEFAULT = ("NAMESPACE", "LAST SEEN", "TIME", "TYPE", "REASON", "OBJECT", "MESSAGE")
 
 
-def events(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
+def events(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
     """kubectl get events: every event up to the moment, oldest first. LAST SEEN is the age at `at`,
-    TIME the simulated time. `selector` keeps the events of the objects (at that moment) it matches."""
+    TIME the simulated time; `wide=True` adds SOURCE and COUNT. `selector` keeps the events of the objects
+    (at that moment) it matches."""
     t = moment(sim, at)
     keep = None
     if selector is not None:
         keep = {(o.kind, o.namespace, o.name) for k in sorted({e.kind for e in sim.log.events})
                 for o in select(objects(sim, k, t), namespace, selector)}
-    rows = [(e.namespace or NONE, human_duration(t - e.time_ms), e.type, e.reason, e.object, e.message, e.source,
-             e.count, when(e.time_ms))
+    rows = [(e.namespace or None, age(t, e.time_ms), duration(e.time_ms), e.type, e.reason, e.object, e.message,
+             e.source, e.count)
             for e in sim.log.events
             if e.time_ms <= t and (namespace is None or e.namespace == namespace)
             and (keep is None or (e.kind, e.namespace, e.name) in keep)]
-    return frame(EVENT_COLUMNS, rows)
+    return shown(frame(EVENT_COLUMNS, rows), EVENT_DEFAULT, namespace, wide)
 
 
-def explain(sim, pod: str, at=None) -> pd.DataFrame:
-    """The scheduler's view of one pod (`ns/name` or `name` in default): node × plugin, every filter's
-    verdict and every score (Simulation.explain's rows). A past `at` rebuilds the cluster's nodes and
-    bound pods as they stood then; claims are read as they stand at the end."""
+# One row per node, as a reader asks "why not there?": the first filter that rejected the node (the one
+# Kubernetes reports), its reason, the total score of a feasible node. `wide=True` adds every filter's verdict
+# and every plugin's raw, normalized and weighted score.
+EXPLAIN_DEFAULT = ("NODE", "FEASIBLE", "FAILED FILTER", "REASON", "SCORE")
+
+
+def explain(sim, pod: str, at=None, wide: bool = False) -> pd.DataFrame:
+    """The scheduler's view of one pod (`ns/name` or `name` in default), one row per node (Simulation.explain's
+    rows). A past `at` rebuilds the cluster's nodes and bound pods as they stood then; claims are read as they
+    stand at the end."""
+    from kdsl.engine.scheduler.filters import FILTER_NAMES
+    from kdsl.engine.scheduler.scores import WEIGHTS
+
     rows = explanation(sim, pod, moment(sim, at)).rows()
-    if not rows:
-        return frame(("node",), [])
-    return pd.DataFrame(rows, columns=list(rows[0]))
+    filters = [f"filter:{name}" for name in FILTER_NAMES]
+    scores = [f"{name}.{part}" for name, _ in WEIGHTS for part in ("raw", "normalized", "weighted")]
+    columns = (*EXPLAIN_DEFAULT, "BEST", "UNRESOLVABLE", *filters, *scores)
+    table = [(r["node"], r["feasible"], r["failed_plugin"], r["reason"] or None, r["total"], r["best"],
+              r["unresolvable"], *(r[k] for k in filters), *(r[k] for k in scores)) for r in rows]
+    return shown(frame(columns, table), EXPLAIN_DEFAULT, wide=wide)
 
 
 def _explain_at(sim, pod: str, t: int):
@@ -159,28 +179,29 @@ def verdicts(sim, pod: str, at=None) -> pd.DataFrame:
 TIMELINE_COLUMNS = ("TIME", "NAMESPACE", "POD", "PHASE", "READY", "STATUS", "NODE")
 
 
-def timeline(sim, namespace=None, selector=None) -> pd.DataFrame:
+def timeline(sim, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
     """Each pod's phase, readiness and status over time: one row whenever one of them changes (a node
-    lost or found changes its pods' phase too), and a `Deleted` row when the pod goes. TIME is in ms,
-    so `df.pivot_table(index="TIME", columns="POD", values="READY")` plots as is."""
+    lost or found changes its pods' phase too), and a `Deleted` row when the pod goes. TIME is a duration
+    from the start, so `df.pivot_table(index="TIME", columns="POD", values="READY")` plots as is. Every
+    column is a default one (`wide` changes nothing)."""
     from kdsl.views.common import selector as parse
 
     sel = parse(selector)
     nodes: dict[str, ApiObject] = {}
     current: dict[tuple, ApiObject] = {}
     on_node: dict[str, dict[tuple, None]] = {}
-    shown: dict[tuple, tuple] = {}
+    last: dict[tuple, tuple] = {}
     rows = []
 
     def emit(time_ms: int, key: tuple, pod: ApiObject | None) -> None:
         if pod is None:
-            value = ("Deleted", False, "Deleted", shown[key][3])
+            value = ("Deleted", False, "Deleted", last[key][3])
         else:
             value = (podview.phase(pod, nodes), podview.ready(pod, nodes), podview.status(pod, nodes),
-                     pod.spec.template.node_name or NONE)
-        if shown.get(key) != value:
-            shown[key] = value
-            rows.append((time_ms, key[1], key[2]) + value)
+                     pod.spec.template.node_name or None)
+        if last.get(key) != value:
+            last[key] = value
+            rows.append((duration(time_ms), key[1], key[2]) + value)
 
     for change in sim.store.history:
         kind = change.key[0]
@@ -205,11 +226,11 @@ def timeline(sim, namespace=None, selector=None) -> pd.DataFrame:
                 on_node.get(old.spec.template.node_name, {}).pop(key, None)
             if pod is None:
                 current.pop(key, None)
-                if key in shown:
+                if key in last:
                     emit(change.time_ms, key, None)
                 continue
             current[key] = pod
             if pod.spec.template.node_name:
                 on_node.setdefault(pod.spec.template.node_name, {})[key] = None
             emit(change.time_ms, key, pod)
-    return frame(TIMELINE_COLUMNS, rows)
+    return shown(frame(TIMELINE_COLUMNS, rows), TIMELINE_COLUMNS, namespace, wide)

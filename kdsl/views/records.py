@@ -7,16 +7,9 @@ import bisect
 import pandas as pd
 
 from kdsl.engine import arguments
-from kdsl.views.common import frame, moment
+from kdsl.views.common import duration, frame, moment
 
 CHANGE_COLUMNS = ("TIME", "OP", "KIND", "NAMESPACE", "NAME")
-
-
-def durations(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """Columns of integer ms as pandas Timedelta (timedelta64[ms]), the dtype every time column has."""
-    for c in columns:
-        df[c] = pd.to_timedelta(pd.array(df[c], dtype="Int64"), unit="ms").astype("timedelta64[ms]")
-    return df
 
 
 def changes(sim, at=None, namespace=None, kind=None, since=None) -> pd.DataFrame:
@@ -29,9 +22,9 @@ def changes(sim, at=None, namespace=None, kind=None, since=None) -> pd.DataFrame
     history = sim.store.history
     lo = bisect.bisect_left(history, start, key=lambda c: c.time_ms)
     hi = bisect.bisect_right(history, t, key=lambda c: c.time_ms)
-    rows = [(c.time_ms, c.op, c.key[0], c.key[1], c.key[2]) for c in history[lo:hi]
+    rows = [(duration(c.time_ms), c.op, c.key[0], c.key[1], c.key[2]) for c in history[lo:hi]
             if (namespace is None or c.key[1] == namespace) and (want is None or c.key[0] == want)]
-    return durations(frame(CHANGE_COLUMNS, rows), "TIME")
+    return frame(CHANGE_COLUMNS, rows)
 
 
 REFUSAL_COLUMNS = ("TIME", "NAMESPACE", "USER", "VERB", "OBJECT", "CODE", "REASON", "MESSAGE")
@@ -47,8 +40,8 @@ def refusals(sim, at=None, namespace=None) -> pd.DataFrame:
 
 def refusals_of(rejections) -> pd.DataFrame:
     """The refusals table of these rejections, in their order."""
-    rows = [(r.time_ms, r.namespace, r.user, r.verb, r.object, r.code, r.reason, r.message) for r in rejections]
-    return durations(frame(REFUSAL_COLUMNS, rows), "TIME")
+    rows = [(duration(r.time_ms), r.namespace, r.user, r.verb, r.object, r.code, r.reason, r.message) for r in rejections]
+    return frame(REFUSAL_COLUMNS, rows)
 
 
 RESULT_COLUMNS = ("", "EXPECT", "FOUND", "AT")
@@ -57,5 +50,5 @@ RESULT_COLUMNS = ("", "EXPECT", "FOUND", "AT")
 def results(items) -> pd.DataFrame:
     """Expectation results (`Simulation.check()`) as a table: ✓ or ✗, the expectation as written, what
     was found and when it was looked at."""
-    rows = [("✓" if r.passed else "✗", r.text, r.found, r.at_ms) for r in items]
-    return durations(frame(RESULT_COLUMNS, rows), "AT")
+    rows = [("✓" if r.passed else "✗", r.text, r.found, duration(r.at_ms)) for r in items]
+    return frame(RESULT_COLUMNS, rows)

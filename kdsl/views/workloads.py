@@ -9,11 +9,14 @@ import pandas as pd
 
 from kdsl.engine.apiserver.resources import format_quantity
 from kdsl.model.storage import ACCESS_SHORT
-from kdsl.views.common import NONE, age, frame, moment, objects, owner, select, when
+from kdsl.views.common import age, frame, moment, objects, owner, select, shown, when
 
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob")
 WORKLOAD_COLUMNS = ("KIND", "NAMESPACE", "NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE",
                     "COMPLETIONS", "STATUS", "IMAGES", "SELECTOR", "OWNER", "AGE")
+# kubectl get's status columns of each kind in one table; `wide=True` adds IMAGES, SELECTOR (as -o wide) and OWNER.
+WORKLOAD_DEFAULT = ("KIND", "NAMESPACE", "NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE",
+                    "COMPLETIONS", "STATUS", "AGE")
 
 
 def _n(status, name: str):
@@ -21,11 +24,11 @@ def _n(status, name: str):
     return getattr(status, name, None) if status is not None else None
 
 
-def _conditions(status) -> str:
+def _conditions(status) -> str | None:
     """The conditions that hold (`Available,Progressing`), or why one does not (`ReplicaFailure`)."""
     conds = getattr(status, "conditions", ()) or ()
     held = [c.type for c in conds if c.status == "True"]
-    return ",".join(held) or NONE
+    return ",".join(held) or None
 
 
 def _job_status(status) -> str:
@@ -59,7 +62,7 @@ def _counts(o) -> tuple:
     return (None, active, None, None, None, None, state)
 
 
-def workloads(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
+def workloads(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
     """kubectl get deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs -o wide as one table;
     a column a kind does not have is None."""
     t = moment(sim, at)
@@ -67,29 +70,31 @@ def workloads(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
     for kind in WORKLOAD_KINDS:
         for o in select(objects(sim, kind, t, namespace), None, selector):
             tpl = o.spec.template
-            images = ",".join(c.image for c in tpl.containers) or NONE
-            sel = str(o.spec.selector) if kind != "CronJob" else NONE
-            rows.append((kind, o.namespace, o.name, *_counts(o), images, sel or NONE, owner(o),
+            images = ",".join(c.image for c in tpl.containers) or None
+            sel = str(o.spec.selector) if kind != "CronJob" else None
+            rows.append((kind, o.namespace, o.name, *_counts(o), images, sel or None, owner(o),
                          age(t, o.meta.creation_ms)))
-    return frame(WORKLOAD_COLUMNS, rows)
+    return shown(frame(WORKLOAD_COLUMNS, rows), WORKLOAD_DEFAULT, namespace, wide)
 
 
 STORAGE_COLUMNS = ("NAMESPACE", "CLAIM", "CLAIM STATUS", "VOLUME", "VOLUME STATUS", "CAPACITY", "REQUESTED",
                    "ACCESS MODES", "STORAGECLASS", "RECLAIM POLICY", "PODS", "AGE")
+# kubectl get pvc's columns; `wide=True` adds the volume's status and reclaim policy, the request and the pods.
+STORAGE_DEFAULT = ("NAMESPACE", "CLAIM", "CLAIM STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "AGE")
 
 
-def _modes(modes) -> str:
-    return ",".join(ACCESS_SHORT.get(m, m) for m in modes) or NONE
+def _modes(modes) -> str | None:
+    return ",".join(ACCESS_SHORT.get(m, m) for m in modes) or None
 
 
 def _phase(status) -> str:
     return getattr(status, "phase", None) or "Pending"
 
 
-def storage(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
+def storage(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
     """kubectl get pvc,pv joined: one row per claim with the volume bound to it (capacity and access
     modes are the volume's once bound, as the claim's status reports them), the pods whose volumes
-    name the claim, then one row per volume no claim holds (CLAIM `<none>`). `selector` selects claims."""
+    name the claim, then one row per volume no claim holds (no CLAIM). `selector` selects claims."""
     t = moment(sim, at)
     pvs = {v.name: v for v in objects(sim, "PersistentVolume", t)}
     users: dict[tuple[str, str], list[str]] = {}
@@ -105,17 +110,17 @@ def storage(sim, at=None, namespace=None, selector=None) -> pd.DataFrame:
         cs = c.status
         cap = getattr(cs, "capacity", None)
         modes = getattr(cs, "access_modes", ()) or ()
-        rows.append((c.namespace, c.name, _phase(cs), pv.name if pv is not None else (c.spec.volume_name or NONE),
-                     _phase(pv.status) if pv is not None else NONE,
-                     format_quantity("storage", cap) if cap else NONE, format_quantity("storage", c.spec.storage),
-                     _modes(modes) if modes else NONE, c.spec.storage_class or NONE,
-                     pv.spec.reclaim_policy if pv is not None else NONE,
-                     ",".join(users.get((c.namespace, c.name), [])) or NONE, age(t, c.meta.creation_ms)))
+        rows.append((c.namespace, c.name, _phase(cs), pv.name if pv is not None else (c.spec.volume_name or None),
+                     _phase(pv.status) if pv is not None else None,
+                     format_quantity("storage", cap) if cap else None, format_quantity("storage", c.spec.storage),
+                     _modes(modes) if modes else None, c.spec.storage_class or None,
+                     pv.spec.reclaim_policy if pv is not None else None,
+                     ",".join(users.get((c.namespace, c.name), [])) or None, age(t, c.meta.creation_ms)))
     if namespace is None and selector is None:
         for pv in pvs.values():
             if pv.name in used:
                 continue
-            rows.append((NONE, NONE, NONE, pv.name, _phase(pv.status), format_quantity("storage", pv.spec.capacity),
-                         NONE, _modes(pv.spec.access_modes), pv.spec.storage_class or NONE,
-                         pv.spec.reclaim_policy, NONE, age(t, pv.meta.creation_ms)))
-    return frame(STORAGE_COLUMNS, rows)
+            rows.append((None, None, None, pv.name, _phase(pv.status), format_quantity("storage", pv.spec.capacity),
+                         None, _modes(pv.spec.access_modes), pv.spec.storage_class or None,
+                         pv.spec.reclaim_policy, None, age(t, pv.meta.creation_ms)))
+    return shown(frame(STORAGE_COLUMNS, rows), STORAGE_DEFAULT, namespace, wide)

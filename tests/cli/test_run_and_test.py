@@ -17,12 +17,18 @@ def test_run_prints_the_pod_and_node_tables_and_the_events(capsys):
     lines = out.splitlines()
     assert lines[0].endswith("pods.kdsl at 3m (seed 0)")
     assert lines[1].split() == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "PHASE",
-                                "QOS", "OWNER", "REPORTED"]
+                                "QOS", "OWNER", "REPORTED"]  # where each pod runs: kubectl get pods -o wide
     web = next(ln.split() for ln in lines if ln.startswith("demo") and " web " in ln)
     assert web[:4] == ["demo", "web", "1/1", "Running"] and web[-4:] == ["Unknown", "Burstable", "<none>", "Running"]
-    assert "NAME       STATUS     CPU   MEMORY   REQUESTED CPU   REQUESTED MEMORY   PODS   TAINTS" in out
+    assert "NAME       STATUS     AGE   CPU   MEMORY   REQUESTED CPU   REQUESTED MEMORY   PODS   TAINTS" in out
     assert any(ln.split()[:2] == ["worker-2", "NotReady"] for ln in lines)
     assert "FailedScheduling" in out and "NodeNotReady" in out
+
+
+def test_run_wide_prints_every_column_of_the_nodes_too(capsys):
+    assert main(["run", str(EXAMPLES / "pods.kdsl"), "--at", "3m", "--wide"]) == 0
+    out = capsys.readouterr().out
+    assert "NAME       STATUS     AGE   CPU   MEMORY   MAX PODS   ALLOCATABLE CPU" in out
 
 
 def test_test_marks_each_expectation_and_exits_1_on_a_failure(tmp_path, capsys):

@@ -100,7 +100,7 @@ def test_every_table_says_what_is_wrong_with_an_argument(sim, table, kwargs, err
     (lambda s: s.export_tables("/nonexistent-never-written", at="9m"), UsageError, AFTER),
     (lambda s: s.changes(kind="Podd"), NotFoundError, "kind='Podd' is not a kind kdsl stores; did you mean Pod? kinds:"),
     (lambda s: s.changes(since="later"), UsageError, "since=`later` is not a duration"),
-    (lambda s: s.pods("1m", "shop", "app=web", "extra"), UsageError, "pods(): too many positional arguments"),
+    (lambda s: s.pods("1m", "shop", "app=web", False, "extra"), UsageError, "pods(): too many positional arguments"),
     (lambda s: s.route(url="shop.example.com/", when="1m"), UsageError,
      "route() takes no argument when=; it takes url, at"),
 ])
@@ -180,4 +180,4 @@ def test_checks_run_before_the_method_and_change_nothing(sim):
 
 def test_the_method_keeps_its_name_and_documentation(sim):
     assert type(sim).pods.__name__ == "pods" and "kubectl get pods" in type(sim).pods.__doc__
-    assert list(inspect.signature(type(sim).pods).parameters) == ["self", "at", "namespace", "selector"]
+    assert list(inspect.signature(type(sim).pods).parameters) == ["self", "at", "namespace", "selector", "wide"]

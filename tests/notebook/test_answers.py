@@ -58,8 +58,8 @@ def test_the_rejections_show_as_the_refusals_table(run):
     b = run.rejections._repr_mimebundle_()
     assert b["text/plain"].splitlines() == [str(r) for r in run.rejections]
     assert f"<h4>refused requests ({len(run.rejections)})</h4>" in b["text/html"]
-    assert "<td>20s</td>" in b["text/html"] and "0 days" not in b["text/html"]
-    assert "<th>MESSAGE</th>" in b["text/html"] and b["text/html"].count("</tr>") == len(run.rejections) + 1
+    assert re.search(r">20s</td>", b["text/html"]) and "0 days" not in b["text/html"]
+    assert re.search(r"<th[^>]*>MESSAGE</th>", b["text/html"]) and b["text/html"].count("</tr>") == len(run.rejections) + 1
     empty = kdsl.simulate(kdsl.parse("node n1\n")).rejections
     assert empty._repr_mimebundle_()["text/plain"] == "no request was refused"
 

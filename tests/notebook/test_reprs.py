@@ -29,7 +29,7 @@ def test_simulation_bundle(lab_sim):
     b = lab_sim._repr_mimebundle_()
     assert b["text/plain"] == (f"<Simulation 'lab' at 3m (seed 0): 2 nodes, 1 Pending, 3 Running, "
                                f"{len(lab_sim.log.events)} events>")
-    assert 'class="dataframe"' in b["text/html"] and "huge" in b["text/html"]
+    assert 'class="dataframe kdsl-table"' in b["text/html"] and "huge" in b["text/html"]
 
 
 def test_model_object_bundle(scenario):

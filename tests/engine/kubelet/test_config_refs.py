@@ -208,7 +208,7 @@ def test_a_restart_that_finds_its_configmap_gone_waits_and_keeps_its_restart_cou
 def test_an_init_container_that_cannot_be_configured_holds_the_pod_in_init():
     sim = run("node n1\npod p {\n  init setup image=busybox:1.36 { env X from secret s.x; exit 0 after 1s }\n"
               "  container app image=nginx:1.25\n}\n")
-    row = sim.pods(at=5_000).iloc[0]
+    row = sim.pods(at=5_000, wide=True).iloc[0]
     assert row["STATUS"] == "Init:CreateContainerConfigError" and row["PHASE"] == "Pending"
 
 
