@@ -3,12 +3,14 @@
 
 import {
   HighlightStyle,
+  indentUnit,
   LanguageSupport,
   StreamLanguage,
   StreamParser,
   StringStream,
   syntaxHighlighting
 } from '@codemirror/language';
+import { Prec } from '@codemirror/state';
 import { Tag, tags as t } from '@lezer/highlight';
 
 import { CMP, KEYWORDS, NUMBER, WORD_CHAR } from './grammar';
@@ -55,6 +57,7 @@ interface State {
   triple: boolean; // inside a """ string that spans lines
   started: boolean; // a non-blank line has been seen (the magic may only come first)
   magicLine: boolean; // on the `%%kdsl ...` line
+  depth: number; // open `{` blocks, for indenting the next line
 }
 
 function stringBody(stream: StringStream, state: State): Token {
@@ -136,7 +139,10 @@ function token(stream: StringStream, state: State): Token | null {
   if (stream.match(OPERATOR)) {
     return 'operator';
   }
-  if (stream.match(BRACE)) {
+  const brace = stream.match(BRACE);
+  if (brace) {
+    const ch = (brace as RegExpMatchArray)[0];
+    state.depth = Math.max(0, state.depth + (ch === '{' ? 1 : ch === '}' ? -1 : 0));
     return 'brace';
   }
   if (stream.match(SEPARATOR)) {
@@ -150,13 +156,16 @@ function token(stream: StringStream, state: State): Token | null {
 // a tokenTable, so a bare `attribute` would never reach kdsl's tag.
 const parser: StreamParser<State> = {
   name: 'kdsl',
-  startState: () => ({ triple: false, started: false, magicLine: false }),
+  startState: () => ({ triple: false, started: false, magicLine: false, depth: 0 }),
   token: (stream, state) => {
     const kind = token(stream, state);
     return kind && `kdsl-${kind}`;
   },
+  // A block's body one unit in; its `}` back out (typing `}` re-indents its line).
+  indent: (state, textAfter, context) =>
+    state.triple ? null : Math.max(0, state.depth - (/^\s*\}/.test(textAfter) ? 1 : 0)) * context.unit,
   tokenTable: Object.fromEntries(Object.entries(kdslTags).map(([kind, tag]) => [`kdsl-${kind}`, tag])),
-  languageData: { commentTokens: { line: '#' } }
+  languageData: { commentTokens: { line: '#' }, indentOnInput: /^\s*\}$/ }
 };
 
 export const kdslLanguage = StreamLanguage.define(parser);
@@ -166,6 +175,7 @@ export const kdslHighlightStyle = HighlightStyle.define(
   (Object.keys(kdslTags) as Token[]).map(name => ({ tag: kdslTags[name], class: `cm-kdsl-${name}` }))
 );
 
+/** kdsl in an editor: its highlighting, and blocks indented by two spaces as `kdsl fmt` writes them. */
 export function kdsl(): LanguageSupport {
-  return new LanguageSupport(kdslLanguage, [syntaxHighlighting(kdslHighlightStyle)]);
+  return new LanguageSupport(kdslLanguage, [syntaxHighlighting(kdslHighlightStyle), Prec.high(indentUnit.of('  '))]);
 }

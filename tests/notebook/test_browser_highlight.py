@@ -1,6 +1,6 @@
 """kdsl highlighted while typed: in JupyterLab in Debian's Chromium, a `%%kdsl` cell and a .kdsl file carry the
 jupyterlab-kdsl extension's token classes (not Python's), typing `%%kdsl` into a cell switches it to kdsl and
-taking it out switches it back; screenshots in the light and dark themes."""
+taking it out switches it back; blocks indent as `kdsl fmt` writes them; screenshots in the light and dark themes."""
 
 from __future__ import annotations
 
@@ -123,6 +123,12 @@ def test_kdsl_cells_and_files_are_highlighted_by_the_extension(lab):
                                    timeout=15_000)
             typed = by_kind(page.evaluate(SPANS, [2, None]))
             assert typed["attribute"] == ["replicas"] and typed["amount"] == ["3"], typed
+            # A block indents its body by two spaces, as `kdsl fmt` does, and typing `}` takes it back out.
+            page.keyboard.press("Control+End")
+            page.keyboard.type(" {\ncontainer app image=shop/app:1\n}")
+            source = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.cells.get(2)"
+                                   ".sharedModel.getSource()")
+            assert source == "%%kdsl\ndeployment web replicas=3 {\n  container app image=shop/app:1\n}", source
             page.keyboard.press("Control+Home")
             page.keyboard.press("Shift+ArrowDown")
             page.keyboard.press("Delete")
