@@ -89,7 +89,7 @@ function quoted(stream: StringStream): Token {
 function token(stream: StringStream, state: State): Token | null {
   if (stream.sol()) {
     state.magicLine = !state.started && !state.triple && stream.match(MAGIC, false) !== null;
-    state.started = true;
+    state.started = state.started || /\S/.test(stream.string);
   }
   if (state.triple) {
     return stringBody(stream, state);
