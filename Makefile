@@ -30,6 +30,19 @@ setup:
 	  fi; \
 	fi
 	@if [ -f uv.lock ]; then $(UV) sync --locked; else $(UV) sync; fi
+	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "setup: Node.js or npm not found; installing nodejs and npm with apt-get"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm; \
+	  else \
+	    echo "setup: the JupyterLab extension is built with Node.js and npm: run 'sudo apt-get install nodejs npm'" \
+	         "and 'make setup' again" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@# The JupyterLab extension, from labextension/ (npm ci, tsc, jupyter labextension build), when its sources
+	@# changed; linked into the venv so JupyterLab shows it.
+	$(UV) run python labextension/build.py
 
 demo: setup
 	$(UV) run kdsl check examples/shop.kdsl

@@ -1,6 +1,8 @@
-"""The built wheel carries the grammar, installs into a fresh venv and parses from outside the repo."""
+"""The built wheel carries the grammar and the prebuilt JupyterLab extension, installs into a fresh venv, parses
+from outside the repo, and JupyterLab there lists the extension as enabled."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +20,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
+LABEXTENSION = "share/jupyter/labextensions/jupyterlab-kdsl"
 
 # Run by the venv's python from a temporary directory: argv[1] is the venv.
 CHILD = """
@@ -80,3 +83,28 @@ def test_installed_wheel_parses_with_its_packaged_grammar(venv, tmp_path):
 def test_console_script_is_installed(venv):
     script = venv / "bin" / "kdsl"
     assert script.is_file() and os.access(script, os.X_OK)
+
+
+def test_wheel_ships_the_prebuilt_labextension(wheel):
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    data = f"kdsl-0.1.0.data/data/{LABEXTENSION}"
+    assert {f"{data}/package.json", f"{data}/install.json", f"{data}/static/style.js"} <= names
+    assert any(re.fullmatch(rf"{re.escape(data)}/static/remoteEntry\.[0-9a-f]+\.js", n) for n in names)
+    assert not [n for n in names if n.startswith("kdsl/labextension/")], "the build went in twice"
+
+
+def test_installed_wheel_has_the_labextension_enabled(venv, tmp_path):
+    # Jupyter's user and system folders are not the venv's: point the user one at an empty folder so only what
+    # the wheel installed can answer.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV") and not k.startswith("JUPYTER")}
+    env["JUPYTER_DATA_DIR"] = str(tmp_path / "data")
+    done = subprocess.run([venv / "bin" / "jupyter", "labextension", "list"], cwd=tmp_path, env=env, text=True,
+                          capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
+    listing = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)
+    assert done.returncode == 0, listing
+    folder = str((venv / "share" / "jupyter" / "labextensions").resolve())
+    section = listing.split(folder, 1)[1].split("\n\n", 1)[0] if folder in listing else ""
+    assert re.search(r"^\s+jupyterlab-kdsl v0\.1\.0 enabled OK \(python, kdsl\)$", section, re.M), listing
+    assert (venv / LABEXTENSION / "static" / "style.js").is_file()

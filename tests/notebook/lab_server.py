@@ -1,0 +1,59 @@
+"""JupyterLab on loopback for browser tests, started in a folder and stopped with its kernels; Chromium's flags."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+TOKEN = "kdsl-browser-test"
+CHROMIUM = "/usr/bin/chromium"
+# As recipes.md found: without the background-networking flags Chromium keeps dialling out on a closed network.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def jupyterlab(root: Path, scratch: Path, *options: str) -> Iterator[str]:
+    """Serves `root` and yields the server's base URL; `scratch` holds its settings, workspaces and log."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.port_retries=0",
+           "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={root}",
+           "--LabApp.news_url=None", f"--LabApp.workspaces_dir={scratch / 'workspaces'}",
+           f"--LabApp.user_settings_dir={scratch / 'settings'}", *options]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(scratch / "runtime")}
+    log_path = scratch / "lab.log"
+    base = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("JupyterLab did not start:\n" + log_path.read_text()) from None
+                    time.sleep(0.3)
+            yield base
+        finally:
+            server.terminate()  # JupyterLab shuts its kernels down on SIGTERM
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
