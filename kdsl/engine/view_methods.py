@@ -90,3 +90,11 @@ class ViewMethods:
         stored object with its metadata and status (kdsl.interop.state)."""
         from kdsl.interop.state import state_manifests
         return state_manifests(self, at)
+
+    def expect(self, *lines: str):
+        """Check expectations written after the run (`"pod demo/web phase=Running at 40s"`, `expect` optional)
+        and return them as a ✓ table; raises ExpectationFailed, saying what was found, when one does not hold."""
+        from kdsl.engine.expect_text import check
+        from kdsl.notebook.magic import results_frame  # the same table as %%kdsl --test shows
+
+        return results_frame(check(self, lines))
