@@ -47,3 +47,10 @@ def test_nothing_or_not_text_is_refused_clearly(shop, args):
 def test_access_and_route_expectations_work_too(shop):
     table = shop.expect("as alice: cannot create pods in shop")
     assert list(table["FOUND"]) == ["forbidden"]
+
+
+def test_a_node_counts_its_non_terminated_pods(shop):
+    """`expect node NAME pods=N` was accepted and never read (always None); it counts as kubectl describe node."""
+    on = {n: int((shop.pods()["NODE"] == n).sum()) for n in ("worker-1", "worker-3")}
+    table = shop.expect(f"node worker-1 pods={on['worker-1']}", f"node worker-3 pods={on['worker-3']}")
+    assert list(table[""]) == ["✓", "✓"]
