@@ -10,6 +10,7 @@ from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError, NotFoundErr
 from kdsl._gc import bulk
 from kdsl.lang.parser import parse_document
 from kdsl.engine.errors import SimulationError
+from kdsl.engine.expect_text import ExpectationFailed
 from kdsl.model.build import build
 from kdsl.model.errors import ScenarioError
 from kdsl.model.scenario import Scenario
@@ -97,5 +98,5 @@ def from_manifests(*paths, text: str | None = None, namespace: str | None = None
     return read(*paths, text=text, namespace=namespace, cluster=cluster)
 
 
-__all__ = ["Diagnostic", "KdslError", "KdslSyntaxError", "NotFoundError", "Scenario", "ScenarioError", "SimulationError",
-           "UsageError", "__version__", "from_manifests", "load", "parse", "simulate"]
+__all__ = ["Diagnostic", "ExpectationFailed", "KdslError", "KdslSyntaxError", "NotFoundError", "Scenario", "ScenarioError",
+           "SimulationError", "UsageError", "__version__", "from_manifests", "load", "parse", "simulate"]

@@ -94,6 +94,13 @@ def node_values(obj) -> dict:
     return {"ready": status == "Ready", "status": status, "unschedulable": bool(obj.spec.unschedulable)}
 
 
+def _pods_on(node: str, checker: Checker, t: int) -> int:
+    """`pods`: the node's non-terminated pods at `t`, as `kubectl describe node` counts them (what holds a
+    slot of the node's pod capacity)."""
+    return sum(1 for p in checker.sim.store.all_at("Pod", t)
+               if p.spec.template.node_name == node and p.status.phase not in ("Succeeded", "Failed"))
+
+
 def pod_values(obj, checker: Checker, t: int) -> dict:
     node_name = obj.spec.template.node_name
     node = checker.sim.store.at(("Node", None, node_name), t) if node_name else None
@@ -103,7 +110,7 @@ def pod_values(obj, checker: Checker, t: int) -> dict:
 # What each target says about one object at one moment: target -> (kind, values(obj, checker, t)).
 # The controllers' modules add theirs with `register` as they are imported.
 TARGETS: dict[str, tuple[str, Callable]] = {
-    "node": ("Node", lambda obj, checker, t: node_values(obj)),
+    "node": ("Node", lambda obj, checker, t: {**node_values(obj), "pods": _pods_on(obj.name, checker, t)}),
     "pod": ("Pod", pod_values),
 }
 

@@ -117,3 +117,10 @@ class ViewMethods:
         from kdsl.notebook.reprs import simulation_summary  # one line; it reads the store, loads no pandas
 
         return simulation_summary(self)
+
+    def expect(self, *lines: str):
+        """Check expectations written after the run (`"pod demo/web phase=Running at 40s"`, `expect` optional):
+        their Results (a ✓ table in a notebook); raises ExpectationFailed, saying what was found, when one fails."""
+        from kdsl.engine.expect_text import check
+
+        return check(self, lines)

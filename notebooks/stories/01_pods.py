@@ -58,28 +58,56 @@ expect node worker-2 status=Unknown by 3m
 A pod's **phase** is coarse: `Pending` (accepted, not all containers running yet), `Running`, `Succeeded`,
 `Failed` — and kdsl shows `Unknown` when the pod's node cannot be reached. kubectl's **STATUS** column is
 finer: it shows the reason a container waits (`ContainerCreating`, `ImagePullBackOff`, `CrashLoopBackOff`) or
-ended (`Completed`, `Error`). Here is the table 40 seconds in, before the node is lost:
+ended (`Completed`, `Error`). Here is the table at 40s, before the node is lost:
 """),
-    ("code", "sim.pods(at=40_000)"),
+    ("code", 'sim.pods(at="40s")'),
     ("md", """
-`flaky` crashes 15 seconds after each start; the kubelet restarts it with a back-off that doubles from 10 s
-up to 5 minutes, so its RESTARTS grow ever more slowly. `huge` asks for 6 CPUs and no node has them: it
-stays `Pending`, and the scheduler says why, node by node:
+`flaky` crashes 15 seconds after each start, and the kubelet restarts it with a back-off that doubles each
+time, from 10 seconds up to 5 minutes: it restarts at 16s, 41s, 1m16s, 2m11s and 3m46s, so its RESTARTS
+grow ever more slowly. `sim.expect` checks such claims against the run, in the words of an `expect` line —
+every claim in these notebooks is proven this way, so the text cannot drift from the data:
+"""),
+    ("code", """
+sim.expect(
+    "pod demo/flaky restarts=0 at 15s",
+    "pod demo/flaky restarts=1 at 16s",
+    "pod demo/flaky restarts=2 at 41s",
+    "pod demo/flaky restarts=3 at 1m16s",
+    "pod demo/flaky restarts=4 at 2m11s",
+    "pod demo/flaky restarts=5 at 3m46s",
+)
+"""),
+    ("md", """
+`huge` asks for 6 CPUs and neither node has them: it stays `Pending`, and the scheduler says why, node by
+node:
 """),
     ("code", 'sim.explain("demo/huge")'),
+    ("code", 'sim.expect(\'pod demo/huge pending reason=Unschedulable message~"0/2 nodes are available: 2 Insufficient cpu" at 1m\')'),
     ("md", """
 Each pod carries **conditions** — `PodScheduled`, `Initialized`, `ContainersReady`, `Ready` — with the
 moment each last changed. They are how a Service decides whether to send a pod traffic:
 """),
-    ("code", 'sim.conditions(namespace="demo")'),
+    ("code", 'sim.conditions(namespace="demo", at="1m")'),
     ("md", """
 ## A lost node
 
-At 2m worker-2 stops answering. After 40 s without a heartbeat the node lifecycle controller marks it
-`Unknown` and taints it `node.kubernetes.io/unreachable`; `web`, which ran there, now shows phase `Unknown`
-(its last reported phase is still `Running`). The events tell the story in order:
+At 2m worker-2 stops answering. After 40 seconds without a heartbeat (and the node lifecycle controller's
+next 5-second check) it is marked `Unknown` at 2m50s and tainted `node.kubernetes.io/unreachable`. `web`,
+which ran there, now shows phase `Unknown` and is no longer Ready — its last *reported* phase is still
+`Running`, since its kubelet can no longer report anything:
 """),
-    ("code", "sim.events(namespace=\"demo\").tail(12)"),
+    ("code", """
+sim.expect(
+    "node worker-2 status=Ready at 2m49s",
+    "node worker-2 status=Unknown at 2m50s",
+    "pod demo/web phase=Unknown ready=false at 2m50s",
+)
+"""),
+    ("md", """
+The events tell the story in order — the node's `NodeNotReady` (a cluster-scoped event, so this table is not
+filtered by namespace), and `huge`'s scheduling failure, which now counts the tainted node too:
+"""),
+    ("code", 'sim.events(at="3m").tail(8)'),
     ("code", "sim.pods()"),
     ("md", "Where does each pod run? The node view of the topology draws pods on their nodes, coloured by phase:"),
     ("code", 'sim.topology(view="node")'),
@@ -87,8 +115,8 @@ At 2m worker-2 stops answering. After 40 s without a heartbeat the node lifecycl
 ## Explore
 
 `sim.explore()` opens the whole run: move the time slider (or press play) over every moment something
-changed, filter by namespace, switch tables, and inspect one pod's conditions, containers, events and
-scheduling verdicts.
+changed, step to the next change or the next warning, filter by namespace, switch tables, and inspect one
+pod's conditions, containers, events and scheduling verdicts.
 """),
     ("code", "sim.explore()"),
 ]

@@ -57,17 +57,44 @@ expect job shop/migrate complete by 1m
 `sim.workloads()` lists every controller object with its status columns, the way `kubectl get
 deployments,replicasets,statefulsets,daemonsets,jobs` would. The Deployment made a **ReplicaSet**, which made
 the pods; the StatefulSet named its pods `db-0`, `db-1` and gave each its own claim; the DaemonSet put one pod
-on each node; the Job ran its pod to completion.
+on each of the three nodes; the Job ran its pod to completion.
 """),
     ("code", "sim.workloads()"),
+    ("code", """
+sim.expect(
+    "replicasets shop app=web count=1",
+    "pvc shop/data-db-0 bound",
+    "pvc shop/data-db-1 bound",
+    "daemonset shop/node-exporter ready=3",
+    "node worker-1 pods=4",
+    "job shop/migrate succeeded=1",
+)
+"""),
     ("code", "sim.pods()"),
     ("md", """
-The StatefulSet starts its pods in order (`OrderedReady`): `db-1` is created only when `db-0` is Running and
-Ready. The timeline of each pod's phase and readiness shows it:
+The StatefulSet starts its pods in order (`OrderedReady`): `db-1` is created only once `db-0` is Running and
+Ready, at 3s. The timeline of each pod's phase and readiness shows it:
 """),
     ("code", 'sim.timeline(namespace="shop", selector="app=db")'),
+    ("code", """
+sim.expect(
+    "pods shop app=db count=1 at 2s",
+    "pod shop/db-0 phase=Running ready at 3s",
+    "pods shop app=db count=2 at 3s",
+    "statefulset shop/db ready=2 at 6s",
+)
+"""),
     ("md", "Ownership, drawn: Deployment → ReplicaSet → Pods, StatefulSet / DaemonSet / Job → Pods."),
     ("code", "sim.topology()"),
-    ("md", "At 2m the Deployment is scaled to 5; slide the explorer across 2m to watch the new pods arrive."),
+    ("md", """
+At 2m the Deployment is scaled to 5: the ReplicaSet creates two pods at once, and they are available at 2m1s.
+Slide the explorer across 2m to watch them arrive.
+"""),
+    ("code", """
+sim.expect(
+    "deployment shop/web replicas=5 available=3 at 2m",
+    "deployment shop/web available=5 at 2m1s",
+)
+"""),
     ("code", "sim.explore()"),
 ]

@@ -47,14 +47,31 @@ expect route shop.example.com/ -> shop/web
 ## Services and their endpoints
 
 Each Service got a cluster IP from the service CIDR. The web pods only count as **ready** endpoints once
-their readiness probe passes — 5 s after they start; until then they are listed as not ready and get no
-traffic. Compare the table at 3 s and at the end:
+their readiness probe passes — 5 seconds after they start, at 6s; until then they are listed as not ready and
+get no traffic. Compare the table at 3s and at the end:
 """),
-    ("code", "sim.services(at=3_000)"),
+    ("code", 'sim.services(at="3s")'),
     ("code", "sim.services()"),
-    ("md", "The Ingress's rules, and where a request goes — the rule that matched, the Service, and the pods:"),
+    ("code", """
+sim.expect(
+    "service shop/web endpoints=0 notready=3 at 3s",
+    "service shop/web endpoints=3 notready=0 at 6s",
+    "service shop/web-public endpoints=3",
+)
+"""),
+    ("md", """
+The Ingress's rules, and where a request goes: `/api/orders` matches the longer `/api` prefix, so it goes to
+`api`, whose two pods get half the requests each; every other path goes to `web`.
+"""),
     ("code", "sim.ingresses()"),
     ("code", 'sim.route("shop.example.com/api/orders")'),
+    ("code", """
+sim.expect(
+    "route shop.example.com/api/orders -> shop/api",
+    "route shop.example.com/orders -> shop/web",
+    "service shop/api endpoints=2",
+)
+"""),
     ("md", "Ingress → Service → Pods: solid edges are ready endpoints, dashed ones not ready."),
     ("code", "sim.topology()"),
     ("code", "sim.explore()"),

@@ -42,6 +42,7 @@ namespace shop {
     volume uploads pvc=uploads
   }
   pvc uploads 2Gi class=slow access=RWX
+  service db headless selects app=db ports 5432
 
   statefulset db replicas=1 service=db {
     labels app=db
@@ -65,22 +66,40 @@ expect pod shop/db-0 phase=Running by 1m
 expect pod shop/needs-missing reason=CreateContainerConfigError
 """),
     ("md", """
+The one warning above is on purpose: `needs-missing` reads a Secret that is never declared. The API server
+accepts such a pod (the Secret may come later), so kdsl warns rather than refuses.
+
 ## Claims and volumes
 
 `uploads` asked for 2Gi of class `slow`, read-write-many: the only such volume is the administrator's 5Gi
 `archive-1`, so it binds there (a claim may get more than it asked for). `data-db-0`, from the StatefulSet's
 claim template, uses class `standard`, whose binding mode `WaitForFirstConsumer` waits until the scheduler has
-picked a node for `db-0`; then the provisioner creates a volume for it.
+picked a node for `db-0`; then the provisioner creates a 10Gi volume for it, which the class's reclaim policy
+`Delete` will remove when the claim goes.
 """),
     ("code", "sim.storage()"),
+    ("code", """
+sim.expect(
+    "pvc shop/uploads bound volume=archive-1 capacity=5Gi",
+    "pvc shop/data-db-0 bound capacity=10Gi",
+    "pv archive-1 phase=Bound claim=shop/uploads",
+)
+"""),
     ("md", """
 ## Configuration, and a missing Secret
 
-The pod `needs-missing` reads a Secret that does not exist: the kubelet cannot build its environment, so it
-waits with `CreateContainerConfigError` and tries again every sync until the Secret appears.
+The pod `needs-missing` reads a Secret that does not exist: the kubelet cannot build its environment, so the
+pod stays `Pending` with `CreateContainerConfigError`, and the kubelet reports why in a Warning event. It
+would start as soon as the Secret appeared.
 """),
     ("code", 'sim.pods(namespace="shop")'),
     ("code", """sim.events(namespace="shop").query("TYPE == 'Warning'")"""),
+    ("code", """
+sim.expect(
+    "pod shop/needs-missing phase=Pending reason=CreateContainerConfigError",
+    'events shop type=Warning reason=Failed message~"not found" object=pod/needs-missing',
+)
+"""),
     ("md", "The Secret as a notebook shows it — the keys, never the values:"),
     ("code", 'sim.scenario.get("Secret", "shop/db-credentials")'),
     ("md", "Pods → the ConfigMaps, Secrets and claims they use; claims → volumes:"),

@@ -62,19 +62,32 @@ quota are refused by the API server with Kubernetes' own message (`FailedCreate`
 2 pods: with `api` and alice's `probe` the namespace already holds its 4.
 """),
     ("code", "sim.namespaces()"),
+    ("code", """
+sim.expect(
+    "deployment shop/web replicas=2 available=2",
+    "pods shop count=4",
+    'events shop reason=FailedCreate message~"exceeded quota: quota, requested: pods=1, used: pods=4, limited: pods=4"',
+)
+"""),
     ("md", "Labels select: the frontend pods everywhere, then everything not in the batch tier:"),
     ("code", 'sim.pods(selector="tier=frontend")'),
     ("code", 'sim.pods(selector="tier!=batch")'),
     ("md", """
 ## Who was refused, and why
 
-alice may create pods in `shop`, through her RoleBinding; bob has no binding at all. Every request the API
-server refused is kept, with the HTTP code, the reason and the message `kubectl` would print:
+alice may create pods in `shop`, through her RoleBinding; bob has no binding at all, so his pod is refused
+at 40s. Every request the API server refused is kept, with who asked, the HTTP code, the reason and the
+message `kubectl` would print — bob's, then the ReplicaSet controller's retries against the quota, each
+after a longer back-off:
 """),
+    ("code", "sim.refusals()"),
     ("code", """
-import pandas as pd
-import attrs
-pd.DataFrame([attrs.asdict(r) for r in sim.rejections])[["time_ms", "user", "verb", "kind", "namespace", "code", "reason", "message"]]
+sim.expect(
+    "as alice: can create pods in shop",
+    "as bob: cannot create pods in shop",
+    "pod shop/probe phase=Running",
+    "pods shop app=sneaky count=0",
+)
 """),
     ("code", "sim.topology()"),
     ("code", "sim.explore()"),

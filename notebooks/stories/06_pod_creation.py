@@ -47,23 +47,38 @@ expect service demo/web endpoints=1 by 15s
     ("md", """
 ## Every write, in order
 
-Each row is one write to the store (steps 2, 3, 4 and 6 above), with the moment it happened. The explorer's
-`changes` function lists them for a moment; here, for the whole run:
+Each row is one write to the store — kdsl's etcd — with the moment it happened: the API server stores the
+pod (step 2) and the scheduler's binding follows at the same moment, 0s (step 3); the
+kubelet writes the sandbox's IP at 1s (step 4), the started container at 5s after a 4-second pull (step 5),
+and Ready at 9s (step 6):
 """),
+    ("code", 'sim.changes(kind="Pod")'),
     ("code", """
-import pandas as pd
-from kdsl.notebook.explorer import changes, moments
-pd.concat([changes(sim, t).assign(AT=t) for t in moments(sim)]).query("KIND == 'Pod'")
+sim.expect(
+    "pod demo/web node=worker-2 at 0s",
+    "pod demo/web status=ContainerCreating at 1s",
+    "pod demo/web phase=Running ready=false at 5s",
+    "pod demo/web ready at 9s",
+)
 """),
-    ("md", "The same story as Events — each component reports what it did (the `FROM` column is the reporter):"),
+    ("md", "The same story as Events — each component reports what it did (the `SOURCE` column is the reporter):"),
     ("code", 'sim.events(namespace="demo")'),
     ("md", """
 Step 3 in detail: the scheduler's verdict for each node. worker-1 fails the `NodeAffinity` filter (no
 `disk=ssd` label); worker-2 passes every filter and is scored.
 """),
     ("code", 'sim.explain("demo/web")'),
-    ("md", "Step 6: the conditions, with the moment each became true."),
+    ("md", """
+Step 6: the conditions, with the moment each became true. Only once `Ready` is true, at 9s, does the
+EndpointSlice controller list the pod as a ready endpoint of the Service:
+"""),
     ("code", 'sim.conditions(namespace="demo")'),
+    ("code", """
+sim.expect(
+    "service demo/web endpoints=0 notready=1 at 8s",
+    "service demo/web endpoints=1 at 9s",
+)
+"""),
     ("code", "sim.topology()"),
     ("md", "Slide through the moments to see the pod go from `Pending` to `ContainerCreating` to `Running`, and ready:"),
     ("code", "sim.explore()"),

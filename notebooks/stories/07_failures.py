@@ -60,23 +60,58 @@ expect service shop/web endpoints=3 at 3m30s
 expect node worker-3 status=Unknown by 5m
 expect pods shop app=web count=3 phase=Running
 """),
-    ("md", "## The stuck rollout\n\nAt 2m: two ReplicaSets, the new one with one pod that cannot pull its image."),
-    ("code", "sim.workloads(at=120_000)"),
-    ("code", 'sim.pods(at=120_000, selector="app=web")'),
+    ("md", """
+## The stuck rollout
+
+At 2m there are two ReplicaSets: the old one still with its three pods, the new one with one pod that cannot
+pull its image. `maxUnavailable=0` forbids taking an old pod down before a new one is ready, so the rollout
+waits and the Service keeps its three endpoints.
+"""),
+    ("code", 'sim.workloads(at="2m")'),
+    ("code", 'sim.pods(at="2m", selector="app=web")'),
+    ("code", """
+sim.expect(
+    "replicasets shop app=web count=2 at 2m",
+    "deployment shop/web updated=1 available=3 at 2m",
+    "service shop/web endpoints=3 at 2m",
+)
+"""),
     ("md", "What changed between before the rollout and the stuck moment:"),
-    ("code", "sim.topology_diff(50_000, 120_000)"),
-    ("md", "## After the rollback\n\nThe old ReplicaSet is the newest revision again; the broken pod is gone."),
-    ("code", "sim.workloads(at=200_000)"),
+    ("code", 'sim.topology_diff("50s", "2m")'),
+    ("md", """
+## After the rollback
+
+At 3m the old template is the newest revision again (revision 3), and the broken pod is deleted.
+"""),
+    ("code", 'sim.workloads(at="3m20s")'),
+    ("code", """
+sim.expect(
+    "deployment shop/web revision=3 image=nginx:1.25 available=3 at 3m20s",
+    "pods shop app=web reason=ImagePullBackOff count=0 at 3m20s",
+)
+"""),
     ("md", """
 ## The lost node
 
-worker-3 stops at 4m. Its pod shows phase `Unknown` from 4m40s; at 9m40s its toleration of the
-`unreachable` taint runs out, the pod is evicted and the ReplicaSet replaces it on a node that works.
+worker-3 stops at 4m. At 4m50s the node lifecycle controller marks it `Unknown` and taints it
+`node.kubernetes.io/unreachable`, and its pod's phase shows `Unknown`. Its toleration of that taint lasts
+300 seconds, so at 9m50s the pod is evicted (`TaintManagerEviction`) and the ReplicaSet replaces it on a node
+that works.
 """),
-    ("code", """sim.events(namespace="shop").query("TYPE == 'Warning' or REASON == 'TaintManagerEviction'")"""),
+    ("code", """sim.events().query("TYPE == 'Warning' or REASON in ['NodeNotReady', 'TaintManagerEviction']")"""),
+    ("code", """
+sim.expect(
+    "node worker-3 status=Ready at 4m49s",
+    "node worker-3 status=Unknown at 4m50s",
+    "pods shop app=web phase=Unknown count=1 at 4m50s",
+    "events shop reason=TaintManagerEviction count=0 at 9m49s",
+    "events shop reason=TaintManagerEviction count=1 at 9m50s",
+    "deployment shop/web available=3 by 10m",
+)
+"""),
     ("code", "sim.pods()"),
     ("code", 'sim.topology(view="node")'),
-    ("code", "sim.timeline(namespace=\"shop\")"),
+    ("code", 'sim.timeline(namespace="shop")'),
     ("md", "What if the rollback had not happened? Edit the cell above, drop `at 3m: rollback`, and run it again."),
     ("code", "sim.explore()"),
 ]

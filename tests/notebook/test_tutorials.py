@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -39,6 +40,41 @@ def test_committed_notebooks_are_the_built_ones_without_outputs(tmp_path):
         nbformat.validate(nb)
 
 
+def _stories():
+    for story in sorted((ROOT / "notebooks" / "stories").glob("[0-9]*.py")):
+        spec = importlib.util.spec_from_file_location(story.stem, story)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        yield story.stem, module.CELLS
+
+
+STORIES = list(_stories())
+DURATION = re.compile(r"(?<![\w.`/-])(\d+m\d+s|\d+m|\d+s)(?![\w`])")
+
+
+@pytest.mark.parametrize("cells", [c for _, c in STORIES], ids=[n for n, _ in STORIES])
+def test_every_moment_the_prose_names_is_proven_by_an_expect_or_shown(cells):
+    """Text and data cannot disagree: each time written in a tutorial's prose (`at 4m50s the node ...`) appears
+    in an `expect` of the scenario or of a `sim.expect(...)` cell, in the timeline, or as the `at=` of a table."""
+    code = "\n".join(src for kind, src in cells if kind == "code")
+    proven = set()
+    for line in code.splitlines():
+        if re.search(r"\bexpect\b|^\s*[\"']|^at |^run ", line):
+            proven |= set(DURATION.findall(line))
+        proven |= set(re.findall(r'at="([^"]+)"', line))
+    for kind, src in cells:
+        if kind == "md":
+            prose = re.sub(r"`[^`]*`", "", src)  # code spans are names, not claims
+            assert [d for d in DURATION.findall(prose) if d not in proven] == [], src
+
+
+@pytest.mark.parametrize("cells", [c for _, c in STORIES], ids=[n for n, _ in STORIES])
+def test_tutorial_cells_use_kdsl_methods_not_library_plumbing(cells):
+    code = [src for kind, src in cells if kind == "code"]
+    assert not [c for c in code if re.search(r"^\s*(import|from) |attrs\.|pd\.|DataFrame\(", c, re.M)]
+    assert any("sim.expect(" in c for c in code)
+
+
 def execute(path: Path) -> nbformat.NotebookNode:
     """Run a notebook in a fresh python3 kernel started in the repository (as a reader would)."""
     from nbclient import NotebookClient
@@ -70,6 +106,11 @@ def test_tutorial_runs_and_shows_tables_a_diagram_and_the_explorer(path):
     assert len(sliders) == 1 and len(sliders[0]["state"]["_options_labels"]) >= 3
     everything = json.dumps(outs) + json.dumps(state)
     assert not [s for s in SECRETS if s in everything]
+    # Every message is whole (pandas cuts long text with "…") and no table shows raw milliseconds.
+    for html in tables:
+        assert not re.search(r"<th[^>]*>[^<]*_ms</th>", html)
+        for cell in re.findall(r"<td[^>]*>([^<]*)</td>", html):
+            assert not cell.endswith("…") and not cell.endswith("..."), cell
     # The %%kdsl --test cell held: its expectations table shows only ✓.
     summary = [d["text/html"] for d in data if "EXPECT" in d.get("text/html", "")]
     assert summary and "✗" not in summary[0] and "✓" in summary[0]
