@@ -5,20 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.notebook.lab_server import TOKEN, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 NOTEBOOK = ROOT / "notebooks" / "01-pods.ipynb"
 SHOTS = ROOT / "build"
-TOKEN = "kdsl-browser-test"
 # As recipes.md found: without the background-networking flags Chromium keeps dialling out on a closed network.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -33,47 +29,14 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def lab(tmp_path):
     """JupyterLab on 127.0.0.1 serving a copy of the tutorial; stopped (with its kernels) by SIGTERM."""
     root = tmp_path / "nb"
     root.mkdir()
     shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
-    port = _free_port()
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.port_retries=0",
-           "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={root}",
-           "--LabApp.news_url=None", f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-           f"--LabApp.user_settings_dir={tmp_path / 'settings'}"]
-    if os.geteuid() == 0:
-        cmd.append("--allow-root")
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    log = open(tmp_path / "lab.log", "wb")
-    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text()) from None
-                time.sleep(0.3)
+    with serve(root, tmp_path) as base:
         yield f"{base}/lab/tree/{NOTEBOOK.name}?token={TOKEN}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def test_tutorial_in_jupyterlab_renders_and_the_explorer_slider_moves(lab):
