@@ -16,7 +16,6 @@ VL_VERSION = "5.21"
 VEGA_MIME = "application/vnd.vega.v5+json"
 FORMATS = ("svg", "png", "html", "json")
 PNG_SCALE = 2  # a PNG twice the chart's size in pixels: sharp on a high-density screen and in docs
-FILE_WIDTH = 760  # a file has no output area to fit: the plot of a chart that fits one is this wide
 
 
 class _Shown:
@@ -107,8 +106,6 @@ def save(chart, path: str | Path) -> None:
         path.write_text(chart.to_json(indent=2) + "\n", encoding="utf-8")
         return
     spec = chart.to_dict()
-    if spec.get("width") == "container":
-        spec["width"] = FILE_WIDTH
     if fmt == "html":
         path.write_text(vlc.vegalite_to_html(spec, vl_version=VL_VERSION, bundle=True), encoding="utf-8")
         return

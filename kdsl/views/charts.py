@@ -13,10 +13,10 @@ from kdsl.views.chart_targets import endpoints_key, workload_key
 from kdsl.views.common import ViewError, moment, selector as parse_selector, when
 from kdsl.views.palette import ENDPOINT_COLOURS, MID, PHASE_COLOURS, REPLICA_COLOURS, STATE_COLOURS
 
-# A chart of one plot takes the output area's width ("container"; a file gets chart_output.FILE_WIDTH). The
-# workload's strips cannot (Vega-Lite fits only single and layered views), so they are as wide as leaves room
-# for their titles in JupyterLab's output area at a 1,000 px window.
-STRIP_WIDTH = 640
+# The plot's width: with its axis, titles and the legend a chart fits JupyterLab's output area at a 1,000 px
+# window. Not "container": fitted to the output area, vega-embed and JupyterLab's layout chase each other's
+# resize and the page stops responding (seen in Chromium).
+WIDTH = 600
 MAX_PODS = 50
 
 
@@ -61,7 +61,7 @@ def _build(sim, kind, target, t0, t1, namespace, selector, max_pods):
             else:
                 layers, title = _endpoints(data, df, t0, t1, f"service {target}")
             out = top(LayerChart, data, layer=[*layers, *_rule()], title=title, encoding={"x": time_x(t0, t1)},
-                      width="container")
+                      width=WIDTH)
     return remember(out)
 
 
@@ -172,7 +172,7 @@ def _workload(data: dict, df: pd.DataFrame, t0: int, t1: int, name: str):
                   base.mark_line(interpolate="step-after", color=MID, strokeDash=[6, 4], strokeWidth=1.5)
                   .encode(y="desired:Q"), hover, *_rule(label=i == 0)]
         x = time_x(t0, t1, title="time from the start of the run" if last else None, labels=last)
-        strips.append(alt.LayerChart(layer=layers, encoding={"x": x}, width=STRIP_WIDTH, height=56))
+        strips.append(alt.LayerChart(layer=layers, encoding={"x": x}, width=WIDTH, height=56))
     return strips, _title(f"Replicas of {name}", "each count against the desired replicas (dashed)")
 
 
