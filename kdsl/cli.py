@@ -234,6 +234,16 @@ def cmd_graph(args) -> int:
     return _view_command("graph", args, show)
 
 
+def cmd_chart(args) -> int:
+    """A chart of a simulated scenario over time, as SVG, PNG, HTML or the Vega-Lite JSON (by -o's suffix)."""
+    from kdsl.views.chart_output import FORMATS, cli
+
+    if Path(args.output).suffix.lower().lstrip(".") not in FORMATS:  # said before the run, not after it
+        print(f"kdsl chart: error: `{args.output}`: write .svg, .png, .html or .json", file=sys.stderr)
+        return 1
+    return _view_command("chart", args, lambda sim: cli(sim, args))
+
+
 def _view_parser(sub, name: str, **kw) -> argparse.ArgumentParser:
     v = sub.add_parser(name, **kw)
     v.add_argument("--at", metavar="T", help="the moment to show (default: the end of the run)")
@@ -305,6 +315,22 @@ def build_parser() -> argparse.ArgumentParser:
     gr.add_argument("-o", "--output", metavar="PATH", required=True,
                     help="the file to write: .svg, .png or .dot (DOT source)")
     gr.set_defaults(func=cmd_graph)
+    ch = _view_parser(sub, "chart", help="chart a simulated scenario over time",
+                      description="Simulate a scenario and chart it over time: pods by phase, a workload's "
+                                  "replicas, a service's endpoints or each pod's lifecycle.")
+    ch.add_argument("kind", metavar="KIND", choices=["phases", "workload", "endpoints", "lifecycle"],
+                    help="phases, workload, endpoints or lifecycle")
+    ch.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
+    ch.add_argument("target", metavar="TARGET", nargs="?", help="for workload: `deployment shop/web` (or "
+                    "deployment/web with -n); for endpoints: a service, `shop/web`")
+    ch.add_argument("--from", dest="start", metavar="T", help="start the chart here (default 0s)")
+    ch.add_argument("--to", dest="end", metavar="T", help="end the chart here (default: the end of the run)")
+    ch.add_argument("-l", "--selector", metavar="SEL", help="for phases and lifecycle: the pods' labels, as kubectl -l")
+    ch.add_argument("--max-pods", type=int, default=50, metavar="N", help="lifecycle: draw at most N pods (default 50)")
+    ch.add_argument("-o", "--output", metavar="PATH", required=True,
+                    help="the file to write: .svg, .png, .html (self-contained) or .json (Vega-Lite)")
+    next(a for a in ch._actions if a.dest == "at").help = "draw a dashed rule at this moment"
+    ch.set_defaults(func=cmd_chart)
     from kdsl.interop.cli import add_commands  # import and export
 
     add_commands(sub)

@@ -124,3 +124,37 @@ class ViewMethods:
         from kdsl.engine.expect_text import check
 
         return check(self, lines)
+
+    # ---- charts of the run over time (kdsl.views.charts; Altair loads only when asked for) ------------
+    def chart(self, kind: str, target=None, *, at=None, start=None, end=None, namespace=None, selector=None,
+              max_pods: int = 50):
+        """An Altair chart over time: "phases", "workload" (target `deployment shop/web`), "endpoints"
+        (target `shop/web`) or "lifecycle"; `at` draws a rule at a moment, `start`/`end` crop the run."""
+        from kdsl.views.charts import chart
+        return chart(self, kind, target, at=at, start=start, end=end, namespace=namespace, selector=selector,
+                     max_pods=max_pods)
+
+    def chart_data(self, kind: str, target=None, *, start=None, end=None, namespace=None, selector=None):
+        """The tidy DataFrame a chart draws (time as Timedelta); see docs/jupyter.md, "Charts"."""
+        from kdsl.views.chart_data import chart_data
+        return chart_data(self, kind, target, start=start, end=end, namespace=namespace, selector=selector)
+
+    def plot_phases(self, *, at=None, start=None, end=None, namespace=None, selector=None):
+        """Pods by phase over time, stacked (the phase as the pods table shows it: Unknown on a lost node)."""
+        return self.chart("phases", at=at, start=start, end=end, namespace=namespace, selector=selector)
+
+    def plot_workload(self, target, name=None, *, at=None, start=None, end=None, namespace=None):
+        """A workload's desired, current, updated, ready and available replicas over time:
+        `plot_workload("deployment shop/web")` or `plot_workload("deployment", "web", namespace="shop")`."""
+        if name is not None:
+            target = f"{target} {name}"
+        return self.chart("workload", target, at=at, start=start, end=end, namespace=namespace)
+
+    def plot_endpoints(self, service, *, at=None, start=None, end=None, namespace=None):
+        """A Service's ready and not-ready endpoints over time, from its EndpointSlices."""
+        return self.chart("endpoints", service, at=at, start=start, end=end, namespace=namespace)
+
+    def plot_lifecycle(self, *, at=None, start=None, end=None, namespace=None, selector=None, max_pods: int = 50):
+        """Each pod's life as a bar from creation to deletion, coloured by state, restarts marked."""
+        return self.chart("lifecycle", at=at, start=start, end=end, namespace=namespace, selector=selector,
+                          max_pods=max_pods)

@@ -10,6 +10,7 @@ from kdsl.engine.apiserver.resources import format_quantity
 from kdsl.engine.kubelet.phase import is_sidecar
 from kdsl.engine.objects import ApiObject, Running, Terminated, Waiting
 from kdsl.views.common import ViewError, age, duration, frame, moment, objects, owner, select, shown, when
+from kdsl.views.history import pod_changes
 
 POD_COLUMNS = ("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "PHASE", "QOS", "OWNER",
                "REPORTED")
@@ -184,16 +185,9 @@ def timeline(sim, namespace=None, selector=None, wide: bool = False) -> pd.DataF
     lost or found changes its pods' phase too), and a `Deleted` row when the pod goes. TIME is a duration
     from the start, so `df.pivot_table(index="TIME", columns="POD", values="READY")` plots as is. Every
     column is a default one (`wide` changes nothing)."""
-    from kdsl.views.common import selector as parse
-
-    sel = parse(selector)
-    nodes: dict[str, ApiObject] = {}
-    current: dict[tuple, ApiObject] = {}
-    on_node: dict[str, dict[tuple, None]] = {}
     last: dict[tuple, tuple] = {}
     rows = []
-
-    def emit(time_ms: int, key: tuple, pod: ApiObject | None) -> None:
+    for time_ms, key, pod, nodes in pod_changes(sim, namespace, selector):
         if pod is None:
             value = ("Deleted", False, "Deleted", last[key][3])
         else:
@@ -202,35 +196,4 @@ def timeline(sim, namespace=None, selector=None, wide: bool = False) -> pd.DataF
         if last.get(key) != value:
             last[key] = value
             rows.append((duration(time_ms), key[1], key[2]) + value)
-
-    for change in sim.store.history:
-        kind = change.key[0]
-        if kind == "Node":
-            name = change.key[2]
-            if change.obj is None:
-                nodes.pop(name, None)
-            else:
-                nodes[name] = change.obj
-            for key in on_node.get(name, {}):
-                emit(change.time_ms, key, current[key])
-        elif kind == "Pod":
-            key, pod = change.key, change.obj
-            if namespace is not None and key[1] != namespace:
-                continue
-            old = current.get(key)
-            if pod is not None and sel is not None and not sel.matches(dict(pod.meta.labels)):
-                if old is None:
-                    continue
-                pod = None  # relabelled out of the selection: it leaves the table as if deleted
-            if old is not None and old.spec.template.node_name:
-                on_node.get(old.spec.template.node_name, {}).pop(key, None)
-            if pod is None:
-                current.pop(key, None)
-                if key in last:
-                    emit(change.time_ms, key, None)
-                continue
-            current[key] = pod
-            if pod.spec.template.node_name:
-                on_node.setdefault(pod.spec.template.node_name, {})[key] = None
-            emit(change.time_ms, key, pod)
     return shown(frame(TIMELINE_COLUMNS, rows), TIMELINE_COLUMNS, namespace, wide)

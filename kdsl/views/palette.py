@@ -1,0 +1,29 @@
+"""The colours and the font every kdsl picture shares: pod phases, pod lifecycle states, chart series."""
+
+from __future__ import annotations
+
+# A pod's phase as kdsl's pods table shows it (Unknown on a node that cannot be reached). The topology
+# (drawing.PHASE_COLOURS) fills pods with these; tests/views/test_charts.py checks that the two agree.
+PHASE_COLOURS = {"Pending": "#fde68a", "Running": "#86efac", "Succeeded": "#93c5fd", "Failed": "#fca5a5",
+                 "Unknown": "#d1d5db"}
+
+# The states of the lifecycle chart, in the order a pod usually meets them. The phases keep their colours
+# (Ready is what Running means once the pod serves); the states within a phase are shades around them, the
+# trouble states (a crash loop, any other container error) saturated so they catch the eye.
+STATE_COLOURS = {"Pending": PHASE_COLOURS["Pending"], "ContainerCreating": "#fbbf24", "Running": "#d9f99d",
+                 "Ready": PHASE_COLOURS["Running"], "CrashLoopBackOff": "#ef4444", "Error": "#f97316",
+                 "Terminating": "#a78bfa", "Succeeded": PHASE_COLOURS["Succeeded"], "Failed": PHASE_COLOURS["Failed"],
+                 "Unknown": PHASE_COLOURS["Unknown"]}
+
+# A workload's replica counts, as `kubectl describe deployment` words them.
+REPLICA_COLOURS = {"desired": "#8b8f98", "current": "#60a5fa", "updated": "#c084fc", "ready": "#2dd4bf",
+                   "available": "#4ade80"}
+
+ENDPOINT_COLOURS = {"ready": PHASE_COLOURS["Running"], "not ready": "#fbbf24"}
+
+# Neutral marks (the `at` rule, a desired line) in a mid tone, readable on a light and on a dark background.
+MID = "#8b8f98"
+
+# One sans-serif font for every picture (graphviz and the charts): Helvetica where it exists, then its
+# metric twins (Arial; Liberation Sans on Linux), then whatever sans-serif the system has.
+FONT = "Helvetica, Arial, Liberation Sans, sans-serif"
