@@ -7,11 +7,11 @@ import weakref
 
 import pandas as pd
 
-from kdsl.engine import podview
+from kdsl.engine import arguments, podview
 from kdsl.engine.kubelet.status_text import restart_count
 from kdsl.engine.services import SERVICE_NAME_LABEL
 from kdsl.views.chart_targets import endpoints_key, workload_key
-from kdsl.views.common import NONE, ViewError, frame, moment, selector as parse_selector, when
+from kdsl.views.common import ViewError, frame, selector as parse_selector, when
 from kdsl.views.history import pod_changes
 from kdsl.views.network import counts
 from kdsl.views.workloads import _counts
@@ -52,8 +52,8 @@ def chart_data(sim, kind: str, target: str | None = None, *, start=None, end=Non
 def window(sim, start, end) -> tuple[int, int]:
     """(start, end) in ms: from 0s to the end of the run by default; a window past the run is refused,
     since nothing is known of what would come after it."""
-    t0 = moment(sim, start) if start is not None else 0
-    t1 = moment(sim, end)
+    t0 = arguments.duration(start, "start") if start is not None else 0
+    t1 = arguments.duration(end, "end") if end is not None else sim.now
     if t1 > sim.now:
         raise ViewError(f"end={when(t1)} is after the end of the run ({when(sim.now)})")
     if t0 > t1:
@@ -224,7 +224,7 @@ def _lifecycle(sim, namespace, sel) -> dict[tuple, list[list]]:
             if last is not None:
                 last[3] = True
             continue
-        value = (*state(pod, nodes), pod.spec.template.node_name or NONE, restart_count(pod.spec.template, pod.status))
+        value = (*state(pod, nodes), pod.spec.template.node_name or None, restart_count(pod.spec.template, pod.status))
         if last is not None and last[2] == value:
             continue
         if last is not None and last[0] == t:

@@ -76,7 +76,7 @@ def test_phase_counts_are_the_pods_table_at_every_moment(scenario, sim, shop):
     df = s.chart_data("phases")
     for t in s.store.moments():
         counts = {k: v for k, v in _at(df, t, "PHASE", "PODS").items() if v}
-        table = s.pods(at=t)
+        table = s.pods(at=t, wide=True)
         assert counts == table["PHASE"].value_counts().to_dict(), format_duration(t)
         assert sum(counts.values()) == len(table)
 
@@ -103,13 +103,14 @@ def test_lifecycle_status_is_the_pods_table_at_every_moment(pods_sim):
     df = pods_sim.chart_data("lifecycle")
     for t in pods_sim.store.moments():
         td = pd.Timedelta(milliseconds=t)
-        table = pods_sim.pods(at=t).set_index("NAME")
+        table = pods_sim.pods(at=t, wide=True).set_index("NAME")
         live = df[(df["START"] <= td) & ((df["END"] > td) | ((df["END"] == td) & ~df["DELETED"]))]
         live = live.drop_duplicates("POD", keep="last").set_index("POD")
         assert sorted(live.index) == sorted(table.index), format_duration(t)
         for pod, seg in live.iterrows():
             assert seg["STATUS"] == table.loc[pod, "STATUS"], (pod, format_duration(t))
-            assert seg["NODE"] == table.loc[pod, "NODE"]
+            node = table.loc[pod, "NODE"]
+            assert (seg["NODE"] if pd.notna(seg["NODE"]) else None) == (node if pd.notna(node) else None)
 
 
 # ---- the stories -------------------------------------------------------------------------------------
@@ -195,10 +196,10 @@ def test_the_lifecycle_draws_at_most_max_pods_and_says_so(shop):
     (lambda s: s.plot_phases(start="5m", at="1m"), "at=1m is outside the chart, which runs from 5m to 10m"),
     (lambda s: s.plot_lifecycle(max_pods=0), "max_pods=0: give a number of pods"),
     (lambda s: s.plot_phases(at="soon"), "`soon` is not a duration"),
-    (lambda s: s.plot_phases(namespace="nothing-here"), r"no pods to chart \(namespace nothing-here\)"),
+    (lambda s: s.plot_phases(namespace="nothing-here"), r"no namespace nothing-here in this run; namespaces: default, shop"),
 ])
 def test_bad_requests_are_one_clear_view_error(shop, call, message):
-    with pytest.raises(ViewError, match=message):
+    with pytest.raises(kdsl.UsageError, match=message):  # ViewError, or the argument checks' NotFoundError
         call(shop)
 
 
