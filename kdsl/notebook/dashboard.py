@@ -16,9 +16,10 @@ from pathlib import Path
 
 DEFAULT_PORT = 8866  # Voilà's own default
 
-# The charts the dashboard shows: (heading, an expression on `sim` that returns a displayable chart). Add the
-# `sim.plot_*` methods here as they land; the notebook gets one section per entry, in this order.
-CHARTS: tuple[tuple[str, str], ...] = ()
+# The charts the dashboard shows: (heading, an expression on `sim` that returns a displayable chart); the
+# notebook gets one section per entry, in this order.
+CHARTS: tuple[tuple[str, str], ...] = (("Pods by phase", "sim.plot_phases()"),
+                                        ("Each pod's lifecycle", "sim.plot_lifecycle()"))
 
 # A kernelspec of its own, written next to the notebook: the kernel is this very interpreter, so it imports
 # the same kdsl, whatever `python3` kernel a user has installed in ~/.local/share/jupyter.

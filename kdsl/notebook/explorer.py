@@ -13,11 +13,13 @@ import re
 
 import pandas as pd
 
+from kdsl.lang.errors import UsageError
 from kdsl.lang.values import duration_ms, format_duration
 
 ALL = "all namespaces"
 # The tables a tab shows, by the Simulation method that builds them (kdsl.views).
 TABLES = ("pods", "workloads", "services", "ingresses", "storage", "nodes", "namespaces", "events")
+CHART = "chart"
 TOPOLOGY = "topology"
 INSPECT = "inspect pod"
 MAX_ROWS = 200
@@ -242,7 +244,25 @@ def inspect_tab(sim, t: int, namespace: str | None = None, pod: str | None = Non
 
 # The tabs after the tables, each drawn by a function of (sim, t, namespace, **the widget's controls: pod, full),
 # so a new tab is one line here.
-VIEWS = {TOPOLOGY: topology_tab, INSPECT: inspect_tab}
+# The chart's words and axes follow JupyterLab's theme: CSS outranks the fills and strokes Vega writes in the SVG.
+_CHART_STYLE = ("<style>.kdsl-chart svg{max-width:100%;height:auto}"
+                ".kdsl-chart text{fill:var(--jp-ui-font-color1,#333)}"
+                ".kdsl-chart .role-axis-domain path,.kdsl-chart .role-axis-tick path{stroke:var(--jp-ui-font-color2,#888)}"
+                ".kdsl-chart .role-axis-grid path{stroke:var(--jp-border-color2,#ddd)}</style>")
+
+
+def chart_tab(sim, t: int, namespace: str | None = None, **_) -> str:
+    """Pods by phase over the whole run (in the namespace chosen), the slider's moment marked by a rule."""
+    from kdsl.views.chart_output import inline_svg
+
+    try:
+        chart = sim.chart("phases", at=t, namespace=_ns(namespace))
+    except UsageError as exc:  # a namespace with no pod has nothing to chart
+        return f'<p class="kdsl-empty"><i>{html.escape(str(exc))}</i></p>'
+    return f'{_CHART_STYLE}<div class="kdsl-chart kdsl-scroll">{inline_svg(chart)}</div>'
+
+
+VIEWS = {CHART: chart_tab, TOPOLOGY: topology_tab, INSPECT: inspect_tab}
 
 
 def tab_html(sim, tab: str, t: int, namespace: str | None = None, **controls) -> str:

@@ -117,6 +117,16 @@ def save(chart, path: str | Path) -> None:
         path.write_bytes(vlc.vegalite_to_png(spec, vl_version=VL_VERSION, scale=PNG_SCALE))
 
 
+def inline_svg(chart) -> str:
+    """The chart as inline SVG for an HTML page of kdsl's own (the explorer's chart tab): transparent, so the
+    page's CSS may colour its text and axes by the theme (CSS outranks the SVG's presentation attributes)."""
+    import vl_convert as vlc
+
+    spec = chart.to_dict()
+    spec["config"] = {**spec.get("config", {}), "background": None}
+    return vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
+
+
 # ---- the time axis: seconds from the start, labelled as kdsl spells durations ----------------------------
 
 _STEPS_S = (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400)

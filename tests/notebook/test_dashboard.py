@@ -30,7 +30,9 @@ def test_the_notebook_loads_the_file_by_absolute_path_with_the_seed_and_holds_no
     assert all(c.cell_type == "code" for c in nb.cells)
     assert sources[0] == ("from kdsl.notebook.dashboard import expectations, heading, open_scenario\n"
                           f"sim = open_scenario({str(LAB)!r}, seed=7, until_ms=90000)")
-    assert sources[1:] == ["expectations(sim)", 'heading(sim, "Explorer")\nsim.explore() if sim is not None else None']
+    assert sources[1:] == ["expectations(sim)", 'heading(sim, "Explorer")\nsim.explore() if sim is not None else None',
+                           "heading(sim, 'Pods by phase')\nsim.plot_phases() if sim is not None else None",
+                           'heading(sim, "Each pod\'s lifecycle")\nsim.plot_lifecycle() if sim is not None else None']
     text = json.dumps(nb)
     assert SECRET not in text and "hunter2" not in text and "cluster lab" not in text
     assert nb.metadata.kernelspec["name"] == dashboard.KERNEL
@@ -43,7 +45,8 @@ def test_without_until_the_scenario_runs_as_written_and_charts_add_one_section_e
     nb = dashboard.notebook(SHOP, charts=[("Pods by phase", "sim.plot_phases()")])
     assert "open_scenario(" in nb.cells[0].source and nb.cells[0].source.endswith("seed=0, until_ms=None)")
     assert nb.cells[-1].source == "heading(sim, 'Pods by phase')\nsim.plot_phases() if sim is not None else None"
-    assert len(nb.cells) == 4 and len(dashboard.notebook(SHOP).cells) == 3
+    assert len(nb.cells) == 4 and len(dashboard.notebook(SHOP, charts=()).cells) == 3
+    assert len(dashboard.notebook(SHOP).cells) == 3 + len(dashboard.CHARTS)
 
 
 def test_the_kernelspec_next_to_the_notebook_is_this_interpreter_and_jupyter_finds_it(tmp_path, monkeypatch):

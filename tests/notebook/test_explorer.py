@@ -212,7 +212,7 @@ def test_tab_html_for_tables_topology_and_inspector(lab_sim):
     assert "<svg" in ex.tab_html(lab_sim, ex.TOPOLOGY, 180000)
     assert "<h4>conditions</h4>" in ex.tab_html(lab_sim, ex.INSPECT, 180000, pod="demo/web")
     assert "shell" in ex.tab_html(lab_sim, "pods", 180000, "tools")
-    assert list(ex.VIEWS) == [ex.TOPOLOGY, ex.INSPECT]
+    assert list(ex.VIEWS) == [ex.CHART, ex.TOPOLOGY, ex.INSPECT]
 
 
 def test_explorer_widget_opens_at_the_first_moment_and_follows_the_slider(lab_sim):
@@ -220,7 +220,7 @@ def test_explorer_widget_opens_at_the_first_moment_and_follows_the_slider(lab_si
     assert isinstance(box, ipywidgets.VBox)
     e = box.explorer
     assert e.at == 0 and e.play.max == 3 and e.play.value == 0
-    assert e.tab == "pods" and list(e.tabs.titles)[-2:] == ["topology", "inspect pod"]
+    assert e.tab == "pods" and list(e.tabs.titles)[-3:] == ["chart", "topology", "inspect pod"]
     assert e.caption.value.startswith('<div class="kdsl-caption" title="at 0s — created 9: ')
     e.slider.value = 180000
     at_end = e.pages[0].value
@@ -284,3 +284,14 @@ def test_the_inspector_explains_a_pod_against_the_cluster_of_the_slider_moment(s
     late = inspect_pod(small_sim, "default/small", small_sim.now)["scheduling"].set_index("NODE")
     assert early.loc["n1", "REASON"] == "Insufficient cpu" and early.loc["n1", "FEASIBLE"] == "no"
     assert late.loc["n1", "FEASIBLE"] == "yes" and pd.isna(late.loc["n1", "REASON"])
+
+
+def test_the_chart_tab_draws_pods_by_phase_with_the_slider_moment_marked(lab_sim):
+    out = ex.tab_html(lab_sim, ex.CHART, 110000)
+    assert ".kdsl-chart text{fill:var(--jp-ui-font-color1" in out and "<svg" in out
+    assert "Pods by phase" in out and "at 1m50s" in out
+    assert ex.CHART in lab_sim.explore().explorer.tabs_names
+
+
+def test_the_chart_tab_of_an_unknown_namespace_says_so(lab_sim):
+    assert "no namespace nope in this run" in ex.tab_html(lab_sim, ex.CHART, 0, "nope")
