@@ -12,6 +12,8 @@ import pytest
 from tests.notebook.lab_server import TOKEN, jupyterlab
 from tests.notebook.test_browser import ARGS, CHROMIUM, OUT, ROOT, SHOTS
 
+DOC_SHOTS = {("lifecycle", "light"), ("workload", "dark")}
+
 SHOP = ROOT / "examples" / "shop.kdsl"
 CELLS = ["import kdsl\nsim = kdsl.simulate(kdsl.load('shop.kdsl'))",
          "sim.plot_phases()",
@@ -82,6 +84,8 @@ def test_the_four_charts_render_in_jupyterlab(lab):
                 box = out.locator("svg.marks, canvas").first.bounding_box()
                 assert box is not None and 500 < box["width"] <= 900, (kind, box)
                 out.screenshot(path=str(SHOTS / f"chart-{kind}-{theme}.png"))
+                if (kind, theme) in DOC_SHOTS:  # docs/jupyter.md shows these, as the browser saw them
+                    out.screenshot(path=str(ROOT / "docs" / "images" / f"chart-{kind}-{theme}.png"))
             # The workload chart's rule at 3m carries its label, drawn by Vega from the kept spec.
             page.screenshot(path=str(SHOTS / f"charts-{theme}.png"))
             assert not [u for u in requests if not u.startswith("http://127.0.0.1")], "a request left the machine"
