@@ -1,4 +1,4 @@
-"""Prints how long the views take on the scale benchmark's cluster: the pods table and the topology."""
+"""Prints how long the views take on the scale benchmark's cluster: tables, their displays, charts, the topology."""
 
 from __future__ import annotations
 
@@ -22,6 +22,22 @@ def main() -> None:
         df = fn(sim)
         took = time.perf_counter() - start
         print(f"  table {name}: {len(df):,} rows in {took:.2f} s (target for 150,000 pods: <= 2 s)", flush=True)
+    from kdsl.views import display
+    from kdsl.views.interactive import notebook_html
+
+    pods = tables.pods(sim)
+    for name, fn in (("text (kdsl table)", lambda: display.text(pods)),
+                     ("notebook HTML (interactive, first 500 rows)", lambda: notebook_html(pods))):
+        start = time.perf_counter()
+        out = fn()
+        print(f"  pods display, {name}: {len(out):,} characters in {time.perf_counter() - start:.2f} s", flush=True)
+    for kind in ("phases", "lifecycle"):
+        start = time.perf_counter()
+        sim.chart(kind).to_dict()
+        first = time.perf_counter()
+        sim.chart(kind, at=sim.now // 2).to_dict()
+        again = time.perf_counter()
+        print(f"  chart {kind}: {first - start:.2f} s, again at another moment {again - first:.2f} s", flush=True)
     for view in ("namespace", "node"):
         start = time.perf_counter()
         graph = topology.topology(sim, view=view)

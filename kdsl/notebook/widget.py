@@ -6,20 +6,14 @@ import ipywidgets as w
 
 from kdsl.notebook import explorer as ex
 
-# Scoped to the explorer. JupyterLab centres a DataFrame table in its output; here a table keeps to the left
-# and scrolls in its own box, so a wide one never pushes the others off-screen. The caption is one line (the
+# Scoped to the explorer. Tables bring kdsl.views.display's style (to the left, in their own scrolling box), and
+# a diagram scrolls in its own box too, so a wide one never pushes the others off-screen. The caption is one line (the
 # whole text is its title), so the layout below it never jumps. The highlight is a translucent tint, which
 # reads on the light and the dark theme alike.
 STYLE = """<style>
 .kdsl-explorer { max-width: 100%; }
 .kdsl-explorer.kdsl-full, .kdsl-explorer .kdsl-full { margin-left: 0 !important; margin-right: 0 !important; }
 .kdsl-explorer .kdsl-scroll { overflow-x: auto; max-width: 100%; margin-bottom: 0.5em; }
-.kdsl-explorer .kdsl-scroll > table { margin-left: 0 !important; margin-right: auto !important; }
-.kdsl-explorer .kdsl-scroll th, .kdsl-explorer .kdsl-scroll td { text-align: left !important; vertical-align: top;
-  white-space: nowrap; }
-.kdsl-explorer .kdsl-scroll th { white-space: normal; }
-.kdsl-explorer .kdsl-scroll td.kdsl-wrap { white-space: normal; min-width: 9em; max-width: 40em;
-  overflow-wrap: anywhere; }
 .kdsl-explorer .jupyter-widget-html-content, .kdsl-explorer .widget-html-content { min-width: 0; }
 .kdsl-explorer .kdsl-caption { height: 1.6em; line-height: 1.6em; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }

@@ -115,9 +115,9 @@ def test_tutorial_in_jupyterlab_renders_and_the_explorer_moves_and_inspects(lab)
             # The inspector at 1,000 px: its conditions table on screen, not centred off it in a wide tab.
             page.locator(f"{EXPLORER} .lm-TabBar-tab", has_text="inspect pod").click()
             page.locator(f"{EXPLORER} select").last.select_option("demo/huge")
-            verdict = page.locator(f"{EXPLORER} h4:has-text('scheduling') + .kdsl-scroll table")
+            verdict = page.locator(f"{EXPLORER} h4:has-text('scheduling') + .kdsl-tables table")
             verdict.filter(has_text="Insufficient cpu").wait_for(state="visible", timeout=30_000)  # huge drawn
-            conditions = page.locator(f"{EXPLORER} h4:has-text('conditions') + .kdsl-scroll table")
+            conditions = page.locator(f"{EXPLORER} h4:has-text('conditions') + .kdsl-tables table")
             conditions.scroll_into_view_if_needed()
             assert conditions.is_visible() and _in_viewport(conditions.bounding_box(), width, height)
             verdicts = verdict.inner_text()
