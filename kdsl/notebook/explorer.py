@@ -26,11 +26,6 @@ MAX_ROWS = 200
 CHANGED = "kdsl-changed"  # the class of a table row whose object was created or updated at the moment shown
 
 
-def frame(rows) -> pd.DataFrame:
-    """A view's result as a DataFrame (the views return one; rows of dicts are accepted as well)."""
-    return rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
-
-
 def table_html(df: pd.DataFrame, max_rows: int = MAX_ROWS) -> str:
     """The one place the explorer turns a DataFrame into HTML: kdsl.views.display's block (durations as Kubernetes
     prints them, `<none>`, whole text wrapped, the header kept in view in its own scrolling box), cut to
@@ -108,9 +103,7 @@ def next_warning(sim, t: int, namespace: str | None = None) -> int | None:
 
 def namespaces(sim) -> list[str]:
     """`all namespaces`, then every namespace that ever held an object or was one, sorted."""
-    names = {c.key[1] for c in sim.store.history if c.key[1]}
-    names |= {c.key[2] for c in sim.store.history if c.key[0] == "Namespace"}
-    return [ALL, *sorted(names)]
+    return [ALL, *sim.store.namespaces()]
 
 
 def _ns(namespace: str | None) -> str | None:
@@ -211,7 +204,7 @@ def _ms(value) -> int | None:
 
 def table(sim, name: str, t: int, namespace: str | None = None) -> pd.DataFrame:
     """One of TABLES at `t`, filtered to a namespace (`all namespaces` or None for every one)."""
-    return frame(getattr(sim, name)(at=t, namespace=_ns(namespace)))
+    return getattr(sim, name)(at=t, namespace=_ns(namespace))
 
 
 def topology_svg(sim, t: int, namespace: str | None = None) -> str:

@@ -91,13 +91,12 @@ def summary(sim, name: str, results) -> list:
     """What the cell shows: a heading, the warnings, the pods table, the topology and the results."""
     from IPython.display import HTML, Markdown
 
-    from kdsl.notebook.explorer import frame
     from kdsl.notebook.reprs import simulation_summary
 
     out: list = [Markdown(f"**`{name}`** = {simulation_summary(sim).replace('<', '&lt;')}")]
     for w in sim.scenario.warnings:
         out.append(HTML(f'<pre class="kdsl-warn">{w.format()}</pre>'))
-    out.append(frame(sim.pods()))
+    out.append(sim.pods())
     out.append(sim.topology())
     if results:
         out.append(results)  # Simulation.check()'s Results: a table of ✓/✗

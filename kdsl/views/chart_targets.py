@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import weakref
 
+from kdsl.engine.apiserver.resources import resource_info
 from kdsl.views.common import ViewError
 
 WORKLOAD_CHART_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
-# kubectl's names for the kinds: singular, plural and short.
-_ALIASES = {"deployment": "Deployment", "deployments": "Deployment", "deploy": "Deployment",
-            "statefulset": "StatefulSet", "statefulsets": "StatefulSet", "sts": "StatefulSet",
-            "daemonset": "DaemonSet", "daemonsets": "DaemonSet", "ds": "DaemonSet",
-            "replicaset": "ReplicaSet", "replicasets": "ReplicaSet", "rs": "ReplicaSet",
-            "service": "Service", "services": "Service", "svc": "Service"}
 _SHOWN = 12  # names listed in an error before "and N more"
 
 
@@ -58,8 +53,8 @@ def _parse(target, namespace, example: str) -> tuple[str | None, str, str]:
     elif len(words) == 1:
         rest = words[0]
         head, _, tail = rest.partition("/")
-        if tail and head.lower() in _ALIASES:
-            kind, rest = _ALIASES[head.lower()], tail
+        if tail and _charted(head):
+            kind, rest = _charted(head), tail
     else:
         raise ViewError(f"`{target}` is not a target; give {example}")
     ns, _, name = rest.rpartition("/")
@@ -70,8 +65,15 @@ def _parse(target, namespace, example: str) -> tuple[str | None, str, str]:
     return kind, ns or namespace or "default", name
 
 
+def _charted(word: str) -> str | None:
+    """The kind a word names as kubectl reads it (singular, plural or short: the API server's table), if a chart
+    can be of that kind."""
+    info = resource_info(word.lower())
+    return info.kind if info is not None and info.kind in (*WORKLOAD_CHART_KINDS, "Service") else None
+
+
 def _kind(word: str) -> str:
-    kind = _ALIASES.get(word.lower())
+    kind = _charted(word)
     if kind is None:
         raise ViewError(f"`{word}` is not a kind a chart knows; give one of: deployment, statefulset, daemonset, "
                         "replicaset, service")

@@ -9,6 +9,7 @@ import graphviz
 
 from kdsl.views.common import ViewError
 from kdsl.views.diagram import Topology
+from kdsl.views.palette import PHASE_COLOURS  # the charts fill the phases with the same colours
 
 # One sans-serif family everywhere: fontconfig (Graphviz's Pango) and browsers (the SVG's font-family) pick the
 # first one installed, Liberation Sans on Debian.
@@ -17,8 +18,6 @@ FONT = "Helvetica,Arial,sans-serif"
 # (transparent) page — edges, their labels, namespace frames, the title — is a mid-tone legible on both.
 INK = "#1e293b"
 MID = "#708090"
-PHASE_COLOURS = {"Pending": "#fde68a", "Running": "#86efac", "Succeeded": "#93c5fd", "Failed": "#fca5a5",
-                 "Unknown": "#d1d5db"}
 FILLS = {"controller": "#e0e7ff", "Service": "#cffafe", "Ingress": "#cffafe", "config": "#f1f5f9",
          "storage": "#ede9fe", "Node": "#f1f5f9", "NotReady": "#fca5a5", "legend": "#f8fafc"}
 DIFF = {"appeared": ("#16a34a", "bold", "+ "), "vanished": ("#dc2626", "dashed", "- "), "changed": ("#ea580c", "bold", "~ ")}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-# A pod's phase as kdsl's pods table shows it (Unknown on a node that cannot be reached). The topology
-# (drawing.PHASE_COLOURS) fills pods with these; tests/views/test_charts.py checks that the two agree.
+# A pod's phase as kdsl's pods table shows it (Unknown on a node that cannot be reached); the topology fills
+# pods with these too.
 PHASE_COLOURS = {"Pending": "#fde68a", "Running": "#86efac", "Succeeded": "#93c5fd", "Failed": "#fca5a5",
                  "Unknown": "#d1d5db"}
 
