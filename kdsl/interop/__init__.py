@@ -6,13 +6,15 @@ import attrs
 
 from kdsl.lang.errors import Diagnostic
 from kdsl.model.namespaces import SYSTEM_NAMESPACES, LimitRange, Namespace, ResourceQuota
+from kdsl.interop.cluster import ClusterExport, for_cluster
 from kdsl.interop.emit import emit
 from kdsl.interop.export import manifest
 from kdsl.interop.imports import read
 from kdsl.interop.patch import yaml_text
 from kdsl.interop.reader import Doc, read_paths, read_text
 
-__all__ = ["Imported", "from_manifests", "import_manifests", "to_manifests", "dump_manifests", "DEFAULT_CLUSTER"]
+__all__ = ["Imported", "from_manifests", "import_manifests", "to_manifests", "dump_manifests", "DEFAULT_CLUSTER",
+           "for_cluster", "ClusterExport"]
 
 # The cluster `kdsl run manifests.yaml` simulates on when no --cluster is given (documented in docs/interop.md).
 DEFAULT_CLUSTER = """\
@@ -74,8 +76,10 @@ def from_manifests(*paths, text: str | None = None, namespace: str | None = None
 
 
 def to_manifests(scenario) -> list[dict]:
-    """Every Kubernetes object of a scenario as a manifest: nodes, then the objects in order. The
-    timeline, expectations, users and simulated behaviour are not Kubernetes objects and are left out."""
+    """Every Kubernetes object of a scenario as a manifest, as kdsl holds it: nodes (with their status),
+    then the objects in the scenario's order, kdsl's `dynamic` classes included: what an import reads
+    back whole. `for_cluster` is what `kdsl export` writes for `kubectl apply`. The timeline,
+    expectations, users and simulated behaviour are not Kubernetes objects and are left out."""
     return [manifest(n) for n in scenario.nodes] + [manifest(o) for o in scenario.objects]
 
 

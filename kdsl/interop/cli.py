@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 
-from kdsl.lang.errors import KdslError
-from kdsl.interop import dump_manifests, from_manifests, import_manifests, manifest, to_manifests
+from kdsl.lang.errors import KdslError, UsageError
+from kdsl.interop import dump_manifests, for_cluster, from_manifests, import_manifests
 from kdsl.interop.reader import SUFFIXES
 
 EXPORT_NOTE = ("Exported by `kdsl export` from {name}. Left out, as they are not Kubernetes objects: the timeline,\n"
@@ -54,10 +55,18 @@ def cmd_import(args) -> int:
 KUBE_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
 
 
+def export_header(name: str, kube_version: str, notes) -> str:
+    """The comment an export starts with: where it came from, for which release, and each note of
+    `for_cluster` (what it left out or mapped), wrapped."""
+    lines = [EXPORT_NOTE.format(name=name), f"Kubernetes {kube_version}."]
+    lines += [textwrap.fill(note, 112, subsequent_indent="  ") for note in notes]
+    return "\n".join(lines)
+
+
 def cmd_export(args) -> int:
-    """A scenario to manifests: one multi-document YAML (stdout or -o FILE.yaml), or a file per object
-    (-o DIR). --kube-version picks the API versions' schema to check against in tests; kdsl writes the
-    versions every release from 1.25 on serves."""
+    """A scenario to manifests for `kubectl apply` (kdsl.interop.for_cluster): one multi-document YAML
+    (stdout or -o FILE.yaml), or a file per object (-o DIR), in install order. --kube-version picks the
+    API versions' schema to check against in tests; kdsl writes the versions every release from 1.25 on serves."""
     import kdsl
 
     if args.kube_version is not None and args.kube_version not in KUBE_VERSIONS:
@@ -66,22 +75,25 @@ def cmd_export(args) -> int:
         return 1
     try:
         scenario = kdsl.load(args.file) if args.file != "-" else kdsl.parse(sys.stdin.read(), "<stdin>")
+        exported = for_cluster(scenario, include_nodes=args.include_nodes, provisioner=args.provisioner)
+    except UsageError as exc:
+        print(f"kdsl export: {exc.format()}", file=sys.stderr)
+        return 1
     except (KdslError, OSError) as exc:
         print(exc.format() if isinstance(exc, KdslError) else f"{args.file}: error: cannot read: {exc}",
               file=sys.stderr)
         return 1
-    note = EXPORT_NOTE.format(name=args.file) + f"\nKubernetes {args.kube_version or scenario.cluster.kube_version}."
+    note = export_header(args.file, args.kube_version or scenario.cluster.kube_version, exported.notes)
     out = args.output
     if out and not out.endswith((".yaml", ".yml")):
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
-        objects = list(scenario.nodes) + list(scenario.objects)
-        for i, obj in enumerate(objects, 1):
+        for i, (obj, m) in enumerate(zip(exported.objects, exported.manifests), 1):
             name = f"{i:03d}-{obj.kind.lower()}-{getattr(obj, 'namespace', None) or 'cluster'}-{obj.name}.yaml"
-            (folder / name).write_text(dump_manifests([manifest(obj)], note), encoding="utf-8")
-        print(f"wrote {len(objects)} manifests to {folder}", file=sys.stderr)
+            (folder / name).write_text(dump_manifests([m], note), encoding="utf-8")
+        print(f"wrote {len(exported.objects)} manifests to {folder}", file=sys.stderr)
         return 0
-    text = dump_manifests(to_manifests(scenario), note)
+    text = dump_manifests(exported.manifests, note)
     if out:
         Path(out).write_text(text, encoding="utf-8")
     else:
@@ -98,9 +110,16 @@ def add_commands(sub) -> None:
     i.add_argument("-n", "--namespace", help="the namespace of objects that name none (kubectl's -n)")
     i.set_defaults(func=cmd_import)
     e = sub.add_parser("export", help="write a scenario's objects as Kubernetes manifests",
-                       description="Write the Kubernetes objects of a scenario as YAML manifests.")
+                       description="Write the Kubernetes objects of a scenario as YAML manifests for `kubectl "
+                                   "apply` on an existing cluster: no Nodes, no status, Namespaces and "
+                                   "cluster-scoped objects first, then helm's install order.")
     e.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
     e.add_argument("-o", "--output", metavar="DIR|FILE.yaml", help="a folder (a file per object) or a YAML file")
     e.add_argument("--kube-version", metavar="1.3x", help="the Kubernetes version the manifests are for "
                                                           "(default: the scenario's)")
+    e.add_argument("--include-nodes", action="store_true", help="write the Nodes too, with their capacity "
+                                                                "(for a KWOK cluster; see docs/interop.md)")
+    e.add_argument("--provisioner", metavar="NAME", help="write kdsl's `dynamic` provisioner as NAME (e.g. "
+                                                         "rancher.io/local-path, ebs.csi.aws.com); without it "
+                                                         "those StorageClasses are left out")
     e.set_defaults(func=cmd_export)

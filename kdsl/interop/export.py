@@ -54,6 +54,8 @@ def core(obj) -> dict:
     spec = _SPEC[type(obj)](obj, out)
     if spec is not None:
         out["spec"] = spec
+    if "status" in out:  # a Node's: after its spec, where kubectl prints it
+        out["status"] = out.pop("status")
     return out
 
 
