@@ -96,7 +96,8 @@ class ViewMethods:
 
     def manifests(self, at=None) -> dict:
         """The simulated state at `at` (default: now) as `kubectl get -o yaml` prints it: a v1 List of every
-        stored object with its metadata and status (kdsl.interop.state)."""
+        stored object with its metadata and status (kdsl.interop.state). Not for `kubectl apply`: that is
+        `kdsl export` (kdsl.interop.for_cluster)."""
         from kdsl.interop.state import state_manifests
         return state_manifests(self, at)
 

@@ -154,3 +154,12 @@ def test_golden_exports(name, args, tmp_path, monkeypatch):
     check_golden(f"interop/export/{name}", text)
     docs = list(yaml.safe_load_all(text))
     assert [d["kind"] for d in docs][0] == "Namespace"
+
+
+def test_a_kwok_annotation_on_a_node_pool_is_written_on_each_node():
+    scenario = kdsl.parse("cluster c {\n  nodes w count=2 cpu=2 memory=4Gi {\n    annotations kwok.x-k8s.io/node=fake\n"
+                          "  }\n}\n")
+    exported = for_cluster(scenario, include_nodes=True)
+    assert [(m["metadata"]["name"], m["metadata"]["annotations"]) for m in exported.manifests] == [
+        ("w-1", {"kwok.x-k8s.io/node": "fake"}), ("w-2", {"kwok.x-k8s.io/node": "fake"})]
+    assert exported.notes == ()
