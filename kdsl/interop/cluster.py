@@ -48,14 +48,15 @@ def install_order(objects) -> list:
     return sorted(objects, key=install_key)
 
 
-def check_provisioner(name: str, classes) -> None:
-    """The API server's rule for a class's provisioner (storage validation: ValidateQualifiedName of the
-    lower-cased name), checked before anything is written."""
-    errors = label_key(name.lower()) if name else ["Required value"]
+def check_provisioner(name: str, cls: str) -> None:
+    """The API server's rule for a class's provisioner (storage validation's validateProvisioner: required,
+    then ValidateQualifiedName of the lower-cased name), checked before anything is written."""
+    head = f"--provisioner {name}: StorageClass.storage.k8s.io \"{cls}\" is invalid: provisioner: "
+    if not name:
+        raise UsageError(head + "Required value")
+    errors = label_key(name.lower())
     if errors:
-        who = classes[0].name if classes else "dynamic"
-        raise UsageError(f"--provisioner {name}: StorageClass.storage.k8s.io \"{who}\" is invalid: provisioner: "
-                         f"Invalid value: \"{name.lower()}\": {'; '.join(errors)}")
+        raise UsageError(head + f"Invalid value: \"{name.lower()}\": {'; '.join(errors)}")
 
 
 def _claims_naming(scenario, cls: str | None) -> list[str]:
@@ -97,9 +98,11 @@ def for_cluster(scenario, *, include_nodes: bool = False, provisioner: str | Non
     status, StorageClasses of kdsl's `dynamic` provisioner left out unless `provisioner` names a real one,
     in install order."""
     classes = [o for o in scenario.objects if isinstance(o, storage.StorageClass) and o.provisioner == DYNAMIC]
-    if provisioner is not None:
-        check_provisioner(provisioner, classes)
+    if provisioner is not None and classes:
+        check_provisioner(provisioner, classes[0].name)
     notes = _dynamic_notes(scenario, classes, provisioner)
+    if provisioner is not None and not classes:
+        notes.append(f"--provisioner {provisioner}: no StorageClass has provisioner `{DYNAMIC}`; nothing was mapped.")
     dynamic = {id(c) for c in classes}
     objects = [o for o in scenario.objects if provisioner is not None or id(o) not in dynamic]
     if include_nodes:

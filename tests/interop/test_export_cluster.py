@@ -1,4 +1,4 @@
-"""`kdsl export` for a real cluster: no Nodes or status, kdsl's `dynamic` class left out or mapped, helm's install order."""
+"""`kdsl export` for a real cluster: no Nodes or status, the `dynamic` class left out or mapped, helm's install order."""
 
 from __future__ import annotations
 
@@ -98,6 +98,19 @@ def test_provisioner_maps_dynamic_to_a_real_one_and_keeps_the_others():
                                  "rancher.io/local-path (--provisioner).")
     [fast] = [m for m in exported.manifests if m["metadata"]["name"] == "fast"]
     assert fast["metadata"]["annotations"] == {"storageclass.kubernetes.io/is-default-class": "true"}
+
+
+def test_a_provisioner_with_no_dynamic_class_to_map_says_so():
+    exported = for_cluster(kdsl.load(ROOT / "examples/pods.kdsl"), provisioner="ebs.csi.aws.com")
+    assert exported.notes[0] == "--provisioner ebs.csi.aws.com: no StorageClass has provisioner `dynamic`; nothing was mapped."
+
+
+def test_an_empty_provisioner_is_required(tmp_path, capsys):
+    src = tmp_path / "s.kdsl"
+    src.write_text(MIXED, encoding="utf-8")
+    assert main(["export", str(src), "--provisioner="]) == 1
+    assert capsys.readouterr().err == ('kdsl export: --provisioner : StorageClass.storage.k8s.io "fast" is invalid: '
+                                       "provisioner: Required value\n")
 
 
 @pytest.mark.parametrize("bad", ["Local Path", "example.com/", "/x", "-x"])
