@@ -38,15 +38,16 @@ DEFAULT_KEYS = (("name",),)
 # Kinds whose status is counted at the moment asked for, not stored with the object (a quota's `used`:
 # kdsl.interop.state._quota), so an unchanged version may still read differently.
 COUNTED = frozenset({"ResourceQuota"})
-SECRET_FIELDS = ("data.", "stringData.", "data[", "stringData[")
+# A Secret's fields that hold its values: data, stringData, and the copy of the whole object `kubectl apply`
+# keeps in an annotation (an imported manifest may carry it).
+SECRET_FIELDS = ("data", "stringData", "metadata.annotations[kubectl.kubernetes.io/last-applied-configuration]")
 
 
 def diff(sim, t1: int, t2: int | None = None, namespace: str | None = None, kind: str | None = None):
     """The objects that differ between `t1` and `t2` (default: the end), one row per changed field (CHANGE
     `changed`, FIELD, OLD, NEW) and one per object `added` or `removed`, sorted by kind, namespace, name (no
-    NAMESPACE column for one `namespace`, as `kubectl -n`); an
-    object deleted and made again under its name (a new uid) is `removed` and `added`. A Secret's values are
-    never shown: a changed key reads `<redacted>`."""
+    NAMESPACE column for one `namespace`, as `kubectl -n`). An object deleted and made again under its name (a
+    new uid) is `removed` and `added`. A Secret's values are never shown: a changed key reads `<redacted>`."""
     t2 = sim.now if t2 is None else t2
     want = None if kind is None else arguments.kind(kind)
     before, after = _state(sim, t1, namespace, want), _state(sim, t2, namespace, want)
@@ -77,8 +78,12 @@ def object_changes(old, new, sim, t1: int, t2: int) -> list[tuple[str, object, o
     out: list[tuple[str, object, object]] = []
     _compare(object_manifest(old, sim, t1), object_manifest(new, sim, t2), "", out)
     if old.kind == "Secret":
-        out = [(p, _hidden(a), _hidden(b)) if p.startswith(SECRET_FIELDS) else (p, a, b) for p, a, b in out]
+        out = [(p, _hidden(a), _hidden(b)) if _secret(p) else (p, a, b) for p, a, b in out]
     return out
+
+
+def _secret(path: str) -> bool:
+    return any(path == f or path.startswith((f + ".", f + "[")) for f in SECRET_FIELDS)
 
 
 def _hidden(value):

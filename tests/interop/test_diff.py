@@ -215,3 +215,17 @@ def test_each_old_and_new_is_the_state_at_that_moment_and_backwards_is_the_mirro
 
 
 SIM = kdsl.simulate(kdsl.load(SCENARIO))
+
+
+def test_a_secret_made_from_a_manifest_hides_the_copy_kubectl_apply_keeps_too():
+    from kdsl.engine.apiserver.view import wrap
+    from kdsl.interop.diff import object_changes
+    from kdsl.model.config import Secret
+
+    applied = '{"data": {"password": "czNjcjN0"}}'
+    old = wrap(Secret(name="db", namespace="shop", data=(("password", "s3cr3t"),)), uid="u")
+    new = wrap(Secret(name="db", namespace="shop", data=(("password", "n3w"),),
+                      annotations=(("kubectl.kubernetes.io/last-applied-configuration", applied),)), uid="u")
+    assert object_changes(old, new, None, 0, 0) == [
+        ("metadata.annotations[kubectl.kubernetes.io/last-applied-configuration]", None, "<redacted>"),
+        ("data.password", "<redacted>", "<redacted>")]
