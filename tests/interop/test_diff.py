@@ -185,18 +185,18 @@ def test_changes_inside_list_items_name_the_item():
 
 @settings(max_examples=25, deadline=None)
 @given(t=st.integers(0, 6 * 60_000))
-def test_nothing_changes_between_a_moment_and_itself(t):
-    assert SIM.diff(t, t).empty
+def test_nothing_changes_between_a_moment_and_itself(sim, t):
+    assert sim.diff(t, t).empty
 
 
 @settings(max_examples=15, deadline=None)
 @given(t1=st.integers(0, 6 * 60_000), t2=st.integers(0, 6 * 60_000))
-def test_each_old_and_new_is_the_state_at_that_moment_and_backwards_is_the_mirror(t1, t2):
-    forward, backward = SIM.diff(t1, t2), SIM.diff(t2, t1)
+def test_each_old_and_new_is_the_state_at_that_moment_and_backwards_is_the_mirror(sim, t1, t2):
+    forward, backward = sim.diff(t1, t2), sim.diff(t2, t1)
     mirror = {"added": "removed", "removed": "added", "changed": "changed"}
     assert sorted((mirror[c], k, ns, n, f or "", repr(b), repr(a)) for c, k, ns, n, f, a, b in rows(backward)) == \
         sorted((c, k, ns, n, f or "", repr(a), repr(b)) for c, k, ns, n, f, a, b in rows(forward))
-    states = [SIM.store.state_at(t) for t in (t1, t2)]
+    states = [sim.store.state_at(t) for t in (t1, t2)]
     leaves = {}
     for change, kind, namespace, name, field, old, new in rows(forward):
         key = (kind, namespace, name)
@@ -204,7 +204,7 @@ def test_each_old_and_new_is_the_state_at_that_moment_and_backwards_is_the_mirro
             assert key not in states[0] and key in states[1]
         elif change == "changed" and kind != "Secret":
             if key not in leaves:
-                leaves[key] = [dict(flatten(object_manifest(s[key], SIM, t))) for s, t in zip(states, (t1, t2))]
+                leaves[key] = [dict(flatten(object_manifest(s[key], sim, t))) for s, t in zip(states, (t1, t2))]
             was, now = leaves[key]
             if field in was or field in now:  # a leaf: its values at the two moments
                 assert (was.get(field), now.get(field)) == (old, new)
@@ -213,8 +213,6 @@ def test_each_old_and_new_is_the_state_at_that_moment_and_backwards_is_the_mirro
                 assert [bool(s) for s in inside] == [old is not None, new is not None]
                 assert (old is None) != (new is None)
 
-
-SIM = kdsl.simulate(kdsl.load(SCENARIO))
 
 
 def test_a_secret_made_from_a_manifest_hides_the_copy_kubectl_apply_keeps_too():
