@@ -159,3 +159,10 @@ class ViewMethods:
         """Each pod's life as a bar from creation to deletion, coloured by state, restarts marked."""
         return self.chart("lifecycle", at=at, start=start, end=end, namespace=namespace, selector=selector,
                           max_pods=max_pods)
+
+    def diff(self, t1, t2=None, namespace=None, kind=None):
+        """What changed from `t1` to `t2` (default: the end), as `kubectl get -o yaml` would show it at each: a
+        row per object added or removed and per field changed (FIELD as `status.conditions[type=Ready].status`,
+        OLD, NEW); a Secret's values stay `<redacted>` (kdsl.interop.diff)."""
+        from kdsl.interop.diff import diff
+        return diff(self, t1, t2, namespace, kind)

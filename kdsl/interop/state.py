@@ -209,11 +209,25 @@ def _quota(obj, sim, t) -> dict | None:
     if not hard or sim is None:
         return None
     used: dict[str, int] = {}
+    store = sim.store if t >= sim.now else _StoreAt(sim.store, t)  # a past moment counts what stood then
     for kind in ("Pod", "Service", "PersistentVolumeClaim", "ConfigMap", "Secret"):
-        used.update({k: v for k, v in namespace_usage(sim.store, resource_info(kind), obj.namespace, t).items()
+        used.update({k: v for k, v in namespace_usage(store, resource_info(kind), obj.namespace, t).items()
                      if k in hard})
     return {"hard": {k: _quantity(k, v) for k, v in hard.items()},
             "used": {k: _quantity(k, used.get(k, 0)) for k in hard}}
+
+
+class _StoreAt:
+    """The store as it stood at the end of `t`, read as the quota evaluator reads the store (kdsl's View)."""
+
+    def __init__(self, store, t: int):
+        self.store, self.t = store, t
+
+    def get(self, kind: str, namespace: str | None, name: str):
+        return self.store.at((kind, namespace, name), self.t)
+
+    def list(self, kind: str, namespace: str | None = None) -> list:
+        return self.store.all_at(kind, self.t, namespace)
 
 
 def _quantity(key: str, value: int) -> str:

@@ -10,7 +10,7 @@
 #   prints Go's;
 # - no cell is ever cut: free-text columns (MESSAGE, REASON, EXPECT, FOUND, ...) and any column holding a cell
 #   longer than LONG characters wrap in HTML (when the table would not fit otherwise); names, times and counts
-#   never wrap;
+#   never wrap, and a field path (FIELD: `status.conditions[type=Ready].status`) breaks only between its parts;
 # - the row index is not shown unless it has a name (`df.set_index("NAME")` means something, `.tail()` does not).
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import html as _html
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ NONE = "<none>"
 AGES = frozenset({"AGE", "LAST SEEN", "FIRST SEEN"})
 WRAP = frozenset({"MESSAGE", "REASON", "EXPECT", "FOUND", "CONDITIONS", "TAINTS", "QUOTA", "SELECTOR", "IMAGES",
                   "ENDPOINTS", "TLS"})
+PATHS = frozenset({"FIELD"})  # columns of field paths, which break after a dot or before a bracket, not in a name
 SHORT = 24  # a free-text column whose cells are all this short never needs to wrap
 LONG = 60  # a text cell longer than this may wrap whatever its column's name
 MAX_ROWS = 500  # rows a notebook display holds; the DataFrame keeps every row
@@ -111,7 +113,7 @@ class Columns:
             numeric = self.order[-1] is not None
             longest = max((len(t) for t in texts), default=0)
             free = label in WRAP or label.startswith("filter:")
-            self.wrap.append(not numeric and (longest > LONG or (free and longest > SHORT)))
+            self.wrap.append(not numeric and label not in PATHS and (longest > LONG or (free and longest > SHORT)))
 
     def row(self, r: int) -> list[str]:
         return [c[r] for c in self.cells]
@@ -185,6 +187,8 @@ def _table(cols: Columns) -> str:
             value = texts[r]
             if value == NONE:
                 shown = '<span class="kdsl-none">&lt;none&gt;</span>'
+            elif cols.labels[i] in PATHS and len(value) > SHORT:
+                shown = _breakable([p for p in re.split(r"(?<=\.)|(?=\[)", value) if p])
             elif "/" in value and order is None and not cols.wrap[i] and len(value) > SHORT:
                 shown = _at_slashes(value)
             else:
@@ -199,9 +203,12 @@ def _table(cols: Columns) -> str:
 def _at_slashes(value: str) -> str:
     """A long `kind/name` may break after its slashes, never inside a name (at its hyphens)."""
     parts = value.split("/")
-    spans = [f'<span class="kdsl-nb">{_html.escape(p)}{"/" if k < len(parts) - 1 else ""}</span>'
-             for k, p in enumerate(parts)]
-    return "<wbr>".join(spans)
+    return _breakable([p + "/" for p in parts[:-1]] + parts[-1:])
+
+
+def _breakable(parts: list[str]) -> str:
+    """The parts unbroken, with a line break allowed between them."""
+    return "<wbr>".join(f'<span class="kdsl-nb">{_html.escape(p)}</span>' for p in parts)
 
 
 def _class(cols: Columns, i: int) -> str:

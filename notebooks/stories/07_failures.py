@@ -109,6 +109,13 @@ sim.expect(
     "deployment shop/web available=3 by 10m",
 )
 """),
+    ("md", """
+The same moment as `kubectl get -o yaml` would show each object just before and just after: `sim.diff` lists
+every field that changed — the node's conditions and its new taints, the pod's Ready condition, its endpoint, the
+counts of the ReplicaSet and the Deployment. The pod's `status.phase` is not among them: no kubelet is left to
+write it.
+"""),
+    ("code", 'sim.diff("4m49s", "4m50s")'),
     ("code", "sim.pods()"),
     ("code", 'sim.topology(view="node")'),
     ("code", 'sim.timeline(namespace="shop")'),

@@ -57,3 +57,16 @@ def jupyterlab(root: Path, scratch: Path, *options: str) -> Iterator[str]:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+def run_all_cells(page, url: str) -> None:
+    """Opens the notebook at `url` in a Playwright page, waits for its kernel, closes the file browser (so the
+    notebook has the window's width) and runs every cell."""
+    page.goto(url)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=90_000)
+    page.wait_for_function(
+        "() => (document.querySelector('#jp-main-statusbar')?.innerText || '').includes('| Idle')", timeout=90_000)
+    page.locator(".jp-NotebookPanel .jp-Notebook").first.click()
+    page.keyboard.press("Control+b")
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from tests.notebook.lab_server import run_all_cells
 from tests.notebook.test_browser import ARGS, CHROMIUM, NOTEBOOK, OUT, SHOTS, lab, pytestmark  # noqa: F401
 from tests.views.conftest import LAB
 
@@ -37,15 +38,7 @@ def test_a_click_sorts_by_duration_and_long_messages_are_whole(lab, tmp_path):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1000, "height": 900})
-            page.goto(lab.replace(NOTEBOOK.name, "tables.ipynb"))
-            page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=90_000)
-            page.wait_for_function(
-                "() => (document.querySelector('#jp-main-statusbar')?.innerText || '').includes('| Idle')",
-                timeout=90_000)
-            page.locator(".jp-NotebookPanel .jp-Notebook").first.click()
-            page.keyboard.press("Control+b")  # the file browser closed: the notebook has the 1,000 px
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            run_all_cells(page, lab.replace(NOTEBOOK.name, "tables.ipynb"))
             page.locator(f"{TABLES}.kdsl-interactive").nth(1).wait_for(state="attached", timeout=120_000)
 
             events = page.locator(f"{TABLES} table.kdsl-table").first

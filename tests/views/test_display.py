@@ -133,3 +133,12 @@ def test_an_empty_table_says_so():
     empty = frame(("NAME", "AGE"), [])
     assert text(empty) == "No resources found.\n"
     assert "<th>NAME</th>" in html(empty) and "No resources found." in html(empty)
+
+
+def test_a_long_field_path_breaks_between_its_parts_never_inside_a_name():
+    path = "endpoints[targetRef.name=web-5c5d46cf4d-kk8g8].conditions.terminating"
+    out = html(frame(("FIELD", "OLD"), [(path, "true"), ("spec.replicas", 2)]))
+    assert ('<td><span class="kdsl-nb">endpoints</span><wbr><span class="kdsl-nb">[targetRef.</span><wbr>'
+            '<span class="kdsl-nb">name=web-5c5d46cf4d-kk8g8].</span><wbr><span class="kdsl-nb">conditions.</span>'
+            '<wbr><span class="kdsl-nb">terminating</span></td>') in out
+    assert "<td>spec.replicas</td>" in out and "kdsl-wrap" not in out  # a short path is plain; none wraps anywhere
