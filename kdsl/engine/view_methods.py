@@ -158,3 +158,11 @@ class ViewMethods:
         """Each pod's life as a bar from creation to deletion, coloured by state, restarts marked."""
         return self.chart("lifecycle", at=at, start=start, end=end, namespace=namespace, selector=selector,
                           max_pods=max_pods)
+
+    # ---- why a pod is not running and ready (kdsl.views.why) ------------------------------------------
+    def why(self, pod: str, at=None):
+        """Why a pod is Pending, not Ready, restarting, Terminating or Unknown at `at` (default: the end), in plain
+        words with the numbers that decide it and what would change it: a Why (`str()` is the text; `.facts` the
+        numbers). A pod that is Running and Ready says so."""
+        from kdsl.views.why import why
+        return why(self, pod, at)
