@@ -12,13 +12,13 @@ from kdsl.engine.kubelet.backoff import go_duration
 from kdsl.engine.nodes import NOT_READY, UNREACHABLE
 from kdsl.engine.objects import Running, Terminated
 from kdsl.lang.values import format_duration as when
-from kdsl.views.common import moment
+from kdsl.views.common import moment, objects
 from kdsl.views.pods import node_map, scheduling_view
 from kdsl.views.why_containers import containers
 from kdsl.views.why_pending import unscheduled
 from kdsl.views.why_words import Found, Why, names
 
-__all__ = ["Why", "why"]
+__all__ = ["Why", "unhealthy", "why"]
 
 
 class PodEvents:
@@ -159,3 +159,25 @@ def _node_trouble(sim, obj, t: int, node, found: Found) -> Why | None:
     if obj.meta.owners:
         found.fix("the replacement its controller creates once it is deleted")
     return found.why(obj, state, words, since, t)
+
+
+def troubled(obj, nodes: dict) -> bool:
+    """Pending, not Ready, restarting, Terminating or Unknown: what `unhealthy` explains."""
+    if obj.terminating:
+        return True
+    phase = podview.phase(obj, nodes)
+    return not (phase in ("Succeeded", "Failed") or (phase == "Running" and podview.ready(obj, nodes)))
+
+
+def unhealthy(sim, t: int, limit: int | None = None) -> list[Why]:
+    """The pods that are troubled at `t` ms (by namespace and name), each explained; `limit` stops after that
+    many, as a summary shows a few."""
+    nodes = node_map(sim, t)
+    found = [obj for obj in objects(sim, "Pod", t) if troubled(obj, nodes)]
+    return [why(sim, f"{obj.namespace}/{obj.name}", t) for obj in found[:limit]]
+
+
+def count_unhealthy(sim, t: int) -> int:
+    """How many pods `unhealthy` would explain at `t`, without explaining them."""
+    nodes = node_map(sim, t)
+    return sum(troubled(obj, nodes) for obj in objects(sim, "Pod", t))

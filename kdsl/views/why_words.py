@@ -36,8 +36,15 @@ class Why:
     def __str__(self) -> str:
         return self.text()
 
-    def _repr_html_(self) -> str:
-        return f'<p class="kdsl-why">{html.escape(self.text())}</p>'
+    def html(self) -> str:
+        """The sentences as one HTML paragraph, marked by state (the notebook's card and the explorer use it)."""
+        kind = "ok" if self.healthy else "warn"
+        return f'<p class="kdsl-why kdsl-why-{kind}">{html.escape(self.text())}</p>'
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from kdsl.notebook.answers import why_bundle  # notebook displays load only in a notebook
+
+        return why_bundle(self)
 
 
 class Found:
