@@ -13,7 +13,7 @@ WIDTH = 100  # the paragraph is wrapped as a terminal shows it; the words are si
 
 
 def add_command(sub) -> None:
-    e = sub.add_parser("explain", help="say why a pod is Pending, not Ready, restarting, Terminating or Unknown",
+    e = sub.add_parser("explain", help="say why a pod is not running and ready",
                        description="Simulate a scenario, then say in plain words why a pod is in its state at a "
                                    "moment, with the numbers that decide it and what would change it.")
     e.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")

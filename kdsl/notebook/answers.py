@@ -60,11 +60,11 @@ def results_bundle(results) -> dict[str, str]:
     return {PLAIN: str(results), HTML: card(title, rows)}
 
 
-# The why-sentence's colours: the theme's own warning and success colours, so it reads in light and dark.
+# The why-sentence's colours: the theme's text colour on a translucent amber, with the theme's warning colour as
+# its edge, so it reads in light and dark (the dark theme's --jp-warn-color3 is a light fill under light text).
 WHY_STYLE = ("<style>.kdsl-why{margin:4px 0;padding:4px 8px;line-height:1.45;max-width:60em;"
              "color:var(--jp-ui-font-color1,#222)}"
-             ".kdsl-why-warn{border-left:3px solid var(--jp-warn-color1,#f57c00);"
-             "background:var(--jp-warn-color3,rgba(255,170,0,.12))}"
+             ".kdsl-why-warn{border-left:3px solid var(--jp-warn-color1,#f57c00);background:rgba(255,152,0,.14)}"
              ".kdsl-why-ok{border-left:3px solid var(--jp-success-color1,#388e3c)}</style>")
 
 

@@ -9,6 +9,7 @@ from kdsl.engine.scheduler.nodeinfo import HARD_EFFECTS, UNSCHEDULABLE_TAINT
 from kdsl.engine.scheduler.podinfo import PodInfo
 from kdsl.engine.scheduler.snapshot import CPU, EPHEMERAL, MEMORY, PODS
 from kdsl.engine.scheduler.volume_binding import BIND_CONFLICT, NODE_CONFLICT, PV_MISSING, claim_names
+from kdsl.engine.nodes import NOT_READY, UNREACHABLE
 from kdsl.lang.values import format_bytes
 from kdsl.model.base import Selector
 from kdsl.views.why_words import Found, cpu_text, names, plural, s_verb
@@ -20,6 +21,11 @@ VOLUME_WORDS = {BIND_CONFLICT: "have no free PersistentVolume that matches its c
                 NODE_CONFLICT: "are outside the node affinity of a PersistentVolume its claims are bound to (a zone "
                                "or node the volume lives in)",
                 PV_MISSING: "cannot be checked: a claim is bound to a PersistentVolume that does not exist"}
+
+
+# Taints the control plane puts on a node for its condition, and what each says about the node.
+CONDITION_TAINTS = {UNREACHABLE: " (the node stopped posting status)", NOT_READY: " (the node is NotReady)",
+                    UNSCHEDULABLE_TAINT.key: " (the node is cordoned)"}
 
 
 def amount(r: int, value: int) -> str:
@@ -93,7 +99,9 @@ def _taints(pod, snap, ex, ix, found: Found) -> None:
         taint = next(t for t in node.taints if t.effect in HARD_EFFECTS and not tolerated(pod.template.tolerations, t))
         by_taint.setdefault(str(taint), []).append(node.name)
     for taint, nodes in by_taint.items():
-        found.say(f"{names(nodes)} {s_verb(nodes, 'has', 'have')} taint {taint}, which the pod does not tolerate.")
+        cause = CONDITION_TAINTS.get(taint.partition(":")[0], "")
+        found.say(f"{names(nodes)} {s_verb(nodes, 'has', 'have')} taint {taint}{cause}, which the pod does not "
+                  "tolerate.")
     fixes = []
     for i in ix:
         if _only(ex, i, "TaintToleration"):

@@ -210,10 +210,15 @@ def test_why_changes_nothing_and_names_a_missing_pod():
         sim.why("wbe")
 
 
-def test_why_shows_as_html_in_a_notebook():
-    why = simulate(CASES["resources"][0]).why("web")
-    assert why._repr_html_().startswith('<p class="kdsl-why">web is Pending since 0s:')
+def test_why_shows_as_a_card_in_a_notebook():
+    sim = simulate(CASES["resources"][0])
+    why = sim.why("web")
+    assert why.html().startswith('<p class="kdsl-why kdsl-why-warn">web is Pending since 0s:')
+    bundle = why._repr_mimebundle_()
+    assert bundle["text/plain"] == why.text() and "why: default/web is Pending" in bundle["text/html"]
     assert str(why) == why.text() and not why.healthy
+    ok = sim.why("filler-1")
+    assert ok.healthy and 'class="kdsl-why kdsl-why-ok"' in ok.html()
 
 
 def test_explain_does_not_charge_a_running_pod_against_its_own_node():
