@@ -107,6 +107,7 @@ def _terminating(sim, obj, t: int, nodes: dict, found: Found) -> Why:
 def _finished(obj, t: int, found: Found) -> Why:
     ended = [cs.state for cs in obj.status.container_statuses if isinstance(cs.state, Terminated)]
     at = max((s.finished_ms for s in ended if s.finished_ms is not None), default=None)
+    found.fact("finished", at)
     if obj.status.phase == "Succeeded":
         found.head("every container exited with code 0")
         return found.why(obj, "Succeeded", "Succeeded", at, t)

@@ -43,6 +43,7 @@ def containers(sim, obj, t: int, events, found: Found) -> Why:
         started = events.last("Started")
         if mount is not None and started is None:
             found.head(f"its volumes cannot be mounted on {node}")
+            found.fact("mount failed", (mount.time_ms, mount.message))
             found.say(f"The kubelet said at {when(mount.time_ms)}: {mount.message}. It creates the pod's sandbox once "
                       "every ConfigMap, Secret and claim the pod mounts exists.")
             found.fix_lead = "It would start with"
@@ -53,6 +54,7 @@ def containers(sim, obj, t: int, events, found: Found) -> Why:
                 found.head(f"init container {cs.name} ({i + 1} of {len(tpl.init_containers)}) is still running, "
                            f"since {when(cs.state.started_ms)}")
                 found.say("The app containers start once every init container has completed.")
+                found.fact("init running", (cs.name, cs.state.started_ms))
                 return found.why(obj, "Pending", "Pending", created, t)
         pulling = events.last("Pulling")
         if pulling is not None and not _pulled_after(events, pulling):
@@ -173,6 +175,8 @@ def _readiness(obj, t: int, events, found: Found, specs) -> Why:
             found.say(f"Its containers restarted {restarts} time{'s' if restarts != 1 else ''}"
                       + (f", the last after {last[1]} at {when(last[0])}." if last is not None else "."))
         found.head(f"it runs on {obj.spec.template.node_name} with every container ready, so nothing holds it back")
+        found.fact("ready since", since)
+        found.fact("restarts", restarts)
         return found.why(obj, "Running", "Running and Ready", since, t)
     cond = obj.status.condition("Ready")
     not_ready = [cs for cs in obj.status.container_statuses if not cs.ready]

@@ -18,8 +18,7 @@ from kdsl.views.why_words import Found, cpu_text, names, plural, s_verb
 RESOURCES = ((CPU, INSUFFICIENT[0], "CPU"), (MEMORY, INSUFFICIENT[1], "memory"),
              (EPHEMERAL, INSUFFICIENT[2], "ephemeral storage"))
 VOLUME_WORDS = {BIND_CONFLICT: "have no free PersistentVolume that matches its claims",
-                NODE_CONFLICT: "are outside the node affinity of a PersistentVolume its claims are bound to (a zone "
-                               "or node the volume lives in)",
+                NODE_CONFLICT: "are not where a PersistentVolume bound to its claims can be used",
                 PV_MISSING: "cannot be checked: a claim is bound to a PersistentVolume that does not exist"}
 
 
@@ -50,7 +49,7 @@ def unscheduled(sim, obj, snapshot, volumes, found: Found) -> None:
     fit = sum(n.feasible for n in ex.nodes)
     found.fact("fit", fit)
     if ex.prefilter:
-        found.head(f"no node is tried ({ex.prefilter})")
+        found.head(f"the scheduler tries no node: {ex.prefilter}")
         _prefilter(ex.prefilter, obj, found)
         return
     if fit:
@@ -189,7 +188,7 @@ def _volumes(pod, snap, ex, ix, found: Found) -> None:
     if BIND_CONFLICT in by_reason:
         found.fix("a PersistentVolume that matches the claim (size, class, access mode) on a node that fits")
     if NODE_CONFLICT in by_reason:
-        found.fix("a node in the volume's zone that fits")
+        found.fix("room on a node the volume can be used from", last=True)
 
 
 def _singular(words: str) -> str:
@@ -250,6 +249,7 @@ WORDS = {"NodeUnschedulable": _unschedulable, "NodeName": _node_name, "TaintTole
 def _prefilter(message: str, obj, found: Found) -> None:
     """VolumeBinding's PreFilter: a claim missing, being deleted or not bound yet stops the cycle before any node."""
     claims = claim_names(obj.spec.template)
+    found.fact("claims", claims)
     if message == UNBOUND_PVC:
         found.say(f"Its claim{'s' if len(claims) > 1 else ''} {', '.join(claims)} must be bound to a "
                   "PersistentVolume first (the class binds at once, not on the first consumer), and no volume "
@@ -257,5 +257,7 @@ def _prefilter(message: str, obj, found: Found) -> None:
         found.fix("a PersistentVolume that matches the claim")
         found.fix("a StorageClass with a provisioner")
     else:
-        found.say(f"The claim it mounts is missing: {message}.")
-        found.fix("creating that PersistentVolumeClaim")
+        found.say("The scheduler tries again when the claims it mounts change.")
+        found.fix_lead = "It would be scheduled with"
+        name = message.split('"')[1] if message.count('"') == 2 else None  # volume_binding's NOT_FOUND/BEING_DELETED
+        found.fix(f"a PersistentVolumeClaim {name}" if name else "the PersistentVolumeClaim it names")

@@ -95,7 +95,7 @@ run 30s
     "unbound-claim": (TWO + """pvc data 1Gi class="" access=RWO
 pod db image=postgres { volume data pvc=data }
 run 30s
-""", "db", None, "Pending", {"nodes": 2}),
+""", "db", None, "Pending", {"nodes": 2, "claims": ["data"]}),
     "no-volume": (TWO + """storageclass local provisioner=none binding=WaitForFirstConsumer
 pvc data 1Gi class=local access=RWO
 pod db image=postgres { volume data pvc=data }
@@ -113,7 +113,8 @@ run 30s
 """, "web", None, "Pending", {"missing": ("ConfigMap", "web-config", "LEVEL")}),
     "config-volume": (TWO + """pod web image=nginx { volume cfg configmap=web-config }
 run 30s
-""", "web", None, "Pending", {}),
+""", "web", None, "Pending", {"mount failed": (0, 'MountVolume.SetUp failed for volume "cfg" : configmap '
+                                                    '"web-config" not found')}),
     "crash-loop": (TWO + """pod web { container web image=nginx { crash after 5s } }
 run 2m
 """, "web", "1m", "Restarting", {"exit code": 1, "restarts": 3}),
@@ -146,7 +147,7 @@ run 1m
 """, "web", None, "NotReady", {"not ready": ["web"]}),
     "init": (TWO + """pod web image=nginx { init migrate image=busybox { exit 0 after 30s } }
 run 1m
-""", "web", "10s", "Pending", {}),
+""", "web", "10s", "Pending", {"init running": ("migrate", 1000)}),
     "node-lost": (TWO + """pod web image=nginx { node-selector kubernetes.io/hostname=worker-1 }
 at 10s: fail node worker-1
 run 3m
@@ -164,10 +165,22 @@ run 1m
 """, "job", None, "Failed", {"exit code": 2}),
     "succeeded": (TWO + """pod job { restart Never; container run image=busybox { exit 0 after 5s } }
 run 1m
-""", "job", None, "Succeeded", {}),
+""", "job", None, "Succeeded", {"finished": 6000}),
     "healthy": (TWO + """pod web image=nginx
 run 30s
-""", "web", None, "Running", {}),
+""", "web", None, "Running", {"ready since": 1000, "restarts": 0}),
+    "missing-claim": (TWO + """pod db image=postgres { volume data pvc=nope }
+run 30s
+""", "db", None, "Pending", {"claims": ["nope"], "fit": 0}),
+    "volume-node": ("""cluster c {
+  node worker-1 cpu=2 memory=4Gi unschedulable
+  node worker-2 cpu=2 memory=4Gi
+  pv local-1 1Gi class="" access=RWO claim=default/data node=worker-1
+}
+pvc data 1Gi class="" access=RWO
+pod db image=postgres { volume data pvc=data }
+run 30s
+""", "db", None, "Pending", {"failed": {"NodeUnschedulable": 1, "VolumeBinding": 1}}),
 }
 
 
