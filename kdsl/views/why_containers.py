@@ -51,8 +51,8 @@ def containers(sim, obj, t: int, events, found: Found) -> Why:
             return found.why(obj, "Pending", "Pending", created, t)
         for i, cs in enumerate(obj.status.init_container_statuses):
             if isinstance(cs.state, Running) and not is_sidecar(specs[cs.name]):
-                found.head(f"init container {cs.name} ({i + 1} of {len(tpl.init_containers)}) is still running, "
-                           f"since {when(cs.state.started_ms)}")
+                found.head(f"init container {cs.name} ({i + 1} of {len(tpl.init_containers)}) is still "
+                           f"running since {when(cs.state.started_ms)}")
                 found.say("The app containers start once every init container has completed.")
                 found.fact("init running", (cs.name, cs.state.started_ms))
                 return found.why(obj, "Pending", "Pending", created, t)

@@ -39,6 +39,8 @@ def unscheduled(sim, obj, snapshot, volumes, found: Found) -> None:
         found.say("The scheduler does not try to place a gated pod; it does once every gate is removed from "
                   "spec.schedulingGates.")
         found.fact("gates", len(gates))
+        found.fix_lead = "It would be scheduled with"
+        found.fix("its gates removed (by whatever added them)")
         return
     if not len(snapshot):
         found.head("the cluster has no nodes")
@@ -204,17 +206,24 @@ def _spread(pod, snap, ex, ix, found: Found) -> None:
     if missing:
         found.say(f"{names(missing)} {s_verb(missing, 'lacks', 'lack')} the label of its topology spread constraint.")
     skewed = [n for n in nodes if n not in missing]
+    eligible = snap.selector_mask(pod)  # the domains are those of the nodes the pod may go to (nodeAffinityPolicy)
     for c in topology.constraints(pod, "DoNotSchedule"):
         counts = topology._node_counts(snap, c.selector, pod.namespace)  # the filter's own count of matching pods
-        per = {v: int(counts[nix].sum()) for v, nix in sorted(snap.domains(c.key).items())}
-        if not per or not skewed:
+        per = {v: int(counts[nix[eligible[nix]]].sum()) for v, nix in sorted(snap.domains(c.key).items())
+               if eligible[nix].any()}
+        here = sorted({snap.nodes[snap.index[n]].labels.get(c.key) for n in skewed} & set(per))
+        if not here:
             continue
-        shown = ", ".join(f"{v} {n}" for v, n in per.items())
         low = min(per.values())
+        skew = min(per[v] for v in here) + (1 if c.selector.matches(pod.labels) else 0) - low
+        if skew <= c.max_skew:
+            continue  # not this constraint
+        shown = ", ".join(f"{n} in {v}" for v, n in per.items())
         found.say(f"{names(skewed)} would break its spread over {c.key} (maxSkew {c.max_skew}): the pods matching "
-                  f"{c.selector} are {shown}, so a domain may hold at most {low + c.max_skew}.")
+                  f"{c.selector} number {shown}, and one more in {names(here, 'or')} would make the skew {skew}.")
         found.fact(f"spread {c.key}", per)
-        found.fix(f"maxSkew {max(per.values()) + 1 - low}")
+        found.fact(f"skew {c.key}", skew)
+        found.fix(f"a maxSkew of {skew}")
     found.fix("more nodes in the least-used topology domain", last=True)
 
 
@@ -226,12 +235,12 @@ def _inter_pod(pod, snap, ex, ix, found: Found) -> None:
     aff = pod.template.affinity
     for reason, nodes in by_reason.items():
         if reason == topology.AFFINITY:
-            rules = "; ".join(f"pods {t.selector} in its {t.topology_key}" for t in aff.pod_required)
+            rules = "; ".join(f"pods {t.selector} on the same {t.topology_key}" for t in aff.pod_required)
             found.say(f"{names(nodes)} {s_verb(nodes, 'has', 'have')} none of the pods its affinity asks for "
                       f"({rules}).")
             found.fix("a running pod that its affinity selects")
         elif reason == topology.ANTI_AFFINITY:
-            rules = "; ".join(f"pods {t.selector} in its {t.topology_key}" for t in aff.anti_required)
+            rules = "; ".join(f"pods {t.selector} on the same {t.topology_key}" for t in aff.anti_required)
             found.say(f"{names(nodes)} already {s_verb(nodes, 'runs', 'run')} a pod its anti-affinity avoids "
                       f"({rules}).")
             found.fix("a node with no pod its anti-affinity avoids")
@@ -254,6 +263,7 @@ def _prefilter(message: str, obj, found: Found) -> None:
         found.say(f"Its claim{'s' if len(claims) > 1 else ''} {', '.join(claims)} must be bound to a "
                   "PersistentVolume first (the class binds at once, not on the first consumer), and no volume "
                   "was bound to it.")
+        found.fix_lead = "It would be scheduled with"
         found.fix("a PersistentVolume that matches the claim")
         found.fix("a StorageClass with a provisioner")
     else:

@@ -90,7 +90,7 @@ run 30s
 pod web-1 image=nginx { labels app=web; spread topology=zone maxSkew=1 }
 pod web-2 image=nginx { labels app=web; spread topology=zone maxSkew=1 }
 run 30s
-""", "web-2", None, "Pending", {"spread zone": {"a": 1, "b": 0},
+""", "web-2", None, "Pending", {"spread zone": {"a": 1, "b": 0}, "skew zone": 2,
                                  "failed": {"PodTopologySpread": 1, "TaintToleration": 1}}),
     "unbound-claim": (TWO + """pvc data 1Gi class="" access=RWO
 pod db image=postgres { volume data pvc=data }
