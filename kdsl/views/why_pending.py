@@ -206,11 +206,8 @@ def _spread(pod, snap, ex, ix, found: Found) -> None:
     if missing:
         found.say(f"{names(missing)} {s_verb(missing, 'lacks', 'lack')} the label of its topology spread constraint.")
     skewed = [n for n in nodes if n not in missing]
-    eligible = snap.selector_mask(pod)  # the domains are those of the nodes the pod may go to (nodeAffinityPolicy)
-    for c in topology.constraints(pod, "DoNotSchedule"):
-        counts = topology._node_counts(snap, c.selector, pod.namespace)  # the filter's own count of matching pods
-        per = {v: int(counts[nix[eligible[nix]]].sum()) for v, nix in sorted(snap.domains(c.key).items())
-               if eligible[nix].any()}
+    for c, per in topology.spread_domains(pod, snap):  # the filter's own counts of matching pods per domain
+        per = dict(sorted(per.items()))
         here = sorted({snap.nodes[snap.index[n]].labels.get(c.key) for n in skewed} & set(per))
         if not here:
             continue
