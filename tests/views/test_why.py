@@ -249,3 +249,14 @@ run 30s
         assert ex.loc[away, "REASON"] == "Insufficient cpu"
     assert sim.scheduler.snapshot.node_of("default/big") == home  # the live snapshot still holds it
     assert sim.why("big").state == "Running"
+
+
+def test_the_small_words():
+    from kdsl.views.why_words import cpu_text, either, names, ordinal
+
+    assert [cpu_text(m) for m in (2000, 1500, 250, 0, 1)] == ["2", "1.5", "0.25", "0", "0.001"]
+    assert names(["a"]) == "a" and names(["a", "b"]) == "a and b" and names(["a", "b"], "or") == "a or b"
+    assert names([f"pool-{i}" for i in range(1, 8)]) == "pool-1, pool-2, pool-3, pool-4 and 3 more"
+    assert either(["a"]) == "a" and either(["a", "b"]) == "a or b" and either(["a", "b", "c"]) == "a, b, or c"
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
