@@ -151,8 +151,18 @@ class SchedulerComponent:
             sim.delete("Pod", v.namespace, v.name, source=SOURCE)
 
     def explain(self, pod: ApiObject):
-        """Every node's filter verdicts and plugin scores for one pod, on the current snapshot."""
-        return explain(pod, self.snapshot, self.volumes.for_pod(pod))
+        """Every node's filter verdicts and plugin scores for one pod, on the current snapshot (without the pod)."""
+        return explain(pod, self.snapshot_for(pod), self.volumes.for_pod(pod))
+
+    def snapshot_for(self, pod: ApiObject) -> Snapshot:
+        """The cluster as the pod's own scheduling cycle sees it: a bound pod is left out of a copy, as
+        NodeInfo.RemovePod takes a pod out before preemption asks whether it would fit, so that a running
+        pod is not charged against its own node; the live snapshot is left as it is."""
+        if self.snapshot.node_of(_pod_key(pod)) is None:
+            return self.snapshot
+        copy = self.snapshot.with_nodes(self.snapshot.nodes)
+        copy.remove_pod(_pod_key(pod))
+        return copy
 
 
 def _pod_key(pod: ApiObject) -> str:

@@ -166,3 +166,11 @@ class ViewMethods:
         OLD, NEW); a Secret's values stay `<redacted>` (kdsl.interop.diff)."""
         from kdsl.interop.diff import diff
         return diff(self, t1, t2, namespace, kind)
+
+    # ---- why a pod is not running and ready (kdsl.views.why) ------------------------------------------
+    def why(self, pod: str, at=None):
+        """Why a pod is Pending, not Ready, restarting, Terminating or Unknown at `at` (default: the end), in plain
+        words with the numbers that decide it and what would change it: a Why (`str()` is the text; `.facts` the
+        numbers). A pod that is Running and Ready says so."""
+        from kdsl.views.why import why
+        return why(self, pod, at)

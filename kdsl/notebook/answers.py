@@ -58,3 +58,25 @@ def results_bundle(results) -> dict[str, str]:
     title = f"expectations: {len(results) - failed} passed, {failed} failed"
     rows = _table(results.table()).replace("<td>✗</td>", '<td class="kdsl-err">✗</td>')
     return {PLAIN: str(results), HTML: card(title, rows)}
+
+
+# The why-sentence's colours: the theme's text colour on a translucent amber, with the theme's warning colour as
+# its edge, so it reads in light and dark (the dark theme's --jp-warn-color3 is a light fill under light text).
+WHY_STYLE = ("<style>.kdsl-why{margin:4px 0;padding:4px 8px;line-height:1.45;max-width:60em;"
+             "color:var(--jp-ui-font-color1,#222)}"
+             ".kdsl-why-warn{border-left:3px solid var(--jp-warn-color1,#f57c00);background:rgba(255,152,0,.14)}"
+             ".kdsl-why-ok{border-left:3px solid var(--jp-success-color1,#388e3c)}</style>")
+
+
+def why_bundle(why) -> dict[str, str]:
+    """sim.why's answer: the plain sentences, as a card titled with the pod and its state."""
+    return {PLAIN: why.text(), HTML: WHY_STYLE + card(f"why: {why.pod} is {why.state}", why.html())}
+
+
+def unhealthy_bundle(whys, total: int, name: str) -> dict[str, str]:
+    """The `%%kdsl` summary's card: each unhealthy pod's why-sentence, the first few of `total`."""
+    more = total - len(whys)
+    tail = f"<p><i>and {more} more: <code>{esc(name)}.why(\"NS/NAME\")</code></i></p>" if more > 0 else ""
+    plain = "\n".join(w.text() for w in whys) + (f"\nand {more} more" if more > 0 else "")
+    title = f"not running and ready: {total} pod{'s' if total != 1 else ''}"
+    return {PLAIN: plain, HTML: WHY_STYLE + card(title, "".join(w.html() for w in whys) + tail)}

@@ -75,6 +75,15 @@ def inspect_changes(sim, pod: str, t: int) -> dict[str, list[int]]:
             "events": [i for i, e in enumerate(_events(sim, obj, t)) if e.time_ms == t]}
 
 
+def _why_html(sim, pod: str, t: int) -> str:
+    """The why-sentence above the tables, for a pod that is not running and ready (sim.why's words)."""
+    from kdsl.notebook.answers import WHY_STYLE
+    from kdsl.views.why import why
+
+    answer = why(sim, pod, t)
+    return "" if answer.healthy else f"{WHY_STYLE}<h4>why it is {html.escape(answer.state)}</h4>{answer.html()}"
+
+
 def inspect_html(sim, pod: str | None, t: int, full: bool = False) -> str:
     """The inspector's HTML: each table under its title, changed rows marked; `full` adds every plugin's
     verdict and score on every node (the toggle below the compact table)."""
@@ -84,7 +93,7 @@ def inspect_html(sim, pod: str | None, t: int, full: bool = False) -> str:
     if not parts:
         return f"<p><i>pod {html.escape(pod)} does not exist at {format_duration(t)}</i></p>"
     marked = inspect_changes(sim, pod, t)
-    out = "".join(f"<h4>{TITLES[name]}</h4>{block(df, marked.get(name, ()))}" for name, df in parts.items())
+    out = _why_html(sim, pod, t) + "".join(f"<h4>{TITLES[name]}</h4>{block(df, marked.get(name, ()))}" for name, df in parts.items())
     if full and "scheduling" in parts:
         out += f"<h4>every filter and score on every node</h4>{block(full_verdicts(sim, pod, t))}"
     return out

@@ -97,10 +97,35 @@ def summary(sim, name: str, results) -> list:
     for w in sim.scenario.warnings:
         out.append(HTML(f'<pre class="kdsl-warn">{w.format()}</pre>'))
     out.append(sim.pods())
+    troubled = _unhealthy(sim, name)
+    if troubled is not None:
+        out.append(troubled)
     out.append(sim.topology())
     if results:
         out.append(results)  # Simulation.check()'s Results: a table of ✓/✗
     return out
+
+
+SHOWN_WHYS = 5  # the summary explains this many unhealthy pods; sim.why explains any other
+
+
+class _Bundle:
+    def __init__(self, bundle: dict) -> None:
+        self.bundle = bundle
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return self.bundle
+
+
+def _unhealthy(sim, name: str):
+    """The why-sentences of the pods that are not running and ready at the end, or None when all are."""
+    from kdsl.notebook.answers import unhealthy_bundle
+    from kdsl.views.why import count_unhealthy, unhealthy
+
+    total = count_unhealthy(sim, sim.now)
+    if not total:
+        return None
+    return _Bundle(unhealthy_bundle(unhealthy(sim, sim.now, SHOWN_WHYS), total, name))
 
 
 def load_ipython_extension(ipython) -> None:

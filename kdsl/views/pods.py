@@ -137,21 +137,33 @@ def explain(sim, pod: str, at=None, wide: bool = False) -> pd.DataFrame:
     return shown(frame(columns, table), EXPLAIN_DEFAULT, wide=wide)
 
 
-def _explain_at(sim, pod: str, t: int):
+def _unbound(obj: ApiObject) -> ApiObject:
+    return attrs.evolve(obj, spec=attrs.evolve(obj.spec, template=attrs.evolve(obj.spec.template, node_name=None)))
+
+
+def scheduling_view(sim, obj: ApiObject, t: int):
+    """(the pod without its node, the Snapshot its scheduling cycle would see at `t` ms, the volume hook): the live
+    scheduler's at the end; before, the nodes and the other bound pods as they stood then (claims as at the end)."""
+    if t >= sim.now:
+        return _unbound(obj), sim.scheduler.snapshot_for(obj), sim.scheduler.volumes.for_pod(obj)
     from kdsl.engine.scheduler import Snapshot
+
+    bound = [(p.spec.template.node_name, p) for p in objects(sim, "Pod", t)
+             if p.spec.template.node_name and p.key != obj.key]
+    live = sim.scheduler.snapshot
+    snap = Snapshot.build(objects(sim, "Node", t), bound, default_image_size=live.default_image_size)
+    snap.image_sizes.update(live.image_sizes)
+    return _unbound(obj), snap, sim.scheduler.volumes.for_pod(obj)
+
+
+def _explain_at(sim, pod: str, t: int):
     from kdsl.engine.scheduler.explain import explain as run
 
     ns, _, name = pod.rpartition("/")
     obj = sim.store.at(("Pod", ns or "default", name), t)
     if obj is None:
         raise ViewError(f"pod {ns or 'default'}/{name} does not exist at {when(t)}")
-    obj = attrs.evolve(obj, spec=attrs.evolve(obj.spec, template=attrs.evolve(obj.spec.template, node_name=None)))
-    bound = [(p.spec.template.node_name, p) for p in objects(sim, "Pod", t)
-             if p.spec.template.node_name and p.key != obj.key]
-    live = sim.scheduler.snapshot
-    snap = Snapshot.build(objects(sim, "Node", t), bound, default_image_size=live.default_image_size)
-    snap.image_sizes.update(live.image_sizes)
-    return run(obj, snap, sim.scheduler.volumes.for_pod(obj))
+    return run(*scheduling_view(sim, obj, t))
 
 
 def explanation(sim, pod: str, t: int):

@@ -120,6 +120,10 @@ def test_tutorial_in_jupyterlab_renders_and_the_explorer_moves_and_inspects(lab)
             conditions = page.locator(f"{EXPLORER} h4:has-text('conditions') + .kdsl-tables table")
             conditions.scroll_into_view_if_needed()
             assert conditions.is_visible() and _in_viewport(conditions.bounding_box(), width, height)
+            # Above the tables, sim.why's sentence: why huge is Pending, with its numbers and what would fit.
+            why = page.locator(f"{EXPLORER} p.kdsl-why").first
+            expect(why).to_contain_text("huge is Pending since 0s: 0 of 2 nodes fit.")
+            assert _in_viewport(why.bounding_box(), width, height) or why.bounding_box()["width"] <= width
             verdicts = verdict.inner_text()
             # At 5m worker-1 is too small for huge, and worker-2, lost at 2m, carries the unreachable taint.
             assert "worker-1\tno\tNodeResourcesFit\tInsufficient cpu" in verdicts

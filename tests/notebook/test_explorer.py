@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import re
 
 import ipywidgets
@@ -199,6 +201,15 @@ def test_inspect_pod_of_a_running_pod_and_before_it_existed(lab_sim):
     assert list(parts["events"].REASON[:2]) == ["Scheduled", "Pulling"]
     assert inspect_pod(lab_sim, "demo/nope", 180000) == {}
     assert "does not exist at 0s" in inspect_html(lab_sim, "demo/nope", 0)
+
+
+def test_the_inspector_says_why_a_pod_is_unhealthy_above_its_tables(lab_sim):
+    page = inspect_html(lab_sim, "demo/huge", 60000)
+    words = lab_sim.why("demo/huge", at=60000)
+    assert "<h4>why it is Pending</h4>" in page and page.index("kdsl-why") < page.index("<h4>conditions</h4>")
+    assert html.escape(words.text()) in page
+    assert "0 of 2 nodes fit" in words.text() and words.facts["requests CPU"] == 6000
+    assert "kdsl-why" not in inspect_html(lab_sim, "demo/web", 30000)  # Running and Ready: nothing to explain
 
 
 def test_the_full_verdicts_are_every_filter_and_score_on_request(lab_sim):

@@ -96,3 +96,23 @@ def test_load_ext_registers_the_cell_magic_in_ipython():
     result = shell.run_cell("%%kdsl broken\npod web image=nginx replica=3\n")
     assert isinstance(result.error_in_exec, CellError)
     assert "broken" not in shell.user_ns
+
+
+def test_the_summary_says_why_each_unhealthy_pod_is_so():
+    cell = GOOD.replace("pod web image=nginx:1.25 cpu=100m", "pod web image=nginx:1.25 cpu=100m\n"
+                        + "".join(f"pod big-{i} image=nginx cpu=3\n" for i in range(7)))
+    ns, shown = {}, []
+    run_cell("lab", cell, ns, shown.append)
+    heading, pods, troubled, graph, results = shown
+    bundle = troubled._repr_mimebundle_()
+    html = bundle["text/html"]
+    assert "not running and ready: 7 pods" in html and html.count('class="kdsl-why kdsl-why-warn"') == 5
+    assert 'and 2 more: <code>lab.why("NS/NAME")</code>' in html
+    assert bundle["text/plain"].splitlines()[0] == ns["lab"].why("big-0").text()
+    assert "big-0 is Pending since 0s: 0 of 1 nodes fit. n1 lacks CPU (the pod requests 3; free is 1.9 on n1)." in html
+
+
+def test_a_summary_of_healthy_pods_has_no_why():
+    ns, shown = {}, []
+    run_cell("web", GOOD, ns, shown.append)
+    assert not any("kdsl-why" in str(getattr(x, "_repr_mimebundle_", lambda: "")()) for x in shown)

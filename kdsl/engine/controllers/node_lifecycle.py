@@ -83,13 +83,9 @@ class NodeLifecycleController:
     def plan_eviction(self, pod, tainted_ms: int, key: str = UNREACHABLE) -> None:
         """The taint manager: a pod that does not tolerate the NoExecute taint goes at once; one that
         tolerates it for N seconds goes N seconds after the taint; one that tolerates it forever stays."""
-        seconds = [t.toleration_ms for t in pod.spec.template.tolerations if t.tolerates(key, None, "NoExecute")]
-        if not seconds:
-            delay = 0
-        elif any(s is None for s in seconds):
+        delay = eviction_delay(pod.spec.template, key)
+        if delay is None:
             return
-        else:
-            delay = min(seconds)
         self.sim.queue.at(tainted_ms + delay, self.evict, pod.key, key, priority=self.sim.PRIORITY_CONTROLLER)
 
     def evict(self, key: tuple, taint_key: str = UNREACHABLE) -> None:
@@ -118,3 +114,15 @@ class NodeLifecycleController:
         node = with_taints(node, remove_keys=(UNREACHABLE, NOT_READY))
         sim.write(node, source="kubelet")
         sim.event("Normal", "NodeReady", node, "Node %s status is now: NodeReady" % name, source="kubelet")
+
+
+def eviction_delay(template, key: str = UNREACHABLE) -> int | None:
+    """How long after the NoExecute taint `key` the taint manager deletes a pod of this template: 0 when it
+    does not tolerate the taint, the shortest tolerationSeconds (ms) when it does for a while, None for ever
+    (pkg/controller/tainteviction: getMinTolerationTime)."""
+    seconds = [t.toleration_ms for t in template.tolerations if t.tolerates(key, None, "NoExecute")]
+    if not seconds:
+        return 0
+    if any(s is None for s in seconds):
+        return None
+    return min(seconds)

@@ -74,15 +74,13 @@ def _all_keys(snap: Snapshot, cons: tuple[Constraint, ...]) -> np.ndarray:
     return mask
 
 
-def spread_filter(pod: PodInfo, snap: Snapshot, idx: np.ndarray):
-    """DoNotSchedule constraints: (failed mask over idx, word(node) -> (reasons, unresolvable))."""
+def spread_domains(pod: PodInfo, snap: Snapshot) -> list[tuple[Constraint, dict[str, int]]]:
+    """Each DoNotSchedule constraint with the matching pods counted in each of its domains, as the filter
+    counts them: domains come from nodes that match the pod's node selector/affinity (nodeAffinityPolicy
+    Honor) and carry every constraint's key; taints are ignored (nodeTaintsPolicy Ignore)."""
     cons = constraints(pod, "DoNotSchedule")
-    if not cons:
-        return np.zeros(len(idx), dtype=bool), None
-    # Domains come from nodes that match the pod's node selector/affinity (nodeAffinityPolicy Honor)
-    # and carry every constraint's key; taints are ignored (nodeTaintsPolicy Ignore).
     eligible = snap.selector_mask(pod) & _all_keys(snap, cons)
-    missing, skewed = [], []
+    out = []
     for c in cons:
         counts = _node_counts(snap, c.selector, pod.namespace)
         per_value: dict[str, int] = {}
@@ -90,6 +88,16 @@ def spread_filter(pod: PodInfo, snap: Snapshot, idx: np.ndarray):
             ix = ix[eligible[ix]]
             if len(ix):
                 per_value[value] = int(counts[ix].sum())
+        out.append((c, per_value))
+    return out
+
+
+def spread_filter(pod: PodInfo, snap: Snapshot, idx: np.ndarray):
+    """DoNotSchedule constraints: (failed mask over idx, word(node) -> (reasons, unresolvable))."""
+    if not constraints(pod, "DoNotSchedule"):
+        return np.zeros(len(idx), dtype=bool), None
+    missing, skewed = [], []
+    for c, per_value in spread_domains(pod, snap):
         lowest = min(per_value.values()) if per_value else math.inf
         self_match = 1 if c.selector.matches(pod.labels) else 0
         skew = np.zeros(len(snap), dtype=bool)

@@ -1,0 +1,54 @@
+"""`kdsl explain FILE [--at T] pod NS/NAME`: why a pod of a simulated scenario is in its state, in plain words."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import textwrap
+
+from kdsl.lang.errors import Diagnostic, UsageError
+from kdsl.lang.values import format_duration
+
+WIDTH = 100  # the paragraph is wrapped as a terminal shows it; the words are sim.why's
+
+
+def add_command(sub) -> None:
+    e = sub.add_parser("explain", help="say why a pod is not running and ready",
+                       description="Simulate a scenario, then say in plain words why a pod is in its state at a "
+                                   "moment, with the numbers that decide it and what would change it.")
+    e.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
+    e.add_argument("kind", choices=["pod"], metavar="pod", help="what to explain: `pod`")
+    e.add_argument("name", metavar="NS/NAME", help="the pod (NAME alone is in namespace default)")
+    e.add_argument("--at", metavar="T", help="the moment (default: the end)")
+    e.add_argument("--until", metavar="T", help="how long to simulate (default: the scenario's run)")
+    e.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
+    e.set_defaults(func=cmd_explain)
+
+
+def cmd_explain(args) -> int:
+    """Print the pod's explanation, wrapped; exit 0. A file that does not parse, an unknown pod or a bad --at:
+    the located message on stderr, exit 1."""
+    from kdsl.cli_views import _simulated
+
+    sim = _simulated(args)
+    if sim is None:
+        return 1
+    from kdsl.engine.arguments import moment
+
+    try:
+        why = sim.why(args.name, at=moment(sim, args.at, "--at"))
+    except UsageError as exc:
+        print(_located(args, exc.message), file=sys.stderr)
+        return 1
+    print(f"# {args.file} at {format_duration(why.at_ms)} (seed {args.seed}): {why.pod} is {why.state}")
+    print(textwrap.fill(why.text(), WIDTH, break_long_words=False, break_on_hyphens=False))
+    return 0
+
+
+def _located(args, message: str) -> str:
+    """The message under the command line, the argument it is about marked as a compiler marks a token."""
+    words = ["kdsl", "explain", args.file, "pod", args.name] + (["--at", args.at] if args.at is not None else [])
+    wrong = 6 if message.startswith("--at") else 4
+    line = " ".join(shlex.quote(w) for w in words)
+    column = len(" ".join(shlex.quote(w) for w in words[:wrong])) + 2
+    return Diagnostic("error", message, "kdsl explain", None, column, len(shlex.quote(words[wrong])), line).format()
