@@ -7,7 +7,7 @@ from kdsl.lang.errors import suggest
 from kdsl.lang.syntax import Attr, Expr, Stmt, Word
 from kdsl.model.base import Requirement, Selector
 from kdsl.model.build.context import Ctx, Head, pick, tail_word
-from kdsl.model.names import label_key
+from kdsl.model.names import label_key, label_value
 from kdsl.model.nodes import EFFECTS
 from kdsl.model.pods import PodAffinityTerm, SpreadConstraint, Toleration, Volume, WeightedTerm
 from kdsl.model.storage import ACCESS_MODES
@@ -51,6 +51,45 @@ def requirements(ctx: Ctx, parts, what: str) -> tuple[tuple[tuple[str, str], ...
 def selector(ctx: Ctx, parts, what: str) -> Selector:
     labels, reqs = requirements(ctx, parts, what)
     return Selector(labels, reqs)
+
+
+def workload_selector(ctx: Ctx, stmts: list[Stmt], kind: str, what: str, labels) -> Selector | None:
+    """A workload's `selector` statement (None without one: the template's labels), refused as the API
+    server refuses it (pkg/apis/apps/validation/validation.go, ValidateDeploymentSpec and its siblings;
+    pkg/apis/core/validation/validation.go for a ReplicationController, whose selector is a plain map)."""
+    if not stmts:
+        return None
+    for extra in stmts[1:]:
+        ctx.error(extra, f"{what} has two selectors")
+    s = stmts[0]
+    head = Head(ctx, s, f"selector of {what}")
+    parts = sorted(list(head.attrs.values()) + head.exprs + head.words,  # as written: the order is kept
+                   key=lambda p: (p.span.line, p.span.column) if p.span is not None else (0, 0))
+    head.attrs, head.exprs, head.words = {}, [], []
+    for p in parts:
+        field = "spec.selector" + ("" if kind == "replicationcontroller" else ".matchLabels")
+        for msg in label_key(p.key.text if isinstance(p, (Attr, Expr)) else p.text):
+            ctx.error(p, f'{what}: {field}: Invalid value: "{p.key.text if isinstance(p, (Attr, Expr)) else p.text}"'
+                         f": {msg}")
+        if isinstance(p, Attr) and p.op == "=" and len(p.values) == 1:
+            for msg in label_value(p.text):
+                ctx.error(p.values[0], f'{what}: {field}: Invalid value: "{p.text}": {msg}')
+        elif kind == "replicationcontroller":
+            ctx.error(p, "the selector of a replicationcontroller is a map of labels: write `key=value` only")
+            return None
+    sel = selector(ctx, parts, what)
+    if sel.empty:
+        # a ReplicationController's empty map is a missing selector (core validation: Required)
+        ctx.error(s, f"{what}: spec.selector: Required value" if kind == "replicationcontroller" else
+                  f"{what}: spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:map[string]string(nil), "
+                  f"MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: empty selector is invalid for "
+                  f"{'deployment' if kind == 'replicaset' else kind}")  # ReplicaSet's check reuses the word
+        return None
+    if not sel.matches(dict(labels)):
+        shown = ", ".join(f'"{k}":"{x}"' for k, x in sorted(dict(labels).items()))
+        ctx.error(s, f"{what}: spec.template.metadata.labels: Invalid value: map[string]string{{{shown}}}: "
+                     "`selector` does not match template `labels`")
+    return sel
 
 
 def toleration(ctx: Ctx, stmt: Stmt, what: str) -> Toleration | None:
