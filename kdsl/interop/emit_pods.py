@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from kdsl.lang.values import format_bytes, format_duration
 from kdsl.model import workloads
-from kdsl.model.base import Selector
 from kdsl.model.pods import DEFAULT_GRACE_MS, Container, PodTemplate
 from kdsl.model.storage import ACCESS_SHORT
 from kdsl.interop.emit_base import (Writer, pairs, pod_term, quote, ref_name, requirement, resources_line,
@@ -181,7 +180,7 @@ def workload(w: Writer, obj, depth: int, ns: str | None) -> None:
         if obj.paused:
             head.append("paused")
     body = _template(obj.template, kind, depth)
-    if isinstance(obj, workloads.Workload) and obj.selector != Selector.of(obj.template.labels):
+    if isinstance(obj, workloads.Workload) and not obj.selects_template:
         # beside the labels it narrows; the default (the template's labels) goes unsaid
         body.insert(1 if obj.template.labels else 0, (0, "selector " + selector(obj.selector)))
     if isinstance(obj, workloads.Deployment):

@@ -48,9 +48,11 @@ def _workload(cls, d, m: Meta, restart="Always", **f):
                 f[field] = x
     # a Job's selector is generated (controller-uid); one written (manualSelector) stays in its `yaml`
     sel = None if cls is workloads.Job else _selector(spec_of(d).get("selector"), cls is workloads.ReplicationController)
-    if sel is not None and sel != Selector.of(tpl.labels):  # as written, never widened to the template's labels
-        f["selector"] = sel
-    return cls.build(name=m.name, namespace=m.ns, labels=tpl.labels, annotations=tpl.annotations, template=tpl, **f)
+    obj = cls.build(name=m.name, namespace=m.ns, labels=tpl.labels, annotations=tpl.annotations, template=tpl, **f)
+    if sel is None:
+        return obj
+    written = attrs.evolve(obj, selector=sel)  # as written, never widened to the template's labels
+    return obj if written.selects_template else written  # the labels themselves: kdsl's default
 
 
 def _selector(d, plain: bool) -> Selector | None:

@@ -66,15 +66,17 @@ def workload_selector(ctx: Ctx, stmts: list[Stmt], kind: str, what: str, labels)
     parts = sorted(list(head.attrs.values()) + head.exprs + head.words,  # as written: the order is kept
                    key=lambda p: (p.span.line, p.span.column) if p.span is not None else (0, 0))
     head.attrs, head.exprs, head.words = {}, [], []
+    field, bad = "spec.selector" + ("" if kind == "replicationcontroller" else ".matchLabels"), False
     for p in parts:
-        field = "spec.selector" + ("" if kind == "replicationcontroller" else ".matchLabels")
-        for msg in label_key(p.key.text if isinstance(p, (Attr, Expr)) else p.text):
-            ctx.error(p, f'{what}: {field}: Invalid value: "{p.key.text if isinstance(p, (Attr, Expr)) else p.text}"'
-                         f": {msg}")
-        if isinstance(p, Attr) and p.op == "=" and len(p.values) == 1:
-            for msg in label_value(p.text):
-                ctx.error(p.values[0], f'{what}: {field}: Invalid value: "{p.text}": {msg}')
-        elif kind == "replicationcontroller":
+        key = p.key.text if isinstance(p, (Attr, Expr)) else p.text
+        plain = isinstance(p, Attr) and p.op == "=" and len(p.values) == 1  # matchLabels' key=value
+        problems = [(p, key, msg) for msg in label_key(key)]
+        if plain:
+            problems += [(p.values[0], p.text, msg) for msg in label_value(p.text)]
+        for at, text, msg in problems:
+            ctx.error(at, f'{what}: {field}: Invalid value: "{text}": {msg}')
+        bad = bad or bool(problems)
+        if kind == "replicationcontroller" and not plain:
             ctx.error(p, "the selector of a replicationcontroller is a map of labels: write `key=value` only")
             return None
     sel = selector(ctx, parts, what)
@@ -85,10 +87,12 @@ def workload_selector(ctx: Ctx, stmts: list[Stmt], kind: str, what: str, labels)
                   f"MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: empty selector is invalid for "
                   f"{'deployment' if kind == 'replicaset' else kind}")  # ReplicaSet's check reuses the word
         return None
-    if not sel.matches(dict(labels)):
+    if not bad and not sel.matches(dict(labels)):  # one mistake, one error: a bad key says enough
         shown = ", ".join(f'"{k}":"{x}"' for k, x in sorted(dict(labels).items()))
         ctx.error(s, f"{what}: spec.template.metadata.labels: Invalid value: map[string]string{{{shown}}}: "
                      "`selector` does not match template `labels`")
+    if not sel.expressions and dict(sel.match_labels) == dict(labels):
+        return None  # the labels themselves, in any order: the default, one model for one meaning
     return sel
 
 
