@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
@@ -66,7 +67,12 @@ def _validator(version: str, api_version: str, kind: str):
     if kind not in schema.get("properties", {}).get("kind", {}).get("enum", [kind]):
         return None
     resource = referencing.Resource.from_contents(schema)
-    return jsonschema.Draft202012Validator(schema, registry=resource @ registry)
+    return _Validator(schema, registry=resource @ registry)
+
+
+# PyYAML reads `2024-01-01` as a date, the API server's YAML reader (sigs.k8s.io/yaml) as the string it is
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=jsonschema.Draft202012Validator.
+                                          TYPE_CHECKER.redefine("string", lambda _, x: isinstance(x, (str, dt.date))))
 
 
 def check(docs: list[Doc], version: str = DEFAULT_VERSION) -> list[Diagnostic]:
@@ -134,7 +140,7 @@ def _field(path) -> str:
 def _go_value(x) -> str:
     if isinstance(x, float) and not x.is_integer():
         return f"number {x}"  # Go names a number it cannot store in an integer by its text
-    return next(name for t, name in _GO_VALUE if isinstance(x, t))
+    return next((name for t, name in _GO_VALUE if isinstance(x, t)), "string")  # a YAML date is a string
 
 
 class _Walker:
@@ -197,7 +203,7 @@ class _Walker:
         if s is None:
             s, name = self._resolve(self.schema, self.kind)
         if name == _QUANTITY:
-            return [list(path)] if isinstance(d, str) and not _QUANTITY_RE.match(d.strip()) else []
+            return [list(path)] if isinstance(d, (str, dt.date)) and not _QUANTITY_RE.match(str(d).strip()) else []
         out = []
         if isinstance(d, dict):
             props = s.get("properties", {})

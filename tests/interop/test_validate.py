@@ -179,3 +179,11 @@ def test_a_big_manifest_is_checked_with_the_schema_loaded_once():
     text = "".join(f"---\n{doc.replace('name: web', f'name: web-{i}', 1)}" for i in range(500))
     docs = read_text(text, "big.yaml")
     assert len(docs) == 500 and check(docs) == []
+
+
+def test_a_yaml_date_is_a_string_as_the_api_servers_yaml_reader_reads_it():
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations: {since: 2024-01-01}\n" \
+           "data: {day: 2024-01-02}\n"
+    assert check(read_text(text, "c.yaml")) == []
+    [d] = check(read_text(text.replace("day: 2024-01-02", "day: 2024-01-02, n: 3"), "c.yaml"))
+    assert d.message.endswith("json: cannot unmarshal number into Go struct field ConfigMap.data of type string")
