@@ -99,28 +99,27 @@ def _refusals(doc: Doc, validator, defs: dict) -> list[Diagnostic]:
         path = list(e.absolute_path)
         if e.validator == "additionalProperties" and e.validator_value is False and isinstance(e.instance, dict):
             known = e.schema.get("properties", {})
-            unknown += [(path + [k], True) for k in e.instance if k not in known]
+            unknown += [path + [k] for k in e.instance if k not in known]
         elif e.validator in ("type", "oneOf") and e.instance is not None:
             decode.append((path, walker.decode_error(path, e.instance)))
         elif e.validator == "required":
             for k in e.validator_value:
                 if isinstance(e.instance, dict) and k not in e.instance:
                     other.append((path + [k], f"{_field(path + [k])}: Required value"))
-        elif e.validator == "enum" and not (len(path) == 1 and path[0] in ("apiVersion", "kind")):
-            allowed = ", ".join(json.dumps(x) for x in e.validator_value)
-            other.append((path, f"{_field(path)}: Unsupported value: {json.dumps(e.instance)}: "
+        elif e.validator == "enum" and path[-1:] not in (["apiVersion"], ["kind"]):  # TypeMeta is not validated
+            allowed = ", ".join(json.dumps(x, default=str) for x in e.validator_value)
+            other.append((path, f"{_field(path)}: Unsupported value: {json.dumps(e.instance, default=str)}: "
                                 f"supported values: {allowed}"))
         elif e.validator not in ("enum", "type", "oneOf", "additionalProperties"):
-            other.append((path, f"{_field(path)}: Invalid value: {json.dumps(e.instance)}: {e.message}"))
+            other.append((path, f"{_field(path)}: Invalid value: {json.dumps(e.instance, default=str)}: {e.message}"))
     decode += [(p, _QUANTITY_ERROR) for p in walker.bad_quantities(d)]
     where = _Places(doc)
     if decode:  # the decoder stops at its first error, in the document's order
         path, message = min(decode, key=lambda x: where.order(x[0]))
         return [where.diagnostic(decoding + message, path)]
     if unknown:
-        unknown.sort(key=lambda x: where.order(x[0]))
         return [where.diagnostic(decoding + f'strict decoding error: unknown field "{_field(p)}"', p, key=True)
-                for p, _ in unknown]
+                for p in sorted(unknown, key=where.order)]
     seen, out = set(), []
     for path, message in sorted(other, key=lambda x: where.order(x[0])):
         if message not in seen:
