@@ -8,8 +8,8 @@
 # - decoding (k8s.io/apimachinery/pkg/runtime/serializer/json/json.go, via sigs.k8s.io/json, a fork of Go's
 #   encoding/json): `Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal array into Go
 #   struct field NodeAffinity.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution of
-#   type v1.NodeSelector` (apiserver/pkg/endpoints/handlers/rest.go: "%v in version %q cannot be handled as
-#   a %v: %v"); the first such error stops the decoding.
+#   type v1.NodeSelector` (apiserver/pkg/endpoints/handlers/rest.go, transformDecodeError: "%s in version
+#   %q cannot be handled as a %s: %v"); the first such error stops the decoding.
 # - strict field validation (kubectl's default since 1.27, `--validate=strict`): `strict decoding error:
 #   unknown field "spec.template.spec.containers[0].portz"`.
 # - validation (apimachinery/pkg/util/validation/field/errors.go): `The Deployment "web" is invalid:

@@ -79,6 +79,10 @@ CASES = [
     ("a number for a label value", DEPLOYMENT.replace("labels: {app: web}", "labels: {app: web, version: 1.0}"),
      DECODE + "json: cannot unmarshal number into Go struct field ObjectMeta.spec.template.metadata.labels of "
               "type string", 11, 35),
+    ("a bool for an env value (as kubectl users meet it)",
+     DEPLOYMENT.replace("        ports:", "        env:\n        - {name: DEBUG, value: true}\n        ports:"),
+     DECODE + "json: cannot unmarshal bool into Go struct field EnvVar.spec.template.spec.containers.env.value of "
+              "type string", 17, 32),
     ("a quoted port number", DEPLOYMENT.replace("containerPort: 80", 'containerPort: "80"'),
      DECODE + "json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec.containers.ports"
               ".containerPort of type int32", 17, 26),
