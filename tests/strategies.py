@@ -202,21 +202,31 @@ class _Gen:
             nested[-1] += self.pick(['\\"""', "\\\\", '"', '""'])  # escapes: \""" \\ and lone quotes
         return self.layout(nested, indent)
 
-    def yaml_block(self, indent: str = "  ") -> str:
+    def yaml_block(self, indent: str = "  ", container: bool = False) -> str:
         """A `yaml` block's string: a YAML mapping (anything else is an error), in the layouts `triple` uses.
-        Keys start with `x` so that they add fields rather than replace the ones kdsl writes."""
-        keys = st.from_regex(r"x[a-z]{0,5}", fullmatch=True)
-        scalars = st.one_of(st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True),
-                            st.sampled_from(("{}", "[]", "[a, b]", "''", "'say \"hi\"'", "'a\\\\b'", "'q\\\"\"\"'")))
+        Its fields are ones kdsl has no words for and the API server accepts (an import refuses unknown
+        fields, as the API server does): an object's finalizers, a container's workingDir, tty, ..."""
+        plain = st.from_regex(r"[a-z][a-z0-9]{0,7}", fullmatch=True).filter(  # a string, not YAML's bool or null
+            lambda t: t not in ("yes", "no", "true", "false", "on", "off", "null"))
+        texts = st.one_of(plain,
+                          st.sampled_from(("''", "'say \"hi\"'", "'a\\\\b'", "'q\\\"\"\"'")))
+        if not container:  # the one field every kind has that kdsl does not say
+            # in flow style: the one-line layout keeps the first line only, and `metadata:` alone would delete it
+            finalizers = self(st.lists(texts, min_size=1, max_size=2, unique=True))
+            return self.layout([f"metadata: {{finalizers: [{', '.join(finalizers)}]}}"], indent)
+        fields = {"workingDir": texts, "tty": st.sampled_from(("true", "false")), "stdinOnce": st.just("true"),
+                  "terminationMessagePolicy": st.just("FallbackToLogsOnError")}
         nested = []
-        for i, key in enumerate(self(st.lists(keys, min_size=1, max_size=3, unique=True))):
+        for i, key in enumerate(self(st.lists(st.sampled_from([*fields, "securityContext"]), min_size=1, max_size=3,
+                                              unique=True))):
             # not the first key: the one-line layout keeps only the first line, and `key:` alone is a null,
             # which a merge patch reads as "delete key" (nothing to see when kdsl does not write key)
-            if i and self.flip(0.3):
-                nested.append(f"{key}:")
-                nested += [f"  {k}: {self(scalars)}" for k in self(st.lists(keys, min_size=1, max_size=2, unique=True))]
+            if key == "securityContext" and i:
+                nested += ["securityContext:", f"  runAsNonRoot: {self.pick(['true', 'false'])}"]
+            elif key == "securityContext":
+                nested.append("securityContext: {}")
             else:
-                nested.append(f"{key}: {self(scalars)}")
+                nested.append(f"{key}: {self(fields[key])}")
         if len(nested) > 1 and self.flip(0.1):
             nested.insert(1, self.pick(["   ", ""]))  # an empty line or one of only spaces
         return self.layout(nested, indent)
@@ -431,7 +441,14 @@ class _Gen:
             claims = [n for n in self(st.lists(names, min_size=1, max_size=2, unique=True)) if n not in volumes]
         mountable = volumes + claims
         if self.flip(0.6):
-            block.append(S(["labels", *self.pairs(lo=1)]))
+            labels = self.pairs(lo=1)
+            block.append(S(["labels", *labels]))
+            if kind in ("deployment", "replicaset", "replicationcontroller", "statefulset", "daemonset") \
+                    and self.flip(0.2):  # a selector narrower than the labels (it must match them)
+                chosen = self(st.lists(st.sampled_from(labels), min_size=1, max_size=len(labels), unique=True))
+                if kind != "replicationcontroller" and self.flip(0.3):  # set-based: a key the labels lack
+                    chosen.append("!x-absent")
+                block.append(S(["selector", *chosen]))
         if self.flip(0.15):
             block.append(self.annotations())
         strategy = self.strategy(kind)
@@ -622,7 +639,7 @@ class _Gen:
             if self.flip(0.1):
                 block.append(S([k, *self.command_words()]))
         if self.flip(0.05):
-            block.append(S(["yaml", self.yaml_block()]))
+            block.append(S(["yaml", self.yaml_block(container=True)]))
         return S(head, self(st.permutations(block)))
 
     def command_words(self) -> list[str]:
@@ -661,7 +678,8 @@ class _Gen:
         if handler == "exec":
             head += self.command_words()
         else:
-            opts.append(self.attr("port", self.one(lambda: self(port_numbers), lambda: self(port_names))))
+            named = handler != "grpc" and self.flip(0.5)  # a grpc probe's port is a number
+            opts.append(self.attr("port", self(port_names) if named else self(port_numbers)))
         self.opt(opts, "delay", durations, 0.4)
         self.opt(opts, "period", positive_durations, 0.4)
         self.opt(opts, "timeout", positive_durations, 0.2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang.errors import Diagnostic
+from kdsl.lang.errors import Diagnostic, KdslError, UsageError
 from kdsl.model.namespaces import SYSTEM_NAMESPACES, LimitRange, Namespace, ResourceQuota
 from kdsl.interop.cluster import ClusterExport, for_cluster
 from kdsl.interop.emit import emit
@@ -12,9 +12,10 @@ from kdsl.interop.export import manifest
 from kdsl.interop.imports import read
 from kdsl.interop.patch import yaml_text
 from kdsl.interop.reader import Doc, read_paths, read_text
+from kdsl.interop.validate import DEFAULT_VERSION, KUBE_VERSIONS, check
 
 __all__ = ["Imported", "from_manifests", "import_manifests", "to_manifests", "dump_manifests", "DEFAULT_CLUSTER",
-           "for_cluster", "ClusterExport"]
+           "for_cluster", "ClusterExport", "KUBE_VERSIONS"]
 
 # The cluster `kdsl run manifests.yaml` simulates on when no --cluster is given (documented in docs/interop.md).
 DEFAULT_CLUSTER = """\
@@ -37,11 +38,20 @@ class Imported:
 
 
 def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifests>",
-                     namespace: str | None = None) -> Imported:
-    """Read manifest files (or one `text`) into the model and write them as kdsl. `namespace` is kubectl's
-    `-n`: where objects that name none go. A namespace used but not among the manifests is declared,
-    with a warning (the tutorials create it with `kubectl create namespace`)."""
+                     namespace: str | None = None, kube_version: str | None = None) -> Imported:
+    """Read manifest files (or one `text`) into the model and write them as kdsl. Each document is first
+    checked against the OpenAPI schema of Kubernetes `kube_version` (default 1.33), strictly, as the API
+    server decodes and validates it: a KdslError, located in the file, for any it would refuse.
+    `namespace` is kubectl's `-n`: where objects that name none go. A namespace used but not among the
+    manifests is declared, with a warning (the tutorials create it with `kubectl create namespace`)."""
+    version = kube_version or DEFAULT_VERSION
+    if version not in KUBE_VERSIONS:
+        raise UsageError(f"Kubernetes {version}: kdsl reads and writes manifests for Kubernetes "
+                         f"{KUBE_VERSIONS[0]} to {KUBE_VERSIONS[-1]} (give it as 1.3x)")
     docs: list[Doc] = read_text(text, name) if text is not None else read_paths(paths)
+    refused = check(docs, version)
+    if refused:
+        raise KdslError(refused)
     objects, nodes, warnings = [], [], []
     for doc in docs:
         obj, warning = read(doc, namespace)
@@ -64,12 +74,14 @@ def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifes
     return Imported(tuple(objects), tuple(nodes), tuple(warnings), emit(objects, nodes, HEADER))
 
 
-def from_manifests(*paths, text: str | None = None, namespace: str | None = None, cluster: str | None = None):
+def from_manifests(*paths, text: str | None = None, namespace: str | None = None, cluster: str | None = None,
+                   kube_version: str | None = None):
     """kdsl.from_manifests("app.yaml", "k8s/"): the Scenario those manifests declare, on `cluster` (kdsl
-    text with nodes and storage classes; default: DEFAULT_CLUSTER when the manifests declare no nodes)."""
+    text with nodes and storage classes; default: DEFAULT_CLUSTER when the manifests declare no nodes),
+    each document checked as Kubernetes `kube_version` (default 1.33) would."""
     from kdsl import parse
 
-    imported = import_manifests(paths, text=text, namespace=namespace)
+    imported = import_manifests(paths, text=text, namespace=namespace, kube_version=kube_version)
     prefix = cluster if cluster is not None else ("" if imported.nodes else DEFAULT_CLUSTER)
     scenario = parse(prefix + imported.text, "<imported>")
     return attrs.evolve(scenario, warnings=imported.warnings + scenario.warnings)

@@ -9,6 +9,7 @@ from pathlib import Path
 from kdsl.lang.errors import KdslError, UsageError
 from kdsl.interop import dump_manifests, for_cluster, from_manifests, import_manifests
 from kdsl.interop.reader import SUFFIXES
+from kdsl.interop.validate import KUBE_VERSIONS
 
 EXPORT_NOTE = ("Exported by `kdsl export` from {name}. Left out, as they are not Kubernetes objects: the timeline,\n"
                "the expectations, the users and the containers' simulated behaviour.")
@@ -35,9 +36,12 @@ def scenario_reader(cluster: str | None):
 
 
 def cmd_import(args) -> int:
-    """Manifests to kdsl: warnings to stderr, the kdsl text to stdout or -o FILE."""
+    """Manifests to kdsl: warnings to stderr, the kdsl text to stdout or -o FILE. A document the API server
+    of --kube-version would refuse is an error, in its words, at its line and column."""
+    if not _known_version("import", args.kube_version):
+        return 1
     try:
-        imported = import_manifests(args.paths, namespace=args.namespace)
+        imported = import_manifests(args.paths, namespace=args.namespace, kube_version=args.kube_version)
     except KdslError as exc:
         print(exc.format(), file=sys.stderr)
         return 1
@@ -48,11 +52,6 @@ def cmd_import(args) -> int:
     else:
         sys.stdout.write(imported.text)
     return 0
-
-
-# The releases whose API server serves every apiVersion kdsl writes (apps/v1, batch/v1, networking.k8s.io/v1,
-# rbac.authorization.k8s.io/v1, ...), up to the newest whose schemas tests can check (kubernetes-validate bundles them).
-KUBE_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
 
 
 def export_header(name: str, kube_version: str, notes) -> str:
@@ -69,9 +68,7 @@ def cmd_export(args) -> int:
     API versions' schema to check against in tests; kdsl writes the versions every release from 1.25 on serves."""
     import kdsl
 
-    if args.kube_version is not None and args.kube_version not in KUBE_VERSIONS:
-        print(f"kdsl export: --kube-version {args.kube_version}: kdsl writes manifests for Kubernetes "
-              f"{KUBE_VERSIONS[0]} to {KUBE_VERSIONS[-1]} (give it as 1.3x)", file=sys.stderr)
+    if not _known_version("export", args.kube_version):
         return 1
     try:
         scenario = kdsl.load(args.file) if args.file != "-" else kdsl.parse(sys.stdin.read(), "<stdin>")
@@ -101,6 +98,15 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _known_version(command: str, version: str | None) -> bool:
+    if version is not None and version not in KUBE_VERSIONS:
+        verb = "writes" if command == "export" else "reads"
+        print(f"kdsl {command}: --kube-version {version}: kdsl {verb} manifests for Kubernetes "
+              f"{KUBE_VERSIONS[0]} to {KUBE_VERSIONS[-1]} (give it as 1.3x)", file=sys.stderr)
+        return False
+    return True
+
+
 def add_commands(sub) -> None:
     i = sub.add_parser("import", help="read Kubernetes manifests and print them as kdsl",
                        description="Read YAML or JSON manifests (files or folders) and print kdsl; what kdsl has no "
@@ -108,6 +114,8 @@ def add_commands(sub) -> None:
     i.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="manifest files or folders")
     i.add_argument("-o", "--output", metavar="FILE", help="write the kdsl text to FILE")
     i.add_argument("-n", "--namespace", help="the namespace of objects that name none (kubectl's -n)")
+    i.add_argument("--kube-version", metavar="1.3x", help="the Kubernetes version whose API server checks each "
+                                                          "document (default: 1.33, as a scenario's)")
     i.set_defaults(func=cmd_import)
     e = sub.add_parser("export", help="write a scenario's objects as Kubernetes manifests",
                        description="Write the Kubernetes objects of a scenario as YAML manifests for `kubectl "

@@ -180,6 +180,9 @@ def workload(w: Writer, obj, depth: int, ns: str | None) -> None:
         if obj.paused:
             head.append("paused")
     body = _template(obj.template, kind, depth)
+    if isinstance(obj, workloads.Workload) and not obj.selects_template:
+        # beside the labels it narrows; the default (the template's labels) goes unsaid
+        body.insert(1 if obj.template.labels else 0, (0, "selector " + selector(obj.selector)))
     if isinstance(obj, workloads.Deployment):
         body += _strategy(obj.strategy, workloads.DEPLOYMENT_STRATEGY)
     elif isinstance(obj, workloads.StatefulSet):

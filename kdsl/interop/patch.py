@@ -4,7 +4,10 @@
 # addition from Kubernetes' strategic merge patch: a list whose items all carry a distinct `name` (containers,
 # volumes, env) merges item by item, and `{name: X, $patch: delete}` removes item X. `residual(original,
 # generated)` is the smallest such patch that gives `original` back, except that keys only the generated
-# manifest has (the defaults kdsl writes out) are left alone.
+# manifest has (the defaults kdsl writes out) are left alone. When the merged list would come out in another
+# order than the original's (kdsl says env A and C, the yaml adds B, a fieldRef, after them), the patch
+# carries strategic merge patch's own directive for that, `$setElementOrder/env: [{name: A}, {name: B}, ...]`
+# (k8s.io/apimachinery/pkg/util/strategicpatch/patch.go), so import -> export keeps the order it read.
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import yaml
 from kdsl.lang import values as v
 
 SAME = object()  # residual(): nothing to say
+ORDER = "$setElementOrder/"  # strategic merge patch's directive: the order of a merged list, by name
 # Keys an import writes where kdsl has no word for the real thing (an nfs volume simulates as an emptyDir):
 # a residual deletes them when the original has none.
 PLACEHOLDERS = ("emptyDir",)
@@ -48,10 +52,15 @@ def merge(base, patch):
     if isinstance(patch, dict) and isinstance(base, dict):
         out = dict(base)
         for k, p in patch.items():
+            if k.startswith(ORDER):
+                continue
             if p is None:
                 out.pop(k, None)
             else:
                 out[k] = merge(base[k], p) if k in base else _clean(p)
+        for k, p in patch.items():
+            if k.startswith(ORDER) and isinstance(out.get(k[len(ORDER):]), list) and isinstance(p, list):
+                out[k[len(ORDER):]] = _ordered(out[k[len(ORDER):]], p)
         return out
     if isinstance(patch, list) and isinstance(base, list) and named(base) and _named_patch(patch):
         out = [dict(i) for i in base]
@@ -66,6 +75,17 @@ def merge(base, patch):
                 out[at] = merge(out[at], p)
         return out
     return _clean(patch)
+
+
+def _ordered(items: list, order: list) -> list:
+    """`items` in the order `$setElementOrder` gives by name; items it does not name keep their place after."""
+    at = {o["name"]: n for n, o in enumerate(order) if isinstance(o, dict) and isinstance(o.get("name"), str)}
+    key = lambda x: at.get(x[1].get("name") if isinstance(x[1], dict) else None, len(at) + x[0])  # noqa: E731
+    return [i for _, i in sorted(enumerate(items), key=key)]
+
+
+def _names(items) -> list:
+    return [i.get("name") if isinstance(i, dict) else None for i in items]
 
 
 def _named_patch(patch: list) -> bool:
@@ -91,6 +111,10 @@ def residual(original, generated):
                     out[k] = o
                 continue
             r = residual(o, generated[k])
+            if named(o) and isinstance(generated[k], list):
+                merged = generated[k] if r is SAME else merge(generated[k], r)
+                if isinstance(merged, list) and _names(merged) != _names(o):
+                    out[ORDER + k] = [{"name": n} for n in _names(o)]
             if r is not SAME:
                 out[k] = r
         for k in PLACEHOLDERS:

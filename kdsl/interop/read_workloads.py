@@ -6,6 +6,7 @@ import attrs
 
 from kdsl.lang import values as v
 from kdsl.model import storage, workloads
+from kdsl.model.base import Selector
 from kdsl.interop.read_pods import _int, ms, pairs, template
 
 
@@ -45,7 +46,21 @@ def _workload(cls, d, m: Meta, restart="Always", **f):
             x = ms(spec_of(d).get(key))
             if x is not None:
                 f[field] = x
-    return cls.build(name=m.name, namespace=m.ns, labels=tpl.labels, annotations=tpl.annotations, template=tpl, **f)
+    # a Job's selector is generated (controller-uid); one written (manualSelector) stays in its `yaml`
+    sel = None if cls is workloads.Job else _selector(spec_of(d).get("selector"), cls is workloads.ReplicationController)
+    obj = cls.build(name=m.name, namespace=m.ns, labels=tpl.labels, annotations=tpl.annotations, template=tpl, **f)
+    if sel is None:
+        return obj
+    written = attrs.evolve(obj, selector=sel)  # as written, never widened to the template's labels
+    return obj if written.selects_template else written  # the labels themselves: kdsl's default
+
+
+def _selector(d, plain: bool) -> Selector | None:
+    """A workload's selector: a LabelSelector, or for a ReplicationController a plain map of labels."""
+    if plain:
+        return Selector.of(pairs(d)) if isinstance(d, dict) and pairs(d) else None
+    sel = Selector.from_manifest(d)
+    return None if sel is None or sel.empty else sel
 
 
 def _replicas(d) -> dict:

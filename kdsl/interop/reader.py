@@ -22,6 +22,9 @@ class Doc:
     line: int
     data: dict
     item: int | None = None
+    # the composed YAML node (marks for located validation errors) and the file's lines, when read from text
+    node: yaml.Node | None = attrs.field(default=None, eq=False, repr=False)
+    lines: list[str] | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def where(self) -> str:
@@ -68,13 +71,18 @@ def read_text(text: str, name: str = "<manifests>") -> list[Doc]:
             data = [json.loads(text)]
         except json.JSONDecodeError as exc:
             raise KdslError([_located(f"not valid JSON: {exc.msg}", name, lines, exc.lineno, exc.colno)]) from None
-        return _objects(data, [1], name, lines)
+        try:  # JSON is YAML (almost always): its nodes place validation errors
+            nodes = [yaml.compose(text, Loader=yaml.SafeLoader)]
+        except yaml.YAMLError:
+            nodes = [None]
+        return _objects(data, [1], name, lines, nodes)
     loader = yaml.SafeLoader(text)
-    datas, starts = [], []
+    datas, starts, nodes = [], [], []
     try:
         while loader.check_node():
             node = loader.get_node()
             starts.append(node.start_mark.line + 1)
+            nodes.append(node)
             datas.append(loader.construct_document(node))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -86,7 +94,7 @@ def read_text(text: str, name: str = "<manifests>") -> list[Doc]:
         raise KdslError([Diagnostic("error", f"not valid YAML: {exc}", name)]) from None
     finally:
         loader.dispose()
-    return _objects(datas, starts, name, lines)
+    return _objects(datas, starts, name, lines, nodes)
 
 
 def _located(message: str, name: str, lines: list[str], line: int | None, col: int | None) -> Diagnostic:
@@ -94,9 +102,18 @@ def _located(message: str, name: str, lines: list[str], line: int | None, col: i
     return Diagnostic("error", message, name, line, col, 1, text)
 
 
-def _objects(datas: list, starts: list[int], name: str, lines: list[str]) -> list[Doc]:
+def child(node, key):
+    """The node of `key` in a mapping node, or of item `key` in a sequence node (None when there is none)."""
+    if isinstance(node, yaml.MappingNode):
+        return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        return node.value[key]
+    return None
+
+
+def _objects(datas: list, starts: list[int], name: str, lines: list[str], nodes: list) -> list[Doc]:
     out, problems = [], []
-    for i, (data, line) in enumerate(zip(datas, starts), 1):
+    for i, (data, line, node) in enumerate(zip(datas, starts, nodes), 1):
         if data is None:  # an empty document (`---` at the end, a comment-only part)
             continue
         if not isinstance(data, dict):
@@ -107,7 +124,7 @@ def _objects(datas: list, starts: list[int], name: str, lines: list[str]) -> lis
         if isinstance(kind, str) and kind.endswith("List") and isinstance(data.get("items"), list):
             for j, item in enumerate(data["items"], 1):
                 if isinstance(item, dict):
-                    out.append(Doc(name, i, line, item, j))
+                    out.append(Doc(name, i, line, item, j, child(child(node, "items"), j - 1), lines))
                 else:
                     problems.append(_located(f"item {j} of document {i} is not a Kubernetes object", name, lines,
                                              line, 1))
@@ -119,7 +136,7 @@ def _objects(datas: list, starts: list[int], name: str, lines: list[str]) -> lis
         if missing:
             problems.append(_located(f"document {i} has no {', '.join(missing)}", name, lines, line, 1))
             continue
-        out.append(Doc(name, i, line, data))
+        out.append(Doc(name, i, line, data, node=node, lines=lines))
     if problems:
         raise KdslError(problems)
     return out

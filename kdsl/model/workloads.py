@@ -33,6 +33,11 @@ class Workload(NamespacedObject):
     template: PodTemplate
     selector: Selector = Selector()
 
+    @property
+    def selects_template(self) -> bool:
+        """The selector is the template's labels (the default kdsl gives), in whatever order."""
+        return not self.selector.expressions and dict(self.selector.match_labels) == dict(self.template.labels)
+
     @classmethod
     def build(cls, **fields):
         """Kubernetes' defaulting: the selector comes from the template's labels."""

@@ -17,11 +17,12 @@ from kdsl.interop.reader import read_paths
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 FILES = sorted(p for p in CORPUS.rglob("*.yaml") if p.name != "EXPECTED.yaml")
 IDS = [str(p.relative_to(CORPUS)) for p in FILES]
+WORKLOADS = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet")
 
 
 def covers(orig, got, path: str = "") -> list[str]:
     """Where `got` fails to say what `orig` says (a normalised comparison: quantities by value, lists of
-    named items by name, fields at Kubernetes' default value may be left out)."""
+    named items by name and in the same order, fields at Kubernetes' default value may be left out)."""
     if isinstance(orig, dict):
         if not isinstance(got, dict):
             return [f"{path}: {got!r}"]
@@ -37,6 +38,8 @@ def covers(orig, got, path: str = "") -> list[str]:
         if len(orig) != len(got):
             return [f"{path}: {len(orig)} items, exported {len(got)}"]
         if named(orig) and named(got):
+            if [i["name"] for i in orig] != [i.get("name") for i in got]:  # env, ports, containers, volumes ...
+                return [f"{path}: {[i['name'] for i in orig]} exported as {[i.get('name') for i in got]}"]
             by_name = {i["name"]: i for i in got}
             return [d for i in orig for d in covers(i, by_name.get(i["name"]), f"{path}[{i['name']}]")]
         return [d for n, (a, b) in enumerate(zip(orig, got)) for d in covers(a, b, f"{path}[{n}]")]
@@ -62,6 +65,9 @@ def test_import_is_stable_and_loses_nothing(path):
                                                                                   d["metadata"]["name"]))
         assert m is not None, f"{doc.where}: {d['kind']} {d['metadata']['name']} was not exported"
         assert covers(d, m) == [], doc.where
+        if d["kind"] in WORKLOADS and "selector" in d["spec"]:  # as written: neither widened nor narrowed
+            assert (covers(d["spec"]["selector"], m["spec"]["selector"]),
+                    covers(m["spec"]["selector"], d["spec"]["selector"])) == ([], []), doc.where
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)

@@ -15,7 +15,7 @@ TOP = ("`at`", "`cluster`", "`clusterrole`", "`clusterrolebinding`", "`configmap
        "`deployment`", "`expect`", "`include`", "one of 20 other keywords", "the end of the file",
        "the end of the statement")
 POD_BLOCK = ("`affinity`", "`annotations`", "`anti-affinity`", "`claim`", "`container`", "`gate`", "`grace`",
-             "`init`", "`labels`", "`node-selector`", "one of 9 other keywords", "`}`", "the end of the statement")
+             "`init`", "`labels`", "`node-selector`", "one of 10 other keywords", "`}`", "the end of the statement")
 CONTAINER_BLOCK = ("`args`", "`command`", "`crash`", "`env`", "`exit`", "`hang`", "`limits`", "`liveness`", "`mount`",
                    "`oom`", "one of 9 other keywords", "`}`", "the end of the statement")
 UNTERMINATED = ('a closing `"` on the same line (or `"""` for a string of several lines)',)

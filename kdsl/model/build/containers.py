@@ -110,7 +110,12 @@ def _probe(ctx: Ctx, stmt: Stmt, what: str) -> Probe:
         head.words = []
         if not command:
             ctx.error(stmt, f"an exec probe needs a command, e.g. `{kind} exec \"pg_isready\"`")
+    port_at = head.attrs.get("port")
     port = head.take("port", _port_or_name)
+    if handler == "grpc" and isinstance(port, str):
+        # GRPCAction.port is an int32 (k8s.io/api/core/v1/types.go): the API server cannot decode a name there
+        ctx.error(port_at.value if port_at else stmt, f"{kind} grpc probe of {what}: `port={port}` must be a number "
+                                                      "(a grpc probe has no named ports; http and tcp probes do)")
     if handler in ("http", "tcp", "grpc") and port is None:
         ctx.error(stmt, f"{kind} {handler} probe of {what} needs `port=`")
     probe = Probe(

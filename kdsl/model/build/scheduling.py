@@ -7,7 +7,7 @@ from kdsl.lang.errors import suggest
 from kdsl.lang.syntax import Attr, Expr, Stmt, Word
 from kdsl.model.base import Requirement, Selector
 from kdsl.model.build.context import Ctx, Head, pick, tail_word
-from kdsl.model.names import label_key
+from kdsl.model.names import label_key, label_value
 from kdsl.model.nodes import EFFECTS
 from kdsl.model.pods import PodAffinityTerm, SpreadConstraint, Toleration, Volume, WeightedTerm
 from kdsl.model.storage import ACCESS_MODES
@@ -51,6 +51,49 @@ def requirements(ctx: Ctx, parts, what: str) -> tuple[tuple[tuple[str, str], ...
 def selector(ctx: Ctx, parts, what: str) -> Selector:
     labels, reqs = requirements(ctx, parts, what)
     return Selector(labels, reqs)
+
+
+def workload_selector(ctx: Ctx, stmts: list[Stmt], kind: str, what: str, labels) -> Selector | None:
+    """A workload's `selector` statement (None without one: the template's labels), refused as the API
+    server refuses it (pkg/apis/apps/validation/validation.go, ValidateDeploymentSpec and its siblings;
+    pkg/apis/core/validation/validation.go for a ReplicationController, whose selector is a plain map)."""
+    if not stmts:
+        return None
+    for extra in stmts[1:]:
+        ctx.error(extra, f"{what} has two selectors")
+    s = stmts[0]
+    head = Head(ctx, s, f"selector of {what}")
+    parts = sorted(list(head.attrs.values()) + head.exprs + head.words,  # as written: the order is kept
+                   key=lambda p: (p.span.line, p.span.column) if p.span is not None else (0, 0))
+    head.attrs, head.exprs, head.words = {}, [], []
+    field, bad = "spec.selector" + ("" if kind == "replicationcontroller" else ".matchLabels"), False
+    for p in parts:
+        key = p.key.text if isinstance(p, (Attr, Expr)) else p.text
+        plain = isinstance(p, Attr) and p.op == "=" and len(p.values) == 1  # matchLabels' key=value
+        problems = [(p, key, msg) for msg in label_key(key)]
+        if plain:
+            problems += [(p.values[0], p.text, msg) for msg in label_value(p.text)]
+        for at, text, msg in problems:
+            ctx.error(at, f'{what}: {field}: Invalid value: "{text}": {msg}')
+        bad = bad or bool(problems)
+        if kind == "replicationcontroller" and not plain:
+            ctx.error(p, "the selector of a replicationcontroller is a map of labels: write `key=value` only")
+            return None
+    sel = selector(ctx, parts, what)
+    if sel.empty:
+        # a ReplicationController's empty map is a missing selector (core validation: Required)
+        ctx.error(s, f"{what}: spec.selector: Required value" if kind == "replicationcontroller" else
+                  f"{what}: spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:map[string]string(nil), "
+                  f"MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: empty selector is invalid for "
+                  f"{'deployment' if kind == 'replicaset' else kind}")  # ReplicaSet's check reuses the word
+        return None
+    if not bad and not sel.matches(dict(labels)):  # one mistake, one error: a bad key says enough
+        shown = ", ".join(f'"{k}":"{x}"' for k, x in sorted(dict(labels).items()))
+        ctx.error(s, f"{what}: spec.template.metadata.labels: Invalid value: map[string]string{{{shown}}}: "
+                     "`selector` does not match template `labels`")
+    if not sel.expressions and dict(sel.match_labels) == dict(labels):
+        return None  # the labels themselves, in any order: the default, one model for one meaning
+    return sel
 
 
 def toleration(ctx: Ctx, stmt: Stmt, what: str) -> Toleration | None:

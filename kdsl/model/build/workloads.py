@@ -9,7 +9,8 @@ from kdsl.lang.errors import suggest
 from kdsl.lang.syntax import Stmt
 from kdsl.model.build.containers import build_container
 from kdsl.model.build.context import Ctx, Head, split_ref
-from kdsl.model.build.scheduling import access_modes, affinity, gate, selector, spread, toleration, volume
+from kdsl.model.build.scheduling import (access_modes, affinity, gate, selector, spread, toleration, volume,
+                                         workload_selector)
 from kdsl.model.pods import Affinity, PodTemplate
 from kdsl.model.workloads import (DEPLOYMENT_STRATEGY, ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod,
                                   ReplicaSet, ReplicationController, StatefulSet, Strategy)
@@ -24,7 +25,8 @@ _SHORTHAND = ("port", "cpu", "memory", "ephemeral-storage", "pull", "imagePullPo
 # The statements a pod template block may hold, beyond containers and metadata, per kind.
 # Where each kind keeps its pod spec, for the field paths of messages.
 _SPEC = {"pod": "spec", "cronjob": "spec.jobTemplate.spec.template.spec"}
-_WORKLOAD_ONLY = {"strategy": {"deployment", "statefulset", "daemonset"}, "claim": {"statefulset"}}
+_WORKLOAD_ONLY = {"strategy": {"deployment", "statefulset", "daemonset"}, "claim": {"statefulset"},
+                  "selector": {"deployment", "replicaset", "replicationcontroller", "statefulset", "daemonset"}}
 
 
 def _nonneg(text: str) -> int:
@@ -240,6 +242,8 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
     extra: dict = {"restart": restart, "restart_at": restart_attr.value} if restart else {}
     tpl, labels, annotations = template(ctx, stmt, kind, name, what, head, extra)
     meta = dict(common, labels=labels, annotations=annotations, yaml=extra.get("yaml"))
+    if kind != "pod":  # Workload.build gives the template's labels when there is no `selector`
+        f["selector"] = workload_selector(ctx, extra.get("selector", []), kind, what, tpl.labels)
     if kind == "pod":
         return Pod.build(template=tpl, **meta)
     if kind == "deployment":

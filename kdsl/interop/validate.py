@@ -1,0 +1,251 @@
+"""Manifests checked against a release's OpenAPI schema (strict), and refused in the API server's words."""
+
+# The schemas are kubernetes-validate's (the OpenAPI of every release from 1.25, each in a strict variant
+# where `additionalProperties: false` stands for the API server's strict field validation). kv.validate()
+# reloads the 1.4 MB definitions file on each call and stops at the first error; here each release's
+# definitions load once and each kind's validator is built once, and every error of a document is read,
+# then told as the API server tells it. Upstream wording (docs/interop.md cites each):
+# - decoding (k8s.io/apimachinery/pkg/runtime/serializer/json/json.go, via sigs.k8s.io/json, a fork of Go's
+#   encoding/json): `Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal array into Go
+#   struct field NodeAffinity.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution of
+#   type v1.NodeSelector` (apiserver/pkg/endpoints/handlers/rest.go, transformDecodeError: "%s in version
+#   %q cannot be handled as a %s: %v"); the first such error stops the decoding.
+# - strict field validation (kubectl's default since 1.27, `--validate=strict`): `strict decoding error:
+#   unknown field "spec.template.spec.containers[0].portz"`.
+# - validation (apimachinery/pkg/util/validation/field/errors.go): `The Deployment "web" is invalid:
+#   spec.selector: Required value`, `...: Unsupported value: "x": supported values: "a", "b"`.
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+
+import attrs
+import jsonschema
+import kubernetes_validate.utils as kv
+import referencing
+import yaml
+from packaging.version import Version
+
+from kdsl.lang.errors import Diagnostic
+from kdsl.interop.reader import Doc, child
+from kdsl.model.nodes import Cluster
+
+# The releases whose API server serves every apiVersion kdsl writes (apps/v1, batch/v1, networking.k8s.io/v1,
+# rbac.authorization.k8s.io/v1, ...), up to the newest whose schemas kubernetes-validate bundles.
+KUBE_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
+DEFAULT_VERSION = attrs.fields(Cluster).kube_version.default
+# Go's name for a JSON value in "cannot unmarshal X" (encoding/json decode.go, literalStore and array/object)
+_GO_VALUE = ((bool, "bool"), (str, "string"), ((int, float), "number"), (list, "array"), (dict, "object"))
+_QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
+_INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
+# resource.Quantity's UnmarshalJSON refuses what ParseQuantity cannot read (apimachinery api/resource/quantity.go)
+_QUANTITY_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+_QUANTITY_RE = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
+
+
+@functools.lru_cache(maxsize=None)
+def _release(version: str) -> tuple[str, dict, referencing.Registry]:
+    """A release's schema folder, its definitions and a registry holding them (loaded once per release)."""
+    have = [x for x in kv.all_versions() if Version(kv.major_minor(x)) <= Version(version)]
+    folder = f"kubernetes-json-schema/v{have[-1]}-local-strict"
+    defs = kv.schema_contents(f"{folder}/_definitions.json", version)
+    return folder, defs["$defs"], referencing.Resource.from_contents(defs) @ referencing.Registry()
+
+
+@functools.lru_cache(maxsize=None)
+def _validator(version: str, api_version: str, kind: str):
+    """The strict validator of one kind in one release (None: no schema, e.g. a custom resource)."""
+    folder, _, registry = _release(version)
+    group = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)  # kv's file names: rbac.authorization.k8s.io/v1 -> rbac-v1
+    try:
+        schema = kv.schema_contents(f"{folder}/{kind.lower()}-{group}.json", version)
+    except (FileNotFoundError, kv.InvalidSchemaError):
+        return None
+    if kind not in schema.get("properties", {}).get("kind", {}).get("enum", [kind]):
+        return None
+    resource = referencing.Resource.from_contents(schema)
+    return _Validator(schema, registry=resource @ registry)
+
+
+# PyYAML reads `2024-01-01` as a date, the API server's YAML reader (sigs.k8s.io/yaml) as the string it is
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=jsonschema.Draft202012Validator.
+                                          TYPE_CHECKER.redefine("string", lambda _, x: isinstance(x, (str, dt.date))))
+
+
+def check(docs: list[Doc], version: str = DEFAULT_VERSION) -> list[Diagnostic]:
+    """Every refusal the API server of `version` would give for these documents, located in their files."""
+    out = []
+    for doc in docs:
+        d = doc.data
+        if not isinstance(d.get("apiVersion"), str) or not isinstance(d.get("kind"), str):
+            continue
+        validator = _validator(version, d["apiVersion"], d["kind"])
+        if validator is not None:
+            out += _refusals(doc, validator, _release(version)[1])
+    return out
+
+
+def _refusals(doc: Doc, validator, defs: dict) -> list[Diagnostic]:
+    d = doc.data
+    kind, group_version = d["kind"], d["apiVersion"]
+    decoding = f'{kind} in version "{group_version.split("/")[-1]}" cannot be handled as a {kind}: '
+    invalid = f'The {kind} "{d["metadata"]["name"]}" is invalid: '
+    walker = _Walker(validator.schema, defs, kind)
+    decode, unknown, other = [], [], []
+    for e in validator.iter_errors(d):
+        path = list(e.absolute_path)
+        if e.validator == "additionalProperties" and e.validator_value is False and isinstance(e.instance, dict):
+            known = e.schema.get("properties", {})
+            unknown += [path + [k] for k in e.instance if k not in known]
+        elif e.validator in ("type", "oneOf") and e.instance is not None:
+            decode.append((path, walker.decode_error(path, e.instance)))
+        elif e.validator == "required":
+            for k in e.validator_value:
+                if isinstance(e.instance, dict) and k not in e.instance:
+                    other.append((path + [k], f"{_field(path + [k])}: Required value"))
+        elif e.validator == "enum" and path[-1:] not in (["apiVersion"], ["kind"]):  # TypeMeta is not validated
+            allowed = ", ".join(json.dumps(x, default=str) for x in e.validator_value)
+            other.append((path, f"{_field(path)}: Unsupported value: {json.dumps(e.instance, default=str)}: "
+                                f"supported values: {allowed}"))
+        elif e.validator not in ("enum", "type", "oneOf", "additionalProperties"):
+            other.append((path, f"{_field(path)}: Invalid value: {json.dumps(e.instance, default=str)}: {e.message}"))
+    decode += [(p, _QUANTITY_ERROR) for p in walker.bad_quantities(d)]
+    where = _Places(doc)
+    if decode:  # the decoder stops at its first error, in the document's order
+        path, message = min(decode, key=lambda x: where.order(x[0]))
+        return [where.diagnostic(decoding + message, path)]
+    if unknown:
+        return [where.diagnostic(decoding + f'strict decoding error: unknown field "{_field(p)}"', p, key=True)
+                for p in sorted(unknown, key=where.order)]
+    seen, out = set(), []
+    for path, message in sorted(other, key=lambda x: where.order(x[0])):
+        if message not in seen:
+            seen.add(message)
+            out.append(where.diagnostic(invalid + message, path, key=True))
+    return out
+
+
+def _field(path) -> str:
+    """A field path as the API server writes it: `spec.containers[0].ports[1].containerPort`."""
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def _go_value(x) -> str:
+    if isinstance(x, float) and not x.is_integer():
+        return f"number {x}"  # Go names a number it cannot store in an integer by its text
+    return next((name for t, name in _GO_VALUE if isinstance(x, t)), "string")  # a YAML date is a string
+
+
+class _Walker:
+    """Follows a document path through the schema, to name the Go struct and type the decoder names."""
+
+    def __init__(self, schema: dict, defs: dict, kind: str):
+        self.schema, self.defs, self.kind = schema, defs, kind
+
+    def _resolve(self, s: dict, name: str) -> tuple[dict, str]:
+        while "$ref" in s:
+            name = s["$ref"].rsplit("/", 1)[-1]
+            s = self.defs[name]
+        return s, name
+
+    def _steps(self, path):
+        """The schema, its definition name, the struct holding the last field and Go's field stack (struct
+        fields only: encoding/json names no index and no map key) at the end of `path`."""
+        s, name = self._resolve(self.schema, self.kind)
+        struct, fields = name, []
+        for p in path:
+            if isinstance(p, int):
+                s = s.get("items", {})
+            elif p in s.get("properties", {}):
+                struct, s = name, s["properties"][p]
+                fields.append(p)
+            else:
+                s = s.get("additionalProperties") if isinstance(s.get("additionalProperties"), dict) else {}
+            s, name = self._resolve(s, "")
+        return s, name, struct, fields
+
+    def go_type(self, s: dict, name: str) -> str:
+        if name and name in self.defs and "properties" in self.defs[name]:
+            return ".".join(name.rsplit(".", 2)[-2:])  # io.k8s.api.core.v1.NodeSelector -> v1.NodeSelector
+        if name == _INT_OR_STRING:
+            return "int32"  # intstr's UnmarshalJSON reads anything but a string as an int32
+        types = s.get("type", [])
+        types = [types] if isinstance(types, str) else types
+        if "array" in types:
+            item, item_name = self._resolve(s.get("items", {}), "")
+            return "[]" + self.go_type(item, item_name)
+        if "object" in types and isinstance(s.get("additionalProperties"), dict):
+            value, value_name = self._resolve(s["additionalProperties"], "")
+            return "map[string]" + self.go_type(value, value_name)
+        if "integer" in types:
+            return s.get("format", "int64")
+        if "string" in types:
+            return "[]uint8" if s.get("format") == "byte" else "string"
+        return {"boolean": "bool", "number": "float64", "object": "map[string]interface {}"}.get(
+            next(iter(types), ""), "interface {}")
+
+    def decode_error(self, path, value) -> str:
+        s, name, struct, fields = self._steps(path)
+        if name == _QUANTITY:
+            return _QUANTITY_ERROR
+        return f"json: cannot unmarshal {_go_value(value)} into Go struct field {struct.rsplit('.', 1)[-1]}." \
+               f"{'.'.join(fields)} of type {self.go_type(s, name)}"
+
+    def bad_quantities(self, d, path=(), s=None, name=None) -> list:
+        """Paths of quantity strings ParseQuantity refuses (the schema only says `string`)."""
+        if s is None:
+            s, name = self._resolve(self.schema, self.kind)
+        if name == _QUANTITY:
+            return [list(path)] if isinstance(d, (str, dt.date)) and not _QUANTITY_RE.match(str(d).strip()) else []
+        out = []
+        if isinstance(d, dict):
+            props = s.get("properties", {})
+            extra = s.get("additionalProperties") if isinstance(s.get("additionalProperties"), dict) else None
+            for k, x in d.items():
+                sub = props.get(k, extra)
+                if sub is not None:
+                    out += self.bad_quantities(x, path + (k,), *self._resolve(sub, ""))
+        elif isinstance(d, list) and isinstance(s.get("items"), dict):
+            for i, x in enumerate(d):
+                out += self.bad_quantities(x, path + (i,), *self._resolve(s["items"], ""))
+        return out
+
+
+class _Places:
+    """Document paths to places in the YAML file, through the composed nodes' marks."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+
+    def _node(self, path, key: bool):
+        node, key_node = self.doc.node, None
+        for p in path:
+            nxt = child(node, p)
+            if nxt is None:
+                break
+            if isinstance(node, yaml.MappingNode):
+                key_node = next(k for k, v in node.value if v is nxt)
+            else:
+                key_node = None
+            node = nxt
+        return key_node if key and key_node is not None else node
+
+    def order(self, path) -> tuple:
+        node = self._node(path, True)
+        return (node.start_mark.line, node.start_mark.column, len(path)) if node is not None else (0, 0, len(path))
+
+    def diagnostic(self, message: str, path, key: bool = False) -> Diagnostic:
+        doc = self.doc
+        node = self._node(path, key)
+        if node is None:
+            return Diagnostic("error", message, doc.file, doc.line, 1)
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        width = node.end_mark.column - node.start_mark.column if node.end_mark.line == node.start_mark.line else 1
+        text = doc.lines[line - 1] if doc.lines and 0 < line <= len(doc.lines) else None
+        return Diagnostic("error", message, doc.file, line, col, max(width, 1), text)
