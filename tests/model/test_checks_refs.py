@@ -68,6 +68,12 @@ CASES = [
      NODES + "deployment web image=nginx:1.25 { affinity node zone in (a,b) }",
      "deployment default/web: no node matches its required node affinity zone in (a,b) (nodes: worker-1, "
      "worker-2); its pods can never be scheduled — label a node to match, or change the pod template", 3, 1, None),
+    ("required-node-affinity-terms-are-ored",
+     NODES + "deployment web image=nginx:1.25 {\n  node-selector disk=hdd\n  affinity node zone in (a,b)\n"
+             "  affinity node gpu exists\n}",
+     "deployment default/web: no node matches its node selector disk=hdd and required node affinity zone in (a,b) "
+     "or gpu (nodes: worker-1, worker-2); its pods can never be scheduled — label a node to match, or change the "
+     "pod template", 3, 1, None),
     ("a-selector-of-a-cronjob", NODES + "cronjob nightly schedule=\"0 3 * * *\" image=busybox:1.36 "
                                         "{ node-selector disk=ssd }",
      "cronjob default/nightly: no node matches its node selector disk=ssd (nodes: worker-1, worker-2); its pods "

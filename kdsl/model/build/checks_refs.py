@@ -149,7 +149,8 @@ def _untolerated(node: Node, tpl):
 
 def _placement(ctx: Ctx, obj, d: Declared, what: str) -> None:
     """Node selectors, required node affinity and taints against every node the scenario ever has (declared,
-    pools, `add node`): when none can take the pod, the scheduler never will. A pod bound by `node=` skips it."""
+    pools, `add node`): when none can take the pod, the scheduler never will. A pod bound to a node (nodeName,
+    from YAML) skips the scheduler, and this check."""
     tpl = obj.template
     if not d.nodes or tpl.node_name:
         return
@@ -157,7 +158,8 @@ def _placement(ctx: Ctx, obj, d: Declared, what: str) -> None:
     names = listing(n.name for n in d.nodes)
     if not fits:
         asked = [f"node selector {','.join(f'{k}={v}' for k, v in tpl.node_selector)}"] if tpl.node_selector else []
-        asked += [f"required node affinity {Selector((), term)}" for term in tpl.affinity.node_required][:1]
+        terms = tpl.affinity.node_required
+        asked += [f"required node affinity {' or '.join(str(Selector((), t)) for t in terms)}"] if terms else []
         ctx.warn(obj.span, f"{what}: no node matches its {' and '.join(asked)} (nodes: {names}); its pods can "
                            "never be scheduled — label a node to match, or change the pod template")
         return
