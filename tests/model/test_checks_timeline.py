@@ -144,6 +144,9 @@ VALID = [
      "at 4m: fail node pool-1\nat 5m: recover node pool-1\nat 6m: notready node a"),
     ("actions-on-an-added-node", "node a\nat 1m: add node big cpu=8\nat 2m: cordon node big\nat 3m: delete node big"),
     ("delete-a-builtin-clusterrole", "at 1m: delete clusterrole view"),
+    # the API server refuses to delete `default` (a run-time 403): what it holds stands
+    ("delete-namespace-default-is-refused-at-run-time",
+     WEB + "at 1m: delete namespace default\nat 2m: scale default/web replicas=2"),
     # NamespaceLifecycle admission refuses it at run time (403 while the namespace terminates), which the run
     # decides: tests/engine/controllers/test_namespace.py (oracle 73)
     ("create-in-a-deleted-namespace-is-left-to-the-run",

@@ -7,7 +7,7 @@ from kdsl.model.base import Object
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref, resource, word
 from kdsl.model.build.timeline import ROLLABLE, SCALABLE
-from kdsl.model.namespaces import SYSTEM_NAMESPACES
+from kdsl.model.namespaces import IMMORTAL_NAMESPACES, SYSTEM_NAMESPACES
 from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage
 
 # The kinds each verb acts on, as kdsl plays them (kdsl/engine/timeline.py); a kind outside these is an error.
@@ -167,13 +167,19 @@ def _containers(ctx: Ctx, a: SetImage, obj) -> None:
 def _delete(ctx: Ctx, w: _World, d: Declared, a: Delete) -> None:
     if a.name is not None:
         _, found = _target(ctx, w, d, a, a.kind, a.namespace, a.name)
-        if found == "live":
+        if found == "live" and not _immortal(a.kind, a.name):
             w.remove((a.kind, a.namespace, a.name), a)
         return
     for k, o in list(w.live.items()):  # `delete pods NS SELECTOR`: what matches then, if anything
         if k[0] == a.kind and k[1] == a.namespace and o is not None and a.selector.matches(dict(o.labels)):
-            if k in w.live:
+            if k in w.live and not _immortal(a.kind, k[2]):
                 w.remove(k, a)
+
+
+def _immortal(kind: str, name: str) -> bool:
+    """NamespaceLifecycle refuses to delete `default`, `kube-system` and `kube-public` (a run-time 403), so what
+    they hold stands after the delete."""
+    return kind == "Namespace" and name in IMMORTAL_NAMESPACES
 
 
 def _create(ctx: Ctx, w: _World, d: Declared, a, o) -> None:
