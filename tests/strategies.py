@@ -103,6 +103,12 @@ class _Gen:
         self.workloads: list[tuple[str, str, str, tuple[str, ...]]] = []  # kind, namespace, name, containers
         self.services: list[tuple[str, str]] = []
         self.has_run = False
+        # The timeline acts only on what stands at 0s, and never on what it deletes (nor in a namespace it deletes),
+        # since `kdsl check` plays it in time order, and the actions are drawn in any order of time.
+        self.static: list[tuple[str, str, str, tuple[str, ...]]] = []
+        self.acted: set[tuple[str, str]] = set()  # (namespace, name) of what an action targets
+        self.deleted: set[tuple[str, str]] = set()
+        self.deleted_ns: set[str] = set()
 
     # ---- drawing helpers ------------------------------------------------------------------------------
     def __call__(self, strategy):
@@ -853,42 +859,55 @@ class _Gen:
         name = self.fresh("Node")
         return S(["add", "node", name] + self.node_attrs())
 
-    def target(self, kinds) -> list[str]:
-        """`[kind] ns/name` of a workload the scenario has (or any name in a declared namespace)."""
-        fitting = [w for w in self.workloads if w[0] in kinds]
-        if fitting and self.flip(0.8):
-            kind, ns, name, _ = self.pick(fitting)
-        else:
-            kind, ns, name = self.pick(kinds), self.some_namespace(), self(names)
+    def standing(self, kinds) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """The workloads of those kinds that stand at 0s and that no action deletes."""
+        return [w for w in self.static if w[0] in kinds and (w[1], w[2]) not in self.deleted
+                and w[1] not in self.deleted_ns]
+
+    def target(self, w) -> list[str]:
+        """`[kind] ns/name` of a standing workload (a Deployment's kind is often left out)."""
+        kind, ns, name, _ = w
+        self.acted.add((ns, name))
         if kind == "deployment" and self.flip():
             return [f"{ns}/{name}"]
         return [kind, f"{ns}/{name}"]
 
     def set_image(self) -> S:
-        tgt = self.target(["deployment", "statefulset", "daemonset", "replicaset", "pod"])
-        pairs = [self.attr(c, self(images)) for c in self(st.lists(names, min_size=1, max_size=2, unique=True))]
-        return S(["set", "image", *tgt, *pairs])
+        fitting = self.standing(["deployment", "statefulset", "daemonset", "replicaset", "pod"])
+        if not fitting:
+            return self.add_node()
+        w = self.pick(fitting)
+        containers = self(st.lists(st.sampled_from(w[3]), min_size=1, max_size=2, unique=True)) if w[3] else ["*"]
+        return S(["set", "image", *self.target(w), *[self.attr(c, self(images)) for c in containers]])
 
     def scale(self) -> S:
-        tgt = self.target(["deployment", "statefulset", "replicaset", "replicationcontroller"])
-        return S(["scale", *tgt, self.attr("replicas", str(self(st.integers(0, 10))))])
+        fitting = self.standing(["deployment", "statefulset", "replicaset", "replicationcontroller"])
+        if not fitting:
+            return self.add_node()
+        return S(["scale", *self.target(self.pick(fitting)), self.attr("replicas", str(self(st.integers(0, 10))))])
 
     def rollback(self) -> S:
-        tgt = self.target(["deployment", "statefulset", "daemonset"])
+        fitting = self.standing(["deployment"])  # kdsl rolls back Deployments only: other kinds fail the check
+        if not fitting:
+            return self.add_node()
         tail = ["to", "revision", str(self(st.integers(1, 5)))] if self.flip(0.3) else []
-        return S(["rollback", *tgt, *tail])
+        return S(["rollback", *self.target(self.pick(fitting)), *tail])
 
     def delete(self) -> S:
         which = self.pick(["one", "many", "cluster"])
-        if which == "one":
-            kind = self.pick(["pod", "deployment", "pvc", "service", "configmap", "job"])
-            return S(["delete", kind, f"{self.some_namespace()}/{self(names)}"])
-        if which == "many":
-            return S(["delete", self.pick(["pods", "deployments", "pvcs"]), self.some_namespace(),
-                      *self.selector(lo=1)])
-        if self.namespaces and self.flip():
-            return S(["delete", "namespace", self.pick(self.namespaces)])
-        return S(["delete", self.pick(["pv", "storageclass", "clusterrole"]), self(names)])
+        one = [w for w in self.standing(["pod", "deployment", "job"]) if (w[1], w[2]) not in self.acted]
+        if which == "one" and one:
+            kind, ns, name, _ = self.pick(one)
+            self.deleted.add((ns, name))
+            return S(["delete", kind, f"{ns}/{name}"])
+        if which == "many":  # what a selector matches then, if anything: never an error
+            return S(["delete", "pvcs", self.some_namespace(), *self.selector(lo=1)])
+        spare = [n for n in self.namespaces if n not in {w[1] for w in self.static if (w[1], w[2]) in self.acted}]
+        if spare and self.flip():
+            ns = self.pick(spare)
+            self.deleted_ns.add(ns)
+            return S(["delete", "namespace", ns])
+        return S(["delete", self.pick(["pvs", "storageclasses"]), *self.selector(lo=1)])
 
     def create(self) -> S:
         ns = self.some_namespace()
@@ -904,6 +923,7 @@ class _Gen:
             which = self.pick(["namespace", "resource", "storageclass"])
             if which == "namespace":
                 block.append(self.namespace())
+                self.namespaces.pop()  # it stands only from the apply's moment: nothing else may rely on it
             elif which == "storageclass":
                 block.append(self.storageclass())
             else:
@@ -1025,6 +1045,7 @@ class _Gen:
         out += self.some(lambda: self.resource(self.some_namespace(), inside=False), 0, 3)
         out += self.some(lambda: self.role(None, False), 0, 1)
         out += self.some(lambda: self.binding(None, False), 0, 1)
+        self.static = list(self.workloads)
         out += self.some(self.at, 0, 3)
         if self.flip(0.4):
             out.append(self.run())

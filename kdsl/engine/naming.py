@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 import uuid
 
-# apimachinery pkg/util/rand: the alphabet leaves out vowels and look-alikes so no words appear.
-ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+from kdsl.model.names import GENERATED_ALPHABET as ALPHABET
+
 MAX_NAME_LENGTH = 63
 RANDOM_LENGTH = 5
 MAX_GENERATED_BASE = MAX_NAME_LENGTH - RANDOM_LENGTH  # 58: names/generate.go cuts the base to this

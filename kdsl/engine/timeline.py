@@ -84,6 +84,8 @@ class Timeline:
             if action.kind in controller.kinds and hasattr(controller, "rollback"):
                 controller.rollback(action)
                 return
+        # `kdsl check` refuses a rollback of any other kind (checks_timeline.py), so only a Rollback built in
+        # Python reaches here: it is logged, not raised, like every refusal a run records.
         obj = self._target(action)
         if obj is not None:
             self.sim.event("Warning", "FailedRollback", obj, f"kdsl cannot roll back a {action.kind} yet",

@@ -11,6 +11,9 @@ _DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _IANA_SVC = re.compile(r"^[-a-z0-9]+$")
 _CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+# apimachinery pkg/util/rand: the alphabet of generateName suffixes leaves out vowels and look-alikes so no
+# words appear (the engine draws from it; checks recognise the names it makes).
+GENERATED_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
 MSG_LABEL = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
              "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "

@@ -9,6 +9,8 @@ import attrs
 from kdsl.model.base import NamespacedObject, Object
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+# NamespaceLifecycle refuses to delete these (kube-node-lease may be deleted).
+IMMORTAL_NAMESPACES = ("default", "kube-public", "kube-system")
 # Quota names as a ResourceQuota's `hard` spells them; kdsl's short forms map onto them.
 QUOTA_RESOURCES = {
     "cpu": "requests.cpu", "memory": "requests.memory", "requests.cpu": "requests.cpu",

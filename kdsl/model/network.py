@@ -6,7 +6,8 @@ from typing import ClassVar
 
 import attrs
 
-from kdsl.model.base import NamespacedObject, Pairs
+from kdsl.lang.syntax import Span
+from kdsl.model.base import NamespacedObject, Pairs, span_field
 
 SERVICE_TYPES = {"clusterip": "ClusterIP", "headless": "ClusterIP", "nodeport": "NodePort",
                  "loadbalancer": "LoadBalancer"}
@@ -21,6 +22,7 @@ class ServicePort:
     name: str | None = None
     protocol: str = "TCP"
     node_port: int | None = None
+    span: Span | None = span_field()  # where the port is written, for messages about it
 
 
 @attrs.frozen(kw_only=True)
@@ -43,6 +45,7 @@ class IngressPath:
     path_type: str  # Prefix | Exact
     service: str
     port: int | str
+    span: Span | None = span_field()
 
 
 @attrs.frozen(kw_only=True)

@@ -70,6 +70,7 @@ class Probe:
     timeout_ms: int = 1_000
     success_threshold: int = 1
     failure_threshold: int = 3
+    span: Span | None = span_field()
 
 
 @attrs.frozen(kw_only=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 
 import attrs
 
-from kdsl.lang.errors import Diagnostic
+from kdsl.lang.errors import Diagnostic, NotFoundError, UsageError, listing
 from kdsl.lang.syntax import Source
 from kdsl.model.access import User
 from kdsl.model.base import Object
@@ -48,18 +49,37 @@ class Scenario:
         return tuple(out)
 
     def of_kind(self, kind) -> tuple:
-        """The declared objects of a kind, given as a class or a kind name (`"Deployment"`)."""
-        if isinstance(kind, str):
-            low = kind.lower()
-            return tuple(o for o in self.objects if o.kind.lower() == low or o.plural == low)
-        return tuple(o for o in self.objects if isinstance(o, kind))
+        """The declared objects of a kind, given as a class or a kind name (`"Deployment"`); a name that is no
+        kind is a NotFoundError that says the kind meant."""
+        if isinstance(kind, type) and issubclass(kind, Object):
+            return tuple(o for o in self.objects if isinstance(o, kind))
+        name = self._kind(kind)
+        return tuple(o for o in self.objects if o.kind == name)
 
     def get(self, kind: str, key: str) -> Object | None:
-        """One object by kind and `namespace/name` (or `name` for cluster-scoped kinds)."""
-        if "/" not in key and kind.lower() not in {"namespace", "node", "persistentvolume", "pv", "storageclass",
-                                                   "clusterrole", "clusterrolebinding"}:
+        """One object by kind and `namespace/name` (or `name` for cluster-scoped kinds); None when none is declared."""
+        name = self._kind(kind)
+        if not isinstance(key, str):
+            raise UsageError(f"key={key!r} is not an object's key; give \"namespace/name\" (or \"name\")")
+        if "/" not in key and name not in _CLUSTER_SCOPED:
             key = f"default/{key}"
-        return next((o for o in self.of_kind(kind) if o.key == key), None)
+        return next((o for o in self.objects if o.kind == name and o.key == key), None)
+
+    def _kind(self, kind) -> str:
+        """The kind a name means: the kind in any case, its plural, `pv` or `pvc`, or a kind of a `manifest`."""
+        if not isinstance(kind, str):
+            raise UsageError(f"kind={kind!r} is not a kind; give a name such as \"Deployment\" or a model class")
+        kinds = _kinds() | {o.kind: _plural(o.kind) for o in self.objects}
+        low = kind.lower()
+        for k, plural in kinds.items():
+            if low in (k.lower(), plural) or _ALIASES.get(low) == k:
+                return k
+        words = {w: k for k, plural in kinds.items() for w in (k, k.lower(), plural)}
+        hint = difflib.get_close_matches(kind, words, n=1, cutoff=0.6) or \
+            difflib.get_close_matches(low, words, n=1, cutoff=0.6)
+        mean = f"did you mean {words[hint[0]]}? " if hint else ""
+        declared = listing(o.kind for o in self.objects)
+        raise NotFoundError(f"kind={kind!r} is not a kind kdsl knows; {mean}this scenario declares {declared}")
 
     @property
     def namespaces(self) -> tuple[str, ...]:
@@ -94,3 +114,30 @@ class Scenario:
         for w in self.warnings if warnings else ():
             lines.append(f"  warning: {w.message}")
         return "\n".join(lines)
+
+
+_ALIASES = {"pv": "PersistentVolume", "pvc": "PersistentVolumeClaim"}  # as the language writes them
+_CLUSTER_SCOPED = {"Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding"}
+
+
+def _kinds() -> dict[str, str]:
+    """Kind → plural of every model class, and of the kinds Kubernetes serves that a `manifest` carries."""
+    from kdsl.model.manifest import SERVED  # the model's modules, loaded by now; imported here to keep them apart
+
+    out: dict[str, str] = {api_kind: _plural(api_kind) for _, api_kind in SERVED}
+    todo = [Object]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if isinstance(cls.__dict__.get("kind"), str) and cls.kind:
+            out[cls.kind] = cls.plural
+    return out
+
+
+def _plural(kind: str) -> str:
+    low = kind.lower()
+    if low.endswith("ss"):
+        return low + "es"
+    if low.endswith("y"):
+        return low[:-1] + "ies"
+    return low if low.endswith("s") else low + "s"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import attrs
+import pytest
+
 import kdsl
+from kdsl.model.timeline import Rollback
 
 SCENARIO = """
 node n1
@@ -29,3 +33,14 @@ def test_apply_creates_then_updates_and_delete_by_selector():
     assert dict(cfg.spec.data) == {"mode": "y"} and cfg.meta.generation == 2
     assert sim.state(15_000)[("ConfigMap", "shop", "cfg")].spec.data == (("mode", "x"),)
     assert [p.name for p in sim.store.list("Pod", "shop")] == ["c"]
+
+
+def test_a_rollback_kdsl_cannot_play_is_refused_at_check_and_only_logged_for_a_python_built_scenario():
+    text = "node n1\nstatefulset db image=postgres:16\n"
+    with pytest.raises(kdsl.ScenarioError, match="kdsl cannot roll back a StatefulSet"):
+        kdsl.parse(text + "at 1m: rollback statefulset default/db\n")
+    scenario = kdsl.parse(text)
+    undo = Rollback(at_ms=60_000, kind="StatefulSet", namespace="default", name="db")
+    sim = kdsl.simulate(attrs.evolve(scenario, timeline=(undo,)), until=90_000)
+    assert [e.message for e in sim.log.events if e.reason == "FailedRollback"] == \
+        ["kdsl cannot roll back a StatefulSet yet"]

@@ -319,7 +319,7 @@ def test_warning(text, warnings):
 
 
 def test_a_declared_reference_is_not_a_warning():
-    scenario = kdsl.parse("configmap cfg { a = \"1\" }\nsecret db { password = \"x\" }\n"
+    scenario = kdsl.parse("configmap cfg { A = \"1\" }\nsecret db { password = \"x\" }\n"
                           "deployment web image=nginx:1.25 {\n  container c image=nginx:1.25 {\n"
                           "    env A from configmap cfg\n    env P from secret db.password\n  }\n}\n"
                           "service web selects app=web ports 80")

@@ -13,10 +13,10 @@ from kdsl.engine.apiserver.resources import ResourceInfo
 from kdsl.engine.apiserver.view import View
 from kdsl.engine.evolve import evolve
 from kdsl.engine.objects import ApiObject
+from kdsl.model.namespaces import IMMORTAL_NAMESPACES
 from kdsl.model.pods import Toleration
 
 CREATE, UPDATE, DELETE = "CREATE", "UPDATE", "DELETE"
-IMMORTAL_NAMESPACES = ("default", "kube-public", "kube-system")  # kube-node-lease may be deleted
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
 DEFAULT_TOLERATION_MS = 300_000  # --default-{not-ready,unreachable}-toleration-seconds=300

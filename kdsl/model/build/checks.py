@@ -1,16 +1,18 @@
-"""Checks after building: names, labels, duplicates, namespaces, references (errors and warnings)."""
+"""Checks after building: names, duplicates, namespaces and undeclared references; then the timeline's and the
+references' own checks (checks_timeline.py, checks_refs.py)."""
 
 from __future__ import annotations
 
 from kdsl.model import names
 from kdsl.model.access import ClusterRoleBinding, RoleBinding
 from kdsl.model.base import Object
+from kdsl.model.build.checks_refs import check_refs
+from kdsl.model.build.checks_timeline import check_timeline
 from kdsl.model.build.context import Ctx
-from kdsl.model.namespaces import SYSTEM_NAMESPACES, Namespace
+from kdsl.model.build.declared import Declared
 from kdsl.model.network import Ingress, Service
 from kdsl.model.nodes import NodePool
 from kdsl.model.storage import PersistentVolumeClaim
-from kdsl.model.timeline import AddNode, Apply, Create, Delete, Rollback, Scale, SetImage
 from kdsl.model.workloads import CronJob, StatefulSet
 
 
@@ -58,29 +60,7 @@ def _template(ctx: Ctx, obj, what: str, name_ok: bool = True) -> None:
                                                f"{m.volume} configmap=|secret=|pvc=|emptydir`")
 
 
-class _Index:
-    """What the scenario declares anywhere (at 0s or later in the timeline), for references."""
-
-    def __init__(self, scenario):
-        self.objects: list[Object] = list(scenario.objects)
-        for a in scenario.timeline:
-            if isinstance(a, Create):
-                self.objects.append(a.object)
-            elif isinstance(a, Apply):
-                self.objects.extend(a.objects)
-        self.keys = {(o.kind, getattr(o, "namespace", None), o.name) for o in self.objects}
-        self.pod_labels: dict[str, list[dict[str, str]]] = {}
-        for o in self.objects:
-            tpl = getattr(o, "template", None)
-            if tpl is not None:
-                self.pod_labels.setdefault(o.namespace, []).append(dict(tpl.labels))
-        self.namespaces = set(SYSTEM_NAMESPACES) | {o.name for o in self.objects if isinstance(o, Namespace)}
-
-    def has(self, kind: str, ns: str | None, name: str) -> bool:
-        return (kind, ns, name) in self.keys
-
-
-def _references(ctx: Ctx, obj, idx: _Index, what: str) -> None:
+def _references(ctx: Ctx, obj, idx: Declared, what: str) -> None:
     ns = obj.namespace
     tpl = obj.template
     for v in tpl.volumes:
@@ -104,7 +84,7 @@ def _references(ctx: Ctx, obj, idx: _Index, what: str) -> None:
 _KIND = {"configmap": "ConfigMap", "secret": "Secret"}
 
 
-def _service_selects(ctx: Ctx, svc: Service, idx: _Index) -> None:
+def _service_selects(ctx: Ctx, svc: Service, idx: Declared) -> None:
     if not svc.selector:
         return
     wanted = dict(svc.selector)
@@ -117,18 +97,20 @@ def _service_selects(ctx: Ctx, svc: Service, idx: _Index) -> None:
 
 
 def check(ctx: Ctx, scenario) -> None:
-    idx = _Index(scenario)
+    idx = Declared(scenario)
     first: dict[tuple, Object] = {}
+    declared = {id(o) for o in scenario.objects}  # a create or an apply is checked against the moment it runs
     for obj in idx.objects:
         kind, ns = obj.kind, getattr(obj, "namespace", None)
         what = f"{kind.lower()} {obj.key}"
         name_ok = _name(ctx, obj, kind, obj.name, obj.span)
         k = (kind, ns, obj.name)
-        if k in first and not _replaced_later(obj, scenario):
+        if k in first and id(obj) in declared:
             prev = first[k].span
             at = f" (first declared at {prev})" if prev else ""
             ctx.error(ctx.name_span(obj.span), f"{what} is declared twice{at}")
-        first.setdefault(k, obj)
+        if id(obj) in declared:
+            first.setdefault(k, obj)
         if ns is not None and ns not in idx.namespaces:
             ctx.error(ctx.name_span(obj.span), f'{what}: namespaces "{ns}" not found; declare `namespace {ns}`')
         if hasattr(obj, "template"):
@@ -156,12 +138,12 @@ def check(ctx: Ctx, scenario) -> None:
             if not idx.has("PersistentVolume", None, obj.volume_name):
                 ctx.warn(obj.span, f"{what} asks for pv {obj.volume_name}, which is not declared")
     _nodes(ctx, scenario)
-    _timeline(ctx, scenario, idx)
-
-
-def _replaced_later(obj, scenario) -> bool:
-    """An `apply` may redeclare an object: that is an update, not a duplicate."""
-    return any(isinstance(a, Apply) and obj in a.objects for a in scenario.timeline)
+    for e in scenario.expectations:
+        ns = getattr(e, "namespace", None)
+        if ns and ns not in idx.namespaces:
+            ctx.error(ctx.name_span(e.span), f'namespaces "{ns}" not found; declare `namespace {ns}`')
+    check_timeline(ctx, scenario, idx)
+    check_refs(ctx, scenario, idx)
 
 
 def _nodes(ctx: Ctx, scenario) -> None:
@@ -173,23 +155,3 @@ def _nodes(ctx: Ctx, scenario) -> None:
             if n.name in seen:
                 ctx.error(ctx.name_span(spec.span), f"node {n.name} is declared twice")
             seen[n.name] = n
-
-
-def _timeline(ctx: Ctx, scenario, idx: _Index) -> None:
-    users = {u.name for u in scenario.users} | {"admin"}
-    nodes = {n.name for n in scenario.nodes}
-    for a in scenario.timeline:
-        if a.user and a.user not in users and not a.user.startswith("system:"):
-            ctx.warn(a.span, f"user {a.user} is not declared; the API server will not authenticate it (401)")
-        ns = getattr(a, "namespace", None)
-        if isinstance(a, (SetImage, Scale, Rollback, Delete)) and ns and ns not in idx.namespaces:
-            ctx.error(a.span, f'namespaces "{ns}" not found; declare `namespace {ns}`')
-        if isinstance(a, AddNode):
-            nodes.add(a.node.name)
-        node = getattr(a, "node", None)
-        if isinstance(node, str) and node not in nodes:
-            ctx.error(a.span, f'nodes "{node}" not found')
-    for e in scenario.expectations:
-        ns = getattr(e, "namespace", None)
-        if ns and ns not in idx.namespaces:
-            ctx.error(ctx.name_span(e.span), f'namespaces "{ns}" not found; declare `namespace {ns}`')

@@ -126,6 +126,7 @@ def _probe(ctx: Ctx, stmt: Stmt, what: str) -> Probe:
         timeout_ms=head.take("timeout", _positive_duration, 1_000),
         success_threshold=head.take("successes", _positive_int, 1),
         failure_threshold=head.take("failures", _positive_int, 3),
+        span=stmt.span,
     )
     if kind != "readiness" and probe.success_threshold != 1:
         ctx.error(stmt, f"{kind} probes must have successes=1 (Kubernetes validation)")

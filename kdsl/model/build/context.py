@@ -55,8 +55,8 @@ class Ctx:
     def error(self, where, message: str, *, suggestion: str | None = None, expected: Iterable[str] = ()) -> None:
         self._emit("error", where, message, suggestion, expected)
 
-    def warn(self, where, message: str) -> None:
-        self._emit("warning", where, message, None, ())
+    def warn(self, where, message: str, *, suggestion: str | None = None) -> None:
+        self._emit("warning", where, message, suggestion, ())
 
     @property
     def failed(self) -> bool:

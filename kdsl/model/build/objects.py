@@ -49,7 +49,7 @@ def _service_port(ctx: Ctx, pm: PortMap, what: str, multi: bool) -> ServicePort 
         name = f"port-{port}"
     protocol = pick(ctx, Word(proto, span=pm.span), PROTOCOLS, "protocol", "TCP") if proto else "TCP"
     return ServicePort(port=int(port), target=target, name=name, protocol=protocol,
-                       node_port=int(node_port) if node_port else None)
+                       node_port=int(node_port) if node_port else None, span=pm.span)
 
 
 def _pm_text(pm: PortMap) -> str:
@@ -134,7 +134,7 @@ def build_ingress(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Ingress | None
                 ctx.error(path, f"ingress path `{path.path.text}` must start with `/`")
             if backend:
                 rules.append(IngressPath(host=host, path=path.path.text, path_type="Exact" if path.exact else "Prefix",
-                                         service=backend[0], port=backend[1]))
+                                         service=backend[0], port=backend[1], span=s.span))
         elif s.kind == "ingress_default":
             default = _backend(ctx, s.args[0], what)
         elif s.kind == "tls":

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import attrs
 import pytest
 
 import kdsl
@@ -15,6 +16,7 @@ from kdsl.engine.controllers.deployment_util import (HASH_LABEL, REVISION, REVIS
 from kdsl.engine.naming import ALPHABET
 from kdsl.engine.simulation import Simulation
 from kdsl.lang.errors import KdslError
+from kdsl.model.timeline import Rollback
 
 SAFE = f"[{ALPHABET}]"
 
@@ -165,11 +167,18 @@ def test_oracle_37_undo_restores_the_previous_template_and_moves_its_revision_to
 
 def test_rollback_to_a_revision_and_the_errors_kubectl_gives():
     sim = run(ROLLBACKS.replace("at 4m: rollback default/web", "at 4m: rollback default/web to revision 1\n"
-                                "at 5m: rollback default/web to revision 9\nat 6m: rollback default/nope"))
+                                "at 5m: rollback default/web to revision 9"))
     d = at(sim, "Deployment", "web", sim.now)
     assert d.spec.template.containers[0].image == "nginx:1.0" and annotation(d, REVISION) == "5"
     assert messages(sim, "FailedRollback") == ["error: unable to find specified revision 9 in history"]
-    assert messages(sim, "FailedGet") == ['deployments.apps "nope" not found']
+    # `kdsl check` refuses a rollback of a Deployment nothing declares; a Scenario built in Python is not checked,
+    # and kubectl's GET of it is refused by the API server at run time.
+    with pytest.raises(KdslError, match='deployments.apps "nope" not found in namespace default'):
+        kdsl.parse(ROLLBACKS + "at 6m: rollback default/nope\n")
+    scenario = kdsl.parse(ROLLBACKS)
+    nope = Rollback(at_ms=360_000, kind="Deployment", namespace="default", name="nope")
+    python_built = Simulation(attrs.evolve(scenario, timeline=scenario.timeline + (nope,))).run()
+    assert messages(python_built, "FailedGet") == ['deployments.apps "nope" not found']
     first = run("node n1\ndeployment web image=nginx:1.0\nat 1m: rollback default/web\n")
     assert messages(first, "FailedRollback") == ['error: no rollout history found for deployment "web"']
 

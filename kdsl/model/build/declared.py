@@ -1,0 +1,113 @@
+"""What a scenario declares anywhere (at 0s or by the timeline), and the names its controllers will make."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from kdsl.model.access import RESOURCE_GROUPS
+from kdsl.model.base import Object
+from kdsl.model.namespaces import SYSTEM_NAMESPACES, Namespace
+from kdsl.model.names import GENERATED_ALPHABET
+from kdsl.model.timeline import AddNode, Apply, Create
+from kdsl.model.workloads import StatefulSet
+
+# The word the language writes for each kind (`scale statefulset ...`, `delete pvc ...`).
+WORDS = {"PersistentVolumeClaim": "pvc", "PersistentVolume": "pv"}
+# The built-in ClusterRoles and bindings every cluster has (bootstrappolicy): not declared, still there.
+BUILTIN_ROLES = ("cluster-admin", "admin", "edit", "view")
+
+_A = f"[{GENERATED_ALPHABET}]"
+# The names controllers give what they make (generateName adds 5 characters; a pod-template-hash is 1 to 10):
+# kind made → [(owner kind, pattern after `<owner>-`)].
+_MADE = {
+    "Pod": [("Deployment", rf"{_A}{{1,10}}-{_A}{{5}}"), ("ReplicaSet", rf"{_A}{{5}}"),
+            ("ReplicationController", rf"{_A}{{5}}"), ("DaemonSet", rf"{_A}{{5}}"), ("Job", rf"{_A}{{5}}"),
+            ("CronJob", rf"\d+-{_A}{{5}}")],
+    "ReplicaSet": [("Deployment", rf"{_A}{{1,10}}")],
+    "Job": [("CronJob", r"\d+")],
+}
+_PROVISIONED = re.compile(r"pvc-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def word(kind: str) -> str:
+    return WORDS.get(kind, kind.lower())
+
+
+def resource(kind: str) -> str:
+    """`deployments.apps`: how the API server names a kind in NotFound and AlreadyExists messages."""
+    plural = {"Ingress": "ingresses", "StorageClass": "storageclasses"}.get(kind, f"{kind.lower()}s")
+    group = RESOURCE_GROUPS.get(plural, "")
+    return f"{plural}.{group}" if group else plural
+
+
+def ref(kind: str, ns: str | None, name: str) -> str:
+    return f"{ns}/{name}" if ns is not None else name
+
+
+def nearest(name: str, names) -> str | None:
+    """The likely name meant (difflib's nearest, at the cutoff the Python API's lookups use), or None."""
+    hits = difflib.get_close_matches(name, sorted(set(names)), n=1, cutoff=0.6)
+    return hits[0] if hits else None
+
+
+class Declared:
+    """Every object the scenario declares at 0s or creates in its timeline, every node it ever has."""
+
+    def __init__(self, scenario):
+        self.objects: list[Object] = list(scenario.objects)
+        self.nodes = list(scenario.nodes)
+        for a in scenario.timeline:
+            if isinstance(a, Create):
+                self.objects.append(a.object)
+            elif isinstance(a, Apply):
+                self.objects.extend(a.objects)
+            elif isinstance(a, AddNode):
+                self.nodes.append(a.node)
+        self.keys = {(o.kind, getattr(o, "namespace", None), o.name) for o in self.objects}
+        self.pod_labels: dict[str, list[dict[str, str]]] = {}
+        for o in self.objects:
+            tpl = getattr(o, "template", None)
+            if tpl is not None:
+                self.pod_labels.setdefault(o.namespace, []).append(dict(tpl.labels))
+        self.namespaces = set(SYSTEM_NAMESPACES) | {o.name for o in self.objects if isinstance(o, Namespace)}
+        self.replicas: dict[tuple, int] = {}  # a StatefulSet's most replicas ever asked, for its ordinals
+        for o in self.objects:
+            if isinstance(o, StatefulSet):
+                k = (o.namespace, o.name)
+                self.replicas[k] = max(self.replicas.get(k, 0), o.replicas)
+        for a in scenario.timeline:
+            if getattr(a, "kind", None) == "StatefulSet" and hasattr(a, "replicas"):
+                k = (a.namespace, a.name)
+                self.replicas[k] = max(self.replicas.get(k, 0), a.replicas)
+
+    def has(self, kind: str, ns: str | None, name: str) -> bool:
+        return (kind, ns, name) in self.keys
+
+    def of(self, kind: str, ns: str | None) -> list[Object]:
+        return [o for o in self.objects if o.kind == kind and getattr(o, "namespace", None) == ns]
+
+    def ordinals(self, ns: str | None) -> list[str]:
+        """The pods the StatefulSets of a namespace make (`db-0` …), as candidates for a misspelt pod name."""
+        return [f"{s.name}-{i}" for s in self.of("StatefulSet", ns)
+                for i in range(s.ordinals_start, s.ordinals_start + self.replicas.get((ns, s.name), 0))]
+
+    def made(self, kind: str, ns: str | None, name: str) -> str | None:
+        """What makes an object of that name, though nothing declares it (a Deployment's pods and
+        ReplicaSets, a StatefulSet's ordinals and claims, a CronJob's Jobs, a provisioned volume), or None."""
+        for owner_kind, pattern in _MADE.get(kind, ()):
+            for o in self.of(owner_kind, ns):
+                if re.fullmatch(re.escape(o.name) + "-" + pattern, name):
+                    return f"{word(o.kind)} {o.key}"
+        for s in self.of("StatefulSet", ns) if kind in ("Pod", "PersistentVolumeClaim") else ():
+            prefixes = [f"{s.name}-"] if kind == "Pod" else [f"{c.name}-{s.name}-" for c in s.claims]
+            top = s.ordinals_start + self.replicas.get((ns, s.name), 0)
+            for prefix in prefixes:
+                n = name[len(prefix):]
+                if name.startswith(prefix) and n.isdigit() and s.ordinals_start <= int(n) < top:
+                    return f"statefulset {s.key}"
+        if kind == "PersistentVolume" and _PROVISIONED.fullmatch(name):
+            return "a provisioner"
+        if kind in ("ClusterRole", "ClusterRoleBinding") and (name.startswith("system:") or name in BUILTIN_ROLES):
+            return "the bootstrap policy"
+        return None
