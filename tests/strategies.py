@@ -901,8 +901,11 @@ class _Gen:
             self.deleted.add((ns, name))
             return S(["delete", kind, f"{ns}/{name}"])
         if which == "many":  # what a selector matches then, if anything: never an error
-            return S(["delete", "pvcs", self.some_namespace(), *self.selector(lo=1)])
-        spare = [n for n in self.namespaces if n not in {w[1] for w in self.static if (w[1], w[2]) in self.acted}]
+            ns = self.pick([n for n in ["default", *self.namespaces] if n not in self.deleted_ns])
+            return S(["delete", "pvcs", ns, *self.selector(lo=1)])
+        # a namespace deleted once is gone (Terminating, then purged): deleting it again is refused
+        spare = [n for n in self.namespaces if n not in self.deleted_ns
+                 and n not in {w[1] for w in self.static if (w[1], w[2]) in self.acted}]
         if spare and self.flip():
             ns = self.pick(spare)
             self.deleted_ns.add(ns)
