@@ -14,6 +14,13 @@ from kdsl.lang.errors import Diagnostic
 from kdsl.model.timeline import AddNode, Apply, Create, Delete
 
 
+def located(scenario, message: str, span) -> Diagnostic:
+    """An error at a statement of the scenario, quoting its line (the run's errors are located so too)."""
+    source = scenario.sources.get(span.file) if span is not None else None
+    line = source.line(span.line) if source is not None else None
+    return Diagnostic.at("error", message, span, line)
+
+
 class _Replay:
     """The scenario's writes in the order the run makes them (declared objects at 0s, then the timeline),
     each through `validation.registry` — the step the API server runs after mutating admission. What
@@ -23,7 +30,6 @@ class _Replay:
 
     def __init__(self, scenario) -> None:
         self.scenario = scenario
-        self.sources = scenario.sources
         self.objects: dict[tuple, ApiObject] = {}
         self.services = ServiceAllocator(scenario.cluster.service_cidr, random.Random(0))
         self.network = pod_network(scenario)
@@ -31,9 +37,7 @@ class _Replay:
         self.diagnostics: list[Diagnostic] = []
 
     def error(self, message: str, span) -> None:
-        source = self.sources.get(span.file) if span is not None else None
-        line = source.line(span.line) if source is not None else None
-        self.diagnostics.append(Diagnostic.at("error", message, span, line))
+        self.diagnostics.append(located(self.scenario, message, span))
 
     # ---- writes ---------------------------------------------------------------------------------
     def node(self, node) -> None:

@@ -22,12 +22,12 @@ from kdsl.engine.kubelets import KubeletComponent
 from kdsl.engine.naming import new_uid
 from kdsl.engine.nodes import UNSCHEDULABLE, register, with_taints
 from kdsl.engine.objects import ApiObject, PodStatus, applied, requested, seeded
+from kdsl.engine.precheck import located
 from kdsl.engine.rejections import Rejection, Rejections
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
 from kdsl.engine.timeline import Timeline
 from kdsl.engine.view_methods import ViewMethods
-from kdsl.lang.errors import Diagnostic
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
 
@@ -179,9 +179,7 @@ class Simulation(ViewMethods):
         try:
             cidr = self.network.register(node.name)
         except CIDRExhausted as exc:
-            source = self.scenario.sources.get(node.span.file) if node.span is not None else None
-            line = source.line(node.span.line) if source is not None else None
-            raise SimulationError([Diagnostic.at("error", str(exc), node.span, line)]) from None
+            raise SimulationError([located(self.scenario, str(exc), node.span)]) from None
         obj = register(node, new_uid(self.rng), cidr, self.now)
         if node.unschedulable:
             obj = with_taints(obj, add=(Taint(UNSCHEDULABLE, None, "NoSchedule"),))

@@ -217,7 +217,6 @@ def go_selector(sel) -> str:
 
 
 # ---- the registry's step --------------------------------------------------------------------------
-
 def registry(obj: ApiObject, info: ResourceInfo, services=None, old: ApiObject | None = None) -> ApiObject | ApiError:
     """The registry's part of a create (`old` None) or an update, after mutating admission: the Service
     allocators give a ClusterIP and NodePorts, then the strategy validates. `kdsl check` runs this same
@@ -233,7 +232,6 @@ def registry(obj: ApiObject, info: ResourceInfo, services=None, old: ApiObject |
 def decoded(obj: ApiObject) -> ApiObject:
     """Decoding a v1 Secret merges stringData into data (it wins on a clash); it is never stored."""
     return attrs.evolve(obj, spec=obj.spec.merged()) if obj.kind == "Secret" else obj
-
 
 
 SCHEDULING_GATED = "Scheduling is blocked due to non-empty scheduling gates"
