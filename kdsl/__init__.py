@@ -25,15 +25,17 @@ def parse(text: str, filename: str | None = None) -> Scenario:
     """Parse kdsl text into a Scenario.
 
     Raises KdslSyntaxError for text that does not follow the grammar and ScenarioError for text
-    whose meaning is wrong; both carry every located diagnostic. Warnings land on
-    `Scenario.warnings`.
+    whose meaning is wrong, or that the API server would refuse whatever the run (kdsl/engine/precheck.py);
+    both carry every located diagnostic. Warnings land on `Scenario.warnings`.
     """
     if not isinstance(text, str):
         hint = ("; to read a file use kdsl.load(path)" if isinstance(text, Path)
                 else "; decode it first (text.decode())" if isinstance(text, bytes) else "")
         raise UsageError(f"kdsl.parse() takes kdsl text (a str), not {type(text).__name__}{hint}")
+    from kdsl.engine.precheck import precheck  # the API server's checks load on the first parse, not on import
+
     with bulk():
-        return build(parse_document(text, filename))
+        return build(parse_document(text, filename), later=precheck)
 
 
 def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):

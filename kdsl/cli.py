@@ -129,6 +129,9 @@ def cmd_run(args) -> int:
             continue
         print(f"# {name} at {format_duration(t)} (seed {args.seed})")
         from kdsl.views.display import text
+        from kdsl.views.records import refused_block
+
+        print(refused_block([r for r in sim.rejections if r.time_ms <= t]), end="")
 
         print(text(sim.pods(at=t, wide=True)), end="")  # where each pod runs, as `kubectl get pods -o wide`
         print()
@@ -165,6 +168,9 @@ def cmd_test(args) -> int:
             failed.append(name)
             continue
         _note_not_simulated(sim)
+        from kdsl.views.records import refused_block
+
+        print(refused_block(sim.rejections), end="")
         results = sim.check()
         for r in results:
             print(r)

@@ -76,6 +76,8 @@ cpus = st.one_of(st.sampled_from(("100m", "250m", "0.5", "1", "2", "1500m", "4")
                  st.integers(1, 4000).map(lambda n: f"{n}m"))
 memories = st.one_of(st.sampled_from(("64Mi", "128Mi", "1Gi", "2G", "512M", "16Gi", "1e9")),
                      st.integers(1, 4096).map(lambda n: f"{n}Mi"))
+limit_cpus = st.sampled_from(("4", "4000m", "8", "16"))  # at least any of `cpus`
+limit_memories = st.sampled_from(("16Gi", "32Gi", "17179869184"))  # at least any of `memories`
 sizes = st.one_of(st.sampled_from(("1Gi", "5Gi", "10Gi", "100Gi", "500Mi")), st.integers(1, 99).map(lambda n: f"{n}Gi"))
 port_numbers = st.one_of(st.sampled_from((80, 443, 8080, 5432, 9100)), st.integers(1, 65535)).map(str)
 paths = st.one_of(st.sampled_from(("/", "/api", "/healthz", "/etc/web", "/var/lib/data")),
@@ -102,6 +104,8 @@ class _Gen:
         self.users: list[str] = []
         self.workloads: list[tuple[str, str, str, tuple[str, ...]]] = []  # kind, namespace, name, containers
         self.services: list[tuple[str, str]] = []
+        # What the API server allocates once: a fixed ClusterIP and each NodePort (taken twice, `kdsl check` refuses).
+        self.allocated: set[str] = set()
         self.has_run = False
         # The timeline acts only on what stands at 0s, and never on what it deletes (nor in a namespace it deletes),
         # since `kdsl check` plays it in time order, and the actions are drawn in any order of time.
@@ -626,7 +630,9 @@ class _Gen:
             block.append(S(p))
         for section in ("requests", "limits"):
             if self.flip(0.3):
-                parts = [self.attr("cpu", self(cpus)), self.attr("memory", self(memories))]
+                # A limit at least every request drawn: requests above limits are refused (`kdsl check`).
+                cpu, memory = (cpus, memories) if section == "requests" else (limit_cpus, limit_memories)
+                parts = [self.attr("cpu", self(cpu)), self.attr("memory", self(memory))]
                 block.append(S([section, *self(st.lists(st.sampled_from(parts), min_size=1, max_size=2,
                                                         unique=True))]))
         block += self.some(self.env, 0, 3)
@@ -715,7 +721,8 @@ class _Gen:
         head = ["service", self.ref(ns, name, inside)]
         stype = self.pick(["", "clusterip", "headless", "nodeport", "loadbalancer"])
         pre = [stype] if stype else []
-        if stype in ("", "clusterip") and self.flip(0.1):
+        if stype in ("", "clusterip") and "10.96.0.10" not in self.allocated and self.flip(0.1):
+            self.allocated.add("10.96.0.10")
             pre.append(self.attr("clusterIP", "10.96.0.10"))
         head += self(st.permutations(pre))
         if self.flip(0.9):
@@ -732,7 +739,10 @@ class _Gen:
                 spec = port
                 if target:
                     arrow = "->" if self.flip(0.8) else f"{self.ws()}->{self.ws()}"
-                    spec += arrow + target + (f":{self(st.integers(30000, 32767))}" if node_port else "")
+                    if node_port:
+                        chosen = self(st.integers(30000, 32767).filter(lambda n: str(n) not in self.allocated))
+                        self.allocated.add(str(chosen))
+                    spec += arrow + target + (f":{chosen}" if node_port else "")
                 if self.flip(0.1):
                     spec += self.pick(["/TCP", "/UDP"])
                 maps.append(spec)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from kdsl.model.timeline import AddNode
+
 
 class CIDRExhausted(Exception):
     """More nodes than the cluster's pod range can give a /24 to (CIDRNotAvailable in Kubernetes)."""
@@ -12,26 +14,38 @@ class CIDRExhausted(Exception):
 class PodNetwork:
     """Hands each registered node the next /24 of the pod range (kube-controller-manager's
     --allocate-node-cidrs with the default node-cidr-mask-size of 24), and each pod on a node the
-    lowest free address of that /24 after the gateway (.1), as host-local IPAM does."""
+    lowest free address of that /24 after the gateway (.1), as host-local IPAM does. `planned` is how
+    many nodes the scenario registers in all, for the message when they do not fit."""
 
-    def __init__(self, cluster_cidr: str = "10.244.0.0/16", mask: int = 24):
-        self.cluster_cidr, self.mask = cluster_cidr, mask
+    def __init__(self, cluster_cidr: str = "10.244.0.0/16", mask: int = 24, planned: int = 0):
+        self.cluster_cidr, self.mask, self.planned = cluster_cidr, mask, planned
         self._subnets = ipaddress.ip_network(cluster_cidr).subnets(new_prefix=mask)
         self.node_cidrs: dict[str, ipaddress.IPv4Network] = {}
         self._host_ips: dict[str, str] = {}
         self._used: dict[str, set[int]] = {}
 
+    @property
+    def room(self) -> int:
+        """How many nodes the range gives a /24 to."""
+        return 2 ** (self.mask - ipaddress.ip_network(self.cluster_cidr).prefixlen)
+
     def register(self, node: str) -> str:
         if node not in self.node_cidrs:
             subnet = next(self._subnets, None)
             if subnet is None:
-                room = 2 ** (self.mask - ipaddress.ip_network(self.cluster_cidr).prefixlen)
-                raise CIDRExhausted(f"node {node}: the pod range {self.cluster_cidr} has room for {room} nodes "
-                                    f"(a /{self.mask} each); give the cluster a larger one, e.g. "
-                                    "`cluster NAME podCIDR=10.128.0.0/9`")
+                raise CIDRExhausted(self.exhausted(node))
             self.node_cidrs[node] = subnet
             self._used[node] = set()
         return str(self.node_cidrs[node])
+
+    def exhausted(self, node: str) -> str:
+        """Kubernetes logs CIDRNotAvailable and leaves the node without pod addresses; kdsl stops, saying
+        how far the range falls short and a range that would hold every node of the scenario."""
+        wanted = max(self.planned, len(self.node_cidrs) + 1)
+        bits = max((wanted - 1).bit_length(), 1)
+        return (f"node {node}: the pod range {self.cluster_cidr} has room for {self.room:,} nodes (a /{self.mask} "
+                f"each) and the scenario has {wanted:,}; give the cluster a larger one, e.g. `cluster NAME "
+                f"podCIDR=10.128.0.0/{max(self.mask - bits, 9)}`")
 
     def host_ip(self, node: str) -> str:
         """The node's InternalIP: 192.168.0.10, .11, ... in the order nodes registered (kdsl's choice)."""
@@ -52,3 +66,9 @@ class PodNetwork:
         net = self.node_cidrs.get(node)
         if net is not None:
             self._used[node].discard(int(ipaddress.ip_address(ip)) - int(net.network_address))
+
+
+def pod_network(scenario) -> PodNetwork:
+    """The pod range of a scenario's cluster, sized for its nodes and those its timeline adds."""
+    added = sum(isinstance(a, AddNode) for a in scenario.timeline)
+    return PodNetwork(scenario.cluster.pod_cidr, planned=len(scenario.nodes) + added)

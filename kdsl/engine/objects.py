@@ -77,6 +77,27 @@ class ApiObject:
         return bundle(self)
 
 
+def seeded(obj) -> bool:
+    """Whether a declared object goes to the API server: a kind Kubernetes serves but kdsl does not
+    model is skipped, unless a controller acts on it."""
+    return not getattr(obj, "served", False) or getattr(obj, "simulated", False)
+
+
+def requested(obj, uid: str = "", now_ms: int = 0) -> ApiObject:
+    """A model object as a create request carries it to the API server (a pod with an empty status)."""
+    meta = Meta(name=obj.name, namespace=getattr(obj, "namespace", None), uid=uid, labels=obj.labels,
+                annotations=obj.annotations, creation_ms=now_ms)
+    return ApiObject(kind=obj.kind, meta=meta, spec=obj, status=PodStatus() if obj.kind == "Pod" else None)
+
+
+def applied(current: ApiObject, obj) -> ApiObject:
+    """kubectl apply of a model object over the one that stands: its labels, annotations and spec
+    replace the stored ones; identity and status stay."""
+    meta = attrs.evolve(current.meta, labels=obj.labels, annotations=obj.annotations,
+                        generation=current.meta.generation + 1)
+    return attrs.evolve(current, meta=meta, spec=obj)
+
+
 # ---- pod status ---------------------------------------------------------------------------------
 
 

@@ -17,17 +17,17 @@ from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.events import Event, EventLog
 from kdsl.engine.expect import Checker, Results
 from kdsl.engine.errors import SimulationError
-from kdsl.engine.ipam import CIDRExhausted, PodNetwork
+from kdsl.engine.ipam import CIDRExhausted, pod_network
 from kdsl.engine.kubelets import KubeletComponent
 from kdsl.engine.naming import new_uid
 from kdsl.engine.nodes import UNSCHEDULABLE, register, with_taints
-from kdsl.engine.objects import ApiObject, Meta, PodStatus
+from kdsl.engine.objects import ApiObject, PodStatus, applied, requested, seeded
+from kdsl.engine.precheck import located
 from kdsl.engine.rejections import Rejection, Rejections
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
 from kdsl.engine.timeline import Timeline
 from kdsl.engine.view_methods import ViewMethods
-from kdsl.lang.errors import Diagnostic
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
 
@@ -53,7 +53,7 @@ class Simulation(ViewMethods):
         self.queue = clock.EventQueue()
         self.store = Store()
         self.log = EventLog()
-        self.network = PodNetwork(scenario.cluster.pod_cidr)
+        self.network = pod_network(scenario)
         self.service_alloc = ServiceAllocator(scenario.cluster.service_cidr, self.rng, self.store)
         self.failed_nodes: set[str] = set()
         self.rejections = Rejections()
@@ -67,8 +67,7 @@ class Simulation(ViewMethods):
         self.controllers = {cls.name: cls(self) for cls in CONTROLLERS}
         with bulk():
             for obj in scenario.objects:
-                # A kind Kubernetes serves but kdsl does not model is skipped, unless a controller acts on it.
-                if not getattr(obj, "served", False) or getattr(obj, "simulated", False):
+                if seeded(obj):
                     self.create(obj, source="scenario")
         self.timeline_player = Timeline(self)  # `timeline()` is the view of pods over time
         for action in scenario.timeline:
@@ -89,19 +88,13 @@ class Simulation(ViewMethods):
         return counts
 
     # ---- writes and events ---------------------------------------------------------------------
-    def _meta(self, obj) -> Meta:
-        return Meta(name=obj.name, namespace=getattr(obj, "namespace", None), uid=new_uid(self.rng),
-                    labels=obj.labels, annotations=obj.annotations, creation_ms=self.now)
-
     def write(self, obj: ApiObject, source: str) -> ApiObject:
         return self.store.put(obj, self.now)
 
     def create(self, obj, source: str, user: str | None = None) -> ApiObject | None:
         """A model object created at this moment (from the scenario or the timeline) through the API
         server: authentication, RBAC, admission and validation may change it or refuse it."""
-        status = PodStatus() if obj.kind == "Pod" else None
-        request = Request(verb="create", kind=obj.kind, object=ApiObject(kind=obj.kind, meta=self._meta(obj),
-                                                                          spec=obj, status=status),
+        request = Request(verb="create", kind=obj.kind, object=requested(obj, new_uid(self.rng), self.now),
                           user=user, now_ms=self.now)
         return self._written(self._call(request, source), source)
 
@@ -132,10 +125,7 @@ class Simulation(ViewMethods):
         current = self.store.get(obj.kind, getattr(obj, "namespace", None), obj.name)
         if current is None:
             return self.create(obj, source=source, user=user)
-        meta = attrs.evolve(current.meta, labels=obj.labels, annotations=obj.annotations,
-                            generation=current.meta.generation + 1)
-        request = Request(verb="update", kind=obj.kind, object=attrs.evolve(current, meta=meta, spec=obj),
-                          user=user, now_ms=self.now)
+        request = Request(verb="update", kind=obj.kind, object=applied(current, obj), user=user, now_ms=self.now)
         return self._written(self._call(request, source), source)
 
     def delete(self, kind: str, namespace: str | None, name: str, source: str, grace_ms: int | None = None,
@@ -189,9 +179,7 @@ class Simulation(ViewMethods):
         try:
             cidr = self.network.register(node.name)
         except CIDRExhausted as exc:
-            source = self.scenario.sources.get(node.span.file) if node.span is not None else None
-            line = source.line(node.span.line) if source is not None else None
-            raise SimulationError([Diagnostic.at("error", str(exc), node.span, line)]) from None
+            raise SimulationError([located(self.scenario, str(exc), node.span)]) from None
         obj = register(node, new_uid(self.rng), cidr, self.now)
         if node.unschedulable:
             obj = with_taints(obj, add=(Taint(UNSCHEDULABLE, None, "NoSchedule"),))

@@ -7,6 +7,7 @@ import bisect
 import pandas as pd
 
 from kdsl.engine import arguments
+from kdsl.lang.values import format_duration
 from kdsl.views.common import duration, frame, moment
 
 CHANGE_COLUMNS = ("TIME", "OP", "KIND", "NAMESPACE", "NAME")
@@ -42,6 +43,32 @@ def refusals_of(rejections) -> pd.DataFrame:
     """The refusals table of these rejections, in their order."""
     rows = [(duration(r.time_ms), r.namespace, r.user, r.verb, r.object, r.code, r.reason, r.message) for r in rejections]
     return frame(REFUSAL_COLUMNS, rows)
+
+
+def refused_block(rejections, limit: int = 10) -> str:
+    """The head of `kdsl run` / `kdsl test` output when the API server refused something: `refused: N
+    requests`, then one line each (time, user, verb, object, code, message). A controller's retries of
+    the same refusal (the same words but for the object's generated name) share the first one's line;
+    at most `limit` lines. Empty when nothing was refused."""
+    if not rejections:
+        return ""
+    groups: dict[tuple, list] = {}
+    for r in rejections:
+        words = r.message.replace(r.name, "") if r.name else r.message
+        groups.setdefault((r.user, r.verb, r.kind, r.namespace, r.code, words), []).append(r)
+    rows = []
+    for same in list(groups.values())[:limit]:
+        r = same[0]
+        again = f" ({len(same) - 1} more like it, the last at {format_duration(same[-1].time_ms)})" if len(same) > 1 else ""
+        rows.append((format_duration(r.time_ms), r.user, r.verb, f"{r.object} -n {r.namespace}" if r.namespace
+                     else r.object, str(r.code), r.message + again))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    n = len(rejections)
+    lines = [f"refused: {n} request{'s' if n != 1 else ''}"]
+    lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]
+    if len(groups) > limit:
+        lines.append(f"  … and {len(groups) - limit} more (sim.refusals() lists every one)")
+    return "\n".join(lines) + "\n"
 
 
 RESULT_COLUMNS = ("", "EXPECT", "FOUND", "AT")

@@ -132,9 +132,7 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None) 
     if req.object is None:
         return bad_request("the request carries no object")
     obj = evolve(req.object, kind=info.kind, meta=evolve(req.object.meta, namespace=ns, name=name))
-    if info.kind == "Secret":
-        # Decoding a v1 Secret merges stringData into data (it wins on a clash); it is never stored.
-        obj = evolve(obj, spec=obj.spec.merged())
+    obj = validation.decoded(obj)
     if req.verb == "create":
         return _create(req, info, user, obj, view, services)
     return _update(req, info, user, obj, view, services)
@@ -146,10 +144,8 @@ def _attributes(req: Request, info: ResourceInfo, user: UserInfo, op: str, ns: s
                       subresource=req.subresource, now_ms=req.now_ms)
 
 
-def _allocated(a: Attributes, services, old: ApiObject | None = None) -> Attributes | ApiError:
-    if services is None or a.object.kind != "Service":
-        return a
-    obj = services.allocate(a.object, old)
+def _registered(a: Attributes, info: ResourceInfo, services, old: ApiObject | None = None) -> Attributes | ApiError:
+    obj = validation.registry(a.object, info, services, old)
     return obj if isinstance(obj, ApiError) else attrs.evolve(a, object=obj)
 
 
@@ -158,12 +154,9 @@ def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     a = admission.mutate(_attributes(req, info, user, CREATE, obj.namespace, obj.name, obj), view)
     if isinstance(a, ApiError):
         return a
-    a = _allocated(a, services)
+    a = _registered(a, info, services)
     if isinstance(a, ApiError):
         return a
-    errors = validation.validate_create(a.object)
-    if errors:
-        return invalid(info.kind, info.group, obj.name, errors)
     error = admission.validate(a, view)
     if error is not None:
         return error
@@ -194,12 +187,9 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     a = admission.mutate(_attributes(req, info, user, UPDATE, obj.namespace, obj.name, obj, old), view)
     if isinstance(a, ApiError):
         return a
-    a = _allocated(a, services, old)
+    a = _registered(a, info, services, old)
     if isinstance(a, ApiError):
         return a
-    errors = validation.validate_update(a.object, old)
-    if errors:
-        return invalid(info.kind, info.group, obj.name, errors)
     error = admission.validate(a, view)
     if error is not None:
         return error

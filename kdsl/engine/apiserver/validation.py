@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.engine.apiserver.errors import FieldError, go_quote
-from kdsl.engine.apiserver.resources import as_dict, format_quantity
+from kdsl.engine.apiserver.errors import ApiError, FieldError, go_quote, invalid
+from kdsl.engine.apiserver.resources import ResourceInfo, as_dict, format_quantity
 from kdsl.engine.objects import ApiObject, Condition, PodStatus
 from kdsl.model import names
 from kdsl.model.pods import PodTemplate
@@ -191,8 +191,47 @@ def validate_update(obj: ApiObject, old: ApiObject) -> list[FieldError]:
             out.append(FieldError("roleRef", INVALID, _GoValue(_role_ref(obj.spec.role_kind, obj.spec.role_name)),
                                   "cannot change roleRef"))
     elif isinstance(getattr(obj.spec, "template", None), PodTemplate) and obj.kind != "CronJob":
+        if obj.kind in SELECTOR_FIXED and obj.spec.selector != old.spec.selector:
+            out.append(FieldError("spec.selector", INVALID, _GoValue(go_selector(obj.spec.selector)), IMMUTABLE))
         out += pod_template(obj.spec.template, "spec.template.spec")
     return out
+
+
+# ValidateDeploymentUpdate, ValidateReplicaSetUpdate, ValidateDaemonSetUpdate (pkg/apis/apps/validation/
+# validation.go): apps/v1 selectors never change (a StatefulSet's whole spec is covered above).
+SELECTOR_FIXED = ("Deployment", "ReplicaSet", "DaemonSet")
+IMMUTABLE = "field is immutable"
+
+
+def go_selector(sel) -> str:
+    """A metav1.LabelSelector as field.Invalid prints it (Go's %#v: map keys sorted, nil for empty)."""
+    labels = ("map[string]string{" + ", ".join(f"{go_quote(k)}:{go_quote(v)}" for k, v in sorted(sel.match_labels))
+              + "}") if sel.match_labels else "map[string]string(nil)"
+
+    def req(r) -> str:
+        values = "[]string{" + ", ".join(go_quote(x) for x in r.values) + "}" if r.values else "[]string(nil)"
+        return f"v1.LabelSelectorRequirement{{Key:{go_quote(r.key)}, Operator:{go_quote(r.operator)}, Values:{values}}}"
+    exprs = ("[]v1.LabelSelectorRequirement{" + ", ".join(req(r) for r in sel.expressions) + "}"
+             if sel.expressions else "[]v1.LabelSelectorRequirement(nil)")
+    return f"v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{exprs}}}"
+
+
+# ---- the registry's step --------------------------------------------------------------------------
+def registry(obj: ApiObject, info: ResourceInfo, services=None, old: ApiObject | None = None) -> ApiObject | ApiError:
+    """The registry's part of a create (`old` None) or an update, after mutating admission: the Service
+    allocators give a ClusterIP and NodePorts, then the strategy validates. `kdsl check` runs this same
+    step on every declared object (kdsl/engine/precheck.py), so both moments say the same thing."""
+    if services is not None and obj.kind == "Service":
+        obj = services.allocate(obj, old)
+        if isinstance(obj, ApiError):
+            return obj
+    errors = validate_create(obj) if old is None else validate_update(obj, old)
+    return invalid(info.kind, info.group, obj.name, errors) if errors else obj
+
+
+def decoded(obj: ApiObject) -> ApiObject:
+    """Decoding a v1 Secret merges stringData into data (it wins on a clash); it is never stored."""
+    return attrs.evolve(obj, spec=obj.spec.merged()) if obj.kind == "Secret" else obj
 
 
 SCHEDULING_GATED = "Scheduling is blocked due to non-empty scheduling gates"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from kdsl.lang import values as v
 from kdsl.lang.syntax import Stmt, Word
 from kdsl.model.build.context import Ctx, Head, named, pick, tail_word
@@ -38,12 +40,37 @@ def build_cluster(ctx: Ctx, stmt: Stmt) -> Cluster:
     cluster = Cluster(
         name=w.text if w else "default",
         node_grace_ms=head.take("nodeGrace", v.duration_ms, 50_000, "node-grace"),
-        service_cidr=head.take("serviceCIDR", str, "10.96.0.0/12", "service-cidr"),
-        pod_cidr=head.take("podCIDR", str, "10.244.0.0/16", "pod-cidr"),
+        service_cidr=head.take("serviceCIDR", service_cidr, "10.96.0.0/12", "service-cidr"),
+        pod_cidr=head.take("podCIDR", pod_cidr, "10.244.0.0/16", "pod-cidr"),
         kube_version=head.take("version", str, "1.33"),
     )
     head.done()
     return cluster
+
+
+def _network(text: str, example: str):
+    try:
+        return ipaddress.ip_network(text)
+    except ValueError as exc:  # `foo`, or host bits set (`10.244.0.1/16`)
+        raise v.BadValue(f"{exc}; write a CIDR such as {example}") from None
+
+
+def pod_cidr(text: str) -> str:
+    """The pod range: IPv4, wide enough for one node's /24 (kube-controller-manager's node-cidr-mask-size)."""
+    net = _network(text, "10.244.0.0/16")
+    if net.version != 4 or net.prefixlen > 24:
+        raise v.BadValue(f"{text} cannot hold a node's /24 of pod addresses; give an IPv4 range of /24 or wider, "
+                         "such as 10.244.0.0/16")
+    return text
+
+
+def service_cidr(text: str) -> str:
+    """The Service range, at most 2^20 addresses as kube-apiserver allows (--service-cluster-ip-range)."""
+    net = _network(text, "10.96.0.0/12")
+    least = 12 if net.version == 4 else 108
+    if net.prefixlen < least:
+        raise v.BadValue(f"{text} is too large; for {net.max_prefixlen}-bit addresses, the mask must be >= {least}")
+    return text
 
 
 def taint(ctx: Ctx, stmt: Stmt, what: str) -> Taint | None:

@@ -167,10 +167,12 @@ class _Loader:
         self.read: dict = {}  # each file included so far → the include that read it
 
 
-def build(doc: Document) -> Scenario:
+def build(doc: Document, later=None) -> Scenario:
     """The Scenario a parsed document declares; raises ScenarioError listing every error found.
 
     Warnings (what Kubernetes would accept but is likely a mistake) are kept on `Scenario.warnings`.
+    `later(scenario)` gives more diagnostics once the model's own checks found no error (kdsl.parse
+    passes the engine's precheck: the model layer does not know the API server).
     """
     ctx = Ctx({doc.name: doc.source})
     loader = _Loader()
@@ -184,6 +186,8 @@ def build(doc: Document) -> Scenario:
         b.stmt(s, doc)
     scenario = b.scenario()
     check(ctx, scenario)
+    if later is not None and not any(d.severity == "error" for d in ctx.diagnostics):
+        ctx.diagnostics.extend(later(scenario))
     ctx.mask_secret_values()
     files = {name: i for i, name in enumerate(ctx.sources)}  # in the order they were read
 

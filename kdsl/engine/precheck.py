@@ -1,0 +1,108 @@
+"""`kdsl check`'s API server: each declared or timeline-created object through the registry's own checks."""
+
+from __future__ import annotations
+
+import random
+
+from kdsl.engine.apiserver import validation
+from kdsl.engine.apiserver.errors import ApiError
+from kdsl.engine.apiserver.resources import resource_info
+from kdsl.engine.apiserver.service_alloc import ServiceAllocator
+from kdsl.engine.ipam import CIDRExhausted, pod_network
+from kdsl.engine.objects import ApiObject, applied, requested, seeded
+from kdsl.lang.errors import Diagnostic
+from kdsl.model.timeline import AddNode, Apply, Create, Delete
+
+
+def located(scenario, message: str, span) -> Diagnostic:
+    """An error at a statement of the scenario, quoting its line (the run's errors are located so too)."""
+    source = scenario.sources.get(span.file) if span is not None else None
+    line = source.line(span.line) if source is not None else None
+    return Diagnostic.at("error", message, span, line)
+
+
+class _Replay:
+    """The scenario's writes in the order the run makes them (declared objects at 0s, then the timeline),
+    each through `validation.registry` — the step the API server runs after mutating admission. What
+    depends on the run is left to it: admission (quota usage, LimitRanger, namespace lifecycle), RBAC of
+    `as USER`, and what controllers write. A Service takes only the ClusterIP and NodePorts it asks
+    for: those the allocators pick at random depend on the seed, so they decide nothing here."""
+
+    def __init__(self, scenario) -> None:
+        self.scenario = scenario
+        self.objects: dict[tuple, ApiObject] = {}
+        self.services = ServiceAllocator(scenario.cluster.service_cidr, random.Random(0))
+        self.network = pod_network(scenario)
+        self.full = False  # the pod range ran out: the run stops there, so say it once
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, message: str, span) -> None:
+        self.diagnostics.append(located(self.scenario, message, span))
+
+    # ---- writes ---------------------------------------------------------------------------------
+    def node(self, node) -> None:
+        if self.full:
+            return
+        try:
+            self.network.register(node.name)
+        except CIDRExhausted as exc:
+            self.full = True
+            self.error(str(exc), node.span)
+
+    def write(self, obj, span, update: bool) -> None:
+        """A create, or an apply (an update when the object stands, else a create)."""
+        info = resource_info(obj.kind)
+        if info is None or not seeded(obj) or (getattr(obj, "manifest_api_version", None) is not None
+                                               and not getattr(obj, "simulated", False)):
+            return  # a kind the cluster does not serve: refused before validation, at run time
+        key = (info.kind, getattr(obj, "namespace", None), obj.name)
+        old = self.objects.get(key)
+        if old is not None and not update:
+            return  # AlreadyExists comes after admission; the model reports an object declared twice
+        new = validation.decoded(requested(obj) if old is None else applied(old, obj))
+        result = validation.registry(new, info, self.services, old)
+        if isinstance(result, ApiError):
+            self.error(result.message, span)
+            return
+        # What is stored is what was asked for (not what the allocators filled in): see the class docstring.
+        self.objects[key] = new
+        if new.kind == "Service":
+            self.services.on_service("update", old, new)
+
+    def delete(self, action: Delete) -> None:
+        ns = action.namespace
+        for key, obj in list(self.objects.items()):
+            kind, o_ns, name = key
+            inside = action.kind == "Namespace" and o_ns == action.name
+            if not inside and (kind != action.kind or o_ns != ns):
+                continue
+            if inside or (name == action.name if action.name is not None
+                          else action.selector.matches(obj.meta.label_dict())):
+                del self.objects[key]  # a namespace's contents go with it (the namespace controller)
+                if kind == "Service":
+                    self.services.on_service("delete", obj, None)
+
+    # ---- the whole scenario -----------------------------------------------------------------------
+    def run(self) -> list[Diagnostic]:
+        for node in self.scenario.nodes:
+            self.node(node)
+        for obj in self.scenario.objects:
+            self.write(obj, obj.span, update=False)
+        for action in self.scenario.timeline:
+            if isinstance(action, AddNode):
+                self.node(action.node)
+            elif isinstance(action, Create):
+                self.write(action.object, action.object.span or action.span, update=False)
+            elif isinstance(action, Apply):
+                for obj in action.objects:
+                    self.write(obj, obj.span or action.span, update=True)
+            elif isinstance(action, Delete):
+                self.delete(action)
+        return self.diagnostics
+
+
+def precheck(scenario) -> list[Diagnostic]:
+    """The API server's refusals a scenario will meet whatever the run: its objects' names, labels,
+    containers, immutable fields on `apply`, ClusterIPs and NodePorts (in range, not taken twice), and
+    the pod range's room for the nodes; each an error at the statement that declares the object."""
+    return _Replay(scenario).run()
