@@ -10,6 +10,8 @@ from kdsl.interop.cluster import ClusterExport, for_cluster
 from kdsl.interop.emit import emit
 from kdsl.interop.export import manifest
 from kdsl.interop.imports import read
+from kdsl.interop.located import IMPORTED, relocated, relocated_error, source_of
+from kdsl.model.errors import ScenarioError
 from kdsl.interop.patch import yaml_text
 from kdsl.interop.reader import Doc, read_paths, read_text
 from kdsl.interop.validate import DEFAULT_VERSION, KUBE_VERSIONS, check
@@ -35,6 +37,8 @@ class Imported:
     nodes: tuple
     warnings: tuple[Diagnostic, ...]
     text: str
+    # (kind, namespace, name) -> (file, line, text) of the document each object was read from
+    sources: tuple = ()
 
 
 def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifests>",
@@ -52,9 +56,10 @@ def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifes
     refused = check(docs, version)
     if refused:
         raise KdslError(refused)
-    objects, nodes, warnings = [], [], []
+    objects, nodes, warnings, sources = [], [], [], []
     for doc in docs:
         obj, warning = read(doc, namespace)
+        sources.append(source_of(obj, doc))
         if warning is not None:
             warnings.append(warning)
         (nodes if obj.kind == "Node" and not hasattr(obj, "manifest_kind") else objects).append(obj)
@@ -71,7 +76,7 @@ def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifes
                                               f"declares it (as `kubectl create namespace {ns}` would)",
                                    docs[0].file if docs else name))
     objects = [Namespace(name=ns) for ns in missing] + objects
-    return Imported(tuple(objects), tuple(nodes), tuple(warnings), emit(objects, nodes, HEADER))
+    return Imported(tuple(objects), tuple(nodes), tuple(warnings), emit(objects, nodes, HEADER), tuple(sources))
 
 
 def from_manifests(*paths, text: str | None = None, namespace: str | None = None, cluster: str | None = None,
@@ -83,8 +88,13 @@ def from_manifests(*paths, text: str | None = None, namespace: str | None = None
 
     imported = import_manifests(paths, text=text, namespace=namespace, kube_version=kube_version)
     prefix = cluster if cluster is not None else ("" if imported.nodes else DEFAULT_CLUSTER)
-    scenario = parse(prefix + imported.text, "<imported>")
-    return attrs.evolve(scenario, warnings=imported.warnings + scenario.warnings)
+    sources = dict(imported.sources)
+    try:
+        scenario = parse(prefix + imported.text, IMPORTED)
+    except ScenarioError as exc:  # e.g. a NodePort the API server refuses: say which document declares it
+        raise relocated_error(exc, prefix + imported.text, sources) from None
+    warnings = relocated(scenario.warnings, scenario.objects, sources)
+    return attrs.evolve(scenario, warnings=imported.warnings + tuple(warnings))
 
 
 def to_manifests(scenario) -> list[dict]:

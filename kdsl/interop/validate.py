@@ -113,7 +113,7 @@ def _refusals(doc: Doc, validator, defs: dict) -> list[Diagnostic]:
         elif e.validator not in ("enum", "type", "oneOf", "additionalProperties"):
             other.append((path, f"{_field(path)}: Invalid value: {json.dumps(e.instance, default=str)}: {e.message}"))
     decode += [(p, _QUANTITY_ERROR) for p in walker.bad_quantities(d)]
-    where = _Places(doc)
+    where = Places(doc)
     if decode:  # the decoder stops at its first error, in the document's order
         path, message = min(decode, key=lambda x: where.order(x[0]))
         return [where.diagnostic(decoding + message, path)]
@@ -217,7 +217,7 @@ class _Walker:
         return out
 
 
-class _Places:
+class Places:
     """Document paths to places in the YAML file, through the composed nodes' marks."""
 
     def __init__(self, doc: Doc):

@@ -1,0 +1,58 @@
+"""Errors about imported manifests, located in the YAML document an object came from, not in the kdsl text."""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from kdsl.interop.validate import Places
+from kdsl.lang.parser import parse_document
+from kdsl.model.build import build
+from kdsl.model.errors import ScenarioError
+
+IMPORTED = "<imported>"
+# The API server's `Kind "name" is invalid: spec.ports[0].nodePort: Invalid value: ...` names the field
+_FIELD = re.compile(r' is invalid: ([A-Za-z0-9_.\[\]/-]+): ')
+_STEP = re.compile(r'([^.\[\]]+)|\[(\d+)\]|\[([^\]]+)\]')
+
+
+def source_of(obj, doc) -> tuple:
+    """(kind, namespace, name) -> the document it was read from."""
+    return (obj.kind, getattr(obj, "namespace", None), obj.name), doc
+
+
+def _path(field: str) -> list:
+    return [int(m[2]) if m[2] else (m[1] or m[3]) for m in _STEP.finditer(field)]
+
+
+def relocated(diagnostics, objects, sources: dict) -> list:
+    """The diagnostics with each one about an imported object moved to its manifest's document — at the field the
+    message names when the YAML has it — rather than the kdsl text kdsl wrote, which the user never saw; the
+    others stay where they are. `objects` are the scenario's, whose spans tell the kdsl text's lines apart."""
+    spans = [(o.span, o) for o in objects if o.span is not None]
+    out = []
+    for d in diagnostics:
+        doc = None
+        if d.file == IMPORTED and d.line is not None:
+            inside = [(s.line, o) for s, o in spans if s.line <= d.line <= s.end_line]
+            if inside:
+                obj = max(inside, key=lambda pair: pair[0])[1]
+                doc = sources.get((obj.kind, getattr(obj, "namespace", None), obj.name))
+        if doc is None or doc.node is None:
+            out.append(d)
+            continue
+        field = _FIELD.search(d.message)
+        place = Places(doc).diagnostic(d.message, _path(field[1]) if field else [])
+        out.append(attrs.evolve(d, file=place.file, line=place.line, column=place.column, width=place.width,
+                                line_text=place.line_text))
+    return out
+
+
+def relocated_error(exc: ScenarioError, text: str, sources: dict) -> ScenarioError:
+    """A refusal of the imported text (the API server's, found before the run), told in the manifests' places."""
+    try:
+        objects = build(parse_document(text, IMPORTED)).objects  # the model alone, without the refused checks
+    except ScenarioError:  # the model refused the text itself: no object to tell the lines by
+        return exc
+    return type(exc)(relocated(exc.diagnostics, objects, sources))
