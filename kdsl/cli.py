@@ -97,10 +97,12 @@ def _progress():
 def cmd_run(args) -> int:
     """Simulate a scenario and print its pods, nodes and events at a moment (default: the end)."""
     failed: list[str] = []
-    from kdsl.interop.cli import scenario_reader  # manifests (.yaml/.json) are imported onto a cluster
+    from kdsl.interop.cli import known_version, scenario_reader  # manifests (.yaml/.json) go onto a cluster
 
+    if not known_version("run", args.kube_version):
+        return 1
     try:
-        parse = scenario_reader(args.cluster)
+        parse = scenario_reader(args.cluster, args.kube_version)
     except OSError as exc:
         print(f"{args.cluster}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -209,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                                     "(repeatable)")
     r.add_argument("--cluster", metavar="FILE", help="for manifests (.yaml/.json): a kdsl file with the nodes and "
                                                      "storage classes (default: 3 workers, class standard)")
+    r.add_argument("--kube-version", metavar="1.3x", help="for manifests: the Kubernetes version whose API server "
+                                                          "checks each document (default: 1.33), as for import")
     r.set_defaults(func=cmd_run)
     t = sub.add_parser("test", help="check the expectations of scenario files",
                        description="Simulate each file and check its expectations. Exit 1 on any failure.")

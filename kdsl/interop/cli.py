@@ -19,17 +19,19 @@ def is_manifests(path: str) -> bool:
     return Path(path).suffix in SUFFIXES
 
 
-def scenario_reader(cluster: str | None):
+def scenario_reader(cluster: str | None, kube_version: str | None = None):
     """A parse function for `kdsl run`: kdsl text as usual, manifests (.yaml/.yml/.json) imported onto
-    the --cluster file's nodes and classes (default: interop.DEFAULT_CLUSTER)."""
+    the --cluster file's nodes and classes (default: interop.DEFAULT_CLUSTER), each document checked as
+    Kubernetes `kube_version` (--kube-version, default 1.33) decodes it."""
     import kdsl
 
     prefix = Path(cluster).read_text(encoding="utf-8") if cluster else None
 
     def parse(text: str, name: str):
         if is_manifests(name):
-            return from_manifests(text=text, cluster=prefix) if name == "<stdin>" else from_manifests(name,
-                                                                                                       cluster=prefix)
+            if name == "<stdin>":
+                return from_manifests(text=text, cluster=prefix, kube_version=kube_version)
+            return from_manifests(name, cluster=prefix, kube_version=kube_version)
         return kdsl.parse(text, name)
 
     return parse
@@ -38,7 +40,7 @@ def scenario_reader(cluster: str | None):
 def cmd_import(args) -> int:
     """Manifests to kdsl: warnings to stderr, the kdsl text to stdout or -o FILE. A document the API server
     of --kube-version would refuse is an error, in its words, at its line and column."""
-    if not _known_version("import", args.kube_version):
+    if not known_version("import", args.kube_version):
         return 1
     try:
         imported = import_manifests(args.paths, namespace=args.namespace, kube_version=args.kube_version)
@@ -68,7 +70,7 @@ def cmd_export(args) -> int:
     API versions' schema to check against in tests; kdsl writes the versions every release from 1.25 on serves."""
     import kdsl
 
-    if not _known_version("export", args.kube_version):
+    if not known_version("export", args.kube_version):
         return 1
     try:
         scenario = kdsl.load(args.file) if args.file != "-" else kdsl.parse(sys.stdin.read(), "<stdin>")
@@ -98,7 +100,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-def _known_version(command: str, version: str | None) -> bool:
+def known_version(command: str, version: str | None) -> bool:
     if version is not None and version not in KUBE_VERSIONS:
         verb = "writes" if command == "export" else "reads"
         print(f"kdsl {command}: --kube-version {version}: kdsl {verb} manifests for Kubernetes "

@@ -191,3 +191,16 @@ def test_a_yaml_date_is_a_string_as_the_api_servers_yaml_reader_reads_it():
     assert check(read_text(text, "c.yaml")) == []
     [d] = check(read_text(text.replace("day: 2024-01-02", "day: 2024-01-02, n: 3"), "c.yaml"))
     assert d.message.endswith("json: cannot unmarshal number into Go struct field ConfigMap.data of type string")
+
+
+def test_kdsl_run_takes_kube_version_for_manifests(tmp_path, capsys):
+    gated = tmp_path / "gated.yaml"
+    gated.write_text((CORPUS / "website/pods/pod-with-scheduling-gates.yaml").read_text(), encoding="utf-8")
+    assert main(["run", str(gated)]) == 0
+    capsys.readouterr()
+    assert main(["run", "--kube-version", "1.25", str(gated)]) == 1
+    assert capsys.readouterr().err.startswith(f'{gated}:9:5: error: Pod in version "v1" cannot be handled as a Pod: '
+                                              'strict decoding error: unknown field "spec.schedulingGates"')
+    assert main(["run", "--kube-version", "1.99", str(gated)]) == 1
+    assert capsys.readouterr().err == ("kdsl run: --kube-version 1.99: kdsl reads manifests for Kubernetes 1.25 to "
+                                       "1.37 (give it as 1.3x)\n")
