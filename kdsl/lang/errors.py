@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -126,11 +127,13 @@ class NotFoundError(UsageError, KeyError):
 
 
 def listing(names: Iterable[str], limit: int = 5) -> str:
-    """`a, b, c, … (12 in all)`: sorted, cut to a few, so one line names what exists."""
-    names = sorted(set(names))
+    """`a, b, c, … (12 in all)`: sorted as a person counts (worker-2 before worker-10), cut to a few, so one
+    line names what exists."""
+    names = sorted(set(names), key=lambda n: [(0, int(p), "") if p.isdigit() else (1, 0, p)
+                                              for p in re.split(r"(\d+)", n)])
     if len(names) <= limit:
         return ", ".join(names) or "none"
-    return ", ".join(names[:limit]) + f", … ({len(names)} in all)"
+    return ", ".join(names[:limit]) + f", … ({len(names):,} in all)"
 
 
 class KdslSyntaxError(KdslError):
