@@ -218,6 +218,11 @@ def parse_threshold_config(hard: Mapping[str, str] | str | None = None, soft: Ma
         _signal(s)
         if v.startswith("-"):  # Go's ParseDuration reads it; parseGracePeriods refuses it
             raise EvictionConfigError(f"invalid eviction grace period specified: {v}, must be a positive value")
+        if v == "0":  # Go's time.ParseDuration: "0" is the one number without a unit
+            graces[s] = 0
+            continue
+        if re.fullmatch(r"[0-9.]+", v):
+            raise EvictionConfigError(f'time: missing unit in duration "{v}"')
         try:
             graces[s] = duration_ms(v)
         except BadValue as e:
@@ -259,7 +264,8 @@ def thresholds_updated_stats(thresholds, observations: Mapping[str, Observation]
         if observed is None:
             continue
         before = last.get(t.signal)
-        if before is None or observed.time_ms is None or observed.time_ms > (before.time_ms or 0):
+        # a missing time is Go's zero time: always new, and anything is after it
+        if before is None or observed.time_ms is None or before.time_ms is None or observed.time_ms > before.time_ms:
             out.append(t)
     return tuple(out)
 

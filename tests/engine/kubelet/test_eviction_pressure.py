@@ -11,7 +11,8 @@ from kdsl.engine.kubelet.pressure import (
     thresholds_first_observed_at, thresholds_met_grace_period,
 )
 from kdsl.engine.kubelet.thresholds import (
-    ALLOCATABLE_MEMORY_AVAILABLE, MEMORY_AVAILABLE, NODEFS_AVAILABLE, PID_AVAILABLE, Observation, Threshold, Value, parse_threshold_config,
+    ALLOCATABLE_MEMORY_AVAILABLE, MEMORY_AVAILABLE, NODEFS_AVAILABLE, PID_AVAILABLE, Observation, Threshold, Value,
+    parse_threshold_config,
 )
 
 Mi, Gi, MIN = 2**20, 2**30, 60_000

@@ -127,7 +127,7 @@ def test_percentage_threshold_message_prints_the_computed_quantity():
     obs = {MEMORY_AVAILABLE: Observation(300 * Mi, 4 * Gi, 1)}
     _, decision = synchronize(thresholds, obs, State(), 1)
     e = choose(decision, [PodStats("a", 0, 0, 10 * Mi)], obs)
-    assert e.message.startswith("The node was low on resource: memory. Threshold quantity: 429496736, available: 300Mi.")
+    assert e.message == "The node was low on resource: memory. Threshold quantity: 429496736, available: 300Mi. "
 
 
 def test_critical_pods_are_never_evicted():

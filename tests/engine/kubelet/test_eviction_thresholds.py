@@ -83,6 +83,8 @@ REFUSED = [  # TestParseThresholdConfig cases with expectErr: true, and the kube
      "grace period must be specified for the soft eviction threshold memory.available"),
     ("TestParseThresholdConfig/soft-negative-grace-period", {}, {"memory.available": "150Mi"},
      {"memory.available": "-30s"}, {}, "invalid eviction grace period specified: -30s, must be a positive value"),
+    ("TestParseThresholdConfig/grace period without a unit", {}, {"memory.available": "150Mi"},
+     {"memory.available": "30"}, {}, 'time: missing unit in duration "30"'),
     ("TestParseThresholdConfig/negative-reclaim", {}, {}, {}, {"memory.available": "-300Mi"},
      "negative eviction minimum reclaim specified for memory.available"),
     ("TestParseThresholdConfig/negative-percentage-reclaim", {}, {}, {}, {"memory.available": "-10%"},
@@ -157,6 +159,7 @@ STATS = [  # TestThresholdsUpdatedStats: (case, observation time, last observati
     ("TestThresholdsUpdatedStats/time-machine", T0, T1, False),
     ("TestThresholdsUpdatedStats/same-observation", T0, T0, False),
     ("TestThresholdsUpdatedStats/new-observation", T1, T0, True),
+    ("TestThresholdsUpdatedStats/last observation without a time", T0, None, True),
 ]
 
 
