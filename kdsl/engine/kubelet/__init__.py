@@ -1,1 +1,1 @@
-"""The kubelet's rules as pure functions of integer-millisecond time: runtime, probes, back-off, phase, status."""
+"""The kubelet's rules as pure functions of integer-millisecond time: runtime, probes, back-off, phase, status, eviction."""

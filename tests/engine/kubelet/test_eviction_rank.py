@@ -8,8 +8,12 @@ from kdsl.engine.kubelet.eviction import (
     OOM_EXIT, OOM_REASON, ContainerUse, PodStats, admit, choose, exceed_memory_requests, memory, oom_at, ordered_by,
     priority, rank_memory_pressure, rank_pid_pressure,
 )
+from kdsl.engine.kubelet.containers import SIGKILL_EXIT
 from kdsl.engine.kubelet.pressure import State, synchronize
+from kdsl.engine.objects import Terminated
 from kdsl.engine.kubelet.thresholds import MEMORY_AVAILABLE, Observation, parse_threshold_config
+
+from .helpers import START, columns, play, state
 
 Mi, Gi = 2**20, 2**30
 
@@ -151,3 +155,16 @@ OOM = [  # (case, steps of (ms, bytes), limit, OOM-killed at)
 def test_oom_at(steps, limit, at):
     assert oom_at(steps, limit) == at
     assert (OOM_REASON, OOM_EXIT) == ("OOMKilled", 137)
+
+
+def test_an_oom_from_use_is_the_scripted_oom_of_today():
+    # a leak measured from the run's start, past a 64Mi limit at 30 s: the kubelet's `oom` timer at that
+    # moment (what `oom after 30s` scripts) gives oracle 11's Terminated 137 OOMKilled: the first kill restarts
+    # at once, the second waits out the crash back-off
+    leak = [(0, 16 * Mi), (10_000, 32 * Mi), (20_000, 48 * Mi), (30_000, 80 * Mi)]
+    after = oom_at(leak, 64 * Mi)
+    assert after == 30_000 and OOM_EXIT == SIGKILL_EXIT
+    tr = play(f"container app image=x:1 {{ limits memory=64Mi\noom after {after // 1000}s }}", 90_000)
+    first, second = START + after, START + 2 * after
+    assert state(tr, first, "app").last_state == Terminated(OOM_EXIT, OOM_REASON, START, first)
+    assert [columns(tr, t)[1] for t in (second, second + 1_000)] == ["OOMKilled", "CrashLoopBackOff"]
