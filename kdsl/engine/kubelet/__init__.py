@@ -1,1 +1,1 @@
-"""The kubelet's rules as pure functions of integer-millisecond time: runtime, probes, back-off, phase, status, eviction."""
+"""The kubelet's rules as pure functions of integer-millisecond time: runtime, probes, phase, status, eviction."""
