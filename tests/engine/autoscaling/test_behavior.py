@@ -1,0 +1,200 @@
+"""Upstream's horizontal_test.go behaviour cases (kubernetes v1.34): policies, windows, min/max, as tables."""
+
+import pytest
+
+from kdsl.engine.autoscaling.behavior import (DISABLED, MAX, MIN, PERCENT, PODS, Policy, Rules,
+                                              calculate_scale_down_limit_with_behaviors,
+                                              calculate_scale_up_limit, calculate_scale_up_limit_with_scaling_rules,
+                                              convert_desired_replicas_with_behavior_rate,
+                                              convert_desired_replicas_with_rules, generate_scale_down_rules,
+                                              generate_scale_up_rules, get_replicas_change_per_period,
+                                              stabilize_recommendation, stabilize_recommendation_with_behaviors,
+                                              store_scale_event)
+
+NOW = 3_600_000
+
+
+def rules(pods, pods_period, percent, percent_period, window):
+    """generateScalingRules."""
+    policies = []
+    if pods:
+        policies.append(Policy(PODS, pods, pods_period))
+    if percent:
+        policies.append(Policy(PERCENT, percent, percent_period))
+    return Rules(window, MAX, tuple(policies))
+
+
+def uniform(changes, period_s):
+    """generateEventsUniformDistribution: events in the middle of equal segments of the last period."""
+    seg = period_s / len(changes)
+    return [(NOW - int((period_s - seg * (i + 1) + seg / 2) * 1000), c) for i, c in enumerate(changes)]
+
+
+EVENTS = uniform([1, 5, 9], 120)
+# TestScalingWithRules: (name, min, max, up rules, down rules, up events, current, prenormalized) -> (replicas, reason)
+SCALING_WITH_RULES = [
+    ("prenormalized desired replicas within range", 3, 8, None, None, [], 5, 7, 7, "DesiredWithinRange"),
+    ("prenormalized desired replicas < minReplicas", 2, 8, None, None, [], 3, 1, 2, "TooFewReplicas"),
+    ("prenormalized desired replicas within range when minReplicas is 0", 0, 10, None, None, [], 1, 0, 0,
+     "DesiredWithinRange"),
+    ("maxReplicas is the limit because maxReplicas < scaleUpLimit", 1, 10, None, None, [], 20, 1000, 10,
+     "TooManyReplicas"),
+    ("desired replica count is more than the maximum replica count", 100, 150, None, None, [], 100, 1000, 150,
+     "TooManyReplicas"),
+    ("scaleUpLimit is the limit because scaleUpLimit < maxReplicas with user policies", 1, 2000,
+     rules(0, 0, 1, 60, 0), None, [], 3, 1000, 4, "ScaleUpLimit"),
+    ("scaleDownLimit is the limit because scaleDownLimit > minReplicas with user defined policies", 3, 2000,
+     None, rules(20, 60, 0, 0, 0), [], 1000, 3, 980, "ScaleDownLimit"),
+    ("scaleUp with default behavior", 1, 1000, None, None, [], 10, 50, 20, "ScaleUpLimit"),
+    ("scaleUp with pods policy larger than percent policy", 1, 1000, rules(100, 60, 100, 60, 0), None, [], 10,
+     500, 110, "ScaleUpLimit"),
+    ("scaleUp with percent policy larger than pods policy", 1, 1000, rules(2, 60, 100, 60, 0), None, [], 10,
+     500, 20, "ScaleUpLimit"),
+    ("scaleUp with spec MaxReplicas limitation with large pod policy", 1, 1000, rules(100, 60, 0, 0, 0), None, [],
+     10, 50, 50, "DesiredWithinRange"),
+    ("scaleUp with spec MaxReplicas limitation with large percent policy", 1, 1000, rules(10000, 60, 0, 0, 0),
+     None, [], 10, 50, 50, "DesiredWithinRange"),
+    ("scaleUp with pod policy limitation", 1, 1000, rules(30, 60, 0, 0, 0), None, [], 10, 50, 40, "ScaleUpLimit"),
+    ("scaleUp with percent policy limitation", 1, 1000, rules(0, 0, 200, 60, 0), None, [], 10, 50, 30,
+     "ScaleUpLimit"),
+    ("scaleDown with percent policy larger than pod policy", 1, 1000, None, rules(20, 60, 1, 60, 300), [], 100, 2,
+     80, "ScaleDownLimit"),
+    ("scaleDown with pod policy larger than percent policy", 1, 1000, None, rules(2, 60, 1, 60, 300), [], 100, 2,
+     98, "ScaleDownLimit"),
+    ("scaleDown with spec MinReplicas limitation with large pod policy", 1, 1000, None,
+     rules(100, 60, 0, 0, 300), [], 10, 0, 1, "TooFewReplicas"),
+    ("scaleDown with spec MinReplicas limitation with large percent policy", 5, 1000, None,
+     rules(0, 0, 100, 60, 300), [], 10, 2, 5, "TooFewReplicas"),
+    ("scaleDown with pod policy limitation", 1, 1000, None, rules(5, 60, 0, 0, 300), [], 10, 2, 5,
+     "ScaleDownLimit"),
+    ("scaleDown with percent policy limitation", 1, 1000, None, rules(0, 0, 50, 60, 300), [], 10, 5, 5,
+     "DesiredWithinRange"),
+    ("scaleUp with spec MaxReplicas limitation with large pod policy and events", 1, 200,
+     rules(300, 60, 0, 0, 0), None, EVENTS, 100, 500, 200, "TooManyReplicas"),
+    ("scaleUp with spec MaxReplicas limitation with large percent policy and events", 1, 200,
+     rules(0, 0, 10000, 60, 0), None, EVENTS, 100, 500, 200, "TooManyReplicas"),
+    ("scaleUp with currentReplicas limitation with rate.PeriodSeconds with a lot of recent scale up events", 1,
+     1000, rules(5, 120, 0, 0, 0), None, EVENTS, 100, 500, 100, "ScaleUpLimit"),
+    ("scaleUp with pod policy and previous scale up events", 1, 1000, rules(150, 120, 0, 0, 0), None, EVENTS, 100,
+     500, 235, "ScaleUpLimit"),
+]
+
+
+@pytest.mark.parametrize("case", SCALING_WITH_RULES, ids=[f"TestScalingWithRules/{c[0]}" for c in SCALING_WITH_RULES])
+def test_scaling_with_rules_matches_upstream(case):
+    _, lo, hi, up, down, up_events, current, desired, expected, reason = case
+    got = convert_desired_replicas_with_behavior_rate(current, desired, lo, hi, generate_scale_up_rules(up),
+                                                      generate_scale_down_rules(down), up_events, [], NOW)
+    assert (got.replicas, got.reason) == (expected, reason)
+
+
+MIN_RULES = Rules(300, MIN, (Policy(PODS, 2, 60), Policy(PERCENT, 50, 60)))
+
+
+def test_calculate_scale_up_limit_with_scaling_rules_matches_upstream():
+    # TestCalculateScaleUpLimitWithScalingRules
+    assert calculate_scale_up_limit_with_scaling_rules(1, [], [], MIN_RULES, NOW) == 2
+
+
+def test_calculate_scale_down_limit_with_behaviors_matches_upstream():
+    # TestCalculateScaleDownLimitWithBehaviors
+    assert calculate_scale_down_limit_with_behaviors(5, [], [], MIN_RULES, NOW) == 3
+
+
+def test_disabled_select_policy_keeps_the_count():
+    disabled = Rules(0, DISABLED, (Policy(PODS, 4, 15),))
+    assert calculate_scale_up_limit_with_scaling_rules(5, [], [], disabled, NOW) == 5
+    assert calculate_scale_down_limit_with_behaviors(5, [], [], disabled, NOW) == 5
+
+
+def m(minutes):
+    return NOW - int(minutes * 60_000)
+
+
+# TestNormalizeDesiredReplicasWithBehavior: (name, recs, current, prenormalized, up window s, down window s)
+# -> (stabilized, stored recommendations)
+STABILIZE = [
+    ("empty recommendations for scaling down", [], 100, 5, 0, 0, 5, [5]),
+    ("simple scale down stabilization", [(m(2), 4), (m(1), 5)], 100, 3, 0, 180, 5, [4, 5, 3]),
+    ("simple scale up stabilization", [(m(2), 4), (m(1), 5)], 1, 7, 300, 0, 4, [4, 5, 7]),
+    ("no scale down stabilization", [(m(2), 1), (m(1), 2)], 100, 3, 300, 0, 3, [1, 2, 3]),
+    ("no scale up stabilization", [(m(2), 4), (m(1), 5)], 1, 3, 0, 300, 3, [4, 5, 3]),
+    ("no scale down stabilization, reuse recommendation element", [(m(10), 10), (m(9), 9)], 100, 3, 0, 0, 3,
+     [10, 3]),
+    ("no scale up stabilization, reuse recommendation element", [(m(10), 10), (m(9), 9)], 1, 100, 0, 0, 100,
+     [10, 100]),
+    ("scale down stabilization, reuse one of obsolete recommendation element",
+     [(m(10), 10), (m(1), 4), (m(2), 5), (m(9), 9)], 100, 3, 0, 180, 5, [10, 4, 5, 3]),
+    ("scale up stabilization, reuse one of obsolete recommendation element",
+     [(m(100), 10), (m(1), 6), (m(2), 5), (m(3), 9)], 1, 100, 300, 0, 5, [100, 6, 5, 9]),
+    ("scale up and down stabilization, do not scale up when prenormalized rec goes down",
+     [(m(100), 2), (m(3), 3)], 2, 1, 300, 300, 2, None),
+    ("scale up and down stabilization, do not scale down when prenormalized rec goes up",
+     [(m(100), 2), (m(3), 1)], 2, 3, 300, 300, 2, None),
+]
+
+
+@pytest.mark.parametrize("case", STABILIZE, ids=[f"TestNormalizeDesiredReplicasWithBehavior/{c[0]}" for c in STABILIZE])
+def test_stabilize_with_behaviors_matches_upstream(case):
+    _, recs, current, desired, up_w, down_w, expected, stored = case
+    got, history = stabilize_recommendation_with_behaviors(recs, current, desired, up_w, down_w, NOW)
+    assert got.replicas == expected
+    if stored is not None:
+        assert [r for _, r in history] == stored
+
+
+def test_stabilize_messages_are_upstreams():
+    up, _ = stabilize_recommendation_with_behaviors([(m(1), 5)], 1, 7, 300, 0, NOW)
+    down, _ = stabilize_recommendation_with_behaviors([(m(1), 5)], 10, 3, 0, 300, NOW)
+    assert (up.reason, up.message) == ("ScaleUpStabilized", "recent recommendations were lower than current one, "
+                                       "applying the lowest recent recommendation")
+    assert (down.reason, down.message) == ("ScaleDownStabilized", "recent recommendations were higher than current "
+                                           "one, applying the highest recent recommendation")
+
+
+# TestNormalizeDesiredReplicas (no spec.behavior, 5 min window): (name, recs, prenormalized) -> (stabilized, log length)
+LEGACY = [
+    ("empty log", [], 5, 5, 1),
+    ("stabilize", [(m(2), 4), (m(1), 5)], 3, 5, 3),
+    ("no stabilize", [(m(2), 1), (m(1), 2)], 3, 3, 3),
+    ("no stabilize - old recommendations", [(m(10), 10), (m(9), 9)], 3, 3, 2),
+    ("stabilize - old recommendations", [(m(10), 10), (m(1), 4), (m(2), 5), (m(9), 9)], 3, 5, 4),
+]
+
+
+@pytest.mark.parametrize("case", LEGACY, ids=[f"TestNormalizeDesiredReplicas/{c[0]}" for c in LEGACY])
+def test_legacy_stabilization_matches_upstream(case):
+    _, recs, desired, expected, length = case
+    got, history = stabilize_recommendation(recs, desired, NOW)
+    assert (got, len(history)) == (expected, length)
+
+
+def test_legacy_rules_double_or_four():
+    # calculateScaleUpLimit: at most twice the current count, at least 4
+    assert [calculate_scale_up_limit(n) for n in (0, 1, 10, 100)] == [4, 4, 20, 200]
+    assert convert_desired_replicas_with_rules(3, 1000, 1, 2000).reason == "ScaleUpLimit"
+    assert convert_desired_replicas_with_rules(5, 2, 3, 10).replicas == 3
+
+
+def test_replicas_change_per_period_counts_events_inside_the_period():
+    events = [(NOW - 30_000, 3), (NOW - 45_000, 2), (NOW - 70_000, 1)]
+    assert get_replicas_change_per_period(60, events, NOW) == 5
+    assert get_replicas_change_per_period(60, [], NOW) == 0
+
+
+def test_store_scale_event_reuses_an_outdated_entry():
+    # TestStoreScaleEvents "two entries, both actual" and the replace-outdated rule of markScaleEventsOutdated
+    up = rules(10, 120, 100, 30, 0)
+    kept = store_scale_event([(NOW - 58_000, 7), (NOW - 59_000, 6)], up, 5, NOW)
+    assert [c for _, c in kept] == [7, 6, 5]
+    replaced = store_scale_event([(NOW - 58_000, 7), (NOW - 121_000, 6)], up, 5, NOW)
+    assert [c for _, c in replaced] == [7, 5]
+
+
+def test_default_behaviour_is_upstreams():
+    # pkg/apis/autoscaling/v2/defaults.go, and the controller's 300 s downscale window
+    up, down = generate_scale_up_rules(None), generate_scale_down_rules(None)
+    assert up == Rules(0, MAX, (Policy(PODS, 4, 15), Policy(PERCENT, 100, 15)))
+    assert down == Rules(300, MAX, (Policy(PERCENT, 100, 15),))
+    partial = generate_scale_up_rules(Rules(select_policy=MIN))
+    assert (partial.stabilization_window_seconds, partial.select_policy, partial.policies) == (0, MIN, up.policies)
