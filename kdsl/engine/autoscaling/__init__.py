@@ -1,1 +1,1 @@
-"""The HorizontalPodAutoscaler's decisions as pure functions over plain values, ported from pkg/controller/podautoscaler."""
+"""The HorizontalPodAutoscaler's decisions as pure functions over plain values (pkg/controller/podautoscaler)."""

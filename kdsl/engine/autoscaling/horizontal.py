@@ -120,7 +120,9 @@ def compute_replicas_for_metrics(specs: Sequence[MetricSpec], spec_replicas: int
             condition, event = unable_compute_condition(reason, str(err))
             events.append(event)
             statuses.append(None)
-            text = f"failed to get {spec.resource} resource metric value: {err}" if spec.type == "Resource" else str(err)
+            text = str(err)
+            if spec.type == "Resource":
+                text = f"failed to get {spec.resource} resource metric value: {err}"
             if invalid == 0:
                 first = (condition, text)
             invalid += 1
@@ -162,7 +164,8 @@ class Decision:
 
 
 def normalize_desired_replicas(history: History, current: int, desired: int, min_replicas: int,
-                               max_replicas: int, now_ms: int, window_seconds: int = bh.DOWNSCALE_STABILIZATION_WINDOW_S):
+                               max_replicas: int, now_ms: int,
+                               window_seconds: int = bh.DOWNSCALE_STABILIZATION_WINDOW_S):
     """normalizeDesiredReplicas (spec.behavior unset): the downscale window, then min/max and 2x-or-4."""
     stabilized, recs = bh.stabilize_recommendation(history.recommendations, desired, now_ms, window_seconds)
     able = (Condition("AbleToScale", "True", "ScaleDownStabilized",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -110,6 +110,28 @@ def group_pods(pods: Mapping[str, PodState], metrics: Mapping[str, Sample], reso
                 continue
         ready += 1
     return Groups(ready, frozenset(unready), frozenset(missing), frozenset(ignored))
+
+
+def calculate_request(pod: str, containers: Sequence[tuple[str, Mapping[str, int]]], resource: str,
+                      container: str = "", pod_requests: Mapping[str, int] | None = None) -> int:
+    """calculateRequests for one pod: the pod-level request when the pod sets requests and no container is
+    named; else the named container's request, or the sum over `containers` (the app containers, then the
+    restartable init containers — sidecars count, plain init containers do not)."""
+    if pod_requests and not container:
+        if resource not in pod_requests:
+            raise MetricError(f"missing pod-level request for {resource} in Pod {pod}")
+        return pod_requests[resource]
+    total = 0
+    for name, requests in containers:
+        if not container or container == name:
+            if resource not in requests:
+                raise MetricError(f"missing request for {resource} in container {name} of Pod {pod}")
+            total += requests[resource]
+        if container == name:
+            return total
+    if container:
+        raise MetricError(f"container {container} not found in Pod {pod}")
+    return total
 
 
 def _go_div(a: int, b: int) -> int:

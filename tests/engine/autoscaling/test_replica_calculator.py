@@ -2,7 +2,8 @@
 
 import pytest
 
-from kdsl.engine.autoscaling.replica_calculator import (MetricError, PodState, Sample, Tolerances, group_pods,
+from kdsl.engine.autoscaling.replica_calculator import (MetricError, PodState, Sample, Tolerances, calculate_request,
+                                                        group_pods,
                                                         get_raw_resource_replicas, get_resource_replicas)
 
 # Upstream's harness: pods started long ago ("cool"), Ready since their start, sampled now over a minute;
@@ -131,36 +132,77 @@ def test_empty_cpu_request_is_upstreams_error():
         get_resource_replicas(1, 100, "cpu", pods, {}, samples, NOW)
 
 
-# TestGroupPods: (case, pod, sample, resource) -> group the pod lands in
+# TestGroupPods, with upstream's times (relative to now) and expectations: (case, pods, samples, resource)
+# -> (ready count, unready, missing, ignored)
+S = 1_000
 GROUP_CASES = [
-    ("count in a ready pod - memory", PodState("Succeeded", None, 0, None), Sample(1, NOW, 60_000), "memory",
-     "ready"),
-    ("unready a pod without ready condition - CPU", PodState("Succeeded", None, 0, NOW), Sample(1, 0, 0),
-     "cpu", "unready"),
+    ("void", {}, {}, "cpu", (0, set(), set(), set())),
+    ("count in a ready pod - memory", {"bentham": PodState("Succeeded", None, 0, None)},
+     {"bentham": Sample(1, NOW, 60 * S)}, "memory", (1, set(), set(), set())),
+    ("unready a pod without ready condition - CPU", {"lucretius": PodState("Succeeded", None, 0, NOW)},
+     {"lucretius": Sample(1)}, "cpu", (0, {"lucretius"}, set(), set())),
     ("count in a ready pod with fresh metrics during initialization period - CPU",
-     PodState("Succeeded", True, NOW - 30_000, NOW - 60_000), Sample(1, NOW, 30_000), "cpu", "ready"),
+     {"bentham": PodState("Succeeded", True, NOW - 30 * S, NOW - 60 * S)}, {"bentham": Sample(1, NOW, 30 * S)},
+     "cpu", (1, set(), set(), set())),
     ("unready a ready pod without fresh metrics during initialization period - CPU",
-     PodState("Succeeded", True, NOW - 30_000, NOW - 60_000), Sample(1, NOW, 60_000), "cpu", "unready"),
+     {"bentham": PodState("Succeeded", True, NOW - 30 * S, NOW - 60 * S)}, {"bentham": Sample(1, NOW, 60 * S)},
+     "cpu", (0, {"bentham"}, set(), set())),
+    ("unready an unready pod during initialization period - CPU",
+     {"lucretius": PodState("Succeeded", False, NOW - 594 * S, NOW - 600 * S)}, {"lucretius": Sample(1)},
+     "cpu", (0, {"lucretius"}, set(), set())),
     ("count in a ready pod without fresh metrics after initialization period - CPU",
-     PodState("Succeeded", True, NOW - 3 * 60_000, NOW - 3 * 60_000), Sample(1, NOW - 60_000, 60_000), "cpu",
-     "ready"),
+     {"bentham": PodState("Succeeded", True, NOW - 180 * S, NOW - 180 * S)},
+     {"bentham": Sample(1, NOW - 120 * S, 60 * S)}, "cpu", (1, set(), set(), set())),
     ("count in an unready pod that was ready after initialization period - CPU",
-     PodState("Succeeded", False, NOW - 9 * 60_000, NOW - 10 * 60_000), Sample(1, NOW, 60_000), "cpu", "ready"),
+     {"lucretius": PodState("Succeeded", False, NOW - 540 * S, NOW - 600 * S)}, {"lucretius": Sample(1)},
+     "cpu", (1, set(), set(), set())),
     ("unready pod that has never been ready after initialization period - CPU",
-     PodState("Succeeded", False, NOW - 10 * 60_000 + 1_000, NOW - 10 * 60_000), Sample(1, NOW, 60_000), "cpu",
-     "unready"),
-    ("a missing pod", PodState("Succeeded", True, NOW - 10 * 60_000, NOW - 10 * 60_000), None, "cpu", "missing"),
-    ("ignore pod with deletion timestamp", PodState("Running", True, 0, 0, deleting=True), Sample(1, NOW), "cpu",
-     "ignored"),
-    ("ignore failed pod", PodState("Failed", True, 0, 0), Sample(1, NOW), "cpu", "ignored"),
-    ("pending pods are unreadied", PodState("Pending", None, 0, None), None, "cpu", "unready"),
+     {"lucretius": PodState("Succeeded", False, NOW - 590 * S, NOW - 600 * S)}, {"lucretius": Sample(1)},
+     "cpu", (1, set(), set(), set())),
+    ("a missing pod", {"epicurus": PodState("Succeeded", None, 0, NOW - 180 * S)}, {}, "cpu",
+     (0, set(), {"epicurus"}, set())),
+    ("several pods", {"lucretius": PodState("Succeeded", None, 0, NOW),
+                      "niccolo": PodState("Succeeded", True, NOW - 180 * S, NOW - 180 * S),
+                      "epicurus": PodState("Succeeded", None, 0, NOW - 180 * S)},
+     {"lucretius": Sample(1), "niccolo": Sample(1)}, "cpu", (1, {"lucretius"}, {"epicurus"}, set())),
+    ("pending pods are unreadied", {"unscheduled": PodState("Pending", None, 0, None)}, {}, "cpu",
+     (0, {"unscheduled"}, set(), set())),
+    ("ignore pods with deletion timestamps", {"deleted": PodState("Pending", None, 0, None, deleting=True)},
+     {"deleted": Sample(1)}, "cpu", (0, set(), set(), {"deleted"})),
+    ("ignore pods in a failed state", {"failed": PodState("Failed", None, 0, None)}, {"failed": Sample(1)}, "cpu",
+     (0, set(), set(), {"failed"})),
 ]
 
 
-@pytest.mark.parametrize("case", GROUP_CASES, ids=[c[0] for c in GROUP_CASES])
+@pytest.mark.parametrize("case", GROUP_CASES, ids=[f"TestGroupPods/{c[0]}" for c in GROUP_CASES])
 def test_group_pods_matches_upstream(case):
-    _, pod, sample, resource, where = case
-    g = group_pods({"p": pod}, {"p": sample} if sample else {}, resource, NOW, INIT, DELAY)
-    got = ("ready" if g.ready_count else "unready" if g.unready else "missing" if g.missing
-           else "ignored" if g.ignored else "none")
-    assert got == where
+    _, pods, samples, resource, expected = case
+    g = group_pods(pods, samples, resource, NOW, INIT, DELAY)
+    assert (g.ready_count, set(g.unready), set(g.missing), set(g.ignored)) == expected
+
+
+C1, C2 = ("container1", {"cpu": 100}), ("container2", {"cpu": 50})
+# TestCalculateRequests (pod-level resources enabled where the case sets pod requests)
+REQUEST_CASES = [
+    ("Sum container requests if pod-level feature is disabled", [C1, C2], "", None, 150),
+    ("Pod-level resources override container requests when feature enabled and pod resources specified",
+     [C1, C2], "", {"cpu": 800}, 800),
+    ("Pod-level resources override missing container requests when feature enabled and pod resources specified",
+     [("container1", {}), C2], "", {"cpu": 800}, 800),
+    ("Container: if a container name is specified, calculate requests only for that container", [C1, C2],
+     "container1", None, 100),
+    ("Container: if a container name is specified, calculate requests only for that container and ignore "
+     "pod-level requests", [C1, C2], "container1", {"cpu": 800}, 100),
+    ("Fail if at least one of the containers is missing requests and pod-level feature/requests are not set",
+     [("container1", {}), C2], "", None, "missing request for cpu in container container1 of Pod test-pod"),
+]
+
+
+@pytest.mark.parametrize("case", REQUEST_CASES, ids=[f"TestCalculateRequests/{c[0]}" for c in REQUEST_CASES])
+def test_calculate_request_matches_upstream(case):
+    _, containers, container, pod_requests, expected = case
+    if isinstance(expected, str):
+        with pytest.raises(MetricError, match=expected):
+            calculate_request("test-pod", containers, "cpu", container, pod_requests)
+    else:
+        assert calculate_request("test-pod", containers, "cpu", container, pod_requests) == expected
