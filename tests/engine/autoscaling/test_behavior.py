@@ -43,6 +43,7 @@ SCALING_WITH_RULES = [
      "TooManyReplicas"),
     ("scaleUpLimit is the limit because scaleUpLimit < maxReplicas with user policies", 1, 2000,
      rules(0, 0, 1, 60, 0), None, [], 3, 1000, 4, "ScaleUpLimit"),
+    # upstream marks this case testThis and skips it; the arithmetic holds all the same
     ("scaleDownLimit is the limit because scaleDownLimit > minReplicas with user defined policies", 3, 2000,
      None, rules(20, 60, 0, 0, 0), [], 1000, 3, 980, "ScaleDownLimit"),
     ("scaleUp with default behavior", 1, 1000, None, None, [], 10, 50, 20, "ScaleUpLimit"),
@@ -77,14 +78,44 @@ SCALING_WITH_RULES = [
      1000, rules(5, 120, 0, 0, 0), None, EVENTS, 100, 500, 100, "ScaleUpLimit"),
     ("scaleUp with pod policy and previous scale up events", 1, 1000, rules(150, 120, 0, 0, 0), None, EVENTS, 100,
      500, 235, "ScaleUpLimit"),
+    ("scaleUp with percent policy and previous scale up events", 1, 1000, rules(0, 0, 200, 120, 0), None, EVENTS,
+     100, 500, 255, "ScaleUpLimit"),
+    ("scaleUp with percent policy and previous scale up and down events", 1, 1000, rules(0, 0, 300, 300, 0), None,
+     (uniform([4], 120), uniform([2], 120)), 6, 24, 16, "ScaleUpLimit"),
+    ("scaleDown with default policy and previous events", 1, 1000, None, None, ([], EVENTS), 10, 5, 5,
+     "DesiredWithinRange"),
+    ("scaleDown with spec MinReplicas=nil limitation with large pod policy and previous events", 1, 1000, None,
+     rules(115, 120, 0, 0, 300), ([], EVENTS), 100, 0, 1, "TooFewReplicas"),
+    ("scaleDown with spec MinReplicas limitation with large pod policy and previous events", 5, 1000, None,
+     rules(130, 120, 0, 0, 300), ([], EVENTS), 100, 0, 5, "TooFewReplicas"),
+    ("scaleDown with spec MinReplicas limitation with large percent policy and previous events", 5, 1000, None,
+     rules(0, 0, 100, 120, 300), ([], EVENTS), 100, 2, 5, "TooFewReplicas"),
+    ("scaleDown with pod policy limitation and previous events", 1, 1000, None, rules(5, 120, 0, 0, 300),
+     ([], EVENTS), 100, 2, 100, "ScaleDownLimit"),
+    ("scaleDown with percent policy limitation and previous events", 1, 1000, None, rules(0, 0, 50, 120, 300),
+     ([], uniform([2, 4, 6], 120)), 100, 0, 56, "ScaleDownLimit"),
+    ("scaleDown with percent policy and previous scale up and down events", 1, 1000, None, rules(0, 0, 50, 180, 0),
+     (uniform([2], 120), uniform([4], 120)), 10, 1, 6, "ScaleDownLimit"),
+    ("scaleDown with previous events preventing further scale down", 1, 1000, None, rules(0, 0, 10, 120, 300),
+     ([], uniform([10, 10, 10], 120)), 100, 0, 100, "ScaleDownLimit"),
+    ("scaleDown with with previous events still allowing more scale down", 1, 1000, None,
+     rules(0, 0, 1000, 120, 300), ([], uniform([10, 10, 10], 120)), 10, 5, 5, "DesiredWithinRange"),
+    ("check 'outdated' flag for events for one behavior for up", 1, 1000, rules(1000, 60, 0, 0, 0), None,
+     uniform([8, 12, 9, 11], 120), 100, 200, 200, "DesiredWithinRange"),
+    ("check that events were marked 'outdated' for two different policies in the behavior for up", 1, 1000,
+     rules(1000, 30, 100, 60, 0), None, uniform([8, 12, 9, 11], 120), 100, 200, 200, "DesiredWithinRange"),
+    ("check 'outdated' flag for events for one behavior for down", 1, 1000, None, rules(1000, 60, 0, 0, 300),
+     ([], uniform([8, 12, 9, 11], 120)), 100, 5, 5, "DesiredWithinRange"),
 ]
 
 
 @pytest.mark.parametrize("case", SCALING_WITH_RULES, ids=[f"TestScalingWithRules/{c[0]}" for c in SCALING_WITH_RULES])
 def test_scaling_with_rules_matches_upstream(case):
-    _, lo, hi, up, down, up_events, current, desired, expected, reason = case
+    _, lo, hi, up, down, events, current, desired, expected, reason = case
+    # events: the scale-up events, or (scale-up events, scale-down events)
+    up_events, down_events = events if isinstance(events, tuple) else (events, [])
     got = convert_desired_replicas_with_behavior_rate(current, desired, lo, hi, generate_scale_up_rules(up),
-                                                      generate_scale_down_rules(down), up_events, [], NOW)
+                                                      generate_scale_down_rules(down), up_events, down_events, NOW)
     assert (got.replicas, got.reason) == (expected, reason)
 
 
@@ -182,13 +213,28 @@ def test_replicas_change_per_period_counts_events_inside_the_period():
     assert get_replicas_change_per_period(60, [], NOW) == 0
 
 
-def test_store_scale_event_reuses_an_outdated_entry():
-    # TestStoreScaleEvents "two entries, both actual" and the replace-outdated rule of markScaleEventsOutdated
-    up = rules(10, 120, 100, 30, 0)
-    kept = store_scale_event([(NOW - 58_000, 7), (NOW - 59_000, 6)], up, 5, NOW)
-    assert [c for _, c in kept] == [7, 6, 5]
-    replaced = store_scale_event([(NOW - 58_000, 7), (NOW - 121_000, 6)], up, 5, NOW)
-    assert [c for _, c in replaced] == [7, 5]
+def ago(*pairs):
+    return [(NOW - s * 1000, c) for c, s in pairs]
+
+
+# TestStoreScaleEvents (with a behaviour; decide() stores nothing without one): (name, previous events,
+# rules) -> (replicas changed in the last 60 s before, stored changes after a change of 5)
+STORE = [
+    ("empty entries with two-policy-behavior", [], rules(10, 60, 100, 60, 0), 0, [5]),
+    ("one outdated entry to be replaced with behavior", ago((7, 61)), rules(10, 60, 100, 60, 0), 0, [5]),
+    ("one actual entry to be not touched with behavior", ago((7, 58)), rules(10, 60, 100, 60, 0), 7, [7, 5]),
+    ("two entries, one of them to be replaced", ago((7, 61), (6, 59)), rules(10, 60, 0, 0, 0), 6, [5, 6]),
+    ("replace one entry, use policies with different periods", ago((8, 29), (6, 59), (7, 61), (9, 61)),
+     rules(10, 60, 100, 30, 0), 14, [8, 6, 7, 5]),
+    ("two entries, both actual", ago((7, 58), (6, 59)), rules(10, 120, 100, 30, 0), 13, [7, 6, 5]),
+]
+
+
+@pytest.mark.parametrize("case", STORE, ids=[f"TestStoreScaleEvents/{c[0]}" for c in STORE])
+def test_store_scale_events_matches_upstream(case):
+    _, previous, scaling, changed, stored = case
+    assert get_replicas_change_per_period(60, previous, NOW) == changed
+    assert [c for _, c in store_scale_event(previous, scaling, 5, NOW)] == stored
 
 
 def test_default_behaviour_is_upstreams():
