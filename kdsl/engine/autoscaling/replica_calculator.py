@@ -174,8 +174,8 @@ def _prepare(pods, metrics, resource, now_ms, cpu_init_ms, delay_ms):
 
 
 def _timestamp(metrics: Mapping[str, Sample]) -> int:
-    # the resource metrics client reports the first pod's timestamp; samples of one scrape share it
-    return min(s.timestamp_ms for s in metrics.values())
+    # metrics/client.go reports the timestamp of the list's first item; API lists come in name order
+    return metrics[min(metrics)].timestamp_ms
 
 
 def get_resource_replicas(current_replicas: int, target_utilization: int, resource: str,
