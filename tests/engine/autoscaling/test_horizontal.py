@@ -105,3 +105,21 @@ def test_targets_column_like_kubectl():
     assert format_hpa_metrics([], []) == "<none>"
     assert [quantity_string(v) for v in (500, 1000, 1500, 2_000_000)] == ["500m", "1", "1500m", "2k"]
     assert quantity_string((1 << 30) * 1000, binary=True) == "1Gi"
+
+
+def test_without_behavior_the_older_path_caps_at_twice_or_four():
+    # spec.behavior unset: normalizeDesiredReplicas, calculateScaleUpLimit = max(2 × current, 4)
+    d = decide(2, 1, 100, [MetricSpec("cpu", 10)], inputs([1000, 1000]), History())
+    assert d.desired == 4 and d.history.scale_up_events == ()  # storeScaleEvent keeps nothing without behavior
+    limited = [c for c in d.conditions if c.type == "ScalingLimited"][0]
+    assert (limited.status, limited.reason) == ("True", "ScaleUpLimit")
+    assert d.history.recommendations == ((NOW, 20),)
+
+
+def test_min_replicas_limits_a_scale_down():
+    d = decide(5, 4, 10, [MetricSpec("cpu", 50)], inputs([100, 100, 100, 100, 100]), History(), (None, None))
+    assert d.desired == 4 and d.events[-1].message == "New size: 4; reason: All metrics below target"
+    limited = [c for c in d.conditions if c.type == "ScalingLimited"][0]
+    assert (limited.status, limited.reason, limited.message) == (
+        "True", "TooFewReplicas", "the desired replica count is less than the minimum replica count")
+    assert d.history.scale_down_events == ((NOW, 1),)
