@@ -1,0 +1,1 @@
+"""The HorizontalPodAutoscaler's decisions as pure functions over plain values (pkg/controller/podautoscaler)."""
