@@ -94,6 +94,9 @@ class Container:
     ports: tuple[Port, ...] = ()
     requests: Resources = Resources()
     limits: Resources = Resources()
+    # What the container uses, steadily (`uses cpu= memory=`); none by default. Use above the limit is allowed
+    # (the API server has no say in it): that is how a container comes to be OOMKilled.
+    uses: Resources = Resources()
     env: tuple[EnvVar, ...] = ()
     env_from: tuple[EnvFrom, ...] = ()
     mounts: tuple[Mount, ...] = ()
