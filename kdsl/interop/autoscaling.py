@@ -49,7 +49,7 @@ def _rules(r, make) -> ScalingRules | None:
     """One direction's rules; None when a field kdsl cannot say is there (it then stays in `yaml`)."""
     if r is None:
         return make()
-    if not isinstance(r, dict):
+    if not isinstance(r, dict) or r.get("selectPolicy") not in (None, "Max", "Min", "Disabled"):
         return None
     policies = []
     for p in r.get("policies") or ():

@@ -47,6 +47,7 @@ class ScalingPolicy:
     type: str
     value: int
     period_seconds: int
+    span: Span | None = span_field()
 
 
 @attrs.frozen(kw_only=True)
@@ -56,12 +57,14 @@ class ScalingRules:
     stabilization_window_seconds: int
     select_policy: str = "Max"
     policies: tuple[ScalingPolicy, ...] = ()
+    span: Span | None = span_field()
 
     @classmethod
     def scale_up(cls, window: int | None = None, select: str | None = None,
-                 policies: tuple[ScalingPolicy, ...] | None = None) -> ScalingRules:
+                 policies: tuple[ScalingPolicy, ...] | None = None, span: Span | None = None) -> ScalingRules:
         """GenerateHPAScaleUpRules: what is not given is upstream's default."""
-        return cls(stabilization_window_seconds=SCALE_UP_STABILIZATION_SECONDS if window is None else window,
+        window = SCALE_UP_STABILIZATION_SECONDS if window is None else window
+        return cls(span=span, stabilization_window_seconds=window,
                    select_policy=select or "Max",
                    policies=policies if policies is not None else (
                        ScalingPolicy(type="Pods", value=SCALE_UP_LIMIT_MINIMUM_PODS,
@@ -71,9 +74,10 @@ class ScalingRules:
 
     @classmethod
     def scale_down(cls, window: int | None = None, select: str | None = None,
-                   policies: tuple[ScalingPolicy, ...] | None = None) -> ScalingRules:
+                   policies: tuple[ScalingPolicy, ...] | None = None, span: Span | None = None) -> ScalingRules:
         """GenerateHPAScaleDownRules: what is not given is upstream's default."""
-        return cls(stabilization_window_seconds=SCALE_DOWN_STABILIZATION_SECONDS if window is None else window,
+        window = SCALE_DOWN_STABILIZATION_SECONDS if window is None else window
+        return cls(span=span, stabilization_window_seconds=window,
                    select_policy=select or "Max",
                    policies=policies if policies is not None else (
                        ScalingPolicy(type="Percent", value=SCALE_DOWN_LIMIT_PERCENT,

@@ -122,15 +122,15 @@ ERRORS = [
      'hpa shop/web: spec.metrics[0].resource.target.averageValue: Invalid value: "0": must be positive', 4, 42, None),
     ("window-too-long", HPA + "max=2 {\n  scale-down window=3601s\n}",
      "hpa shop/web: spec.behavior.scaleDown.stabilizationWindowSeconds: Invalid value: 3601: "
-     "must be less than or equal to 3600", 4, 1, None),
+     "must be less than or equal to 3600", 5, 3, None),
     ("policy-value-zero", HPA + "max=2 {\n  scale-up policy pods=0 per 15s\n}",
-     "hpa shop/web: spec.behavior.scaleUp.policies[0].value: Invalid value: 0: must be greater than zero", 4, 1, None),
+     "hpa shop/web: spec.behavior.scaleUp.policies[0].value: Invalid value: 0: must be greater than zero", 5, 12, None),
     ("policy-period-too-long", HPA + "max=2 {\n  scale-up policy percent=50 per 31m\n}",
      "hpa shop/web: spec.behavior.scaleUp.policies[0].periodSeconds: Invalid value: 1860: "
-     "must be less than or equal to 1800", 4, 1, None),
+     "must be less than or equal to 1800", 5, 12, None),
     ("policy-period-zero", HPA + "max=2 {\n  scale-up policy percent=50 per 0s\n}",
      "hpa shop/web: spec.behavior.scaleUp.policies[0].periodSeconds: Invalid value: 0: must be greater than zero",
-     4, 1, None),
+     5, 12, None),
     ("policy-misspelt-type", HPA + "max=2 {\n  scale-up policy pod=1 per 15s\n}",
      "policy type: `pod` is not one of Percent or Pods", 5, 19, "`Pods`"),
     ("policy-without-per", HPA + "max=2 {\n  scale-up policy pods=1 15s\n}",
@@ -171,6 +171,8 @@ ERRORS = [
      "`autoscale` of node pool pool: the maximum 3 is less than the minimum 5", 4, 30, None),
     ("autoscale-not-a-range", "nodes pool count=4 autoscale=5",
      "`autoscale` of node pool pool: `5` is not a range; write MIN..MAX, such as 3..10", 4, 30, None),
+    ("hpa-in-apply", "at 1m: apply { hpa shop/web target=deployment/web max=3 }",
+     "`hpa` cannot be created or applied by the timeline", 4, 16, None),
     ("provision-without-autoscale", "nodes pool count=4 provision=1m",
      "`provision=` of node pool pool is how long the cluster autoscaler's new nodes take; give the pool "
      "`autoscale=MIN..MAX` too", 4, 1, None),

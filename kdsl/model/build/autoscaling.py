@@ -113,7 +113,7 @@ def _rules(ctx: Ctx, stmt: Stmt, direction: str, what: str) -> ScalingRules:
         else:
             ctx.error(p, f"unexpected `{getattr(p, 'text', '')}` in {direction} of {what}", expected=[RULE_FORM])
     make = ScalingRules.scale_up if direction == "scale-up" else ScalingRules.scale_down
-    return make(window, select, tuple(policies) if policies else None)
+    return make(window, select, tuple(policies) if policies else None, stmt.span)
 
 
 def _policy(ctx: Ctx, at: Word, parts: list, direction: str, what: str) -> ScalingPolicy | None:
@@ -131,7 +131,7 @@ def _policy(ctx: Ctx, at: Word, parts: list, direction: str, what: str) -> Scali
     seconds = ctx.convert(period, _seconds, f"policy period of {direction} of {what}")
     if kind is None or value is None or seconds is None:
         return None
-    return ScalingPolicy(type=kind, value=value, period_seconds=seconds)
+    return ScalingPolicy(type=kind, value=value, period_seconds=seconds, span=at.span.to(period.span))
 
 
 def _seconds(text: str) -> int:

@@ -91,16 +91,16 @@ def _rules(ctx: Ctx, hpa: HorizontalPodAutoscaler, what: str, field: str, rules:
     window = rules.stabilization_window_seconds
     if window > MAX_STABILIZATION_WINDOW_SECONDS:
         _invalid(ctx, hpa, what, f"{field}.stabilizationWindowSeconds", window,
-                 f"must be less than or equal to {MAX_STABILIZATION_WINDOW_SECONDS}")
+                 f"must be less than or equal to {MAX_STABILIZATION_WINDOW_SECONDS}", rules.span)
     for i, p in enumerate(rules.policies):
         at = f"{field}.policies[{i}]"
         if p.value <= 0:
-            _invalid(ctx, hpa, what, f"{at}.value", p.value, "must be greater than zero")
+            _invalid(ctx, hpa, what, f"{at}.value", p.value, "must be greater than zero", p.span)
         if p.period_seconds <= 0:
-            _invalid(ctx, hpa, what, f"{at}.periodSeconds", p.period_seconds, "must be greater than zero")
+            _invalid(ctx, hpa, what, f"{at}.periodSeconds", p.period_seconds, "must be greater than zero", p.span)
         if p.period_seconds > MAX_PERIOD_SECONDS:
             _invalid(ctx, hpa, what, f"{at}.periodSeconds", p.period_seconds,
-                     f"must be less than or equal to {MAX_PERIOD_SECONDS}")
+                     f"must be less than or equal to {MAX_PERIOD_SECONDS}", p.span)
 
 
 def _target(ctx: Ctx, hpa: HorizontalPodAutoscaler, d: Declared, what: str) -> None:
