@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kdsl.engine.apiserver.resources import KINDS
+from kdsl.model.base import Object
 from kdsl.model.namespaces import SYSTEM_NAMESPACES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,11 +62,25 @@ def _fetch() -> None:
     shutil.rmtree(target)
 
 
+def _served_versions() -> dict[str, str]:
+    """kind -> the version kdsl writes it at (the model's apiVersion; the engine's own kinds are at v1)."""
+    out, todo = {}, [Object]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if isinstance(cls.kind, str) and cls.kind and isinstance(cls.api_version, str):
+            out[cls.kind] = cls.api_version.rpartition("/")[2]
+    return out
+
+
 def _versions() -> dict[str, list]:
-    """Each group's resources for discovery, from kdsl's resource table (every group kdsl writes is at v1)."""
+    """Each group version's resources for discovery (`apps/v1`, `autoscaling/v2`, `v1` for the core group),
+    from kdsl's resource table and the versions the model writes."""
+    served = _served_versions()
     groups: dict[str, list] = {}
     for info in KINDS.values():
-        groups.setdefault(info.group, []).append({
+        version = served.get(info.kind, "v1")
+        groups.setdefault(f"{info.group}/{version}" if info.group else version, []).append({
             "name": info.plural, "singularName": info.kind.lower(), "namespaced": info.namespaced,
             "kind": info.kind, "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"]})
     return groups
@@ -115,17 +130,19 @@ class FakeServer:
             return 200, {"kind": "APIVersions", "versions": ["v1"],
                          "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": self.url}]}
         if path == "/apis":
+            names = sorted({gv.partition("/")[0] for gv in self.groups if "/" in gv})
             return 200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-                {"name": g, "versions": [{"groupVersion": f"{g}/v1", "version": "v1"}],
-                 "preferredVersion": {"groupVersion": f"{g}/v1", "version": "v1"}} for g in sorted(self.groups) if g]}
+                {"name": g, "versions": [{"groupVersion": gv, "version": gv.partition("/")[2]} for gv in versions],
+                 "preferredVersion": {"groupVersion": versions[0], "version": versions[0].partition("/")[2]}}
+                for g in names for versions in [sorted(gv for gv in self.groups if gv.partition("/")[0] == g)]]}
         if path == "/version":
             return 200, {"major": "1", "minor": "37", "gitVersion": "v1.37.0"}
-        m = re.fullmatch(r"/api/v1|/apis/([^/]+)/v1", path)
-        if m and (m.group(1) or "") in self.groups:
-            version = f"{m.group(1)}/v1" if m.group(1) else "v1"
+        m = re.fullmatch(r"/api/(v1)|/apis/([^/]+/v\d+)", path)
+        if m and (m.group(1) or m.group(2)) in self.groups:
+            version = m.group(1) or m.group(2)
             return 200, {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": version,
-                         "resources": self.groups[m.group(1) or ""]}
-        m = re.fullmatch(r"/apis?(?:/([^/]+))?/v1(?:/namespaces/([^/]+))?/([^/]+)/([^/]+)", path)
+                         "resources": self.groups[version]}
+        m = re.fullmatch(r"/apis?(?:/([^/]+))?/v\d+(?:/namespaces/([^/]+))?/([^/]+)/([^/]+)", path)
         if m:
             group, namespace, plural, name = m.groups()
             if plural == "namespaces" and namespace is None:

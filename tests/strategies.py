@@ -265,6 +265,10 @@ class _Gen:
             self.taken.update(("Node", None, n) for n in [name, *expanded])
             self.nodes.extend(expanded)
             head = ["nodes", name, self.attr("count", str(count))]
+            if self.flip(0.3):  # a node group of the cluster autoscaler: its count within its bounds
+                lo, hi = self(st.integers(0, count)), self(st.integers(count, 12))
+                head.append(self.attr("autoscale", f"{lo}..{hi}"))
+                self.opt(head, "provision", durations)
         else:
             return self.node_one()
         return S(head + self.node_attrs(), self.node_block())
@@ -635,6 +639,9 @@ class _Gen:
                 parts = [self.attr("cpu", self(cpu)), self.attr("memory", self(memory))]
                 block.append(S([section, *self(st.lists(st.sampled_from(parts), min_size=1, max_size=2,
                                                         unique=True))]))
+        if self.flip(0.2):  # use is free of requests and limits (above the limit is how OOM is shown)
+            parts = [self.attr("cpu", self(cpus)), self.attr("memory", self(memories))]
+            block.append(S(["uses", *self(st.lists(st.sampled_from(parts), min_size=1, max_size=2, unique=True))]))
         block += self.some(self.env, 0, 3)
         for vol in self(st.lists(st.sampled_from(mountable), max_size=2, unique=True)) if mountable else []:
             m = ["mount", vol, "at", self(paths)]
@@ -856,10 +863,11 @@ class _Gen:
         if self.users and self.flip(0.2):
             head += ["as", self.pick(self.users)]
         self.colon(head)
-        actions = [self.add_node, self.set_image, self.scale, self.rollback, self.delete, self.create, self.apply]
+        actions = [self.add_node, self.set_image, self.scale, self.rollback, self.delete, self.create, self.apply,
+                   self.load]
         if self.nodes:
             actions.append(self.node_action)
-        action = self.pick(actions)()
+        action = self.pick(actions)() or self.add_node()  # a load with no workload standing: something else
         return S(head + action.head, action.block)
 
     def node_action(self) -> S:
@@ -895,6 +903,47 @@ class _Gen:
         if not fitting:
             return self.add_node()
         return S(["scale", *self.target(self.pick(fitting)), self.attr("replicas", str(self(st.integers(0, 10))))])
+
+    def load(self) -> S:
+        fitting = self.standing(["deployment", "statefulset", "replicaset", "replicationcontroller", "daemonset",
+                                 "job"])
+        if not fitting:
+            return None
+        w = self.pick(fitting)
+        self.acted.add((w[1], w[2]))
+        parts = [self.attr("cpu", self(cpus)), self.attr("memory", self(memories))]
+        return S(["load", w[0], f"{w[1]}/{w[2]}",
+                  *self(st.lists(st.sampled_from(parts), min_size=1, max_size=2, unique=True))])
+
+    def hpa(self) -> S:
+        """An HPA on a workload that stands at 0s, valid as the API server validates it."""
+        fitting = self.standing(["deployment", "statefulset", "replicaset", "replicationcontroller"])
+        if not fitting:
+            return None
+        kind, ns, target, _ = self.pick(fitting)
+        self.acted.add((ns, target))
+        lo = self(st.integers(1, 3))
+        head = ["hpa", f"{ns}/{self.fresh('HorizontalPodAutoscaler', ns)}", self.attr("target", f"{kind}/{target}"),
+                self.attr("max", str(self(st.integers(lo, 10))))]
+        if self.flip():
+            head.append(self.attr("min", str(lo)))
+        if self.flip(0.7):
+            head.append(self.attr("cpu", self.pick([f"{self(st.integers(1, 150))}%", self(cpus)])))
+        if self.flip(0.3):
+            head.append(self.attr("memory", self.pick([f"{self(st.integers(1, 150))}%", self(memories)])))
+        if not self.flip(0.3):
+            return S(head)
+        rules = []
+        for direction in self(st.lists(st.sampled_from(["scale-up", "scale-down"]), min_size=1, max_size=2,
+                                       unique=True)):
+            rule = [direction]
+            self.opt(rule, "window", ["0s", "30s", "300s", "5m", "1h"])
+            self.opt(rule, "select", ["Max", "Min", "Disabled", "max"], 0.3)
+            for _ in range(self(st.integers(0, 2))):
+                rule += ["policy", self.attr(self.pick(["pods", "percent"]), str(self(st.integers(1, 200)))), "per",
+                         self.pick(["1s", "15s", "60s", "1m", "30m"])]
+            rules.append(S(rule))
+        return S(head, rules)
 
     def rollback(self) -> S:
         fitting = self.standing(["deployment"])  # kdsl rolls back Deployments only: other kinds fail the check
@@ -1059,6 +1108,7 @@ class _Gen:
         out += self.some(lambda: self.role(None, False), 0, 1)
         out += self.some(lambda: self.binding(None, False), 0, 1)
         self.static = list(self.workloads)
+        out += [s for s in self.some(self.load, 0, 1) + self.some(self.hpa, 0, 2) if s is not None]
         out += self.some(self.at, 0, 3)
         if self.flip(0.4):
             out.append(self.run())

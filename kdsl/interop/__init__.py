@@ -102,7 +102,7 @@ def to_manifests(scenario) -> list[dict]:
     then the objects in the scenario's order, kdsl's `dynamic` classes included: what an import reads
     back whole. `for_cluster` is what `kdsl export` writes for `kubectl apply`. The timeline,
     expectations, users and simulated behaviour are not Kubernetes objects and are left out."""
-    return [manifest(n) for n in scenario.nodes] + [manifest(o) for o in scenario.objects]
+    return [manifest(n) for n in scenario.nodes] + [manifest(o) for o in scenario.objects + scenario.autoscalers]
 
 
 def dump_manifests(manifests, comment: str = "") -> str:

@@ -104,7 +104,7 @@ def for_cluster(scenario, *, include_nodes: bool = False, provisioner: str | Non
     if provisioner is not None and not classes:
         notes.append(f"--provisioner {provisioner}: no StorageClass has provisioner `{DYNAMIC}`; nothing was mapped.")
     dynamic = {id(c) for c in classes}
-    objects = [o for o in scenario.objects if provisioner is not None or id(o) not in dynamic]
+    objects = [o for o in scenario.objects + scenario.autoscalers if provisioner is not None or id(o) not in dynamic]
     if include_nodes:
         objects += scenario.nodes
     elif scenario.nodes:

@@ -11,6 +11,8 @@ from kdsl.model.manifest import Manifest
 from kdsl.model.storage import ACCESS_SHORT
 from kdsl.interop.emit_base import KEYWORDS, Writer, cpu, meta, pairs, quote, ref_name, triple, word
 from kdsl.interop.emit_pods import KIND_WORD, workload
+from kdsl.interop.autoscaling import emit_hpa
+from kdsl.model.autoscaling import HorizontalPodAutoscaler
 
 
 _SECRET_SHORT = {v: k for k, v in SECRET_TYPES.items()}
@@ -195,6 +197,8 @@ def _object(w: Writer, obj, depth: int, ns: str | None) -> None:
         _storageclass(w, obj, depth)
     elif isinstance(obj, storage.PersistentVolume):
         _pv(w, obj, depth)
+    elif isinstance(obj, HorizontalPodAutoscaler):
+        emit_hpa(w, obj, depth, ns)
     else:
         raise TypeError(f"kdsl cannot write a {obj.kind}")
 

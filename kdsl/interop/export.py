@@ -7,7 +7,9 @@ import yaml
 
 from kdsl.lang.values import Percent
 from kdsl.model import access, config, namespaces, network, nodes, storage, workloads
+from kdsl.model.autoscaling import HorizontalPodAutoscaler
 from kdsl.model.manifest import Manifest
+from kdsl.interop.autoscaling import hpa_spec
 from kdsl.interop.patch import merge
 from kdsl.interop.pods import quantity, seconds, selector, template
 
@@ -355,5 +357,5 @@ _SPEC = {
     storage.PersistentVolume: _pv, storage.PersistentVolumeClaim: _pvc, namespaces.Namespace: _namespace,
     namespaces.ResourceQuota: _quota, namespaces.LimitRange: _limitrange, nodes.Node: _node,
     access.ServiceAccount: _nothing, access.Role: _role, access.ClusterRole: _role,
-    access.RoleBinding: _binding, access.ClusterRoleBinding: _binding,
+    access.RoleBinding: _binding, access.ClusterRoleBinding: _binding, HorizontalPodAutoscaler: hpa_spec,
 }

@@ -8,6 +8,7 @@ from kdsl.lang.errors import Diagnostic
 from kdsl.model import storage
 from kdsl.model.manifest import REMOVED, SERVED, SIMULATED, Manifest
 from kdsl.interop import export
+from kdsl.interop.autoscaling import read_hpa, v1_as_v2
 from kdsl.interop.patch import residual, yaml_text
 from kdsl.interop.read_objects import (read_binding, read_configmap, read_ingress, read_limitrange, read_namespace,
                                       read_node, read_pv, read_pvc, read_quota, read_role, read_secret, read_service,
@@ -24,6 +25,8 @@ DEFAULT_CLASS_BETA = "storageclass.beta.kubernetes.io/is-default-class"
 def read(doc: Doc, namespace: str | None = None) -> tuple[object, Diagnostic | None]:
     """One manifest as a model object (a Manifest, with a warning, when kdsl has no kind for it)."""
     d = doc.data
+    if (d["apiVersion"], d["kind"]) == ("autoscaling/v1", "HorizontalPodAutoscaler"):
+        d = v1_as_v2(d)  # read as the API server serves it, so what kdsl cannot say stays in v2's `yaml`
     api, kind = d["apiVersion"], d["kind"]
     meta = d["metadata"]
     ns = meta.get("namespace") if isinstance(meta.get("namespace"), str) else None
@@ -84,5 +87,5 @@ _READERS = {
     ("rbac.authorization.k8s.io/v1", "ClusterRole"): lambda d, m: read_role(d, m, True),
     ("rbac.authorization.k8s.io/v1", "RoleBinding"): read_binding,
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): lambda d, m: read_binding(d, m, True),
-    ("v1", "Node"): read_node,
+    ("v1", "Node"): read_node, ("autoscaling/v2", "HorizontalPodAutoscaler"): read_hpa,
 }

@@ -154,7 +154,7 @@ class _Builder(lark.Transformer):
         return Kw(c[0].value, self._span(c[0]))
 
     workload_kind = affinity_kind = affinity_target = source = probe_kind = probe_handler = _kw
-    fault = role_kind = binding_kind = node_verb = always = can = when_kind = _kw
+    fault = role_kind = binding_kind = node_verb = always = can = when_kind = scale_direction = _kw
 
     # ---- blocks and statements ------------------------------------------------------------
     def _block(self, c):
@@ -163,7 +163,7 @@ class _Builder(lark.Transformer):
         return block
 
     cluster_block = node_block = meta_block = namespace_block = pod_block = _block
-    container_block = ingress_block = data_block = role_block = top_block = _block
+    container_block = ingress_block = data_block = role_block = top_block = hpa_block = _block
 
     def start(self, c):
         return tuple(x for x in c if isinstance(x, Stmt))

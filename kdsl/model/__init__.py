@@ -1,6 +1,8 @@
 """Typed, frozen objects for everything a scenario declares, built from the syntax tree."""
 
 from kdsl.model.access import ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, ServiceAccount, Subject, User
+from kdsl.model.autoscaling import (HorizontalPodAutoscaler, HPABehavior, Load, ResourceMetric, ScalingPolicy,
+                                    ScalingRules)
 from kdsl.model.base import NamespacedObject, Object, Requirement, Selector
 from kdsl.model.config import ConfigMap, Secret
 from kdsl.model.errors import ScenarioError
@@ -13,17 +15,18 @@ from kdsl.model.pods import (Affinity, Container, EnvFrom, EnvVar, Mount, PodAff
 from kdsl.model.behaviour import Behaviour
 from kdsl.model.scenario import Scenario
 from kdsl.model.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
-from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, TimelineAction)
+from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, SetLoad,
+                                 TimelineAction)
 from kdsl.model.workloads import (ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet,
                                   ReplicationController, StatefulSet, Strategy)
 
 __all__ = ["AccessExpectation", "AddNode", "Affinity", "Apply", "Behaviour", "ClaimTemplate", "Cluster",
            "ClusterRole", "ClusterRoleBinding", "Condition", "ConfigMap", "Container", "Create", "CronJob",
-           "DaemonSet", "Delete", "Deployment", "EnvFrom", "EnvVar", "Expectation", "Ingress", "IngressPath",
-           "IngressTLS", "Job", "LimitRange", "Mount", "Namespace", "NamespacedObject", "Node", "NodeAction",
+           "DaemonSet", "Delete", "Deployment", "EnvFrom", "EnvVar", "Expectation", "HPABehavior", "HorizontalPodAutoscaler", "Ingress", "IngressPath",
+           "IngressTLS", "Job", "LimitRange", "Load", "Mount", "Namespace", "NamespacedObject", "Node", "NodeAction",
            "NodePool", "Object", "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodAffinityTerm",
            "PodTemplate", "PolicyRule", "Port", "Probe", "ReplicaSet", "ReplicationController", "Requirement",
-           "ResourceQuota", "Resources", "Role", "RoleBinding", "Rollback", "RouteExpectation", "Scale", "Scenario",
-           "ScenarioError", "Secret", "Selector", "Service", "ServiceAccount", "ServicePort", "SetImage",
+           "ResourceMetric", "ResourceQuota", "Resources", "Role", "RoleBinding", "Rollback", "RouteExpectation", "Scale", "ScalingPolicy", "ScalingRules", "Scenario",
+           "ScenarioError", "Secret", "Selector", "Service", "ServiceAccount", "ServicePort", "SetImage", "SetLoad",
            "SpreadConstraint", "StatefulSet", "StorageClass", "Strategy", "Subject", "Taint", "TimelineAction",
            "Timing", "Toleration", "User", "Volume", "WeightedTerm"]

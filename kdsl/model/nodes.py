@@ -54,6 +54,10 @@ class NodePool:
     name: str
     count: int
     template: Node
+    # `autoscale=MIN..MAX`: a node group of the cluster autoscaler (None: a fixed pool); `provision`: how long a
+    # new node takes to register and be Ready (ms).
+    autoscale: tuple[int, int] | None = None
+    provision_ms: int = 0
     span: object = attrs.field(default=None, eq=False, repr=False)
 
     def nodes(self) -> tuple[Node, ...]:

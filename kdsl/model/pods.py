@@ -94,6 +94,10 @@ class Container:
     ports: tuple[Port, ...] = ()
     requests: Resources = Resources()
     limits: Resources = Resources()
+    # What the container uses, steadily (`uses cpu= memory=`); none by default. Use above the limit is allowed
+    # (the API server has no say in it): that is how a container comes to be OOMKilled. Use is not part of a
+    # pod's spec, so it stays out of the repr the controllers hash into pod-template-hash.
+    uses: Resources = attrs.field(default=Resources(), repr=False)
     env: tuple[EnvVar, ...] = ()
     env_from: tuple[EnvFrom, ...] = ()
     mounts: tuple[Mount, ...] = ()

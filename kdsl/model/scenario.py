@@ -10,6 +10,7 @@ import attrs
 from kdsl.lang.errors import Diagnostic, NotFoundError, UsageError, listing
 from kdsl.lang.syntax import Source
 from kdsl.model.access import User
+from kdsl.model.autoscaling import HorizontalPodAutoscaler, Load
 from kdsl.model.base import Object
 from kdsl.model.nodes import Cluster, Node, NodePool
 from kdsl.model.timeline import TimelineAction
@@ -25,6 +26,9 @@ class Scenario:
     users: tuple[User, ...] = ()
     timeline: tuple[TimelineAction, ...] = ()
     expectations: tuple = ()
+    # Load and autoscaling (issue 12): kept apart from `objects` until the engine stores and acts on them.
+    loads: tuple[Load, ...] = ()
+    autoscalers: tuple[HorizontalPodAutoscaler, ...] = ()
     run_ms: int | None = None
     files: tuple[str, ...] = attrs.field(default=(), eq=False)
     warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False)

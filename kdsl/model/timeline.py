@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.lang.syntax import Span
+from kdsl.model.autoscaling import Load
 from kdsl.model.base import Object, Selector, span_field
 from kdsl.model.nodes import Node
 
@@ -71,3 +72,10 @@ class Apply(TimelineAction):
     """`apply { ... }`: declares (or replaces) every object in the block at that moment."""
 
     objects: tuple[Object, ...]
+
+
+@attrs.frozen(kw_only=True)
+class SetLoad(TimelineAction):
+    """`at T: load KIND NS/NAME cpu= memory=`: the workload's load from that moment (it replaces the last one)."""
+
+    load: Load

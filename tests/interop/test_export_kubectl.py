@@ -80,3 +80,11 @@ def test_the_harness_fails_an_object_before_its_namespace_and_a_kind_kubectl_ref
         result = apply_dry_run(widget, server, tmp_path)
     assert result.returncode == 1
     assert 'no matches for kind "Widget" in version "example.com/v1"' in result.stderr
+
+
+def test_an_hpa_applies_at_autoscaling_v2(client, tmp_path):
+    source = tmp_path / "hpa.kdsl"
+    source.write_text("node n1\nnamespace shop {\n  deployment web replicas=2 image=nginx:1.25 cpu=100m\n"
+                      "  hpa web target=deployment/web min=2 max=10 cpu=70%\n}\n", encoding="utf-8")
+    docs = applies(source, tmp_path)
+    assert [(d["apiVersion"], d["kind"]) for d in docs][-1:] == [("autoscaling/v2", "HorizontalPodAutoscaler")]

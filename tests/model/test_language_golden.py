@@ -13,6 +13,8 @@ from kdsl.model.dump import scenario_data
 from tests.golden import check_golden, to_json
 
 LANGUAGE = sorted((Path(__file__).parent / "language").glob("*.kdsl"))
+# The sections under "Planned forms" whose issue has landed: their blocks must parse and build too.
+LANDED = ("Load, autoscaling and resource pressure",)
 
 
 @pytest.mark.parametrize("path", LANGUAGE, ids=[p.stem for p in LANGUAGE])
@@ -37,10 +39,15 @@ def test_language_md_blocks_are_all_here():
     if not md.exists():
         pytest.skip("LANGUAGE.md is not beside this checkout")
     # The blocks under "Planned forms" belong to open issues (LANGUAGE.md says so); each joins when its issue lands.
-    text = md.read_text(encoding="utf-8").split("\n## Planned forms", 1)[0]
+    whole = md.read_text(encoding="utf-8")
+    text = whole.split("\n## Planned forms", 1)[0]
+    for section in LANDED:
+        text += "\n" + whole.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
     blocks = text.split("```\n")[1::2]
     copies = "".join(p.read_text(encoding="utf-8") for p in LANGUAGE)
-    assert len(blocks) == len(LANGUAGE)
+    # a block may take two copies, when its statements are alternatives that cannot stand in one scenario
+    numbers = {p.read_text(encoding="utf-8").split("code block ", 1)[1].split(" ", 1)[0] for p in LANGUAGE}
+    assert len(blocks) == len(numbers)
     for block in blocks:
         for line in block.splitlines():
             if line.strip() and "... namespaced resources ..." not in line:

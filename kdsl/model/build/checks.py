@@ -6,6 +6,7 @@ from __future__ import annotations
 from kdsl.model import names
 from kdsl.model.access import ClusterRoleBinding, RoleBinding
 from kdsl.model.base import Object
+from kdsl.model.build.checks_autoscaling import check_autoscaling
 from kdsl.model.build.checks_refs import check_refs
 from kdsl.model.build.checks_timeline import check_timeline
 from kdsl.model.build.context import Ctx
@@ -144,6 +145,7 @@ def check(ctx: Ctx, scenario) -> None:
             ctx.error(ctx.name_span(e.span), f'namespaces "{ns}" not found; declare `namespace {ns}`')
     check_timeline(ctx, scenario, idx)
     check_refs(ctx, scenario, idx)
+    check_autoscaling(ctx, scenario, idx)
 
 
 def _nodes(ctx: Ctx, scenario) -> None:

@@ -8,7 +8,7 @@ from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref, resource, word
 from kdsl.model.build.timeline import ROLLABLE, SCALABLE
 from kdsl.model.namespaces import IMMORTAL_NAMESPACES, SYSTEM_NAMESPACES
-from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage
+from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, SetLoad
 
 # The kinds each verb acts on, as kdsl plays them (kdsl/engine/timeline.py); a kind outside these is an error.
 _KINDS = {Scale: set(SCALABLE.values()), SetImage: set(SCALABLE.values()) | set(ROLLABLE.values()) | {"Pod"},
@@ -148,6 +148,9 @@ def check_timeline(ctx: Ctx, scenario, d: Declared) -> None:
                 _containers(ctx, a, obj)
         elif isinstance(a, Delete):
             _delete(ctx, w, d, a)
+        elif isinstance(a, SetLoad):
+            from kdsl.model.build.checks_autoscaling import check_set_load  # it imports this module's neighbours
+            check_set_load(ctx, a, w.live, w.why_missing)
         elif isinstance(a, (Create, Apply)):
             for o in _made_by(a):
                 _create(ctx, w, d, a, o)

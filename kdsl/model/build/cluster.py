@@ -138,10 +138,35 @@ def build_node(ctx: Ctx, stmt: Stmt) -> Node | NodePool | None:
         return None
     head.what = f"{'node pool' if pool else 'node'} {w.text}"
     count = head.take("count", _pool_size, 1, required=True) if pool else None
+    autoscale = head.attr("autoscale") if pool else None
+    provision = head.take("provision", v.duration_ms, None) if pool else None
     node = _node(ctx, stmt, head, w.text, head.what)
     if pool:
-        return NodePool(name=w.text, count=count, template=node, span=stmt.span)
+        bounds = _autoscale(ctx, autoscale, count, head.what) if autoscale is not None else None
+        if provision is not None and autoscale is None:
+            ctx.error(stmt, f"`provision=` of {head.what} is how long the cluster autoscaler's new nodes take; "
+                            "give the pool `autoscale=MIN..MAX` too")
+        return NodePool(name=w.text, count=count, template=node, autoscale=bounds, provision_ms=provision or 0,
+                        span=stmt.span)
     return node
+
+
+def _autoscale(ctx: Ctx, a, count: int, what: str) -> tuple[int, int] | None:
+    """`autoscale=MIN..MAX`, with MIN <= count <= MAX (the node group's size starts within its bounds)."""
+    lo, sep, hi = a.value.text.partition("..")
+    try:
+        if not sep:
+            raise v.BadValue(f"`{a.value.text}` is not a range; write MIN..MAX, such as 3..10")
+        low, high = v.integer(lo, minimum=0), _pool_size(hi)
+    except v.BadValue as exc:
+        ctx.error(a.value, f"`autoscale` of {what}: {exc}")
+        return None
+    if high < low:
+        ctx.error(a.value, f"`autoscale` of {what}: the maximum {high} is less than the minimum {low}")
+    elif not low <= count <= high:
+        ctx.error(a.value, f"{what} has count={count}, outside its autoscale range {low}..{high}; "
+                           "the node group starts within its bounds")
+    return low, high
 
 
 def build_storageclass(ctx: Ctx, stmt: Stmt) -> StorageClass | None:

@@ -205,6 +205,7 @@ def build_container(ctx: Ctx, stmt: Stmt, owner: str, shorthand: Head | None = N
             ctx.error(stmt, f"{what} needs `image=`")
     env, env_from, mounts, probes, command, args, beh, limits, yaml = [], [], [], [], (), (), {}, Resources(), None
     seen_probes: dict[str, Stmt] = {}
+    uses = Resources()
     for s in block:
         k = s.kind
         if k == "port":
@@ -216,6 +217,10 @@ def build_container(ctx: Ctx, stmt: Stmt, owner: str, shorthand: Head | None = N
         elif k == "limits":
             h = Head(ctx, s, f"limits of {what}")
             limits = resources(ctx, h)
+            h.done()
+        elif k == "uses":
+            h = Head(ctx, s, f"uses of {what}")
+            uses = _merged(uses, resources(ctx, h))
             h.done()
         elif k.startswith("env"):
             _env(ctx, s, what, env, env_from)
@@ -239,7 +244,7 @@ def build_container(ctx: Ctx, stmt: Stmt, owner: str, shorthand: Head | None = N
     if image is None:
         return None
     return Container.build(name=name, image=image, pull_policy=pull, ports=tuple(ports), requests=requests,
-                           limits=limits, env=tuple(env), env_from=tuple(env_from), mounts=tuple(mounts),
+                           limits=limits, uses=uses, env=tuple(env), env_from=tuple(env_from), mounts=tuple(mounts),
                            probes=tuple(sorted(probes, key=lambda p: PROBE_ORDER.index(p.kind))),
                            command=command, args=args,
                            restart_policy="Always" if sidecar else None, behaviour=Behaviour(**beh),

@@ -10,6 +10,7 @@ from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError
 from kdsl.lang.fmt import line_text
 from kdsl.lang.parser import parse_document
 from kdsl.lang.syntax import Document, Stmt
+from kdsl.model.build.autoscaling import build_hpa, build_load
 from kdsl.model.build.access import build_binding, build_role, build_serviceaccount, build_user
 from kdsl.model.build.checks import check
 from kdsl.model.build.cluster import (build_cluster, build_limits, build_namespace, build_node, build_pv, build_quota,
@@ -34,6 +35,7 @@ class _Build:
         self.ctx, self.loader = ctx, loader
         self.cluster: Cluster | None = None
         self.nodes, self.objects, self.users, self.timeline, self.expectations = [], [], [], [], []
+        self.loads, self.autoscalers = [], []
         self.run_ms = None
         self.files: list[str] = []
         self.documents: list[Document] = []
@@ -55,6 +57,8 @@ class _Build:
                     out.append(build_quota(self.ctx, s, ns.name))
                 elif s.kind == "limits":
                     out.append(build_limits(self.ctx, s, ns.name))
+                elif s.kind in ("load", "hpa"):
+                    self.autoscaling(s, ns.name)
                 elif s.kind not in ("labels", "annotations", "yaml"):
                     out.extend(self.objects_of(s, ns.name))
             return out
@@ -103,8 +107,20 @@ class _Build:
                 self.expectations.append(exp)
         elif k == "include":
             self.include(stmt, doc)
+        elif k in ("load", "hpa"):
+            self.autoscaling(stmt, None)
         else:
             self.objects.extend(self.objects_of(stmt, None))
+
+    def autoscaling(self, stmt: Stmt, namespace: str | None) -> None:
+        if stmt.kind == "load":
+            load = build_load(self.ctx, stmt, namespace)
+            if load is not None:
+                self.loads.append(load)
+        else:
+            hpa = build_hpa(self.ctx, stmt, namespace)
+            if hpa is not None:
+                self.autoscalers.append(hpa)
 
     def include(self, stmt: Stmt, doc: Document) -> None:
         target = stmt.args[0].text
@@ -150,6 +166,7 @@ class _Build:
         timeline = sorted(self.timeline, key=lambda a: a.at_ms or 0)  # stable: same time keeps text order
         return Scenario(cluster=self.cluster or Cluster(), node_specs=tuple(self.nodes), objects=tuple(self.objects),
                         users=tuple(self.users), timeline=tuple(timeline), expectations=tuple(self.expectations),
+                        loads=tuple(self.loads), autoscalers=tuple(self.autoscalers),
                         run_ms=self.run_ms, files=tuple(self.files),
                         source_files=tuple(d.source for d in self.documents))
 

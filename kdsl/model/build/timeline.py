@@ -8,7 +8,7 @@ from kdsl.lang import values as v
 from kdsl.lang.syntax import Kw, Stmt, Word
 from kdsl.model.build.context import Ctx, Head, pick, split_ref
 from kdsl.model.build.scheduling import selector
-from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage
+from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, SetLoad
 
 # kind names as `delete`, `scale` and `expect` accept them, singular and plural, to the Kind.
 KINDS = {
@@ -125,6 +125,10 @@ def build_at(ctx: Ctx, stmt: Stmt, build_objects: Callable[[Stmt, str | None], l
             return [Delete(kind=kind, namespace=None, name=target.text, **common)]
         ns, name = split_ref(ctx, target, None, f"delete {kind_w.text}")
         return [Delete(kind=kind, namespace=ns, name=name, **common)]
+    if k == "load":
+        from kdsl.model.build.autoscaling import build_load  # one load builder for both forms
+        load = build_load(ctx, action, None)
+        return [SetLoad(load=load, **common)] if load else []
     if k == "create":
         return [Create(object=o, **common) for o in build_objects(action.block[0], None)]
     if k == "apply":
