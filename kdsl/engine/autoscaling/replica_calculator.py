@@ -200,21 +200,26 @@ def get_resource_replicas(current_replicas: int, target_utilization: int, resour
         if tolerances.is_within(ratio):
             return ResourceProposal(current_replicas, utilization, raw, ts)
         return ResourceProposal(math.ceil(ratio * groups.ready_count), utilization, raw, ts)
-    if groups.missing:
-        if ratio < 1.0:
-            # on a scale-down a missing pod counts as using its whole request, or the target when above 100%
-            fallback = max(100, target_utilization)
-            for name in groups.missing:
-                values[name] = _go_div(requests[name] * fallback, 100)
-        elif ratio > 1.0:
-            for name in groups.missing:
-                values[name] = 0
-    if scale_up_with_unready:
-        for name in groups.unready:
-            values[name] = 0
+    # on a scale-down a missing pod counts as using its whole request, or the target when above 100%
+    fallback = max(100, target_utilization)
+    _fill_in(groups, values, ratio, scale_up_with_unready, lambda name: _go_div(requests[name] * fallback, 100))
     new_ratio, _, _ = get_resource_utilization_ratio(values, requests, target_utilization)
     return ResourceProposal(_settle(current_replicas, ratio, new_ratio, len(values), tolerances),
                             utilization, raw, ts)
+
+
+def _fill_in(groups, values: dict, ratio: float, scale_up_with_unready: bool, scale_down_use) -> None:
+    """Upstream's second pass: a pod without metrics uses `scale_down_use(pod)` on a scale-down and nothing on a
+    scale-up, and an unready pod nothing when it would otherwise scale up (so neither can push a scale along)."""
+    if ratio < 1.0:
+        for name in groups.missing:
+            values[name] = scale_down_use(name)
+    elif ratio > 1.0:
+        for name in groups.missing:
+            values[name] = 0
+    if scale_up_with_unready:
+        for name in groups.unready:
+            values[name] = 0
 
 
 def _settle(current: int, ratio: float, new_ratio: float, counted: int, tolerances: Tolerances) -> int:
@@ -247,15 +252,6 @@ def get_raw_resource_replicas(current_replicas: int, target_average: int, resour
         if tolerances.is_within(ratio):
             return RawProposal(current_replicas, usage, ts)
         return RawProposal(math.ceil(ratio * groups.ready_count), usage, ts)
-    if groups.missing:
-        if ratio < 1.0:
-            for name in groups.missing:
-                values[name] = target_average
-        elif ratio > 1.0:
-            for name in groups.missing:
-                values[name] = 0
-    if scale_up_with_unready:
-        for name in groups.unready:
-            values[name] = 0
+    _fill_in(groups, values, ratio, scale_up_with_unready, lambda name: target_average)
     new_ratio, _ = get_metric_usage_ratio(values, target_average)
     return RawProposal(_settle(current_replicas, ratio, new_ratio, len(values), tolerances), usage, ts)
