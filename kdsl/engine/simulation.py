@@ -27,6 +27,7 @@ from kdsl.engine.rejections import Rejection, Rejections
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
 from kdsl.engine.timeline import Timeline
+from kdsl.engine.usage import UsageTracker
 from kdsl.engine.view_methods import ViewMethods
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
@@ -63,6 +64,7 @@ class Simulation(ViewMethods):
             self.add_node(node)
         self.scheduler = SchedulerComponent(self)
         self.kubelets = KubeletComponent(self)
+        self.usage = UsageTracker(self)  # what pods use (`uses`, `load`): metrics, OOM and pressure read it
         # In a fixed order, so that controllers woken at the same moment act in the same order every run.
         self.controllers = {cls.name: cls(self) for cls in CONTROLLERS}
         with bulk():

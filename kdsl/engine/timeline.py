@@ -7,7 +7,7 @@ import attrs
 from kdsl.engine.apiserver.request import Request
 from kdsl.engine.nodes import UNSCHEDULABLE, with_taints
 from kdsl.model.nodes import Taint
-from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage
+from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, SetLoad
 
 
 class Timeline:
@@ -122,6 +122,9 @@ class Timeline:
             self._scale(action)
         elif isinstance(action, Rollback):
             self._rollback(action)
+        elif isinstance(action, SetLoad):
+            ld = action.load
+            sim.usage.set_load(ld.kind, ld.namespace, ld.name, ld.cpu, ld.memory)
         elif isinstance(action, Delete):
             if action.name is not None:
                 sim.delete(action.kind, action.namespace, action.name, source="timeline", user=action.user)

@@ -87,7 +87,7 @@ def test_autoscaled_pool():
     assert (fixed.autoscale, fixed.provision_ms) == (None, 0)
 
 
-def test_each_form_is_said_not_simulated_yet():
+def test_each_form_not_simulated_yet_is_said():
     text = ("nodes pool count=3 autoscale=3..10 provision=60s\n"
             "namespace shop {\n  deployment web image=nginx:1.25 cpu=250m {\n    container app image=app:1 {\n"
             "      requests cpu=100m\n      uses cpu=50m\n    }\n  }\n}\n"
@@ -96,16 +96,13 @@ def test_each_form_is_said_not_simulated_yet():
     got = [(w.line, w.message) for w in parse(text).warnings]
     assert got == [
         (1, f"node pool pool: kdsl models `autoscale` {NOT_YET}; the pool keeps its 3 nodes"),
-        (4, f"container app of deployment shop/web: kdsl models `uses` {NOT_YET}"),
-        (10, f"load on deployment shop/web: kdsl models `load` {NOT_YET}"),
         (12, f"hpa shop/web: kdsl models hpa {NOT_YET}; the replicas stay as written"),
     ]
-    # the timeline's load says the same of the same workload: said once (kdsl's warnings name the object)
+    # `uses` and `load` are simulated (kdsl/engine/usage.py): no warning
 
 
-def test_set_load_alone_is_warned_at_its_line():
-    (w,) = parse(NS + "at 5m: load deployment shop/web cpu=6").warnings
-    assert (w.line, w.column, w.message) == (4, 8, f"load on deployment shop/web: kdsl models `load` {NOT_YET}")
+def test_set_load_alone_is_no_warning():
+    assert parse(NS + "at 5m: load deployment shop/web cpu=6").warnings == ()
 
 
 HPA = "hpa shop/web target=deployment/web "

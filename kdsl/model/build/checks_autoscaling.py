@@ -32,8 +32,6 @@ def check_autoscaling(ctx: Ctx, scenario, d: Declared) -> None:
         elif (load.kind, load.namespace, load.name) not in at_start:
             names = [k[2] for k in at_start if k[0] == load.kind and k[1] == load.namespace]
             load_not_found(ctx, load, load.span, names)
-        else:
-            _not_yet(ctx, load.span, f"load on {word(load.kind)} {load.key}: kdsl models `load` {NOT_YET}")
     seen: dict[str, HorizontalPodAutoscaler] = {}
     for hpa in scenario.autoscalers:
         what = f"hpa {hpa.key}"
@@ -46,11 +44,6 @@ def check_autoscaling(ctx: Ctx, scenario, d: Declared) -> None:
         _validate(ctx, hpa, what)
         _target(ctx, hpa, d, what)
         _not_yet(ctx, hpa.span, f"{what}: kdsl models hpa {NOT_YET}; the replicas stay as written")
-    for obj in scenario.objects:
-        tpl = getattr(getattr(obj, "job", obj), "template", None)
-        for c in (tpl.init_containers + tpl.containers) if tpl is not None else ():
-            if c.uses.cpu is not None or c.uses.memory is not None:
-                _not_yet(ctx, c.span, f"container {c.name} of {obj.ref}: kdsl models `uses` {NOT_YET}")
     for spec in scenario.node_specs:
         if isinstance(spec, NodePool) and spec.autoscale is not None:
             _not_yet(ctx, spec.span, f"node pool {spec.name}: kdsl models `autoscale` {NOT_YET}; "
@@ -129,7 +122,6 @@ def check_set_load(ctx: Ctx, a: SetLoad, live: dict, why_missing) -> None:
     ld = a.load
     k = (ld.kind, ld.namespace, ld.name)
     if k in live:
-        _not_yet(ctx, a.span, f"load on {word(ld.kind)} {ld.key}: kdsl models `load` {NOT_YET}")
-        return
+        return  # it stands then: the load is set on it
     names = [x[2] for x in live if x[0] == ld.kind and x[1] == ld.namespace]
     load_not_found(ctx, ld, a.span, names, why_missing(k))
