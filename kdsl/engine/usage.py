@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import attrs
 
+from kdsl.engine import clock
 from kdsl.engine.objects import ApiObject, Running
 from kdsl.engine.podview import is_ready
 
@@ -64,6 +65,7 @@ class UsageTracker:
         self.members: dict[WorkloadKey, set[PodKey]] = {}  # the Ready pods that share a workload's load
         self._workload: dict[PodKey, WorkloadKey | None] = {}
         self._listeners: list[Callable[[list[PodKey]], None]] = []
+        self._pending: set[PodKey] = set()  # pods to recompute at the end of this moment
         self.active = scenario_uses(sim.scenario)
         if self.active:
             self.store.watch("Pod", self.on_pod)
@@ -104,7 +106,7 @@ class UsageTracker:
         """`at T: load ...`: the workload's load from now; its Ready pods' shares change at once."""
         wk = (kind, namespace, name)
         self.loads[wk] = (cpu, memory)
-        self._notify(self._recompute(sorted(self.members.get(wk, ()))))
+        self._later(self.members.get(wk, ()))
 
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         key = (new or old).key
@@ -118,7 +120,18 @@ class UsageTracker:
                 affected = sorted(members | {key})
         if new is None:
             self._workload.pop(key, None)
-        self._notify(self._recompute(affected))
+        self._later(affected)
+
+    def _later(self, keys) -> None:
+        """Recompute these pods once, after every write of this moment: when a Deployment's pods turn Ready
+        together, each member's share is computed once, not once per pod that joined."""
+        if not self._pending:
+            self.sim.queue.at(self.sim.now, self._flush, priority=clock.PRIORITY_KUBELET + 2)
+        self._pending.update(keys)
+
+    def _flush(self) -> None:
+        keys, self._pending = sorted(self._pending), set()
+        self._notify(self._recompute(keys))
 
     def _workload_of(self, key: PodKey, pod: ApiObject) -> WorkloadKey | None:
         """The workload whose load a pod shares: its controller, or the Deployment above its ReplicaSet."""
@@ -137,7 +150,7 @@ class UsageTracker:
 
     def _recompute(self, keys: list[PodKey]) -> list[PodKey]:
         changed = []
-        shares = {}
+        shares: dict = {}
         for key in keys:
             pod = self.store.get(*key)
             use = self._use(pod, shares) if pod is not None else ()
