@@ -121,11 +121,11 @@ def add_commands(sub) -> None:
     gr.set_defaults(func=cmd_graph)
     ch = _view_parser(sub, "chart", help="chart a simulated scenario over time",
                       description="Simulate a scenario and chart it over time: pods by phase, a workload's "
-                                  "replicas, a service's endpoints or each pod's lifecycle.")
-    ch.add_argument("kind", metavar="KIND", choices=["phases", "workload", "endpoints", "lifecycle"],
-                    help="phases, workload, endpoints or lifecycle")
+                                  "replicas, a service's endpoints, each pod's lifecycle, or a workload's autoscaling.")
+    ch.add_argument("kind", metavar="KIND", choices=["phases", "workload", "endpoints", "lifecycle", "autoscaling"],
+                    help="phases, workload, endpoints, lifecycle or autoscaling")
     ch.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
-    ch.add_argument("target", metavar="TARGET", nargs="?", help="for workload: `deployment shop/web` (or "
+    ch.add_argument("target", metavar="TARGET", nargs="?", help="for workload and autoscaling: `deployment shop/web` (or "
                     "deployment/web with -n); for endpoints: a service, `shop/web`")
     ch.add_argument("--from", dest="start", metavar="T", help="start the chart here (default 0s)")
     ch.add_argument("--to", dest="end", metavar="T", help="end the chart here (default: the end of the run)")

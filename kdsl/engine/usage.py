@@ -64,6 +64,7 @@ class UsageTracker:
         self.history: dict[PodKey, list[tuple[int, Use]]] = {}
         self.members: dict[WorkloadKey, set[PodKey]] = {}  # the Ready pods that share a workload's load
         self._workload: dict[PodKey, WorkloadKey | None] = {}
+        self.pods_of: dict[WorkloadKey, dict[PodKey, None]] = {}  # every pod a workload ever had, in order seen
         self._listeners: list[Callable[[list[PodKey]], None]] = []
         self._pending: set[PodKey] = set()  # pods to recompute at the end of this moment
         self.active = scenario_uses(sim.scenario)
@@ -146,6 +147,8 @@ class UsageTracker:
             if up is not None and up.kind == "Deployment":
                 wk = ("Deployment", pod.namespace, up.name)
         self._workload[key] = wk
+        if wk is not None:
+            self.pods_of.setdefault(wk, {})[key] = None
         return wk
 
     def _recompute(self, keys: list[PodKey]) -> list[PodKey]:

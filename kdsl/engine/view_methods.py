@@ -130,7 +130,8 @@ class ViewMethods:
     def chart(self, kind: str, target=None, *, at=None, start=None, end=None, namespace=None, selector=None,
               max_pods: int = 50):
         """An Altair chart over time: "phases", "workload" (target `deployment shop/web`), "endpoints"
-        (target `shop/web`) or "lifecycle"; `at` draws a rule at a moment, `start`/`end` crop the run."""
+        (target `shop/web`), "lifecycle" or "autoscaling" (target a workload); `at` draws a rule at a moment,
+        `start`/`end` crop the run."""
         from kdsl.views.charts import chart
         return chart(self, kind, target, at=at, start=start, end=end, namespace=namespace, selector=selector,
                      max_pods=max_pods)
@@ -150,6 +151,11 @@ class ViewMethods:
         if name is not None:
             target = f"{target} {name}"
         return self.chart("workload", target, at=at, start=start, end=end, namespace=namespace)
+
+    def plot_autoscaling(self, target, *, at=None, start=None, end=None, namespace=None):
+        """A workload's ready and desired replicas, the metric its HPA compares (utilization % of requests, or
+        the average use) at each 15 s metrics scrape against the target, and Ready nodes when a pool autoscales."""
+        return self.chart("autoscaling", target, at=at, start=start, end=end, namespace=namespace)
 
     def plot_endpoints(self, service, *, at=None, start=None, end=None, namespace=None):
         """A Service's ready and not-ready endpoints over time, from its EndpointSlices."""

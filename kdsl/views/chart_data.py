@@ -16,7 +16,7 @@ from kdsl.views.history import pod_changes
 from kdsl.views.network import counts
 from kdsl.views.workloads import _counts
 
-CHART_KINDS = ("phases", "workload", "endpoints", "lifecycle")
+CHART_KINDS = ("phases", "workload", "endpoints", "lifecycle", "autoscaling")
 PHASES = ("Pending", "Running", "Succeeded", "Failed", "Unknown")
 STATES = ("Pending", "ContainerCreating", "Running", "Ready", "CrashLoopBackOff", "Error", "Terminating",
           "Succeeded", "Failed", "Unknown")
@@ -43,6 +43,10 @@ def chart_data(sim, kind: str, target: str | None = None, *, start=None, end=Non
     if kind == "workload":
         key = workload_key(sim, target, namespace)
         return _tidy(cached(sim, key, lambda: _workload_steps(sim, key)), t0, t1, "SERIES", "REPLICAS")
+    if kind == "autoscaling":
+        from kdsl.views.chart_autoscaling import autoscaling_data
+        key = workload_key(sim, target, namespace)
+        return cached(sim, ("autoscaling", key, t0, t1), lambda: autoscaling_data(sim, key, t0, t1)).copy()
     if kind == "endpoints":
         key = endpoints_key(sim, target, namespace)
         return _tidy(cached(sim, key, lambda: _endpoint_steps(sim, key)), t0, t1, "ENDPOINTS", "COUNT")

@@ -7,6 +7,7 @@ import pandas as pd
 from altair.utils.schemapi import debug_mode
 
 from kdsl.lang.values import format_duration
+from kdsl.views.chart_autoscaling import strips as autoscaling_strips
 from kdsl.views.chart_data import CHART_KINDS, cached, chart_data, window
 from kdsl.views.chart_output import LayerChart, VConcatChart, remember, time_x, top, with_datasets
 from kdsl.views.chart_targets import endpoints_key, workload_key
@@ -33,7 +34,7 @@ def chart(sim, kind: str, target: str | None = None, *, at=None, start=None, end
         raise ViewError(f"at={when(mark)} is outside the chart, which runs from {when(t0)} to {when(t1)}")
     if kind == "lifecycle" and (not isinstance(max_pods, int) or isinstance(max_pods, bool) or max_pods < 1):
         raise ViewError(f"max_pods={max_pods!r}: give a number of pods, 1 or more")
-    if kind == "workload":
+    if kind in ("workload", "autoscaling"):
         wkind, ns, name = workload_key(sim, target, namespace)
         target = f"{wkind.lower()} {ns}/{name}"
     elif kind == "endpoints":
@@ -53,6 +54,9 @@ def _build(sim, kind, target, t0, t1, namespace, selector, max_pods):
         if kind == "workload":
             strips, title = _workload(data, df, t0, t1, target)
             out = top(VConcatChart, data, vconcat=strips, spacing=6, title=title)
+        elif kind == "autoscaling":
+            strips, title = autoscaling_strips(df, t0, t1, target, _rule)
+            out = top(VConcatChart, data, vconcat=strips, spacing=10, title=title)
         else:
             if kind == "phases":
                 layers, title = _phases(data, df, t0, t1, where)
