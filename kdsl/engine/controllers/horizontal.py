@@ -1,0 +1,130 @@
+"""The HorizontalPodAutoscaler controller: every 15 s, read the target's scale and metrics, decide, rescale."""
+
+from __future__ import annotations
+
+import attrs
+
+from kdsl.engine.apiserver.errors import ApiError
+from kdsl.engine.autoscaling.horizontal import Condition as Decided, History, MetricInputs, decide
+from kdsl.engine.controllers.base import Controller
+from kdsl.engine.controllers.horizontal_status import (HPAStatus, behavior, metric_specs, pod_requests, pod_state,
+                                                       samples)
+from kdsl.engine.objects import ApiObject, Condition, set_condition
+
+# Upstream: kubernetes/kubernetes v1.34 pkg/controller/podautoscaler/horizontal.go (enqueueHPA, processNextWorkItem,
+# reconcileKey, reconcileAutoscaler, recordInitialRecommendation, setStatus, updateStatusIfNeeded, setCondition).
+# The arithmetic is kdsl/engine/autoscaling/horizontal.py's decide; this file is the loop around it.
+
+# --horizontal-pod-autoscaler-sync-period: the work queue's rate limiter (FixedItemIntervalRateLimiter) delays
+# every add of a key by it, so an HPA is first synced one period after it is created, then every period.
+SYNC_PERIOD_MS = 15_000
+GOT_SCALE = Decided("AbleToScale", "True", "SucceededGetScale",
+                    "the HPA controller was able to get the target's current scale")
+
+
+class HorizontalController(Controller):
+    """One work-queue key per HPA, synced every period while the HPA exists. Pods changing do not wake it
+    (upstream has no pod handler): it reads the pods and metrics-server's last scrape when its period comes.
+    Its memory of each HPA (recommendations and scale events: the stabilization windows and rate limits)
+    lives in the controller, as upstream's maps do, and is forgotten with the HPA."""
+
+    name = "horizontal-pod-autoscaler"
+    kinds = ("HorizontalPodAutoscaler",)
+
+    def setup(self) -> None:
+        self.history: dict[tuple, History] = {}
+        self.store.watch("HorizontalPodAutoscaler", self.on_own)
+
+    def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        key = (new or old).key
+        if new is None:  # deleteHPA: the key is forgotten; a pending sync would find nothing, so it is dropped
+            self.history.pop(key, None)
+            due = self._due.pop(key, None)
+            if due is not None:
+                self.sim.queue.cancel(due[1])
+            return
+        self.enqueue(key, SYNC_PERIOD_MS)  # AddRateLimited: an earlier pending sync of the key stands
+
+    def reconcile(self, key) -> None:
+        hpa = self.store.get(*key)
+        if hpa is None:
+            self.history.pop(key, None)
+            return
+        self._sync(hpa)
+        self.enqueue(key, SYNC_PERIOD_MS)  # processNextWorkItem re-adds a key that still exists
+
+    # ---- one sync: reconcileAutoscaler -----------------------------------------------------------------
+    def _sync(self, hpa: ApiObject) -> None:
+        spec, now = hpa.spec, self.sim.now
+        before = hpa.status or HPAStatus()
+        conditions = before.conditions
+        got = self.client.get(spec.target_kind, hpa.namespace, spec.target_name, subresource="scale")
+        if isinstance(got, ApiError):
+            self.client.event("Warning", "FailedGetScale", hpa, got.message)
+            conditions = _set(conditions, Decided("AbleToScale", "False", "FailedGetScale",
+                                                  f"the HPA controller was unable to get the target's current "
+                                                  f"scale: {got.message}"), now)
+            self._write_status(hpa, before, attrs.evolve(before, conditions=conditions))
+            return
+        scale = got.spec
+        current = scale.replicas
+        history = self.history.get(hpa.key, History())
+        if not history.recommendations:  # recordInitialRecommendation
+            history = attrs.evolve(history, recommendations=((now, current),))
+        specs = metric_specs(spec)
+        resources = sorted({m.resource for m in specs})
+        pods = [p for p in self.store.list("Pod", hpa.namespace)
+                if scale.selector.matches(p.meta.label_dict())]
+        inputs = MetricInputs(pods={p.name: pod_state(p) for p in pods},
+                              requests={p.name: pod_requests(p, resources) for p in pods},
+                              samples=samples(self.sim.usage, pods, resources, now), now_ms=now)
+        d = decide(current, spec.min_replicas, spec.max_replicas, specs, inputs, history, behavior(spec))
+        for c in (GOT_SCALE, *d.conditions):
+            conditions = _set(conditions, c, now)
+        statuses = d.metrics.statuses if d.metrics is not None else ()
+        events = list(d.events)
+        if d.metrics is not None and d.metrics.replicas == -1:
+            # setCurrentReplicasAndMetricsInStatus: the desired count stays as it was
+            self.history[hpa.key] = d.history
+            for e in events:
+                self.client.event(e.type, e.reason, hpa, e.message)
+            self._write_status(hpa, before, attrs.evolve(before, current_replicas=current,
+                                                         current_metrics=statuses, conditions=conditions))
+            return
+        desired, last_scale = current, before.last_scale_ms
+        if d.rescale:
+            target = ApiObject(kind=got.kind, meta=got.meta, spec=attrs.evolve(scale, replicas=d.desired))
+            before_refusals = len(self.sim.rejections)
+            if self.client.update_scale(target) is None:
+                # refused (RBAC, validation): FailedRescale, and no scale event kept for the rate limits
+                error = self.sim.rejections[-1].message if len(self.sim.rejections) > before_refusals else ""
+                self.history[hpa.key] = attrs.evolve(d.history, scale_up_events=history.scale_up_events,
+                                                     scale_down_events=history.scale_down_events)
+                for e in events[:-1]:
+                    self.client.event(e.type, e.reason, hpa, e.message)
+                self.client.event("Warning", "FailedRescale", hpa,
+                                  f"New size: {d.desired}; reason: {d.reason}; error: {error}")
+                conditions = _set(conditions, Decided("AbleToScale", "False", "FailedUpdateScale",
+                                                      f"the HPA controller was unable to update the target scale: "
+                                                      f"{error}"), now)
+                self._write_status(hpa, before, attrs.evolve(before, current_replicas=current,
+                                                             current_metrics=statuses, conditions=conditions))
+                return
+            desired, last_scale = d.desired, now
+        self.history[hpa.key] = d.history
+        for e in events:
+            self.client.event(e.type, e.reason, hpa, e.message)
+        self._write_status(hpa, before, HPAStatus(current_replicas=current, desired_replicas=desired,
+                                                  last_scale_ms=last_scale, current_metrics=statuses,
+                                                  conditions=conditions))
+
+    def _write_status(self, hpa: ApiObject, before: HPAStatus, after: HPAStatus) -> None:
+        """updateStatusIfNeeded: the status is written only when it changed."""
+        if after != before:
+            self.client.update_status(attrs.evolve(hpa, status=after))
+
+
+def _set(conditions: tuple[Condition, ...], c: Decided, now: int) -> tuple[Condition, ...]:
+    """setCondition: in place by type; lastTransitionTime moves only when the status does."""
+    return set_condition(conditions, Condition(type=c.type, status=c.status, reason=c.reason, message=c.message,
+                                               last_transition_ms=now))
