@@ -75,9 +75,11 @@ class HorizontalController(Controller):
         resources = sorted({m.resource for m in specs})
         pods = [p for p in self.store.list("Pod", hpa.namespace)
                 if scale.selector.matches(p.meta.label_dict())]
+        requests = {p.name: pod_requests(p, resources) for p in pods}
         inputs = MetricInputs(pods={p.name: pod_state(p) for p in pods},
-                              requests={p.name: pod_requests(p, resources) for p in pods},
-                              samples=samples(self.sim.usage, pods, resources, now), now_ms=now)
+                              requests={n: r[0] for n, r in requests.items()},
+                              samples=samples(self.sim.usage, pods, resources, now), now_ms=now,
+                              request_errors={n: r[1] for n, r in requests.items() if r[1]})
         d = decide(current, spec.min_replicas, spec.max_replicas, specs, inputs, history, behavior(spec))
         for c in (GOT_SCALE, *d.conditions):
             conditions = _set(conditions, c, now)

@@ -55,19 +55,19 @@ def pod_state(pod: ApiObject) -> PodState:
                     start_ms=status.start_ms, deleting=pod.meta.deletion_ms is not None)
 
 
-def pod_requests(pod: ApiObject, resources) -> dict[str, int]:
-    """calculatePodRequests: each resource the app containers and sidecars all request, summed; a resource
-    some container does not request is left out (the calculator then reports the missing request)."""
+def pod_requests(pod: ApiObject, resources) -> tuple[dict[str, int], dict[str, str]]:
+    """calculatePodRequests: each resource the app containers and sidecars all request, summed, and for a
+    resource some container does not request, upstream's error naming that container."""
     tpl = pod.spec.template
     containers = [(c.name, dict(c.requests.items())) for c in tpl.containers]
     containers += [(c.name, dict(c.requests.items())) for c in tpl.init_containers if c.restart_policy == "Always"]
-    out = {}
+    out, errors = {}, {}
     for resource in resources:
         try:
             out[resource] = calculate_request(pod.name, containers, resource)
-        except MetricError:
-            continue
-    return out
+        except MetricError as err:
+            errors[resource] = str(err)
+    return out, errors
 
 
 def samples(usage, pods: list[ApiObject], resources, now_ms: int) -> dict[str, dict[str, Sample]]:
