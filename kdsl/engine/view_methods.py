@@ -67,7 +67,7 @@ class ViewMethods:
         from kdsl.views import tables
         return tables.workloads(self, at, namespace, selector, wide)
 
-    def hpas(self, at=None, namespace=None, selector=None, wide: bool = False):
+    def hpa(self, at=None, namespace=None, selector=None, wide: bool = False):
         """HorizontalPodAutoscalers as `kubectl get hpa` prints them (REFERENCE, TARGETS, MINPODS, MAXPODS,
         REPLICAS); `wide=True` adds the desired count, the last scale time and the conditions."""
         from kdsl.views import tables

@@ -1,4 +1,4 @@
-"""`kdsl table hpa` / `sim.hpas()`: kubectl get hpa's columns over a scale-up, and the HPA rows of the workloads table."""
+"""`kdsl table hpa` / `sim.hpa()`: kubectl get hpa's columns over a scale-up; the workloads table's HPA rows."""
 
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ def test_hpa_table_over_the_scale_up():
     sim = kdsl.simulate(kdsl.parse(TEXT))
     out = []
     for at in ("10s", "15s", "30s", "45s", "2m"):
-        out.append(f"--- at {at}\n" + text(sim.hpas(at=at)))
-    out.append("--- wide, namespace shop\n" + text(sim.hpas(namespace="shop", wide=True)))
+        out.append(f"--- at {at}\n" + text(sim.hpa(at=at)))
+    out.append("--- wide, namespace shop\n" + text(sim.hpa(namespace="shop", wide=True)))
     check_golden("views/hpa-scaling.txt", "\n".join(out))
     # before the controller has read a metric, kubectl prints <unknown> over the target
-    assert sim.hpas(at="10s")["TARGETS"].tolist() == ["cpu: <unknown>/80%, memory: <unknown>/200Mi",
+    assert sim.hpa(at="10s")["TARGETS"].tolist() == ["cpu: <unknown>/80%, memory: <unknown>/200Mi",
                                                       "cpu: <unknown>/70%"]
-    assert list(sim.hpas().columns) == ["NAMESPACE", "NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS",
+    assert list(sim.hpa().columns) == ["NAMESPACE", "NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS",
                                         "REPLICAS", "AGE"]
 
 

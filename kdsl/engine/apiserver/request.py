@@ -27,7 +27,8 @@ class Request:
     """A request as kubectl or a controller sends it. `kind` is a kind (`Pod`), plural or short name;
     `object` carries the object for create and update (its metadata names it); `user` (a name) or
     `token` says who asks — neither means `admin`. Subresources: `status` (update replaces only the
-    status), `binding` (create: assign the pod to node `target`), `eviction` (create: a graceful delete), `scale` (get or update a workload's autoscaling/v1 Scale).
+    status), `binding` (create: assign the pod to node `target`), `eviction` (create: a graceful delete),
+    `scale` (get or update a workload's autoscaling/v1 Scale).
     `grace_ms` and `propagation` (Background | Foreground | Orphan) are a delete's options."""
 
     verb: str
@@ -122,12 +123,11 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None) 
         return Result(verb=req.verb, user=user, objects=tuple(view.list(info.kind, ns)))
     if not name:
         return bad_request("resource name may not be empty")
-    if req.subresource == "scale" and scale.served(info.kind) is not None:
-        return scale.served(info.kind)
+    if req.subresource == "scale" and (missing := scale.served(info.kind)) is not None:
+        return missing
     if req.verb == "get":
         found = view.get(info.kind, ns, name)
-        if found is not None and req.subresource == "scale":
-            found = scale.scale_of(found)
+        found = scale.scale_of(found) if found is not None and req.subresource == "scale" else found
         return Result(verb="get", user=user, object=found) if found else not_found(info.plural, info.group, name)
     if req.verb == "delete" or (req.verb == "create" and req.subresource == "eviction"):
         return _delete(req, info, user, ns, name, view)

@@ -1,4 +1,4 @@
-"""The /scale subresource (autoscaling/v1 Scale) of Deployments, StatefulSets, ReplicaSets and ReplicationControllers."""
+"""The /scale subresource (autoscaling/v1 Scale) of Deployments, StatefulSets, ReplicaSets, ReplicationControllers."""
 
 from __future__ import annotations
 

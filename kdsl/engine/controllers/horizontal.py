@@ -72,15 +72,8 @@ class HorizontalController(Controller):
         if not history.recommendations:  # recordInitialRecommendation
             history = attrs.evolve(history, recommendations=((now, current),))
         specs = metric_specs(spec)
-        resources = sorted({m.resource for m in specs})
-        pods = [p for p in self.store.list("Pod", hpa.namespace)
-                if scale.selector.matches(p.meta.label_dict())]
-        requests = {p.name: pod_requests(p, resources) for p in pods}
-        inputs = MetricInputs(pods={p.name: pod_state(p) for p in pods},
-                              requests={n: r[0] for n, r in requests.items()},
-                              samples=samples(self.sim.usage, pods, resources, now), now_ms=now,
-                              request_errors={n: r[1] for n, r in requests.items() if r[1]})
-        d = decide(current, spec.min_replicas, spec.max_replicas, specs, inputs, history, behavior(spec))
+        d = decide(current, spec.min_replicas, spec.max_replicas, specs, self._inputs(hpa, scale, specs), history,
+                   behavior(spec))
         for c in (GOT_SCALE, *d.conditions):
             conditions = _set(conditions, c, now)
         statuses = d.metrics.statuses if d.metrics is not None else ()
@@ -98,19 +91,12 @@ class HorizontalController(Controller):
             target = ApiObject(kind=got.kind, meta=got.meta, spec=attrs.evolve(scale, replicas=d.desired))
             before_refusals = len(self.sim.rejections)
             if self.client.update_scale(target) is None:
-                # refused (RBAC, validation): FailedRescale, and no scale event kept for the rate limits
                 error = self.sim.rejections[-1].message if len(self.sim.rejections) > before_refusals else ""
+                # no scale event is kept for the rate limits; the recommendation is
                 self.history[hpa.key] = attrs.evolve(d.history, scale_up_events=history.scale_up_events,
                                                      scale_down_events=history.scale_down_events)
-                for e in events[:-1]:
-                    self.client.event(e.type, e.reason, hpa, e.message)
-                self.client.event("Warning", "FailedRescale", hpa,
-                                  f"New size: {d.desired}; reason: {d.reason}; error: {error}")
-                conditions = _set(conditions, Decided("AbleToScale", "False", "FailedUpdateScale",
-                                                      f"the HPA controller was unable to update the target scale: "
-                                                      f"{error}"), now)
-                self._write_status(hpa, before, attrs.evolve(before, current_replicas=current,
-                                                             current_metrics=statuses, conditions=conditions))
+                self._refused(hpa, before, d, error, attrs.evolve(before, current_replicas=current,
+                                                                  current_metrics=statuses, conditions=conditions))
                 return
             desired, last_scale = d.desired, now
         self.history[hpa.key] = d.history
@@ -119,6 +105,26 @@ class HorizontalController(Controller):
         self._write_status(hpa, before, HPAStatus(current_replicas=current, desired_replicas=desired,
                                                   last_scale_ms=last_scale, current_metrics=statuses,
                                                   conditions=conditions))
+
+    def _inputs(self, hpa: ApiObject, scale, specs) -> MetricInputs:
+        """What replica_calculator.go reads: the pods the scale's selector picks (from the informer's cache, as
+        upstream's pod lister), their requests and metrics-server's last scrape of them."""
+        now, resources = self.sim.now, sorted({m.resource for m in specs})
+        pods = [p for p in self.store.list("Pod", hpa.namespace) if scale.selector.matches(p.meta.label_dict())]
+        requests = {p.name: pod_requests(p, resources) for p in pods}
+        return MetricInputs(pods={p.name: pod_state(p) for p in pods}, requests={n: r[0] for n, r in requests.items()},
+                            samples=samples(self.sim.usage, pods, resources, now), now_ms=now,
+                            request_errors={n: r[1] for n, r in requests.items() if r[1]})
+
+    def _refused(self, hpa: ApiObject, before: HPAStatus, d, error: str, status: HPAStatus) -> None:
+        """The /scale update was refused (RBAC, validation): FailedRescale in place of SuccessfulRescale, and
+        AbleToScale=False FailedUpdateScale; the desired count in the status stays as it was."""
+        for e in d.events[:-1]:
+            self.client.event(e.type, e.reason, hpa, e.message)
+        self.client.event("Warning", "FailedRescale", hpa, f"New size: {d.desired}; reason: {d.reason}; error: {error}")
+        failed = Decided("AbleToScale", "False", "FailedUpdateScale",
+                         f"the HPA controller was unable to update the target scale: {error}")
+        self._write_status(hpa, before, attrs.evolve(status, conditions=_set(status.conditions, failed, self.sim.now)))
 
     def _write_status(self, hpa: ApiObject, before: HPAStatus, after: HPAStatus) -> None:
         """updateStatusIfNeeded: the status is written only when it changed."""

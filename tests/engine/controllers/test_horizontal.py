@@ -13,6 +13,7 @@ NODES = "node n1 cpu=16 memory=32Gi\nnode n2 cpu=16 memory=32Gi\nnamespace shop\
 WEB = "deployment shop/web replicas=2 image=shop/web:1 cpu=100m memory=128Mi\n"
 HPA = "hpa shop/web target=deployment/web min=2 max=10 cpu=70%\n"
 SA = "system:serviceaccount:kube-system:horizontal-pod-autoscaler"
+SOURCE = "horizontal-pod-autoscaler"
 
 
 def run(body: str, until: int | None = 120_000, prepare=None) -> Simulation:
@@ -54,18 +55,18 @@ def test_first_sync_one_period_after_creation_then_every_period():
     # 15s: no metrics yet (pods are reported from the 30s scrape on): the two warnings, with upstream's text
     assert events(sim)[:2] == [
         (15_000, "FailedGetResourceMetric", "failed to get cpu utilization: unable to get metrics for resource cpu: "
-                                            "no metrics returned from resource metrics API", "horizontal-pod-autoscaler"),
+                                            "no metrics returned from resource metrics API", SOURCE),
         (15_000, "FailedComputeMetricsReplicas", "invalid metrics (1 invalid out of 1), first error is: failed to get "
                                                  "cpu resource metric value: failed to get cpu utilization: unable to "
                                                  "get metrics for resource cpu: no metrics returned from resource "
-                                                 "metrics API", "horizontal-pod-autoscaler")]
+                                                 "metrics API", SOURCE)]
     assert conditions(hpa(sim, at=15_000))["ScalingActive"][:2] == ("False", "FailedGetResourceMetric")
-    assert sim.hpas(at=15_000)["TARGETS"].tolist() == ["cpu: <unknown>/70%"]
-    # 50m a pod of 100m: 50% against 70% is within nothing to do, but below target (ceil(2 x 0.71) = 2 = min)
+    assert sim.hpa(at=15_000)["TARGETS"].tolist() == ["cpu: <unknown>/70%"]
+    # 50m a pod of 100m: 50% against 70% wants ceil(2 x 0.71) = 2, the count it has
     assert conditions(hpa(sim, at=30_000))["ScalingActive"] == (
         "True", "ValidMetricFound", "the HPA was able to successfully calculate a replica count from cpu resource "
                                     "utilization (percentage of request)")
-    assert sim.hpas(at=30_000)["TARGETS"].tolist() == ["cpu: 50%/70%"]
+    assert sim.hpa(at=30_000)["TARGETS"].tolist() == ["cpu: 50%/70%"]
 
 
 def test_status_written_only_when_it_changes_and_transition_times_kept():
@@ -163,4 +164,4 @@ def test_periodic_syncs_end_at_the_horizon():
 def test_no_hpa_no_controller_work():
     sim = run(WEB)
     assert not events(sim) and not sim.controllers["horizontal-pod-autoscaler"].history
-    assert sim.hpas().empty
+    assert sim.hpa().empty
