@@ -10,6 +10,7 @@ from kdsl.engine.controllers.base import Controller
 from kdsl.engine.controllers.horizontal_status import (HPAStatus, behavior, metric_specs, pod_requests, pod_state,
                                                        samples)
 from kdsl.engine.objects import ApiObject, Condition, set_condition
+from kdsl.model.base import Selector
 
 # Upstream: kubernetes/kubernetes v1.34 pkg/controller/podautoscaler/horizontal.go (enqueueHPA, processNextWorkItem,
 # reconcileKey, reconcileAutoscaler, recordInitialRecommendation, setStatus, updateStatusIfNeeded, setCondition).
@@ -33,6 +34,11 @@ class HorizontalController(Controller):
 
     def setup(self) -> None:
         self.history: dict[tuple, History] = {}
+        # namespace -> selector -> the keys of the pods it selects, in creation order: what upstream's pod lister
+        # answers from its index, kept up to date from the first sync on (a scenario without HPAs pays nothing)
+        self._selected: dict[str | None, dict[Selector, dict[tuple, None]]] = {}
+        self._watching_pods = False
+        self._pod_requests: dict[str, dict[tuple, tuple[dict[str, int], dict[str, str]]]] = {}  # by pod uid
         self.store.watch("HorizontalPodAutoscaler", self.on_own)
 
     def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
@@ -110,11 +116,45 @@ class HorizontalController(Controller):
         """What replica_calculator.go reads: the pods the scale's selector picks (from the informer's cache, as
         upstream's pod lister), their requests and metrics-server's last scrape of them."""
         now, resources = self.sim.now, sorted({m.resource for m in specs})
-        pods = [p for p in self.store.list("Pod", hpa.namespace) if scale.selector.matches(p.meta.label_dict())]
-        requests = {p.name: pod_requests(p, resources) for p in pods}
+        pods = self._pods(hpa.namespace, scale.selector)
+        requests = {p.name: self._requests(p, resources) for p in pods}
         return MetricInputs(pods={p.name: pod_state(p) for p in pods}, requests={n: r[0] for n, r in requests.items()},
                             samples=samples(self.sim.usage, pods, resources, now), now_ms=now,
                             request_errors={n: r[1] for n, r in requests.items() if r[1]})
+
+    def _pods(self, namespace: str | None, selector: Selector) -> list[ApiObject]:
+        """The pods `selector` picks in `namespace` now."""
+        by_selector = self._selected.setdefault(namespace, {})
+        keys = by_selector.get(selector)
+        if keys is None:
+            if not self._watching_pods:
+                self._watching_pods = True
+                self.store.watch("Pod", self._on_pod)
+            keys = by_selector[selector] = {p.key: None for p in self.store.list("Pod", namespace)
+                                            if selector.matches(p.meta.label_dict())}
+        return [self.store.get(*k) for k in keys]
+
+    def _requests(self, pod: ApiObject, resources: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+        """A pod's requests (its spec never changes them: computed once per pod and set of resources)."""
+        known = self._pod_requests.setdefault(pod.meta.uid, {})
+        found = known.get(tuple(resources))
+        if found is None:
+            found = known[tuple(resources)] = pod_requests(pod, resources)
+        return found
+
+    def _on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        """A pod came, went or changed its labels: the selections of its namespace follow."""
+        if old is not None and new is not None and old.meta.labels == new.meta.labels:
+            return
+        pod = new or old
+        if new is None:
+            self._pod_requests.pop(pod.meta.uid, None)
+        labels = new.meta.label_dict() if new is not None else None
+        for selector, keys in self._selected.get(pod.namespace, {}).items():
+            if labels is not None and selector.matches(labels):
+                keys.setdefault(pod.key, None)
+            else:
+                keys.pop(pod.key, None)
 
     def _refused(self, hpa: ApiObject, before: HPAStatus, d, error: str, status: HPAStatus) -> None:
         """The /scale update was refused (RBAC, validation): FailedRescale in place of SuccessfulRescale, and
@@ -134,5 +174,8 @@ class HorizontalController(Controller):
 
 def _set(conditions: tuple[Condition, ...], c: Decided, now: int) -> tuple[Condition, ...]:
     """setCondition: in place by type; lastTransitionTime moves only when the status does."""
+    for old in conditions:
+        if old.type == c.type and (old.status, old.reason, old.message) == (c.status, c.reason, c.message):
+            return conditions  # the same condition: nothing to copy
     return set_condition(conditions, Condition(type=c.type, status=c.status, reason=c.reason, message=c.message,
                                                last_transition_ms=now))
