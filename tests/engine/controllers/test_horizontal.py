@@ -165,3 +165,15 @@ def test_no_hpa_no_controller_work():
     sim = run(WEB)
     assert not events(sim) and not sim.controllers["horizontal-pod-autoscaler"].history
     assert sim.hpa().empty
+
+
+def test_a_target_at_zero_is_not_autoscaled_and_one_above_max_is_brought_back():
+    zero = run("deployment shop/web replicas=0 image=shop/web:1 cpu=100m\n" + HPA, until=30_000)
+    assert conditions(hpa(zero))["ScalingActive"] == (
+        "False", "ScalingDisabled", "scaling is disabled since the replica count of the target is zero")
+    assert not events(zero) and zero.store.get("Deployment", "shop", "web").spec.replicas == 0
+    above = run("deployment shop/web replicas=5 image=shop/web:1 cpu=100m\n"
+                "hpa shop/web target=deployment/web max=3 cpu=50%\n", until=15_000)
+    assert events(above) == [(15_000, "SuccessfulRescale", "New size: 3; reason: Current number of replicas above "
+                                                           "Spec.MaxReplicas", SOURCE)]
+    assert above.store.get("Deployment", "shop", "web").spec.replicas == 3
