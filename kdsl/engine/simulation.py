@@ -71,6 +71,8 @@ class Simulation(ViewMethods):
             for obj in scenario.objects:
                 if seeded(obj):
                     self.create(obj, source="scenario")
+            for hpa in scenario.autoscalers:  # kept apart from `objects` in the model; API objects all the same
+                self.create(hpa, source="scenario")
         self.timeline_player = Timeline(self)  # `timeline()` is the view of pods over time
         for action in scenario.timeline:
             self.queue.at(action.at_ms, self.timeline_player.act, action, priority=clock.PRIORITY_TIMELINE)

@@ -35,8 +35,9 @@ def _share(total: int, n: int, i: int) -> int:
 
 
 def scenario_uses(scenario) -> bool:
-    """Whether anything in the scenario uses resources: without it the tracker watches nothing (no cost)."""
-    if scenario.loads or any(type(a).__name__ == "SetLoad" for a in scenario.timeline):
+    """Whether anything in the scenario uses resources or reads metrics (an HPA): without it the tracker
+    watches nothing (no cost)."""
+    if scenario.loads or scenario.autoscalers or any(type(a).__name__ == "SetLoad" for a in scenario.timeline):
         return True
     objects = list(scenario.objects)
     for action in scenario.timeline:

@@ -67,6 +67,12 @@ class ViewMethods:
         from kdsl.views import tables
         return tables.workloads(self, at, namespace, selector, wide)
 
+    def hpa(self, at=None, namespace=None, selector=None, wide: bool = False):
+        """HorizontalPodAutoscalers as `kubectl get hpa` prints them (REFERENCE, TARGETS, MINPODS, MAXPODS,
+        REPLICAS); `wide=True` adds the desired count, the last scale time and the conditions."""
+        from kdsl.views import tables
+        return tables.hpas(self, at, namespace, selector, wide)
+
     def explain(self, pod: str, at=None, wide: bool = False):
         """The scheduler's verdict for one pod on each node (feasible, the filter that failed, why, the score)
         as a DataFrame; `wide=True` adds every filter's verdict and every plugin's scores."""

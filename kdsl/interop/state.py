@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kdsl.engine.objects import Running, Terminated, Waiting
+from kdsl.engine.autoscaling.printers import quantity_string
 from kdsl.interop.export import manifest
 from kdsl.interop.pods import quantity
 from kdsl.engine.podview import qos_class
@@ -261,6 +262,24 @@ def _pdb(obj, sim, t) -> dict | None:
             "observedGeneration": s.observed_generation}
 
 
+def _hpa(obj, sim, t) -> dict | None:
+    """autoscaling/v2 status of an HPA: currentMetrics (an AverageValue as the controller stores it, a
+    milli-quantity: memory in bytes x 1000), conditions, counts, lastScaleTime; None before its first sync."""
+    s = obj.status
+    if s is None:
+        return None
+    metrics = []
+    for m in s.current_metrics:
+        if m is None:
+            continue
+        value = m.average_value if m.resource == "cpu" or m.average_value is None else m.average_value * 1000
+        current = _some(averageUtilization=m.average_utilization,
+                        averageValue=quantity_string(value) if value is not None else None)
+        metrics.append({"type": "Resource", "resource": {"name": m.resource, "current": current}})
+    return _some(currentReplicas=s.current_replicas or None, desiredReplicas=s.desired_replicas,
+                 lastScaleTime=timestamp(s.last_scale_ms), currentMetrics=metrics, conditions=_conditions(s.conditions))
+
+
 REPLICAS = ("replicas", "fully_labeled_replicas", "ready_replicas", "available_replicas", "observed_generation")
 STATUS = {
     "Pod": _pod, "Deployment": _counts(("observed_generation", "replicas", "updated_replicas", "ready_replicas",
@@ -273,5 +292,5 @@ STATUS = {
                                                   "desired_number_scheduled", "number_ready")),
     "Job": _job, "CronJob": _cronjob, "PersistentVolumeClaim": _claim, "PersistentVolume": _volume,
     "Namespace": _namespace, "Node": _node, "ResourceQuota": _quota, "Service": _service,
-    "PodDisruptionBudget": _pdb,
+    "PodDisruptionBudget": _pdb, "HorizontalPodAutoscaler": _hpa,
 }

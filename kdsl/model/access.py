@@ -22,10 +22,15 @@ RESOURCE_GROUPS = {
     "endpointslices": "discovery.k8s.io", "roles": "rbac.authorization.k8s.io",
     "rolebindings": "rbac.authorization.k8s.io", "clusterroles": "rbac.authorization.k8s.io",
     "clusterrolebindings": "rbac.authorization.k8s.io", "*": "*",
+    # autoscaling: the HPA and the /scale subresource it reads and writes (kubectl scale, the HPA controller)
+    "horizontalpodautoscalers": "autoscaling", "horizontalpodautoscalers/status": "autoscaling",
+    "deployments/scale": "apps", "replicasets/scale": "apps", "statefulsets/scale": "apps",
+    "replicationcontrollers/scale": "",
 }
 RESOURCE_ALIASES = {"pvcs": "persistentvolumeclaims", "pvs": "persistentvolumes", "svc": "services",
                     "cm": "configmaps", "sa": "serviceaccounts", "deploy": "deployments", "rs": "replicasets",
-                    "sts": "statefulsets", "ds": "daemonsets", "ns": "namespaces", "ing": "ingresses"}
+                    "sts": "statefulsets", "ds": "daemonsets", "ns": "namespaces", "ing": "ingresses",
+                    "hpa": "horizontalpodautoscalers"}
 
 
 @attrs.frozen(kw_only=True)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from kdsl.views.autoscalers import hpas
 from kdsl.views.cluster import namespaces, nodes
 from kdsl.views.common import ViewError
 from kdsl.views.network import ingresses, services
@@ -14,7 +15,7 @@ from kdsl.views.workloads import storage, workloads
 # The tables `kdsl table KIND` and `export_tables` know, in the order they are listed and written.
 TABLES = {"pods": pods, "containers": containers, "conditions": conditions, "events": events, "nodes": nodes,
           "namespaces": namespaces, "workloads": workloads, "services": services, "ingresses": ingresses,
-          "storage": storage}
+          "storage": storage, "hpa": hpas}
 
-__all__ = ["TABLES", "ViewError", "conditions", "containers", "events", "explain", "ingresses", "namespaces", "nodes",
+__all__ = ["TABLES", "ViewError", "conditions", "containers", "events", "explain", "hpas", "ingresses", "namespaces", "nodes",
            "pods", "services", "storage", "timeline", "workloads"]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from kdsl.engine.apiserver.resources import format_quantity
 from kdsl.model.storage import ACCESS_SHORT
+from kdsl.views.autoscalers import workload_rows
 from kdsl.views.common import age, frame, moment, objects, owner, select, shown, when
 
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob")
@@ -63,7 +64,7 @@ def _counts(o) -> tuple:
 
 
 def workloads(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
-    """kubectl get deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs -o wide as one table;
+    """kubectl get deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs,hpa -o wide as one table;
     a column a kind does not have is None."""
     t = moment(sim, at)
     rows = []
@@ -74,6 +75,7 @@ def workloads(sim, at=None, namespace=None, selector=None, wide: bool = False) -
             sel = str(o.spec.selector) if kind != "CronJob" else None
             rows.append((kind, o.namespace, o.name, *_counts(o), images, sel or None, owner(o),
                          age(t, o.meta.creation_ms)))
+    rows += workload_rows(sim, t, namespace, selector)  # the HPAs that scale them
     return shown(frame(WORKLOAD_COLUMNS, rows), WORKLOAD_DEFAULT, namespace, wide)
 
 

@@ -102,3 +102,22 @@ def test_export_for_a_cluster_writes_the_hpas():
                           "minReplicas": 1, "maxReplicas": 3,
                           "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
                               "type": "Utilization", "averageUtilization": 80}}}]}}
+
+
+def test_state_manifest_carries_the_controllers_status():
+    # kubectl get hpa -o yaml after the 30 s sync: 800% of the cpu request read, a step from 2 to 4
+    sim = kdsl.simulate(kdsl.parse("node n1 cpu=4 memory=8Gi\nnamespace shop\n"
+                                   "deployment shop/web replicas=2 image=shop/web:1 cpu=100m memory=128Mi\n"
+                                   "load deployment shop/web cpu=1600m\n"
+                                   "hpa shop/web target=deployment/web min=2 max=10 cpu=70%\n"), until=30_000)
+    [hpa] = [i for i in sim.manifests()["items"] if i["kind"] == "HorizontalPodAutoscaler"]
+    status = hpa["status"]
+    assert (status["currentReplicas"], status["desiredReplicas"], status["lastScaleTime"]) == (
+        2, 4, "1970-01-01T00:00:30Z")
+    assert status["currentMetrics"] == [{"type": "Resource", "resource": {
+        "name": "cpu", "current": {"averageUtilization": 800, "averageValue": "800m"}}}]
+    assert [(c["type"], c["status"], c["reason"]) for c in status["conditions"]] == [
+        ("AbleToScale", "True", "SucceededRescale"), ("ScalingActive", "True", "ValidMetricFound"),
+        ("ScalingLimited", "True", "ScaleUpLimit")]
+    assert "status" not in [i for i in sim.manifests(at=10_000)["items"]
+                            if i["kind"] == "HorizontalPodAutoscaler"][0]  # before the first sync

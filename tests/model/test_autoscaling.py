@@ -96,9 +96,8 @@ def test_each_form_not_simulated_yet_is_said():
     got = [(w.line, w.message) for w in parse(text).warnings]
     assert got == [
         (1, f"node pool pool: kdsl models `autoscale` {NOT_YET}; the pool keeps its 3 nodes"),
-        (12, f"hpa shop/web: kdsl models hpa {NOT_YET}; the replicas stay as written"),
     ]
-    # `uses` and `load` are simulated (kdsl/engine/usage.py): no warning
+    # `uses`, `load` (kdsl/engine/usage.py) and `hpa` (kdsl/engine/controllers/horizontal.py) are simulated: no warning
 
 
 def test_set_load_alone_is_no_warning():

@@ -148,6 +148,13 @@ CONTROLLER_ROLES = {
         _r("update", CORE, "services/finalizers"),
         _r(READ + " create update delete", ("discovery.k8s.io",), "endpointslices"), EVENTS),
     "generic-garbage-collector": (_r(READ + " patch update delete", ("*",), "*"), EVENTS),
+    # The metrics APIs' rules (metrics.k8s.io, custom and external metrics) are left out: kdsl's HPA reads
+    # the metrics pipeline (kdsl/engine/metrics.py) directly.
+    "horizontal-pod-autoscaler": (
+        _r(READ, ("autoscaling",), "horizontalpodautoscalers"),
+        _r("update", ("autoscaling",), "horizontalpodautoscalers/status"),
+        _r("get update", ("*",), "*/scale"),
+        _r("list", CORE, "pods"), EVENTS),
     "job-controller": (
         _r(READ + " update patch", BATCH, "jobs"),
         _r("update", BATCH, "jobs/status jobs/finalizers"),

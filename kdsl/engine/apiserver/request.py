@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from kdsl.engine.apiserver import admission, validation
+from kdsl.engine.apiserver import admission, scale, validation
 from kdsl.engine.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
 from kdsl.engine.apiserver.authn import UserInfo, authenticate
 from kdsl.engine.apiserver.errors import (MODIFIED, ApiError, already_exists, bad_request, conflict, forbidden,
@@ -27,7 +27,8 @@ class Request:
     """A request as kubectl or a controller sends it. `kind` is a kind (`Pod`), plural or short name;
     `object` carries the object for create and update (its metadata names it); `user` (a name) or
     `token` says who asks — neither means `admin`. Subresources: `status` (update replaces only the
-    status), `binding` (create: assign the pod to node `target`), `eviction` (create: a graceful delete).
+    status), `binding` (create: assign the pod to node `target`), `eviction` (create: a graceful delete),
+    `scale` (get or update a workload's autoscaling/v1 Scale).
     `grace_ms` and `propagation` (Background | Foreground | Orphan) are a delete's options."""
 
     verb: str
@@ -122,8 +123,11 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None) 
         return Result(verb=req.verb, user=user, objects=tuple(view.list(info.kind, ns)))
     if not name:
         return bad_request("resource name may not be empty")
+    if req.subresource == "scale" and (missing := scale.served(info.kind)) is not None:
+        return missing
     if req.verb == "get":
         found = view.get(info.kind, ns, name)
+        found = scale.scale_of(found) if found is not None and req.subresource == "scale" else found
         return Result(verb="get", user=user, object=found) if found else not_found(info.plural, info.group, name)
     if req.verb == "delete" or (req.verb == "create" and req.subresource == "eviction"):
         return _delete(req, info, user, ns, name, view)
@@ -181,6 +185,9 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     if req.subresource == "finalize" and info.kind == "Namespace":
         # The namespace controller's finalize empties spec.finalizers: a namespace being deleted goes.
         return Result(verb="update", user=user, object=old, remove=old.meta.deletion_ms is not None)
+    if req.subresource == "scale":
+        new = scale.update(old, obj.spec)
+        return new if isinstance(new, ApiError) else Result(verb="update", user=user, object=new)
     if req.subresource:
         return Result(verb="update", user=user, object=old)
     obj = _keep_server_set(obj, old)

@@ -58,6 +58,8 @@ class MetricInputs:
     samples: Mapping[str, Mapping[str, Sample]]
     now_ms: int
     tolerances: Tolerances = Tolerances()
+    # pod -> resource -> calculatePodRequests' error ("missing request for cpu in container app of Pod web-1")
+    request_errors: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -91,8 +93,9 @@ def _resource_proposal(spec: MetricSpec, spec_replicas: int, inputs: MetricInput
             raise MetricError("invalid resource metric source: neither an average utilization target nor an "
                               "average value target was set")
         requests = {p: r[name] for p, r in inputs.requests.items() if name in r}
+        errors = {p: e[name] for p, e in inputs.request_errors.items() if name in e}
         res = get_resource_replicas(spec_replicas, spec.average_utilization, name, pods, requests, samples,
-                                    inputs.now_ms, inputs.tolerances)
+                                    inputs.now_ms, inputs.tolerances, request_errors=errors)
     except MetricError as err:
         text = str(err)
         if not text.startswith("invalid resource metric source"):

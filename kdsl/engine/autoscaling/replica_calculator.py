@@ -182,17 +182,20 @@ def get_resource_replicas(current_replicas: int, target_utilization: int, resour
                           pods: Mapping[str, PodState], requests: Mapping[str, int],
                           metrics: Mapping[str, Sample], now_ms: int, tolerances: Tolerances = Tolerances(),
                           cpu_initialization_period_ms: int = CPU_INITIALIZATION_PERIOD_MS,
-                          delay_of_initial_readiness_ms: int = INITIAL_READINESS_DELAY_MS) -> ResourceProposal:
+                          delay_of_initial_readiness_ms: int = INITIAL_READINESS_DELAY_MS,
+                          request_errors: Mapping[str, str] | None = None) -> ResourceProposal:
     """GetResourceReplicas for a Utilization target: `requests` is each pod's request of `resource`
-    (sum of its containers'); `metrics` the pods' samples. Raises MetricError as upstream returns err."""
+    (sum of its containers'); `metrics` the pods' samples; `request_errors` calculate_request's error for a pod
+    left out of `requests`. Raises MetricError as upstream returns err, in its order (calculatePodRequests
+    comes before the check that some ready pod has metrics)."""
     if not metrics:
         raise MetricError(f"unable to get metrics for resource {resource}: no metrics returned from resource "
                           "metrics API")
-    groups, values = _prepare(pods, metrics, resource, now_ms, cpu_initialization_period_ms,
-                              delay_of_initial_readiness_ms)
     for name in pods:
         if name not in requests:
-            raise MetricError(f"missing request for {resource} in Pod {name}")
+            raise MetricError((request_errors or {}).get(name) or f"missing request for {resource} in Pod {name}")
+    groups, values = _prepare(pods, metrics, resource, now_ms, cpu_initialization_period_ms,
+                              delay_of_initial_readiness_ms)
     ts = _timestamp(metrics)
     ratio, utilization, raw = get_resource_utilization_ratio(values, requests, target_utilization)
     scale_up_with_unready = bool(groups.unready) and ratio > 1.0

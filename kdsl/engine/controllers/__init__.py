@@ -12,6 +12,7 @@ from kdsl.engine.controllers.provisioner import VolumeProvisioner
 from kdsl.engine.controllers.pv_binder import PersistentVolumeBinder
 from kdsl.engine.controllers.pvc_protection import PVCProtectionController
 from kdsl.engine.controllers.garbage_collector import GarbageCollector
+from kdsl.engine.controllers.horizontal import HorizontalController
 from kdsl.engine.controllers.job import JobController
 from kdsl.engine.controllers.namespace import NamespaceController
 from kdsl.engine.controllers.replicaset import ReplicaSetController, ReplicationControllerController
@@ -34,4 +35,5 @@ CONTROLLERS: tuple = (
     EndpointSliceController,
     IngressController,
     DisruptionController,
+    HorizontalController,
 )

@@ -6,6 +6,8 @@ from typing import ClassVar
 
 from kdsl.engine import clock
 from kdsl.engine.apiserver.authn import SA_PREFIX
+from kdsl.engine.apiserver.errors import ApiError
+from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.objects import ApiObject, OwnerRef
 
 Key = tuple  # (kind, namespace, name)
@@ -22,6 +24,7 @@ class Client:
 
     def __init__(self, sim, controller: str) -> None:
         self.sim = sim
+        self.store = sim.store
         self.user = f"{SA_PREFIX}kube-system:{controller}"
         self.source = controller
         self.conflicted = False
@@ -38,6 +41,18 @@ class Client:
     def update_status(self, obj: ApiObject) -> ApiObject | None:
         return self.sim.submit("update", obj, source=self.source, user=self.user, subresource="status",
                                on_conflict=self._conflict)
+
+    def get(self, kind: str, namespace: str | None, name: str, subresource: str | None = None):
+        """A live GET through the API server (RBAC applies), as a client that does not read its informer
+        cache does: the object, or the ApiError the caller reports in its own words (no event here)."""
+        result = handle(Request(verb="get", kind=kind, namespace=namespace, name=name, user=self.user,
+                                subresource=subresource, now_ms=self.sim.now), self.store, self.sim.scenario.users)
+        return result if isinstance(result, ApiError) else result.object
+
+    def update_scale(self, obj: ApiObject) -> ApiObject | None:
+        """PUT .../scale with `obj` (the target's metadata and a Scale): the target as written, or None when
+        refused (a 409 included: the HPA controller does not retry before its next period)."""
+        return self.sim.submit("update", obj, source=self.source, user=self.user, subresource="scale")
 
     def delete(self, kind: str, namespace: str | None, name: str, *, propagation: str | None = None,
                grace_ms: int | None = None) -> None:

@@ -43,7 +43,6 @@ def check_autoscaling(ctx: Ctx, scenario, d: Declared) -> None:
                                                f"declare `namespace {hpa.namespace}`")
         _validate(ctx, hpa, what)
         _target(ctx, hpa, d, what)
-        _not_yet(ctx, hpa.span, f"{what}: kdsl models hpa {NOT_YET}; the replicas stay as written")
     for spec in scenario.node_specs:
         if isinstance(spec, NodePool) and spec.autoscale is not None:
             _not_yet(ctx, spec.span, f"node pool {spec.name}: kdsl models `autoscale` {NOT_YET}; "

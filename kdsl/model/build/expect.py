@@ -23,11 +23,12 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "pv": {"phase": _STR, "claim": _STR},
     "service": {"endpoints": _INT, "notready": _INT, "clusterip": _STR},
     "node": {"ready": _FLAG, "status": _STR, "pods": _INT, "unschedulable": _FLAG},
+    "hpa": {"replicas": _INT, "desired": _INT, "min": _INT, "max": _INT, "limited": _FLAG},
     "events": {"reason": _STR, "message": _STR, "object": _STR, "type": _STR, "count": _INT},
 }
 SINGULAR = {"pods": "pod", "deployments": "deployment", "statefulsets": "statefulset", "daemonsets": "daemonset",
             "replicasets": "replicaset", "jobs": "job", "pvcs": "pvc", "pvs": "pv", "services": "service",
-            "nodes": "node"}
+            "nodes": "node", "hpas": "hpa"}
 _CLUSTER = {"pv", "node"}
 _NUMERIC_OPS = {">=", "<=", ">", "<"}
 
