@@ -33,6 +33,15 @@ def simulate(pool: str = "", hpa: str = "hpa shop/web target=deployment/web min=
     return kdsl.simulate(kdsl.parse(SCENARIO % (pool, hpa)))
 
 
+def test_the_replicas_follow_the_hpa():
+    df = simulate().chart_data("autoscaling", "deployment shop/web")
+    # 286% of a 70% target: ceil(3 × 2.86 / 0.7) = 13, bounded by the scale-up policies (max of +100% and +4 pods
+    # per 15 s: 6), then by max=10; after the load falls at 2m, the 5-minute window holds the 10 replicas.
+    assert _value(df, "desired", 30_000) == 6
+    assert _value(df, "desired", 45_000) == 10
+    assert df[df["SERIES"] == "desired"]["VALUE"].iloc[-1] == 10
+
+
 def test_golden_data():
     check_golden("views/chart-autoscaling-web.csv", _csv(simulate().chart_data("autoscaling", "deployment shop/web")))
 
@@ -43,7 +52,9 @@ def _value(df, series: str, t_ms: int) -> int:
 
 
 def test_utilization_is_what_the_hpa_would_read_at_each_scrape():
-    df = simulate().chart_data("autoscaling", "deployment shop/web")
+    # min=max=3: the HPA holds the replicas, so the shares stay those of three pods.
+    df = simulate(hpa="hpa shop/web target=deployment/web min=3 max=3 cpu=70%").chart_data(
+        "autoscaling", "deployment shop/web")
     # 2000m shared by 3 pods plus 50m each: 2150m of 750m requested; utilization.go truncates: 286%.
     assert _value(df, "cpu utilization (%)", 60_000) == 2150 * 100 // 750
     assert _value(df, "cpu utilization (%) target", 60_000) == 70
@@ -55,7 +66,7 @@ def test_utilization_is_what_the_hpa_would_read_at_each_scrape():
 
 
 def test_average_value_targets_are_compared_as_averages_per_pod():
-    df = simulate(hpa="hpa shop/web target=deployment/web max=10 cpu=500m memory=400Mi").chart_data(
+    df = simulate(hpa="hpa shop/web target=deployment/web min=3 max=3 cpu=500m memory=400Mi").chart_data(
         "autoscaling", "deployment shop/web")
     assert _value(df, "cpu average (m)", 60_000) == 2150 // 3
     assert _value(df, "cpu average (m) target", 60_000) == 500
