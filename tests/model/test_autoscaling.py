@@ -95,10 +95,9 @@ def test_each_form_not_simulated_yet_is_said():
             "hpa shop/web target=deployment/web max=10 cpu=70%\n")
     got = [(w.line, w.message) for w in parse(text).warnings]
     assert got == [
-        (1, f"node pool pool: kdsl models `autoscale` {NOT_YET}; the pool keeps its 3 nodes"),
         (12, f"hpa shop/web: kdsl models hpa {NOT_YET}; the replicas stay as written"),
     ]
-    # `uses` and `load` are simulated (kdsl/engine/usage.py): no warning
+    # `uses`, `load` and `autoscale=` are simulated (kdsl/engine/usage.py, kdsl/engine/autoscaler/): no warning
 
 
 def test_set_load_alone_is_no_warning():

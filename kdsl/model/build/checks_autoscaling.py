@@ -6,7 +6,6 @@ from kdsl.lang.values import format_bytes, format_millicores
 from kdsl.model.autoscaling import HorizontalPodAutoscaler, Load, ScalingRules
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref, resource, word
-from kdsl.model.nodes import NodePool
 from kdsl.model.timeline import SetLoad
 
 # pkg/apis/autoscaling/validation/validation.go: MaxPeriodSeconds, MaxStabilizationWindowSeconds.
@@ -44,10 +43,6 @@ def check_autoscaling(ctx: Ctx, scenario, d: Declared) -> None:
         _validate(ctx, hpa, what)
         _target(ctx, hpa, d, what)
         _not_yet(ctx, hpa.span, f"{what}: kdsl models hpa {NOT_YET}; the replicas stay as written")
-    for spec in scenario.node_specs:
-        if isinstance(spec, NodePool) and spec.autoscale is not None:
-            _not_yet(ctx, spec.span, f"node pool {spec.name}: kdsl models `autoscale` {NOT_YET}; "
-                                     f"the pool keeps its {spec.count} nodes")
 
 
 def _not_yet(ctx: Ctx, where, message: str) -> None:
