@@ -42,10 +42,21 @@ class ClusterAutoscaler:
         self.last_scale_up_ms: int | None = None
         self.draining: set[str] = set()
         self._not_triggered: dict[tuple, str] = {}  # pod key -> the NotTriggerScaleUp message last recorded
+        # What the last loop found; computed again only once pods, nodes or budgets have changed (a loop over
+        # an unchanged cluster finds the same), and the rescheduling hints of the removal simulation.
+        self._changed = True
+        self._idle_up = False
+        self._found: tuple | None = None
+        self._hints: dict[str, str] = {}
+        for kind in ("Pod", "Node", "PodDisruptionBudget", "PersistentVolumeClaim", "PersistentVolume"):
+            sim.store.watch(kind, self._on_change)
         sim.queue.at(SCAN_INTERVAL_MS, self.run_once, priority=PRIORITY)
 
     def group_of(self, node: str) -> str | None:
         return self._group_of.get(node)
+
+    def _on_change(self, op, old, new) -> None:
+        self._changed = True
 
     # ---- the loop ------------------------------------------------------------------------------------
     def run_once(self) -> None:
@@ -53,7 +64,10 @@ class ClusterAutoscaler:
         next loop is queued first: the run's horizon, not the loop, decides when a run ends."""
         sim = self.sim
         sim.queue.after(SCAN_INTERVAL_MS, self.run_once, priority=PRIORITY)
-        scaled_up, skip_scale_down = self._scale_up()
+        changed, self._changed = self._changed, False
+        if changed:
+            self._found = None
+        scaled_up, skip_scale_down = (False, False) if self._idle_up and not changed else self._scale_up()
         if not scaled_up:
             self._scale_down(in_cooldown=skip_scale_down)
 
@@ -62,6 +76,7 @@ class ClusterAutoscaler:
 
     def _scale_up(self) -> tuple[bool, bool]:
         sim = self.sim
+        self._idle_up = True  # a loop that ends with nothing to do would do nothing again on the same cluster
         pods = unschedulable(sim.store)
         if not pods:
             return False, False
@@ -72,6 +87,7 @@ class ClusterAutoscaler:
         if not pending:
             return False, False
         if all(sim.now - p.pod.meta.creation_ms < NEW_POD_MS for p in pending):
+            self._idle_up = False  # the next loop decides, on the same pods
             return False, True  # allPodsAreNew: wait one loop for more, and no scale-down in this one
         taken = {n.name for n in sim.scheduler.snapshot.nodes}
         out = scale_up(pending, list(self.groups.values()), base, taken, sim.rng, self._volumes)
@@ -94,6 +110,7 @@ class ClusterAutoscaler:
         """executeScaleUp: the group's target size is raised; each new node registers, Ready, `provision`
         after the decision (kdsl's cloud: the node object appears then, with nothing before it)."""
         sim = self.sim
+        self._changed = True  # the group's size is part of what the next loop decides on
         events.status_event(sim, "ScaledUpGroup", events.setting_size(g.name, new, current, g.max_size))
         names = g.new_names(new - current, {n.name for n in sim.scheduler.snapshot.nodes})
         g.claim(names)
@@ -115,7 +132,10 @@ class ClusterAutoscaler:
         sim = self.sim
         gone = {n for g in self.groups.values() for n in g.deleting}
         candidates = sorted((n, g.name) for g in self.groups.values() for n in g.members if n not in g.deleting)
-        found, why = find_unneeded(sim.store, candidates, sim.scheduler.snapshot, self._volumes, gone)
+        if self._found is None:
+            self._found = find_unneeded(sim.store, candidates, sim.scheduler.snapshot, self._volumes, gone,
+                                        self._hints)
+        found, why = self._found
         self.unneeded = {u.node: self.unneeded.get(u.node, sim.now) for u in found}
         self.unremovable = why
         recent = self.last_scale_up_ms is not None and sim.now < self.last_scale_up_ms + DELAY_AFTER_ADD_MS

@@ -35,9 +35,15 @@ def check(pod: PodInfo, snap: Snapshot, node: str, volumes) -> tuple[str, ...]:
     return () if filtered.first[0] < 0 else filtered.verdict(0).reasons
 
 
-def fits_any(pod: PodInfo, snap: Snapshot, volumes, among: list[str] | None = None) -> str | None:
-    """FitsAnyNodeMatching: the first node (in name order, or `among` in its order) where the pod passes."""
-    idx = np.arange(len(snap)) if among is None else np.asarray([snap.index[n] for n in among], dtype=np.int64)
+def indices(snap: Snapshot, names) -> np.ndarray:
+    """The snapshot's positions of these nodes, in their order."""
+    return np.asarray([snap.index[n] for n in names], dtype=np.int64)
+
+
+def fits_any(pod: PodInfo, snap: Snapshot, volumes, among: np.ndarray | None = None) -> str | None:
+    """FitsAnyNodeMatching: the first node (in name order, or the positions `among` in their order) where the
+    pod passes."""
+    idx = np.arange(len(snap)) if among is None else among
     if not len(idx):
         return None
     filtered = run_filters(pod, snap, idx, volumes)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import attrs
+import numpy as np
 
 from kdsl.engine.autoscaler.drain import Budgets, pods_to_move
-from kdsl.engine.autoscaler.predicates import fits_any, unbound, with_nodes
+from kdsl.engine.autoscaler.predicates import check, fits_any, unbound, with_nodes
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.scheduler.podinfo import pod_requests
 from kdsl.engine.scheduler.snapshot import Snapshot
@@ -58,15 +59,18 @@ def bound_pods(store) -> dict[str, list[ApiObject]]:
     return out
 
 
-def find_unneeded(store, candidates: list[tuple[str, str]], snap: Snapshot, volumes,
-                  gone: set[str]) -> tuple[list[Unneeded], dict[str, str]]:
+def find_unneeded(store, candidates: list[tuple[str, str]], snap: Snapshot, volumes, gone: set[str],
+                  hints: dict[str, str] | None = None) -> tuple[list[Unneeded], dict[str, str]]:
     """UpdateClusterState: for each candidate (node, group) in name order, unneeded when both cpu and memory
     are under the threshold and every pod to move fits another node (the scheduler's filters, on the nodes
     that stay); the pods of nodes already found unneeded are moved in the snapshot, so two nodes never count
-    on the same room. Returns the unneeded nodes and why each other candidate is not."""
+    on the same room. `hints` (pod key -> node) are the last simulation's destinations, tried first and kept
+    up to date, as upstream's hinting simulator does. Returns the unneeded nodes and why each other is not."""
+    hints = {} if hints is None else hints
     pods_by_node = bound_pods(store)
     budgets = Budgets(store)
     sim_snap = with_nodes(snap, drop=gone)
+    open_ = np.ones(len(sim_snap), dtype=bool)  # the nodes pods may still move to
     found, why = [], {}
     for name, group in candidates:
         node = store.get("Node", None, name)
@@ -84,19 +88,47 @@ def find_unneeded(store, candidates: list[tuple[str, str]], snap: Snapshot, volu
         if blocked is not None:
             why[name] = f"BlockedByPod: {blocked.reason}: {blocked.message}"
             continue
-        fork = with_nodes(sim_snap, drop={name})
-        for pod in move:
-            info = unbound(pod)
-            dest = fits_any(info, fork, volumes(pod))
-            if dest is None:
-                why[name] = "NoPlaceToMovePods"
-                break
-            fork.add_pod(dest, info)
-        else:
+        if name not in sim_snap.index:
+            continue
+        here = sim_snap.index[name]
+        open_[here] = False
+        if _move_all(move, name, sim_snap, open_, volumes, hints):
             budgets.remove(move)
-            sim_snap = fork
             found.append(Unneeded(name, group, cpu, mem, tuple(move), tuple(skip)))
+        else:
+            open_[here] = True
+            why[name] = "NoPlaceToMovePods"
     return found, why
+
+
+def _move_all(pods: list[ApiObject], node: str, snap: Snapshot, open_: np.ndarray, volumes,
+              hints: dict[str, str]) -> bool:
+    """findPlaceFor: the pods leave `node` in the snapshot and each is placed on its hinted node when that
+    still passes the filters, else on the first open destination that does; when one finds none, every move
+    is undone and False returned."""
+    keys = [f"{pod.namespace}/{pod.name}" for pod in pods]
+    left = [snap.remove_pod(k)[1] for k in keys if k in snap.where]
+    moved = []
+    dests = None
+    for key, pod in zip(keys, pods):
+        info = unbound(pod)
+        hint = snap.index.get(hints.get(key, ""))
+        dest = None
+        if hint is not None and open_[hint] and not check(info, snap, hints[key], volumes(pod)):
+            dest = hints[key]
+        if dest is None:
+            dests = np.flatnonzero(open_) if dests is None else dests
+            dest = fits_any(info, snap, volumes(pod), among=dests)
+        if dest is not None:
+            hints[key] = dest
+        if dest is None:
+            for placed in moved:
+                snap.remove_pod(placed)
+            for info_back in left:
+                snap.add_pod(node, info_back)
+            return False
+        moved.append(snap.add_pod(dest, info))
+    return True
 
 
 def to_delete(unneeded: list[Unneeded], since: dict[str, int], now: int, sizes: dict[str, int],

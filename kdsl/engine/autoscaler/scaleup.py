@@ -6,7 +6,7 @@ import attrs
 
 from kdsl.engine.autoscaler import events
 from kdsl.engine.autoscaler.groups import NodeGroup
-from kdsl.engine.autoscaler.predicates import check, fits_any, unbound, with_nodes
+from kdsl.engine.autoscaler.predicates import check, fits_any, indices, unbound, with_nodes
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.scheduler.nodeinfo import NodeInfo
 from kdsl.engine.scheduler.podinfo import PodInfo
@@ -92,7 +92,7 @@ def estimate(pods: list[Pending], snap: Snapshot, group: NodeGroup, names: list[
     placed: list[Pending] = []
     for p in ordered:
         vol = volumes(p.pod)
-        node = fits_any(p.info, snap, vol, among=added) if added else None
+        node = fits_any(p.info, snap, vol, among=indices(snap, added)) if added else None
         if node is None and added and not check(p.info, snap, added[-1], vol):
             node = added[-1]
         if node is None:
