@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import attrs
 
+from kdsl.engine.controllers.daemon_util import should_run, with_tolerations
+from kdsl.engine.nodes import register
 from kdsl.engine.scheduler.nodeinfo import NodeInfo
+from kdsl.engine.scheduler.podinfo import PodInfo
 from kdsl.model.nodes import Node, NodePool
 
 
@@ -59,6 +62,22 @@ class NodeGroup:
     def template(self, name: str) -> NodeInfo:
         """The template NodeInfo of a node to come: what the scheduler's filters are asked about."""
         return NodeInfo.of(self.node(name))
+
+    def daemon_pods(self, store, name: str) -> list[PodInfo]:
+        """The DaemonSet pods a new node `name` would run (simulator/node_info_utils.go adds them to the
+        template): each DaemonSet whose pod, with the daemon tolerations, should run there
+        (NodeShouldRunDaemonPod)."""
+        node = register(self.node(name), "", None, 0)
+        out = []
+        for ds in store.list("DaemonSet"):
+            if ds.terminating:
+                continue
+            tpl = ds.spec.template
+            tolerations = with_tolerations(tpl.tolerations)
+            if should_run(tpl, tolerations, node)[0]:
+                out.append(PodInfo.build(name=f"{ds.name}-{name}", namespace=ds.namespace,
+                                         template=attrs.evolve(tpl, tolerations=tolerations, node_name=name)))
+        return out
 
 
 def node_groups(scenario) -> dict[str, NodeGroup]:

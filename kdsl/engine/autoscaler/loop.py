@@ -5,7 +5,7 @@ from __future__ import annotations
 from kdsl.engine import clock
 from kdsl.engine.autoscaler import events
 from kdsl.engine.autoscaler.groups import NodeGroup, node_groups
-from kdsl.engine.autoscaler.predicates import unbound, with_nodes
+from kdsl.engine.autoscaler.predicates import unbound, with_template_nodes
 from kdsl.engine.autoscaler.scaledown import DELAY_AFTER_ADD_MS, Unneeded, find_unneeded, to_delete
 from kdsl.engine.autoscaler.scaleup import NEW_POD_MS, Pending, filter_out_schedulable, scale_up, unschedulable
 from kdsl.engine.nodes import with_taints
@@ -80,8 +80,8 @@ class ClusterAutoscaler:
         pods = unschedulable(sim.store)
         if not pods:
             return False, False
-        upcoming = [g.template(n) for g in self.groups.values() for n in sorted(g.upcoming)]
-        base = with_nodes(sim.scheduler.snapshot, add=upcoming)
+        upcoming = [(g, name) for g in self.groups.values() for name in sorted(g.upcoming)]
+        base = with_template_nodes(sim.scheduler.snapshot, upcoming, sim.store)
         pending = [Pending(p, unbound(p)) for p in pods]
         pending = filter_out_schedulable(pending, base, self._volumes)
         if not pending:
@@ -90,7 +90,7 @@ class ClusterAutoscaler:
             self._idle_up = False  # the next loop decides, on the same pods
             return False, True  # allPodsAreNew: wait one loop for more, and no scale-down in this one
         taken = {n.name for n in sim.scheduler.snapshot.nodes}
-        out = scale_up(pending, list(self.groups.values()), base, taken, sim.rng, self._volumes)
+        out = scale_up(pending, list(self.groups.values()), base, taken, sim.rng, self._volumes, sim.store)
         if out.group is None:
             for p, message in out.remaining:
                 key = p.pod.key

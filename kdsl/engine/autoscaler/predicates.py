@@ -29,6 +29,15 @@ def with_nodes(snap: Snapshot, add: list[NodeInfo] = (), drop: set[str] = frozen
     return snap.with_nodes(nodes)
 
 
+def with_template_nodes(snap: Snapshot, nodes: list[tuple], store) -> Snapshot:
+    """A copy of `snap` with new nodes, (group, name) pairs, each with the DaemonSet pods it would run."""
+    out = with_nodes(snap, add=[g.template(name) for g, name in nodes])
+    for g, name in nodes:
+        for pod in g.daemon_pods(store, name):
+            out.add_pod(name, pod)
+    return out
+
+
 def check(pod: PodInfo, snap: Snapshot, node: str, volumes) -> tuple[str, ...]:
     """CheckPredicates: () when the pod passes every filter on `node`, else the first failing plugin's reasons."""
     filtered = run_filters(pod, snap, np.asarray([snap.index[node]]), volumes)

@@ -6,7 +6,7 @@ import attrs
 
 from kdsl.engine.autoscaler import events
 from kdsl.engine.autoscaler.groups import NodeGroup
-from kdsl.engine.autoscaler.predicates import check, fits_any, indices, unbound, with_nodes
+from kdsl.engine.autoscaler.predicates import check, fits_any, indices, with_template_nodes
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.scheduler.nodeinfo import NodeInfo
 from kdsl.engine.scheduler.podinfo import PodInfo
@@ -80,9 +80,10 @@ def _score(p: Pending, template: NodeInfo) -> float:
     return (cpu / template.cpu if template.cpu > 0 else 0) + (mem / template.memory if template.memory > 0 else 0)
 
 
-def estimate(pods: list[Pending], snap: Snapshot, group: NodeGroup, names: list[str], volumes) -> Option:
+def estimate(pods: list[Pending], snap: Snapshot, group: NodeGroup, names: list[str], volumes, store) -> Option:
     """BinpackingNodeEstimator.Estimate (First-Fit Decreasing): each pod goes to a node already added in
-    the estimate, else to the last one added, else a new node from the template is added — at most
+    the estimate, else to the last one added, else a new node from the template (with its DaemonSet pods) is
+    added — at most
     `len(names)` (the group's room below its max: sng_capacity_threshold.go). A pod that does not fit an
     empty new node stops adding nodes for it. Returns the nodes that got pods and the pods placed."""
     template = group.template(names[0]) if names else None
@@ -99,7 +100,7 @@ def estimate(pods: list[Pending], snap: Snapshot, group: NodeGroup, names: list[
             if (added and added[-1] not in used) or len(added) >= len(names):
                 continue
             name = names[len(added)]
-            snap = with_nodes(snap, add=[group.template(name)])
+            snap = with_template_nodes(snap, [(group, name)], store)
             added.append(name)
             if check(p.info, snap, name, vol):
                 continue
@@ -110,7 +111,8 @@ def estimate(pods: list[Pending], snap: Snapshot, group: NodeGroup, names: list[
     return Option(group=group, count=len(used), pods=tuple(placed))
 
 
-def scale_up(pods: list[Pending], groups: list[NodeGroup], snap: Snapshot, taken: set[str], rng, volumes) -> Outcome:
+def scale_up(pods: list[Pending], groups: list[NodeGroup], snap: Snapshot, taken: set[str], rng, volumes,
+             store) -> Outcome:
     """ScaleUp: groups at their max are skipped ("max node group size reached"); the others are asked, with
     one template node added, which pods would fit them; an estimate per group gives the options; the random
     expander picks one (core/.. expander/random: rand.Int31n over the options), capped at the group's max."""
@@ -124,7 +126,7 @@ def scale_up(pods: list[Pending], groups: list[NodeGroup], snap: Snapshot, taken
             skipped[g.name] = events.MAX_LIMIT_REACHED
             continue
         names = g.new_names(g.max_size - target, taken)
-        probe = with_nodes(snap, add=[g.template(names[0])])
+        probe = with_template_nodes(snap, [(g, names[0])], store)
         fitting = []
         for p in pods:
             reasons = check(p.info, probe, names[0], volumes(p.pod))
@@ -134,7 +136,7 @@ def scale_up(pods: list[Pending], groups: list[NodeGroup], snap: Snapshot, taken
                 fitting.append(p)
                 fit_anywhere.add(p.info.key)
         if fitting:
-            option = estimate(fitting, snap, g, names, volumes)
+            option = estimate(fitting, snap, g, names, volumes, store)
             if option.count and option.pods:
                 options.append(option)
     if not options:

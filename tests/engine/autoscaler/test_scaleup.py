@@ -30,7 +30,8 @@ def run_estimate(sizes, max_size=10, room=None):
     names = group.new_names(room if room is not None else max_size - group.target_size(), set())
     # The template is asked without the selector: estimate() trusts that every pod given fits it.
     pods = [Pending(p.pod, unbound(_without_selector(p.pod))) for p in pods]
-    return estimate(pods, sim.scheduler.snapshot, group, names, lambda pod: sim.scheduler.volumes.for_pod(pod))
+    return estimate(pods, sim.scheduler.snapshot, group, names, lambda pod: sim.scheduler.volumes.for_pod(pod),
+                    sim.store)
 
 
 def _without_selector(pod):
@@ -109,3 +110,21 @@ def test_the_expander_is_random_with_the_seed():
         again = kdsl.simulate(kdsl.parse(text), seed=seed)
         assert again.log.text() == sim.log.text()
     assert picks == {"pod triggered scale-up: [{a 1->2 (max: 3)}]", "pod triggered scale-up: [{b 1->2 (max: 3)}]"}
+
+
+DAEMONS = """
+cluster c {{ nodes pool count=1 cpu=4 memory=16Gi autoscale=1..10 }}
+{daemon}
+deployment web replicas=6 image=app:1 cpu=1500m
+run 2m
+"""
+
+
+def test_the_template_carries_the_daemonset_pods_a_new_node_would_run():
+    # 1500m pods: two fit a 4-cpu node, but only one beside a 1500m agent. Without the agent four pods wait
+    # and need two new nodes; with it five wait (pool-1 holds one) and each new node takes one.
+    plain = kdsl.simulate(kdsl.parse(DAEMONS.format(daemon="")))
+    agents = kdsl.simulate(kdsl.parse(DAEMONS.format(daemon="daemonset agent image=agent:1 cpu=1500m")))
+    said = lambda sim: {e.message for e in sim.log.events if e.reason == "TriggeredScaleUp"}  # noqa: E731
+    assert said(plain) == {"pod triggered scale-up: [{pool 1->3 (max: 10)}]"}
+    assert said(agents) == {"pod triggered scale-up: [{pool 1->6 (max: 10)}]"}
