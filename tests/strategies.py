@@ -1060,7 +1060,8 @@ class _Gen:
         "pvc": {"phase": "Bound|Pending", "volume": "pv-1", "capacity": "bytes", "bound": "flag"},
         "pv": {"phase": "Bound|Available", "claim": "shop/data"},
         "service": {"endpoints": "int", "notready": "int", "clusterip": "10.96.0.1"},
-        "node": {"ready": "flag", "status": "Ready|NotReady", "pods": "int", "unschedulable": "flag"},
+        "node": {"ready": "flag", "status": "Ready|NotReady", "pods": "int", "unschedulable": "flag",
+                 "group": "general"},
     }
     ATTRS["statefulset"] = ATTRS["daemonset"] = ATTRS["replicaset"] = ATTRS["deployment"]
 

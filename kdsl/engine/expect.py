@@ -101,6 +101,12 @@ def _pods_on(node: str, checker: Checker, t: int) -> int:
                if p.spec.template.node_name == node and p.status.phase not in ("Succeeded", "Failed"))
 
 
+def _group_of(node: str, checker: Checker) -> str | None:
+    """`group`: the cluster autoscaler's node group of the node (its pool), None outside autoscaled pools."""
+    autoscaler = getattr(checker.sim, "autoscaler", None)
+    return autoscaler.group_of(node) if autoscaler is not None else None
+
+
 def pod_values(obj, checker: Checker, t: int) -> dict:
     node_name = obj.spec.template.node_name
     node = checker.sim.store.at(("Node", None, node_name), t) if node_name else None
@@ -110,7 +116,8 @@ def pod_values(obj, checker: Checker, t: int) -> dict:
 # What each target says about one object at one moment: target -> (kind, values(obj, checker, t)).
 # The controllers' modules add theirs with `register` as they are imported.
 TARGETS: dict[str, tuple[str, Callable]] = {
-    "node": ("Node", lambda obj, checker, t: {**node_values(obj), "pods": _pods_on(obj.name, checker, t)}),
+    "node": ("Node", lambda obj, checker, t: {**node_values(obj), "pods": _pods_on(obj.name, checker, t),
+                                              "group": _group_of(obj.name, checker)}),
     "pod": ("Pod", pod_values),
 }
 

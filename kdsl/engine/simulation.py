@@ -9,6 +9,7 @@ import attrs
 from kdsl._gc import bulk
 from kdsl.engine import clock, routing
 from kdsl.engine.arguments import checked, pod as find_pod
+from kdsl.engine.autoscaler import ClusterAutoscaler, autoscaled
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.apiserver.service_alloc import ServiceAllocator
@@ -67,6 +68,8 @@ class Simulation(ViewMethods):
         self.usage = UsageTracker(self)  # what pods use (`uses`, `load`): metrics, OOM and pressure read it
         # In a fixed order, so that controllers woken at the same moment act in the same order every run.
         self.controllers = {cls.name: cls(self) for cls in CONTROLLERS}
+        # The cluster autoscaler, only for a scenario with an autoscaled pool (`autoscale=MIN..MAX`).
+        self.autoscaler = ClusterAutoscaler(self) if autoscaled(scenario) else None
         with bulk():
             for obj in scenario.objects:
                 if seeded(obj):

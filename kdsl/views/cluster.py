@@ -61,7 +61,13 @@ def nodes(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd
                      format_quantity("memory", s.memory), s.pods, format_quantity("cpu", cpu.get(n.name, 0)),
                      format_quantity("memory", mem.get(n.name, 0)), count.get(n.name, 0), _conditions(n),
                      ",".join(str(x) for x in n.spec.taints) or None))
-    return shown(frame(NODE_COLUMNS, rows), NODE_DEFAULT, wide=wide)
+    df = frame(NODE_COLUMNS, rows)
+    autoscaler = getattr(sim, "autoscaler", None)
+    if autoscaler is None:
+        return shown(df, NODE_DEFAULT, wide=wide)
+    # With autoscaled pools, each node's node group (None: a node of no autoscaled pool) beside its name.
+    df.insert(1, "GROUP", [autoscaler.group_of(name) for name in df["NAME"]])
+    return shown(df, ("NAME", "GROUP") + NODE_DEFAULT[1:], wide=wide)
 
 
 NAMESPACE_COLUMNS = ("NAME", "STATUS", "AGE", "OBJECTS", "PODS", "WORKLOADS", "SERVICES", "CONFIGMAPS", "SECRETS",

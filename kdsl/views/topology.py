@@ -87,7 +87,8 @@ def build(sim, t: int, view: str = "namespace", namespace: str | None = None, ma
                      fillcolor=PHASE_COLOURS.get(podview.phase(p, nodes), "white"))
             where[(p.namespace, p.name)] = id_
     if view == "node":
-        _node_view(b, pods, nodes, where, max_nodes)
+        autoscaler = getattr(sim, "autoscaler", None)  # a node of an autoscaled pool is labelled with its group
+        _node_view(b, pods, nodes, where, max_nodes, autoscaler.group_of if autoscaler is not None else None)
     else:
         _namespace_view(b, sim, t, namespace, pods, where)
     return b.model(collapsed)
@@ -176,7 +177,7 @@ def _namespace_view(b: _Builder, sim, t: int, namespace, pods, where) -> None:
             b.edge(me, vid("Service", ing.namespace, svc), label="\n".join(paths))
 
 
-def _node_view(b: _Builder, pods, nodes, where, max_nodes: int) -> None:
+def _node_view(b: _Builder, pods, nodes, where, max_nodes: int, group_of=None) -> None:
     collapse = len(nodes) > max_nodes
     target: dict[str, str] = {}
     if collapse:
@@ -191,7 +192,9 @@ def _node_view(b: _Builder, pods, nodes, where, max_nodes: int) -> None:
     else:
         for name, n in sorted(nodes.items()):
             st = status_text(n)
-            b.vertex(vid("Node", None, name), "", f"Node\n{name}\n{st}", shape="box3d",
+            group = group_of(name) if group_of is not None else None
+            b.vertex(vid("Node", None, name), "", f"Node\n{name}\n{st}" + (f"\ngroup {group}" if group else ""),
+                     shape="box3d",
                      fillcolor=FILLS["Node" if st == "Ready" else "NotReady"])
             target[name] = vid("Node", None, name)
     counts: dict[tuple[str, str], int] = {}

@@ -9,7 +9,6 @@ from kdsl.model import (HorizontalPodAutoscaler, HPABehavior, Load, ResourceMetr
                         SetLoad)
 
 NS = "namespace shop {\n  deployment web replicas=2 image=nginx:1.25 cpu=250m memory=256Mi\n}\n"
-NOT_YET = "but does not simulate it yet (issue 12)"
 
 
 def parse(text: str):
@@ -87,17 +86,15 @@ def test_autoscaled_pool():
     assert (fixed.autoscale, fixed.provision_ms) == (None, 0)
 
 
-def test_each_form_not_simulated_yet_is_said():
+def test_every_form_is_simulated_so_none_is_warned():
     text = ("nodes pool count=3 autoscale=3..10 provision=60s\n"
             "namespace shop {\n  deployment web image=nginx:1.25 cpu=250m {\n    container app image=app:1 {\n"
             "      requests cpu=100m\n      uses cpu=50m\n    }\n  }\n}\n"
             "load deployment shop/web cpu=2\nat 5m: load deployment shop/web cpu=6\n"
             "hpa shop/web target=deployment/web max=10 cpu=70%\n")
-    got = [(w.line, w.message) for w in parse(text).warnings]
-    assert got == [
-        (1, f"node pool pool: kdsl models `autoscale` {NOT_YET}; the pool keeps its 3 nodes"),
-    ]
-    # `uses`, `load` (kdsl/engine/usage.py) and `hpa` (kdsl/engine/controllers/horizontal.py) are simulated: no warning
+    assert [(w.line, w.message) for w in parse(text).warnings] == []
+    # `uses`, `load` (kdsl/engine/usage.py), `hpa` (kdsl/engine/controllers/horizontal.py) and `autoscale=`
+    # (kdsl/engine/autoscaler/) are simulated: no warning
 
 
 def test_set_load_alone_is_no_warning():

@@ -6,14 +6,11 @@ from kdsl.lang.values import format_bytes, format_millicores
 from kdsl.model.autoscaling import HorizontalPodAutoscaler, Load, ScalingRules
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref, resource, word
-from kdsl.model.nodes import NodePool
 from kdsl.model.timeline import SetLoad
 
 # pkg/apis/autoscaling/validation/validation.go: MaxPeriodSeconds, MaxStabilizationWindowSeconds.
 MAX_PERIOD_SECONDS = 1800
 MAX_STABILIZATION_WINDOW_SECONDS = 3600
-# Until the controllers are wired (issue 12), what the engine does not yet act on is said, never dropped silently.
-NOT_YET = "but does not simulate it yet (issue 12)"
 
 
 def load_not_found(ctx: Ctx, load: Load, where, live_names, why: str = "") -> None:
@@ -43,14 +40,6 @@ def check_autoscaling(ctx: Ctx, scenario, d: Declared) -> None:
                                                f"declare `namespace {hpa.namespace}`")
         _validate(ctx, hpa, what)
         _target(ctx, hpa, d, what)
-    for spec in scenario.node_specs:
-        if isinstance(spec, NodePool) and spec.autoscale is not None:
-            _not_yet(ctx, spec.span, f"node pool {spec.name}: kdsl models `autoscale` {NOT_YET}; "
-                                     f"the pool keeps its {spec.count} nodes")
-
-
-def _not_yet(ctx: Ctx, where, message: str) -> None:
-    ctx.warn(where, message)
 
 
 def _invalid(ctx: Ctx, hpa: HorizontalPodAutoscaler, what: str, field: str, value, msg: str, where=None) -> None:
