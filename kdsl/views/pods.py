@@ -13,8 +13,9 @@ from kdsl.views.common import ViewError, age, duration, frame, moment, objects, 
 from kdsl.views.history import pod_changes
 from kdsl.views.top import cpu_text, memory_text, reported
 
+USE_COLUMNS = ("CPU REQUEST", "CPU USE", "MEMORY REQUEST", "MEMORY USE")  # only when the scenario uses something
 POD_COLUMNS = ("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "PHASE", "QOS", "OWNER",
-               "REPORTED", "CPU REQUEST", "CPU USE", "MEMORY REQUEST", "MEMORY USE")
+               "REPORTED", *USE_COLUMNS)
 POD_DEFAULT = ("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE")  # kubectl get pods (-A)
 
 
@@ -28,8 +29,9 @@ def pod_objects(sim, t: int, namespace=None, selector=None) -> list[ApiObject]:
 
 def pods(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
     """kubectl get pods; `wide=True` is `-o wide` (IP, NODE) plus PHASE (kdsl shows Unknown on a lost
-    node), QOS, the controlling OWNER, REPORTED (the phase the kubelet last reported) and each resource's
-    request beside its use as `kubectl top pods` shows it (`<none>` while metrics-server has no metrics of it)."""
+    node), QOS, the controlling OWNER, REPORTED (the phase the kubelet last reported) and, when the scenario
+    says `uses` or `load`, each resource's request beside its use as `kubectl top pods` shows it (`<none>` while
+    metrics-server has no metrics of the pod)."""
     t = moment(sim, at)
     nodes = node_map(sim, t)
     used = {p.key: m for p, m in reported(sim, t, namespace, selector)}
@@ -42,7 +44,10 @@ def pods(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.
                      podview.qos_class(p.spec.template), owner(p), r["REPORTED"], _quantity("cpu", req.get("cpu")),
                      cpu_text(m.cpu) if m else None, _quantity("memory", req.get("memory")),
                      memory_text(m.memory) if m else None))
-    return shown(frame(POD_COLUMNS, rows), POD_DEFAULT, namespace, wide)
+    df = frame(POD_COLUMNS, rows)
+    if not sim.usage.active:  # nothing says `uses` or `load`: no use to show beside the requests
+        df = df[list(POD_COLUMNS[:-len(USE_COLUMNS)])]
+    return shown(df, POD_DEFAULT, namespace, wide)
 
 
 CONTAINER_COLUMNS = ("NAMESPACE", "POD", "CONTAINER", "TYPE", "IMAGE", "READY", "STARTED", "STATE", "REASON",

@@ -20,8 +20,7 @@ def test_export_tables_writes_every_table_and_the_timeline(sim, tmp_path):
     paths = sim.export_tables(tmp_path / "out", format="csv")
     assert [p.name for p in paths] == [f"{n}.csv" for n in TABLE_NAMES] + ["timeline.csv"]
     assert (tmp_path / "out" / "pods.csv").read_text().splitlines()[0] == (
-        "NAMESPACE,NAME,READY,STATUS,RESTARTS,AGE,IP,NODE,PHASE,QOS,OWNER,REPORTED,CPU REQUEST,CPU USE,"
-        "MEMORY REQUEST,MEMORY USE")
+        "NAMESPACE,NAME,READY,STATUS,RESTARTS,AGE,IP,NODE,PHASE,QOS,OWNER,REPORTED")
     records = json.loads(export_tables(sim, tmp_path / "j", "json")[0].read_text())
     assert records[1]["NAME"] == "huge" and records[1]["IP"] is None
 

@@ -47,7 +47,7 @@ def test_pods_columns_and_values_are_kubectl_like(sim):
     assert list(sim.pods(namespace="shop").columns) == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]  # as -n
     df = sim.pods(wide=True)
     assert list(df.columns) == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "PHASE",
-                                "QOS", "OWNER", "REPORTED", "CPU REQUEST", "CPU USE", "MEMORY REQUEST", "MEMORY USE"]
+                                "QOS", "OWNER", "REPORTED"]
     row = df.set_index("NAME").loc["db-0"]
     assert (row["OWNER"], row["PHASE"], row["REPORTED"], row["QOS"]) == ("StatefulSet/db", "Unknown", "Running",
                                                                          "Burstable")

@@ -110,8 +110,10 @@ def test_the_pods_table_shows_use_beside_requests_only_when_wide(sim):
     wide = sim.pods(at="1m", wide=True).set_index("NAME")
     assert tuple(wide.loc["batch", ["CPU REQUEST", "CPU USE", "MEMORY REQUEST", "MEMORY USE"]]) == (
         "500m", "1500m", "1Gi", "1000Mi")
-    assert wide["CPU USE"].isna().all() == False  # noqa: E712 -- a Series of <none> or values
+    assert wide["CPU USE"].notna().all()
     assert sim.pods(at="20s", wide=True)["CPU USE"].isna().all()  # not scraped twice yet
+    idle = kdsl.simulate(kdsl.parse("node a cpu=2 memory=4Gi\npod p image=nginx:1.25\nrun 1m\n"))
+    assert "CPU USE" not in idle.pods(wide=True).columns  # nothing uses anything: the wide table is as it was
 
 
 def test_selector_and_a_scenario_that_uses_nothing(sim):
