@@ -102,3 +102,18 @@ def test_a_scenario_without_use_watches_nothing():
     sim = kdsl.simulate(scenario)
     assert sim.usage.history == {}
     assert scenario_uses(kdsl.parse(SCENARIO.format(replicas=1, extra="")))
+
+
+def test_a_load_on_a_bare_pod_or_a_job_is_carried_by_its_pods():
+    sim = kdsl.simulate(kdsl.parse("""
+node a cpu=4 memory=8Gi
+namespace shop {
+  pod solo { container app image=nginx:1.25 { uses cpu=10m } }
+  job once { container run image=busybox:1.36 { uses cpu=10m } }
+}
+load pod shop/solo cpu=1
+load job shop/once cpu=2
+run 1m
+"""))
+    cpu = {k[2].split("-")[0]: sim.usage.use(k)[0].cpu for k in pods(sim)}
+    assert cpu == {"solo": 1010, "once": 2010}  # the language accepts both kinds; both were ignored before
