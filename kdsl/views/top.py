@@ -72,10 +72,11 @@ def reported(sim, t: int, namespace=None, selector=None) -> list[tuple[object, P
     a pod running for less than a scrape window, or on a node it cannot scrape, is missing, as from
     `kubectl top pods`."""
     out: list[tuple[object, PodMetrics]] = []
+    pods = select(objects(sim, "Pod", t, namespace), None, selector)  # a bad selector is said even with no use
     if not sim.usage.active:
         return out
     ok = {n.name: scraped(sim, n, t) for n in objects(sim, "Node", t)}
-    for p in select(objects(sim, "Pod", t, namespace), None, selector):
+    for p in pods:
         if not ok.get(p.spec.template.node_name, False):
             continue
         m = pod_metrics(sim.usage, p.key, t)
