@@ -14,8 +14,8 @@ from kdsl.engine.apiserver.resources import format_quantity, pod_requests
 from kdsl.engine.metrics import RESOLUTION_MS, PodMetrics, last_scrape, pod_metrics
 from kdsl.model.timeline import NodeAction
 from kdsl.views.common import duration, frame, moment, objects, select, shown
+from kdsl.views.display import UNKNOWN  # printMissingMetricsNodeLine's
 
-UNKNOWN = "<unknown>"  # printMissingMetricsNodeLine
 TOP_COLUMNS = ("NAMESPACE", "NAME", "CPU(cores)", "MEMORY(bytes)", "NODE", "CPU REQUEST", "MEMORY REQUEST",
                "SCRAPED")
 TOP_DEFAULT = ("NAMESPACE", "NAME", "CPU(cores)", "MEMORY(bytes)")  # kubectl top pods (-A)
