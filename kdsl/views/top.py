@@ -11,8 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kdsl.engine.apiserver.resources import format_quantity, pod_requests
-from kdsl.engine.metrics import RESOLUTION_MS, PodMetrics, last_scrape, pod_metrics
-from kdsl.model.timeline import NodeAction
+from kdsl.engine.metrics import PodMetrics, last_scrape, node_scraped, pod_metrics
 from kdsl.views.common import duration, frame, moment, objects, select, shown
 from kdsl.views.display import UNKNOWN  # printMissingMetricsNodeLine's
 
@@ -44,41 +43,15 @@ def percent_text(use_milli: int, allocatable_milli: int) -> str:
     return f"{int(fraction)}%"
 
 
-def kubelet_down(sim, node: str, t: int) -> bool:
-    """Whether the node's kubelet was stopped (`fail node`, until `recover node`) at `t`. A kubelet whose runtime
-    is down (`notready node`) still answers metrics-server's scrape, with what its running containers use."""
-    down = False
-    for action in sorted((a for a in sim.scenario.timeline if isinstance(a, NodeAction) and a.node == node),
-                         key=lambda a: a.at_ms):
-        if action.at_ms > t:
-            break
-        if action.verb in ("fail", "recover"):
-            down = action.verb == "fail"
-    return down
-
-
-def scraped(sim, node, t: int) -> bool:
-    """Whether metrics-server holds metrics of the node (and its pods) at `t`: its kubelet answered the last two
-    scrapes (metrics-server reports a rate only after two), which the node was registered for."""
-    tick = last_scrape(t)
-    before = tick - RESOLUTION_MS
-    if before < 0 or node.meta.creation_ms > before:
-        return False
-    return not kubelet_down(sim, node.name, tick) and not kubelet_down(sim, node.name, before)
-
-
 def reported(sim, t: int, namespace=None, selector=None) -> list[tuple[object, PodMetrics]]:
     """The pods standing at `t` that metrics-server reports then, with their metrics, in namespace and name order:
-    a pod running for less than a scrape window, or on a node it cannot scrape, is missing, as from
-    `kubectl top pods`."""
+    a pod running for less than a scrape window, or on a node it cannot scrape (kdsl.engine.metrics.node_scraped),
+    is missing, as from `kubectl top pods`."""
     out: list[tuple[object, PodMetrics]] = []
     pods = select(objects(sim, "Pod", t, namespace), None, selector)  # a bad selector is said even with no use
     if not sim.usage.active:
         return out
-    ok = {n.name: scraped(sim, n, t) for n in objects(sim, "Node", t)}
     for p in pods:
-        if not ok.get(p.spec.template.node_name, False):
-            continue
         m = pod_metrics(sim.usage, p.key, t)
         if m is not None:
             out.append((p, m))
@@ -134,7 +107,7 @@ def top_nodes(sim, at=None, namespace=None, selector=None, wide: bool = False) -
     when = duration(last_scrape(t))
     for n in select(objects(sim, "Node", t), None, selector):
         alloc = (format_quantity("cpu", n.status.cpu), format_quantity("memory", n.status.memory))
-        if not scraped(sim, n, t):
+        if not node_scraped(sim, n.name, t):
             missing.append((n.name, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, *alloc, None, None))
             continue
         c, b = cpu.get(n.name, 0), mem.get(n.name, 0)
