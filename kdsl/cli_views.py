@@ -50,13 +50,19 @@ def cmd_table(args) -> int:
 
     def show(sim) -> None:
         wide = args.wide or args.format in ("csv", "json", "parquet")
-        df = tables.TABLES[args.kind](sim, at=args.at, namespace=args.namespace, selector=args.selector, wide=wide)
+        extra = {"containers": True} if args.containers else {}  # `top --containers`: refused for other kinds
+        df = tables.TABLES[args.kind](sim, at=args.at, namespace=args.namespace, selector=args.selector, wide=wide,
+                                      **extra)
         out = text(df) if args.format == "text" else write(df, args.format, args.output)
         if args.format == "text" and args.output:
             Path(args.output).write_text(out, encoding="utf-8")
         elif out is not None:
             sys.stdout.write(out)
 
+    if args.containers and args.kind != "top":  # said before the run, not after it
+        print(f"kdsl table: error: --containers is for `top` (kubectl top pods --containers), not {args.kind}",
+              file=sys.stderr)
+        return 1
     return _view_command("table", args, show)
 
 
@@ -107,6 +113,8 @@ def add_commands(sub) -> None:
     tb.add_argument("--wide", action="store_true", help="every column in text and markdown, as kubectl's -o wide "
                                                         "and more")
     tb.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: standard output)")
+    tb.add_argument("--containers", action="store_true", help="top: a row per container, as kubectl top pods "
+                                                              "--containers")
     tb.set_defaults(func=cmd_table)
     gr = _view_parser(sub, "graph", help="draw the topology of a simulated scenario",
                       description="Simulate a scenario and draw its topology at a moment.")

@@ -13,8 +13,9 @@ from kdsl.engine.podview import is_ready
 
 PodKey = tuple  # ("Pod", namespace, name)
 WorkloadKey = tuple  # (kind, namespace, name): the object a `load` names
-# The kinds whose pods share a `load`; a ReplicaSet a Deployment owns hands its pods up to the Deployment.
-LOAD_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DaemonSet")
+# The kinds whose pods share a `load`; a ReplicaSet a Deployment owns hands its pods up to the Deployment. A bare
+# Pod carries its own (`load pod NS/NAME`: kdsl/model/build/autoscaling.py LOAD_KINDS names the same kinds).
+LOAD_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DaemonSet", "Job")
 
 
 @attrs.frozen
@@ -140,7 +141,7 @@ class UsageTracker:
         if key in self._workload:
             return self._workload[key]
         ref = next((o for o in pod.meta.owners if o.controller), None)
-        wk = None
+        wk = ("Pod", pod.namespace, pod.name) if ref is None else None
         if ref is not None and ref.kind in LOAD_KINDS:
             wk = (ref.kind, pod.namespace, ref.name)
             rs = self.store.get("ReplicaSet", pod.namespace, ref.name) if ref.kind == "ReplicaSet" else None

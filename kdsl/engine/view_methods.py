@@ -73,6 +73,16 @@ class ViewMethods:
         from kdsl.views import tables
         return tables.hpas(self, at, namespace, selector, wide)
 
+    def top(self, at=None, namespace=None, containers: bool = False, selector=None, wide: bool = False):
+        """kubectl top pods (`containers=True`: `--containers`) from metrics-server's last scrape (kdsl.views.top)."""
+        from kdsl.views import top
+        return top.top(self, at, namespace, selector, wide, containers)
+
+    def top_nodes(self, at=None, selector=None, wide: bool = False):
+        """kubectl top nodes: each node's use (its pods' metrics) and its share of allocatable (kdsl.views.top)."""
+        from kdsl.views import top
+        return top.top_nodes(self, at, None, selector, wide)
+
     def explain(self, pod: str, at=None, wide: bool = False):
         """The scheduler's verdict for one pod on each node (feasible, the filter that failed, why, the score)
         as a DataFrame; `wide=True` adds every filter's verdict and every plugin's scores."""

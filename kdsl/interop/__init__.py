@@ -9,11 +9,12 @@ from kdsl.model.namespaces import SYSTEM_NAMESPACES, LimitRange, Namespace, Reso
 from kdsl.interop.cluster import ClusterExport, for_cluster
 from kdsl.interop.emit import emit
 from kdsl.interop.export import manifest
-from kdsl.interop.imports import read
+from kdsl.interop.imports import read_with_load
 from kdsl.interop.located import IMPORTED, relocated, relocated_error, source_of
 from kdsl.model.errors import ScenarioError
 from kdsl.interop.patch import yaml_text
 from kdsl.interop.reader import Doc, read_paths, read_text
+from kdsl.interop.uses import with_loads
 from kdsl.interop.validate import DEFAULT_VERSION, KUBE_VERSIONS, check
 
 __all__ = ["Imported", "from_manifests", "import_manifests", "to_manifests", "dump_manifests", "DEFAULT_CLUSTER",
@@ -39,6 +40,7 @@ class Imported:
     text: str
     # (kind, namespace, name) -> (file, line, text) of the document each object was read from
     sources: tuple = ()
+    loads: tuple = ()  # the workloads' `kdsl.dev/load` annotations, as `load` statements (kdsl.interop.uses)
 
 
 def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifests>",
@@ -56,9 +58,11 @@ def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifes
     refused = check(docs, version)
     if refused:
         raise KdslError(refused)
-    objects, nodes, warnings, sources = [], [], [], []
+    objects, nodes, warnings, sources, loads = [], [], [], [], []
     for doc in docs:
-        obj, warning = read(doc, namespace)
+        obj, warning, load = read_with_load(doc, namespace)
+        if load is not None:
+            loads.append(load)
         sources.append(source_of(obj, doc))
         if warning is not None:
             warnings.append(warning)
@@ -76,7 +80,8 @@ def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifes
                                               f"declares it (as `kubectl create namespace {ns}` would)",
                                    docs[0].file if docs else name))
     objects = [Namespace(name=ns) for ns in missing] + objects
-    return Imported(tuple(objects), tuple(nodes), tuple(warnings), emit(objects, nodes, HEADER), tuple(sources))
+    return Imported(tuple(objects), tuple(nodes), tuple(warnings), emit(objects, nodes, HEADER, loads),
+                    tuple(sources), tuple(loads))
 
 
 def from_manifests(*paths, text: str | None = None, namespace: str | None = None, cluster: str | None = None,
@@ -102,7 +107,8 @@ def to_manifests(scenario) -> list[dict]:
     then the objects in the scenario's order, kdsl's `dynamic` classes included: what an import reads
     back whole. `for_cluster` is what `kdsl export` writes for `kubectl apply`. The timeline,
     expectations, users and simulated behaviour are not Kubernetes objects and are left out."""
-    return [manifest(n) for n in scenario.nodes] + [manifest(o) for o in scenario.objects + scenario.autoscalers]
+    return [manifest(n) for n in scenario.nodes] + [with_loads(manifest(o), o, scenario.loads)
+                                                    for o in scenario.objects + scenario.autoscalers]
 
 
 def dump_manifests(manifests, comment: str = "") -> str:

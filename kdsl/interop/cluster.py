@@ -8,6 +8,7 @@ from kdsl.lang.errors import UsageError
 from kdsl.model import storage, workloads
 from kdsl.model.names import label_key
 from kdsl.interop.export import manifest
+from kdsl.interop.uses import with_loads
 
 # helm's InstallOrder (Helm 4: pkg/release/v1/util/kind_sorter.go; Helm 3: pkg/releaseutil/kind_sorter.go): the
 # order `helm install` creates kinds in, so that what an object refers to (its namespace, quota, service account,
@@ -115,7 +116,7 @@ def for_cluster(scenario, *, include_nodes: bool = False, provisioner: str | Non
     objects = install_order(objects)
     manifests = []
     for o in objects:
-        m = manifest(o)
+        m = with_loads(manifest(o), o, scenario.loads)
         if id(o) in dynamic:
             m["provisioner"] = provisioner
         if o.kind != "Node":  # a Node keeps its status on create (KWOK reads its capacity there); others drop it

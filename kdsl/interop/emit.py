@@ -203,9 +203,15 @@ def _object(w: Writer, obj, depth: int, ns: str | None) -> None:
         raise TypeError(f"kdsl cannot write a {obj.kind}")
 
 
-def emit(objects, nodes_=(), header: str = "") -> str:
+def _load(ld) -> str:
+    parts = [f"cpu={cpu(ld.cpu)}"] * bool(ld.cpu) + [f"memory={format_bytes(ld.memory)}"] * bool(ld.memory)
+    return f"load {KIND_WORD[ld.kind]} {word(ld.namespace)}/{word(ld.name)} " + (" ".join(parts) or "cpu=0")
+
+
+def emit(objects, nodes_=(), header: str = "", loads=()) -> str:
     """kdsl text for nodes and objects, laid out as `kdsl fmt` does. Declared namespaces hold their
-    objects, quota and limits; objects of other namespaces are written `ns/name` (`default` bare)."""
+    objects, quota and limits; objects of other namespaces are written `ns/name` (`default` bare); the
+    workloads' loads come last."""
     w = Writer()
     for line in header.splitlines():
         w.line(0, f"# {line}".rstrip())
@@ -237,4 +243,6 @@ def emit(objects, nodes_=(), header: str = "") -> str:
             else:
                 _object(w, o, 1, ns)
         w.line(0, "}")
+    for ld in loads:
+        w.line(0, _load(ld))
     return format_document(parse_document(w.text()))

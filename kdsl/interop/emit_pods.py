@@ -55,7 +55,7 @@ def container(c: Container, keyword: str, depth: int) -> tuple[str, list[tuple[i
         body.append((0, "port " + (f"{word(p.name)} " if p.name else "") + str(p.number)
                      + (f"/{p.protocol}" if p.protocol != "TCP" else "")
                      + (f" host={p.host_port}" if p.host_port is not None else "")))
-    for kind, r in (("requests", c.requests), ("limits", c.limits)):
+    for kind, r in (("requests", c.requests), ("limits", c.limits), ("uses", c.uses)):
         text = resources_line(kind, r)
         if text:
             body.append((0, text))

@@ -12,6 +12,7 @@ from kdsl.model.manifest import Manifest
 from kdsl.interop.autoscaling import hpa_spec
 from kdsl.interop.patch import merge
 from kdsl.interop.pods import quantity, seconds, selector, template
+from kdsl.interop.uses import with_uses
 
 DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
 RBAC = "rbac.authorization.k8s.io"
@@ -88,6 +89,9 @@ def _common(obj, spec: dict, defaults: dict) -> None:
 
 
 def _pod(obj, out) -> dict:
+    annotations = with_uses(out["metadata"].get("annotations", {}), obj.template)
+    if annotations:
+        out["metadata"]["annotations"] = annotations
     return template(obj.template)["spec"]
 
 

@@ -14,6 +14,8 @@ from kdsl.interop.read_objects import (read_binding, read_configmap, read_ingres
                                       read_node, read_pv, read_pvc, read_quota, read_role, read_secret, read_service,
                                       read_serviceaccount, read_storageclass)
 from kdsl.interop.read_pods import dump
+from kdsl.interop.uses import take_load
+from kdsl.model.autoscaling import Load
 from kdsl.interop.reader import Doc
 from kdsl.interop.read_workloads import (Meta, read_cronjob, read_daemonset, read_deployment, read_job, read_pod, read_rc,
                                          read_replicaset, read_statefulset, spec_of)
@@ -38,6 +40,18 @@ def read(doc: Doc, namespace: str | None = None) -> tuple[object, Diagnostic | N
         return _manifest(d, ns or (namespace if (api, kind) in SERVED and SERVED[(api, kind)] else None)), \
             _warning(doc, api, kind, fn is not None)
     return attrs.evolve(obj, yaml=dump(residual(d, _generated(obj, d)))), None
+
+
+def read_with_load(doc: Doc, namespace: str | None = None) -> tuple[object, Diagnostic | None, Load | None]:
+    """`read`, and the workload's `kdsl.dev/load` annotation as a Load (kdsl.interop.uses) when kdsl reads the
+    workload; on a kind it keeps as a `manifest`, the annotation stays in it."""
+    data, load = take_load(doc.data)
+    if load is None:
+        return (*read(doc, namespace), None)
+    obj, warning = read(attrs.evolve(doc, data=data), namespace)
+    if isinstance(obj, Manifest):
+        return (*read(doc, namespace), None)
+    return obj, warning, Load(kind=obj.kind, namespace=obj.namespace, name=obj.name, cpu=load[0], memory=load[1])
 
 
 def _generated(obj, d: dict) -> dict:

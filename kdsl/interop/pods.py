@@ -10,6 +10,7 @@ from kdsl.lang.values import format_bytes, format_millicores
 from kdsl.model.pods import (DEFAULT_GRACE_MS, Affinity, Container, PodAffinityTerm, PodTemplate, Probe, Resources,
                              WeightedTerm, _tag)
 from kdsl.interop.patch import merge
+from kdsl.interop.uses import with_uses
 
 PROBE_FIELDS = {"readiness": "readinessProbe", "liveness": "livenessProbe", "startup": "startupProbe"}
 
@@ -255,6 +256,7 @@ def template(t: PodTemplate) -> dict:
     meta: dict = {}
     if t.labels:
         meta["labels"] = dict(t.labels)
-    if t.annotations:
-        meta["annotations"] = dict(t.annotations)
+    annotations = with_uses(dict(t.annotations), t)  # what its containers use: kdsl's own annotation
+    if annotations:
+        meta["annotations"] = annotations
     return {"metadata": meta, "spec": pod_spec(t)}

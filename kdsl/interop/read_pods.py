@@ -12,6 +12,7 @@ from kdsl.model.pods import (DEFAULT_GRACE_MS, Affinity, Container, EnvFrom, Env
                              PodTemplate, Port, Probe, Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)
 from kdsl.interop import pods as out
 from kdsl.interop.patch import SAME, residual, yaml_text
+from kdsl.interop.uses import apply_uses, read_uses
 
 _PORT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
@@ -256,8 +257,10 @@ def template(meta, spec, default_restart: str = "Always", name: str = "") -> Pod
           and isinstance(c.get("image"), str)]
     inits = [c for c in spec.get("initContainers") or [] if isinstance(c, dict) and isinstance(c.get("name"), str)
              and isinstance(c.get("image"), str)]
-    return PodTemplate(labels=labels, annotations=pairs(meta.get("annotations")),
-                       containers=tuple(container(c) for c in ok), init_containers=tuple(container(c) for c in inits),
+    containers, init_containers = tuple(container(c) for c in ok), tuple(container(c) for c in inits)
+    annotations, uses = read_uses(pairs(meta.get("annotations")), containers + init_containers)
+    return PodTemplate(labels=labels, annotations=annotations, containers=apply_uses(containers, uses),
+                       init_containers=apply_uses(init_containers, uses),
                        restart_policy=restart, node_selector=pairs(spec.get("nodeSelector")),
                        tolerations=_all(spec.get("tolerations"), _toleration), volumes=_all(spec.get("volumes"), _volume),
                        priority=_int(spec.get("priority")),

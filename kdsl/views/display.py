@@ -27,10 +27,14 @@ from kdsl.engine.kubelet.status_text import human_duration
 from kdsl.lang.values import format_duration
 
 NONE = "<none>"
+UNKNOWN = "<unknown>"
 AGES = frozenset({"AGE", "LAST SEEN", "FIRST SEEN"})
 WRAP = frozenset({"MESSAGE", "REASON", "EXPECT", "FOUND", "CONDITIONS", "TAINTS", "QUOTA", "SELECTOR", "IMAGES",
                   "ENDPOINTS", "TLS"})
 PATHS = frozenset({"FIELD"})  # columns of field paths, which break after a dot or before a bracket, not in a name
+# kubectl top's quantities (`717m`, `300Mi`, `55%`): text as kubectl prints it, sorted and aligned as numbers
+QUANTITIES = frozenset({"CPU(cores)", "MEMORY(bytes)", "CPU(%)", "MEMORY(%)", "CPU USE", "MEMORY USE"})
+_QUANTITY = re.compile(r"(\d+)(?:m|Mi|%)")
 SHORT = 24  # a free-text column whose cells are all this short never needs to wrap
 LONG = 60  # a text cell longer than this may wrap whatever its column's name
 MAX_ROWS = 500  # rows a notebook display holds; the DataFrame keeps every row
@@ -109,7 +113,7 @@ class Columns:
             age = is_age(label)
             texts = [cell(v, age) for v in values]
             self.cells.append(texts)
-            self.order.append(_sort_keys(col.dtype, values))
+            self.order.append(_quantity_keys(texts) if label in QUANTITIES else _sort_keys(col.dtype, values))
             numeric = self.order[-1] is not None
             longest = max((len(t) for t in texts), default=0)
             free = label in WRAP or label.startswith("filter:")
@@ -117,6 +121,11 @@ class Columns:
 
     def row(self, r: int) -> list[str]:
         return [c[r] for c in self.cells]
+
+
+def _quantity_keys(texts: list[str]) -> list[str]:
+    """A top quantity's number (`717m` -> 717), empty for `<unknown>` or `<none>`."""
+    return [m.group(1) if (m := _QUANTITY.fullmatch(t)) else "" for t in texts]
 
 
 def _sort_keys(dtype, values: list) -> list[str] | None:
@@ -185,8 +194,8 @@ def _table(cols: Columns) -> str:
             order = cols.order[i]
             key = f' data-order="{order[r]}"' if order is not None else ""
             value = texts[r]
-            if value == NONE:
-                shown = '<span class="kdsl-none">&lt;none&gt;</span>'
+            if value in (NONE, UNKNOWN):  # no value, or none known (kubectl top's node without metrics)
+                shown = f'<span class="kdsl-none">{_html.escape(value)}</span>'
             elif cols.labels[i] in PATHS and len(value) > SHORT:
                 shown = _breakable([p for p in re.split(r"(?<=\.)|(?=\[)", value) if p])
             elif "/" in value and order is None and not cols.wrap[i] and len(value) > SHORT:

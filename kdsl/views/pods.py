@@ -6,14 +6,16 @@ import attrs
 import pandas as pd
 
 from kdsl.engine import podview
-from kdsl.engine.apiserver.resources import format_quantity
+from kdsl.engine.apiserver.resources import format_quantity, pod_requests
 from kdsl.engine.kubelet.phase import is_sidecar
 from kdsl.engine.objects import ApiObject, Running, Terminated, Waiting
 from kdsl.views.common import ViewError, age, duration, frame, moment, objects, owner, select, shown, when
 from kdsl.views.history import pod_changes
+from kdsl.views.top import cpu_text, memory_text, reported
 
+USE_COLUMNS = ("CPU REQUEST", "CPU USE", "MEMORY REQUEST", "MEMORY USE")  # only when the scenario uses something
 POD_COLUMNS = ("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "PHASE", "QOS", "OWNER",
-               "REPORTED")
+               "REPORTED", *USE_COLUMNS)
 POD_DEFAULT = ("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE")  # kubectl get pods (-A)
 
 
@@ -27,16 +29,25 @@ def pod_objects(sim, t: int, namespace=None, selector=None) -> list[ApiObject]:
 
 def pods(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
     """kubectl get pods; `wide=True` is `-o wide` (IP, NODE) plus PHASE (kdsl shows Unknown on a lost
-    node), QOS, the controlling OWNER and REPORTED (the phase the kubelet last reported)."""
+    node), QOS, the controlling OWNER, REPORTED (the phase the kubelet last reported) and, when the scenario
+    says `uses` or `load`, each resource's request beside its use as `kubectl top pods` shows it (`<none>` while
+    metrics-server has no metrics of the pod)."""
     t = moment(sim, at)
     nodes = node_map(sim, t)
+    used = {p.key: m for p, m in reported(sim, t, namespace, selector)}
     rows = []
     for p in pod_objects(sim, t, namespace, selector):
         r = podview.row(p, nodes, t)
+        req, m = pod_requests(p.spec.template), used.get(p.key)
         rows.append((r["NAMESPACE"], r["NAME"], r["READY"], r["STATUS"], r["RESTARTS"], age(t, p.meta.creation_ms),
                      p.status.pod_ip or None, p.spec.template.node_name or None, r["PHASE"],
-                     podview.qos_class(p.spec.template), owner(p), r["REPORTED"]))
-    return shown(frame(POD_COLUMNS, rows), POD_DEFAULT, namespace, wide)
+                     podview.qos_class(p.spec.template), owner(p), r["REPORTED"], _quantity("cpu", req.get("cpu")),
+                     cpu_text(m.cpu) if m else None, _quantity("memory", req.get("memory")),
+                     memory_text(m.memory) if m else None))
+    df = frame(POD_COLUMNS, rows)
+    if not sim.usage.active:  # nothing says `uses` or `load`: no use to show beside the requests
+        df = df[list(POD_COLUMNS[:-len(USE_COLUMNS)])]
+    return shown(df, POD_DEFAULT, namespace, wide)
 
 
 CONTAINER_COLUMNS = ("NAMESPACE", "POD", "CONTAINER", "TYPE", "IMAGE", "READY", "STARTED", "STATE", "REASON",

@@ -10,12 +10,13 @@ from kdsl.views.cluster import namespaces, nodes
 from kdsl.views.common import ViewError
 from kdsl.views.network import ingresses, services
 from kdsl.views.pods import conditions, containers, events, explain, pods, timeline
+from kdsl.views.top import top, top_nodes
 from kdsl.views.workloads import storage, workloads
 
 # The tables `kdsl table KIND` and `export_tables` know, in the order they are listed and written.
 TABLES = {"pods": pods, "containers": containers, "conditions": conditions, "events": events, "nodes": nodes,
           "namespaces": namespaces, "workloads": workloads, "services": services, "ingresses": ingresses,
-          "storage": storage, "hpa": hpas}
+          "storage": storage, "hpa": hpas, "top": top, "top-nodes": top_nodes}
 
-__all__ = ["TABLES", "ViewError", "conditions", "containers", "events", "explain", "hpas", "ingresses", "namespaces", "nodes",
-           "pods", "services", "storage", "timeline", "workloads"]
+__all__ = ["TABLES", "ViewError", "conditions", "containers", "events", "explain", "hpas", "ingresses", "namespaces",
+           "nodes", "pods", "services", "storage", "timeline", "top", "top_nodes", "workloads"]

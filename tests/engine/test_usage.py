@@ -102,3 +102,31 @@ def test_a_scenario_without_use_watches_nothing():
     sim = kdsl.simulate(scenario)
     assert sim.usage.history == {}
     assert scenario_uses(kdsl.parse(SCENARIO.format(replicas=1, extra="")))
+
+
+def test_a_load_on_a_bare_pod_or_a_job_is_carried_by_its_pods():
+    sim = kdsl.simulate(kdsl.parse("""
+node a cpu=4 memory=8Gi
+namespace shop {
+  pod solo { container app image=nginx:1.25 { uses cpu=10m } }
+  job once { container run image=busybox:1.36 { uses cpu=10m } }
+}
+load pod shop/solo cpu=1
+load job shop/once cpu=2
+run 1m
+"""))
+    cpu = {k[2].split("-")[0]: sim.usage.use(k)[0].cpu for k in pods(sim)}
+    assert cpu == {"solo": 1010, "once": 2010}  # the language accepts both kinds; both were ignored before
+
+
+def test_metrics_server_reports_nothing_from_a_stopped_kubelet_until_two_scrapes_after_it_is_back():
+    from kdsl.engine.metrics import node_scraped
+
+    sim = simulate(3, "at 1m: fail node pool-2\nat 2m: recover node pool-2")
+    on_2 = [k for k in pods(sim) if sim.store.at(k, 59_000).spec.template.node_name == "pool-2"]
+    assert on_2
+    for at, seen in ((59_999, True), (60_000, False), (119_000, False), (120_000, False), (134_999, False),
+                     (135_000, True)):
+        assert node_scraped(sim, "pool-2", at) is seen, at
+        assert all((pod_metrics(sim.usage, k, at) is not None) is seen for k in on_2), at
+    assert node_scraped(sim, "pool-1", 60_000) and not node_scraped(sim, "pool-1", 14_999)  # two scrapes from 0s

@@ -1,6 +1,7 @@
 """import(export(s)) == s for generated scenarios: the model objects and nodes come back equal, apart from
 what an export leaves out by design (docs/interop.md): the timeline, the expectations, the users and the
-containers' simulated behaviour. A `yaml` block is compared by what it says, not by its layout."""
+containers' simulated behaviour. What containers use and the workloads' loads come back (kdsl's annotations). A
+`yaml` block is compared by what it says, not by its layout."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import kdsl
 from kdsl.interop import dump_manifests, import_manifests, to_manifests
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
 from kdsl.model.behaviour import Behaviour
-from kdsl.model.pods import Resources
 from tests.strategies import scenarios
 
 
@@ -29,9 +29,7 @@ def normal(obj):
             if not f.init:
                 continue
             value = getattr(obj, f.name)
-            if f.name == "uses":  # simulated use, like behaviour, is not a Kubernetes field: an export leaves it out
-                changes[f.name] = Resources()
-            elif f.name.endswith("_ms") and isinstance(value, int):
+            if f.name.endswith("_ms") and isinstance(value, int):
                 changes[f.name] = -(-value // 1000) * 1000  # an export writes whole seconds, rounded up
             elif f.name == "yaml" and isinstance(value, str):
                 changes[f.name] = None if yaml.safe_load(value) in (None, {}) else _Yaml(yaml.safe_load(value))
@@ -76,4 +74,12 @@ def test_import_of_export_is_the_scenario(text):
     assert normal(tuple(o for o in objects if o not in hpas)) == normal(scenario.objects)
     assert normal(tuple(hpas)) == normal(tuple(sorted(scenario.autoscalers, key=lambda o: o.key)))
     assert normal(back.nodes) == normal(scenario.nodes)
+    # the loads, each written on its workload, come back in the objects' order; the simulation keeps the last of each
+    last = {(ld.kind, ld.namespace, ld.name): ld for ld in scenario.loads}
+    assert sorted(back.loads, key=_key) == sorted(last.values(), key=_key)
+    assert sorted(kdsl.parse(back.text).loads, key=_key) == sorted(last.values(), key=_key)
+
+
+def _key(load) -> tuple:
+    return load.kind, load.namespace, load.name
 

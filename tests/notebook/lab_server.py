@@ -70,3 +70,26 @@ def run_all_cells(page, url: str) -> None:
     page.keyboard.press("Control+b")
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+@contextlib.contextmanager
+def themed_notebook(tmp_path: Path, cells: list[str], name: str, theme: str,
+                    files: dict | None = None) -> Iterator[str]:
+    """JupyterLab in one theme (set in its user settings before it starts, so outputs are drawn in it) serving a
+    notebook of `cells` beside `files` (name -> text); yields the notebook's URL."""
+    import json
+
+    import nbformat
+
+    root = tmp_path / "nb"
+    root.mkdir()
+    for file, text in (files or {}).items():
+        (root / file).write_text(text)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells], metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
+    nbformat.write(nb, root / name)
+    settings = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "themes.jupyterlab-settings").write_text(json.dumps({"theme": theme}))
+    with jupyterlab(root, tmp_path) as base:
+        yield f"{base}/lab/tree/{name}?token={TOKEN}"

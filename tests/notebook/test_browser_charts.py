@@ -3,13 +3,11 @@ Debian's Chromium at 1,000 px, in the light and the dark theme; screenshots of e
 
 from __future__ import annotations
 
-import json
 import os
 
-import nbformat
 import pytest
 
-from tests.notebook.lab_server import TOKEN, jupyterlab
+from tests.notebook.lab_server import themed_notebook
 from tests.notebook.test_browser import ARGS, CHROMIUM, OUT, ROOT, SHOTS
 
 DOC_SHOTS = {("lifecycle", "light"), ("workload", "dark")}
@@ -35,17 +33,9 @@ pytestmark = [
 def lab(request, tmp_path):
     """JupyterLab on 127.0.0.1 in one theme (set in its user settings before it starts, so the charts are
     drawn in it), serving a notebook of the four charts; stopped with its kernels by SIGTERM."""
-    root = tmp_path / "nb"
-    root.mkdir()
-    (root / "shop.kdsl").write_text(SHOP.read_text())
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS], metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
-    nbformat.write(nb, root / "charts.ipynb")
-    settings = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "themes.jupyterlab-settings").write_text(json.dumps({"theme": THEMES[request.param]}))
-    with jupyterlab(root, tmp_path) as base:
-        yield request.param, f"{base}/lab/tree/charts.ipynb?token={TOKEN}"
+    files = {"shop.kdsl": SHOP.read_text()}
+    with themed_notebook(tmp_path, CELLS, "charts.ipynb", THEMES[request.param], files) as url:
+        yield request.param, url
 
 
 def test_the_four_charts_render_in_jupyterlab(lab):
