@@ -22,7 +22,8 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "pvc": {"phase": _STR, "volume": _STR, "capacity": _BYTES, "bound": _FLAG},
     "pv": {"phase": _STR, "claim": _STR},
     "service": {"endpoints": _INT, "notready": _INT, "clusterip": _STR},
-    "node": {"ready": _FLAG, "status": _STR, "pods": _INT, "unschedulable": _FLAG},
+    "node": {"ready": _FLAG, "status": _STR, "pods": _INT, "unschedulable": _FLAG, "memorypressure": _FLAG,
+             "diskpressure": _FLAG},
     "events": {"reason": _STR, "message": _STR, "object": _STR, "type": _STR, "count": _INT},
 }
 SINGULAR = {"pods": "pod", "deployments": "deployment", "statefulsets": "statefulset", "daemonsets": "daemonset",
