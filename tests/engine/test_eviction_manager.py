@@ -51,6 +51,8 @@ def test_the_condition_its_events_and_its_taint_follow_the_kubelet_and_the_node_
     assert (cond.status, cond.reason, cond.message, cond.last_transition_ms) == (
         "True", "KubeletHasInsufficientMemory", "kubelet has insufficient memory available", 10_000)
     assert [str(t) for t in during.spec.taints] == ["node.kubernetes.io/memory-pressure:NoSchedule"]
+    row = sim.nodes(at="10s", wide=True).iloc[0]
+    assert "MemoryPressure=True" in row["CONDITIONS"] and row["TAINTS"] == "node.kubernetes.io/memory-pressure:NoSchedule"
     on = node_events(sim, "NodeHasInsufficientMemory")[0]
     assert (on.time_ms, on.type, on.message) == (10_000, "Normal", "Node tight status is now: NodeHasInsufficientMemory")
     met = node_events(sim, "EvictionThresholdMet")[0]
