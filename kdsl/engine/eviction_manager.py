@@ -14,7 +14,9 @@ from kdsl.engine.kubelet import eviction
 from kdsl.engine.kubelet.pressure import (
     CONDITION_EVENT, CONDITION_TAINT, MONITORING_INTERVAL_MS, State, node_condition, synchronize,
 )
-from kdsl.engine.kubelet.thresholds import DEFAULT_EVICTION_HARD, MEMORY_AVAILABLE, observe_memory, parse_threshold_config
+from kdsl.engine.kubelet.thresholds import (
+    DEFAULT_EVICTION_HARD, MEMORY_AVAILABLE, observe_memory, parse_threshold_config, thresholds_met,
+)
 from kdsl.engine.nodes import with_taints
 from kdsl.engine.objects import Condition, set_condition
 from kdsl.engine.podview import qos_class
@@ -36,11 +38,12 @@ def pod_stats(key: tuple, template, uses, *, started: bool = True) -> eviction.P
 
 
 class EvictionManager:
-    """One eviction manager per kubelet, all kept here. Each node's loop synchronizes every 10 s while its pods
-    use memory or it is under pressure (it sleeps otherwise and wakes on its own 10 s beat when a pod of it
-    starts using memory). memory.available is the node's capacity minus its pods' working sets, read from
-    the use itself as cadvisor reads the cgroups. A pass that evicts a pod waits for the pod's containers to
-    stop (polled each second, at most 30 s) and synchronizes again at once, as upstream's Start loop does."""
+    """One eviction manager per kubelet, all kept here. A node's loop synchronizes every 10 s while a threshold
+    is met or a pressure condition still holds; otherwise a pass would observe nothing to act on and change
+    nothing, so the loop sleeps, and a change of use that meets a threshold wakes it on its own 10 s beat.
+    memory.available is the node's capacity minus its pods' working sets, read from the use itself as
+    cadvisor reads the cgroups. A pass that evicts a pod waits for the pod's containers to stop (polled each
+    second, at most 30 s) and synchronizes again at once, as upstream's Start loop does."""
 
     def __init__(self, sim) -> None:
         self.sim = sim
@@ -67,18 +70,21 @@ class EvictionManager:
                 continue
             self.pod_use[key] = (node, used)
             self.working_set[node] = self.working_set.get(node, 0) + used
-            self._wake(node)
+            if used > before and node not in self.looping:  # only more use can meet a threshold
+                self._wake(node)
+
+    def _observe(self, obj) -> dict:
+        return {MEMORY_AVAILABLE: observe_memory(obj.status.memory, self.working_set.get(obj.name, 0), self.sim.now)}
 
     def _wake(self, node: str) -> None:
-        """Start the node's loop on its 10 s beat (counted from its last pass, or from its registration)."""
-        if node in self.looping:
-            return
+        """Start the node's loop on its 10 s beat (counted from its last pass, or from its registration) when
+        a threshold is met: the passes skipped while none was met and no condition held changed nothing."""
         obj = self.sim.store.get("Node", None, node)
-        if obj is None:
+        if obj is None or not thresholds_met(self.thresholds, self._observe(obj), False):
             return
         self.looping.add(node)
         since = self.last_pass.get(node, obj.meta.creation_ms)
-        beats = -(-(self.sim.now - since) // MONITORING_INTERVAL_MS)
+        beats = max(-(-(self.sim.now - since) // MONITORING_INTERVAL_MS), 1 if node in self.last_pass else 0)
         self._at(since + beats * MONITORING_INTERVAL_MS, self.synchronize, node)
 
     def _at(self, time_ms: int, fn, *args) -> None:
@@ -95,7 +101,7 @@ class EvictionManager:
             self._at(now + MONITORING_INTERVAL_MS, self.synchronize, node)
             return
         self.last_pass[node] = now
-        observations = {MEMORY_AVAILABLE: observe_memory(obj.status.memory, self.working_set.get(node, 0), now)}
+        observations = self._observe(obj)
         state, decision = synchronize(self.thresholds, observations, self.states.get(node, State()), now)
         self.states[node] = state
         self._report(obj, state.node_conditions)
@@ -106,8 +112,8 @@ class EvictionManager:
             evicted = self._evict(node, decision, observations)
         if evicted is not None:
             self._at(now + CLEANUP_POLL_MS, self._cleanup, node, evicted, now)
-        elif not (state.node_conditions or state.first_observed_at or self.working_set.get(node)):
-            self.looping.discard(node)  # nothing to watch until a pod of the node uses memory again
+        elif not (state.node_conditions or state.first_observed_at):
+            self.looping.discard(node)  # nothing to report or reclaim until a threshold is met again
         else:
             self._at(now + MONITORING_INTERVAL_MS, self.synchronize, node)
 

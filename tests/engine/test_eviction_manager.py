@@ -134,23 +134,27 @@ pod shop/burst image=shop/app:1 cpu=10m memory=10Mi
     assert burst.status.phase == "Running"  # memory pressure alone admits a pod that is not BestEffort
 
 
-def test_the_loop_runs_only_with_use_and_sleeps_when_no_pod_uses_memory():
+def test_the_loop_runs_only_while_a_threshold_is_met_or_a_condition_holds():
     plain = kdsl.simulate(kdsl.parse("cluster c {\n  node n cpu=1 memory=1Gi\n}\npod p image=nginx:1.25\n"))
     assert plain.eviction.looping == set() and plain.eviction.last_pass == {}
-    finishing = kdsl.simulate(kdsl.parse("""
+    roomy = kdsl.simulate(kdsl.parse("""
 cluster c {
   node n cpu=1 memory=1Gi
 }
 pod p {
   restart Never
   container app image=shop/app:1 {
-    uses memory=10Mi
+    uses memory=900Mi
     exit 0 after 25s
   }
 }
 """))
-    # passes at 10, 20 and 30 s; the pod has ended by 30 s, so the loop sleeps and the run ends there
-    assert finishing.eviction.last_pass == {"n": 30_000} and finishing.now == 30_000
+    # 124Mi stays available: no pass could find anything, so none is made and the run ends with the pod
+    assert roomy.eviction.last_pass == {} and roomy.now == 26_000
+    sim = simulate(run="5m15s")
+    # passes at 10 s (an eviction), 11 s, 21 s, ... 5m11s, which clears the condition; the loop sleeps, and
+    # the replacement pod, running from 5m12s over the threshold, wakes it for the beat of 5m21s
+    assert sim.eviction.last_pass == {"tight": 311_000} and sim.eviction.looping == {"tight"}
 
 
 def test_a_run_ends_at_its_horizon_whatever_the_loop_has_planned():
