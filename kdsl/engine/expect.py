@@ -91,7 +91,16 @@ def node_values(obj) -> dict:
     kubectl's column prints NotReady for Unknown too."""
     ready = obj.status.condition("Ready")
     status = {"True": "Ready", "False": "NotReady"}.get(ready.status if ready else "", "Unknown")
-    return {"ready": status == "Ready", "status": status, "unschedulable": bool(obj.spec.unschedulable)}
+    return {"ready": status == "Ready", "status": status, "unschedulable": bool(obj.spec.unschedulable),
+            **{flag: _condition_true(obj, kind) for flag, kind in PRESSURE_FLAGS.items()}}
+
+
+PRESSURE_FLAGS = {"memorypressure": "MemoryPressure", "diskpressure": "DiskPressure"}  # flag -> node condition
+
+
+def _condition_true(obj, kind: str) -> bool:
+    cond = obj.status.condition(kind)
+    return cond is not None and cond.status == "True"
 
 
 def _pods_on(node: str, checker: Checker, t: int) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from kdsl.engine import clock, volumes
 from kdsl.engine.evolve import evolve
 from kdsl.engine.kubelet import config_refs, runtime
+from kdsl.engine.kubelet.containers import LIVE
 from kdsl.engine.kubelet.pod import PodRun
 from kdsl.engine.objects import ApiObject
 
@@ -25,6 +26,8 @@ class KubeletComponent:
         self.generation: dict[tuple, int] = {}
         self.node_of: dict[tuple, str] = {}
         self.waiting: dict[tuple, list[str]] = {}  # pods whose volumes wait for an object: the missing volumes
+        # canAdmitPod's handlers: pod -> None, or (reason, message) to refuse it (the eviction manager's Admit)
+        self.admit_handlers: list = []
         sim.store.watch("Pod", self.on_pod)
         for kind in volumes.WATCHED:
             sim.store.watch(kind, self.on_volume_source)
@@ -50,6 +53,8 @@ class KubeletComponent:
         if key not in self.runs:
             self.node_of[key] = node
             self.runs[key] = self._new_run(new)
+            if self._rejected(key, new):
+                return
             if not self._wait_for_volumes(key, new):
                 self._next(key)
         else:
@@ -65,6 +70,17 @@ class KubeletComponent:
                    if config_refs.uses_config(pod.spec.template) else None)
         return runtime.new_pod(pod.spec.template, self.sim.now, name=pod.name, namespace=pod.namespace,
                                uid=pod.meta.uid, node_images=images, status=pod.status, configs=configs)
+
+    def _rejected(self, key: tuple, pod: ApiObject) -> bool:
+        """HandlePodAdditions: a pod an admit handler refuses is failed at once (rejectPod), with a Warning
+        event of the handler's reason and message."""
+        refusal = next((r for h in self.admit_handlers if (r := h(pod)) is not None), None)
+        if refusal is None:
+            return False
+        reason, message = refusal
+        self.sim.event("Warning", reason, pod, message, source=SOURCE)
+        self._publish(key, runtime.reject(self.runs[key], self.sim.now, reason, message), ())
+        return True
 
     def _wait_for_volumes(self, key: tuple, pod: ApiObject) -> bool:
         """A volume whose ConfigMap, Secret or claim is missing holds the pod in ContainerCreating, with a
@@ -151,6 +167,33 @@ class KubeletComponent:
         if pod is not None and pod.status != run.status:
             sim.write(evolve(pod, status=run.status), source=SOURCE)
         self._next(key)
+
+    def oom_kill(self, key: tuple, container: str) -> None:
+        """The kernel OOM-kills a container now; a dead kubelet's pods are left as they stand."""
+        run = self.runs.get(key)
+        if run is None or self.node_of.get(key) in self.sim.failed_nodes:
+            return
+        killed = runtime.oom_kill(run, container, self.sim.now)
+        if killed is not run:
+            self.runs[key] = killed
+            self._next(key)
+
+    def kill(self, key: tuple, grace_ms: int, reason: str, message: str, condition=None) -> None:
+        """Kill a pod for good and keep its object, Failed with `reason` (the eviction manager's killPodFunc)."""
+        run = self.runs.get(key)
+        if run is not None:
+            self._publish(key, *runtime.kill(run, self.sim.now, grace_ms, reason, message, condition))
+
+    def active(self, node: str) -> list[tuple[tuple, PodRun]]:
+        """GetActivePods on a node: its pods not yet in a terminal phase, in name order."""
+        return sorted((k, r) for k, r in self.runs.items()
+                      if self.node_of.get(k) == node and not r.killed and not r.removed
+                      and r.status.phase not in ("Succeeded", "Failed"))
+
+    def cleaned_up(self, key: tuple) -> bool:
+        """podResourcesAreReclaimed, as far as kdsl keeps them: no container of the pod runs any more."""
+        run = self.runs.get(key)
+        return run is None or not any(c.stage in LIVE for c in run.ctrs)
 
     def resync(self, node: str) -> None:
         """A recovered node's kubelet picks its pods up again where their timelines stand."""

@@ -28,8 +28,11 @@ def status(pod: ApiObject, nodes: dict[str, ApiObject]) -> str:
 
 
 def reason_and_message(pod: ApiObject) -> tuple[str | None, str | None]:
-    """The reason kubectl would show (a container's waiting or terminated reason, or Unschedulable),
-    and the matching message (the scheduler's, else the container's waiting message)."""
+    """The reason kubectl would show (a container's waiting or terminated reason, or Unschedulable; the pod's
+    own when the kubelet failed it, as Evicted), and the matching message (the scheduler's, else the
+    container's waiting message)."""
+    if pod.status.phase == "Failed" and pod.status.reason:
+        return pod.status.reason, pod.status.message  # the kubelet failed the whole pod (Evicted): describe's Reason
     scheduled = pod.status.condition("PodScheduled")
     if pod.spec.template.node_name is None and scheduled is not None and scheduled.status == "False":
         return scheduled.reason, scheduled.message

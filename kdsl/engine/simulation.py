@@ -20,6 +20,8 @@ from kdsl.engine.expect import Checker, Results
 from kdsl.engine.errors import SimulationError
 from kdsl.engine.ipam import CIDRExhausted, pod_network
 from kdsl.engine.kubelets import KubeletComponent
+from kdsl.engine.eviction_manager import EvictionManager
+from kdsl.engine.oom import OomKiller
 from kdsl.engine.naming import new_uid
 from kdsl.engine.nodes import UNSCHEDULABLE, register, with_taints
 from kdsl.engine.objects import ApiObject, PodStatus, applied, requested, seeded
@@ -66,6 +68,8 @@ class Simulation(ViewMethods):
         self.scheduler = SchedulerComponent(self)
         self.kubelets = KubeletComponent(self)
         self.usage = UsageTracker(self)  # what pods use (`uses`, `load`): metrics, OOM and pressure read it
+        self.oom_killer = OomKiller(self)  # a container over its memory limit is OOMKilled
+        self.eviction = EvictionManager(self)  # each kubelet's eviction manager: memory pressure
         # In a fixed order, so that controllers woken at the same moment act in the same order every run.
         self.controllers = {cls.name: cls(self) for cls in CONTROLLERS}
         # The cluster autoscaler, only for a scenario with an autoscaled pool (`autoscale=MIN..MAX`).

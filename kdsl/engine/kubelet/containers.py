@@ -137,6 +137,15 @@ def terminated(c: Ctr, now: int, exit_code: int, reason: str | None = None) -> C
     return evolve(c, status=status, timers=())
 
 
+def oom_now(c: Ctr, now: int) -> Ctr:
+    """The kernel kills the running process now because its working set passed the cgroup's memory limit:
+    the `oom` timer a scripted `oom after` sets, due now; what the run would have done later is dropped."""
+    if c.stage not in LIVE or any(t.what == "oom" and t.time_ms <= now for t in c.timers):
+        return c
+    end = Timer(now, "oom", SIGKILL_EXIT)
+    return c.with_timers([t for t in c.timers if t.key < end.key] + [end])
+
+
 def stop(c: Ctr, now: int, deadline_ms: int, sigterm_ms: int | None) -> Ctr:
     """SIGTERM: the process exits `sigterm_ms` later (143), or at the deadline by SIGKILL (137) when it
     ignores SIGTERM (None) or takes too long; an exit or OOM it would have had sooner still comes first.

@@ -53,6 +53,7 @@ class PodRun:
     status: PodStatus = PodStatus()
     now_ms: int = 0  # the time of the last change
     removed: bool = False
+    killed: bool = False  # the kubelet ended the pod for good without deleting it (evicted, rejected at admission)
     configs: object = attrs.field(default=None, eq=False, repr=False)  # config_refs.PodConfigs, when env names any
 
     @property

@@ -37,7 +37,7 @@ def next_event(pod: PodRun) -> Step | None:
     """The earliest thing the pod does by itself, or None while nothing will happen without outside help."""
     if pod.removed:
         return None
-    if pod.sandbox == "creating" and not pod.deleting:
+    if pod.sandbox == "creating" and not pod.deleting and not pod.killed:
         return Step(pod.bound_ms + pod.config.sandbox_ms, "sandbox")
     due = [(c.due.key, i, c) for i, c in enumerate(pod.ctrs) if c.due is not None]
     if due:
@@ -72,13 +72,37 @@ def delete(pod: PodRun, now: int, grace_ms: int | None = None) -> tuple[PodRun, 
     if pod.deleting:
         return pod, ()
     grace = pod.template.grace_ms if grace_ms is None else grace_ms
-    pod = evolve(pod, deletion_ms=now, deadline_ms=now + grace)
-    out: list[Event] = []
-    ctrs = tuple(c if c.stage in ct.LIVE or c.stage == ct.DONE else evolve(c, stage=ct.DONE, timers=())
-                 for c in pod.ctrs)
-    pod = evolve(pod, ctrs=ctrs)
-    pod = _sync(pod, now, out)
-    return _refresh(pod, now), tuple(out)
+    return _stopped_for_good(evolve(pod, deletion_ms=now, deadline_ms=now + grace), now)
+
+
+def oom_kill(pod: PodRun, container: str, now: int) -> PodRun:
+    """The kernel OOM-kills `container` now (its use passed its memory limit): it ends as a scripted
+    `oom after` ends it (OOMKilled, 137) and restarts by the policy with the crash back-off."""
+    i = next((i for i, c in enumerate(pod.ctrs) if c.name == container), None)
+    if i is None or pod.removed:
+        return pod
+    c = ct.oom_now(pod.ctrs[i], now)
+    return pod if c is pod.ctrs[i] else pod.put(i, c)
+
+
+def kill(pod: PodRun, now: int, grace_ms: int, reason: str, message: str,
+         condition: Condition | None = None) -> tuple[PodRun, tuple[Event, ...]]:
+    """The kubelet kills the pod for good and keeps its object (killPodNow with a status function, as the
+    eviction manager does): phase Failed with `reason` and `message` from now, `condition` set, what runs
+    stopped within `grace_ms`, nothing started or restarted again."""
+    if pod.killed or pod.removed:
+        return pod, ()
+    conditions = set_condition(pod.status.conditions, condition) if condition else pod.status.conditions
+    status = evolve(pod.status, phase="Failed", reason=reason, message=message, conditions=conditions)
+    return _stopped_for_good(evolve(pod, killed=True, status=status, deadline_ms=now + grace_ms), now)
+
+
+def reject(pod: PodRun, now: int, reason: str, message: str) -> PodRun:
+    """An admit handler refused the pod (rejectPod): Failed with `reason` and "Pod was rejected: " + message;
+    nothing of it is created on the node."""
+    status = evolve(pod.status, phase="Failed", reason=reason, message="Pod was rejected: " + message)
+    return _refresh(evolve(pod, killed=True, status=status, sandbox="gone",
+                           ctrs=tuple(evolve(c, stage=ct.DONE, timers=()) for c in pod.ctrs)), now)
 
 
 def with_condition(pod: PodRun, condition: Condition, now: int) -> PodRun:
@@ -90,10 +114,19 @@ def with_condition(pod: PodRun, condition: Condition, now: int) -> PodRun:
 # ---- internals ---------------------------------------------------------------------------------------
 
 
+def _stopped_for_good(pod: PodRun, now: int) -> tuple[PodRun, tuple[Event, ...]]:
+    """Stop what runs by the pod's deadline; what waits to start or restart never will."""
+    out: list[Event] = []
+    ctrs = tuple(c if c.stage in ct.LIVE or c.stage == ct.DONE else evolve(c, stage=ct.DONE, timers=())
+                 for c in pod.ctrs)
+    pod = _sync(evolve(pod, ctrs=ctrs), now, out)
+    return _refresh(pod, now), tuple(out)
+
+
 def _finished(pod: PodRun) -> bool:
     """Nothing more will start: deleted, an init container failed for good, or (restartPolicy not
     Always) every regular container has exited for good."""
-    if pod.deleting:
+    if pod.deleting or pod.killed:
         return True
     if pod.template.restart_policy == "Never" and any(
             c.init and not c.sidecar and c.stage == ct.DONE and c.status.state.exit_code != 0 for c in pod.ctrs):

@@ -22,7 +22,8 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "pvc": {"phase": _STR, "volume": _STR, "capacity": _BYTES, "bound": _FLAG},
     "pv": {"phase": _STR, "claim": _STR},
     "service": {"endpoints": _INT, "notready": _INT, "clusterip": _STR},
-    "node": {"ready": _FLAG, "status": _STR, "pods": _INT, "unschedulable": _FLAG, "group": _STR},
+    "node": {"ready": _FLAG, "status": _STR, "pods": _INT, "unschedulable": _FLAG, "group": _STR,
+             "memorypressure": _FLAG, "diskpressure": _FLAG},
     "hpa": {"replicas": _INT, "desired": _INT, "min": _INT, "max": _INT, "limited": _FLAG},
     "events": {"reason": _STR, "message": _STR, "object": _STR, "type": _STR, "count": _INT},
 }
