@@ -55,7 +55,8 @@ class UsageTracker:
     """Keeps every pod's use as a step function of time. A pod's use changes only when one of its containers
     starts or stops running, when it joins or leaves its workload's Ready pods (the load's share of every
     member changes), or when the load changes: only then is anything recomputed and recorded. Listeners
-    (`listen`) hear which pods' use changed, in name order, at the moment it changed."""
+    (`listen`) hear, in name order at the end of each moment, the pods whose use was recomputed then (written at
+    that moment, or sharing a load that changed): every pod whose use changed is among them."""
 
     def __init__(self, sim) -> None:
         self.sim = sim
@@ -134,7 +135,10 @@ class UsageTracker:
 
     def _flush(self) -> None:
         keys, self._pending = sorted(self._pending), set()
-        self._notify(self._recompute(keys))
+        self._recompute(keys)
+        # Every pod recomputed is heard, not only those whose use differs from the moment before: a container
+        # OOM-killed and restarted within one moment has the same use after as before, and must be heard again.
+        self._notify(keys)
 
     def _workload_of(self, key: PodKey, pod: ApiObject) -> WorkloadKey | None:
         """The workload whose load a pod shares: its controller, or the Deployment above its ReplicaSet."""
