@@ -111,5 +111,10 @@ def requeue_stuck(ctrl, d: ApiObject, status: DeploymentStatus) -> None:
         return
     if deployment_complete(d, status) or current.reason == TIMED_OUT:
         return
+    if current.reason == COMPLETE:
+        # A Deployment that was complete and lost availability since (a crash loop, an OOM, an eviction) cannot
+        # time out: DeploymentTimedOut is false for NewReplicaSetAvailable. Upstream still requeues it at its rate
+        # limiter's pace, forever, and each sync changes nothing; kdsl's watches wake it on every change that could.
+        return
     after = current.last_update_ms + d.spec.progress_deadline_ms - ctrl.sim.now
     ctrl.enqueue(d.key, after + 1000 if after >= 1000 else max(after + 1, 5))
