@@ -78,7 +78,9 @@ class Found:
     def why(self, obj, state: str, words: str, since_ms: int | None, at_ms: int) -> Why:
         """The Why: `NAME is WORDS since T: REASON.`, the sentences, then `It would ... with A, B, or C.`"""
         since = f" since {format_duration(since_ms)}" if since_ms is not None else ""
-        first = f"{obj.name} is {words}{since}" + (f": {self.reason}." if self.reason else ".")
+        # A reason quoted from Kubernetes may end its own sentence (the kubelet's eviction message ends ". ").
+        reason = self.reason.rstrip() if self.reason else ""
+        first = f"{obj.name} is {words}{since}" + (f": {reason}" + ("" if reason.endswith(".") else ".") if reason else ".")
         sentences = [first, *self.sentences]
         fixes = self.fixes + [f for f in self.last_fixes if f not in self.fixes]
         if fixes:

@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TOPICS = ["01-pods", "02-controllers", "03-service-ingress", "04-config-storage", "05-namespaces-rbac",
-          "06-pod-creation", "07-failures"]
+          "06-pod-creation", "07-failures", "08-autoscaling"]
 WIDGET = "application/vnd.jupyter.widget-view+json"
 SECRETS = ("s3cr3t",)  # the tutorials' secret values
 
