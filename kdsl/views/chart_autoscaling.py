@@ -109,6 +109,8 @@ def _node_rows(sim, t0: int, t1: int) -> list[tuple]:
         else:
             cond = change.obj.status.condition("Ready")
             ready[change.key] = cond is not None and cond.status == "True"
+        if rows and rows[-1][0] == change.time_ms:
+            rows.pop()  # several writes in one millisecond: the count at its end
         rows.append((change.time_ms, "nodes", sum(ready.values())))
     kept = [r for r in rows if t0 < r[0] <= t1]
     before = [r for r in rows if r[0] <= t0]
@@ -129,7 +131,7 @@ def autoscaling_data(sim, key, t0: int, t1: int) -> pd.DataFrame:
 def _strip(records: list[dict], title: str, colour: str, t0: int, t1: int, last: bool,
            height: int, rule: list, dashed: str | None = None, area: bool = False) -> alt.LayerChart:
     base = alt.Chart(alt.Data(values=records))
-    y = alt.Y("v:Q", title=title, axis=alt.Axis(format="d", titleAngle=0, titleAlign="right",
+    y = alt.Y("v:Q", title=title, stack=None, axis=alt.Axis(format="d", titleAngle=0, titleAlign="right",
                                                  titleBaseline="middle", titleX=-34, tickCount=3))
     mark = (base.mark_area(interpolate="step-after", color=colour, opacity=0.35,
                            line={"color": colour, "strokeWidth": 2.5}) if area else

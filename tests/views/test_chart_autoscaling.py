@@ -91,3 +91,14 @@ def test_unknown_targets_are_clear_errors():
     sim = simulate()
     with pytest.raises(ViewError, match="no deployment shop/api"):
         sim.chart_data("autoscaling", "deployment shop/api")
+
+
+def test_several_node_writes_in_one_moment_are_one_point_and_strips_do_not_stack():
+    sim = simulate(pool=" autoscale=2..4 provision=60s", hpa="hpa shop/web target=deployment/web min=2 max=10 cpu=70%")
+    df = sim.chart_data("autoscaling", "deployment shop/web")
+    nodes = df[df["SERIES"] == "nodes"]
+    assert not nodes["TIME"].duplicated().any()
+    spec = sim.plot_autoscaling("deployment shop/web").to_dict()
+    ys = [layer["encoding"]["y"] for strip in spec["vconcat"] for layer in strip["layer"]
+          if isinstance(layer.get("encoding", {}).get("y"), dict) and layer["encoding"]["y"].get("field") == "v"]
+    assert ys and all(y.get("stack", "unset") is None for y in ys)  # an area's duplicate moments never add up
