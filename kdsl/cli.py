@@ -143,6 +143,9 @@ def cmd_run(args) -> int:
         if not services.empty:
             print(text(services), end="")
             print()
+        if sim.store.count("HorizontalPodAutoscaler"):  # as services: shown when the scenario has them
+            print(text(sim.hpa(at=t, wide=args.wide)), end="")
+            print()
         for url in args.route or ():
             print(sim.route(url, at=t).text())
             print()

@@ -70,3 +70,21 @@ def test_a_scenario_that_cannot_be_played_is_a_located_error(tmp_path, capsys):
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.kdsl")))
 def test_every_example_keeps_its_expectations(example, capsys):
     assert main(["test", str(EXAMPLES / example)]) == 0, capsys.readouterr().out
+
+
+def test_run_prints_the_hpa_table_when_the_scenario_has_hpas(tmp_path, capsys):
+    import kdsl
+    from kdsl.views.display import text
+
+    path = tmp_path / "hpa.kdsl"
+    path.write_text("node n1 cpu=4 memory=8Gi\nnamespace shop\n"
+                    "deployment shop/web replicas=2 image=shop/web:1 cpu=100m memory=128Mi\n"
+                    "load deployment shop/web cpu=1600m\nhpa shop/web target=deployment/web min=2 max=10 cpu=70%\n"
+                    "run 1m\n")
+    assert main(["run", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert text(kdsl.simulate(kdsl.load(path)).hpa()) in out
+    assert "REFERENCE" in out and "Deployment/web" in out
+    path.write_text("node n1\npod web image=nginx:1.25\nrun 10s\n")
+    assert main(["run", str(path)]) == 0
+    assert "REFERENCE" not in capsys.readouterr().out
