@@ -8,7 +8,7 @@ from kdsl.views.display import text
 from tests.engine.test_event_correlator import CRASH
 
 
-def test_a_crash_loop_of_six_restarts_is_one_backoff_row_with_count_6(tmp_path):
+def test_a_crash_loop_of_six_restarts_is_one_backoff_row_with_count_6():
     sim = kdsl.simulate(kdsl.parse(CRASH))
     lines = text(sim.events(namespace="shop")).splitlines()
     assert lines[0].split() == ["LAST", "SEEN", "TIME", "TYPE", "REASON", "OBJECT", "COUNT", "MESSAGE"]
@@ -30,7 +30,7 @@ def test_all_keeps_every_occurrence_as_its_own_row():
     assert counted["COUNT"].sum() == len(sim.log.occurrences) - 1  # all but the node's RegisteredNode
 
 
-def test_a_past_moment_counts_only_what_had_happened(tmp_path):
+def test_a_past_moment_counts_only_what_had_happened():
     sim = kdsl.simulate(kdsl.parse(CRASH))
     at_1m = sim.events(namespace="shop", at="1m").query("REASON == 'BackOff'")
     assert at_1m["COUNT"].tolist() == [3]  # 12s, 27s, 52s
