@@ -51,6 +51,8 @@ def cmd_table(args) -> int:
     def show(sim) -> None:
         wide = args.wide or args.format in ("csv", "json", "parquet")
         extra = {"containers": True} if args.containers else {}  # `top --containers`: refused for other kinds
+        if args.all:
+            extra["all"] = True  # `events --all`: every occurrence, as the event log has it
         df = tables.TABLES[args.kind](sim, at=args.at, namespace=args.namespace, selector=args.selector, wide=wide,
                                       **extra)
         out = text(df) if args.format == "text" else write(df, args.format, args.output)
@@ -61,6 +63,10 @@ def cmd_table(args) -> int:
 
     if args.containers and args.kind != "top":  # said before the run, not after it
         print(f"kdsl table: error: --containers is for `top` (kubectl top pods --containers), not {args.kind}",
+              file=sys.stderr)
+        return 1
+    if args.all and args.kind != "events":
+        print(f"kdsl table: error: --all is for `events` (every occurrence, uncounted), not {args.kind}",
               file=sys.stderr)
         return 1
     return _view_command("table", args, show)
@@ -115,6 +121,8 @@ def add_commands(sub) -> None:
     tb.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: standard output)")
     tb.add_argument("--containers", action="store_true", help="top: a row per container, as kubectl top pods "
                                                               "--containers")
+    tb.add_argument("--all", action="store_true", help="events: a row per occurrence, as the event log has it, "
+                                                       "instead of the stored Events with their COUNT")
     tb.set_defaults(func=cmd_table)
     gr = _view_parser(sub, "graph", help="draw the topology of a simulated scenario",
                       description="Simulate a scenario and draw its topology at a moment.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from kdsl.engine.event_correlator import StoredEvent, correlate
 from kdsl.lang.values import format_duration
 
 
@@ -33,14 +34,22 @@ class Event:
 
 
 class EventLog:
-    """Appends events; a repeat of the last event for the same object and reason raises its count,
-    as the event recorder's correlator does for identical events."""
+    """Appends events; a repeat of the last event for the same object and reason raises its count (the log's
+    own folding, kept so logs stay as they were). `occurrences` keeps every recorded event unfolded, the stream
+    `correlated()` feeds to the event correlator."""
 
     def __init__(self) -> None:
         self.events: list[Event] = []
+        self.occurrences: list[Event] = []
         self._last: dict[tuple, int] = {}
 
+    def correlated(self, until_ms: int | None = None) -> list[StoredEvent]:
+        """The Events the API server would hold at `until_ms` (default: the end): repeats counted, similar
+        events aggregated, as client-go's EventCorrelator does (kdsl/engine/event_correlator.py)."""
+        return correlate(e for e in self.occurrences if until_ms is None or e.time_ms <= until_ms)
+
     def record(self, event: Event) -> Event:
+        self.occurrences.append(event)
         key = (event.kind, event.namespace, event.name, event.reason, event.message, event.type)
         i = self._last.get(key)
         if i is not None and i == len(self.events) - 1:

@@ -39,9 +39,9 @@ class ViewMethods:
         from kdsl.views import tables
         return tables.conditions(self, at, namespace, selector, wide)
 
-    def events(self, at=None, namespace=None, selector=None, wide: bool = False):
+    def events(self, at=None, namespace=None, selector=None, wide: bool = False, all: bool = False):
         from kdsl.views import tables
-        return tables.events(self, at, namespace, selector, wide)
+        return tables.events(self, at, namespace, selector, wide, all)
 
     def nodes(self, at=None, namespace=None, selector=None, wide: bool = False):
         from kdsl.views import tables

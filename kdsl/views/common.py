@@ -105,7 +105,7 @@ def frame(columns: tuple[str, ...], rows: list[tuple]) -> Table:
 
 
 # The duration columns kdsl's tables have, for an empty table's dtypes (a full one's say so by their values).
-TIME_COLUMNS = frozenset({"AGE", "LAST SEEN", "TIME", "LAST TRANSITION", "AT"})
+TIME_COLUMNS = frozenset({"AGE", "LAST SEEN", "FIRST SEEN", "TIME", "LAST TRANSITION", "AT"})
 
 
 def _column(values: list):

@@ -107,23 +107,41 @@ def conditions(sim, at=None, namespace=None, selector=None, wide: bool = False) 
 EVENT_COLUMNS = ("NAMESPACE", "LAST SEEN", "TIME", "TYPE", "REASON", "OBJECT", "MESSAGE", "SOURCE", "COUNT")
 # kubectl get events (-A), and TIME: when in the run it happened, what a reader of a scenario looks for.
 EVENT_DEFAULT = ("NAMESPACE", "LAST SEEN", "TIME", "TYPE", "REASON", "OBJECT", "MESSAGE")
+# The stored Events (the correlator's): kubectl get events' LAST SEEN (lastTimestamp), TIME (that moment of the
+# run), COUNT shown by default where kubectl needs -o wide, since repeats are what this view is about; wide adds
+# SOURCE and FIRST SEEN (printers.go printEvent's wide columns).
+STORED_COLUMNS = ("NAMESPACE", "LAST SEEN", "TIME", "TYPE", "REASON", "OBJECT", "COUNT", "MESSAGE", "SOURCE",
+                  "FIRST SEEN")
+STORED_DEFAULT = STORED_COLUMNS[:8]
 
 
-def events(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
-    """kubectl get events: every event up to the moment, oldest first. LAST SEEN is the age at `at`,
-    TIME the simulated time; `wide=True` adds SOURCE and COUNT. `selector` keeps the events of the objects
-    (at that moment) it matches."""
+def events(sim, at=None, namespace=None, selector=None, wide: bool = False, all: bool = False) -> pd.DataFrame:
+    """kubectl get events: the Events stored up to the moment, a repeat counted in COUNT and similar events
+    aggregated as client-go's event correlator does, by last occurrence, oldest first. LAST SEEN is the age at
+    `at` of the last occurrence, TIME its moment; `wide=True` adds SOURCE and FIRST SEEN. `all=True` lists
+    every occurrence as the event log has it (LAST SEEN, TIME: that occurrence; wide adds SOURCE and COUNT).
+    `selector` keeps the events of the objects (at that moment) it matches."""
     t = moment(sim, at)
     keep = None
     if selector is not None:
         keep = {(o.kind, o.namespace, o.name) for k in sorted({e.kind for e in sim.log.events})
                 for o in select(objects(sim, k, t), namespace, selector)}
-    rows = [(e.namespace or None, age(t, e.time_ms), duration(e.time_ms), e.type, e.reason, e.object, e.message,
-             e.source, e.count)
-            for e in sim.log.events
-            if e.time_ms <= t and (namespace is None or e.namespace == namespace)
-            and (keep is None or (e.kind, e.namespace, e.name) in keep)]
-    return shown(frame(EVENT_COLUMNS, rows), EVENT_DEFAULT, namespace, wide)
+
+    def kept(e) -> bool:
+        return (namespace is None or e.namespace == namespace) and (keep is None or (e.kind, e.namespace, e.name)
+                                                                     in keep)
+
+    if all:
+        rows = [(e.namespace or None, age(t, e.time_ms), duration(e.time_ms), e.type, e.reason, e.object,
+                 e.message, e.source, e.count)
+                for e in sim.log.events if e.time_ms <= t and kept(e)]
+        return shown(frame(EVENT_COLUMNS, rows), EVENT_DEFAULT, namespace, wide)
+    # kubectl events sorts by lastTimestamp (SortableEvents); ties keep the order they were created in
+    stored = sorted(sim.log.correlated(t), key=lambda e: e.last_ms)
+    rows = [(e.namespace or None, age(t, e.last_ms), duration(e.last_ms), e.type, e.reason, e.object, e.count,
+             e.message, e.source, age(t, e.first_ms))
+            for e in stored if kept(e)]
+    return shown(frame(STORED_COLUMNS, rows), STORED_DEFAULT, namespace, wide)
 
 
 # One row per node, as a reader asks "why not there?": the first filter that rejected the node (the one

@@ -72,13 +72,16 @@ class NodeLifecycleController:
         return [p for p in self.sim.store.list("Pod") if p.spec.template.node_name == node]
 
     def mark_not_ready(self, pod) -> None:
-        """MarkPodsNotReady: only the Ready condition flips; the phase is the kubelet's to write."""
+        """MarkPodsNotReady: only the Ready condition flips; the phase is the kubelet's to write. Each pod whose
+        Ready changed gets its own Warning NodeNotReady event, recorded after the status update as
+        pkg/controller/util/node/controller_utils.go does ("Node is not ready")."""
         ready = pod.status.condition("Ready")
         if ready is None or ready.status == "False":
             return
         cond = attrs.evolve(ready, status="False", last_transition_ms=self.sim.now)
         status = attrs.evolve(pod.status, conditions=set_condition(pod.status.conditions, cond))
         self.sim.write(attrs.evolve(pod, status=status), source="node-controller")
+        self.sim.event("Warning", "NodeNotReady", pod, "Node is not ready", source="node-controller")
 
     def plan_eviction(self, pod, tainted_ms: int, key: str = UNREACHABLE) -> None:
         """The taint manager: a pod that does not tolerate the NoExecute taint goes at once; one that

@@ -126,3 +126,24 @@ def test_oracle_67_a_kubelet_reporting_not_ready_gets_the_not_ready_taint_at_onc
     # DefaultTolerationSeconds gave the pod 300 s on not-ready too
     assert not sim.state(309_999)[("Pod", "default", "p")].terminating
     assert sim.state(310_000)[("Pod", "default", "p")].terminating
+
+
+def test_each_pod_of_a_lost_node_gets_its_own_node_not_ready_event():
+    # pkg/controller/util/node/controller_utils.go MarkPodsNotReady: Warning NodeNotReady "Node is not ready"
+    sim = Simulation(kdsl.parse(PODS)).run()
+    on_pods = [(e.time_ms, e.type, e.name, e.message, e.source) for e in sim.log.events
+               if e.reason == "NodeNotReady" and e.kind == "Pod"]
+    assert on_pods == [(60_000, "Warning", name, "Node is not ready", "node-controller")
+                       for name in ("plain", "patient", "brief", "forever")]
+    node_event = [e for e in sim.log.events if e.reason == "NodeNotReady" and e.kind == "Node"]
+    assert [e.message for e in node_event] == ["Node n1 status is now: NodeNotReady"]
+    rows = sim.events(namespace="shop").query("REASON == 'NodeNotReady'")
+    assert rows["OBJECT"].tolist() == ["pod/plain", "pod/patient", "pod/brief", "pod/forever"]
+
+
+def test_a_pod_already_not_ready_gets_no_node_not_ready_event():
+    # UpdatePodCondition reports no change for a Ready=False pod, and MarkPodsNotReady records nothing for it
+    sim = Simulation(kdsl.parse("node n1\npod p {\n  container app image=nginx {\n    readiness http /healthz "
+                                "port=80\n    ready after 10m\n  }\n}\nat 10s: fail node n1\nrun 2m\n")).run()
+    assert sim.state(59_000)[("Pod", "default", "p")].status.condition("Ready").status == "False"
+    assert [e.kind for e in sim.log.events if e.reason == "NodeNotReady"] == ["Node"]
