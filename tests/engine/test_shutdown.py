@@ -81,3 +81,10 @@ def test_why_says_when_each_container_exits_or_is_killed():
     assert str(sim.why("shop/stubborn", at=65_000)).endswith(
         "app takes 20s to exit after SIGTERM (`shutdown 20s`), longer than the grace period: it is killed (SIGKILL, "
         "exit 137) at 1m10s.")
+
+
+def test_the_namespaces_table_shows_it_terminating_while_its_pod_shuts_down():
+    sim = _sim()
+    during = sim.namespaces(at=200_000).set_index("NAME")
+    assert (during.loc["scratch", "STATUS"], during.loc["scratch", "PODS"]) == ("Terminating", 1)
+    assert "scratch" not in set(sim.namespaces(at=205_000)["NAME"])
