@@ -21,7 +21,22 @@ class Behaviour:
     oom_after_ms: int | None = None  # killed by the kernel, reason OOMKilled, exit 137
     pull_fails: bool = False  # ErrImagePull, then ImagePullBackOff
     pull_ms: int | None = None  # how long pulling the image takes (None: the engine's default)
+    # `shutdown 20s`: how long the process takes to exit after SIGTERM (0: at once). Added later than the rest,
+    # so it joins the repr (hashed into pod-template-hash) and the model dump only when set: see below.
+    shutdown_ms: int = attrs.field(default=0, repr=False, metadata={"omit_default": True})
 
     @property
     def is_default(self) -> bool:
         return self == Behaviour()
+
+
+_behaviour_repr = Behaviour.__repr__
+
+
+def _repr_with_shutdown(self: Behaviour) -> str:
+    """Every template without `shutdown` keeps the repr, so the pod-template-hash, it had before the field."""
+    text = _behaviour_repr(self)
+    return f"{text[:-1]}, shutdown_ms={self.shutdown_ms!r})" if self.shutdown_ms else text
+
+
+Behaviour.__repr__ = _repr_with_shutdown  # type: ignore[method-assign]

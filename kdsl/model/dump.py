@@ -11,7 +11,8 @@ REDACTED = "<redacted>"
 
 
 def to_data(obj):
-    """Every field that takes part in equality, by name; spans are left out, secret values redacted."""
+    """Every field that takes part in equality, by name; spans are left out, secret values redacted, and a
+    field marked `omit_default` left out while it has its default."""
     if isinstance(obj, Percent):
         return str(obj)
     if attrs.has(type(obj)):
@@ -20,6 +21,8 @@ def to_data(obj):
             if not f.eq:
                 continue
             value = getattr(obj, f.name)
+            if f.metadata.get("omit_default") and value == f.default:
+                continue  # a field added later shows only when set, so older dumps stay as they were
             if isinstance(obj, Secret) and f.name in ("data", "string_data"):
                 out[f.name] = [[k, REDACTED] for k, _ in value]
             else:

@@ -99,9 +99,24 @@ def _terminating(sim, obj, t: int, nodes: dict, found: Found) -> Why:
         verb = "kills" if deadline > t else "killed"
         found.say(f"The kubelet on {node} sent SIGTERM to {names(running)}; it {verb} what still runs at "
                   f"{when(deadline)}, and the pod goes once every container has stopped.")
+        _shutdowns(obj, running, deleted, deadline, found)
     else:
         found.say(f"Its containers have stopped; the kubelet on {node} removes the pod object next.")
     return found.why(obj, "Terminating", "Terminating", deleted, t)
+
+
+def _shutdowns(obj, running: list[str], deleted: int, deadline: int, found: Found) -> None:
+    """What each regular container's `shutdown` makes of the grace period (sidecars get SIGTERM later)."""
+    for c in obj.spec.template.containers:
+        need = c.behaviour.shutdown_ms
+        if c.name not in running or not need:
+            continue
+        if deleted + need < deadline:
+            found.say(f"{c.name} takes {go_duration(need)} to exit after SIGTERM (`shutdown {when(need)}`): "
+                      f"it exits at {when(deleted + need)}.")
+        else:
+            found.say(f"{c.name} takes {go_duration(need)} to exit after SIGTERM (`shutdown {when(need)}`), longer "
+                      f"than the grace period: it is killed (SIGKILL, exit 137) at {when(deadline)}.")
 
 
 def _finished(obj, t: int, found: Found) -> Why:

@@ -17,7 +17,7 @@ TOP = ("`at`", "`cluster`", "`clusterrole`", "`clusterrolebinding`", "`configmap
 POD_BLOCK = ("`affinity`", "`annotations`", "`anti-affinity`", "`claim`", "`container`", "`gate`", "`grace`",
              "`init`", "`labels`", "`node-selector`", "one of 10 other keywords", "`}`", "the end of the statement")
 CONTAINER_BLOCK = ("`args`", "`command`", "`crash`", "`env`", "`exit`", "`hang`", "`limits`", "`liveness`", "`mount`",
-                   "`oom`", "one of 10 other keywords", "`}`", "the end of the statement")
+                   "`oom`", "one of 11 other keywords", "`}`", "the end of the statement")
 UNTERMINATED = ('a closing `"` on the same line (or `"""` for a string of several lines)',)
 
 # (id, text, message, line, column, suggestion, expected); expected None means "not asserted".

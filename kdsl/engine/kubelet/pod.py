@@ -71,8 +71,10 @@ class PodRun:
         return evolve(self, ctrs=self.ctrs[:i] + (c,) + self.ctrs[i + 1:])
 
     def sigterm(self, name: str) -> int | None:
-        """How long the container's process takes to exit after SIGTERM (None: it ignores it)."""
-        return dict(self.sigterm_ms).get(name, 0)
+        """How long the container's process takes to exit after SIGTERM (None: it ignores it): what the
+        caller of new_pod said, else the container's `shutdown` (0, at once, when it says none)."""
+        given = dict(self.sigterm_ms)
+        return given[name] if name in given else self.ctr(name).spec.behaviour.shutdown_ms
 
     def with_ip(self, pod_ip: str | None, host_ip: str | None = None) -> PodRun:
         """The loop allocates addresses (when the sandbox is ready); the kubelet only reports them, and

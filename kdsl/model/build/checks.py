@@ -3,6 +3,7 @@ references' own checks (checks_timeline.py, checks_refs.py)."""
 
 from __future__ import annotations
 
+from kdsl.lang.values import format_duration
 from kdsl.model import names
 from kdsl.model.access import ClusterRoleBinding, RoleBinding
 from kdsl.model.base import Object
@@ -49,6 +50,7 @@ def _template(ctx: Ctx, obj, what: str, name_ok: bool = True) -> None:
         if c.name in seen:
             ctx.error(where, f'{what}: spec.containers: Duplicate value: "{c.name}"')
         seen[c.name] = c
+        _shutdown_within_grace(ctx, c, tpl, where, what)
         for p in c.ports:
             for msg in names.port_name(p.name) if p.name else ():
                 ctx.error(where, f'{what}: container {c.name} port name: Invalid value: "{p.name}": {msg}')
@@ -59,6 +61,16 @@ def _template(ctx: Ctx, obj, what: str, name_ok: bool = True) -> None:
                     ctx.error(m.span or where, f'{what}: container {c.name} mounts volume "{m.volume}", which the '
                                                "pod does not declare; add `volume "
                                                f"{m.volume} configmap=|secret=|pvc=|emptydir`")
+
+
+def _shutdown_within_grace(ctx: Ctx, c, tpl, where, what: str) -> None:
+    """A `shutdown` longer than the pod's grace is cut short by SIGKILL (kuberuntime_container.go killContainer):
+    allowed, as a demonstration of it, but worth saying."""
+    need, grace = c.behaviour.shutdown_ms or 0, tpl.grace_ms
+    if need > grace:
+        ctx.warn(where, f"{what}: container {c.name} takes {format_duration(need)} to exit after SIGTERM, longer than "
+                        f"the pod's grace period of {format_duration(grace)}: the kubelet kills it (SIGKILL, exit "
+                        f"137) when the grace period ends; `grace {format_duration(need)}` in the pod lets it finish")
 
 
 def _references(ctx: Ctx, obj, idx: Declared, what: str) -> None:

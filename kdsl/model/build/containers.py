@@ -178,6 +178,10 @@ def _behaviour(ctx: Ctx, stmt: Stmt, b: dict) -> None:
         b["pull_fails"] = True
     elif k == "pull_time":
         b["pull_ms"] = dur(args[0])
+    elif k == "shutdown":
+        if "shutdown_ms" in b:
+            ctx.error(stmt, "the container already says how long its process takes to exit after SIGTERM (`shutdown`)")
+        b["shutdown_ms"] = dur(args[0])
 
 
 def build_container(ctx: Ctx, stmt: Stmt, owner: str, shorthand: Head | None = None) -> Container | None:
