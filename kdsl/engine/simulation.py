@@ -165,18 +165,22 @@ class Simulation(ViewMethods):
             on_conflict()
             return None
         if isinstance(result, ApiError):
-            obj = request.object
-            kind = obj.kind if obj is not None else request.kind
-            name = obj.name if obj is not None else request.name
-            ns = obj.namespace if obj is not None else request.namespace
-            self.rejections.append(Rejection(time_ms=self.now, verb=request.verb, kind=kind, namespace=ns,
-                                             name=name, user=request.user or "admin", code=result.code,
-                                             reason=result.reason, message=result.message, source=source))
-            self.log.record(Event(time_ms=self.now, type="Warning", reason=f"Failed{request.verb.capitalize()}",
-                                  kind=kind, namespace=ns, name=name or "", message=result.message,
-                                  source="apiserver"))
+            self.refused(request, result, source)
             return None
         return result
+
+    def refused(self, request: Request, result: ApiError, source: str, event: str | None = None) -> None:
+        """A refusal recorded: a row of `rejections` and a Warning event (`event`, else Failed<Verb>)."""
+        obj = request.object
+        kind = obj.kind if obj is not None else request.kind
+        name = obj.name if obj is not None else request.name
+        ns = obj.namespace if obj is not None else request.namespace
+        self.rejections.append(Rejection(time_ms=self.now, verb=request.verb, kind=kind, namespace=ns,
+                                         name=name, user=request.user or "admin", code=result.code,
+                                         reason=result.reason, message=result.message, source=source))
+        self.log.record(Event(time_ms=self.now, type="Warning", reason=event or f"Failed{request.verb.capitalize()}",
+                              kind=kind, namespace=ns, name=name or "", message=result.message,
+                              source="apiserver"))
 
     def remove(self, key: tuple, source: str) -> None:
         self.store.delete(*key, now=self.now)

@@ -6,6 +6,8 @@ import attrs
 
 from kdsl.engine.apiserver.request import Request
 from kdsl.engine.nodes import UNSCHEDULABLE, with_taints
+from kdsl.engine.evictions import evict
+from kdsl.model.disruption import Evict
 from kdsl.model.nodes import Taint
 from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, SetLoad
 
@@ -122,6 +124,8 @@ class Timeline:
             self._scale(action)
         elif isinstance(action, Rollback):
             self._rollback(action)
+        elif isinstance(action, Evict):
+            evict(sim, action.namespace, action.name, source="timeline", user=action.user)
         elif isinstance(action, SetLoad):
             ld = action.load
             sim.usage.set_load(ld.kind, ld.namespace, ld.name, ld.cpu, ld.memory)

@@ -8,6 +8,7 @@ import yaml
 from kdsl.lang.values import Percent
 from kdsl.model.base import Selector
 from kdsl.model.manifest import Manifest
+from kdsl.model.timeline import TimelineAction
 
 
 def _intstr(value: int | Percent | None):
@@ -56,3 +57,11 @@ class PodDisruptionBudget(Manifest):
         return cls(name=name, namespace=namespace, selector=selector, min_available=min_available,
                    max_unavailable=max_unavailable, labels=tuple(labels), annotations=tuple(annotations),
                    yaml=yaml.safe_dump(doc, sort_keys=False), span=span)
+
+
+@attrs.frozen(kw_only=True)
+class Evict(TimelineAction):
+    """`evict pod NS/NAME`: one Eviction through the API server (pods/eviction), as a client posts it."""
+
+    namespace: str
+    name: str

@@ -23,7 +23,7 @@ SCALED = ("ReplicaSet", "StatefulSet", "ReplicationController")
 
 @attrs.frozen(slots=True, kw_only=True)
 class PDBStatus:
-    """policy/v1 PodDisruptionBudgetStatus (disruptedPods stays empty: kdsl has no eviction API)."""
+    """policy/v1 PodDisruptionBudgetStatus (disruptedPods is not kept: an eviction marks its pod deleted at once)."""
 
     observed_generation: int = 0
     disruptions_allowed: int = 0
