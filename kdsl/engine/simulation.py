@@ -29,6 +29,7 @@ from kdsl.engine.precheck import located
 from kdsl.engine.rejections import Rejection, Rejections
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
+from kdsl.engine.drain import Drainer
 from kdsl.engine.timeline import Timeline
 from kdsl.engine.usage import UsageTracker
 from kdsl.engine.view_methods import ViewMethods
@@ -81,6 +82,7 @@ class Simulation(ViewMethods):
             for hpa in scenario.autoscalers:  # kept apart from `objects` in the model; API objects all the same
                 self.create(hpa, source="scenario")
         self.timeline_player = Timeline(self)  # `timeline()` is the view of pods over time
+        self.drainer = Drainer(self)  # `drain node` actions, as kubectl drains
         for action in scenario.timeline:
             self.queue.at(action.at_ms, self.timeline_player.act, action, priority=clock.PRIORITY_TIMELINE)
 

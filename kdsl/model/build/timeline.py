@@ -71,7 +71,12 @@ def build_at(ctx: Ctx, stmt: Stmt, build_objects: Callable[[Stmt, str | None], l
         head.done()
         return [Evict(namespace=ns, name=name, **common)]
     if k == "node_action":
-        return [NodeAction(verb=action.head[0].text, node=action.args[0].text, **common)]
+        verb = action.head[0].text
+        head = Head(ctx, action, f"{verb} node", action.args[1:])
+        force = head.flag("force") is not None if verb == "drain" else False
+        timeout = head.take("timeout", v.duration_ms) if verb == "drain" else None
+        head.done()
+        return [NodeAction(verb=verb, node=action.args[0].text, force=force, timeout_ms=timeout or None, **common)]
     if k == "add_node":
         from kdsl.model.build.cluster import build_node  # one node builder for both forms
         node_stmt = Stmt("node", (Kw("node"),) + action.args, None, action.span)
