@@ -29,6 +29,7 @@ from kdsl.engine.precheck import located
 from kdsl.engine.rejections import Rejection, Rejections
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import Store
+from kdsl.engine.drain import Drainer
 from kdsl.engine.timeline import Timeline
 from kdsl.engine.usage import UsageTracker
 from kdsl.engine.view_methods import ViewMethods
@@ -81,6 +82,7 @@ class Simulation(ViewMethods):
             for hpa in scenario.autoscalers:  # kept apart from `objects` in the model; API objects all the same
                 self.create(hpa, source="scenario")
         self.timeline_player = Timeline(self)  # `timeline()` is the view of pods over time
+        self.drainer = Drainer(self)  # `drain node` actions, as kubectl drains
         for action in scenario.timeline:
             self.queue.at(action.at_ms, self.timeline_player.act, action, priority=clock.PRIORITY_TIMELINE)
 
@@ -165,18 +167,22 @@ class Simulation(ViewMethods):
             on_conflict()
             return None
         if isinstance(result, ApiError):
-            obj = request.object
-            kind = obj.kind if obj is not None else request.kind
-            name = obj.name if obj is not None else request.name
-            ns = obj.namespace if obj is not None else request.namespace
-            self.rejections.append(Rejection(time_ms=self.now, verb=request.verb, kind=kind, namespace=ns,
-                                             name=name, user=request.user or "admin", code=result.code,
-                                             reason=result.reason, message=result.message, source=source))
-            self.log.record(Event(time_ms=self.now, type="Warning", reason=f"Failed{request.verb.capitalize()}",
-                                  kind=kind, namespace=ns, name=name or "", message=result.message,
-                                  source="apiserver"))
+            self.refused(request, result, source)
             return None
         return result
+
+    def refused(self, request: Request, result: ApiError, source: str, event: str | None = None) -> None:
+        """A refusal recorded: a row of `rejections` and a Warning event (`event`, else Failed<Verb>)."""
+        obj = request.object
+        kind = obj.kind if obj is not None else request.kind
+        name = obj.name if obj is not None else request.name
+        ns = obj.namespace if obj is not None else request.namespace
+        self.rejections.append(Rejection(time_ms=self.now, verb=request.verb, kind=kind, namespace=ns,
+                                         name=name, user=request.user or "admin", code=result.code,
+                                         reason=result.reason, message=result.message, source=source))
+        self.log.record(Event(time_ms=self.now, type="Warning", reason=event or f"Failed{request.verb.capitalize()}",
+                              kind=kind, namespace=ns, name=name or "", message=result.message,
+                              source="apiserver"))
 
     def remove(self, key: tuple, source: str) -> None:
         self.store.delete(*key, now=self.now)

@@ -6,6 +6,8 @@ import attrs
 
 from kdsl.engine.apiserver.request import Request
 from kdsl.engine.nodes import UNSCHEDULABLE, with_taints
+from kdsl.engine.evictions import evict
+from kdsl.model.disruption import Evict
 from kdsl.model.nodes import Taint
 from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, SetLoad
 
@@ -26,19 +28,6 @@ class Timeline:
         sim.write(node, source="timeline")
         sim.event("Normal", "NodeNotSchedulable" if on else "NodeSchedulable", node,
                   f"Node {name} status is now: {'NodeNotSchedulable' if on else 'NodeSchedulable'}", source="kubelet")
-
-    def _drain(self, name: str, user: str | None) -> None:
-        """kubectl drain: cordon, then evict every pod on the node except DaemonSet pods (which tolerate
-        the cordon) and pods already finished."""
-        sim = self.sim
-        for pod in sim.store.list("Pod"):
-            if pod.spec.template.node_name != name or pod.terminating:
-                continue
-            if any(o.kind == "DaemonSet" for o in pod.meta.owners) or pod.status.phase in ("Succeeded", "Failed"):
-                continue
-            sim.event("Normal", "Evicted", pod, f"Evicting pod {pod.namespace}/{pod.name} (drain of node {name})",
-                      source="kubectl")
-            sim.delete("Pod", pod.namespace, pod.name, source="timeline", user=user)
 
     def _target(self, action):
         """The object a `set image`, `scale` or `rollback` names; kubectl's GET of a missing one is
@@ -108,7 +97,7 @@ class Timeline:
             elif action.verb in ("cordon", "uncordon", "drain"):
                 self._cordon(action.node, action.verb != "uncordon")
                 if action.verb == "drain":
-                    self._drain(action.node, action.user)
+                    sim.drainer.start(action.node, action.force, action.timeout_ms, action.user)
         elif isinstance(action, AddNode):
             sim.add_node(action.node)
         elif isinstance(action, Create):
@@ -122,6 +111,8 @@ class Timeline:
             self._scale(action)
         elif isinstance(action, Rollback):
             self._rollback(action)
+        elif isinstance(action, Evict):
+            evict(sim, action.namespace, action.name, source="timeline", user=action.user)
         elif isinstance(action, SetLoad):
             ld = action.load
             sim.usage.set_load(ld.kind, ld.namespace, ld.name, ld.cpu, ld.memory)

@@ -21,6 +21,8 @@ class TimelineAction:
 class NodeAction(TimelineAction):
     verb: str  # fail | recover | cordon | uncordon | drain
     node: str
+    force: bool = False  # drain only: `kubectl drain --force` (delete pods no controller owns)
+    timeout_ms: int | None = None  # drain only: `--timeout` (None: wait as long as it takes, kubectl's 0s)
 
 
 @attrs.frozen(kw_only=True)

@@ -33,7 +33,7 @@ def test_explain_lists_each_nodes_verdicts():
 
 def test_drain_cordons_and_evicts():
     sim = kdsl.simulate(kdsl.parse("node n1\nnode n2\npod p image=nginx { node-selector kubernetes.io/hostname=n1 }\n"
-                                   "at 10s: drain node n1\nrun 2m\n"))
+                                   "at 10s: drain node n1 force\nrun 2m\n"))
     assert sim.store.get("Pod", "default", "p") is None
     assert sim.store.get("Node", None, "n1").spec.unschedulable
 

@@ -7,7 +7,7 @@ import functools
 import attrs
 import yaml
 
-from kdsl.engine import clock
+from kdsl.engine import clock, expect
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.deployment_util import scaled
 from kdsl.engine.objects import ApiObject, Condition, set_condition
@@ -23,7 +23,7 @@ SCALED = ("ReplicaSet", "StatefulSet", "ReplicationController")
 
 @attrs.frozen(slots=True, kw_only=True)
 class PDBStatus:
-    """policy/v1 PodDisruptionBudgetStatus (disruptedPods stays empty: kdsl has no eviction API)."""
+    """policy/v1 PodDisruptionBudgetStatus (disruptedPods is not kept: an eviction marks its pod deleted at once)."""
 
     observed_generation: int = 0
     disruptions_allowed: int = 0
@@ -205,3 +205,14 @@ class DisruptionController(Controller):
             return obj
         d = self.store.get("Deployment", namespace, dep.name)
         return d if d is not None and d.meta.uid == dep.uid else None
+
+
+def pdb_values(obj: ApiObject, checker, t: int) -> dict:
+    """`expect pdb NS/NAME ...`: allowed (status.disruptionsAllowed), healthy (currentHealthy), desired
+    (desiredHealthy); a budget the controller has not synced yet reads 0 for each, as its empty status does."""
+    status = obj.status or PDBStatus()
+    return {"allowed": status.disruptions_allowed, "healthy": status.current_healthy,
+            "desired": status.desired_healthy}
+
+
+expect.register("pdb", "PodDisruptionBudget", pdb_values)

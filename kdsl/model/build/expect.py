@@ -25,11 +25,12 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "node": {"ready": _FLAG, "status": _STR, "pods": _INT, "unschedulable": _FLAG, "group": _STR,
              "memorypressure": _FLAG, "diskpressure": _FLAG},
     "hpa": {"replicas": _INT, "desired": _INT, "min": _INT, "max": _INT, "limited": _FLAG},
+    "pdb": {"allowed": _INT, "healthy": _INT, "desired": _INT},
     "events": {"reason": _STR, "message": _STR, "object": _STR, "type": _STR, "count": _INT},
 }
 SINGULAR = {"pods": "pod", "deployments": "deployment", "statefulsets": "statefulset", "daemonsets": "daemonset",
             "replicasets": "replicaset", "jobs": "job", "pvcs": "pvc", "pvs": "pv", "services": "service",
-            "nodes": "node", "hpas": "hpa"}
+            "nodes": "node", "hpas": "hpa", "pdbs": "pdb"}
 _CLUSTER = {"pv", "node"}
 _NUMERIC_OPS = {">=", "<=", ">", "<"}
 

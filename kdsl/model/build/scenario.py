@@ -16,6 +16,7 @@ from kdsl.model.build.checks import check
 from kdsl.model.build.cluster import (build_cluster, build_limits, build_namespace, build_node, build_pv, build_quota,
                                       build_storageclass)
 from kdsl.model.build.context import Ctx
+from kdsl.model.build.disruption import build_pdb
 from kdsl.model.build.expect import build_expect
 from kdsl.model.build.objects import build_data, build_ingress, build_manifest, build_pvc, build_service
 from kdsl.model.build.timeline import build_at, build_run
@@ -27,7 +28,8 @@ from kdsl.model.scenario import Scenario
 _NAMESPACED = {"workload": build_workload, "service": build_service, "ingress": build_ingress,
                "configmap": build_data, "secret": build_data, "pvc": build_pvc,
                "serviceaccount": build_serviceaccount, "role": build_role, "binding": build_binding,
-               "manifest": build_manifest}
+               "manifest": build_manifest,
+               "pdb": build_pdb}
 
 
 class _Build:

@@ -8,6 +8,7 @@ from kdsl.lang import values as v
 from kdsl.lang.syntax import Kw, Stmt, Word
 from kdsl.model.build.context import Ctx, Head, pick, split_ref
 from kdsl.model.build.scheduling import selector
+from kdsl.model.disruption import Evict
 from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, SetLoad
 
 # kind names as `delete`, `scale` and `expect` accept them, singular and plural, to the Kind.
@@ -63,8 +64,19 @@ def build_at(ctx: Ctx, stmt: Stmt, build_objects: Callable[[Stmt, str | None], l
     action = stmt.block[0]
     common = dict(at_ms=at_ms, user=user, span=action.span)
     k = action.kind
+    if k == "evict":
+        head = Head(ctx, action, "evict pod")
+        ns, name = split_ref(ctx, action.args[0], None, "evict pod")
+        head.word()
+        head.done()
+        return [Evict(namespace=ns, name=name, **common)]
     if k == "node_action":
-        return [NodeAction(verb=action.head[0].text, node=action.args[0].text, **common)]
+        verb = action.head[0].text
+        head = Head(ctx, action, f"{verb} node", action.args[1:])
+        force = head.flag("force") is not None if verb == "drain" else False
+        timeout = head.take("timeout", v.duration_ms) if verb == "drain" else None
+        head.done()
+        return [NodeAction(verb=verb, node=action.args[0].text, force=force, timeout_ms=timeout or None, **common)]
     if k == "add_node":
         from kdsl.model.build.cluster import build_node  # one node builder for both forms
         node_stmt = Stmt("node", (Kw("node"),) + action.args, None, action.span)
