@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from kdsl.engine.controllers.horizontal_status import pod_requests
 from kdsl.engine.metrics import RESOLUTION_MS, pod_metrics
 from kdsl.views.chart_output import time_x
 from kdsl.views.common import ViewError, frame
@@ -36,11 +37,6 @@ def _series_name(resource: str, what: str) -> str:
     return f"{resource} {what} ({unit})"
 
 
-def _request(pod, resource: str) -> int:
-    tpl = pod.spec.template
-    return sum(getattr(c.requests, resource) or 0 for c in tpl.containers)
-
-
 def _metric_rows(sim, key, t0: int, t1: int) -> list[tuple]:
     """At each scrape in the window, what an HPA would read of the workload's pods: utilization as
     utilization.go's GetResourceUtilizationRatio (sum of use × 100 / sum of requests of the pods with
@@ -58,7 +54,8 @@ def _metric_rows(sim, key, t0: int, t1: int) -> list[tuple]:
         for resource, what, target in metrics:
             used = sum(m.cpu if resource == "cpu" else m.memory for m, _ in seen)
             if what == "utilization":
-                requested = sum(_request(p, resource) for _, p in seen)
+                # The requests as the HPA sums them (app containers and sidecars: calculatePodRequests).
+                requested = sum(pod_requests(p, [resource])[0].get(resource, 0) for _, p in seen)
                 if not requested:
                     continue
                 value = used * 100 // requested

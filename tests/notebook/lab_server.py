@@ -93,3 +93,11 @@ def themed_notebook(tmp_path: Path, cells: list[str], name: str, theme: str,
     (settings / "themes.jupyterlab-settings").write_text(json.dumps({"theme": theme}))
     with jupyterlab(root, tmp_path) as base:
         yield f"{base}/lab/tree/{name}?token={TOKEN}"
+
+
+def dismiss_news(page) -> None:
+    """Close JupyterLab's "notified about Jupyter news?" toast if it is up: it would cover a screenshot."""
+    no_news = page.get_by_role("button", name="No", exact=True)
+    if no_news.count():
+        no_news.first.click()
+        page.get_by_text("Would you like to get notified").wait_for(state="hidden", timeout=10_000)

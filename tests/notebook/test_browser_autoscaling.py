@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.notebook.lab_server import run_all_cells, themed_notebook
+from tests.notebook.lab_server import dismiss_news, run_all_cells, themed_notebook
 from tests.notebook.test_browser import ARGS, CHROMIUM, OUT, SHOTS, pytestmark  # noqa: F401
 from tests.notebook.test_browser_charts import THEMES, VEGA
 
@@ -48,9 +48,7 @@ def test_autoscaling_chart_and_hpa_table_in_jupyterlab(lab):
             drawn = f"{VEGA} svg.marks, {VEGA} canvas"
             page.wait_for_function(f"() => document.querySelectorAll('{drawn}').length >= 1", timeout=300_000)
             page.wait_for_function(f"() => document.querySelectorAll('{TABLES}').length >= 1", timeout=120_000)
-            no_news = page.get_by_role("button", name="No", exact=True)
-            if no_news.count():  # the "notified about Jupyter news?" toast would cover the screenshot
-                no_news.first.click()
+            dismiss_news(page)
             chart = page.locator(VEGA).first
             chart.scroll_into_view_if_needed()
             box = chart.locator("svg.marks, canvas").first.bounding_box()

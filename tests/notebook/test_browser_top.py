@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.notebook.lab_server import run_all_cells, themed_notebook
+from tests.notebook.lab_server import dismiss_news, run_all_cells, themed_notebook
 from tests.notebook.test_browser import ARGS, CHROMIUM, OUT, SHOTS, pytestmark  # noqa: F401
 from tests.notebook.test_browser_charts import THEMES
 from tests.views.test_top import USAGE
@@ -51,10 +51,7 @@ def test_top_tables_in_jupyterlab(lab):
             page.wait_for_function("t => t.querySelector('tbody tr td:nth-child(3)').innerText.trim() === '60m'",
                                    arg=pods.element_handle(), timeout=10_000)
             assert _column(pods, "CPU(cores)") == ["60m", "60m", "1010m", "1500m"]
-            no_news = page.get_by_role("button", name="No", exact=True)
-            if no_news.count():  # the "notified about Jupyter news?" toast would cover the screenshot
-                no_news.first.click()
-                page.get_by_text("Would you like to get notified").wait_for(state="hidden", timeout=10_000)
+            dismiss_news(page)
             pods.scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / f"top-{theme}.png"))
         finally:
