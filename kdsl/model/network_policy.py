@@ -8,6 +8,7 @@ import attrs
 
 from kdsl.lang.syntax import Span
 from kdsl.model.base import NamespacedObject, Selector, span_field
+from kdsl.model.expectations import Timing
 
 
 @attrs.frozen(kw_only=True)
@@ -78,3 +79,35 @@ def policy_types(ingress: tuple, egress: tuple, isolate: tuple[str, ...] = ()) -
     types = set(isolate) | ({"Ingress"} if ingress else set()) if isolate else {"Ingress"}
     types |= {"Egress"} if egress else set()
     return tuple(t for t in ("Ingress", "Egress") if t in types)
+
+
+@attrs.frozen(kw_only=True)
+class ConnectEnd:
+    """One end of `expect connect`: `pod NS/NAME`, `pods NS SELECTOR`, `service NS/NAME` or `cidr X`."""
+
+    kind: str  # pod | pods | service | cidr
+    namespace: str | None = None
+    name: str | None = None  # pod or service name; the address for a cidr
+    selector: Selector | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "cidr":
+            return f"cidr {self.name}"
+        if self.kind == "pods":
+            return f"pods {self.namespace} {str(self.selector) or 'all'}"
+        return f"{self.kind} {self.namespace}/{self.name}"
+
+
+@attrs.frozen(kw_only=True)
+class ConnectExpectation:
+    """`expect [cannot] connect SRC -> DST port=P[/PROTO]`: every source pod reaches (or none reaches) every
+    destination pod; a Service's endpoints are each judged on the port the Service sends them."""
+
+    allowed: bool
+    source: ConnectEnd
+    destination: ConnectEnd
+    port: int
+    protocol: str = "TCP"
+    timing: Timing = Timing()
+    text: str = ""
+    span: Span | None = span_field()

@@ -24,7 +24,7 @@ class Endpoint:
     name: str = ""
     labels: tuple[tuple[str, str], ...] = ()
     ip: str | None = None
-    ports: tuple[tuple[str, int, str], ...] = ()  # the containers' named ports: (name, number, protocol)
+    ports: tuple[tuple[str, int, str], ...] = ()  # the containers' ports: (name or "", number, protocol)
 
     @property
     def is_pod(self) -> bool:
