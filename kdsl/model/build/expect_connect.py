@@ -20,7 +20,7 @@ def build_connect(ctx: Ctx, stmt: Stmt, timing: Timing, text: str) -> ConnectExp
     stop = next((i for i, p in enumerate(right) if isinstance(p, Kw) and p.text in _WHEN and i > 0), len(right))
     right = right[:stop]
     port_attrs = [p for p in stmt.head[start:] if isinstance(p, Attr) and p.key.text == "port"]
-    src = _end(ctx, list(stmt.head[start:arrow]))
+    src = _end(ctx, [p for p in stmt.head[start:arrow] if p not in port_attrs])
     dst = _end(ctx, [p for p in right if p not in port_attrs])
     if not port_attrs:
         ctx.error(stmt, "`expect connect` needs the port: `port=5432` or `port=53/UDP`")
