@@ -8,10 +8,12 @@ import attrs
 
 from kdsl.engine import podview
 from kdsl.engine.apiserver import rbac
+from kdsl.engine.netpol.cluster import connect_holds
 from kdsl.engine.routing import route_holds
 from kdsl.lang.values import format_bytes, format_duration
 from kdsl.model.build.expect import ATTRIBUTES, SINGULAR
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation
+from kdsl.model.network_policy import ConnectExpectation
 
 _OPS: dict[str, Callable] = {
     "=": lambda a, b: a == b, "!=": lambda a, b: a != b, ">=": lambda a, b: a >= b,
@@ -157,6 +159,8 @@ class Checker:
     def holds(self, exp: Expectation, t: int) -> tuple[bool, str]:
         if isinstance(exp, RouteExpectation):
             return route_holds(exp, self, t)
+        if isinstance(exp, ConnectExpectation):
+            return connect_holds(exp, self, t)
         target = SINGULAR.get(exp.target, exp.target)
         if target not in TARGETS:  # every target the language accepts is registered (tests/engine/test_expect.py):
             # only an Expectation built in Python reaches here, and it fails with the reason, as a run records it

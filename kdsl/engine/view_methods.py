@@ -73,6 +73,18 @@ class ViewMethods:
         from kdsl.views import tables
         return tables.hpas(self, at, namespace, selector, wide)
 
+    def connectivity(self, at=None, namespace=None, selector=None, wide: bool = False):
+        """Which pod groups (by owner) may reach which, per destination port, as NetworkPolicies decide
+        (kdsl.views.connectivity): ALLOWED is `allowed`, `denied` or `k of n` pod pairs."""
+        from kdsl.views import connectivity
+        return connectivity.connectivity(self, at, namespace, selector, wide)
+
+    def why_connect(self, src: str, dst: str, port, at=None) -> str:
+        """Why a connection is allowed or denied: `src`/`dst` as `pod NS/NAME`, `pods NS k=v`, `service NS/NAME`
+        or `cidr X`, `port` as 5432 or "53/UDP"; each policy that isolates either end or allows it."""
+        from kdsl.views import connectivity
+        return connectivity.why_connect(self, src, dst, port, at)
+
     def top(self, at=None, namespace=None, containers: bool = False, selector=None, wide: bool = False):
         """kubectl top pods (`containers=True`: `--containers`) from metrics-server's last scrape (kdsl.views.top)."""
         from kdsl.views import top

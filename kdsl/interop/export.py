@@ -9,7 +9,9 @@ from kdsl.lang.values import Percent
 from kdsl.model import access, config, namespaces, network, nodes, storage, workloads
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
 from kdsl.model.manifest import Manifest
+from kdsl.model.network_policy import NetworkPolicy
 from kdsl.interop.autoscaling import hpa_spec
+from kdsl.interop.network_policy import network_policy_spec
 from kdsl.interop.patch import merge
 from kdsl.interop.pods import quantity, seconds, selector, template
 from kdsl.interop.uses import with_uses
@@ -362,4 +364,5 @@ _SPEC = {
     namespaces.ResourceQuota: _quota, namespaces.LimitRange: _limitrange, nodes.Node: _node,
     access.ServiceAccount: _nothing, access.Role: _role, access.ClusterRole: _role,
     access.RoleBinding: _binding, access.ClusterRoleBinding: _binding, HorizontalPodAutoscaler: hpa_spec,
+    NetworkPolicy: network_policy_spec,
 }

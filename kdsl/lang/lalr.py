@@ -91,6 +91,22 @@ class Machine:
         self.start = table.start_states["start"]
         self.end = table.end_states["start"]
 
+    def _fits(self, state_stack: list, kind: str) -> bool:
+        """Whether a keyword would be shifted after the reductions it starts. LALR merges lookaheads, so a state
+        can reduce on `pods` (which follows a selector in a network policy) where no `pods` can follow (a node's
+        `pods = 0`): there the word is a plain word."""
+        stack = list(state_stack)
+        while True:
+            action = self.states[stack[-1]].get(kind)
+            if action is None:
+                return False
+            if type(action) is int:
+                return True
+            size, name = action[0], action[1]
+            if size:
+                del stack[-size:]
+            stack.append(self.gotos[stack[-1]][name])
+
     def parse(self, text: str, file: str | None = None):
         states, gotos, keywords, punct = self.states, self.gotos, self.keywords, self.punct
         master, on_sep = self.master, self.on_sep
@@ -116,7 +132,8 @@ class Machine:
                 value = m.group(kind)
                 if kind == "WORD":
                     kind = keywords.get(value, "WORD")
-                    if kind != "WORD" and kind not in accepts:
+                    if kind != "WORD" and (kind not in accepts or (type(accepts[kind]) is not int and "WORD" in accepts
+                                                                   and not self._fits(state_stack, kind))):
                         kind = "WORD"
                 elif kind == "PUNCT":
                     kind = punct[value]

@@ -155,6 +155,7 @@ class _Builder(lark.Transformer):
 
     workload_kind = affinity_kind = affinity_target = source = probe_kind = probe_handler = _kw
     fault = role_kind = binding_kind = node_verb = always = can = when_kind = scale_direction = _kw
+    np_direction = _kw
 
     # ---- blocks and statements ------------------------------------------------------------
     def _block(self, c):
@@ -164,6 +165,7 @@ class _Builder(lark.Transformer):
 
     cluster_block = node_block = meta_block = namespace_block = pod_block = _block
     container_block = ingress_block = data_block = role_block = top_block = hpa_block = _block
+    np_block = _block
 
     def start(self, c):
         return tuple(x for x in c if isinstance(x, Stmt))

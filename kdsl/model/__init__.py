@@ -9,6 +9,7 @@ from kdsl.model.errors import ScenarioError
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation, Timing
 from kdsl.model.namespaces import LimitRange, Namespace, ResourceQuota
 from kdsl.model.network import Ingress, IngressPath, IngressTLS, Service, ServicePort
+from kdsl.model.network_policy import IPBlock, NetworkPolicy, PolicyPeer, PolicyPort, NetworkPolicyRule
 from kdsl.model.nodes import Cluster, Node, NodePool, Taint
 from kdsl.model.pods import (Affinity, Container, EnvFrom, EnvVar, Mount, PodAffinityTerm, PodTemplate, Port, Probe,
                              Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)
@@ -23,9 +24,9 @@ from kdsl.model.workloads import (ClaimTemplate, CronJob, DaemonSet, Deployment,
 __all__ = ["AccessExpectation", "AddNode", "Affinity", "Apply", "Behaviour", "ClaimTemplate", "Cluster",
            "ClusterRole", "ClusterRoleBinding", "Condition", "ConfigMap", "Container", "Create", "CronJob",
            "DaemonSet", "Delete", "Deployment", "EnvFrom", "EnvVar", "Expectation", "HPABehavior", "HorizontalPodAutoscaler", "Ingress", "IngressPath",
-           "IngressTLS", "Job", "LimitRange", "Load", "Mount", "Namespace", "NamespacedObject", "Node", "NodeAction",
+           "IngressTLS", "IPBlock", "Job", "LimitRange", "Load", "Mount", "Namespace", "NamespacedObject", "NetworkPolicy", "NetworkPolicyRule", "Node", "NodeAction",
            "NodePool", "Object", "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodAffinityTerm",
-           "PodTemplate", "PolicyRule", "Port", "Probe", "ReplicaSet", "ReplicationController", "Requirement",
+           "PodTemplate", "PolicyPeer", "PolicyPort", "PolicyRule", "Port", "Probe", "ReplicaSet", "ReplicationController", "Requirement",
            "ResourceMetric", "ResourceQuota", "Resources", "Role", "RoleBinding", "Rollback", "RouteExpectation", "Scale", "ScalingPolicy", "ScalingRules", "Scenario",
            "ScenarioError", "Secret", "Selector", "Service", "ServiceAccount", "ServicePort", "SetImage", "SetLoad",
            "SpreadConstraint", "StatefulSet", "StorageClass", "Strategy", "Subject", "Taint", "TimelineAction",

@@ -5,4 +5,4 @@
 
 # The tables `kdsl table KIND` and `export_tables` know, in order (kdsl.views.tables.TABLES holds the functions).
 TABLE_NAMES = ["pods", "containers", "conditions", "events", "nodes", "namespaces", "workloads", "services",
-               "ingresses", "storage", "hpa", "top", "top-nodes"]
+               "ingresses", "storage", "hpa", "top", "top-nodes", "connectivity"]

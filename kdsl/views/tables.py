@@ -8,6 +8,7 @@ from __future__ import annotations
 from kdsl.views.autoscalers import hpas
 from kdsl.views.cluster import namespaces, nodes
 from kdsl.views.common import ViewError
+from kdsl.views.connectivity import connectivity
 from kdsl.views.network import ingresses, services
 from kdsl.views.pods import conditions, containers, events, explain, pods, timeline
 from kdsl.views.top import top, top_nodes
@@ -16,7 +17,7 @@ from kdsl.views.workloads import storage, workloads
 # The tables `kdsl table KIND` and `export_tables` know, in the order they are listed and written.
 TABLES = {"pods": pods, "containers": containers, "conditions": conditions, "events": events, "nodes": nodes,
           "namespaces": namespaces, "workloads": workloads, "services": services, "ingresses": ingresses,
-          "storage": storage, "hpa": hpas, "top": top, "top-nodes": top_nodes}
+          "storage": storage, "hpa": hpas, "top": top, "top-nodes": top_nodes, "connectivity": connectivity}
 
-__all__ = ["TABLES", "ViewError", "conditions", "containers", "events", "explain", "hpas", "ingresses", "namespaces",
+__all__ = ["TABLES", "ViewError", "conditions", "connectivity", "containers", "events", "explain", "hpas", "ingresses", "namespaces",
            "nodes", "pods", "services", "storage", "timeline", "top", "top_nodes", "workloads"]

@@ -46,7 +46,7 @@ def test_filters_and_data_formats(tmp_path, capsys):
                                       "with work pending; simulate until 2m or later to see it"),
     (["--kind", "deplo"], "kdsl diff: error: --kind='deplo' is not a kind kdsl stores; did you mean Deployment? "
                           "kinds: ClusterRole, ClusterRoleBinding, ConfigMap, ControllerRevision, CronJob, DaemonSet, "
-                          "Deployment, EndpointSlice, … (33 in all)"),
+                          "Deployment, EndpointSlice, … (34 in all)"),
     (["-n", "shp"], "kdsl diff: error: no namespace shp in this run; did you mean shop? namespaces: default, shop"),
 ])
 def test_bad_input_is_one_line_and_exit_1(capsys, args, message):

@@ -7,6 +7,7 @@ from kdsl.lang.errors import plain_list, suggest
 from kdsl.lang.syntax import Attr, Expr, Kw, Stmt, Word
 from kdsl.model.base import Selector
 from kdsl.model.build.context import Ctx, split_ref
+from kdsl.model.build.expect_connect import build_connect
 from kdsl.model.build.scheduling import requirements
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation, Timing
 
@@ -119,6 +120,8 @@ def build_expect(ctx: Ctx, stmt: Stmt, text: str):
     timing = _timing(ctx, stmt, always)
     if stmt.kind == "expect_route":
         return _route(ctx, stmt, timing, text)
+    if stmt.kind == "expect_connect":
+        return build_connect(ctx, stmt, timing, text)
     target_w = next(p for p in stmt.head if isinstance(p, Word))
     target = target_w.text
     plural = target in SINGULAR or target == "events"

@@ -18,6 +18,7 @@ from kdsl.model.build.cluster import (build_cluster, build_limits, build_namespa
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.disruption import build_pdb
 from kdsl.model.build.expect import build_expect
+from kdsl.model.build.network_policy import build_network_policy
 from kdsl.model.build.objects import build_data, build_ingress, build_manifest, build_pvc, build_service
 from kdsl.model.build.timeline import build_at, build_run
 from kdsl.model.build.workloads import build_workload
@@ -28,7 +29,7 @@ from kdsl.model.scenario import Scenario
 _NAMESPACED = {"workload": build_workload, "service": build_service, "ingress": build_ingress,
                "configmap": build_data, "secret": build_data, "pvc": build_pvc,
                "serviceaccount": build_serviceaccount, "role": build_role, "binding": build_binding,
-               "manifest": build_manifest,
+               "manifest": build_manifest, "networkpolicy": build_network_policy,
                "pdb": build_pdb}
 
 

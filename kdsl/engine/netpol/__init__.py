@@ -1,0 +1,1 @@
+"""NetworkPolicy evaluation: which connections the policies let through, and why."""

@@ -1,0 +1,46 @@
+"""Reachability views: the connectivity matrix of pod groups × destinations × ports, and why_connect."""
+
+from __future__ import annotations
+
+from kdsl.engine.netpol.cluster import cluster_at, verdicts
+from kdsl.engine.netpol.evaluate import judge
+from kdsl.views.common import frame, moment, selector as as_selector, shown
+
+COLUMNS = ("SOURCE", "DESTINATION", "PORT", "ALLOWED", "PAIRS", "POLICIES")
+DEFAULT = ("SOURCE", "DESTINATION", "PORT", "ALLOWED")
+
+
+def connectivity(sim, at=None, namespace=None, selector=None, wide: bool = False):
+    """One row per (source group, destination group, destination port): pods are grouped by their owner
+    (`deployment shop/web`), the ports are those the destination's containers declare. ALLOWED is `allowed`
+    when every pod pair passes, `denied` when none does, else `k of n`; PAIRS counts the pairs judged and
+    POLICIES names the policies that isolate the destination or the source."""
+    t = moment(sim, at)
+    c = cluster_at(sim, t)
+    sel = as_selector(selector)
+    pods = [p for p in c.pods if (namespace is None or p.namespace == namespace)
+            and (sel is None or sel.matches(dict(p.labels)))]
+    groups: dict[str, list] = {}
+    for p in pods:
+        groups.setdefault(c.owners[f"{p.namespace}/{p.name}"], []).append(p)
+    rows = []
+    for src in sorted(groups):
+        for dst in sorted(groups):
+            ports = sorted({(num, proto) for d in groups[dst] for _, num, proto in d.ports})
+            for num, proto in ports:
+                found = [judge(s, d, num, proto, list(c.policies), c.namespaces)
+                         for s in groups[src] for d in groups[dst] if any(x[1:] == (num, proto) for x in d.ports)]
+                ok = sum(v.allowed for v in found)
+                allowed = "allowed" if ok == len(found) else "denied" if ok == 0 else f"{ok} of {len(found)}"
+                policies = sorted({k for v in found for dec in (v.egress, v.ingress) if dec for k in dec.isolating})
+                rows.append((src, dst, f"{num}/{proto}", allowed, len(found), ", ".join(policies) or "<none>"))
+    return shown(frame(COLUMNS, rows), DEFAULT, namespace, wide)
+
+
+def why_connect(sim, src: str, dst: str, port, at=None) -> str:
+    """For each source pod and destination endpoint: allowed or denied, then each policy that isolates
+    either end and each that allows the connection, with the rule that does."""
+    found = verdicts(sim, src, dst, port, at=moment(sim, at))
+    if not found:
+        return f"{src} -> {dst} port {port}: no pod with an IP to judge"
+    return "\n".join(line for v in found for line in v.lines())
