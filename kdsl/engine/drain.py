@@ -78,12 +78,14 @@ class Drainer:
     def _update(self, i: int, **changes) -> None:
         self.records[i] = attrs.evolve(self.records[i], **changes)
 
-    def start(self, node: str, force: bool, timeout_ms: int | None, user: str | None) -> None:
-        """After the cordon (`node/NAME cordoned`, written by the timeline's cordon)."""
+    def start(self, node: str, force: bool, timeout_ms: int | None, user: str | None,
+              already: bool = False) -> None:
+        """After the cordon (`node/NAME cordoned`, written by the timeline's cordon; `already cordoned` when the
+        node was, as RunCordonOrUncordon prints it)."""
         sim = self.sim
         i = len(self.records)
         self.records.append(DrainRecord(node=node, started_ms=sim.now, force=force, timeout_ms=timeout_ms))
-        self._say(node, f"node/{node} cordoned")
+        self._say(node, f"node/{node} already cordoned" if already else f"node/{node} cordoned")
         pods = sorted((p for p in sim.store.list("Pod") if p.spec.template.node_name == node and not p.terminating),
                       key=lambda p: (p.namespace, p.name))
         keep, warnings, ignored, error = _pods_for_deletion(pods, force)

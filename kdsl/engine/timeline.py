@@ -18,9 +18,13 @@ class Timeline:
     def __init__(self, sim) -> None:
         self.sim = sim
 
-    def _cordon(self, name: str, on: bool) -> None:
+    def _cordon(self, name: str, on: bool) -> bool:
+        """True when the node changed: cordoning a cordoned node writes nothing (kubectl's `already cordoned`,
+        UpdateIfRequired in kubectl/pkg/drain/cordon.go), so the kubelet has no NodeNotSchedulable to record."""
         sim = self.sim
         node = sim.store.get("Node", None, name)
+        if node.spec.unschedulable == on:
+            return False
         spec = attrs.evolve(node.spec, unschedulable=on)
         node = attrs.evolve(node, spec=spec)
         taint = Taint(UNSCHEDULABLE, None, "NoSchedule")
@@ -28,6 +32,7 @@ class Timeline:
         sim.write(node, source="timeline")
         sim.event("Normal", "NodeNotSchedulable" if on else "NodeSchedulable", node,
                   f"Node {name} status is now: {'NodeNotSchedulable' if on else 'NodeSchedulable'}", source="kubelet")
+        return True
 
     def _target(self, action):
         """The object a `set image`, `scale` or `rollback` names; kubectl's GET of a missing one is
@@ -95,9 +100,10 @@ class Timeline:
                     sim.node_lifecycle.kubelet_started(action.node)
                     sim.kubelets.resync(action.node)
             elif action.verb in ("cordon", "uncordon", "drain"):
-                self._cordon(action.node, action.verb != "uncordon")
+                changed = self._cordon(action.node, action.verb != "uncordon")
                 if action.verb == "drain":
-                    sim.drainer.start(action.node, action.force, action.timeout_ms, action.user)
+                    sim.drainer.start(action.node, action.force, action.timeout_ms, action.user,
+                                      already=not changed)
         elif isinstance(action, AddNode):
             sim.add_node(action.node)
         elif isinstance(action, Create):

@@ -10,7 +10,8 @@
 #   prints Go's;
 # - no cell is ever cut: free-text columns (MESSAGE, REASON, EXPECT, FOUND, ...) and any column holding a cell
 #   longer than LONG characters wrap in HTML (when the table would not fit otherwise); names, times and counts
-#   never wrap, and a field path (FIELD: `status.conditions[type=Ready].status`) breaks only between its parts;
+#   never wrap, a field path (FIELD: `status.conditions[type=Ready].status`) breaks only between its parts, and a
+#   list of names (`shop/a, shop/b`) only after its commas;
 # - the row index is not shown unless it has a name (`df.set_index("NAME")` means something, `.tail()` does not).
 
 from __future__ import annotations
@@ -198,6 +199,8 @@ def _table(cols: Columns) -> str:
                 shown = f'<span class="kdsl-none">{_html.escape(value)}</span>'
             elif cols.labels[i] in PATHS and len(value) > SHORT:
                 shown = _breakable([p for p in re.split(r"(?<=\.)|(?=\[)", value) if p])
+            elif order is None and len(value) > SHORT and (names := _names(value)):
+                shown = _breakable([n + ", " for n in names[:-1]] + names[-1:])  # whole names, broken after commas
             elif "/" in value and order is None and not cols.wrap[i] and len(value) > SHORT:
                 shown = _at_slashes(value)
             else:
@@ -207,6 +210,12 @@ def _table(cols: Columns) -> str:
     rows = "\n".join(body)
     return (f'<table class="dataframe kdsl-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}'
             + ("\n" if rows else "") + "</tbody>\n</table>")
+
+
+def _names(value: str) -> list[str] | None:
+    """The names of a list of them (`shop/web-1, shop/web-2`), None for any other text."""
+    items = value.split(", ")
+    return items if len(items) > 1 and all(i and " " not in i for i in items) else None
 
 
 def _at_slashes(value: str) -> str:

@@ -94,3 +94,15 @@ def test_sim_drains_is_a_table_of_each_drain():
     assert list(df["NODE"]) == ["n1", "n2"] and list(df["OUTCOME"]) == ["failed", "drained"]
     assert df["ERROR"][0].startswith("cannot delete Pods that declare no controller") and df["ERROR"][1] == ""
     assert df["IGNORED"][1].startswith("shop/agent-") and df["EVICTED"][1] == ""
+
+
+def test_draining_a_cordoned_node_says_already_cordoned_and_the_kubelet_records_no_second_event():
+    # RunCordonOrUncordon prints `already cordoned` when UpdateIfRequired finds nothing to change; the kubelet
+    # records NodeNotSchedulable only when spec.unschedulable changes.
+    sim = run("", "at 1m: cordon node n2\nat 2m: drain node n2\nat 3m: uncordon node n2\nat 4m: uncordon node n2\n"
+                  "run 5m\n")
+    assert [m for _, m in lines(sim)][:1] == ["node/n2 already cordoned"]
+    changes = [(e.time_ms, e.reason) for e in sim.log.events if e.reason in ("NodeNotSchedulable", "NodeSchedulable")
+               and e.object == "node/n2"]
+    assert changes == [(60_000, "NodeNotSchedulable"), (180_000, "NodeSchedulable")]
+    assert [r.outcome for r in sim.drainer.records] == ["drained"]

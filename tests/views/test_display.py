@@ -142,3 +142,15 @@ def test_a_long_field_path_breaks_between_its_parts_never_inside_a_name():
             '<span class="kdsl-nb">name=web-5c5d46cf4d-kk8g8].</span><wbr><span class="kdsl-nb">conditions.</span>'
             '<wbr><span class="kdsl-nb">terminating</span></td>') in out
     assert "<td>spec.replicas</td>" in out and "kdsl-wrap" not in out  # a short path is plain; none wraps anywhere
+
+
+def test_a_list_of_names_breaks_after_its_commas_never_between_a_namespace_and_its_name():
+    out = html(frame(("POLICIES",), [("shop/api-from-web, shop/default-deny",)]))
+    assert ('<td><span class="kdsl-nb">shop/api-from-web, </span><wbr>'
+            '<span class="kdsl-nb">shop/default-deny</span></td>') in out
+    assert '<span class="kdsl-nb">deployment/</span><wbr>' in html(frame(("OWNER",), [("deployment/web-frontend-01",)]))
+    evicted = ", ".join(f"shop/api-7c459dd778-{i}x9z" for i in range(4))  # long enough to be a wrapping column
+    assert ('<span class="kdsl-nb">shop/api-7c459dd778-0x9z, </span><wbr><span class="kdsl-nb">shop/api-7c459dd778-'
+            in html(frame(("EVICTED",), [(evicted,)])))
+    message = "Warning: ignoring DaemonSet-managed Pods: shop/agent-x, shop/agent-y"  # text, not a list of names
+    assert "kdsl-nb" not in html(frame(("MESSAGE",), [(message,)]))

@@ -1,0 +1,245 @@
+"""Network policy and maintenance: default deny, then web -> api -> db opened; drains under a budget, a bare pod, graceful shutdown."""
+
+CELLS = [
+    ("md", """
+# Network policy and maintenance
+
+A small shop: `web` calls `api`, `api` calls the database `db`, each a Deployment behind a Service, on two nodes.
+Two things happen to it:
+
+- **network policy** — at first every pod may reach every pod; at 1m a *default deny* policy cuts every
+  connection, and at 2m three policies open exactly the paths the shop needs: anyone → web, web → api,
+  api → db;
+- **maintenance** — at 3m worker-1 is drained (`kubectl drain`) while a **PodDisruptionBudget** keeps at least
+  two `api` pods available, so the drain waits for replacements; each `api` pod takes 20 seconds to shut down
+  after SIGTERM. Then worker-2 is drained, which holds a pod no controller owns: without `force` kubectl refuses.
+
+kdsl plays a network plugin that enforces NetworkPolicy (Calico, Cilium, ...); with one that does not, the policies
+would be stored and nothing blocked.
+"""),
+    ("code", "%load_ext kdsl"),
+    ("code", """
+%%kdsl sim --test
+cluster shop {
+  node worker-1 cpu=4 memory=8Gi
+  node worker-2 cpu=4 memory=8Gi
+}
+
+namespace shop {
+  deployment web replicas=2 {
+    labels app=web
+    container nginx image=nginx:1.25 { port http 80 }
+  }
+  deployment api replicas=3 {
+    labels app=api
+    container api image=shop/api:1 {
+      port http 8080
+      readiness http /healthz port=8080 delay=10s period=5s
+      shutdown 20s
+    }
+  }
+  deployment db {
+    labels app=db
+    container db image=postgres:16 { port 5432 }
+  }
+  service web selects app=web ports 80->http
+  service api selects app=api ports 80->http
+  service db selects app=db ports 5432
+  pdb api-pdb selects app=api minAvailable=2
+  pod debug image=busybox:1.36 { node-selector kubernetes.io/hostname=worker-2 }
+}
+
+at 1m: create networkpolicy shop/default-deny selects all { isolate ingress }
+at 2m: apply {
+  networkpolicy shop/web-public selects app=web {
+    allow ingress ports http
+  }
+  networkpolicy shop/api-from-web selects app=api {
+    allow ingress from pods app=web ports http
+  }
+  networkpolicy shop/db-from-api selects app=db {
+    allow ingress from pods app=api ports 5432
+  }
+}
+at 3m: drain node worker-1
+at 4m: uncordon node worker-1
+at 5m: drain node worker-2
+at 6m: drain node worker-2 force
+run 8m
+
+expect connect pods shop app=web -> service shop/db port=5432 at 30s
+expect connect pod shop/debug -> service shop/api port=80 at 30s
+expect cannot connect pods shop app=web -> service shop/api port=80 at 1m
+expect cannot connect pods shop app=api -> service shop/db port=5432 at 1m
+expect cannot connect cidr 203.0.113.7 -> service shop/web port=80 at 1m
+expect connect cidr 203.0.113.7 -> service shop/web port=80 at 2m
+expect connect pods shop app=web -> service shop/api port=80 at 2m
+expect connect pods shop app=api -> service shop/db port=5432 at 2m
+expect cannot connect pods shop app=web -> service shop/db port=5432 at 2m
+expect cannot connect pod shop/debug -> service shop/api port=80 at 2m
+
+expect pdb shop/api-pdb allowed=1 healthy=3 desired=2 at 2m59s
+expect always deployment shop/api available>=2 from 1m
+expect pods shop node=worker-2 count=0 by 7m
+"""),
+    ("md", """
+## No policy: everyone reaches everyone
+
+`sim.connectivity(at=...)` is the matrix of which pod groups (grouped by owner) may open a connection to which,
+on each port the destination's containers declare. At 30s no policy exists, so no pod is isolated and every
+connection is allowed, the `debug` pod's included.
+"""),
+    ("code", 'sim.connectivity(at="30s")'),
+    ("md", """
+## Default deny
+
+At 1m `default-deny` selects every pod of `shop` (`selects all`) and isolates it for ingress. Policies only
+allow: a pod that a policy isolates accepts only what some policy's rule allows, and this one has no rule. So
+every connection into the namespace is denied, from its own pods and from outside (here the address
+203.0.113.7) alike.
+"""),
+    ("code", 'sim.connectivity(at="1m")'),
+    ("code", """
+sim.expect(
+    "cannot connect pods shop app=web -> service shop/api port=80 at 1m",
+    "cannot connect pods shop app=api -> service shop/db port=5432 at 1m",
+    "cannot connect cidr 203.0.113.7 -> service shop/web port=80 at 1m",
+)
+"""),
+    ("md", """
+This policy isolates ingress only, so pods may still *send* anywhere: their DNS lookups keep working. A default
+deny that also isolates egress (`isolate ingress,egress`) needs a rule that lets every pod reach the cluster DNS,
+`allow egress to namespaces kubernetes.io/metadata.name=kube-system ports 53/UDP,53/TCP`, and an egress rule
+beside each ingress rule below (a connection passes only when the source's egress and the destination's ingress
+both allow it).
+"""),
+    ("md", """
+## Opening web → api → db
+
+At 2m three policies add up with the default deny: `web-public` lets anyone reach `web` on its `http` port (no
+`from`: every peer), `api-from-web` lets `web` reach `api` on `http` (a port name, resolved on each `api` pod to
+8080), `db-from-api` lets `api` reach `db` on 5432. Everything else stays denied: `web` cannot skip `api` and
+talk to the database, and `debug` reaches nothing but `web`. `wide=True` adds the pod pairs judged and the
+policies that isolate either end.
+"""),
+    ("code", 'sim.connectivity(at="2m", wide=True)'),
+    ("code", """
+sim.expect(
+    "connect cidr 203.0.113.7 -> service shop/web port=80 at 2m",
+    "connect pods shop app=web -> service shop/api port=80 at 2m",
+    "connect pods shop app=api -> service shop/db port=5432 at 2m",
+    "cannot connect pods shop app=web -> service shop/db port=5432 at 2m",
+    "cannot connect pod shop/debug -> service shop/api port=80 at 2m",
+    "cannot connect pod shop/debug -> service shop/db port=5432 at 2m",
+    "connect pod shop/debug -> service shop/web port=80 at 2m",
+)
+"""),
+    ("md", """
+Why may `web` not reach the database? `sim.why_connect` judges each pair of pods (a Service is its endpoints, each
+judged on the port the Service sends it to) and names every policy that isolates either end:
+"""),
+    ("code", 'print(sim.why_connect("pods shop app=web", "service shop/db", 5432, at="2m"))'),
+    ("md", """
+## Draining a node under a disruption budget
+
+`api-pdb` asks that at least two `api` pods stay available (`minAvailable=2`). With three healthy pods the
+disruption controller allows one disruption, and the scheduler has put two of the three `api` pods on worker-1.
+
+At 3m `drain node worker-1` does what `kubectl drain worker-1 --ignore-daemonsets --delete-emptydir-data` does:
+it cordons the node, then evicts each pod through the Eviction API. The first `api` eviction spends the one
+disruption; the second is refused with **429 Too Many Requests**, and kubectl tries again every 5 seconds. The
+ReplicaSet replaces the evicted pod at once on worker-2 (worker-1 is cordoned); the replacement passes its
+readiness probe at 3m11s, the budget allows one disruption again, and the retry at 3m15s succeeds. No moment
+of the drain leaves fewer than two `api` pods available.
+"""),
+    ("code", 'sim.pods(at="3m10s", selector="app=api", wide=True)[["NAME", "READY", "STATUS", "AGE", "NODE"]]'),
+    ("code", """
+sim.expect(
+    "pods shop app=api node=worker-1 count=2 at 2m59s",
+    "node worker-1 unschedulable at 3m",
+    "pdb shop/api-pdb allowed=0 healthy=2 at 3m",
+    "pods shop app=api node=worker-1 status=Running count=1 at 3m10s",
+    "pods shop app=api node=worker-2 ready count=1 at 3m10s",
+    "pods shop app=api node=worker-2 ready count=2 at 3m11s",
+    "pdb shop/api-pdb allowed=1 healthy=3 at 3m11s",
+    "pods shop app=api node=worker-1 status=Terminating count=2 at 3m15s",
+    "always deployment shop/api available>=2 from 1m",
+)
+"""),
+    ("md", """
+kdsl writes kubectl's output lines as events on the node (source `kubectl`); here they are with the node's
+other events, in the columns that matter. The refused eviction is one row: the event correlator counts identical
+repeats, as Kubernetes does, so COUNT is 3 (3m, and the retries 5 and 10 seconds later) and TIME is the last one.
+"""),
+    ("code", """sim.events().query("OBJECT == 'node/worker-1'")[["TIME", "TYPE", "REASON", "COUNT", "MESSAGE"]]"""),
+    ("md", """
+The cluster at 3m10s: worker-1 cordoned; on it the pod evicted at 3m, Terminating (dashed), and the one the budget
+holds back, still Running.
+"""),
+    ("code", 'sim.topology(view="node", at="3m10s")'),
+    ("md", """
+## Graceful shutdown: Terminating, and a terminating endpoint
+
+The `api` container says `shutdown 20s`: its process needs that long to exit after SIGTERM, within the pod's
+grace period (30 seconds by default; past it the kubelet would kill it, exit code 137). So the pod evicted at
+3m15s stays, `Terminating`, until 3m35s. Meanwhile its EndpointSlice endpoint turns `terminating`: `ready` goes
+false, `serving` stays true (kube-proxy would use it only if no endpoint were ready), and the Service sends
+new connections to the others. The Deployment no longer counts the terminating pods, which is why their
+replacements were created at once.
+"""),
+    ("code", 'sim.diff("3m14s", "3m15s", kind="EndpointSlice")'),
+    ("code", 'print(sim.why("shop/" + sim.pods(at="3m20s", selector="app=api").query("STATUS == \'Terminating\'")["NAME"].iloc[0], at="3m20s"))'),
+    ("code", """
+sim.expect(
+    "pods shop app=api status=Terminating count=1 at 3m34s",
+    "pods shop node=worker-1 count=0 at 3m35s",
+    "pods shop app=api count=5 at 3m16s",
+    "deployment shop/api replicas=3 at 3m16s",
+    "service shop/api endpoints=2 notready=3 at 3m16s",
+)
+"""),
+    ("md", """
+## A bare pod: drain, then drain with force
+
+worker-1's maintenance is over at 4m (`uncordon`), and at 5m worker-2 is drained in turn. It runs `debug`, a pod
+no controller owns: once deleted nothing recreates it, so kubectl refuses to drain the node without `--force`.
+The drain stops before it evicts anything, with kubectl's error (`cannot delete Pods that declare no controller
+(use --force to override)`); the node stays cordoned. At 6m `drain node worker-2 force` finds it `already
+cordoned`, warns that it deletes `debug` (gone at 6m1s) and evicts the rest; the `api` pods wait on the budget
+again.
+
+The node's events show the correlator's second rule: once an object has 10 similar events (same source and
+reason, other messages) within 10 minutes, the next ones are folded into one row, `(combined from similar
+events)`, whose COUNT counts them and whose message is the latest.
+"""),
+    ("code", """sim.events().query("OBJECT == 'node/worker-2'")[["TIME", "TYPE", "REASON", "COUNT", "MESSAGE"]]"""),
+    ("code", """
+sim.expect(
+    "node worker-2 unschedulable at 5m",
+    "node worker-2 unschedulable at 5m59s",
+    "pod shop/debug phase=Running at 5m59s",
+    "pods shop node=worker-2 count=7 at 5m59s",
+    "pods shop node=worker-2 status=Terminating count=0 at 5m59s",
+    "pods shop app=debug count=0 at 6m1s",
+    "pods shop node=worker-2 count=0 by 7m",
+)
+"""),
+    ("md", """
+`sim.drains()` is one row per drain: its outcome, the pods evicted, the DaemonSet pods left alone (none here),
+the refusals (429) retried and kubectl's error.
+"""),
+    ("code", "sim.drains()"),
+    # rollout restart (issue 13, item 6) is built on the `rollout` branch: the merger adds its timeline line
+    # (`at T: rollout restart deployment shop/api`), its expects and its cells under this header.
+    ("md", """
+## Rollout restart
+
+*To come:* `rollout restart deployment shop/api`, as `kubectl rollout restart` replaces every pod of a Deployment
+by a rolling update. Its cells will be added here once that action is part of kdsl.
+"""),
+    ("md", """
+Try it: make the budget `minAvailable=3` and run the scenario again. Three pods required of three: the budget
+never allows a disruption, and the first drain is still waiting when the run ends.
+"""),
+    ("code", "sim.explore()"),
+]
