@@ -34,6 +34,12 @@ class StoredEvent:
         return f"{self.kind.lower()}/{self.name}"
 
 
+def filed_namespace(e) -> str:
+    """The namespace an Event is stored in: a cluster-scoped object's (a Node's) go to `default`, as client-go's
+    tools/record/event.go makeEvent files them."""
+    return e.namespace or "default"
+
+
 def _aggregate_key(e) -> tuple:
     # EventAggregatorByReasonFunc: source, involved object, type and reason, everything but the message
     return (e.source, e.kind, e.namespace, e.name, e.type, e.reason)

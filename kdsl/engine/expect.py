@@ -8,6 +8,7 @@ import attrs
 
 from kdsl.engine import podview
 from kdsl.engine.apiserver import rbac
+from kdsl.engine.event_correlator import filed_namespace
 from kdsl.engine.netpol.cluster import connect_holds
 from kdsl.engine.routing import route_holds
 from kdsl.lang.values import format_bytes, format_duration
@@ -228,7 +229,7 @@ class Checker:
         counts = [c for c in exp.conditions if c.attr == "count"]
         n = 0
         for e in self.sim.log.events:
-            if e.time_ms > t or e.namespace != exp.namespace:
+            if e.time_ms > t or filed_namespace(e) != exp.namespace:
                 continue
             values = {"reason": e.reason, "message": e.message, "object": e.object, "type": e.type}
             if all(compare(c, values.get(c.attr)) for c in filters):

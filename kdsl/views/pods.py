@@ -7,6 +7,7 @@ import pandas as pd
 
 from kdsl.engine import podview
 from kdsl.engine.apiserver.resources import format_quantity, pod_requests
+from kdsl.engine.event_correlator import filed_namespace
 from kdsl.engine.kubelet.phase import is_sidecar
 from kdsl.engine.objects import ApiObject, Running, Terminated, Waiting
 from kdsl.views.common import ViewError, age, duration, frame, moment, objects, owner, select, shown, when
@@ -128,17 +129,17 @@ def events(sim, at=None, namespace=None, selector=None, wide: bool = False, all:
                 for o in select(objects(sim, k, t), namespace, selector)}
 
     def kept(e) -> bool:
-        return (namespace is None or e.namespace == namespace) and (keep is None or (e.kind, e.namespace, e.name)
+        return (namespace is None or filed_namespace(e) == namespace) and (keep is None or (e.kind, e.namespace, e.name)
                                                                      in keep)
 
     if all:
-        rows = [(e.namespace or None, age(t, e.time_ms), duration(e.time_ms), e.type, e.reason, e.object,
+        rows = [(filed_namespace(e), age(t, e.time_ms), duration(e.time_ms), e.type, e.reason, e.object,
                  e.message, e.source, e.count)
                 for e in sim.log.events if e.time_ms <= t and kept(e)]
         return shown(frame(EVENT_COLUMNS, rows), EVENT_DEFAULT, namespace, wide)
     # kubectl events sorts by lastTimestamp (SortableEvents); ties keep the order they were created in
     stored = sorted(sim.log.correlated(t), key=lambda e: e.last_ms)
-    rows = [(e.namespace or None, age(t, e.last_ms), duration(e.last_ms), e.type, e.reason, e.object, e.count,
+    rows = [(filed_namespace(e), age(t, e.last_ms), duration(e.last_ms), e.type, e.reason, e.object, e.count,
              e.message, e.source, age(t, e.first_ms))
             for e in stored if kept(e)]
     return shown(frame(STORED_COLUMNS, rows), STORED_DEFAULT, namespace, wide)

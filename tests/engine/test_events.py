@@ -22,3 +22,18 @@ def test_text_is_one_line_an_event():
     log.record(ev(1500))
     assert log.text() == (" 1s500ms  shop         Warning BackOff              pod/web: "
                           "Back-off restarting failed container\n")
+
+
+def test_a_node_event_is_filed_in_default_as_client_go_files_it():
+    import kdsl
+
+    sim = kdsl.simulate(kdsl.parse(
+        "cluster { node n1 cpu=2 memory=4Gi\n node n2 cpu=2 memory=4Gi }\n"
+        "at 10s: fail node n2\nrun 2m\n"
+        "expect events default reason=NodeNotReady object=node/n2 count=1\n"
+        "expect events kube-system reason=NodeNotReady count=0\n"))
+    results = sim.check()
+    assert len(results) == 2 and results.passed, [r.found for r in results]
+    table = sim.events(namespace="default")
+    assert ("NodeNotReady", "node/n2") in set(zip(table["REASON"], table["OBJECT"]))
+    assert "default" in set(sim.events()["NAMESPACE"])
