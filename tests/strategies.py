@@ -113,6 +113,11 @@ class _Gen:
         self.acted: set[tuple[str, str]] = set()  # (namespace, name) of what an action targets
         self.deleted: set[tuple[str, str]] = set()
         self.deleted_ns: set[str] = set()
+        # spec.paused decides what kubectl refuses (pause twice, resume, restart or undo while paused): a declared
+        # paused Deployment and one a pause/resume acts on (at most once) are kept from restart and rollback.
+        self.paused: set[tuple[str, str]] = set()
+        self.pause_acted: set[tuple[str, str]] = set()
+        self.rolled: set[tuple[str, str]] = set()
 
     # ---- drawing helpers ------------------------------------------------------------------------------
     def __call__(self, strategy):
@@ -419,6 +424,7 @@ class _Gen:
             self.opt(opts, "revisionHistoryLimit", st.integers(0, 10).map(str), 0.1)
             if self.flip(0.1):
                 opts.append("paused")
+                self.paused.add((ns, name))
         if kind == "statefulset":
             self.opt(opts, "service", names)
             self.opt(opts, "policy", ["OrderedReady", "Parallel", "parallel"], 0.3)
@@ -864,7 +870,7 @@ class _Gen:
             head += ["as", self.pick(self.users)]
         self.colon(head)
         actions = [self.add_node, self.set_image, self.scale, self.rollback, self.delete, self.create, self.apply,
-                   self.load]
+                   self.load, self.rollout]
         if self.nodes:
             actions.append(self.node_action)
         action = self.pick(actions)() or self.add_node()  # a load with no workload standing: something else
@@ -945,12 +951,32 @@ class _Gen:
             rules.append(S(rule))
         return S(head, rules)
 
+    def unpaused(self, kinds) -> list:
+        """Standing workloads that are never paused: restart and rollback of a paused Deployment fail the check."""
+        return [w for w in self.standing(kinds) if (w[1], w[2]) not in self.paused | self.pause_acted]
+
     def rollback(self) -> S:
-        fitting = self.standing(["deployment"])  # kdsl rolls back Deployments only: other kinds fail the check
+        fitting = self.unpaused(["deployment", "statefulset", "daemonset"])
         if not fitting:
             return self.add_node()
         tail = ["to", "revision", str(self(st.integers(1, 5)))] if self.flip(0.3) else []
-        return S(["rollback", *self.target(self.pick(fitting)), *tail])
+        w = self.pick(fitting)
+        self.rolled.add((w[1], w[2]))
+        return S(["rollback", *self.target(w), *tail])
+
+    def rollout(self) -> S:
+        """`rollout restart` of any kind; `rollout pause|resume` of a Deployment, once, as its declaration allows."""
+        pausable = [w for w in self.standing(["deployment"]) if (w[1], w[2]) not in self.pause_acted | self.rolled]
+        if pausable and self.flip(0.4):
+            w = self.pick(pausable)
+            self.pause_acted.add((w[1], w[2]))
+            return S(["rollout", "resume" if (w[1], w[2]) in self.paused else "pause", *self.target(w)])
+        fitting = self.unpaused(["deployment", "statefulset", "daemonset"])
+        if not fitting:
+            return self.add_node()
+        w = self.pick(fitting)
+        self.rolled.add((w[1], w[2]))
+        return S(["rollout", "restart", *self.target(w)])
 
     def delete(self) -> S:
         which = self.pick(["one", "many", "cluster"])

@@ -9,7 +9,11 @@ from kdsl.engine.nodes import UNSCHEDULABLE, with_taints
 from kdsl.engine.evictions import evict
 from kdsl.model.disruption import Evict
 from kdsl.model.nodes import Taint
-from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, SetLoad
+from kdsl.engine.apiserver.errors import qualified_kind
+from kdsl.engine.apiserver.resources import resource_info
+from kdsl.engine.rollouts import kubectl_error, rollout
+from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
+                                 SetLoad)
 
 
 class Timeline:
@@ -78,12 +82,13 @@ class Timeline:
             if action.kind in controller.kinds and hasattr(controller, "rollback"):
                 controller.rollback(action)
                 return
-        # `kdsl check` refuses a rollback of any other kind (checks_timeline.py), so only a Rollback built in
-        # Python reaches here: it is logged, not raised, like every refusal a run records.
+        # The language rolls back only these kinds, so only a Rollback built in Python reaches here: kubectl's
+        # RollbackerFor refuses it (polymorphichelpers/rollback.go), logged like every refusal a run records.
         obj = self._target(action)
         if obj is not None:
-            self.sim.event("Warning", "FailedRollback", obj, f"kdsl cannot roll back a {action.kind} yet",
-                           source="kubectl")
+            info = resource_info(action.kind)
+            kubectl_error(self.sim, obj, "FailedRollback",
+                          f'no rollbacker has been implemented for "{qualified_kind(info.kind, info.group)}"')
 
     def act(self, action) -> None:
         sim = self.sim
@@ -117,6 +122,10 @@ class Timeline:
             self._scale(action)
         elif isinstance(action, Rollback):
             self._rollback(action)
+        elif isinstance(action, Rollout):
+            obj = self._target(action)
+            if obj is not None:
+                rollout(sim, action, obj)
         elif isinstance(action, Evict):
             evict(sim, action.namespace, action.name, source="timeline", user=action.user)
         elif isinstance(action, SetLoad):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from kdsl.engine.objects import Running, Terminated, Waiting
 from kdsl.engine.autoscaling.printers import quantity_string
 from kdsl.interop.export import manifest
 from kdsl.interop.pods import quantity
 from kdsl.engine.podview import qos_class
+from kdsl.engine.rollouts import rfc3339
 
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # simulated time 0, as the CronJob controller counts
 API_VERSIONS = {"EndpointSlice": "discovery.k8s.io/v1", "ControllerRevision": "apps/v1"}
 # Kinds listed the way `kubectl get all,...` would group them: cluster-scoped first, then by kind.
 ORDER = ("Namespace", "Node", "StorageClass", "PersistentVolume", "ClusterRole", "ClusterRoleBinding")
@@ -18,9 +16,7 @@ ORDER = ("Namespace", "Node", "StorageClass", "PersistentVolume", "ClusterRole",
 
 def timestamp(ms: int | None) -> str | None:
     """RFC 3339 at second precision, as metav1.Time serialises (simulated time counts from the epoch)."""
-    if ms is None:
-        return None
-    return (EPOCH + dt.timedelta(milliseconds=ms)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None if ms is None else rfc3339(ms)
 
 
 def state_manifests(sim, at: int | None = None) -> dict:

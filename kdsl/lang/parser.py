@@ -156,6 +156,7 @@ class _Builder(lark.Transformer):
     workload_kind = affinity_kind = affinity_target = source = probe_kind = probe_handler = _kw
     fault = role_kind = binding_kind = node_verb = always = can = when_kind = scale_direction = _kw
     np_direction = _kw
+    rollout_verb = _kw
 
     # ---- blocks and statements ------------------------------------------------------------
     def _block(self, c):

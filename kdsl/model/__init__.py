@@ -16,8 +16,8 @@ from kdsl.model.pods import (Affinity, Container, EnvFrom, EnvVar, Mount, PodAff
 from kdsl.model.behaviour import Behaviour
 from kdsl.model.scenario import Scenario
 from kdsl.model.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
-from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, SetLoad,
-                                 TimelineAction)
+from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
+                                 SetLoad, TimelineAction)
 from kdsl.model.workloads import (ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet,
                                   ReplicationController, StatefulSet, Strategy)
 
@@ -27,7 +27,7 @@ __all__ = ["AccessExpectation", "AddNode", "Affinity", "Apply", "Behaviour", "Cl
            "IngressTLS", "IPBlock", "Job", "LimitRange", "Load", "Mount", "Namespace", "NamespacedObject", "NetworkPolicy", "NetworkPolicyRule", "Node", "NodeAction",
            "NodePool", "Object", "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodAffinityTerm",
            "PodTemplate", "PolicyPeer", "PolicyPort", "PolicyRule", "Port", "Probe", "ReplicaSet", "ReplicationController", "Requirement",
-           "ResourceMetric", "ResourceQuota", "Resources", "Role", "RoleBinding", "Rollback", "RouteExpectation", "Scale", "ScalingPolicy", "ScalingRules", "Scenario",
+           "ResourceMetric", "ResourceQuota", "Resources", "Role", "RoleBinding", "Rollback", "Rollout", "RouteExpectation", "Scale", "ScalingPolicy", "ScalingRules", "Scenario",
            "ScenarioError", "Secret", "Selector", "Service", "ServiceAccount", "ServicePort", "SetImage", "SetLoad",
            "SpreadConstraint", "StatefulSet", "StorageClass", "Strategy", "Subject", "Taint", "TimelineAction",
            "Timing", "Toleration", "User", "Volume", "WeightedTerm"]

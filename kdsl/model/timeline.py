@@ -55,6 +55,16 @@ class Rollback(TimelineAction):
 
 
 @attrs.frozen(kw_only=True)
+class Rollout(TimelineAction):
+    """`rollout restart|pause|resume [KIND] NS/NAME`, as `kubectl rollout` does them."""
+
+    verb: str  # restart | pause | resume
+    kind: str
+    namespace: str
+    name: str
+
+
+@attrs.frozen(kw_only=True)
 class Delete(TimelineAction):
     """Deletes one object by name, or every object of a kind matching a selector."""
 

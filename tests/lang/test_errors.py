@@ -80,7 +80,7 @@ CASES = [
     ("unknown-timeline-action", "at 30s: explode node worker-1",
      "unexpected `explode`", 1, 9, None,
      ("`add`", "`apply`", "`cordon`", "`create`", "`delete`", "`drain`", "`evict`", "`fail`", "`load`",
-      "`notready`", "one of 5 other keywords")),
+      "`notready`", "one of 6 other keywords")),
     ("access-expectation-verb", "expect as alice: may create pods in shop",
      "unexpected `may`", 1, 18, None, ("`can`", "`cannot`")),
     ("allow-without-on", "role developer { allow get,list pods }",

@@ -7,7 +7,9 @@ import attrs
 from kdsl.engine.apiserver.request import Request
 from kdsl.engine.controllers.deployment_util import (SKIPPED_ANNOTATIONS, equal_ignore_hash, revision,
                                                      set_annotations, without_hash)
+from kdsl.engine.controllers.set_rollback import skipped
 from kdsl.engine.objects import ApiObject
+from kdsl.engine.rollouts import kubectl_error
 
 
 def rollback(ctrl, action) -> None:
@@ -20,14 +22,14 @@ def rollback(ctrl, action) -> None:
         sim._call(Request(verb="get", kind="Deployment", namespace=action.namespace, name=action.name,
                           user=action.user, now_ms=sim.now), "timeline")
         return
-    if d.spec.paused:
-        return _kubectl_error(sim, d, "you cannot rollback a paused deployment; resume it first with "
-                                      "'kubectl rollout resume' and try again")
     target, error = rollback_target(d, ctrl.owned("ReplicaSet", d), action.revision or 0)
     if target is None:
-        return _kubectl_error(sim, d, error)
+        return kubectl_error(sim, d, "FailedRollback", error)
+    if d.spec.paused:  # asked after the revision is found, as kubectl does
+        return kubectl_error(sim, d, "FailedRollback", "you cannot rollback a paused deployment; resume it first with "
+                             f"'kubectl rollout resume deployment/{d.name}' and try again")
     if equal_ignore_hash(target.spec.template, d.spec.template):
-        return  # "skipped rollback (current template already matches revision N)": nothing to change
+        return skipped(sim, d, action.revision or 0)
     keep = {k: v for k, v in d.meta.annotations if k in SKIPPED_ANNOTATIONS}
     keep.update({k: v for k, v in target.meta.annotations if k not in SKIPPED_ANNOTATIONS})
     meta = attrs.evolve(d.meta, annotations=set_annotations(d.meta.annotations, keep))
@@ -53,7 +55,3 @@ def rollback_target(d: ApiObject, rs_list: list[ApiObject], to_revision: int) ->
         return None, f'no rollout history found for deployment "{d.name}"'
     return previous, ""
 
-
-def _kubectl_error(sim, d: ApiObject, message: str) -> None:
-    """kubectl refuses before asking the API server; kdsl logs what it would print as a Warning."""
-    sim.event("Warning", "FailedRollback", d, f"error: {message}", source="kubectl")

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import attrs
+
 from kdsl.lang.values import format_duration
 from kdsl.model.base import Object
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref, resource, word
 from kdsl.model.build.timeline import ROLLABLE, SCALABLE
 from kdsl.model.namespaces import IMMORTAL_NAMESPACES, SYSTEM_NAMESPACES
-from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, SetLoad
+from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
+                                 SetLoad)
 
 # The kinds each verb acts on, as kdsl plays them (kdsl/engine/timeline.py); a kind outside these is an error.
 _KINDS = {Scale: set(SCALABLE.values()), SetImage: set(SCALABLE.values()) | set(ROLLABLE.values()) | {"Pod"},
-          Rollback: {"Deployment"}}
+          Rollback: set(ROLLABLE.values()), Rollout: set(ROLLABLE.values())}
 _VERB = {Scale: "scale", SetImage: "set image", Rollback: "rollback"}
+
+
+def _verb(a) -> str:
+    return f"rollout {a.verb}" if isinstance(a, Rollout) else _VERB[type(a)]
 
 
 def head(a, kind: str | None = None, name: str | None = None) -> str:
@@ -22,15 +29,7 @@ def head(a, kind: str | None = None, name: str | None = None) -> str:
     target = ref(kind, a.namespace, name or a.name)
     if isinstance(a, Delete):
         return f"delete {word(kind)} {target}"
-    return f"{_VERB[type(a)]} {'' if kind == 'Deployment' else word(kind) + ' '}{target}"
-
-
-def cannot_roll_back(kind: str, target: str) -> str:
-    """Why a rollback of a StatefulSet or DaemonSet is refused at check, and what to write instead."""
-    w = word(kind)
-    return (f"kdsl cannot roll back a {kind} (`kubectl rollout undo {w}`): only a Deployment's rollback is "
-            f"simulated; put {w} {target} back with `set image {w} {target} CONTAINER=IMAGE` or an `apply` "
-            f"of the {w} as it was")
+    return f"{_verb(a)} {'' if kind == 'Deployment' else word(kind) + ' '}{target}"
 
 
 class _World:
@@ -38,20 +37,24 @@ class _World:
 
     def __init__(self, scenario):
         self.live: dict[tuple, Object | None] = {("Namespace", None, n): None for n in SYSTEM_NAMESPACES}
-        for o in scenario.objects:
-            self.live[_key(o)] = o
-        for n in scenario.nodes:
-            self.live[("Node", None, n.name)] = n
         self.gone: dict[tuple, str] = {}  # key → when and how it went, for the message
         self.later: dict[tuple, str] = {}  # key → when the timeline first makes it
+        self.paused: dict[tuple, str] = {}  # Deployment key → since when it is paused, for the message
+        for o in scenario.objects:
+            self.put(o)
+        for n in scenario.nodes:
+            self.live[("Node", None, n.name)] = n
         for a in scenario.timeline:
             for o in _made_by(a):
                 self.later.setdefault(_key(o), f"created only at {_when(a)}")
 
-    def put(self, o) -> None:
+    def put(self, o, why: str = "") -> None:
         k = _key(o)
         self.live[k] = o
         self.gone.pop(k, None)
+        self.paused.pop(k, None)
+        if getattr(o, "paused", False):
+            self.paused[k] = why or "declared paused"
 
     def remove(self, k: tuple, a) -> None:
         self.live.pop(k, None)
@@ -105,10 +108,8 @@ def _target(ctx: Ctx, w: _World, d: Declared, a, kind: str, ns: str | None, name
     if others:
         other = next((o for o in others if allowed is None or o in allowed), others[0])
         msg += f"; {ref(other, ns, name)} is a {other}"
-        if isinstance(a, Rollback) and other in ROLLABLE.values():
-            msg += f", and {cannot_roll_back(other, ref(other, ns, name))}"
-        elif allowed is not None and other not in allowed:
-            msg += f", which `{_VERB[type(a)]}` does not act on"
+        if allowed is not None and other not in allowed:
+            msg += f", which `{_verb(a)}` does not act on"
         else:
             hint = f"`{_head(a, other, name)}`"
     else:
@@ -131,7 +132,7 @@ def check_timeline(ctx: Ctx, scenario, d: Declared) -> None:
         if a.user and a.user not in users and not a.user.startswith("system:"):
             ctx.warn(a.span, f"user {a.user} is not declared; the API server will not authenticate it (401)")
         ns = getattr(a, "namespace", None)
-        if isinstance(a, (SetImage, Scale, Rollback, Delete)) and ns and ns not in d.namespaces:
+        if isinstance(a, (SetImage, Scale, Rollback, Rollout, Delete)) and ns and ns not in d.namespaces:
             ctx.error(a.span, f'namespaces "{ns}" not found; declare `namespace {ns}`')
             continue
         if isinstance(a, NodeAction):
@@ -140,12 +141,17 @@ def check_timeline(ctx: Ctx, scenario, d: Declared) -> None:
             if ("Node", None, a.node.name) in w.live:
                 ctx.error(a.span, f'nodes "{a.node.name}" already exists')
             w.put(a.node)
-        elif isinstance(a, Rollback) and a.kind != "Deployment":
-            ctx.error(a.span, cannot_roll_back(a.kind, ref(a.kind, ns, a.name)))
-        elif isinstance(a, (SetImage, Scale, Rollback)):
+        elif isinstance(a, (SetImage, Scale, Rollback, Rollout)):
+            if isinstance(a, Rollout) and a.verb != "restart" and a.kind != "Deployment":
+                ctx.error(a.span, f"{head(a)}: {resource(a.kind)} {_quote(a.name)} "
+                                  f"{'pausing' if a.verb == 'pause' else 'resuming'} is not supported (only a "
+                                  "Deployment has spec.paused)")
+                continue
             obj, _ = _target(ctx, w, d, a, a.kind, ns, a.name)
             if isinstance(a, SetImage) and obj is not None:
                 _containers(ctx, a, obj)
+            elif isinstance(a, (Rollout, Rollback)) and obj is not None and obj.kind == "Deployment":
+                _paused(ctx, w, a, obj)
         elif isinstance(a, Delete):
             _delete(ctx, w, d, a)
         elif isinstance(a, SetLoad):
@@ -154,6 +160,35 @@ def check_timeline(ctx: Ctx, scenario, d: Declared) -> None:
         elif isinstance(a, (Create, Apply)):
             for o in _made_by(a):
                 _create(ctx, w, d, a, o)
+
+
+def _quote(name: str) -> str:
+    return f'"{name}"'
+
+
+def _paused(ctx: Ctx, w: _World, a, obj) -> None:
+    """kubectl's refusals that depend on spec.paused, which only the timeline changes (rollout pause/resume, an
+    apply): known before the run (objectpauser.go, objectresumer.go, objectrestarter.go, rollback.go)."""
+    k = _key(obj)
+    since = w.paused.get(k)
+    refusal = None
+    if isinstance(a, Rollback) and since:
+        refusal = ("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume "
+                   f"deployment/{obj.name}' and try again")
+    elif isinstance(a, Rollout) and a.verb == "restart" and since:
+        refusal = f"{resource(obj.kind)} {_quote(obj.name)} can't restart paused deployment (run rollout resume first)"
+    elif isinstance(a, Rollout) and a.verb == "pause":
+        refusal = f"{resource(obj.kind)} {_quote(obj.name)} is already paused" if since else None
+        if not since:
+            w.put(attrs.evolve(obj, paused=True), f"paused at {_when(a)}")
+    elif isinstance(a, Rollout) and a.verb == "resume":
+        refusal = None if since else f"{resource(obj.kind)} {_quote(obj.name)} is not paused"
+        if since:
+            w.put(attrs.evolve(obj, paused=False))
+    if refusal:
+        hint = f"`rollout resume {ref(obj.kind, obj.namespace, obj.name)}` first" \
+            if since and getattr(a, "verb", None) != "pause" else None
+        ctx.error(a.span, f"{head(a)}: {refusal}" + (f" ({since})" if since else ""), suggestion=hint)
 
 
 def _containers(ctx: Ctx, a: SetImage, obj) -> None:
@@ -196,4 +231,4 @@ def _create(ctx: Ctx, w: _World, d: Declared, a, o) -> None:
     elif isinstance(a, Create) and _key(o) in w.live:
         ctx.error(a.span, f'create {word(o.kind)} {o.key}: {resource(o.kind)} "{o.name}" already exists; '
                           "`apply` replaces an object that stands")
-    w.put(o)
+    w.put(o, f"paused by the {verb} at {_when(a)}")

@@ -9,7 +9,8 @@ from kdsl.lang.syntax import Kw, Stmt, Word
 from kdsl.model.build.context import Ctx, Head, pick, split_ref
 from kdsl.model.build.scheduling import selector
 from kdsl.model.disruption import Evict
-from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, SetLoad
+from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
+                                 SetLoad)
 
 # kind names as `delete`, `scale` and `expect` accept them, singular and plural, to the Kind.
 KINDS = {
@@ -108,6 +109,12 @@ def build_at(ctx: Ctx, stmt: Stmt, build_objects: Callable[[Stmt, str | None], l
         if any(isinstance(p, Kw) and p.text == "revision" for p in action.head):
             revision = ctx.convert(words[-1], lambda t: v.integer(t, minimum=1), "revision")
         return [Rollback(kind=tgt[0], namespace=tgt[1], name=tgt[2], revision=revision, **common)] if tgt else []
+    if k == "rollout":
+        verb = action.head[1].text
+        head = Head(ctx, action, f"rollout {verb}", action.args)
+        tgt = _target(ctx, head, ROLLABLE, head.what)
+        head.done()
+        return [Rollout(verb=verb, kind=tgt[0], namespace=tgt[1], name=tgt[2], **common)] if tgt else []
     if k == "delete":
         kind_w, rest = action.args[0], list(action.args[1:])
         if not isinstance(kind_w, Word):
