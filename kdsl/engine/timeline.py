@@ -7,7 +7,9 @@ import attrs
 from kdsl.engine.apiserver.request import Request
 from kdsl.engine.nodes import UNSCHEDULABLE, with_taints
 from kdsl.engine.evictions import evict
+from kdsl.engine import node_ops
 from kdsl.model.disruption import Evict
+from kdsl.model.node_ops import NodeOp
 from kdsl.model.nodes import Taint
 from kdsl.model.timeline import AddNode, Apply, Create, Delete, NodeAction, Rollback, Scale, SetImage, SetLoad
 
@@ -100,6 +102,8 @@ class Timeline:
                     sim.drainer.start(action.node, action.force, action.timeout_ms, action.user)
         elif isinstance(action, AddNode):
             sim.add_node(action.node)
+        elif isinstance(action, NodeOp):
+            node_ops.play(sim, action)
         elif isinstance(action, Create):
             sim.create(action.object, source="timeline", user=action.user)
         elif isinstance(action, Apply):
