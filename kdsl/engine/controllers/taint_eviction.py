@@ -135,18 +135,17 @@ class TaintEvictionController:
             self.cancel(pod.key)  # tolerated for ever now: a planned deletion is cancelled
             return
         planned = self.work.get(pod.key)
+        created = now
         if planned is not None:
             if planned.created_ms < now or planned.fire_ms == now + delay:
                 return  # planned earlier: that plan stands (the toleration counts from the first taint)
             self.cancel(pod.key)
-            self._add(pod.key, planned.created_ms, now + delay)
-            return
-        if pod.key in self.work:
-            return  # already deleted by the taint manager (AddWork skips a key it holds)
-        self._add(pod.key, now, now + delay)
+            created = planned.created_ms
+        self._add(pod.key, created, now + delay)
 
     def _add(self, key: tuple, created: int, fire: int) -> None:
-        if self.work.get(key, False) is not False:
+        """AddWork: a key it holds (a deletion planned, or one done) is not planned again."""
+        if key in self.work:
             return
         ticket = self.sim.queue.at(fire, self.fire, key, priority=self.sim.PRIORITY_CONTROLLER)
         self.work[key] = _Work(created, fire, ticket)
