@@ -42,7 +42,7 @@ class NodeLifecycleController:
                       last_transition_ms=now) for t, *_ in HEALTHY)
         node = attrs.evolve(node, status=attrs.evolve(node.status, conditions=conditions))
         node = with_taints(node, add=(Taint(UNREACHABLE, None, "NoSchedule"), Taint(UNREACHABLE, None, "NoExecute")))
-        self._tainted(node, UNREACHABLE, now)
+        self._tainted(node, UNREACHABLE)
 
     def kubelet_not_ready(self, name: str) -> None:
         """The kubelet still posts status but reports Ready=False (its container runtime is down): the
@@ -54,9 +54,9 @@ class NodeLifecycleController:
                          last_transition_ms=now)
         node = attrs.evolve(node, status=attrs.evolve(node.status, conditions=set_condition(node.status.conditions,
                                                                                               cond)))
-        self._tainted(node, NOT_READY, now)
+        self._tainted(node, NOT_READY)
 
-    def _tainted(self, node, key: str, now: int) -> None:
+    def _tainted(self, node, key: str) -> None:
         """Write the node with the NoSchedule and NoExecute taints of `key`; its pods lose Ready, and the taint
         eviction controller (taint_eviction.py), which watches nodes, plans their deletion."""
         sim = self.sim
