@@ -872,16 +872,34 @@ class _Gen:
         actions = [self.add_node, self.set_image, self.scale, self.rollback, self.delete, self.create, self.apply,
                    self.load, self.rollout]
         if self.nodes:
-            actions.append(self.node_action)
+            actions += [self.node_action, self.node_op]
         action = self.pick(actions)() or self.add_node()  # a load with no workload standing: something else
         return S(head + action.head, action.block)
 
     def node_action(self) -> S:
         return S([self.pick(["fail", "recover", "cordon", "uncordon", "drain"]), "node", self.pick(self.nodes)])
 
+    def node_op(self) -> S:
+        """`label node`, `taint node`, `untaint node` (of a taint the control plane puts there: `kdsl check` cannot
+        know whether it stands, so it accepts it, where a taint of the scenario's own must be there)."""
+        verb = self.pick(["label", "taint", "untaint"])
+        head = [verb, "node", self.pick(self.nodes)]
+        if verb == "label":
+            keys = self(st.lists(label_keys, min_size=1, max_size=3, unique=True))
+            return S(head + [self.attr(self.key(k), self.value(self(label_values))) if self.flip() else f"{k}-"
+                             for k in keys])
+        if verb == "taint":
+            specs = {}
+            for _ in range(self(st.integers(1, 2))):
+                spec = self.taint_spec()
+                specs.setdefault((spec.split("=")[0].split(":")[0], spec.rpartition(":")[2].lower()), spec)
+            return S(head + list(specs.values()))
+        return S(head + [self.pick(["node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready:NoExecute",
+                                    "node.kubernetes.io/unschedulable:noschedule"])])
+
     def add_node(self) -> S:
         name = self.fresh("Node")
-        return S(["add", "node", name] + self.node_attrs())
+        return S(["add", "node", name] + self.node_attrs(), self.node_block())
 
     def standing(self, kinds) -> list[tuple[str, str, str, tuple[str, ...]]]:
         """The workloads of those kinds that stand at 0s and that no action deletes."""

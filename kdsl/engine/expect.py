@@ -95,6 +95,7 @@ def node_values(obj) -> dict:
     ready = obj.status.condition("Ready")
     status = {"True": "Ready", "False": "NotReady"}.get(ready.status if ready else "", "Unknown")
     return {"ready": status == "Ready", "status": status, "unschedulable": bool(obj.spec.unschedulable),
+            "taints": ",".join(str(t) for t in obj.spec.taints),  # key=value:Effect, as `kubectl describe node`
             **{flag: _condition_true(obj, kind) for flag, kind in PRESSURE_FLAGS.items()}}
 
 

@@ -15,6 +15,7 @@ from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.apiserver.service_alloc import ServiceAllocator
 from kdsl.engine.controllers import CONTROLLERS
 from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
+from kdsl.engine.controllers.taint_eviction import TaintEvictionController
 from kdsl.engine.events import Event, EventLog
 from kdsl.engine.expect import Checker, Results
 from kdsl.engine.errors import SimulationError
@@ -63,6 +64,7 @@ class Simulation(ViewMethods):
         self.failed_nodes: set[str] = set()
         self.rejections = Rejections()
         self.node_lifecycle = NodeLifecycleController(self)
+        self.taint_eviction = TaintEvictionController(self)  # any NoExecute taint, the lifecycle's or a user's
         self.last_action_ms = max((a.at_ms for a in scenario.timeline), default=0)
         for node in scenario.nodes:
             self.add_node(node)

@@ -7,7 +7,9 @@ import attrs
 from kdsl.engine.apiserver.request import Request
 from kdsl.engine.nodes import UNSCHEDULABLE, with_taints
 from kdsl.engine.evictions import evict
+from kdsl.engine import node_ops
 from kdsl.model.disruption import Evict
+from kdsl.model.node_ops import NodeOp
 from kdsl.model.nodes import Taint
 from kdsl.engine.apiserver.errors import qualified_kind
 from kdsl.engine.apiserver.resources import resource_info
@@ -111,6 +113,8 @@ class Timeline:
                                       already=not changed)
         elif isinstance(action, AddNode):
             sim.add_node(action.node)
+        elif isinstance(action, NodeOp):
+            node_ops.play(sim, action)
         elif isinstance(action, Create):
             sim.create(action.object, source="timeline", user=action.user)
         elif isinstance(action, Apply):

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from kdsl.engine import arguments, podview
-from kdsl.engine.controllers.node_lifecycle import eviction_delay
+from kdsl.engine.controllers.taint_eviction import eviction_delay
 from kdsl.engine.kubelet.backoff import go_duration
 from kdsl.engine.nodes import NOT_READY, UNREACHABLE
 from kdsl.engine.objects import Running, Terminated

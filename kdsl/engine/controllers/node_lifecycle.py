@@ -42,7 +42,7 @@ class NodeLifecycleController:
                       last_transition_ms=now) for t, *_ in HEALTHY)
         node = attrs.evolve(node, status=attrs.evolve(node.status, conditions=conditions))
         node = with_taints(node, add=(Taint(UNREACHABLE, None, "NoSchedule"), Taint(UNREACHABLE, None, "NoExecute")))
-        self._tainted(node, UNREACHABLE, now)
+        self._tainted(node, UNREACHABLE)
 
     def kubelet_not_ready(self, name: str) -> None:
         """The kubelet still posts status but reports Ready=False (its container runtime is down): the
@@ -54,11 +54,11 @@ class NodeLifecycleController:
                          last_transition_ms=now)
         node = attrs.evolve(node, status=attrs.evolve(node.status, conditions=set_condition(node.status.conditions,
                                                                                               cond)))
-        self._tainted(node, NOT_READY, now)
+        self._tainted(node, NOT_READY)
 
-    def _tainted(self, node, key: str, now: int) -> None:
-        """Write the node with the NoSchedule and NoExecute taints of `key`; its pods lose Ready and the
-        taint manager plans their eviction."""
+    def _tainted(self, node, key: str) -> None:
+        """Write the node with the NoSchedule and NoExecute taints of `key`; its pods lose Ready, and the taint
+        eviction controller (taint_eviction.py), which watches nodes, plans their deletion."""
         sim = self.sim
         node = with_taints(node, add=(Taint(key, None, "NoSchedule"), Taint(key, None, "NoExecute")))
         sim.write(node, source="node-controller")
@@ -66,7 +66,6 @@ class NodeLifecycleController:
                   source="node-controller")
         for pod in self.pods_on(node.name):
             self.mark_not_ready(pod)
-            self.plan_eviction(pod, now, key)
 
     def pods_on(self, node: str) -> list:
         return [p for p in self.sim.store.list("Pod") if p.spec.template.node_name == node]
@@ -83,30 +82,6 @@ class NodeLifecycleController:
         self.sim.write(attrs.evolve(pod, status=status), source="node-controller")
         self.sim.event("Warning", "NodeNotReady", pod, "Node is not ready", source="node-controller")
 
-    def plan_eviction(self, pod, tainted_ms: int, key: str = UNREACHABLE) -> None:
-        """The taint manager: a pod that does not tolerate the NoExecute taint goes at once; one that
-        tolerates it for N seconds goes N seconds after the taint; one that tolerates it forever stays."""
-        delay = eviction_delay(pod.spec.template, key)
-        if delay is None:
-            return
-        self.sim.queue.at(tainted_ms + delay, self.evict, pod.key, key, priority=self.sim.PRIORITY_CONTROLLER)
-
-    def evict(self, key: tuple, taint_key: str = UNREACHABLE) -> None:
-        sim = self.sim
-        pod = sim.store.get(*key)
-        if pod is None or pod.terminating:
-            return  # already gone or going: nothing to evict
-        node = sim.store.get("Node", None, pod.spec.template.node_name)
-        if node is None or not any(t.key == taint_key and t.effect == "NoExecute" for t in node.spec.taints):
-            return  # the node came back before the toleration ran out
-        cond = Condition(type="DisruptionTarget", status="True", reason="DeletionByTaintManager",
-                         message="Taint manager: deleting due to NoExecute taint", last_transition_ms=sim.now)
-        status = attrs.evolve(pod.status, conditions=set_condition(pod.status.conditions, cond))
-        sim.write(attrs.evolve(pod, status=status), source="taint-eviction-controller")
-        sim.event("Normal", "TaintManagerEviction", pod, f"Marking for deletion Pod {pod.namespace}/{pod.name}",
-                  source="taint-eviction-controller")
-        sim.delete("Pod", pod.namespace, pod.name, source="taint-eviction-controller")
-
     def kubelet_started(self, name: str) -> None:
         """A recovered kubelet posts Ready again; the controller lifts the unreachable taints."""
         sim = self.sim
@@ -118,14 +93,3 @@ class NodeLifecycleController:
         sim.write(node, source="kubelet")
         sim.event("Normal", "NodeReady", node, "Node %s status is now: NodeReady" % name, source="kubelet")
 
-
-def eviction_delay(template, key: str = UNREACHABLE) -> int | None:
-    """How long after the NoExecute taint `key` the taint manager deletes a pod of this template: 0 when it
-    does not tolerate the taint, the shortest tolerationSeconds (ms) when it does for a while, None for ever
-    (pkg/controller/tainteviction: getMinTolerationTime)."""
-    seconds = [t.toleration_ms for t in template.tolerations if t.tolerates(key, None, "NoExecute")]
-    if not seconds:
-        return 0
-    if any(s is None for s in seconds):
-        return None
-    return min(seconds)

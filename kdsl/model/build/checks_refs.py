@@ -149,12 +149,13 @@ def _untolerated(node: Node, tpl):
 
 def _placement(ctx: Ctx, obj, d: Declared, what: str) -> None:
     """Node selectors, required node affinity and taints against every node the scenario ever has (declared,
-    pools, `add node`): when none can take the pod, the scheduler never will. A pod bound to a node (nodeName,
+    pools, `add node`), in every state `label node` / `taint node` put it in: when none can take the pod, the
+    scheduler never will. A pod bound to a node (nodeName,
     from YAML) skips the scheduler, and this check."""
     tpl = obj.template
     if not d.nodes or tpl.node_name:
         return
-    fits = [n for n in d.nodes if _fits(n, tpl)]
+    fits = [n for n in d.node_versions if _fits(n, tpl)]
     names = listing(n.name for n in d.nodes)
     if not fits:
         asked = [f"node selector {','.join(f'{k}={v}' for k, v in tpl.node_selector)}"] if tpl.node_selector else []

@@ -8,8 +8,10 @@ from kdsl.lang.values import format_duration
 from kdsl.model.base import Object
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref, resource, word
+from kdsl.model.build.node_ops import replay_node_op
 from kdsl.model.build.timeline import ROLLABLE, SCALABLE
 from kdsl.model.namespaces import IMMORTAL_NAMESPACES, SYSTEM_NAMESPACES
+from kdsl.model.node_ops import NodeOp
 from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
                                  SetLoad)
 
@@ -120,7 +122,7 @@ def _target(ctx: Ctx, w: _World, d: Declared, a, kind: str, ns: str | None, name
 
 
 def _head(a, kind: str, name: str) -> str:
-    if isinstance(a, NodeAction):
+    if isinstance(a, NodeAction | NodeOp):
         return f"{a.verb} node {name}"
     return head(a, kind, name)
 
@@ -137,6 +139,10 @@ def check_timeline(ctx: Ctx, scenario, d: Declared) -> None:
             continue
         if isinstance(a, NodeAction):
             _target(ctx, w, d, a, "Node", None, a.node)
+        elif isinstance(a, NodeOp):
+            node, _ = _target(ctx, w, d, a, "Node", None, a.node)
+            if node is not None:
+                w.put(replay_node_op(ctx, a, node))
         elif isinstance(a, AddNode):
             if ("Node", None, a.node.name) in w.live:
                 ctx.error(a.span, f'nodes "{a.node.name}" already exists')

@@ -9,6 +9,7 @@ from kdsl.model.access import RESOURCE_GROUPS
 from kdsl.model.base import Object
 from kdsl.model.namespaces import SYSTEM_NAMESPACES, Namespace
 from kdsl.model.names import GENERATED_ALPHABET
+from kdsl.model.node_ops import NodeOp, applied
 from kdsl.model.timeline import AddNode, Apply, Create
 from kdsl.model.workloads import StatefulSet
 
@@ -57,7 +58,16 @@ class Declared:
     def __init__(self, scenario):
         self.objects: list[Object] = list(scenario.objects)
         self.nodes = list(scenario.nodes)
+        # every state a node is ever in: as declared or added, then after each `label node` / `taint node`
+        self.node_versions = list(self.nodes)
+        current = {n.name: n for n in self.nodes}
         for a in scenario.timeline:
+            if isinstance(a, NodeOp) and a.node in current:
+                current[a.node] = applied(a, current[a.node])
+                self.node_versions.append(current[a.node])
+            elif isinstance(a, AddNode):
+                current[a.node.name] = a.node
+                self.node_versions.append(a.node)
             if isinstance(a, Create):
                 self.objects.append(a.object)
             elif isinstance(a, Apply):

@@ -24,7 +24,7 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "pv": {"phase": _STR, "claim": _STR},
     "service": {"endpoints": _INT, "notready": _INT, "clusterip": _STR},
     "node": {"ready": _FLAG, "status": _STR, "pods": _INT, "unschedulable": _FLAG, "group": _STR,
-             "memorypressure": _FLAG, "diskpressure": _FLAG},
+             "memorypressure": _FLAG, "diskpressure": _FLAG, "taints": _STR},
     "hpa": {"replicas": _INT, "desired": _INT, "min": _INT, "max": _INT, "limited": _FLAG},
     "pdb": {"allowed": _INT, "healthy": _INT, "desired": _INT},
     "events": {"reason": _STR, "message": _STR, "object": _STR, "type": _STR, "count": _INT},

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from kdsl.lang import values as v
 from kdsl.lang.syntax import Kw, Stmt, Word
 from kdsl.model.build.context import Ctx, Head, pick, split_ref
+from kdsl.model.build.node_ops import build_node_op
 from kdsl.model.build.scheduling import selector
 from kdsl.model.disruption import Evict
 from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
@@ -80,9 +81,11 @@ def build_at(ctx: Ctx, stmt: Stmt, build_objects: Callable[[Stmt, str | None], l
         return [NodeAction(verb=verb, node=action.args[0].text, force=force, timeout_ms=timeout or None, **common)]
     if k == "add_node":
         from kdsl.model.build.cluster import build_node  # one node builder for both forms
-        node_stmt = Stmt("node", (Kw("node"),) + action.args, None, action.span)
+        node_stmt = Stmt("node", (Kw("node"),) + action.args, action.block, action.span, action.end_line)
         node = build_node(ctx, node_stmt)
         return [AddNode(node=node, **common)] if node else []
+    if k in ("label_node", "taint_node", "untaint_node"):
+        return build_node_op(ctx, action, common)
     if k in ("set_image", "scale"):
         head = Head(ctx, action, "set image" if k == "set_image" else "scale")
         tgt = _target(ctx, head, SCALABLE if k == "scale" else {**SCALABLE, **ROLLABLE, "pod": "Pod"}, head.what)
