@@ -85,6 +85,12 @@ class ViewMethods:
         from kdsl.views import connectivity
         return connectivity.why_connect(self, src, dst, port, at)
 
+    def plot_connectivity(self, at=None, namespace=None, selector=None):
+        """connectivity() as a heat-map (an Altair chart): a row per source group, a column per destination
+        group and port, each cell allowed (blue, ✓), denied (vermillion, ✗) or `k/n` pod pairs (yellow)."""
+        from kdsl.views.chart_connectivity import plot_connectivity
+        return plot_connectivity(self, at, namespace, selector)
+
     def top(self, at=None, namespace=None, containers: bool = False, selector=None, wide: bool = False):
         """kubectl top pods (`containers=True`: `--containers`) from metrics-server's last scrape (kdsl.views.top)."""
         from kdsl.views import top
