@@ -12,7 +12,7 @@ from __future__ import annotations
 from kdsl.engine.netpol.cluster import cluster_at
 from kdsl.engine.netpol.evaluate import Endpoint, peer_matches, peer_text, port_text, selects
 from kdsl.views.common import objects
-from kdsl.views.drawing import FILLS, POLICY_EDGE as ALLOWED
+from kdsl.views.drawing import FILLS, MID, POLICY_EDGE as ALLOWED
 from kdsl.views.topology import vid
 
 ANY = "Peer/any"
@@ -49,7 +49,13 @@ def add_policies(b, sim, t: int, namespace, pods, where: dict) -> None:
         if attrs_.get("dir") == "none":  # an egress rule to pods the policy also selects: one line says both
             texts = [attrs_.get("label", "selects") + "; " + texts[0], *texts[1:]]
         b.edges.pop((a, c), None)
-        b.edge(a, c, color=ALLOWED, fontcolor=ALLOWED, label="\n".join(dict.fromkeys(texts)))
+        # Not a constraint on the ranks: a policy stays beside the pods it selects, and a chain of allowed hops
+        # (web -> api -> db) does not stretch the diagram wider than a notebook. The ports are written at the
+        # policy's end of the arrow (where it is short and uncrowded, unlike its middle), in the mid-tone that
+        # follows the theme (the blue is dim on a dark page).
+        end = "headlabel" if c.startswith("NetworkPolicy/") and not a.startswith("NetworkPolicy/") else "taillabel"
+        b.edge(a, c, color=ALLOWED, penwidth="1.5", constraint="false", labelfontcolor=MID,
+               **{end: "\n".join(dict.fromkeys(texts))})
 
 
 def _peers(b, rule, policy_ns: str, ends, spaces) -> list[str]:

@@ -54,21 +54,21 @@ def test_a_policy_is_joined_to_the_pods_it_selects(sim):
 def test_allowed_peers_are_arrows_in_the_direction_of_traffic_with_their_ports(sim):
     edges = _edges(sim.topology(policies=True).source)
     web = [(a, attrs) for (a, b), attrs in edges.items() if b == "NetworkPolicy/shop/api-from-web"]
-    assert len(web) == 2 and all(a.startswith("Pod/shop/web-") and 'label="ingress http"' in attrs
+    assert len(web) == 2 and all(a.startswith("Pod/shop/web-") and 'headlabel="ingress http"' in attrs
                                  and f'color="{POLICY_EDGE}"' in attrs for a, attrs in web)
     # A namespace selector: the pods of the namespaces it selects, wherever they are drawn.
     (prom,) = [a for (a, b) in edges if b == "NetworkPolicy/shop/api-metrics"]
     assert prom.startswith("Pod/monitoring/prometheus-")
     # Egress: from the policy to the peer; an ipBlock selects no pod, so it is a box of its own.
-    assert 'label="egress 53/UDP"' in edges[("NetworkPolicy/shop/debug-dns-only", "Peer/cidr 10.96.0.10/32")]
+    assert 'taillabel="egress 53/UDP"' in edges[("NetworkPolicy/shop/debug-dns-only", "Peer/cidr 10.96.0.10/32")]
     # A rule with no peer allows every source.
-    assert 'label="ingress 80"' in edges[("Peer/any", "NetworkPolicy/shop/web-from-anywhere")]
+    assert 'headlabel="ingress 80"' in edges[("Peer/any", "NetworkPolicy/shop/web-from-anywhere")]
 
 
 def test_grouped_pods_and_peers_outside_the_namespace_drawn(sim):
     grouped = _edges(sim.topology(policies=True, group=1).source)
     web = next(k for k in grouped if k[0].startswith("Pods/shop/ReplicaSet/web-"))
-    assert web[1] == "NetworkPolicy/shop/api-from-web" and 'label="ingress http"' in grouped[web]
+    assert web[1] == "NetworkPolicy/shop/api-from-web" and 'headlabel="ingress http"' in grouped[web]
     assert grouped[("NetworkPolicy/shop/default-deny", "Pods/shop/StatefulSet/db")] == "dir=none"
     # The policy selects db-0 only: the group's line says how many of its pods.
     assert 'label="selects 1 of 2"' in grouped[("NetworkPolicy/shop/db-primary-from-api", "Pods/shop/StatefulSet/db")]
@@ -87,7 +87,7 @@ run 5s
 """, "t.kdsl"))
     edges = _edges(sim.topology(policies=True).source)
     (pod,) = [b for (a, b) in edges if a == "NetworkPolicy/a/self"]
-    assert 'label="selects; egress 8080"' in edges[("NetworkPolicy/a/self", pod)]
+    assert 'taillabel="selects; egress 8080"' in edges[("NetworkPolicy/a/self", pod)]
     # A selector that matches no pod: a box with the peer, and no pod joined to the policy.
     assert ("Peer/a/pods app=ghost", "NetworkPolicy/a/nothing") in edges
     assert not [b for (a, b) in edges if a == "NetworkPolicy/a/nothing"]
@@ -96,3 +96,19 @@ run 5s
 def test_node_view_and_diff_take_policies(sim):
     assert '"NetworkPolicy/shop/default-deny" -> "Pod/shop/debug"' in sim.topology(view="node", policies=True).source
     assert "NetworkPolicy/shop/default-deny" in sim.topology_diff(0, "1m", policies=True).source
+
+
+def test_kdsl_graph_policies_and_kdsl_chart_connectivity(tmp_path, capsys):
+    from kdsl.cli import main
+
+    assert main(["graph", str(SCENARIO), "--policies", "-o", str(tmp_path / "g.dot")]) == 0
+    assert '"NetworkPolicy/shop/default-deny" -> "Pod/shop/debug"' in (tmp_path / "g.dot").read_text()
+    assert main(["graph", str(SCENARIO), "-o", str(tmp_path / "plain.dot")]) == 0
+    assert "NetworkPolicy" not in (tmp_path / "plain.dot").read_text()
+    assert main(["chart", "connectivity", str(SCENARIO), "-n", "shop", "--at", "30s", "-o", str(tmp_path / "c.json")]) == 0
+    spec = (tmp_path / "c.json").read_text()
+    assert '"Connectivity at 30s"' in spec and "monitoring" not in spec
+    assert capsys.readouterr().err == ""
+    assert main(["chart", "connectivity", str(SCENARIO), "-n", "kube-system", "-o", str(tmp_path / "c.svg")]) == 1
+    assert capsys.readouterr().err == ("kdsl chart: error: no connection to chart at 1m (namespace kube-system): "
+                                       "no pod with an IP and a declared container port\n")
