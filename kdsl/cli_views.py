@@ -78,7 +78,7 @@ def cmd_graph(args) -> int:
 
     def show(sim) -> None:
         graph = topology.topology(sim, at=args.at, view=args.view, namespace=args.namespace, group=args.group,
-                                  legend=args.legend)
+                                  legend=args.legend, policies=args.policies)
         topology.save(graph, args.output)
 
     return _view_command("graph", args, show)
@@ -132,14 +132,17 @@ def add_commands(sub) -> None:
     gr.add_argument("--group", type=int, default=5, metavar="N",
                     help="draw more than N pods of one controller as one box with counts by phase (default 5)")
     gr.add_argument("--legend", action="store_true", help="add a key to the colours and lines, at the side")
+    gr.add_argument("--policies", action="store_true", help="draw each NetworkPolicy, the pods it selects and the "
+                                                            "peers it allows")
     gr.add_argument("-o", "--output", metavar="PATH", required=True,
                     help="the file to write: .svg, .png or .dot (DOT source)")
     gr.set_defaults(func=cmd_graph)
     ch = _view_parser(sub, "chart", help="chart a simulated scenario over time",
                       description="Simulate a scenario and chart it over time: pods by phase, a workload's "
                                   "replicas, a service's endpoints, each pod's lifecycle, or a workload's autoscaling.")
-    ch.add_argument("kind", metavar="KIND", choices=["phases", "workload", "endpoints", "lifecycle", "autoscaling"],
-                    help="phases, workload, endpoints, lifecycle or autoscaling")
+    ch.add_argument("kind", metavar="KIND", choices=["phases", "workload", "endpoints", "lifecycle", "autoscaling",
+                                                     "connectivity"],
+                    help="phases, workload, endpoints, lifecycle, autoscaling or connectivity (at --at)")
     ch.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
     ch.add_argument("target", metavar="TARGET", nargs="?", help="for workload and autoscaling: `deployment shop/web` (or "
                     "deployment/web with -n); for endpoints: a service, `shop/web`")

@@ -85,6 +85,12 @@ class ViewMethods:
         from kdsl.views import connectivity
         return connectivity.why_connect(self, src, dst, port, at)
 
+    def plot_connectivity(self, at=None, namespace=None, selector=None):
+        """connectivity() as a heat-map (an Altair chart): a row per source group, a column per destination
+        group and port, each cell allowed (blue, ✓), denied (vermillion, ✗) or `k/n` pod pairs (yellow)."""
+        from kdsl.views.chart_connectivity import plot_connectivity
+        return plot_connectivity(self, at, namespace, selector)
+
     def top(self, at=None, namespace=None, containers: bool = False, selector=None, wide: bool = False):
         """kubectl top pods (`containers=True`: `--containers`) from metrics-server's last scrape (kdsl.views.top)."""
         from kdsl.views import top
@@ -107,16 +113,17 @@ class ViewMethods:
         return tables.timeline(self, namespace, selector, wide)
 
     def topology(self, at=None, view: str = "namespace", namespace=None, max_pods: int = 200, group: int | None = 5,
-                 legend: bool = False):
+                 legend: bool = False, policies: bool = False):
         """The cluster at a moment as a graphviz Digraph: more than `group` pods of one controller drawn as one
-        group with counts by phase (every controller's beyond `max_pods` pods); `legend=True` adds a key."""
+        group with counts by phase (every controller's beyond `max_pods` pods); `legend=True` adds a key;
+        `policies=True` draws each NetworkPolicy, the pods it selects and the peers it allows (docs/networking.md)."""
         from kdsl.views import topology
-        return topology.topology(self, at, view, namespace, max_pods, group, legend)
+        return topology.topology(self, at, view, namespace, max_pods, group, legend, policies)
 
     def topology_diff(self, t1, t2, view: str = "namespace", namespace=None, group: int | None = 5,
-                      legend: bool = False):
+                      legend: bool = False, policies: bool = False):
         from kdsl.views import topology
-        return topology.topology_diff(self, t1, t2, view, namespace, group=group, legend=legend)
+        return topology.topology_diff(self, t1, t2, view, namespace, group=group, legend=legend, policies=policies)
 
     def export_tables(self, directory, format: str = "csv", at=None):
         from kdsl.views import export

@@ -21,6 +21,7 @@ ALL = "all namespaces"
 TABLES = ("pods", "workloads", "services", "ingresses", "storage", "nodes", "namespaces", "events")
 CHART = "chart"
 TOPOLOGY = "topology"
+CONNECTIVITY = "connectivity"
 INSPECT = "inspect pod"
 MAX_ROWS = 200
 CHANGED = "kdsl-changed"  # the class of a table row whose object was created or updated at the moment shown
@@ -255,7 +256,27 @@ def chart_tab(sim, t: int, namespace: str | None = None, **_) -> str:
     return f'{_CHART_STYLE}<div class="kdsl-chart kdsl-scroll">{inline_svg(chart)}</div>'
 
 
-VIEWS = {CHART: chart_tab, TOPOLOGY: topology_tab, INSPECT: inspect_tab}
+# The heat-map's cells carry their own mark colours (white on blue and vermillion): only its words around them
+# take the theme's colour.
+_HEATMAP_STYLE = ("<style>.kdsl-heatmap svg{max-width:100%;height:auto}"
+                  ".kdsl-heatmap .role-axis-label text,.kdsl-heatmap .role-legend-label text,"
+                  ".kdsl-heatmap .role-title-text text,.kdsl-heatmap .role-title-subtitle text"
+                  "{fill:var(--jp-ui-font-color1,#333)}</style>")
+
+
+def connectivity_tab(sim, t: int, namespace: str | None = None, **_) -> str:
+    """Which pod groups may reach which destinations and ports at `t`, as the NetworkPolicies decide (the heat-map
+    of sim.plot_connectivity, kdsl.views.chart_connectivity)."""
+    from kdsl.views.chart_output import inline_svg
+
+    try:
+        chart = sim.plot_connectivity(at=t, namespace=_ns(namespace))
+    except UsageError as exc:  # no pod with an IP and a port yet, or a namespace without one
+        return f'<p class="kdsl-empty"><i>{html.escape(str(exc))}</i></p>'
+    return f'{_HEATMAP_STYLE}<div class="kdsl-heatmap kdsl-scroll">{inline_svg(chart)}</div>'
+
+
+VIEWS = {CHART: chart_tab, TOPOLOGY: topology_tab, CONNECTIVITY: connectivity_tab, INSPECT: inspect_tab}
 
 
 def tab_html(sim, tab: str, t: int, namespace: str | None = None, **controls) -> str:

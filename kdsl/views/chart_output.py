@@ -166,5 +166,10 @@ def cli(sim, args) -> None:
     """`kdsl chart KIND FILE [TARGET] -o PATH`: the chart of a simulated scenario, written by -o's suffix."""
     from kdsl.views.charts import chart
 
+    if args.kind == "connectivity":  # at a moment, not over time: sim.plot_connectivity
+        from kdsl.views.chart_connectivity import plot_connectivity
+
+        save(plot_connectivity(sim, args.at, args.namespace, args.selector), args.output)
+        return
     save(chart(sim, args.kind, args.target, at=args.at, start=args.start, end=args.end, namespace=args.namespace,
                selector=args.selector, max_pods=args.max_pods), args.output)

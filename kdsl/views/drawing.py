@@ -9,7 +9,7 @@ import graphviz
 
 from kdsl.views.common import ViewError
 from kdsl.views.diagram import Topology
-from kdsl.views.palette import PHASE_COLOURS  # the charts fill the phases with the same colours
+from kdsl.views.palette import CONNECTIVITY_COLOURS, PHASE_COLOURS  # the charts fill the phases with the same colours
 
 # One sans-serif family everywhere: fontconfig (Graphviz's Pango) and browsers (the SVG's font-family) pick the
 # first one installed, Liberation Sans on Debian.
@@ -19,7 +19,8 @@ FONT = "Helvetica,Arial,sans-serif"
 INK = "#1e293b"
 MID = "#708090"
 FILLS = {"controller": "#e0e7ff", "Service": "#cffafe", "Ingress": "#cffafe", "config": "#f1f5f9",
-         "storage": "#ede9fe", "Node": "#f1f5f9", "NotReady": "#fca5a5", "legend": "#f8fafc"}
+         "storage": "#ede9fe", "Node": "#f1f5f9", "NotReady": "#fca5a5", "legend": "#f8fafc", "policy": "#fce7f3"}
+POLICY_EDGE = CONNECTIVITY_COLOURS["allowed"]  # what a NetworkPolicy allows: the connectivity heat-map's blue
 DIFF = {"appeared": ("#16a34a", "bold", "+ "), "vanished": ("#dc2626", "dashed", "- "), "changed": ("#ea580c", "bold", "~ ")}
 
 
@@ -80,7 +81,8 @@ def render(model: Model, title: str, marks: dict | None = None, legend: bool = F
             attrs_.update(color=colour, style=style if mark != "changed" else attrs_.get("style", "solid"))
         g.edge(a, c, **attrs_)
     if legend:
-        _legend(g, bool(marks), any(dict(v.attrs).get("style") == "striped" for v in model.vertices.values()))
+        _legend(g, bool(marks), any(dict(v.attrs).get("style") == "striped" for v in model.vertices.values()),
+                any(id_.startswith("NetworkPolicy/") for id_ in model.vertices))
     return g
 
 
@@ -96,13 +98,16 @@ def _draw(g, id_: str, v: Vertex, mark: str | None) -> None:
     g.node(id_, label=label, **attrs_)
 
 
-def _legend(g, diff: bool, grouped: bool) -> None:
+def _legend(g, diff: bool, grouped: bool, policies: bool = False) -> None:
     """A small card at the right-hand side: the phase colours in one row, then what lines and borders mean."""
     cells = "".join(f'<td bgcolor="{c}">{p}</td>' for p, c in PHASE_COLOURS.items())
     lines = ["solid arrow: owns, or routes to ready endpoints", "dashed arrow: routes to not-ready endpoints only",
              "dotted arrow: uses a ConfigMap, Secret or claim", "dashed border: terminating"]
     if grouped:
         lines.append("stripes: a controller's pods by phase")
+    if policies:
+        lines += ["octagon: a NetworkPolicy; a plain line to the pods it selects",
+                  f'<font color="{POLICY_EDGE}">blue arrow</font>: traffic it allows (into or out of them), its ports']
     rows = "".join(f'<tr><td colspan="5" align="left">{line}</td></tr>' for line in lines)
     if diff:
         rows += "<tr>" + "".join(f'<td colspan="{span}" align="left"><font color="{colour}">{sign}{mark}</font></td>'

@@ -21,6 +21,12 @@ REPLICA_COLOURS = {"desired": "#8b8f98", "current": "#60a5fa", "updated": "#c084
 
 ENDPOINT_COLOURS = {"ready": PHASE_COLOURS["Running"], "not ready": "#fbbf24"}
 
+# Allowed and denied connections (the connectivity heat-map, the policies drawn in the topology): Okabe and Ito's
+# colour-blind-safe blue and vermillion, and their yellow for a group whose pod pairs differ; they also differ in
+# lightness, so they read in greyscale. White text on the blue and the vermillion, dark text on the yellow.
+CONNECTIVITY_COLOURS = {"allowed": "#0072B2", "partly allowed": "#F0E442", "denied": "#D55E00"}
+CONNECTIVITY_TEXT = {"allowed": "#ffffff", "partly allowed": "#1e293b", "denied": "#ffffff"}
+
 # Neutral marks (the `at` rule, a desired line) in a mid tone, readable on a light and on a dark background.
 MID = "#8b8f98"
 

@@ -57,7 +57,7 @@ def _controller(obj) -> tuple[str, str] | None:
 
 
 def build(sim, t: int, view: str = "namespace", namespace: str | None = None, max_pods: int = MAX_PODS,
-          max_nodes: int = MAX_NODES, group: int | None = GROUP) -> Model:
+          max_nodes: int = MAX_NODES, group: int | None = GROUP, policies: bool = False) -> Model:
     """The diagram's vertices and edges at `t` (see `topology`)."""
     if view not in ("namespace", "node"):
         raise ViewError(f"view={view!r}: use \"namespace\" or \"node\"")
@@ -91,6 +91,10 @@ def build(sim, t: int, view: str = "namespace", namespace: str | None = None, ma
         _node_view(b, pods, nodes, where, max_nodes, autoscaler.group_of if autoscaler is not None else None)
     else:
         _namespace_view(b, sim, t, namespace, pods, where)
+    if policies:
+        from kdsl.views.topology_policies import add_policies
+
+        add_policies(b, sim, t, namespace, pods, where)
     return b.model(collapsed)
 
 
@@ -208,27 +212,28 @@ def _node_view(b: _Builder, pods, nodes, where, max_nodes: int, group_of=None) -
 
 
 def topology(sim, at=None, view: str = "namespace", namespace: str | None = None, max_pods: int = MAX_PODS,
-             group: int | None = GROUP, legend: bool = False) -> Topology:
+             group: int | None = GROUP, legend: bool = False, policies: bool = False) -> Topology:
     """The cluster at a moment as a graphviz Digraph (see docs/notebooks.md for what is drawn): more than `group`
     pods of one controller are one group, and beyond `max_pods` pods every controller's are; `legend=True` adds a
-    key at the side."""
+    key at the side; `policies=True` draws the NetworkPolicies (kdsl.views.topology_policies)."""
     t = moment(sim, at)
-    model = build(sim, t, view, namespace, max_pods, group=group)
-    return render(model, _title(t, view, model), legend=legend)
+    model = build(sim, t, view, namespace, max_pods, group=group, policies=policies)
+    return render(model, _title(t, view, model, policies), legend=legend)
 
 
-def _title(t: int, view: str, model: Model) -> str:
+def _title(t: int, view: str, model: Model, policies: bool = False) -> str:
     tail = ", every controller's pods grouped" if model.collapsed else ""
+    tail += ", network policies" if policies else ""
     return f"kdsl topology at {when(t)} ({view} view{tail})"
 
 
 def topology_diff(sim, t1, t2, view: str = "namespace", namespace: str | None = None, max_pods: int = MAX_PODS,
-                  group: int | None = GROUP, legend: bool = False) -> Topology:
+                  group: int | None = GROUP, legend: bool = False, policies: bool = False) -> Topology:
     """Both moments in one diagram: what appeared by `t2` (green, +), what vanished (red, dashed, -) and
     what changed its label or colour, such as a pod's status or phase (orange, ~, drawn as at `t2`)."""
     a_t, b_t = moment(sim, t1), moment(sim, t2)
-    a = build(sim, a_t, view, namespace, max_pods, group=group)
-    b = build(sim, b_t, view, namespace, max_pods, group=group)
+    a = build(sim, a_t, view, namespace, max_pods, group=group, policies=policies)
+    b = build(sim, b_t, view, namespace, max_pods, group=group, policies=policies)
     vertices = dict(a.vertices)
     vertices.update(b.vertices)
     edges = dict(a.edges)

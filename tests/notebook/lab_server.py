@@ -101,3 +101,20 @@ def dismiss_news(page) -> None:
     if no_news.count():
         no_news.first.click()
         page.get_by_text("Would you like to get notified").wait_for(state="hidden", timeout=10_000)
+
+
+@contextlib.contextmanager
+def lab_page(url: str, width: int = 1000, height: int = 900) -> Iterator:
+    """Debian's Chromium (Playwright) at `width` × `height` px with the notebook at `url` open and every cell run
+    (run_all_cells); yields the page, and closes the browser after. Screenshots go to build/ (SHOTS made here)."""
+    from playwright.sync_api import sync_playwright
+
+    (Path(__file__).resolve().parents[2] / "build").mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            run_all_cells(page, url)
+            yield page
+        finally:
+            browser.close()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.notebook.lab_server import dismiss_news, run_all_cells, themed_notebook
-from tests.notebook.test_browser import ARGS, CHROMIUM, OUT, SHOTS, pytestmark  # noqa: F401
-from tests.notebook.test_browser_charts import THEMES, VEGA
+from tests.notebook.lab_server import dismiss_news, lab_page, themed_notebook
+from tests.notebook.test_browser import OUT, SHOTS, pytestmark  # noqa: F401
+from tests.notebook.test_browser_charts import THEMES, VEGA, wait_for_charts
 
 STORY = Path(__file__).resolve().parents[2] / "notebooks" / "stories" / "08_autoscaling.py"
 
@@ -36,29 +36,19 @@ def lab(request, tmp_path):
 
 
 def test_autoscaling_chart_and_hpa_table_in_jupyterlab(lab):
-    from playwright.sync_api import sync_playwright
-
     theme, url = lab
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 900})
-            run_all_cells(page, url)
-            drawn = f"{VEGA} svg.marks, {VEGA} canvas"
-            page.wait_for_function(f"() => document.querySelectorAll('{drawn}').length >= 1", timeout=300_000)
-            page.wait_for_function(f"() => document.querySelectorAll('{TABLES}').length >= 1", timeout=120_000)
-            dismiss_news(page)
-            chart = page.locator(VEGA).first
-            chart.scroll_into_view_if_needed()
-            box = chart.locator("svg.marks, canvas").first.bounding_box()
-            assert box is not None and 500 < box["width"] <= 900, box
-            chart.screenshot(path=str(SHOTS / f"chart-autoscaling-{theme}.png"))
-            table = page.locator(TABLES).first
-            heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
-            assert heads[:7] == ["NAMESPACE", "NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS"]
-            assert "cpu: 100%/70%" in table.inner_text()
-            table.scroll_into_view_if_needed()
-            page.screenshot(path=str(SHOTS / f"hpa-{theme}.png"))
-        finally:
-            browser.close()
+    with lab_page(url) as page:
+        wait_for_charts(page)
+        page.wait_for_function(f"() => document.querySelectorAll('{TABLES}').length >= 1", timeout=120_000)
+        dismiss_news(page)
+        chart = page.locator(VEGA).first
+        chart.scroll_into_view_if_needed()
+        box = chart.locator("svg.marks, canvas").first.bounding_box()
+        assert box is not None and 500 < box["width"] <= 900, box
+        chart.screenshot(path=str(SHOTS / f"chart-autoscaling-{theme}.png"))
+        table = page.locator(TABLES).first
+        heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+        assert heads[:7] == ["NAMESPACE", "NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS"]
+        assert "cpu: 100%/70%" in table.inner_text()
+        table.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"hpa-{theme}.png"))

@@ -23,6 +23,12 @@ THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 # JupyterLab puts its renderer class on the output element itself, as it does for SVG.
 VEGA = f"{OUT}.jp-RenderedVegaCommon5"
 
+def wait_for_charts(page, count: int = 1) -> None:
+    """Wait until JupyterLab's Vega renderer has drawn `count` charts (as SVG or on a canvas)."""
+    drawn = f"{VEGA} svg.marks, {VEGA} canvas"
+    page.wait_for_function(f"() => document.querySelectorAll('{drawn}').length >= {count}", timeout=300_000)
+
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"Debian's Chromium is not installed ({CHROMIUM})"),
@@ -61,9 +67,7 @@ def test_the_four_charts_render_in_jupyterlab(lab):
             page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").first.click()
             # vega-embed draws the Vega spec inside JupyterLab's own Vega output (an SVG, or a canvas).
             charts = page.locator(VEGA)
-            drawn = f"{VEGA} svg.marks, {VEGA} canvas"
-            page.wait_for_function(f"() => document.querySelectorAll('{drawn}').length >= {len(KINDS)}",
-                                   timeout=300_000)
+            wait_for_charts(page, len(KINDS))
             assert charts.count() == len(KINDS)
             no_news = page.get_by_role("button", name="No", exact=True)
             if no_news.count():  # the "notified about Jupyter news?" toast would cover a chart

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.notebook.lab_server import dismiss_news, run_all_cells, themed_notebook
-from tests.notebook.test_browser import ARGS, CHROMIUM, OUT, SHOTS, pytestmark  # noqa: F401
+from tests.notebook.lab_server import dismiss_news, lab_page, themed_notebook
+from tests.notebook.test_browser import OUT, SHOTS, pytestmark  # noqa: F401
 from tests.notebook.test_browser_charts import THEMES
 from tests.views.test_top import USAGE
 
@@ -30,29 +30,20 @@ def _column(table, name: str) -> list[str]:
 
 
 def test_top_tables_in_jupyterlab(lab):
-    from playwright.sync_api import sync_playwright
-
     theme, url = lab
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 900})
-            run_all_cells(page, url)
-            page.wait_for_function(f"() => document.querySelectorAll('{TABLES}').length >= 2", timeout=120_000)
-            pods, nodes = page.locator(TABLES).nth(0), page.locator(TABLES).nth(1)
-            assert [h.strip() for h in pods.locator("thead th").all_inner_texts()] == [
-                "NAMESPACE", "NAME", "CPU(cores)", "MEMORY(bytes)"]
-            assert _column(nodes, "CPU(cores)")[-1] == "<unknown>"
-            # quantities are numbers: right-aligned, and a click sorts 60m before 1010m and 1500m
-            cell = pods.locator("tbody td", has_text="1500m").first
-            assert cell.evaluate("c => getComputedStyle(c).textAlign") == "right"
-            pods.locator("thead th", has_text="CPU(cores)").click()
-            page.wait_for_function("t => t.querySelector('tbody tr td:nth-child(3)').innerText.trim() === '60m'",
-                                   arg=pods.element_handle(), timeout=10_000)
-            assert _column(pods, "CPU(cores)") == ["60m", "60m", "1010m", "1500m"]
-            dismiss_news(page)
-            pods.scroll_into_view_if_needed()
-            page.screenshot(path=str(SHOTS / f"top-{theme}.png"))
-        finally:
-            browser.close()
+    with lab_page(url) as page:
+        page.wait_for_function(f"() => document.querySelectorAll('{TABLES}').length >= 2", timeout=120_000)
+        pods, nodes = page.locator(TABLES).nth(0), page.locator(TABLES).nth(1)
+        assert [h.strip() for h in pods.locator("thead th").all_inner_texts()] == [
+            "NAMESPACE", "NAME", "CPU(cores)", "MEMORY(bytes)"]
+        assert _column(nodes, "CPU(cores)")[-1] == "<unknown>"
+        # quantities are numbers: right-aligned, and a click sorts 60m before 1010m and 1500m
+        cell = pods.locator("tbody td", has_text="1500m").first
+        assert cell.evaluate("c => getComputedStyle(c).textAlign") == "right"
+        pods.locator("thead th", has_text="CPU(cores)").click()
+        page.wait_for_function("t => t.querySelector('tbody tr td:nth-child(3)').innerText.trim() === '60m'",
+                               arg=pods.element_handle(), timeout=10_000)
+        assert _column(pods, "CPU(cores)") == ["60m", "60m", "1010m", "1500m"]
+        dismiss_news(page)
+        pods.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"top-{theme}.png"))

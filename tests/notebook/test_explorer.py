@@ -223,7 +223,7 @@ def test_tab_html_for_tables_topology_and_inspector(lab_sim):
     assert "<svg" in ex.tab_html(lab_sim, ex.TOPOLOGY, 180000)
     assert "<h4>conditions</h4>" in ex.tab_html(lab_sim, ex.INSPECT, 180000, pod="demo/web")
     assert "shell" in ex.tab_html(lab_sim, "pods", 180000, "tools")
-    assert list(ex.VIEWS) == [ex.CHART, ex.TOPOLOGY, ex.INSPECT]
+    assert list(ex.VIEWS) == [ex.CHART, ex.TOPOLOGY, ex.CONNECTIVITY, ex.INSPECT]
 
 
 def test_explorer_widget_opens_at_the_first_moment_and_follows_the_slider(lab_sim):
@@ -231,7 +231,7 @@ def test_explorer_widget_opens_at_the_first_moment_and_follows_the_slider(lab_si
     assert isinstance(box, ipywidgets.VBox)
     e = box.explorer
     assert e.at == 0 and e.play.max == 3 and e.play.value == 0
-    assert e.tab == "pods" and list(e.tabs.titles)[-3:] == ["chart", "topology", "inspect pod"]
+    assert e.tab == "pods" and list(e.tabs.titles)[-4:] == ["chart", "topology", "connectivity", "inspect pod"]
     assert e.caption.value.startswith('<div class="kdsl-caption" title="at 0s — created 9: ')
     e.slider.value = 180000
     at_end = e.pages[0].value
@@ -306,3 +306,16 @@ def test_the_chart_tab_draws_pods_by_phase_with_the_slider_moment_marked(lab_sim
 
 def test_the_chart_tab_of_an_unknown_namespace_says_so(lab_sim):
     assert "no namespace nope in this run" in ex.tab_html(lab_sim, ex.CHART, 0, "nope")
+
+
+def test_the_connectivity_tab_is_the_heat_map_at_the_slider_moment():
+    from pathlib import Path
+
+    sim = kdsl.simulate(kdsl.load(Path(__file__).resolve().parents[1] / "views" / "netpol.kdsl"))
+    out = ex.tab_html(sim, ex.CONNECTIVITY, 30000, "shop")
+    assert "<svg" in out and "Connectivity at 30s" in out and "statefulset shop/db port 5432/TCP" in out
+    assert "monitoring" not in out.split("</style>", 1)[1]
+    # Only the words follow the theme; the cells' marks keep their white and dark ink.
+    assert ".role-axis-label text" in out and ".kdsl-heatmap text{" not in out
+    assert ex.tab_html(sim, ex.CONNECTIVITY, 0) == ('<p class="kdsl-empty"><i>no connection to chart at 0s: no pod '
+                                                    'with an IP and a declared container port</i></p>')

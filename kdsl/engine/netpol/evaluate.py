@@ -167,13 +167,13 @@ def describe_rule(direction: str, index: int, rule: NetworkPolicyRule) -> str:
     word = "from" if direction == "Ingress" else "to"
     text = f"{direction.lower()}[{index}]: allow {direction.lower()}"
     if rule.peers:
-        text += " " + word + " " + " or ".join(_peer_text(p) for p in rule.peers)
+        text += " " + word + " " + " or ".join(peer_text(p) for p in rule.peers)
     if rule.ports:
-        text += " ports " + ",".join(_port_text(p) for p in rule.ports)
+        text += " ports " + ",".join(port_text(p) for p in rule.ports)
     return text
 
 
-def _peer_text(p: PolicyPeer) -> str:
+def peer_text(p: PolicyPeer) -> str:
     if p.ip_block is not None:
         return f"cidr {p.ip_block.cidr}" + (f" except {','.join(p.ip_block.excepts)}" if p.ip_block.excepts else "")
     out = []
@@ -184,7 +184,7 @@ def _peer_text(p: PolicyPeer) -> str:
     return " ".join(out)
 
 
-def _port_text(p: PolicyPort) -> str:
+def port_text(p: PolicyPort) -> str:
     text = "all" if p.port is None else str(p.port)
     if p.end_port is not None:
         text += f"-{p.end_port}"
