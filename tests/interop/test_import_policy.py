@@ -248,3 +248,46 @@ def test_a_policy_keeps_other_metadata_in_its_yaml_block():
     assert "finalizers" in obj.yaml and "spec" not in obj.yaml
     assert to_manifests(kdsl.parse(imported.text))[-1]["metadata"]["finalizers"] == ["x"]
     assert attrs.evolve(obj, yaml=None) == one(DOCS_EXAMPLE)[1]
+
+
+# Recipes of the network-policy-recipes collection (github.com/ahmetb/kubernetes-network-policy-recipes), as
+# manifests, and the statement each imports as.
+RECIPES = [
+    ("01-deny-all-traffic-to-an-application", "podSelector: {matchLabels: {app: web}}\ningress: []",
+     "networkpolicy web selects app=web"),
+    ("04-deny-traffic-from-other-namespaces", "podSelector: {matchLabels: {}}\ningress: [{from: [{podSelector: {}}]}]",
+     "networkpolicy web selects all { allow ingress from pods all }"),
+    ("06-allow-traffic-from-all-namespaces", "podSelector: {matchLabels: {app: web}}\n"
+                                            "ingress: [{from: [{namespaceSelector: {}}]}]",
+     "networkpolicy web selects app=web { allow ingress from namespaces all }"),
+    ("08-allow-external-traffic", "podSelector: {matchLabels: {app: web}}\ningress: [{}]",
+     "networkpolicy web selects app=web { allow ingress }"),
+    ("09-allow-traffic-only-to-a-port", "podSelector: {matchLabels: {app: apiserver}}\ningress:\n- ports: "
+                                       "[{port: 5000}]\n  from: [{podSelector: {matchLabels: {role: monitoring}}}]",
+     "networkpolicy web selects app=apiserver { allow ingress from pods role=monitoring ports 5000 }"),
+    ("10-allowing-traffic-with-multiple-selectors", "podSelector: {matchLabels: {app: bookstore, role: db}}\n"
+     "ingress: [{from: [{podSelector: {matchLabels: {app: bookstore, role: search}}}, {podSelector: {matchLabels: "
+     "{app: bookstore, role: api}}}]}]",
+     "networkpolicy web selects app=bookstore role=db {\n  allow ingress from pods app=bookstore role=search\n"
+     "  allow ingress from pods app=bookstore role=api\n}"),
+    ("11-deny-egress-traffic-from-an-application", "podSelector: {matchLabels: {app: foo}}\npolicyTypes: [Egress]\n"
+                                                  "egress: []",
+     "networkpolicy web selects app=foo { isolate egress }"),
+    ("11-allow-dns-only", "podSelector: {matchLabels: {app: foo}}\npolicyTypes: [Egress]\negress:\n- ports: "
+                         "[{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]",
+     "networkpolicy web selects app=foo { allow egress ports 53/UDP,53; isolate egress }"),
+    ("14-deny-external-egress-traffic", "podSelector: {matchLabels: {app: foo}}\npolicyTypes: [Egress]\negress:\n"
+     "- ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]\n- to: [{namespaceSelector: {}}]",
+     "networkpolicy web selects app=foo {\n  allow egress ports 53/UDP,53\n  allow egress to namespaces all\n"
+     "  isolate egress\n}"),
+]
+
+
+@pytest.mark.parametrize("spec, kdsl_text", [r[1:] for r in RECIPES], ids=[r[0] for r in RECIPES])
+def test_recipes_import_as_the_statement_that_says_them(spec, kdsl_text):
+    text = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web}\nspec:\n" + \
+        "".join(f"  {x}\n" for x in spec.splitlines())
+    imported, obj = one(text)
+    assert not imported.warnings and isinstance(obj, NetworkPolicy)
+    assert kdsl.parse(kdsl_text).objects == (obj,)
+    assert kdsl.parse(imported.text).objects == (obj,)
