@@ -44,7 +44,7 @@ def _view_command(name: str, args, show) -> int:
 def cmd_table(args) -> int:
     """One table of a simulated scenario at a moment, as text (default), CSV, JSON, Markdown or Parquet; the
     text and Markdown show the default columns (all with --wide), the data formats every column."""
-    from kdsl.views import tables
+    from kdsl.views import RUN_TABLE_NAMES, tables
     from kdsl.views.display import text
     from kdsl.views.export import write
 
@@ -53,8 +53,11 @@ def cmd_table(args) -> int:
         extra = {"containers": True} if args.containers else {}  # `top --containers`: refused for other kinds
         if args.all:
             extra["all"] = True  # `events --all`: every occurrence, as the event log has it
-        df = tables.TABLES[args.kind](sim, at=args.at, namespace=args.namespace, selector=args.selector, wide=wide,
-                                      **extra)
+        if args.kind in tables.RUN_TABLES:
+            df = tables.RUN_TABLES[args.kind](sim)
+        else:
+            df = tables.TABLES[args.kind](sim, at=args.at, namespace=args.namespace, selector=args.selector,
+                                          wide=wide, **extra)
         out = text(df) if args.format == "text" else write(df, args.format, args.output)
         if args.format == "text" and args.output:
             Path(args.output).write_text(out, encoding="utf-8")
@@ -64,6 +67,11 @@ def cmd_table(args) -> int:
     if args.containers and args.kind != "top":  # said before the run, not after it
         print(f"kdsl table: error: --containers is for `top` (kubectl top pods --containers), not {args.kind}",
               file=sys.stderr)
+        return 1
+    given = [flag for flag, value in (("--at", args.at), ("-n", args.namespace), ("-l", args.selector)) if value]
+    if args.kind in RUN_TABLE_NAMES and given:
+        print(f"kdsl table: error: `{args.kind}` is a record of the whole run, one row a {args.kind[:-1]}: it takes "
+              f"no {' or '.join(given)} (--until ends the run sooner)", file=sys.stderr)
         return 1
     if args.all and args.kind != "events":
         print(f"kdsl table: error: --all is for `events` (every occurrence, uncounted), not {args.kind}",
@@ -106,11 +114,12 @@ def _view_parser(sub, name: str, **kw) -> argparse.ArgumentParser:
 
 def add_commands(sub) -> None:
     """The view commands' parsers (their modules load only when a command runs)."""
-    from kdsl.views import TABLE_NAMES  # not kdsl.views.tables: pandas loads only when a table is made
+    from kdsl.views import RUN_TABLE_NAMES, TABLE_NAMES  # not kdsl.views.tables: pandas loads only when a table is made
 
     tb = _view_parser(sub, "table", help="print one table of a simulated scenario",
                       description="Simulate a scenario and print one table at a moment, or write it to a file.")
-    tb.add_argument("kind", metavar="KIND", choices=TABLE_NAMES, help=f"one of: {', '.join(TABLE_NAMES)}")
+    names = TABLE_NAMES + RUN_TABLE_NAMES
+    tb.add_argument("kind", metavar="KIND", choices=names, help=f"one of: {', '.join(names)}")
     tb.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
     tb.add_argument("-l", "--selector", metavar="SEL", help="labels to select, as kubectl -l (app=web,tier in (a,b))")
     tb.add_argument("--format", default="text", choices=["text", "csv", "json", "markdown", "parquet"],

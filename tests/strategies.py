@@ -401,7 +401,7 @@ class _Gen:
 
     def resource(self, ns: str, inside: bool) -> S:
         make = self.pick([self.workload, self.workload, self.workload, self.service, self.ingress, self.data,
-                          self.pvc, self.serviceaccount, self.role, self.binding])
+                          self.pvc, self.serviceaccount, self.role, self.binding, self.networkpolicy, self.pdb])
         return make(ns, inside)
 
     def some_namespace(self) -> str:
@@ -817,6 +817,49 @@ class _Gen:
         self.opt(opts, "access", ["RWO", "RWX", "ROX,RWX"])
         return S(head + self(st.permutations(opts)), self.meta_block())
 
+    # ---- network policy and disruption budgets --------------------------------------------------------------
+    def networkpolicy(self, ns: str, inside: bool) -> S:
+        head = ["networkpolicy", self.ref(ns, self.fresh("NetworkPolicy", ns), inside), "selects"]
+        head += self.selector(hi=2) or ["all"]
+        block = [self.np_allow() for _ in range(self(st.integers(0, 3)))]
+        if self.flip(0.3):
+            block.append(S(["isolate", ",".join(self(st.lists(st.sampled_from(["ingress", "egress", "Egress"]),
+                                                             min_size=1, max_size=2, unique_by=str.lower)))]))
+        extra = self.meta_block(yaml=True) or []
+        return S(head, self(st.permutations(block + extra)) if block or extra or self.flip(0.2) else None)
+
+    def np_allow(self) -> S:
+        direction = self.pick(["ingress", "egress"])
+        head = ["allow", direction]
+        peer = self.pick(["", "pods", "namespaces", "both", "cidr"])
+        if peer:
+            head.append("from" if direction == "ingress" else "to")
+        if peer in ("pods", "namespaces", "both"):
+            head += ["namespaces", *(self.selector(hi=2) or ["all"])] if peer != "pods" else []
+            head += ["pods", *(self.selector(hi=2) or ["all"])] if peer != "namespaces" else []
+        elif peer == "cidr":
+            cidr, excepts = self.pick([("10.0.0.0/8", ["10.1.0.0/16", "10.2.0.0/16"]), ("0.0.0.0/0", ["10.0.0.0/8"]),
+                                       ("192.168.1.0/24", ["192.168.1.128/25"]), ("2001:db8::/32", ["2001:db8::/48"])])
+            head += ["cidr", cidr]
+            if self.flip():
+                head += ["except", ",".join(excepts[:self(st.integers(1, len(excepts)))])]
+        if self.flip(0.7):
+            ports = []
+            for _ in range(self(st.integers(1, 3))):
+                low = self(st.integers(1, 65000))
+                port = self.one(lambda: self(port_numbers), lambda: self(port_names),
+                                lambda: f"{low}-{low + self(st.integers(0, 535))}")
+                ports.append(port + self.pick(["", "", "/TCP", "/UDP", "/SCTP", "/udp"]))
+            head += ["ports", ",".join(ports)]
+        return S(head)
+
+    def pdb(self, ns: str, inside: bool) -> S:
+        budget = self.one(lambda: str(self(st.integers(0, 5))), lambda: f"{self(st.integers(0, 100))}%")
+        opts = [self.attr(self.pick(["minAvailable", "maxUnavailable"]), budget)]
+        if self.flip(0.9):  # without a selector: a warning, never an error
+            opts += ["selects", *self.selector(avoid={"minAvailable", "maxUnavailable"})]
+        return S(["pdb", self.ref(ns, self.fresh("PodDisruptionBudget", ns), inside), *opts], self.meta_block())
+
     # ---- access control -------------------------------------------------------------------------------------
     def user(self) -> S:
         name = self.fresh("User")
@@ -1017,7 +1060,8 @@ class _Gen:
 
     def create(self) -> S:
         ns = self.some_namespace()
-        make = self.pick([self.workload, self.service, self.data, self.pvc, self.serviceaccount])
+        make = self.pick([self.workload, self.service, self.data, self.pvc, self.serviceaccount, self.networkpolicy,
+                          self.pdb])
         obj = make(ns, inside=False)
         if obj.head[1] == obj.head[1].split("/")[-1]:  # `create` has no enclosing namespace: say it
             obj.head[1] = f"{ns}/{obj.head[1]}"

@@ -13,6 +13,9 @@ from kdsl.interop.emit_base import KEYWORDS, Writer, cpu, meta, pairs, quote, re
 from kdsl.interop.emit_pods import KIND_WORD, workload
 from kdsl.interop.autoscaling import emit_hpa
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
+from kdsl.model.disruption import PodDisruptionBudget
+from kdsl.model.network_policy import NetworkPolicy
+from kdsl.interop.emit_policy import emit_network_policy, emit_pdb
 
 
 _SECRET_SHORT = {v: k for k, v in SECRET_TYPES.items()}
@@ -179,16 +182,17 @@ def _pv(w: Writer, obj, depth: int) -> None:
 
 _NAMESPACED = {network.Service: _service, network.Ingress: _ingress, config.ConfigMap: _data, config.Secret: _data,
                storage.PersistentVolumeClaim: _pvc, access.Role: _role, access.RoleBinding: _binding,
-               access.ServiceAccount: _serviceaccount}
+               access.ServiceAccount: _serviceaccount, NetworkPolicy: emit_network_policy,
+               PodDisruptionBudget: emit_pdb}
 
 
 def _object(w: Writer, obj, depth: int, ns: str | None) -> None:
-    if isinstance(obj, Manifest):
+    if type(obj) in _NAMESPACED:  # a PodDisruptionBudget is a Manifest with a statement of its own
+        _NAMESPACED[type(obj)](w, obj, depth, ns)
+    elif isinstance(obj, Manifest):
         w.line(depth, "manifest " + triple(obj.yaml, "  " * depth))
     elif obj.kind in KIND_WORD:
         workload(w, obj, depth, ns)
-    elif type(obj) in _NAMESPACED:
-        _NAMESPACED[type(obj)](w, obj, depth, ns)
     elif isinstance(obj, access.ClusterRole):
         _role(w, obj, depth, ns)
     elif isinstance(obj, access.ClusterRoleBinding):
@@ -224,7 +228,8 @@ def emit(objects, nodes_=(), header: str = "", loads=()) -> str:
     inside = {n: [] for n in [o.name for o in declared] + extra}
     top = []
     for o in objects:
-        ns = getattr(o, "namespace", None) if o.namespaced and not isinstance(o, Manifest) else None
+        ns = getattr(o, "namespace", None) if o.namespaced and (not isinstance(o, Manifest)
+                                                                or isinstance(o, PodDisruptionBudget)) else None
         if isinstance(o, namespaces.Namespace):
             continue
         (inside[ns] if ns in inside else top).append(o)

@@ -14,8 +14,11 @@ from kdsl.interop.read_objects import (read_binding, read_configmap, read_ingres
                                       read_node, read_pv, read_pvc, read_quota, read_role, read_secret, read_service,
                                       read_serviceaccount, read_storageclass)
 from kdsl.interop.read_pods import dump
+from kdsl.interop.read_policy import Unsaid, read_network_policy, read_pdb
 from kdsl.interop.uses import take_load
 from kdsl.model.autoscaling import Load
+from kdsl.model.disruption import PodDisruptionBudget
+from kdsl.model.network_policy import NetworkPolicy
 from kdsl.interop.reader import Doc
 from kdsl.interop.read_workloads import (Meta, read_cronjob, read_daemonset, read_deployment, read_job, read_pod, read_rc,
                                          read_replicaset, read_statefulset, spec_of)
@@ -36,9 +39,13 @@ def read(doc: Doc, namespace: str | None = None) -> tuple[object, Diagnostic | N
     obj = None
     if fn is not None:
         obj = fn(d, Meta(meta, ns or namespace or "default"))
-    if obj is None:
+    if obj is None or isinstance(obj, Unsaid):
         return _manifest(d, ns or (namespace if (api, kind) in SERVED and SERVED[(api, kind)] else None)), \
-            _warning(doc, api, kind, fn is not None)
+            _warning(doc, api, kind, fn is not None, obj)
+    if isinstance(obj, PodDisruptionBudget):  # its manifest is its fields: read_pdb kept out what they miss
+        return obj, None
+    if isinstance(obj, NetworkPolicy):  # read_policy read the whole spec (or refused it): the rest is metadata
+        d = {k: x for k, x in d.items() if k != "spec"}
     return attrs.evolve(obj, yaml=dump(residual(d, _generated(obj, d)))), None
 
 
@@ -72,9 +79,13 @@ def _manifest(d: dict, ns: str | None) -> Manifest:
                     manifest_api_version=d["apiVersion"], yaml=yaml_text(d))
 
 
-def _warning(doc: Doc, api: str, kind: str, known: bool) -> Diagnostic:
+def _warning(doc: Doc, api: str, kind: str, known: bool, unsaid: Unsaid | None = None) -> Diagnostic:
     where = f"document {doc.index}" + (f", item {doc.item}" if doc.item is not None else "")
-    if known:
+    if unsaid is not None:
+        why = f"kdsl cannot say {unsaid.field} of this {kind} ({unsaid.why})"
+        if kind == "NetworkPolicy":
+            why += "; the simulation does not enforce it"
+    elif known:
         why = f"kdsl cannot say this {kind}"
     elif (api, kind) in REMOVED:
         since, instead = REMOVED[(api, kind)]
@@ -82,18 +93,12 @@ def _warning(doc: Doc, api: str, kind: str, known: bool) -> Diagnostic:
                + (f"; use {instead}" if instead else "") + ")")
     elif (api, kind) in SIMULATED:
         why = f"the language has no words for {kind} ({api}); it is simulated"
-    elif (api, kind) in _UNREAD:
-        why = (f"kdsl import does not read {kind} ({api}) yet, so the simulation does not enforce it; "
-               f"the `{_UNREAD[(api, kind)]}` statement says it")
     elif (api, kind) in SERVED:
         why = f"kdsl does not simulate {kind} ({api})"
     else:
         why = f"{kind} {api} is not a built-in Kubernetes kind (a custom resource needs its CustomResourceDefinition)"
     return Diagnostic("warning", f"{where}: {why}; kept as a manifest and exported unchanged", doc.file, doc.line, 1)
 
-
-# Kinds the language has a statement for but import does not read yet (kept as a manifest, not stored).
-_UNREAD = {("networking.k8s.io/v1", "NetworkPolicy"): "networkpolicy"}
 
 _READERS = {
     ("v1", "Pod"): read_pod, ("apps/v1", "Deployment"): read_deployment, ("apps/v1", "ReplicaSet"): read_replicaset,
@@ -108,4 +113,5 @@ _READERS = {
     ("rbac.authorization.k8s.io/v1", "RoleBinding"): read_binding,
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): lambda d, m: read_binding(d, m, True),
     ("v1", "Node"): read_node, ("autoscaling/v2", "HorizontalPodAutoscaler"): read_hpa,
+    ("networking.k8s.io/v1", "NetworkPolicy"): read_network_policy, ("policy/v1", "PodDisruptionBudget"): read_pdb,
 }

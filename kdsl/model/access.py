@@ -26,11 +26,12 @@ RESOURCE_GROUPS = {
     "horizontalpodautoscalers": "autoscaling", "horizontalpodautoscalers/status": "autoscaling",
     "deployments/scale": "apps", "replicasets/scale": "apps", "statefulsets/scale": "apps",
     "replicationcontrollers/scale": "",
+    "networkpolicies": "networking.k8s.io", "poddisruptionbudgets": "policy",  # the `networkpolicy` and `pdb` kinds
 }
 RESOURCE_ALIASES = {"pvcs": "persistentvolumeclaims", "pvs": "persistentvolumes", "svc": "services",
                     "cm": "configmaps", "sa": "serviceaccounts", "deploy": "deployments", "rs": "replicasets",
                     "sts": "statefulsets", "ds": "daemonsets", "ns": "namespaces", "ing": "ingresses",
-                    "hpa": "horizontalpodautoscalers"}
+                    "hpa": "horizontalpodautoscalers", "netpol": "networkpolicies", "pdb": "poddisruptionbudgets"}
 
 
 @attrs.frozen(kw_only=True)

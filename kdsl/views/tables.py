@@ -9,6 +9,7 @@ from kdsl.views.autoscalers import hpas
 from kdsl.views.cluster import namespaces, nodes
 from kdsl.views.common import ViewError
 from kdsl.views.connectivity import connectivity
+from kdsl.views.drains import drains
 from kdsl.views.network import ingresses, services
 from kdsl.views.pods import conditions, containers, events, explain, pods, timeline
 from kdsl.views.top import top, top_nodes
@@ -18,6 +19,8 @@ from kdsl.views.workloads import storage, workloads
 TABLES = {"pods": pods, "containers": containers, "conditions": conditions, "events": events, "nodes": nodes,
           "namespaces": namespaces, "workloads": workloads, "services": services, "ingresses": ingresses,
           "storage": storage, "hpa": hpas, "top": top, "top-nodes": top_nodes, "connectivity": connectivity}
+# Records of the whole run, one row each: `kdsl table drains` (export_tables writes a moment, so not these).
+RUN_TABLES = {"drains": drains}
 
-__all__ = ["TABLES", "ViewError", "conditions", "connectivity", "containers", "events", "explain", "hpas", "ingresses", "namespaces",
+__all__ = ["RUN_TABLES", "TABLES", "ViewError", "conditions", "connectivity", "containers", "drains", "events", "explain", "hpas", "ingresses", "namespaces",
            "nodes", "pods", "services", "storage", "timeline", "top", "top_nodes", "workloads"]

@@ -100,6 +100,15 @@ CASES = [
      [(1, 1, 'ConfigMap "big" is invalid: []: Too long: may not be more than 1048576 bytes')]),
     ("secret-too-big-in-the-timeline", f'at 1m: create secret big {{ a = "{HUGE}" }}\n',
      [(1, 15, 'Secret "big" is invalid: data: Too long: may not be more than 1048576 bytes')]),
+    ("pdb-annotations-too-big-in-the-timeline",
+     f'at 1m: create pdb default/p minAvailable=1 {{ annotations note="{"y" * 262_144}" }}\n',
+     [(1, 15, 'PodDisruptionBudget.policy "p" is invalid: metadata.annotations: Too long: must have at most 262144 '
+              "bytes")]),
+    ("networkpolicy-annotations-too-big-in-an-apply",  # an update of the policy the first apply made
+     "at 1m: apply {\n  networkpolicy default/p selects all\n}\n"
+     f'at 2m: apply {{\n  networkpolicy default/p selects all {{ annotations note="{"y" * 262_144}" }}\n}}\n',
+     [(5, 3, 'NetworkPolicy.networking.k8s.io "p" is invalid: metadata.annotations: Too long: must have at most '
+             "262144 bytes")]),
     ("annotations-too-big", f'configmap c {{ annotations note="{"y" * 262_144}" }}\n',
      [(1, 1, 'ConfigMap "c" is invalid: metadata.annotations: Too long: must have at most 262144 bytes')]),
 ]

@@ -158,7 +158,8 @@ CASES = [
     ("kind-in-delete", "deployment web image=nginx:1.25\nat 1m: delete deploymnt default/web",
      "kind: `deploymnt` is not one of clusterrole, clusterrolebinding, clusterrolebindings, clusterroles, "
      "configmap, configmaps, cronjob, cronjobs, daemonset, daemonsets, deployment, deployments, ingress, "
-     "ingresses, job, jobs, namespace, namespaces, node, nodes, persistentvolume, persistentvolumeclaim, "
+     "ingresses, job, jobs, namespace, namespaces, networkpolicies, networkpolicy, node, nodes, pdb, pdbs, "
+     "persistentvolume, persistentvolumeclaim, "
      "persistentvolumeclaims, persistentvolumes, pod, pods, pv, pvc, pvcs, pvs, replicaset, replicasets, "
      "replicationcontroller, replicationcontrollers, role, rolebinding, rolebindings, roles, secret, secrets, "
      "service, serviceaccount, serviceaccounts, services, statefulset, statefulsets, storageclass or "

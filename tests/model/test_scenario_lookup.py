@@ -25,7 +25,7 @@ def test_get_by_kind_and_key(kind, key, found):
 
 def test_a_kind_nothing_declares_is_empty_and_a_missing_object_is_none():
     assert SCENARIO.of_kind("StatefulSet") == ()
-    assert SCENARIO.of_kind("NetworkPolicy") == ()  # served by Kubernetes, carried by a `manifest`
+    assert SCENARIO.of_kind("NetworkPolicy") == ()  # a kind kdsl knows (the `networkpolicy` statement)
     assert SCENARIO.get("deployment", "web") is None  # default/web: the deployment is in shop
 
 

@@ -14,7 +14,7 @@ from kdsl.model.timeline import AddNode, Apply, Create
 from kdsl.model.workloads import StatefulSet
 
 # The word the language writes for each kind (`scale statefulset ...`, `delete pvc ...`).
-WORDS = {"PersistentVolumeClaim": "pvc", "PersistentVolume": "pv"}
+WORDS = {"PersistentVolumeClaim": "pvc", "PersistentVolume": "pv", "PodDisruptionBudget": "pdb"}
 # The built-in ClusterRoles and bindings every cluster has (bootstrappolicy): not declared, still there.
 BUILTIN_ROLES = ("cluster-admin", "admin", "edit", "view")
 
@@ -37,7 +37,8 @@ def word(kind: str) -> str:
 
 def resource(kind: str) -> str:
     """`deployments.apps`: how the API server names a kind in NotFound and AlreadyExists messages."""
-    plural = {"Ingress": "ingresses", "StorageClass": "storageclasses"}.get(kind, f"{kind.lower()}s")
+    plural = {"Ingress": "ingresses", "StorageClass": "storageclasses", "NetworkPolicy": "networkpolicies"}.get(
+        kind, f"{kind.lower()}s")
     group = RESOURCE_GROUPS.get(plural, "")
     return f"{plural}.{group}" if group else plural
 

@@ -23,7 +23,9 @@ KINDS = {
     "node": "Node", "serviceaccount": "ServiceAccount", "role": "Role", "rolebinding": "RoleBinding",
     "clusterrole": "ClusterRole", "clusterrolebinding": "ClusterRoleBinding",
 }
-PLURALS = {("ingresses" if k == "ingress" else f"{k}es" if k.endswith("s") else f"{k}s"): k for k in KINDS}
+KINDS |= {"networkpolicy": "NetworkPolicy", "pdb": "PodDisruptionBudget"}  # `create`/`apply` make them too
+PLURALS = {("ingresses" if k == "ingress" else f"{k}es" if k.endswith("s") else f"{k[:-1]}ies" if k.endswith("cy")
+            else f"{k}s"): k for k in KINDS}
 PLURAL_OF = {k: p for p, k in PLURALS.items()}
 CLUSTER_SCOPED = {"PersistentVolume", "StorageClass", "Namespace", "Node", "ClusterRole", "ClusterRoleBinding"}
 SCALABLE = {"deployment": "Deployment", "statefulset": "StatefulSet", "replicaset": "ReplicaSet",
