@@ -229,7 +229,8 @@ class Checker:
         filters = [c for c in exp.conditions if c.attr != "count"]
         counts = [c for c in exp.conditions if c.attr == "count"]
         n = 0
-        for e in self.sim.log.events:
+        # every occurrence up to t: the log folds a repeat into its last moment, which would hide the earlier ones
+        for e in self.sim.log.occurrences:
             if e.time_ms > t or filed_namespace(e) != exp.namespace:
                 continue
             values = {"reason": e.reason, "message": e.message, "object": e.object, "type": e.type}

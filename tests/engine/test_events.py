@@ -37,3 +37,17 @@ def test_a_node_event_is_filed_in_default_as_client_go_files_it():
     table = sim.events(namespace="default")
     assert ("NodeNotReady", "node/n2") in set(zip(table["REASON"], table["OBJECT"]))
     assert "default" in set(sim.events()["NAMESPACE"])
+
+
+def test_expect_events_counts_the_occurrences_up_to_its_moment():
+    """A drain's refusals repeat every 5 s with nothing between: the log folds them into one line stamped 35s
+    (x6), yet at 20s three of them had happened."""
+    import kdsl
+
+    sim = kdsl.simulate(kdsl.parse(
+        "node n1\nnode n2\nnamespace shop {\n  deployment web replicas=2 image=nginx:1.25\n"
+        "  pdb web-pdb selects app=web minAvailable=2\n}\nat 10s: drain node n1 timeout=30s\nrun 1m\n"
+        "expect events default reason=DrainWarning message~\"will retry after 5s\" count=3 at 20s\n"
+        "expect events default reason=DrainWarning message~\"will retry after 5s\" count=6\n"))
+    results = sim.check()
+    assert [r.found for r in results] == ["count=3", "count=6"] and results.passed
