@@ -1,4 +1,4 @@
-"""Network policy and maintenance: default deny, then web -> api -> db opened; drains under a budget, a bare pod, graceful shutdown, a rollout restart."""
+"""Network policy and maintenance: default deny, then web -> api -> db opened; drains under a budget, a bare pod, graceful shutdown, a rollout restart, a NoExecute taint."""
 
 CELLS = [
     ("md", """
@@ -13,7 +13,8 @@ Two things happen to it:
 - **maintenance** — at 3m worker-1 is drained (`kubectl drain`) while a **PodDisruptionBudget** keeps at least
   two `api` pods available, so the drain waits for replacements; each `api` pod takes 20 seconds to shut down
   after SIGTERM. Then worker-2 is drained, which holds a pod no controller owns: without `force` kubectl refuses.
-  At 7m `kubectl rollout restart` replaces every `api` pod, one at a time.
+  At 7m `kubectl rollout restart` replaces every `api` pod, one at a time, and at 8m a `NoExecute` taint empties
+  worker-1 without asking the budget.
 
 kdsl plays a network plugin that enforces NetworkPolicy (Calico, Cilium, ...); with one that does not, the policies
 would be stored and nothing blocked.
@@ -41,6 +42,7 @@ namespace shop {
   }
   deployment db {
     labels app=db
+    toleration maintenance=kernel:NoExecute for=30s
     container db image=postgres:16 { port 5432 }
   }
   service web selects app=web ports 80->http
@@ -67,7 +69,9 @@ at 4m: uncordon node worker-1
 at 5m: drain node worker-2
 at 6m: drain node worker-2 force
 at 7m: rollout restart deployment shop/api
-run 8m
+at 8m: uncordon node worker-2
+at 8m: taint node worker-1 maintenance=kernel:NoExecute
+run 9m
 
 expect connect pods shop app=web -> service shop/db port=5432 at 30s
 expect connect pod shop/debug -> service shop/api port=80 at 30s
@@ -81,7 +85,7 @@ expect cannot connect pods shop app=web -> service shop/db port=5432 at 2m
 expect cannot connect pod shop/debug -> service shop/api port=80 at 2m
 
 expect pdb shop/api-pdb allowed=1 healthy=3 desired=2 at 2m59s
-expect always deployment shop/api available>=2 from 1m
+expect always deployment shop/api available>=2 from 1m until 7m59s
 expect pods shop node=worker-2 count=0 by 7m
 expect deployment shop/api revision=2 updated=3 available=3
 """),
@@ -148,9 +152,10 @@ judged on the port the Service sends it to) and names every policy that isolates
     ("md", """
 `sim.topology(policies=True)` draws the policies among the pods: each an octagon joined by a plain line to the
 pods it selects, its rules blue arrows in the direction traffic flows, labelled with their ports. `default-deny`
-selects every group and has no arrow; the three others make the chain web → api → db.
+selects every group and has no arrow; the three others make the chain web → api → db. `group=1` draws the pods of
+each ReplicaSet as one box, so each rule is one arrow rather than one per pod.
 """),
-    ("code", 'sim.topology(policies=True, at="2m")'),
+    ("code", 'sim.topology(policies=True, at="2m", group=1)'),
     ("md", """
 ## Draining a node under a disruption budget
 
@@ -175,7 +180,7 @@ sim.expect(
     "pods shop app=api node=worker-2 ready count=2 at 3m11s",
     "pdb shop/api-pdb allowed=1 healthy=3 at 3m11s",
     "pods shop app=api node=worker-1 status=Terminating count=2 at 3m15s",
-    "always deployment shop/api available>=2 from 1m",
+    "always deployment shop/api available>=2 from 1m until 7m59s",
 )
 """),
     ("md", """
@@ -186,7 +191,10 @@ Kubernetes files them. kubectl's lines: `node/worker-1 cordoned` at 3m, an `evic
 at 3m36s. The refused eviction is one row: the event correlator counts identical repeats, as Kubernetes does,
 so COUNT is 3 (3m, and the retries 5 and 10 seconds later) and TIME is the last one, 3m10s.
 """),
-    ("code", """sim.events(namespace="default").query("OBJECT == 'node/worker-1'")[["TIME", "TYPE", "REASON", "COUNT", "MESSAGE"]]"""),
+    ("code", """
+columns = ["TIME", "TYPE", "REASON", "COUNT", "MESSAGE"]
+sim.events(namespace="default").query("OBJECT == 'node/worker-1'")[columns]
+"""),
     ("code", """
 sim.expect(
     'events default reason=Drain object=node/worker-1 message~"node/worker-1 cordoned" count=1 at 3m',
@@ -238,7 +246,10 @@ The node's events show the correlator's second rule: once an object has 10 simil
 reason, other messages) within 10 minutes, the next ones are folded into one row, `(combined from similar
 events)`, whose COUNT counts them and whose message is the latest.
 """),
-    ("code", """sim.events(namespace="default").query("OBJECT == 'node/worker-2'")[["TIME", "TYPE", "REASON", "COUNT", "MESSAGE"]]"""),
+    ("code", """
+columns = ["TIME", "TYPE", "REASON", "COUNT", "MESSAGE"]
+sim.events(namespace="default").query("OBJECT == 'node/worker-2'")[columns]
+"""),
     ("code", """
 sim.expect(
     "node worker-2 unschedulable at 5m",
@@ -265,9 +276,13 @@ the refusals (429) retried and kubectl's error.
 At 7m `rollout restart deployment shop/api` does what `kubectl rollout restart deployment/api -n shop` does: it
 stamps the pod template with the annotation `kubectl.kubernetes.io/restartedAt`, the moment as RFC 3339 (kdsl's
 clock starts at 1970-01-01T00:00:00Z). Nothing else changes, the image neither, but a changed template is a new
-revision: the Deployment becomes revision 2 and makes a new ReplicaSet for it.
+revision: the Deployment becomes revision 2 and makes a new ReplicaSet for it. Here is what changed in the
+Deployment at that moment, its conditions left out:
 """),
-    ("code", 'sim.diff("6m59s", "7m", kind="Deployment")[["NAME", "FIELD", "OLD", "NEW"]]'),
+    ("code", """
+changed = sim.diff("6m59s", "7m", kind="Deployment")
+changed.query("not FIELD.str.startswith('status.conditions')")[["FIELD", "OLD", "NEW"]]
+"""),
     ("md", """
 The new ReplicaSet then replaces the pods by the Deployment's rolling-update strategy, by default `maxSurge` 25%
 of 3 rounded up (one pod more than desired) and `maxUnavailable` 25% rounded down (none fewer available). So one
@@ -294,14 +309,43 @@ sim.expect(
     "pods shop app=api status=Terminating count=1 at 7m52s",
     "pods shop app=api status=Terminating count=0 at 7m53s",
     "pods shop app=api node=worker-1 count=3 at 7m53s",
-    "always pods shop node=worker-2 count=0 from 7m",
-    "always deployment shop/api available>=3 from 7m",
-    "always pdb shop/api-pdb healthy>=3 from 7m",
+    "always pods shop node=worker-2 count=0 from 7m until 7m59s",
+    "always deployment shop/api available>=3 from 7m until 7m59s",
+    "always pdb shop/api-pdb healthy>=3 from 7m until 7m59s",
+)
+"""),
+    ("md", """
+## A NoExecute taint: no budget asked
+
+At 8m worker-2 is uncordoned and worker-1 tainted `maintenance=kernel:NoExecute`. The taint eviction controller
+deletes at once every pod that does not tolerate the taint, through a plain delete rather than the Eviction API,
+so `api-pdb` is not asked: all three `api` pods go together, the Deployment has none available until their
+replacements on worker-2 are ready at 8m11s. To empty a node with a budget's protection, drain it.
+
+`db` tolerates the taint `for=30s` (`tolerationSeconds`), so it is deleted only at 8m30s. The toleration also
+lets the scheduler put its replacement back on worker-1, and 30 seconds later, at 9m, that pod is
+deleted in turn: a pod should tolerate a `NoExecute` taint only on a node it may stay on.
+"""),
+    ("code", """sim.events(namespace="shop").query("REASON == 'TaintManagerEviction'")[["TIME", "OBJECT", "MESSAGE"]]"""),
+    ("code", """
+sim.expect(
+    'node worker-1 taints~"maintenance=kernel:NoExecute" at 8m',
+    "events shop reason=TaintManagerEviction count=5 at 8m",
+    "pdb shop/api-pdb allowed=0 healthy=0 at 8m",
+    "deployment shop/api available=0 at 8m10s",
+    "deployment shop/api available=3 at 8m11s",
+    "pods shop app=api node=worker-2 count=3 at 8m",
+    "pods shop app=web node=worker-2 count=2 at 8m",
+    'events shop reason=TaintManagerEviction message~"Pod shop/db-" count=0 at 8m29s',
+    'events shop reason=TaintManagerEviction message~"Pod shop/db-" count=1 at 8m30s',
+    "pods shop app=db node=worker-1 ready count=1 at 8m31s",
+    'events shop reason=TaintManagerEviction message~"Pod shop/db-" count=2 at 9m',
 )
 """),
     ("md", """
 Try it: make the budget `minAvailable=3` and run the scenario again. Three pods required of three: the budget
-never allows a disruption, and the first drain is still waiting when the run ends.
+never allows a disruption, so the drain of worker-1 keeps retrying until the rollout restart at 7m replaces its
+last `api` pods; a Deployment's own rolling update does not ask the budget either.
 """),
     ("code", "sim.explore()"),
 ]
