@@ -54,7 +54,7 @@ def cmd_table(args) -> int:
         if args.all:
             extra["all"] = True  # `events --all`: every occurrence, as the event log has it
         if args.kind in tables.RUN_TABLES:
-            df = tables.RUN_TABLES[args.kind](sim)
+            df = tables.RUN_TABLES[args.kind](sim, wide=wide)
         else:
             df = tables.TABLES[args.kind](sim, at=args.at, namespace=args.namespace, selector=args.selector,
                                           wide=wide, **extra)

@@ -149,11 +149,12 @@ class ViewMethods:
         from kdsl.views import records
         return records.refusals(self, at, namespace)
 
-    def drains(self):
+    def drains(self, wide: bool = False):
         """Each `drain node` of the run: NODE, STARTED, FINISHED, OUTCOME (drained, failed, draining), EVICTED,
-        IGNORED (DaemonSet pods), RETRIES (429s retried) and kubectl's ERROR (kdsl.views.drains)."""
+        IGNORED (DaemonSet pods), RETRIES (429s retried) and kubectl's ERROR (kdsl.views.drains); IGNORED and
+        ERROR only when a drain has one, unless `wide=True`."""
         from kdsl.views import drains
-        return drains.drains(self)
+        return drains.drains(self, wide)
 
     def __repr__(self) -> str:
         from kdsl.notebook.reprs import simulation_summary  # one line; it reads the store, loads no pandas

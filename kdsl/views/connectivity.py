@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as _html
+
 from kdsl.engine.netpol.cluster import cluster_at, verdicts
 from kdsl.engine.netpol.evaluate import judge
 from kdsl.views.common import frame, moment, selector as as_selector, shown
@@ -37,10 +39,37 @@ def connectivity(sim, at=None, namespace=None, selector=None, wide: bool = False
     return shown(frame(COLUMNS, rows), DEFAULT, namespace, wide)
 
 
-def why_connect(sim, src: str, dst: str, port, at=None) -> str:
+class Reasons(str):
+    """why_connect's answer: the text itself (print it, compare it, search it), which a notebook shows as its lines,
+    each wrapped at its spaces under its own indent, instead of a quoted string full of `\\n`."""
+
+    __slots__ = ()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/plain": str(self), "text/html": reasons_html(self)}
+
+
+# JupyterLab's code font and text colour (with fallbacks), so the lines read as the text they are, in either theme.
+_LINES = ('<div class="kdsl-reasons" style="font-family:var(--jp-code-font-family,monospace);'
+          'font-size:var(--jp-code-font-size,13px);line-height:1.4;color:var(--jp-content-font-color1,inherit)">')
+
+
+def reasons_html(text: str) -> str:
+    """Each line in a block that wraps at spaces only (never inside a name), its continuation 4 characters further
+    in than the line's own indent."""
+    rows = []
+    for line in text.split("\n"):
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        rows.append(f'<div style="white-space:pre-wrap;overflow-wrap:normal;padding-left:{indent + 4}ch;'
+                    f'text-indent:-4ch">{_html.escape(body)}</div>')
+    return _LINES + "".join(rows) + "</div>"
+
+
+def why_connect(sim, src: str, dst: str, port, at=None) -> Reasons:
     """For each source pod and destination endpoint: allowed or denied, then each policy that isolates
     either end and each that allows the connection, with the rule that does."""
     found = verdicts(sim, src, dst, port, at=moment(sim, at))
     if not found:
-        return f"{src} -> {dst} port {port}: no pod with an IP to judge"
-    return "\n".join(line for v in found for line in v.lines())
+        return Reasons(f"{src} -> {dst} port {port}: no pod with an IP to judge")
+    return Reasons("\n".join(line for v in found for line in v.lines()))

@@ -10,8 +10,9 @@
 #   prints Go's;
 # - no cell is ever cut: free-text columns (MESSAGE, REASON, EXPECT, FOUND, ...) and any column holding a cell
 #   longer than LONG characters wrap in HTML (when the table would not fit otherwise); names, times and counts
-#   never wrap, a field path (FIELD: `status.conditions[type=Ready].status`) breaks only between its parts, and a
-#   list of names (`shop/a, shop/b`) only after its commas;
+#   never wrap, a field path (FIELD: `status.conditions[type=Ready].status`) breaks only between its parts, a
+#   list of names (`shop/a, shop/b`) only after its commas, and wrapping text never inside a word that holds a
+#   hyphen (a browser breaks after one, splitting `--force` or `api-7c459dd778-jlp6t`);
 # - the row index is not shown unless it has a name (`df.set_index("NAME")` means something, `.tail()` does not).
 
 from __future__ import annotations
@@ -171,9 +172,9 @@ STYLE = """<style>
 .kdsl-tables .kdsl-table th{position:sticky;top:0;z-index:1;white-space:normal;font-weight:600;
  background:var(--jp-layout-color0,#fff);border-bottom:1px solid var(--jp-border-color1,#bdbdbd)}
 .kdsl-tables .kdsl-table .kdsl-num{text-align:right}
-.kdsl-tables .kdsl-table td.kdsl-wrap{white-space:pre-wrap;overflow-wrap:anywhere;min-width:14em}
+.kdsl-tables .kdsl-table td.kdsl-wrap{white-space:pre-wrap;overflow-wrap:anywhere;min-width:12em}
 .kdsl-tables .kdsl-table td:has(.kdsl-nb){white-space:normal}
-.kdsl-tables .kdsl-nb{white-space:nowrap}
+.kdsl-tables .kdsl-nb,.kdsl-tables .kdsl-word{white-space:nowrap}
 .kdsl-tables .kdsl-none{color:var(--jp-ui-font-color2,#757575)}
 .kdsl-tables .kdsl-note{margin:4px 0;font-style:italic;color:var(--jp-ui-font-color2,#616161)}
 </style>"""
@@ -201,6 +202,8 @@ def _table(cols: Columns) -> str:
                 shown = _breakable([p for p in re.split(r"(?<=\.)|(?=\[)", value) if p])
             elif order is None and len(value) > SHORT and (names := _names(value)):
                 shown = _breakable([n + ", " for n in names[:-1]] + names[-1:])  # whole names, broken after commas
+            elif cols.wrap[i] and "-" in value:
+                shown = _whole_words(value)
             elif "/" in value and order is None and not cols.wrap[i] and len(value) > SHORT:
                 shown = _at_slashes(value)
             else:
@@ -216,6 +219,13 @@ def _names(value: str) -> list[str] | None:
     """The names of a list of them (`shop/web-1, shop/web-2`), None for any other text."""
     items = value.split(", ")
     return items if len(items) > 1 and all(i and " " not in i for i in items) else None
+
+
+def _whole_words(value: str) -> str:
+    """Text that wraps at its spaces only: each word with a hyphen (a flag, a pod's name) on one line. Not the
+    `kdsl-nb` class, which turns a cell's pre-wrap off and would fold the lines of a many-line message."""
+    return "".join(f'<span class="kdsl-word">{_html.escape(w)}</span>' if "-" in w else _html.escape(w)
+                   for w in re.split(r"(\s+)", value))
 
 
 def _at_slashes(value: str) -> str:

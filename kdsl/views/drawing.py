@@ -9,7 +9,7 @@ import graphviz
 
 from kdsl.views.common import ViewError
 from kdsl.views.diagram import Topology
-from kdsl.views.palette import CONNECTIVITY_COLOURS, PHASE_COLOURS  # the charts fill the phases with the same colours
+from kdsl.views.palette import CONNECTIVITY_COLOURS, NOT_READY_COLOUR, PHASE_COLOURS  # the charts' colours too
 
 # One sans-serif family everywhere: fontconfig (Graphviz's Pango) and browsers (the SVG's font-family) pick the
 # first one installed, Liberation Sans on Debian.
@@ -21,6 +21,10 @@ MID = "#708090"
 FILLS = {"controller": "#e0e7ff", "Service": "#cffafe", "Ingress": "#cffafe", "config": "#f1f5f9",
          "storage": "#ede9fe", "Node": "#f1f5f9", "NotReady": "#fca5a5", "legend": "#f8fafc", "policy": "#fce7f3"}
 POLICY_EDGE = CONNECTIVITY_COLOURS["allowed"]  # what a NetworkPolicy allows: the connectivity heat-map's blue
+# A pod's fill: its phase, except that a Running pod not Ready (kubectl's READY 0/1) has its own, lighter green.
+NOT_READY = "Running, not ready"
+POD_COLOURS = {"Pending": PHASE_COLOURS["Pending"], "Running": PHASE_COLOURS["Running"], NOT_READY: NOT_READY_COLOUR,
+               **{p: c for p, c in PHASE_COLOURS.items() if p not in ("Pending", "Running")}}
 DIFF = {"appeared": ("#16a34a", "bold", "+ "), "vanished": ("#dc2626", "dashed", "- "), "changed": ("#ea580c", "bold", "~ ")}
 
 
@@ -41,14 +45,15 @@ class Model:
 
 
 def phase_fill(counts: dict[str, int]) -> dict[str, str]:
-    """Fill attributes for pods counted by phase: one colour, or stripes as wide as each phase's share."""
-    phases = [p for p in sorted(counts, key=lambda p: (-counts[p], list(PHASE_COLOURS).index(p)))]
+    """Fill attributes for pods counted by phase (NOT_READY apart from Running): one colour, or stripes as wide as
+    each one's share."""
+    phases = [p for p in sorted(counts, key=lambda p: (-counts[p], list(POD_COLOURS).index(p)))]
     if len(phases) == 1:
-        return {"style": "filled", "fillcolor": PHASE_COLOURS[phases[0]]}
+        return {"style": "filled", "fillcolor": POD_COLOURS[phases[0]]}
     total = sum(counts.values())
     # Shares are rounded down to what Graphviz reads; the last stripe takes the rest, so they never pass 1.
-    parts = [f"{PHASE_COLOURS[p]};{int(1000 * counts[p] / total) / 1000:.3f}" for p in phases[:-1]]
-    return {"style": "striped", "fillcolor": ":".join(parts + [PHASE_COLOURS[phases[-1]]])}
+    parts = [f"{POD_COLOURS[p]};{int(1000 * counts[p] / total) / 1000:.3f}" for p in phases[:-1]]
+    return {"style": "striped", "fillcolor": ":".join(parts + [POD_COLOURS[phases[-1]]])}
 
 
 def render(model: Model, title: str, marks: dict | None = None, legend: bool = False) -> Topology:
@@ -81,8 +86,10 @@ def render(model: Model, title: str, marks: dict | None = None, legend: bool = F
             attrs_.update(color=colour, style=style if mark != "changed" else attrs_.get("style", "solid"))
         g.edge(a, c, **attrs_)
     if legend:
+        fills = [dict(v.attrs).get("fillcolor", "") for v in model.vertices.values()]
         _legend(g, bool(marks), any(dict(v.attrs).get("style") == "striped" for v in model.vertices.values()),
-                any(id_.startswith("NetworkPolicy/") for id_ in model.vertices))
+                any(id_.startswith("NetworkPolicy/") for id_ in model.vertices),
+                any(NOT_READY_COLOUR in f for f in fills))
     return g
 
 
@@ -98,9 +105,13 @@ def _draw(g, id_: str, v: Vertex, mark: str | None) -> None:
     g.node(id_, label=label, **attrs_)
 
 
-def _legend(g, diff: bool, grouped: bool, policies: bool = False) -> None:
-    """A small card at the right-hand side: the phase colours in one row, then what lines and borders mean."""
+def _legend(g, diff: bool, grouped: bool, policies: bool = False, not_ready: bool = False) -> None:
+    """A small card at the right-hand side: the phase colours in one row, then what lines and borders mean (the
+    not-ready fill only when a pod has it)."""
     cells = "".join(f'<td bgcolor="{c}">{p}</td>' for p, c in PHASE_COLOURS.items())
+    if not_ready:  # the lighter green and the words a pod's box then carries
+        cells += (f'</tr><tr><td></td><td bgcolor="{NOT_READY_COLOUR}">0/1 ready</td>'
+                  '<td colspan="3" align="left">Running but not Ready</td>')
     lines = ["solid arrow: owns, or routes to ready endpoints", "dashed arrow: routes to not-ready endpoints only",
              "dotted arrow: uses a ConfigMap, Secret or claim", "dashed border: terminating"]
     if grouped:

@@ -7,10 +7,15 @@ from __future__ import annotations
 PHASE_COLOURS = {"Pending": "#fde68a", "Running": "#86efac", "Succeeded": "#93c5fd", "Failed": "#fca5a5",
                  "Unknown": "#d1d5db"}
 
+# A Running pod that is not Ready (kubectl's READY 0/1: its readiness probe has not passed, a container is not
+# running): the lifecycle chart's Running-but-not-Ready lime, lighter and yellower than Ready's green, so the two
+# differ in greyscale and to a colour-blind eye; the topology also writes `0/1 ready` in the box, which needs no colour.
+NOT_READY_COLOUR = "#d9f99d"
+
 # The states of the lifecycle chart, in the order a pod usually meets them. The phases keep their colours
 # (Ready is what Running means once the pod serves); the states within a phase are shades around them, the
 # trouble states (a crash loop, any other container error) saturated so they catch the eye.
-STATE_COLOURS = {"Pending": PHASE_COLOURS["Pending"], "ContainerCreating": "#fbbf24", "Running": "#d9f99d",
+STATE_COLOURS = {"Pending": PHASE_COLOURS["Pending"], "ContainerCreating": "#fbbf24", "Running": NOT_READY_COLOUR,
                  "Ready": PHASE_COLOURS["Running"], "CrashLoopBackOff": "#ef4444", "Error": "#f97316",
                  "Terminating": "#a78bfa", "Succeeded": PHASE_COLOURS["Succeeded"], "Failed": PHASE_COLOURS["Failed"],
                  "Unknown": PHASE_COLOURS["Unknown"]}

@@ -6,12 +6,12 @@
 
 from __future__ import annotations
 
-from kdsl.engine import podview
 from kdsl.engine.nodes import status_text
 from kdsl.engine.services import SERVICE_NAME_LABEL
 from kdsl.views.common import ViewError, moment, objects, when
 from kdsl.views.diagram import Topology
 from kdsl.views.drawing import FILLS, PHASE_COLOURS, Model, Vertex, phase_fill, render, save  # noqa: F401 - save is kdsl.views.topology.save
+from kdsl.views.topology_pods import group_label, phases, pod_box
 
 CONTROLLERS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController")
 SHAPES = {"Ingress": "trapezium", "Service": "ellipse", "ConfigMap": "note", "Secret": "note",
@@ -76,15 +76,15 @@ def build(sim, t: int, view: str = "namespace", namespace: str | None = None, ma
     for (ns, ctl), members in by_owner.items():
         if collapsed or (ctl is not None and group is not None and len(members) > group):
             gid = vid("Pods", ns, f"{ctl[0]}/{ctl[1]}" if ctl else "-")
-            counts = _phases(members, nodes)
-            b.vertex(gid, ns, _group_label(ctl, members, counts), shape="box", peripheries="2", **phase_fill(counts))
+            counts = phases(members, nodes)
+            b.vertex(gid, ns, group_label(ctl, members, counts), shape="box", peripheries="2", **phase_fill(counts))
             where.update({(p.namespace, p.name): gid for p in members})
             continue
         for p in members:
             id_ = vid("Pod", p.namespace, p.name)
-            b.vertex(id_, p.namespace, f"{p.name}\n{podview.status(p, nodes)}", shape="box",
-                     style="filled,dashed" if p.terminating else "filled",
-                     fillcolor=PHASE_COLOURS.get(podview.phase(p, nodes), "white"))
+            label, fill = pod_box(p, nodes)
+            b.vertex(id_, p.namespace, label, shape="box", style="filled,dashed" if p.terminating else "filled",
+                     fillcolor=fill)
             where[(p.namespace, p.name)] = id_
     if view == "node":
         autoscaler = getattr(sim, "autoscaler", None)  # a node of an autoscaled pool is labelled with its group
@@ -96,27 +96,6 @@ def build(sim, t: int, view: str = "namespace", namespace: str | None = None, ma
 
         add_policies(b, sim, t, namespace, pods, where)
     return b.model(collapsed)
-
-
-def _phases(pods, nodes) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for p in pods:
-        ph = podview.phase(p, nodes)
-        counts[ph] = counts.get(ph, 0) + 1
-    return counts
-
-
-def _group_label(ctl: tuple[str, str] | None, pods, counts: dict[str, int]) -> str:
-    """`web-7d4f9-… ×37` over `34 Running, 3 Pending`: the pods' common name, their count by phase (most first)."""
-    order = sorted(counts, key=lambda k: (-counts[k], list(PHASE_COLOURS).index(k)))
-    detail = ", ".join(f"{counts[k]} {k}" for k in order)
-    ending = sum(1 for p in pods if p.terminating)
-    if ending:
-        detail += f" ({ending} Terminating)"
-    # Kubernetes names a controller's pods after it: `<name>-<suffix>` (a ReplicaSet, DaemonSet or Job) or
-    # `<name>-<ordinal>` (a StatefulSet).
-    head = f"{ctl[1]}-… ×{len(pods)}" if ctl else f"pods without a controller ×{len(pods)}"
-    return f"{head}\n{detail}"
 
 
 def _namespace_view(b: _Builder, sim, t: int, namespace, pods, where) -> None:

@@ -3,7 +3,7 @@
 # Each policy is an octagon in its namespace, joined by a plain line (no arrow) to the pods it selects, as drawn
 # (a pod, or its controller's group). Its rules become arrows in the direction traffic flows: an ingress rule's
 # peers -> the policy, the policy -> an egress rule's peers, labelled `ingress 5432` or `egress 53/UDP` (every
-# rule to that peer, one a line). A peer is drawn as the pods it selects at that moment; what selects no pod of
+# rule to that peer, one a line, written once where arrows with the same words meet at the policy). A peer is drawn as the pods it selects at that moment; what selects no pod of
 # the diagram (an ipBlock, a selector that matches nothing here) is a box with the peer as kdsl writes it, and a
 # rule with no peer at all points at one box, `any pod or address`.
 
@@ -44,7 +44,8 @@ def add_policies(b, sim, t: int, namespace, pods, where: dict) -> None:
                 for peer in _peers(b, rule, o.namespace, ends, spaces):
                     key = (peer, me) if direction == "Ingress" else (me, peer)
                     labels.setdefault(key, []).append(text)
-    for (a, c), texts in labels.items():
+    written: set[tuple[str, str]] = set()
+    for (a, c), texts in sorted(labels.items()):
         attrs_ = dict(b.edges.get((a, c), ()))
         if attrs_.get("dir") == "none":  # an egress rule to pods the policy also selects: one line says both
             texts = [attrs_.get("label", "selects") + "; " + texts[0], *texts[1:]]
@@ -53,9 +54,14 @@ def add_policies(b, sim, t: int, namespace, pods, where: dict) -> None:
         # (web -> api -> db) does not stretch the diagram wider than a notebook. The ports are written at the
         # policy's end of the arrow (where it is short and uncrowded, unlike its middle), in the mid-tone that
         # follows the theme (the blue is dim on a dark page).
-        end = "headlabel" if c.startswith("NetworkPolicy/") and not a.startswith("NetworkPolicy/") else "taillabel"
-        b.edge(a, c, color=ALLOWED, penwidth="1.5", constraint="false", labelfontcolor=MID,
-               **{end: "\n".join(dict.fromkeys(texts))})
+        head = c.startswith("NetworkPolicy/") and not a.startswith("NetworkPolicy/")
+        text = "\n".join(dict.fromkeys(texts))
+        # Arrows of one rule from several peers (each pod of web) meet at the policy: their words, written at
+        # that end of each, would lie on top of each other, so the first arrow says them for all.
+        said = ((c if head else a), text) in written
+        written.add(((c if head else a), text))
+        b.edge(a, c, color=ALLOWED, penwidth="1.5", constraint="false",
+               **({} if said else {"headlabel" if head else "taillabel": text, "labelfontcolor": MID}))
 
 
 def _peers(b, rule, policy_ns: str, ends, spaces) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from kdsl.views import TABLE_NAMES, interactive, tables
 from kdsl.views.common import duration, frame
-from kdsl.views.display import Columns, Table, cell, html, text
+from kdsl.views.display import Columns, Table, block, cell, html, text
 from tests.golden import check_golden
 
 OTHER_MISSING = {"None", "nan", "NaN", "<NA>", "NaT", "null"}
@@ -154,3 +154,19 @@ def test_a_list_of_names_breaks_after_its_commas_never_between_a_namespace_and_i
             in html(frame(("EVICTED",), [(evicted,)])))
     message = "Warning: ignoring DaemonSet-managed Pods: shop/agent-x, shop/agent-y"  # text, not a list of names
     assert "kdsl-nb" not in html(frame(("MESSAGE",), [(message,)]))
+
+
+def test_wrapping_text_never_breaks_inside_a_flag_or_a_hyphenated_name():
+    error = "cannot delete Pods that declare no controller (use --force to override): shop/debug"
+    out = html(frame(("ERROR",), [(error,)]))  # longer than LONG: a column that wraps, whatever its name
+    assert ('<td class="kdsl-wrap">cannot delete Pods that declare no controller (use <span class="kdsl-word">'
+            '--force</span> to override): shop/debug</td>') in out
+    message = "Created pod: api-7c459dd778-jlp6t\nsecond line"
+    out = html(frame(("MESSAGE",), [(message,)]))
+    assert 'Created pod: <span class="kdsl-word">api-7c459dd778-jlp6t</span>\nsecond line' in out
+    assert "kdsl-nb" not in out  # the cell keeps pre-wrap: the message's own line break stays one
+    # The stylesheet keeps such a word on one line, and a list of names still breaks after its commas only.
+    assert ".kdsl-tables .kdsl-nb,.kdsl-tables .kdsl-word{white-space:nowrap}" in block(frame(("MESSAGE",), [(message,)]))
+    evicted = ", ".join(f"shop/api-7c459dd778-{i}x9z" for i in range(4))
+    assert "kdsl-word" not in html(frame(("EVICTED",), [(evicted,)]))
+    assert "kdsl-word" not in html(frame(("MESSAGE",), [("a short message with no hyphen at all, long enough",)]))

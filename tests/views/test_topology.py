@@ -153,3 +153,47 @@ def test_kdsl_graph_groups_and_draws_the_legend_on_request(tmp_path, capsys):
     assert "Pods/" not in (tmp_path / "plain.dot").read_text() and "legend" not in (tmp_path / "plain.dot").read_text()
     assert main(["graph", str(LAB), "--group", "-1", "-o", str(tmp_path / "bad.dot")]) == 1
     assert "kdsl graph: error: group=-1: give how many pods of one controller" in capsys.readouterr().err
+
+
+# Three api pods whose readiness probe first passes at 10s: Running but not Ready (READY 0/1) until then.
+WARMING = """
+cluster warm { node worker-1 cpu=4 memory=8Gi }
+namespace app {
+  deployment api replicas=3 {
+    labels app=api
+    container api image=shop/api:1 {
+      port http 8080
+      readiness http /healthz port=8080 delay=10s period=5s
+    }
+  }
+  deployment web image=nginx:1.25 port=80
+  service api selects app=api ports 80->http
+}
+run 1m
+"""
+
+
+@pytest.fixture(scope="module")
+def warming():
+    return kdsl.simulate(kdsl.parse(WARMING, "warm.kdsl"))
+
+
+def test_a_running_pod_that_is_not_ready_is_drawn_apart_from_a_ready_one(warming):
+    early = warming.pods(at="5s", namespace="app")
+    assert sorted(zip(early["READY"], early["STATUS"])) == [("0/1", "Running")] * 3 + [("1/1", "Running")]
+    dot = warming.topology(at="5s").source
+    # kubectl's READY in the box (no colour needed to tell) and the lighter green; the web pod stays Ready's green.
+    assert len(re.findall(r'label="api-\w+-\w+\nRunning, 0/1 ready" fillcolor="#d9f99d"', dot)) == 3
+    assert re.search(r'label="web-\w+-\w+\nRunning" fillcolor="#86efac"', dot)
+    assert "0/1 ready" not in warming.topology().source  # Ready at the end: as any Running pod
+    assert "Running but not Ready" not in warming.topology(at="5s").source  # the key only on request
+    key = warming.topology(at="5s", legend=True).source
+    assert '<td></td><td bgcolor="#d9f99d">0/1 ready</td><td colspan="3" align="left">Running but not Ready</td>' in key
+    assert "0/1 ready</td>" not in warming.topology(legend=True).source  # no such pod: no such line
+
+
+def test_a_group_counts_its_not_ready_pods_in_words_and_fills_them_lighter(warming):
+    dot = warming.topology(at="5s", group=2).source
+    assert re.search(r'label="api-\w+-… ×3\n3 Running \(3 not ready\)" fillcolor="#d9f99d" peripheries=2', dot)
+    later = warming.topology(at="12s", group=0).source
+    assert re.search(r'label="api-\w+-… ×3\n3 Running" fillcolor="#86efac"', later)
