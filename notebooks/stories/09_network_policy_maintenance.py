@@ -148,7 +148,7 @@ sim.expect(
 Why may `web` not reach the database? `sim.why_connect` judges each pair of pods (a Service is its endpoints, each
 judged on the port the Service sends it to) and names every policy that isolates either end:
 """),
-    ("code", 'print(sim.why_connect("pods shop app=web", "service shop/db", 5432, at="2m"))'),
+    ("code", 'sim.why_connect("pods shop app=web", "service shop/db", 5432, at="2m")'),
     ("md", """
 `sim.topology(policies=True)` draws the policies among the pods: each an octagon joined by a plain line to the
 pods it selects, its rules blue arrows in the direction traffic flows, labelled with their ports. `default-deny`
@@ -266,8 +266,9 @@ sim.expect(
 )
 """),
     ("md", """
-`sim.drains()` is one row per drain: its outcome, the pods evicted, the DaemonSet pods left alone (none here),
-the refusals (429) retried and kubectl's error.
+`sim.drains()` is one row per drain: its outcome, the pods evicted, the refusals (429) retried and kubectl's
+error. A column no drain fills (IGNORED, the DaemonSet pods a drain leaves alone: none here) is left out;
+`sim.drains(wide=True)` shows every column.
 """),
     ("code", "sim.drains()"),
     ("md", """
