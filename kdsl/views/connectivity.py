@@ -25,18 +25,44 @@ def connectivity(sim, at=None, namespace=None, selector=None, wide: bool = False
     groups: dict[str, list] = {}
     for p in pods:
         groups.setdefault(c.owners[f"{p.namespace}/{p.name}"], []).append(p)
+    judged = _judge(c)
     rows = []
     for src in sorted(groups):
         for dst in sorted(groups):
             ports = sorted({(num, proto) for d in groups[dst] for _, num, proto in d.ports})
             for num, proto in ports:
-                found = [judge(s, d, num, proto, list(c.policies), c.namespaces)
+                found = [judged(s, d, num, proto)
                          for s in groups[src] for d in groups[dst] if any(x[1:] == (num, proto) for x in d.ports)]
                 ok = sum(v.allowed for v in found)
                 allowed = "allowed" if ok == len(found) else "denied" if ok == 0 else f"{ok} of {len(found)}"
                 policies = sorted({k for v in found for dec in (v.egress, v.ingress) if dec for k in dec.isolating})
                 rows.append((src, dst, f"{num}/{proto}", allowed, len(found), ", ".join(policies) or "<none>"))
     return shown(frame(COLUMNS, rows), DEFAULT, namespace, wide)
+
+
+def _judge(c):
+    """`judge` over the cluster's policies, remembered per pair of pod shapes: two pods of one namespace with the
+    same labels and ports get the same verdict (their IPs count too when a policy has an ipBlock, which kdsl
+    applies to pod addresses), so a Deployment's replicas are judged once, not once per pod pair."""
+    policies = list(c.policies)
+    by_ip = any(peer.ip_block is not None for pol in policies for rule in (*pol.ingress, *pol.egress)
+                for peer in rule.peers)
+    # a policy selects only pods of its own namespace, so the two ends' namespaces hold every policy that counts
+    in_ns: dict = {}
+    for pol in policies:
+        in_ns.setdefault(pol.namespace, []).append(pol)
+    memo: dict = {}
+
+    def judged(s, d, num, proto):
+        key = (s.namespace, s.labels, s.ip if by_ip else None, d.namespace, d.labels, d.ports,
+               d.ip if by_ip else None, num, proto)
+        verdict = memo.get(key)
+        if verdict is None:
+            near = in_ns.get(s.namespace, []) + (in_ns.get(d.namespace, []) if d.namespace != s.namespace else [])
+            verdict = memo[key] = judge(s, d, num, proto, near, c.namespaces)
+        return verdict
+
+    return judged
 
 
 class Reasons(str):
