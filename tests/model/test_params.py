@@ -146,3 +146,12 @@ def test_bad_params_argument(params, message):
     with pytest.raises(UsageError) as info:
         kdsl.parse(BASE, params=params)
     assert info.value.message == message
+
+
+def test_a_secret_value_from_a_param_is_never_shown():
+    text = ('param pw = "hunter2"\nparam pw = "hunter2"\n'
+            'namespace shop { secret db { password = $pw } }\n')
+    with pytest.raises(kdsl.ScenarioError) as info:
+        kdsl.parse(text, "t.kdsl")
+    assert "hunter2" not in info.value.format()
+    assert info.value.errors[0].line_text == 'param pw = *********'

@@ -71,6 +71,7 @@ class Params:
         self.used: set[str] = set()
         self.uses: list[_Use] = []
         self.unknown: set[Span] = set()  # `$NAME` with no param: the one error said there
+        self.written: dict[str, list[Span]] = {}  # name → where each of its declarations writes a value
 
     def declare(self, stmt: Stmt) -> None:
         attr = stmt.head[1]
@@ -84,6 +85,7 @@ class Params:
         if not values[0].quoted and _USE.fullmatch(values[0].text):
             self.ctx.error(values[0], f"a param's value cannot be another param's `{values[0].text}`: write the value")
             return
+        self.written.setdefault(key.text, []).append(values[0].span)
         first = self.declared.get(key.text)
         if first is not None:
             self.ctx.error(key, f"param `{key.text}` is declared twice; first at {first[0].span}")
@@ -156,6 +158,10 @@ class Params:
         param (the value `$x` read literally) goes, as the first says it all."""
         if not self.uses and not self.unknown:
             return diagnostics
+        secret = set(self.ctx.secret_values)
+        hidden = {u.name for u in self.uses if u.span in secret}
+        # A Secret's value written as a param's default is masked on the `param` line too, as at the Secret.
+        self.ctx.secret_values += [span for n in sorted(hidden) for span in self.written[n]]
         at: dict[tuple, list[_Use]] = {}
         for u in self.uses:
             at.setdefault((u.span.file, u.span.line), []).append(u)
@@ -168,14 +174,15 @@ class Params:
                 hits = [u for u in at.get((d.file, d.line), ())
                         if d.column <= u.span.column < d.column + max(d.width, 1)]
                 if hits:
-                    notes = "; ".join(_note(u, self.declared[u.name][1].span) for u in hits)
+                    notes = "; ".join(_note(u, self.declared[u.name][1].span, u.name in hidden) for u in hits)
                     d = attrs.evolve(d, message=f"{d.message} ({notes})")
             out.append(d)
         return out
 
 
-def _note(use: _Use, default_at: Span) -> str:
+def _note(use: _Use, default_at: Span, secret: bool) -> str:
     from kdsl.lang.fmt import word
 
     origin = "given from outside (-p, params=)" if use.overridden else f"the default at {default_at}"
-    return f"`${use.name}` is {word(use.value)}, {origin}"
+    value = "a Secret's value (not shown)" if secret else word(use.value)
+    return f"`${use.name}` is {value}, {origin}"
