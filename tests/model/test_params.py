@@ -155,3 +155,36 @@ def test_a_secret_value_from_a_param_is_never_shown():
         kdsl.parse(text, "t.kdsl")
     assert "hunter2" not in info.value.format()
     assert info.value.errors[0].line_text == 'param pw = *********'
+
+
+FORMS = """\
+param n = 4
+param img = nginx:1.27
+param pct = 50%
+param t = 1m
+param app = web
+param host = shop.example.com
+param cpu = 250m
+cluster c { nodes pool count=3 cpu=4 memory=8Gi }
+namespace shop {
+  deployment web replicas=2 image=nginx:1.25 cpu=$cpu
+  service web selects app=$app ports 80
+  ingress shop { rule $host /api -> web:80 }
+  pdb shop/web-pdb selects app=$app minAvailable=$pct
+}
+at $t: scale shop/web replicas=$n
+at 2m: set image shop/web web=$img
+run $t
+"""
+
+
+def test_every_place_a_value_is_written():
+    """Sizes, selectors, hosts, percentages, the time of `at`, actions and `run`: each `$NAME` builds what its
+    literal builds."""
+    literal = FORMS
+    for name, value in [("n", "4"), ("img", "nginx:1.27"), ("pct", "50%"), ("t", "1m"), ("app", "web"),
+                        ("host", "shop.example.com"), ("cpu", "250m")]:
+        literal = literal.replace(f"${name}", value)
+    s = kdsl.parse(FORMS, "t.kdsl")
+    assert s == kdsl.parse(literal, "t.kdsl") and not s.warnings
+    assert s.run_ms == 60_000 and s.timeline[0].replicas == 4
