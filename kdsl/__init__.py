@@ -21,8 +21,11 @@ except PackageNotFoundError:  # pragma: no cover - a source tree that was never 
     __version__ = "0.0.0"
 
 
-def parse(text: str, filename: str | None = None) -> Scenario:
+def parse(text: str, filename: str | None = None, params: dict | None = None) -> Scenario:
     """Parse kdsl text into a Scenario.
+
+    `params` overrides the defaults of the scenario's `param`s: `{"replicas": 5, "fail_at": "90s"}` (an int
+    or float is a number, a bool true/false, a str the value as kdsl writes it; see docs/sweeps.md).
 
     Raises KdslSyntaxError for text that does not follow the grammar and ScenarioError for text
     whose meaning is wrong, or that the API server would refuse whatever the run (kdsl/engine/precheck.py);
@@ -33,9 +36,11 @@ def parse(text: str, filename: str | None = None) -> Scenario:
                 else "; decode it first (text.decode())" if isinstance(text, bytes) else "")
         raise UsageError(f"kdsl.parse() takes kdsl text (a str), not {type(text).__name__}{hint}")
     from kdsl.engine.precheck import precheck  # the API server's checks load on the first parse, not on import
+    from kdsl.model.build.params import overrides_of
 
+    overrides = overrides_of(params)
     with bulk():
-        return build(parse_document(text, filename), later=precheck)
+        return build(parse_document(text, filename), later=precheck, params=overrides)
 
 
 def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):
@@ -56,8 +61,8 @@ def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):
     return Simulation(scenario, seed=int(seed)).run(None if until is None else duration(until, "until"))
 
 
-def load(path: str | Path) -> Scenario:
-    """Read and parse a .kdsl file; `include` paths are relative to it."""
+def load(path: str | Path, params: dict | None = None) -> Scenario:
+    """Read and parse a .kdsl file; `include` paths are relative to it; `params` as for kdsl.parse."""
     if not isinstance(path, (str, Path)):
         raise UsageError(f"kdsl.load() takes the path of a .kdsl file, not {type(path).__name__}")
     p = Path(path)
@@ -70,7 +75,7 @@ def load(path: str | Path) -> Scenario:
         raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: it is not UTF-8 text "
                                                    f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
                                           str(p))]) from None
-    return parse(text, str(p))
+    return parse(text, str(p), params)
 
 
 def _nearby(path: Path) -> str | None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import kdsl
+from kdsl.cli_params import add_param_option, reader
 from kdsl.lang.errors import KdslError, UsageError
 from kdsl.lang.fmt import format_document
 from kdsl.lang.parser import parse_document
@@ -46,7 +47,7 @@ def _each(paths: list[str], parse, failed: list[str]):
 def cmd_check(args) -> int:
     """Parse and check each file; errors and warnings go to stderr, a summary to stdout."""
     failed: list[str] = []
-    for _, name, _, scenario in _each(args.files, kdsl.parse, failed):
+    for _, name, _, scenario in _each(args.files, reader(args), failed):
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
         if not args.quiet:
@@ -102,7 +103,7 @@ def cmd_run(args) -> int:
     if not known_version("run", args.kube_version):
         return 1
     try:
-        parse = scenario_reader(args.cluster, args.kube_version)
+        parse = reader(args, scenario_reader(args.cluster, args.kube_version))
     except OSError as exc:
         print(f"{args.cluster}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -165,7 +166,7 @@ def cmd_test(args) -> int:
     """Check each scenario's expectations; ✓ or ✗ with what was found and when. Exit 1 on a failure."""
     failed: list[str] = []
     bad = 0
-    for _, name, _, scenario in _each(args.files, kdsl.parse, failed):
+    for _, name, _, scenario in _each(args.files, reader(args), failed):
         try:
             sim = kdsl.simulate(scenario, seed=args.seed)
         except KdslError as exc:
@@ -193,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="+", metavar="FILE", help="scenario files (- for standard input)")
     c.add_argument("-q", "--quiet", action="store_true", help="print nothing for files without errors")
     c.add_argument("-v", "--verbose", action="store_true", help="list what each file declares")
+    add_param_option(c)
     c.set_defaults(func=cmd_check)
     f = sub.add_parser("fmt", help="print scenario files in canonical form",
                        description="Print the canonical form of .kdsl files (comments are kept).")
@@ -216,11 +218,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "storage classes (default: 3 workers, class standard)")
     r.add_argument("--kube-version", metavar="1.3x", help="for manifests: the Kubernetes version whose API server "
                                                           "checks each document (default: 1.33), as for import")
+    add_param_option(r)
     r.set_defaults(func=cmd_run)
     t = sub.add_parser("test", help="check the expectations of scenario files",
                        description="Simulate each file and check its expectations. Exit 1 on any failure.")
     t.add_argument("files", nargs="+", metavar="FILE", help="scenario files")
     t.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
+    add_param_option(t)
     t.set_defaults(func=cmd_test)
     from kdsl.cli_views import add_commands as add_views  # table, graph, chart
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import kdsl
 from kdsl.cli import _duration, _each
+from kdsl.cli_params import add_param_option, reader
 from kdsl.lang.errors import KdslError, UsageError
 
 
@@ -15,7 +16,7 @@ def _simulated(args):
     """The file simulated to its end (or --until), or None when it cannot be read, parsed or played
     (the messages are printed)."""
     failed: list[str] = []
-    for _, name, _, scenario in _each([args.file], kdsl.parse, failed):
+    for _, name, _, scenario in _each([args.file], reader(args), failed):
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
         try:
@@ -109,6 +110,7 @@ def _view_parser(sub, name: str, **kw) -> argparse.ArgumentParser:
                                                 "nothing is pending)")
     v.add_argument("-n", "--namespace", metavar="NS", help="only this namespace")
     v.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
+    add_param_option(v)
     return v
 
 

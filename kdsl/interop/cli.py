@@ -27,12 +27,14 @@ def scenario_reader(cluster: str | None, kube_version: str | None = None):
 
     prefix = Path(cluster).read_text(encoding="utf-8") if cluster else None
 
-    def parse(text: str, name: str):
+    def parse(text: str, name: str, params=None):
         if is_manifests(name):
+            if params:
+                raise UsageError(f"{name}: -p sets a param of a kdsl scenario; manifests declare none")
             if name == "<stdin>":
                 return from_manifests(text=text, cluster=prefix, kube_version=kube_version)
             return from_manifests(name, cluster=prefix, kube_version=kube_version)
-        return kdsl.parse(text, name)
+        return kdsl.parse(text, name, params=params)
 
     return parse
 
@@ -73,7 +75,11 @@ def cmd_export(args) -> int:
     if not known_version("export", args.kube_version):
         return 1
     try:
-        scenario = kdsl.load(args.file) if args.file != "-" else kdsl.parse(sys.stdin.read(), "<stdin>")
+        from kdsl.cli_params import given  # -p, shared by every command that reads a scenario
+
+        params = given(args)
+        scenario = (kdsl.load(args.file, params=params) if args.file != "-"
+                    else kdsl.parse(sys.stdin.read(), "<stdin>", params=params))
         exported = for_cluster(scenario, include_nodes=args.include_nodes, provisioner=args.provisioner)
     except UsageError as exc:
         print(f"kdsl export: {exc.format()}", file=sys.stderr)
@@ -132,4 +138,7 @@ def add_commands(sub) -> None:
     e.add_argument("--provisioner", metavar="NAME", help="write kdsl's `dynamic` provisioner as NAME (e.g. "
                                                          "rancher.io/local-path, ebs.csi.aws.com); without it "
                                                          "those StorageClasses are left out")
+    from kdsl.cli_params import add_param_option
+
+    add_param_option(e)
     e.set_defaults(func=cmd_export)

@@ -16,9 +16,13 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
+# `$NAME` written bare is a param's use (kdsl.model.build.params), so text of that shape is quoted to mean itself.
+_PARAM_USE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
+
+
 def bare(text: str) -> bool:
     """Whether `text` reads back as one bare word (else it must be quoted)."""
-    return _BARE_KEY.fullmatch(text) is not None
+    return _BARE_KEY.fullmatch(text) is not None and _PARAM_USE.fullmatch(text) is None
 
 
 def text_word(text: str) -> str:
@@ -72,6 +76,9 @@ def head_text(stmt: Stmt, indent: str = "") -> str:
     if stmt.kind == "entry":
         a = stmt.head[0]
         return f"{word(a.key)} = {','.join(word(v, indent) for v in a.values)}"
+    if stmt.kind == "param":
+        a = stmt.head[1]
+        return f"param {word(a.key)} = {','.join(word(v, indent) for v in a.values)}"
     out = ""
     for p in stmt.head:
         text = part(p, indent)

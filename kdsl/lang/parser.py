@@ -195,6 +195,12 @@ class _Builder(lark.Transformer):
         attr = Attr(name, "=", values, name.span.to(values[-1].span))
         return Stmt("env_value", (kw, attr), None, kw.span.to(attr.span))
 
+    def param(self, c):
+        kw, name = self._part(c[0]), self._word(c[1])
+        values = c[3]
+        attr = Attr(name, "=", values, name.span.to(values[-1].span))
+        return Stmt("param", (kw, attr), None, kw.span.to(attr.span))
+
     def entry(self, c):
         key, values = c[0], c[2]
         attr = Attr(key, "=", values, key.span.to(values[-1].span))

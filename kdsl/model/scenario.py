@@ -13,6 +13,7 @@ from kdsl.model.access import User
 from kdsl.model.autoscaling import HorizontalPodAutoscaler, Load
 from kdsl.model.base import Object
 from kdsl.model.nodes import Cluster, Node, NodePool
+from kdsl.model.params import Param
 from kdsl.model.timeline import TimelineAction
 
 
@@ -34,6 +35,18 @@ class Scenario:
     warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False)
     # The text of every file read, for messages that quote a line later (the simulation's).
     source_files: tuple[Source, ...] = attrs.field(default=(), eq=False, repr=False)
+    # `param NAME = VALUE` of every file read, in the order declared; what they mean is already in the fields above.
+    params: tuple[Param, ...] = attrs.field(default=(), eq=False, repr=False)
+
+    @property
+    def param_values(self) -> dict[str, str]:
+        """Param name → the value this scenario used, as written (`{"replicas": "5"}`); a sweep's columns."""
+        return {p.name: p.value for p in self.params}
+
+    @property
+    def param_defaults(self) -> dict[str, str]:
+        """Param name → its default as the file writes it."""
+        return {p.name: p.default for p in self.params}
 
     @property
     def name(self) -> str:

@@ -26,16 +26,18 @@ CHARTS: tuple[tuple[str, str], ...] = (("Pods by phase", "sim.plot_phases()"),
 KERNEL = "kdsl-dashboard"
 
 
-def notebook(path: str | Path, *, seed: int = 0, until_ms: int | None = None, charts=CHARTS):
-    """The dashboard notebook of the scenario file at `path` (made absolute): it loads the file and simulates
-    it with `seed` (to `until_ms`, default the scenario's own run) in the kernel (kdsl.notebook.dashboard)."""
+def notebook(path: str | Path, *, seed: int = 0, until_ms: int | None = None, charts=CHARTS, params=None):
+    """The dashboard notebook of the scenario file at `path` (made absolute): it loads the file (with `params`,
+    overrides of its params, as `-p` gives them) and simulates it with `seed` (to `until_ms`, default the
+    scenario's own run) in the kernel (kdsl.notebook.dashboard)."""
     import nbformat.v4 as nbf
 
     where = str(Path(path).resolve())
     until = "None" if until_ms is None else str(int(until_ms))
     cells = [
         "from kdsl.notebook.dashboard import expectations, heading, open_scenario\n"
-        f"sim = open_scenario({where!r}, seed={int(seed)}, until_ms={until})",
+        f"sim = open_scenario({where!r}, seed={int(seed)}, until_ms={until}"
+        + (f", params={dict(params)!r})" if params else ")"),
         "expectations(sim)",
         'heading(sim, "Explorer")\nsim.explore() if sim is not None else None',
     ]
@@ -72,7 +74,7 @@ def _show(html_text: str) -> None:
     display(HTML(html_text))
 
 
-def open_scenario(path: str, seed: int = 0, until_ms: int | None = None):
+def open_scenario(path: str, seed: int = 0, until_ms: int | None = None, params: dict | None = None):
     """Load and simulate the file; show its title, what was simulated and its warnings. A file that no
     longer reads, parses or plays shows kdsl's located message instead, and None is returned."""
     import kdsl
@@ -80,7 +82,7 @@ def open_scenario(path: str, seed: int = 0, until_ms: int | None = None):
     from kdsl.model.nodes import Cluster
 
     try:
-        sim = kdsl.simulate(kdsl.load(path), until=until_ms, seed=seed)
+        sim = kdsl.simulate(kdsl.load(path, params=params), until=until_ms, seed=seed)
     except kdsl.KdslError as exc:
         _show(f"<h1>{html.escape(Path(path).name)}</h1><pre class=\"kdsl-err\">{html.escape(exc.format())}</pre>")
         return None
@@ -137,7 +139,7 @@ def _checked(args) -> tuple[bool, int | None]:
         _error(f"--until {args.until}: {exc}")
         return False, None
     try:
-        scenario = kdsl.load(args.file)
+        scenario = kdsl.load(args.file, params=dict(args.params))
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
         kdsl.simulate(scenario, until=until, seed=args.seed)
@@ -164,7 +166,7 @@ def cmd_dashboard(args) -> int:
     # Ctrl-C and SIGTERM stop it alike, even when started with SIGINT ignored (a shell's background job).
     previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        nb = write_notebook(root, args.file, seed=args.seed, until_ms=until)
+        nb = write_notebook(root, args.file, seed=args.seed, until_ms=until, params=dict(args.params))
         server = Voila(nb, port, root, log=None if args.verbose else root / "voila.log")
         server.wait_ready()
         print(f"kdsl dashboard: serving {args.file} at {server.url} (Ctrl-C to stop)", flush=True)
@@ -221,4 +223,7 @@ def add_command(sub) -> None:
     d.add_argument("--until", metavar="T", help="how long to simulate (default: the scenario's run, or until "
                                                 "nothing is pending)")
     d.add_argument("-v", "--verbose", action="store_true", help="show Voilà's own log on standard error")
+    from kdsl.cli_params import add_param_option  # -p, as every command that reads a scenario takes it
+
+    add_param_option(d)
     d.set_defaults(func=cmd_dashboard)

@@ -1,4 +1,4 @@
-"""`%load_ext kdsl` and the `%%kdsl [name] [--until T] [--seed N] [--test]` cell magic."""
+"""`%load_ext kdsl` and the `%%kdsl [name] [--until T] [--seed N] [--param NAME=VALUE] [--test]` cell magic."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import kdsl
 from kdsl.lang.errors import KdslError
 
-USAGE = "%%kdsl [name] [--until T] [--seed N] [--test] [--quiet]"
+USAGE = "%%kdsl [name] [--until T] [--seed N] [--param NAME=VALUE ...] [--test] [--quiet]"
 
 
 class CellError(Exception):
@@ -37,7 +37,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--test", action="store_true")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("-p", "--param", dest="params", action="append", type=_pair, default=[])
     return p
+
+
+def _pair(text: str) -> tuple[str, str]:
+    from kdsl.cli_params import _pair as pair  # one reading of NAME=VALUE for the CLI and the magic
+
+    return pair(text)
 
 
 def parse_line(line: str) -> argparse.Namespace:
@@ -71,7 +78,7 @@ def run_cell(line: str, cell: str, namespace: dict, display=None):
     `namespace`, and pass the summary to `display`. Returns the Simulation."""
     args = parse_line(line)
     try:
-        scenario = kdsl.parse(cell, filename=f"<%%kdsl {args.name}>")
+        scenario = kdsl.parse(cell, filename=f"<%%kdsl {args.name}>", params=dict(args.params))
         sim = kdsl.simulate(scenario, until=args.until, seed=args.seed)
     except KdslError as exc:
         raise CellError(exc.format()) from None

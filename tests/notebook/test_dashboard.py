@@ -160,3 +160,14 @@ def test_a_port_in_use_says_so(capsys):
     assert capsys.readouterr().err == (f"kdsl dashboard: error: port {port} on 127.0.0.1 is in use; choose another "
                                        "with --port N (--port 0: any free port)\n")
     assert not port_in_use(port)
+
+
+def test_p_reaches_the_notebook_and_a_wrong_name_stops_before_serving(tmp_path, capsys, shown):
+    f = tmp_path / "p.kdsl"
+    f.write_text("param replicas = 1\nnode n1 cpu=2\ndeployment web replicas=$replicas image=nginx:1.25\n")
+    nb = dashboard.notebook(f, params={"replicas": "2"})
+    assert nb.cells[0].source.endswith(f"open_scenario({str(f)!r}, seed=0, until_ms=None, params={{'replicas': '2'}})")
+    sim = dashboard.open_scenario(str(f), params={"replicas": "2"})
+    assert sim.scenario.param_values == {"replicas": "2"} and len(sim.pods()) == 2
+    assert main(["dashboard", str(f), "-p", "replica=2"]) == 1
+    assert "cannot set param `replica`" in capsys.readouterr().err

@@ -116,3 +116,33 @@ def test_a_summary_of_healthy_pods_has_no_why():
     ns, shown = {}, []
     run_cell("web", GOOD, ns, shown.append)
     assert not any("kdsl-why" in str(getattr(x, "_repr_mimebundle_", lambda: "")()) for x in shown)
+
+
+PARAMS = """
+param replicas = 1
+param image = nginx:1.25
+cluster c { node n1 cpu=2 memory=4Gi }
+deployment web replicas=$replicas image=$image
+run 30s
+"""
+
+
+def test_param_sets_the_cell_params():
+    ns = {}
+    sim = run_cell("--param replicas=2 --param image=nginx:1.27 --quiet", PARAMS, ns)
+    assert sim.scenario.param_values == {"replicas": "2", "image": "nginx:1.27"}
+    assert len(sim.pods()) == 2 and sim.scenario.objects[-1].template.containers[0].image == "nginx:1.27"
+    assert run_cell("--quiet", PARAMS, {}).scenario.param_values == {"replicas": "1", "image": "nginx:1.25"}
+
+
+@pytest.mark.parametrize("line, message", [
+    ("--param replicas", "%%kdsl: argument -p/--param: 'replicas' is not NAME=VALUE"),
+    ("--param replica=2", "<%%kdsl sim>: error: cannot set param `replica`: the scenario declares no param "
+                          "`replica` (its params: image, replicas)\n  did you mean `replicas`?"),
+    ("--param replicas=two", "<%%kdsl sim>:5:25: error: `replicas` of deployment default/web: `two` is not a whole "
+                             "number (`$replicas` is two, given from outside (-p, params=))"),
+])
+def test_a_bad_param_is_one_clear_message(line, message):
+    with pytest.raises(CellError) as info:
+        run_cell(line, PARAMS, {})
+    assert message in info.value.message

@@ -19,6 +19,7 @@ from kdsl.model.build.context import Ctx
 from kdsl.model.build.disruption import build_pdb
 from kdsl.model.build.expect import build_expect
 from kdsl.model.build.network_policy import build_network_policy
+from kdsl.model.build.params import Params
 from kdsl.model.build.objects import build_data, build_ingress, build_manifest, build_pvc, build_service
 from kdsl.model.build.timeline import build_at, build_run
 from kdsl.model.build.workloads import build_workload
@@ -34,8 +35,9 @@ _NAMESPACED = {"workload": build_workload, "service": build_service, "ingress": 
 
 
 class _Build:
-    def __init__(self, ctx: Ctx, loader):
+    def __init__(self, ctx: Ctx, loader, overrides=None):
         self.ctx, self.loader = ctx, loader
+        self.params = Params(ctx, overrides or {})
         self.cluster: Cluster | None = None
         self.nodes, self.objects, self.users, self.timeline, self.expectations = [], [], [], [], []
         self.loads, self.autoscalers = [], []
@@ -72,8 +74,37 @@ class _Build:
         self.ctx.error(stmt, f"`{stmt.keyword}` cannot be created or applied by the timeline")
         return []
 
-    def stmt(self, stmt: Stmt, doc: Document) -> None:
+    def top(self, stmt: Stmt, doc: Document) -> None:
+        """A statement of a file, its `$NAME`s replaced first (an expectation keeps its text as written)."""
+        self.stmt(self.params.substitute(stmt) if "$" in doc.source.text else stmt, doc, stmt)
+
+    def declare(self, doc: Document, seen: set) -> None:
+        """The params of a file and of the files it includes, before any statement is read: a `$NAME` may come
+        before its `param`, or in another file. Each include is parsed once (include() takes it from here)."""
+        for s in doc.stmts:
+            if s.kind == "param":
+                self.params.declare(s)
+            elif s.kind == "include":
+                path = self.include_path(s, doc)
+                if str(path) in seen:
+                    continue
+                seen.add(str(path))
+                try:
+                    inc = parse_document(path.read_text(encoding="utf-8"), _display(path))
+                except (OSError, UnicodeDecodeError, KdslError):
+                    continue  # include() says why, at the include
+                self.loader.parsed[str(path)] = inc
+                self.declare(inc, seen)
+
+    @staticmethod
+    def include_path(stmt: Stmt, doc: Document) -> Path:
+        base = Path(doc.name).parent if doc.name else Path.cwd()
+        return (base / stmt.args[0].text).resolve()
+
+    def stmt(self, stmt: Stmt, doc: Document, written: Stmt | None = None) -> None:
         k = stmt.kind
+        if k == "param":
+            return  # declared by declare()
         if k == "cluster":
             if self.cluster is not None:
                 self.ctx.error(stmt, "the scenario has two `cluster` statements")
@@ -105,7 +136,7 @@ class _Build:
                 self.ctx.error(stmt, "the scenario has two `run` statements")
             self.run_ms = build_run(self.ctx, stmt)
         elif k.startswith("expect"):
-            exp = build_expect(self.ctx, stmt, line_text(stmt))
+            exp = build_expect(self.ctx, stmt, line_text(written or stmt))
             if exp is not None:
                 self.expectations.append(exp)
         elif k == "include":
@@ -127,8 +158,7 @@ class _Build:
 
     def include(self, stmt: Stmt, doc: Document) -> None:
         target = stmt.args[0].text
-        base = Path(doc.name).parent if doc.name else Path.cwd()
-        path = (base / target).resolve()
+        path = self.include_path(stmt, doc)
         chain = self.loader.chain
         if str(path) in chain:
             names = " -> ".join(Path(p).name for p in chain[chain.index(str(path)):] + [str(path)])
@@ -139,38 +169,46 @@ class _Build:
             if first.file == doc.name:
                 self.ctx.warn(stmt.args[0], f"\"{target}\" is already included at {first}; it is read once")
             return
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            self.ctx.error(stmt.args[0], f"cannot include \"{target}\": {exc.strerror or exc}")
-            self.unreadable = True
-            return
-        except UnicodeDecodeError as exc:
-            self.ctx.error(stmt.args[0], f"cannot include \"{target}\": it is not UTF-8 text "
-                                         f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})")
-            self.unreadable = True
-            return
+        inc = self.loader.parsed.pop(str(path), None)
+        if inc is None:
+            inc = self.read_include(stmt, target, path)
+            if inc is None:
+                return
         self.loader.read[str(path)] = stmt.span
-        try:
-            inc = parse_document(text, _display(path))
-        except KdslError as exc:
-            self.ctx.diagnostics.extend(exc.diagnostics)
-            self.unreadable = True
-            return
         self.ctx.sources[inc.name] = inc.source
         chain.append(str(path))
         self.files.append(inc.name)
         self.documents.append(inc)
         for s in inc.stmts:
-            self.stmt(s, inc)
+            self.top(s, inc)
         chain.pop()
+
+    def read_include(self, stmt: Stmt, target: str, path: Path) -> Document | None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            self.ctx.error(stmt.args[0], f"cannot include \"{target}\": {exc.strerror or exc}")
+            self.unreadable = True
+            return None
+        except UnicodeDecodeError as exc:
+            self.ctx.error(stmt.args[0], f"cannot include \"{target}\": it is not UTF-8 text "
+                                         f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})")
+            self.unreadable = True
+            return None
+        self.loader.read[str(path)] = stmt.span
+        try:
+            return parse_document(text, _display(path))
+        except KdslError as exc:
+            self.ctx.diagnostics.extend(exc.diagnostics)
+            self.unreadable = True
+            return None
 
     def scenario(self) -> Scenario:
         timeline = sorted(self.timeline, key=lambda a: a.at_ms or 0)  # stable: same time keeps text order
         return Scenario(cluster=self.cluster or Cluster(), node_specs=tuple(self.nodes), objects=tuple(self.objects),
                         users=tuple(self.users), timeline=tuple(timeline), expectations=tuple(self.expectations),
                         loads=tuple(self.loads), autoscalers=tuple(self.autoscalers),
-                        run_ms=self.run_ms, files=tuple(self.files),
+                        run_ms=self.run_ms, files=tuple(self.files), params=self.params.params(),
                         source_files=tuple(d.source for d in self.documents))
 
 
@@ -185,29 +223,34 @@ class _Loader:
     def __init__(self):
         self.chain: list[str] = []  # the files being read, outermost first (for cycles)
         self.read: dict = {}  # each file included so far → the include that read it
+        self.parsed: dict = {}  # each file parsed ahead for its params → its Document, until include() takes it
 
 
-def build(doc: Document, later=None) -> Scenario:
+def build(doc: Document, later=None, params=None) -> Scenario:
     """The Scenario a parsed document declares; raises ScenarioError listing every error found.
 
     Warnings (what Kubernetes would accept but is likely a mistake) are kept on `Scenario.warnings`.
     `later(scenario)` gives more diagnostics once the model's own checks found no error (kdsl.parse
-    passes the engine's precheck: the model layer does not know the API server).
+    passes the engine's precheck: the model layer does not know the API server). `params` overrides the
+    defaults of declared params (name → Word, kdsl.model.build.params.overrides_of).
     """
     ctx = Ctx({doc.name: doc.source})
     loader = _Loader()
     if doc.name:
         loader.chain.append(str(Path(doc.name).resolve()))
-    b = _Build(ctx, loader)
+    b = _Build(ctx, loader, params)
     b.documents.append(doc)
     if doc.name:
         b.files.append(doc.name)
+    b.declare(doc, set(loader.chain))
     for s in doc.stmts:
-        b.stmt(s, doc)
+        b.top(s, doc)
+    b.params.finish(doc.name)
     scenario = b.scenario()
     check(ctx, scenario)
     if later is not None and not any(d.severity == "error" for d in ctx.diagnostics):
         ctx.diagnostics.extend(later(scenario))
+    ctx.diagnostics = b.params.explain(ctx.diagnostics)
     ctx.mask_secret_values()
     files = {name: i for i, name in enumerate(ctx.sources)}  # in the order they were read
 

@@ -1,0 +1,35 @@
+"""`-p NAME=VALUE` on the commands that read a scenario: overrides of its `param` defaults."""
+
+from __future__ import annotations
+
+import argparse
+
+from kdsl.model.build.params import NAME
+
+
+def _pair(text: str) -> tuple[str, str]:
+    name, eq, value = text.partition("=")
+    if not eq or not NAME.fullmatch(name):
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE (a param's name, `=`, its value as kdsl "
+                                         "writes it: -p replicas=5, -p fail_at=90s)")
+    return name, value
+
+
+def add_param_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-p", "--param", dest="params", action="append", type=_pair, default=[],
+                        metavar="NAME=VALUE", help="set a param the scenario declares (repeatable); the value "
+                                                   "reads as if written in the file")
+
+
+def given(args) -> dict[str, str]:
+    """The -p values by name (the last wins when one is given twice, as for any repeated option)."""
+    return dict(getattr(args, "params", None) or ())
+
+
+def reader(args, parse=None):
+    """kdsl.parse with the -p overrides: the `parse` of cli._each."""
+    import kdsl
+
+    parse = parse or kdsl.parse
+    params = given(args)
+    return lambda text, name: parse(text, name, params=params)
