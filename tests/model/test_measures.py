@@ -75,6 +75,8 @@ ERRORS = [
      '`at` time: `soon` is not a duration; use ms, s, m, h or d, e.g. `30s` or `1m30s`', 3, 16, None),
     ('measure a = min pod shop/x phase',
      '`phase` is not a number: `min` reads a number (a flag as 0 or 1); `when pod ... phase=VALUE` gives the moment it holds', 3, 28, None),
+    ('measure a = when route shop.example.com',
+     'a measure reads an attribute or a condition of an object; `expect route` has neither', 3, 18, None),
     ('measure a = max pods shop app=web restarts',
      '`restarts` needs a value, e.g. `restarts=3`', 3, 35, None),
 ]
@@ -96,3 +98,12 @@ def test_without_run_any_moment_is_allowed():
 def test_a_measure_cannot_be_applied_by_the_timeline():
     with pytest.raises(ScenarioError, match="`measure` cannot be created or applied by the timeline"):
         kdsl.parse(HEAD + "at 1m: apply { measure a = min deployment shop/web ready }\n")
+
+
+def test_an_object_nothing_declares_is_a_warning_with_the_name_meant():
+    s = kdsl.parse(HEAD + "measure a = at 1m deployment shop/wbe available\n", "t.kdsl")
+    (w,) = s.warnings
+    assert (w.message, w.line, w.column, w.suggestion) == (
+        "measure a: nothing declares or creates deployment shop/wbe, so the measure has no value", 3, 30, "`shop/web`")
+    assert kdsl.parse(HEAD + "measure a = max pod shop/web-0 restarts\n").warnings != ()  # no such pod either
+    assert kdsl.parse(HEAD + "measure a = max pods shop count\n").warnings == ()  # a selection may match nothing

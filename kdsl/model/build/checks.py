@@ -156,7 +156,7 @@ def check(ctx: Ctx, scenario) -> None:
         ns = getattr(e, "namespace", None)
         if ns and ns not in idx.namespaces:
             ctx.error(ctx.name_span(e.span), f'namespaces "{ns}" not found; declare `namespace {ns}`')
-    check_measures(ctx, scenario, idx.namespaces)
+    check_measures(ctx, scenario, idx)
     check_timeline(ctx, scenario, idx)
     check_refs(ctx, scenario, idx)
     check_autoscaling(ctx, scenario, idx)

@@ -10,7 +10,9 @@ from kdsl.lang.fmt import head_text
 from kdsl.lang.fmt import part as fmt_part
 from kdsl.lang.syntax import Attr, Kw, Stmt, Word
 from kdsl.lang.values import format_duration
+from kdsl.model.build.checks_refs import missing_object
 from kdsl.model.build.context import Ctx
+from kdsl.model.build.declared import Declared
 from kdsl.model.build.expect import _CLUSTER, ATTRIBUTES, SINGULAR, build_expect
 from kdsl.model.measures import Measure
 
@@ -45,6 +47,10 @@ def build_measure(ctx: Ctx, stmt: Stmt, text: str) -> Measure | None:
     attr = None
     if kind != "when" and base in ATTRIBUTES:
         attr, body = _attribute(body, base, plural)
+    if target in ("route", "connect"):
+        ctx.error(body[0], f"a measure reads an attribute or a condition of an object; `expect {target}` has "
+                           "neither", expected=["`pod`, `pods`, `deployment`, `service`, `node`, `events`, ..."])
+        return None
     made = len(ctx.diagnostics)
     exp_stmt = Stmt("expect_state", (Kw("expect", head[0].span), *body), None, stmt.span)
     exp = build_expect(ctx, exp_stmt, head_text(exp_stmt))
@@ -121,16 +127,22 @@ def _no_attribute(ctx: Ctx, body: list, kind: str, base: str, plural: bool) -> N
               expected=[plain_list([f"`{k}`" for k in numeric(ATTRIBUTES[base])])])
 
 
-def check_measures(ctx: Ctx, scenario, namespaces: set[str]) -> None:
-    """Names given once; windows and moments within `run` when the scenario says how long it runs; namespaces declared."""
+def check_measures(ctx: Ctx, scenario, declared: Declared) -> None:
+    """Names given once; windows and moments within `run` when the scenario says how long it runs; namespaces
+    declared; a warning for an object nothing declares or makes (the measure would have no value)."""
     seen: dict[str, Measure] = {}
     for m in scenario.measures:
         first = seen.setdefault(m.name, m)
         if first is not m:
             ctx.error(m.name_span or m.span, f"measure {m.name} is declared twice (first at {first.name_span})")
         ns = m.expectation.namespace
-        if ns and ns not in namespaces:
+        if ns and ns not in declared.namespaces:
             ctx.error(ctx.name_span(m.span), f'namespaces "{ns}" not found; declare `namespace {ns}`')
+        missing = missing_object(m.expectation, declared)
+        if missing is not None:
+            target, near = missing
+            ctx.warn(ctx.name_span(m.span), f"measure {m.name}: nothing declares or creates {m.expectation.target} "
+                                            f"{target}, so the measure has no value", suggestion=near)
         run = scenario.run_ms
         if run is None:
             continue
