@@ -103,6 +103,8 @@ class Scenario:
             parts.append(f"{len(self.timeline)} timeline actions")
         if self.expectations:
             parts.append(f"{len(self.expectations)} expectations")
+        if self.measures:
+            parts.append(f"{len(self.measures)} measure{'s' if len(self.measures) != 1 else ''}")
         return f"<Scenario {self.name!r}: {', '.join(parts) or 'empty'}>"
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:

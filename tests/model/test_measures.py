@@ -27,6 +27,7 @@ def test_a_measure_builds_its_target_attribute_and_window():
     assert (back.attr, [str(c) for c in back.expectation.conditions]) == (None, ["available=3"])
     assert (final.kind, final.at_ms, final.reads) == ("at", 600_000, "deployment shop/web replicas")
     assert s.expectations == ()  # a measure never passes or fails
+    assert repr(s) == "<Scenario 'default': 1 Deployment, 1 Namespace, 4 measures>"
 
 
 def test_measures_are_not_dumped_when_there_are_none():
