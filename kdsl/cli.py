@@ -151,7 +151,17 @@ def cmd_run(args) -> int:
             print(sim.route(url, at=t).text())
             print()
         print("".join(e.line() + "\n" for e in sim.log.events if e.time_ms <= t), end="")
+        _print_measures(sim, blank=True)
     return 1 if failed else 0
+
+
+def _print_measures(sim, blank: bool = False) -> None:
+    """The scenario's measures, one aligned line each (nothing when it has none): they never pass or fail."""
+    if sim.scenario.measures:
+        from kdsl.engine.measure import measures
+        from kdsl.views.measures import block
+
+        print(("\n" if blank else "") + block(measures(sim)), end="")
 
 
 def _note_not_simulated(sim) -> None:
@@ -181,6 +191,7 @@ def cmd_test(args) -> int:
         for r in results:
             print(r)
             bad += not r.passed
+        _print_measures(sim)
         print(f"{name}: {sum(r.passed for r in results)} passed, {sum(not r.passed for r in results)} failed")
     return 1 if failed or bad else 0
 

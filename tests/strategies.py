@@ -21,6 +21,7 @@ import attrs
 from hypothesis import strategies as st
 
 from kdsl.lang.grammar import keyword_terminals
+from kdsl.lang.values import duration_ms
 from kdsl.model.access import RESOURCE_ALIASES, RESOURCE_GROUPS, VERBS
 from kdsl.model.namespaces import QUOTA_RESOURCES
 
@@ -1082,7 +1083,48 @@ class _Gen:
         return S(["apply"], block)
 
     def run(self) -> S:
-        return S(["run", self(durations)])
+        run = self(durations)
+        self.run_s = duration_ms(run) // 1000  # a measure's moments stay within the run (`kdsl check` refuses more)
+        return S(["run", run])
+
+    # ---- measures -------------------------------------------------------------------------------------
+    def measure(self) -> S:
+        kind = self.pick(["min", "max", "mean", "when", "at"])
+        head = ["measure", self.fresh("measure"), "="] + (["at", self.moment()] if kind == "at" else [kind])
+        form = self.pick(["object", "plural", "node", "events"])
+        numeric = {"int", "flag", "bytes"}
+        if form == "object":
+            target = self.pick(["pod", "deployment", "statefulset", "replicaset", "job", "pvc", "service"])
+            fitting = [w for w in self.workloads if w[0] == target]
+            ns, name = (self.pick(fitting)[1:3] if fitting and self.flip(0.7)
+                        else (self.some_namespace(), self(names)))
+            table = self.ATTRS[target]
+            reads = self.conditions(target) if kind == "when" else [
+                self.pick(sorted(k for k, v in table.items() if v in numeric))]
+            head += [target, f"{ns}/{name}", *reads]
+        elif form == "node":
+            head += ["node", self.pick(self.nodes) if self.nodes else self(names)]
+            head += self.conditions("node") if kind == "when" else [self.pick(["ready", "pods", "unschedulable"])]
+        elif form == "plural":
+            target = self.pick(["pods", "deployments", "services", "jobs"])
+            base = target[:-1]
+            conds = self.conditions(base) + self.selector(lo=1, avoid=set(self.ATTRS[base]) | {"count"})
+            if kind != "when":
+                conds.append("count")
+            elif self.flip():
+                conds.append(self.attr("count", str(self(st.integers(0, 5))), self.pick(["=", ">="])))
+            head += [target, self.some_namespace(), *self(st.permutations(conds))]
+        else:
+            head += ["events", self.some_namespace(), self.attr("reason", self.pick(["Killing", "Scheduled"]))]
+            head += ["count"] if kind != "when" else [self.attr("count", str(self(st.integers(0, 5))), ">=")]
+        if kind != "at":
+            which = self.pick(["", "from", "until", "from-until"])
+            a, b = sorted([self.moment(), self.moment()], key=duration_ms)
+            head += {"": [], "from": ["from", a], "until": ["until", b], "from-until": ["from", a, "until", b]}[which]
+        return S(head)
+
+    def moment(self) -> str:
+        return f"{self(st.integers(0, getattr(self, 'run_s', 600)))}s"
 
     # ---- expectations -----------------------------------------------------------------------------------
     def expect(self) -> S:
@@ -1202,6 +1244,7 @@ class _Gen:
         if self.flip(0.4):
             out.append(self.run())
         out += self.some(self.expect, 0, 4)
+        out += self.some(self.measure, 0, 2)
         # Declarations may come in any order (a namespace may follow what it holds); keep most in place.
         if self.flip(0.2):
             out = self(st.permutations(out))

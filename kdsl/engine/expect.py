@@ -167,18 +167,31 @@ class Checker:
         if target not in TARGETS:  # every target the language accepts is registered (tests/engine/test_expect.py):
             # only an Expectation built in Python reaches here, and it fails with the reason, as a run records it
             return False, f"kdsl cannot check {exp.target} expectations yet"
-        kind, values_of = TARGETS[target]
         if exp.name is not None:
-            obj = self.sim.store.at((kind, exp.namespace, exp.name), t)
-            if obj is None:
+            values = self.values(exp, t)
+            if values is None:
                 where = exp.name if exp.namespace is None else f"{exp.namespace}/{exp.name}"
                 return False, f"{exp.target} {where} does not exist"
-            values = values_of(obj, self, t)
             found = ", ".join(f"{c.attr}={_shown(target, c.attr, values.get(c.attr))}" for c in exp.conditions)
             return all(compare(c, values.get(c.attr)) for c in exp.conditions), found or "exists"
         # A selection: `count` counts the objects the selector and every other condition pick.
-        filters = [c for c in exp.conditions if c.attr != "count"]
         counts = [c for c in exp.conditions if c.attr == "count"]
+        picked = self.count(exp, t)
+        if not counts:
+            return picked > 0, f"count={picked}"
+        return all(compare(c, picked) for c in counts), f"count={picked}"
+
+    def values(self, exp: Expectation, t: int) -> dict | None:
+        """What the one object an expectation names says at `t` (LANGUAGE.md's attributes); None when it does
+        not exist then. Its target is registered (the caller checked, or a measure's builder did)."""
+        kind, values_of = TARGETS[SINGULAR.get(exp.target, exp.target)]
+        obj = self.sim.store.at((kind, exp.namespace, exp.name), t)
+        return None if obj is None else values_of(obj, self, t)
+
+    def count(self, exp: Expectation, t: int) -> int:
+        """How many objects of a selection the selector and every condition but `count` pick at `t`."""
+        kind, values_of = TARGETS[SINGULAR.get(exp.target, exp.target)]
+        filters = [c for c in exp.conditions if c.attr != "count"]
         picked = 0
         for obj in self.sim.store.kind_at(kind, exp.namespace, t):
             if not exp.selector.matches(obj.meta.label_dict()):
@@ -186,9 +199,20 @@ class Checker:
             values = values_of(obj, self, t)
             if all(compare(c, values.get(c.attr)) for c in filters):
                 picked += 1
-        if not counts:
-            return picked > 0, f"count={picked}"
-        return all(compare(c, picked) for c in counts), f"count={picked}"
+        return picked
+
+    def event_count(self, exp: Expectation, t: int) -> int:
+        """Events of the namespace recorded up to `t` that every condition but `count` picks, each occurrence
+        counted: the log folds a repeat into its last moment, which would hide the earlier ones."""
+        filters = [c for c in exp.conditions if c.attr != "count"]
+        n = 0
+        for e in self.sim.log.occurrences:
+            if e.time_ms > t or filed_namespace(e) != exp.namespace:
+                continue
+            values = {"reason": e.reason, "message": e.message, "object": e.object, "type": e.type}
+            if all(compare(c, values.get(c.attr)) for c in filters):
+                n += e.count
+        return n
 
     def check(self, exp) -> Result:
         if isinstance(exp, AccessExpectation):
@@ -226,16 +250,8 @@ class Checker:
         """Events of a namespace (recorded up to the moment asked), filtered by every condition but
         `count`, which counts them (at least one when no count is given)."""
         t = self.end if exp.timing.mode == "end" else exp.timing.at_ms
-        filters = [c for c in exp.conditions if c.attr != "count"]
         counts = [c for c in exp.conditions if c.attr == "count"]
-        n = 0
-        # every occurrence up to t: the log folds a repeat into its last moment, which would hide the earlier ones
-        for e in self.sim.log.occurrences:
-            if e.time_ms > t or filed_namespace(e) != exp.namespace:
-                continue
-            values = {"reason": e.reason, "message": e.message, "object": e.object, "type": e.type}
-            if all(compare(c, values.get(c.attr)) for c in filters):
-                n += e.count
+        n = self.event_count(exp, t)
         passed = all(compare(c, n) for c in counts) if counts else n > 0
         return Result(expectation=exp, passed=passed, found=f"count={n}", at_ms=t)
 

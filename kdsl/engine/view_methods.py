@@ -168,6 +168,17 @@ class ViewMethods:
 
         return check(self, lines)
 
+    def measures(self):
+        """Each `measure` of the scenario read from this run: a DataFrame of NAME, VALUE, KIND, OF, FROM, UNTIL and
+        AT (kdsl.views.measures; docs/sweeps.md, "Measures")."""
+        from kdsl.views.measures import table
+        return table(self)
+
+    def measure_values(self) -> dict:
+        """`{name: value}` of every measure, in the order written (a number, `when` in ms, None when there is none)."""
+        from kdsl.views.measures import values
+        return values(self)
+
     # ---- charts of the run over time (kdsl.views.charts; Altair loads only when asked for) ------------
     def chart(self, kind: str, target=None, *, at=None, start=None, end=None, namespace=None, selector=None,
               max_pods: int = 50):

@@ -157,6 +157,7 @@ class _Builder(lark.Transformer):
     fault = role_kind = binding_kind = node_verb = always = can = when_kind = scale_direction = _kw
     np_direction = _kw
     rollout_verb = _kw
+    measure_kind = _kw
 
     # ---- blocks and statements ------------------------------------------------------------
     def _block(self, c):

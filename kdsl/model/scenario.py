@@ -31,6 +31,8 @@ class Scenario:
     loads: tuple[Load, ...] = ()
     autoscalers: tuple[HorizontalPodAutoscaler, ...] = ()
     run_ms: int | None = None
+    # `measure` statements (kdsl.model.measures), in the order written; dumped only when there are some
+    measures: tuple = attrs.field(default=(), metadata={"omit_default": True})
     files: tuple[str, ...] = attrs.field(default=(), eq=False)
     warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False)
     # The text of every file read, for messages that quote a line later (the simulation's).
@@ -114,6 +116,8 @@ class Scenario:
             parts.append(f"{len(self.timeline)} timeline actions")
         if self.expectations:
             parts.append(f"{len(self.expectations)} expectations")
+        if self.measures:
+            parts.append(f"{len(self.measures)} measure{'s' if len(self.measures) != 1 else ''}")
         return f"<Scenario {self.name!r}: {', '.join(parts) or 'empty'}>"
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:

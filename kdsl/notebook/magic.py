@@ -95,7 +95,7 @@ def run_cell(line: str, cell: str, namespace: dict, display=None):
 
 
 def summary(sim, name: str, results) -> list:
-    """What the cell shows: a heading, the warnings, the pods table, the topology and the results."""
+    """What the cell shows: a heading, the warnings, the pods table, the topology, the results and the measures."""
     from IPython.display import HTML, Markdown
 
     from kdsl.notebook.reprs import simulation_summary
@@ -110,6 +110,8 @@ def summary(sim, name: str, results) -> list:
     out.append(sim.topology())
     if results:
         out.append(results)  # Simulation.check()'s Results: a table of ✓/✗
+    if sim.scenario.measures:
+        out.append(sim.measures())  # never pass or fail: shown beside the results
     return out
 
 

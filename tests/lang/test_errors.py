@@ -12,7 +12,7 @@ from kdsl.lang.errors import Diagnostic
 
 # The keywords a statement may start with, as the message lists them (the first ten, then a count).
 TOP = ("`at`", "`cluster`", "`clusterrole`", "`clusterrolebinding`", "`configmap`", "`cronjob`", "`daemonset`",
-       "`deployment`", "`expect`", "`hpa`", "one of 25 other keywords", "the end of the file",
+       "`deployment`", "`expect`", "`hpa`", "one of 26 other keywords", "the end of the file",
        "the end of the statement")
 POD_BLOCK = ("`affinity`", "`annotations`", "`anti-affinity`", "`claim`", "`container`", "`gate`", "`grace`",
              "`init`", "`labels`", "`node-selector`", "one of 10 other keywords", "`}`", "the end of the statement")
@@ -118,7 +118,7 @@ def test_syntax_error_is_formatted_like_a_compiler_message():
         "    deploymnet shop/web replicas=3 image=nginx:1.25\n"
         "    ^~~~~~~~~~\n"
         "  expected `at`, `cluster`, `clusterrole`, `clusterrolebinding`, `configmap`, `cronjob`, `daemonset`, "
-        "`deployment`, `expect`, `hpa`, one of 25 other keywords, the end of the file or the end of the "
+        "`deployment`, `expect`, `hpa`, one of 26 other keywords, the end of the file or the end of the "
         "statement\n"
         "  did you mean `deployment`?")
 

@@ -12,6 +12,7 @@ from kdsl.model.build.checks_refs import check_refs
 from kdsl.model.build.checks_timeline import check_timeline
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared
+from kdsl.model.build.measure import check_measures
 from kdsl.model.network import Ingress, Service
 from kdsl.model.nodes import NodePool
 from kdsl.model.storage import PersistentVolumeClaim
@@ -155,6 +156,7 @@ def check(ctx: Ctx, scenario) -> None:
         ns = getattr(e, "namespace", None)
         if ns and ns not in idx.namespaces:
             ctx.error(ctx.name_span(e.span), f'namespaces "{ns}" not found; declare `namespace {ns}`')
+    check_measures(ctx, scenario, idx)
     check_timeline(ctx, scenario, idx)
     check_refs(ctx, scenario, idx)
     check_autoscaling(ctx, scenario, idx)

@@ -181,16 +181,23 @@ def _expected(ctx: Ctx, e, d: Declared) -> None:
                              "route can never reach it",
                      suggestion=f"`{e.namespace}/{near}`" if near else None)
         return
+    missing = missing_object(e, d)
+    if missing is not None:
+        target, near = missing
+        ctx.warn(ctx.name_span(e.span), f"expect {e.target} {target}: nothing declares or creates {e.target} "
+                                        f"{target}, so the expectation can only fail", suggestion=near)
+
+
+def missing_object(e, d: Declared) -> tuple[str, str | None] | None:
+    """(`NS/NAME`, the likely one meant as a suggestion) when nothing declares or makes the one object an
+    expectation (or a measure's) names; None when something does, or when it names no one object."""
     if not isinstance(e, Expectation) or e.name is None or e.target not in EXPECT_KINDS:
-        return
+        return None
     kind, ns = EXPECT_KINDS[e.target], e.namespace
     if ns is not None and ns not in d.namespaces:
-        return  # an error already: the namespace does not exist
+        return None  # an error already: the namespace does not exist
     names = [n.name for n in d.nodes] if kind == "Node" else [o.name for o in d.of(kind, ns)]
     if e.name in names or d.made(kind, ns, e.name):
-        return
+        return None
     near = nearest(e.name, names)
-    target = ref(kind, ns, e.name)
-    ctx.warn(ctx.name_span(e.span), f"expect {e.target} {target}: nothing declares or creates {e.target} {target}, "
-                                    "so the expectation can only fail",
-             suggestion=f"`{ref(kind, ns, near)}`" if near else None)
+    return ref(kind, ns, e.name), f"`{ref(kind, ns, near)}`" if near else None

@@ -18,6 +18,7 @@ from kdsl.model.build.cluster import (build_cluster, build_limits, build_namespa
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.disruption import build_pdb
 from kdsl.model.build.expect import build_expect
+from kdsl.model.build.measure import build_measure
 from kdsl.model.build.network_policy import build_network_policy
 from kdsl.model.build.params import Params
 from kdsl.model.build.objects import build_data, build_ingress, build_manifest, build_pvc, build_service
@@ -41,6 +42,7 @@ class _Build:
         self.cluster: Cluster | None = None
         self.nodes, self.objects, self.users, self.timeline, self.expectations = [], [], [], [], []
         self.loads, self.autoscalers = [], []
+        self.measures = []
         self.run_ms = None
         self.files: list[str] = []
         self.documents: list[Document] = []
@@ -141,6 +143,10 @@ class _Build:
                 self.expectations.append(exp)
         elif k == "include":
             self.include(stmt, doc)
+        elif k == "measure":
+            measure = build_measure(self.ctx, stmt, line_text(stmt))
+            if measure is not None:
+                self.measures.append(measure)
         elif k in ("load", "hpa"):
             self.autoscaling(stmt, None)
         else:
@@ -209,6 +215,7 @@ class _Build:
                         users=tuple(self.users), timeline=tuple(timeline), expectations=tuple(self.expectations),
                         loads=tuple(self.loads), autoscalers=tuple(self.autoscalers),
                         run_ms=self.run_ms, files=tuple(self.files), params=self.params.params(),
+                        measures=tuple(self.measures),
                         source_files=tuple(d.source for d in self.documents))
 
 
