@@ -90,6 +90,37 @@ def _nearby(path: Path) -> str | None:
     return str(path.with_name(hit[0])) if hit else None
 
 
+def sweep(source, params: dict | None = None, seeds=1, *, client=None, scheduler: str | None = None,
+          workers: int | None = None, progress=True):
+    """Play a scenario once per combination of `params` and seed, on Dask, and return a Sweep: `runs` (one row a
+    run: params, seed, each expectation passed, each measure, wall_s, error), `summary()`, `plot()`, `save()`.
+
+    `source` is a .kdsl path, kdsl text or a Scenario from kdsl.load/parse. `params` maps a declared param to one
+    value or a list of values (`{"replicas": [2, 3, 4], "fail_at": ["1m", "2m"]}`); `seeds` is a count (`20`:
+    0..19), a range, a list or `"0..19"`. The runs go to `client` (a dask.distributed.Client), or to the
+    scheduler at `scheduler` (`tcp://host:8786`), or else to a local cluster of `workers` processes (default:
+    one per core) that kdsl starts and closes. `progress` shows a bar in a notebook (True), or is called as
+    `progress(done, total, failed)`. In a script, call it under `if __name__ == "__main__":` (Dask's worker
+    processes import the script). See docs/sweeps.md.
+    """
+    from kdsl.sweeps import sweep as play
+    from kdsl.sweeps.progress import NotebookProgress, in_notebook
+
+    if isinstance(source, Scenario):
+        scenario = source
+    elif isinstance(source, Path) or (isinstance(source, str) and "\n" not in source
+                                      and source.strip().endswith(".kdsl")):
+        scenario = load(source)
+    elif isinstance(source, str):
+        scenario = parse(source)
+    else:
+        raise UsageError(f"kdsl.sweep() takes a .kdsl path, kdsl text or a Scenario, not {type(source).__name__}")
+    if progress is True:
+        progress = NotebookProgress() if in_notebook() else None
+    return play(scenario, params, seeds, client=client, scheduler=scheduler, workers=workers,
+                progress=progress or None)
+
+
 def load_ipython_extension(ipython) -> None:
     """`%load_ext kdsl`: the `%%kdsl` cell magic (the notebook code loads only here)."""
     from kdsl.notebook import load_ipython_extension as _load
@@ -108,4 +139,4 @@ def from_manifests(*paths, text: str | None = None, namespace: str | None = None
 
 
 __all__ = ["Diagnostic", "ExpectationFailed", "KdslError", "KdslSyntaxError", "NotFoundError", "Scenario", "ScenarioError",
-           "SimulationError", "UsageError", "__version__", "from_manifests", "load", "parse", "simulate"]
+           "SimulationError", "UsageError", "__version__", "from_manifests", "load", "parse", "simulate", "sweep"]

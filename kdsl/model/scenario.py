@@ -39,6 +39,9 @@ class Scenario:
     source_files: tuple[Source, ...] = attrs.field(default=(), eq=False, repr=False)
     # `param NAME = VALUE` of every file read, in the order declared; what they mean is already in the fields above.
     params: tuple[Param, ...] = attrs.field(default=(), eq=False, repr=False)
+    # ((including file, include target), (text, name)) of every `include` read, sorted: with the first file's
+    # text, all a run depends on, so a sweep sends it to workers that do not share this disk.
+    includes: tuple = attrs.field(default=(), eq=False, repr=False, metadata={"omit_default": True})
 
     @property
     def param_values(self) -> dict[str, str]:

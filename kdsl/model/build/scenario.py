@@ -92,7 +92,7 @@ class _Build:
                     continue
                 seen.add(str(path))
                 try:
-                    inc = parse_document(path.read_text(encoding="utf-8"), _display(path))
+                    inc = parse_document(*self.loader.open(s, doc, path))
                 except (OSError, UnicodeDecodeError, KdslError):
                     continue  # include() says why, at the include
                 self.loader.parsed[str(path)] = inc
@@ -177,7 +177,7 @@ class _Build:
             return
         inc = self.loader.parsed.pop(str(path), None)
         if inc is None:
-            inc = self.read_include(stmt, target, path)
+            inc = self.read_include(stmt, doc, target, path)
             if inc is None:
                 return
         self.loader.read[str(path)] = stmt.span
@@ -189,9 +189,9 @@ class _Build:
             self.top(s, inc)
         chain.pop()
 
-    def read_include(self, stmt: Stmt, target: str, path: Path) -> Document | None:
+    def read_include(self, stmt: Stmt, doc: Document, target: str, path: Path) -> Document | None:
         try:
-            text = path.read_text(encoding="utf-8")
+            text, name = self.loader.open(stmt, doc, path)
         except OSError as exc:
             self.ctx.error(stmt.args[0], f"cannot include \"{target}\": {exc.strerror or exc}")
             self.unreadable = True
@@ -203,7 +203,7 @@ class _Build:
             return None
         self.loader.read[str(path)] = stmt.span
         try:
-            return parse_document(text, _display(path))
+            return parse_document(text, name)
         except KdslError as exc:
             self.ctx.diagnostics.extend(exc.diagnostics)
             self.unreadable = True
@@ -216,7 +216,8 @@ class _Build:
                         loads=tuple(self.loads), autoscalers=tuple(self.autoscalers),
                         run_ms=self.run_ms, files=tuple(self.files), params=self.params.params(),
                         measures=tuple(self.measures),
-                        source_files=tuple(d.source for d in self.documents))
+                        source_files=tuple(d.source for d in self.documents),
+                        includes=tuple(sorted(self.loader.opened.items())))
 
 
 def _display(path: Path) -> str:
@@ -227,22 +228,40 @@ def _display(path: Path) -> str:
 
 
 class _Loader:
-    def __init__(self):
+    def __init__(self, files=None):
         self.chain: list[str] = []  # the files being read, outermost first (for cycles)
         self.read: dict = {}  # each file included so far → the include that read it
         self.parsed: dict = {}  # each file parsed ahead for its params → its Document, until include() takes it
+        # (including file, include target) → (text, name): what each include read. Given (`files`), includes
+        # are read from it instead of the disk, so a sweep's worker on another machine reads what was read here.
+        self.files = files
+        self.opened: dict = {}
+
+    def open(self, stmt: Stmt, doc: Document, path: Path) -> tuple[str, str]:
+        """The text and display name of the file an `include` names (OSError when it cannot be read)."""
+        key = (doc.name or "", stmt.args[0].text)
+        if self.files is not None:
+            try:
+                got = self.files[key]
+            except KeyError:
+                raise FileNotFoundError(2, "No such file or directory") from None
+        else:
+            got = (path.read_text(encoding="utf-8"), _display(path))
+        self.opened[key] = got
+        return got
 
 
-def build(doc: Document, later=None, params=None) -> Scenario:
+def build(doc: Document, later=None, params=None, files=None) -> Scenario:
     """The Scenario a parsed document declares; raises ScenarioError listing every error found.
 
     Warnings (what Kubernetes would accept but is likely a mistake) are kept on `Scenario.warnings`.
     `later(scenario)` gives more diagnostics once the model's own checks found no error (kdsl.parse
     passes the engine's precheck: the model layer does not know the API server). `params` overrides the
-    defaults of declared params (name → Word, kdsl.model.build.params.overrides_of).
+    defaults of declared params (name → Word, kdsl.model.build.params.overrides_of). `files` (a Scenario's
+    `includes`, as a dict) is read instead of the disk for every `include`.
     """
     ctx = Ctx({doc.name: doc.source})
-    loader = _Loader()
+    loader = _Loader(files)
     if doc.name:
         loader.chain.append(str(Path(doc.name).resolve()))
     b = _Build(ctx, loader, params)

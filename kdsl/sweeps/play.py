@@ -1,0 +1,72 @@
+"""One run of a sweep, on a worker: the scenario built once per worker process, then simulated with a seed."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+from kdsl.lang.errors import KdslError
+
+_CACHE_SIZE = 16  # scenarios a worker keeps: a sweep's combinations arrive in grid order, a few at a time
+_built: OrderedDict = OrderedDict()  # (digest, combination) → Scenario or the KdslError its params give
+
+
+def scenario(bundle, combo: tuple):
+    """The Scenario of a bundle under a combination of params, parsed the first time this process meets it."""
+    key = (bundle.digest, combo)
+    if key in _built:
+        _built.move_to_end(key)
+    else:
+        _built[key] = _build(bundle, combo)
+        if len(_built) > _CACHE_SIZE:
+            _built.popitem(last=False)
+    return _built[key]
+
+
+def _build(bundle, combo: tuple):
+    from kdsl.engine.precheck import precheck
+    from kdsl.lang.parser import parse_document
+    from kdsl.model.build import build
+    from kdsl.model.build.params import overrides_of
+
+    from kdsl._gc import bulk
+
+    try:
+        with bulk():
+            return build(parse_document(bundle.text, bundle.name), later=precheck,
+                         params=overrides_of(dict(combo)), files=bundle.files)
+    except KdslError as exc:
+        return exc  # every seed of this combination is a row with this error
+
+
+def play(bundle, combo: tuple, seed: int) -> dict:
+    """The row of one run: each expectation's outcome by column, each measure's value, its wall time and error.
+    A pure function of its arguments but for `wall_s`: the same on any worker of any cluster."""
+    from kdsl.engine.simulation import Simulation
+
+    t0 = time.perf_counter()
+    row: dict = {"error": None}
+    built = scenario(bundle, combo)
+    try:
+        if isinstance(built, KdslError):
+            raise built
+        sim = Simulation(built, seed=seed).run()
+        row["expect"] = [r.passed for r in sim.check()]
+        row["measure"] = list(sim.measure_values().values())
+    except KdslError as exc:
+        row["error"] = one_line(exc)
+    except Exception as exc:  # a fault of kdsl's own: the row says so, the other runs go on
+        row["error"] = f"kdsl failed: {type(exc).__name__}: {exc}"
+    row["wall_s"] = round(time.perf_counter() - t0, 3)
+    return row
+
+
+def one_line(exc: KdslError) -> str:
+    """The error as a cell shows it: its first error's place and message (`shop.kdsl:3:9: …`)."""
+    errors = getattr(exc, "errors", ()) or getattr(exc, "diagnostics", ())
+    if errors:
+        d = errors[0]
+        where = ":".join(str(p) for p in (d.file, d.line, d.column) if p is not None)
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return f"{where}: {d.message}{more}" if where else f"{d.message}{more}"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -1,0 +1,80 @@
+"""Runs a sweep's (params, seed) on Dask: a LocalCluster kdsl starts and closes, or a cluster the caller names."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import uuid
+
+from kdsl.lang.errors import UsageError
+from kdsl.sweeps.play import play
+
+
+@contextlib.contextmanager
+def connect(client=None, scheduler: str | None = None, workers: int | None = None):
+    """A dask.distributed Client: the caller's `client`; one connected to `scheduler` (`tcp://host:8786`);
+    else a LocalCluster of `workers` processes (default: one per core), one thread each, since a run is Python
+    that holds the GIL. What kdsl starts here it closes on the way out."""
+    given = sum(x is not None for x in (client, scheduler, workers))
+    if given > 1:
+        raise UsageError("give one of client=, scheduler= and workers=: each names the cluster the runs go to")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise UsageError(f"workers={workers!r}: give a number of worker processes, 1 or more")
+    if client is not None:
+        yield client
+        return
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            c = Client(scheduler, timeout="10s", set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}; start one with "
+                             f"`dask scheduler` and workers with `dask worker {scheduler}`") from None
+        with c:
+            yield c
+        return
+    n = workers or os.cpu_count() or 1
+    # A dashboard on a free port (8787 may be another cluster's); Dask's own logs stay out of the user's output.
+    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as cluster, Client(cluster, set_as_default=False) as c:
+        c.wait_for_workers(n)
+        yield c
+
+
+def run(client, bundle, combos: list, seeds: tuple[int, ...], progress=None) -> list[dict]:
+    """Every (combination, seed)'s row, in the grid's order whatever order they finish in. A worker lost
+    mid-run has its runs rescheduled by Dask (up to `distributed.scheduler.allowed-failures` times); a run
+    that still cannot finish is a row with its error. `progress(done, total, failed)` follows the runs."""
+    from distributed import as_completed
+
+    shared = client.scatter(bundle, broadcast=True, hash=True)
+    # Keys only name the tasks (the rows do not depend on them): unique per sweep, so two sweeps on one
+    # cluster never share or cancel each other's runs.
+    name = f"kdsl-run-{bundle.digest[:12]}-{uuid.uuid4().hex[:8]}"
+    tasks = [(combo, seed) for combo in combos for seed in seeds]
+    futures = [client.submit(play, shared, combo, seed, key=f"{name}-{i}", pure=False)
+               for i, (combo, seed) in enumerate(tasks)]
+    index = {f.key: i for i, f in enumerate(futures)}
+    rows: list = [None] * len(tasks)
+    failed = 0
+    try:
+        for done, fut in enumerate(as_completed(futures, loop=client.loop), 1):
+            rows[index[fut.key]] = row = _row(fut)
+            failed += row["error"] is not None
+            if progress is not None:
+                progress(done, len(tasks), failed)
+    finally:
+        client.cancel(futures)
+    return rows
+
+
+def _row(fut) -> dict:
+    if fut.status == "finished":
+        return fut.result()
+    exc = fut.exception()
+    name = type(exc).__name__
+    if name == "KilledWorker":
+        return {"error": "the run's worker was lost each time it was tried (KilledWorker)", "wall_s": None}
+    return {"error": f"the run did not finish: {name}: {exc}", "wall_s": None}
