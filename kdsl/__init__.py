@@ -6,8 +6,8 @@ import numbers
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError, NotFoundError, UsageError
-from kdsl._gc import bulk
+from kdsl.core.errors import Diagnostic, KdslError, KdslSyntaxError, NotFoundError, UsageError
+from kdsl.core.bulk import bulk
 from kdsl.lang.parser import parse_document
 from kdsl.engine.errors import SimulationError
 from kdsl.engine.expect_text import ExpectationFailed

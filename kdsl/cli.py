@@ -8,10 +8,10 @@ from pathlib import Path
 
 import kdsl
 from kdsl.cli_params import add_param_option, reader
-from kdsl.lang.errors import KdslError, UsageError
+from kdsl.core.errors import KdslError, UsageError
 from kdsl.lang.fmt import format_document
 from kdsl.lang.parser import parse_document
-from kdsl.lang.values import BadValue, duration_ms, format_duration
+from kdsl.core.values import BadValue, duration_ms, format_duration
 
 
 def _read(path: str) -> str:

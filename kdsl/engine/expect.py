@@ -11,7 +11,7 @@ from kdsl.engine.apiserver import rbac
 from kdsl.engine.event_correlator import filed_namespace
 from kdsl.engine.netpol.cluster import connect_holds
 from kdsl.engine.routing import route_holds
-from kdsl.lang.values import format_bytes, format_duration
+from kdsl.core.values import format_bytes, format_duration
 from kdsl.model.build.expect import ATTRIBUTES, SINGULAR
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation
 from kdsl.model.network_policy import ConnectExpectation

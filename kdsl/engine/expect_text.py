@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kdsl.lang.errors import Diagnostic, KdslError
+from kdsl.core.errors import Diagnostic, KdslError
 
 
 class ExpectationFailed(KdslError):

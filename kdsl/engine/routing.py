@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.objects import ApiObject
-from kdsl.lang.errors import UsageError
+from kdsl.core.errors import UsageError
 from kdsl.engine.services import CLUSTER_DOMAIN, Backend, balance, serving_endpoints, slices_at
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang.errors import Diagnostic, KdslError, UsageError
+from kdsl.core.errors import Diagnostic, KdslError, UsageError
 from kdsl.model.namespaces import SYSTEM_NAMESPACES, LimitRange, Namespace, ResourceQuota
 from kdsl.interop.cluster import ClusterExport, for_cluster
 from kdsl.interop.emit import emit

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import attrs
 
-from kdsl.lang.syntax import Span
+from kdsl.core.errors import Span
 
 Pairs = tuple[tuple[str, str], ...]
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import attrs
 
-from kdsl.lang.errors import Diagnostic, NotFoundError, UsageError, listing
+from kdsl.core.errors import Diagnostic, NotFoundError, UsageError, listing
 from kdsl.lang.syntax import Source
 from kdsl.model.access import User
 from kdsl.model.autoscaling import HorizontalPodAutoscaler, Load

@@ -78,7 +78,7 @@ def open_scenario(path: str, seed: int = 0, until_ms: int | None = None, params:
     """Load and simulate the file; show its title, what was simulated and its warnings. A file that no
     longer reads, parses or plays shows kdsl's located message instead, and None is returned."""
     import kdsl
-    from kdsl.lang.values import format_duration
+    from kdsl.core.values import format_duration
     from kdsl.model.nodes import Cluster
 
     try:
@@ -131,7 +131,7 @@ def _checked(args) -> tuple[bool, int | None]:
     """(True, until in ms) once the file reads, checks and simulates; (False, None) after printing why not —
     kdsl's located messages. Warnings are printed too (the page shows them as well)."""
     import kdsl
-    from kdsl.lang.values import BadValue, duration_ms
+    from kdsl.core.values import BadValue, duration_ms
 
     try:
         until = None if args.until is None else duration_ms(args.until)

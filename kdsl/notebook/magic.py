@@ -8,7 +8,7 @@ import shlex
 import pandas as pd
 
 import kdsl
-from kdsl.lang.errors import KdslError
+from kdsl.core.errors import KdslError
 
 USAGE = "%%kdsl [name] [--until T] [--seed N] [--param NAME=VALUE ...] [--test] [--quiet]"
 
@@ -57,7 +57,7 @@ def parse_line(line: str) -> argparse.Namespace:
     if not args.name.isidentifier():
         raise CellError(f"%%kdsl: {args.name!r} is not a Python name to bind the simulation to\nusage: {USAGE}")
     if args.until is not None:
-        from kdsl.lang.values import BadValue, duration_ms
+        from kdsl.core.values import BadValue, duration_ms
 
         try:
             args.until = duration_ms(args.until)

@@ -6,7 +6,7 @@ import html
 
 import attrs
 
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 
 # Every bundle has text/plain, so a terminal, a log and a strict nbval compare still have something.
 PLAIN = "text/plain"

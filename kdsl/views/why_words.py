@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 
 MAX_NAMES = 4  # names listed in a sentence before "and N more"
 

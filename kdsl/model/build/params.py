@@ -9,9 +9,10 @@ from collections.abc import Mapping
 
 import attrs
 
-from kdsl.lang.errors import Diagnostic, UsageError, suggest
+from kdsl.core.errors import Diagnostic, UsageError, suggest
 from kdsl.lang.parser import unescape
-from kdsl.lang.syntax import Attr, Expr, Path, PortMap, Span, Stmt, Values, Word
+from kdsl.core.errors import Span
+from kdsl.lang.syntax import Attr, Expr, Path, PortMap, Stmt, Values, Word
 from kdsl.model.params import Param
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
