@@ -98,7 +98,7 @@ def _progress():
 def cmd_run(args) -> int:
     """Simulate a scenario and print its pods, nodes and events at a moment (default: the end)."""
     failed: list[str] = []
-    from kdsl.interop.cli import known_version, scenario_reader  # manifests (.yaml/.json) go onto a cluster
+    from kdsl.cli_interop import known_version, scenario_reader  # manifests (.yaml/.json) go onto a cluster
 
     if not known_version("run", args.kube_version):
         return 1
@@ -240,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     from kdsl.cli_views import add_commands as add_views  # table, graph, chart
 
     add_views(sub)
-    from kdsl.interop.cli import add_commands  # import and export
+    from kdsl.cli_interop import add_commands  # import and export
 
     add_commands(sub)
     from kdsl.cli_diff import add_command as add_diff  # kdsl diff
@@ -249,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     from kdsl.cli_explain import add_command as add_explain  # why a pod is in its state
 
     add_explain(sub)
-    from kdsl.notebook.dashboard import add_command as add_dashboard  # the logic loads only when it runs
+    from kdsl.cli_dashboard import add_command as add_dashboard  # the logic loads only when it runs
 
     add_dashboard(sub)
     return p

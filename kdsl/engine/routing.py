@@ -68,11 +68,6 @@ class Route:
         where = f"{self.service}:{self.port}, {len(self.backends)} pods" if self.served else f"none: {self.reason}"
         return f"<Route {self.host}{self.path} -> {where}>"
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
-
-        return bundle(self)
-
 
 # ---- matching (pure) -----------------------------------------------------------------------------
 

@@ -89,7 +89,7 @@ def from_manifests(*paths, text: str | None = None, namespace: str | None = None
     """kdsl.from_manifests("app.yaml", "k8s/"): the Scenario those manifests declare, on `cluster` (kdsl
     text with nodes and storage classes; default: DEFAULT_CLUSTER when the manifests declare no nodes),
     each document checked as Kubernetes `kube_version` (default 1.33) would."""
-    from kdsl import parse
+    from kdsl.engine.run import parse  # the API server's checks load on the first parse
 
     imported = import_manifests(paths, text=text, namespace=namespace, kube_version=kube_version)
     prefix = cluster if cluster is not None else ("" if imported.nodes else DEFAULT_CLUSTER)

@@ -40,11 +40,6 @@ class Object:
         """How a person names this object: `deployment shop/web`, `node worker-1`."""
         return f"{self.kind.lower()} {self.key}"
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
-
-        return bundle(self)
-
 
 @attrs.frozen(kw_only=True)
 class NamespacedObject(Object):

@@ -120,11 +120,6 @@ class Scenario:
             parts.append(f"{len(self.measures)} measure{'s' if len(self.measures) != 1 else ''}")
         return f"<Scenario {self.name!r}: {', '.join(parts) or 'empty'}>"
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
-
-        return bundle(self)
-
     def describe(self, warnings: bool = True) -> str:
         """A few readable lines: what the scenario declares, kind by kind (and its warnings)."""
         lines = [repr(self)]

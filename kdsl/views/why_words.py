@@ -41,11 +41,6 @@ class Why:
         kind = "ok" if self.healthy else "warn"
         return f'<p class="kdsl-why kdsl-why-{kind}">{html.escape(self.text())}</p>'
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.answers import why_bundle  # notebook displays load only in a notebook
-
-        return why_bundle(self)
-
 
 class Found:
     """What one explanation gathers as it reads the simulation: the headline's reason, sentences, the
