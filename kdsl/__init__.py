@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError, NotFoundError, UsageError
-from kdsl._gc import bulk
-from kdsl.lang.parser import parse_document
+from kdsl.core.errors import Diagnostic, KdslError, KdslSyntaxError, NotFoundError, UsageError
 from kdsl.engine.errors import SimulationError
 from kdsl.engine.expect_text import ExpectationFailed
-from kdsl.model.build import build
+from kdsl.engine.run import load, parse, simulate
 from kdsl.model.errors import ScenarioError
 from kdsl.model.scenario import Scenario
 
@@ -21,73 +18,43 @@ except PackageNotFoundError:  # pragma: no cover - a source tree that was never 
     __version__ = "0.0.0"
 
 
-def parse(text: str, filename: str | None = None, params: dict | None = None) -> Scenario:
-    """Parse kdsl text into a Scenario.
+class _InteropMethods:
+    """The simulation's state as manifests, and what changed between two moments (kdsl.interop, loaded when
+    one is called: its Kubernetes schemas take seconds to load, and a run in a script needs none of it)."""
 
-    `params` overrides the defaults of the scenario's `param`s: `{"replicas": 5, "fail_at": "90s"}` (an int
-    or float is a number, a bool true/false, a str the value as kdsl writes it; see docs/sweeps.md).
+    def manifests(self, at=None) -> dict:
+        """The simulated state at `at` (default: now) as `kubectl get -o yaml` prints it: a v1 List of every
+        stored object with its metadata and status (kdsl.interop.state). Not for `kubectl apply`: that is
+        `kdsl export` (kdsl.interop.for_cluster)."""
+        from kdsl.interop.state import state_manifests
+        return state_manifests(self, at)
 
-    Raises KdslSyntaxError for text that does not follow the grammar and ScenarioError for text
-    whose meaning is wrong, or that the API server would refuse whatever the run (kdsl/engine/precheck.py);
-    both carry every located diagnostic. Warnings land on `Scenario.warnings`.
-    """
-    if not isinstance(text, str):
-        hint = ("; to read a file use kdsl.load(path)" if isinstance(text, Path)
-                else "; decode it first (text.decode())" if isinstance(text, bytes) else "")
-        raise UsageError(f"kdsl.parse() takes kdsl text (a str), not {type(text).__name__}{hint}")
-    from kdsl.engine.precheck import precheck  # the API server's checks load on the first parse, not on import
-    from kdsl.model.build.params import overrides_of
-
-    overrides = overrides_of(params)
-    with bulk():
-        return build(parse_document(text, filename), later=precheck, params=overrides)
+    def diff(self, t1, t2=None, namespace=None, kind=None):
+        """What changed from `t1` to `t2` (default: the end), as `kubectl get -o yaml` would show it at each: a
+        row per object added or removed and per field changed (FIELD as `status.conditions[type=Ready].status`,
+        OLD, NEW); a Secret's values stay `<redacted>` (kdsl.interop.diff)."""
+        from kdsl.interop.diff import diff
+        return diff(self, t1, t2, namespace, kind)
 
 
-def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):
-    """Play a scenario on the simulated control plane and return the Simulation.
+def _compose() -> None:
+    """The public Simulation and the displays, composed here, where every layer is known, so that none imports
+    one above it (docs/architecture.md): the views', interop's and the notebook's methods on every Simulation
+    (the engine's class itself, as any `import kdsl.…` runs this module first), the notebook's displays on the
+    model's and the engine's objects, and `Results.table()` from the views."""
+    from kdsl.engine.expect import Results
+    from kdsl.engine.methods import register
+    from kdsl.notebook.reprs import NotebookMethods, attach_displays
+    from kdsl.views.methods import ViewMethods, results_table
 
-    `until` (ms, or a duration such as `"5m"`) bounds the run; without it the scenario's `run` applies, else the run stops when
-    nothing is pending after the last timeline action. The same scenario and seed give the same run.
-    """
-    from kdsl.engine.arguments import duration
-    from kdsl.engine.simulation import Simulation  # the engine loads only when something is simulated
-
-    if not isinstance(scenario, Scenario):
-        hint = f"; to simulate a file: kdsl.simulate(kdsl.load({str(scenario)!r}))" if isinstance(scenario, (str, Path)) else ""
-        raise UsageError(f"kdsl.simulate() takes a Scenario (from kdsl.load or kdsl.parse), not "
-                         f"{type(scenario).__name__}{hint}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise UsageError(f"seed={seed!r} is not a seed; give an integer (the same seed gives the same run)")
-    return Simulation(scenario, seed=int(seed)).run(None if until is None else duration(until, "until"))
-
-
-def load(path: str | Path, params: dict | None = None) -> Scenario:
-    """Read and parse a .kdsl file; `include` paths are relative to it; `params` as for kdsl.parse."""
-    if not isinstance(path, (str, Path)):
-        raise UsageError(f"kdsl.load() takes the path of a .kdsl file, not {type(path).__name__}")
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: {exc.strerror or exc}", str(p),
-                                          suggestion=_nearby(p))]) from None
-    except UnicodeDecodeError as exc:
-        raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: it is not UTF-8 text "
-                                                   f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
-                                          str(p))]) from None
-    return parse(text, str(p), params)
+    register(ViewMethods)
+    register(_InteropMethods)
+    register(NotebookMethods)
+    attach_displays()
+    Results.table = results_table
 
 
-def _nearby(path: Path) -> str | None:
-    """The .kdsl file next to a missing one whose name is closest (`shp.kdsl` -> `shop.kdsl`)."""
-    import difflib
-
-    try:
-        names = sorted(f.name for f in path.parent.glob("*.kdsl"))
-    except OSError:
-        return None
-    hit = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
-    return str(path.with_name(hit[0])) if hit else None
+_compose()
 
 
 def sweep(source, params: dict | None = None, seeds=1, *, client=None, scheduler: str | None = None,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import kdsl
 from kdsl.cli_params import add_param_option, reader
-from kdsl.lang.errors import KdslError, UsageError
+from kdsl.core.errors import KdslError, UsageError
 from kdsl.lang.fmt import format_document
 from kdsl.lang.parser import parse_document
-from kdsl.lang.values import BadValue, duration_ms, format_duration
+from kdsl.core.values import BadValue, duration_ms, format_duration
 
 
 def _read(path: str) -> str:
@@ -98,7 +98,7 @@ def _progress():
 def cmd_run(args) -> int:
     """Simulate a scenario and print its pods, nodes and events at a moment (default: the end)."""
     failed: list[str] = []
-    from kdsl.interop.cli import known_version, scenario_reader  # manifests (.yaml/.json) go onto a cluster
+    from kdsl.cli_interop import known_version, scenario_reader  # manifests (.yaml/.json) go onto a cluster
 
     if not known_version("run", args.kube_version):
         return 1
@@ -240,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     from kdsl.cli_views import add_commands as add_views  # table, graph, chart
 
     add_views(sub)
-    from kdsl.interop.cli import add_commands  # import and export
+    from kdsl.cli_interop import add_commands  # import and export
 
     add_commands(sub)
     from kdsl.cli_diff import add_command as add_diff  # kdsl diff
@@ -249,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     from kdsl.cli_explain import add_command as add_explain  # why a pod is in its state
 
     add_explain(sub)
-    from kdsl.notebook.dashboard import add_command as add_dashboard  # the logic loads only when it runs
+    from kdsl.cli_dashboard import add_command as add_dashboard  # the logic loads only when it runs
 
     add_dashboard(sub)
     return p

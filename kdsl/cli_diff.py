@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from kdsl.cli_views import _view_command
-from kdsl.lang.errors import UsageError
-from kdsl.lang.values import format_duration
+from kdsl.core.errors import UsageError
+from kdsl.core.values import format_duration
 
 FORMATS = ("text", "csv", "json", "markdown")
 

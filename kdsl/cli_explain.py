@@ -6,8 +6,8 @@ import shlex
 import sys
 import textwrap
 
-from kdsl.lang.errors import Diagnostic, UsageError
-from kdsl.lang.values import format_duration
+from kdsl.core.errors import Diagnostic, UsageError
+from kdsl.core.values import format_duration
 
 WIDTH = 100  # the paragraph is wrapped as a terminal shows it; the words are sim.why's
 

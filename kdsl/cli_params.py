@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from kdsl.model.build.params import NAME
-
-
-def _pair(text: str) -> tuple[str, str]:
-    name, eq, value = text.partition("=")
-    if not eq or not NAME.fullmatch(name):
-        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE (a param's name, `=`, its value as kdsl "
-                                         "writes it: -p replicas=5, -p fail_at=90s)")
-    return name, value
+from kdsl.model.build.params import pair
 
 
 def add_param_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-p", "--param", dest="params", action="append", type=_pair, default=[],
+    parser.add_argument("-p", "--param", dest="params", action="append", type=pair, default=[],
                         metavar="NAME=VALUE", help="set a param the scenario declares (repeatable); the value "
                                                    "reads as if written in the file")
 

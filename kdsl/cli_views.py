@@ -9,7 +9,7 @@ from pathlib import Path
 import kdsl
 from kdsl.cli import _duration, _each
 from kdsl.cli_params import add_param_option, reader
-from kdsl.lang.errors import KdslError, UsageError
+from kdsl.core.errors import KdslError, UsageError
 
 
 def _simulated(args):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import kdsl
-from kdsl.lang.errors import KdslError
-from kdsl.lang.values import format_duration
+from kdsl.core.errors import KdslError
+from kdsl.core.values import format_duration
 
 
 def pytest_collect_file(parent, file_path):

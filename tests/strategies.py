@@ -21,7 +21,7 @@ import attrs
 from hypothesis import strategies as st
 
 from kdsl.lang.grammar import keyword_terminals
-from kdsl.lang.values import duration_ms
+from kdsl.core.values import duration_ms
 from kdsl.model.access import RESOURCE_ALIASES, RESOURCE_GROUPS, VERBS
 from kdsl.model.namespaces import QUOTA_RESOURCES
 

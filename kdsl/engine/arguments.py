@@ -11,8 +11,8 @@ import functools
 import inspect
 import numbers
 
-from kdsl.lang.errors import NotFoundError, UsageError, listing
-from kdsl.lang.values import BadValue, duration_ms, format_duration
+from kdsl.core.errors import NotFoundError, UsageError, listing
+from kdsl.core.values import BadValue, duration_ms, format_duration
 from kdsl.model.namespaces import SYSTEM_NAMESPACES
 
 MOMENT = "give milliseconds since the start (40_000), a duration such as \"2m\" or \"1m30s\", or a Timedelta"

@@ -1,6 +1,6 @@
 """The engine's error: a scenario that parses and checks but cannot be played (all located)."""
 
-from kdsl.lang.errors import KdslError
+from kdsl.core.errors import KdslError
 
 
 class SimulationError(KdslError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.event_correlator import StoredEvent, correlate
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 
 
 @attrs.frozen(kw_only=True)

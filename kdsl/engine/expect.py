@@ -7,11 +7,10 @@ from collections.abc import Callable
 import attrs
 
 from kdsl.engine import podview
-from kdsl.engine.apiserver import rbac
 from kdsl.engine.event_correlator import filed_namespace
 from kdsl.engine.netpol.cluster import connect_holds
 from kdsl.engine.routing import route_holds
-from kdsl.lang.values import format_bytes, format_duration
+from kdsl.core.values import format_bytes, format_duration
 from kdsl.model.build.expect import ATTRIBUTES, SINGULAR
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation
 from kdsl.model.network_policy import ConnectExpectation
@@ -44,11 +43,6 @@ class Result:
     def __repr__(self) -> str:
         return f"<Result {self}>"
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
-
-        return bundle(self)
-
 
 class Results(list):
     """`Simulation.check()`: the results in the scenario's order, shown as a table in a notebook."""
@@ -59,19 +53,8 @@ class Results(list):
     def passed(self) -> bool:
         return all(r.passed for r in self)
 
-    def table(self):
-        """A DataFrame: ✓ or ✗, EXPECT, FOUND and AT (a Timedelta)."""
-        from kdsl.views.records import results
-
-        return results(self)
-
     def __str__(self) -> str:
         return "\n".join([*map(str, self), f"{sum(r.passed for r in self)} passed, {sum(not r.passed for r in self)} failed"])
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle
-
-        return bundle(self)
 
 
 def compare(cond: Condition, value) -> bool:
@@ -216,7 +199,10 @@ class Checker:
 
     def check(self, exp) -> Result:
         if isinstance(exp, AccessExpectation):
-            # RBAC's answer with the roles and bindings as they stand at the end of the run.
+            # RBAC's answer with the roles and bindings as they stand at the end of the run. The API server
+            # loads here, not with this module, which `import kdsl` loads for the displays of Results.
+            from kdsl.engine.apiserver import rbac
+
             allowed = rbac.can(exp.user, exp.verb, exp.resource, exp.namespace, view=self.sim.store,
                                users=self.sim.scenario.users)
             return Result(expectation=exp, passed=allowed == exp.allowed,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kdsl.lang.errors import Diagnostic, KdslError
+from kdsl.core.errors import Diagnostic, KdslError
+from kdsl.engine.run import parse
 
 
 class ExpectationFailed(KdslError):
@@ -18,8 +19,6 @@ class ExpectationFailed(KdslError):
 def expectations(sim, lines: tuple[str, ...]) -> list:
     """The expectations the lines write, read as if they stood in the scenario: `expect` may be left out, and
     the scenario's namespaces are known (a name it never declared is the usual located error)."""
-    import kdsl
-
     if not lines:
         raise ExpectationFailed([Diagnostic("error", "sim.expect() needs at least one expectation, such as "
                                                      "\"deployment shop/web available=3 by 1m\"")])
@@ -32,7 +31,7 @@ def expectations(sim, lines: tuple[str, ...]) -> list:
         texts.append(text if text.startswith("expect ") else f"expect {text}")
     # The expectations come first so that an error's line number is the argument's position (1, 2, ...).
     known = [f"namespace {ns} {{}}" for ns in sim.scenario.namespaces]
-    scenario = kdsl.parse("\n".join(texts + known), filename="<sim.expect>")
+    scenario = parse("\n".join(texts + known), filename="<sim.expect>")
     return list(scenario.expectations)
 
 

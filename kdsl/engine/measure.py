@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.expect import Checker, compare
-from kdsl.lang.values import format_bytes, format_duration
+from kdsl.core.values import format_bytes, format_duration
 from kdsl.model.build.expect import ATTRIBUTES, SINGULAR
 from kdsl.model.measures import Measure
 

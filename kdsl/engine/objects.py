@@ -71,11 +71,6 @@ class ApiObject:
     def terminating(self) -> bool:
         return self.meta.deletion_ms is not None
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
-
-        return bundle(self)
-
 
 def seeded(obj) -> bool:
     """Whether a declared object goes to the API server: a kind Kubernetes serves but kdsl does not

@@ -10,7 +10,7 @@ from kdsl.engine.apiserver.resources import resource_info
 from kdsl.engine.apiserver.service_alloc import ServiceAllocator
 from kdsl.engine.ipam import CIDRExhausted, pod_network
 from kdsl.engine.objects import ApiObject, applied, requested, seeded
-from kdsl.lang.errors import Diagnostic
+from kdsl.core.errors import Diagnostic
 from kdsl.model.timeline import AddNode, Apply, Create, Delete
 
 

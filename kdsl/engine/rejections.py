@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -38,19 +38,9 @@ class Rejection:
         return (f"<Rejection at {format_duration(self.time_ms)}: {self.user} {self.verb} {self.kind.lower()} "
                 f"{where}{self.name or ''} -> {self.code} {self.reason}>")
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
-
-        return bundle(self)
-
 
 class Rejections(list):
     """`Simulation.rejections`: a list, in the order they happened, that a notebook shows as a table
     (`Simulation.refusals()` gives that table with filters)."""
 
     __slots__ = ()
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle
-
-        return bundle(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.objects import ApiObject
-from kdsl.lang.errors import UsageError
+from kdsl.core.errors import UsageError
 from kdsl.engine.services import CLUSTER_DOMAIN, Backend, balance, serving_endpoints, slices_at
 
 
@@ -67,11 +67,6 @@ class Route:
     def __repr__(self) -> str:
         where = f"{self.service}:{self.port}, {len(self.backends)} pods" if self.served else f"none: {self.reason}"
         return f"<Route {self.host}{self.path} -> {where}>"
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
-
-        return bundle(self)
 
 
 # ---- matching (pure) -----------------------------------------------------------------------------

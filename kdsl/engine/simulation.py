@@ -6,7 +6,7 @@ import random
 
 import attrs
 
-from kdsl._gc import bulk
+from kdsl.core.bulk import bulk
 from kdsl.engine import clock, routing
 from kdsl.engine.arguments import checked, pod as find_pod
 from kdsl.engine.autoscaler import ClusterAutoscaler, autoscaled
@@ -21,6 +21,7 @@ from kdsl.engine.expect import Checker, Results
 from kdsl.engine.errors import SimulationError
 from kdsl.engine.ipam import CIDRExhausted, pod_network
 from kdsl.engine.kubelets import KubeletComponent
+from kdsl.engine.methods import Methods
 from kdsl.engine.eviction_manager import EvictionManager
 from kdsl.engine.oom import OomKiller
 from kdsl.engine.naming import new_uid
@@ -33,7 +34,6 @@ from kdsl.engine.store import Store
 from kdsl.engine.drain import Drainer
 from kdsl.engine.timeline import Timeline
 from kdsl.engine.usage import UsageTracker
-from kdsl.engine.view_methods import ViewMethods
 from kdsl.model.nodes import Taint
 from kdsl.model.scenario import Scenario
 
@@ -46,7 +46,7 @@ NOT_SIMULATED = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulS
                  "CronJob", "Service", "Ingress", "PersistentVolumeClaim", "PersistentVolume")
 
 
-class Simulation(ViewMethods):
+class Simulation(Methods):
     """A scenario played on a simulated control plane. Time is integer milliseconds; the only
     randomness is `rng`, seeded, so a scenario and a seed give the same event log in any process."""
 

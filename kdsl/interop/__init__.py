@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang.errors import Diagnostic, KdslError, UsageError
+from kdsl.core.errors import Diagnostic, KdslError, UsageError
+from kdsl.engine.run import parse
 from kdsl.model.namespaces import SYSTEM_NAMESPACES, LimitRange, Namespace, ResourceQuota
 from kdsl.interop.cluster import ClusterExport, for_cluster
 from kdsl.interop.emit import emit
@@ -89,8 +90,6 @@ def from_manifests(*paths, text: str | None = None, namespace: str | None = None
     """kdsl.from_manifests("app.yaml", "k8s/"): the Scenario those manifests declare, on `cluster` (kdsl
     text with nodes and storage classes; default: DEFAULT_CLUSTER when the manifests declare no nodes),
     each document checked as Kubernetes `kube_version` (default 1.33) would."""
-    from kdsl import parse
-
     imported = import_manifests(paths, text=text, namespace=namespace, kube_version=kube_version)
     prefix = cluster if cluster is not None else ("" if imported.nodes else DEFAULT_CLUSTER)
     sources = dict(imported.sources)

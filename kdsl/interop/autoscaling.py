@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kdsl.lang import values as v
+from kdsl.core import values as v
 from kdsl.model.autoscaling import (TARGET_API, HorizontalPodAutoscaler, HPABehavior, ResourceMetric, ScalingPolicy,
                                     ScalingRules)
 from kdsl.interop.emit_base import Writer, meta, ref_name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang.errors import UsageError
+from kdsl.core.errors import UsageError
 from kdsl.model import storage, workloads
 from kdsl.model.names import label_key
 from kdsl.interop.export import manifest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kdsl.lang.fmt import bare, format_document
 from kdsl.lang.parser import parse_document
-from kdsl.lang.values import format_bytes
+from kdsl.core.values import format_bytes
 from kdsl.model import access, config, namespaces, network, storage
 from kdsl.model.config import SECRET_TYPES
 from kdsl.model.manifest import Manifest

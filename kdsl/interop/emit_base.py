@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kdsl.lang.fmt import quote, text_word
-from kdsl.lang.values import format_bytes, format_millicores
+from kdsl.core.values import format_bytes, format_millicores
 
 
 KEYWORDS = {"labels", "annotations", "yaml"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kdsl.lang.values import format_bytes, format_duration
+from kdsl.core.values import format_bytes, format_duration
 from kdsl.model import workloads
 from kdsl.model.pods import DEFAULT_GRACE_MS, Container, PodTemplate
 from kdsl.model.storage import ACCESS_SHORT

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import yaml
 
-from kdsl.lang.values import Percent
+from kdsl.core.values import Percent
 from kdsl.model import access, config, namespaces, network, nodes, storage, workloads
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
 from kdsl.model.manifest import Manifest

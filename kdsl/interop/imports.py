@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang.errors import Diagnostic
+from kdsl.core.errors import Diagnostic
 from kdsl.model import storage
 from kdsl.model.manifest import REMOVED, SERVED, SIMULATED, Manifest
 from kdsl.interop import export

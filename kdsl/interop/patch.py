@@ -15,7 +15,7 @@ import copy
 
 import yaml
 
-from kdsl.lang import values as v
+from kdsl.core import values as v
 
 SAME = object()  # residual(): nothing to say
 ORDER = "$setElementOrder/"  # strategic merge patch's directive: the order of a merged list, by name

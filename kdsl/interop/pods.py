@@ -6,7 +6,7 @@ import math
 
 import yaml
 
-from kdsl.lang.values import format_bytes, format_millicores
+from kdsl.core.values import format_bytes, format_millicores
 from kdsl.model.pods import (DEFAULT_GRACE_MS, Affinity, Container, PodAffinityTerm, PodTemplate, Probe, Resources,
                              WeightedTerm, _tag)
 from kdsl.interop.patch import merge

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from kdsl.lang import values as v
+from kdsl.core import values as v
 from kdsl.model import access, config, namespaces, network, nodes, storage
 from kdsl.model.access import RESOURCE_GROUPS, VERBS
 from kdsl.model.config import SECRET_TYPES

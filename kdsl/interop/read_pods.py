@@ -6,7 +6,7 @@ import re
 
 import attrs
 
-from kdsl.lang import values as v
+from kdsl.core import values as v
 from kdsl.model.base import Requirement, Selector
 from kdsl.model.pods import (DEFAULT_GRACE_MS, Affinity, Container, EnvFrom, EnvVar, Mount, PodAffinityTerm,
                              PodTemplate, Port, Probe, Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)

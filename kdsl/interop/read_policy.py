@@ -6,7 +6,7 @@ import re
 
 import attrs
 
-from kdsl.lang.values import Percent
+from kdsl.core.values import Percent
 from kdsl.model.base import Selector
 from kdsl.model.disruption import PodDisruptionBudget
 from kdsl.model.network_policy import IPBlock, NetworkPolicy, NetworkPolicyRule, PolicyPeer, PolicyPort, policy_types

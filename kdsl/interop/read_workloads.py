@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang import values as v
+from kdsl.core import values as v
 from kdsl.model import storage, workloads
 from kdsl.model.base import Selector
 from kdsl.interop.read_pods import _int, ms, pairs, template

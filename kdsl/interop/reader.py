@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 import yaml
 
-from kdsl.lang.errors import Diagnostic, KdslError
+from kdsl.core.errors import Diagnostic, KdslError
 
 SUFFIXES = (".yaml", ".yml", ".json")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang import values as v
+from kdsl.core import values as v
 from kdsl.model.autoscaling import Load
 from kdsl.model.pods import PodTemplate, Resources
 

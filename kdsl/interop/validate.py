@@ -29,7 +29,7 @@ import referencing
 import yaml
 from packaging.version import Version
 
-from kdsl.lang.errors import Diagnostic
+from kdsl.core.errors import Diagnostic
 from kdsl.interop.reader import Doc, child
 from kdsl.model.nodes import Cluster
 

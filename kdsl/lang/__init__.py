@@ -1,7 +1,6 @@
-"""Text to syntax: the kdsl grammar, its parser, values, located errors and the formatter."""
+"""Text to syntax: the kdsl grammar, its parser, the syntax tree and the formatter."""
 
-from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError
 from kdsl.lang.parser import parse_document
-from kdsl.lang.syntax import Document, Span, Stmt
+from kdsl.lang.syntax import Document, Stmt
 
-__all__ = ["Diagnostic", "Document", "KdslError", "KdslSyntaxError", "Span", "Stmt", "parse_document"]
+__all__ = ["Document", "Stmt", "parse_document"]

@@ -11,7 +11,7 @@ import re
 
 from lark.parsers.lalr_analysis import Shift
 
-from kdsl.lang.syntax import Span
+from kdsl.core.errors import Span
 
 # The terminals the master pattern tries, in this order; their regexes come from grammar/kdsl.lark.
 _ORDER = ("_SEP", "TRIPLE", "STRING", "ATTR", "WORD")

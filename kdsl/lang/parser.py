@@ -7,11 +7,11 @@ import threading
 
 import lark
 
-from kdsl._gc import bulk
+from kdsl.core.bulk import bulk
+from kdsl.core.errors import Diagnostic, KdslSyntaxError, Span, plain_list, suggest
 from kdsl.lang import grammar
-from kdsl.lang.errors import Diagnostic, KdslSyntaxError, plain_list, suggest
 from kdsl.lang.lalr import Machine, Tok, UnexpectedCharacter, UnexpectedToken
-from kdsl.lang.syntax import Attr, Comment, Document, Expr, Kw, Op, Path, PortMap, Source, Span, Stmt, Values, Word
+from kdsl.lang.syntax import Attr, Comment, Document, Expr, Kw, Op, Path, PortMap, Source, Stmt, Values, Word
 
 _VALUE_TOKENS = frozenset({"WORD", "STRING", "TRIPLE"})
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}

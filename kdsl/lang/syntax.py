@@ -6,35 +6,7 @@ from typing import NamedTuple, Union
 
 import attrs
 
-
-class Span:
-    """Where a piece of text sits in a file (1-based lines and columns, end exclusive).
-
-    The parser's tokens are spans themselves (a subclass), so a word's span costs nothing extra.
-    """
-
-    __slots__ = ("file", "line", "column", "end_line", "end_column")
-
-    def __init__(self, file: str | None, line: int, column: int, end_line: int, end_column: int):
-        self.file, self.line, self.column, self.end_line, self.end_column = file, line, column, end_line, end_column
-
-    def _key(self) -> tuple:
-        return (self.file, self.line, self.column, self.end_line, self.end_column)
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Span) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        return "Span(%r, %d, %d, %d, %d)" % self._key()
-
-    def __str__(self) -> str:
-        return f"{self.file or '<text>'}:{self.line}:{self.column}"
-
-    def to(self, other: Span) -> Span:
-        return Span(self.file, self.line, self.column, other.end_line, other.end_column)
+from kdsl.core.errors import Span
 
 
 # Syntax nodes are immutable named tuples (cheap to build: a large file makes millions of them).

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import attrs
 
-from kdsl.lang.syntax import Span
+from kdsl.core.errors import Span
 from kdsl.model.base import NamespacedObject, Object, span_field
 
 VERBS = ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "bind", "escalate",

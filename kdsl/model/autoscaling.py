@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import attrs
 
-from kdsl.lang.syntax import Span
+from kdsl.core.errors import Span
 from kdsl.model.base import NamespacedObject, span_field
 
 # pkg/apis/autoscaling/v2/defaults.go: the rules the API server fills in for a behavior field left out.

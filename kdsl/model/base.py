@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import attrs
 
-from kdsl.lang.syntax import Span
+from kdsl.core.errors import Span
 
 Pairs = tuple[tuple[str, str], ...]
 
@@ -39,11 +39,6 @@ class Object:
     def ref(self) -> str:
         """How a person names this object: `deployment shop/web`, `node worker-1`."""
         return f"{self.kind.lower()} {self.key}"
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
-
-        return bundle(self)
 
 
 @attrs.frozen(kw_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import yaml
 
-from kdsl.lang.values import Percent
+from kdsl.core.values import Percent
 from kdsl.model.base import Selector
 from kdsl.model.manifest import Manifest
 from kdsl.model.timeline import TimelineAction

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang.values import Percent
+from kdsl.core.values import Percent
 from kdsl.model.config import Secret
 
 REDACTED = "<redacted>"

@@ -1,6 +1,6 @@
 """The model layer's error: a scenario whose meaning is wrong, with every problem found."""
 
-from kdsl.lang.errors import KdslError
+from kdsl.core.errors import KdslError
 
 
 class ScenarioError(KdslError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang.syntax import Span
+from kdsl.core.errors import Span
 from kdsl.model.base import Selector, span_field
 
 

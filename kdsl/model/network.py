@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import attrs
 
-from kdsl.lang.syntax import Span
+from kdsl.core.errors import Span
 from kdsl.model.base import NamespacedObject, Pairs, span_field
 
 SERVICE_TYPES = {"clusterip": "ClusterIP", "headless": "ClusterIP", "nodeport": "NodePort",

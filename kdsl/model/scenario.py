@@ -7,7 +7,7 @@ from collections import Counter
 
 import attrs
 
-from kdsl.lang.errors import Diagnostic, NotFoundError, UsageError, listing
+from kdsl.core.errors import Diagnostic, NotFoundError, UsageError, listing
 from kdsl.lang.syntax import Source
 from kdsl.model.access import User
 from kdsl.model.autoscaling import HorizontalPodAutoscaler, Load
@@ -122,11 +122,6 @@ class Scenario:
         if self.measures:
             parts.append(f"{len(self.measures)} measure{'s' if len(self.measures) != 1 else ''}")
         return f"<Scenario {self.name!r}: {', '.join(parts) or 'empty'}>"
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
-
-        return bundle(self)
 
     def describe(self, warnings: bool = True) -> str:
         """A few readable lines: what the scenario declares, kind by kind (and its warnings)."""

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import attrs
 
-from kdsl.lang.values import Percent
+from kdsl.core.values import Percent
 from kdsl.model.base import NamespacedObject, Selector
 from kdsl.model.pods import PodTemplate
 

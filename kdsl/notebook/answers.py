@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 from kdsl.notebook.reprs import HTML, PLAIN, card, esc, pairs_table
 from kdsl.views.display import block as _table  # the display rules: times as Kubernetes prints them, no index
 

@@ -13,8 +13,8 @@ import re
 
 import pandas as pd
 
-from kdsl.lang.errors import UsageError
-from kdsl.lang.values import duration_ms, format_duration
+from kdsl.core.errors import UsageError
+from kdsl.core.values import duration_ms, format_duration
 
 ALL = "all namespaces"
 # The tables a tab shows, by the Simulation method that builds them (kdsl.views).

@@ -6,7 +6,7 @@ import html
 
 import pandas as pd
 
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 from kdsl.notebook.explorer import block
 from kdsl.views.common import ViewError, duration, frame
 from kdsl.views.pods import verdicts

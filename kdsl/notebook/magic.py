@@ -7,8 +7,9 @@ import shlex
 
 import pandas as pd
 
-import kdsl
-from kdsl.lang.errors import KdslError
+from kdsl.core.errors import KdslError
+from kdsl.engine.run import parse, simulate
+from kdsl.model.build.params import pair
 
 USAGE = "%%kdsl [name] [--until T] [--seed N] [--param NAME=VALUE ...] [--test] [--quiet]"
 
@@ -37,14 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--test", action="store_true")
     p.add_argument("--quiet", action="store_true")
-    p.add_argument("-p", "--param", dest="params", action="append", type=_pair, default=[])
+    p.add_argument("-p", "--param", dest="params", action="append", type=pair, default=[])
     return p
-
-
-def _pair(text: str) -> tuple[str, str]:
-    from kdsl.cli_params import _pair as pair  # one reading of NAME=VALUE for the CLI and the magic
-
-    return pair(text)
 
 
 def parse_line(line: str) -> argparse.Namespace:
@@ -57,7 +52,7 @@ def parse_line(line: str) -> argparse.Namespace:
     if not args.name.isidentifier():
         raise CellError(f"%%kdsl: {args.name!r} is not a Python name to bind the simulation to\nusage: {USAGE}")
     if args.until is not None:
-        from kdsl.lang.values import BadValue, duration_ms
+        from kdsl.core.values import BadValue, duration_ms
 
         try:
             args.until = duration_ms(args.until)
@@ -78,8 +73,8 @@ def run_cell(line: str, cell: str, namespace: dict, display=None):
     `namespace`, and pass the summary to `display`. Returns the Simulation."""
     args = parse_line(line)
     try:
-        scenario = kdsl.parse(cell, filename=f"<%%kdsl {args.name}>", params=dict(args.params))
-        sim = kdsl.simulate(scenario, until=args.until, seed=args.seed)
+        scenario = parse(cell, filename=f"<%%kdsl {args.name}>", params=dict(args.params))
+        sim = simulate(scenario, until=args.until, seed=args.seed)
     except KdslError as exc:
         raise CellError(exc.format()) from None
     namespace[args.name] = sim
@@ -98,9 +93,7 @@ def summary(sim, name: str, results) -> list:
     """What the cell shows: a heading, the warnings, the pods table, the topology, the results and the measures."""
     from IPython.display import HTML, Markdown
 
-    from kdsl.notebook.reprs import simulation_summary
-
-    out: list = [Markdown(f"**`{name}`** = {simulation_summary(sim).replace('<', '&lt;')}")]
+    out: list = [Markdown(f"**`{name}`** = {repr(sim).replace('<', '&lt;')}")]
     for w in sim.scenario.warnings:
         out.append(HTML(f'<pre class="kdsl-warn">{w.format()}</pre>'))
     out.append(sim.pods())

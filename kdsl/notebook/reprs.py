@@ -6,7 +6,7 @@ import html
 
 import attrs
 
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 
 # Every bundle has text/plain, so a terminal, a log and a strict nbval compare still have something.
 PLAIN = "text/plain"
@@ -73,32 +73,13 @@ def _action_text(action) -> str:
 # ---- simulation ----------------------------------------------------------------------------------
 
 
-def simulation_summary(sim) -> str:
-    """One line: the scenario, where the clock stands, and how many pods show which STATUS in the pods table
-    (a pod on a lost node is Terminating or Running there though its last reported phase says Running)."""
-    from kdsl.engine import podview
-
-    nodes = {n.name: n for n in sim.store.list("Node")}
-    shown: dict[str, int] = {}
-    for pod in sim.store.list("Pod"):
-        status = podview.status(pod, nodes)
-        shown[status] = shown.get(status, 0) + 1
-    pods = ", ".join(f"{n} {status}" for status, n in sorted(shown.items())) or "no pods"
-    return (f"<Simulation {sim.scenario.name!r} at {format_duration(sim.now)} (seed {sim.seed}): "
-            f"{_count(sim.store.count('Node'), 'node')}, {pods}, {_count(len(sim.log.events), 'event')}>")
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def simulation_bundle(sim) -> dict[str, str]:
     """The summary line and the pods table at the end of the run."""
     from kdsl.views.display import block
 
     pods = sim.pods(at=sim.now)
-    body = f"<p>{esc(simulation_summary(sim))}</p>" + (block(pods) if len(pods) else "")
-    return {PLAIN: simulation_summary(sim), HTML: card(f"Simulation of {sim.scenario.name}", body)}
+    body = f"<p>{esc(repr(sim))}</p>" + (block(pods) if len(pods) else "")
+    return {PLAIN: repr(sim), HTML: card(f"Simulation of {sim.scenario.name}", body)}
 
 
 # ---- single objects ------------------------------------------------------------------------------
@@ -175,8 +156,9 @@ def bundle(obj) -> dict[str, str]:
     from kdsl.model.base import Object
     from kdsl.model.scenario import Scenario
     from kdsl.notebook import answers
+    from kdsl.views.why_words import Why
 
-    for kind, make in ((Route, answers.route_bundle), (Rejection, answers.rejection_bundle),
+    for kind, make in ((Why, answers.why_bundle), (Route, answers.route_bundle), (Rejection, answers.rejection_bundle),
                        (Rejections, answers.rejections_bundle), (Result, answers.result_bundle),
                        (Results, answers.results_bundle)):
         if isinstance(obj, kind):
@@ -190,3 +172,38 @@ def bundle(obj) -> dict[str, str]:
     if hasattr(obj, "store") and hasattr(obj, "scenario"):
         return simulation_bundle(obj)
     return {PLAIN: repr(obj)}
+
+
+# ---- attached to the classes of the layers below (kdsl/__init__.py calls these) ----------------------------
+
+
+def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+    return bundle(self)
+
+
+class NotebookMethods:
+    """The Simulation's methods for a notebook: the explorer, and the summary with the pods table as its display."""
+
+    def explore(self):
+        """An ipywidgets explorer: a time slider over the moments something changed, tables, the
+        topology and a pod inspector (kdsl.notebook.explorer)."""
+        from kdsl.notebook.explorer import explore  # ipywidgets load only in a notebook
+
+        return explore(self)
+
+    _repr_mimebundle_ = _repr_mimebundle_
+
+
+def attach_displays() -> None:
+    """Give the model's, the engine's and the views' objects their notebook display (`_repr_mimebundle_`),
+    which they do not define themselves: no layer below imports this one."""
+    from kdsl.engine.expect import Result, Results
+    from kdsl.engine.objects import ApiObject
+    from kdsl.engine.rejections import Rejection, Rejections
+    from kdsl.engine.routing import Route
+    from kdsl.model.base import Object
+    from kdsl.model.scenario import Scenario
+    from kdsl.views.why_words import Why
+
+    for cls in (Object, Scenario, ApiObject, Result, Results, Rejection, Rejections, Route, Why):
+        cls._repr_mimebundle_ = _repr_mimebundle_

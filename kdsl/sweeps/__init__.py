@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from kdsl.lang.errors import UsageError
+from kdsl.core.errors import UsageError
 from kdsl.model.scenario import Scenario
 from kdsl.sweeps.bundle import Bundle
 from kdsl.sweeps.grid import FIXED, combinations, params_of, seeds_of
@@ -47,7 +47,7 @@ def _declared(scenario: Scenario, grid: dict) -> None:
     declared = scenario.param_defaults
     for name in grid:
         if name not in declared:
-            from kdsl.lang.errors import suggest
+            from kdsl.core.errors import suggest
 
             hint = suggest(name, declared)
             raise UsageError(f"the scenario declares no param `{name}`"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import attrs
 
-from kdsl.lang.errors import UsageError
+from kdsl.core.errors import UsageError
 from kdsl.model.scenario import Scenario
 
 

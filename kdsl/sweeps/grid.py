@@ -8,7 +8,7 @@ import numbers
 import re
 from collections.abc import Iterable, Mapping
 
-from kdsl.lang.errors import UsageError
+from kdsl.core.errors import UsageError
 from kdsl.model.build.params import NAME, overrides_of
 
 _RANGE = re.compile(r"^(-?\d+)\.\.(-?\d+)$")

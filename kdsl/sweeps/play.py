@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
-from kdsl.lang.errors import KdslError
+from kdsl.core.errors import KdslError
 
 _CACHE_SIZE = 16  # scenarios a worker keeps: a sweep's combinations arrive in grid order, a few at a time
 _built: OrderedDict = OrderedDict()  # (digest, combination) → Scenario or the KdslError its params give
@@ -29,7 +29,7 @@ def _build(bundle, combo: tuple):
     from kdsl.model.build import build
     from kdsl.model.build.params import overrides_of
 
-    from kdsl._gc import bulk
+    from kdsl.core.bulk import bulk
 
     try:
         with bulk():

@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from kdsl.lang.errors import UsageError, suggest
+from kdsl.core.errors import UsageError, suggest
 
 # The middle 95% of runs: a summary's interval is of the runs themselves (what a planner can expect of one run),
 # not a confidence interval of the mean.

@@ -7,7 +7,7 @@ import logging
 import os
 import uuid
 
-from kdsl.lang.errors import UsageError
+from kdsl.core.errors import UsageError
 from kdsl.sweeps.play import play
 
 

@@ -144,7 +144,7 @@ def _strip(records: list[dict], title: str, colour: str, t0: int, t1: int, last:
 def strips(df: pd.DataFrame, t0: int, t1: int, target: str, rule) -> tuple[list, alt.Title]:
     """Replicas (ready against desired, dashed), each metric against its target (dashed), nodes; `rule(label)`
     gives the layers of the `at` rule (labelled on the first strip)."""
-    from kdsl.lang.values import format_duration
+    from kdsl.core.values import format_duration
 
     if df.empty:
         raise ViewError(f"nothing to chart for {target}")

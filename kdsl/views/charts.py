@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 from kdsl.views.chart_autoscaling import strips as autoscaling_strips
 from kdsl.views.chart_data import CHART_KINDS, cached, chart_data, window
 from kdsl.views.chart_output import LayerChart, VConcatChart, remember, time_x, top, with_datasets

@@ -10,8 +10,8 @@ import pandas as pd
 
 from kdsl.engine import arguments
 from kdsl.engine.objects import ApiObject
-from kdsl.lang.errors import UsageError
-from kdsl.lang.values import format_duration
+from kdsl.core.errors import UsageError
+from kdsl.core.values import format_duration
 from kdsl.model.base import Requirement, Selector
 from kdsl.views.display import NONE, Table
 

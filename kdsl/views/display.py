@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kdsl.engine.kubelet.status_text import human_duration
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 
 NONE = "<none>"
 UNKNOWN = "<unknown>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kdsl.engine.measure import measures
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 from kdsl.views.common import duration, frame
 
 COLUMNS = ("NAME", "VALUE", "KIND", "OF", "FROM", "UNTIL", "AT")

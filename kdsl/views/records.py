@@ -7,7 +7,7 @@ import bisect
 import pandas as pd
 
 from kdsl.engine import arguments
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 from kdsl.views.common import duration, frame, moment
 
 CHANGE_COLUMNS = ("TIME", "OP", "KIND", "NAMESPACE", "NAME")

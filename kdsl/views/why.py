@@ -11,7 +11,7 @@ from kdsl.engine.controllers.taint_eviction import eviction_delay
 from kdsl.engine.kubelet.backoff import go_duration
 from kdsl.engine.nodes import NOT_READY, UNREACHABLE
 from kdsl.engine.objects import Running, Terminated
-from kdsl.lang.values import format_duration as when
+from kdsl.core.values import format_duration as when
 from kdsl.views.common import moment, objects
 from kdsl.views.pods import node_map, scheduling_view
 from kdsl.views.why_containers import containers

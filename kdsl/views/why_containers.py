@@ -10,7 +10,7 @@ from kdsl.engine.kubelet.phase import is_sidecar
 from kdsl.engine.kubelet.probes import KIND_TITLE
 from kdsl.engine.kubelet.status_text import human_duration
 from kdsl.engine.objects import Running, Terminated, Waiting
-from kdsl.lang.values import format_bytes, format_duration as when
+from kdsl.core.values import format_bytes, format_duration as when
 from kdsl.views.why_words import Found, Why, names, ordinal
 
 PULL_FAILED = ("ErrImagePull", "ImagePullBackOff")

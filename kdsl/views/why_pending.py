@@ -10,7 +10,7 @@ from kdsl.engine.scheduler.podinfo import PodInfo
 from kdsl.engine.scheduler.snapshot import CPU, EPHEMERAL, MEMORY, PODS
 from kdsl.engine.scheduler.volume_binding import BIND_CONFLICT, NODE_CONFLICT, PV_MISSING, claim_names
 from kdsl.engine.nodes import NOT_READY, UNREACHABLE
-from kdsl.lang.values import format_bytes
+from kdsl.core.values import format_bytes
 from kdsl.model.base import Selector
 from kdsl.views.why_words import Found, cpu_text, names, plural, s_verb
 

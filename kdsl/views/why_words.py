@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 
 MAX_NAMES = 4  # names listed in a sentence before "and N more"
 
@@ -40,11 +40,6 @@ class Why:
         """The sentences as one HTML paragraph, marked by state (the notebook's card and the explorer use it)."""
         kind = "ok" if self.healthy else "warn"
         return f'<p class="kdsl-why kdsl-why-{kind}">{html.escape(self.text())}</p>'
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.answers import why_bundle  # notebook displays load only in a notebook
-
-        return why_bundle(self)
 
 
 class Found:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import kdsl
 from kdsl.interop.diff import flatten
 from kdsl.interop.state import object_manifest
-from kdsl.lang.errors import NotFoundError, UsageError
+from kdsl.core.errors import NotFoundError, UsageError
 from kdsl.views.display import is_missing, text
 from kdsl.views.export import write
 from tests.golden import check_golden

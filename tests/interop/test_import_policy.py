@@ -11,7 +11,7 @@ import yaml
 
 import kdsl
 from kdsl.interop import dump_manifests, from_manifests, import_manifests, to_manifests
-from kdsl.lang.values import Percent
+from kdsl.core.values import Percent
 from kdsl.model.base import Requirement, Selector
 from kdsl.model.disruption import PodDisruptionBudget
 from kdsl.model.manifest import Manifest

@@ -8,7 +8,7 @@ import pytest
 
 import kdsl
 from kdsl.interop import dump_manifests, import_manifests, to_manifests
-from kdsl.lang.errors import KdslError
+from kdsl.core.errors import KdslError
 from kdsl.lang.fmt import text_word
 
 

@@ -13,7 +13,7 @@ from kdsl.cli import main
 from kdsl.interop import import_manifests
 from kdsl.interop.reader import read_paths, read_text
 from kdsl.interop.validate import check
-from kdsl.lang.errors import KdslError, UsageError
+from kdsl.core.errors import KdslError, UsageError
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 FILES = sorted(p for p in CORPUS.rglob("*.yaml") if p.name != "EXPECTED.yaml")

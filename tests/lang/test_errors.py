@@ -8,7 +8,7 @@ what was expected (in plain words) and, for a near miss, the word that was proba
 import pytest
 
 import kdsl
-from kdsl.lang.errors import Diagnostic
+from kdsl.core.errors import Diagnostic
 
 # The keywords a statement may start with, as the message lists them (the first ten, then a count).
 TOP = ("`at`", "`cluster`", "`clusterrole`", "`clusterrolebinding`", "`configmap`", "`cronjob`", "`daemonset`",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kdsl
-from kdsl.lang.errors import KdslSyntaxError
+from kdsl.core.errors import KdslSyntaxError
 from kdsl.model.errors import ScenarioError
 from kdsl.model.measures import Measure
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import kdsl
-from kdsl.lang.errors import UsageError
+from kdsl.core.errors import UsageError
 
 BASE = "param replicas = 3\nnamespace shop { deployment web replicas=$replicas image=nginx:1.25 }\n"
 

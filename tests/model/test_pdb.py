@@ -7,7 +7,7 @@ import yaml
 import kdsl
 from kdsl.lang.fmt import format_document
 from kdsl.lang.parser import parse_document
-from kdsl.lang.values import Percent
+from kdsl.core.values import Percent
 from kdsl.model.base import Requirement, Selector
 from kdsl.model.disruption import PodDisruptionBudget
 

@@ -4,7 +4,7 @@ kind meant, never a silent None or an empty tuple."""
 import pytest
 
 import kdsl
-from kdsl.lang.errors import NotFoundError, UsageError
+from kdsl.core.errors import NotFoundError, UsageError
 from kdsl.model import Deployment
 
 SCENARIO = kdsl.parse("namespace shop { deployment web image=nginx:1.25\n  pvc data 1Gi }\npv archive 1Gi")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import kdsl
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 from kdsl.views.chart_data import chart_data
 from kdsl.views.chart_output import VEGA_MIME, ticks, to_vega
 from kdsl.views.common import ViewError

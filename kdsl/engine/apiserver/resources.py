@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 import kdsl.model  # noqa: F401  (imports every model class, so the registry below sees them all)
-from kdsl.lang.values import format_bytes, format_millicores
+from kdsl.core.values import format_bytes, format_millicores
 from kdsl.model.access import RESOURCE_ALIASES, RESOURCE_GROUPS
 from kdsl.model.base import Object
 from kdsl.model.pods import Container, PodTemplate, Resources

@@ -12,7 +12,7 @@ from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, avail
                                          revision_of, status_only)
 from kdsl.engine.naming import generate_name
 from kdsl.engine.objects import ApiObject, Meta
-from kdsl.lang.values import Percent
+from kdsl.core.values import Percent
 from kdsl.model.base import FieldRequirement
 from kdsl.model.pods import Toleration
 from kdsl.model.workloads import Pod

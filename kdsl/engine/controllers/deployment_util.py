@@ -9,7 +9,7 @@ import attrs
 from kdsl.engine.naming import ALPHABET
 from kdsl.engine.objects import ApiObject, Condition
 from kdsl.engine.podview import ready_since
-from kdsl.lang.values import Percent
+from kdsl.core.values import Percent
 from kdsl.model.base import Selector
 from kdsl.model.pods import PodTemplate
 

@@ -12,7 +12,7 @@ from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.deployment_util import scaled
 from kdsl.engine.objects import ApiObject, Condition, set_condition
 from kdsl.engine.podview import is_ready
-from kdsl.lang.values import Percent
+from kdsl.core.values import Percent
 from kdsl.model.base import Selector
 
 CONDITION = "DisruptionAllowed"

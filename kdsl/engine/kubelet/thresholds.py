@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from kdsl.lang.values import BadValue, duration_ms, quantity
+from kdsl.core.values import BadValue, duration_ms, quantity
 
 MEMORY_AVAILABLE = "memory.available"
 ALLOCATABLE_MEMORY_AVAILABLE = "allocatableMemory.available"

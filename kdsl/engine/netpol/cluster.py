@@ -9,7 +9,7 @@ import attrs
 from kdsl.engine.netpol.evaluate import Endpoint, Verdict, judge
 from kdsl.engine.routing import BUILTIN_NAMESPACES
 from kdsl.engine.services import serving_endpoints, slices_at
-from kdsl.lang.errors import UsageError
+from kdsl.core.errors import UsageError
 from kdsl.model.base import Selector
 from kdsl.model.network_policy import ConnectEnd
 

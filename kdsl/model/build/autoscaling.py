@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kdsl.lang import values as v
+from kdsl.core import values as v
 from kdsl.lang.syntax import Attr, Stmt, Word
 from kdsl.model.autoscaling import (SCALE_TARGETS, HorizontalPodAutoscaler, HPABehavior, Load, ResourceMetric,
                                     ScalingPolicy, ScalingRules)

@@ -3,7 +3,7 @@ references' own checks (checks_timeline.py, checks_refs.py)."""
 
 from __future__ import annotations
 
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 from kdsl.model import names
 from kdsl.model.access import ClusterRoleBinding, RoleBinding
 from kdsl.model.base import Object

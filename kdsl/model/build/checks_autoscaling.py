@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kdsl.lang.values import format_bytes, format_millicores
+from kdsl.core.values import format_bytes, format_millicores
 from kdsl.model.autoscaling import HorizontalPodAutoscaler, Load, ScalingRules
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref, resource, word

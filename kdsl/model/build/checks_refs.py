@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kdsl.lang.errors import listing
+from kdsl.core.errors import listing
 from kdsl.model.base import FieldRequirement, Requirement, Selector
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 from kdsl.model.base import Object
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref, resource, word

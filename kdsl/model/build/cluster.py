@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from kdsl.lang import values as v
+from kdsl.core import values as v
 from kdsl.lang.syntax import Stmt, Word
 from kdsl.model.build.context import Ctx, Head, named, pick, tail_word
 from kdsl.model.build.scheduling import EFFECT_NAMES, access_modes

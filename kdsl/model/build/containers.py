@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang import values as v
-from kdsl.lang.errors import suggest
+from kdsl.core import values as v
+from kdsl.core.errors import suggest
 from kdsl.lang.syntax import Kw, Stmt, Word
 from kdsl.model.behaviour import Behaviour
 from kdsl.model.build.context import Ctx, Head, pick

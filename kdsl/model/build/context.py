@@ -8,9 +8,10 @@ from typing import Any
 import attrs
 import yaml
 
-from kdsl.lang.errors import Diagnostic, plain_list, suggest
-from kdsl.lang.syntax import Attr, Expr, Source, Span, Stmt, Word
-from kdsl.lang.values import BadValue
+from kdsl.core.errors import Diagnostic, plain_list, suggest
+from kdsl.core.errors import Span
+from kdsl.lang.syntax import Attr, Expr, Source, Stmt, Word
+from kdsl.core.values import BadValue
 from kdsl.model.names import label_key, label_value
 
 _MISSING = object()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from kdsl.lang.errors import suggest
+from kdsl.core.errors import suggest
 from kdsl.lang.syntax import Attr, Expr, Kw, Op, Stmt, Word
-from kdsl.lang.values import Percent
+from kdsl.core.values import Percent
 from kdsl.model.build.cluster import meta
 from kdsl.model.build.context import Ctx, Head, split_ref
 from kdsl.model.build.scheduling import selector

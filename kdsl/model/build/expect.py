@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kdsl.lang import values as v
-from kdsl.lang.errors import plain_list, suggest
+from kdsl.core import values as v
+from kdsl.core.errors import plain_list, suggest
 from kdsl.lang.syntax import Attr, Expr, Kw, Stmt, Word
 from kdsl.model.base import Selector
 from kdsl.model.build.context import Ctx, split_ref

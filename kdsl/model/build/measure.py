@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from kdsl.lang import values as v
-from kdsl.lang.errors import plain_list
+from kdsl.core import values as v
+from kdsl.core.errors import plain_list
 from kdsl.lang.fmt import head_text
 from kdsl.lang.fmt import part as fmt_part
 from kdsl.lang.syntax import Attr, Kw, Stmt, Word
-from kdsl.lang.values import format_duration
+from kdsl.core.values import format_duration
 from kdsl.model.build.checks_refs import missing_object
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from kdsl.lang.errors import suggest
+from kdsl.core.errors import suggest
 from kdsl.lang.syntax import Kw, Op, Stmt, Values, Word
 from kdsl.model.base import Selector
 from kdsl.model.build.cluster import meta

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kdsl.lang.errors import suggest
+from kdsl.core.errors import suggest
 from kdsl.lang.syntax import Attr, Stmt, Word
 from kdsl.model.build.context import Ctx, Head, tail_word
 from kdsl.model.build.scheduling import EFFECT_NAMES

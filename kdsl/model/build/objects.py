@@ -6,8 +6,8 @@ import re
 
 import yaml
 
-from kdsl.lang import values as v
-from kdsl.lang.errors import suggest
+from kdsl.core import values as v
+from kdsl.core.errors import suggest
 from kdsl.lang.syntax import Attr, Kw, Op, Path, PortMap, Stmt, Word
 from kdsl.model.build.cluster import meta
 from kdsl.model.build.containers import PROTOCOLS, port_number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import math
 import numbers
 import re
@@ -9,15 +10,24 @@ from collections.abc import Mapping
 
 import attrs
 
-from kdsl.lang.errors import Diagnostic, UsageError, suggest
+from kdsl.core.errors import Diagnostic, Span, UsageError, suggest
 from kdsl.lang.parser import unescape
-from kdsl.lang.syntax import Attr, Expr, Path, PortMap, Span, Stmt, Values, Word
+from kdsl.lang.syntax import Attr, Expr, Path, PortMap, Stmt, Values, Word
 from kdsl.model.params import Param
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # The grammar's WORD (less a backslash, which would continue a line): a value that reads back as one bare word.
 _WORD = re.compile(r"(?:[^\s=;{}#\"(),<>!~:\-\\]|-(?!>)|:(?=[^\s;{}#,()\\]))+")
+
+
+def pair(text: str) -> tuple[str, str]:
+    """`-p NAME=VALUE` (the CLI) and `--param NAME=VALUE` (the %%kdsl magic) read one way: an argparse type."""
+    name, eq, value = text.partition("=")
+    if not eq or not NAME.fullmatch(name):
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE (a param's name, `=`, its value as kdsl "
+                                         "writes it: -p replicas=5, -p fail_at=90s)")
+    return name, value
 
 
 def override_word(name: str, value) -> Word:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import attrs
 
-from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError
+from kdsl.core.errors import Diagnostic, KdslError, KdslSyntaxError
 from kdsl.lang.fmt import line_text
 from kdsl.lang.parser import parse_document
 from kdsl.lang.syntax import Document, Stmt

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kdsl.lang import values as v
-from kdsl.lang.errors import suggest
+from kdsl.core import values as v
+from kdsl.core.errors import suggest
 from kdsl.lang.syntax import Attr, Expr, Stmt, Word
 from kdsl.model.base import Requirement, Selector
 from kdsl.model.build.context import Ctx, Head, pick, tail_word

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kdsl.lang import values as v
+from kdsl.core import values as v
 from kdsl.lang.syntax import Kw, Stmt, Word
 from kdsl.model.build.context import Ctx, Head, pick, split_ref
 from kdsl.model.build.node_ops import build_node_op

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.lang import values as v
-from kdsl.lang.errors import suggest
+from kdsl.core import values as v
+from kdsl.core.errors import suggest
 from kdsl.lang.syntax import Stmt
 from kdsl.model.build.containers import build_container
 from kdsl.model.build.context import Ctx, Head, split_ref

@@ -15,7 +15,7 @@ from kdsl.engine.controllers.deployment_util import (HASH_LABEL, REVISION, REVIS
                                                      compute_hash, resolve_fenceposts, revision, safe_encode)
 from kdsl.engine.naming import ALPHABET
 from kdsl.engine.simulation import Simulation
-from kdsl.lang.errors import KdslError
+from kdsl.core.errors import KdslError
 from kdsl.model.timeline import Rollback
 
 SAFE = f"[{ALPHABET}]"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import kdsl
 from kdsl.engine.controllers.disruption import DisruptionController, budget
 from kdsl.engine.simulation import Simulation
-from kdsl.lang.values import Percent
+from kdsl.core.values import Percent
 
 NODE = "node n1 cpu=16 memory=32Gi\n"
 

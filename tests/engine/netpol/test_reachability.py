@@ -4,7 +4,7 @@ with pods grouped by owner, named ports resolved per pod and a Service judged th
 import pytest
 
 import kdsl
-from kdsl.lang.errors import UsageError
+from kdsl.core.errors import UsageError
 
 SCENARIO = """cluster c { node n1 cpu=8 memory=16Gi }
 namespace shop {

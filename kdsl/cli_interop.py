@@ -6,7 +6,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from kdsl.lang.errors import KdslError, UsageError
+from kdsl.core.errors import KdslError, UsageError
 from kdsl.interop import dump_manifests, for_cluster, from_manifests, import_manifests
 from kdsl.interop.reader import SUFFIXES
 from kdsl.interop.validate import KUBE_VERSIONS

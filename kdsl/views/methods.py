@@ -1,28 +1,13 @@
-"""The notebook-facing methods of a Simulation, each loading kdsl.views, kdsl.notebook or kdsl.interop when called."""
+"""The views as methods of a Simulation (`sim.pods()`), each loading its view when called; the face registers them."""
 
 from __future__ import annotations
 
-from kdsl.engine.arguments import checked_methods
 
-
-@checked_methods
 class ViewMethods:
-    """Tables, diagrams, exports, the explorer and rich display as methods, for `sim.pods()` in a notebook.
-    They import their modules only when called: the engine itself never depends on the views (text ->
-    model -> engine -> views), and a run in a script loads neither pandas nor ipywidgets. Their `at`,
-    `namespace` and `pod` arguments are checked before the call (kdsl.engine.arguments.checked)."""
-
-    def explore(self):
-        """An ipywidgets explorer: a time slider over the moments something changed, tables, the
-        topology and a pod inspector (kdsl.notebook.explorer)."""
-        from kdsl.notebook.explorer import explore  # ipywidgets load only in a notebook
-
-        return explore(self)
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from kdsl.notebook.reprs import bundle  # notebook displays load only in a notebook
-
-        return bundle(self)
+    """Tables, diagrams, charts, exports and explanations as methods, for `sim.pods()` in a notebook. The face
+    (kdsl/__init__.py) registers them on every Simulation (kdsl.engine.methods.register), so the engine never
+    imports the views. They import their modules only when called: a run in a script loads no pandas. Their
+    `at`, `namespace` and `pod` arguments are checked before the call (kdsl.engine.arguments.checked)."""
 
     # ---- views: tables and diagrams (kdsl.views; loaded only when asked for) -----------------------
     def pods(self, at=None, namespace=None, selector=None, wide: bool = False):
@@ -129,13 +114,6 @@ class ViewMethods:
         from kdsl.views import export
         return export.export_tables(self, directory, format, at)
 
-    def manifests(self, at=None) -> dict:
-        """The simulated state at `at` (default: now) as `kubectl get -o yaml` prints it: a v1 List of every
-        stored object with its metadata and status (kdsl.interop.state). Not for `kubectl apply`: that is
-        `kdsl export` (kdsl.interop.for_cluster)."""
-        from kdsl.interop.state import state_manifests
-        return state_manifests(self, at)
-
     # ---- the run's records as tables (kdsl.views.records) -------------------------------------------
     def changes(self, at=None, namespace=None, kind=None, since=None):
         """Every write the store recorded from `since` to `at` (default: the whole run), in order: TIME,
@@ -155,18 +133,6 @@ class ViewMethods:
         ERROR only when a drain has one, unless `wide=True`."""
         from kdsl.views import drains
         return drains.drains(self, wide)
-
-    def __repr__(self) -> str:
-        from kdsl.notebook.reprs import simulation_summary  # one line; it reads the store, loads no pandas
-
-        return simulation_summary(self)
-
-    def expect(self, *lines: str):
-        """Check expectations written after the run (`"pod demo/web phase=Running at 40s"`, `expect` optional):
-        their Results (a ✓ table in a notebook); raises ExpectationFailed, saying what was found, when one fails."""
-        from kdsl.engine.expect_text import check
-
-        return check(self, lines)
 
     def measures(self):
         """Each `measure` of the scenario read from this run: a DataFrame of NAME, VALUE, KIND, OF, FROM, UNTIL and
@@ -219,13 +185,6 @@ class ViewMethods:
         return self.chart("lifecycle", at=at, start=start, end=end, namespace=namespace, selector=selector,
                           max_pods=max_pods)
 
-    def diff(self, t1, t2=None, namespace=None, kind=None):
-        """What changed from `t1` to `t2` (default: the end), as `kubectl get -o yaml` would show it at each: a
-        row per object added or removed and per field changed (FIELD as `status.conditions[type=Ready].status`,
-        OLD, NEW); a Secret's values stay `<redacted>` (kdsl.interop.diff)."""
-        from kdsl.interop.diff import diff
-        return diff(self, t1, t2, namespace, kind)
-
     # ---- why a pod is not running and ready (kdsl.views.why) ------------------------------------------
     def why(self, pod: str, at=None):
         """Why a pod is Pending, not Ready, restarting, Terminating or Unknown at `at` (default: the end), in plain
@@ -233,3 +192,10 @@ class ViewMethods:
         numbers). A pod that is Running and Ready says so."""
         from kdsl.views.why import why
         return why(self, pod, at)
+
+
+def results_table(results):
+    """`Results.table()`: a DataFrame: ✓ or ✗, EXPECT, FOUND and AT (a Timedelta)."""
+    from kdsl.views.records import results as table
+
+    return table(results)

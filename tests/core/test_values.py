@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from kdsl.lang.values import BadValue, byte_count, duration_ms, millicores, quantity
+from kdsl.core.values import BadValue, byte_count, duration_ms, millicores, quantity
 
 
 def test_oracle_77_quantities():

@@ -1,0 +1,1 @@
+"""What every layer shares and that imports nothing of kdsl's: values, spans, diagnostics, errors."""

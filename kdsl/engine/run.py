@@ -1,0 +1,85 @@
+"""Text or a file to a checked Scenario, and a Scenario played to a Simulation: kdsl.parse, load and simulate."""
+
+# They live in the engine, the lowest layer that knows every step (the parser, the model's builder and checks,
+# the API server's checks, the simulation loop), so that the notebook, interop and sweeps use them without
+# importing the public face, which imports those layers. The engine's parts load on the first call, not here.
+
+from __future__ import annotations
+
+import numbers
+from pathlib import Path
+
+from kdsl.core.bulk import bulk
+from kdsl.core.errors import Diagnostic, KdslSyntaxError, UsageError
+from kdsl.lang.parser import parse_document
+from kdsl.model.build import build
+from kdsl.model.scenario import Scenario
+
+
+def parse(text: str, filename: str | None = None, params: dict | None = None) -> Scenario:
+    """Parse kdsl text into a Scenario.
+
+    `params` overrides the defaults of the scenario's `param`s: `{"replicas": 5, "fail_at": "90s"}` (an int
+    or float is a number, a bool true/false, a str the value as kdsl writes it; see docs/sweeps.md).
+
+    Raises KdslSyntaxError for text that does not follow the grammar and ScenarioError for text
+    whose meaning is wrong, or that the API server would refuse whatever the run (kdsl/engine/precheck.py);
+    both carry every located diagnostic. Warnings land on `Scenario.warnings`.
+    """
+    if not isinstance(text, str):
+        hint = ("; to read a file use kdsl.load(path)" if isinstance(text, Path)
+                else "; decode it first (text.decode())" if isinstance(text, bytes) else "")
+        raise UsageError(f"kdsl.parse() takes kdsl text (a str), not {type(text).__name__}{hint}")
+    from kdsl.engine.precheck import precheck  # the API server's checks load on the first parse, not on import
+    from kdsl.model.build.params import overrides_of
+
+    overrides = overrides_of(params)
+    with bulk():
+        return build(parse_document(text, filename), later=precheck, params=overrides)
+
+
+def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):
+    """Play a scenario on the simulated control plane and return the Simulation.
+
+    `until` (ms, or a duration such as `"5m"`) bounds the run; without it the scenario's `run` applies, else the run stops when
+    nothing is pending after the last timeline action. The same scenario and seed give the same run.
+    """
+    from kdsl.engine.arguments import duration
+    from kdsl.engine.simulation import Simulation  # the engine loads only when something is simulated
+
+    if not isinstance(scenario, Scenario):
+        hint = f"; to simulate a file: kdsl.simulate(kdsl.load({str(scenario)!r}))" if isinstance(scenario, (str, Path)) else ""
+        raise UsageError(f"kdsl.simulate() takes a Scenario (from kdsl.load or kdsl.parse), not "
+                         f"{type(scenario).__name__}{hint}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise UsageError(f"seed={seed!r} is not a seed; give an integer (the same seed gives the same run)")
+    return Simulation(scenario, seed=int(seed)).run(None if until is None else duration(until, "until"))
+
+
+def load(path: str | Path, params: dict | None = None) -> Scenario:
+    """Read and parse a .kdsl file; `include` paths are relative to it; `params` as for kdsl.parse."""
+    if not isinstance(path, (str, Path)):
+        raise UsageError(f"kdsl.load() takes the path of a .kdsl file, not {type(path).__name__}")
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: {exc.strerror or exc}", str(p),
+                                          suggestion=_nearby(p))]) from None
+    except UnicodeDecodeError as exc:
+        raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: it is not UTF-8 text "
+                                                   f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
+                                          str(p))]) from None
+    return parse(text, str(p), params)
+
+
+def _nearby(path: Path) -> str | None:
+    """The .kdsl file next to a missing one whose name is closest (`shp.kdsl` -> `shop.kdsl`)."""
+    import difflib
+
+    try:
+        names = sorted(f.name for f in path.parent.glob("*.kdsl"))
+    except OSError:
+        return None
+    hit = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
+    return str(path.with_name(hit[0])) if hit else None
