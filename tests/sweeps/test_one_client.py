@@ -15,8 +15,8 @@ TEXT = ("param r = 1\nnode n1\ndeployment web replicas=$r image=nginx:1.25\nrun 
 def client():
     distributed = pytest.importorskip("distributed")
     # Workers in this process: the scheduler's bookkeeping is what is under test, not process spawning.
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster, set_as_default=False) as c:
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None)
+    with cluster, distributed.Client(cluster, set_as_default=False) as c:
         yield c
 
 
