@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -66,12 +67,12 @@ def sweep(source, params: dict | None = None, seeds=1, *, client=None, scheduler
     value or a list of values (`{"replicas": [2, 3, 4], "fail_at": ["1m", "2m"]}`); `seeds` is a count (`20`:
     0..19), a range, a list or `"0..19"`. The runs go to `client` (a dask.distributed.Client), or to the
     scheduler at `scheduler` (`tcp://host:8786`), or else to a local cluster of `workers` processes (default:
-    one per core) that kdsl starts and closes. `progress` shows a bar in a notebook (True), or is called as
-    `progress(done, total, failed)`. In a script, call it under `if __name__ == "__main__":` (Dask's worker
+    one per core) that kdsl starts and closes. `progress` (True) shows a bar in a notebook and a line on a
+    terminal, or is called as `progress(done, total, failed)`. In a script, call it under `if __name__ == "__main__":` (Dask's worker
     processes import the script). See docs/sweeps.md.
     """
     from kdsl.sweeps import sweep as play
-    from kdsl.sweeps.progress import NotebookProgress, in_notebook
+    from kdsl.sweeps.progress import NotebookProgress, TerminalProgress, in_notebook
 
     if isinstance(source, Scenario):
         scenario = source
@@ -82,8 +83,8 @@ def sweep(source, params: dict | None = None, seeds=1, *, client=None, scheduler
         scenario = parse(source)
     else:
         raise UsageError(f"kdsl.sweep() takes a .kdsl path, kdsl text or a Scenario, not {type(source).__name__}")
-    if progress is True:
-        progress = NotebookProgress() if in_notebook() else None
+    if progress is True:  # a bar in a notebook, a line on a terminal, nothing in a log file
+        progress = (NotebookProgress() if in_notebook() else TerminalProgress() if sys.stderr.isatty() else None)
     return play(scenario, params, seeds, client=client, scheduler=scheduler, workers=workers,
                 progress=progress or None)
 

@@ -49,7 +49,10 @@ def run(client, bundle, combos: list, seeds: tuple[int, ...], progress=None) -> 
     that still cannot finish is a row with its error. `progress(done, total, failed)` follows the runs."""
     from distributed import as_completed
 
-    shared = client.scatter(bundle, broadcast=True, hash=True)
+    # A key of its own per sweep (hash=False): with the bundle's hash as the key, a second sweep of the same
+    # bundle on one client scattered it under the key the first sweep's release was still dropping, and the
+    # scheduler forgot the data before the new runs could read it: every run cancelled.
+    shared = client.scatter(bundle, broadcast=True, hash=False)
     # Keys only name the tasks (the rows do not depend on them): unique per sweep, so two sweeps on one
     # cluster never share or cancel each other's runs.
     name = f"kdsl-run-{bundle.digest[:12]}-{uuid.uuid4().hex[:8]}"
@@ -73,6 +76,8 @@ def run(client, bundle, combos: list, seeds: tuple[int, ...], progress=None) -> 
 def _row(fut) -> dict:
     if fut.status == "finished":
         return fut.result()
+    if fut.status == "cancelled":  # no exception to show: the cluster dropped the run or what it reads
+        return {"error": "the run was cancelled on the cluster before it finished", "wall_s": None}
     exc = fut.exception()
     name = type(exc).__name__
     if name == "KilledWorker":
