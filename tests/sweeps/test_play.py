@@ -14,21 +14,7 @@ from kdsl.sweeps.bundle import Bundle
 
 HERE = Path(__file__).parent
 SCENARIO = HERE / "lose-a-node.kdsl"
-# requests over the limit: the API server refuses the Deployment (spec.template...resources.requests), whatever the run
-LIMITED = """\
-param cpu = 500m
-cluster c { nodes w count=2 }
-namespace shop {
-  deployment web replicas=2 {
-    container app image=nginx:1.25 {
-      requests cpu=$cpu
-      limits cpu=1
-    }
-  }
-}
-expect deployment shop/web available=2 by 1m
-measure up = when deployment shop/web available=2
-"""
+LIMITED = HERE / "limited.kdsl"  # -p cpu=2: requests over the limit, which the API server refuses
 
 
 @pytest.fixture(autouse=True)
@@ -57,14 +43,13 @@ def test_seeds_give_different_rows():
     assert len({(tuple(r["expect"]), tuple(r["measure"])) for r in rows}) > 1
 
 
-def test_a_refused_combination_is_an_error_row_for_each_seed(inproc, tmp_path):
-    path = tmp_path / "limited.kdsl"
-    path.write_text(LIMITED, encoding="utf-8")
+def test_a_refused_combination_is_an_error_row_for_each_seed(inproc):
+    path = LIMITED
     result = kdsl.sweep(path, {"cpu": ["500m", "2", "750m"]}, seeds=3, client=inproc)
     runs = result.runs
     assert list(runs["cpu"]) == ["500m"] * 3 + ["2"] * 3 + ["750m"] * 3 and list(runs["seed"]) == [0, 1, 2] * 3
     refused = runs[runs["cpu"] == "2"]
-    assert list(refused["error"]) == [f'{path}:4:3: Deployment.apps "web" is invalid: spec.template.spec.containers[0]'
+    assert list(refused["error"]) == [f'{path}:5:3: Deployment.apps "web" is invalid: spec.template.spec.containers[0]'
                                       '.resources.requests: Invalid value: "2": must be less than or equal to cpu '
                                       'limit of 1'] * 3
     assert refused["expect deployment shop/web available=2 by 1m"].isna().all() and refused["up"].isna().all()
