@@ -94,7 +94,8 @@ class Sweep:
         combos = len(self.runs) // max(len(self.seeds), 1)
         grid = (f"{combos} combination{'s' * (combos != 1)} of {', '.join(self.params)} × " if self.params else "")
         seeds = f"{len(self.seeds)} seed{'s' * (len(self.seeds) != 1)}"
-        return (f"{self.scenario}: {len(self.runs):,} runs ({grid}{seeds}) on {self.workers} "
+        n = len(self.runs)
+        return (f"{self.scenario}: {n:,} run{'s' * (n != 1)} ({grid}{seeds}) on {self.workers} "
                 f"worker{'s' * (self.workers != 1)} in {self.seconds:.1f} s, {len(self.failures):,} failed")
 
     def __repr__(self) -> str:

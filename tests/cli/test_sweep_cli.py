@@ -74,7 +74,7 @@ def test_runs_with_errors_exit_1_and_say_the_first_of_each(address, capsys):
 def test_standard_input(address, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO(LIMITED.read_text(encoding="utf-8")))
     assert main(["sweep", "-", "--scheduler", address]) == 0
-    assert capsys.readouterr().out.startswith("<stdin>: 1 runs (1 seed) on 1 worker in ")
+    assert capsys.readouterr().out.startswith("<stdin>: 1 run (1 seed) on 1 worker in ")
 
 
 # (arguments after `kdsl sweep`, what stderr says, in full or its start); each exits 2 before any cluster starts
