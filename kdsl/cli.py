@@ -249,6 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kdsl.cli_explain import add_command as add_explain  # why a pod is in its state
 
     add_explain(sub)
+    from kdsl.cli_sweep import add_command as add_sweep  # kdsl sweep (Dask loads only when it runs)
+
+    add_sweep(sub)
     from kdsl.cli_dashboard import add_command as add_dashboard  # the logic loads only when it runs
 
     add_dashboard(sub)

@@ -7,10 +7,11 @@ import argparse
 from kdsl.model.build.params import pair
 
 
-def add_param_option(parser: argparse.ArgumentParser) -> None:
+def add_param_option(parser: argparse.ArgumentParser, metavar: str = "NAME=VALUE",
+                     help: str = "set a param the scenario declares (repeatable); the value reads as if written "
+                                 "in the file") -> None:
     parser.add_argument("-p", "--param", dest="params", action="append", type=pair, default=[],
-                        metavar="NAME=VALUE", help="set a param the scenario declares (repeatable); the value "
-                                                   "reads as if written in the file")
+                        metavar=metavar, help=help)
 
 
 def given(args) -> dict[str, str]:

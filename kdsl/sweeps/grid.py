@@ -14,6 +14,11 @@ from kdsl.model.build.params import NAME, overrides_of
 _RANGE = re.compile(r"^(-?\d+)\.\.(-?\d+)$")
 _INT = re.compile(r"^-?\d+$")
 _FLOAT = re.compile(r"^-?(\d+\.\d*|\.\d+)$")
+# `1..x`, `0.5..2`: meant as a range (a number on one side of `..`), but not one of whole numbers.
+_NUMBERS = re.compile(r"^(-?[\d.]*\d[\d.]*\.\.[^,]*|[^,]*\.\.-?[\d.]*\d[\d.]*)$")
+# One value of a list: up to the next comma that is not inside a kdsl string (`"a, b"`); `(?<=,)$` is the empty
+# value after a trailing comma.
+_ITEM = re.compile(r'(?:^|(?<=,))(?:"(?:[^"\\]|\\.)*"?|[^,"])*')
 # Columns of every sweep's table: a param or a measure may not take their names.
 FIXED = ("seed", "wall_s", "error")
 MAX_RUNS = 1_000_000  # a grid beyond this is a mistake in a range, not a sweep anyone waits for
@@ -29,11 +34,19 @@ def word_value(text: str):
 
 
 def cli_values(spec: str) -> list:
-    """`-p NAME=a,b,c` or `-p NAME=LO..HI` (integers, both ends included) → the values."""
+    """`-p NAME=a,b,c` or `-p NAME=LO..HI` (integers, both ends included) → the values; a comma inside a kdsl
+    string (`"a, b"`) is part of the value."""
     m = _RANGE.match(spec.strip())
     if m:
         return _span(int(m[1]), int(m[2]), spec)
-    return [word_value(v.strip()) for v in spec.split(",")]
+    if _NUMBERS.match(spec.strip()):
+        raise UsageError(f"`{spec}` is not a range: a range is two whole numbers, LO..HI (`1..5`); give other "
+                         "values as a list (`0.5,1,1.5`)")
+    items = _ITEM.findall(spec)
+    if any(not v.strip() for v in items):
+        raise UsageError(f"`{spec}` holds an empty value: give values separated by commas (`2,3,4`) or a "
+                         "range (`1..5`)")
+    return [word_value(v.strip()) for v in items]
 
 
 def _span(lo: int, hi: int, spec: str) -> list[int]:
@@ -50,6 +63,8 @@ def seeds_of(seeds) -> tuple[int, ...]:
         m = _RANGE.match(seeds.strip())
         if m:
             out = _span(int(m[1]), int(m[2]), seeds)
+        elif _INT.match(seeds.strip()):  # a count, as seeds=20 (one seed N is `N..N`)
+            return seeds_of(int(seeds))
         else:
             try:
                 out = [int(s) for s in seeds.split(",")]
@@ -61,8 +76,9 @@ def seeds_of(seeds) -> tuple[int, ...]:
         out = _span(0, int(seeds) - 1, f"seeds={seeds}")
     elif isinstance(seeds, Iterable):
         out = list(seeds)
-        if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in out):
-            raise UsageError(f"seeds: each seed is an integer, not {next(s for s in out if not isinstance(s, int))!r}")
+        wrong = [s for s in out if not isinstance(s, numbers.Integral) or isinstance(s, bool)]
+        if wrong:
+            raise UsageError(f"seeds: each seed is an integer, not {wrong[0]!r}")
         out = [int(s) for s in out]
     else:
         raise UsageError(f"seeds={seeds!r}: give a count (20), a range (range(20), \"0..19\") or a list of integers")

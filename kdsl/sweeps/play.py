@@ -66,7 +66,6 @@ def one_line(exc: KdslError) -> str:
     errors = getattr(exc, "errors", ()) or getattr(exc, "diagnostics", ())
     if errors:
         d = errors[0]
-        where = ":".join(str(p) for p in (d.file, d.line, d.column) if p is not None)
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return f"{where}: {d.message}{more}" if where else f"{d.message}{more}"
+        return f"{d.location}: {d.message}{more}"  # where kdsl's messages say it: `<text>:3:9` for text
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

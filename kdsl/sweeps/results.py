@@ -75,6 +75,7 @@ class Sweep:
 
     def to_parquet(self, path: str | Path) -> None:
         """Write `runs` as Parquet (needs pyarrow: `pip install kdsl[parquet]`)."""
+        _pyarrow()
         self.runs.to_parquet(path, index=False)
 
     def to_csv(self, path: str | Path) -> None:
@@ -83,20 +84,18 @@ class Sweep:
 
     def save(self, path: str | Path) -> None:
         """`runs` to .parquet or .csv, by the file's suffix (`kdsl sweep -o`)."""
-        suffix = Path(path).suffix.lower()
-        if suffix == ".parquet":
+        if writable(path) == "parquet":
             self.to_parquet(path)
-        elif suffix == ".csv":
-            self.to_csv(path)
         else:
-            raise UsageError(f"`{Path(path).name}`: a sweep is written to .parquet or .csv")
+            self.to_csv(path)
 
     def headline(self) -> str:
         """`shop.kdsl: 200 runs (2 params × 10 seeds) on 2 workers in 41.2 s, 0 failed`."""
         combos = len(self.runs) // max(len(self.seeds), 1)
         grid = (f"{combos} combination{'s' * (combos != 1)} of {', '.join(self.params)} × " if self.params else "")
         seeds = f"{len(self.seeds)} seed{'s' * (len(self.seeds) != 1)}"
-        return (f"{self.scenario}: {len(self.runs):,} runs ({grid}{seeds}) on {self.workers} "
+        n = len(self.runs)
+        return (f"{self.scenario}: {n:,} run{'s' * (n != 1)} ({grid}{seeds}) on {self.workers} "
                 f"worker{'s' * (self.workers != 1)} in {self.seconds:.1f} s, {len(self.failures):,} failed")
 
     def __repr__(self) -> str:
@@ -142,6 +141,29 @@ class Sweep:
         hint = suggest(name, self.params)
         raise UsageError(f"`{name}` is no param of this sweep"
                          + (f"; did you mean `{hint}`?" if hint else f" (params: {', '.join(self.params) or 'none'})"))
+
+
+def writable(path: str | Path) -> str:
+    """"parquet" or "csv", by the suffix of a file a sweep can be written to: its folder exists and, for
+    Parquet, pyarrow is installed; said before a sweep runs (`kdsl sweep -o`) rather than after."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if p.is_dir():
+        raise UsageError(f"`{p}` is a folder; give the file to write (runs.parquet or runs.csv)")
+    if suffix not in (".parquet", ".csv"):
+        raise UsageError(f"`{p.name}`: a sweep is written to .parquet or .csv")
+    if not p.parent.is_dir():
+        raise UsageError(f"`{p}`: there is no folder `{p.parent}`")
+    if suffix == ".parquet":
+        _pyarrow()
+    return suffix[1:]
+
+
+def _pyarrow() -> None:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise UsageError("writing Parquet needs pyarrow: `pip install 'kdsl[parquet]'`, or write .csv") from None
 
 
 def _spread(name: str, values: np.ndarray) -> dict:

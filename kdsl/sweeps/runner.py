@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import socket
 import uuid
 
 from kdsl.core.errors import UsageError
@@ -27,11 +28,11 @@ def connect(client=None, scheduler: str | None = None, workers: int | None = Non
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
+        _reachable(scheduler)
         try:
             c = Client(scheduler, timeout="10s", set_as_default=False)
         except (OSError, TimeoutError) as exc:
-            raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}; start one with "
-                             f"`dask scheduler` and workers with `dask worker {scheduler}`") from None
+            raise UsageError(_unreachable(scheduler, exc)) from None
         with c:
             yield c
         return
@@ -43,15 +44,45 @@ def connect(client=None, scheduler: str | None = None, workers: int | None = Non
         yield c
 
 
+def _reachable(scheduler: str) -> None:
+    """A scheduler's address is one Dask reads, and a TCP one accepts connections: said at once, where Dask's
+    Client would retry for its whole timeout (and a malformed address would leave it closing for as long)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    if not isinstance(scheduler, str):
+        raise UsageError(f"scheduler={scheduler!r}: give the scheduler's address as a str (tcp://host:8786)")
+    try:
+        scheme, where = parse_address(scheduler)
+        get_backend(scheme)
+        host, port = parse_host_port(where) if scheme in ("tcp", "tls") else (None, None)
+        if port is not None and not 0 < port < 65536:
+            raise ValueError(f"port {port} is not a TCP port (1 to 65535)")
+    except ValueError as exc:
+        raise UsageError(f"`{scheduler}` is not a Dask scheduler's address ({exc}); give tcp://HOST:PORT, as "
+                         "`dask scheduler` prints it") from None
+    if host is not None:
+        try:
+            socket.create_connection((host, port), timeout=10).close()
+        except OSError as exc:
+            raise UsageError(_unreachable(scheduler, exc)) from None
+
+
+def _unreachable(scheduler: str, exc: Exception) -> str:
+    why = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return (f"cannot reach the Dask scheduler at {scheduler}: {why}; start one with `dask scheduler` and "
+            f"workers with `dask worker {scheduler}`")
+
+
 def run(client, bundle, combos: list, seeds: tuple[int, ...], progress=None) -> list[dict]:
     """Every (combination, seed)'s row, in the grid's order whatever order they finish in. A worker lost
     mid-run has its runs rescheduled by Dask (up to `distributed.scheduler.allowed-failures` times); a run
     that still cannot finish is a row with its error. `progress(done, total, failed)` follows the runs."""
     from distributed import as_completed
 
-    # A key of its own per sweep (hash=False): with the bundle's hash as the key, a second sweep of the same
-    # bundle on one client scattered it under the key the first sweep's release was still dropping, and the
-    # scheduler forgot the data before the new runs could read it: every run cancelled.
+    # A key of its own per sweep (hash=False): a key named by the bundle's content would be shared by the next
+    # sweep of the same scenario on this client, and the scheduler forgetting this sweep's copy would cancel
+    # every run of that one (the per-process cache is keyed by the digest, so nothing is built twice for it).
     shared = client.scatter(bundle, broadcast=True, hash=False)
     # Keys only name the tasks (the rows do not depend on them): unique per sweep, so two sweeps on one
     # cluster never share or cancel each other's runs.
@@ -76,8 +107,9 @@ def run(client, bundle, combos: list, seeds: tuple[int, ...], progress=None) -> 
 def _row(fut) -> dict:
     if fut.status == "finished":
         return fut.result()
-    if fut.status == "cancelled":  # no exception to show: the cluster dropped the run or what it reads
-        return {"error": "the run was cancelled on the cluster before it finished", "wall_s": None}
+    if fut.status == "cancelled":
+        return {"error": "the run was cancelled before it finished (its cluster closed, or a client cancelled it)",
+                "wall_s": None}
     exc = fut.exception()
     name = type(exc).__name__
     if name == "KilledWorker":

@@ -38,4 +38,5 @@ def test_a_cancelled_run_says_so():
         def exception(self):
             return None
 
-    assert _row(Cancelled()) == {"error": "the run was cancelled on the cluster before it finished", "wall_s": None}
+    assert _row(Cancelled()) == {"error": "the run was cancelled before it finished (its cluster closed, or a client "
+                                           "cancelled it)", "wall_s": None}
