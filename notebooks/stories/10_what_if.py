@@ -83,6 +83,8 @@ import kdsl
 unlucky = kdsl.simulate(sim.scenario, seed=0)
 unlucky.pods(at="1m", wide=True)[["NAME", "STATUS", "NODE"]]
 """),
+    ("md", "The cluster at 1m, by node: worker-1 holds all of web and one `api` pod; the batch fills the other two."),
+    ("code", 'unlucky.topology(view="node", at="1m")'),
     ("code", "unlucky.check()"),
     ("code", """
 unlucky.expect(
