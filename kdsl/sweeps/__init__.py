@@ -11,7 +11,7 @@ import pandas as pd
 from kdsl.core.errors import UsageError
 from kdsl.model.scenario import Scenario
 from kdsl.sweeps.bundle import Bundle
-from kdsl.sweeps.grid import FIXED, combinations, params_of, seeds_of
+from kdsl.sweeps.grid import FIXED, combinations, params_of, seeds_of, word_value
 from kdsl.sweeps.results import Sweep
 from kdsl.sweeps.runner import connect, run
 
@@ -23,7 +23,7 @@ def sweep(scenario: Scenario, params=None, seeds=1, *, client=None, scheduler: s
     """Play `scenario` (read by kdsl.load or kdsl.parse: its text and includes go to the workers) once per
     combination of `params` and seed; see kdsl.sweep for the arguments. `progress(done, total, failed)` is
     called as runs finish."""
-    grid = params_of(params)
+    grid = grid_of(scenario, params)
     seeds = seeds_of(seeds)
     _declared(scenario, grid)
     expects, measures = columns(scenario, grid)
@@ -36,11 +36,22 @@ def sweep(scenario: Scenario, params=None, seeds=1, *, client=None, scheduler: s
         if progress is not None and hasattr(progress, "start"):
             progress.start(len(combos) * len(seeds), dashboard)
         rows = run(c, bundle, combos, seeds, progress)
+    own = client is None and scheduler is None  # kdsl's LocalCluster, closed now: its dashboard is gone
+    if own and progress is not None and hasattr(progress, "closed"):
+        progress.closed()
     runs = table(grid, combos, seeds, expects, measures, rows)
     moments = tuple(m.name for m in scenario.measures if m.kind == "when")
     return Sweep(runs=runs, params=tuple(grid), expectations=expects, measures=measures, moments=moments, seeds=seeds,
                  scenario=bundle.label, workers=n_workers, seconds=round(time.perf_counter() - t0, 1),
-                 dashboard=dashboard)
+                 dashboard=None if own else dashboard)
+
+
+def grid_of(scenario: Scenario, params=None) -> dict[str, tuple]:
+    """The sweep's params: those the scenario was read with (kdsl.load(params=), `%%kdsl --param`) unless
+    `params` gives them again, then `params`; each a column of the table, so a run says what it played."""
+    grid = params_of(params)
+    given = {p.name: (word_value(p.value),) for p in scenario.params if p.overridden and p.name not in grid}
+    return {**given, **grid}
 
 
 def _declared(scenario: Scenario, grid: dict) -> None:

@@ -10,6 +10,7 @@ from kdsl.views.chart_output import LayerChart, remember, top
 from kdsl.views.palette import MID
 
 # Okabe and Ito's colour-blind-safe qualitative set (their black left out: it vanishes on the dark theme).
+# Dots are drawn at 0.6 opacity: overlapping runs still darken, and one run's dot still reads on the dark theme.
 SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 
 
@@ -44,7 +45,7 @@ def plot(sweep, column: str, by: str | None, color: str | None):
             mean="mean", low=lambda v: v.quantile(0.025), high=lambda v: v.quantile(0.975), runs="size").reset_index()
         y = alt.Y("value:Q", title=column)
         layers = [
-            alt.Chart(alt.NamedData("runs")).mark_circle(size=40, opacity=0.35).encode(
+            alt.Chart(alt.NamedData("runs")).mark_circle(size=40, opacity=0.6).encode(
                 x=x_enc, y=y, color=colour, tooltip=[*key_tips, "seed:Q", "value:Q"], **offset),
             alt.Chart(alt.NamedData("stats")).mark_rule(strokeWidth=2).encode(
                 x=x_enc, y=alt.Y("low:Q", title=column), y2="high:Q", color=colour, **offset),

@@ -19,6 +19,7 @@ class NotebookProgress:
 
     def __init__(self):
         self.bar = self.label = None
+        self.failed = 0
 
     def start(self, total: int, dashboard: str | None) -> None:
         import ipywidgets as w
@@ -31,6 +32,7 @@ class NotebookProgress:
         self.bar = w.IntProgress(value=0, min=0, max=total, description="sweep",
                                  layout=w.Layout(width="320px"))
         self.label = w.HTML(self._text(0, total, 0))
+        self.label.add_class("kdsl-sweep-progress")
         display(w.HBox([self.bar, self.label]))
 
     def __call__(self, done: int, total: int, failed: int) -> None:
@@ -41,7 +43,14 @@ class NotebookProgress:
         if done == total:
             self.bar.bar_style = "danger" if failed else "success"
 
+    def closed(self) -> None:
+        """The cluster kdsl started is closed: the line keeps the count and loses the dead link."""
+        if self.bar is not None:
+            self.link = ""
+            self.label.value = self._text(self.bar.value, self.bar.max, self.failed)
+
     def _text(self, done: int, total: int, failed: int) -> str:
+        self.failed = failed
         fails = f" · {failed:,} failed" if failed else ""
         return f"{done:,} of {total:,} runs{fails}{self.link}"
 

@@ -31,7 +31,7 @@ class Sweep:
     scenario: str
     workers: int
     seconds: float
-    dashboard: str | None = None
+    dashboard: str | None = None  # the Dask dashboard of a cluster that outlives the sweep (not one kdsl closed)
 
     @property
     def failures(self) -> pd.DataFrame:
@@ -63,14 +63,16 @@ class Sweep:
     def plot(self, measure: str, by: str | None = None, color: str | None = None):
         """A chart of `measure` (a measure's name, or an expectation's text for the share passing) against the
         param `by` (default: the first), each run a dot and the mean with its 95% interval; `color` splits by
-        another param (default: the second, when there are two)."""
+        another param (default: the second, when there are two and it takes more than one value)."""
         from kdsl.sweeps.chart import plot
 
         by = self._param(by) if by is not None else (self.params[0] if self.params else None)
         if color is not None:
             color = self._param(color)
         elif len(self.params) == 2:
-            color = next(p for p in self.params if p != by)
+            other = next(p for p in self.params if p != by)
+            # A param held at one value (`"fail_at": "1m"`) would be a legend of one colour: no split.
+            color = other if self.runs[other].nunique() > 1 else None
         return plot(self, self._column(measure), by, color)
 
     def to_parquet(self, path: str | Path) -> None:
@@ -119,13 +121,9 @@ class Sweep:
         return out
 
     def _repr_html_(self) -> str:
-        from html import escape
+        from kdsl.sweeps.display import sweep_html
 
-        from kdsl.views.display import block
-
-        link = (f' · <a href="{escape(self.dashboard)}" target="_blank">Dask dashboard</a>'
-                if self.dashboard else "")
-        return f"<div><p><b>Sweep</b> {escape(self.headline())}{link}</p>{block(self.shown())}</div>"
+        return sweep_html(self)
 
     def _column(self, name: str) -> str:
         names = (*self.measures, *self.expectations)

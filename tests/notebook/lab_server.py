@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 TOKEN = "kdsl-browser-test"
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 CHROMIUM = "/usr/bin/chromium"
 # As recipes.md found: without the background-networking flags Chromium keeps dialling out on a closed network.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -93,6 +94,18 @@ def themed_notebook(tmp_path: Path, cells: list[str], name: str, theme: str,
     (settings / "themes.jupyterlab-settings").write_text(json.dumps({"theme": theme}))
     with jupyterlab(root, tmp_path) as base:
         yield f"{base}/lab/tree/{name}?token={TOKEN}"
+
+
+def themed_lab(cells: list[str], name: str, files: dict | None = None):
+    """A pytest fixture, once per theme of THEMES: (theme, URL) of a notebook of `cells` (themed_notebook)."""
+    import pytest
+
+    @pytest.fixture(params=list(THEMES))
+    def lab(request, tmp_path):
+        with themed_notebook(tmp_path, cells, name, THEMES[request.param], files) as url:
+            yield request.param, url
+
+    return lab
 
 
 def dismiss_news(page) -> None:

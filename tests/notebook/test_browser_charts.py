@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.notebook.lab_server import themed_notebook
+from tests.notebook.lab_server import THEMES, themed_notebook
 from tests.notebook.test_browser import ARGS, CHROMIUM, OUT, ROOT, SHOTS
 
 DOC_SHOTS = {("lifecycle", "light"), ("workload", "dark")}
@@ -19,7 +19,6 @@ CELLS = ["import kdsl\nsim = kdsl.simulate(kdsl.load('shop.kdsl'))",
          "sim.plot_endpoints('shop/web')",
          "sim.plot_lifecycle(at='2m50s')"]
 KINDS = ["phases", "workload", "endpoints", "lifecycle"]
-THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 # JupyterLab puts its renderer class on the output element itself, as it does for SVG.
 VEGA = f"{OUT}.jp-RenderedVegaCommon5"
 

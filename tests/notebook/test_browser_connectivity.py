@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.notebook.lab_server import dismiss_news, lab_page, themed_notebook
+from tests.notebook.lab_server import dismiss_news, lab_page, themed_lab
 from tests.notebook.test_browser import EXPLORER, OUT, ROOT, SHOTS, pytestmark  # noqa: F401
-from tests.notebook.test_browser_charts import THEMES, VEGA, wait_for_charts
+from tests.notebook.test_browser_charts import VEGA, wait_for_charts
 
 SCENARIO = Path(__file__).resolve().parents[1] / "views" / "netpol.kdsl"
 CELLS = ["import kdsl\nsim = kdsl.simulate(kdsl.load('netpol.kdsl'))",
@@ -21,11 +19,7 @@ LABELS = ["deployment monitoring/prometheus", "statefulset shop/db port 5432/TCP
           "denied for every pod pair", "allowed for k of n pod pairs (k/n)"]
 
 
-@pytest.fixture(params=list(THEMES))
-def lab(request, tmp_path):
-    with themed_notebook(tmp_path, CELLS, "connectivity.ipynb", THEMES[request.param],
-                         {"netpol.kdsl": SCENARIO.read_text()}) as url:
-        yield request.param, url
+lab = themed_lab(CELLS, "connectivity.ipynb", {"netpol.kdsl": SCENARIO.read_text()})
 
 
 def test_connectivity_heatmap_and_policies_in_jupyterlab(lab):

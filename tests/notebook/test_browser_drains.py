@@ -6,11 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.notebook.lab_server import dismiss_news, lab_page, themed_notebook
+from tests.notebook.lab_server import dismiss_news, lab_page, themed_lab
 from tests.notebook.test_browser import OUT, SHOTS, pytestmark  # noqa: F401
-from tests.notebook.test_browser_charts import THEMES
 
 SCENARIO = Path(__file__).with_name("maintenance.kdsl")  # tutorial 09's cluster, policies and drains
 CELLS = ["import kdsl\nsim = kdsl.simulate(kdsl.load('maintenance.kdsl'))", "sim.drains()",
@@ -18,11 +15,7 @@ CELLS = ["import kdsl\nsim = kdsl.simulate(kdsl.load('maintenance.kdsl'))", "sim
 TABLES = f"{OUT} .kdsl-interactive table.kdsl-table"
 
 
-@pytest.fixture(params=list(THEMES))
-def lab(request, tmp_path):
-    with themed_notebook(tmp_path, CELLS, "drains.ipynb", THEMES[request.param],
-                         {"maintenance.kdsl": SCENARIO.read_text()}) as url:
-        yield request.param, url
+lab = themed_lab(CELLS, "drains.ipynb", {"maintenance.kdsl": SCENARIO.read_text()})
 
 
 def test_drains_fit_and_no_word_breaks_at_a_hyphen(lab):
