@@ -104,21 +104,21 @@ class Sweep:
         return f"<Sweep {self.headline()}>"
 
     def __str__(self) -> str:
+        """What `kdsl sweep` prints: the headline, `shown()`, and what each `expect N` column is."""
+        from kdsl.sweeps.display import planner_frame
         from kdsl.views.display import text
 
-        return f"{self.headline()}\n{text(self.shown())}"
+        frame, legend = planner_frame(self)
+        lines = "".join(f"  {line}\n" for line in legend)
+        return f"{self.headline()}\n{text(frame)}" + (f"shares of finished runs passing:\n{lines}" if legend else "")
 
     def shown(self) -> pd.DataFrame:
-        """The summary as a notebook and `kdsl sweep` show it: shares in %, a `when` measure as a duration
-        (`1m30s`), other numbers to 4 significant digits."""
-        out = self.summary()
-        for e in self.expectations:
-            out[e] = [None if np.isnan(v) else f"{v:.0%}" for v in out[e]]
-        for m in self.measures:
-            for c in [c for c in out.columns if c.startswith(f"{m} ") and c[len(m) + 1:] in _STATS]:
-                out[c] = (pd.to_timedelta(out[c].round(), unit="ms") if m in self.moments
-                          else [None if np.isnan(v) else float(f"{v:.4g}") for v in out[c]])
-        return out
+        """The summary as a notebook and `kdsl sweep` show it: each expectation as `expect 1`, `expect 2`… (the
+        share passing in %), each measure as its mean and the middle 95% of runs (`1 – 2`; a `when` measure as
+        a duration, `1m30s`), numbers to 4 significant digits. `summary()` has the data."""
+        from kdsl.sweeps.display import planner_frame
+
+        return planner_frame(self)[0]
 
     def _repr_html_(self) -> str:
         from kdsl.sweeps.display import sweep_html

@@ -34,7 +34,9 @@ def test_a_sweep_prints_its_summary_and_writes_its_runs(address, tmp_path, capsy
     assert lines[0].startswith("lose-a-node.kdsl: 8 runs (2 combinations of replicas, fail_at × 4 seeds) on 1 worker "
                                "in ") and lines[0].endswith(" s, 0 failed")
     assert lines[1].split()[:5] == ["replicas", "fail_at", "runs", "failed", "expect"]
-    assert [ln.split()[:4] for ln in lines[2:]] == [["2", "30s", "4", "0"], ["3", "30s", "4", "0"]]
+    assert [ln.split()[:4] for ln in lines[2:4]] == [["2", "30s", "4", "0"], ["3", "30s", "4", "0"]]
+    assert lines[4:] == ["shares of finished runs passing:", "  expect 1: deployment shop/web available>=2 by 3m",
+                         "  expect 2: always deployment shop/web available>=2 from 2m"]
     assert err == ""  # no terminal: no progress line
     runs = pd.read_csv(out)
     assert list(runs.columns[:3]) == ["replicas", "fail_at", "seed"] and len(runs) == 8

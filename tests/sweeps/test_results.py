@@ -66,17 +66,16 @@ def test_summary_without_params(sweep):
 
 def test_shown_and_printed(sweep):
     shown = sweep.shown()
-    assert list(shown["expect a"]) == ["50%", "100%"]
-    assert list(shown["recovered p2.5"]) == [pd.Timedelta(minutes=1), pd.Timedelta(seconds=61.5)]
-    assert list(shown["floor p2.5"]) == [1.025, 2.0]
+    assert list(shown["expect 1"]) == ["50%", "100%"]
+    assert list(shown["recovered middle 95%"]) == ["1m", "1m2s – 1m58s"]
+    assert list(shown["floor middle 95%"]) == ["1.025 – 1.975", "2"]
     assert str(sweep) == (
         "shop.kdsl: 6 runs (2 combinations of replicas × 3 seeds) on 2 workers in 1.5 s, 1 failed\n"
-        "replicas   runs   failed   expect a   floor min   floor mean   floor max   floor p2.5   floor p97.5   "
-        "recovered min   recovered mean   recovered max   recovered p2.5   recovered p97.5\n"
-        "2          3      1        50%        1           1.5          2           1.025        1.975         "
-        "1m              1m               1m              1m               1m\n"
-        "3          3      0        100%       2           2            2           2            2             "
-        "1m              1m30s            2m              1m1s500ms        1m58s500ms\n")
+        "replicas   runs   failed   expect 1   floor mean   floor middle 95%   recovered mean   recovered middle 95%\n"
+        "2          3      1        50%        1.5          1.025 – 1.975      1m               1m\n"
+        "3          3      0        100%       2            2                  1m30s            1m2s – 1m58s\n"
+        "shares of finished runs passing:\n"
+        "  expect 1: a\n")
     assert repr(sweep) == f"<Sweep {sweep.headline()}>"
     html = sweep._repr_html_()
     assert "<b>Sweep</b> shop.kdsl: 6 runs" in html and 'href="http://127.0.0.1:8787/status"' in html
