@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from kdsl.lang.errors import Diagnostic, KdslError, KdslSyntaxError, NotFoundError, UsageError
+from kdsl import _parse_cache
 from kdsl._gc import bulk
 from kdsl.lang.parser import parse_document
 from kdsl.engine.errors import SimulationError
@@ -27,6 +28,9 @@ def parse(text: str, filename: str | None = None, params: dict | None = None) ->
     `params` overrides the defaults of the scenario's `param`s: `{"replicas": 5, "fail_at": "90s"}` (an int
     or float is a number, a bool true/false, a str the value as kdsl writes it; see docs/sweeps.md).
 
+    The last few scenarios parsed are kept: the same text, included files and params return the same
+    Scenario without parsing again.
+
     Raises KdslSyntaxError for text that does not follow the grammar and ScenarioError for text
     whose meaning is wrong, or that the API server would refuse whatever the run (kdsl/engine/precheck.py);
     both carry every located diagnostic. Warnings land on `Scenario.warnings`.
@@ -39,8 +43,13 @@ def parse(text: str, filename: str | None = None, params: dict | None = None) ->
     from kdsl.model.build.params import overrides_of
 
     overrides = overrides_of(params)
-    with bulk():
-        return build(parse_document(text, filename), later=precheck, params=overrides)
+    key = _parse_cache.key(text, filename, overrides)
+    scenario = _parse_cache.get(key)
+    if scenario is None:  # a Scenario is frozen: the same text, includes and params may share one
+        with bulk():
+            scenario = build(parse_document(text, filename), later=precheck, params=overrides)
+        _parse_cache.put(key, scenario)
+    return scenario
 
 
 def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):
