@@ -80,8 +80,7 @@ def _target_ports(ctx: Ctx, svc: Service, d: Declared) -> None:
     if not svc.selector:
         return
     wanted = Selector.of(svc.selector)
-    selected = [o for o in d.objects if getattr(o, "template", None) is not None and
-                getattr(o, "namespace", None) == svc.namespace and wanted.matches(dict(o.template.labels))]
+    selected = [o for o in d.templated.get(svc.namespace, ()) if wanted.matches(dict(o.template.labels))]
     if not selected:
         return  # the selector matches no template: said once, by the service's own warning
     for sp in svc.ports:
