@@ -1,10 +1,16 @@
-"""Prints the engine's speed and memory on a large cluster: nodes, pods, text to all-Ready."""
+"""Prints the engine's speed and memory on a large cluster: nodes, pods, text to all-Ready; --curve for its growth."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import resource
+import subprocess
+import sys
 import time
+
+# (nodes, pods) of the curve: a node per ten pods up to 5,000 nodes, the benchmark's own shape last.
+CURVE = ((100, 1_000), (1_000, 10_000), (5_000, 50_000), (5_000, 150_000))
 
 
 def generate(nodes: int, pods: int) -> str:
@@ -42,11 +48,32 @@ def arguments(description: str) -> argparse.Namespace:
     ap.add_argument("--pods", type=int, default=150_000)
     ap.add_argument("--deployments", type=int, default=0, metavar="N",
                     help="make the pods from N Deployments (with 3 Services and a DaemonSet), not pod statements")
+    ap.add_argument("--curve", action="store_true",
+                    help="time and peak memory at 1k, 10k, 50k and 150k pods, each in its own process (with "
+                         "--deployments, one Deployment per 150 pods); --pods caps the curve")
     return ap.parse_args()
+
+
+def curve(args: argparse.Namespace) -> None:
+    """Runs each point of CURVE in a fresh process (peak RSS is per process) and prints one table."""
+    print(f"{'nodes':>6} {'pods':>8} {'deploys':>7} {'parse s':>8} {'simulate s':>10} {'total s':>8} "
+          f"{'pods/s':>8} {'peak GiB':>8} {'us/pod':>7}")
+    for nodes, pods in CURVE:
+        if pods > args.pods:
+            break
+        deployments = max(1, pods // 150) if args.deployments else 0
+        done = subprocess.run([sys.executable, __file__, "--nodes", str(nodes), "--pods", str(pods),
+                               "--deployments", str(deployments)], capture_output=True, text=True, check=True)
+        parse, simulate, total, rss = (float(x) for x in re.search(
+            r"parse ([\d.]+) s, simulate ([\d.]+) s, total ([\d.]+) s.*peak RSS ([\d.]+) GiB", done.stdout).groups())
+        print(f"{nodes:>6} {pods:>8} {deployments:>7} {parse:>8.2f} {simulate:>10.2f} {total:>8.2f} "
+              f"{pods / total:>8,.0f} {rss:>8.2f} {total / pods * 1e6:>7.0f}", flush=True)
 
 
 def main() -> None:
     args = arguments(__doc__)
+    if args.curve:
+        return curve(args)
     import kdsl
     from kdsl.engine.simulation import Simulation
 
@@ -65,7 +92,7 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB on Linux → GiB
     made = f" from {args.deployments} Deployments, 3 Services and a DaemonSet" if args.deployments else ""
     print(f"scale.py: {args.nodes} nodes, {args.pods} pods{made} ({len(pods)} pods in all)")
-    print(f"  parse {t1 - t0:.1f} s, simulate {t2 - t1:.1f} s, total {t2 - t0:.1f} s, "
+    print(f"  parse {t1 - t0:.2f} s, simulate {t2 - t1:.2f} s, total {t2 - t0:.2f} s, "
           f"{len(pods) / (t2 - t0):,.0f} pods/s; {ready} Ready at {sim.now / 1000:.0f} s simulated; "
           f"peak RSS {rss:.2f} GiB; {len(sim.log.events)} events")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kdsl.core.bulk import bulk
 from kdsl.core.errors import Diagnostic, KdslSyntaxError, UsageError
+from kdsl.engine import parse_cache
 from kdsl.lang.parser import parse_document
 from kdsl.model.build import build
 from kdsl.model.scenario import Scenario
@@ -21,6 +22,9 @@ def parse(text: str, filename: str | None = None, params: dict | None = None) ->
 
     `params` overrides the defaults of the scenario's `param`s: `{"replicas": 5, "fail_at": "90s"}` (an int
     or float is a number, a bool true/false, a str the value as kdsl writes it; see docs/sweeps.md).
+
+    The last few scenarios parsed are kept: the same text, included files and params return the same
+    Scenario without parsing again.
 
     Raises KdslSyntaxError for text that does not follow the grammar and ScenarioError for text
     whose meaning is wrong, or that the API server would refuse whatever the run (kdsl/engine/precheck.py);
@@ -34,8 +38,13 @@ def parse(text: str, filename: str | None = None, params: dict | None = None) ->
     from kdsl.model.build.params import overrides_of
 
     overrides = overrides_of(params)
-    with bulk():
-        return build(parse_document(text, filename), later=precheck, params=overrides)
+    key = parse_cache.key(text, filename, overrides)
+    scenario = parse_cache.get(key)
+    if scenario is None:  # a Scenario is frozen: the same text, includes and params may share one
+        with bulk():
+            scenario = build(parse_document(text, filename), later=precheck, params=overrides)
+        parse_cache.put(key, scenario)
+    return scenario
 
 
 def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):

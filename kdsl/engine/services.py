@@ -69,7 +69,10 @@ class Backend:
 
 
 def selector_matches(selector, labels: dict[str, str]) -> bool:
-    return all(labels.get(k) == v for k, v in selector)
+    for k, v in selector:  # a loop, not all(genexpr): asked for every pod write and Service of a namespace
+        if labels.get(k) != v:
+            return False
+    return True
 
 
 def publish_not_ready(service) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Sequence
 
 import attrs
@@ -122,12 +123,34 @@ def authorize(a: Attributes, view: View) -> Decision:
     if MASTERS in a.user.groups:
         return Decision(True)
     errors: list[str] = []
-    for rule, error in rules_for(a.user, a.namespace, view):
+    for rule, error in _rules(a.user, a.namespace, view):
         if rule is None:
             errors.append(error)
         elif rule_allows(rule, a):
             return Decision(True)
     return Decision(False, f"RBAC: {aggregate(errors)}" if errors else "")
+
+
+RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+_granted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a store → {(user, namespace): rules}
+
+
+def _rules(user: UserInfo, namespace: str | None, view: View) -> tuple:
+    """rules_for, kept per user and namespace for a view that announces its writes (the Store): every request
+    asks, and a run's controllers are a few users in a few namespaces. A write of any RBAC kind forgets all."""
+    watch = getattr(view, "watch", None)
+    if watch is None:
+        return tuple(rules_for(user, namespace, view))
+    granted = _granted.get(view)
+    if granted is None:
+        granted = _granted[view] = {}
+        for kind in RBAC_KINDS:
+            watch(kind, lambda op, old, new: granted.clear())
+    key = (user, namespace)
+    rules = granted.get(key)
+    if rules is None:
+        rules = granted[key] = tuple(rules_for(user, namespace, view))
+    return rules
 
 
 def can(user: str | UserInfo, verb: str, resource: str, namespace: str | None = None, *, view: View,

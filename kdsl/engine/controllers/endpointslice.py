@@ -78,10 +78,11 @@ class EndpointSliceController(Controller):
         services = self._selectors.get(pod.namespace)
         if not services:
             return  # the common case at scale: no selector Service in this namespace
+        labels = new.meta.label_dict() if new is not None else None  # once, not once a Service
         for name, spec in services.items():
             key = (pod.namespace, name)
             wanted = self._wanted.setdefault(key, {})
-            w = self._want(new, spec) if new is not None else None
+            w = self._want(new, spec, labels) if new is not None else None
             if wanted.get(pod.name) == w:
                 continue
             if w is None:
@@ -91,8 +92,9 @@ class EndpointSliceController(Controller):
             self._mark(key, (pod.name,))
             self.enqueue(("Service",) + key)
 
-    def _want(self, pod: ApiObject, spec) -> Wanted | None:
-        if not selector_matches(spec.selector, pod.meta.label_dict()) or not should_be_endpoint(pod):
+    def _want(self, pod: ApiObject, spec, labels: dict | None = None) -> Wanted | None:
+        if not selector_matches(spec.selector, pod.meta.label_dict() if labels is None else labels) or \
+                not should_be_endpoint(pod):
             return None
         node_name = pod.spec.template.node_name
         node = self.store.get("Node", None, node_name) if node_name else None

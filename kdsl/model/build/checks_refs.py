@@ -21,12 +21,13 @@ EXPECT_KINDS = {"pod": "Pod", "deployment": "Deployment", "statefulset": "Statef
 
 
 def check_refs(ctx: Ctx, scenario, d: Declared) -> None:
+    placements: dict = {}
     for obj in d.objects:
         what = f"{obj.kind.lower()} {obj.key}"
         if getattr(obj, "template", None) is not None:
             _probe_ports(ctx, obj, what)
             _config_keys(ctx, obj, d, what)
-            _placement(ctx, obj, d, what)
+            _placement(ctx, obj, d, what, placements)
         if isinstance(obj, Service):
             _target_ports(ctx, obj, d)
         elif isinstance(obj, Ingress):
@@ -79,8 +80,7 @@ def _target_ports(ctx: Ctx, svc: Service, d: Declared) -> None:
     if not svc.selector:
         return
     wanted = Selector.of(svc.selector)
-    selected = [o for o in d.objects if getattr(o, "template", None) is not None and
-                getattr(o, "namespace", None) == svc.namespace and wanted.matches(dict(o.template.labels))]
+    selected = [o for o in d.templated.get(svc.namespace, ()) if wanted.matches(dict(o.template.labels))]
     if not selected:
         return  # the selector matches no template: said once, by the service's own warning
     for sp in svc.ports:
@@ -147,7 +147,7 @@ def _untolerated(node: Node, tpl):
     return None
 
 
-def _placement(ctx: Ctx, obj, d: Declared, what: str) -> None:
+def _placement(ctx: Ctx, obj, d: Declared, what: str, seen: dict) -> None:
     """Node selectors, required node affinity and taints against every node the scenario ever has (declared,
     pools, `add node`), in every state `label node` / `taint node` put it in: when none can take the pod, the
     scheduler never will. A pod bound to a node (nodeName,
@@ -155,16 +155,21 @@ def _placement(ctx: Ctx, obj, d: Declared, what: str) -> None:
     tpl = obj.template
     if not d.nodes or tpl.node_name:
         return
-    fits = [n for n in d.node_versions if _fits(n, tpl)]
-    names = listing(n.name for n in d.nodes)
+    # The outcome depends on nothing else of the template: the pods of one workload, and a scale test's
+    # thousands of alike pods, are held against every node once (`seen`, per check), not once a pod.
+    placing = (tpl.node_selector, tpl.affinity.node_required, tpl.tolerations)
+    if placing not in seen:
+        fits = [n for n in d.node_versions if _fits(n, tpl)]
+        seen[placing] = fits, [(n, _untolerated(n, tpl)) for n in fits]
+    fits, taints = seen[placing]
     if not fits:
+        names = listing(n.name for n in d.nodes)
         asked = [f"node selector {','.join(f'{k}={v}' for k, v in tpl.node_selector)}"] if tpl.node_selector else []
         terms = tpl.affinity.node_required
         asked += [f"required node affinity {' or '.join(str(Selector((), t)) for t in terms)}"] if terms else []
         ctx.warn(obj.span, f"{what}: no node matches its {' and '.join(asked)} (nodes: {names}); its pods can "
                            "never be scheduled — label a node to match, or change the pod template")
         return
-    taints = [(n, _untolerated(n, tpl)) for n in fits]
     if all(t is not None for _, t in taints):
         shown = ", ".join(f"{n.name} has {t}" for n, t in taints[:3]) + (", …" if len(taints) > 3 else "")
         first = taints[0][1]

@@ -76,6 +76,14 @@ class Declared:
             elif isinstance(a, AddNode):
                 self.nodes.append(a.node)
         self.keys = {(o.kind, getattr(o, "namespace", None), o.name) for o in self.objects}
+        # by (kind, namespace), in declaration order: the checks ask per object, so a scan each would be quadratic
+        self._of: dict[tuple[str, str | None], list[Object]] = {}
+        for o in self.objects:
+            self._of.setdefault((o.kind, getattr(o, "namespace", None)), []).append(o)
+        self.templated: dict[str | None, list[Object]] = {}  # objects with a pod template, by namespace
+        for o in self.objects:
+            if getattr(o, "template", None) is not None:
+                self.templated.setdefault(getattr(o, "namespace", None), []).append(o)
         self.pod_labels: dict[str, list[dict[str, str]]] = {}
         for o in self.objects:
             tpl = getattr(o, "template", None)
@@ -96,7 +104,7 @@ class Declared:
         return (kind, ns, name) in self.keys
 
     def of(self, kind: str, ns: str | None) -> list[Object]:
-        return [o for o in self.objects if o.kind == kind and getattr(o, "namespace", None) == ns]
+        return list(self._of.get((kind, ns), ()))
 
     def ordinals(self, ns: str | None) -> list[str]:
         """The pods the StatefulSets of a namespace make (`db-0` …), as candidates for a misspelt pod name."""
