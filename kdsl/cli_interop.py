@@ -27,14 +27,14 @@ def scenario_reader(cluster: str | None, kube_version: str | None = None):
 
     prefix = Path(cluster).read_text(encoding="utf-8") if cluster else None
 
-    def parse(text: str, name: str, params=None):
+    def parse(text: str, name: str, params=None, allow_include=()):
         if is_manifests(name):
             if params:
                 raise UsageError(f"{name}: -p sets a param of a kdsl scenario; manifests declare none")
             if name == "<stdin>":
                 return from_manifests(text=text, cluster=prefix, kube_version=kube_version)
             return from_manifests(name, cluster=prefix, kube_version=kube_version)
-        return kdsl.parse(text, name, params=params)
+        return kdsl.parse(text, name, params=params, allow_include=allow_include)
 
     return parse
 
@@ -77,9 +77,9 @@ def cmd_export(args) -> int:
     try:
         from kdsl.cli_params import given  # -p, shared by every command that reads a scenario
 
-        params = given(args)
-        scenario = (kdsl.load(args.file, params=params) if args.file != "-"
-                    else kdsl.parse(sys.stdin.read(), "<stdin>", params=params))
+        params, allow = given(args), tuple(args.allow_include)
+        scenario = (kdsl.load(args.file, params=params, allow_include=allow) if args.file != "-"
+                    else kdsl.parse(sys.stdin.read(), "<stdin>", params=params, allow_include=allow))
         exported = for_cluster(scenario, include_nodes=args.include_nodes, provisioner=args.provisioner)
     except UsageError as exc:
         print(f"kdsl export: {exc.format()}", file=sys.stderr)

@@ -11,6 +11,9 @@ def add_param_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-p", "--param", dest="params", action="append", type=pair, default=[],
                         metavar="NAME=VALUE", help="set a param the scenario declares (repeatable); the value "
                                                    "reads as if written in the file")
+    parser.add_argument("--allow-include", dest="allow_include", action="append", default=[], metavar="DIR",
+                        help="let `include` read files inside DIR too (repeatable); by default includes stay "
+                             "inside the folder of the scenario")
 
 
 def given(args) -> dict[str, str]:
@@ -24,4 +27,5 @@ def reader(args, parse=None):
 
     parse = parse or kdsl.parse
     params = given(args)
-    return lambda text, name: parse(text, name, params=params)
+    allow = tuple(getattr(args, "allow_include", None) or ())
+    return lambda text, name: parse(text, name, params=params, allow_include=allow)

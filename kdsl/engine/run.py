@@ -16,11 +16,13 @@ from kdsl.model.build import build
 from kdsl.model.scenario import Scenario
 
 
-def parse(text: str, filename: str | None = None, params: dict | None = None) -> Scenario:
+def parse(text: str, filename: str | None = None, params: dict | None = None, *, allow_include=()) -> Scenario:
     """Parse kdsl text into a Scenario.
 
     `params` overrides the defaults of the scenario's `param`s: `{"replicas": 5, "fail_at": "90s"}` (an int
     or float is a number, a bool true/false, a str the value as kdsl writes it; see docs/sweeps.md).
+    `include`s read only inside the folder of `filename` (the working directory without one), or inside a
+    folder of `allow_include` (paths); see docs/security.md.
 
     Raises KdslSyntaxError for text that does not follow the grammar and ScenarioError for text
     whose meaning is wrong, or that the API server would refuse whatever the run (kdsl/engine/precheck.py);
@@ -35,7 +37,8 @@ def parse(text: str, filename: str | None = None, params: dict | None = None) ->
 
     overrides = overrides_of(params)
     with bulk():
-        return build(parse_document(text, filename), later=precheck, params=overrides)
+        return build(parse_document(text, filename), later=precheck, params=overrides,
+                     allow_include=_folders(allow_include))
 
 
 def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):
@@ -56,8 +59,18 @@ def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):
     return Simulation(scenario, seed=int(seed)).run(None if until is None else duration(until, "until"))
 
 
-def load(path: str | Path, params: dict | None = None) -> Scenario:
-    """Read and parse a .kdsl file; `include` paths are relative to it; `params` as for kdsl.parse."""
+def _folders(allow_include) -> tuple[Path, ...]:
+    if isinstance(allow_include, (str, Path)):
+        allow_include = (allow_include,)
+    try:
+        return tuple(Path(a) for a in allow_include)
+    except TypeError:
+        raise UsageError(f"allow_include={allow_include!r} is not a list of folders") from None
+
+
+def load(path: str | Path, params: dict | None = None, *, allow_include=()) -> Scenario:
+    """Read and parse a .kdsl file; `include` paths are relative to it; `params` and `allow_include` as
+    for kdsl.parse."""
     if not isinstance(path, (str, Path)):
         raise UsageError(f"kdsl.load() takes the path of a .kdsl file, not {type(path).__name__}")
     p = Path(path)
@@ -70,7 +83,7 @@ def load(path: str | Path, params: dict | None = None) -> Scenario:
         raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: it is not UTF-8 text "
                                                    f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
                                           str(p))]) from None
-    return parse(text, str(p), params)
+    return parse(text, str(p), params, allow_include=allow_include)
 
 
 def _nearby(path: Path) -> str | None:
