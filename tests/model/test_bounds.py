@@ -81,3 +81,8 @@ def test_values_integer_bounds_are_int32_unless_the_field_says_int64():
     assert v.integer("9223372036854775807", maximum=v.INT64_MAX) == v.INT64_MAX
     with pytest.raises(v.BadValue, match=r"\(the field is an int64\)"):
         v.integer("9223372036854775808", maximum=v.INT64_MAX)
+
+
+def test_grace_minus_1s_is_a_located_error_not_a_typeerror_in_the_checks():
+    assert errors(NODE + "pod a image=nginx {\n  grace -1s\n}\n") == [
+        (3, 9, "grace period: `-1s` is not a duration; use ms, s, m, h or d, e.g. `30s` or `1m30s`")]
