@@ -86,3 +86,9 @@ def test_values_integer_bounds_are_int32_unless_the_field_says_int64():
 def test_grace_minus_1s_is_a_located_error_not_a_typeerror_in_the_checks():
     assert errors(NODE + "pod a image=nginx {\n  grace -1s\n}\n") == [
         (3, 9, "grace period: `-1s` is not a duration; use ms, s, m, h or d, e.g. `30s` or `1m30s`")]
+
+
+def test_set_image_with_a_newline_is_refused_at_the_image():
+    text = NODE + 'deployment web image=nginx\nat 5s: set image deployment web web="x\\ny"\n'
+    assert errors(text) == [(3, 37, 'image of container web: Invalid value: "x\\ny": invalid reference format: '
+                                    "an image name has no spaces or control characters")]

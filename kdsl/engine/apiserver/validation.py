@@ -61,7 +61,7 @@ def _containers(containers, where: str, seen: set[str]) -> list[FieldError]:
         seen.add(c.name)
         if not c.image:
             out.append(FieldError(f"{at}.image", REQUIRED))
-        out += [FieldError(f"{at}.image", INVALID, c.image, m) for m in image_errors(c.image)]
+        out += [FieldError(f"{at}.image", INVALID, c.image, m) for m in names.image(c.image)]
         for j, port in enumerate(c.ports):
             if port.name:
                 out += [FieldError(f"{at}.ports[{j}].name", INVALID, port.name, m) for m in names.port_name(port.name)]
@@ -71,17 +71,6 @@ def _containers(containers, where: str, seen: set[str]) -> list[FieldError]:
                 out.append(FieldError(f"{at}.resources.requests", INVALID, format_quantity(k, v),
                                       f"must be less than or equal to {k} limit of {format_quantity(k, limits[k])}"))
     return out
-
-
-def image_errors(image: str) -> list[str]:
-    """validateContainersOnlyForPod (pkg/apis/core/validation/validation.go) refuses leading or trailing
-    whitespace; a space or control character inside is no reference either (distribution/reference's
-    grammar): the kubelet would stop the container at InvalidImageName, so kdsl refuses it here."""
-    if image != image.strip():
-        return ["must not have leading or trailing whitespace"]
-    if any(c.isspace() or not c.isprintable() for c in image):
-        return ["invalid reference format: an image name has no spaces or control characters"]
-    return []
 
 
 def pod_template(t: PodTemplate, prefix: str) -> list[FieldError]:
