@@ -134,7 +134,7 @@ def format_bytes(n: int) -> str:
     return str(n)
 
 
-def integer(text: str, *, minimum: int | None = 0, maximum: int = INT32_MAX) -> int:
+def integer(text: str, *, minimum: int | None = 0, maximum: int | None = INT32_MAX) -> int:
     """A whole number, with a message that says what was wrong; an int32 unless `maximum` says otherwise."""
     if not re.fullmatch(r"[+-]?\d+", text, re.ASCII):
         raise BadValue(f"`{text}` is not a whole number")
@@ -143,6 +143,8 @@ def integer(text: str, *, minimum: int | None = 0, maximum: int = INT32_MAX) -> 
     value = int(text)
     if minimum is not None and value < minimum:
         raise BadValue(f"{value} is less than {minimum}")
+    if maximum is None:  # the caller holds its own, smaller bound with its own message
+        return value
     if value > maximum:
         kind = {INT32_MAX: " (the field is an int32)", INT64_MAX: " (the field is an int64)"}.get(maximum, "")
         raise BadValue(f"{value} is more than {maximum}{kind}")

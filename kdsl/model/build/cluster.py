@@ -128,7 +128,7 @@ MAX_POOL = 100_000
 
 
 def _pool_size(text: str) -> int:
-    n = v.integer(text, minimum=1)
+    n = v.integer(text, minimum=1, maximum=None)
     if n > MAX_POOL:
         raise v.BadValue(f"{n} is more than the {MAX_POOL:,} nodes a pool may have "
                          "(Kubernetes supports clusters of up to 5,000 nodes)")
