@@ -92,3 +92,12 @@ def test_set_image_with_a_newline_is_refused_at_the_image():
     text = NODE + 'deployment web image=nginx\nat 5s: set image deployment web web="x\\ny"\n'
     assert errors(text) == [(3, 37, 'image of container web: Invalid value: "x\\ny": invalid reference format: '
                                     "an image name has no spaces or control characters")]
+
+
+@pytest.mark.parametrize(("attr", "message"), [
+    ("serviceCIDR=.", "`serviceCIDR` of cluster: '.' does not appear to be an IPv4 or IPv6 network; write a CIDR "
+                      "such as 10.96.0.0/12"),
+    ("podCIDR=10.0.0.0/30", "`podCIDR` of cluster: 10.0.0.0/30 cannot hold a node's /24 of pod addresses; give an "
+                            "IPv4 range of /24 or wider, such as 10.244.0.0/16")])
+def test_service_cidr_dot_and_pod_cidr_slash_30_are_located_errors_not_valueerror(attr, message):
+    assert errors(f"cluster c {attr} {{ node n1 }}\n") == [(1, 11 + attr.index("=") + 1, message)]
