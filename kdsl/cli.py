@@ -104,9 +104,9 @@ def cmd_run(args) -> int:
         return 1
     try:
         parse = reader(args, scenario_reader(args.cluster, args.kube_version))
-    except OSError as exc:
-        print(f"{args.cluster}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+    except OSError as exc:  # an option's file: a usage error, as argparse's own
+        print(f"kdsl run: error: --cluster {args.cluster}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     for _, name, _, scenario in _each([args.file], parse, failed):
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)

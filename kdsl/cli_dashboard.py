@@ -35,7 +35,7 @@ def _checked(args) -> tuple[bool, int | None]:
         _error(f"--until {args.until}: {exc}")
         return False, None
     try:
-        scenario = kdsl.load(args.file, params=dict(args.params))
+        scenario = kdsl.load(args.file, params=dict(args.params), allow_include=tuple(args.allow_include))
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
         kdsl.simulate(scenario, until=until, seed=args.seed)

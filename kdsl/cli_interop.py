@@ -25,18 +25,37 @@ def scenario_reader(cluster: str | None, kube_version: str | None = None):
     Kubernetes `kube_version` (--kube-version, default 1.33) decodes it."""
     import kdsl
 
-    prefix = Path(cluster).read_text(encoding="utf-8") if cluster else None
+    prefix = _read_cluster(cluster) if cluster else None
 
-    def parse(text: str, name: str, params=None):
+    def parse(text: str, name: str, params=None, allow_include=()):
         if is_manifests(name):
             if params:
                 raise UsageError(f"{name}: -p sets a param of a kdsl scenario; manifests declare none")
             if name == "<stdin>":
                 return from_manifests(text=text, cluster=prefix, kube_version=kube_version)
             return from_manifests(name, cluster=prefix, kube_version=kube_version)
-        return kdsl.parse(text, name, params=params)
+        return kdsl.parse(text, name, params=params, allow_include=allow_include)
 
     return parse
+
+
+def _read_cluster(path: str) -> str:
+    """The --cluster file's text; an OSError (cmd_run's usage error) when it cannot be read or is not UTF-8."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise OSError(f"it is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
+
+
+def _write(command: str, output: str, write) -> int:
+    """`write()` into -o OUTPUT: 0, or 2 with a usage error when the place cannot be written (a missing
+    folder, a file where a folder should be), as for any option kdsl cannot use."""
+    try:
+        write()
+    except OSError as exc:
+        print(f"kdsl {command}: error: cannot write -o {output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def cmd_import(args) -> int:
@@ -52,9 +71,8 @@ def cmd_import(args) -> int:
     for w in imported.warnings:
         print(w.format(), file=sys.stderr)
     if args.output:
-        Path(args.output).write_text(imported.text, encoding="utf-8")
-    else:
-        sys.stdout.write(imported.text)
+        return _write("import", args.output, lambda: Path(args.output).write_text(imported.text, encoding="utf-8"))
+    sys.stdout.write(imported.text)
     return 0
 
 
@@ -77,9 +95,9 @@ def cmd_export(args) -> int:
     try:
         from kdsl.cli_params import given  # -p, shared by every command that reads a scenario
 
-        params = given(args)
-        scenario = (kdsl.load(args.file, params=params) if args.file != "-"
-                    else kdsl.parse(sys.stdin.read(), "<stdin>", params=params))
+        params, allow = given(args), tuple(args.allow_include)
+        scenario = (kdsl.load(args.file, params=params, allow_include=allow) if args.file != "-"
+                    else kdsl.parse(sys.stdin.read(), "<stdin>", params=params, allow_include=allow))
         exported = for_cluster(scenario, include_nodes=args.include_nodes, provisioner=args.provisioner)
     except UsageError as exc:
         print(f"kdsl export: {exc.format()}", file=sys.stderr)
@@ -92,17 +110,21 @@ def cmd_export(args) -> int:
     out = args.output
     if out and not out.endswith((".yaml", ".yml")):
         folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        for i, (obj, m) in enumerate(zip(exported.objects, exported.manifests), 1):
-            name = f"{i:03d}-{obj.kind.lower()}-{getattr(obj, 'namespace', None) or 'cluster'}-{obj.name}.yaml"
-            (folder / name).write_text(dump_manifests([m], note), encoding="utf-8")
+
+        def write_folder():
+            folder.mkdir(parents=True, exist_ok=True)
+            for i, (obj, m) in enumerate(zip(exported.objects, exported.manifests), 1):
+                name = f"{i:03d}-{obj.kind.lower()}-{getattr(obj, 'namespace', None) or 'cluster'}-{obj.name}.yaml"
+                (folder / name).write_text(dump_manifests([m], note), encoding="utf-8")
+
+        if _write("export", out, write_folder):
+            return 2
         print(f"wrote {len(exported.objects)} manifests to {folder}", file=sys.stderr)
         return 0
     text = dump_manifests(exported.manifests, note)
     if out:
-        Path(out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+        return _write("export", out, lambda: Path(out).write_text(text, encoding="utf-8"))
+    sys.stdout.write(text)
     return 0
 
 

@@ -12,6 +12,9 @@ def add_param_option(parser: argparse.ArgumentParser, metavar: str = "NAME=VALUE
                                  "in the file") -> None:
     parser.add_argument("-p", "--param", dest="params", action="append", type=pair, default=[],
                         metavar=metavar, help=help)
+    parser.add_argument("--allow-include", dest="allow_include", action="append", default=[], metavar="DIR",
+                        help="let `include` read files inside DIR too (repeatable); by default includes stay "
+                             "inside the folder of the scenario")
 
 
 def given(args) -> dict[str, str]:
@@ -25,4 +28,5 @@ def reader(args, parse=None):
 
     parse = parse or kdsl.parse
     params = given(args)
-    return lambda text, name: parse(text, name, params=params)
+    allow = tuple(getattr(args, "allow_include", None) or ())
+    return lambda text, name: parse(text, name, params=params, allow_include=allow)

@@ -55,7 +55,9 @@ def cmd_sweep(args) -> int:
     # Read with each param's first value: a param the scenario does not declare is the error every command gives.
     firsts = {name: values[0] for name, values in grid.items()}
     failed: list[str] = []
-    for _, _, _, scenario in _each([args.file], lambda text, name: kdsl.parse(text, name, params=firsts), failed):
+    allow = tuple(args.allow_include or ())
+    for _, _, _, scenario in _each([args.file], lambda text, name: kdsl.parse(text, name, params=firsts,
+                                                                              allow_include=allow), failed):
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
         # A person at a terminal sees the runs go by, as `kdsl run` shows its progress; a pipe or a log does not.

@@ -17,6 +17,12 @@ _DECIMAL = {"n": Fraction(1, 10**9), "u": Fraction(1, 10**6), "m": Fraction(1, 1
 _QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$", re.ASCII)
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)", re.ASCII)
 _DURATION_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+# apimachinery pkg/api/resource/quantity.go: "no quantity may represent a number greater than 2^63-1 in
+# magnitude"; the scheduler and the kubelet hold Value() and MilliValue() in an int64.
+INT64_MAX = 2**63 - 1
+# Most counts of the API are Go int32 fields (k8s.io/api apps/v1 and batch/v1 types.go: `Replicas *int32`,
+# `Completions *int32`, `Parallelism *int32`, ...); a larger number does not decode there.
+INT32_MAX = 2**31 - 1
 
 
 class BadValue(ValueError):
@@ -55,16 +61,22 @@ def quantity(text: str) -> Fraction:
     if exponent is not None:
         if len(exponent.lstrip("+-")) > 3:  # 1e99999999 would take minutes to compute; no quantity is that large
             raise BadValue(f"`{text}` is out of range")
-        return value * Fraction(10) ** int(exponent)
-    if suffix in _BINARY:
-        return value * _BINARY[suffix]
-    return value * _DECIMAL[suffix or ""]
+        value *= Fraction(10) ** int(exponent)
+    else:
+        value *= _BINARY[suffix] if suffix in _BINARY else _DECIMAL[suffix or ""]
+    if abs(value) > INT64_MAX:
+        raise BadValue(f"`{text}` is out of range: a quantity is at most 2^63-1 ({INT64_MAX}) in magnitude")
+    return value
 
 
 @functools.lru_cache(maxsize=4096)
 def millicores(text: str) -> int:
     """CPU in millicores, rounded up to a whole millicore as Kubernetes' MilliValue does."""
-    return math.ceil(quantity(text) * 1000)
+    milli = math.ceil(quantity(text) * 1000)
+    if abs(milli) > INT64_MAX:  # MilliValue is an int64: at most 9223372036854775 whole cores
+        raise BadValue(f"`{text}` is out of range: in millicores a quantity is at most 2^63-1 "
+                       f"(at most {INT64_MAX // 1000} cores)")
+    return milli
 
 
 @functools.lru_cache(maxsize=4096)
@@ -122,8 +134,8 @@ def format_bytes(n: int) -> str:
     return str(n)
 
 
-def integer(text: str, *, minimum: int | None = 0) -> int:
-    """A whole number, with a message that says what was wrong."""
+def integer(text: str, *, minimum: int | None = 0, maximum: int | None = INT32_MAX) -> int:
+    """A whole number, with a message that says what was wrong; an int32 unless `maximum` says otherwise."""
     if not re.fullmatch(r"[+-]?\d+", text, re.ASCII):
         raise BadValue(f"`{text}` is not a whole number")
     if len(text) > 40:  # beyond any field's range, and Python will not read an int of 4300+ digits
@@ -131,6 +143,13 @@ def integer(text: str, *, minimum: int | None = 0) -> int:
     value = int(text)
     if minimum is not None and value < minimum:
         raise BadValue(f"{value} is less than {minimum}")
+    if maximum is None:  # the caller holds its own, smaller bound with its own message
+        return value
+    if value > maximum:
+        kind = {INT32_MAX: " (the field is an int32)", INT64_MAX: " (the field is an int64)"}.get(maximum, "")
+        raise BadValue(f"{value} is more than {maximum}{kind}")
+    if value < -maximum - 1:  # a signed field's least value, when no minimum is set
+        raise BadValue(f"{value} is less than {-maximum - 1}")
     return value
 
 

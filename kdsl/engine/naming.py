@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 
 from kdsl.model.names import GENERATED_ALPHABET as ALPHABET
 
@@ -17,6 +18,16 @@ def generate_name(base: str, rng: random.Random) -> str:
     if len(base) > MAX_GENERATED_BASE:
         base = base[:MAX_GENERATED_BASE]
     return base + "".join(rng.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
+
+
+def generate_free_name(base: str, rng: random.Random, taken: Callable[[str], bool]) -> str:
+    """A generated name no object holds yet. The API server retries a generateName that collides
+    (RetryGenerateName, GA in 1.32: apiserver/pkg/registry/generic/registry/store.go), so a controller's
+    create never meets 409 AlreadyExists for a name it did not choose; thousands of pods make that likely."""
+    name = generate_name(base, rng)
+    while taken(name):
+        name = generate_name(base, rng)
+    return name
 
 
 def new_uid(rng: random.Random) -> str:

@@ -17,11 +17,13 @@ from kdsl.model.build import build
 from kdsl.model.scenario import Scenario
 
 
-def parse(text: str, filename: str | None = None, params: dict | None = None) -> Scenario:
+def parse(text: str, filename: str | None = None, params: dict | None = None, *, allow_include=()) -> Scenario:
     """Parse kdsl text into a Scenario.
 
     `params` overrides the defaults of the scenario's `param`s: `{"replicas": 5, "fail_at": "90s"}` (an int
     or float is a number, a bool true/false, a str the value as kdsl writes it; see docs/sweeps.md).
+    `include`s read only inside the folder of `filename` (the working directory without one), or inside a
+    folder of `allow_include` (paths); see docs/security.md.
 
     The last few scenarios parsed are kept: the same text, included files and params return the same
     Scenario without parsing again.
@@ -38,11 +40,13 @@ def parse(text: str, filename: str | None = None, params: dict | None = None) ->
     from kdsl.model.build.params import overrides_of
 
     overrides = overrides_of(params)
-    key = parse_cache.key(text, filename, overrides)
+    folders = _folders(allow_include)
+    key = (*parse_cache.key(text, filename, overrides), tuple(str(f) for f in folders))
     scenario = parse_cache.get(key)
-    if scenario is None:  # a Scenario is frozen: the same text, includes and params may share one
+    if scenario is None:  # a Scenario is frozen: the same text, includes, params and folders may share one
         with bulk():
-            scenario = build(parse_document(text, filename), later=precheck, params=overrides)
+            scenario = build(parse_document(text, filename), later=precheck, params=overrides,
+                             allow_include=folders)
         parse_cache.put(key, scenario)
     return scenario
 
@@ -65,8 +69,18 @@ def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):
     return Simulation(scenario, seed=int(seed)).run(None if until is None else duration(until, "until"))
 
 
-def load(path: str | Path, params: dict | None = None) -> Scenario:
-    """Read and parse a .kdsl file; `include` paths are relative to it; `params` as for kdsl.parse."""
+def _folders(allow_include) -> tuple[Path, ...]:
+    if isinstance(allow_include, (str, Path)):
+        allow_include = (allow_include,)
+    try:
+        return tuple(Path(a) for a in allow_include)
+    except TypeError:
+        raise UsageError(f"allow_include={allow_include!r} is not a list of folders") from None
+
+
+def load(path: str | Path, params: dict | None = None, *, allow_include=()) -> Scenario:
+    """Read and parse a .kdsl file; `include` paths are relative to it; `params` and `allow_include` as
+    for kdsl.parse."""
     if not isinstance(path, (str, Path)):
         raise UsageError(f"kdsl.load() takes the path of a .kdsl file, not {type(path).__name__}")
     p = Path(path)
@@ -79,7 +93,7 @@ def load(path: str | Path, params: dict | None = None) -> Scenario:
         raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: it is not UTF-8 text "
                                                    f"(byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
                                           str(p))]) from None
-    return parse(text, str(p), params)
+    return parse(text, str(p), params, allow_include=allow_include)
 
 
 def _nearby(path: Path) -> str | None:

@@ -251,6 +251,8 @@ def template(meta, spec, default_restart: str = "Always", name: str = "") -> Pod
     spec = spec if isinstance(spec, dict) else {}
     labels = pairs(meta.get("labels")) or (("app", name),)
     grace = _int(spec.get("terminationGracePeriodSeconds"))
+    if grace is not None and grace < 0:  # the API server stores a negative grace period as 1 (pod strategy.go)
+        grace = 1
     restart = spec.get("restartPolicy") if spec.get("restartPolicy") in ("Always", "OnFailure", "Never") \
         else default_restart
     ok = [c for c in spec.get("containers") or [] if isinstance(c, dict) and isinstance(c.get("name"), str)

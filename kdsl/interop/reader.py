@@ -11,6 +11,9 @@ import yaml
 from kdsl.core.errors import Diagnostic, KdslError
 
 SUFFIXES = (".yaml", ".yml", ".json")
+# Manifests nest some 20 levels (a CRD's schema a few more); the readers and the schema validation recurse
+# once a level or more, so a document past this is refused before anything walks it (docs/security.md).
+MAX_DEPTH = 100
 
 
 @attrs.frozen
@@ -71,19 +74,37 @@ def read_text(text: str, name: str = "<manifests>") -> list[Doc]:
             data = [json.loads(text)]
         except json.JSONDecodeError as exc:
             raise KdslError([_located(f"not valid JSON: {exc.msg}", name, lines, exc.lineno, exc.colno)]) from None
+        except RecursionError:
+            raise KdslError([Diagnostic("error", f"not read: it nests deeper than {MAX_DEPTH} levels", name)]) from None
         try:  # JSON is YAML (almost always): its nodes place validation errors
             nodes = [yaml.compose(text, Loader=yaml.SafeLoader)]
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):
             nodes = [None]
+        deep = _too_deep(nodes[0]) if nodes[0] is not None else None
+        if deep is not None or (nodes[0] is None and _json_depth(data[0]) > MAX_DEPTH):
+            line, col = (deep.start_mark.line + 1, deep.start_mark.column + 1) if deep is not None else (None, None)
+            raise KdslError([_located(f"not read: it nests deeper than {MAX_DEPTH} levels", name, lines, line, col)])
         return _objects(data, [1], name, lines, nodes)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # its reader refuses a NUL or another control character here
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise KdslError([_located(f"not valid YAML: character #x{exc.character:04x} is not allowed (YAML takes "
+                                  "printable characters only)", name, lines, line, col)]) from None
     datas, starts, nodes = [], [], []
     try:
         while loader.check_node():
             node = loader.get_node()
+            deep = _too_deep(node)
+            if deep is not None:
+                raise KdslError([_located(f"not read: it nests deeper than {MAX_DEPTH} levels", name, lines,
+                                          deep.start_mark.line + 1, deep.start_mark.column + 1)])
             starts.append(node.start_mark.line + 1)
             nodes.append(node)
             datas.append(loader.construct_document(node))
+    except RecursionError:  # PyYAML composes recursively: far past any manifest's depth
+        raise KdslError([Diagnostic("error", f"not read: it nests deeper than {MAX_DEPTH} levels", name)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "not valid YAML"
@@ -95,6 +116,33 @@ def read_text(text: str, name: str = "<manifests>") -> list[Doc]:
     finally:
         loader.dispose()
     return _objects(datas, starts, name, lines, nodes)
+
+
+def _too_deep(root):
+    """The first node deeper than MAX_DEPTH, found without recursion (None when there is none)."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((n, depth + 1) for n in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((v, depth + 1) for _, v in node.value)
+    return None
+
+
+def _json_depth(data) -> int:
+    """How deep a decoded JSON value nests, counted without recursion."""
+    most, stack = 0, [(data, 1)]
+    while stack:
+        x, depth = stack.pop()
+        most = max(most, depth)
+        if isinstance(x, dict):
+            stack.extend((v, depth + 1) for v in x.values())
+        elif isinstance(x, list):
+            stack.extend((v, depth + 1) for v in x)
+    return most
 
 
 def _located(message: str, name: str, lines: list[str], line: int | None, col: int | None) -> Diagnostic:

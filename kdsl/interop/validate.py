@@ -112,7 +112,7 @@ def _refusals(doc: Doc, validator, defs: dict) -> list[Diagnostic]:
                                 f"supported values: {allowed}"))
         elif e.validator not in ("enum", "type", "oneOf", "additionalProperties"):
             other.append((path, f"{_field(path)}: Invalid value: {json.dumps(e.instance, default=str)}: {e.message}"))
-    decode += [(p, _QUANTITY_ERROR) for p in walker.bad_quantities(d)]
+    decode += walker.bad_values(d)
     where = Places(doc)
     if decode:  # the decoder stops at its first error, in the document's order
         path, message = min(decode, key=lambda x: where.order(x[0]))
@@ -197,12 +197,21 @@ class _Walker:
         return f"json: cannot unmarshal {_go_value(value)} into Go struct field {struct.rsplit('.', 1)[-1]}." \
                f"{'.'.join(fields)} of type {self.go_type(s, name)}"
 
-    def bad_quantities(self, d, path=(), s=None, name=None) -> list:
-        """Paths of quantity strings ParseQuantity refuses (the schema only says `string`)."""
+    def bad_values(self, d, path=(), s=None, name=None) -> list:
+        """(path, decoding error) of what the schema's types let through but Go's decoder refuses: quantity
+        strings ParseQuantity cannot read, and integers beyond their field's Go type (int32, int64)."""
         if s is None:
             s, name = self._resolve(self.schema, self.kind)
         if name == _QUANTITY:
-            return [list(path)] if isinstance(d, (str, dt.date)) and not _QUANTITY_RE.match(str(d).strip()) else []
+            bad = isinstance(d, (str, dt.date)) and not _QUANTITY_RE.match(str(d).strip())
+            return [(list(path), _QUANTITY_ERROR)] if bad else []
+        if isinstance(d, int) and not isinstance(d, bool):
+            go_type = self.go_type(s, name)
+            bits = {"int32": 31, "int64": 63}.get(go_type)
+            if bits is not None and not -(2**bits) <= d < 2**bits:
+                # encoding/json's literalStore names an overflowing number by its text: `number 2147483648`
+                return [(list(path), self.decode_error(list(path), d).replace("number", f"number {d}", 1))]
+            return []
         out = []
         if isinstance(d, dict):
             props = s.get("properties", {})
@@ -210,10 +219,10 @@ class _Walker:
             for k, x in d.items():
                 sub = props.get(k, extra)
                 if sub is not None:
-                    out += self.bad_quantities(x, path + (k,), *self._resolve(sub, ""))
+                    out += self.bad_values(x, path + (k,), *self._resolve(sub, ""))
         elif isinstance(d, list) and isinstance(s.get("items"), dict):
             for i, x in enumerate(d):
-                out += self.bad_quantities(x, path + (i,), *self._resolve(s["items"], ""))
+                out += self.bad_values(x, path + (i,), *self._resolve(s["items"], ""))
         return out
 
 

@@ -48,6 +48,19 @@ class UnexpectedCharacter(Exception):
         self.pos, self.line, self.column, self.expected, self.open_braces = pos, line, column, expected, open_braces
 
 
+# Blocks nest a few levels in any real scenario (namespace, workload, container, probe); the printer, the
+# builder and every walker of the tree recurse once a level, so the parser refuses depth past this for all.
+MAX_NESTING = 64
+
+
+class TooDeep(Exception):
+    """A `{` past MAX_NESTING open blocks."""
+
+    def __init__(self, token: Tok):
+        super().__init__(f"blocks nested deeper than {MAX_NESTING}")
+        self.token = token
+
+
 class Machine:
     """The tables of one grammar, bound to one set of callbacks."""
 
@@ -139,6 +152,8 @@ class Machine:
                     kind = punct[value]
                     if kind == "LBRACE":  # kept for messages: which block is still open
                         braces.append(Tok(kind, value, file, line, pos - line_start + 1, line, pos - line_start + 2))
+                        if len(braces) > MAX_NESTING:
+                            raise TooDeep(braces[-1])
                     elif kind == "RBRACE" and braces:
                         braces.pop()
                 elif kind == "SEP":

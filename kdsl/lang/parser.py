@@ -10,7 +10,7 @@ import lark
 from kdsl.core.bulk import bulk
 from kdsl.core.errors import Diagnostic, KdslSyntaxError, Span, plain_list, suggest
 from kdsl.lang import grammar
-from kdsl.lang.lalr import Machine, Tok, UnexpectedCharacter, UnexpectedToken
+from kdsl.lang.lalr import MAX_NESTING, Machine, Tok, TooDeep, UnexpectedCharacter, UnexpectedToken
 from kdsl.lang.syntax import Attr, Comment, Document, Expr, Kw, Op, Path, PortMap, Source, Stmt, Values, Word
 
 _VALUE_TOKENS = frozenset({"WORD", "STRING", "TRIPLE"})
@@ -251,6 +251,11 @@ def parse_document(text: str, filename: str | None = None) -> Document:
                 stmts = machine.parse(text if text.endswith("\n") else text + "\n", filename)
         except (UnexpectedToken, UnexpectedCharacter) as exc:
             raise KdslSyntaxError([syntax_diagnostic(exc, source)]) from None
+        except TooDeep as exc:
+            t = exc.token
+            raise KdslSyntaxError([Diagnostic(
+                "error", f"blocks nest deeper than {MAX_NESTING} levels; a scenario needs a few, so close some sooner",
+                filename, t.line, t.column, 1, source.line(t.line))]) from None
         comments = tuple(_state["comments"])
     return Document(source, stmts, comments)
 

@@ -113,5 +113,16 @@ NAME_RULES = {
 }
 
 
+def image(value: str) -> list[str]:
+    """validateContainersOnlyForPod (pkg/apis/core/validation/validation.go) refuses leading or trailing
+    whitespace; a space or control character inside is no reference either (distribution/reference's
+    grammar): the kubelet would stop the container at InvalidImageName, so kdsl refuses it too."""
+    if value != value.strip():
+        return ["must not have leading or trailing whitespace"]
+    if any(c.isspace() or not c.isprintable() for c in value):
+        return ["invalid reference format: an image name has no spaces or control characters"]
+    return []
+
+
 def object_name(kind: str, name: str) -> list[str]:
     return NAME_RULES.get(kind, dns1123_subdomain)(name)

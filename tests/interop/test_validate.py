@@ -204,3 +204,17 @@ def test_kdsl_run_takes_kube_version_for_manifests(tmp_path, capsys):
     assert main(["run", "--kube-version", "1.99", str(gated)]) == 1
     assert capsys.readouterr().err == ("kdsl run: --kube-version 1.99: kdsl reads manifests for Kubernetes 1.25 to "
                                        "1.37 (give it as 1.3x)\n")
+
+
+@pytest.mark.parametrize(("field", "value", "go_type", "line"), [
+    ("  replicas: 3", "2147483648", "DeploymentSpec.spec.replicas of type int32", 6),
+    ("  replicas: 3", "-2147483649", "DeploymentSpec.spec.replicas of type int32", 6),
+    ("  replicas: 3", "9223372036854775808", "DeploymentSpec.spec.replicas of type int32", 6)])
+def test_yaml_replicas_2147483648_is_refused_as_the_decoder_refuses_an_int32_overflow(field, value, go_type, line):
+    text = DEPLOYMENT.replace(field, f"  replicas: {value}")
+    with pytest.raises(KdslError) as caught:
+        import_manifests(text=text, name="app.yaml")
+    [d] = caught.value.diagnostics
+    assert d.message == (f'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal '
+                         f"number {value} into Go struct field {go_type}")
+    assert (d.line, d.column) == (line, 13)

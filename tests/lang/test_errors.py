@@ -154,7 +154,7 @@ def test_a_diagnostic_without_a_place_formats_without_a_caret():
 @pytest.mark.parametrize(("text", "message", "line", "column", "width"), [
     ('"str"\n', 'unexpected string "str"', 1, 1, 5),
     ("labels a=b\n", "unexpected `labels`", 1, 1, 6),
-    ('pod a image="""a\nb"""\n', None, None, None, None),  # a triple string right after `=` is a value
+    ('configmap a {\n  annotations note="""a\nb"""\n}\n', None, None, None, None),  # a triple string after `=`
     ("\ufeffnamespace x\n", None, None, None, None),  # a byte-order mark is not part of the text
 ])
 def test_parser_messages(text, message, line, column, width):

@@ -61,6 +61,7 @@ def _containers(containers, where: str, seen: set[str]) -> list[FieldError]:
         seen.add(c.name)
         if not c.image:
             out.append(FieldError(f"{at}.image", REQUIRED))
+        out += [FieldError(f"{at}.image", INVALID, c.image, m) for m in names.image(c.image)]
         for j, port in enumerate(c.ports):
             if port.name:
                 out += [FieldError(f"{at}.ports[{j}].name", INVALID, port.name, m) for m in names.port_name(port.name)]

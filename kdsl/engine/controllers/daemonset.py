@@ -10,7 +10,7 @@ from kdsl.engine.controllers.daemon_status import daemon_status
 from kdsl.engine.controllers.daemon_util import TEMPLATE_GENERATION, should_run, target_node, with_tolerations
 from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, available, next_available_ms, pod_changed,
                                          revision_of, status_only)
-from kdsl.engine.naming import generate_name
+from kdsl.engine.naming import generate_free_name
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.core.values import Percent
 from kdsl.model.base import FieldRequirement
@@ -184,7 +184,8 @@ class DaemonSetController(Controller):
         labels.update({REVISION_HASH: hash_, TEMPLATE_GENERATION: str(ds.meta.generation)})
         pairs = tuple(labels.items())
         for node in create:
-            name = generate_name(f"{ds.name}-", self.sim.rng)
+            name = generate_free_name(f"{ds.name}-", self.sim.rng,
+                                      lambda n: self.store.get("Pod", ds.namespace, n) is not None)
             # ReplaceDaemonSetPodNodeNameNodeAffinity: the required terms become this one node.
             affinity = attrs.evolve(template.affinity,
                                     node_required=((FieldRequirement("metadata.name", "In", (node,)),),))

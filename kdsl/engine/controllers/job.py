@@ -6,7 +6,7 @@ import attrs
 
 from kdsl.engine.controllers.base import Client, Controller
 from kdsl.engine.controllers.job_util import Backoff, JobStatus, finish_ms, is_active, is_finished_pod
-from kdsl.engine.naming import generate_name
+from kdsl.engine.naming import generate_free_name
 from kdsl.engine.objects import ApiObject, Condition, Meta, OwnerRef, set_condition
 from kdsl.engine.podview import is_ready
 from kdsl.model.workloads import Pod
@@ -202,10 +202,11 @@ class JobController(Controller):
         while count > 0:
             refused = False
             for _ in range(batch):
+                before = len(self.sim.rejections)
                 pod = self.client.create(self._pod(job))
                 if pod is None:
                     refused = True
-                    retry = self._refusal(job) or retry
+                    retry = self._refusal(job, before) or retry
                 else:
                     created.append(pod)
                     self.client.event("Normal", "SuccessfulCreate", job, f"Created pod: {pod.name}")
@@ -222,9 +223,12 @@ class JobController(Controller):
             self._api_failures.pop(uid, None)
         return created
 
-    def _refusal(self, job: ApiObject) -> bool:
+    def _refusal(self, job: ApiObject, before: int) -> bool:
         """A refused create: FailedCreate on the job, unless its namespace is being deleted (then every
-        create fails and Kubernetes says nothing). Returns whether the refusal is worth retrying."""
+        create fails and Kubernetes says nothing). Returns whether the refusal is worth retrying. A 409
+        Conflict is no rejection (the work queue retries it, nothing is recorded): retried, no event."""
+        if len(self.sim.rejections) == before:
+            return True
         rejection = self.sim.rejections[-1]
         if TERMINATING_NAMESPACE in rejection.message:
             return False
@@ -238,7 +242,8 @@ class JobController(Controller):
                  (LEGACY_CONTROLLER_UID_LABEL, job.meta.uid), (LEGACY_JOB_NAME_LABEL, job.name))
         keys = {k for k, _ in added}
         labels = tuple((k, v) for k, v in template.labels if k not in keys) + added
-        name = generate_name(f"{job.name}-", self.sim.rng)
+        name = generate_free_name(f"{job.name}-", self.sim.rng,
+                                  lambda n: self.store.get("Pod", job.namespace, n) is not None)
         template = attrs.evolve(template, labels=labels)
         meta = Meta(name=name, namespace=job.namespace, labels=labels, annotations=template.annotations,
                     owners=(OwnerRef(kind="Job", name=job.name, uid=job.meta.uid),))

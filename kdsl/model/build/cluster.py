@@ -101,10 +101,15 @@ def taint(ctx: Ctx, stmt: Stmt, what: str) -> Taint | None:
     return Taint(key, value, effect)
 
 
+def _count_quantity(text: str) -> int:
+    """`pods=` and object counts of a quota: quantities, so an int64 (apimachinery resource/quantity.go)."""
+    return v.integer(text, minimum=0, maximum=v.INT64_MAX)
+
+
 def _node(ctx: Ctx, stmt: Stmt, head: Head, name: str, what: str) -> Node:
     cpu = head.take("cpu", v.millicores, 4000)
     memory = head.take("memory", v.byte_count, 16 * 2**30)
-    pods = head.take("pods", lambda t: v.integer(t, minimum=0), 110)
+    pods = head.take("pods", _count_quantity, 110)
     images = head.take_list("images")
     unschedulable = head.flag("unschedulable", "cordoned") is not None
     stray = head.attr("labels")  # `labels` is a block statement; `labels=` on the head would be lost
@@ -123,7 +128,7 @@ MAX_POOL = 100_000
 
 
 def _pool_size(text: str) -> int:
-    n = v.integer(text, minimum=1)
+    n = v.integer(text, minimum=1, maximum=None)
     if n > MAX_POOL:
         raise v.BadValue(f"{n} is more than the {MAX_POOL:,} nodes a pool may have "
                          "(Kubernetes supports clusters of up to 5,000 nodes)")
@@ -224,7 +229,7 @@ def build_quota(ctx: Ctx, stmt: Stmt, ns: str) -> ResourceQuota:
             continue
         del head.attrs[key]
         conv = v.millicores if resource.endswith("cpu") else (
-            v.byte_count if resource.endswith(("memory", "storage")) else (lambda t: v.integer(t, minimum=0)))
+            v.byte_count if resource.endswith(("memory", "storage")) else _count_quantity)
         value = ctx.convert(a.value, conv, f"quota {key}")
         if any(r == resource for r, _ in hard):
             # `cpu` and `requests.cpu` (and the other short names) are one resource of `spec.hard`

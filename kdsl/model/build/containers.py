@@ -138,6 +138,14 @@ def _port_or_name(text: str) -> int | str:
     return port_number(text) if text.isdigit() else text
 
 
+def exit_code(text: str) -> int:
+    """A process's exit status: the kernel keeps its low 8 bits (POSIX wait(2), WEXITSTATUS), so 0-255."""
+    try:
+        return v.integer(text, minimum=0, maximum=255)
+    except v.BadValue as exc:
+        raise v.BadValue(f"{exc} (a process exits with a status of 0-255)") from None
+
+
 def _positive_int(text: str) -> int:
     return v.integer(text, minimum=1)
 
@@ -165,7 +173,7 @@ def _behaviour(ctx: Ctx, stmt: Stmt, b: dict) -> None:
     elif k == "ready_after":
         b["ready_after_ms"] = dur(args[0])
     elif k == "exit_after":
-        b["exit_code"] = ctx.convert(args[0], lambda t: v.integer(t, minimum=0), "exit code")
+        b["exit_code"] = ctx.convert(args[0], exit_code, "exit code")
         b["exit_after_ms"] = dur(args[1])
     elif k == "fault_after":
         fault = stmt.head[0].text

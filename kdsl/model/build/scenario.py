@@ -18,6 +18,7 @@ from kdsl.model.build.cluster import (build_cluster, build_limits, build_namespa
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.disruption import build_pdb
 from kdsl.model.build.expect import build_expect
+from kdsl.model.build.includes import MAX_INCLUDE_DEPTH, IncludeRefused, Loader
 from kdsl.model.build.measure import build_measure
 from kdsl.model.build.network_policy import build_network_policy
 from kdsl.model.build.params import Params
@@ -87,21 +88,19 @@ class _Build:
             if s.kind == "param":
                 self.params.declare(s)
             elif s.kind == "include":
-                path = self.include_path(s, doc)
+                try:
+                    path = self.loader.path(s, doc)
+                except IncludeRefused:
+                    continue  # include() says why, at the include
                 if str(path) in seen:
                     continue
                 seen.add(str(path))
                 try:
                     inc = parse_document(*self.loader.open(s, doc, path))
-                except (OSError, UnicodeDecodeError, KdslError):
+                except (OSError, UnicodeDecodeError, KdslError, IncludeRefused):
                     continue  # include() says why, at the include
                 self.loader.parsed[str(path)] = inc
                 self.declare(inc, seen)
-
-    @staticmethod
-    def include_path(stmt: Stmt, doc: Document) -> Path:
-        base = Path(doc.name).parent if doc.name else Path.cwd()
-        return (base / stmt.args[0].text).resolve()
 
     def stmt(self, stmt: Stmt, doc: Document, written: Stmt | None = None) -> None:
         k = stmt.kind
@@ -164,8 +163,15 @@ class _Build:
 
     def include(self, stmt: Stmt, doc: Document) -> None:
         target = stmt.args[0].text
-        path = self.include_path(stmt, doc)
+        try:
+            path = self.loader.path(stmt, doc)
+        except IncludeRefused as exc:
+            self._refused(stmt, target, str(exc))
+            return
         chain = self.loader.chain
+        if len(chain) > MAX_INCLUDE_DEPTH:
+            self._refused(stmt, target, f"includes nest deeper than {MAX_INCLUDE_DEPTH} files")
+            return
         if str(path) in chain:
             names = " -> ".join(Path(p).name for p in chain[chain.index(str(path)):] + [str(path)])
             self.ctx.error(stmt, f"include cycle: {names}")
@@ -189,12 +195,19 @@ class _Build:
             self.top(s, inc)
         chain.pop()
 
+    def _refused(self, stmt: Stmt, target: str, why: str) -> None:
+        """An include not read: the error names the path as written and why, never the file's content."""
+        self.ctx.error(stmt.args[0], f"cannot include \"{target}\": {why}")
+        self.unreadable = True
+
     def read_include(self, stmt: Stmt, doc: Document, target: str, path: Path) -> Document | None:
         try:
             text, name = self.loader.open(stmt, doc, path)
+        except IncludeRefused as exc:
+            self._refused(stmt, target, str(exc))
+            return None
         except OSError as exc:
-            self.ctx.error(stmt.args[0], f"cannot include \"{target}\": {exc.strerror or exc}")
-            self.unreadable = True
+            self._refused(stmt, target, exc.strerror or type(exc).__name__)
             return None
         except UnicodeDecodeError as exc:
             self.ctx.error(stmt.args[0], f"cannot include \"{target}\": it is not UTF-8 text "
@@ -220,48 +233,18 @@ class _Build:
                         includes=tuple(sorted(self.loader.opened.items())))
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-class _Loader:
-    def __init__(self, files=None):
-        self.chain: list[str] = []  # the files being read, outermost first (for cycles)
-        self.read: dict = {}  # each file included so far → the include that read it
-        self.parsed: dict = {}  # each file parsed ahead for its params → its Document, until include() takes it
-        # (including file, include target) → (text, name): what each include read. Given (`files`), includes
-        # are read from it instead of the disk, so a sweep's worker on another machine reads what was read here.
-        self.files = files
-        self.opened: dict = {}
-
-    def open(self, stmt: Stmt, doc: Document, path: Path) -> tuple[str, str]:
-        """The text and display name of the file an `include` names (OSError when it cannot be read)."""
-        key = (doc.name or "", stmt.args[0].text)
-        if self.files is not None:
-            try:
-                got = self.files[key]
-            except KeyError:
-                raise FileNotFoundError(2, "No such file or directory") from None
-        else:
-            got = (path.read_text(encoding="utf-8"), _display(path))
-        self.opened[key] = got
-        return got
-
-
-def build(doc: Document, later=None, params=None, files=None) -> Scenario:
+def build(doc: Document, later=None, params=None, files=None, allow_include=()) -> Scenario:
     """The Scenario a parsed document declares; raises ScenarioError listing every error found.
 
     Warnings (what Kubernetes would accept but is likely a mistake) are kept on `Scenario.warnings`.
     `later(scenario)` gives more diagnostics once the model's own checks found no error (kdsl.parse
     passes the engine's precheck: the model layer does not know the API server). `params` overrides the
     defaults of declared params (name → Word, kdsl.model.build.params.overrides_of). `files` (a Scenario's
-    `includes`, as a dict) is read instead of the disk for every `include`.
+    `includes`, as a dict) is read instead of the disk for every `include`. Includes stay inside the
+    folder of `doc` (the working directory without a name) or a folder of `allow_include`.
     """
     ctx = Ctx({doc.name: doc.source})
-    loader = _Loader(files)
+    loader = Loader(files, Path(doc.name).parent if doc.name else None, allow_include)
     if doc.name:
         loader.chain.append(str(Path(doc.name).resolve()))
     b = _Build(ctx, loader, params)

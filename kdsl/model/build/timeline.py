@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from kdsl.core import values as v
@@ -9,6 +10,7 @@ from kdsl.lang.syntax import Kw, Stmt, Word
 from kdsl.model.build.context import Ctx, Head, pick, split_ref
 from kdsl.model.build.node_ops import build_node_op
 from kdsl.model.build.scheduling import selector
+from kdsl.model import names
 from kdsl.model.disruption import Evict
 from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
                                  SetLoad)
@@ -99,6 +101,9 @@ def build_at(ctx: Ctx, stmt: Stmt, build_objects: Callable[[Stmt, str | None], l
             replicas = head.take("replicas", lambda t: v.integer(t, minimum=0), None, required=True)
             head.done()
             return [Scale(kind=kind, namespace=ns, name=name, replicas=replicas or 0, **common)] if replicas is not None else []
+        for key, a in head.attrs.items():  # as the API server refuses the update of a pod template
+            for m in names.image(a.text):
+                ctx.error(a.value, f"image of container {key}: Invalid value: {json.dumps(a.text)}: {m}")
         images = head.pairs()
         head.done()
         if not images:

@@ -99,9 +99,11 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
             if w is None:
                 continue
             if k == "priority":
-                fields["priority"] = ctx.convert(w, lambda t: v.integer(t, minimum=None), "priority")
+                got = ctx.convert(w, lambda t: v.integer(t, minimum=None), "priority")
+                fields.update({"priority": got} if got is not None else {})  # an error is said; keep the default
             elif k == "grace":
-                fields["grace_ms"] = ctx.convert(w, v.duration_ms, "grace period")
+                got = ctx.convert(w, v.duration_ms, "grace period")
+                fields.update({"grace_ms": got} if got is not None else {})
             else:
                 fields["service_account"] = w.text
         elif k == "gate":
