@@ -11,7 +11,7 @@ import json
 
 from kdsl.engine import arguments
 from kdsl.interop.state import object_manifest
-from kdsl.model.dump import REDACTED
+from kdsl.core.secrets import REDACTED
 
 COLUMNS = ("CHANGE", "KIND", "NAMESPACE", "NAME", "FIELD", "OLD", "NEW")
 

@@ -9,6 +9,7 @@ import attrs
 import yaml
 
 from kdsl.core.errors import Diagnostic, KdslError
+from kdsl.interop.secret_lines import guarded, masked_lines
 
 SUFFIXES = (".yaml", ".yml", ".json")
 # Manifests nest some 20 levels (a CRD's schema a few more); the readers and the schema validation recurse
@@ -73,7 +74,8 @@ def read_text(text: str, name: str = "<manifests>") -> list[Doc]:
         try:
             data = [json.loads(text)]
         except json.JSONDecodeError as exc:
-            raise KdslError([_located(f"not valid JSON: {exc.msg}", name, lines, exc.lineno, exc.colno)]) from None
+            raise KdslError([_located(f"not valid JSON: {exc.msg}", name, guarded(text, lines, exc.lineno),
+                                      exc.lineno, exc.colno)]) from None
         except RecursionError:
             raise KdslError([Diagnostic("error", f"not read: it nests deeper than {MAX_DEPTH} levels", name)]) from None
         try:  # JSON is YAML (almost always): its nodes place validation errors
@@ -83,23 +85,25 @@ def read_text(text: str, name: str = "<manifests>") -> list[Doc]:
         deep = _too_deep(nodes[0]) if nodes[0] is not None else None
         if deep is not None or (nodes[0] is None and _json_depth(data[0]) > MAX_DEPTH):
             line, col = (deep.start_mark.line + 1, deep.start_mark.column + 1) if deep is not None else (None, None)
-            raise KdslError([_located(f"not read: it nests deeper than {MAX_DEPTH} levels", name, lines, line, col)])
-        return _objects(data, [1], name, lines, nodes)
+            raise KdslError([_located(f"not read: it nests deeper than {MAX_DEPTH} levels", name,
+                                      guarded(text, lines, line), line, col)])
+        return _objects(data, [1], name, masked_lines(lines, nodes), nodes)
     try:
         loader = yaml.SafeLoader(text)  # its reader refuses a NUL or another control character here
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         raise KdslError([_located(f"not valid YAML: character #x{exc.character:04x} is not allowed (YAML takes "
-                                  "printable characters only)", name, lines, line, col)]) from None
+                                  "printable characters only)", name, guarded(text, lines, line), line, col)]) from None
     datas, starts, nodes = [], [], []
     try:
         while loader.check_node():
             node = loader.get_node()
             deep = _too_deep(node)
             if deep is not None:
-                raise KdslError([_located(f"not read: it nests deeper than {MAX_DEPTH} levels", name, lines,
-                                          deep.start_mark.line + 1, deep.start_mark.column + 1)])
+                line = deep.start_mark.line + 1
+                raise KdslError([_located(f"not read: it nests deeper than {MAX_DEPTH} levels", name,
+                                          guarded(text, lines, line), line, deep.start_mark.column + 1)])
             starts.append(node.start_mark.line + 1)
             nodes.append(node)
             datas.append(loader.construct_document(node))
@@ -110,12 +114,13 @@ def read_text(text: str, name: str = "<manifests>") -> list[Doc]:
         problem = exc.problem or "not valid YAML"
         context = f" ({exc.context})" if exc.context else ""
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise KdslError([_located(f"not valid YAML: {problem}{context}", name, lines, line, col)]) from None
+        raise KdslError([_located(f"not valid YAML: {problem}{context}", name, guarded(text, lines, line), line,
+                                  col)]) from None
     except yaml.YAMLError as exc:
         raise KdslError([Diagnostic("error", f"not valid YAML: {exc}", name)]) from None
     finally:
         loader.dispose()
-    return _objects(datas, starts, name, lines, nodes)
+    return _objects(datas, starts, name, masked_lines(lines, nodes), nodes)
 
 
 def _too_deep(root):

@@ -10,6 +10,7 @@ import lark
 from kdsl.core.bulk import bulk
 from kdsl.core.errors import Diagnostic, KdslSyntaxError, Span, plain_list, suggest
 from kdsl.lang import grammar
+from kdsl.lang.secret_text import masked
 from kdsl.lang.lalr import MAX_NESTING, Machine, Tok, TooDeep, UnexpectedCharacter, UnexpectedToken
 from kdsl.lang.syntax import Attr, Comment, Document, Expr, Kw, Op, Path, PortMap, Source, Stmt, Values, Word
 
@@ -250,12 +251,12 @@ def parse_document(text: str, filename: str | None = None) -> Document:
             with bulk():
                 stmts = machine.parse(text if text.endswith("\n") else text + "\n", filename)
         except (UnexpectedToken, UnexpectedCharacter) as exc:
-            raise KdslSyntaxError([syntax_diagnostic(exc, source)]) from None
+            raise KdslSyntaxError([masked(syntax_diagnostic(exc, source), text)]) from None
         except TooDeep as exc:
             t = exc.token
-            raise KdslSyntaxError([Diagnostic(
+            raise KdslSyntaxError([masked(Diagnostic(
                 "error", f"blocks nest deeper than {MAX_NESTING} levels; a scenario needs a few, so close some sooner",
-                filename, t.line, t.column, 1, source.line(t.line))]) from None
+                filename, t.line, t.column, 1, source.line(t.line)), text)]) from None
         comments = tuple(_state["comments"])
     return Document(source, stmts, comments)
 

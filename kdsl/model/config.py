@@ -1,4 +1,4 @@
-"""ConfigMaps and Secrets. A Secret's values never appear in its repr or str."""
+"""ConfigMaps and Secrets. A Secret's values (data, stringData, its yaml block) never appear in its repr or str."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from kdsl.core.secrets import SECRET_FIELDS, redact_field
 from kdsl.model.base import NamespacedObject, Pairs
 
 SECRET_TYPES = {"opaque": "Opaque", "tls": "kubernetes.io/tls", "dockerconfigjson": "kubernetes.io/dockerconfigjson",
@@ -24,10 +25,6 @@ class ConfigMap(NamespacedObject):
         return tuple(k for k, _ in self.data)
 
 
-def _redacted(data: Pairs) -> str:
-    return "{" + ", ".join(f"{k!r}: <redacted>" for k, _ in data) + "}"
-
-
 @attrs.frozen(kw_only=True)
 class Secret(NamespacedObject):
     """`data` holds the decoded values (kdsl's entries are plain text, as `kubectl create secret
@@ -36,13 +33,24 @@ class Secret(NamespacedObject):
 
     kind: ClassVar[str] = "Secret"
     plural: ClassVar[str] = "secrets"
-    data: Pairs = attrs.field(default=(), repr=_redacted)
+    data: Pairs = ()
     type: str = "Opaque"
     immutable: bool = False
-    string_data: Pairs = attrs.field(default=(), repr=_redacted)
+    string_data: Pairs = ()
 
     def keys(self) -> tuple[str, ...]:
         return tuple(k for k, _ in self.data)
+
+    def __repr__(self) -> str:
+        """Every field as attrs shows it, the ones that hold values through kdsl.core.secrets.redact_field."""
+        shown = ", ".join(f"{f.name}={self._shown(f.name)}" for f in attrs.fields(type(self)) if f.repr)
+        return f"Secret({shown})"
+
+    def _shown(self, name: str) -> str:
+        value = getattr(self, name)
+        if name in ("data", "string_data"):
+            return "{" + ", ".join(f"{k!r}: {v}" for k, v in redact_field(name, value)) + "}"
+        return repr(redact_field(name, value) if name in SECRET_FIELDS else value)
 
     def merged(self) -> Secret:
         """As the API server stores it: stringData merged into data, winning on a clash, and never kept."""

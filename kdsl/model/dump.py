@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import attrs
 
+from kdsl.core.secrets import REDACTED, SECRET_FIELDS, redact_field
 from kdsl.core.values import Percent
 from kdsl.model.config import Secret
 
-REDACTED = "<redacted>"
+__all__ = ["REDACTED", "scenario_data", "to_data"]
 
 
 def to_data(obj):
@@ -23,8 +24,8 @@ def to_data(obj):
             value = getattr(obj, f.name)
             if f.metadata.get("omit_default") and value == f.default:
                 continue  # a field added later shows only when set, so older dumps stay as they were
-            if isinstance(obj, Secret) and f.name in ("data", "string_data"):
-                out[f.name] = [[k, REDACTED] for k, _ in value]
+            if isinstance(obj, Secret) and f.name in SECRET_FIELDS:
+                out[f.name] = to_data(redact_field(f.name, value))
             else:
                 out[f.name] = to_data(value)
         kind = getattr(type(obj), "kind", None)

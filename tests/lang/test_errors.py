@@ -171,3 +171,39 @@ def test_no_closing_brace_is_expected_outside_every_block():
     with pytest.raises(kdsl.KdslSyntaxError) as info:
         kdsl.parse("namespace shop\ndeploymnet x\n", "t.kdsl")
     assert "`}`" not in info.value.diagnostics[0].expected
+
+
+# A syntax error stops the parse before any Secret is built, so its values are told apart by tokens alone.
+HIDDEN = "abc-5ec12e7"
+
+
+@pytest.mark.parametrize(("text", "line", "quoted", "message"), [
+    (f'secret s {{ password = "{HIDDEN}" oops }}', 1, 'secret s { password = ************* oops }',
+     "unexpected `oops`"),
+    (f'secret s {{\n  password = "{HIDDEN}" oops\n}}', 2, '  password = ************* oops', "unexpected `oops`"),
+    (f'secret s {{ pin = {HIDDEN} oops }}', 1, 'secret s { pin = *********** oops }', "unexpected `oops`"),
+    (f'secret s {{ a = "{HIDDEN}" "{HIDDEN}" }}', 1, 'secret s { a = ************* ************* }',
+     'unexpected string *************'),
+    ('secret s { a = "x" "y" }', 1, 'secret s { a = *** *** }', "unexpected string ***"),  # short values too
+    (f'secret s {{ password = "{HIDDEN}', 1, 'secret s { password = ************', "unterminated string"),
+    (f'secret s {{ yaml """\nstringData: {{a: {HIDDEN}}}\n""" oops }}', 3, '*** oops }', "unexpected `oops`"),
+    (f'at 5s: create secret s {{ k = "{HIDDEN}" }} oops', 1, 'at 5s: create secret s { k = ************* } oops',
+     "unexpected `oops`"),
+    (f'namespace shop\nat 5s: apply {{ secret shop/s {{ k = "{HIDDEN}" }}; oops }}', 2,
+     'at 5s: apply { secret shop/s { k = ************* }; oops }', "unexpected `oops`"),
+])
+def test_a_syntax_error_on_a_secret_line_masks_the_value(text, line, quoted, message):
+    with pytest.raises(kdsl.KdslSyntaxError) as info:
+        kdsl.parse(text, "t.kdsl")
+    (d,) = info.value.diagnostics
+    assert (d.line, d.line_text.rstrip("\n"), d.message) == (line, quoted, message)
+    assert HIDDEN not in str(info.value)
+
+
+@pytest.mark.parametrize("text", ['configmap c { k = "shown-value" oops }',
+                                  'pod p { container c image=x { env X from secret s.k oops "shown-value" } }',
+                                  'secret s { k = "x" }\nconfigmap c { k = "shown-value" oops }'])
+def test_a_syntax_error_outside_a_secret_still_quotes_its_line(text):
+    with pytest.raises(kdsl.KdslError) as info:
+        kdsl.parse(text, "t.kdsl")
+    assert "shown-value" in str(info.value)

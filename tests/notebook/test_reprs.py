@@ -73,3 +73,15 @@ def test_pygments_finds_the_lexer_by_name_for_rendered_docs():
     from pygments.lexers import get_lexer_by_name
 
     assert get_lexer_by_name("kdsl").name == "kdsl"
+
+
+def test_a_secret_yaml_block_is_redacted_in_the_notebook_display():
+    hidden = "yaml-b0b0b0-secret"
+    scenario = kdsl.parse(f'secret s {{ k = "v-b0b0b0-secret"; yaml "stringData: {{token: {hidden}}}" }}\nrun 1s\n')
+    sim = kdsl.simulate(scenario)
+    model, stored = scenario.get("Secret", "default/s"), sim.store.get("Secret", "default", "s")
+    for obj in (scenario, sim, model, stored):
+        for text in bundle(obj).values():
+            assert hidden not in text and "v-b0b0b0-secret" not in text
+    assert "<td>{stringData: {token: &lt;redacted&gt;}}</td>" in bundle(model)["text/html"]
+    assert "<td>{stringData: {token: &lt;redacted&gt;}}</td>" in bundle(stored)["text/html"]

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import attrs
 
+from kdsl.core.secrets import REDACTED
 from kdsl.engine.kubelet.containers import Ctr, Timer
 from kdsl.engine.evolve import evolve
 
@@ -54,7 +55,7 @@ class Env:
         return dict(self.items).get(name)
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{k}=<redacted>" if k in self.secret else f"{k}={v!r}" for k, v in self.items)
+        shown = ", ".join(f"{k}={REDACTED}" if k in self.secret else f"{k}={v!r}" for k, v in self.items)
         return f"Env({shown})"
 
 

@@ -10,6 +10,7 @@ import yaml
 
 from kdsl.core.errors import Diagnostic, plain_list, suggest
 from kdsl.core.errors import Span
+from kdsl.core.secrets import mask
 from kdsl.lang.syntax import Attr, Expr, Source, Stmt, Word
 from kdsl.core.values import BadValue
 from kdsl.model.names import label_key, label_value
@@ -40,11 +41,7 @@ class Ctx:
         for i, d in enumerate(self.diagnostics):
             cuts = spans.get((d.file, d.line))
             if cuts and d.line_text is not None:
-                text = d.line_text
-                for start, end in cuts:
-                    end = min(end, len(text.rstrip("\n")) + 1)
-                    text = text[:start - 1] + "*" * max(end - start, 0) + text[max(end - 1, start - 1):]
-                self.diagnostics[i] = attrs.evolve(d, line_text=text)
+                self.diagnostics[i] = attrs.evolve(d, line_text=mask(d.line_text, cuts))
 
     def _emit(self, severity: str, where, message: str, suggestion: str | None, expected: Iterable[str]) -> None:
         span = where if isinstance(where, Span) or where is None else getattr(where, "span", None)
@@ -81,7 +78,9 @@ class Ctx:
             self.error(stmt, f"the yaml block of {what} is not YAML: {str(exc).splitlines()[0]}")
             return None
         if data is not None and not isinstance(data, dict):
-            kind = "a list" if isinstance(data, list) else f"a single value ({str(data)[:40]!r})"
+            secret = stmt.args[0].span in self.secret_values  # a Secret's block: its text is never quoted
+            value = "" if secret else f" ({str(data)[:40]!r})"
+            kind = "a list" if isinstance(data, list) else f"a single value{value}"
             self.error(stmt, f"the yaml block of {what} is {kind}; it is merged into the manifest, so it must be a "
                              "YAML mapping (`field: value` lines)")
             return None

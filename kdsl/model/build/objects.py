@@ -155,6 +155,8 @@ def build_data(ctx: Ctx, stmt: Stmt, namespace: str | None) -> ConfigMap | Secre
     if kind == "secret":  # first: whatever is wrong with the statement, its values are never quoted
         ctx.secret_values += [w.span for s in stmt.block or () if s.kind == "entry" for w in s.head[0].values
                               if w.span is not None]
+        ctx.secret_values += [a.span for s in stmt.block or () if s.kind == "yaml" for a in s.args[:1]
+                              if a.span is not None]  # its yaml block may hold stringData or binary data
     got = named(ctx, stmt, kind, namespace)
     if got is None:
         return None
