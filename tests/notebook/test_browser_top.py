@@ -4,22 +4,15 @@ build/."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.notebook.lab_server import dismiss_news, lab_page, themed_notebook
+from tests.notebook.lab_server import dismiss_news, lab_page, themed_lab
 from tests.notebook.test_browser import OUT, SHOTS, pytestmark  # noqa: F401
-from tests.notebook.test_browser_charts import THEMES
 from tests.views.test_top import USAGE
 
 CELLS = [f"import kdsl\nsim = kdsl.simulate(kdsl.load({str(USAGE)!r}))", "sim.top(at='4m15s')",
          "sim.top_nodes(at='3m30s')"]
 TABLES = f"{OUT} .kdsl-tables table.kdsl-table"
 
-@pytest.fixture(params=list(THEMES))
-def lab(request, tmp_path):
-    """JupyterLab on 127.0.0.1 in one theme, serving a notebook of the two tables."""
-    with themed_notebook(tmp_path, CELLS, "top.ipynb", THEMES[request.param]) as url:
-        yield request.param, url
+lab = themed_lab(CELLS, "top.ipynb")  # JupyterLab in each theme, serving a notebook of the two tables
 
 
 def _column(table, name: str) -> list[str]:
