@@ -115,6 +115,9 @@ def cmd_export(args) -> int:
             folder.mkdir(parents=True, exist_ok=True)
             for i, (obj, m) in enumerate(zip(exported.objects, exported.manifests), 1):
                 name = f"{i:03d}-{obj.kind.lower()}-{getattr(obj, 'namespace', None) or 'cluster'}-{obj.name}.yaml"
+                # kinds and names are checked as Kubernetes checks them, so none holds a `/`; kept in DIR anyway
+                if Path(name).name != name or name.startswith("."):
+                    raise OSError(f"{name!r} is not a file name inside {folder}")
                 (folder / name).write_text(dump_manifests([m], note), encoding="utf-8")
 
         if _write("export", out, write_folder):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import attrs
-import yaml
 
+from kdsl.core import yamls
 from kdsl.core.values import Percent
 from kdsl.model import access, config, namespaces, network, nodes, storage, workloads
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
@@ -31,10 +31,10 @@ def default_pv_path(name: str) -> str:
 def manifest(obj) -> dict:
     """The object as `kubectl apply` takes it: kdsl's fields, with the object's `yaml` merged on top."""
     if isinstance(obj, Manifest):
-        return yaml.safe_load(obj.yaml)
+        return yamls.safe_load(obj.yaml)
     out = core(obj)
     if obj.yaml:
-        extra = yaml.safe_load(obj.yaml)
+        extra = yamls.safe_load(obj.yaml)
         if isinstance(extra, dict):
             out = merge(out, extra)
     if isinstance(obj, storage.PersistentVolume) and not any(k in out.get("spec", {}) for k in PV_SOURCES):

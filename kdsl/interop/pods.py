@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 
-import yaml
-
+from kdsl.core import yamls
 from kdsl.core.values import format_bytes, format_millicores
 from kdsl.model.pods import (DEFAULT_GRACE_MS, Affinity, Container, PodAffinityTerm, PodTemplate, Probe, Resources,
                              WeightedTerm, _tag)
@@ -75,7 +74,7 @@ def container(c: Container) -> dict:
         out[PROBE_FIELDS[p.kind]] = probe(p)
     if c.restart_policy:
         out["restartPolicy"] = c.restart_policy
-    return merge(out, yaml.safe_load(c.yaml)) if c.yaml else out
+    return merge(out, yamls.safe_load(c.yaml)) if c.yaml else out
 
 
 def _port(p) -> dict:

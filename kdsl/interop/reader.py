@@ -9,6 +9,7 @@ import attrs
 import yaml
 
 from kdsl.core.errors import Diagnostic, KdslError
+from kdsl.core.yamls import check
 from kdsl.interop.secret_lines import guarded, masked_lines
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -98,7 +99,7 @@ def read_text(text: str, name: str = "<manifests>") -> list[Doc]:
     datas, starts, nodes = [], [], []
     try:
         while loader.check_node():
-            node = loader.get_node()
+            node = check(loader.get_node())  # tags outside the core schema, alias bombs: before anything expands
             deep = _too_deep(node)
             if deep is not None:
                 line = deep.start_mark.line + 1

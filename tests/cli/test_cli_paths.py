@@ -65,3 +65,33 @@ def test_export_o_folder_that_is_a_file_is_a_usage_error(files, capsys):
     (files / "out").write_text("", encoding="utf-8")
     code, err = _run(["export", files / "s.kdsl", "-o", files / "out"], capsys)
     assert (code, err) == (2, f"kdsl export: error: cannot write -o {files / 'out'}: File exists")
+
+
+@pytest.mark.parametrize("kind", ["../../evil/x", "a/b", "..", "Wid get"])
+def test_export_o_dir_refuses_a_manifest_kind_that_would_write_outside_dir(files, capsys, kind):
+    (files / "m.kdsl").write_text(f'node n1\nmanifest """\n  apiVersion: example.com/v1\n  kind: {kind}\n'
+                                  '  metadata: {name: w, namespace: default}\n"""\n', encoding="utf-8")
+    code, err = _run(["export", files / "m.kdsl", "-o", files / "out" / "d"], capsys)
+    assert code == 1
+    assert f"error: a manifest's kind \"{kind}\" cannot be served: may have mixed case, but should otherwise " \
+           "match: a DNS-1035 label" in err
+    assert not (files / "out").exists() and sorted(p.name for p in files.parent.iterdir() if p.name == "evil") == []
+
+
+def test_export_o_dir_writes_a_custom_kind_inside_dir(files, capsys):
+    (files / "m.kdsl").write_text('node n1\nmanifest """\n  apiVersion: example.com/v1\n  kind: Widget\n'
+                                  '  metadata: {name: w, namespace: default}\n"""\n', encoding="utf-8")
+    code, _ = _run(["export", files / "m.kdsl", "-o", files / "d"], capsys)
+    assert code == 0
+    assert [p.name for p in (files / "d").iterdir()] == ["001-widget-default-w.yaml"]
+
+
+def test_export_refuses_an_alias_bomb_in_a_yaml_block_before_expanding_it(files, capsys):
+    from tests.core.test_yamls import BOMB
+
+    block = "".join("    " + line + "\n" for line in BOMB.splitlines())
+    (files / "b.kdsl").write_text(f'node n1\nconfigmap c {{\n  k = "v"\n  yaml """\n  data:\n{block}  """\n}}\n',
+                                  encoding="utf-8")
+    code, err = _run(["export", files / "b.kdsl"], capsys)
+    assert code == 1
+    assert "the yaml block of configmap default/c is not YAML: document contains excessive aliasing" in err

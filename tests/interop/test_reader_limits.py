@@ -50,3 +50,17 @@ def test_kdsl_import_of_a_control_character_exits_1_with_the_place(tmp_path, cap
     assert main(["import", str(path)]) == 1
     err = capsys.readouterr().err
     assert f"{path}:3:19: error: not valid YAML: character #x0001" in err and "Traceback" not in err
+
+
+def test_yaml_alias_bomb_is_refused_before_expansion_at_import():
+    from tests.core.test_yamls import BOMB
+
+    d = _error(HEAD + "data:\n" + "".join("  " + line + "\n" for line in BOMB.splitlines()), "a.yaml")
+    assert d.message == "not valid YAML: document contains excessive aliasing"
+
+
+@pytest.mark.parametrize("tag", ["!!binary aGVsbG8=", "!!set {x, y}"])
+def test_binary_and_set_tags_are_refused_on_import_at_their_place(tag):
+    d = _error(HEAD + f"data:\n  k: {tag}\n", "a.yaml")
+    assert (d.line, d.column) == (5, 6)
+    assert d.message.startswith(f"not valid YAML: the tag {tag.split()[0]} is not allowed")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 
 import attrs
-import yaml
 
+from kdsl.core import yamls
 from kdsl.engine import clock, expect
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.deployment_util import scaled
@@ -50,7 +50,7 @@ class SyncFailed(Exception):
 @functools.lru_cache(maxsize=1024)
 def budget(text: str) -> Budget:
     """The spec of a stored PDB manifest (parsed once per distinct text)."""
-    doc = yaml.safe_load(text) or {}
+    doc = yamls.safe_load(text) or {}
     spec = doc.get("spec") if isinstance(doc, dict) else None
     spec = spec if isinstance(spec, dict) else {}
     sel = spec.get("selector")
@@ -71,7 +71,7 @@ def budget(text: str) -> Budget:
 
 def go_selector(text: str) -> str:
     """The PDB's selector as the UnmanagedPods event prints it (%v of a *metav1.LabelSelector)."""
-    doc = yaml.safe_load(text) or {}
+    doc = yamls.safe_load(text) or {}
     sel = (doc.get("spec") or {}).get("selector")
     if not isinstance(sel, dict):
         return "nil"

@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import yaml
 
+from kdsl.core import yamls
 from kdsl.core.errors import Diagnostic, plain_list, suggest
 from kdsl.core.errors import Span
 from kdsl.core.secrets import mask
@@ -73,7 +74,7 @@ class Ctx:
         (or empty); anything else is an error here rather than a patch an export could not apply."""
         text = stmt.args[0].text
         try:
-            data = yaml.safe_load(text)
+            data = yamls.safe_load(text)
         except yaml.YAMLError as exc:
             self.error(stmt, f"the yaml block of {what} is not YAML: {str(exc).splitlines()[0]}")
             return None

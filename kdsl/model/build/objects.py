@@ -6,6 +6,7 @@ import re
 
 import yaml
 
+from kdsl.core import yamls
 from kdsl.core import values as v
 from kdsl.core.errors import suggest
 from kdsl.lang.syntax import Attr, Kw, Op, Path, PortMap, Stmt, Word
@@ -15,6 +16,7 @@ from kdsl.model.build.context import Ctx, Head, named, pick, split_ref, tail_wor
 from kdsl.model.build.scheduling import access_modes
 from kdsl.model.manifest import Manifest
 from kdsl.model.config import SECRET_TYPES, ConfigMap, Secret
+from kdsl.model import names
 from kdsl.model.names import config_key
 from kdsl.model.network import SERVICE_TYPES, Ingress, IngressPath, IngressTLS, Service, ServicePort
 from kdsl.model.storage import PersistentVolumeClaim
@@ -201,7 +203,7 @@ def build_manifest(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Manifest | No
     """`manifest '''YAML'''` (triple double quotes): an object of a kind kdsl does not model, kept whole."""
     text = stmt.args[0].text if stmt.args else ""
     try:
-        doc = yaml.safe_load(text)
+        doc = yamls.safe_load(text)
     except yaml.YAMLError as exc:
         ctx.error(stmt, f"manifest is not YAML: {str(exc).splitlines()[0]}")
         return None
@@ -210,6 +212,13 @@ def build_manifest(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Manifest | No
     if not (isinstance(doc, dict) and isinstance(doc.get("kind"), str) and isinstance(doc.get("apiVersion"), str)
             and isinstance(name, str)):
         ctx.error(stmt, "a manifest needs `apiVersion`, `kind` and `metadata.name`")
+        return None
+    kind = doc["kind"]
+    if names.dns1035_label(kind.lower()):
+        # apiextensions' ValidateCustomResourceDefinitionNames: the kind any API server can serve; it also names
+        # the file `kdsl export -o DIR` writes, which must stay inside DIR
+        ctx.error(stmt, f'a manifest\'s kind "{kind}" cannot be served: may have mixed case, but should '
+                        f"otherwise match: {names.MSG_1035}")
         return None
     ns = meta_.get("namespace") or namespace
     return Manifest(name=name, namespace=ns if isinstance(ns, str) else None, manifest_kind=doc["kind"],
