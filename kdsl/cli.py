@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 import kdsl
-from kdsl.cli_params import add_param_option, reader
+from kdsl.cli_params import add_budget_option, add_param_option, reader
+from kdsl.core.limits import run_too_long
 from kdsl.core.errors import KdslError, UsageError
 from kdsl.lang.fmt import format_document
 from kdsl.lang.parser import parse_document
@@ -78,9 +79,13 @@ def _duration(text: str | None) -> int | None:
     if text is None:
         return None
     try:
-        return duration_ms(text)
+        ms = duration_ms(text)
     except BadValue as exc:
         raise SystemExit(f"kdsl: error: {exc}") from None
+    why = run_too_long(ms)
+    if why:
+        raise SystemExit(f"kdsl: error: --until {text}: {why}")
+    return ms
 
 
 def _progress():
@@ -114,7 +119,8 @@ def cmd_run(args) -> int:
 
         progress = _progress()
         try:
-            sim = Simulation(scenario, seed=args.seed).run(_duration(args.until), progress=progress)
+            sim = Simulation(scenario, seed=args.seed).run(_duration(args.until), progress=progress,
+                                                           max_events=args.max_events)
         except KdslError as exc:
             print(exc.format(), file=sys.stderr)
             failed.append(name)
@@ -178,7 +184,7 @@ def cmd_test(args) -> int:
     bad = 0
     for _, name, _, scenario in _each(args.files, reader(args), failed):
         try:
-            sim = kdsl.simulate(scenario, seed=args.seed)
+            sim = kdsl.simulate(scenario, seed=args.seed, max_events=args.max_events)
         except KdslError as exc:
             print(exc.format(), file=sys.stderr)
             failed.append(name)
@@ -230,12 +236,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--kube-version", metavar="1.3x", help="for manifests: the Kubernetes version whose API server "
                                                           "checks each document (default: 1.33), as for import")
     add_param_option(r)
+    add_budget_option(r)
     r.set_defaults(func=cmd_run)
     t = sub.add_parser("test", help="check the expectations of scenario files",
                        description="Simulate each file and check its expectations. Exit 1 on any failure.")
     t.add_argument("files", nargs="+", metavar="FILE", help="scenario files")
     t.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
     add_param_option(t)
+    add_budget_option(t)
     t.set_defaults(func=cmd_test)
     from kdsl.cli_views import add_commands as add_views  # table, graph, chart
 

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import kdsl
-from kdsl.cli_params import add_param_option
+from kdsl.cli_params import add_budget_option, add_param_option
 from kdsl.notebook.dashboard import DEFAULT_PORT, write_notebook
 
 
@@ -38,7 +38,7 @@ def _checked(args) -> tuple[bool, int | None]:
         scenario = kdsl.load(args.file, params=dict(args.params), allow_include=tuple(args.allow_include))
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
-        kdsl.simulate(scenario, until=until, seed=args.seed)
+        kdsl.simulate(scenario, until=until, seed=args.seed, max_events=args.max_events)
     except kdsl.KdslError as exc:
         print(exc.format(), file=sys.stderr)
         return False, None
@@ -118,4 +118,5 @@ def add_command(sub) -> None:
                                                 "nothing is pending)")
     d.add_argument("-v", "--verbose", action="store_true", help="show Voilà's own log on standard error")
     add_param_option(d)  # -p, as every command that reads a scenario takes it
+    add_budget_option(d)
     d.set_defaults(func=cmd_dashboard)

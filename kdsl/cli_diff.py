@@ -63,7 +63,8 @@ def add_command(sub) -> None:
     d.add_argument("--format", default="text", choices=FORMATS,
                    help="text (default, as kubectl prints), csv, json or markdown")
     d.add_argument("-o", "--output", metavar="PATH", help="write to this file (default: standard output)")
-    from kdsl.cli_params import add_param_option
+    from kdsl.cli_params import add_budget_option, add_param_option
 
     add_param_option(d)
+    add_budget_option(d)
     d.set_defaults(func=cmd_diff)

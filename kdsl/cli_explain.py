@@ -22,9 +22,10 @@ def add_command(sub) -> None:
     e.add_argument("--at", metavar="T", help="the moment (default: the end)")
     e.add_argument("--until", metavar="T", help="how long to simulate (default: the scenario's run)")
     e.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
-    from kdsl.cli_params import add_param_option
+    from kdsl.cli_params import add_budget_option, add_param_option
 
     add_param_option(e)
+    add_budget_option(e)
     e.set_defaults(func=cmd_explain)
 
 

@@ -30,3 +30,21 @@ def reader(args, parse=None):
     params = given(args)
     allow = tuple(getattr(args, "allow_include", None) or ())
     return lambda text, name: parse(text, name, params=params, allow_include=allow)
+
+
+def add_budget_option(parser: argparse.ArgumentParser) -> None:
+    """`--max-events N` on the commands that simulate: the budget that stops a run going on without end."""
+    from kdsl.core.limits import MAX_EVENTS
+
+    parser.add_argument("--max-events", dest="max_events", type=_count, default=MAX_EVENTS, metavar="N",
+                        help=f"stop a run after N events (default {MAX_EVENTS:,}; docs/security.md)")
+
+
+def _count(text: str) -> int:
+    try:
+        n = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of events") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a number of events (1 or more)")
+    return n

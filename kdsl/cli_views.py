@@ -8,7 +8,7 @@ from pathlib import Path
 
 import kdsl
 from kdsl.cli import _duration, _each
-from kdsl.cli_params import add_param_option, reader
+from kdsl.cli_params import add_budget_option, add_param_option, reader
 from kdsl.core.errors import KdslError, UsageError
 
 
@@ -20,7 +20,7 @@ def _simulated(args):
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
         try:
-            return kdsl.simulate(scenario, until=_duration(args.until), seed=args.seed)
+            return kdsl.simulate(scenario, until=_duration(args.until), seed=args.seed, max_events=args.max_events)
         except KdslError as exc:
             print(exc.format(), file=sys.stderr)
     return None
@@ -111,6 +111,7 @@ def _view_parser(sub, name: str, **kw) -> argparse.ArgumentParser:
     v.add_argument("-n", "--namespace", metavar="NS", help="only this namespace")
     v.add_argument("--seed", type=int, default=0, help="the seed of the simulation's random choices (default 0)")
     add_param_option(v)
+    add_budget_option(v)
     return v
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from kdsl.core.bulk import bulk
 from kdsl.core.errors import Diagnostic, KdslSyntaxError, UsageError
+from kdsl.core.limits import MAX_EVENTS, run_too_long
+from kdsl.core.values import format_duration
 from kdsl.engine import parse_cache
 from kdsl.lang.parser import parse_document
 from kdsl.model.build import build
@@ -51,11 +53,12 @@ def parse(text: str, filename: str | None = None, params: dict | None = None, *,
     return scenario
 
 
-def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):
+def simulate(scenario: Scenario, until: int | None = None, seed: int = 0, *, max_events: int = MAX_EVENTS):
     """Play a scenario on the simulated control plane and return the Simulation.
 
     `until` (ms, or a duration such as `"5m"`) bounds the run; without it the scenario's `run` applies, else the run stops when
     nothing is pending after the last timeline action. The same scenario and seed give the same run.
+    A run that passes `max_events` events stops with EventBudgetExceeded (its `simulation` is the run so far).
     """
     from kdsl.engine.arguments import duration
     from kdsl.engine.simulation import Simulation  # the engine loads only when something is simulated
@@ -66,7 +69,13 @@ def simulate(scenario: Scenario, until: int | None = None, seed: int = 0):
                          f"{type(scenario).__name__}{hint}")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise UsageError(f"seed={seed!r} is not a seed; give an integer (the same seed gives the same run)")
-    return Simulation(scenario, seed=int(seed)).run(None if until is None else duration(until, "until"))
+    if isinstance(max_events, bool) or not isinstance(max_events, numbers.Integral) or max_events < 1:
+        raise UsageError(f"max_events={max_events!r} is not a number of events; give a positive integer")
+    until = None if until is None else duration(until, "until")
+    why = run_too_long(until) if until is not None else None
+    if why:
+        raise UsageError(f"until={format_duration(until)} is {why}")
+    return Simulation(scenario, seed=int(seed)).run(until, max_events=int(max_events))
 
 
 def _folders(allow_include) -> tuple[Path, ...]:

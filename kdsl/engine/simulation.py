@@ -7,6 +7,7 @@ import random
 import attrs
 
 from kdsl.core.bulk import bulk
+from kdsl.core.limits import MAX_EVENTS
 from kdsl.engine import clock, routing
 from kdsl.engine.arguments import checked, pod as find_pod
 from kdsl.engine.autoscaler import ClusterAutoscaler, autoscaled
@@ -18,7 +19,7 @@ from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.controllers.taint_eviction import TaintEvictionController
 from kdsl.engine.events import Event, EventLog
 from kdsl.engine.expect import Checker, Results
-from kdsl.engine.errors import SimulationError
+from kdsl.engine.errors import EventBudgetExceeded, SimulationError
 from kdsl.engine.ipam import CIDRExhausted, pod_network
 from kdsl.engine.kubelets import KubeletComponent
 from kdsl.engine.methods import Methods
@@ -207,22 +208,25 @@ class Simulation(Methods):
                                                      "Controller", source="node-controller")
         return obj
 
-    def run(self, until: int | None = None, progress=None) -> Simulation:
+    def run(self, until: int | None = None, progress=None, max_events: int = MAX_EVENTS) -> Simulation:
         """Play events up to `until` (ms), or the scenario's `run`; without either, until nothing is
         pending — but no further than 10 minutes after the last timeline action, since a crash loop or
         a pull back-off never ends by itself (10 minutes hold two full 5-minute back-offs).
-        `progress(now_ms, until_ms, events)` is called every 20,000 events (the CLI's progress line)."""
+        `progress(now_ms, until_ms, events)` is called every 20,000 events (the CLI's progress line).
+        Past `max_events` events the run stops with EventBudgetExceeded (docs/security.md)."""
         until = until if until is not None else self.scenario.run_ms
         horizon = until if until is not None else self.last_action_ms + QUIET_HORIZON_MS
         done = 0
         with bulk():
             while self.queue:
-                done += 1
-                if progress is not None and done % 20_000 == 0:
-                    progress(self.now, until, done)
                 if self.queue.peek_time() > horizon:
                     self.queue.now = max(self.queue.now, horizon)  # the run ends at its horizon, not at its last event
                     break
+                done += 1
+                if done > max_events:
+                    raise EventBudgetExceeded(self, max_events)
+                if progress is not None and done % 20_000 == 0:
+                    progress(self.now, until, done)
                 _, fn, args = self.queue.pop()
                 fn(*args)
         if until is not None:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 from kdsl.core import values as v
+from kdsl.core.limits import run_too_long
 from kdsl.lang.syntax import Kw, Stmt, Word
 from kdsl.model.build.context import Ctx, Head, pick, split_ref
 from kdsl.model.build.node_ops import build_node_op
@@ -168,4 +169,9 @@ def build_at(ctx: Ctx, stmt: Stmt, build_objects: Callable[[Stmt, str | None], l
 
 
 def build_run(ctx: Ctx, stmt: Stmt) -> int | None:
-    return ctx.convert(stmt.args[0], v.duration_ms, "run")
+    ms = ctx.convert(stmt.args[0], v.duration_ms, "run")
+    why = run_too_long(ms) if ms is not None else None
+    if why:
+        ctx.error(stmt.args[0], f"run {stmt.args[0].text}: {why}")
+        return None
+    return ms

@@ -1,0 +1,19 @@
+"""The budgets that keep any input finite: the longest run kdsl plays and the most events one simulation handles."""
+
+from __future__ import annotations
+
+# A scenario plays minutes to weeks of a cluster; a year is far past any question kdsl answers, and far
+# short of what integer milliseconds can hold. `run` and --until beyond it are refused before the run.
+MAX_RUN_MS = 366 * 24 * 3_600_000
+
+# 150,000 pods reach Ready in about 1,000,000 events (benchmarks/scale.py): ten times that is room for any
+# scenario at Kubernetes' limits, and a bound on what a crash loop over a long `run` can cost. A count of
+# events, not of bytes, so the same input stops at the same event on every machine.
+MAX_EVENTS = 10_000_000
+
+
+def run_too_long(ms: int) -> str | None:
+    """Why a run of `ms` is refused, or None."""
+    if ms <= MAX_RUN_MS:
+        return None
+    return f"longer than kdsl simulates: at most {MAX_RUN_MS // 3_600_000}h (366 days)"
