@@ -17,3 +17,11 @@ def run_too_long(ms: int) -> str | None:
     if ms <= MAX_RUN_MS:
         return None
     return f"longer than kdsl simulates: at most {MAX_RUN_MS // 3_600_000}h (366 days)"
+
+# The most kdsl reads from one scenario or manifest file, or takes as one text: a 150,000-pod scenario written pod
+# by pod is about 6 MiB. Past it a file is refused before it is read whole, whatever it is (a log, /dev/zero).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+def too_large(size: int) -> str:
+    return f"it is larger than {MAX_FILE_BYTES:,} bytes, the most kdsl reads as one scenario or manifest file"

@@ -9,9 +9,10 @@ from __future__ import annotations
 import numbers
 from pathlib import Path
 
+from kdsl.core import files
 from kdsl.core.bulk import bulk
 from kdsl.core.errors import Diagnostic, KdslSyntaxError, UsageError
-from kdsl.core.limits import MAX_EVENTS, run_too_long
+from kdsl.core.limits import MAX_EVENTS, MAX_FILE_BYTES, run_too_long, too_large
 from kdsl.core.values import format_duration
 from kdsl.engine import parse_cache
 from kdsl.lang.parser import parse_document
@@ -38,6 +39,8 @@ def parse(text: str, filename: str | None = None, params: dict | None = None, *,
         hint = ("; to read a file use kdsl.load(path)" if isinstance(text, Path)
                 else "; decode it first (text.decode())" if isinstance(text, bytes) else "")
         raise UsageError(f"kdsl.parse() takes kdsl text (a str), not {type(text).__name__}{hint}")
+    if len(text) > MAX_FILE_BYTES:  # characters: at least as many bytes, so the bound of a file holds for a text
+        raise KdslSyntaxError([Diagnostic("error", f"not read: {too_large(len(text))}", filename)])
     from kdsl.engine.precheck import precheck  # the API server's checks load on the first parse, not on import
     from kdsl.model.build.params import overrides_of
 
@@ -94,7 +97,7 @@ def load(path: str | Path, params: dict | None = None, *, allow_include=()) -> S
         raise UsageError(f"kdsl.load() takes the path of a .kdsl file, not {type(path).__name__}")
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = files.read_text(p)
     except OSError as exc:
         raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: {exc.strerror or exc}", str(p),
                                           suggestion=_nearby(p))]) from None

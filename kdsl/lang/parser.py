@@ -17,8 +17,10 @@ from kdsl.lang.syntax import Attr, Comment, Document, Expr, Kw, Op, Path, PortMa
 _VALUE_TOKENS = frozenset({"WORD", "STRING", "TRIPLE"})
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 _ESCAPE_RE = re.compile(r"\\(.)", re.S)
-_BARE = r"(?:[^\s=;{}#\"(),<>!~:\-]|-(?!>)|:(?=[^\s;{}#,()]))+"
-_QUOTED = r'"(?:[^"\\\n]|\\.)*"'
+# WORD and STRING as the grammar has them: possessive, so a long token keeps no backtracking record a character
+_BARE = r"(?:[^\s=;{}#\"(),<>!~:\-]|-(?!>)|:(?=[^\s;{}#,()]))[^\s=;{}#\"(),<>!~:\-]*+" \
+        r"(?:(?:-(?!>)|:(?=[^\s;{}#,()]))[^\s=;{}#\"(),<>!~:\-]*+)*+"
+_QUOTED = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
 _ATTR_RE = re.compile(rf"({_BARE}|{_QUOTED})(=|!=|>=|<=|>|<|~)(.*)", re.S)
 _ATOM_RE = re.compile(rf"({_BARE}|{_QUOTED}),?")
 _OP_RE = re.compile(r"!=|>=|<=|=|>|<|~")

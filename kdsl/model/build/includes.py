@@ -8,8 +8,8 @@ from pathlib import Path
 
 from kdsl.lang.syntax import Document, Stmt
 
-# A scenario is a few kilobytes; the lexer holds a few hundred bytes per character it reads, so a cap keeps
-# an include of a log or a disk image from taking the memory of the machine (docs/security.md#limits).
+# A scenario's parts are a few kilobytes; a cap well under the top-level file's (MAX_FILE_BYTES) keeps an include
+# of a log or a disk image from being read at all (docs/security.md#limits).
 MAX_INCLUDE_BYTES = 1024 * 1024
 # Files including files: deeper than any layout of shared parts, shallow enough to stop a generated chain.
 MAX_INCLUDE_DEPTH = 32
