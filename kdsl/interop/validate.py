@@ -55,9 +55,17 @@ def _release(version: str) -> tuple[str, dict, referencing.Registry]:
     return folder, defs["$defs"], referencing.Resource.from_contents(defs) @ referencing.Registry()
 
 
-@functools.lru_cache(maxsize=None)
+# What a built-in kind and API version look like (`Deployment`, `apps/v1`, `rbac.authorization.k8s.io/v1`): the
+# only ones kdsl has schemas for, and bounded, so a name never becomes a path or a file name too long to open.
+_KIND = re.compile(r"[A-Z][A-Za-z0-9]{0,62}\Z")
+_API_VERSION = re.compile(r"(?:[a-z0-9][-a-z0-9.]{0,252}/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?\Z")
+
+
+@functools.lru_cache(maxsize=1024)
 def _validator(version: str, api_version: str, kind: str):
     """The strict validator of one kind in one release (None: no schema, e.g. a custom resource)."""
+    if not (_KIND.match(kind) and _API_VERSION.match(api_version)):
+        return None  # no served kind is spelled so; and a `/` or `..` must never reach the schema file's path
     folder, _, registry = _release(version)
     group = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)  # kv's file names: rbac.authorization.k8s.io/v1 -> rbac-v1
     try:

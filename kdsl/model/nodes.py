@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import ClassVar
 
 import attrs
@@ -61,7 +62,7 @@ class NodePool:
     span: object = attrs.field(default=None, eq=False, repr=False)
 
     def nodes(self) -> tuple[Node, ...]:
-        return tuple(self.node(i) for i in range(1, self.count + 1))
+        return _expanded(self, id(self.template.span))
 
     def node(self, i: int) -> Node:
         name = f"{self.name}-{i}"
@@ -82,3 +83,10 @@ class Cluster:
     # The provisioners installed: those of the storage classes declared in the cluster block (the
     # cluster's own infrastructure), besides kdsl's `dynamic`, which every cluster runs.
     provisioners: tuple[str, ...] = ()
+
+
+@functools.lru_cache(maxsize=16)
+def _expanded(pool: NodePool, _span: int) -> tuple[Node, ...]:
+    # The checks, the precheck and the engine each ask for a scenario's nodes: a pool of thousands is built once.
+    # Keyed by the template's span too (spans are not part of equality): equal pools of two files keep their places.
+    return tuple(pool.node(i) for i in range(1, pool.count + 1))

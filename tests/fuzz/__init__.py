@@ -1,0 +1,1 @@
+"""A fuzz harness that stays: mutated scenarios, manifests and simulation extremes, each under an alarm and a cap."""

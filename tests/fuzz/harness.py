@@ -1,0 +1,162 @@
+"""One fuzz input played under a 10 s alarm and a 2 GiB cap, and a run of many across worker processes."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import random
+import resource
+import signal
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+
+import attrs
+
+from tests.fuzz import mutators, seeds
+
+TIMEOUT_S = 10
+MEMORY_BYTES = 2 * 1024**3
+KINDS = ("kdsl", "yaml", "sim")
+# A simulation is played to a small budget: the fuzzer asks whether any input breaks kdsl, not how a long run ends.
+SIM_EVENTS = 5_000
+
+
+class _Alarm(BaseException):
+    """Raised by the alarm; a BaseException, so no `except Exception` in kdsl can swallow it."""
+
+
+@attrs.frozen
+class Failure:
+    kind: str
+    index: int
+    what: str  # crash | hang | memory
+    message: str
+    text: str = attrs.field(repr=False)
+
+    @property
+    def name(self) -> str:
+        digest = hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        return f"{self.what}-{self.kind}-{digest}" + (".yaml" if self.kind == "yaml" else ".kdsl")
+
+
+def play(kind: str, text: str) -> str:
+    """'accepted' or 'refused' (kdsl's own error); any other exception propagates: that is a finding."""
+    import kdsl
+    from kdsl.core.errors import KdslError
+    from kdsl.lang.fmt import format_document
+    from kdsl.lang.parser import parse_document
+
+    try:
+        if kind == "yaml":
+            kdsl.from_manifests(text=text)
+            return "accepted"
+        scenario = kdsl.parse(text, "fuzz.kdsl")
+        format_document(parse_document(text, "fuzz.kdsl"))
+        if kind == "sim":
+            kdsl.simulate(scenario, max_events=SIM_EVENTS).check()
+        return "accepted"
+    except KdslError as exc:
+        exc.format()
+        return "refused"
+
+
+def _warm() -> None:
+    play("sim", "node n1\npod p image=nginx\n")
+    play("yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\n")
+
+
+def _limit(timeout: int) -> None:
+    global TIMEOUT_S
+    TIMEOUT_S = timeout
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    signal.signal(signal.SIGALRM, _ring)
+
+
+def _ring(signum, frame):
+    raise _Alarm()
+
+
+def _one(job: tuple[str, int, str]) -> tuple[str, int, str, str | None]:
+    kind, index, text = job
+    signal.alarm(TIMEOUT_S)
+    try:
+        return kind, index, play(kind, text), None
+    except _Alarm:
+        return kind, index, "hang", f"no answer within {TIMEOUT_S} s"
+    except MemoryError:
+        return kind, index, "memory", f"over {MEMORY_BYTES // 1024**3} GiB"
+    except RecursionError as exc:
+        return kind, index, "crash", f"RecursionError: {exc}"
+    except Exception:  # noqa: BLE001 - every other exception is what the fuzzer looks for
+        return kind, index, "crash", traceback.format_exc(limit=-6)
+    finally:
+        signal.alarm(0)
+
+
+def inputs(n: int, seed: int, share=(0.7, 0.25, 0.05)):
+    """n inputs (kind, index, text), the same for the same n and seed on every machine."""
+    rng = random.Random(seed)
+    texts, yamls = seeds.kdsl_seeds(), seeds.manifest_seeds()
+    counts = [round(n * s) for s in share]
+    counts[0] += n - sum(counts)
+    out = []
+    for kind, count in zip(KINDS, counts):
+        for i in range(count):
+            if kind == "yaml" and yamls:
+                out.append((kind, i, mutators.manifests(rng, rng.choice(yamls))))
+            else:
+                out.append((kind, i, mutators.kdsl_text(rng, rng.choice(texts))))
+    return out
+
+
+@attrs.frozen
+class Report:
+    inputs: int
+    outcomes: Counter
+    failures: tuple[Failure, ...]
+    seconds: float
+    max_rss_mb: int
+
+    def text(self) -> str:
+        by = ", ".join(f"{k} {v:,}" for k, v in sorted(self.outcomes.items()))
+        return (f"{self.inputs:,} inputs in {self.seconds:.0f} s ({self.inputs / max(self.seconds, 1e-9):,.0f}/s): "
+                f"{by}; largest worker {self.max_rss_mb:,} MB; {len(self.failures)} failures")
+
+
+def run(n: int, seed: int = 0, jobs: int = 2, save: Path | None = None) -> Report:
+    """Play n generated inputs on `jobs` worker processes, each under the alarm and the cap; failures saved to
+    `save` (as regressions/ keeps them)."""
+    return play_all(inputs(n, seed), jobs, save)
+
+
+def replay(paths, jobs: int = 2, timeout: int = 60) -> Report:
+    """Play kept inputs: NAME.yaml as manifests, NAME.kdsl as a scenario checked, formatted and simulated. The
+    alarm is longer than a run's: a kept input must be answered, on a machine however loaded; what it guards
+    against (a FIFO, /dev/zero, a crash loop without end) never answers at all."""
+    work = [("yaml" if p.suffix == ".yaml" else "sim", i, p.read_text(encoding="utf-8")) for i, p in enumerate(paths)]
+    return play_all(work, jobs, timeout=timeout)
+
+
+def play_all(work: list[tuple[str, int, str]], jobs: int = 2, save: Path | None = None,
+             timeout: int | None = None) -> Report:
+    t0 = time.perf_counter()
+    outcomes: Counter = Counter()
+    failures = []
+    texts = {(k, i): t for k, i, t in work}
+    _warm()  # the workers are forked from here: the parser's tables and the API schemas load once, not per worker
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs, initializer=_limit, initargs=(timeout or TIMEOUT_S,), maxtasksperchild=2000) as pool:
+        for kind, index, outcome, message in pool.imap_unordered(_one, work, chunksize=16):
+            outcomes[f"{kind} {outcome}"] += 1
+            if message is not None:
+                failures.append(Failure(kind, index, outcome, message, texts[(kind, index)]))
+    failures.sort(key=lambda f: (f.kind, f.index))
+    if save is not None:
+        save.mkdir(parents=True, exist_ok=True)
+        for f in failures:
+            (save / f.name).write_text(f.text, encoding="utf-8")
+            (save / (f.name + ".txt")).write_text(f.message, encoding="utf-8")
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    return Report(len(work), outcomes, tuple(failures), time.perf_counter() - t0, rss)
