@@ -174,7 +174,7 @@ def _pv(w: Writer, obj, depth: int) -> None:
     if obj.reclaim_policy != "Retain":
         head += f" reclaim={obj.reclaim_policy}"
     if obj.claim:
-        head += f" claim={obj.claim}"
+        head += f" claim={word(obj.claim)}"
     if obj.node:
         head += f" node={word(obj.node)}"
     w.block(depth, head, meta(obj, depth))

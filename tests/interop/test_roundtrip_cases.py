@@ -126,3 +126,25 @@ def test_probes_are_kept_in_one_order():
 def test_unicode_line_breaks_survive_yaml(arg):
     s, b = back(f'pod a {{ container a image=nginx {{ args "{arg}" }} }}\n')
     assert b.objects[0].template.containers[0].args == (arg,)
+
+
+def test_pv_claim_with_a_space_is_written_quoted_so_the_export_reads_back():
+    s, b = back('node n1\npv archive-1 1Gi access=RWO claim="a b"\n')
+    assert 'claim="default/a b"' in b.text
+    assert kdsl.parse(b.text).objects[0].claim == "default/a b"
+
+
+@pytest.mark.parametrize("host, message", [
+    ("a\\b", 'spec.rules[0].host: Invalid value: "a\\\\b": a lowercase RFC 1123 subdomain'),
+    ("10.0.0.1", 'spec.rules[0].host: Invalid value: "10.0.0.1": must be a DNS name, not an IP address'),
+])
+def test_ingress_host_with_a_backslash_or_an_ip_is_refused_as_the_api_server_refuses_it(host, message):
+    assert message in error(f"node n1\nservice s selects app=x ports 80\ningress web {{\n  rule {host} /x -> s:80\n}}\n")
+
+
+def test_ingress_tls_host_is_checked_and_a_wildcard_host_passes():
+    assert 'spec.tls[0].hosts[0]: Invalid value: "a_b"' in error(
+        "node n1\nservice s selects app=x ports 80\ningress web {\n  rule *.example.com /x -> s:80\n"
+        "  tls a_b secret=t\n}\n")
+    kdsl.parse("node n1\nservice s selects app=x ports 80\ningress web {\n  rule *.example.com /x -> s:80\n"
+               "  tls *.example.com secret=t\n}\n")

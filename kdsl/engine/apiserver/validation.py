@@ -127,6 +127,47 @@ def config_data_update(obj: ApiObject, old: ApiObject) -> list[FieldError]:
     return out + config_data(obj)
 
 
+WILDCARD_SUBDOMAIN = ("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which "
+                      "must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric "
+                      "character (e.g. '*.example.com', regex used for validation is "
+                      "'\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+
+
+def _host(host: str, where: str) -> list[FieldError]:
+    if host.startswith("*."):
+        return [] if not names.dns1123_subdomain(host[2:]) else [FieldError(where, INVALID, host, WILDCARD_SUBDOMAIN)]
+    return [FieldError(where, INVALID, host, m) for m in names.dns1123_subdomain(host)]
+
+
+def ingress_hosts(ing) -> list[FieldError]:
+    """validateIngressRules and validateIngressTLS (pkg/apis/networking/validation/validation.go): each rule's host
+    and each TLS host a DNS-1123 subdomain, or `*.` and one; a rule's host no IP address. kdsl's rules are paths:
+    a run of one host is one rule, as the export writes them."""
+    out, i, last = [], -1, None
+    for r in ing.rules:
+        if i < 0 or r.host != last:
+            i, last = i + 1, r.host
+            if r.host:
+                where = f"spec.rules[{i}].host"
+                if _is_ip(r.host):
+                    out.append(FieldError(where, INVALID, r.host, "must be a DNS name, not an IP address"))
+                out += _host(r.host, where)
+    for i, t in enumerate(ing.tls):
+        for j, host in enumerate(t.hosts):
+            out += _host(host, f"spec.tls[{i}].hosts[{j}]")
+    return out
+
+
+def _is_ip(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def validate_create(obj: ApiObject) -> list[FieldError]:
     out = metadata(obj)
     if obj.kind in ("ConfigMap", "Secret"):
@@ -139,6 +180,8 @@ def validate_create(obj: ApiObject) -> list[FieldError]:
                                   detail="cannot be set until all schedulingGates have been cleared"))
     elif obj.kind == "CronJob":
         out += pod_template(obj.spec.template, "spec.jobTemplate.spec.template.spec")
+    elif obj.kind == "Ingress":
+        out += ingress_hosts(obj.spec)
     elif isinstance(getattr(obj.spec, "template", None), PodTemplate):
         out += pod_template(obj.spec.template, "spec.template.spec")
     return out
