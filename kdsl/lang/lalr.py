@@ -80,7 +80,8 @@ class Machine:
                 (self.keywords if t.pattern.value[:1].isalpha() else self.punct)[t.pattern.value] = t.name
         groups = [f"(?P<{n.lstrip('_')}>{by_name[n].pattern.to_regexp()})" for n in _ORDER]
         groups.append("(?P<PUNCT>" + "|".join(re.escape(p) for p in sorted(self.punct, key=len, reverse=True)) + ")")
-        self.master = re.compile(_SKIP + "(?:" + "|".join(groups) + ")")
+        self.plain = _SKIP + "(?:" + "|".join(groups) + ")"
+        self.master = re.compile(word_runs(self.plain, by_name["WORD"].pattern.to_regexp()))
         # The group a match ends in, by number (a number is looked up faster than a name).
         self.kinds = {i: ("_SEP" if name == "SEP" else name) for name, i in self.master.groupindex.items()}
         self.word = re.compile(by_name["WORD"].pattern.to_regexp())
@@ -152,8 +153,8 @@ class Machine:
         push_state, push_value = state_stack.append, value_stack.append
         pos, n, line, line_start = 0, len(text), 1, 0
         sep = None  # where the last separator sits: its token is made only for a comment or a message
+        accepts = states[self.start]
         while True:
-            accepts = states[state_stack[-1]]
             m = master.match(text, pos)
             if m is None:
                 end = re.compile(_SKIP).match(text, pos).end()
@@ -223,6 +224,7 @@ class Machine:
                 if type(action) is int:
                     push_state(action)
                     push_value(tok)
+                    accepts = states[action]
                     break
                 size, name, handler, inline = action
                 if size < 0:
@@ -262,6 +264,19 @@ class Machine:
                 if goto == end_state and kind == "$END":
                     return value
                 accepts = states[goto]
+
+
+def word_runs(pattern: str, word: str) -> str:
+    """`pattern` with WORD's one-character loop `(?:[CLASS]|...)+` taking a run of CLASS at a time, possessively.
+
+    The same tokens come out: wherever the grammar's terminals repeat that unit (WORD, and an ATTR's key and
+    values), what may follow it (an operator, `,`, a space, the end) is no CLASS character, so no match ever
+    needs to end inside a run. The regex engine then scans a word in one step instead of a loop turn per
+    character, and a word that is no ATTR fails that alternative at once (a fifth of the lexer's time)."""
+    m = re.fullmatch(r"\(\?:(\[(?:\\.|[^\]\\])*\])\|(.*)\)\+", word)
+    if m is None:  # WORD no longer has that shape: the plain pattern is as right, only slower
+        return pattern
+    return pattern.replace(word[:-1], f"(?:{m.group(1)}++|{m.group(2)})")
 
 
 def _advance(text: str, pos: int, end: int, line: int, line_start: int) -> tuple[int, int]:

@@ -187,11 +187,16 @@ class _Builder(lark.Transformer):
 
     def __default__(self, data, children, meta=None):
         head, block, end_line = [], None, None
-        part = self._part
+        part, attr_token = self._part, self._attr_token
         for c in children:
             t = type(c)
             if t is Tok:
-                if c.type != "_SEP":
+                t = c.type
+                if t == "WORD":  # the most common parts, made here rather than in _part
+                    head.append(_new(Word, (c.value, False, False, c)))
+                elif t == "ATTR":
+                    head.append(attr_token(c))
+                elif t != "_SEP":
                     head.append(part(c))
             elif t is _Block:
                 block, end_line = tuple(c), c.end_line
