@@ -137,6 +137,7 @@ def format_bytes(n: int) -> str:
 _INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 
 
+@functools.lru_cache(maxsize=4096)  # a scenario repeats its replicas, ports and counts
 def integer(text: str, *, minimum: int | None = 0, maximum: int | None = INT32_MAX) -> int:
     """A whole number, with a message that says what was wrong; an int32 unless `maximum` says otherwise."""
     if not _INTEGER.fullmatch(text):
