@@ -267,12 +267,11 @@ class Machine:
 
 
 def word_runs(pattern: str, word: str) -> str:
-    """`pattern` with WORD's one-character loop `(?:[CLASS]|...)+` taking a run of CLASS at a time, possessively.
+    """`pattern` with WORD's loop `(?:[CLASS]|...)+` taking a run of CLASS at a time, possessively.
 
-    The same tokens come out: wherever the grammar's terminals repeat that unit (WORD, and an ATTR's key and
-    values), what may follow it (an operator, `,`, a space, the end) is no CLASS character, so no match ever
-    needs to end inside a run. The regex engine then scans a word in one step instead of a loop turn per
-    character, and a word that is no ATTR fails that alternative at once (a fifth of the lexer's time)."""
+    The same tokens come out: wherever that unit stands (WORD, an ATTR's key and values), what may follow it
+    (an operator, `,`, a space, the end) is no CLASS character, so no match ends inside a run; the engine
+    scans a word in one step, not a loop turn a character."""
     m = re.fullmatch(r"\(\?:(\[(?:\\.|[^\]\\])*\])\|(.*)\)\+", word)
     if m is None:  # WORD no longer has that shape: the plain pattern is as right, only slower
         return pattern
