@@ -134,9 +134,13 @@ def format_bytes(n: int) -> str:
     return str(n)
 
 
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+
+
+@functools.lru_cache(maxsize=4096)  # a scenario repeats its replicas, ports and counts
 def integer(text: str, *, minimum: int | None = 0, maximum: int | None = INT32_MAX) -> int:
     """A whole number, with a message that says what was wrong; an int32 unless `maximum` says otherwise."""
-    if not re.fullmatch(r"[+-]?\d+", text, re.ASCII):
+    if not _INTEGER.fullmatch(text):
         raise BadValue(f"`{text}` is not a whole number")
     if len(text) > 40:  # beyond any field's range, and Python will not read an int of 4300+ digits
         raise BadValue(f"`{text[:20]}...` is too large a number")

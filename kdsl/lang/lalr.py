@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lark.parsers.lalr_analysis import Shift
@@ -29,6 +30,10 @@ class Tok(Span):
 
     def __repr__(self) -> str:
         return f"Tok({self.type}, {self.value!r}, {self.line}:{self.column})"
+
+
+# A separator token stands in for each separator in the tree: the tree keeps none of their places.
+SEP = Tok("_SEP", "\n", None, 0, 0, 0, 0)
 
 
 class Inline(list):
@@ -75,7 +80,10 @@ class Machine:
                 (self.keywords if t.pattern.value[:1].isalpha() else self.punct)[t.pattern.value] = t.name
         groups = [f"(?P<{n.lstrip('_')}>{by_name[n].pattern.to_regexp()})" for n in _ORDER]
         groups.append("(?P<PUNCT>" + "|".join(re.escape(p) for p in sorted(self.punct, key=len, reverse=True)) + ")")
-        self.master = re.compile(_SKIP + "(?:" + "|".join(groups) + ")")
+        self.plain = _SKIP + "(?:" + "|".join(groups) + ")"
+        self.master = re.compile(word_runs(self.plain, by_name["WORD"].pattern.to_regexp()))
+        # The group a match ends in, by number (a number is looked up faster than a name).
+        self.kinds = {i: ("_SEP" if name == "SEP" else name) for name, i in self.master.groupindex.items()}
         self.word = re.compile(by_name["WORD"].pattern.to_regexp())
         self.string = re.compile(by_name["STRING"].pattern.to_regexp())
         self.on_sep = on_sep
@@ -88,10 +96,15 @@ class Machine:
                     handler = None
                 else:
                     cb = str(rule.alias or name)
-                    handler = getattr(callbacks, cb, None) or (lambda c, _n=cb: callbacks.__default__(_n, c, None))
+                    handler = getattr(callbacks, cb, None) or functools.partial(callbacks.__default__, cb)
                 # Only a helper rule (`_items`, `_top`, Lark's `__anon_star`) can hand over an Inline list.
                 inline = any(not sym.is_term and sym.name.startswith("_") for sym in rule.expansion)
-                rules[rule] = (len(rule.expansion), name, handler, inline)
+                size = len(rule.expansion)
+                if handler is None and size == 1:
+                    size = -1  # a helper of one child: spliced into its parent, that child is the same as its list
+                elif handler is None and size > 1 and rule.expansion[0] == rule.origin:
+                    size = -size  # a left-recursive list and more: the list grows in place
+                rules[rule] = (size, name, handler, inline)
             return rules[rule]
 
         # A shift is the next state (an int); a reduce is the rule's (size, name, handler, inline).
@@ -102,88 +115,132 @@ class Machine:
         self.gotos = {state: {term: arg for term, (action, arg) in actions.items() if action is Shift}
                       for state, actions in table.states.items()}
         self.start = table.start_states["start"]
+        self.fit_depths: dict = {}  # (state, keyword) → how deep in the stack `_fits` has had to look
+        self.fit_memo: dict = {}  # (keyword, those states) → whether it fits
         self.end = table.end_states["start"]
 
     def _fits(self, state_stack: list, kind: str) -> bool:
         """Whether a keyword would be shifted after the reductions it starts. LALR merges lookaheads, so a state
         can reduce on `pods` (which follows a selector in a network policy) where no `pods` can follow (a node's
-        `pods = 0`): there the word is a plain word."""
+        `pods = 0`): there the word is a plain word. The answer depends only on the states the reductions reach,
+        so it is remembered by those."""
+        for depth in self.fit_depths.get((state_stack[-1], kind), ()):
+            known = self.fit_memo.get((kind, tuple(state_stack[-depth:])))
+            if known is not None:
+                return known
         stack = list(state_stack)
+        bottom = len(stack) - 1  # the lowest place the reductions read
         while True:
             action = self.states[stack[-1]].get(kind)
-            if action is None:
-                return False
-            if type(action) is int:
-                return True
+            if action is None or type(action) is int:
+                break
             size, name = action[0], action[1]
             if size:
-                del stack[-size:]
+                del stack[-abs(size):]
+                bottom = min(bottom, len(stack) - 1)
             stack.append(self.gotos[stack[-1]][name])
+        depth = len(state_stack) - bottom
+        self.fit_depths.setdefault((state_stack[-1], kind), set()).add(depth)
+        fits = self.fit_memo[(kind, tuple(state_stack[-depth:]))] = action is not None
+        return fits
 
     def parse(self, text: str, file: str | None = None):
-        states, gotos, keywords, punct = self.states, self.gotos, self.keywords, self.punct
-        master, on_sep = self.master, self.on_sep
-        skip_only = re.compile(_SKIP)
+        states, gotos, keywords, punct, kinds = self.states, self.gotos, self.keywords, self.punct, self.kinds
+        master, on_sep, end_state = self.master, self.on_sep, self.end
+        # Only a `\` line continuation puts a newline between two tokens; most files have none.
+        continued = "\\\n" in text or "\\\r\n" in text
         state_stack, value_stack, braces = [self.start], [], []
+        push_state, push_value = state_stack.append, value_stack.append
         pos, n, line, line_start = 0, len(text), 1, 0
+        sep = None  # where the last separator sits: its token is made only for a comment or a message
+        accepts = states[self.start]
         while True:
-            accepts = states[state_stack[-1]]
             m = master.match(text, pos)
             if m is None:
-                end = skip_only.match(text, pos).end()
+                end = re.compile(_SKIP).match(text, pos).end()
                 line, line_start = _advance(text, pos, end, line, line_start)
                 pos = end
                 if pos < n:
                     raise UnexpectedCharacter(pos, line, pos - line_start + 1, set(accepts), braces)
-                tok = Tok("$END", "", file, line, pos - line_start + 1, line, pos - line_start + 1)
+                kind = "$END"
+                tok = Tok(kind, "", file, line, pos - line_start + 1, line, pos - line_start + 1)
             else:
-                kind = m.lastgroup
-                start = m.start(kind)
+                group = m.lastindex
+                kind = kinds[group]
+                start = m.start(group)
                 if start != pos:
-                    line, line_start = _advance(text, pos, start, line, line_start)
+                    if continued:
+                        line, line_start = _advance(text, pos, start, line, line_start)
                     pos = start
-                value = m.group(kind)
-                if kind == "WORD":
-                    kind = keywords.get(value, "WORD")
-                    if kind != "WORD" and (kind not in accepts or (type(accepts[kind]) is not int and "WORD" in accepts
-                                                                   and not self._fits(state_stack, kind))):
-                        kind = "WORD"
-                elif kind == "PUNCT":
-                    kind = punct[value]
-                    if kind == "LBRACE":  # kept for messages: which block is still open
-                        braces.append(Tok(kind, value, file, line, pos - line_start + 1, line, pos - line_start + 2))
-                        if len(braces) > MAX_NESTING:
-                            raise TooDeep(braces[-1])
-                    elif kind == "RBRACE" and braces:
-                        braces.pop()
-                elif kind == "SEP":
-                    kind = "_SEP"
-                elif kind == "ATTR" and "ATTR" not in accepts:
-                    m = self.word.match(text, pos) or self.string.match(text, pos)
-                    value = m.group()
-                    kind = "WORD" if value[0] != '"' else "STRING"
-                    kind = keywords.get(value, kind) if keywords.get(value) in accepts else kind
-                col = pos - line_start + 1
-                nl = value.count("\n") if kind in ("_SEP", "TRIPLE") else 0
-                if nl:
-                    last = value.rindex("\n")
-                    tok = Tok(kind, value, file, line, col, line + nl, len(value) - last)
-                    line, line_start = line + nl, pos + last + 1
+                value = m.group(group)
+                if kind == "_SEP":
+                    nl = value.count("\n")
+                    if nl:
+                        last = value.rindex("\n")
+                        sep = (value, line, pos - line_start + 1, line + nl, len(value) - last)
+                        line, line_start = line + nl, pos + last + 1
+                    else:
+                        col = pos - line_start + 1
+                        sep = (value, line, col, line, col + len(value))
+                    pos += len(value)
+                    if on_sep is not None and "#" in value:
+                        tok = Tok("_SEP", sep[0], file, *sep[1:])
+                        on_sep(tok)
+                    else:
+                        tok = SEP
                 else:
-                    tok = Tok(kind, value, file, line, col, line, col + len(value))
-                if kind == "_SEP" and on_sep is not None and "#" in value:
-                    on_sep(tok)
-                pos += len(value)
-            kind = tok.type
+                    if kind == "WORD":
+                        kind = keywords.get(value, "WORD")
+                        if kind != "WORD" and (kind not in accepts or (type(accepts[kind]) is not int and "WORD" in accepts
+                                                                       and not self._fits(state_stack, kind))):
+                            kind = "WORD"
+                    elif kind == "PUNCT":
+                        kind = punct[value]
+                        if kind == "LBRACE":  # kept for messages: which block is still open
+                            braces.append(Tok(kind, value, file, line, pos - line_start + 1, line, pos - line_start + 2))
+                            if len(braces) > MAX_NESTING:
+                                raise TooDeep(braces[-1])
+                        elif kind == "RBRACE" and braces:
+                            braces.pop()
+                    elif kind == "ATTR" and "ATTR" not in accepts:
+                        m = self.word.match(text, pos) or self.string.match(text, pos)
+                        value = m.group()
+                        kind = "WORD" if value[0] != '"' else "STRING"
+                        kind = keywords.get(value, kind) if keywords.get(value) in accepts else kind
+                    col = pos - line_start + 1
+                    if kind == "TRIPLE" and "\n" in value:
+                        nl, last = value.count("\n"), value.rindex("\n")
+                        tok = Tok(kind, value, file, line, col, line + nl, len(value) - last)
+                        line, line_start = line + nl, pos + last + 1
+                    else:
+                        tok = Tok(kind, value, file, line, col, line, col + len(value))
+                    pos += len(value)
             while True:
                 action = accepts.get(kind)
                 if action is None:
+                    if tok is SEP:
+                        tok = Tok("_SEP", sep[0], file, *sep[1:])
                     raise UnexpectedToken(tok, {t for t in accepts if t.isupper() or t == "$END"}, braces)
                 if type(action) is int:
-                    state_stack.append(action)
-                    value_stack.append(tok)
+                    push_state(action)
+                    push_value(tok)
+                    accepts = states[action]
                     break
                 size, name, handler, inline = action
+                if size < 0:
+                    if size != -1:  # more items for a list (`_items`, `_SEP+`, a block's statements)
+                        more = value_stack[size + 1:]
+                        del state_stack[size + 1:]
+                        del value_stack[size + 1:]
+                        items = value_stack[-1]
+                        if type(items) is not Inline:  # the list's first item came through a one-child helper
+                            items = value_stack[-1] = Inline((items,))
+                        for item in more:
+                            items.extend(item) if type(item) is Inline else items.append(item)
+                    # (and a helper rule of one child: the child stands for it)
+                    goto = state_stack[-1] = gotos[state_stack[-2]][name]
+                    accepts = states[goto]
+                    continue
                 if size:
                     children = value_stack[-size:]
                     del state_stack[-size:]
@@ -202,11 +259,23 @@ class Machine:
                         children = _splice(children)
                     value = handler(children)
                 goto = gotos[state_stack[-1]][name]
-                state_stack.append(goto)
-                value_stack.append(value)
-                if kind == "$END" and goto == self.end:
+                push_state(goto)
+                push_value(value)
+                if goto == end_state and kind == "$END":
                     return value
                 accepts = states[goto]
+
+
+def word_runs(pattern: str, word: str) -> str:
+    """`pattern` with WORD's loop `(?:[CLASS]|...)+` taking a run of CLASS at a time, possessively.
+
+    The same tokens come out: wherever that unit stands (WORD, an ATTR's key and values), what may follow it
+    (an operator, `,`, a space, the end) is no CLASS character, so no match ends inside a run; the engine
+    scans a word in one step, not a loop turn a character."""
+    m = re.fullmatch(r"\(\?:(\[(?:\\.|[^\]\\])*\])\|(.*)\)\+", word)
+    if m is None:  # WORD no longer has that shape: the plain pattern is as right, only slower
+        return pattern
+    return pattern.replace(word[:-1], f"(?:{m.group(1)}++|{m.group(2)})")
 
 
 def _advance(text: str, pos: int, end: int, line: int, line_start: int) -> tuple[int, int]:

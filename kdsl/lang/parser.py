@@ -24,6 +24,7 @@ _QUOTED = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
 _ATTR_RE = re.compile(rf"({_BARE}|{_QUOTED})(=|!=|>=|<=|>|<|~)(.*)", re.S)
 _ATOM_RE = re.compile(rf"({_BARE}|{_QUOTED}),?")
 _OP_RE = re.compile(r"!=|>=|<=|=|>|<|~")
+_new = tuple.__new__  # builds a syntax node without the named tuple's Python-level __new__ (millions of them)
 
 
 class _Block(tuple):
@@ -58,6 +59,7 @@ class _Builder(lark.Transformer):
     """Inline callbacks: each grammar rule becomes a syntax node as soon as it is reduced."""
 
     file: str | None = None
+    splits: dict = {}  # an attribute token's text → its key, operator, value and where they start (one parse's)
 
     # ---- tokens ----------------------------------------------------------------------------
     def _span(self, tok) -> Span:
@@ -73,13 +75,16 @@ class _Builder(lark.Transformer):
 
     def _part(self, c):
         if type(c) is Tok:
-            if c.type in _VALUE_TOKENS:
-                return self._word(c)
-            if c.type == "ATTR":
+            t = c.type
+            if t == "WORD":
+                return _new(Word, (c.value, False, False, c))
+            if t == "ATTR":
                 return self._attr_token(c)
+            if t in _VALUE_TOKENS:
+                return self._word(c)
             if c.value[:1].isalpha():
-                return Kw(c.value, c)
-            return Op(c.value, c)
+                return _new(Kw, (c.value, c))
+            return _new(Op, (c.value, c))
         return c
 
     # ---- items -----------------------------------------------------------------------------
@@ -94,14 +99,21 @@ class _Builder(lark.Transformer):
         return Attr(key, op.value, values, key.span.to(values[-1].span))
 
     def _attr_token(self, tok):
-        text, line, col = tok.value, tok.line, tok.column
-        if '"' not in text and "," not in text:  # the common `key=value`: no quotes, no list
+        text = tok.value
+        split = self.splits.get(text)
+        if split is None:
+            if '"' in text or "," in text:
+                return self._attr_general(tok)
+            # The common `key=value` (no quotes, no list): a scenario repeats a few thousand of them.
             m = _OP_RE.search(text)
-            i, j = m.start(), m.end()
-            f = self.file
-            key = Word(text[:i], False, False, Span(f, line, col, line, col + i))
-            value = Word(text[j:], False, False, Span(f, line, col + j, line, col + len(text)))
-            return Attr(key, m.group(), (value,), tok)
+            split = self.splits[text] = (text[:m.start()], m.group(), text[m.end():], m.start(), m.end())
+        key, op, value, i, j = split
+        f, line, col = self.file, tok.line, tok.column
+        return _new(Attr, (_new(Word, (key, False, False, Span(f, line, col, line, col + i))), op,
+                           (_new(Word, (value, False, False, Span(f, line, col + j, line, tok.end_column))),), tok))
+
+    def _attr_general(self, tok):
+        text = tok.value
         m = _ATTR_RE.match(text)
         key_text, op, rest = m.group(1), m.group(2), m.group(3)
         line, col = tok.line, tok.column
@@ -164,7 +176,7 @@ class _Builder(lark.Transformer):
 
     # ---- blocks and statements ------------------------------------------------------------
     def _block(self, c):
-        block = _Block(x for x in c if isinstance(x, Stmt))
+        block = _Block([x for x in c if type(x) is Stmt])
         block.end_line = c[-1].line
         return block
 
@@ -173,25 +185,33 @@ class _Builder(lark.Transformer):
     np_block = _block
 
     def start(self, c):
-        return tuple(x for x in c if isinstance(x, Stmt))
+        return tuple([x for x in c if type(x) is Stmt])
 
-    def __default__(self, data, children, meta):
+    def __default__(self, data, children, meta=None):
         head, block, end_line = [], None, None
+        part, attr_token = self._part, self._attr_token
         for c in children:
-            if isinstance(c, _Block):
+            t = type(c)
+            if t is Tok:
+                t = c.type
+                if t == "WORD":  # the most common parts, made here rather than in _part
+                    head.append(_new(Word, (c.value, False, False, c)))
+                elif t == "ATTR":
+                    head.append(attr_token(c))
+                elif t != "_SEP":
+                    head.append(part(c))
+            elif t is _Block:
                 block, end_line = tuple(c), c.end_line
-            elif isinstance(c, Stmt):
+            elif t is Stmt:
                 block = (c,)
-            elif isinstance(c, _Parts):
+            elif t is _Parts:
                 head.extend(c)
-            elif type(c) is Tok and c.type == "_SEP":
-                continue
             else:
-                head.append(self._part(c))
+                head.append(c)
         first, last = head[0], head[-1]
-        if isinstance(last, Values):
+        if type(last) is Values:
             last = last[-1]
-        return Stmt(data, tuple(head), block, first.span.to(last.span), end_line)
+        return _new(Stmt, (data, tuple(head), block, first.span.to(last.span), end_line))
 
     def env_value(self, c):
         kw, name = self._part(c[0]), self._word(c[1])
@@ -247,7 +267,7 @@ def parse_document(text: str, filename: str | None = None) -> Document:
     source = Source.of(text, filename)
     with _lock:
         machine = _get_machine()
-        _builder.file = filename
+        _builder.file, _builder.splits = filename, {}
         _state["comments"] = []
         try:
             with bulk():

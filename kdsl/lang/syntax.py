@@ -156,7 +156,8 @@ class Source:
     @classmethod
     def of(cls, text: str, name: str | None = None) -> Source:
         # Lines end at "\n" only, as the parser counts them (str.splitlines also breaks at \f, \x85 ...).
-        return cls(name, text, tuple(ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")))
+        lines = text.split("\n")
+        return cls(name, text, tuple(ln[:-1] if ln.endswith("\r") else ln for ln in lines) if "\r" in text else tuple(lines))
 
     def line(self, n: int | None) -> str | None:
         return self.lines[n - 1] if n is not None and 0 < n <= len(self.lines) else None

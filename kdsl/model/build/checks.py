@@ -101,10 +101,8 @@ _KIND = {"configmap": "ConfigMap", "secret": "Secret"}
 def _service_selects(ctx: Ctx, svc: Service, idx: Declared) -> None:
     if not svc.selector:
         return
-    wanted = dict(svc.selector)
-    for labels in idx.pod_labels.get(svc.namespace, ()):
-        if all(labels.get(k) == v for k, v in wanted.items()):
-            return
+    if idx.selected(svc.namespace, tuple(dict(svc.selector).items())):
+        return
     sel = ",".join(f"{k}={v}" for k, v in svc.selector)
     ctx.warn(svc.span, f"service {svc.namespace}/{svc.name} selects {sel}, which matches no pod template "
                        f"in namespace {svc.namespace}")

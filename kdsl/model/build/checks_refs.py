@@ -79,8 +79,7 @@ def _target_ports(ctx: Ctx, svc: Service, d: Declared) -> None:
     FindPort, as kdsl/engine/services.py find_port): a pod without that name is no endpoint of the port."""
     if not svc.selector:
         return
-    wanted = Selector.of(svc.selector)
-    selected = [o for o in d.templated.get(svc.namespace, ()) if wanted.matches(dict(o.template.labels))]
+    selected = d.selected(svc.namespace, tuple(svc.selector))
     if not selected:
         return  # the selector matches no template: said once, by the service's own warning
     for sp in svc.ports:

@@ -118,15 +118,17 @@ class Head:
         self.exprs: list[Expr] = []
         self.known: set[str] = set()
         self.known_flags: set[str] = set()
-        for p in stmt.args if parts is None else parts:
-            if isinstance(p, Word):
-                self.words.append(p)
-            elif isinstance(p, Attr):
-                if p.key.text in self.attrs:
+        attrs_ = self.attrs
+        for p in stmt.head if parts is None else parts:  # keywords and punctuation are none of these
+            t = type(p)
+            if t is Attr:
+                if p.key.text in attrs_:
                     ctx.error(p, f"`{p.key.text}` is given twice in {what}")
                 else:
-                    self.attrs[p.key.text] = p
-            elif isinstance(p, Expr):
+                    attrs_[p.key.text] = p
+            elif t is Word:
+                self.words.append(p)
+            elif t is Expr:
                 self.exprs.append(p)
 
     # ---- positional words ---------------------------------------------------------------------
@@ -157,13 +159,17 @@ class Head:
     # ---- attributes -----------------------------------------------------------------------------
     def attr(self, key: str, *aliases: str) -> Attr | None:
         self.known.add(key)
-        for k in (key, *aliases):
-            if k in self.attrs:
-                a = self.attrs.pop(k)
-                if a.op != "=":
-                    self.ctx.error(a, f"`{a.key.text}` takes `=`, not `{a.op}`, in {self.what}")
-                return a
-        return None
+        a = self.attrs.pop(key, None)
+        if a is None:
+            for k in aliases:
+                if k in self.attrs:
+                    a = self.attrs.pop(k)
+                    break
+            else:
+                return None
+        if a.op != "=":
+            self.ctx.error(a, f"`{a.key.text}` takes `=`, not `{a.op}`, in {self.what}")
+        return a
 
     def take(self, key: str, conv: Callable[[str], Any] = str, default: Any = None, *aliases: str,
              required: bool = False) -> Any:
@@ -180,7 +186,12 @@ class Head:
             return default
         if len(a.values) != 1:
             self.ctx.error(a, f"`{key}` takes one value in {self.what}")
-        return self.ctx.convert(a.value, conv, f"`{key}` of {self.what}", default)
+        word = a.values[0]
+        try:  # as ctx.convert, with the message's words put together only for an error
+            return conv(word.text)
+        except BadValue as exc:
+            self.ctx.error(word, f"`{key}` of {self.what}: {exc}", suggestion=getattr(exc, "suggestion", None))
+            return default
 
     def take_list(self, key: str, conv: Callable[[str], Any] = str, default: tuple = (), *aliases: str) -> tuple:
         a = self.attr(key, *aliases)

@@ -80,15 +80,15 @@ class Declared:
         self._of: dict[tuple[str, str | None], list[Object]] = {}
         for o in self.objects:
             self._of.setdefault((o.kind, getattr(o, "namespace", None)), []).append(o)
-        self.templated: dict[str | None, list[Object]] = {}  # objects with a pod template, by namespace
-        for o in self.objects:
-            if getattr(o, "template", None) is not None:
-                self.templated.setdefault(getattr(o, "namespace", None), []).append(o)
-        self.pod_labels: dict[str, list[dict[str, str]]] = {}
+        # by (namespace, label, value), in declaration order: a service's selector is checked against the
+        # templates that carry its first label, not against every template of its namespace
+        self._labelled: dict[tuple, list[tuple[Object, dict[str, str]]]] = {}
         for o in self.objects:
             tpl = getattr(o, "template", None)
             if tpl is not None:
-                self.pod_labels.setdefault(o.namespace, []).append(dict(tpl.labels))
+                labels = dict(tpl.labels)
+                for k, v in labels.items():
+                    self._labelled.setdefault((o.namespace, k, v), []).append((o, labels))
         self.namespaces = set(SYSTEM_NAMESPACES) | {o.name for o in self.objects if isinstance(o, Namespace)}
         self.replicas: dict[tuple, int] = {}  # a StatefulSet's most replicas ever asked, for its ordinals
         for o in self.objects:
@@ -99,6 +99,11 @@ class Declared:
             if getattr(a, "kind", None) == "StatefulSet" and hasattr(a, "replicas"):
                 k = (a.namespace, a.name)
                 self.replicas[k] = max(self.replicas.get(k, 0), a.replicas)
+
+    def selected(self, ns: str | None, pairs: tuple) -> list[Object]:
+        """The objects with a pod template in `ns` whose labels hold every pair (at least one), in order."""
+        k, v = pairs[0]
+        return [o for o, labels in self._labelled.get((ns, k, v), ()) if all(labels.get(a) == b for a, b in pairs)]
 
     def has(self, kind: str, ns: str | None, name: str) -> bool:
         return (kind, ns, name) in self.keys
