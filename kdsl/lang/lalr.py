@@ -81,7 +81,7 @@ class Machine:
         groups = [f"(?P<{n.lstrip('_')}>{by_name[n].pattern.to_regexp()})" for n in _ORDER]
         groups.append("(?P<PUNCT>" + "|".join(re.escape(p) for p in sorted(self.punct, key=len, reverse=True)) + ")")
         self.plain = _SKIP + "(?:" + "|".join(groups) + ")"
-        self.master = re.compile(word_runs(self.plain, by_name["WORD"].pattern.to_regexp()))
+        self.master = re.compile(self.plain)  # the grammar writes WORD and the strings as possessive runs
         # The group a match ends in, by number (a number is looked up faster than a name).
         self.kinds = {i: ("_SEP" if name == "SEP" else name) for name, i in self.master.groupindex.items()}
         self.word = re.compile(by_name["WORD"].pattern.to_regexp())
@@ -264,18 +264,6 @@ class Machine:
                 if goto == end_state and kind == "$END":
                     return value
                 accepts = states[goto]
-
-
-def word_runs(pattern: str, word: str) -> str:
-    """`pattern` with WORD's loop `(?:[CLASS]|...)+` taking a run of CLASS at a time, possessively.
-
-    The same tokens come out: wherever that unit stands (WORD, an ATTR's key and values), what may follow it
-    (an operator, `,`, a space, the end) is no CLASS character, so no match ends inside a run; the engine
-    scans a word in one step, not a loop turn a character."""
-    m = re.fullmatch(r"\(\?:(\[(?:\\.|[^\]\\])*\])\|(.*)\)\+", word)
-    if m is None:  # WORD no longer has that shape: the plain pattern is as right, only slower
-        return pattern
-    return pattern.replace(word[:-1], f"(?:{m.group(1)}++|{m.group(2)})")
 
 
 def _advance(text: str, pos: int, end: int, line: int, line_start: int) -> tuple[int, int]:

@@ -25,10 +25,24 @@ def corpus() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in files] + [bench.generate(3000), TRICKY]
 
 
-def test_the_word_runs_pattern_lexes_as_the_grammar_writes_it():
+# WORD, STRING and TRIPLE as the grammar wrote them before they became possessive runs: one loop turn a character.
+# (Lark writes the grammar's `\n` as a newline character, hence the plain strings with `\n` below.)
+_C = r'[^\s=;{}#"(),<>!~:\-]'
+_D = r'(?:-(?!>)|:(?=[^\s;{}#,()]))'
+_SIMPLE = {
+    f"(?:{_C}|{_D}){_C}*+(?:{_D}{_C}*+)*+": r'(?:[^\s=;{}#"(),<>!~:\-]|-(?!>)|:(?=[^\s;{}#,()]))+',
+    '"[^"\\\\\n]*+(?:\\\\.[^"\\\\\n]*+)*+"': '"(?:[^"\\\\\n]|\\\\.)*"',
+    r'"""[^"\\]*+(?:(?:\\.|"(?!""))[^"\\]*+)*+"""': r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+}
+
+
+def test_the_possessive_runs_lex_as_the_simple_patterns_did():
     machine = _get_machine()
-    assert machine.master.pattern != machine.plain  # the shortcut is in force
-    plain = re.compile(machine.plain)
+    simple = machine.master.pattern
+    for new, old in _SIMPLE.items():
+        assert new in simple, new
+        simple = simple.replace(new, old)
+    plain = re.compile(simple)
     for text in corpus():
         pos = 0
         while pos < len(text):
