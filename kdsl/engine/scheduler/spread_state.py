@@ -40,7 +40,7 @@ class Spread:
         self.has = [snap.has_key(c.key) for c in cons]
         self.codes: list[np.ndarray | None] = []
         self.domains: list[list[np.ndarray] | None] = []
-        for c in cons:
+        for k, c in enumerate(cons):
             if c.key == topology.HOSTNAME:
                 self.codes.append(None)
                 self.domains.append(None)
@@ -51,7 +51,8 @@ class Spread:
             for code, value in enumerate(values, start=1):
                 codes[snap.nodes_with(c.key, value)] = code
             self.codes.append(codes)
-            self.domains.append([np.flatnonzero(codes == code) for code in range(len(values) + 1)])
+            # Each domain's nodes that carry the key: only they score by the domain's count.
+            self.domains.append([np.flatnonzero((codes == code) & self.has[k]) for code in range(len(values) + 1)])
         self.weights: tuple[float, ...] | None = None
 
     def rebuild(self, snap: Snapshot) -> None:
