@@ -135,13 +135,12 @@ class Spread:
         if weights != self.weights:
             self.raw = self._raw(np.arange(len(self.counted), dtype=np.int64), weights)
             self.weights = weights
-        norm = np.zeros(len(feasible), dtype=np.int64)
         live = self.raw[scored]
+        if ignored is None and len(live):
+            lo, hi = int(live.min()), int(live.max())
+            return np.full(len(live), 100, dtype=np.int64) if hi == 0 else 100 * (hi + lo - live) // hi
+        norm = np.zeros(len(feasible), dtype=np.int64)
         if len(live):
             lo, hi = int(live.min()), int(live.max())
-            value = 100 if hi == 0 else 100 * (hi + lo - live) // hi
-            if ignored is None:
-                norm[:] = value
-            else:
-                norm[~ignored] = value
+            norm[~ignored] = 100 if hi == 0 else 100 * (hi + lo - live) // hi
         return norm

@@ -81,7 +81,7 @@ class TemplateState:
     """For one template over all nodes: which nodes pass every filter (the pod-independent ones once, the
     resource fit per node) and the score parts that do not depend on which nodes are scored together."""
 
-    __slots__ = ("pod", "version", "static_ok", "ok", "base", "image", "taint_raw", "affinity_raw", "spread",
+    __slots__ = ("pod", "version", "static_ok", "ok", "feasible", "base", "image", "taint_raw", "affinity_raw", "spread",
                  "safe")
 
     def __init__(self, pod: PodInfo, snap: Snapshot) -> None:
@@ -105,6 +105,7 @@ class TemplateState:
     def _rebuild(self, snap: Snapshot) -> None:
         pod, every = self.pod, np.arange(len(snap), dtype=np.int64)
         self.ok = self.static_ok & ~filters.node_resources_fit(pod, snap, every).failed
+        self.feasible = int(np.count_nonzero(self.ok))
         self.base = (scores.least_allocated(pod, snap, every) + scores.balanced_allocation(pod, snap, every)
                      + self.image)
         if self.spread is not None:
@@ -123,7 +124,9 @@ class TemplateState:
         self.version = log.version
         dirty = {i for i, _, _ in changes}
         for i in dirty:
-            self.ok[i] = self.static_ok[i] and self._fits(snap, i)
+            ok = bool(self.static_ok[i]) and self._fits(snap, i)
+            self.feasible += ok - bool(self.ok[i])
+            self.ok[i] = ok
             self.base[i] = self._least_allocated(snap, i) + self._balanced(snap, i) + self.image[i]
         if self.spread is not None:
             self.spread.replay(snap, changes)
@@ -166,6 +169,11 @@ class TemplateState:
         many nodes it visited: the same as filtering every node in order (see framework.schedule)."""
         ok = self.ok
         n = len(ok)
+        if self.feasible == n:  # every node passes: the window is the next `want` nodes
+            found = np.arange(start, start + want, dtype=np.int64)
+            if start + want > n:
+                found[found >= n] -= n
+            return found, want
         pos = np.flatnonzero(ok)
         m = len(pos)
         k = int(np.searchsorted(pos, start))

@@ -24,6 +24,7 @@ TAINTS = [Taint("t", "1", "NoSchedule"), Taint("s", None, "PreferNoSchedule"), T
 def cluster_nodes(draw):
     nodes = []
     zones = draw(st.sampled_from([[None], ["a", "b", "c"], ["a", None, ""], ["a"]]))
+    roomy = draw(st.booleans())  # every node fits most pods: the window is the next nodes in order
     for i in range(draw(st.integers(100, 150))):
         labels = {} if draw(st.integers(0, 20)) == 0 else {HOST: f"n{i:03}"}
         zone = draw(st.sampled_from(zones))
@@ -31,6 +32,10 @@ def cluster_nodes(draw):
             labels[ZONE] = zone
         if draw(st.booleans()):
             labels["disk"] = draw(st.sampled_from(["ssd", "hdd"]))
+        if roomy:
+            nodes.append(node(f"n{i:03}", cpu=draw(st.sampled_from([8000, 16000])), memory=16 * GI, pods=3,
+                              labels=labels, images=draw(st.sampled_from([(), ("web:1",)]))))
+            continue
         nodes.append(node(f"n{i:03}", cpu=draw(st.sampled_from([0, 500, 2000, 4000])),
                           memory=draw(st.sampled_from([0, GI, 4 * GI, 16 * GI])), pods=draw(st.integers(0, 6)),
                           labels=labels, taints=draw(st.lists(st.sampled_from(TAINTS), max_size=2, unique=True)),
