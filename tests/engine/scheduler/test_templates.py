@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kdsl.engine.scheduler import PodInfo, framework, schedule, templates
+from kdsl.engine.scheduler import PodInfo, schedule, templates
 from kdsl.engine.scheduler.snapshot import Snapshot
 from kdsl.model.base import FieldRequirement, Requirement, Selector
 from kdsl.model.pods import (Affinity, Container, PodTemplate, Resources, SpreadConstraint, Toleration,
@@ -161,7 +161,3 @@ def test_a_state_replaying_binds_equals_one_built_afresh(nodes, binds):
 def test_node_names_is_node_affinitys_prefilter_result(required, names):
     pod = PodInfo.build(name="p", template=PodTemplate(affinity=Affinity(node_required=required)))
     assert templates.node_names(pod) == (None if names is None else frozenset(names))
-
-
-def test_the_general_search_stays_reachable():
-    assert framework._search.__doc__ and templates.eligible.__doc__
