@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from kdsl.engine.scheduler import templates
 from kdsl.engine.scheduler.explain import Explanation, explain
 from kdsl.engine.scheduler.filters import Verdict, VolumeBinding, run_filters
 from kdsl.engine.scheduler.messages import FitError, fit_error_message, histogram
@@ -99,31 +100,58 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
         if len(run_filters(pod, snapshot, np.asarray([nominated]), volumes).feasible):
             return Result(pod.nominated_node, start, evaluated=1, feasible=1)
     want = num_feasible_nodes_to_find(n, percentage_of_nodes_to_score)
-    order = (start + np.arange(n, dtype=np.int64)) % n
-    # Kubernetes stops filtering once `want` nodes pass; a node's verdict does not depend on which
-    # others are filtered with it, so the nodes just past the start come first, and all of them only
-    # when those are not enough (then every node's verdict is needed for the message anyway).
-    head = want + want // 4 + 16
-    filtered = run_filters(pod, snapshot, order[:head] if head < n else order, volumes)
-    ok = np.flatnonzero(filtered.first < 0)
-    if len(ok) < want and head < n:
-        filtered = run_filters(pod, snapshot, order, volumes)
+    state, feasible, processed = _search(pod, snapshot, start, want, volumes)
+    if feasible is None:
+        order = (start + np.arange(n, dtype=np.int64)) % n
+        # Kubernetes stops filtering once `want` nodes pass; a node's verdict does not depend on which
+        # others are filtered with it, so the nodes just past the start come first, and all of them only
+        # when those are not enough (then every node's verdict is needed for the message anyway).
+        head = want + want // 4 + 16
+        filtered = run_filters(pod, snapshot, order[:head] if head < n else order, volumes)
         ok = np.flatnonzero(filtered.first < 0)
-    processed = int(ok[want - 1]) + 1 if len(ok) >= want else n
-    feasible = order[ok[:want]]
+        if len(ok) < want and head < n:
+            filtered = run_filters(pod, snapshot, order, volumes)
+            ok = np.flatnonzero(filtered.first < 0)
+        processed = int(ok[want - 1]) + 1 if len(ok) >= want else n
+        feasible = order[ok[:want]]
+        if not len(feasible):
+            statuses = tuple((snapshot.nodes[i].name, v) for i, v in filtered.verdicts())
+            return _failed(pod, snapshot, FitError(n, statuses), (start + processed) % n, processed, volumes,
+                           rng, preemption)
     next_start = (start + processed) % n
-    if not len(feasible):
-        statuses = tuple((snapshot.nodes[i].name, v) for i, v in filtered.verdicts())
-        return _failed(pod, snapshot, FitError(n, statuses), next_start, processed, volumes, rng, preemption)
     if len(feasible) == 1:
         return Result(snapshot.nodes[int(feasible[0])].name, next_start, evaluated=processed, feasible=1)
-    totals = node_totals(pod, snapshot, feasible)  # = total_scores(score_nodes(...))
+    # = total_scores(score_nodes(...))
+    totals = node_totals(pod, snapshot, feasible) if state is None else state.totals(feasible)
     tied = np.flatnonzero(totals == totals.max())
     # selectHost: the best total; ties drawn uniformly with the seeded RNG (see select_host).
     pick = int(tied[0]) if len(tied) == 1 else int(tied[rng.randrange(len(tied))])
     node = snapshot.nodes[int(feasible[pick])].name
     names = lambda: [snapshot.nodes[int(i)].name for i in feasible]  # noqa: E731
     return Result(node, next_start, evaluated=processed, feasible=len(feasible), names=names, totals=totals)
+
+
+def _search(pod: PodInfo, snap: Snapshot, start: int, want: int, volumes: VolumeBinding):
+    """The feasible nodes a search from `start` finds, without filtering every node: (template state or
+    None, feasible nodes in visiting order, nodes visited). (None, None, 0) when the general search must
+    run: another kind of pod, or no feasible node (the FitError needs every node's verdict)."""
+    n = len(snap)
+    names = templates.node_names(pod)
+    if names is not None:
+        # NodeAffinity's PreFilterResult: only the named nodes can pass, so only they are filtered, in
+        # visiting order; the nodes and their count are those the search over all nodes finds.
+        idx = sorted((snap.index[x] for x in names if x in snap.index), key=lambda i: (i - start) % n)
+        idx = np.asarray(idx, dtype=np.int64)
+        ok = np.flatnonzero(run_filters(pod, snap, idx, volumes).first < 0)
+        if not len(ok):
+            return None, None, 0
+        processed = (int(idx[ok[want - 1]]) - start) % n + 1 if len(ok) >= want else n
+        return None, idx[ok[:want]], processed
+    if not templates.eligible(pod, snap, volumes):
+        return None, None, 0
+    state = templates.of(snap).state(pod, snap)
+    feasible, processed = state.window(start, want)
+    return (state, feasible, processed) if len(feasible) else (None, None, 0)
 
 
 def _failed(pod: PodInfo, snap: Snapshot, error: FitError, next_start: int, evaluated: int,

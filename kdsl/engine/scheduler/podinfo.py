@@ -147,8 +147,7 @@ class PodInfo:
         if spread_selector == "owner":
             spread_selector = None
             if any(kind in SPREAD_OWNERS for kind in owners):
-                spread_selector = Selector.of(tuple((k, v) for k, v in sorted(labels.items())
-                                                    if k not in PER_POD_LABELS))
+                spread_selector = _owner_selector(labels)
         return cls.build(name=name, namespace=namespace, labels=labels, template=tpl,
                          priority=priority if priority is not None else (tpl.priority or 0),
                          start_ms=start_ms, terminating=terminating, nominated_node=nominated,
@@ -159,18 +158,49 @@ class PodInfo:
               labels: dict[str, str] | None = None, **fields) -> PodInfo:
         """Derive the scheduling facts once, so that every filter and score reads plain tuples."""
         aff = template.affinity
-        real = pod_requests(template)
-        nz = pod_requests(template, non_zero=True)
-        ports = tuple(sorted({(p.protocol, p.host_port) for c in template.containers for p in c.ports
-                              if p.host_port}))
+        real, nz, ports, images = _container_facts(template)
         return cls(
             name=name, namespace=namespace,
             labels=dict(template.labels) if labels is None else labels,
-            template=template, requests=real, non_zero=(nz[0], nz[1]), host_ports=ports,
-            images=tuple(normalized_image(c.image) for c in template.containers),
+            template=template, requests=real, non_zero=nz, host_ports=ports, images=images,
             affinity=tuple(_term(t, namespace) for t in aff.pod_required),
             anti_affinity=tuple(_term(t, namespace) for t in aff.anti_required),
             preferred=tuple(_term(w.pod_term, namespace, w.weight) for w in aff.pod_preferred if w.pod_term),
             anti_preferred=tuple(_term(w.pod_term, namespace, w.weight) for w in aff.anti_preferred
                                  if w.pod_term),
             **fields)
+
+
+# The pods of one controller share their containers and labels; what the scheduler derives from them is
+# kept for the last few, checked by identity (a pod whose containers differ is derived afresh).
+_FACTS: dict[tuple[int, int], tuple] = {}
+_SELECTORS: dict[tuple, Selector] = {}
+KEPT = 512
+
+
+def _container_facts(tpl: PodTemplate) -> tuple[Vec, tuple[int, int], tuple[tuple[str, int], ...], tuple[str, ...]]:
+    """Real requests, non-zero (cpu, memory), host ports and normalized images of a template's containers."""
+    containers, inits = tpl.containers, tpl.init_containers
+    found = _FACTS.get((id(containers), id(inits)))
+    if found is not None and found[0] is containers and found[1] is inits:
+        return found[2]
+    nz = pod_requests(tpl, non_zero=True)
+    facts = (pod_requests(tpl), (nz[0], nz[1]),
+             tuple(sorted({(p.protocol, p.host_port) for c in containers for p in c.ports if p.host_port})),
+             tuple(normalized_image(c.image) for c in containers))
+    if len(_FACTS) >= KEPT:
+        _FACTS.clear()
+    _FACTS[(id(containers), id(inits))] = (containers, inits, facts)
+    return facts
+
+
+def _owner_selector(labels: dict[str, str]) -> Selector:
+    """The default spreading selector: the pod's labels less the per-pod ones, sorted."""
+    key = tuple(labels.items())
+    found = _SELECTORS.get(key)
+    if found is None:
+        if len(_SELECTORS) >= KEPT:
+            _SELECTORS.clear()
+        found = _SELECTORS[key] = Selector.of(tuple((k, v) for k, v in sorted(labels.items())
+                                                    if k not in PER_POD_LABELS))
+    return found

@@ -48,6 +48,9 @@ class Snapshot:
     with_affinity: dict[str, PodInfo] = attrs.field(factory=dict)
     ports: dict[tuple[str, int], dict[int, int]] = attrs.field(factory=dict)
     log: ChangeLog = attrs.field(factory=lambda: ChangeLog())
+    # State derived from the nodes' facts and kept across cycles (scheduler.templates); a node whose
+    # facts change empties it.
+    cycle_cache: dict[str, Any] = attrs.field(factory=dict)
 
     @classmethod
     def build(cls, nodes: Iterable[Any], pods: Iterable[tuple[str, Any]] = (),
@@ -181,6 +184,8 @@ class Snapshot:
         i = self.index[info.name]
         old, self.nodes[i] = self.nodes[i], info
         self._set_node(i)
+        if _facts(old) != _facts(info):
+            self.cycle_cache.clear()
         # Heartbeats and condition changes rewrite a Node often; only these facts feed the indexes.
         if (old.labels, old.taints, old.images) != (info.labels, info.taints, info.images):
             self.node_index.refill(self.nodes)
@@ -276,6 +281,11 @@ class ChangeLog:
         self.base = 0
         self.changes: list[tuple[int, PodInfo, int]] = []
         self.counts: dict[tuple, tuple[int, np.ndarray]] = {}
+
+
+def _facts(n: NodeInfo) -> tuple:
+    """What the scheduler reads from a node (its name aside)."""
+    return (n.labels, n.taints, n.unschedulable, n.cpu, n.memory, n.pods, n.ephemeral_storage, n.images)
 
 
 def _key_of(pod: Any) -> str:

@@ -1,0 +1,146 @@
+"""PodTopologySpread's score for one template, kept current across cycles by replaying binds."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kdsl.engine.scheduler import topology
+from kdsl.engine.scheduler.podinfo import PodInfo
+from kdsl.engine.scheduler.snapshot import Snapshot
+
+FEW = 16  # nodes whose spreading score a bind changed, recomputed one by one rather than as arrays
+
+
+class Spread:
+    """PodTopologySpread's score for one template: matching pods counted per node and per domain, and
+    each node's raw score for the weights last used, all kept current by replaying binds."""
+
+    __slots__ = ("namespace", "cons", "ignored", "counted", "has", "counts", "codes", "domains", "sums",
+                 "weights", "raw")
+
+    @classmethod
+    def of(cls, pod: PodInfo, snap: Snapshot) -> Spread | None:
+        if pod.template.spread:
+            cons, require_all = topology.constraints(pod, "ScheduleAnyway"), True
+        elif pod.spread_selector is not None and not pod.spread_selector.empty:
+            cons = tuple(topology.Constraint(k, s, pod.spread_selector) for k, s in topology.SYSTEM_DEFAULT)
+            require_all = False
+        else:
+            cons = ()
+        return cls(pod, snap, cons, require_all) if cons else None
+
+    def __init__(self, pod: PodInfo, snap: Snapshot, cons, require_all: bool) -> None:
+        self.namespace = pod.namespace
+        self.cons = cons
+        all_keys = topology._all_keys(snap, cons)
+        self.ignored = ~all_keys if require_all else None
+        self.counted = snap.selector_mask(pod) & (all_keys if require_all else True)
+        self.has = [snap.has_key(c.key) for c in cons]
+        self.codes: list[np.ndarray | None] = []
+        self.domains: list[list[np.ndarray] | None] = []
+        for k, c in enumerate(cons):
+            if c.key == topology.HOSTNAME:
+                self.codes.append(None)
+                self.domains.append(None)
+                continue
+            # Go's zero value: a node without the key is in the "" domain, with nodes labelled "".
+            codes = np.zeros(len(snap), dtype=np.int64)
+            values = [v for v in snap.domains(c.key) if v != ""]
+            for code, value in enumerate(values, start=1):
+                codes[snap.nodes_with(c.key, value)] = code
+            self.codes.append(codes)
+            # Each domain's nodes that carry the key: only they score by the domain's count.
+            self.domains.append([np.flatnonzero((codes == code) & self.has[k]) for code in range(len(values) + 1)])
+        self.weights: tuple[float, ...] | None = None
+
+    def rebuild(self, snap: Snapshot) -> None:
+        self.counts = {c.selector: topology._node_counts(snap, c.selector, self.namespace).copy()
+                       for c in self.cons}
+        self.sums = []
+        for c, codes, domains in zip(self.cons, self.codes, self.domains):
+            sums = None
+            if codes is not None:
+                sums = np.zeros(len(domains), dtype=np.int64)
+                np.add.at(sums, codes[self.counted], self.counts[c.selector][self.counted])
+            self.sums.append(sums)
+        self.weights = None
+
+    def replay(self, snap: Snapshot, changes) -> None:
+        ns = self.namespace
+        touched: set[int] = set()
+        for i, p, delta in changes:
+            if p.namespace != ns or p.terminating:
+                continue  # kubernetes#87621: terminating pods do not count
+            for sel, counts in self.counts.items():
+                if not sel.empty and sel.matches(p.labels):
+                    counts[i] += delta
+                    touched.add(i)
+                    for k, c in enumerate(self.cons):
+                        codes = self.codes[k]
+                        if codes is not None and c.selector == sel and self.counted[i]:
+                            self.sums[k][codes[i]] += delta
+        if touched and self.weights is not None:
+            nodes = set(touched)
+            for k, codes in enumerate(self.codes):
+                if codes is not None:
+                    for i in touched:
+                        if self.counted[i]:
+                            nodes.update(self.domains[k][codes[i]].tolist())
+            if len(nodes) <= FEW:
+                for i in nodes:
+                    self.raw[i] = self._raw_one(i, self.weights)
+            else:
+                ix = np.fromiter(sorted(nodes), dtype=np.int64, count=len(nodes))
+                self.raw[ix] = self._raw(ix, self.weights)
+
+    def _raw(self, ix: np.ndarray, weights: tuple[float, ...]) -> np.ndarray:
+        """topology.spread_score's raw score of the nodes `ix` (before ignoring any), the same float steps."""
+        raw = np.zeros(len(ix), dtype=np.float64)
+        for k, c in enumerate(self.cons):
+            has = self.has[k][ix]
+            codes = self.codes[k]
+            if codes is None:
+                per_node = self.counts[c.selector][ix].astype(np.float64)
+            else:
+                per_node = self.sums[k][codes[ix]].astype(np.float64)
+            raw[has] += per_node[has] * weights[k] + float(c.max_skew - 1)
+        return topology.go_round_array(raw)
+
+    def _raw_one(self, i: int, weights: tuple[float, ...]) -> int:
+        """_raw of one node with Python floats: the same IEEE steps in the same order."""
+        raw = 0.0
+        for k, c in enumerate(self.cons):
+            if self.has[k][i]:
+                codes = self.codes[k]
+                per_node = float(self.counts[c.selector][i] if codes is None else self.sums[k][codes[i]])
+                raw += per_node * weights[k] + float(c.max_skew - 1)
+        return topology.go_round(raw)
+
+    def normalized(self, feasible: np.ndarray) -> np.ndarray:
+        """The normalized score over the scored nodes: weights from how many nodes and domains they span."""
+        ignored = None if self.ignored is None else self.ignored[feasible]
+        scored = feasible if ignored is None else feasible[~ignored]
+        weights = []
+        for codes, domains in zip(self.codes, self.domains):
+            if codes is None:
+                weights.append(math.log(len(scored) + 2))
+            elif len(domains) == 1:
+                weights.append(math.log((1 if len(scored) else 0) + 2))
+            else:
+                seen = np.bincount(codes[scored], minlength=len(domains))
+                weights.append(math.log(int(np.count_nonzero(seen)) + 2))
+        weights = tuple(weights)
+        if weights != self.weights:
+            self.raw = self._raw(np.arange(len(self.counted), dtype=np.int64), weights)
+            self.weights = weights
+        live = self.raw[scored]
+        if ignored is None and len(live):
+            lo, hi = int(live.min()), int(live.max())
+            return np.full(len(live), 100, dtype=np.int64) if hi == 0 else 100 * (hi + lo - live) // hi
+        norm = np.zeros(len(feasible), dtype=np.int64)
+        if len(live):
+            lo, hi = int(live.min()), int(live.max())
+            norm[~ignored] = 100 if hi == 0 else 100 * (hi + lo - live) // hi
+        return norm
