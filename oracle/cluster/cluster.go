@@ -9,8 +9,12 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/server/v3/embed"
+	"k8s.io/apimachinery/pkg/util/version"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
+	clientgofeatures "k8s.io/client-go/features"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"k8s.io/component-base/featuregate"
 )
 
 // Cluster is the running control plane.
@@ -41,6 +45,12 @@ func Start(ctx context.Context) (*Cluster, error) {
 		}
 	}()
 	t0 := time.Now()
+	// kube-controller-manager turns the client-go WatchListClient gate on by default in 1.34 (its options.Flags)
+	// but can no longer once the apiserver's flags hold the process-wide gate; turn it on first, for all three.
+	if err := utilfeature.DefaultMutableFeatureGate.OverrideDefaultAtVersion(
+		featuregate.Feature(clientgofeatures.WatchListClient), true, version.MustParse("1.34")); err != nil {
+		return nil, err
+	}
 	var etcdURL string
 	if c.etcd, etcdURL, err = startEtcd(dir); err != nil {
 		return nil, err

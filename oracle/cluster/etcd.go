@@ -37,6 +37,7 @@ func startEtcd(dir string) (*embed.Etcd, string, error) {
 	cfg.Name = "oracle"
 	cfg.Dir = filepath.Join(dir, "etcd")
 	cfg.LogLevel = "error"
+	cfg.LogOutputs = []string{filepath.Join(dir, "etcd.log")} // its shutdown complaints are not the terminal's
 	cfg.UnsafeNoFsync = true
 	curl, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", cport))
 	purl, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", pport))

@@ -17,6 +17,9 @@ import (
 // namespace controller waits 5 s before it starts on a deleted namespace. Namespaces a case made or touched
 // itself (a Namespace object in its steps or setup) are deleted for real.
 
+// system namespaces are never emptied nor deleted: only what the case created in them is deleted.
+var system = map[string]bool{"default": true, "kube-system": true, "kube-public": true, "kube-node-lease": true}
+
 // prepare deletes the namespaces kept from the previous case that this case does not list.
 func (r *Recorder) prepare(ctx context.Context, c Case) {
 	want := map[string]bool{}
@@ -25,7 +28,7 @@ func (r *Recorder) prepare(ctx context.Context, c Case) {
 	}
 	var drop []string
 	for ns := range r.live {
-		if !want[ns] {
+		if !want[ns] && !system[ns] {
 			drop = append(drop, ns)
 		}
 	}
@@ -60,8 +63,23 @@ func (r *Recorder) clean(ctx context.Context, c Case, sc *scope) {
 		}
 	}
 	touched := touchesNamespaces(c)
+	for _, m := range sc.made {
+		if res, err := r.API.resolve("", m[0]); err == nil {
+			body := []byte(`{"apiVersion":"v1","kind":"DeleteOptions","propagationPolicy":"Background","gracePeriodSeconds":0}`)
+			r.API.Do(ctx, nil, "DELETE", res.path(m[1], m[2]), "application/json", body)
+			r.waitGone(ctx, m[0]+" "+m[1]+"/"+m[2], func(ctx context.Context) error {
+				code, _, err := r.API.Do(ctx, nil, "GET", res.path(m[1], m[2]), "", nil)
+				if err == nil && code == 404 {
+					return apierrors.NewNotFound(res.gvr.GroupResource(), m[2])
+				}
+				return err
+			})
+		}
+	}
 	for _, ns := range sortedKeys(sc.namespaces) {
-		if touched || !r.live[ns] {
+		if system[ns] {
+			delete(r.live, ns)
+		} else if touched || !r.live[ns] {
 			real = append(real, ns)
 		} else if err := r.API.wipeNamespace(ctx, ns); err != nil {
 			fmt.Fprintf(os.Stderr, "kdsl-oracle: %v; deleting it\n", err)

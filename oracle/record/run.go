@@ -103,6 +103,8 @@ func (r *Recorder) track(m map[string]any, s Step, sc *scope, rv string) {
 	kind, ns, name := metaOf(obj)
 	if kind == "Namespace" {
 		sc.namespaces[name] = true
+	} else if system[ns] {
+		sc.made = append(sc.made, [3]string{kind, ns, name})
 	} else if ns == "" && kind != "" {
 		sc.cluster[kind+"/"+name] = true
 	}

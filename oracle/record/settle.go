@@ -40,6 +40,7 @@ type scope struct {
 	namespaces map[string]bool
 	cluster    map[string]bool // "<Kind>/<name>"
 	own        map[int64]bool  // revisions of the steps' own writes
+	made       [][3]string     // kind, namespace, name of what the case created in a system namespace
 }
 
 func (sc *scope) has(kind, ns, name string) bool {

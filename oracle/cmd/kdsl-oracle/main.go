@@ -61,7 +61,11 @@ func run(casesDir, outDir, area, only, logFile string) error {
 	}
 	defer logs.Close()
 	// the components log through klog; keep the terminal for progress
-	klog.LogToStderr(false)
+	kfs := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(kfs)
+	kfs.Set("logtostderr", "false")
+	kfs.Set("alsologtostderr", "false")
+	kfs.Set("stderrthreshold", "FATAL")
 	klog.SetOutput(logs)
 	os.Stderr.WriteString("kdsl-oracle: control-plane log in " + logFile + "\n")
 
