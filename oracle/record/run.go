@@ -36,7 +36,7 @@ func (r *Recorder) Run(ctx context.Context, c Case) CaseResult {
 		r.live = map[string]bool{}
 	}
 	r.prepare(ctx, c)
-	sc := &scope{namespaces: map[string]bool{}, cluster: map[string]bool{}, own: map[int64]bool{}}
+	sc := &scope{namespaces: map[string]bool{}, cluster: map[string]bool{}}
 	defer r.clean(ctx, c, sc)
 	for _, ns := range c.Namespaces {
 		sc.namespaces[ns] = true
@@ -74,11 +74,10 @@ func (r *Recorder) Run(ctx context.Context, c Case) CaseResult {
 		case "settle":
 			out, cursor = r.settle(ctx, s, sc, cursor)
 		default:
-			var rv string
 			var m map[string]any
-			m, rv, err = request(ctx, r.API, s)
+			m, _, err = request(ctx, r.API, s)
 			if err == nil {
-				r.track(m, s, sc, rv)
+				r.track(m, s, sc)
 			}
 			out = m
 		}
@@ -90,12 +89,9 @@ func (r *Recorder) Run(ctx context.Context, c Case) CaseResult {
 	return res
 }
 
-// track marks the step's own write (not a settle's) and any cluster-scoped object it made, for cleaning.
-func (r *Recorder) track(m map[string]any, s Step, sc *scope, rv string) {
-	var n int64
-	if _, err := fmt.Sscan(rv, &n); err == nil {
-		sc.own[n] = true
-	}
+// track notes the namespaces and cluster-scoped objects a step made, and what it made in a system namespace,
+// for cleaning.
+func (r *Recorder) track(m map[string]any, s Step, sc *scope) {
 	obj, _ := m["object"].(map[string]any)
 	if obj == nil || (s.Op != "create" && s.Op != "update") {
 		return
@@ -120,7 +116,7 @@ func (r *Recorder) create(ctx context.Context, obj map[string]any, sc *scope) st
 	if code, _ := m["code"].(int); code >= 300 {
 		return fmt.Sprintf("%s %s/%s: %d %v: %v", kind, ns, name, code, m["reason"], m["message"])
 	}
-	r.track(m, Step{Op: "create"}, sc, "")
+	r.track(m, Step{Op: "create"}, sc)
 	return ""
 }
 

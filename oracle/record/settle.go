@@ -39,7 +39,6 @@ type Event struct {
 type scope struct {
 	namespaces map[string]bool
 	cluster    map[string]bool // "<Kind>/<name>"
-	own        map[int64]bool  // revisions of the steps' own writes
 	made       [][3]string     // kind, namespace, name of what the case created in a system namespace
 }
 
@@ -104,16 +103,18 @@ func watchWrites(ctx context.Context, etcd *clientv3.Client, from int64, sc *sco
 				if !mine {
 					continue
 				}
-				if !timer.Stop() {
-					select {
-					case <-timer.C:
-					default:
+				if w == nil || w.Kind != "Node" { // a node's status is the harness's, not an answer
+					if !timer.Stop() {
+						select {
+						case <-timer.C:
+						default:
+						}
 					}
+					timer.Reset(quiet)
 				}
-				timer.Reset(quiet)
 				if e != nil {
 					events = append(events, *e)
-				} else if w != nil && !sc.own[w.RV] {
+				} else if w != nil {
 					writes = append(writes, *w)
 				}
 			}
