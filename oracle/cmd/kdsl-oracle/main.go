@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
 	"k8s.io/klog/v2"
 
 	"kdsl.dev/oracle/cluster"
@@ -133,5 +134,7 @@ func run(casesDir, outDir, area, only, logFile string) error {
 	}
 	fmt.Fprintf(os.Stderr, "kdsl-oracle: %d cases in %.0f s against Kubernetes %s\n", done, time.Since(t0).Seconds(),
 		strings.TrimSpace(version))
+	// the components' clients complain on the way down, straight to fd 2: send that to the log too
+	unix.Dup3(int(logs.Fd()), 2, 0)
 	return nil
 }
