@@ -98,7 +98,7 @@ func (r *Recorder) clean(ctx context.Context, c Case, sc *scope) {
 		})
 	}
 	if from, err := revision(ctx, r.C.Etcd); err == nil {
-		watchWrites(ctx, r.C.Etcd, from, sc, 300*time.Millisecond, 10*time.Second)
+		watchWrites(ctx, r.C.Etcd, from, sc, 300*time.Millisecond, 10*time.Second, nil)
 	}
 }
 

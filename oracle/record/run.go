@@ -63,7 +63,7 @@ func (r *Recorder) Run(ctx context.Context, c Case) CaseResult {
 		return res
 	}
 	if len(c.Nodes)+len(c.Setup) > 0 { // let the setup settle, unrecorded
-		_, _, cursor = watchWrites(ctx, r.C.Etcd, cursor, sc, time.Second, 30*time.Second)
+		_, _, cursor = watchWrites(ctx, r.C.Etcd, cursor, sc, time.Second, 30*time.Second, nil)
 		r.C.Extender.Reset()
 	}
 	for _, s := range c.Steps {
@@ -145,7 +145,7 @@ func (r *Recorder) settle(ctx context.Context, s Step, sc *scope, cursor int64) 
 	if s.TimeoutS > 0 {
 		timeout = time.Duration(s.TimeoutS * float64(time.Second))
 	}
-	writes, events, last := watchWrites(ctx, r.C.Etcd, cursor, sc, quiet, timeout)
+	writes, events, last := watchWrites(ctx, r.C.Etcd, cursor, sc, quiet, timeout, r.terminating(sc))
 	sched, err := r.scheduling(ctx, writes, events)
 	out := map[string]any{"writes": writes, "events": events, "scheduling": sched}
 	if err != nil {
@@ -226,4 +226,17 @@ func uniqueSorted(in []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// terminating says whether one of the case's namespaces is being deleted (the namespace controller has work).
+func (r *Recorder) terminating(sc *scope) func(context.Context) bool {
+	return func(ctx context.Context) bool {
+		for ns := range sc.namespaces {
+			n, err := r.C.Client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+			if err == nil && n.DeletionTimestamp != nil {
+				return true
+			}
+		}
+		return false
+	}
 }

@@ -76,7 +76,11 @@ func metaOf(obj map[string]any) (kind, ns, name string) {
 
 // watchWrites streams the store's changes after revision `from` until no write of the case's scope came for
 // `quiet` or `timeout` passed. It returns the case's writes and events in revision order, and the last revision.
-func watchWrites(ctx context.Context, etcd *clientv3.Client, from int64, sc *scope, quiet, timeout time.Duration) ([]Write, []Event, int64) {
+//
+// busy, when given, is asked when the quiet has lasted: work known to come later (a Terminating namespace,
+// which the namespace controller only starts on after 5 s) keeps the settle going.
+func watchWrites(ctx context.Context, etcd *clientv3.Client, from int64, sc *scope, quiet, timeout time.Duration,
+	busy func(context.Context) bool) ([]Write, []Event, int64) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	ch := etcd.Watch(clientv3.WithRequireLeader(ctx), "/registry/", clientv3.WithPrefix(), clientv3.WithRev(from+1),
@@ -89,6 +93,10 @@ func watchWrites(ctx context.Context, etcd *clientv3.Client, from int64, sc *sco
 		case <-ctx.Done():
 			return writes, events, last
 		case <-timer.C:
+			if busy != nil && busy(ctx) {
+				timer.Reset(quiet)
+				continue
+			}
 			return writes, events, last
 		case resp, ok := <-ch:
 			if !ok {
