@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
@@ -98,13 +99,19 @@ func (a *API) resolve(apiVersion, kind string) (resource, error) {
 		if r, ok := a.byGVK[gv.WithKind(kind)]; ok {
 			return r, nil
 		}
-		return resource{}, fmt.Errorf("no resource for %s %s", apiVersion, kind)
+		// a version the server does not serve (removed, or a CRD not installed): send the request where that
+		// kind would live, so the answer is the server's own 404
+		plural, _ := meta.UnsafeGuessKindToResource(gv.WithKind(kind))
+		return resource{plural, namespacedGuess}, nil
 	}
 	if r, ok := a.byKind[kind]; ok {
 		return r, nil
 	}
 	return resource{}, fmt.Errorf("no resource for kind %q", kind)
 }
+
+// namespacedGuess: an unserved kind is taken as namespaced; r.path then uses the manifest's namespace.
+const namespacedGuess = true
 
 // path is the REST path of a collection (name "") or of one object.
 func (r resource) path(namespace, name string) string {

@@ -46,7 +46,7 @@ func main() {
 	cases := fs.String("cases", "tests/oracle/cases", "directory of <area>.json case files")
 	out := fs.String("out", "tests/oracle/recorded", "directory for <area>.json recordings")
 	area := fs.String("area", "", "record only this area")
-	only := fs.String("only", "", "record only this case id (merged into the existing recording)")
+	only := fs.String("only", "", "record only these case ids, comma-separated (merged into the existing recording)")
 	logFile := fs.String("log", filepath.Join(os.TempDir(), "kdsl-oracle.log"), "control-plane log")
 	fs.Parse(os.Args[2:])
 	if err := run(*cases, *out, *area, *only, *logFile); err != nil {
@@ -70,6 +70,10 @@ func run(casesDir, outDir, area, only, logFile string) error {
 	klog.SetOutput(logs)
 	os.Stderr.WriteString("kdsl-oracle: control-plane log in " + logFile + "\n")
 
+	ids := map[string]bool{}
+	for _, id := range strings.Split(only, ",") {
+		ids[id] = true
+	}
 	areas := record.Areas
 	if area != "" {
 		areas = []string{area}
@@ -83,7 +87,7 @@ func run(casesDir, outDir, area, only, logFile string) error {
 		}
 		var keep []record.Case
 		for _, c := range cs {
-			if only == "" || c.ID == only {
+			if only == "" || ids[c.ID] {
 				keep = append(keep, c)
 			}
 		}
