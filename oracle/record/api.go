@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
@@ -176,10 +177,17 @@ func (a *API) Do(ctx context.Context, as *Identity, method, path, contentType st
 		return 0, nil, err
 	}
 	out := map[string]any{}
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &out); err != nil {
+	if len(raw) > 0 && json.Unmarshal(raw, &out) != nil {
+		if resp.StatusCode < 400 {
 			return resp.StatusCode, nil, fmt.Errorf("%s %s: %d %q", method, path, resp.StatusCode, raw)
 		}
+		// a plain-text error (a group the server does not serve: "404 page not found"), read as client-go
+		// reads it (apierrors.NewGenericServerResponse)
+		st := apierrors.NewGenericServerResponse(resp.StatusCode, method, schema.GroupResource{}, "", string(raw), 0, false).ErrStatus
+		st.Kind, st.APIVersion = "Status", "v1"
+		b, _ := json.Marshal(st)
+		out = map[string]any{}
+		json.Unmarshal(b, &out)
 	}
 	return resp.StatusCode, out, nil
 }
