@@ -1,4 +1,4 @@
-# kdsl developer tasks: `make setup`, `make demo`, `make test`, `make bench`.
+# kdsl developer tasks: `make setup`, `make demo`, `make test`, `make bench`, `make oracle` (needs Go).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -11,7 +11,7 @@ BENCH_ARGS ?=
 # When set, `make test` writes pytest's exit status to this file (.ci/run reads it).
 PYTEST_STATUS_FILE ?=
 
-.PHONY: setup demo test bench
+.PHONY: setup demo test bench oracle oracle-build
 
 setup:
 	@if ! $(UV) --version >/dev/null 2>&1; then \
@@ -60,3 +60,13 @@ test: setup
 
 bench:
 	$(UV) run python benchmarks/parse.py $(BENCH_ARGS)
+
+# The reference harness (oracle/README.md): builds the upstream control plane from the Go module proxy into
+# oracle/bin/kdsl-oracle, then records every case of tests/oracle/cases/ into tests/oracle/recorded/.
+# ORACLE_ARGS passes e.g. `--area scheduling` or `--only ID`.
+ORACLE_ARGS ?=
+oracle-build:
+	cd oracle && GOFLAGS="-buildvcs=false -p=2" go build -o bin/kdsl-oracle ./cmd/kdsl-oracle
+
+oracle: oracle-build
+	oracle/bin/kdsl-oracle record --cases tests/oracle/cases --out tests/oracle/recorded $(ORACLE_ARGS)
