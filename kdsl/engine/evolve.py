@@ -1,4 +1,5 @@
-"""A fast attrs.evolve for the engine's frozen records, which it copies millions of times a run."""
+"""A fast attrs.evolve for the engine's frozen records, which it copies millions of times a run, and a memo of
+what is derived from records many objects share."""
 
 from __future__ import annotations
 
@@ -40,6 +41,12 @@ def _maker(cls: type) -> tuple[Callable, frozenset[str]]:
     return found
 
 
+def copier(cls: type) -> Callable:
+    """The compiled copier of `cls`: `copy(inst, changes)`, where `changes` is a dict of init-field
+    names, for a hot path that copies one class many times and knows its field names are right."""
+    return (_MAKERS.get(cls) or _maker(cls))[0]
+
+
 def evolve(inst: T, **changes) -> T:
     """A copy of `inst` with `changes` applied, equal to what attrs.evolve makes; a name that is not
     an init field raises TypeError, as there."""
@@ -49,3 +56,22 @@ def evolve(inst: T, **changes) -> T:
         raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument "
                         f"{sorted(set(changes) - names)[0]!r}")
     return make(inst, changes)
+
+
+class ByIdentity:
+    """`fn(record, *args)` remembered by the record's identity, for a pure function of an immutable
+    record that many objects share (the pods of one ReplicaSet share their template): each is then
+    derived once, and what is made from it is shared as well. Bounded, as most records are seen once;
+    an entry keeps its record alive, so that its id is not reused while the entry stands."""
+
+    def __init__(self, fn: Callable, kept: int = 512) -> None:
+        self.fn, self.kept, self.made = fn, kept, {}
+
+    def __call__(self, record, *args):
+        key = (id(record), args)
+        made = self.made.get(key)
+        if made is None or made[0] is not record:
+            if len(self.made) >= self.kept:
+                self.made.clear()
+            made = self.made[key] = (record, self.fn(record, *args))
+        return made[1]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 
 from kdsl.engine import clock, volumes
-from kdsl.engine.evolve import evolve
 from kdsl.engine.kubelet import config_refs, runtime
 from kdsl.engine.kubelet.containers import LIVE
 from kdsl.engine.kubelet.pod import PodRun
@@ -94,7 +93,7 @@ class KubeletComponent:
                 self.sim.event("Warning", "FailedMount", pod, message, source=SOURCE)
         run = self.runs[key]
         if pod.status != run.status:
-            self.sim.write(evolve(pod, status=run.status), source=SOURCE)
+            self.sim.write(pod, source=SOURCE, status=run.status)
         return True
 
     def on_volume_source(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
@@ -165,7 +164,7 @@ class KubeletComponent:
             sim.log.record(e)
         pod = sim.store.get(*key)
         if pod is not None and pod.status != run.status:
-            sim.write(evolve(pod, status=run.status), source=SOURCE)
+            sim.write(pod, source=SOURCE, status=run.status)
         self._next(key)
 
     def oom_kill(self, key: tuple, container: str) -> None:

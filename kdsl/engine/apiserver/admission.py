@@ -11,7 +11,7 @@ from kdsl.engine.apiserver.authn import UserInfo, namespace_exists, service_acco
 from kdsl.engine.apiserver.errors import ApiError, go_quote, not_found, wrap_forbidden
 from kdsl.engine.apiserver.resources import ResourceInfo
 from kdsl.engine.apiserver.view import View
-from kdsl.engine.evolve import evolve
+from kdsl.engine.evolve import ByIdentity, evolve
 from kdsl.engine.objects import ApiObject
 from kdsl.model.namespaces import IMMORTAL_NAMESPACES
 from kdsl.model.pods import Toleration
@@ -51,10 +51,15 @@ def forbidden(a: Attributes, detail: str) -> ApiError:
     return wrap_forbidden(a.info.plural, a.info.group, name, detail)
 
 
+# The pods of one ReplicaSet share their template: its defaulted version is made once and shared
+# too, as the pods' templates are equal (a pod's own copy would cost a copy and its memory per pod).
+_templates = ByIdentity(lambda template, changes: evolve(template, **dict(changes)))
+
+
 def _with_template(a: Attributes, **changes) -> Attributes:
     pod = a.object
-    spec = evolve(pod.spec, template=evolve(pod.spec.template, **changes))
-    return evolve(a, object=evolve(pod, spec=spec))
+    template = _templates(pod.spec.template, tuple(changes.items()))
+    return evolve(a, object=evolve(pod, spec=evolve(pod.spec, template=template)))
 
 
 # ---- mutating plugins -----------------------------------------------------------------------------
