@@ -147,11 +147,12 @@ class KubeletComponent:
         if node in self.sim.failed_nodes:
             return  # a dead kubelet reports nothing; it resyncs when the node recovers
         run = self.runs[key]
-        run, events = runtime.apply(run, step)
+        ip = None
         if step.what == "sandbox" and run.status.pod_ip is None:
+            # The sandbox's address, reported with the sandbox (the loop allocates it; apply only reports it).
             node_obj = self.sim.store.get("Node", None, node)
-            host = _host_ip(self.sim, node_obj)
-            run = run.with_ip(self.sim.network.allocate(node), host)
+            ip = (self.sim.network.allocate(node), _host_ip(self.sim, node_obj))
+        run, events = runtime.apply(run, step, ip)
         self._publish(key, run, events)
         if run.removed:
             self.sim.remove(key, source=SOURCE)
