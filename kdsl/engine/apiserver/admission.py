@@ -38,6 +38,9 @@ class Attributes:
     old: ApiObject | None = None
     subresource: str | None = None
     now_ms: int = 0
+    # The pod's template as the pod plugins have defaulted it so far; mutate folds it into `object`
+    # once (a pod, its spec and these attributes copied once, not once a plugin).
+    template: object = None
 
     @property
     def pod(self) -> bool:
@@ -56,10 +59,22 @@ def forbidden(a: Attributes, detail: str) -> ApiError:
 _templates = ByIdentity(lambda template, changes: evolve(template, **dict(changes)))
 
 
+def _template(a: Attributes):
+    return a.object.spec.template if a.template is None else a.template
+
+
 def _with_template(a: Attributes, **changes) -> Attributes:
+    template = _templates(_template(a), tuple(changes.items()))
+    if a.template is None:  # a plugin called alone: its result is the pod itself
+        return evolve(a, object=evolve(a.object, spec=evolve(a.object.spec, template=template)))
+    return evolve(a, template=template)
+
+
+def _folded(a: Attributes) -> Attributes:
     pod = a.object
-    template = _templates(pod.spec.template, tuple(changes.items()))
-    return evolve(a, object=evolve(pod, spec=evolve(pod.spec, template=template)))
+    if a.template is pod.spec.template:
+        return evolve(a, template=None)  # the plugins had nothing to default
+    return evolve(a, object=evolve(pod, spec=evolve(pod.spec, template=a.template)), template=None)
 
 
 # ---- mutating plugins -----------------------------------------------------------------------------
@@ -94,17 +109,17 @@ def service_account_admit(a: Attributes, view: View) -> Attributes | ApiError:
     """ServiceAccount: a pod without one runs as `default`; the one it names must exist."""
     if not a.pod or a.operation != CREATE:
         return a
-    name = a.object.spec.template.service_account or "default"
+    name = _template(a).service_account or "default"
     if not service_account_exists(view, a.namespace, name):
         return forbidden(a, f"error looking up service account {a.namespace}/{name}: serviceaccount "
                             f"{go_quote(name)} not found")
-    return _with_template(a, service_account=name) if a.object.spec.template.service_account != name else a
+    return _with_template(a, service_account=name) if _template(a).service_account != name else a
 
 
 def priority_admit(a: Attributes, view: View) -> Attributes | ApiError:
     """Priority: with no PriorityClass (kdsl has none, and no global default) a pod's priority is 0;
     kdsl's `priority N` stands for the value a PriorityClass would have given."""
-    if not a.pod or a.operation != CREATE or a.object.spec.template.priority is not None:
+    if not a.pod or a.operation != CREATE or _template(a).priority is not None:
         return a
     return _with_template(a, priority=0)
 
@@ -120,7 +135,7 @@ def default_toleration_seconds(a: Attributes, view: View) -> Attributes | ApiErr
     milliseconds, as the model builder writes it)."""
     if not a.pod or a.operation not in (CREATE, UPDATE):
         return a
-    tolerations = a.object.spec.template.tolerations
+    tolerations = _template(a).tolerations
     added = tuple(Toleration(key=k, operator="Exists", effect="NoExecute", toleration_ms=DEFAULT_TOLERATION_MS)
                   for k in (NOT_READY, UNREACHABLE) if not _tolerates(tolerations, k))
     return _with_template(a, tolerations=tolerations + added) if added else a
@@ -187,6 +202,7 @@ MUTATING: tuple[tuple[str, Mutating], ...] = (
     ("DefaultStorageClass", default_storage_class),
     ("StorageObjectInUseProtection", storage_object_in_use_protection),
 )
+_ON_TEMPLATE = (service_account_admit, priority_admit, default_toleration_seconds)  # read and write `template`
 VALIDATING: tuple[tuple[str, Validating], ...] = (
     ("LimitRanger", limit_ranger_validate),
     ("ResourceQuota", resource_quota),
@@ -196,11 +212,15 @@ VALIDATING: tuple[tuple[str, Validating], ...] = (
 def mutate(a: Attributes, view: View) -> Attributes | ApiError:
     """Run every mutating plugin in order; the first refusal stops the request."""
     for _, plugin in MUTATING:
+        if a.template is not None and plugin not in _ON_TEMPLATE:
+            a = _folded(a)
+        elif a.template is None and plugin in _ON_TEMPLATE and a.pod:
+            a = evolve(a, template=a.object.spec.template)
         result = plugin(a, view)
         if isinstance(result, ApiError):
             return result
         a = result
-    return a
+    return a if a.template is None else _folded(a)
 
 
 def validate(a: Attributes, view: View) -> ApiError | None:
