@@ -121,6 +121,8 @@ class KubeletComponent:
     def _adopt_conditions(self, key: tuple, pod: ApiObject) -> None:
         """Conditions other components set (DisruptionTarget) become part of what the kubelet reports."""
         run = self.runs[key]
+        if pod.status is run.status:
+            return  # its own write: nothing of another component's to take
         for cond in pod.status.conditions:
             if cond.type in EXTERNAL_CONDITIONS and run.status.condition(cond.type) != cond:
                 run = runtime.with_condition(run, cond, self.sim.now)
