@@ -54,17 +54,21 @@ def forbidden(a: Attributes, detail: str) -> ApiError:
     return wrap_forbidden(a.info.plural, a.info.group, name, detail)
 
 
-# The pods of one ReplicaSet share their template: its defaulted version is made once and shared
-# too, as the pods' templates are equal (a pod's own copy would cost a copy and its memory per pod).
-_templates = ByIdentity(lambda template, changes: evolve(template, **dict(changes)))
+# The pods of one ReplicaSet share their template: what a plugin defaults in it (a pure function of
+# the template) is made once and shared too, as the pods' templates are equal (a pod's own copy would
+# cost a copy and its memory per pod).
+_defaulted = ByIdentity(lambda template, default: default(template))
 
 
 def _template(a: Attributes):
     return a.object.spec.template if a.template is None else a.template
 
 
-def _with_template(a: Attributes, **changes) -> Attributes:
-    template = _templates(_template(a), tuple(changes.items()))
+def _with_template(a: Attributes, default: Callable) -> Attributes:
+    """The pod with `default(template)` for its template (unchanged if that is the template itself)."""
+    template = _defaulted(_template(a), default)
+    if template is _template(a):
+        return a
     if a.template is None:  # a plugin called alone: its result is the pod itself
         return evolve(a, object=evolve(a.object, spec=evolve(a.object.spec, template=template)))
     return evolve(a, template=template)
@@ -113,7 +117,12 @@ def service_account_admit(a: Attributes, view: View) -> Attributes | ApiError:
     if not service_account_exists(view, a.namespace, name):
         return forbidden(a, f"error looking up service account {a.namespace}/{name}: serviceaccount "
                             f"{go_quote(name)} not found")
-    return _with_template(a, service_account=name) if _template(a).service_account != name else a
+    return _with_template(a, _default_service_account)
+
+
+def _default_service_account(template):
+    name = template.service_account or "default"
+    return template if template.service_account == name else evolve(template, service_account=name)
 
 
 def priority_admit(a: Attributes, view: View) -> Attributes | ApiError:
@@ -121,7 +130,11 @@ def priority_admit(a: Attributes, view: View) -> Attributes | ApiError:
     kdsl's `priority N` stands for the value a PriorityClass would have given."""
     if not a.pod or a.operation != CREATE or _template(a).priority is not None:
         return a
-    return _with_template(a, priority=0)
+    return _with_template(a, _default_priority)
+
+
+def _default_priority(template):
+    return evolve(template, priority=0)
 
 
 def _tolerates(tolerations: tuple[Toleration, ...], key: str) -> bool:
@@ -135,10 +148,14 @@ def default_toleration_seconds(a: Attributes, view: View) -> Attributes | ApiErr
     milliseconds, as the model builder writes it)."""
     if not a.pod or a.operation not in (CREATE, UPDATE):
         return a
-    tolerations = _template(a).tolerations
+    return _with_template(a, _default_tolerations)
+
+
+def _default_tolerations(template):
+    tolerations = template.tolerations
     added = tuple(Toleration(key=k, operator="Exists", effect="NoExecute", toleration_ms=DEFAULT_TOLERATION_MS)
                   for k in (NOT_READY, UNREACHABLE) if not _tolerates(tolerations, k))
-    return _with_template(a, tolerations=tolerations + added) if added else a
+    return evolve(template, tolerations=tolerations + added) if added else template
 
 
 def default_storage_class(a: Attributes, view: View) -> Attributes | ApiError:
