@@ -201,4 +201,6 @@ def pod_conditions(template: PodTemplate, phase: str, init_statuses: Sequence[Co
     for type_, status, reason, message in mine:
         if type_ not in found:
             out.append(Condition(type=type_, status=status, reason=reason, message=message, last_transition_ms=now_ms))
+    if isinstance(previous, tuple) and len(out) == len(previous) and all(a is b for a, b in zip(out, previous)):
+        return previous  # nothing changed: the same tuple, which the caller compares at no cost
     return tuple(out)
