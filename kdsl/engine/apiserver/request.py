@@ -152,9 +152,7 @@ def _attributes(req: Request, info: ResourceInfo, user: UserInfo, op: str, ns: s
 
 def _registered(a: Attributes, info: ResourceInfo, services, old: ApiObject | None = None) -> Attributes | ApiError:
     obj = validation.registry(a.object, info, services, old)
-    if isinstance(obj, ApiError) or obj is a.object:
-        return a if obj is a.object else obj
-    return evolve(a, object=obj)
+    return obj if isinstance(obj, ApiError) else a if obj is a.object else evolve(a, object=obj)
 
 
 def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View,
@@ -172,7 +170,7 @@ def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     if view.get(info.kind, obj.namespace, obj.name) is not None:
         return already_exists(info.plural, info.group, obj.name)
     created, meta = a.object, a.object.meta
-    if meta.generation != 1 or meta.deletion_ms is not None or meta.deletion_grace_ms is not None:
+    if (meta.generation, meta.deletion_ms, meta.deletion_grace_ms) != (1, None, None):
         created = evolve(created, meta=evolve(meta, generation=1, deletion_ms=None, deletion_grace_ms=None))
     return Result(verb="create", user=user, object=validation.prepare_for_create(created, req.now_ms))
 
