@@ -41,7 +41,6 @@ class EventLog:
     def __init__(self) -> None:
         self.events: list[Event] = []
         self.occurrences: list[Event] = []
-        self._last: dict[tuple, int] = {}
 
     def correlated(self, until_ms: int | None = None) -> list[StoredEvent]:
         """The Events the API server would hold at `until_ms` (default: the end): repeats counted, similar
@@ -50,13 +49,14 @@ class EventLog:
 
     def record(self, event: Event) -> Event:
         self.occurrences.append(event)
-        key = (event.kind, event.namespace, event.name, event.reason, event.message, event.type)
-        i = self._last.get(key)
-        if i is not None and i == len(self.events) - 1:
-            event = attrs.evolve(event, count=self.events[i].count + 1)
-            self.events[i] = event
+        last = self.events[-1] if self.events else None
+        # Only a repeat of the very last event folds: compared with it, no index of every event is kept.
+        if last is not None and (last.reason == event.reason and last.name == event.name
+                                 and last.message == event.message and last.kind == event.kind
+                                 and last.namespace == event.namespace and last.type == event.type):
+            event = attrs.evolve(event, count=last.count + 1)
+            self.events[-1] = event
             return event
-        self._last[key] = len(self.events)
         self.events.append(event)
         return event
 

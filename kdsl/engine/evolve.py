@@ -1,4 +1,5 @@
-"""A fast attrs.evolve for the engine's frozen records, which it copies millions of times a run."""
+"""A fast attrs.evolve for the engine's frozen records, which it copies millions of times a run, and a memo of
+what is derived from records many objects share."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TypeVar
 import attrs
 
 T = TypeVar("T")
-_MAKERS: dict[type, tuple[Callable, frozenset[str]]] = {}
+_MAKERS: dict[tuple, Callable] = {}  # (class, changed names...) -> copier; (class, None) -> any change
 
 
 def _plain(cls: type, fields) -> bool:
@@ -20,32 +21,70 @@ def _plain(cls: type, fields) -> bool:
             and not hasattr(cls, "__attrs_post_init__") and not hasattr(cls, "__attrs_pre_init__"))
 
 
-def _maker(cls: type) -> tuple[Callable, frozenset[str]]:
+def _maker(cls: type, keys: tuple[str, ...] | None = None) -> Callable:
     """Compile a copier for the class: attrs.evolve looks the fields up and fills a dict on every
     call. A plain slotted record is filled through its slot descriptors (what a frozen class's
-    __init__ does, less the keyword parsing); any other class goes through __init__."""
+    __init__ does, less the keyword parsing); any other class goes through __init__. With `keys`,
+    the copier is for exactly those changes (it takes them without asking for each field)."""
     fields = attrs.fields(cls)
+    names = frozenset(a.alias for a in fields if a.init)
+    if keys is not None and not names.issuperset(keys):
+        raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument "
+                        f"{sorted(set(keys) - names)[0]!r}")
+
+    def value(a) -> str:
+        if keys is None:
+            return f"c[{a.alias!r}] if {a.alias!r} in c else i.{a.name}"
+        return f"c[{a.alias!r}]" if a.alias in keys else f"i.{a.name}"
+
     env = {"cls": cls, "new": object.__new__}
     if _plain(cls, fields):
         lines = ["def make(i, c):", "    n = new(cls)"]
         for a in fields:
             env[f"set_{a.name}"] = getattr(cls, a.name).__set__
-            lines.append(f"    set_{a.name}(n, c[{a.alias!r}] if {a.alias!r} in c else i.{a.name})")
+            lines.append(f"    set_{a.name}(n, {value(a)})")
         lines.append("    return n")
     else:
-        args = ", ".join(f"{a.alias}=c[{a.alias!r}] if {a.alias!r} in c else i.{a.name}" for a in fields if a.init)
+        args = ", ".join(f"{a.alias}={value(a)}" for a in fields if a.init)
         lines = ["def make(i, c):", f"    return cls({args})"]
     exec("\n".join(lines), env)  # noqa: S102 - identifiers from attrs.fields
-    _MAKERS[cls] = found = (env["make"], frozenset(a.alias for a in fields if a.init))
-    return found
+    return env["make"]
+
+
+def copier(cls: type) -> Callable:
+    """The compiled copier of `cls`: `copy(inst, changes)`, where `changes` is a dict of init-field
+    names, for a hot path that copies one class many times and knows its field names are right."""
+    make = _MAKERS.get((cls, None))
+    if make is None:
+        make = _MAKERS[(cls, None)] = _maker(cls)
+    return make
 
 
 def evolve(inst: T, **changes) -> T:
     """A copy of `inst` with `changes` applied, equal to what attrs.evolve makes; a name that is not
-    an init field raises TypeError, as there."""
-    cls = inst.__class__
-    make, names = _MAKERS.get(cls) or _maker(cls)
-    if not names.issuperset(changes):
-        raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument "
-                        f"{sorted(set(changes) - names)[0]!r}")
+    an init field raises TypeError, as there. A copier is compiled once per class and set of changed
+    names: a run makes the same few kinds of change millions of times."""
+    key = (inst.__class__, *changes)
+    make = _MAKERS.get(key)
+    if make is None:
+        make = _MAKERS[key] = _maker(inst.__class__, key[1:])
     return make(inst, changes)
+
+
+class ByIdentity:
+    """`fn(record, *args)` remembered by the record's identity, for a pure function of an immutable
+    record that many objects share (the pods of one ReplicaSet share their template): each is then
+    derived once, and what is made from it is shared as well. Bounded, as most records are seen once;
+    an entry keeps its record alive, so that its id is not reused while the entry stands."""
+
+    def __init__(self, fn: Callable, kept: int = 512) -> None:
+        self.fn, self.kept, self.made = fn, kept, {}
+
+    def __call__(self, record, *args):
+        key = (id(record), args)
+        made = self.made.get(key)
+        if made is None or made[0] is not record:
+            if len(self.made) >= self.kept:
+                self.made.clear()
+            made = self.made[key] = (record, self.fn(record, *args))
+        return made[1]

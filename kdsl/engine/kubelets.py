@@ -4,7 +4,6 @@ from __future__ import annotations
 
 
 from kdsl.engine import clock, volumes
-from kdsl.engine.evolve import evolve
 from kdsl.engine.kubelet import config_refs, runtime
 from kdsl.engine.kubelet.containers import LIVE
 from kdsl.engine.kubelet.pod import PodRun
@@ -94,7 +93,7 @@ class KubeletComponent:
                 self.sim.event("Warning", "FailedMount", pod, message, source=SOURCE)
         run = self.runs[key]
         if pod.status != run.status:
-            self.sim.write(evolve(pod, status=run.status), source=SOURCE)
+            self.sim.write(pod, source=SOURCE, status=run.status)
         return True
 
     def on_volume_source(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
@@ -122,6 +121,8 @@ class KubeletComponent:
     def _adopt_conditions(self, key: tuple, pod: ApiObject) -> None:
         """Conditions other components set (DisruptionTarget) become part of what the kubelet reports."""
         run = self.runs[key]
+        if pod.status is run.status:
+            return  # its own write: nothing of another component's to take
         for cond in pod.status.conditions:
             if cond.type in EXTERNAL_CONDITIONS and run.status.condition(cond.type) != cond:
                 run = runtime.with_condition(run, cond, self.sim.now)
@@ -148,11 +149,12 @@ class KubeletComponent:
         if node in self.sim.failed_nodes:
             return  # a dead kubelet reports nothing; it resyncs when the node recovers
         run = self.runs[key]
-        run, events = runtime.apply(run, step)
+        ip = None
         if step.what == "sandbox" and run.status.pod_ip is None:
+            # The sandbox's address, reported with the sandbox (the loop allocates it; apply only reports it).
             node_obj = self.sim.store.get("Node", None, node)
-            host = _host_ip(self.sim, node_obj)
-            run = run.with_ip(self.sim.network.allocate(node), host)
+            ip = (self.sim.network.allocate(node), _host_ip(self.sim, node_obj))
+        run, events = runtime.apply(run, step, ip)
         self._publish(key, run, events)
         if run.removed:
             self.sim.remove(key, source=SOURCE)
@@ -165,7 +167,7 @@ class KubeletComponent:
             sim.log.record(e)
         pod = sim.store.get(*key)
         if pod is not None and pod.status != run.status:
-            sim.write(evolve(pod, status=run.status), source=SOURCE)
+            sim.write(pod, source=SOURCE, status=run.status)
         self._next(key)
 
     def oom_kill(self, key: tuple, container: str) -> None:

@@ -18,6 +18,7 @@ from kdsl.engine.controllers import CONTROLLERS
 from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.controllers.taint_eviction import TaintEvictionController
 from kdsl.engine.events import Event, EventLog
+from kdsl.engine.evolve import evolve
 from kdsl.engine.expect import Checker, Results
 from kdsl.engine.errors import EventBudgetExceeded, SimulationError
 from kdsl.engine.ipam import CIDRExhausted, pod_network
@@ -104,8 +105,9 @@ class Simulation(Methods):
         return counts
 
     # ---- writes and events ---------------------------------------------------------------------
-    def write(self, obj: ApiObject, source: str) -> ApiObject:
-        return self.store.put(obj, self.now)
+    def write(self, obj: ApiObject, source: str, **status) -> ApiObject:
+        """Store `obj` now; `status=...` replaces its status in the same copy."""
+        return self.store.put(obj, self.now, **status)
 
     def create(self, obj, source: str, user: str | None = None) -> ApiObject | None:
         """A model object created at this moment (from the scenario or the timeline) through the API
@@ -119,8 +121,8 @@ class Simulation(Methods):
         """A controller's create or update of a whole API object (metadata, owners and all). A new
         object gets its uid and creation time here, as the API server gives them."""
         if verb == "create":
-            meta = attrs.evolve(obj.meta, uid=obj.meta.uid or new_uid(self.rng), creation_ms=self.now)
-            obj = attrs.evolve(obj, meta=meta)
+            meta = evolve(obj.meta, uid=obj.meta.uid or new_uid(self.rng), creation_ms=self.now)
+            obj = evolve(obj, meta=meta)
         request = Request(verb=verb, kind=obj.kind, object=obj, user=user, subresource=subresource,
                           now_ms=self.now)
         return self._written(self._call(request, source, on_conflict), source)
@@ -133,7 +135,7 @@ class Simulation(Methods):
             self.remove(obj.key, source=source)
             return None
         if obj.kind == "Pod" and obj.status is None:
-            obj = attrs.evolve(obj, status=PodStatus())
+            return self.write(obj, source=source, status=PodStatus())
         return self.write(obj, source=source)
 
     def apply(self, obj, source: str, user: str | None = None) -> ApiObject | None:

@@ -8,11 +8,15 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
-from kdsl.engine.evolve import evolve
-from kdsl.engine.objects import ApiObject
+from kdsl.engine.evolve import copier
+from kdsl.engine.objects import ApiObject, Meta
 
 Key = tuple[str, str | None, str]  # (kind, namespace, name)
 Watcher = Callable[[str, ApiObject | None, ApiObject | None], None]  # (op, old, new)
+_SAME = object()  # put's `status` when the object's own stands
+# A write copies the object once and its metadata once (to stamp the resourceVersion): the compiled
+# copiers spare evolve's keyword checks on the path every write takes.
+_copy_object, _copy_meta = copier(ApiObject), copier(Meta)
 
 
 @attrs.frozen
@@ -66,20 +70,26 @@ class Store:
         return iter(self._objects[k] for k in sorted(self._objects, key=_sort_key))
 
     # ---- writes --------------------------------------------------------------------------------
-    def put(self, obj: ApiObject, now: int) -> ApiObject:
-        """Create or replace an object; returns it with its new resourceVersion."""
+    def put(self, obj: ApiObject, now: int, status=_SAME) -> ApiObject:
+        """Create or replace an object; returns it with its new resourceVersion. `status`, if given,
+        replaces the object's in the same copy (a status write need not copy the object twice)."""
         self.resource_version += 1
-        meta = evolve(obj.meta, resource_version=self.resource_version)
-        obj = evolve(obj, meta=meta)
-        key = obj.key
+        meta = _copy_meta(obj.meta, {"resource_version": self.resource_version})
+        obj = _copy_object(obj, {"meta": meta} if status is _SAME else {"meta": meta, "status": status})
+        key = (obj.kind, meta.namespace, meta.name)
         old = self._objects.get(key)
         self._objects[key] = obj
         self._by_kind[key[0]][key] = obj
         self._by_ns[(key[0], key[1])][key] = obj
-        if obj.meta.owners or (old is not None and old.meta.owners):
+        owners = meta.owners
+        if old is not None and old.meta.owners is owners:
+            if owners and (uid := _controller_uid(obj)) is not None:
+                self._by_owner[(key[0], uid)][key] = obj  # the same owners: only the entry's version moves
+        elif owners or (old is not None and old.meta.owners):
             self._index_owners(key, old, obj)
-        self._record(now, key, "MODIFIED" if old is not None else "ADDED", obj)
-        self._notify(key[0], "MODIFIED" if old is not None else "ADDED", old, obj)
+        op = "MODIFIED" if old is not None else "ADDED"
+        self._record(now, key, op, obj)
+        self._notify(key[0], op, old, obj)
         return obj
 
     def delete(self, kind: str, namespace: str | None, name: str, now: int) -> ApiObject | None:

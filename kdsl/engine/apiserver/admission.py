@@ -11,7 +11,7 @@ from kdsl.engine.apiserver.authn import UserInfo, namespace_exists, service_acco
 from kdsl.engine.apiserver.errors import ApiError, go_quote, not_found, wrap_forbidden
 from kdsl.engine.apiserver.resources import ResourceInfo
 from kdsl.engine.apiserver.view import View
-from kdsl.engine.evolve import evolve
+from kdsl.engine.evolve import ByIdentity, evolve
 from kdsl.engine.objects import ApiObject
 from kdsl.model.namespaces import IMMORTAL_NAMESPACES
 from kdsl.model.pods import Toleration
@@ -38,6 +38,9 @@ class Attributes:
     old: ApiObject | None = None
     subresource: str | None = None
     now_ms: int = 0
+    # The pod's template as the pod plugins have defaulted it so far; mutate folds it into `object`
+    # once (a pod, its spec and these attributes copied once, not once a plugin).
+    template: object = None
 
     @property
     def pod(self) -> bool:
@@ -51,10 +54,31 @@ def forbidden(a: Attributes, detail: str) -> ApiError:
     return wrap_forbidden(a.info.plural, a.info.group, name, detail)
 
 
-def _with_template(a: Attributes, **changes) -> Attributes:
+# The pods of one ReplicaSet share their template: what a plugin defaults in it (a pure function of
+# the template) is made once and shared too, as the pods' templates are equal (a pod's own copy would
+# cost a copy and its memory per pod).
+_defaulted = ByIdentity(lambda template, default: default(template))
+
+
+def _template(a: Attributes):
+    return a.object.spec.template if a.template is None else a.template
+
+
+def _with_template(a: Attributes, default: Callable) -> Attributes:
+    """The pod with `default(template)` for its template (unchanged if that is the template itself)."""
+    template = _defaulted(_template(a), default)
+    if template is _template(a):
+        return a
+    if a.template is None:  # a plugin called alone: its result is the pod itself
+        return evolve(a, object=evolve(a.object, spec=evolve(a.object.spec, template=template)))
+    return evolve(a, template=template)
+
+
+def _folded(a: Attributes) -> Attributes:
     pod = a.object
-    spec = evolve(pod.spec, template=evolve(pod.spec.template, **changes))
-    return evolve(a, object=evolve(pod, spec=spec))
+    if a.template is pod.spec.template:
+        return evolve(a, template=None)  # the plugins had nothing to default
+    return evolve(a, object=evolve(pod, spec=evolve(pod.spec, template=a.template)), template=None)
 
 
 # ---- mutating plugins -----------------------------------------------------------------------------
@@ -89,19 +113,28 @@ def service_account_admit(a: Attributes, view: View) -> Attributes | ApiError:
     """ServiceAccount: a pod without one runs as `default`; the one it names must exist."""
     if not a.pod or a.operation != CREATE:
         return a
-    name = a.object.spec.template.service_account or "default"
+    name = _template(a).service_account or "default"
     if not service_account_exists(view, a.namespace, name):
         return forbidden(a, f"error looking up service account {a.namespace}/{name}: serviceaccount "
                             f"{go_quote(name)} not found")
-    return _with_template(a, service_account=name) if a.object.spec.template.service_account != name else a
+    return _with_template(a, _default_service_account)
+
+
+def _default_service_account(template):
+    name = template.service_account or "default"
+    return template if template.service_account == name else evolve(template, service_account=name)
 
 
 def priority_admit(a: Attributes, view: View) -> Attributes | ApiError:
     """Priority: with no PriorityClass (kdsl has none, and no global default) a pod's priority is 0;
     kdsl's `priority N` stands for the value a PriorityClass would have given."""
-    if not a.pod or a.operation != CREATE or a.object.spec.template.priority is not None:
+    if not a.pod or a.operation != CREATE or _template(a).priority is not None:
         return a
-    return _with_template(a, priority=0)
+    return _with_template(a, _default_priority)
+
+
+def _default_priority(template):
+    return evolve(template, priority=0)
 
 
 def _tolerates(tolerations: tuple[Toleration, ...], key: str) -> bool:
@@ -115,10 +148,14 @@ def default_toleration_seconds(a: Attributes, view: View) -> Attributes | ApiErr
     milliseconds, as the model builder writes it)."""
     if not a.pod or a.operation not in (CREATE, UPDATE):
         return a
-    tolerations = a.object.spec.template.tolerations
+    return _with_template(a, _default_tolerations)
+
+
+def _default_tolerations(template):
+    tolerations = template.tolerations
     added = tuple(Toleration(key=k, operator="Exists", effect="NoExecute", toleration_ms=DEFAULT_TOLERATION_MS)
                   for k in (NOT_READY, UNREACHABLE) if not _tolerates(tolerations, k))
-    return _with_template(a, tolerations=tolerations + added) if added else a
+    return evolve(template, tolerations=tolerations + added) if added else template
 
 
 def default_storage_class(a: Attributes, view: View) -> Attributes | ApiError:
@@ -182,6 +219,7 @@ MUTATING: tuple[tuple[str, Mutating], ...] = (
     ("DefaultStorageClass", default_storage_class),
     ("StorageObjectInUseProtection", storage_object_in_use_protection),
 )
+_ON_TEMPLATE = (service_account_admit, priority_admit, default_toleration_seconds)  # read and write `template`
 VALIDATING: tuple[tuple[str, Validating], ...] = (
     ("LimitRanger", limit_ranger_validate),
     ("ResourceQuota", resource_quota),
@@ -191,11 +229,15 @@ VALIDATING: tuple[tuple[str, Validating], ...] = (
 def mutate(a: Attributes, view: View) -> Attributes | ApiError:
     """Run every mutating plugin in order; the first refusal stops the request."""
     for _, plugin in MUTATING:
+        if a.template is not None and plugin not in _ON_TEMPLATE:
+            a = _folded(a)
+        elif a.template is None and plugin in _ON_TEMPLATE and a.pod:
+            a = evolve(a, template=a.object.spec.template)
         result = plugin(a, view)
         if isinstance(result, ApiError):
             return result
         a = result
-    return a
+    return a if a.template is None else _folded(a)
 
 
 def validate(a: Attributes, view: View) -> ApiError | None:

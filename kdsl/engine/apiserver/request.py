@@ -135,7 +135,9 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None) 
         return _create_subresource(req, info, user, ns, name, view)
     if req.object is None:
         return bad_request("the request carries no object")
-    obj = evolve(req.object, kind=info.kind, meta=evolve(req.object.meta, namespace=ns, name=name))
+    obj = req.object
+    if obj.kind != info.kind or obj.meta.namespace != ns or obj.meta.name != name:
+        obj = evolve(obj, kind=info.kind, meta=evolve(obj.meta, namespace=ns, name=name))
     obj = validation.decoded(obj)
     if req.verb == "create":
         return _create(req, info, user, obj, view, services)
@@ -150,7 +152,7 @@ def _attributes(req: Request, info: ResourceInfo, user: UserInfo, op: str, ns: s
 
 def _registered(a: Attributes, info: ResourceInfo, services, old: ApiObject | None = None) -> Attributes | ApiError:
     obj = validation.registry(a.object, info, services, old)
-    return obj if isinstance(obj, ApiError) else attrs.evolve(a, object=obj)
+    return obj if isinstance(obj, ApiError) else a if obj is a.object else evolve(a, object=obj)
 
 
 def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View,
@@ -167,9 +169,10 @@ def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     # The name is checked by the storage layer, after admission (so a quota refusal comes first).
     if view.get(info.kind, obj.namespace, obj.name) is not None:
         return already_exists(info.plural, info.group, obj.name)
-    meta = evolve(a.object.meta, generation=1, deletion_ms=None, deletion_grace_ms=None)
-    return Result(verb="create", user=user, object=validation.prepare_for_create(evolve(a.object, meta=meta),
-                                                                                 req.now_ms))
+    created, meta = a.object, a.object.meta
+    if (meta.generation, meta.deletion_ms, meta.deletion_grace_ms) != (1, None, None):
+        created = evolve(created, meta=evolve(meta, generation=1, deletion_ms=None, deletion_grace_ms=None))
+    return Result(verb="create", user=user, object=validation.prepare_for_create(created, req.now_ms))
 
 
 def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View,

@@ -6,6 +6,7 @@ import attrs
 
 from kdsl.engine.apiserver.errors import ApiError, FieldError, go_quote, invalid
 from kdsl.engine.apiserver.resources import ResourceInfo, as_dict, format_quantity
+from kdsl.engine.evolve import ByIdentity
 from kdsl.engine.objects import ApiObject, Condition, PodStatus
 from kdsl.model import names
 from kdsl.model.pods import PodTemplate
@@ -36,16 +37,33 @@ def metadata(obj: ApiObject) -> list[FieldError]:
         out.append(FieldError("metadata.name", REQUIRED, detail="name or generateName is required"))
     else:
         out += [FieldError("metadata.name", INVALID, obj.meta.name, m) for m in name_errors(obj.kind, obj.meta.name)]
-    for key, value in sorted(obj.meta.labels):
+    out += _labels(obj.meta.labels)
+    out += _annotations(obj.meta.annotations)
+    return out
+
+
+def _label_errors(labels) -> list[FieldError]:
+    out: list[FieldError] = []
+    for key, value in sorted(labels):
         out += [FieldError("metadata.labels", INVALID, key, m) for m in names.label_key(key)]
         out += [FieldError("metadata.labels", INVALID, value, m) for m in names.label_value(value)]
+    return out
+
+
+def _annotation_errors(annotations) -> list[FieldError]:
+    out: list[FieldError] = []
     size = 0
-    for key, value in sorted(obj.meta.annotations):
+    for key, value in sorted(annotations):
         out += [FieldError("metadata.annotations", INVALID, key, m) for m in names.label_key(key.lower())]
         size += len(key.encode()) + len(value.encode())
     if size > MAX_ANNOTATIONS:
         out.append(FieldError("metadata.annotations", TOO_LONG, detail=f"must have at most {MAX_ANNOTATIONS} bytes"))
     return out
+
+
+# The pods of a ReplicaSet share their labels, annotations and template: each is checked once.
+_labels = ByIdentity(lambda labels: tuple(_label_errors(labels)))
+_annotations = ByIdentity(lambda annotations: tuple(_annotation_errors(annotations)))
 
 
 def _containers(containers, where: str, seen: set[str]) -> list[FieldError]:
@@ -83,6 +101,9 @@ def pod_template(t: PodTemplate, prefix: str) -> list[FieldError]:
     out += _containers(t.containers, f"{prefix}.containers", seen)
     out += _containers(t.init_containers, f"{prefix}.initContainers", seen)
     return out + _scheduling_gates(t.scheduling_gates, f"{prefix}.schedulingGates")
+
+
+_pod_template = ByIdentity(lambda t, prefix: tuple(pod_template(t, prefix)))
 
 
 def _scheduling_gates(gates: tuple[str, ...], where: str) -> list[FieldError]:
@@ -173,7 +194,7 @@ def validate_create(obj: ApiObject) -> list[FieldError]:
     if obj.kind in ("ConfigMap", "Secret"):
         out += config_data(obj)
     if obj.kind == "Pod":
-        out += pod_template(obj.spec.template, "spec")
+        out += _pod_template(obj.spec.template, "spec")
         if obj.spec.template.node_name and obj.spec.template.scheduling_gates:
             # ValidatePodCreate: a pod cannot be bound while something still holds it back.
             out.append(FieldError("spec.nodeName", FORBIDDEN,

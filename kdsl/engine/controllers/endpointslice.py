@@ -6,6 +6,7 @@ import attrs
 
 from kdsl.engine import clock, expect
 from kdsl.engine.controllers.base import Controller, Key
+from kdsl.engine.evolve import ByIdentity
 from kdsl.engine.naming import generate_name
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef
 from kdsl.engine.services import (MANAGED_BY, MANAGED_BY_LABEL, MAX_ENDPOINTS_PER_SLICE, SERVICE_NAME_LABEL,
@@ -13,6 +14,9 @@ from kdsl.engine.services import (MANAGED_BY, MANAGED_BY_LABEL, MAX_ENDPOINTS_PE
                                   publish_not_ready, selector_matches, service_values, should_be_endpoint)
 
 SvcKey = tuple[str, str]  # (namespace, name)
+# A pod's labels as a dict, read only: the pods of a ReplicaSet share their labels, and each of their
+# writes asks the namespace's selectors again.
+_label_dict = ByIdentity(dict)
 Wanted = tuple[Endpoint, tuple[EndpointPort, ...]]
 
 
@@ -78,7 +82,7 @@ class EndpointSliceController(Controller):
         services = self._selectors.get(pod.namespace)
         if not services:
             return  # the common case at scale: no selector Service in this namespace
-        labels = new.meta.label_dict() if new is not None else None  # once, not once a Service
+        labels = _label_dict(new.meta.labels) if new is not None else None  # once, not once a Service
         for name, spec in services.items():
             key = (pod.namespace, name)
             wanted = self._wanted.setdefault(key, {})

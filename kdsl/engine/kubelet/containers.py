@@ -112,13 +112,20 @@ def run_timers(spec: Container, start_ms: int, *, regular_init: bool = False) ->
 
 def start(c: Ctr, now: int, *, restart: bool) -> Ctr:
     """Create and start the process: Running; `started` and `ready` as far as they are due now."""
-    status = evolve(c.status, state=Running(now), ready=False, started=False,
-                          restart_count=c.status.restart_count + restart)
-    c = evolve(c, stage=RUNNING, status=status, run_start_ms=now).with_timers(
-        run_timers(c.spec, now, regular_init=c.init and not c.sidecar))
-    while c.due is not None and c.due.time_ms == now and c.due.what in ("started", "ready"):
-        c = apply_probe(c.pop(), c.due)
-    return c
+    timers = tuple(sorted(run_timers(c.spec, now, regular_init=c.init and not c.sidecar), key=lambda t: t.key))
+    # The timers due now, as apply_probe applies them, folded into the one copy of the status.
+    started = ready = False
+    due = 0
+    while due < len(timers) and timers[due].time_ms == now and timers[due].what in ("started", "ready"):
+        t = timers[due]
+        if t.what == "started":
+            started = True
+        else:
+            ready = bool(t.detail) and started
+        due += 1
+    status = evolve(c.status, state=Running(now), ready=ready, started=started,
+                    restart_count=c.status.restart_count + restart)
+    return evolve(c, stage=RUNNING, status=status, run_start_ms=now, timers=timers[due:])
 
 
 def apply_probe(c: Ctr, t: Timer) -> Ctr:

@@ -162,13 +162,21 @@ def pod_conditions(template: PodTemplate, phase: str, init_statuses: Sequence[Co
                    readiness_gates: Sequence[str] = (), previous: Sequence[Condition] = ()) -> tuple[Condition, ...]:
     """The kubelet's conditions merged into `previous` (which keeps others' conditions, such as
     readiness-gate conditions and DisruptionTarget); a transition time moves only with the status."""
-    initialized = initialized_condition(template, phase, init_statuses, statuses)
+    if template.init_containers:
+        initialized = initialized_condition(template, phase, init_statuses, statuses)
+        init = (initialized.status, initialized.reason, initialized.message)
+    else:  # what initialized_condition says of a pod without init containers, without building it
+        init = ("True", "PodCompleted" if phase == "Succeeded" else "", "")
     containers_ready = containers_ready_condition(template, phase, init_statuses, statuses)
-    ready = ready_condition(containers_ready, readiness_gates, previous)
+    if containers_ready.status != "True" or readiness_gates:
+        ready = ready_condition(containers_ready, readiness_gates, previous)
+        ready = (ready.status, ready.reason, ready.message)
+    else:
+        ready = ("True", "", "")  # ready_condition's answer when no readiness gate asks more
     # the order generateAPIPodStatus appends them in, as `kubectl get pod -o yaml` lists them
     mine = (("PodReadyToStartContainers", "True" if sandbox_ready else "False", "", ""),
-            ("Initialized", initialized.status, initialized.reason, initialized.message),
-            ("Ready", ready.status, ready.reason, ready.message),
+            ("Initialized", *init),
+            ("Ready", *ready),
             ("ContainersReady", containers_ready.status, containers_ready.reason, containers_ready.message),
             ("PodScheduled", "True", "", ""))
     # set_condition for each in one pass: a previous condition of the same type is replaced (its
@@ -193,4 +201,6 @@ def pod_conditions(template: PodTemplate, phase: str, init_statuses: Sequence[Co
     for type_, status, reason, message in mine:
         if type_ not in found:
             out.append(Condition(type=type_, status=status, reason=reason, message=message, last_transition_ms=now_ms))
+    if isinstance(previous, tuple) and len(out) == len(previous) and all(a is b for a, b in zip(out, previous)):
+        return previous  # nothing changed: the same tuple, which the caller compares at no cost
     return tuple(out)

@@ -48,11 +48,13 @@ def next_event(pod: PodRun) -> Step | None:
     return None
 
 
-def apply(pod: PodRun, step: Step) -> tuple[PodRun, tuple[Event, ...]]:
-    """Do `step` (as returned by next_event) at its time; return the new pod and the kubelet's events."""
+def apply(pod: PodRun, step: Step, ip: tuple[str | None, str | None] | None = None) -> tuple[PodRun, tuple[Event, ...]]:
+    """Do `step` (as returned by next_event) at its time; return the new pod and the kubelet's events.
+    `ip`: the (pod IP, host IP) the loop gave the sandbox, reported with it (PodRun.with_ip)."""
     now, out = step.time_ms, []
     if step.what == "sandbox":
-        pod = evolve(pod, sandbox="ready")
+        pod = evolve(pod, sandbox="ready") if ip is None else evolve(pod, sandbox="ready", status=evolve(
+            pod.status, pod_ip=ip[0], host_ip=ip[1] or pod.status.host_ip))
     elif step.what == "removed":
         return evolve(pod, removed=True, now_ms=now), ()
     else:
@@ -152,15 +154,18 @@ def _sync(pod: PodRun, now: int, out: list) -> PodRun:
                 and c.status.state.exit_code == 0:
             continue
         return pod  # an init container is still at work
-    if not pod.initialized:
-        pod = evolve(pod, initialized=True)
+    ctrs = None  # the containers begun now, and the pod initialized, in one copy of the pod
     for i, c in enumerate(pod.ctrs):
         if c.init or c.stage != ct.BLOCKED:
             continue
-        if any(o.stage == ct.PULLING for o in pod.ctrs):
+        if any(o.stage == ct.PULLING for o in (pod.ctrs if ctrs is None else ctrs)):
             break  # the kubelet starts a pod's containers one after the other, each pull blocking
-        pod = pod.put(i, steps.begin(pod, c, now, out))
-    return pod
+        if ctrs is None:
+            ctrs = list(pod.ctrs)
+        ctrs[i] = steps.begin(pod, c, now, out)  # begin reads the pod's images and configs, not its containers
+    if ctrs is not None:
+        return evolve(pod, initialized=True, ctrs=tuple(ctrs))
+    return pod if pod.initialized else evolve(pod, initialized=True)
 
 
 def _stop_all(pod: PodRun, now: int, out: list) -> PodRun:

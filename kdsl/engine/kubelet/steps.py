@@ -24,8 +24,8 @@ def container_step(pod: PodRun, i: int, c: Ctr, t: Timer, out: list) -> PodRun:
         return pod.put(i, c)
     if t.what == "pulled":
         pod.event(now, "Normal", "Pulled", f'Successfully pulled image "{image}" in {go_duration(t.detail)}', out)
-        pod = evolve(pod, images=pod.images | {image})
-        return pod.put(i, create(pod, c, now, out))
+        c = create(pod, c, now, out)  # create reads the pod's configs, not its images: one copy of the pod
+        return evolve(pod, images=pod.images | {image}, ctrs=pod.ctrs[:i] + (c,) + pod.ctrs[i + 1:])
     if t.what == "pull-failed":
         message = f'failed to pull image "{image}": not found'
         pod.event(now, "Warning", "Failed", f'Failed to pull image "{image}": not found', out)

@@ -1,0 +1,87 @@
+"""What a pod costs on its way to Ready: store writes and copies of frozen records, counted (issue 15).
+
+Kubernetes writes a pod about six times on its way to Ready (create, bind, a few status updates); kdsl
+writes it four times and copies records a bounded number of times. These bounds hold the speed work:
+a change that copies or writes more per pod fails here, not silently in a benchmark."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+import attrs
+import pytest
+
+import kdsl
+import kdsl.engine.evolve as evolve_module
+import kdsl.engine.store as store_module
+from kdsl.engine.simulation import Simulation
+
+DEPLOYMENT = """\
+cluster c { nodes pool count=3 cpu=8 memory=16Gi pods=110 }
+namespace shop {
+  deployment web replicas=12 image=registry.example.com/web:1 cpu=100m memory=128Mi port=8080 { labels app=web }
+  service web selects app=web ports 80->8080
+}
+"""
+
+# Measured when the bounds were set (issue 15): 4 writes and 44.7 copies a pod (the parse, the nodes, the
+# ReplicaSet's and Service's writes shared out among the 12 pods), from 4 and 72.6 before the speed work.
+WRITES_PER_POD = 4
+COPIES_PER_POD = 46
+
+
+@pytest.fixture
+def copies(monkeypatch) -> Counter:
+    """Counts every copy of a frozen record the engine makes: kdsl's evolve, attrs.evolve and the
+    store's compiled copiers."""
+    counted: Counter = Counter()
+    original = evolve_module.evolve
+
+    def evolve(inst, **changes):
+        counted[type(inst).__name__] += 1
+        return original(inst, **changes)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("kdsl.") and getattr(module, "evolve", None) is original:
+            monkeypatch.setattr(module, "evolve", evolve)
+    attrs_evolve = attrs.evolve
+
+    def counted_attrs_evolve(inst, **changes):
+        counted[type(inst).__name__] += 1
+        return attrs_evolve(inst, **changes)
+
+    monkeypatch.setattr(attrs, "evolve", counted_attrs_evolve)
+    for name in ("_copy_object", "_copy_meta"):
+        copy = getattr(store_module, name)
+
+        def counting(inst, changes, copy=copy):
+            counted[type(inst).__name__] += 1
+            return copy(inst, changes)
+
+        monkeypatch.setattr(store_module, name, counting)
+    return counted
+
+
+def _ready_run() -> Simulation:
+    sim = Simulation(kdsl.parse(DEPLOYMENT)).run()
+    pods = sim.store.list("Pod")
+    assert len(pods) == 12 and all(p.status.condition("Ready").status == "True" for p in pods)
+    return sim
+
+
+def test_a_deployments_pod_is_written_four_times_on_its_way_to_ready():
+    sim = _ready_run()
+    writes = Counter(c.key for c in sim.store.history if c.key[0] == "Pod")
+    # create, bind, the sandbox (its IP and PodReadyToStartContainers) and the started container (Ready)
+    assert set(writes.values()) == {WRITES_PER_POD}
+    ops = [c.op for c in sim.store.history if c.key == next(iter(writes))]
+    assert ops == ["ADDED", "MODIFIED", "MODIFIED", "MODIFIED"]
+
+
+def test_a_deployments_pod_is_copied_a_bounded_number_of_times(copies):
+    sim = _ready_run()
+    per_pod = sum(copies.values()) / sim.store.count("Pod")
+    assert per_pod <= COPIES_PER_POD, (per_pod, copies.most_common(12))
+    # a pod's own records are among what is counted (the counting sees the engine's copies)
+    assert copies["ApiObject"] >= 4 * 12 and copies["PodRun"] >= 12
