@@ -76,3 +76,13 @@ def test_a_huge_node_pool_is_an_error(text):
     """Found by fuzzing: the checks expanded every node of a pool, so a slip of the keyboard used all memory."""
     with pytest.raises(kdsl.ScenarioError, match="more than the 100,000 nodes a pool may have"):
         kdsl.parse(text)
+
+
+def test_pools_past_100000_nodes_in_all_are_an_error_before_any_is_expanded():
+    """Found by tests/fuzz: two pools of 65,536 nodes each passed one by one and were expanded by the checks."""
+    text = "nodes a count=65536\nnodes b count=65536\nnode c\n"
+    with pytest.raises(kdsl.ScenarioError) as info:
+        kdsl.parse(text)
+    (d,) = info.value.errors
+    assert (d.line, d.message) == (2, "the scenario has 131,072 nodes with this pool, more than the 100,000 kdsl "
+                                      "simulates (Kubernetes supports clusters of up to 5,000 nodes)")

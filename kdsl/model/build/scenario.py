@@ -13,8 +13,8 @@ from kdsl.lang.syntax import Document, Stmt
 from kdsl.model.build.autoscaling import build_hpa, build_load
 from kdsl.model.build.access import build_binding, build_role, build_serviceaccount, build_user
 from kdsl.model.build.checks import check
-from kdsl.model.build.cluster import (build_cluster, build_limits, build_namespace, build_node, build_pv, build_quota,
-                                      build_storageclass)
+from kdsl.model.build.cluster import (MAX_POOL, build_cluster, build_limits, build_namespace, build_node, build_pv,
+                                      build_quota, build_storageclass)
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.disruption import build_pdb
 from kdsl.model.build.expect import build_expect
@@ -26,7 +26,7 @@ from kdsl.model.build.objects import build_data, build_ingress, build_manifest, 
 from kdsl.model.build.timeline import build_at, build_run
 from kdsl.model.build.workloads import build_workload
 from kdsl.model.errors import ScenarioError
-from kdsl.model.nodes import Cluster
+from kdsl.model.nodes import Cluster, NodePool
 from kdsl.model.scenario import Scenario
 
 _NAMESPACED = {"workload": build_workload, "service": build_service, "ingress": build_ingress,
@@ -102,6 +102,17 @@ class _Build:
                 self.loader.parsed[str(path)] = inc
                 self.declare(inc, seen)
 
+    def _room_for(self, node, stmt: Stmt) -> bool:
+        """Pools are expanded node by node by the checks and the engine: the whole scenario's count is bounded
+        as one pool's is, before anything expands it."""
+        total = sum(map(_count, self.nodes)) + _count(node)
+        if total > MAX_POOL:
+            self.ctx.error(stmt, f"the scenario has {total:,} nodes with this {'pool' if _count(node) > 1 else 'node'}, "
+                                 f"more than the {MAX_POOL:,} kdsl simulates (Kubernetes supports clusters of up "
+                                 "to 5,000 nodes)")
+            return False
+        return True
+
     def stmt(self, stmt: Stmt, doc: Document, written: Stmt | None = None) -> None:
         k = stmt.kind
         if k == "param":
@@ -124,7 +135,7 @@ class _Build:
                                    expected=["`node`, `nodes`, `storageclass` or `pv`"])
         elif k in ("node", "nodes"):
             node = build_node(self.ctx, stmt)
-            if node is not None:
+            if node is not None and self._room_for(node, stmt):
                 self.nodes.append(node)
         elif k == "user":
             user = build_user(self.ctx, stmt)
@@ -284,3 +295,7 @@ def _once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             said.add(d.message)
         out.append(d)
     return out
+
+
+def _count(node) -> int:
+    return node.count if isinstance(node, NodePool) else 1
