@@ -1,0 +1,266 @@
+"""Both sides of a comparison brought to one form: identity, times and generated name suffixes replaced, the
+fields kdsl does not model taken out (NOT_COMPARED, each with its reason), a settle reduced to what Kubernetes
+guarantees (what was created and deleted, the final objects, the events, the scheduling decisions)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+# Metadata the API server makes up (identity, bookkeeping): never compared.
+IDENTITY = ("uid", "resourceVersion", "managedFields", "selfLink", "creationTimestamp", "generateName")
+# Keys whose values are moments: compared as present or absent, never by value.
+TIMES = {"creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastUpdateTime", "lastHeartbeatTime",
+         "lastProbeTime", "startTime", "startedAt", "finishedAt", "completionTime", "lastScheduleTime",
+         "lastSuccessfulTime", "firstTimestamp", "lastTimestamp", "eventTime", "renewTime", "acquireTime"}
+DROPPED_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
+
+# Fields kdsl does not model, by path glob (`*` one segment; paths as in `spec.containers[].image`, lists as
+# `[]`), with the reason. Both sides lose them; docs/fidelity.md lists them (tests/oracle/agreement.py).
+NOT_COMPARED = {
+    "details": "kdsl's ApiError carries no StatusDetails (causes); the code, reason and message are compared",
+    "object.metadata.generateName": "the harness and kdsl name objects differently before the API server does",
+    "*.spec.dnsPolicy": "kdsl simulates no DNS; the default ClusterFirst is not written",
+    "*.spec.schedulerName": "kdsl has one scheduler; the default-scheduler name is not written",
+    "*.spec.securityContext": "kdsl models no security context; the API server defaults it to {}",
+    "*.spec.terminationGracePeriodSeconds": "defaulted to 30 by the API server; kdsl writes it only when given",
+    "*.spec.restartPolicy": "defaulted to Always by the API server; kdsl writes it only when given",
+    "*.spec.enableServiceLinks": "kdsl injects no service environment variables",
+    "*.spec.preemptionPolicy": "defaulted from the PriorityClass; kdsl writes the priority only",
+    "*.spec.serviceAccount": "the deprecated alias of serviceAccountName, which is compared",
+    "*.spec.volumes[].projected": "the kube-api-access token volume of the ServiceAccount admission plugin",
+    "*.spec.containers[].terminationMessagePath": "container defaults kdsl does not write",
+    "*.spec.containers[].terminationMessagePolicy": "container defaults kdsl does not write",
+    "*.spec.containers[].imagePullPolicy": "container defaults kdsl does not write",
+    "*.spec.initContainers[].terminationMessagePath": "container defaults kdsl does not write",
+    "*.spec.initContainers[].terminationMessagePolicy": "container defaults kdsl does not write",
+    "*.spec.initContainers[].imagePullPolicy": "container defaults kdsl does not write",
+    "*.spec.containers[].ports[].protocol": "defaulted to TCP; kdsl writes it when it is not TCP",
+    "*.spec.template.spec.dnsPolicy": "as for a pod",
+    "*.spec.template.spec.schedulerName": "as for a pod",
+    "*.spec.template.spec.securityContext": "as for a pod",
+    "*.spec.template.spec.terminationGracePeriodSeconds": "as for a pod",
+    "*.spec.template.spec.restartPolicy": "as for a pod",
+    "*.spec.template.spec.containers[].terminationMessagePath": "as for a pod",
+    "*.spec.template.spec.containers[].terminationMessagePolicy": "as for a pod",
+    "*.spec.template.spec.containers[].imagePullPolicy": "as for a pod",
+    "*.spec.template.metadata.creationTimestamp": "a null the API server writes in every template",
+    "*.status.containerStatuses[].imageID": "kdsl pulls no real image",
+    "*.status.containerStatuses[].containerID": "kdsl runs no container runtime",
+    "*.status.containerStatuses[].volumeMounts": "kdsl reports no mounts in statuses",
+    "*.status.containerStatuses[].allocatedResources": "in-place resize is not simulated",
+    "*.status.containerStatuses[].resources": "in-place resize is not simulated",
+    "*.status.containerStatuses[].user": "kdsl runs no container runtime",
+    "*.status.podIP": "addresses come from each side's own IPAM",
+    "*.status.podIPs": "addresses come from each side's own IPAM",
+    "*.status.hostIP": "addresses come from each side's own node registration",
+    "*.status.hostIPs": "addresses come from each side's own node registration",
+    "*.spec.clusterIP": "allocated at random from each side's service range",
+    "*.spec.clusterIPs": "allocated at random from each side's service range",
+    "*.status.observedGeneration": "written by the kubelet and controllers of v1.34 on more kinds than kdsl",
+    "*.metadata.annotations.deployment.kubernetes.io/desired-replicas": "kdsl writes only the revision annotation",
+    "*.metadata.annotations.deployment.kubernetes.io/max-replicas": "kdsl writes only the revision annotation",
+}
+
+
+def _matches(path: str, pattern: str) -> bool:
+    if pattern.startswith("*."):
+        return path == pattern[2:] or path.endswith("." + pattern[2:])
+    return path == pattern
+
+
+def drop_not_compared(value, path: str = ""):
+    """The value without the NOT_COMPARED fields; list items are addressed `[]`."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            p = f"{path}.{k}" if path else k
+            if any(_matches(p, pat) for pat in NOT_COMPARED):
+                continue
+            out[k] = drop_not_compared(v, p)
+        return out
+    if isinstance(value, list):
+        return [drop_not_compared(v, f"{path}[]") for v in value]
+    return value
+
+
+class Names:
+    """Generated names of one case: a Deployment's ReplicaSets `web-<hash>` become `web-rs1`, `web-rs2` in the
+    order they were first written, their pod-template-hash the same; pods a controller names `<owner>-<random>`
+    become `<owner>-*` (compared as a group); StatefulSet ordinals are kept (they are not generated)."""
+
+    GENERATED = re.compile(r"^(?P<owner>.+)-(?P<suffix>[a-z0-9]{5})$")
+
+    def __init__(self):
+        self.map: dict[str, str] = {}
+        self.hashes: dict[str, str] = {}
+        self.per_owner: dict[str, int] = {}
+
+    def learn(self, obj: dict) -> None:
+        meta = obj.get("metadata") or {}
+        name = meta.get("name") or ""
+        owner = next((o for o in meta.get("ownerReferences") or [] if o.get("controller")), None)
+        if owner is None or name in self.map:
+            return
+        kind = obj.get("kind")
+        if kind in ("ReplicaSet", "ControllerRevision") and name.startswith(owner["name"] + "-"):
+            n = self.per_owner[owner["name"] + kind] = self.per_owner.get(owner["name"] + kind, 0) + 1
+            short = "rs" if kind == "ReplicaSet" else "rev"
+            self.map[name] = f"{owner['name']}-{short}{n}"
+            self.hashes[name[len(owner['name']) + 1:]] = f"{short}{n}"
+        elif kind == "Pod" and owner.get("kind") != "StatefulSet":
+            base = self.map.get(owner["name"], owner["name"])
+            if name.startswith(owner["name"] + "-"):
+                self.map[name] = f"{base}-*"
+
+    def name(self, name: str) -> str:
+        return self.map.get(name, name)
+
+    def text(self, text: str) -> str:
+        for raw in sorted(self.map, key=len, reverse=True):
+            text = text.replace(raw, self.map[raw])
+        return text
+
+    def hash(self, value: str) -> str:
+        return self.hashes.get(value, "<hash>")
+
+
+def normal_object(obj: dict, names: Names) -> dict:
+    """A stored object as compared: identity out, times as `<time>`, generated names replaced."""
+    obj = json.loads(json.dumps(obj))
+    meta = obj.get("metadata") or {}
+    for k in IDENTITY:
+        meta.pop(k, None)
+    if "name" in meta:
+        meta["name"] = names.name(meta["name"])
+    ann = {k: v for k, v in (meta.get("annotations") or {}).items() if k not in DROPPED_ANNOTATIONS}
+    if ann:
+        meta["annotations"] = ann
+    else:
+        meta.pop("annotations", None)
+    for o in meta.get("ownerReferences") or []:
+        o.pop("uid", None)
+        o["name"] = names.name(o["name"])
+    return _rewrite(obj, names)
+
+
+def _rewrite(value, names: Names, key: str = ""):
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in TIMES:
+                out[k] = "<time>" if v is not None else None
+            elif k in ("pod-template-hash", "controller-revision-hash") and isinstance(v, str):
+                out[k] = names.hash(v) if k == "pod-template-hash" else "<hash>"
+            elif k == "uid":
+                continue
+            else:
+                out[k] = _rewrite(v, names, k)
+        return out
+    if isinstance(value, list):
+        return [_rewrite(v, names, key) for v in value]
+    if isinstance(value, str) and key in ("name", "message", "nodeName", "claimName"):
+        return names.text(value)
+    return value
+
+
+def learn_names(result: dict) -> Names:
+    """Every object a result holds, in the order written (so ordinals follow creation)."""
+    names = Names()
+    for step in result.get("steps", []):
+        if "object" in step and isinstance(step["object"], dict):
+            names.learn(step["object"])
+        for w in sorted(step.get("writes", []), key=lambda w: w.get("rv", 0)):
+            if w.get("type") == "ADDED" and w.get("object"):
+                names.learn(w["object"])
+    return names
+
+
+GROUPED = re.compile(r"-\*$")
+
+
+def normal_step(step: dict, result: dict, names: Names, ordered: bool) -> dict:
+    """One step's result as compared."""
+    if step["op"] == "settle":
+        return normal_settle(result, names, ordered)
+    if step["op"] == "sar":
+        out = {"allowed": bool(result.get("allowed")), "denied": bool(result.get("denied"))}
+        if not out["allowed"]:
+            out["evaluationError"] = result.get("evaluationError") or ""
+        return out
+    out = {"code": result.get("code"), "status": result.get("status")}
+    if result.get("status") == "Failure":
+        out["reason"] = result.get("reason", "")
+        out["message"] = names.text(result.get("message", ""))
+    elif isinstance(result.get("object"), dict):
+        out["object"] = drop_not_compared(normal_object(result["object"], names), "object")
+    return out
+
+
+def _key(w: dict, names: Names) -> str:
+    ns = w.get("namespace") or ""
+    return f"{w['kind']} {ns + '/' if ns else ''}{names.name(w['name'])}"
+
+
+def normal_settle(result: dict, names: Names, ordered: bool) -> dict:
+    """A settle as Kubernetes guarantees it: the objects created and deleted (as multisets: controllers act
+    concurrently), each written object's final form (pods of one owner as a sorted group), the distinct events,
+    the scheduling decisions; with `ordered`, the order pods were created in (StatefulSet's OrderedReady)."""
+    writes = sorted((w for w in result.get("writes", []) if w["kind"] not in SETTLE_KINDS_NOT_COMPARED),
+                    key=lambda w: w.get("rv", 0))
+    created = sorted(_key(w, names) for w in writes if w["type"] == "ADDED")
+    deleted = sorted(_key(w, names) for w in writes if w["type"] == "DELETED")
+    final: dict[str, object] = {}
+    for w in writes:
+        final[(w["kind"], w.get("namespace") or "", w["name"])] = w.get("object") if w["type"] != "DELETED" else None
+    objects: dict[str, object] = {}
+    for (kind, ns, name), obj in sorted(final.items()):
+        key = _key({"kind": kind, "namespace": ns, "name": name}, names)
+        value = "<deleted>" if obj is None else drop_not_compared(normal_object(obj, names), "object")
+        if GROUPED.search(key):
+            objects.setdefault(key, []).append(value)
+        else:
+            objects[key] = value
+    for key, value in objects.items():
+        if isinstance(value, list):
+            value.sort(key=lambda v: json.dumps(v, sort_keys=True))
+    events = sorted({f"{e.get('type')} {e.get('reason')} {e.get('kind')}/{names.name(e.get('name', ''))}: "
+                     f"{names.text(e.get('message', ''))}" for e in result.get("events", [])})
+    scheduling = {}
+    for pod, d in sorted((result.get("scheduling") or {}).items()):
+        ns, _, name = pod.partition("/")
+        entry = {"feasible": sorted(d.get("feasible") or []), "node": d.get("node"),
+                 "message": names.text(d.get("message") or ""), "nominated": d.get("nominated") or "",
+                 "victims": sorted(d.get("victims") or [])}
+        key = f"{ns}/{names.name(name)}"
+        if GROUPED.search(key):
+            scheduling.setdefault(key, []).append(entry)
+        else:
+            scheduling[key] = entry
+    for value in scheduling.values():
+        if isinstance(value, list):
+            value.sort(key=lambda v: json.dumps(v, sort_keys=True))
+    out = {"created": created, "deleted": deleted, "objects": objects, "events": events, "scheduling": scheduling}
+    if ordered:
+        out["order"] = [_key(w, names) for w in writes if w["type"] == "ADDED" and w["kind"] == "Pod"]
+    return out
+
+
+# Kinds whose writes in a settle are not compared: the harness's own bookkeeping and objects kdsl does not keep.
+SETTLE_KINDS_NOT_COMPARED = {
+    "Lease": "node heartbeats: the harness renews them on its own clock",
+    "Node": "node status: the harness posts it on its own clock",
+    "Event": "events are compared as `events`, not as writes",
+    "Endpoints": "the legacy Endpoints object; kdsl keeps EndpointSlices only",
+}
+
+
+def normal_result(case: dict, result: dict) -> dict:
+    """A whole recording (or kdsl's replay) of one case, as compared."""
+    names = learn_names(result)
+    ordered = case["id"].startswith("controllers/statefulset/ordered")
+    steps = [normal_step(s, r, names, ordered) for s, r in zip(case["steps"], result.get("steps", []))]
+    out = {"setup_errors": sorted(result.get("setup_errors") or []), "steps": steps}
+    if len(result.get("steps", [])) != len(case["steps"]):
+        out["step_count"] = len(result.get("steps", []))
+    return out
