@@ -28,7 +28,8 @@ NOT_COMPARED = {
     "*.spec.enableServiceLinks": "kdsl injects no service environment variables",
     "*.spec.preemptionPolicy": "defaulted from the PriorityClass; kdsl writes the priority only",
     "*.spec.serviceAccount": "the deprecated alias of serviceAccountName, which is compared",
-    "*.spec.volumes[].projected": "the kube-api-access token volume of the ServiceAccount admission plugin",
+    "*.spec.volumes[kube-api-access-*]": "the token volume the ServiceAccount admission plugin adds (and its "
+                                          "mounts): kdsl mounts no service account token",
     "*.spec.containers[].terminationMessagePath": "container defaults kdsl does not write",
     "*.spec.containers[].terminationMessagePolicy": "container defaults kdsl does not write",
     "*.spec.containers[].imagePullPolicy": "container defaults kdsl does not write",
@@ -141,7 +142,23 @@ def normal_object(obj: dict, names: Names) -> dict:
     for o in meta.get("ownerReferences") or []:
         o.pop("uid", None)
         o["name"] = names.name(o["name"])
+    _drop_token_volume(obj.get("spec") or {})
+    _drop_token_volume(((obj.get("spec") or {}).get("template") or {}).get("spec") or {})
     return _rewrite(obj, names)
+
+
+def _drop_token_volume(spec: dict) -> None:
+    """The `kube-api-access-<random>` projected volume and its mounts (NOT_COMPARED)."""
+    token = lambda v: str(v.get("name", "")).startswith("kube-api-access-")  # noqa: E731
+    if "volumes" in spec:
+        spec["volumes"] = [v for v in spec["volumes"] if not token(v)]
+        if not spec["volumes"]:
+            del spec["volumes"]
+    for c in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+        if "volumeMounts" in c:
+            c["volumeMounts"] = [m for m in c["volumeMounts"] if not token(m)]
+            if not c["volumeMounts"]:
+                del c["volumeMounts"]
 
 
 def _rewrite(value, names: Names, key: str = ""):

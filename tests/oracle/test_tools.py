@@ -158,3 +158,20 @@ def test_a_settle_compares_what_controllers_made():
     paths = [p for p, _, _ in compared(case, recorded)]
     assert any(p.startswith("steps[1].created") for p in paths)
     assert any(p.startswith("steps[1].events") for p in paths)
+
+
+def test_the_fidelity_page_shows_the_current_agreement():
+    from tests.oracle import agreement
+
+    text = agreement.DOC.read_text(encoding="utf-8")
+    shown = text[text.index(agreement.START):text.index(agreement.END) + len(agreement.END)]
+    assert shown == agreement.block(), "run `uv run python tests/oracle/agreement.py --write`"
+
+
+def test_the_token_volume_is_the_only_volume_left_out():
+    pod = copy.deepcopy(POD)
+    pod["spec"]["volumes"] = [{"name": "kube-api-access-x7k2p", "projected": {}}, {"name": "data", "emptyDir": {}}]
+    pod["spec"]["containers"][0]["volumeMounts"] = [{"name": "kube-api-access-x7k2p", "mountPath": "/var/run"}]
+    obj = normal_object(pod, Names())
+    assert obj["spec"]["volumes"] == [{"name": "data", "emptyDir": {}}]
+    assert "volumeMounts" not in obj["spec"]["containers"][0]
