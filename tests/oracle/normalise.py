@@ -71,14 +71,17 @@ def _matches(path: str, pattern: str) -> bool:
 
 
 def drop_not_compared(value, path: str = ""):
-    """The value without the NOT_COMPARED fields; list items are addressed `[]`."""
+    """The value without the NOT_COMPARED fields; list items are addressed `[]`. An empty map or list is taken
+    as absent (Go writes an empty struct as `{}` where kdsl leaves it out, as `status: {}` of a new Deployment)."""
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             p = f"{path}.{k}" if path else k
             if any(_matches(p, pat) for pat in NOT_COMPARED):
                 continue
-            out[k] = drop_not_compared(v, p)
+            v = drop_not_compared(v, p)
+            if v != {} and v != []:
+                out[k] = v
         return out
     if isinstance(value, list):
         return [drop_not_compared(v, f"{path}[]") for v in value]
@@ -142,9 +145,29 @@ def normal_object(obj: dict, names: Names) -> dict:
     for o in meta.get("ownerReferences") or []:
         o.pop("uid", None)
         o["name"] = names.name(o["name"])
+    if obj.get("kind") == "Pod" and isinstance(obj.get("status"), dict):
+        _drop_kubelet_status(obj["status"])
     _drop_token_volume(obj.get("spec") or {})
     _drop_token_volume(((obj.get("spec") or {}).get("template") or {}).get("spec") or {})
     return _rewrite(obj, names)
+
+
+# What a pod's kubelet writes is the harness's fake kubelet on one side and kdsl's kubelet on the other: neither is
+# the reference, so only what the control plane writes into a pod's status is compared.
+KUBELET_WRITTEN = {
+    "Pod status.containerStatuses, status.initContainerStatuses": "written by the kubelet; the harness runs a fake",
+    "Pod status.conditions other than PodScheduled and DisruptionTarget": "written by the kubelet (Ready, "
+                                                                          "ContainersReady, Initialized ...)",
+    "events whose source is the kubelet": "the harness's kubelet is a fake (Pulling, Pulled, Created, Started ...)",
+}
+CONTROL_PLANE_CONDITIONS = ("PodScheduled", "DisruptionTarget")
+
+
+def _drop_kubelet_status(status: dict) -> None:
+    status.pop("containerStatuses", None)
+    status.pop("initContainerStatuses", None)
+    if "conditions" in status:
+        status["conditions"] = [c for c in status["conditions"] if c.get("type") in CONTROL_PLANE_CONDITIONS]
 
 
 def _drop_token_volume(spec: dict) -> None:
@@ -242,7 +265,8 @@ def normal_settle(result: dict, names: Names, ordered: bool) -> dict:
         if isinstance(value, list):
             value.sort(key=lambda v: json.dumps(v, sort_keys=True))
     events = sorted({f"{e.get('type')} {e.get('reason')} {e.get('kind')}/{names.name(e.get('name', ''))}: "
-                     f"{names.text(e.get('message', ''))}" for e in result.get("events", [])})
+                     f"{names.text(e.get('message', ''))}" for e in result.get("events", [])
+                     if not str(e.get("source", "")).startswith("kubelet")})
     scheduling = {}
     for pod, d in sorted((result.get("scheduling") or {}).items()):
         ns, _, name = pod.partition("/")

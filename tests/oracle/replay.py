@@ -72,9 +72,10 @@ def import_objects(manifests: list[dict], nodes: list[dict] = ()):
         raise refusal(exc) from None
 
 
-def model_object(manifest: dict):
-    """The model object kdsl reads from one manifest (its namespace declared, as `kubectl create ns` would)."""
-    scenario = import_objects([manifest])
+def model_object(manifest: dict, nodes: list[dict] = ()):
+    """The model object kdsl reads from one manifest, on the case's nodes (its namespace declared, as
+    `kubectl create ns` would)."""
+    scenario = import_objects([manifest], nodes)
     kind, name = manifest.get("kind"), (manifest.get("metadata") or {}).get("name")
     for obj in scenario.objects:
         if (getattr(obj, "manifest_kind", None) or obj.kind) == kind and obj.name == name:
@@ -150,7 +151,7 @@ class Replay:
         return {"code": CODES[verb], "status": "Success", "object": object_manifest(stored, self.sim, self.sim.now)}
 
     def write(self, verb: str, manifest: dict) -> dict:
-        obj = _behave(model_object(manifest), self.kubelet)
+        obj = _behave(model_object(manifest, self.case["nodes"]), self.kubelet)
         meta = manifest.get("metadata") or {}
         key = (manifest.get("kind"), meta.get("namespace"), meta.get("name"))
         sim = self.sim

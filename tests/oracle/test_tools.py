@@ -175,3 +175,13 @@ def test_the_token_volume_is_the_only_volume_left_out():
     obj = normal_object(pod, Names())
     assert obj["spec"]["volumes"] == [{"name": "data", "emptyDir": {}}]
     assert "volumeMounts" not in obj["spec"]["containers"][0]
+
+
+def test_an_empty_map_is_absent_but_an_empty_string_is_a_value():
+    obj = normal_object({"kind": "Deployment", "metadata": {"name": "web"}, "status": {}, "spec": {"paused": False,
+                                                                                                   "x": ""}},
+                        Names())
+    from tests.oracle.normalise import drop_not_compared
+
+    assert drop_not_compared(obj, "object") == {"kind": "Deployment", "metadata": {"name": "web"},
+                                                "spec": {"paused": False, "x": ""}}
