@@ -65,3 +65,37 @@ def test_an_rbac_name_is_a_path_segment_and_a_good_manifest_passes():
     assert import_manifests(text=role.replace("/x", ""), name="r.yaml").objects
     assert import_manifests(text=DEPLOYMENT.format(name="web", labels="tier: front", annotations="a/b: c"),
                             name="d.yaml").objects
+
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - {name: app, image: nginx, ports: [{name: %s, containerPort: 80}]}
+  - {name: %s, image: nginx}
+"""
+
+
+@pytest.mark.parametrize("port, second, message", [
+    ("HTTP", "side", 'Pod "web" is invalid: spec.containers[0].ports[0].name: Invalid value: "HTTP": must contain '
+                     "only alpha-numeric characters (a-z, 0-9), and hyphens (-)"),
+    ("http", "app", 'Pod "web" is invalid: spec.containers[1].name: Duplicate value: "app"'),
+    ("http", "Side_1", 'Pod "web" is invalid: spec.containers[1].name: Invalid value: "Side_1": a lowercase RFC 1123 '
+                       "label must consist of"),
+])
+def test_the_names_of_a_pod_spec_are_the_api_servers_even_those_kept_in_a_yaml_block(port, second, message):
+    assert message in refusal(POD % (port, second))
+
+
+def test_a_templates_names_are_named_by_their_path_and_all_errors_are_given_at_once():
+    text = refusal(DEPLOYMENT.format(name="web", labels="", annotations="").replace(
+        "{name: app, image: nginx}", "{name: App, image: nginx}, {name: App, image: nginx}"))
+    assert ('Deployment.apps "web" is invalid: [spec.template.spec.containers[0].name: Invalid value: "App"' in text
+            and 'spec.template.spec.containers[1].name: Duplicate value: "App"]' in text)
+
+
+def test_a_pod_without_containers_is_invalid_not_an_unknown_kind():
+    text = refusal("apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: []}\n")
+    assert 'Pod "web" is invalid: spec.containers: Required value' in text
