@@ -1,4 +1,4 @@
-"""The admission cases replayed through kdsl and compared with the real control plane's answers (recorded/admission.json)."""
+"""The admission cases replayed through kdsl, compared with the real control plane's (recorded/admission.json)."""
 
 import pytest
 

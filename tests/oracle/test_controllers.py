@@ -1,4 +1,4 @@
-"""The controllers cases replayed through kdsl and compared with the real control plane's answers (recorded/controllers.json)."""
+"""The controllers cases replayed through kdsl, compared with the real control plane's (recorded/controllers.json)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The rbac cases replayed through kdsl and compared with the real control plane's answers (recorded/rbac.json)."""
+"""The rbac cases replayed through kdsl, compared with the real control plane's (recorded/rbac.json)."""
 
 import pytest
 

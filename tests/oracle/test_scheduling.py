@@ -1,4 +1,4 @@
-"""The scheduling cases replayed through kdsl and compared with the real control plane's answers (recorded/scheduling.json)."""
+"""The scheduling cases replayed through kdsl, compared with the real control plane's (recorded/scheduling.json)."""
 
 import pytest
 

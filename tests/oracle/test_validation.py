@@ -1,4 +1,4 @@
-"""The validation cases replayed through kdsl and compared with the real control plane's answers (recorded/validation.json)."""
+"""The validation cases replayed through kdsl, compared with the real control plane's (recorded/validation.json)."""
 
 import pytest
 
