@@ -19,6 +19,8 @@ DROPPED_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
 # `[]`), with the reason. Both sides lose them; docs/fidelity.md lists them (tests/oracle/agreement.py).
 NOT_COMPARED = {
     "details": "kdsl's ApiError carries no StatusDetails (causes); the code, reason and message are compared",
+    "sar.reason of an allowed review": "kdsl's authorizer does not say which binding allowed a request (`RBAC: allowed "
+                                       "by RoleBinding ...`); a denial's reason is compared",
     "object.metadata.generateName": "the harness and kdsl name objects differently before the API server does",
     "*.spec.dnsPolicy": "kdsl simulates no DNS; the default ClusterFirst is not written",
     "*.spec.schedulerName": "kdsl has one scheduler; the default-scheduler name is not written",
@@ -225,8 +227,9 @@ def normal_step(step: dict, result: dict, names: Names, ordered: bool) -> dict:
         return normal_settle(result, names, ordered)
     if step["op"] == "sar":
         out = {"allowed": bool(result.get("allowed")), "denied": bool(result.get("denied"))}
-        if not out["allowed"]:
+        if not out["allowed"]:  # an allowed review's reason (which binding allowed it) is NOT_COMPARED
             out["evaluationError"] = result.get("evaluationError") or ""
+            out["reason"] = result.get("reason") or ""
         return out
     out = {"code": result.get("code"), "status": result.get("status")}
     if result.get("status") == "Failure":
