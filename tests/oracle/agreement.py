@@ -14,7 +14,8 @@ if __package__ in (None, ""):
 
 from tests.oracle.compare import report  # noqa: E402
 from tests.oracle.make_cases import AREAS  # noqa: E402
-from tests.oracle.normalise import KUBELET_WRITTEN, NOT_COMPARED, SETTLE_KINDS_NOT_COMPARED  # noqa: E402
+from tests.oracle.normalise import KUBELET_WRITTEN, NOT_COMPARED  # noqa: E402
+from tests.oracle.normalise_steps import SETTLE_KINDS_NOT_COMPARED, TIES  # noqa: E402
 from tests.oracle.suite import OPEN, cases, compared, expected_difference, recording  # noqa: E402
 
 DOC = HERE.parents[1] / "docs" / "fidelity.md"
@@ -69,7 +70,8 @@ def not_compared() -> str:
     rows = "".join(f"| `{p}` | {r} |\n" for p, r in NOT_COMPARED.items())
     kinds = "".join(f"| writes of `{k}` in a settle | {r} |\n" for k, r in SETTLE_KINDS_NOT_COMPARED.items())
     kubelet = "".join(f"| {k} | {r} |\n" for k, r in KUBELET_WRITTEN.items())
-    return "| field | why it is not compared |\n|---|---|\n" + rows + kinds + kubelet
+    ties = f"| `spec.nodeName` of a controller's pods, and their Scheduled event's node | {TIES} |\n"
+    return "| field | why it is not compared |\n|---|---|\n" + rows + kinds + kubelet + ties
 
 
 def listed() -> str:

@@ -1,6 +1,5 @@
-"""Both sides of a comparison brought to one form: identity, times and generated name suffixes replaced, the
-fields kdsl does not model taken out (NOT_COMPARED, each with its reason), a settle reduced to what Kubernetes
-guarantees (what was created and deleted, the final objects, the events, the scheduling decisions)."""
+"""Stored objects of both sides brought to one form: identity, times and generated name suffixes replaced, the
+fields kdsl does not model taken out (NOT_COMPARED, each with its reason). Steps and settles: normalise_steps.py."""
 
 from __future__ import annotations
 
@@ -60,6 +59,8 @@ NOT_COMPARED = {
     "*.status.hostIPs": "addresses come from each side's own node registration",
     "*.spec.clusterIP": "allocated at random from each side's service range",
     "*.spec.clusterIPs": "allocated at random from each side's service range",
+    "*.status.conditions[].observedGeneration": "PodObservedGenerationTracking (beta in 1.34): kdsl does not model "
+                                                "which generation a condition saw",
     "*.status.observedGeneration": "written by the kubelet and controllers of v1.34 on more kinds than kdsl",
     "*.metadata.annotations.deployment.kubernetes.io/desired-replicas": "kdsl writes only the revision annotation",
     "*.metadata.annotations.deployment.kubernetes.io/max-replicas": "kdsl writes only the revision annotation",
@@ -73,8 +74,8 @@ def _matches(path: str, pattern: str) -> bool:
 
 
 def drop_not_compared(value, path: str = ""):
-    """The value without the NOT_COMPARED fields; list items are addressed `[]`. An empty map or list is taken
-    as absent (Go writes an empty struct as `{}` where kdsl leaves it out, as `status: {}` of a new Deployment)."""
+    """The value without the NOT_COMPARED fields; list items are addressed `[]`. An empty map or list, and a null,
+    are taken as absent (Go writes an empty struct as `{}` and a nil time as `null`, where kdsl leaves them out)."""
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
@@ -82,7 +83,7 @@ def drop_not_compared(value, path: str = ""):
             if any(_matches(p, pat) for pat in NOT_COMPARED):
                 continue
             v = drop_not_compared(v, p)
-            if v != {} and v != []:
+            if v != {} and v != [] and v is not None:
                 out[k] = v
         return out
     if isinstance(value, list):
@@ -101,6 +102,7 @@ class Names:
         self.map: dict[str, str] = {}
         self.hashes: dict[str, str] = {}
         self.per_owner: dict[str, int] = {}
+        self.pinned: set[str] = set()  # grouped pods whose node is their controller's choice (a DaemonSet's)
 
     def learn(self, obj: dict) -> None:
         meta = obj.get("metadata") or {}
@@ -118,6 +120,8 @@ class Names:
             base = self.map.get(owner["name"], owner["name"])
             if name.startswith(owner["name"] + "-"):
                 self.map[name] = f"{base}-*"
+                if owner.get("kind") == "DaemonSet":
+                    self.pinned.add(f"{base}-*")
 
     def name(self, name: str) -> str:
         return self.map.get(name, name)
@@ -161,6 +165,7 @@ KUBELET_WRITTEN = {
     "Pod status.conditions other than PodScheduled and DisruptionTarget": "written by the kubelet (Ready, "
                                                                           "ContainersReady, Initialized ...)",
     "events whose source is the kubelet": "the harness's kubelet is a fake (Pulling, Pulled, Created, Started ...)",
+    "events about Nodes": "the harness registers and renews its nodes on its own clock (RegisteredNode ...)",
 }
 CONTROL_PLANE_CONDITIONS = ("PodScheduled", "DisruptionTarget")
 
@@ -216,96 +221,3 @@ def learn_names(result: dict) -> Names:
             if w.get("type") == "ADDED" and w.get("object"):
                 names.learn(w["object"])
     return names
-
-
-GROUPED = re.compile(r"-\*$")
-
-
-def normal_step(step: dict, result: dict, names: Names, ordered: bool) -> dict:
-    """One step's result as compared."""
-    if step["op"] == "settle":
-        return normal_settle(result, names, ordered)
-    if step["op"] == "sar":
-        out = {"allowed": bool(result.get("allowed")), "denied": bool(result.get("denied"))}
-        if not out["allowed"]:  # an allowed review's reason (which binding allowed it) is NOT_COMPARED
-            out["evaluationError"] = result.get("evaluationError") or ""
-            out["reason"] = result.get("reason") or ""
-        return out
-    out = {"code": result.get("code"), "status": result.get("status")}
-    if result.get("status") == "Failure":
-        out["reason"] = result.get("reason", "")
-        out["message"] = names.text(result.get("message", ""))
-    elif isinstance(result.get("object"), dict):
-        out["object"] = drop_not_compared(normal_object(result["object"], names), "object")
-    return out
-
-
-def _key(w: dict, names: Names) -> str:
-    ns = w.get("namespace") or ""
-    return f"{w['kind']} {ns + '/' if ns else ''}{names.name(w['name'])}"
-
-
-def normal_settle(result: dict, names: Names, ordered: bool) -> dict:
-    """A settle as Kubernetes guarantees it: the objects created and deleted (as multisets: controllers act
-    concurrently), each written object's final form (pods of one owner as a sorted group), the distinct events,
-    the scheduling decisions; with `ordered`, the order pods were created in (StatefulSet's OrderedReady)."""
-    writes = sorted((w for w in result.get("writes", []) if w["kind"] not in SETTLE_KINDS_NOT_COMPARED),
-                    key=lambda w: w.get("rv", 0))
-    created = sorted(_key(w, names) for w in writes if w["type"] == "ADDED")
-    deleted = sorted(_key(w, names) for w in writes if w["type"] == "DELETED")
-    final: dict[str, object] = {}
-    for w in writes:
-        final[(w["kind"], w.get("namespace") or "", w["name"])] = w.get("object") if w["type"] != "DELETED" else None
-    objects: dict[str, object] = {}
-    for (kind, ns, name), obj in sorted(final.items()):
-        key = _key({"kind": kind, "namespace": ns, "name": name}, names)
-        value = "<deleted>" if obj is None else drop_not_compared(normal_object(obj, names), "object")
-        if GROUPED.search(key):
-            objects.setdefault(key, []).append(value)
-        else:
-            objects[key] = value
-    for key, value in objects.items():
-        if isinstance(value, list):
-            value.sort(key=lambda v: json.dumps(v, sort_keys=True))
-    events = sorted({f"{e.get('type')} {e.get('reason')} {e.get('kind')}/{names.name(e.get('name', ''))}: "
-                     f"{names.text(e.get('message', ''))}" for e in result.get("events", [])
-                     if not str(e.get("source", "")).startswith("kubelet")})
-    scheduling = {}
-    for pod, d in sorted((result.get("scheduling") or {}).items()):
-        ns, _, name = pod.partition("/")
-        entry = {"feasible": sorted(d.get("feasible") or []), "node": d.get("node"),
-                 "message": names.text(d.get("message") or ""), "nominated": d.get("nominated") or "",
-                 "victims": sorted(d.get("victims") or [])}
-        key = f"{ns}/{names.name(name)}"
-        if GROUPED.search(key):
-            scheduling.setdefault(key, []).append(entry)
-        else:
-            scheduling[key] = entry
-    for value in scheduling.values():
-        if isinstance(value, list):
-            value.sort(key=lambda v: json.dumps(v, sort_keys=True))
-    out = {"created": created, "deleted": deleted, "objects": objects, "events": events, "scheduling": scheduling}
-    if ordered:
-        out["order"] = [_key(w, names) for w in writes if w["type"] == "ADDED" and w["kind"] == "Pod"]
-    return out
-
-
-# Kinds whose writes in a settle are not compared: the harness's own bookkeeping and objects kdsl does not keep.
-SETTLE_KINDS_NOT_COMPARED = {
-    "Lease": "node heartbeats: the harness renews them on its own clock",
-    "Node": "node status: the harness posts it on its own clock",
-    "Event": "events are compared as `events`, not as writes",
-    "Endpoints": "the legacy Endpoints object; kdsl keeps EndpointSlices only",
-}
-
-
-def normal_result(case: dict, result: dict) -> dict:
-    """A whole recording (or kdsl's replay) of one case, as compared."""
-    names = learn_names(result)
-    ordered = case["id"].startswith("controllers/statefulset/ordered")
-    steps = [normal_step(s, r, names, ordered) for s, r in zip(case["steps"], result.get("steps", []))]
-    # How many setup objects were refused: the harness and kdsl word their setup errors each their own way.
-    out = {"setup_errors": len(result.get("setup_errors") or []), "steps": steps}
-    if len(result.get("steps", [])) != len(case["steps"]):
-        out["step_count"] = len(result.get("steps", []))
-    return out

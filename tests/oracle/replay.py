@@ -119,6 +119,8 @@ class Replay:
         self.sim = Simulation(attrs.evolve(scenario, objects=objects, timeline=(), expectations=()))
         self.setup_errors += [r.message for r in self.sim.rejections]
         self.settler = Settler(self.sim)
+        if case["nodes"]:  # the setup's pods bound and running before the steps, as the harness leaves them
+            self.settler.settle(60_000)
 
     def run(self) -> dict:
         return {"setup_errors": self.setup_errors, "steps": [self.step(s) for s in self.case["steps"]]}

@@ -43,6 +43,10 @@ class Settler:
 
     def settle(self, timeout_ms: int) -> dict:
         sim = self.sim
+        # What the settle records is what happened during it, as the harness records: the steps before it gave
+        # their own results.
+        self.history_at = len(sim.store.history)
+        self.events_at = len(sim.log.occurrences)
         start = sim.now
         deadline = start + timeout_ms
         quiet_from = start

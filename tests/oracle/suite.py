@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.oracle.compare import differences, report
-from tests.oracle.normalise import normal_result
+from tests.oracle.normalise_steps import normal_result
 from tests.oracle.replay import replay
 
 HERE = Path(__file__).resolve().parent

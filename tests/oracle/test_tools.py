@@ -11,7 +11,8 @@ import pytest
 
 from tests.oracle import make_cases
 from tests.oracle.compare import differences, report
-from tests.oracle.normalise import NOT_COMPARED, Names, normal_object, normal_result
+from tests.oracle.normalise import NOT_COMPARED, Names, normal_object
+from tests.oracle.normalise_steps import normal_result
 from tests.oracle.replay import replay
 from tests.oracle.suite import cases, compared, expected_difference, known_differences, params
 
@@ -185,3 +186,14 @@ def test_an_empty_map_is_absent_but_an_empty_string_is_a_value():
 
     assert drop_not_compared(obj, "object") == {"kind": "Deployment", "metadata": {"name": "web"},
                                                 "spec": {"paused": False, "x": ""}}
+
+
+def test_limitranger_refusals_are_compared_in_one_order():
+    from tests.oracle.normalise_steps import limit_order
+
+    a = ('pods "p" is forbidden: [minimum memory usage per Container is 32Mi, but request is 16Mi, '
+         'minimum cpu usage per Container is 100m, but request is 50m]')
+    b = ('pods "p" is forbidden: [minimum cpu usage per Container is 100m, but request is 50m, '
+         'minimum memory usage per Container is 32Mi, but request is 16Mi]')
+    assert limit_order(a) == limit_order(b) == b
+    assert limit_order('pods "p" is forbidden: exceeded quota: q') == 'pods "p" is forbidden: exceeded quota: q'
