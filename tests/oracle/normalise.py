@@ -102,7 +102,7 @@ class Names:
         self.map: dict[str, str] = {}
         self.hashes: dict[str, str] = {}
         self.per_owner: dict[str, int] = {}
-        self.pinned: set[str] = set()  # grouped pods whose node is their controller's choice (a DaemonSet's)
+        self.untied: set[str] = set()  # a controller's pods (not a DaemonSet's): where they land may be a tie
 
     def learn(self, obj: dict) -> None:
         meta = obj.get("metadata") or {}
@@ -120,8 +120,10 @@ class Names:
             base = self.map.get(owner["name"], owner["name"])
             if name.startswith(owner["name"] + "-"):
                 self.map[name] = f"{base}-*"
-                if owner.get("kind") == "DaemonSet":
-                    self.pinned.add(f"{base}-*")
+                if owner.get("kind") != "DaemonSet":
+                    self.untied.add(f"{base}-*")
+        elif kind == "Pod":
+            self.untied.add(name)  # a StatefulSet's pod: its name is its own, its node a tie
 
     def name(self, name: str) -> str:
         return self.map.get(name, name)
@@ -206,7 +208,8 @@ def _rewrite(value, names: Names, key: str = ""):
         return out
     if isinstance(value, list):
         return [_rewrite(v, names, key) for v in value]
-    if isinstance(value, str) and key in ("name", "message", "nodeName", "claimName"):
+    if isinstance(value, str) and key in ("name", "message", "nodeName", "claimName", "currentRevision",
+                                          "updateRevision"):
         return names.text(value)
     return value
 

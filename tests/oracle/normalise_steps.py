@@ -46,16 +46,16 @@ def _key(w: dict, names: Names) -> str:
     return f"{w['kind']} {ns + '/' if ns else ''}{names.name(w['name'])}"
 
 
-# Where the pods of a Deployment, ReplicaSet or Job land is not compared: between equal nodes Kubernetes breaks the
-# tie at random (schedule_one.go, selectHost's reservoir sampling), kdsl with its seeded RNG. A DaemonSet's pods,
-# and pods with names of their own (the scheduling cases), are compared with their node.
+# Where the pods of a Deployment, ReplicaSet, StatefulSet or Job land is not compared: between equal nodes
+# Kubernetes breaks the tie at random (schedule_one.go, selectHost's reservoir sampling), kdsl with its seeded RNG.
+# A DaemonSet's pods, and pods no controller owns (the scheduling cases), are compared with their node.
 TIES = "the node of a controller's pod (not a DaemonSet's): equal nodes tie and Kubernetes picks one at random"
-_ASSIGNED = re.compile(r"^(Successfully assigned \S+-\*) to \S+$")
+_ASSIGNED = re.compile(r"^(Successfully assigned \S+) to \S+$")
 
 
 def _untied(message: str, names: Names) -> str:
     m = _ASSIGNED.match(message)
-    if m is None or m.group(1).rsplit("/", 1)[-1] in names.pinned:
+    if m is None or m.group(1).rsplit("/", 1)[-1] not in names.untied:
         return message
     return m.group(1) + " to <node>"
 
@@ -77,7 +77,7 @@ def normal_settle(result: dict, names: Names, ordered: bool, stepped: frozenset 
     for (kind, ns, name), obj in sorted(final.items()):
         key = _key({"kind": kind, "namespace": ns, "name": name}, names)
         value = "<deleted>" if obj is None else drop_not_compared(normal_object(obj, names), "object")
-        if GROUPED.search(key) and isinstance(value, dict) and key.rsplit("/", 1)[-1] not in names.pinned:
+        if isinstance(value, dict) and kind == "Pod" and key.rsplit("/", 1)[-1] in names.untied:
             value.get("spec", {}).pop("nodeName", None)  # TIES: where a workload's pods land
         if GROUPED.search(key):
             objects.setdefault(key, []).append(value)
@@ -96,7 +96,7 @@ def normal_settle(result: dict, names: Names, ordered: bool, stepped: frozenset 
                  "message": names.text(d.get("message") or ""), "nominated": d.get("nominated") or "",
                  "victims": sorted(d.get("victims") or [])}
         key = f"{ns}/{names.name(name)}"
-        if GROUPED.search(key) and names.name(name) not in names.pinned:
+        if names.name(name) in names.untied:
             entry.pop("node")  # TIES
         if GROUPED.search(key):
             scheduling.setdefault(key, []).append(entry)

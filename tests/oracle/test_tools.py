@@ -197,3 +197,20 @@ def test_limitranger_refusals_are_compared_in_one_order():
          'minimum memory usage per Container is 32Mi, but request is 16Mi]')
     assert limit_order(a) == limit_order(b) == b
     assert limit_order('pods "p" is forbidden: exceeded quota: q') == 'pods "p" is forbidden: exceeded quota: q'
+
+
+def test_a_controllers_pod_is_compared_without_its_node_but_a_daemonsets_with_it():
+    def pod(name, owner_kind, owner):
+        return {"kind": "Pod", "metadata": {"name": name, "namespace": "apps", "ownerReferences": [
+            {"kind": owner_kind, "name": owner, "controller": True}]}, "spec": {"nodeName": "n2"}}
+
+    writes = [{"rv": i, "type": "ADDED", "kind": "Pod", "namespace": "apps", "name": p["metadata"]["name"],
+               "object": p} for i, p in enumerate([pod("db-0", "StatefulSet", "db"), pod("agent-x2k9p", "DaemonSet",
+                                                                                         "agent")])]
+    events = [{"type": "Normal", "reason": "Scheduled", "kind": "Pod", "name": "db-0", "source": "default-scheduler",
+               "message": "Successfully assigned apps/db-0 to n2"}]
+    case = {"id": "controllers/x", "steps": [{"op": "settle"}]}
+    settle = normal_result(case, {"steps": [{"writes": writes, "events": events, "scheduling": {}}]})["steps"][0]
+    assert "nodeName" not in settle["objects"]["Pod apps/db-0"].get("spec", {})
+    assert settle["objects"]["Pod apps/agent-*"][0]["spec"]["nodeName"] == "n2"
+    assert settle["events"] == ["Normal Scheduled Pod/db-0: Successfully assigned apps/db-0 to <node>"]
