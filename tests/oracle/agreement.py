@@ -75,11 +75,19 @@ def not_compared() -> str:
 
 
 def listed() -> str:
+    """The causes of differences.yaml with how many listed cases each explains (a case may have several)."""
+    from collections import Counter
+
     from tests.oracle.suite import known_differences
 
-    rows = "".join(f"| `{p}` | {'open (kdsl bug)' if r.startswith(OPEN) else 'on purpose'} | "
-                   f"{r[len(OPEN):].strip() if r.startswith(OPEN) else r} |\n" for p, r in known_differences().items())
-    return ("| cases | kind | reason |\n|---|---|---|\n" + rows) if rows else "None listed.\n"
+    counts: Counter = Counter()
+    for reason in known_differences().values():
+        kind = "open (kdsl bug)" if reason.startswith(OPEN) else "on purpose"
+        for cause in reason.removeprefix(OPEN).split("; "):
+            counts[(kind, cause.strip())] += 1
+    rows = "".join(f"| {n} | {kind} | {cause} |\n" for (kind, cause), n in
+                   sorted(counts.items(), key=lambda x: (-x[1], x[0])))
+    return ("| cases | kind | cause |\n|---:|---|---|\n" + rows) if rows else "None listed.\n"
 
 
 def block() -> str:
