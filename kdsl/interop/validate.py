@@ -31,6 +31,7 @@ from packaging.version import Version
 
 from kdsl.core.errors import Diagnostic
 from kdsl.interop.reader import Doc, child
+from kdsl.interop.validate_meta import metadata_refusals
 from kdsl.model.nodes import Cluster
 
 # The releases whose API server serves every apiVersion kdsl writes (apps/v1, batch/v1, networking.k8s.io/v1,
@@ -92,7 +93,8 @@ def check(docs: list[Doc], version: str = DEFAULT_VERSION) -> list[Diagnostic]:
             continue
         validator = _validator(version, d["apiVersion"], d["kind"])
         if validator is not None:
-            out += _refusals(doc, validator, _release(version)[1])
+            refused = _refusals(doc, validator, _release(version)[1])
+            out += refused or metadata_refusals(d, Places(doc))
     return out
 
 

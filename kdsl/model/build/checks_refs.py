@@ -152,7 +152,13 @@ def _placement(ctx: Ctx, obj, d: Declared, what: str, seen: dict) -> None:
     scheduler never will. A pod bound to a node (nodeName,
     from YAML) skips the scheduler, and this check."""
     tpl = obj.template
-    if not d.nodes or tpl.node_name:
+    if tpl.node_name:
+        if tpl.node_name not in {n.name for n in d.node_versions}:
+            # Kubernetes keeps such a pod Pending until the pod GC removes it; kdsl runs pods on its nodes only.
+            ctx.error(obj.span, f'{what}: spec.nodeName names node "{tpl.node_name}", which the scenario never has; '
+                                "declare the node, or leave nodeName out for the scheduler to place the pod")
+        return
+    if not d.nodes:
         return
     # The outcome depends on nothing else of the template: the pods of one workload, and a scale test's
     # thousands of alike pods, are held against every node once (`seen`, per check), not once a pod.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import attrs
+import yaml
 
 from kdsl.core import values as v
 from kdsl.core.errors import suggest
@@ -247,7 +248,8 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
     if kind != "pod":  # Workload.build gives the template's labels when there is no `selector`
         f["selector"] = workload_selector(ctx, extra.get("selector", []), kind, what, tpl.labels)
     if kind == "pod":
-        return Pod.build(template=tpl, **meta)
+        bound = _bound_node(extra.get("yaml"))
+        return Pod.build(template=attrs.evolve(tpl, node_name=bound) if bound else tpl, **meta)
     if kind == "deployment":
         f["strategy"] = _strategy(ctx, extra.get("strategy", []), kind, what, DEPLOYMENT_STRATEGY)
         return Deployment.build(template=tpl, **meta, **f)
@@ -267,6 +269,17 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
         return Job.build(template=tpl, **meta, **job)
     job_obj = Job.build(template=tpl, name=name, namespace=ns, labels=labels, **job)
     return CronJob(job=job_obj, **meta, **cron)
+
+
+def _bound_node(patch: str | None) -> str | None:
+    """`spec.nodeName` of a pod's yaml block (an imported manifest that names its node): the pod is created bound
+    to it and no scheduler places it, as in Kubernetes. kdsl has no word for it; without this the simulation
+    scheduled such a pod itself (found by the oracle cases, issue 16)."""
+    if not patch or "nodeName" not in patch:
+        return None
+    spec = (yaml.safe_load(patch) or {}).get("spec")
+    name = spec.get("nodeName") if isinstance(spec, dict) else None
+    return name if isinstance(name, str) and name else None
 
 
 __all__ = ["build_workload", "selector", "access_modes"]

@@ -1,0 +1,92 @@
+"""ValidateObjectMeta and the name rules of ValidatePodSpec on a manifest as read, in the API server's words.
+
+The model keeps what it has no word for in `yaml` blocks — a workload's own metadata, a port name it cannot say —
+where the API server's checks of the simulation never see it, and its own checks word a refusal in kdsl's terms.
+So a manifest's metadata, and the names in its pod spec, are checked here as the API server checks them on create
+(apimachinery/pkg/api/validation/objectmeta.go; pkg/apis/core/validation/validation.go, validateContainers and
+validateSchedulingGates): `Deployment.apps "web" is invalid: metadata.labels: Invalid value: "-app": ...`.
+Found by the differential suite of tests/oracle (issue 16)."""
+
+from __future__ import annotations
+
+from kdsl.core.errors import Diagnostic
+from kdsl.engine.apiserver.errors import FieldError, invalid
+from kdsl.engine.apiserver.validation import DUPLICATE, INVALID, REQUIRED, metadata
+from kdsl.engine.objects import ApiObject, Meta
+from kdsl.model import names
+
+# Where each kind keeps its pod spec (the path the API server names errors by).
+POD_SPEC = {"Pod": ("spec",), "CronJob": ("spec", "jobTemplate", "spec", "template", "spec")}
+TEMPLATED = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController")
+
+
+def _pairs(value) -> tuple:
+    if not isinstance(value, dict):
+        return ()
+    return tuple(sorted((str(k), "" if v is None else str(v)) for k, v in value.items()))
+
+
+def _pod_spec(data: dict) -> tuple[str, dict] | None:
+    kind = data.get("kind")
+    path = POD_SPEC.get(kind) or (("spec", "template", "spec") if kind in TEMPLATED else None)
+    at = data
+    for p in path or ():
+        at = at.get(p) if isinstance(at, dict) else None
+    return (".".join(path), at) if path and isinstance(at, dict) else None
+
+
+def _list(value) -> list[dict]:
+    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
+
+
+def pod_spec_names(spec: dict, prefix: str) -> list[FieldError]:
+    """Containers (at least one), their names (required, unique across init and app containers, DNS-1123 labels),
+    port names (IANA service names) and scheduling gates (qualified names, unique), in the API server's order."""
+    out: list[FieldError] = []
+    if not _list(spec.get("containers")):
+        out.append(FieldError(f"{prefix}.containers", REQUIRED))  # which kdsl would keep as an unsupported manifest
+    seen: set[str] = set()
+    for field in ("containers", "initContainers"):
+        for i, c in enumerate(_list(spec.get(field))):
+            at, name = f"{prefix}.{field}[{i}]", c.get("name")
+            if not isinstance(name, str) or not name:
+                out.append(FieldError(f"{at}.name", REQUIRED))
+            elif name in seen:
+                out.append(FieldError(f"{at}.name", DUPLICATE, name))
+            else:
+                out += [FieldError(f"{at}.name", INVALID, name, m) for m in names.dns1123_label(name)]
+                seen.add(name)
+            for j, port in enumerate(_list(c.get("ports"))):
+                pname = port.get("name")
+                if isinstance(pname, str) and pname:
+                    out += [FieldError(f"{at}.ports[{j}].name", INVALID, pname, m) for m in names.port_name(pname)]
+    gates = [g.get("name") for g in _list(spec.get("schedulingGates"))]
+    for i, g in enumerate(gates):
+        if isinstance(g, str):
+            out += [FieldError(f"{prefix}.schedulingGates[{i}]", INVALID, g, m) for m in names.label_key(g)]
+            if g in gates[:i]:
+                out.append(FieldError(f"{prefix}.schedulingGates[{i}]", DUPLICATE, g))
+    return out
+
+
+def metadata_refusals(data: dict, where) -> list[Diagnostic]:
+    """The API server's refusal of this document's metadata and pod spec names, located at the first field it
+    names (none: valid). A document whose metadata is not a map is the schema check's to refuse."""
+    meta = data.get("metadata")
+    kind, api_version = data.get("kind"), data.get("apiVersion")
+    if not isinstance(meta, dict) or not isinstance(kind, str) or not isinstance(api_version, str):
+        return []
+    name = meta.get("name") if isinstance(meta.get("name"), str) else ""
+    if not name and meta.get("generateName"):
+        return []  # the name comes later, from the API server's generator
+    obj = ApiObject(kind=kind, meta=Meta(name=name, labels=_pairs(meta.get("labels")),
+                                         annotations=_pairs(meta.get("annotations"))), spec=None)
+    errors = metadata(obj)
+    spec = _pod_spec(data)
+    if spec is not None:
+        errors += pod_spec_names(spec[1], spec[0])
+    if not errors:
+        return []
+    group = api_version.rpartition("/")[0]
+    field = [int(p) if p.isdigit() else p for p in errors[0].field.replace("[", ".").replace("]", "").split(".")]
+    return [where.diagnostic(invalid(kind, group, name, errors).message, field, key=True)]

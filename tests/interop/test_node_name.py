@@ -1,0 +1,34 @@
+"""An imported pod that names its node (`spec.nodeName`) is created bound to it: no scheduler places it, as in
+Kubernetes. It used to be kept in the yaml block only and scheduled like any pod (found by tests/oracle, issue 16)."""
+
+from __future__ import annotations
+
+import pytest
+
+import kdsl
+from kdsl.engine.simulation import Simulation
+from kdsl.model.errors import ScenarioError
+
+CLUSTER = "cluster c {\n  node n1 cpu=4 memory=8Gi\n  node n2 cpu=4 memory=8Gi\n}\n"
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {{name: web, namespace: default}}
+spec:
+  nodeName: {node}
+  containers: [{{name: app, image: nginx, resources: {{requests: {{cpu: "1"}}}}}}]
+"""
+
+
+def test_a_pod_that_names_its_node_runs_there_without_the_scheduler():
+    scenario = kdsl.from_manifests(text=POD.format(node="n2"), cluster=CLUSTER)
+    sim = Simulation(scenario).run(until=30_000)
+    pod = sim.store.get("Pod", "default", "web")
+    assert pod.spec.template.node_name == "n2" and pod.status.phase == "Running"
+    assert not [e for e in sim.log.events if e.reason == "Scheduled"]
+    assert "nodeName: n2" in kdsl.interop.dump_manifests(kdsl.interop.to_manifests(scenario))
+
+
+def test_a_node_the_scenario_never_has_is_an_error_not_a_crash():
+    with pytest.raises(ScenarioError, match='spec.nodeName names node "ghost", which the scenario never has'):
+        kdsl.from_manifests(text=POD.format(node="ghost"), cluster=CLUSTER)

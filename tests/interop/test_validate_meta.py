@@ -1,0 +1,101 @@
+"""A manifest's own metadata is checked as the API server checks it on create (kdsl/interop/validate_meta.py):
+a workload keeps its metadata in the `yaml` block, which the simulation's API server never saw, so an invalid
+label on a Deployment used to be accepted (found by tests/oracle, issue 16)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from kdsl.core.errors import KdslError
+from kdsl.interop import import_manifests
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+  labels: {{{labels}}}
+  annotations: {{{annotations}}}
+spec:
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers: [{{name: app, image: nginx}}]
+"""
+LABEL_KEY = ("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+             "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+             "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')")
+
+
+def refusal(text: str) -> str:
+    with pytest.raises(KdslError) as err:
+        import_manifests(text=text, name="d.yaml")
+    return str(err.value)
+
+
+def test_a_workloads_own_bad_label_is_refused_in_the_api_servers_words_at_its_place():
+    text = refusal(DEPLOYMENT.format(name="web", labels="-app: web", annotations=""))
+    assert text.startswith("d.yaml:5:3: error: ")
+    assert f'Deployment.apps "web" is invalid: metadata.labels: Invalid value: "-app": {LABEL_KEY}' in text
+
+
+@pytest.mark.parametrize("name, labels, annotations, message", [
+    ("Web", "", "", 'Deployment.apps "Web" is invalid: metadata.name: Invalid value: "Web": a lowercase RFC 1123 '
+                    "subdomain must consist of"),
+    ("-web", "", "", 'Deployment.apps "-web" is invalid: metadata.name: Invalid value: "-web"'),
+    ("web", "app: web app", "", 'metadata.labels: Invalid value: "web app": a valid label must be an empty string'),
+    ("web", "", "bad key: x", 'metadata.annotations: Invalid value: "bad key": name part must consist of'),
+])
+def test_names_labels_and_annotations_are_the_api_servers(name, labels, annotations, message):
+    assert message in refusal(DEPLOYMENT.format(name=name, labels=labels, annotations=annotations))
+
+
+def test_an_rbac_name_is_a_path_segment_and_a_good_manifest_passes():
+    role = textwrap.dedent("""\
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: "system:reader/x", namespace: dev}
+        rules: []
+        """)
+    assert ('Role.rbac.authorization.k8s.io "system:reader/x" is invalid: metadata.name: Invalid value: '
+            '"system:reader/x": may not contain \'/\'') in refusal(role)
+    assert import_manifests(text=role.replace("/x", ""), name="r.yaml").objects
+    assert import_manifests(text=DEPLOYMENT.format(name="web", labels="tier: front", annotations="a/b: c"),
+                            name="d.yaml").objects
+
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - {name: app, image: nginx, ports: [{name: %s, containerPort: 80}]}
+  - {name: %s, image: nginx}
+"""
+
+
+@pytest.mark.parametrize("port, second, message", [
+    ("HTTP", "side", 'Pod "web" is invalid: spec.containers[0].ports[0].name: Invalid value: "HTTP": must contain '
+                     "only alpha-numeric characters (a-z, 0-9), and hyphens (-)"),
+    ("http", "app", 'Pod "web" is invalid: spec.containers[1].name: Duplicate value: "app"'),
+    ("http", "Side_1", 'Pod "web" is invalid: spec.containers[1].name: Invalid value: "Side_1": a lowercase RFC 1123 '
+                       "label must consist of"),
+])
+def test_the_names_of_a_pod_spec_are_the_api_servers_even_those_kept_in_a_yaml_block(port, second, message):
+    assert message in refusal(POD % (port, second))
+
+
+def test_a_templates_names_are_named_by_their_path_and_all_errors_are_given_at_once():
+    text = refusal(DEPLOYMENT.format(name="web", labels="", annotations="").replace(
+        "{name: app, image: nginx}", "{name: App, image: nginx}, {name: App, image: nginx}"))
+    assert ('Deployment.apps "web" is invalid: [spec.template.spec.containers[0].name: Invalid value: "App"' in text
+            and 'spec.template.spec.containers[1].name: Duplicate value: "App"]' in text)
+
+
+def test_a_pod_without_containers_is_invalid_not_an_unknown_kind():
+    text = refusal("apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: []}\n")
+    assert 'Pod "web" is invalid: spec.containers: Required value' in text

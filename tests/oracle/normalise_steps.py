@@ -1,0 +1,135 @@
+"""A result's steps brought to one form: a refusal's status, a review's answer, a stored object (tests/oracle/
+normalise.py), and a settle reduced to what Kubernetes guarantees."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.oracle.normalise import Names, drop_not_compared, learn_names, normal_object
+
+GROUPED = re.compile(r"-\*$")
+_LIMITS = re.compile(r"^(?P<head>.*?: )\[(?P<body>.*(?:minimum|maximum|max limit to request ratio) .*)\]$")
+
+
+def limit_order(message: str) -> str:
+    """LimitRanger's refusals in one order: it walks the LimitRange's resource maps, whose order Go randomises
+    (plugin/pkg/admission/limitranger), so `[minimum memory ..., minimum cpu ...]` may come either way."""
+    m = _LIMITS.match(message)
+    if m is None:
+        return message
+    parts = re.split(r", (?=(?:minimum|maximum) |\S+ max limit to request ratio )", m.group("body"))
+    return f"{m.group('head')}[{', '.join(sorted(parts))}]"
+
+
+def normal_step(step: dict, result: dict, names: Names, ordered: bool, stepped: frozenset = frozenset()) -> dict:
+    """One step's result as compared."""
+    if step["op"] == "settle":
+        return normal_settle(result, names, ordered, stepped)
+    if step["op"] == "sar":
+        out = {"allowed": bool(result.get("allowed")), "denied": bool(result.get("denied"))}
+        if not out["allowed"]:  # an allowed review's reason (which binding allowed it) is NOT_COMPARED
+            out["evaluationError"] = result.get("evaluationError") or ""
+            out["reason"] = result.get("reason") or ""
+        return out
+    out = {"code": result.get("code"), "status": result.get("status")}
+    if result.get("status") == "Failure":
+        out["reason"] = result.get("reason", "")
+        out["message"] = limit_order(names.text(result.get("message", "")))
+    elif isinstance(result.get("object"), dict):
+        out["object"] = drop_not_compared(normal_object(result["object"], names), "object")
+    return out
+
+
+def _key(w: dict, names: Names) -> str:
+    ns = w.get("namespace") or ""
+    return f"{w['kind']} {ns + '/' if ns else ''}{names.name(w['name'])}"
+
+
+# Where the pods of a Deployment, ReplicaSet, StatefulSet or Job land is not compared: between equal nodes
+# Kubernetes breaks the tie at random (schedule_one.go, selectHost's reservoir sampling), kdsl with its seeded RNG.
+# A DaemonSet's pods, and pods no controller owns (the scheduling cases), are compared with their node.
+TIES = "the node of a controller's pod (not a DaemonSet's): equal nodes tie and Kubernetes picks one at random"
+_ASSIGNED = re.compile(r"^(Successfully assigned \S+) to \S+$")
+
+
+def _untied(message: str, names: Names) -> str:
+    m = _ASSIGNED.match(message)
+    if m is None or m.group(1).rsplit("/", 1)[-1] not in names.untied:
+        return message
+    return m.group(1) + " to <node>"
+
+
+def normal_settle(result: dict, names: Names, ordered: bool, stepped: frozenset = frozenset()) -> dict:
+    """A settle as Kubernetes guarantees it: the objects created and deleted (as multisets: controllers act
+    concurrently), each written object's final form (pods of one owner as a sorted group), the distinct events,
+    the scheduling decisions; with `ordered`, the order pods were created in (StatefulSet's OrderedReady)."""
+    writes = sorted((w for w in result.get("writes", []) if w["kind"] not in SETTLE_KINDS_NOT_COMPARED),
+                    key=lambda w: w.get("rv", 0))
+    # The objects the steps create are their results; a settle is about what the control plane made of them.
+    created = sorted(_key(w, names) for w in writes if w["type"] == "ADDED"
+                     and (w["kind"], w.get("namespace") or "", w["name"]) not in stepped)
+    deleted = sorted(_key(w, names) for w in writes if w["type"] == "DELETED")
+    final: dict[str, object] = {}
+    for w in writes:
+        final[(w["kind"], w.get("namespace") or "", w["name"])] = w.get("object") if w["type"] != "DELETED" else None
+    objects: dict[str, object] = {}
+    for (kind, ns, name), obj in sorted(final.items()):
+        key = _key({"kind": kind, "namespace": ns, "name": name}, names)
+        value = "<deleted>" if obj is None else drop_not_compared(normal_object(obj, names), "object")
+        if isinstance(value, dict) and kind == "Pod" and key.rsplit("/", 1)[-1] in names.untied:
+            value.get("spec", {}).pop("nodeName", None)  # TIES: where a workload's pods land
+        if GROUPED.search(key):
+            objects.setdefault(key, []).append(value)
+        else:
+            objects[key] = value
+    for key, value in objects.items():
+        if isinstance(value, list):
+            value.sort(key=lambda v: json.dumps(v, sort_keys=True))
+    events = sorted({f"{e.get('type')} {e.get('reason')} {e.get('kind')}/{names.name(e.get('name', ''))}: "
+                     f"{_untied(names.text(e.get('message', '')), names)}" for e in result.get("events", [])
+                     if not str(e.get("source", "")).startswith("kubelet") and e.get("kind") != "Node"})
+    scheduling = {}
+    for pod, d in sorted((result.get("scheduling") or {}).items()):
+        ns, _, name = pod.partition("/")
+        entry = {"feasible": sorted(d.get("feasible") or []), "node": d.get("node"),
+                 "message": names.text(d.get("message") or ""), "nominated": d.get("nominated") or "",
+                 "victims": sorted(d.get("victims") or [])}
+        key = f"{ns}/{names.name(name)}"
+        if names.name(name) in names.untied:
+            entry.pop("node")  # TIES
+        if GROUPED.search(key):
+            scheduling.setdefault(key, []).append(entry)
+        else:
+            scheduling[key] = entry
+    for value in scheduling.values():
+        if isinstance(value, list):
+            value.sort(key=lambda v: json.dumps(v, sort_keys=True))
+    out = {"created": created, "deleted": deleted, "objects": objects, "events": events, "scheduling": scheduling}
+    if ordered:
+        out["order"] = [_key(w, names) for w in writes if w["type"] == "ADDED" and w["kind"] == "Pod"]
+    return out
+
+
+# Kinds whose writes in a settle are not compared: the harness's own bookkeeping and objects kdsl does not keep.
+SETTLE_KINDS_NOT_COMPARED = {
+    "Lease": "node heartbeats: the harness renews them on its own clock",
+    "Node": "node status: the harness posts it on its own clock",
+    "Event": "events are compared as `events`, not as writes",
+    "Endpoints": "the legacy Endpoints object; kdsl keeps EndpointSlices only",
+}
+
+
+def normal_result(case: dict, result: dict) -> dict:
+    """A whole recording (or kdsl's replay) of one case, as compared."""
+    names = learn_names(result)
+    ordered = case["id"].startswith("controllers/statefulset/ordered")
+    stepped = frozenset((s["object"].get("kind"), (s["object"].get("metadata") or {}).get("namespace") or "",
+                         (s["object"].get("metadata") or {}).get("name")) for s in case["steps"]
+                        if s["op"] == "create" and isinstance(s.get("object"), dict))
+    steps = [normal_step(s, r, names, ordered, stepped) for s, r in zip(case["steps"], result.get("steps", []))]
+    # How many setup objects were refused: the harness and kdsl word their setup errors each their own way.
+    out = {"setup_errors": len(result.get("setup_errors") or []), "steps": steps}
+    if len(result.get("steps", [])) != len(case["steps"]):
+        out["step_count"] = len(result.get("steps", []))
+    return out

@@ -1,0 +1,97 @@
+"""A settle step on kdsl's clock: play the simulation until no write for QUIET_MS (or the timeout), as the harness
+lets the real control plane act, and record the writes, events and scheduling decisions it made."""
+
+from __future__ import annotations
+
+from kdsl.interop.state import object_manifest
+
+QUIET_MS = 2000
+# Writes that do not end the quiet: the harness renews its nodes' Leases and statuses on a clock of its own.
+BACKGROUND = ("Node", "Lease")
+
+
+class Settler:
+    """Watches the scheduler of one simulation (the feasible nodes each cycle saw, the victims it chose)."""
+
+    def __init__(self, sim):
+        self.sim = sim
+        self.decisions: dict[str, dict] = {}
+        sched = sim.scheduler
+        bind, fail, preempt = sched.bind, sched.fail, sched.preempt
+
+        def feasible(pod) -> list[str]:
+            return sorted(n.node for n in sched.explain(pod).nodes if n.feasible)
+
+        def on_bind(pod, node):
+            self._decision(pod)["feasible"] = feasible(pod)
+            return bind(pod, node)
+
+        def on_fail(pod, message):
+            self._decision(pod)["feasible"] = feasible(pod)
+            return fail(pod, message)
+
+        def on_preempt(pod, node, victims):
+            self._decision(pod)["victims"] = sorted(f"{v.namespace}/{v.name}" for v in victims)
+            return preempt(pod, node, victims)
+
+        sched.bind, sched.fail, sched.preempt = on_bind, on_fail, on_preempt
+        self.history_at = len(sim.store.history)
+        self.events_at = len(sim.log.occurrences)
+
+    def _decision(self, pod) -> dict:
+        return self.decisions.setdefault(f"{pod.namespace}/{pod.name}", {})
+
+    def settle(self, timeout_ms: int) -> dict:
+        sim = self.sim
+        # What the settle records is what happened during it, as the harness records: the steps before it gave
+        # their own results.
+        self.history_at = len(sim.store.history)
+        self.events_at = len(sim.log.occurrences)
+        start = sim.now
+        deadline = start + timeout_ms
+        quiet_from = start
+        seen = len(sim.store.history)
+        while sim.queue:
+            t = sim.queue.peek_time()
+            if t > deadline or t > quiet_from + QUIET_MS:
+                break
+            _, fn, args = sim.queue.pop()
+            fn(*args)
+            history = sim.store.history
+            if any(c.key[0] not in BACKGROUND for c in history[seen:]):
+                quiet_from = sim.now
+            seen = len(history)
+        sim.queue.now = max(sim.now, min(deadline, quiet_from + QUIET_MS))
+        return self.record()
+
+    def record(self) -> dict:
+        """What happened since the last settle (or the setup): writes in resourceVersion order, events, and the
+        scheduling decision of every pod the scheduler looked at."""
+        sim = self.sim
+        writes = []
+        for c in sim.store.history[self.history_at:]:
+            kind, ns, name = c.key
+            w = {"rv": c.resource_version, "type": c.op, "kind": kind, "namespace": ns or "", "name": name}
+            if c.obj is not None:
+                w["object"] = object_manifest(c.obj, sim, c.time_ms)
+            writes.append(w)
+        events = [{"reason": e.reason, "message": e.message, "type": e.type, "kind": e.kind, "name": e.name,
+                   "namespace": e.namespace or "", "source": e.source}
+                  for e in sim.log.occurrences[self.events_at:]]
+        scheduling = {}
+        for key, d in sorted(self.decisions.items()):
+            ns, name = key.split("/", 1)
+            pod = sim.store.get("Pod", ns, name)
+            status = pod.status if pod is not None else None
+            cond = next((c for c in status.conditions if c.type == "PodScheduled"), None) if status else None
+            scheduling[key] = {
+                "feasible": d.get("feasible", []),
+                "node": pod.spec.template.node_name if pod is not None else None,
+                "message": cond.message if cond is not None and cond.status == "False" else "",
+                "nominated": (status.nominated_node or "") if status else "",
+                "victims": d.get("victims", []),
+            }
+        self.history_at = len(sim.store.history)
+        self.events_at = len(sim.log.occurrences)
+        self.decisions = {}
+        return {"writes": writes, "events": events, "scheduling": scheduling}
