@@ -71,3 +71,12 @@ def test_a_ci_fuzz_run_finds_no_traceback_hang_or_memory_blowup(capsys):
     assert report.inputs == n
     assert report.failures == (), "\n\n".join(f"{f.kind} {f.index} {f.what}: {f.message}\n{f.text[:2000]}"
                                               for f in report.failures)
+
+
+def test_only_scenarios_of_modest_size_are_simulated():
+    import kdsl
+
+    assert harness.size(kdsl.parse("nodes n count=3\ndeployment web image=nginx replicas=5\n")) == 8
+    big = "node n1\ndeployment web image=nginx replicas=65535\n"
+    assert harness.size(kdsl.parse(big)) > harness.SIM_SIZE
+    assert harness.play("sim", big) == "accepted"  # checked and formatted, not played for minutes
