@@ -26,12 +26,15 @@ def scenario_reader(cluster: str | None, kube_version: str | None = None):
     Kubernetes `kube_version` (--kube-version, default 1.33) decodes it."""
     import kdsl
 
-    prefix = _read_cluster(cluster) if cluster else None
+    if cluster:
+        _read_cluster(cluster)  # an unreadable file is a usage error before anything runs
 
     def parse(text: str, name: str, params=None, allow_include=()):
         if is_manifests(name):
             if params:
                 raise UsageError(f"{name}: -p sets a param of a kdsl scenario; manifests declare none")
+            # the cluster file is read as a scenario of its own: its errors at its lines, its includes beside it
+            prefix = kdsl.load(cluster, allow_include=allow_include) if cluster else None
             if name == "<stdin>":
                 return from_manifests(text=text, cluster=prefix, kube_version=kube_version)
             return from_manifests(name, cluster=prefix, kube_version=kube_version)

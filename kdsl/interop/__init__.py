@@ -13,6 +13,7 @@ from kdsl.interop.export import manifest
 from kdsl.interop.imports import read_with_load
 from kdsl.interop.located import IMPORTED, relocated, relocated_error, source_of
 from kdsl.model.errors import ScenarioError
+from kdsl.model.scenario import Scenario
 from kdsl.interop.patch import yaml_text
 from kdsl.interop.reader import Doc, read_paths, read_text
 from kdsl.interop.uses import with_loads
@@ -88,17 +89,35 @@ def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifes
 def from_manifests(*paths, text: str | None = None, namespace: str | None = None, cluster: str | None = None,
                    kube_version: str | None = None):
     """kdsl.from_manifests("app.yaml", "k8s/"): the Scenario those manifests declare, on `cluster` (kdsl
-    text with nodes and storage classes; default: DEFAULT_CLUSTER when the manifests declare no nodes),
-    each document checked as Kubernetes `kube_version` (default 1.33) would."""
+    text with nodes and storage classes, or the Scenario of a cluster file read by kdsl.load, whose includes
+    come along; default: DEFAULT_CLUSTER when the manifests declare no nodes), each document checked as
+    Kubernetes `kube_version` (default 1.33) would."""
     imported = import_manifests(paths, text=text, namespace=namespace, kube_version=kube_version)
+    files = None
+    if isinstance(cluster, Scenario):  # read, checked and located in its own file; its includes as they were read
+        top = cluster.files[0] if cluster.files else None
+        files = {(IMPORTED if f == top else f, target): got for (f, target), got in cluster.includes}
+        cluster = cluster.sources[top].text if top in cluster.sources else ""
     prefix = cluster if cluster is not None else ("" if imported.nodes else DEFAULT_CLUSTER)
     sources = dict(imported.sources)
     try:
-        scenario = parse(prefix + imported.text, IMPORTED)
+        scenario = parse(prefix + imported.text, IMPORTED) if files is None else _with_includes(
+            prefix + imported.text, files)
     except ScenarioError as exc:  # e.g. a NodePort the API server refuses: say which document declares it
         raise relocated_error(exc, prefix + imported.text, sources) from None
     warnings = relocated(scenario.warnings, scenario.objects, sources)
     return attrs.evolve(scenario, warnings=imported.warnings + tuple(warnings))
+
+
+def _with_includes(text: str, files: dict):
+    """kdsl.parse of the imported text, its cluster's includes read from `files` rather than the disk."""
+    from kdsl.core.bulk import bulk
+    from kdsl.engine.precheck import precheck
+    from kdsl.lang.parser import parse_document
+    from kdsl.model.build import build
+
+    with bulk():
+        return build(parse_document(text, IMPORTED), later=precheck, files=files)
 
 
 def to_manifests(scenario) -> list[dict]:

@@ -95,3 +95,23 @@ def test_export_refuses_an_alias_bomb_in_a_yaml_block_before_expanding_it(files,
     code, err = _run(["export", files / "b.kdsl"], capsys)
     assert code == 1
     assert "the yaml block of configmap default/c is not YAML: document contains excessive aliasing" in err
+
+
+def test_run_yaml_errors_of_the_cluster_file_are_located_in_it_not_in_imported(files, capsys):
+    (files / "c.kdsl").write_text("cluster c {\n  node n1 cpu=oops\n}\n", encoding="utf-8")
+    code, err = _run(["run", files / "x.yaml", "--cluster", files / "c.kdsl"], capsys)
+    assert code == 1
+    assert f"{files / 'c.kdsl'}:2:15: error: `cpu` of node n1: `oops` is not a quantity" in err
+    assert "<imported>" not in err
+
+
+def test_run_yaml_includes_of_the_cluster_file_resolve_beside_it_not_from_the_working_directory(files, capsys,
+                                                                                                monkeypatch):
+    sub = files / "clusters"
+    sub.mkdir()
+    (sub / "c.kdsl").write_text('cluster c {\n  node n1 cpu=4 memory=8Gi\n}\ninclude "more.kdsl"\n', encoding="utf-8")
+    (sub / "more.kdsl").write_text("node n2 cpu=4 memory=8Gi\n", encoding="utf-8")
+    monkeypatch.chdir(files)
+    assert main(["run", "x.yaml", "--cluster", "clusters/c.kdsl"]) == 0
+    out = capsys.readouterr().out
+    assert "\nn1 " in out and "\nn2 " in out  # the included node is in the node table

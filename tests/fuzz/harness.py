@@ -85,9 +85,12 @@ def _warm() -> None:
     play("yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\n")
 
 
-def _limit(timeout: int) -> None:
-    global TIMEOUT_S
-    TIMEOUT_S = timeout
+_player = None  # the worker's play function (play, or a test's stand-in), set by _limit
+
+
+def _limit(timeout: int, player) -> None:
+    global TIMEOUT_S, _player
+    TIMEOUT_S, _player = timeout, player
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, resource.getrlimit(resource.RLIMIT_AS)[1]))
     signal.signal(signal.SIGALRM, _ring)
 
@@ -100,7 +103,7 @@ def _one(job: tuple[str, int, str]) -> tuple[str, int, str, str | None]:
     kind, index, text = job
     signal.alarm(TIMEOUT_S)
     try:
-        return kind, index, play(kind, text), None
+        return kind, index, (_player or play)(kind, text), None
     except _Alarm:
         return kind, index, "hang", f"no answer within {TIMEOUT_S} s"
     except MemoryError:
@@ -158,14 +161,17 @@ def replay(paths, jobs: int = 2, timeout: int = 60) -> Report:
 
 
 def play_all(work: list[tuple[str, int, str]], jobs: int = 2, save: Path | None = None,
-             timeout: int | None = None) -> Report:
+             timeout: int | None = None, player=None) -> Report:
+    """Each input in a worker under the alarm and the cap; `player` (a module-level function) stands in for play."""
     t0 = time.perf_counter()
     outcomes: Counter = Counter()
     failures = []
     texts = {(k, i): t for k, i, t in work}
-    _warm()  # the workers are forked from here: the parser's tables and the API schemas load once, not per worker
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_limit, initargs=(timeout or TIMEOUT_S,), maxtasksperchild=2000) as pool:
+    # Workers fork from a fresh, warmed fork server, not from this process: a test run's process maps gigabytes
+    # (Dask, pandas, every test's data), and a worker forked from it would start near its 2 GiB cap.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["tests.fuzz.warm"])
+    with ctx.Pool(jobs, initializer=_limit, initargs=(timeout or TIMEOUT_S, player), maxtasksperchild=2000) as pool:
         for kind, index, outcome, message in pool.imap_unordered(_one, work, chunksize=16):
             outcomes[f"{kind} {outcome}"] += 1
             if message is not None:
