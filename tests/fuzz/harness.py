@@ -99,7 +99,12 @@ def _ring(signum, frame):
     raise _Alarm()
 
 
-def _one(job: tuple[str, int, str]) -> tuple[str, int, str, str | None]:
+def _one(job: tuple[str, int, str]) -> tuple[str, int, str, str | None, int]:
+    """(kind, index, outcome, why it failed or None, the worker's peak RSS in KiB so far)."""
+    return (*_outcome(job), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def _outcome(job: tuple[str, int, str]) -> tuple[str, int, str, str | None]:
     kind, index, text = job
     signal.alarm(TIMEOUT_S)
     try:
@@ -172,7 +177,9 @@ def play_all(work: list[tuple[str, int, str]], jobs: int = 2, save: Path | None 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["tests.fuzz.warm"])
     with ctx.Pool(jobs, initializer=_limit, initargs=(timeout or TIMEOUT_S, player), maxtasksperchild=2000) as pool:
-        for kind, index, outcome, message in pool.imap_unordered(_one, work, chunksize=16):
+        rss = 0  # the workers are the fork server's children, not ours: each reports its own peak
+        for kind, index, outcome, message, peak in pool.imap_unordered(_one, work, chunksize=16):
+            rss = max(rss, peak // 1024)
             outcomes[f"{kind} {outcome}"] += 1
             if message is not None:
                 failures.append(Failure(kind, index, outcome, message, texts[(kind, index)]))
@@ -182,5 +189,4 @@ def play_all(work: list[tuple[str, int, str]], jobs: int = 2, save: Path | None 
         for f in failures:
             (save / f.name).write_text(f.text, encoding="utf-8")
             (save / (f.name + ".txt")).write_text(f.message, encoding="utf-8")
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
     return Report(len(work), outcomes, tuple(failures), time.perf_counter() - t0, rss)

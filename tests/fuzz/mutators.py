@@ -67,21 +67,28 @@ def manifests(rng: random.Random, seed: str) -> str:
     except yaml.YAMLError:
         docs = []
     if not docs or rng.random() < 0.15:
-        lines = seed.split("\n")
-        i = rng.randrange(len(lines))
-        head = lines[i].split(":", 1)[0] if ":" in lines[i] else lines[i]
-        lines[i] = head + ": " + rng.choice(NASTY_YAML)
-        return "\n".join(lines)
+        return _raw(rng, seed)
+    deep = False
     for _ in range(rng.randint(1, 3)):
         doc = rng.choice(docs)
         path = _paths(doc)
         parent, key = rng.choice(path) if path else (doc, "spec")
-        what = rng.choice(("type", "type", "extreme", "drop", "deep", "empty"))
+        what = rng.choice(("type", "type", "extreme", "drop", "empty") + (() if deep else ("deep",)))
+        deep = deep or what == "deep"  # once a mutant: deeper nests inside it would pass PyYAML's own recursion
         if what == "drop" and isinstance(parent, dict):
             parent.pop(key, None)
             continue
         parent[key] = _value(rng, what)
     return yaml.safe_dump_all(docs, sort_keys=False)
+
+
+def _raw(rng: random.Random, seed: str) -> str:
+    """A raw YAML edit of one line: a tag, a recursive alias, a control character, a long or deep value."""
+    lines = seed.split("\n")
+    i = rng.randrange(len(lines))
+    head = lines[i].split(":", 1)[0] if ":" in lines[i] else lines[i]
+    lines[i] = head + ": " + rng.choice(NASTY_YAML)
+    return "\n".join(lines)
 
 
 def _value(rng: random.Random, what: str):
