@@ -175,3 +175,9 @@ def boolean(text: str) -> bool:
     if low in _FALSE:
         return False
     raise BadValue(f"`{text}` is not true or false")
+
+
+def digits(text: str) -> bool:
+    """Only ASCII digits, as Go's strconv reads a number: str.isdigit() also takes `²` (which int() refuses) and
+    `٨` (which int() reads as 8, where Kubernetes refuses it)."""
+    return text.isascii() and text.isdigit()

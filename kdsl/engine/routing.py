@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from kdsl.core.values import digits
 from kdsl.engine.objects import ApiObject
 from kdsl.core.errors import UsageError
 from kdsl.engine.services import CLUSTER_DOMAIN, Backend, balance, serving_endpoints, slices_at
@@ -183,7 +184,7 @@ def _service_host(url: str) -> tuple[str, str, int | None, str | None] | None:
     rest = url.split("://", 1)[-1].partition("/")[0].lower()
     name, _, port = rest.partition(":")
     parts = name.split(".")
-    number = int(port) if port.isdigit() else None
+    number = int(port) if digits(port) else None
     for at, pod in ((2, None), (3, parts[0])):
         if len(parts) > at and parts[at:] in (["svc"], ["svc"] + CLUSTER_DOMAIN.split(".")):
             return parts[at - 1], parts[at - 2], number, pod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from kdsl.core.values import digits
 from kdsl.core import values as v
 from kdsl.model import access, config, namespaces, network, nodes, storage
 from kdsl.model.access import RESOURCE_GROUPS, VERBS
@@ -26,7 +27,7 @@ def read_service(d, m):
         if not isinstance(p, dict) or not _int(p.get("port")):
             return None
         target = p.get("targetPort", p["port"])
-        if isinstance(target, str) and target.isdigit():
+        if isinstance(target, str) and digits(target):
             return None
         name = p.get("name") if isinstance(p.get("name"), str) else None
         if name is None and isinstance(target, str):
@@ -251,7 +252,7 @@ def read_node(d, m):
     if r.memory is not None:
         f["memory"] = r.memory
     pods = shape.get("pods") if isinstance(shape, dict) else None
-    if isinstance(pods, (int, str)) and str(pods).isdigit():
+    if isinstance(pods, (int, str)) and digits(str(pods)):
         f["pods"] = int(pods)
     spec = spec_of(d)
     taints = []

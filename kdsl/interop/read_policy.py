@@ -6,7 +6,7 @@ import re
 
 import attrs
 
-from kdsl.core.values import Percent
+from kdsl.core.values import Percent, digits
 from kdsl.model.base import Selector
 from kdsl.model.disruption import PodDisruptionBudget
 from kdsl.model.network_policy import IPBlock, NetworkPolicy, NetworkPolicyRule, PolicyPeer, PolicyPort, policy_types
@@ -116,7 +116,7 @@ def _port(p, field: str) -> PolicyPort | Unsaid:
         return Unsaid(f"{field}.port", "every port of a protocol: `ports` takes a number, a range or a name")
     if protocol not in _PROTOCOLS:
         return Unsaid(f"{field}.protocol", f"{protocol!r} is not TCP, UDP or SCTP")
-    if not _int(port) and not (isinstance(port, str) and not port.isdigit()):
+    if not _int(port) and not (isinstance(port, str) and not digits(port)):
         return Unsaid(f"{field}.port", f"{port!r} is neither a number nor a port's name")
     if end is not None and not (_int(end) and _int(port)):
         return Unsaid(f"{field}.endPort", "an endPort needs a numeric port")

@@ -9,6 +9,7 @@ Found by the differential suite of tests/oracle (issue 16)."""
 
 from __future__ import annotations
 
+from kdsl.core.values import digits
 from kdsl.core.errors import Diagnostic
 from kdsl.engine.apiserver.errors import FieldError, invalid
 from kdsl.engine.apiserver.validation import DUPLICATE, INVALID, REQUIRED, metadata
@@ -88,5 +89,5 @@ def metadata_refusals(data: dict, where) -> list[Diagnostic]:
     if not errors:
         return []
     group = api_version.rpartition("/")[0]
-    field = [int(p) if p.isdigit() else p for p in errors[0].field.replace("[", ".").replace("]", "").split(".")]
+    field = [int(p) if digits(p) else p for p in errors[0].field.replace("[", ".").replace("]", "").split(".")]
     return [where.diagnostic(invalid(kind, group, name, errors).message, field, key=True)]

@@ -35,3 +35,13 @@ def test_only_ascii_digits_are_numbers():
                                           ("1m30s", 90_000), ("1.5s", 1500)])
 def test_durations_are_integer_milliseconds(text, ms):
     assert duration_ms(text) == ms
+
+
+@pytest.mark.parametrize("text, ok", [("8080", True), ("0", True), ("", False), ("8²", False), ("٨", False),
+                                      ("-1", False), ("1.5", False)])
+def test_digits_are_ascii_digits_only_as_go_reads_a_number(text, ok):
+    """Found by tests/fuzz: `str.isdigit()` takes `²`, which int() then refuses (a ValueError from `expect ...
+    connect` with port `²`)."""
+    from kdsl.core.values import digits
+
+    assert digits(text) is ok

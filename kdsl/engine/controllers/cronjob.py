@@ -6,6 +6,7 @@ import datetime as dt
 
 import attrs
 
+from kdsl.core.values import digits
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.job_util import JobStatus
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef
@@ -117,7 +118,7 @@ def _field(text: str, lo: int, hi: int, names: dict[str, int]) -> tuple[frozense
 def _number(text: str, names: dict[str, int]) -> int:
     if text.lower() in names:
         return names[text.lower()]
-    if not text.isascii() or not text.isdigit():
+    if not digits(text):
         raise CronError(f"failed to parse int from {text}: strconv.Atoi: parsing {text!r}: invalid syntax")
     return int(text)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kdsl.core.values import digits
 from kdsl.engine.controllers.deployment_status import (TIMED_OUT, deployment_complete, spec_replicas, status_count,
                                                        sync_rollout_status)
 from kdsl.engine.controllers.deployment_util import (DESIRED_REPLICAS, MAX_REPLICAS, DeploymentStatus, annotation,
@@ -20,7 +21,7 @@ def _by_creation(rss) -> list[ApiObject]:
 
 def _annotated_int(rs: ApiObject, key: str) -> int | None:
     text = annotation(rs, key)
-    return int(text) if text is not None and text.isdigit() else None
+    return int(text) if text is not None and digits(text) else None
 
 
 # ---- sizes ----------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import attrs
 from kdsl.engine.naming import ALPHABET
 from kdsl.engine.objects import ApiObject, Condition
 from kdsl.engine.podview import ready_since
-from kdsl.core.values import Percent
+from kdsl.core.values import Percent, digits
 from kdsl.model.base import Selector
 from kdsl.model.pods import PodTemplate
 
@@ -182,7 +182,7 @@ def annotation(obj: ApiObject, key: str) -> str | None:
 def revision(obj: ApiObject) -> int:
     """Revision(): 0 when the annotation is missing or not a number."""
     text = annotation(obj, REVISION)
-    return int(text) if text is not None and text.isdigit() else 0
+    return int(text) if text is not None and digits(text) else 0
 
 
 def set_annotations(pairs: tuple, updates: dict[str, str]) -> tuple:
@@ -200,7 +200,7 @@ def new_rs_annotations(deployment: ApiObject, rs_annotations: tuple, new_revisio
         if k not in SKIPPED_ANNOTATIONS:
             ann[k] = v
     old_text = ann.get(REVISION)
-    if old_text is not None and not old_text.isdigit():
+    if old_text is not None and not digits(old_text):
         return tuple(ann.items())
     old = int(old_text) if old_text else 0
     if old < new_revision:

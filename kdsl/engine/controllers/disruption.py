@@ -12,7 +12,7 @@ from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.deployment_util import scaled
 from kdsl.engine.objects import ApiObject, Condition, set_condition
 from kdsl.engine.podview import is_ready
-from kdsl.core.values import Percent
+from kdsl.core.values import Percent, digits
 from kdsl.model.base import Selector
 
 CONDITION = "DisruptionAllowed"
@@ -57,7 +57,7 @@ def budget(text: str) -> Budget:
     values, error = {}, None
     for field in ("minAvailable", "maxUnavailable"):
         v = spec.get(field)
-        if isinstance(v, str) and v.endswith("%") and v[:-1].isdigit():
+        if isinstance(v, str) and v.endswith("%") and digits(v[:-1]):
             values[field] = Percent(int(v[:-1]))
         elif isinstance(v, int) and not isinstance(v, bool):
             values[field] = v

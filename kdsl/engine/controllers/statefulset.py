@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from kdsl.core.values import digits
 from kdsl.engine import expect
 from kdsl.engine.controllers import set_rollback
 from kdsl.engine.controllers.base import Controller
@@ -46,7 +47,7 @@ def pod_dns_name(pod: ApiObject) -> str | None:
 def ordinal(set_name: str, pod: ApiObject) -> int | None:
     """getOrdinal: the number after `<set>-`; None for a name that is not one of the set's."""
     prefix, _, number = pod.name.rpartition("-")
-    if prefix != set_name or not number.isdigit():
+    if prefix != set_name or not digits(number):
         return None
     return int(number)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from kdsl.core.values import digits
 from kdsl.core import values as v
 from kdsl.core.errors import suggest
 from kdsl.lang.syntax import Kw, Stmt, Word
@@ -135,7 +136,7 @@ def _probe(ctx: Ctx, stmt: Stmt, what: str) -> Probe:
 
 
 def _port_or_name(text: str) -> int | str:
-    return port_number(text) if text.isdigit() else text
+    return port_number(text) if digits(text) else text
 
 
 def exit_code(text: str) -> int:

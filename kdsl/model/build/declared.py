@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from kdsl.core.values import digits
 from kdsl.model.access import RESOURCE_GROUPS
 from kdsl.model.base import Object
 from kdsl.model.namespaces import SYSTEM_NAMESPACES, Namespace
@@ -128,7 +129,7 @@ class Declared:
             top = s.ordinals_start + self.replicas.get((ns, s.name), 0)
             for prefix in prefixes:
                 n = name[len(prefix):]
-                if name.startswith(prefix) and n.isdigit() and s.ordinals_start <= int(n) < top:
+                if name.startswith(prefix) and digits(n) and s.ordinals_start <= int(n) < top:
                     return f"statefulset {s.key}"
         if kind == "PersistentVolume" and _PROVISIONED.fullmatch(name):
             return "a provisioner"

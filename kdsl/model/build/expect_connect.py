@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kdsl.core.values import digits
 from kdsl.lang.syntax import Attr, Kw, Op, Stmt, Word
 from kdsl.model.build.context import Ctx, split_ref
 from kdsl.model.build.scheduling import selector
@@ -27,7 +28,7 @@ def build_connect(ctx: Ctx, stmt: Stmt, timing: Timing, text: str) -> ConnectExp
         return None
     w = port_attrs[-1].value
     number, _, proto = w.text.partition("/")
-    if not number.isdigit() or not 1 <= int(number) <= 65535:
+    if not digits(number) or not 1 <= int(number) <= 65535:
         ctx.error(w, f"`{w.text}` is not a port: write a number 1-65535, optionally /TCP, /UDP or /SCTP")
         return None
     if proto and proto.upper() not in _PROTOCOLS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from kdsl.core.values import digits
 from kdsl.core.errors import suggest
 from kdsl.lang.syntax import Kw, Op, Stmt, Values, Word
 from kdsl.model.base import Selector
@@ -142,7 +143,7 @@ def _port(ctx: Ctx, w: Word, field: str, what: str) -> PolicyPort | None:
                       suggestion=f"`{port_text}/{suggest(proto.upper(), _PROTOCOLS)}`"
                       if suggest(proto.upper(), _PROTOCOLS) else None)
     ok = True
-    if port_text.isdigit():
+    if digits(port_text):
         port: int | str = int(port_text)
         if not 1 <= port <= 65535:
             ctx.error(w, f"{what}: {field}.port: Invalid value: {port}: {_PORT_RANGE_MSG}")

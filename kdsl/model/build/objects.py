@@ -6,6 +6,7 @@ import re
 
 import yaml
 
+from kdsl.core.values import digits
 from kdsl.core import yamls
 from kdsl.core import values as v
 from kdsl.core.errors import suggest
@@ -39,12 +40,12 @@ def _service_port(ctx: Ctx, pm: PortMap, what: str, multi: bool) -> ServicePort 
     node_port, proto = node_port or node_port2, proto or proto2
     try:  # every number is checked before it is converted (a 5000-digit port is an error, not a crash)
         for number in (port, tgt, node_port):
-            if number is not None and number.isdigit():
+            if number is not None and digits(number):
                 port_number(number)
     except v.BadValue as exc:
         ctx.error(pm, f"{what}: {exc}")
         return None
-    target: int | str = int(tgt) if tgt.isdigit() else tgt
+    target: int | str = int(tgt) if digits(tgt) else tgt
     if name is None and isinstance(target, str):
         name = target  # kdsl names a port after its named target, so multi-port services stay valid
     if name is None and multi:
@@ -106,7 +107,7 @@ def _backend(ctx: Ctx, w: Word, what: str) -> tuple[str, int | str] | None:
     if not port:
         ctx.error(w, f"an ingress backend is written `SERVICE:PORT` in {what}")
         return None
-    if port.isdigit():
+    if digits(port):
         number = ctx.convert(tail_word(w, port), port_number, f"backend port of {what}")
         return (svc, number) if number is not None else None
     return svc, port
