@@ -86,3 +86,11 @@ def test_pools_past_100000_nodes_in_all_are_an_error_before_any_is_expanded():
     (d,) = info.value.errors
     assert (d.line, d.message) == (2, "the scenario has 131,072 nodes with this pool, more than the 100,000 kdsl "
                                       "simulates (Kubernetes supports clusters of up to 5,000 nodes)")
+
+
+def test_a_network_policy_port_with_two_protocols_is_a_located_error():
+    """Found by tests/fuzz: `ports 9187/TCP9187/TCP` matched neither port pattern (an AttributeError)."""
+    with pytest.raises(kdsl.ScenarioError) as info:
+        kdsl.parse("node n1\nnetworkpolicy p selects all {\n  allow ingress from pods app=a ports 53/UDP/TCP\n}\n")
+    (d,) = info.value.errors
+    assert (d.line, d.column) == (3, 39) and "`53/UDP/TCP` is not a port" in d.message

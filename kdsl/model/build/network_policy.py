@@ -15,7 +15,7 @@ from kdsl.model.build.scheduling import selector
 from kdsl.model.names import port_name
 from kdsl.model.network_policy import IPBlock, NetworkPolicy, PolicyPeer, PolicyPort, NetworkPolicyRule, policy_types
 
-_RANGE = re.compile(r"^(\d+)-(\d+)(?:/(\w+))?$")
+_RANGE = re.compile(r"^([0-9]+)-([0-9]+)(?:/(\w+))?$")
 _PORT = re.compile(r"^([^/]+)(?:/(\w+))?$")
 _PROTOCOLS = ("TCP", "UDP", "SCTP")  # the order of validation.go's NotSupported list
 _DIRECTIONS = {"ingress": "Ingress", "egress": "Egress"}
@@ -132,8 +132,12 @@ def _port(ctx: Ctx, w: Word, field: str, what: str) -> PolicyPort | None:
     m = _RANGE.match(w.text)
     if m:
         port_text, end_text, proto = m.groups()
-    else:
-        (port_text, proto), end_text = _PORT.match(w.text).groups(), None
+    elif (p := _PORT.match(w.text)) is not None:
+        (port_text, proto), end_text = p.groups(), None
+    else:  # two protocols (`53/UDP/TCP`): no port kdsl or Kubernetes can read
+        ctx.error(w, f"{what}: `{w.text}` is not a port: write a number (`5432`), a number and a protocol "
+                     "(`53/UDP`), a container port's name (`metrics`) or a range (`7000-7100`)")
+        return None
     protocol = "TCP"
     if proto is not None:
         protocol = proto.upper() if proto.upper() in _PROTOCOLS else proto
