@@ -5,14 +5,14 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
-from kdsl.core.limits import MAX_FILE_BYTES, too_large
+from kdsl.core.limits import MAX_FILE_BYTES, TOO_LARGE
 
 
 class FileTooLarge(OSError):
     """A file past MAX_FILE_BYTES; an OSError, so every reader reports it as a file it cannot read."""
 
-    def __init__(self, size: int):
-        super().__init__(errno.EFBIG, too_large(size))
+    def __init__(self):
+        super().__init__(errno.EFBIG, TOO_LARGE)
 
 
 def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -21,7 +21,7 @@ def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
     with open(path, "rb") as f:
         data = f.read(limit + 1)
     if len(data) > limit:
-        raise FileTooLarge(len(data))
+        raise FileTooLarge()
     return data
 
 
@@ -34,5 +34,5 @@ def read_stream(stream, limit: int = MAX_FILE_BYTES) -> str:
     """A text stream (standard input) read to its end, bounded the same way."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise FileTooLarge(len(data))
+        raise FileTooLarge()
     return data

@@ -22,6 +22,4 @@ def run_too_long(ms: int) -> str | None:
 # by pod is about 6 MiB. Past it a file is refused before it is read whole, whatever it is (a log, /dev/zero).
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
-
-def too_large(size: int) -> str:
-    return f"it is larger than {MAX_FILE_BYTES:,} bytes, the most kdsl reads as one scenario or manifest file"
+TOO_LARGE = f"it is larger than {MAX_FILE_BYTES:,} bytes, the most kdsl reads as one scenario or manifest file"

@@ -12,7 +12,7 @@ from pathlib import Path
 from kdsl.core import files
 from kdsl.core.bulk import bulk
 from kdsl.core.errors import Diagnostic, KdslSyntaxError, UsageError
-from kdsl.core.limits import MAX_EVENTS, MAX_FILE_BYTES, run_too_long, too_large
+from kdsl.core.limits import MAX_EVENTS, MAX_FILE_BYTES, TOO_LARGE, run_too_long
 from kdsl.core.values import format_duration
 from kdsl.engine import parse_cache
 from kdsl.lang.parser import parse_document
@@ -40,7 +40,7 @@ def parse(text: str, filename: str | None = None, params: dict | None = None, *,
                 else "; decode it first (text.decode())" if isinstance(text, bytes) else "")
         raise UsageError(f"kdsl.parse() takes kdsl text (a str), not {type(text).__name__}{hint}")
     if len(text) > MAX_FILE_BYTES:  # characters: at least as many bytes, so the bound of a file holds for a text
-        raise KdslSyntaxError([Diagnostic("error", f"not read: {too_large(len(text))}", filename)])
+        raise KdslSyntaxError([Diagnostic("error", f"not read: {TOO_LARGE}", filename)])
     from kdsl.engine.precheck import precheck  # the API server's checks load on the first parse, not on import
     from kdsl.model.build.params import overrides_of
 
