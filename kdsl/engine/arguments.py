@@ -6,12 +6,11 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 import functools
 import inspect
 import numbers
 
-from kdsl.core.errors import NotFoundError, UsageError, listing
+from kdsl.core.errors import NotFoundError, UsageError, close_matches, listing
 from kdsl.core.values import BadValue, duration_ms, format_duration
 from kdsl.model.namespaces import SYSTEM_NAMESPACES
 
@@ -74,7 +73,7 @@ def moment(sim, value, name: str = "at") -> int:
 
 
 def _close(word: str, names, n: int = 1) -> list[str]:
-    return difflib.get_close_matches(word, sorted(names), n=n, cutoff=0.6)
+    return close_matches(word, names, n=n)
 
 
 def namespaces(sim) -> list[str]:

@@ -23,8 +23,6 @@ import json
 import re
 
 import attrs
-import jsonschema
-import kubernetes_validate.utils as kv
 import referencing
 import yaml
 from packaging.version import Version
@@ -50,6 +48,7 @@ _QUANTITY_RE = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
 @functools.lru_cache(maxsize=None)
 def _release(version: str) -> tuple[str, dict, referencing.Registry]:
     """A release's schema folder, its definitions and a registry holding them (loaded once per release)."""
+    kv = _kv()
     have = [x for x in kv.all_versions() if Version(kv.major_minor(x)) <= Version(version)]
     folder = f"kubernetes-json-schema/v{have[-1]}-local-strict"
     defs = kv.schema_contents(f"{folder}/_definitions.json", version)
@@ -68,6 +67,7 @@ def _validator(version: str, api_version: str, kind: str):
     if not (_KIND.match(kind) and _API_VERSION.match(api_version)):
         return None  # no served kind is spelled so; and a `/` or `..` must never reach the schema file's path
     folder, _, registry = _release(version)
+    kv = _kv()
     group = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)  # kv's file names: rbac.authorization.k8s.io/v1 -> rbac-v1
     try:
         schema = kv.schema_contents(f"{folder}/{kind.lower()}-{group}.json", version)
@@ -76,12 +76,25 @@ def _validator(version: str, api_version: str, kind: str):
     if kind not in schema.get("properties", {}).get("kind", {}).get("enum", [kind]):
         return None
     resource = referencing.Resource.from_contents(schema)
-    return _Validator(schema, registry=resource @ registry)
+    return _validator_class()(schema, registry=resource @ registry)
 
 
-# PyYAML reads `2024-01-01` as a date, the API server's YAML reader (sigs.k8s.io/yaml) as the string it is
-_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=jsonschema.Draft202012Validator.
-                                          TYPE_CHECKER.redefine("string", lambda _, x: isinstance(x, (str, dt.date))))
+def _kv():
+    # Imported when a manifest is first validated: kubernetes-validate imports jsonschema, which imports
+    # rfc3987_syntax where it is installed (as with JupyterLab), which builds 38 Lark grammars: about 3 s that
+    # every `kdsl` command paid at start.
+    import kubernetes_validate.utils as kv
+
+    return kv
+
+
+@functools.cache
+def _validator_class():
+    import jsonschema  # when first needed, as _kv() says
+
+    # PyYAML reads `2024-01-01` as a date, the API server's YAML reader (sigs.k8s.io/yaml) as the string it is
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=jsonschema.Draft202012Validator.
+                                        TYPE_CHECKER.redefine("string", lambda _, x: isinstance(x, (str, dt.date))))
 
 
 def check(docs: list[Doc], version: str = DEFAULT_VERSION) -> list[Diagnostic]:

@@ -218,3 +218,13 @@ def test_yaml_replicas_2147483648_is_refused_as_the_decoder_refuses_an_int32_ove
     assert d.message == (f'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal '
                          f"number {value} into Go struct field {go_type}")
     assert (d.line, d.column) == (line, 13)
+
+
+def test_the_schema_validator_loads_only_when_a_manifest_is_validated():
+    # jsonschema imports rfc3987_syntax where JupyterLab installs it: 38 Lark grammars, about 3 s at every start
+    import subprocess
+    import sys
+
+    code = "import sys, kdsl, kdsl.cli, kdsl.interop; print(sorted(m for m in ('jsonschema', 'kubernetes_validate') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

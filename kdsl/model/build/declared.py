@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 
+from kdsl.core.errors import close_matches
 from kdsl.core.values import digits
 from kdsl.model.access import RESOURCE_GROUPS
 from kdsl.model.base import Object
@@ -50,7 +50,7 @@ def ref(kind: str, ns: str | None, name: str) -> str:
 
 def nearest(name: str, names) -> str | None:
     """The likely name meant (difflib's nearest, at the cutoff the Python API's lookups use), or None."""
-    hits = difflib.get_close_matches(name, sorted(set(names)), n=1, cutoff=0.6)
+    hits = close_matches(name, names)
     return hits[0] if hits else None
 
 
