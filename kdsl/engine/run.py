@@ -20,13 +20,15 @@ from kdsl.model.build import build
 from kdsl.model.scenario import Scenario
 
 
-def parse(text: str, filename: str | None = None, params: dict | None = None, *, allow_include=()) -> Scenario:
+def parse(text: str, filename: str | None = None, params: dict | None = None, *, allow_include=(),
+          files: dict | None = None) -> Scenario:
     """Parse kdsl text into a Scenario.
 
     `params` overrides the defaults of the scenario's `param`s: `{"replicas": 5, "fail_at": "90s"}` (an int
     or float is a number, a bool true/false, a str the value as kdsl writes it; see docs/sweeps.md).
     `include`s read only inside the folder of `filename` (the working directory without one), or inside a
-    folder of `allow_include` (paths); see docs/security.md.
+    folder of `allow_include` (paths); see docs/security.md. `files` (path → text) stands in for the disk: an
+    exported cluster's includes, read back by `kdsl.from_manifests`.
 
     The last few scenarios parsed are kept: the same text, included files and params return the same
     Scenario without parsing again.
@@ -47,12 +49,15 @@ def parse(text: str, filename: str | None = None, params: dict | None = None, *,
     overrides = overrides_of(params)
     folders = _folders(allow_include)
     key = (*parse_cache.key(text, filename, overrides), tuple(str(f) for f in folders))
-    scenario = parse_cache.get(key)
-    if scenario is None:  # a Scenario is frozen: the same text, includes, params and folders may share one
+    # a Scenario is frozen: the same text, includes, params and folders may share one (not texts in `files`,
+    # which the cache cannot see change)
+    scenario = parse_cache.get(key) if files is None else None
+    if scenario is None:
         with bulk():
             scenario = build(parse_document(text, filename), later=precheck, params=overrides,
-                             allow_include=folders)
-        parse_cache.put(key, scenario)
+                             allow_include=folders, files=files)
+        if files is None:
+            parse_cache.put(key, scenario)
     return scenario
 
 

@@ -101,23 +101,11 @@ def from_manifests(*paths, text: str | None = None, namespace: str | None = None
     prefix = cluster if cluster is not None else ("" if imported.nodes else DEFAULT_CLUSTER)
     sources = dict(imported.sources)
     try:
-        scenario = parse(prefix + imported.text, IMPORTED) if files is None else _with_includes(
-            prefix + imported.text, files)
+        scenario = parse(prefix + imported.text, IMPORTED, files=files)
     except ScenarioError as exc:  # e.g. a NodePort the API server refuses: say which document declares it
         raise relocated_error(exc, prefix + imported.text, sources) from None
     warnings = relocated(scenario.warnings, scenario.objects, sources)
     return attrs.evolve(scenario, warnings=imported.warnings + tuple(warnings))
-
-
-def _with_includes(text: str, files: dict):
-    """kdsl.parse of the imported text, its cluster's includes read from `files` rather than the disk."""
-    from kdsl.core.bulk import bulk
-    from kdsl.engine.precheck import precheck
-    from kdsl.lang.parser import parse_document
-    from kdsl.model.build import build
-
-    with bulk():
-        return build(parse_document(text, IMPORTED), later=precheck, files=files)
 
 
 def to_manifests(scenario) -> list[dict]:
