@@ -256,7 +256,7 @@ _machine: Machine | None = None
 def _get_machine() -> Machine:
     global _machine
     if _machine is None:
-        _machine = Machine(grammar.build_parser(None, {}), _builder, _on_sep)
+        _machine = Machine(grammar.lark_parser(), _builder, _on_sep)
     return _machine
 
 
