@@ -21,7 +21,7 @@ class SchedulerComponent:
 
     def __init__(self, sim) -> None:
         self.sim = sim
-        self.snapshot = Snapshot.build(sim.store.list("Node"))
+        self.snapshot = Snapshot.build(sim.store.list("Node"), version=sim.scenario.cluster.kube_version)
         self.pending: dict[tuple, int] = {}  # pod key → order of arrival
         self.unschedulable: set[tuple] = set()
         self.start_index = 0

@@ -76,6 +76,8 @@ def requirement(r) -> str:
         return f"{word(r.key)} in ({','.join(word(x) for x in r.values)})"
     if r.operator == "NotIn":
         return f"{word(r.key)} notin ({','.join(word(x) for x in r.values)})"
+    if r.operator in ("Gt", "Lt"):  # a node requirement only
+        return f"{word(r.key)}{'>' if r.operator == 'Gt' else '<'}{word(r.values[0])}"
     return f"{word(r.key)} exists" if r.operator == "Exists" else f"!{word(r.key)}"
 
 

@@ -160,7 +160,7 @@ def selector(sel) -> dict:
 
 def requirement(r) -> dict:
     out: dict = {"key": r.key, "operator": r.operator}
-    if r.operator in ("In", "NotIn"):
+    if r.operator in ("In", "NotIn", "Gt", "Lt"):
         out["values"] = list(r.values)
     return out
 

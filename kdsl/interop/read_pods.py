@@ -191,7 +191,7 @@ def _node_term(d) -> tuple | None:
     if not isinstance(d, dict):
         return None
     exprs = d.get("matchExpressions") or []
-    reqs = _all(exprs, Requirement.from_manifest)
+    reqs = _all(exprs, Requirement.node_from_manifest)
     if d.get("matchFields"):  # the language has no words for matchFields: the term stays in `yaml`
         return None
     return reqs if len(reqs) == len(exprs) and reqs else None

@@ -51,12 +51,22 @@ class NamespacedObject(Object):
         return f"{self.namespace}/{self.name}"
 
 
+def go_int(text) -> int | None:
+    """strconv.ParseInt(text, 10, 64): an optional sign and ASCII digits, or None."""
+    if not isinstance(text, str):
+        return None
+    body = text[1:] if text[:1] in "+-" else text
+    n = int(text) if body.isascii() and body.isdigit() else None
+    return n if n is not None and -2**63 <= n < 2**63 else None
+
+
 @attrs.frozen
 class Requirement:
-    """One label selector requirement: `key In (a,b)`, `key NotIn`, `Exists`, `DoesNotExist`."""
+    """One label selector requirement: `key In (a,b)`, `key NotIn`, `Exists`, `DoesNotExist`; a node selector
+    requirement may also be `Gt`/`Lt` one integer (k8s.io/component-helpers/scheduling/corev1/nodeaffinity)."""
 
     key: str
-    operator: str  # In | NotIn | Exists | DoesNotExist
+    operator: str  # In | NotIn | Exists | DoesNotExist | Gt | Lt
     values: tuple[str, ...] = ()
 
     def matches(self, labels: dict[str, str]) -> bool:
@@ -66,7 +76,19 @@ class Requirement:
             return labels.get(self.key) not in self.values
         if self.operator == "Exists":
             return self.key in labels
+        if self.operator in ("Gt", "Lt"):
+            return compares(self.operator, labels.get(self.key), self.values[0])
         return self.key not in labels
+
+    @classmethod
+    def node_from_manifest(cls, d) -> Requirement | None:
+        """A nodeSelectorTerm's matchExpressions item: a label selector's operators, or Gt/Lt with one integer."""
+        if isinstance(d, dict) and d.get("operator") in ("Gt", "Lt") and isinstance(d.get("key"), str):
+            vals = d.get("values")
+            if isinstance(vals, list) and len(vals) == 1 and go_int(vals[0]) is not None:
+                return cls(d["key"], d["operator"], (vals[0],))
+            return None
+        return cls.from_manifest(d)
 
     @classmethod
     def from_manifest(cls, d) -> Requirement | None:
@@ -80,6 +102,12 @@ class Requirement:
         if not all(isinstance(w, str) for w in vals) or (op in ("In", "NotIn")) != bool(vals):
             return None
         return cls(d["key"], op, tuple(vals))
+
+
+def compares(operator: str, label: str | None, bound: str) -> bool:
+    """Gt/Lt: the label and the bound both integers (a label that is not one matches neither)."""
+    n, b = go_int(label), go_int(bound)
+    return n is not None and b is not None and (n > b if operator == "Gt" else n < b)
 
 
 @attrs.frozen

@@ -33,7 +33,10 @@ func writeKubeconfig(dir string, cfg *rest.Config) (string, error) {
 }
 
 // schedulerConfig is the KubeSchedulerConfiguration: the default profile, no leader election, and the harness's
-// extender whose filter verb sees exactly the nodes that passed the in-tree filters.
+// extender whose filter verb sees exactly the nodes that passed the in-tree filters. It is nodeCacheCapable: it
+// gets and gives back node names, so kube-scheduler scores its own NodeInfos; given Node objects back, it would
+// wrap them in new NodeInfos without pods (HTTPExtender.Filter, pkg/scheduler/extender.go) and score every node
+// as if empty (the recordings of v1.34.4 were made so: tests/oracle/normalise_steps.py TIED_NODES).
 const schedulerConfig = `apiVersion: kubescheduler.config.k8s.io/v1
 kind: KubeSchedulerConfiguration
 clientConnection:
@@ -44,7 +47,7 @@ extenders:
 - urlPrefix: %q
   filterVerb: filter
   enableHTTPS: false
-  nodeCacheCapable: false
+  nodeCacheCapable: true
   ignorable: false
 `
 

@@ -42,7 +42,7 @@ def test_oracle_20_an_unschedulable_pod_stays_pending_with_the_schedulers_messag
     cond = huge.status.condition("PodScheduled")
     assert huge.status.phase == "Pending" and (cond.status, cond.reason) == ("False", "Unschedulable")
     assert cond.message == ("0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: "
-                            "2 No preemption victims found for incoming pod..")
+                            "2 No preemption victims found for incoming pod.")
     assert any(e.reason == "FailedScheduling" and e.name == "huge" for e in sim.log.events)
 
 

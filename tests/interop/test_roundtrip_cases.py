@@ -148,3 +148,28 @@ def test_ingress_tls_host_is_checked_and_a_wildcard_host_passes():
         "  tls a_b secret=t\n}\n")
     kdsl.parse("node n1\nservice s selects app=x ports 80\ningress web {\n  rule *.example.com /x -> s:80\n"
                "  tls *.example.com secret=t\n}\n")
+
+
+def test_gt_and_lt_node_requirements_come_back_and_are_written_as_kubernetes_writes_them():
+    s, b = back("pod a image=nginx { affinity node gpu>1 cores<64\n prefer node gpu>3 weight=5 }\n")
+    pod = to_manifests(s)[0]
+    term = pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    assert term["nodeSelectorTerms"] == [{"matchExpressions": [{"key": "gpu", "operator": "Gt", "values": ["1"]},
+                                                               {"key": "cores", "operator": "Lt", "values": ["64"]}]}]
+    assert "affinity node gpu>1 cores<64" in b.text and "prefer node gpu>3 weight=5" in b.text
+    assert "yaml \"\"\"" not in b.text
+
+
+@pytest.mark.parametrize("line, message", [
+    ("affinity node gpu>x", "`gpu>` compares with one integer in pod default/a, not `x`"),
+    ("affinity pods app>1 topology=zone", "`>` cannot select labels in pod default/a; use =, !=, in, notin"),
+])
+def test_gt_and_lt_take_an_integer_and_only_in_a_node_term(line, message):
+    assert message in error(f"pod a image=nginx {{ {line} }}\n")
+
+
+def test_a_gt_term_kubernetes_would_refuse_stays_in_yaml():
+    manifest = ("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers: [{name: c, image: nginx}]\n"
+                "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+                "        nodeSelectorTerms:\n        - matchExpressions: [{key: gpu, operator: Gt, values: ['1', '2']}]\n")
+    assert "operator: Gt" in import_manifests(text=manifest).text

@@ -101,3 +101,18 @@ def test_set_image_with_a_newline_is_refused_at_the_image():
                             "IPv4 range of /24 or wider, such as 10.244.0.0/16")])
 def test_service_cidr_dot_and_pod_cidr_slash_30_are_located_errors_not_valueerror(attr, message):
     assert errors(f"cluster c {attr} {{ node n1 }}\n") == [(1, 11 + attr.index("=") + 1, message)]
+
+
+@pytest.mark.parametrize("version", ["banana", "1", "2.0", "1.x", "1.3٨"])
+def test_a_cluster_version_is_1_dot_a_minor_or_a_located_error(version):
+    with pytest.raises(kdsl.ScenarioError, match=f"`{version}` is not a Kubernetes version; write it as 1.33"):
+        kdsl.parse(f"cluster c version={version} {{\n  node n1\n}}\n")
+
+
+def test_a_1_34_cluster_schedules_with_1_34_words():
+    s = kdsl.parse("cluster c version=1.34 {\n  node n1 cpu=1 { taint a=b:NoSchedule }\n}\npod p image=nginx:1.25\n")
+    sim = Simulation(s).run(until=5_000)
+    pod = sim.store.get("Pod", "default", "p")
+    assert [c.message for c in pod.status.conditions if c.type == "PodScheduled"] == [
+        "0/1 nodes are available: 1 node(s) had untolerated taint(s). no new claims to deallocate, preemption: "
+        "0/1 nodes are available: 1 Preemption is not helpful for scheduling."]

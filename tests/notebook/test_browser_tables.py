@@ -56,7 +56,7 @@ def test_a_click_sorts_by_duration_and_long_messages_are_whole(lab, tmp_path):
             conditions = page.locator(f"{TABLES} table.kdsl-table").nth(1)
             conditions.scroll_into_view_if_needed()
             message = max(_column(conditions, "MESSAGE"), key=len)
-            assert len(message) > 200 and "…" not in message and message.endswith("scheduling..")
+            assert len(message) > 200 and "…" not in message and message.endswith("scheduling.")
             cell = conditions.locator("td.kdsl-wrap", has_text="preemption").first
             box, table_box = cell.bounding_box(), conditions.bounding_box()
             assert box["x"] + box["width"] <= 1000 and table_box["width"] <= 1000  # wrapped, not off-screen

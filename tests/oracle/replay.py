@@ -25,6 +25,8 @@ from kdsl.interop.state import object_manifest
 from tests.oracle.settle import Settler
 
 # field.ErrorType texts: a kdsl check that words its refusal as the API server's field errors is a 422.
+# The Kubernetes version of the recordings (tests/oracle/recorded/*.json `kubernetes`): kdsl simulates a cluster of it.
+KUBE_VERSION = "1.34"
 FIELD_ERRORS = ("Invalid value", "Required value", "Duplicate value", "Unsupported value", "Forbidden", "Too long")
 CODES = {"create": 201, "update": 200, "patch": 200, "delete": 200}
 _LOCATED = re.compile(r"^[^\n]*?:\d+:\d+: error: ", re.M)
@@ -116,7 +118,8 @@ class Replay:
             self.setup_errors.append(exc.message)
             scenario = import_objects(spaces, case["nodes"])
         objects = tuple(_behave(o, self.kubelet) for o in scenario.objects)
-        self.sim = Simulation(attrs.evolve(scenario, objects=objects, timeline=(), expectations=()))
+        cluster = attrs.evolve(scenario.cluster, kube_version=KUBE_VERSION)
+        self.sim = Simulation(attrs.evolve(scenario, cluster=cluster, objects=objects, timeline=(), expectations=()))
         self.setup_errors += [r.message for r in self.sim.rejections]
         self.settler = Settler(self.sim)
         if case["nodes"]:  # the setup's pods bound and running before the steps, as the harness leaves them

@@ -214,3 +214,23 @@ def test_a_controllers_pod_is_compared_without_its_node_but_a_daemonsets_with_it
     assert "nodeName" not in settle["objects"]["Pod apps/db-0"].get("spec", {})
     assert settle["objects"]["Pod apps/agent-*"][0]["spec"]["nodeName"] == "n2"
     assert settle["events"] == ["Normal Scheduled Pod/db-0: Successfully assigned apps/db-0 to <node>"]
+
+
+@pytest.mark.parametrize("node, shown", [("n1", "one of n1|n2|n3"), ("n3", "one of n1|n2|n3"), ("n4", "n4")])
+def test_a_tied_pod_is_compared_as_one_of_its_tied_nodes_and_any_other_node_as_itself(node, shown):
+    from tests.oracle.normalise_steps import TIED_NODES
+    assert TIED_NODES["scheduling/score/least-allocated"] == {"sched/new": ("n1", "n2", "n3")}
+    pod = {"kind": "Pod", "metadata": {"name": "new", "namespace": "sched"}, "spec": {"nodeName": node}}
+    result = {"steps": [{}, {
+        "writes": [{"rv": 1, "type": "MODIFIED", "kind": "Pod", "namespace": "sched", "name": "new", "object": pod}],
+        "events": [{"type": "Normal", "reason": "Scheduled", "kind": "Pod", "name": "new", "source": "default-scheduler",
+                    "message": f"Successfully assigned sched/new to {node}"}],
+        "scheduling": {"sched/new": {"feasible": ["n1", "n2", "n3"], "node": node}}}]}
+    case = {"id": "scheduling/score/least-allocated", "steps": [{"op": "create", "object": pod}, {"op": "settle"}]}
+    settle = normal_result(case, result)["steps"][1]
+    assert settle["objects"]["Pod sched/new"]["spec"]["nodeName"] == shown
+    assert settle["scheduling"]["sched/new"]["node"] == shown
+    assert settle["scheduling"]["sched/new"]["feasible"] == ["n1", "n2", "n3"]
+    assert settle["events"] == [f"Normal Scheduled Pod/new: Successfully assigned sched/new to {shown}"]
+    untied = normal_result({**case, "id": "scheduling/fit/cpu-and-memory"}, result)["steps"][1]
+    assert untied["scheduling"]["sched/new"]["node"] == node

@@ -39,9 +39,6 @@ CAUSES = [
      r"minReadySeconds|sessionAffinity|internalTrafficPolicy|ipFamilies|ipFamilyPolicy|volumeMode)", None,
      "open: kdsl's stored object leaves out defaults the API server writes (revisionHistoryLimit, "
      "progressDeadlineSeconds, the strategy, sessionAffinity ...)"),
-    (r"events\[\d+\]$|\.message$|conditions\[\d+\]\.message$", r"nodes are available",
-     "open: the FitError wording of v1.34 (`no new claims to deallocate, ` after the filters, `Preemption is not "
-     "helpful for scheduling.` where no pod has a lower priority) is not kdsl's"),
     (r"^steps\[\d+\]\.code$", r"^0$", "open: kdsl's import refuses it with a check of its own, in kdsl's words and "
                                         "without an API status (a selector, a mount, a node the scenario never has)"),
     (r"feasible", None, "open: an imported Node's status conditions are not read (a Ready=False node stays "

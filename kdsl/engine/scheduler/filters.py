@@ -10,13 +10,16 @@ import numpy as np
 from kdsl.engine.scheduler import topology
 from kdsl.engine.scheduler.podinfo import PodInfo
 from kdsl.engine.scheduler.nodeinfo import HARD_EFFECTS, UNSCHEDULABLE_TAINT, NodeInfo
-from kdsl.engine.scheduler.snapshot import CPU, EPHEMERAL, MEMORY, PODS, Snapshot
+from kdsl.engine.scheduler.snapshot import CPU, EPHEMERAL, MEMORY, PODS, Snapshot, minor
 from kdsl.model.nodes import Taint
 from kdsl.model.pods import Toleration
 
 UNSCHEDULABLE = "node(s) were unschedulable"
 NODE_NAME = "node(s) didn't match the requested node name"
-TAINT = "node(s) had untolerated taint {{{key}: {value}}}"  # v1.26–v1.34 wording
+TAINT = "node(s) had untolerated taint {{{key}: {value}}}"  # v1.26–v1.33 wording
+# v1.34 names no taint (its keys and values may be confidential): kubernetes#134740, in release-1.34 by #135023
+# (pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go Filter).
+TAINTS = "node(s) had untolerated taint(s)"
 NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector"
 NODE_PORTS = "node(s) didn't have free ports for the requested pod ports"
 TOO_MANY_PODS = "Too many pods"
@@ -100,6 +103,8 @@ def taint_toleration(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
             mask[nodes] = True
 
     def word(node: int):
+        if minor(snap.version) >= 34:
+            return (TAINTS,), True
         t = next(t for t in snap.nodes[node].taints
                  if t.effect in HARD_EFFECTS and not tolerated(tolerations, t))
         return (TAINT.format(key=t.key, value=t.value or ""),), True
@@ -150,7 +155,14 @@ def node_resources_fit(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
                 failed |= want > alloc[:, r] - requested[:, r]
     if whole:
         failed = failed[idx]
-    return Check("NodeResourcesFit", idx, failed, lambda node: (fit_reasons(pod, snap, node), False))
+    return Check("NodeResourcesFit", idx, failed, lambda node: (fit_reasons(pod, snap, node), beyond(pod, snap, node)))
+
+
+def beyond(pod: PodInfo, snap: Snapshot, node: int) -> bool:
+    """From v1.34 a request larger than the node's whole allocatable is UnschedulableAndUnresolvable: no
+    preemption can make room (kubernetes#131345; fitsRequest's InsufficientResource.Unresolvable in
+    pkg/scheduler/framework/plugins/noderesources/fit.go)."""
+    return minor(snap.version) >= 34 and any(want > snap.alloc[node, r] for r, want in enumerate(pod.requests))
 
 
 def volume_binding(volumes: VolumeBinding):

@@ -11,7 +11,8 @@ import numpy as np
 from kdsl.engine.scheduler import templates
 from kdsl.engine.scheduler.explain import Explanation, explain
 from kdsl.engine.scheduler.filters import Verdict, VolumeBinding, run_filters
-from kdsl.engine.scheduler.messages import FitError, fit_error_message, histogram
+from kdsl.engine.scheduler.messages import (NO_STATE, FitError, dynamic_resources, fit_error_message, histogram,
+                                            postfilter_message)
 from kdsl.engine.scheduler.podinfo import PodInfo
 from kdsl.engine.scheduler.preemption import preempt
 from kdsl.engine.scheduler.scores import node_totals
@@ -158,6 +159,10 @@ def _failed(pod: PodInfo, snap: Snapshot, error: FitError, next_start: int, eval
             volumes: VolumeBinding, rng: random.Random, preemption: bool) -> Result:
     if not preemption:
         return Result(None, next_start, error, evaluated)
+    if error.prefilter and dynamic_resources(snap.version):
+        # DynamicResources' PostFilter errs (NO_STATE) and DefaultPreemption never runs (messages.py).
+        return Result(None, next_start, attrs.evolve(error, postfilter=NO_STATE), evaluated)
     post = preempt(pod, snap, error, volumes, rng)
-    error = attrs.evolve(error, postfilter=post.message or None)
+    message = postfilter_message(snap.version, post.message)
+    error = attrs.evolve(error, postfilter=message or None)
     return Result(None, next_start, error, evaluated, nominated_node=post.nominated_node, victims=post.victims)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import attrs
 
 from kdsl.engine.scheduler.filters import Verdict
+from kdsl.engine.scheduler.snapshot import minor
 
 NO_NODES = "no nodes available to schedule pods"  # ErrNoNodesAvailable
 NO_VICTIMS = "No preemption victims found for incoming pod"
@@ -15,6 +16,14 @@ NOT_HELPFUL = "Preemption is not helpful for scheduling"
 NOT_ELIGIBLE = "not eligible due to preemptionPolicy=Never."
 TERMINATING_VICTIM = "not eligible due to a terminating pod on the nominated node."
 PREEMPTION = "preemption: "
+# DynamicResources' PostFilter, which runs before DefaultPreemption from v1.34 (the DynamicResourceAllocation gate
+# is GA and on: pkg/features/kube_features.go; the plugin is added before DefaultPreemption by applyFeatureGates in
+# pkg/scheduler/apis/config/v1/default_plugins.go). For a pod without claims it says NO_CLAIMS; when an earlier
+# PreFilter rejected the pod, its own PreFilter never wrote its state and it fails with the CycleState's
+# ErrNotFound, an Error that ends the PostFilter phase before preemption (pkg/scheduler/framework/plugins/
+# dynamicresources/dynamicresources.go PostFilter, runtime/framework.go RunPostFilterPlugins).
+NO_CLAIMS = "no new claims to deallocate"
+NO_STATE = "not found"
 # The pod's condition and events after a cycle [M]: PodScheduled=False reason Unschedulable with the
 # FitError text, and a Warning FailedScheduling event with the same text; on success a Normal event.
 UNSCHEDULABLE_REASON = "Unschedulable"
@@ -37,12 +46,25 @@ def histogram(node_reasons: Iterable[Iterable[str]]) -> list[str]:
     return sorted(f"{n} {reason}" for reason, n in counts.items())
 
 
+def dynamic_resources(version: str) -> bool:
+    """Whether the default profile has the DynamicResources plugin (see NO_CLAIMS)."""
+    return minor(version) >= 34
+
+
+def postfilter_message(version: str, preemption: str) -> str:
+    """The PostFilter phase's message, as RunPostFilterPlugins joins its plugins' reasons with ", "
+    (Status.Message): DynamicResources' (from v1.34), then DefaultPreemption's ("" when it nominated a node,
+    which ends the phase with Success and no message)."""
+    if not dynamic_resources(version):
+        return preemption
+    return f"{NO_CLAIMS}, {preemption}" if preemption else ""
+
+
 def fit_error_message(num_nodes: int, node_reasons: Iterable[Iterable[str]] = (), prefilter: str | None = None,
-                      postfilter: str | None = None, postfilter_period: bool = True) -> str:
-    """FitError.Error(): the prefix, the PreFilter message or else the sorted histogram, then the
-    PostFilter message. Each part is written as " %v." (SeparatorFormat); preemption's own message
-    already ends in "." so the whole ends in ".." as v1.27+ clusters print it. Current upstream
-    master appends the PostFilter part as " %v"; `postfilter_period=False` gives that."""
+                      postfilter: str | None = None) -> str:
+    """FitError.Error() (pkg/scheduler/framework/types.go): the prefix, the PreFilter message or else the
+    sorted histogram, each as " %v.", then the PostFilter message as " %v". Preemption's own message is a
+    FitError's and ends in "." already (the ".." of v1.27–v1.29 ended in v1.30)."""
     msg = f"0/{num_nodes} nodes are available:"
     if prefilter:
         msg += f" {prefilter}."
@@ -51,7 +73,7 @@ def fit_error_message(num_nodes: int, node_reasons: Iterable[Iterable[str]] = ()
         if sorted_reasons:
             msg += f" {', '.join(sorted_reasons)}."
     if postfilter:
-        msg += f" {postfilter}." if postfilter_period else f" {postfilter}"
+        msg += f" {postfilter}"
     return msg
 
 

@@ -187,7 +187,8 @@ def _container_facts(tpl: PodTemplate) -> tuple[Vec, tuple[int, int], tuple[tupl
     nz = pod_requests(tpl, non_zero=True)
     facts = (pod_requests(tpl), (nz[0], nz[1]),
              tuple(sorted({(p.protocol, p.host_port) for c in containers for p in c.ports if p.host_port})),
-             tuple(normalized_image(c.image) for c in containers))
+             # ImageLocality reads init containers and app containers, one image each (sumImageScores)
+             tuple(normalized_image(c.image) for c in (*inits, *containers)))
     if len(_FACTS) >= KEPT:
         _FACTS.clear()
     _FACTS[(id(containers), id(inits))] = (containers, inits, facts)

@@ -15,7 +15,9 @@ MAX_NODE_SCORE = 100
 WEIGHTS = (("TaintToleration", 3), ("NodeAffinity", 2), ("NodeResourcesFit", 1), ("PodTopologySpread", 2),
            ("InterPodAffinity", 2), ("NodeResourcesBalancedAllocation", 1), ("ImageLocality", 1))
 MB = 1024 * 1024
-MIN_THRESHOLD, MAX_THRESHOLD = 23 * MB, 1000 * MB  # ImageLocality, the older fixed bounds
+# ImageLocality's bounds: at least 23 MiB, at most 1000 MiB per container, init containers included
+# (pkg/scheduler/framework/plugins/imagelocality/image_locality.go calculatePriority).
+MIN_THRESHOLD, MAX_THRESHOLD = 23 * MB, 1000 * MB
 
 
 @attrs.frozen(eq=False)
@@ -116,8 +118,8 @@ def node_affinity(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.ndarray:
 
 
 def image_locality(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.ndarray:
-    """The older ImageLocality: Σ size · nodesWithImage/allNodes over the app containers, clamped to
-    [23 MiB, 1000 MiB] and scaled to 0–100."""
+    """ImageLocality: Σ size · nodesWithImage/allNodes over the init and app containers (an image as often as
+    containers run it), clamped to [23 MiB, 1000 MiB × containers] and scaled to 0–100."""
     if not any(image in snap.node_index.images for image in pod.images):
         return np.zeros(len(idx), dtype=np.int64)  # every total clamps to the minimum: 0
     total = np.zeros(len(snap), dtype=np.int64)
@@ -125,8 +127,9 @@ def image_locality(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> np.ndarray:
         nodes = snap.node_index.images.get(image)
         if nodes is not None:
             total[nodes] += int(float(snap.image_size(image)) * (len(nodes) / len(snap)))
-    clamped = np.clip(total[idx], MIN_THRESHOLD, MAX_THRESHOLD)
-    return MAX_NODE_SCORE * (clamped - MIN_THRESHOLD) // (MAX_THRESHOLD - MIN_THRESHOLD)
+    top = MAX_THRESHOLD * len(pod.images)
+    clamped = np.clip(total[idx], MIN_THRESHOLD, top)
+    return MAX_NODE_SCORE * (clamped - MIN_THRESHOLD) // (top - MIN_THRESHOLD)
 
 
 def score_nodes(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> tuple[PluginScore, ...]:

@@ -11,13 +11,20 @@ import numpy as np
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.scheduler.nodeinfo import NodeIndex, NodeInfo
 from kdsl.engine.scheduler.podinfo import PodInfo, normalized_image
-from kdsl.model.base import FieldRequirement, Requirement, Selector
+from kdsl.model.base import FieldRequirement, Requirement, Selector, compares
 
 # kdsl has no image sizes; 100 MiB is about a slim web server image. Callers pass real sizes.
 DEFAULT_IMAGE_SIZE = 100 * 2**20
 # A node that reports no ephemeral storage has, for kdsl, room for any request (not modelled).
 UNLIMITED = 2**62
 CPU, MEMORY, EPHEMERAL, PODS = 0, 1, 2, 3
+# The Kubernetes version whose scheduler the snapshot stands for: a cluster's `version` (kdsl.model Cluster).
+DEFAULT_VERSION = "1.33"
+
+
+def minor(version: str) -> int:
+    """The minor of a `1.xx` Kubernetes version."""
+    return int(version.split(".")[1])
 
 
 @attrs.frozen(eq=False)
@@ -51,11 +58,14 @@ class Snapshot:
     # State derived from the nodes' facts and kept across cycles (scheduler.templates); a node whose
     # facts change empties it.
     cycle_cache: dict[str, Any] = attrs.field(factory=dict)
+    version: str = DEFAULT_VERSION
 
     @classmethod
     def build(cls, nodes: Iterable[Any], pods: Iterable[tuple[str, Any]] = (),
-              image_sizes: dict[str, int] | None = None, default_image_size: int = DEFAULT_IMAGE_SIZE) -> Snapshot:
-        """`nodes`: model Nodes, Node ApiObjects or NodeInfos; `pods`: (node name, pod) pairs."""
+              image_sizes: dict[str, int] | None = None, default_image_size: int = DEFAULT_IMAGE_SIZE,
+              version: str = DEFAULT_VERSION) -> Snapshot:
+        """`nodes`: model Nodes, Node ApiObjects or NodeInfos; `pods`: (node name, pod) pairs; `version`: the
+        Kubernetes version whose wording the scheduler uses (messages.py)."""
         infos = sorted((NodeInfo.of(n) for n in nodes), key=lambda n: n.name)
         n = len(infos)
         alloc = np.zeros((n, 4), dtype=np.int64)
@@ -64,7 +74,7 @@ class Snapshot:
                    pod_count=np.zeros(n, dtype=np.int64), unschedulable=np.zeros(n, dtype=bool),
                    pods_on=[{} for _ in infos],
                    image_sizes={normalized_image(k): v for k, v in (image_sizes or {}).items()},
-                   default_image_size=default_image_size)
+                   default_image_size=default_image_size, version=version)
         for i in range(n):
             snap._set_node(i)
         snap.node_index.refill(infos)
@@ -195,7 +205,7 @@ class Snapshot:
         infos = [NodeInfo.of(n) for n in nodes]
         keep = {n.name for n in infos}
         pods = [(self.nodes[i].name, p) for i, p in self.pods() if self.nodes[i].name in keep]
-        return Snapshot.build(infos, pods, self.image_sizes, self.default_image_size)
+        return Snapshot.build(infos, pods, self.image_sizes, self.default_image_size, self.version)
 
     def nodes_with(self, key: str, value: str) -> np.ndarray:
         return self.node_index.by_label.get(key, {}).get(value, _EMPTY)
@@ -229,13 +239,8 @@ class Snapshot:
             for v in r.values:
                 mask[self.nodes_with(r.key, v)] = True
             return mask if op == "In" else ~mask
-        bound = int(r.values[0])
         for v, ix in self.domains(r.key).items():
-            try:
-                n = int(v)
-            except ValueError:
-                continue  # nodeaffinity: a label that is not an integer matches neither Gt nor Lt
-            if (n > bound) if op == "Gt" else (n < bound):
+            if compares(op, v, r.values[0]):  # a label that is not an integer matches neither Gt nor Lt
                 mask[ix] = True
         return mask
 

@@ -42,10 +42,18 @@ def build_cluster(ctx: Ctx, stmt: Stmt) -> Cluster:
         node_grace_ms=head.take("nodeGrace", v.duration_ms, 50_000, "node-grace"),
         service_cidr=head.take("serviceCIDR", service_cidr, "10.96.0.0/12", "service-cidr"),
         pod_cidr=head.take("podCIDR", pod_cidr, "10.244.0.0/16", "pod-cidr"),
-        kube_version=head.take("version", str, "1.33"),
+        kube_version=head.take("version", kube_version, "1.33"),
     )
     head.done()
     return cluster
+
+
+def kube_version(text: str) -> str:
+    """A Kubernetes minor version, `1.33`: the scheduler words its messages by it (docs/scheduler.md)."""
+    major, _, minor = text.partition(".")
+    if major != "1" or not v.digits(minor):
+        raise v.BadValue(f"`{text}` is not a Kubernetes version; write it as 1.33")
+    return text
 
 
 def _network(text: str, example: str):

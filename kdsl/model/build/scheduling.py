@@ -5,7 +5,7 @@ from __future__ import annotations
 from kdsl.core import values as v
 from kdsl.core.errors import suggest
 from kdsl.lang.syntax import Attr, Expr, Stmt, Word
-from kdsl.model.base import Requirement, Selector
+from kdsl.model.base import Requirement, Selector, go_int
 from kdsl.model.build.context import Ctx, Head, pick, tail_word
 from kdsl.model.names import label_key, label_value
 from kdsl.model.nodes import EFFECTS
@@ -27,12 +27,18 @@ def access_modes(text: str) -> str:
     return mode
 
 
-def requirements(ctx: Ctx, parts, what: str) -> tuple[tuple[tuple[str, str], ...], tuple[Requirement, ...]]:
-    """Selector parts → matchLabels pairs and set-based requirements (`k!=v` is `NotIn (v)`)."""
+def requirements(ctx: Ctx, parts, what: str,
+                 node: bool = False) -> tuple[tuple[tuple[str, str], ...], tuple[Requirement, ...]]:
+    """Selector parts → matchLabels pairs and set-based requirements (`k!=v` is `NotIn (v)`); a `node`
+    requirement may also be `k>N` or `k<N` (Gt, Lt: a NodeSelectorRequirement's integer comparisons)."""
     labels, reqs = [], []
     for p in parts:
         if isinstance(p, Attr):
-            if p.op == "=":
+            if node and p.op in (">", "<"):
+                if len(p.values) != 1 or go_int(p.text) is None:
+                    ctx.error(p, f"`{p.key.text}{p.op}` compares with one integer in {what}, not `{p.text}`")
+                reqs.append(Requirement(p.key.text, "Gt" if p.op == ">" else "Lt", (p.text,)))
+            elif p.op == "=":
                 if len(p.values) > 1:
                     reqs.append(Requirement(p.key.text, "In", tuple(w.text for w in p.values)))
                 else:
@@ -40,7 +46,8 @@ def requirements(ctx: Ctx, parts, what: str) -> tuple[tuple[tuple[str, str], ...
             elif p.op == "!=":
                 reqs.append(Requirement(p.key.text, "NotIn", tuple(w.text for w in p.values)))
             else:
-                ctx.error(p, f"`{p.op}` cannot select labels in {what}; use =, !=, in, notin, exists or !key")
+                more = ", >N, <N" if node else ""
+                ctx.error(p, f"`{p.op}` cannot select labels in {what}; use =, !=, in, notin, exists or !key{more}")
         elif isinstance(p, Expr):
             reqs.append(Requirement(p.key.text, _SET_OPS[p.op], tuple(w.text for w in p.values)))
         elif isinstance(p, Word):
@@ -48,8 +55,8 @@ def requirements(ctx: Ctx, parts, what: str) -> tuple[tuple[tuple[str, str], ...
     return tuple(labels), tuple(reqs)
 
 
-def selector(ctx: Ctx, parts, what: str) -> Selector:
-    labels, reqs = requirements(ctx, parts, what)
+def selector(ctx: Ctx, parts, what: str, node: bool = False) -> Selector:
+    labels, reqs = requirements(ctx, parts, what, node)
     return Selector(labels, reqs)
 
 
@@ -173,13 +180,13 @@ def affinity(ctx: Ctx, stmt: Stmt, what: str, aff: dict) -> None:
     if target == "node":
         if anti:
             ctx.error(stmt, "node anti-affinity is written `affinity node key notin (...)` or `!key`")
-        reqs = selector(ctx, list(head.attrs.values()) + head.exprs + head.words, what).as_requirements()
+        reqs = selector(ctx, list(head.attrs.values()) + head.exprs + head.words, what, node=True).as_requirements()
         head.attrs, head.exprs, head.words = {}, [], []
         if not reqs:
             # Kubernetes: an empty node selector term matches no node, an empty preference every node;
             # neither is what a line without requirements seems to say
             ctx.error(stmt, f"`{' '.join(words)}` of {what} needs a requirement: `key=value`, `key in (a,b)`, "
-                            "`key exists` or `!key`")
+                            "`key exists`, `!key` or `key>N`")
         if preferred:
             aff["node_preferred"].append(WeightedTerm(weight=weight, requirements=reqs))
         else:

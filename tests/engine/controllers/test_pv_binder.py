@@ -49,7 +49,7 @@ def test_oracle_61_an_rwx_claim_against_rwo_volumes_stays_pending_and_so_does_it
     pod = sim.store.get("Pod", "default", "p")
     assert pod.status.condition("PodScheduled").message == (
         "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. "
-        "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..")
+        "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
 
 
 def test_the_smallest_set_of_access_modes_is_searched_before_capacity():

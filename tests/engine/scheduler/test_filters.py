@@ -101,3 +101,12 @@ def test_an_unreachable_node_rejects_pods_that_tolerate_only_its_no_execute_tain
     snap = snapshot([node("a", taints=unreachable), node("b")])
     assert run(taint_toleration, pod("p", tolerations=defaults), snap) == {
         "a": Verdict("TaintToleration", ("node(s) had untolerated taint {node.kubernetes.io/unreachable: }",), True)}
+
+
+def test_gt_and_lt_compare_integers_as_go_parses_them():
+    from kdsl.model.base import Requirement, go_int
+    assert [go_int(t) for t in ("12", "+3", "-4", "1_0", " 1", "٨", "²", "", None)] == \
+        [12, 3, -4, None, None, None, None, None, None]
+    gt = Requirement("gpu", "Gt", ("1",))
+    assert [gt.matches({"gpu": v}) for v in ("2", "1", "+5", "x")] == [True, False, True, False]
+    assert not gt.matches({}) and Requirement("gpu", "Lt", ("1",)).matches({"gpu": "-1"})

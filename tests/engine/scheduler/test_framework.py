@@ -80,7 +80,7 @@ def test_prefilter_failure_short_circuits_with_no_histogram():
     hook = VolumeBinding(prefilter=lambda p: UNBOUND)
     r = schedule(pod("p"), snapshot([node("n1"), node("n2"), node("n3")]), random.Random(0), volumes=hook)
     assert r.message == (f"0/3 nodes are available: {UNBOUND}. "
-                         "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..")
+                         "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
     assert r.evaluated == 0
 
 
@@ -105,9 +105,7 @@ def test_histogram_sorts_whole_strings_like_go():
 
 def test_fit_error_message_parts_and_periods():
     assert fit_error_message(2, [("x", "y"), ("x",)], postfilter="preemption: tail.") == \
-        "0/2 nodes are available: 1 y, 2 x. preemption: tail.."
-    assert fit_error_message(2, [("x",)], postfilter="preemption: tail.", postfilter_period=False) == \
-        "0/2 nodes are available: 1 x. preemption: tail."
+        "0/2 nodes are available: 1 y, 2 x. preemption: tail."
     assert fit_error_message(2, [("x",)], prefilter="persistentvolumeclaim \"data\" not found") == \
         "0/2 nodes are available: persistentvolumeclaim \"data\" not found."
     err = FitError(1, (("n1", Verdict("NodePorts", ("p",))),))

@@ -10,8 +10,8 @@ from kdsl.engine.scheduler.scores import balanced_allocation, image_locality, le
 from kdsl.model.pods import Affinity, WeightedTerm
 from tests.engine.scheduler.helpers import GI, MI, Taint, node, pod, req, snapshot
 
-NO_VICTIMS = " preemption: 0/{n} nodes are available: {n} No preemption victims found for incoming pod.."
-NOT_HELPFUL = " preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.."
+NO_VICTIMS = " preemption: 0/{n} nodes are available: {n} No preemption victims found for incoming pod."
+NOT_HELPFUL = " preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling."
 
 
 def run(nodes, p, pods=(), seed=0, **kw):
@@ -28,7 +28,7 @@ def test_oracle_20_insufficient_cpu_everywhere():
     r = run([node(f"n{i}", cpu=4000) for i in (1, 2, 3)], pod("p", cpu=5000))
     assert not r.scheduled
     assert r.message == "0/3 nodes are available: 3 Insufficient cpu." + NO_VICTIMS.format(n=3)
-    assert r.message.endswith("incoming pod..")
+    assert r.message.endswith("incoming pod.")
     core = run([node(f"n{i}", cpu=4000) for i in (1, 2, 3)], pod("p", cpu=5000), preemption=False)
     assert core.message == "0/3 nodes are available: 3 Insufficient cpu."
 

@@ -40,7 +40,7 @@ def test_when_removing_every_lower_pod_is_not_enough_the_filter_reasons_are_give
     assert select_victims(pod("p", cpu=500, priority=5), snap, 0) == ((), ("Insufficient cpu",))
     r = schedule(pod("p", cpu=500, priority=5), snap, random.Random(0))
     assert r.message == ("0/1 nodes are available: 1 Insufficient cpu. "
-                         "preemption: 0/1 nodes are available: 1 Insufficient cpu..")
+                         "preemption: 0/1 nodes are available: 1 Insufficient cpu.")
 
 
 def test_more_important_means_higher_priority_then_earlier_start():
@@ -73,7 +73,7 @@ def test_unresolvable_nodes_are_not_helped_and_the_tail_is_a_sorted_histogram():
     r = schedule(pod("p", cpu=500, priority=3), snap, random.Random(0))
     assert r.message == ("0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {k: v}. "
                          "preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, "
-                         "1 Preemption is not helpful for scheduling..")
+                         "1 Preemption is not helpful for scheduling.")
     assert r.nominated_node is None
 
 
@@ -82,7 +82,7 @@ def test_preemption_policy_never():
     never = PodInfo.build(name="p", template=pod("p", cpu=500).template, priority=9, preemption_policy="Never")
     assert preempt(never, snap, error_of(never, snap)).message == \
         "preemption: not eligible due to preemptionPolicy=Never."
-    assert schedule(never, snap, random.Random(0)).message.endswith("preemptionPolicy=Never..")
+    assert schedule(never, snap, random.Random(0)).message.endswith("preemptionPolicy=Never.")
 
 
 def test_a_terminating_lower_pod_on_the_nominated_node_waits():

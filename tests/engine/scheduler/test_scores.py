@@ -71,6 +71,19 @@ def test_image_locality_spreads_the_size_over_nodes_and_clamps_to_1000_mib():
     assert image_locality(both, snap, ALL).tolist() == [100, 100, 0]
 
 
+def test_image_locality_counts_init_containers_and_bounds_by_1000_mib_a_container():
+    from kdsl.model.pods import Container
+    snap = snapshot([node("n1", images=("big:1", "tools:1")), node("n2")],
+                    image_sizes={"big:1": 1200 * MI, "tools:1": 600 * MI})
+    # one container: 1200 · 1/2 = 600 MiB of at most 1000 → (600 − 23)·100/977 = 59
+    assert image_locality(pod("p", image="big:1"), snap, ALL[:2]).tolist() == [59, 0]
+    # two app containers: 900 MiB of at most 2000 → (900 − 23)·100/1977 = 44
+    assert image_locality(pod("p", images=("big:1", "tools:1")), snap, ALL[:2]).tolist() == [44, 0]
+    # the init container's image counts too, and raises the bound the same way
+    init = pod("p", image="big:1", init_containers=(Container(name="i", image="tools:1"),))
+    assert image_locality(init, snap, ALL[:2]).tolist() == [44, 0]
+
+
 def test_default_image_size_applies_to_unknown_images():
     snap = snapshot([node("n1", images=("x:1",))], default_image_size=500 * MI)
     assert image_locality(pod("p", image="x:1"), snap, np.arange(1)).tolist() == [48]  # (500 − 23)·100/977
