@@ -155,7 +155,11 @@ def _job(obj, sim, t) -> dict | None:
     s = obj.status
     if s is None:
         return None
-    out = _counts(("active", "ready", "terminating", "succeeded", "failed"))(obj, sim, t)
+    # ready and terminating are pointers the job controller always sets (JobReadyPods, JobPodReplacementPolicy),
+    # so a zero shows; each condition's lastProbeTime is its transition (job_controller.go newCondition).
+    out = _counts(("active", "ready", "terminating", "succeeded", "failed"), ("ready", "terminating"))(obj, sim, t)
+    for c in out.get("conditions", ()):
+        c["lastProbeTime"] = c["lastTransitionTime"]
     if s.start_ms is not None:
         out["startTime"] = timestamp(s.start_ms)
     if s.completion_ms is not None:
