@@ -108,14 +108,14 @@ class Names:
         self.hashes: dict[str, str] = {}
         self.per_owner: dict[str, int] = {}
         self.untied: set[str] = set()  # a controller's pods (not a DaemonSet's): where they land may be a tie
-        self.uids: dict[str, str] = {}  # an owner's uid -> `<uid of Kind name>`, learnt from ownerReferences
+        self.uids: dict[str, tuple[str, str]] = {}  # an owner's uid -> its kind and name, from ownerReferences
 
     def learn(self, obj: dict) -> None:
         meta = obj.get("metadata") or {}
         name = meta.get("name") or ""
         for o in meta.get("ownerReferences") or []:
             if o.get("uid"):
-                self.uids.setdefault(o["uid"], f"<uid of {o.get('kind')} {o.get('name')}>")
+                self.uids.setdefault(o["uid"], (o.get("kind"), o.get("name") or ""))
         owner = next((o for o in meta.get("ownerReferences") or [] if o.get("controller")), None)
         if owner is None or name in self.map:
             return
@@ -125,14 +125,14 @@ class Names:
             short = "rs" if kind == "ReplicaSet" else "rev"
             self.map[name] = f"{owner['name']}-{short}{n}"
             self.hashes[name[len(owner['name']) + 1:]] = f"{short}{n}"
-        elif kind == "Pod" and owner.get("kind") != "StatefulSet":
-            base = self.map.get(owner["name"], owner["name"])
-            if name.startswith(owner["name"] + "-"):
-                self.map[name] = f"{base}-*"
-                if owner.get("kind") != "DaemonSet":
-                    self.untied.add(f"{base}-*")
         elif kind == "Pod":
-            self.untied.add(name)  # a StatefulSet's pod: its name is its own, its node a tie
+            base = self.map.get(owner["name"], owner["name"])
+            generated = owner.get("kind") != "StatefulSet" and name.startswith(owner["name"] + "-")
+            if generated:
+                self.map[name] = f"{base}-*"
+            if owner.get("kind") != "DaemonSet":
+                # where it landed may be a tie; a StatefulSet's pod, or one adopted, keeps its own name
+                self.untied.add(f"{base}-*" if generated else name)
 
     def name(self, name: str) -> str:
         return self.map.get(name, name)
@@ -148,7 +148,10 @@ class Names:
     def uid(self, value: str) -> str:
         """A uid in a label's value (a Job's generated controller-uid): the API server makes it up, so it is
         compared as whose uid it is, where an ownerReference says so."""
-        return self.uids.get(value, "<uid>")
+        if value not in self.uids:
+            return "<uid>"
+        kind, name = self.uids[value]
+        return f"<uid of {kind} {self.name(name)}>"
 
 
 def normal_object(obj: dict, names: Names) -> dict:
@@ -240,6 +243,6 @@ def learn_names(result: dict) -> Names:
         if "object" in step and isinstance(step["object"], dict):
             names.learn(step["object"])
         for w in sorted(step.get("writes", []), key=lambda w: w.get("rv", 0)):
-            if w.get("type") == "ADDED" and w.get("object"):
+            if w.get("type") != "DELETED" and w.get("object"):  # a pod adopted later gets its owner in an update
                 names.learn(w["object"])
     return names
