@@ -1,4 +1,4 @@
-"""What the API server's registry strategies write into a workload on create and update (Job selector, ...)."""
+"""The registry strategies' writes into a workload: a Job's selector, a DaemonSet's template generation."""
 
 from __future__ import annotations
 
@@ -64,3 +64,44 @@ def keep_selector(obj: ApiObject, old: ApiObject) -> ApiObject:
         return obj
     kept = generate_selector(evolve(obj, meta=evolve(obj.meta, uid=old.meta.uid)))
     return evolve(kept, meta=evolve(kept.meta, uid=obj.meta.uid), spec=evolve(kept.spec, selector=old.spec.selector))
+
+
+# apps/v1 DeprecatedTemplateGeneration: the v1 form of the internal DaemonSet's spec.templateGeneration.
+TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
+
+
+def template_generation(obj: ApiObject) -> int:
+    """The DaemonSet's spec.templateGeneration, which apps/v1 carries as an annotation (conversion.go)."""
+    value = dict(obj.meta.annotations).get(TEMPLATE_GENERATION, "")
+    return int(value) if value.isascii() and value.isdigit() else 0
+
+
+def _with_template_generation(obj: ApiObject, generation: int) -> ApiObject:
+    annotations = tuple((k, v) for k, v in obj.meta.annotations if k != TEMPLATE_GENERATION)
+    annotations += ((TEMPLATE_GENERATION, str(generation)),)
+    return evolve(obj, meta=evolve(obj.meta, annotations=annotations))
+
+
+def daemonset_created(obj: ApiObject) -> ApiObject:
+    """pkg/registry/apps/daemonset/strategy.go PrepareForCreate: templateGeneration is at least 1."""
+    if obj.kind != "DaemonSet":
+        return obj
+    return _with_template_generation(obj, max(1, template_generation(obj)))
+
+
+def daemonset_updated(obj: ApiObject, old: ApiObject) -> ApiObject:
+    """PrepareForUpdate: an update may not set templateGeneration; a changed template adds one to it."""
+    if obj.kind != "DaemonSet":
+        return obj
+    changed = obj.spec.template != old.spec.template
+    return _with_template_generation(obj, template_generation(old) + (1 if changed else 0))
+
+
+def created(obj: ApiObject) -> ApiObject:
+    """What the kind's PrepareForCreate writes."""
+    return daemonset_created(generate_selector(obj))
+
+
+def updated(obj: ApiObject, old: ApiObject) -> ApiObject:
+    """What the kind's PrepareForUpdate keeps or writes."""
+    return daemonset_updated(keep_selector(obj, old), old)
