@@ -36,9 +36,8 @@ def generated(job) -> bool:
 def generate_selector(obj: ApiObject) -> ApiObject:
     """pkg/registry/batch/job/strategy.go PrepareForCreate -> generateSelector: the template gains the job-name
     and controller-uid labels (both spellings; a label the user set is kept), and the selector is
-    `batch.kubernetes.io/controller-uid=<uid>`, unique to this Job. kdsl reads no manualSelector (the reader
-    keeps a written selector out of the model), so every Job's selector is generated, as `manualSelector: false`
-    makes it upstream.
+    `batch.kubernetes.io/controller-uid=<uid>`, unique to this Job — unless the manifest says `manualSelector:
+    true` (kdsl's reader keeps that, and the selector written, in the Job's extra `yaml`).
 
     The Job's own labels: SetDefaults_Job copies the template's labels to a Job that has none, and the copy is the
     same Go map the strategy then adds to, so such a Job shows the generated labels too (`kubectl get job -o yaml`).

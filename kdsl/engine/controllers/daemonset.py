@@ -182,8 +182,9 @@ class DaemonSetController(Controller):
             self.client.event("Normal", "SuccessfulDelete", ds, f"Deleted pod: {pod.name}")
         template = ds.spec.template
         labels = dict(template.labels)
-        # CreatePodTemplate: the pod-template-generation label is the set's templateGeneration (util.GetTemplateGeneration)
-        labels.update({REVISION_HASH: hash_, TEMPLATE_GENERATION: str(template_generation(ds) or ds.meta.generation)})
+        # CreatePodTemplate: pod-template-generation is the set's templateGeneration (util.GetTemplateGeneration)
+        generation = template_generation(ds) or ds.meta.generation
+        labels.update({REVISION_HASH: hash_, TEMPLATE_GENERATION: str(generation)})
         pairs = tuple(labels.items())
         for node in create:
             name = generate_free_name(f"{ds.name}-", self.sim.rng,

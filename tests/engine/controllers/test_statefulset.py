@@ -168,7 +168,8 @@ def test_oracle_46_rolling_update_from_the_top_down_to_the_partition():
     revisions = sorted((r.spec.revision, r.name) for r in sim.store.list("ControllerRevision", "default"))
     assert revisions == [(1, s.current_revision), (2, s.update_revision)]
     for r in sim.store.list("ControllerRevision", "default"):  # history.NewControllerRevision's hash label
-        assert dict(r.meta.labels)[HISTORY_HASH] == r.name.rsplit("-", 1)[1] and REVISION_HASH not in dict(r.meta.labels)
+        labels = dict(r.meta.labels)
+        assert labels[HISTORY_HASH] == r.name.rsplit("-", 1)[1] and REVISION_HASH not in labels
     status = object_manifest(sim.store.get("StatefulSet", "default", "web"), sim)["status"]
     assert status["collisionCount"] == 0 and status["availableReplicas"] == 5
 
