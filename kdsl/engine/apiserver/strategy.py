@@ -41,7 +41,8 @@ def generate_selector(obj: ApiObject) -> ApiObject:
 
     The Job's own labels: SetDefaults_Job copies the template's labels to a Job that has none, and the copy is the
     same Go map the strategy then adds to, so such a Job shows the generated labels too (`kubectl get job -o yaml`).
-    kdsl's reader makes that copy, so a Job whose labels are its template's labels is taken to have none."""
+    kdsl's reader makes that copy, so a Job whose labels are its template's labels is taken to have none (a Job
+    written with labels equal to its template's cannot be told apart: it shows the generated labels too)."""
     if obj.kind != "Job" or not obj.meta.uid or manual_selector(obj.spec):
         return obj
     job = obj.spec
@@ -49,7 +50,7 @@ def generate_selector(obj: ApiObject) -> ApiObject:
     have = {k for k, _ in tpl.labels}
     labels = tpl.labels + tuple((k, v) for k, v in generated_labels(obj.name, obj.meta.uid) if k not in have)
     selector = Selector.of(((CONTROLLER_UID_LABEL, dict(labels)[CONTROLLER_UID_LABEL]),))
-    copied = dict(obj.meta.labels) == dict(tpl.labels)
+    copied = not obj.meta.labels or dict(obj.meta.labels) == dict(tpl.labels)
     meta_labels = labels if copied else obj.meta.labels
     spec = evolve(job, template=evolve(tpl, labels=labels), selector=selector,
                   labels=labels if copied else job.labels)
