@@ -6,6 +6,7 @@ import attrs
 
 from kdsl.core import yamls
 from kdsl.core.values import Percent
+from kdsl.engine.apiserver.strategy import generated
 from kdsl.model import access, config, namespaces, network, nodes, storage, workloads
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
 from kdsl.model.manifest import Manifest
@@ -168,6 +169,8 @@ def _unless_default(out: dict, key: str, obj, field: str) -> None:
 
 def _job_spec(obj) -> dict:
     spec: dict = {"template": template(obj.template)}
+    if generated(obj):  # a Job the API server stored: its selector is generated (engine/apiserver/strategy.py)
+        spec.update(selector=selector(obj.selector), manualSelector=False)
     for key, field in (("completions", "completions"), ("parallelism", "parallelism"),
                        ("backoffLimit", "backoff_limit")):
         _unless_default(spec, key, obj, field)

@@ -38,8 +38,10 @@ def object_manifest(obj, sim=None, t: int = 0) -> dict:
     elif obj.kind == "ControllerRevision":
         from kdsl.interop.pods import template
 
+        # getPatch (statefulset/stateful_set_utils.go, daemon/update.go): the template is a patch that replaces
+        data = {"spec": {"template": {**template(spec.data), "$patch": "replace"}}}
         out = {"apiVersion": API_VERSIONS[obj.kind], "kind": obj.kind, "metadata": {"name": obj.name},
-               "data": {"spec": {"template": template(spec.data)}}, "revision": spec.revision}
+               "data": data, "revision": spec.revision}
     else:
         out = manifest(spec)
         out.pop("status", None)
@@ -127,8 +129,8 @@ def _counts(fields: tuple[str, ...], required: tuple[str, ...] = ()):
 
     def status(obj, sim, t) -> dict | None:
         s = obj.status
-        if s is None:
-            return None
+        if s is None:  # not written yet: Go still writes the fields it may not omit
+            return {_camel(f): 0 for f in required} or None
         out: dict = {}
         for f in fields:
             value = getattr(s, f, None)
@@ -147,15 +149,25 @@ def _camel(name: str) -> str:
 
 
 def _statefulset(obj, sim, t) -> dict | None:
-    return _counts(("observed_generation", "replicas", "ready_replicas", "available_replicas", "current_replicas",
-                    "updated_replicas", "current_revision", "update_revision"), ("replicas",))(obj, sim, t)
+    out = _counts(("observed_generation", "replicas", "ready_replicas", "available_replicas", "current_replicas",
+                   "updated_replicas", "current_revision", "update_revision"),
+                  ("replicas", "available_replicas"))(obj, sim, t)
+    if obj.status is not None:
+        # The controller always writes collisionCount (stateful_set_control.go); kdsl's revision names never
+        # collide, so it stays 0.
+        out["collisionCount"] = 0
+    return out
 
 
 def _job(obj, sim, t) -> dict | None:
     s = obj.status
     if s is None:
         return None
-    out = _counts(("active", "ready", "terminating", "succeeded", "failed"))(obj, sim, t)
+    # ready and terminating are pointers the job controller always sets (JobReadyPods, JobPodReplacementPolicy),
+    # so a zero shows; each condition's lastProbeTime is its transition (job_controller.go newCondition).
+    out = _counts(("active", "ready", "terminating", "succeeded", "failed"), ("ready", "terminating"))(obj, sim, t)
+    for c in out.get("conditions", ()):
+        c["lastProbeTime"] = c["lastTransitionTime"]
     if s.start_ms is not None:
         out["startTime"] = timestamp(s.start_ms)
     if s.completion_ms is not None:

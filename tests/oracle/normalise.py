@@ -12,6 +12,11 @@ IDENTITY = ("uid", "resourceVersion", "managedFields", "selfLink", "creationTime
 TIMES = {"creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastUpdateTime", "lastHeartbeatTime",
          "lastProbeTime", "startTime", "startedAt", "finishedAt", "completionTime", "lastScheduleTime",
          "lastSuccessfulTime", "firstTimestamp", "lastTimestamp", "eventTime", "renewTime", "acquireTime"}
+# A ControllerRevision's hash of its data (pkg/controller/history ControllerRevisionHashLabel): each side hashes its
+# own encoding of the template, so it is compared as present, as controller-revision-hash is.
+HASH_LABEL = "controller.kubernetes.io/hash"
+# Labels whose value is an object's uid (the Job strategy's generated selector): identity, as `uid` is.
+UID_LABELS = ("controller-uid", "batch.kubernetes.io/controller-uid")
 DROPPED_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
 
 # Fields kdsl does not model, by path glob (`*` one segment; paths as in `spec.containers[].image`, lists as
@@ -103,10 +108,14 @@ class Names:
         self.hashes: dict[str, str] = {}
         self.per_owner: dict[str, int] = {}
         self.untied: set[str] = set()  # a controller's pods (not a DaemonSet's): where they land may be a tie
+        self.uids: dict[str, tuple[str, str]] = {}  # an owner's uid -> its kind and name, from ownerReferences
 
     def learn(self, obj: dict) -> None:
         meta = obj.get("metadata") or {}
         name = meta.get("name") or ""
+        for o in meta.get("ownerReferences") or []:
+            if o.get("uid"):
+                self.uids.setdefault(o["uid"], (o.get("kind"), o.get("name") or ""))
         owner = next((o for o in meta.get("ownerReferences") or [] if o.get("controller")), None)
         if owner is None or name in self.map:
             return
@@ -116,14 +125,14 @@ class Names:
             short = "rs" if kind == "ReplicaSet" else "rev"
             self.map[name] = f"{owner['name']}-{short}{n}"
             self.hashes[name[len(owner['name']) + 1:]] = f"{short}{n}"
-        elif kind == "Pod" and owner.get("kind") != "StatefulSet":
-            base = self.map.get(owner["name"], owner["name"])
-            if name.startswith(owner["name"] + "-"):
-                self.map[name] = f"{base}-*"
-                if owner.get("kind") != "DaemonSet":
-                    self.untied.add(f"{base}-*")
         elif kind == "Pod":
-            self.untied.add(name)  # a StatefulSet's pod: its name is its own, its node a tie
+            base = self.map.get(owner["name"], owner["name"])
+            generated = owner.get("kind") != "StatefulSet" and name.startswith(owner["name"] + "-")
+            if generated:
+                self.map[name] = f"{base}-*"
+            if owner.get("kind") != "DaemonSet":
+                # where it landed may be a tie; a StatefulSet's pod, or one adopted, keeps its own name
+                self.untied.add(f"{base}-*" if generated else name)
 
     def name(self, name: str) -> str:
         return self.map.get(name, name)
@@ -135,6 +144,14 @@ class Names:
 
     def hash(self, value: str) -> str:
         return self.hashes.get(value, "<hash>")
+
+    def uid(self, value: str) -> str:
+        """A uid in a label's value (a Job's generated controller-uid): the API server makes it up, so it is
+        compared as whose uid it is, where an ownerReference says so."""
+        if value not in self.uids:
+            return "<uid>"
+        kind, name = self.uids[value]
+        return f"<uid of {kind} {self.name(name)}>"
 
 
 def normal_object(obj: dict, names: Names) -> dict:
@@ -164,6 +181,8 @@ def normal_object(obj: dict, names: Names) -> dict:
 # the reference, so only what the control plane writes into a pod's status is compared.
 KUBELET_WRITTEN = {
     "Pod status.containerStatuses, status.initContainerStatuses": "written by the kubelet; the harness runs a fake",
+    "Pod status.startTime": "written by the kubelet when it first syncs the pod; the harness's fake writes it only "
+                            "when it starts the pod",
     "Pod status.conditions other than PodScheduled and DisruptionTarget": "written by the kubelet (Ready, "
                                                                           "ContainersReady, Initialized ...)",
     "events whose source is the kubelet": "the harness's kubelet is a fake (Pulling, Pulled, Created, Started ...)",
@@ -175,6 +194,7 @@ CONTROL_PLANE_CONDITIONS = ("PodScheduled", "DisruptionTarget")
 def _drop_kubelet_status(status: dict) -> None:
     status.pop("containerStatuses", None)
     status.pop("initContainerStatuses", None)
+    status.pop("startTime", None)
     if "conditions" in status:
         status["conditions"] = [c for c in status["conditions"] if c.get("type") in CONTROL_PLANE_CONDITIONS]
 
@@ -199,10 +219,12 @@ def _rewrite(value, names: Names, key: str = ""):
         for k, v in value.items():
             if k in TIMES:
                 out[k] = "<time>" if v is not None else None
-            elif k in ("pod-template-hash", "controller-revision-hash") and isinstance(v, str):
+            elif k in ("pod-template-hash", "controller-revision-hash", HASH_LABEL) and isinstance(v, str):
                 out[k] = names.hash(v) if k == "pod-template-hash" else "<hash>"
             elif k == "uid":
                 continue
+            elif k in UID_LABELS and isinstance(v, str):
+                out[k] = names.uid(v)
             else:
                 out[k] = _rewrite(v, names, k)
         return out
@@ -221,6 +243,6 @@ def learn_names(result: dict) -> Names:
         if "object" in step and isinstance(step["object"], dict):
             names.learn(step["object"])
         for w in sorted(step.get("writes", []), key=lambda w: w.get("rv", 0)):
-            if w.get("type") == "ADDED" and w.get("object"):
+            if w.get("type") != "DELETED" and w.get("object"):  # a pod adopted later gets its owner in an update
                 names.learn(w["object"])
     return names

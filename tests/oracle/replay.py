@@ -180,7 +180,13 @@ class Replay:
         key = (step["kind"], step.get("namespace"), step["name"])
         if key not in self.sent:
             raise Refused(404, "NotFound", f'{step["kind"].lower()}s "{step["name"]}" not found')
-        return merge_patch(self.sent[key], step["patch"])
+        base = copy.deepcopy(self.sent[key])
+        # The API server patches the stored object: annotations its controllers wrote (a Deployment's revision)
+        # stay unless the patch names them.
+        stored = self.sim.store.get(step["kind"], step.get("namespace"), step["name"])
+        if stored is not None and stored.meta.annotations:
+            base.setdefault("metadata", {})["annotations"] = dict(stored.meta.annotations)
+        return merge_patch(base, step["patch"])
 
     def delete(self, step: dict) -> dict:
         kind, ns, name = step["kind"], step.get("namespace"), step.get("name") or ""
@@ -197,10 +203,12 @@ class Replay:
         if isinstance(result, ApiError):
             return self._answer("delete", result)
         if result.remove or result.object is None:
+            # An object removed at once is answered with a Status, but a pod, whose registry returns the deleted
+            # object (apiserver registry/generic/registry/store.go Delete, ReturnDeletedObject; pod storage.go).
             before = self.sim.store.get(kind, ns, name)
             self.sim.remove((kind, ns, name), source="oracle")
             out = {"code": 200, "status": "Success"}
-            if before is not None:
+            if before is not None and before.kind == "Pod":
                 out["object"] = object_manifest(before, self.sim, self.sim.now)
             return out
         return self._answer("delete", result)

@@ -43,10 +43,9 @@ class Settler:
 
     def settle(self, timeout_ms: int) -> dict:
         sim = self.sim
-        # What the settle records is what happened during it, as the harness records: the steps before it gave
-        # their own results.
-        self.history_at = len(sim.store.history)
-        self.events_at = len(sim.log.occurrences)
+        # What the settle records starts where the last one ended, as the harness's watch does
+        # (oracle/record/run.go: the cursor is the last settle's revision): the writes of the steps since (a
+        # create, a patch, a delete) are in it too.
         start = sim.now
         deadline = start + timeout_ms
         quiet_from = start

@@ -91,7 +91,8 @@ RS = {"kind": "ReplicaSet", "metadata": {"name": "web-7d4b9c8f6d", "namespace": 
                                                               "controller": True}]}}
 POD = {"kind": "Pod", "metadata": {"name": "web-7d4b9c8f6d-x2k9p", "namespace": "apps", "uid": "u2",
                                    "resourceVersion": "812", "creationTimestamp": "2026-12-06T10:00:00Z",
-                                   "labels": {"app": "web", "pod-template-hash": "7d4b9c8f6d"},
+                                   "deletionTimestamp": "2026-12-06T10:05:00Z",
+                                   "labels": {"app": "web", "pod-template-hash": "7d4b9c8f6d", "controller-uid": "u1"},
                                    "ownerReferences": [{"kind": "ReplicaSet", "name": "web-7d4b9c8f6d", "uid": "u1",
                                                         "controller": True}]},
        "spec": {"nodeName": "n1", "dnsPolicy": "ClusterFirst", "containers": [
@@ -108,16 +109,21 @@ def test_generated_names_times_and_identity_are_normalised():
     assert pod["metadata"]["labels"]["pod-template-hash"] == "rs1"
     assert pod["metadata"]["ownerReferences"] == [{"kind": "ReplicaSet", "name": "web-rs1", "controller": True}]
     assert "uid" not in pod["metadata"] and "resourceVersion" not in pod["metadata"]
-    assert pod["status"]["startTime"] == "<time>"
+    assert pod["metadata"]["deletionTimestamp"] == "<time>"
+    assert "startTime" not in pod["status"]  # the kubelet's (KUBELET_WRITTEN)
+    assert pod["metadata"]["labels"]["controller-uid"] == "<uid of ReplicaSet web-rs1>"
     assert names.text('Created pod: web-7d4b9c8f6d-x2k9p') == "Created pod: web-rs1-*"
 
 
 def test_only_the_listed_fields_are_left_out():
     case = {"id": "controllers/x", "steps": [{"op": "create"}]}
-    result = {"steps": [{"code": 201, "status": "Success", "object": POD}]}
+    bare = {**POD, "metadata": {k: v for k, v in POD["metadata"].items() if k != "ownerReferences"}}
+    result = {"steps": [{"code": 201, "status": "Success", "object": bare}]}
     obj = normal_result(case, result)["steps"][0]["object"]
     assert "dnsPolicy" not in obj["spec"] and "imagePullPolicy" not in obj["spec"]["containers"][0]
     assert obj["spec"]["nodeName"] == "n1" and obj["status"]["phase"] == "Running"  # compared
+    owned = normal_result(case, {"steps": [{"code": 201, "status": "Success", "object": POD}]})["steps"][0]["object"]
+    assert "nodeName" not in owned["spec"]  # TIES: a controller's pod lands where equal nodes tie
     assert all(reason.strip() for reason in NOT_COMPARED.values())
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from kdsl.engine.apiserver import admission, scale, validation
+from kdsl.engine.apiserver import admission, scale, strategy, validation
 from kdsl.engine.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
 from kdsl.engine.apiserver.authn import UserInfo, authenticate
 from kdsl.engine.apiserver.errors import (MODIFIED, ApiError, already_exists, bad_request, conflict, forbidden,
@@ -172,6 +172,7 @@ def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     created, meta = a.object, a.object.meta
     if (meta.generation, meta.deletion_ms, meta.deletion_grace_ms) != (1, None, None):
         created = evolve(created, meta=evolve(meta, generation=1, deletion_ms=None, deletion_grace_ms=None))
+    created = strategy.created(created)
     return Result(verb="create", user=user, object=validation.prepare_for_create(created, req.now_ms))
 
 
@@ -193,7 +194,7 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
         return new if isinstance(new, ApiError) else Result(verb="update", user=user, object=new)
     if req.subresource:
         return Result(verb="update", user=user, object=old)
-    obj = _keep_server_set(obj, old)
+    obj = strategy.updated(_keep_server_set(obj, old), old)
     a = admission.mutate(_attributes(req, info, user, UPDATE, obj.namespace, obj.name, obj, old), view)
     if isinstance(a, ApiError):
         return a

@@ -7,6 +7,7 @@ import attrs
 from kdsl.engine.controllers import set_rollback
 from kdsl.engine.controllers.base import Controller
 from kdsl.engine.controllers.daemon_status import daemon_status
+from kdsl.engine.apiserver.strategy import template_generation
 from kdsl.engine.controllers.daemon_util import TEMPLATE_GENERATION, should_run, target_node, with_tolerations
 from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, available, next_available_ms, pod_changed,
                                          revision_of, status_only)
@@ -181,7 +182,9 @@ class DaemonSetController(Controller):
             self.client.event("Normal", "SuccessfulDelete", ds, f"Deleted pod: {pod.name}")
         template = ds.spec.template
         labels = dict(template.labels)
-        labels.update({REVISION_HASH: hash_, TEMPLATE_GENERATION: str(ds.meta.generation)})
+        # CreatePodTemplate: pod-template-generation is the set's templateGeneration (util.GetTemplateGeneration)
+        generation = template_generation(ds) or ds.meta.generation
+        labels.update({REVISION_HASH: hash_, TEMPLATE_GENERATION: str(generation)})
         pairs = tuple(labels.items())
         for node in create:
             name = generate_free_name(f"{ds.name}-", self.sim.rng,

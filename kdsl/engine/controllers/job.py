@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from kdsl.engine.apiserver.strategy import generated_labels
 from kdsl.engine.controllers.base import Client, Controller
 from kdsl.engine.controllers.job_util import Backoff, JobStatus, finish_ms, is_active, is_finished_pod
 from kdsl.engine.naming import generate_free_name
@@ -11,11 +12,6 @@ from kdsl.engine.objects import ApiObject, Condition, Meta, OwnerRef, set_condit
 from kdsl.engine.podview import is_ready
 from kdsl.model.workloads import Pod
 
-# The labels the API server adds to a Job's template (batch/v1 job strategy) and so to its pods.
-JOB_NAME_LABEL = "batch.kubernetes.io/job-name"
-CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid"
-LEGACY_JOB_NAME_LABEL = "job-name"
-LEGACY_CONTROLLER_UID_LABEL = "controller-uid"
 
 # pkg/controller/job/job_controller.go
 SYNC_BATCH_MS = 1_000  # syncJobBatchPeriod: pod changes wake the job one second later, batched
@@ -236,12 +232,13 @@ class JobController(Controller):
         return True
 
     def _pod(self, job: ApiObject) -> ApiObject:
-        """A pod from the job's template, named `<job>-<5 random>` and labelled as Kubernetes does."""
+        """A pod from the job's template, named `<job>-<5 random>`. Its labels are the template's, which the API
+        server gave the job-name and controller-uid labels (apiserver/strategy.py); a Job stored without them (written
+        straight to the store) gets them here, so its pods are labelled as Kubernetes labels them."""
         template = job.spec.template
-        added = ((CONTROLLER_UID_LABEL, job.meta.uid), (JOB_NAME_LABEL, job.name),
-                 (LEGACY_CONTROLLER_UID_LABEL, job.meta.uid), (LEGACY_JOB_NAME_LABEL, job.name))
-        keys = {k for k, _ in added}
-        labels = tuple((k, v) for k, v in template.labels if k not in keys) + added
+        added = generated_labels(job.name, job.meta.uid)
+        have = {k for k, _ in template.labels}
+        labels = template.labels + tuple((k, v) for k, v in added if k not in have)
         name = generate_free_name(f"{job.name}-", self.sim.rng,
                                   lambda n: self.store.get("Pod", job.namespace, n) is not None)
         template = attrs.evolve(template, labels=labels)

@@ -12,6 +12,7 @@ from kdsl.engine.podview import ready_since
 from kdsl.model.pods import PodTemplate
 
 REVISION_HASH = "controller-revision-hash"  # apps/v1 ControllerRevisionHashLabelKey
+HISTORY_HASH = "controller.kubernetes.io/hash"  # pkg/controller/history ControllerRevisionHashLabel
 
 
 @attrs.frozen(kw_only=True)
@@ -149,8 +150,12 @@ class History:
                                         key=lambda r: (r.spec.revision, r.name))
             return renumbered
         name = f"{owner.name}-{hash_}"
-        labels = tuple(sorted(dict(template.labels, **{REVISION_HASH: hash_}).items()))
-        meta = Meta(name=name, namespace=owner.namespace, labels=labels,
+        # The revision's labels are the template's and its hash: a StatefulSet's under history's own key
+        # (statefulset/stateful_set_utils.go newRevision -> history.NewControllerRevision), a DaemonSet's under
+        # controller-revision-hash (daemon/update.go snapshot); both copy the owner's annotations.
+        key = HISTORY_HASH if owner.kind == "StatefulSet" else REVISION_HASH
+        labels = tuple(sorted(dict(template.labels, **{key: hash_}).items()))
+        meta = Meta(name=name, namespace=owner.namespace, labels=labels, annotations=owner.meta.annotations,
                     owners=(OwnerRef(kind=owner.kind, name=owner.name, uid=owner.meta.uid),))
         spec = ControllerRevision(name=name, namespace=owner.namespace, data=template, revision=number)
         created = client.create(ApiObject(kind="ControllerRevision", meta=meta, spec=spec))

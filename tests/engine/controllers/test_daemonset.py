@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import kdsl
+from kdsl.engine.apiserver.strategy import TEMPLATE_GENERATION
 from kdsl.engine.controllers.daemon_util import DAEMON_TOLERATIONS, should_run, target_node, with_tolerations
 from kdsl.engine.controllers.daemon_status import DaemonSetStatus, row
 from kdsl.engine.controllers.sets import REVISION_HASH
 from kdsl.engine.simulation import Simulation
+from kdsl.interop.state import object_manifest
 from kdsl.model.base import FieldRequirement
 from kdsl.model.pods import Toleration
 
@@ -146,6 +148,19 @@ def test_rolling_update_replaces_one_node_at_a_time():
         ROLL + "expect daemonset default/agent replicas=3 updated=3 revision=2 image=fluent-bit:3.0\n"
                "expect daemonset default/agent revision=1 at 30s\n")).run().check()]
     assert results == [(True, "replicas=3, updated=3, revision=2, image=fluent-bit:3.0"), (True, "revision=1")]
+
+
+def test_the_template_generation_counts_template_changes_and_each_revision_copies_the_annotations():
+    sim = run(ROLL)
+    ds = sim.store.get("DaemonSet", "default", "agent")
+    assert dict(ds.meta.annotations)[TEMPLATE_GENERATION] == "2"
+    first = sim.store.at(("DaemonSet", "default", "agent"), 30_000)
+    assert dict(first.meta.annotations)[TEMPLATE_GENERATION] == "1"
+    revisions = sorted(sim.store.list("ControllerRevision", "default"), key=lambda r: r.spec.revision)
+    assert [dict(r.meta.annotations)[TEMPLATE_GENERATION] for r in revisions] == ["1", "2"]
+    assert all(dict(r.meta.labels)[REVISION_HASH] == r.name.rsplit("-", 1)[1] for r in revisions)
+    data = object_manifest(revisions[0], sim)["data"]["spec"]["template"]
+    assert data["$patch"] == "replace" and data["metadata"]["labels"] == {"app": "agent"}
 
 
 def test_on_delete_keeps_old_pods_until_they_are_deleted():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import kdsl
-from kdsl.engine.controllers.job import CONTROLLER_UID_LABEL, JOB_NAME_LABEL
+from kdsl.engine.apiserver.strategy import CONTROLLER_UID_LABEL, JOB_NAME_LABEL
 from kdsl.engine.controllers.job_util import Backoff, JobStatus
 from kdsl.engine.naming import ALPHABET
 from kdsl.engine.simulation import Simulation

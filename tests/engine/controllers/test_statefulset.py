@@ -9,8 +9,9 @@ from pathlib import Path
 
 import kdsl
 from kdsl.engine.controllers.statefulset import POD_INDEX, POD_NAME, StatefulSetStatus, ordinal, pod_dns_name
-from kdsl.engine.controllers.sets import REVISION_HASH, template_hash
+from kdsl.engine.controllers.sets import HISTORY_HASH, REVISION_HASH, template_hash
 from kdsl.engine.simulation import Simulation
+from kdsl.interop.state import object_manifest
 from tests.engine.test_determinism import PROGRAM
 
 CLUSTER = """
@@ -166,6 +167,11 @@ def test_oracle_46_rolling_update_from_the_top_down_to_the_partition():
     assert s.current_revision != s.update_revision  # the partition holds the rollout
     revisions = sorted((r.spec.revision, r.name) for r in sim.store.list("ControllerRevision", "default"))
     assert revisions == [(1, s.current_revision), (2, s.update_revision)]
+    for r in sim.store.list("ControllerRevision", "default"):  # history.NewControllerRevision's hash label
+        labels = dict(r.meta.labels)
+        assert labels[HISTORY_HASH] == r.name.rsplit("-", 1)[1] and REVISION_HASH not in labels
+    status = object_manifest(sim.store.get("StatefulSet", "default", "web"), sim)["status"]
+    assert status["collisionCount"] == 0 and status["availableReplicas"] == 5
 
 
 def test_oracle_46_a_deleted_pod_below_the_partition_comes_back_on_the_old_revision():
