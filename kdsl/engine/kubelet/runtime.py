@@ -42,10 +42,13 @@ def next_event(pod: PodRun) -> Step | None:
         return None
     if pod.sandbox == "creating" and not pod.deleting and not pod.killed:
         return Step(pod.bound_ms + pod.config.sandbox_ms, "sandbox")
-    due = [(c.due.key, i, c) for i, c in enumerate(pod.ctrs) if c.due is not None]
-    if due:
-        _, _, c = min(due, key=lambda d: d[:2])
-        return Step(c.due.time_ms, c.due.what, c.name)
+    first = None  # the container whose first timer is earliest (by time, then ORDER, then position)
+    for c in pod.ctrs:
+        if c.timers and (first is None or c.timers[0].key < first.timers[0].key):
+            first = c
+    if first is not None:
+        t = first.timers[0]
+        return Step(t.time_ms, t.what, first.name)
     if pod.deleting and not any(c.stage in ct.LIVE for c in pod.ctrs):
         return Step(max(pod.now_ms, pod.deletion_ms), "removed")
     return None
