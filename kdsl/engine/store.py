@@ -227,9 +227,11 @@ def _controller_kinds(old: ApiObject | None, new: ApiObject | None) -> set[str]:
 
 
 def _controller_uid(obj: ApiObject | None) -> str | None:
-    if obj is None:
-        return None
-    return next((o.uid for o in obj.meta.owners if o.controller), None)
+    if obj is not None:
+        for o in obj.meta.owners:  # a loop, not next(genexpr): asked at every write of an owned object
+            if o.controller:
+                return o.uid
+    return None
 
 
 def _sort_key(key: Key) -> tuple[str, str, str]:
