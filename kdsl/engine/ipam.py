@@ -59,6 +59,9 @@ class PodNetwork:
         for offset in range(2, net.num_addresses - 1):
             if offset not in used:
                 used.add(offset)
+                if net.version == 4:  # written out: an IPv4Address made to be printed costs more than the rest
+                    n = int(net.network_address) + offset
+                    return f"{n >> 24}.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
                 return str(net.network_address + offset)
         raise RuntimeError(f"node {node}: no free pod IP in {net}")  # pragma: no cover - 253 pods per node
 

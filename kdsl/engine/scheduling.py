@@ -114,13 +114,13 @@ class SchedulerComponent:
         status = pod.status
         conditions = set_condition(status.conditions, Condition(type="PodScheduled", status="True",
                                                                 last_transition_ms=sim.now))
-        bound = evolve(pod, spec=evolve(pod.spec, template=tpl),
-                             status=evolve(status, conditions=conditions, nominated_node=None))
         # The event is recorded before the write announces the binding: the node's kubelet reacts to
         # that announcement (pulls, mounts), and its events come after the scheduler's, as in Kubernetes.
         sim.event("Normal", "Scheduled", pod, f"Successfully assigned {pod.namespace}/{pod.name} to {node}",
                   source=SOURCE)
-        sim.write(bound, source=SOURCE)  # the watch adds it to the snapshot
+        # the spec and status ride in the store's one copy of the pod; the watch adds it to the snapshot
+        sim.write(pod, source=SOURCE, spec=evolve(pod.spec, template=tpl),
+                  status=evolve(status, conditions=conditions, nominated_node=None))
 
     def fail(self, pod: ApiObject, message: str) -> None:
         sim = self.sim

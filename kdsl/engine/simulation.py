@@ -105,9 +105,9 @@ class Simulation(Methods):
         return counts
 
     # ---- writes and events ---------------------------------------------------------------------
-    def write(self, obj: ApiObject, source: str, **status) -> ApiObject:
-        """Store `obj` now; `status=...` replaces its status in the same copy."""
-        return self.store.put(obj, self.now, **status)
+    def write(self, obj: ApiObject, source: str, **parts) -> ApiObject:
+        """Store `obj` now; `status=...` and `spec=...` replace its own in the same copy."""
+        return self.store.put(obj, self.now, **parts)
 
     def create(self, obj, source: str, user: str | None = None) -> ApiObject | None:
         """A model object created at this moment (from the scenario or the timeline) through the API

@@ -41,6 +41,8 @@ class Store:
         self._by_kind: dict[str, dict[Key, ApiObject]] = defaultdict(dict)
         self._by_ns: dict[tuple[str, str | None], dict[Key, ApiObject]] = defaultdict(dict)
         self._watchers: dict[str, list[tuple[Watcher, frozenset[str] | None]]] = defaultdict(list)
+        # (kind, controller kinds) -> the watchers a write of such an object reaches, in watch order
+        self._dispatch: dict[tuple[str, tuple[str, ...]], tuple[Watcher, ...]] = {}
         self.history: list[Change] = []
         self._versions: dict[Key, list[tuple[int, int, ApiObject | None]]] = defaultdict(list)  # (time, rv, obj)
         self._ever: dict[tuple[str, str | None], list[Key]] = defaultdict(list)  # every key a kind/namespace had
@@ -70,12 +72,17 @@ class Store:
         return iter(self._objects[k] for k in sorted(self._objects, key=_sort_key))
 
     # ---- writes --------------------------------------------------------------------------------
-    def put(self, obj: ApiObject, now: int, status=_SAME) -> ApiObject:
-        """Create or replace an object; returns it with its new resourceVersion. `status`, if given,
-        replaces the object's in the same copy (a status write need not copy the object twice)."""
+    def put(self, obj: ApiObject, now: int, status=_SAME, spec=_SAME) -> ApiObject:
+        """Create or replace an object; returns it with its new resourceVersion. `status` and `spec`, if
+        given, replace the object's in the same copy (a binding or a status write need not copy it twice)."""
         self.resource_version += 1
         meta = _copy_meta(obj.meta, {"resource_version": self.resource_version})
-        obj = _copy_object(obj, {"meta": meta} if status is _SAME else {"meta": meta, "status": status})
+        changes = {"meta": meta}
+        if status is not _SAME:
+            changes["status"] = status
+        if spec is not _SAME:
+            changes["spec"] = spec
+        obj = _copy_object(obj, changes)
         key = (obj.kind, meta.namespace, meta.name)
         old = self._objects.get(key)
         self._objects[key] = obj
@@ -120,6 +127,7 @@ class Store:
         `owners`, only for objects (before or after the write) whose controller is of one of those
         kinds: a ReplicaSet controller need not hear of the other pods' progress, by far the most writes."""
         self._watchers[kind].append((fn, None if owners is None else frozenset(owners)))
+        self._dispatch.clear()
 
     def _record(self, now: int, key: Key, op: str, obj: ApiObject | None) -> None:
         self.history.append(Change(now, self.resource_version, key, op, obj))
@@ -129,14 +137,25 @@ class Store:
         versions.append((now, self.resource_version, obj))
 
     def _notify(self, kind: str, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
-        controllers = None
-        for fn, owners in self._watchers.get(kind, ()):
-            if owners is not None:
-                if controllers is None:
-                    controllers = _controller_kinds(old, new)
-                if owners.isdisjoint(controllers):
-                    continue
+        # The watchers an object reaches depend only on its kind and its controllers' kinds: chosen
+        # once per pair, not asked of every watcher at every write (a pod write has a dozen).
+        if old is None or new is None or old.meta.owners is new.meta.owners:
+            owners = (old if new is None else new).meta.owners
+            controllers = tuple(o.kind for o in owners if o.controller) if owners else ()
+        else:
+            controllers = tuple(sorted(_controller_kinds(old, new)))
+        fns = self._dispatch.get((kind, controllers))
+        if fns is None:
+            fns = self._dispatch[(kind, controllers)] = tuple(
+                fn for fn, kinds in self._watchers.get(kind, ()) if kinds is None or not kinds.isdisjoint(controllers))
+        watching = len(self._watchers.get(kind, ()))
+        for fn in fns:
             fn(op, old, new)
+        if len(self._watchers.get(kind, ())) > watching:
+            # a watch begun by a watcher hears this write too, as a watcher appended to the list would
+            for fn, kinds in self._watchers[kind][watching:]:
+                if kinds is None or not kinds.isdisjoint(controllers):
+                    fn(op, old, new)
 
     # ---- time travel -----------------------------------------------------------------------------
     def at(self, key: Key, time_ms: int) -> ApiObject | None:
@@ -208,9 +227,11 @@ def _controller_kinds(old: ApiObject | None, new: ApiObject | None) -> set[str]:
 
 
 def _controller_uid(obj: ApiObject | None) -> str | None:
-    if obj is None:
-        return None
-    return next((o.uid for o in obj.meta.owners if o.controller), None)
+    if obj is not None:
+        for o in obj.meta.owners:  # a loop, not next(genexpr): asked at every write of an owned object
+            if o.controller:
+                return o.uid
+    return None
 
 
 def _sort_key(key: Key) -> tuple[str, str, str]:

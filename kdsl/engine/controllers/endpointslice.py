@@ -48,6 +48,9 @@ class EndpointSliceController(Controller):
         self._dirty: dict[SvcKey, set[str]] = {}
         self._slices: dict[SvcKey, dict[str, _Slice]] = {}
         self._placed: dict[SvcKey, dict[str, str]] = {}  # pod name -> slice name
+        # (namespace, id of a labels tuple) -> (the tuple, the names of the Services selecting it): the pods
+        # of a ReplicaSet share their labels, and most pod writes are of pods no Service selects
+        self._selecting: dict[tuple[str, int], tuple[tuple, tuple[str, ...]]] = {}
         self.store.watch("Service", self.on_service)
         self.store.watch("Pod", self.on_pod)
 
@@ -56,6 +59,7 @@ class EndpointSliceController(Controller):
         svc = new or old
         key = (svc.namespace, svc.name)
         by_name = self._selectors.setdefault(svc.namespace, {})
+        self._selecting.clear()
         if new is None or new.spec.selector is None:
             by_name.pop(svc.name, None)
             if key in self._wanted:
@@ -82,8 +86,15 @@ class EndpointSliceController(Controller):
         services = self._selectors.get(pod.namespace)
         if not services:
             return  # the common case at scale: no selector Service in this namespace
+        selecting = self._selected_by(pod.namespace, services, (old or new).meta.labels)
+        if old is not None and new is not None and old.meta.labels is not new.meta.labels:
+            also = self._selected_by(pod.namespace, services, new.meta.labels)
+            selecting = tuple(n for n in services if n in selecting or n in also)
+        if not selecting:
+            return  # no Service selects the pod, before or after: it was and stays no endpoint
         labels = _label_dict(new.meta.labels) if new is not None else None  # once, not once a Service
-        for name, spec in services.items():
+        for name in selecting:
+            spec = services[name]
             key = (pod.namespace, name)
             wanted = self._wanted.setdefault(key, {})
             w = self._want(new, spec, labels) if new is not None else None
@@ -95,6 +106,19 @@ class EndpointSliceController(Controller):
                 wanted[pod.name] = w
             self._mark(key, (pod.name,))
             self.enqueue(("Service",) + key)
+
+    def _selected_by(self, namespace: str, services: dict, labels: tuple) -> tuple[str, ...]:
+        """The names of the namespace's selector Services whose selector these labels match, in the
+        order the loop asks them. A pod is in a Service's wanted endpoints only while its labels match
+        the selector (a selector change recomputes them all), so the others need not be asked."""
+        found = self._selecting.get((namespace, id(labels)))
+        if found is None or found[0] is not labels:
+            if len(self._selecting) >= 4096:
+                self._selecting.clear()
+            as_dict = _label_dict(labels)
+            found = self._selecting[(namespace, id(labels))] = (
+                labels, tuple(n for n, spec in services.items() if selector_matches(spec.selector, as_dict)))
+        return found[1]
 
     def _want(self, pod: ApiObject, spec, labels: dict | None = None) -> Wanted | None:
         if not selector_matches(spec.selector, pod.meta.label_dict() if labels is None else labels) or \

@@ -49,8 +49,13 @@ class ReplicaSetController(Controller):
 
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         # Most pod writes are the kubelet's container progress; only a change the sync reads wakes it.
-        if old is not None and new is not None and _watched(old) == _watched(new):
-            return
+        if old is not None and new is not None:
+            o, n = old.status, new.status
+            if o is not None and n is not None and o.conditions is n.conditions and o.phase == n.phase \
+                    and old.meta.deletion_ms == new.meta.deletion_ms:
+                return  # what _watched reads is the same objects: no need to ask it
+            if _watched(old) == _watched(new):
+                return
         self.on_owned(op, old, new)
 
     # ---- the sync -------------------------------------------------------------------------------

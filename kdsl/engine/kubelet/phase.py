@@ -179,6 +179,32 @@ def pod_conditions(template: PodTemplate, phase: str, init_statuses: Sequence[Co
             ("Ready", *ready),
             ("ContainersReady", containers_ready.status, containers_ready.reason, containers_ready.message),
             ("PodScheduled", "True", "", ""))
+    if isinstance(previous, tuple):
+        key = (id(previous), mine, now_ms)
+        merged = _MERGED.get(key)
+        if merged is not None and merged[0] is previous:
+            return merged[1]
+        if len(_MERGED) >= _KEPT:
+            _MERGED.clear()
+        conditions = _merge(mine, previous, now_ms)
+        if conditions is not previous:
+            if len(_SHARED) >= _KEPT:
+                _SHARED.clear()
+            conditions = _SHARED.setdefault(conditions, conditions)
+        _MERGED[key] = (previous, conditions)  # the entry keeps `previous` alive, so its id stays its own
+        return conditions
+    return _merge(mine, previous, now_ms)
+
+
+# The pods of a ReplicaSet go through the same conditions at the same moments: a merge is remembered by
+# the identity of the conditions it starts from, and equal results are one shared tuple, so that the next
+# pod's merge from that tuple is found. Bounded; a hit is what the merge would have made.
+_KEPT = 1 << 16
+_MERGED: dict[tuple, tuple] = {}  # (id(previous), mine, now) -> (previous, merged)
+_SHARED: dict[tuple, tuple] = {}  # merged conditions by value -> the one tuple of them
+
+
+def _merge(mine: tuple, previous: Sequence[Condition], now_ms: int) -> tuple[Condition, ...]:
     # set_condition for each in one pass: a previous condition of the same type is replaced (its
     # transition time kept while the status holds, and kept as is when nothing changed); the rest
     # are appended in order.

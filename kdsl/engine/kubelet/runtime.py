@@ -26,11 +26,14 @@ def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespac
     reason = "PodInitializing" if template.init_containers else "ContainerCreating"
     ctrs = tuple(ct.new(c, True, reason) for c in template.init_containers)
     ctrs += tuple(ct.new(c, False, reason) for c in template.containers)
-    pod = PodRun(name=name, namespace=namespace, uid=uid, template=template, bound_ms=bound_ms, ctrs=ctrs,
-                 config=config, images=frozenset(node_images), readiness_gates=tuple(readiness_gates),
-                 sigterm_ms=tuple(sorted((sigterm_ms or {}).items())),
-                 status=evolve(status or PodStatus(), start_ms=bound_ms), now_ms=bound_ms, configs=configs)
-    return _refresh(pod, bound_ms)
+    status = status or PodStatus()
+    gates = tuple(readiness_gates)
+    # the first status made in one copy (its start time and what the containers show), not refreshed after
+    fields, sandbox = _refreshed(template, ctrs, False, "creating", gates, status, bound_ms)
+    return PodRun(name=name, namespace=namespace, uid=uid, template=template, bound_ms=bound_ms, ctrs=ctrs,
+                  config=config, images=frozenset(node_images), readiness_gates=gates,
+                  sigterm_ms=tuple(sorted((sigterm_ms or {}).items())), sandbox=sandbox,
+                  status=evolve(status, start_ms=bound_ms, **fields or {}), now_ms=bound_ms, configs=configs)
 
 
 def next_event(pod: PodRun) -> Step | None:
@@ -39,10 +42,13 @@ def next_event(pod: PodRun) -> Step | None:
         return None
     if pod.sandbox == "creating" and not pod.deleting and not pod.killed:
         return Step(pod.bound_ms + pod.config.sandbox_ms, "sandbox")
-    due = [(c.due.key, i, c) for i, c in enumerate(pod.ctrs) if c.due is not None]
-    if due:
-        _, _, c = min(due, key=lambda d: d[:2])
-        return Step(c.due.time_ms, c.due.what, c.name)
+    first = None  # the container whose first timer is earliest (by time, then ORDER, then position)
+    for c in pod.ctrs:
+        if c.timers and (first is None or c.timers[0].key < first.timers[0].key):
+            first = c
+    if first is not None:
+        t = first.timers[0]
+        return Step(t.time_ms, t.what, first.name)
     if pod.deleting and not any(c.stage in ct.LIVE for c in pod.ctrs):
         return Step(max(pod.now_ms, pod.deletion_ms), "removed")
     return None
@@ -52,9 +58,11 @@ def apply(pod: PodRun, step: Step, ip: tuple[str | None, str | None] | None = No
     """Do `step` (as returned by next_event) at its time; return the new pod and the kubelet's events.
     `ip`: the (pod IP, host IP) the loop gave the sandbox, reported with it (PodRun.with_ip)."""
     now, out = step.time_ms, []
+    reported = {}  # the sandbox's addresses, reported in the status copy the refresh makes
     if step.what == "sandbox":
-        pod = evolve(pod, sandbox="ready") if ip is None else evolve(pod, sandbox="ready", status=evolve(
-            pod.status, pod_ip=ip[0], host_ip=ip[1] or pod.status.host_ip))
+        pod = evolve(pod, sandbox="ready")
+        if ip is not None:
+            reported = {"pod_ip": ip[0], "host_ip": ip[1] or pod.status.host_ip}
     elif step.what == "removed":
         return evolve(pod, removed=True, now_ms=now), ()
     else:
@@ -65,7 +73,7 @@ def apply(pod: PodRun, step: Step, ip: tuple[str | None, str | None] | None = No
             raise ValueError(f"{step} is not what {step.container} does next ({timer})")
         pod = steps.container_step(pod, i, c.pop(), timer, out)
     pod = _sync(pod, now, out)
-    return _refresh(pod, now), tuple(out)
+    return _refresh(pod, now, reported), tuple(out)
 
 
 def delete(pod: PodRun, now: int, grace_ms: int | None = None) -> tuple[PodRun, tuple[Event, ...]]:
@@ -183,22 +191,32 @@ def _stop_all(pod: PodRun, now: int, out: list) -> PodRun:
     return pod
 
 
-def _refresh(pod: PodRun, now: int) -> PodRun:
-    """Recompute phase and conditions from the container statuses, as generateAPIPodStatus does."""
-    t = pod.template
-    inits = tuple(c.status for c in pod.ctrs if c.init)
-    regular = tuple(c.status for c in pod.ctrs if not c.init)
-    phase = get_phase(t, inits, regular, terminal=pod.deleting, previous=pod.status.phase)
-    sandbox = pod.sandbox
-    if phase in TERMINAL and sandbox == "ready" and not any(c.stage in ct.LIVE for c in pod.ctrs):
+def _refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: tuple[str, ...],
+               status: PodStatus, now: int) -> tuple[dict | None, str]:
+    """Phase and conditions recomputed from the container statuses, as generateAPIPodStatus does: the
+    status fields that changed (None if none did) and the sandbox (torn down once the pod finished)."""
+    inits = tuple(c.status for c in ctrs if c.init)
+    regular = tuple(c.status for c in ctrs if not c.init)
+    phase = get_phase(t, inits, regular, terminal=deleting, previous=status.phase)
+    if phase in TERMINAL and sandbox == "ready" and not any(c.stage in ct.LIVE for c in ctrs):
         sandbox = "gone"  # the kubelet kills a finished pod's sandbox
     conditions = pod_conditions(t, phase, inits, regular, sandbox_ready=sandbox == "ready", now_ms=now,
-                                readiness_gates=pod.readiness_gates, previous=pod.status.conditions)
-    status = pod.status
+                                readiness_gates=gates, previous=status.conditions)
     if (phase != status.phase or conditions != status.conditions or inits != status.init_container_statuses
             or regular != status.container_statuses):
-        status = evolve(status, phase=phase, conditions=conditions, init_container_statuses=inits,
-                              container_statuses=regular)
+        return {"phase": phase, "conditions": conditions, "init_container_statuses": inits,
+                "container_statuses": regular}, sandbox
+    return None, sandbox
+
+
+def _refresh(pod: PodRun, now: int, reported: dict | None = None) -> PodRun:
+    """The pod with its status refreshed; `reported` (status fields the step reports, as the sandbox's
+    addresses) rides in the same copy of the status."""
+    fields, sandbox = _refreshed(pod.template, pod.ctrs, pod.deleting, pod.sandbox, pod.readiness_gates,
+                                 pod.status, now)
+    status = pod.status
+    if fields is not None or reported:
+        status = evolve(status, **(fields or {}), **(reported or {}))
     elif sandbox == pod.sandbox and now == pod.now_ms:
         return pod  # nothing the status shows changed
     return evolve(pod, status=status, sandbox=sandbox, now_ms=now)
