@@ -14,6 +14,7 @@ from kdsl.engine.autoscaler import ClusterAutoscaler, autoscaled
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.apiserver.service_alloc import ServiceAllocator
+from kdsl.engine.apiserver.trace import Traces
 from kdsl.engine.controllers import CONTROLLERS
 from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.controllers.taint_eviction import TaintEvictionController
@@ -54,8 +55,9 @@ class Simulation(Methods):
 
     PRIORITY_CONTROLLER = clock.PRIORITY_CONTROLLER
 
-    def __init__(self, scenario: Scenario, seed: int = 0):
+    def __init__(self, scenario: Scenario, seed: int = 0, trace: bool = True):
         self.scenario = scenario
+        self.traces = Traces() if trace else None  # every API request and scheduling cycle (apiserver/trace.py)
         self.seed = seed
         self.rng = random.Random(seed)
         self.queue = clock.EventQueue()
@@ -167,7 +169,11 @@ class Simulation(Methods):
         """One API request; a refusal is recorded (event and `rejections`) and None returned. A
         controller passes `on_conflict`: a 409 Conflict is then its to retry, as client-go's work
         queue does, and is neither an event nor a rejection (kube-controller-manager only logs it)."""
+        if self.traces is not None:
+            request = evolve(request, trace=[])
         result = handle(request, self.store, self.scenario.users, services=self.service_alloc)
+        if self.traces is not None:
+            self.traces.answered(request, result, source, self.now, self.store.resource_version)
         if isinstance(result, ApiError) and on_conflict is not None and result.code == 409:
             on_conflict()
             return None
