@@ -14,6 +14,7 @@ import attrs
 from kdsl.engine.apiserver.errors import ApiError
 
 REPLAYED = "template"  # a step ("template", T): the template the replayed plugins started from
+VALIDATING = "validating"  # a step (plugin, "validating", ApiError): a validating plugin refused
 
 
 def admitted(steps: list, name: str, before, after) -> None:
@@ -33,7 +34,7 @@ def admitted(steps: list, name: str, before, after) -> None:
 def refused(steps: list, name: str, error) -> None:
     """The hook of admission.validate: a validating plugin's refusal."""
     if error is not None:
-        steps.append((name, error))
+        steps.append((name, VALIDATING, error))
 
 
 @attrs.frozen(slots=True, weakref_slot=False)
@@ -97,6 +98,14 @@ class Traced:
         if self.error.code == 403 and self.grant is None:
             return "authorization"
         return "validation" if self.error.code == 422 else "storage"
+
+    @property
+    def validated(self) -> bool:
+        """Whether the request passed validation (it got to the validating plugins or further)."""
+        if self.error is None:
+            return True
+        return any(type(s) is tuple and len(s) == 3 and s[1] == VALIDATING for s in self.steps) \
+            or self.stage == "storage"
 
 
 @attrs.frozen
