@@ -66,7 +66,8 @@ def diff(before, after, path: str, field: str = "") -> list[str]:
         return []
     if attrs.has(type(before)) and type(before) is type(after):
         out = []
-        for f in attrs.fields(type(before)):
+        # An object's spec before its metadata: what a plugin defaults comes first, its note about it after.
+        for f in sorted(attrs.fields(type(before)), key=lambda f: f.name == "meta"):
             if f.name in _SKIP:
                 continue
             sub = f.name
