@@ -80,7 +80,7 @@ def diff(before, after, path: str, field: str = "") -> list[str]:
             out += diff(getattr(before, sub), getattr(after, sub), _join(path, _name(sub)), sub)
         return out
     if isinstance(before, tuple) and isinstance(after, tuple):
-        if (not before or _pairs(before)) and _pairs(after):
+        if (before or after) and all(_pairs(x) or not x for x in (before, after)):
             old, new = dict(before), dict(after)
             return [f"{path}[{k}] → {_value(k, v)}" for k, v in new.items() if old.get(k) != v] + \
                    [f"{path}[{k}] removed" for k in old if k not in new]
