@@ -11,12 +11,13 @@ from kdsl.core.values import format_duration
 def add_command(sub) -> None:
     from kdsl.cli_explain import pod_parser
 
-    pod_parser(sub, "trace", cmd_trace, help="show every step of a pod from its creating request to Ready",
+    t = pod_parser(sub, "trace", cmd_trace, help="show every step of a pod from its creating request to Ready",
                description="Simulate a scenario, then print a pod's journey: the request that created it (who "
                            "asked, the RBAC rule that allowed it, what each admission plugin changed, validation, "
                            "the stored resourceVersion), the scheduler's watch, cycles and binding, and the "
                            "kubelet's sandbox, IP, volumes, images, containers, probes and status writes, to Ready "
                            "or to where it stopped (--at T: up to that moment).")
+    t.add_argument("-o", "--output", metavar="FILE.svg", help="also draw the journey as a swim-lane picture")
 
 
 def cmd_trace(args) -> int:
@@ -39,4 +40,13 @@ def cmd_trace(args) -> int:
     print(f"# {args.file} to {format_duration(journey.journey.at_ms)} (seed {args.seed}): pod {journey.pod}, "
           f"{journey.outcome}")
     print(journey)
+    if args.output:
+        if not args.output.endswith(".svg"):
+            print(f"kdsl trace: error: -o {args.output}: the picture is an SVG; give a FILE.svg", file=sys.stderr)
+            return 1
+        try:
+            journey.chart().save(args.output)
+        except OSError as exc:
+            print(f"kdsl trace: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            return 1
     return 0

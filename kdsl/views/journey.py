@@ -48,6 +48,13 @@ class JourneyView:
         df["RESOURCE VERSION"] = df["RESOURCE VERSION"].astype("Int64")
         return df
 
+    def chart(self):
+        """The journey as a swim-lane picture (an SVG: shown in a notebook, `.save(path)` writes it): a lane per
+        component, the steps in order along them, arrows where the work moves to another component."""
+        from kdsl.views.journey_chart import swimlanes
+
+        return swimlanes(self.journey)
+
     def __str__(self) -> str:
         return str(self.journey)
 

@@ -48,3 +48,15 @@ def test_a_bad_moment_is_located(tmp_path, capsys):
     assert main(["trace", _file(tmp_path), "pod", "shop/web", "--at", "soon"]) == 1
     err = capsys.readouterr().err
     assert "--at" in err and "^" in err
+
+
+def test_trace_draws_the_journey_as_swim_lanes(tmp_path, capsys):
+    out = tmp_path / "web.svg"
+    assert main(["trace", _file(tmp_path), "pod", "shop/web", "-o", str(out)]) == 0
+    svg = out.read_text()
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    for lane in ("client", "kube-apiserver", "etcd", "kube-scheduler", "kubelet", "outcome"):
+        assert f">{lane}</text>" in svg
+    assert svg.count("<circle") == len(capsys.readouterr().out.splitlines()) - 1  # a mark a step
+    assert main(["trace", _file(tmp_path), "pod", "shop/web", "-o", str(tmp_path / "web.png")]) == 1
+    assert "give a FILE.svg" in capsys.readouterr().err

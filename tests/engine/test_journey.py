@@ -183,3 +183,13 @@ def test_unknown_pod_is_a_located_error():
     sim, _ = _journey("bare")
     with pytest.raises(kdsl.NotFoundError, match="no pod shop/nope"):
         sim.journey("shop/nope")
+
+
+def test_the_swim_lane_picture_has_a_mark_a_step_and_arrows_between_lanes():
+    import xml.dom.minidom
+
+    _, j = _journey("deployment")
+    svg = j.chart()._repr_svg_()
+    xml.dom.minidom.parseString(svg)
+    assert svg.count("<circle") == len(j.steps)
+    assert 'marker-end="url(#a)"' in svg and "replicaset-controller" in svg
