@@ -57,7 +57,7 @@ class Simulation(Methods):
 
     def __init__(self, scenario: Scenario, seed: int = 0, trace: bool = True):
         self.scenario = scenario
-        self.traces = Traces() if trace else None  # every API request and scheduling cycle (apiserver/trace.py)
+        self.traces = Traces() if trace else None  # requests and cycles (apiserver/trace.py)
         self.seed = seed
         self.rng = random.Random(seed)
         self.queue = clock.EventQueue()
@@ -115,7 +115,7 @@ class Simulation(Methods):
         """A model object created at this moment (from the scenario or the timeline) through the API
         server: authentication, RBAC, admission and validation may change it or refuse it."""
         request = Request(verb="create", kind=obj.kind, object=requested(obj, new_uid(self.rng), self.now),
-                          user=user, now_ms=self.now)
+                          user=user, now_ms=self.now, trace=self._trace())
         return self._written(self._call(request, source), source)
 
     def submit(self, verb: str, obj: ApiObject, source: str, user: str | None = None,
@@ -126,7 +126,7 @@ class Simulation(Methods):
             meta = evolve(obj.meta, uid=obj.meta.uid or new_uid(self.rng), creation_ms=self.now)
             obj = evolve(obj, meta=meta)
         request = Request(verb=verb, kind=obj.kind, object=obj, user=user, subresource=subresource,
-                          now_ms=self.now)
+                          now_ms=self.now, trace=self._trace())
         return self._written(self._call(request, source, on_conflict), source)
 
     def _written(self, result, source: str) -> ApiObject | None:
@@ -169,7 +169,7 @@ class Simulation(Methods):
         """One API request; a refusal is recorded (event and `rejections`) and None returned. A
         controller passes `on_conflict`: a 409 Conflict is then its to retry, as client-go's work
         queue does, and is neither an event nor a rejection (kube-controller-manager only logs it)."""
-        if self.traces is not None:
+        if self.traces is not None and request.trace is None:
             request = evolve(request, trace=[])
         result = handle(request, self.store, self.scenario.users, services=self.service_alloc)
         if self.traces is not None:
@@ -181,6 +181,10 @@ class Simulation(Methods):
             self.refused(request, result, source)
             return None
         return result
+
+    def _trace(self) -> list | None:
+        """A request's trace list, made with it (not a copy) when the run is traced."""
+        return None if self.traces is None else []
 
     def refused(self, request: Request, result: ApiError, source: str, event: str | None = None) -> None:
         """A refusal recorded: a row of `rejections` and a Warning event (`event`, else Failed<Verb>)."""
