@@ -48,6 +48,8 @@ def arguments(description: str) -> argparse.Namespace:
     ap.add_argument("--pods", type=int, default=150_000)
     ap.add_argument("--deployments", type=int, default=0, metavar="N",
                     help="make the pods from N Deployments (with 3 Services and a DaemonSet), not pod statements")
+    ap.add_argument("--trace", choices=("on", "off"), default="on",
+                    help="keep the request trace and scheduling cycles (sim.journey's facts; default on)")
     ap.add_argument("--curve", action="store_true",
                     help="time and peak memory at 1k, 10k, 50k and 150k pods, each in its own process (with "
                          "--deployments, one Deployment per 150 pods); --pods caps the curve")
@@ -85,14 +87,14 @@ def main() -> None:
         text = generate(args.nodes, args.pods)
     scenario = kdsl.parse(text, "scale.kdsl")
     t1, c1 = time.perf_counter(), time.process_time()
-    sim = Simulation(scenario)
+    sim = Simulation(scenario, trace=args.trace == "on")
     sim.run()
     t2, c2 = time.perf_counter(), time.process_time()
     pods = sim.store.list("Pod")
     ready = sum(1 for p in pods if (c := p.status.condition("Ready")) is not None and c.status == "True")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB on Linux → GiB
     made = f" from {args.deployments} Deployments, 3 Services and a DaemonSet" if args.deployments else ""
-    print(f"scale.py: {args.nodes} nodes, {args.pods} pods{made} ({len(pods)} pods in all)")
+    print(f"scale.py: {args.nodes} nodes, {args.pods} pods{made} ({len(pods)} pods in all), trace {args.trace}")
     print(f"  parse {t1 - t0:.2f} s, simulate {t2 - t1:.2f} s, total {t2 - t0:.2f} s, "
           f"{len(pods) / (t2 - t0):,.0f} pods/s; {ready} Ready at {sim.now / 1000:.0f} s simulated; "
           f"peak RSS {rss:.2f} GiB; {len(sim.log.events)} events")

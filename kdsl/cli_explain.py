@@ -13,11 +13,17 @@ WIDTH = 100  # the paragraph is wrapped as a terminal shows it; the words are si
 
 
 def add_command(sub) -> None:
-    e = sub.add_parser("explain", help="say why a pod is not running and ready",
-                       description="Simulate a scenario, then say in plain words why a pod is in its state at a "
-                                   "moment, with the numbers that decide it and what would change it.")
+    pod_parser(sub, "explain", cmd_explain, help="say why a pod is not running and ready",
+               description="Simulate a scenario, then say in plain words why a pod is in its state at a moment, "
+                           "with the numbers that decide it and what would change it.")
+
+
+def pod_parser(sub, command: str, func, help: str, description: str):
+    """`kdsl COMMAND FILE pod NS/NAME [--at T] [--until T] [--seed N]` and the params and budget options: the
+    shape of the commands about one pod of a simulated scenario (explain, trace)."""
+    e = sub.add_parser(command, help=help, description=description)
     e.add_argument("file", metavar="FILE", help="a scenario file (- for standard input)")
-    e.add_argument("kind", choices=["pod"], metavar="pod", help="what to explain: `pod`")
+    e.add_argument("kind", choices=["pod"], metavar="pod", help=f"what to {command}: `pod`")
     e.add_argument("name", metavar="NS/NAME", help="the pod (NAME alone is in namespace default)")
     e.add_argument("--at", metavar="T", help="the moment (default: the end)")
     e.add_argument("--until", metavar="T", help="how long to simulate (default: the scenario's run)")
@@ -26,7 +32,8 @@ def add_command(sub) -> None:
 
     add_param_option(e)
     add_budget_option(e)
-    e.set_defaults(func=cmd_explain)
+    e.set_defaults(func=func)
+    return e
 
 
 def cmd_explain(args) -> int:
@@ -42,17 +49,17 @@ def cmd_explain(args) -> int:
     try:
         why = sim.why(args.name, at=moment(sim, args.at, "--at"))
     except UsageError as exc:
-        print(_located(args, exc.message), file=sys.stderr)
+        print(located(args, exc.message), file=sys.stderr)
         return 1
     print(f"# {args.file} at {format_duration(why.at_ms)} (seed {args.seed}): {why.pod} is {why.state}")
     print(textwrap.fill(why.text(), WIDTH, break_long_words=False, break_on_hyphens=False))
     return 0
 
 
-def _located(args, message: str) -> str:
+def located(args, message: str, command: str = "explain") -> str:
     """The message under the command line, the argument it is about marked as a compiler marks a token."""
-    words = ["kdsl", "explain", args.file, "pod", args.name] + (["--at", args.at] if args.at is not None else [])
+    words = ["kdsl", command, args.file, "pod", args.name] + (["--at", args.at] if args.at is not None else [])
     wrong = 6 if message.startswith("--at") else 4
     line = " ".join(shlex.quote(w) for w in words)
     column = len(" ".join(shlex.quote(w) for w in words[:wrong])) + 2
-    return Diagnostic("error", message, "kdsl explain", None, column, len(shlex.quote(words[wrong])), line).format()
+    return Diagnostic("error", message, f"kdsl {command}", None, column, len(shlex.quote(words[wrong])), line).format()

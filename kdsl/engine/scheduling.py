@@ -95,6 +95,8 @@ class SchedulerComponent:
             result = schedule(info, self.snapshot, sim.rng, start_index=self.start_index,
                               volumes=self.volumes.for_pod(pod))
             self.start_index = result.next_start_index
+            if sim.traces is not None:
+                sim.traces.scheduled(key, sim.now, result)
             if result.scheduled:
                 self.pending.pop(key, None)
                 self._binding = (key, info)

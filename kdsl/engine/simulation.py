@@ -14,6 +14,7 @@ from kdsl.engine.autoscaler import ClusterAutoscaler, autoscaled
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.apiserver.service_alloc import ServiceAllocator
+from kdsl.engine.apiserver.trace import Traces
 from kdsl.engine.controllers import CONTROLLERS
 from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.controllers.taint_eviction import TaintEvictionController
@@ -54,8 +55,9 @@ class Simulation(Methods):
 
     PRIORITY_CONTROLLER = clock.PRIORITY_CONTROLLER
 
-    def __init__(self, scenario: Scenario, seed: int = 0):
+    def __init__(self, scenario: Scenario, seed: int = 0, trace: bool = True):
         self.scenario = scenario
+        self.traces = Traces() if trace else None  # requests and cycles (apiserver/trace.py)
         self.seed = seed
         self.rng = random.Random(seed)
         self.queue = clock.EventQueue()
@@ -113,7 +115,7 @@ class Simulation(Methods):
         """A model object created at this moment (from the scenario or the timeline) through the API
         server: authentication, RBAC, admission and validation may change it or refuse it."""
         request = Request(verb="create", kind=obj.kind, object=requested(obj, new_uid(self.rng), self.now),
-                          user=user, now_ms=self.now)
+                          user=user, now_ms=self.now, trace=self._trace())
         return self._written(self._call(request, source), source)
 
     def submit(self, verb: str, obj: ApiObject, source: str, user: str | None = None,
@@ -124,7 +126,7 @@ class Simulation(Methods):
             meta = evolve(obj.meta, uid=obj.meta.uid or new_uid(self.rng), creation_ms=self.now)
             obj = evolve(obj, meta=meta)
         request = Request(verb=verb, kind=obj.kind, object=obj, user=user, subresource=subresource,
-                          now_ms=self.now)
+                          now_ms=self.now, trace=self._trace())
         return self._written(self._call(request, source, on_conflict), source)
 
     def _written(self, result, source: str) -> ApiObject | None:
@@ -167,7 +169,11 @@ class Simulation(Methods):
         """One API request; a refusal is recorded (event and `rejections`) and None returned. A
         controller passes `on_conflict`: a 409 Conflict is then its to retry, as client-go's work
         queue does, and is neither an event nor a rejection (kube-controller-manager only logs it)."""
+        if self.traces is not None and request.trace is None:
+            request = evolve(request, trace=[])
         result = handle(request, self.store, self.scenario.users, services=self.service_alloc)
+        if self.traces is not None:
+            self.traces.answered(request, result, source, self.now, self.store.resource_version)
         if isinstance(result, ApiError) and on_conflict is not None and result.code == 409:
             on_conflict()
             return None
@@ -175,6 +181,10 @@ class Simulation(Methods):
             self.refused(request, result, source)
             return None
         return result
+
+    def _trace(self) -> list | None:
+        """A request's trace list, made with it (not a copy) when the run is traced."""
+        return None if self.traces is None else []
 
     def refused(self, request: Request, result: ApiError, source: str, event: str | None = None) -> None:
         """A refusal recorded: a row of `rejections` and a Warning event (`event`, else Failed<Verb>)."""

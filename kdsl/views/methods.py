@@ -186,6 +186,13 @@ class ViewMethods:
                           max_pods=max_pods)
 
     # ---- why a pod is not running and ready (kdsl.views.why) ------------------------------------------
+    def journey(self, name: str, at=None):
+        """Every step of pod `name` (`ns/name`) up to `at` (default: the end), from the request that created it
+        to Ready or to where it stopped: the API server's authorization and admission, the scheduler, the
+        kubelet. `str()` is one line a step; `.frame` the DataFrame (kdsl.views.journey, docs/engine.md)."""
+        from kdsl.views.journey import journey
+        return journey(self, name, at)
+
     def why(self, pod: str, at=None):
         """Why a pod is Pending, not Ready, restarting, Terminating or Unknown at `at` (default: the end), in plain
         words with the numbers that decide it and what would change it: a Why (`str()` is the text; `.facts` the

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import attrs
 
-from kdsl.engine.apiserver import limitranger, quota
+from kdsl.engine.apiserver import limitranger, quota, trace
 from kdsl.engine.apiserver.authn import UserInfo, namespace_exists, service_account_exists
 from kdsl.engine.apiserver.errors import ApiError, go_quote, not_found, wrap_forbidden
 from kdsl.engine.apiserver.resources import ResourceInfo
@@ -41,6 +41,7 @@ class Attributes:
     # The pod's template as the pod plugins have defaulted it so far; mutate folds it into `object`
     # once (a pod, its spec and these attributes copied once, not once a plugin).
     template: object = None
+    trace: list | None = attrs.field(default=None, eq=False, repr=False)  # the request trace's steps (trace.py)
 
     @property
     def pod(self) -> bool:
@@ -228,12 +229,14 @@ VALIDATING: tuple[tuple[str, Validating], ...] = (
 
 def mutate(a: Attributes, view: View) -> Attributes | ApiError:
     """Run every mutating plugin in order; the first refusal stops the request."""
-    for _, plugin in MUTATING:
+    for name, plugin in MUTATING:
         if a.template is not None and plugin not in _ON_TEMPLATE:
             a = _folded(a)
         elif a.template is None and plugin in _ON_TEMPLATE and a.pod:
             a = evolve(a, template=a.object.spec.template)
         result = plugin(a, view)
+        if a.trace is not None:
+            trace.admitted(a.trace, name, a, result)
         if isinstance(result, ApiError):
             return result
         a = result
@@ -242,8 +245,10 @@ def mutate(a: Attributes, view: View) -> Attributes | ApiError:
 
 def validate(a: Attributes, view: View) -> ApiError | None:
     """Run every validating plugin in order, after schema validation; the first refusal wins."""
-    for _, plugin in VALIDATING:
+    for name, plugin in VALIDATING:
         error = plugin(a, view)
+        if a.trace is not None:
+            trace.refused(a.trace, name, error)
         if error is not None:
             return error
     return None

@@ -30,9 +30,38 @@ class Attributes:
 
 
 @attrs.frozen
+class Grant:
+    """The binding whose role held the rule that allowed a request, and the subject it matched by: one per
+    binding, shared by every request it allows. str() is the source RBAC's reason names (`RBAC: allowed by
+    ...`, plugin/pkg/auth/authorizer/rbac/rbac.go roleBindingDescriber, clusterRoleBindingDescriber)."""
+
+    binding_kind: str  # RoleBinding | ClusterRoleBinding; "" for the system:masters group
+    binding: str
+    namespace: str | None
+    role_kind: str
+    role: str
+    subject: Subject
+
+    def __str__(self) -> str:
+        if not self.binding_kind:
+            return f"Group {go_quote(self.subject.name)} (privileged, before RBAC)"
+        name = f"{self.binding}/{self.namespace}" if self.namespace else self.binding
+        who = self.subject.name
+        if self.subject.kind == "ServiceAccount":
+            who = f"{who}/{self.subject.namespace or self.namespace or ''}"
+        return f"{self.binding_kind} {go_quote(name)} of {self.role_kind} {go_quote(self.role)} to " \
+               f"{self.subject.kind} {go_quote(who)}"
+
+
+MASTERS_GRANT = Grant("", "", None, "", "", Subject("Group", MASTERS))
+
+
+@attrs.frozen
 class Decision:
     allowed: bool
     reason: str = ""  # why RBAC could not decide fully: roles that bindings name but do not exist
+    grant: Grant | None = attrs.field(default=None, eq=False)  # what allowed it (the request trace's)
+    rule: PolicyRule | None = attrs.field(default=None, eq=False)
 
 
 def _matches(wanted: str, allowed: Sequence[str]) -> bool:
@@ -90,30 +119,34 @@ def _missing(kind: str, name: str) -> str:
     return f"{kind.lower()}.rbac.authorization.k8s.io {go_quote(name)} not found"
 
 
-def rules_for(user: UserInfo, namespace: str | None, view: View) -> Iterator[tuple[PolicyRule | None, str]]:
-    """rbac VisitRulesFor: every rule granted to `user` in `namespace` (cluster-wide ones first), and
-    for a binding that names a missing role, (None, the lookup error)."""
+def rules_for(user: UserInfo, namespace: str | None, view: View) -> Iterator[tuple[PolicyRule | None, str, Grant]]:
+    """rbac VisitRulesFor: every rule granted to `user` in `namespace` (cluster-wide ones first) with the
+    binding that grants it, and for a binding that names a missing role, (None, the lookup error, it)."""
     for crb in cluster_role_bindings(view):
-        if not any(applies_to(s, user, None) for s in crb.subjects):
+        subject = next((s for s in crb.subjects if applies_to(s, user, None)), None)
+        if subject is None:
             continue
+        grant = Grant("ClusterRoleBinding", crb.name, None, crb.role_kind, crb.role_name, subject)
         rules = cluster_role_rules(crb.role_name, view)
         if rules is None:
-            yield None, _missing("ClusterRole", crb.role_name)
+            yield None, _missing("ClusterRole", crb.role_name), grant
             continue
         for rule in rules:
-            yield rule, ""
+            yield rule, "", grant
     if not namespace:
         return
     for obj in view.list("RoleBinding", namespace):
         rb: RoleBinding = obj.spec
-        if not any(applies_to(s, user, namespace) for s in rb.subjects):
+        subject = next((s for s in rb.subjects if applies_to(s, user, namespace)), None)
+        if subject is None:
             continue
+        grant = Grant("RoleBinding", rb.name, namespace, rb.role_kind, rb.role_name, subject)
         rules = _role_rules(rb, view)
         if rules is None:
-            yield None, _missing(rb.role_kind, rb.role_name)
+            yield None, _missing(rb.role_kind, rb.role_name), grant
             continue
         for rule in rules:
-            yield rule, ""
+            yield rule, "", grant
 
 
 def authorize(a: Attributes, view: View) -> Decision:
@@ -121,13 +154,13 @@ def authorize(a: Attributes, view: View) -> Decision:
     (before RBAC is asked, as in Kubernetes); otherwise the first rule that allows wins; otherwise
     deny, with `RBAC: <errors>` as the reason when some binding named a role that does not exist."""
     if MASTERS in a.user.groups:
-        return Decision(True)
+        return Decision(True, grant=MASTERS_GRANT)
     errors: list[str] = []
-    for rule, error in _rules(a.user, a.namespace, view):
+    for rule, error, grant in _rules(a.user, a.namespace, view):
         if rule is None:
             errors.append(error)
         elif rule_allows(rule, a):
-            return Decision(True)
+            return Decision(True, grant=grant, rule=rule)
     return Decision(False, f"RBAC: {aggregate(errors)}" if errors else "")
 
 

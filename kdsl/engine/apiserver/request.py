@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from kdsl.engine.apiserver import admission, scale, strategy, validation
+from kdsl.engine.apiserver import admission, scale, strategy, trace, validation
 from kdsl.engine.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
 from kdsl.engine.apiserver.authn import UserInfo, authenticate
 from kdsl.engine.apiserver.errors import (MODIFIED, ApiError, already_exists, bad_request, conflict, forbidden,
@@ -43,6 +43,7 @@ class Request:
     grace_ms: int | None = None
     propagation: str | None = None
     now_ms: int = 0
+    trace: list | None = attrs.field(default=None, eq=False, repr=False)  # trace.py fills it
 
 
 @attrs.frozen(kw_only=True)
@@ -88,6 +89,7 @@ def _authorize(req: Request, info: ResourceInfo, user: UserInfo, ns: str | None,
     if info.kind == "Namespace" and name:
         ns = name
     decision = authorize(Authz(user, req.verb, info.plural, info.group, ns, name, req.subresource), view)
+    trace.authorized(req.trace, user, decision)
     if decision.allowed:
         return None
     return forbidden(info.plural, info.group, name, req.verb, user.name, ns, req.subresource, decision.reason)
@@ -147,7 +149,7 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None) 
 def _attributes(req: Request, info: ResourceInfo, user: UserInfo, op: str, ns: str | None, name: str,
                 obj: ApiObject | None, old: ApiObject | None = None) -> Attributes:
     return Attributes(operation=op, info=info, namespace=ns, name=name, user=user, object=obj, old=old,
-                      subresource=req.subresource, now_ms=req.now_ms)
+                      subresource=req.subresource, now_ms=req.now_ms, trace=req.trace)
 
 
 def _registered(a: Attributes, info: ResourceInfo, services, old: ApiObject | None = None) -> Attributes | ApiError:

@@ -1,0 +1,130 @@
+"""The request trace (kdsl/engine/apiserver/trace.py): the rule that allowed, each plugin's field changes, the stage."""
+
+from __future__ import annotations
+
+import kdsl
+from kdsl.engine.apiserver.errors import ApiError
+from kdsl.engine.apiserver.rbac import Attributes, authorize
+from kdsl.engine.apiserver.request import Request, handle
+from kdsl.engine.apiserver.trace import Traced
+from kdsl.engine.apiserver.trace_diff import changes, diff
+from kdsl.engine.apiserver.view import wrap
+from kdsl.engine.simulation import Simulation
+from tests.engine.apiserver.helpers import Cluster, container, pod
+
+ACCESS = """
+user jane
+user sam groups=ops
+namespace dev {
+  serviceaccount builder
+  role pod-maker {
+    allow create on pods
+  }
+  rolebinding jane-makes role=pod-maker to user:jane
+  rolebinding builds clusterrole=edit to serviceaccount:builder
+}
+clusterrolebinding ops-view clusterrole=view to group:ops
+"""
+
+
+def _traced(cluster, request, source="test"):
+    result = handle(request, cluster.view, cluster.users)
+    return Traced.of(request, result, source, 0, 0), result
+
+
+def _create(cluster, obj, **fields):
+    return _traced(cluster, Request(verb="create", kind=obj.kind, object=wrap(obj), trace=[], **fields))
+
+
+def test_rbac_names_the_binding_role_and_subject_that_allowed():
+    c = Cluster(ACCESS)
+    from kdsl.engine.apiserver.authn import identity
+    jane = identity("jane", c.view, c.users)
+    d = authorize(Attributes(jane, "create", "pods", "", "dev"), c.view)
+    assert d.allowed and str(d.grant) == 'RoleBinding "jane-makes/dev" of Role "pod-maker" to User "jane"'
+    assert d.rule.verbs == ("create",)
+    sam = identity("sam", c.view, c.users)
+    d = authorize(Attributes(sam, "list", "pods", "", "dev"), c.view)
+    assert str(d.grant) == 'ClusterRoleBinding "ops-view" of ClusterRole "view" to Group "ops"'
+    sa = identity("system:serviceaccount:dev:builder", c.view, c.users)
+    d = authorize(Attributes(sa, "delete", "pods", "", "dev", "web"), c.view)
+    assert str(d.grant) == 'RoleBinding "builds/dev" of ClusterRole "edit" to ServiceAccount "builder/dev"'
+    assert authorize(Attributes(jane, "delete", "pods", "", "dev", "web"), c.view).grant is None
+
+
+def test_a_pod_create_records_each_mutating_plugin_as_field_changes():
+    c = Cluster(ACCESS.replace("namespace dev {", "namespace dev {\n  limits default cpu=500m request cpu=200m"))
+    traced, result = _create(c, pod("web", "dev", container("app", memory=64 << 20)), user="jane")
+    assert not isinstance(result, ApiError) and traced.stage == "stored"
+    assert str(traced.grant).startswith('RoleBinding "jane-makes/dev"')
+    assert changes(traced) == [
+        ("LimitRanger", "spec.containers[0].resources.requests.cpu → 200m; spec.containers[0].resources.limits.cpu → "
+                        "500m; metadata.annotations[kubernetes.io/limit-ranger] → LimitRanger plugin set: cpu request "
+                        "for container app; cpu limit for container app"),
+        ("ServiceAccount", "spec.serviceAccountName → default"),
+        ("Priority", "spec.priority → 0"),
+        ("DefaultTolerationSeconds", "+2 tolerations")]
+
+
+def test_the_replayed_changes_are_what_admission_stored():
+    """The template plugins are replayed from the template they started from: the replay ends where admission did."""
+    c = Cluster(ACCESS)
+    traced, result = _create(c, pod("web", "dev"))
+    start = next(s[1] for s in traced.steps if type(s) is tuple and s[0] == "template")
+    from kdsl.engine.apiserver.trace_diff import _REPLAY
+    template = start
+    for step in traced.steps:
+        if type(step) is str:
+            template = _REPLAY[step](template)
+    assert template == result.object.spec.template
+
+
+def test_refusals_say_their_stage():
+    c = Cluster(ACCESS + "namespace full { quota pods=0 }\n")
+    denied, _ = _create(c, pod("web", "dev"), user="sam")
+    assert denied.stage == "authorization" and denied.grant is None and denied.user.name == "sam"
+    quota, _ = _create(c, pod("web", "full"))
+    assert quota.stage == "ResourceQuota" and quota.validated
+    assert quota.error.message.startswith('pods "web" is forbidden: exceeded quota')
+    missing, _ = _create(c, pod("web", "dev", service_account="nobody"))
+    assert missing.stage == "ServiceAccount" and not missing.validated
+    nobody, _ = _create(c, pod("web", "dev"), user="mallory")
+    assert nobody.stage == "authentication" and nobody.user == "mallory"
+    invalid, _ = _create(c, pod("Web_1", "dev"))
+    assert invalid.stage == "validation"
+
+
+def test_a_claim_gets_its_class_and_finalizer_as_changes():
+    c = Cluster("storageclass fast default\nnamespace dev\npvc dev/data 1Gi\n", skip_kinds=("PersistentVolumeClaim",))
+    traced, _ = _create(c, c.scenario.get("pvc", "dev/data"))
+    assert changes(traced) == [("DefaultStorageClass", "spec.storageClassName → fast"),
+                               ("StorageObjectInUseProtection", "metadata.finalizers +kubernetes.io/pvc-protection")]
+
+
+def test_diff_words_tuples_pairs_and_records():
+    assert diff((), (("a", "1"),), "metadata.labels") == ["metadata.labels[a] → 1"]
+    assert diff((("a", "1"),), (), "metadata.labels") == ["metadata.labels[a] removed"]
+    assert diff(("x",), ("x", "y"), "metadata.finalizers", "finalizers") == ["metadata.finalizers +y"]
+    assert diff(1, 2, "spec.priority", "priority") == ["spec.priority → 2"]
+    assert diff(None, None, "x") == []
+
+
+def test_a_run_keeps_every_request_and_its_resource_version():
+    text = "node n1\nnamespace dev\npod dev/web image=nginx:1.25\n"
+    sim = kdsl.simulate(kdsl.parse(text))
+    web = sim.traces.of("Pod", "dev", "web")
+    assert [t.verb for t in web] == ["create"] and web[0].source == "scenario"
+    first = next(c for c in sim.store.history if c.key == ("Pod", "dev", "web"))
+    assert web[0].resource_version(sim.store) == first.resource_version
+    assert sim.traces.cycles[("Pod", "dev", "web")] == [(0, 1, 1, "n1")]
+
+
+def test_tracing_changes_nothing_in_a_run():
+    text = ("node n1 cpu=1\nnamespace dev { quota pods=2 }\ndeployment dev/web replicas=3 image=nginx:1.25 cpu=100m\n"
+            "at 5s: scale deployment dev/web replicas=1\nrun 30s\n")
+    on = Simulation(kdsl.parse(text)).run()
+    off = Simulation(kdsl.parse(text), trace=False).run()
+    assert off.traces is None and on.traces.requests
+    assert [str(e) for e in on.log.events] == [str(e) for e in off.log.events]
+    assert [(c.time_ms, c.resource_version, c.key, c.op, c.obj) for c in on.store.history] == \
+           [(c.time_ms, c.resource_version, c.key, c.op, c.obj) for c in off.store.history]

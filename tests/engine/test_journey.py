@@ -1,0 +1,195 @@
+"""A pod's journey (kdsl/engine/journey.py): every step from the creating request to Ready, or where it stops."""
+
+from __future__ import annotations
+
+import pytest
+
+import kdsl
+from tests.golden import check_golden
+
+SCENARIOS = {
+    "bare": ("""
+node n1 cpu=2 memory=4Gi
+namespace shop
+pod shop/web {
+  container web image=nginx:1.25 {
+    requests cpu=250m
+    readiness http / port=80 delay=2s
+    pull 3s
+  }
+}
+""", "shop/web"),
+    "deployment": ("""
+node n1 cpu=2 memory=4Gi
+namespace shop
+deployment shop/web replicas=1 image=nginx:1.25 cpu=100m
+""", None),
+    "statefulset-claim": ("""
+node n1 cpu=2 memory=4Gi
+service nginx headless selects app=nginx ports 80
+statefulset web replicas=1 service=nginx {
+  labels app=nginx
+  container nginx image=nginx:1.25 {
+    mount www at /usr/share/nginx/html
+  }
+  claim www 1Gi class=none
+}
+run 30s
+""", "default/web-0"),
+    "quota": ("""
+node n1 cpu=2 memory=4Gi
+namespace shop {
+  quota pods=1
+}
+pod shop/a image=nginx:1.25
+pod shop/b image=nginx:1.25
+""", "shop/b"),
+    "rbac": ("""
+node n1 cpu=2 memory=4Gi
+user jane
+namespace dev {
+  role pod-reader {
+    allow get,list on pods
+  }
+  rolebinding jane-reads role=pod-reader to user:jane
+}
+at 5s as jane: create pod dev/probe image=busybox:1.36
+run 10s
+""", "dev/probe"),
+    "limitrange": ("""
+node n1 cpu=2 memory=4Gi
+namespace shop {
+  limits default cpu=500m memory=256Mi request cpu=100m
+}
+pod shop/web image=nginx:1.25
+""", "shop/web"),
+}
+
+
+def _journey(case: str):
+    text, pod = SCENARIOS[case]
+    sim = kdsl.simulate(kdsl.parse(text, f"{case}.kdsl"))
+    if pod is None:
+        pod = "/".join(sim.store.list("Pod")[0].key[1:])
+    return sim, sim.journey(pod)
+
+
+@pytest.mark.parametrize("case", sorted(SCENARIOS))
+def test_golden_journey(case):
+    """Every step and its order, as `kdsl trace` prints it."""
+    _, journey = _journey(case)
+    check_golden(f"engine/journey-{case}.txt", repr(journey) + "\n")
+
+
+def _order(journey, *texts):
+    """Each text starts a step, in this order (other steps may lie between)."""
+    lines = [s.text for s in journey.steps]
+    at = -1
+    for text in texts:
+        found = next((i for i, line in enumerate(lines) if i > at and line.startswith(text)), None)
+        assert found is not None, f"no step {text!r} after step {at}: {lines}"
+        at = found
+
+
+def test_bare_pod_goes_through_every_stage_to_ready():
+    _, j = _journey("bare")
+    assert j.outcome == "Ready"
+    _order(j, "sends create pods shop/web as admin", "authentication: user admin",
+           'authorization: allowed by Group "system:masters"', "admission ServiceAccount: spec.serviceAccountName → default",
+           "admission Priority: spec.priority → 0", "admission DefaultTolerationSeconds: +2 tolerations",
+           "validation: the pod is valid", "stores the pod as resourceVersion", "sees the unbound pod",
+           "scheduling cycle: 1 of 1 nodes fit", "binds the pod to n1", "sees the pod bound",
+           "creates the pod sandbox", "the CNI plugin gives the pod IP 10.244.0.2", "Pulling:", "Pulled:",
+           "Created:", "Started:", "phase Pending → Running", "readiness: http probe of container web succeeded",
+           "condition Ready: False → True", "Ready, ")
+    assert [s.component for s in j.steps][:3] == ["kubectl", "kube-apiserver", "kube-apiserver"]
+    times = [s.time_ms for s in j.steps]
+    assert times == sorted(times)
+
+
+def test_deployment_pod_is_created_by_its_replicaset_with_the_controllers_rule():
+    _, j = _journey("deployment")
+    first = j.steps[0]
+    assert first.component == "replicaset-controller"
+    assert "for ReplicaSet shop/web-" in first.text and "system:serviceaccount:kube-system:replicaset-controller" in first.text
+    _order(j, "sends create pods", 'authorization: allowed by ClusterRoleBinding "system:controller:replicaset-controller" '
+              'of ClusterRole "system:controller:replicaset-controller" to ServiceAccount '
+              '"replicaset-controller/kube-system"', "stores the pod", "ReplicaSet web-", "binds the pod", "Ready, ")
+
+
+def test_statefulset_pod_waits_for_its_claim():
+    _, j = _journey("statefulset-claim")
+    assert j.outcome == "Pending"
+    assert j.steps[0].component == "statefulset-controller"
+    _order(j, "sends create pods default/web-0 for StatefulSet default/web", "stores the pod",
+           "sees the unbound pod", "scheduling cycle: no node fits (0/1 nodes are available: pod has unbound "
+           "immediate PersistentVolumeClaims", "not Ready at 30s: Pending")
+    assert not any(s.text.startswith("binds the pod") for s in j.steps)
+
+
+def test_quota_refusal_ends_the_journey_at_admission():
+    sim, j = _journey("quota")
+    assert j.outcome == "refused"
+    _order(j, "sends create pods shop/b", "authorization: allowed", "admission ServiceAccount",
+           "validation: the pod is valid", 'refused by ResourceQuota (403 Forbidden): pods "b" is forbidden: '
+           "exceeded quota: quota, requested: pods=1, used: pods=1, limited: pods=1", "not created: refused by ResourceQuota")
+    assert not any(s.component == "etcd" for s in j.steps)
+
+
+def test_rbac_refusal_names_the_user_and_stops_before_admission():
+    _, j = _journey("rbac")
+    assert j.outcome == "refused"
+    assert [s.text for s in j.steps] == [
+        "sends create pods dev/probe as jane",
+        "authentication: user jane, groups system:authenticated",
+        'authorization denied (403 Forbidden): pods is forbidden: User "jane" cannot create resource "pods" in API '
+        'group "" in the namespace "dev"',
+        "not created: refused by authorization"]
+    assert {s.time_ms for s in j.steps} == {5000}
+
+
+def test_limitrange_defaults_are_field_level_diffs():
+    _, j = _journey("limitrange")
+    texts = [s.text for s in j.steps]
+    lr = next(t for t in texts if t.startswith("admission LimitRanger: "))
+    for change in ("spec.containers[0].resources.requests.cpu → 100m", "spec.containers[0].resources.limits.cpu → 500m",
+                   "spec.containers[0].resources.requests.memory → 256Mi",
+                   "spec.containers[0].resources.limits.memory → 256Mi",
+                   "metadata.annotations[kubernetes.io/limit-ranger] → LimitRanger plugin set:"):
+        assert change in lr
+    _order(j, "admission LimitRanger", "admission ServiceAccount", "admission Priority", "admission DefaultToleration")
+
+
+def test_journey_is_a_dataframe_and_html_and_stops_at_a_moment():
+    sim, j = _journey("bare")
+    df = j.frame
+    assert list(df.columns) == ["TIME", "COMPONENT", "STAGE", "STEP", "RESOURCE VERSION"]
+    assert len(df) == len(j.steps) and df["STEP"].iloc[0] == j.steps[0].text
+    assert "<table" in j._repr_html_() and "journey of pod shop/web" in j._repr_html_()
+    early = sim.journey("shop/web", at="2s")
+    assert early.outcome == "ContainerCreating" and max(s.time_ms for s in early.steps) <= 2000
+
+
+def test_tracing_off_still_tells_the_journey_from_the_store_and_events():
+    text, _ = SCENARIOS["bare"]
+    from kdsl.engine.simulation import Simulation
+    sim = Simulation(kdsl.parse(text), trace=False).run()
+    j = sim.journey("shop/web")
+    assert sim.traces is None and j.outcome == "Ready"
+    _order(j, "stores the pod (resourceVersion", "binds the pod to n1", "Ready, ")
+
+
+def test_unknown_pod_is_a_located_error():
+    sim, _ = _journey("bare")
+    with pytest.raises(kdsl.NotFoundError, match="no pod shop/nope"):
+        sim.journey("shop/nope")
+
+
+def test_the_swim_lane_picture_has_a_mark_a_step_and_arrows_between_lanes():
+    import xml.dom.minidom
+
+    _, j = _journey("deployment")
+    svg = j.chart()._repr_svg_()
+    xml.dom.minidom.parseString(svg)
+    assert svg.count("<circle") == len(j.steps)
+    assert 'marker-end="url(#a)"' in svg and "replicaset-controller" in svg
