@@ -57,7 +57,7 @@ def _metadata(obj, written: dict) -> dict:
     deleting = m.deletion_ms is not None
     return _some(name=m.name, namespace=m.namespace, labels=dict(m.labels),
                  annotations=dict(m.annotations) or written.get("annotations"), uid=m.uid,
-                 resourceVersion=str(m.resource_version), generation=m.generation,
+                 resourceVersion=str(m.resource_version), generation=m.generation or None,
                  creationTimestamp=timestamp(m.creation_ms), deletionTimestamp=timestamp(m.deletion_ms),
                  deletionGracePeriodSeconds=-(-(m.deletion_grace_ms or 0) // 1000) if deleting else None,
                  finalizers=list(m.finalizers), ownerReferences=owners)
