@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kdsl.engine.apiserver.defaults_pods import default_template
+from kdsl.engine.apiserver.defaults_v1 import defaulted
 from kdsl.engine.objects import Running, Terminated, Waiting
 from kdsl.engine.autoscaling.printers import quantity_string
 from kdsl.interop.export import manifest
@@ -38,10 +40,12 @@ def object_manifest(obj, sim=None, t: int = 0) -> dict:
     elif obj.kind == "ControllerRevision":
         from kdsl.interop.pods import template
 
+        data = template(spec.data)
+        default_template(data)  # the revision keeps the template as the API server defaulted it
         out = {"apiVersion": API_VERSIONS[obj.kind], "kind": obj.kind, "metadata": {"name": obj.name},
-               "data": {"spec": {"template": template(spec.data)}}, "revision": spec.revision}
+               "data": {"spec": {"template": data}}, "revision": spec.revision}
     else:
-        out = manifest(spec)
+        out = defaulted(manifest(spec), _family(spec, sim))
         out.pop("status", None)
     out["metadata"] = _metadata(obj, out["metadata"])
     status = STATUS.get(obj.kind, lambda o, s, t: None)(obj, sim, t)
@@ -50,11 +54,21 @@ def object_manifest(obj, sim=None, t: int = 0) -> dict:
     return out
 
 
+def _family(spec, sim) -> str:
+    """The IP family of a Service's address, else of the cluster's service range."""
+    ip = getattr(spec, "cluster_ip", None) or ""
+    alloc = getattr(sim, "service_alloc", None)
+    if ip in ("", "None") and alloc is not None:
+        return "IPv6" if alloc.net.version == 6 else "IPv4"
+    return "IPv6" if ":" in ip else "IPv4"
+
+
 def _metadata(obj, written: dict) -> dict:
     m = obj.meta
     owners = [{"apiVersion": _api_version(o.kind), "kind": o.kind, "name": o.name, "uid": o.uid,
                "controller": o.controller, "blockOwnerDeletion": o.block_owner_deletion} for o in m.owners]
-    deleting = m.deletion_ms is not None
+    # A namespace's Delete is its storage's own: it writes no deletionGracePeriodSeconds (markAsDeleting's 0).
+    deleting = m.deletion_ms is not None and (m.deletion_grace_ms is not None or obj.kind != "Namespace")
     return _some(name=m.name, namespace=m.namespace, labels=dict(m.labels),
                  annotations=dict(m.annotations) or written.get("annotations"), uid=m.uid,
                  resourceVersion=str(m.resource_version), generation=m.generation or None,
@@ -127,8 +141,8 @@ def _counts(fields: tuple[str, ...], required: tuple[str, ...] = ()):
 
     def status(obj, sim, t) -> dict | None:
         s = obj.status
-        if s is None:
-            return None
+        if s is None:  # before its controller wrote one: the empty status, as Go serialises it
+            return {_camel(f): 0 for f in required} or None
         out: dict = {}
         for f in fields:
             value = getattr(s, f, None)
@@ -148,7 +162,8 @@ def _camel(name: str) -> str:
 
 def _statefulset(obj, sim, t) -> dict | None:
     return _counts(("observed_generation", "replicas", "ready_replicas", "available_replicas", "current_replicas",
-                    "updated_replicas", "current_revision", "update_revision"), ("replicas",))(obj, sim, t)
+                    "updated_replicas", "current_revision", "update_revision"),
+                   ("replicas", "available_replicas"))(obj, sim, t)
 
 
 def _job(obj, sim, t) -> dict | None:
@@ -156,6 +171,9 @@ def _job(obj, sim, t) -> dict | None:
     if s is None:
         return None
     out = _counts(("active", "ready", "terminating", "succeeded", "failed"))(obj, sim, t)
+    # The v1.34 job controller always writes ready and (JobPodReplacementPolicy) terminating, pointers that show 0.
+    out.setdefault("ready", 0)
+    out.setdefault("terminating", 0)
     if s.start_ms is not None:
         out["startTime"] = timestamp(s.start_ms)
     if s.completion_ms is not None:
@@ -184,7 +202,9 @@ def _volume(obj, sim, t) -> dict:
 
 
 def _namespace(obj, sim, t) -> dict:
-    return _some(phase=getattr(obj.status, "phase", "Active"),
+    # The namespace storage's Delete sets the phase with the deletion time (pkg/registry/core/namespace/storage).
+    phase = "Terminating" if obj.meta.deletion_ms is not None else getattr(obj.status, "phase", "Active")
+    return _some(phase=phase,
                  conditions=_conditions(getattr(obj.status, "conditions", ())))
 
 
@@ -250,8 +270,8 @@ def _slice(spec) -> dict:
 
 def _pdb(obj, sim, t) -> dict | None:
     s = obj.status
-    if s is None:
-        return None
+    if s is None:  # the counts are not omitempty
+        return {"currentHealthy": 0, "desiredHealthy": 0, "disruptionsAllowed": 0, "expectedPods": 0}
     conditions = [{**c, "observedGeneration": s.observed_generation} for c in _conditions(s.conditions)]
     return {"conditions": conditions, "currentHealthy": s.current_healthy, "desiredHealthy": s.desired_healthy,
             "disruptionsAllowed": s.disruptions_allowed, "expectedPods": s.expected_pods,
