@@ -26,7 +26,9 @@ def healthy_conditions(now: int) -> tuple[Condition, ...]:
 
 def register(node: Node, uid: str, pod_cidr: str, now: int) -> ApiObject:
     """The Node object a kubelet creates when it starts: allocatable = capacity (no reservations)."""
-    meta = Meta(name=node.name, uid=uid, labels=node.labels, annotations=node.annotations, creation_ms=now)
+    # The node strategy keeps no generation (pkg/registry/core/node/strategy.go).
+    meta = Meta(name=node.name, uid=uid, labels=node.labels, annotations=node.annotations, creation_ms=now,
+                generation=0)
     status = NodeStatus(cpu=node.cpu, memory=node.memory, pods=node.pods, conditions=healthy_conditions(now),
                         images=node.images, pod_cidr=pod_cidr, last_heartbeat_ms=now)
     return ApiObject(kind="Node", meta=meta, spec=node, status=status)

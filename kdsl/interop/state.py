@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kdsl.engine.apiserver.defaults_pods import default_template
+from kdsl.engine.apiserver.defaults_v1 import defaulted
 from kdsl.engine.objects import Running, Terminated, Waiting
 from kdsl.engine.autoscaling.printers import quantity_string
 from kdsl.interop.export import manifest
@@ -38,12 +40,14 @@ def object_manifest(obj, sim=None, t: int = 0) -> dict:
     elif obj.kind == "ControllerRevision":
         from kdsl.interop.pods import template
 
-        # getPatch (statefulset/stateful_set_utils.go, daemon/update.go): the template is a patch that replaces
-        data = {"spec": {"template": {**template(spec.data), "$patch": "replace"}}}
+        # getPatch (statefulset/stateful_set_utils.go, daemon/update.go): the template, as the API server defaulted
+        # it, is a patch that replaces
+        data = template(spec.data)
+        default_template(data)
         out = {"apiVersion": API_VERSIONS[obj.kind], "kind": obj.kind, "metadata": {"name": obj.name},
-               "data": data, "revision": spec.revision}
+               "data": {"spec": {"template": {**data, "$patch": "replace"}}}, "revision": spec.revision}
     else:
-        out = manifest(spec)
+        out = defaulted(manifest(spec), _family(spec, sim))
         out.pop("status", None)
     out["metadata"] = _metadata(obj, out["metadata"])
     status = STATUS.get(obj.kind, lambda o, s, t: None)(obj, sim, t)
@@ -52,14 +56,24 @@ def object_manifest(obj, sim=None, t: int = 0) -> dict:
     return out
 
 
+def _family(spec, sim) -> str:
+    """The IP family of a Service's address, else of the cluster's service range."""
+    ip = getattr(spec, "cluster_ip", None) or ""
+    alloc = getattr(sim, "service_alloc", None)
+    if ip in ("", "None") and alloc is not None:
+        return "IPv6" if alloc.net.version == 6 else "IPv4"
+    return "IPv6" if ":" in ip else "IPv4"
+
+
 def _metadata(obj, written: dict) -> dict:
     m = obj.meta
     owners = [{"apiVersion": _api_version(o.kind), "kind": o.kind, "name": o.name, "uid": o.uid,
                "controller": o.controller, "blockOwnerDeletion": o.block_owner_deletion} for o in m.owners]
-    deleting = m.deletion_ms is not None
+    # A namespace's Delete is its storage's own: it writes no deletionGracePeriodSeconds (markAsDeleting's 0).
+    deleting = m.deletion_ms is not None and (m.deletion_grace_ms is not None or obj.kind != "Namespace")
     return _some(name=m.name, namespace=m.namespace, labels=dict(m.labels),
                  annotations=dict(m.annotations) or written.get("annotations"), uid=m.uid,
-                 resourceVersion=str(m.resource_version), generation=m.generation,
+                 resourceVersion=str(m.resource_version), generation=m.generation or None,
                  creationTimestamp=timestamp(m.creation_ms), deletionTimestamp=timestamp(m.deletion_ms),
                  deletionGracePeriodSeconds=-(-(m.deletion_grace_ms or 0) // 1000) if deleting else None,
                  finalizers=list(m.finalizers), ownerReferences=owners)
@@ -196,7 +210,9 @@ def _volume(obj, sim, t) -> dict:
 
 
 def _namespace(obj, sim, t) -> dict:
-    return _some(phase=getattr(obj.status, "phase", "Active"),
+    # The namespace storage's Delete sets the phase with the deletion time (pkg/registry/core/namespace/storage).
+    phase = "Terminating" if obj.meta.deletion_ms is not None else getattr(obj.status, "phase", "Active")
+    return _some(phase=phase,
                  conditions=_conditions(getattr(obj.status, "conditions", ())))
 
 
@@ -262,8 +278,8 @@ def _slice(spec) -> dict:
 
 def _pdb(obj, sim, t) -> dict | None:
     s = obj.status
-    if s is None:
-        return None
+    if s is None:  # the counts are not omitempty
+        return {"currentHealthy": 0, "desiredHealthy": 0, "disruptionsAllowed": 0, "expectedPods": 0}
     conditions = [{**c, "observedGeneration": s.observed_generation} for c in _conditions(s.conditions)]
     return {"conditions": conditions, "currentHealthy": s.current_healthy, "desiredHealthy": s.desired_healthy,
             "disruptionsAllowed": s.disruptions_allowed, "expectedPods": s.expected_pods,

@@ -31,7 +31,6 @@ def test_filters_and_data_formats(tmp_path, capsys):
     assert main(["diff", SCENARIO, "--from", "4m50s", "--to", "5m10s", "--kind", "secrets", "--format", "csv",
                  "-o", str(out)]) == 0
     assert out.read_text() == ("CHANGE,KIND,NAMESPACE,NAME,FIELD,OLD,NEW\n"
-                               "changed,Secret,shop,db-credentials,metadata.generation,1,2\n"
                                "changed,Secret,shop,db-credentials,data.password,<redacted>,<redacted>\n"
                                "changed,Secret,shop,db-credentials,data.token,,<redacted>\n")
     assert main(["diff", SCENARIO, "--from", "10s", "--to", "20s"]) == 0

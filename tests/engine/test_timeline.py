@@ -28,7 +28,9 @@ def test_apply_creates_then_updates_and_delete_by_selector():
     sim = kdsl.simulate(kdsl.parse(SCENARIO))
     assert all(r.passed for r in sim.check()), [(r.text, r.found) for r in sim.check()]
     cfg = sim.store.get("ConfigMap", "shop", "cfg")
-    assert dict(cfg.spec.data) == {"mode": "y"} and cfg.meta.generation == 2
+    # Updated in place (the uid stays); a ConfigMap's strategy counts no generation.
+    assert dict(cfg.spec.data) == {"mode": "y"} and cfg.meta.generation == 0
+    assert cfg.meta.uid == sim.state(15_000)[("ConfigMap", "shop", "cfg")].meta.uid
     assert sim.state(15_000)[("ConfigMap", "shop", "cfg")].spec.data == (("mode", "x"),)
     assert [p.name for p in sim.store.list("Pod", "shop")] == ["c"]
 

@@ -105,3 +105,36 @@ def test_state_passes_kubernetes_validate_strict_without_status(path):
     sim, got, items = state(path)
     for m in got["items"]:
         kv.validate({k: v for k, v in m.items() if k != "status"}, "1.33", strict=True)
+
+
+def test_the_stored_objects_carry_what_the_api_server_writes():
+    """Defaults (SetDefaults_*), a generation only on the kinds that count one, and a new workload's empty status
+    as Go writes it (the counts that are not omitempty)."""
+    sim, got, items = state("website/application/web/web.yaml", "website/controllers/daemonset.yaml")
+    svc = items[("Service", "default", "nginx")]
+    assert (svc["spec"]["type"], svc["spec"]["sessionAffinity"], svc["spec"]["ports"][0]["protocol"]) == (
+        "ClusterIP", "None", "TCP")
+    assert "generation" not in svc["metadata"] and items[("StatefulSet", "default", "web")]["metadata"]["generation"]
+    sts = items[("StatefulSet", "default", "web")]["spec"]
+    assert (sts["podManagementPolicy"], sts["revisionHistoryLimit"]) == ("OrderedReady", 10)
+    assert sts["volumeClaimTemplates"][0]["kind"] == "PersistentVolumeClaim"
+    ds = items[("DaemonSet", "kube-system", "fluentd-elasticsearch")]
+    assert ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"] == "1"
+    assert ds["spec"]["template"]["spec"]["volumes"][0]["hostPath"]["type"] == ""
+    assert early_status("StatefulSet") == {"replicas": 0, "availableReplicas": 0}
+    assert early_status("DaemonSet") == {"currentNumberScheduled": 0, "numberMisscheduled": 0,
+                                         "desiredNumberScheduled": 0, "numberReady": 0}
+    assert early_status("Deployment") is None  # every count omitempty: `status: {}`
+    sim = Simulation(kdsl.parse("namespace shop")).run(until=1000)
+    [ns] = [m for m in sim.manifests()["items"] if m["kind"] == "Namespace" and m["metadata"]["name"] == "shop"]
+    assert ns["metadata"]["labels"] == {"kubernetes.io/metadata.name": "shop"} and "generation" not in ns["metadata"]
+    assert ns["spec"] == {"finalizers": ["kubernetes"]}
+
+
+def early_status(kind: str):
+    """A workload as its create stored it, before a controller wrote a status."""
+    from kdsl.engine.apiserver.view import wrap
+    from kdsl.interop.state import object_manifest
+
+    obj = next(o for o in kdsl.parse(f"{kind.lower()} w image=nginx:1.25").objects if o.kind == kind)
+    return object_manifest(wrap(obj)).get("status")

@@ -41,7 +41,20 @@ def normal_step(step: dict, result: dict, names: Names, ordered: bool, stepped: 
         out["object"] = drop_not_compared(normal_object(result["object"], names), "object")
         if result["object"].get("kind") == "Pod" and out["object"].get("metadata", {}).get("name") in names.untied:
             out["object"].get("spec", {}).pop("nodeName", None)  # TIES, in the answer to a step (a deleted pod)
+        _allocated_node_ports(out["object"], step.get("object"))
     return out
+
+
+def _allocated_node_ports(obj: dict, sent) -> None:
+    """A nodePort the request did not ask for is the allocator's random pick from 30000-32767 (each side its own
+    random source): its presence is compared, not its value. A port the request named is compared as it is."""
+    if obj.get("kind") != "Service":
+        return
+    ports = ((sent or {}).get("spec") or {}).get("ports") if isinstance(sent, dict) else None
+    asked = {p.get("nodePort") for p in ports or () if isinstance(p, dict)}
+    for p in (obj.get("spec") or {}).get("ports") or ():
+        if isinstance(p, dict) and p.get("nodePort") is not None and p["nodePort"] not in asked:
+            p["nodePort"] = "<allocated>"
 
 
 def _key(w: dict, names: Names) -> str:

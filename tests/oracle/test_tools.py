@@ -95,8 +95,9 @@ POD = {"kind": "Pod", "metadata": {"name": "web-7d4b9c8f6d-x2k9p", "namespace": 
                                    "labels": {"app": "web", "pod-template-hash": "7d4b9c8f6d", "controller-uid": "u1"},
                                    "ownerReferences": [{"kind": "ReplicaSet", "name": "web-7d4b9c8f6d", "uid": "u1",
                                                         "controller": True}]},
-       "spec": {"nodeName": "n1", "dnsPolicy": "ClusterFirst", "containers": [
-           {"name": "app", "image": "nginx", "imagePullPolicy": "IfNotPresent"}]},
+       "spec": {"nodeName": "n1", "dnsPolicy": "ClusterFirst", "serviceAccount": "default",
+                "preemptionPolicy": "PreemptLowerPriority", "containers": [
+                    {"name": "app", "image": "nginx", "imagePullPolicy": "IfNotPresent"}]},
        "status": {"phase": "Running", "startTime": "2026-12-06T10:00:01Z"}}
 
 
@@ -120,10 +121,12 @@ def test_only_the_listed_fields_are_left_out():
     bare = {**POD, "metadata": {k: v for k, v in POD["metadata"].items() if k != "ownerReferences"}}
     result = {"steps": [{"code": 201, "status": "Success", "object": bare}]}
     obj = normal_result(case, result)["steps"][0]["object"]
-    assert "dnsPolicy" not in obj["spec"] and "imagePullPolicy" not in obj["spec"]["containers"][0]
+    assert "serviceAccount" not in obj["spec"] and "preemptionPolicy" not in obj["spec"]
     assert obj["spec"]["nodeName"] == "n1" and obj["status"]["phase"] == "Running"  # compared
     owned = normal_result(case, {"steps": [{"code": 201, "status": "Success", "object": POD}]})["steps"][0]["object"]
     assert "nodeName" not in owned["spec"]  # TIES: a controller's pod lands where equal nodes tie
+    # The API server's defaults are compared: kdsl writes them (kdsl/engine/apiserver/defaults_v1.py).
+    assert obj["spec"]["dnsPolicy"] == "ClusterFirst" and obj["spec"]["containers"][0]["imagePullPolicy"]
     assert all(reason.strip() for reason in NOT_COMPARED.values())
 
 

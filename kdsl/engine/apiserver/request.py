@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from kdsl.engine.apiserver import admission, scale, strategy, trace, validation
+from kdsl.engine.apiserver import admission, defaults, scale, strategy, trace, validation
 from kdsl.engine.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
 from kdsl.engine.apiserver.authn import UserInfo, authenticate
 from kdsl.engine.apiserver.errors import (MODIFIED, ApiError, already_exists, bad_request, conflict, forbidden,
@@ -171,10 +171,7 @@ def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     # The name is checked by the storage layer, after admission (so a quota refusal comes first).
     if view.get(info.kind, obj.namespace, obj.name) is not None:
         return already_exists(info.plural, info.group, obj.name)
-    created, meta = a.object, a.object.meta
-    if (meta.generation, meta.deletion_ms, meta.deletion_grace_ms) != (1, None, None):
-        created = evolve(created, meta=evolve(meta, generation=1, deletion_ms=None, deletion_grace_ms=None))
-    created = strategy.created(created)
+    created = strategy.created(defaults.on_create(a.object))
     return Result(verb="create", user=user, object=validation.prepare_for_create(created, req.now_ms))
 
 
@@ -207,12 +204,11 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     if error is not None:
         return error
     new = a.object
-    # UID, creation and deletion state belong to the server; the generation counts spec changes; a
+    # UID, creation and deletion state belong to the server, the generation to the strategy; a
     # main-resource update leaves the status (a subresource) as stored.
-    generation = old.meta.generation + (1 if new.spec != old.spec else 0)
-    meta = evolve(new.meta, uid=old.meta.uid, creation_ms=old.meta.creation_ms, generation=generation,
-                        deletion_ms=old.meta.deletion_ms, deletion_grace_ms=old.meta.deletion_grace_ms,
-                        resource_version=old.meta.resource_version)
+    meta = evolve(new.meta, uid=old.meta.uid, creation_ms=old.meta.creation_ms,
+                  deletion_ms=old.meta.deletion_ms, deletion_grace_ms=old.meta.deletion_grace_ms,
+                  resource_version=old.meta.resource_version, **defaults.on_update(new, old))
     new = evolve(new, meta=meta, status=old.status)
     # shouldDeleteDuringUpdate: the last finalizer gone from an object already deleted without grace.
     remove = (old.meta.deletion_ms is not None and not meta.finalizers and not old.meta.deletion_grace_ms)
@@ -281,7 +277,7 @@ def _delete(req: Request, info: ResourceInfo, user: UserInfo, ns: str | None, na
         return Result(verb="delete", user=user, object=old, remove=True)
     # A namespace stays, terminating, until the namespace controller has emptied it.
     meta = evolve(meta, deletion_ms=req.now_ms + (grace or 0), deletion_grace_ms=grace,
-                        finalizers=finalizers, generation=meta.generation + 1)
+                        finalizers=finalizers, generation=defaults.on_delete(meta.generation))
     return Result(verb="delete", user=user, object=evolve(old, meta=meta))
 
 
