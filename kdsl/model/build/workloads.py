@@ -244,6 +244,10 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
     restart = head.choice("restart", RESTART, None)
     extra: dict = {"restart": restart, "restart_at": restart_attr.value} if restart else {}
     tpl, labels, annotations = template(ctx, stmt, kind, name, what, head, extra)
+    own = own_labels(extra.get("yaml"))
+    if own is not None:  # the object's own labels, said apart from its template's (an imported manifest's)
+        labels = own
+        tpl = attrs.evolve(tpl, labels=own) if kind == "pod" else tpl
     meta = dict(common, labels=labels, annotations=annotations, yaml=extra.get("yaml"))
     if kind != "pod":  # Workload.build gives the template's labels when there is no `selector`
         f["selector"] = workload_selector(ctx, extra.get("selector", []), kind, what, tpl.labels)
@@ -271,6 +275,19 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
     return CronJob(job=job_obj, **meta, **cron)
 
 
+def own_labels(patch: str | None) -> tuple[tuple[str, str], ...] | None:
+    """`metadata.labels` of a workload's yaml block: the object's own labels when they are not its template's
+    (`labels: null` for none, so a pod keeps no label). An imported manifest keeps exactly its labels this way;
+    kdsl text says `labels`, which the object and its template share (LANGUAGE.md)."""
+    if not patch or "labels" not in patch:
+        return None
+    meta = (yaml.safe_load(patch) or {}).get("metadata")
+    if not isinstance(meta, dict) or "labels" not in meta:
+        return None
+    got = meta["labels"]
+    return tuple((str(k), str(x)) for k, x in got.items()) if isinstance(got, dict) else ()
+
+
 def _bound_node(patch: str | None) -> str | None:
     """`spec.nodeName` of a pod's yaml block (an imported manifest that names its node): the pod is created bound
     to it and no scheduler places it, as in Kubernetes. kdsl has no word for it; without this the simulation
@@ -282,4 +299,4 @@ def _bound_node(patch: str | None) -> str | None:
     return name if isinstance(name, str) and name else None
 
 
-__all__ = ["build_workload", "selector", "access_modes"]
+__all__ = ["build_workload", "selector", "access_modes", "own_labels"]
