@@ -35,7 +35,8 @@ class ResourceQuota(NamespacedObject):
 
 @attrs.frozen(kw_only=True)
 class LimitRange(NamespacedObject):
-    """Container limits: `default` limits, `default_request`, `min` and `max` (resource → int)."""
+    """Container limits: `default` limits, `default_request`, `min` and `max` (resource → int), and
+    `max_ratio`, maxLimitRequestRatio (resource → the ratio in thousandths: 2 is 2000)."""
 
     kind: ClassVar[str] = "LimitRange"
     plural: ClassVar[str] = "limitranges"
@@ -43,6 +44,7 @@ class LimitRange(NamespacedObject):
     default_request: tuple[tuple[str, int], ...] = ()
     min: tuple[tuple[str, int], ...] = ()
     max: tuple[tuple[str, int], ...] = ()
+    max_ratio: tuple[tuple[str, int], ...] = ()
 
 
 @attrs.frozen(kw_only=True)
