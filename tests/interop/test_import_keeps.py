@@ -149,3 +149,14 @@ def test_a_limit_range_ratio_reads_as_a_ratio_section():
     text, m = roundtrip(lr)
     assert "limits name=limits ratio cpu=2 memory=1500m\n}" in text
     assert m["spec"]["limits"] == [{"type": "Container", "maxLimitRequestRatio": {"cpu": "2", "memory": "1500m"}}]
+
+
+def test_a_priority_class_name_stays_in_yaml_and_reaches_the_template():
+    # kdsl text has no word for priorityClassName: the yaml block keeps it, the Priority admission plugin reads it
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: p}}\nspec:\n  priorityClassName: high\n"
+           "  containers:\n  - {name: app, image: nginx}\n")
+    imported = import_manifests(text=pod, name="app.yaml")
+    [obj] = imported.objects
+    [parsed] = kdsl.parse(imported.text).objects
+    assert obj.template.priority_class == parsed.template.priority_class == "high" and obj == parsed
+    assert roundtrip(pod)[1]["spec"]["priorityClassName"] == "high"
