@@ -129,10 +129,12 @@ def _quota(w: Writer, obj, depth: int) -> None:
 
 def _limits(w: Writer, obj, depth: int) -> None:
     parts = [f"limits name={word(obj.name)}"]
-    for section, field in (("default", "default"), ("request", "default_request"), ("min", "min"), ("max", "max")):
+    for section, field in (("default", "default"), ("request", "default_request"), ("min", "min"), ("max", "max"),
+                           ("ratio", "max_ratio")):
         values = getattr(obj, field)
         if values:
-            parts.append(section + " " + " ".join(f"{k}={cpu(x) if k == 'cpu' else format_bytes(x)}" for k, x in values))
+            parts.append(section + " " + " ".join(f"{k}={cpu(x) if k == 'cpu' or section == 'ratio' else format_bytes(x)}"
+                                                  for k, x in values))
     w.line(depth, " ".join(parts))
 
 

@@ -314,6 +314,8 @@ def _limitrange(obj, out) -> dict:
         values = getattr(obj, field)
         if values:
             item[key] = {k: quantity(k, v) for k, v in values}
+    if obj.max_ratio:  # thousandths, written as a quantity as cpu is (`2`, `1500m`)
+        item["maxLimitRequestRatio"] = {k: quantity("cpu", v) for k, v in obj.max_ratio}
     return {"limits": [item]}
 
 

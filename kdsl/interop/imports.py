@@ -9,7 +9,7 @@ from kdsl.model import storage
 from kdsl.model.manifest import REMOVED, SERVED, SIMULATED, Manifest
 from kdsl.interop import export
 from kdsl.interop.autoscaling import read_hpa, v1_as_v2
-from kdsl.interop.patch import residual, yaml_text
+from kdsl.interop.patch import SAME, residual, yaml_text
 from kdsl.interop.read_objects import (read_binding, read_configmap, read_ingress, read_limitrange, read_namespace,
                                       read_node, read_pv, read_pvc, read_quota, read_role, read_secret, read_service,
                                       read_serviceaccount, read_storageclass)
@@ -17,6 +17,9 @@ from kdsl.interop.read_pods import dump
 from kdsl.interop.read_policy import Unsaid, read_network_policy, read_pdb
 from kdsl.interop.uses import take_load
 from kdsl.model.autoscaling import Load
+from kdsl.model.build.yaml_fields import with_priority_class
+from kdsl.model.pods import PodTemplate
+from kdsl.model.workloads import Job
 from kdsl.model.disruption import PodDisruptionBudget
 from kdsl.model.network_policy import NetworkPolicy
 from kdsl.interop.reader import Doc
@@ -46,7 +49,31 @@ def read(doc: Doc, namespace: str | None = None) -> tuple[object, Diagnostic | N
         return obj, None
     if isinstance(obj, NetworkPolicy):  # read_policy read the whole spec (or refused it): the rest is metadata
         d = {k: x for k, x in d.items() if k != "spec"}
-    return attrs.evolve(obj, yaml=dump(residual(d, _generated(obj, d)))), None
+    return _priority_class(attrs.evolve(obj, yaml=dump(_own_labels(obj, residual(d, _generated(obj, d)))))), None
+
+
+def _priority_class(obj):
+    """The template's priorityClassName, which stays in the `yaml` block, read from it as kdsl text reads it."""
+    if not obj.yaml or "priorityClassName" not in obj.yaml:
+        return obj
+    if isinstance(getattr(obj, "job", None), Job):
+        job = attrs.evolve(obj.job, template=with_priority_class(obj.job.template, obj.yaml, "cronjob"))
+        return attrs.evolve(obj, job=job)
+    if not isinstance(getattr(obj, "template", None), PodTemplate):
+        return obj
+    return attrs.evolve(obj, template=with_priority_class(obj.template, obj.yaml, obj.kind.lower()))
+
+
+def _own_labels(obj, patch):
+    """The residual, saying the object's own labels where kdsl's `labels` (the object's and its template's alike,
+    `app=<name>` when none) would not: a Deployment without labels of its own, a pod without any. The manifest
+    keeps exactly its labels, as the API server stores them (model/build/yaml_fields.py own_labels reads them)."""
+    tpl = getattr(obj, "template", None) or getattr(getattr(obj, "job", None), "template", None)
+    if not isinstance(tpl, PodTemplate) or (obj.labels == tpl.labels and obj.labels):
+        return patch
+    out = {} if patch is SAME else dict(patch)
+    out["metadata"] = {**out.get("metadata", {}), "labels": dict(obj.labels) or None}
+    return out
 
 
 def read_with_load(doc: Doc, namespace: str | None = None) -> tuple[object, Diagnostic | None, Load | None]:

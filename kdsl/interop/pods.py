@@ -240,6 +240,8 @@ def pod_spec(t: PodTemplate) -> dict:
         out["affinity"] = affinity(t.affinity)
     if t.tolerations:
         out["tolerations"] = [toleration(x) for x in t.tolerations]
+    if t.priority_class:
+        out["priorityClassName"] = t.priority_class
     if t.priority is not None:
         out["priority"] = t.priority
     if t.spread:

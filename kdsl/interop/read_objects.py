@@ -177,7 +177,19 @@ def read_limitrange(d, m):
         r = resources(item.get(key))
         if r.items():
             f[field] = r.items()
+    ratio = item.get("maxLimitRequestRatio") if isinstance(item.get("maxLimitRequestRatio"), dict) else {}
+    f["max_ratio"] = tuple((k, x) for k in ("cpu", "memory", "ephemeral-storage") if (x := _ratio(ratio.get(k))))
     return namespaces.LimitRange(**m.common(), **f)
+
+
+def _ratio(x) -> int | None:
+    """A maxLimitRequestRatio quantity in thousandths (`2` is 2000), None when it is not one."""
+    if isinstance(x, bool) or not isinstance(x, (str, int, float)):
+        return None
+    try:
+        return v.millicores(str(x)) or None
+    except v.BadValue:
+        return None
 
 
 def read_serviceaccount(d, m):

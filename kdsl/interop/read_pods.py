@@ -246,10 +246,13 @@ def _spread(d, labels) -> SpreadConstraint | None:
 
 
 def template(meta, spec, default_restart: str = "Always", name: str = "") -> PodTemplate:
-    """A PodTemplate from a pod's metadata and spec (a bare pod's, or a workload's template)."""
+    """A PodTemplate from a pod's metadata and spec (a bare pod's, or a workload's template). A bare pod (no
+    `name`) keeps exactly its labels, none when it has none, as the API server stores it; a workload's template
+    without labels gets kdsl's `app=<name>` so its generated selector matches something (the API server refuses
+    such a Deployment, ReplicaSet, StatefulSet or DaemonSet, and labels a Job's pods itself)."""
     meta = meta if isinstance(meta, dict) else {}
     spec = spec if isinstance(spec, dict) else {}
-    labels = pairs(meta.get("labels")) or (("app", name),)
+    labels = pairs(meta.get("labels")) or ((("app", name),) if name else ())
     grace = _int(spec.get("terminationGracePeriodSeconds"))
     if grace is not None and grace < 0:  # the API server stores a negative grace period as 1 (pod strategy.go)
         grace = 1

@@ -48,7 +48,8 @@ def _workload(cls, d, m: Meta, restart="Always", **f):
                 f[field] = x
     # a Job's selector is generated (controller-uid); one written (manualSelector) stays in its `yaml`
     sel = None if cls is workloads.Job else _selector(spec_of(d).get("selector"), cls is workloads.ReplicationController)
-    obj = cls.build(name=m.name, namespace=m.ns, labels=tpl.labels, annotations=tpl.annotations, template=tpl, **f)
+    # the object's own labels, exactly as written: apps/v1 and batch/v1 never copy the template's onto it
+    obj = cls.build(name=m.name, namespace=m.ns, labels=m.labels, annotations=tpl.annotations, template=tpl, **f)
     if sel is None:
         return obj
     written = attrs.evolve(obj, selector=sel)  # as written, never widened to the template's labels
@@ -93,7 +94,7 @@ def _rolling(s, keys: tuple[str, ...], defaults: dict) -> workloads.Strategy | N
 
 
 def read_pod(d, m):
-    tpl = template(d["metadata"], spec_of(d), "Always", m.name)
+    tpl = template(d["metadata"], spec_of(d), "Always")
     if not tpl.containers:
         return None
     return workloads.Pod.build(name=m.name, namespace=m.ns, labels=tpl.labels, annotations=tpl.annotations,
@@ -206,7 +207,7 @@ def read_cronjob(d, m):
     job = _workload(workloads.Job, {"spec": jspec}, m, restart="Never", **_job_fields(jspec))
     if job is None:
         return None
-    job = attrs.evolve(job, annotations=())
+    job = attrs.evolve(job, labels=job.template.labels, annotations=())
     f = dict(schedule=spec["schedule"])
     for key, field, conv in (("successfulJobsHistoryLimit", "successful_jobs_history_limit", _int),
                              ("failedJobsHistoryLimit", "failed_jobs_history_limit", _int),
@@ -217,5 +218,5 @@ def read_cronjob(d, m):
     if spec.get("concurrencyPolicy") in ("Allow", "Forbid", "Replace"):
         f["concurrency_policy"] = spec["concurrencyPolicy"]
     f["suspend"] = spec.get("suspend") is True
-    return workloads.CronJob(name=m.name, namespace=m.ns, labels=job.labels, annotations=job.template.annotations,
+    return workloads.CronJob(name=m.name, namespace=m.ns, labels=m.labels, annotations=job.template.annotations,
                              job=job, **f)

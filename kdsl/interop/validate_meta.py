@@ -14,6 +14,7 @@ from kdsl.core.errors import Diagnostic
 from kdsl.engine.apiserver.errors import FieldError, invalid
 from kdsl.engine.apiserver.validation import DUPLICATE, INVALID, REQUIRED, metadata
 from kdsl.engine.objects import ApiObject, Meta
+from kdsl.interop.validate_spec import pod_spec_rules, spec_rules
 from kdsl.model import names
 
 # Where each kind keeps its pod spec (the path the API server names errors by).
@@ -82,10 +83,10 @@ def metadata_refusals(data: dict, where) -> list[Diagnostic]:
         return []  # the name comes later, from the API server's generator
     obj = ApiObject(kind=kind, meta=Meta(name=name, labels=_pairs(meta.get("labels")),
                                          annotations=_pairs(meta.get("annotations"))), spec=None)
-    errors = metadata(obj)
+    errors = metadata(obj) + spec_rules(data)
     spec = _pod_spec(data)
     if spec is not None:
-        errors += pod_spec_names(spec[1], spec[0])
+        errors += pod_spec_names(spec[1], spec[0]) + pod_spec_rules(spec[1], spec[0], kind)
     if not errors:
         return []
     group = api_version.rpartition("/")[0]

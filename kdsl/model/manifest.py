@@ -37,7 +37,7 @@ class Manifest(Object):
 
     @property
     def simulated(self) -> bool:
-        """A served kind the engine stores and a controller acts on (a PodDisruptionBudget's status)."""
+        """A served kind the engine stores and acts on (a PodDisruptionBudget's status, a PriorityClass's value)."""
         return (self.manifest_api_version, self.manifest_kind) in SIMULATED
 
     @property
@@ -57,7 +57,8 @@ SERVED = {(api, kind): True for api, kind in (
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
     ("apiextensions.k8s.io/v1", "CustomResourceDefinition"), ("coordination.k8s.io/v1", "Lease"),
     ("certificates.k8s.io/v1", "CertificateSigningRequest"), ("v1", "PodTemplate"))}
-SIMULATED = {("policy/v1", "PodDisruptionBudget"): True}
+# (the engine stores a PriorityClass for the Priority admission plugin to read)
+SIMULATED = {("policy/v1", "PodDisruptionBudget"): True, ("scheduling.k8s.io/v1", "PriorityClass"): True}
 # API versions Kubernetes stopped serving: (version, kind) -> (the release that removed it, what to use).
 REMOVED = {
     ("batch/v1beta1", "CronJob"): ("1.25", "batch/v1"),

@@ -91,7 +91,7 @@ def port_name(value: str) -> list[str]:
         errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
     if "--" in value:
         errs.append("must not contain consecutive hyphens")
-    if not any(c.isalpha() for c in value):
+    if not re.search("[a-z]", value):  # portNameOneLetterRegexp: a lower-case letter (so "HTTP" fails twice)
         errs.append("must contain at least one letter (a-z)")
     if value.startswith("-") or value.endswith("-"):
         errs.append("must not begin or end with a hyphen")
@@ -104,6 +104,10 @@ def config_key(value: str) -> list[str]:
         errs.append("a valid config key must consist of alphanumeric characters, '-', '_' or '.' "
                     "(e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "
                     "'[-._a-zA-Z0-9]+')")
+    if value in (".", ".."):  # IsConfigMapKey: no path element of its own
+        errs.append(f"must not be '{value}'")
+    elif value.startswith(".."):
+        errs.append("must not start with '..'")
     return errs
 
 

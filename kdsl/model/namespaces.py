@@ -35,7 +35,8 @@ class ResourceQuota(NamespacedObject):
 
 @attrs.frozen(kw_only=True)
 class LimitRange(NamespacedObject):
-    """Container limits: `default` limits, `default_request`, `min` and `max` (resource → int)."""
+    """Container limits: `default` limits, `default_request`, `min` and `max` (resource → int), and
+    `max_ratio`, maxLimitRequestRatio (resource → the ratio in thousandths: 2 is 2000)."""
 
     kind: ClassVar[str] = "LimitRange"
     plural: ClassVar[str] = "limitranges"
@@ -43,6 +44,19 @@ class LimitRange(NamespacedObject):
     default_request: tuple[tuple[str, int], ...] = ()
     min: tuple[tuple[str, int], ...] = ()
     max: tuple[tuple[str, int], ...] = ()
+    # out of the repr while empty, so the store dumps of runs without it (tests/golden) stay as they were
+    max_ratio: tuple[tuple[str, int], ...] = attrs.field(default=(), repr=False)
+
+
+_limit_range_repr = LimitRange.__repr__
+
+
+def _repr_with_ratio(self: LimitRange) -> str:
+    text = _limit_range_repr(self)
+    return f"{text[:-1]}, max_ratio={self.max_ratio!r})" if self.max_ratio else text
+
+
+LimitRange.__repr__ = _repr_with_ratio  # type: ignore[method-assign]
 
 
 @attrs.frozen(kw_only=True)

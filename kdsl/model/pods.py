@@ -224,6 +224,11 @@ class PodTemplate:
     # spec.schedulingGates: the scheduler waits until none is left. Left out of the repr while empty (see
     # __repr__), so the templates that have none keep their pod-template-hash.
     scheduling_gates: tuple[str, ...] = attrs.field(default=(), repr=False)
+    # spec.priorityClassName, which the Priority admission plugin turns into `priority` (kdsl text has no word
+    # for it: a `yaml` block's priorityClassName sets it). Out of the repr while None, as the gates.
+    priority_class: str | None = attrs.field(default=None, repr=False)
+    # spec.preemptionPolicy, which the Priority admission plugin copies from the class (None: PreemptLowerPriority)
+    preemption_policy: str | None = attrs.field(default=None, repr=False)
 
     def container(self, name: str) -> Container | None:
         return next((c for c in self.containers + self.init_containers if c.name == name), None)
@@ -236,7 +241,11 @@ def _repr_with_gates(self: PodTemplate) -> str:
     """The repr is what the controllers hash into pod-template-hash and revision names; a field added
     later joins it only when set, so the names of every template without it stay as they were."""
     text = _template_repr(self)
-    return f"{text[:-1]}, scheduling_gates={self.scheduling_gates!r})" if self.scheduling_gates else text
+    if self.scheduling_gates:
+        text = f"{text[:-1]}, scheduling_gates={self.scheduling_gates!r})"
+    if self.priority_class:
+        text = f"{text[:-1]}, priority_class={self.priority_class!r})"
+    return f"{text[:-1]}, preemption_policy={self.preemption_policy!r})" if self.preemption_policy else text
 
 
 PodTemplate.__repr__ = _repr_with_gates  # type: ignore[method-assign]

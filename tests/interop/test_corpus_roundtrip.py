@@ -95,6 +95,9 @@ def test_scheduling_gates_import_as_gate_statements_and_export_as_scheduling_gat
     imported = import_manifests([path])
     assert "  gate example.com/foo\n  gate example.com/bar\n" in imported.text
     [pod] = [o for o in imported.objects if o.kind == "Pod"]
-    assert (pod.template.scheduling_gates, pod.yaml) == (("example.com/foo", "example.com/bar"), None)
+    # the manifest has no labels: its yaml says so, where kdsl text alone would give app=<name>
+    assert (pod.template.scheduling_gates, pod.yaml) == (("example.com/foo", "example.com/bar"),
+                                                         "metadata:\n  labels: null\n")
+    assert pod.labels == pod.template.labels == ()
     [manifest] = [m for m in to_manifests(kdsl.parse(imported.text)) if m["kind"] == "Pod"]
     assert manifest["spec"]["schedulingGates"] == [{"name": "example.com/foo"}, {"name": "example.com/bar"}]

@@ -129,3 +129,34 @@ def test_set_element_order_is_strategic_merge_patchs_directive():
     assert residual({"env": [{"name": "A"}, {"name": "C"}]}, generated) is SAME  # same order: nothing to say
     assert residual({"env": [{"name": "C"}, {"name": "A"}]}, generated) == {
         "$setElementOrder/env": [{"name": "C"}, {"name": "A"}]}
+
+
+def test_an_object_keeps_exactly_its_own_labels_through_kdsl_text():
+    # a pod without labels stays without; a Deployment's labels are its own, not its template's (issue 16)
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: app, image: nginx}\n"
+    text, m = roundtrip(pod)
+    assert "labels" not in m["metadata"] and "labels: null" in text
+    text, m = roundtrip(NARROW)
+    assert "labels" not in m["metadata"] and m["spec"]["template"]["metadata"]["labels"] == {"app": "web",
+                                                                                          "version": "v1"}
+    own = NARROW.replace("metadata: {name: web}", "metadata: {name: web, labels: {team: a}}")
+    assert roundtrip(own)[1]["metadata"]["labels"] == {"team": "a"}
+
+
+def test_a_limit_range_ratio_reads_as_a_ratio_section():
+    lr = ("apiVersion: v1\nkind: LimitRange\nmetadata: {name: limits, namespace: dev}\nspec:\n  limits:\n"
+          "  - type: Container\n    maxLimitRequestRatio: {cpu: '2', memory: 1500m}\n")
+    text, m = roundtrip(lr)
+    assert "limits name=limits ratio cpu=2 memory=1500m\n}" in text
+    assert m["spec"]["limits"] == [{"type": "Container", "maxLimitRequestRatio": {"cpu": "2", "memory": "1500m"}}]
+
+
+def test_a_priority_class_name_stays_in_yaml_and_reaches_the_template():
+    # kdsl text has no word for priorityClassName: the yaml block keeps it, the Priority admission plugin reads it
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: p}}\nspec:\n  priorityClassName: high\n"
+           "  containers:\n  - {name: app, image: nginx}\n")
+    imported = import_manifests(text=pod, name="app.yaml")
+    [obj] = imported.objects
+    [parsed] = kdsl.parse(imported.text).objects
+    assert obj.template.priority_class == parsed.template.priority_class == "high" and obj == parsed
+    assert roundtrip(pod)[1]["spec"]["priorityClassName"] == "high"

@@ -79,8 +79,10 @@ spec:
 
 
 @pytest.mark.parametrize("port, second, message", [
-    ("HTTP", "side", 'Pod "web" is invalid: spec.containers[0].ports[0].name: Invalid value: "HTTP": must contain '
-                     "only alpha-numeric characters (a-z, 0-9), and hyphens (-)"),
+    # IsValidPortName wants a lower-case letter too, so "HTTP" fails twice (the v1.34.4 recording, issue 16)
+    ("HTTP", "side", 'Pod "web" is invalid: [spec.containers[0].ports[0].name: Invalid value: "HTTP": must contain '
+                     "only alpha-numeric characters (a-z, 0-9), and hyphens (-), spec.containers[0].ports[0].name: "
+                     'Invalid value: "HTTP": must contain at least one letter (a-z)]'),
     ("http", "app", 'Pod "web" is invalid: spec.containers[1].name: Duplicate value: "app"'),
     ("http", "Side_1", 'Pod "web" is invalid: spec.containers[1].name: Invalid value: "Side_1": a lowercase RFC 1123 '
                        "label must consist of"),

@@ -47,7 +47,6 @@ CAUSES = [
                         "schedulable)"),
     (r"ResourceQuota", None, "open: kdsl computes quota usage when asked; it writes no ResourceQuota status"),
     (r"stringData", None, "open: kdsl's stored Secret keeps stringData (the API server merges it into data)"),
-    (r"priority", None, "open: PriorityClass is not simulated (priorityClassName leaves priority 0)"),
     (r"DaemonSet|daemonset", None, "open: kdsl's DaemonSet leaves out the API server's defaults "
                                    "(revisionHistoryLimit, updateStrategy, the template-generation annotation)"),
     (r"Namespace|deletionGracePeriodSeconds|\.spec\.finalizers|status\.phase", None,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import attrs
 
-from kdsl.engine.apiserver import limitranger, quota, trace
+from kdsl.engine.apiserver import limitranger, priority_classes, quota, trace
 from kdsl.engine.apiserver.authn import UserInfo, namespace_exists, service_account_exists
 from kdsl.engine.apiserver.errors import ApiError, go_quote, not_found, wrap_forbidden
 from kdsl.engine.apiserver.resources import ResourceInfo
@@ -127,15 +128,41 @@ def _default_service_account(template):
 
 
 def priority_admit(a: Attributes, view: View) -> Attributes | ApiError:
-    """Priority: with no PriorityClass (kdsl has none, and no global default) a pod's priority is 0;
-    kdsl's `priority N` stands for the value a PriorityClass would have given."""
-    if not a.pod or a.operation != CREATE or _template(a).priority is not None:
+    """Priority (plugin/pkg/admission/priority/admission.go, admitPod), on create: a pod's priorityClassName
+    gives its priority, from a stored PriorityClass or a built-in system class (`no PriorityClass with name X
+    was found` otherwise); a pod naming none gets the global default class, if any, else 0; a priority the
+    pod gives that differs from the class's is refused. kdsl's own `priority N` without a class stands for
+    the value a PriorityClass would give (kdsl text declares no PriorityClass), so it is kept as is."""
+    if not a.pod or a.operation != CREATE:
         return a
-    return _with_template(a, _default_priority)
+    template = _template(a)
+    name = template.priority_class
+    if name is None and template.priority is not None:
+        return a
+    if name is None:
+        default = priority_classes.global_default(view)
+        if default is None:
+            return _with_template(a, _default_priority)
+        value, name, policy = default
+        return _with_template(a, _class_priority(name, value, policy))
+    found = priority_classes.value(view, name)
+    if found is None:
+        return forbidden(a, f"no PriorityClass with name {name} was found")
+    value, policy = found
+    if template.priority is not None and template.priority != value:
+        return forbidden(a, f"the integer value of priority ({template.priority}) must not be provided in pod "
+                            f"spec; priority admission controller computed {value} from the given PriorityClass name")
+    return _with_template(a, _class_priority(name, value, policy))
 
 
 def _default_priority(template):
-    return evolve(template, priority=0)
+    return evolve(template, priority=0)  # scheduling.DefaultPriorityWhenNoDefaultClassExists
+
+
+@functools.lru_cache(maxsize=256)
+def _class_priority(name: str, value: int, policy: str | None) -> Callable:
+    """One function a class, so the pods of a ReplicaSet share their defaulted template (_defaulted)."""
+    return lambda template: evolve(template, priority_class=name, priority=value, preemption_policy=policy)
 
 
 def _tolerates(tolerations: tuple[Toleration, ...], key: str) -> bool:

@@ -23,6 +23,7 @@ class Limits:
     default_request: dict[str, int]
     min: dict[str, int]
     max: dict[str, int]
+    ratio: dict[str, int]  # maxLimitRequestRatio in thousandths
 
 
 def effective(lr: LimitRange) -> Limits:
@@ -38,7 +39,7 @@ def effective(lr: LimitRange) -> Limits:
     for k, v in lr.min:
         request.setdefault(k, v)
     return Limits(dict(sorted(default.items())), dict(sorted(request.items())), dict(sorted(lr.min)),
-                  dict(sorted(lr.max)))
+                  dict(sorted(lr.max)), dict(sorted(lr.max_ratio)))
 
 
 def _merge(c: Container, limits: Limits, what: str, notes: list[str]) -> Container:
@@ -103,9 +104,22 @@ def _maximum(resource: str, enforced: int, requests: dict[str, int], limits: dic
     return None
 
 
+def _ratio(resource: str, enforced: int, requests: dict[str, int], limits: dict[str, int]) -> str | None:
+    """limitRequestRatioConstraint (plugin/pkg/admission/limitranger/admission.go): the limit over the request,
+    compared in thousandths as requestLimitEnforcedValues does, shown with Go's %f."""
+    head = f"{resource} max limit to request ratio per Container is {format_quantity('cpu', enforced)}"
+    if not requests.get(resource):
+        return f"{head}, but no request is specified or request is 0"
+    if not limits.get(resource):
+        return f"{head}, but no limit is specified or limit is 0"
+    observed = limits[resource] / requests[resource]
+    return f"{head}, but provided ratio is {observed:f}" if observed * 1000 > enforced else None
+
+
 def violations(pod: ApiObject, lr: LimitRange) -> str | None:
     """PodValidateLimitFunc for one LimitRange: every container's (then every init container's)
-    min and max, resources in name order; None when the pod fits, else the aggregated message."""
+    min, max and limit-to-request ratio, resources in name order (Go ranges over a map: kdsl sorts); None
+    when the pod fits, else the aggregated message."""
     limits = effective(lr)
     errors: list[str] = []
     template: PodTemplate = pod.spec.template
@@ -115,5 +129,7 @@ def violations(pod: ApiObject, lr: LimitRange) -> str | None:
             errors.append(_minimum(k, v, requests, lims))
         for k, v in limits.max.items():
             errors.append(_maximum(k, v, requests, lims))
+        for k, v in limits.ratio.items():
+            errors.append(_ratio(k, v, requests, lims))
     found = [e for e in errors if e]
     return aggregate(found) if found else None

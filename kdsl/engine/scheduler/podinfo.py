@@ -151,7 +151,7 @@ class PodInfo:
         return cls.build(name=name, namespace=namespace, labels=labels, template=tpl,
                          priority=priority if priority is not None else (tpl.priority or 0),
                          start_ms=start_ms, terminating=terminating, nominated_node=nominated,
-                         preemption_policy=preemption_policy, spread_selector=spread_selector)
+                         preemption_policy=tpl.preemption_policy or preemption_policy, spread_selector=spread_selector)
 
     @classmethod
     def build(cls, *, name: str, template: PodTemplate, namespace: str = "default",

@@ -16,8 +16,9 @@ from kdsl.model.storage import PersistentVolume, StorageClass
 BINDING_MODES = {"immediate": "Immediate", "waitforfirstconsumer": "WaitForFirstConsumer"}
 RECLAIM = {"delete": "Delete", "retain": "Retain", "recycle": "Recycle"}
 _LIMIT_SECTIONS = {"default": "default", "request": "default_request", "default-request": "default_request",
-                   "defaultrequest": "default_request", "min": "min", "max": "max"}
-_SECTION_WORD = {"default": "default", "default_request": "request", "min": "min", "max": "max"}
+                   "defaultrequest": "default_request", "min": "min", "max": "max", "ratio": "max_ratio",
+                   "maxlimitrequestratio": "max_ratio"}
+_SECTION_WORD = {"default": "default", "default_request": "request", "min": "min", "max": "max", "max_ratio": "ratio"}
 
 
 def meta(ctx: Ctx, block, what: str, allowed: tuple[str, ...] = ("labels", "annotations", "yaml")) -> dict:
@@ -250,7 +251,7 @@ def build_quota(ctx: Ctx, stmt: Stmt, ns: str) -> ResourceQuota:
 
 def build_limits(ctx: Ctx, stmt: Stmt, ns: str) -> LimitRange:
     """`limits default cpu=500m memory=256Mi request cpu=100m min ... max ...`, in any order."""
-    sections: dict[str, list] = {k: [] for k in ("default", "default_request", "min", "max")}
+    sections: dict[str, list] = {k: [] for k in ("default", "default_request", "min", "max", "max_ratio")}
     current, name = None, "limits"
     for p in stmt.args:
         if current is None and getattr(getattr(p, "key", None), "text", None) == "name":
@@ -260,13 +261,14 @@ def build_limits(ctx: Ctx, stmt: Stmt, ns: str) -> LimitRange:
             current = _LIMIT_SECTIONS.get(p.text.lower())
             if current is None:
                 ctx.error(p, f"`{p.text}` is not a section of limits",
-                          expected=["`default`, `request`, `min` or `max`"])
+                          expected=["`default`, `request`, `min`, `max` or `ratio`"])
             continue
         key = getattr(getattr(p, "key", None), "text", None)
         if current is None or key not in ("cpu", "memory", "ephemeral-storage"):
             ctx.error(p, "limits are written `limits default cpu=.. memory=.. request ... min ... max ...`")
             continue
-        conv = v.millicores if key == "cpu" else v.byte_count
+        # a ratio is a plain quantity (`2`, `1500m`), held in thousandths as millicores are
+        conv = v.millicores if key == "cpu" or current == "max_ratio" else v.byte_count
         value = ctx.convert(p.value, conv, f"limits {key}")
         if any(k == key for k, _ in sections[current]):
             # a LimitRange item maps each resource once: a second value would be silently lost

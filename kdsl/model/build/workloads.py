@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import attrs
-import yaml
 
 from kdsl.core import values as v
 from kdsl.core.errors import suggest
@@ -12,6 +11,7 @@ from kdsl.model.build.containers import build_container
 from kdsl.model.build.context import Ctx, Head, split_ref
 from kdsl.model.build.scheduling import (access_modes, affinity, gate, selector, spread, toleration, volume,
                                          workload_selector)
+from kdsl.model.build.yaml_fields import bound_node, own_labels, with_priority_class
 from kdsl.model.pods import Affinity, PodTemplate
 from kdsl.model.workloads import (DEPLOYMENT_STRATEGY, ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod,
                                   ReplicaSet, ReplicationController, StatefulSet, Strategy)
@@ -244,11 +244,16 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
     restart = head.choice("restart", RESTART, None)
     extra: dict = {"restart": restart, "restart_at": restart_attr.value} if restart else {}
     tpl, labels, annotations = template(ctx, stmt, kind, name, what, head, extra)
+    tpl = with_priority_class(tpl, extra.get("yaml"), kind)
+    own = own_labels(extra.get("yaml"))
+    if own is not None:  # the object's own labels, said apart from its template's (an imported manifest's)
+        labels = own
+        tpl = attrs.evolve(tpl, labels=own) if kind == "pod" else tpl
     meta = dict(common, labels=labels, annotations=annotations, yaml=extra.get("yaml"))
     if kind != "pod":  # Workload.build gives the template's labels when there is no `selector`
         f["selector"] = workload_selector(ctx, extra.get("selector", []), kind, what, tpl.labels)
     if kind == "pod":
-        bound = _bound_node(extra.get("yaml"))
+        bound = bound_node(extra.get("yaml"))
         return Pod.build(template=attrs.evolve(tpl, node_name=bound) if bound else tpl, **meta)
     if kind == "deployment":
         f["strategy"] = _strategy(ctx, extra.get("strategy", []), kind, what, DEPLOYMENT_STRATEGY)
@@ -269,17 +274,6 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
         return Job.build(template=tpl, **meta, **job)
     job_obj = Job.build(template=tpl, name=name, namespace=ns, labels=labels, **job)
     return CronJob(job=job_obj, **meta, **cron)
-
-
-def _bound_node(patch: str | None) -> str | None:
-    """`spec.nodeName` of a pod's yaml block (an imported manifest that names its node): the pod is created bound
-    to it and no scheduler places it, as in Kubernetes. kdsl has no word for it; without this the simulation
-    scheduled such a pod itself (found by the oracle cases, issue 16)."""
-    if not patch or "nodeName" not in patch:
-        return None
-    spec = (yaml.safe_load(patch) or {}).get("spec")
-    name = spec.get("nodeName") if isinstance(spec, dict) else None
-    return name if isinstance(name, str) and name else None
 
 
 __all__ = ["build_workload", "selector", "access_modes"]

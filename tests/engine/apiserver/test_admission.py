@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import attrs
+
 import pytest
 
 from kdsl.engine.apiserver import admission, wrap
@@ -77,6 +79,53 @@ def test_priority_defaults_to_zero_and_keeps_a_given_value():
     view = Cluster().view
     assert priority_admit(attributes(pod()), view).object.spec.template.priority == 0
     assert priority_admit(attributes(pod(priority=1000)), view).object.spec.template.priority == 1000
+
+
+CLASSES = '''manifest """
+  apiVersion: scheduling.k8s.io/v1
+  kind: PriorityClass
+  metadata: {name: high}
+  value: 1000
+"""
+manifest """
+  apiVersion: scheduling.k8s.io/v1
+  kind: PriorityClass
+  metadata: {name: polite}
+  value: 500
+  preemptionPolicy: Never
+"""
+'''
+DEFAULTS = CLASSES.replace("value: 1000", "value: 1000\n  globalDefault: true").replace(
+    "value: 500", "value: 500\n  globalDefault: true")
+
+
+def classed(name: str | None, priority: int | None = None):
+    p = pod(priority=priority)
+    return attrs.evolve(p, template=attrs.evolve(p.template, priority_class=name))
+
+
+def test_priority_comes_from_the_named_class_or_a_system_class():
+    # plugin/pkg/admission/priority/admission.go admitPod; the words are the v1.34.4 recordings'
+    view = Cluster(CLASSES).view
+    got = priority_admit(attributes(classed("high")), view).object.spec.template
+    assert (got.priority, got.priority_class, got.preemption_policy) == (1000, "high", None)
+    got = priority_admit(attributes(classed("polite")), view).object.spec.template
+    assert (got.priority, got.preemption_policy) == (500, "Never")
+    got = priority_admit(attributes(classed("system-cluster-critical")), view).object.spec.template
+    assert got.priority == 2_000_000_000
+    assert message(priority_admit(attributes(classed("ghost")), view)) == (
+        'pods "web" is forbidden: no PriorityClass with name ghost was found')
+    assert message(priority_admit(attributes(classed("high", priority=5)), view)) == (
+        'pods "web" is forbidden: the integer value of priority (5) must not be provided in pod spec; priority '
+        "admission controller computed 1000 from the given PriorityClass name")
+    assert priority_admit(attributes(classed("high", priority=1000)), view).object.spec.template.priority == 1000
+
+
+def test_a_pod_naming_no_class_gets_the_global_default_of_the_smallest_value():
+    got = priority_admit(attributes(classed(None)), Cluster(DEFAULTS).view).object.spec.template
+    assert (got.priority_class, got.priority, got.preemption_policy) == ("polite", 500, "Never")
+    # kdsl's `priority N` stands for a class's value: kept, where Kubernetes would refuse it (docs/fidelity.md)
+    assert priority_admit(attributes(classed(None, 7)), Cluster(DEFAULTS).view).object.spec.template.priority == 7
 
 
 NOT_READY = Toleration(key="node.kubernetes.io/not-ready", operator="Exists", effect="NoExecute", toleration_ms=300_000)

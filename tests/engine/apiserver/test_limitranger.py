@@ -83,3 +83,27 @@ def test_updates_are_not_limited():
     stored = c.apply(pod("x", "dev", container(limit_cpu=2000)))
     c.add(LimitRange(name="tight", namespace="dev", max=(("cpu", 1000),)))
     assert not hasattr(c.ask("update", "Pod", object=stored), "code")
+
+
+def test_max_limit_request_ratio_refuses_a_missing_request_a_missing_limit_and_a_ratio_above_it():
+    # limitRequestRatioConstraint (plugin/pkg/admission/limitranger/admission.go); the words are the v1.34.4
+    # recordings' (tests/oracle/recorded/admission.json, admission/limitrange/ratio/*)
+    lr = limits(max_ratio={"cpu": 2000})
+    head = "cpu max limit to request ratio per Container is 2, but "
+    assert limitranger.violations(wrap(pod("p", "dev", container())), lr) == (
+        head + "no request is specified or request is 0")
+    assert limitranger.violations(wrap(pod("p", "dev", container(cpu=250))), lr) == (
+        head + "no limit is specified or limit is 0")
+    assert limitranger.violations(wrap(pod("p", "dev", container(cpu=50, limit_cpu=3000))), lr) == (
+        head + "provided ratio is 60.000000")
+    assert limitranger.violations(wrap(pod("p", "dev", container(cpu=500, limit_cpu=1000))), lr) is None
+    odd = limits(max_ratio={"cpu": 1500})  # Go's Quantity prints 1.5 as 1500m
+    assert limitranger.violations(wrap(pod("p", "dev", container(cpu=500, limit_cpu=1000))), odd) == (
+        "cpu max limit to request ratio per Container is 1500m, but provided ratio is 2.000000")
+
+
+def test_the_ratio_is_written_in_kdsl_and_refused_at_create():
+    c = Cluster("namespace dev {\n  limits ratio cpu=2\n}")
+    got = c.create(pod("p", "dev", container(cpu=100, limit_cpu=500)))
+    assert message(got) == ('pods "p" is forbidden: cpu max limit to request ratio per Container is 2, but '
+                            "provided ratio is 5.000000")

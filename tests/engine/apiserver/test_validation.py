@@ -45,7 +45,8 @@ def test_containers():
         "spec.containers[1].image: Required value",
         'spec.containers[2].name: Duplicate value: "app"',
         'spec.containers[3].ports[0].name: Invalid value: "HTTP": must contain only alpha-numeric characters '
-        "(a-z, 0-9), and hyphens (-)"]
+        "(a-z, 0-9), and hyphens (-)",
+        'spec.containers[3].ports[0].name: Invalid value: "HTTP": must contain at least one letter (a-z)']
 
 
 def test_requests_may_not_exceed_limits():

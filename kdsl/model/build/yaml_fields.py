@@ -1,0 +1,48 @@
+"""What a workload's `yaml` block says that kdsl text has no word for and the simulation reads: the object's own
+labels, the priorityClassName, a pod's nodeName."""
+
+from __future__ import annotations
+
+import attrs
+import yaml
+
+from kdsl.model.pods import PodTemplate
+
+
+def own_labels(patch: str | None) -> tuple[tuple[str, str], ...] | None:
+    """`metadata.labels` of a workload's yaml block: the object's own labels when they are not its template's
+    (`labels: null` for none, so a pod keeps no label). An imported manifest keeps exactly its labels this way;
+    kdsl text says `labels`, which the object and its template share (LANGUAGE.md)."""
+    if not patch or "labels" not in patch:
+        return None
+    meta = (yaml.safe_load(patch) or {}).get("metadata")
+    if not isinstance(meta, dict) or "labels" not in meta:
+        return None
+    got = meta["labels"]
+    return tuple((str(k), str(x)) for k, x in got.items()) if isinstance(got, dict) else ()
+
+
+_POD_SPEC = {"pod": ("spec",), "cronjob": ("spec", "jobTemplate", "spec", "template", "spec")}
+
+
+def with_priority_class(tpl: PodTemplate, patch: str | None, kind: str) -> PodTemplate:
+    """The template with the priorityClassName its `yaml` block gives (kdsl text has no word for it; an
+    imported manifest keeps it there), for the Priority admission plugin to read."""
+    if not patch or "priorityClassName" not in patch:
+        return tpl
+    spec = yaml.safe_load(patch) or {}
+    for key in _POD_SPEC.get(kind, ("spec", "template", "spec")):
+        spec = spec.get(key) if isinstance(spec, dict) else None
+    name = spec.get("priorityClassName") if isinstance(spec, dict) else None
+    return attrs.evolve(tpl, priority_class=name) if isinstance(name, str) and name else tpl
+
+
+def bound_node(patch: str | None) -> str | None:
+    """`spec.nodeName` of a pod's yaml block (an imported manifest that names its node): the pod is created bound
+    to it and no scheduler places it, as in Kubernetes. kdsl has no word for it; without this the simulation
+    scheduled such a pod itself (found by the oracle cases, issue 16)."""
+    if not patch or "nodeName" not in patch:
+        return None
+    spec = (yaml.safe_load(patch) or {}).get("spec")
+    name = spec.get("nodeName") if isinstance(spec, dict) else None
+    return name if isinstance(name, str) and name else None
