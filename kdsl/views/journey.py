@@ -64,7 +64,9 @@ class JourneyView:
 
     def _repr_html_(self) -> str:
         head = html.escape(f"journey of pod {self.pod} to {format_duration(self.journey.at_ms)}: {self.outcome}")
-        return f"<p><b>{head}</b></p>{self.frame._repr_html_()}"
+        # A write's step says its resourceVersion in words: the column (for a DataFrame's user) would only push
+        # the table past a notebook's output area at 1,000 px.
+        return f"<p><b>{head}</b></p>{self.frame.drop(columns=['RESOURCE VERSION'])._repr_html_()}"
 
 
 def journey(sim, name: str, at=None) -> JourneyView:

@@ -185,11 +185,17 @@ def test_unknown_pod_is_a_located_error():
         sim.journey("shop/nope")
 
 
-def test_the_swim_lane_picture_has_a_mark_a_step_and_arrows_between_lanes():
+def test_the_swim_lane_picture_has_a_mark_a_group_of_steps_and_arrows_between_lanes():
+    import html
     import xml.dom.minidom
+
+    from kdsl.views.journey_chart import WIDTH, groups
 
     _, j = _journey("deployment")
     svg = j.chart()._repr_svg_()
-    xml.dom.minidom.parseString(svg)
-    assert svg.count("<circle") == len(j.steps)
+    dom = xml.dom.minidom.parseString(svg)
+    marks = groups(j.steps)
+    assert svg.count("<circle") == len(marks) < len(j.steps)  # the API server's steps of a request are one mark
+    assert all(html.escape(s.text) in svg for s in j.steps)  # every step's words, in its mark's tooltip
+    assert int(dom.documentElement.getAttribute("width")) <= WIDTH  # a notebook's output area at 1,000 px
     assert 'marker-end="url(#a)"' in svg and "replicaset-controller" in svg
