@@ -160,8 +160,8 @@ assert sim.journey("demo/sneaky").outcome == "refused" and [r.stage for r in ref
 sim.expect("as bob: cannot create pods in demo", "pod demo/probe running")
 """),
     ("md", """
-Binding bob too — `rolebinding demo/devs role=developer to user:alice user:bob`, or a second RoleBinding — would
-let his request through.
+Naming bob in the binding too — `rolebinding demo/devs role=developer to user:alice,user:bob` — would let his
+request through, allowed by the same rule as alice's.
 
 ## Stuck on the way
 
@@ -179,8 +179,8 @@ assert huge.outcome == "Pending"
 sim.expect('pod demo/huge pending reason=Unschedulable message~"2 Insufficient cpu"')
 """),
     ("md", """
-**At step 5**: `typo`'s image does not exist. The pull fails (`ErrImagePull`) and the kubelet backs off before
-trying again (`ImagePullBackOff`), waiting longer each time:
+**At step 5**: `typo`'s image does not exist. The pull fails (`ErrImagePull`), and the kubelet backs off
+(`ImagePullBackOff`): it tries again `10s` after the failure, then waits twice as long each time, up to `5m`:
 """),
     ("code", """
 typo = sim.journey("demo/typo")
@@ -192,7 +192,8 @@ sim.expect('pod demo/typo status=ImagePullBackOff message~"Back-off pulling imag
 """),
     ("md", """
 **At step 6**: `sulky` starts, but its readiness probe fails. It is `Running` and never `Ready`: the kubelet
-reports the failed probe (`Unhealthy`), `Ready` stays false, and the Service does not send it traffic:
+reports the failed probe (`Unhealthy`), the `Ready` condition stays false with reason `ContainersNotReady`, and no
+Service would send it traffic:
 """),
     ("code", """
 sulky = sim.journey("demo/sulky")
