@@ -140,6 +140,11 @@ def _outcome(sim, versions, requests, at: int) -> tuple[str, Step | None]:
 
 def _stuck(pod, shown: str) -> str:
     reason, message = podview.reason_and_message(pod)
+    if reason is None and message is None and pod.status.phase == "Running":
+        # Started yet not Ready: no container waits, so what stops it is the kubelet's Ready condition
+        # (ContainersNotReady, naming the unready containers: pkg/kubelet/status/generate.go).
+        ready = pod.status.condition("Ready")
+        reason, message = (ready.reason, ready.message) if ready is not None else (None, None)
     reason = None if reason == shown else reason
     if not reason and message:
         return f" — {message}"

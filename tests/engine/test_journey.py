@@ -199,3 +199,21 @@ def test_the_swim_lane_picture_has_a_mark_a_group_of_steps_and_arrows_between_la
     assert all(html.escape(s.text) in svg for s in j.steps)  # every step's words, in its mark's tooltip
     assert int(dom.documentElement.getAttribute("width")) <= WIDTH  # a notebook's output area at 1,000 px
     assert 'marker-end="url(#a)"' in svg and "replicaset-controller" in svg
+
+
+def test_running_pod_whose_readiness_fails_ends_with_the_ready_condition():
+    sim = kdsl.simulate(kdsl.parse("""
+node n1 cpu=2 memory=4Gi
+pod sulky {
+  container api image=shop/api:1.4 {
+    readiness http /ready port=8080 period=5s
+    unready after 0s
+  }
+}
+run 30s
+""", "sulky.kdsl"))
+    j = sim.journey("sulky")
+    assert j.outcome == "Running"
+    _order(j, "Started: Started container api", "Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503",
+           "phase Pending → Running",
+           "not Ready at 30s: Running — ContainersNotReady: containers with unready status: [api]")

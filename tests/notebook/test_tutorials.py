@@ -3,6 +3,7 @@ the explorer widget; the committed notebooks are what notebooks/build.py writes,
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import json
 import re
@@ -119,6 +120,8 @@ def test_tutorial_runs_and_shows_tables_a_diagram_and_the_explorer(path):
     for bar in bars:
         progress = _sweep_bar(state, bar["model_id"])
         assert progress["value"] == progress["max"] and progress["bar_style"] == "success"
+    if path.stem == "06-pod-creation":
+        _check_pod_creation(nb)
     if path.stem == "10-what-if":
         assert len(sweeps) == 3 and all("120 runs" in h and " 0 failed" in h for h in sweeps)
         # The figures the prose gives: web's expectation holds in 68% of question 1's runs, 57% with 3 nodes at peak.
@@ -137,3 +140,71 @@ def test_tutorial_runs_and_shows_tables_a_diagram_and_the_explorer(path):
     # The %%kdsl --test cell held: its expectations table shows only ✓.
     summary = [d["text/html"] for d in data if "EXPECT" in d.get("text/html", "")]
     assert summary and "✗" not in summary[0] and "✓" in summary[0]
+
+
+def _shown(nb, source: str) -> str:
+    """What the code cell with exactly this source showed: its SVG or HTML, else its text."""
+    cell = next(c for c in nb.cells if c.cell_type == "code" and c.source.strip() == source.strip())
+    data = [o.get("data", {}) for o in cell.outputs if o["output_type"] in ("execute_result", "display_data")]
+    return "".join(html.unescape(d.get("image/svg+xml") or d.get("text/html") or d.get("text/plain", "")) for d in data)
+
+
+def _rows(shown: str) -> list[list[str]]:
+    """A table's body rows, each cell's text without its markup (a missing value is drawn in a span)."""
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", shown, re.S)]
+    return [[re.sub(r"<[^>]+>", "", c) for c in row] for row in cells if row]
+
+
+def _check_pod_creation(nb) -> None:
+    """Tutorial 06 shows each step of web's journey, the chart, bob's refusal at authorization and where the
+    three stuck pods stop."""
+    assert "journey of pod demo/web to 30s: Ready" in _shown(nb, 'web = sim.journey("demo/web")\nweb')
+    chart = _shown(nb, "web.chart()")
+    assert all(f">{lane}</text>" in chart for lane in ("kube-apiserver", "etcd", "kube-scheduler", "kubelet"))
+    steps = {
+        'web.frame[web.frame.COMPONENT == "kube-apiserver"]': (
+            "authentication: user admin", "authorization: allowed by Group \"system:masters\"",
+            "admission ServiceAccount: spec.serviceAccountName → default", "admission Priority: spec.priority → 0",
+            "admission DefaultTolerationSeconds: +2 tolerations", "validation: the pod is valid"),
+        'web.frame[web.frame.COMPONENT == "etcd"]': ("stores the pod as resourceVersion 4: phase Pending, no node yet",),
+        'web.frame[web.frame.COMPONENT == "kube-scheduler"]': (
+            "sees the unbound pod through its watch", "scheduling cycle: 1 of 2 nodes fit after filtering; scoring "
+            "chose worker-2", "binds the pod to worker-2 (create pods/binding)", "condition PodScheduled: unset → True"),
+        'web.frame[web.frame.STAGE.isin(["bind", "sandbox"]) & web.frame.COMPONENT.str.startswith("kubelet")]': (
+            "sees the pod bound to its node", "creates the pod sandbox (RunPodSandbox)",
+            "the CNI plugin gives the pod IP 10.244.1.2"),
+        'web.frame[web.frame.STAGE == "event"]': (
+            'Pulling: Pulling image "nginx:1.25"', 'Pulled: Successfully pulled image "nginx:1.25" in 4s',
+            "Created: Created container: nginx", "Started: Started container nginx"),
+        'web.frame[web.frame.STAGE.isin(["status", "end"])]': (
+            "phase Pending → Running", "readiness: http probe of container nginx succeeded",
+            "condition Ready: False → True", "Ready, 9s after it was created"),
+    }
+    for source, texts in steps.items():  # each step's table shows its part of the journey, in order
+        shown = [row[3] for row in _rows(_shown(nb, source))]
+        found = [next((i for i, s in enumerate(shown) if s.startswith(t)), None) for t in texts]
+        assert None not in found and found == sorted(found), (texts, shown)
+    assert {row[1] for row in _rows(_shown(nb, 'web.frame[web.frame.STAGE == "event"]'))} == {"kubelet/worker-2"}
+    probe = _shown(nb, 'sim.journey("demo/probe").frame.head(3)')
+    assert 'allowed by RoleBinding "devs/demo" of Role "developer" to User "alice"' in probe
+    sneaky = _shown(nb, 'sim.journey("demo/sneaky")')
+    assert "journey of pod demo/sneaky to 30s: refused" in sneaky
+    assert [row[2:4] for row in _rows(sneaky)][-2:] == [
+        ["request", 'authorization denied (403 Forbidden): pods is forbidden: User "bob" cannot create resource '
+                    '"pods" in API group "" in the namespace "demo"'],
+        ["end", "not created: refused by authorization"]]
+    refused = _shown(nb, "refused = [r for r in sim.traces.requests if r.error is not None]\n"
+                         "[(r.user.name, r.verb, r.kind, r.name, r.stage, r.error.code) for r in refused]")
+    assert refused == "[('bob', 'create', 'Pod', 'sneaky', 'authorization', 403)]"
+    stuck = {
+        'huge = sim.journey("demo/huge")\nhuge': "not Ready at 30s: Pending — Unschedulable: 0/2 nodes are "
+                                                 "available: 2 Insufficient cpu.",
+        'typo = sim.journey("demo/typo")\ntypo.frame[typo.frame.STAGE.isin(["event", "end"])]':
+            'not Ready at 30s: ImagePullBackOff — Back-off pulling image "ngnix:1.25"',
+        'sulky = sim.journey("demo/sulky")\nsulky.frame[sulky.frame.STEP.str.contains("Unhealthy|Ready|phase|not Ready")]':
+            "not Ready at 30s: Running — ContainersNotReady: containers with unready status: [api]",
+    }
+    for source, end in stuck.items():  # the journey ends where the pod stopped, with the reason
+        assert _rows(_shown(nb, source))[-1][3].startswith(end)
+    assert "journey of pod demo/huge to 30s: Pending" in _shown(nb, 'huge = sim.journey("demo/huge")\nhuge')
+    assert not any(r[3].startswith("binds the pod") for r in _rows(_shown(nb, 'huge = sim.journey("demo/huge")\nhuge')))
