@@ -118,7 +118,7 @@ def journey_html(sim, pod: str | None, t: int, chart: bool = True) -> str:
     stuck = view.outcome not in ("Ready", "refused", "deleted")
     now = [i for i, s in enumerate(view.steps) if s.time_ms == t and not (stuck and s.stage == "end")]
     head = html.escape(f"journey of pod {view.pod} to {format_duration(t)}: {view.outcome}")
-    out = f'<h4 class="kdsl-outcome">{head}</h4>{block(steps, now)}'
+    out = f'<h4 class="kdsl-outcome">{head}</h4><div class="kdsl-journey">{block(steps, now)}</div>'
     if chart:
         out += f'<h4>swim lanes</h4><div class="kdsl-journey-chart kdsl-scroll">{view.chart()._repr_svg_()}</div>'
     return out

@@ -9,7 +9,8 @@ from kdsl.notebook import explorer as ex
 # Scoped to the explorer. Tables bring kdsl.views.display's style (to the left, in their own scrolling box), and
 # a diagram scrolls in its own box too, so a wide one never pushes the others off-screen. The caption is one line (the
 # whole text is its title), so the layout below it never jumps. The highlight is a translucent tint, which
-# reads on the light and the dark theme alike.
+# reads on the light and the dark theme alike. A journey's table is whole, not in a box of its own height: the steps
+# at the moment, which are marked, come last and would be hidden below the box's fold.
 STYLE = """<style>
 .kdsl-explorer { max-width: 100%; }
 .kdsl-explorer.kdsl-full, .kdsl-explorer .kdsl-full { margin-left: 0 !important; margin-right: 0 !important; }
@@ -25,6 +26,7 @@ STYLE = """<style>
 .kdsl-explorer .kdsl-page { min-height: 12em; padding-right: 0 !important; }
 .kdsl-explorer .widget-tab-contents { padding: 8px; }
 .kdsl-explorer .kdsl-topology svg { max-width: 100%; height: auto; }
+.kdsl-explorer .kdsl-journey .kdsl-tablebox { max-height: none; }
 </style>"""
 
 BUTTON = w.Layout(width="auto")
@@ -61,7 +63,7 @@ class Explorer:
         self.pod = w.Dropdown(options=[], description="pod", layout=w.Layout(width="24em"))
         self.full = w.ToggleButton(value=False, description="every filter and score", icon="table",
                                    tooltip="the scheduler's verdict of every filter plugin and every score, "
-                                           "on every node", layout=BUTTON)
+                                           "on every node", layout=w.Layout(width="auto"))  # its own: it hides
         pages = list(self.pages)
         inspect = self.tabs_names.index(ex.INSPECT)
         # The inspector's own tabs share its pod: its state (self.pages[inspect]) and its journey.
@@ -119,5 +121,6 @@ class Explorer:
         i = self.tabs_names.index(self.tab)
         view = ex.INSPECTOR[self.inspector.selected_index or 0] if self.tab == ex.INSPECT else ex.STATE
         page = self.journey if view == ex.JOURNEY else self.pages[i]
+        self.full.layout.display = "none" if view == ex.JOURNEY else None  # the verdicts' toggle: no use there
         page.value = ex.tab_html(self.sim, self.tab, self.at, self.namespace.value,
                                  pod=self.pod.value, full=self.full.value, view=view)

@@ -325,12 +325,14 @@ def test_the_inspector_has_a_journey_tab_that_follows_its_pod_and_the_slider(lab
     assert e.journey.value == ""  # drawn only when it is shown
     e.inspector.selected_index = 1
     assert "journey of pod demo/web to 0s: Pending" in e.journey.value and "RunPodSandbox" not in e.journey.value
+    assert e.full.layout.display == "none"  # the scheduler's verdicts toggle has nothing to do on the journey
+    assert e.next.layout.display is None and e.previous.layout.display is None  # the other buttons stay
     e.slider.value = 1000
     assert "journey of pod demo/web to 1s: Ready" in e.journey.value and "RunPodSandbox" in e.journey.value
     e.pod.value = "demo/huge"
     assert "journey of pod demo/huge to 1s: Pending" in e.journey.value
     e.inspector.selected_index = 0
-    assert "<h4>conditions</h4>" in e.pages[-1].value
+    assert "<h4>conditions</h4>" in e.pages[-1].value and e.full.layout.display is None
 
 
 def test_explorer_never_shows_a_secret_value(lab_sim):
