@@ -242,8 +242,8 @@ def inspect_tab(sim, t: int, namespace: str | None = None, pod: str | None = Non
     return journey_html(sim, pod, t) if view == JOURNEY else inspect_html(sim, pod, t, full=full)
 
 
-# The tabs after the tables, each drawn by a function of (sim, t, namespace, **the widget's controls: pod, full),
-# so a new tab is one line here.
+# The tabs after the tables, each drawn by a function of (sim, t, namespace, **the widget's controls: pod, full,
+# view), so a new tab is one line here.
 # The chart's words and axes follow JupyterLab's theme: CSS outranks the fills and strokes Vega writes in the SVG.
 _CHART_STYLE = ("<style>.kdsl-chart svg{max-width:100%;height:auto}"
                 ".kdsl-chart text{fill:var(--jp-ui-font-color1,#333)}"

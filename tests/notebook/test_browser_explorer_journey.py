@@ -1,5 +1,6 @@
 """A real browser: the explorer's pod inspector and its journey tab in JupyterLab (Debian's Chromium, 1,000 px),
-light and dark: the steps up to the slider's moment fit the output area, the swim lanes beneath; screenshots in build/."""
+light and dark: the steps up to the slider's moment fit the output area, the swim lanes beneath; screenshots in
+build/."""
 
 from __future__ import annotations
 
