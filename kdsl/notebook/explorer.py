@@ -230,14 +230,20 @@ def topology_tab(sim, t: int, namespace: str | None = None, **_) -> str:
     return f'<div class="kdsl-scroll">{topology_svg(sim, t, namespace)}</div>'
 
 
-def inspect_tab(sim, t: int, namespace: str | None = None, pod: str | None = None, full: bool = False, **_) -> str:
-    from kdsl.notebook.inspector import inspect_html
+# The inspector's own tabs: the pod's state at the moment, and its journey up to it (sim.journey(pod, at=moment)).
+STATE, JOURNEY = "state", "journey"
+INSPECTOR = (STATE, JOURNEY)
 
-    return inspect_html(sim, pod, t, full=full)
+
+def inspect_tab(sim, t: int, namespace: str | None = None, pod: str | None = None, full: bool = False,
+                view: str = STATE, **_) -> str:
+    from kdsl.notebook.inspector import inspect_html, journey_html
+
+    return journey_html(sim, pod, t) if view == JOURNEY else inspect_html(sim, pod, t, full=full)
 
 
-# The tabs after the tables, each drawn by a function of (sim, t, namespace, **the widget's controls: pod, full),
-# so a new tab is one line here.
+# The tabs after the tables, each drawn by a function of (sim, t, namespace, **the widget's controls: pod, full,
+# view), so a new tab is one line here.
 # The chart's words and axes follow JupyterLab's theme: CSS outranks the fills and strokes Vega writes in the SVG.
 _CHART_STYLE = ("<style>.kdsl-chart svg{max-width:100%;height:auto}"
                 ".kdsl-chart text{fill:var(--jp-ui-font-color1,#333)}"
@@ -280,7 +286,8 @@ VIEWS = {CHART: chart_tab, TOPOLOGY: topology_tab, CONNECTIVITY: connectivity_ta
 
 
 def tab_html(sim, tab: str, t: int, namespace: str | None = None, **controls) -> str:
-    """The HTML of one tab of the explorer at `t`; `controls` are the inspector's `pod` and `full`."""
+    """The HTML of one tab of the explorer at `t`; `controls` are the inspector's `pod`, `full` and `view` (one of
+    INSPECTOR: the pod's state or its journey)."""
     if tab in VIEWS:
         return VIEWS[tab](sim, t, namespace, **controls)
     return table_tab(sim, tab, t, namespace)

@@ -1,4 +1,4 @@
-"""The explorer's pod inspector: one pod at a moment — conditions, containers, events, the scheduler's verdicts."""
+"""The explorer's pod inspector: one pod at a moment — its state, the scheduler's verdicts, and its journey."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import html
 
 import pandas as pd
 
+from kdsl.core.errors import UsageError
 from kdsl.core.values import format_duration
 from kdsl.notebook.explorer import block
 from kdsl.views.common import ViewError, duration, frame
@@ -96,4 +97,28 @@ def inspect_html(sim, pod: str | None, t: int, full: bool = False) -> str:
     out = _why_html(sim, pod, t) + "".join(f"<h4>{TITLES[name]}</h4>{block(df, marked.get(name, ()))}" for name, df in parts.items())
     if full and "scheduling" in parts:
         out += f"<h4>every filter and score on every node</h4>{block(full_verdicts(sim, pod, t))}"
+    return out
+
+
+def journey_html(sim, pod: str | None, t: int, chart: bool = True) -> str:
+    """The inspector's journey tab: `sim.journey(pod, at=t)` — its outcome line, its steps up to `t` by the explorer's
+    table rules (the steps taken at `t` marked as changed), and its swim lanes beneath (`chart`)."""
+    from kdsl.views.journey import journey
+
+    if not pod:
+        return "<p><i>no pod at this moment</i></p>"
+    try:
+        view = journey(sim, pod, at=t)
+    except UsageError as exc:  # no step of that pod yet: the view's words say why
+        return f'<p class="kdsl-empty"><i>{html.escape(str(exc))}</i></p>'
+    # The resourceVersion is in a write's words already; its column would only widen the table (as in the view).
+    steps = view.frame.drop(columns=["RESOURCE VERSION"])
+    # The steps taken at `t` are marked, as the other tabs mark what changed then; a pod stuck at `t` gets its closing
+    # line (where it stands) at every moment, which is no change.
+    stuck = view.outcome not in ("Ready", "refused", "deleted")
+    now = [i for i, s in enumerate(view.steps) if s.time_ms == t and not (stuck and s.stage == "end")]
+    head = html.escape(f"journey of pod {view.pod} to {format_duration(t)}: {view.outcome}")
+    out = f'<h4 class="kdsl-outcome">{head}</h4><div class="kdsl-journey">{block(steps, now)}</div>'
+    if chart:
+        out += f'<h4>swim lanes</h4><div class="kdsl-journey-chart kdsl-scroll">{view.chart()._repr_svg_()}</div>'
     return out

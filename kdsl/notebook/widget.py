@@ -9,7 +9,8 @@ from kdsl.notebook import explorer as ex
 # Scoped to the explorer. Tables bring kdsl.views.display's style (to the left, in their own scrolling box), and
 # a diagram scrolls in its own box too, so a wide one never pushes the others off-screen. The caption is one line (the
 # whole text is its title), so the layout below it never jumps. The highlight is a translucent tint, which
-# reads on the light and the dark theme alike.
+# reads on the light and the dark theme alike. A journey's table is whole, not in a box of its own height: the steps
+# at the moment, which are marked, come last and would be hidden below the box's fold.
 STYLE = """<style>
 .kdsl-explorer { max-width: 100%; }
 .kdsl-explorer.kdsl-full, .kdsl-explorer .kdsl-full { margin-left: 0 !important; margin-right: 0 !important; }
@@ -25,6 +26,7 @@ STYLE = """<style>
 .kdsl-explorer .kdsl-page { min-height: 12em; padding-right: 0 !important; }
 .kdsl-explorer .widget-tab-contents { padding: 8px; }
 .kdsl-explorer .kdsl-topology svg { max-width: 100%; height: auto; }
+.kdsl-explorer .kdsl-journey .kdsl-tablebox { max-height: none; }
 </style>"""
 
 BUTTON = w.Layout(width="auto")
@@ -52,18 +54,23 @@ class Explorer:
         self.warning.on_click(lambda _: self.go(ex.next_warning(self.sim, self.at, self.namespace.value)))
         self.caption = w.HTML(layout=w.Layout(width="100%", min_width="0"))
         self.pages = [w.HTML(layout=w.Layout(width="100%", min_width="0")) for _ in self.tabs_names]
-        for page in [*self.pages, self.caption]:
+        self.journey = w.HTML(layout=w.Layout(width="100%", min_width="0"))  # the inspector's second page
+        for page in [*self.pages, self.journey, self.caption]:
             page.add_class("kdsl-full")  # width 100% and no margin: nothing spills past the output area
-        for page in self.pages:
+        for page in [*self.pages, self.journey]:
             page.add_class("jp-RenderedHTMLCommon")  # JupyterLab's own table style, as for a DataFrame
             page.add_class("kdsl-page")
         self.pod = w.Dropdown(options=[], description="pod", layout=w.Layout(width="24em"))
         self.full = w.ToggleButton(value=False, description="every filter and score", icon="table",
                                    tooltip="the scheduler's verdict of every filter plugin and every score, "
-                                           "on every node", layout=BUTTON)
+                                           "on every node", layout=w.Layout(width="auto"))  # its own: it hides
         pages = list(self.pages)
         inspect = self.tabs_names.index(ex.INSPECT)
-        pages[inspect] = w.VBox([w.HBox([self.pod, self.full]), self.pages[inspect]])
+        # The inspector's own tabs share its pod: its state (self.pages[inspect]) and its journey.
+        self.inspector = w.Tab(children=[self.pages[inspect], self.journey], titles=ex.INSPECTOR,
+                               layout=w.Layout(width="100%"))
+        self.inspector.add_class("kdsl-full")
+        pages[inspect] = w.VBox([w.HBox([self.pod, self.full]), self.inspector])
         self.tabs = w.Tab(children=pages, titles=self.tabs_names, layout=w.Layout(width="100%"))
         self.box = w.VBox([w.HTML(STYLE), w.HBox([self.play, self.slider]),
                            w.HBox([self.previous, self.next, self.warning, self.namespace]), self.caption, self.tabs],
@@ -77,6 +84,7 @@ class Explorer:
         self.tabs.observe(lambda _: self.draw(), names="selected_index")
         self.pod.observe(lambda _: self.draw(), names="value")
         self.full.observe(lambda _: self.draw(), names="value")
+        self.inspector.observe(lambda _: self.draw(), names="selected_index")
         self.refresh()
 
     @property
@@ -111,5 +119,8 @@ class Explorer:
         if self._quiet:
             return
         i = self.tabs_names.index(self.tab)
-        self.pages[i].value = ex.tab_html(self.sim, self.tab, self.at, self.namespace.value,
-                                          pod=self.pod.value, full=self.full.value)
+        view = ex.INSPECTOR[self.inspector.selected_index or 0] if self.tab == ex.INSPECT else ex.STATE
+        page = self.journey if view == ex.JOURNEY else self.pages[i]
+        self.full.layout.display = "none" if view == ex.JOURNEY else None  # the verdicts' toggle: no use there
+        page.value = ex.tab_html(self.sim, self.tab, self.at, self.namespace.value,
+                                 pod=self.pod.value, full=self.full.value, view=view)

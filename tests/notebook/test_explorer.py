@@ -12,7 +12,7 @@ import pytest
 
 import kdsl
 from kdsl.notebook import explorer as ex
-from kdsl.notebook.inspector import inspect_changes, inspect_html, inspect_pod
+from kdsl.notebook.inspector import inspect_changes, inspect_html, inspect_pod, journey_html
 
 from tests.notebook.conftest import SECRET
 
@@ -219,11 +219,52 @@ def test_the_full_verdicts_are_every_filter_and_score_on_request(lab_sim):
     assert full.startswith(compact) and "NodeResourcesBalancedAllocation.weighted" in full
 
 
+def steps(page: str) -> list[tuple[bool, str, str]]:
+    """(marked, TIME, STEP) of each row of a journey table, the cells' words without their markup."""
+    rows = re.findall(r'<tr( class="kdsl-changed")?>(.*?)</tr>', page[page.index("<tbody"):], re.S)
+    cells = [[html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+             for _, r in rows]
+    return [(bool(m), c[0], c[3]) for (m, _), c in zip(rows, cells)]
+
+
+def test_the_journey_tab_shows_the_steps_up_to_the_moment_and_the_outcome(lab_sim):
+    early = journey_html(lab_sim, "demo/web", 0)
+    assert "<h4 class=\"kdsl-outcome\">journey of pod demo/web to 0s: Pending</h4>" in early
+    texts = [step for _, _, step in steps(early)]
+    assert texts[0] == "sends create pods demo/web as admin" and "binds the pod to worker-2" in texts[10]
+    assert texts[-1] == "not Ready at 0s: Pending"
+    assert "RunPodSandbox" not in early  # the kubelet's sandbox comes at 1s, after the moment
+    assert len(texts) == len(lab_sim.journey("demo/web", at=0).steps)
+    late = journey_html(lab_sim, "demo/web", 1000)
+    assert "journey of pod demo/web to 1s: Ready" in late and "creates the pod sandbox (RunPodSandbox)" in late
+    # The steps taken at the moment are marked, as the other tabs mark what changed then: the kubelet's, at 1s.
+    rows = steps(late)
+    assert {t for marked, t, _ in rows if marked} == {"1s"} and not any(m for m, t, _ in rows if t == "0s")
+    assert rows[-1] == (True, "1s", "Ready, 1s after it was created")
+    assert "NodeNotReady" not in late and "NodeNotReady" in journey_html(lab_sim, "demo/web", 180000)
+    # The swim lanes beneath the table, in their own scrolling box; without them on request.
+    assert late.index("</table>") < late.index('<div class="kdsl-journey-chart kdsl-scroll"><svg')
+    assert "<svg" not in journey_html(lab_sim, "demo/web", 1000, chart=False)
+
+
+def test_the_journey_tab_of_a_stuck_pod_marks_no_closing_line_and_of_no_pod_says_so(lab_sim):
+    page = journey_html(lab_sim, "demo/huge", 180000, chart=False)
+    assert "journey of pod demo/huge to 3m: Pending" in page
+    assert not any(marked for marked, _, _ in steps(page))  # nothing happened to huge at 3m
+    assert steps(page)[-1][2].startswith("not Ready at 3m: Pending — Unschedulable: 0/2 nodes are available")
+    assert journey_html(lab_sim, "demo/nope", 0) == \
+        '<p class="kdsl-empty"><i>no pod demo/nope at 0s; pods in demo: app, huge, web</i></p>'
+    assert journey_html(lab_sim, None, 0) == "<p><i>no pod at this moment</i></p>"
+
+
 def test_tab_html_for_tables_topology_and_inspector(lab_sim):
     assert "<svg" in ex.tab_html(lab_sim, ex.TOPOLOGY, 180000)
     assert "<h4>conditions</h4>" in ex.tab_html(lab_sim, ex.INSPECT, 180000, pod="demo/web")
     assert "shell" in ex.tab_html(lab_sim, "pods", 180000, "tools")
     assert list(ex.VIEWS) == [ex.CHART, ex.TOPOLOGY, ex.CONNECTIVITY, ex.INSPECT]
+    journey = ex.tab_html(lab_sim, ex.INSPECT, 1000, pod="demo/web", view=ex.JOURNEY)
+    assert journey == journey_html(lab_sim, "demo/web", 1000) and "<h4>conditions</h4>" not in journey
+    assert ex.INSPECTOR == (ex.STATE, ex.JOURNEY) == ("state", "journey")
 
 
 def test_explorer_widget_opens_at_the_first_moment_and_follows_the_slider(lab_sim):
@@ -276,6 +317,24 @@ def test_explorer_draws_only_the_visible_tab_and_the_toggle_shows_the_full_verdi
     assert "filter:NodeResourcesFit" in e.pages[-1].value
 
 
+def test_the_inspector_has_a_journey_tab_that_follows_its_pod_and_the_slider(lab_sim):
+    e = lab_sim.explore().explorer
+    assert list(e.inspector.titles) == ["state", "journey"] and e.inspector.children[1] is e.journey
+    e.tabs.selected_index = e.tabs_names.index(ex.INSPECT)
+    e.pod.value = "demo/web"
+    assert e.journey.value == ""  # drawn only when it is shown
+    e.inspector.selected_index = 1
+    assert "journey of pod demo/web to 0s: Pending" in e.journey.value and "RunPodSandbox" not in e.journey.value
+    assert e.full.layout.display == "none"  # the scheduler's verdicts toggle has nothing to do on the journey
+    assert e.next.layout.display is None and e.previous.layout.display is None  # the other buttons stay
+    e.slider.value = 1000
+    assert "journey of pod demo/web to 1s: Ready" in e.journey.value and "RunPodSandbox" in e.journey.value
+    e.pod.value = "demo/huge"
+    assert "journey of pod demo/huge to 1s: Pending" in e.journey.value
+    e.inspector.selected_index = 0
+    assert "<h4>conditions</h4>" in e.pages[-1].value and e.full.layout.display is None
+
+
 def test_explorer_never_shows_a_secret_value(lab_sim):
     e = lab_sim.explore().explorer
     e.full.value = True
@@ -287,6 +346,13 @@ def test_explorer_never_shows_a_secret_value(lab_sim):
             for pod in e.pod.options:
                 e.pod.value = pod
                 assert SECRET not in e.pages[i].value
+    e.tabs.selected_index = e.tabs_names.index(ex.INSPECT)
+    e.inspector.selected_index = 1
+    for t in ex.moments(lab_sim):
+        e.slider.value = t
+        for pod in e.pod.options:
+            e.pod.value = pod
+            assert e.journey.value and SECRET not in e.journey.value
 
 
 def test_the_inspector_explains_a_pod_against_the_cluster_of_the_slider_moment(small_sim):
