@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from kdsl.core.values import format_duration
@@ -62,13 +63,15 @@ def groups(steps) -> list[list]:
 def swimlanes(journey) -> Svg:
     """The journey (an engine Journey) as lanes of components across, its steps in order along them."""
     marks = groups(journey.steps)
+    # SVGs drawn inline share a page's ids (the explorer puts this beside the topology): one id per pod and moment
+    arrow = "kdsl-journey-" + re.sub(r"[^A-Za-z0-9-]", "-", f"{journey.pod}-{journey.at_ms}")
     lanes = LANES + ("end",) if any(not s.component for s in journey.steps) else LANES
     step_w = max(MIN_W, min(MARK_W, (WIDTH - LEFT - 60) // max(len(marks), 1)))
     width = LEFT + step_w * max(len(marks), 1) + 60
     height = TOP + LANE_H * len(lanes) + 30
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
            f'font-size="11"><title>{escape(f"journey of pod {journey.pod}: {journey.outcome}")}</title>',
-           '<defs><marker id="a" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" '
+           f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" '
            'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#9ca3af"/></marker></defs>',
            f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
            f'<text x="8" y="20" font-size="13" font-weight="bold">{escape(f"pod {journey.pod}: {journey.outcome}")}'
@@ -91,7 +94,7 @@ def swimlanes(journey) -> Svg:
             last_time = s.time_ms
         if prev is not None and prev[2] != name:
             out.append(f'<line x1="{prev[0]}" y1="{prev[1]}" x2="{x}" y2="{y}" stroke="#9ca3af" '
-                       'marker-end="url(#a)"/>')
+                       f'marker-end="url(#{arrow})"/>')
         tip = "\n".join(f"{format_duration(t.time_ms)} {t.component or 'outcome'}: {t.text}" for t in group)
         if name == "end":  # the outcome in words, leftwards of its mark, where the lanes above are done
             label = (f'<text x="{x - 10}" y="{y + 4}" font-size="10" text-anchor="end" fill="#111827">'

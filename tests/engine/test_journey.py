@@ -198,7 +198,7 @@ def test_the_swim_lane_picture_has_a_mark_a_group_of_steps_and_arrows_between_la
     assert svg.count("<circle") == len(marks) < len(j.steps)  # the API server's steps of a request are one mark
     assert all(html.escape(s.text) in svg for s in j.steps)  # every step's words, in its mark's tooltip
     assert int(dom.documentElement.getAttribute("width")) <= WIDTH  # a notebook's output area at 1,000 px
-    assert 'marker-end="url(#a)"' in svg and "replicaset-controller" in svg
+    assert 'marker-end="url(#kdsl-journey-shop-web-' in svg and "replicaset-controller" in svg
 
 
 def test_running_pod_whose_readiness_fails_ends_with_the_ready_condition():
