@@ -39,21 +39,28 @@ def pod_parser(sub, command: str, func, help: str, description: str):
 def cmd_explain(args) -> int:
     """Print the pod's explanation, wrapped; exit 0. A file that does not parse, an unknown pod or a bad --at:
     the located message on stderr, exit 1."""
-    from kdsl.cli_views import _simulated
-
-    sim = _simulated(args)
-    if sim is None:
-        return 1
-    from kdsl.engine.arguments import moment
-
-    try:
-        why = sim.why(args.name, at=moment(sim, args.at, "--at"))
-    except UsageError as exc:
-        print(located(args, exc.message), file=sys.stderr)
+    why = pod_answer(args, lambda sim, at: sim.why(args.name, at=at))
+    if why is None:
         return 1
     print(f"# {args.file} at {format_duration(why.at_ms)} (seed {args.seed}): {why.pod} is {why.state}")
     print(textwrap.fill(why.text(), WIDTH, break_long_words=False, break_on_hyphens=False))
     return 0
+
+
+def pod_answer(args, ask, command: str = "explain"):
+    """`ask(sim, at)` on the simulated file at --at, for `kdsl explain|trace FILE pod NS/NAME`; None once a file
+    that does not parse, an unknown pod or a bad --at has been told on stderr (located on the command line)."""
+    from kdsl.cli_views import _simulated
+    from kdsl.engine.arguments import moment
+
+    sim = _simulated(args)
+    if sim is None:
+        return None
+    try:
+        return ask(sim, moment(sim, args.at, "--at"))
+    except UsageError as exc:
+        print(located(args, exc.message, command), file=sys.stderr)
+        return None
 
 
 def located(args, message: str, command: str = "explain") -> str:

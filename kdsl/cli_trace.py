@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from kdsl.core.errors import UsageError
 from kdsl.core.values import format_duration
 
 
@@ -23,27 +22,18 @@ def add_command(sub) -> None:
 def cmd_trace(args) -> int:
     """Print the pod's journey; exit 0. A file that does not parse, an unknown pod or a bad --at: the located
     message on stderr, exit 1."""
-    from kdsl.cli_views import _simulated
+    from kdsl.cli_explain import pod_answer
 
-    sim = _simulated(args)
-    if sim is None:
+    if args.output and not args.output.endswith(".svg"):  # said before the run, not after it
+        print(f"kdsl trace: error: -o {args.output}: the picture is an SVG; give a FILE.svg", file=sys.stderr)
         return 1
-    from kdsl.engine.arguments import moment
-
-    try:
-        journey = sim.journey(args.name, at=moment(sim, args.at, "--at"))
-    except UsageError as exc:
-        from kdsl.cli_explain import located
-
-        print(located(args, exc.message, "trace"), file=sys.stderr)
+    journey = pod_answer(args, lambda sim, at: sim.journey(args.name, at=at), "trace")
+    if journey is None:
         return 1
     print(f"# {args.file} to {format_duration(journey.journey.at_ms)} (seed {args.seed}): pod {journey.pod}, "
           f"{journey.outcome}")
     print(journey)
     if args.output:
-        if not args.output.endswith(".svg"):
-            print(f"kdsl trace: error: -o {args.output}: the picture is an SVG; give a FILE.svg", file=sys.stderr)
-            return 1
         try:
             journey.chart().save(args.output)
         except OSError as exc:
