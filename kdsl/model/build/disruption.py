@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kdsl.core.errors import suggest
-from kdsl.lang.syntax import Attr, Expr, Kw, Op, Stmt, Word
+from kdsl.lang.syntax import Attr, Expr, Kw, Op, Stmt
 from kdsl.core.values import Percent
 from kdsl.model.build.cluster import meta
 from kdsl.model.build.context import Ctx, Head, split_ref
@@ -62,7 +62,7 @@ def _misspelt(ctx: Ctx, parts: list, what: str) -> bool:
 
 
 def build_pdb(ctx: Ctx, stmt: Stmt, namespace: str | None) -> PodDisruptionBudget | None:
-    head_parts, sel_parts, budget, selects = [], [], {}, None
+    head_parts, sel_parts, selects = [], [], None
     for p in stmt.head[1:]:
         if isinstance(p, Kw) and p.text == "selects":
             selects = p
