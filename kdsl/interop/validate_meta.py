@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kdsl.core.values import digits
 from kdsl.core.errors import Diagnostic
-from kdsl.engine.apiserver.errors import FieldError, invalid
+from kdsl.engine.apiserver.errors import DEFAULT_MINOR, FieldError, invalid
 from kdsl.engine.apiserver.validation import DUPLICATE, INVALID, REQUIRED, metadata
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.interop.validate_spec import pod_spec_rules, spec_rules
@@ -41,7 +41,7 @@ def _list(value) -> list[dict]:
     return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
 
 
-def pod_spec_names(spec: dict, prefix: str) -> list[FieldError]:
+def pod_spec_names(spec: dict, prefix: str, minor: int = DEFAULT_MINOR) -> list[FieldError]:
     """Containers (at least one), their names (required, unique across init and app containers, DNS-1123 labels),
     port names (IANA service names) and scheduling gates (qualified names, unique), in the API server's order."""
     out: list[FieldError] = []
@@ -65,15 +65,16 @@ def pod_spec_names(spec: dict, prefix: str) -> list[FieldError]:
     gates = [g.get("name") for g in _list(spec.get("schedulingGates"))]
     for i, g in enumerate(gates):
         if isinstance(g, str):
-            out += [FieldError(f"{prefix}.schedulingGates[{i}]", INVALID, g, m) for m in names.label_key(g)]
+            out += [FieldError(f"{prefix}.schedulingGates[{i}]", INVALID, g, m) for m in names.label_key(g, minor)]
             if g in gates[:i]:
                 out.append(FieldError(f"{prefix}.schedulingGates[{i}]", DUPLICATE, g))
     return out
 
 
-def metadata_refusals(data: dict, where) -> list[Diagnostic]:
-    """The API server's refusal of this document's metadata and pod spec names, located at the first field it
-    names (none: valid). A document whose metadata is not a map is the schema check's to refuse."""
+def metadata_refusals(data: dict, where, minor: int = DEFAULT_MINOR) -> list[Diagnostic]:
+    """The API server's refusal of this document's metadata and pod spec names, in Kubernetes 1.`minor`'s words,
+    located at the first field it names (none: valid). A document whose metadata is not a map is the schema
+    check's to refuse."""
     meta = data.get("metadata")
     kind, api_version = data.get("kind"), data.get("apiVersion")
     if not isinstance(meta, dict) or not isinstance(kind, str) or not isinstance(api_version, str):
@@ -83,12 +84,12 @@ def metadata_refusals(data: dict, where) -> list[Diagnostic]:
         return []  # the name comes later, from the API server's generator
     obj = ApiObject(kind=kind, meta=Meta(name=name, labels=_pairs(meta.get("labels")),
                                          annotations=_pairs(meta.get("annotations"))), spec=None)
-    errors = metadata(obj) + spec_rules(data)
+    errors = metadata(obj, minor) + spec_rules(data)
     spec = _pod_spec(data)
     if spec is not None:
-        errors += pod_spec_names(spec[1], spec[0]) + pod_spec_rules(spec[1], spec[0], kind)
+        errors += pod_spec_names(spec[1], spec[0], minor) + pod_spec_rules(spec[1], spec[0], kind)
     if not errors:
         return []
     group = api_version.rpartition("/")[0]
     field = [int(p) if digits(p) else p for p in errors[0].field.replace("[", ".").replace("]", "").split(".")]
-    return [where.diagnostic(invalid(kind, group, name, errors).message, field, key=True)]
+    return [where.diagnostic(invalid(kind, group, name, errors, minor).message, field, key=True)]

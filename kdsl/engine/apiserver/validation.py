@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.engine.apiserver.errors import ApiError, FieldError, go_quote, invalid
+from kdsl.engine.apiserver.errors import DEFAULT_MINOR, ApiError, FieldError, Printed, go_json, go_quote, invalid
 from kdsl.engine.apiserver.resources import ResourceInfo
 from kdsl.engine.apiserver.validation_fields import (
     DUPLICATE, FORBIDDEN, INVALID, REQUIRED, _only_deleted_gates, _pod_template, config_data, config_data_update,
@@ -14,22 +14,22 @@ from kdsl.engine.objects import ApiObject, Condition, PodStatus
 from kdsl.model.pods import PodTemplate
 
 
-def validate_create(obj: ApiObject) -> list[FieldError]:
-    out = metadata(obj)
+def validate_create(obj: ApiObject, minor: int = DEFAULT_MINOR) -> list[FieldError]:
+    out = metadata(obj, minor)
     if obj.kind in ("ConfigMap", "Secret"):
         out += config_data(obj)
     if obj.kind == "Pod":
-        out += _pod_template(obj.spec.template, "spec")
+        out += _pod_template(obj.spec.template, "spec", minor)
         if obj.spec.template.node_name and obj.spec.template.scheduling_gates:
             # ValidatePodCreate: a pod cannot be bound while something still holds it back.
             out.append(FieldError("spec.nodeName", FORBIDDEN,
                                   detail="cannot be set until all schedulingGates have been cleared"))
     elif obj.kind == "CronJob":
-        out += pod_template(obj.spec.template, "spec.jobTemplate.spec.template.spec")
+        out += pod_template(obj.spec.template, "spec.jobTemplate.spec.template.spec", minor)
     elif obj.kind == "Ingress":
         out += ingress_hosts(obj.spec)
     elif isinstance(getattr(obj.spec, "template", None), PodTemplate):
-        out += pod_template(obj.spec.template, "spec.template.spec")
+        out += pod_template(obj.spec.template, "spec.template.spec", minor)
     return out
 
 
@@ -50,16 +50,18 @@ def _mutable_pod_parts_cleared(t: PodTemplate) -> PodTemplate:
                         init_containers=clear(t.init_containers), tolerations=(), grace_ms=0, scheduling_gates=())
 
 
-def _role_ref(kind: str, name: str) -> str:
-    # field.Invalid prints a struct value with %#v.
-    return f'rbac.RoleRef{{APIGroup:"rbac.authorization.k8s.io", Kind:{go_quote(kind)}, Name:{go_quote(name)}}}'
+def _role_ref(kind: str, name: str) -> Printed:
+    # The internal rbac.RoleRef has no json tags: its JSON names the Go fields.
+    return Printed(go=f'rbac.RoleRef{{APIGroup:"rbac.authorization.k8s.io", Kind:{go_quote(kind)}, '
+                      f'Name:{go_quote(name)}}}',
+                   json=go_json({"APIGroup": "rbac.authorization.k8s.io", "Kind": kind, "Name": name}))
 
 
-def validate_update(obj: ApiObject, old: ApiObject) -> list[FieldError]:
+def validate_update(obj: ApiObject, old: ApiObject, minor: int = DEFAULT_MINOR) -> list[FieldError]:
     """ValidateObjectMetaUpdate plus the immutable parts of a few kinds: a pod's spec (images, new
     tolerations and removed scheduling gates aside), a StatefulSet's spec (replicas, template, strategy, retention, minReadySeconds
     aside) and a binding's roleRef. The Go diff Kubernetes appends to the pod message is left out."""
-    out = metadata(obj)
+    out = metadata(obj, minor)
     if obj.kind in ("ConfigMap", "Secret"):
         out += config_data_update(obj, old)
     if obj.kind == "Pod":
@@ -68,22 +70,22 @@ def validate_update(obj: ApiObject, old: ApiObject) -> list[FieldError]:
         if not added_only or _mutable_pod_parts_cleared(t_old) != _mutable_pod_parts_cleared(t_new):
             out.append(FieldError("spec", FORBIDDEN, detail=POD_UPDATE))
         out += _only_deleted_gates(t_new.scheduling_gates, t_old.scheduling_gates)
-        out += pod_template(t_new, "spec")
+        out += pod_template(t_new, "spec", minor)
     elif obj.kind == "StatefulSet":
         keep = dict(replicas=0, template=old.spec.template, strategy=old.spec.strategy, min_ready_ms=0,
                     retain_on_delete=True, retain_on_scale=True, ordinals_start=0, labels=(), annotations=(),
                     yaml=None)
         if attrs.evolve(old.spec, **keep) != attrs.evolve(obj.spec, **keep):
             out.append(FieldError("spec", FORBIDDEN, detail=STS_UPDATE))
-        out += pod_template(obj.spec.template, "spec.template.spec")
+        out += pod_template(obj.spec.template, "spec.template.spec", minor)
     elif obj.kind in ("RoleBinding", "ClusterRoleBinding"):
         if (obj.spec.role_kind, obj.spec.role_name) != (old.spec.role_kind, old.spec.role_name):
-            out.append(FieldError("roleRef", INVALID, _GoValue(_role_ref(obj.spec.role_kind, obj.spec.role_name)),
+            out.append(FieldError("roleRef", INVALID, _role_ref(obj.spec.role_kind, obj.spec.role_name),
                                   "cannot change roleRef"))
     elif isinstance(getattr(obj.spec, "template", None), PodTemplate) and obj.kind != "CronJob":
         if obj.kind in SELECTOR_FIXED and obj.spec.selector != old.spec.selector:
-            out.append(FieldError("spec.selector", INVALID, _GoValue(go_selector(obj.spec.selector)), IMMUTABLE))
-        out += pod_template(obj.spec.template, "spec.template.spec")
+            out.append(FieldError("spec.selector", INVALID, printed_selector(obj.spec.selector), IMMUTABLE))
+        out += pod_template(obj.spec.template, "spec.template.spec", minor)
     return out
 
 
@@ -93,8 +95,20 @@ SELECTOR_FIXED = ("Deployment", "ReplicaSet", "DaemonSet")
 IMMUTABLE = "field is immutable"
 
 
-def go_selector(sel) -> str:
-    """A metav1.LabelSelector as field.Invalid prints it (Go's %#v: map keys sorted, nil for empty)."""
+def printed_selector(sel) -> Printed:
+    """A metav1.LabelSelector as field.Invalid prints it: Go's %#v (map keys sorted, nil for empty) or its JSON
+    (matchExpressions and a requirement's values left out when empty)."""
+    as_json: dict = {}
+    if sel.match_labels:
+        as_json["matchLabels"] = dict(sorted(sel.match_labels))
+    if sel.expressions:
+        as_json["matchExpressions"] = [{"key": r.key, "operator": r.operator, **({"values": list(r.values)}
+                                                                                if r.values else {})}
+                                       for r in sel.expressions]
+    return Printed(go=_go_selector(sel), json=go_json(as_json))
+
+
+def _go_selector(sel) -> str:
     labels = ("map[string]string{" + ", ".join(f"{go_quote(k)}:{go_quote(v)}" for k, v in sorted(sel.match_labels))
               + "}") if sel.match_labels else "map[string]string(nil)"
 
@@ -107,16 +121,18 @@ def go_selector(sel) -> str:
 
 
 # ---- the registry's step --------------------------------------------------------------------------
-def registry(obj: ApiObject, info: ResourceInfo, services=None, old: ApiObject | None = None) -> ApiObject | ApiError:
+def registry(obj: ApiObject, info: ResourceInfo, services=None, old: ApiObject | None = None,
+             minor: int = DEFAULT_MINOR) -> ApiObject | ApiError:
     """The registry's part of a create (`old` None) or an update, after mutating admission: the Service
-    allocators give a ClusterIP and NodePorts, then the strategy validates. `kdsl check` runs this same
-    step on every declared object (kdsl/engine/precheck.py), so both moments say the same thing."""
+    allocators give a ClusterIP and NodePorts, then the strategy validates, in Kubernetes 1.`minor`'s words.
+    `kdsl check` runs this same step on every declared object (kdsl/engine/precheck.py), so both moments say
+    the same thing."""
     if services is not None and obj.kind == "Service":
         obj = services.allocate(obj, old)
         if isinstance(obj, ApiError):
             return obj
-    errors = validate_create(obj) if old is None else validate_update(obj, old)
-    return invalid(info.kind, info.group, obj.name, errors) if errors else obj
+    errors = validate_create(obj, minor) if old is None else validate_update(obj, old, minor)
+    return invalid(info.kind, info.group, obj.name, errors, minor) if errors else obj
 
 
 def decoded(obj: ApiObject) -> ApiObject:
@@ -139,8 +155,3 @@ def prepare_for_create(obj: ApiObject, now_ms: int) -> ApiObject:
                      last_transition_ms=now_ms)
     return attrs.evolve(obj, status=attrs.evolve(status, conditions=status.conditions + (cond,)))
 
-
-class _GoValue(str):
-    """A value already printed the way Go prints it, so FieldError must not quote it again."""
-
-    __slots__ = ()

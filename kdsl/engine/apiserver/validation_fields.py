@@ -3,9 +3,10 @@ gates, ConfigMap and Secret data, Ingress hosts (pkg/apis/core/validation, apima
 
 from __future__ import annotations
 
-from kdsl.engine.apiserver.errors import FieldError
+from kdsl.engine.apiserver.errors import DEFAULT_MINOR, FieldError
 from kdsl.engine.apiserver.resources import as_dict, format_quantity
 from kdsl.engine.evolve import ByIdentity
+from kdsl.engine.objects import ApiObject
 from kdsl.model import names
 from kdsl.model.pods import PodTemplate
 
@@ -14,45 +15,34 @@ INVALID, REQUIRED, DUPLICATE, TOO_LONG, FORBIDDEN = (
 MAX_ANNOTATIONS = 256 * 1024  # TotalAnnotationSizeLimitB
 MAX_SECRET_SIZE = 1024 * 1024  # core.MaxSecretSize, for ConfigMaps too
 IMMUTABLE_SET = "field is immutable when `immutable` is set"
-RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
 
 
-def path_segment(name: str) -> list[str]:
-    """path.IsValidPathSegmentName, which RBAC objects use (so `system:controller:x` is a valid name)."""
-    if name in (".", ".."):
-        return [f"may not be '{name}'"]
-    return [f"may not contain '{c}'" for c in "/%" if c in name]
-
-
-def name_errors(kind: str, name: str) -> list[str]:
-    return path_segment(name) if kind in RBAC_KINDS else names.object_name(kind, name)
-
-
-def metadata(obj: ApiObject) -> list[FieldError]:
-    """ValidateObjectMeta: the name by the kind's rule, label keys and values, annotation keys and size."""
+def metadata(obj: ApiObject, minor: int = DEFAULT_MINOR) -> list[FieldError]:
+    """ValidateObjectMeta: the name by the kind's rule, label keys and values, annotation keys and size, worded
+    as Kubernetes 1.`minor` words them."""
     out: list[FieldError] = []
     if not obj.meta.name:
         out.append(FieldError("metadata.name", REQUIRED, detail="name or generateName is required"))
     else:
-        out += [FieldError("metadata.name", INVALID, obj.meta.name, m) for m in name_errors(obj.kind, obj.meta.name)]
-    out += _labels(obj.meta.labels)
-    out += _annotations(obj.meta.annotations)
+        out += [FieldError("metadata.name", INVALID, obj.meta.name, m) for m in names.object_name(obj.kind, obj.meta.name, minor)]
+    out += _labels(obj.meta.labels, minor)
+    out += _annotations(obj.meta.annotations, minor)
     return out
 
 
-def _label_errors(labels) -> list[FieldError]:
+def _label_errors(labels, minor: int) -> list[FieldError]:
     out: list[FieldError] = []
     for key, value in sorted(labels):
-        out += [FieldError("metadata.labels", INVALID, key, m) for m in names.label_key(key)]
-        out += [FieldError("metadata.labels", INVALID, value, m) for m in names.label_value(value)]
+        out += [FieldError("metadata.labels", INVALID, key, m) for m in names.label_key(key, minor)]
+        out += [FieldError("metadata.labels", INVALID, value, m) for m in names.label_value(value, minor)]
     return out
 
 
-def _annotation_errors(annotations) -> list[FieldError]:
+def _annotation_errors(annotations, minor: int) -> list[FieldError]:
     out: list[FieldError] = []
     size = 0
     for key, value in sorted(annotations):
-        out += [FieldError("metadata.annotations", INVALID, key, m) for m in names.label_key(key.lower())]
+        out += [FieldError("metadata.annotations", INVALID, key, m) for m in names.label_key(key.lower(), minor)]
         size += len(key.encode()) + len(value.encode())
     if size > MAX_ANNOTATIONS:
         out.append(FieldError("metadata.annotations", TOO_LONG, detail=f"must have at most {MAX_ANNOTATIONS} bytes"))
@@ -60,8 +50,8 @@ def _annotation_errors(annotations) -> list[FieldError]:
 
 
 # The pods of a ReplicaSet share their labels, annotations and template: each is checked once.
-_labels = ByIdentity(lambda labels: tuple(_label_errors(labels)))
-_annotations = ByIdentity(lambda annotations: tuple(_annotation_errors(annotations)))
+_labels = ByIdentity(lambda labels, minor: tuple(_label_errors(labels, minor)))
+_annotations = ByIdentity(lambda annotations, minor: tuple(_annotation_errors(annotations, minor)))
 
 
 def _containers(containers, where: str, seen: set[str]) -> list[FieldError]:
@@ -89,7 +79,7 @@ def _containers(containers, where: str, seen: set[str]) -> list[FieldError]:
     return out
 
 
-def pod_template(t: PodTemplate, prefix: str) -> list[FieldError]:
+def pod_template(t: PodTemplate, prefix: str, minor: int = DEFAULT_MINOR) -> list[FieldError]:
     """The parts of ValidatePodSpec kdsl's model can get wrong: containers, their names, images,
     port names and requests above limits."""
     out: list[FieldError] = []
@@ -98,17 +88,17 @@ def pod_template(t: PodTemplate, prefix: str) -> list[FieldError]:
     seen: set[str] = set()
     out += _containers(t.containers, f"{prefix}.containers", seen)
     out += _containers(t.init_containers, f"{prefix}.initContainers", seen)
-    return out + _scheduling_gates(t.scheduling_gates, f"{prefix}.schedulingGates")
+    return out + _scheduling_gates(t.scheduling_gates, f"{prefix}.schedulingGates", minor)
 
 
-_pod_template = ByIdentity(lambda t, prefix: tuple(pod_template(t, prefix)))
+_pod_template = ByIdentity(lambda t, prefix, minor: tuple(pod_template(t, prefix, minor)))
 
 
-def _scheduling_gates(gates: tuple[str, ...], where: str) -> list[FieldError]:
+def _scheduling_gates(gates: tuple[str, ...], where: str, minor: int) -> list[FieldError]:
     """validateSchedulingGates: each name a qualified name, none twice."""
     out: list[FieldError] = []
     for i, g in enumerate(gates):
-        out += [FieldError(f"{where}[{i}]", INVALID, g, m) for m in names.label_key(g)]
+        out += [FieldError(f"{where}[{i}]", INVALID, g, m) for m in names.label_key(g, minor)]
         if g in gates[:i]:
             out.append(FieldError(f"{where}[{i}]", DUPLICATE, g))
     return out
