@@ -79,7 +79,8 @@ def model_object(manifest: dict, nodes: list[dict] = ()):
     `kubectl create ns` would)."""
     scenario = import_objects([manifest], nodes)
     kind, name = manifest.get("kind"), (manifest.get("metadata") or {}).get("name")
-    for obj in scenario.objects:
+    # The model keeps HorizontalPodAutoscalers apart from `objects`; the engine stores them as API objects all the same.
+    for obj in scenario.objects + tuple(scenario.autoscalers):
         if (getattr(obj, "manifest_kind", None) or obj.kind) == kind and obj.name == name:
             return obj
     raise Refused(0, "KdslRefused", f"kdsl read no {kind} {name!r} from the manifest")
