@@ -39,8 +39,18 @@ POD_UPDATE = ("pod updates may not change fields other than `spec.containers[*].
               "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions "
               "to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was "
               "previously negative)")
+CONTAINERS_ADDED = "pod updates may not add or remove containers"
 STS_UPDATE = ("updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
               "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")
+# revisionHistoryLimit became mutable (and named in the message) after v1.31 (kubernetes issue #130263); v1.34.4's
+# ValidateStatefulSetUpdate has it, the earliest release whose source kdsl could read.
+STS_HISTORY_MUTABLE = 34
+
+
+def sts_update(minor: int) -> str:
+    if minor < STS_HISTORY_MUTABLE:
+        return STS_UPDATE
+    return STS_UPDATE.replace("'updateStrategy', ", "'updateStrategy', 'revisionHistoryLimit', ")
 
 
 def _mutable_pod_parts_cleared(t: PodTemplate) -> PodTemplate:
@@ -66,6 +76,10 @@ def validate_update(obj: ApiObject, old: ApiObject, minor: int = DEFAULT_MINOR) 
         out += config_data_update(obj, old)
     if obj.kind == "Pod":
         t_old, t_new = old.spec.template, obj.spec.template
+        for field, new, was in (("containers", t_new.containers, t_old.containers),
+                                ("initContainers", t_new.init_containers, t_old.init_containers)):
+            if len(new) != len(was):  # ValidateContainerUpdates stops the pod's checks there
+                return out + [FieldError(f"spec.{field}", FORBIDDEN, detail=CONTAINERS_ADDED)]
         added_only = all(t in t_new.tolerations for t in t_old.tolerations)
         if not added_only or _mutable_pod_parts_cleared(t_old) != _mutable_pod_parts_cleared(t_new):
             out.append(FieldError("spec", FORBIDDEN, detail=POD_UPDATE))
@@ -76,7 +90,7 @@ def validate_update(obj: ApiObject, old: ApiObject, minor: int = DEFAULT_MINOR) 
                     retain_on_delete=True, retain_on_scale=True, ordinals_start=0, labels=(), annotations=(),
                     yaml=None)
         if attrs.evolve(old.spec, **keep) != attrs.evolve(obj.spec, **keep):
-            out.append(FieldError("spec", FORBIDDEN, detail=STS_UPDATE))
+            out.append(FieldError("spec", FORBIDDEN, detail=sts_update(minor)))
         out += pod_template(obj.spec.template, "spec.template.spec", minor)
     elif obj.kind in ("RoleBinding", "ClusterRoleBinding"):
         if (obj.spec.role_kind, obj.spec.role_name) != (old.spec.role_kind, old.spec.role_name):

@@ -101,6 +101,14 @@ def test_an_update_built_from_the_declared_pod_keeps_what_the_server_set(stored)
     assert template.containers[0].image == "nginx:1.26"
 
 
+def test_a_pod_update_may_not_add_a_container():
+    c = Cluster("namespace dev")
+    web = c.apply(pod("web", node_name="n1"))
+    more = edit(web, containers=web.spec.template.containers + (container("side"),))
+    assert message(c.ask("update", "Pod", object=more)) == (
+        'Pod "web" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers')
+
+
 def test_removing_a_toleration_is_forbidden_but_the_default_ones_come_back():
     c = Cluster("namespace dev")
     web = c.apply(pod("web", node_name="n1", tolerations=[Toleration(key="gpu", operator="Exists")]))
