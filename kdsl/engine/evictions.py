@@ -26,7 +26,7 @@ def evict(sim, namespace: str, name: str, source: str, user: str | None = None,
     (kubectl drain retries a 429 and only prints it)."""
     req = Request(verb="create", kind="Pod", namespace=namespace, name=name, subresource="eviction", user=user,
                   now_ms=sim.now)
-    result = handle(req, sim.store, sim.scenario.users, services=sim.service_alloc)
+    result = handle(req, sim.store, sim.scenario.users, services=sim.service_alloc, minor=sim.kube_minor)
     pod = sim.store.get("Pod", namespace, name)
     if not isinstance(result, ApiError) and pod.meta.deletion_ms is not None:
         return None  # already terminating: the eviction succeeds without a second delete
@@ -43,7 +43,8 @@ def evict(sim, namespace: str, name: str, source: str, user: str | None = None,
         cond = Condition(type=kind, status=status, reason=reason, message=message, last_transition_ms=sim.now)
         pod = sim.write(attrs.evolve(pod, status=attrs.evolve(pod.status, conditions=set_condition(
             pod.status.conditions, cond))), source="apiserver")
-    result = handle(req, sim.store, sim.scenario.users, services=sim.service_alloc)  # the graceful delete
+    # the graceful delete
+    result = handle(req, sim.store, sim.scenario.users, services=sim.service_alloc, minor=sim.kube_minor)
     if result.remove:
         sim.remove(pod.key, source=source)
     else:

@@ -31,7 +31,8 @@ class _Replay:
     def __init__(self, scenario) -> None:
         self.scenario = scenario
         self.objects: dict[tuple, ApiObject] = {}
-        self.services = ServiceAllocator(scenario.cluster.service_cidr, random.Random(0))
+        self.minor = scenario.cluster.minor  # the release whose words the refusals use
+        self.services = ServiceAllocator(scenario.cluster.service_cidr, random.Random(0), minor=self.minor)
         self.network = pod_network(scenario)
         self.full = False  # the pod range ran out: the run stops there, so say it once
         self.diagnostics: list[Diagnostic] = []
@@ -60,7 +61,7 @@ class _Replay:
         if old is not None and not update:
             return  # AlreadyExists comes after admission; the model reports an object declared twice
         new = validation.decoded(requested(obj) if old is None else applied(old, obj))
-        result = validation.registry(new, info, self.services, old)
+        result = validation.registry(new, info, self.services, old, self.minor)
         if isinstance(result, ApiError):
             self.error(result.message, span)
             return

@@ -64,7 +64,8 @@ class Simulation(Methods):
         self.store = Store()
         self.log = EventLog()
         self.network = pod_network(scenario)
-        self.service_alloc = ServiceAllocator(scenario.cluster.service_cidr, self.rng, self.store)
+        self.kube_minor = scenario.cluster.minor  # the API server words its refusals as that release does
+        self.service_alloc = ServiceAllocator(scenario.cluster.service_cidr, self.rng, self.store, self.kube_minor)
         self.failed_nodes: set[str] = set()
         self.rejections = Rejections()
         self.node_lifecycle = NodeLifecycleController(self)
@@ -171,7 +172,7 @@ class Simulation(Methods):
         queue does, and is neither an event nor a rejection (kube-controller-manager only logs it)."""
         if self.traces is not None and request.trace is None:
             request = evolve(request, trace=[])
-        result = handle(request, self.store, self.scenario.users, services=self.service_alloc)
+        result = handle(request, self.store, self.scenario.users, services=self.service_alloc, minor=self.kube_minor)
         if self.traces is not None:
             self.traces.answered(request, result, source, self.now, self.store.resource_version)
         if isinstance(result, ApiError) and on_conflict is not None and result.code == 409:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import attrs
 
 from kdsl.core.errors import Diagnostic
@@ -49,7 +51,18 @@ def read(doc: Doc, namespace: str | None = None) -> tuple[object, Diagnostic | N
         return obj, None
     if isinstance(obj, NetworkPolicy):  # read_policy read the whole spec (or refused it): the rest is metadata
         d = {k: x for k, x in d.items() if k != "spec"}
+    if kind == "Secret" and "stringData" in d:
+        d = _decoded_secret(d)
     return _priority_class(attrs.evolve(obj, yaml=dump(_own_labels(obj, residual(d, _generated(obj, d)))))), None
+
+
+def _decoded_secret(d: dict) -> dict:
+    """A v1 Secret as decoding makes it (Convert_v1_Secret_To_core_Secret, pkg/apis/core/v1/conversion.go):
+    stringData merged into data, winning on a clash, and never stored, so no `yaml` block keeps it."""
+    string_data = d["stringData"] if isinstance(d["stringData"], dict) else {}
+    data = dict(d["data"]) if isinstance(d.get("data"), dict) else {}
+    data.update({str(k): base64.b64encode(str(x).encode()).decode() for k, x in string_data.items()})
+    return {**{k: x for k, x in d.items() if k != "stringData"}, **({"data": data} if data else {})}
 
 
 def _priority_class(obj):

@@ -288,10 +288,11 @@ def _pdb(obj, sim, t) -> dict | None:
 
 def _hpa(obj, sim, t) -> dict | None:
     """autoscaling/v2 status of an HPA: currentMetrics (an AverageValue as the controller stores it, a
-    milli-quantity: memory in bytes x 1000), conditions, counts, lastScaleTime; None before its first sync."""
+    milli-quantity: memory in bytes x 1000), conditions, counts, lastScaleTime. Before its first sync the status is
+    empty, which serialises as `desiredReplicas: 0` (the one field without omitempty, autoscaling/v2 types.go)."""
     s = obj.status
     if s is None:
-        return None
+        return {"desiredReplicas": 0}
     metrics = []
     for m in s.current_metrics:
         if m is None:

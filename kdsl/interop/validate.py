@@ -107,7 +107,7 @@ def check(docs: list[Doc], version: str = DEFAULT_VERSION) -> list[Diagnostic]:
         validator = _validator(version, d["apiVersion"], d["kind"])
         if validator is not None:
             refused = _refusals(doc, validator, _release(version)[1])
-            out += refused or metadata_refusals(d, Places(doc))
+            out += refused or metadata_refusals(d, Places(doc), int(version.split(".")[1]))
     return out
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from kdsl.core.values import digits
 from kdsl.core.errors import Diagnostic
-from kdsl.engine.apiserver.errors import FieldError, invalid
+from kdsl.engine.apiserver.errors import DEFAULT_MINOR, FieldError, invalid
 from kdsl.engine.apiserver.validation import DUPLICATE, INVALID, REQUIRED, metadata
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.interop.validate_spec import pod_spec_rules, spec_rules
 from kdsl.model import names
 
+NOT_FOUND = "Not found"
 # Where each kind keeps its pod spec (the path the API server names errors by).
 POD_SPEC = {"Pod": ("spec",), "CronJob": ("spec", "jobTemplate", "spec", "template", "spec")}
 TEMPLATED = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController")
@@ -41,13 +42,16 @@ def _list(value) -> list[dict]:
     return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
 
 
-def pod_spec_names(spec: dict, prefix: str) -> list[FieldError]:
+def pod_spec_names(spec: dict, prefix: str, minor: int = DEFAULT_MINOR, claims=()) -> list[FieldError]:
     """Containers (at least one), their names (required, unique across init and app containers, DNS-1123 labels),
-    port names (IANA service names) and scheduling gates (qualified names, unique), in the API server's order."""
+    port names (IANA service names), the volumes they mount (declared) and scheduling gates (qualified names,
+    unique), in the API server's order. `claims`: a StatefulSet's volumeClaimTemplates, volumes of its pods
+    (volumesToAddForTemplates, pkg/apis/apps/validation/validation.go)."""
     out: list[FieldError] = []
     if not _list(spec.get("containers")):
         out.append(FieldError(f"{prefix}.containers", REQUIRED))  # which kdsl would keep as an unsupported manifest
     seen: set[str] = set()
+    volumes = {v.get("name") for v in _list(spec.get("volumes"))} | set(claims)
     for field in ("containers", "initContainers"):
         for i, c in enumerate(_list(spec.get(field))):
             at, name = f"{prefix}.{field}[{i}]", c.get("name")
@@ -62,18 +66,28 @@ def pod_spec_names(spec: dict, prefix: str) -> list[FieldError]:
                 pname = port.get("name")
                 if isinstance(pname, str) and pname:
                     out += [FieldError(f"{at}.ports[{j}].name", INVALID, pname, m) for m in names.port_name(pname)]
+            for k, mount in enumerate(_list(c.get("volumeMounts"))):  # ValidateVolumeMounts: a declared volume
+                if isinstance(mount.get("name"), str) and mount["name"] not in volumes:
+                    out.append(FieldError(f"{at}.volumeMounts[{k}].name", NOT_FOUND, mount["name"]))
     gates = [g.get("name") for g in _list(spec.get("schedulingGates"))]
     for i, g in enumerate(gates):
         if isinstance(g, str):
-            out += [FieldError(f"{prefix}.schedulingGates[{i}]", INVALID, g, m) for m in names.label_key(g)]
+            out += [FieldError(f"{prefix}.schedulingGates[{i}]", INVALID, g, m) for m in names.label_key(g, minor)]
             if g in gates[:i]:
                 out.append(FieldError(f"{prefix}.schedulingGates[{i}]", DUPLICATE, g))
     return out
 
 
-def metadata_refusals(data: dict, where) -> list[Diagnostic]:
-    """The API server's refusal of this document's metadata and pod spec names, located at the first field it
-    names (none: valid). A document whose metadata is not a map is the schema check's to refuse."""
+def _claim_names(data: dict) -> list:
+    spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
+    templates = _list(spec.get("volumeClaimTemplates"))
+    return [t["metadata"].get("name") for t in templates if isinstance(t.get("metadata"), dict)]
+
+
+def metadata_refusals(data: dict, where, minor: int = DEFAULT_MINOR) -> list[Diagnostic]:
+    """The API server's refusal of this document's metadata and pod spec names, in Kubernetes 1.`minor`'s words,
+    located at the first field it names (none: valid). A document whose metadata is not a map is the schema
+    check's to refuse."""
     meta = data.get("metadata")
     kind, api_version = data.get("kind"), data.get("apiVersion")
     if not isinstance(meta, dict) or not isinstance(kind, str) or not isinstance(api_version, str):
@@ -83,12 +97,13 @@ def metadata_refusals(data: dict, where) -> list[Diagnostic]:
         return []  # the name comes later, from the API server's generator
     obj = ApiObject(kind=kind, meta=Meta(name=name, labels=_pairs(meta.get("labels")),
                                          annotations=_pairs(meta.get("annotations"))), spec=None)
-    errors = metadata(obj) + spec_rules(data)
+    errors = metadata(obj, minor) + spec_rules(data)
     spec = _pod_spec(data)
     if spec is not None:
-        errors += pod_spec_names(spec[1], spec[0]) + pod_spec_rules(spec[1], spec[0], kind)
+        claims = _claim_names(data) if kind == "StatefulSet" else []
+        errors += pod_spec_names(spec[1], spec[0], minor, claims) + pod_spec_rules(spec[1], spec[0], kind)
     if not errors:
         return []
     group = api_version.rpartition("/")[0]
     field = [int(p) if digits(p) else p for p in errors[0].field.replace("[", ".").replace("]", "").split(".")]
-    return [where.diagnostic(invalid(kind, group, name, errors).message, field, key=True)]
+    return [where.diagnostic(invalid(kind, group, name, errors, minor).message, field, key=True)]

@@ -32,8 +32,20 @@ MSG_LABEL_VALUE = ("a valid label must be an empty string or consist of alphanum
                    "or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
 
 
-def _too_long(n: int) -> str:
-    return f"must be no more than {n} bytes"
+# MaxLenError (k8s.io/apimachinery pkg/util/validation/validation.go) says `characters` in every release kdsl
+# knows (1.25 to 1.37). From 1.35 label keys (IsQualifiedName) and label values are checked by
+# pkg/api/validate/content (IsLabelKey, IsLabelValue, its own IsDNS1123Subdomain for a key's prefix), whose
+# MaxLenError says `bytes` (apimachinery v0.35.0 pkg/api/validate/content/errors.go).
+CONTENT_BYTES = 35
+DEFAULT_MINOR = 33  # a cluster's default `version` (kdsl.model.nodes.Cluster)
+
+
+def _too_long(n: int, unit: str = "characters") -> str:
+    return f"must be no more than {n} {unit}"
+
+
+def _label_unit(minor: int) -> str:
+    return "bytes" if minor >= CONTENT_BYTES else "characters"
 
 
 def dns1123_label(value: str) -> list[str]:
@@ -43,8 +55,8 @@ def dns1123_label(value: str) -> list[str]:
     return errs
 
 
-def dns1123_subdomain(value: str) -> list[str]:
-    errs = [_too_long(253)] if len(value) > 253 else []
+def dns1123_subdomain(value: str, unit: str = "characters") -> list[str]:
+    errs = [_too_long(253, unit)] if len(value) > 253 else []
     if not _DNS1123_SUBDOMAIN.match(value):
         errs.append(MSG_SUBDOMAIN)
     return errs
@@ -57,26 +69,28 @@ def dns1035_label(value: str) -> list[str]:
     return errs
 
 
-def label_key(key: str) -> list[str]:
-    """IsQualifiedName: an optional DNS-1123 subdomain prefix and `/`, then a name ≤ 63."""
+def label_key(key: str, minor: int = DEFAULT_MINOR) -> list[str]:
+    """IsQualifiedName: an optional DNS-1123 subdomain prefix and `/`, then a name ≤ 63, worded as
+    Kubernetes 1.`minor` words it."""
+    unit = _label_unit(minor)
     prefix, _, name = key.rpartition("/") if "/" in key else ("", "", key)
     errs: list[str] = []
     if "/" in key and not prefix:
         errs.append("prefix part " + "must be non-empty")
     elif prefix:
-        errs += ["prefix part " + e for e in dns1123_subdomain(prefix)]
+        errs += ["prefix part " + e for e in dns1123_subdomain(prefix, unit)]
     if not name:
         errs.append("name part must be non-empty")
     else:
         if len(name) > 63:
-            errs.append("name part " + _too_long(63))
+            errs.append("name part " + _too_long(63, unit))
         if not _QUALIFIED_NAME.match(name):
             errs.append(MSG_QUALIFIED)
     return errs
 
 
-def label_value(value: str) -> list[str]:
-    errs = [_too_long(63)] if len(value) > 63 else []
+def label_value(value: str, minor: int = DEFAULT_MINOR) -> list[str]:
+    errs = [_too_long(63, _label_unit(minor))] if len(value) > 63 else []
     if value and not _QUALIFIED_NAME.match(value):
         errs.append(MSG_LABEL_VALUE)
     return errs
@@ -128,5 +142,22 @@ def image(value: str) -> list[str]:
     return []
 
 
-def object_name(kind: str, name: str) -> list[str]:
+RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+# ValidateStatefulSetName is NameIsDNSLabel from 1.27 (kubernetes PR #114172), a subdomain before.
+STATEFULSET_LABEL = 27
+
+
+def path_segment(name: str) -> list[str]:
+    """path.IsValidPathSegmentName, which RBAC objects use (so `system:controller:x` is a valid name)."""
+    if name in (".", ".."):
+        return [f"may not be '{name}'"]
+    return [f"may not contain '{c}'" for c in "/%" if c in name]
+
+
+def object_name(kind: str, name: str, minor: int = DEFAULT_MINOR) -> list[str]:
+    """The name rule of the kind's ValidateObjectMeta in Kubernetes 1.`minor`."""
+    if kind in RBAC_KINDS:
+        return path_segment(name)
+    if kind == "StatefulSet" and minor >= STATEFULSET_LABEL:
+        return dns1123_label(name)
     return NAME_RULES.get(kind, dns1123_subdomain)(name)

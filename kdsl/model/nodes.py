@@ -94,6 +94,11 @@ class Cluster:
     # cluster's own infrastructure), besides kdsl's `dynamic`, which every cluster runs.
     provisioners: tuple[str, ...] = ()
 
+    @property
+    def minor(self) -> int:
+        """The minor of `kube_version` (1.`minor`): what the simulated components word by."""
+        return int(self.kube_version.split(".")[1])
+
 
 @functools.lru_cache(maxsize=16)
 def _expanded(pool: NodePool, _span: int) -> tuple[Node, ...]:

@@ -48,7 +48,7 @@ CASES = [
      []),
     ("cluster-ip-out-of-range", "service dns clusterIP=10.0.0.10 selects app=dns ports 53/UDP\n",
      [(1, 1, 'Service "dns" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.10"}: failed to allocate '
-             "IP 10.0.0.10: provided IP is not in the valid range. The range of valid IPs is 10.96.0.0/12")]),
+             "IP 10.0.0.10: the provided network does not match the current range")]),
     ("cluster-ip-twice", "service a clusterIP=10.96.0.10 selects app=a ports 80\n"
                          "service b clusterIP=10.96.0.10 selects app=b ports 80\n",
      [(2, 1, 'Service "b" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.10"}: failed to allocate '

@@ -101,3 +101,35 @@ def test_a_templates_names_are_named_by_their_path_and_all_errors_are_given_at_o
 def test_a_pod_without_containers_is_invalid_not_an_unknown_kind():
     text = refusal("apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: []}\n")
     assert 'Pod "web" is invalid: spec.containers: Required value' in text
+
+
+def test_a_mount_of_an_undeclared_volume_is_the_api_servers_not_found():
+    # ValidateVolumeMounts (pkg/apis/core/validation): kdsl text keeps its own located error for the same mistake
+    mounts = "{name: app, image: nginx, volumeMounts: [{name: data, mountPath: /d}, {name: conf, mountPath: /c}]}"
+    declared = "volumes: [{name: conf, emptyDir: {}}]\n      containers:"
+    text = refusal(DEPLOYMENT.format(name="web", labels="", annotations="").replace(
+        "{name: app, image: nginx}", mounts).replace("containers:", declared))
+    assert ('Deployment.apps "web" is invalid: spec.template.spec.containers[0].volumeMounts[0].name: '
+            'Not found: "data"') in text
+    assert "volumeMounts[1]" not in text
+
+
+def test_a_statefulsets_claim_templates_are_volumes_its_containers_may_mount():
+    sts = textwrap.dedent("""\
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          selector: {matchLabels: {app: db}}
+          serviceName: db
+          template:
+            metadata: {labels: {app: db}}
+            spec:
+              containers: [{name: db, image: postgres, volumeMounts: [{name: data, mountPath: /d}]}]
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+        """)
+    assert import_manifests(text=sts, name="s.yaml").objects
+    other = sts.replace("- metadata: {name: data}", "- metadata: {name: other}")
+    assert 'volumeMounts[0].name: Not found: "data"' in refusal(other)

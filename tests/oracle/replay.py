@@ -63,7 +63,7 @@ def refusal(exc: Exception) -> Refused:
 
 @functools.lru_cache(maxsize=4096)
 def _imported(text: str, cluster: str):
-    return kdsl.from_manifests(text=text, cluster=cluster)
+    return kdsl.from_manifests(text=text, cluster=cluster, kube_version=KUBE_VERSION)
 
 
 def import_objects(manifests: list[dict], nodes: list[dict] = ()):
@@ -79,7 +79,8 @@ def model_object(manifest: dict, nodes: list[dict] = ()):
     `kubectl create ns` would)."""
     scenario = import_objects([manifest], nodes)
     kind, name = manifest.get("kind"), (manifest.get("metadata") or {}).get("name")
-    for obj in scenario.objects:
+    # The model keeps HorizontalPodAutoscalers apart from `objects`; the engine stores them as API objects all the same.
+    for obj in scenario.objects + tuple(scenario.autoscalers):
         if (getattr(obj, "manifest_kind", None) or obj.kind) == kind and obj.name == name:
             return obj
     raise Refused(0, "KdslRefused", f"kdsl read no {kind} {name!r} from the manifest")
@@ -170,7 +171,7 @@ class Replay:
                                   name=obj.name, object=requested(obj, "", sim.now), now_ms=sim.now)
             else:
                 request = Request(verb="update", kind=obj.kind, object=applied(current, obj), now_ms=sim.now)
-        result = handle(request, sim.store, sim.scenario.users, services=sim.service_alloc)
+        result = handle(request, sim.store, sim.scenario.users, services=sim.service_alloc, minor=sim.kube_minor)
         if not isinstance(result, ApiError):
             self.sent[key] = copy.deepcopy(manifest)
         return self._answer(verb, result)
@@ -199,7 +200,8 @@ class Replay:
             name = matching[0].name
         request = Request(verb="delete", kind=kind, namespace=ns, name=name, propagation=step.get("propagation"),
                           now_ms=self.sim.now)
-        result = handle(request, self.sim.store, self.sim.scenario.users, services=self.sim.service_alloc)
+        result = handle(request, self.sim.store, self.sim.scenario.users, services=self.sim.service_alloc,
+                        minor=self.sim.kube_minor)
         if isinstance(result, ApiError):
             return self._answer("delete", result)
         if result.remove or result.object is None:

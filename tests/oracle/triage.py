@@ -21,8 +21,6 @@ from tests.oracle.suite import cases, compared, expected_difference, recording  
 
 # (path regex, kdsl value regex or None, reason). The first that matches a differing path names its cause.
 CAUSES = [
-    (r"\.message$", r"no more than \d+ bytes", "kdsl words a length limit as Kubernetes 1.33, its default version, "
-                                               "does (`must be no more than 63 bytes`), v1.34 says `characters`"),
     (r"^steps\[\d+\]\.(code|status|reason|message)$", r"no matches for kind",
      "kdsl answers a kind no v1.34 API server serves (a removed API, a custom resource) with kubectl's `no matches "
      "for kind`; the harness could not send it"),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import attrs
+
+from kdsl.model.names import DEFAULT_MINOR
 
 # metav1.StatusReason for each code kdsl returns.
 REASONS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "AlreadyExists",
@@ -120,6 +123,27 @@ def bad_request(message: str) -> ApiError:
     return ApiError(400, "BadRequest", message)
 
 
+# From 1.34 field.Error prints a composite bad value (a map, a list, a struct) as JSON, before as Go's %#v
+# (apimachinery pkg/util/validation/field/errors.go ErrorBody; kubernetes PR #132314, "Nicer value rendering in
+# API errors").
+JSON_VALUES = 34
+
+
+@attrs.frozen
+class Printed:
+    """A composite bad value as field.Error prints it: `go` (Go's %#v), `json` (json.Marshal)."""
+
+    go: str
+    json: str
+
+
+def go_json(value) -> str:
+    """Go's json.Marshal of plain data: compact, `<`, `>`, `&` escaped; dicts keep the order given (a Go
+    map's keys come sorted, a struct's fields in declaration order: the caller orders them)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 @attrs.frozen
 class FieldError:
     """One field.Error: where (`metadata.name`), what kind of error, the bad value and the detail."""
@@ -130,9 +154,15 @@ class FieldError:
     detail: str = ""
 
     def __str__(self) -> str:
+        return self.render(DEFAULT_MINOR)
+
+    def render(self, minor: int) -> str:
+        """field.Error.Error() as Kubernetes 1.`minor` words it."""
         # field.Error.ErrorBody: Required, Forbidden, Too long and Internal errors show no value.
         if self.type in ("Required value", "Forbidden", "Too long", "Internal error"):
             body = self.type
+        elif isinstance(self.value, Printed):
+            body = f"{self.type}: {self.value.json if minor >= JSON_VALUES else self.value.go}"
         elif type(self.value) is str:  # a str subclass carries text already printed Go's way (%#v)
             body = f"{self.type}: {go_quote(self.value)}"
         elif isinstance(self.value, bool):
@@ -142,10 +172,12 @@ class FieldError:
         return f"{self.field}: {body}: {self.detail}" if self.detail else f"{self.field}: {body}"
 
 
-def invalid(kind: str, group: str, name: str, errors: Sequence[FieldError | str]) -> ApiError:
+def invalid(kind: str, group: str, name: str, errors: Sequence[FieldError | str],
+            minor: int = DEFAULT_MINOR) -> ApiError:
     """apierrors.NewInvalid: `Pod "My_App" is invalid: metadata.name: Invalid value: "My_App": ...`,
-    several field errors joined as an aggregate (`[a, b]`)."""
+    several field errors joined as an aggregate (`[a, b]`), worded as Kubernetes 1.`minor` words them."""
     head = f"{qualified_kind(kind, group)} {go_quote(name)} is invalid"
     if not errors:
         return ApiError(422, "Invalid", head)
-    return ApiError(422, "Invalid", f"{head}: {aggregate([str(e) for e in errors])}")
+    texts = [e.render(minor) if isinstance(e, FieldError) else str(e) for e in errors]
+    return ApiError(422, "Invalid", f"{head}: {aggregate(texts)}")

@@ -9,7 +9,8 @@ import attrs
 from kdsl.engine.apiserver import admission, defaults, scale, strategy, trace, validation
 from kdsl.engine.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
 from kdsl.engine.apiserver.authn import UserInfo, authenticate
-from kdsl.engine.apiserver.errors import (MODIFIED, ApiError, already_exists, bad_request, conflict, forbidden,
+from kdsl.engine.apiserver.errors import (DEFAULT_MINOR, MODIFIED, ApiError,
+                                          already_exists, bad_request, conflict, forbidden,
                                           go_quote, invalid, not_found, unknown_resource)
 from kdsl.engine.apiserver.rbac import Attributes as Authz, authorize
 from kdsl.engine.apiserver.resources import ResourceInfo, resource_info
@@ -95,11 +96,13 @@ def _authorize(req: Request, info: ResourceInfo, user: UserInfo, ns: str | None,
     return forbidden(info.plural, info.group, name, req.verb, user.name, ns, req.subresource, decision.reason)
 
 
-def handle(req: Request, view: View, users: Sequence[User] = (), services=None) -> Result | ApiError:
+def handle(req: Request, view: View, users: Sequence[User] = (), services=None,
+           minor: int = DEFAULT_MINOR) -> Result | ApiError:
     """authentication (401) → RBAC (403) → mutating admission → validation (422) → validating
     admission → the storage checks (404 / 409). Reads `view`, writes nothing: the Result says what to
     store. `users` are the scenario's declared users; `services` (a ServiceAllocator) gives a Service
-    its ClusterIP and NodePorts after mutating admission, as the Service storage's BeginCreate does."""
+    its ClusterIP and NodePorts after mutating admission, as the Service storage's BeginCreate does. A
+    refusal is worded as Kubernetes 1.`minor` (the cluster's version) words it."""
     info = resource_info(req.kind)
     version = getattr(req.object.spec, "manifest_api_version", None) if req.object is not None else None
     if info is None or (version is not None and not getattr(req.object.spec, "simulated", False)):
@@ -142,8 +145,8 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None) 
         obj = evolve(obj, kind=info.kind, meta=evolve(obj.meta, namespace=ns, name=name))
     obj = validation.decoded(obj)
     if req.verb == "create":
-        return _create(req, info, user, obj, view, services)
-    return _update(req, info, user, obj, view, services)
+        return _create(req, info, user, obj, view, services, minor)
+    return _update(req, info, user, obj, view, services, minor)
 
 
 def _attributes(req: Request, info: ResourceInfo, user: UserInfo, op: str, ns: str | None, name: str,
@@ -152,17 +155,17 @@ def _attributes(req: Request, info: ResourceInfo, user: UserInfo, op: str, ns: s
                       subresource=req.subresource, now_ms=req.now_ms, trace=req.trace)
 
 
-def _registered(a: Attributes, info: ResourceInfo, services, old: ApiObject | None = None) -> Attributes | ApiError:
-    obj = validation.registry(a.object, info, services, old)
+def _registered(a: Attributes, info: ResourceInfo, services, old, minor: int) -> Attributes | ApiError:
+    obj = validation.registry(a.object, info, services, old, minor)
     return obj if isinstance(obj, ApiError) else a if obj is a.object else evolve(a, object=obj)
 
 
 def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View,
-            services=None) -> Result | ApiError:
+            services, minor: int) -> Result | ApiError:
     a = admission.mutate(_attributes(req, info, user, CREATE, obj.namespace, obj.name, obj), view)
     if isinstance(a, ApiError):
         return a
-    a = _registered(a, info, services)
+    a = _registered(a, info, services, None, minor)
     if isinstance(a, ApiError):
         return a
     error = admission.validate(a, view)
@@ -176,7 +179,7 @@ def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
 
 
 def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View,
-            services=None) -> Result | ApiError:
+            services, minor: int) -> Result | ApiError:
     old = view.get(info.kind, obj.namespace, obj.name)
     if old is None:
         return not_found(info.plural, info.group, obj.name)
@@ -197,7 +200,7 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     a = admission.mutate(_attributes(req, info, user, UPDATE, obj.namespace, obj.name, obj, old), view)
     if isinstance(a, ApiError):
         return a
-    a = _registered(a, info, services, old)
+    a = _registered(a, info, services, old, minor)
     if isinstance(a, ApiError):
         return a
     error = admission.validate(a, view)

@@ -7,17 +7,12 @@ import random
 
 import attrs
 
-from kdsl.engine.apiserver.errors import ApiError, FieldError, invalid
+from kdsl.engine.apiserver.errors import DEFAULT_MINOR, ApiError, FieldError, Printed, go_json, invalid
 from kdsl.engine.objects import ApiObject
 
 NODE_PORT_BASE, NODE_PORT_SIZE = 30000, 2768  # --service-node-port-range 30000-32767
 INVALID = "Invalid value"
-
-
-class _GoValue(str):
-    """A value already printed the way Go's %#v prints it (FieldError leaves it unquoted)."""
-
-    __slots__ = ()
+MULTI_CIDR = 33  # the minor from which MultiCIDRServiceAllocator is on by default (GA)
 
 
 def range_offset(size: int, low: int, high: int, step: int) -> int:
@@ -58,8 +53,8 @@ class ServiceAllocator:
     from the Services in the store (a watch keeps its bitmaps current), so a refused request takes
     nothing and a deleted Service frees its IP and ports."""
 
-    def __init__(self, cidr: str, rng: random.Random, store=None) -> None:
-        self.cidr = cidr
+    def __init__(self, cidr: str, rng: random.Random, store=None, minor: int = DEFAULT_MINOR) -> None:
+        self.cidr, self.minor = cidr, minor  # minor: the cluster's Kubernetes version words the refusals
         net = ipaddress.ip_network(cidr, strict=False)
         self.net = net
         # The network and broadcast addresses are never handed out (IPv4); the first usable one
@@ -115,7 +110,7 @@ class ServiceAllocator:
             ip = "None"
         elif old is not None and not old.spec.headless and old.spec.cluster_ip:
             if ip and ip != old.spec.cluster_ip:
-                return self._invalid(obj, "spec.clusterIPs[0]", _GoValue(f'[]string{{"{ip}"}}'),
+                return self._invalid(obj, "spec.clusterIPs[0]", _ips(ip),
                                      "may not change once set")
             ip = old.spec.cluster_ip
         elif ip:
@@ -135,7 +130,7 @@ class ServiceAllocator:
         return attrs.evolve(obj, spec=new_spec) if new_spec != spec else obj
 
     def _claim_ip(self, obj: ApiObject, ip: str) -> ApiError | None:
-        value = _GoValue(f'[]string{{"{ip}"}}')
+        value = _ips(ip)
         try:
             ipaddress.ip_address(ip)
         except ValueError:
@@ -143,8 +138,7 @@ class ServiceAllocator:
                                  "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")
         at = self._ip_offset(ip)
         if at is None:
-            return self._invalid(obj, "spec.clusterIPs", value, f"failed to allocate IP {ip}: provided IP is not in "
-                                                                f"the valid range. The range of valid IPs is {self.cidr}")
+            return self._invalid(obj, "spec.clusterIPs", value, f"failed to allocate IP {ip}: {self._not_in_range()}")
         if self.ips.used.get(at, obj.key) != obj.key or at == 0:
             return self._invalid(obj, "spec.clusterIPs", value,
                                  f"failed to allocate IP {ip}: provided IP is already allocated")
@@ -183,6 +177,18 @@ class ServiceAllocator:
             out.append(attrs.evolve(p, node_port=np) if p.node_port != np else p)
         return tuple(out)
 
-    @staticmethod
-    def _invalid(obj: ApiObject, field: str, value, detail: str) -> ApiError:
-        return invalid("Service", "", obj.name, [FieldError(field, INVALID, value, detail)])
+    def _not_in_range(self) -> str:
+        """From 1.33 the ClusterIPs come from ServiceCIDR objects (MultiCIDRServiceAllocator, on by default):
+        an address in none of them is ErrMismatchedNetwork; before, the one range's bitmap said ErrNotInRange
+        (pkg/registry/core/service/ipallocator/interfaces.go, cidrallocator.go)."""
+        if self.minor >= MULTI_CIDR:
+            return "the provided network does not match the current range"
+        return f"provided IP is not in the valid range. The range of valid IPs is {self.cidr}"
+
+    def _invalid(self, obj: ApiObject, field: str, value, detail: str) -> ApiError:
+        return invalid("Service", "", obj.name, [FieldError(field, INVALID, value, detail)], self.minor)
+
+
+def _ips(ip: str) -> Printed:
+    """spec.clusterIPs as field.Invalid prints the []string."""
+    return Printed(go=f'[]string{{"{ip}"}}', json=go_json([ip]))

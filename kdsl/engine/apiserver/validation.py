@@ -1,210 +1,35 @@
-"""The registry strategies' Validate (names, labels, containers, immutable fields) and PrepareForCreate."""
+"""The registry strategies' Validate (what each kind checks on create and update, immutable fields) and
+PrepareForCreate; the field checks they share are in validation_fields.py."""
 
 from __future__ import annotations
 
 import attrs
 
-from kdsl.engine.apiserver.errors import ApiError, FieldError, go_quote, invalid
-from kdsl.engine.apiserver.resources import ResourceInfo, as_dict, format_quantity
-from kdsl.engine.evolve import ByIdentity
+from kdsl.engine.apiserver.errors import DEFAULT_MINOR, ApiError, FieldError, Printed, go_json, go_quote, invalid
+from kdsl.engine.apiserver.resources import ResourceInfo
+from kdsl.engine.apiserver.validation_fields import (
+    DUPLICATE, FORBIDDEN, INVALID, REQUIRED, _only_deleted_gates, _pod_template, config_data, config_data_update,
+    ingress_hosts, metadata, pod_template)
 from kdsl.engine.objects import ApiObject, Condition, PodStatus
-from kdsl.model import names
 from kdsl.model.pods import PodTemplate
 
-INVALID, REQUIRED, DUPLICATE, TOO_LONG, FORBIDDEN = (
-    "Invalid value", "Required value", "Duplicate value", "Too long", "Forbidden")
-MAX_ANNOTATIONS = 256 * 1024  # TotalAnnotationSizeLimitB
-MAX_SECRET_SIZE = 1024 * 1024  # core.MaxSecretSize, for ConfigMaps too
-IMMUTABLE_SET = "field is immutable when `immutable` is set"
-RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
 
-
-def path_segment(name: str) -> list[str]:
-    """path.IsValidPathSegmentName, which RBAC objects use (so `system:controller:x` is a valid name)."""
-    if name in (".", ".."):
-        return [f"may not be '{name}'"]
-    return [f"may not contain '{c}'" for c in "/%" if c in name]
-
-
-def name_errors(kind: str, name: str) -> list[str]:
-    return path_segment(name) if kind in RBAC_KINDS else names.object_name(kind, name)
-
-
-def metadata(obj: ApiObject) -> list[FieldError]:
-    """ValidateObjectMeta: the name by the kind's rule, label keys and values, annotation keys and size."""
-    out: list[FieldError] = []
-    if not obj.meta.name:
-        out.append(FieldError("metadata.name", REQUIRED, detail="name or generateName is required"))
-    else:
-        out += [FieldError("metadata.name", INVALID, obj.meta.name, m) for m in name_errors(obj.kind, obj.meta.name)]
-    out += _labels(obj.meta.labels)
-    out += _annotations(obj.meta.annotations)
-    return out
-
-
-def _label_errors(labels) -> list[FieldError]:
-    out: list[FieldError] = []
-    for key, value in sorted(labels):
-        out += [FieldError("metadata.labels", INVALID, key, m) for m in names.label_key(key)]
-        out += [FieldError("metadata.labels", INVALID, value, m) for m in names.label_value(value)]
-    return out
-
-
-def _annotation_errors(annotations) -> list[FieldError]:
-    out: list[FieldError] = []
-    size = 0
-    for key, value in sorted(annotations):
-        out += [FieldError("metadata.annotations", INVALID, key, m) for m in names.label_key(key.lower())]
-        size += len(key.encode()) + len(value.encode())
-    if size > MAX_ANNOTATIONS:
-        out.append(FieldError("metadata.annotations", TOO_LONG, detail=f"must have at most {MAX_ANNOTATIONS} bytes"))
-    return out
-
-
-# The pods of a ReplicaSet share their labels, annotations and template: each is checked once.
-_labels = ByIdentity(lambda labels: tuple(_label_errors(labels)))
-_annotations = ByIdentity(lambda annotations: tuple(_annotation_errors(annotations)))
-
-
-def _containers(containers, where: str, seen: set[str]) -> list[FieldError]:
-    out: list[FieldError] = []
-    for i, c in enumerate(containers):
-        at = f"{where}[{i}]"
-        if not c.name:
-            out.append(FieldError(f"{at}.name", REQUIRED))
-        elif c.name in seen:
-            out.append(FieldError(f"{at}.name", DUPLICATE, c.name))
-        else:
-            out += [FieldError(f"{at}.name", INVALID, c.name, m) for m in names.dns1123_label(c.name)]
-        seen.add(c.name)
-        if not c.image:
-            out.append(FieldError(f"{at}.image", REQUIRED))
-        out += [FieldError(f"{at}.image", INVALID, c.image, m) for m in names.image(c.image)]
-        for j, port in enumerate(c.ports):
-            if port.name:
-                out += [FieldError(f"{at}.ports[{j}].name", INVALID, port.name, m) for m in names.port_name(port.name)]
-        requests, limits = as_dict(c.requests), as_dict(c.limits)
-        for k, v in requests.items():
-            if k in limits and v > limits[k]:
-                out.append(FieldError(f"{at}.resources.requests", INVALID, format_quantity(k, v),
-                                      f"must be less than or equal to {k} limit of {format_quantity(k, limits[k])}"))
-    return out
-
-
-def pod_template(t: PodTemplate, prefix: str) -> list[FieldError]:
-    """The parts of ValidatePodSpec kdsl's model can get wrong: containers, their names, images,
-    port names and requests above limits."""
-    out: list[FieldError] = []
-    if not t.containers:
-        out.append(FieldError(f"{prefix}.containers", REQUIRED))
-    seen: set[str] = set()
-    out += _containers(t.containers, f"{prefix}.containers", seen)
-    out += _containers(t.init_containers, f"{prefix}.initContainers", seen)
-    return out + _scheduling_gates(t.scheduling_gates, f"{prefix}.schedulingGates")
-
-
-_pod_template = ByIdentity(lambda t, prefix: tuple(pod_template(t, prefix)))
-
-
-def _scheduling_gates(gates: tuple[str, ...], where: str) -> list[FieldError]:
-    """validateSchedulingGates: each name a qualified name, none twice."""
-    out: list[FieldError] = []
-    for i, g in enumerate(gates):
-        out += [FieldError(f"{where}[{i}]", INVALID, g, m) for m in names.label_key(g)]
-        if g in gates[:i]:
-            out.append(FieldError(f"{where}[{i}]", DUPLICATE, g))
-    return out
-
-
-def _only_deleted_gates(new: tuple[str, ...], old: tuple[str, ...]) -> list[FieldError]:
-    """validateOnlyDeletedSchedulingGates: a gate can be removed from a pod, never added (Kubernetes
-    reports them in map order, which is random; here in list order)."""
-    return [FieldError(f"spec.schedulingGates[{i}].name", FORBIDDEN,
-                       detail=f"only deletion is allowed, but found new scheduling gate '{g}'")
-            for i, g in enumerate(new) if g not in old]
-
-
-def config_data(obj: ApiObject) -> list[FieldError]:
-    """ValidateConfigMap / ValidateSecret: keys, and at most 1 MiB of values (a ConfigMap's error is on the
-    whole object, printed `[]`). Values are never quoted back: only keys and sizes."""
-    out = [FieldError(f"data[{k}]", INVALID, k, m) for k, _ in obj.spec.data for m in names.config_key(k)]
-    if sum(len(v.encode()) for _, v in obj.spec.data) > MAX_SECRET_SIZE:
-        where = "data" if obj.kind == "Secret" else "[]"
-        out.append(FieldError(where, TOO_LONG, detail=f"may not be more than {MAX_SECRET_SIZE} bytes"))
-    return out
-
-
-def config_data_update(obj: ApiObject, old: ApiObject) -> list[FieldError]:
-    """ValidateSecretUpdate / ValidateConfigMapUpdate: a Secret's type never changes; once `immutable`, the
-    flag and the data stay."""
-    out = []
-    if obj.kind == "Secret" and obj.spec.type != old.spec.type:
-        out.append(FieldError("type", INVALID, obj.spec.type, "field is immutable"))
-    if old.spec.immutable:
-        if not obj.spec.immutable:
-            out.append(FieldError("immutable", FORBIDDEN, detail=IMMUTABLE_SET))
-        if dict(obj.spec.data) != dict(old.spec.data):
-            out.append(FieldError("data", FORBIDDEN, detail=IMMUTABLE_SET))
-    return out + config_data(obj)
-
-
-WILDCARD_SUBDOMAIN = ("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which "
-                      "must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric "
-                      "character (e.g. '*.example.com', regex used for validation is "
-                      "'\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
-
-
-def _host(host: str, where: str) -> list[FieldError]:
-    if host.startswith("*."):
-        return [] if not names.dns1123_subdomain(host[2:]) else [FieldError(where, INVALID, host, WILDCARD_SUBDOMAIN)]
-    return [FieldError(where, INVALID, host, m) for m in names.dns1123_subdomain(host)]
-
-
-def ingress_hosts(ing) -> list[FieldError]:
-    """validateIngressRules and validateIngressTLS (pkg/apis/networking/validation/validation.go): each rule's host
-    and each TLS host a DNS-1123 subdomain, or `*.` and one; a rule's host no IP address. kdsl's rules are paths:
-    a run of one host is one rule, as the export writes them."""
-    out, i, last = [], -1, None
-    for r in ing.rules:
-        if i < 0 or r.host != last:
-            i, last = i + 1, r.host
-            if r.host:
-                where = f"spec.rules[{i}].host"
-                if _is_ip(r.host):
-                    out.append(FieldError(where, INVALID, r.host, "must be a DNS name, not an IP address"))
-                out += _host(r.host, where)
-    for i, t in enumerate(ing.tls):
-        for j, host in enumerate(t.hosts):
-            out += _host(host, f"spec.tls[{i}].hosts[{j}]")
-    return out
-
-
-def _is_ip(text: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def validate_create(obj: ApiObject) -> list[FieldError]:
-    out = metadata(obj)
+def validate_create(obj: ApiObject, minor: int = DEFAULT_MINOR) -> list[FieldError]:
+    out = metadata(obj, minor)
     if obj.kind in ("ConfigMap", "Secret"):
         out += config_data(obj)
     if obj.kind == "Pod":
-        out += _pod_template(obj.spec.template, "spec")
+        out += _pod_template(obj.spec.template, "spec", minor)
         if obj.spec.template.node_name and obj.spec.template.scheduling_gates:
             # ValidatePodCreate: a pod cannot be bound while something still holds it back.
             out.append(FieldError("spec.nodeName", FORBIDDEN,
                                   detail="cannot be set until all schedulingGates have been cleared"))
     elif obj.kind == "CronJob":
-        out += pod_template(obj.spec.template, "spec.jobTemplate.spec.template.spec")
+        out += pod_template(obj.spec.template, "spec.jobTemplate.spec.template.spec", minor)
     elif obj.kind == "Ingress":
         out += ingress_hosts(obj.spec)
     elif isinstance(getattr(obj.spec, "template", None), PodTemplate):
-        out += pod_template(obj.spec.template, "spec.template.spec")
+        out += pod_template(obj.spec.template, "spec.template.spec", minor)
     return out
 
 
@@ -214,8 +39,18 @@ POD_UPDATE = ("pod updates may not change fields other than `spec.containers[*].
               "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions "
               "to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was "
               "previously negative)")
+CONTAINERS_ADDED = "pod updates may not add or remove containers"
 STS_UPDATE = ("updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
               "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")
+# revisionHistoryLimit became mutable (and named in the message) after v1.31 (kubernetes issue #130263); v1.34.4's
+# ValidateStatefulSetUpdate has it, the earliest release whose source kdsl could read.
+STS_HISTORY_MUTABLE = 34
+
+
+def sts_update(minor: int) -> str:
+    if minor < STS_HISTORY_MUTABLE:
+        return STS_UPDATE
+    return STS_UPDATE.replace("'updateStrategy', ", "'updateStrategy', 'revisionHistoryLimit', ")
 
 
 def _mutable_pod_parts_cleared(t: PodTemplate) -> PodTemplate:
@@ -225,40 +60,46 @@ def _mutable_pod_parts_cleared(t: PodTemplate) -> PodTemplate:
                         init_containers=clear(t.init_containers), tolerations=(), grace_ms=0, scheduling_gates=())
 
 
-def _role_ref(kind: str, name: str) -> str:
-    # field.Invalid prints a struct value with %#v.
-    return f'rbac.RoleRef{{APIGroup:"rbac.authorization.k8s.io", Kind:{go_quote(kind)}, Name:{go_quote(name)}}}'
+def _role_ref(kind: str, name: str) -> Printed:
+    # The internal rbac.RoleRef has no json tags: its JSON names the Go fields.
+    return Printed(go=f'rbac.RoleRef{{APIGroup:"rbac.authorization.k8s.io", Kind:{go_quote(kind)}, '
+                      f'Name:{go_quote(name)}}}',
+                   json=go_json({"APIGroup": "rbac.authorization.k8s.io", "Kind": kind, "Name": name}))
 
 
-def validate_update(obj: ApiObject, old: ApiObject) -> list[FieldError]:
+def validate_update(obj: ApiObject, old: ApiObject, minor: int = DEFAULT_MINOR) -> list[FieldError]:
     """ValidateObjectMetaUpdate plus the immutable parts of a few kinds: a pod's spec (images, new
     tolerations and removed scheduling gates aside), a StatefulSet's spec (replicas, template, strategy, retention, minReadySeconds
     aside) and a binding's roleRef. The Go diff Kubernetes appends to the pod message is left out."""
-    out = metadata(obj)
+    out = metadata(obj, minor)
     if obj.kind in ("ConfigMap", "Secret"):
         out += config_data_update(obj, old)
     if obj.kind == "Pod":
         t_old, t_new = old.spec.template, obj.spec.template
+        for field, new, was in (("containers", t_new.containers, t_old.containers),
+                                ("initContainers", t_new.init_containers, t_old.init_containers)):
+            if len(new) != len(was):  # ValidateContainerUpdates stops the pod's checks there
+                return out + [FieldError(f"spec.{field}", FORBIDDEN, detail=CONTAINERS_ADDED)]
         added_only = all(t in t_new.tolerations for t in t_old.tolerations)
         if not added_only or _mutable_pod_parts_cleared(t_old) != _mutable_pod_parts_cleared(t_new):
             out.append(FieldError("spec", FORBIDDEN, detail=POD_UPDATE))
         out += _only_deleted_gates(t_new.scheduling_gates, t_old.scheduling_gates)
-        out += pod_template(t_new, "spec")
+        out += pod_template(t_new, "spec", minor)
     elif obj.kind == "StatefulSet":
         keep = dict(replicas=0, template=old.spec.template, strategy=old.spec.strategy, min_ready_ms=0,
                     retain_on_delete=True, retain_on_scale=True, ordinals_start=0, labels=(), annotations=(),
                     yaml=None)
         if attrs.evolve(old.spec, **keep) != attrs.evolve(obj.spec, **keep):
-            out.append(FieldError("spec", FORBIDDEN, detail=STS_UPDATE))
-        out += pod_template(obj.spec.template, "spec.template.spec")
+            out.append(FieldError("spec", FORBIDDEN, detail=sts_update(minor)))
+        out += pod_template(obj.spec.template, "spec.template.spec", minor)
     elif obj.kind in ("RoleBinding", "ClusterRoleBinding"):
         if (obj.spec.role_kind, obj.spec.role_name) != (old.spec.role_kind, old.spec.role_name):
-            out.append(FieldError("roleRef", INVALID, _GoValue(_role_ref(obj.spec.role_kind, obj.spec.role_name)),
+            out.append(FieldError("roleRef", INVALID, _role_ref(obj.spec.role_kind, obj.spec.role_name),
                                   "cannot change roleRef"))
     elif isinstance(getattr(obj.spec, "template", None), PodTemplate) and obj.kind != "CronJob":
         if obj.kind in SELECTOR_FIXED and obj.spec.selector != old.spec.selector:
-            out.append(FieldError("spec.selector", INVALID, _GoValue(go_selector(obj.spec.selector)), IMMUTABLE))
-        out += pod_template(obj.spec.template, "spec.template.spec")
+            out.append(FieldError("spec.selector", INVALID, printed_selector(obj.spec.selector), IMMUTABLE))
+        out += pod_template(obj.spec.template, "spec.template.spec", minor)
     return out
 
 
@@ -268,8 +109,20 @@ SELECTOR_FIXED = ("Deployment", "ReplicaSet", "DaemonSet")
 IMMUTABLE = "field is immutable"
 
 
-def go_selector(sel) -> str:
-    """A metav1.LabelSelector as field.Invalid prints it (Go's %#v: map keys sorted, nil for empty)."""
+def printed_selector(sel) -> Printed:
+    """A metav1.LabelSelector as field.Invalid prints it: Go's %#v (map keys sorted, nil for empty) or its JSON
+    (matchExpressions and a requirement's values left out when empty)."""
+    as_json: dict = {}
+    if sel.match_labels:
+        as_json["matchLabels"] = dict(sorted(sel.match_labels))
+    if sel.expressions:
+        as_json["matchExpressions"] = [{"key": r.key, "operator": r.operator, **({"values": list(r.values)}
+                                                                                if r.values else {})}
+                                       for r in sel.expressions]
+    return Printed(go=_go_selector(sel), json=go_json(as_json))
+
+
+def _go_selector(sel) -> str:
     labels = ("map[string]string{" + ", ".join(f"{go_quote(k)}:{go_quote(v)}" for k, v in sorted(sel.match_labels))
               + "}") if sel.match_labels else "map[string]string(nil)"
 
@@ -282,16 +135,18 @@ def go_selector(sel) -> str:
 
 
 # ---- the registry's step --------------------------------------------------------------------------
-def registry(obj: ApiObject, info: ResourceInfo, services=None, old: ApiObject | None = None) -> ApiObject | ApiError:
+def registry(obj: ApiObject, info: ResourceInfo, services=None, old: ApiObject | None = None,
+             minor: int = DEFAULT_MINOR) -> ApiObject | ApiError:
     """The registry's part of a create (`old` None) or an update, after mutating admission: the Service
-    allocators give a ClusterIP and NodePorts, then the strategy validates. `kdsl check` runs this same
-    step on every declared object (kdsl/engine/precheck.py), so both moments say the same thing."""
+    allocators give a ClusterIP and NodePorts, then the strategy validates, in Kubernetes 1.`minor`'s words.
+    `kdsl check` runs this same step on every declared object (kdsl/engine/precheck.py), so both moments say
+    the same thing."""
     if services is not None and obj.kind == "Service":
         obj = services.allocate(obj, old)
         if isinstance(obj, ApiError):
             return obj
-    errors = validate_create(obj) if old is None else validate_update(obj, old)
-    return invalid(info.kind, info.group, obj.name, errors) if errors else obj
+    errors = validate_create(obj, minor) if old is None else validate_update(obj, old, minor)
+    return invalid(info.kind, info.group, obj.name, errors, minor) if errors else obj
 
 
 def decoded(obj: ApiObject) -> ApiObject:
@@ -314,8 +169,3 @@ def prepare_for_create(obj: ApiObject, now_ms: int) -> ApiObject:
                      last_transition_ms=now_ms)
     return attrs.evolve(obj, status=attrs.evolve(status, conditions=status.conditions + (cond,)))
 
-
-class _GoValue(str):
-    """A value already printed the way Go prints it, so FieldError must not quote it again."""
-
-    __slots__ = ()

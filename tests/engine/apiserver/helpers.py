@@ -27,7 +27,7 @@ class Cluster:
 
     def ask(self, verb: str, kind: str, **fields):
         from kdsl.engine.apiserver.request import Request, handle  # the request flow, on demand
-        return handle(Request(verb=verb, kind=kind, **fields), self.view, self.users)
+        return handle(Request(verb=verb, kind=kind, **fields), self.view, self.users, minor=self.scenario.cluster.minor)
 
     def create(self, obj, **fields):
         api = obj if isinstance(obj, ApiObject) else wrap(obj)

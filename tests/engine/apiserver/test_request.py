@@ -115,7 +115,7 @@ def test_oracle_75_names_through_the_api():
         422, "Invalid", f'Pod "My_App" is invalid: metadata.name: Invalid value: "My_App": {SUBDOMAIN}')
     long = "a" * 254
     assert message(c.create(pod(long))) == (
-        f'Pod "{long}" is invalid: metadata.name: Invalid value: "{long}": must be no more than 253 bytes')
+        f'Pod "{long}" is invalid: metadata.name: Invalid value: "{long}": must be no more than 253 characters')
     assert message(c.create(Service(name="1web", namespace="dev", ports=(ServicePort(port=80, target=80),)))) == (
         'Service "1web" is invalid: metadata.name: Invalid value: "1web": a DNS-1035 label must consist of lower '
         "case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric "
@@ -127,7 +127,7 @@ def test_oracle_75_names_through_the_api():
 def test_oracle_76_labels_through_the_api():
     c = Cluster("namespace dev")
     assert message(c.create(pod("web", labels=[("app", "v" * 64)]))) == (
-        f'Pod "web" is invalid: metadata.labels: Invalid value: "{"v" * 64}": must be no more than 63 bytes')
+        f'Pod "web" is invalid: metadata.labels: Invalid value: "{"v" * 64}": must be no more than 63 characters')
     assert isinstance(c.create(pod("web", labels=[("example.com/app", "web"), ("empty", "")])), Result)
     assert message(c.create(pod("web", labels=[("app_", "web")]))).startswith(
         'Pod "web" is invalid: metadata.labels: Invalid value: "app_": name part must consist of alphanumeric '

@@ -89,10 +89,18 @@ service api clusterIP=10.0.0.1 selects app=api ports 443
         'Service "twin" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.10"}: failed to allocate IP '
         '10.0.0.10: provided IP is already allocated',
         'Service "far" is invalid: spec.clusterIPs: Invalid value: []string{"10.1.0.10"}: failed to allocate IP '
-        '10.1.0.10: provided IP is not in the valid range. The range of valid IPs is 10.0.0.0/24',
+        '10.1.0.10: the provided network does not match the current range',
         'Service "api" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.1"}: failed to allocate IP '
         '10.0.0.1: provided IP is already allocated',
     ]
+
+
+def test_before_1_33_an_address_outside_the_range_is_not_in_range():
+    # MultiCIDRServiceAllocator (on from 1.33) says ErrMismatchedNetwork; the bitmap before it, ErrNotInRange.
+    sim = sim_of("cluster lab serviceCIDR=10.0.0.0/24 version=1.32\nservice far clusterIP=10.1.0.10 selects app=dns ports 53/UDP")
+    assert [r.message for r in sim.rejections] == [
+        'Service "far" is invalid: spec.clusterIPs: Invalid value: []string{"10.1.0.10"}: failed to allocate IP '
+        '10.1.0.10: provided IP is not in the valid range. The range of valid IPs is 10.0.0.0/24']
 
 
 def test_an_update_keeps_the_cluster_ip_and_node_ports():

@@ -101,6 +101,14 @@ def test_an_update_built_from_the_declared_pod_keeps_what_the_server_set(stored)
     assert template.containers[0].image == "nginx:1.26"
 
 
+def test_a_pod_update_may_not_add_a_container():
+    c = Cluster("namespace dev")
+    web = c.apply(pod("web", node_name="n1"))
+    more = edit(web, containers=web.spec.template.containers + (container("side"),))
+    assert message(c.ask("update", "Pod", object=more)) == (
+        'Pod "web" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers')
+
+
 def test_removing_a_toleration_is_forbidden_but_the_default_ones_come_back():
     c = Cluster("namespace dev")
     web = c.apply(pod("web", node_name="n1", tolerations=[Toleration(key="gpu", operator="Exists")]))
@@ -121,13 +129,32 @@ def test_statefulset_updates():
         'StatefulSet.apps "db" is invalid: spec: Forbidden: ' + validation.STS_UPDATE)
 
 
-def test_role_ref_is_immutable():
-    c = Cluster("user u\nnamespace dev {\n  rolebinding b clusterrole=view to user:u\n}")
+def _role_ref_changed(version: str) -> str:
+    c = Cluster(f"cluster lab version={version}\nuser u\nnamespace dev {{\n  rolebinding b clusterrole=view to user:u\n}}")
     b: RoleBinding = c.scenario.get("rolebinding", "dev/b")
     changed = attrs.evolve(b, role_name="edit", subjects=(Subject("User", "u"),))
-    assert message(c.ask("update", "RoleBinding", object=wrap(changed))) == (
+    return message(c.ask("update", "RoleBinding", object=wrap(changed)))
+
+
+def test_role_ref_is_immutable():
+    assert _role_ref_changed("1.33") == (
         'RoleBinding.rbac.authorization.k8s.io "b" is invalid: roleRef: Invalid value: '
         'rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"ClusterRole", Name:"edit"}: cannot change roleRef')
+
+
+def test_messages_follow_the_cluster_version():
+    # v1.34 prints a composite bad value as JSON (1.33: Go's %#v); from 1.35 a label's length is in bytes.
+    assert _role_ref_changed("1.34") == (
+        'RoleBinding.rbac.authorization.k8s.io "b" is invalid: roleRef: Invalid value: '
+        '{"APIGroup":"rbac.authorization.k8s.io","Kind":"ClusterRole","Name":"edit"}: cannot change roleRef')
+    long = ConfigMap(name="c", namespace="dev", labels=(("k" * 64, "v" * 64),))
+    said = {m: [e.render(m) for e in validation.validate_create(wrap(long), m)] for m in (33, 34, 35)}
+    assert said[33] == said[34] == [
+        f'metadata.labels: Invalid value: "{"k" * 64}": name part must be no more than 63 characters',
+        f'metadata.labels: Invalid value: "{"v" * 64}": must be no more than 63 characters']
+    assert [m.replace("bytes", "characters") for m in said[35]] == said[34] != said[35]
+    assert validation.validate_create(wrap(ConfigMap(name="c" * 254, namespace="dev")), 37)[0].render(37).endswith(
+        "must be no more than 253 characters")  # a name is a DNS subdomain: apimachinery's own check, every release
 
 
 # ---- scheduling gates ---------------------------------------------------------------------------
