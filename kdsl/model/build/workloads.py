@@ -11,7 +11,7 @@ from kdsl.model.build.containers import build_container
 from kdsl.model.build.context import Ctx, Head, split_ref
 from kdsl.model.build.scheduling import (access_modes, affinity, gate, selector, spread, toleration, volume,
                                          workload_selector)
-from kdsl.model.build.yaml_fields import bound_node, own_labels, with_priority_class
+from kdsl.model.build.yaml_fields import bound_node, own_labels, unlabelled_template, with_priority_class
 from kdsl.model.pods import Affinity, PodTemplate
 from kdsl.model.workloads import (DEPLOYMENT_STRATEGY, ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod,
                                   ReplicaSet, ReplicationController, StatefulSet, Strategy)
@@ -119,7 +119,7 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
             extra.setdefault(k, []).append(s)
     if not containers and not said:
         ctx.error(stmt, f"{what} has no container; add `image=` to its head or a `container` block")
-    if not labels:
+    if not labels and not unlabelled_template(extra.get("yaml"), kind):
         labels = [("app", name)]  # kdsl's default, so the selector and services have something to match
     allowed_restart = {"deployment", "replicaset", "replicationcontroller", "statefulset", "daemonset"}
     if kind in allowed_restart and restart != "Always":
