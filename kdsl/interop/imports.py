@@ -21,7 +21,7 @@ from kdsl.interop.uses import take_load
 from kdsl.model.autoscaling import Load
 from kdsl.model.build.yaml_fields import with_priority_class
 from kdsl.model.pods import PodTemplate
-from kdsl.model.workloads import Job
+from kdsl.model.workloads import CronJob, Job
 from kdsl.model.disruption import PodDisruptionBudget
 from kdsl.model.network_policy import NetworkPolicy
 from kdsl.interop.reader import Doc
@@ -86,7 +86,17 @@ def _own_labels(obj, patch):
         return patch
     out = {} if patch is SAME else dict(patch)
     out["metadata"] = {**out.get("metadata", {}), "labels": dict(obj.labels) or None}
+    if not tpl.labels and isinstance(obj, (Job, CronJob)):  # a Job's template without labels stays so
+        _unlabelled(out, ("spec", "template") if isinstance(obj, Job) else ("spec", "jobTemplate", "spec", "template"))
     return out
+
+
+def _unlabelled(out: dict, path: tuple[str, ...]) -> None:
+    """`metadata: {labels: {}}` at `path` of the residual (model/build/yaml_fields.py unlabelled_template reads it)."""
+    for key in path:
+        out[key] = dict(out[key]) if isinstance(out.get(key), dict) else {}
+        out = out[key]
+    out["metadata"] = {**(out.get("metadata") or {}), "labels": {}}
 
 
 def read_with_load(doc: Doc, namespace: str | None = None) -> tuple[object, Diagnostic | None, Load | None]:

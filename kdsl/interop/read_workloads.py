@@ -32,13 +32,14 @@ def spec_of(d: dict) -> dict:
     return d["spec"] if isinstance(d.get("spec"), dict) else {}
 
 
-def _tpl(spec: dict, m: Meta, restart: str = "Always"):
+def _tpl(spec: dict, m: Meta, restart: str = "Always", labelled: bool = True):
     t = spec.get("template") if isinstance(spec.get("template"), dict) else {}
-    return template(t.get("metadata"), t.get("spec"), restart, m.name)
+    return template(t.get("metadata"), t.get("spec"), restart, m.name if labelled else "")
 
 
 def _workload(cls, d, m: Meta, restart="Always", **f):
-    tpl = _tpl(spec_of(d), m, restart)
+    # A Job's template keeps exactly its labels, none when it has none, as kdsl text's Job does
+    tpl = _tpl(spec_of(d), m, restart, labelled=cls is not workloads.Job)
     if not tpl.containers:
         return None
     for key, field in (("minReadySeconds", "min_ready_ms"),):

@@ -206,7 +206,8 @@ def _claim(obj, sim, t) -> dict:
 
 
 def _volume(obj, sim, t) -> dict:
-    return _some(phase=getattr(obj.status, "phase", "Pending"), message=getattr(obj.status, "message", ""))
+    return _some(phase=getattr(obj.status, "phase", "Pending"), message=getattr(obj.status, "message", ""),
+                 lastPhaseTransitionTime=timestamp(getattr(obj.status, "phase_ms", None)))
 
 
 def _namespace(obj, sim, t) -> dict:

@@ -68,7 +68,9 @@ def test_claims_and_volumes_and_a_moment_in_the_past():
     c = items[("PersistentVolumeClaim", "default", "www-web-0")]
     assert c["status"] == {"phase": "Bound", "accessModes": ["ReadWriteOnce"], "capacity": {"storage": "1Gi"}}
     pv = items[("PersistentVolume", None, c["spec"]["volumeName"])]
-    assert pv["status"] == {"phase": "Bound"}
+    # the provisioner's volume: Pending at its create (the strategy), Bound by the PV controller, each stamped
+    assert pv["status"]["phase"] == "Bound" and set(pv["status"]) == {"phase", "lastPhaseTransitionTime"}
+    assert pv["metadata"]["finalizers"] == ["kubernetes.io/pv-protection"]
     sts = items[("StatefulSet", "default", "web")]["status"]
     assert (sts["replicas"], sts["readyReplicas"]) == (2, 2)
     early = sim.manifests(at=0)

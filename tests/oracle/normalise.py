@@ -11,7 +11,8 @@ IDENTITY = ("uid", "resourceVersion", "managedFields", "selfLink", "creationTime
 # Keys whose values are moments: compared as present or absent, never by value.
 TIMES = {"creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastUpdateTime", "lastHeartbeatTime",
          "lastProbeTime", "startTime", "startedAt", "finishedAt", "completionTime", "lastScheduleTime",
-         "lastSuccessfulTime", "firstTimestamp", "lastTimestamp", "eventTime", "renewTime", "acquireTime"}
+         "lastSuccessfulTime", "lastPhaseTransitionTime", "firstTimestamp", "lastTimestamp", "eventTime", "renewTime",
+         "acquireTime"}
 # A ControllerRevision's hash of its data (pkg/controller/history ControllerRevisionHashLabel): each side hashes its
 # own encoding of the template, so it is compared as present, as controller-revision-hash is.
 HASH_LABEL = "controller.kubernetes.io/hash"

@@ -3,6 +3,7 @@ lets the real control plane act, and record the writes, events and scheduling de
 
 from __future__ import annotations
 
+from kdsl.engine.event_correlator import Correlator
 from kdsl.interop.state import object_manifest
 
 QUIET_MS = 2000
@@ -37,6 +38,11 @@ class Settler:
         sched.bind, sched.fail, sched.preempt = on_bind, on_fail, on_preempt
         self.history_at = len(sim.store.history)
         self.events_at = len(sim.log.occurrences)
+        # The harness records Event writes, which client-go's recorder made of the occurrences (counted, and past ten
+        # similar ones aggregated: `(combined from similar events): `): kdsl's correlator makes the same of its own.
+        self.correlator = Correlator()
+        for e in sim.log.occurrences[:self.events_at]:
+            self.correlator.observe(e)
 
     def _decision(self, pod) -> dict:
         return self.decisions.setdefault(f"{pod.namespace}/{pod.name}", {})
@@ -74,8 +80,8 @@ class Settler:
             if c.obj is not None:
                 w["object"] = object_manifest(c.obj, sim, c.time_ms)
             writes.append(w)
-        events = [{"reason": e.reason, "message": e.message, "type": e.type, "kind": e.kind, "name": e.name,
-                   "namespace": e.namespace or "", "source": e.source}
+        events = [{"reason": e.reason, "message": self.correlator.observe(e).message, "type": e.type, "kind": e.kind,
+                   "name": e.name, "namespace": e.namespace or "", "source": e.source}
                   for e in sim.log.occurrences[self.events_at:]]
         scheduling = {}
         for key, d in sorted(self.decisions.items()):

@@ -23,6 +23,7 @@ UNREACHABLE = "node.kubernetes.io/unreachable"
 DEFAULT_TOLERATION_MS = 300_000  # --default-{not-ready,unreachable}-toleration-seconds=300
 DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
 PVC_PROTECTION = "kubernetes.io/pvc-protection"
+PV_PROTECTION = "kubernetes.io/pv-protection"
 
 
 @attrs.frozen(kw_only=True)
@@ -202,15 +203,17 @@ def default_storage_class(a: Attributes, view: View) -> Attributes | ApiError:
 
 
 def storage_object_in_use_protection(a: Attributes, view: View) -> Attributes | ApiError:
-    """StorageObjectInUseProtection: every new claim carries the pvc-protection finalizer, so that
-    deleting it while a pod uses it leaves it Terminating (the PVC protection controller lets it go)."""
-    if a.info.kind != "PersistentVolumeClaim" or a.operation != CREATE or a.subresource or a.object is None:
+    """StorageObjectInUseProtection (plugin/pkg/admission/storage/storageobjectinuseprotection/admission.go):
+    every new claim carries the pvc-protection finalizer and every new volume the pv-protection one, so that
+    deleting one in use leaves it Terminating (the PVC and PV protection controllers let it go)."""
+    finalizer = {"PersistentVolumeClaim": PVC_PROTECTION, "PersistentVolume": PV_PROTECTION}.get(a.info.kind)
+    if finalizer is None or a.operation != CREATE or a.subresource or a.object is None:
         return a
     meta = a.object.meta
-    if PVC_PROTECTION in meta.finalizers:
+    if finalizer in meta.finalizers:
         return a
     return attrs.evolve(a, object=attrs.evolve(a.object, meta=attrs.evolve(meta, finalizers=meta.finalizers
-                                                                            + (PVC_PROTECTION,))))
+                                                                            + (finalizer,))))
 
 
 # ---- validating plugins ---------------------------------------------------------------------------

@@ -174,7 +174,7 @@ def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     # The name is checked by the storage layer, after admission (so a quota refusal comes first).
     if view.get(info.kind, obj.namespace, obj.name) is not None:
         return already_exists(info.plural, info.group, obj.name)
-    created = strategy.created(defaults.on_create(a.object))
+    created = strategy.created(defaults.on_create(a.object), req.now_ms)
     return Result(verb="create", user=user, object=validation.prepare_for_create(created, req.now_ms))
 
 
@@ -187,7 +187,8 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
         return conflict(info.plural, info.group, obj.name, MODIFIED)
     if req.subresource == "status":
         # The status strategy keeps everything but the status.
-        return Result(verb="update", user=user, object=evolve(old, status=obj.status))
+        return Result(verb="update", user=user,
+                      object=strategy.volume_status_updated(evolve(old, status=obj.status), old, req.now_ms))
     if req.subresource == "finalize" and info.kind == "Namespace":
         # The namespace controller's finalize empties spec.finalizers: a namespace being deleted goes.
         return Result(verb="update", user=user, object=old, remove=old.meta.deletion_ms is not None)

@@ -41,8 +41,8 @@ def generate_selector(obj: ApiObject) -> ApiObject:
 
     The Job's own labels: SetDefaults_Job copies the template's labels to a Job that has none, and the copy is the
     same Go map the strategy then adds to, so such a Job shows the generated labels too (`kubectl get job -o yaml`).
-    kdsl's reader makes that copy, so a Job whose labels are its template's labels is taken to have none (a Job
-    written with labels equal to its template's cannot be told apart: it shows the generated labels too)."""
+    A Job with labels keeps them as written, even when they equal its template's: kdsl text's Job (labels shared
+    with its template) is exported with them, and the real API server leaves them alone (tests/oracle: test_jobs)."""
     if obj.kind != "Job" or not obj.meta.uid or manual_selector(obj.spec):
         return obj
     job = obj.spec
@@ -50,7 +50,7 @@ def generate_selector(obj: ApiObject) -> ApiObject:
     have = {k for k, _ in tpl.labels}
     labels = tpl.labels + tuple((k, v) for k, v in generated_labels(obj.name, obj.meta.uid) if k not in have)
     selector = Selector.of(((CONTROLLER_UID_LABEL, dict(labels)[CONTROLLER_UID_LABEL]),))
-    copied = not obj.meta.labels or dict(obj.meta.labels) == dict(tpl.labels)
+    copied = not obj.meta.labels
     meta_labels = labels if copied else obj.meta.labels
     spec = evolve(job, template=evolve(tpl, labels=labels), selector=selector,
                   labels=labels if copied else job.labels)
@@ -97,9 +97,32 @@ def daemonset_updated(obj: ApiObject, old: ApiObject) -> ApiObject:
     return _with_template_generation(obj, template_generation(old) + (1 if changed else 0))
 
 
-def created(obj: ApiObject) -> ApiObject:
+def volume_created(obj: ApiObject, now_ms: int) -> ApiObject:
+    """pkg/registry/core/persistentvolume/strategy.go PrepareForCreate: a new PV's status is phase Pending,
+    lastPhaseTransitionTime now, whatever status the request carried (kdsl keeps the claimRef's uid in the status:
+    that half of the spec stays)."""
+    if obj.kind != "PersistentVolume":
+        return obj
+    from kdsl.engine.controllers.pv_index import VolumeStatus, volume_status  # the controllers import the API server
+
+    return evolve(obj, status=VolumeStatus(claim_uid=volume_status(obj).claim_uid, phase_ms=now_ms))
+
+
+def volume_status_updated(obj: ApiObject, old: ApiObject, now_ms: int) -> ApiObject:
+    """persistentVolumeStatusStrategy.PrepareForUpdate: a status write that changes the phase stamps
+    lastPhaseTransitionTime with now; one that keeps the phase keeps the old stamp."""
+    if obj.kind != "PersistentVolume":
+        return obj
+    from kdsl.engine.controllers.pv_index import volume_status
+
+    new, before = volume_status(obj), volume_status(old)
+    stamp = before.phase_ms if new.phase == before.phase else now_ms
+    return evolve(obj, status=evolve(new, phase_ms=stamp))
+
+
+def created(obj: ApiObject, now_ms: int) -> ApiObject:
     """What the kind's PrepareForCreate writes."""
-    return daemonset_created(generate_selector(obj))
+    return volume_created(daemonset_created(generate_selector(obj)), now_ms)
 
 
 def updated(obj: ApiObject, old: ApiObject) -> ApiObject:

@@ -10,6 +10,7 @@ from kdsl.engine.controllers.endpointslice import EndpointSliceController
 from kdsl.engine.controllers.ingress import IngressController
 from kdsl.engine.controllers.provisioner import VolumeProvisioner
 from kdsl.engine.controllers.pv_binder import PersistentVolumeBinder
+from kdsl.engine.controllers.pv_protection import PVProtectionController
 from kdsl.engine.controllers.pvc_protection import PVCProtectionController
 from kdsl.engine.controllers.garbage_collector import GarbageCollector
 from kdsl.engine.controllers.horizontal import HorizontalController
@@ -28,6 +29,7 @@ CONTROLLERS: tuple = (
     PersistentVolumeBinder,
     VolumeProvisioner,
     PVCProtectionController,
+    PVProtectionController,
     JobController,
     CronJobController,
     GarbageCollector,

@@ -38,6 +38,10 @@ class Client:
     def update(self, obj: ApiObject) -> ApiObject | None:
         return self.sim.submit("update", obj, source=self.source, user=self.user, on_conflict=self._conflict)
 
+    def patch(self, obj: ApiObject) -> ApiObject | None:
+        """A PATCH that leaves `obj` as written (kdsl sends the patched object: RBAC asks for `patch`)."""
+        return self.sim.submit("patch", obj, source=self.source, user=self.user, on_conflict=self._conflict)
+
     def update_status(self, obj: ApiObject) -> ApiObject | None:
         return self.sim.submit("update", obj, source=self.source, user=self.user, subresource="status",
                                on_conflict=self._conflict)

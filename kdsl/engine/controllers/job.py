@@ -6,6 +6,7 @@ import attrs
 
 from kdsl.engine.apiserver.strategy import generated_labels
 from kdsl.engine.controllers.base import Client, Controller
+from kdsl.engine.controllers.job_suspend import suspended, suspension
 from kdsl.engine.controllers.job_util import Backoff, JobStatus, finish_ms, is_active, is_finished_pod
 from kdsl.engine.naming import generate_free_name
 from kdsl.engine.objects import ApiObject, Condition, Meta, OwnerRef, set_condition
@@ -78,10 +79,13 @@ class JobController(Controller):
         failed = status.failed + sum(1 for v, _ in new.values() if v == "Failed")
         self._backoff[uid] = self._backoff.get(uid, Backoff()).after(
             [t for v, t in new.values() if v == "Succeeded"], [t for v, t in new.values() if v == "Failed"])
-        start = status.start_ms if status.start_ms is not None else now
+        paused = suspended(spec)
+        # A suspended Job has no startTime until it is resumed; a resume starts its clock again.
+        conditions, suspend_event = suspension(spec, status.conditions, now)
+        start = now if suspend_event == "Resumed" else status.start_ms if status.start_ms is not None \
+            else None if paused else now
         active = [p for p in pods if is_active(p)]
         terminating = sum(1 for p in pods if p.terminating and p.status.phase not in ("Succeeded", "Failed"))
-        conditions = status.conditions
         final = None  # (type, reason, message) of the terminal condition to reach
         if status.condition("FailureTarget") is not None:
             c = status.condition("FailureTarget")
@@ -90,9 +94,10 @@ class JobController(Controller):
             final = ("Complete",) + COMPLETIONS_REACHED
         elif failed > spec.backoff_limit or self._past_backoff_on_failure(job, active):
             final = ("Failed",) + BACKOFF_LIMIT_EXCEEDED
-        elif spec.active_deadline_ms is not None and now - start >= spec.active_deadline_ms:
+        elif spec.active_deadline_ms is not None and start is not None and not paused \
+                and now - start >= spec.active_deadline_ms:
             final = ("Failed",) + DEADLINE_EXCEEDED
-        elif spec.active_deadline_ms is not None:
+        elif spec.active_deadline_ms is not None and start is not None and not paused:
             self.enqueue(key, start + spec.active_deadline_ms - now)
         if final is not None and final[0] == "Failed":
             if status.condition("FailureTarget") is None:
@@ -102,6 +107,12 @@ class JobController(Controller):
                 counted.add(pod.meta.uid)  # before the delete, whose write the pod watch sees at once
                 self._delete_pod(job, pod)
             failed += len(active)
+            terminating += len(active)
+            active = []
+        elif final is None and paused:  # manageJob: a suspended Job's active pods go, uncounted
+            for pod in active:
+                counted.add(pod.meta.uid)
+                self._delete_pod(job, pod)
             terminating += len(active)
             active = []
         elif final is None:
@@ -121,6 +132,8 @@ class JobController(Controller):
         new_status = JobStatus(active=len(active), ready=sum(1 for p in active if is_ready(p)),
                                terminating=terminating, succeeded=succeeded, failed=failed, start_ms=start,
                                completion_ms=completion, conditions=conditions)
+        if suspend_event is not None:
+            self.client.event("Normal", suspend_event, job, f"Job {suspend_event.lower()}")
         if new_status != status:
             self.client.update_status(attrs.evolve(job, status=new_status))
         if finished:

@@ -27,6 +27,7 @@ class VolumeStatus:
     phase: str = "Pending"  # Pending | Available | Bound | Released | Failed
     message: str = ""
     claim_uid: str = ""
+    phase_ms: int | None = None  # status.lastPhaseTransitionTime, which the API server's strategy writes
 
 
 @attrs.frozen(kw_only=True)

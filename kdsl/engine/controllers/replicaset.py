@@ -7,6 +7,7 @@ import functools
 import attrs
 
 from kdsl.engine import clock, expect
+from kdsl.engine.controllers.adoption import adopt_orphans
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.deployment_util import (ReplicaSetStatus, backoff_ms, is_active, is_available, log2_rank,
                                                      ready_since, revision)
@@ -67,6 +68,7 @@ class ReplicaSetController(Controller):
         active = [p for p in self.owned("Pod", rs) if is_active(p)]
         error = None
         if rs.meta.deletion_ms is None and len(active) != rs.spec.replicas:
+            active = adopt_orphans(self, rs, active)  # ClaimPods (controllers/adoption.py)
             error = self.manage(rs, active)
             active = [p for p in self.owned("Pod", rs) if is_active(p)]
         now = self.sim.now

@@ -10,6 +10,7 @@ from kdsl.lang.syntax import Stmt
 from kdsl.model.build.containers import build_container
 from kdsl.model.build.context import Ctx, Head
 from kdsl.model.build.scheduling import affinity, gate, spread, toleration, volume
+from kdsl.model.build.yaml_fields import unlabelled_template
 from kdsl.model.pods import Affinity, PodTemplate
 
 RESTART = {"always": "Always", "onfailure": "OnFailure", "never": "Never"}
@@ -108,7 +109,7 @@ def template(ctx: Ctx, stmt: Stmt, kind: str, name: str, what: str, shorthand: H
             extra.setdefault(k, []).append(s)
     if not containers and not said:
         ctx.error(stmt, f"{what} has no container; add `image=` to its head or a `container` block")
-    if not labels:
+    if not labels and not unlabelled_template(extra.get("yaml"), kind):
         labels = [("app", name)]  # kdsl's default, so the selector and services have something to match
     allowed_restart = {"deployment", "replicaset", "replicationcontroller", "statefulset", "daemonset"}
     if kind in allowed_restart and restart != "Always":

@@ -22,6 +22,21 @@ def own_labels(patch: str | None) -> tuple[tuple[str, str], ...] | None:
     return tuple((str(k), str(x)) for k, x in got.items()) if isinstance(got, dict) else ()
 
 
+_TEMPLATE = {"job": ("spec", "template"), "cronjob": ("spec", "jobTemplate", "spec", "template")}
+
+
+def unlabelled_template(patch: str | None, kind: str) -> bool:
+    """A Job's (or a CronJob's) yaml block says its template has no labels (`metadata: {labels: {}}`, as an import
+    writes for a manifest without any): kdsl's `app=NAME` default stays off, as the API server labels a Job's pods
+    itself (job-name, controller-uid). kdsl text's jobs keep the default."""
+    if kind not in _TEMPLATE or not patch or "labels" not in patch:
+        return False
+    meta = yaml.safe_load(patch) or {}
+    for key in _TEMPLATE[kind] + ("metadata",):
+        meta = meta.get(key) if isinstance(meta, dict) else None
+    return isinstance(meta, dict) and meta.get("labels") == {}
+
+
 _POD_SPEC = {"pod": ("spec",), "cronjob": ("spec", "jobTemplate", "spec", "template", "spec")}
 
 

@@ -22,8 +22,9 @@ def test_a_created_job_selects_its_own_uid_and_its_template_carries_the_generate
     assert labels[CONTROLLER_UID_LABEL] == labels["controller-uid"] == uid
     assert labels[JOB_NAME_LABEL] == labels["job-name"] == "migrate"
     assert dict(job.spec.selector.match_labels) == {CONTROLLER_UID_LABEL: uid}
-    # the Job had no labels of its own: SetDefaults_Job's copy of the template's labels shows them too
-    assert job.meta.label_dict() == labels
+    # kdsl text gives the Job its labels (app=migrate, its template's), so `kdsl export` writes them and the API
+    # server keeps them as written: SetDefaults_Job copies the template's only to a Job without labels
+    assert job.meta.label_dict() == {"app": "migrate"}
     spec = object_manifest(job, sim)["spec"]
     assert spec["selector"] == {"matchLabels": {CONTROLLER_UID_LABEL: uid}} and spec["manualSelector"] is False
     assert generated(job.spec)
@@ -62,3 +63,15 @@ def test_a_manual_selector_is_left_as_written():
     assert CONTROLLER_UID_LABEL not in dict(job.spec.template.labels) and not generated(job.spec)
     spec = object_manifest(job, sim)["spec"]
     assert spec["manualSelector"] is True and spec["selector"] == {"matchLabels": {"team": "a"}}
+
+
+def test_a_job_without_labels_shows_the_generated_ones_copied_from_its_template():
+    sim = manifests(JOB % ("", ""))
+    job = sim.store.get("Job", "shop", "mine")
+    assert job.meta.label_dict() == dict(job.spec.template.labels)
+    bare = JOB.replace("    metadata: {labels: {team: a, job-name: other}}\n", "") % ("", "")
+    job = manifests(bare).store.get("Job", "shop", "mine")  # no labels anywhere: no app=NAME either
+    assert job.meta.label_dict() == dict(job.spec.template.labels) == {
+        CONTROLLER_UID_LABEL: job.meta.uid, JOB_NAME_LABEL: "mine", "controller-uid": job.meta.uid, "job-name": "mine"}
+    sim = manifests(JOB % (", labels: {team: b}", ""))
+    assert sim.store.get("Job", "shop", "mine").meta.label_dict() == {"team": "b"}

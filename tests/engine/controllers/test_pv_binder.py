@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import attrs
+
 import kdsl
 from kdsl.engine.controllers.pv_binder import FIRST_CONSUMER, LOST_VOLUME, NO_CLASS, NO_DELETER
 from kdsl.engine.controllers.pv_index import BIND_COMPLETED, BOUND_BY_CONTROLLER, annotation, claim_status, \
     volume_status
+from kdsl.engine.controllers.pv_protection import FINALIZER as PV_PROTECTION
 from kdsl.engine.simulation import Simulation
 
 GI = 2**30
@@ -122,10 +125,27 @@ def test_recycle_has_no_plugin():
     assert events(sim, "VolumeFailedRecycle") == [("disk", "No recycler plugin found for the volume!")]
 
 
-def test_a_claim_whose_volume_is_deleted_is_lost():
+def test_a_bound_volume_being_deleted_is_kept_by_its_protection_finalizer():
     sim = run("pv disk 5Gi class=none\npvc data 1Gi class=none\nat 10s: delete pv disk\n")
+    pv = volume(sim, "disk")
+    assert pv.terminating and pv.meta.finalizers == (PV_PROTECTION,) and volume_status(pv).phase == "Bound"
+    assert claim_status(claim(sim, "data")).phase == "Bound" and not events(sim, "ClaimLost")
+
+
+def test_a_volume_let_go_of_while_bound_leaves_its_claim_lost():
+    sim = run("pv disk 5Gi class=none\npvc data 1Gi class=none\nat 10s: delete pv disk\n", until=10_000)
+    pv = volume(sim, "disk")
+    sim.submit("update", attrs.evolve(pv, meta=attrs.evolve(pv.meta, finalizers=())), source="kubectl")
+    sim.run()
+    assert volume(sim, "disk") is None
     assert claim_status(claim(sim, "data")).phase == "Lost"
     assert events(sim, "ClaimLost") == [("data", LOST_VOLUME)]
+
+
+def test_a_released_volume_being_deleted_goes():
+    sim = run("pv disk 5Gi class=none\npvc data 1Gi class=none\nat 10s: delete pvc data\nat 20s: delete pv disk\n")
+    assert volume(sim, "disk") is None and volume_status(volume(sim, "disk", at=19_000)).phase == "Released"
+    assert volume(sim, "disk", at=1_000).meta.finalizers == (PV_PROTECTION,)
 
 
 def test_wait_for_first_consumer_claim_alone_waits():
