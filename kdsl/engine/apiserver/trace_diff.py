@@ -33,6 +33,8 @@ def changes(traced: Traced) -> list[tuple[str, str]]:
             template = step[1]
         elif isinstance(step[-1], ApiError):
             out.append((step[0], f"refused: {step[-1].message}"))
+        elif len(step) == 2:  # worded when the request ended (trace_store)
+            out.append(step)
         else:
             out.append((step[0], "; ".join(diff(step[1], step[2], ""))))
     return out
