@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 from kdsl.engine.apiserver import admission
@@ -64,23 +66,24 @@ def _value(field: str, value) -> str:
 def diff(before, after, path: str, field: str = "") -> list[str]:
     """`path → new value` for every field that differs, recursing into records and equal-length tuples; a
     tuple that only grew says `+N <field>`; pairs (labels, annotations) by key."""
-    if before is after or before == after:
+    if before is after:
         return []
-    if attrs.has(type(before)) and type(before) is type(after):
+    if type(before) is type(after) and attrs.has(type(before)):
         out = []
-        # An object's spec before its metadata: what a plugin defaults comes first, its note about it after.
-        for f in sorted(attrs.fields(type(before)), key=lambda f: f.name == "meta"):
-            if f.name in _SKIP:
+        pod = type(before).__name__ == "ApiObject" and hasattr(before.spec, "template")
+        for sub in _fields(type(before)):
+            old, new = getattr(before, sub), getattr(after, sub)
+            if old is new:  # what a plugin left alone is the same object: only the changed path is walked
                 continue
-            sub = f.name
-            if type(before).__name__ == "ApiObject" and sub == "spec" and hasattr(before.spec, "template"):
-                out += diff(before.spec.template, after.spec.template, "spec")
-                continue
-            if sub == "template" and path == "spec":
-                out += diff(getattr(before, sub), getattr(after, sub), path, sub)
-                continue
-            out += diff(getattr(before, sub), getattr(after, sub), _join(path, _name(sub)), sub)
+            if pod and sub == "spec":
+                out += diff(old.template, new.template, "spec")
+            elif sub == "template" and path == "spec":
+                out += diff(old, new, path, sub)
+            else:
+                out += diff(old, new, _join(path, _name(sub)), sub)
         return out
+    if before == after:
+        return []
     if isinstance(before, tuple) and isinstance(after, tuple):
         if (before or after) and all(_pairs(x) or not x for x in (before, after)):
             old, new = dict(before), dict(after)
@@ -94,6 +97,13 @@ def diff(before, after, path: str, field: str = "") -> list[str]:
         if len(after) == len(before):
             return [line for i, (b, a) in enumerate(zip(before, after)) for line in diff(b, a, f"{path}[{i}]", field)]
     return [f"{path} → {_value(field, after)}"]
+
+
+@functools.cache
+def _fields(cls) -> tuple[str, ...]:
+    """A record's field names, the API's; an object's spec before its metadata: what a plugin defaults comes
+    first, its note about it after."""
+    return tuple(f.name for f in sorted(attrs.fields(cls), key=lambda f: f.name == "meta") if f.name not in _SKIP)
 
 
 def _pairs(value: tuple) -> bool:

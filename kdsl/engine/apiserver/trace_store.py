@@ -74,10 +74,14 @@ class Traces:
 
     def answered(self, request, result, source: str, now: int, version: int) -> None:
         verb, kind, namespace, name, subresource, user, grant, rule, steps = parts(request, result)
-        steps = tuple(self._shared(s) for s in steps)
-        who = (user.name, user.groups) if hasattr(user, "groups") else user
-        key = (source, verb, kind, namespace, subresource, who, id(grant), id(rule),
-               tuple(s if type(s) is str or len(s) == 2 and type(s[1]) is str else tuple(map(id, s)) for s in steps))
+        if steps:
+            steps = tuple([s if type(s) is str else self._shared(s) for s in steps])
+            # A step's objects by identity (the Shape keeps them alive, so no identity is reused), words by value.
+            said = tuple([s if type(s) is str or type(s[-1]) is str else tuple(map(id, s)) for s in steps])
+        else:
+            said = ()
+        who = (user.name, user.groups) if type(user) is not str else user
+        key = (source, verb, kind, namespace, subresource, who, id(grant), id(rule), said)
         shape = self._interned.get(key)
         if shape is None:
             shape = self._interned[key] = Shape(source, verb, kind, namespace, subresource, user, grant, rule, steps)
@@ -120,15 +124,28 @@ class Traces:
 
     def scheduled(self, key: tuple, now: int, result) -> None:
         """The hook of the scheduler's pass: one cycle's outcome for the pod (nodes looked at, feasible, chosen,
-        and the highest totals)."""
+        and selectHost's report of the highest totals: the chosen node's first, then the next highest, ties in
+        the order the nodes were visited; none when at most one node was feasible, as it is not scored)."""
         self._pod_ns.append(key[1])
         self._pod_names.append(key[2])
-        top = _reported(result)
         self._when.append(now)
-        self._ints.extend((result.evaluated, result.feasible))
-        self._ints.extend([score for _, score in top] + [_NO_SCORE] * (REPORTED - len(top)))
-        self._nodes.append(result.node)
-        self._nodes.extend([node for node, _ in top[1:]] + [None] * (REPORTED - 1 - len(top[1:])))
+        totals = result._totals
+        if totals is None or result.node is None or len(totals) < 2:
+            self._ints.extend((result.evaluated, result.feasible, _NO_SCORE, _NO_SCORE, _NO_SCORE))
+            self._nodes.extend((result.node, None, None))
+            return
+        if len(totals) > 64:
+            best = np.argsort(-totals, kind="stable")[:REPORTED + 1]
+            scores = totals[best].tolist()
+        else:  # numpy's calls cost more than sorting a few numbers (a sort with reverse=True keeps ties in order)
+            listed = totals.tolist()
+            best = sorted(range(len(listed)), key=listed.__getitem__, reverse=True)[:REPORTED + 1]
+            scores = [listed[i] for i in best]
+        names = result._names(best)
+        others = [(n, score) for n, score in zip(names, scores) if n != result.node][:REPORTED - 1]
+        others += [(None, _NO_SCORE)] * (REPORTED - 1 - len(others))
+        self._ints.extend((result.evaluated, result.feasible, scores[0], others[0][1], others[1][1]))
+        self._nodes.extend((result.node, others[0][0], others[1][0]))
 
     def cycles_of(self, namespace: str, name: str) -> list[Cycle]:
         """The scheduling cycles of pod namespace/name, in order."""
@@ -142,18 +159,3 @@ class Traces:
                 scores = tuple((node, score) for node, score in zip(nodes, ints[2:]) if score != _NO_SCORE)
                 out.append(Cycle(self._when[i], ints[0], ints[1], nodes[0], scores))
         return out
-
-
-
-
-def _reported(result) -> list[tuple[str, int]]:
-    """selectHost's report: the chosen node and its total first, then the next highest totals (ties in the
-    order the nodes were visited); nothing when at most one node was feasible (it is not scored)."""
-    totals = result._totals
-    if totals is None or result.feasible < 2 or result.node is None:
-        return []
-    best = np.argsort(-totals, kind="stable")[:REPORTED]
-    names = result._names(best)
-    top = [(result.node, int(totals.max()))]
-    top += [(n, int(totals[i])) for n, i in zip(names, best) if n != result.node]
-    return top[:REPORTED]
