@@ -155,3 +155,21 @@ def test_tracing_changes_nothing_in_a_run():
     assert [str(e) for e in on.log.events] == [str(e) for e in off.log.events]
     assert [(c.time_ms, c.resource_version, c.key, c.op, c.obj) for c in on.store.history] == \
            [(c.time_ms, c.resource_version, c.key, c.op, c.obj) for c in off.store.history]
+
+
+def test_each_template_gets_its_own_limitranger_words_when_pods_of_several_alternate():
+    """trace_diff keeps the last template pair's words: a pod from another template is worded afresh."""
+    text = ("node n1 cpu=8\nnamespace dev { limits default cpu=500m memory=256Mi request cpu=100m }\n"
+            "deployment dev/web replicas=2 image=nginx:1.25\n"
+            "deployment dev/api replicas=2 image=nginx:1.25 memory=64Mi\n"
+            "at 1s: scale deployment dev/web replicas=3\n")
+    sim = kdsl.simulate(kdsl.parse(text))
+    said = {}
+    for traced in sim.traces.requests:
+        if traced.kind == "Pod" and traced.verb == "create":
+            said.setdefault(traced.name.split("-")[0], set()).add(dict(changes(traced))["LimitRanger"])
+    assert {k: len(v) for k, v in said.items()} == {"web": 1, "api": 1}
+    (web,), (api,) = said["web"], said["api"]
+    assert web.endswith("LimitRanger plugin set: cpu, memory request for container web; cpu, memory limit for "
+                        "container web")
+    assert api.endswith("LimitRanger plugin set: cpu request for container api; cpu, memory limit for container api")
