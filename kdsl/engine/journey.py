@@ -60,7 +60,7 @@ def journey(sim, namespace: str, name: str, at: int) -> Journey:
     if not any(t.verb == "create" and t.error is None for t in requests) and versions:
         steps.append(Step(versions[0].time_ms, ETCD, "request", f"stores the pod (resourceVersion "
                                                                  f"{versions[0].resource_version})"))
-    cycles = [] if sim.traces is None else sim.traces.cycles.get(key, [])
+    cycles = [] if sim.traces is None else sim.traces.cycles_of(namespace, name)
     mine = [e for e in sim.log.events if e.namespace == namespace and since <= e.time_ms <= at]
     events = [e for e in mine if e.kind == "Pod" and e.name == name and e.reason != "FailedCreate"]
     steps += status_steps(versions, cycles, events, since)

@@ -42,14 +42,10 @@ def status_steps(versions, cycles, events, since: int) -> list:
         seen = (f"holds the pod: scheduling gates {', '.join(gates)}" if gates else
                 "sees the unbound pod through its watch and queues it")
         steps.append(Step(first.time_ms, SCHEDULER, "schedule", seen))
-    for when, evaluated, feasible, node in cycles:
-        if when < since:
+    for cycle in cycles:
+        if cycle.time_ms < since:
             continue
-        if node is not None:
-            text = f"scheduling cycle: {feasible} of {evaluated} nodes fit after filtering; scoring chose {node}"
-        else:
-            text = f"scheduling cycle: no node fits ({failed.get(when, 'unschedulable')})"
-        steps.append(Step(when, SCHEDULER, "schedule", text))
+        steps.append(Step(cycle.time_ms, SCHEDULER, "schedule", _cycle(cycle, failed)))
     prev = None
     for change in versions:
         pod = change.obj
@@ -115,3 +111,17 @@ def _changes(prev, pod, t: int, rv: int) -> list:
     if bound:
         steps.append(Step(t, kubelet, "bind", "sees the pod bound to its node through its watch"))
     return steps
+
+
+def _cycle(cycle, failed: dict) -> str:
+    """A scheduling cycle in words: how many nodes fit, and the scores that chose (schedule_one.go's schedulePod:
+    one feasible node is taken without scoring; else selectHost reports the three highest totals)."""
+    if cycle.node is None:
+        return f"scheduling cycle: no node fits ({failed.get(cycle.time_ms, 'unschedulable')})"
+    fit = f"scheduling cycle: {cycle.feasible} of {cycle.evaluated} nodes fit after filtering"
+    if not cycle.scores:
+        return f"{fit}; {cycle.node}, the only one, is chosen without scoring"
+    (node, total), *rest = cycle.scores
+    then = ", ".join(f"{n} {score}" for n, score in rest)
+    return f"{fit}; scoring chose {node} (total score {total}; next highest: {then})" if rest else \
+        f"{fit}; scoring chose {node} (total score {total})"

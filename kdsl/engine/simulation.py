@@ -14,7 +14,7 @@ from kdsl.engine.autoscaler import ClusterAutoscaler, autoscaled
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.apiserver.service_alloc import ServiceAllocator
-from kdsl.engine.apiserver.trace import Traces
+from kdsl.engine.apiserver.trace_store import Traces
 from kdsl.engine.controllers import CONTROLLERS
 from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.controllers.taint_eviction import TaintEvictionController
@@ -57,7 +57,7 @@ class Simulation(Methods):
 
     def __init__(self, scenario: Scenario, seed: int = 0, trace: bool = True):
         self.scenario = scenario
-        self.traces = Traces() if trace else None  # requests and cycles (apiserver/trace.py)
+        self.traces = Traces() if trace else None  # requests and cycles (apiserver/trace_store.py)
         self.seed = seed
         self.rng = random.Random(seed)
         self.queue = clock.EventQueue()

@@ -101,8 +101,9 @@ sim.expect("as admin: can create pods in demo")
 ## Step 3: kube-scheduler
 
 Its watch delivers the unbound pod; one scheduling cycle filters the two nodes — worker-1 fails `NodeAffinity`
-(no `disk=ssd` label) — scores the one left, and binds. The bind is itself a request to the API server
-(`pods/binding`), which also sets the `PodScheduled` condition:
+(no `disk=ssd` label) — and takes the one left without scoring it (it scores only when more than one node fits:
+the journey then shows the chosen node's total score and the next highest), and binds. The bind is itself a
+request to the API server (`pods/binding`), which also sets the `PodScheduled` condition:
 """),
     ("code", 'web.frame[web.frame.COMPONENT == "kube-scheduler"]'),
     ("code", """

@@ -63,6 +63,13 @@ namespace shop {
 }
 pod shop/web image=nginx:1.25
 """, "shop/web"),
+    "scored": ("""
+node n1 cpu=2 memory=4Gi
+node n2 cpu=4 memory=8Gi
+node n3 cpu=8 memory=8Gi
+namespace shop
+pod shop/web image=nginx:1.25 cpu=500m memory=256Mi
+""", "shop/web"),
 }
 
 
@@ -158,6 +165,26 @@ def test_limitrange_defaults_are_field_level_diffs():
                    "metadata.annotations[kubernetes.io/limit-ranger] → LimitRanger plugin set:"):
         assert change in lr
     _order(j, "admission LimitRanger", "admission ServiceAccount", "admission Priority", "admission DefaultToleration")
+
+
+def test_a_scored_cycle_reports_the_three_highest_totals_as_explain_scores_them():
+    """selectHost's report: the chosen node's total first, then the next highest; a lone pod's cycle saw the
+    cluster `sim.explain` recomputes (without the pod), so the totals are its SCORE column's."""
+    sim, j = _journey("scored")
+    cycle = next(s.text for s in j.steps if s.text.startswith("scheduling cycle"))
+    table = sim.explain("shop/web")
+    totals = sorted(zip(table["SCORE"], table["NODE"]), key=lambda t: -int(t[0]))
+    (best, node), *rest = totals
+    assert cycle == (f"scheduling cycle: 3 of 3 nodes fit after filtering; scoring chose {node} (total score {best}; "
+                     f"next highest: {rest[0][1]} {rest[0][0]}, {rest[1][1]} {rest[1][0]})")
+    assert "binds the pod to " + node in [s.text for s in j.steps][j.steps.index(
+        next(s for s in j.steps if s.text == cycle)) + 1]
+
+
+def test_one_feasible_node_is_chosen_without_scoring():
+    _, j = _journey("bare")
+    assert "scheduling cycle: 1 of 1 nodes fit after filtering; n1, the only one, is chosen without scoring" in \
+        [s.text for s in j.steps]
 
 
 def test_journey_is_a_dataframe_and_html_and_stops_at_a_moment():

@@ -168,8 +168,8 @@ def _check_pod_creation(nb) -> None:
             "admission DefaultTolerationSeconds: +2 tolerations", "validation: the pod is valid"),
         'web.frame[web.frame.COMPONENT == "etcd"]': ("stores the pod as resourceVersion 4: phase Pending, no node yet",),
         'web.frame[web.frame.COMPONENT == "kube-scheduler"]': (
-            "sees the unbound pod through its watch", "scheduling cycle: 1 of 2 nodes fit after filtering; scoring "
-            "chose worker-2", "binds the pod to worker-2 (create pods/binding)", "condition PodScheduled: unset → True"),
+            "sees the unbound pod through its watch", "scheduling cycle: 1 of 2 nodes fit after filtering; worker-2, "
+            "the only one, is chosen without scoring", "binds the pod to worker-2 (create pods/binding)", "condition PodScheduled: unset → True"),
         'web.frame[web.frame.STAGE.isin(["bind", "sandbox"]) & web.frame.COMPONENT.str.startswith("kubelet")]': (
             "sees the pod bound to its node", "creates the pod sandbox (RunPodSandbox)",
             "the CNI plugin gives the pod IP 10.244.1.2"),

@@ -1,11 +1,12 @@
 """The request trace: who asked, the rule that allowed it, what each admission plugin did, and where it was stored."""
 
-# Kept compact for runs of 150,000 pods: a request is one slotted record that holds references, never copies.
-# The pod plugins that only default the template (ServiceAccount, Priority, DefaultTolerationSeconds) are pure
-# functions of it, so the trace keeps the template they started from and their names, and trace_diff replays them
-# when someone reads the changes; a plugin that reads other objects (LimitRanger, DefaultStorageClass) keeps the
-# object before and after it. The stored resourceVersion is read from the store's history when asked: the write
-# that follows an admitted request is the store's next one, so the record keeps the version the store stood at.
+# The hooks fill a request's own list while the API server handles it, with references, never copies. The pod
+# plugins that only default the template (ServiceAccount, Priority, DefaultTolerationSeconds) are pure functions
+# of it, so the trace keeps the template they started from and their names, and trace_diff replays them when
+# someone reads the changes; a plugin that changes the object itself (LimitRanger, DefaultStorageClass) leaves the
+# object before and after it, which trace_store words when the request ends. The stored resourceVersion is read
+# from the store's history when asked: the write that follows an admitted request is the store's next one, so the
+# record keeps the version the store stood at. trace_store keeps a run's requests; Traced is one as read.
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ def refused(steps: list, name: str, error) -> None:
 class Traced:
     """One API request as the API server handled it. `user` is the authenticated UserInfo (the name asked for,
     when authentication refused); `grant` the RBAC binding that allowed it (None: denied, or refused before);
-    `steps` what admission did (see `admitted`; read it through trace_diff.changes); `error` the refusal;
+    `steps` what admission did (see `admitted`, and trace_store's words for a plugin that changed the object;
+    read it through trace_diff.changes); `error` the refusal;
     `_version` the store's resourceVersion before the write that stored it (read `resource_version`)."""
 
     time_ms: int
@@ -61,17 +63,9 @@ class Traced:
     @classmethod
     def of(cls, request, result, source: str, now: int, version: int) -> Traced:
         """The record of `request` (whose `trace` list the API server filled) and its `result`."""
-        obj = request.object
-        trace = request.trace
-        decision = trace[0] if trace and type(trace[0]) is Decided else None
-        steps = tuple(trace[1:] if decision is not None else trace)
-        user = result.user if not isinstance(result, ApiError) else (decision.user if decision is not None
-                                                                     else request.user or "admin")
-        return cls(now, source, request.verb, obj.kind if obj is not None else request.kind,
-                   obj.namespace if obj is not None else request.namespace,
-                   obj.name if obj is not None else request.name, request.subresource, user,
-                   decision.grant if decision is not None else None, decision.rule if decision is not None else None,
-                   steps, result if isinstance(result, ApiError) else None, version)
+        verb, kind, namespace, name, subresource, user, grant, rule, steps = parts(request, result)
+        return cls(now, source, verb, kind, namespace, name, subresource, user, grant, rule, steps,
+                   result if isinstance(result, ApiError) else None, version)
 
     def resource_version(self, store) -> int | None:
         """The resourceVersion the store gave this request's write (None: refused, a read, or nothing written)."""
@@ -123,21 +117,15 @@ def authorized(trace: list | None, user, decision) -> None:
         trace.append(Decided(user, decision.grant, decision.rule))
 
 
-class Traces:
-    """A simulation's request trace and its scheduler's cycles, in the order they happened."""
-
-    __slots__ = ("requests", "cycles")
-
-    def __init__(self) -> None:
-        self.requests: list[Traced] = []
-        self.cycles: dict[tuple, list] = {}  # pod key → [(time, evaluated, feasible, node)]
-
-    def answered(self, request, result, source: str, now: int, version: int) -> None:
-        self.requests.append(Traced.of(request, result, source, now, version))
-
-    def scheduled(self, key: tuple, now: int, result) -> None:
-        """The hook of the scheduler's pass: one cycle's outcome for the pod (nodes looked at, feasible, chosen)."""
-        self.cycles.setdefault(key, []).append((now, result.evaluated, result.feasible, result.node))
-
-    def of(self, kind: str, namespace: str | None, name: str) -> list[Traced]:
-        return [t for t in self.requests if t.name == name and t.namespace == namespace and t.kind == kind]
+def parts(request, result) -> tuple:
+    """(verb, kind, namespace, name, subresource, user, grant, rule, steps) of a handled request."""
+    obj = request.object
+    trace = request.trace
+    decision = trace[0] if trace and type(trace[0]) is Decided else None
+    steps = tuple(trace[1:] if decision is not None else trace)
+    user = result.user if not isinstance(result, ApiError) else (decision.user if decision is not None
+                                                                 else request.user or "admin")
+    return (request.verb, obj.kind if obj is not None else request.kind,
+            obj.namespace if obj is not None else request.namespace, obj.name if obj is not None else request.name,
+            request.subresource, user, decision.grant if decision is not None else None,
+            decision.rule if decision is not None else None, steps)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 from kdsl.engine.apiserver import admission
@@ -33,6 +35,8 @@ def changes(traced: Traced) -> list[tuple[str, str]]:
             template = step[1]
         elif isinstance(step[-1], ApiError):
             out.append((step[0], f"refused: {step[-1].message}"))
+        elif len(step) == 2:  # worded when the request ended (trace_store)
+            out.append(step)
         else:
             out.append((step[0], "; ".join(diff(step[1], step[2], ""))))
     return out
@@ -62,23 +66,24 @@ def _value(field: str, value) -> str:
 def diff(before, after, path: str, field: str = "") -> list[str]:
     """`path → new value` for every field that differs, recursing into records and equal-length tuples; a
     tuple that only grew says `+N <field>`; pairs (labels, annotations) by key."""
-    if before is after or before == after:
+    if before is after:
         return []
-    if attrs.has(type(before)) and type(before) is type(after):
+    if type(before) is type(after) and attrs.has(type(before)):
         out = []
-        # An object's spec before its metadata: what a plugin defaults comes first, its note about it after.
-        for f in sorted(attrs.fields(type(before)), key=lambda f: f.name == "meta"):
-            if f.name in _SKIP:
+        pod = type(before).__name__ == "ApiObject" and hasattr(before.spec, "template")
+        for sub in _fields(type(before)):
+            old, new = getattr(before, sub), getattr(after, sub)
+            if old is new:  # what a plugin left alone is the same object: only the changed path is walked
                 continue
-            sub = f.name
-            if type(before).__name__ == "ApiObject" and sub == "spec" and hasattr(before.spec, "template"):
-                out += diff(before.spec.template, after.spec.template, "spec")
-                continue
-            if sub == "template" and path == "spec":
-                out += diff(getattr(before, sub), getattr(after, sub), path, sub)
-                continue
-            out += diff(getattr(before, sub), getattr(after, sub), _join(path, _name(sub)), sub)
+            if pod and sub == "spec":
+                out += _template_words(old.template, new.template)
+            elif sub == "template" and path == "spec":
+                out += diff(old, new, path, sub)
+            else:
+                out += diff(old, new, _join(path, _name(sub)), sub)
         return out
+    if before == after:
+        return []
     if isinstance(before, tuple) and isinstance(after, tuple):
         if (before or after) and all(_pairs(x) or not x for x in (before, after)):
             old, new = dict(before), dict(after)
@@ -92,6 +97,25 @@ def diff(before, after, path: str, field: str = "") -> list[str]:
         if len(after) == len(before):
             return [line for i, (b, a) in enumerate(zip(before, after)) for line in diff(b, a, f"{path}[{i}]", field)]
     return [f"{path} → {_value(field, after)}"]
+
+
+# The last pod template pair worded: LimitRanger gives each pod of a ReplicaSet its own template, equal to the
+# last pod's, from the one template they share; an equal pair says the same (a comparison, not a walk).
+_last: list = [None, None, ()]
+
+
+def _template_words(before, after) -> list[str]:
+    last = _last
+    if before is not last[0] or (after is not last[1] and after != last[1]):
+        last[:] = [before, after, tuple(diff(before, after, "spec"))]
+    return list(last[2])
+
+
+@functools.cache
+def _fields(cls) -> tuple[str, ...]:
+    """A record's field names, the API's; an object's spec before its metadata: what a plugin defaults comes
+    first, its note about it after."""
+    return tuple(f.name for f in sorted(attrs.fields(cls), key=lambda f: f.name == "meta") if f.name not in _SKIP)
 
 
 def _pairs(value: tuple) -> bool:

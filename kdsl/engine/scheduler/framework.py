@@ -128,7 +128,7 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
     # selectHost: the best total; ties drawn uniformly with the seeded RNG (see select_host).
     pick = int(tied[0]) if len(tied) == 1 else int(tied[rng.randrange(len(tied))])
     node = snapshot.nodes[int(feasible[pick])].name
-    names = lambda: [snapshot.nodes[int(i)].name for i in feasible]  # noqa: E731
+    names = lambda at=slice(None): [snapshot.nodes[int(i)].name for i in feasible[at]]  # noqa: E731
     return Result(node, next_start, evaluated=processed, feasible=len(feasible), names=names, totals=totals)
 
 

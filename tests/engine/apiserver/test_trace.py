@@ -8,6 +8,7 @@ from kdsl.engine.apiserver.rbac import Attributes, authorize
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.apiserver.trace import Traced
 from kdsl.engine.apiserver.trace_diff import changes, diff
+from kdsl.engine.apiserver.trace_store import Cycle
 from kdsl.engine.apiserver.view import wrap
 from kdsl.engine.simulation import Simulation
 from tests.engine.apiserver.helpers import Cluster, container, pod
@@ -116,7 +117,33 @@ def test_a_run_keeps_every_request_and_its_resource_version():
     assert [t.verb for t in web] == ["create"] and web[0].source == "scenario"
     first = next(c for c in sim.store.history if c.key == ("Pod", "dev", "web"))
     assert web[0].resource_version(sim.store) == first.resource_version
-    assert sim.traces.cycles[("Pod", "dev", "web")] == [(0, 1, 1, "n1")]
+    assert sim.traces.cycles_of("dev", "web") == [Cycle(0, 1, 1, "n1")]  # one feasible node: not scored
+
+
+def test_the_pods_of_a_replicaset_share_who_asked_what_allowed_it_and_what_admission_did():
+    """Kept once for a template's pods (trace_store.Shape): a request adds its time, name, version."""
+    text = ("node n1 cpu=4\nnamespace dev { limits default cpu=500m request cpu=100m }\n"
+            "deployment dev/web replicas=3 image=nginx:1.25\n")
+    sim = kdsl.simulate(kdsl.parse(text))
+    pods = sorted(p.name for p in sim.store.list("Pod"))
+    a, b = (sim.traces.of("Pod", "dev", name)[0] for name in pods[:2])
+    assert (a.name, b.name) == tuple(pods[:2]) and a.resource_version(sim.store) != b.resource_version(sim.store)
+    assert a.user is b.user and a.grant is b.grant and a.rule is b.rule and a.steps is b.steps
+    assert changes(a)[0] == ("LimitRanger", "spec.containers[0].resources.requests.cpu → 100m; "
+                                            "spec.containers[0].resources.limits.cpu → 500m; "
+                                            "metadata.annotations[kubernetes.io/limit-ranger] → LimitRanger plugin "
+                                            "set: cpu request for container web; cpu limit for container web")
+    assert len({id(t.steps) for t in sim.traces.requests if t.kind == "Pod"}) == 1
+
+
+def test_a_refusal_keeps_its_own_error_while_sharing_the_rest():
+    text = "node n1\nnamespace dev { quota pods=1 }\npod dev/a image=nginx:1.25\npod dev/b image=nginx:1.25\n" \
+           "pod dev/c image=nginx:1.25\n"
+    sim = kdsl.simulate(kdsl.parse(text))
+    a, b, c = (sim.traces.of("Pod", "dev", n)[0] for n in "abc")
+    assert a.error is None and a.stage == "stored"
+    assert [b.stage, c.stage] == ["ResourceQuota", "ResourceQuota"] and b.error is not c.error
+    assert 'pods "b" is forbidden' in b.error.message and 'pods "c" is forbidden' in c.error.message
 
 
 def test_tracing_changes_nothing_in_a_run():
@@ -128,3 +155,21 @@ def test_tracing_changes_nothing_in_a_run():
     assert [str(e) for e in on.log.events] == [str(e) for e in off.log.events]
     assert [(c.time_ms, c.resource_version, c.key, c.op, c.obj) for c in on.store.history] == \
            [(c.time_ms, c.resource_version, c.key, c.op, c.obj) for c in off.store.history]
+
+
+def test_each_template_gets_its_own_limitranger_words_when_pods_of_several_alternate():
+    """trace_diff keeps the last template pair's words: a pod from another template is worded afresh."""
+    text = ("node n1 cpu=8\nnamespace dev { limits default cpu=500m memory=256Mi request cpu=100m }\n"
+            "deployment dev/web replicas=2 image=nginx:1.25\n"
+            "deployment dev/api replicas=2 image=nginx:1.25 memory=64Mi\n"
+            "at 1s: scale deployment dev/web replicas=3\n")
+    sim = kdsl.simulate(kdsl.parse(text))
+    said = {}
+    for traced in sim.traces.requests:
+        if traced.kind == "Pod" and traced.verb == "create":
+            said.setdefault(traced.name.split("-")[0], set()).add(dict(changes(traced))["LimitRanger"])
+    assert {k: len(v) for k, v in said.items()} == {"web": 1, "api": 1}
+    (web,), (api,) = said["web"], said["api"]
+    assert web.endswith("LimitRanger plugin set: cpu, memory request for container web; cpu, memory limit for "
+                        "container web")
+    assert api.endswith("LimitRanger plugin set: cpu request for container api; cpu, memory limit for container api")
