@@ -54,7 +54,8 @@ class PodNetwork:
             self._host_ips[node] = str(ipaddress.ip_address("192.168.0.10") + i)
         return self._host_ips[node]
 
-    def allocate(self, node: str) -> str:
+    def allocate(self, node: str) -> str | None:
+        """The lowest free address of the node's /24 after the gateway, or None when every one is taken."""
         net, used = self.node_cidrs[node], self._used[node]
         for offset in range(2, net.num_addresses - 1):
             if offset not in used:
@@ -63,7 +64,13 @@ class PodNetwork:
                     n = int(net.network_address) + offset
                     return f"{n >> 24}.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
                 return str(net.network_address + offset)
-        raise RuntimeError(f"node {node}: no free pod IP in {net}")  # pragma: no cover - 253 pods per node
+        return None  # a node whose `pods=` passes its 253 addresses: the sandbox waits for one (kubelets.py)
+
+    def range_set(self, node: str) -> str:
+        """host-local's range set for the node, as its error prints it (RangeStart-RangeEnd: the /24 less its
+        network and broadcast addresses; plugins/ipam/host-local/backend/allocator/range.go)."""
+        net = self.node_cidrs[node]
+        return f"{net.network_address + 1}-{net.broadcast_address - 1}"
 
     def release(self, node: str, ip: str) -> None:
         net = self.node_cidrs.get(node)

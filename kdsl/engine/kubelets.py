@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 
 from kdsl.engine import clock, volumes
 from kdsl.engine.kubelet import config_refs, runtime
@@ -10,6 +11,9 @@ from kdsl.engine.kubelet.pod import PodRun
 from kdsl.engine.objects import ApiObject
 
 SOURCE = "kubelet"
+# A pod worker whose sync failed tries again after backOffPeriod (pkg/kubelet/kubelet.go: 10 s; upstream adds up to
+# half of it as jitter, kdsl does not).
+SYNC_BACKOFF_MS = 10_000
 EXTERNAL_CONDITIONS = ("DisruptionTarget",)
 
 
@@ -152,12 +156,32 @@ class KubeletComponent:
         ip = None
         if step.what == "sandbox" and run.status.pod_ip is None:
             # The sandbox's address, reported with the sandbox (the loop allocates it; apply only reports it).
-            node_obj = self.sim.store.get("Node", None, node)
-            ip = (self.sim.network.allocate(node), _host_ip(self.sim, node_obj))
+            pod_ip = self.sim.network.allocate(node)
+            if pod_ip is None:
+                self._no_pod_ip(key, gen, step, run, node)
+                return
+            ip = (pod_ip, _host_ip(self.sim, self.sim.store.get("Node", None, node)))
         run, events = runtime.apply(run, step, ip)
         self._publish(key, run, events)
         if run.removed:
             self.sim.remove(key, source=SOURCE)
+
+    def _no_pod_ip(self, key: tuple, gen: int, step, run: PodRun, node: str) -> None:
+        """Every address of the node's pod range is taken: RunPodSandbox fails in the CNI plugin's words
+        (host-local's allocator, plugins/ipam/host-local) and the pod worker tries again after its back-off,
+        so the pod stays ContainerCreating until a pod on the node gives its address back."""
+        pod = self.sim.store.get(*key)
+        uid = pod.meta.uid if pod is not None else "/".join(map(str, key))
+        sandbox = hashlib.sha256(f"{uid}:{step.time_ms}".encode()).hexdigest()  # containerd's id, made stable
+        out: list = []
+        run.event(step.time_ms, "Warning", "FailedCreatePodSandBox",
+                  f"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for "
+                  f'sandbox "{sandbox}": plugin type="bridge" failed (add): failed to allocate for range 0: '
+                  f"no IP addresses available in range set: {self.sim.network.range_set(node)}", out)
+        for e in out:
+            self.sim.log.record(e)
+        retry = type(step)(step.time_ms + SYNC_BACKOFF_MS, step.what, step.container)
+        self.sim.queue.at(retry.time_ms, self.step, key, gen, retry, priority=clock.PRIORITY_KUBELET)
 
     def _publish(self, key: tuple, run: PodRun, events) -> None:
         """Store the kubelet's view: the pod's status changes, and its events are recorded."""
