@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 
-from kdsl.engine.controllers.deployment_util import is_active, ready_since
+from kdsl.engine.controllers.deployment_util import ready_since
 from kdsl.engine.objects import ApiObject
 
 
@@ -57,6 +57,17 @@ class Counts:
         return self.ready - waiting, (self.times[first] + min_ready_ms if first < len(self.times) else None)
 
 
+_OUT = object()  # what a pod that is not active adds to the counts: nothing
+
+
+def _share(pod: ApiObject):
+    """What a pod adds to its controller's counts: _OUT when it is not active (FilterActivePods), else when its
+    Ready condition became True (None if it is not Ready)."""
+    if pod.meta.deletion_ms is not None or pod.status.phase in ("Succeeded", "Failed"):
+        return _OUT
+    return ready_since(pod)
+
+
 class Tally:
     """The Counts of every controller of `kinds`, by its uid, moved by each write of a pod it controls."""
 
@@ -69,24 +80,33 @@ class Tally:
 
     def moved(self, old: ApiObject | None, new: ApiObject | None) -> None:
         """A pod was written (`old` is None when created, `new` when removed from the store)."""
-        if old is not None and new is not None:
-            om, nm, os_, ns_ = old.meta, new.meta, old.status, new.status
-            if om.owners is nm.owners and om.labels is nm.labels and om.deletion_ms == nm.deletion_ms \
-                    and os_ is not None and ns_ is not None and os_.phase == ns_.phase \
-                    and os_.conditions is ns_.conditions:
+        if old is not None and new is not None and old.meta.owners is new.meta.owners \
+                and old.meta.labels is new.meta.labels:
+            o, n = old.status, new.status
+            if o.conditions is n.conditions and o.phase == n.phase and old.meta.deletion_ms == new.meta.deletion_ms:
                 return  # a container's progress: nothing counted moved
-        self._count(old, -1)
-        self._count(new, 1)
+            before, after = _share(old), _share(new)
+            if before == after:
+                return  # most status writes: still active, Ready (or not) since the same moment
+        else:
+            before = _OUT if old is None else _share(old)
+            after = _OUT if new is None else _share(new)
+        if before is not _OUT:
+            self._add(old, before, -1)
+        if after is not _OUT:
+            self._add(new, after, 1)
 
-    def _count(self, pod: ApiObject | None, sign: int) -> None:
-        if pod is None or not is_active(pod):
-            return
-        uid = next((o.uid for o in pod.meta.owners if o.controller and o.kind in self.kinds), None)
+    def _add(self, pod: ApiObject, since: int | None, sign: int) -> None:
+        uid = None
+        for ref in pod.meta.owners:
+            if ref.controller:
+                uid = ref.uid if ref.kind in self.kinds else None
+                break
         if uid is None:
             return
         counts = self._by_owner.get(uid)
         if counts is None:
             counts = self._by_owner[uid] = Counts()
-        counts.add(pod.meta.labels, ready_since(pod), sign)
+        counts.add(pod.meta.labels, since, sign)
         if counts.active == 0:
             del self._by_owner[uid]  # its last pod went: a deleted ReplicaSet leaves nothing behind
