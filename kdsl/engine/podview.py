@@ -47,8 +47,12 @@ def reason_and_message(pod: ApiObject) -> tuple[str | None, str | None]:
 
 def ready_since(pod: ApiObject) -> int | None:
     """When the pod's Ready condition last became True; None if it is not Ready (podutil.IsPodReady)."""
-    cond = pod.status.condition("Ready") if pod.status is not None else None
-    return cond.last_transition_ms if cond is not None and cond.status == "True" else None
+    # Read at every write of a controller's pod (replica_counts.py): a loop, not the generator `condition` builds.
+    if pod.status is not None:
+        for cond in pod.status.conditions:
+            if cond.type == "Ready":
+                return cond.last_transition_ms if cond.status == "True" else None
+    return None
 
 
 def is_ready(pod: ApiObject) -> bool:

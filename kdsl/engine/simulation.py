@@ -226,18 +226,21 @@ class Simulation(Methods):
         pending — but no further than 10 minutes after the last timeline action, since a crash loop or
         a pull back-off never ends by itself (10 minutes hold two full 5-minute back-offs).
         `progress(now_ms, until_ms, events)` is called every 20,000 events (the CLI's progress line).
-        Past `max_events` events the run stops with EventBudgetExceeded (docs/security.md)."""
+        Past `max_events` events (each write to the store counting as one) the run stops with
+        EventBudgetExceeded (docs/security.md)."""
         until = until if until is not None else self.scenario.run_ms
         horizon = until if until is not None else self.last_action_ms + QUIET_HORIZON_MS
-        done = 0
+        # A write to the store counts as an event too (the watch event it sends): one sync may create 500 pods,
+        # so events alone do not bound a run's work (docs/security.md). The scenario's own objects are not counted.
+        done, written = 0, self.store.resource_version
         with bulk():
             while self.queue:
                 if self.queue.peek_time() > horizon:
                     self.queue.now = max(self.queue.now, horizon)  # the run ends at its horizon, not at its last event
                     break
                 done += 1
-                if done > max_events:
-                    raise EventBudgetExceeded(self, max_events)
+                if done + self.store.resource_version - written > max_events:
+                    raise EventBudgetExceeded(self, max_events, done - 1, self.store.resource_version - written)
                 if progress is not None and done % 20_000 == 0:
                     progress(self.now, until, done)
                 _, fn, args = self.queue.pop()

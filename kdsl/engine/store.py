@@ -47,6 +47,7 @@ class Store:
         self._versions: dict[Key, list[tuple[int, int, ApiObject | None]]] = defaultdict(list)  # (time, rv, obj)
         self._ever: dict[tuple[str, str | None], list[Key]] = defaultdict(list)  # every key a kind/namespace had
         self._by_owner: dict[tuple[str, str], dict[Key, ApiObject]] = defaultdict(dict)  # (kind, owner uid)
+        self._unowned: dict[tuple[str, str | None], dict[str, None]] = defaultdict(dict)  # (kind, ns): no controller
 
     # ---- reads ---------------------------------------------------------------------------------
     def get(self, kind: str, namespace: str | None, name: str) -> ApiObject | None:
@@ -63,6 +64,10 @@ class Store:
     def owned_by(self, kind: str, uid: str) -> list[ApiObject]:
         """Objects of `kind` whose controller ownerReference has this uid, in creation order."""
         return list(self._by_owner.get((kind, uid), {}).values())
+
+    def unowned(self, kind: str, namespace: str | None) -> list[str]:
+        """The names of the objects of `kind` in `namespace` that no controller owns (ClaimPods' orphans), sorted."""
+        return sorted(self._unowned.get((kind, namespace), ()))
 
     def count(self, kind: str, namespace: str | None = None) -> int:
         pool = self._by_kind.get(kind, {}) if namespace is None else self._by_ns.get((kind, namespace), {})
@@ -94,6 +99,8 @@ class Store:
                 self._by_owner[(key[0], uid)][key] = obj  # the same owners: only the entry's version moves
         elif owners or (old is not None and old.meta.owners):
             self._index_owners(key, old, obj)
+        elif old is None:
+            self._unowned[(key[0], key[1])][key[2]] = None
         op = "MODIFIED" if old is not None else "ADDED"
         self._record(now, key, op, obj)
         self._notify(key[0], op, old, obj)
@@ -109,6 +116,7 @@ class Store:
         del self._by_ns[(kind, namespace)][key]
         if old.meta.owners:
             self._index_owners(key, old, None)
+        self._unowned[(kind, namespace)].pop(name, None)
         self._record(now, key, "DELETED", None)
         self._notify(kind, "DELETED", old, None)
         return old
@@ -121,6 +129,9 @@ class Store:
             self._by_owner[(key[0], before)].pop(key, None)
         if after is not None:
             self._by_owner[(key[0], after)][key] = new
+            self._unowned[(key[0], key[1])].pop(key[2], None)
+        elif new is not None:
+            self._unowned[(key[0], key[1])][key[2]] = None
 
     def watch(self, kind: str, fn: Watcher, owners: tuple[str, ...] | None = None) -> None:
         """Call `fn(op, old, new)` after every write of that kind, in the order of the writes. With

@@ -18,10 +18,11 @@ def test_a_crash_loop_over_a_long_run_stops_at_its_budget_with_the_run_so_far():
     with pytest.raises(EventBudgetExceeded) as info:
         kdsl.simulate(kdsl.parse(LOOP, "loop.kdsl"), max_events=300)
     exc = info.value
-    assert exc.simulation.now > 0 and exc.max_events == 300
+    assert exc.simulation.now > 0 and exc.max_events == 300 and exc.events == 300 and 0 < exc.writes < 300
     (d,) = exc.diagnostics
     assert d.file == "loop.kdsl"
-    assert d.message.startswith("the run stopped after 300 events, at ")
+    assert d.message.startswith(f"the run stopped after 300 events ({exc.writes} of them writes to the API server), at ")
+    assert "its budget of 300 keeps a run from going on without end" in d.message
     assert "`--max-events N` on the command line, `kdsl.simulate(scenario, max_events=N)` in Python" in d.message
 
 
@@ -41,6 +42,22 @@ def test_a_run_within_its_budget_is_the_same_run_as_without_one():
     assert [e.line() for e in kdsl.simulate(scenario, max_events=events * 10).log.events] == \
         [e.line() for e in full.log.events]
     assert MAX_EVENTS == 10_000_000
+
+
+SCALE = "nodes pool count=2 cpu=2 memory=4Gi\ndeployment web replicas=1 image=nginx:1.25\n" \
+        "at 1m: scale deployment web replicas=65535\n"
+
+
+def test_writes_count_so_a_scale_to_many_replicas_stops_soon_after_the_budget():
+    """One ReplicaSet sync creates up to 500 pods, and a scheduling pass tries every pending one: the events of the
+    queue alone let 180,000 pods through a budget of 5,000 (the fuzz run's 190 s hang). Every write counts."""
+    with pytest.raises(EventBudgetExceeded) as info:
+        kdsl.simulate(kdsl.parse(SCALE), max_events=2000)
+    exc = info.value
+    pods = exc.simulation.store.count("Pod")
+    assert exc.events >= 2000 and exc.writes > pods > 500
+    assert exc.events - 2000 < 1600  # past the budget by at most what one event writes: a sync's 500 pods, 3 writes each
+    assert exc.simulation.now == 60_000
 
 
 @pytest.mark.parametrize("bad", [0, -5, 1.5, True, "many"])
@@ -72,4 +89,4 @@ def test_kdsl_run_and_test_take_max_events_and_exit_1_with_the_message(tmp_path,
     for command in ("run", "test"):
         assert main([command, str(f), "--max-events", "200"]) == 1
         err = capsys.readouterr().err
-        assert f"{f}: error: the run stopped after 200 events" in err
+        assert f"{f}: error: the run stopped after 200 events (" in err

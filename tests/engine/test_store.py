@@ -90,3 +90,23 @@ def test_kind_at_lists_one_kind_and_namespace_at_a_moment():
     assert [o.name for o in s.kind_at("Pod", "x", 20)] == ["a", "b"]
     assert [o.name for o in s.kind_at("Pod", "x", 30)] == ["b"]
     assert s.kind_at("Pod", "z", 30) == []
+
+
+def test_the_store_indexes_the_objects_no_controller_owns_by_kind_and_namespace():
+    from kdsl.engine.objects import OwnerRef
+    store = Store()
+    rs = OwnerRef(kind="ReplicaSet", name="web", uid="u1")
+    def pod(name, owners=()):
+        made = obj(name, "shop")
+        return attrs.evolve(made, meta=attrs.evolve(made.meta, owners=owners))
+    store.put(pod("b"), 0)
+    store.put(pod("a"), 0)
+    store.put(pod("c", owners=(rs,)), 0)
+    store.put(pod("d", owners=(attrs.evolve(rs, controller=False),)), 0)  # a reference, not a controller
+    assert store.unowned("Pod", "shop") == ["a", "b", "d"]
+    adopted = store.get("Pod", "shop", "a")
+    store.put(attrs.evolve(adopted, meta=attrs.evolve(adopted.meta, owners=(rs,))), 1)  # ClaimPods' patch
+    released = store.get("Pod", "shop", "c")
+    store.put(attrs.evolve(released, meta=attrs.evolve(released.meta, owners=())), 1)  # orphaned by the GC
+    store.delete("Pod", "shop", "b", 2)
+    assert store.unowned("Pod", "shop") == ["c", "d"] and store.unowned("Pod", "other") == []

@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+import kdsl
 from tests.fuzz import harness, mutators, seeds
 
 FINDINGS = {  # issue 17's findings, one kept input each (tests/fuzz/regressions/)
@@ -74,12 +75,26 @@ def test_a_ci_fuzz_run_finds_no_traceback_hang_or_memory_blowup(capsys):
 
 
 def test_only_scenarios_of_modest_size_are_simulated():
-    import kdsl
-
     assert harness.size(kdsl.parse("nodes n count=3\ndeployment web image=nginx replicas=5\n")) == 8
     big = "node n1\ndeployment web image=nginx replicas=65535\n"
     assert harness.size(kdsl.parse(big)) > harness.SIM_SIZE
     assert harness.play("sim", big) == "accepted"  # checked and formatted, not played for minutes
+
+
+def test_a_scale_to_65535_replicas_and_a_rollback_stop_at_the_fuzz_budget():
+    """Found by the 1,000,000-input run (10 s of CPU): `scale shop/web replicas=65535` on four small nodes, then a
+    rollback, made 180,000 pods in some 4,000 events of the queue, within the fuzz budget of 5,000; it took 190 s,
+    every ReplicaSet sync recounting every pod. Writes now count as events, so it stops a few thousand pods in."""
+    from kdsl.engine.errors import EventBudgetExceeded
+
+    text = (seeds.REGRESSIONS / "scale-to-65535-then-rollback.kdsl").read_text(encoding="utf-8")
+    scenario = kdsl.parse(text, "fuzz.kdsl")
+    assert harness.size(scenario) <= harness.SIM_SIZE  # the 65,535 are in the timeline: it is simulated
+    with pytest.raises(EventBudgetExceeded) as info:
+        kdsl.simulate(scenario, max_events=harness.SIM_EVENTS)
+    sim = info.value.simulation
+    assert sim.store.count("Pod") < harness.SIM_EVENTS and sim.now < 3 * 60_000  # before the rollback at 3m
+    assert harness.play("sim", text) == "refused"
 
 
 def test_the_manifest_mutator_never_nests_past_what_yaml_can_write():

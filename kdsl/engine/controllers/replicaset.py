@@ -9,8 +9,9 @@ import attrs
 from kdsl.engine import clock, expect
 from kdsl.engine.controllers.adoption import adopt_orphans
 from kdsl.engine.controllers.base import Controller, Key
-from kdsl.engine.controllers.deployment_util import (ReplicaSetStatus, backoff_ms, is_active, is_available, log2_rank,
-                                                     ready_since, revision)
+from kdsl.engine.controllers.deployment_util import (ReplicaSetStatus, backoff_ms, is_active, log2_rank, ready_since,
+                                                     revision)
+from kdsl.engine.controllers.replica_counts import Counts, Tally
 from kdsl.engine.naming import generate_name
 from kdsl.engine.objects import ApiObject, Condition, Meta
 from kdsl.model.workloads import Pod
@@ -39,6 +40,7 @@ class ReplicaSetController(Controller):
     def setup(self) -> None:
         super().setup()
         self._failures: dict[Key, int] = {}
+        self.counts = Tally(self.kinds)
         self.store.watch("Pod", self.on_pod, owners=self.kinds)
 
     def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
@@ -49,6 +51,7 @@ class ReplicaSetController(Controller):
         self.enqueue(new.key if new is not None else old.key)
 
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        self.counts.moved(old, new)
         # Most pod writes are the kubelet's container progress; only a change the sync reads wakes it.
         if old is not None and new is not None:
             o, n = old.status, new.status
@@ -65,22 +68,19 @@ class ReplicaSetController(Controller):
         if rs is None:
             self._failures.pop(key, None)
             return  # deleted: what is left of its pods is the garbage collector's
-        active = [p for p in self.owned("Pod", rs) if is_active(p)]
+        # The counts move with every write of a pod it controls (replica_counts.py): a sync reads them, not its pods.
         error = None
-        if rs.meta.deletion_ms is None and len(active) != rs.spec.replicas:
-            active = adopt_orphans(self, rs, active)  # ClaimPods (controllers/adoption.py)
-            error = self.manage(rs, active)
-            active = [p for p in self.owned("Pod", rs) if is_active(p)]
+        if rs.meta.deletion_ms is None and self.counts.of(rs.meta.uid).active != rs.spec.replicas:
+            adopt_orphans(self, rs)  # ClaimPods (controllers/adoption.py): an adopted pod counts from its write
+            error = self.manage(rs)
         now = self.sim.now
-        status = self.calculate_status(rs, active, error, now)
+        status, wait = self.calculate_status(rs, self.counts.of(rs.meta.uid), error, now)
         if status != rs.status:
             self.client.update_status(attrs.evolve(rs, status=status))
-        waits = [since + rs.spec.min_ready_ms + 1000 for p in active
-                 if (since := ready_since(p)) is not None and not is_available(p, rs.spec.min_ready_ms, now)]
-        if waits:
+        if wait is not None:
             # A Ready pod becomes available minReadySeconds later; the controller re-syncs then (plus
             # the second Kubernetes adds against clock skew) instead of polling.
-            self.enqueue(key, min(waits) - now)
+            self.enqueue(key, wait + 1000 - now)
         if error is None:
             self._failures.pop(key, None)
             return  # in sync, or every write it needed went through
@@ -88,9 +88,9 @@ class ReplicaSetController(Controller):
         # A refused create (quota, admission) is retried with the work queue's exponential back-off.
         self.enqueue(key, backoff_ms(failures))
 
-    def manage(self, rs: ApiObject, active: list[ApiObject]) -> str | None:
+    def manage(self, rs: ApiObject) -> str | None:
         """manageReplicas: create or delete pods to reach spec.replicas; the first error, if any."""
-        diff = len(active) - rs.spec.replicas
+        diff = self.counts.of(rs.meta.uid).active - rs.spec.replicas
         if diff < 0:
             remaining, batch = min(-diff, BURST_REPLICAS), SLOW_START_BATCH
             while remaining > 0:
@@ -101,6 +101,8 @@ class ReplicaSetController(Controller):
                 remaining -= size
                 batch *= 2
             return None
+        # Only a scale-down reads the pods themselves: getPodsToDelete ranks every active one, as upstream does.
+        active = [p for p in self.owned("Pod", rs) if is_active(p)]
         victims = pods_to_delete(active, self.related_pods(rs), min(diff, BURST_REPLICAS), self.sim.now)
         error = None
         for pod in victims:
@@ -144,25 +146,25 @@ class ReplicaSetController(Controller):
         return out
 
     @staticmethod
-    def calculate_status(rs: ApiObject, active: list[ApiObject], error: str | None, now: int) -> ReplicaSetStatus:
-        """calculateStatus: counts of active, fully labeled, ready and available pods; the
-        ReplicaFailure condition while creates or deletes fail."""
+    def calculate_status(rs: ApiObject, counts: Counts, error: str | None,
+                         now: int) -> tuple[ReplicaSetStatus, int | None]:
+        """calculateStatus (replica_set_utils.go): counts of active, fully labeled, ready and available pods; the
+        ReplicaFailure condition while creates or deletes fail. With it, when the first Ready pod that is not
+        yet available will be (None if none waits)."""
         old = rs.status or ReplicaSetStatus()
-        wanted = set(rs.spec.template.labels)
-        labeled = sum(1 for p in active if wanted <= set(p.meta.labels))
-        ready = sum(1 for p in active if ready_since(p) is not None)
-        available = sum(1 for p in active if is_available(p, rs.spec.min_ready_ms, now))
+        available, wait = counts.available(rs.spec.min_ready_ms, now)
         conditions = old.conditions
         failure = old.condition("ReplicaFailure")
         if error is not None and failure is None:
-            reason = "FailedCreate" if len(active) < rs.spec.replicas else "FailedDelete"
+            reason = "FailedCreate" if counts.active < rs.spec.replicas else "FailedDelete"
             conditions += (Condition(type="ReplicaFailure", status="True", reason=reason, message=error,
                                      last_transition_ms=now),)
         elif error is None and failure is not None:
             conditions = tuple(c for c in conditions if c.type != "ReplicaFailure")
-        return ReplicaSetStatus(replicas=len(active), fully_labeled_replicas=labeled, ready_replicas=ready,
-                                available_replicas=available, observed_generation=rs.meta.generation,
-                                conditions=conditions)
+        status = ReplicaSetStatus(replicas=counts.active, fully_labeled_replicas=counts.fully_labeled(
+            set(rs.spec.template.labels)), ready_replicas=counts.ready, available_replicas=available,
+            observed_generation=rs.meta.generation, conditions=conditions)
+        return status, wait
 
 
 class ReplicationControllerController(ReplicaSetController):
@@ -177,9 +179,9 @@ class ReplicationControllerController(ReplicaSetController):
 
 
 def pods_to_delete(pods: list[ApiObject], related: list[ApiObject], n: int, now: int) -> list[ApiObject]:
-    """getPodsToDelete: the first `n` pods in ActivePodsWithRanks order, where a pod's rank is the
-    number of active related pods on its node. The sort is stable (Go's is not), so equal pods go in
-    creation order."""
+    """getPodsToDelete (replica_set.go): the first `n` pods in ActivePodsWithRanks order
+    (pkg/controller/controller_utils.go), where a pod's rank is the number of active related pods on its node.
+    The sort is stable (Go's is not), so equal pods go in creation order."""
     if n >= len(pods):
         return list(pods)
     on_node: dict[str, int] = {}
@@ -187,9 +189,12 @@ def pods_to_delete(pods: list[ApiObject], related: list[ApiObject], n: int, now:
         if is_active(p):
             node = p.spec.template.node_name or ""
             on_node[node] = on_node.get(node, 0) + 1
-    ranked = [(p, on_node.get(p.spec.template.node_name or "", 0)) for p in pods]
-    ranked.sort(key=functools.cmp_to_key(lambda a, b: _compare(a, b, now)))
-    return [p for p, _ in ranked[:n]]
+    # Less is no strict weak order (two pods Ready at the same moment go on to restarts and age, two Ready at
+    # moments in one power-of-two bucket go by UID), so it stays a comparison, which a key could not reproduce;
+    # what it reads of each pod is worked out once, not at each of the n log n comparisons.
+    ranked = [_ranks(p, on_node.get(p.spec.template.node_name or "", 0), now) for p in pods]
+    ranked.sort(key=functools.cmp_to_key(_compare))
+    return [r[-1] for r in ranked[:n]]
 
 
 def _deletion_cost(pod: ApiObject) -> int:
@@ -200,44 +205,39 @@ def _deletion_cost(pod: ApiObject) -> int:
         return 0
 
 
-def _restarts(pod: ApiObject) -> tuple[int, int]:
-    regular = max((c.restart_count for c in pod.status.container_statuses), default=0)
-    sidecar = max((c.restart_count for c in pod.status.init_container_statuses), default=0)
-    return regular, sidecar
+def _ranks(pod: ApiObject, rank: int, now: int) -> tuple:
+    """What ActivePodsWithRanks.Less reads of a pod: its first five rules as one tuple, which compare in order
+    (1. unscheduled first, 2. Pending < Unknown < Running, 3. not Ready first, 4. lower pod-deletion-cost first,
+    5. doubled-up pods first); then the Ready time and its age bucket, restarts, the creation time and its bucket,
+    the UID, the pod."""
+    since = ready_since(pod)
+    status, meta = pod.status, pod.meta
+    head = (bool(pod.spec.template.node_name),
+            _PHASE_ORDER.get(status.phase, 0), since is not None, _deletion_cost(pod), -rank)
+    restarts = (max((c.restart_count for c in status.container_statuses), default=0),
+                max((c.restart_count for c in status.init_container_statuses), default=0))
+    return (head, since, log2_rank(now - since) if since is not None else None, restarts, meta.creation_ms,
+            log2_rank(now - meta.creation_ms), meta.uid, pod)
 
 
-def _log_compare(t1: int, t2: int, now: int, uid1: str, uid2: str) -> int:
+def _by_age(bucket_a: int, bucket_b: int, uid_a: str, uid_b: str) -> int:
     """LogarithmicScaleDown: times in the same power-of-two bucket of age tie, broken by UID."""
-    diff = log2_rank(now - t1) - log2_rank(now - t2)
-    if diff == 0:
-        return -1 if uid1 < uid2 else (1 if uid1 > uid2 else 0)
-    return -1 if diff < 0 else 1
+    if bucket_a == bucket_b:
+        return -1 if uid_a < uid_b else (1 if uid_a > uid_b else 0)
+    return -1 if bucket_a < bucket_b else 1
 
 
-def _compare(a: tuple, b: tuple, now: int) -> int:
-    """ActivePodsWithRanks.Less as a comparison: negative when `a` should be deleted first."""
-    (pa, rank_a), (pb, rank_b) = a, b
-    na, nb = pa.spec.template.node_name or "", pb.spec.template.node_name or ""
-    if na != nb and (not na or not nb):
-        return -1 if not na else 1  # 1. unscheduled before scheduled
-    oa, ob = _PHASE_ORDER.get(pa.status.phase, 0), _PHASE_ORDER.get(pb.status.phase, 0)
-    if oa != ob:
-        return -1 if oa < ob else 1  # 2. Pending < Unknown < Running
-    ra, rb = ready_since(pa), ready_since(pb)
-    if (ra is None) != (rb is None):
-        return -1 if ra is None else 1  # 3. not Ready before Ready
-    ca, cb = _deletion_cost(pa), _deletion_cost(pb)
-    if ca != cb:
-        return -1 if ca < cb else 1  # 4. lower pod-deletion-cost first
-    if rank_a != rank_b:
-        return -1 if rank_a > rank_b else 1  # 5. doubled-up pods first
+def _compare(a: tuple, b: tuple) -> int:
+    """ActivePodsWithRanks.Less as a comparison of two `_ranks`: negative when `a` should be deleted first."""
+    if a[0] != b[0]:
+        return -1 if a[0] < b[0] else 1  # rules 1 to 5
+    ra, rb = a[1], b[1]
     if ra is not None and rb is not None and ra != rb:
-        return _log_compare(ra, rb, now, pa.meta.uid, pb.meta.uid)  # 6. Ready more recently first
-    sa, sb = _restarts(pa), _restarts(pb)
-    if sa != sb:
-        return -1 if sa > sb else 1  # 7. more restarts first
-    if pa.meta.creation_ms != pb.meta.creation_ms:
-        return _log_compare(pa.meta.creation_ms, pb.meta.creation_ms, now, pa.meta.uid, pb.meta.uid)  # 8. newer
+        return _by_age(a[2], b[2], a[6], b[6])  # 6. Ready more recently first
+    if a[3] != b[3]:
+        return -1 if a[3] > b[3] else 1  # 7. more restarts first
+    if a[4] != b[4]:
+        return _by_age(a[5], b[5], a[6], b[6])  # 8. newer first
     return 0
 
 
