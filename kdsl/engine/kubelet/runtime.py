@@ -23,9 +23,7 @@ def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespac
     """The pod as its kubelet first sees it at `bound_ms`: every container Waiting, the sandbox being made.
     `sigterm_ms`: how long each container's process takes to exit after SIGTERM (default 0, None ignores it).
     `configs`: a config_refs.PodConfigs that reads the ConfigMaps and Secrets env names (None: none checked)."""
-    reason = "PodInitializing" if template.init_containers else "ContainerCreating"
-    ctrs = tuple(ct.new(c, True, reason) for c in template.init_containers)
-    ctrs += tuple(ct.new(c, False, reason) for c in template.containers)
+    ctrs = _first_ctrs(template)
     status = status or PodStatus()
     gates = tuple(readiness_gates)
     # the first status made in one copy (its start time and what the containers show), not refreshed after
@@ -34,6 +32,25 @@ def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespac
                   config=config, images=frozenset(node_images), readiness_gates=gates,
                   sigterm_ms=tuple(sorted((sigterm_ms or {}).items())), sandbox=sandbox,
                   status=evolve(status, start_ms=bound_ms, **fields or {}), now_ms=bound_ms, configs=configs)
+
+
+def _first_ctrs(template: PodTemplate) -> tuple:
+    """Every container Waiting, not begun: the same values for every pod of the same containers (each pod's
+    template differs by its node), so made once for them and shared (they are frozen)."""
+    key = (id(template.init_containers), id(template.containers))
+    known = _FIRST.get(key)
+    if known is not None and known[0] is template.init_containers and known[1] is template.containers:
+        return known[2]
+    reason = "PodInitializing" if template.init_containers else "ContainerCreating"
+    ctrs = tuple(ct.new(c, True, reason) for c in template.init_containers)
+    ctrs += tuple(ct.new(c, False, reason) for c in template.containers)
+    if len(_FIRST) >= 1 << 12:
+        _FIRST.clear()
+    _FIRST[key] = (template.init_containers, template.containers, ctrs)  # keeps the ids their own
+    return ctrs
+
+
+_FIRST: dict[tuple, tuple] = {}
 
 
 def next_event(pod: PodRun) -> Step | None:
