@@ -153,7 +153,10 @@ class PodStatus:
     nominated_node: str | None = None
 
     def condition(self, type_: str) -> Condition | None:
-        return next((c for c in self.conditions if c.type == type_), None)
+        for c in self.conditions:  # a loop, not next(genexpr): asked some 16 times a pod by the controllers
+            if c.type == type_:
+                return c
+        return None
 
 
 # ---- node status --------------------------------------------------------------------------------

@@ -162,6 +162,16 @@ def pod_conditions(template: PodTemplate, phase: str, init_statuses: Sequence[Co
                    readiness_gates: Sequence[str] = (), previous: Sequence[Condition] = ()) -> tuple[Condition, ...]:
     """The kubelet's conditions merged into `previous` (which keeps others' conditions, such as
     readiness-gate conditions and DisruptionTarget); a transition time moves only with the status."""
+    mine = kubelet_conditions(template, phase, init_statuses, statuses, sandbox_ready=sandbox_ready,
+                              readiness_gates=readiness_gates, previous=previous)
+    return merged(mine, previous, now_ms)
+
+
+def kubelet_conditions(template: PodTemplate, phase: str, init_statuses: Sequence[ContainerStatus],
+                       statuses: Sequence[ContainerStatus], *, sandbox_ready: bool,
+                       readiness_gates: Sequence[str] = (), previous: Sequence[Condition] = ()) -> tuple:
+    """The kubelet's five conditions as (type, status, reason, message), in the order generateAPIPodStatus
+    appends them; `previous` is read only for the readiness gates' conditions."""
     if template.init_containers:
         initialized = initialized_condition(template, phase, init_statuses, statuses)
         init = (initialized.status, initialized.reason, initialized.message)
@@ -174,16 +184,20 @@ def pod_conditions(template: PodTemplate, phase: str, init_statuses: Sequence[Co
     else:
         ready = ("True", "", "")  # ready_condition's answer when no readiness gate asks more
     # the order generateAPIPodStatus appends them in, as `kubectl get pod -o yaml` lists them
-    mine = (("PodReadyToStartContainers", "True" if sandbox_ready else "False", "", ""),
+    return (("PodReadyToStartContainers", "True" if sandbox_ready else "False", "", ""),
             ("Initialized", *init),
             ("Ready", *ready),
             ("ContainersReady", containers_ready.status, containers_ready.reason, containers_ready.message),
             ("PodScheduled", "True", "", ""))
+
+
+def merged(mine: tuple, previous: Sequence[Condition], now_ms: int) -> tuple[Condition, ...]:
+    """`mine` (kubelet_conditions) merged into `previous` at `now_ms`, as pod_conditions does."""
     if isinstance(previous, tuple):
         key = (id(previous), mine, now_ms)
-        merged = _MERGED.get(key)
-        if merged is not None and merged[0] is previous:
-            return merged[1]
+        found = _MERGED.get(key)
+        if found is not None and found[0] is previous:
+            return found[1]
         if len(_MERGED) >= _KEPT:
             _MERGED.clear()
         conditions = _merge(mine, previous, now_ms)

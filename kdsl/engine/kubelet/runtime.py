@@ -10,7 +10,7 @@ from kdsl.engine.events import Event
 from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet import steps
 from kdsl.engine.evolve import evolve
-from kdsl.engine.kubelet.phase import TERMINAL, get_phase, pod_conditions
+from kdsl.engine.kubelet.refresh import refreshed
 from kdsl.engine.kubelet.pod import Config, PodRun, Step
 from kdsl.engine.objects import Condition, PodStatus, Terminated, set_condition
 from kdsl.model.pods import PodTemplate
@@ -23,17 +23,34 @@ def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespac
     """The pod as its kubelet first sees it at `bound_ms`: every container Waiting, the sandbox being made.
     `sigterm_ms`: how long each container's process takes to exit after SIGTERM (default 0, None ignores it).
     `configs`: a config_refs.PodConfigs that reads the ConfigMaps and Secrets env names (None: none checked)."""
-    reason = "PodInitializing" if template.init_containers else "ContainerCreating"
-    ctrs = tuple(ct.new(c, True, reason) for c in template.init_containers)
-    ctrs += tuple(ct.new(c, False, reason) for c in template.containers)
+    ctrs = _first_ctrs(template)
     status = status or PodStatus()
     gates = tuple(readiness_gates)
     # the first status made in one copy (its start time and what the containers show), not refreshed after
-    fields, sandbox = _refreshed(template, ctrs, False, "creating", gates, status, bound_ms)
+    fields, sandbox = refreshed(template, ctrs, False, "creating", gates, status, bound_ms)
     return PodRun(name=name, namespace=namespace, uid=uid, template=template, bound_ms=bound_ms, ctrs=ctrs,
                   config=config, images=frozenset(node_images), readiness_gates=gates,
                   sigterm_ms=tuple(sorted((sigterm_ms or {}).items())), sandbox=sandbox,
                   status=evolve(status, start_ms=bound_ms, **fields or {}), now_ms=bound_ms, configs=configs)
+
+
+def _first_ctrs(template: PodTemplate) -> tuple:
+    """Every container Waiting, not begun: the same values for every pod of the same containers (each pod's
+    template differs by its node), so made once for them and shared (they are frozen)."""
+    key = (id(template.init_containers), id(template.containers))
+    known = _FIRST.get(key)
+    if known is not None and known[0] is template.init_containers and known[1] is template.containers:
+        return known[2]
+    reason = "PodInitializing" if template.init_containers else "ContainerCreating"
+    ctrs = tuple(ct.new(c, True, reason) for c in template.init_containers)
+    ctrs += tuple(ct.new(c, False, reason) for c in template.containers)
+    if len(_FIRST) >= 1 << 12:
+        _FIRST.clear()
+    _FIRST[key] = (template.init_containers, template.containers, ctrs)  # keeps the ids their own
+    return ctrs
+
+
+_FIRST: dict[tuple, tuple] = {}
 
 
 def next_event(pod: PodRun) -> Step | None:
@@ -191,28 +208,10 @@ def _stop_all(pod: PodRun, now: int, out: list) -> PodRun:
     return pod
 
 
-def _refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: tuple[str, ...],
-               status: PodStatus, now: int) -> tuple[dict | None, str]:
-    """Phase and conditions recomputed from the container statuses, as generateAPIPodStatus does: the
-    status fields that changed (None if none did) and the sandbox (torn down once the pod finished)."""
-    inits = tuple(c.status for c in ctrs if c.init)
-    regular = tuple(c.status for c in ctrs if not c.init)
-    phase = get_phase(t, inits, regular, terminal=deleting, previous=status.phase)
-    if phase in TERMINAL and sandbox == "ready" and not any(c.stage in ct.LIVE for c in ctrs):
-        sandbox = "gone"  # the kubelet kills a finished pod's sandbox
-    conditions = pod_conditions(t, phase, inits, regular, sandbox_ready=sandbox == "ready", now_ms=now,
-                                readiness_gates=gates, previous=status.conditions)
-    if (phase != status.phase or conditions != status.conditions or inits != status.init_container_statuses
-            or regular != status.container_statuses):
-        return {"phase": phase, "conditions": conditions, "init_container_statuses": inits,
-                "container_statuses": regular}, sandbox
-    return None, sandbox
-
-
 def _refresh(pod: PodRun, now: int, reported: dict | None = None) -> PodRun:
     """The pod with its status refreshed; `reported` (status fields the step reports, as the sandbox's
     addresses) rides in the same copy of the status."""
-    fields, sandbox = _refreshed(pod.template, pod.ctrs, pod.deleting, pod.sandbox, pod.readiness_gates,
+    fields, sandbox = refreshed(pod.template, pod.ctrs, pod.deleting, pod.sandbox, pod.readiness_gates,
                                  pod.status, now)
     status = pod.status
     if fields is not None or reported:

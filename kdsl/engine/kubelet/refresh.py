@@ -1,0 +1,59 @@
+"""A pod's status after a kubelet step: phase and conditions from its containers, remembered by what they read."""
+
+from __future__ import annotations
+
+from kdsl.engine.kubelet import containers as ct
+from kdsl.engine.kubelet.phase import TERMINAL, get_phase, kubelet_conditions, merged
+from kdsl.engine.objects import ContainerStatus, PodStatus, Terminated
+from kdsl.model.pods import PodTemplate
+
+# The phase and the kubelet's conditions read of the template only its containers and restart policy, and
+# of each container status a few facts (below); every pod of a ReplicaSet shares its containers (each
+# pod's template differs by its node) and passes through the same facts. So they are remembered by the
+# containers' identity and those facts: a pod's step reads them, not computes them. Bounded; a hit is
+# what get_phase and kubelet_conditions would have answered (tests/engine/kubelet/test_refresh.py).
+_KEPT = 1 << 14
+_KNOWN: dict[tuple, tuple] = {}  # (containers' ids, policy, deleting, sandbox, phase, facts) -> (containers, phase, mine)
+
+
+def facts(statuses: tuple[ContainerStatus, ...]) -> tuple:
+    """What get_phase and the condition functions read of each status: its name, its state's kind and
+    exit code, its previous run's exit code, ready and started (never times, images or counts)."""
+    out = []
+    for s in statuses:
+        state, last = s.state, s.last_state
+        out.append((s.name, state.__class__, state.exit_code if state.__class__ is Terminated else None,
+                    None if last is None else last.exit_code, s.ready, s.started))
+    return tuple(out)
+
+
+def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: tuple[str, ...],
+              status: PodStatus, now: int) -> tuple[dict | None, str]:
+    """Phase and conditions recomputed from the container statuses, as generateAPIPodStatus does: the
+    status fields that changed (None if none did) and the sandbox (torn down once the pod finished)."""
+    inits = tuple(c.status for c in ctrs if c.init)
+    regular = tuple(c.status for c in ctrs if not c.init)
+    # readiness gates read other components' conditions: such a pod takes the pure path every time
+    key = None if gates else (id(t.init_containers), id(t.containers), t.restart_policy, deleting, sandbox,
+                              status.phase, facts(inits), facts(regular))
+    known = _KNOWN.get(key) if key is not None else None
+    if known is not None and known[0] is t.init_containers and known[1] is t.containers:
+        phase, mine = known[2], known[3]
+    else:
+        phase, mine = get_phase(t, inits, regular, terminal=deleting, previous=status.phase), None
+    if phase in TERMINAL and sandbox == "ready" and not any(c.stage in ct.LIVE for c in ctrs):
+        sandbox, mine = "gone", None  # the kubelet kills a finished pod's sandbox
+    if mine is None:
+        mine = kubelet_conditions(t, phase, inits, regular, sandbox_ready=sandbox == "ready",
+                                  readiness_gates=gates, previous=status.conditions)
+        if key is not None and sandbox == key[4]:  # what was answered for this key's own sandbox
+            if len(_KNOWN) >= _KEPT:
+                _KNOWN.clear()
+            # the entry keeps the containers alive, so their ids stay their own
+            _KNOWN[key] = (t.init_containers, t.containers, phase, mine)
+    conditions = merged(mine, status.conditions, now)
+    if (phase != status.phase or conditions != status.conditions or inits != status.init_container_statuses
+            or regular != status.container_statuses):
+        return {"phase": phase, "conditions": conditions, "init_container_statuses": inits,
+                "container_statuses": regular}, sandbox
+    return None, sandbox
