@@ -64,8 +64,9 @@ label_keys = st.one_of(st.sampled_from(("app", "tier", "zone", "team", "track", 
 some_label_values = st.one_of(st.sampled_from(("web", "v1", "a.b_c", "X-9")),
                               st.from_regex(r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,6}[A-Za-z0-9])?", fullmatch=True))
 label_values = st.one_of(some_label_values, st.just(""))
+# IsConfigMapKey refuses `.`, `..` and a key starting with `..`; kdsl refuses them as the API server does.
 config_keys = st.from_regex(r"[-._a-zA-Z0-9]{1,10}", fullmatch=True).filter(
-    lambda s: not s.startswith("-") and "->" not in s)
+    lambda s: not s.startswith(("-", "..")) and s != "." and "->" not in s)
 images = st.one_of(st.sampled_from(("nginx:1.25", "busybox:1.36", "shop/api:1.4", "postgres:16", "redis",
                                     "ghcr.io/a/b@sha256:0123abcd", "registry.local:5000/team/app:v2")),
                    st.from_regex(r"[a-z]{1,8}(/[a-z]{1,5})?(:[0-9]{1,2}(\.[0-9]{1,2})?)?", fullmatch=True))
