@@ -745,11 +745,16 @@ class _Gen:
         if self.flip(0.9):
             maps = []
             multi = self(st.integers(1, 3))
+            used: set[str] = set()  # ValidateService: no port number, and no name (a named target), twice
             for _ in range(multi):
-                port = self(port_numbers)
+                port = self(port_numbers.filter(lambda n: str(n) not in used))
+                used.add(str(port))
                 if multi == 1 and self.flip(0.2):
                     port = f"{self(port_names)}:{port}"
-                target = self.one("", lambda: self(port_numbers), lambda: self(port_names))
+                target = self.one("", lambda: self(port_numbers),
+                                  lambda: self(port_names.filter(lambda n: n not in used and not n.startswith("port-"))))
+                if isinstance(target, str) and target and not target.isdigit():
+                    used.add(target)
                 node_port = stype in ("nodeport", "loadbalancer") and target and self.flip(0.4)
                 spec = port
                 if target:

@@ -6,6 +6,7 @@ import pytest
 
 import kdsl
 from kdsl.engine.methods import Methods, register
+from kdsl.engine.sim_requests import Requests
 from kdsl.engine.simulation import Simulation
 
 TEXT = "node n1\npod web image=nginx:1.25\n"
@@ -17,7 +18,8 @@ def sim():
 
 
 def test_every_layer_gives_its_methods_to_the_engines_simulation():
-    assert Simulation.__mro__[1:] == (Methods, object)
+    # its own requests (sim_requests.py), then every layer's methods through the one registry
+    assert Simulation.__mro__[1:] == (Requests, Methods, object)
     owners = {name: getattr(Methods, name).__module__ for name in ("pods", "why", "manifests", "explore", "expect")}
     assert owners == {"pods": "kdsl.views.methods", "why": "kdsl.views.methods", "manifests": "kdsl",
                       "explore": "kdsl.notebook.reprs", "expect": "kdsl.engine.methods"}

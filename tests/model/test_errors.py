@@ -188,6 +188,12 @@ CASES = [
      "expect node needs a NAME", 1, 1, None),
     ("expect-unknown-target", "expect deploymnet default/web available=3",
      "`deploymnet` is not something an expectation can check", 1, 8, "`deployment`"),
+    # A round trip found it: both were named `port-443` on export, and the import refused the second name.
+    ("service-port-twice", "service web ports 443->80,9100,443->8443",
+     "service default/web: spec.ports[2]: Duplicate value: port 443/TCP is already a port of the service", 1, 32,
+     None),
+    ("service-port-name-twice", "service web ports a:80,a:81",
+     'service default/web: spec.ports[1].name: Duplicate value: "a"', 1, 24, None),
 ]
 
 

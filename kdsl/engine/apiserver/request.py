@@ -4,59 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import attrs
-
-from kdsl.engine.apiserver import admission, defaults, scale, strategy, trace, validation
-from kdsl.engine.apiserver.admission import CREATE, DELETE, UPDATE, Attributes
+from kdsl.engine.apiserver import admission, defaults, request_ops, scale, strategy, trace, validation
+from kdsl.engine.apiserver.admission import CREATE, UPDATE, Attributes
 from kdsl.engine.apiserver.authn import UserInfo, authenticate
 from kdsl.engine.apiserver.errors import (DEFAULT_MINOR, MODIFIED, ApiError,
                                           already_exists, bad_request, conflict, forbidden,
-                                          go_quote, invalid, not_found, unknown_resource)
+                                          go_quote, not_found, unknown_resource)
 from kdsl.engine.apiserver.rbac import Attributes as Authz, authorize
 from kdsl.engine.apiserver.resources import ResourceInfo, resource_info
+from kdsl.engine.apiserver.request_ops import VERBS, Request, Result, attributes
 from kdsl.engine.apiserver.view import View
 from kdsl.engine.evolve import evolve
 from kdsl.engine.objects import ApiObject
 from kdsl.model.access import User
-
-VERBS = ("get", "list", "watch", "create", "update", "patch", "delete")
-FOREGROUND, ORPHAN = "foregroundDeletion", "orphan"
-
-
-@attrs.frozen(kw_only=True)
-class Request:
-    """A request as kubectl or a controller sends it. `kind` is a kind (`Pod`), plural or short name;
-    `object` carries the object for create and update (its metadata names it); `user` (a name) or
-    `token` says who asks — neither means `admin`. Subresources: `status` (update replaces only the
-    status), `binding` (create: assign the pod to node `target`), `eviction` (create: a graceful delete),
-    `scale` (get or update a workload's autoscaling/v1 Scale).
-    `grace_ms` and `propagation` (Background | Foreground | Orphan) are a delete's options."""
-
-    verb: str
-    kind: str
-    namespace: str | None = None
-    name: str | None = None
-    object: ApiObject | None = None
-    user: str | None = None
-    token: str | None = None
-    subresource: str | None = None
-    target: str | None = None
-    grace_ms: int | None = None
-    propagation: str | None = None
-    now_ms: int = 0
-    trace: list | None = attrs.field(default=None, eq=False, repr=False)  # trace.py fills it
-
-
-@attrs.frozen(kw_only=True)
-class Result:
-    """What the store should do. create/update: write `object`; delete: write `object` (now marked with
-    a deletion time) or, when `remove`, delete it at once; get: `object`; list: `objects`."""
-
-    verb: str
-    user: UserInfo
-    object: ApiObject | None = None
-    objects: tuple[ApiObject, ...] = ()
-    remove: bool = False
 
 
 def _target(req: Request, info: ResourceInfo) -> tuple[str | None, str | None] | ApiError:
@@ -135,9 +95,9 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None,
         found = scale.scale_of(found) if found is not None and req.subresource == "scale" else found
         return Result(verb="get", user=user, object=found) if found else not_found(info.plural, info.group, name)
     if req.verb == "delete" or (req.verb == "create" and req.subresource == "eviction"):
-        return _delete(req, info, user, ns, name, view)
+        return request_ops.delete(req, info, user, ns, name, view)
     if req.verb == "create" and req.subresource:
-        return _create_subresource(req, info, user, ns, name, view)
+        return request_ops.create_subresource(req, info, user, ns, name, view)
     if req.object is None:
         return bad_request("the request carries no object")
     obj = req.object
@@ -149,12 +109,6 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None,
     return _update(req, info, user, obj, view, services, minor)
 
 
-def _attributes(req: Request, info: ResourceInfo, user: UserInfo, op: str, ns: str | None, name: str,
-                obj: ApiObject | None, old: ApiObject | None = None) -> Attributes:
-    return Attributes(operation=op, info=info, namespace=ns, name=name, user=user, object=obj, old=old,
-                      subresource=req.subresource, now_ms=req.now_ms, trace=req.trace)
-
-
 def _registered(a: Attributes, info: ResourceInfo, services, old, minor: int) -> Attributes | ApiError:
     obj = validation.registry(a.object, info, services, old, minor)
     return obj if isinstance(obj, ApiError) else a if obj is a.object else evolve(a, object=obj)
@@ -162,7 +116,7 @@ def _registered(a: Attributes, info: ResourceInfo, services, old, minor: int) ->
 
 def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View,
             services, minor: int) -> Result | ApiError:
-    a = admission.mutate(_attributes(req, info, user, CREATE, obj.namespace, obj.name, obj), view)
+    a = admission.mutate(attributes(req, info, user, CREATE, obj.namespace, obj.name, obj), view)
     if isinstance(a, ApiError):
         return a
     a = _registered(a, info, services, None, minor)
@@ -198,7 +152,7 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     if req.subresource:
         return Result(verb="update", user=user, object=old)
     obj = strategy.updated(_keep_server_set(obj, old), old)
-    a = admission.mutate(_attributes(req, info, user, UPDATE, obj.namespace, obj.name, obj, old), view)
+    a = admission.mutate(attributes(req, info, user, UPDATE, obj.namespace, obj.name, obj, old), view)
     if isinstance(a, ApiError):
         return a
     a = _registered(a, info, services, old, minor)
@@ -232,66 +186,3 @@ def _keep_server_set(obj: ApiObject, old: ApiObject) -> ApiObject:
     if not keep:
         return obj
     return evolve(obj, spec=evolve(obj.spec, template=evolve(new_t, **keep)))
-
-
-def _create_subresource(req: Request, info: ResourceInfo, user: UserInfo, ns: str | None, name: str,
-                        view: View) -> Result | ApiError:
-    stored = view.get(info.kind, ns, name)
-    if stored is None:
-        return not_found(info.plural, info.group, name)
-    a = admission.mutate(_attributes(req, info, user, CREATE, ns, name, stored), view)
-    if isinstance(a, ApiError):
-        return a
-    if req.subresource != "binding" or info.kind != "Pod":
-        return Result(verb="create", user=user, object=stored)
-    if not req.target:
-        return invalid("Binding", "", name, [validation.FieldError("target.name", validation.REQUIRED)])
-    template = stored.spec.template
-    if template.node_name:
-        return conflict("pods/binding", "", name, f"pod {name} is already assigned to node "
-                                                  f"{go_quote(template.node_name)}")
-    spec = evolve(stored.spec, template=evolve(template, node_name=req.target))
-    return Result(verb="create", user=user, object=evolve(stored, spec=spec))
-
-
-def _delete(req: Request, info: ResourceInfo, user: UserInfo, ns: str | None, name: str,
-            view: View) -> Result | ApiError:
-    a = admission.mutate(_attributes(req, info, user, DELETE, ns, name, None), view)
-    if isinstance(a, ApiError):
-        return a
-    old = view.get(info.kind, ns, name)
-    if old is None:
-        return not_found(info.plural, info.group, name)
-    grace = _grace(req, old)
-    meta = old.meta
-    finalizers = meta.finalizers
-    if req.propagation == "Foreground" and FOREGROUND not in finalizers:
-        finalizers += (FOREGROUND,)
-    elif req.propagation == "Orphan" and ORPHAN not in finalizers:
-        finalizers += (ORPHAN,)
-    if meta.deletion_ms is not None:
-        # Deleting again may only shorten a pod's grace period; zero removes it.
-        if grace is not None and (meta.deletion_grace_ms is None or grace < meta.deletion_grace_ms):
-            if grace == 0 and not finalizers:
-                return Result(verb="delete", user=user, object=old, remove=True)
-            meta = evolve(meta, deletion_ms=req.now_ms + grace, deletion_grace_ms=grace)
-        return Result(verb="delete", user=user, object=evolve(old, meta=evolve(meta,
-                                                                                            finalizers=finalizers)))
-    if not grace and not finalizers and info.kind != "Namespace":
-        return Result(verb="delete", user=user, object=old, remove=True)
-    # A namespace stays, terminating, until the namespace controller has emptied it.
-    meta = evolve(meta, deletion_ms=req.now_ms + (grace or 0), deletion_grace_ms=grace,
-                        finalizers=finalizers, generation=defaults.on_delete(meta.generation))
-    return Result(verb="delete", user=user, object=evolve(old, meta=meta))
-
-
-def _grace(req: Request, old: ApiObject) -> int | None:
-    """A pod's grace period (CheckGracefulDelete): the request's, else the pod's own; zero when the
-    pod was never scheduled or has finished. Other kinds are deleted without grace (None)."""
-    if old.kind != "Pod":
-        return None
-    template = old.spec.template
-    grace = req.grace_ms if req.grace_ms is not None else template.grace_ms
-    if not template.node_name or getattr(old.status, "phase", None) in ("Succeeded", "Failed"):
-        return 0
-    return grace

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.engine.apiserver.request import FOREGROUND, ORPHAN
+from kdsl.engine.apiserver.request_ops import FOREGROUND, ORPHAN
 from kdsl.engine.apiserver.resources import KINDS
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.objects import ApiObject, OwnerRef

@@ -55,6 +55,20 @@ def _service_port(ctx: Ctx, pm: PortMap, what: str, multi: bool) -> ServicePort 
                        node_port=int(node_port) if node_port else None, span=pm.span)
 
 
+def _unique_ports(ctx: Ctx, ports: tuple[ServicePort, ...], what: str) -> None:
+    """ValidateService refuses two ports of one protocol and number, and two of one name (validation.go)."""
+    numbers, names = set(), set()
+    for i, p in enumerate(ports):
+        if (p.port, p.protocol) in numbers:
+            ctx.error(p.span, f"{what}: spec.ports[{i}]: Duplicate value: port {p.port}/{p.protocol} is already a "
+                              "port of the service", expected=["a port number not used twice for one protocol"])
+        elif p.name is not None and p.name in names:
+            ctx.error(p.span, f'{what}: spec.ports[{i}].name: Duplicate value: "{p.name}"')
+        numbers.add((p.port, p.protocol))
+        if p.name is not None:
+            names.add(p.name)
+
+
 def _pm_text(pm: PortMap) -> str:
     return pm.port.text + (f"->{pm.target.text}" if pm.target else "")
 
@@ -88,6 +102,7 @@ def build_service(ctx: Ctx, stmt: Stmt, namespace: str | None) -> Service | None
     sel.done()
     ports = tuple(p for pm in sections["ports"]
                   for p in [_service_port(ctx, pm, head.what, len(sections["ports"]) > 1)] if p)
+    _unique_ports(ctx, ports, head.what)
     if stype == "ClusterIP" and any(p.node_port for p in ports):
         ctx.error(stmt, f"{head.what}: a nodePort needs a `nodeport` or `loadbalancer` service")
     has_selects = next((p for p in stmt.head if isinstance(p, Kw) and p.text == "selects"), None)

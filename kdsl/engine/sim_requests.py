@@ -1,0 +1,115 @@
+"""The simulation's side of the API: requests through the API server, the store's writes, refusals and events."""
+
+from __future__ import annotations
+
+from kdsl.engine.apiserver.errors import ApiError
+from kdsl.engine.apiserver.request import Request, handle
+from kdsl.engine.events import Event
+from kdsl.engine.evolve import evolve
+from kdsl.engine.naming import new_uid
+from kdsl.engine.objects import ApiObject, PodStatus, applied, requested
+from kdsl.engine.rejections import Rejection
+
+
+class Requests:
+    """What the Simulation's components and its timeline call to act on the cluster: each goes through the
+    API server (`handle`) as Kubernetes' clients do, or, for the kubelets' own status, straight to the store."""
+
+    def write(self, obj: ApiObject, source: str, **parts) -> ApiObject:
+        """Store `obj` now; `status=...` and `spec=...` replace its own in the same copy."""
+        return self.store.put(obj, self.now, **parts)
+
+    def create(self, obj, source: str, user: str | None = None) -> ApiObject | None:
+        """A model object created at this moment (from the scenario or the timeline) through the API
+        server: authentication, RBAC, admission and validation may change it or refuse it."""
+        request = Request(verb="create", kind=obj.kind, object=requested(obj, new_uid(self.rng), self.now),
+                          user=user, now_ms=self.now, trace=self._trace())
+        return self._written(self._call(request, source), source)
+
+    def submit(self, verb: str, obj: ApiObject, source: str, user: str | None = None,
+               subresource: str | None = None, on_conflict=None) -> ApiObject | None:
+        """A controller's create or update of a whole API object (metadata, owners and all). A new
+        object gets its uid and creation time here, as the API server gives them."""
+        if verb == "create":
+            meta = evolve(obj.meta, uid=obj.meta.uid or new_uid(self.rng), creation_ms=self.now)
+            obj = evolve(obj, meta=meta)
+        request = Request(verb=verb, kind=obj.kind, object=obj, user=user, subresource=subresource,
+                          now_ms=self.now, trace=self._trace())
+        return self._written(self._call(request, source, on_conflict), source)
+
+    def _written(self, result, source: str) -> ApiObject | None:
+        if result is None:
+            return None
+        obj = result.object
+        if result.remove:
+            self.remove(obj.key, source=source)
+            return None
+        if obj.kind == "Pod" and obj.status is None:
+            return self.write(obj, source=source, status=PodStatus())
+        return self.write(obj, source=source)
+
+    def apply(self, obj, source: str, user: str | None = None) -> ApiObject | None:
+        """kubectl apply: create the object, or update the one that stands (its status is kept)."""
+        current = self.store.get(obj.kind, getattr(obj, "namespace", None), obj.name)
+        if current is None:
+            return self.create(obj, source=source, user=user)
+        request = Request(verb="update", kind=obj.kind, object=applied(current, obj), user=user, now_ms=self.now)
+        return self._written(self._call(request, source), source)
+
+    def delete(self, kind: str, namespace: str | None, name: str, source: str, grace_ms: int | None = None,
+               user: str | None = None, propagation: str | None = None) -> None:
+        """A delete through the API server: a bound pod is marked (deletionTimestamp) and its kubelet stops
+        it within the grace period, then removes it; an object with finalizers (Foreground, Orphan) or a
+        namespace stays, terminating, until its controller lets it go; other objects go at once."""
+        obj = self.store.get(kind, namespace, name)
+        if obj is not None and obj.terminating and grace_ms is None and propagation is None:
+            return
+        result = self._call(Request(verb="delete", kind=kind, namespace=namespace, name=name, user=user,
+                                    grace_ms=grace_ms, propagation=propagation, now_ms=self.now), source)
+        if result is None:
+            return
+        if result.remove or result.object is None:
+            self.remove((kind, namespace, name), source=source)
+        elif result.object != obj:
+            self.write(result.object, source=source)
+
+    def _call(self, request: Request, source: str, on_conflict=None):
+        """One API request; a refusal is recorded (event and `rejections`) and None returned. A
+        controller passes `on_conflict`: a 409 Conflict is then its to retry, as client-go's work
+        queue does, and is neither an event nor a rejection (kube-controller-manager only logs it)."""
+        if self.traces is not None and request.trace is None:
+            request = evolve(request, trace=[])
+        result = handle(request, self.store, self.scenario.users, services=self.service_alloc, minor=self.kube_minor)
+        if self.traces is not None:
+            self.traces.answered(request, result, source, self.now, self.store.resource_version)
+        if isinstance(result, ApiError) and on_conflict is not None and result.code == 409:
+            on_conflict()
+            return None
+        if isinstance(result, ApiError):
+            self.refused(request, result, source)
+            return None
+        return result
+
+    def _trace(self) -> list | None:
+        """A request's trace list, made with it (not a copy) when the run is traced."""
+        return None if self.traces is None else []
+
+    def refused(self, request: Request, result: ApiError, source: str, event: str | None = None) -> None:
+        """A refusal recorded: a row of `rejections` and a Warning event (`event`, else Failed<Verb>)."""
+        obj = request.object
+        kind = obj.kind if obj is not None else request.kind
+        name = obj.name if obj is not None else request.name
+        ns = obj.namespace if obj is not None else request.namespace
+        self.rejections.append(Rejection(time_ms=self.now, verb=request.verb, kind=kind, namespace=ns,
+                                         name=name, user=request.user or "admin", code=result.code,
+                                         reason=result.reason, message=result.message, source=source))
+        self.log.record(Event(time_ms=self.now, type="Warning", reason=event or f"Failed{request.verb.capitalize()}",
+                              kind=kind, namespace=ns, name=name or "", message=result.message,
+                              source="apiserver"))
+
+    def remove(self, key: tuple, source: str) -> None:
+        self.store.delete(*key, now=self.now)
+
+    def event(self, type_: str, reason: str, obj: ApiObject, message: str, source: str) -> None:
+        self.log.record(Event(time_ms=self.now, type=type_, reason=reason, kind=obj.kind, namespace=obj.namespace,
+                              name=obj.name, message=message, source=source))
