@@ -7,7 +7,7 @@ import hashlib
 from kdsl.engine import clock, volumes
 from kdsl.engine.kubelet import config_refs, runtime
 from kdsl.engine.kubelet.containers import LIVE
-from kdsl.engine.kubelet.pod import PodRun
+from kdsl.engine.kubelet.pod import PodRun, Step
 from kdsl.engine.objects import ApiObject
 
 SOURCE = "kubelet"
@@ -180,7 +180,7 @@ class KubeletComponent:
                   f"no IP addresses available in range set: {self.sim.network.range_set(node)}", out)
         for e in out:
             self.sim.log.record(e)
-        retry = type(step)(step.time_ms + SYNC_BACKOFF_MS, step.what, step.container)
+        retry = Step(step.time_ms + SYNC_BACKOFF_MS, step.what, step.container)
         self.sim.queue.at(retry.time_ms, self.step, key, gen, retry, priority=clock.PRIORITY_KUBELET)
 
     def _publish(self, key: tuple, run: PodRun, events) -> None:

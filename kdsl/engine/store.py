@@ -116,7 +116,9 @@ class Store:
         del self._by_ns[(kind, namespace)][key]
         if old.meta.owners:
             self._index_owners(key, old, None)
-        self._unowned[(kind, namespace)].pop(name, None)
+        unowned = self._unowned.get((kind, namespace))
+        if unowned:
+            unowned.pop(name, None)
         self._record(now, key, "DELETED", None)
         self._notify(kind, "DELETED", old, None)
         return old
