@@ -97,13 +97,16 @@ def load_ipython_extension(ipython) -> None:
 
 
 def from_manifests(*paths, text: str | None = None, namespace: str | None = None, cluster: str | None = None,
-                   kube_version: str | None = None):
+                   kube_version: str | None = None, field_validation: str = "Strict"):
     """The Scenario Kubernetes manifests declare (files, folders or `text`), on `cluster` (kdsl text; default
     3 workers of 4 CPU / 16Gi and a default `standard` class), each document checked against the OpenAPI
-    schema of Kubernetes `kube_version` (default 1.33) as the API server would. See docs/interop.md."""
+    schema of Kubernetes `kube_version` (default 1.33) as the API server would; an unknown field refused
+    (`field_validation="Strict"`, kubectl's) or dropped with a warning ("Warn") or silently ("Ignore").
+    See docs/interop.md."""
     from kdsl.interop import from_manifests as read
 
-    return read(*paths, text=text, namespace=namespace, cluster=cluster, kube_version=kube_version)
+    return read(*paths, text=text, namespace=namespace, cluster=cluster, kube_version=kube_version,
+                field_validation=field_validation)
 
 
 __all__ = ["Diagnostic", "ExpectationFailed", "KdslError", "KdslSyntaxError", "NotFoundError", "Scenario", "ScenarioError",

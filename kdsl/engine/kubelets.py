@@ -31,7 +31,11 @@ class KubeletComponent:
         self.waiting: dict[tuple, list[str]] = {}  # pods whose volumes wait for an object: the missing volumes
         # canAdmitPod's handlers: pod -> None, or (reason, message) to refuse it (the eviction manager's Admit)
         self.admit_handlers: list = []
+        # Pods bound to a node that does not exist: no kubelet has them (they stay Pending) until a node of that
+        # name registers and its kubelet lists them. Node name -> pod keys.
+        self.unhosted: dict[str, set[tuple]] = {}
         sim.store.watch("Pod", self.on_pod)
+        sim.store.watch("Node", self.on_node)
         for kind in volumes.WATCHED:
             sim.store.watch(kind, self.on_volume_source)
         self.held = config_refs.Held()  # containers in CreateContainerConfigError, by what they name
@@ -41,6 +45,7 @@ class KubeletComponent:
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if new is None:
             key = old.key
+            self.unhosted.get(old.spec.template.node_name, set()).discard(key)
             self.waiting.pop(key, None)
             run = self.runs.pop(key, None)
             self.generation.pop(key, None)
@@ -53,6 +58,9 @@ class KubeletComponent:
         key, node = new.key, new.spec.template.node_name
         if node is None:
             return  # not bound yet: no kubelet has it
+        if key not in self.runs and self.sim.store.get("Node", None, node) is None:
+            self.unhosted.setdefault(node, set()).add(key)
+            return
         if key not in self.runs:
             self.node_of[key] = node
             self.runs[key] = self._new_run(new)
@@ -65,6 +73,13 @@ class KubeletComponent:
             if new.terminating and not self.runs[key].deleting and node not in self.sim.failed_nodes:
                 self.waiting.pop(key, None)
                 self._delete(key, new)
+
+    def on_node(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        if old is None and new is not None:  # a kubelet registers and lists the pods bound to its node
+            for key in sorted(self.unhosted.pop(new.name, ())):
+                pod = self.sim.store.get(*key)
+                if pod is not None:
+                    self.on_pod("ADDED", None, pod)
 
     def _new_run(self, pod: ApiObject):
         node_obj = self.sim.store.get("Node", None, pod.spec.template.node_name)

@@ -30,6 +30,9 @@ class SchedulerComponent:
         # The PodInfo of the pod being bound: its scheduling facts do not change with the binding, so
         # the snapshot accounts the bound pod with the one the cycle derived.
         self._binding: tuple[tuple, PodInfo] | None = None
+        # Pods bound to a node that does not exist (yet): the API server accepts a nodeName it cannot find, and
+        # the scheduler's cache accounts such a pod once its node appears. Node name -> pod keys.
+        self.unplaced: dict[str, set[tuple]] = {}
         sim.store.watch("Pod", self.on_pod)
         sim.store.watch("Node", self.on_node)
         self.volumes = VolumeBindingPlugin(self)
@@ -48,6 +51,8 @@ class SchedulerComponent:
             if new is None and self.snapshot.node_of(_pod_key(old)) is not None:
                 self.snapshot.remove_pod(old)
                 self._cluster_changed()
+            elif new is None and old.spec.template.node_name in self.unplaced:
+                self.unplaced[old.spec.template.node_name].discard(key)
             return
         node = new.spec.template.node_name
         if node is None:
@@ -55,6 +60,8 @@ class SchedulerComponent:
                 self._arrivals += 1
                 self.pending[key] = self._arrivals
                 self._queue_pass()
+        elif node not in self.snapshot.index:
+            self.unplaced.setdefault(node, set()).add(key)
         elif self.snapshot.node_of(_pod_key(new)) is None:
             binding = self._binding
             self.snapshot.add_pod(node, binding[1] if binding is not None and binding[0] == key else new)
@@ -62,6 +69,10 @@ class SchedulerComponent:
     def on_node(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if old is None or new is None:
             self.snapshot = self.snapshot.with_nodes(self.sim.store.list("Node"))
+            for key in sorted(self.unplaced.pop(new.name, ()) if new is not None else ()):
+                pod = self.sim.store.get(*key)
+                if pod is not None and pod.spec.template.node_name == new.name:
+                    self.snapshot.add_pod(new.name, pod)
         else:
             self.snapshot.update_node(new)
         self._cluster_changed()

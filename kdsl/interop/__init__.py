@@ -10,6 +10,7 @@ from kdsl.model.namespaces import SYSTEM_NAMESPACES, LimitRange, Namespace, Reso
 from kdsl.interop.cluster import ClusterExport, for_cluster
 from kdsl.interop.emit import emit
 from kdsl.interop.export import manifest
+from kdsl.interop.field_validation import drop_unknown
 from kdsl.interop.imports import read_with_load
 from kdsl.interop.located import IMPORTED, relocated, relocated_error, source_of
 from kdsl.model.errors import ScenarioError
@@ -46,21 +47,25 @@ class Imported:
 
 
 def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifests>",
-                     namespace: str | None = None, kube_version: str | None = None) -> Imported:
+                     namespace: str | None = None, kube_version: str | None = None,
+                     field_validation: str = "Strict") -> Imported:
     """Read manifest files (or one `text`) into the model and write them as kdsl. Each document is first
     checked against the OpenAPI schema of Kubernetes `kube_version` (default 1.33), strictly, as the API
     server decodes and validates it: a KdslError, located in the file, for any it would refuse.
     `namespace` is kubectl's `-n`: where objects that name none go. A namespace used but not among the
-    manifests is declared, with a warning (the tutorials create it with `kubectl create namespace`)."""
+    manifests is declared, with a warning (the tutorials create it with `kubectl create namespace`).
+    `field_validation` is the API's fieldValidation: Strict (kubectl's default) refuses an unknown field, Warn (the
+    API server's default for a request that names none) drops it with a warning, Ignore drops it."""
     version = kube_version or DEFAULT_VERSION
     if version not in KUBE_VERSIONS:
         raise UsageError(f"Kubernetes {version}: kdsl reads and writes manifests for Kubernetes "
                          f"{KUBE_VERSIONS[0]} to {KUBE_VERSIONS[-1]} (give it as 1.3x)")
     docs: list[Doc] = read_text(text, name) if text is not None else read_paths(paths)
+    docs, warnings = drop_unknown(docs, version, field_validation)
     refused = check(docs, version)
     if refused:
         raise KdslError(refused)
-    objects, nodes, warnings, sources, loads = [], [], [], [], []
+    objects, nodes, sources, loads = [], [], [], []
     for doc in docs:
         obj, warning, load = read_with_load(doc, namespace)
         if load is not None:
@@ -87,12 +92,13 @@ def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifes
 
 
 def from_manifests(*paths, text: str | None = None, namespace: str | None = None, cluster: str | None = None,
-                   kube_version: str | None = None):
+                   kube_version: str | None = None, field_validation: str = "Strict"):
     """kdsl.from_manifests("app.yaml", "k8s/"): the Scenario those manifests declare, on `cluster` (kdsl
     text with nodes and storage classes, or the Scenario of a cluster file read by kdsl.load, whose includes
     come along; default: DEFAULT_CLUSTER when the manifests declare no nodes), each document checked as
-    Kubernetes `kube_version` (default 1.33) would."""
-    imported = import_manifests(paths, text=text, namespace=namespace, kube_version=kube_version)
+    Kubernetes `kube_version` (default 1.33) would, with `field_validation` as import_manifests takes it."""
+    imported = import_manifests(paths, text=text, namespace=namespace, kube_version=kube_version,
+                                field_validation=field_validation)
     files = None
     if isinstance(cluster, Scenario):  # read, checked and located in its own file; its includes as they were read
         top = cluster.files[0] if cluster.files else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kdsl.lang.fmt import quote, text_word
+from kdsl.lang.fmt import bare, quote, text_word
 from kdsl.core.values import format_bytes, format_millicores
 
 
@@ -90,7 +90,13 @@ def pod_term(t) -> str:
     return out + (f" namespaces={','.join(word(n) for n in t.namespaces)}" if t.namespaces else "")
 
 
+def name_word(name: str) -> str:
+    """An object's name where the grammar wants a WORD: bare, as `word` writes it, or with the leading `-` that
+    WORD reads and that only an RBAC name can have (path.IsValidPathSegmentName: `-web` is a valid Role)."""
+    return name if name[:1] == "-" and bare("x" + name[1:]) else word(name)
+
+
 def ref_name(obj, ns: str | None) -> str:
     if not obj.namespaced or obj.namespace == ns:
-        return word(obj.name)
-    return f"{word(obj.namespace)}/{word(obj.name)}"
+        return name_word(obj.name)
+    return f"{word(obj.namespace)}/{name_word(obj.name)}"

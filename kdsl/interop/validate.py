@@ -120,9 +120,8 @@ def _refusals(doc: Doc, validator, defs: dict) -> list[Diagnostic]:
     decode, unknown, other = [], [], []
     for e in validator.iter_errors(d):
         path = list(e.absolute_path)
-        if e.validator == "additionalProperties" and e.validator_value is False and isinstance(e.instance, dict):
-            known = e.schema.get("properties", {})
-            unknown += [path + [k] for k in e.instance if k not in known]
+        if unknown_keys(e):
+            unknown += unknown_keys(e)
         elif e.validator in ("type", "oneOf") and e.instance is not None:
             decode.append((path, walker.decode_error(path, e.instance)))
         elif e.validator == "required":
@@ -149,6 +148,14 @@ def _refusals(doc: Doc, validator, defs: dict) -> list[Diagnostic]:
             seen.add(message)
             out.append(where.diagnostic(invalid + message, path, key=True))
     return out
+
+
+def unknown_keys(e) -> list[list]:
+    """The paths of the fields a schema error calls unknown (additionalProperties: false)."""
+    if e.validator != "additionalProperties" or e.validator_value is not False or not isinstance(e.instance, dict):
+        return []
+    known = e.schema.get("properties", {})
+    return [list(e.absolute_path) + [k] for k in e.instance if k not in known]
 
 
 def _field(path) -> str:

@@ -38,13 +38,17 @@ def _pod_spec(data: dict) -> tuple[str, dict] | None:
     return (".".join(path), at) if path and isinstance(at, dict) else None
 
 
+def _integer(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _list(value) -> list[dict]:
     return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
 
 
 def pod_spec_names(spec: dict, prefix: str, minor: int = DEFAULT_MINOR, claims=()) -> list[FieldError]:
     """Containers (at least one), their names (required, unique across init and app containers, DNS-1123 labels),
-    port names (IANA service names), the volumes they mount (declared) and scheduling gates (qualified names,
+    ports (IANA service names, numbers 1-65535), env names, the volumes they mount (declared), scheduling gates (qualified names,
     unique), in the API server's order. `claims`: a StatefulSet's volumeClaimTemplates, volumes of its pods
     (volumesToAddForTemplates, pkg/apis/apps/validation/validation.go)."""
     out: list[FieldError] = []
@@ -62,10 +66,20 @@ def pod_spec_names(spec: dict, prefix: str, minor: int = DEFAULT_MINOR, claims=(
             else:
                 out += [FieldError(f"{at}.name", INVALID, name, m) for m in names.dns1123_label(name)]
                 seen.add(name)
-            for j, port in enumerate(_list(c.get("ports"))):
+            for j, port in enumerate(_list(c.get("ports"))):  # validateContainerPorts
                 pname = port.get("name")
                 if isinstance(pname, str) and pname:
                     out += [FieldError(f"{at}.ports[{j}].name", INVALID, pname, m) for m in names.port_name(pname)]
+                for key in ("containerPort", "hostPort"):
+                    n = port.get(key)
+                    if _integer(n) and (n != 0 or key == "containerPort"):
+                        out += ([FieldError(f"{at}.ports[{j}].{key}", REQUIRED)] if n == 0 else
+                                [FieldError(f"{at}.ports[{j}].{key}", INVALID, n, m) for m in names.port_number(n)])
+            for j, env in enumerate(_list(c.get("env"))):  # ValidateEnv
+                ename = env.get("name")
+                if isinstance(ename, str):
+                    out += [FieldError(f"{at}.env[{j}].name", REQUIRED)] if not ename else []
+                    out += [FieldError(f"{at}.env[{j}].name", INVALID, ename, m) for m in names.env_name(ename, minor)]
             for k, mount in enumerate(_list(c.get("volumeMounts"))):  # ValidateVolumeMounts: a declared volume
                 if isinstance(mount.get("name"), str) and mount["name"] not in volumes:
                     out.append(FieldError(f"{at}.volumeMounts[{k}].name", NOT_FOUND, mount["name"]))

@@ -5,7 +5,7 @@ read, in the API server's words (the model would default the bad value away and 
 # pkg/apis/core/validation/validation.go (ValidatePodSpec, validateRestartPolicy, ValidateTolerations,
 # ValidateService, ValidatePersistentVolumeClaimSpec), pkg/apis/apps/validation/validation.go
 # (ValidateDeploymentSpec, ValidateDeploymentStrategy, ValidateStatefulSetSpec, ValidateReplicaSetSpec) and
-# pkg/apis/batch/validation/validation.go (validateJobSpec).
+# pkg/apis/batch/validation/validation.go (validateJobSpec), pkg/apis/rbac/validation/validation.go.
 
 from __future__ import annotations
 
@@ -57,6 +57,8 @@ def spec_rules(data: dict) -> list[FieldError]:
     kind, spec = data.get("kind"), data.get("spec")
     if kind in ("ConfigMap", "Secret"):
         return _config_keys(data)
+    if kind in ("RoleBinding", "ClusterRoleBinding"):
+        return _role_ref(kind, data.get("roleRef"))
     if not isinstance(spec, dict):
         return []
     out: list[FieldError] = []
@@ -78,8 +80,26 @@ def spec_rules(data: dict) -> list[FieldError]:
             out.append(FieldError("spec.podManagementPolicy", INVALID, policy, "must be 'OrderedReady' or 'Parallel'"))
     if kind == "Service":
         out += _service(spec)
-    if kind == "PersistentVolumeClaim" and not spec.get("accessModes"):
-        out.append(FieldError("spec.accessModes", REQUIRED, detail="at least 1 access mode is required"))
+    if kind == "PersistentVolumeClaim":
+        if not spec.get("accessModes"):
+            out.append(FieldError("spec.accessModes", REQUIRED, detail="at least 1 access mode is required"))
+        requests = (spec.get("resources") or {}).get("requests") if isinstance(spec.get("resources"), dict) else None
+        if not isinstance(requests, dict) or "storage" not in requests:
+            out.append(FieldError("spec.resources[storage]", REQUIRED))
+    return out
+
+
+def _role_ref(kind: str, ref) -> list[FieldError]:
+    """ValidateRoleBinding / ValidateClusterRoleBinding (pkg/apis/rbac/validation/validation.go): the roleRef's
+    group is rbac.authorization.k8s.io and its kind one a binding can name."""
+    if not isinstance(ref, dict):
+        return []
+    out = []
+    if isinstance(ref.get("apiGroup"), str) and ref["apiGroup"] != "rbac.authorization.k8s.io":
+        out.append(_supported("roleRef.apiGroup", ref["apiGroup"], ("rbac.authorization.k8s.io",)))
+    kinds = ("Role", "ClusterRole") if kind == "RoleBinding" else ("ClusterRole",)
+    if isinstance(ref.get("kind"), str) and ref["kind"] not in kinds:
+        out.append(_supported("roleRef.kind", ref["kind"], kinds))
     return out
 
 

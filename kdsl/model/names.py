@@ -118,11 +118,41 @@ def config_key(value: str) -> list[str]:
         errs.append("a valid config key must consist of alphanumeric characters, '-', '_' or '.' "
                     "(e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "
                     "'[-._a-zA-Z0-9]+')")
-    if value in (".", ".."):  # IsConfigMapKey: no path element of its own
-        errs.append(f"must not be '{value}'")
-    elif value.startswith(".."):
-        errs.append("must not start with '..'")
-    return errs
+    return errs + _chdir_prefix(value)
+
+
+def _chdir_prefix(value: str) -> list[str]:
+    """hasChDirPrefix: no path element of its own (IsConfigMapKey, IsEnvVarName)."""
+    if value in (".", ".."):
+        return [f"must not be '{value}'"]
+    return ["must not start with '..'"] if value.startswith("..") else []
+
+
+_ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
+# RelaxedEnvironmentVariableValidation: beta and on by default from 1.32, GA in 1.34 (KEP-4369).
+RELAXED_ENV = 32
+
+
+def env_name(value: str, minor: int = DEFAULT_MINOR) -> list[str]:
+    """ValidateEnv's name rule (apimachinery pkg/util/validation: IsRelaxedEnvVarName from 1.32, IsEnvVarName
+    before); ValidateEnv calls an empty name Required first."""
+    if minor >= RELAXED_ENV:
+        if not value:
+            return ["environment variable name must be non-empty"]
+        if any(ord(c) > 127 or not c.isprintable() or c == "=" for c in value):
+            return ["a valid environment variable name must consist only of printable ASCII characters other "
+                    "than '='"]
+        return []
+    errs = [] if _ENV_NAME.match(value) else [
+        "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and "
+        "must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for "
+        "validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"]
+    return errs + _chdir_prefix(value)
+
+
+def port_number(value: int) -> list[str]:
+    """IsValidPortNum."""
+    return [] if 1 <= value <= 65535 else ["must be between 1 and 65535, inclusive"]
 
 
 # Which rule each kind's name follows (apimachinery / core validation).
@@ -133,11 +163,17 @@ NAME_RULES = {
 
 def image(value: str) -> list[str]:
     """validateContainersOnlyForPod (pkg/apis/core/validation/validation.go) refuses leading or trailing
-    whitespace; a space or control character inside is no reference either (distribution/reference's
-    grammar): the kubelet would stop the container at InvalidImageName, so kdsl refuses it too."""
+    whitespace in a pod's images, not in a template's (a workload with one is accepted, and each pod its
+    controller creates is refused); with image_reference, what a pod's image must be."""
     if value != value.strip():
         return ["must not have leading or trailing whitespace"]
-    if any(c.isspace() or not c.isprintable() for c in value):
+    return image_reference(value)
+
+
+def image_reference(value: str) -> list[str]:
+    """A space or control character inside an image is no reference (distribution/reference's grammar): the
+    kubelet would stop the container at InvalidImageName, so kdsl refuses it in a template too (kdsl's own)."""
+    if any(c.isspace() or not c.isprintable() for c in value.strip()):
         return ["invalid reference format: an image name has no spaces or control characters"]
     return []
 

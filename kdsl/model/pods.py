@@ -129,6 +129,8 @@ class Container:
 def _tag(image: str) -> str | None:
     if "@" in image:
         return "digest"
+    if any(c.isspace() or not c.isprintable() for c in image):
+        return ""  # parsers.ParseImageName fails on it, and SetDefaults_Container reads no tag: IfNotPresent
     last = image.rsplit("/", 1)[-1]
     return last.split(":", 1)[1] if ":" in last else None
 

@@ -133,3 +133,37 @@ def test_a_statefulsets_claim_templates_are_volumes_its_containers_may_mount():
     assert import_manifests(text=sts, name="s.yaml").objects
     other = sts.replace("- metadata: {name: data}", "- metadata: {name: other}")
     assert 'volumeMounts[0].name: Not found: "data"' in refusal(other)
+
+
+ENV_POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {{name: web}}
+spec:
+  containers:
+  - name: app
+    image: nginx
+    ports: [{{containerPort: {port}}}]
+    env: [{{name: "{env}", value: x}}]
+"""
+
+
+@pytest.mark.parametrize(("port", "env", "version", "message"), [
+    (70000, "A", "1.34", 'Pod "web" is invalid: spec.containers[0].ports[0].containerPort: Invalid value: 70000: '
+                         "must be between 1 and 65535, inclusive"),
+    (80, "1=BAD", "1.34", 'Pod "web" is invalid: spec.containers[0].env[0].name: Invalid value: "1=BAD": a valid '
+                          "environment variable name must consist only of printable ASCII characters other than '='"),
+    (80, "1BAD", "1.31", 'Pod "web" is invalid: spec.containers[0].env[0].name: Invalid value: "1BAD": a valid '
+                         "environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', "
+                         "and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', "
+                         "regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')")])
+def test_a_port_number_and_an_env_name_are_refused_in_the_api_servers_words(port, env, version, message):
+    # validateContainerPorts, ValidateEnv (IsRelaxedEnvVarName from 1.32): they were kdsl's own words, or a syntax
+    # error of the generated kdsl text (tests/oracle port-out-of-range/Pod, env-name-invalid/Pod)
+    with pytest.raises(KdslError) as err:
+        import_manifests(text=ENV_POD.format(port=port, env=env), name="p.yaml", kube_version=version)
+    assert f"error: {message}" in str(err.value)
+
+
+def test_a_relaxed_env_name_imports_from_1_32():
+    assert "env 1BAD=" in import_manifests(text=ENV_POD.format(port=80, env="1BAD"), kube_version="1.34").text

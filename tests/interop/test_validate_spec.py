@@ -50,6 +50,16 @@ def refusal(text: str) -> str:
      'Pod "web" is invalid: [spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", '
      '"OnFailure", "Never", spec.tolerations[0].operator: Unsupported value: "Maybe": supported values: "Equal", '
      '"Exists"]'),
+    ("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: web}\nroleRef: {apiGroup: "
+     "rbac.authorization.k8s.io, kind: Group, name: web}\nsubjects: [{kind: User, name: alice}]\n",
+     'RoleBinding.rbac.authorization.k8s.io "web" is invalid: roleRef.kind: Unsupported value: "Group": supported '
+     'values: "Role", "ClusterRole"'),
+    ("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: web}\nroleRef: {apiGroup: "
+     "rbac.authorization.k8s.io, kind: Role, name: web}\n",
+     'ClusterRoleBinding.rbac.authorization.k8s.io "web" is invalid: roleRef.kind: Unsupported value: "Role": '
+     'supported values: "ClusterRole"'),
+    ("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: web}\nspec: {accessModes: [ReadWriteOnce]}\n",
+     'PersistentVolumeClaim "web" is invalid: spec.resources[storage]: Required value'),
 ])
 def test_a_rule_the_model_cannot_hold_is_refused_in_the_api_servers_words(text, message):
     assert message in refusal(text)

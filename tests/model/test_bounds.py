@@ -73,6 +73,18 @@ def test_image_names_with_newlines_or_whitespace_are_refused(image, shown, detai
         (2, 1, f'Pod "p" is invalid: spec.containers[0].image: Invalid value: "{shown}": {detail}')]
 
 
+def test_a_template_image_with_leading_whitespace_is_stored_and_its_pods_refused():
+    # validateContainersOnlyForPod checks pods, not templates (pkg/apis/core/validation/validation.go): the
+    # Deployment is accepted, each pod its ReplicaSet creates is refused (FailedCreate), as Kubernetes does.
+    sim = Simulation(kdsl.parse(NODE + 'deployment web image=" nginx"\n')).run(2_000)
+    assert not sim.store.list("Pod")
+    refused = [e for e in sim.events().itertuples() if e.REASON == "FailedCreate" and e.OBJECT.startswith("replicaset/")]
+    assert refused and refused[0].MESSAGE.endswith(
+        'spec.containers[0].image: Invalid value: " nginx": must not have leading or trailing whitespace')
+    rs = sim.store.list("ReplicaSet")[0]
+    assert rs.spec.template.containers[0].image_pull_policy == "IfNotPresent"  # ParseImageName fails: no tag
+
+
 def test_values_integer_bounds_are_int32_unless_the_field_says_int64():
     assert v.integer("2147483647") == v.INT32_MAX
     assert v.integer("-2147483648", minimum=None) == -(2**31)

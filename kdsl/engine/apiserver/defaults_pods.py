@@ -125,7 +125,7 @@ def _dicts(items) -> list[dict]:
 
 def _tag(image: str) -> str:
     """parsers.ParseImageName's tag: `latest` when none is given (a digest names no tag)."""
-    if "@" in image:
-        return ""
+    if "@" in image or any(c.isspace() or not c.isprintable() for c in image):
+        return ""  # a digest, or no reference at all (ParseImageName's error): no tag, so IfNotPresent
     name = image.rsplit("/", 1)[-1]
     return name.rsplit(":", 1)[1] if ":" in name else "latest"

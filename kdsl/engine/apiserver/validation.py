@@ -9,7 +9,8 @@ from kdsl.engine.apiserver.errors import DEFAULT_MINOR, ApiError, FieldError, Pr
 from kdsl.engine.apiserver.resources import ResourceInfo
 from kdsl.engine.apiserver.validation_fields import (
     DUPLICATE, FORBIDDEN, INVALID, REQUIRED, _only_deleted_gates, _pod_template, config_data, config_data_update,
-    ingress_hosts, metadata, pod_template)
+    ingress_hosts, metadata, pod_images, pod_template)
+from kdsl.engine.cron import CronError, Schedule
 from kdsl.engine.objects import ApiObject, Condition, PodStatus
 from kdsl.model.pods import PodTemplate
 
@@ -24,12 +25,31 @@ def validate_create(obj: ApiObject, minor: int = DEFAULT_MINOR) -> list[FieldErr
             # ValidatePodCreate: a pod cannot be bound while something still holds it back.
             out.append(FieldError("spec.nodeName", FORBIDDEN,
                                   detail="cannot be set until all schedulingGates have been cleared"))
+        out += pod_images(obj.spec.template)
     elif obj.kind == "CronJob":
+        out += schedule_format(obj.spec.schedule)
         out += pod_template(obj.spec.template, "spec.jobTemplate.spec.template.spec", minor)
     elif obj.kind == "Ingress":
         out += ingress_hosts(obj.spec)
     elif isinstance(getattr(obj.spec, "template", None), PodTemplate):
         out += pod_template(obj.spec.template, "spec.template.spec", minor)
+    return out
+
+
+def schedule_format(schedule: str, allow_tz: bool = False) -> list[FieldError]:
+    """validateScheduleFormat (pkg/apis/batch/validation/validation.go): robfig/cron's ParseStandard must read it,
+    and a time zone goes in spec.timeZone, not in the schedule (allowTZInSchedule: only an update of a CronJob
+    whose schedule had one)."""
+    if not schedule:
+        return [FieldError("spec.schedule", REQUIRED)]
+    out = []
+    try:
+        Schedule.parse(schedule)
+    except CronError as exc:
+        out.append(FieldError("spec.schedule", INVALID, schedule, str(exc)))
+    if "TZ" in schedule and not allow_tz:
+        out.append(FieldError("spec.schedule", INVALID, schedule,
+                              "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
     return out
 
 
@@ -84,7 +104,7 @@ def validate_update(obj: ApiObject, old: ApiObject, minor: int = DEFAULT_MINOR) 
         if not added_only or _mutable_pod_parts_cleared(t_old) != _mutable_pod_parts_cleared(t_new):
             out.append(FieldError("spec", FORBIDDEN, detail=POD_UPDATE))
         out += _only_deleted_gates(t_new.scheduling_gates, t_old.scheduling_gates)
-        out += pod_template(t_new, "spec", minor)
+        out += pod_template(t_new, "spec", minor) + pod_images(t_new)
     elif obj.kind == "StatefulSet":
         keep = dict(replicas=0, template=old.spec.template, strategy=old.spec.strategy, min_ready_ms=0,
                     retain_on_delete=True, retain_on_scale=True, ordinals_start=0, labels=(), annotations=(),
@@ -92,6 +112,8 @@ def validate_update(obj: ApiObject, old: ApiObject, minor: int = DEFAULT_MINOR) 
         if attrs.evolve(old.spec, **keep) != attrs.evolve(obj.spec, **keep):
             out.append(FieldError("spec", FORBIDDEN, detail=sts_update(minor)))
         out += pod_template(obj.spec.template, "spec.template.spec", minor)
+    elif obj.kind == "CronJob":
+        out += schedule_format(obj.spec.schedule, allow_tz="TZ" in old.spec.schedule)
     elif obj.kind in ("RoleBinding", "ClusterRoleBinding"):
         if (obj.spec.role_kind, obj.spec.role_name) != (old.spec.role_kind, old.spec.role_name):
             out.append(FieldError("roleRef", INVALID, _role_ref(obj.spec.role_kind, obj.spec.role_name),

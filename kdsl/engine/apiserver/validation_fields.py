@@ -54,7 +54,7 @@ _labels = ByIdentity(lambda labels, minor: tuple(_label_errors(labels, minor)))
 _annotations = ByIdentity(lambda annotations, minor: tuple(_annotation_errors(annotations, minor)))
 
 
-def _containers(containers, where: str, seen: set[str]) -> list[FieldError]:
+def _containers(containers, where: str, seen: set[str], minor: int) -> list[FieldError]:
     out: list[FieldError] = []
     for i, c in enumerate(containers):
         at = f"{where}[{i}]"
@@ -67,10 +67,12 @@ def _containers(containers, where: str, seen: set[str]) -> list[FieldError]:
         seen.add(c.name)
         if not c.image:
             out.append(FieldError(f"{at}.image", REQUIRED))
-        out += [FieldError(f"{at}.image", INVALID, c.image, m) for m in names.image(c.image)]
+        out += [FieldError(f"{at}.image", INVALID, c.image, m) for m in names.image_reference(c.image)]
         for j, port in enumerate(c.ports):
             if port.name:
                 out += [FieldError(f"{at}.ports[{j}].name", INVALID, port.name, m) for m in names.port_name(port.name)]
+        for j, env in enumerate(c.env):  # ValidateEnv (an empty name is one kdsl text cannot write)
+            out += [FieldError(f"{at}.env[{j}].name", INVALID, env.name, m) for m in names.env_name(env.name, minor)]
         requests, limits = as_dict(c.requests), as_dict(c.limits)
         for k, v in requests.items():
             if k in limits and v > limits[k]:
@@ -81,14 +83,22 @@ def _containers(containers, where: str, seen: set[str]) -> list[FieldError]:
 
 def pod_template(t: PodTemplate, prefix: str, minor: int = DEFAULT_MINOR) -> list[FieldError]:
     """The parts of ValidatePodSpec kdsl's model can get wrong: containers, their names, images,
-    port names and requests above limits."""
+    port names, env names and requests above limits."""
     out: list[FieldError] = []
     if not t.containers:
         out.append(FieldError(f"{prefix}.containers", REQUIRED))
     seen: set[str] = set()
-    out += _containers(t.containers, f"{prefix}.containers", seen)
-    out += _containers(t.init_containers, f"{prefix}.initContainers", seen)
+    out += _containers(t.containers, f"{prefix}.containers", seen, minor)
+    out += _containers(t.init_containers, f"{prefix}.initContainers", seen, minor)
     return out + _scheduling_gates(t.scheduling_gates, f"{prefix}.schedulingGates", minor)
+
+
+def pod_images(t: PodTemplate) -> list[FieldError]:
+    """validateContainersOnlyForPod, on a pod and never a template: no image with leading or trailing whitespace
+    (pkg/apis/core/validation/validation.go; a Deployment with one is stored, its pods refused)."""
+    return [FieldError(f"spec.{field}[{i}].image", INVALID, c.image, m)
+            for field, cs in (("containers", t.containers), ("initContainers", t.init_containers))
+            for i, c in enumerate(cs) if c.image != c.image.strip() for m in names.image(c.image)]
 
 
 _pod_template = ByIdentity(lambda t, prefix, minor: tuple(pod_template(t, prefix, minor)))

@@ -154,9 +154,11 @@ def _placement(ctx: Ctx, obj, d: Declared, what: str, seen: dict) -> None:
     tpl = obj.template
     if tpl.node_name:
         if tpl.node_name not in {n.name for n in d.node_versions}:
-            # Kubernetes keeps such a pod Pending until the pod GC removes it; kdsl runs pods on its nodes only.
-            ctx.error(obj.span, f'{what}: spec.nodeName names node "{tpl.node_name}", which the scenario never has; '
-                                "declare the node, or leave nodeName out for the scheduler to place the pod")
+            # The API server accepts a pod bound to a node that does not exist (ValidatePodSpec checks only the
+            # name's form): no kubelet ever runs it, so it stays Pending (docs/interop.md).
+            ctx.warn(obj.span, f'{what}: spec.nodeName names node "{tpl.node_name}", which the scenario never has: '
+                               "no kubelet runs its pods, which stay Pending; declare the node, or leave nodeName "
+                               "out for the scheduler to place them")
         return
     if not d.nodes:
         return

@@ -81,9 +81,17 @@ def test_history_limits_keep_the_newest_finished_jobs():
     assert (3 * MIN + 7_100, "SuccessfulDelete", "Deleted job h-1") in events(sim, "h")
 
 
-def test_suspend_starts_nothing_and_a_bad_schedule_is_a_warning():
-    sim = run('cronjob shop/off schedule="* * * * *" suspend image=busybox\n'
-              'cronjob shop/bad schedule="61 * * * *" image=busybox', 3 * MIN)
+def test_suspend_starts_nothing():
+    sim = run('cronjob shop/off schedule="* * * * *" suspend image=busybox', 3 * MIN)
     assert sim.store.count("Job", "shop") == 0
-    assert events(sim, "bad") == [(0, "UnparseableSchedule", 'unparseable schedule: "61 * * * *" : end of range '
-                                                             "(61) above maximum (59): 61")]
+
+
+@pytest.mark.parametrize(("schedule", "detail"), [
+    ("61 * * * *", "end of range (61) above maximum (59): 61"),
+    ("every minute", "expected exactly 5 fields, found 2: [every minute]"),  # Go prints the slice so
+    ("TZ=UTC * * * * *", "cannot use TZ or CRON_TZ in schedule, use timeZone field instead")])
+def test_a_schedule_robfig_cron_cannot_read_is_refused_as_the_api_server_refuses_it(schedule, detail):
+    # validateScheduleFormat (pkg/apis/batch/validation/validation.go); tests/oracle schedule-invalid/CronJob
+    with pytest.raises(kdsl.ScenarioError) as info:
+        kdsl.parse(NODE + f'cronjob shop/bad schedule="{schedule}" image=busybox\n')
+    assert f'CronJob.batch "bad" is invalid: spec.schedule: Invalid value: "{schedule}": {detail}' in str(info.value)
