@@ -11,6 +11,7 @@ from kdsl.engine.scheduler.podinfo import PodInfo
 from kdsl.engine.scheduler.volume_binding import VolumeBindingPlugin
 
 SOURCE = "default-scheduler"
+CLEARS_NOMINATED = 35  # the first minor whose binding clears status.nominatedNodeName
 
 
 class SchedulerComponent:
@@ -131,9 +132,12 @@ class SchedulerComponent:
         # that announcement (pulls, mounts), and its events come after the scheduler's, as in Kubernetes.
         sim.event("Normal", "Scheduled", pod, f"Successfully assigned {pod.namespace}/{pod.name} to {node}",
                   source=SOURCE)
+        # The binding keeps status.nominatedNodeName up to 1.34; from 1.35 (ClearingNominatedNodeNameAfterBinding,
+        # beta, on by default) the pod's binding storage clears it (pkg/registry/core/pod/storage/storage.go).
+        nominated = status.nominated_node if sim.kube_minor < CLEARS_NOMINATED else None
         # the spec and status ride in the store's one copy of the pod; the watch adds it to the snapshot
         sim.write(pod, source=SOURCE, spec=evolve(pod.spec, template=tpl),
-                  status=evolve(status, conditions=conditions, nominated_node=None))
+                  status=evolve(status, conditions=conditions, nominated_node=nominated))
 
     def fail(self, pod: ApiObject, message: str) -> None:
         sim = self.sim

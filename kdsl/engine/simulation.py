@@ -114,6 +114,8 @@ class Simulation(Requests, Methods):
         obj = register(node, new_uid(self.rng), cidr, self.now)
         if node.unschedulable:
             obj = with_taints(obj, add=(Taint(UNSCHEDULABLE, None, "NoSchedule"),))
+        if node.ready != "True":
+            obj = self.node_lifecycle.registered(obj)
         obj = self.write(obj, source="kubelet")
         self.event("Normal", "RegisteredNode", obj, f"Node {node.name} event: Registered Node {node.name} in "
                                                      "Controller", source="node-controller")

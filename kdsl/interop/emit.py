@@ -148,6 +148,8 @@ def _node(w: Writer, n, depth: int) -> None:
         head += " images=" + ",".join(word(i) for i in n.images)
     if n.unschedulable:
         head += " unschedulable"
+    if n.ready != "True":
+        head += f" ready={n.ready.lower()}"
     own = {"kubernetes.io/hostname": n.name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64"}
     labels = [(k, x) for k, x in n.labels if own.get(k) != x]
     body = [(0, "labels " + pairs(labels))] if labels else []

@@ -330,6 +330,8 @@ def _node(obj, out) -> dict:
     out["status"] = {"capacity": dict(shape), "allocatable": dict(shape)}
     if obj.images:
         out["status"]["images"] = [{"names": [i]} for i in obj.images]
+    if obj.ready != "True":
+        out["status"]["conditions"] = [{"type": "Ready", "status": obj.ready}]
     return spec
 
 

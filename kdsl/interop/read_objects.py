@@ -274,6 +274,10 @@ def read_node(d, m):
     images = _images(status.get("images"))
     if images:
         f["images"] = images
+    ready = next((c.get("status") for c in status.get("conditions") or [] if isinstance(c, dict)
+                  and c.get("type") == "Ready"), None)
+    if ready in ("False", "Unknown"):  # a node not Ready starts so, tainted (engine/controllers/node_lifecycle.py)
+        f["ready"] = ready
     return nodes.Node.build(**m.common(False), taints=tuple(taints), unschedulable=spec.get("unschedulable") is True,
                             **f)
 

@@ -24,6 +24,17 @@ def test_a_high_priority_pod_preempts_a_lower_one_and_takes_its_place():
     assert versions[-1].status.condition("DisruptionTarget").reason == "PreemptionByScheduler"
 
 
+def test_the_binding_keeps_the_nominated_node_up_to_1_34_and_clears_it_from_1_35():
+    # ClearingNominatedNodeNameAfterBinding: alpha (off) in 1.34, beta (on) from 1.35
+    for version, kept in (("1.34", "n1"), ("1.35", None)):
+        sim = kdsl.simulate(kdsl.parse(f"cluster c version={version}\n" + PREEMPT))
+        high = sim.store.get("Pod", "shop", "high")
+        assert high.spec.template.node_name == "n1" and high.status.nominated_node == kept
+        nominated = [c.obj.status.nominated_node for c in sim.store.history
+                     if c.key == ("Pod", "shop", "high") and c.obj is not None]
+        assert "n1" in nominated
+
+
 def test_explain_lists_each_nodes_verdicts():
     sim = kdsl.simulate(kdsl.parse("node n1 cpu=1\nnode n2 cpu=4\npod p image=nginx cpu=2\n"))
     rows = {r["node"]: r for r in sim.explanation("p").rows()}

@@ -83,6 +83,11 @@ class Settler:
         events = [{"reason": e.reason, "message": self.correlator.observe(e).message, "type": e.type, "kind": e.kind,
                    "name": e.name, "namespace": e.namespace or "", "source": e.source}
                   for e in sim.log.occurrences[self.events_at:]]
+        # As the harness (oracle/record/run.go scheduling): a pod written PodScheduled=False in the window counts
+        # as looked at too, though no scheduling cycle ran for it (a gated pod, pkg/registry/core/pod/strategy.go).
+        for c in sim.store.history[self.history_at:]:
+            if c.key[0] == "Pod" and c.obj is not None and c.op != "DELETED" and _unschedulable(c.obj):
+                self.decisions.setdefault(f"{c.key[1]}/{c.key[2]}", {})
         scheduling = {}
         for key, d in sorted(self.decisions.items()):
             ns, name = key.split("/", 1)
@@ -100,3 +105,8 @@ class Settler:
         self.events_at = len(sim.log.occurrences)
         self.decisions = {}
         return {"writes": writes, "events": events, "scheduling": scheduling}
+
+
+def _unschedulable(pod) -> bool:
+    cond = next((c for c in pod.status.conditions if c.type == "PodScheduled"), None)
+    return cond is not None and cond.status == "False"

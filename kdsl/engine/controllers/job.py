@@ -7,7 +7,9 @@ import attrs
 from kdsl.engine.apiserver.strategy import generated_labels
 from kdsl.engine.controllers.base import Client, Controller
 from kdsl.engine.controllers.job_suspend import suspended, suspension
-from kdsl.engine.controllers.job_util import Backoff, JobStatus, finish_ms, is_active, is_finished_pod
+from kdsl.engine.controllers.job_tracking import counted_pods, orphaned, release, release_orphan, with_tracking
+from kdsl.engine.controllers.job_util import (Backoff, JobStatus, finish_ms, is_active, is_finished_pod,
+                                               past_backoff_on_failure)
 from kdsl.engine.naming import generate_free_name
 from kdsl.engine.objects import ApiObject, Condition, Meta, OwnerRef, set_condition
 from kdsl.engine.podview import is_ready
@@ -27,9 +29,8 @@ TERMINATING_NAMESPACE = "because it is being terminated"
 
 
 class JobController(Controller):
-    """The job controller, and the ttl-after-finished controller that deletes finished jobs. Kubernetes
-    counts finished pods through the `batch.kubernetes.io/job-tracking` finalizer; kdsl's controller sees
-    every pod change as it is written, so it notes each finished pod then and counts it at the next sync."""
+    """The job controller, and the ttl-after-finished controller that deletes finished jobs. It notes each
+    finished pod as the watch shows it, counts it at the next sync, then lets it go (job_tracking.py)."""
 
     name = "job-controller"
     kinds = ("Job",)
@@ -50,12 +51,18 @@ class JobController(Controller):
             return
         verdict = is_finished_pod(new) if new is not None else ("Succeeded" if old.status.phase == "Succeeded"
                                                                 else "Failed")
+        if new is not None and orphaned(self.store, new, ref):
+            self.enqueue(("Pod", new.namespace, new.name))  # the orphan queue: no batching
+            return
         uid = pod.meta.uid
         if verdict and uid not in self._counted.get(ref.uid, ()):
             self._uncounted.setdefault(ref.uid, {}).setdefault(uid, (verdict, finish_ms(pod, self.sim.now)))
         self.enqueue(("Job", pod.namespace, ref.name), SYNC_BATCH_MS)
 
     def reconcile(self, key) -> None:
+        if key[0] == "Pod":  # the orphan queue's
+            release_orphan(self.client, key)
+            return
         job = self.store.get(*key)
         if job is None:
             return  # deleted: the garbage collector removes its pods
@@ -75,6 +82,8 @@ class JobController(Controller):
             if verdict and pod.meta.uid not in counted:
                 new.setdefault(pod.meta.uid, (verdict, finish_ms(pod, now)))
         counted.update(new)
+        for pod in counted_pods(pods, counted):  # counted: the finalizer goes before the counts are written
+            release(self.client, pod)
         succeeded = status.succeeded + sum(1 for v, _ in new.values() if v == "Succeeded")
         failed = status.failed + sum(1 for v, _ in new.values() if v == "Failed")
         self._backoff[uid] = self._backoff.get(uid, Backoff()).after(
@@ -92,7 +101,7 @@ class JobController(Controller):
             final = ("Failed", c.reason, c.message)
         elif status.condition("SuccessCriteriaMet") is not None:
             final = ("Complete",) + COMPLETIONS_REACHED
-        elif failed > spec.backoff_limit or self._past_backoff_on_failure(job, active):
+        elif failed > spec.backoff_limit or past_backoff_on_failure(job, active):
             final = ("Failed",) + BACKOFF_LIMIT_EXCEEDED
         elif spec.active_deadline_ms is not None and start is not None and not paused \
                 and now - start >= spec.active_deadline_ms:
@@ -167,15 +176,6 @@ class JobController(Controller):
             self.enqueue(job.key, due - self.sim.now)
             return
         self.ttl.delete("Job", job.namespace, job.name, propagation="Foreground")
-
-    @staticmethod
-    def _past_backoff_on_failure(job: ApiObject, active: list[ApiObject]) -> bool:
-        """pastBackoffLimitOnFailure: with restartPolicy OnFailure, restarts inside running pods count."""
-        if job.spec.template.restart_policy != "OnFailure":
-            return False
-        restarts = sum(cs.restart_count for p in active if p.status.phase in ("Pending", "Running")
-                       for cs in p.status.init_container_statuses + p.status.container_statuses)
-        return restarts > 0 if job.spec.backoff_limit == 0 else restarts >= job.spec.backoff_limit
 
     def _manage(self, job: ApiObject, active: list[ApiObject], succeeded: int) -> list[ApiObject]:
         """manageJob: as many active pods as parallelism allows and completions still need."""
@@ -259,7 +259,7 @@ class JobController(Controller):
                     owners=(OwnerRef(kind="Job", name=job.name, uid=job.meta.uid),))
         spec = Pod(name=name, namespace=job.namespace, labels=labels, annotations=template.annotations,
                    template=template)
-        return ApiObject(kind="Pod", meta=meta, spec=spec)
+        return with_tracking(ApiObject(kind="Pod", meta=meta, spec=spec))
 
     def _delete_pod(self, job: ApiObject, pod: ApiObject) -> None:
         self.client.delete("Pod", pod.namespace, pod.name)

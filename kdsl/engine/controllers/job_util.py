@@ -109,3 +109,12 @@ class Backoff:
         last_success = max(succeeded)
         later = sorted(f for f in failed if f > last_success)
         return Backoff(len(later), later[-1] if later else None)
+
+
+def past_backoff_on_failure(job, active: list) -> bool:
+    """pastBackoffLimitOnFailure: with restartPolicy OnFailure, restarts inside running pods count."""
+    if job.spec.template.restart_policy != "OnFailure":
+        return False
+    restarts = sum(cs.restart_count for p in active if p.status.phase in ("Pending", "Running")
+                   for cs in p.status.init_container_statuses + p.status.container_statuses)
+    return restarts > 0 if job.spec.backoff_limit == 0 else restarts >= job.spec.backoff_limit

@@ -36,25 +36,25 @@ class NodeLifecycleController:
         ready = node.status.condition("Ready")
         if ready is not None and ready.status == "Unknown":
             return  # already marked: the taints and conditions are in place
-        now = sim.now
-        conditions = tuple(
-            Condition(type=t, status="Unknown", reason=UNKNOWN_REASON, message=UNKNOWN_MESSAGE,
-                      last_transition_ms=now) for t, *_ in HEALTHY)
-        node = attrs.evolve(node, status=attrs.evolve(node.status, conditions=conditions))
-        node = with_taints(node, add=(Taint(UNREACHABLE, None, "NoSchedule"), Taint(UNREACHABLE, None, "NoExecute")))
-        self._tainted(node, UNREACHABLE)
+        self._tainted(_unknown(node, sim.now), UNREACHABLE)
 
     def kubelet_not_ready(self, name: str) -> None:
         """The kubelet still posts status but reports Ready=False (its container runtime is down): the
         node is tainted `node.kubernetes.io/not-ready` at once, with no grace period to wait out."""
         sim = self.sim
-        node = sim.store.get("Node", None, name)
-        now = sim.now
-        cond = Condition(type="Ready", status="False", reason="KubeletNotReady", message="container runtime is down",
-                         last_transition_ms=now)
-        node = attrs.evolve(node, status=attrs.evolve(node.status, conditions=set_condition(node.status.conditions,
-                                                                                              cond)))
-        self._tainted(node, NOT_READY)
+        self._tainted(_not_ready(sim.store.get("Node", None, name), sim.now), NOT_READY)
+
+    def registered(self, node):
+        """A node whose kubelet registers it not Ready (`ready=false|unknown`: an imported Node whose status says
+        so): it starts with the conditions and taints a node going so gets, and its pods make no progress. The API
+        server's NodeTaint admission taints every new node not-ready:NoSchedule, which the controller keeps while
+        Ready is not True (doNoScheduleTaintingPass, TaintNodesByCondition), and adds the NoExecute taint at its
+        first pass (doNoExecuteTaintingPass; pkg/controller/nodelifecycle/node_lifecycle_controller.go). No
+        NodeNotReady event: the controller records one only when it saw the node Ready before (monitorNodeHealth)."""
+        self.sim.failed_nodes.add(node.name)
+        key = UNREACHABLE if node.spec.ready == "Unknown" else NOT_READY
+        node = _unknown(node, self.sim.now) if key == UNREACHABLE else _not_ready(node, self.sim.now)
+        return with_taints(node, add=(Taint(key, None, "NoSchedule"), Taint(key, None, "NoExecute")))
 
     def _tainted(self, node, key: str) -> None:
         """Write the node with the NoSchedule and NoExecute taints of `key`; its pods lose Ready, and the taint
@@ -93,3 +93,17 @@ class NodeLifecycleController:
         sim.write(node, source="kubelet")
         sim.event("Normal", "NodeReady", node, "Node %s status is now: NodeReady" % name, source="kubelet")
 
+
+
+def _unknown(node, now: int):
+    """The node with every condition Unknown, as the controller marks a node whose kubelet stopped posting."""
+    conditions = tuple(Condition(type=t, status="Unknown", reason=UNKNOWN_REASON, message=UNKNOWN_MESSAGE,
+                                 last_transition_ms=now) for t, *_ in HEALTHY)
+    return attrs.evolve(node, status=attrs.evolve(node.status, conditions=conditions))
+
+
+def _not_ready(node, now: int):
+    """The node with the Ready=False its kubelet posts when the container runtime is down."""
+    cond = Condition(type="Ready", status="False", reason="KubeletNotReady", message="container runtime is down",
+                     last_transition_ms=now)
+    return attrs.evolve(node, status=attrs.evolve(node.status, conditions=set_condition(node.status.conditions, cond)))

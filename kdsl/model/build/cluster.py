@@ -14,6 +14,7 @@ from kdsl.model.nodes import Cluster, Node, NodePool, Taint
 from kdsl.model.storage import PersistentVolume, StorageClass
 
 BINDING_MODES = {"immediate": "Immediate", "waitforfirstconsumer": "WaitForFirstConsumer"}
+READY = {"true": "True", "false": "False", "unknown": "Unknown"}  # a node's Ready condition (`ready=`)
 RECLAIM = {"delete": "Delete", "retain": "Retain", "recycle": "Recycle"}
 _LIMIT_SECTIONS = {"default": "default", "request": "default_request", "default-request": "default_request",
                    "defaultrequest": "default_request", "min": "min", "max": "max", "ratio": "max_ratio",
@@ -121,6 +122,7 @@ def _node(ctx: Ctx, stmt: Stmt, head: Head, name: str, what: str) -> Node:
     pods = head.take("pods", _count_quantity, 110)
     images = head.take_list("images")
     unschedulable = head.flag("unschedulable", "cordoned") is not None
+    ready = head.choice("ready", READY, "True")
     stray = head.attr("labels")  # `labels` is a block statement; `labels=` on the head would be lost
     if stray is not None:
         ctx.error(stray, f"labels of {what} are written in its block: `{{ labels key=value }}`")
@@ -128,7 +130,7 @@ def _node(ctx: Ctx, stmt: Stmt, head: Head, name: str, what: str) -> Node:
     m = meta(ctx, stmt.block, what)
     taints = tuple(t for s in stmt.block or () if s.kind == "taint" for t in [taint(ctx, s, what)] if t)
     return Node.build(name=name, cpu=cpu, memory=memory, pods=pods, images=images, unschedulable=unschedulable,
-                      labels=m["labels"], annotations=m["annotations"], yaml=m.get("yaml"), taints=taints,
+                      ready=ready, labels=m["labels"], annotations=m["annotations"], yaml=m.get("yaml"), taints=taints,
                       span=stmt.span)
 
 

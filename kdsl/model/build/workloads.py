@@ -9,7 +9,7 @@ from kdsl.lang.syntax import Stmt
 from kdsl.model.build.context import Ctx, Head, split_ref
 from kdsl.model.build.pod_template import RESTART, template
 from kdsl.model.build.scheduling import access_modes, selector, workload_selector
-from kdsl.model.build.yaml_fields import bound_node, own_labels, with_priority_class
+from kdsl.model.build.yaml_fields import bound_node, from_yaml, own_labels
 from kdsl.model.workloads import (DEPLOYMENT_STRATEGY, ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod,
                                   ReplicaSet, ReplicationController, StatefulSet, Strategy)
 
@@ -128,7 +128,7 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
     restart = head.choice("restart", RESTART, None)
     extra: dict = {"restart": restart, "restart_at": restart_attr.value} if restart else {}
     tpl, labels, annotations = template(ctx, stmt, kind, name, what, head, extra)
-    tpl = with_priority_class(tpl, extra.get("yaml"), kind)
+    tpl = from_yaml(tpl, extra.get("yaml"), kind)
     own = own_labels(extra.get("yaml"))
     if own is not None:  # the object's own labels, said apart from its template's (an imported manifest's)
         labels = own

@@ -1,11 +1,12 @@
 """What a workload's `yaml` block says that kdsl text has no word for and the simulation reads: the object's own
-labels, the priorityClassName, a pod's nodeName."""
+labels, the priorityClassName, required node affinity with matchFields, a pod's nodeName."""
 
 from __future__ import annotations
 
 import attrs
 import yaml
 
+from kdsl.model.base import FieldRequirement, Requirement
 from kdsl.model.pods import PodTemplate
 
 
@@ -50,6 +51,40 @@ def with_priority_class(tpl: PodTemplate, patch: str | None, kind: str) -> PodTe
         spec = spec.get(key) if isinstance(spec, dict) else None
     name = spec.get("priorityClassName") if isinstance(spec, dict) else None
     return attrs.evolve(tpl, priority_class=name) if isinstance(name, str) and name else tpl
+
+
+def from_yaml(tpl: PodTemplate, patch: str | None, kind: str) -> PodTemplate:
+    """The template with what its `yaml` block says that the simulation reads: priorityClassName, node terms."""
+    return with_node_terms(with_priority_class(tpl, patch, kind), patch, kind)
+
+
+def with_node_terms(tpl: PodTemplate, patch: str | None, kind: str) -> PodTemplate:
+    """The template whose required node affinity is the `yaml` block's nodeSelectorTerms when a term has
+    matchFields (kdsl text has no word for them; an import keeps the whole list of terms there). Without this the
+    scheduler dropped such a term and placed the pod on any node (found by the oracle cases, issue 16). The terms
+    are ORed, each its matchExpressions and matchFields ANDed (component-helpers scheduling/corev1/nodeaffinity)."""
+    if not patch or "matchFields" not in patch:
+        return tpl
+    spec = yaml.safe_load(patch) or {}
+    for key in _POD_SPEC.get(kind, ("spec", "template", "spec")) + (
+            "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"):
+        spec = spec.get(key) if isinstance(spec, dict) else None
+    if not isinstance(spec, list):
+        return tpl
+    terms = []
+    for term in spec:
+        term = term if isinstance(term, dict) else {}
+        exprs = [Requirement.node_from_manifest(d) for d in term.get("matchExpressions") or []]
+        fields = [_field(d) for d in term.get("matchFields") or []]
+        if None in exprs or None in fields:
+            return tpl  # not a term the API server takes: its refusal is validation's to say
+        terms.append(tuple(exprs) + tuple(fields))
+    return attrs.evolve(tpl, affinity=attrs.evolve(tpl.affinity, node_required=tuple(terms)))
+
+
+def _field(d) -> FieldRequirement | None:
+    r = Requirement.from_manifest(d)
+    return FieldRequirement(r.key, r.operator, r.values) if r is not None else None
 
 
 def bound_node(patch: str | None) -> str | None:

@@ -147,3 +147,35 @@ def test_a_pod_already_not_ready_gets_no_node_not_ready_event():
                                 "port=80\n    ready after 10m\n  }\n}\nat 10s: fail node n1\nrun 2m\n")).run()
     assert sim.state(59_000)[("Pod", "default", "p")].status.condition("Ready").status == "False"
     assert [e.kind for e in sim.log.events if e.reason == "NodeNotReady"] == ["Node"]
+
+
+NOT_READY_AT_START = """
+node n1 ready=false
+node n2 ready=unknown
+node n3
+namespace apps {
+  deployment web replicas=2 {
+    container app image=nginx
+  }
+}
+"""
+
+
+def test_a_node_registered_not_ready_starts_tainted_and_gets_no_pod():
+    sim = Simulation(kdsl.parse(NOT_READY_AT_START)).run(until=30_000)
+    n1, n2 = node(sim, "n1", 0), node(sim, "n2", 0)
+    assert (n1.status.condition("Ready").status, n1.status.condition("Ready").reason) == ("False", "KubeletNotReady")
+    assert {(t.key, t.effect) for t in n1.spec.taints} == {("node.kubernetes.io/not-ready", "NoSchedule"),
+                                                           ("node.kubernetes.io/not-ready", "NoExecute")}
+    assert {c.status for c in n2.status.conditions} == {"Unknown"}
+    assert {(t.key, t.effect) for t in n2.spec.taints} == {(UNREACHABLE, "NoSchedule"), (UNREACHABLE, "NoExecute")}
+    assert status_text(n1) == status_text(n2) == "NotReady"
+    assert {p.spec.template.node_name for p in sim.store.list("Pod")} == {"n3"}
+    # the controller never saw it Ready: no NodeNotReady event (monitorNodeHealth records only the transition)
+    assert not [e for e in sim.log.occurrences if e.reason == "NodeNotReady"]
+
+
+def test_a_node_registered_not_ready_recovers_as_a_failed_one_does():
+    sim = Simulation(kdsl.parse("node n1 ready=false\nat 10s: recover node n1\n")).run()
+    n1 = node(sim, "n1", 10_000)
+    assert n1.status.condition("Ready").status == "True" and not n1.spec.taints
