@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 import kdsl
+from kdsl.core.errors import KdslError
 from kdsl.interop import import_manifests, to_manifests
 from kdsl.interop.patch import SAME, merge, residual
 
@@ -65,10 +66,14 @@ def test_a_selector_equal_to_the_labels_goes_unsaid():
     assert m["spec"]["selector"] == {"matchLabels": {"app": "web", "version": "v1"}}
 
 
-def test_a_manifest_whose_selector_does_not_match_its_labels_is_refused_when_the_import_is_checked():
-    text = import_manifests(text=NARROW.replace("matchLabels: {app: web}", "matchLabels: {app: db}")).text
-    with pytest.raises(kdsl.ScenarioError, match="`selector` does not match template `labels`"):
-        kdsl.parse(text)
+def test_a_manifest_whose_selector_does_not_match_its_labels_is_refused_by_the_import_in_the_api_servers_words():
+    with pytest.raises(KdslError) as caught:  # ValidateDeploymentSpec, worded as 1.33 (Go's %#v) and 1.34 (JSON)
+        import_manifests(text=NARROW.replace("matchLabels: {app: web}", "matchLabels: {app: db}"))
+    assert caught.value.diagnostics[0].message == (
+        'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"web", '
+        '"version":"v1"}: `selector` does not match template `labels`')
+    with pytest.raises(KdslError, match=r'Invalid value: \{"app":"web","version":"v1"\}: `selector` does not match'):
+        import_manifests(text=NARROW.replace("matchLabels: {app: web}", "matchLabels: {app: db}"), kube_version="1.34")
 
 
 ORDERED = """\

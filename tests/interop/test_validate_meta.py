@@ -133,3 +133,27 @@ def test_a_statefulsets_claim_templates_are_volumes_its_containers_may_mount():
     assert import_manifests(text=sts, name="s.yaml").objects
     other = sts.replace("- metadata: {name: data}", "- metadata: {name: other}")
     assert 'volumeMounts[0].name: Not found: "data"' in refusal(other)
+
+
+JOB = """\
+apiVersion: batch/v1
+kind: {kind}
+metadata: {{name: {name}}}
+spec:
+{spec}
+"""
+JOB_SPEC = "  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: app, image: busybox}]"
+CRON_SPEC = ("  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n" + textwrap.indent(JOB_SPEC, "    "))
+
+
+def test_a_job_name_is_its_pods_label_and_a_cronjob_name_leaves_room_for_the_minute():
+    # pkg/apis/batch/validation/validation.go: ValidateJob after the strategy's job-name labels; ValidateCronJobCreate
+    assert 'Job.batch "-web" is invalid: [metadata.name: Invalid value: "-web": a lowercase RFC 1123 subdomain' in \
+        refusal(JOB.format(kind="Job", name="-web", spec=JOB_SPEC))
+    long = "w" * 64
+    assert (f'spec.template.labels: Invalid value: "{long}": must be no more than 63 characters'
+            in refusal(JOB.format(kind="Job", name=long, spec=JOB_SPEC)))
+    import_manifests(text=JOB.format(kind="Job", name="w" * 63, spec=JOB_SPEC))
+    assert (f'CronJob.batch "{"w" * 53}" is invalid: metadata.name: Invalid value: "{"w" * 53}": must be no more '
+            "than 52 characters") in refusal(JOB.format(kind="CronJob", name="w" * 53, spec=CRON_SPEC))
+    import_manifests(text=JOB.format(kind="CronJob", name="w" * 52, spec=CRON_SPEC))
