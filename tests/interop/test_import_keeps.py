@@ -165,3 +165,17 @@ def test_a_priority_class_name_stays_in_yaml_and_reaches_the_template():
     [parsed] = kdsl.parse(imported.text).objects
     assert obj.template.priority_class == parsed.template.priority_class == "high" and obj == parsed
     assert roundtrip(pod)[1]["spec"]["priorityClassName"] == "high"
+
+
+@pytest.mark.parametrize("own", [None, {"team": "a"}, {"sidecar.istio.io/inject": "true", "team": "a"}])
+def test_a_workload_keeps_its_own_annotations_apart_from_its_templates(own):
+    # microservices-demo's frontend: only the template is annotated, and the API server stores the Deployment without
+    meta = "metadata: {name: web}" if own is None else f"metadata: {{name: web, annotations: {own}}}"
+    text = NARROW.replace("metadata: {name: web}", meta).replace(
+        "      labels: {app: web, version: v1}", "      labels: {app: web, version: v1}\n"
+                                                 "      annotations: {sidecar.istio.io/inject: 'true'}")
+    _, m = roundtrip(text)
+    assert m["metadata"].get("annotations") == own
+    assert m["spec"]["template"]["metadata"]["annotations"] == {"sidecar.istio.io/inject": "true"}
+    web = next(o for o in kdsl.from_manifests(text=text).objects if o.name == "web")
+    assert (dict(web.annotations), dict(web.template.annotations)) == (own or {}, {"sidecar.istio.io/inject": "true"})
