@@ -74,7 +74,7 @@ def spec_rules(data: dict) -> list[FieldError]:
     if kind in REPLICATED:
         out += _nonnegative(spec, ("replicas",))
     if kind in APPS:
-        out += _selector(spec)
+        out += _selector(kind, spec)
     if kind == "Job":
         out += _nonnegative(spec, ("parallelism", "completions"))
     if kind == "Deployment" and isinstance(spec.get("strategy"), dict):
@@ -99,22 +99,22 @@ def spec_rules(data: dict) -> list[FieldError]:
 
 
 # The apps/v1 kinds whose selector a manifest must give (ValidateDeploymentSpec, ValidateReplicaSetSpec,
-# ValidateStatefulSetSpec, ValidateDaemonSetSpec): missing, Required; and, missing too (LabelSelectorAsSelector(nil)
-# is labels.Nothing()), one the template's labels do not match. The model refuses an empty selector and a bad key
+# ValidateStatefulSetSpec; ValidateDaemonSetSpec has no Required): missing, Required; and, missing too
+# (LabelSelectorAsSelector(nil) is labels.Nothing()), one the template's labels do not match. The model refuses an empty selector and a bad key
 # in its own words; those are left to it.
 APPS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
 MISMATCH = "`selector` does not match template `labels`"
 _OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
 
-def _selector(spec: dict) -> list[FieldError]:
+def _selector(kind: str, spec: dict) -> list[FieldError]:
     sel = spec.get("selector")
     tpl = spec.get("template") if isinstance(spec.get("template"), dict) else {}
     meta = tpl.get("metadata") if isinstance(tpl.get("metadata"), dict) else {}
     labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
     labels = {str(k): "" if x is None else str(x) for k, x in labels.items()}
-    if sel is None:
-        return [FieldError("spec.selector", REQUIRED), _mismatch(labels)]
+    if sel is None:  # ValidateDaemonSetSpec requires none: a nil selector only matches nothing
+        return ([] if kind == "DaemonSet" else [FieldError("spec.selector", REQUIRED)]) + [_mismatch(labels)]
     matched = _matches(sel, labels)
     return [] if matched is None or matched else [_mismatch(labels)]
 
