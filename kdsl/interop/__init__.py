@@ -6,6 +6,7 @@ import attrs
 
 from kdsl.core.errors import Diagnostic, KdslError, UsageError
 from kdsl.engine.run import parse
+from kdsl.lang.parser import parse_document
 from kdsl.model.namespaces import SYSTEM_NAMESPACES, LimitRange, Namespace, ResourceQuota
 from kdsl.interop.cluster import ClusterExport, for_cluster
 from kdsl.interop.emit import emit
@@ -105,6 +106,8 @@ def from_manifests(*paths, text: str | None = None, namespace: str | None = None
         files = {(IMPORTED if f == top else f, target): got for (f, target), got in cluster.includes}
         cluster = cluster.sources[top].text if top in cluster.sources else ""
     prefix = cluster if cluster is not None else ("" if imported.nodes else DEFAULT_CLUSTER)
+    if kube_version and isinstance(prefix, str):
+        prefix = _versioned(prefix, kube_version)
     sources = dict(imported.sources)
     try:
         scenario = parse(prefix + imported.text, IMPORTED, files=files)
@@ -112,6 +115,22 @@ def from_manifests(*paths, text: str | None = None, namespace: str | None = None
         raise relocated_error(exc, prefix + imported.text, sources) from None
     warnings = relocated(scenario.warnings, scenario.objects, sources)
     return attrs.evolve(scenario, warnings=imported.warnings + tuple(warnings))
+
+
+def _versioned(prefix: str, kube_version: str) -> str:
+    """The cluster text, of Kubernetes `kube_version` when it declares no cluster or is kdsl's default one: the
+    release whose API server checks the manifests is the one simulated, in whose words `kdsl check` refuses (a 1.34
+    API server prints a bad value as JSON, a 1.33 one as Go's %#v). A cluster the text declares keeps its version."""
+    try:
+        stmts = parse_document(prefix, IMPORTED).stmts if prefix.strip() else []
+    except KdslError:
+        return prefix  # the parse of the whole text says where
+    cluster = next((s for s in stmts if s.kind == "cluster"), None)
+    if cluster is None:
+        return f"cluster default version={kube_version} {{\n}}\n" + prefix
+    if prefix == DEFAULT_CLUSTER:
+        return DEFAULT_CLUSTER.replace("cluster default {", f"cluster default version={kube_version} {{", 1)
+    return prefix
 
 
 def to_manifests(scenario) -> list[dict]:

@@ -36,7 +36,7 @@ KEYS = {
 }
 DEFAULT_KEYS = (("name",),)
 # Kinds whose status is counted at the moment asked for, not stored with the object (a quota's `used`:
-# kdsl.interop.status._quota), so an unchanged version may still read differently.
+# kdsl.interop.state_status._quota), so an unchanged version may still read differently.
 COUNTED = frozenset({"ResourceQuota"})
 # A Secret's fields that hold its values: data, stringData, and the copy of the whole object `kubectl apply`
 # keeps in an annotation (an imported manifest may carry it).

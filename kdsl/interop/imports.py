@@ -18,7 +18,7 @@ from kdsl.interop.read_objects import (read_binding, read_configmap, read_ingres
 from kdsl.interop.read_pods import dump
 from kdsl.interop.read_policy import Unsaid, read_network_policy, read_pdb
 from kdsl.interop.uses import take_load
-from kdsl.model.autoscaling import Load
+from kdsl.model.autoscaling import Load, with_load_annotations
 from kdsl.model.build.yaml_fields import with_priority_class
 from kdsl.model.pods import PodTemplate
 from kdsl.model.workloads import CronJob, Job
@@ -53,7 +53,8 @@ def read(doc: Doc, namespace: str | None = None) -> tuple[object, Diagnostic | N
         d = {k: x for k, x in d.items() if k != "spec"}
     if kind == "Secret" and "stringData" in d:
         d = _decoded_secret(d)
-    return _priority_class(attrs.evolve(obj, yaml=dump(_own_labels(obj, residual(d, _generated(obj, d)))))), None
+    obj, patch = _own_annotations(obj, d, _own_labels(obj, residual(d, _generated(obj, d))))
+    return _priority_class(attrs.evolve(obj, yaml=dump(patch))), None
 
 
 def _decoded_secret(d: dict) -> dict:
@@ -91,6 +92,23 @@ def _own_labels(obj, patch):
     return out
 
 
+def _own_annotations(obj, d: dict, patch):
+    """The object with its own annotations, and the residual saying the workload's own annotations where kdsl's `annotations` (its template's, which kdsl text
+    gives the object too) would not: a Deployment whose template alone is annotated keeps none of its own, as the API
+    server stores it (model/build/yaml_fields.py own_annotations reads them)."""
+    tpl = getattr(obj, "template", None) or getattr(getattr(obj, "job", None), "template", None)
+    if not isinstance(tpl, PodTemplate) or obj.kind == "Pod":
+        return obj, patch
+    meta = d["metadata"]
+    own = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
+    own = {str(k): "" if x is None else str(x) for k, x in own.items()}
+    if own == dict(tpl.annotations):
+        return obj, patch
+    out = {} if patch is SAME else dict(patch)
+    out["metadata"] = {**out.get("metadata", {}), "annotations": own or None}
+    return attrs.evolve(obj, annotations=tuple(own.items())), out
+
+
 def _unlabelled(out: dict, path: tuple[str, ...]) -> None:
     """`metadata: {labels: {}}` at `path` of the residual (model/build/yaml_fields.py unlabelled_template reads it)."""
     for key in path:
@@ -108,7 +126,9 @@ def read_with_load(doc: Doc, namespace: str | None = None) -> tuple[object, Diag
     obj, warning = read(attrs.evolve(doc, data=data), namespace)
     if isinstance(obj, Manifest):
         return (*read(doc, namespace), None)
-    return obj, warning, Load(kind=obj.kind, namespace=obj.namespace, name=obj.name, cpu=load[0], memory=load[1])
+    load = Load(kind=obj.kind, namespace=obj.namespace, name=obj.name, cpu=load[0], memory=load[1])
+    # the object keeps the annotation, as the model built from the `load` statement does (and the API server)
+    return with_load_annotations([obj], [load])[0], warning, load
 
 
 def _generated(obj, d: dict) -> dict:

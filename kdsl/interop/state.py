@@ -5,7 +5,7 @@ from __future__ import annotations
 from kdsl.engine.apiserver.defaults_pods import default_template
 from kdsl.engine.apiserver.defaults_v1 import defaulted
 from kdsl.interop.export import manifest
-from kdsl.interop.status import STATUS, omitempty, timestamp
+from kdsl.interop.state_status import STATUS, _some, timestamp
 
 __all__ = ["object_manifest", "state_manifests", "timestamp"]
 
@@ -42,11 +42,25 @@ def object_manifest(obj, sim=None, t: int = 0) -> dict:
     else:
         out = defaulted(manifest(spec), _family(spec, sim))
         out.pop("status", None)
+        if obj.kind == "Service":
+            _node_ports(out, spec)
     out["metadata"] = _metadata(obj, out["metadata"])
     status = STATUS.get(obj.kind, lambda o, s, t: None)(obj, sim, t)
     if status is not None:
         out["status"] = status
     return out
+
+
+def _node_ports(out: dict, spec) -> None:
+    """The node ports the allocator gave (pkg/registry/core/service/storage/alloc.go, initNodePorts) on the ports
+    as written: a Service's `yaml` block may say its ports whole (a targetPort or protocol written out), and the
+    stored object holds them with their nodePort all the same."""
+    given = {(p.port, p.protocol): p.node_port for p in spec.ports if p.node_port is not None}
+    for port in (out.get("spec") or {}).get("ports") or []:
+        if isinstance(port, dict) and "nodePort" not in port:
+            node_port = given.get((port.get("port"), port.get("protocol", "TCP")))
+            if node_port is not None:
+                port["nodePort"] = node_port
 
 
 def _family(spec, sim) -> str:
@@ -64,7 +78,7 @@ def _metadata(obj, written: dict) -> dict:
                "controller": o.controller, "blockOwnerDeletion": o.block_owner_deletion} for o in m.owners]
     # A namespace's Delete is its storage's own: it writes no deletionGracePeriodSeconds (markAsDeleting's 0).
     deleting = m.deletion_ms is not None and (m.deletion_grace_ms is not None or obj.kind != "Namespace")
-    return omitempty(name=m.name, namespace=m.namespace, labels=dict(m.labels),
+    return _some(name=m.name, namespace=m.namespace, labels=dict(m.labels),
                  annotations=dict(m.annotations) or written.get("annotations"), uid=m.uid,
                  resourceVersion=str(m.resource_version), generation=m.generation or None,
                  creationTimestamp=timestamp(m.creation_ms), deletionTimestamp=timestamp(m.deletion_ms),
@@ -75,6 +89,7 @@ def _metadata(obj, written: dict) -> dict:
 def _api_version(kind: str) -> str:
     return {"Deployment": "apps/v1", "ReplicaSet": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",
             "Job": "batch/v1", "CronJob": "batch/v1"}.get(kind, "v1")
+
 
 def _slice(spec) -> dict:
     return {"addressType": spec.address_type,

@@ -13,19 +13,18 @@ from __future__ import annotations
 import attrs
 
 from kdsl.core import values as v
-from kdsl.model.autoscaling import Load
+from kdsl.model.autoscaling import LOAD_ANNOTATION, load_text, resource_text
 from kdsl.model.pods import PodTemplate, Resources
 
 USES = "kdsl.dev/uses"
-LOAD = "kdsl.dev/load"
+LOAD = LOAD_ANNOTATION
 # The kinds a `load` may name (kdsl/model/build/autoscaling.py LOAD_KINDS), as their manifests spell them.
 LOAD_KINDS = {("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "ReplicaSet"),
               ("apps/v1", "DaemonSet"), ("v1", "ReplicationController"), ("batch/v1", "Job"), ("v1", "Pod")}
 _CONVERT = {"cpu": v.millicores, "memory": v.byte_count}
 
 
-def _pairs(items) -> str:
-    return ",".join(f"{k}={v.format_millicores(x) if k == 'cpu' else v.format_bytes(x)}" for k, x in items)
+_pairs = resource_text
 
 
 def uses_text(t: PodTemplate) -> str | None:
@@ -38,12 +37,6 @@ def uses_text(t: PodTemplate) -> str | None:
 def with_uses(annotations: dict, t: PodTemplate) -> dict:
     text = uses_text(t)
     return {**annotations, USES: text} if text is not None else annotations
-
-
-def load_text(load: Load) -> str:
-    """`cpu=2,memory=512Mi`: the parts the load gives (a `load` says at least one; 0 is written as `cpu=0`)."""
-    items = [(k, x) for k, x in (("cpu", load.cpu), ("memory", load.memory)) if x]
-    return _pairs(items or [("cpu", 0)])
 
 
 def with_loads(manifest: dict, obj, loads) -> dict:

@@ -12,8 +12,9 @@
 #   %q cannot be handled as a %s: %v"); the first such error stops the decoding.
 # - strict field validation (kubectl's default since 1.27, `--validate=strict`): `strict decoding error:
 #   unknown field "spec.template.spec.containers[0].portz"`.
-# - validation (apimachinery/pkg/util/validation/field/errors.go): `The Deployment "web" is invalid:
-#   spec.selector: Required value`, `...: Unsupported value: "x": supported values: "a", "b"`.
+# - validation (apimachinery/pkg/util/validation/field/errors.go; apierrors.NewInvalid): `Deployment.apps "web" is
+#   invalid: spec.replicas: Invalid value: ...`, `...: Unsupported value: "x": supported values: "a", "b"`, several
+#   as one aggregate `[a, b]` with validate_meta.py's (kubectl's `The Deployment "web" is invalid` is its own).
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from packaging.version import Version
 from kdsl.core.errors import Diagnostic
 from kdsl.interop.reader import Doc, child
 from kdsl.interop.validate_meta import metadata_refusals
+from kdsl.interop.validate_spec import worded_by_validation
 from kdsl.model.nodes import Cluster
 
 # The releases whose API server serves every apiVersion kdsl writes (apps/v1, batch/v1, networking.k8s.io/v1,
@@ -106,16 +108,17 @@ def check(docs: list[Doc], version: str = DEFAULT_VERSION) -> list[Diagnostic]:
             continue
         validator = _validator(version, d["apiVersion"], d["kind"])
         if validator is not None:
-            refused = _refusals(doc, validator, _release(version)[1])
-            out += refused or metadata_refusals(d, Places(doc), int(version.split(".")[1]))
+            refused, invalid = _refusals(doc, validator, _release(version)[1])
+            out += refused or metadata_refusals(d, Places(doc), int(version.split(".")[1]), invalid)
     return out
 
 
-def _refusals(doc: Doc, validator, defs: dict) -> list[Diagnostic]:
+def _refusals(doc: Doc, validator, defs: dict) -> tuple[list[Diagnostic], list]:
+    """The decoder's refusals (it stops there), else none and the (path, field error) of what the schema finds
+    invalid, for validation to refuse with the rest (validate_meta.py)."""
     d = doc.data
     kind, group_version = d["kind"], d["apiVersion"]
     decoding = f'{kind} in version "{group_version.split("/")[-1]}" cannot be handled as a {kind}: '
-    invalid = f'The {kind} "{d["metadata"]["name"]}" is invalid: '
     walker = _Walker(validator.schema, defs, kind)
     decode, unknown, other = [], [], []
     for e in validator.iter_errors(d):
@@ -126,7 +129,7 @@ def _refusals(doc: Doc, validator, defs: dict) -> list[Diagnostic]:
             decode.append((path, walker.decode_error(path, e.instance)))
         elif e.validator == "required":
             for k in e.validator_value:
-                if isinstance(e.instance, dict) and k not in e.instance:
+                if isinstance(e.instance, dict) and k not in e.instance and not worded_by_validation(kind, path + [k]):
                     other.append((path + [k], f"{_field(path + [k])}: Required value"))
         elif e.validator == "enum" and path[-1:] not in (["apiVersion"], ["kind"]):  # TypeMeta is not validated
             allowed = ", ".join(json.dumps(x, default=str) for x in e.validator_value)
@@ -138,16 +141,11 @@ def _refusals(doc: Doc, validator, defs: dict) -> list[Diagnostic]:
     where = Places(doc)
     if decode:  # the decoder stops at its first error, in the document's order
         path, message = min(decode, key=lambda x: where.order(x[0]))
-        return [where.diagnostic(decoding + message, path)]
+        return [where.diagnostic(decoding + message, path)], []
     if unknown:
         return [where.diagnostic(decoding + f'strict decoding error: unknown field "{_field(p)}"', p, key=True)
-                for p in sorted(unknown, key=where.order)]
-    seen, out = set(), []
-    for path, message in sorted(other, key=lambda x: where.order(x[0])):
-        if message not in seen:
-            seen.add(message)
-            out.append(where.diagnostic(invalid + message, path, key=True))
-    return out
+                for p in sorted(unknown, key=where.order)], []
+    return [], sorted(other, key=lambda x: where.order(x[0]))
 
 
 def unknown_keys(e) -> list[list]:

@@ -13,6 +13,7 @@ from kdsl.core.values import digits
 from kdsl.core.errors import Diagnostic
 from kdsl.engine.apiserver.errors import DEFAULT_MINOR, FieldError, invalid
 from kdsl.engine.apiserver.validation import DUPLICATE, INVALID, REQUIRED, metadata
+from kdsl.engine.apiserver.validation_fields import cronjob_name, job_template_labels
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.interop.validate_spec import pod_spec_rules, spec_rules
 from kdsl.model import names
@@ -98,10 +99,10 @@ def _claim_names(data: dict) -> list:
     return [t["metadata"].get("name") for t in templates if isinstance(t.get("metadata"), dict)]
 
 
-def metadata_refusals(data: dict, where, minor: int = DEFAULT_MINOR) -> list[Diagnostic]:
+def metadata_refusals(data: dict, where, minor: int = DEFAULT_MINOR, schema=()) -> list[Diagnostic]:
     """The API server's refusal of this document's metadata and pod spec names, in Kubernetes 1.`minor`'s words,
-    located at the first field it names (none: valid). A document whose metadata is not a map is the schema
-    check's to refuse."""
+    with the (path, message) the schema check found invalid (`schema`), as one aggregate located at the first field
+    it names (none: valid). A document whose metadata is not a map is the schema check's to refuse."""
     meta = data.get("metadata")
     kind, api_version = data.get("kind"), data.get("apiVersion")
     if not isinstance(meta, dict) or not isinstance(kind, str) or not isinstance(api_version, str):
@@ -111,13 +112,32 @@ def metadata_refusals(data: dict, where, minor: int = DEFAULT_MINOR) -> list[Dia
         return []  # the name comes later, from the API server's generator
     obj = ApiObject(kind=kind, meta=Meta(name=name, labels=_pairs(meta.get("labels")),
                                          annotations=_pairs(meta.get("annotations"))), spec=None)
-    errors = metadata(obj, minor) + spec_rules(data)
+    errors = [(_path(e.field), e) for e in metadata(obj, minor)] + [(list(p), m) for p, m in schema]
+    more = spec_rules(data) + _job_labels(data, name, minor)
     spec = _pod_spec(data)
     if spec is not None:
         claims = _claim_names(data) if kind == "StatefulSet" else []
-        errors += pod_spec_names(spec[1], spec[0], minor, claims) + pod_spec_rules(spec[1], spec[0], kind)
+        more += pod_spec_names(spec[1], spec[0], minor, claims) + pod_spec_rules(spec[1], spec[0], kind)
+    if kind == "CronJob":
+        more += cronjob_name(name)
+    errors += [(_path(e.field), e) for e in more]
     if not errors:
         return []
     group = api_version.rpartition("/")[0]
-    field = [int(p) if digits(p) else p for p in errors[0].field.replace("[", ".").replace("]", "").split(".")]
-    return [where.diagnostic(invalid(kind, group, name, errors, minor).message, field, key=True)]
+    message = invalid(kind, group, name, [e for _, e in errors], minor).message
+    return [where.diagnostic(message, errors[0][0], key=True)]
+
+
+def _path(field: str) -> list:
+    return [int(p) if digits(p) else p for p in field.replace("[", ".").replace("]", "").split(".")]
+
+
+def _job_labels(data: dict, name: str, minor: int) -> list[FieldError]:
+    """A Job's template labels as the strategy's PrepareForCreate leaves them (its job-name labels), unless the
+    manifest selects its pods itself (manualSelector)."""
+    if data.get("kind") != "Job":
+        return []
+    spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
+    tpl = spec.get("template") if isinstance(spec.get("template"), dict) else {}
+    meta = tpl.get("metadata") if isinstance(tpl.get("metadata"), dict) else {}
+    return job_template_labels(name, _pairs(meta.get("labels")), spec.get("manualSelector") is True, minor)

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import attrs
 
+from kdsl.core import values as v
 from kdsl.core.errors import Span
 from kdsl.model.base import NamespacedObject, span_field
 
@@ -38,6 +39,37 @@ class Load:
     @property
     def key(self) -> str:
         return f"{self.namespace}/{self.name}"
+
+
+# A load is said in Kubernetes as this annotation on the workload's own metadata (kdsl export writes it, an import reads
+# it back, kdsl/interop/uses.py): the object the API server stores keeps it, as any annotation.
+LOAD_ANNOTATION = "kdsl.dev/load"
+
+
+def resource_text(items) -> str:
+    """(resource, amount) pairs as `cpu=50m,memory=200Mi` (millicores, bytes)."""
+    return ",".join(f"{k}={v.format_millicores(x) if k == 'cpu' else v.format_bytes(x)}" for k, x in items)
+
+
+def load_text(load: Load) -> str:
+    """`cpu=2,memory=512Mi`: the parts the load gives (a `load` says at least one; 0 is written as `cpu=0`)."""
+    items = [(k, x) for k, x in (("cpu", load.cpu), ("memory", load.memory)) if x]
+    return resource_text(items or [("cpu", 0)])
+
+
+def with_load_annotations(objects: list, loads) -> list:
+    """The objects, each workload a declared `load` names annotated with its last one (as the simulation takes it)."""
+    last = {(ld.kind, ld.namespace, ld.name): ld for ld in loads}
+    if not last:
+        return objects
+    out = []
+    for o in objects:
+        ld = last.get((o.kind, getattr(o, "namespace", None), o.name))
+        if ld is not None and hasattr(o, "annotations"):
+            kept = tuple((k, x) for k, x in o.annotations if k != LOAD_ANNOTATION)
+            o = attrs.evolve(o, annotations=kept + ((LOAD_ANNOTATION, load_text(ld)),))
+        out.append(o)
+    return out
 
 
 @attrs.frozen(kw_only=True)

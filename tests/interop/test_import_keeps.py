@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 import kdsl
+from kdsl.core.errors import KdslError
 from kdsl.interop import import_manifests, to_manifests
 from kdsl.interop.patch import SAME, merge, residual
 
@@ -65,10 +66,14 @@ def test_a_selector_equal_to_the_labels_goes_unsaid():
     assert m["spec"]["selector"] == {"matchLabels": {"app": "web", "version": "v1"}}
 
 
-def test_a_manifest_whose_selector_does_not_match_its_labels_is_refused_when_the_import_is_checked():
-    text = import_manifests(text=NARROW.replace("matchLabels: {app: web}", "matchLabels: {app: db}")).text
-    with pytest.raises(kdsl.ScenarioError, match="`selector` does not match template `labels`"):
-        kdsl.parse(text)
+def test_a_manifest_whose_selector_does_not_match_its_labels_is_refused_by_the_import_in_the_api_servers_words():
+    with pytest.raises(KdslError) as caught:  # ValidateDeploymentSpec, worded as 1.33 (Go's %#v) and 1.34 (JSON)
+        import_manifests(text=NARROW.replace("matchLabels: {app: web}", "matchLabels: {app: db}"))
+    assert caught.value.diagnostics[0].message == (
+        'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"web", '
+        '"version":"v1"}: `selector` does not match template `labels`')
+    with pytest.raises(KdslError, match=r'Invalid value: \{"app":"web","version":"v1"\}: `selector` does not match'):
+        import_manifests(text=NARROW.replace("matchLabels: {app: web}", "matchLabels: {app: db}"), kube_version="1.34")
 
 
 ORDERED = """\
@@ -160,3 +165,17 @@ def test_a_priority_class_name_stays_in_yaml_and_reaches_the_template():
     [parsed] = kdsl.parse(imported.text).objects
     assert obj.template.priority_class == parsed.template.priority_class == "high" and obj == parsed
     assert roundtrip(pod)[1]["spec"]["priorityClassName"] == "high"
+
+
+@pytest.mark.parametrize("own", [None, {"team": "a"}, {"sidecar.istio.io/inject": "true", "team": "a"}])
+def test_a_workload_keeps_its_own_annotations_apart_from_its_templates(own):
+    # microservices-demo's frontend: only the template is annotated, and the API server stores the Deployment without
+    meta = "metadata: {name: web}" if own is None else f"metadata: {{name: web, annotations: {own}}}"
+    text = NARROW.replace("metadata: {name: web}", meta).replace(
+        "      labels: {app: web, version: v1}", "      labels: {app: web, version: v1}\n"
+                                                 "      annotations: {sidecar.istio.io/inject: 'true'}")
+    _, m = roundtrip(text)
+    assert m["metadata"].get("annotations") == own
+    assert m["spec"]["template"]["metadata"]["annotations"] == {"sidecar.istio.io/inject": "true"}
+    web = next(o for o in kdsl.from_manifests(text=text).objects if o.name == "web")
+    assert (dict(web.annotations), dict(web.template.annotations)) == (own or {}, {"sidecar.istio.io/inject": "true"})

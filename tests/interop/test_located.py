@@ -57,3 +57,19 @@ def test_a_warning_about_an_imported_object_names_its_document():
     (warning,) = [w for w in scenario.warnings if "matches no pod template" in w.message]
     assert (warning.file, warning.line, warning.column) == ("<manifests>", 6, 1)
     assert warning.line_text == "apiVersion: v1"
+
+
+def test_manifests_checked_as_a_release_are_simulated_and_refused_as_that_release():
+    text = SERVICE.replace("PORT", "30080").replace("  type: NodePort", "  clusterIP: 10.0.0.10\n  type: NodePort")
+    words = []
+    for version, cluster in (("1.33", ""), ("1.34", ""), ("1.34", None)):
+        with pytest.raises(ScenarioError) as info:
+            kdsl.from_manifests(text=text, kube_version=version, cluster=cluster)
+        words.append(info.value.errors[0].message)
+    # field.Error prints the []string as Go's %#v before 1.34, as JSON from 1.34 (the cluster is of that release)
+    assert 'spec.clusterIPs: Invalid value: []string{"10.0.0.10"}: failed to allocate IP' in words[0]
+    assert all('spec.clusterIPs: Invalid value: ["10.0.0.10"]: failed to allocate IP' in w for w in words[1:])
+    assert kdsl.from_manifests(text=SERVICE.replace("PORT", "30080"), kube_version="1.34").cluster.kube_version == "1.34"
+    declared = "cluster mine version=1.32 {\n  nodes w count=1 cpu=2 memory=4Gi\n}\n"
+    assert kdsl.from_manifests(text=SERVICE.replace("PORT", "30080"), kube_version="1.34",
+                               cluster=declared).cluster.kube_version == "1.32"

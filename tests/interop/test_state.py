@@ -140,3 +140,18 @@ def early_status(kind: str):
 
     obj = next(o for o in kdsl.parse(f"{kind.lower()} w image=nginx:1.25").objects if o.kind == kind)
     return object_manifest(wrap(obj)).get("status")
+
+
+def test_a_service_whose_ports_are_kept_in_its_yaml_block_shows_the_node_port_it_was_given():
+    # minio's LoadBalancer writes targetPort and protocol out: its one unnamed port stays whole in `yaml`, and the
+    # stored Service holds it with the nodePort the allocator gave (recorded by tests/oracle, issue 16)
+    text = ("apiVersion: v1\nkind: Service\nmetadata: {name: lb}\nspec:\n  type: LoadBalancer\n  selector: {app: x}\n"
+            "  ports:\n  - {port: 9000, protocol: TCP, targetPort: 9000}\n")
+    scenario = kdsl.from_manifests(text=text)
+    assert "targetPort: 9000" in next(o for o in scenario.objects if o.name == "lb").yaml  # the ports said whole
+    sim = Simulation(scenario).run(until=1_000)
+    [svc] = [m for m in sim.manifests()["items"] if m["kind"] == "Service" and m["metadata"]["name"] == "lb"]
+    [port] = svc["spec"]["ports"]
+    assert (port["port"], port["protocol"], port["targetPort"]) == (9000, "TCP", 9000)
+    assert port["nodePort"] == sim.store.get("Service", "default", "lb").spec.ports[0].node_port
+    assert 30000 <= port["nodePort"] <= 32767

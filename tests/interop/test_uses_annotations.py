@@ -58,7 +58,11 @@ def test_import_reads_them_back_as_uses_and_load_statements():
     assert [c.uses for c in web.template.init_containers + web.template.containers] == [
         c.uses for c in scenario.objects[1].template.init_containers + scenario.objects[1].template.containers]
     assert dict(web.template.annotations) == {} and web.yaml is None  # nothing left over in `yaml`
-    assert dict(next(o for o in again.objects if o.name == "solo").annotations) == {"team": "a"}
+    # the `load` is the workload's annotation, as the API server stores the exported manifest (the oracle's
+    # recordings of test_autoscaling.kdsl): said once in kdsl text, as the `load` statement
+    assert dict(next(o for o in again.objects if o.name == "solo").annotations) == {"team": "a", LOAD: "memory=64Mi"}
+    assert dict(web.annotations) == {LOAD: "cpu=2,memory=512Mi"} and LOAD not in back.text
+    assert [o.annotations for o in again.objects] == [o.annotations for o in scenario.objects]
 
 
 def test_a_long_container_name_fits_one_annotation():

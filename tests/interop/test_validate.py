@@ -59,6 +59,14 @@ spec:
         resources:
           requests: {cpu: 250m}
 """
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ports:
+  - {name: http}
+"""
 DECODE = 'Deployment in version "v1" cannot be handled as a Deployment: '
 
 CASES = [
@@ -91,10 +99,20 @@ CASES = [
               "[]v1.Container", 14, 9),
     ("a quantity that is not one", DEPLOYMENT.replace("cpu: 250m", "cpu: lots"),
      DECODE + "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'", 19, 27),
+    # validation's words (apierrors.NewInvalid), not the schema's `required`: a missing selector is nil, which selects
+    # nothing (ValidateDeploymentSpec); a missing name is "" (validateContainers)
     ("a missing selector", DEPLOYMENT.replace("  selector:\n    matchLabels: {app: web}\n", ""),
-     'The Deployment "web" is invalid: spec.selector: Required value', 5, 1),
+     'Deployment.apps "web" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid '
+     'value: map[string]string{"app":"web"}: `selector` does not match template `labels`]', 5, 1),
     ("a container without a name", DEPLOYMENT.replace("      - name: web\n        image", "      - image"),
-     'The Deployment "web" is invalid: spec.template.spec.containers[0].name: Required value', 14, 9),
+     'Deployment.apps "web" is invalid: spec.template.spec.containers[0].name: Required value', 14, 9),
+    ("a Service port without its number", SERVICE,
+     'Service "web" is invalid: [spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive, '
+     'spec.ports[0].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive]', 6, 5),
+    ("both rolling update bounds 0", DEPLOYMENT.replace("  selector:", "  strategy: {rollingUpdate: {maxSurge: 0, "
+                                                        "maxUnavailable: 0}}\n  selector:"),
+     'Deployment.apps "web" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: '
+     'intstr.IntOrString{Type:0, IntVal:0, StrVal:""}: may not be 0 when `maxSurge` is 0', 7, 43),
 ]
 
 

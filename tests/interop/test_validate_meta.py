@@ -167,3 +167,27 @@ def test_a_port_number_and_an_env_name_are_refused_in_the_api_servers_words(port
 
 def test_a_relaxed_env_name_imports_from_1_32():
     assert "env 1BAD=" in import_manifests(text=ENV_POD.format(port=80, env="1BAD"), kube_version="1.34").text
+
+
+JOB = """\
+apiVersion: batch/v1
+kind: {kind}
+metadata: {{name: {name}}}
+spec:
+{spec}
+"""
+JOB_SPEC = "  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: app, image: busybox}]"
+CRON_SPEC = ("  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n" + textwrap.indent(JOB_SPEC, "    "))
+
+
+def test_a_job_name_is_its_pods_label_and_a_cronjob_name_leaves_room_for_the_minute():
+    # pkg/apis/batch/validation/validation.go: ValidateJob after the strategy's job-name labels; ValidateCronJobCreate
+    assert 'Job.batch "-web" is invalid: [metadata.name: Invalid value: "-web": a lowercase RFC 1123 subdomain' in \
+        refusal(JOB.format(kind="Job", name="-web", spec=JOB_SPEC))
+    long = "w" * 64
+    assert (f'spec.template.labels: Invalid value: "{long}": must be no more than 63 characters'
+            in refusal(JOB.format(kind="Job", name=long, spec=JOB_SPEC)))
+    import_manifests(text=JOB.format(kind="Job", name="w" * 63, spec=JOB_SPEC))
+    assert (f'CronJob.batch "{"w" * 53}" is invalid: metadata.name: Invalid value: "{"w" * 53}": must be no more '
+            "than 52 characters") in refusal(JOB.format(kind="CronJob", name="w" * 53, spec=CRON_SPEC))
+    import_manifests(text=JOB.format(kind="CronJob", name="w" * 52, spec=CRON_SPEC))

@@ -69,3 +69,17 @@ def test_valid_specs_pass():
     assert import_manifests(text=DEPLOYMENT % (0, "{type: Recreate}"), name="d.yaml").objects
     assert import_manifests(text=SERVICE % ("type: NodePort", "[{name: a, port: 80, nodePort: 30080}, {name: b, "
                                                              "port: 81}]"), name="s.yaml").objects
+
+
+def test_a_missing_selector_is_required_but_for_a_daemonset_and_matches_no_template():
+    # ValidateDeploymentSpec/ValidateStatefulSetSpec: Required; ValidateDaemonSetSpec: only the mismatch (a nil
+    # selector is labels.Nothing())
+    text = ("apiVersion: apps/v1\nkind: KIND\nmetadata: {name: web}\nspec:\n  template:\n    metadata: {labels: {app: web}}"
+            "\n    spec:\n      containers: [{name: app, image: nginx}]\n")
+    mismatch = ('spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template '
+                "`labels`")
+    for kind, head in (("Deployment", "[spec.selector: Required value, "), ("DaemonSet", "")):
+        with pytest.raises(KdslError) as caught:
+            import_manifests(text=text.replace("KIND", kind), kube_version="1.34")
+        message = caught.value.diagnostics[0].message
+        assert message == f'{kind}.apps "web" is invalid: {head}{mismatch}{"]" if head else ""}'

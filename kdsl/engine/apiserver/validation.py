@@ -7,9 +7,10 @@ import attrs
 
 from kdsl.engine.apiserver.errors import DEFAULT_MINOR, ApiError, FieldError, Printed, go_json, go_quote, invalid
 from kdsl.engine.apiserver.resources import ResourceInfo
+from kdsl.engine.apiserver.strategy import manual_selector
 from kdsl.engine.apiserver.validation_fields import (
     DUPLICATE, FORBIDDEN, INVALID, REQUIRED, _only_deleted_gates, _pod_template, config_data, config_data_update,
-    ingress_hosts, metadata, pod_images, pod_template)
+    cronjob_name, ingress_hosts, job_template_labels, metadata, pod_images, pod_template)
 from kdsl.engine.cron import CronError, Schedule
 from kdsl.engine.objects import ApiObject, Condition, PodStatus
 from kdsl.model.pods import PodTemplate
@@ -29,9 +30,12 @@ def validate_create(obj: ApiObject, minor: int = DEFAULT_MINOR) -> list[FieldErr
     elif obj.kind == "CronJob":
         out += schedule_format(obj.spec.schedule)
         out += pod_template(obj.spec.template, "spec.jobTemplate.spec.template.spec", minor)
+        out += cronjob_name(obj.name)
     elif obj.kind == "Ingress":
         out += ingress_hosts(obj.spec)
     elif isinstance(getattr(obj.spec, "template", None), PodTemplate):
+        if obj.kind == "Job":
+            out += job_template_labels(obj.name, obj.spec.template.labels, manual_selector(obj.spec), minor)
         out += pod_template(obj.spec.template, "spec.template.spec", minor)
     return out
 

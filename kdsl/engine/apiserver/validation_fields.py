@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kdsl.engine.apiserver.errors import DEFAULT_MINOR, FieldError
 from kdsl.engine.apiserver.resources import as_dict, format_quantity
+from kdsl.engine.apiserver.strategy import JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL
 from kdsl.engine.evolve import ByIdentity
 from kdsl.engine.objects import ApiObject
 from kdsl.model import names
@@ -52,6 +53,29 @@ def _annotation_errors(annotations, minor: int) -> list[FieldError]:
 # The pods of a ReplicaSet share their labels, annotations and template: each is checked once.
 _labels = ByIdentity(lambda labels, minor: tuple(_label_errors(labels, minor)))
 _annotations = ByIdentity(lambda annotations, minor: tuple(_annotation_errors(annotations, minor)))
+
+
+def job_template_labels(name: str, labels, manual: bool, minor: int = DEFAULT_MINOR) -> list[FieldError]:
+    """ValidatePodTemplateSpec's ValidateLabels on a Job's template once the Job strategy's PrepareForCreate gave it
+    the job-name labels (pkg/registry/batch/job/strategy.go, generateSelector; both spellings hold the Job's name,
+    a label the manifest set is kept): a Job name that is no label value (over 63 characters, a leading `-`) is
+    refused there too (pkg/apis/batch/validation/validation.go, ValidateJob). Not with a manual selector."""
+    if manual:
+        return []
+    have = dict(labels)
+    values = sorted({have.get(key, name) for key in (JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL)})
+    return [FieldError("spec.template.labels", INVALID, x, m) for x in values for m in names.label_value(x, minor)]
+
+
+# ValidateCronJobCreate (pkg/apis/batch/validation/validation.go): the controller names each Job `<name>-<minute>`,
+# 11 characters more, and a Job's name must be a label (63): so a CronJob's name is at most 52.
+CRONJOB_NAME_MAX = 63 - 11
+
+
+def cronjob_name(name: str) -> list[FieldError]:
+    if len(name) <= CRONJOB_NAME_MAX:
+        return []
+    return [FieldError("metadata.name", INVALID, name, f"must be no more than {CRONJOB_NAME_MAX} characters")]
 
 
 def _containers(containers, where: str, seen: set[str], minor: int) -> list[FieldError]:

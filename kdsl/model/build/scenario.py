@@ -10,6 +10,7 @@ from kdsl.core.errors import Diagnostic, KdslError, KdslSyntaxError
 from kdsl.lang.fmt import line_text
 from kdsl.lang.parser import parse_document
 from kdsl.lang.syntax import Document, Stmt
+from kdsl.model.autoscaling import with_load_annotations
 from kdsl.model.build.autoscaling import build_hpa, build_load
 from kdsl.model.build.access import build_binding, build_role, build_serviceaccount, build_user
 from kdsl.model.build.checks import check
@@ -235,7 +236,8 @@ class _Build:
 
     def scenario(self) -> Scenario:
         timeline = sorted(self.timeline, key=lambda a: a.at_ms or 0)  # stable: same time keeps text order
-        return Scenario(cluster=self.cluster or Cluster(), node_specs=tuple(self.nodes), objects=tuple(self.objects),
+        objects = tuple(with_load_annotations(self.objects, self.loads))  # a load is its workload's annotation
+        return Scenario(cluster=self.cluster or Cluster(), node_specs=tuple(self.nodes), objects=objects,
                         users=tuple(self.users), timeline=tuple(timeline), expectations=tuple(self.expectations),
                         loads=tuple(self.loads), autoscalers=tuple(self.autoscalers),
                         run_ms=self.run_ms, files=tuple(self.files), params=self.params.params(),

@@ -9,7 +9,7 @@ from kdsl.lang.syntax import Stmt
 from kdsl.model.build.context import Ctx, Head, split_ref
 from kdsl.model.build.pod_template import RESTART, template
 from kdsl.model.build.scheduling import access_modes, selector, workload_selector
-from kdsl.model.build.yaml_fields import bound_node, from_yaml, own_labels
+from kdsl.model.build.yaml_fields import bound_node, from_yaml, own_annotations, own_labels
 from kdsl.model.workloads import (DEPLOYMENT_STRATEGY, ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod,
                                   ReplicaSet, ReplicationController, StatefulSet, Strategy)
 
@@ -133,6 +133,9 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
     if own is not None:  # the object's own labels, said apart from its template's (an imported manifest's)
         labels = own
         tpl = attrs.evolve(tpl, labels=own) if kind == "pod" else tpl
+    own = own_annotations(extra.get("yaml")) if kind != "pod" else None
+    if own is not None:  # and its own annotations
+        annotations = own
     meta = dict(common, labels=labels, annotations=annotations, yaml=extra.get("yaml"))
     if kind != "pod":  # Workload.build gives the template's labels when there is no `selector`
         f["selector"] = workload_selector(ctx, extra.get("selector", []), kind, what, tpl.labels)

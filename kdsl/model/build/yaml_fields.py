@@ -14,12 +14,23 @@ def own_labels(patch: str | None) -> tuple[tuple[str, str], ...] | None:
     """`metadata.labels` of a workload's yaml block: the object's own labels when they are not its template's
     (`labels: null` for none, so a pod keeps no label). An imported manifest keeps exactly its labels this way;
     kdsl text says `labels`, which the object and its template share (LANGUAGE.md)."""
-    if not patch or "labels" not in patch:
+    return _own(patch, "labels")
+
+
+def own_annotations(patch: str | None) -> tuple[tuple[str, str], ...] | None:
+    """`metadata.annotations` of a workload's yaml block: the object's own annotations when they are not its
+    template's (`annotations: null` for none), as an imported manifest keeps them; kdsl text's `annotations` go on
+    both, as its `labels` do (apps/v1 never copies a template's annotations onto the object)."""
+    return _own(patch, "annotations")
+
+
+def _own(patch: str | None, key: str) -> tuple[tuple[str, str], ...] | None:
+    if not patch or key not in patch:
         return None
     meta = (yaml.safe_load(patch) or {}).get("metadata")
-    if not isinstance(meta, dict) or "labels" not in meta:
+    if not isinstance(meta, dict) or key not in meta:
         return None
-    got = meta["labels"]
+    got = meta[key]
     return tuple((str(k), str(x)) for k, x in got.items()) if isinstance(got, dict) else ()
 
 

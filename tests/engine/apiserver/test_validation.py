@@ -6,6 +6,7 @@ import attrs
 import pytest
 
 from kdsl.engine.apiserver import validation, wrap
+from kdsl.engine.apiserver.errors import ApiError
 from kdsl.model.access import ClusterRole, RoleBinding, Subject
 from kdsl.model import names
 from kdsl.model.config import ConfigMap
@@ -190,3 +191,18 @@ def test_gates_may_be_removed_from_a_pod_but_never_added():
         'Pod "web" is invalid: [spec.schedulingGates[1].name: Forbidden: only deletion is allowed, but found new '
         "scheduling gate 'g3', spec.schedulingGates[3].name: Forbidden: only deletion is allowed, but found new "
         "scheduling gate 'g4']")
+
+
+def test_a_job_name_is_a_label_value_of_its_pods_and_a_cronjob_name_leaves_room_for_the_minute():
+    # ValidateJob checks the template labels the strategy adds (job-name=<name>); ValidateCronJobCreate caps at 52
+    c = Cluster("namespace dev\njob dev/pi image=perl\ncronjob dev/tick schedule=\"* * * * *\" image=busybox")
+    job, cron = c.scenario.get("job", "dev/pi"), c.scenario.get("cronjob", "dev/tick")
+    name = "j" * 64
+    assert message(c.create(attrs.evolve(job, name=name))) == (
+        f'Job.batch "{name}" is invalid: spec.template.labels: Invalid value: "{name}": must be no more than 63 '
+        "characters")
+    assert not isinstance(c.create(attrs.evolve(job, name="j" * 63)), ApiError)
+    assert message(c.create(attrs.evolve(cron, name="c" * 53))) == (
+        f'CronJob.batch "{"c" * 53}" is invalid: metadata.name: Invalid value: "{"c" * 53}": must be no more than 52 '
+        "characters")
+    assert not isinstance(c.create(attrs.evolve(cron, name="c" * 52)), ApiError)

@@ -1,4 +1,4 @@
-"""Each kind's `status` as the API server serves it, from a stored object at a moment (kdsl.interop.state)."""
+"""The status of each kind as `kubectl get -o yaml` prints it, for kdsl.interop.state."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def timestamp(ms: int | None) -> str | None:
     return None if ms is None else rfc3339(ms)
 
 
-def omitempty(**fields) -> dict:
+def _some(**fields) -> dict:
     """The fields that have a value, as Go's `omitempty` writes them."""
     return {k: v for k, v in fields.items() if v is not None and v != "" and v != [] and v != {}}
 
@@ -59,7 +59,7 @@ def _container_statuses(statuses) -> list[dict]:
 
 def _pod(obj, sim, t) -> dict:
     s = obj.status
-    return omitempty(phase=s.phase, conditions=_conditions(s.conditions), hostIP=s.host_ip,
+    return _some(phase=s.phase, conditions=_conditions(s.conditions), hostIP=s.host_ip,
                  hostIPs=[{"ip": s.host_ip}] if s.host_ip else None, podIP=s.pod_ip,
                  podIPs=[{"ip": s.pod_ip}] if s.pod_ip else None, startTime=timestamp(s.start_ms),
                  initContainerStatuses=_container_statuses(s.init_container_statuses),
@@ -123,7 +123,7 @@ def _cronjob(obj, sim, t) -> dict | None:
     s = obj.status
     if s is None:
         return None
-    return omitempty(active=[{"kind": "Job", "apiVersion": "batch/v1", "name": j.name, "uid": j.uid,
+    return _some(active=[{"kind": "Job", "apiVersion": "batch/v1", "name": j.name, "uid": j.uid,
                           "namespace": obj.namespace} for j in s.active],
                  lastScheduleTime=timestamp(s.last_schedule_ms), lastSuccessfulTime=timestamp(s.last_successful_ms))
 
@@ -131,19 +131,19 @@ def _cronjob(obj, sim, t) -> dict | None:
 def _claim(obj, sim, t) -> dict:
     s = obj.status
     capacity = getattr(s, "capacity", None)
-    return omitempty(phase=getattr(s, "phase", "Pending"), accessModes=list(getattr(s, "access_modes", ())),
+    return _some(phase=getattr(s, "phase", "Pending"), accessModes=list(getattr(s, "access_modes", ())),
                  capacity={"storage": quantity("memory", capacity)} if capacity is not None else None)
 
 
 def _volume(obj, sim, t) -> dict:
-    return omitempty(phase=getattr(obj.status, "phase", "Pending"), message=getattr(obj.status, "message", ""),
+    return _some(phase=getattr(obj.status, "phase", "Pending"), message=getattr(obj.status, "message", ""),
                  lastPhaseTransitionTime=timestamp(getattr(obj.status, "phase_ms", None)))
 
 
 def _namespace(obj, sim, t) -> dict:
     # The namespace storage's Delete sets the phase with the deletion time (pkg/registry/core/namespace/storage).
     phase = "Terminating" if obj.meta.deletion_ms is not None else getattr(obj.status, "phase", "Active")
-    return omitempty(phase=phase,
+    return _some(phase=phase,
                  conditions=_conditions(getattr(obj.status, "conditions", ())))
 
 
@@ -218,10 +218,10 @@ def _hpa(obj, sim, t) -> dict | None:
         if m is None:
             continue
         value = m.average_value if m.resource == "cpu" or m.average_value is None else m.average_value * 1000
-        current = omitempty(averageUtilization=m.average_utilization,
+        current = _some(averageUtilization=m.average_utilization,
                         averageValue=quantity_string(value) if value is not None else None)
         metrics.append({"type": "Resource", "resource": {"name": m.resource, "current": current}})
-    return omitempty(currentReplicas=s.current_replicas or None, desiredReplicas=s.desired_replicas,
+    return _some(currentReplicas=s.current_replicas or None, desiredReplicas=s.desired_replicas,
                  lastScaleTime=timestamp(s.last_scale_ms), currentMetrics=metrics, conditions=_conditions(s.conditions))
 
 
