@@ -27,15 +27,17 @@ class Requests:
         return self._written(self._call(request, source), source)
 
     def submit(self, verb: str, obj: ApiObject, source: str, user: str | None = None,
-               subresource: str | None = None, on_conflict=None) -> ApiObject | None:
+               subresource: str | None = None, on_conflict=None, generate_name: str | None = None) -> ApiObject | None:
         """A controller's create or update of a whole API object (metadata, owners and all). A new
         object gets its uid and creation time here, as the API server gives them."""
         if verb == "create":
             meta = evolve(obj.meta, uid=obj.meta.uid or new_uid(self.rng), creation_ms=self.now)
             obj = evolve(obj, meta=meta)
         request = Request(verb=verb, kind=obj.kind, object=obj, user=user, subresource=subresource,
-                          now_ms=self.now, trace=self._trace())
-        return self._written(self._call(request, source, on_conflict), source)
+                          now_ms=self.now, generate_name=generate_name, trace=self._trace())
+        # a controller reports a refusal in an event of its own (FailedCreate on its ReplicaSet ...): the API
+        # server writes none, so the refusal is only a row of `rejections`
+        return self._written(self._call(request, source, on_conflict, event=False), source)
 
     def _written(self, result, source: str) -> ApiObject | None:
         if result is None:
@@ -73,7 +75,7 @@ class Requests:
         elif result.object != obj:
             self.write(result.object, source=source)
 
-    def _call(self, request: Request, source: str, on_conflict=None):
+    def _call(self, request: Request, source: str, on_conflict=None, event: bool = True):
         """One API request; a refusal is recorded (event and `rejections`) and None returned. A
         controller passes `on_conflict`: a 409 Conflict is then its to retry, as client-go's work
         queue does, and is neither an event nor a rejection (kube-controller-manager only logs it)."""
@@ -86,7 +88,7 @@ class Requests:
             on_conflict()
             return None
         if isinstance(result, ApiError):
-            self.refused(request, result, source)
+            self.refused(request, result, source, logged=event)
             return None
         return result
 
@@ -94,8 +96,10 @@ class Requests:
         """A request's trace list, made with it (not a copy) when the run is traced."""
         return None if self.traces is None else []
 
-    def refused(self, request: Request, result: ApiError, source: str, event: str | None = None) -> None:
-        """A refusal recorded: a row of `rejections` and a Warning event (`event`, else Failed<Verb>)."""
+    def refused(self, request: Request, result: ApiError, source: str, event: str | None = None,
+                logged: bool = True) -> None:
+        """A refusal recorded: a row of `rejections` and, when `logged`, a Warning event (`event`, else
+        Failed<Verb>) for kdsl's readers, where kubectl would print the error."""
         obj = request.object
         kind = obj.kind if obj is not None else request.kind
         name = obj.name if obj is not None else request.name
@@ -103,6 +107,8 @@ class Requests:
         self.rejections.append(Rejection(time_ms=self.now, verb=request.verb, kind=kind, namespace=ns,
                                          name=name, user=request.user or "admin", code=result.code,
                                          reason=result.reason, message=result.message, source=source))
+        if not logged:
+            return
         self.log.record(Event(time_ms=self.now, type="Warning", reason=event or f"Failed{request.verb.capitalize()}",
                               kind=kind, namespace=ns, name=name or "", message=result.message,
                               source="apiserver"))

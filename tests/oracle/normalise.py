@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+from kdsl.model.names import GENERATED_ALPHABET
+
 # Metadata the API server makes up (identity, bookkeeping): never compared.
 IDENTITY = ("uid", "resourceVersion", "managedFields", "selfLink", "creationTimestamp", "generateName")
 # Keys whose values are moments: compared as present or absent, never by value.
@@ -120,6 +122,14 @@ class Names:
     def text(self, text: str) -> str:
         for raw in sorted(self.map, key=len, reverse=True):
             text = text.replace(raw, self.map[raw])
+        # a pod refused at create was never stored, so its generated name is not learnt: in a message, a
+        # known owner's name and a generateName suffix is the owner's pod all the same
+        return self._unstored(text) if "-" in text else text
+
+    def _unstored(self, text: str) -> str:
+        bases = {v[:-2] if v.endswith("-*") else v for v in self.map.values()}
+        for base in sorted(bases, key=len, reverse=True):
+            text = re.sub(rf"(?<![\w-]){re.escape(base)}-[{GENERATED_ALPHABET}]{{5}}(?![\w-])", f"{base}-*", text)
         return text
 
     def hash(self, value: str) -> str:

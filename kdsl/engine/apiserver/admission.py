@@ -43,6 +43,7 @@ class Attributes:
     # The pod's template as the pod plugins have defaulted it so far; mutate folds it into `object`
     # once (a pod, its spec and these attributes copied once, not once a plugin).
     template: object = None
+    generate_name: str | None = None  # the create's metadata.generateName (Request.generate_name)
     trace: list | None = attrs.field(default=None, eq=False, repr=False)  # the request trace's steps (trace.py)
 
     @property
@@ -51,8 +52,14 @@ class Attributes:
         return self.info.kind == "Pod" and not self.subresource and self.object is not None
 
 
-def forbidden(a: Attributes, detail: str) -> ApiError:
-    """admission.NewForbidden: named after the object (`Unknown` when the request carries none)."""
+def forbidden(a: Attributes, detail: str, named: bool = False) -> ApiError:
+    """admission.NewForbidden: named after the object (`Unknown` when the request carries none). A create
+    with generateName is named by it in the mutating plugins, which run before the registry generates the
+    name (extractResourceName, apiserver/pkg/admission/errors.go); the validating ones run inside the
+    registry's Create after rest.BeforeCreate named it (`named`: handlers/create.go passes them as
+    createValidation)."""
+    if a.generate_name and not named:
+        return wrap_forbidden(a.info.plural, a.info.group, a.generate_name, detail)
     name = a.object.name if a.object is not None and a.object.name else "Unknown"
     return wrap_forbidden(a.info.plural, a.info.group, name, detail)
 
@@ -225,7 +232,7 @@ def limit_ranger_validate(a: Attributes, view: View) -> ApiError | None:
     for lr in view.list("LimitRange", a.namespace):
         message = limitranger.violations(a.object, lr.spec)
         if message:
-            return forbidden(a, message)
+            return forbidden(a, message, named=True)
     return None
 
 
@@ -234,7 +241,7 @@ def resource_quota(a: Attributes, view: View) -> ApiError | None:
     if a.operation not in (CREATE, UPDATE) or a.subresource or a.object is None or not a.info.namespaced:
         return None
     message = quota.check(a.object, a.old, a.info, view, a.now_ms)
-    return forbidden(a, message) if message else None
+    return forbidden(a, message, named=True) if message else None
 
 
 Mutating = Callable[[Attributes, View], "Attributes | ApiError"]

@@ -38,6 +38,9 @@ class Request:
     grace_ms: int | None = None
     propagation: str | None = None
     now_ms: int = 0
+    # metadata.generateName of a create whose name the client made from it (kdsl's controllers name their
+    # pods before sending, from the simulation's RNG): admission's refusals name the object by it
+    generate_name: str | None = None
     trace: list | None = attrs.field(default=None, eq=False, repr=False)  # trace.py fills it
 
 
@@ -56,7 +59,8 @@ class Result:
 def attributes(req: Request, info: ResourceInfo, user: UserInfo, op: str, ns: str | None, name: str,
                 obj: ApiObject | None, old: ApiObject | None = None) -> Attributes:
     return Attributes(operation=op, info=info, namespace=ns, name=name, user=user, object=obj, old=old,
-                      subresource=req.subresource, now_ms=req.now_ms, trace=req.trace)
+                      subresource=req.subresource, now_ms=req.now_ms, generate_name=req.generate_name,
+                      trace=req.trace)
 
 
 def create_subresource(req: Request, info: ResourceInfo, user: UserInfo, ns: str | None, name: str,

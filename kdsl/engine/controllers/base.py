@@ -32,8 +32,10 @@ class Client:
     def _conflict(self) -> None:
         self.conflicted = True
 
-    def create(self, obj: ApiObject) -> ApiObject | None:
-        return self.sim.submit("create", obj, source=self.source, user=self.user, on_conflict=self._conflict)
+    def create(self, obj: ApiObject, generate_name: str | None = None) -> ApiObject | None:
+        """POST `obj`; `generate_name` is the prefix its name was made from (controllers name pods so)."""
+        return self.sim.submit("create", obj, source=self.source, user=self.user, on_conflict=self._conflict,
+                               generate_name=generate_name)
 
     def update(self, obj: ApiObject) -> ApiObject | None:
         return self.sim.submit("update", obj, source=self.source, user=self.user, on_conflict=self._conflict)

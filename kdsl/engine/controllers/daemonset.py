@@ -196,7 +196,7 @@ class DaemonSetController(Controller):
             meta = Meta(name=name, namespace=ds.namespace, labels=pairs, annotations=template.annotations,
                         owners=(self.owner_ref(ds),))
             pod = Pod(name=name, namespace=ds.namespace, labels=pairs, annotations=template.annotations, template=tpl)
-            if self.client.create(ApiObject(kind="Pod", meta=meta, spec=pod)) is None:
+            if self.client.create(ApiObject(kind="Pod", meta=meta, spec=pod), generate_name=f"{ds.name}-") is None:
                 self.client.event("Warning", "FailedCreate", ds, f"Error creating: {self.sim.rejections[-1].message}")
                 return False
             self.client.event("Normal", "SuccessfulCreate", ds, f"Created pod: {name}")

@@ -212,7 +212,7 @@ class JobController(Controller):
             refused = False
             for _ in range(batch):
                 before = len(self.sim.rejections)
-                pod = self.client.create(self._pod(job))
+                pod = self.client.create(self._pod(job), generate_name=f"{job.name}-")
                 if pod is None:
                     refused = True
                     retry = self._refusal(job, before) or retry

@@ -127,7 +127,7 @@ class ReplicaSetController(Controller):
         spec = Pod(name=name, namespace=rs.namespace, labels=template.labels, annotations=template.annotations,
                    template=template)
         before = len(self.sim.rejections)
-        created = self.client.create(ApiObject(kind="Pod", meta=meta, spec=spec))
+        created = self.client.create(ApiObject(kind="Pod", meta=meta, spec=spec), generate_name=f"{rs.name}-")
         if created is not None:
             self.client.event("Normal", "SuccessfulCreate", rs, f"Created pod: {name}")
             return None
