@@ -106,15 +106,15 @@ def answer(req: Request, view: View, users, ns: str | None, name: str, minor: in
     """The result of pod create `req` if a pod of its template was admitted at this moment and this one would
     be stored as it was (its request trace filled the same way); None: handle it the whole way."""
     kept = _of(view, req.now_ms)
-    if kept is None or not kept.answers or req.trace:
-        return None
     obj = req.object
+    if kept is None or not kept.answers or req.trace or obj.kind != "Pod":
+        return None
     spec = obj.spec
     got = kept.answers.get(_key(req, ns, minor))
     if got is None or got.template is not spec.template or got.users is not users or type(spec) is not got.spec_type:
         return None
     meta = obj.meta
-    if (obj.kind != "Pod" or meta.namespace != ns or meta.name != name or obj.status != got.status
+    if (meta.namespace != ns or meta.name != name or obj.status != got.status
             or _meta_rest(meta) != got.meta or _rest_of_spec(spec) != got.spec
             or (req.trace is None) != (got.trace is None)):
         return None
