@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kdsl.engine.apiserver import admission, defaults, request_ops, scale, strategy, trace, validation
+from kdsl.engine.apiserver import (admission, defaults, prepared, request_ops, scale, strategy, trace,
+                                   validation)
 from kdsl.engine.apiserver.admission import CREATE, UPDATE, Attributes
 from kdsl.engine.apiserver.authn import UserInfo, authenticate
 from kdsl.engine.apiserver.errors import (DEFAULT_MINOR, MODIFIED, ApiError,
@@ -78,6 +79,11 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None,
     if isinstance(where, ApiError):
         return where
     ns, name = where
+    if req.verb == "create" and info.kind == "Pod" and name and not req.subresource and req.object is not None:
+        # a pod of a template admitted a moment ago (a ReplicaSet's next pod): prepared.py
+        done = prepared.answer(req, view, users, ns, name, minor)
+        if done is not None:
+            return done
     user = authenticate(view, users, user=req.user, token=req.token)
     if isinstance(user, ApiError):
         return user
@@ -105,7 +111,7 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None,
         obj = evolve(obj, kind=info.kind, meta=evolve(obj.meta, namespace=ns, name=name))
     obj = validation.decoded(obj)
     if req.verb == "create":
-        return _create(req, info, user, obj, view, services, minor)
+        return _create(req, info, user, obj, view, services, minor, users)
     return _update(req, info, user, obj, view, services, minor)
 
 
@@ -115,7 +121,7 @@ def _registered(a: Attributes, info: ResourceInfo, services, old, minor: int) ->
 
 
 def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View,
-            services, minor: int) -> Result | ApiError:
+            services, minor: int, users: Sequence[User]) -> Result | ApiError:
     a = admission.mutate(attributes(req, info, user, CREATE, obj.namespace, obj.name, obj), view)
     if isinstance(a, ApiError):
         return a
@@ -129,7 +135,10 @@ def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     if view.get(info.kind, obj.namespace, obj.name) is not None:
         return already_exists(info.plural, info.group, obj.name)
     created = strategy.created(defaults.on_create(a.object), req.now_ms)
-    return Result(verb="create", user=user, object=validation.prepare_for_create(created, req.now_ms))
+    result = Result(verb="create", user=user, object=validation.prepare_for_create(created, req.now_ms))
+    if info.kind == "Pod" and obj is req.object:
+        prepared.remember(req, view, users, obj.namespace, minor, a.object, result)
+    return result
 
 
 def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, view: View,

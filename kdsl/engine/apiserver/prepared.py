@@ -1,0 +1,151 @@
+"""A pod create from a template the API server admitted a moment ago: the same answer under the pod's own name."""
+
+# The pods a controller makes from one template at one moment (a ReplicaSet's slowStartBatch, a Job's
+# parallelism) differ only by their name, uid, creation time and owner reference, and nothing the API server
+# does before storing an admitted pod reads them: authentication reads the user and the ServiceAccounts, RBAC
+# the user, the namespace and the RBAC kinds (a create names no object), the mutating plugins the template and
+# the Namespace, LimitRange, ServiceAccount and PriorityClass objects, validation the template (the name apart,
+# checked here for each pod). So the first pod goes the whole way and the next one, asked by the same user in
+# the same namespace from the same template (by identity) at the same moment, gets that pod's result with its
+# own name, uid, creation time and owners — one copy of the object, its metadata and its spec — and the same
+# request trace: the user, the RBAC rule and each admission step. What is the pod's own is still done for it:
+# the storage's AlreadyExists, ResourceQuota (it counts what is stored) and the name's rule; a pod any of them
+# would refuse goes the whole way, so a refusal is worded and traced as ever. A write of any kind that is
+# read clears what is kept (as rbac._rules does), and so does the next moment: pod strategy's
+# PrepareForCreate stamps scheduling-gated pods with the time.
+
+from __future__ import annotations
+
+import operator
+import weakref
+
+import attrs
+
+from kdsl.engine.apiserver import quota
+from kdsl.engine.apiserver.rbac import RBAC_KINDS
+from kdsl.engine.apiserver.request_ops import Request, Result
+from kdsl.engine.apiserver.resources import resource_info
+from kdsl.engine.apiserver.view import View
+from kdsl.engine.evolve import evolve
+from kdsl.engine.objects import ApiObject, Meta
+from kdsl.model import names
+
+# What authentication, RBAC, admission and validation read of the store for a pod create; the stored Pods and
+# ResourceQuotas (the storage's and the quota's checks) are read for each pod. tests/engine/apiserver/
+# test_prepared.py fails when a pod create reads a kind not named here.
+READS = ("Namespace", "ServiceAccount", "LimitRange", "PriorityClass", *RBAC_KINDS)
+OWN = ("name", "uid", "creation_ms", "owners")  # a pod's own metadata; of its spec, the name
+_KEPT = 256  # entries a moment (each a template): a run declaring many pods at once does not grow it further
+_meta_rest = operator.attrgetter(*(a.name for a in attrs.fields(Meta) if a.name not in OWN))
+_spec_rest: dict[type, operator.attrgetter] = {}
+
+
+def _rest_of_spec(spec) -> tuple:
+    get = _spec_rest.get(type(spec))
+    if get is None:
+        get = _spec_rest[type(spec)] = operator.attrgetter(*(a.name for a in attrs.fields(type(spec))
+                                                             if a.name != "name"))
+    return get(spec)
+
+
+@attrs.frozen(slots=True, weakref_slot=False)
+class _Answer:
+    """The first pod's request and what the API server made of it: `admitted` as ResourceQuota saw it, `stored`
+    as the result wrote it, `trace` its request trace (None when the run keeps none)."""
+
+    template: object
+    users: object
+    spec_type: type
+    meta: tuple
+    spec: tuple
+    status: object
+    user: object
+    trace: tuple | None
+    admitted: ApiObject
+    stored: ApiObject
+
+
+class _Kept:
+    __slots__ = ("answers", "now")
+
+    def __init__(self) -> None:
+        self.now = -1
+        self.answers: dict[tuple, _Answer] = {}
+
+
+_kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a store → its _Kept
+
+
+def _of(view: View, now: int) -> _Kept | None:
+    """The answers kept for `view` at moment `now`; None for a view that does not announce its writes."""
+    kept = _kept.get(view)
+    if kept is None:
+        watch = getattr(view, "watch", None)
+        if watch is None:
+            return None
+        kept = _kept[view] = _Kept()
+        for kind in READS:
+            watch(kind, lambda op, old, new: kept.answers.clear())
+    if kept.now != now:
+        kept.now = now
+        kept.answers.clear()
+    return kept
+
+
+def _key(req: Request, ns: str | None, minor: int) -> tuple:
+    return (req.user, req.token, ns, id(req.object.spec.template), minor)
+
+
+def _renamed(obj: ApiObject, meta: Meta) -> ApiObject:
+    """`obj` with the name, uid, creation time and owners of `meta`."""
+    own = evolve(obj.meta, name=meta.name, uid=meta.uid, creation_ms=meta.creation_ms, owners=meta.owners)
+    return evolve(obj, meta=own, spec=evolve(obj.spec, name=meta.name))
+
+
+def answer(req: Request, view: View, users, ns: str | None, name: str, minor: int) -> Result | None:
+    """The result of pod create `req` if a pod of its template was admitted at this moment and this one would
+    be stored as it was (its request trace filled the same way); None: handle it the whole way."""
+    kept = _of(view, req.now_ms)
+    obj = req.object
+    if kept is None or not kept.answers or req.trace or obj.kind != "Pod":
+        return None
+    spec = obj.spec
+    got = kept.answers.get(_key(req, ns, minor))
+    if got is None or got.template is not spec.template or got.users is not users or type(spec) is not got.spec_type:
+        return None
+    meta = obj.meta
+    if (meta.namespace != ns or meta.name != name or obj.status != got.status
+            or _meta_rest(meta) != got.meta or _rest_of_spec(spec) != got.spec
+            or (req.trace is None) != (got.trace is None)):
+        return None
+    if names.object_name("Pod", name, minor) or view.get("Pod", ns, name) is not None:
+        return None
+    if view.list("ResourceQuota", ns) and quota.check(_renamed(got.admitted, meta), None, resource_info("Pod"),
+                                                      view, req.now_ms):
+        return None
+    if req.trace is not None:
+        req.trace.extend(got.trace)
+    return Result(verb="create", user=got.user, object=_renamed(got.stored, meta))
+
+
+def remember(req: Request, view: View, users, ns: str | None, minor: int, admitted: ApiObject,
+             result: Result) -> None:
+    """Keep what pod create `req` came to (`admitted`: after the validating plugins; `result`: what is stored)
+    for the next pod of its template, when its own fields came through as they went in."""
+    obj, stored = req.object, result.object
+    if obj is None or type(stored.spec) is not type(obj.spec) or type(admitted.spec) is not type(obj.spec):
+        return
+    kept = _of(view, req.now_ms)
+    if kept is None:
+        return
+    for made in (admitted, stored):
+        if (made.meta.name, made.meta.uid, made.meta.creation_ms, made.meta.owners, made.spec.name) != \
+                (obj.meta.name, obj.meta.uid, obj.meta.creation_ms, obj.meta.owners, obj.spec.name):
+            return
+    if len(kept.answers) >= _KEPT:
+        kept.answers.clear()
+    trace = None if req.trace is None else tuple(req.trace)
+    kept.answers[_key(req, ns, minor)] = _Answer(
+        template=obj.spec.template, users=users, spec_type=type(obj.spec), meta=_meta_rest(obj.meta),
+        spec=_rest_of_spec(obj.spec), status=obj.status, user=result.user, trace=trace, admitted=admitted,
+        stored=stored)
