@@ -47,9 +47,19 @@ def _each(paths: list[str], parse, failed: list[str]):
 
 
 def cmd_check(args) -> int:
-    """Parse and check each file; errors and warnings go to stderr, a summary to stdout."""
+    """Parse and check each file; errors and warnings go to stderr, a summary to stdout. Manifests
+    (.yaml/.yml/.json) are checked as `kdsl run` imports them, before anything runs."""
     failed: list[str] = []
-    for _, name, _, scenario in _each(args.files, reader(args), failed):
+    from kdsl.cli_interop import known_version, scenario_reader
+
+    if not known_version("check", args.kube_version):
+        return 1
+    try:
+        parse = reader(args, scenario_reader(args.cluster, args.kube_version))
+    except OSError as exc:  # an option's file: a usage error, as argparse's own
+        print(f"kdsl check: error: --cluster {args.cluster}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    for _, name, _, scenario in _each(args.files, parse, failed):
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
         if not args.quiet:
@@ -208,10 +218,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"kdsl {kdsl.__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     c = sub.add_parser("check", help="parse and check scenario files",
-                       description="Parse and check .kdsl files. Exit 0 when clean (warnings allowed), 1 on errors.")
+                       description="Parse and check .kdsl files, and manifests (.yaml/.json) as `kdsl run` imports "
+                                   "them. Exit 0 when clean (warnings allowed), 1 on errors.")
     c.add_argument("files", nargs="+", metavar="FILE", help="scenario files (- for standard input)")
     c.add_argument("-q", "--quiet", action="store_true", help="print nothing for files without errors")
     c.add_argument("-v", "--verbose", action="store_true", help="list what each file declares")
+    c.add_argument("--cluster", metavar="FILE", help="for manifests: a kdsl file with the nodes and storage classes "
+                                                     "(default: 3 workers, class standard), as for run")
+    c.add_argument("--kube-version", metavar="1.3x", help="for manifests: the Kubernetes version whose API server "
+                                                          "checks each document (default: 1.33), as for run")
     add_param_option(c)
     c.set_defaults(func=cmd_check)
     f = sub.add_parser("fmt", help="print scenario files in canonical form",
