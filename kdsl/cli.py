@@ -46,19 +46,27 @@ def _each(paths: list[str], parse, failed: list[str]):
         yield path, name, text, parsed
 
 
+def _manifest_reader(args, command: str):
+    """The parse function of `check` and `run`: kdsl text, or manifests (.yaml/.json) imported onto the
+    --cluster file's nodes as --kube-version checks them; an exit status when an option is unusable."""
+    from kdsl.cli_interop import known_version, scenario_reader
+
+    if not known_version(command, args.kube_version):
+        return 1
+    try:
+        return reader(args, scenario_reader(args.cluster, args.kube_version))
+    except OSError as exc:  # an option's file: a usage error, as argparse's own
+        print(f"kdsl {command}: error: --cluster {args.cluster}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
 def cmd_check(args) -> int:
     """Parse and check each file; errors and warnings go to stderr, a summary to stdout. Manifests
     (.yaml/.yml/.json) are checked as `kdsl run` imports them, before anything runs."""
     failed: list[str] = []
-    from kdsl.cli_interop import known_version, scenario_reader
-
-    if not known_version("check", args.kube_version):
-        return 1
-    try:
-        parse = reader(args, scenario_reader(args.cluster, args.kube_version))
-    except OSError as exc:  # an option's file: a usage error, as argparse's own
-        print(f"kdsl check: error: --cluster {args.cluster}: cannot read: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+    parse = _manifest_reader(args, "check")
+    if isinstance(parse, int):
+        return parse
     for _, name, _, scenario in _each(args.files, parse, failed):
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
@@ -114,15 +122,9 @@ def _progress():
 def cmd_run(args) -> int:
     """Simulate a scenario and print its pods, nodes and events at a moment (default: the end)."""
     failed: list[str] = []
-    from kdsl.cli_interop import known_version, scenario_reader  # manifests (.yaml/.json) go onto a cluster
-
-    if not known_version("run", args.kube_version):
-        return 1
-    try:
-        parse = reader(args, scenario_reader(args.cluster, args.kube_version))
-    except OSError as exc:  # an option's file: a usage error, as argparse's own
-        print(f"kdsl run: error: --cluster {args.cluster}: cannot read: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+    parse = _manifest_reader(args, "run")
+    if isinstance(parse, int):
+        return parse
     for _, name, _, scenario in _each([args.file], parse, failed):
         for w in scenario.warnings:
             print(w.format(), file=sys.stderr)
