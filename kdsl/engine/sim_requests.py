@@ -42,6 +42,8 @@ class Requests:
     def _written(self, result, source: str) -> ApiObject | None:
         if result is None:
             return None
+        for q in result.quotas:  # the admission plugin's quota writes land before the object (checkQuotas)
+            self.write(q, source="resourcequota")
         obj = result.object
         if result.remove:
             self.remove(obj.key, source=source)

@@ -35,9 +35,6 @@ KEYS = {
     "podIPs": (), "hostIPs": (), "images": (), "addresses": (), "rules": (), "paths": (), "subjects": (),
 }
 DEFAULT_KEYS = (("name",),)
-# Kinds whose status is counted at the moment asked for, not stored with the object (a quota's `used`:
-# kdsl.interop.state_status._quota), so an unchanged version may still read differently.
-COUNTED = frozenset({"ResourceQuota"})
 # A Secret's fields that hold its values: data, stringData, and the copy of the whole object `kubectl apply`
 # keeps in an annotation (an imported manifest may carry it).
 SECRET_FIELDS = ("data", "stringData", "metadata.annotations[kubectl.kubernetes.io/last-applied-configuration]")
@@ -73,7 +70,7 @@ def _state(sim, t: int, namespace: str | None, kind: str | None) -> dict:
 
 def object_changes(old, new, sim, t1: int, t2: int) -> list[tuple[str, object, object]]:
     """(FIELD, OLD, NEW) for each field of one object that differs between its two versions."""
-    if old is new and old.kind not in COUNTED:  # the store keeps an unchanged object as the same version
+    if old is new:  # the store keeps an unchanged object as the same version
         return []
     out: list[tuple[str, object, object]] = []
     _compare(object_manifest(old, sim, t1), object_manifest(new, sim, t2), "", out)

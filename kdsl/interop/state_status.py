@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kdsl.engine.apiserver.resources import format_quantity
 from kdsl.engine.autoscaling.printers import quantity_string
 from kdsl.engine.objects import Running, Terminated, Waiting
 from kdsl.engine.podview import qos_class
@@ -158,38 +159,12 @@ def _node(obj, sim, t) -> dict:
 
 
 def _quota(obj, sim, t) -> dict | None:
-    from kdsl.engine.apiserver.quota import namespace_usage
-    from kdsl.engine.apiserver.resources import resource_info
-
-    hard = {k: v for k, v in obj.spec.hard}
-    if not hard or sim is None:
+    """What the quota controller and the ResourceQuota admission plugin stored: none before the controller's
+    first sync (a create's answer carries none), then hard and used."""
+    s = obj.status
+    if s is None:
         return None
-    used: dict[str, int] = {}
-    store = sim.store if t >= sim.now else _StoreAt(sim.store, t)  # a past moment counts what stood then
-    for kind in ("Pod", "Service", "PersistentVolumeClaim", "ConfigMap", "Secret"):
-        used.update({k: v for k, v in namespace_usage(store, resource_info(kind), obj.namespace, t).items()
-                     if k in hard})
-    return {"hard": {k: _quantity(k, v) for k, v in hard.items()},
-            "used": {k: _quantity(k, used.get(k, 0)) for k in hard}}
-
-
-class _StoreAt:
-    """The store as it stood at the end of `t`, read as the quota evaluator reads the store (kdsl's View)."""
-
-    def __init__(self, store, t: int):
-        self.store, self.t = store, t
-
-    def get(self, kind: str, namespace: str | None, name: str):
-        return self.store.at((kind, namespace, name), self.t)
-
-    def list(self, kind: str, namespace: str | None = None) -> list:
-        return self.store.all_at(kind, self.t, namespace)
-
-
-def _quantity(key: str, value: int) -> str:
-    from kdsl.engine.apiserver.resources import format_quantity
-
-    return format_quantity(key, value)
+    return _some(hard={k: format_quantity(k, v) for k, v in s.hard}, used={k: format_quantity(k, v) for k, v in s.used})
 
 
 def _service(obj, sim, t) -> dict:

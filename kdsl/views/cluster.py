@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kdsl.engine.apiserver.quota import usage
 from kdsl.engine.apiserver.resources import format_quantity, pod_requests, resource_info
 from kdsl.engine.nodes import status_text
 from kdsl.views.common import age, frame, moment, objects, select, shown
@@ -116,16 +115,14 @@ def namespaces(sim, at=None, namespace=None, selector=None, wide: bool = False) 
 
 
 def _quota(held: list, t: int) -> str | None:
-    """`pods: 2/10, requests.cpu: 500m/2` for each quota of the namespace (sorted by resource)."""
+    """`pods: 2/10, requests.cpu: 500m/2` for each quota of the namespace (sorted by resource), the used amount
+    as the quota's status stores it (kubectl's printer reads status.used; 0 before the controller's first sync)."""
     quotas = [o for info, o in held if o.kind == "ResourceQuota"]
     if not quotas:
         return None
-    used: dict[str, int] = {}
-    for info, o in held:
-        for k, v in usage(o, info, t).items():
-            used[k] = used.get(k, 0) + v
     parts = []
     for q in quotas:
+        used = dict(q.status.used) if q.status is not None else {}
         for res, hard in sorted(q.spec.hard):
             parts.append(f"{res}: {format_quantity(res, used.get(res, 0))}/{format_quantity(res, hard)}")
     return ", ".join(parts)

@@ -31,9 +31,10 @@ from kdsl.engine.objects import ApiObject, Meta
 from kdsl.model import names
 
 # What authentication, RBAC, admission and validation read of the store for a pod create; the stored Pods and
-# ResourceQuotas (the storage's and the quota's checks) are read for each pod. tests/engine/apiserver/
-# test_prepared.py fails when a pod create reads a kind not named here.
+# ResourceQuotas (the storage's and the quota's checks, and the quota's charge) are read for each pod.
+# tests/engine/apiserver/test_prepared.py fails when a pod create reads a kind not named here.
 READS = ("Namespace", "ServiceAccount", "LimitRange", "PriorityClass", *RBAC_KINDS)
+POD = resource_info("Pod")
 OWN = ("name", "uid", "creation_ms", "owners")  # a pod's own metadata; of its spec, the name
 _KEPT = 256  # entries a moment (each a template): a run declaring many pods at once does not grow it further
 _meta_rest = operator.attrgetter(*(a.name for a in attrs.fields(Meta) if a.name not in OWN))
@@ -120,12 +121,16 @@ def answer(req: Request, view: View, users, ns: str | None, name: str, minor: in
         return None
     if names.object_name("Pod", name, minor) or view.get("Pod", ns, name) is not None:
         return None
-    if view.list("ResourceQuota", ns) and quota.check(_renamed(got.admitted, meta), None, resource_info("Pod"),
-                                                      view, req.now_ms):
-        return None
+    charged = ()
+    if view.list("ResourceQuota", ns):
+        admitted = _renamed(got.admitted, meta)
+        if quota.check(admitted, None, POD, view, req.now_ms):
+            return None
+        # each admitted pod raises the quotas' status.used (checkQuotas' UpdateQuotaStatus), as the whole way does
+        charged = quota.charges(admitted, None, POD, view, req.now_ms)
     if req.trace is not None:
         req.trace.extend(got.trace)
-    return Result(verb="create", user=got.user, object=_renamed(got.stored, meta))
+    return Result(verb="create", user=got.user, object=_renamed(got.stored, meta), quotas=charged)
 
 
 def remember(req: Request, view: View, users, ns: str | None, minor: int, admitted: ApiObject,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kdsl.engine.apiserver.resources import ResourceInfo, format_quantity, pod_limits, pod_requests
+import attrs
+
+from kdsl.engine.apiserver.resources import KINDS, ResourceInfo, format_quantity, pod_limits, pod_requests
 from kdsl.engine.apiserver.view import View
+from kdsl.engine.evolve import evolve
 from kdsl.engine.objects import ApiObject
 from kdsl.model.pods import PodTemplate
 
@@ -18,6 +21,15 @@ POD_RESOURCES = ("count/pods", "cpu", "ephemeral-storage", "limits.cpu", "limits
 LEGACY_COUNTS = {"ConfigMap": "configmaps", "Secret": "secrets", "ReplicationController": "replicationcontrollers",
                  "ResourceQuota": "resourcequotas"}
 STORAGE_CLASS_SUFFIX = ".storageclass.storage.k8s.io/"
+
+
+@attrs.frozen
+class QuotaStatus:
+    """ResourceQuotaStatus: the limits enforced (the spec's, copied by the quota controller) and what the
+    namespace uses, by resource name, sorted. A quota the controller has not synced yet has none (status None)."""
+
+    hard: tuple[tuple[str, int], ...] = ()
+    used: tuple[tuple[str, int], ...] = ()
 
 
 def count_name(info: ResourceInfo) -> str:
@@ -188,3 +200,48 @@ def check(obj: ApiObject, old: ApiObject | None, info: ResourceInfo, view: View,
                     f"used: {_pretty({k: used[k] for k in exceeded})}, "
                     f"limited: {_pretty({k: hard[k] for k in exceeded})}")
     return None
+
+
+def calculate_usage(view: View, q: ApiObject, now_ms: int) -> dict[str, int]:
+    """quota.CalculateUsage (pkg/quota/v1/resources.go) as the quota controller's syncResourceQuota runs it:
+    for each kind whose evaluator counts one of the quota's resources, the namespace's objects summed, masked
+    by the quota's hard resources (a resource no kind of kdsl's counts reads 0)."""
+    hard = dict(q.spec.hard)
+    used = dict.fromkeys(hard, 0)
+    for info in KINDS.values():
+        tracked = _tracked(info, hard) if info.namespaced else ()
+        if not tracked:
+            continue
+        counts_only = all(k in ("pods", count_name(info)) for k in tracked)
+        for k, v in namespace_usage(view, info, q.namespace, now_ms, compute=not counts_only).items():
+            if k in used:
+                used[k] += v
+    return used
+
+
+def charges(obj: ApiObject, old: ApiObject | None, info: ResourceInfo, view: View, now_ms: int) -> tuple:
+    """checkQuotas' writes (staging/src/k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go): each
+    quota an admitted request adds usage to, its status.used raised by the request's usage masked by its
+    status.hard (CheckRequest's newUsage), to be written (UpdateQuotaStatus) before the object is stored. A
+    quota the controller has not synced (no status) is left to its first sync: Kubernetes would have refused
+    the request (`status unknown for quota`), kdsl admitted it on the usage it counts live (quota.check)."""
+    if old is not None and info.kind not in UPDATE_CHARGED:
+        return ()
+    quotas = [q for q in view.list("ResourceQuota", obj.namespace) if q.status is not None and q.status.hard]
+    if not quotas:
+        return ()
+    delta = usage(obj, info, now_ms)
+    if old is not None:
+        before = usage(old, info, now_ms)
+        delta = {k: v - before.get(k, 0) for k, v in delta.items()}
+    out = []
+    for q in sorted(quotas, key=lambda q: q.name):
+        hard = dict(q.status.hard)
+        requested = {k: v for k, v in delta.items() if v > 0 and k in hard and k in _tracked(info, hard)}
+        if not requested:
+            continue  # the request uses nothing this quota limits: no write (quota.Equals)
+        used = dict(q.status.used)
+        for k, v in requested.items():
+            used[k] = used.get(k, 0) + v
+        out.append(evolve(q, status=QuotaStatus(hard=q.status.hard, used=tuple(sorted(used.items())))))
+    return tuple(out)

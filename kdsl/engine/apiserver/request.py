@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kdsl.engine.apiserver import (admission, defaults, prepared, request_ops, scale, strategy, trace,
+from kdsl.engine.apiserver import (admission, defaults, prepared, quota, request_ops, scale, strategy, trace,
                                    validation)
 from kdsl.engine.apiserver.admission import CREATE, UPDATE, Attributes
 from kdsl.engine.apiserver.authn import UserInfo, authenticate
@@ -135,7 +135,8 @@ def _create(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     if view.get(info.kind, obj.namespace, obj.name) is not None:
         return already_exists(info.plural, info.group, obj.name)
     created = strategy.created(defaults.on_create(a.object), req.now_ms)
-    result = Result(verb="create", user=user, object=validation.prepare_for_create(created, req.now_ms))
+    result = Result(verb="create", user=user, object=validation.prepare_for_create(created, req.now_ms),
+                    quotas=_charged(a, info, view))
     if info.kind == "Pod" and obj is req.object:
         prepared.remember(req, view, users, obj.namespace, minor, a.object, result)
     return result
@@ -179,7 +180,14 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     new = evolve(new, meta=meta, status=old.status)
     # shouldDeleteDuringUpdate: the last finalizer gone from an object already deleted without grace.
     remove = (old.meta.deletion_ms is not None and not meta.finalizers and not old.meta.deletion_grace_ms)
-    return Result(verb="update", user=user, object=new, remove=remove)
+    return Result(verb="update", user=user, object=new, remove=remove, quotas=_charged(a, info, view))
+
+
+def _charged(a: Attributes, info: ResourceInfo, view: View) -> tuple[ApiObject, ...]:
+    """The quota status writes of the ResourceQuota admission plugin, for a request every check admitted."""
+    if not info.namespaced or a.object is None:
+        return ()
+    return quota.charges(a.object, a.old, info, view, a.now_ms)
 
 
 # Pod fields the server (binding, admission) sets; an update that leaves them unset keeps them, as a

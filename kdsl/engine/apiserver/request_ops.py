@@ -47,13 +47,16 @@ class Request:
 @attrs.frozen(kw_only=True)
 class Result:
     """What the store should do. create/update: write `object`; delete: write `object` (now marked with
-    a deletion time) or, when `remove`, delete it at once; get: `object`; list: `objects`."""
+    a deletion time) or, when `remove`, delete it at once; get: `object`; list: `objects`. `quotas`: the
+    ResourceQuotas whose status.used the ResourceQuota admission plugin raised for a create or update, written
+    before `object` (quota.charges)."""
 
     verb: str
     user: UserInfo
     object: ApiObject | None = None
     objects: tuple[ApiObject, ...] = ()
     remove: bool = False
+    quotas: tuple[ApiObject, ...] = ()
 
 
 def attributes(req: Request, info: ResourceInfo, user: UserInfo, op: str, ns: str | None, name: str,

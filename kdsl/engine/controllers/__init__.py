@@ -17,6 +17,7 @@ from kdsl.engine.controllers.horizontal import HorizontalController
 from kdsl.engine.controllers.job import JobController
 from kdsl.engine.controllers.namespace import NamespaceController
 from kdsl.engine.controllers.replicaset import ReplicaSetController, ReplicationControllerController
+from kdsl.engine.controllers.resourcequota import ResourceQuotaController
 from kdsl.engine.controllers.statefulset import StatefulSetController
 
 # Each entry is a Controller subclass; the order is the order they are built and woken in at one moment.
@@ -38,4 +39,5 @@ CONTROLLERS: tuple = (
     IngressController,
     DisruptionController,
     HorizontalController,
+    ResourceQuotaController,
 )
