@@ -15,6 +15,7 @@ import pytest
 import kdsl
 import kdsl.engine.evolve as evolve_module
 import kdsl.engine.store as store_module
+from kdsl.engine.kubelet import containers, phase
 from kdsl.engine.simulation import Simulation
 
 DEPLOYMENT = """\
@@ -100,3 +101,21 @@ def test_pods_that_reach_the_same_conditions_at_the_same_moment_share_them():
     # the ReplicaSet's pods start together, so each step's merge is made once and its result shared
     assert len({id(p.status.conditions) for p in pods}) == 1
     assert all(p.status.conditions == pods[0].status.conditions for p in pods)
+
+
+def test_pods_that_start_together_share_their_timers_and_their_first_merge(monkeypatch):
+    counted: Counter = Counter()
+    for module, name in ((containers, "run_timers"), (phase, "_merge")):
+        original = getattr(module, name)
+
+        def counting(*args, original=original, name=name, **kwargs):
+            counted[name] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counting)
+    containers._PLANNED.made.clear()
+    phase._MERGED.clear()
+    phase._SHARED.clear()
+    _ready_run()
+    # 12 pods bound, started and Ready at the same moments: each plan and merge made once, not per pod
+    assert counted["run_timers"] < 12 and counted["_merge"] < 12, counted

@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from kdsl.engine.evolve import evolve
+from kdsl.engine.evolve import ByIdentity, evolve
 from kdsl.engine.kubelet.probes import plan_probes
 from kdsl.engine.objects import ContainerStatus, Running, Terminated, Waiting
 from kdsl.model.pods import Container
@@ -110,9 +110,18 @@ def run_timers(spec: Container, start_ms: int, *, regular_init: bool = False) ->
     return tuple(sorted(timers, key=lambda t: t.key))
 
 
+def _planned(spec: Container, start_ms: int, regular_init: bool) -> tuple[Timer, ...]:
+    return run_timers(spec, start_ms, regular_init=regular_init)
+
+
+# The pods of a ReplicaSet share their containers and start together: a run's timers (frozen) are planned
+# once for a container and a start time, and shared.
+_PLANNED = ByIdentity(_planned, kept=1 << 12)
+
+
 def start(c: Ctr, now: int, *, restart: bool) -> Ctr:
     """Create and start the process: Running; `started` and `ready` as far as they are due now."""
-    timers = tuple(sorted(run_timers(c.spec, now, regular_init=c.init and not c.sidecar), key=lambda t: t.key))
+    timers = _PLANNED(c.spec, now, c.init and not c.sidecar)  # sorted by key, as run_timers returns them
     # The timers due now, as apply_probe applies them, folded into the one copy of the status.
     started = ready = False
     due = 0

@@ -198,6 +198,16 @@ def merged(mine: tuple, previous: Sequence[Condition], now_ms: int) -> tuple[Con
         found = _MERGED.get(key)
         if found is not None and found[0] is previous:
             return found[1]
+        # pods bound at one moment hold equal conditions in tuples of their own (the scheduler's
+        # PodScheduled): the first such tuple stands for the rest, so their merge is made once
+        if len(_SHARED) >= _KEPT:
+            _SHARED.clear()
+        shared = _SHARED.setdefault(previous, previous)
+        if shared is not previous:
+            previous, key = shared, (id(shared), mine, now_ms)
+            found = _MERGED.get(key)
+            if found is not None and found[0] is previous:
+                return found[1]
         if len(_MERGED) >= _KEPT:
             _MERGED.clear()
         conditions = _merge(mine, previous, now_ms)
