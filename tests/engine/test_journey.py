@@ -244,3 +244,20 @@ run 30s
     _order(j, "Started: Started container api", "Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503",
            "phase Pending → Running",
            "not Ready at 30s: Running — ContainersNotReady: containers with unready status: [api]")
+
+
+def test_a_pod_charged_to_a_quota_is_stored_after_the_quotas_status_write():
+    # checkQuotas writes the quota's status.used first: the journey still names the pod's own resourceVersion
+    sim = kdsl.simulate(kdsl.parse("""
+cluster c { node n1 cpu=4 memory=8Gi }
+namespace shop {
+  quota pods=5
+  pod web image=nginx:1.25
+}
+run 5s
+"""))
+    created = next(c for c in sim.store.history if c.key == ("Pod", "shop", "web"))
+    before = sim.store.history[sim.store.history.index(created) - 1]
+    assert before.key[0] == "ResourceQuota"
+    stored = [s.text for s in sim.journey("shop/web").steps if s.text.startswith("stores the pod")]
+    assert stored == [f"stores the pod as resourceVersion {created.resource_version}: phase Pending, no node yet"]

@@ -72,7 +72,12 @@ class Traced:
         if self.error is not None or self.verb in ("get", "list", "watch"):
             return None
         history = store.history
-        change = history[self._version] if self._version < len(history) else None
+        at = self._version
+        # the ResourceQuota admission plugin's status writes land just before the object (checkQuotas)
+        while at < len(history) and history[at].key[0] == "ResourceQuota" and self.kind != "ResourceQuota" \
+                and history[at].time_ms == self.time_ms:
+            at += 1
+        change = history[at] if at < len(history) else None
         if change is None or change.time_ms != self.time_ms or change.key[0] != self.kind \
                 or change.key[2] != self.name:
             return None
