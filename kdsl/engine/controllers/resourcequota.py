@@ -12,6 +12,7 @@ QUOTA = "ResourceQuota"
 # Kinds whose writes are many (node heartbeats, events) and which kdsl's quotas do not limit in practice: their
 # writes are not watched (a `count/leases.coordination.k8s.io` quota would miss their deletions until a sync).
 _UNCOUNTED = ("Event", "Lease")
+RESYNC_MS = 5 * 60_000  # --resource-quota-sync-period (kube-controller-manager's default)
 
 
 class ResourceQuotaController(Controller):
@@ -21,13 +22,17 @@ class ResourceQuotaController(Controller):
     away or stops counting (the quota monitor's replenishment, resource_quota_monitor.go: a delete, a pod
     turned terminal or past its grace, a service whose quota type changed). A create is charged by the
     ResourceQuota admission plugin in the request itself (quota.charges), so an add replenishes nothing. The
-    5-minute full resync (--resource-quota-sync-period) finds nothing left to write in kdsl, whose usage
-    changes only with such writes (a pod past its grace without a write is the exception), so it is not run."""
+    full resync (enqueueAll every --resource-quota-sync-period, 5 minutes from the controller's start) finds
+    something to write only where a pod stopped counting without a write: one past its deletion grace and
+    still stored (its node is gone). kdsl runs the resync's tick for those namespaces only, so that a run
+    without such a pod is not kept going by a timer that would write nothing."""
 
     name = "resourcequota-controller"
     kinds = (QUOTA,)
 
     def setup(self) -> None:
+        self._graced: dict[str, dict[Key, int]] = {}  # namespace -> counted pods being deleted -> grace's end
+        self._ticks: dict[str, tuple[int, int]] = {}  # namespace -> the resync tick due there, its ticket
         self.store.watch(QUOTA, self.on_quota)
         for info in KINDS.values():
             if info.namespaced and info.kind not in _UNCOUNTED:
@@ -43,10 +48,48 @@ class ResourceQuotaController(Controller):
         obj = new or old
         if old is None or not self.store.count(QUOTA, obj.namespace):
             return  # an add is charged at admission; a namespace without quota has nothing to replenish
+        if obj.kind == "Pod":
+            self._grace(obj.namespace, obj.key, new)
         if new is not None and not _frees(old, new, self.sim.now):
             return
         for q in self.store.list(QUOTA, obj.namespace):
             self.enqueue(q.key)  # replenishQuota: a full recalculation of each quota (no write if unchanged)
+
+    def _grace(self, ns: str, key: Key, pod: ApiObject | None) -> None:
+        """Keep the end of a counted pod's deletion grace while it is stored; past it the pod stops counting
+        with no write, and only the resync's next tick recounts its namespace."""
+        graced = self._graced.setdefault(ns, {})
+        meta = pod.meta if pod is not None else None
+        if meta is not None and meta.deletion_ms is not None and meta.deletion_grace_ms is not None \
+                and charged(pod, self.sim.now):
+            graced[key] = meta.deletion_ms + meta.deletion_grace_ms
+        else:
+            graced.pop(key, None)
+        self._schedule(ns)
+
+    def _schedule(self, ns: str) -> None:
+        """The resync tick after the earliest grace's end (QuotaV1Pod: strictly after it), or none."""
+        graced = self._graced.get(ns)
+        tick = (min(graced.values()) // RESYNC_MS + 1) * RESYNC_MS if graced else None
+        due = self._ticks.get(ns)
+        if due is not None and due[0] == tick:
+            return
+        if due is not None:
+            self.sim.queue.cancel(due[1])
+            del self._ticks[ns]
+        if tick is not None:
+            self._ticks[ns] = (tick, self.sim.queue.at(tick, self._resync, ns, priority=self.priority))
+
+    def _resync(self, ns: str) -> None:
+        """enqueueAll at a tick: every quota is synced; only this namespace's can have changed."""
+        del self._ticks[ns]
+        now = self.sim.now
+        graced = self._graced[ns]
+        for key in [k for k, end in graced.items() if end < now]:
+            del graced[key]  # counted no more: the sync below recounts without it
+        for q in self.store.list(QUOTA, ns):
+            self.enqueue(q.key)
+        self._schedule(ns)
 
     def reconcile(self, key: Key) -> None:
         q = self.store.get(*key)

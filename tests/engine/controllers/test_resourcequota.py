@@ -78,3 +78,25 @@ def test_a_refused_create_writes_no_status():
 def test_a_namespace_without_quota_has_no_status_writes():
     sim = run("pod a image=nginx:1.25", timeline="at 10s: delete pod shop/a\n")
     assert not [c for c in sim.store.history if c.key[0] == "ResourceQuota"]
+
+
+def test_a_pod_stuck_past_its_grace_stops_counting_at_the_resyncs_next_tick():
+    # its node is gone, so no write tells the quota the pod stopped counting (QuotaV1Pod: past deletionTimestamp
+    # plus its grace): the full resync (enqueueAll every --resource-quota-sync-period, 5 m) recounts it
+    sim = Simulation(kdsl.parse("node n1 cpu=16 memory=32Gi\nnamespace shop {\n  quota pods=3\n"
+                                "  pod a image=nginx:1.25\n}\nat 10s: fail node n1\nat 20s: delete pod shop/a\n")
+                     ).run(until=660_000)
+    pod = sim.store.get("Pod", "shop", "a")
+    assert pod is not None and pod.meta.deletion_ms == 50_000  # still stored: Terminating on a node that is gone
+    changes = [(c.time_ms, dict(c.obj.status.used)) for c in sim.store.history if c.key == QUOTA and c.obj.status]
+    assert changes[-1] == (300_000, {"pods": 0})  # the first tick after deletionTimestamp (50 s) + 30 s of grace
+    assert changes[-2][1] == {"pods": 1}
+
+
+def test_a_pod_deleted_within_its_grace_leaves_no_tick_behind():
+    # the removal replenishes the quota; no resync tick keeps a run without a horizon going
+    sim = Simulation(kdsl.parse("node n1 cpu=16 memory=32Gi\nnamespace shop {\n  quota pods=3\n"
+                                "  pod a image=nginx:1.25\n}\nat 10s: delete pod shop/a\n")).run()
+    assert sim.store.get("Pod", "shop", "a") is None
+    assert used(sim.store.get(*QUOTA)) == {"pods": 0}
+    assert sim.now < 300_000
