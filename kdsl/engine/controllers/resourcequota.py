@@ -43,9 +43,14 @@ class ResourceQuotaController(Controller):
         # (spec unchanged) wake nothing.
         if new is not None and (old is None or old.spec.hard != new.spec.hard):
             self.enqueue(new.key)
+        elif new is None and self._graced.get(old.namespace) and not self.store.count(QUOTA, old.namespace):
+            self._graced[old.namespace].clear()  # no quota left to recount: the tick would write nothing
+            self._schedule(old.namespace)
 
     def on_counted(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         obj = new or old
+        if obj.kind == "Pod" and old is not None and self._graced.get(obj.namespace):
+            self._grace(obj.namespace, obj.key, new)  # a pod kept for the tick: forget it once written again
         if old is None or not self.store.count(QUOTA, obj.namespace):
             return  # an add is charged at admission; a namespace without quota has nothing to replenish
         if obj.kind == "Pod":
@@ -65,6 +70,8 @@ class ResourceQuotaController(Controller):
             graced[key] = meta.deletion_ms + meta.deletion_grace_ms
         else:
             graced.pop(key, None)
+        if not self.store.count(QUOTA, ns):
+            graced.clear()  # no quota left to recount
         self._schedule(ns)
 
     def _schedule(self, ns: str) -> None:

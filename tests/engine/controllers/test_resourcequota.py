@@ -100,3 +100,11 @@ def test_a_pod_deleted_within_its_grace_leaves_no_tick_behind():
     assert sim.store.get("Pod", "shop", "a") is None
     assert used(sim.store.get(*QUOTA)) == {"pods": 0}
     assert sim.now < 300_000
+
+
+def test_a_deleted_namespace_leaves_no_tick_behind():
+    # its pods and its quota go: nothing is left to recount, and the run ends as it did
+    sim = Simulation(kdsl.parse("node n1 cpu=16 memory=32Gi\nnamespace shop {\n  quota pods=3\n"
+                                "  pod a image=nginx:1.25\n}\nat 1m: delete namespace shop\n")).run()
+    assert sim.store.get("Namespace", None, "shop") is None
+    assert sim.now < 300_000
