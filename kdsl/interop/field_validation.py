@@ -13,7 +13,7 @@ import copy
 
 import attrs
 
-from kdsl.core.errors import Diagnostic
+from kdsl.core.errors import Diagnostic, UsageError, suggest
 from kdsl.interop.reader import Doc
 from kdsl.interop.validate import Places, _field, _validator, unknown_keys
 
@@ -36,7 +36,9 @@ def drop_unknown(docs: list[Doc], version: str, mode: str) -> tuple[list[Doc], l
     """The documents as the API server decodes them under `mode` (Warn, Ignore: without their unknown fields)
     and the warnings it answers with, located at each field's key. Strict leaves them to validate.check."""
     if mode not in FIELD_VALIDATION:
-        raise ValueError(f"field validation {mode!r}: one of {', '.join(FIELD_VALIDATION)}")
+        near = suggest(str(mode), FIELD_VALIDATION)
+        raise UsageError(f"field_validation={mode!r}: the API server's fieldValidation is one of "
+                         f"{', '.join(FIELD_VALIDATION)}" + (f" (did you mean {near!r}?)" if near else ""))
     if mode == "Strict":
         return docs, []
     out, warnings = [], []

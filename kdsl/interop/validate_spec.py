@@ -212,13 +212,12 @@ def _port_numbers(port: dict, at: str) -> list[FieldError]:
     if isinstance(number, bool) or not isinstance(number, int):
         return []  # the schema's decoding refused it
     target = port.get("targetPort", number) or number  # intstr's zero value is defaulted too
-    out = [FieldError(f"{at}.port", INVALID, number, PORT_RANGE)] if not 1 <= number <= 65535 else []
-    if isinstance(target, int) and not isinstance(target, bool) and not 1 <= target <= 65535:
-        out.append(FieldError(f"{at}.targetPort", INVALID, target, PORT_RANGE))
+    out = [FieldError(f"{at}.port", INVALID, number, m) for m in names.port_number(number)]
+    if isinstance(target, int) and not isinstance(target, bool):
+        out += [FieldError(f"{at}.targetPort", INVALID, target, m) for m in names.port_number(target)]
     return out
 
 
-PORT_RANGE = "must be between 1 and 65535, inclusive"  # IsValidPortNum (apimachinery/pkg/util/validation)
 SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 
 

@@ -87,7 +87,7 @@ def namespaces(sim, at=None, namespace=None, selector=None, wide: bool = False) 
     t = moment(sim, at)
     declared = {n.name: n for n in select(objects(sim, "Namespace", t), None, selector)}
     counts: dict[str, dict[str, int]] = {}
-    held: dict[str, list] = {}
+    quotas: dict[str, list] = {}
     for kind in sim.store.kinds():
         info = resource_info(kind)
         if info is None or not info.namespaced or kind in _BOOKKEEPING:
@@ -98,7 +98,8 @@ def namespaces(sim, at=None, namespace=None, selector=None, wide: bool = False) 
             col = _OWN_COLUMNS.get(kind)
             if col:
                 c[col] = c.get(col, 0) + 1
-            held.setdefault(o.namespace, []).append((info, o))
+            if kind == "ResourceQuota":
+                quotas.setdefault(o.namespace, []).append(o)
     names = sorted(set(declared) | (set(counts) if selector is None else set()))
     rows = []
     for name in names:
@@ -110,14 +111,13 @@ def namespaces(sim, at=None, namespace=None, selector=None, wide: bool = False) 
         c = counts.get(name, {})
         rows.append((name, status, age(t, ns.meta.creation_ms) if ns is not None else None, c.get("OBJECTS", 0),
                      c.get("PODS", 0), c.get("WORKLOADS", 0), c.get("SERVICES", 0), c.get("CONFIGMAPS", 0),
-                     c.get("SECRETS", 0), c.get("PVCS", 0), _quota(held.get(name, []), t)))
+                     c.get("SECRETS", 0), c.get("PVCS", 0), _quota(quotas.get(name, []))))
     return shown(frame(NAMESPACE_COLUMNS, rows), NAMESPACE_DEFAULT, wide=wide)
 
 
-def _quota(held: list, t: int) -> str | None:
+def _quota(quotas: list) -> str | None:
     """`pods: 2/10, requests.cpu: 500m/2` for each quota of the namespace (sorted by resource), the used amount
     as the quota's status stores it (kubectl's printer reads status.used; 0 before the controller's first sync)."""
-    quotas = [o for info, o in held if o.kind == "ResourceQuota"]
     if not quotas:
         return None
     parts = []

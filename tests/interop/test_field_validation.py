@@ -46,3 +46,6 @@ def test_ignore_drops_them_silently_and_an_unknown_mode_is_refused():
     assert not import_manifests(text=DEPLOYMENT, field_validation="Ignore").warnings
     with pytest.raises(ValueError, match="one of Strict, Warn, Ignore"):
         import_manifests(text=DEPLOYMENT, field_validation="warn")
+    # a kdsl usage error (no traceback in a notebook or the CLI), with the likely value
+    with pytest.raises(KdslError, match=r"did you mean 'Warn'\?"):
+        import_manifests(text=DEPLOYMENT, field_validation="warn")

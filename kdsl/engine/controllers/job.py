@@ -7,7 +7,7 @@ import attrs
 from kdsl.engine.apiserver.strategy import generated_labels
 from kdsl.engine.controllers.base import Client, Controller
 from kdsl.engine.controllers.job_suspend import suspended, suspension
-from kdsl.engine.controllers.job_tracking import counted_pods, orphaned, release, release_orphan, with_tracking
+from kdsl.engine.controllers.job_tracking import JOB_TRACKING, counted_pods, orphaned, release, release_orphan
 from kdsl.engine.controllers.job_util import (Backoff, JobStatus, finish_ms, is_active, is_finished_pod,
                                                past_backoff_on_failure)
 from kdsl.engine.naming import generate_free_name
@@ -256,10 +256,10 @@ class JobController(Controller):
                                   lambda n: self.store.get("Pod", job.namespace, n) is not None)
         template = attrs.evolve(template, labels=labels)
         meta = Meta(name=name, namespace=job.namespace, labels=labels, annotations=template.annotations,
-                    owners=(OwnerRef(kind="Job", name=job.name, uid=job.meta.uid),))
+                    owners=(OwnerRef(kind="Job", name=job.name, uid=job.meta.uid),), finalizers=(JOB_TRACKING,))
         spec = Pod(name=name, namespace=job.namespace, labels=labels, annotations=template.annotations,
                    template=template)
-        return with_tracking(ApiObject(kind="Pod", meta=meta, spec=spec))
+        return ApiObject(kind="Pod", meta=meta, spec=spec)
 
     def _delete_pod(self, job: ApiObject, pod: ApiObject) -> None:
         self.client.delete("Pod", pod.namespace, pod.name)

@@ -18,10 +18,6 @@ def tracked(pod: ApiObject) -> bool:
     return JOB_TRACKING in pod.meta.finalizers
 
 
-def with_tracking(pod: ApiObject) -> ApiObject:
-    return attrs.evolve(pod, meta=attrs.evolve(pod.meta, finalizers=pod.meta.finalizers + (JOB_TRACKING,)))
-
-
 def release(client, pod: ApiObject) -> None:
     """removeTrackingFinalizerPatch: the pod patched without the finalizer (a terminating pod whose grace period
     is over goes with it)."""

@@ -49,12 +49,11 @@ class ResourceQuotaController(Controller):
 
     def on_counted(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         obj = new or old
-        if obj.kind == "Pod" and old is not None and self._graced.get(obj.namespace):
-            self._grace(obj.namespace, obj.key, new)  # a pod kept for the tick: forget it once written again
-        if old is None or not self.store.count(QUOTA, obj.namespace):
+        counted = old is not None and self.store.count(QUOTA, obj.namespace)
+        if obj.kind == "Pod" and old is not None and (counted or self._graced.get(obj.namespace)):
+            self._grace(obj.namespace, obj.key, new)  # a pod kept for the tick is forgotten once written again
+        if not counted:
             return  # an add is charged at admission; a namespace without quota has nothing to replenish
-        if obj.kind == "Pod":
-            self._grace(obj.namespace, obj.key, new)
         if new is not None and not _frees(old, new, self.sim.now):
             return
         for q in self.store.list(QUOTA, obj.namespace):

@@ -12,7 +12,7 @@ from kdsl.model.base import Selector
 from kdsl.model.build.cluster import meta
 from kdsl.model.build.context import Ctx, Head, split_ref
 from kdsl.model.build.scheduling import selector
-from kdsl.model.names import port_name
+from kdsl.model.names import port_name, port_number
 from kdsl.model.network_policy import IPBlock, NetworkPolicy, PolicyPeer, PolicyPort, NetworkPolicyRule, policy_types
 
 _RANGE = re.compile(r"^([0-9]+)-([0-9]+)(?:/(\w+))?$")
@@ -20,7 +20,6 @@ _PORT = re.compile(r"^([^/]+)(?:/(\w+))?$")
 _PROTOCOLS = ("TCP", "UDP", "SCTP")  # the order of validation.go's NotSupported list
 _DIRECTIONS = {"ingress": "Ingress", "egress": "Egress"}
 _CIDR_MSG = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"  # IsValidCIDRForLegacyField
-_PORT_RANGE_MSG = "must be between 1 and 65535, inclusive"  # IsValidPortNum
 
 
 def build_network_policy(ctx: Ctx, stmt: Stmt, namespace: str | None) -> NetworkPolicy | None:
@@ -149,8 +148,8 @@ def _port(ctx: Ctx, w: Word, field: str, what: str) -> PolicyPort | None:
     ok = True
     if digits(port_text):
         port: int | str = int(port_text)
-        if not 1 <= port <= 65535:
-            ctx.error(w, f"{what}: {field}.port: Invalid value: {port}: {_PORT_RANGE_MSG}")
+        for msg in port_number(port):
+            ctx.error(w, f"{what}: {field}.port: Invalid value: {port}: {msg}")
             ok = False
     else:
         port = port_text
@@ -162,7 +161,7 @@ def _port(ctx: Ctx, w: Word, field: str, what: str) -> PolicyPort | None:
         if end < port:  # upstream reports the port's value under endPort
             ctx.error(w, f"{what}: {field}.endPort: Invalid value: {port}: must be greater than or equal to `port`")
             ok = False
-        if not 1 <= end <= 65535:
-            ctx.error(w, f"{what}: {field}.endPort: Invalid value: {end}: {_PORT_RANGE_MSG}")
+        for msg in port_number(end):
+            ctx.error(w, f"{what}: {field}.endPort: Invalid value: {end}: {msg}")
             ok = False
     return PolicyPort(port=port, protocol=protocol, end_port=end, span=w.span) if ok else None
