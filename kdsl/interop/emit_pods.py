@@ -153,7 +153,7 @@ def workload(w: Writer, obj, depth: int, ns: str | None) -> None:
             head.append("suspend")
     if isinstance(job, workloads.Job):
         for key, value, default in (("completions", job.completions, 1), ("parallelism", job.parallelism, 1),
-                                    ("backoff", job.backoff_limit, 6)):
+                                    ("backoff", job.backoff_limit, 6), ("mode", job.completion_mode, "NonIndexed")):
             if value != default:
                 head.append(f"{key}={value}")
         for key, value in (("deadline", job.active_deadline_ms), ("ttl", job.ttl_after_finished_ms)):

@@ -172,7 +172,7 @@ def _job_spec(obj) -> dict:
     if generated(obj):  # a Job the API server stored: its selector is generated (engine/apiserver/strategy.py)
         spec.update(selector=selector(obj.selector), manualSelector=False)
     for key, field in (("completions", "completions"), ("parallelism", "parallelism"),
-                       ("backoffLimit", "backoff_limit")):
+                       ("backoffLimit", "backoff_limit"), ("completionMode", "completion_mode")):
         _unless_default(spec, key, obj, field)
     if obj.active_deadline_ms is not None:
         spec["activeDeadlineSeconds"] = seconds(obj.active_deadline_ms)

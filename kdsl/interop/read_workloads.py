@@ -192,6 +192,8 @@ def _job_fields(spec: dict) -> dict:
         x = conv(spec.get(key))
         if x is not None and x >= 0:
             f[field] = x
+    if spec.get("completionMode") in ("NonIndexed", "Indexed"):  # another is refused (validate_spec.py)
+        f["completion_mode"] = spec["completionMode"]
     return f
 
 

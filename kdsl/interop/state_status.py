@@ -117,6 +117,8 @@ def _job(obj, sim, t) -> dict | None:
         out["startTime"] = timestamp(s.start_ms)
     if s.completion_ms is not None:
         out["completionTime"] = timestamp(s.completion_ms)
+    if s.completed_indexes:  # omitempty
+        out["completedIndexes"] = s.completed_indexes
     return out
 
 

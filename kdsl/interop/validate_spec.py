@@ -78,7 +78,7 @@ def spec_rules(data: dict) -> list[FieldError]:
     if kind in APPS:
         out += _selector(kind, spec)
     if kind == "Job":
-        out += _nonnegative(spec, ("parallelism", "completions"))
+        out += _nonnegative(spec, ("parallelism", "completions")) + _completion_mode(spec)
     if kind == "Deployment" and isinstance(spec.get("strategy"), dict):
         s = spec["strategy"]
         if isinstance(s.get("type"), str) and s["type"] not in ("Recreate", "RollingUpdate"):
@@ -101,6 +101,24 @@ def spec_rules(data: dict) -> list[FieldError]:
         requests = (spec.get("resources") or {}).get("requests") if isinstance(spec.get("resources"), dict) else None
         if not isinstance(requests, dict) or "storage" not in requests:
             out.append(FieldError("spec.resources[storage]", REQUIRED))
+    return out
+
+
+def _completion_mode(spec: dict) -> list[FieldError]:
+    """validateJobSpec's completionMode rules. Defaulting comes first (SetDefaults_Job gives completions 1 only when
+    parallelism is unset too), so an Indexed job that gives parallelism must give completions."""
+    mode = spec.get("completionMode")
+    if mode is None or mode == "NonIndexed":
+        return []
+    if mode != "Indexed":
+        return [_supported("spec.completionMode", mode, ("NonIndexed", "Indexed"))]
+    out = []
+    if spec.get("completions") is None and spec.get("parallelism") is not None:
+        out.append(FieldError("spec.completions", REQUIRED, detail="when completion mode is Indexed"))
+    parallelism = spec.get("parallelism")
+    if isinstance(parallelism, int) and parallelism > 100_000:  # maxParallelismForIndexedJob
+        out.append(FieldError("spec.parallelism", INVALID, parallelism,
+                              "must be less than or equal to 100000 when completion mode is Indexed"))
     return out
 
 

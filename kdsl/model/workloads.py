@@ -141,11 +141,25 @@ class Job(Workload):
     backoff_limit: int = 6
     active_deadline_ms: int | None = None
     ttl_after_finished_ms: int | None = None
+    # or Indexed: each pod gets an index 0..completions-1. Out of the model's dump and the repr while NonIndexed (see
+    # below), so the dumps and store reprs of every job without it stay as they were.
+    completion_mode: str = attrs.field(default="NonIndexed", repr=False, metadata={"omit_default": True})
 
     @classmethod
     def build(cls, **fields):
         # A Job's pods select by controller-uid in Kubernetes; kdsl selects by the template labels.
         return super().build(**fields)
+
+
+_job_repr = Job.__repr__
+
+
+def _repr_with_mode(self: Job) -> str:
+    text = _job_repr(self)
+    return text if self.completion_mode == "NonIndexed" else f"{text[:-1]}, completion_mode={self.completion_mode!r})"
+
+
+Job.__repr__ = _repr_with_mode  # type: ignore[method-assign]
 
 
 @attrs.frozen(kw_only=True)

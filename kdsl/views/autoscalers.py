@@ -53,5 +53,5 @@ def workload_rows(sim, t: int, namespace=None, selector=None) -> list[tuple]:
         status = o.status or HPAStatus()
         text = f"{reference(o)}, {targets(o)}, min {o.spec.min_replicas}, max {o.spec.max_replicas}"
         rows.append((KIND, o.namespace, o.name, status.desired_replicas, status.current_replicas, None, None, None,
-                     None, text, None, None, None, age(t, o.meta.creation_ms)))
+                     None, text, None, None, None, None, age(t, o.meta.creation_ms)))
     return rows

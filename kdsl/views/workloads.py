@@ -14,8 +14,9 @@ from kdsl.views.common import age, frame, moment, objects, owner, select, shown,
 
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob")
 WORKLOAD_COLUMNS = ("KIND", "NAMESPACE", "NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE",
-                    "COMPLETIONS", "STATUS", "IMAGES", "SELECTOR", "OWNER", "AGE")
-# kubectl get's status columns of each kind in one table; `wide=True` adds IMAGES, SELECTOR (as -o wide) and OWNER.
+                    "COMPLETIONS", "STATUS", "COMPLETED INDEXES", "IMAGES", "SELECTOR", "OWNER", "AGE")
+# kubectl get's status columns of each kind in one table; `wide=True` adds an Indexed Job's COMPLETED INDEXES (its
+# status.completedIndexes, as kubectl describe shows it), IMAGES, SELECTOR (as -o wide) and OWNER.
 WORKLOAD_DEFAULT = ("KIND", "NAMESPACE", "NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE",
                     "COMPLETIONS", "STATUS", "AGE")
 
@@ -73,7 +74,8 @@ def workloads(sim, at=None, namespace=None, selector=None, wide: bool = False) -
             tpl = o.spec.template
             images = ",".join(c.image for c in tpl.containers) or None
             sel = str(o.spec.selector) if kind != "CronJob" else None
-            rows.append((kind, o.namespace, o.name, *_counts(o), images, sel or None, owner(o),
+            indexes = (o.status.completed_indexes or None) if kind == "Job" and o.status is not None else None
+            rows.append((kind, o.namespace, o.name, *_counts(o), indexes, images, sel or None, owner(o),
                          age(t, o.meta.creation_ms)))
     rows += workload_rows(sim, t, namespace, selector)  # the HPAs that scale them
     return shown(frame(WORKLOAD_COLUMNS, rows), WORKLOAD_DEFAULT, namespace, wide)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.engine.apiserver.strategy import generated_labels
 from kdsl.engine.controllers.base import Client, Controller
+from kdsl.engine.controllers.job_indexed import (UNKNOWN, completion_index, duplicated, first_pending,
+                                                  generate_name, is_indexed, new_pod, succeeded_indexes, to_string,
+                                                  total)
 from kdsl.engine.controllers.job_suspend import suspended, suspension
-from kdsl.engine.controllers.job_tracking import JOB_TRACKING, counted_pods, orphaned, release, release_orphan
+from kdsl.engine.controllers.job_tracking import counted_pods, orphaned, release, release_orphan
 from kdsl.engine.controllers.job_util import (Backoff, JobStatus, finish_ms, is_active, is_finished_pod,
-                                               past_backoff_on_failure)
+                                               past_backoff_on_failure, removal_rank)
 from kdsl.engine.naming import generate_free_name
-from kdsl.engine.objects import ApiObject, Condition, Meta, OwnerRef, set_condition
+from kdsl.engine.objects import ApiObject, Condition, set_condition
 from kdsl.engine.podview import is_ready
-from kdsl.model.workloads import Pod
 
 
 # pkg/controller/job/job_controller.go
@@ -39,7 +40,8 @@ class JobController(Controller):
         super().setup()
         self.store.watch("Pod", self.on_pod, owners=self.kinds)
         self.ttl = Client(self.sim, "ttl-after-finished-controller")
-        self._uncounted: dict[str, dict[str, tuple[str, int]]] = {}  # job uid -> pod uid -> (phase, finished)
+        # job uid -> pod uid -> (phase, finished, completion index)
+        self._uncounted: dict[str, dict[str, tuple[str, int, int]]] = {}
         self._counted: dict[str, set[str]] = {}  # job uid -> pod uids already in the job's counters
         self._backoff: dict[str, Backoff] = {}
         self._api_failures: dict[str, int] = {}
@@ -56,7 +58,8 @@ class JobController(Controller):
             return
         uid = pod.meta.uid
         if verdict and uid not in self._counted.get(ref.uid, ()):
-            self._uncounted.setdefault(ref.uid, {}).setdefault(uid, (verdict, finish_ms(pod, self.sim.now)))
+            self._uncounted.setdefault(ref.uid, {}).setdefault(uid, (verdict, finish_ms(pod, self.sim.now),
+                                                                     completion_index(pod)))
         self.enqueue(("Job", pod.namespace, ref.name), SYNC_BATCH_MS)
 
     def reconcile(self, key) -> None:
@@ -80,14 +83,16 @@ class JobController(Controller):
         for pod in pods:  # a finished pod the watch saw before this job existed in the cache
             verdict = is_finished_pod(pod)
             if verdict and pod.meta.uid not in counted:
-                new.setdefault(pod.meta.uid, (verdict, finish_ms(pod, now)))
+                new.setdefault(pod.meta.uid, (verdict, finish_ms(pod, now), completion_index(pod)))
         counted.update(new)
         for pod in counted_pods(pods, counted):  # counted: the finalizer goes before the counts are written
             release(self.client, pod)
-        succeeded = status.succeeded + sum(1 for v, _ in new.values() if v == "Succeeded")
-        failed = status.failed + sum(1 for v, _ in new.values() if v == "Failed")
+        succeeded = status.succeeded + sum(1 for v, _, _ in new.values() if v == "Succeeded")
+        indexes = succeeded_indexes(status, spec, new.values()) if is_indexed(spec) else None
+        succeeded = total(indexes) if indexes is not None else succeeded
+        failed = status.failed + sum(1 for v, _, _ in new.values() if v == "Failed")
         self._backoff[uid] = self._backoff.get(uid, Backoff()).after(
-            [t for v, t in new.values() if v == "Succeeded"], [t for v, t in new.values() if v == "Failed"])
+            [t for v, t, _ in new.values() if v == "Succeeded"], [t for v, t, _ in new.values() if v == "Failed"])
         paused = suspended(spec)
         # A suspended Job has no startTime until it is resumed; a resume starts its clock again.
         conditions, suspend_event = suspension(spec, status.conditions, now)
@@ -125,7 +130,7 @@ class JobController(Controller):
             terminating += len(active)
             active = []
         elif final is None:
-            active = self._manage(job, active, succeeded)
+            active = self._manage(job, active, succeeded, indexes)
             done = (succeeded > 0 if spec.completions is None else succeeded >= spec.completions) and not active
             if done:
                 final = ("Complete",) + COMPLETIONS_REACHED
@@ -140,7 +145,8 @@ class JobController(Controller):
             completion = now if final[0] == "Complete" else completion
         new_status = JobStatus(active=len(active), ready=sum(1 for p in active if is_ready(p)),
                                terminating=terminating, succeeded=succeeded, failed=failed, start_ms=start,
-                               completion_ms=completion, conditions=conditions)
+                               completion_ms=completion, conditions=conditions,
+                               completed_indexes=to_string(indexes) if indexes is not None else "")
         if suspend_event is not None:
             self.client.event("Normal", suspend_event, job, f"Job {suspend_event.lower()}")
         if new_status != status:
@@ -177,18 +183,19 @@ class JobController(Controller):
             return
         self.ttl.delete("Job", job.namespace, job.name, propagation="Foreground")
 
-    def _manage(self, job: ApiObject, active: list[ApiObject], succeeded: int) -> list[ApiObject]:
-        """manageJob: as many active pods as parallelism allows and completions still need."""
+    def _manage(self, job: ApiObject, active: list[ApiObject], succeeded: int, indexes) -> list[ApiObject]:
+        """manageJob: as many active pods as parallelism allows and completions still need; an Indexed job's
+        pending indexes get one each, lowest first (`indexes`: those that succeeded)."""
         spec = job.spec
         if spec.completions is None:
             want = len(active) if succeeded > 0 else spec.parallelism
         else:
             want = max(0, min(spec.completions - succeeded, spec.parallelism))
-        if len(active) > want:
-            # activePodsForRemoval: the pods least far along go first.
-            ranked = sorted(active, key=lambda p: (p.spec.template.node_name is not None,
-                                                   p.status.phase == "Running", is_ready(p)))
-            extra = ranked[:len(active) - want]
+        # activePodsForRemoval: an Indexed job's duplicated and out-of-range pods, then the least far along.
+        extra = duplicated(active, spec.completions, removal_rank) if indexes is not None else []
+        if len(active) - want > len(extra):
+            extra += sorted((p for p in active if p not in extra), key=removal_rank)[:len(active) - want - len(extra)]
+        if extra:
             for pod in extra:
                 self._delete_pod(job, pod)
             return [p for p in active if p not in extra]
@@ -199,20 +206,26 @@ class JobController(Controller):
         if wait > 0:
             self.enqueue(job.key, wait)
             return active  # the failed pods' back-off has not run out
-        created = self._create_pods(job, diff)
+        pending = first_pending(active, indexes, diff, spec.completions) if indexes is not None else None
+        created = self._create_pods(job, diff if pending is None else len(pending), pending)
         return active + created
 
-    def _create_pods(self, job: ApiObject, count: int) -> list[ApiObject]:
-        """Slow start: batches of 1, 2, 4, ...; a batch with a refusal ends the round, and the job is
-        synced again after the API back-off (1 s doubling to 1 min)."""
+    def _create_pods(self, job: ApiObject, count: int, pending: list[int] | None) -> list[ApiObject]:
+        """Slow start: batches of 1, 2, 4, ... (of the `pending` indexes, if Indexed); a batch with a refusal ends
+        the round, and the job is synced again after the API back-off (1 s doubling to 1 min)."""
         created: list[ApiObject] = []
+        todo = iter(pending or ())
         batch = min(count, SLOW_START_BATCH)
         retry = False
         while count > 0:
             refused = False
             for _ in range(batch):
                 before = len(self.sim.rejections)
-                pod = self.client.create(self._pod(job), generate_name=f"{job.name}-")
+                index = next(todo, UNKNOWN)
+                prefix = f"{job.name}-" if index == UNKNOWN else generate_name(job.name, index)
+                name = generate_free_name(prefix, self.sim.rng,
+                                          lambda n: self.store.get("Pod", job.namespace, n) is not None)
+                pod = self.client.create(new_pod(job, name, index), generate_name=prefix)
                 if pod is None:
                     refused = True
                     retry = self._refusal(job, before) or retry
@@ -233,9 +246,9 @@ class JobController(Controller):
         return created
 
     def _refusal(self, job: ApiObject, before: int) -> bool:
-        """A refused create: FailedCreate on the job, unless its namespace is being deleted (then every
-        create fails and Kubernetes says nothing). Returns whether the refusal is worth retrying. A 409
-        Conflict is no rejection (the work queue retries it, nothing is recorded): retried, no event."""
+        """A refused create: FailedCreate on the job, unless its namespace is being deleted (then every create
+        fails and Kubernetes says nothing). Returns whether to retry. A 409 Conflict is no rejection (the work
+        queue retries it, nothing is recorded): retried, no event."""
         if len(self.sim.rejections) == before:
             return True
         rejection = self.sim.rejections[-1]
@@ -243,23 +256,6 @@ class JobController(Controller):
             return False
         self.client.event("Warning", "FailedCreate", job, f"Error creating: {rejection.message}")
         return True
-
-    def _pod(self, job: ApiObject) -> ApiObject:
-        """A pod from the job's template, named `<job>-<5 random>`. Its labels are the template's, which the API
-        server gave the job-name and controller-uid labels (apiserver/strategy.py); a Job stored without them (written
-        straight to the store) gets them here, so its pods are labelled as Kubernetes labels them."""
-        template = job.spec.template
-        added = generated_labels(job.name, job.meta.uid)
-        have = {k for k, _ in template.labels}
-        labels = template.labels + tuple((k, v) for k, v in added if k not in have)
-        name = generate_free_name(f"{job.name}-", self.sim.rng,
-                                  lambda n: self.store.get("Pod", job.namespace, n) is not None)
-        template = attrs.evolve(template, labels=labels)
-        meta = Meta(name=name, namespace=job.namespace, labels=labels, annotations=template.annotations,
-                    owners=(OwnerRef(kind="Job", name=job.name, uid=job.meta.uid),), finalizers=(JOB_TRACKING,))
-        spec = Pod(name=name, namespace=job.namespace, labels=labels, annotations=template.annotations,
-                   template=template)
-        return ApiObject(kind="Pod", meta=meta, spec=spec)
 
     def _delete_pod(self, job: ApiObject, pod: ApiObject) -> None:
         self.client.delete("Pod", pod.namespace, pod.name)

@@ -6,6 +6,7 @@ import attrs
 
 from kdsl.engine import expect
 from kdsl.engine.objects import ApiObject, Condition, Terminated
+from kdsl.engine.podview import is_ready
 
 # pkg/controller/job/job_controller.go
 POD_FAILURE_BACKOFF_MS = 10_000  # DefaultJobPodFailureBackOff
@@ -25,6 +26,8 @@ class JobStatus:
     start_ms: int | None = None
     completion_ms: int | None = None
     conditions: tuple[Condition, ...] = ()
+    # an Indexed job's succeeded indexes as intervals ("1,3-5"); in the repr only when set, as the job's mode
+    completed_indexes: str = attrs.field(default="", repr=False)
 
     def condition(self, type_: str) -> Condition | None:
         return next((c for c in self.conditions if c.type == type_ and c.status == "True"), None)
@@ -33,6 +36,17 @@ class JobStatus:
     def finished(self) -> Condition | None:
         """The terminal condition (Complete or Failed), if the job has one."""
         return self.condition("Complete") or self.condition("Failed")
+
+
+_status_repr = JobStatus.__repr__
+
+
+def _repr_with_indexes(self: JobStatus) -> str:
+    text = _status_repr(self)
+    return f"{text[:-1]}, completed_indexes={self.completed_indexes!r})" if self.completed_indexes else text
+
+
+JobStatus.__repr__ = _repr_with_indexes  # type: ignore[method-assign]
 
 
 class FailedCount(int):
@@ -76,6 +90,11 @@ def finish_ms(pod: ApiObject, now: int) -> int:
     if pod.meta.deletion_ms is not None:
         return pod.meta.deletion_ms - (pod.meta.deletion_grace_ms or 0)
     return now
+
+
+def removal_rank(pod: ApiObject) -> tuple:
+    """activePodsForRemoval's order (controller.ActivePods): the pods least far along first."""
+    return pod.spec.template.node_name is not None, pod.status.phase == "Running", is_ready(pod)
 
 
 def is_active(pod: ApiObject) -> bool:

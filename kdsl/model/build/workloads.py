@@ -17,6 +17,8 @@ STRATEGIES = {"rolling": "RollingUpdate", "rollingupdate": "RollingUpdate", "rec
               "ondelete": "OnDelete"}
 POLICIES = {"orderedready": "OrderedReady", "parallel": "Parallel"}
 CONCURRENCY = {"allow": "Allow", "forbid": "Forbid", "replace": "Replace"}
+COMPLETION_MODES = {"nonindexed": "NonIndexed", "indexed": "Indexed"}
+MAX_INDEXED_PARALLELISM = 100_000  # pkg/apis/batch/validation/validation.go maxParallelismForIndexedJob
 
 
 def _nonneg(text: str) -> int:
@@ -84,6 +86,20 @@ def _class(cls: str | None) -> str | None:
     return "" if cls in ("none", '""') else cls
 
 
+def _completion_mode(ctx: Ctx, head: Head, stmt: Stmt, said: dict, parallelism: int) -> str:
+    """`mode=Indexed` (spec.completionMode), and validateJobSpec's rules for it in the API server's words
+    (pkg/apis/batch/validation/validation.go): SetDefaults_Job leaves `completions` unset when `parallelism` is
+    given, and an Indexed job must give it; its parallelism is at most 10^5."""
+    mode = head.choice("mode", COMPLETION_MODES, "NonIndexed", "completionMode")
+    spec = "spec" if head.what.startswith("job ") else "spec.jobTemplate.spec"  # a cronjob's job template
+    if mode == "Indexed" and "parallelism" in said and "completions" not in said:
+        ctx.error(stmt, f"{head.what}: {spec}.completions: Required value: when completion mode is Indexed")
+    if mode == "Indexed" and parallelism > MAX_INDEXED_PARALLELISM:
+        ctx.error(said["parallelism"], f"{head.what}: {spec}.parallelism: Invalid value: {parallelism}: must be less "
+                  f"than or equal to {MAX_INDEXED_PARALLELISM} when completion mode is Indexed")
+    return mode
+
+
 def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
     kind = stmt.head[0].text
     head = Head(ctx, stmt, kind)
@@ -110,12 +126,14 @@ def build_workload(ctx: Ctx, stmt: Stmt, namespace: str | None):
         retain = head.choice("retain", {"retain": "Retain", "delete": "Delete"}, "Retain")
         f["retain_on_delete"] = f["retain_on_scale"] = retain == "Retain"
     job: dict = {}
+    said = {k: head.attrs[k] for k in ("completions", "parallelism") if k in head.attrs}
     if kind in ("job", "cronjob"):
         job["completions"] = head.take("completions", _nonneg, 1)
         job["parallelism"] = head.take("parallelism", _nonneg, 1)
         job["backoff_limit"] = head.take("backoff", _nonneg, 6, "backoffLimit")
         job["active_deadline_ms"] = head.take("deadline", v.duration_ms, None, "activeDeadline")
         job["ttl_after_finished_ms"] = head.take("ttl", v.duration_ms)
+        job["completion_mode"] = _completion_mode(ctx, head, stmt, said, job["parallelism"])
     cron: dict = {}
     if kind == "cronjob":
         cron["schedule"] = head.take("schedule", str, "* * * * *", required=True)
