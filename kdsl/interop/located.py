@@ -14,6 +14,8 @@ from kdsl.model.errors import ScenarioError
 IMPORTED = "<imported>"
 # The API server's `Kind "name" is invalid: spec.ports[0].nodePort: Invalid value: ...` names the field
 _FIELD = re.compile(r' is invalid: ([A-Za-z0-9_.\[\]/-]+): ')
+# ... and a check's warning names it after the object (`pod default/web: spec.nodeName names node "n9", ...`)
+_NAMED = re.compile(r'^[^:]+: (spec(?:\.[A-Za-z0-9_]+|\[\d+\])+) ')
 _STEP = re.compile(r'([^.\[\]]+)|\[(\d+)\]|\[([^\]]+)\]')
 
 
@@ -42,7 +44,7 @@ def relocated(diagnostics, objects, sources: dict) -> list:
         if doc is None or doc.node is None:
             out.append(d)
             continue
-        field = _FIELD.search(d.message)
+        field = _FIELD.search(d.message) or _NAMED.search(d.message)
         place = Places(doc).diagnostic(d.message, _path(field[1]) if field else [])
         out.append(attrs.evolve(d, file=place.file, line=place.line, column=place.column, width=place.width,
                                 line_text=place.line_text))

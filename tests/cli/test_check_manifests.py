@@ -26,7 +26,7 @@ def test_a_manifest_is_checked_as_run_imports_it(tmp_path, capsys):
     assert main(["check", str(tmp_path / "good.yaml")]) == 0
     out, err = capsys.readouterr()
     assert "good.yaml: ok — <Scenario 'default': 3 Node, 1 Pod, 1 StorageClass>" in out
-    assert 'good.yaml:1:1: warning: pod default/p: spec.nodeName names node "ghost"' in err
+    assert 'good.yaml:5:13: warning: pod default/p: spec.nodeName names node "ghost"' in err
 
 
 def test_a_refused_manifest_is_a_located_error(tmp_path, capsys):

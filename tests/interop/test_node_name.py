@@ -28,11 +28,13 @@ def test_a_pod_that_names_its_node_runs_there_without_the_scheduler():
 
 def test_a_node_the_scenario_never_has_is_accepted_and_the_pod_stays_pending():
     # The API server accepts a nodeName it cannot find (tests/oracle scheduling/nodename/missing-node): no kubelet
-    # runs the pod, no scheduler places it. kdsl says so in a warning.
+    # runs the pod, no scheduler places it. kdsl says so in a warning. The pod GC deletes it at 60 s
+    # (tests/engine/controllers/test_podgc.py).
     scenario = kdsl.from_manifests(text=POD.format(node="ghost"), cluster=CLUSTER)
-    assert any('spec.nodeName names node "ghost", which the scenario never has' in w.message
-               for w in scenario.warnings)
-    sim = Simulation(scenario).run(until=60_000)
+    warning = next(w for w in scenario.warnings if 'spec.nodeName names node "ghost", which the scenario never has'
+                   in w.message)
+    assert (warning.line, warning.column, warning.line_text.strip()) == (5, 13, "nodeName: ghost")  # at the value
+    sim = Simulation(scenario).run(until=59_999)
     pod = sim.store.get("Pod", "default", "web")
     assert pod.spec.template.node_name == "ghost" and pod.status.phase == "Pending"
     assert not [e for e in sim.log.events if e.name == "web"]

@@ -106,6 +106,20 @@ def test_set_image_with_a_newline_is_refused_at_the_image():
                                     "an image name has no spaces or control characters")]
 
 
+def test_set_image_with_surrounding_whitespace_updates_a_workload_and_refuses_a_pod():
+    # validateContainersOnlyForPod holds a pod's images, not a template's: the Deployment takes the new image and
+    # each pod of its new ReplicaSet is refused, where a bare pod's update is refused (at the image, before a run).
+    text = NODE + 'deployment web image=nginx\nat 5s: set image deployment web web=" nginx:1.27"\n'
+    sim = Simulation(kdsl.parse(text)).run(10_000)
+    assert sim.store.get("Deployment", "default", "web").spec.template.containers[0].image == " nginx:1.27"
+    refused = [e for e in sim.events().itertuples() if e.REASON == "FailedCreate"]
+    assert refused and refused[0].MESSAGE.endswith(
+        'spec.containers[0].image: Invalid value: " nginx:1.27": must not have leading or trailing whitespace')
+    text = NODE + 'pod web image=nginx\nat 5s: set image pod web web=" nginx:1.27"\n'
+    assert errors(text) == [(3, 30, 'image of container web: Invalid value: " nginx:1.27": must not have leading '
+                                    'or trailing whitespace')]
+
+
 @pytest.mark.parametrize(("attr", "message"), [
     ("serviceCIDR=.", "`serviceCIDR` of cluster: '.' does not appear to be an IPv4 or IPv6 network; write a CIDR "
                       "such as 10.96.0.0/12"),

@@ -16,6 +16,7 @@ from kdsl.engine.controllers.garbage_collector import GarbageCollector
 from kdsl.engine.controllers.horizontal import HorizontalController
 from kdsl.engine.controllers.job import JobController
 from kdsl.engine.controllers.namespace import NamespaceController
+from kdsl.engine.controllers.podgc import PodGCController
 from kdsl.engine.controllers.replicaset import ReplicaSetController, ReplicationControllerController
 from kdsl.engine.controllers.resourcequota import ResourceQuotaController
 from kdsl.engine.controllers.statefulset import StatefulSetController
@@ -40,4 +41,5 @@ CONTROLLERS: tuple = (
     DisruptionController,
     HorizontalController,
     ResourceQuotaController,
+    PodGCController,
 )

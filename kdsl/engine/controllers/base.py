@@ -48,6 +48,11 @@ class Client:
         return self.sim.submit("update", obj, source=self.source, user=self.user, subresource="status",
                                on_conflict=self._conflict)
 
+    def patch_status(self, obj: ApiObject) -> ApiObject | None:
+        """A PATCH of the status subresource that leaves `obj`'s status as written (utilpod.PatchPodStatus)."""
+        return self.sim.submit("patch", obj, source=self.source, user=self.user, subresource="status",
+                               on_conflict=self._conflict)
+
     def get(self, kind: str, namespace: str | None, name: str, subresource: str | None = None):
         """A live GET through the API server (RBAC applies), as a client that does not read its informer
         cache does: the object, or the ApiError the caller reports in its own words (no event here)."""

@@ -155,10 +155,13 @@ def _placement(ctx: Ctx, obj, d: Declared, what: str, seen: dict) -> None:
     if tpl.node_name:
         if tpl.node_name not in {n.name for n in d.node_versions}:
             # The API server accepts a pod bound to a node that does not exist (ValidatePodSpec checks only the
-            # name's form): no kubelet ever runs it, so it stays Pending (docs/interop.md).
-            ctx.warn(obj.span, f'{what}: spec.nodeName names node "{tpl.node_name}", which the scenario never has: '
-                               "no kubelet runs its pods, which stay Pending; declare the node, or leave nodeName "
-                               "out for the scheduler to place them")
+            # name's form): no kubelet ever runs it, so it stays Pending until the pod garbage collector deletes
+            # it, 40 s after its first pass to see the node missing (docs/interop.md).
+            field = {"Pod": "spec", "CronJob": "spec.jobTemplate.spec.template.spec"}.get(obj.kind, "spec.template.spec")
+            ctx.warn(obj.span, f'{what}: {field}.nodeName names node "{tpl.node_name}", which the scenario never has: '
+                               "no kubelet runs its pods, which stay Pending until the pod garbage collector deletes "
+                               "them (within a minute); declare the node, or leave nodeName out for the scheduler "
+                               "to place them")
         return
     if not d.nodes:
         return

@@ -102,8 +102,11 @@ def build_at(ctx: Ctx, stmt: Stmt, build_objects: Callable[[Stmt, str | None], l
             replicas = head.take("replicas", lambda t: v.integer(t, minimum=0), None, required=True)
             head.done()
             return [Scale(kind=kind, namespace=ns, name=name, replicas=replicas or 0, **common)] if replicas is not None else []
-        for key, a in head.attrs.items():  # as the API server refuses the update of a pod template
-            for m in names.image(a.text):
+        # as the API server refuses the update: a pod's image may not have surrounding whitespace, a template's may
+        # (validateContainersOnlyForPod): the workload is updated and each pod of its new template is refused
+        rule = names.image if kind == "Pod" else names.image_reference
+        for key, a in head.attrs.items():
+            for m in rule(a.text):
                 ctx.error(a.value, f"image of container {key}: Invalid value: {json.dumps(a.text)}: {m}")
         images = head.pairs()
         head.done()
