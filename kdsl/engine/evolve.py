@@ -51,12 +51,14 @@ def _maker(cls: type, keys: tuple[str, ...] | None = None) -> Callable:
     return env["make"]
 
 
-def copier(cls: type) -> Callable:
+def copier(cls: type, keys: tuple[str, ...] | None = None) -> Callable:
     """The compiled copier of `cls`: `copy(inst, changes)`, where `changes` is a dict of init-field
-    names, for a hot path that copies one class many times and knows its field names are right."""
-    make = _MAKERS.get((cls, None))
+    names, for a hot path that copies one class many times and knows its field names are right;
+    with `keys`, a copier for a dict of exactly those names."""
+    key = (cls, None) if keys is None else (cls, *keys)
+    make = _MAKERS.get(key)
     if make is None:
-        make = _MAKERS[(cls, None)] = _maker(cls)
+        make = _MAKERS[key] = _maker(cls, keys)
     return make
 
 

@@ -55,13 +55,15 @@ class KubeletComponent:
             if run is not None and run.status.pod_ip and node is not None:
                 self.sim.network.release(node, run.status.pod_ip)
             return
-        key, node = new.key, new.spec.template.node_name
+        node = new.spec.template.node_name
         if node is None:
             return  # not bound yet: no kubelet has it
-        if key not in self.runs and self.sim.store.get("Node", None, node) is None:
+        key = new.key
+        run = self.runs.get(key)
+        if run is None and self.sim.store.get("Node", None, node) is None:
             self.unhosted.setdefault(node, set()).add(key)
             return
-        if key not in self.runs:
+        if run is None:
             self.node_of[key] = node
             self.runs[key] = self._new_run(new)
             if self._rejected(key, new):
@@ -69,7 +71,8 @@ class KubeletComponent:
             if not self._wait_for_volumes(key, new):
                 self._next(key)
         else:
-            self._adopt_conditions(key, new)
+            if new.status is not run.status:  # not the kubelet's own write
+                self._adopt_conditions(key, new)
             if new.terminating and not self.runs[key].deleting and node not in self.sim.failed_nodes:
                 self.waiting.pop(key, None)
                 self._delete(key, new)
@@ -175,7 +178,7 @@ class KubeletComponent:
             if pod_ip is None:
                 self._no_pod_ip(key, gen, step, run, node)
                 return
-            ip = (pod_ip, _host_ip(self.sim, self.sim.store.get("Node", None, node)))
+            ip = (pod_ip, self.sim.network.host_ip(node))  # the node's InternalIP (ipam.py)
         run, events = runtime.apply(run, step, ip)
         self._publish(key, run, events)
         if run.removed:
@@ -205,7 +208,7 @@ class KubeletComponent:
         for e in events:
             sim.log.record(e)
         pod = sim.store.get(*key)
-        if pod is not None and pod.status != run.status:
+        if pod is not None and pod.status is not run.status and pod.status != run.status:
             sim.write(pod, source=SOURCE, status=run.status)
         self._next(key)
 
@@ -244,8 +247,3 @@ class KubeletComponent:
                 self._delete(key, pod)
             else:
                 self._next(key)
-
-
-def _host_ip(sim, node_obj) -> str:
-    """A node's InternalIP: 192.168.0.10, .11, ... in the order nodes registered (kdsl's choice)."""
-    return sim.network.host_ip(node_obj.name)

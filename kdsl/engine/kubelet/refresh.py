@@ -27,15 +27,32 @@ def facts(statuses: tuple[ContainerStatus, ...]) -> tuple:
     return tuple(out)
 
 
+def _split(ctrs: tuple) -> tuple:
+    """The containers' statuses, init and regular, and their facts. Pods that took the same steps
+    together share their containers (kubelet/alike.py), and so these: made once for them all."""
+    inits = tuple(c.status for c in ctrs if c.init)
+    regular = tuple(c.status for c in ctrs if not c.init)
+    split = (ctrs, inits, regular, facts(inits), facts(regular))
+    if len(_SPLIT) >= _KEPT:
+        _SPLIT.clear()
+    _SPLIT[id(ctrs)] = split  # the entry keeps the containers alive, so their id stays their own
+    return split
+
+
+_SPLIT: dict[int, tuple] = {}  # id(ctrs) -> (ctrs, init statuses, regular statuses, their facts)
+
+
 def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: tuple[str, ...],
               status: PodStatus, now: int) -> tuple[dict | None, str]:
     """Phase and conditions recomputed from the container statuses, as generateAPIPodStatus does: the
     status fields that changed (None if none did) and the sandbox (torn down once the pod finished)."""
-    inits = tuple(c.status for c in ctrs if c.init)
-    regular = tuple(c.status for c in ctrs if not c.init)
+    split = _SPLIT.get(id(ctrs))
+    if split is None or split[0] is not ctrs:
+        split = _split(ctrs)
+    _, inits, regular, inits_facts, regular_facts = split
     # readiness gates read other components' conditions: such a pod takes the pure path every time
     key = None if gates else (id(t.init_containers), id(t.containers), t.restart_policy, deleting, sandbox,
-                              status.phase, facts(inits), facts(regular))
+                              status.phase, inits_facts, regular_facts)
     known = _KNOWN.get(key) if key is not None else None
     if known is not None and known[0] is t.init_containers and known[1] is t.containers:
         phase, mine = known[2], known[3]

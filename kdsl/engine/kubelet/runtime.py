@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import attrs
 
 from kdsl.engine.events import Event
+from kdsl.engine.kubelet import alike
 from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet import steps
 from kdsl.engine.evolve import evolve
@@ -74,23 +75,36 @@ def next_event(pod: PodRun) -> Step | None:
 def apply(pod: PodRun, step: Step, ip: tuple[str | None, str | None] | None = None) -> tuple[PodRun, tuple[Event, ...]]:
     """Do `step` (as returned by next_event) at its time; return the new pod and the kubelet's events.
     `ip`: the (pod IP, host IP) the loop gave the sandbox, reported with it (PodRun.with_ip)."""
-    now, out = step.time_ms, []
-    reported = {}  # the sandbox's addresses, reported in the status copy the refresh makes
-    if step.what == "sandbox":
-        pod = evolve(pod, sandbox="ready")
-        if ip is not None:
-            reported = {"pod_ip": ip[0], "host_ip": ip[1] or pod.status.host_ip}
-    elif step.what == "removed":
+    now = step.time_ms
+    if step.what == "removed":
         return evolve(pod, removed=True, now_ms=now), ()
-    else:
-        i = next(i for i, c in enumerate(pod.ctrs) if c.name == step.container)
-        c = pod.ctrs[i]
-        timer = c.due
-        if timer is None or (timer.time_ms, timer.what) != (now, step.what):
-            raise ValueError(f"{step} is not what {step.container} does next ({timer})")
-        pod = steps.container_step(pod, i, c.pop(), timer, out)
-    pod = _sync(pod, now, out)
+    reported = {}  # the sandbox's addresses, reported in the status copy the refresh makes
+    if step.what == "sandbox" and ip is not None:
+        reported = {"pod_ip": ip[0], "host_ip": ip[1] or pod.status.host_ip}
+    key = alike.key(pod, step)
+    made = alike.found(key, pod) if key is not None else None
+    if made is not None:  # another pod took this step from the same containers: its change, shared
+        ctrs, sandbox, initialized, images, out = made
+        pod = _refresh(pod, now, reported, ctrs=ctrs, sandbox=sandbox, initialized=initialized, images=images)
+        return pod, tuple(out)
+    out = []
+    before = pod.ctrs
+    pod = _sync(_changed(pod, step, out), now, out)
+    if key is not None:
+        alike.keep(key, before, pod, out)
     return _refresh(pod, now, reported), tuple(out)
+
+
+def _changed(pod: PodRun, step: Step, out: list) -> PodRun:
+    """The pod right after `step` (a sandbox made or a container timer due), before the sync it causes."""
+    if step.what == "sandbox":
+        return evolve(pod, sandbox="ready")
+    i = next(i for i, c in enumerate(pod.ctrs) if c.name == step.container)
+    c = pod.ctrs[i]
+    timer = c.due
+    if timer is None or (timer.time_ms, timer.what) != (step.time_ms, step.what):
+        raise ValueError(f"{step} is not what {step.container} does next ({timer})")
+    return steps.container_step(pod, i, c.pop(), timer, out)
 
 
 def delete(pod: PodRun, now: int, grace_ms: int | None = None) -> tuple[PodRun, tuple[Event, ...]]:
@@ -208,17 +222,19 @@ def _stop_all(pod: PodRun, now: int, out: list) -> PodRun:
     return pod
 
 
-def _refresh(pod: PodRun, now: int, reported: dict | None = None) -> PodRun:
+def _refresh(pod: PodRun, now: int, reported: dict | None = None, **changes) -> PodRun:
     """The pod with its status refreshed; `reported` (status fields the step reports, as the sandbox's
-    addresses) rides in the same copy of the status."""
-    fields, sandbox = refreshed(pod.template, pod.ctrs, pod.deleting, pod.sandbox, pod.readiness_gates,
-                                 pod.status, now)
+    addresses) rides in the same copy of the status, `changes` (of the pod: what a step shared with
+    other pods made of it, kubelet/alike.py) in the same copy of the pod."""
+    sandbox = changes.pop("sandbox", pod.sandbox)
+    fields, sandbox = refreshed(pod.template, changes.get("ctrs", pod.ctrs), pod.deleting, sandbox,
+                                pod.readiness_gates, pod.status, now)
     status = pod.status
     if fields is not None or reported:
         status = evolve(status, **(fields or {}), **(reported or {}))
-    elif sandbox == pod.sandbox and now == pod.now_ms:
+    elif not changes and sandbox == pod.sandbox and now == pod.now_ms:
         return pod  # nothing the status shows changed
-    return evolve(pod, status=status, sandbox=sandbox, now_ms=now)
+    return evolve(pod, status=status, sandbox=sandbox, now_ms=now, **changes)
 
 
 # ---- a pod alone, for tests and notebooks ------------------------------------------------------------

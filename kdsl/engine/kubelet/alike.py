@@ -1,0 +1,46 @@
+"""The steps many pods take alike (a ReplicaSet's pods, bound together): their containers' change made once, shared."""
+
+from __future__ import annotations
+
+from kdsl.engine.events import Event
+from kdsl.engine.evolve import copier
+
+# Steps whose change to the pod's containers, sandbox, images and `initialized` (the sync after them
+# included) and whose events read of the pod only what `key` holds, and quote no pod name or address:
+# the sandbox made, an image pulled, a probe's first start or a readiness flip. The pods of a ReplicaSet
+# start from one shared tuple of containers (runtime._first_ctrs); a pod that takes such a step from it
+# at the same moment ends with what the first one made, and so the next step of theirs is found as well.
+ALIKE = frozenset({"sandbox", "pulled", "started", "ready"})
+_KEPT = 1 << 14
+_MADE: dict[tuple, tuple] = {}  # key -> (containers before, containers, sandbox, initialized, images, events)
+_EVENT = copier(Event, ("namespace", "name"))  # an event retold of another pod
+
+
+def key(pod, step) -> tuple | None:
+    """What the step's change reads of the pod, or None for a step or pod that reads more (a deleting or
+    killed pod's, one whose env names ConfigMaps or Secrets, a crash or a failed pull's back-off)."""
+    if step.what not in ALIKE or pod.configs is not None or pod.deletion_ms is not None or pod.killed:
+        return None
+    t = pod.template
+    # _sync's stop of a finished pod reads the policy, the grace period, the deadline and SIGTERM times
+    return (id(pod.ctrs), step.time_ms, step.what, step.container, pod.sandbox, pod.initialized, pod.images,
+            pod.config, t.restart_policy, t.grace_ms, pod.deadline_ms, pod.sigterm_ms)
+
+
+def found(key: tuple, pod) -> tuple | None:
+    """(containers, sandbox, initialized, images, events) another pod's same step made, the events
+    retold of this pod; None when none has."""
+    made = _MADE.get(key)
+    if made is None or made[0] is not pod.ctrs:
+        return None
+    ns, name = pod.namespace, pod.name
+    events = [_EVENT(e, {"namespace": ns, "name": name}) for e in made[5]]
+    return made[1], made[2], made[3], made[4], events
+
+
+def keep(key: tuple, before: tuple, after, events: list) -> None:
+    """Remember what the step made of the containers `before` (the entry keeps them alive, so that
+    their id stays their own)."""
+    if len(_MADE) >= _KEPT:
+        _MADE.clear()
+    _MADE[key] = (before, after.ctrs, after.sandbox, after.initialized, after.images, tuple(events))
