@@ -82,7 +82,8 @@ _BOOKKEEPING = ("Event", "EndpointSlice", "ControllerRevision", "Lease")
 def namespaces(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
     """kubectl get namespaces, with the objects each holds counted (all kinds but the engine's
     bookkeeping in OBJECTS) and each ResourceQuota's `resource: used/hard`, as `kubectl get quota`
-    prints it. Namespaces that hold objects without being declared (`default`) are listed as Active.
+    prints it. Namespaces that hold objects without being declared are listed as Active: the four every
+    cluster has, which hold their `default` ServiceAccount and `kube-root-ca.crt` as every namespace does.
     `wide=True` adds the CONFIGMAPS, SECRETS and PVCS counts."""
     t = moment(sim, at)
     declared = {n.name: n for n in select(objects(sim, "Namespace", t), None, selector)}

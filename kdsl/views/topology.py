@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from kdsl.engine.controllers.root_ca_publisher import NAME as ROOT_CA
 from kdsl.engine.nodes import status_text
 from kdsl.engine.services import SERVICE_NAME_LABEL
 from kdsl.views.common import ViewError, moment, objects, when
@@ -103,8 +104,13 @@ def _namespace_view(b: _Builder, sim, t: int, namespace, pods, where) -> None:
         for o in objects(sim, kind, t, namespace):
             b.vertex(vid(kind, o.namespace, o.name), o.namespace, f"{kind}\n{o.name}", shape="component",
                      fillcolor=FILLS["controller"])
+    # kube-root-ca.crt is in every namespace (the root CA publisher's): drawn only when a pod uses it, as the
+    # diagram draws relations (docs/jobs.md)
+    used = {(p.namespace, name) for p in pods for kind, name in _pod_refs(p.spec.template) if kind == "ConfigMap"}
     for kind in ("ConfigMap", "Secret", "PersistentVolumeClaim"):
         for o in objects(sim, kind, t, namespace):
+            if kind == "ConfigMap" and o.name == ROOT_CA and (o.namespace, o.name) not in used:
+                continue
             b.vertex(vid(kind, o.namespace, o.name), o.namespace, f"{kind}\n{o.name}", shape=SHAPES[kind],
                      fillcolor=FILLS["storage" if kind == "PersistentVolumeClaim" else "config"])
     claims = objects(sim, "PersistentVolumeClaim", t, namespace)

@@ -14,7 +14,11 @@ import pytest
 
 import kdsl
 import kdsl.engine.evolve as evolve_module
+import kdsl.engine.simulation as simulation_module
 import kdsl.engine.store as store_module
+from kdsl.engine.controllers import CONTROLLERS
+from kdsl.engine.controllers.root_ca_publisher import RootCACertPublisher
+from kdsl.engine.controllers.serviceaccounts import ServiceAccountsController
 from kdsl.engine.kubelet import containers, phase
 from kdsl.engine.simulation import Simulation
 
@@ -84,7 +88,18 @@ def test_a_deployments_pod_is_written_four_times_on_its_way_to_ready():
     assert ops == ["ADDED", "MODIFIED", "MODIFIED", "MODIFIED"]
 
 
-def test_a_deployments_pod_is_copied_a_bounded_number_of_times(copies):
+# The controllers that keep an object in every namespace (the default ServiceAccount, kube-root-ca.crt): a fixed
+# cost of the namespaces, not of the pods, so the per-pod bound is measured without them and theirs on its own.
+KEEPERS = (ServiceAccountsController, RootCACertPublisher)
+COPIES_PER_KEPT_OBJECT = 6  # measured: 6 (the create's uid and creation time, admission, the store's write)
+
+
+def _without_keepers(monkeypatch) -> None:
+    monkeypatch.setattr(simulation_module, "CONTROLLERS", tuple(c for c in CONTROLLERS if c not in KEEPERS))
+
+
+def test_a_deployments_pod_is_copied_a_bounded_number_of_times(copies, monkeypatch):
+    _without_keepers(monkeypatch)
     sim = _ready_run()
     per_pod = sum(copies.values()) / sim.store.count("Pod")
     assert per_pod <= COPIES_PER_POD, (per_pod, copies.most_common(12))
@@ -95,6 +110,19 @@ def test_a_deployments_pod_is_copied_a_bounded_number_of_times(copies):
     assert copies["PodRun"] <= 3 * 12 and copies["PodStatus"] <= 4 * 12 and copies["Ctr"] < 12, copies
     # admission copies its Attributes five times a pod it takes the whole way: here, only the first pod
     assert copies["Attributes"] < 12, copies
+
+
+def test_the_objects_every_namespace_gets_are_copied_a_bounded_number_of_times(copies, monkeypatch):
+    _ready_run()  # the parse cached, so that both runs below cost the same but for the keepers
+    copies.clear()
+    _ready_run()
+    with_keepers = sum(copies.values())
+    copies.clear()
+    _without_keepers(monkeypatch)
+    _ready_run()
+    kept = 2 * 5  # `shop` and the four namespaces every cluster has: a ServiceAccount and a ConfigMap each
+    extra = with_keepers - sum(copies.values())
+    assert 0 < extra <= COPIES_PER_KEPT_OBJECT * kept
 
 
 def test_pods_that_reach_the_same_conditions_at_the_same_moment_share_them():

@@ -10,6 +10,7 @@ import yaml
 
 import kdsl
 from kdsl.cli import main
+from kdsl.engine.simulation import Simulation
 from kdsl.interop import for_cluster
 from kdsl.interop.cluster import INSTALL_ORDER
 from tests.golden import check_golden
@@ -176,3 +177,14 @@ def test_a_kwok_annotation_on_a_node_pool_is_written_on_each_node():
     assert [(m["metadata"]["name"], m["metadata"]["annotations"]) for m in exported.manifests] == [
         ("w-1", {"kwok.x-k8s.io/node": "fake"}), ("w-2", {"kwok.x-k8s.io/node": "fake"})]
     assert exported.notes == ()
+
+
+def test_what_the_controllers_make_in_every_namespace_is_not_exported():
+    # the default ServiceAccount and kube-root-ca.crt are in the run's state, as in a cluster, but not in what
+    # `kdsl export` writes: a cluster's controllers make them again
+    scenario = kdsl.parse("node n1 cpu=4 memory=8Gi\nnamespace b {\n  configmap cfg { a = b }\n}")
+    state = Simulation(scenario).run(1_000).manifests()["items"]
+    made = {(m["kind"], m["metadata"]["name"]) for m in state if m["metadata"].get("namespace") == "b"}
+    assert made == {("ConfigMap", "cfg"), ("ConfigMap", "kube-root-ca.crt"), ("ServiceAccount", "default")}
+    exported = {(m["kind"], m["metadata"]["name"]) for m in for_cluster(scenario).manifests}
+    assert exported == {("Namespace", "b"), ("ConfigMap", "cfg")}

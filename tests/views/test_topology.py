@@ -7,6 +7,7 @@ import re
 import pytest
 
 import kdsl
+from kdsl.engine.simulation import Simulation
 from kdsl.views import topology
 from kdsl.views.common import ViewError
 from kdsl.views.drawing import FONT
@@ -197,3 +198,20 @@ def test_a_group_counts_its_not_ready_pods_in_words_and_fills_them_lighter(warmi
     assert re.search(r'label="api-\w+-… ×3\n3 Running \(3 not ready\)" fillcolor="#d9f99d" peripheries=2', dot)
     later = warming.topology(at="12s", group=0).source
     assert re.search(r'label="api-\w+-… ×3\n3 Running" fillcolor="#86efac"', later)
+
+
+def test_kube_root_ca_is_drawn_only_where_a_pod_uses_it():
+    # every namespace holds kube-root-ca.crt; the diagram draws relations, so only a used one is drawn
+    sim = Simulation(kdsl.parse("""
+node n1 cpu=8 memory=16Gi
+namespace a {
+  pod reader image=nginx:1.25 { volume ca configmap=kube-root-ca.crt }
+}
+namespace b {
+  pod plain image=nginx:1.25
+}
+""")).run(60_000)
+    assert sim.store.get("ConfigMap", "b", "kube-root-ca.crt") is not None
+    model = topology.build(sim, sim.now)
+    drawn = sorted(k for k in model.vertices if "kube-root-ca.crt" in k)
+    assert drawn == [topology.vid("ConfigMap", "a", "kube-root-ca.crt")]

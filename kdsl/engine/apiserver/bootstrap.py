@@ -195,6 +195,8 @@ CONTROLLER_ROLES = {
     "resourcequota-controller": (
         _r("list watch", ("*",), "*"),
         _r("update", CORE, "resourcequotas/status"), EVENTS),
+    # the publisher writes with its account and reads the shared informers of kube-controller-manager
+    "root-ca-cert-publisher": (_r("create update", CORE, "configmaps"), EVENTS),
     "service-account-controller": (_r("create", CORE, "serviceaccounts"), EVENTS),
     "service-controller": (
         _r(READ, CORE, "services"),

@@ -19,6 +19,8 @@ from kdsl.engine.controllers.namespace import NamespaceController
 from kdsl.engine.controllers.podgc import PodGCController
 from kdsl.engine.controllers.replicaset import ReplicaSetController, ReplicationControllerController
 from kdsl.engine.controllers.resourcequota import ResourceQuotaController
+from kdsl.engine.controllers.root_ca_publisher import RootCACertPublisher
+from kdsl.engine.controllers.serviceaccounts import ServiceAccountsController
 from kdsl.engine.controllers.statefulset import StatefulSetController
 
 # Each entry is a Controller subclass; the order is the order they are built and woken in at one moment.
@@ -36,6 +38,8 @@ CONTROLLERS: tuple = (
     CronJobController,
     GarbageCollector,
     NamespaceController,
+    ServiceAccountsController,
+    RootCACertPublisher,
     EndpointSliceController,
     IngressController,
     DisruptionController,

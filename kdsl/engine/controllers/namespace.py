@@ -1,12 +1,17 @@
-"""The namespace controller: a deleted namespace is Terminating until everything in it is gone."""
+"""The namespace controller, and the base of the controllers that keep an object in every namespace."""
 
 from __future__ import annotations
+
+import random
+from typing import ClassVar
 
 import attrs
 
 from kdsl.engine.apiserver.resources import KINDS
 from kdsl.engine.controllers.base import Controller, Key
-from kdsl.engine.objects import ApiObject, Condition
+from kdsl.engine.naming import new_uid
+from kdsl.engine.objects import ApiObject, Condition, Meta
+from kdsl.model.namespaces import SYSTEM_NAMESPACES
 
 # Kinds the controller empties a namespace of, in a fixed order (discovery order does not matter:
 # the garbage collector and the kubelets finish what each delete starts).
@@ -62,3 +67,56 @@ class NamespaceController(Controller):
         self._terminating.pop(name, None)
         # finalize: the `kubernetes` finalizer goes, and with it the namespace.
         self.sim.submit("update", ns, source=self.name, user=self.client.user, subresource="finalize")
+
+
+def namespace_phase(store, name: str) -> str | None:
+    """`Active` or `Terminating` for a namespace that exists, None for one that does not. kdsl stores no object
+    for the four namespaces every cluster has (kdsl.model.namespaces.SYSTEM_NAMESPACES): they are Active, as
+    NamespaceLifecycle keeps three of them from being deleted."""
+    ns = store.get("Namespace", None, name)
+    if ns is None:
+        return "Active" if name in SYSTEM_NAMESPACES else None
+    if ns.terminating or getattr(ns.status, "phase", None) == "Terminating":
+        return "Terminating"
+    return "Active"
+
+
+class NamespaceKeeper(Controller):
+    """What the controllers that keep one object in every namespace share (the service accounts controller, the
+    root CA publisher): keys are namespaces, synced when one is added or updated and when the kept object (`kept`,
+    of kind `kept_kind`) changes; kube-controller-manager lists the namespaces when it starts, so the four every
+    cluster has are synced at the start of a run."""
+
+    kinds = ()
+    kept_kind: ClassVar[str] = ""
+    kept: ClassVar[str] = ""
+
+    def setup(self) -> None:
+        # Its own stream of uids: the simulation's RNG names pods, and these objects must not move those names.
+        self._uids = random.Random(f"{self.sim.seed}/{self.name}")
+        self.store.watch("Namespace", self.on_namespace)
+        self.store.watch(self.kept_kind, self.on_kept)
+        for ns in SYSTEM_NAMESPACES:
+            self.enqueue(("Namespace", None, ns))
+
+    def on_namespace(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        if new is not None:
+            self.enqueue(new.key)
+
+    def on_kept(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        if new is None and old.name == self.kept:
+            self.enqueue(("Namespace", None, old.namespace))
+
+    def reconcile(self, key: Key) -> None:
+        phase = namespace_phase(self.store, key[2])
+        if phase is None:
+            return  # the namespace is gone: nothing to put in it
+        if phase != "Active":
+            return  # a namespace being deleted gets nothing new (upstream skips it, or its create is refused)
+        self.keep(key[2])
+
+    def keep(self, namespace: str) -> None:  # pragma: no cover - every keeper overrides it
+        raise NotImplementedError
+
+    def new_meta(self, namespace: str, annotations: tuple = ()) -> Meta:
+        return Meta(name=self.kept, namespace=namespace, uid=new_uid(self._uids), annotations=annotations)
