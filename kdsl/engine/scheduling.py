@@ -40,32 +40,40 @@ class SchedulerComponent:
 
     # ---- watches ---------------------------------------------------------------------------------
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
-        key = (new or old).key
-        if new is not None and new.spec.template.scheduling_gates:
+        if new is None:
+            key = old.key
+            self.pending.pop(key, None)
+            self.unschedulable.discard(key)
+            if self.snapshot.node_of(_pod_key(old)) is not None:
+                self.snapshot.remove_pod(old)
+                self._cluster_changed()
+            elif old.spec.template.node_name in self.unplaced:
+                self.unplaced[old.spec.template.node_name].discard(key)
+            return
+        template = new.spec.template
+        if template.scheduling_gates:
             # The SchedulingGates PreEnqueue plugin: a gated pod never enters the queue, so it gets no
             # FailedScheduling; the update that removes its last gate brings it here again.
             return
-        if new is None or new.terminating:
+        key = new.key
+        if new.meta.deletion_ms is not None:
+            # A terminating pod still holds its node's resources until it is gone, as in Kubernetes.
             self.pending.pop(key, None)
             self.unschedulable.discard(key)
-            # A terminating pod still holds its node's resources until it is gone, as in Kubernetes.
-            if new is None and self.snapshot.node_of(_pod_key(old)) is not None:
-                self.snapshot.remove_pod(old)
-                self._cluster_changed()
-            elif new is None and old.spec.template.node_name in self.unplaced:
-                self.unplaced[old.spec.template.node_name].discard(key)
             return
-        node = new.spec.template.node_name
+        node = template.node_name
         if node is None:
             if key not in self.pending:
                 self._arrivals += 1
                 self.pending[key] = self._arrivals
                 self._queue_pass()
-        elif node not in self.snapshot.index:
+            return
+        snapshot = self.snapshot
+        if node not in snapshot.index:
             self.unplaced.setdefault(node, set()).add(key)
-        elif self.snapshot.node_of(_pod_key(new)) is None:
+        elif _pod_key(new) not in snapshot.where:  # a bound pod's later writes (its status) change nothing here
             binding = self._binding
-            self.snapshot.add_pod(node, binding[1] if binding is not None and binding[0] == key else new)
+            snapshot.add_pod(node, binding[1] if binding is not None and binding[0] == key else new)
 
     def on_node(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if old is None or new is None:
@@ -92,25 +100,26 @@ class SchedulerComponent:
     def run_pass(self) -> None:
         self._pass_queued = False
         sim = self.sim
-        todo = [k for k in self.pending if k not in self.unschedulable]
+        store, pending, traces, now = sim.store, self.pending, sim.traces, sim.now
+        todo = [k for k in pending if k not in self.unschedulable]
 
         def order(key):
-            pod = sim.store.get(*key)
-            return (-(pod.spec.template.priority or 0), self.pending[key])
+            pod = store.get(*key)
+            return (-(pod.spec.template.priority or 0), pending[key])
 
         for key in sorted(todo, key=order):
-            pod = sim.store.get(*key)
+            pod = store.get(*key)
             if pod is None or pod.spec.template.node_name is not None:
-                self.pending.pop(key, None)
+                pending.pop(key, None)
                 continue
             info = PodInfo.of(pod)
             result = schedule(info, self.snapshot, sim.rng, start_index=self.start_index,
                               volumes=self.volumes.for_pod(pod))
             self.start_index = result.next_start_index
-            if sim.traces is not None:
-                sim.traces.scheduled(key, sim.now, result)
-            if result.scheduled:
-                self.pending.pop(key, None)
+            if traces is not None:
+                traces.scheduled(key, now, result)
+            if result.node is not None:
+                pending.pop(key, None)
                 self._binding = (key, info)
                 try:
                     self.bind(pod, result.node)

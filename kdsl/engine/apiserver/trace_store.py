@@ -134,7 +134,12 @@ class Traces:
             self._ints.extend((result.evaluated, result.feasible, _NO_SCORE, _NO_SCORE, _NO_SCORE))
             self._nodes.extend((result.node, None, None))
             return
-        if len(totals) > 64:
+        tied = result._tied
+        if tied is not None and len(tied) > REPORTED:
+            # as many nodes share the highest total as are reported: a stable sort puts them first, in order
+            best = tied[:REPORTED + 1]
+            scores = [int(totals[best[0]])] * (REPORTED + 1)
+        elif len(totals) > 64:
             best = np.argsort(-totals, kind="stable")[:REPORTED + 1]
             scores = totals[best].tolist()
         else:  # numpy's calls cost more than sorting a few numbers (a sort with reverse=True keeps ties in order)

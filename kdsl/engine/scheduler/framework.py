@@ -60,6 +60,8 @@ class Result:
     # work only a caller who reads `totals` should pay for.
     _names: object = attrs.field(default=None, eq=False, repr=False)
     _totals: object = attrs.field(default=None, eq=False, repr=False)
+    # The positions in `totals` of the highest total, in visiting order (selectHost's ties).
+    _tied: object = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def totals(self) -> tuple[tuple[str, int], ...]:
@@ -124,12 +126,14 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
         return Result(snapshot.nodes[int(feasible[0])].name, next_start, evaluated=processed, feasible=1)
     # = total_scores(score_nodes(...))
     totals = node_totals(pod, snapshot, feasible) if state is None else state.totals(feasible)
-    tied = np.flatnonzero(totals == totals.max())
+    tied = (totals == totals.max()).nonzero()[0]  # np.flatnonzero of a 1-d array, without its wrapping
     # selectHost: the best total; ties drawn uniformly with the seeded RNG (see select_host).
     pick = int(tied[0]) if len(tied) == 1 else int(tied[rng.randrange(len(tied))])
     node = snapshot.nodes[int(feasible[pick])].name
-    names = lambda at=slice(None): [snapshot.nodes[int(i)].name for i in feasible[at]]  # noqa: E731
-    return Result(node, next_start, evaluated=processed, feasible=len(feasible), names=names, totals=totals)
+    nodes = snapshot.nodes
+    names = lambda at=slice(None): [nodes[i].name for i in feasible[at].tolist()]  # noqa: E731
+    return Result(node, next_start, evaluated=processed, feasible=len(feasible), names=names, totals=totals,
+                  tied=tied)
 
 
 def _search(pod: PodInfo, snap: Snapshot, start: int, want: int, volumes: VolumeBinding):

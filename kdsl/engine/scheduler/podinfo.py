@@ -159,16 +159,16 @@ class PodInfo:
         """Derive the scheduling facts once, so that every filter and score reads plain tuples."""
         aff = template.affinity
         real, nz, ports, images = _container_facts(template)
-        return cls(
-            name=name, namespace=namespace,
-            labels=dict(template.labels) if labels is None else labels,
-            template=template, requests=real, non_zero=nz, host_ports=ports, images=images,
-            affinity=tuple(_term(t, namespace) for t in aff.pod_required),
-            anti_affinity=tuple(_term(t, namespace) for t in aff.anti_required),
-            preferred=tuple(_term(w.pod_term, namespace, w.weight) for w in aff.pod_preferred if w.pod_term),
-            anti_preferred=tuple(_term(w.pod_term, namespace, w.weight) for w in aff.anti_preferred
-                                 if w.pod_term),
-            **fields)
+        # most pods have no pod affinity: their four term tuples stay the empty defaults
+        if aff.pod_required or aff.anti_required or aff.pod_preferred or aff.anti_preferred:
+            fields.update(
+                affinity=tuple(_term(t, namespace) for t in aff.pod_required),
+                anti_affinity=tuple(_term(t, namespace) for t in aff.anti_required),
+                preferred=tuple(_term(w.pod_term, namespace, w.weight) for w in aff.pod_preferred if w.pod_term),
+                anti_preferred=tuple(_term(w.pod_term, namespace, w.weight) for w in aff.anti_preferred
+                                     if w.pod_term))
+        return cls(name=name, namespace=namespace, labels=dict(template.labels) if labels is None else labels,
+                   template=template, requests=real, non_zero=nz, host_ports=ports, images=images, **fields)
 
 
 # The pods of one controller share their containers and labels; what the scheduler derives from them is

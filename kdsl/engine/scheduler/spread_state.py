@@ -18,7 +18,7 @@ class Spread:
     each node's raw score for the weights last used, all kept current by replaying binds."""
 
     __slots__ = ("namespace", "cons", "ignored", "counted", "has", "counts", "codes", "domains", "sums",
-                 "weights", "raw")
+                 "weights", "raw", "counted_list", "has_lists", "domain_lists", "code_lists", "plan", "by_size")
 
     @classmethod
     def of(cls, pod: PodInfo, snap: Snapshot) -> Spread | None:
@@ -54,6 +54,13 @@ class Spread:
             # Each domain's nodes that carry the key: only they score by the domain's count.
             self.domains.append([np.flatnonzero((codes == code) & self.has[k]) for code in range(len(values) + 1)])
         self.weights: tuple[float, ...] | None = None
+        # The same facts as Python values, for replaying one bind without numpy's per-call cost: made by the
+        # first replay (most templates' state serves more than one pod, some only one).
+        self.counted_list: list[bool] | None = None
+        # The weights when every constraint's is fixed by how many nodes are scored (hostname, or a key with
+        # one domain): by that count.
+        self.by_size: dict[int, tuple[float, ...]] | None = (
+            {} if all(d is None or len(d) == 1 for d in self.domains) else None)
 
     def rebuild(self, snap: Snapshot) -> None:
         self.counts = {c.selector: topology._node_counts(snap, c.selector, self.namespace).copy()
@@ -66,28 +73,42 @@ class Spread:
                 np.add.at(sums, codes[self.counted], self.counts[c.selector][self.counted])
             self.sums.append(sums)
         self.weights = None
+        self.plan = None
+
+    def _lists(self) -> None:
+        self.counted_list = self.counted.tolist()
+        self.has_lists = [h.tolist() for h in self.has]
+        self.code_lists = [None if codes is None else codes.tolist() for codes in self.codes]
+        self.domain_lists = [None if d is None else [ix.tolist() for ix in d] for d in self.domains]
 
     def replay(self, snap: Snapshot, changes) -> None:
+        if self.counted_list is None:
+            self._lists()
+        if self.plan is None:
+            # each selector that counts pods, with its counts and the domain sums it feeds
+            self.plan = [(sel, counts, [(self.code_lists[k], self.sums[k]) for k, c in enumerate(self.cons)
+                                        if self.codes[k] is not None and c.selector == sel])
+                         for sel, counts in self.counts.items() if not sel.empty]
         ns = self.namespace
+        counted = self.counted_list
         touched: set[int] = set()
         for i, p, delta in changes:
             if p.namespace != ns or p.terminating:
                 continue  # kubernetes#87621: terminating pods do not count
-            for sel, counts in self.counts.items():
-                if not sel.empty and sel.matches(p.labels):
+            for sel, counts, sums in self.plan:
+                if sel.matches(p.labels):
                     counts[i] += delta
                     touched.add(i)
-                    for k, c in enumerate(self.cons):
-                        codes = self.codes[k]
-                        if codes is not None and c.selector == sel and self.counted[i]:
-                            self.sums[k][codes[i]] += delta
+                    if counted[i]:
+                        for codes, domain_sums in sums:
+                            domain_sums[codes[i]] += delta
         if touched and self.weights is not None:
             nodes = set(touched)
-            for k, codes in enumerate(self.codes):
+            for codes, domains in zip(self.code_lists, self.domain_lists):
                 if codes is not None:
                     for i in touched:
-                        if self.counted[i]:
-                            nodes.update(self.domains[k][codes[i]].tolist())
+                        if counted[i]:
+                            nodes.update(domains[codes[i]])
             if len(nodes) <= FEW:
                 for i in nodes:
                     self.raw[i] = self._raw_one(i, self.weights)
@@ -112,26 +133,25 @@ class Spread:
         """_raw of one node with Python floats: the same IEEE steps in the same order."""
         raw = 0.0
         for k, c in enumerate(self.cons):
-            if self.has[k][i]:
-                codes = self.codes[k]
+            if self.has_lists[k][i]:
+                codes = self.code_lists[k]
                 per_node = float(self.counts[c.selector][i] if codes is None else self.sums[k][codes[i]])
                 raw += per_node * weights[k] + float(c.max_skew - 1)
-        return topology.go_round(raw)
+        # topology.go_round (Go's math.Round) of a score that is never negative
+        r = math.floor(raw)
+        return int(r + 1 if raw - r >= 0.5 else r) if raw >= 0 else topology.go_round(raw)
 
     def normalized(self, feasible: np.ndarray) -> np.ndarray:
         """The normalized score over the scored nodes: weights from how many nodes and domains they span."""
         ignored = None if self.ignored is None else self.ignored[feasible]
         scored = feasible if ignored is None else feasible[~ignored]
-        weights = []
-        for codes, domains in zip(self.codes, self.domains):
-            if codes is None:
-                weights.append(math.log(len(scored) + 2))
-            elif len(domains) == 1:
-                weights.append(math.log((1 if len(scored) else 0) + 2))
-            else:
-                seen = np.bincount(codes[scored], minlength=len(domains))
-                weights.append(math.log(int(np.count_nonzero(seen)) + 2))
-        weights = tuple(weights)
+        by_size = self.by_size
+        if by_size is None:
+            weights = self._weights(scored)
+        else:
+            weights = by_size.get(len(scored))
+            if weights is None:
+                weights = by_size[len(scored)] = self._weights(scored)
         if weights != self.weights:
             self.raw = self._raw(np.arange(len(self.counted), dtype=np.int64), weights)
             self.weights = weights
@@ -144,3 +164,16 @@ class Spread:
             lo, hi = int(live.min()), int(live.max())
             norm[~ignored] = 100 if hi == 0 else 100 * (hi + lo - live) // hi
         return norm
+
+    def _weights(self, scored: np.ndarray) -> tuple[float, ...]:
+        """Each constraint's weight: the log of how many nodes (hostname) or domains the scored nodes span, plus 2."""
+        weights = []
+        for codes, domains in zip(self.codes, self.domains):
+            if codes is None:
+                weights.append(math.log(len(scored) + 2))
+            elif len(domains) == 1:
+                weights.append(math.log((1 if len(scored) else 0) + 2))
+            else:
+                seen = np.bincount(codes[scored], minlength=len(domains))
+                weights.append(math.log(int(np.count_nonzero(seen)) + 2))
+        return tuple(weights)

@@ -6,7 +6,7 @@ import numpy as np
 
 from kdsl.engine.scheduler import filters, scores
 from kdsl.engine.scheduler.podinfo import PodInfo
-from kdsl.engine.scheduler.snapshot import CPU, MEMORY, PODS, Snapshot
+from kdsl.engine.scheduler.snapshot import CPU, MEMORY, Snapshot
 from kdsl.engine.scheduler.spread_state import Spread
 from kdsl.model.base import FieldRequirement
 
@@ -20,6 +20,8 @@ def node_names(pod: PodInfo) -> frozenset[str] | None:
     """NodeAffinity's PreFilterResult: when every required term names nodes with matchFields
     metadata.name In, only those nodes can pass (how DaemonSet pods are pinned); None: any node."""
     terms = pod.template.affinity.node_required
+    if not terms:
+        return None
     names: set[str] = set()
     for term in terms:
         fields = [set(r.values) for r in term if isinstance(r, FieldRequirement)
@@ -27,7 +29,7 @@ def node_names(pod: PodInfo) -> frozenset[str] | None:
         if not fields:
             return None  # the terms are ORed: a term without a name field lets every node through
         names |= set.intersection(*fields)
-    return frozenset(names) if terms else None
+    return frozenset(names)
 
 
 def eligible(pod: PodInfo, snap: Snapshot, volumes: filters.VolumeBinding) -> bool:
@@ -35,7 +37,8 @@ def eligible(pod: PodInfo, snap: Snapshot, volumes: filters.VolumeBinding) -> bo
     volume filter, no pod (anti-)affinity on either side, no hard spreading. Others take the general path."""
     return (volumes.filter is filters._pass_filter and not pod.host_ports and not pod.has_affinity
             and not snap.with_affinity and not snap.with_anti_affinity
-            and not any(c.when_unsatisfiable == "DoNotSchedule" for c in pod.template.spread))
+            and not (pod.template.spread and any(c.when_unsatisfiable == "DoNotSchedule"
+                                                 for c in pod.template.spread)))
 
 
 def key_of(pod: PodInfo) -> tuple:
@@ -82,7 +85,7 @@ class TemplateState:
     resource fit per node) and the score parts that do not depend on which nodes are scored together."""
 
     __slots__ = ("pod", "version", "static_ok", "ok", "feasible", "base", "image", "taint_raw", "affinity_raw", "spread",
-                 "safe")
+                 "safe", "rows", "wants", "balanced")
 
     def __init__(self, pod: PodInfo, snap: Snapshot) -> None:
         self.pod = pod
@@ -100,6 +103,9 @@ class TemplateState:
                              if pod.template.affinity.node_preferred else None)
         self.spread = Spread.of(pod, snap)
         self.safe = int(snap.alloc[:, :MEMORY + 1].max(initial=0)) < SAFE and max(pod.requests) < SAFE
+        self.rows: tuple[list, list, list] | None = None  # made by the first replay (see _node)
+        self.wants = tuple((r, want) for r, want in enumerate(pod.requests) if want > 0)
+        self.balanced = not (pod.requests[CPU] == 0 and pod.requests[MEMORY] == 0)
         self._rebuild(snap)
 
     def _rebuild(self, snap: Snapshot) -> None:
@@ -122,45 +128,62 @@ class TemplateState:
             return
         changes = log.changes[self.version - log.base:]
         self.version = log.version
-        dirty = {i for i, _, _ in changes}
-        for i in dirty:
-            ok = bool(self.static_ok[i]) and self._fits(snap, i)
-            self.feasible += ok - bool(self.ok[i])
-            self.ok[i] = ok
-            self.base[i] = self._least_allocated(snap, i) + self._balanced(snap, i) + self.image[i]
+        if len(changes) == 1:  # a pass binds one pod between two cycles of a template
+            self._node(snap, changes[0][0])
+        else:
+            for i in {i for i, _, _ in changes}:
+                self._node(snap, i)
         if self.spread is not None:
             self.spread.replay(snap, changes)
 
-    # ---- one node: the same arithmetic as filters.node_resources_fit and scores' arrays, row by row ----
-
-    def _fits(self, snap: Snapshot, i: int) -> bool:
-        alloc, requested = snap.alloc[i].tolist(), snap.requested[i].tolist()
-        if int(snap.pod_count[i]) + 1 > alloc[PODS]:
-            return False
-        return not any(want > 0 and want > alloc[r] - requested[r] for r, want in enumerate(self.pod.requests))
-
-    def _least_allocated(self, snap: Snapshot, i: int) -> int:
-        alloc, used = snap.alloc[i, :MEMORY + 1].tolist(), snap.non_zero[i].tolist()
+    def _node(self, snap: Snapshot, i: int) -> None:
+        """Node i's verdict and base score after its pods changed: the same arithmetic as
+        filters.node_resources_fit and scores.least_allocated / balanced_allocation, with Python ints."""
+        rows = self.rows
+        if rows is None:
+            # What a replay reads as Python values: allocatable never changes under a state (a node whose facts
+            # change empties the snapshot's cache), the static verdicts and image scores neither.
+            rows = self.rows = (self.static_ok.tolist(), snap.alloc.tolist(), self.image.tolist())
+        static, (a_cpu, a_mem, a_eph, a_pods), image = rows[0][i], rows[1][i], rows[2][i]
+        requested = snap.requested[i].tolist()
+        r_cpu, r_mem = requested[CPU], requested[MEMORY]
+        # NodeResourcesFit: room for one more pod, and for each resource the pod requests
+        ok = static and int(snap.pod_count[i]) + 1 <= a_pods
+        if ok:
+            alloc = (a_cpu, a_mem, a_eph)
+            for r, want in self.wants:
+                if want > alloc[r] - requested[r]:
+                    ok = False
+                    break
+        ok_array = self.ok
+        if ok != ok_array[i]:
+            self.feasible += 1 if ok else -1
+            ok_array[i] = ok
+        # LeastAllocated over cpu and memory, by the scoring (non-zero) requests
+        u_cpu, u_mem = snap.non_zero[i].tolist()
+        p_cpu, p_mem = self.pod.non_zero
         total = weights = 0
-        for a, u, p in zip(alloc, used, self.pod.non_zero):
-            if a > 0:
-                weights += 1
-                req = u + p
-                if req <= a:
-                    total += (a - req) * scores.MAX_NODE_SCORE // a
-        return total // weights if weights else 0
-
-    def _balanced(self, snap: Snapshot, i: int) -> int:
-        pod = self.pod
-        if pod.requests[CPU] == 0 and pod.requests[MEMORY] == 0:
-            return 0
-        a_cpu, a_mem = snap.alloc[i, :MEMORY + 1].tolist()
-        if a_cpu <= 0 or a_mem <= 0:
-            return scores.MAX_NODE_SCORE  # a resource without allocatable: no deviation counted
-        r_cpu, r_mem = snap.requested[i, :MEMORY + 1].tolist()
-        cpu = min(float(r_cpu + pod.requests[CPU]) / float(a_cpu), 1.0)
-        mem = min(float(r_mem + pod.requests[MEMORY]) / float(a_mem), 1.0)
-        return int((1 - abs((cpu - mem) / 2)) * float(scores.MAX_NODE_SCORE))
+        if a_cpu > 0:
+            weights += 1
+            req = u_cpu + p_cpu
+            if req <= a_cpu:
+                total += (a_cpu - req) * scores.MAX_NODE_SCORE // a_cpu
+        if a_mem > 0:
+            weights += 1
+            req = u_mem + p_mem
+            if req <= a_mem:
+                total += (a_mem - req) * scores.MAX_NODE_SCORE // a_mem
+        least = total // weights if weights else 0
+        # BalancedAllocation over cpu and memory, by the real requests
+        if not self.balanced:
+            balanced = 0
+        elif a_cpu <= 0 or a_mem <= 0:
+            balanced = scores.MAX_NODE_SCORE  # a resource without allocatable: no deviation counted
+        else:
+            cpu = min(float(r_cpu + self.pod.requests[CPU]) / float(a_cpu), 1.0)
+            mem = min(float(r_mem + self.pod.requests[MEMORY]) / float(a_mem), 1.0)
+            balanced = int((1 - abs((cpu - mem) / 2)) * float(scores.MAX_NODE_SCORE))
+        self.base[i] = least + balanced + image
 
     # ---- a cycle ---------------------------------------------------------------------------------
 
@@ -174,7 +197,7 @@ class TemplateState:
             if start + want > n:
                 found[found >= n] -= n
             return found, want
-        pos = np.flatnonzero(ok)
+        pos = ok.nonzero()[0]
         m = len(pos)
         k = int(np.searchsorted(pos, start))
         if m >= want:
