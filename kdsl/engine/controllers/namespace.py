@@ -7,6 +7,7 @@ import attrs
 from kdsl.engine.apiserver.resources import KINDS
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.objects import ApiObject, Condition
+from kdsl.engine.store_watch import deletions
 
 # Kinds the controller empties a namespace of, in a fixed order (discovery order does not matter:
 # the garbage collector and the kubelets finish what each delete starts).
@@ -34,7 +35,7 @@ class NamespaceController(Controller):
         super().setup()
         self._terminating: dict[str, None] = {}
         for kind in NAMESPACED_KINDS:
-            self.store.watch(kind, self.on_content)
+            self.store.watch(kind, self.on_content, writes=deletions)
 
     def on_content(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if new is None and old.namespace in self._terminating:
