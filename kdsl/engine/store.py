@@ -10,9 +10,9 @@ from kdsl.engine.evolve import copier
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.engine.store_watch import Change, History, Key, Watch, Watcher, Write, reached
 
-__all__ = ["Change", "Key", "Store", "Watcher", "Write"]
+__all__ = ["KEEP", "Change", "Key", "Store", "Watcher", "Write"]
 
-_SAME = object()  # put's `status` when the object's own stands
+KEEP = object()  # put's `status` or `spec` when the object's own stands
 _UNOWNED = ((), None, ())  # (owners, controller uid, controller kinds) of an object no one owns
 # A write copies the object once and its metadata once (to stamp the resourceVersion): the compiled
 # copiers spare evolve's keyword checks on the path every write takes.
@@ -71,15 +71,15 @@ class Store:
         return iter(self._objects[k] for k in sorted(self._objects, key=_sort_key))
 
     # ---- writes --------------------------------------------------------------------------------
-    def put(self, obj: ApiObject, now: int, status=_SAME, spec=_SAME) -> ApiObject:
+    def put(self, obj: ApiObject, now: int, status=KEEP, spec=KEEP) -> ApiObject:
         """Create or replace an object; returns it with its new resourceVersion. `status` and `spec`, if
         given, replace the object's in the same copy (a binding or a status write need not copy it twice)."""
         rv = self.resource_version = self.resource_version + 1
         meta = _copy_meta(obj.meta, {"resource_version": rv})
         changes = {"meta": meta}
-        if status is not _SAME:
+        if status is not KEEP:
             changes["status"] = status
-        if spec is not _SAME:
+        if spec is not KEEP:
             changes["spec"] = spec
         obj = _copy_object(obj, changes)
         kind = obj.kind
