@@ -51,14 +51,14 @@ def _maker(cls: type, keys: tuple[str, ...] | None = None) -> Callable:
     return env["make"]
 
 
-def copier(cls: type, keys: tuple[str, ...] | None = None) -> Callable:
+def copier(cls: type, *names: str) -> Callable:
     """The compiled copier of `cls`: `copy(inst, changes)`, where `changes` is a dict of init-field
-    names, for a hot path that copies one class many times and knows its field names are right;
-    with `keys`, a copier for a dict of exactly those names."""
-    key = (cls, None) if keys is None else (cls, *keys)
+    names, for a hot path that copies one class many times and knows its field names are right. With
+    `names`, for changes of exactly those names (it takes them without asking for each field)."""
+    key = (cls, *names) if names else (cls, None)
     make = _MAKERS.get(key)
     if make is None:
-        make = _MAKERS[key] = _maker(cls, keys)
+        make = _MAKERS[key] = _maker(cls, names or None)
     return make
 
 

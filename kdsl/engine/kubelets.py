@@ -9,6 +9,7 @@ from kdsl.engine.kubelet import config_refs, runtime
 from kdsl.engine.kubelet.containers import LIVE
 from kdsl.engine.kubelet.pod import PodRun, Step
 from kdsl.engine.objects import ApiObject
+from kdsl.engine.store_watch import bound_or_deleted
 
 SOURCE = "kubelet"
 # A pod worker whose sync failed tries again after backOffPeriod (pkg/kubelet/kubelet.go: 10 s; upstream adds up to
@@ -34,7 +35,7 @@ class KubeletComponent:
         # Pods bound to a node that does not exist: no kubelet has them (they stay Pending) until a node of that
         # name registers and its kubelet lists them. Node name -> pod keys.
         self.unhosted: dict[str, set[tuple]] = {}
-        sim.store.watch("Pod", self.on_pod)
+        sim.store.watch("Pod", self.on_pod, writes=bound_or_deleted)
         sim.store.watch("Node", self.on_node)
         for kind in volumes.WATCHED:
             sim.store.watch(kind, self.on_volume_source)

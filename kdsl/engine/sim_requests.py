@@ -9,15 +9,16 @@ from kdsl.engine.evolve import evolve
 from kdsl.engine.naming import new_uid
 from kdsl.engine.objects import ApiObject, PodStatus, applied, requested
 from kdsl.engine.rejections import Rejection
+from kdsl.engine.store import KEEP
 
 
 class Requests:
     """What the Simulation's components and its timeline call to act on the cluster: each goes through the
     API server (`handle`) as Kubernetes' clients do, or, for the kubelets' own status, straight to the store."""
 
-    def write(self, obj: ApiObject, source: str, **parts) -> ApiObject:
+    def write(self, obj: ApiObject, source: str, status=KEEP, spec=KEEP) -> ApiObject:
         """Store `obj` now; `status=...` and `spec=...` replace its own in the same copy."""
-        return self.store.put(obj, self.now, **parts)
+        return self.store.put(obj, self.now, status, spec)
 
     def create(self, obj, source: str, user: str | None = None) -> ApiObject | None:
         """A model object created at this moment (from the scenario or the timeline) through the API

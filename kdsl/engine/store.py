@@ -6,28 +6,17 @@ import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
-import attrs
-
 from kdsl.engine.evolve import copier
 from kdsl.engine.objects import ApiObject, Meta
+from kdsl.engine.store_watch import Change, History, Key, Watch, Watcher, Write, reached
 
-Key = tuple[str, str | None, str]  # (kind, namespace, name)
-Watcher = Callable[[str, ApiObject | None, ApiObject | None], None]  # (op, old, new)
-_SAME = object()  # put's `status` when the object's own stands
+__all__ = ["KEEP", "Change", "Key", "Store", "Watcher", "Write"]
+
+KEEP = object()  # put's `status` or `spec` when the object's own stands
+_UNOWNED = ((), None, ())  # (owners, controller uid, controller kinds) of an object no one owns
 # A write copies the object once and its metadata once (to stamp the resourceVersion): the compiled
 # copiers spare evolve's keyword checks on the path every write takes.
-_copy_object, _copy_meta = copier(ApiObject), copier(Meta)
-
-
-@attrs.frozen
-class Change:
-    """One write, as the history keeps it: `obj` is the new version, None for a deletion."""
-
-    time_ms: int
-    resource_version: int
-    key: Key
-    op: str  # ADDED | MODIFIED | DELETED
-    obj: ApiObject | None
+_copy_object, _copy_meta = copier(ApiObject), copier(Meta, "resource_version")
 
 
 class Store:
@@ -40,14 +29,19 @@ class Store:
         self._objects: dict[Key, ApiObject] = {}
         self._by_kind: dict[str, dict[Key, ApiObject]] = defaultdict(dict)
         self._by_ns: dict[tuple[str, str | None], dict[Key, ApiObject]] = defaultdict(dict)
-        self._watchers: dict[str, list[tuple[Watcher, frozenset[str] | None]]] = defaultdict(list)
-        # (kind, controller kinds) -> the watchers a write of such an object reaches, in watch order
-        self._dispatch: dict[tuple[str, tuple[str, ...]], tuple[Watcher, ...]] = {}
-        self.history: list[Change] = []
+        self._watches: dict[str, list[Watch]] = defaultdict(list)
+        self._shaped: set[str] = set()  # kinds some watch of which filters by the shape of a write
+        # a write's shape (kind, controllers, and for a shaped kind the rest of Write) -> the watchers it reaches
+        self._dispatch: dict[tuple, tuple[Watcher, ...]] = {}
+        self._log: list[tuple] = []
+        self.history = History(self._log)
         self._versions: dict[Key, list[tuple[int, int, ApiObject | None]]] = defaultdict(list)  # (time, rv, obj)
         self._ever: dict[tuple[str, str | None], list[Key]] = defaultdict(list)  # every key a kind/namespace had
         self._by_owner: dict[tuple[str, str], dict[Key, ApiObject]] = defaultdict(dict)  # (kind, owner uid)
         self._unowned: dict[tuple[str, str | None], dict[str, None]] = defaultdict(dict)  # (kind, ns): no controller
+        # key -> (its owners tuple, its controller's uid, its controllers' kinds), read again only when the
+        # owners tuple changes: most writes keep it, and a write need not look through it
+        self._owned: dict[Key, tuple[tuple, str | None, tuple[str, ...]]] = {}
 
     # ---- reads ---------------------------------------------------------------------------------
     def get(self, kind: str, namespace: str | None, name: str) -> ApiObject | None:
@@ -77,33 +71,34 @@ class Store:
         return iter(self._objects[k] for k in sorted(self._objects, key=_sort_key))
 
     # ---- writes --------------------------------------------------------------------------------
-    def put(self, obj: ApiObject, now: int, status=_SAME, spec=_SAME) -> ApiObject:
+    def put(self, obj: ApiObject, now: int, status=KEEP, spec=KEEP) -> ApiObject:
         """Create or replace an object; returns it with its new resourceVersion. `status` and `spec`, if
         given, replace the object's in the same copy (a binding or a status write need not copy it twice)."""
-        self.resource_version += 1
-        meta = _copy_meta(obj.meta, {"resource_version": self.resource_version})
+        rv = self.resource_version = self.resource_version + 1
+        meta = _copy_meta(obj.meta, {"resource_version": rv})
         changes = {"meta": meta}
-        if status is not _SAME:
+        if status is not KEEP:
             changes["status"] = status
-        if spec is not _SAME:
+        if spec is not KEEP:
             changes["spec"] = spec
         obj = _copy_object(obj, changes)
-        key = (obj.kind, meta.namespace, meta.name)
+        kind = obj.kind
+        key = (kind, meta.namespace, meta.name)
         old = self._objects.get(key)
         self._objects[key] = obj
-        self._by_kind[key[0]][key] = obj
-        self._by_ns[(key[0], key[1])][key] = obj
+        self._by_kind[kind][key] = obj
+        self._by_ns[(kind, key[1])][key] = obj
         owners = meta.owners
-        if old is not None and old.meta.owners is owners:
-            if owners and (uid := _controller_uid(obj)) is not None:
-                self._by_owner[(key[0], uid)][key] = obj  # the same owners: only the entry's version moves
-        elif owners or (old is not None and old.meta.owners):
-            self._index_owners(key, old, obj)
-        elif old is None:
-            self._unowned[(key[0], key[1])][key[2]] = None
+        was = self._owned.get(key, _UNOWNED) if old is not None else None
+        if was is not None and was[0] is owners:  # the owners it had: only the index entry's version moves
+            if was[1] is not None:
+                self._by_owner[(kind, was[1])][key] = obj
+            controllers = was[2]
+        else:
+            controllers = self._index_owners(key, was, obj)
         op = "MODIFIED" if old is not None else "ADDED"
         self._record(now, key, op, obj)
-        self._notify(key[0], op, old, obj)
+        self._notify(kind, op, old, obj, controllers, was is not None and was[0] is not owners)
         return obj
 
     def delete(self, kind: str, namespace: str | None, name: str, now: int) -> ApiObject | None:
@@ -114,19 +109,26 @@ class Store:
         self.resource_version += 1
         del self._by_kind[kind][key]
         del self._by_ns[(kind, namespace)][key]
-        if old.meta.owners:
-            self._index_owners(key, old, None)
+        was = self._owned.pop(key, _UNOWNED)
+        controllers = self._index_owners(key, was, None) if old.meta.owners else was[2]
         unowned = self._unowned.get((kind, namespace))
         if unowned:
             unowned.pop(name, None)
         self._record(now, key, "DELETED", None)
-        self._notify(kind, "DELETED", old, None)
+        self._notify(kind, "DELETED", old, None, controllers, False)
         return old
 
-    def _index_owners(self, key: Key, old: ApiObject | None, new: ApiObject | None) -> None:
-        # Only the controller reference indexes: it is the one a controller lists its dependents by.
-        before = _controller_uid(old)
-        after = _controller_uid(new)
+    def _index_owners(self, key: Key, was: tuple | None, new: ApiObject | None) -> tuple[str, ...]:
+        """Index an object whose owners are new (or that is new, or gone); the kinds of its controllers
+        before and after. Only the controller reference indexes: a controller lists its dependents by it."""
+        before = None if was is None else was[1]
+        if new is None:
+            after, kinds = None, ()
+        else:
+            owners = new.meta.owners
+            after, kinds = _controller_of(owners)
+            if owners or was is not None:
+                self._owned[key] = (owners, after, kinds)
         if before is not None and before != after:
             self._by_owner[(key[0], before)].pop(key, None)
         if after is not None:
@@ -134,41 +136,51 @@ class Store:
             self._unowned[(key[0], key[1])].pop(key[2], None)
         elif new is not None:
             self._unowned[(key[0], key[1])][key[2]] = None
+        if was is not None and was[2] != kinds:
+            return tuple(sorted(set(was[2]).union(kinds)))
+        return kinds
 
-    def watch(self, kind: str, fn: Watcher, owners: tuple[str, ...] | None = None) -> None:
+    def watch(self, kind: str, fn: Watcher, owners: tuple[str, ...] | None = None,
+              writes: Callable[[Write], bool] | None = None) -> None:
         """Call `fn(op, old, new)` after every write of that kind, in the order of the writes. With
         `owners`, only for objects (before or after the write) whose controller is of one of those
-        kinds: a ReplicaSet controller need not hear of the other pods' progress, by far the most writes."""
-        self._watchers[kind].append((fn, None if owners is None else frozenset(owners)))
+        kinds: a ReplicaSet controller need not hear of the other pods' progress, by far the most writes.
+        With `writes`, only for the writes whose shape (store_watch.Write) it accepts — as an informer's
+        field selector or event filter spares its handler the writes it would drop."""
+        self._watches[kind].append(Watch(fn, None if owners is None else frozenset(owners), writes))
+        if writes is not None:
+            self._shaped.add(kind)
         self._dispatch.clear()
 
     def _record(self, now: int, key: Key, op: str, obj: ApiObject | None) -> None:
-        self.history.append(Change(now, self.resource_version, key, op, obj))
+        rv = self.resource_version
+        self._log.append((now, rv, key, op, obj))
         versions = self._versions[key]
         if not versions:
             self._ever[(key[0], key[1])].append(key)
-        versions.append((now, self.resource_version, obj))
+        versions.append((now, rv, obj))
 
-    def _notify(self, kind: str, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
-        # The watchers an object reaches depend only on its kind and its controllers' kinds: chosen
-        # once per pair, not asked of every watcher at every write (a pod write has a dozen).
-        if old is None or new is None or old.meta.owners is new.meta.owners:
-            owners = (old if new is None else new).meta.owners
-            controllers = tuple(o.kind for o in owners if o.controller) if owners else ()
+    def _notify(self, kind: str, op: str, old: ApiObject | None, new: ApiObject | None,
+                controllers: tuple[str, ...], moved: bool) -> None:
+        # The watchers a write reaches depend only on its shape: chosen once per shape, not asked of every
+        # watcher at every write. A kind none of whose watches filters by shape has the shape of its controllers.
+        if kind in self._shaped:
+            rest = _shape(kind, op, old, new, moved)
+            shape = (kind, controllers, *rest)
         else:
-            controllers = tuple(sorted(_controller_kinds(old, new)))
-        fns = self._dispatch.get((kind, controllers))
+            rest, shape = (op, moved), (kind, controllers)
+        fns = self._dispatch.get(shape)
+        watches = self._watches.get(kind, ())
         if fns is None:
-            fns = self._dispatch[(kind, controllers)] = tuple(
-                fn for fn, kinds in self._watchers.get(kind, ()) if kinds is None or not kinds.isdisjoint(controllers))
-        watching = len(self._watchers.get(kind, ()))
+            fns = self._dispatch[shape] = reached(watches, Write(controllers, *rest))
+        watching = len(watches)
         for fn in fns:
             fn(op, old, new)
-        if len(self._watchers.get(kind, ())) > watching:
+        if len(watches) > watching:
             # a watch begun by a watcher hears this write too, as a watcher appended to the list would
-            for fn, kinds in self._watchers[kind][watching:]:
-                if kinds is None or not kinds.isdisjoint(controllers):
-                    fn(op, old, new)
+            rest = _shape(kind, op, old, new, moved) if kind in self._shaped else rest
+            for fn in reached(watches[watching:], Write(controllers, *rest)):
+                fn(op, old, new)
 
     # ---- time travel -----------------------------------------------------------------------------
     def at(self, key: Key, time_ms: int) -> ApiObject | None:
@@ -228,23 +240,31 @@ class Store:
 
     def moments(self) -> list[int]:
         """The distinct times at which something changed, in order."""
-        return sorted({c.time_ms for c in self.history})
+        return sorted({entry[0] for entry in self._log})
 
 
-def _controller_kinds(old: ApiObject | None, new: ApiObject | None) -> set[str]:
-    kinds = set()
-    for obj in (old, new):
-        if obj is not None:
-            kinds.update(o.kind for o in obj.meta.owners if o.controller)
-    return kinds
+def _shape(kind: str, op: str, old: ApiObject | None, new: ApiObject | None, moved: bool) -> tuple:
+    """A write's Write fields after its controllers: op, owners moved, terminating, and for a pod its binding."""
+    terminating = new is not None and new.meta.deletion_ms is not None
+    if kind != "Pod":
+        return op, moved, terminating, (False, False)
+    before = old is not None and old.spec.template.node_name is not None
+    if new is None:
+        return op, moved, terminating, (before, False)
+    if old is not None and new.spec is old.spec:  # a status write: the spec, and its nodeName, stands
+        return op, moved, terminating, (before, before)
+    return op, moved, terminating, (before, new.spec.template.node_name is not None)
 
 
-def _controller_uid(obj: ApiObject | None) -> str | None:
-    if obj is not None:
-        for o in obj.meta.owners:  # a loop, not next(genexpr): asked at every write of an owned object
-            if o.controller:
-                return o.uid
-    return None
+def _controller_of(owners: tuple) -> tuple[str | None, tuple[str, ...]]:
+    """The uid of the controller among `owners` (None if none) and the kinds of the controllers, sorted."""
+    uid, kinds = None, ()
+    for o in owners:
+        if o.controller:
+            if uid is None:
+                uid = o.uid
+            kinds += (o.kind,)
+    return uid, (tuple(sorted(set(kinds))) if len(kinds) > 1 else kinds)
 
 
 def _sort_key(key: Key) -> tuple[str, str, str]:

@@ -38,6 +38,9 @@ namespace shop {
 # one's kubelet steps (kubelet/alike.py: its containers' changes, not copied again).
 WRITES_PER_POD = 4
 COPIES_PER_POD = 29
+# Pod watchers called a pod (issue 15, session 18): 27 for its 4 writes, from 48 when every write reached the
+# dozen watchers of its kind; a watcher now hears only the writes of the shapes it acts on (store_watch.py).
+WATCHER_CALLS_PER_POD = 27
 
 
 @pytest.fixture
@@ -123,6 +126,22 @@ def test_the_objects_every_namespace_gets_are_copied_a_bounded_number_of_times(c
     kept = 2 * 5  # `shop` and the four namespaces every cluster has: a ServiceAccount and a ConfigMap each
     extra = with_keepers - sum(copies.values())
     assert 0 < extra <= COPIES_PER_KEPT_OBJECT * kept
+
+
+def test_a_deployments_pod_write_reaches_only_the_watchers_that_act_on_it(monkeypatch):
+    calls: Counter = Counter()
+    watch = store_module.Store.watch
+
+    def counting_watch(self, kind, fn, *args, **kwargs):
+        def counted(op, old, new):
+            calls[kind] += 1
+            fn(op, old, new)
+        watch(self, kind, counted, *args, **kwargs)
+
+    monkeypatch.setattr(store_module.Store, "watch", counting_watch)
+    sim = _ready_run()
+    per_pod = calls["Pod"] / sim.store.count("Pod")
+    assert per_pod <= WATCHER_CALLS_PER_POD, (per_pod, calls)
 
 
 def test_pods_that_reach_the_same_conditions_at_the_same_moment_share_them():

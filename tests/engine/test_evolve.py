@@ -41,11 +41,11 @@ def test_the_store_copier_takes_a_dict_of_changes():
 
 def test_a_copier_for_named_changes_takes_exactly_those():
     obj = ApiObject(kind="Pod", meta=Meta(name="web"), spec=None)
-    copy = copier(ApiObject, ("status", "spec"))
+    copy = copier(ApiObject, "status", "spec")
     copied = copy(obj, {"status": PodStatus(), "spec": "s"})
     assert copied == attrs.evolve(obj, status=PodStatus(), spec="s") and obj.spec is None
     with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
-        copier(ApiObject, ("colour",))
+        copier(ApiObject, "colour")
 
 
 def test_by_identity_derives_once_per_record_and_again_for_an_equal_other():

@@ -14,6 +14,7 @@ from kdsl.engine.controllers.deployment_util import (HASH_LABEL, REVISION, Deplo
                                                      new_rs_annotations, revision, selector_with_label,
                                                      set_annotations, set_deployment_condition, with_label)
 from kdsl.engine.objects import ApiObject, Meta
+from kdsl.engine.store_watch import deletions
 from kdsl.model.workloads import ReplicaSet
 
 
@@ -35,7 +36,7 @@ class DeploymentController(Controller):
         super().setup()
         self._failures: dict[Key, int] = {}
         self.store.watch("ReplicaSet", self.on_owned)
-        self.store.watch("Pod", self.on_pod, owners=("ReplicaSet",))
+        self.store.watch("Pod", self.on_pod, owners=("ReplicaSet",), writes=deletions)
 
     def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         # Its own status writes need no new sync (sync_rollout_status does what that sync would).

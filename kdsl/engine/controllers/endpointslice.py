@@ -83,10 +83,13 @@ class EndpointSliceController(Controller):
 
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         pod = new or old
-        services = self._selectors.get(pod.namespace)
+        ns = pod.meta.namespace
+        services = self._selectors.get(ns)
         if not services:
             return  # the common case at scale: no selector Service in this namespace
-        selecting = self._selected_by(pod.namespace, services, (old or new).meta.labels)
+        labels = (old or new).meta.labels
+        found = self._selecting.get((ns, id(labels)))  # _selected_by's answer, read here: most pods are no endpoint
+        selecting = found[1] if found is not None and found[0] is labels else self._selected_by(ns, services, labels)
         if old is not None and new is not None and old.meta.labels is not new.meta.labels:
             also = self._selected_by(pod.namespace, services, new.meta.labels)
             selecting = tuple(n for n in services if n in selecting or n in also)

@@ -8,6 +8,7 @@ from kdsl.engine.apiserver.request_ops import FOREGROUND, ORPHAN
 from kdsl.engine.apiserver.resources import KINDS
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.objects import ApiObject, OwnerRef
+from kdsl.engine.store_watch import owners_or_deletion
 
 # Kinds that never appear as a dependent or an owner in the store (events live in the event log).
 UNWATCHED = ("Event",)
@@ -26,7 +27,7 @@ class GarbageCollector(Controller):
         self._waiting: dict[str, Key] = {}  # uid -> key of owners deleting in Foreground or Orphan
         for kind in KINDS:
             if kind not in UNWATCHED:
-                self.store.watch(kind, self.on_change)
+                self.store.watch(kind, self.on_change, writes=owners_or_deletion)
 
     # ---- the graph builder -----------------------------------------------------------------------
     def on_change(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:

@@ -11,6 +11,7 @@ from kdsl.engine.apiserver.resources import KINDS
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.naming import new_uid
 from kdsl.engine.objects import ApiObject, Condition, Meta
+from kdsl.engine.store_watch import deletions
 from kdsl.model.namespaces import SYSTEM_NAMESPACES
 
 # Kinds the controller empties a namespace of, in a fixed order (discovery order does not matter:
@@ -39,7 +40,7 @@ class NamespaceController(Controller):
         super().setup()
         self._terminating: dict[str, None] = {}
         for kind in NAMESPACED_KINDS:
-            self.store.watch(kind, self.on_content)
+            self.store.watch(kind, self.on_content, writes=deletions)
 
     def on_content(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if new is None and old.namespace in self._terminating:

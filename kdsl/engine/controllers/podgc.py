@@ -5,6 +5,7 @@ from __future__ import annotations
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.evolve import evolve
 from kdsl.engine.objects import ApiObject, Condition, set_condition
+from kdsl.engine.store_watch import Write
 
 GC_CHECK_PERIOD_MS = 20_000  # gcCheckPeriod
 QUARANTINE_MS = 40_000  # quarantineTime: how long a missing node may still show up before its pods go
@@ -33,7 +34,7 @@ class PodGCController(Controller):
     def setup(self) -> None:
         self._quarantine: dict[str, int] = {}  # missing node -> when its quarantine ends (nodeQueue)
         self.store.watch("Node", self.on_node)
-        self.store.watch("Pod", self.on_pod)
+        self.store.watch("Pod", self.on_pod, writes=_created_bound_or_terminating)
 
     def on_node(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if new is None:
@@ -94,6 +95,13 @@ class PodGCController(Controller):
                 return False  # refused: upstream logs the error and the next pass tries again
         self.client.delete("Pod", pod.namespace, pod.name, grace_ms=0)
         return True
+
+
+def _created_bound_or_terminating(w: Write) -> bool:
+    """The pod writes a pass may act on: a pod created bound to a node (nodeName from YAML), and a bound pod's
+    write once it is being deleted. The scheduler binds only to a node it has, and a node deleted later wakes
+    the pass from the node's own watch, so a binding and a running pod's status writes are not heard."""
+    return w.op != "DELETED" and w.bound[1] and (w.op == "ADDED" or w.terminating)
 
 
 def _out_of_service(node: ApiObject | None) -> bool:

@@ -6,6 +6,7 @@ import attrs
 
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.objects import ApiObject
+from kdsl.engine.store_watch import deletions
 
 PVC = "PersistentVolumeClaim"
 # Set on every new claim by the StorageObjectInUseProtection admission plugin.
@@ -25,7 +26,7 @@ class PVCProtectionController(Controller):
 
     def setup(self) -> None:
         self.store.watch(PVC, self.on_claim)
-        self.store.watch("Pod", self.on_pod)
+        self.store.watch("Pod", self.on_pod, writes=deletions)
 
     def on_claim(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if new is not None and new.terminating and FINALIZER in new.meta.finalizers:

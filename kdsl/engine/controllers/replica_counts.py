@@ -58,12 +58,13 @@ class Counts:
 
 
 _OUT = object()  # what a pod that is not active adds to the counts: nothing
+_FINISHED = ("Succeeded", "Failed")
 
 
 def _share(pod: ApiObject):
     """What a pod adds to its controller's counts: _OUT when it is not active (FilterActivePods), else when its
     Ready condition became True (None if it is not Ready)."""
-    if pod.meta.deletion_ms is not None or pod.status.phase in ("Succeeded", "Failed"):
+    if pod.meta.deletion_ms is not None or pod.status.phase in _FINISHED:
         return _OUT
     return ready_since(pod)
 
@@ -78,23 +79,34 @@ class Tally:
     def of(self, uid: str) -> Counts:
         return self._by_owner.get(uid) or Counts()
 
-    def moved(self, old: ApiObject | None, new: ApiObject | None) -> None:
-        """A pod was written (`old` is None when created, `new` when removed from the store)."""
-        if old is not None and new is not None and old.meta.owners is new.meta.owners \
-                and old.meta.labels is new.meta.labels:
-            o, n = old.status, new.status
-            if o.conditions is n.conditions and o.phase == n.phase and old.meta.deletion_ms == new.meta.deletion_ms:
-                return  # a container's progress: nothing counted moved
-            before, after = _share(old), _share(new)
-            if before == after:
-                return  # most status writes: still active, Ready (or not) since the same moment
-        else:
+    def moved(self, old: ApiObject | None, new: ApiObject | None) -> bool:
+        """A pod was written (`old` is None when created, `new` when removed from the store): its counts move.
+        Whether what a sync reads of the pod moved: its deletion, its finishing or its readiness (one reading
+        of its conditions serves both: most pod writes are the kubelet's container progress)."""
+        if old is None or new is None:
             before = _OUT if old is None else _share(old)
             after = _OUT if new is None else _share(new)
+            changed = True
+        else:
+            om, nm, o, n = old.meta, new.meta, old.status, new.status
+            if o.conditions is n.conditions and o.phase == n.phase and om.deletion_ms == nm.deletion_ms:
+                if om.owners is nm.owners and om.labels is nm.labels:
+                    return False  # a container's progress: nothing counted or read moved
+                before = after = _share(new)  # the same share, under other owners or labels
+                changed = False
+            else:
+                since_o, since_n = ready_since(old), ready_since(new)
+                done_o, done_n = o.phase in _FINISHED, n.phase in _FINISHED
+                before = _OUT if om.deletion_ms is not None or done_o else since_o
+                after = _OUT if nm.deletion_ms is not None or done_n else since_n
+                changed = (om.deletion_ms, done_o, since_o) != (nm.deletion_ms, done_n, since_n)
+                if before == after and om.owners is nm.owners and om.labels is nm.labels:
+                    return changed  # most status writes: still active, Ready (or not) since the same moment
         if before is not _OUT:
             self._add(old, before, -1)
         if after is not _OUT:
             self._add(new, after, 1)
+        return changed
 
     def _add(self, pod: ApiObject, since: int | None, sign: int) -> None:
         uid = None

@@ -22,11 +22,6 @@ DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 _PHASE_ORDER = {"Pending": 0, "Unknown": 1, "Running": 2}
 
 
-def _watched(pod: ApiObject) -> tuple:
-    """What a ReplicaSet's sync reads of a pod: whether it is still a replica, and its readiness."""
-    return pod.meta.deletion_ms, pod.status.phase in ("Succeeded", "Failed"), ready_since(pod)
-
-
 class ReplicaSetController(Controller):
     """kube-controller-manager's ReplicaSet controller (pkg/controller/replicaset). It counts the
     active pods it controls (not finished, not being deleted), creates the missing ones in
@@ -51,16 +46,9 @@ class ReplicaSetController(Controller):
         self.enqueue(new.key if new is not None else old.key)
 
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
-        self.counts.moved(old, new)
         # Most pod writes are the kubelet's container progress; only a change the sync reads wakes it.
-        if old is not None and new is not None:
-            o, n = old.status, new.status
-            if o is not None and n is not None and o.conditions is n.conditions and o.phase == n.phase \
-                    and old.meta.deletion_ms == new.meta.deletion_ms:
-                return  # what _watched reads is the same objects: no need to ask it
-            if _watched(old) == _watched(new):
-                return
-        self.on_owned(op, old, new)
+        if self.counts.moved(old, new):
+            self.on_owned(op, old, new)
 
     # ---- the sync -------------------------------------------------------------------------------
     def reconcile(self, key: Key) -> None:

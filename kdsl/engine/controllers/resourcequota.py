@@ -7,6 +7,7 @@ from kdsl.engine.apiserver.resources import KINDS
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.evolve import evolve
 from kdsl.engine.objects import ApiObject
+from kdsl.engine.store_watch import not_added
 
 QUOTA = "ResourceQuota"
 # Kinds whose writes are many (node heartbeats, events) and which kdsl's quotas do not limit in practice: their
@@ -36,7 +37,7 @@ class ResourceQuotaController(Controller):
         self.store.watch(QUOTA, self.on_quota)
         for info in KINDS.values():
             if info.namespaced and info.kind not in _UNCOUNTED:
-                self.store.watch(info.kind, self.on_counted)
+                self.store.watch(info.kind, self.on_counted, writes=not_added)
 
     def on_quota(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         # addQuota / updateQuota: a new quota, or a spec.hard that changed; the controller's own status writes

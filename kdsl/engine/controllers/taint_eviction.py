@@ -15,6 +15,7 @@ import attrs
 
 from kdsl.engine.events import Event
 from kdsl.engine.objects import Condition, set_condition
+from kdsl.engine.store_watch import bound_or_deleted
 from kdsl.model.nodes import Taint
 
 SOURCE = "taint-eviction-controller"
@@ -69,7 +70,7 @@ class TaintEvictionController:
         # that cancelling a deletion already done says nothing.
         self.work: dict[tuple, _Work | None] = {}
         sim.store.watch("Node", self.on_node)
-        sim.store.watch("Pod", self.on_pod)
+        sim.store.watch("Pod", self.on_pod, writes=bound_or_deleted)
 
     def _later(self, fn, *args) -> None:
         self.sim.queue.at(self.sim.now, fn, *args, priority=self.sim.PRIORITY_CONTROLLER)

@@ -13,7 +13,7 @@ from kdsl.engine.evolve import copier
 ALIKE = frozenset({"sandbox", "pulled", "started", "ready"})
 _KEPT = 1 << 14
 _MADE: dict[tuple, tuple] = {}  # key -> (containers before, containers, sandbox, initialized, images, events)
-_EVENT = copier(Event, ("namespace", "name"))  # an event retold of another pod
+_EVENT = copier(Event, "namespace", "name")  # an event retold of another pod
 
 
 def key(pod, step) -> tuple | None:

@@ -10,6 +10,7 @@ from kdsl.engine.controllers.pv_index import (BOUND_BY_CONTROLLER, NO_PROVISIONE
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.scheduler.filters import UNBOUND_PVC, VolumeBinding
 from kdsl.engine.scheduler.nodeinfo import NodeInfo
+from kdsl.engine.store_watch import the_binding
 
 PVC, PV = "PersistentVolumeClaim", "PersistentVolume"
 # Reasons of pkg/scheduler/framework/plugins/volumebinding (binder.go), v1.33+ wording for affinity.
@@ -38,7 +39,7 @@ class VolumeBindingPlugin:
         self.component = component
         self.sim = component.sim
         self.store = component.sim.store
-        self.store.watch("Pod", self.on_pod)
+        self.store.watch("Pod", self.on_pod, writes=the_binding)
         for kind in (PVC, PV, "StorageClass"):
             self.store.watch(kind, self.on_storage)
 

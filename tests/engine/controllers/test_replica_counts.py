@@ -122,3 +122,22 @@ def test_ranking_pods_for_deletion_reads_each_pod_once(monkeypatch):
     assert len(reads) == len(pods)
     assert len(victims) == 10 and all(ready_since(p) is None for p in victims[:1])
     assert victims == pods_to_delete(list(pods), list(pods), 10, 600_000)
+
+
+def test_a_pod_write_moves_the_counts_and_says_whether_what_a_sync_reads_moved():
+    from kdsl.engine.controllers.replica_counts import Tally
+    from kdsl.engine.objects import Condition, OwnerRef
+    tally = Tally(("ReplicaSet",))
+    made = pod("p1", "n1", "Pending", None)
+    p1 = attrs.evolve(made, meta=attrs.evolve(made.meta, owners=(OwnerRef(kind="ReplicaSet", name="web", uid="u1"),)))
+    assert tally.moved(None, p1) and tally.of("u1").active == 1
+    running = attrs.evolve(p1, status=attrs.evolve(p1.status, phase="Running"))
+    assert not tally.moved(p1, running)  # a phase the sync does not tell from Pending: nothing read moved
+    progress = attrs.evolve(running, status=attrs.evolve(running.status, pod_ip="10.0.0.2"))
+    assert not tally.moved(running, progress)  # the same conditions: not even read again
+    ready = attrs.evolve(progress, status=attrs.evolve(progress.status, conditions=(
+        Condition(type="Ready", status="True", last_transition_ms=5_000),)))
+    assert tally.moved(progress, ready) and tally.of("u1").ready == 1
+    relabeled = attrs.evolve(ready, meta=attrs.evolve(ready.meta, labels=(("app", "web"),)))
+    assert not tally.moved(ready, relabeled) and tally.of("u1").labels == {(("app", "web"),): 1}
+    assert tally.moved(relabeled, None) and tally.of("u1").active == 0

@@ -1,0 +1,111 @@
+"""The store's watches: the shape of a write, which watchers a shape reaches, and the history as recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+import attrs
+
+from kdsl.engine.objects import ApiObject
+
+Key = tuple[str, str | None, str]  # (kind, namespace, name)
+Watcher = Callable[[str, ApiObject | None, ApiObject | None], None]  # (op, old, new)
+
+
+@attrs.frozen
+class Write:
+    """What a watch's `writes` filter may ask of a write: its shape, not its object, so that the answer is
+    asked once per shape and kept for every later write of that shape (a pod write has a dozen watchers)."""
+
+    controllers: tuple[str, ...]  # the kinds of the object's controllers, before and after the write, sorted
+    op: str  # ADDED | MODIFIED | DELETED
+    owners_moved: bool  # an update that replaces its ownerReferences (sets, changes or clears them)
+    terminating: bool = False  # the version written has a deletionTimestamp
+    # A pod's spec.nodeName is set before / after the write: the field the kubelet's watch selects on
+    # (pkg/registry/core/pod/strategy.go PodToSelectableFields: spec.nodeName); (False, False) for other kinds.
+    bound: tuple[bool, bool] = (False, False)
+
+
+# Filters that watches share. Each is exactly where its watcher would do nothing: a write it filters out
+# changes nothing, so the watchers that do hear it hear it in the same order as before.
+def deletions(w: Write) -> bool:
+    return w.op == "DELETED"
+
+
+def not_added(w: Write) -> bool:
+    return w.op != "ADDED"
+
+
+def bound_or_deleted(w: Write) -> bool:
+    """A deletion, or a write of a pod bound to a node: what a kubelet hears, whose watch selects its pods by
+    spec.nodeName (pkg/kubelet/config/apiserver.go NewSourceApiserver); a pod not yet bound is no node's."""
+    return w.op == "DELETED" or w.bound[1]
+
+
+def the_binding(w: Write) -> bool:
+    """The write that binds a pod: spec.nodeName set where it was not."""
+    return w.op == "MODIFIED" and w.bound == (False, True)
+
+
+def owners_or_deletion(w: Write) -> bool:
+    """What the garbage collector's graph builder reads: a write other than an update, an update that
+    moves the ownerReferences, or one of an object being deleted."""
+    return w.op != "MODIFIED" or w.owners_moved or w.terminating
+
+
+@attrs.frozen
+class Watch:
+    fn: Watcher
+    owners: frozenset[str] | None  # only objects some controller of these kinds controls, before or after
+    writes: Callable[[Write], bool] | None  # only writes of the shapes it accepts
+
+    def hears(self, shape: Write) -> bool:
+        return (self.owners is None or not self.owners.isdisjoint(shape.controllers)) and \
+            (self.writes is None or self.writes(shape))
+
+
+def reached(watches: list[Watch], shape: Write) -> tuple[Watcher, ...]:
+    """The watchers a write of this shape reaches, in the order they began to watch."""
+    return tuple(w.fn for w in watches if w.hears(shape))
+
+
+@attrs.frozen
+class Change:
+    """One write, as the history keeps it: `obj` is the new version, None for a deletion."""
+
+    time_ms: int
+    resource_version: int
+    key: Key
+    op: str  # ADDED | MODIFIED | DELETED
+    obj: ApiObject | None
+
+
+class History(Sequence):
+    """Every write in order, as Changes. A write records a plain tuple (every write pays for it, a reader
+    few); a Change is made when first read, then kept, so a view that reads the history again does not
+    make it again."""
+
+    def __init__(self, log: list[tuple]) -> None:
+        self._log = log  # (time_ms, resource_version, key, op, obj), appended by the store
+        self._made: list[Change] = []
+
+    def __len__(self) -> int:
+        return len(self._log)
+
+    def _upto(self, n: int) -> list[Change]:
+        made = self._made
+        if len(made) < n:
+            made.extend(Change(*entry) for entry in self._log[len(made):n])
+        return made
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return self._upto(len(self._log))[i]
+        if i < 0:
+            i += len(self._log)
+        if not 0 <= i < len(self._log):
+            raise IndexError("history index out of range")
+        return self._upto(i + 1)[i]
+
+    def __iter__(self) -> Iterator[Change]:
+        return iter(self._upto(len(self._log)))

@@ -1,0 +1,97 @@
+"""A watch hears the writes of the shapes it asks for, in write order; the history makes its Changes when read."""
+
+from __future__ import annotations
+
+import bisect
+
+import attrs
+
+from kdsl.engine.objects import ApiObject, Meta, OwnerRef, PodStatus
+from kdsl.engine.store import Store
+from kdsl.engine.store_watch import (Change, Write, bound_or_deleted, deletions, not_added, owners_or_deletion,
+                                     the_binding)
+from kdsl.model.pods import PodTemplate
+from kdsl.model.workloads import Pod
+
+
+def pod(name: str, node: str | None = None, owners: tuple = ()) -> ApiObject:
+    spec = Pod(name=name, namespace="shop", template=PodTemplate(node_name=node))
+    return ApiObject(kind="Pod", meta=Meta(name=name, namespace="shop", owners=owners), spec=spec, status=PodStatus())
+
+
+def bind(obj: ApiObject, node: str) -> ApiObject:
+    return attrs.evolve(obj, spec=attrs.evolve(obj.spec, template=attrs.evolve(obj.spec.template, node_name=node)))
+
+
+def test_a_shaped_watch_hears_only_what_it_asks_for_and_every_watch_hears_in_the_order_it_began():
+    s, heard, shapes = Store(), [], []
+    s.watch("Pod", lambda op, old, new: heard.append(("all", op)))
+    s.watch("Pod", lambda op, old, new: heard.append(("node", op)), writes=bound_or_deleted)
+    s.watch("Pod", lambda op, old, new: heard.append(("bind", op)), writes=the_binding)
+    s.watch("Pod", lambda op, old, new: heard.append(("gone", op)), writes=deletions)
+    s.watch("Pod", lambda op, old, new: heard.append(("later", op)), writes=not_added)
+    s.watch("Pod", lambda op, old, new: shapes.append(op), writes=lambda w: shapes.append(w) or False)
+    created = s.put(pod("web"), 0)
+    bound = s.put(bind(created, "n1"), 1)
+    s.put(bound, 2, status=PodStatus(phase="Running"))
+    s.delete("Pod", "shop", "web", 3)
+    assert heard == [("all", "ADDED"),
+                     ("all", "MODIFIED"), ("node", "MODIFIED"), ("bind", "MODIFIED"), ("later", "MODIFIED"),
+                     ("all", "MODIFIED"), ("node", "MODIFIED"), ("later", "MODIFIED"),
+                     ("all", "DELETED"), ("node", "DELETED"), ("gone", "DELETED"), ("later", "DELETED")]
+    # the filter is asked once a shape: the second status write of the same shape is not asked again
+    s.put(s.put(pod("api", node="n1"), 4), 5, status=PodStatus(phase="Running"))
+    s.put(s.get("Pod", "shop", "api"), 6, status=PodStatus(phase="Succeeded"))
+    assert [(w.op, w.bound) for w in shapes] == [("ADDED", (False, False)), ("MODIFIED", (False, True)),
+                                                 ("MODIFIED", (True, True)), ("DELETED", (True, False)),
+                                                 ("ADDED", (False, True))]
+
+
+def test_the_garbage_collectors_filter_hears_owners_moving_and_deletions_not_status_writes():
+    s, heard = Store(), []
+    s.watch("Pod", lambda op, old, new: heard.append((op, new and len(new.meta.owners))), writes=owners_or_deletion)
+    rs = (OwnerRef(kind="ReplicaSet", name="web", uid="u1"),)
+    p = s.put(pod("web", owners=rs), 0)
+    p = s.put(p, 1, status=PodStatus(phase="Running"))  # a status write: nothing the graph reads
+    p = s.put(attrs.evolve(p, meta=attrs.evolve(p.meta, owners=())), 2)  # orphaned
+    s.put(attrs.evolve(p, meta=attrs.evolve(p.meta, deletion_ms=3)), 3)  # terminating
+    assert heard == [("ADDED", 1), ("MODIFIED", 0), ("MODIFIED", 0)]
+
+
+def test_a_write_that_moves_the_owners_has_the_shape_of_its_controllers_before_and_after():
+    s, shapes = Store(), []
+    s.watch("Pod", lambda *a: None, writes=lambda w: shapes.append(w) or True)
+    rs = (OwnerRef(kind="ReplicaSet", name="web", uid="u1"),)
+    job = (OwnerRef(kind="Job", name="batch", uid="u2"),)
+    p = s.put(pod("web", owners=rs), 0)
+    s.put(attrs.evolve(p, meta=attrs.evolve(p.meta, owners=job)), 1)
+    assert shapes == [Write(("ReplicaSet",), "ADDED", False), Write(("Job", "ReplicaSet"), "MODIFIED", True)]
+    assert s.owned_by("Pod", "u2") and not s.owned_by("Pod", "u1")
+
+
+def test_a_watch_begun_by_a_watcher_hears_the_write_it_began_in_if_its_filter_takes_it():
+    s, heard = Store(), []
+
+    def first(op, old, new):
+        if op == "ADDED":
+            s.watch("Pod", lambda op, old, new: heard.append(("bind", op)), writes=the_binding)
+            s.watch("Pod", lambda op, old, new: heard.append(("any", op)))
+
+    s.watch("Pod", first)
+    s.put(bind(s.put(pod("web"), 0), "n1"), 1)
+    assert heard == [("any", "ADDED"), ("bind", "MODIFIED"), ("any", "MODIFIED")]
+
+
+def test_the_history_is_every_write_as_changes_read_by_index_slice_and_bisect():
+    s = Store()
+    a = s.put(pod("a"), 10)
+    s.put(pod("b"), 20)
+    s.put(a, 30, status=PodStatus(phase="Running"))
+    s.delete("Pod", "shop", "b", 40)
+    h = s.history
+    assert len(h) == 4 and h[-1] == Change(40, 4, ("Pod", "shop", "b"), "DELETED", None)
+    assert [c.op for c in h[1:3]] == ["ADDED", "MODIFIED"] and h[2].obj.status.phase == "Running"
+    assert bisect.bisect_left(h, 30, key=lambda c: c.time_ms) == 2
+    assert h[0] is h[0] and list(h) == [h[0], h[1], h[2], h[3]]
+    s.put(pod("c"), 50)  # read once, the history still grows with the store
+    assert len(h) == 5 and h[4].key[2] == "c" and [c.time_ms for c in h] == [10, 20, 30, 40, 50]
