@@ -110,6 +110,13 @@ func (r *Recorder) track(m map[string]any, s Step, sc *scope) {
 func (r *Recorder) create(ctx context.Context, obj map[string]any, sc *scope) string {
 	kind, ns, name := metaOf(obj)
 	m, _, err := request(ctx, r.API, Step{Op: "create", Object: obj})
+	// The Priority admission plugin finds a PriorityClass through its informer's lister
+	// (plugin/pkg/admission/priority/admission.go), which may not yet hold the class the setup created just
+	// before: the refusal is then the cache's lag, not the case's answer, and the create is tried again.
+	for try := 0; err == nil && try < 50 && lagging(m); try++ {
+		time.Sleep(100 * time.Millisecond)
+		m, _, err = request(ctx, r.API, Step{Op: "create", Object: obj})
+	}
 	if err != nil {
 		return fmt.Sprintf("%s %s/%s: %v", kind, ns, name, err)
 	}
@@ -118,6 +125,13 @@ func (r *Recorder) create(ctx context.Context, obj map[string]any, sc *scope) st
 	}
 	r.track(m, Step{Op: "create"}, sc)
 	return ""
+}
+
+// lagging: a refusal that names a PriorityClass admission's informer has not seen yet.
+func lagging(m map[string]any) bool {
+	code, _ := m["code"].(int)
+	msg, _ := m["message"].(string)
+	return code == 403 && strings.Contains(msg, "no PriorityClass with name")
 }
 
 func (r *Recorder) namespace(ctx context.Context, name string) error {

@@ -85,10 +85,6 @@ TIED_NODES = {
     "scheduling/interpod/existing-anti-affinity": {"sched/new": ("n2", "n3")},
     "scheduling/interpod/self-affinity-first-pod": {"sched/new": ("n1", "n2", "n3")},
     "admission/quota/usage-after-create": {"team/p": ("n1", "n2")},  # two empty nodes
-    # the harness's ties: the existing pods left out of the resource scores (see above)
-    "scheduling/score/least-allocated": {"sched/new": ("n1", "n2", "n3")},
-    "scheduling/score/balanced-allocation": {"sched/new": ("cpu-heavy", "even")},
-    "scheduling/spread/hostname-hard-skew2": {"sched/new": ("n2", "n3")},
 }
 
 
