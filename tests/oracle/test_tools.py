@@ -228,14 +228,14 @@ def test_a_controllers_pod_is_compared_without_its_node_but_a_daemonsets_with_it
 @pytest.mark.parametrize("node, shown", [("n1", "one of n1|n2|n3"), ("n3", "one of n1|n2|n3"), ("n4", "n4")])
 def test_a_tied_pod_is_compared_as_one_of_its_tied_nodes_and_any_other_node_as_itself(node, shown):
     from tests.oracle.normalise_steps import TIED_NODES
-    assert TIED_NODES["scheduling/score/least-allocated"] == {"sched/new": ("n1", "n2", "n3")}
+    assert TIED_NODES["scheduling/interpod/self-affinity-first-pod"] == {"sched/new": ("n1", "n2", "n3")}
     pod = {"kind": "Pod", "metadata": {"name": "new", "namespace": "sched"}, "spec": {"nodeName": node}}
     result = {"steps": [{}, {
         "writes": [{"rv": 1, "type": "MODIFIED", "kind": "Pod", "namespace": "sched", "name": "new", "object": pod}],
         "events": [{"type": "Normal", "reason": "Scheduled", "kind": "Pod", "name": "new", "source": "default-scheduler",
                     "message": f"Successfully assigned sched/new to {node}"}],
         "scheduling": {"sched/new": {"feasible": ["n1", "n2", "n3"], "node": node}}}]}
-    case = {"id": "scheduling/score/least-allocated", "steps": [{"op": "create", "object": pod}, {"op": "settle"}]}
+    case = {"id": "scheduling/interpod/self-affinity-first-pod", "steps": [{"op": "create", "object": pod}, {"op": "settle"}]}
     settle = normal_result(case, result)["steps"][1]
     assert settle["objects"]["Pod sched/new"]["spec"]["nodeName"] == shown
     assert settle["scheduling"]["sched/new"]["node"] == shown
