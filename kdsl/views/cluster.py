@@ -6,6 +6,7 @@ import pandas as pd
 
 from kdsl.engine.apiserver.resources import format_quantity, pod_requests, resource_info
 from kdsl.engine.nodes import status_text
+from kdsl.model.namespaces import SYSTEM_NAMESPACES
 from kdsl.views.common import age, frame, moment, objects, select, shown
 
 NODE_COLUMNS = ("NAME", "STATUS", "AGE", "CPU", "MEMORY", "MAX PODS", "ALLOCATABLE CPU", "ALLOCATABLE MEMORY",
@@ -83,7 +84,8 @@ def namespaces(sim, at=None, namespace=None, selector=None, wide: bool = False) 
     """kubectl get namespaces, with the objects each holds counted (all kinds but the engine's
     bookkeeping in OBJECTS) and each ResourceQuota's `resource: used/hard`, as `kubectl get quota`
     prints it. Namespaces that hold objects without being declared are listed as Active: the four every
-    cluster has, which hold their `default` ServiceAccount and `kube-root-ca.crt` as every namespace does.
+    cluster has, which hold their `default` ServiceAccount and `kube-root-ca.crt` as every namespace does, and
+    are as old as the cluster (the run's start).
     `wide=True` adds the CONFIGMAPS, SECRETS and PVCS counts."""
     t = moment(sim, at)
     declared = {n.name: n for n in select(objects(sim, "Namespace", t), None, selector)}
@@ -110,7 +112,8 @@ def namespaces(sim, at=None, namespace=None, selector=None, wide: bool = False) 
         status = getattr(ns.status, "phase", None) if ns is not None else None
         status = status or ("Terminating" if ns is not None and ns.terminating else "Active")
         c = counts.get(name, {})
-        rows.append((name, status, age(t, ns.meta.creation_ms) if ns is not None else None, c.get("OBJECTS", 0),
+        created = ns.meta.creation_ms if ns is not None else 0 if name in SYSTEM_NAMESPACES else None
+        rows.append((name, status, age(t, created) if created is not None else None, c.get("OBJECTS", 0),
                      c.get("PODS", 0), c.get("WORKLOADS", 0), c.get("SERVICES", 0), c.get("CONFIGMAPS", 0),
                      c.get("SECRETS", 0), c.get("PVCS", 0), _quota(quotas.get(name, []))))
     return shown(frame(NAMESPACE_COLUMNS, rows), NAMESPACE_DEFAULT, wide=wide)
