@@ -53,15 +53,19 @@ def key_of(pod: PodInfo) -> tuple:
 class Templates:
     """The states of the templates recently scheduled on one snapshot; dropped when a node changes."""
 
-    __slots__ = ("states", "last")
+    __slots__ = ("states", "last", "alloc_rows")
 
     def __init__(self) -> None:
         self.states: dict[tuple, TemplateState] = {}
         self.last: tuple[tuple, TemplateState] | None = None
+        # The nodes' allocatable as Python ints, which a replay reads (see TemplateState._node): made once for all
+        # the states, since a list of every node's row is as large as a state's arrays together.
+        self.alloc_rows: list | None = None
 
     def clear(self) -> None:
         self.states.clear()
         self.last = None
+        self.alloc_rows = None
 
     def state(self, pod: PodInfo, snap: Snapshot) -> TemplateState:
         key = key_of(pod)
@@ -143,7 +147,10 @@ class TemplateState:
         if rows is None:
             # What a replay reads as Python values: allocatable never changes under a state (a node whose facts
             # change empties the snapshot's cache), the static verdicts and image scores neither.
-            rows = self.rows = (self.static_ok.tolist(), snap.alloc.tolist(), self.image.tolist())
+            shared = of(snap)
+            if shared.alloc_rows is None:
+                shared.alloc_rows = snap.alloc.tolist()
+            rows = self.rows = (self.static_ok.tolist(), shared.alloc_rows, self.image.tolist())
         static, (a_cpu, a_mem, a_eph, a_pods), image = rows[0][i], rows[1][i], rows[2][i]
         requested = snap.requested[i].tolist()
         r_cpu, r_mem = requested[CPU], requested[MEMORY]
