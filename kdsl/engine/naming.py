@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable
 
 from kdsl.model.names import GENERATED_ALPHABET as ALPHABET
@@ -11,13 +10,20 @@ from kdsl.model.names import GENERATED_ALPHABET as ALPHABET
 MAX_NAME_LENGTH = 63
 RANDOM_LENGTH = 5
 MAX_GENERATED_BASE = MAX_NAME_LENGTH - RANDOM_LENGTH  # 58: names/generate.go cuts the base to this
+_ALPHABET_LENGTH = len(ALPHABET)
+# uuid.UUID(int=..., version=4)'s variant and version bits (RFC 4122): kept clear, then set
+_UUID4_CLEAR = ~((0xc000 << 48) | (0xf000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 
 def generate_name(base: str, rng: random.Random) -> str:
     """`web-` → `web-x7k2p`: the base cut to 58 characters, then 5 random characters."""
     if len(base) > MAX_GENERATED_BASE:
         base = base[:MAX_GENERATED_BASE]
-    return base + "".join(rng.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
+    # rng.choice(ALPHABET) five times, without its checks: Random.choice is `seq[self._randbelow(len(seq))]`,
+    # so the draws (and the RNG's state after them) are the same; a controller names every pod with it
+    below, a, n = rng._randbelow, ALPHABET, _ALPHABET_LENGTH
+    return base + a[below(n)] + a[below(n)] + a[below(n)] + a[below(n)] + a[below(n)]
 
 
 def generate_free_name(base: str, rng: random.Random, taken: Callable[[str], bool]) -> str:
@@ -32,4 +38,6 @@ def generate_free_name(base: str, rng: random.Random, taken: Callable[[str], boo
 
 def new_uid(rng: random.Random) -> str:
     """A version-4 UUID drawn from the seeded RNG, so runs repeat byte for byte."""
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    # str(uuid.UUID(int=rng.getrandbits(128), version=4)), without the UUID: the same bits set, the same text
+    h = "%032x" % ((rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -5,11 +5,14 @@ from __future__ import annotations
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.events import Event
-from kdsl.engine.evolve import evolve
+from kdsl.engine.evolve import copier, evolve
 from kdsl.engine.naming import new_uid
-from kdsl.engine.objects import ApiObject, PodStatus, applied, requested
+from kdsl.engine.objects import ApiObject, Meta, PodStatus, applied, requested
 from kdsl.engine.rejections import Rejection
 from kdsl.engine.store import KEEP
+
+# a controller's create is stamped with the copiers evolve would compile (less its keyword checks): one a pod
+_stamped_meta, _stamped = copier(Meta, "uid", "creation_ms"), copier(ApiObject, "meta")
 
 
 class Requests:
@@ -32,8 +35,9 @@ class Requests:
         """A controller's create or update of a whole API object (metadata, owners and all). A new
         object gets its uid and creation time here, as the API server gives them."""
         if verb == "create":
-            meta = evolve(obj.meta, uid=obj.meta.uid or new_uid(self.rng), creation_ms=self.now)
-            obj = evolve(obj, meta=meta)
+            meta = obj.meta
+            obj = _stamped(obj, {"meta": _stamped_meta(meta, {"uid": meta.uid or new_uid(self.rng),
+                                                                "creation_ms": self.now})})
         request = Request(verb=verb, kind=obj.kind, object=obj, user=user, subresource=subresource,
                           now_ms=self.now, generate_name=generate_name, trace=self._trace())
         # a controller reports a refusal in an event of its own (FailedCreate on its ReplicaSet ...): the API

@@ -1,6 +1,7 @@
 """Generated names and UIDs (k8s-semantics oracle 78) come from the simulation's seeded RNG."""
 
 import random
+import uuid
 
 from kdsl.engine.naming import ALPHABET, generate_name, new_uid
 
@@ -20,3 +21,14 @@ def test_the_same_seed_gives_the_same_names_and_uids():
     a, b = random.Random(7), random.Random(7)
     assert [generate_name("p-", a) for _ in range(5)] == [generate_name("p-", b) for _ in range(5)]
     assert new_uid(a) == new_uid(b)
+
+
+def test_names_and_uids_are_the_draws_of_random_choice_and_uuid4():
+    """generate_name skips rng.choice's checks and new_uid the UUID object: the same draws, text and RNG state."""
+    for seed in range(20):
+        ours, theirs = random.Random(seed), random.Random(seed)
+        for length in (0, 5, 57, 58, 59, 80):
+            base = "w" * length
+            assert generate_name(base, ours) == base[:58] + "".join(theirs.choice(ALPHABET) for _ in range(5))
+            assert new_uid(ours) == str(uuid.UUID(int=theirs.getrandbits(128), version=4))
+        assert ours.getstate() == theirs.getstate()

@@ -26,7 +26,7 @@ from kdsl.engine.apiserver.rbac import RBAC_KINDS
 from kdsl.engine.apiserver.request_ops import Request, Result
 from kdsl.engine.apiserver.resources import resource_info
 from kdsl.engine.apiserver.view import View
-from kdsl.engine.evolve import evolve
+from kdsl.engine.evolve import copier
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.model import names
 
@@ -39,6 +39,7 @@ OWN = ("name", "uid", "creation_ms", "owners")  # a pod's own metadata; of its s
 _KEPT = 256  # entries a moment (each a template): a run declaring many pods at once does not grow it further
 _meta_rest = operator.attrgetter(*(a.name for a in attrs.fields(Meta) if a.name not in OWN))
 _spec_rest: dict[type, operator.attrgetter] = {}
+_own_meta, _own_object = copier(Meta, *OWN), copier(ApiObject, "meta", "spec")  # evolve's, less its keyword checks
 
 
 def _rest_of_spec(spec) -> tuple:
@@ -99,8 +100,9 @@ def _key(req: Request, ns: str | None, minor: int) -> tuple:
 
 def _renamed(obj: ApiObject, meta: Meta) -> ApiObject:
     """`obj` with the name, uid, creation time and owners of `meta`."""
-    own = evolve(obj.meta, name=meta.name, uid=meta.uid, creation_ms=meta.creation_ms, owners=meta.owners)
-    return evolve(obj, meta=own, spec=evolve(obj.spec, name=meta.name))
+    own = _own_meta(obj.meta, {"name": meta.name, "uid": meta.uid, "creation_ms": meta.creation_ms,
+                               "owners": meta.owners})
+    return _own_object(obj, {"meta": own, "spec": copier(type(obj.spec), "name")(obj.spec, {"name": meta.name})})
 
 
 def answer(req: Request, view: View, users, ns: str | None, name: str, minor: int) -> Result | None:

@@ -106,16 +106,16 @@ class ReplicaSetController(Controller):
     def create_pod(self, rs: ApiObject) -> str | None:
         """GetPodFromTemplate: the template's labels and annotations, generateName `<rs>-`, and the
         ReplicaSet as controlling owner; created through the API server as this controller."""
-        template = rs.spec.template
-        name = generate_name(f"{rs.name}-", self.sim.rng)
-        while self.store.get("Pod", rs.namespace, name) is not None:
-            name = generate_name(f"{rs.name}-", self.sim.rng)
-        meta = Meta(name=name, namespace=rs.namespace, labels=template.labels, annotations=template.annotations,
+        template, ns, base, rng = rs.spec.template, rs.namespace, f"{rs.name}-", self.sim.rng
+        name = generate_name(base, rng)
+        while self.store.get("Pod", ns, name) is not None:
+            name = generate_name(base, rng)
+        meta = Meta(name=name, namespace=ns, labels=template.labels, annotations=template.annotations,
                     owners=(self.owner_ref(rs),))
-        spec = Pod(name=name, namespace=rs.namespace, labels=template.labels, annotations=template.annotations,
+        spec = Pod(name=name, namespace=ns, labels=template.labels, annotations=template.annotations,
                    template=template)
         before = len(self.sim.rejections)
-        created = self.client.create(ApiObject(kind="Pod", meta=meta, spec=spec), generate_name=f"{rs.name}-")
+        created = self.client.create(ApiObject(kind="Pod", meta=meta, spec=spec), generate_name=base)
         if created is not None:
             self.client.event("Normal", "SuccessfulCreate", rs, f"Created pod: {name}")
             return None
