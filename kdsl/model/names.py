@@ -170,10 +170,16 @@ def image(value: str) -> list[str]:
     return image_reference(value)
 
 
+def unreadable(value: str) -> bool:
+    """A space or a control character anywhere in `value`: str.isprintable() is False for every other character
+    str.isspace() holds (Unicode's separators and controls, but the ASCII space), so one pass in C decides it."""
+    return " " in value or not value.isprintable()
+
+
 def image_reference(value: str) -> list[str]:
     """A space or control character inside an image is no reference (distribution/reference's grammar): the
     kubelet would stop the container at InvalidImageName, so kdsl refuses it in a template too (kdsl's own)."""
-    if any(c.isspace() or not c.isprintable() for c in value.strip()):
+    if unreadable(value.strip()):
         return ["invalid reference format: an image name has no spaces or control characters"]
     return []
 

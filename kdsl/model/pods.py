@@ -7,6 +7,7 @@ import attrs
 from kdsl.core.errors import Span
 from kdsl.model.base import Pairs, Requirement, Selector, span_field
 from kdsl.model.behaviour import Behaviour
+from kdsl.model.names import unreadable
 
 DEFAULT_GRACE_MS = 30_000  # core/v1 DefaultTerminationGracePeriodSeconds
 
@@ -129,7 +130,7 @@ class Container:
 def _tag(image: str) -> str | None:
     if "@" in image:
         return "digest"
-    if any(c.isspace() or not c.isprintable() for c in image):
+    if unreadable(image):
         return ""  # parsers.ParseImageName fails on it, and SetDefaults_Container reads no tag: IfNotPresent
     last = image.rsplit("/", 1)[-1]
     return last.split(":", 1)[1] if ":" in last else None

@@ -4,11 +4,14 @@ Limits and their upstream sources: docs/security.md#limits."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 import kdsl
 from kdsl.core import values as v
 from kdsl.engine.simulation import Simulation
+from kdsl.model import names
 
 NODE = "cluster c { node n1 cpu=4 memory=8Gi }\n"
 
@@ -142,3 +145,10 @@ def test_a_1_34_cluster_schedules_with_1_34_words():
     assert [c.message for c in pod.status.conditions if c.type == "PodScheduled"] == [
         "0/1 nodes are available: 1 node(s) had untolerated taint(s). no new claims to deallocate, preemption: "
         "0/1 nodes are available: 1 Preemption is not helpful for scheduling."]
+
+
+def test_unreadable_is_a_space_or_a_control_character_as_the_per_character_rule_says():
+    # names.unreadable decides in one pass what `any(c.isspace() or not c.isprintable() for c in s)` decided
+    per_char = {chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace() or not chr(i).isprintable()}
+    for i in range(sys.maxunicode + 1):
+        assert names.unreadable(f"nginx{chr(i)}1") == (chr(i) in per_char), hex(i)

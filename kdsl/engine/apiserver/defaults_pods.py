@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kdsl.model.names import unreadable
+
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 # SetDefaults_Probe, in the order the fields are checked.
 PROBE_DEFAULTS = (("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1), ("failureThreshold", 3))
@@ -125,7 +127,7 @@ def _dicts(items) -> list[dict]:
 
 def _tag(image: str) -> str:
     """parsers.ParseImageName's tag: `latest` when none is given (a digest names no tag)."""
-    if "@" in image or any(c.isspace() or not c.isprintable() for c in image):
+    if "@" in image or unreadable(image):
         return ""  # a digest, or no reference at all (ParseImageName's error): no tag, so IfNotPresent
     name = image.rsplit("/", 1)[-1]
     return name.rsplit(":", 1)[1] if ":" in name else "latest"
