@@ -105,6 +105,11 @@ def run(client, bundle, combos: list, seeds: tuple[int, ...], progress=None) -> 
 
 
 def _row(fut) -> dict:
+    if fut.status not in ("finished", "cancelled", "error"):
+        # as_completed gave it finished, but the worker holding its result has died since: the future is `lost`
+        # and Dask computes it again (a worker killed mid-sweep); wait for that, as for any run in hand
+        from distributed import wait
+        wait(fut)
     if fut.status == "finished":
         return fut.result()
     if fut.status == "cancelled":
