@@ -11,9 +11,9 @@ from kdsl.engine.scheduler.snapshot import CPU, MEMORY, Snapshot
 # Go's int64 products (free · 100) stay exact in Python ints; above this a node falls back to the
 # arrays, which wrap as Go does (never reached by real allocatable).
 SAFE = 2**52
-# Changed nodes recomputed one by one with Python ints below this many; above, as arrays over those nodes
-# (numpy's fixed cost per call is about that of a dozen nodes done by hand), and all of them from half the nodes.
-FEW = 24
+# Changed nodes recomputed one by one with Python ints up to this many; beyond, as arrays over those nodes
+# (their fixed cost, some 50 µs, is that of a dozen nodes done one by one), and all nodes from half of them.
+FEW = 12
 
 
 def key_of(pod: PodInfo) -> tuple:
