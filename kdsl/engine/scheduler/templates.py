@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from kdsl.engine.scheduler import filters, scores
+from kdsl.engine.scheduler import filters, fit_state, scores
+from kdsl.engine.scheduler.fit_state import Fit
 from kdsl.engine.scheduler.podinfo import PodInfo
-from kdsl.engine.scheduler.snapshot import CPU, MEMORY, Snapshot
+from kdsl.engine.scheduler.snapshot import Snapshot
 from kdsl.engine.scheduler.spread_state import Spread
 from kdsl.model.base import FieldRequirement
 
 STATES_KEPT = 256  # templates whose state is kept; the least recently used is dropped
-# Go's int64 products (free · 100) stay exact in Python ints; above this a node falls back to the
-# arrays, which wrap as Go does (never reached by real allocatable).
-SAFE = 2**52
 
 
 def node_names(pod: PodInfo) -> frozenset[str] | None:
@@ -51,21 +49,20 @@ def key_of(pod: PodInfo) -> tuple:
 
 
 class Templates:
-    """The states of the templates recently scheduled on one snapshot; dropped when a node changes."""
+    """The states of the templates recently scheduled on one snapshot, and the Fits their sizes share;
+    dropped when a node changes."""
 
-    __slots__ = ("states", "last", "alloc_rows")
+    __slots__ = ("states", "last", "fits")
 
     def __init__(self) -> None:
         self.states: dict[tuple, TemplateState] = {}
         self.last: tuple[tuple, TemplateState] | None = None
-        # The nodes' allocatable as Python ints, which a replay reads (see TemplateState._node): made once for all
-        # the states, since a list of every node's row is as large as a state's arrays together.
-        self.alloc_rows: list | None = None
+        self.fits: dict[tuple, Fit] = {}
 
     def clear(self) -> None:
         self.states.clear()
         self.last = None
-        self.alloc_rows = None
+        self.fits.clear()
 
     def state(self, pod: PodInfo, snap: Snapshot) -> TemplateState:
         key = key_of(pod)
@@ -75,7 +72,7 @@ class Templates:
         else:
             state = self.states.pop(key, None)
             if state is None:
-                state = TemplateState(pod, snap)
+                state = TemplateState(pod, snap, self.fit(pod, snap))
             self.states[key] = state
             if len(self.states) > STATES_KEPT:
                 del self.states[next(iter(self.states))]
@@ -83,22 +80,36 @@ class Templates:
         state.sync(snap)
         return state
 
+    def fit(self, pod: PodInfo, snap: Snapshot) -> Fit:
+        """The Fit of the pod's size, made or brought up to date (a state that outlives its Fit here keeps it)."""
+        key = fit_state.key_of(pod)
+        fit = self.fits.pop(key, None)
+        if fit is None:
+            fit = Fit(pod, snap)
+        self.fits[key] = fit
+        if len(self.fits) > STATES_KEPT:
+            del self.fits[next(iter(self.fits))]
+        return fit
+
 
 class TemplateState:
-    """For one template over all nodes: which nodes pass every filter (the pod-independent ones once, the
-    resource fit per node) and the score parts that do not depend on which nodes are scored together."""
+    """For one template over all nodes: which nodes pass every filter (the pod-independent ones here, the
+    resource fit from its size's Fit) and the score parts that do not depend on which nodes are scored together."""
 
-    __slots__ = ("pod", "version", "static_ok", "ok", "feasible", "base", "image", "taint_raw", "affinity_raw", "spread",
-                 "safe", "rows", "wants", "balanced")
+    __slots__ = ("pod", "fit", "fit_version", "static_ok", "static_all", "ok", "feasible", "image", "taint_raw",
+                 "affinity_raw", "spread", "version")
 
-    def __init__(self, pod: PodInfo, snap: Snapshot) -> None:
+    def __init__(self, pod: PodInfo, snap: Snapshot, fit: Fit | None = None) -> None:
         self.pod = pod
+        self.fit = Fit(pod, snap) if fit is None else fit
+        self.fit_version = -1  # the Fit's version that `ok` and `feasible` were combined from
         every = np.arange(len(snap), dtype=np.int64)
         static = np.ones(len(snap), dtype=bool)
         for plugin in (filters.node_unschedulable, filters.node_name, filters.taint_toleration,
                        filters.node_affinity):
             static &= ~plugin(pod, snap, every).failed
         self.static_ok = static
+        self.static_all = bool(static.all())
         self.image = scores.image_locality(pod, snap, every)
         self.taint_raw = scores.taint_toleration(pod, snap, every) if snap.node_index.soft_taints else None
         if self.taint_raw is None:
@@ -106,91 +117,31 @@ class TemplateState:
         self.affinity_raw = (scores.node_affinity(pod, snap, every)
                              if pod.template.affinity.node_preferred else None)
         self.spread = Spread.of(pod, snap)
-        self.safe = int(snap.alloc[:, :MEMORY + 1].max(initial=0)) < SAFE and max(pod.requests) < SAFE
-        self.rows: tuple[list, list, list] | None = None  # made by the first replay (see _node)
-        self.wants = tuple((r, want) for r, want in enumerate(pod.requests) if want > 0)
-        self.balanced = not (pod.requests[CPU] == 0 and pod.requests[MEMORY] == 0)
-        self._rebuild(snap)
-
-    def _rebuild(self, snap: Snapshot) -> None:
-        pod, every = self.pod, np.arange(len(snap), dtype=np.int64)
-        self.ok = self.static_ok & ~filters.node_resources_fit(pod, snap, every).failed
-        self.feasible = int(np.count_nonzero(self.ok))
-        self.base = (scores.least_allocated(pod, snap, every) + scores.balanced_allocation(pod, snap, every)
-                     + self.image)
         if self.spread is not None:
             self.spread.rebuild(snap)
         self.version = snap.log.version
+        self.sync(snap)
 
     def sync(self, snap: Snapshot) -> None:
-        """Replay the binds and deletions since the last cycle: only their nodes are recomputed."""
+        """Bring the Fit up to date, and the spreading counts by replaying the binds since the last cycle."""
+        fit = self.fit
+        fit.sync(snap)
+        if fit.version != self.fit_version:
+            self.fit_version = fit.version
+            if self.static_all:
+                self.ok, self.feasible = fit.ok, fit.feasible
+            else:
+                self.ok = self.static_ok & fit.ok
+                self.feasible = int(np.count_nonzero(self.ok))
         log = snap.log
         if self.version == log.version:
             return
-        if self.version < log.base or not self.safe:
-            self._rebuild(snap)
-            return
-        changes = log.changes[self.version - log.base:]
-        self.version = log.version
-        if len(changes) == 1:  # a pass binds one pod between two cycles of a template
-            self._node(snap, changes[0][0])
-        else:
-            for i in {i for i, _, _ in changes}:
-                self._node(snap, i)
         if self.spread is not None:
-            self.spread.replay(snap, changes)
-
-    def _node(self, snap: Snapshot, i: int) -> None:
-        """Node i's verdict and base score after its pods changed: the same arithmetic as
-        filters.node_resources_fit and scores.least_allocated / balanced_allocation, with Python ints."""
-        rows = self.rows
-        if rows is None:
-            # What a replay reads as Python values: allocatable never changes under a state (a node whose facts
-            # change empties the snapshot's cache), the static verdicts and image scores neither.
-            shared = of(snap)
-            if shared.alloc_rows is None:
-                shared.alloc_rows = snap.alloc.tolist()
-            rows = self.rows = (self.static_ok.tolist(), shared.alloc_rows, self.image.tolist())
-        static, (a_cpu, a_mem, a_eph, a_pods), image = rows[0][i], rows[1][i], rows[2][i]
-        requested = snap.requested[i].tolist()
-        r_cpu, r_mem = requested[CPU], requested[MEMORY]
-        # NodeResourcesFit: room for one more pod, and for each resource the pod requests
-        ok = static and int(snap.pod_count[i]) + 1 <= a_pods
-        if ok:
-            alloc = (a_cpu, a_mem, a_eph)
-            for r, want in self.wants:
-                if want > alloc[r] - requested[r]:
-                    ok = False
-                    break
-        ok_array = self.ok
-        if ok != ok_array[i]:
-            self.feasible += 1 if ok else -1
-            ok_array[i] = ok
-        # LeastAllocated over cpu and memory, by the scoring (non-zero) requests
-        u_cpu, u_mem = snap.non_zero[i].tolist()
-        p_cpu, p_mem = self.pod.non_zero
-        total = weights = 0
-        if a_cpu > 0:
-            weights += 1
-            req = u_cpu + p_cpu
-            if req <= a_cpu:
-                total += (a_cpu - req) * scores.MAX_NODE_SCORE // a_cpu
-        if a_mem > 0:
-            weights += 1
-            req = u_mem + p_mem
-            if req <= a_mem:
-                total += (a_mem - req) * scores.MAX_NODE_SCORE // a_mem
-        least = total // weights if weights else 0
-        # BalancedAllocation over cpu and memory, by the real requests
-        if not self.balanced:
-            balanced = 0
-        elif a_cpu <= 0 or a_mem <= 0:
-            balanced = scores.MAX_NODE_SCORE  # a resource without allocatable: no deviation counted
-        else:
-            cpu = min(float(r_cpu + self.pod.requests[CPU]) / float(a_cpu), 1.0)
-            mem = min(float(r_mem + self.pod.requests[MEMORY]) / float(a_mem), 1.0)
-            balanced = int((1 - abs((cpu - mem) / 2)) * float(scores.MAX_NODE_SCORE))
-        self.base[i] = least + balanced + image
+            if self.version < log.base:
+                self.spread.rebuild(snap)
+            else:
+                self.spread.replay(snap, log.changes[self.version - log.base:])
+        self.version = log.version
 
     # ---- a cycle ---------------------------------------------------------------------------------
 
@@ -215,7 +166,8 @@ class TemplateState:
 
     def totals(self, feasible: np.ndarray) -> np.ndarray:
         """scores.node_totals over the feasible nodes."""
-        total = self.base[feasible]
+        total = self.fit.base[feasible]
+        total += self.image[feasible]
         if self.taint_raw is not None:
             total += 3 * scores.default_normalize(self.taint_raw[feasible], reverse=True)
         if self.affinity_raw is not None:

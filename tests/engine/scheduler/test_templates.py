@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kdsl.engine.scheduler import PodInfo, schedule, templates
+from kdsl.engine.scheduler import PodInfo, fit_state, schedule, templates
 from kdsl.engine.scheduler.snapshot import Snapshot
 from kdsl.model.base import FieldRequirement, Requirement, Selector
 from kdsl.model.pods import (Affinity, Container, PodTemplate, Resources, SpreadConstraint, Toleration,
@@ -143,9 +143,37 @@ def test_a_state_replaying_binds_equals_one_built_afresh(nodes, binds):
         templates.of(snap).state(owned, snap)
     fresh = templates.TemplateState(owned, snap)
     fresh.spread.normalized(np.arange(len(snap), dtype=np.int64))
-    assert np.array_equal(kept.ok, fresh.ok) and np.array_equal(kept.base, fresh.base)
+    assert np.array_equal(kept.ok, fresh.ok) and np.array_equal(kept.fit.base, fresh.fit.base)
+    assert kept.feasible == fresh.feasible
     assert np.array_equal(kept.spread.raw, fresh.spread.raw)
     assert all(np.array_equal(a, b) for a, b in zip(kept.spread.counts.values(), fresh.spread.counts.values()))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cluster_nodes(), st.sampled_from([(300, 256 * MI), (0, 0), (1500, GI), (None, None)]),
+       st.lists(st.lists(st.tuples(st.booleans(), st.integers(0, 150)), max_size=90), max_size=6))
+def test_a_fit_replaying_any_number_of_changes_equals_one_built_afresh(nodes, size, batches):
+    """A Fit synced after each batch of binds and deletions (one node, a few, dozens by arrays, half the nodes
+    or more rebuilt) holds the verdicts and scores a new one computes."""
+    snap = Snapshot.build(nodes)
+    tpl = PodTemplate(containers=(Container(name="c", image="web:1", requests=Resources(cpu=size[0],
+                                                                                        memory=size[1])),))
+    pod = PodInfo.build(name="x", template=tpl)
+    kept = fit_state.Fit(pod, snap)
+    pods, k = [], 0
+    for batch in batches:
+        for add, where in batch:
+            if not add and pods:
+                snap.remove_pod(pods.pop(where % len(pods)))
+            else:
+                p = PodInfo.build(name=f"p{k}", template=tpl)
+                k += 1
+                snap.add_pod(snap.nodes[where % len(snap)].name, p)
+                pods.append(p.key)
+        kept.sync(snap)
+        fresh = fit_state.Fit(pod, snap)
+        assert np.array_equal(kept.ok, fresh.ok) and np.array_equal(kept.base, fresh.base)
+        assert kept.feasible == fresh.feasible
 
 
 @pytest.mark.parametrize("required, names", [
