@@ -43,15 +43,14 @@ class Requests:
         kept = self.pod_templates
         template = pod.template
         try:
-            first = kept.get(template)
+            first = kept.setdefault(template, template)  # hashed once: a template's hash walks all of it
         except TypeError:  # a field of an unhashable value: the pod keeps its own
             return pod
-        if first is None:
-            if len(kept) >= TEMPLATES_KEPT:
+        if first is template:
+            if len(kept) > TEMPLATES_KEPT:
                 del kept[next(iter(kept))]
-            kept[template] = template
             return pod
-        return pod if first is template else evolve(pod, template=first)
+        return evolve(pod, template=first)
 
     def submit(self, verb: str, obj: ApiObject, source: str, user: str | None = None,
                subresource: str | None = None, on_conflict=None, generate_name: str | None = None) -> ApiObject | None:
