@@ -13,6 +13,12 @@ from kdsl.engine.store import KEEP
 
 # a controller's create is stamped with the copiers evolve would compile (less its keyword checks): one a pod
 _stamped_meta, _stamped = copier(Meta, "uid", "creation_ms"), copier(ApiObject, "meta")
+# Templates a run's user-created pods brought, each the first of its value: a pod declared with a template
+# equal to an earlier pod's is sent with that one, as a ReplicaSet's pods share their ReplicaSet's, so the
+# shortcuts that know a template by its identity (apiserver/prepared.py, admission's defaulting, the
+# kubelet's alike steps, the scheduler's pod facts) serve it too. Equality leaves the source spans out (the
+# API server never reads them; the model's checks, which quote them, have run); the oldest goes past this many.
+TEMPLATES_KEPT = 1 << 14
 
 
 class Requests:
@@ -26,9 +32,25 @@ class Requests:
     def create(self, obj, source: str, user: str | None = None) -> ApiObject | None:
         """A model object created at this moment (from the scenario or the timeline) through the API
         server: authentication, RBAC, admission and validation may change it or refuse it."""
+        if obj.kind == "Pod":
+            obj = self._alike(obj)
         request = Request(verb="create", kind=obj.kind, object=requested(obj, new_uid(self.rng), self.now),
                           user=user, now_ms=self.now, trace=self._trace())
         return self._written(self._call(request, source), source)
+
+    def _alike(self, pod):
+        """`pod` with the template of the first pod created in this run whose template equals its own."""
+        kept = self.pod_templates
+        template = pod.template
+        try:
+            first = kept.setdefault(template, template)  # hashed once: a template's hash walks all of it
+        except TypeError:  # a field of an unhashable value: the pod keeps its own
+            return pod
+        if first is template:
+            if len(kept) > TEMPLATES_KEPT:
+                del kept[next(iter(kept))]
+            return pod
+        return evolve(pod, template=first)
 
     def submit(self, verb: str, obj: ApiObject, source: str, user: str | None = None,
                subresource: str | None = None, on_conflict=None, generate_name: str | None = None) -> ApiObject | None:

@@ -8,10 +8,13 @@
 # checked here for each pod). So the first pod goes the whole way and the next one, asked by the same user in
 # the same namespace from the same template (by identity) at the same moment, gets that pod's result with its
 # own name, uid, creation time and owners — one copy of the object, its metadata and its spec — and the same
-# request trace: the user, the RBAC rule and each admission step. What is the pod's own is still done for it:
-# the storage's AlreadyExists, ResourceQuota (it counts what is stored) and the name's rule; a pod any of them
-# would refuse goes the whole way, so a refusal is worded and traced as ever. A write of any kind that is
-# read clears what is kept (as rbac._rules does), and so does the next moment: pod strategy's
+# request trace: the user, the RBAC rule and each admission step. So too the pods a user declares alike (`pod`
+# statements of equal specs, which the run sends with one template object: sim_requests._alike): the
+# same user, no owners, labels and annotations compared whole, and each keeps its own name and source span
+# (where the kdsl text declares it, which the API server never reads). What is the pod's own is still done
+# for it: the storage's AlreadyExists, ResourceQuota (it counts what is stored) and the name's rule; a pod
+# any of them would refuse goes the whole way, so a refusal is worded and traced as ever. A write of any kind
+# that is read clears what is kept (as rbac._rules does), and so does the next moment: pod strategy's
 # PrepareForCreate stamps scheduling-gated pods with the time.
 
 from __future__ import annotations
@@ -35,10 +38,14 @@ from kdsl.model import names
 # tests/engine/apiserver/test_prepared.py fails when a pod create reads a kind not named here.
 READS = ("Namespace", "ServiceAccount", "LimitRange", "PriorityClass", *RBAC_KINDS)
 POD = resource_info("Pod")
-OWN = ("name", "uid", "creation_ms", "owners")  # a pod's own metadata; of its spec, the name
-_KEPT = 256  # entries a moment (each a template): a run declaring many pods at once does not grow it further
+OWN = ("name", "uid", "creation_ms", "owners")  # a pod's own metadata
+OWN_SPEC = ("name", "span")  # and of its spec (a model object's span is where the kdsl text declares it)
+# entries a moment (each a template), the oldest dropped past it: enough for the pods of a thousand templates
+# declared in turn (p0 of a, p1 of b, ..., p1000 of a again), bounded for a run declaring more at once
+_KEPT = 1 << 12
 _meta_rest = operator.attrgetter(*(a.name for a in attrs.fields(Meta) if a.name not in OWN))
 _spec_rest: dict[type, operator.attrgetter] = {}
+_own_spec: dict[type, tuple] = {}  # a spec type → (its copier of OWN_SPEC, the names it has)
 _own_meta, _own_object = copier(Meta, *OWN), copier(ApiObject, "meta", "spec")  # evolve's, less its keyword checks
 
 
@@ -46,7 +53,7 @@ def _rest_of_spec(spec) -> tuple:
     get = _spec_rest.get(type(spec))
     if get is None:
         get = _spec_rest[type(spec)] = operator.attrgetter(*(a.name for a in attrs.fields(type(spec))
-                                                             if a.name != "name"))
+                                                             if a.name not in OWN_SPEC))
     return get(spec)
 
 
@@ -98,11 +105,17 @@ def _key(req: Request, ns: str | None, minor: int) -> tuple:
     return (req.user, req.token, ns, id(req.object.spec.template), minor)
 
 
-def _renamed(obj: ApiObject, meta: Meta) -> ApiObject:
-    """`obj` with the name, uid, creation time and owners of `meta`."""
+def _renamed(obj: ApiObject, meta: Meta, spec) -> ApiObject:
+    """`obj` with the name, uid, creation time and owners of `meta` and the name and span of `spec`."""
     own = _own_meta(obj.meta, {"name": meta.name, "uid": meta.uid, "creation_ms": meta.creation_ms,
                                "owners": meta.owners})
-    return _own_object(obj, {"meta": own, "spec": copier(type(obj.spec), "name")(obj.spec, {"name": meta.name})})
+    spec_type = type(obj.spec)
+    own_spec = _own_spec.get(spec_type)
+    if own_spec is None:
+        names = tuple(a.name for a in attrs.fields(spec_type) if a.name in OWN_SPEC)
+        own_spec = _own_spec[spec_type] = (copier(spec_type, *names), names)
+    copy, names = own_spec
+    return _own_object(obj, {"meta": own, "spec": copy(obj.spec, {n: getattr(spec, n) for n in names})})
 
 
 def answer(req: Request, view: View, users, ns: str | None, name: str, minor: int) -> Result | None:
@@ -125,14 +138,14 @@ def answer(req: Request, view: View, users, ns: str | None, name: str, minor: in
         return None
     charged = ()
     if view.list("ResourceQuota", ns):
-        admitted = _renamed(got.admitted, meta)
+        admitted = _renamed(got.admitted, meta, spec)
         if quota.check(admitted, None, POD, view, req.now_ms):
             return None
         # each admitted pod raises the quotas' status.used (checkQuotas' UpdateQuotaStatus), as the whole way does
         charged = quota.charges(admitted, None, POD, view, req.now_ms)
     if req.trace is not None:
         req.trace.extend(got.trace)
-    return Result(verb="create", user=got.user, object=_renamed(got.stored, meta), quotas=charged)
+    return Result(verb="create", user=got.user, object=_renamed(got.stored, meta, spec), quotas=charged)
 
 
 def remember(req: Request, view: View, users, ns: str | None, minor: int, admitted: ApiObject,
@@ -146,11 +159,12 @@ def remember(req: Request, view: View, users, ns: str | None, minor: int, admitt
     if kept is None:
         return
     for made in (admitted, stored):
-        if (made.meta.name, made.meta.uid, made.meta.creation_ms, made.meta.owners, made.spec.name) != \
-                (obj.meta.name, obj.meta.uid, obj.meta.creation_ms, obj.meta.owners, obj.spec.name):
+        if (made.meta.name, made.meta.uid, made.meta.creation_ms, made.meta.owners, made.spec.name,
+                getattr(made.spec, "span", None)) != (obj.meta.name, obj.meta.uid, obj.meta.creation_ms,
+                                                      obj.meta.owners, obj.spec.name, getattr(obj.spec, "span", None)):
             return
     if len(kept.answers) >= _KEPT:
-        kept.answers.clear()
+        del kept.answers[next(iter(kept.answers))]  # the oldest
     trace = None if req.trace is None else tuple(req.trace)
     kept.answers[_key(req, ns, minor)] = _Answer(
         template=obj.spec.template, users=users, spec_type=type(obj.spec), meta=_meta_rest(obj.meta),

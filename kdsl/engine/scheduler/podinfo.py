@@ -172,10 +172,13 @@ class PodInfo:
 
 
 # The pods of one controller share their containers and labels; what the scheduler derives from them is
-# kept for the last few, checked by identity (a pod whose containers differ is derived afresh).
+# kept for the last few, checked by identity (a pod whose containers differ is derived afresh). The facts
+# of a few thousand templates, the oldest dropped: pods of a thousand templates are scheduled in turn when
+# a user declares them so (sim_requests._alike gives equal ones one template).
 _FACTS: dict[tuple[int, int], tuple] = {}
 _SELECTORS: dict[tuple, Selector] = {}
 KEPT = 512
+FACTS_KEPT = 1 << 12
 
 
 def _container_facts(tpl: PodTemplate) -> tuple[Vec, tuple[int, int], tuple[tuple[str, int], ...], tuple[str, ...]]:
@@ -189,8 +192,8 @@ def _container_facts(tpl: PodTemplate) -> tuple[Vec, tuple[int, int], tuple[tupl
              tuple(sorted({(p.protocol, p.host_port) for c in containers for p in c.ports if p.host_port})),
              # ImageLocality reads init containers and app containers, one image each (sumImageScores)
              tuple(normalized_image(c.image) for c in (*inits, *containers)))
-    if len(_FACTS) >= KEPT:
-        _FACTS.clear()
+    if len(_FACTS) >= FACTS_KEPT:
+        del _FACTS[next(iter(_FACTS))]
     _FACTS[(id(containers), id(inits))] = (containers, inits, facts)
     return facts
 

@@ -1,0 +1,121 @@
+"""Pods a user declares with equal templates are sent with one template object, and share what a template's pods share."""
+
+from __future__ import annotations
+
+import pytest
+
+import kdsl
+from kdsl.engine.apiserver import admission, prepared
+from kdsl.engine.kubelet import alike
+from kdsl.engine.scheduler import podinfo
+from kdsl.engine.sim_requests import Requests
+from kdsl.engine.simulation import Simulation
+from tests.engine.apiserver.test_prepared import _facts
+
+# Three kinds of pod declared in turn: `a` pods alike, `b` pods another image, `c` pods other labels. The
+# namespace's LimitRange and quota make admission change and count each pod.
+ROUNDS = 4
+SHOP = "\n".join([
+    "cluster c { nodes pool count=3 cpu=8 memory=16Gi pods=110 }",
+    "namespace shop {",
+    "  limits default cpu=500m request cpu=200m",
+    "  quota name=pods pods=100",
+    *(f"  pod {kind}{i} {{ container app image=registry.example.com/{image} memory=64Mi\n    labels app={app} }}"
+      for i in range(ROUNDS) for kind, image, app in (("a", "web:1", "web"), ("b", "web:2", "web"),
+                                                      ("c", "web:1", "api"))),
+    "}",
+]) + "\n"
+
+
+@pytest.fixture
+def counted(monkeypatch) -> dict:
+    """The pod creates admitted the whole way, the kubelet steps taken from another pod, the pods'
+    scheduling facts derived afresh."""
+    seen = {"admitted": [], "alike": 0, "facts": 0}
+    mutate, found, requests = admission.mutate, alike.found, podinfo.pod_requests
+
+    def admitting(a, view):
+        if a.info.kind == "Pod" and a.operation == admission.CREATE:
+            seen["admitted"].append(a.name)
+        return mutate(a, view)
+
+    def finding(key, pod):
+        made = found(key, pod)
+        seen["alike"] += made is not None
+        return made
+
+    def deriving(tpl, non_zero=False):
+        seen["facts"] += not non_zero
+        return requests(tpl, non_zero)
+
+    monkeypatch.setattr(admission, "mutate", admitting)
+    monkeypatch.setattr(alike, "found", finding)
+    monkeypatch.setattr(podinfo, "pod_requests", deriving)
+    alike._MADE.clear()
+    podinfo._FACTS.clear()
+    return seen
+
+
+def _run(text: str = SHOP) -> tuple[Simulation, kdsl.Scenario]:
+    scenario = kdsl.parse(text)
+    return Simulation(scenario).run(), scenario
+
+
+def test_pods_declared_alike_go_through_admission_once_and_keep_their_own(counted):
+    sim, scenario = _run()
+    # the first of each template the whole way, the other three answered as it was
+    assert sorted(counted["admitted"]) == ["a0", "b0", "c0"]
+    assert counted["facts"] == 3  # the scheduler derives each template's requests once
+    assert counted["alike"] > 0  # and the kubelets take steps another pod took
+    stored = {p.name: p for p in sim.store.list("Pod", "shop")}
+    declared = {o.name: o for o in scenario.objects if o.kind == "Pod"}
+    assert len(stored) == 3 * ROUNDS
+    # one admitted template's containers (each pod's template differs by its node once bound)
+    for kind in "abc":
+        first = stored[f"{kind}0"].spec.template.containers
+        assert all(stored[f"{kind}{i}"].spec.template.containers is first for i in range(ROUNDS))
+    assert stored["a0"].spec.template.containers is not stored["b0"].spec.template.containers
+    assert stored["a0"].spec.template.containers is not stored["c0"].spec.template.containers
+    # each pod its own: name, source span, labels, uid, no owner; what admission did, each pod got
+    for name, pod in stored.items():
+        assert pod.meta.name == pod.spec.name == name
+        assert pod.spec.span == declared[name].span and pod.spec.span is not None
+        assert pod.meta.labels == declared[name].labels == pod.spec.labels
+        assert pod.meta.owners == ()
+        assert dict(pod.meta.annotations).get("kubernetes.io/limit-ranger")
+        assert pod.spec.template.containers[0].requests.cpu == 200
+        assert pod.status.phase == "Running"
+    assert len({p.meta.uid for p in stored.values()}) == len(stored)
+    assert {c.name for c in stored["a1"].spec.template.containers} == {"app"}
+
+
+def test_a_run_of_pods_declared_alike_says_what_each_pod_alone_would(monkeypatch, counted):
+    shared = _facts(_run()[0])
+    monkeypatch.setattr(Requests, "_alike", lambda self, pod: pod)
+    monkeypatch.setattr(prepared, "answer", lambda *args: None)
+    counted["admitted"].clear()
+    alone = _facts(_run()[0])
+    assert len(counted["admitted"]) == 3 * ROUNDS
+    assert shared == alone
+
+
+def test_pods_whose_templates_differ_share_nothing(counted):
+    # the one-container shorthand names each pod's container after the pod: no two templates are equal
+    text = SHOP.replace("{ container app image=", "image=").replace(" memory=64Mi\n    labels", " memory=64Mi { labels")
+    sim, _ = _run(text)
+    assert len(counted["admitted"]) == 3 * ROUNDS
+    assert counted["facts"] == 3 * ROUNDS and counted["alike"] == 0
+    pods = sim.store.list("Pod", "shop")
+    assert len({id(p.spec.template.containers) for p in pods}) == len(pods) == 3 * ROUNDS
+    assert all(p.spec.template.containers[0].name == p.name for p in pods)
+
+
+def test_the_answers_of_a_moment_hold_more_templates_than_the_old_256(counted):
+    kinds = 300  # each pod's template differs by its labels; two pods each, declared in turn
+    text = "\n".join(["cluster c { nodes pool count=4 cpu=64 memory=256Gi pods=250 }", "namespace big {",
+                      *(f"  pod p{r}-{i} {{ container app image=x:1 cpu=10m memory=8Mi\n    labels app=a{i} }}"
+                        for r in range(2) for i in range(kinds)), "}"]) + "\n"
+    sim, _ = _run(text)
+    assert len(counted["admitted"]) == kinds
+    assert all(name.startswith("p0-") for name in counted["admitted"])
+    assert len(sim.store.list("Pod", "big")) == 2 * kinds
