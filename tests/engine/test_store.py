@@ -17,7 +17,7 @@ def test_every_write_bumps_the_resource_version_and_is_recorded():
     a = s.put(obj("a"), now=0)
     b = s.put(obj("b"), now=5)
     a2 = s.put(attrs.evolve(a, spec="changed"), now=10)
-    assert (a.meta.resource_version, b.meta.resource_version, a2.meta.resource_version) == (1, 2, 3)
+    assert (a.resource_version, b.resource_version, a2.resource_version) == (1, 2, 3)
     assert [(c.time_ms, c.op, c.key[2]) for c in s.history] == [(0, "ADDED", "a"), (5, "ADDED", "b"),
                                                                 (10, "MODIFIED", "a")]
     assert s.delete("Pod", "default", "b", now=12).name == "b"
