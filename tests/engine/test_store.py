@@ -25,6 +25,17 @@ def test_every_write_bumps_the_resource_version_and_is_recorded():
     assert s.history[-1].op == "DELETED" and s.resource_version == 4
 
 
+def test_a_write_stamps_its_version_on_the_object_and_keeps_the_metadata_it_was_given():
+    s = Store()
+    a = s.put(obj("a"), now=0)
+    a2 = s.put(a, now=1, status="Running")
+    a3 = s.put(attrs.evolve(a2, meta=attrs.evolve(a2.meta, labels=(("app", "web"),))), now=2)
+    assert (a.resource_version, a2.resource_version, a3.resource_version) == (1, 2, 3)
+    assert a2.meta is a.meta and a2.status == "Running" and a3.meta.labels == (("app", "web"),)
+    # printed, the version stands in the metadata, where Kubernetes keeps it
+    assert "finalizers=(), resource_version=2, generation=1), spec=None, status='Running')" in repr(a2)
+
+
 def test_watchers_of_a_kind_hear_every_write_in_order():
     s, heard = Store(), []
     s.watch("Pod", lambda op, old, new: heard.append((op, old and old.spec, new and new.spec)))
