@@ -34,7 +34,6 @@ class Meta:
     deletion_ms: int | None = None  # deletionTimestamp
     deletion_grace_ms: int | None = None  # deletionGracePeriodSeconds, in ms
     finalizers: tuple[str, ...] = ()
-    resource_version: int = 0
     generation: int = 1
 
     @property
@@ -45,15 +44,29 @@ class Meta:
         return dict(self.labels)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ApiObject:
     """One object in the store: `spec` is the model object (a Pod, a Deployment, a Node, ...);
-    `status` is the kind's status (PodStatus, NodeStatus, ...) or None."""
+    `status` is the kind's status (PodStatus, NodeStatus, ...) or None. `resource_version` is
+    metadata.resourceVersion, kept here rather than in Meta: every write stamps a new one, and a write that
+    leaves the metadata as it was (most are status writes) then shares its Meta instead of copying it."""
 
     kind: str
     meta: Meta
     spec: Any
     status: Any = None
+    resource_version: int = 0
+
+    def __repr__(self) -> str:
+        # The resourceVersion is shown in the metadata, where Kubernetes keeps it and where kdsl's runs printed it.
+        # Meta's repr ends with its generation, an int: the last ", generation=" is that field's.
+        meta = repr(self.meta)
+        at = meta.rfind(", generation=")
+        if at < 0:  # not a Meta
+            return (f"ApiObject(kind={self.kind!r}, meta={meta}, spec={self.spec!r}, status={self.status!r}, "
+                    f"resource_version={self.resource_version!r})")
+        return (f"ApiObject(kind={self.kind!r}, meta={meta[:at]}, resource_version={self.resource_version!r}"
+                f"{meta[at:]}, spec={self.spec!r}, status={self.status!r})")
 
     @property
     def key(self) -> tuple[str, str | None, str]:

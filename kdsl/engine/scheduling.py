@@ -55,14 +55,15 @@ class SchedulerComponent:
             # The SchedulingGates PreEnqueue plugin: a gated pod never enters the queue, so it gets no
             # FailedScheduling; the update that removes its last gate brings it here again.
             return
-        key = new.key
         if new.meta.deletion_ms is not None:
             # A terminating pod still holds its node's resources until it is gone, as in Kubernetes.
+            key = new.key
             self.pending.pop(key, None)
             self.unschedulable.discard(key)
             return
         node = template.node_name
         if node is None:
+            key = new.key
             if key not in self.pending:
                 self._arrivals += 1
                 self.pending[key] = self._arrivals
@@ -70,10 +71,10 @@ class SchedulerComponent:
             return
         snapshot = self.snapshot
         if node not in snapshot.index:
-            self.unplaced.setdefault(node, set()).add(key)
+            self.unplaced.setdefault(node, set()).add(new.key)
         elif _pod_key(new) not in snapshot.where:  # a bound pod's later writes (its status) change nothing here
             binding = self._binding
-            snapshot.add_pod(node, binding[1] if binding is not None and binding[0] == key else new)
+            snapshot.add_pod(node, binding[1] if binding is not None and binding[0] == new.key else new)
 
     def on_node(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if old is None or new is None:
@@ -192,4 +193,5 @@ class SchedulerComponent:
 
 
 def _pod_key(pod: ApiObject) -> str:
-    return f"{pod.namespace}/{pod.name}"
+    meta = pod.meta  # read once: every pod write asks it
+    return f"{meta.namespace}/{meta.name}"

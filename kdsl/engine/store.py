@@ -7,16 +7,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from kdsl.engine.evolve import copier
-from kdsl.engine.objects import ApiObject, Meta
+from kdsl.engine.objects import ApiObject
 from kdsl.engine.store_watch import Change, History, Key, Watch, Watcher, Write, reached
 
 __all__ = ["KEEP", "Change", "Key", "Store", "Watcher", "Write"]
 
 KEEP = object()  # put's `status` or `spec` when the object's own stands
 _UNOWNED = ((), None, ())  # (owners, controller uid, controller kinds) of an object no one owns
-# A write copies the object once and its metadata once (to stamp the resourceVersion): the compiled
-# copiers spare evolve's keyword checks on the path every write takes.
-_copy_object, _copy_meta = copier(ApiObject), copier(Meta, "resource_version")
+# A write copies the object once, to stamp its resourceVersion (with the status or spec given with it), and
+# shares its Meta: the compiled copiers spare evolve's keyword checks on the path every write takes.
+_copy_object, _stamp = copier(ApiObject), copier(ApiObject, "resource_version")
+_stamp_status = copier(ApiObject, "resource_version", "status")
 
 
 class Store:
@@ -32,7 +33,9 @@ class Store:
         self._watches: dict[str, list[Watch]] = defaultdict(list)
         self._shaped: set[str] = set()  # kinds some watch of which filters by the shape of a write
         # a write's shape (kind, controllers, and for a shaped kind the rest of Write) -> the watchers it reaches
-        self._dispatch: dict[tuple, tuple[Watcher, ...]] = {}
+        # (the watchers, and how many watches the kind had when they were chosen)
+        self._dispatch: dict[tuple, tuple[tuple[Watcher, ...], int]] = {}
+        self._begun = 0  # watches begun so far: a write's watchers compare it to see whether one began a watch
         self._log: list[tuple] = []
         self.history = History(self._log)
         self._versions: dict[Key, list[tuple[int, int, ApiObject | None]]] = defaultdict(list)  # (time, rv, obj)
@@ -75,14 +78,16 @@ class Store:
         """Create or replace an object; returns it with its new resourceVersion. `status` and `spec`, if
         given, replace the object's in the same copy (a binding or a status write need not copy it twice)."""
         rv = self.resource_version = self.resource_version + 1
-        meta = _copy_meta(obj.meta, {"resource_version": rv})
-        changes = {"meta": meta}
-        if status is not KEEP:
-            changes["status"] = status
         if spec is not KEEP:
-            changes["spec"] = spec
-        obj = _copy_object(obj, changes)
-        kind = obj.kind
+            changes = {"resource_version": rv, "spec": spec}
+            if status is not KEEP:
+                changes["status"] = status
+            obj = _copy_object(obj, changes)
+        elif status is not KEEP:
+            obj = _stamp_status(obj, {"resource_version": rv, "status": status})
+        else:
+            obj = _stamp(obj, {"resource_version": rv})
+        meta, kind = obj.meta, obj.kind
         key = (kind, meta.namespace, meta.name)
         old = self._objects.get(key)
         self._objects[key] = obj
@@ -97,7 +102,11 @@ class Store:
         else:
             controllers = self._index_owners(key, was, obj)
         op = "MODIFIED" if old is not None else "ADDED"
-        self._record(now, key, op, obj)
+        self._log.append((now, rv, key, op, obj))  # _record's, on the path every write takes
+        versions = self._versions[key]
+        if not versions:
+            self._ever[(kind, key[1])].append(key)
+        versions.append((now, rv, obj))
         self._notify(kind, op, old, obj, controllers, was is not None and was[0] is not owners)
         return obj
 
@@ -151,6 +160,7 @@ class Store:
         if writes is not None:
             self._shaped.add(kind)
         self._dispatch.clear()
+        self._begun += 1
 
     def _record(self, now: int, key: Key, op: str, obj: ApiObject | None) -> None:
         rv = self.resource_version
@@ -169,14 +179,15 @@ class Store:
             shape = (kind, controllers, *rest)
         else:
             rest, shape = (op, moved), (kind, controllers)
-        fns = self._dispatch.get(shape)
-        watches = self._watches.get(kind, ())
-        if fns is None:
-            fns = self._dispatch[shape] = reached(watches, Write(controllers, *rest))
-        watching = len(watches)
+        chosen = self._dispatch.get(shape)
+        if chosen is None:
+            watches = self._watches.get(kind, ())
+            chosen = self._dispatch[shape] = (reached(watches, Write(controllers, *rest)), len(watches))
+        fns, watching = chosen
+        begun = self._begun
         for fn in fns:
             fn(op, old, new)
-        if len(watches) > watching:
+        if self._begun != begun and len(watches := self._watches.get(kind, ())) > watching:
             # a watch begun by a watcher hears this write too, as a watcher appended to the list would
             rest = _shape(kind, op, old, new, moved) if kind in self._shaped else rest
             for fn in reached(watches[watching:], Write(controllers, *rest)):

@@ -80,7 +80,7 @@ def _metadata(obj, written: dict) -> dict:
     deleting = m.deletion_ms is not None and (m.deletion_grace_ms is not None or obj.kind != "Namespace")
     return _some(name=m.name, namespace=m.namespace, labels=dict(m.labels),
                  annotations=dict(m.annotations) or written.get("annotations"), uid=m.uid,
-                 resourceVersion=str(m.resource_version), generation=m.generation or None,
+                 resourceVersion=str(obj.resource_version), generation=m.generation or None,
                  creationTimestamp=timestamp(m.creation_ms), deletionTimestamp=timestamp(m.deletion_ms),
                  deletionGracePeriodSeconds=-(-(m.deletion_grace_ms or 0) // 1000) if deleting else None,
                  finalizers=list(m.finalizers), ownerReferences=owners)

@@ -19,7 +19,7 @@ class Checked:
 
 def test_a_copy_equals_what_attrs_makes_for_every_set_of_changed_names():
     meta = Meta(name="web", namespace="shop", labels=(("app", "web"),), generation=3)
-    for changes in ({}, {"resource_version": 7}, {"generation": 1, "deletion_ms": 5}, {"name": "api", "uid": "u"}):
+    for changes in ({}, {"creation_ms": 7}, {"generation": 1, "deletion_ms": 5}, {"name": "api", "uid": "u"}):
         assert evolve(meta, **changes) == attrs.evolve(meta, **changes)
     status = PodStatus(phase="Running", conditions=(Condition(type="Ready", status="True"),))
     assert evolve(status, pod_ip="10.0.0.2") == attrs.evolve(status, pod_ip="10.0.0.2")

@@ -17,12 +17,23 @@ def test_every_write_bumps_the_resource_version_and_is_recorded():
     a = s.put(obj("a"), now=0)
     b = s.put(obj("b"), now=5)
     a2 = s.put(attrs.evolve(a, spec="changed"), now=10)
-    assert (a.meta.resource_version, b.meta.resource_version, a2.meta.resource_version) == (1, 2, 3)
+    assert (a.resource_version, b.resource_version, a2.resource_version) == (1, 2, 3)
     assert [(c.time_ms, c.op, c.key[2]) for c in s.history] == [(0, "ADDED", "a"), (5, "ADDED", "b"),
                                                                 (10, "MODIFIED", "a")]
     assert s.delete("Pod", "default", "b", now=12).name == "b"
     assert s.get("Pod", "default", "b") is None
     assert s.history[-1].op == "DELETED" and s.resource_version == 4
+
+
+def test_a_write_stamps_its_version_on_the_object_and_keeps_the_metadata_it_was_given():
+    s = Store()
+    a = s.put(obj("a"), now=0)
+    a2 = s.put(a, now=1, status="Running")
+    a3 = s.put(attrs.evolve(a2, meta=attrs.evolve(a2.meta, labels=(("app", "web"),))), now=2)
+    assert (a.resource_version, a2.resource_version, a3.resource_version) == (1, 2, 3)
+    assert a2.meta is a.meta and a2.status == "Running" and a3.meta.labels == (("app", "web"),)
+    # printed, the version stands in the metadata, where Kubernetes keeps it
+    assert "finalizers=(), resource_version=2, generation=1), spec=None, status='Running')" in repr(a2)
 
 
 def test_watchers_of_a_kind_hear_every_write_in_order():

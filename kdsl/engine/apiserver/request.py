@@ -147,7 +147,7 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     old = view.get(info.kind, obj.namespace, obj.name)
     if old is None:
         return not_found(info.plural, info.group, obj.name)
-    if obj.meta.resource_version and obj.meta.resource_version != old.meta.resource_version:
+    if obj.resource_version and obj.resource_version != old.resource_version:
         return conflict(info.plural, info.group, obj.name, MODIFIED)
     if req.subresource == "status":
         # The status strategy keeps everything but the status.
@@ -176,8 +176,8 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
     # main-resource update leaves the status (a subresource) as stored.
     meta = evolve(new.meta, uid=old.meta.uid, creation_ms=old.meta.creation_ms,
                   deletion_ms=old.meta.deletion_ms, deletion_grace_ms=old.meta.deletion_grace_ms,
-                  resource_version=old.meta.resource_version, **defaults.on_update(new, old))
-    new = evolve(new, meta=meta, status=old.status)
+                  **defaults.on_update(new, old))
+    new = evolve(new, meta=meta, status=old.status, resource_version=old.resource_version)
     # shouldDeleteDuringUpdate: the last finalizer gone from an object already deleted without grace.
     remove = (old.meta.deletion_ms is not None and not meta.finalizers and not old.meta.deletion_grace_ms)
     return Result(verb="update", user=user, object=new, remove=remove, quotas=_charged(a, info, view))

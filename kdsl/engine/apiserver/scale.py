@@ -33,7 +33,8 @@ def scale_of(obj: ApiObject) -> ApiObject:
     """GET .../scale: the target's metadata (its resourceVersion, so an update can conflict) and its Scale."""
     status = getattr(obj.status, "replicas", 0) if obj.status is not None else 0
     return ApiObject(kind=obj.kind, meta=obj.meta, spec=Scale(replicas=obj.spec.replicas, status_replicas=status,
-                                                              selector=obj.spec.selector))
+                                                              selector=obj.spec.selector),
+                     resource_version=obj.resource_version)
 
 
 def update(old: ApiObject, scale: Scale):

@@ -136,10 +136,15 @@ class Traces:
             return
         tied = result._tied
         if tied is not None and len(tied) > REPORTED:
-            # as many nodes share the highest total as are reported: a stable sort puts them first, in order
-            best = tied[:REPORTED + 1]
-            scores = [int(totals[best[0]])] * (REPORTED + 1)
-        elif len(totals) > 64:
+            # as many nodes share the highest total as are reported: a stable sort puts them first, in order, and
+            # the REPORTED - 1 first of them that are not the chosen node (one of them at most) are the next highest
+            top = int(totals[tied[0]])
+            node = result.node
+            others = [n for n in result._names(tied[:REPORTED + 1]) if n != node]
+            self._ints.extend((result.evaluated, result.feasible, top, top, top))
+            self._nodes.extend((node, others[0], others[1]))
+            return
+        if len(totals) > 64:
             best = np.argsort(-totals, kind="stable")[:REPORTED + 1]
             scores = totals[best].tolist()
         else:  # numpy's calls cost more than sorting a few numbers (a sort with reverse=True keeps ties in order)

@@ -94,7 +94,8 @@ class HorizontalController(Controller):
             return
         desired, last_scale = current, before.last_scale_ms
         if d.rescale:
-            target = ApiObject(kind=got.kind, meta=got.meta, spec=attrs.evolve(scale, replicas=d.desired))
+            target = ApiObject(kind=got.kind, meta=got.meta, spec=attrs.evolve(scale, replicas=d.desired),
+                               resource_version=got.resource_version)
             before_refusals = len(self.sim.rejections)
             if self.client.update_scale(target) is None:
                 error = self.sim.rejections[-1].message if len(self.sim.rejections) > before_refusals else ""

@@ -185,7 +185,7 @@ def test_get_missing_object_is_404_and_unknown_kind_too():
 def test_update_keeps_server_fields_and_counts_generations():
     c = Cluster("namespace dev")
     stored = attrs.evolve(c.apply(pod("web")), status=with_phase(c.view.get("Pod", "dev", "web"), "Running").status)
-    stored = attrs.evolve(stored, meta=attrs.evolve(stored.meta, uid="u-1", resource_version=7))
+    stored = attrs.evolve(stored, meta=attrs.evolve(stored.meta, uid="u-1"), resource_version=7)
     c.view.add(stored)
     changed = stored.spec.template.containers[0]
     new_spec = attrs.evolve(stored.spec, template=attrs.evolve(
@@ -194,7 +194,7 @@ def test_update_keeps_server_fields_and_counts_generations():
     result = c.ask("update", "Pod", object=sent)
     assert result.object.meta.uid == "u-1" and result.object.meta.generation == 2
     assert result.object.status.phase == "Running"
-    stale = attrs.evolve(sent, meta=attrs.evolve(sent.meta, resource_version=3))
+    stale = attrs.evolve(sent, resource_version=3)
     assert message(c.ask("update", "Pod", object=stale)) == (
         'Operation cannot be fulfilled on pods "web": the object has been modified; please apply your changes to '
         'the latest version and try again')

@@ -314,7 +314,7 @@ from kdsl.engine.simulation import Simulation
 sim = Simulation(kdsl.load(sys.argv[1])).run()
 sys.stdout.write(sim.log.text())
 for obj in sim.store:
-    sys.stdout.write(f"{obj.kind} {obj.meta.key} {obj.meta.uid} {obj.meta.resource_version}\\n")
+    sys.stdout.write(f"{obj.kind} {obj.meta.key} {obj.meta.uid} {obj.resource_version}\\n")
 """
 
 
