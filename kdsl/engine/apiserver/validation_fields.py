@@ -51,7 +51,7 @@ def _annotation_errors(annotations, minor: int) -> list[FieldError]:
 
 
 # The pods of a ReplicaSet share their labels, annotations and template: each is checked once.
-_labels = ByIdentity(lambda labels, minor: tuple(_label_errors(labels, minor)))
+_labels = ByIdentity(lambda labels, minor: tuple(_label_errors(labels, minor)), kept=1 << 12)
 _annotations = ByIdentity(lambda annotations, minor: tuple(_annotation_errors(annotations, minor)))
 
 
