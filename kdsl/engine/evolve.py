@@ -1,76 +1,13 @@
-"""A fast attrs.evolve for the engine's frozen records, which it copies millions of times a run, and a memo of
-what is derived from records many objects share."""
+"""The engine's fast copy of its frozen records (kdsl.core.evolve, where the model's builders reach it too), and a
+memo of what is derived from records many objects share."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
-import attrs
+from kdsl.core.evolve import copier, evolve
 
-T = TypeVar("T")
-_MAKERS: dict[tuple, Callable] = {}  # (class, changed names...) -> copier; (class, None) -> any change
-
-
-def _plain(cls: type, fields) -> bool:
-    """A slotted record whose __init__ only stores its arguments (no converter, validator, default
-    factory reading other fields, or post-init hook): a copy may then be filled slot by slot."""
-    slots = {s for c in cls.__mro__ for s in getattr(c, "__slots__", ()) if s != "__weakref__"}
-    return (bool(slots) and slots == {a.name for a in fields} and all(a.init for a in fields)
-            and not any(a.converter or a.validator for a in fields)
-            and not hasattr(cls, "__attrs_post_init__") and not hasattr(cls, "__attrs_pre_init__"))
-
-
-def _maker(cls: type, keys: tuple[str, ...] | None = None) -> Callable:
-    """Compile a copier for the class: attrs.evolve looks the fields up and fills a dict on every
-    call. A plain slotted record is filled through its slot descriptors (what a frozen class's
-    __init__ does, less the keyword parsing); any other class goes through __init__. With `keys`,
-    the copier is for exactly those changes (it takes them without asking for each field)."""
-    fields = attrs.fields(cls)
-    names = frozenset(a.alias for a in fields if a.init)
-    if keys is not None and not names.issuperset(keys):
-        raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument "
-                        f"{sorted(set(keys) - names)[0]!r}")
-
-    def value(a) -> str:
-        if keys is None:
-            return f"c[{a.alias!r}] if {a.alias!r} in c else i.{a.name}"
-        return f"c[{a.alias!r}]" if a.alias in keys else f"i.{a.name}"
-
-    env = {"cls": cls, "new": object.__new__}
-    if _plain(cls, fields):
-        lines = ["def make(i, c):", "    n = new(cls)"]
-        for a in fields:
-            env[f"set_{a.name}"] = getattr(cls, a.name).__set__
-            lines.append(f"    set_{a.name}(n, {value(a)})")
-        lines.append("    return n")
-    else:
-        args = ", ".join(f"{a.alias}={value(a)}" for a in fields if a.init)
-        lines = ["def make(i, c):", f"    return cls({args})"]
-    exec("\n".join(lines), env)  # noqa: S102 - identifiers from attrs.fields
-    return env["make"]
-
-
-def copier(cls: type, *names: str) -> Callable:
-    """The compiled copier of `cls`: `copy(inst, changes)`, where `changes` is a dict of init-field
-    names, for a hot path that copies one class many times and knows its field names are right. With
-    `names`, for changes of exactly those names (it takes them without asking for each field)."""
-    key = (cls, *names) if names else (cls, None)
-    make = _MAKERS.get(key)
-    if make is None:
-        make = _MAKERS[key] = _maker(cls, names or None)
-    return make
-
-
-def evolve(inst: T, **changes) -> T:
-    """A copy of `inst` with `changes` applied, equal to what attrs.evolve makes; a name that is not
-    an init field raises TypeError, as there. A copier is compiled once per class and set of changed
-    names: a run makes the same few kinds of change millions of times."""
-    key = (inst.__class__, *changes)
-    make = _MAKERS.get(key)
-    if make is None:
-        make = _MAKERS[key] = _maker(inst.__class__, key[1:])
-    return make(inst, changes)
+__all__ = ["ByIdentity", "copier", "evolve"]
 
 
 class ByIdentity:

@@ -51,7 +51,7 @@ def _annotation_errors(annotations, minor: int) -> list[FieldError]:
 
 
 # The pods of a ReplicaSet share their labels, annotations and template: each is checked once.
-_labels = ByIdentity(lambda labels, minor: tuple(_label_errors(labels, minor)))
+_labels = ByIdentity(lambda labels, minor: tuple(_label_errors(labels, minor)), kept=1 << 12)
 _annotations = ByIdentity(lambda annotations, minor: tuple(_annotation_errors(annotations, minor)))
 
 
@@ -97,8 +97,8 @@ def _containers(containers, where: str, seen: set[str], minor: int) -> list[Fiel
                 out += [FieldError(f"{at}.ports[{j}].name", INVALID, port.name, m) for m in names.port_name(port.name)]
         for j, env in enumerate(c.env):  # ValidateEnv (an empty name is one kdsl text cannot write)
             out += [FieldError(f"{at}.env[{j}].name", INVALID, env.name, m) for m in names.env_name(env.name, minor)]
-        requests, limits = as_dict(c.requests), as_dict(c.limits)
-        for k, v in requests.items():
+        limits = as_dict(c.limits)
+        for k, v in c.requests.items() if limits else ():  # most containers set no limit: nothing to compare
             if k in limits and v > limits[k]:
                 out.append(FieldError(f"{at}.resources.requests", INVALID, format_quantity(k, v),
                                       f"must be less than or equal to {k} limit of {format_quantity(k, limits[k])}"))

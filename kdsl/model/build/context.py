@@ -29,6 +29,7 @@ class Ctx:
         # is shown with the caret under the name rather than under the statement's keyword.
         self.name_spans: dict[Span, Span] = {}
         self.secret_values: list[Span] = []  # where Secret values are written: masked in quoted lines
+        self.alike: dict = {}  # alike.py's built statements, by their text without the name
 
     def mask_secret_values(self) -> None:
         """A Secret's value never reaches a terminal: in the line a diagnostic quotes, it becomes `*`s

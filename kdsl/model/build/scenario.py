@@ -13,6 +13,7 @@ from kdsl.lang.syntax import Document, Stmt
 from kdsl.model.autoscaling import with_load_annotations
 from kdsl.model.build.autoscaling import build_hpa, build_load
 from kdsl.model.build.access import build_binding, build_role, build_serviceaccount, build_user
+from kdsl.model.build.alike import build_alike
 from kdsl.model.build.checks import check
 from kdsl.model.build.cluster import (MAX_POOL, build_cluster, build_limits, build_namespace, build_node, build_pv,
                                       build_quota, build_storageclass)
@@ -25,12 +26,11 @@ from kdsl.model.build.network_policy import build_network_policy
 from kdsl.model.build.params import Params
 from kdsl.model.build.objects import build_data, build_ingress, build_manifest, build_pvc, build_service
 from kdsl.model.build.timeline import build_at, build_run
-from kdsl.model.build.workloads import build_workload
 from kdsl.model.errors import ScenarioError
 from kdsl.model.nodes import Cluster, NodePool
 from kdsl.model.scenario import Scenario
 
-_NAMESPACED = {"workload": build_workload, "service": build_service, "ingress": build_ingress,
+_NAMESPACED = {"workload": build_alike, "service": build_service, "ingress": build_ingress,
                "configmap": build_data, "secret": build_data, "pvc": build_pvc,
                "serviceaccount": build_serviceaccount, "role": build_role, "binding": build_binding,
                "manifest": build_manifest, "networkpolicy": build_network_policy,

@@ -1,0 +1,96 @@
+"""Workload statements alike but for their name are built from the first one's object (kdsl/model/build/alike.py):
+the scenario, its spans and every message are those of building each statement on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kdsl.core.errors import KdslError, Span
+from kdsl.lang import parse_document
+from kdsl.model.build import alike
+from kdsl.model.build import scenario as building
+from kdsl.model.build.workloads import build_workload
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _deep(x):
+    """An object with its spans (which equality leaves out), for comparing where everything is said to be."""
+    if isinstance(x, Span):
+        return ("span", x.file, x.line, x.column, x.end_line, x.end_column)
+    if isinstance(x, (tuple, list)):
+        return tuple(_deep(y) for y in x)
+    if attrs.has(type(x)):
+        return (type(x).__name__,) + tuple((f.name, _deep(getattr(x, f.name))) for f in attrs.fields(type(x)))
+    return x
+
+
+def _outcome(text: str, plain: bool):
+    with pytest.MonkeyPatch.context() as m:
+        if plain:
+            m.setitem(building._NAMESPACED, "workload", build_workload)
+        try:
+            sc = building.build(parse_document(text, "alike.kdsl"))
+        except KdslError as exc:
+            return "error", [(d.severity, d.message, d.file, d.line, d.column, d.width, d.line_text, d.suggestion)
+                             for d in exc.diagnostics]
+    return sc, _deep(sc)
+
+
+def _same(text: str) -> None:
+    fast, plain = _outcome(text, False), _outcome(text, True)
+    assert fast[0] == plain[0]
+    assert fast[1] == plain[1]
+
+
+NAMES = st.sampled_from(["p1", "p2", "web-0", "a", "Bad_Name", "x" * 70, "x" * 64, "p-", '"q"', "ns/p3", "bench/p4",
+                         "app", "side", "p1"])
+HEADS = st.sampled_from(["image=busybox", "image=busybox cpu=1 memory=1Gi", "image=registry.example.com/app:7 cpu=100m memory=128Mi", "image=busybox", "image=nginx:latest",
+                         "image=busybox port=8080 pull=always", "image=busybox replicas=3", "image=busybox restart=never",
+                         "replicas=2 image=busybox", "", "image=busybox imgae=x", "image=busybox cpu=lots",
+                         "image=busybox completions=2 parallelism=1", 'image=busybox schedule="*/5 * * * *"'])
+BLOCKS = st.lists(st.sampled_from([
+    "labels app=a7", "labels app=web tier=front", "labels", "labels app=Bad_Value!", "annotations note=x",
+    "container side image=busybox { env A=\"1\"; mount v at /x; readiness http /h port=80 }",
+    "container side image=busybox", "init setup image=busybox", "container app image=busybox { shutdown 40s }",
+    "volume v emptydir", "volume c configmap=missing", "toleration k=v:NoSchedule", "toleration k=v:NoSchedul",
+    "spread topology=zone app=web", "spread topology=zone app=p1", "priority 5", "grace 10s",
+    "serviceaccount builder", "selector app=web", "restart never", "node-selector zone=a",
+    "container side image=busybox { env B from configmap cfg.key }"]), max_size=4)
+
+
+@settings(max_examples=80, deadline=None)
+@given(kind=st.sampled_from(["pod", "deployment", "statefulset", "daemonset", "replicaset", "job", "cronjob"]),
+       head=HEADS, block=BLOCKS, labelled=st.booleans(), names=st.lists(NAMES, min_size=2, max_size=6),
+       inside=st.booleans(), spaces=st.sampled_from([" ", "  "]))
+def test_alike_statements_build_as_each_on_its_own(kind, head, block, labelled, names, inside, spaces):
+    block = ["labels app=web", *block] if labelled else block  # most often what lets the first stand for the rest
+    rest = (" " + head if head else "") + (" { " + "; ".join(block) + " }" if block else "")
+    lines = [f"{kind}{spaces}{name}{rest}" for name in names]
+    text = ("namespace bench {\n" + "\n".join("  " + x for x in lines) + "\n}\n" if inside
+            else "namespace bench\n" + "\n".join(lines) + "\n")
+    _same(text)
+
+
+@pytest.mark.parametrize("path", sorted(p for p in ROOT.glob("**/*.kdsl") if ".venv" not in p.parts
+                                        and "include" not in p.read_text(encoding="utf-8")),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_scenario_in_the_repository_builds_as_before(path):
+    _same(path.read_text(encoding="utf-8"))
+
+
+def test_a_thousand_alike_pods_are_built_from_one_entry_each(monkeypatch):
+    lines = [f"  pod p{i} image=registry.example.com/app:{i % 5} cpu=100m memory=128Mi {{ labels app=a{i % 10} }}"
+             for i in range(1000)]
+    text = "namespace bench {\n" + "\n".join(lines) + "\n}\n"
+    calls = []
+    with monkeypatch.context() as m:
+        m.setattr(alike, "build_workload", lambda *a: calls.append(a) or build_workload(*a))
+        building.build(parse_document(text, "alike.kdsl"))
+    assert len(calls) == 10  # one per distinct line but for the name (i % 10 decides both the image and the label)
+    _same(text)
