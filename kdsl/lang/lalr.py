@@ -12,7 +12,7 @@ import re
 
 from lark.parsers.lalr_analysis import Shift
 
-from kdsl.lang.linememo import fits, template
+from kdsl.lang.linememo import fits, kept
 from kdsl.lang.tokens import (MAX_NESTING, SEP, Inline, Tok, TooDeep, UnexpectedCharacter, UnexpectedToken, advance,
                               splice)
 
@@ -189,14 +189,11 @@ class Machine:
                 if type(action) is int:
                     if fresh or record:
                         if kind == "_SEP":
-                            if record:
-                                key, h, column, at, eol = record
-                                # Kept only if nothing below the line's first state was read, by a reduction or
-                                # by a keyword's fit, and the line ended at its newline.
-                                maker = None
-                                if low >= h and self.fit_low >= h - 1 and sep_at == eol and sep[1] == at:
-                                    maker = template(value_stack[h - 1:], file, at, column)
-                                lines[key] = (state_stack[h:], maker) if maker else 0
+                            if record:  # (h, column, line, eol): sound if nothing below h was read
+                                h = record[1]
+                                sound = (low >= h and self.fit_low >= h - 1
+                                         and sep_at == record[4] and sep[1] == record[3])
+                                lines[record[0]] = kept(record, state_stack, value_stack, file, sound)
                                 record, low = None, 0
                         elif fresh:
                             fresh = False
@@ -208,12 +205,18 @@ class Machine:
                                 if type(known) is tuple:  # a line seen before: its values made at this place
                                     state_stack.extend(known[0])
                                     value_stack.extend(known[1](file, line, tok.column))
+                                    if known[2] >= 0:  # the line opens a block (its last token)
+                                        col = tok.column + known[2]
+                                        braces.append(Tok("LBRACE", "{", file, line, col, line, col + 1))
+                                        if len(braces) > MAX_NESTING:
+                                            raise TooDeep(braces[-1])
                                     accepts = states[state_stack[-1]]
                                     pos = eol
                                     break
-                                if known is None and fits(key[2]):  # the second time: record it
-                                    record, low, self.fit_low = (key, len(state_stack), tok.column, line, eol), 1 << 60, 1 << 60
-                                elif known is False:
+                                if known is None:  # the second time: record it
+                                    record, low = (key, len(state_stack), tok.column, line, eol), 1 << 60
+                                    self.fit_low = low
+                                elif known is False and fits(key[2]):
                                     lines[key] = None
                     push_state(action)
                     push_value(tok)

@@ -11,8 +11,9 @@ from kdsl.core.errors import Span
 from kdsl.lang.tokens import Inline, Tok
 
 # Lines that would need more than the values: a `;` or a comment (another separator, comments for `kdsl fmt`),
-# braces (the open-block list, a block's reduction reading earlier lines), a string of several lines.
-UNSAFE = (";", "#", "{", "}", '"""')
+# a `}` (a block's reduction reads earlier lines), a string of several lines. A `{` that ends the line is the one
+# brace a replay opens (the driver keeps the open blocks for messages); any other `{` makes the line unfit.
+UNSAFE = (";", "#", "}", '"""')
 
 
 class _Unfit(Exception):
@@ -21,6 +22,8 @@ class _Unfit(Exception):
 
 def fits(segment: str) -> bool:
     """Whether a line's text (from its first token to its newline) can be replayed from a template."""
+    if "{" in segment and (segment.count("{") > 1 or not segment.rstrip().endswith("{")):
+        return False
     return not any(u in segment for u in UNSAFE)
 
 
@@ -69,3 +72,12 @@ def template(values: list, file, line: int, column: int):
     source = "def make(f, L, c):\n" + "\n".join(body) + f"\n    return {result}\n"
     exec(compile(source, "<kdsl line template>", "exec"), scope)  # noqa: S102 (source built above from node values)
     return scope["make"]
+
+
+def kept(record: tuple, states: list, values: list, file, sound: bool):
+    """What a recorded line leaves for its copies: the states it pushed, the maker of its values and where its `{`
+    is (or -1); 0 when it cannot be replayed. `sound`: no reduction nor keyword's fit read below its first state,
+    and it ended at its newline."""
+    key, h, column, line, _ = record
+    maker = template(values[h - 1:], file, line, column) if sound else None
+    return (states[h:], maker, key[2].find("{")) if maker else 0

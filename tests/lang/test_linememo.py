@@ -12,7 +12,7 @@ from kdsl.core.bulk import bulk
 from kdsl.core.errors import Span
 from kdsl.lang import linememo
 from kdsl.lang.parser import _builder, _get_machine, _lock
-from kdsl.lang.tokens import TooDeep, UnexpectedCharacter, UnexpectedToken
+from kdsl.lang.tokens import MAX_NESTING, TooDeep, UnexpectedCharacter, UnexpectedToken
 from tests.strategies import mutated, scenarios, token_soup
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,7 +83,7 @@ def test_the_benchmark_scenario_replays_most_lines(monkeypatch):
         maker = template(*args)
         return maker and (lambda *at: made.append(at) or maker(*at))
 
-    monkeypatch.setattr("kdsl.lang.lalr.template", counting)
+    monkeypatch.setattr("kdsl.lang.linememo.template", counting)
     text = bench.generate(3000)
     _assert_same(text)
     assert len(made) > text.count("\n") // 2  # the scenario repeats most of its lines
@@ -94,3 +94,12 @@ def test_a_keyword_that_is_a_word_only_in_some_places():
     line = "  pods = 3\n"
     _assert_same("cluster c {\n  node n cpu=1 {\n" + line * 3 + "  }\n}\nnode m {\n" + line * 3 + "}\n")
     _assert_same("pod a image=b\n" * 3 + "pod a image=b {\n" + "  port http 80\n" * 3 + "}\n" * 2)
+
+
+def test_a_replayed_line_that_opens_a_block_keeps_the_open_blocks():
+    # A replay pushes the `{` it ends with to the open blocks: the limit's error and an unclosed block's
+    # message point at the same brace as a plain parse.
+    for depth in (MAX_NESTING, MAX_NESTING + 1):
+        _assert_same("at 1s: apply {\n" * depth + "}\n" * depth)
+    block = "  deployment web replicas=3 {\n    priority 1\n  }\n"
+    _assert_same("namespace n {\n" + block * 3 + "  deployment web {\n")
