@@ -12,7 +12,7 @@ from kdsl.core.bulk import bulk
 from kdsl.core.errors import Span
 from kdsl.lang import linememo
 from kdsl.lang.parser import _builder, _get_machine, _lock
-from kdsl.lang.tokens import MAX_NESTING, TooDeep, UnexpectedCharacter, UnexpectedToken
+from kdsl.lang.tokens import MAX_NESTING, Tok, TooDeep, UnexpectedCharacter, UnexpectedToken
 from tests.strategies import mutated, scenarios, token_soup
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,3 +103,9 @@ def test_a_replayed_line_that_opens_a_block_keeps_the_open_blocks():
         _assert_same("at 1s: apply {\n" * depth + "}\n" * depth)
     block = "  deployment web replicas=3 {\n    priority 1\n  }\n"
     _assert_same("namespace n {\n" + block * 3 + "  deployment web {\n")
+
+
+def test_a_template_sets_every_slot_of_a_span_and_a_token():
+    # Templates make spans and tokens a slot at a time (not through __init__): a new slot must be set there too.
+    assert Span.__slots__ == ("file", "line", "column", "end_line", "end_column")
+    assert Tok.__slots__ == ("type", "value")
