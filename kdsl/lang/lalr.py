@@ -12,58 +12,13 @@ import re
 
 from lark.parsers.lalr_analysis import Shift
 
-from kdsl.core.errors import Span
+from kdsl.lang.linememo import fits, kept
+from kdsl.lang.tokens import (MAX_NESTING, SEP, Inline, Tok, TooDeep, UnexpectedCharacter, UnexpectedToken, advance,
+                              splice)
 
 # The terminals the master pattern tries, in this order; their regexes come from grammar/kdsl.lark.
 _ORDER = ("_SEP", "TRIPLE", "STRING", "ATTR", "WORD")
 _SKIP = r"(?:[ \t\f\r]+|\\\r?\n)*"
-
-
-class Tok(Span):
-    """A token: its terminal and text, and (being a Span) its place in the file."""
-
-    __slots__ = ("type", "value")
-
-    def __init__(self, type_, value, file, line, column, end_line, end_column):
-        self.type, self.value, self.file, self.line, self.column = type_, value, file, line, column
-        self.end_line, self.end_column = end_line, end_column
-
-    def __repr__(self) -> str:
-        return f"Tok({self.type}, {self.value!r}, {self.line}:{self.column})"
-
-
-# A separator token stands in for each separator in the tree: the tree keeps none of their places.
-SEP = Tok("_SEP", "\n", None, 0, 0, 0, 0)
-
-
-class Inline(list):
-    """The children of a helper rule (`_items`, `_top`, ...), spliced into its parent."""
-
-
-class UnexpectedToken(Exception):
-    def __init__(self, token: Tok, expected: set[str], open_braces: list[Tok]):
-        super().__init__(f"unexpected {token!r}")
-        self.token, self.expected, self.open_braces = token, expected, open_braces
-        self.line, self.column = token.line, token.column
-
-
-class UnexpectedCharacter(Exception):
-    def __init__(self, pos: int, line: int, column: int, expected: set[str], open_braces: list[Tok]):
-        super().__init__(f"unexpected character at {line}:{column}")
-        self.pos, self.line, self.column, self.expected, self.open_braces = pos, line, column, expected, open_braces
-
-
-# Blocks nest a few levels in any real scenario (namespace, workload, container, probe); the printer, the
-# builder and every walker of the tree recurse once a level, so the parser refuses depth past this for all.
-MAX_NESTING = 64
-
-
-class TooDeep(Exception):
-    """A `{` past MAX_NESTING open blocks."""
-
-    def __init__(self, token: Tok):
-        super().__init__(f"blocks nested deeper than {MAX_NESTING}")
-        self.token = token
 
 
 class Machine:
@@ -117,6 +72,7 @@ class Machine:
         self.start = table.start_states["start"]
         self.fit_depths: dict = {}  # (state, keyword) → how deep in the stack `_fits` has had to look
         self.fit_memo: dict = {}  # (keyword, those states) → whether it fits
+        self.fit_low = 0  # the lowest place in the stack `_fits` has read (while a line is being recorded)
         self.end = table.end_states["start"]
 
     def _fits(self, state_stack: list, kind: str) -> bool:
@@ -127,6 +83,7 @@ class Machine:
         for depth in self.fit_depths.get((state_stack[-1], kind), ()):
             known = self.fit_memo.get((kind, tuple(state_stack[-depth:])))
             if known is not None:
+                self.fit_low = min(self.fit_low, len(state_stack) - depth)
                 return known
         stack = list(state_stack)
         bottom = len(stack) - 1  # the lowest place the reductions read
@@ -142,9 +99,10 @@ class Machine:
         depth = len(state_stack) - bottom
         self.fit_depths.setdefault((state_stack[-1], kind), set()).add(depth)
         fits = self.fit_memo[(kind, tuple(state_stack[-depth:]))] = action is not None
+        self.fit_low = min(self.fit_low, bottom)
         return fits
 
-    def parse(self, text: str, file: str | None = None):
+    def parse(self, text: str, file: str | None = None, memo: bool = True):
         states, gotos, keywords, punct, kinds = self.states, self.gotos, self.keywords, self.punct, self.kinds
         master, on_sep, end_state = self.master, self.on_sep, self.end
         # Only a `\` line continuation puts a newline between two tokens; most files have none.
@@ -154,11 +112,16 @@ class Machine:
         pos, n, line, line_start = 0, len(text), 1, 0
         sep = None  # where the last separator sits: its token is made only for a comment or a message
         accepts = states[self.start]
+        # Line templates (kdsl.lang.linememo): (state, first token's terminal, line text) → None the first time,
+        # then the states and the value maker a line pushed. `fresh`: the next shift is a line's first token.
+        # `low`: how low in the stack the reductions of the line being recorded have read.
+        lines = {} if memo and not continued else None
+        fresh, record, low, sep_at = False, None, 0, -1
         while True:
             m = master.match(text, pos)
             if m is None:
                 end = re.compile(_SKIP).match(text, pos).end()
-                line, line_start = _advance(text, pos, end, line, line_start)
+                line, line_start = advance(text, pos, end, line, line_start)
                 pos = end
                 if pos < n:
                     raise UnexpectedCharacter(pos, line, pos - line_start + 1, set(accepts), braces)
@@ -170,7 +133,7 @@ class Machine:
                 start = m.start(group)
                 if start != pos:
                     if continued:
-                        line, line_start = _advance(text, pos, start, line, line_start)
+                        line, line_start = advance(text, pos, start, line, line_start)
                     pos = start
                 value = m.group(group)
                 if kind == "_SEP":
@@ -182,7 +145,9 @@ class Machine:
                     else:
                         col = pos - line_start + 1
                         sep = (value, line, col, line, col + len(value))
+                    sep_at = pos
                     pos += len(value)
+                    fresh = lines is not None
                     if on_sep is not None and "#" in value:
                         tok = Tok("_SEP", sep[0], file, *sep[1:])
                         on_sep(tok)
@@ -222,6 +187,37 @@ class Machine:
                         tok = Tok("_SEP", sep[0], file, *sep[1:])
                     raise UnexpectedToken(tok, {t for t in accepts if t.isupper() or t == "$END"}, braces)
                 if type(action) is int:
+                    if fresh or record:
+                        if kind == "_SEP":
+                            if record:  # (h, column, line, eol): sound if nothing below h was read
+                                h = record[1]
+                                sound = (low >= h and self.fit_low >= h - 1
+                                         and sep_at == record[4] and sep[1] == record[3])
+                                lines[record[0]] = kept(record, state_stack, value_stack, file, sound)
+                                record, low = None, 0
+                        elif fresh:
+                            fresh = False
+                            start = line_start + tok.column - 1
+                            eol = text.find("\n", start)
+                            if tok.line == line and eol >= 0:  # (not after a string of several lines)
+                                key = (state_stack[-1], kind, text[start:eol])
+                                known = lines.get(key, False)
+                                if type(known) is tuple:  # a line seen before: its values made at this place
+                                    state_stack.extend(known[0])
+                                    value_stack.extend(known[1](file, line, tok.column))
+                                    if known[2] >= 0:  # the line opens a block (its last token)
+                                        col = tok.column + known[2]
+                                        braces.append(Tok("LBRACE", "{", file, line, col, line, col + 1))
+                                        if len(braces) > MAX_NESTING:
+                                            raise TooDeep(braces[-1])
+                                    accepts = states[state_stack[-1]]
+                                    pos = eol
+                                    break
+                                if known is None:  # the second time: record it
+                                    record, low = (key, len(state_stack), tok.column, line, eol), 1 << 60
+                                    self.fit_low = low
+                                elif known is False and fits(key[2]):
+                                    lines[key] = None
                     push_state(action)
                     push_value(tok)
                     accepts = states[action]
@@ -231,6 +227,8 @@ class Machine:
                     if size != -1:  # more items for a list (`_items`, `_SEP+`, a block's statements)
                         more = value_stack[size + 1:]
                         del state_stack[size + 1:]
+                        if len(state_stack) <= low:
+                            low = len(state_stack) - 1
                         del value_stack[size + 1:]
                         items = value_stack[-1]
                         if type(items) is not Inline:  # the list's first item came through a one-child helper
@@ -238,12 +236,16 @@ class Machine:
                         for item in more:
                             items.extend(item) if type(item) is Inline else items.append(item)
                     # (and a helper rule of one child: the child stands for it)
+                    if len(state_stack) <= low:
+                        low = len(state_stack) - 1
                     goto = state_stack[-1] = gotos[state_stack[-2]][name]
                     accepts = states[goto]
                     continue
                 if size:
                     children = value_stack[-size:]
                     del state_stack[-size:]
+                    if len(state_stack) < low:
+                        low = len(state_stack)
                     del value_stack[-size:]
                 else:
                     children = []
@@ -253,10 +255,10 @@ class Machine:
                         for c in children[1:]:
                             value.extend(c) if type(c) is Inline else value.append(c)
                     else:
-                        value = Inline(_splice(children) if inline else children)
+                        value = Inline(splice(children) if inline else children)
                 else:
                     if inline:
-                        children = _splice(children)
+                        children = splice(children)
                     value = handler(children)
                 goto = gotos[state_stack[-1]][name]
                 push_state(goto)
@@ -265,20 +267,3 @@ class Machine:
                     return value
                 accepts = states[goto]
 
-
-def _advance(text: str, pos: int, end: int, line: int, line_start: int) -> tuple[int, int]:
-    """Count the newlines skipped between tokens (only `\\` line continuations have them)."""
-    chunk = text[pos:end]
-    if "\n" in chunk:
-        return line + chunk.count("\n"), pos + chunk.rindex("\n") + 1
-    return line, line_start
-
-
-def _splice(children: list) -> list:
-    out = []
-    for c in children:
-        if type(c) is Inline:
-            out.extend(c)
-        else:
-            out.append(c)
-    return out

@@ -1,0 +1,88 @@
+"""A parsed line's values as a small compiled function that makes them again at another line and column."""
+
+# A scenario repeats lines: in the benchmark's four of five lines are the text of an earlier one. From the same
+# parser state the same line text shifts and reduces the same way, so the LALR driver parses it once, keeps what
+# it pushed as a template, and for the next copy only builds the nodes again with this line's positions: fresh
+# tokens and spans (the tree carries places for messages) and fresh lists (a list on the stack grows in place).
+
+from __future__ import annotations
+
+from kdsl.core.errors import Span
+from kdsl.lang.tokens import Inline, Tok
+
+# Lines that would need more than the values: a `;` or a comment (another separator, comments for `kdsl fmt`),
+# a `}` (a block's reduction reads earlier lines), a string of several lines. A `{` that ends the line is the one
+# brace a replay opens (the driver keeps the open blocks for messages); any other `{` makes the line unfit.
+UNSAFE = (";", "#", "}", '"""')
+
+
+class _Unfit(Exception):
+    """A value a template cannot make again: a span on another line, a type it does not know."""
+
+
+def fits(segment: str) -> bool:
+    """Whether a line's text (from its first token to its newline) can be replayed from a template."""
+    if "{" in segment and (segment.count("{") > 1 or not segment.rstrip().endswith("{")):
+        return False
+    return not any(u in segment for u in UNSAFE)
+
+
+def template(values: list, file, line: int, column: int):
+    """A function (file, line, column) → a copy of `values`, every token and span moved from `line` and
+    `column` (of the line's first token) to the given ones; None when some value cannot be made again."""
+    body: list[str] = []
+    names: dict[int, str] = {}
+    scope: dict = {"T": Tok, "S": Span, "I": Inline, "N": object.__new__, "_new": tuple.__new__}
+    classes: dict[type, str] = {}
+
+    def make(v) -> str:
+        t = type(v)
+        if t is Tok or t is Span:
+            name = names.get(id(v))
+            if name is None:  # a span shared by two nodes stays one object
+                if v.file != file or v.line != line or v.end_line != line or (t is Tok and (
+                        type(v.type) is not str or type(v.value) is not str)):
+                    raise _Unfit
+                name = names[id(v)] = f"s{len(names)}"
+                # Made as Span.__init__ and Tok.__init__ make them, a slot at a time: about twice as fast as
+                # calling the class (which runs the Python-level __init__).
+                a, b = v.column - column, v.end_column - column
+                body.append(f"    {name} = N({'T' if t is Tok else 'S'}); {name}.file = f")
+                body.append(f"    {name}.line = {name}.end_line = L; {name}.column = c + {a}")
+                body.append(f"    {name}.end_column = c + {b}")
+                if t is Tok:
+                    body.append(f"    {name}.type = {v.type!r}; {name}.value = {v.value!r}")
+            return name
+        if v is None or t is str or t is bool or t is int:
+            return repr(v)
+        items = "".join(make(x) + ", " for x in v) if isinstance(v, (tuple, list)) else None
+        if t is tuple:
+            return f"({items})"
+        if t is list:
+            return f"[{items}]"
+        if t is Inline:
+            return f"I(({items}))"
+        if isinstance(v, tuple) and not getattr(v, "__dict__", None):  # a node (a named tuple) or a marker tuple
+            cls = classes.get(t)
+            if cls is None:
+                cls = classes[t] = f"C{len(classes)}"
+                scope[cls] = t
+            return f"_new({cls}, ({items}))"
+        raise _Unfit
+
+    try:
+        result = "[" + "".join(make(v) + ", " for v in values) + "]"
+    except _Unfit:
+        return None
+    source = "def make(f, L, c):\n" + "\n".join(body) + f"\n    return {result}\n"
+    exec(compile(source, "<kdsl line template>", "exec"), scope)  # noqa: S102 (source built above from node values)
+    return scope["make"]
+
+
+def kept(record: tuple, states: list, values: list, file, sound: bool):
+    """What a recorded line leaves for its copies: the states it pushed, the maker of its values and where its `{`
+    is (or -1); 0 when it cannot be replayed. `sound`: no reduction nor keyword's fit read below its first state,
+    and it ended at its newline."""
+    key, h, column, line, _ = record
+    maker = template(values[h - 1:], file, line, column) if sound else None
+    return (states[h:], maker, key[2].find("{")) if maker else 0

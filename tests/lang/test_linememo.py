@@ -1,0 +1,111 @@
+"""A line replayed from a template makes the same tree, spans and errors as the line parsed afresh."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kdsl.core.bulk import bulk
+from kdsl.core.errors import Span
+from kdsl.lang import linememo
+from kdsl.lang.parser import _builder, _get_machine, _lock
+from kdsl.lang.tokens import MAX_NESTING, Tok, TooDeep, UnexpectedCharacter, UnexpectedToken
+from tests.strategies import mutated, scenarios, token_soup
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import parse as bench  # noqa: E402  (the benchmark's generator: a scenario of many repeated lines)
+
+
+def _shape(v):
+    """Everything a value says, spans and token kinds included (node equality leaves spans out)."""
+    if isinstance(v, Span):
+        return (type(v).__name__, v.file, v.line, v.column, v.end_line, v.end_column,
+                getattr(v, "type", None), getattr(v, "value", None))
+    if isinstance(v, (tuple, list)):
+        return (type(v).__name__, getattr(v, "end_line", None), tuple(_shape(x) for x in v))
+    return (type(v).__name__, v)
+
+
+def _parse(text: str, memo: bool):
+    machine = _get_machine()
+    with _lock:
+        _builder.file, _builder.splits = "f.kdsl", {}
+        try:
+            with bulk():
+                return _shape(machine.parse(text, "f.kdsl", memo))
+        except (UnexpectedToken, UnexpectedCharacter) as exc:
+            return (type(exc).__name__, exc.line, exc.column, sorted(exc.expected), _shape(exc.open_braces),
+                    _shape(getattr(exc, "token", None)), getattr(exc, "pos", None))
+        except TooDeep as exc:
+            return ("TooDeep", _shape(exc.token))
+
+
+def _assert_same(text: str) -> None:
+    text = text if text.endswith("\n") else text + "\n"
+    assert _parse(text, True) == _parse(text, False)
+
+
+@st.composite
+def repeated(draw, base) -> str:
+    """A text whose lines come back several times, in other places and at other indents."""
+    lines = draw(base).split("\n")
+    out = []
+    for line in lines:
+        out.append(line)
+        for _ in range(draw(st.integers(0, 3))):
+            i = draw(st.integers(0, len(out) - 1))
+            indent = draw(st.sampled_from(["", "  ", "\t", "      "]))
+            out.insert(draw(st.integers(0, len(out))), indent + out[i].lstrip(" \t"))
+    return "\n".join(out)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(repeated(scenarios()))
+def test_repeated_lines_of_valid_scenarios(text):
+    _assert_same(text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(repeated(st.one_of(mutated(), token_soup())))
+def test_repeated_lines_of_broken_text(text):
+    _assert_same(text)
+
+
+def test_the_benchmark_scenario_replays_most_lines(monkeypatch):
+    made = []
+    template = linememo.template
+
+    def counting(*args):
+        maker = template(*args)
+        return maker and (lambda *at: made.append(at) or maker(*at))
+
+    monkeypatch.setattr("kdsl.lang.linememo.template", counting)
+    text = bench.generate(3000)
+    _assert_same(text)
+    assert len(made) > text.count("\n") // 2  # the scenario repeats most of its lines
+
+
+def test_a_keyword_that_is_a_word_only_in_some_places():
+    # `pods` is a keyword in a network policy and a plain word elsewhere: the same line text, other meanings.
+    line = "  pods = 3\n"
+    _assert_same("cluster c {\n  node n cpu=1 {\n" + line * 3 + "  }\n}\nnode m {\n" + line * 3 + "}\n")
+    _assert_same("pod a image=b\n" * 3 + "pod a image=b {\n" + "  port http 80\n" * 3 + "}\n" * 2)
+
+
+def test_a_replayed_line_that_opens_a_block_keeps_the_open_blocks():
+    # A replay pushes the `{` it ends with to the open blocks: the limit's error and an unclosed block's
+    # message point at the same brace as a plain parse.
+    for depth in (MAX_NESTING, MAX_NESTING + 1):
+        _assert_same("at 1s: apply {\n" * depth + "}\n" * depth)
+    block = "  deployment web replicas=3 {\n    priority 1\n  }\n"
+    _assert_same("namespace n {\n" + block * 3 + "  deployment web {\n")
+
+
+def test_a_template_sets_every_slot_of_a_span_and_a_token():
+    # Templates make spans and tokens a slot at a time (not through __init__): a new slot must be set there too.
+    assert Span.__slots__ == ("file", "line", "column", "end_line", "end_column")
+    assert Tok.__slots__ == ("type", "value")
