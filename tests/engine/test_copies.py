@@ -163,6 +163,7 @@ def test_pods_that_start_together_share_their_timers_and_their_first_merge(monke
 
         monkeypatch.setattr(module, name, counting)
     containers._PLANNED.made.clear()
+    containers._PLAIN.clear()
     merge._MERGED.clear()
     merge._SHARED.clear()
     merge._FIELDS_OF.clear()
