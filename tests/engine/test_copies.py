@@ -19,7 +19,7 @@ import kdsl.engine.store as store_module
 from kdsl.engine.controllers import CONTROLLERS
 from kdsl.engine.controllers.root_ca_publisher import RootCACertPublisher
 from kdsl.engine.controllers.serviceaccounts import ServiceAccountsController
-from kdsl.engine.kubelet import containers, phase
+from kdsl.engine.kubelet import containers, merge
 from kdsl.engine.simulation import Simulation
 
 DEPLOYMENT = """\
@@ -155,7 +155,7 @@ def test_pods_that_reach_the_same_conditions_at_the_same_moment_share_them():
 
 def test_pods_that_start_together_share_their_timers_and_their_first_merge(monkeypatch):
     counted: Counter = Counter()
-    for module, name in ((containers, "run_timers"), (phase, "_merge")):
+    for module, name in ((containers, "run_timers"), (merge, "_merge")):
         original = getattr(module, name)
 
         def counting(*args, original=original, name=name, **kwargs):
@@ -164,8 +164,10 @@ def test_pods_that_start_together_share_their_timers_and_their_first_merge(monke
 
         monkeypatch.setattr(module, name, counting)
     containers._PLANNED.made.clear()
-    phase._MERGED.clear()
-    phase._SHARED.clear()
+    containers._PLAIN.clear()
+    merge._MERGED.clear()
+    merge._SHARED.clear()
+    merge._FIELDS_OF.clear()
     _ready_run()
     # 12 pods bound, started and Ready at the same moments: each plan and merge made once, not per pod
     assert counted["run_timers"] < 12 and counted["_merge"] < 12, counted

@@ -119,9 +119,28 @@ def _planned(spec: Container, start_ms: int, regular_init: bool) -> tuple[Timer,
 _PLANNED = ByIdentity(_planned, kept=1 << 12)
 
 
+def planned(spec: Container, start_ms: int, regular_init: bool) -> tuple[Timer, ...]:
+    """run_timers, remembered: a container without probes or a scripted end (most) is started and ready
+    at once whatever else it is, so its timers are known by the start alone, shared by every such
+    container (a bare pod's are its own); any other by its spec's identity."""
+    b = spec.behaviour
+    if spec.probes or b.exit_after_ms is not None or b.oom_after_ms is not None:
+        return _PLANNED(spec, start_ms, regular_init)
+    key = (start_ms, regular_init)
+    timers = _PLAIN.get(key)
+    if timers is None:
+        if len(_PLAIN) >= 1 << 12:
+            _PLAIN.clear()
+        timers = _PLAIN[key] = run_timers(spec, start_ms, regular_init=regular_init)
+    return timers
+
+
+_PLAIN: dict[tuple, tuple[Timer, ...]] = {}  # (start, a regular init container) -> a plain container's timers
+
+
 def start(c: Ctr, now: int, *, restart: bool) -> Ctr:
     """Create and start the process: Running; `started` and `ready` as far as they are due now."""
-    timers = _PLANNED(c.spec, now, c.init and not c.sidecar)  # sorted by key, as run_timers returns them
+    timers = planned(c.spec, now, c.init and not c.sidecar)  # sorted by key, as run_timers returns them
     # The timers due now, as apply_probe applies them, folded into the one copy of the status.
     started = ready = False
     due = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kdsl.engine.kubelet.merge import merged
 from kdsl.engine.objects import Condition, ContainerStatus, Running, Terminated, Waiting
 from kdsl.model.pods import Container, PodTemplate
 
@@ -97,9 +98,20 @@ def _message(unknown: list[str], other_label: str, other: list[str]) -> str:
     return ", ".join(parts)
 
 
+def _built(type_: str, condition: tuple[str, str, str]) -> Condition:
+    status, reason, message = condition
+    return Condition(type=type_, status=status, reason=reason, message=message)
+
+
 def initialized_condition(template: PodTemplate, phase: str, init_statuses: Sequence[ContainerStatus],
                           statuses: Sequence[ContainerStatus]) -> Condition:
     """status.GeneratePodInitializedCondition."""
+    return _built("Initialized", _initialized(template, phase, init_statuses, statuses))
+
+
+def _initialized(template: PodTemplate, phase: str, init_statuses: Sequence[ContainerStatus],
+                 statuses: Sequence[ContainerStatus]) -> tuple[str, str, str]:
+    # GeneratePodInitializedCondition's (status, reason, message): the refresh builds no Condition for it
     inits = _by_name(init_statuses)
     unknown, incomplete = [], []
     for c in template.init_containers:
@@ -109,42 +121,58 @@ def initialized_condition(template: PodTemplate, phase: str, init_statuses: Sequ
         elif (not s.started) if is_sidecar(c) else (not s.ready):
             incomplete.append(c.name)
     if phase == "Succeeded" and not unknown:
-        return Condition(type="Initialized", status="True", reason="PodCompleted")
+        return "True", "PodCompleted", ""
     if has_started(template, statuses):
-        return Condition(type="Initialized", status="True")
+        return "True", "", ""
     message = _message(unknown, "incomplete", incomplete)
     if message:
-        return Condition(type="Initialized", status="False", reason="ContainersNotInitialized", message=message)
-    return Condition(type="Initialized", status="True")
+        return "False", "ContainersNotInitialized", message
+    return "True", "", ""
 
 
 def containers_ready_condition(template: PodTemplate, phase: str, init_statuses: Sequence[ContainerStatus],
                                statuses: Sequence[ContainerStatus]) -> Condition:
     """status.GenerateContainersReadyCondition: sidecars first, then the regular containers."""
-    known = _by_name(tuple(init_statuses) + tuple(statuses))
+    return _built("ContainersReady", _containers_ready(template, phase, init_statuses, statuses))
+
+
+def _containers_ready(template: PodTemplate, phase: str, init_statuses: Sequence[ContainerStatus],
+                      statuses: Sequence[ContainerStatus]) -> tuple[str, str, str]:
+    # GenerateContainersReadyCondition's (status, reason, message)
+    if template.init_containers:
+        known = _by_name(tuple(init_statuses) + tuple(statuses))
+        wanted = tuple(c for c in template.init_containers if is_sidecar(c)) + template.containers
+    else:  # no sidecar to put first: the regular containers alone
+        known, wanted = _by_name(statuses), template.containers
     unknown, unready = [], []
-    for c in tuple(c for c in template.init_containers if is_sidecar(c)) + template.containers:
+    for c in wanted:
         s = known.get(c.name)
         if s is None:
             unknown.append(c.name)
         elif not s.ready:
             unready.append(c.name)
     if phase == "Succeeded" and not unknown:
-        return Condition(type="ContainersReady", status="False", reason="PodCompleted")
+        return "False", "PodCompleted", ""
     if phase == "Failed":
-        return Condition(type="ContainersReady", status="False", reason="PodFailed")
+        return "False", "PodFailed", ""
     message = _message(unknown, "unready", unready)
     if message:
-        return Condition(type="ContainersReady", status="False", reason="ContainersNotReady", message=message)
-    return Condition(type="ContainersReady", status="True")
+        return "False", "ContainersNotReady", message
+    return "True", "", ""
 
 
 def ready_condition(containers_ready: Condition, readiness_gates: Sequence[str],
                     conditions: Sequence[Condition]) -> Condition:
     """status.GeneratePodReadyCondition: ContainersReady, then every readiness gate's condition True."""
-    if containers_ready.status != "True":
-        return Condition(type="Ready", status=containers_ready.status, reason=containers_ready.reason,
-                         message=containers_ready.message)
+    ready = (containers_ready.status, containers_ready.reason, containers_ready.message)
+    return _built("Ready", _ready(ready, readiness_gates, conditions))
+
+
+def _ready(containers_ready: tuple[str, str, str], readiness_gates: Sequence[str],
+           conditions: Sequence[Condition]) -> tuple[str, str, str]:
+    # GeneratePodReadyCondition's (status, reason, message), from ContainersReady's
+    if containers_ready[0] != "True":
+        return containers_ready
     messages = []
     for gate in readiness_gates:
         c = next((c for c in conditions if c.type == gate), None)
@@ -153,8 +181,8 @@ def ready_condition(containers_ready: Condition, readiness_gates: Sequence[str],
         elif c.status != "True":
             messages.append(f'the status of pod readiness gate "{gate}" is not "True", but {c.status}')
     if messages:
-        return Condition(type="Ready", status="False", reason="ReadinessGatesNotReady", message=", ".join(messages))
-    return Condition(type="Ready", status="True")
+        return "False", "ReadinessGatesNotReady", ", ".join(messages)
+    return "True", "", ""
 
 
 def pod_conditions(template: PodTemplate, phase: str, init_statuses: Sequence[ContainerStatus],
@@ -173,84 +201,14 @@ def kubelet_conditions(template: PodTemplate, phase: str, init_statuses: Sequenc
     """The kubelet's five conditions as (type, status, reason, message), in the order generateAPIPodStatus
     appends them; `previous` is read only for the readiness gates' conditions."""
     if template.init_containers:
-        initialized = initialized_condition(template, phase, init_statuses, statuses)
-        init = (initialized.status, initialized.reason, initialized.message)
-    else:  # what initialized_condition says of a pod without init containers, without building it
+        init = _initialized(template, phase, init_statuses, statuses)
+    else:  # what initialized_condition says of a pod without init containers
         init = ("True", "PodCompleted" if phase == "Succeeded" else "", "")
-    containers_ready = containers_ready_condition(template, phase, init_statuses, statuses)
-    if containers_ready.status != "True" or readiness_gates:
-        ready = ready_condition(containers_ready, readiness_gates, previous)
-        ready = (ready.status, ready.reason, ready.message)
-    else:
-        ready = ("True", "", "")  # ready_condition's answer when no readiness gate asks more
+    containers_ready = _containers_ready(template, phase, init_statuses, statuses)
+    ready = _ready(containers_ready, readiness_gates, previous)
     # the order generateAPIPodStatus appends them in, as `kubectl get pod -o yaml` lists them
     return (("PodReadyToStartContainers", "True" if sandbox_ready else "False", "", ""),
             ("Initialized", *init),
             ("Ready", *ready),
-            ("ContainersReady", containers_ready.status, containers_ready.reason, containers_ready.message),
+            ("ContainersReady", *containers_ready),
             ("PodScheduled", "True", "", ""))
-
-
-def merged(mine: tuple, previous: Sequence[Condition], now_ms: int) -> tuple[Condition, ...]:
-    """`mine` (kubelet_conditions) merged into `previous` at `now_ms`, as pod_conditions does."""
-    if isinstance(previous, tuple):
-        key = (id(previous), mine, now_ms)
-        found = _MERGED.get(key)
-        if found is not None and found[0] is previous:
-            return found[1]
-        # pods bound at one moment hold equal conditions in tuples of their own (the scheduler's
-        # PodScheduled): the first such tuple stands for the rest, so their merge is made once
-        if len(_SHARED) >= _KEPT:
-            _SHARED.clear()
-        shared = _SHARED.setdefault(previous, previous)
-        if shared is not previous:
-            previous, key = shared, (id(shared), mine, now_ms)
-            found = _MERGED.get(key)
-            if found is not None and found[0] is previous:
-                return found[1]
-        if len(_MERGED) >= _KEPT:
-            _MERGED.clear()
-        conditions = _merge(mine, previous, now_ms)
-        if conditions is not previous:
-            if len(_SHARED) >= _KEPT:
-                _SHARED.clear()
-            conditions = _SHARED.setdefault(conditions, conditions)
-        _MERGED[key] = (previous, conditions)  # the entry keeps `previous` alive, so its id stays its own
-        return conditions
-    return _merge(mine, previous, now_ms)
-
-
-# The pods of a ReplicaSet go through the same conditions at the same moments: a merge is remembered by
-# the identity of the conditions it starts from, and equal results are one shared tuple, so that the next
-# pod's merge from that tuple is found. Bounded; a hit is what the merge would have made.
-_KEPT = 1 << 16
-_MERGED: dict[tuple, tuple] = {}  # (id(previous), mine, now) -> (previous, merged)
-_SHARED: dict[tuple, tuple] = {}  # merged conditions by value -> the one tuple of them
-
-
-def _merge(mine: tuple, previous: Sequence[Condition], now_ms: int) -> tuple[Condition, ...]:
-    # set_condition for each in one pass: a previous condition of the same type is replaced (its
-    # transition time kept while the status holds, and kept as is when nothing changed); the rest
-    # are appended in order.
-    new = {type_: (status, reason, message, now_ms) for type_, status, reason, message in mine}
-    out, found = [], set()
-    for c in previous:
-        n = new.get(c.type)
-        if n is None:
-            out.append(c)
-            continue
-        found.add(c.type)
-        status, reason, message, since = n
-        if c.status == status:
-            since = c.last_transition_ms
-            new[c.type] = (status, reason, message, since)
-            if c.reason == reason and c.message == message:
-                out.append(c)
-                continue
-        out.append(Condition(type=c.type, status=status, reason=reason, message=message, last_transition_ms=since))
-    for type_, status, reason, message in mine:
-        if type_ not in found:
-            out.append(Condition(type=type_, status=status, reason=reason, message=message, last_transition_ms=now_ms))
-    if isinstance(previous, tuple) and len(out) == len(previous) and all(a is b for a, b in zip(out, previous)):
-        return previous  # nothing changed: the same tuple, which the caller compares at no cost
-    return tuple(out)

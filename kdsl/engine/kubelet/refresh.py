@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kdsl.engine.kubelet import containers as ct
-from kdsl.engine.kubelet.phase import TERMINAL, get_phase, kubelet_conditions, merged
+from kdsl.engine.kubelet.merge import merged
+from kdsl.engine.kubelet.phase import TERMINAL, get_phase, kubelet_conditions
 from kdsl.engine.objects import ContainerStatus, PodStatus, Terminated
 from kdsl.model.pods import PodTemplate
 

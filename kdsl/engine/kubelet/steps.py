@@ -112,7 +112,7 @@ def begin(pod: PodRun, c: Ctr, now: int, out: list) -> Ctr:
         took = 0 if present else (b.pull_ms if b.pull_ms is not None else pod.config.pull_ms)
         pod.event(now, "Normal", "Pulling", f'Pulling image "{image}"', out)
         timer = Timer(now + took, "pull-failed") if b.pull_fails else Timer(now + took, "pulled", took)
-        return evolve(c, stage=ct.PULLING).with_timers([timer])
+        return evolve(c, stage=ct.PULLING, timers=(timer,))  # with_timers([timer]) in one copy
     pod.event(now, "Normal", "Pulled", f'Container image "{image}" already present on machine', out)
     return create(pod, c, now, out)
 
