@@ -56,8 +56,9 @@ class Requests:
                subresource: str | None = None, on_conflict=None, generate_name: str | None = None) -> ApiObject | None:
         """A controller's create or update of a whole API object (metadata, owners and all). A new
         object gets its uid and creation time here, as the API server gives them."""
-        if verb == "create":
-            meta = obj.meta
+        meta = obj.meta
+        # a create made with its stamp (ReplicaSet's pods) is sent as it is: the copy would equal it
+        if verb == "create" and not (meta.uid and meta.creation_ms == self.now):
             obj = _stamped(obj, {"meta": _stamped_meta(meta, {"uid": meta.uid or new_uid(self.rng),
                                                                 "creation_ms": self.now})})
         request = Request(verb=verb, kind=obj.kind, object=obj, user=user, subresource=subresource,

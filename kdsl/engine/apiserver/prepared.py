@@ -7,7 +7,8 @@
 # the Namespace, LimitRange, ServiceAccount and PriorityClass objects, validation the template (the name apart,
 # checked here for each pod). So the first pod goes the whole way and the next one, asked by the same user in
 # the same namespace from the same template (by identity) at the same moment, gets that pod's result with its
-# own name, uid, creation time and owners — one copy of the object, its metadata and its spec — and the same
+# own name, uid, creation time and owners — one copy of the object and its spec, and of its metadata only if
+# admission changed the first pod's (else the pod's own request metadata is what is stored) — and the same
 # request trace: the user, the RBAC rule and each admission step. So too the pods a user declares alike (`pod`
 # statements of equal specs, which the run sends with one template object: sim_requests._alike): the
 # same user, no owners, labels and annotations compared whole, and each keeps its own name and source span
@@ -72,6 +73,7 @@ class _Answer:
     trace: tuple | None
     admitted: ApiObject
     stored: ApiObject
+    same_meta: bool  # `stored` kept its request's metadata (no admission step changed it)
 
 
 class _Kept:
@@ -105,10 +107,11 @@ def _key(req: Request, ns: str | None, minor: int) -> tuple:
     return (req.user, req.token, ns, id(req.object.spec.template), minor)
 
 
-def _renamed(obj: ApiObject, meta: Meta, spec) -> ApiObject:
-    """`obj` with the name, uid, creation time and owners of `meta` and the name and span of `spec`."""
-    own = _own_meta(obj.meta, {"name": meta.name, "uid": meta.uid, "creation_ms": meta.creation_ms,
-                               "owners": meta.owners})
+def _renamed(obj: ApiObject, meta: Meta, spec, same_meta: bool = False) -> ApiObject:
+    """`obj` with the name, uid, creation time and owners of `meta` and the name and span of `spec`;
+    `same_meta`: `obj`'s metadata was its request's, so `meta` itself is what the copy would make."""
+    own = meta if same_meta else _own_meta(obj.meta, {"name": meta.name, "uid": meta.uid,
+                                                      "creation_ms": meta.creation_ms, "owners": meta.owners})
     spec_type = type(obj.spec)
     own_spec = _own_spec.get(spec_type)
     if own_spec is None:
@@ -145,7 +148,8 @@ def answer(req: Request, view: View, users, ns: str | None, name: str, minor: in
         charged = quota.charges(admitted, None, POD, view, req.now_ms)
     if req.trace is not None:
         req.trace.extend(got.trace)
-    return Result(verb="create", user=got.user, object=_renamed(got.stored, meta, spec), quotas=charged)
+    return Result(verb="create", user=got.user, object=_renamed(got.stored, meta, spec, got.same_meta),
+                  quotas=charged)
 
 
 def remember(req: Request, view: View, users, ns: str | None, minor: int, admitted: ApiObject,
@@ -169,4 +173,4 @@ def remember(req: Request, view: View, users, ns: str | None, minor: int, admitt
     kept.answers[_key(req, ns, minor)] = _Answer(
         template=obj.spec.template, users=users, spec_type=type(obj.spec), meta=_meta_rest(obj.meta),
         spec=_rest_of_spec(obj.spec), status=obj.status, user=result.user, trace=trace, admitted=admitted,
-        stored=stored)
+        stored=stored, same_meta=stored.meta == obj.meta)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from array import array
+from operator import is_
 
 import attrs
 import numpy as np
@@ -57,7 +58,7 @@ class Traces:
     """A simulation's request trace and its scheduler's cycles, in the order they happened."""
 
     __slots__ = ("_times", "_versions", "_names", "_shapes", "_errors", "_interned", "_pod_ns", "_pod_names",
-                 "_when", "_ints", "_nodes", "_template")
+                 "_when", "_ints", "_nodes", "_template", "_last")
 
     def __init__(self) -> None:
         self._times, self._versions = array("q"), array("q")
@@ -65,6 +66,7 @@ class Traces:
         self._shapes: list[Shape] = []
         self._errors: dict[int, ApiError] = {}
         self._interned: dict[tuple, Shape] = {}
+        self._last: tuple = ((), (), ())  # the last steps seen (as sent, shared, keyed)
         self._template: tuple = (REPLAYED, None)  # the last template step, shared by the equal ones after it
         self._pod_ns: list[str] = []  # a cycle's pod: its namespace and name (the pod's own strings)
         self._pod_names: list[str] = []
@@ -75,9 +77,18 @@ class Traces:
     def answered(self, request, result, source: str, now: int, version: int) -> None:
         verb, kind, namespace, name, subresource, user, grant, rule, steps = parts(request, result)
         if steps:
-            steps = tuple([s if type(s) is str else self._shared(s) for s in steps])
-            # A step's objects by identity (the Shape keeps them alive, so no identity is reused), words by value.
-            said = tuple([s if type(s) is str or type(s[-1]) is str else tuple(map(id, s)) for s in steps])
+            last = self._last
+            if len(steps) == len(last[0]) and all(map(is_, steps, last[0])):
+                # the steps of the last request that had any, the same objects (a prepared answer's, for a
+                # template's next pod): worded and keyed as then (only a request with steps moves _template)
+                steps, said = last[1], last[2]
+            else:
+                raw = steps
+                steps = tuple([s if type(s) is str else self._shared(s) for s in steps])
+                # A step's objects by identity (the Shape keeps them alive, so no identity is reused), words by
+                # value.
+                said = tuple([s if type(s) is str or type(s[-1]) is str else tuple(map(id, s)) for s in steps])
+                self._last = (raw, steps, said)  # `raw` kept alive, so that no identity in it is reused
         else:
             said = ()
         who = (user.name, user.groups) if type(user) is not str else user

@@ -11,7 +11,7 @@ from kdsl.engine.apiserver.strategy import template_generation
 from kdsl.engine.controllers.daemon_util import TEMPLATE_GENERATION, should_run, target_node, with_tolerations
 from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, available, next_available_ms, pod_changed,
                                          revision_of, status_only)
-from kdsl.engine.naming import generate_free_name
+from kdsl.engine.naming import generate_free_name, new_uid
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.core.values import Percent
 from kdsl.model.base import FieldRequirement
@@ -193,8 +193,9 @@ class DaemonSetController(Controller):
             affinity = attrs.evolve(template.affinity,
                                     node_required=((FieldRequirement("metadata.name", "In", (node,)),),))
             tpl = attrs.evolve(template, labels=pairs, tolerations=tolerations, affinity=affinity)
-            meta = Meta(name=name, namespace=ds.namespace, labels=pairs, annotations=template.annotations,
-                        owners=(self.owner_ref(ds),))
+            # stamped as Requests.submit would (the uid drawn at the same point of the run's random stream)
+            meta = Meta(name=name, namespace=ds.namespace, uid=new_uid(self.sim.rng), labels=pairs,
+                        annotations=template.annotations, owners=(self.owner_ref(ds),), creation_ms=self.sim.now)
             pod = Pod(name=name, namespace=ds.namespace, labels=pairs, annotations=template.annotations, template=tpl)
             if self.client.create(ApiObject(kind="Pod", meta=meta, spec=pod), generate_name=f"{ds.name}-") is None:
                 self.client.event("Warning", "FailedCreate", ds, f"Error creating: {self.sim.rejections[-1].message}")

@@ -12,7 +12,7 @@ from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.deployment_util import (ReplicaSetStatus, backoff_ms, is_active, log2_rank, ready_since,
                                                      revision)
 from kdsl.engine.controllers.replica_counts import Counts, Tally
-from kdsl.engine.naming import generate_name
+from kdsl.engine.naming import generate_name, new_uid
 from kdsl.engine.objects import ApiObject, Condition, Meta
 from kdsl.model.workloads import Pod
 
@@ -110,8 +110,10 @@ class ReplicaSetController(Controller):
         name = generate_name(base, rng)
         while self.store.get("Pod", ns, name) is not None:
             name = generate_name(base, rng)
-        meta = Meta(name=name, namespace=ns, labels=template.labels, annotations=template.annotations,
-                    owners=(self.owner_ref(rs),))
+        # with the uid and creation time the API server gives it (Requests.submit's stamp, the uid drawn at the
+        # same point of the run's random stream): submit then sends this Meta rather than a copy of it
+        meta = Meta(name=name, namespace=ns, uid=new_uid(rng), labels=template.labels,
+                    annotations=template.annotations, owners=(self.owner_ref(rs),), creation_ms=self.sim.now)
         spec = Pod(name=name, namespace=ns, labels=template.labels, annotations=template.annotations,
                    template=template)
         before = len(self.sim.rejections)
