@@ -104,6 +104,10 @@ def _without_keepers(monkeypatch) -> None:
 
 def test_a_deployments_pod_is_copied_a_bounded_number_of_times(copies, monkeypatch):
     _without_keepers(monkeypatch)
+    # counted on a second run, so that what the first run of a process fills (the parse cache, the kubelet's
+    # plans and merges) is filled whichever tests ran before: the count is the same alone and in any order
+    _ready_run()
+    copies.clear()
     sim = _ready_run()
     per_pod = sum(copies.values()) / sim.store.count("Pod")
     assert per_pod <= COPIES_PER_POD, (per_pod, copies.most_common(12))
