@@ -12,9 +12,20 @@ import re
 
 from lark.parsers.lalr_analysis import Shift
 
+from kdsl.lang.gapmemo import Gaps
 from kdsl.lang.linememo import fits, kept
-from kdsl.lang.tokens import (MAX_NESTING, SEP, Inline, Tok, TooDeep, UnexpectedCharacter, UnexpectedToken, advance,
-                              splice)
+from kdsl.lang.tokens import (
+    MAX_NESTING,
+    SEP,
+    Inline,
+    Tok,
+    TooDeep,
+    UnexpectedCharacter,
+    UnexpectedToken,
+    advance,
+    keyword_fits,
+    splice,
+)
 
 # The terminals the master pattern tries, in this order; their regexes come from grammar/kdsl.lark.
 _ORDER = ("_SEP", "TRIPLE", "STRING", "ATTR", "WORD")
@@ -75,32 +86,7 @@ class Machine:
         self.fit_low = 0  # the lowest place in the stack `_fits` has read (while a line is being recorded)
         self.end = table.end_states["start"]
 
-    def _fits(self, state_stack: list, kind: str) -> bool:
-        """Whether a keyword would be shifted after the reductions it starts. LALR merges lookaheads, so a state
-        can reduce on `pods` (which follows a selector in a network policy) where no `pods` can follow (a node's
-        `pods = 0`): there the word is a plain word. The answer depends only on the states the reductions reach,
-        so it is remembered by those."""
-        for depth in self.fit_depths.get((state_stack[-1], kind), ()):
-            known = self.fit_memo.get((kind, tuple(state_stack[-depth:])))
-            if known is not None:
-                self.fit_low = min(self.fit_low, len(state_stack) - depth)
-                return known
-        stack = list(state_stack)
-        bottom = len(stack) - 1  # the lowest place the reductions read
-        while True:
-            action = self.states[stack[-1]].get(kind)
-            if action is None or type(action) is int:
-                break
-            size, name = action[0], action[1]
-            if size:
-                del stack[-abs(size):]
-                bottom = min(bottom, len(stack) - 1)
-            stack.append(self.gotos[stack[-1]][name])
-        depth = len(state_stack) - bottom
-        self.fit_depths.setdefault((state_stack[-1], kind), set()).add(depth)
-        fits = self.fit_memo[(kind, tuple(state_stack[-depth:]))] = action is not None
-        self.fit_low = min(self.fit_low, bottom)
-        return fits
+    _fits = keyword_fits
 
     def parse(self, text: str, file: str | None = None, memo: bool = True):
         states, gotos, keywords, punct, kinds = self.states, self.gotos, self.keywords, self.punct, self.kinds
@@ -116,6 +102,7 @@ class Machine:
         # then the states and the value maker a line pushed. `fresh`: the next shift is a line's first token.
         # `low`: how low in the stack the reductions of the line being recorded have read.
         lines = {} if memo and not continued else None
+        gaps = Gaps(self.word.pattern, keywords) if lines is not None else None
         fresh, record, low, sep_at = False, None, 0, -1
         while True:
             m = master.match(text, pos)
@@ -193,7 +180,10 @@ class Machine:
                                 h = record[1]
                                 sound = (low >= h and self.fit_low >= h - 1
                                          and sep_at == record[4] and sep[1] == record[3])
-                                lines[record[0]] = kept(record, state_stack, value_stack, file, sound)
+                                if len(record) == 5:
+                                    lines[record[0]] = kept(record, state_stack, value_stack, file, sound)
+                                else:
+                                    gaps.done(record, state_stack, value_stack, file, sound)
                                 record, low = None, 0
                         elif fresh:
                             fresh = False
@@ -202,22 +192,36 @@ class Machine:
                             if tok.line == line and eol >= 0:  # (not after a string of several lines)
                                 key = (state_stack[-1], kind, text[start:eol])
                                 known = lines.get(key, False)
+                                made = None
                                 if type(known) is tuple:  # a line seen before: its values made at this place
-                                    state_stack.extend(known[0])
-                                    value_stack.extend(known[1](file, line, tok.column))
-                                    if known[2] >= 0:  # the line opens a block (its last token)
-                                        col = tok.column + known[2]
+                                    grown, made, brace = known[0], known[1](file, line, tok.column), known[2]
+                                else:
+                                    if known is None:  # the second time: record it
+                                        record, low = (key, len(state_stack), tok.column, line, eol), 1 << 60
+                                        self.fit_low = low
+                                    elif known is False and fits(key[2]):
+                                        lines[key] = None
+                                    found = record is None and gaps.find(key[2], len(braces))
+                                    if found:  # a line of a known shape, other words (kdsl.lang.gapmemo)
+                                        gkey = (key[0], kind, found[0])
+                                        got = gaps.known.get(gkey)
+                                        if type(got) is list:
+                                            grown, made = got[1], got[0](file, line, tok.column, found[1])
+                                            brace = key[2].rindex("{") if got[2] else -1
+                                        elif got != 0:
+                                            record = (gkey, len(state_stack), tok.column, line, eol, found[1])
+                                            low = self.fit_low = 1 << 60
+                                if made is not None:
+                                    state_stack.extend(grown)
+                                    value_stack.extend(made)
+                                    if brace >= 0:  # the line opens a block (its last token)
+                                        col = tok.column + brace
                                         braces.append(Tok("LBRACE", "{", file, line, col, line, col + 1))
                                         if len(braces) > MAX_NESTING:
                                             raise TooDeep(braces[-1])
                                     accepts = states[state_stack[-1]]
                                     pos = eol
                                     break
-                                if known is None:  # the second time: record it
-                                    record, low = (key, len(state_stack), tok.column, line, eol), 1 << 60
-                                    self.fit_low = low
-                                elif known is False and fits(key[2]):
-                                    lines[key] = None
                     push_state(action)
                     push_value(tok)
                     accepts = states[action]

@@ -16,8 +16,13 @@ from kdsl.lang.tokens import Inline, Tok
 UNSAFE = (";", "#", "}", '"""')
 
 
-class _Unfit(Exception):
+class Unfit(Exception):
     """A value a template cannot make again: a span on another line, a type it does not know."""
+
+
+def new_scope() -> dict:
+    """The names a template's source uses (its node classes are added as it meets them)."""
+    return {"T": Tok, "S": Span, "I": Inline, "N": object.__new__, "_new": tuple.__new__, "classes": {}}
 
 
 def fits(segment: str) -> bool:
@@ -32,8 +37,7 @@ def template(values: list, file, line: int, column: int):
     `column` (of the line's first token) to the given ones; None when some value cannot be made again."""
     body: list[str] = []
     names: dict[int, str] = {}
-    scope: dict = {"T": Tok, "S": Span, "I": Inline, "N": object.__new__, "_new": tuple.__new__}
-    classes: dict[type, str] = {}
+    scope = new_scope()
 
     def make(v) -> str:
         t = type(v)
@@ -42,7 +46,7 @@ def template(values: list, file, line: int, column: int):
             if name is None:  # a span shared by two nodes stays one object
                 if v.file != file or v.line != line or v.end_line != line or (t is Tok and (
                         type(v.type) is not str or type(v.value) is not str)):
-                    raise _Unfit
+                    raise Unfit
                 name = names[id(v)] = f"s{len(names)}"
                 # Made as Span.__init__ and Tok.__init__ make them, a slot at a time: about twice as fast as
                 # calling the class (which runs the Python-level __init__).
@@ -55,26 +59,39 @@ def template(values: list, file, line: int, column: int):
             return name
         if v is None or t is str or t is bool or t is int:
             return repr(v)
-        items = "".join(make(x) + ", " for x in v) if isinstance(v, (tuple, list)) else None
-        if t is tuple:
-            return f"({items})"
-        if t is list:
-            return f"[{items}]"
-        if t is Inline:
-            return f"I(({items}))"
-        if isinstance(v, tuple) and not getattr(v, "__dict__", None):  # a node (a named tuple) or a marker tuple
-            cls = classes.get(t)
-            if cls is None:
-                cls = classes[t] = f"C{len(classes)}"
-                scope[cls] = t
-            return f"_new({cls}, ({items}))"
-        raise _Unfit
+        if not isinstance(v, (tuple, list)):
+            raise Unfit
+        return compound(v, "".join(make(x) + ", " for x in v), scope)
 
+    return compiled(make, values, body, scope, "f, L, c")
+
+
+def compound(v, items: str, scope: dict) -> str:
+    """The expression that makes `v` (a tuple, a list, an Inline list or a node) of its items' expressions."""
+    t = type(v)
+    if t is tuple:
+        return f"({items})"
+    if t is list:
+        return f"[{items}]"
+    if t is Inline:
+        return f"I(({items}))"
+    if isinstance(v, tuple) and not getattr(v, "__dict__", None):  # a node (a named tuple) or a marker tuple
+        classes = scope["classes"]
+        cls = classes.get(t)
+        if cls is None:
+            cls = classes[t] = f"C{len(classes)}"
+            scope[cls] = t
+        return f"_new({cls}, ({items}))"
+    raise Unfit
+
+
+def compiled(make, values: list, body: list, scope: dict, arguments: str):
+    """The function (`arguments`) that runs `body` and returns the values' expressions; None if one is unfit."""
     try:
         result = "[" + "".join(make(v) + ", " for v in values) + "]"
-    except _Unfit:
+    except Unfit:
         return None
-    source = "def make(f, L, c):\n" + "\n".join(body) + f"\n    return {result}\n"
+    source = f"def make({arguments}):\n" + "\n".join(body) + f"\n    return {result}\n"
     exec(compile(source, "<kdsl line template>", "exec"), scope)  # noqa: S102 (source built above from node values)
     return scope["make"]
 

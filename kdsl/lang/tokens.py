@@ -1,4 +1,4 @@
-"""The LALR driver's tokens, its list marker, its exceptions and two helpers of its loop."""
+"""The LALR driver's tokens, its list marker, its exceptions and three helpers of its loop."""
 
 from __future__ import annotations
 
@@ -68,3 +68,31 @@ def splice(children: list) -> list:
         else:
             out.append(c)
     return out
+
+
+def keyword_fits(self, state_stack: list, kind: str) -> bool:
+    """Machine._fits: whether a keyword would be shifted after the reductions it starts. LALR merges lookaheads,
+    so a state can reduce on `pods` (which follows a selector in a network policy) where no `pods` can follow (a
+    node's `pods = 0`): there the word is a plain word. The answer depends only on the states the reductions
+    reach, so it is remembered by those."""
+    for depth in self.fit_depths.get((state_stack[-1], kind), ()):
+        known = self.fit_memo.get((kind, tuple(state_stack[-depth:])))
+        if known is not None:
+            self.fit_low = min(self.fit_low, len(state_stack) - depth)
+            return known
+    stack = list(state_stack)
+    bottom = len(stack) - 1  # the lowest place the reductions read
+    while True:
+        action = self.states[stack[-1]].get(kind)
+        if action is None or type(action) is int:
+            break
+        size, name = action[0], action[1]
+        if size:
+            del stack[-abs(size):]
+            bottom = min(bottom, len(stack) - 1)
+        stack.append(self.gotos[stack[-1]][name])
+    depth = len(state_stack) - bottom
+    self.fit_depths.setdefault((state_stack[-1], kind), set()).add(depth)
+    fits = self.fit_memo[(kind, tuple(state_stack[-depth:]))] = action is not None
+    self.fit_low = min(self.fit_low, bottom)
+    return fits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -10,14 +11,15 @@ from hypothesis import strategies as st
 
 from kdsl.core.bulk import bulk
 from kdsl.core.errors import Span
-from kdsl.lang import linememo
+from kdsl.lang import gapmemo, linememo
 from kdsl.lang.parser import _builder, _get_machine, _lock
 from kdsl.lang.tokens import MAX_NESTING, Tok, TooDeep, UnexpectedCharacter, UnexpectedToken
-from tests.strategies import mutated, scenarios, token_soup
+from tests.strategies import KEYWORDS, mutated, scenarios, token_soup
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import parse as bench  # noqa: E402  (the benchmark's generator: a scenario of many repeated lines)
+import scale  # noqa: E402  (benchmarks/scale.py: pod lines that differ in their names and numbers)
 
 
 def _shape(v):
@@ -63,6 +65,69 @@ def repeated(draw, base) -> str:
     return "\n".join(out)
 
 
+# Words a line's word runs are swapped for: names and numbers, keywords (a keyword where a name stood, a name
+# where a keyword stood), and words the grammar's WORD ends oddly (`-`, `:`, `->`, `=`).
+_WORDS = st.one_of(st.sampled_from(sorted(KEYWORDS)),
+                   st.sampled_from(["web-3", "a7", "p12", "3", "100m", "x:y", "-a", ":b", "a-", "v1.2", "é", "-"]),
+                   st.from_regex(r"[a-z0-9][a-z0-9.:/-]{0,8}", fullmatch=True))
+
+
+@st.composite
+def reworded(draw, base) -> str:
+    """A text whose lines come back with other words in place of their word runs, in other places."""
+    split = _get_machine().word.pattern
+    lines = draw(base).split("\n")
+    out = []
+    for line in lines:
+        out.append(line)
+        for _ in range(draw(st.integers(0, 3))):
+            parts = re.split("(" + split + ")", out[draw(st.integers(0, len(out) - 1))])
+            for i in range(1, len(parts), 2):
+                if draw(st.integers(0, 2)) == 0:
+                    parts[i] = draw(_WORDS)
+            indent = draw(st.sampled_from(["", "  ", "\t"]))
+            out.insert(draw(st.integers(0, len(out))), indent + "".join(parts).lstrip(" \t"))
+    return "\n".join(out)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(reworded(st.one_of(scenarios(), mutated(), token_soup())))
+def test_reworded_lines_of_valid_and_broken_text(text):
+    _assert_same(text)
+
+
+def test_lines_that_differ_in_their_words():
+    # Names, numbers, a keyword in a name's place and a name in a keyword's place, one-line blocks, deep nesting.
+    pods = "".join(f"  pod p{i} image=r.example.com/app:{i % 7} cpu=100m memory=128Mi {{ labels app=a{i} }}\n"
+                   for i in range(6))
+    _assert_same("namespace n {\n" + pods + "  pod pods image=x { labels app=labels }\n"
+                 "  pod service image=x { labels pods=a }\n  pod p image=x { labels app=a }\n}\n")
+    _assert_same("".join(f"node n{i} cpu={i} {{\n  pods = {i}\n}}\n" for i in range(5))
+                 + "node pods cpu=1 {\n  pods = pods\n}\n")
+    for depth in (MAX_NESTING - 1, MAX_NESTING):
+        _assert_same("at 1s: apply {\n" * depth + "".join(f"pod p{i} image=x {{ labels a=b }}\n" for i in range(4))
+                     + "}\n" * depth)
+
+
+def _replays(monkeypatch, module) -> list:
+    """The calls of the templates `module` (linememo or gapmemo) makes, from now on."""
+    made = []
+    template = module.template
+
+    def counting(*args):
+        maker = template(*args)
+        return maker and (lambda *at: made.append(at) or maker(*at))
+
+    monkeypatch.setattr(module, "template", counting)
+    return made
+
+
+def test_the_scale_benchmarks_pod_lines_are_replayed(monkeypatch):
+    made = _replays(monkeypatch, gapmemo)
+    _assert_same(scale.generate(10, 300))
+    assert len(made) > 250  # every pod line but the first few differs from the others only in its words
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(repeated(scenarios()))
 def test_repeated_lines_of_valid_scenarios(text):
@@ -76,14 +141,7 @@ def test_repeated_lines_of_broken_text(text):
 
 
 def test_the_benchmark_scenario_replays_most_lines(monkeypatch):
-    made = []
-    template = linememo.template
-
-    def counting(*args):
-        maker = template(*args)
-        return maker and (lambda *at: made.append(at) or maker(*at))
-
-    monkeypatch.setattr("kdsl.lang.linememo.template", counting)
+    made = _replays(monkeypatch, linememo)
     text = bench.generate(3000)
     _assert_same(text)
     assert len(made) > text.count("\n") // 2  # the scenario repeats most of its lines
