@@ -22,13 +22,16 @@ _UNFIT = re.compile(r'["\\,;#]')
 _BRACES = re.compile(r"[{}]")
 
 
+SEEN = "seen"  # a shape met once: recorded (and its template compiled) only when a second line has it
+
+
 class Gaps:
     """One parse's templates with gaps, keyed by (state, first token's kind, separators, words' keyword terminals)."""
 
     def __init__(self, word_pattern: str, keywords: dict):
         self.split = re.compile("(" + word_pattern + ")").split
         self.keywords = keywords
-        self.known: dict = {}  # key → None (seen), (template, states, brace) to check, [template, states, brace], 0
+        self.known: dict = {}  # key → SEEN, (template, states, brace) to check, [template, states, brace], 0
 
     def find(self, segment: str, depth: int):
         """(key, the line's parts) of a line that may be replayed with gaps (`depth` blocks open), or None."""
@@ -60,7 +63,7 @@ class Gaps:
         got = self.known.get(key)
         if not sound:
             self.known[key] = 0
-        elif got is None:
+        elif got is None or got is SEEN:
             maker = template(values[h - 1:], file, line, column, parts, self.keywords)
             self.known[key] = (maker, states[h:], "".join(parts).rstrip().endswith("{")) if maker else 0
         elif type(got) is tuple:

@@ -12,7 +12,7 @@ import re
 
 from lark.parsers.lalr_analysis import Shift
 
-from kdsl.lang.gapmemo import Gaps
+from kdsl.lang.gapmemo import SEEN, Gaps
 from kdsl.lang.linememo import fits, kept
 from kdsl.lang.tokens import (
     MAX_NESTING,
@@ -208,6 +208,8 @@ class Machine:
                                         if type(got) is list:
                                             grown, made = got[1], got[0](file, line, tok.column, found[1])
                                             brace = key[2].rindex("{") if got[2] else -1
+                                        elif got is None:  # compiling costs more than parsing a line once
+                                            gaps.known[gkey] = SEEN
                                         elif got != 0:
                                             record = (gkey, len(state_stack), tok.column, line, eol, found[1])
                                             low = self.fit_low = 1 << 60
