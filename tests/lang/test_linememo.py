@@ -167,3 +167,29 @@ def test_a_template_sets_every_slot_of_a_span_and_a_token():
     # Templates make spans and tokens a slot at a time (not through __init__): a new slot must be set there too.
     assert Span.__slots__ == ("file", "line", "column", "end_line", "end_column")
     assert Tok.__slots__ == ("type", "value")
+
+
+def test_a_parse_keeps_no_template_after_it_returns(monkeypatch):
+    """A template is the parse's own: once the parse returns, none is left, though the parse's gc.freeze keeps
+    every cycle made inside it (a maker left in its own globals was one, and so every template of every parse
+    lived as long as the process)."""
+    import weakref
+
+    from kdsl.lang.parser import parse_document
+
+    made = []
+    compiled = linememo.compiled
+
+    def keeping(*args):
+        maker = compiled(*args)
+        if maker is not None:
+            made.append(weakref.ref(maker))
+        return maker
+
+    monkeypatch.setattr(linememo, "compiled", keeping)
+    monkeypatch.setattr(gapmemo, "compiled", keeping)
+    text = "namespace a {\n" + "".join(f"  pod p{i} image=busybox:{i} {{ labels app=a{i} }}\n" for i in range(6))
+    text += "".join("  configmap c { a = \"1\" }\n" for _ in range(4)) + "}\n"
+    parse_document(text, "t.kdsl")
+    assert made, "the text repeats its lines: templates are made"
+    assert not [m for m in made if m() is not None]
