@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from kdsl.core.errors import Span
-from kdsl.lang.linememo import Unfit, compiled, compound, new_scope
+from kdsl.lang.linememo import Unfit, compiled, compound, new_scope, span_source
 from kdsl.lang.tokens import MAX_NESTING, Tok
 
 # Unfit lines: quotes and commas (strings and lists are unescaped or split, not copied), `\`, and as in linememo
@@ -130,12 +130,8 @@ def template(values: list, file, line: int, column: int, parts: list, keywords: 
                         type(v.type) is not str or type(v.value) is not str)):
                     raise Unfit
                 name = names[id(v)] = f"s{len(names)}"
-                body.append(f"    {name} = N({'T' if t is Tok else 'S'}); {name}.file = f")
-                body.append(f"    {name}.line = {name}.end_line = L; {name}.column = {col(v.column)}")
-                body.append(f"    {name}.end_column = {col(v.end_column)}")
-                if t is Tok:
-                    body.append(f"    {name}.type = {v.type!r}; {name}.value = "
-                                + text(v.column, v.end_column, v.value))
+                span_source(body, name, v, col(v.column), col(v.end_column),
+                     text(v.column, v.end_column, v.value) if t is Tok else None)
             return name
         if t is str:
             if span is not None and span.line == line:

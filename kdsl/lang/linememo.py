@@ -32,6 +32,17 @@ def fits(segment: str) -> bool:
     return not any(u in segment for u in UNSAFE)
 
 
+def span_source(body: list, name: str, v, start: str, end: str, value: str | None) -> None:
+    """The source lines that make span or token `v` again as `name`, at columns `start` to `end` (expressions)
+    with `value` (an expression; tokens only). Made as Span.__init__ and Tok.__init__ make them, a slot at a time:
+    about twice as fast as calling the class (which runs the Python-level __init__)."""
+    body.append(f"    {name} = N({'T' if type(v) is Tok else 'S'}); {name}.file = f")
+    body.append(f"    {name}.line = {name}.end_line = L; {name}.column = {start}")
+    body.append(f"    {name}.end_column = {end}")
+    if type(v) is Tok:
+        body.append(f"    {name}.type = {v.type!r}; {name}.value = {value}")
+
+
 def template(values: list, file, line: int, column: int):
     """A function (file, line, column) → a copy of `values`, every token and span moved from `line` and
     `column` (of the line's first token) to the given ones; None when some value cannot be made again."""
@@ -48,14 +59,8 @@ def template(values: list, file, line: int, column: int):
                         type(v.type) is not str or type(v.value) is not str)):
                     raise Unfit
                 name = names[id(v)] = f"s{len(names)}"
-                # Made as Span.__init__ and Tok.__init__ make them, a slot at a time: about twice as fast as
-                # calling the class (which runs the Python-level __init__).
-                a, b = v.column - column, v.end_column - column
-                body.append(f"    {name} = N({'T' if t is Tok else 'S'}); {name}.file = f")
-                body.append(f"    {name}.line = {name}.end_line = L; {name}.column = c + {a}")
-                body.append(f"    {name}.end_column = c + {b}")
-                if t is Tok:
-                    body.append(f"    {name}.type = {v.type!r}; {name}.value = {v.value!r}")
+                span_source(body, name, v, f"c + {v.column - column}", f"c + {v.end_column - column}", repr(v.value)
+                     if t is Tok else None)
             return name
         if v is None or t is str or t is bool or t is int:
             return repr(v)
