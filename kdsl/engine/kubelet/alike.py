@@ -8,12 +8,48 @@ from kdsl.engine.evolve import copier
 # Steps whose change to the pod's containers, sandbox, images and `initialized` (the sync after them
 # included) and whose events read of the pod only what `key` holds, and quote no pod name or address:
 # the sandbox made, an image pulled, a probe's first start or a readiness flip. The pods of a ReplicaSet
-# start from one shared tuple of containers (runtime._first_ctrs); a pod that takes such a step from it
-# at the same moment ends with what the first one made, and so the next step of theirs is found as well.
+# start from one shared tuple of containers (first_ctrs); a pod that takes such a step from it at the
+# same moment ends with what the first one made, and so the next step of theirs is found as well.
 ALIKE = frozenset({"sandbox", "pulled", "started", "ready"})
 _KEPT = 1 << 14
 _MADE: dict[tuple, tuple] = {}  # key -> (containers before, containers, sandbox, initialized, images, events)
 _EVENT = copier(Event, "namespace", "name")  # an event retold of another pod
+# A pod's containers are shared once a second pod has them; till then (a bare pod's, whose one-container
+# shorthand names the container after the pod, as kubectl run does) no other pod can take its steps or
+# read its phase and conditions, so its steps remember nothing (runtime.apply, refresh.refreshed).
+_FIRST_KEPT = 1 << 12
+_ONCE: dict[tuple, tuple] = {}  # (ids of init containers, containers) -> (them, their first Ctrs): one pod's
+_SHARED: dict[tuple, tuple] = {}  # the same, for containers a second pod has had
+
+
+def first_ctrs(template, make) -> tuple[tuple, bool]:
+    """`make(template)` (the containers as the kubelet first sees them, the same values for every pod of
+    the same containers), made once for those containers and shared (they are frozen); and whether
+    another pod has had them. A bare pod's are its own: they wait in a table of their own, so that they
+    do not push a ReplicaSet's out of the shared one. An entry keeps its containers alive, so the ids
+    of its key are theirs."""
+    key = (id(template.init_containers), id(template.containers))
+    known = _SHARED.get(key)
+    if known is None:
+        known = _ONCE.pop(key, None)
+        if known is None:
+            ctrs = make(template)
+            _kept(_ONCE, key, (template.init_containers, template.containers, ctrs))
+            return ctrs, False
+        _kept(_SHARED, key, known)
+    return known[2], True
+
+
+def _kept(table: dict, key: tuple, entry: tuple) -> None:
+    if len(table) >= _FIRST_KEPT:
+        table.clear()
+    table[key] = entry
+
+
+def shared(template) -> bool:
+    """Whether a second pod has had the template's containers (first_ctrs): only then can a step of one
+    be another's, or their phase and conditions be read, not computed."""
+    return (id(template.init_containers), id(template.containers)) in _SHARED
 
 
 def key(pod, step) -> tuple | None:

@@ -13,7 +13,7 @@ def merged(mine: tuple, previous: Sequence[Condition], now_ms: int) -> tuple[Con
     `now_ms`, as set_condition would one by one: a transition time moves only with the status (the status
     manager's updateLastTransitionTime, pkg/kubelet/status/status_manager.go)."""
     if not isinstance(previous, tuple):
-        return _merge(mine, previous, now_ms, tuple(map(_FIELDS, previous)))[0]
+        return merged_alone(mine, previous, now_ms)
     key = (id(previous), mine, now_ms)
     found = _MERGED.get(key)
     if found is not None and found[0] is previous:
@@ -46,6 +46,12 @@ def merged(mine: tuple, previous: Sequence[Condition], now_ms: int) -> tuple[Con
             conditions = shared
     _MERGED[key] = (previous, conditions)  # the entry keeps `previous` alive, so its id stays its own
     return conditions
+
+
+def merged_alone(mine: tuple, previous: Sequence[Condition], now_ms: int) -> tuple[Condition, ...]:
+    """merged for a pod whose containers no other pod has (a bare pod's, kubelet/alike.py): its conditions
+    name its containers until they are ready, so no other pod's merge would find them: made, not kept."""
+    return _merge(mine, previous, now_ms, tuple(map(_FIELDS, previous)))[0]
 
 
 def _share(values: tuple, conditions: tuple) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kdsl.engine.kubelet import containers as ct
-from kdsl.engine.kubelet.merge import merged
+from kdsl.engine.kubelet.merge import merged, merged_alone
 from kdsl.engine.kubelet.phase import TERMINAL, get_phase, kubelet_conditions
 from kdsl.engine.objects import ContainerStatus, PodStatus, Terminated
 from kdsl.model.pods import PodTemplate
@@ -44,17 +44,23 @@ _SPLIT: dict[int, tuple] = {}  # id(ctrs) -> (ctrs, init statuses, regular statu
 
 
 def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: tuple[str, ...],
-              status: PodStatus, now: int) -> tuple[dict | None, str]:
+              status: PodStatus, now: int, alone: bool = False) -> tuple[dict | None, str]:
     """Phase and conditions recomputed from the container statuses, as generateAPIPodStatus does: the
-    status fields that changed (None if none did) and the sandbox (torn down once the pod finished)."""
-    split = _SPLIT.get(id(ctrs))
-    if split is None or split[0] is not ctrs:
-        split = _split(ctrs)
-    _, inits, regular, inits_facts, regular_facts = split
-    # readiness gates read other components' conditions: such a pod takes the pure path every time
-    key = None if gates else (id(t.init_containers), id(t.containers), t.restart_policy, deleting, sandbox,
-                              status.phase, inits_facts, regular_facts)
-    known = _KNOWN.get(key) if key is not None else None
+    status fields that changed (None if none did) and the sandbox (torn down once the pod finished).
+    `alone`: no other pod has these containers (kubelet/alike.py), so nothing is remembered of them."""
+    if alone:  # what no other pod reads: computed, not looked up and kept
+        inits = tuple(c.status for c in ctrs if c.init)
+        regular = tuple(c.status for c in ctrs if not c.init)
+        key = known = None
+    else:
+        split = _SPLIT.get(id(ctrs))
+        if split is None or split[0] is not ctrs:
+            split = _split(ctrs)
+        _, inits, regular, inits_facts, regular_facts = split
+        # readiness gates read other components' conditions: such a pod takes the pure path every time
+        key = None if gates else (id(t.init_containers), id(t.containers), t.restart_policy, deleting, sandbox,
+                                  status.phase, inits_facts, regular_facts)
+        known = _KNOWN.get(key) if key is not None else None
     if known is not None and known[0] is t.init_containers and known[1] is t.containers:
         phase, mine = known[2], known[3]
     else:
@@ -69,7 +75,7 @@ def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: 
                 _KNOWN.clear()
             # the entry keeps the containers alive, so their ids stay their own
             _KNOWN[key] = (t.init_containers, t.containers, phase, mine)
-    conditions = merged(mine, status.conditions, now)
+    conditions = (merged_alone if alone else merged)(mine, status.conditions, now)
     if (phase != status.phase or conditions != status.conditions or inits != status.init_container_statuses
             or regular != status.container_statuses):
         return {"phase": phase, "conditions": conditions, "init_container_statuses": inits,

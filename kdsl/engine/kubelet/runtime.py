@@ -24,11 +24,11 @@ def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespac
     """The pod as its kubelet first sees it at `bound_ms`: every container Waiting, the sandbox being made.
     `sigterm_ms`: how long each container's process takes to exit after SIGTERM (default 0, None ignores it).
     `configs`: a config_refs.PodConfigs that reads the ConfigMaps and Secrets env names (None: none checked)."""
-    ctrs = _first_ctrs(template)
+    ctrs, shared = alike.first_ctrs(template, _first_ctrs)
     status = status or PodStatus()
     gates = tuple(readiness_gates)
     # the first status made in one copy (its start time and what the containers show), not refreshed after
-    fields, sandbox = refreshed(template, ctrs, False, "creating", gates, status, bound_ms)
+    fields, sandbox = refreshed(template, ctrs, False, "creating", gates, status, bound_ms, alone=not shared)
     return PodRun(name=name, namespace=namespace, uid=uid, template=template, bound_ms=bound_ms, ctrs=ctrs,
                   config=config, images=frozenset(node_images), readiness_gates=gates,
                   sigterm_ms=tuple(sorted((sigterm_ms or {}).items())), sandbox=sandbox,
@@ -36,22 +36,10 @@ def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespac
 
 
 def _first_ctrs(template: PodTemplate) -> tuple:
-    """Every container Waiting, not begun: the same values for every pod of the same containers (each pod's
-    template differs by its node), so made once for them and shared (they are frozen)."""
-    key = (id(template.init_containers), id(template.containers))
-    known = _FIRST.get(key)
-    if known is not None and known[0] is template.init_containers and known[1] is template.containers:
-        return known[2]
+    """Every container Waiting, not begun (alike.first_ctrs shares them among the pods of the same containers)."""
     reason = "PodInitializing" if template.init_containers else "ContainerCreating"
-    ctrs = tuple(ct.new(c, True, reason) for c in template.init_containers)
-    ctrs += tuple(ct.new(c, False, reason) for c in template.containers)
-    if len(_FIRST) >= 1 << 12:
-        _FIRST.clear()
-    _FIRST[key] = (template.init_containers, template.containers, ctrs)  # keeps the ids their own
-    return ctrs
-
-
-_FIRST: dict[tuple, tuple] = {}
+    return (tuple(ct.new(c, True, reason) for c in template.init_containers)
+            + tuple(ct.new(c, False, reason) for c in template.containers))
 
 
 def next_event(pod: PodRun) -> Step | None:
@@ -81,7 +69,8 @@ def apply(pod: PodRun, step: Step, ip: tuple[str | None, str | None] | None = No
     reported = {}  # the sandbox's addresses, reported in the status copy the refresh makes
     if step.what == "sandbox" and ip is not None:
         reported = {"pod_ip": ip[0], "host_ip": ip[1] or pod.status.host_ip}
-    key = alike.key(pod, step)
+    alone = not alike.shared(pod.template)  # no other pod has its containers: nothing to share or remember
+    key = None if alone else alike.key(pod, step)
     made = alike.found(key, pod) if key is not None else None
     if made is not None:  # another pod took this step from the same containers: its change, shared
         ctrs, sandbox, initialized, images, out = made
@@ -92,7 +81,7 @@ def apply(pod: PodRun, step: Step, ip: tuple[str | None, str | None] | None = No
     pod = _sync(_changed(pod, step, out), now, out)
     if key is not None:
         alike.keep(key, before, pod, out)
-    return _refresh(pod, now, reported), tuple(out)
+    return _refresh(pod, now, reported, alone=alone), tuple(out)
 
 
 def _changed(pod: PodRun, step: Step, out: list) -> PodRun:
@@ -222,13 +211,14 @@ def _stop_all(pod: PodRun, now: int, out: list) -> PodRun:
     return pod
 
 
-def _refresh(pod: PodRun, now: int, reported: dict | None = None, **changes) -> PodRun:
+def _refresh(pod: PodRun, now: int, reported: dict | None = None, alone: bool = False, **changes) -> PodRun:
     """The pod with its status refreshed; `reported` (status fields the step reports, as the sandbox's
     addresses) rides in the same copy of the status, `changes` (of the pod: what a step shared with
-    other pods made of it, kubelet/alike.py) in the same copy of the pod."""
+    other pods made of it, kubelet/alike.py) in the same copy of the pod. `alone`: no other pod has its
+    containers (refresh.refreshed remembers nothing of it)."""
     sandbox = changes.pop("sandbox", pod.sandbox)
     fields, sandbox = refreshed(pod.template, changes.get("ctrs", pod.ctrs), pod.deleting, sandbox,
-                                pod.readiness_gates, pod.status, now)
+                                pod.readiness_gates, pod.status, now, alone=alone)
     status = pod.status
     if fields is not None or reported:
         status = evolve(status, **(fields or {}), **(reported or {}))

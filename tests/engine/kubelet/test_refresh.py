@@ -70,11 +70,12 @@ def test_a_remembered_answer_is_the_pure_one(t, first, second, deleting, sandbox
     near = [dict(f) for f in first]
     near[which][field] = second[which][field]
     for ctrs in (_ctrs(t, first), _ctrs(t, near), _ctrs(t, second), _ctrs(t, first)):
-        fields, got_sandbox = refresh.refreshed(t, ctrs, deleting, sandbox, gates, status, now)
         phase, conditions, want_sandbox = _pure(t, ctrs, deleting, sandbox, gates, status, now)
-        assert got_sandbox == want_sandbox
-        got = (status.phase, status.conditions) if fields is None else (fields["phase"], fields["conditions"])
-        assert got == (phase, conditions)
+        for alone in (False, True):  # remembered, and computed for a pod whose containers are its own
+            fields, got_sandbox = refresh.refreshed(t, ctrs, deleting, sandbox, gates, status, now, alone=alone)
+            assert got_sandbox == want_sandbox
+            got = (status.phase, status.conditions) if fields is None else (fields["phase"], fields["conditions"])
+            assert got == (phase, conditions)
 
 
 def test_pods_with_the_same_facts_share_the_answer_not_their_times():
