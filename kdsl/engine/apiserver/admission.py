@@ -278,7 +278,7 @@ def mutate(a: Attributes, view: View) -> Attributes | ApiError:
         elif a.template is None and plugin in _ON_TEMPLATE and a.pod:
             a = evolve(a, template=a.object.spec.template)
         result = plugin(a, view)
-        if a.trace is not None:
+        if a.trace is not None and result is not a:  # a plugin that returns its Attributes did nothing to trace
             trace.admitted(a.trace, name, a, result)
         if isinstance(result, ApiError):
             return result
