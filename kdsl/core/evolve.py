@@ -20,6 +20,11 @@ def _plain(cls: type, fields) -> bool:
             and not hasattr(cls, "__attrs_post_init__") and not hasattr(cls, "__attrs_pre_init__"))
 
 
+def plain(cls: type) -> bool:
+    """Whether `cls` is a plain slotted record (see _plain), whose slots a maker may fill directly."""
+    return _plain(cls, attrs.fields(cls))
+
+
 def _maker(cls: type, keys: tuple[str, ...] | None = None) -> Callable:
     """Compile a copier for the class: attrs.evolve looks the fields up and fills a dict on every
     call. A plain slotted record is filled through its slot descriptors (what a frozen class's

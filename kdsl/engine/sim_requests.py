@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
-from kdsl.engine.events import Event
+from kdsl.engine.events import new_event
 from kdsl.engine.evolve import copier, evolve
 from kdsl.engine.naming import new_uid
 from kdsl.engine.objects import ApiObject, Meta, PodStatus, applied, requested
@@ -139,13 +139,11 @@ class Requests:
                                          reason=result.reason, message=result.message, source=source))
         if not logged:
             return
-        self.log.record(Event(time_ms=self.now, type="Warning", reason=event or f"Failed{request.verb.capitalize()}",
-                              kind=kind, namespace=ns, name=name or "", message=result.message,
-                              source="apiserver"))
+        self.log.record(new_event(self.now, "Warning", event or f"Failed{request.verb.capitalize()}", kind, ns,
+                                  name or "", result.message, "apiserver"))
 
     def remove(self, key: tuple, source: str) -> None:
         self.store.delete(*key, now=self.now)
 
     def event(self, type_: str, reason: str, obj: ApiObject, message: str, source: str) -> None:
-        self.log.record(Event(time_ms=self.now, type=type_, reason=reason, kind=obj.kind, namespace=obj.namespace,
-                              name=obj.name, message=message, source=source))
+        self.log.record(new_event(self.now, type_, reason, obj.kind, obj.namespace, obj.name, message, source))

@@ -1,11 +1,20 @@
 """The event log: order kept, identical consecutive events counted, one line each."""
 
-from kdsl.engine.events import Event, EventLog
+import attrs
+
+from kdsl.engine.events import Event, EventLog, new_event
 
 
 def ev(t, reason="BackOff", message="Back-off restarting failed container"):
     return Event(time_ms=t, type="Warning", reason=reason, kind="Pod", namespace="shop", name="web",
                  message=message, source="kubelet")
+
+
+def test_new_event_is_the_event_its_keywords_make():
+    made = new_event(1500, "Normal", "Created", "Pod", "shop", "web", "Created container app", "kubelet")
+    given = Event(time_ms=1500, type="Normal", reason="Created", kind="Pod", namespace="shop", name="web",
+                  message="Created container app", source="kubelet")
+    assert type(made) is Event and made == given and attrs.asdict(made) == attrs.asdict(given)
 
 
 def test_repeats_raise_the_count_of_the_last_event():

@@ -187,10 +187,16 @@ def default_toleration_seconds(a: Attributes, view: View) -> Attributes | ApiErr
     return _with_template(a, _default_tolerations)
 
 
+# The two tolerations the plugin adds, made once: every pod that has none of its own gets this very tuple.
+_DEFAULT_TOLERATIONS = tuple(Toleration(key=k, operator="Exists", effect="NoExecute",
+                                        toleration_ms=DEFAULT_TOLERATION_MS) for k in (NOT_READY, UNREACHABLE))
+
+
 def _default_tolerations(template):
     tolerations = template.tolerations
-    added = tuple(Toleration(key=k, operator="Exists", effect="NoExecute", toleration_ms=DEFAULT_TOLERATION_MS)
-                  for k in (NOT_READY, UNREACHABLE) if not _tolerates(tolerations, k))
+    if not tolerations:
+        return evolve(template, tolerations=_DEFAULT_TOLERATIONS)
+    added = tuple(t for t in _DEFAULT_TOLERATIONS if not _tolerates(tolerations, t.key))
     return evolve(template, tolerations=tolerations + added) if added else template
 
 
@@ -272,7 +278,7 @@ def mutate(a: Attributes, view: View) -> Attributes | ApiError:
         elif a.template is None and plugin in _ON_TEMPLATE and a.pod:
             a = evolve(a, template=a.object.spec.template)
         result = plugin(a, view)
-        if a.trace is not None:
+        if a.trace is not None and result is not a:  # a plugin that returns its Attributes did nothing to trace
             trace.admitted(a.trace, name, a, result)
         if isinstance(result, ApiError):
             return result

@@ -129,7 +129,10 @@ def answer(req: Request, view: View, users, ns: str | None, name: str, minor: in
     if kept is None or not kept.answers or req.trace or obj.kind != "Pod":
         return None
     spec = obj.spec
-    got = kept.answers.get(_key(req, ns, minor))
+    key = _key(req, ns, minor)
+    got = kept.answers.get(key)
+    if type(got) is tuple:  # kept as it came (remember): worked out now that a second pod asks for it
+        got = kept.answers[key] = _answer(*got)
     if got is None or got.template is not spec.template or got.users is not users or type(spec) is not got.spec_type:
         return None
     meta = obj.meta
@@ -155,22 +158,30 @@ def answer(req: Request, view: View, users, ns: str | None, name: str, minor: in
 def remember(req: Request, view: View, users, ns: str | None, minor: int, admitted: ApiObject,
              result: Result) -> None:
     """Keep what pod create `req` came to (`admitted`: after the validating plugins; `result`: what is stored)
-    for the next pod of its template, when its own fields came through as they went in."""
-    obj, stored = req.object, result.object
-    if obj is None or type(stored.spec) is not type(obj.spec) or type(admitted.spec) is not type(obj.spec):
+    for the next pod of its template. Kept as it came, and worked out (`_answer`) only when a next pod asks:
+    most templates a user declares make one pod (a bare pod's container is named after it)."""
+    if req.object is None:
         return
     kept = _of(view, req.now_ms)
     if kept is None:
         return
+    if len(kept.answers) >= _KEPT:
+        del kept.answers[next(iter(kept.answers))]  # the oldest
+    trace = None if req.trace is None else tuple(req.trace)
+    kept.answers[_key(req, ns, minor)] = (req.object, users, trace, admitted, result)
+
+
+def _answer(obj: ApiObject, users, trace: tuple | None, admitted: ApiObject, result: Result) -> _Answer | None:
+    """What a pod create kept for the next pod of its template; None (the next goes the whole way) unless
+    its own fields came through as they went in."""
+    stored = result.object
+    if type(stored.spec) is not type(obj.spec) or type(admitted.spec) is not type(obj.spec):
+        return None
     for made in (admitted, stored):
         if (made.meta.name, made.meta.uid, made.meta.creation_ms, made.meta.owners, made.spec.name,
                 getattr(made.spec, "span", None)) != (obj.meta.name, obj.meta.uid, obj.meta.creation_ms,
                                                       obj.meta.owners, obj.spec.name, getattr(obj.spec, "span", None)):
-            return
-    if len(kept.answers) >= _KEPT:
-        del kept.answers[next(iter(kept.answers))]  # the oldest
-    trace = None if req.trace is None else tuple(req.trace)
-    kept.answers[_key(req, ns, minor)] = _Answer(
-        template=obj.spec.template, users=users, spec_type=type(obj.spec), meta=_meta_rest(obj.meta),
-        spec=_rest_of_spec(obj.spec), status=obj.status, user=result.user, trace=trace, admitted=admitted,
-        stored=stored, same_meta=stored.meta == obj.meta)
+            return None
+    return _Answer(template=obj.spec.template, users=users, spec_type=type(obj.spec), meta=_meta_rest(obj.meta),
+                   spec=_rest_of_spec(obj.spec), status=obj.status, user=result.user, trace=trace, admitted=admitted,
+                   stored=stored, same_meta=stored.meta == obj.meta)

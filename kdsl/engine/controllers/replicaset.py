@@ -81,9 +81,10 @@ class ReplicaSetController(Controller):
         diff = self.counts.of(rs.meta.uid).active - rs.spec.replicas
         if diff < 0:
             remaining, batch = min(-diff, BURST_REPLICAS), SLOW_START_BATCH
+            owners = (self.owner_ref(rs),)  # one tuple for the pods of this sync, as their reference is the same
             while remaining > 0:
                 size = min(batch, remaining)
-                errors = [e for e in (self.create_pod(rs) for _ in range(size)) if e is not None]
+                errors = [e for e in (self.create_pod(rs, owners) for _ in range(size)) if e is not None]
                 if errors:
                     return errors[0]  # slowStartBatch stops at the first batch with a failure
                 remaining -= size
@@ -103,9 +104,10 @@ class ReplicaSetController(Controller):
                 self.client.event("Normal", "SuccessfulDelete", rs, f"Deleted pod: {pod.name}")
         return error
 
-    def create_pod(self, rs: ApiObject) -> str | None:
+    def create_pod(self, rs: ApiObject, owners: tuple) -> str | None:
         """GetPodFromTemplate: the template's labels and annotations, generateName `<rs>-`, and the
-        ReplicaSet as controlling owner; created through the API server as this controller."""
+        ReplicaSet as controlling owner (`owners`, its reference); created through the API server as this
+        controller."""
         template, ns, base, rng = rs.spec.template, rs.namespace, f"{rs.name}-", self.sim.rng
         name = generate_name(base, rng)
         while self.store.get("Pod", ns, name) is not None:
@@ -113,7 +115,7 @@ class ReplicaSetController(Controller):
         # with the uid and creation time the API server gives it (Requests.submit's stamp, the uid drawn at the
         # same point of the run's random stream): submit then sends this Meta rather than a copy of it
         meta = Meta(name=name, namespace=ns, uid=new_uid(rng), labels=template.labels,
-                    annotations=template.annotations, owners=(self.owner_ref(rs),), creation_ms=self.sim.now)
+                    annotations=template.annotations, owners=owners, creation_ms=self.sim.now)
         spec = Pod(name=name, namespace=ns, labels=template.labels, annotations=template.annotations,
                    template=template)
         before = len(self.sim.rejections)

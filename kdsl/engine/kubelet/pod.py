@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.engine.events import Event
+from kdsl.engine.events import new_event
 from kdsl.engine.kubelet.backoff import Backoff
 from kdsl.engine.kubelet.containers import Ctr
 from kdsl.engine.evolve import evolve
@@ -84,5 +84,4 @@ class PodRun:
 
     def event(self, now: int, type_: str, reason: str, message: str, out: list) -> None:
         """Record one of the kubelet's Events about this pod in `out`."""
-        out.append(Event(time_ms=now, type=type_, reason=reason, kind="Pod", namespace=self.namespace,
-                         name=self.name, message=message, source="kubelet"))
+        out.append(new_event(now, type_, reason, "Pod", self.namespace, self.name, message, "kubelet"))

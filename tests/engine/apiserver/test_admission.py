@@ -147,6 +147,11 @@ def test_default_toleration_seconds(own, added):
     assert result.object.spec.template.tolerations == own + added
 
 
+def test_pods_without_tolerations_of_their_own_share_the_two_defaults():
+    first, second = (default_toleration_seconds(attributes(pod(name=n)), Cluster().view) for n in ("a", "b"))
+    assert first.object.spec.template.tolerations is second.object.spec.template.tolerations
+
+
 def test_default_toleration_seconds_runs_on_update_but_not_on_status():
     web = wrap(pod())
     assert len(default_toleration_seconds(attributes(web, UPDATE, old=web), Cluster().view)

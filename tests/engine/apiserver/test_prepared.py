@@ -154,6 +154,20 @@ def test_another_user_template_or_namespace_goes_the_whole_way(full_path):
     assert len(full_path) == 4
 
 
+def test_an_answer_is_worked_out_only_when_a_next_pod_asks_for_it(monkeypatch):
+    worked: list = []
+    answer = prepared._answer
+    monkeypatch.setattr(prepared, "_answer", lambda *kept: worked.append(kept[0].name) or answer(*kept))
+    store = _store("namespace dev {\n}")
+    web = pod("web", "dev", container("app", memory=64 << 20))
+    _create(store, _made(web, "web-a", "u1"))
+    _create(store, _made(pod("api", "dev", container("api", memory=64 << 20)), "api-a", "u2"))
+    assert worked == []  # two templates, a pod each: what their creates came to is kept as it came
+    _create(store, _made(web, "web-b", "u3"))
+    _create(store, _made(web, "web-c", "u4"))
+    assert worked == ["web-a"]  # web-b's question works out web-a's answer, which web-c then reads
+
+
 def test_a_pod_the_whole_way_would_refuse_is_refused_as_ever():
     store = _store("namespace dev {\n  quota name=q pods=2\n}")
     web = pod("web", "dev", container("app", memory=64 << 20))
