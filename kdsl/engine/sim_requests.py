@@ -5,7 +5,7 @@ from __future__ import annotations
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.events import Event
-from kdsl.engine.evolve import copier, evolve
+from kdsl.core.evolve import copier, evolve
 from kdsl.engine.naming import new_uid
 from kdsl.engine.objects import ApiObject, Meta, PodStatus, applied, requested
 from kdsl.engine.rejections import Rejection
