@@ -8,7 +8,7 @@ from pathlib import Path
 
 import kdsl
 from kdsl.cli_params import add_budget_option, add_param_option, reader
-from kdsl.core import files
+from kdsl.core import limits
 from kdsl.core.errors import KdslError, UsageError
 from kdsl.core.limits import run_too_long
 from kdsl.lang.fmt import format_document
@@ -18,9 +18,9 @@ from kdsl.core.values import BadValue, duration_ms, format_duration
 
 def _read(path: str) -> str:
     if path == "-":
-        return files.read_stream(sys.stdin)
+        return limits.read_stream(sys.stdin)
     try:
-        return files.read_text(path)
+        return limits.read_text(path)
     except UnicodeDecodeError as exc:  # reported like a file that cannot be read, not as a traceback
         raise OSError(f"it is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
 

@@ -6,8 +6,7 @@ import random
 
 import attrs
 
-from kdsl.core.bulk import bulk
-from kdsl.core.limits import MAX_EVENTS
+from kdsl.core.limits import MAX_EVENTS, bulk
 from kdsl.engine import clock, routing
 from kdsl.engine.arguments import checked, pod as find_pod
 from kdsl.engine.autoscaler import ClusterAutoscaler, autoscaled

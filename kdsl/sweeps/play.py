@@ -29,7 +29,7 @@ def _build(bundle, combo: tuple):
     from kdsl.model.build import build
     from kdsl.model.build.params import overrides_of
 
-    from kdsl.core.bulk import bulk
+    from kdsl.core.limits import bulk
 
     try:
         with bulk():
