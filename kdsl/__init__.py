@@ -10,8 +10,7 @@ from kdsl.core.errors import Diagnostic, KdslError, KdslSyntaxError, NotFoundErr
 from kdsl.engine.errors import SimulationError
 from kdsl.engine.expect_text import ExpectationFailed
 from kdsl.engine.run import load, parse, simulate
-from kdsl.model.errors import ScenarioError
-from kdsl.model.scenario import Scenario
+from kdsl.model.scenario import Scenario, ScenarioError
 
 try:
     __version__ = version("kdsl")

@@ -5,7 +5,7 @@ from kdsl.model.autoscaling import (HorizontalPodAutoscaler, HPABehavior, Load, 
                                     ScalingRules)
 from kdsl.model.base import NamespacedObject, Object, Requirement, Selector
 from kdsl.model.config import ConfigMap, Secret
-from kdsl.model.errors import ScenarioError
+from kdsl.model.scenario import Scenario, ScenarioError
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation, Timing
 from kdsl.model.namespaces import LimitRange, Namespace, ResourceQuota
 from kdsl.model.network import Ingress, IngressPath, IngressTLS, Service, ServicePort
@@ -14,7 +14,6 @@ from kdsl.model.nodes import Cluster, Node, NodePool, Taint
 from kdsl.model.pods import (Affinity, Container, EnvFrom, EnvVar, Mount, PodAffinityTerm, PodTemplate, Port, Probe,
                              Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)
 from kdsl.model.behaviour import Behaviour
-from kdsl.model.scenario import Scenario
 from kdsl.model.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
 from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
                                  SetLoad, TimelineAction)
