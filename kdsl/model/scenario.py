@@ -49,7 +49,7 @@ class Scenario:
     loads: tuple[Load, ...] = ()
     autoscalers: tuple[HorizontalPodAutoscaler, ...] = ()
     run_ms: int | None = None
-    # `measure` statements (kdsl.model.measures), in the order written; dumped only when there are some
+    # `measure` statements (kdsl.model.expectations), in the order written; dumped only when there are some
     measures: tuple = attrs.field(default=(), metadata={"omit_default": True})
     files: tuple[str, ...] = attrs.field(default=(), eq=False)
     warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False)

@@ -7,7 +7,7 @@ import pytest
 import kdsl
 from kdsl.core.errors import KdslSyntaxError
 from kdsl.model.scenario import ScenarioError
-from kdsl.model.measures import Measure
+from kdsl.model.expectations import Measure
 
 HEAD = "namespace shop { deployment web replicas=3 image=nginx:1.25 }\nrun 10m\n"
 
