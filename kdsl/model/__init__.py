@@ -11,9 +11,8 @@ from kdsl.model.namespaces import LimitRange, Namespace, ResourceQuota
 from kdsl.model.network import Ingress, IngressPath, IngressTLS, Service, ServicePort
 from kdsl.model.network_policy import IPBlock, NetworkPolicy, PolicyPeer, PolicyPort, NetworkPolicyRule
 from kdsl.model.nodes import Cluster, Node, NodePool, Taint
-from kdsl.model.pods import (Affinity, Container, EnvFrom, EnvVar, Mount, PodAffinityTerm, PodTemplate, Port, Probe,
-                             Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)
-from kdsl.model.behaviour import Behaviour
+from kdsl.model.pods import (Affinity, Behaviour, Container, EnvFrom, EnvVar, Mount, PodAffinityTerm, PodTemplate, Port,
+                             Probe, Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)
 from kdsl.model.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
 from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
                                  SetLoad, TimelineAction)
