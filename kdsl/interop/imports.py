@@ -7,7 +7,7 @@ import base64
 import attrs
 
 from kdsl.core.errors import Diagnostic
-from kdsl.model import storage
+from kdsl.model import config
 from kdsl.model.manifest import REMOVED, SERVED, SIMULATED, Manifest
 from kdsl.interop import export
 from kdsl.interop.autoscaling import read_hpa, v1_as_v2
@@ -136,7 +136,7 @@ def _generated(obj, d: dict) -> dict:
     the manifest has just that one (an export adds it to a PV without a source, so it needs no `yaml`)."""
     out = export.core(obj)
     spec = spec_of(d)
-    if isinstance(obj, storage.PersistentVolume) and [k for k in export.PV_SOURCES if k in spec] == ["hostPath"] \
+    if isinstance(obj, config.PersistentVolume) and [k for k in export.PV_SOURCES if k in spec] == ["hostPath"] \
             and spec["hostPath"] == {"path": export.default_pv_path(obj.name)}:
         out.setdefault("spec", {})["hostPath"] = spec["hostPath"]
     return out

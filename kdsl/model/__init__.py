@@ -4,7 +4,7 @@ from kdsl.model.access import ClusterRole, ClusterRoleBinding, PolicyRule, Role,
 from kdsl.model.autoscaling import (HorizontalPodAutoscaler, HPABehavior, Load, ResourceMetric, ScalingPolicy,
                                     ScalingRules)
 from kdsl.model.base import NamespacedObject, Object, Requirement, Selector
-from kdsl.model.config import ConfigMap, Secret
+from kdsl.model.config import ConfigMap, PersistentVolume, PersistentVolumeClaim, Secret, StorageClass
 from kdsl.model.scenario import Scenario, ScenarioError
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation, Timing
 from kdsl.model.namespaces import LimitRange, Namespace, ResourceQuota
@@ -13,7 +13,6 @@ from kdsl.model.network_policy import IPBlock, NetworkPolicy, PolicyPeer, Policy
 from kdsl.model.nodes import Cluster, Node, NodePool, Taint
 from kdsl.model.pods import (Affinity, Behaviour, Container, EnvFrom, EnvVar, Mount, PodAffinityTerm, PodTemplate, Port,
                              Probe, Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)
-from kdsl.model.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
 from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
                                  SetLoad, TimelineAction)
 from kdsl.model.workloads import (ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kdsl.engine.apiserver.resources import format_quantity
-from kdsl.model.storage import ACCESS_SHORT
+from kdsl.model.config import ACCESS_SHORT
 from kdsl.views.autoscalers import workload_rows
 from kdsl.views.common import age, frame, moment, objects, owner, select, shown, when
 
