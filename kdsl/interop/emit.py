@@ -13,7 +13,7 @@ from kdsl.interop.emit_pods import KIND_WORD, workload
 from kdsl.interop.autoscaling import emit_hpa
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
 from kdsl.model.disruption import PodDisruptionBudget
-from kdsl.model.network_policy import NetworkPolicy
+from kdsl.model.network import NetworkPolicy
 from kdsl.interop.emit_policy import emit_network_policy, emit_pdb
 
 

@@ -10,7 +10,7 @@ from kdsl.engine.apiserver.strategy import generated
 from kdsl.model import access, config, namespaces, network, nodes, workloads
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
 from kdsl.model.manifest import Manifest
-from kdsl.model.network_policy import NetworkPolicy
+from kdsl.model.network import NetworkPolicy
 from kdsl.interop.autoscaling import hpa_spec
 from kdsl.interop.network_policy import network_policy_spec
 from kdsl.interop.patch import merge

@@ -23,7 +23,7 @@ from kdsl.model.build.yaml_fields import with_priority_class
 from kdsl.model.pods import PodTemplate
 from kdsl.model.workloads import CronJob, Job
 from kdsl.model.disruption import PodDisruptionBudget
-from kdsl.model.network_policy import NetworkPolicy
+from kdsl.model.network import NetworkPolicy
 from kdsl.interop.reader import Doc
 from kdsl.interop.read_workloads import (Meta, read_cronjob, read_daemonset, read_deployment, read_job, read_pod, read_rc,
                                          read_replicaset, read_statefulset, spec_of)

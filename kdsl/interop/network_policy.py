@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kdsl.interop.pods import selector
-from kdsl.model.network_policy import NetworkPolicy, NetworkPolicyRule, PolicyPeer, PolicyPort
+from kdsl.model.network import NetworkPolicy, NetworkPolicyRule, PolicyPeer, PolicyPort
 
 
 def network_policy_spec(obj: NetworkPolicy, out) -> dict:

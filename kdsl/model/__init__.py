@@ -8,8 +8,8 @@ from kdsl.model.config import ConfigMap, PersistentVolume, PersistentVolumeClaim
 from kdsl.model.scenario import Scenario, ScenarioError
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation, Timing
 from kdsl.model.namespaces import LimitRange, Namespace, ResourceQuota
-from kdsl.model.network import Ingress, IngressPath, IngressTLS, Service, ServicePort
-from kdsl.model.network_policy import IPBlock, NetworkPolicy, PolicyPeer, PolicyPort, NetworkPolicyRule
+from kdsl.model.network import (IPBlock, Ingress, IngressPath, IngressTLS, NetworkPolicy, NetworkPolicyRule, PolicyPeer,
+                                PolicyPort, Service, ServicePort)
 from kdsl.model.nodes import Cluster, Node, NodePool, Taint
 from kdsl.model.pods import (Affinity, Behaviour, Container, EnvFrom, EnvVar, Mount, PodAffinityTerm, PodTemplate, Port,
                              Probe, Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)
