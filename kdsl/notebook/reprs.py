@@ -151,7 +151,7 @@ def bundle(obj) -> dict[str, str]:
     """The mimebundle for any kdsl value that has one."""
     from kdsl.engine.expect import Result, Results
     from kdsl.engine.objects import ApiObject
-    from kdsl.engine.rejections import Rejection, Rejections
+    from kdsl.engine.errors import Rejection, Rejections
     from kdsl.engine.routing import Route
     from kdsl.model.base import Object
     from kdsl.model.scenario import Scenario
@@ -199,7 +199,7 @@ def attach_displays() -> None:
     which they do not define themselves: no layer below imports this one."""
     from kdsl.engine.expect import Result, Results
     from kdsl.engine.objects import ApiObject
-    from kdsl.engine.rejections import Rejection, Rejections
+    from kdsl.engine.errors import Rejection, Rejections
     from kdsl.engine.routing import Route
     from kdsl.model.base import Object
     from kdsl.model.scenario import Scenario
