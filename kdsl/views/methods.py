@@ -129,10 +129,10 @@ class ViewMethods:
 
     def drains(self, wide: bool = False):
         """Each `drain node` of the run: NODE, STARTED, FINISHED, OUTCOME (drained, failed, draining), EVICTED,
-        IGNORED (DaemonSet pods), RETRIES (429s retried) and kubectl's ERROR (kdsl.views.drains); IGNORED and
+        IGNORED (DaemonSet pods), RETRIES (429s retried) and kubectl's ERROR (kdsl.views.records); IGNORED and
         ERROR only when a drain has one, unless `wide=True`."""
-        from kdsl.views import drains
-        return drains.drains(self, wide)
+        from kdsl.views import records
+        return records.drains(self, wide)
 
     def measures(self):
         """Each `measure` of the scenario read from this run: a DataFrame of NAME, VALUE, KIND, OF, FROM, UNTIL and

@@ -1,4 +1,4 @@
-"""A run's records as tables: the writes the store kept, the requests the API server refused, the expect results."""
+"""A run's records as tables: the writes the store kept, the requests the API server refused, the drains, the expect results."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pandas as pd
 
 from kdsl.engine import arguments
 from kdsl.core.values import format_duration
-from kdsl.views.common import duration, frame, moment
+from kdsl.views.common import duration, frame, moment, shown
+from kdsl.views.display import Table
 
 CHANGE_COLUMNS = ("TIME", "OP", "KIND", "NAMESPACE", "NAME")
 
@@ -79,3 +80,21 @@ def results(items) -> pd.DataFrame:
     was found and when it was looked at."""
     rows = [("✓" if r.passed else "✗", r.text, r.found, duration(r.at_ms)) for r in items]
     return frame(RESULT_COLUMNS, rows)
+
+
+DRAIN_COLUMNS = ("NODE", "STARTED", "FINISHED", "OUTCOME", "EVICTED", "IGNORED", "RETRIES", "ERROR")
+# Shown by default only when a drain has one: most drains leave no DaemonSet pod and end without an error, and an
+# empty column would push kubectl's error, when there is one, past a notebook's right edge.
+DRAIN_OPTIONAL = ("IGNORED", "ERROR")
+
+
+def drains(sim, wide: bool = False) -> Table:
+    """One row a drain, in the order they started: OUTCOME `drained`, `failed` or `draining` (still waiting at the
+    end of the run), the pods it evicted (NS/NAME) and the DaemonSet pods it left, how many 429s it retried, and
+    kubectl's error for a failed one. IGNORED and ERROR are left out when empty in every row; `wide=True` keeps
+    every column."""
+    rows = [(r.node, duration(r.started_ms), None if r.finished_ms is None else duration(r.finished_ms), r.outcome,
+             ", ".join(r.evicted), ", ".join(r.ignored), r.retries, r.error or "") for r in sim.drainer.records]
+    df = frame(DRAIN_COLUMNS, rows)
+    empty = {c for c in DRAIN_OPTIONAL if not any(df[c])}
+    return shown(df, tuple(c for c in DRAIN_COLUMNS if c not in empty), wide=wide)

@@ -9,7 +9,7 @@ from kdsl.views.autoscalers import hpas
 from kdsl.views.cluster import namespaces, nodes
 from kdsl.views.common import ViewError
 from kdsl.views.connectivity import connectivity
-from kdsl.views.drains import drains
+from kdsl.views.records import drains
 from kdsl.views.network import ingresses, services
 from kdsl.views.pods import conditions, containers, events, explain, pods, timeline
 from kdsl.views.top import top, top_nodes
