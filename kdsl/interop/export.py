@@ -12,9 +12,8 @@ from kdsl.model.autoscaling import HorizontalPodAutoscaler
 from kdsl.model.manifest import Manifest
 from kdsl.model.network import NetworkPolicy
 from kdsl.interop.autoscaling import hpa_spec
-from kdsl.interop.network_policy import network_policy_spec
+from kdsl.interop.pods import network_policy_spec, quantity, seconds, selector, template
 from kdsl.interop.patch import merge
-from kdsl.interop.pods import quantity, seconds, selector, template
 from kdsl.interop.uses import with_uses
 
 DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
