@@ -272,12 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kdsl.cli_diff import add_command as add_diff  # kdsl diff
 
     add_diff(sub)
-    from kdsl.cli_explain import add_command as add_explain  # why a pod is in its state
+    from kdsl.cli_explain import add_commands as add_pod_commands  # why a pod is in its state, its journey
 
-    add_explain(sub)
-    from kdsl.cli_trace import add_command as add_trace  # a pod's journey, step by step
-
-    add_trace(sub)
+    add_pod_commands(sub)
     from kdsl.cli_sweep import add_command as add_sweep  # kdsl sweep (Dask loads only when it runs)
 
     add_sweep(sub)
