@@ -71,7 +71,7 @@ def sweep(source, params: dict | None = None, seeds=1, *, client=None, scheduler
     processes import the script). See docs/sweeps.md.
     """
     from kdsl.sweeps import sweep as play
-    from kdsl.sweeps.progress import NotebookProgress, TerminalProgress, in_notebook
+    from kdsl.sweeps.display import NotebookProgress, TerminalProgress, in_notebook
 
     if isinstance(source, Scenario):
         scenario = source
