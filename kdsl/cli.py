@@ -178,9 +178,9 @@ def _print_measures(sim, blank: bool = False) -> None:
     """The scenario's measures, one aligned line each (nothing when it has none): they never pass or fail."""
     if sim.scenario.measures:
         from kdsl.engine.measure import measures
-        from kdsl.views.measures import block
+        from kdsl.views.records import measure_block
 
-        print(("\n" if blank else "") + block(measures(sim)), end="")
+        print(("\n" if blank else "") + measure_block(measures(sim)), end="")
 
 
 def _note_not_simulated(sim) -> None:
