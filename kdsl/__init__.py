@@ -10,8 +10,7 @@ from kdsl.core.errors import Diagnostic, KdslError, KdslSyntaxError, NotFoundErr
 from kdsl.engine.errors import SimulationError
 from kdsl.engine.expect_text import ExpectationFailed
 from kdsl.engine.run import load, parse, simulate
-from kdsl.model.errors import ScenarioError
-from kdsl.model.scenario import Scenario
+from kdsl.model.scenario import Scenario, ScenarioError
 
 try:
     __version__ = version("kdsl")
@@ -72,7 +71,7 @@ def sweep(source, params: dict | None = None, seeds=1, *, client=None, scheduler
     processes import the script). See docs/sweeps.md.
     """
     from kdsl.sweeps import sweep as play
-    from kdsl.sweeps.progress import NotebookProgress, TerminalProgress, in_notebook
+    from kdsl.sweeps.display import NotebookProgress, TerminalProgress, in_notebook
 
     if isinstance(source, Scenario):
         scenario = source

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import kdsl
 from kdsl.cli_params import add_budget_option, add_param_option, reader
-from kdsl.core import files
+from kdsl.core import limits
 from kdsl.core.errors import KdslError, UsageError
 from kdsl.core.limits import run_too_long
 from kdsl.lang.fmt import format_document
@@ -18,9 +18,9 @@ from kdsl.core.values import BadValue, duration_ms, format_duration
 
 def _read(path: str) -> str:
     if path == "-":
-        return files.read_stream(sys.stdin)
+        return limits.read_stream(sys.stdin)
     try:
-        return files.read_text(path)
+        return limits.read_text(path)
     except UnicodeDecodeError as exc:  # reported like a file that cannot be read, not as a traceback
         raise OSError(f"it is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
 
@@ -178,9 +178,9 @@ def _print_measures(sim, blank: bool = False) -> None:
     """The scenario's measures, one aligned line each (nothing when it has none): they never pass or fail."""
     if sim.scenario.measures:
         from kdsl.engine.measure import measures
-        from kdsl.views.measures import block
+        from kdsl.views.records import measure_block
 
-        print(("\n" if blank else "") + block(measures(sim)), end="")
+        print(("\n" if blank else "") + measure_block(measures(sim)), end="")
 
 
 def _note_not_simulated(sim) -> None:
@@ -272,12 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kdsl.cli_diff import add_command as add_diff  # kdsl diff
 
     add_diff(sub)
-    from kdsl.cli_explain import add_command as add_explain  # why a pod is in its state
+    from kdsl.cli_explain import add_commands as add_pod_commands  # why a pod is in its state, its journey
 
-    add_explain(sub)
-    from kdsl.cli_trace import add_command as add_trace  # a pod's journey, step by step
-
-    add_trace(sub)
+    add_pod_commands(sub)
     from kdsl.cli_sweep import add_command as add_sweep  # kdsl sweep (Dask loads only when it runs)
 
     add_sweep(sub)

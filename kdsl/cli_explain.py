@@ -1,4 +1,4 @@
-"""`kdsl explain FILE [--at T] pod NS/NAME`: why a pod of a simulated scenario is in its state, in plain words."""
+"""`kdsl explain|trace FILE pod NS/NAME [--at T]`: why a pod of a simulated scenario is in its state, and its journey."""
 
 from __future__ import annotations
 
@@ -12,10 +12,18 @@ from kdsl.core.values import format_duration
 WIDTH = 100  # the paragraph is wrapped as a terminal shows it; the words are sim.why's
 
 
-def add_command(sub) -> None:
+def add_commands(sub) -> None:
+    """`kdsl explain` (why a pod is in its state) and `kdsl trace` (its journey, one line a step)."""
     pod_parser(sub, "explain", cmd_explain, help="say why a pod is not running and ready",
                description="Simulate a scenario, then say in plain words why a pod is in its state at a moment, "
                            "with the numbers that decide it and what would change it.")
+    t = pod_parser(sub, "trace", cmd_trace, help="show every step of a pod from its creating request to Ready",
+                   description="Simulate a scenario, then print a pod's journey: the request that created it (who "
+                               "asked, the RBAC rule that allowed it, what each admission plugin changed, validation, "
+                               "the stored resourceVersion), the scheduler's watch, cycles and binding, and the "
+                               "kubelet's sandbox, IP, volumes, images, containers, probes and status writes, to Ready "
+                               "or to where it stopped (--at T: up to that moment).")
+    t.add_argument("-o", "--output", metavar="FILE.svg", help="also draw the journey as a swim-lane picture")
 
 
 def pod_parser(sub, command: str, func, help: str, description: str):
@@ -70,3 +78,24 @@ def located(args, message: str, command: str = "explain") -> str:
     line = " ".join(shlex.quote(w) for w in words)
     column = len(" ".join(shlex.quote(w) for w in words[:wrong])) + 2
     return Diagnostic("error", message, f"kdsl {command}", None, column, len(shlex.quote(words[wrong])), line).format()
+
+
+def cmd_trace(args) -> int:
+    """Print the pod's journey; exit 0. A file that does not parse, an unknown pod or a bad --at: the located
+    message on stderr, exit 1."""
+    if args.output and not args.output.endswith(".svg"):  # said before the run, not after it
+        print(f"kdsl trace: error: -o {args.output}: the picture is an SVG; give a FILE.svg", file=sys.stderr)
+        return 1
+    journey = pod_answer(args, lambda sim, at: sim.journey(args.name, at=at), "trace")
+    if journey is None:
+        return 1
+    print(f"# {args.file} to {format_duration(journey.journey.at_ms)} (seed {args.seed}): pod {journey.pod}, "
+          f"{journey.outcome}")
+    print(journey)
+    if args.output:
+        try:
+            journey.chart().save(args.output)
+        except OSError as exc:
+            print(f"kdsl trace: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            return 1
+    return 0

@@ -6,7 +6,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from kdsl.core import files
+from kdsl.core import limits
 from kdsl.core.errors import KdslError, UsageError
 from kdsl.interop import dump_manifests, for_cluster, from_manifests, import_manifests
 from kdsl.interop.reader import SUFFIXES
@@ -46,7 +46,7 @@ def scenario_reader(cluster: str | None, kube_version: str | None = None):
 def _read_cluster(path: str) -> str:
     """The --cluster file's text; an OSError (cmd_run's usage error) when it cannot be read or is not UTF-8."""
     try:
-        return files.read_text(path)
+        return limits.read_text(path)
     except UnicodeDecodeError as exc:
         raise OSError(f"it is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
 

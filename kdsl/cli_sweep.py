@@ -40,7 +40,7 @@ def cmd_sweep(args) -> int:
     from kdsl.cli import _each
     from kdsl.sweeps import sweep
     from kdsl.sweeps.grid import seeds_of
-    from kdsl.sweeps.progress import TerminalProgress
+    from kdsl.sweeps.display import TerminalProgress
     from kdsl.sweeps.results import writable
 
     try:

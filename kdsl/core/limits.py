@@ -1,6 +1,11 @@
-"""The budgets that keep any input finite: the longest run kdsl plays and the most events one simulation handles."""
+"""What bounds kdsl's cost: the longest run, the most events, the largest file read, and the bulk phases' collector pause."""
 
 from __future__ import annotations
+
+import contextlib
+import errno
+import gc
+from pathlib import Path
 
 # A scenario plays minutes to weeks of a cluster; a year is far past any question kdsl answers, and far
 # short of what integer milliseconds can hold. `run` and --until beyond it are refused before the run.
@@ -25,3 +30,52 @@ def run_too_long(ms: int) -> str | None:
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
 TOO_LARGE = f"it is larger than {MAX_FILE_BYTES:,} bytes, the most kdsl reads as one scenario or manifest file"
+
+
+class FileTooLarge(OSError):
+    """A file past MAX_FILE_BYTES; an OSError, so every reader reports it as a file it cannot read."""
+
+    def __init__(self):
+        super().__init__(errno.EFBIG, TOO_LARGE)
+
+
+def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """At most `limit` bytes of `path`: one byte more is read to tell a file at the limit from a larger one, so a
+    device that never ends (/dev/zero) or a growing log costs `limit` bytes, not the machine's memory."""
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge()
+    return data
+
+
+def read_text(path: str | Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The file as UTF-8 text (UnicodeDecodeError when it is not), bounded as read_bytes."""
+    return read_bytes(path, limit).decode("utf-8")
+
+
+def read_stream(stream, limit: int = MAX_FILE_BYTES) -> str:
+    """A text stream (standard input) read to its end, bounded the same way."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge()
+    return data
+
+
+@contextlib.contextmanager
+def bulk():
+    """Pause the cyclic collector while a parse or a run builds millions of small frozen objects that
+    live as long as the result and form no cycles, then move what survived into the permanent
+    generation (`gc.freeze`) so no later collection walks it again. Without this, each collection
+    re-walks the growing result, and the first full collection afterwards walks every object the run
+    made (6 s after 150,000 pods). The young generations are collected on entry, so only cyclic garbage
+    made inside the block could be kept; `gc.unfreeze()` hands everything back to the collector."""
+    enabled = gc.isenabled()
+    gc.collect(1)
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()

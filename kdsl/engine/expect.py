@@ -13,7 +13,7 @@ from kdsl.engine.routing import route_holds
 from kdsl.core.values import format_bytes, format_duration
 from kdsl.model.build.expect import ATTRIBUTES, SINGULAR
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation
-from kdsl.model.network_policy import ConnectExpectation
+from kdsl.model.network import ConnectExpectation
 
 _OPS: dict[str, Callable] = {
     "=": lambda a, b: a == b, "!=": lambda a, b: a != b, ">=": lambda a, b: a >= b,

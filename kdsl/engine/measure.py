@@ -7,7 +7,7 @@ import attrs
 from kdsl.engine.expect import Checker, compare
 from kdsl.core.values import format_bytes, format_duration
 from kdsl.model.build.expect import ATTRIBUTES, SINGULAR
-from kdsl.model.measures import Measure
+from kdsl.model.expectations import Measure
 
 
 @attrs.frozen(kw_only=True, repr=False)

@@ -9,10 +9,9 @@ from __future__ import annotations
 import numbers
 from pathlib import Path
 
-from kdsl.core import files
-from kdsl.core.bulk import bulk
+from kdsl.core import limits
+from kdsl.core.limits import MAX_EVENTS, MAX_FILE_BYTES, TOO_LARGE, bulk, run_too_long
 from kdsl.core.errors import Diagnostic, KdslSyntaxError, UsageError
-from kdsl.core.limits import MAX_EVENTS, MAX_FILE_BYTES, TOO_LARGE, run_too_long
 from kdsl.core.values import format_duration
 from kdsl.engine import parse_cache
 from kdsl.lang.parser import parse_document
@@ -102,7 +101,7 @@ def load(path: str | Path, params: dict | None = None, *, allow_include=()) -> S
         raise UsageError(f"kdsl.load() takes the path of a .kdsl file, not {type(path).__name__}")
     p = Path(path)
     try:
-        text = files.read_text(p)
+        text = limits.read_text(p)
     except OSError as exc:
         raise KdslSyntaxError([Diagnostic("error", f"cannot read {p}: {exc.strerror or exc}", str(p),
                                           suggestion=_nearby(p))]) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from kdsl.engine import clock
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.objects import ApiObject, Condition, set_condition
 from kdsl.engine.scheduler import Snapshot, explain, schedule
 from kdsl.engine.scheduler.podinfo import PodInfo

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
+from kdsl.core.evolve import copier, evolve
 from kdsl.engine.events import new_event
-from kdsl.engine.evolve import copier, evolve
 from kdsl.engine.naming import new_uid
 from kdsl.engine.objects import ApiObject, Meta, PodStatus, applied, requested
-from kdsl.engine.rejections import Rejection
+from kdsl.engine.errors import Rejection
 from kdsl.engine.store import KEEP
 
 # a controller's create is stamped with the copiers evolve would compile (less its keyword checks): one a pod

@@ -6,8 +6,7 @@ import random
 
 import attrs
 
-from kdsl.core.bulk import bulk
-from kdsl.core.limits import MAX_EVENTS
+from kdsl.core.limits import MAX_EVENTS, bulk
 from kdsl.engine import clock, routing
 from kdsl.engine.arguments import checked, pod as find_pod
 from kdsl.engine.autoscaler import ClusterAutoscaler, autoscaled
@@ -18,7 +17,7 @@ from kdsl.engine.controllers.node_lifecycle import NodeLifecycleController
 from kdsl.engine.controllers.taint_eviction import TaintEvictionController
 from kdsl.engine.events import EventLog
 from kdsl.engine.expect import Checker, Results
-from kdsl.engine.errors import EventBudgetExceeded, SimulationError
+from kdsl.engine.errors import EventBudgetExceeded, Rejections, SimulationError
 from kdsl.engine.ipam import CIDRExhausted, pod_network
 from kdsl.engine.kubelets import KubeletComponent
 from kdsl.engine.methods import Methods
@@ -28,7 +27,6 @@ from kdsl.engine.naming import new_uid
 from kdsl.engine.nodes import UNSCHEDULABLE, register, with_taints
 from kdsl.engine.objects import ApiObject, seeded
 from kdsl.engine.precheck import located
-from kdsl.engine.rejections import Rejections
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.sim_requests import Requests
 from kdsl.engine.store import Store

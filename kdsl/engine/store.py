@@ -6,7 +6,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
-from kdsl.engine.evolve import copier
+from kdsl.core.evolve import copier
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.store_watch import Change, History, Key, Watch, Watcher, Write, reached
 

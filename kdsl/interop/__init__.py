@@ -14,8 +14,7 @@ from kdsl.interop.export import manifest
 from kdsl.interop.field_validation import drop_unknown
 from kdsl.interop.imports import read_with_load
 from kdsl.interop.located import IMPORTED, relocated, relocated_error, source_of
-from kdsl.model.errors import ScenarioError
-from kdsl.model.scenario import Scenario
+from kdsl.model.scenario import Scenario, ScenarioError
 from kdsl.interop.patch import yaml_text
 from kdsl.interop.reader import Doc, read_paths, read_text
 from kdsl.interop.uses import with_loads

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.core.errors import UsageError
-from kdsl.model import storage, workloads
+from kdsl.model import config, workloads
 from kdsl.model.names import label_key
 from kdsl.interop.export import manifest
 from kdsl.interop.uses import with_loads
@@ -65,7 +65,7 @@ def _claims_naming(scenario, cls: str | None) -> list[str]:
     `Kind namespace/name` for the header."""
     out = []
     for o in scenario.objects:
-        if isinstance(o, storage.PersistentVolumeClaim) and o.storage_class == cls:
+        if isinstance(o, config.PersistentVolumeClaim) and o.storage_class == cls:
             out.append(f"PersistentVolumeClaim {o.namespace}/{o.name}")
         elif isinstance(o, workloads.StatefulSet):
             out += [f"StatefulSet {o.namespace}/{o.name} (claim template {c.name})" for c in o.claims
@@ -98,7 +98,7 @@ def for_cluster(scenario, *, include_nodes: bool = False, provisioner: str | Non
     has its own; `include_nodes` writes them, with the capacity a KWOK node needs in its status), no
     status, StorageClasses of kdsl's `dynamic` provisioner left out unless `provisioner` names a real one,
     in install order."""
-    classes = [o for o in scenario.objects if isinstance(o, storage.StorageClass) and o.provisioner == DYNAMIC]
+    classes = [o for o in scenario.objects if isinstance(o, config.StorageClass) and o.provisioner == DYNAMIC]
     if provisioner is not None and classes:
         check_provisioner(provisioner, classes[0].name)
     notes = _dynamic_notes(scenario, classes, provisioner)

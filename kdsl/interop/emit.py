@@ -5,16 +5,15 @@ from __future__ import annotations
 from kdsl.lang.fmt import bare, format_document
 from kdsl.lang.parser import parse_document
 from kdsl.core.values import format_bytes
-from kdsl.model import access, config, namespaces, network, storage
-from kdsl.model.config import SECRET_TYPES
+from kdsl.model import access, config, namespaces, network
+from kdsl.model.config import ACCESS_SHORT, SECRET_TYPES
 from kdsl.model.manifest import Manifest
-from kdsl.model.storage import ACCESS_SHORT
 from kdsl.interop.emit_base import KEYWORDS, Writer, cpu, meta, pairs, quote, ref_name, triple, word
 from kdsl.interop.emit_pods import KIND_WORD, workload
 from kdsl.interop.autoscaling import emit_hpa
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
 from kdsl.model.disruption import PodDisruptionBudget
-from kdsl.model.network_policy import NetworkPolicy
+from kdsl.model.network import NetworkPolicy
 from kdsl.interop.emit_policy import emit_network_policy, emit_pdb
 
 
@@ -185,7 +184,7 @@ def _pv(w: Writer, obj, depth: int) -> None:
 
 
 _NAMESPACED = {network.Service: _service, network.Ingress: _ingress, config.ConfigMap: _data, config.Secret: _data,
-               storage.PersistentVolumeClaim: _pvc, access.Role: _role, access.RoleBinding: _binding,
+               config.PersistentVolumeClaim: _pvc, access.Role: _role, access.RoleBinding: _binding,
                access.ServiceAccount: _serviceaccount, NetworkPolicy: emit_network_policy,
                PodDisruptionBudget: emit_pdb}
 
@@ -201,9 +200,9 @@ def _object(w: Writer, obj, depth: int, ns: str | None) -> None:
         _role(w, obj, depth, ns)
     elif isinstance(obj, access.ClusterRoleBinding):
         _binding(w, obj, depth, ns)
-    elif isinstance(obj, storage.StorageClass):
+    elif isinstance(obj, config.StorageClass):
         _storageclass(w, obj, depth)
-    elif isinstance(obj, storage.PersistentVolume):
+    elif isinstance(obj, config.PersistentVolume):
         _pv(w, obj, depth)
     elif isinstance(obj, HorizontalPodAutoscaler):
         emit_hpa(w, obj, depth, ns)

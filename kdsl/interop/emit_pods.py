@@ -5,7 +5,7 @@ from __future__ import annotations
 from kdsl.core.values import format_bytes, format_duration
 from kdsl.model import workloads
 from kdsl.model.pods import DEFAULT_GRACE_MS, Container, PodTemplate
-from kdsl.model.storage import ACCESS_SHORT
+from kdsl.model.config import ACCESS_SHORT
 from kdsl.interop.emit_base import (Writer, pairs, pod_term, quote, ref_name, requirement, resources_line,
                                   selector, word, yaml_lines)
 from kdsl.interop.pods import default_pull

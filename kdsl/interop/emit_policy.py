@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kdsl.core.values import Percent
 from kdsl.model.disruption import PodDisruptionBudget
-from kdsl.model.network_policy import NetworkPolicy, NetworkPolicyRule, PolicyPeer, PolicyPort, policy_types
+from kdsl.model.network import NetworkPolicy, NetworkPolicyRule, PolicyPeer, PolicyPort, policy_types
 from kdsl.interop.emit_base import Writer, meta, ref_name, selector, word
 
 

@@ -7,14 +7,13 @@ import attrs
 from kdsl.core import yamls
 from kdsl.core.values import Percent
 from kdsl.engine.apiserver.strategy import generated
-from kdsl.model import access, config, namespaces, network, nodes, storage, workloads
+from kdsl.model import access, config, namespaces, network, nodes, workloads
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
 from kdsl.model.manifest import Manifest
-from kdsl.model.network_policy import NetworkPolicy
+from kdsl.model.network import NetworkPolicy
 from kdsl.interop.autoscaling import hpa_spec
-from kdsl.interop.network_policy import network_policy_spec
+from kdsl.interop.pods import network_policy_spec, quantity, seconds, selector, template
 from kdsl.interop.patch import merge
-from kdsl.interop.pods import quantity, seconds, selector, template
 from kdsl.interop.uses import with_uses
 
 DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
@@ -38,7 +37,7 @@ def manifest(obj) -> dict:
         extra = yamls.safe_load(obj.yaml)
         if isinstance(extra, dict):
             out = merge(out, extra)
-    if isinstance(obj, storage.PersistentVolume) and not any(k in out.get("spec", {}) for k in PV_SOURCES):
+    if isinstance(obj, config.PersistentVolume) and not any(k in out.get("spec", {}) for k in PV_SOURCES):
         out.setdefault("spec", {})["hostPath"] = {"path": default_pv_path(obj.name)}
     return out
 
@@ -366,8 +365,8 @@ _SPEC = {
     workloads.Pod: _pod, workloads.Deployment: _deployment, workloads.ReplicaSet: _replicaset,
     workloads.ReplicationController: _rc, workloads.StatefulSet: _statefulset, workloads.DaemonSet: _daemonset,
     workloads.Job: _job, workloads.CronJob: _cronjob, network.Service: _service, network.Ingress: _ingress,
-    config.ConfigMap: _configmap, config.Secret: _secret, storage.StorageClass: _storageclass,
-    storage.PersistentVolume: _pv, storage.PersistentVolumeClaim: _pvc, namespaces.Namespace: _namespace,
+    config.ConfigMap: _configmap, config.Secret: _secret, config.StorageClass: _storageclass,
+    config.PersistentVolume: _pv, config.PersistentVolumeClaim: _pvc, namespaces.Namespace: _namespace,
     namespaces.ResourceQuota: _quota, namespaces.LimitRange: _limitrange, nodes.Node: _node,
     access.ServiceAccount: _nothing, access.Role: _role, access.ClusterRole: _role,
     access.RoleBinding: _binding, access.ClusterRoleBinding: _binding, HorizontalPodAutoscaler: hpa_spec,

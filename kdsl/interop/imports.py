@@ -7,7 +7,7 @@ import base64
 import attrs
 
 from kdsl.core.errors import Diagnostic
-from kdsl.model import storage
+from kdsl.model import config
 from kdsl.model.manifest import REMOVED, SERVED, SIMULATED, Manifest
 from kdsl.interop import export
 from kdsl.interop.autoscaling import read_hpa, v1_as_v2
@@ -23,7 +23,7 @@ from kdsl.model.build.yaml_fields import with_priority_class
 from kdsl.model.pods import PodTemplate
 from kdsl.model.workloads import CronJob, Job
 from kdsl.model.disruption import PodDisruptionBudget
-from kdsl.model.network_policy import NetworkPolicy
+from kdsl.model.network import NetworkPolicy
 from kdsl.interop.reader import Doc
 from kdsl.interop.read_workloads import (Meta, read_cronjob, read_daemonset, read_deployment, read_job, read_pod, read_rc,
                                          read_replicaset, read_statefulset, spec_of)
@@ -136,7 +136,7 @@ def _generated(obj, d: dict) -> dict:
     the manifest has just that one (an export adds it to a PV without a source, so it needs no `yaml`)."""
     out = export.core(obj)
     spec = spec_of(d)
-    if isinstance(obj, storage.PersistentVolume) and [k for k in export.PV_SOURCES if k in spec] == ["hostPath"] \
+    if isinstance(obj, config.PersistentVolume) and [k for k in export.PV_SOURCES if k in spec] == ["hostPath"] \
             and spec["hostPath"] == {"path": export.default_pv_path(obj.name)}:
         out.setdefault("spec", {})["hostPath"] = spec["hostPath"]
     return out

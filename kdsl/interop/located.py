@@ -9,7 +9,7 @@ import attrs
 from kdsl.interop.validate import Places
 from kdsl.lang.parser import parse_document
 from kdsl.model.build import build
-from kdsl.model.errors import ScenarioError
+from kdsl.model.scenario import ScenarioError
 
 IMPORTED = "<imported>"
 # The API server's `Kind "name" is invalid: spec.ports[0].nodePort: Invalid value: ...` names the field

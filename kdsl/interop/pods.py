@@ -1,4 +1,4 @@
-"""A pod template as Kubernetes writes it: containers, probes, env, volumes, tolerations, affinity."""
+"""A pod template as Kubernetes writes it (containers, probes, env, volumes, tolerations, affinity), and a NetworkPolicy's spec."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import math
 
 from kdsl.core import yamls
 from kdsl.core.values import format_bytes, format_millicores
+from kdsl.model.network import NetworkPolicy, NetworkPolicyRule, PolicyPeer, PolicyPort
 from kdsl.model.pods import (DEFAULT_GRACE_MS, Affinity, Container, PodAffinityTerm, PodTemplate, Probe, Resources,
                              WeightedTerm, _tag)
 from kdsl.interop.patch import merge
@@ -261,3 +262,46 @@ def template(t: PodTemplate) -> dict:
     if annotations:
         meta["annotations"] = annotations
     return {"metadata": meta, "spec": pod_spec(t)}
+
+
+def network_policy_spec(obj: NetworkPolicy, out) -> dict:
+    """podSelector always (`{}` selects every pod), policyTypes as stored, then the rules that are given."""
+    spec: dict = {"podSelector": selector(obj.pod_selector)}
+    if obj.ingress:
+        spec["ingress"] = [_policy_rule(r, "from") for r in obj.ingress]
+    if obj.egress:
+        spec["egress"] = [_policy_rule(r, "to") for r in obj.egress]
+    spec["policyTypes"] = list(obj.policy_types)
+    return spec
+
+
+def _policy_rule(r: NetworkPolicyRule, word: str) -> dict:
+    out: dict = {}
+    if r.ports:
+        out["ports"] = [_policy_port(p) for p in r.ports]
+    if r.peers:
+        out[word] = [_policy_peer(p) for p in r.peers]
+    return out
+
+
+def _policy_peer(p: PolicyPeer) -> dict:
+    if p.ip_block is not None:
+        block: dict = {"cidr": p.ip_block.cidr}
+        if p.ip_block.excepts:
+            block["except"] = list(p.ip_block.excepts)
+        return {"ipBlock": block}
+    out: dict = {}
+    if p.namespace_selector is not None:
+        out["namespaceSelector"] = selector(p.namespace_selector)
+    if p.pod_selector is not None:
+        out["podSelector"] = selector(p.pod_selector)
+    return out
+
+
+def _policy_port(p: PolicyPort) -> dict:
+    out: dict = {"protocol": p.protocol}
+    if p.port is not None:
+        out["port"] = p.port
+    if p.end_port is not None:
+        out["endPort"] = p.end_port
+    return out

@@ -7,7 +7,7 @@ import binascii
 
 from kdsl.core.values import digits
 from kdsl.core import values as v
-from kdsl.model import access, config, namespaces, network, nodes, storage
+from kdsl.model import access, config, namespaces, network, nodes
 from kdsl.model.access import RESOURCE_GROUPS, VERBS
 from kdsl.model.config import SECRET_TYPES
 from kdsl.model.namespaces import QUOTA_RESOURCES
@@ -97,7 +97,7 @@ def read_storageclass(d, m):
     default = ann.pop(export.DEFAULT_CLASS, None) == "true"
     if not isinstance(d.get("provisioner"), str):
         return None
-    return storage.StorageClass(
+    return config.StorageClass(
         **{**m.common(False), "annotations": tuple(ann.items())}, provisioner=d["provisioner"], default=default,
         binding_mode=d.get("volumeBindingMode") if d.get("volumeBindingMode") == "WaitForFirstConsumer" else "Immediate",
         reclaim_policy=d.get("reclaimPolicy") if d.get("reclaimPolicy") in ("Retain", "Recycle") else "Delete",
@@ -120,7 +120,7 @@ def read_pv(d, m):
     cls = spec.get("storageClassName")
     modes = tuple(x for x in spec.get("accessModes") or () if x in MODES) or ("ReadWriteOnce",)
     policy = spec.get("persistentVolumeReclaimPolicy")
-    return storage.PersistentVolume(**m.common(False), capacity=size, storage_class=cls if isinstance(cls, str) else "",
+    return config.PersistentVolume(**m.common(False), capacity=size, storage_class=cls if isinstance(cls, str) else "",
                                     access_modes=modes, reclaim_policy=policy if policy in ("Delete", "Recycle")
                                     else "Retain", **f)
 
@@ -146,7 +146,7 @@ def read_pvc(d, m):
         cls = dict(m.annotations).get(LEGACY_CLASS)
     modes = tuple(x for x in spec.get("accessModes") or () if x in MODES) or ("ReadWriteOnce",)
     vol = spec.get("volumeName") if isinstance(spec.get("volumeName"), str) and spec.get("volumeName") else None
-    return storage.PersistentVolumeClaim(**m.common(), storage=size, storage_class=cls if isinstance(cls, str) else None,
+    return config.PersistentVolumeClaim(**m.common(), storage=size, storage_class=cls if isinstance(cls, str) else None,
                                          access_modes=modes, volume_name=vol)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.core import values as v
-from kdsl.model import storage, workloads
+from kdsl.model import config, workloads
 from kdsl.model.base import Selector
 from kdsl.interop.read_pods import _int, ms, pairs, template
 
@@ -13,7 +13,7 @@ from kdsl.interop.read_pods import _int, ms, pairs, template
 LEGACY_CLASS = "volume.beta.kubernetes.io/storage-class"
 
 
-MODES = set(storage.ACCESS_MODES.values())
+MODES = set(config.ACCESS_MODES.values())
 
 
 class Meta:

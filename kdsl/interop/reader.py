@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 import yaml
 
-from kdsl.core import files
+from kdsl.core import limits
 from kdsl.core.errors import Diagnostic, KdslError
 from kdsl.core.yamls import check
 from kdsl.interop.secret_lines import guarded, masked_lines
@@ -55,7 +55,7 @@ def read_paths(paths) -> list[Doc]:
     problems: list[Diagnostic] = []
     for path in expand(paths):
         try:
-            text = files.read_text(path)
+            text = limits.read_text(path)
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Diagnostic("error", f"cannot read manifests: {getattr(exc, 'strerror', None) or exc}",
                                        str(path)))

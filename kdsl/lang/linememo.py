@@ -98,7 +98,7 @@ def compiled(make, values: list, body: list, scope: dict, arguments: str):
         return None
     source = f"def make({arguments}):\n" + "\n".join(body) + f"\n    return {result}\n"
     exec(compile(source, "<kdsl line template>", "exec"), scope)  # noqa: S102 (source built above from node values)
-    # popped, not read: a function kept in its own globals is a cycle, and the parse's gc.freeze (core/bulk.py)
+    # popped, not read: a function kept in its own globals is a cycle, and the parse's gc.freeze (core/limits.py bulk)
     # would keep every template of every parse for the life of the process
     return scope.pop("make")
 

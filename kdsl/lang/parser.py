@@ -7,7 +7,7 @@ import threading
 
 import lark
 
-from kdsl.core.bulk import bulk
+from kdsl.core.limits import bulk
 from kdsl.core.errors import Diagnostic, KdslSyntaxError, Span, plain_list, suggest
 from kdsl.lang import grammar
 from kdsl.lang.secret_text import masked

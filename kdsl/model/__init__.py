@@ -4,18 +4,15 @@ from kdsl.model.access import ClusterRole, ClusterRoleBinding, PolicyRule, Role,
 from kdsl.model.autoscaling import (HorizontalPodAutoscaler, HPABehavior, Load, ResourceMetric, ScalingPolicy,
                                     ScalingRules)
 from kdsl.model.base import NamespacedObject, Object, Requirement, Selector
-from kdsl.model.config import ConfigMap, Secret
-from kdsl.model.errors import ScenarioError
+from kdsl.model.config import ConfigMap, PersistentVolume, PersistentVolumeClaim, Secret, StorageClass
+from kdsl.model.scenario import Scenario, ScenarioError
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation, Timing
 from kdsl.model.namespaces import LimitRange, Namespace, ResourceQuota
-from kdsl.model.network import Ingress, IngressPath, IngressTLS, Service, ServicePort
-from kdsl.model.network_policy import IPBlock, NetworkPolicy, PolicyPeer, PolicyPort, NetworkPolicyRule
+from kdsl.model.network import (IPBlock, Ingress, IngressPath, IngressTLS, NetworkPolicy, NetworkPolicyRule, PolicyPeer,
+                                PolicyPort, Service, ServicePort)
 from kdsl.model.nodes import Cluster, Node, NodePool, Taint
-from kdsl.model.pods import (Affinity, Container, EnvFrom, EnvVar, Mount, PodAffinityTerm, PodTemplate, Port, Probe,
-                             Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)
-from kdsl.model.behaviour import Behaviour
-from kdsl.model.scenario import Scenario
-from kdsl.model.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
+from kdsl.model.pods import (Affinity, Behaviour, Container, EnvFrom, EnvVar, Mount, PodAffinityTerm, PodTemplate, Port,
+                             Probe, Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)
 from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
                                  SetLoad, TimelineAction)
 from kdsl.model.workloads import (ClaimTemplate, CronJob, DaemonSet, Deployment, Job, Pod, ReplicaSet,

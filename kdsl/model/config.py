@@ -1,4 +1,4 @@
-"""ConfigMaps and Secrets. A Secret's values (data, stringData, its yaml block) never appear in its repr or str."""
+"""Config and storage: ConfigMaps, Secrets (whose values never appear in a repr or str), StorageClasses, PVs and PVCs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from kdsl.core.secrets import SECRET_FIELDS, redact_field
-from kdsl.model.base import NamespacedObject, Pairs
+from kdsl.model.base import NamespacedObject, Object, Pairs
 
 SECRET_TYPES = {"opaque": "Opaque", "tls": "kubernetes.io/tls", "dockerconfigjson": "kubernetes.io/dockerconfigjson",
                 "basic-auth": "kubernetes.io/basic-auth", "ssh-auth": "kubernetes.io/ssh-auth"}
@@ -67,3 +67,48 @@ class Secret(NamespacedObject):
     def reveal(self, key: str) -> str:
         """A value, asked for by name: the only way kdsl hands a secret back."""
         return dict(self.data)[key]
+
+
+ACCESS_MODES = {"RWO": "ReadWriteOnce", "ROX": "ReadOnlyMany", "RWX": "ReadWriteMany", "RWOP": "ReadWriteOncePod"}
+ACCESS_SHORT = {v: k for k, v in ACCESS_MODES.items()}
+
+
+@attrs.frozen(kw_only=True)
+class StorageClass(Object):
+    """`provisioner=dynamic` provisions volumes in the simulation; `none` means static PVs only."""
+
+    kind: ClassVar[str] = "StorageClass"
+    api_version: ClassVar[str] = "storage.k8s.io/v1"
+    plural: ClassVar[str] = "storageclasses"
+    provisioner: str = "dynamic"
+    binding_mode: str = "Immediate"
+    reclaim_policy: str = "Delete"
+    default: bool = False
+    allow_expansion: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class PersistentVolume(Object):
+    """A statically created PV; reclaim policy Retain by default, as for manual PVs."""
+
+    kind: ClassVar[str] = "PersistentVolume"
+    plural: ClassVar[str] = "persistentvolumes"
+    capacity: int
+    storage_class: str = ""
+    access_modes: tuple[str, ...] = ("ReadWriteOnce",)
+    reclaim_policy: str = "Retain"
+    claim: str | None = None  # pre-bound claimRef "ns/name"
+    node: str | None = None  # node affinity for a local volume
+
+
+@attrs.frozen(kw_only=True)
+class PersistentVolumeClaim(NamespacedObject):
+    """`storage_class` None leaves the DefaultStorageClass admission plugin to fill it in;
+    "" asks for no class."""
+
+    kind: ClassVar[str] = "PersistentVolumeClaim"
+    plural: ClassVar[str] = "persistentvolumeclaims"
+    storage: int
+    storage_class: str | None = None
+    access_modes: tuple[str, ...] = ("ReadWriteOnce",)
+    volume_name: str | None = None

@@ -1,4 +1,4 @@
-"""A whole scenario: the cluster, its objects, the timeline and the expectations."""
+"""A whole scenario (the cluster, its objects, the timeline, the expectations, its params), its error, and the model as plain data."""
 
 from __future__ import annotations
 
@@ -7,14 +7,32 @@ from collections import Counter
 
 import attrs
 
-from kdsl.core.errors import Diagnostic, NotFoundError, UsageError, listing
+from kdsl.core.errors import Diagnostic, KdslError, NotFoundError, Span, UsageError, listing
+from kdsl.core.secrets import SECRET_FIELDS, redact_field
+from kdsl.core.values import Percent
 from kdsl.lang.syntax import Source
 from kdsl.model.access import User
 from kdsl.model.autoscaling import HorizontalPodAutoscaler, Load
 from kdsl.model.base import Object
+from kdsl.model.config import Secret
 from kdsl.model.nodes import Cluster, Node, NodePool
-from kdsl.model.params import Param
 from kdsl.model.timeline import TimelineAction
+
+
+@attrs.frozen(slots=True)
+class Param:
+    """`param NAME = VALUE`: `default` is the value as written (a string's text, unquoted); `value` is what
+    this scenario's `$NAME` uses, the default unless an override gave another."""
+
+    name: str
+    default: str
+    value: str
+    overridden: bool = False
+    span: Span | None = attrs.field(default=None, eq=False, repr=False)
+
+
+class ScenarioError(KdslError):
+    """The text parsed, but what it says is not a valid scenario (all errors, located)."""
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -31,7 +49,7 @@ class Scenario:
     loads: tuple[Load, ...] = ()
     autoscalers: tuple[HorizontalPodAutoscaler, ...] = ()
     run_ms: int | None = None
-    # `measure` statements (kdsl.model.measures), in the order written; dumped only when there are some
+    # `measure` statements (kdsl.model.expectations), in the order written; dumped only when there are some
     measures: tuple = attrs.field(default=(), metadata={"omit_default": True})
     files: tuple[str, ...] = attrs.field(default=(), eq=False)
     warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False)
@@ -160,3 +178,40 @@ def _plural(kind: str) -> str:
     if low.endswith("y"):
         return low[:-1] + "ies"
     return low if low.endswith("s") else low + "s"
+
+
+
+def to_data(obj):
+    """Every field that takes part in equality, by name; spans are left out, secret values redacted, and a
+    field marked `omit_default` left out while it has its default."""
+    if isinstance(obj, Percent):
+        return str(obj)
+    if attrs.has(type(obj)):
+        out = {"class": type(obj).__name__}
+        for f in attrs.fields(type(obj)):
+            if not f.eq:
+                continue
+            value = getattr(obj, f.name)
+            if f.metadata.get("omit_default") and value == f.default:
+                continue  # a field added later shows only when set, so older dumps stay as they were
+            if isinstance(obj, Secret) and f.name in SECRET_FIELDS:
+                out[f.name] = to_data(redact_field(f.name, value))
+            else:
+                out[f.name] = to_data(value)
+        kind = getattr(type(obj), "kind", None)
+        if isinstance(kind, str) and kind:
+            out["kind"] = kind
+        return out
+    if isinstance(obj, (tuple, list)):
+        return [to_data(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_data(v) for k, v in obj.items()}
+    return obj
+
+
+def scenario_data(scenario) -> dict:
+    """A scenario as data, with its expanded node names and its warnings (message and place)."""
+    data = to_data(scenario)
+    data["node_names"] = [n.name for n in scenario.nodes]
+    data["warnings"] = [f"{w.location}: {w.message}" for w in scenario.warnings]
+    return data

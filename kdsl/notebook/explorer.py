@@ -210,7 +210,7 @@ def table(sim, name: str, t: int, namespace: str | None = None) -> pd.DataFrame:
 
 def topology_svg(sim, t: int, namespace: str | None = None) -> str:
     """The topology diagram at `t` in its notebook form: inline SVG fitted to the width, its strokes following
-    JupyterLab's theme (kdsl.views.diagram), so the tab reads on the dark theme as a cell's diagram does."""
+    JupyterLab's theme (kdsl.views.drawing), so the tab reads on the dark theme as a cell's diagram does."""
     return sim.topology(at=t, namespace=_ns(namespace))._repr_html_()
 
 

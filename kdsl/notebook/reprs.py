@@ -112,7 +112,7 @@ def _flat(data, prefix: str = "") -> list[tuple[str, str]]:
 
 def model_bundle(obj) -> dict[str, str]:
     """A declared object (a Deployment, a Secret, ...): its fields; a Secret's values redacted."""
-    from kdsl.model.dump import to_data
+    from kdsl.model.scenario import to_data
 
     data = to_data(obj)
     data.pop("kind", None)
@@ -121,7 +121,7 @@ def model_bundle(obj) -> dict[str, str]:
 
 def api_object_bundle(obj) -> dict[str, str]:
     """A stored object: its metadata, its spec (secrets redacted) and its status conditions."""
-    from kdsl.model.dump import to_data
+    from kdsl.model.scenario import to_data
 
     meta = obj.meta
     rows = [("kind", obj.kind), ("name", meta.key), ("uid", meta.uid),
@@ -151,7 +151,7 @@ def bundle(obj) -> dict[str, str]:
     """The mimebundle for any kdsl value that has one."""
     from kdsl.engine.expect import Result, Results
     from kdsl.engine.objects import ApiObject
-    from kdsl.engine.rejections import Rejection, Rejections
+    from kdsl.engine.errors import Rejection, Rejections
     from kdsl.engine.routing import Route
     from kdsl.model.base import Object
     from kdsl.model.scenario import Scenario
@@ -199,7 +199,7 @@ def attach_displays() -> None:
     which they do not define themselves: no layer below imports this one."""
     from kdsl.engine.expect import Result, Results
     from kdsl.engine.objects import ApiObject
-    from kdsl.engine.rejections import Rejection, Rejections
+    from kdsl.engine.errors import Rejection, Rejections
     from kdsl.engine.routing import Route
     from kdsl.model.base import Object
     from kdsl.model.scenario import Scenario

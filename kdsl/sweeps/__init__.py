@@ -10,7 +10,7 @@ import pandas as pd
 
 from kdsl.core.errors import UsageError
 from kdsl.model.scenario import Scenario
-from kdsl.sweeps.bundle import Bundle
+from kdsl.sweeps.play import Bundle
 from kdsl.sweeps.grid import FIXED, combinations, params_of, seeds_of, word_value
 from kdsl.sweeps.results import Sweep
 from kdsl.sweeps.runner import connect, run

@@ -129,21 +129,21 @@ class ViewMethods:
 
     def drains(self, wide: bool = False):
         """Each `drain node` of the run: NODE, STARTED, FINISHED, OUTCOME (drained, failed, draining), EVICTED,
-        IGNORED (DaemonSet pods), RETRIES (429s retried) and kubectl's ERROR (kdsl.views.drains); IGNORED and
+        IGNORED (DaemonSet pods), RETRIES (429s retried) and kubectl's ERROR (kdsl.views.records); IGNORED and
         ERROR only when a drain has one, unless `wide=True`."""
-        from kdsl.views import drains
-        return drains.drains(self, wide)
+        from kdsl.views import records
+        return records.drains(self, wide)
 
     def measures(self):
         """Each `measure` of the scenario read from this run: a DataFrame of NAME, VALUE, KIND, OF, FROM, UNTIL and
-        AT (kdsl.views.measures; docs/sweeps.md, "Measures")."""
-        from kdsl.views.measures import table
-        return table(self)
+        AT (kdsl.views.records; docs/sweeps.md, "Measures")."""
+        from kdsl.views.records import measure_table
+        return measure_table(self)
 
     def measure_values(self) -> dict:
         """`{name: value}` of every measure, in the order written (a number, `when` in ms, None when there is none)."""
-        from kdsl.views.measures import values
-        return values(self)
+        from kdsl.views.records import measure_values
+        return measure_values(self)
 
     # ---- charts of the run over time (kdsl.views.charts; Altair loads only when asked for) ------------
     def chart(self, kind: str, target=None, *, at=None, start=None, end=None, namespace=None, selector=None,

@@ -1,4 +1,4 @@
-"""A run's records as tables: the writes the store kept, the requests the API server refused, the expect results."""
+"""A run's records as tables: the store's writes, the API server's refusals, the drains, the expect results, the measures."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import pandas as pd
 
 from kdsl.engine import arguments
 from kdsl.core.values import format_duration
-from kdsl.views.common import duration, frame, moment
+from kdsl.engine.measure import measures
+from kdsl.views.common import duration, frame, moment, shown
+from kdsl.views.display import Table
 
 CHANGE_COLUMNS = ("TIME", "OP", "KIND", "NAMESPACE", "NAME")
 
@@ -79,3 +81,60 @@ def results(items) -> pd.DataFrame:
     was found and when it was looked at."""
     rows = [("✓" if r.passed else "✗", r.text, r.found, duration(r.at_ms)) for r in items]
     return frame(RESULT_COLUMNS, rows)
+
+
+DRAIN_COLUMNS = ("NODE", "STARTED", "FINISHED", "OUTCOME", "EVICTED", "IGNORED", "RETRIES", "ERROR")
+# Shown by default only when a drain has one: most drains leave no DaemonSet pod and end without an error, and an
+# empty column would push kubectl's error, when there is one, past a notebook's right edge.
+DRAIN_OPTIONAL = ("IGNORED", "ERROR")
+
+
+def drains(sim, wide: bool = False) -> Table:
+    """One row a drain, in the order they started: OUTCOME `drained`, `failed` or `draining` (still waiting at the
+    end of the run), the pods it evicted (NS/NAME) and the DaemonSet pods it left, how many 429s it retried, and
+    kubectl's error for a failed one. IGNORED and ERROR are left out when empty in every row; `wide=True` keeps
+    every column."""
+    rows = [(r.node, duration(r.started_ms), None if r.finished_ms is None else duration(r.finished_ms), r.outcome,
+             ", ".join(r.evicted), ", ".join(r.ignored), r.retries, r.error or "") for r in sim.drainer.records]
+    df = frame(DRAIN_COLUMNS, rows)
+    empty = {c for c in DRAIN_OPTIONAL if not any(df[c])}
+    return shown(df, tuple(c for c in DRAIN_COLUMNS if c not in empty), wide=wide)
+
+
+MEASURE_COLUMNS = ("NAME", "VALUE", "KIND", "OF", "FROM", "UNTIL", "AT")
+
+
+def measure_table(sim) -> pd.DataFrame:
+    """One row per measure, in the order written: NAME, VALUE (a number, `when` in ms, None when there is none),
+    KIND, OF (what it reads), the window FROM/UNTIL read (clipped to the run) and AT, the moment the value
+    speaks of (where a min or max was first reached, the moment of `when` or `at`)."""
+    items = measures(sim)
+    rows = [(r.name, r.value, r.measure.kind, r.measure.reads, duration(r.start_ms), duration(r.until_ms),
+             duration(r.at_ms)) for r in items]
+    out = frame(MEASURE_COLUMNS, rows)
+    for column in ("FROM", "UNTIL"):
+        out[column] = pd.array(list(out[column]), dtype="timedelta64[ms]")
+    out["VALUE"] = pd.Series([r.value for r in items], dtype=object, index=out.index)  # ints stay ints beside a mean
+    return out
+
+
+def measure_values(sim) -> dict[str, int | float | None]:
+    """`{name: value}` in the order written: the columns a sweep's row takes."""
+    return {r.name: r.value for r in measures(sim)}
+
+
+def measure_block(items) -> str:
+    """`measures:` and one aligned line each: name, value (a moment as a duration), what it reads, and the moment
+    a min or max was first reached. Empty when the scenario has no measure."""
+    if not items:
+        return ""
+    names = max(len(r.name) for r in items)
+    texts = [r.shown() for r in items]
+    width = max(len(s) for s in texts)
+    lines = ["measures:"]
+    for r, s in zip(items, texts):
+        m = r.measure
+        first = f"  (first at {format_duration(r.at_ms)})" if m.kind in ("min", "max") and r.at_ms is not None else ""
+        kind = f"at {format_duration(m.at_ms)}" if m.kind == "at" else m.kind
+        lines.append(f"  {r.name.ljust(names)}  {s.ljust(width)}  {kind} {m.reads}{first}")
+    return "\n".join(lines) + "\n"

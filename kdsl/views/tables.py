@@ -5,15 +5,14 @@
 
 from __future__ import annotations
 
-from kdsl.views.autoscalers import hpas
+from kdsl.views.workloads import hpas, storage, workloads
 from kdsl.views.cluster import namespaces, nodes
 from kdsl.views.common import ViewError
 from kdsl.views.connectivity import connectivity
-from kdsl.views.drains import drains
+from kdsl.views.records import drains
 from kdsl.views.network import ingresses, services
 from kdsl.views.pods import conditions, containers, events, explain, pods, timeline
 from kdsl.views.top import top, top_nodes
-from kdsl.views.workloads import storage, workloads
 
 # The tables `kdsl table KIND` and `export_tables` know, in the order they are listed and written.
 TABLES = {"pods": pods, "containers": containers, "conditions": conditions, "events": events, "nodes": nodes,

@@ -10,8 +10,7 @@ from kdsl.engine.controllers.root_ca_publisher import NAME as ROOT_CA
 from kdsl.engine.nodes import status_text
 from kdsl.engine.services import SERVICE_NAME_LABEL
 from kdsl.views.common import ViewError, moment, objects, when
-from kdsl.views.diagram import Topology
-from kdsl.views.drawing import FILLS, PHASE_COLOURS, Model, Vertex, phase_fill, render, save  # noqa: F401 - save is kdsl.views.topology.save
+from kdsl.views.drawing import FILLS, PHASE_COLOURS, Model, Topology, Vertex, phase_fill, render, save  # noqa: F401 - save is kdsl.views.topology.save
 from kdsl.views.topology_pods import group_label, phases, pod_box
 
 CONTROLLERS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController")

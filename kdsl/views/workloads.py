@@ -1,15 +1,16 @@
-"""Workload and storage tables: controllers with their status columns; claims joined to volumes and pods."""
+"""Workload, storage and HPA tables: controllers with their status columns; claims joined to volumes and pods."""
 
 # Workload and storage tables: Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs with their
-# status columns; PVCs joined to their PVs and the pods that use them.
+# status columns; PVCs joined to their PVs and the pods that use them; HorizontalPodAutoscalers as `kubectl get hpa`.
 
 from __future__ import annotations
 
 import pandas as pd
 
 from kdsl.engine.apiserver.resources import format_quantity
-from kdsl.model.storage import ACCESS_SHORT
-from kdsl.views.autoscalers import workload_rows
+from kdsl.engine.autoscaling.printers import format_hpa_metrics
+from kdsl.engine.controllers.horizontal_status import HPAStatus, metric_specs
+from kdsl.model.config import ACCESS_SHORT
 from kdsl.views.common import age, frame, moment, objects, owner, select, shown, when
 
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob")
@@ -77,7 +78,7 @@ def workloads(sim, at=None, namespace=None, selector=None, wide: bool = False) -
             indexes = (o.status.completed_indexes or None) if kind == "Job" and o.status is not None else None
             rows.append((kind, o.namespace, o.name, *_counts(o), indexes, images, sel or None, owner(o),
                          age(t, o.meta.creation_ms)))
-    rows += workload_rows(sim, t, namespace, selector)  # the HPAs that scale them
+    rows += hpa_rows(sim, t, namespace, selector)  # the HPAs that scale them
     return shown(frame(WORKLOAD_COLUMNS, rows), WORKLOAD_DEFAULT, namespace, wide)
 
 
@@ -128,3 +129,52 @@ def storage(sim, at=None, namespace=None, selector=None, wide: bool = False) -> 
                          None, _modes(pv.spec.access_modes), pv.spec.storage_class or None,
                          pv.spec.reclaim_policy, None, age(t, pv.meta.creation_ms)))
     return shown(frame(STORAGE_COLUMNS, rows), STORAGE_DEFAULT, namespace, wide)
+
+
+HPA_KIND = "HorizontalPodAutoscaler"
+HPA_COLUMNS = ("NAMESPACE", "NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "DESIRED",
+               "LAST SCALE", "CONDITIONS", "AGE")
+# kubectl get hpa's columns (pkg/printers/internalversion/printers.go printHorizontalPodAutoscaler); `wide=True`
+# adds the status's desired count, its last scale time and the conditions that hold.
+HPA_DEFAULT = ("NAMESPACE", "NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE")
+
+
+def reference(hpa) -> str:
+    """spec.scaleTargetRef as kubectl prints it: `Deployment/web`."""
+    return f"{hpa.spec.target_kind}/{hpa.spec.target_name}"
+
+
+def targets(hpa) -> str:
+    """The TARGETS column: each metric's current value (<unknown> before the controller read one) over its target."""
+    status = hpa.status or HPAStatus()
+    return format_hpa_metrics(metric_specs(hpa.spec), status.current_metrics)
+
+
+def _hpa_conditions(status: HPAStatus) -> str | None:
+    held = [f"{c.type}={c.status}({c.reason})" for c in status.conditions]
+    return ",".join(held) or None
+
+
+def hpas(sim, at=None, namespace=None, selector=None, wide: bool = False) -> pd.DataFrame:
+    """kubectl get hpa -A: one row per HorizontalPodAutoscaler standing at `at` (default: the end)."""
+    t = moment(sim, at)
+    rows = []
+    for o in select(objects(sim, HPA_KIND, t, namespace), None, selector):
+        status = o.status or HPAStatus()
+        rows.append((o.namespace, o.name, reference(o), targets(o), o.spec.min_replicas, o.spec.max_replicas,
+                     status.current_replicas, status.desired_replicas,
+                     when(status.last_scale_ms) if status.last_scale_ms is not None else None,
+                     _hpa_conditions(status), age(t, o.meta.creation_ms)))
+    return shown(frame(HPA_COLUMNS, rows), HPA_DEFAULT, namespace, wide)
+
+
+def hpa_rows(sim, t: int, namespace=None, selector=None) -> list[tuple]:
+    """The HPAs as rows of the workloads table (its WORKLOAD_COLUMNS): DESIRED and CURRENT are the status's
+    counts, STATUS says what it scales, its targets and its bounds."""
+    rows = []
+    for o in select(objects(sim, HPA_KIND, t, namespace), None, selector):
+        status = o.status or HPAStatus()
+        text = f"{reference(o)}, {targets(o)}, min {o.spec.min_replicas}, max {o.spec.max_replicas}"
+        rows.append((HPA_KIND, o.namespace, o.name, status.desired_replicas, status.current_replicas, None, None, None,
+                     None, text, None, None, None, None, age(t, o.meta.creation_ms)))
+    return rows

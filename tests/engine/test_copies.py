@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 import kdsl
-import kdsl.engine.evolve as evolve_module
+import kdsl.core.evolve as evolve_module
 import kdsl.engine.simulation as simulation_module
 import kdsl.engine.store as store_module
 from kdsl.engine.controllers import CONTROLLERS

@@ -15,7 +15,7 @@ from kdsl.core.values import Percent
 from kdsl.model.base import Requirement, Selector
 from kdsl.model.disruption import PodDisruptionBudget
 from kdsl.model.manifest import Manifest
-from kdsl.model.network_policy import NetworkPolicy, PolicyPeer
+from kdsl.model.network import NetworkPolicy, PolicyPeer
 
 # The example of the Kubernetes NetworkPolicy documentation (content/en/docs/concepts/services-networking/
 # network-policies.md, service/networking/networkpolicy.yaml): one ingress rule with three peers.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import kdsl
-from kdsl.model.errors import ScenarioError
+from kdsl.model.scenario import ScenarioError
 
 SERVICE = """\
 apiVersion: v1

@@ -12,7 +12,7 @@ from hypothesis import Phase, given, settings
 import kdsl
 from kdsl.interop import dump_manifests, import_manifests, to_manifests
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
-from kdsl.model.behaviour import Behaviour
+from kdsl.model.pods import Behaviour
 from tests.strategies import scenarios
 
 

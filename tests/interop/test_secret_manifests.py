@@ -11,7 +11,7 @@ import kdsl
 from kdsl.cli import main
 from kdsl.core.errors import KdslError
 from kdsl.interop.reader import read_text
-from kdsl.model.dump import scenario_data
+from kdsl.model.scenario import scenario_data
 
 HIDDEN = "sd-7a7a7a-secret"
 BINARY = base64.b64encode(b"\xff\xfe\x00secret").decode()

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kdsl.core.bulk import bulk
+from kdsl.core.limits import bulk
 from kdsl.core.errors import Span
 from kdsl.lang import gapmemo, linememo
 from kdsl.lang.parser import _builder, _get_machine, _lock

@@ -9,7 +9,7 @@ import pytest
 import kdsl
 from kdsl.lang.fmt import format_document
 from kdsl.lang.parser import parse_document
-from kdsl.model.dump import scenario_data
+from kdsl.model.scenario import scenario_data
 from tests.golden import check_golden, to_json
 
 LANGUAGE = sorted((Path(__file__).parent / "language").glob("*.kdsl"))

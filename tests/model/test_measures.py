@@ -6,8 +6,8 @@ import pytest
 
 import kdsl
 from kdsl.core.errors import KdslSyntaxError
-from kdsl.model.errors import ScenarioError
-from kdsl.model.measures import Measure
+from kdsl.model.scenario import ScenarioError
+from kdsl.model.expectations import Measure
 
 HEAD = "namespace shop { deployment web replicas=3 image=nginx:1.25 }\nrun 10m\n"
 
@@ -31,7 +31,7 @@ def test_a_measure_builds_its_target_attribute_and_window():
 
 
 def test_measures_are_not_dumped_when_there_are_none():
-    from kdsl.model.dump import scenario_data
+    from kdsl.model.scenario import scenario_data
 
     assert "measures" not in scenario_data(kdsl.parse(HEAD))
     assert len(scenario_data(kdsl.parse(HEAD + "measure a = min deployment shop/web ready\n"))["measures"]) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kdsl
-from kdsl.model.dump import scenario_data, to_data
+from kdsl.model.scenario import scenario_data, to_data
 
 VALUE = "yaml-0d0d0d-secret"
 TEXT = f'''secret s {{

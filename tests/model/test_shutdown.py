@@ -8,8 +8,8 @@ import kdsl
 from kdsl.engine.controllers.deployment_util import compute_hash
 from kdsl.lang.fmt import format_document
 from kdsl.lang.parser import parse_document
-from kdsl.model.behaviour import Behaviour
-from kdsl.model.dump import to_data
+from kdsl.model.pods import Behaviour
+from kdsl.model.scenario import to_data
 
 TEXT = "deployment web replicas=2 {\n  container app image=shop/app:1 {\n    shutdown 20s\n  }\n}\n"
 

@@ -8,7 +8,7 @@ import pytest
 import kdsl
 from kdsl.core.errors import UsageError
 from kdsl.sweeps import play
-from kdsl.sweeps.bundle import Bundle
+from kdsl.sweeps.play import Bundle
 
 MAIN = """\
 include "parts/nodes.kdsl"

@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kdsl.sweeps.display import planner_frame, sweep_html
-from kdsl.sweeps.progress import NotebookProgress
+from kdsl.sweeps.display import NotebookProgress, planner_frame, sweep_html
 from kdsl.sweeps.results import Sweep
 
 EXPECT = "expect always deployment shop/web available>=1 from $fail_at"

@@ -10,7 +10,7 @@ import pytest
 
 import kdsl
 from kdsl.sweeps import play
-from kdsl.sweeps.bundle import Bundle
+from kdsl.sweeps.play import Bundle
 
 HERE = Path(__file__).parent
 SCENARIO = HERE / "lose-a-node.kdsl"

@@ -7,7 +7,7 @@ import sys
 
 import graphviz
 
-from kdsl.views.diagram import STYLE, Topology, fit_html
+from kdsl.views.drawing import STYLE, Topology, fit_html
 
 SCRIPT = """
 import kdsl

@@ -12,7 +12,7 @@ from kdsl.engine.apiserver.authn import UserInfo, namespace_exists, service_acco
 from kdsl.engine.apiserver.errors import ApiError, go_quote, not_found, wrap_forbidden
 from kdsl.engine.apiserver.resources import ResourceInfo
 from kdsl.engine.apiserver.view import View
-from kdsl.engine.evolve import ByIdentity, evolve
+from kdsl.core.evolve import ByIdentity, evolve
 from kdsl.engine.objects import ApiObject
 from kdsl.model.namespaces import IMMORTAL_NAMESPACES
 from kdsl.model.pods import Toleration

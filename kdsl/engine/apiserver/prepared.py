@@ -30,7 +30,7 @@ from kdsl.engine.apiserver.rbac import RBAC_KINDS
 from kdsl.engine.apiserver.request_ops import Request, Result
 from kdsl.engine.apiserver.resources import resource_info
 from kdsl.engine.apiserver.view import View
-from kdsl.engine.evolve import copier
+from kdsl.core.evolve import copier
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.model import names
 

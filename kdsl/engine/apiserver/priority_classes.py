@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from kdsl.engine.apiserver.view import View
-from kdsl.engine.evolve import ByIdentity
+from kdsl.core.evolve import ByIdentity
 
 # pkg/apis/scheduling/types.go: SystemCriticalPriority = 2 * HighestUserDefinablePriority (1e9); the API server
 # creates both classes at start (pkg/registry/scheduling/rest/storage_scheduling.go, SystemPriorityClasses).

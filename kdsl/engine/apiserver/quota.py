@@ -8,7 +8,7 @@ import attrs
 
 from kdsl.engine.apiserver.resources import KINDS, ResourceInfo, format_quantity, pod_limits, pod_requests
 from kdsl.engine.apiserver.view import View
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.objects import ApiObject
 from kdsl.model.pods import PodTemplate
 

@@ -15,7 +15,7 @@ from kdsl.engine.apiserver.rbac import Attributes as Authz, authorize
 from kdsl.engine.apiserver.resources import ResourceInfo, resource_info
 from kdsl.engine.apiserver.request_ops import VERBS, Request, Result, attributes
 from kdsl.engine.apiserver.view import View
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.objects import ApiObject
 from kdsl.model.access import User
 

@@ -10,7 +10,7 @@ from kdsl.engine.apiserver.authn import UserInfo
 from kdsl.engine.apiserver.errors import ApiError, conflict, go_quote, invalid, not_found
 from kdsl.engine.apiserver.resources import ResourceInfo
 from kdsl.engine.apiserver.view import View
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.objects import ApiObject
 
 VERBS = ("get", "list", "watch", "create", "update", "patch", "delete")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.apiserver.errors import FieldError, invalid, unknown_resource
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.objects import ApiObject
 from kdsl.model.base import Selector
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kdsl.core import yamls
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.objects import ApiObject
 from kdsl.model.base import Selector
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from kdsl.engine.apiserver.errors import DEFAULT_MINOR, FieldError
 from kdsl.engine.apiserver.resources import as_dict, format_quantity
 from kdsl.engine.apiserver.strategy import JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL
-from kdsl.engine.evolve import ByIdentity
+from kdsl.core.evolve import ByIdentity
 from kdsl.engine.objects import ApiObject
 from kdsl.model import names
 from kdsl.model.pods import PodTemplate

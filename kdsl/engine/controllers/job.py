@@ -8,10 +8,9 @@ from kdsl.engine.controllers.base import Client, Controller
 from kdsl.engine.controllers.job_indexed import (UNKNOWN, completion_index, duplicated, first_pending,
                                                   generate_name, is_indexed, new_pod, succeeded_indexes, to_string,
                                                   total)
-from kdsl.engine.controllers.job_suspend import suspended, suspension
 from kdsl.engine.controllers.job_tracking import counted_pods, orphaned, release, release_orphan
 from kdsl.engine.controllers.job_util import (Backoff, JobStatus, finish_ms, is_active, is_finished_pod,
-                                               past_backoff_on_failure, removal_rank)
+                                               past_backoff_on_failure, removal_rank, suspended, suspension)
 from kdsl.engine.naming import generate_free_name
 from kdsl.engine.objects import ApiObject, Condition, set_condition
 from kdsl.engine.podview import is_ready

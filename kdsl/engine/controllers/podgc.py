@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kdsl.engine.controllers.base import Controller, Key
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.objects import ApiObject, Condition, set_condition
 from kdsl.engine.store_watch import Write
 

@@ -7,7 +7,7 @@ from kdsl.engine.controllers.pv_index import (NO_PROVISIONER, PROVISIONED_BY, SE
                                               VolumeStatus, annotation, claim_key, delay_binding, provisioner_of,
                                               storage_class, volume_status)
 from kdsl.engine.objects import ApiObject, Meta
-from kdsl.model.storage import PersistentVolume
+from kdsl.model.config import PersistentVolume
 
 PVC, PV = "PersistentVolumeClaim", "PersistentVolume"
 # How long creating a volume takes in kdsl: a cloud disk or a local-path directory takes a few seconds.

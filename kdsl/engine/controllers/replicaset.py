@@ -7,10 +7,9 @@ import functools
 import attrs
 
 from kdsl.engine import clock, expect
-from kdsl.engine.controllers.adoption import adopt_orphans
 from kdsl.engine.controllers.base import Controller, Key
-from kdsl.engine.controllers.deployment_util import (ReplicaSetStatus, backoff_ms, is_active, log2_rank, ready_since,
-                                                     revision)
+from kdsl.engine.controllers.deployment_util import (ReplicaSetStatus, adopt_orphans, backoff_ms, is_active, log2_rank,
+                                                     ready_since, revision)
 from kdsl.engine.controllers.replica_counts import Counts, Tally
 from kdsl.engine.naming import generate_name, new_uid
 from kdsl.engine.objects import ApiObject, Condition, Meta
@@ -59,7 +58,7 @@ class ReplicaSetController(Controller):
         # The counts move with every write of a pod it controls (replica_counts.py): a sync reads them, not its pods.
         error = None
         if rs.meta.deletion_ms is None and self.counts.of(rs.meta.uid).active != rs.spec.replicas:
-            adopt_orphans(self, rs)  # ClaimPods (controllers/adoption.py): an adopted pod counts from its write
+            adopt_orphans(self, rs)  # ClaimPods (controllers/deployment_util.py): an adopted pod counts from its write
             error = self.manage(rs)
         now = self.sim.now
         status, wait = self.calculate_status(rs, self.counts.of(rs.meta.uid), error, now)

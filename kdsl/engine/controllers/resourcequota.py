@@ -5,7 +5,7 @@ from __future__ import annotations
 from kdsl.engine.apiserver.quota import QuotaStatus, calculate_usage, charged
 from kdsl.engine.apiserver.resources import KINDS
 from kdsl.engine.controllers.base import Controller, Key
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.store_watch import not_added
 

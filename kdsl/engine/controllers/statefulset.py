@@ -12,7 +12,7 @@ from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, avail
                                          pod_changed, revision_of, running_and_ready, status_only)
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef
 from kdsl.model.pods import Volume
-from kdsl.model.storage import PersistentVolumeClaim
+from kdsl.model.config import PersistentVolumeClaim
 from kdsl.model.workloads import Pod
 
 POD_NAME = "statefulset.kubernetes.io/pod-name"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kdsl.engine.events import Event
-from kdsl.engine.evolve import copier
+from kdsl.core.evolve import copier
 
 # Steps whose change to the pod's containers, sandbox, images and `initialized` (the sync after them
 # included) and whose events read of the pod only what `key` holds, and quote no pod name or address:

@@ -9,7 +9,7 @@ import attrs
 
 from kdsl.core.secrets import REDACTED
 from kdsl.engine.kubelet.containers import Ctr, Timer
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 
 KINDS = {"configmap": "ConfigMap", "secret": "Secret"}
 WATCHED = ("ConfigMap", "Secret")

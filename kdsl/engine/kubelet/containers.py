@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from kdsl.engine.evolve import ByIdentity, evolve
+from kdsl.core.evolve import ByIdentity, evolve
 from kdsl.engine.kubelet.probes import plan_probes
 from kdsl.engine.objects import ContainerStatus, Running, Terminated, Waiting
 from kdsl.model.pods import Container

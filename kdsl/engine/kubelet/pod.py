@@ -7,7 +7,7 @@ import attrs
 from kdsl.engine.events import new_event
 from kdsl.engine.kubelet.backoff import Backoff
 from kdsl.engine.kubelet.containers import Ctr
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.objects import PodStatus
 from kdsl.model.pods import PodTemplate
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.model.behaviour import Behaviour
-from kdsl.model.pods import Container, Probe
+from kdsl.model.pods import Behaviour, Container, Probe
 
 # prober worker: the result a probe holds for a new container before its first threshold is met
 INITIAL = {"readiness": "Failure", "liveness": "Success", "startup": "Unknown"}

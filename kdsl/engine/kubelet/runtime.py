@@ -10,7 +10,7 @@ from kdsl.engine.events import Event
 from kdsl.engine.kubelet import alike
 from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet import steps
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.kubelet.refresh import refreshed
 from kdsl.engine.kubelet.pod import Config, PodRun, Step
 from kdsl.engine.objects import Condition, PodStatus, Terminated, set_condition

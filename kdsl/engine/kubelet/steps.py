@@ -6,7 +6,7 @@ from kdsl.engine.kubelet import config_refs
 from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet.backoff import go_duration
 from kdsl.engine.kubelet.containers import Ctr, Timer
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.kubelet.phase import TERMINAL
 from kdsl.engine.kubelet.pod import PodRun
 from kdsl.engine.kubelet.probes import unhealthy_message

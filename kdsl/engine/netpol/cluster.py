@@ -11,7 +11,7 @@ from kdsl.engine.routing import BUILTIN_NAMESPACES
 from kdsl.engine.services import serving_endpoints, slices_at
 from kdsl.core.errors import UsageError
 from kdsl.model.base import Selector
-from kdsl.model.network_policy import ConnectEnd
+from kdsl.model.network import ConnectEnd
 
 # The API server labels every namespace with its name (pkg/registry/core/namespace/strategy.go, since 1.22),
 # which is how a policy selects one namespace by name.

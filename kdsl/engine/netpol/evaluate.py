@@ -12,7 +12,7 @@ import ipaddress
 
 import attrs
 
-from kdsl.model.network_policy import NetworkPolicy, NetworkPolicyRule, PolicyPeer, PolicyPort
+from kdsl.model.network import NetworkPolicy, NetworkPolicyRule, PolicyPeer, PolicyPort
 
 
 @attrs.frozen(kw_only=True)

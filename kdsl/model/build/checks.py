@@ -15,7 +15,7 @@ from kdsl.model.build.declared import Declared
 from kdsl.model.build.measure import check_measures
 from kdsl.model.network import Ingress, Service
 from kdsl.model.nodes import NodePool
-from kdsl.model.storage import PersistentVolumeClaim
+from kdsl.model.config import PersistentVolumeClaim
 from kdsl.model.workloads import CronJob, StatefulSet
 
 

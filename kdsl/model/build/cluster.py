@@ -11,7 +11,7 @@ from kdsl.model.build.scheduling import EFFECT_NAMES, access_modes
 from kdsl.model.names import label_key, label_value
 from kdsl.model.namespaces import QUOTA_RESOURCES, LimitRange, Namespace, ResourceQuota
 from kdsl.model.nodes import Cluster, Node, NodePool, Taint
-from kdsl.model.storage import PersistentVolume, StorageClass
+from kdsl.model.config import PersistentVolume, StorageClass
 
 BINDING_MODES = {"immediate": "Immediate", "waitforfirstconsumer": "WaitForFirstConsumer"}
 READY = {"true": "True", "false": "False", "unknown": "Unknown"}  # a node's Ready condition (`ready=`)

@@ -8,9 +8,8 @@ from kdsl.core.values import digits
 from kdsl.core import values as v
 from kdsl.core.errors import suggest
 from kdsl.lang.syntax import Kw, Stmt, Word
-from kdsl.model.behaviour import Behaviour
+from kdsl.model.pods import PROBE_ORDER, Behaviour, Container, EnvFrom, EnvVar, Mount, Port, Probe, Resources
 from kdsl.model.build.context import Ctx, Head, pick
-from kdsl.model.pods import PROBE_ORDER, Container, EnvFrom, EnvVar, Mount, Port, Probe, Resources
 
 PULL_POLICIES = {"always": "Always", "ifnotpresent": "IfNotPresent", "never": "Never"}
 PROTOCOLS = {"tcp": "TCP", "udp": "UDP", "sctp": "SCTP"}

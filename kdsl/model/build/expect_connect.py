@@ -7,7 +7,7 @@ from kdsl.lang.syntax import Attr, Kw, Op, Stmt, Word
 from kdsl.model.build.context import Ctx, split_ref
 from kdsl.model.build.scheduling import selector
 from kdsl.model.expectations import Timing
-from kdsl.model.network_policy import ConnectEnd, ConnectExpectation
+from kdsl.model.network import ConnectEnd, ConnectExpectation
 
 _PROTOCOLS = ("TCP", "UDP", "SCTP")
 _WHEN = ("at", "by", "from", "until")

@@ -14,7 +14,7 @@ from kdsl.model.build.checks_refs import missing_object
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared
 from kdsl.model.build.expect import _CLUSTER, ATTRIBUTES, SINGULAR, build_expect
-from kdsl.model.measures import Measure
+from kdsl.model.expectations import Measure
 
 # A measure's name is a column of a sweep's table: a word that reads the same in Python, pandas and a CSV header.
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")

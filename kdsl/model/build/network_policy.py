@@ -13,7 +13,7 @@ from kdsl.model.build.cluster import meta
 from kdsl.model.build.context import Ctx, Head, split_ref
 from kdsl.model.build.scheduling import selector
 from kdsl.model.names import port_name, port_number
-from kdsl.model.network_policy import IPBlock, NetworkPolicy, PolicyPeer, PolicyPort, NetworkPolicyRule, policy_types
+from kdsl.model.network import IPBlock, NetworkPolicy, PolicyPeer, PolicyPort, NetworkPolicyRule, policy_types
 
 _RANGE = re.compile(r"^([0-9]+)-([0-9]+)(?:/(\w+))?$")
 _PORT = re.compile(r"^([^/]+)(?:/(\w+))?$")

@@ -16,11 +16,10 @@ from kdsl.model.build.containers import PROTOCOLS, port_number
 from kdsl.model.build.context import Ctx, Head, named, pick, split_ref, tail_word
 from kdsl.model.build.scheduling import access_modes
 from kdsl.model.manifest import Manifest
-from kdsl.model.config import SECRET_TYPES, ConfigMap, Secret
+from kdsl.model.config import SECRET_TYPES, ConfigMap, PersistentVolumeClaim, Secret
 from kdsl.model import names
 from kdsl.model.names import config_key
 from kdsl.model.network import SERVICE_TYPES, Ingress, IngressPath, IngressTLS, Service, ServicePort
-from kdsl.model.storage import PersistentVolumeClaim
 
 _META = ("labels", "annotations", "yaml")
 _PORT = re.compile(r"^(?:([a-z][-a-z0-9]*):)?(\d+)(?::(\d+))?(?:/(\w+))?$")

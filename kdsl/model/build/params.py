@@ -13,7 +13,7 @@ import attrs
 from kdsl.core.errors import Diagnostic, Span, UsageError, suggest
 from kdsl.lang.parser import unescape
 from kdsl.lang.syntax import Attr, Expr, Path, PortMap, Stmt, Values, Word
-from kdsl.model.params import Param
+from kdsl.model.scenario import Param
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")

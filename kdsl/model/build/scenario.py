@@ -26,9 +26,8 @@ from kdsl.model.build.network_policy import build_network_policy
 from kdsl.model.build.params import Params
 from kdsl.model.build.objects import build_data, build_ingress, build_manifest, build_pvc, build_service
 from kdsl.model.build.timeline import build_at, build_run
-from kdsl.model.errors import ScenarioError
+from kdsl.model.scenario import Scenario, ScenarioError
 from kdsl.model.nodes import Cluster, NodePool
-from kdsl.model.scenario import Scenario
 
 _NAMESPACED = {"workload": build_alike, "service": build_service, "ingress": build_ingress,
                "configmap": build_data, "secret": build_data, "pvc": build_pvc,

@@ -10,7 +10,7 @@ from kdsl.model.build.context import Ctx, Head, pick, tail_word
 from kdsl.model.names import label_key, label_value
 from kdsl.model.nodes import EFFECTS
 from kdsl.model.pods import PodAffinityTerm, SpreadConstraint, Toleration, Volume, WeightedTerm
-from kdsl.model.storage import ACCESS_MODES
+from kdsl.model.config import ACCESS_MODES
 
 EFFECT_NAMES = {e.lower(): e for e in EFFECTS}
 UNSATISFIABLE = {"donotschedule": "DoNotSchedule", "scheduleanyway": "ScheduleAnyway"}

@@ -16,7 +16,7 @@ from kdsl.engine.apiserver.resources import resource_info
 from kdsl.engine.objects import Meta
 from kdsl.model.namespaces import Namespace
 from kdsl.model.pods import Toleration
-from kdsl.model.storage import PersistentVolumeClaim, StorageClass
+from kdsl.model.config import PersistentVolumeClaim, StorageClass
 from tests.engine.apiserver.helpers import Cluster, message, pod
 
 

@@ -7,11 +7,10 @@ import pytest
 
 from kdsl.engine.apiserver import quota, wrap
 from kdsl.engine.apiserver.resources import resource_info
-from kdsl.model.config import ConfigMap
+from kdsl.model.config import ConfigMap, PersistentVolumeClaim
 from kdsl.model.namespaces import ResourceQuota
 from kdsl.model.network import Service, ServicePort
 from kdsl.model.pods import PodTemplate
-from kdsl.model.storage import PersistentVolumeClaim
 from kdsl.model.workloads import Deployment
 from tests.engine.apiserver.helpers import Cluster, container, message, pod, with_phase
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 import kdsl
-from kdsl.engine.controllers.job_suspend import spec_field, suspended
+from kdsl.engine.controllers.job_util import spec_field, suspended
 from kdsl.engine.simulation import Simulation
 
 JOB = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kdsl
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.kubelet import alike, merge, refresh, runtime
 from kdsl.engine.kubelet.pod import Config
 from kdsl.engine.kubelet.runtime import new_pod, run_pod

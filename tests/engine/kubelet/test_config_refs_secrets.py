@@ -9,7 +9,7 @@ import base64
 import kdsl
 from kdsl.cli import main
 from kdsl.engine.kubelet import config_refs
-from kdsl.model.dump import scenario_data, to_data
+from kdsl.model.scenario import scenario_data, to_data
 from kdsl.notebook.reprs import bundle
 from tests.unchecked import unchecked
 

@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 import kdsl
 from kdsl.engine.kubelet.probes import INITIAL, Change, Unhealthy, outcome, plan_probes, results
 from kdsl.engine.objects import Running, Terminated
-from kdsl.model.behaviour import Behaviour
-from kdsl.model.pods import Probe
+from kdsl.model.pods import Behaviour, Probe
 
 from .helpers import START, columns, cond, play, state, template
 

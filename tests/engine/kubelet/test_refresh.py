@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kdsl.engine.evolve import evolve
+from kdsl.core.evolve import evolve
 from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet import refresh
 from kdsl.engine.kubelet.phase import TERMINAL, get_phase, pod_conditions

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from kdsl.engine.evolve import ByIdentity, copier, evolve
+from kdsl.core.evolve import ByIdentity, copier, evolve
 from kdsl.engine.objects import ApiObject, Condition, Meta, PodStatus
 
 

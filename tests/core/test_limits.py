@@ -9,17 +9,17 @@ import pytest
 
 import kdsl
 from kdsl.cli import main
-from kdsl.core import files
+from kdsl.core import limits
 from kdsl.core.limits import MAX_FILE_BYTES
 
 
 def test_a_file_at_the_limit_reads_and_one_byte_more_is_refused(tmp_path):
     f = tmp_path / "a.kdsl"
     f.write_bytes(b"#" * 100)
-    assert files.read_text(f, limit=100) == "#" * 100
+    assert limits.read_text(f, limit=100) == "#" * 100
     f.write_bytes(b"#" * 101)
-    with pytest.raises(files.FileTooLarge) as info:
-        files.read_text(f, limit=100)
+    with pytest.raises(limits.FileTooLarge) as info:
+        limits.read_text(f, limit=100)
     assert isinstance(info.value, OSError) and "the most kdsl reads as one scenario or manifest file" in str(info.value)
 
 
@@ -44,6 +44,6 @@ def test_a_text_past_the_limit_is_refused_by_kdsl_parse_before_the_lexer():
 
 
 def test_standard_input_is_read_bounded_too():
-    assert files.read_stream(io.StringIO("x" * 10), limit=10) == "x" * 10
-    with pytest.raises(files.FileTooLarge):
-        files.read_stream(io.StringIO("x" * 11), limit=10)
+    assert limits.read_stream(io.StringIO("x" * 10), limit=10) == "x" * 10
+    with pytest.raises(limits.FileTooLarge):
+        limits.read_stream(io.StringIO("x" * 11), limit=10)
