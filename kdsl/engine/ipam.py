@@ -23,6 +23,10 @@ class PodNetwork:
         self.node_cidrs: dict[str, ipaddress.IPv4Network] = {}
         self._host_ips: dict[str, str] = {}
         self._used: dict[str, set[int]] = {}
+        # Per node: every offset below it is taken (the scan for the lowest free one starts there), and the
+        # first offset past the usable ones; so that a node's hundredth pod does not test 99 taken addresses.
+        self._low: dict[str, int] = {}
+        self._end: dict[str, int] = {}
 
     @property
     def room(self) -> int:
@@ -36,6 +40,7 @@ class PodNetwork:
                 raise CIDRExhausted(self.exhausted(node))
             self.node_cidrs[node] = subnet
             self._used[node] = set()
+            self._low[node], self._end[node] = 2, subnet.num_addresses - 1
         return str(self.node_cidrs[node])
 
     def exhausted(self, node: str) -> str:
@@ -56,14 +61,17 @@ class PodNetwork:
 
     def allocate(self, node: str) -> str | None:
         """The lowest free address of the node's /24 after the gateway, or None when every one is taken."""
-        net, used = self.node_cidrs[node], self._used[node]
-        for offset in range(2, net.num_addresses - 1):
+        used = self._used[node]
+        for offset in range(self._low[node], self._end[node]):
             if offset not in used:
                 used.add(offset)
+                self._low[node] = offset + 1
+                net = self.node_cidrs[node]
                 if net.version == 4:  # written out: an IPv4Address made to be printed costs more than the rest
                     n = int(net.network_address) + offset
                     return f"{n >> 24}.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
                 return str(net.network_address + offset)
+        self._low[node] = self._end[node]
         return None  # a node whose `pods=` passes its 253 addresses: the sandbox waits for one (kubelets.py)
 
     def range_set(self, node: str) -> str:
@@ -75,7 +83,10 @@ class PodNetwork:
     def release(self, node: str, ip: str) -> None:
         net = self.node_cidrs.get(node)
         if net is not None:
-            self._used[node].discard(int(ipaddress.ip_address(ip)) - int(net.network_address))
+            offset, used = int(ipaddress.ip_address(ip)) - int(net.network_address), self._used[node]
+            if offset in used:
+                used.remove(offset)
+                self._low[node] = min(self._low[node], offset)
 
 
 def pod_network(scenario) -> PodNetwork:

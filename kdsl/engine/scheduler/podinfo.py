@@ -173,9 +173,13 @@ class PodInfo:
 
 # The pods of one controller share their containers and labels; what the scheduler derives from them is
 # kept for the last few, checked by identity (a pod whose containers differ is derived afresh). The facts
-# of a few thousand templates, the oldest dropped: pods of a thousand templates are scheduled in turn when
-# a user declares them so (sim_requests._alike gives equal ones one template).
+# of a few thousand templates, all dropped once there are more (dropping the oldest one by one costs a walk
+# past the deleted ones at the dict's front): pods of a thousand templates are scheduled in turn when a user
+# declares them so (sim_requests._alike gives equal ones one template).
 _FACTS: dict[tuple[int, int], tuple] = {}
+# The same facts by what they read of the containers: pods declared one by one differ in their containers'
+# names (and env, probes...), which no fact depends on, so pods alike in the rest share them.
+_SHAPES: dict[tuple, tuple] = {}
 _SELECTORS: dict[tuple, Selector] = {}
 KEPT = 512
 FACTS_KEPT = 1 << 12
@@ -187,13 +191,19 @@ def _container_facts(tpl: PodTemplate) -> tuple[Vec, tuple[int, int], tuple[tupl
     found = _FACTS.get((id(containers), id(inits)))
     if found is not None and found[0] is containers and found[1] is inits:
         return found[2]
-    nz = pod_requests(tpl, non_zero=True)
-    facts = (pod_requests(tpl), (nz[0], nz[1]),
-             tuple(sorted({(p.protocol, p.host_port) for c in containers for p in c.ports if p.host_port})),
-             # ImageLocality reads init containers and app containers, one image each (sumImageScores)
-             tuple(normalized_image(c.image) for c in (*inits, *containers)))
+    shape = (len(inits), *((c.requests, c.image, c.ports, c.restart_policy) for c in (*inits, *containers)))
+    facts = _SHAPES.get(shape)
+    if facts is None:
+        nz = pod_requests(tpl, non_zero=True)
+        facts = (pod_requests(tpl), (nz[0], nz[1]),
+                 tuple(sorted({(p.protocol, p.host_port) for c in containers for p in c.ports if p.host_port})),
+                 # ImageLocality reads init containers and app containers, one image each (sumImageScores)
+                 tuple(normalized_image(c.image) for c in (*inits, *containers)))
+        if len(_SHAPES) >= FACTS_KEPT:
+            _SHAPES.clear()
+        _SHAPES[shape] = facts
     if len(_FACTS) >= FACTS_KEPT:
-        del _FACTS[next(iter(_FACTS))]
+        _FACTS.clear()
     _FACTS[(id(containers), id(inits))] = (containers, inits, facts)
     return facts
 

@@ -11,6 +11,10 @@ from kdsl.engine.scheduler.podinfo import PodInfo
 from kdsl.engine.scheduler.snapshot import Snapshot
 
 FEW = 16  # nodes whose spreading score a bind changed, recomputed one by one rather than as arrays
+# Raw scores of the scored nodes span at most this many values for their normalization to be looked up in a table.
+SPAN = 64
+_min, _max = np.minimum.reduce, np.maximum.reduce  # the ndarray methods' own work, without their Python wrapper
+_TABLES: dict[tuple[int, int], np.ndarray] = {}
 
 
 class Spread:
@@ -157,12 +161,12 @@ class Spread:
             self.weights = weights
         live = self.raw[scored]
         if ignored is None and len(live):
-            lo, hi = int(live.min()), int(live.max())
-            return np.full(len(live), 100, dtype=np.int64) if hi == 0 else 100 * (hi + lo - live) // hi
+            lo, hi = int(_min(live)), int(_max(live))
+            return np.full(len(live), 100, dtype=np.int64) if hi == 0 else _scaled(live, lo, hi)
         norm = np.zeros(len(feasible), dtype=np.int64)
         if len(live):
-            lo, hi = int(live.min()), int(live.max())
-            norm[~ignored] = 100 if hi == 0 else 100 * (hi + lo - live) // hi
+            lo, hi = int(_min(live)), int(_max(live))
+            norm[~ignored] = 100 if hi == 0 else _scaled(live, lo, hi)
         return norm
 
     def _weights(self, scored: np.ndarray) -> tuple[float, ...]:
@@ -177,3 +181,16 @@ class Spread:
                 seen = np.bincount(codes[scored], minlength=len(domains))
                 weights.append(math.log(int(np.count_nonzero(seen)) + 2))
         return tuple(weights)
+
+
+def _scaled(live: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """100 * (hi + lo - live) // hi, by a table of the few values from lo to hi when they span few: numpy's
+    integer division costs more than looking each raw score's result up."""
+    if hi - lo >= SPAN:
+        return 100 * (hi + lo - live) // hi
+    table = _TABLES.get((lo, hi))
+    if table is None:
+        if len(_TABLES) >= 1 << 12:
+            _TABLES.clear()
+        table = _TABLES[lo, hi] = 100 * (hi + lo - np.arange(lo, hi + 1, dtype=np.int64)) // hi
+    return table[live - lo]

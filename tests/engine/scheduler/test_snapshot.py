@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef, PodStatus
 from kdsl.engine.scheduler import PodInfo, Snapshot
@@ -83,6 +85,27 @@ def test_add_and_remove_are_incremental_and_exact_inverses():
     assert snap.remove_pod("default/web") == ("b", p)
     assert all(np.array_equal(x, y) for x, y in zip(before, (snap.requested, snap.non_zero, snap.pod_count)))
     assert not snap.ports and not snap.by_label and not snap.where
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.sampled_from([None, 0, 250, 4000]), st.sampled_from([None, 0, GI]),
+                          st.sampled_from([None, 0, GI]), st.booleans()), max_size=12))
+def test_totals_kept_through_adds_and_removes_are_the_bound_pods_sums(steps):
+    nodes = [node("a"), node("b"), node("c")]
+    snap, bound = snapshot(nodes), {}
+    for k, (at, cpu, memory, ephemeral, remove) in enumerate(steps):
+        if remove and bound:
+            del bound[snap.remove_pod(min(bound))[1].key]
+            continue
+        tpl = PodTemplate(containers=(Container(name="c", image="x:1", requests=Resources(
+            cpu=cpu, memory=memory, ephemeral_storage=ephemeral)),))
+        info = snap.add_pod("abc"[at], PodInfo.build(name=f"p{k}", template=tpl))
+        bound[info.key] = ("abc"[at], info)
+    # the sums of the bound pods' facts, made here (a fresh snapshot would add them as the kept one does)
+    on = [[info for at, info in bound.values() if at == name] for name in "abc"]
+    assert snap.requested.tolist() == [[sum(p.requests[r] for p in ps) for r in range(3)] for ps in on]
+    assert snap.non_zero.tolist() == [[sum(p.non_zero[r] for p in ps) for r in range(2)] for ps in on]
+    assert snap.pod_count.tolist() == [len(ps) for ps in on]
+    assert snap.requested.dtype == snap.non_zero.dtype == snap.pod_count.dtype == np.int64
 
 
 def test_select_uses_namespaces_and_every_kind_of_requirement():
