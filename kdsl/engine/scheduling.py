@@ -34,7 +34,7 @@ class SchedulerComponent:
         # Pods bound to a node that does not exist (yet): the API server accepts a nodeName it cannot find, and
         # the scheduler's cache accounts such a pod once its node appears. Node name -> pod keys.
         self.unplaced: dict[str, set[tuple]] = {}
-        sim.store.watch("Pod", self.on_pod)
+        sim.store.watch("Pod", self.on_pod, writes=_not_a_bound_pods_status)
         sim.store.watch("Node", self.on_node)
         self.volumes = VolumeBindingPlugin(self)
 
@@ -78,6 +78,12 @@ class SchedulerComponent:
 
     def on_node(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if old is None or new is None:
+            if new is None and old.name in self.snapshot.index:
+                # Its pods wait for a node of its name, as the scheduler cache's ghost node keeps them until they
+                # go (pkg/scheduler/backend/cache/cache.go RemoveNode; AddNode finds them): a pod's status write
+                # need not be heard to keep it accounted, every bound pod is in the snapshot or waits here.
+                placed = self.snapshot.pods_on[self.snapshot.index[old.name]]
+                self.unplaced.setdefault(old.name, set()).update(("Pod", *k.split("/", 1)) for k in placed)
             self.snapshot = self.snapshot.with_nodes(self.sim.store.list("Node"))
             for key in sorted(self.unplaced.pop(new.name, ()) if new is not None else ()):
                 pod = self.sim.store.get(*key)
@@ -190,6 +196,12 @@ class SchedulerComponent:
         copy = self.snapshot.with_nodes(self.snapshot.nodes)
         copy.remove_pod(_pod_key(pod))
         return copy
+
+
+def _not_a_bound_pods_status(w) -> bool:
+    """What on_pod can act on: not an update of a bound pod, not terminating, that keeps its spec (a status
+    write). Such a pod was placed when bound and stays in the snapshot or in `unplaced` until it goes."""
+    return not (w.spec_kept and w.bound == (True, True) and not w.terminating)
 
 
 def _pod_key(pod: ApiObject) -> str:

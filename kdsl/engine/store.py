@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterator
 
 from kdsl.core.evolve import copier
 from kdsl.engine.objects import ApiObject
-from kdsl.engine.store_watch import Change, History, Key, Watch, Watcher, Write, reached
+from kdsl.engine.store_watch import (Change, History, Key, Watch, Watcher, Write, controller_of, reached, shape_of,
+                                     write_of)
 
 __all__ = ["KEEP", "Change", "Key", "Store", "Watcher", "Write"]
 
 KEEP = object()  # put's `status` or `spec` when the object's own stands
-_UNOWNED = ((), None, ())  # (owners, controller uid, controller kinds) of an object no one owns
+_UNOWNED = ((), None, (), None)  # (owners, controller uid, controller kinds, its _by_owner pool) of one no one owns
 # A write copies the object once, to stamp its resourceVersion (with the status or spec given with it), and
 # shares its Meta: the compiled copiers spare evolve's keyword checks on the path every write takes.
 _copy_object, _stamp = copier(ApiObject), copier(ApiObject, "resource_version")
@@ -31,20 +32,23 @@ class Store:
         self._by_kind: dict[str, dict[Key, ApiObject]] = defaultdict(dict)
         self._by_ns: dict[tuple[str, str | None], dict[Key, ApiObject]] = defaultdict(dict)
         self._watches: dict[str, list[Watch]] = defaultdict(list)
-        self._shaped: set[str] = set()  # kinds some watch of which filters by the shape of a write
-        # a write's shape (kind, controllers, and for a shaped kind the rest of Write) -> the watchers it reaches
-        # (the watchers, and how many watches the kind had when they were chosen)
+        self._shaped: set[str] = set()  # kinds some watch of which filters by the shape of a write (or `beside`)
+        self._besides: set[str] = set()  # `beside` kinds: the first of one in a namespace, or the last, re-chooses
+        # a write's shape (kind, controllers, and for a shaped kind the rest of Write: shape_of) -> the watchers
+        # it reaches (the watchers, and how many watches the kind had when they were chosen)
         self._dispatch: dict[tuple, tuple[tuple[Watcher, ...], int]] = {}
         self._begun = 0  # watches begun so far: a write's watchers compare it to see whether one began a watch
         self._log: list[tuple] = []
         self.history = History(self._log)
-        self._versions: dict[Key, list[tuple[int, int, ApiObject | None]]] = defaultdict(list)  # (time, rv, obj)
+        self._versions: dict[Key, list[tuple[int, int, ApiObject | None]]] = {}  # (time, rv, obj)
+        # key -> (its kind's pool, its kind and namespace's pool, its versions), found at its first write
+        self._slots: dict[Key, tuple[dict, dict, list]] = {}
         self._ever: dict[tuple[str, str | None], list[Key]] = defaultdict(list)  # every key a kind/namespace had
         self._by_owner: dict[tuple[str, str], dict[Key, ApiObject]] = defaultdict(dict)  # (kind, owner uid)
         self._unowned: dict[tuple[str, str | None], dict[str, None]] = defaultdict(dict)  # (kind, ns): no controller
-        # key -> (its owners tuple, its controller's uid, its controllers' kinds), read again only when the
-        # owners tuple changes: most writes keep it, and a write need not look through it
-        self._owned: dict[Key, tuple[tuple, str | None, tuple[str, ...]]] = {}
+        # key -> (its owners tuple, its controller's uid, its controllers' kinds, the _by_owner pool of that uid),
+        # read again only when the owners tuple changes: most writes keep it, and a write need not look through it
+        self._owned: dict[Key, tuple[tuple, str | None, tuple[str, ...], dict | None]] = {}
 
     # ---- reads ---------------------------------------------------------------------------------
     def get(self, kind: str, namespace: str | None, name: str) -> ApiObject | None:
@@ -89,25 +93,25 @@ class Store:
             obj = _stamp(obj, {"resource_version": rv})
         meta, kind = obj.meta, obj.kind
         key = (kind, meta.namespace, meta.name)
-        old = self._objects.get(key)
-        self._objects[key] = obj
-        self._by_kind[kind][key] = obj
-        self._by_ns[(kind, key[1])][key] = obj
+        objects = self._objects
+        old = objects.get(key)
+        objects[key] = obj
+        slot = self._slots.get(key) or self._slot(key)
+        slot[0][key] = slot[1][key] = obj
+        if old is None and kind in self._besides and len(slot[1]) == 1:
+            self._dispatch.clear()  # the first of its kind in its namespace: the watches beside it hear from now
         owners = meta.owners
         was = self._owned.get(key, _UNOWNED) if old is not None else None
         if was is not None and was[0] is owners:  # the owners it had: only the index entry's version moves
-            if was[1] is not None:
-                self._by_owner[(kind, was[1])][key] = obj
+            if was[3] is not None:
+                was[3][key] = obj
             controllers = was[2]
         else:
             controllers = self._index_owners(key, was, obj)
         op = "MODIFIED" if old is not None else "ADDED"
         self._log.append((now, rv, key, op, obj))  # _record's, on the path every write takes
-        versions = self._versions[key]
-        if not versions:
-            self._ever[(kind, key[1])].append(key)
-        versions.append((now, rv, obj))
-        self._notify(kind, op, old, obj, controllers, was is not None and was[0] is not owners)
+        slot[2].append((now, rv, obj))
+        self._notify(kind, op, old, obj, controllers, was is not None and was[0] is not owners, key[1])
         return obj
 
     def delete(self, kind: str, namespace: str | None, name: str, now: int) -> ApiObject | None:
@@ -118,13 +122,16 @@ class Store:
         self.resource_version += 1
         del self._by_kind[kind][key]
         del self._by_ns[(kind, namespace)][key]
+        if kind in self._besides and not self._by_ns[(kind, namespace)]:
+            self._dispatch.clear()  # the last of its kind in its namespace: the watches beside it hear no more
         was = self._owned.pop(key, _UNOWNED)
         controllers = self._index_owners(key, was, None) if old.meta.owners else was[2]
         unowned = self._unowned.get((kind, namespace))
         if unowned:
             unowned.pop(name, None)
-        self._record(now, key, "DELETED", None)
-        self._notify(kind, "DELETED", old, None, controllers, False)
+        self._log.append((now, self.resource_version, key, "DELETED", None))
+        self._slots[key][2].append((now, self.resource_version, None))
+        self._notify(kind, "DELETED", old, None, controllers, False, namespace)
         return old
 
     def _index_owners(self, key: Key, was: tuple | None, new: ApiObject | None) -> tuple[str, ...]:
@@ -135,13 +142,14 @@ class Store:
             after, kinds = None, ()
         else:
             owners = new.meta.owners
-            after, kinds = _controller_of(owners)
+            after, kinds = controller_of(owners)
+            pool = None if after is None else self._by_owner[(key[0], after)]
             if owners or was is not None:
-                self._owned[key] = (owners, after, kinds)
+                self._owned[key] = (owners, after, kinds, pool)
         if before is not None and before != after:
             self._by_owner[(key[0], before)].pop(key, None)
         if after is not None:
-            self._by_owner[(key[0], after)][key] = new
+            pool[key] = new
             self._unowned[(key[0], key[1])].pop(key[2], None)
         elif new is not None:
             self._unowned[(key[0], key[1])][key[2]] = None
@@ -150,47 +158,45 @@ class Store:
         return kinds
 
     def watch(self, kind: str, fn: Watcher, owners: tuple[str, ...] | None = None,
-              writes: Callable[[Write], bool] | None = None) -> None:
+              writes: Callable[[Write], bool] | None = None, beside: str | None = None) -> None:
         """Call `fn(op, old, new)` after every write of that kind, in the order of the writes. With
         `owners`, only for objects (before or after the write) whose controller is of one of those
         kinds: a ReplicaSet controller need not hear of the other pods' progress, by far the most writes.
         With `writes`, only for the writes whose shape (store_watch.Write) it accepts — as an informer's
-        field selector or event filter spares its handler the writes it would drop."""
-        self._watches[kind].append(Watch(fn, None if owners is None else frozenset(owners), writes))
-        if writes is not None:
+        field selector or event filter spares its handler the writes it would drop. With `beside`, only in
+        the namespaces that hold an object of that kind: a quota's controller need not hear of pods where none is."""
+        self._watches[kind].append(Watch(fn, None if owners is None else frozenset(owners), writes, beside))
+        if writes is not None or beside is not None:
             self._shaped.add(kind)
+        if beside is not None:
+            self._besides.add(beside)
         self._dispatch.clear()
         self._begun += 1
 
-    def _record(self, now: int, key: Key, op: str, obj: ApiObject | None) -> None:
-        rv = self.resource_version
-        self._log.append((now, rv, key, op, obj))
-        versions = self._versions[key]
-        if not versions:
-            self._ever[(key[0], key[1])].append(key)
-        versions.append((now, rv, obj))
+    def _slot(self, key: Key) -> tuple[dict, dict, list]:
+        """The indexes of a key written for the first time (its slot outlives a deletion, as its versions do)."""
+        self._ever[(key[0], key[1])].append(key)
+        versions = self._versions[key] = []
+        slot = self._slots[key] = (self._by_kind[key[0]], self._by_ns[(key[0], key[1])], versions)
+        return slot
 
     def _notify(self, kind: str, op: str, old: ApiObject | None, new: ApiObject | None,
-                controllers: tuple[str, ...], moved: bool) -> None:
+                controllers: tuple[str, ...], moved: bool, ns: str | None) -> None:
         # The watchers a write reaches depend only on its shape: chosen once per shape, not asked of every
         # watcher at every write. A kind none of whose watches filters by shape has the shape of its controllers.
-        if kind in self._shaped:
-            rest = _shape(kind, op, old, new, moved)
-            shape = (kind, controllers, *rest)
-        else:
-            rest, shape = (op, moved), (kind, controllers)
+        shape = shape_of(kind, controllers, op, old, new, moved, ns) if kind in self._shaped else (kind, controllers)
         chosen = self._dispatch.get(shape)
         if chosen is None:
             watches = self._watches.get(kind, ())
-            chosen = self._dispatch[shape] = (reached(watches, Write(controllers, *rest)), len(watches))
-        fns, watching = chosen
+            chosen = self._dispatch[shape] = (reached(watches, write_of(shape, op, moved), self.count), len(watches))
         begun = self._begun
-        for fn in fns:
+        for fn in chosen[0]:
             fn(op, old, new)
-        if self._begun != begun and len(watches := self._watches.get(kind, ())) > watching:
+        if self._begun != begun and len(watches := self._watches.get(kind, ())) > chosen[1]:
             # a watch begun by a watcher hears this write too, as a watcher appended to the list would
-            rest = _shape(kind, op, old, new, moved) if kind in self._shaped else rest
-            for fn in reached(watches[watching:], Write(controllers, *rest)):
+            if kind in self._shaped:
+                shape = shape_of(kind, controllers, op, old, new, moved, ns)
+            for fn in reached(watches[chosen[1]:], write_of(shape, op, moved), self.count):
                 fn(op, old, new)
 
     # ---- time travel -----------------------------------------------------------------------------
@@ -252,30 +258,6 @@ class Store:
     def moments(self) -> list[int]:
         """The distinct times at which something changed, in order."""
         return sorted({entry[0] for entry in self._log})
-
-
-def _shape(kind: str, op: str, old: ApiObject | None, new: ApiObject | None, moved: bool) -> tuple:
-    """A write's Write fields after its controllers: op, owners moved, terminating, and for a pod its binding."""
-    terminating = new is not None and new.meta.deletion_ms is not None
-    if kind != "Pod":
-        return op, moved, terminating, (False, False)
-    before = old is not None and old.spec.template.node_name is not None
-    if new is None:
-        return op, moved, terminating, (before, False)
-    if old is not None and new.spec is old.spec:  # a status write: the spec, and its nodeName, stands
-        return op, moved, terminating, (before, before)
-    return op, moved, terminating, (before, new.spec.template.node_name is not None)
-
-
-def _controller_of(owners: tuple) -> tuple[str | None, tuple[str, ...]]:
-    """The uid of the controller among `owners` (None if none) and the kinds of the controllers, sorted."""
-    uid, kinds = None, ()
-    for o in owners:
-        if o.controller:
-            if uid is None:
-                uid = o.uid
-            kinds += (o.kind,)
-    return uid, (tuple(sorted(set(kinds))) if len(kinds) > 1 else kinds)
 
 
 def _sort_key(key: Key) -> tuple[str, str, str]:

@@ -24,6 +24,8 @@ class Write:
     # A pod's spec.nodeName is set before / after the write: the field the kubelet's watch selects on
     # (pkg/registry/core/pod/strategy.go PodToSelectableFields: spec.nodeName); (False, False) for other kinds.
     bound: tuple[bool, bool] = (False, False)
+    spec_kept: bool = False  # a pod's update that keeps its spec object: a status (or metadata) write
+    namespace: str | None = None  # the object's: a `beside` watch hears the namespaces that hold its other kind
 
 
 # Filters that watches share. Each is exactly where its watcher would do nothing: a write it filters out
@@ -58,15 +60,46 @@ class Watch:
     fn: Watcher
     owners: frozenset[str] | None  # only objects some controller of these kinds controls, before or after
     writes: Callable[[Write], bool] | None  # only writes of the shapes it accepts
+    beside: str | None = None  # only writes in a namespace holding an object of this kind when the write is announced
 
-    def hears(self, shape: Write) -> bool:
+    def hears(self, shape: Write, count: Callable[[str, str | None], int]) -> bool:
         return (self.owners is None or not self.owners.isdisjoint(shape.controllers)) and \
-            (self.writes is None or self.writes(shape))
+            (self.writes is None or self.writes(shape)) and (self.beside is None or count(self.beside, shape.namespace))
 
 
-def reached(watches: list[Watch], shape: Write) -> tuple[Watcher, ...]:
-    """The watchers a write of this shape reaches, in the order they began to watch."""
-    return tuple(w.fn for w in watches if w.hears(shape))
+def reached(watches: list[Watch], shape: Write, count: Callable[[str, str | None], int]) -> tuple[Watcher, ...]:
+    """The watchers a write of this shape reaches, in the order they began to watch (`count`: Store.count)."""
+    return tuple(w.fn for w in watches if w.hears(shape, count))
+
+
+def shape_of(kind: str, controllers: tuple[str, ...], op: str, old: ApiObject | None, new: ApiObject | None,
+             moved: bool, ns: str | None) -> tuple:
+    """A write's shape, as the store's dispatch keys it: its kind, then Write's fields (for a pod, its binding)."""
+    terminating = new is not None and new.meta.deletion_ms is not None
+    if kind != "Pod":
+        return kind, controllers, op, moved, terminating, (False, False), False, ns
+    before = old is not None and old.spec.template.node_name is not None
+    if new is None:
+        return kind, controllers, op, moved, terminating, (before, False), False, ns
+    if old is not None and new.spec is old.spec:  # a status write: the spec, and its nodeName, stands
+        return kind, controllers, op, moved, terminating, (before, before), True, ns
+    return kind, controllers, op, moved, terminating, (before, new.spec.template.node_name is not None), False, ns
+
+
+def write_of(shape: tuple, op: str, moved: bool) -> Write:
+    """The Write of a shape: a kind's shape without op and moved when none of its watches asks them."""
+    return Write(shape[1], *shape[2:]) if len(shape) > 2 else Write(shape[1], op, moved)
+
+
+def controller_of(owners: tuple) -> tuple[str | None, tuple[str, ...]]:
+    """The uid of the controller among `owners` (None if none) and the kinds of the controllers, sorted."""
+    uid, kinds = None, ()
+    for o in owners:
+        if o.controller:
+            if uid is None:
+                uid = o.uid
+            kinds += (o.kind,)
+    return uid, (tuple(sorted(set(kinds))) if len(kinds) > 1 else kinds)
 
 
 @attrs.frozen

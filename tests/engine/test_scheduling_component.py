@@ -66,3 +66,15 @@ def test_a_gated_pod_waits_outside_the_queue_until_its_last_gate_goes():
     assert (pod.spec.template.node_name, pod.status.condition("PodScheduled").status) == ("n1", "True")
     assert [e.time_ms for e in sim.log.events if e.reason == "Scheduled"] == [30_000]
     assert not [e for e in sim.log.events if e.reason == "FailedScheduling"]
+
+
+def test_a_node_made_again_under_its_name_finds_its_pods_accounted_as_the_caches_ghost_node_keeps_them():
+    sim = kdsl.simulate(kdsl.parse("node n1\npod p image=nginx\nrun 1m\n"))
+    scheduler, node = sim.scheduler, sim.store.get("Node", None, "n1")
+    assert scheduler.snapshot.node_of("default/p") == "n1"
+    sim.store.delete("Node", None, "n1", sim.now)
+    assert scheduler.snapshot.node_of("default/p") is None and scheduler.unplaced["n1"] == {("Pod", "default", "p")}
+    pod = sim.store.get("Pod", "default", "p")
+    sim.store.put(pod, sim.now, status=pod.status)  # a status write: not heard, and not needed
+    sim.store.put(node, sim.now)
+    assert scheduler.snapshot.node_of("default/p") == "n1" and "n1" not in scheduler.unplaced

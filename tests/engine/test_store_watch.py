@@ -65,7 +65,8 @@ def test_a_write_that_moves_the_owners_has_the_shape_of_its_controllers_before_a
     job = (OwnerRef(kind="Job", name="batch", uid="u2"),)
     p = s.put(pod("web", owners=rs), 0)
     s.put(attrs.evolve(p, meta=attrs.evolve(p.meta, owners=job)), 1)
-    assert shapes == [Write(("ReplicaSet",), "ADDED", False), Write(("Job", "ReplicaSet"), "MODIFIED", True)]
+    assert shapes == [Write(("ReplicaSet",), "ADDED", False, namespace="shop"),
+                      Write(("Job", "ReplicaSet"), "MODIFIED", True, spec_kept=True, namespace="shop")]
     assert s.owned_by("Pod", "u2") and not s.owned_by("Pod", "u1")
 
 
@@ -95,3 +96,19 @@ def test_the_history_is_every_write_as_changes_read_by_index_slice_and_bisect():
     assert h[0] is h[0] and list(h) == [h[0], h[1], h[2], h[3]]
     s.put(pod("c"), 50)  # read once, the history still grows with the store
     assert len(h) == 5 and h[4].key[2] == "c" and [c.time_ms for c in h] == [10, 20, 30, 40, 50]
+
+
+def test_a_watch_beside_a_kind_hears_only_the_namespaces_that_hold_one_from_its_first_to_its_last():
+    s, heard = Store(), []
+    s.watch("Pod", lambda op, old, new: heard.append((new or old).meta.namespace + "/" + op), beside="Quota")
+    quota = ApiObject(kind="Quota", meta=Meta(name="q", namespace="shop"), spec=None)
+    p = s.put(pod("web"), 0)  # no quota in shop yet: not heard
+    s.put(quota, 1)
+    s.put(p, 2, status=PodStatus(phase="Running"))
+    s.put(attrs.evolve(pod("web"), meta=Meta(name="web", namespace="elsewhere")), 3)  # a namespace without one
+    s.put(attrs.evolve(quota, meta=Meta(name="q2", namespace="shop")), 4)
+    s.delete("Quota", "shop", "q", 5)  # one is left
+    s.put(s.get("Pod", "shop", "web"), 6, status=PodStatus(phase="Failed"))
+    s.delete("Quota", "shop", "q2", 7)  # the last: heard no more
+    s.delete("Pod", "shop", "web", 8)
+    assert heard == ["shop/MODIFIED", "shop/MODIFIED"]

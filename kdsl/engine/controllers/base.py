@@ -102,13 +102,14 @@ class Controller:
     def on_owned(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         """A dependent changed: reconcile its controlling owner(s) of this controller's kinds."""
         seen = set()
-        for obj in (old, new):
+        # most updates keep the owners tuple: read once, it names the same owners in the same order
+        for obj in (new,) if old is not None and new is not None and old.meta.owners is new.meta.owners else (old, new):
             if obj is None:
                 continue
             for ref in obj.meta.owners:
                 if ref.controller and ref.kind in self.kinds and ref.name not in seen:
                     seen.add(ref.name)
-                    self.enqueue((ref.kind, obj.namespace, ref.name))
+                    self.enqueue((ref.kind, obj.meta.namespace, ref.name))
 
     def enqueue(self, key: Key, after_ms: int = 0) -> None:
         """Reconcile `key` `after_ms` from now (AddAfter), unless it is already due no later."""

@@ -97,7 +97,9 @@ class DisruptionController(Controller):
     def setup(self) -> None:
         self._selectors: dict[str, dict[str, Selector | None]] = {}  # namespace -> PDB name -> selector
         self.store.watch("PodDisruptionBudget", self.on_pdb)
-        self.store.watch("Pod", self.on_pod)
+        # on_pod reads the PDBs of the pod's namespace (on_pdb keeps one entry for each stored PDB): a namespace
+        # without one has nothing to wake, and its pods' writes are not heard
+        self.store.watch("Pod", self.on_pod, beside="PodDisruptionBudget")
 
     def on_pdb(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         pdb = new or old

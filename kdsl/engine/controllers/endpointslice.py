@@ -52,7 +52,9 @@ class EndpointSliceController(Controller):
         # of a ReplicaSet share their labels, and most pod writes are of pods no Service selects
         self._selecting: dict[tuple[str, int], tuple[tuple, tuple[str, ...]]] = {}
         self.store.watch("Service", self.on_service)
-        self.store.watch("Pod", self.on_pod)
+        # on_pod reads the selector Services of the pod's namespace (on_service keeps those stored): a namespace
+        # without a Service has none, and its pods' writes are not heard
+        self.store.watch("Pod", self.on_pod, beside="Service")
 
     # ---- watches ---------------------------------------------------------------------------------
     def on_service(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:

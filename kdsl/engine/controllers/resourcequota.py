@@ -37,7 +37,9 @@ class ResourceQuotaController(Controller):
         self.store.watch(QUOTA, self.on_quota)
         for info in KINDS.values():
             if info.namespaced and info.kind not in _UNCOUNTED:
-                self.store.watch(info.kind, self.on_counted, writes=not_added)
+                # on_counted acts only where a quota is counted or a pod's grace is kept, and a grace is kept
+                # only where a quota is (the last quota's deletion forgets them): a namespace without one is not heard
+                self.store.watch(info.kind, self.on_counted, writes=not_added, beside=QUOTA)
 
     def on_quota(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         # addQuota / updateQuota: a new quota, or a spec.hard that changed; the controller's own status writes

@@ -15,7 +15,7 @@ import attrs
 
 from kdsl.engine.events import Event
 from kdsl.engine.objects import Condition, set_condition
-from kdsl.engine.store_watch import bound_or_deleted
+from kdsl.engine.store_watch import Write
 from kdsl.model.nodes import Taint
 
 SOURCE = "taint-eviction-controller"
@@ -70,7 +70,7 @@ class TaintEvictionController:
         # that cancelling a deletion already done says nothing.
         self.work: dict[tuple, _Work | None] = {}
         sim.store.watch("Node", self.on_node)
-        sim.store.watch("Pod", self.on_pod, writes=bound_or_deleted)
+        sim.store.watch("Pod", self.on_pod, writes=_bound_spec_or_deleted)
 
     def _later(self, fn, *args) -> None:
         self.sim.queue.at(self.sim.now, fn, *args, priority=self.sim.PRIORITY_CONTROLLER)
@@ -178,6 +178,12 @@ class TaintEvictionController:
         sim.event("Normal", "TaintManagerEviction", pod, f"Marking for deletion Pod {pod.namespace}/{pod.name}",
                   source=SOURCE)
         sim.delete("Pod", pod.namespace, pod.name, source=SOURCE)
+
+
+def _bound_spec_or_deleted(w: Write) -> bool:
+    """What on_pod can act on: a deletion, or a write of a bound pod that is not a status write. A status write
+    keeps the spec, and with it the nodeName and tolerations that on_pod compares with the version before it."""
+    return w.op == "DELETED" or (w.bound[1] and not w.spec_kept)
 
 
 def _no_execute(taints) -> tuple[Taint, ...]:

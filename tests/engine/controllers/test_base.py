@@ -70,3 +70,28 @@ def test_a_superseded_wake_up_does_not_keep_the_run_going():
                                    "deployment web replicas=2 image=nginx:1.25\n"))
     assert sim.now == 1000
     assert sim.store.get("Deployment", "default", "web").status.available_replicas == 2
+
+
+def test_a_dependents_write_reconciles_its_controllers_before_and_after_once_each():
+    from kdsl.engine.objects import ApiObject, Meta, OwnerRef
+
+    class Owner(Controller):
+        name = "owner"
+        kinds = ("ReplicaSet",)
+
+        def setup(self) -> None:
+            self.queued: list = []
+
+        def enqueue(self, key, after_ms: int = 0) -> None:
+            self.queued.append(key)
+
+    owner = Owner(Simulation(kdsl.parse("configmap cfg { a = \"1\" }\n")))
+    web, api = (OwnerRef(kind="ReplicaSet", name=n, uid=n) for n in ("web", "api"))
+    job = OwnerRef(kind="Job", name="batch", uid="batch")
+    pod = ApiObject(kind="Pod", meta=Meta(name="p", namespace="shop", owners=(web, job)), spec=None)
+    moved = attrs.evolve(pod, meta=attrs.evolve(pod.meta, owners=(api, web)))
+    owner.on_owned("MODIFIED", pod, attrs.evolve(pod, status="Running"))  # the same owners tuple
+    owner.on_owned("MODIFIED", pod, moved)
+    owner.on_owned("DELETED", moved, None)
+    assert owner.queued == [("ReplicaSet", "shop", "web"), ("ReplicaSet", "shop", "web"), ("ReplicaSet", "shop", "api"),
+                            ("ReplicaSet", "shop", "api"), ("ReplicaSet", "shop", "web")]
