@@ -9,6 +9,8 @@ import attrs
 from kdsl.core.errors import Span
 from kdsl.core.evolve import evolve
 from kdsl.lang.syntax import Attr, Stmt, Word
+from kdsl.model.build.alike_places import MISSING, found, name_at, places_of
+from kdsl.model.build.alike_words import build_words
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.workloads import build_workload
 
@@ -31,8 +33,8 @@ _NOT_ALIKE = object()  # a key whose first statement cannot stand for the others
 
 def build_alike(ctx: Ctx, stmt: Stmt, namespace: str | None):
     key = _key(ctx, stmt, namespace)
-    if key is None:
-        return build_workload(ctx, stmt, namespace)
+    if key is None:  # a statement over several lines: alike_words.py
+        return build_words(ctx, stmt, namespace)
     entry = ctx.alike.get(key)
     if type(entry) is tuple:  # the second of its kind: worth an entry (a statement met once costs no more)
         entry = ctx.alike[key] = Entry.of(*entry) or _NOT_ALIKE
@@ -50,20 +52,12 @@ def build_alike(ctx: Ctx, stmt: Stmt, namespace: str | None):
     return obj
 
 
-def _name_at(stmt: Stmt) -> int | None:
-    """Where the statement's NAME stands in its head (its first word, as Head.name reads it)."""
-    for i, p in enumerate(stmt.head):
-        if type(p) is Word:
-            return i if not p.quoted and "/" not in p.text else None
-    return None
-
-
 def _key(ctx: Ctx, stmt: Stmt, namespace: str | None) -> tuple | None:
     """The statement's line on either side of its name (None when it spans lines or has no plain name)."""
     span = stmt.span
     if span is None or span.line != span.end_line or stmt.end_line not in (None, span.line):
         return None
-    i = _name_at(stmt)
+    i = name_at(stmt)
     if i is None:
         return None
     source = ctx.sources.get(span.file)
@@ -93,10 +87,10 @@ class Entry:
         if any(s.kind == "yaml" for s in block) or not any(
                 s.kind == "labels" and any(type(p) is Attr for p in s.head) for s in block):
             return None
-        at = _name_at(stmt)
+        at = name_at(stmt)
         name = stmt.head[at].text
         places: dict[Span, list[tuple[int, ...]]] = {}
-        _places(stmt, (), places)
+        places_of(stmt, (), places)
         seen: list[Span] = []
         _respan(obj, _collect(seen), None)
         if len(seen) != _count_spans(obj) or any(s not in places for s in seen):
@@ -121,38 +115,14 @@ class Entry:
                 or stmt.kind != old.kind or stmt.block != old.block or stmt.head[:at] != old.head[:at]
                 or stmt.head[at + 1:] != old.head[at + 1:]):
             return None
-        spans = [_found(stmt, places) for places in self.spans]
-        names = [(_found(stmt, k), _found(stmt, v)) for k, v in self.names]
-        if any(s is _MISSING for s in spans) or any(k is _MISSING or v is _MISSING for k, v in names):
+        spans = [found(stmt, places) for places in self.spans]
+        names = [(found(stmt, k), found(stmt, v)) for k, v in self.names]
+        if any(s is MISSING for s in spans) or any(k is MISSING or v is MISSING for k, v in names):
             return None
         for k, v in names:
             ctx.name_spans.setdefault(k, v)
         following = iter(spans).__next__
         return _respan(self.obj, lambda _old: following(), word.text if self.shorthand else None, word.text)
-
-
-def _places(node, path: tuple[int, ...], out: dict) -> None:
-    """Every span in a syntax tree → its places (index paths)."""
-    for i, x in enumerate(node):
-        if isinstance(x, Span):
-            out.setdefault(x, []).append(path + (i,))
-        elif isinstance(x, tuple):
-            _places(x, path + (i,), out)
-
-
-_MISSING = object()
-
-
-def _found(stmt: Stmt, places: tuple[tuple[int, ...], ...]):
-    """The span at the first place (a span written at two places must be one span at both)."""
-    span = _at(stmt, places[0])
-    return span if all(_at(stmt, p) == span for p in places[1:]) else _MISSING
-
-
-def _at(node, path: tuple[int, ...]):
-    for i in path:
-        node = node[i]
-    return node
 
 
 def _collect(seen: list):
