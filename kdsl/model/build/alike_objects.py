@@ -8,6 +8,7 @@ import attrs
 
 from kdsl.core.errors import Span
 from kdsl.core.evolve import copier
+from kdsl.lang.syntax import Word
 
 _LEAVES = (str, int, float, bool, type(None))
 
@@ -96,8 +97,7 @@ def compiled(obj, plan, values: tuple) -> Callable:
         return f"{make}({const(x)}, {{{changes}}})"
 
     lines.append(f"    return {expr(obj, plan)}")
-    exec("\n".join(lines), env)  # noqa: S102 - names made here, values passed in env
-    return env["make"]
+    return _function("\n".join(lines), env, "make")
 
 
 def deep(x):
@@ -109,3 +109,46 @@ def deep(x):
     if attrs.has(type(x)):
         return (type(x).__name__,) + tuple((f.name, deep(getattr(x, f.name))) for f in attrs.fields(type(x)))
     return x
+
+
+def compare(a, trie: dict) -> Callable:
+    """`same(b)`: whether syntax node `b` equals `a` but for the texts of the words at the trie's leaves (a tree of
+    indices), as one compiled expression (`a` is the same node every time, so its parts are constants)."""
+    env: dict = {"Word": Word}
+    conds: list[str] = []
+
+    def const(x) -> str:
+        env[f"k{len(env)}"] = x
+        return f"k{len(env) - 1}"
+
+    def walk(x, e: str, hole) -> None:
+        if hole is None:
+            conds.append(f"{const(x)} == {e}")
+        elif hole is True:
+            conds.append(f"type({e}) is Word and {e}.quoted == {x.quoted!r} and {e}.triple == {x.triple!r}")
+        else:
+            conds.append(f"type({e}) is {const(type(x))}")
+            n = getattr(x, "_n", None)
+            if n is None:
+                n = len(x)
+                conds.append(f"len({e}) == {n}")
+            for i in range(n):
+                walk(x[i], f"{e}[{i}]", hole.get(i))
+
+    walk(a, "b", trie)
+    return _function("def same(b):\n    return (" + "\n            and ".join(conds) + ")\n", env, "same")
+
+
+_CODE: dict[str, object] = {}  # source -> compiled code: entries of one shape differ only in their constants (env)
+
+
+def _function(source: str, env: dict, name: str) -> Callable:
+    """The function `name` defined by `source` over `env` (names made here, values passed in env), compiled once
+    for every entry of its shape: a thousand keys of alike pods each make one entry."""
+    code = _CODE.get(source)
+    if code is None:
+        if len(_CODE) >= 512:
+            _CODE.clear()
+        code = _CODE[source] = compile(source, "<kdsl alike entry>", "exec")
+    exec(code, env)  # noqa: S102
+    return env[name]

@@ -10,7 +10,7 @@ import attrs
 from kdsl.core.errors import Span
 from kdsl.core.evolve import evolve
 from kdsl.lang.syntax import Attr, Stmt, Word
-from kdsl.model.build.alike_objects import NotAlike, compiled, deep, diff, nest
+from kdsl.model.build.alike_objects import NotAlike, compare, compiled, deep, diff, nest
 from kdsl.model.build.alike_places import MISSING, at_path, found, name_at, places_of
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.workloads import build_workload
@@ -37,20 +37,23 @@ from kdsl.model.pods import _tag
 #   at the same places in each; the checks that read the object (checks.py, the precheck) run on it as before.
 _NOT_ALIKE = object()
 _WIDER = object()
+NOT_MINE = object()
 
 
 def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None):
+    """The statement's object, or NOT_MINE for a statement this leaves to alike.py (one that has no slots or whose
+    key cannot be made from its first)."""
     slots = _slots(stmt)
     key = _key(ctx, stmt, namespace, slots) if slots is not None else None
     if key is None:
-        return build_workload(ctx, stmt, namespace)
+        return NOT_MINE
     entry = ctx.alike.get(key)
     if type(entry) is Entry:
         made = entry.made(ctx, stmt, namespace)
         if made is not _WIDER:
             return made if made is not None else build_workload(ctx, stmt, namespace)
     elif entry is _NOT_ALIKE:
-        return build_workload(ctx, stmt, namespace)
+        return NOT_MINE
     before = (len(ctx.diagnostics), len(ctx.name_spans), len(ctx.secret_values))
     obj = build_workload(ctx, stmt, namespace)
     said = (len(ctx.diagnostics), len(ctx.secret_values)) != (before[0], before[2])
@@ -69,7 +72,7 @@ def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None):
 def _slots(stmt: Stmt) -> tuple[tuple[tuple[int, ...], str], ...] | None:
     """The places of the words that may differ (the name, label values, images) with their role; None when the
     statement is not one of several lines with a plain name."""
-    span = stmt.span
+    span = stmt.span  # one line is alike.py's: its entries share more (the labels, which engine caches go by)
     if span is None or stmt.end_line is None or stmt.end_line == span.line or stmt.head[0].text == "cronjob":
         return None
     at = name_at(stmt)
@@ -108,9 +111,9 @@ def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, slots) -> tuple | None:
         if s is None or s.line != s.end_line:
             return None
         cuts.setdefault(s.line, []).append((s.column, s.end_column))
-    top = span.line
-    lines = list(source.lines[top - 1:stmt.end_line])
-    if len(lines) != stmt.end_line - top + 1:
+    top, end = span.line, stmt.end_line or span.line
+    lines = list(source.lines[top - 1:end])
+    if len(lines) != end - top + 1:
         return None
     for n, at in cuts.items():
         line, pieces, last = lines[n - top], [], 0
@@ -164,9 +167,11 @@ class Entry:
     first: tuple  # the first statement of its key, as build_words saw it built (stmt, obj, said, noted, namespace)
     examples: tuple  # the others built, likewise
     trie: dict  # the slots' places as a tree of indices (_alike's holes)
+    same: Callable  # _alike(first statement, b, trie), compiled
     slots: tuple[tuple[tuple[int, ...], str], ...]
     texts: tuple[str, ...]  # the first statement's (_texts)
     pulls: tuple  # and what the builder makes of them (_pulls)
+    pattern: tuple[int, ...]  # and which are equal (_pattern)
     varying: frozenset[int]  # the texts that differed in an example (the others must stay)
     others: frozenset  # every word of the statement but the varying slots', and the namespace unless it varies
     make: Callable  # the first object with the statement's spans and words put in (alike_objects.compiled)
@@ -208,7 +213,7 @@ class Entry:
         if any(k is None or v is None for k, v in names1):
             return None
         values = tuple(flat.values())
-        entry = cls(first=first, examples=tuple(examples), trie=trie, slots=slots, texts=t1, pulls=pulls, varying=varying,
+        entry = cls(first=first, examples=tuple(examples), trie=trie, same=compare(s1, trie), slots=slots, texts=t1, pulls=pulls, pattern=_pattern(t1), varying=varying,
                     others=frozenset(others),
                     make=compiled(o1, nest(list(enumerate(flat)), 0), values),
                     names=tuple((tuple(k), tuple(v)) for k, v in names1))
@@ -223,12 +228,12 @@ class Entry:
     def made(self, ctx: Ctx, stmt: Stmt, namespace: str | None):
         """This entry's object for an alike statement; None when the statement is not alike after all, _WIDER when
         it is but for a text the examples all had the same."""
-        s1, old = self.first[0], self.texts
-        if not _alike(s1, stmt, self.trie):
+        old = self.texts
+        if not self.same(stmt):
             return None
         slots, varying = self.slots, self.varying
         texts = _texts(stmt, slots, namespace)
-        if any(texts[i] in self.others for i in varying) or _pattern(texts) != _pattern(old) or \
+        if any(texts[i] in self.others for i in varying) or _pattern(texts) != self.pattern or \
                 _pulls(slots, texts) != self.pulls:
             return None
         if any(texts[i] != old[i] for i in range(len(texts)) if i not in varying):
