@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import attrs
 
 from kdsl.core.errors import Span
-from kdsl.core.evolve import evolve
-from kdsl.lang.syntax import Attr, Stmt, Word
+from kdsl.lang.syntax import Attr, Stmt
+from kdsl.model.build.alike_objects import NotAlike, compare, compiled, diff, nest
+from kdsl.model.build.alike_places import MISSING, found, name_at, places_of
+from kdsl.model.build.alike_words import NOT_MINE, build_words
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.workloads import build_workload
 
@@ -16,20 +19,23 @@ from kdsl.model.build.workloads import build_workload
 # (build_workload), the others are its object with their own name and spans put in. What makes that the object
 # build_workload would give, checked when an entry is made (Entry.of):
 # - the key is the statement's text without its name, on one line; a hit is then compared node by node (the syntax
-#   tree's equality leaves spans out), so the words, attributes and block are the same;
+#   tree's equality leaves spans out: Entry.same), so the words, attributes and block are the same;
 # - the name is a plain word without `/`, so it is the object's name in the same namespace, and the one-container
 #   shorthand's container name (pod_template.template); it reaches nothing else once the block says its labels (the
 #   default labels `app=NAME`, and the selector and spreads made from them) and there is no `yaml` statement, and the
 #   kind is not a cronjob (whose Job is named after it);
 # - building it said nothing (no diagnostic, no secret value): only the messages name the object, and the
 #   checks that read the name (checks.py, the precheck) run on every object as before;
-# - every span the object holds (Object.span and pods.py's span fields: the generic count in Entry.of proves
-#   _respan sees them all) is the span of a node of the statement, found again by its place in the tree; and the
+# - every span the object holds (alike_objects.diff walks every field, and a type it does not know stops the entry)
+#   is the span of a node of the statement, found again by its place in the tree (Entry.make puts each in); and the
 #   names the builders noted (Ctx.name_spans) likewise.
 _NOT_ALIKE = object()  # a key whose first statement cannot stand for the others: each is built
 
 
 def build_alike(ctx: Ctx, stmt: Stmt, namespace: str | None):
+    obj = build_words(ctx, stmt, namespace)  # alike but for more words than the name, over any number of lines
+    if obj is not NOT_MINE:
+        return obj
     key = _key(ctx, stmt, namespace)
     if key is None:
         return build_workload(ctx, stmt, namespace)
@@ -50,20 +56,12 @@ def build_alike(ctx: Ctx, stmt: Stmt, namespace: str | None):
     return obj
 
 
-def _name_at(stmt: Stmt) -> int | None:
-    """Where the statement's NAME stands in its head (its first word, as Head.name reads it)."""
-    for i, p in enumerate(stmt.head):
-        if type(p) is Word:
-            return i if not p.quoted and "/" not in p.text else None
-    return None
-
-
 def _key(ctx: Ctx, stmt: Stmt, namespace: str | None) -> tuple | None:
     """The statement's line on either side of its name (None when it spans lines or has no plain name)."""
     span = stmt.span
     if span is None or span.line != span.end_line or stmt.end_line not in (None, span.line):
         return None
-    i = _name_at(stmt)
+    i = name_at(stmt)
     if i is None:
         return None
     source = ctx.sources.get(span.file)
@@ -79,8 +77,8 @@ class Entry:
     stmt: Stmt
     at: int  # where the name stands in the head
     obj: object
-    shorthand: bool  # the first container is the head's one-container shorthand, named after the object
-    spans: tuple[tuple[tuple[int, ...], ...], ...]  # _respan's spans in its order, each as its places in `stmt`
+    same: Callable  # whether a statement equals `stmt` but for the name's text (alike_objects.compare)
+    make: Callable  # `obj` with a statement's spans and name put in (alike_objects.compiled)
     names: tuple[tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]], ...]  # Ctx.name_spans noted
 
     @classmethod
@@ -93,13 +91,14 @@ class Entry:
         if any(s.kind == "yaml" for s in block) or not any(
                 s.kind == "labels" and any(type(p) is Attr for p in s.head) for s in block):
             return None
-        at = _name_at(stmt)
+        at = name_at(stmt)
         name = stmt.head[at].text
         places: dict[Span, list[tuple[int, ...]]] = {}
-        _places(stmt, (), places)
-        seen: list[Span] = []
-        _respan(obj, _collect(seen), None)
-        if len(seen) != _count_spans(obj) or any(s not in places for s in seen):
+        places_of(stmt, (), places)
+        leaves: dict = {}
+        try:
+            diff(obj, obj, (), places, {}, leaves)  # every span it holds, each a span of the statement
+        except NotAlike:
             return None
         containers = obj.template.containers
         shorthand = bool(containers) and containers[0].span is stmt.span
@@ -107,106 +106,27 @@ class Entry:
             return None
         if any(c.span is stmt.span for c in containers[shorthand:] + obj.template.init_containers):
             return None
-        if any(k not in places or v not in places for k, v in noted):
+        if any(k not in places or v not in places for k, v in noted) or obj.name != name:
             return None
-        return cls(stmt=stmt, at=at, obj=obj, shorthand=shorthand,
-                   spans=tuple(tuple(places[s]) for s in seen),
+        leaves[("name",)] = ("word", 0)
+        if shorthand:
+            leaves[("template", "containers", 0, "name")] = ("word", 0)
+        return cls(stmt=stmt, at=at, obj=obj, same=compare(stmt, {1: {at: True}}),
+                   make=compiled(obj, nest(list(enumerate(leaves)), 0), tuple(leaves.values())),
                    names=tuple((tuple(places[k]), tuple(places[v])) for k, v in noted))
 
     def made(self, ctx: Ctx, stmt: Stmt):
         """This entry's object for an alike statement, or None when the statement is not alike after all."""
-        old, at = self.stmt, self.at
-        word = stmt.head[at] if len(stmt.head) > at else None
-        if (type(word) is not Word or word.quoted or word.triple != old.head[at].triple or "/" in word.text
-                or stmt.kind != old.kind or stmt.block != old.block or stmt.head[:at] != old.head[:at]
-                or stmt.head[at + 1:] != old.head[at + 1:]):
+        if not self.same(stmt):
             return None
-        spans = [_found(stmt, places) for places in self.spans]
-        names = [(_found(stmt, k), _found(stmt, v)) for k, v in self.names]
-        if any(s is _MISSING for s in spans) or any(k is _MISSING or v is _MISSING for k, v in names):
+        text = stmt.head[self.at].text
+        if "/" in text:
             return None
-        for k, v in names:
-            ctx.name_spans.setdefault(k, v)
-        following = iter(spans).__next__
-        return _respan(self.obj, lambda _old: following(), word.text if self.shorthand else None, word.text)
-
-
-def _places(node, path: tuple[int, ...], out: dict) -> None:
-    """Every span in a syntax tree → its places (index paths)."""
-    for i, x in enumerate(node):
-        if isinstance(x, Span):
-            out.setdefault(x, []).append(path + (i,))
-        elif isinstance(x, tuple):
-            _places(x, path + (i,), out)
-
-
-_MISSING = object()
-
-
-def _found(stmt: Stmt, places: tuple[tuple[int, ...], ...]):
-    """The span at the first place (a span written at two places must be one span at both)."""
-    span = _at(stmt, places[0])
-    return span if all(_at(stmt, p) == span for p in places[1:]) else _MISSING
-
-
-def _at(node, path: tuple[int, ...]):
-    for i in path:
-        node = node[i]
-    return node
-
-
-def _collect(seen: list):
-    def step(span):
-        seen.append(span)
-        return span
-    return step
-
-
-def _count_spans(x) -> int:
-    """How many spans an object holds, wherever they are (the check that _respan misses none)."""
-    if isinstance(x, Span):
-        return 1
-    if isinstance(x, tuple):
-        return sum(_count_spans(y) for y in x)
-    fields = _FIELDS.get(type(x))
-    if fields is None:
-        fields = _FIELDS[type(x)] = tuple(f.name for f in attrs.fields(type(x))) if attrs.has(type(x)) else ()
-    return sum(_count_spans(getattr(x, f)) for f in fields)
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {str: (), int: (), bool: (), type(None): ()}
-
-
-def _respan(obj, span, shorthand_name: str | None, name: str | None = None):
-    """`obj` with each span replaced by `span(old)` (in a fixed order; None stays None), renamed to `name` and its
-    shorthand container to `shorthand_name` when given. What holds no span is shared, not copied."""
-    tpl = obj.template
-    changes: dict = {"containers": tuple([_container(c, span, shorthand_name if i == 0 else None)
-                                          for i, c in enumerate(tpl.containers)])}
-    if tpl.init_containers:
-        changes["init_containers"] = tuple([_container(c, span, None) for c in tpl.init_containers])
-    if tpl.volumes:
-        changes["volumes"] = _spanned(tpl.volumes, span)
-    top = {"template": evolve(tpl, **changes)}
-    if obj.span is not None:
-        top["span"] = span(obj.span)
-    if name is not None:
-        top["name"] = name
-    return evolve(obj, **top)
-
-
-def _spanned(records: tuple, span) -> tuple:
-    return tuple([x if x.span is None else evolve(x, span=span(x.span)) for x in records])
-
-
-def _container(c, span, name: str | None):
-    changes = {}
-    for f in ("env", "env_from", "mounts", "probes"):
-        records = getattr(c, f)
-        if records:
-            changes[f] = _spanned(records, span)
-    if c.span is not None:
-        changes["span"] = span(c.span)
-    if name is not None:
-        changes["name"] = name
-    return evolve(c, **changes)
+        names = [(found(stmt, k), found(stmt, v)) for k, v in self.names]
+        if any(k is MISSING or v is MISSING for k, v in names):
+            return None
+        made = self.make(stmt, (text,), found, MISSING)
+        if made is not None:
+            for k, v in names:
+                ctx.name_spans.setdefault(k, v)
+        return made

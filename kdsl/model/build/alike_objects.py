@@ -1,0 +1,154 @@
+"""Objects built once and made again with other spans and words: where two differ, and a compiled maker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from kdsl.core.errors import Span
+from kdsl.core.evolve import copier
+from kdsl.lang.syntax import Word
+
+_LEAVES = (str, int, float, bool, type(None))
+
+
+class NotAlike(Exception):
+    """Two objects differ otherwise than in the words and spans of their statements."""
+
+
+def diff(x, y, path: tuple, places: dict, words: dict, out: dict) -> None:
+    """Where two built objects differ, as out[path to a field or index] = ("span", its places in the statement) or
+    ("word", which text); raises NotAlike when they differ otherwise than in a slot's text or a span of the statement."""
+    t = type(x)
+    if t is not type(y):
+        raise NotAlike
+    if t is Span:
+        at = places.get(x)
+        if at is None:
+            raise NotAlike
+        out.setdefault(path, ("span", tuple(at)))
+    elif t is str:
+        if x != y:
+            hit = words.get(x)
+            if hit is None or hit[1] != y:
+                raise NotAlike
+            out.setdefault(path, ("word", hit[0]))
+    elif t in _LEAVES:
+        if x != y:
+            raise NotAlike
+    elif t is tuple:
+        if len(x) != len(y):
+            raise NotAlike
+        for i, (a, b) in enumerate(zip(x, y)):
+            diff(a, b, path + (i,), places, words, out)
+    elif attrs.has(t):
+        for f in attrs.fields(t):
+            n = len(out)
+            diff(getattr(x, f.name), getattr(y, f.name), path + (f.name,), places, words, out)
+            if len(out) != n and (not f.init or f.name.startswith("_")):
+                raise NotAlike  # a field evolve cannot set
+    else:
+        raise NotAlike
+
+
+def nest(leaves: list, depth: int):
+    """The flat paths (with their leaves' index) as a tree: (("node", ((step, subtree), ...)) or a leaf's index."""
+    if len(leaves) == 1 and len(leaves[0][1]) == depth:
+        return leaves[0][0]
+    groups: dict = {}
+    for i, path in leaves:
+        groups.setdefault(path[depth], []).append((i, path))
+    return "node", tuple((step, nest(sub, depth + 1)) for step, sub in groups.items())
+
+
+def compiled(obj, plan, values: tuple) -> Callable:
+    """`make(s, t, found, MISSING)`: `obj` with the plan's leaves put in (leaf i as values[i] says: a span of the
+    statement `s` at its places, or the text t[i]), as one expression of compiled copiers (evolve.copier) over
+    the parts of `obj` that stay (the same object every time, so they are constants); None when a span written at
+    two places is not one span at both (alike_places.found)."""
+    env: dict = {}
+    lines = ["def make(s, t, found, MISSING):"]
+    leaves = []
+    for i, (what, at) in enumerate(values):
+        if what == "word":
+            leaves.append(f"t[{at}]")
+        elif len(at) == 1:
+            leaves.append("s" + "".join(f"[{j}]" for j in at[0]))
+        else:
+            env[f"p{i}"] = at
+            lines += [f"    a{i} = found(s, p{i})", f"    if a{i} is MISSING:", "        return None"]
+            leaves.append(f"a{i}")
+
+    def const(x) -> str:
+        name = f"k{len(env)}"
+        env[name] = x
+        return name
+
+    def expr(x, plan) -> str:
+        if type(plan) is int:
+            return leaves[plan]
+        subs = dict(plan[1])
+        if type(x) is tuple:
+            return "(" + "".join(f"{expr(y, subs[i]) if i in subs else const(y)}, " for i, y in enumerate(x)) + ")"
+        fields = {f.name: f.alias for f in attrs.fields(type(x))}
+        make = const(copier(type(x), *(fields[n] for n in subs)))
+        changes = ", ".join(f"{fields[n]!r}: {expr(getattr(x, n), p)}" for n, p in subs.items())
+        return f"{make}({const(x)}, {{{changes}}})"
+
+    lines.append(f"    return {expr(obj, plan)}")
+    return _function("\n".join(lines), env, "make")
+
+
+def deep(x):
+    """An object with its spans (which equality may leave out), for the check of an entry."""
+    if type(x) is Span:
+        return ("span", x.file, x.line, x.column, x.end_line, x.end_column)
+    if isinstance(x, tuple):
+        return tuple(deep(y) for y in x)
+    if attrs.has(type(x)):
+        return (type(x).__name__,) + tuple((f.name, deep(getattr(x, f.name))) for f in attrs.fields(type(x)))
+    return x
+
+
+def compare(a, trie: dict) -> Callable:
+    """`same(b)`: whether syntax node `b` equals `a` but for the texts of the words at the trie's leaves (a tree of
+    indices), as one compiled expression (`a` is the same node every time, so its parts are constants)."""
+    env: dict = {"Word": Word}
+    conds: list[str] = []
+
+    def const(x) -> str:
+        env[f"k{len(env)}"] = x
+        return f"k{len(env) - 1}"
+
+    def walk(x, e: str, hole) -> None:
+        if hole is None:
+            conds.append(f"{const(x)} == {e}")
+        elif hole is True:
+            conds.append(f"type({e}) is Word and {e}.quoted == {x.quoted!r} and {e}.triple == {x.triple!r}")
+        else:
+            conds.append(f"type({e}) is {const(type(x))}")
+            n = getattr(x, "_n", None)
+            if n is None:
+                n = len(x)
+                conds.append(f"len({e}) == {n}")
+            for i in range(n):
+                walk(x[i], f"{e}[{i}]", hole.get(i))
+
+    walk(a, "b", trie)
+    return _function("def same(b):\n    return (" + "\n            and ".join(conds) + ")\n", env, "same")
+
+
+_CODE: dict[str, object] = {}  # source -> compiled code: entries of one shape differ only in their constants (env)
+
+
+def _function(source: str, env: dict, name: str) -> Callable:
+    """The function `name` defined by `source` over `env` (names made here, values passed in env), compiled once
+    for every entry of its shape: a thousand keys of alike pods each make one entry."""
+    code = _CODE.get(source)
+    if code is None:
+        if len(_CODE) >= 512:
+            _CODE.clear()
+        code = _CODE[source] = compile(source, "<kdsl alike entry>", "exec")
+    exec(code, env)  # noqa: S102
+    return env[name]

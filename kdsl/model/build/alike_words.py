@@ -1,0 +1,286 @@
+"""Workload statements over several lines alike but for their name, label values and images: one object, new words."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import attrs
+
+from kdsl.core.errors import Span
+from kdsl.core.evolve import evolve
+from kdsl.lang.syntax import Attr, Stmt, Word
+from kdsl.model.build.alike_objects import NotAlike, compare, compiled, deep, diff, nest
+from kdsl.model.build.alike_places import MISSING, at_path, found, name_at, places_of
+from kdsl.model.build.context import Ctx
+from kdsl.model.build.workloads import build_workload
+from kdsl.model.names import label_value
+from kdsl.model.pods import _tag
+
+# A scenario of many namespaces of deployments repeats one block of lines that differs in a few words: the name,
+# the value of a label (`app=web-3`), an image, and the namespace it is written in. Those are the "slots" (the
+# namespace a slot of its own); the statements of one key (the same text but for the slots' words) are built
+# (build_workload) until two differ, and the others are the first one's object with their own words and spans put
+# in (when one differs in a slot the examples had all the same, it is built and learnt from too: Entry.wide). What
+# makes that the object build_workload would give, checked when an entry is made (Entry.learn) and used (made):
+# - the statement equals the first node by node but for the slots' texts (_alike), so every other word is the same;
+# - the builder reads a slot's text only to copy it into the object whole (and a namespace into the messages), to
+#   validate it (a label value, by label_value: the same complaints, none, for the new text), to compare it with
+#   other words (no varying slot's text is another word of the statement, nor the namespace, and the slots equal to
+#   each other are the same ones: _pattern), for an image to default the pull policy (the same for the new one:
+#   _pull) and for the name to read a namespace out of it (it has no `/`);
+# - the objects built differ from the first only in strings, each the text of one slot in either (so the copies
+#   are found), and in spans, each the span of a node of the statement found again by its place in the tree; any
+#   other type than strings, numbers, spans, tuples and attrs classes stops it (alike_objects.diff); making each
+#   example again from the first must give it, spans and all (alike_objects.deep);
+# - building said nothing (no diagnostic, no secret value), and the names the builders noted (Ctx.name_spans) are
+#   at the same places in each; the checks that read the object (checks.py, the precheck) run on it as before.
+_NOT_ALIKE = object()
+_WIDER = object()
+NOT_MINE = object()
+
+
+def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None):
+    """The statement's object, or NOT_MINE for a statement this leaves to alike.py (one that has no slots or whose
+    key cannot be made from its first)."""
+    slots = _slots(stmt)
+    key = _key(ctx, stmt, namespace, slots) if slots is not None else None
+    if key is None:
+        return NOT_MINE
+    entry = ctx.alike.get(key)
+    if type(entry) is Entry:
+        made = entry.made(ctx, stmt, namespace)
+        if made is not _WIDER:
+            return made if made is not None else build_workload(ctx, stmt, namespace)
+    elif entry is _NOT_ALIKE:
+        return NOT_MINE
+    before = (len(ctx.diagnostics), len(ctx.name_spans), len(ctx.secret_values))
+    obj = build_workload(ctx, stmt, namespace)
+    said = (len(ctx.diagnostics), len(ctx.secret_values)) != (before[0], before[2])
+    added = len(ctx.name_spans) - before[1]  # what it noted (the newest entries of the dict)
+    noted = list(itertools.islice(reversed(ctx.name_spans.items()), added))[::-1]
+    built = (stmt, obj, said, noted, namespace)
+    if entry is None:
+        ctx.alike[key] = built
+    elif type(entry) is tuple:
+        ctx.alike[key] = Entry.learn(entry, (built,), slots) or _NOT_ALIKE
+    else:  # a slot that stayed the same so far differs: learn where its text goes, else build such ones
+        ctx.alike[key] = Entry.learn(entry.first, entry.examples + (built,), slots) or evolve(entry, wide=False)
+    return obj
+
+
+def _slots(stmt: Stmt) -> tuple[tuple[tuple[int, ...], str], ...] | None:
+    """The places of the words that may differ (the name, label values, images) with their role; None when the
+    statement is not one of several lines with a plain name."""
+    span = stmt.span  # one line is alike.py's: its entries share more (the labels, which engine caches go by)
+    if span is None or stmt.end_line is None or stmt.end_line == span.line or stmt.head[0].text == "cronjob":
+        return None
+    at = name_at(stmt)
+    if at is None:
+        return None
+    out = [((1, at), "name")]
+    _images(stmt.head, (1,), out)
+    for i, s in enumerate(stmt.block or ()):
+        k = s.kind
+        if k == "labels":
+            for j, p in enumerate(s.head):
+                if type(p) is Attr and p.op == "=" and len(p.values) == 1 and type(p.values[0]) is Word:
+                    out.append(((2, i, 1, j, 2, 0), "label"))
+        elif k in ("container", "init"):
+            _images(s.head, (2, i, 1), out)
+        elif k == "yaml":
+            return None
+    return tuple(out)
+
+
+def _images(head: tuple, path: tuple[int, ...], out: list) -> None:
+    for j, p in enumerate(head):
+        if type(p) is Attr and p.key.text == "image" and len(p.values) == 1 and type(p.values[0]) is Word:
+            out.append((path + (j, 2, 0), "image"))
+
+
+def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, slots) -> tuple | None:
+    """The statement's lines with each slot's word cut out (None when a slot's word does not stand on one line)."""
+    span = stmt.span
+    source = ctx.sources.get(span.file)
+    if source is None:
+        return None
+    cuts: dict[int, list[tuple[int, int]]] = {}
+    for path, _role in slots:
+        s = at_path(stmt, path).span
+        if s is None or s.line != s.end_line:
+            return None
+        cuts.setdefault(s.line, []).append((s.column, s.end_column))
+    top, end = span.line, stmt.end_line or span.line
+    lines = list(source.lines[top - 1:end])
+    if len(lines) != end - top + 1:
+        return None
+    for n, at in cuts.items():
+        line, pieces, last = lines[n - top], [], 0
+        for c, e in sorted(at):
+            pieces.append(line[last:c - 1])
+            last = e - 1
+        pieces.append(line[last:])
+        lines[n - top] = tuple(pieces)
+    first = lines[0]
+    lines[0] = first[span.column - 1:] if type(first) is str else (first[0][span.column - 1:], *first[1:])
+    return "words", namespace is None, span.file, tuple(p for p, _ in slots), tuple(lines)
+
+
+def _pull(role: str, text: str):
+    """What the builder makes of a slot's text besides copying it: a label value's complaints, an image's default
+    pull policy (pods.py Container.build)."""
+    if role == "label":
+        return tuple(label_value(text))
+    if role == "image":
+        return _tag(text) in (None, "latest")
+    return "/" in text  # the name (a namespace has none: it is the enclosing block's)
+
+
+def _texts(stmt: Stmt, slots, namespace: str | None) -> tuple[str, ...]:
+    """The namespace the object goes to (a slot of its own, ahead of the others) and each slot's text."""
+    return (namespace or "default", *[at_path(stmt, p).text for p, _ in slots])
+
+
+def _pulls(slots, texts: tuple[str, ...]) -> tuple:
+    return tuple(_pull(r, t) for (_p, r), t in zip(slots, texts[1:]))
+
+
+def _pattern(texts: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(texts.index(t) for t in texts)
+
+
+def _words(node, out: set, trie: dict) -> None:
+    """Every word's text in a syntax node but those at the trie's leaves."""
+    for i, x in enumerate(node):
+        hole = trie.get(i)
+        if hole is True:
+            continue
+        if type(x) is Word:
+            out.add(x.text)
+        elif isinstance(x, tuple) and type(x) is not Span:
+            _words(x, out, hole or {})
+
+
+@attrs.frozen
+class Entry:
+    first: tuple  # the first statement of its key, as build_words saw it built (stmt, obj, said, noted, namespace)
+    examples: tuple  # the others built, likewise
+    trie: dict  # the slots' places as a tree of indices (_alike's holes)
+    same: Callable  # _alike(first statement, b, trie), compiled
+    slots: tuple[tuple[tuple[int, ...], str], ...]
+    texts: tuple[str, ...]  # the first statement's (_texts)
+    pulls: tuple  # and what the builder makes of them (_pulls)
+    pattern: tuple[int, ...]  # and which are equal (_pattern)
+    varying: frozenset[int]  # the texts that differed in an example (the others must stay)
+    others: frozenset  # every word of the statement but the varying slots', and the namespace unless it varies
+    make: Callable  # the first object with the statement's spans and words put in (alike_objects.compiled)
+    names: tuple
+    wide: bool = True  # may learn from one more example
+
+    @classmethod
+    def learn(cls, first, examples, slots) -> Entry | None:
+        """An entry from the first statement of a key and others alike built (each as build_words's `built`), or
+        None when one of them is not the first with its words put in."""
+        s1, o1, said1, noted1, ns1 = first
+        if o1 is None or said1:
+            return None
+        trie = _trie(slots)
+        t1 = _texts(s1, slots, ns1)
+        pulls = _pulls(slots, t1)
+        seen = []
+        for s, o, said, _noted, ns in examples:
+            if o is None or said or not _alike(s1, s, trie):
+                return None
+            t = _texts(s, slots, ns)
+            if _pattern(t) != _pattern(t1) or _pulls(slots, t) != pulls:
+                return None
+            seen.append(t)
+        varying = frozenset(i for t in seen for i in range(len(t1)) if t[i] != t1[i])
+        others: set = {t1[0]} if 0 not in varying else set()
+        _words(s1, others, _trie([slots[i - 1] for i in varying if i]))
+        if any(t[i] in others for t in (t1, *seen) for i in varying):
+            return None
+        places: dict[Span, list] = {}
+        places_of(s1, (), places)
+        flat: dict = {}
+        try:
+            for (_s, o, *_), t in zip(examples, seen):
+                diff(o1, o, (), places, {t1[i]: (i, t[i]) for i in varying if t[i] != t1[i]}, flat)
+        except NotAlike:
+            return None
+        names1 = [(places.get(k), places.get(v)) for k, v in noted1]
+        if any(k is None or v is None for k, v in names1):
+            return None
+        values = tuple(flat.values())
+        entry = cls(first=first, examples=tuple(examples), trie=trie, same=compare(s1, trie), slots=slots, texts=t1, pulls=pulls, pattern=_pattern(t1), varying=varying,
+                    others=frozenset(others),
+                    make=compiled(o1, nest(list(enumerate(flat)), 0), values),
+                    names=tuple((tuple(k), tuple(v)) for k, v in names1))
+        for (s, o, _said, noted, _ns), t in zip(examples, seen):  # the proof on each example
+            if [(found(s, k), found(s, v)) for k, v in entry.names] != noted:
+                return None
+            again = entry._fill(s, t)
+            if again is None or deep(again) != deep(o):
+                return None
+        return entry
+
+    def made(self, ctx: Ctx, stmt: Stmt, namespace: str | None):
+        """This entry's object for an alike statement; None when the statement is not alike after all, _WIDER when
+        it is but for a text the examples all had the same."""
+        old = self.texts
+        if not self.same(stmt):
+            return None
+        slots, varying = self.slots, self.varying
+        texts = _texts(stmt, slots, namespace)
+        if any(texts[i] in self.others for i in varying) or _pattern(texts) != self.pattern or \
+                _pulls(slots, texts) != self.pulls:
+            return None
+        if any(texts[i] != old[i] for i in range(len(texts)) if i not in varying):
+            return _WIDER if self.wide else None
+        names = [(found(stmt, k), found(stmt, v)) for k, v in self.names]
+        if any(k is MISSING or v is MISSING for k, v in names):
+            return None
+        made = self._fill(stmt, texts)
+        if made is not None:
+            for k, v in names:
+                ctx.name_spans.setdefault(k, v)
+        return made
+
+    def _fill(self, stmt: Stmt, texts: tuple[str, ...]):
+        return self.make(stmt, texts, found, MISSING)
+
+
+def _trie(slots) -> dict:
+    trie: dict = {}
+    for path, _role in slots:
+        node = trie
+        for i in path[:-1]:
+            node = node.setdefault(i, {})
+        node[path[-1]] = True
+    return trie
+
+
+def _alike(a, b, trie: dict) -> bool:
+    """Whether two syntax nodes are equal but for the texts of the words at the trie's leaves."""
+    if type(a) is not type(b):
+        return False
+    n = getattr(a, "_n", None)
+    if n is None:
+        n = len(a)
+        if len(b) != n:
+            return False
+    for i in range(n):
+        hole = trie.get(i)
+        if hole is None:
+            if a[i] != b[i]:
+                return False
+        elif hole is True:
+            x, y = a[i], b[i]
+            if type(x) is not Word or type(y) is not Word or x.quoted != y.quoted or x.triple != y.triple:
+                return False
+        elif not _alike(a[i], b[i], hole):
+            return False
+    return True
+
+
