@@ -9,8 +9,17 @@ import attrs
 
 from kdsl.core.errors import Span
 from kdsl.lang.syntax import Attr, Stmt
-from kdsl.model.build.alike_objects import NotAlike, compare, compiled, diff, nest
-from kdsl.model.build.alike_places import MISSING, found, name_at, places_of
+from kdsl.model.build.alike_objects import (
+    MISSING,
+    NotAlike,
+    compare,
+    compiled,
+    diff,
+    found,
+    name_at,
+    nest,
+    places_of,
+)
 from kdsl.model.build.alike_words import NOT_MINE, build_words
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.workloads import build_workload

@@ -8,7 +8,7 @@ import attrs
 
 from kdsl.core.errors import Span
 from kdsl.core.evolve import copier
-from kdsl.lang.syntax import Word
+from kdsl.lang.syntax import Stmt, Word
 
 _LEAVES = (str, int, float, bool, type(None))
 
@@ -19,7 +19,7 @@ class NotAlike(Exception):
 
 def diff(x, y, path: tuple, places: dict, words: dict, out: dict) -> None:
     """Where two built objects differ, as out[path to a field or index] = ("span", its places in the statement) or
-    ("word", which text); raises NotAlike when they differ otherwise than in a slot's text or a span of the statement."""
+    ("word", which text); raises NotAlike when they differ other than in a slot's text or a span of the statement."""
     t = type(x)
     if t is not type(y):
         raise NotAlike
@@ -66,7 +66,7 @@ def compiled(obj, plan, values: tuple) -> Callable:
     """`make(s, t, found, MISSING)`: `obj` with the plan's leaves put in (leaf i as values[i] says: a span of the
     statement `s` at its places, or the text t[i]), as one expression of compiled copiers (evolve.copier) over
     the parts of `obj` that stay (the same object every time, so they are constants); None when a span written at
-    two places is not one span at both (alike_places.found)."""
+    two places is not one span at both (found, below)."""
     env: dict = {}
     lines = ["def make(s, t, found, MISSING):"]
     leaves = []
@@ -152,3 +152,36 @@ def _function(source: str, env: dict, name: str) -> Callable:
         code = _CODE[source] = compile(source, "<kdsl alike entry>", "exec")
     exec(code, env)  # noqa: S102
     return env[name]
+
+
+# Where things stand in a statement's syntax tree: its name, its spans by index path (for alike.py, alike_words.py).
+def name_at(stmt: Stmt) -> int | None:
+    """Where the statement's NAME stands in its head (its first word, as Head.name reads it)."""
+    for i, p in enumerate(stmt.head):
+        if type(p) is Word:
+            return i if not p.quoted and "/" not in p.text else None
+    return None
+
+
+def places_of(node, path: tuple[int, ...], out: dict) -> None:
+    """Every span in a syntax tree → its places (index paths)."""
+    for i, x in enumerate(node):
+        if isinstance(x, Span):
+            out.setdefault(x, []).append(path + (i,))
+        elif isinstance(x, tuple):
+            places_of(x, path + (i,), out)
+
+
+MISSING = object()
+
+
+def found(stmt: Stmt, places: tuple[tuple[int, ...], ...]):
+    """The span at the first place (a span written at two places must be one span at both)."""
+    span = at_path(stmt, places[0])
+    return span if all(at_path(stmt, p) == span for p in places[1:]) else MISSING
+
+
+def at_path(node, path: tuple[int, ...]):
+    for i in path:
+        node = node[i]
+    return node

@@ -10,8 +10,19 @@ import attrs
 from kdsl.core.errors import Span
 from kdsl.core.evolve import evolve
 from kdsl.lang.syntax import Attr, Stmt, Word
-from kdsl.model.build.alike_objects import NotAlike, compare, compiled, deep, diff, nest
-from kdsl.model.build.alike_places import MISSING, at_path, found, name_at, places_of
+from kdsl.model.build.alike_objects import (
+    MISSING,
+    NotAlike,
+    at_path,
+    compare,
+    compiled,
+    deep,
+    diff,
+    found,
+    name_at,
+    nest,
+    places_of,
+)
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.workloads import build_workload
 from kdsl.model.names import label_value
@@ -213,7 +224,8 @@ class Entry:
         if any(k is None or v is None for k, v in names1):
             return None
         values = tuple(flat.values())
-        entry = cls(first=first, examples=tuple(examples), trie=trie, same=compare(s1, trie), slots=slots, texts=t1, pulls=pulls, pattern=_pattern(t1), varying=varying,
+        entry = cls(first=first, examples=tuple(examples), trie=trie, same=compare(s1, trie), slots=slots, texts=t1,
+                    pulls=pulls, pattern=_pattern(t1), varying=varying,
                     others=frozenset(others),
                     make=compiled(o1, nest(list(enumerate(flat)), 0), values),
                     names=tuple((tuple(k), tuple(v)) for k, v in names1))
