@@ -10,6 +10,7 @@ from kdsl.engine.naming import new_uid
 from kdsl.engine.objects import ApiObject, Meta, PodStatus, applied, requested
 from kdsl.engine.errors import Rejection
 from kdsl.engine.store import KEEP
+from kdsl.model.pods import Container, PodTemplate
 
 # a controller's create is stamped with the copiers evolve would compile (less its keyword checks): one a pod
 _stamped_meta, _stamped = copier(Meta, "uid", "creation_ms"), copier(ApiObject, "meta")
@@ -17,8 +18,20 @@ _stamped_meta, _stamped = copier(Meta, "uid", "creation_ms"), copier(ApiObject, 
 # equal to an earlier pod's is sent with that one, as a ReplicaSet's pods share their ReplicaSet's, so the
 # shortcuts that know a template by its identity (apiserver/prepared.py, admission's defaulting, the
 # kubelet's alike steps, the scheduler's pod facts) serve it too. Equality leaves the source spans out (the
-# API server never reads them; the model's checks, which quote them, have run); the oldest goes past this many.
+# API server never reads them; the model's checks, which quote them, have run). They are kept by family: the
+# template's value with its containers' names left out (the one-container shorthand names the container after
+# its pod, as kubectl run does, so bare pods alike but for their names differ only there), then by those names;
+# the family is sent with the pod's create (Request.family) and the oldest goes past this many.
 TEMPLATES_KEPT = 1 << 14
+_nameless = copier(Container, "name")
+_nameless_template = copier(PodTemplate, "containers", "init_containers")
+
+
+def _family(template) -> PodTemplate:
+    """`template` with every container's name left out (""); equal for templates that differ only in those."""
+    return _nameless_template(template, {
+        "containers": tuple([_nameless(c, {"name": ""}) for c in template.containers]),
+        "init_containers": tuple([_nameless(c, {"name": ""}) for c in template.init_containers])})
 
 
 class Requests:
@@ -32,25 +45,28 @@ class Requests:
     def create(self, obj, source: str, user: str | None = None) -> ApiObject | None:
         """A model object created at this moment (from the scenario or the timeline) through the API
         server: authentication, RBAC, admission and validation may change it or refuse it."""
+        family = None
         if obj.kind == "Pod":
-            obj = self._alike(obj)
+            obj, family = self._alike(obj)
         request = Request(verb="create", kind=obj.kind, object=requested(obj, new_uid(self.rng), self.now),
-                          user=user, now_ms=self.now, trace=self._trace())
+                          user=user, now_ms=self.now, family=family, trace=self._trace())
         return self._written(self._call(request, source), source)
 
-    def _alike(self, pod):
-        """`pod` with the template of the first pod created in this run whose template equals its own."""
+    def _alike(self, pod) -> tuple:
+        """`pod` with the template of the first pod created in this run whose template equals its own, and the
+        family of its template (None when a field's value is unhashable: the pod keeps its own)."""
         kept = self.pod_templates
         template = pod.template
+        family = _family(template)
         try:
-            first = kept.setdefault(template, template)  # hashed once: a template's hash walks all of it
+            entry = kept.setdefault(family, (family, {}))  # hashed once: a template's hash walks all of it
         except TypeError:  # a field of an unhashable value: the pod keeps its own
-            return pod
-        if first is template:
-            if len(kept) > TEMPLATES_KEPT:
-                del kept[next(iter(kept))]
-            return pod
-        return evolve(pod, template=first)
+            return pod, None
+        if entry[0] is family and len(kept) > TEMPLATES_KEPT:
+            del kept[next(iter(kept))]
+        named = entry[1]
+        first = named.setdefault(tuple([c.name for c in template.containers + template.init_containers]), template)
+        return (pod if first is template else evolve(pod, template=first)), entry[0]
 
     def submit(self, verb: str, obj: ApiObject, source: str, user: str | None = None,
                subresource: str | None = None, on_conflict=None, generate_name: str | None = None) -> ApiObject | None:

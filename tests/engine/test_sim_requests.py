@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 import kdsl
@@ -93,7 +94,7 @@ def test_pods_declared_alike_go_through_admission_once_and_keep_their_own(counte
 
 def test_a_run_of_pods_declared_alike_says_what_each_pod_alone_would(monkeypatch, counted):
     shared = _facts(_run()[0])
-    monkeypatch.setattr(Requests, "_alike", lambda self, pod: pod)
+    monkeypatch.setattr(Requests, "_alike", lambda self, pod: (pod, None))
     monkeypatch.setattr(prepared, "answer", lambda *args: None)
     counted["admitted"].clear()
     alone = _facts(_run()[0])
@@ -102,7 +103,8 @@ def test_a_run_of_pods_declared_alike_says_what_each_pod_alone_would(monkeypatch
 
 
 def test_pods_whose_templates_differ_share_nothing(counted):
-    # the one-container shorthand names each pod's container after the pod: no two templates are equal
+    # the one-container shorthand names each pod's container after the pod: no two templates are equal, and the
+    # LimitRange's annotation names the container, so none shares its family's answer either
     text = SHOP.replace("{ container app image=", "image=").replace(" memory=64Mi\n    labels", " memory=64Mi { labels")
     sim, _ = _run(text)
     assert len(counted["admitted"]) == 3 * ROUNDS
@@ -123,3 +125,88 @@ def test_the_answers_of_a_moment_hold_more_templates_than_the_old_256(counted):
     assert len(counted["admitted"]) == kinds
     assert all(name.startswith("p0-") for name in counted["admitted"])
     assert len(sim.store.list("Pod", "big")) == 2 * kinds
+
+
+# Pods of two containers each named after their pod, then bare pods of the one-container shorthand (each
+# container named after its pod) of three kinds declared in turn, the quota admitting ten of them; in `lim`, a
+# LimitRange that defaults each container (and says so, naming it, in an annotation).
+BARE = "\n".join([
+    "cluster c { nodes pool count=3 cpu=8 memory=16Gi pods=110 }",
+    "namespace shop {",
+    "  quota name=pods pods=10",
+    *(f"  pod d{i} {{ container d{i}-main image=registry.example.com/web:1 memory=64Mi\n"
+      f"    container d{i}-side image=registry.example.com/side:1\n    labels app=side }}" for i in range(ROUNDS)),
+    *(f"  pod {kind}{i} image=registry.example.com/{image} memory=64Mi {{ labels app={app} }}"
+      for i in range(ROUNDS) for kind, image, app in (("a", "web:1", "web"), ("b", "web:2", "web"),
+                                                      ("c", "web:1", "api"))),
+    "}",
+    "namespace lim {",
+    "  limits default cpu=500m request cpu=200m",
+    *(f"  pod l{i} image=registry.example.com/web:1 memory=64Mi {{ labels app=web }}" for i in range(ROUNDS)),
+    "}",
+]) + "\n"
+
+
+def _bare() -> kdsl.Scenario:
+    """BARE with two names validation refuses, which kdsl text cannot write: b2's container is `B_2`, d3's two
+    containers are both `d3-main`."""
+    scenario = kdsl.parse(BARE)
+
+    def named(pod, *names):
+        containers = tuple(attrs.evolve(c, name=n) for c, n in zip(pod.template.containers, names))
+        return attrs.evolve(pod, template=attrs.evolve(pod.template, containers=containers))
+
+    objects = tuple(named(o, "B_2") if o.name == "b2" else named(o, "d3-main", "d3-main") if o.name == "d3" else o
+                    for o in scenario.objects)
+    return attrs.evolve(scenario, objects=objects)
+
+
+def _everything(sim: Simulation) -> tuple:
+    pods = [(p.meta, p.spec, p.status) for ns in ("shop", "lim") for p in sim.store.list("Pod", ns)]
+    return (*_facts(sim), [t.steps for t in sim.traces.requests], pods)
+
+
+def test_bare_pods_alike_but_for_their_containers_names_share_an_answer(monkeypatch, counted):
+    shared = _everything(Simulation(_bare()).run())
+    admitted = sorted(counted["admitted"])
+    monkeypatch.setattr(Requests, "_alike", lambda self, pod: (pod, None))
+    monkeypatch.setattr(prepared, "answer", lambda *args: None)
+    counted["admitted"].clear()
+    alone = _everything(Simulation(_bare()).run())
+    assert len(counted["admitted"]) == 5 * ROUNDS
+    assert shared == alone
+    # the whole way: the first of each kind; d3, whose containers share a name, and b2, whose name validation
+    # refuses; c2, a3, b3 and c3, which the quota refuses; each pod the LimitRange changes
+    first = ["a0", "b0", "c0", "d0"]
+    refused = sorted(r.name for r in shared[1] if r.kind == "Pod")
+    assert refused == ["a3", "b2", "b3", "c2", "c3", "d3"]
+    assert admitted == sorted(first + refused + [f"l{i}" for i in range(ROUNDS)])
+    messages = {r.name: r.message for r in shared[1]}
+    assert 'spec.containers[0].name: Invalid value: "B_2"' in messages["b2"]
+    assert 'spec.containers[1].name: Duplicate value: "d3-main"' in messages["d3"]
+    assert all("exceeded quota: pods" in messages[n] for n in ("c2", "a3", "b3", "c3"))
+    stored = {p[0].name: p for p in shared[-1]}
+    assert [c.name for c in stored["d1"][1].template.containers] == ["d1-main", "d1-side"]
+    assert all(stored[f"a{i}"][1].template.containers[0].name == f"a{i}" for i in range(3))
+    assert "request for container l1" in dict(stored["l1"][0].annotations)["kubernetes.io/limit-ranger"]
+
+
+def test_a_family_shares_no_answer_whose_containers_admission_changed(monkeypatch, counted):
+    # a mutating plugin that changes each container but not the metadata: the first pod's containers are not the
+    # tuple it sent, so the next pods of its family (their own containers) go the whole way and get the change too
+    def pull_always(a, view):
+        if not a.pod or a.operation != admission.CREATE:
+            return a
+        template = a.object.spec.template
+        made = attrs.evolve(template, containers=tuple(attrs.evolve(c, image_pull_policy="Always")
+                                                       for c in template.containers))
+        return attrs.evolve(a, object=attrs.evolve(a.object, spec=attrs.evolve(a.object.spec, template=made)))
+
+    monkeypatch.setattr(admission, "MUTATING", (*admission.MUTATING, ("PullAlways", pull_always)))
+    for trace in (True, False):  # the trace's step of the plugin says so too: the run without one
+        counted["admitted"].clear()
+        sim = Simulation(_bare(), trace=trace).run()
+        pods = sim.store.list("Pod", "shop")
+        assert len(pods) == 10
+        assert all(c.image_pull_policy == "Always" for p in pods for c in p.spec.template.containers)
+        assert len(counted["admitted"]) == 5 * ROUNDS

@@ -29,10 +29,12 @@ from kdsl.engine.apiserver import quota
 from kdsl.engine.apiserver.rbac import RBAC_KINDS
 from kdsl.engine.apiserver.request_ops import Request, Result
 from kdsl.engine.apiserver.resources import resource_info
+from kdsl.engine.apiserver.trace import REPLAYED
 from kdsl.engine.apiserver.view import View
 from kdsl.core.evolve import copier
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.model import names
+from kdsl.model.pods import PodTemplate
 
 # What authentication, RBAC, admission and validation read of the store for a pod create; the stored Pods and
 # ResourceQuotas (the storage's and the quota's checks, and the quota's charge) are read for each pod.
@@ -46,15 +48,16 @@ OWN_SPEC = ("name", "span")  # and of its spec (a model object's span is where t
 _KEPT = 1 << 12
 _meta_rest = operator.attrgetter(*(a.name for a in attrs.fields(Meta) if a.name not in OWN))
 _spec_rest: dict[type, operator.attrgetter] = {}
-_own_spec: dict[type, tuple] = {}  # a spec type → (its copier of OWN_SPEC, the names it has)
+_own_spec: dict[type, tuple] = {}  # a spec type → (its copier of OWN_SPEC, the names it has, and with "template")
 _own_meta, _own_object = copier(Meta, *OWN), copier(ApiObject, "meta", "spec")  # evolve's, less its keyword checks
 
 
 def _rest_of_spec(spec) -> tuple:
+    """The pod spec's fields but its own and its template (checked apart: by identity, or by family)."""
     get = _spec_rest.get(type(spec))
     if get is None:
         get = _spec_rest[type(spec)] = operator.attrgetter(*(a.name for a in attrs.fields(type(spec))
-                                                             if a.name not in OWN_SPEC))
+                                                             if a.name not in OWN_SPEC and a.name != "template"))
     return get(spec)
 
 
@@ -64,6 +67,10 @@ class _Answer:
     as the result wrote it, `trace` its request trace (None when the run keeps none)."""
 
     template: object
+    family: object  # the template's family (Request.family), None when sent without one
+    # another member of the family may take this answer (_sharable), its template at trace step `replayed`
+    sharable: bool
+    replayed: int | None
     users: object
     spec_type: type
     meta: tuple
@@ -104,21 +111,28 @@ def _of(view: View, now: int) -> _Kept | None:
 
 
 def _key(req: Request, ns: str | None, minor: int) -> tuple:
-    return (req.user, req.token, ns, id(req.object.spec.template), minor)
+    family = req.family
+    return (req.user, req.token, ns, id(req.object.spec.template if family is None else family), minor)
 
 
-def _renamed(obj: ApiObject, meta: Meta, spec, same_meta: bool = False) -> ApiObject:
+def _renamed(obj: ApiObject, meta: Meta, spec, same_meta: bool = False, template=None) -> ApiObject:
     """`obj` with the name, uid, creation time and owners of `meta` and the name and span of `spec`;
-    `same_meta`: `obj`'s metadata was its request's, so `meta` itself is what the copy would make."""
+    `same_meta`: `obj`'s metadata was its request's, so `meta` itself is what the copy would make; `template`:
+    a family member's, whose containers `obj`'s template takes."""
     own = meta if same_meta else _own_meta(obj.meta, {"name": meta.name, "uid": meta.uid,
                                                       "creation_ms": meta.creation_ms, "owners": meta.owners})
     spec_type = type(obj.spec)
     own_spec = _own_spec.get(spec_type)
     if own_spec is None:
         names = tuple(a.name for a in attrs.fields(spec_type) if a.name in OWN_SPEC)
-        own_spec = _own_spec[spec_type] = (copier(spec_type, *names), names)
-    copy, names = own_spec
-    return _own_object(obj, {"meta": own, "spec": copy(obj.spec, {n: getattr(spec, n) for n in names})})
+        own_spec = _own_spec[spec_type] = (copier(spec_type, *names), names, copier(spec_type, *names, "template"))
+    copy, names, with_template = own_spec
+    changes = {n: getattr(spec, n) for n in names}
+    if template is None:
+        return _own_object(obj, {"meta": own, "spec": copy(obj.spec, changes)})
+    changes["template"] = _own_template(obj.spec.template, {"containers": template.containers,
+                                                            "init_containers": template.init_containers})
+    return _own_object(obj, {"meta": own, "spec": with_template(obj.spec, changes)})
 
 
 def answer(req: Request, view: View, users, ns: str | None, name: str, minor: int) -> Result | None:
@@ -133,7 +147,11 @@ def answer(req: Request, view: View, users, ns: str | None, name: str, minor: in
     got = kept.answers.get(key)
     if type(got) is tuple:  # kept as it came (remember): worked out now that a second pod asks for it
         got = kept.answers[key] = _answer(*got)
-    if got is None or got.template is not spec.template or got.users is not users or type(spec) is not got.spec_type:
+    if got is None or got.users is not users or type(spec) is not got.spec_type:
+        return None
+    template = spec.template
+    renamed = got.template is not template
+    if renamed and (not got.sharable or got.family is not req.family or not _fit(template)):
         return None
     meta = obj.meta
     if (meta.namespace != ns or meta.name != name or obj.status != got.status
@@ -149,10 +167,14 @@ def answer(req: Request, view: View, users, ns: str | None, name: str, minor: in
             return None
         # each admitted pod raises the quotas' status.used (checkQuotas' UpdateQuotaStatus), as the whole way does
         charged = quota.charges(admitted, None, POD, view, req.now_ms)
+    stored = _renamed(got.stored, meta, spec, got.same_meta, template if renamed else None)
     if req.trace is not None:
-        req.trace.extend(got.trace)
-    return Result(verb="create", user=got.user, object=_renamed(got.stored, meta, spec, got.same_meta),
-                  quotas=charged)
+        if renamed and got.replayed is not None:  # the step of the replayed plugins' template: this pod's
+            at = got.replayed
+            req.trace.extend(got.trace[:at] + ((REPLAYED, template),) + got.trace[at + 1:])
+        else:
+            req.trace.extend(got.trace)
+    return Result(verb="create", user=got.user, object=stored, quotas=charged)
 
 
 def remember(req: Request, view: View, users, ns: str | None, minor: int, admitted: ApiObject,
@@ -168,10 +190,11 @@ def remember(req: Request, view: View, users, ns: str | None, minor: int, admitt
     if len(kept.answers) >= _KEPT:
         del kept.answers[next(iter(kept.answers))]  # the oldest
     trace = None if req.trace is None else tuple(req.trace)
-    kept.answers[_key(req, ns, minor)] = (req.object, users, trace, admitted, result)
+    kept.answers[_key(req, ns, minor)] = (req.object, req.family, users, trace, admitted, result)
 
 
-def _answer(obj: ApiObject, users, trace: tuple | None, admitted: ApiObject, result: Result) -> _Answer | None:
+def _answer(obj: ApiObject, family, users, trace: tuple | None, admitted: ApiObject,
+            result: Result) -> _Answer | None:
     """What a pod create kept for the next pod of its template; None (the next goes the whole way) unless
     its own fields came through as they went in."""
     stored = result.object
@@ -182,6 +205,54 @@ def _answer(obj: ApiObject, users, trace: tuple | None, admitted: ApiObject, res
                 getattr(made.spec, "span", None)) != (obj.meta.name, obj.meta.uid, obj.meta.creation_ms,
                                                       obj.meta.owners, obj.spec.name, getattr(obj.spec, "span", None)):
             return None
-    return _Answer(template=obj.spec.template, users=users, spec_type=type(obj.spec), meta=_meta_rest(obj.meta),
-                   spec=_rest_of_spec(obj.spec), status=obj.status, user=result.user, trace=trace, admitted=admitted,
-                   stored=stored, same_meta=stored.meta == obj.meta)
+    same_meta = stored.meta == obj.meta
+    replayed = _sharable(obj, family, trace, admitted, stored) if same_meta else False
+    return _Answer(template=obj.spec.template, family=family, sharable=replayed is not False,
+                   replayed=None if replayed is False else replayed, users=users,
+                   spec_type=type(obj.spec), meta=_meta_rest(obj.meta), spec=_rest_of_spec(obj.spec),
+                   status=obj.status, user=result.user, trace=trace, admitted=admitted, stored=stored,
+                   same_meta=same_meta)
+
+
+# ---- a family's answer under another member's containers' names ----------------------------------------------
+# Pods whose templates differ only in their containers' names (Request.family: bare pods of the one-container
+# shorthand, each container named after its pod) share the first one's answer when nothing the API server did
+# with it read or wrote those names but validation's own check of them, done here for each pod (_fit). Where the
+# API server reads a container's name (grep `\.name` in apiserver/): validation_fields._containers (required,
+# unique, a DNS-1123 label); LimitRanger's annotation and trace words (limitranger._merge: only when it sets a
+# default, i.e. changes the containers); ResourceQuota's refusal message (quota.py's `must specify`, a refusal:
+# that pod goes the whole way here). Admission's other pod plugins read the template's service account, priority
+# and tolerations (admission.py), the registry's defaults and strategy its metadata. So when the first pod's
+# containers came through admission and into the stored pod as the very tuples it sent (no plugin changed one)
+# and its metadata as it sent it, the only place its containers' names are is those tuples, and the next pod's
+# answer is the first's with its own tuples; its trace is the first's with its own template where the replayed
+# template plugins start from it (trace.admitted), the other steps being the user, the rule and plugin names.
+
+
+def _sharable(obj: ApiObject, family, trace: tuple | None, admitted: ApiObject, stored: ApiObject):
+    """False when no other pod of `family` may take this answer with its own containers; else the trace step of
+    the replayed plugins' template (None: none). `stored` kept its request's metadata."""
+    template = obj.spec.template
+    if family is None:
+        return False
+    for made in (admitted.spec.template, stored.spec.template):
+        if made.containers is not template.containers or made.init_containers is not template.init_containers:
+            return False
+    at = None
+    for i, step in enumerate(trace or ()):
+        if type(step) is not tuple:
+            continue  # a replayed plugin's name, or the user and rule (trace.Decided)
+        if step[0] != REPLAYED or step[1] is not template or at is not None:
+            return False
+        at = i
+    return at
+
+
+def _fit(template) -> bool:
+    """Whether validation finds nothing wrong with `template`'s containers' names (validation_fields._containers:
+    each given, unique among containers and init containers, a DNS-1123 label)."""
+    given = [c.name for c in template.containers + template.init_containers]
+    return len(set(given)) == len(given) and all(n and not names.dns1123_label(n) for n in given)
+
+
+_own_template = copier(PodTemplate, "containers", "init_containers")

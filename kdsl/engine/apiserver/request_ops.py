@@ -41,6 +41,9 @@ class Request:
     # metadata.generateName of a create whose name the client made from it (kdsl's controllers name their
     # pods before sending, from the simulation's RNG): admission's refusals name the object by it
     generate_name: str | None = None
+    # a user's pod create: its template's value with every container's name left out, one object for the pods
+    # whose templates differ only in those names (sim_requests._alike); prepared.py shares their answer
+    family: object = attrs.field(default=None, eq=False, repr=False)
     trace: list | None = attrs.field(default=None, eq=False, repr=False)  # trace.py fills it
 
 
