@@ -150,4 +150,7 @@ def template(values: list, file, line: int, column: int, parts: list, keywords: 
         last = v[-1] if len(v) and isinstance(v[-1], Span) else None
         return compound(v, "".join(make(x, last) + ", " for x in v), scope)
 
-    return compiled(make, values, body, scope, "f, L, c, p")
+    try:
+        return compiled(make, values, body, scope, "f, L, c, p")
+    finally:
+        del make  # `make` calls itself through its cell, a cycle the parse's gc.freeze would keep

@@ -68,7 +68,10 @@ def template(values: list, file, line: int, column: int):
             raise Unfit
         return compound(v, "".join(make(x) + ", " for x in v), scope)
 
-    return compiled(make, values, body, scope, "f, L, c")
+    try:
+        return compiled(make, values, body, scope, "f, L, c")
+    finally:
+        del make  # `make` calls itself through its cell, a cycle the parse's gc.freeze would keep
 
 
 def compound(v, items: str, scope: dict) -> str:

@@ -193,3 +193,21 @@ def test_a_parse_keeps_no_template_after_it_returns(monkeypatch):
     parse_document(text, "t.kdsl")
     assert made, "the text repeats its lines: templates are made"
     assert not [m for m in made if m() is not None]
+
+
+def test_a_parse_leaves_no_cyclic_garbage():
+    """The parse runs with the collector paused and freezes what is left (core/bulk.py): a cycle made while a
+    template is built (a recursive helper closed over its own cell) would be kept for the life of the process."""
+    import gc
+
+    text = bench.generate(1000) + scale.generate(10, 50)
+    machine = _get_machine()
+    gc.collect()
+    gc.disable()
+    try:
+        with _lock:
+            _builder.file, _builder.splits = "f.kdsl", {}
+            machine.parse(text, "f.kdsl")
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
