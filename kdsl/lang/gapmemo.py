@@ -27,8 +27,9 @@ _BRACES = re.compile(r"[{}]")
 # The longest block replayed as one (characters): a block that long repeats rarely, and its own lines and inner
 # blocks are still replayed.
 LONGEST = 4096
-# The most lines whose shape a parse keeps at once (a block's lines are looked up by their text).
-_KEEP = 20_000
+# The most lines whose shape a parse keeps at once (a block's lines are looked up by their text; a large scenario
+# has tens of thousands of lines with a name of their own, each some hundreds of bytes of parts).
+_KEEP = 2_000
 
 
 def _braces(seps: str) -> tuple[int, int, int]:
