@@ -1,75 +1,148 @@
-"""Line templates with gaps: lines that differ only in their plain words replayed from one compiled template."""
+"""Templates with gaps: lines, and blocks of lines, that differ only in their plain words, replayed as one."""
 
-# A scenario's lines repeat with another name or number (`deployment web-3 replicas=3 {`, `pod p7 ...`). Split at
-# its word runs (the grammar's WORD), a line is its separators and its words; with the separators, the words that
-# spell a keyword and the parser state the same, the lexer makes the same token kinds (a word run that is no keyword
-# is always a WORD) and the parser the same shifts and reductions, so only the words and their columns change. The
-# template takes the words as slots: a token's text, a word's text where its node's span is exactly that word, and
-# every column after a word. A template is kept only once a second line of its shape, parsed afresh, made exactly
-# what the template makes for it (a handler deriving some other text from a word fails that check).
+# A scenario's lines repeat with another name or number (`deployment web-3 replicas=3 {`, `pod p7 ...`), and so do
+# its blocks (the same deployment in every namespace, another image). Split at its strings and word runs (the
+# grammar's STRING and WORD), a text is its separators, its strings and its words; with the separators, the strings,
+# the words that spell a keyword and the parser state the same, the lexer makes the same token kinds (a word run
+# that is no keyword is always a WORD) and the parser the same shifts and reductions, so only the words, their
+# columns and the line numbers change. The template takes the words as slots: a token's text, a word's text where
+# its node's span is exactly that word, and every column after a word on its line. A template is kept only once
+# another text of its shape, parsed afresh, made exactly what the template makes for it (a handler deriving some
+# other text from a word fails that check).
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from kdsl.core.errors import Span
-from kdsl.lang.linememo import Unfit, compiled, compound, new_scope, span_source
+from kdsl.lang.linememo import AGAIN, Unfit, compiled, compound, new_scope, span_source
 from kdsl.lang.tokens import MAX_NESTING, Tok
 
-# Unfit lines: quotes and commas (strings and lists are unescaped or split, not copied), `\`, and as in linememo
-# `;` and comments. A block that opens and closes on the line is fine (its reductions read only the line).
-_UNFIT = re.compile(r'["\\,;#]')
+# Unfit lines: commas (lists are split, not copied), `\` (escapes, line continuations), `"""`, and as in linememo
+# `;` and comments. A string is kept in the shape whole, so a word inside it is never a slot.
+_UNFIT = ("\\", ",", ";", "#", '"""')
+_STRING = r'"(?!"")[^"\\\n]*+"'
 _BRACES = re.compile(r"[{}]")
+# The longest block replayed as one (characters): a block that long repeats rarely, and its own lines and inner
+# blocks are still replayed.
+LONGEST = 4096
+# The most lines whose shape a parse keeps at once (a block's lines are looked up by their text; a large scenario
+# has tens of thousands of lines with a name of their own, each some hundreds of bytes of parts).
+_KEEP = 2_000
 
 
-SEEN = "seen"  # a shape met once: recorded (and its template compiled) only when a second line has it
+def _braces(seps: str) -> tuple[int, int, int]:
+    """(how much a line's braces open, the lowest and the highest they reach) from its separators."""
+    opened = low = high = 0
+    for b in _BRACES.findall(seps):
+        opened += 1 if b == "{" else -1
+        low, high = min(low, opened), max(high, opened)
+    return opened, low, high
 
 
 class Gaps:
-    """One parse's templates with gaps, keyed by (state, first token's kind, separators, words' keyword terminals)."""
+    """One parse's templates with gaps, keyed by (state, first token's kind, shape): a line's shape is its
+    separators, its strings and its words' keyword terminals (None for a plain word); a block's, its lines'."""
 
     def __init__(self, word_pattern: str, keywords: dict):
-        self.split = re.compile("(" + word_pattern + ")").split
+        self.split = re.compile(f"({_STRING})|({word_pattern})").split
+        self.kw = keywords.get
         self.keywords = keywords
-        self.known: dict = {}  # key → SEEN, (template, states, brace) to check, [template, states, brace], 0
+        # key → sightings (an int), (template, states, newlines) to check, [template, states, newlines], or 0
+        self.known: dict = {}
+        self.lines: dict = {}  # a block's line → (its shape's number, parts, braces opened, lowest, highest, `}`?)
+        self.shapes: dict = {}  # a line's shape → its number
 
-    def find(self, segment: str, depth: int):
-        """(key, the line's parts) of a line that may be replayed with gaps (`depth` blocks open), or None."""
-        # A line that opens a block (its statement reduced at the `}`) costs a few shifts: splitting it into words
-        # costs about what a replay saves (measured on benchmarks/parse.py), so only the exact text is replayed.
-        if segment[0] == "}" or segment.rstrip().endswith("{") or _UNFIT.search(segment):
-            return None
-        if "}" not in segment:
-            if "{" in segment and (segment.count("{") > 1 or not segment.rstrip().endswith("{")
-                                   or depth >= MAX_NESTING):
-                return None
-        else:
-            opened = peak = 0
-            for b in _BRACES.findall(segment):
-                opened += 1 if b == "{" else -1
-                if opened < 0:
-                    return None
-                peak = max(peak, opened)
-            # The plain parse's nesting check, on the blocks a replay does not push.
-            if opened > 1 or (opened and not segment.rstrip().endswith("{")) or depth + peak > MAX_NESTING:
+    def shape(self, segment: str):
+        """(shape, parts) of a line that may be replayed with gaps, or None. The parts come in threes:
+        separator, string or None, word or None (made at C speed)."""
+        for u in _UNFIT:
+            if u in segment:
                 return None
         parts = self.split(segment)
-        # The separators, and each word's keyword terminal (None for a plain word): made at C speed.
-        return ("\0".join(parts[::2]), tuple(map(self.keywords.get, parts[1::2]))), parts
+        return ("\0".join(parts[::3]), tuple(parts[1::3]), tuple(map(self.kw, parts[2::3]))), parts
+
+    def find(self, segment: str, depth: int):
+        """(shape, [parts]) of a line that opens no block (such a line's statement is reduced at its `}`: see
+        block) with `depth` blocks open; or None."""
+        if segment[0] == "}" or segment.rstrip().endswith("{"):
+            return None
+        found = self.shape(segment)
+        if found and ("{" in found[0][0] or "}" in found[0][0]):
+            opened, low, high = _braces(found[0][0])
+            if opened or low < 0 or depth + high > MAX_NESTING:  # (the plain parse's nesting check)
+                return None
+        return found and (found[0], [found[1]])
+
+    def line(self, text: str):
+        """A block's line: (its shape's number, parts, braces opened, lowest, highest, whether it is only a `}`)."""
+        got = self.lines.get(text, 0)
+        if got == 0:
+            found = self.shape(text)
+            got = None
+            if found:
+                number = self.shapes.setdefault(found[0], len(self.shapes))
+                got = (number, found[1], *_braces(found[0][0]), text.strip() == "}")
+            if len(self.lines) >= _KEEP:
+                self.lines.clear()
+            self.lines[text] = got
+        return got
+
+    def block(self, text: str, start: int, eol: int, depth: int):
+        """(shape, [parts of each line], end) of the block whose first token is at `start` and whose first line
+        ends at `eol` with its `{`, to the newline of the line of its `}` (a line of its own) at `end`; or None
+        (`depth` blocks open before it)."""
+        got = self.line(text[start:eol])
+        if got is None or got[2] != 1 or got[3] < 0:
+            return None
+        shapes, parts, opened, top = [got[0]], [got[1]], 1, got[4]
+        pos = eol + 1
+        limit = pos + LONGEST
+        while pos < limit:
+            end = text.find("\n", pos)
+            if end < 0:
+                return None
+            got = self.line(text[pos:end])
+            if got is None:
+                return None
+            shapes.append(got[0])
+            parts.append(got[1])
+            if got[5] and opened == 1:
+                return (tuple(shapes), parts, end) if depth + top <= MAX_NESTING else None
+            if opened + got[3] <= 0:  # its `}` has more on its line
+                return None
+            top = max(top, opened + got[4])
+            opened += got[2]
+            pos = end + 1
+        return None
+
+    def sighted(self, gkey, record: tuple):
+        """A shape met again but not yet replayed: `record` if it is to be recorded (or checked) now, else None."""
+        got = self.known.get(gkey)
+        if got is None:
+            self.known[gkey] = 1
+        elif type(got) is not int:
+            return record
+        elif got:
+            if got + 1 >= AGAIN:  # compiling costs more than parsing a text a few times
+                return record
+            self.known[gkey] = got + 1
+        return None
 
     def done(self, record, states: list, values: list, file, sound: bool) -> None:
-        """At the end of a recorded line: keep its template (the first line of a shape) or check it (the second)."""
-        key, h, column, line, _, parts = record
+        """At the end of a recorded text: keep its template (the first of a shape) or check it (the second)."""
+        key, h, column, _, _, line, parts = record
         got = self.known.get(key)
         if not sound:
             self.known[key] = 0
-        elif got is None or got is SEEN:
+        elif type(got) is int:
             maker = template(values[h - 1:], file, line, column, parts, self.keywords)
-            self.known[key] = (maker, states[h:], "".join(parts).rstrip().endswith("{")) if maker else 0
+            self.known[key] = (maker, states[h:], len(parts) - 1) if maker else 0
         elif type(got) is tuple:
             made = got[0](file, line, column, parts)
             ok = got[1] == states[h:] and same(made, values[h - 1:])
-            self.known[key] = [got[0], got[1], got[2]] if ok else 0
+            self.known[key] = list(got) if ok else 0
 
 
 def same(a, b) -> bool:
@@ -84,65 +157,102 @@ def same(a, b) -> bool:
     return a == b
 
 
+def _line(k: int) -> str:
+    return f"L + {k}" if k else "L"
+
+
 def template(values: list, file, line: int, column: int, parts: list, keywords: dict):
-    """A function (file, line, column, parts) → a copy of `values` for a line of the same shape; None if unfit."""
-    # Where each part starts, relative to the line's first token, and which parts are slots.
-    starts, at = [], 0
-    for p in parts:
-        starts.append(at)
-        at += len(p)
-    slots = {i for i in range(1, len(parts), 2) if parts[i] not in keywords}
-    body = [f"    o{i} = " + (f"c + {starts[i]}" if i == 1 else
-                             f"o{i - 1} + " + (f"len(p[{i - 1}])" if i - 1 in slots else str(len(parts[i - 1]))))
-            for i in range(1, len(parts))]
+    """A function (file, line, column, parts) → a copy of `values` for a text of the same shape (`parts`: each
+    line's); None if unfit."""
+    pieces = [[p or "" for p in ps] for ps in parts]
+    texts = ["".join(ps) for ps in pieces]
+    starts = []  # each line's parts' offsets in the line
+    for ps in pieces:
+        at, line_starts = 0, []
+        for p in ps:
+            line_starts.append(at)
+            at += len(p)
+        starts.append(line_starts)
+    slots = [[i for i in range(2, len(ps), 3) if ps[i] is not None and ps[i] not in keywords] for ps in parts]
+    slot_starts = [[starts[k][i] for i in line_slots] for k, line_slots in enumerate(slots)]
+    free = {parts[k][i] for k, line_slots in enumerate(slots) for i in line_slots}
+    body: list[str] = []
 
-    def col(v: int) -> str:
-        rel = v - column
-        i = len(parts) - 1
-        while i > 0 and starts[i] > rel:
-            i -= 1
-        if i == 0:
-            return f"c + {rel}"
-        if rel > starts[i] and i in slots:  # inside a word that varies
+    def place(ln: int, col: int) -> tuple[int, int]:
+        """(line of the text, offset in it) of a line and column of the file."""
+        k = ln - line
+        if not 0 <= k < len(texts):
             raise Unfit
-        return f"o{i} + {rel - starts[i]}"
+        o = col - (column if k == 0 else 1)
+        if not 0 <= o <= len(texts[k]):
+            raise Unfit
+        return k, o
 
-    def text(a: int, b: int, v: str) -> str:
-        """The expression for the line's text between columns a and b (which is `v` in the recorded line)."""
-        i, j = a - column, b - column
-        if i not in starts or j not in starts + [at]:
-            return repr(v)
-        i, j = starts.index(i), (starts + [at]).index(j)
-        if "".join(parts[i:j]) != v or not slots.intersection(range(i, j)):
-            return repr(v)
-        return " + ".join(f"p[{k}]" if k in slots else repr(parts[k]) for k in range(i, j))
+    def col(k: int, o: int) -> str:
+        """The column at offset `o` of line `k`: after the last word that varies before it on its line."""
+        j = bisect_left(slot_starts[k], o) - 1
+        if j < 0:
+            return f"c + {o}" if k == 0 else str(o + 1)
+        i = slots[k][j]
+        end = starts[k][i] + len(pieces[k][i])
+        if o < end:  # inside a word that varies
+            raise Unfit
+        return f"e{k}_{i} + {o - end}"
+
+    for k, line_slots in enumerate(slots):
+        for i in line_slots:
+            body.append(f"    e{k}_{i} = {col(k, starts[k][i])} + len(p[{k}][{i}])")
+
+    def text(k: int, a: int, b: int, v: str) -> str | None:
+        """The expression for line k's text between offsets a and b (which is `v` here), or None."""
+        whole = texts[k]
+        if whole[a:b] != v:
+            return None
+        out, pos = [], a
+        for j in range(bisect_left(slot_starts[k], a), len(slots[k])):
+            i = slots[k][j]
+            at, end = starts[k][i], starts[k][i] + len(pieces[k][i])
+            if at >= b:
+                break
+            if end > b:
+                raise Unfit
+            if at > pos:
+                out.append(repr(whole[pos:at]))
+            out.append(f"p[{k}][{i}]")
+            pos = end
+        if pos < b:
+            out.append(repr(whole[pos:b]))
+        return " + ".join(out) or "''"
 
     names: dict[int, str] = {}
     scope = new_scope()
-    free = {parts[i] for i in slots}
 
     def make(v, span=None) -> str:
         t = type(v)
         if t is Tok or t is Span:
             name = names.get(id(v))
             if name is None:
-                if v.file != file or v.line != line or v.end_line != line or (t is Tok and (
-                        type(v.type) is not str or type(v.value) is not str)):
+                if v.file != file or (t is Tok and (type(v.type) is not str or type(v.value) is not str)):
                     raise Unfit
+                (k, a), (k2, b) = place(v.line, v.column), place(v.end_line, v.end_column)
+                value = None
+                if t is Tok:
+                    value = text(k, a, b, v.value) if k == k2 else None
+                    if value is None:
+                        raise Unfit
                 name = names[id(v)] = f"s{len(names)}"
-                span_source(body, name, v, col(v.column), col(v.end_column),
-                     text(v.column, v.end_column, v.value) if t is Tok else None)
+                span_source(body, name, v, col(k, a), col(k2, b), value, _line(k), _line(k2))
             return name
         if t is str:
-            if span is not None and span.line == line:
-                made = text(span.column, span.end_column, v)
-                if made != repr(v):
+            if span is not None and span.file == file and span.line == span.end_line:
+                made = text(*place(span.line, span.column), place(span.end_line, span.end_column)[1], v)
+                if made is not None:
                     return made
-            if v in free:  # some other text that spells a word of the line: not known to be either
+            if v in free:  # some other text that spells a word of the text: not known to be either
                 raise Unfit
             return repr(v)
-        if t is int and v == line:  # a block's end line
-            return "L"
+        if t is int and 0 <= v - line < len(texts):  # a block's end line
+            return _line(v - line)
         if v is None or t is bool or t is int:
             return repr(v)
         if not isinstance(v, (tuple, list)):
@@ -150,4 +260,7 @@ def template(values: list, file, line: int, column: int, parts: list, keywords: 
         last = v[-1] if len(v) and isinstance(v[-1], Span) else None
         return compound(v, "".join(make(x, last) + ", " for x in v), scope)
 
-    return compiled(make, values, body, scope, "f, L, c, p")
+    try:
+        return compiled(make, values, body, scope, "f, L, c, p")
+    finally:
+        del make  # `make` calls itself through its cell, a cycle the parse's gc.freeze would keep

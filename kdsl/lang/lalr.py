@@ -12,8 +12,7 @@ import re
 
 from lark.parsers.lalr_analysis import Shift
 
-from kdsl.lang.gapmemo import SEEN, Gaps
-from kdsl.lang.linememo import fits, kept
+from kdsl.lang.replay import Replay
 from kdsl.lang.tokens import (
     MAX_NESTING,
     SEP,
@@ -98,11 +97,9 @@ class Machine:
         pos, n, line, line_start = 0, len(text), 1, 0
         sep = None  # where the last separator sits: its token is made only for a comment or a message
         accepts = states[self.start]
-        # Line templates (kdsl.lang.linememo): (state, first token's terminal, line text) → None the first time,
-        # then the states and the value maker a line pushed. `fresh`: the next shift is a line's first token.
-        # `low`: how low in the stack the reductions of the line being recorded have read.
-        lines = {} if memo and not continued else None
-        gaps = Gaps(self.word.pattern, keywords) if lines is not None else None
+        # Replayed lines and blocks (kdsl.lang.replay). `fresh`: the next shift is a line's first token. `low`: how
+        # low in the stack the reductions of the text being recorded have read.
+        memo = Replay(self.word.pattern, keywords) if memo and not continued else None
         fresh, record, low, sep_at = False, None, 0, -1
         while True:
             m = master.match(text, pos)
@@ -134,7 +131,7 @@ class Machine:
                         sep = (value, line, col, line, col + len(value))
                     sep_at = pos
                     pos += len(value)
-                    fresh = lines is not None
+                    fresh = memo is not None
                     if on_sep is not None and "#" in value:
                         tok = Tok("_SEP", sep[0], file, *sep[1:])
                         on_sep(tok)
@@ -176,54 +173,25 @@ class Machine:
                 if type(action) is int:
                     if fresh or record:
                         if kind == "_SEP":
-                            if record:  # (h, column, line, eol): sound if nothing below h was read
+                            if record and sep_at >= record[4]:  # sound if nothing below h was read
                                 h = record[1]
-                                sound = (low >= h and self.fit_low >= h - 1
-                                         and sep_at == record[4] and sep[1] == record[3])
-                                if len(record) == 5:
-                                    lines[record[0]] = kept(record, state_stack, value_stack, file, sound)
-                                else:
-                                    gaps.done(record, state_stack, value_stack, file, sound)
+                                memo.done(record, state_stack, value_stack, file, low >= h and self.fit_low >= h - 1
+                                          and sep_at == record[4] and sep[1] == record[3])
                                 record, low = None, 0
                         elif fresh:
                             fresh = False
-                            start = line_start + tok.column - 1
-                            eol = text.find("\n", start)
-                            if tok.line == line and eol >= 0:  # (not after a string of several lines)
-                                key = (state_stack[-1], kind, text[start:eol])
-                                known = lines.get(key, False)
-                                made = None
-                                if type(known) is tuple:  # a line seen before: its values made at this place
-                                    grown, made, brace = known[0], known[1](file, line, tok.column), known[2]
-                                else:
-                                    if known is None:  # the second time: record it
-                                        record, low = (key, len(state_stack), tok.column, line, eol), 1 << 60
-                                        self.fit_low = low
-                                    elif known is False and fits(key[2]):
-                                        lines[key] = None
-                                    found = record is None and gaps.find(key[2], len(braces))
-                                    if found:  # a line of a known shape, other words (kdsl.lang.gapmemo)
-                                        gkey = (key[0], kind, found[0])
-                                        got = gaps.known.get(gkey)
-                                        if type(got) is list:
-                                            grown, made = got[1], got[0](file, line, tok.column, found[1])
-                                            brace = key[2].rindex("{") if got[2] else -1
-                                        elif got is None:  # compiling costs more than parsing a line once
-                                            gaps.known[gkey] = SEEN
-                                        elif got != 0:
-                                            record = (gkey, len(state_stack), tok.column, line, eol, found[1])
-                                            low = self.fit_low = 1 << 60
-                                if made is not None:
-                                    state_stack.extend(grown)
-                                    value_stack.extend(made)
-                                    if brace >= 0:  # the line opens a block (its last token)
-                                        col = tok.column + brace
-                                        braces.append(Tok("LBRACE", "{", file, line, col, line, col + 1))
-                                        if len(braces) > MAX_NESTING:
-                                            raise TooDeep(braces[-1])
+                            if record is None:
+                                got = memo.start(text, tok, kind, state_stack, value_stack, braces, file, line,
+                                                 line_start)
+                                if type(got) is int:  # replayed: go on at the end of its last line
+                                    pos = got
+                                    if memo.moved:
+                                        (line, line_start), memo.moved = memo.moved, None
                                     accepts = states[state_stack[-1]]
-                                    pos = eol
                                     break
+                                if got is not None:
+                                    record, low = got, 1 << 60
+                                    self.fit_low = low
                     push_state(action)
                     push_value(tok)
                     accepts = states[action]

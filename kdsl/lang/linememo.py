@@ -14,6 +14,10 @@ from kdsl.lang.tokens import Inline, Tok
 # a `}` (a block's reduction reads earlier lines), a string of several lines. A `{` that ends the line is the one
 # brace a replay opens (the driver keeps the open blocks for messages); any other `{` makes the line unfit.
 UNSAFE = (";", "#", "}", '"""')
+# How many times a line (or a shape, kdsl.lang.gapmemo) is met before it is recorded: compiling its template costs
+# about what parsing it a few dozen times does, and most of a small file's repeated lines come back only once or
+# twice (the fuzz harness's texts), while a large scenario's come back thousands of times.
+AGAIN = 3
 
 
 class Unfit(Exception):
@@ -32,12 +36,17 @@ def fits(segment: str) -> bool:
     return not any(u in segment for u in UNSAFE)
 
 
-def span_source(body: list, name: str, v, start: str, end: str, value: str | None) -> None:
-    """The source lines that make span or token `v` again as `name`, at columns `start` to `end` (expressions)
-    with `value` (an expression; tokens only). Made as Span.__init__ and Tok.__init__ make them, a slot at a time:
-    about twice as fast as calling the class (which runs the Python-level __init__)."""
+def span_source(body: list, name: str, v, start: str, end: str, value: str | None, line: str = "L",
+                end_line: str = "L") -> None:
+    """The source lines that make span or token `v` again as `name`, from `line` and column `start` to `end_line`
+    and column `end` (expressions) with `value` (an expression; tokens only). Made as Span.__init__ and
+    Tok.__init__ make them, a slot at a time: about twice as fast as calling the class (which runs the
+    Python-level __init__)."""
     body.append(f"    {name} = N({'T' if type(v) is Tok else 'S'}); {name}.file = f")
-    body.append(f"    {name}.line = {name}.end_line = L; {name}.column = {start}")
+    if line == end_line:
+        body.append(f"    {name}.line = {name}.end_line = {line}; {name}.column = {start}")
+    else:
+        body.append(f"    {name}.line = {line}; {name}.end_line = {end_line}; {name}.column = {start}")
     body.append(f"    {name}.end_column = {end}")
     if type(v) is Tok:
         body.append(f"    {name}.type = {v.type!r}; {name}.value = {value}")
@@ -68,7 +77,10 @@ def template(values: list, file, line: int, column: int):
             raise Unfit
         return compound(v, "".join(make(x) + ", " for x in v), scope)
 
-    return compiled(make, values, body, scope, "f, L, c")
+    try:
+        return compiled(make, values, body, scope, "f, L, c")
+    finally:
+        del make  # `make` calls itself through its cell, a cycle the parse's gc.freeze would keep
 
 
 def compound(v, items: str, scope: dict) -> str:
@@ -107,6 +119,6 @@ def kept(record: tuple, states: list, values: list, file, sound: bool):
     """What a recorded line leaves for its copies: the states it pushed, the maker of its values and where its `{`
     is (or -1); 0 when it cannot be replayed. `sound`: no reduction nor keyword's fit read below its first state,
     and it ended at its newline."""
-    key, h, column, line, _ = record
+    key, h, column, line = record[:4]
     maker = template(values[h - 1:], file, line, column) if sound else None
     return (states[h:], maker, key[2].find("{")) if maker else 0

@@ -1,0 +1,93 @@
+"""The LALR driver's replay: at a line's first token, whether it (or the block it opens) is replayed or recorded."""
+
+# One parse's templates (kdsl.lang.linememo: a line's exact text; kdsl.lang.gapmemo: lines and blocks that differ in
+# their words), kept here rather than in the driver's loop: the driver asks once a line, at its first token, and
+# the lines a template replays are never lexed at all. A record is (key, the stack's height at the first token, its
+# column, the line its last separator starts on, where that separator starts, the first token's line, the parts of
+# a text with gaps or None for an exact line); the driver ends it at that separator.
+
+from __future__ import annotations
+
+from kdsl.lang.gapmemo import Gaps
+from kdsl.lang.linememo import AGAIN, fits, kept
+from kdsl.lang.tokens import MAX_NESTING, Tok, TooDeep
+
+
+class Replay:
+    """The templates of one parse (never kept past it: see tests/lang/test_linememo.py)."""
+
+    def __init__(self, word_pattern: str, keywords: dict):
+        # (state, first token's terminal, line text) → sightings (an int), (states, maker, where the `{` is) or 0
+        self.lines: dict = {}
+        self.gaps = Gaps(word_pattern, keywords)
+        self.moved = None  # after a block's replay: the driver's new (line, line_start)
+
+    def start(self, text: str, tok: Tok, kind: str, states: list, values: list, braces: list, file, line: int,
+              line_start: int):
+        """At a line's first token, before it is shifted: the position the driver goes on from once the line (or
+        the block it opens) is replayed onto the stacks, a record to keep when it is recorded, or None."""
+        column = tok.column
+        start = line_start + column - 1
+        eol = text.find("\n", start)
+        if tok.line != line or eol < 0:  # (after a string of several lines, or at the end of the text)
+            return None
+        segment = text[start:eol]
+        opens = segment.rstrip().endswith("{")
+        gaps = self.gaps
+        if opens:
+            found = gaps.block(text, start, eol, len(braces))
+            if found:
+                gkey = (states[-1], kind, found[0])
+                got = gaps.known.get(gkey)
+                if type(got) is list:
+                    maker, grown, newlines = got
+                    made = maker(file, line, column, found[1])
+                    states.extend(grown)
+                    values.extend(made)
+                    end = found[2]
+                    self.moved = (line + newlines, text.rindex("\n", start, end) + 1)
+                    return end
+                record = gaps.sighted(gkey, (gkey, len(states), column, line + len(found[1]) - 1, found[2], line,
+                                             found[1]))
+                if record:
+                    return record
+        key = (states[-1], kind, segment)
+        lines = self.lines
+        known = lines.get(key)
+        if type(known) is tuple:  # a line seen before: its values made at this place
+            grown, maker, brace = known
+            made = maker(file, line, column)
+            states.extend(grown)
+            values.extend(made)
+            if brace >= 0:  # the line opens a block (its last token)
+                col = column + brace
+                braces.append(Tok("LBRACE", "{", file, line, col, line, col + 1))
+                if len(braces) > MAX_NESTING:
+                    raise TooDeep(braces[-1])
+            return eol
+        if known is None:
+            if fits(segment):
+                lines[key] = 1
+        elif known:
+            if known + 1 >= AGAIN:
+                return key, len(states), column, line, eol, line, None
+            lines[key] = known + 1
+        found = not opens and gaps.find(segment, len(braces))
+        if found:  # a line of a known shape, other words
+            gkey = (states[-1], kind, found[0])
+            got = gaps.known.get(gkey)
+            if type(got) is list:
+                made = got[0](file, line, column, found[1])
+                states.extend(got[1])
+                values.extend(made)
+                return eol
+            return gaps.sighted(gkey, (gkey, len(states), column, line, eol, line, found[1]))
+        return None
+
+    def done(self, record: tuple, states: list, values: list, file, sound: bool) -> None:
+        """At the separator that ends a recorded text: keep (or check) its template. `sound`: no reduction nor
+        keyword's fit read below its first state, and it ended where it was to end."""
+        if record[6] is None:
+            self.lines[record[0]] = kept(record, states, values, file, sound)
+        else:
+            self.gaps.done(record, states, values, file, sound)
