@@ -120,6 +120,25 @@ def test_a_deployments_pod_is_copied_a_bounded_number_of_times(copies, monkeypat
     assert copies["Attributes"] < 12, copies
 
 
+# Bare pods (issue 15, session 20): each its own containers (the shorthand names its container after the pod),
+# so no other pod's step is shared; the kubelet copies its record of one once a step (the sandbox, the pulled
+# image that starts the container), the step's change and the sync's after it gathered into the refresh's
+# copy, from 5 (2.5 a step), and a container twice (begun: pulling; started), from 3.
+BARE = ("cluster c { nodes pool count=3 cpu=8 memory=16Gi pods=110 }\nnamespace shop {\n"
+        + "".join(f"  pod p{i} image=registry.example.com/app:{i % 3} cpu=100m memory=128Mi\n" for i in range(12))
+        + "}\n")
+KUBELET_STEPS_PER_BARE_POD = 2
+
+
+def test_a_bare_pods_kubelet_record_is_copied_once_a_step(copies, monkeypatch):
+    _without_keepers(monkeypatch)
+    sim = Simulation(kdsl.parse(BARE)).run()
+    pods = sim.store.list("Pod")
+    assert len(pods) == 12 and all(p.status.condition("Ready").status == "True" for p in pods)
+    assert copies["PodRun"] == KUBELET_STEPS_PER_BARE_POD * 12, copies
+    assert copies["Ctr"] == 2 * 12, copies
+
+
 def test_the_objects_every_namespace_gets_are_copied_a_bounded_number_of_times(copies, monkeypatch):
     _ready_run()  # the parse cached, so that both runs below cost the same but for the keepers
     copies.clear()

@@ -74,9 +74,11 @@ def found(key: tuple, pod) -> tuple | None:
     return made[1], made[2], made[3], made[4], events
 
 
-def keep(key: tuple, before: tuple, after, events: list) -> None:
-    """Remember what the step made of the containers `before` (the entry keeps them alive, so that
-    their id stays their own)."""
+def keep(key: tuple, before: tuple, pod, changes: dict, events: list) -> None:
+    """Remember what the step made of the containers `before`: `pod` with `changes` (not yet copied in).
+    The entry keeps them alive, so that their id stays their own."""
     if len(_MADE) >= _KEPT:
         _MADE.clear()
-    _MADE[key] = (before, after.ctrs, after.sandbox, after.initialized, after.images, tuple(events))
+    get = changes.get
+    _MADE[key] = (before, get("ctrs", pod.ctrs), get("sandbox", pod.sandbox), get("initialized", pod.initialized),
+                  get("images", pod.images), tuple(events))

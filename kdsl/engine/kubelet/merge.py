@@ -50,8 +50,25 @@ def merged(mine: tuple, previous: Sequence[Condition], now_ms: int) -> tuple[Con
 
 def merged_alone(mine: tuple, previous: Sequence[Condition], now_ms: int) -> tuple[Condition, ...]:
     """merged for a pod whose containers no other pod has (a bare pod's, kubelet/alike.py): its conditions
-    name its containers until they are ready, so no other pod's merge would find them: made, not kept."""
-    return _merge(mine, previous, now_ms, tuple(map(_FIELDS, previous)))[0]
+    name its containers until they are ready, so no other pod's merge would find them: made, not kept,
+    and compared condition by condition (no fields are kept of them)."""
+    new = {m[0]: m for m in mine}  # type -> (type, status, reason, message), in mine's order
+    if len(new) != len(mine) or not isinstance(previous, tuple):
+        return _merge(mine, previous, now_ms, tuple(map(_FIELDS, previous)))[0]
+    out, changed = [], False
+    for c in previous:
+        m = new.pop(c.type, None)
+        if m is None:
+            if any(c.type == m[0] for m in mine):  # a type met twice: _merge's way
+                return _merge(mine, previous, now_ms, tuple(map(_FIELDS, previous)))[0]
+        elif c.status != m[1] or c.reason != m[2] or c.message != m[3]:
+            # the transition time moves with the status only
+            c, changed = _condition((*m, c.last_transition_ms if c.status == m[1] else now_ms)), True
+        out.append(c)
+    for m in new.values():  # mine's types that previous lacks
+        out.append(_condition((*m, now_ms)))
+        changed = True
+    return tuple(out) if changed else previous
 
 
 def _share(values: tuple, conditions: tuple) -> None:

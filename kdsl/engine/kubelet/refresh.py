@@ -49,8 +49,11 @@ def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: 
     status fields that changed (None if none did) and the sandbox (torn down once the pod finished).
     `alone`: no other pod has these containers (kubelet/alike.py), so nothing is remembered of them."""
     if alone:  # what no other pod reads: computed, not looked up and kept
-        inits = tuple(c.status for c in ctrs if c.init)
-        regular = tuple(c.status for c in ctrs if not c.init)
+        if t.init_containers:
+            inits = tuple(c.status for c in ctrs if c.init)
+            regular = tuple(c.status for c in ctrs if not c.init)
+        else:  # (a bare pod's, most often) every container is regular
+            inits, regular = (), tuple(c.status for c in ctrs)
         key = known = None
     else:
         split = _SPLIT.get(id(ctrs))

@@ -12,8 +12,9 @@ from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet import steps
 from kdsl.core.evolve import evolve
 from kdsl.engine.kubelet.refresh import refreshed
+from kdsl.engine.kubelet.sync import synced
 from kdsl.engine.kubelet.pod import Config, PodRun, Step
-from kdsl.engine.objects import Condition, PodStatus, Terminated, set_condition
+from kdsl.engine.objects import Condition, PodStatus, set_condition
 from kdsl.model.pods import PodTemplate
 
 
@@ -78,22 +79,25 @@ def apply(pod: PodRun, step: Step, ip: tuple[str | None, str | None] | None = No
         return pod, tuple(out)
     out = []
     before = pod.ctrs
-    pod = _sync(_changed(pod, step, out), now, out)
+    # the step's and the sync's changes gathered, and the pod copied once with its refreshed status
+    pod, changes = _changed(pod, step, out)
+    changes = synced(pod, changes, now, out)
     if key is not None:
-        alike.keep(key, before, pod, out)
-    return _refresh(pod, now, reported, alone=alone), tuple(out)
+        alike.keep(key, before, pod, changes, out)
+    return _refresh(pod, now, reported, alone=alone, **changes), tuple(out)
 
 
-def _changed(pod: PodRun, step: Step, out: list) -> PodRun:
-    """The pod right after `step` (a sandbox made or a container timer due), before the sync it causes."""
+def _changed(pod: PodRun, step: Step, out: list) -> tuple[PodRun, dict]:
+    """The pod right after `step` (a sandbox made or a container timer due), before the sync it causes:
+    a pod and its changes not yet copied in (steps.container_step)."""
     if step.what == "sandbox":
-        return evolve(pod, sandbox="ready")
+        return pod, {"sandbox": "ready"}
     i = next(i for i, c in enumerate(pod.ctrs) if c.name == step.container)
     c = pod.ctrs[i]
     timer = c.due
     if timer is None or (timer.time_ms, timer.what) != (step.time_ms, step.what):
         raise ValueError(f"{step} is not what {step.container} does next ({timer})")
-    return steps.container_step(pod, i, c.pop(), timer, out)
+    return steps.container_step(pod, i, c, timer, out)
 
 
 def delete(pod: PodRun, now: int, grace_ms: int | None = None) -> tuple[PodRun, tuple[Event, ...]]:
@@ -149,66 +153,7 @@ def _stopped_for_good(pod: PodRun, now: int) -> tuple[PodRun, tuple[Event, ...]]
     out: list[Event] = []
     ctrs = tuple(c if c.stage in ct.LIVE or c.stage == ct.DONE else evolve(c, stage=ct.DONE, timers=())
                  for c in pod.ctrs)
-    pod = _sync(evolve(pod, ctrs=ctrs), now, out)
-    return _refresh(pod, now), tuple(out)
-
-
-def _finished(pod: PodRun) -> bool:
-    """Nothing more will start: deleted, an init container failed for good, or (restartPolicy not
-    Always) every regular container has exited for good."""
-    if pod.deleting or pod.killed:
-        return True
-    if pod.template.restart_policy == "Never" and any(
-            c.init and not c.sidecar and c.stage == ct.DONE and c.status.state.exit_code != 0 for c in pod.ctrs):
-        return True
-    regular = [c for c in pod.ctrs if not c.init]
-    return pod.template.restart_policy != "Always" and all(c.stage == ct.DONE for c in regular)
-
-
-def _sync(pod: PodRun, now: int, out: list) -> PodRun:
-    """The pod worker's SyncPod after a change: start what may start, stop what must stop."""
-    if _finished(pod):
-        return _stop_all(pod, now, out)
-    if pod.sandbox != "ready":
-        return pod
-    for i, c in enumerate(pod.ctrs):
-        if not c.init:
-            break
-        if c.stage == ct.BLOCKED:
-            return pod.put(i, steps.begin(pod, c, now, out))
-        if c.sidecar and (c.status.started or pod.initialized):
-            continue
-        if not c.sidecar and c.stage == ct.DONE and isinstance(c.status.state, Terminated) \
-                and c.status.state.exit_code == 0:
-            continue
-        return pod  # an init container is still at work
-    ctrs = None  # the containers begun now, and the pod initialized, in one copy of the pod
-    for i, c in enumerate(pod.ctrs):
-        if c.init or c.stage != ct.BLOCKED:
-            continue
-        if any(o.stage == ct.PULLING for o in (pod.ctrs if ctrs is None else ctrs)):
-            break  # the kubelet starts a pod's containers one after the other, each pull blocking
-        if ctrs is None:
-            ctrs = list(pod.ctrs)
-        ctrs[i] = steps.begin(pod, c, now, out)  # begin reads the pod's images and configs, not its containers
-    if ctrs is not None:
-        return evolve(pod, initialized=True, ctrs=tuple(ctrs))
-    return pod if pod.initialized else evolve(pod, initialized=True)
-
-
-def _stop_all(pod: PodRun, now: int, out: list) -> PodRun:
-    """Stop what still runs: regular containers first, sidecars once no regular container runs."""
-    deadline = pod.deadline_ms if pod.deadline_ms is not None else now + pod.template.grace_ms
-    regular_live = any(not c.init and c.stage in ct.LIVE for c in pod.ctrs)
-    for i, c in enumerate(pod.ctrs):
-        if c.stage != ct.RUNNING or (c.sidecar and regular_live):
-            continue
-        if any(t.what == "stopped" for t in c.timers):
-            pod = pod.put(i, evolve(c, stage=ct.STOPPING))  # a probe's kill under way: no restart now
-            continue
-        pod.event(now, "Normal", "Killing", f"Stopping container {c.name}", out)
-        pod = pod.put(i, ct.stop(c, now, deadline, pod.sigterm(c.name)))
-    return pod
+    return _refresh(pod, now, **synced(pod, {"ctrs": ctrs}, now, out)), tuple(out)
 
 
 def _refresh(pod: PodRun, now: int, reported: dict | None = None, alone: bool = False, **changes) -> PodRun:

@@ -13,19 +13,28 @@ from kdsl.engine.kubelet.probes import unhealthy_message
 from kdsl.engine.objects import Terminated
 
 
-def container_step(pod: PodRun, i: int, c: Ctr, t: Timer, out: list) -> PodRun:
-    """Container `i` (already without timer `t`) does what `t` says; kubelet events go to `out`."""
-    now, name, image = t.time_ms, c.name, c.spec.image
+def container_step(pod: PodRun, i: int, c: Ctr, t: Timer, out: list) -> tuple[PodRun, dict]:
+    """Container `i` (its first timer `t`, due now) does what `t` says; kubelet events go to `out`. The
+    pod and its changes not yet copied in: runtime.apply copies it once for the step and the sync after."""
+    now, image, ctrs = t.time_ms, c.spec.image, pod.ctrs
+    if t.what == "pulled":
+        pod.event(now, "Normal", "Pulled", f'Successfully pulled image "{image}" in {go_duration(t.detail)}', out)
+        # create reads the pod's configs, not its images; a start replaces the timers (no copy without `t`)
+        c = create(pod, c if pod.configs is None else c.pop(), now, out)
+        return pod, {"images": pod.images | {image}, "ctrs": ctrs[:i] + (c,) + ctrs[i + 1:]}
+    c = c.pop()
     if t.what in ("started", "ready"):
-        return pod.put(i, ct.apply_probe(c, t))
+        return pod, {"ctrs": ctrs[:i] + (ct.apply_probe(c, t),) + ctrs[i + 1:]}
+    return _timer_step(pod, i, c, t, out), {}
+
+
+def _timer_step(pod: PodRun, i: int, c: Ctr, t: Timer, out: list) -> PodRun:
+    """container_step's other timers (failed pulls, back-offs, exits, kills and restarts): the pod after them."""
+    now, name, image = t.time_ms, c.name, c.spec.image
     if t.what == "unhealthy":
         kind, cause = t.detail
         pod.event(now, "Warning", "Unhealthy", unhealthy_message(c.spec, kind, cause, pod.status.pod_ip), out)
         return pod.put(i, c)
-    if t.what == "pulled":
-        pod.event(now, "Normal", "Pulled", f'Successfully pulled image "{image}" in {go_duration(t.detail)}', out)
-        c = create(pod, c, now, out)  # create reads the pod's configs, not its images: one copy of the pod
-        return evolve(pod, images=pod.images | {image}, ctrs=pod.ctrs[:i] + (c,) + pod.ctrs[i + 1:])
     if t.what == "pull-failed":
         message = f'failed to pull image "{image}": not found'
         pod.event(now, "Warning", "Failed", f'Failed to pull image "{image}": not found', out)
@@ -98,11 +107,12 @@ def ended(pod: PodRun, i: int, c: Ctr, t: Timer, out: list) -> PodRun:
     return pod.put(i, evolve(c, stage=ct.BACKOFF).with_timers(timers))
 
 
-def begin(pod: PodRun, c: Ctr, now: int, out: list) -> Ctr:
+def begin(pod: PodRun, c: Ctr, now: int, out: list, images: frozenset[str] | None = None) -> Ctr:
     """Start a container that has not run: pull its image if it must (a retry keeps showing
-    ImagePullBackOff while it pulls), else create and start it."""
+    ImagePullBackOff while it pulls), else create and start it. `images`: the node's, when the pod's
+    record does not hold them yet (runtime._synced)."""
     spec, image = c.spec, c.spec.image
-    present = image in pod.images
+    present = image in (pod.images if images is None else images)
     if spec.image_pull_policy == "Never" and not present:
         message = f'Container image "{image}" is not present with pull policy of Never'
         pod.event(now, "Warning", "ErrImageNeverPull", message, out)

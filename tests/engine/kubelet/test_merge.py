@@ -47,3 +47,23 @@ def test_the_one_pass_merge_is_the_merge_one_condition_at_a_time_even_for_a_type
     assert fast == reference
     assert fast[1] == tuple(map(merge._FIELDS, fast[0]))  # the fields it gives back are its conditions'
     assert (fast[0] is previous) == (fast[0] == previous)  # nothing changed: the same tuple, else a new one
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(ROW, max_size=6), st.lists(CONDITION, max_size=6), st.integers(0, 5), st.booleans())
+def test_a_bare_pods_merge_is_the_one_pass_merge(mine, previous, now, as_list):
+    # merged_alone compares condition by condition, keeping no fields: what _merge (proven above) makes,
+    # for types met twice and for a list as well
+    mine, previous = tuple(mine), (list if as_list else tuple)(previous)
+    expected = merge._merge(mine, previous, now, tuple(map(merge._FIELDS, previous)))[0]
+    got = merge.merged_alone(mine, previous, now)
+    assert got == expected and isinstance(got, tuple)
+    assert (got is previous) == (expected is previous)  # nothing changed: the same tuple
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ROW, max_size=6, unique_by=lambda r: r[0]), st.lists(CONDITION, max_size=6, unique_by=lambda c: c.type),
+       st.integers(0, 5))
+def test_a_bare_pods_merge_is_set_condition_for_each(mine, previous, now):
+    mine, previous = tuple(mine), tuple(previous)
+    assert merge.merged_alone(mine, previous, now) == _one_by_one(mine, previous, now)
