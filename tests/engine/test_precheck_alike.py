@@ -62,7 +62,10 @@ BLOCKS = st.lists(st.sampled_from([
     "container app image=busybox { shutdown 40s }", "volume v emptydir", "volume c configmap=missing",
     "volume c configmap=cfg", "container side image=busybox { env B from configmap cfg.key }",
     "container side image=busybox { env B from configmap gone.key }", "container side image=busybox { env 1A=\"x\" }",
-    "container side image=busybox { mount nowhere at /y }", "serviceaccount robot", "grace 10s"]), max_size=3)
+    "container side image=busybox { mount nowhere at /y }", "serviceaccount robot", "grace 10s",
+    "container side image=busybox { port web 80; readiness http /h port=api }",
+    "container side image=busybox { env K from configmap cfg.nokey }", "node-selector zone=b",
+    "toleration dedicated=web:NoSchedule"]), max_size=3)
 TIMELINE = st.lists(st.sampled_from([
     "at 1m: delete pods bench app=web", "at 1m: delete pod bench/p1", "at 2m: apply { pod bench/p1 image=nginx { labels app=web } }",
     "at 2m: apply { pod bench/p2 image=busybox { labels app=web; grace 5s } }",
@@ -71,22 +74,23 @@ TIMELINE = st.lists(st.sampled_from([
 
 @settings(max_examples=150, deadline=None)
 @example(kind="pod", head="image=busybox", block=["init setup image=busybox"], names=["p1", "p2", "setup"],
-         timeline=[], config=False)
+         timeline=[], config=False, nodes="")
 @example(kind="deployment", head="image=busybox", block=["volume c configmap=cfg"], names=["p1", "a.b", "x" * 64],
-         timeline=["at 2m: apply { pod bench/p1 image=nginx { labels app=web } }"], config=False)
+         timeline=["at 2m: apply { pod bench/p1 image=nginx { labels app=web } }"], config=False, nodes="")
 @example(kind="deployment", head="", block=["container side image=busybox"], names=["p1", "Bad_Name", "p2"],
-         timeline=[], config=False)
+         timeline=[], config=False, nodes="")
 @example(kind="job", head="", block=["container side image=busybox"], names=["p1", "x" * 64, "x" * 70],
-         timeline=[], config=False)
+         timeline=[], config=False, nodes="")
 @example(kind="pod", head="image=busybox", block=[], names=["p1", "p2", "p1", "Bad_Name"],
          timeline=["at 1m: delete pods bench app=web", "at 2m: apply { pod bench/p2 image=busybox { labels app=web; grace 5s } }"],
-         config=True)
+         config=True, nodes="")
 @given(kind=st.sampled_from(["pod", "deployment", "statefulset", "daemonset", "replicaset", "job"]),
        head=HEADS, block=BLOCKS, names=st.lists(NAMES, min_size=2, max_size=7), timeline=TIMELINE,
-       config=st.booleans())
-def test_alike_objects_are_checked_as_each_on_its_own(kind, head, block, names, timeline, config):
+       config=st.booleans(), nodes=st.sampled_from(["", "cluster c { node n1 cpu=4 memory=8Gi { labels zone=a } }\n",
+                                                    "cluster c { node n1 cpu=4 memory=8Gi { taint dedicated=db:NoSchedule } }\n"]))
+def test_alike_objects_are_checked_as_each_on_its_own(kind, head, block, names, timeline, config, nodes):
     rest = (" " + head if head else "") + " { " + "; ".join(["labels app=web", *block]) + " }"
-    text = ("namespace bench {\n" + ('  configmap cfg { key = "v" }\n' if config else "")
+    text = (nodes + "namespace bench {\n" + ('  configmap cfg { key = "v" }\n' if config else "")
             + "".join(f"  {kind} {name}{rest}\n" for name in names) + "}\n" + "".join(t + "\n" for t in timeline))
     assert _outcome(text, False) == _outcome(text, True)
 
@@ -109,11 +113,11 @@ def test_alike_pods_are_checked_once_an_entry_but_for_their_names(monkeypatch):
     # one per distinct line but for the name (i % 10 decides the image and the label), and the bad name
     assert len(templates) == 11
     assert [(d.line, d.column, d.message) for d in exc.value.diagnostics] == [
-        (502, 7, 'pod bench/a.b: container name: Invalid value: "a.b": a lowercase RFC 1123 label must consist of lower '
+        (502, 7, ('pod bench/a.b: container name: Invalid value: "a.b": a lowercase RFC 1123 label must consist of lower '
                  "case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. "
                  "'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?') (the "
                  "one-container shorthand names the container after the workload; write a `container NAME` block to "
-                 "name it)"),
+                 "name it)")),
         (702, 7, "pod bench/p3 is declared twice (first declared at alike.kdsl:5:3)")]
     names[500], names[700] = "p500", "p700"
     building.build(parse_document(_pods(names), "alike.kdsl"), later=prechecking.precheck)

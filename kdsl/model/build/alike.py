@@ -9,7 +9,6 @@ import attrs
 
 from kdsl.core.errors import Span
 from kdsl.lang.syntax import Attr, Stmt
-from kdsl.model.names import dns1123_label
 from kdsl.model.build.alike_objects import (
     MISSING,
     NotAlike,
@@ -24,6 +23,7 @@ from kdsl.model.build.alike_objects import (
 from kdsl.model.build.alike_words import NOT_MINE, build_words
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.workloads import build_workload
+from kdsl.model.names import dns1123_label
 
 # A generated scenario of 150,000 `pod` lines is mostly lines alike but for the name: the first of each is built
 # (build_workload), the others are its object with their own name and spans put in. What makes that the object
