@@ -11,6 +11,7 @@ from kdsl.engine.apiserver.service_alloc import ServiceAllocator
 from kdsl.engine.ipam import CIDRExhausted, pod_network
 from kdsl.engine.objects import ApiObject, applied, requested, seeded
 from kdsl.core.errors import Diagnostic
+from kdsl.model import names
 from kdsl.model.timeline import AddNode, Apply, Create, Delete
 
 
@@ -28,9 +29,11 @@ class _Replay:
     `as USER`, and what controllers write. A Service takes only the ClusterIP and NodePorts it asks
     for: those the allocators pick at random depend on the seed, so they decide nothing here."""
 
-    def __init__(self, scenario) -> None:
+    def __init__(self, scenario, alike: dict | None = None) -> None:
         self.scenario = scenario
-        self.objects: dict[tuple, ApiObject] = {}
+        self.alike = alike or {}  # id(object) -> (object, alike.Entry), as the model's build made them (Ctx.alike_of)
+        self.passed: set[int] = set()  # the entries one of whose objects was created without an error
+        self.objects: dict[tuple, object] = {}  # an ApiObject, or a model object it is made of when read (_stored)
         self.minor = scenario.cluster.minor  # the release whose words the refusals use
         self.services = ServiceAllocator(scenario.cluster.service_cidr, random.Random(0), minor=self.minor)
         self.network = pod_network(scenario)
@@ -60,6 +63,11 @@ class _Replay:
         old = self.objects.get(key)
         if old is not None and not update:
             return  # AlreadyExists comes after admission; the model reports an object declared twice
+        entry = self._entry(obj) if old is None else None
+        if entry is not None and id(entry) in self.passed and self._name_passes(obj, entry):
+            self.objects[key] = obj  # what it would store, made when read (_stored)
+            return
+        old = self._stored(old) if old is not None else None
         new = validation.decoded(requested(obj) if old is None else applied(old, obj))
         result = validation.registry(new, info, self.services, old, self.minor)
         if isinstance(result, ApiError):
@@ -67,8 +75,30 @@ class _Replay:
             return
         # What is stored is what was asked for (not what the allocators filled in): see the class docstring.
         self.objects[key] = new
+        if entry is not None:
+            self.passed.add(id(entry))
         if new.kind == "Service":
             self.services.on_service("update", old, new)
+
+    # Objects alike but for their name (model/build/alike.py) differ in nothing a create's validation reads but the
+    # name and the shorthand's container name, for the kinds whose validate_create is ValidateObjectMeta and the
+    # pod template's checks (not a Job: its template's labels take its name; not a CronJob, which has no entry):
+    # once one of an entry was created, another passes when its name passes the kind's name rule and fits as a
+    # container's name (a DNS-1123 label, unique among the containers and init containers: validateContainers,
+    # pkg/apis/core/validation/validation.go). tests/engine/test_precheck_alike.py checks both ways.
+    _NAME_ONLY = frozenset({"Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})
+
+    def _entry(self, obj):
+        made = self.alike.get(id(obj))
+        return made[1] if made is not None and made[0] is obj and obj.kind in self._NAME_ONLY else None
+
+    def _name_passes(self, obj, entry) -> bool:
+        name = obj.name
+        return bool(name) and not names.object_name(obj.kind, name, self.minor) and entry.name_fits(name)
+
+    @staticmethod
+    def _stored(obj) -> ApiObject:
+        return obj if type(obj) is ApiObject else requested(obj)
 
     def delete(self, action: Delete) -> None:
         ns = action.namespace
@@ -78,7 +108,7 @@ class _Replay:
             if not inside and (kind != action.kind or o_ns != ns):
                 continue
             if inside or (name == action.name if action.name is not None
-                          else action.selector.matches(obj.meta.label_dict())):
+                          else action.selector.matches(self._stored(obj).meta.label_dict())):
                 del self.objects[key]  # a namespace's contents go with it (the namespace controller)
                 if kind == "Service":
                     self.services.on_service("delete", obj, None)
@@ -102,8 +132,10 @@ class _Replay:
         return self.diagnostics
 
 
-def precheck(scenario) -> list[Diagnostic]:
+def precheck(scenario, alike: dict | None = None) -> list[Diagnostic]:
     """The API server's refusals a scenario will meet whatever the run: its objects' names, labels,
     containers, immutable fields on `apply`, ClusterIPs and NodePorts (in range, not taken twice), and
-    the pod range's room for the nodes; each an error at the statement that declares the object."""
-    return _Replay(scenario).run()
+    the pod range's room for the nodes; each an error at the statement that declares the object. `alike`: the
+    objects the model's build made alike but for their name (Ctx.alike_of), each of whose entries is validated once
+    but for the names."""
+    return _Replay(scenario, alike).run()

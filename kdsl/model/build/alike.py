@@ -23,6 +23,7 @@ from kdsl.model.build.alike_objects import (
 from kdsl.model.build.alike_words import NOT_MINE, build_words
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.workloads import build_workload
+from kdsl.model.names import dns1123_label
 
 # A generated scenario of 150,000 `pod` lines is mostly lines alike but for the name: the first of each is built
 # (build_workload), the others are its object with their own name and spans put in. What makes that the object
@@ -33,8 +34,9 @@ from kdsl.model.build.workloads import build_workload
 #   shorthand's container name (pod_template.template); it reaches nothing else once the block says its labels (the
 #   default labels `app=NAME`, and the selector and spreads made from them) and there is no `yaml` statement, and the
 #   kind is not a cronjob (whose Job is named after it);
-# - building it said nothing (no diagnostic, no secret value): only the messages name the object, and the
-#   checks that read the name (checks.py, the precheck) run on every object as before;
+# - building it said nothing (no diagnostic, no secret value): only the messages name the object; the checks
+#   (checks.py, the precheck) are handed the objects of each entry (Ctx.alike_of) and check once what does not
+#   read the name;
 # - every span the object holds (alike_objects.diff walks every field, and a type it does not know stops the entry)
 #   is the span of a node of the statement, found again by its place in the tree (Entry.make puts each in); and the
 #   names the builders noted (Ctx.name_spans) likewise.
@@ -51,9 +53,12 @@ def build_alike(ctx: Ctx, stmt: Stmt, namespace: str | None):
     entry = ctx.alike.get(key)
     if type(entry) is tuple:  # the second of its kind: worth an entry (a statement met once costs no more)
         entry = ctx.alike[key] = Entry.of(*entry) or _NOT_ALIKE
+        if entry is not _NOT_ALIKE:
+            ctx.alike_of[id(entry.obj)] = (entry.obj, entry)
     if entry is not None and entry is not _NOT_ALIKE:
         made = entry.made(ctx, stmt)
         if made is not None:
+            ctx.alike_of[id(made)] = (made, entry)  # the object is kept: its id stays its own
             return made
     before = (len(ctx.diagnostics), len(ctx.name_spans), len(ctx.secret_values))
     obj = build_workload(ctx, stmt, namespace)
@@ -89,6 +94,14 @@ class Entry:
     same: Callable  # whether a statement equals `stmt` but for the name's text (alike_objects.compare)
     make: Callable  # `obj` with a statement's spans and name put in (alike_objects.compiled)
     names: tuple[tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]], ...]  # Ctx.name_spans noted
+    shorthand: bool  # the first container is named after the object (`pod NAME image=...`)
+    others: frozenset[str]  # the names of the containers not named after the object
+
+    def name_fits(self, name: str) -> bool:
+        """Whether an object of this entry named `name` names its containers as well as every other one does
+        (the checks of a container's name and of duplicates then say of it what they say of any other): without the
+        shorthand its containers are the same, with it the first is `name`, a DNS-1123 label no other has."""
+        return not self.shorthand or (not dns1123_label(name) and name not in self.others)
 
     @classmethod
     def of(cls, stmt: Stmt, obj, said: bool, noted: list) -> Entry | None:
@@ -122,7 +135,8 @@ class Entry:
             leaves[("template", "containers", 0, "name")] = ("word", 0)
         return cls(stmt=stmt, at=at, obj=obj, same=compare(stmt, {1: {at: True}}),
                    make=compiled(obj, nest(list(enumerate(leaves)), 0), tuple(leaves.values())),
-                   names=tuple((tuple(places[k]), tuple(places[v])) for k, v in noted))
+                   names=tuple((tuple(places[k]), tuple(places[v])) for k, v in noted), shorthand=shorthand,
+                   others=frozenset(c.name for c in containers[shorthand:] + obj.template.init_containers))
 
     def made(self, ctx: Ctx, stmt: Stmt):
         """This entry's object for an alike statement, or None when the statement is not alike after all."""

@@ -112,6 +112,10 @@ def check(ctx: Ctx, scenario) -> None:
     idx = Declared(scenario)
     first: dict[tuple, Object] = {}
     declared = {id(o) for o in scenario.objects}  # a create or an apply is checked against the moment it runs
+    # Objects alike but for their name (alike.py) differ in nothing _template and _references read but the name of
+    # the shorthand's container (and, for a bad name, whether it is skipped): once one of an entry with a valid name
+    # passed them, another with a valid name that fits (Entry.name_fits) passes them too.
+    alike_of, quiet = ctx.alike_of, set()
     for obj in idx.objects:
         kind, ns = obj.kind, getattr(obj, "namespace", None)
         what = f"{kind.lower()} {obj.key}"
@@ -126,8 +130,14 @@ def check(ctx: Ctx, scenario) -> None:
         if ns is not None and ns not in idx.namespaces:
             ctx.error(ctx.name_span(obj.span), f'{what}: namespaces "{ns}" not found; declare `namespace {ns}`')
         if hasattr(obj, "template"):
-            _template(ctx, obj if not isinstance(obj, CronJob) else obj.job, what, name_ok)
-            _references(ctx, obj if not isinstance(obj, CronJob) else obj.job, idx, what)
+            made = alike_of.get(id(obj))
+            entry = made[1] if made is not None and made[0] is obj else None
+            if entry is None or not name_ok or id(entry) not in quiet or not entry.name_fits(obj.name):
+                said = len(ctx.diagnostics)
+                _template(ctx, obj if not isinstance(obj, CronJob) else obj.job, what, name_ok)
+                _references(ctx, obj if not isinstance(obj, CronJob) else obj.job, idx, what)
+                if entry is not None and name_ok and len(ctx.diagnostics) == said:
+                    quiet.add(id(entry))
         if isinstance(obj, Service):
             _service_selects(ctx, obj, idx)
             for msg in (m for p in obj.ports if p.name for m in names.port_name(p.name)):

@@ -30,6 +30,8 @@ class Ctx:
         self.name_spans: dict[Span, Span] = {}
         self.secret_values: list[Span] = []  # where Secret values are written: masked in quoted lines
         self.alike: dict = {}  # alike.py's built statements, by their text without the name
+        # id(object) -> (the object, its alike.Entry): objects alike but for their name, for the checks
+        self.alike_of: dict[int, tuple] = {}
 
     def mask_secret_values(self) -> None:
         """A Secret's value never reaches a terminal: in the line a diagnostic quotes, it becomes `*`s

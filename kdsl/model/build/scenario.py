@@ -249,8 +249,9 @@ def build(doc: Document, later=None, params=None, files=None, allow_include=()) 
     """The Scenario a parsed document declares; raises ScenarioError listing every error found.
 
     Warnings (what Kubernetes would accept but is likely a mistake) are kept on `Scenario.warnings`.
-    `later(scenario)` gives more diagnostics once the model's own checks found no error (kdsl.parse
-    passes the engine's precheck: the model layer does not know the API server). `params` overrides the
+    `later(scenario, alike)` gives more diagnostics once the model's own checks found no error (kdsl.parse
+    passes the engine's precheck: the model layer does not know the API server); `alike` is Ctx.alike_of, the
+    objects built alike but for their name (alike.py). `params` overrides the
     defaults of declared params (name → Word, kdsl.model.build.params.overrides_of). `files` (a Scenario's
     `includes`, as a dict) is read instead of the disk for every `include`. Includes stay inside the
     folder of `doc` (the working directory without a name) or a folder of `allow_include`.
@@ -270,7 +271,7 @@ def build(doc: Document, later=None, params=None, files=None, allow_include=()) 
     scenario = b.scenario()
     check(ctx, scenario)
     if later is not None and not any(d.severity == "error" for d in ctx.diagnostics):
-        ctx.diagnostics.extend(later(scenario))
+        ctx.diagnostics.extend(later(scenario, ctx.alike_of))
     ctx.diagnostics = b.params.explain(ctx.diagnostics)
     ctx.mask_secret_values()
     files = {name: i for i, name in enumerate(ctx.sources)}  # in the order they were read
