@@ -13,7 +13,7 @@ from kdsl.interop.emit import emit
 from kdsl.interop.export import manifest
 from kdsl.interop.field_validation import drop_unknown
 from kdsl.interop.imports import read_with_load
-from kdsl.interop.located import IMPORTED, relocated, relocated_error, source_of
+from kdsl.interop.places import IMPORTED, relocated, relocated_error, source_of
 from kdsl.model.scenario import Scenario, ScenarioError
 from kdsl.interop.patch import yaml_text
 from kdsl.interop.reader import Doc, read_paths, read_text

@@ -15,7 +15,8 @@ import attrs
 
 from kdsl.core.errors import Diagnostic, UsageError, suggest
 from kdsl.interop.reader import Doc
-from kdsl.interop.validate import Places, _field, _validator, unknown_keys
+from kdsl.interop.places import Places, _field
+from kdsl.interop.validate import _validator, unknown_keys
 
 FIELD_VALIDATION = ("Strict", "Warn", "Ignore")
 

@@ -25,11 +25,11 @@ import re
 
 import attrs
 import referencing
-import yaml
 from packaging.version import Version
 
 from kdsl.core.errors import Diagnostic
-from kdsl.interop.reader import Doc, child
+from kdsl.interop.places import Places, _field
+from kdsl.interop.reader import Doc
 from kdsl.interop.validate_meta import metadata_refusals
 from kdsl.interop.validate_spec import worded_by_validation
 from kdsl.model.nodes import Cluster
@@ -156,13 +156,6 @@ def unknown_keys(e) -> list[list]:
     return [list(e.absolute_path) + [k] for k in e.instance if k not in known]
 
 
-def _field(path) -> str:
-    """A field path as the API server writes it: `spec.containers[0].ports[1].containerPort`."""
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
-
 
 def _go_value(x) -> str:
     if isinstance(x, float) and not x.is_integer():
@@ -252,37 +245,3 @@ class _Walker:
             for i, x in enumerate(d):
                 out += self.bad_values(x, path + (i,), *self._resolve(s["items"], ""))
         return out
-
-
-class Places:
-    """Document paths to places in the YAML file, through the composed nodes' marks."""
-
-    def __init__(self, doc: Doc):
-        self.doc = doc
-
-    def _node(self, path, key: bool):
-        node, key_node = self.doc.node, None
-        for p in path:
-            nxt = child(node, p)
-            if nxt is None:
-                break
-            if isinstance(node, yaml.MappingNode):
-                key_node = next(k for k, v in node.value if v is nxt)
-            else:
-                key_node = None
-            node = nxt
-        return key_node if key and key_node is not None else node
-
-    def order(self, path) -> tuple:
-        node = self._node(path, True)
-        return (node.start_mark.line, node.start_mark.column, len(path)) if node is not None else (0, 0, len(path))
-
-    def diagnostic(self, message: str, path, key: bool = False) -> Diagnostic:
-        doc = self.doc
-        node = self._node(path, key)
-        if node is None:
-            return Diagnostic("error", message, doc.file, doc.line, 1)
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        width = node.end_mark.column - node.start_mark.column if node.end_mark.line == node.start_mark.line else 1
-        text = doc.lines[line - 1] if doc.lines and 0 < line <= len(doc.lines) else None
-        return Diagnostic("error", message, doc.file, line, col, max(width, 1), text)
