@@ -9,8 +9,7 @@ from pathlib import Path
 import attrs
 import graphviz
 
-from kdsl.views.common import ViewError
-from kdsl.views.palette import CONNECTIVITY_COLOURS, NOT_READY_COLOUR, PHASE_COLOURS  # the charts' colours too
+from kdsl.views.common import CONNECTIVITY_COLOURS, NOT_READY_COLOUR, PHASE_COLOURS, ViewError
 
 # One sans-serif family everywhere: fontconfig (Graphviz's Pango) and browsers (the SVG's font-family) pick the
 # first one installed, Liberation Sans on Debian.
