@@ -7,7 +7,7 @@ from __future__ import annotations
 import attrs
 
 import kdsl
-from kdsl.engine.apiserver.eviction import REFUSED, TOO_MANY_PDBS
+from kdsl.engine.apiserver.eviction import TOO_MANY_PDBS
 from kdsl.engine.drain import evict
 from kdsl.engine.simulation import Simulation
 
