@@ -5,8 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.apiserver.request import Request
-from kdsl.engine.nodes import UNSCHEDULABLE, with_taints
-from kdsl.engine import node_ops
+from kdsl.engine.nodes import UNSCHEDULABLE, play_op, with_taints
 from kdsl.model.disruption import Evict
 from kdsl.model.node_ops import NodeOp
 from kdsl.model.nodes import Taint
@@ -114,7 +113,7 @@ class Timeline:
         elif isinstance(action, AddNode):
             sim.add_node(action.node)
         elif isinstance(action, NodeOp):
-            node_ops.play(sim, action)
+            play_op(sim, action)
         elif isinstance(action, Create):
             sim.create(action.object, source="timeline", user=action.user)
         elif isinstance(action, Apply):
