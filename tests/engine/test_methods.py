@@ -1,4 +1,4 @@
-"""The Simulation's methods come from the layers above by registration, arguments checked; `sim.expect` holds or fails."""
+"""The Simulation's methods come from the layers above by registration, arguments checked; sim.expect holds or fails."""
 
 from __future__ import annotations
 

@@ -9,7 +9,8 @@ from kdsl.engine.controllers.base import Controller
 from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, next_available_ms, pod_changed, revision_of,
                                          status_only)
 from kdsl.engine.controllers.statefulset_util import (POD_INDEX, POD_NAME, StatefulSetStatus, healthy, ordinal,
-                                                     pod_dns_name, replica_status)  # noqa: F401 - pod_dns_name: docs/statefulsets.md
+                                                     replica_status)
+from kdsl.engine.controllers.statefulset_util import pod_dns_name  # noqa: F401 - docs/statefulsets.md names it here
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef
 from kdsl.model.pods import Volume
 from kdsl.model.config import PersistentVolumeClaim
