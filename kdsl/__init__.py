@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kdsl.core.errors import Diagnostic, KdslError, KdslSyntaxError, NotFoundError, UsageError
 from kdsl.engine.errors import SimulationError
-from kdsl.engine.expect_text import ExpectationFailed
+from kdsl.engine.methods import ExpectationFailed
 from kdsl.engine.run import load, parse, simulate
 from kdsl.model.scenario import Scenario, ScenarioError
 

@@ -10,7 +10,7 @@ from kdsl.core import limits
 from kdsl.core.errors import KdslError, UsageError
 from kdsl.interop import dump_manifests, for_cluster, from_manifests, import_manifests
 from kdsl.interop.reader import SUFFIXES
-from kdsl.interop.validate import KUBE_VERSIONS
+from kdsl.interop.schemas import KUBE_VERSIONS
 
 EXPORT_NOTE = ("Exported by `kdsl export` from {name}. Left out, as they are not Kubernetes objects: the timeline,\n"
                "the expectations, the users and the containers' simulated behaviour.")

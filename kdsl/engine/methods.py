@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 
+from kdsl.core.errors import Diagnostic, KdslError
 from kdsl.core.values import format_duration
 from kdsl.engine.arguments import checked_methods
 
@@ -23,8 +24,6 @@ class Methods:
     def expect(self, *lines: str):
         """Check expectations written after the run (`"pod demo/web phase=Running at 40s"`, `expect` optional):
         their Results (a ✓ table in a notebook); raises ExpectationFailed, saying what was found, when one fails."""
-        from kdsl.engine.expect_text import check  # the expectations' checker loads when one is checked
-
         return check(self, lines)
 
 
@@ -54,3 +53,46 @@ def summary(sim) -> str:
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class ExpectationFailed(KdslError):
+    """An expectation given to `sim.expect` does not hold for this run; the message says what was found."""
+
+    def format(self) -> str:
+        return "\n".join(d.message for d in self.diagnostics)  # the expectation itself says where to look
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
+        return self.format().splitlines()
+
+
+def expectations(sim, lines: tuple[str, ...]) -> list:
+    """The expectations the lines write, read as if they stood in the scenario: `expect` may be left out, and
+    the scenario's namespaces are known (a name it never declared is the usual located error)."""
+    from kdsl.engine.run import parse  # run imports the Simulation, whose base this module holds
+
+    if not lines:
+        raise ExpectationFailed([Diagnostic("error", "sim.expect() needs at least one expectation, such as "
+                                                     "\"deployment shop/web available=3 by 1m\"")])
+    texts = []
+    for line in lines:
+        if not isinstance(line, str):
+            raise ExpectationFailed([Diagnostic("error", f"sim.expect({line!r}): give the expectation as text, "
+                                                         "such as \"pod demo/web phase=Running at 40s\"")])
+        text = line.strip()
+        texts.append(text if text.startswith("expect ") else f"expect {text}")
+    # The expectations come first so that an error's line number is the argument's position (1, 2, ...).
+    known = [f"namespace {ns} {{}}" for ns in sim.scenario.namespaces]
+    scenario = parse("\n".join(texts + known), filename="<sim.expect>")
+    return list(scenario.expectations)
+
+
+def check(sim, lines: tuple[str, ...]):
+    """Every expectation checked, as Results; ExpectationFailed lists those that do not hold, with what was found."""
+    from kdsl.engine.expect import Checker, Results  # the expectations' checker loads when one is checked
+
+    checker = Checker(sim)
+    results = Results(checker.check(e) for e in expectations(sim, lines))
+    failed = [r for r in results if not r.passed]
+    if failed:
+        raise ExpectationFailed([Diagnostic("error", str(r)) for r in failed])
+    return results

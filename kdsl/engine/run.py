@@ -1,4 +1,4 @@
-"""Text or a file to a checked Scenario, and a Scenario played to a Simulation: kdsl.parse, load and simulate."""
+"""Text or a file to a checked Scenario (the last few kept), and a Scenario played: kdsl.parse, load and simulate."""
 
 # They live in the engine, the lowest layer that knows every step (the parser, the model's builder and checks,
 # the API server's checks, the simulation loop), so that the notebook, interop and sweeps use them without
@@ -6,14 +6,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import numbers
+import os
+from collections import OrderedDict
 from pathlib import Path
 
 from kdsl.core import limits
 from kdsl.core.limits import MAX_EVENTS, MAX_FILE_BYTES, TOO_LARGE, bulk, run_too_long
 from kdsl.core.errors import Diagnostic, KdslSyntaxError, UsageError
 from kdsl.core.values import format_duration
-from kdsl.engine import parse_cache
 from kdsl.lang.parser import parse_document
 from kdsl.model.build import build
 from kdsl.model.scenario import Scenario
@@ -47,16 +49,16 @@ def parse(text: str, filename: str | None = None, params: dict | None = None, *,
 
     overrides = overrides_of(params)
     folders = _folders(allow_include)
-    key = (*parse_cache.key(text, filename, overrides), tuple(str(f) for f in folders))
+    key = (*_cache_key(text, filename, overrides), tuple(str(f) for f in folders))
     # a Scenario is frozen: the same text, includes, params and folders may share one (not texts in `files`,
     # which the cache cannot see change)
-    scenario = parse_cache.get(key) if files is None else None
+    scenario = _cached(key) if files is None else None
     if scenario is None:
         with bulk():
             scenario = build(parse_document(text, filename), later=precheck, params=overrides,
                              allow_include=folders, files=files)
         if files is None:
-            parse_cache.put(key, scenario)
+            _keep(key, scenario)
     return scenario
 
 
@@ -122,3 +124,56 @@ def _nearby(path: Path) -> str | None:
         return None
     hit = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
     return str(path.with_name(hit[0])) if hit else None
+
+
+# ---- the last few scenarios parsed: a notebook or a sweep that parses the same text again skips the work ----
+
+CACHE_SIZE = 8  # a notebook's few scenarios, a sweep's one
+# A Scenario costs memory in proportion to its text: beyond this many characters in all, the oldest go even
+# before there are CACHE_SIZE (the newest always stays), so a 150,000-pod scenario does not outlive its use much.
+CACHE_CHARS = 32_000_000
+_cache: OrderedDict = OrderedDict()  # key → (Scenario, ((include path, its text's digest), ...), characters)
+
+
+def _cache_key(text: str, filename: str | None, overrides: dict) -> tuple:
+    """What a parse depends on besides the included files: the text, its name (messages and includes are
+    relative to it), the working directory (includes of a nameless text, and how file names are shown) and the
+    params given. The text is kept as its digest: a large scenario's text need not be held twice."""
+    params = tuple(sorted((name, repr(word)) for name, word in overrides.items()))
+    return _digest(text), filename, os.getcwd(), params
+
+
+def _cached(k: tuple):
+    """The cached Scenario if every file it included still reads as it did, else None (and it is dropped)."""
+    entry = _cache.get(k)
+    if entry is None:
+        return None
+    scenario, includes, _ = entry
+    for path, digest in includes:
+        try:
+            same = _digest(Path(path).read_text(encoding="utf-8")) == digest
+        except (OSError, UnicodeDecodeError):
+            same = False
+        if not same:
+            del _cache[k]
+            return None
+    _cache.move_to_end(k)
+    return scenario
+
+
+def _keep(k: tuple, scenario) -> None:
+    """Keeps a successful parse, with the text of every file it included (the first source is the text itself)."""
+    includes = tuple((os.path.abspath(s.name), _digest(s.text)) for s in scenario.source_files[1:])
+    _cache[k] = (scenario, includes, sum(len(s.text) for s in scenario.source_files))
+    _cache.move_to_end(k)
+    while len(_cache) > CACHE_SIZE or (len(_cache) > 1 and sum(e[2] for e in _cache.values()) > CACHE_CHARS):
+        _cache.popitem(last=False)
+
+
+def clear_cache() -> None:
+    """Forgets every cached parse (a benchmark that times parsing itself calls this)."""
+    _cache.clear()
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()

@@ -5,14 +5,13 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.apiserver.request import Request
-from kdsl.engine.nodes import UNSCHEDULABLE, with_taints
-from kdsl.engine.evictions import evict
-from kdsl.engine import node_ops
+from kdsl.engine.nodes import UNSCHEDULABLE, play_op, with_taints
 from kdsl.model.disruption import Evict
 from kdsl.model.node_ops import NodeOp
 from kdsl.model.nodes import Taint
 from kdsl.engine.apiserver.errors import qualified_kind
 from kdsl.engine.apiserver.resources import resource_info
+from kdsl.engine.drain import evict
 from kdsl.engine.rollouts import kubectl_error, rollout
 from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
                                  SetLoad)
@@ -114,7 +113,7 @@ class Timeline:
         elif isinstance(action, AddNode):
             sim.add_node(action.node)
         elif isinstance(action, NodeOp):
-            node_ops.play(sim, action)
+            play_op(sim, action)
         elif isinstance(action, Create):
             sim.create(action.object, source="timeline", user=action.user)
         elif isinstance(action, Apply):

@@ -11,14 +11,14 @@ from kdsl.model.namespaces import SYSTEM_NAMESPACES, LimitRange, Namespace, Reso
 from kdsl.interop.cluster import ClusterExport, for_cluster
 from kdsl.interop.emit import emit
 from kdsl.interop.export import manifest
-from kdsl.interop.field_validation import drop_unknown
 from kdsl.interop.imports import read_with_load
-from kdsl.interop.located import IMPORTED, relocated, relocated_error, source_of
+from kdsl.interop.places import IMPORTED, relocated, relocated_error, source_of
 from kdsl.model.scenario import Scenario, ScenarioError
 from kdsl.interop.patch import yaml_text
 from kdsl.interop.reader import Doc, read_paths, read_text
 from kdsl.interop.uses import with_loads
-from kdsl.interop.validate import DEFAULT_VERSION, KUBE_VERSIONS, check
+from kdsl.interop.schemas import DEFAULT_VERSION, KUBE_VERSIONS, drop_unknown
+from kdsl.interop.validate import check
 
 __all__ = ["Imported", "from_manifests", "import_manifests", "to_manifests", "dump_manifests", "DEFAULT_CLUSTER",
            "for_cluster", "ClusterExport", "KUBE_VERSIONS"]

@@ -1,10 +1,7 @@
 """Manifests checked against a release's OpenAPI schema (strict), and refused in the API server's words."""
 
-# The schemas are kubernetes-validate's (the OpenAPI of every release from 1.25, each in a strict variant
-# where `additionalProperties: false` stands for the API server's strict field validation). kv.validate()
-# reloads the 1.4 MB definitions file on each call and stops at the first error; here each release's
-# definitions load once and each kind's validator is built once, and every error of a document is read,
-# then told as the API server tells it. Upstream wording (docs/interop.md cites each):
+# Every schema error of a document is read (the validators are schemas.py's), then told as the API server tells
+# it. Upstream wording (docs/interop.md cites each):
 # - decoding (k8s.io/apimachinery/pkg/runtime/serializer/json/json.go, via sigs.k8s.io/json, a fork of Go's
 #   encoding/json): `Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal array into Go
 #   struct field NodeAffinity.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution of
@@ -19,25 +16,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
 
-import attrs
-import referencing
-import yaml
-from packaging.version import Version
-
 from kdsl.core.errors import Diagnostic
-from kdsl.interop.reader import Doc, child
+from kdsl.interop.places import Places, _field
+from kdsl.interop.reader import Doc
+from kdsl.interop.schemas import DEFAULT_VERSION, _release, _validator, unknown_keys
 from kdsl.interop.validate_meta import metadata_refusals
 from kdsl.interop.validate_spec import worded_by_validation
-from kdsl.model.nodes import Cluster
 
-# The releases whose API server serves every apiVersion kdsl writes (apps/v1, batch/v1, networking.k8s.io/v1,
-# rbac.authorization.k8s.io/v1, ...), up to the newest whose schemas kubernetes-validate bundles.
-KUBE_VERSIONS = tuple(f"1.{minor}" for minor in range(25, 38))
-DEFAULT_VERSION = attrs.fields(Cluster).kube_version.default
 # Go's name for a JSON value in "cannot unmarshal X" (encoding/json decode.go, literalStore and array/object)
 _GO_VALUE = ((bool, "bool"), (str, "string"), ((int, float), "number"), (list, "array"), (dict, "object"))
 _QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
@@ -45,58 +33,6 @@ _INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 # resource.Quantity's UnmarshalJSON refuses what ParseQuantity cannot read (apimachinery api/resource/quantity.go)
 _QUANTITY_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
 _QUANTITY_RE = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
-
-
-@functools.lru_cache(maxsize=None)
-def _release(version: str) -> tuple[str, dict, referencing.Registry]:
-    """A release's schema folder, its definitions and a registry holding them (loaded once per release)."""
-    kv = _kv()
-    have = [x for x in kv.all_versions() if Version(kv.major_minor(x)) <= Version(version)]
-    folder = f"kubernetes-json-schema/v{have[-1]}-local-strict"
-    defs = kv.schema_contents(f"{folder}/_definitions.json", version)
-    return folder, defs["$defs"], referencing.Resource.from_contents(defs) @ referencing.Registry()
-
-
-# What a built-in kind and API version look like (`Deployment`, `apps/v1`, `rbac.authorization.k8s.io/v1`): the
-# only ones kdsl has schemas for, and bounded, so a name never becomes a path or a file name too long to open.
-_KIND = re.compile(r"[A-Z][A-Za-z0-9]{0,62}\Z")
-_API_VERSION = re.compile(r"(?:[a-z0-9][-a-z0-9.]{0,252}/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?\Z")
-
-
-@functools.lru_cache(maxsize=1024)
-def _validator(version: str, api_version: str, kind: str):
-    """The strict validator of one kind in one release (None: no schema, e.g. a custom resource)."""
-    if not (_KIND.match(kind) and _API_VERSION.match(api_version)):
-        return None  # no served kind is spelled so; and a `/` or `..` must never reach the schema file's path
-    folder, _, registry = _release(version)
-    kv = _kv()
-    group = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)  # kv's file names: rbac.authorization.k8s.io/v1 -> rbac-v1
-    try:
-        schema = kv.schema_contents(f"{folder}/{kind.lower()}-{group}.json", version)
-    except (FileNotFoundError, kv.InvalidSchemaError):
-        return None
-    if kind not in schema.get("properties", {}).get("kind", {}).get("enum", [kind]):
-        return None
-    resource = referencing.Resource.from_contents(schema)
-    return _validator_class()(schema, registry=resource @ registry)
-
-
-def _kv():
-    # Imported when a manifest is first validated: kubernetes-validate imports jsonschema, which imports
-    # rfc3987_syntax where it is installed (as with JupyterLab), which builds 38 Lark grammars: about 3 s that
-    # every `kdsl` command paid at start.
-    import kubernetes_validate.utils as kv
-
-    return kv
-
-
-@functools.cache
-def _validator_class():
-    import jsonschema  # when first needed, as _kv() says
-
-    # PyYAML reads `2024-01-01` as a date, the API server's YAML reader (sigs.k8s.io/yaml) as the string it is
-    return jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=jsonschema.Draft202012Validator.
-                                        TYPE_CHECKER.redefine("string", lambda _, x: isinstance(x, (str, dt.date))))
 
 
 def check(docs: list[Doc], version: str = DEFAULT_VERSION) -> list[Diagnostic]:
@@ -146,22 +82,6 @@ def _refusals(doc: Doc, validator, defs: dict) -> tuple[list[Diagnostic], list]:
         return [where.diagnostic(decoding + f'strict decoding error: unknown field "{_field(p)}"', p, key=True)
                 for p in sorted(unknown, key=where.order)], []
     return [], sorted(other, key=lambda x: where.order(x[0]))
-
-
-def unknown_keys(e) -> list[list]:
-    """The paths of the fields a schema error calls unknown (additionalProperties: false)."""
-    if e.validator != "additionalProperties" or e.validator_value is not False or not isinstance(e.instance, dict):
-        return []
-    known = e.schema.get("properties", {})
-    return [list(e.absolute_path) + [k] for k in e.instance if k not in known]
-
-
-def _field(path) -> str:
-    """A field path as the API server writes it: `spec.containers[0].ports[1].containerPort`."""
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
 
 
 def _go_value(x) -> str:
@@ -252,37 +172,3 @@ class _Walker:
             for i, x in enumerate(d):
                 out += self.bad_values(x, path + (i,), *self._resolve(s["items"], ""))
         return out
-
-
-class Places:
-    """Document paths to places in the YAML file, through the composed nodes' marks."""
-
-    def __init__(self, doc: Doc):
-        self.doc = doc
-
-    def _node(self, path, key: bool):
-        node, key_node = self.doc.node, None
-        for p in path:
-            nxt = child(node, p)
-            if nxt is None:
-                break
-            if isinstance(node, yaml.MappingNode):
-                key_node = next(k for k, v in node.value if v is nxt)
-            else:
-                key_node = None
-            node = nxt
-        return key_node if key and key_node is not None else node
-
-    def order(self, path) -> tuple:
-        node = self._node(path, True)
-        return (node.start_mark.line, node.start_mark.column, len(path)) if node is not None else (0, 0, len(path))
-
-    def diagnostic(self, message: str, path, key: bool = False) -> Diagnostic:
-        doc = self.doc
-        node = self._node(path, key)
-        if node is None:
-            return Diagnostic("error", message, doc.file, doc.line, 1)
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        width = node.end_mark.column - node.start_mark.column if node.end_mark.line == node.start_mark.line else 1
-        text = doc.lines[line - 1] if doc.lines and 0 < line <= len(doc.lines) else None
-        return Diagnostic("error", message, doc.file, line, col, max(width, 1), text)

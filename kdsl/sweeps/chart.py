@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 
 from kdsl.views.chart_output import LayerChart, remember, top
-from kdsl.views.palette import MID
+from kdsl.views.common import MID
 
 # Okabe and Ito's colour-blind-safe qualitative set (their black left out: it vanishes on the dark theme).
 # Dots are drawn at 0.6 opacity: overlapping runs still darken, and one run's dot still reads on the dark theme.

@@ -8,8 +8,7 @@ import pandas as pd
 from kdsl.engine.controllers.horizontal_status import pod_requests
 from kdsl.engine.metrics import RESOLUTION_MS, pod_metrics
 from kdsl.views.chart_output import time_x
-from kdsl.views.common import ViewError, frame
-from kdsl.views.palette import MID, REPLICA_COLOURS
+from kdsl.views.common import MID, REPLICA_COLOURS, ViewError, frame
 
 COLUMNS = ("TIME", "SERIES", "VALUE")
 USE_COLOUR = "#f97316"

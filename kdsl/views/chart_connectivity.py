@@ -6,9 +6,8 @@ import altair as alt
 from altair.utils.schemapi import debug_mode
 
 from kdsl.views.chart_output import LayerChart, remember, top
-from kdsl.views.common import ViewError, moment, when
+from kdsl.views.common import CONNECTIVITY_COLOURS, CONNECTIVITY_TEXT, ViewError, moment, when
 from kdsl.views.connectivity import connectivity
-from kdsl.views.palette import CONNECTIVITY_COLOURS, CONNECTIVITY_TEXT
 
 # A cell's size: wide enough for its mark (✓, ✗ or `12/40`) in 12 px type; with more destinations than fit
 # WIDE (the width of kdsl's other charts), the cells narrow down to NARROW and lose their mark (the tooltip

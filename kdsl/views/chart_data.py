@@ -11,8 +11,7 @@ from kdsl.engine import arguments, podview
 from kdsl.engine.kubelet.status_text import restart_count
 from kdsl.engine.services import SERVICE_NAME_LABEL
 from kdsl.views.chart_targets import endpoints_key, workload_key
-from kdsl.views.common import ViewError, frame, selector as parse_selector, when
-from kdsl.views.history import pod_changes
+from kdsl.views.common import ViewError, frame, pod_changes, selector as parse_selector, when
 from kdsl.views.network import counts
 from kdsl.views.workloads import _counts
 

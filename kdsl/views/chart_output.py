@@ -6,8 +6,7 @@ from pathlib import Path
 
 import altair as alt
 
-from kdsl.views.common import ViewError
-from kdsl.views.palette import FONT
+from kdsl.views.common import FONT, ViewError
 
 # JupyterLab 4 renders Vega 5 and Vega-Lite 3 to 5 itself (its vega5 extension, no CDN), not Vega-Lite 6,
 # which Altair 6 writes; so the spec is compiled here with vl-convert's Vega-Lite 5 into Vega 5, and files

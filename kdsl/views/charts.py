@@ -11,8 +11,8 @@ from kdsl.views.chart_autoscaling import strips as autoscaling_strips
 from kdsl.views.chart_data import CHART_KINDS, cached, chart_data, window
 from kdsl.views.chart_output import LayerChart, VConcatChart, remember, time_x, top, with_datasets
 from kdsl.views.chart_targets import endpoints_key, workload_key
-from kdsl.views.common import ViewError, moment, selector as parse_selector, when
-from kdsl.views.palette import ENDPOINT_COLOURS, MID, PHASE_COLOURS, REPLICA_COLOURS, STATE_COLOURS
+from kdsl.views.common import (ENDPOINT_COLOURS, MID, PHASE_COLOURS, REPLICA_COLOURS, STATE_COLOURS, ViewError, moment,
+                               selector as parse_selector, when)
 
 # The plot's width: with its axis, titles and the legend a chart fits JupyterLab's output area at a 1,000 px
 # window. Not "container": fitted to the output area, vega-embed and JupyterLab's layout chase each other's

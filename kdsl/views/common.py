@@ -1,9 +1,9 @@
-"""What every view shares: the moment asked for, the objects that stood then, selectors and frames."""
+"""What every view shares: the moment asked, the objects then or as they changed, selectors, frames, colours, font."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 import pandas as pd
@@ -146,3 +146,81 @@ def owner(obj: ApiObject) -> str | None:
     """The controlling owner as `Kind/name`, as `kubectl get -o wide` names controllers; None without one."""
     ref = next((o for o in obj.meta.owners if o.controller), None)
     return f"{ref.kind}/{ref.name}" if ref is not None else None
+
+
+def pod_changes(sim, namespace=None, labels=None) -> Iterator[tuple[int, tuple, ApiObject | None, dict]]:
+    """(time_ms, key, pod, nodes) in the order of the writes, each time what a pod shows may change: a
+    write of the pod, or of its node (a node lost or found changes its pods' phase). `pod` is None when
+    the pod is deleted or relabelled out of the selection; `nodes` is the live map of nodes by name, as
+    they stand after the write. Nothing is rebuilt per moment, so a run of thousands of pods stays quick."""
+    sel = selector(labels)
+    nodes: dict[str, ApiObject] = {}
+    current: dict[tuple, ApiObject] = {}
+    on_node: dict[str, dict[tuple, None]] = {}
+    for change in sim.store.history:
+        kind = change.key[0]
+        if kind == "Node":
+            name = change.key[2]
+            if change.obj is None:
+                nodes.pop(name, None)
+            else:
+                nodes[name] = change.obj
+            for key in on_node.get(name, {}):
+                yield change.time_ms, key, current[key], nodes
+        elif kind == "Pod":
+            key, pod = change.key, change.obj
+            if namespace is not None and key[1] != namespace:
+                continue
+            old = current.get(key)
+            if pod is not None and sel is not None and not sel.matches(dict(pod.meta.labels)):
+                if old is None:
+                    continue
+                pod = None  # relabelled out of the selection: it leaves as if deleted
+            if old is not None and old.spec.template.node_name:
+                on_node.get(old.spec.template.node_name, {}).pop(key, None)
+            if pod is None:
+                if current.pop(key, None) is not None:
+                    yield change.time_ms, key, None, nodes
+                continue
+            current[key] = pod
+            if pod.spec.template.node_name:
+                on_node.setdefault(pod.spec.template.node_name, {})[key] = None
+            yield change.time_ms, key, pod, nodes
+
+
+# A pod's phase as kdsl's pods table shows it (Unknown on a node that cannot be reached); the topology fills
+# pods with these too.
+PHASE_COLOURS = {"Pending": "#fde68a", "Running": "#86efac", "Succeeded": "#93c5fd", "Failed": "#fca5a5",
+                 "Unknown": "#d1d5db"}
+
+# A Running pod that is not Ready (kubectl's READY 0/1: its readiness probe has not passed, a container is not
+# running): the lifecycle chart's Running-but-not-Ready lime, lighter and yellower than Ready's green, so the two
+# differ in greyscale and to a colour-blind eye; the topology also writes `0/1 ready` in the box, which needs no colour.
+NOT_READY_COLOUR = "#d9f99d"
+
+# The states of the lifecycle chart, in the order a pod usually meets them. The phases keep their colours
+# (Ready is what Running means once the pod serves); the states within a phase are shades around them, the
+# trouble states (a crash loop, any other container error) saturated so they catch the eye.
+STATE_COLOURS = {"Pending": PHASE_COLOURS["Pending"], "ContainerCreating": "#fbbf24", "Running": NOT_READY_COLOUR,
+                 "Ready": PHASE_COLOURS["Running"], "CrashLoopBackOff": "#ef4444", "Error": "#f97316",
+                 "Terminating": "#a78bfa", "Succeeded": PHASE_COLOURS["Succeeded"], "Failed": PHASE_COLOURS["Failed"],
+                 "Unknown": PHASE_COLOURS["Unknown"]}
+
+# A workload's replica counts, as `kubectl describe deployment` words them.
+REPLICA_COLOURS = {"desired": "#8b8f98", "current": "#60a5fa", "updated": "#c084fc", "ready": "#2dd4bf",
+                   "available": "#4ade80"}
+
+ENDPOINT_COLOURS = {"ready": PHASE_COLOURS["Running"], "not ready": "#fbbf24"}
+
+# Allowed and denied connections (the connectivity heat-map, the policies drawn in the topology): Okabe and Ito's
+# colour-blind-safe blue and vermillion, and their yellow for a group whose pod pairs differ; they also differ in
+# lightness, so they read in greyscale. White text on the blue and the vermillion, dark text on the yellow.
+CONNECTIVITY_COLOURS = {"allowed": "#0072B2", "partly allowed": "#F0E442", "denied": "#D55E00"}
+CONNECTIVITY_TEXT = {"allowed": "#ffffff", "partly allowed": "#1e293b", "denied": "#ffffff"}
+
+# Neutral marks (the `at` rule, a desired line) in a mid tone, readable on a light and on a dark background.
+MID = "#8b8f98"
+
+# One sans-serif font for every picture (graphviz and the charts): Helvetica where it exists, then its
+# metric twins (Arial; Liberation Sans on Linux), then whatever sans-serif the system has.
+FONT = "Helvetica, Arial, Liberation Sans, sans-serif"

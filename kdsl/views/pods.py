@@ -10,8 +10,7 @@ from kdsl.engine.apiserver.resources import format_quantity, pod_requests
 from kdsl.engine.event_correlator import filed_namespace
 from kdsl.engine.kubelet.phase import is_sidecar
 from kdsl.engine.objects import ApiObject, Running, Terminated, Waiting
-from kdsl.views.common import ViewError, age, duration, frame, moment, objects, owner, select, shown, when
-from kdsl.views.history import pod_changes
+from kdsl.views.common import ViewError, age, duration, frame, moment, objects, owner, pod_changes, select, shown, when
 from kdsl.views.top import cpu_text, memory_text, reported
 
 USE_COLUMNS = ("CPU REQUEST", "CPU USE", "MEMORY REQUEST", "MEMORY USE")  # only when the scenario uses something

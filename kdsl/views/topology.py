@@ -10,8 +10,8 @@ from kdsl.engine.controllers.root_ca_publisher import NAME as ROOT_CA
 from kdsl.engine.nodes import status_text
 from kdsl.engine.services import SERVICE_NAME_LABEL
 from kdsl.views.common import ViewError, moment, objects, when
-from kdsl.views.drawing import FILLS, PHASE_COLOURS, Model, Topology, Vertex, phase_fill, render, save  # noqa: F401 - save is kdsl.views.topology.save
-from kdsl.views.topology_pods import group_label, phases, pod_box
+from kdsl.views.drawing import FILLS, Model, Topology, Vertex, group_label, phase_fill, phases, pod_box, render
+from kdsl.views.drawing import PHASE_COLOURS, save  # noqa: F401 - save is kdsl.views.topology.save
 
 CONTROLLERS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController")
 SHAPES = {"Ingress": "trapezium", "Service": "ellipse", "ConfigMap": "note", "Secret": "note",

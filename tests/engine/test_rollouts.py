@@ -9,7 +9,7 @@ import attrs
 import kdsl
 from kdsl.engine.controllers.deployment_util import revision
 from kdsl.engine.controllers.sets import REVISION_HASH
-from kdsl.engine.controllers.statefulset import ordinal
+from kdsl.engine.controllers.statefulset_util import ordinal
 from kdsl.engine.rollouts import RESTARTED_AT, rfc3339
 from kdsl.engine.simulation import Simulation
 from kdsl.model.timeline import Rollback, Rollout

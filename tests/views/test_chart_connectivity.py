@@ -11,8 +11,7 @@ import pytest
 import kdsl
 from kdsl.views.chart_connectivity import cells
 from kdsl.views.chart_output import VEGA_MIME, save
-from kdsl.views.common import ViewError
-from kdsl.views.palette import CONNECTIVITY_COLOURS
+from kdsl.views.common import CONNECTIVITY_COLOURS, ViewError
 from tests.golden import check_golden, to_json
 
 SCENARIO = Path(__file__).with_name("netpol.kdsl")

@@ -268,10 +268,10 @@ def test_time_ticks_are_round_and_labelled_as_kdsl_spells_durations(pods_sim, tm
 
 
 def test_colours_are_the_topology_s():
-    from kdsl.views import drawing, palette
+    from kdsl.views import common, drawing
 
-    assert palette.PHASE_COLOURS == drawing.PHASE_COLOURS
-    assert set(palette.STATE_COLOURS) == set(__import__("kdsl.views.chart_data", fromlist=["STATES"]).STATES)
+    assert common.PHASE_COLOURS == drawing.PHASE_COLOURS
+    assert set(common.STATE_COLOURS) == set(__import__("kdsl.views.chart_data", fromlist=["STATES"]).STATES)
 
 
 def test_chart_data_of_the_module_is_the_method_s(shop):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import attrs
@@ -143,34 +142,10 @@ def priority_admit(a: Attributes, view: View) -> Attributes | ApiError:
     the value a PriorityClass would give (kdsl text declares no PriorityClass), so it is kept as is."""
     if not a.pod or a.operation != CREATE:
         return a
-    template = _template(a)
-    name = template.priority_class
-    if name is None and template.priority is not None:
+    got = priority_classes.admitted(_template(a), view)
+    if got is None:
         return a
-    if name is None:
-        default = priority_classes.global_default(view)
-        if default is None:
-            return _with_template(a, _default_priority)
-        value, name, policy = default
-        return _with_template(a, _class_priority(name, value, policy))
-    found = priority_classes.value(view, name)
-    if found is None:
-        return forbidden(a, f"no PriorityClass with name {name} was found")
-    value, policy = found
-    if template.priority is not None and template.priority != value:
-        return forbidden(a, f"the integer value of priority ({template.priority}) must not be provided in pod "
-                            f"spec; priority admission controller computed {value} from the given PriorityClass name")
-    return _with_template(a, _class_priority(name, value, policy))
-
-
-def _default_priority(template):
-    return evolve(template, priority=0)  # scheduling.DefaultPriorityWhenNoDefaultClassExists
-
-
-@functools.lru_cache(maxsize=256)
-def _class_priority(name: str, value: int, policy: str | None) -> Callable:
-    """One function a class, so the pods of a ReplicaSet share their defaulted template (_defaulted)."""
-    return lambda template: evolve(template, priority_class=name, priority=value, preemption_policy=policy)
+    return forbidden(a, got) if isinstance(got, str) else _with_template(a, got)
 
 
 def _tolerates(tolerations: tuple[Toleration, ...], key: str) -> bool:

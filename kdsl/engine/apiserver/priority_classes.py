@@ -1,11 +1,14 @@
-"""PriorityClasses as the Priority admission plugin reads them: the stored ones and the two built-in system classes."""
+"""The Priority admission plugin's decision: a pod's priority from the stored PriorityClasses or the system ones."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import yaml
 
+from kdsl.core.evolve import ByIdentity, evolve
 from kdsl.engine.apiserver.view import View
-from kdsl.core.evolve import ByIdentity
 
 # pkg/apis/scheduling/types.go: SystemCriticalPriority = 2 * HighestUserDefinablePriority (1e9); the API server
 # creates both classes at start (pkg/registry/scheduling/rest/storage_scheduling.go, SystemPriorityClasses).
@@ -41,3 +44,35 @@ def global_default(view: View) -> tuple[str, int, str | None] | None:
     found = [(got[0], o.name, got[2]) for o in view.list("PriorityClass")
              if (got := _classes(o.spec)) is not None and got[1]]
     return min(found, key=lambda x: x[:2]) if found else None
+
+
+def admitted(template, view: View) -> Callable | str | None:
+    """admitPod (plugin/pkg/admission/priority/admission.go) for a pod's template: the function that gives it its
+    priority, the text of the refusal, or None when kdsl's own `priority N` without a class stands as is."""
+    name = template.priority_class
+    if name is None and template.priority is not None:
+        return None
+    if name is None:
+        default = global_default(view)
+        if default is None:
+            return _default_priority
+        number, name, policy = default
+        return _class_priority(name, number, policy)
+    found = value(view, name)
+    if found is None:
+        return f"no PriorityClass with name {name} was found"
+    number, policy = found
+    if template.priority is not None and template.priority != number:
+        return (f"the integer value of priority ({template.priority}) must not be provided in pod spec; priority "
+                f"admission controller computed {number} from the given PriorityClass name")
+    return _class_priority(name, number, policy)
+
+
+def _default_priority(template):
+    return evolve(template, priority=0)  # scheduling.DefaultPriorityWhenNoDefaultClassExists
+
+
+@functools.lru_cache(maxsize=256)
+def _class_priority(name: str, number: int, policy: str | None) -> Callable:
+    """One function a class, so the pods of a ReplicaSet share their defaulted template (admission._defaulted)."""
+    return lambda template: evolve(template, priority_class=name, priority=number, preemption_policy=policy)

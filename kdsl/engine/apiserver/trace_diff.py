@@ -6,13 +6,13 @@ import functools
 
 import attrs
 
-from kdsl.engine.apiserver import admission
+from kdsl.engine.apiserver import admission, priority_classes
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.resources import format_quantity
 from kdsl.engine.apiserver.trace import REPLAYED, Traced
 
 # The pod plugins the trace replays from the template they started from (trace.admitted), by name.
-_REPLAY = {"ServiceAccount": admission._default_service_account, "Priority": admission._default_priority,
+_REPLAY = {"ServiceAccount": admission._default_service_account, "Priority": priority_classes._default_priority,
            "DefaultTolerationSeconds": admission._default_tolerations}
 # kdsl's field names where the API's differ by more than their spelling (snake_case → camelCase).
 _NAMES = {"service_account": "serviceAccountName", "requests": "resources.requests", "limits": "resources.limits",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from kdsl.engine import clock
 from kdsl.engine.autoscaler import events
 from kdsl.engine.autoscaler.groups import NodeGroup, node_groups
-from kdsl.engine.autoscaler.predicates import unbound, with_template_nodes
 from kdsl.engine.autoscaler.scaledown import DELAY_AFTER_ADD_MS, Unneeded, find_unneeded, to_delete
 from kdsl.engine.autoscaler.scaleup import NEW_POD_MS, Pending, filter_out_schedulable, scale_up, unschedulable
+from kdsl.engine.autoscaler.simulator import unbound, with_template_nodes
 from kdsl.engine.nodes import with_taints
 from kdsl.model.nodes import NodePool, Taint
 

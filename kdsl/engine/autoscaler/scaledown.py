@@ -5,8 +5,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from kdsl.engine.autoscaler.drain import Budgets, pods_to_move
-from kdsl.engine.autoscaler.predicates import check, fits_any, unbound, with_nodes
+from kdsl.engine.autoscaler.simulator import Budgets, check, fits_any, pods_to_move, unbound, with_nodes
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.scheduler.podinfo import pod_requests
 from kdsl.engine.scheduler.snapshot import Snapshot

@@ -6,7 +6,7 @@ import attrs
 
 from kdsl.engine.autoscaler import events
 from kdsl.engine.autoscaler.groups import NodeGroup
-from kdsl.engine.autoscaler.predicates import check, fits_any, indices, with_template_nodes
+from kdsl.engine.autoscaler.simulator import check, fits_any, indices, with_template_nodes
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.scheduler.nodeinfo import NodeInfo
 from kdsl.engine.scheduler.podinfo import PodInfo

@@ -8,9 +8,9 @@ from kdsl.engine.controllers.base import Client, Controller
 from kdsl.engine.controllers.job_indexed import (UNKNOWN, completion_index, duplicated, first_pending,
                                                   generate_name, is_indexed, new_pod, succeeded_indexes, to_string,
                                                   total)
-from kdsl.engine.controllers.job_tracking import counted_pods, orphaned, release, release_orphan
-from kdsl.engine.controllers.job_util import (Backoff, JobStatus, finish_ms, is_active, is_finished_pod,
-                                               past_backoff_on_failure, removal_rank, suspended, suspension)
+from kdsl.engine.controllers.job_util import (Backoff, JobStatus, counted_pods, finish_ms, is_active, is_finished_pod,
+                                              orphaned, past_backoff_on_failure, release, release_orphan, removal_rank,
+                                              suspended, suspension)
 from kdsl.engine.naming import generate_free_name
 from kdsl.engine.objects import ApiObject, Condition, set_condition
 from kdsl.engine.podview import is_ready
@@ -30,7 +30,7 @@ TERMINATING_NAMESPACE = "because it is being terminated"
 
 class JobController(Controller):
     """The job controller, and the ttl-after-finished controller that deletes finished jobs. It notes each
-    finished pod as the watch shows it, counts it at the next sync, then lets it go (job_tracking.py)."""
+    finished pod as the watch shows it, counts it at the next sync, then lets it go (job_util.py)."""
 
     name = "job-controller"
     kinds = ("Job",)

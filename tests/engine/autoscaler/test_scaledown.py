@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import kdsl
-from kdsl.engine.autoscaler.drain import BLOCK, MOVE, SKIP, Budgets, drainable, pods_to_move
+from kdsl.engine.autoscaler.simulator import BLOCK, MOVE, SKIP, Budgets, drainable, pods_to_move
 from kdsl.engine.autoscaler.scaledown import Unneeded, to_delete
 
 

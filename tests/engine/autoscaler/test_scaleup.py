@@ -5,8 +5,8 @@ from __future__ import annotations
 import attrs
 
 import kdsl
-from kdsl.engine.autoscaler.predicates import unbound
 from kdsl.engine.autoscaler.scaleup import Pending, estimate, unschedulable
+from kdsl.engine.autoscaler.simulator import unbound
 
 
 def pending_at(text: str, t: int = 5_000):

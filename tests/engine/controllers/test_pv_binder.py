@@ -5,7 +5,8 @@ from __future__ import annotations
 import attrs
 
 import kdsl
-from kdsl.engine.controllers.pv_binder import FIRST_CONSUMER, LOST_VOLUME, NO_CLASS, NO_DELETER
+from kdsl.engine.controllers.pv_binder import FIRST_CONSUMER, LOST_VOLUME, NO_CLASS
+from kdsl.engine.controllers.pv_volumes import NO_DELETER
 from kdsl.engine.controllers.pv_index import BIND_COMPLETED, BOUND_BY_CONTROLLER, annotation, claim_status, \
     volume_status
 from kdsl.engine.controllers.pv_protection import FINALIZER as PV_PROTECTION

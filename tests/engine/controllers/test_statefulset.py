@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import kdsl
-from kdsl.engine.controllers.statefulset import POD_INDEX, POD_NAME, StatefulSetStatus, ordinal, pod_dns_name
+from kdsl.engine.controllers.statefulset_util import POD_INDEX, POD_NAME, StatefulSetStatus, ordinal, pod_dns_name
 from kdsl.engine.controllers.sets import HISTORY_HASH, REVISION_HASH, template_hash
 from kdsl.engine.simulation import Simulation
 from kdsl.interop.state import object_manifest

@@ -7,16 +7,15 @@ import pytest
 
 import kdsl
 from kdsl.engine import run
-from kdsl.engine import parse_cache as _parse_cache
 
 TEXT = "param replicas = 2\nnamespace shop {\n  deployment web replicas=$replicas image=nginx\n}\n"
 
 
 @pytest.fixture(autouse=True)
 def fresh():
-    _parse_cache.clear()
+    run.clear_cache()
     yield
-    _parse_cache.clear()
+    run.clear_cache()
 
 
 def test_the_same_text_twice_is_parsed_once(monkeypatch):
@@ -54,17 +53,17 @@ def test_a_changed_include_parses_again(tmp_path):
 def test_a_refused_text_is_not_kept_and_the_cache_is_bounded():
     with pytest.raises(kdsl.ScenarioError):
         kdsl.parse("pod p image=nginx cpu=lots\n")
-    assert len(_parse_cache._entries) == 0
-    scenarios = [kdsl.parse(TEXT, params={"replicas": n}) for n in range(_parse_cache.SIZE + 2)]
-    assert len(_parse_cache._entries) == _parse_cache.SIZE
-    assert kdsl.parse(TEXT, params={"replicas": _parse_cache.SIZE + 1}) is scenarios[-1]
+    assert len(run._cache) == 0
+    scenarios = [kdsl.parse(TEXT, params={"replicas": n}) for n in range(run.CACHE_SIZE + 2)]
+    assert len(run._cache) == run.CACHE_SIZE
+    assert kdsl.parse(TEXT, params={"replicas": run.CACHE_SIZE + 1}) is scenarios[-1]
     assert kdsl.parse(TEXT, params={"replicas": 0}) is not scenarios[0]  # the oldest was dropped
 
 
 def test_large_scenarios_make_room(monkeypatch):
-    monkeypatch.setattr(_parse_cache, "CHARS", 2 * len(TEXT))
+    monkeypatch.setattr(run, "CACHE_CHARS", 2 * len(TEXT))
     first = kdsl.parse(TEXT)
     kdsl.parse(TEXT, params={"replicas": 3})
     kdsl.parse(TEXT, params={"replicas": 4})
-    assert len(_parse_cache._entries) == 2
+    assert len(run._cache) == 2
     assert kdsl.parse(TEXT) is not first

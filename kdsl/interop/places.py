@@ -1,12 +1,14 @@
-"""Errors about imported manifests, located in the YAML document an object came from, not in the kdsl text."""
+"""Places in imported manifests: a field path's line and column in its YAML, and errors moved there from kdsl text."""
 
 from __future__ import annotations
 
 import re
 
 import attrs
+import yaml
 
-from kdsl.interop.validate import Places
+from kdsl.core.errors import Diagnostic
+from kdsl.interop.reader import Doc, child
 from kdsl.lang.parser import parse_document
 from kdsl.model.build import build
 from kdsl.model.scenario import ScenarioError
@@ -17,6 +19,48 @@ _FIELD = re.compile(r' is invalid: ([A-Za-z0-9_.\[\]/-]+): ')
 # ... and a check's warning names it after the object (`pod default/web: spec.nodeName names node "n9", ...`)
 _NAMED = re.compile(r'^[^:]+: (spec(?:\.[A-Za-z0-9_]+|\[\d+\])+) ')
 _STEP = re.compile(r'([^.\[\]]+)|\[(\d+)\]|\[([^\]]+)\]')
+
+
+class Places:
+    """Document paths to places in the YAML file, through the composed nodes' marks."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+
+    def _node(self, path, key: bool):
+        node, key_node = self.doc.node, None
+        for p in path:
+            nxt = child(node, p)
+            if nxt is None:
+                break
+            if isinstance(node, yaml.MappingNode):
+                key_node = next(k for k, v in node.value if v is nxt)
+            else:
+                key_node = None
+            node = nxt
+        return key_node if key and key_node is not None else node
+
+    def order(self, path) -> tuple:
+        node = self._node(path, True)
+        return (node.start_mark.line, node.start_mark.column, len(path)) if node is not None else (0, 0, len(path))
+
+    def diagnostic(self, message: str, path, key: bool = False) -> Diagnostic:
+        doc = self.doc
+        node = self._node(path, key)
+        if node is None:
+            return Diagnostic("error", message, doc.file, doc.line, 1)
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        width = node.end_mark.column - node.start_mark.column if node.end_mark.line == node.start_mark.line else 1
+        text = doc.lines[line - 1] if doc.lines and 0 < line <= len(doc.lines) else None
+        return Diagnostic("error", message, doc.file, line, col, max(width, 1), text)
+
+
+def _field(path) -> str:
+    """A field path as the API server writes it: `spec.containers[0].ports[1].containerPort`."""
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
 
 
 def source_of(obj, doc) -> tuple:

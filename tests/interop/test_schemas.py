@@ -1,4 +1,4 @@
-"""fieldValidation for unknown fields (kdsl/interop/field_validation.py): Strict, kubectl's and kdsl's default,
+"""fieldValidation for unknown fields (kdsl/interop/schemas.py): Strict, kubectl's and kdsl's default,
 refuses them; Warn, the API server's default for a request that names none, drops each with a located warning;
 Ignore drops them silently (tests/oracle unknown-field/Deployment, container-unknown-field/Pod; issue 16)."""
 

@@ -4,7 +4,7 @@ counted, or at once when its job is gone (pkg/controller/job/job_controller.go).
 from __future__ import annotations
 
 import kdsl
-from kdsl.engine.controllers.job_tracking import JOB_TRACKING
+from kdsl.engine.controllers.job_util import JOB_TRACKING
 from kdsl.engine.simulation import Simulation
 
 NODE = "node n1 cpu=8 memory=16Gi\nnamespace shop\n"
