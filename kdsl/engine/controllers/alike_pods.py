@@ -52,14 +52,14 @@ class AlikePods:
     """The pods one sync of ReplicaSet `rs` creates, owned by `owners`: `create()` makes the next, as
     `controller.create_pod` does."""
 
-    __slots__ = ("controller", "rs", "owners", "sim", "now", "base", "key", "pod", "kept", "got", "fits", "parts",
-                 "spec_copy", "spec_fixed")
+    __slots__ = ("controller", "rs", "owners", "sim", "now", "base", "ns", "key", "pod", "kept", "got", "fits",
+                 "parts", "spec_copy", "spec_fixed")
 
     def __init__(self, controller, rs: ApiObject, owners: tuple) -> None:
         self.controller, self.rs, self.owners = controller, rs, owners
         sim = self.sim = controller.sim
         self.now = sim.now
-        self.base = f"{rs.name}-"
+        self.base, self.ns = f"{rs.name}-", rs.namespace
         self.pod = from_template(rs, owners, self.base, "", self.now)  # the sync's pods but for name and uid
         self.key = prepared.key_of(controller.client.user, None, rs.namespace, rs.spec.template, sim.kube_minor)
         self.kept = self.got = None
@@ -70,10 +70,14 @@ class AlikePods:
 
     def create(self) -> str | None:
         """The next pod: None when it is created, else the refusal's message (create_pod's answer)."""
-        sim, rs = self.sim, self.rs
-        ns = rs.namespace
-        name, uid = free_name(sim.store, sim.rng, ns, self.base)
-        got = self._answer()
+        sim, rs, ns, store = self.sim, self.rs, self.ns, self.sim.store
+        name, uid = free_name(store, sim.rng, ns, self.base)
+        got, kept = self.got, self.kept
+        if got is None or kept.now != self.now or kept.answers.get(self.key) is not got \
+                or store.count("ResourceQuota", ns):
+            got = self._answer()  # found again, or gone
+        elif not self.fits:
+            got = None
         if got is None or names.object_name("Pod", name, sim.kube_minor):
             return self.controller.send_pod(rs, self.owners, name, uid)
         now, source = self.now, self.controller.name
@@ -90,7 +94,7 @@ class AlikePods:
         if traces is not None:  # Requests._call's row, before the write (the store's version before it)
             grant, rule, steps = self.parts
             traces.add(source, "create", "Pod", ns, name, None, got.user, grant, rule, steps, None, now,
-                       sim.store.resource_version)
+                       store.resource_version)
         if obj.status is None:  # Requests._written
             sim.write(obj, source=source, status=PodStatus())
         else:
@@ -101,13 +105,10 @@ class AlikePods:
 
     def _answer(self):
         """The answer the API server keeps for this sync's pods, if a pod of it would be answered with it whole
-        (prepared.answer's checks of what the pods share; each pod's name is checked apart); else None."""
+        (prepared.answer's checks of what the pods share; each pod's name is checked apart); else None. Found
+        again for a pod when the one found for the last is no longer kept."""
         sim = self.sim
-        kept, got = self.kept, self.got
-        if (got is not None and kept.now == self.now and kept.answers.get(self.key) is got
-                and not sim.store.count("ResourceQuota", self.rs.namespace)):
-            return got if self.fits else None
-        if sim.now != self.now or sim.store.count("ResourceQuota", self.rs.namespace):
+        if sim.now != self.now or sim.store.count("ResourceQuota", self.ns):
             return None  # the quota admission counts what is stored: prepared.answer checks and charges each pod
         kept = self.kept = prepared._of(sim.store, self.now)
         got = None if kept is None else kept.answers.get(self.key)
