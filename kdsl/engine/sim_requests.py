@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import operator
+
+import attrs
+
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.core.evolve import copier, evolve
@@ -25,6 +29,31 @@ _stamped_meta, _stamped = copier(Meta, "uid", "creation_ms"), copier(ApiObject, 
 TEMPLATES_KEPT = 1 << 14
 _nameless = copier(Container, "name")
 _nameless_template = copier(PodTemplate, "containers", "init_containers")
+
+
+# A family found again by what its template is made of: bare pods declared alike share every part of their
+# templates but their containers' names (the model builds one object for each equal part: model/build/alike.py),
+# so the identities of those parts find the family without hashing and comparing the template's whole value.
+# Equal identities make equal families (a field's value is itself); a template of other parts is hashed as ever.
+_TEMPLATE_PARTS = operator.attrgetter(*(a.name for a in attrs.fields(PodTemplate)
+                                        if a.eq and a.name not in ("containers", "init_containers")))
+PARTS_KEPT = 1 << 14  # parts of templates not shared may find each family many times: cleared past this many
+_CONTAINER_PARTS = operator.attrgetter(*(a.name for a in attrs.fields(Container) if a.eq and a.name != "name"))
+
+
+def _parts(template) -> tuple | None:
+    """The identities of the parts of `template`'s family, each container's in turn (ids are positive: -1 ends the
+    containers); None for a template or container of a class of its own."""
+    if type(template) is not PodTemplate:
+        return None
+    out = list(map(id, _TEMPLATE_PARTS(template)))
+    for containers in (template.containers, template.init_containers):
+        for c in containers:
+            if type(c) is not Container:
+                return None
+            out.extend(map(id, _CONTAINER_PARTS(c)))
+        out.append(-1)
+    return tuple(out)
 
 
 def _family(template) -> PodTemplate:
@@ -55,15 +84,24 @@ class Requests:
     def _alike(self, pod) -> tuple:
         """`pod` with the template of the first pod created in this run whose template equals its own, and the
         family of its template (None when a field's value is unhashable: the pod keeps its own)."""
-        kept = self.pod_templates
+        kept, by_parts = self.pod_templates, self.template_parts
         template = pod.template
-        family = _family(template)
-        try:
-            entry = kept.setdefault(family, (family, {}))  # hashed once: a template's hash walks all of it
-        except TypeError:  # a field of an unhashable value: the pod keeps its own
-            return pod, None
-        if entry[0] is family and len(kept) > TEMPLATES_KEPT:
-            del kept[next(iter(kept))]
+        parts = _parts(template)
+        found = by_parts.get(parts) if parts is not None else None
+        if found is not None and found[0][2]:
+            entry = found[0]  # the family's entry, still kept
+        else:
+            family = _family(template)
+            try:  # an entry: [family, its first templates by containers' names, kept]
+                entry = kept.setdefault(family, [family, {}, True])  # hashed once: a template's hash walks all of it
+            except TypeError:  # a field of an unhashable value: the pod keeps its own
+                return pod, None
+            if entry[0] is family and len(kept) > TEMPLATES_KEPT:
+                kept.pop(next(iter(kept)))[2] = False
+            if parts is not None:
+                if len(by_parts) >= PARTS_KEPT:
+                    by_parts.clear()
+                by_parts[parts] = (entry, template)  # the template keeps its parts, so their ids, alive
         named = entry[1]
         first = named.setdefault(tuple([c.name for c in template.containers + template.init_containers]), template)
         return (pod if first is template else evolve(pod, template=first)), entry[0]

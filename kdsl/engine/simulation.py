@@ -64,6 +64,7 @@ class Simulation(Requests, Methods):
         self.failed_nodes: set[str] = set()
         self.rejections = Rejections()
         self.pod_templates: dict = {}  # each first of its value, for the pods users create (sim_requests._alike)
+        self.template_parts: dict = {}  # their families by their parts' identities (sim_requests._parts)
         self.node_lifecycle = NodeLifecycleController(self)
         self.taint_eviction = TaintEvictionController(self)  # any NoExecute taint, the lifecycle's or a user's
         self.last_action_ms = max((a.at_ms for a in scenario.timeline), default=0)

@@ -32,3 +32,16 @@ def test_names_and_uids_are_the_draws_of_random_choice_and_uuid4():
             assert generate_name(base, ours) == base[:58] + "".join(theirs.choice(ALPHABET) for _ in range(5))
             assert new_uid(ours) == str(uuid.UUID(int=theirs.getrandbits(128), version=4))
         assert ours.getstate() == theirs.getstate()
+
+
+def test_another_random_class_names_by_its_own_randbelow():
+    """The inlined draw is Random's own: a subclass (which may draw below n its own way) goes through _randbelow."""
+
+    class Floats(random.Random):
+        def random(self) -> float:  # a class that overrides random() alone draws below n from it
+            return super().random()
+
+    ours, theirs = Floats(3), Floats(3)
+    assert [generate_name("p-", ours) for _ in range(50)] == \
+        ["p-" + "".join(theirs.choice(ALPHABET) for _ in range(5)) for _ in range(50)]
+    assert ours.getstate() == theirs.getstate()

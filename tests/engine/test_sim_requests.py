@@ -9,6 +9,7 @@ import kdsl
 from kdsl.engine.apiserver import admission, prepared
 from kdsl.engine.kubelet import alike
 from kdsl.engine.scheduler import podinfo
+from kdsl.engine import sim_requests
 from kdsl.engine.sim_requests import Requests
 from kdsl.engine.simulation import Simulation
 from tests.engine.apiserver.test_prepared import _facts
@@ -210,3 +211,30 @@ def test_a_family_shares_no_answer_whose_containers_admission_changed(monkeypatc
         assert len(pods) == 10
         assert all(c.image_pull_policy == "Always" for p in pods for c in p.spec.template.containers)
         assert len(counted["admitted"]) == 5 * ROUNDS
+
+
+def _sent(pods, kept: int, monkeypatch) -> tuple[list, Simulation]:
+    """The template and family each pod is sent with (by first appearance), `kept` families kept."""
+    monkeypatch.setattr(sim_requests, "TEMPLATES_KEPT", kept)
+    sim = Simulation(kdsl.parse("namespace shop {\n}\n"))
+    seen: dict = {}
+    out, alive = [], []  # what is seen is kept alive, so that no id is reused
+    for pod in pods:
+        sent, family = sim._alike(pod)
+        alive.append((sent, family))
+        out.append((seen.setdefault(id(sent.template), len(seen)), seen.setdefault(id(family), len(seen))))
+    return out, sim
+
+
+@pytest.mark.parametrize("kept", [1 << 14, 2])
+def test_a_family_found_by_its_parts_is_the_one_its_value_finds(monkeypatch, kept):
+    pods = [o for o in _bare().objects if o.kind == "Pod"] * 3  # each again: its own template, an equal family
+    by_parts, sim = _sent(pods, kept, monkeypatch)
+    monkeypatch.setattr(sim_requests, "_parts", lambda template: None)
+    by_value, alone = _sent(pods, kept, monkeypatch)
+    assert alone.template_parts == {}
+    assert by_parts == by_value
+    # the bare pods of a kind share every part but their containers' names: found by them after the first
+    assert len(sim.template_parts) < len(pods) // 3
+    families = len({family for _, family in by_value})
+    assert families == 4 if kept > 2 else families > 4  # a, b, c and d (the LimitRange's `l` pods are `a`'s)

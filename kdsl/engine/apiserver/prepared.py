@@ -112,7 +112,12 @@ def _of(view: View, now: int) -> _Kept | None:
 
 def _key(req: Request, ns: str | None, minor: int) -> tuple:
     family = req.family
-    return (req.user, req.token, ns, id(req.object.spec.template if family is None else family), minor)
+    return key_of(req.user, req.token, ns, req.object.spec.template if family is None else family, minor)
+
+
+def key_of(user: str | None, token: str | None, ns: str | None, template, minor: int) -> tuple:
+    """The key of the answer kept for the pods of `template` (or family) that `user` creates in `ns`."""
+    return (user, token, ns, id(template), minor)
 
 
 def _renamed(obj: ApiObject, meta: Meta, spec, same_meta: bool = False, template=None) -> ApiObject:
@@ -121,18 +126,23 @@ def _renamed(obj: ApiObject, meta: Meta, spec, same_meta: bool = False, template
     a family member's, whose containers `obj`'s template takes."""
     own = meta if same_meta else _own_meta(obj.meta, {"name": meta.name, "uid": meta.uid,
                                                       "creation_ms": meta.creation_ms, "owners": meta.owners})
-    spec_type = type(obj.spec)
-    own_spec = _own_spec.get(spec_type)
-    if own_spec is None:
-        names = tuple(a.name for a in attrs.fields(spec_type) if a.name in OWN_SPEC)
-        own_spec = _own_spec[spec_type] = (copier(spec_type, *names), names, copier(spec_type, *names, "template"))
-    copy, names, with_template = own_spec
+    copy, names, with_template = spec_copiers(type(obj.spec))
     changes = {n: getattr(spec, n) for n in names}
     if template is None:
         return _own_object(obj, {"meta": own, "spec": copy(obj.spec, changes)})
     changes["template"] = _own_template(obj.spec.template, {"containers": template.containers,
                                                             "init_containers": template.init_containers})
     return _own_object(obj, {"meta": own, "spec": with_template(obj.spec, changes)})
+
+
+def spec_copiers(spec_type: type) -> tuple:
+    """A pod spec type's copier of its own fields (OWN_SPEC), the names of those it has, and its copier of them
+    and the template."""
+    own_spec = _own_spec.get(spec_type)
+    if own_spec is None:
+        names = tuple(a.name for a in attrs.fields(spec_type) if a.name in OWN_SPEC)
+        own_spec = _own_spec[spec_type] = (copier(spec_type, *names), names, copier(spec_type, *names, "template"))
+    return own_spec
 
 
 def answer(req: Request, view: View, users, ns: str | None, name: str, minor: int) -> Result | None:

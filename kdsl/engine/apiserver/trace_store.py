@@ -75,7 +75,13 @@ class Traces:
         self._nodes: list[str | None] = []  # a cycle's chosen node, then the REPORTED - 1 next
 
     def answered(self, request, result, source: str, now: int, version: int) -> None:
-        verb, kind, namespace, name, subresource, user, grant, rule, steps = parts(request, result)
+        self.add(source, *parts(request, result), result if isinstance(result, ApiError) else None, now, version)
+
+    def add(self, source: str, verb: str, kind: str, namespace: str | None, name: str | None,
+            subresource: str | None, user, grant, rule, steps: tuple, error: ApiError | None, now: int,
+            version: int) -> None:
+        """A request by its parts (trace.parts), its refusal if any: what `answered` keeps of a request, for a
+        caller that knows them without the request (a ReplicaSet's next pods: controllers/alike_pods.py)."""
         if steps:
             last = self._last
             if len(steps) == len(last[0]) and all(map(is_, steps, last[0])):
@@ -96,8 +102,8 @@ class Traces:
         shape = self._interned.get(key)
         if shape is None:
             shape = self._interned[key] = Shape(source, verb, kind, namespace, subresource, user, grant, rule, steps)
-        if isinstance(result, ApiError):
-            self._errors[len(self._names)] = result
+        if error is not None:
+            self._errors[len(self._names)] = error
         self._times.append(now)
         self._versions.append(version)
         self._names.append(name)

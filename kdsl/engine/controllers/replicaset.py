@@ -7,13 +7,12 @@ import functools
 import attrs
 
 from kdsl.engine import clock, expect
+from kdsl.engine.controllers.alike_pods import AlikePods, free_name, from_template
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.deployment_util import (ReplicaSetStatus, adopt_orphans, backoff_ms, is_active, log2_rank,
                                                      ready_since, revision)
 from kdsl.engine.controllers.replica_counts import Counts, Tally
-from kdsl.engine.naming import generate_name, new_uid
-from kdsl.engine.objects import ApiObject, Condition, Meta
-from kdsl.model.workloads import Pod
+from kdsl.engine.objects import ApiObject, Condition
 
 BURST_REPLICAS = 500  # the controller's burstReplicas: at most this many creates or deletes per sync
 SLOW_START_BATCH = 1  # controller.SlowStartInitialBatchSize
@@ -80,10 +79,12 @@ class ReplicaSetController(Controller):
         diff = self.counts.of(rs.meta.uid).active - rs.spec.replicas
         if diff < 0:
             remaining, batch = min(-diff, BURST_REPLICAS), SLOW_START_BATCH
-            owners = (self.owner_ref(rs),)  # one tuple for the pods of this sync, as their reference is the same
+            # one tuple for the pods of this sync, as their reference is the same; they are alike but for their
+            # name and uid, and what their creates share is worked out once (alike_pods.py)
+            pods = AlikePods(self, rs, (self.owner_ref(rs),))
             while remaining > 0:
                 size = min(batch, remaining)
-                errors = [e for e in (self.create_pod(rs, owners) for _ in range(size)) if e is not None]
+                errors = [e for e in (pods.create() for _ in range(size)) if e is not None]
                 if errors:
                     return errors[0]  # slowStartBatch stops at the first batch with a failure
                 remaining -= size
@@ -104,21 +105,16 @@ class ReplicaSetController(Controller):
         return error
 
     def create_pod(self, rs: ApiObject, owners: tuple) -> str | None:
-        """GetPodFromTemplate: the template's labels and annotations, generateName `<rs>-`, and the
-        ReplicaSet as controlling owner (`owners`, its reference); created through the API server as this
-        controller."""
-        template, ns, base, rng = rs.spec.template, rs.namespace, f"{rs.name}-", self.sim.rng
-        name = generate_name(base, rng)
-        while self.store.get("Pod", ns, name) is not None:
-            name = generate_name(base, rng)
-        # with the uid and creation time the API server gives it (Requests.submit's stamp, the uid drawn at the
-        # same point of the run's random stream): submit then sends this Meta rather than a copy of it
-        meta = Meta(name=name, namespace=ns, uid=new_uid(rng), labels=template.labels,
-                    annotations=template.annotations, owners=owners, creation_ms=self.sim.now)
-        spec = Pod(name=name, namespace=ns, labels=template.labels, annotations=template.annotations,
-                   template=template)
+        """A pod of `rs` created the plain way (AlikePods.create's way for a pod the API server's kept answer
+        does not fit): its name and uid (alike_pods.free_name), then send_pod."""
+        return self.send_pod(rs, owners, *free_name(self.store, self.sim.rng, rs.namespace, f"{rs.name}-"))
+
+    def send_pod(self, rs: ApiObject, owners: tuple, name: str, uid: str) -> str | None:
+        """GetPodFromTemplate (alike_pods.from_template) with the ReplicaSet as controlling owner (`owners`, its
+        reference), created through the API server as this controller; its event. None when created, else the
+        refusal's message."""
         before = len(self.sim.rejections)
-        created = self.client.create(ApiObject(kind="Pod", meta=meta, spec=spec), generate_name=base)
+        created = self.client.create(from_template(rs, owners, name, uid, self.sim.now), generate_name=f"{rs.name}-")
         if created is not None:
             self.client.event("Normal", "SuccessfulCreate", rs, f"Created pod: {name}")
             return None

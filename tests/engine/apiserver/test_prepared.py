@@ -11,6 +11,7 @@ from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.apiserver.trace import Traced
 from kdsl.engine.apiserver.trace_diff import changes
 from kdsl.engine.apiserver.view import MemoryView, wrap
+from kdsl.engine.controllers.alike_pods import AlikePods
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef
 from kdsl.engine.simulation import Simulation
 from kdsl.engine.store import Store
@@ -77,6 +78,8 @@ def test_a_run_says_the_same_as_with_every_pod_admitted_the_whole_way(monkeypatc
     answered = _facts(_run(SHOP))
     through = len(full_path)
     monkeypatch.setattr(prepared, "answer", lambda *args: None)
+    # nor does a ReplicaSet's sync take the kept answer for its next pods (controllers/alike_pods.py)
+    monkeypatch.setattr(AlikePods, "_answer", lambda self: None)
     full_path.clear()
     whole_way = _facts(_run(SHOP))
     # answered: the ten web pods the quota admits and the six api pods, less the first of each; the refused

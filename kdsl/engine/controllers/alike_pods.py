@@ -1,0 +1,134 @@
+"""A ReplicaSet's pods of one sync, alike but for name and uid: each created as one request, at the cost of its own."""
+
+# slowStartBatch (pkg/controller/replicaset/replica_set.go) creates the pods a sync is short of in batches of 1,
+# 2, 4, ..., each by CreatePods from GetPodFromTemplate (pkg/controller/controller_utils.go): the template's
+# labels and annotations, generateName `<rs>-`, the controller reference. So they differ only in their name and
+# uid, and the API server answers the second and later of them at that moment with the first one's answer under
+# their own name (apiserver/prepared.py). ReplicaSetController.create_pod sends each the plain way (Client.create:
+# Requests.submit, request.handle, prepared.answer, the trace, the store's write) and records its event. Here
+# what every pod of the sync would find the same on that way is found once: that the kept answer fits a pod of
+# this template, user and namespace (prepared.answer's checks of all but the pod's own fields), and the parts
+# of the request its trace row keeps (trace.parts). A pod then costs its name and uid (the RNG drawn as the
+# plain way draws it), its name's check, its stored copy, its trace row, its write and its SuccessfulCreate.
+# A pod the kept answer does not fit (gone: a write of a kind admission reads cleared it; a namespace with a
+# ResourceQuota, whose admission counts what is stored; a name validation refuses) goes the plain way with
+# the name and uid it drew. tests/engine/controllers/test_alike_pods.py runs scenarios both ways and compares
+# every event, refusal, store write and trace row.
+
+from __future__ import annotations
+
+from kdsl.engine.apiserver import prepared
+from kdsl.engine.apiserver.trace import Decided
+from kdsl.core.evolve import copier
+from kdsl.engine.events import new_event
+from kdsl.engine.naming import generate_name, new_uid
+from kdsl.engine.objects import ApiObject, Meta, PodStatus
+from kdsl.model import names
+from kdsl.model.workloads import Pod
+
+_named = copier(Meta, "name", "uid")
+
+
+def from_template(rs: ApiObject, owners: tuple, name: str, uid: str, now: int) -> ApiObject:
+    """GetPodFromTemplate: pod `name` of `rs`'s template (its labels and annotations) controlled by `owners` (the
+    ReplicaSet's reference), with the uid and creation time the API server gives it (Requests.submit's stamp,
+    the uid drawn at the same point of the run's random stream): submit then sends it as it is."""
+    template, ns = rs.spec.template, rs.namespace
+    meta = Meta(name=name, namespace=ns, uid=uid, labels=template.labels, annotations=template.annotations,
+                owners=owners, creation_ms=now)
+    spec = Pod(name=name, namespace=ns, labels=template.labels, annotations=template.annotations, template=template)
+    return ApiObject(kind="Pod", meta=meta, spec=spec)
+
+
+def free_name(store, rng, ns: str, base: str) -> tuple[str, str]:
+    """The name (generateName `base`, drawn again while a pod holds it) and the uid of a ReplicaSet's next pod."""
+    name = generate_name(base, rng)
+    while store.get("Pod", ns, name) is not None:
+        name = generate_name(base, rng)
+    return name, new_uid(rng)
+
+
+class AlikePods:
+    """The pods one sync of ReplicaSet `rs` creates, owned by `owners`: `create()` makes the next, as
+    `controller.create_pod` does."""
+
+    __slots__ = ("controller", "rs", "owners", "sim", "now", "base", "ns", "key", "pod", "kept", "got", "fits",
+                 "parts", "spec_copy", "spec_fixed")
+
+    def __init__(self, controller, rs: ApiObject, owners: tuple) -> None:
+        self.controller, self.rs, self.owners = controller, rs, owners
+        sim = self.sim = controller.sim
+        self.now = sim.now
+        self.base, self.ns = f"{rs.name}-", rs.namespace
+        self.pod = from_template(rs, owners, self.base, "", self.now)  # the sync's pods but for name and uid
+        self.key = prepared.key_of(controller.client.user, None, rs.namespace, rs.spec.template, sim.kube_minor)
+        self.kept = self.got = None
+        self.fits = False
+        self.parts: tuple = ()
+        self.spec_copy, names_, _ = prepared.spec_copiers(Pod)
+        self.spec_fixed = {n: getattr(self.pod.spec, n) for n in names_ if n != "name"}
+
+    def create(self) -> str | None:
+        """The next pod: None when it is created, else the refusal's message (create_pod's answer)."""
+        sim, rs, ns, store = self.sim, self.rs, self.ns, self.sim.store
+        name, uid = free_name(store, sim.rng, ns, self.base)
+        got, kept = self.got, self.kept
+        if got is None or kept.now != self.now or kept.answers.get(self.key) is not got \
+                or store.count("ResourceQuota", ns):
+            got = self._answer()  # found again, or gone
+        elif not self.fits:
+            got = None
+        if got is None or names.object_name("Pod", name, sim.kube_minor):
+            return self.controller.send_pod(rs, self.owners, name, uid)
+        now, source = self.now, self.controller.name
+        # prepared.answer's result: the kept pod as it was stored, with this pod's name, uid and (as the request
+        # sent them) creation time and owners
+        meta = _named(self.pod.meta, {"name": name, "uid": uid})
+        stored = got.stored
+        own = meta if got.same_meta else prepared._own_meta(stored.meta, {
+            "name": name, "uid": uid, "creation_ms": now, "owners": self.owners})
+        changes = self.spec_fixed.copy()
+        changes["name"] = name
+        obj = prepared._own_object(stored, {"meta": own, "spec": self.spec_copy(stored.spec, changes)})
+        traces = sim.traces
+        if traces is not None:  # Requests._call's row, before the write (the store's version before it)
+            grant, rule, steps = self.parts
+            traces.add(source, "create", "Pod", ns, name, None, got.user, grant, rule, steps, None, now,
+                       store.resource_version)
+        if obj.status is None:  # Requests._written
+            sim.write(obj, source=source, status=PodStatus())
+        else:
+            sim.write(obj, source=source)
+        sim.log.record(new_event(now, "Normal", "SuccessfulCreate", rs.kind, ns, rs.name, f"Created pod: {name}",
+                                 source))
+        return None
+
+    def _answer(self):
+        """The answer the API server keeps for this sync's pods, if a pod of it would be answered with it whole
+        (prepared.answer's checks of what the pods share; each pod's name is checked apart); else None. Found
+        again for a pod when the one found for the last is no longer kept."""
+        sim = self.sim
+        if sim.now != self.now or sim.store.count("ResourceQuota", self.ns):
+            return None  # the quota admission counts what is stored: prepared.answer checks and charges each pod
+        kept = self.kept = prepared._of(sim.store, self.now)
+        got = None if kept is None else kept.answers.get(self.key)
+        if type(got) is tuple:  # kept as it came: worked out as prepared.answer does when a next pod asks
+            got = kept.answers[self.key] = prepared._answer(*got)
+        self.got = got
+        if got is None:
+            return None
+        pod = self.pod
+        # handle() takes the request to prepared.answer: a Pod create of a namespaced, named object (the spec's
+        # manifest fields are in `got.spec`, as the pod it kept came through); the answer fits what is not the
+        # pod's own (its request's metadata and spec but for OWN and OWN_SPEC, its status, whether it is traced)
+        self.fits = bool(pod.meta.namespace and got.users is sim.scenario.users and got.spec_type is Pod
+                         and got.template is pod.spec.template and got.status is None
+                         and got.meta == prepared._meta_rest(pod.meta)
+                         and got.spec == prepared._rest_of_spec(pod.spec)
+                         and (got.trace is None) == (sim.traces is None))
+        if self.fits and got.trace is not None:
+            trace = got.trace
+            decision = trace[0] if trace and type(trace[0]) is Decided else None
+            self.parts = ((decision.grant, decision.rule, trace[1:]) if decision is not None
+                          else (None, None, trace))
+        return got if self.fits else None

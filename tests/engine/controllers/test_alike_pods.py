@@ -1,0 +1,140 @@
+"""A sync's pods created at the cost of their own fields say what the plain way says (controllers/alike_pods.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+import kdsl
+from kdsl.engine.apiserver import admission
+from kdsl.engine.apiserver.trace_diff import changes
+from kdsl.engine.controllers.alike_pods import AlikePods
+from kdsl.engine.controllers.replicaset import ReplicaSetController
+from kdsl.engine.apiserver.view import wrap
+from kdsl.engine.simulation import Simulation
+from kdsl.model import names
+from tests.engine.apiserver.test_prepared import SHOP
+
+# test_prepared's: LimitRanger changes the pods (a default and its annotation: the stored metadata is not the
+# request's) and a quota refuses the last of a Deployment's pods (its namespace's pods go the plain way); with a
+# ReplicationController, a ReplicaSet, a scale-up, a rollout and deletions.
+SCENARIO = SHOP.replace("namespace free {\n", """namespace free {
+  limits default cpu=300m
+  replicationcontroller rc replicas=5 image=nginx:1.25
+  replicaset legacy replicas=7 image=nginx:1.25
+""") + """at 30s: scale deployment free/api replicas=40
+at 1m: apply { namespace free { deployment api replicas=40 image=registry.example.com/api:2 cpu=100m memory=64Mi } }
+at 2m: delete pods free app=rc
+run 5m
+"""
+
+
+def _facts(sim: Simulation) -> tuple:
+    history = [(c.time_ms, c.resource_version, c.key, c.op, c.obj) for c in sim.store.history]
+    requests = None if sim.traces is None else [
+        (t.time_ms, t.source, t.verb, t.kind, t.namespace, t.name, t.subresource, t.user, str(t.grant), t.rule,
+         t.stage, t.error, t.resource_version(sim.store), changes(t), t.steps) for t in sim.traces.requests]
+    return sim.log.text(), sim.log.occurrences, sim.rejections, history, requests, sim.rng.getstate()
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list:
+    """The names of the pods a ReplicaSet controller sends the plain way (send_pod)."""
+    names: list = []
+    send = ReplicaSetController.send_pod
+    monkeypatch.setattr(ReplicaSetController, "send_pod",
+                        lambda self, rs, owners, name, uid: names.append(name) or send(self, rs, owners, name, uid))
+    return names
+
+
+def _plain(monkeypatch) -> None:
+    """Every pod the plain way: no kept answer fits."""
+    monkeypatch.setattr(AlikePods, "_answer", lambda self: None)
+
+
+@pytest.mark.parametrize("trace", [True, False])
+def test_a_run_says_the_same_as_with_every_pod_sent_the_plain_way(monkeypatch, sent, trace):
+    scenario = kdsl.parse(SCENARIO)
+    alike = _facts(Simulation(scenario, trace=trace).run())
+    shortcut = len(sent)
+    _plain(monkeypatch)
+    sent.clear()
+    plain = _facts(Simulation(scenario, trace=trace).run())
+    assert alike == plain
+    created = [e for e in alike[1] if e.reason == "SuccessfulCreate" and e.kind != "DaemonSet"]
+    refused = [r for r in alike[2] if r.kind == "Pod"]
+    assert len(refused) > 2 and all("exceeded quota: pods" in r.message for r in refused)
+    # plain: every pod the ReplicaSets and the ReplicationController made or were refused; alike: the first of a
+    # sync's pods, the ones the kept answer does not fit (the quota's namespace) and the refused ones
+    assert len(sent) == len(created) + len(refused)
+    assert shortcut < len(sent) // 2
+
+
+def test_the_first_pod_of_a_sync_goes_the_plain_way_and_the_others_take_its_answer(sent):
+    sim = Simulation(kdsl.parse("node n1 cpu=8 memory=16Gi\nreplicaset legacy replicas=15 image=nginx:1.25\n"))
+    sim.run()
+    pods = sim.store.list("Pod")
+    assert len(pods) == 15 and sent == [pods[0].name]
+    # each its own name, uid and controller reference; the spec and status as the plain way stores them
+    assert len({p.meta.uid for p in pods}) == 15 and all(p.spec.name == p.name for p in pods)
+    assert all(p.meta.owners == pods[0].meta.owners for p in pods)
+    assert [t.name for t in sim.traces.requests if t.kind == "Pod"] == [p.name for p in pods]
+
+
+def _lane_run(monkeypatch, plain: bool, between) -> tuple:
+    """A ReplicaSet's lane making four pods, `between(sim)` after the second."""
+    if plain:
+        _plain(monkeypatch)
+    sim = Simulation(kdsl.parse("node n1 cpu=8 memory=16Gi\nnamespace dev {\n"
+                                "  replicaset web replicas=0 image=nginx:1.25\n}\n"))
+    controller = sim.controllers["replicaset-controller"]
+    rs = sim.store.get("ReplicaSet", "dev", "web")
+    pods = AlikePods(controller, rs, (controller.owner_ref(rs),))
+    answers = [pods.create(), pods.create()]
+    between(sim)
+    answers += [pods.create(), pods.create()]
+    return answers, _facts(sim)
+
+
+def _limits(sim: Simulation) -> None:
+    for obj in kdsl.parse("namespace dev {\n  limits default cpu=300m\n}").objects:
+        if obj.kind == "LimitRange":
+            sim.write(wrap(obj), source="test")
+
+
+def _quota(sim: Simulation) -> None:
+    for obj in kdsl.parse("namespace dev {\n  quota name=q pods=3\n}").objects:
+        if obj.kind == "ResourceQuota":
+            sim.write(wrap(obj), source="test")
+
+
+def _nothing(sim: Simulation) -> None:
+    pass
+
+
+@pytest.mark.parametrize(("between", "whole_way"), [(_nothing, 1), (_limits, 2), (_quota, 2)])
+def test_a_write_between_two_pods_is_seen_as_the_plain_way_sees_it(monkeypatch, between, whole_way):
+    admitted: list = []
+    mutate = admission.mutate
+    monkeypatch.setattr(admission, "mutate", lambda a, view: (
+        a.info.kind == "Pod" and a.operation == admission.CREATE and admitted.append(a.name)) or mutate(a, view))
+    alike = _lane_run(monkeypatch, False, between)
+    through = len(admitted)
+    plain = _lane_run(monkeypatch, True, between)
+    assert alike == plain
+    # the first pod goes the whole way; after a LimitRange (which clears the kept answer) the next one, and with
+    # a quota of three pods the fourth, which it refuses as the plain way words it
+    assert through == whole_way
+    if between is _quota:
+        assert alike[0][:3] == [None, None, None] and "exceeded quota: q" in alike[0][3]
+
+
+def test_a_name_validation_refuses_goes_the_plain_way(monkeypatch, sent):
+    rule = names.object_name
+    monkeypatch.setattr(names, "object_name", lambda kind, name, minor=33: (
+        ["refused"] if kind == "Pod" and name[-1] in "bcdfghjklm" else rule(kind, name, minor)))
+    scenario = kdsl.parse("node n1 cpu=8 memory=16Gi\nreplicaset legacy replicas=8 image=nginx:1.25\n")
+    alike = _facts(Simulation(scenario).run(until=0))
+    refused = [r.name for r in alike[2] if r.kind == "Pod"]
+    assert refused and set(refused) <= set(sent) and all(r.code == 422 for r in alike[2])
+    _plain(monkeypatch)
+    assert _facts(Simulation(scenario).run(until=0)) == alike
