@@ -10,7 +10,7 @@ from kdsl.engine import clock, expect
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.deployment_util import (ReplicaSetStatus, adopt_orphans, backoff_ms, is_active, log2_rank,
                                                      ready_since, revision)
-from kdsl.engine.controllers.replica_counts import Counts, Tally
+from kdsl.engine.controllers.replica_counts import Counts, Tally, counted
 from kdsl.engine.naming import generate_name, new_uid
 from kdsl.engine.objects import ApiObject, Condition, Meta
 from kdsl.model.workloads import Pod
@@ -35,7 +35,7 @@ class ReplicaSetController(Controller):
         super().setup()
         self._failures: dict[Key, int] = {}
         self.counts = Tally(self.kinds)
-        self.store.watch("Pod", self.on_pod, owners=self.kinds)
+        self.store.watch("Pod", self.on_pod, owners=self.kinds, writes=counted)
 
     def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         # Its own status writes change nothing the sync reads (a status update keeps the spec object).
