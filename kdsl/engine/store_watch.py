@@ -28,6 +28,7 @@ class Write:
     namespace: str | None = None  # the object's: a `beside` watch hears the namespaces that hold its other kind
     # a pod's update that keeps its Meta object (labels, owners, deletion state): a binding or a status write
     meta_kept: bool = False
+    owned: bool = False  # the version written has ownerReferences
 
 
 # Filters that watches share. Each is exactly where its watcher would do nothing: a write it filters out
@@ -52,9 +53,10 @@ def the_binding(w: Write) -> bool:
 
 
 def owners_or_deletion(w: Write) -> bool:
-    """What the garbage collector's graph builder reads: a write other than an update, an update that
-    moves the ownerReferences, or one of an object being deleted."""
-    return w.op != "MODIFIED" or w.owners_moved or w.terminating
+    """What the garbage collector's graph builder reads: a deletion, the creation of an object with owners,
+    an update that moves the ownerReferences, or one of an object being deleted (an object created with none
+    adds nothing to its graph: it is an owner only once a dependent names its uid)."""
+    return w.op == "DELETED" or w.owners_moved or w.terminating or (w.op == "ADDED" and w.owned)
 
 
 @attrs.frozen
@@ -109,19 +111,19 @@ def selected(answers: dict, select: Callable[[str | None, tuple], bool], ns: str
 def shape_of(kind: str, controllers: tuple[str, ...], op: str, old: ApiObject | None, new: ApiObject | None,
              moved: bool, ns: str | None) -> tuple:
     """A write's shape, as the store's dispatch keys it: its kind, then Write's fields (for a pod, its binding)."""
-    terminating = new is not None and new.meta.deletion_ms is not None
+    terminating, owned = (False, False) if new is None else (new.meta.deletion_ms is not None, bool(new.meta.owners))
     if kind != "Pod":
-        return kind, controllers, op, moved, terminating, (False, False), False, ns, False
+        return kind, controllers, op, moved, terminating, (False, False), False, ns, False, owned
     if old is None:
-        return kind, controllers, op, moved, terminating, (False, new.spec.template.node_name is not None), False, ns, \
-            False
+        bound = new.spec.template.node_name is not None
+        return kind, controllers, op, moved, terminating, (False, bound), False, ns, False, owned
     before = old.spec.template.node_name is not None
     if new is None:
-        return kind, controllers, op, moved, terminating, (before, False), False, ns, False
+        return kind, controllers, op, moved, terminating, (before, False), False, ns, False, owned
     if new.spec is old.spec:  # a status write: the spec, and its nodeName, stands
-        return kind, controllers, op, moved, terminating, (before, before), True, ns, new.meta is old.meta
-    return kind, controllers, op, moved, terminating, (before, new.spec.template.node_name is not None), False, ns, \
-        new.meta is old.meta
+        return kind, controllers, op, moved, terminating, (before, before), True, ns, new.meta is old.meta, owned
+    bound = new.spec.template.node_name is not None
+    return kind, controllers, op, moved, terminating, (before, bound), False, ns, new.meta is old.meta, owned
 
 
 def write_of(shape: tuple, op: str, moved: bool) -> Write:

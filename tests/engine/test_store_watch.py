@@ -55,11 +55,12 @@ def test_the_garbage_collectors_filter_hears_owners_moving_and_deletions_not_sta
     s, heard = Store(), []
     s.watch("Pod", lambda op, old, new: heard.append((op, new and len(new.meta.owners))), writes=owners_or_deletion)
     rs = (OwnerRef(kind="ReplicaSet", name="web", uid="u1"),)
+    s.delete("Pod", "shop", s.put(pod("alone"), 0).meta.name, 0)  # created with no owner: heard only gone
     p = s.put(pod("web", owners=rs), 0)
     p = s.put(p, 1, status=PodStatus(phase="Running"))  # a status write: nothing the graph reads
     p = s.put(attrs.evolve(p, meta=attrs.evolve(p.meta, owners=())), 2)  # orphaned
     s.put(attrs.evolve(p, meta=attrs.evolve(p.meta, deletion_ms=3)), 3)  # terminating
-    assert heard == [("ADDED", 1), ("MODIFIED", 0), ("MODIFIED", 0)]
+    assert heard == [("DELETED", None), ("ADDED", 1), ("MODIFIED", 0), ("MODIFIED", 0)]
 
 
 def test_a_write_that_moves_the_owners_has_the_shape_of_its_controllers_before_and_after():
@@ -69,8 +70,8 @@ def test_a_write_that_moves_the_owners_has_the_shape_of_its_controllers_before_a
     job = (OwnerRef(kind="Job", name="batch", uid="u2"),)
     p = s.put(pod("web", owners=rs), 0)
     s.put(attrs.evolve(p, meta=attrs.evolve(p.meta, owners=job)), 1)
-    assert shapes == [Write(("ReplicaSet",), "ADDED", False, namespace="shop"),
-                      Write(("Job", "ReplicaSet"), "MODIFIED", True, spec_kept=True, namespace="shop")]
+    assert shapes == [Write(("ReplicaSet",), "ADDED", False, namespace="shop", owned=True),
+                      Write(("Job", "ReplicaSet"), "MODIFIED", True, spec_kept=True, namespace="shop", owned=True)]
     assert s.owned_by("Pod", "u2") and not s.owned_by("Pod", "u1")
 
 
