@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from kdsl.core.evolve import copier
 from kdsl.engine.objects import ApiObject
-from kdsl.engine.store_watch import (Change, History, Key, Watch, Watcher, Write, controller_of, reached, shape_of,
-                                     write_of)
+from kdsl.engine.store_time import TimeTravel, _sort_key
+from kdsl.engine.store_watch import (Change, History, Key, Watch, Watcher, Write, controller_of, dispatched,
+                                     reached, selected, shape_of, write_of)
 
 __all__ = ["KEEP", "Change", "Key", "Store", "Watcher", "Write"]
 
@@ -21,7 +21,7 @@ _copy_object, _stamp = copier(ApiObject), copier(ApiObject, "resource_version")
 _stamp_status = copier(ApiObject, "resource_version", "status")
 
 
-class Store:
+class Store(TimeTravel):
     """Holds the current objects; every write bumps the resourceVersion, is recorded, and is
     announced to the watchers of its kind. Objects are frozen: a write stores a new version, so
     history shares what did not change and the state at a past moment is rebuilt by lookup."""
@@ -35,8 +35,10 @@ class Store:
         self._shaped: set[str] = set()  # kinds some watch of which filters by the shape of a write (or `beside`)
         self._besides: set[str] = set()  # `beside` kinds: the first of one in a namespace, or the last, re-chooses
         # a write's shape (kind, controllers, and for a shaped kind the rest of Write: shape_of) -> the watchers
-        # it reaches (the watchers, and how many watches the kind had when they were chosen)
-        self._dispatch: dict[tuple, tuple[tuple[Watcher, ...], int]] = {}
+        # it reaches (store_watch.dispatched: the watchers, how many watches the kind had when they were chosen,
+        # the selector of a label-selecting one among them and the watchers less it)
+        self._dispatch: dict[tuple, tuple] = {}
+        self._answers: dict[int, tuple] = {}  # a label-selecting watch's answers: store_watch.selected
         self._begun = 0  # watches begun so far: a write's watchers compare it to see whether one began a watch
         self._log: list[tuple] = []
         self.history = History(self._log)
@@ -158,20 +160,27 @@ class Store:
         return kinds
 
     def watch(self, kind: str, fn: Watcher, owners: tuple[str, ...] | None = None,
-              writes: Callable[[Write], bool] | None = None, beside: str | None = None) -> None:
+              writes: Callable[[Write], bool] | None = None, beside: str | None = None,
+              labels: Callable[[str | None, tuple], bool] | None = None) -> None:
         """Call `fn(op, old, new)` after every write of that kind, in the order of the writes. With
         `owners`, only for objects (before or after the write) whose controller is of one of those
         kinds: a ReplicaSet controller need not hear of the other pods' progress, by far the most writes.
         With `writes`, only for the writes whose shape (store_watch.Write) it accepts — as an informer's
         field selector or event filter spares its handler the writes it would drop. With `beside`, only in
-        the namespaces that hold an object of that kind: a quota's controller need not hear of pods where none is."""
-        self._watches[kind].append(Watch(fn, None if owners is None else frozenset(owners), writes, beside))
+        the namespaces that hold an object of that kind: a quota's controller need not hear of pods where none is.
+        With `labels(namespace, labels)`, only for objects whose labels it selects before or after the write (its
+        answer is kept per labels tuple until `reselect`; one such watch a kind is spared writes, any other hears)."""
+        self._watches[kind].append(Watch(fn, None if owners is None else frozenset(owners), writes, beside, labels))
         if writes is not None or beside is not None:
             self._shaped.add(kind)
         if beside is not None:
             self._besides.add(beside)
         self._dispatch.clear()
         self._begun += 1
+
+    def reselect(self) -> None:
+        """A label-selecting watch's answers changed (a Service's selector came, went or changed): ask it again."""
+        self._answers.clear()
 
     def _slot(self, key: Key) -> tuple[dict, dict, list]:
         """The indexes of a key written for the first time (its slot outlives a deletion, as its versions do)."""
@@ -188,9 +197,18 @@ class Store:
         chosen = self._dispatch.get(shape)
         if chosen is None:
             watches = self._watches.get(kind, ())
-            chosen = self._dispatch[shape] = (reached(watches, write_of(shape, op, moved), self.count), len(watches))
+            chosen = self._dispatch[shape] = dispatched(watches, write_of(shape, op, moved), self.count)
         begun = self._begun
-        for fn in chosen[0]:
+        fns = chosen[0]
+        if chosen[2] is not None:  # a label-selecting watcher hears the objects it selects, before or after
+            labels = (old or new).meta.labels  # the answer kept for these labels, asked here: every such write asks
+            answer = self._answers.get(id(labels))
+            if answer is None or answer[0] is not labels or answer[1] != ns or \
+                    (old is not None and new is not None and new.meta.labels is not labels):
+                answer = selected(self._answers, chosen[2], ns, old, new)
+            if not answer[2]:
+                fns = chosen[3]
+        for fn in fns:
             fn(op, old, new)
         if self._begun != begun and len(watches := self._watches.get(kind, ())) > chosen[1]:
             # a watch begun by a watcher hears this write too, as a watcher appended to the list would
@@ -199,66 +217,3 @@ class Store:
             for fn in reached(watches[chosen[1]:], write_of(shape, op, moved), self.count):
                 fn(op, old, new)
 
-    # ---- time travel -----------------------------------------------------------------------------
-    def at(self, key: Key, time_ms: int) -> ApiObject | None:
-        """The version of one object that stood at the end of `time_ms` (None if it did not exist)."""
-        versions = self._versions.get(key)
-        if not versions:
-            return None
-        i = bisect.bisect_right(versions, time_ms, key=lambda v: v[0])
-        return versions[i - 1][2] if i else None
-
-    def kind_at(self, kind: str, namespace: str | None, time_ms: int) -> list[ApiObject]:
-        """The objects of one kind in one namespace as they stood at the end of `time_ms`, in creation order."""
-        out = []
-        for key in self._ever.get((kind, namespace), ()):
-            obj = self.at(key, time_ms)
-            if obj is not None:
-                out.append(obj)
-        return out
-
-    def lifetimes(self, key: Key) -> list[tuple[int, int | None]]:
-        """When one object stood: (created, deleted or None), once per life (a StatefulSet's pod is made
-        again under its name); the error for a name asked at the wrong moment says when it exists."""
-        out: list[tuple[int, int | None]] = []
-        for time_ms, _, obj in self._versions.get(key, ()):
-            if obj is not None and (not out or out[-1][1] is not None):
-                out.append((time_ms, None))
-            elif obj is None and out and out[-1][1] is None:
-                out[-1] = (out[-1][0], time_ms)
-        return out
-
-    def namespaces(self) -> list[str]:
-        """Every namespace that ever held an object or was one, sorted."""
-        names = {ns for _, ns in self._ever if ns}
-        names.update(key[2] for key in self._ever.get(("Namespace", None), ()))
-        return sorted(names)
-
-    def kinds(self) -> list[str]:
-        """Every kind the store has ever held, sorted."""
-        return sorted({k[0] for k in self._ever})
-
-    def all_at(self, kind: str, time_ms: int, namespace: str | None = None) -> list[ApiObject]:
-        """The objects of one kind, in every namespace (or one), as they stood at the end of `time_ms`."""
-        out = []
-        for kind_ns in sorted((k for k in self._ever if k[0] == kind and namespace in (None, k[1])),
-                              key=lambda k: k[1] or ""):
-            out.extend(self.kind_at(kind, kind_ns[1], time_ms))
-        return out
-
-    def state_at(self, time_ms: int) -> dict[Key, ApiObject]:
-        """Every object as it stood at the end of `time_ms`, by key."""
-        out = {}
-        for key in self._versions:
-            obj = self.at(key, time_ms)
-            if obj is not None:
-                out[key] = obj
-        return dict(sorted(out.items(), key=lambda kv: _sort_key(kv[0])))
-
-    def moments(self) -> list[int]:
-        """The distinct times at which something changed, in order."""
-        return sorted({entry[0] for entry in self._log})
-
-
-def _sort_key(key: Key) -> tuple[str, str, str]:
-    return (key[0], key[1] or "", key[2])

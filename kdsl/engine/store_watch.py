@@ -26,6 +26,9 @@ class Write:
     bound: tuple[bool, bool] = (False, False)
     spec_kept: bool = False  # a pod's update that keeps its spec object: a status (or metadata) write
     namespace: str | None = None  # the object's: a `beside` watch hears the namespaces that hold its other kind
+    # a pod's update that keeps its Meta object (labels, owners, deletion state): a binding or a status write
+    meta_kept: bool = False
+    owned: bool = False  # the version written has ownerReferences
 
 
 # Filters that watches share. Each is exactly where its watcher would do nothing: a write it filters out
@@ -50,9 +53,10 @@ def the_binding(w: Write) -> bool:
 
 
 def owners_or_deletion(w: Write) -> bool:
-    """What the garbage collector's graph builder reads: a write other than an update, an update that
-    moves the ownerReferences, or one of an object being deleted."""
-    return w.op != "MODIFIED" or w.owners_moved or w.terminating
+    """What the garbage collector's graph builder reads: a deletion, the creation of an object with owners,
+    an update that moves the ownerReferences, or one of an object being deleted (an object created with none
+    adds nothing to its graph: it is an owner only once a dependent names its uid)."""
+    return w.op == "DELETED" or w.owners_moved or w.terminating or (w.op == "ADDED" and w.owned)
 
 
 @attrs.frozen
@@ -61,6 +65,7 @@ class Watch:
     owners: frozenset[str] | None  # only objects some controller of these kinds controls, before or after
     writes: Callable[[Write], bool] | None  # only writes of the shapes it accepts
     beside: str | None = None  # only writes in a namespace holding an object of this kind when the write is announced
+    labels: Callable[[str | None, tuple], bool] | None = None  # only objects whose labels it selects: selected
 
     def hears(self, shape: Write, count: Callable[[str, str | None], int]) -> bool:
         return (self.owners is None or not self.owners.isdisjoint(shape.controllers)) and \
@@ -72,18 +77,53 @@ def reached(watches: list[Watch], shape: Write, count: Callable[[str, str | None
     return tuple(w.fn for w in watches if w.hears(shape, count))
 
 
+def dispatched(watches: list[Watch], shape: Write, count: Callable[[str, str | None], int]) -> tuple:
+    """What the store keeps for a shape: the watchers it reaches, how many watches the kind had, and, when one
+    of them selects by labels, that watch's selector and the watchers less it (heard when it selects neither
+    the labels before nor after)."""
+    heard = [w for w in watches if w.hears(shape, count)]
+    fns = tuple(w.fn for w in heard)
+    gate = next((w for w in heard if w.labels is not None), None)
+    if gate is None:
+        return fns, len(watches), None, fns
+    return fns, len(watches), gate.labels, tuple(w.fn for w in heard if w is not gate)
+
+
+_CHANGED = (None, None, True)  # the answer for an update that replaces the labels: heard, the watcher compares them
+
+
+def selected(answers: dict, select: Callable[[str | None, tuple], bool], ns: str | None, old: ApiObject | None,
+             new: ApiObject | None) -> tuple[tuple, str | None, bool]:
+    """A label-selecting watch's answer (Store.watch's `labels`) for a write the store's kept answers (`answers`:
+    id(labels) -> (labels, namespace, answer)) do not hold: kept per labels tuple by identity (the pods of a
+    template share theirs, and a status write keeps it), so that most writes ask a dict, not the watcher,
+    whose handler is spared the objects its selector drops, as an informer's label selector spares it. An
+    update that replaces the labels is always heard: the watcher compares the two."""
+    labels = (old or new).meta.labels
+    if old is not None and new is not None and new.meta.labels is not labels:
+        return _CHANGED
+    if len(answers) >= 4096:
+        answers.clear()
+    answer = answers[id(labels)] = (labels, ns, bool(select(ns, labels)))
+    return answer
+
+
 def shape_of(kind: str, controllers: tuple[str, ...], op: str, old: ApiObject | None, new: ApiObject | None,
              moved: bool, ns: str | None) -> tuple:
     """A write's shape, as the store's dispatch keys it: its kind, then Write's fields (for a pod, its binding)."""
-    terminating = new is not None and new.meta.deletion_ms is not None
+    terminating, owned = (False, False) if new is None else (new.meta.deletion_ms is not None, bool(new.meta.owners))
     if kind != "Pod":
-        return kind, controllers, op, moved, terminating, (False, False), False, ns
-    before = old is not None and old.spec.template.node_name is not None
+        return kind, controllers, op, moved, terminating, (False, False), False, ns, False, owned
+    if old is None:
+        bound = new.spec.template.node_name is not None
+        return kind, controllers, op, moved, terminating, (False, bound), False, ns, False, owned
+    before = old.spec.template.node_name is not None
     if new is None:
-        return kind, controllers, op, moved, terminating, (before, False), False, ns
-    if old is not None and new.spec is old.spec:  # a status write: the spec, and its nodeName, stands
-        return kind, controllers, op, moved, terminating, (before, before), True, ns
-    return kind, controllers, op, moved, terminating, (before, new.spec.template.node_name is not None), False, ns
+        return kind, controllers, op, moved, terminating, (before, False), False, ns, False, owned
+    if new.spec is old.spec:  # a status write: the spec, and its nodeName, stands
+        return kind, controllers, op, moved, terminating, (before, before), True, ns, new.meta is old.meta, owned
+    bound = new.spec.template.node_name is not None
+    return kind, controllers, op, moved, terminating, (before, bound), False, ns, new.meta is old.meta, owned
 
 
 def write_of(shape: tuple, op: str, moved: bool) -> Write:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import bisect
 
 import attrs
+import pytest
 
+import kdsl
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef, PodStatus
 from kdsl.engine.store import Store
 from kdsl.engine.store_watch import (Change, Write, bound_or_deleted, deletions, not_added, owners_or_deletion,
                                      the_binding)
 from kdsl.model.pods import PodTemplate
 from kdsl.model.workloads import Pod
+from tests.engine.test_golden_runs import SCENARIOS, run_text
+from tests.golden import GOLDEN
 
 
 def pod(name: str, node: str | None = None, owners: tuple = ()) -> ApiObject:
@@ -51,11 +55,12 @@ def test_the_garbage_collectors_filter_hears_owners_moving_and_deletions_not_sta
     s, heard = Store(), []
     s.watch("Pod", lambda op, old, new: heard.append((op, new and len(new.meta.owners))), writes=owners_or_deletion)
     rs = (OwnerRef(kind="ReplicaSet", name="web", uid="u1"),)
+    s.delete("Pod", "shop", s.put(pod("alone"), 0).meta.name, 0)  # created with no owner: heard only gone
     p = s.put(pod("web", owners=rs), 0)
     p = s.put(p, 1, status=PodStatus(phase="Running"))  # a status write: nothing the graph reads
     p = s.put(attrs.evolve(p, meta=attrs.evolve(p.meta, owners=())), 2)  # orphaned
     s.put(attrs.evolve(p, meta=attrs.evolve(p.meta, deletion_ms=3)), 3)  # terminating
-    assert heard == [("ADDED", 1), ("MODIFIED", 0), ("MODIFIED", 0)]
+    assert heard == [("DELETED", None), ("ADDED", 1), ("MODIFIED", 0), ("MODIFIED", 0)]
 
 
 def test_a_write_that_moves_the_owners_has_the_shape_of_its_controllers_before_and_after():
@@ -65,8 +70,8 @@ def test_a_write_that_moves_the_owners_has_the_shape_of_its_controllers_before_a
     job = (OwnerRef(kind="Job", name="batch", uid="u2"),)
     p = s.put(pod("web", owners=rs), 0)
     s.put(attrs.evolve(p, meta=attrs.evolve(p.meta, owners=job)), 1)
-    assert shapes == [Write(("ReplicaSet",), "ADDED", False, namespace="shop"),
-                      Write(("Job", "ReplicaSet"), "MODIFIED", True, spec_kept=True, namespace="shop")]
+    assert shapes == [Write(("ReplicaSet",), "ADDED", False, namespace="shop", owned=True),
+                      Write(("Job", "ReplicaSet"), "MODIFIED", True, spec_kept=True, namespace="shop", owned=True)]
     assert s.owned_by("Pod", "u2") and not s.owned_by("Pod", "u1")
 
 
@@ -112,3 +117,53 @@ def test_a_watch_beside_a_kind_hears_only_the_namespaces_that_hold_one_from_its_
     s.delete("Quota", "shop", "q2", 7)  # the last: heard no more
     s.delete("Pod", "shop", "web", 8)
     assert heard == ["shop/MODIFIED", "shop/MODIFIED"]
+
+
+def labeled(name: str, labels: tuple, ns: str = "shop") -> ApiObject:
+    return ApiObject(kind="Pod", meta=Meta(name=name, namespace=ns, labels=labels),
+                     spec=Pod(name=name, namespace=ns, template=PodTemplate()), status=PodStatus())
+
+
+def test_a_label_selecting_watch_hears_the_objects_it_selects_before_or_after_asked_once_a_labels_tuple():
+    s, heard, asked, wanted = Store(), [], [], {("app", "web")}
+    select = lambda ns, labels: asked.append((ns, labels)) or bool(wanted & set(labels))  # noqa: E731
+    s.watch("Pod", lambda op, old, new: heard.append(("all", op, (new or old).meta.name)))
+    s.watch("Pod", lambda op, old, new: heard.append(("web", op, (new or old).meta.name)), labels=select)
+    s.watch("Pod", lambda op, old, new: heard.append(("last", op, (new or old).meta.name)))
+    web, api = (("app", "web"),), (("app", "api"),)
+    w = s.put(labeled("w", web), 0)
+    a = s.put(labeled("a", api), 1)
+    s.put(w, 2, status=PodStatus(phase="Running"))  # the same labels tuple: not asked again
+    a = s.put(a, 3, status=PodStatus(phase="Running"))
+    assert asked == [("shop", web), ("shop", api)]
+    assert heard == [("all", "ADDED", "w"), ("web", "ADDED", "w"), ("last", "ADDED", "w"),
+                     ("all", "ADDED", "a"), ("last", "ADDED", "a"),
+                     ("all", "MODIFIED", "w"), ("web", "MODIFIED", "w"), ("last", "MODIFIED", "w"),
+                     ("all", "MODIFIED", "a"), ("last", "MODIFIED", "a")]
+    heard.clear()
+    # an update that replaces the labels is heard whatever they are (the watcher compares the two) ...
+    a = s.put(attrs.evolve(a, meta=attrs.evolve(a.meta, labels=(("app", "api"), ("tier", "x")))), 4)
+    # ... and a kept answer stands until reselect (a selector changed), then it is asked again
+    a = s.put(a, 5, status=PodStatus(phase="Failed"))
+    wanted.add(("tier", "x"))
+    a = s.put(a, 6, status=PodStatus(phase="Unknown"))
+    s.reselect()
+    s.put(a, 7, status=PodStatus(phase="Succeeded"))
+    s.delete("Pod", "shop", "a", 8)
+    s.delete("Pod", "shop", "w", 9)
+    assert [h for h in heard if h[0] == "web"] == [("web", "MODIFIED", "a"), ("web", "MODIFIED", "a"),
+                                                   ("web", "DELETED", "a"), ("web", "DELETED", "w")]
+    assert [h[1] for h in heard if h[0] == "all"] == ["MODIFIED"] * 4 + ["DELETED"] * 2
+    # the other namespace's pods of the same labels tuple are asked of in their namespace
+    s.put(labeled("w", web, ns="elsewhere"), 10)
+    assert asked[-1] == ("elsewhere", web)
+
+
+@pytest.mark.parametrize("text", [t for _, t in SCENARIOS], ids=[n for n, _ in SCENARIOS])
+def test_every_run_is_the_same_when_every_watch_hears_every_write_of_its_kind(text, request, monkeypatch):
+    """The filters (`writes`, `labels`, `beside`) leave out only writes their watchers would do nothing with: with
+    none, every scenario runs to its golden event log, writes and final store (tests/engine/test_golden_runs.py)."""
+    plain = Store.watch
+    monkeypatch.setattr(Store, "watch", lambda self, kind, fn, owners=None, **_: plain(self, kind, fn, owners))
+    name = request.node.callspec.id.replace("/", "--")
+    assert run_text(kdsl.parse(text)) == (GOLDEN / f"engine/runs/{name}.txt").read_text(encoding="utf-8")

@@ -53,8 +53,9 @@ class EndpointSliceController(Controller):
         self._selecting: dict[tuple[str, int], tuple[tuple, tuple[str, ...]]] = {}
         self.store.watch("Service", self.on_service)
         # on_pod reads the selector Services of the pod's namespace (on_service keeps those stored): a namespace
-        # without a Service has none, and its pods' writes are not heard
-        self.store.watch("Pod", self.on_pod, beside="Service")
+        # without a Service has none, and its pods' writes are not heard; nor are those of a pod no Service
+        # selects before or after (`_selects`, asked by the store once per labels tuple)
+        self.store.watch("Pod", self.on_pod, beside="Service", labels=self._selects)
 
     # ---- watches ---------------------------------------------------------------------------------
     def on_service(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
@@ -62,6 +63,7 @@ class EndpointSliceController(Controller):
         key = (svc.namespace, svc.name)
         by_name = self._selectors.setdefault(svc.namespace, {})
         self._selecting.clear()
+        self.store.reselect()
         if new is None or new.spec.selector is None:
             by_name.pop(svc.name, None)
             if key in self._wanted:
@@ -111,6 +113,13 @@ class EndpointSliceController(Controller):
                 wanted[pod.name] = w
             self._mark(key, (pod.name,))
             self.enqueue(("Service",) + key)
+
+    def _selects(self, namespace: str, labels: tuple) -> bool:
+        """Whether a selector Service of the namespace selects these labels: else on_pod returns at once, as
+        GetServicesToUpdateOnPodChange (pkg/controller/util/endpoint/controller_utils.go) finds no Service to
+        queue for a pod no Service selects before or after its update."""
+        services = self._selectors.get(namespace)
+        return bool(services) and bool(self._selected_by(namespace, services, labels))
 
     def _selected_by(self, namespace: str, services: dict, labels: tuple) -> tuple[str, ...]:
         """The names of the namespace's selector Services whose selector these labels match, in the

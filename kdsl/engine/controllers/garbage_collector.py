@@ -31,6 +31,18 @@ class GarbageCollector(Controller):
 
     # ---- the graph builder -----------------------------------------------------------------------
     def on_change(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        if old is None and new.meta.deletion_ms is None:
+            # Created (most of what it hears: every pod): indexed under its owners, and collected if one is not
+            # there; the rest below reads what an update or a deletion moves, or a deletion's start.
+            if new.meta.owners:
+                key, dependents = new.key, self._dependents
+                for ref in new.meta.owners:
+                    dependents.setdefault(ref.uid, {})[key] = None
+                for ref in new.meta.owners:
+                    if self._owner(new, ref) is None:
+                        self.enqueue(key)  # born with an owner that is not there: collect it
+                        break
+            return
         obj = new or old
         before = old.meta.owners if old is not None else ()
         after = new.meta.owners if new is not None else ()

@@ -6,6 +6,7 @@ import bisect
 
 from kdsl.engine.controllers.deployment_util import ready_since
 from kdsl.engine.objects import ApiObject
+from kdsl.engine.store_watch import Write
 
 
 class Counts:
@@ -30,8 +31,11 @@ class Counts:
             self.labels[labels] = n
         else:
             del self.labels[labels]
-        if since is None:
-            return
+        if since is not None:
+            self.readied(since, sign)
+
+    def readied(self, since: int, sign: int) -> None:
+        """One active pod more (or less) Ready since `since`."""
         self.ready += sign
         n = self.since.get(since, 0) + sign
         if sign > 0 and n == 1:
@@ -55,6 +59,13 @@ class Counts:
         first = bisect.bisect_left(self.times, now - min_ready_ms)
         waiting = sum(self.since[t] for t in self.times[first:])
         return self.ready - waiting, (self.times[first] + min_ready_ms if first < len(self.times) else None)
+
+
+def counted(w: Write) -> bool:
+    """The pod writes that can move the counts (Tally.moved), as the watch's filter: all but the binding, which
+    keeps the pod's Meta (owners, labels, deletion) and sets only spec.nodeName and the PodScheduled condition
+    (the scheduler's bind; the pods/binding subresource keeps the status), so that no phase or Ready moves."""
+    return not (w.meta_kept and w.bound == (False, True))
 
 
 _OUT = object()  # what a pod that is not active adds to the counts: nothing
@@ -100,7 +111,9 @@ class Tally:
                 before = _OUT if om.deletion_ms is not None or done_o else since_o
                 after = _OUT if nm.deletion_ms is not None or done_n else since_n
                 changed = (om.deletion_ms, done_o, since_o) != (nm.deletion_ms, done_n, since_n)
-                if before == after and om.owners is nm.owners and om.labels is nm.labels:
+                if om.owners is nm.owners and om.labels is nm.labels and before is not _OUT and after is not _OUT:
+                    if before != after:  # Ready came or went, and the pod stays active: only the Ready counts move
+                        self._readied(new, before, after)
                     return changed  # most status writes: still active, Ready (or not) since the same moment
         if before is not _OUT:
             self._add(old, before, -1)
@@ -108,12 +121,25 @@ class Tally:
             self._add(new, after, 1)
         return changed
 
-    def _add(self, pod: ApiObject, since: int | None, sign: int) -> None:
-        uid = None
+    def _readied(self, pod: ApiObject, before: int | None, after: int | None) -> None:
+        """_add(old, before, -1) then _add(new, after, 1) of a pod whose owners and labels stand, in one step."""
+        counts = self._by_owner.get(self._uid(pod))
+        if counts is None:
+            return
+        if before is not None:
+            counts.readied(before, -1)
+        if after is not None:
+            counts.readied(after, 1)
+
+    def _uid(self, pod: ApiObject) -> str | None:
+        """The uid of the pod's controller when it is of `kinds`, else None."""
         for ref in pod.meta.owners:
             if ref.controller:
-                uid = ref.uid if ref.kind in self.kinds else None
-                break
+                return ref.uid if ref.kind in self.kinds else None
+        return None
+
+    def _add(self, pod: ApiObject, since: int | None, sign: int) -> None:
+        uid = self._uid(pod)
         if uid is None:
             return
         counts = self._by_owner.get(uid)

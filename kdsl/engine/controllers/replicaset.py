@@ -11,7 +11,7 @@ from kdsl.engine.controllers.alike_pods import AlikePods, free_name, from_templa
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.controllers.deployment_util import (ReplicaSetStatus, adopt_orphans, backoff_ms, is_active, log2_rank,
                                                      ready_since, revision)
-from kdsl.engine.controllers.replica_counts import Counts, Tally
+from kdsl.engine.controllers.replica_counts import Counts, Tally, counted
 from kdsl.engine.objects import ApiObject, Condition
 
 BURST_REPLICAS = 500  # the controller's burstReplicas: at most this many creates or deletes per sync
@@ -34,7 +34,7 @@ class ReplicaSetController(Controller):
         super().setup()
         self._failures: dict[Key, int] = {}
         self.counts = Tally(self.kinds)
-        self.store.watch("Pod", self.on_pod, owners=self.kinds)
+        self.store.watch("Pod", self.on_pod, owners=self.kinds, writes=counted)
 
     def on_own(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         # Its own status writes change nothing the sync reads (a status update keeps the spec object).

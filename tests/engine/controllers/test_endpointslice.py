@@ -212,3 +212,22 @@ def test_expect_service_reads_endpoints_notready_and_clusterip():
 def test_services_is_no_longer_listed_as_not_simulated():
     sim = Simulation(kdsl.parse(THREE_PODS % "" + "ingress shop/gw { default -> web:80 }\n"))
     assert "Service" not in sim.not_simulated and "Ingress" not in sim.not_simulated
+
+
+def test_the_writes_of_pods_no_service_selects_are_not_heard_and_a_new_selector_is_asked_again(monkeypatch):
+    """The store asks `_selects` once per labels tuple and leaves on_pod out of the writes of a pod no Service
+    selects before or after (it returned at once for them); a Service that comes later makes it ask again."""
+    from kdsl.engine.controllers.endpointslice import EndpointSliceController
+    heard = []
+    real = EndpointSliceController.on_pod
+    monkeypatch.setattr(EndpointSliceController, "on_pod",
+                        lambda self, op, old, new: heard.append((op, (new or old).name)) or real(self, op, old, new))
+    sim = Simulation(kdsl.parse(THREE_PODS % "" + "at 30s: apply { namespace shop { service api selects app=api "
+                                                  "ports 80->8080 } }\nat 40s: delete pods shop app=api\nrun 1m\n"))
+    sim.run()
+    history = list(sim.store.history)
+    since = next(i for i, c in enumerate(history) if c.key[0] == "Service")  # none before it in the namespace
+    writes = [(c.op, c.key[2]) for c in history[since:] if c.key[0] == "Pod"]
+    # every write of the pods `web` selects; of `other`, only those after the Service selecting it came (30s)
+    assert heard == [w for w in writes if w[1] != "other"] + [("MODIFIED", "other")] * 2 + [("DELETED", "other")]
+    assert sum(w[1] == "other" for w in writes) == 6  # three before the Service selecting it came, not heard

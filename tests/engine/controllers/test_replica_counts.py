@@ -141,3 +141,22 @@ def test_a_pod_write_moves_the_counts_and_says_whether_what_a_sync_reads_moved()
     relabeled = attrs.evolve(ready, meta=attrs.evolve(ready.meta, labels=(("app", "web"),)))
     assert not tally.moved(ready, relabeled) and tally.of("u1").labels == {(("app", "web"),): 1}
     assert tally.moved(relabeled, None) and tally.of("u1").active == 0
+
+
+def test_the_binding_is_not_heard_a_status_write_is_and_the_counts_are_a_recount(monkeypatch):
+    """counted: the binding keeps the pod's Meta and sets only spec.nodeName and PodScheduled, so the ReplicaSet
+    controller is not called for it; it is for the creation and the kubelet's two status writes of each pod."""
+    heard = []
+    real = ReplicaSetController.on_pod
+    monkeypatch.setattr(ReplicaSetController, "on_pod",
+                        lambda self, op, old, new: heard.append((op, new is not None and new.spec.template.node_name
+                                                                 is not None)) or real(self, op, old, new))
+    sim = Simulation(kdsl.parse("node n1 cpu=8 memory=16Gi\n"
+                                "deployment web replicas=3 image=nginx:1.25 { labels app=web }\nrun 1m\n")).run()
+    (rs,) = sim.store.list("ReplicaSet")
+    ctrl = sim.controllers[ReplicaSetController.name]
+    assert rs.status.ready_replicas == 3
+    assert kept(ctrl, rs, sim.now) == recount(ctrl, rs, sim.now)
+    assert sorted(heard) == [("ADDED", False)] * 3 + [("MODIFIED", True)] * 6
+    writes = [c for c in sim.store.history if c.key[0] == "Pod"]
+    assert len(writes) == 12  # created, bound, then two status writes: all but the binding heard
