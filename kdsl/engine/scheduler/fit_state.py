@@ -86,7 +86,7 @@ class Fit:
         requested = snap.requested[i].tolist()
         r_cpu, r_mem = requested[CPU], requested[MEMORY]
         # NodeResourcesFit: room for one more pod, and for each resource the pod requests
-        ok = int(snap.pod_count[i]) + 1 <= a_pods
+        ok = snap.pod_count.item(i) + 1 <= a_pods
         if ok:
             alloc = (a_cpu, a_mem, a_eph)
             for r, want in self.wants:
@@ -94,7 +94,8 @@ class Fit:
                     ok = False
                     break
         ok_array = self.ok
-        if ok != ok_array[i]:
+        # .item(): a Python bool; comparing one with numpy's bool_ goes through a ufunc (some microseconds)
+        if ok != ok_array.item(i):
             self.feasible += 1 if ok else -1
             ok_array[i] = ok
         # LeastAllocated over cpu and memory, by the scoring (non-zero) requests

@@ -125,7 +125,7 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
     if len(feasible) == 1:
         return Result(snapshot.nodes[int(feasible[0])].name, next_start, evaluated=processed, feasible=1)
     # = total_scores(score_nodes(...))
-    totals = node_totals(pod, snapshot, feasible) if state is None else state.totals(feasible)
+    totals = node_totals(pod, snapshot, feasible) if state is None else state.totals(feasible, start)
     tied = (totals == totals.max()).nonzero()[0]  # np.flatnonzero of a 1-d array, without its wrapping
     # selectHost: the best total; ties drawn uniformly with the seeded RNG (see select_host).
     pick = int(tied[0]) if len(tied) == 1 else int(tied[rng.randrange(len(tied))])

@@ -126,12 +126,15 @@ class PodInfo:
         """
         if isinstance(pod, PodInfo):
             return pod
-        owners: tuple[str, ...] = ()
+        owned = False  # a controlling ReplicaSet, ReplicationController or StatefulSet: default spreading
         terminating, nominated = False, None
         if isinstance(pod, ApiObject):
             meta, model, status = pod.meta, pod.spec, pod.status
             name, namespace, labels = meta.name, meta.namespace or "default", dict(meta.labels)
-            owners = tuple(o.kind for o in meta.owners if o.controller)
+            for o in meta.owners:
+                if o.controller and o.kind in SPREAD_OWNERS:
+                    owned = True
+                    break
             terminating = meta.deletion_ms is not None
             if status is not None:
                 nominated = getattr(status, "nominated_node", None)
@@ -146,7 +149,7 @@ class PodInfo:
         tpl: PodTemplate = model.template
         if spread_selector == "owner":
             spread_selector = None
-            if any(kind in SPREAD_OWNERS for kind in owners):
+            if owned:
                 spread_selector = _owner_selector(labels)
         return cls.build(name=name, namespace=namespace, labels=labels, template=tpl,
                          priority=priority if priority is not None else (tpl.priority or 0),

@@ -15,6 +15,7 @@ FEW = 16  # nodes whose spreading score a bind changed, recomputed one by one ra
 SPAN = 64
 _min, _max = np.minimum.reduce, np.maximum.reduce  # the ndarray methods' own work, without their Python wrapper
 _TABLES: dict[tuple[int, int], np.ndarray] = {}
+_DOUBLED: dict[tuple[int, int], np.ndarray] = {}  # twice _TABLES' entries
 
 
 class Spread:
@@ -90,8 +91,8 @@ class Spread:
             self._lists()
         if self.plan is None:
             # each selector that counts pods, with its counts and the domain sums it feeds
-            self.plan = [(sel, counts, [(self.code_lists[k], self.sums[k]) for k, c in enumerate(self.cons)
-                                        if self.codes[k] is not None and c.selector == sel])
+            self.plan = [(_matcher(sel), counts, [(self.code_lists[k], self.sums[k]) for k, c in enumerate(self.cons)
+                                                  if self.codes[k] is not None and c.selector == sel])
                          for sel, counts in self.counts.items() if not sel.empty]
         ns = self.namespace
         counted = self.counted_list
@@ -99,8 +100,8 @@ class Spread:
         for i, p, delta in changes:
             if p.namespace != ns or p.terminating:
                 continue  # kubernetes#87621: terminating pods do not count
-            for sel, counts, sums in self.plan:
-                if sel.matches(p.labels):
+            for matches, counts, sums in self.plan:
+                if matches(p.labels):
                     counts[i] += delta
                     touched.add(i)
                     if counted[i]:
@@ -149,6 +150,38 @@ class Spread:
         """The normalized score over the scored nodes: weights from how many nodes and domains they span."""
         ignored = None if self.ignored is None else self.ignored[feasible]
         scored = feasible if ignored is None else feasible[~ignored]
+        self._weigh(scored)
+        live = self.raw[scored]
+        if ignored is None and len(live):
+            lo, hi = int(_min(live)), int(_max(live))
+            return np.full(len(live), 100, dtype=np.int64) if hi == 0 else _scaled(live, lo, hi)
+        norm = np.zeros(len(feasible), dtype=np.int64)
+        if len(live):
+            lo, hi = int(_min(live)), int(_max(live))
+            norm[~ignored] = 100 if hi == 0 else _scaled(live, lo, hi)
+        return norm
+
+    def weighted(self, feasible: np.ndarray, at: np.ndarray | slice) -> np.ndarray | int:
+        """Twice `normalized(feasible)` (the plugin's weight), added to totals as it is: `at` is `feasible` or
+        the slice of the same nodes. A single 200 when every node scores 100."""
+        if self.ignored is not None or not len(feasible):
+            return 2 * self.normalized(feasible)
+        self._weigh(feasible)
+        live = self.raw[at]
+        lo, hi = int(_min(live)), int(_max(live))
+        if hi == 0:
+            return 200
+        if hi - lo >= SPAN:
+            return 2 * (100 * (hi + lo - live) // hi)
+        table = _DOUBLED.get((lo, hi))
+        if table is None:
+            if len(_DOUBLED) >= 1 << 12:
+                _DOUBLED.clear()
+            table = _DOUBLED[lo, hi] = 2 * _scaled(np.arange(lo, hi + 1, dtype=np.int64), lo, hi)
+        return table[live - lo]
+
+    def _weigh(self, scored: np.ndarray) -> None:
+        """Bring the raw scores to the weights of these scored nodes."""
         by_size = self.by_size
         if by_size is None:
             weights = self._weights(scored)
@@ -159,15 +192,6 @@ class Spread:
         if weights != self.weights:
             self.raw = self._raw(np.arange(len(self.counted), dtype=np.int64), weights)
             self.weights = weights
-        live = self.raw[scored]
-        if ignored is None and len(live):
-            lo, hi = int(_min(live)), int(_max(live))
-            return np.full(len(live), 100, dtype=np.int64) if hi == 0 else _scaled(live, lo, hi)
-        norm = np.zeros(len(feasible), dtype=np.int64)
-        if len(live):
-            lo, hi = int(_min(live)), int(_max(live))
-            norm[~ignored] = 100 if hi == 0 else _scaled(live, lo, hi)
-        return norm
 
     def _weights(self, scored: np.ndarray) -> tuple[float, ...]:
         """Each constraint's weight: the log of how many nodes (hostname) or domains the scored nodes span, plus 2."""
@@ -181,6 +205,15 @@ class Spread:
                 seen = np.bincount(codes[scored], minlength=len(domains))
                 weights.append(math.log(int(np.count_nonzero(seen)) + 2))
         return tuple(weights)
+
+
+def _matcher(sel):
+    """sel.matches: for matchLabels alone with string values, whether the labels hold every pair, a containment
+    test of the dict's items that runs in C (a missing key fails either way: no label value is None)."""
+    if sel.expressions or not all(isinstance(v, str) for _, v in sel.match_labels):
+        return sel.matches
+    pairs = frozenset(sel.match_labels)
+    return lambda labels: labels.items() >= pairs
 
 
 def _scaled(live: np.ndarray, lo: int, hi: int) -> np.ndarray:

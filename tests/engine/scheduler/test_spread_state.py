@@ -4,7 +4,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kdsl.engine.scheduler.spread_state import SPAN, _scaled
+from kdsl.engine.scheduler.spread_state import SPAN, _matcher, _scaled
+from kdsl.model.base import Requirement, Selector
 
 
 @given(st.lists(st.integers(0, 3 * SPAN), min_size=1, max_size=50), st.integers(0, 2 * SPAN))
@@ -16,3 +17,17 @@ def test_scaled_is_the_plain_integer_division(values, shift):
     got = _scaled(live, lo, hi)
     assert got.dtype == np.int64
     assert got.tolist() == [100 * (hi + lo - v) // hi for v in live.tolist()]
+
+
+KEYS = st.sampled_from(["app", "group", "tier", ""])
+VALUES = st.sampled_from(["a", "b", "", "a b"])
+
+
+@given(st.dictionaries(KEYS, VALUES, max_size=4), st.lists(st.tuples(KEYS, VALUES), max_size=3),
+       st.lists(st.builds(Requirement, KEYS, st.sampled_from(["In", "NotIn", "Exists", "DoesNotExist"]),
+                          st.lists(VALUES, max_size=2).map(tuple)), max_size=1))
+def test_the_replays_matcher_is_selector_matches(labels, pairs, expressions):
+    """Matching a bind's labels by the containment of the selector's pairs in the labels' items (matchLabels
+    alone) decides as Selector.matches does, duplicate and missing keys included."""
+    sel = Selector(tuple(pairs), tuple(expressions))
+    assert _matcher(sel)(labels) == sel.matches(labels)

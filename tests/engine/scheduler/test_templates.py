@@ -106,8 +106,9 @@ def _play(nodes, shapes, steps, seed, percentage, fast: bool):
                                 spread_selector=Selector.of(tpl.labels) if owned else None)
             r = schedule(pod, snap, rng, percentage, start_index=start)
             start = r.next_start_index
+            # the RNG's state: the same ties drawn from, with the same draws
             seen.append((r.node, r.next_start_index, r.evaluated, r.feasible, r.totals, r.message,
-                         r.nominated_node, [v.key for v in r.victims]))
+                         r.nominated_node, [v.key for v in r.victims], rng.getstate()))
             if r.node is not None:
                 snap.add_pod(r.node, pod)
                 bound.append(pod.key)
@@ -144,6 +145,9 @@ def test_a_state_replaying_binds_equals_one_built_afresh(nodes, binds):
     fresh = templates.TemplateState(owned, snap)
     fresh.spread.normalized(np.arange(len(snap), dtype=np.int64))
     assert np.array_equal(kept.ok, fresh.ok) and np.array_equal(kept.fit.base, fresh.fit.base)
+    # a state synced after each bind keeps its scores' sum (a fresh one makes it at its next cycle)
+    assert (kept.fixed is not None) == bool(binds) and fresh.fixed is None
+    assert not binds or np.array_equal(kept.fixed, fresh.fit.base + fresh.image)
     assert kept.feasible == fresh.feasible
     assert np.array_equal(kept.spread.raw, fresh.spread.raw)
     assert all(np.array_equal(a, b) for a, b in zip(kept.spread.counts.values(), fresh.spread.counts.values()))
@@ -189,3 +193,30 @@ def test_a_fit_replaying_any_number_of_changes_equals_one_built_afresh(nodes, si
 def test_node_names_is_node_affinitys_prefilter_result(required, names):
     pod = PodInfo.build(name="p", template=PodTemplate(affinity=Affinity(node_required=required)))
     assert templates.node_names(pod) == (None if names is None else frozenset(names))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(100, 140), st.integers(0, 2**32), st.lists(st.integers(0, 139), min_size=1, max_size=30),
+       st.booleans())
+def test_totals_over_a_window_slice_are_those_over_its_nodes(n, seed, starts, owned):
+    """Every node feasible: the totals taken through a slice of the window equal those gathered node by node,
+    and a cycle's totals stay as they were when a later bind changes the nodes they were taken from."""
+    nodes = [node(f"n{i:03}", cpu=8000, memory=16 * GI, pods=20, labels={HOST: f"n{i:03}"}) for i in range(n)]
+    snap = Snapshot.build(nodes)
+    tpl = PodTemplate(labels=(("app", "a"),), containers=(
+        Container(name="c", image="web:1", requests=Resources(cpu=100, memory=128 * MI)),))
+    rng = random.Random(seed)
+    for k, start in enumerate(starts):
+        pod = PodInfo.build(name=f"p{k}", template=tpl, labels={"app": "a"},
+                            spread_selector=Selector.of(tpl.labels) if owned else None)
+        state = templates.of(snap).state(pod, snap)
+        assert state.feasible == n and (state.spread is None) != owned
+        start %= n
+        feasible, _ = state.window(start, min(n, 40 + start % 50))
+        sliced = state.totals(feasible, start)
+        gathered = state.totals(feasible)
+        assert sliced.tolist() == gathered.tolist()
+        kept = sliced.copy()
+        snap.add_pod(snap.nodes[int(feasible[rng.randrange(len(feasible))])].name, pod)
+        templates.of(snap).state(pod, snap)
+        assert sliced.tolist() == kept.tolist()
