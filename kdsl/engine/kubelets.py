@@ -44,6 +44,12 @@ class KubeletComponent:
             sim.store.watch(kind, self.on_config)
 
     def on_pod(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
+        if new is not None and new.meta.deletion_ms is None:
+            run = self.runs.get(new.key)
+            if run is not None and new.status is run.status:
+                # the kubelet's own status write, heard back: a status-only change is a reconcile, not a sync
+                # (pkg/kubelet/config/config.go checkAndUpdatePod), and nothing of another's is in it to adopt
+                return
         if new is None:
             key = old.key
             self.unhosted.get(old.spec.template.node_name, set()).discard(key)

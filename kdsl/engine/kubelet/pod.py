@@ -55,6 +55,9 @@ class PodRun:
     removed: bool = False
     killed: bool = False  # the kubelet ended the pod for good without deleting it (evicted, rejected at admission)
     configs: object = attrs.field(default=None, eq=False, repr=False)  # config_refs.PodConfigs, when env names any
+    # (the status's conditions, their form with the container names left out, the names): what the next status
+    # refresh of a pod whose containers are its own starts from (kubelet/shaped.py); None when unknown
+    canon: tuple | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def deleting(self) -> bool:

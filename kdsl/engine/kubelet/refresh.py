@@ -79,8 +79,13 @@ def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: 
             # the entry keeps the containers alive, so their ids stay their own
             _KNOWN[key] = (t.init_containers, t.containers, phase, mine)
     conditions = (merged_alone if alone else merged)(mine, status.conditions, now)
+    return changed(phase, conditions, inits, regular, status), sandbox
+
+
+def changed(phase: str, conditions: tuple, inits: tuple, regular: tuple, status: PodStatus) -> dict | None:
+    """The status fields a refresh sets, if any differs from `status`'s (None if none does)."""
     if (phase != status.phase or conditions != status.conditions or inits != status.init_container_statuses
             or regular != status.container_statuses):
         return {"phase": phase, "conditions": conditions, "init_container_statuses": inits,
-                "container_statuses": regular}, sandbox
-    return None, sandbox
+                "container_statuses": regular}
+    return None

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import attrs
 
 from kdsl.engine.events import Event
-from kdsl.engine.kubelet import alike
+from kdsl.engine.kubelet import alike, shaped
 from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet import steps
 from kdsl.core.evolve import evolve
@@ -29,11 +29,16 @@ def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespac
     status = status or PodStatus()
     gates = tuple(readiness_gates)
     # the first status made in one copy (its start time and what the containers show), not refreshed after
-    fields, sandbox = refreshed(template, ctrs, False, "creating", gates, status, bound_ms, alone=not shared)
+    if shared:
+        fields, sandbox = refreshed(template, ctrs, False, "creating", gates, status, bound_ms)
+        canon = None
+    else:  # its containers are its own: answered by their shape (kubelet/shaped.py)
+        fields, sandbox, canon = shaped.refreshed(template, ctrs, False, "creating", gates, status, bound_ms, None)
     return PodRun(name=name, namespace=namespace, uid=uid, template=template, bound_ms=bound_ms, ctrs=ctrs,
                   config=config, images=frozenset(node_images), readiness_gates=gates,
                   sigterm_ms=tuple(sorted((sigterm_ms or {}).items())), sandbox=sandbox,
-                  status=evolve(status, start_ms=bound_ms, **fields or {}), now_ms=bound_ms, configs=configs)
+                  status=evolve(status, start_ms=bound_ms, **fields or {}), now_ms=bound_ms, configs=configs,
+                  canon=canon)
 
 
 def _first_ctrs(template: PodTemplate) -> tuple:
@@ -162,8 +167,14 @@ def _refresh(pod: PodRun, now: int, reported: dict | None = None, alone: bool = 
     other pods made of it, kubelet/alike.py) in the same copy of the pod. `alone`: no other pod has its
     containers (refresh.refreshed remembers nothing of it)."""
     sandbox = changes.pop("sandbox", pod.sandbox)
-    fields, sandbox = refreshed(pod.template, changes.get("ctrs", pod.ctrs), pod.deleting, sandbox,
-                                pod.readiness_gates, pod.status, now, alone=alone)
+    if alone:  # its containers are its own: answered by their shape (kubelet/shaped.py)
+        fields, sandbox, canon = shaped.refreshed(pod.template, changes.get("ctrs", pod.ctrs), pod.deleting, sandbox,
+                                                  pod.readiness_gates, pod.status, now, pod.canon)
+        if fields is not None or (changes and canon is not None):  # else the conditions and their canon stand
+            changes["canon"] = canon
+    else:
+        fields, sandbox = refreshed(pod.template, changes.get("ctrs", pod.ctrs), pod.deleting, sandbox,
+                                    pod.readiness_gates, pod.status, now)
     status = pod.status
     if fields is not None or reported:
         status = evolve(status, **(fields or {}), **(reported or {}))

@@ -6,7 +6,7 @@ import pytest
 
 import kdsl
 from kdsl.core.evolve import evolve
-from kdsl.engine.kubelet import alike, merge, refresh, runtime
+from kdsl.engine.kubelet import alike, merge, refresh, runtime, shaped
 from kdsl.engine.kubelet.pod import Config
 from kdsl.engine.kubelet.runtime import new_pod, run_pod
 from kdsl.engine.simulation import Simulation
@@ -109,17 +109,22 @@ at 30s: delete pod shop/b1
 
 def test_pods_whose_containers_are_their_own_remember_nothing_and_say_what_they_would_remembered(monkeypatch):
     computed = []
-    refreshed = refresh.refreshed
+    refreshed, by_shape = refresh.refreshed, shaped.refreshed
 
     def counting(*args, alone=False):
         computed.append(alone)
         return refreshed(*args, alone=alone)
 
+    def counting_alone(*args):  # a pod whose containers are its own: answered by their shape (kubelet/shaped.py)
+        computed.append(True)
+        return by_shape(*args)
+
     monkeypatch.setattr(runtime, "refreshed", counting)
+    monkeypatch.setattr(runtime.shaped, "refreshed", counting_alone)
 
     def run() -> tuple:
         for table in (alike._MADE, alike._ONCE, alike._SHARED, refresh._KNOWN, refresh._SPLIT, merge._MERGED,
-                      merge._SHARED, merge._FIELDS_OF):
+                      merge._SHARED, merge._FIELDS_OF, shaped._ANSWERS, shaped._RECIPES, shaped._CANONS):
             table.clear()  # from nothing remembered, so that a wrong hit shows
         return _facts(Simulation(kdsl.parse(BARE)).run())
 

@@ -1,0 +1,140 @@
+"""A bare pod's status answered by its containers' shape (kubelet/shaped.py) is what refresh.py computes for it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kdsl
+from kdsl.core.evolve import evolve
+from kdsl.engine.kubelet import merge, refresh, runtime, shaped
+from kdsl.engine.objects import Condition, PodStatus, set_condition
+from kdsl.engine.simulation import Simulation
+from tests.engine.apiserver.test_prepared import _facts
+
+from .helpers import template
+from .test_alike import BARE
+from .test_refresh import STATUS, STATUS_FIELDS, _ctrs
+
+# each body twice, its containers named otherwise: the same shape
+BODIES = (
+    ("container app image=x:1", "container web-2 image=y:1"),
+    ("restart Never\ncontainer app image=x:1", "restart Never\ncontainer z image=x:1"),
+    ("restart OnFailure\ncontainer a image=x:1\ncontainer b image=x:1",
+     "restart OnFailure\ncontainer c1 image=x:1\ncontainer c2 image=y:2"),
+    ("restart Never\ninit setup image=x:1\ncontainer app image=x:1",
+     "restart Never\ninit s image=x:1\ncontainer a image=x:1"),
+    ("init proxy image=envoy:1 sidecar\ncontainer app image=x:1",
+     "init p2 image=envoy:1 sidecar\ncontainer a2 image=x:1"),
+)
+TEMPLATES = tuple(template(b) for pair in BODIES for b in pair)
+OTHERS = (Condition(type="DisruptionTarget", status="True", reason="EvictionByEvictionAPI", message="x"),
+          Condition(type="PodScheduled", status="True", last_transition_ms=1),
+          Condition(type="Ready", status="False", reason="ContainersNotReady",
+                    message="containers with unready status: [app]"),
+          Condition(type="Initialized", status="True", last_transition_ms=2))
+
+
+def _plain(t, ctrs, deleting, sandbox, status, now):
+    fields, sandbox = refresh.refreshed(t, ctrs, deleting, sandbox, (), status, now, alone=True)
+    return fields, sandbox
+
+
+def _cleared():
+    for table in (shaped._ANSWERS, shaped._RECIPES, shaped._CANONS):
+        table.clear()
+
+
+SANDBOX = st.sampled_from(("creating", "ready", "gone"))
+STEP = st.tuples(st.lists(STATUS, min_size=2, max_size=2), st.booleans(), SANDBOX, st.integers(0, 3),
+                 st.none() | st.sampled_from(OTHERS))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, len(BODIES) - 1), st.lists(STEP, min_size=1, max_size=6), st.lists(st.sampled_from(OTHERS),
+                                                                                       max_size=3),
+       st.sampled_from(("Pending", "Running", "Failed")), st.booleans(), st.integers(0, 5), st.integers(0, 1),
+       st.sampled_from(sorted(STATUS_FIELDS)), STATUS)
+def test_pods_of_one_shape_refreshed_step_by_step_read_what_each_would_compute(body, steps, others, phase, fresh,
+                                                                               at, which, field, other):
+    # two pods of the same shape, their containers named otherwise, take the same steps one after the other
+    # (the second finds the first one's answers and recipes), then a third whose statuses differ in one field
+    # of one container at one step; between steps another component may set a condition (the kubelet's last
+    # conditions are then no longer the pod's). Each status is what refresh.py makes of it.
+    if fresh:
+        _cleared()
+    near = list(steps)
+    facts = [dict(f) for f in near[at % len(near)][0]]
+    facts[which][field] = other[field]
+    near[at % len(near)] = (facts, *near[at % len(near)][1:])
+    for t, played in ((TEMPLATES[2 * body], steps), (TEMPLATES[2 * body + 1], steps), (TEMPLATES[2 * body], near)):
+        status, canon, now = PodStatus(phase=phase, conditions=tuple(others)), None, 0
+        for facts, deleting, sandbox, dt, set_by_another in played:
+            now += dt
+            if set_by_another is not None:
+                status = evolve(status, conditions=set_condition(status.conditions, set_by_another))
+            ctrs = _ctrs(t, facts)
+            want = _plain(t, ctrs, deleting, sandbox, status, now)
+            fields, got_sandbox, canon = shaped.refreshed(t, ctrs, deleting, sandbox, (), status, now, canon)
+            assert (fields, got_sandbox) == want
+            if fields is not None:
+                status = evolve(status, **fields)
+            assert canon is None or canon[0] is status.conditions
+
+
+def test_pods_alike_but_for_their_names_share_one_answer_and_one_recipe():
+    _cleared()
+    made = []
+    for i in range(5):
+        t = template(f"container c{i} image=x:{i}")
+        ctrs = _ctrs(t, [{"state": kdsl.engine.objects.Waiting("ContainerCreating"), "last": None, "ready": False,
+                          "started": False, "restarts": 0, "stage": "blocked"}])
+        status = PodStatus(conditions=(Condition(type="PodScheduled", status="True"),))
+        fields, _, canon = shaped.refreshed(t, ctrs, False, "creating", (), status, 7, None)
+        assert fields == _plain(t, ctrs, False, "creating", status, 7)[0]
+        assert fields["conditions"][3].message == f"containers with unready status: [c{i}]"
+        made.append(canon)
+    assert len(shaped._ANSWERS) == 1 and len(shaped._RECIPES) == 1
+    assert len({id(c[1]) for c in made}) == 1  # one canonical form for all five
+
+
+@pytest.mark.parametrize("names", [("App",), ("a b",), ("a]",), ("a", "b, c"), ("a", "a"), ("a", "b", "a")])
+def test_names_validation_refuses_read_what_each_would_compute(names):
+    # the model and validation refuse such names: a template made without them; names twice take the
+    # computed path (getPhase pairs containers and statuses by name)
+    t = template("\n".join(f"container c{i} image=x:1" for i in range(len(names))))
+    t = evolve(t, containers=tuple(evolve(c, name=n) for c, n in zip(t.containers, names)))
+    for ready in (False, True):
+        ctrs = _ctrs(t, [{"state": kdsl.engine.objects.Waiting("ContainerCreating"), "last": None, "ready": ready,
+                          "started": False, "restarts": 0, "stage": "blocked"}] * len(names))
+        status = PodStatus(conditions=OTHERS[:2])  # no condition of a type whose message names containers
+        fields, sandbox, canon = shaped.refreshed(t, ctrs, False, "ready", (), status, 3, None)
+        assert (fields, sandbox) == _plain(t, ctrs, False, "ready", status, 3)
+        assert (canon is None) == (len(set(names)) < len(names))
+
+
+def test_statuses_out_of_the_templates_order_take_the_computed_path():
+    t = template("container a image=x:1\ncontainer b image=x:1")
+    facts = [{"state": kdsl.engine.objects.Running(1), "last": None, "ready": r, "started": True, "restarts": 0,
+              "stage": "running"} for r in (True, False)]
+    ctrs = _ctrs(t, facts)[::-1]
+    fields, sandbox, canon = shaped.refreshed(t, ctrs, False, "ready", (), PodStatus(), 3, None)
+    assert canon is None and (fields, sandbox) == _plain(t, ctrs, False, "ready", PodStatus(), 3)
+
+
+def test_a_run_of_bare_pods_is_the_run_with_their_status_computed(monkeypatch):
+    def run() -> tuple:
+        _cleared()
+        merge._CONDITIONS.clear()
+        return _facts(Simulation(kdsl.parse(BARE)).run())
+
+    shortcut = run()
+    answered = len(shaped._ANSWERS)
+    assert answered  # the bare pods' statuses were answered by their shape
+
+    def computed(t, ctrs, deleting, sandbox, gates, status, now, canon):
+        return (*refresh.refreshed(t, ctrs, deleting, sandbox, gates, status, now, alone=True), None)
+
+    monkeypatch.setattr(runtime.shaped, "refreshed", computed)
+    assert run() == shortcut
