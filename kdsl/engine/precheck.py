@@ -93,8 +93,33 @@ class _Replay:
         return made[1] if made is not None and made[0] is obj and obj.kind in self._NAME_ONLY else None
 
     def _name_passes(self, obj, entry) -> bool:
+        leaves = getattr(entry, "leaves", None)
+        if leaves is not None:
+            return all(self._word_passes(obj, path) for path in leaves)
         name = obj.name
         return bool(name) and not names.object_name(obj.kind, name, self.minor) and entry.name_fits(name)
+
+    # Objects alike but for a few words (model/build/alike_words.py: the name, label values, images, the namespace)
+    # are the entry's object with each word put in at its paths (Entry.leaves); what else the create's validation
+    # reads is the same as in the one of them that passed. A word passes where it stands by the rule the validation
+    # holds it to there: the name by the kind's (ValidateObjectMeta), a label value by ValidateLabels (a selector's
+    # is held to it too, though only the pods' labels are validated on a create), an image by validateContainers
+    # (required, a reference, and no surrounding whitespace: validateContainersOnlyForPod); the namespace by none at
+    # this step (its existence is admission's). A word anywhere else (a container's name) is validated in full.
+    def _word_passes(self, obj, path: tuple) -> bool:
+        value = obj
+        for step in path:
+            value = getattr(value, step) if type(step) is str else value[step]
+        if path == ("name",):
+            return bool(value) and not names.object_name(obj.kind, value, self.minor)
+        if path == ("namespace",):
+            return True
+        if path[-1] == 1 and (path[0] in ("labels", "selector") or path[:2] == ("template", "labels")):
+            return not names.label_value(value, self.minor)
+        if len(path) == 4 and path[:2] in (("template", "containers"), ("template", "init_containers")) and \
+                path[3] == "image":
+            return bool(value) and value == value.strip() and not names.image_reference(value)
+        return False
 
     @staticmethod
     def _stored(obj) -> ApiObject:

@@ -113,7 +113,10 @@ def deep(x):
 
 def compare(a, trie: dict) -> Callable:
     """`same(b)`: whether syntax node `b` equals `a` but for the texts of the words at the trie's leaves (a tree of
-    indices), as one compiled expression (`a` is the same node every time, so its parts are constants)."""
+    indices), as one compiled expression (`a` is the same node every time, so its parts are constants). The nodes
+    are compared down to their leaves in the expression itself, as their equality would (syntax._eq: the same type,
+    the fields before the span equal), but without a call a node: a tuple of another type than `a`'s is not equal
+    here, where tuple equality would let it be (the statement is then built, not made)."""
     env: dict = {"Word": Word}
     conds: list[str] = []
 
@@ -122,18 +125,21 @@ def compare(a, trie: dict) -> Callable:
         return f"k{len(env) - 1}"
 
     def walk(x, e: str, hole) -> None:
-        if hole is None:
-            conds.append(f"{const(x)} == {e}")
-        elif hole is True:
+        if hole is True:
             conds.append(f"type({e}) is Word and {e}.quoted == {x.quoted!r} and {e}.triple == {x.triple!r}")
-        else:
-            conds.append(f"type({e}) is {const(type(x))}")
+        elif isinstance(x, tuple):
+            v = f"v{len(conds)}"
+            conds.append(f"type({v} := {e}) is {const(type(x))}")
             n = getattr(x, "_n", None)
             if n is None:
                 n = len(x)
-                conds.append(f"len({e}) == {n}")
+                conds.append(f"len({v}) == {n}")
             for i in range(n):
-                walk(x[i], f"{e}[{i}]", hole.get(i))
+                walk(x[i], f"{v}[{i}]", hole.get(i) if hole else None)
+        elif x is None:
+            conds.append(f"{e} is None")
+        else:
+            conds.append(f"{const(x)} == {e}")
 
     walk(a, "b", trie)
     return _function("def same(b):\n    return (" + "\n            and ".join(conds) + ")\n", env, "same")
