@@ -96,7 +96,10 @@ def compiled(obj, plan, values: tuple) -> Callable:
         changes = ", ".join(f"{fields[n]!r}: {expr(getattr(x, n), p)}" for n, p in subs.items())
         return f"{make}({const(x)}, {{{changes}}})"
 
-    lines.append(f"    return {expr(obj, plan)}")
+    try:
+        lines.append(f"    return {expr(obj, plan)}")
+    finally:
+        expr = None  # it calls itself through its cell: a cycle the build's gc.freeze (core/limits.py bulk) would keep
     return _function("\n".join(lines), env, "make")
 
 
@@ -141,7 +144,10 @@ def compare(a, trie: dict) -> Callable:
         else:
             conds.append(f"{const(x)} == {e}")
 
-    walk(a, "b", trie)
+    try:
+        walk(a, "b", trie)
+    finally:
+        walk = None  # a cycle through its cell, as compiled's expr
     return _function("def same(b):\n    return (" + "\n            and ".join(conds) + ")\n", env, "same")
 
 
@@ -157,7 +163,7 @@ def _function(source: str, env: dict, name: str) -> Callable:
             _CODE.clear()
         code = _CODE[source] = compile(source, "<kdsl alike entry>", "exec")
     exec(code, env)  # noqa: S102
-    return env[name]
+    return env.pop(name)  # not left in its own globals: a cycle
 
 
 # Where things stand in a statement's syntax tree: its name, its spans by index path (for alike.py, alike_words.py).

@@ -7,6 +7,7 @@ from pathlib import Path
 import attrs
 
 from kdsl.core.errors import Diagnostic, KdslError, KdslSyntaxError
+from kdsl.core.limits import bulk
 from kdsl.lang.fmt import line_text
 from kdsl.lang.parser import parse_document
 from kdsl.lang.syntax import Document, Stmt
@@ -250,6 +251,7 @@ class _Build:
                         includes=tuple(sorted(self.loader.opened.items())))
 
 
+@bulk()  # as the parse: many small objects that live as long as the scenario, and no cycle
 def build(doc: Document, later=None, params=None, files=None, allow_include=()) -> Scenario:
     """The Scenario a parsed document declares; raises ScenarioError listing every error found.
 
