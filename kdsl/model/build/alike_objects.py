@@ -119,7 +119,8 @@ def compare(a, trie: dict) -> Callable:
     indices), as one compiled expression (`a` is the same node every time, so its parts are constants). The nodes
     are compared down to their leaves in the expression itself, as their equality would (syntax._eq: the same type,
     the fields before the span equal), but without a call a node: a tuple of another type than `a`'s is not equal
-    here, where tuple equality would let it be (the statement is then built, not made)."""
+    here, where tuple equality would let it be (the statement is then built, not made); None and a word's flags
+    (bools) by identity."""
     env: dict = {"Word": Word}
     conds: list[str] = []
 
@@ -128,10 +129,10 @@ def compare(a, trie: dict) -> Callable:
         return f"k{len(env) - 1}"
 
     def walk(x, e: str, hole) -> None:
+        v = f"v{len(conds)}"
         if hole is True:
-            conds.append(f"type({e}) is Word and {e}.quoted == {x.quoted!r} and {e}.triple == {x.triple!r}")
+            conds.append(f"type({v} := {e}) is Word and {v}[1] is {x.quoted!r} and {v}[2] is {x.triple!r}")
         elif isinstance(x, tuple):
-            v = f"v{len(conds)}"
             conds.append(f"type({v} := {e}) is {const(type(x))}")
             n = getattr(x, "_n", None)
             if n is None:
@@ -139,8 +140,8 @@ def compare(a, trie: dict) -> Callable:
                 conds.append(f"len({v}) == {n}")
             for i in range(n):
                 walk(x[i], f"{v}[{i}]", hole.get(i) if hole else None)
-        elif x is None:
-            conds.append(f"{e} is None")
+        elif x is None or type(x) is bool:  # one of three: `is` (a word's flags are bools, never 0 or 1)
+            conds.append(f"{e} is {x!r}")
         else:
             conds.append(f"{const(x)} == {e}")
 
