@@ -114,13 +114,33 @@ def deep(x):
     return x
 
 
+# Nodes compared inside the compiled expression cost more to compile than a call of their equality (syntax._eq) a
+# node, and less to run: an entry met this many times is compiled again so (a scenario's alike deployments are met
+# thousands of times, a bare pod's line a few dozen).
+INLINE_AFTER = 64
+
+
 def compare(a, trie: dict) -> Callable:
     """`same(b)`: whether syntax node `b` equals `a` but for the texts of the words at the trie's leaves (a tree of
-    indices), as one compiled expression (`a` is the same node every time, so its parts are constants). The nodes
-    are compared down to their leaves in the expression itself, as their equality would (syntax._eq: the same type,
-    the fields before the span equal), but without a call a node: a tuple of another type than `a`'s is not equal
-    here, where tuple equality would let it be (the statement is then built, not made); None and a word's flags
-    (bools) by identity."""
+    indices), as one compiled expression (`a` is the same node every time, so its parts are constants): first by
+    each node's equality off the holes' paths, then, once met INLINE_AFTER times, node by node (_same)."""
+    quick = _same(a, trie, False)
+    uses = 0
+
+    def same(b) -> bool:
+        nonlocal uses, quick
+        uses += 1
+        if uses == INLINE_AFTER:
+            quick = _same(a, trie, True)
+        return quick(b)
+    return same
+
+
+def _same(a, trie: dict, inline: bool) -> Callable:
+    """compare's expression. `inline`: the nodes compared down to their leaves in the expression itself, as their
+    equality would (syntax._eq: the same type, the fields before the span equal), but without a call a node: a
+    tuple of another type than `a`'s is not equal here, where tuple equality would let it be (the statement is then
+    built, not made); None and a word's flags (bools) by identity."""
     env: dict = {"Word": Word}
     conds: list[str] = []
 
@@ -132,6 +152,8 @@ def compare(a, trie: dict) -> Callable:
         v = f"v{len(conds)}"
         if hole is True:
             conds.append(f"type({v} := {e}) is Word and {v}[1] is {x.quoted!r} and {v}[2] is {x.triple!r}")
+        elif hole is None and not inline:
+            conds.append(f"{const(x)} == {e}")
         elif isinstance(x, tuple):
             conds.append(f"type({v} := {e}) is {const(type(x))}")
             n = getattr(x, "_n", None)

@@ -196,13 +196,13 @@ class Entry:
     make: Callable  # the first object with the statement's spans and words put in (alike_objects.compiled)
     names: tuple
     leaves: tuple[tuple, ...]  # the paths in the object that hold a slot's text (alike_objects.diff)
-    unread: bool  # whether each is where the model's checks of a template do not read it (_unread)
+    unread: bool  # whether the template checks read none of them (_unread)
     wide: bool = True  # may learn from one more example
 
-    def quiet(self, obj):
+    def quiet(self, obj, named: bool = True):
         """The key under which the checks of a template (checks.py, checks_refs.py) said nothing for one object of
-        this entry, and so say nothing for `obj`: with its namespace (a reference is looked up there); None when
-        a slot's text lands where they read it."""
+        this entry, and so say nothing for `obj`: with its namespace (references are looked up there); None if a
+        slot's text lands where they read it (`named`: moot here)."""
         return (id(self), obj.namespace) if self.unread else None
 
     @classmethod

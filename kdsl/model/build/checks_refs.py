@@ -30,7 +30,7 @@ def check_refs(ctx: Ctx, scenario, d: Declared) -> None:
         what = f"{obj.kind.lower()} {obj.key}"
         if getattr(obj, "template", None) is not None:
             made = alike_of.get(id(obj))
-            key = made[1].quiet(obj) if made is not None and made[0] is obj else None
+            key = made[1].quiet(obj, named=False) if made is not None and made[0] is obj else None
             if key is None or key not in quiet:
                 said = len(ctx.diagnostics)
                 _probe_ports(ctx, obj, what)
