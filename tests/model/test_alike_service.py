@@ -21,7 +21,8 @@ HEADS = ["selects app=V ports 80->http", "selects app=V ports 80->http", "select
          "selects app=V tier=V ports 80->http", "nodeport selects app=V ports 80->8080:30080", "headless selects app=V",
          "selects app=V ports 80->http 443->https", "ports 80 selects app=V", "selects app=V ports http:80->V",
          "selects app=V,x ports 80", "selects app=V { labels team=V }", "selcts app=V ports 80", "selects app=V app=V",
-         'selects app=V { labels team=V; yaml """\n    spec:\n      sessionAffinity: ClientIP\n    """ }']
+         'selects app=V { labels team=V; yaml """\n    spec:\n      sessionAffinity: ClientIP\n    """ }',
+         "selects \\\n      app=V ports 80->http", "selects \\\r\n  app=V ports 80"]  # a head over two lines
 
 
 def _text(head: str, lines: list[tuple[str | None, str, str]]) -> str:
@@ -53,6 +54,7 @@ LINES = st.lists(st.tuples(st.sampled_from(["team-1", "team-1", "team-1", "team-
 @example(head=HEADS[0], lines=[("team-1", "web-{i}", "web-{i}")] * 3 + [("team-1", "web-{i}", "_bad")])
 @example(head=HEADS[0], lines=[("team-1", "web-{i}", "web-{i}")] * 3 + [("team-1", "ns/web-{i}", "web-{i}")])
 @example(head=HEADS[0], lines=[("team-1", "web-{i}", "web-{i}")] * 3 + [("team-1", "web-{i}", "http")])
+@example(head=HEADS[-1], lines=[("team-1", "web-{i}", "web-{i}")] * 3)
 @given(head=st.sampled_from(HEADS), lines=LINES)
 def test_services_alike_but_for_words_build_as_each_on_its_own(head, lines):
     _same(_text(head, lines))

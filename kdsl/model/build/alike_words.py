@@ -125,12 +125,12 @@ def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, slots) -> tuple | None:
     if source is None:
         return None
     cuts: dict[int, list[tuple[int, int]]] = {}
+    top, end = span.line, stmt.end_line or span.line
     for path, _role in slots:
         s = at_path(stmt, path).span
-        if s is None or s.line != s.end_line:
+        if s is None or s.line != s.end_line or not top <= s.line <= end:  # past a head's `\` line break
             return None
         cuts.setdefault(s.line, []).append((s.column, s.end_column))
-    top, end = span.line, stmt.end_line or span.line
     lines = list(source.lines[top - 1:end])
     if len(lines) != end - top + 1:
         return None
