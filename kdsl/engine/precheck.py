@@ -33,6 +33,8 @@ class _Replay:
         self.scenario = scenario
         self.alike = alike or {}  # id(object) -> (object, alike.Entry), as the model's build made them (Ctx.alike_of)
         self.passed: set[int] = set()  # the entries one of whose objects was created without an error
+        self.rules: dict[int, tuple | None] = {}  # id(alike_words entry) -> the rule of each of its words (_rules)
+        self.said: dict[tuple, bool] = {}  # (rule, kind, word) -> whether the word passes it (_passes)
         self.objects: dict[tuple, object] = {}  # an ApiObject, or a model object it is made of when read (_stored)
         self.minor = scenario.cluster.minor  # the release whose words the refusals use
         self.services = ServiceAllocator(scenario.cluster.service_cidr, random.Random(0), minor=self.minor)
@@ -64,7 +66,7 @@ class _Replay:
         if old is not None and not update:
             return  # AlreadyExists comes after admission; the model reports an object declared twice
         entry = self._entry(obj) if old is None else None
-        if entry is not None and id(entry) in self.passed and self._name_passes(obj, entry):
+        if entry is not None and id(entry) in self.passed and self._words_pass(obj, entry):
             self.objects[key] = obj  # what it would store, made when read (_stored)
             return
         old = self._stored(old) if old is not None else None
@@ -92,9 +94,59 @@ class _Replay:
         made = self.alike.get(id(obj))
         return made[1] if made is not None and made[0] is obj and obj.kind in self._NAME_ONLY else None
 
-    def _name_passes(self, obj, entry) -> bool:
-        name = obj.name
-        return bool(name) and not names.object_name(obj.kind, name, self.minor) and entry.name_fits(name)
+    def _words_pass(self, obj, entry) -> bool:
+        leaves = getattr(entry, "leaves", None)
+        if leaves is None:
+            name = obj.name
+            return bool(name) and not names.object_name(obj.kind, name, self.minor) and entry.name_fits(name)
+        rules = self.rules.get(id(entry), False)  # the entries stay alive in self.alike: their ids are theirs
+        if rules is False:
+            rules = self.rules[id(entry)] = self._rules(leaves)
+        if rules is None:
+            return False
+        kind, said = obj.kind, self.said
+        for path, rule in rules:
+            value = obj
+            for step in path:
+                value = getattr(value, step) if type(step) is str else value[step]
+            ok = said.get((rule, kind, value))
+            if ok is None:
+                ok = said[rule, kind, value] = self._passes(rule, kind, value)
+            if not ok:
+                return False
+        return True
+
+    # Objects alike but for a few words (model/build/alike_words.py: the name, label values, images, the namespace)
+    # are the entry's object with each word put in at its paths (Entry.leaves); what else the create's validation
+    # reads is the same as in the one of them that passed. A word passes where it stands by the rule the validation
+    # holds it to there: the name by the kind's (ValidateObjectMeta), a label value by ValidateLabels (a selector's
+    # is held to it too, though only the pods' labels are validated on a create), an image by validateContainers
+    # (required, a reference, and no surrounding whitespace: validateContainersOnlyForPod); the namespace by none at
+    # this step (its existence is admission's). A word anywhere else (a container's name) is validated in full.
+    @staticmethod
+    def _rules(leaves) -> tuple | None:
+        out = []
+        for path in leaves:
+            if path in (("name",), ("namespace",)):
+                rule = path[0]
+            elif path[-1] == 1 and (path[0] in ("labels", "selector") or path[:2] == ("template", "labels")):
+                rule = "label"
+            elif len(path) == 4 and path[:2] in (("template", "containers"), ("template", "init_containers")) and \
+                    path[3] == "image":
+                rule = "image"
+            else:
+                return None
+            out.append((path, rule))
+        return tuple(out)
+
+    def _passes(self, rule: str, kind: str, value: str) -> bool:
+        if rule == "name":
+            return bool(value) and not names.object_name(kind, value, self.minor)
+        if rule == "label":
+            return not names.label_value(value, self.minor)
+        if rule == "image":
+            return bool(value) and value == value.strip() and not names.image_reference(value)
+        return True  # the namespace
 
     @staticmethod
     def _stored(obj) -> ApiObject:

@@ -13,6 +13,7 @@ from kdsl.engine.apiserver import validation
 from kdsl.lang import parse_document
 from kdsl.model.build import checks
 from kdsl.model.build import scenario as building
+from kdsl.model.build.objects import build_service
 from kdsl.model.build.workloads import build_workload
 from tests.model.test_alike import _deep
 
@@ -39,6 +40,7 @@ def _outcome(text: str, plain: bool):
     with pytest.MonkeyPatch.context() as m:
         if plain:
             m.setitem(building._NAMESPACED, "workload", build_workload)
+            m.setitem(building._NAMESPACED, "service", build_service)
         else:
             m.setattr(building, "check", _checked)
         try:

@@ -14,6 +14,7 @@ from kdsl.core.errors import KdslError, Span
 from kdsl.lang import parse_document
 from kdsl.model.build import alike
 from kdsl.model.build import scenario as building
+from kdsl.model.build.objects import build_service
 from kdsl.model.build.workloads import build_workload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +35,7 @@ def _outcome(text: str, plain: bool):
     with pytest.MonkeyPatch.context() as m:
         if plain:
             m.setitem(building._NAMESPACED, "workload", build_workload)
+            m.setitem(building._NAMESPACED, "service", build_service)
         try:
             sc = building.build(parse_document(text, "alike.kdsl"))
         except KdslError as exc:

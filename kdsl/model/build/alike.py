@@ -103,6 +103,12 @@ class Entry:
         shorthand its containers are the same, with it the first is `name`, a DNS-1123 label no other has."""
         return not self.shorthand or (not dns1123_label(name) and name not in self.others)
 
+    def quiet(self, obj, named: bool = True):
+        """The key under which the model's checks of a template (checks.py, checks_refs.py) said nothing for one
+        object of this entry, and so say nothing for `obj` (None when its name does not fit, for checks that read
+        the containers' names: `named`)."""
+        return id(self) if not named or self.name_fits(obj.name) else None
+
     @classmethod
     def of(cls, stmt: Stmt, obj, said: bool, noted: list) -> Entry | None:
         """An entry from the first statement of its kind: `said` whether building it said anything, `noted` the

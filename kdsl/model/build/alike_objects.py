@@ -96,7 +96,10 @@ def compiled(obj, plan, values: tuple) -> Callable:
         changes = ", ".join(f"{fields[n]!r}: {expr(getattr(x, n), p)}" for n, p in subs.items())
         return f"{make}({const(x)}, {{{changes}}})"
 
-    lines.append(f"    return {expr(obj, plan)}")
+    try:
+        lines.append(f"    return {expr(obj, plan)}")
+    finally:
+        expr = None  # it calls itself through its cell: a cycle the build's gc.freeze (core/limits.py bulk) would keep
     return _function("\n".join(lines), env, "make")
 
 
@@ -111,9 +114,33 @@ def deep(x):
     return x
 
 
+# Nodes compared inside the compiled expression cost more to compile than a call of their equality (syntax._eq) a
+# node, and less to run: an entry met this many times is compiled again so (a scenario's alike deployments are met
+# thousands of times, a bare pod's line a few dozen).
+INLINE_AFTER = 64
+
+
 def compare(a, trie: dict) -> Callable:
     """`same(b)`: whether syntax node `b` equals `a` but for the texts of the words at the trie's leaves (a tree of
-    indices), as one compiled expression (`a` is the same node every time, so its parts are constants)."""
+    indices), as one compiled expression (`a` is the same node every time, so its parts are constants): first by
+    each node's equality off the holes' paths, then, once met INLINE_AFTER times, node by node (_same)."""
+    quick = _same(a, trie, False)
+    uses = 0
+
+    def same(b) -> bool:
+        nonlocal uses, quick
+        uses += 1
+        if uses == INLINE_AFTER:
+            quick = _same(a, trie, True)
+        return quick(b)
+    return same
+
+
+def _same(a, trie: dict, inline: bool) -> Callable:
+    """compare's expression. `inline`: the nodes compared down to their leaves in the expression itself, as their
+    equality would (syntax._eq: the same type, the fields before the span equal), but without a call a node: a
+    tuple of another type than `a`'s is not equal here, where tuple equality would let it be (the statement is then
+    built, not made); None and a word's flags (bools) by identity."""
     env: dict = {"Word": Word}
     conds: list[str] = []
 
@@ -122,20 +149,28 @@ def compare(a, trie: dict) -> Callable:
         return f"k{len(env) - 1}"
 
     def walk(x, e: str, hole) -> None:
-        if hole is None:
+        v = f"v{len(conds)}"
+        if hole is True:
+            conds.append(f"type({v} := {e}) is Word and {v}[1] is {x.quoted!r} and {v}[2] is {x.triple!r}")
+        elif hole is None and not inline:
             conds.append(f"{const(x)} == {e}")
-        elif hole is True:
-            conds.append(f"type({e}) is Word and {e}.quoted == {x.quoted!r} and {e}.triple == {x.triple!r}")
-        else:
-            conds.append(f"type({e}) is {const(type(x))}")
+        elif isinstance(x, tuple):
+            conds.append(f"type({v} := {e}) is {const(type(x))}")
             n = getattr(x, "_n", None)
             if n is None:
                 n = len(x)
-                conds.append(f"len({e}) == {n}")
+                conds.append(f"len({v}) == {n}")
             for i in range(n):
-                walk(x[i], f"{e}[{i}]", hole.get(i))
+                walk(x[i], f"{v}[{i}]", hole.get(i) if hole else None)
+        elif x is None or type(x) is bool:  # one of three: `is` (a word's flags are bools, never 0 or 1)
+            conds.append(f"{e} is {x!r}")
+        else:
+            conds.append(f"{const(x)} == {e}")
 
-    walk(a, "b", trie)
+    try:
+        walk(a, "b", trie)
+    finally:
+        walk = None  # a cycle through its cell, as compiled's expr
     return _function("def same(b):\n    return (" + "\n            and ".join(conds) + ")\n", env, "same")
 
 
@@ -151,7 +186,7 @@ def _function(source: str, env: dict, name: str) -> Callable:
             _CODE.clear()
         code = _CODE[source] = compile(source, "<kdsl alike entry>", "exec")
     exec(code, env)  # noqa: S102
-    return env[name]
+    return env.pop(name)  # not left in its own globals: a cycle
 
 
 # Where things stand in a statement's syntax tree: its name, its spans by index path (for alike.py, alike_words.py).

@@ -51,10 +51,11 @@ _WIDER = object()
 NOT_MINE = object()
 
 
-def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None):
-    """The statement's object, or NOT_MINE for a statement this leaves to alike.py (one that has no slots or whose
-    key cannot be made from its first)."""
-    slots = _slots(stmt)
+def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None, slots=(), builder: Callable | None = None):
+    """The statement's object, or NOT_MINE for one left to alike.py (no slots, or no key). `slots` (when given)
+    and `builder`: another kind's (alike_service.py)."""
+    slots = _slots(stmt) if slots == () else slots
+    build = builder or build_workload
     key = _key(ctx, stmt, namespace, slots) if slots is not None else None
     if key is None:
         return NOT_MINE
@@ -62,11 +63,15 @@ def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None):
     if type(entry) is Entry:
         made = entry.made(ctx, stmt, namespace)
         if made is not _WIDER:
-            return made if made is not None else build_workload(ctx, stmt, namespace)
+            if made is None:
+                return build(ctx, stmt, namespace)
+            if builder is None:  # for the checks of a template: the object is kept, its id stays its own
+                ctx.alike_of[id(made)] = (made, entry)
+            return made
     elif entry is _NOT_ALIKE:
         return NOT_MINE
     before = (len(ctx.diagnostics), len(ctx.name_spans), len(ctx.secret_values))
-    obj = build_workload(ctx, stmt, namespace)
+    obj = build(ctx, stmt, namespace)
     said = (len(ctx.diagnostics), len(ctx.secret_values)) != (before[0], before[2])
     added = len(ctx.name_spans) - before[1]  # what it noted (the newest entries of the dict)
     noted = list(itertools.islice(reversed(ctx.name_spans.items()), added))[::-1]
@@ -94,9 +99,7 @@ def _slots(stmt: Stmt) -> tuple[tuple[tuple[int, ...], str], ...] | None:
     for i, s in enumerate(stmt.block or ()):
         k = s.kind
         if k == "labels":
-            for j, p in enumerate(s.head):
-                if type(p) is Attr and p.op == "=" and len(p.values) == 1 and type(p.values[0]) is Word:
-                    out.append(((2, i, 1, j, 2, 0), "label"))
+            out += [((2, i, 1, j, 2, 0), "label") for j, p in enumerate(s.head) if one_word(p)]
         elif k in ("container", "init"):
             _images(s.head, (2, i, 1), out)
         elif k == "yaml":
@@ -106,8 +109,13 @@ def _slots(stmt: Stmt) -> tuple[tuple[tuple[int, ...], str], ...] | None:
 
 def _images(head: tuple, path: tuple[int, ...], out: list) -> None:
     for j, p in enumerate(head):
-        if type(p) is Attr and p.key.text == "image" and len(p.values) == 1 and type(p.values[0]) is Word:
+        if one_word(p) and p.key.text == "image":
             out.append((path + (j, 2, 0), "image"))
+
+
+def one_word(p) -> bool:
+    """Whether a head's part is `key=WORD`."""
+    return type(p) is Attr and p.op == "=" and len(p.values) == 1 and type(p.values[0]) is Word
 
 
 def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, slots) -> tuple | None:
@@ -117,12 +125,12 @@ def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, slots) -> tuple | None:
     if source is None:
         return None
     cuts: dict[int, list[tuple[int, int]]] = {}
+    top, end = span.line, stmt.end_line or span.line
     for path, _role in slots:
         s = at_path(stmt, path).span
-        if s is None or s.line != s.end_line:
+        if s is None or s.line != s.end_line or not top <= s.line <= end:  # past a head's `\` line break
             return None
         cuts.setdefault(s.line, []).append((s.column, s.end_column))
-    top, end = span.line, stmt.end_line or span.line
     lines = list(source.lines[top - 1:end])
     if len(lines) != end - top + 1:
         return None
@@ -187,7 +195,15 @@ class Entry:
     others: frozenset  # every word of the statement but the varying slots', and the namespace unless it varies
     make: Callable  # the first object with the statement's spans and words put in (alike_objects.compiled)
     names: tuple
+    leaves: tuple[tuple, ...]  # the paths in the object that hold a slot's text (alike_objects.diff)
+    unread: bool  # whether the template checks read none of them (_unread)
     wide: bool = True  # may learn from one more example
+
+    def quiet(self, obj, named: bool = True):
+        """The key under which the checks of a template (checks.py, checks_refs.py) said nothing for one object of
+        this entry, and so say nothing for `obj`: with its namespace (references are looked up there); None if a
+        slot's text lands where they read it (`named`: moot here)."""
+        return (id(self), obj.namespace) if self.unread else None
 
     @classmethod
     def learn(cls, first, examples, slots) -> Entry | None:
@@ -228,7 +244,9 @@ class Entry:
                     pulls=pulls, pattern=_pattern(t1), varying=varying,
                     others=frozenset(others),
                     make=compiled(o1, nest(list(enumerate(flat)), 0), values),
-                    names=tuple((tuple(k), tuple(v)) for k, v in names1))
+                    names=tuple((tuple(k), tuple(v)) for k, v in names1),
+                    leaves=tuple(p for p, (what, _at) in flat.items() if what == "word"),
+                    unread=all(_unread(p) for p, (what, _at) in flat.items() if what == "word"))
         for (s, o, _said, noted, _ns), t in zip(examples, seen):  # the proof on each example
             if [(found(s, k), found(s, v)) for k, v in entry.names] != noted:
                 return None
@@ -261,6 +279,15 @@ class Entry:
 
     def _fill(self, stmt: Stmt, texts: tuple[str, ...]):
         return self.make(stmt, texts, found, MISSING)
+
+
+# Where a slot's text may land unread by the model's template checks (the object's name and namespace, label
+# values, images): a container's name, a volume's, a reference's are read.
+def _unread(path: tuple) -> bool:
+    return (path in (("name",), ("namespace",)) or (path[0] in ("labels", "selector") and path[-1] == 1)
+            or (path[:2] == ("template", "labels") and path[-1] == 1)
+            or (len(path) == 4 and path[:2] in (("template", "containers"), ("template", "init_containers"))
+                and path[3] == "image"))
 
 
 def _trie(slots) -> dict:

@@ -114,7 +114,8 @@ def check(ctx: Ctx, scenario) -> None:
     declared = {id(o) for o in scenario.objects}  # a create or an apply is checked against the moment it runs
     # Objects alike but for their name (alike.py) differ in nothing _template and _references read but the name of
     # the shorthand's container (and, for a bad name, whether it is skipped): once one of an entry with a valid name
-    # passed them, another with a valid name that fits (Entry.name_fits) passes them too.
+    # passed them, another with a valid name that fits (Entry.name_fits) passes them too. Objects alike but for a few
+    # words (alike_words.py) likewise, per namespace, when no word lands where these read (Entry.quiet).
     alike_of, quiet = ctx.alike_of, set()
     for obj in idx.objects:
         kind, ns = obj.kind, getattr(obj, "namespace", None)
@@ -131,13 +132,13 @@ def check(ctx: Ctx, scenario) -> None:
             ctx.error(ctx.name_span(obj.span), f'{what}: namespaces "{ns}" not found; declare `namespace {ns}`')
         if hasattr(obj, "template"):
             made = alike_of.get(id(obj))
-            entry = made[1] if made is not None and made[0] is obj else None
-            if entry is None or not name_ok or id(entry) not in quiet or not entry.name_fits(obj.name):
+            key = made[1].quiet(obj) if made is not None and made[0] is obj and name_ok else None
+            if key is None or key not in quiet:
                 said = len(ctx.diagnostics)
                 _template(ctx, obj if not isinstance(obj, CronJob) else obj.job, what, name_ok)
                 _references(ctx, obj if not isinstance(obj, CronJob) else obj.job, idx, what)
-                if entry is not None and name_ok and len(ctx.diagnostics) == said:
-                    quiet.add(id(entry))
+                if key is not None and len(ctx.diagnostics) == said:
+                    quiet.add(key)
         if isinstance(obj, Service):
             _service_selects(ctx, obj, idx)
             for msg in (m for p in obj.ports if p.name for m in names.port_name(p.name)):

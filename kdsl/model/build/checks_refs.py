@@ -23,20 +23,21 @@ EXPECT_KINDS = {"pod": "Pod", "deployment": "Deployment", "statefulset": "Statef
 def check_refs(ctx: Ctx, scenario, d: Declared) -> None:
     placements: dict = {}
     # Objects alike but for their name (alike.py) differ in nothing the template's checks below read but names,
-    # which only their messages say: once one of an entry passed them, the others pass too.
+    # which only their messages say: once one of an entry passed them, the others pass too (Entry.quiet: those
+    # alike but for a few words, alike_words.py, per namespace).
     alike_of, quiet = ctx.alike_of, set()
     for obj in d.objects:
         what = f"{obj.kind.lower()} {obj.key}"
         if getattr(obj, "template", None) is not None:
             made = alike_of.get(id(obj))
-            entry = made[1] if made is not None and made[0] is obj else None
-            if entry is None or id(entry) not in quiet:
+            key = made[1].quiet(obj, named=False) if made is not None and made[0] is obj else None
+            if key is None or key not in quiet:
                 said = len(ctx.diagnostics)
                 _probe_ports(ctx, obj, what)
                 _config_keys(ctx, obj, d, what)
                 _placement(ctx, obj, d, what, placements)
-                if entry is not None and len(ctx.diagnostics) == said:
-                    quiet.add(id(entry))
+                if key is not None and len(ctx.diagnostics) == said:
+                    quiet.add(key)
         if isinstance(obj, Service):
             _target_ports(ctx, obj, d)
         elif isinstance(obj, Ingress):

@@ -7,6 +7,7 @@ from pathlib import Path
 import attrs
 
 from kdsl.core.errors import Diagnostic, KdslError, KdslSyntaxError
+from kdsl.core.limits import bulk
 from kdsl.lang.fmt import line_text
 from kdsl.lang.parser import parse_document
 from kdsl.lang.syntax import Document, Stmt
@@ -14,6 +15,7 @@ from kdsl.model.autoscaling import with_load_annotations
 from kdsl.model.build.autoscaling import build_hpa, build_load
 from kdsl.model.build.access import build_binding, build_role, build_serviceaccount, build_user
 from kdsl.model.build.alike import build_alike
+from kdsl.model.build.alike_service import build_service_alike
 from kdsl.model.build.checks import check
 from kdsl.model.build.cluster import (MAX_POOL, build_cluster, build_limits, build_namespace, build_node, build_pv,
                                       build_quota, build_storageclass)
@@ -24,12 +26,12 @@ from kdsl.model.build.includes import MAX_INCLUDE_DEPTH, IncludeRefused, Loader
 from kdsl.model.build.measure import build_measure
 from kdsl.model.build.network_policy import build_network_policy
 from kdsl.model.build.params import Params
-from kdsl.model.build.objects import build_data, build_ingress, build_manifest, build_pvc, build_service
+from kdsl.model.build.objects import build_data, build_ingress, build_manifest, build_pvc
 from kdsl.model.build.timeline import build_at, build_run
 from kdsl.model.scenario import Scenario, ScenarioError
 from kdsl.model.nodes import Cluster, NodePool
 
-_NAMESPACED = {"workload": build_alike, "service": build_service, "ingress": build_ingress,
+_NAMESPACED = {"workload": build_alike, "service": build_service_alike, "ingress": build_ingress,
                "configmap": build_data, "secret": build_data, "pvc": build_pvc,
                "serviceaccount": build_serviceaccount, "role": build_role, "binding": build_binding,
                "manifest": build_manifest, "networkpolicy": build_network_policy,
@@ -47,6 +49,7 @@ class _Build:
         self.run_ms = None
         self.files: list[str] = []
         self.documents: list[Document] = []
+        self.dollars: dict[int, tuple] = {}  # id(document) -> (it, whether its text has a `$`)
         self.unreadable = False  # an included file could not be read or parsed: a KdslSyntaxError
 
     def objects_of(self, stmt: Stmt, namespace: str | None) -> list:
@@ -79,7 +82,10 @@ class _Build:
 
     def top(self, stmt: Stmt, doc: Document) -> None:
         """A statement of a file, its `$NAME`s replaced first (an expectation keeps its text as written)."""
-        self.stmt(self.params.substitute(stmt) if "$" in doc.source.text else stmt, doc, stmt)
+        got = self.dollars.get(id(doc))  # read once a file, not once a statement
+        if got is None or got[0] is not doc:
+            got = self.dollars[id(doc)] = (doc, "$" in doc.source.text)
+        self.stmt(self.params.substitute(stmt) if got[1] else stmt, doc, stmt)
 
     def declare(self, doc: Document, seen: set) -> None:
         """The params of a file and of the files it includes, before any statement is read: a `$NAME` may come
@@ -245,6 +251,7 @@ class _Build:
                         includes=tuple(sorted(self.loader.opened.items())))
 
 
+@bulk()  # as the parse: many small objects that live as long as the scenario, and no cycle
 def build(doc: Document, later=None, params=None, files=None, allow_include=()) -> Scenario:
     """The Scenario a parsed document declares; raises ScenarioError listing every error found.
 
