@@ -14,14 +14,24 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import repeat
+from operator import itemgetter
 
 from kdsl.core.errors import Span
-from kdsl.lang.linememo import AGAIN, Unfit, compiled, compound, new_scope, span_source
+from kdsl.lang.linememo import (
+    AGAIN,
+    Unfit,
+    compiled,
+    compound,
+    new_scope,
+    plus,
+    span_source,
+)
 from kdsl.lang.tokens import MAX_NESTING, Tok
 
 # Unfit lines: commas (lists are split, not copied), `\` (escapes, line continuations), `"""`, and as in linememo
 # `;` and comments. A string is kept in the shape whole, so a word inside it is never a slot.
-_UNFIT = ("\\", ",", ";", "#", '"""')
+_unfit = re.compile(r'[\\,;#]|"""').search
 _STRING = r'"(?!"")[^"\\\n]*+"'
 _BRACES = re.compile(r"[{}]")
 # The longest block replayed as one (characters): a block that long repeats rarely, and its own lines and inner
@@ -41,6 +51,25 @@ def _braces(seps: str) -> tuple[int, int, int]:
     return opened, low, high
 
 
+def _walked(gots: list):
+    """(the index of the line whose `}` ends the block, the most blocks open) as `Gaps.walk` reads the lines'
+    `Gaps.line` answers from the first; None where the walk gives up."""
+    opened, top = 1, gots[0][4]
+    for i in range(1, len(gots)):
+        got = gots[i]
+        if got[5] and opened == 1:
+            return i, top
+        if opened + got[3] <= 0:
+            return None
+        top = max(top, opened + got[4])
+        opened += got[2]
+    return None
+
+
+_MISS = object()
+_first, _second = itemgetter(0), itemgetter(1)
+
+
 class Gaps:
     """One parse's templates with gaps, keyed by (state, first token's kind, shape): a line's shape is its
     separators, its strings and its words' keyword terminals (None for a plain word); a block's, its lines'."""
@@ -52,14 +81,15 @@ class Gaps:
         # key → sightings (an int), (template, states, newlines) to check, [template, states, newlines], or 0
         self.known: dict = {}
         self.lines: dict = {}  # a block's line → (its shape's number, parts, braces opened, lowest, highest, `}`?)
-        self.shapes: dict = {}  # a line's shape → its number
+        self.shapes: dict = {}  # a line's shape → (its number, braces opened, lowest, highest, only a `}`?)
+        self.braces: dict = {}  # a line's separators → (braces opened, lowest, highest)
+        self.ends: dict = {}  # a block's lines' shapes → the most blocks open in it, or -1: its last `}` is not its end
 
     def shape(self, segment: str):
         """(shape, parts) of a line that may be replayed with gaps, or None. The parts come in threes:
         separator, string or None, word or None (made at C speed)."""
-        for u in _UNFIT:
-            if u in segment:
-                return None
+        if _unfit(segment):
+            return None
         parts = self.split(segment)
         return ("\0".join(parts[::3]), tuple(parts[1::3]), tuple(map(self.kw, parts[2::3]))), parts
 
@@ -69,11 +99,16 @@ class Gaps:
         if segment[0] == "}" or segment.rstrip().endswith("{"):
             return None
         found = self.shape(segment)
-        if found and ("{" in found[0][0] or "}" in found[0][0]):
-            opened, low, high = _braces(found[0][0])
-            if opened or low < 0 or depth + high > MAX_NESTING:  # (the plain parse's nesting check)
+        if found is None:
+            return None
+        seps = found[0][0]
+        if "{" in seps or "}" in seps:
+            braces = self.braces.get(seps)
+            if braces is None:
+                braces = self.braces[seps] = _braces(seps)
+            if braces[0] or braces[1] < 0 or depth + braces[2] > MAX_NESTING:  # (the plain parse's nesting check)
                 return None
-        return found and (found[0], [found[1]])
+        return found[0], [found[1]]
 
     def line(self, text: str):
         """A block's line: (its shape's number, parts, braces opened, lowest, highest, whether it is only a `}`)."""
@@ -82,8 +117,10 @@ class Gaps:
             found = self.shape(text)
             got = None
             if found:
-                number = self.shapes.setdefault(found[0], len(self.shapes))
-                got = (number, found[1], *_braces(found[0][0]), text.strip() == "}")
+                known = self.shapes.get(found[0])
+                if known is None:  # (a line is only a `}` if its shape is only that)
+                    known = self.shapes[found[0]] = (len(self.shapes), *_braces(found[0][0]), text.strip() == "}")
+                got = (known[0], found[1], *known[1:])
             if len(self.lines) >= _KEEP:
                 self.lines.clear()
             self.lines[text] = got
@@ -92,10 +129,36 @@ class Gaps:
     def block(self, text: str, start: int, eol: int, depth: int):
         """(shape, [parts of each line], end) of the block whose first token is at `start` and whose first line
         ends at `eol` with its `{`, to the newline of the line of its `}` (a line of its own) at `end`; or None
-        (`depth` blocks open before it)."""
-        got = self.line(text[start:eol])
-        if got is None or got[2] != 1 or got[3] < 0:
+        (`depth` blocks open before it). What `walk` finds, mostly found at C speed: the `}` is looked for at
+        the first line's indent, the lines in between are split and looked up at once, and whether that `}`
+        ends the block is known by the lines' shapes (kept in `ends`); in any doubt `walk` decides."""
+        first = self.line(text[start:eol])
+        if first is None or first[2] != 1 or first[3] < 0:
             return None
+        close = "\n" + text[text.rfind("\n", 0, start) + 1:start] + "}\n"
+        limit = eol + 1 + LONGEST  # (a line is read if it starts before it)
+        at = text.find(close, eol, limit + len(close) - 1)
+        if at < 0:
+            return self.walk(text, first, eol, depth)
+        end = at + len(close) - 1
+        lines = text[eol + 1:end].split("\n")
+        gots = list(map(self.lines.get, lines, repeat(_MISS)))
+        if _MISS in gots:
+            gots = [self.line(t) if g is _MISS else g for t, g in zip(lines, gots)]
+        if None in gots:
+            return self.walk(text, first, eol, depth)
+        gots.insert(0, first)
+        shapes = tuple(map(_first, gots))
+        top = self.ends.get(shapes)
+        if top is None:
+            walked = _walked(gots)
+            top = self.ends[shapes] = walked[1] if walked and walked[0] == len(gots) - 1 else -1
+        if top < 0:
+            return self.walk(text, first, eol, depth)
+        return (shapes, list(map(_second, gots)), end) if depth + top <= MAX_NESTING else None
+
+    def walk(self, text: str, got: tuple, eol: int, depth: int):
+        """`block` a line at a time, from the first line's `got`."""
         shapes, parts, opened, top = [got[0]], [got[1]], 1, got[4]
         pos = eol + 1
         limit = pos + LONGEST
@@ -138,10 +201,10 @@ class Gaps:
             self.known[key] = 0
         elif type(got) is int:
             maker = template(values[h - 1:], file, line, column, parts, self.keywords)
-            self.known[key] = (maker, states[h:], len(parts) - 1) if maker else 0
+            self.known[key] = (maker, tuple(states[h:]), len(parts) - 1) if maker else 0
         elif type(got) is tuple:
             made = got[0](file, line, column, parts)
-            ok = got[1] == states[h:] and same(made, values[h - 1:])
+            ok = got[1] == tuple(states[h:]) and same(made, values[h - 1:])
             self.known[key] = list(got) if ok else 0
 
 
@@ -158,7 +221,7 @@ def same(a, b) -> bool:
 
 
 def _line(k: int) -> str:
-    return f"L + {k}" if k else "L"
+    return f"L{k}" if k else "L"  # (each set once, at the top of the template)
 
 
 def template(values: list, file, line: int, column: int, parts: list, keywords: dict):
@@ -192,13 +255,14 @@ def template(values: list, file, line: int, column: int, parts: list, keywords: 
         """The column at offset `o` of line `k`: after the last word that varies before it on its line."""
         j = bisect_left(slot_starts[k], o) - 1
         if j < 0:
-            return f"c + {o}" if k == 0 else str(o + 1)
+            return plus("c", o) if k == 0 else str(o + 1)
         i = slots[k][j]
         end = starts[k][i] + len(pieces[k][i])
         if o < end:  # inside a word that varies
             raise Unfit
-        return f"e{k}_{i} + {o - end}"
+        return plus(f"e{k}_{i}", o - end)
 
+    body += [f"    L{k} = L + {k}" for k in range(1, len(texts))]
     for k, line_slots in enumerate(slots):
         for i in line_slots:
             body.append(f"    e{k}_{i} = {col(k, starts[k][i])} + len(p[{k}][{i}])")

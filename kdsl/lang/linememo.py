@@ -52,6 +52,11 @@ def span_source(body: list, name: str, v, start: str, end: str, value: str | Non
         body.append(f"    {name}.type = {v.type!r}; {name}.value = {value}")
 
 
+def plus(name: str, k: int) -> str:
+    """The expression `name` + `k` (`name` alone for 0)."""
+    return f"{name} + {k}" if k else name
+
+
 def template(values: list, file, line: int, column: int):
     """A function (file, line, column) → a copy of `values`, every token and span moved from `line` and
     `column` (of the line's first token) to the given ones; None when some value cannot be made again."""
@@ -68,7 +73,7 @@ def template(values: list, file, line: int, column: int):
                         type(v.type) is not str or type(v.value) is not str)):
                     raise Unfit
                 name = names[id(v)] = f"s{len(names)}"
-                span_source(body, name, v, f"c + {v.column - column}", f"c + {v.end_column - column}", repr(v.value)
+                span_source(body, name, v, plus("c", v.column - column), plus("c", v.end_column - column), repr(v.value)
                      if t is Tok else None)
             return name
         if v is None or t is str or t is bool or t is int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from kdsl.lang.gapmemo import Gaps
 from kdsl.lang.linememo import AGAIN, fits, kept
+from kdsl.lang.runs import Runs
 from kdsl.lang.tokens import MAX_NESTING, Tok, TooDeep
 
 
@@ -20,12 +21,15 @@ class Replay:
         # (state, first token's terminal, line text) → sightings (an int), (states, maker, where the `{` is) or 0
         self.lines: dict = {}
         self.gaps = Gaps(word_pattern, keywords)
-        self.moved = None  # after a block's replay: the driver's new (line, line_start)
+        self.runs = Runs(self.gaps)
+        self.last = None  # kdsl.lang.runs's last statement, while a line is looked at
+        self.moved = None  # after a replay of several lines: the driver's new (line, line_start)
 
     def start(self, text: str, tok: Tok, kind: str, states: list, values: list, braces: list, file, line: int,
               line_start: int):
         """At a line's first token, before it is shifted: the position the driver goes on from once the line (or
         the block it opens) is replayed onto the stacks, a record to keep when it is recorded, or None."""
+        self.last, self.runs.last = self.runs.last, None  # (a replay with gaps sets it again)
         column = tok.column
         start = line_start + column - 1
         eol = text.find("\n", start)
@@ -40,13 +44,8 @@ class Replay:
                 gkey = (states[-1], kind, found[0])
                 got = gaps.known.get(gkey)
                 if type(got) is list:
-                    maker, grown, newlines = got
-                    made = maker(file, line, column, found[1])
-                    states.extend(grown)
-                    values.extend(made)
-                    end = found[2]
-                    self.moved = (line + newlines, text.rindex("\n", start, end) + 1)
-                    return end
+                    return self.run(text, states, values, braces, file, line, column, kind, found[0], got, found[1],
+                                    found[2])
                 record = gaps.sighted(gkey, (gkey, len(states), column, line + len(found[1]) - 1, found[2], line,
                                              found[1]))
                 if record:
@@ -77,12 +76,18 @@ class Replay:
             gkey = (states[-1], kind, found[0])
             got = gaps.known.get(gkey)
             if type(got) is list:
-                made = got[0](file, line, column, found[1])
-                states.extend(got[1])
-                values.extend(made)
-                return eol
+                return self.run(text, states, values, braces, file, line, column, kind, found[0], got, found[1], eol)
             return gaps.sighted(gkey, (gkey, len(states), column, line, eol, line, found[1]))
         return None
+
+    def run(self, text: str, states: list, values: list, braces: list, file, line: int, column: int, kind: str, shape,
+            got: list, parts: list, end: int) -> int:
+        """A replay with gaps (and the run it starts, kdsl.lang.runs): where the driver goes on."""
+        end, last = self.runs.replay(text, states, values, len(braces), file, line, column, kind, shape, got, parts, end,
+                                     self.last)
+        if last != line:
+            self.moved = (last, text.rfind("\n", 0, end) + 1)
+        return end
 
     def done(self, record: tuple, states: list, values: list, file, sound: bool) -> None:
         """At the separator that ends a recorded text: keep (or check) its template. `sound`: no reduction nor
