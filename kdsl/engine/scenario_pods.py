@@ -17,9 +17,9 @@
 from __future__ import annotations
 
 from kdsl.engine.apiserver import prepared
-from kdsl.engine.apiserver.trace import REPLAYED, Decided
+from kdsl.engine.apiserver.trace import Decided
 from kdsl.engine.naming import new_uid
-from kdsl.engine.objects import PodStatus, requested
+from kdsl.engine.objects import PodStatus, request_meta, requested
 from kdsl.model import names
 from kdsl.model.workloads import Pod
 
@@ -44,17 +44,17 @@ class ScenarioPods:
             return
         obj, family = sim._alike(pod)
         now = sim.now
-        request = requested(obj, new_uid(sim.rng), now)
-        if family is None or not self._sent(request, family, now):
-            sim.send_create(request, family, SOURCE)
+        meta = request_meta(obj, new_uid(sim.rng), now)  # requested()'s: its object is made if the pod is sent
+        if family is None or not self._sent(obj, meta, family, now):
+            sim.send_create(requested(obj, meta=meta), family, SOURCE)
 
-    def _sent(self, request, family, now: int) -> bool:
-        """Whether pod create `request` took its family's kept answer (stored and traced); False: send it."""
-        sim = self.sim
-        meta = request.meta
+    def _sent(self, spec: Pod, meta, family, now: int) -> bool:
+        """Whether the create of pod `spec` (its request's metadata `meta`) took its family's kept answer (stored
+        and traced); False: send it."""
         ns, name = meta.namespace, meta.name
         if not ns or not name:
             return False  # handle() defaults the namespace (answer then finds the metadata's differs) or refuses
+        sim = self.sim
         kept = self.kept
         if kept is None or kept.now != now:
             kept = self.kept = prepared._of(sim.store, now)
@@ -70,9 +70,8 @@ class ScenarioPods:
                 got = kept.answers[key] = prepared._answer(*got)
                 if got is None:
                     return False
-            found = self.families[key] = self._family(got)
-        got, fits, grant, rule, steps, at = found
-        spec = request.spec
+            found = self.families[key] = self._family(got, ns)
+        got, fits, grant, rule, steps, at, shape = found
         template = spec.template
         renamed = got.template is not template
         store = sim.store
@@ -84,24 +83,25 @@ class ScenarioPods:
             return False
         stored = prepared._renamed(got.stored, meta, spec, got.same_meta, template if renamed else None)
         if self.traced:  # Requests._call's row, before the write (the store's version before it)
-            if renamed and at is not None:
-                steps = steps[:at] + ((REPLAYED, template),) + steps[at + 1:]
-            sim.traces.add(SOURCE, "create", "Pod", ns, name, None, got.user, grant, rule, steps, None, now,
-                           store.resource_version)
+            if renamed and at is not None:  # the steps of the family's answer with this pod's template
+                sim.traces.add_own(shape, name, at, template, now, store.resource_version)
+            else:
+                sim.traces.add(SOURCE, "create", "Pod", ns, name, None, got.user, grant, rule, steps, None, now,
+                               store.resource_version)
         if stored.status is None:  # Requests._written
             sim.write(stored, source=SOURCE, status=PodStatus())
         else:
             sim.write(stored, source=SOURCE)
         return True
 
-    def _family(self, got) -> tuple:
+    def _family(self, got, ns: str) -> tuple:
         """(got, whether it fits the pods of its key whatever their own fields, and their trace row's grant, rule,
-        steps, and the index in those of the replayed plugins' template step)."""
+        steps, the index in those of the replayed plugins' template step, and the Shape of those steps)."""
         sim = self.sim
         # a scenario pod's request: the scenario's users, a model Pod, an empty status, a trace list if traced
         fits = (got.users is sim.scenario.users and got.spec_type is Pod and got.status == PodStatus()
                 and (got.trace is None) != self.traced)
-        grant = rule = at = None
+        grant = rule = at = shape = None
         steps = ()
         if fits and got.trace is not None:
             steps = got.trace  # trace.parts: the authorizer's decision first, then admission's steps
@@ -109,4 +109,5 @@ class ScenarioPods:
                 grant, rule, steps = steps[0].grant, steps[0].rule, steps[1:]
             if got.replayed is not None:
                 at = got.replayed - (len(got.trace) - len(steps))
-        return got, fits, grant, rule, steps, at
+                shape = sim.traces.shape(SOURCE, "create", "Pod", ns, None, got.user, grant, rule, steps)
+        return got, fits, grant, rule, steps, at, shape

@@ -50,8 +50,8 @@ def shortcut(monkeypatch) -> list:
     """The names of the pods that took their family's kept answer (ScenarioPods._sent)."""
     taken: list = []
     sent = ScenarioPods._sent
-    monkeypatch.setattr(ScenarioPods, "_sent", lambda self, request, family, now: (
-        sent(self, request, family, now) and (taken.append(request.meta.name) or True)))
+    monkeypatch.setattr(ScenarioPods, "_sent", lambda self, spec, meta, family, now: (
+        sent(self, spec, meta, family, now) and (taken.append(meta.name) or True)))
     return taken
 
 
@@ -61,7 +61,7 @@ def _answered(monkeypatch) -> list:
     answer = prepared.answer
     monkeypatch.setattr(prepared, "answer", lambda req, *rest: (
         (got := answer(req, *rest)) is not None and answered.append(req.object.name) or got))
-    monkeypatch.setattr(ScenarioPods, "_sent", lambda self, request, family, now: False)
+    monkeypatch.setattr(ScenarioPods, "_sent", lambda self, spec, meta, family, now: False)
     return answered
 
 
