@@ -91,11 +91,17 @@ def seeded(obj) -> bool:
     return not getattr(obj, "served", False) or getattr(obj, "simulated", False)
 
 
-def requested(obj, uid: str = "", now_ms: int = 0) -> ApiObject:
-    """A model object as a create request carries it to the API server (a pod with an empty status)."""
-    meta = Meta(name=obj.name, namespace=getattr(obj, "namespace", None), uid=uid, labels=obj.labels,
-                annotations=obj.annotations, creation_ms=now_ms)
+def requested(obj, uid: str = "", now_ms: int = 0, meta: Meta | None = None) -> ApiObject:
+    """A model object as a create request carries it to the API server (a pod with an empty status); `meta`:
+    its request_meta, made already."""
+    meta = request_meta(obj, uid, now_ms) if meta is None else meta
     return ApiObject(kind=obj.kind, meta=meta, spec=obj, status=PodStatus() if obj.kind == "Pod" else None)
+
+
+def request_meta(obj, uid: str, now_ms: int) -> Meta:
+    """The metadata of model object `obj`'s create request."""
+    return Meta(name=obj.name, namespace=getattr(obj, "namespace", None), uid=uid, labels=obj.labels,
+                annotations=obj.annotations, creation_ms=now_ms)
 
 
 def applied(current: ApiObject, obj) -> ApiObject:

@@ -77,8 +77,12 @@ class Requests:
         family = None
         if obj.kind == "Pod":
             obj, family = self._alike(obj)
-        request = Request(verb="create", kind=obj.kind, object=requested(obj, new_uid(self.rng), self.now),
-                          user=user, now_ms=self.now, family=family, trace=self._trace())
+        return self.send_create(requested(obj, new_uid(self.rng), self.now), family, source, user)
+
+    def send_create(self, obj: ApiObject, family, source: str, user: str | None = None) -> ApiObject | None:
+        """The create request of `obj` (a model object as `requested` makes it) and its written result."""
+        request = Request(verb="create", kind=obj.kind, object=obj, user=user, now_ms=self.now, family=family,
+                          trace=self._trace())
         return self._written(self._call(request, source), source)
 
     def _alike(self, pod) -> tuple:

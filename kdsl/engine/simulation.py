@@ -26,6 +26,7 @@ from kdsl.engine.naming import new_uid
 from kdsl.engine.nodes import UNSCHEDULABLE, register, with_taints
 from kdsl.engine.objects import ApiObject, seeded
 from kdsl.engine.precheck import located
+from kdsl.engine.scenario_pods import ScenarioPods
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.sim_requests import Requests
 from kdsl.engine.store import Store
@@ -80,9 +81,10 @@ class Simulation(Requests, Methods):
         # The cluster autoscaler, only for a scenario with an autoscaled pool (`autoscale=MIN..MAX`).
         self.autoscaler = ClusterAutoscaler(self) if autoscaled(scenario) else None
         with bulk():
+            pods = ScenarioPods(self)  # Requests.create's, with what a family of pods shares checked once
             for obj in scenario.objects:
                 if seeded(obj):
-                    self.create(obj, source="scenario")
+                    pods.create(obj)
             for hpa in scenario.autoscalers:  # kept apart from `objects` in the model; API objects all the same
                 self.create(hpa, source="scenario")
         self.timeline_player = Timeline(self)  # `timeline()` is the view of pods over time

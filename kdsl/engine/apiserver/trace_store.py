@@ -58,13 +58,14 @@ class Traces:
     """A simulation's request trace and its scheduler's cycles, in the order they happened."""
 
     __slots__ = ("_times", "_versions", "_names", "_shapes", "_errors", "_interned", "_pod_ns", "_pod_names",
-                 "_when", "_ints", "_nodes", "_template", "_last")
+                 "_when", "_ints", "_nodes", "_template", "_last", "_own")
 
     def __init__(self) -> None:
         self._times, self._versions = array("q"), array("q")
         self._names: list[str | None] = []
         self._shapes: list[Shape] = []
         self._errors: dict[int, ApiError] = {}
+        self._own: dict[int, tuple] = {}  # a row's own template step (add_own): (its index in the steps, template)
         self._interned: dict[tuple, Shape] = {}
         self._last: tuple = ((), (), ())  # the last steps seen (as sent, shared, keyed)
         self._template: tuple = (REPLAYED, None)  # the last template step, shared by the equal ones after it
@@ -82,6 +83,27 @@ class Traces:
             version: int) -> None:
         """A request by its parts (trace.parts), its refusal if any: what `answered` keeps of a request, for a
         caller that knows them without the request (a ReplicaSet's next pods: controllers/alike_pods.py)."""
+        shape = self.shape(source, verb, kind, namespace, subresource, user, grant, rule, steps)
+        if error is not None:
+            self._errors[len(self._names)] = error
+        self._times.append(now)
+        self._versions.append(version)
+        self._names.append(name)
+        self._shapes.append(shape)
+
+    def add_own(self, shape: Shape, name: str, at: int, template, now: int, version: int) -> None:
+        """An admitted request of `shape` (its steps' `at`th, the replayed plugins' template, a pod's own: a bare
+        pod's family shares the rest, scenario_pods.py): `add`'s row of those steps with (REPLAYED, template) at
+        `at`, read as that, without a Shape of its own."""
+        self._own[len(self._names)] = (at, template)
+        self._times.append(now)
+        self._versions.append(version)
+        self._names.append(name)
+        self._shapes.append(shape)
+
+    def shape(self, source: str, verb: str, kind: str, namespace: str | None, subresource: str | None, user,
+              grant, rule, steps: tuple) -> Shape:
+        """The Shape of a request of these parts, interned."""
         if steps:
             last = self._last
             if len(steps) == len(last[0]) and all(map(is_, steps, last[0])):
@@ -102,12 +124,7 @@ class Traces:
         shape = self._interned.get(key)
         if shape is None:
             shape = self._interned[key] = Shape(source, verb, kind, namespace, subresource, user, grant, rule, steps)
-        if error is not None:
-            self._errors[len(self._names)] = error
-        self._times.append(now)
-        self._versions.append(version)
-        self._names.append(name)
-        self._shapes.append(shape)
+        return shape
 
     def _shared(self, step):
         """A plugin's change to the object itself in words (so that neither object is kept): (plugin, text); a
@@ -136,8 +153,13 @@ class Traces:
 
     def _traced(self, i: int) -> Traced:
         s = self._shapes[i]
+        steps = s.steps
+        own = self._own.get(i) if self._own else None
+        if own is not None:
+            at = own[0]
+            steps = steps[:at] + ((REPLAYED, own[1]),) + steps[at + 1:]
         return Traced(self._times[i], s.source, s.verb, s.kind, s.namespace, self._names[i], s.subresource, s.user,
-                      s.grant, s.rule, s.steps, self._errors.get(i), self._versions[i])
+                      s.grant, s.rule, steps, self._errors.get(i), self._versions[i])
 
     def scheduled(self, key: tuple, now: int, result) -> None:
         """The hook of the scheduler's pass: one cycle's outcome for the pod (nodes looked at, feasible, chosen,

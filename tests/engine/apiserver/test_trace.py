@@ -6,9 +6,9 @@ import kdsl
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.rbac import Attributes, authorize
 from kdsl.engine.apiserver.request import Request, handle
-from kdsl.engine.apiserver.trace import Traced
+from kdsl.engine.apiserver.trace import REPLAYED, Traced
 from kdsl.engine.apiserver.trace_diff import changes, diff
-from kdsl.engine.apiserver.trace_store import Cycle
+from kdsl.engine.apiserver.trace_store import Cycle, Traces
 from kdsl.engine.apiserver.view import wrap
 from kdsl.engine.simulation import Simulation
 from tests.engine.apiserver.helpers import Cluster, container, pod
@@ -173,3 +173,17 @@ def test_each_template_gets_its_own_limitranger_words_when_pods_of_several_alter
     assert web.endswith("LimitRanger plugin set: cpu, memory request for container web; cpu, memory limit for "
                         "container web")
     assert api.endswith("LimitRanger plugin set: cpu request for container api; cpu, memory limit for container api")
+
+
+def test_a_row_with_its_own_template_step_reads_as_the_row_add_makes_of_those_steps():
+    first, own = object(), object()
+    steps = ((REPLAYED, first), "ServiceAccount", "Priority")
+    added, owned = Traces(), Traces()
+    added.add("scenario", "create", "Pod", "dev", "a", None, "admin", None, None, steps, None, 0, 4)
+    added.add("scenario", "create", "Pod", "dev", "b", None, "admin", None, None,
+              ((REPLAYED, own),) + steps[1:], None, 0, 5)
+    owned.add("scenario", "create", "Pod", "dev", "a", None, "admin", None, None, steps, None, 0, 4)
+    shape = owned.shape("scenario", "create", "Pod", "dev", None, "admin", None, None, steps)
+    owned.add_own(shape, "b", 0, own, 0, 5)
+    assert owned.requests == added.requests and owned.requests[1].steps[0][1] is own
+    assert owned.of("Pod", "dev", "b") == added.of("Pod", "dev", "b")
