@@ -13,9 +13,8 @@ from kdsl.engine.apiserver.errors import (DEFAULT_MINOR, MODIFIED, ApiError,
 from kdsl.engine.apiserver.rbac import Attributes as Authz, authorize
 from kdsl.engine.apiserver.resources import ResourceInfo, resource_info
 from kdsl.engine.apiserver.request_ops import VERBS, Request, Result, attributes
-from kdsl.engine.apiserver.view import View
 from kdsl.core.evolve import evolve
-from kdsl.engine.objects import ApiObject
+from kdsl.engine.objects import ApiObject, View
 from kdsl.model.access import User
 
 

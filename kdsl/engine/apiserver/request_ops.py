@@ -10,9 +10,8 @@ from kdsl.engine.apiserver.authn import UserInfo
 from kdsl.engine.apiserver.errors import (ApiError, FieldError, conflict, go_quote, invalid, not_found,
                                           unknown_resource)
 from kdsl.engine.apiserver.resources import ResourceInfo
-from kdsl.engine.apiserver.view import View
 from kdsl.core.evolve import evolve
-from kdsl.engine.objects import ApiObject
+from kdsl.engine.objects import ApiObject, View
 from kdsl.model.base import Selector
 
 VERBS = ("get", "list", "watch", "create", "update", "patch", "delete")

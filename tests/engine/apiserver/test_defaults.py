@@ -8,7 +8,7 @@ import attrs
 import kdsl
 from kdsl.engine.apiserver.defaults import NAME_LABEL
 from kdsl.engine.apiserver.strategy import TEMPLATE_GENERATION
-from kdsl.engine.apiserver.view import wrap
+from kdsl.engine.objects import wrap
 from tests.engine.apiserver.helpers import Cluster, pod
 
 TEXT = """
