@@ -11,7 +11,7 @@ from kdsl.engine.apiserver.strategy import template_generation
 from kdsl.engine.controllers.daemon_util import TEMPLATE_GENERATION, should_run, target_node, with_tolerations
 from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, available, next_available_ms, pod_changed,
                                          revision_of, status_only)
-from kdsl.engine.naming import generate_free_name, new_uid
+from kdsl.engine.apiserver.defaults import generate_free_name, new_uid
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.core.values import Percent
 from kdsl.model.base import FieldRequirement
