@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.engine.controllers import set_rollback
 from kdsl.engine.controllers.base import Controller
 from kdsl.engine.controllers.daemon_status import daemon_status
 from kdsl.engine.apiserver.strategy import template_generation
@@ -110,10 +109,6 @@ class DaemonSetController(Controller):
         wait = next_available_ms(pods, ds.spec.min_ready_ms, self.sim.now)
         if wait is not None:
             self.enqueue(key, wait)  # a pod turns available once minReadySeconds have passed
-
-    def rollback(self, action) -> None:
-        """kubectl rollout undo: see set_rollback.py."""
-        set_rollback.rollback(self, action)
 
     def _by_node(self, ds: ApiObject) -> dict[str, list[ApiObject]]:
         """getNodesToDaemonPods: the set's pods by target node, oldest first; a finished pod that is already
