@@ -10,7 +10,7 @@ from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.core.evolve import copier, evolve
 from kdsl.engine.events import new_event
-from kdsl.engine.naming import new_uid
+from kdsl.engine.apiserver.defaults import new_uid
 from kdsl.engine.objects import ApiObject, Meta, PodStatus, applied, requested
 from kdsl.engine.errors import Rejection
 from kdsl.engine.store import KEEP

@@ -22,7 +22,7 @@ from kdsl.engine.ipam import CIDRExhausted, pod_network
 from kdsl.engine.kubelets import KubeletComponent
 from kdsl.engine.methods import Methods
 from kdsl.engine.eviction_manager import EvictionManager, OomKiller
-from kdsl.engine.naming import new_uid
+from kdsl.engine.apiserver.defaults import new_uid
 from kdsl.engine.nodes import UNSCHEDULABLE, register, with_taints
 from kdsl.engine.objects import ApiObject, seeded
 from kdsl.engine.precheck import located

@@ -12,7 +12,7 @@ from kdsl.model.nodes import Taint
 from kdsl.engine.apiserver.errors import qualified_kind
 from kdsl.engine.apiserver.resources import resource_info
 from kdsl.engine.drain import evict
-from kdsl.engine.rollouts import kubectl_error, rollout
+from kdsl.engine.rollouts import ROLLBACKERS, kubectl_error, rollout
 from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
                                  SetLoad)
 
@@ -78,18 +78,18 @@ class Timeline:
                             source="timeline", user=action.user)
 
     def _rollback(self, action: Rollback) -> None:
-        """kubectl rollout undo, played by the controller of that kind."""
-        for controller in self.sim.controllers.values():
-            if action.kind in controller.kinds and hasattr(controller, "rollback"):
-                controller.rollback(action)
-                return
+        """kubectl rollout undo: the object, then the rollbacker of its kind (rollouts.py)."""
+        obj = self._target(action)
+        if obj is None:
+            return
+        rollbacker = ROLLBACKERS.get(action.kind)
+        if rollbacker is not None:
+            return rollbacker(self.sim, action, obj)
         # The language rolls back only these kinds, so only a Rollback built in Python reaches here: kubectl's
         # RollbackerFor refuses it (polymorphichelpers/rollback.go), logged like every refusal a run records.
-        obj = self._target(action)
-        if obj is not None:
-            info = resource_info(action.kind)
-            kubectl_error(self.sim, obj, "FailedRollback",
-                          f'no rollbacker has been implemented for "{qualified_kind(info.kind, info.group)}"')
+        info = resource_info(action.kind)
+        kubectl_error(self.sim, obj, "FailedRollback",
+                      f'no rollbacker has been implemented for "{qualified_kind(info.kind, info.group)}"')
 
     def act(self, action) -> None:
         sim = self.sim

@@ -216,7 +216,7 @@ def test_each_old_and_new_is_the_state_at_that_moment_and_backwards_is_the_mirro
 
 
 def test_a_secret_made_from_a_manifest_hides_the_copy_kubectl_apply_keeps_too():
-    from kdsl.engine.apiserver.view import wrap
+    from kdsl.engine.objects import wrap
     from kdsl.interop.diff import object_changes
     from kdsl.model.config import Secret
 

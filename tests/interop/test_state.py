@@ -135,7 +135,7 @@ def test_the_stored_objects_carry_what_the_api_server_writes():
 
 def early_status(kind: str):
     """A workload as its create stored it, before a controller wrote a status."""
-    from kdsl.engine.apiserver.view import wrap
+    from kdsl.engine.objects import wrap
     from kdsl.interop.state import object_manifest
 
     obj = next(o for o in kdsl.parse(f"{kind.lower()} w image=nginx:1.25").objects if o.kind == kind)

@@ -17,7 +17,7 @@ from kdsl.engine.apiserver.authn import UserInfo
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.rbac import Attributes, authorize
 from kdsl.engine.apiserver.request import Request, handle
-from kdsl.engine.naming import new_uid
+from kdsl.engine.apiserver.defaults import new_uid
 from kdsl.engine.objects import applied, requested
 from kdsl.engine.simulation import Simulation
 from kdsl.interop import dump_manifests

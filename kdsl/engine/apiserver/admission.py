@@ -10,9 +10,8 @@ from kdsl.engine.apiserver import limitranger, priority_classes, quota, trace
 from kdsl.engine.apiserver.authn import UserInfo, namespace_exists, service_account_exists
 from kdsl.engine.apiserver.errors import ApiError, go_quote, not_found, wrap_forbidden
 from kdsl.engine.apiserver.resources import ResourceInfo
-from kdsl.engine.apiserver.view import View
 from kdsl.core.evolve import ByIdentity, evolve
-from kdsl.engine.objects import ApiObject
+from kdsl.engine.objects import ApiObject, View
 from kdsl.model.namespaces import IMMORTAL_NAMESPACES
 from kdsl.model.pods import Toleration
 

@@ -8,7 +8,7 @@ import attrs
 
 from kdsl.engine.apiserver.bootstrap import CONTROLLERS
 from kdsl.engine.apiserver.errors import ApiError, unauthorized
-from kdsl.engine.apiserver.view import View
+from kdsl.engine.objects import View
 from kdsl.model.access import User
 from kdsl.model.namespaces import SYSTEM_NAMESPACES
 

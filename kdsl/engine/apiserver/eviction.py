@@ -5,9 +5,8 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.apiserver.errors import ApiError
-from kdsl.engine.apiserver.view import View
 from kdsl.engine.controllers.disruption import CONDITION, PDBStatus, budget
-from kdsl.engine.objects import ApiObject, Condition, set_condition
+from kdsl.engine.objects import ApiObject, Condition, View, set_condition
 from kdsl.engine.podview import is_ready
 
 REFUSED = "Cannot evict pod as it would violate the pod's disruption budget."

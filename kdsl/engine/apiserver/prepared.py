@@ -30,9 +30,8 @@ from kdsl.engine.apiserver.rbac import RBAC_KINDS
 from kdsl.engine.apiserver.request_ops import Request, Result
 from kdsl.engine.apiserver.resources import resource_info
 from kdsl.engine.apiserver.trace import REPLAYED
-from kdsl.engine.apiserver.view import View
 from kdsl.core.evolve import copier
-from kdsl.engine.objects import ApiObject, Meta
+from kdsl.engine.objects import ApiObject, Meta, View
 from kdsl.model import names
 from kdsl.model.pods import PodTemplate
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import yaml
 
 from kdsl.core.evolve import ByIdentity, evolve
-from kdsl.engine.apiserver.view import View
+from kdsl.engine.objects import View
 
 # pkg/apis/scheduling/types.go: SystemCriticalPriority = 2 * HighestUserDefinablePriority (1e9); the API server
 # creates both classes at start (pkg/registry/scheduling/rest/storage_scheduling.go, SystemPriorityClasses).

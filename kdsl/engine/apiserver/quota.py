@@ -7,9 +7,8 @@ from collections.abc import Iterable
 import attrs
 
 from kdsl.engine.apiserver.resources import KINDS, ResourceInfo, format_quantity, pod_limits, pod_requests
-from kdsl.engine.apiserver.view import View
 from kdsl.core.evolve import evolve
-from kdsl.engine.objects import ApiObject
+from kdsl.engine.objects import ApiObject, View
 from kdsl.model.pods import PodTemplate
 
 # A quota on any of these makes every container state it (podEvaluator's validationSet; upstream

@@ -11,7 +11,7 @@ from kdsl.engine.apiserver.authn import MASTERS, UserInfo, identity
 from kdsl.engine.apiserver.bootstrap import CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES
 from kdsl.engine.apiserver.errors import aggregate, go_quote
 from kdsl.engine.apiserver.resources import BY_PLURAL, parse_resource
-from kdsl.engine.apiserver.view import View
+from kdsl.engine.objects import View
 from kdsl.model.access import ClusterRoleBinding, PolicyRule, RoleBinding, Subject, User
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kdsl.engine.apiserver import (admission, defaults, prepared, quota, request_ops, scale, strategy, trace,
-                                   validation)
+from kdsl.engine.apiserver import admission, defaults, prepared, quota, request_ops, strategy, trace, validation
 from kdsl.engine.apiserver.admission import CREATE, UPDATE, Attributes
 from kdsl.engine.apiserver.authn import UserInfo, authenticate
 from kdsl.engine.apiserver.errors import (DEFAULT_MINOR, MODIFIED, ApiError,
@@ -14,9 +13,8 @@ from kdsl.engine.apiserver.errors import (DEFAULT_MINOR, MODIFIED, ApiError,
 from kdsl.engine.apiserver.rbac import Attributes as Authz, authorize
 from kdsl.engine.apiserver.resources import ResourceInfo, resource_info
 from kdsl.engine.apiserver.request_ops import VERBS, Request, Result, attributes
-from kdsl.engine.apiserver.view import View
 from kdsl.core.evolve import evolve
-from kdsl.engine.objects import ApiObject
+from kdsl.engine.objects import ApiObject, View
 from kdsl.model.access import User
 
 
@@ -94,11 +92,11 @@ def handle(req: Request, view: View, users: Sequence[User] = (), services=None,
         return Result(verb=req.verb, user=user, objects=tuple(view.list(info.kind, ns)))
     if not name:
         return bad_request("resource name may not be empty")
-    if req.subresource == "scale" and (missing := scale.served(info.kind)) is not None:
+    if req.subresource == "scale" and (missing := request_ops.scale_served(info.kind)) is not None:
         return missing
     if req.verb == "get":
         found = view.get(info.kind, ns, name)
-        found = scale.scale_of(found) if found is not None and req.subresource == "scale" else found
+        found = request_ops.scale_of(found) if found is not None and req.subresource == "scale" else found
         return Result(verb="get", user=user, object=found) if found else not_found(info.plural, info.group, name)
     if req.verb == "delete" or (req.verb == "create" and req.subresource == "eviction"):
         return request_ops.delete(req, info, user, ns, name, view)
@@ -157,7 +155,7 @@ def _update(req: Request, info: ResourceInfo, user: UserInfo, obj: ApiObject, vi
         # The namespace controller's finalize empties spec.finalizers: a namespace being deleted goes.
         return Result(verb="update", user=user, object=old, remove=old.meta.deletion_ms is not None)
     if req.subresource == "scale":
-        new = scale.update(old, obj.spec)
+        new = request_ops.scale_update(old, obj.spec)
         return new if isinstance(new, ApiError) else Result(verb="update", user=user, object=new)
     if req.subresource:
         return Result(verb="update", user=user, object=old)

@@ -1,4 +1,4 @@
-"""An API request and its result, and the API server's delete and create subresources (binding, eviction)."""
+"""An API request and its result, the API server's delete, and its subresources: binding, eviction and scale."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ import attrs
 from kdsl.engine.apiserver import admission, defaults, validation
 from kdsl.engine.apiserver.admission import CREATE, DELETE, Attributes
 from kdsl.engine.apiserver.authn import UserInfo
-from kdsl.engine.apiserver.errors import ApiError, conflict, go_quote, invalid, not_found
+from kdsl.engine.apiserver.errors import (ApiError, FieldError, conflict, go_quote, invalid, not_found,
+                                          unknown_resource)
 from kdsl.engine.apiserver.resources import ResourceInfo
-from kdsl.engine.apiserver.view import View
 from kdsl.core.evolve import evolve
-from kdsl.engine.objects import ApiObject
+from kdsl.engine.objects import ApiObject, View
+from kdsl.model.base import Selector
 
 VERBS = ("get", "list", "watch", "create", "update", "patch", "delete")
 FOREGROUND, ORPHAN = "foregroundDeletion", "orphan"
+# Upstream: the scale storage of each kind (pkg/registry/apps/deployment/storage/storage.go ScaleREST,
+# .../statefulset, .../replicaset, pkg/registry/core/replicationcontroller/storage), which reads and writes
+# the owner's spec.replicas, and pkg/apis/autoscaling/validation ValidateScale.
+SCALABLE = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController")
 
 
 @attrs.frozen(kw_only=True)
@@ -130,3 +135,45 @@ def _grace(req: Request, old: ApiObject) -> int | None:
     if not template.node_name or getattr(old.status, "phase", None) in ("Succeeded", "Failed"):
         return 0
     return grace
+
+
+# ---- the /scale subresource (autoscaling/v1 Scale) ----------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Scale:
+    """autoscaling/v1 Scale: spec.replicas, status.replicas and status.selector (kept as a selector;
+    `selector_text` is the string the API serves)."""
+
+    replicas: int
+    status_replicas: int = 0
+    selector: Selector = Selector()
+
+    @property
+    def selector_text(self) -> str:
+        return str(self.selector)
+
+
+def scale_of(obj: ApiObject) -> ApiObject:
+    """GET .../scale: the target's metadata (its resourceVersion, so an update can conflict) and its Scale."""
+    status = getattr(obj.status, "replicas", 0) if obj.status is not None else 0
+    return ApiObject(kind=obj.kind, meta=obj.meta, spec=Scale(replicas=obj.spec.replicas, status_replicas=status,
+                                                              selector=obj.spec.selector),
+                     resource_version=obj.resource_version)
+
+
+def scale_update(old: ApiObject, scale: Scale):
+    """PUT .../scale: the owner with spec.replicas set (its generation moves when the count does)."""
+    if scale.replicas < 0:
+        return invalid("Scale", "autoscaling", old.name,
+                       [FieldError("spec.replicas", "Invalid value", scale.replicas,
+                                   "must be greater than or equal to 0")])
+    if scale.replicas == old.spec.replicas:
+        return old
+    meta = evolve(old.meta, generation=old.meta.generation + 1)
+    return evolve(old, meta=meta, spec=evolve(old.spec, replicas=scale.replicas))
+
+
+def scale_served(kind: str):
+    """None when `kind` has a /scale subresource, else the 404 the API server gives for a path it lacks."""
+    return None if kind in SCALABLE else unknown_resource()

@@ -21,7 +21,7 @@ from kdsl.engine.apiserver import prepared
 from kdsl.engine.apiserver.trace import Decided
 from kdsl.core.evolve import copier
 from kdsl.engine.events import new_event
-from kdsl.engine.naming import generate_name, new_uid
+from kdsl.engine.apiserver.defaults import generate_name, new_uid
 from kdsl.engine.objects import ApiObject, Meta, PodStatus
 from kdsl.model import names
 from kdsl.model.workloads import Pod

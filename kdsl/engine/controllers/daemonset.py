@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.engine.controllers import set_rollback
 from kdsl.engine.controllers.base import Controller
 from kdsl.engine.controllers.daemon_status import daemon_status
 from kdsl.engine.apiserver.strategy import template_generation
 from kdsl.engine.controllers.daemon_util import TEMPLATE_GENERATION, should_run, target_node, with_tolerations
 from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, available, next_available_ms, pod_changed,
                                          revision_of, status_only)
-from kdsl.engine.naming import generate_free_name, new_uid
+from kdsl.engine.apiserver.defaults import generate_free_name, new_uid
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.core.values import Percent
 from kdsl.model.base import FieldRequirement
@@ -110,10 +109,6 @@ class DaemonSetController(Controller):
         wait = next_available_ms(pods, ds.spec.min_ready_ms, self.sim.now)
         if wait is not None:
             self.enqueue(key, wait)  # a pod turns available once minReadySeconds have passed
-
-    def rollback(self, action) -> None:
-        """kubectl rollout undo: see set_rollback.py."""
-        set_rollback.rollback(self, action)
 
     def _by_node(self, ds: ApiObject) -> dict[str, list[ApiObject]]:
         """getNodesToDaemonPods: the set's pods by target node, oldest first; a finished pod that is already

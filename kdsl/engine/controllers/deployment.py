@@ -7,7 +7,6 @@ import attrs
 from kdsl.engine import expect
 from kdsl.engine.controllers import deployment_rollout as rollout
 from kdsl.engine.controllers.base import Controller, Key
-from kdsl.engine.controllers.deployment_rollback import rollback
 from kdsl.engine.controllers.deployment_status import calculate_status
 from kdsl.engine.controllers.deployment_util import (HASH_LABEL, REVISION, DeploymentStatus, annotation, backoff_ms,
                                                      compute_hash, equal_ignore_hash, max_surge, new_condition,
@@ -212,10 +211,6 @@ class DeploymentController(Controller):
     def fresh(self, objs: list[ApiObject]) -> list[ApiObject]:
         """The objects as the store has them now (the sync's own writes included); gone ones left out."""
         return [o for o in (self.store.get(*x.key) for x in objs if x is not None) if o is not None]
-
-    def rollback(self, action) -> None:
-        """kubectl rollout undo: see deployment_rollback.py."""
-        rollback(self, action)
 
 
 # ---- `expect deployment NS/NAME ...` -----------------------------------------------------------

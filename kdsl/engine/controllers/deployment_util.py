@@ -6,7 +6,7 @@ import math
 
 import attrs
 
-from kdsl.engine.naming import ALPHABET
+from kdsl.engine.apiserver.defaults import ALPHABET
 from kdsl.engine.objects import ApiObject, Condition
 from kdsl.engine.podview import ready_since
 from kdsl.core.values import Percent, digits

@@ -7,7 +7,7 @@ import attrs
 from kdsl.engine import clock, expect
 from kdsl.engine.controllers.base import Controller, Key
 from kdsl.core.evolve import ByIdentity
-from kdsl.engine.naming import generate_name
+from kdsl.engine.apiserver.defaults import generate_name
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef
 from kdsl.engine.services import (MANAGED_BY, MANAGED_BY_LABEL, MAX_ENDPOINTS_PER_SLICE, SERVICE_NAME_LABEL,
                                   Endpoint, EndpointPort, EndpointSlice, endpoint_of, endpoint_ports,

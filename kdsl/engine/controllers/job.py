@@ -11,7 +11,7 @@ from kdsl.engine.controllers.job_indexed import (UNKNOWN, completion_index, dupl
 from kdsl.engine.controllers.job_util import (Backoff, JobStatus, counted_pods, finish_ms, is_active, is_finished_pod,
                                               orphaned, past_backoff_on_failure, release, release_orphan, removal_rank,
                                               suspended, suspension)
-from kdsl.engine.naming import generate_free_name
+from kdsl.engine.apiserver.defaults import generate_free_name
 from kdsl.engine.objects import ApiObject, Condition, set_condition
 from kdsl.engine.podview import is_ready
 

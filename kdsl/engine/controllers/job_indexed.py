@@ -8,7 +8,7 @@ import yaml
 from kdsl.core import yamls
 from kdsl.engine.apiserver.strategy import generated_labels
 from kdsl.engine.controllers.job_util import JOB_TRACKING
-from kdsl.engine.naming import MAX_GENERATED_BASE
+from kdsl.engine.apiserver.defaults import MAX_GENERATED_BASE
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef
 from kdsl.model.pods import Container, PodTemplate
 from kdsl.model.workloads import Pod

@@ -9,7 +9,7 @@ import attrs
 
 from kdsl.engine.apiserver.resources import KINDS
 from kdsl.engine.controllers.base import Controller, Key
-from kdsl.engine.naming import new_uid
+from kdsl.engine.apiserver.defaults import new_uid
 from kdsl.engine.objects import ApiObject, Condition, Meta
 from kdsl.engine.store_watch import deletions
 from kdsl.model.namespaces import SYSTEM_NAMESPACES

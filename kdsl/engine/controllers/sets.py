@@ -6,7 +6,7 @@ import functools
 
 import attrs
 
-from kdsl.engine.naming import ALPHABET
+from kdsl.engine.apiserver.defaults import ALPHABET
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef
 from kdsl.engine.podview import ready_since
 from kdsl.model.pods import PodTemplate

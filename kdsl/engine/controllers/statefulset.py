@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import attrs
 
-from kdsl.engine.controllers import set_rollback
 from kdsl.engine.controllers.base import Controller
 from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, next_available_ms, pod_changed, revision_of,
                                          status_only)
@@ -63,10 +62,6 @@ class StatefulSetController(Controller):
         wait = next_available_ms(pods, set_.spec.min_ready_ms, self.sim.now)
         if wait is not None:
             self.enqueue(key, wait)  # a pod turns available once minReadySeconds have passed
-
-    def rollback(self, action) -> None:
-        """kubectl rollout undo: see set_rollback.py."""
-        set_rollback.rollback(self, action)
 
     # ---- the pods: scale, then update --------------------------------------------------------------
     def _sync_pods(self, set_: ApiObject, current: ApiObject, update: ApiObject) -> bool:

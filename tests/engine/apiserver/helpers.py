@@ -6,8 +6,7 @@ import attrs
 
 import kdsl
 from kdsl.engine.apiserver.errors import ApiError
-from kdsl.engine.apiserver.view import MemoryView, wrap
-from kdsl.engine.objects import ApiObject, PodStatus
+from kdsl.engine.objects import ApiObject, MemoryView, PodStatus, wrap
 from kdsl.model.pods import Container, PodTemplate, Resources, Toleration
 from kdsl.model.workloads import Pod
 

@@ -10,9 +10,8 @@ from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.apiserver.trace import Traced
 from kdsl.engine.apiserver.trace_diff import changes
-from kdsl.engine.apiserver.view import MemoryView, wrap
 from kdsl.engine.controllers.alike_pods import AlikePods
-from kdsl.engine.objects import ApiObject, Meta, OwnerRef
+from kdsl.engine.objects import ApiObject, MemoryView, Meta, OwnerRef, wrap
 from kdsl.engine.simulation import Simulation
 from kdsl.engine.store import Store
 from kdsl.model.workloads import Pod

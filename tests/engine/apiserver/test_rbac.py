@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from kdsl.engine.apiserver.authn import UserInfo, controller_user, identity, node_user
 from kdsl.engine.apiserver.rbac import Attributes, Decision, authorize, can, rule_allows
-from kdsl.engine.apiserver.view import MemoryView
+from kdsl.engine.objects import MemoryView
 from kdsl.model.access import ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject
 from tests.engine.apiserver.helpers import Cluster
 

@@ -9,7 +9,7 @@ from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.apiserver.trace import REPLAYED, Traced
 from kdsl.engine.apiserver.trace_diff import changes, diff
 from kdsl.engine.apiserver.trace_store import Cycle, Traces
-from kdsl.engine.apiserver.view import wrap
+from kdsl.engine.objects import wrap
 from kdsl.engine.simulation import Simulation
 from tests.engine.apiserver.helpers import Cluster, container, pod
 

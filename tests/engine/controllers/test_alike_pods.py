@@ -9,7 +9,7 @@ from kdsl.engine.apiserver import admission
 from kdsl.engine.apiserver.trace_diff import changes
 from kdsl.engine.controllers.alike_pods import AlikePods
 from kdsl.engine.controllers.replicaset import ReplicaSetController
-from kdsl.engine.apiserver.view import wrap
+from kdsl.engine.objects import wrap
 from kdsl.engine.simulation import Simulation
 from kdsl.model import names
 from tests.engine.apiserver.test_prepared import SHOP

@@ -13,7 +13,7 @@ import pytest
 import kdsl
 from kdsl.engine.controllers.deployment_util import (HASH_LABEL, REVISION, REVISION_HISTORY, annotation,
                                                      compute_hash, resolve_fenceposts, revision, safe_encode)
-from kdsl.engine.naming import ALPHABET
+from kdsl.engine.apiserver.defaults import ALPHABET
 from kdsl.engine.simulation import Simulation
 from kdsl.core.errors import KdslError
 from kdsl.model.timeline import Rollback

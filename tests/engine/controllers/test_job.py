@@ -5,7 +5,7 @@ from __future__ import annotations
 import kdsl
 from kdsl.engine.apiserver.strategy import CONTROLLER_UID_LABEL, JOB_NAME_LABEL
 from kdsl.engine.controllers.job_util import Backoff, JobStatus
-from kdsl.engine.naming import ALPHABET
+from kdsl.engine.apiserver.defaults import ALPHABET
 from kdsl.engine.simulation import Simulation
 
 NODE = "node n1 cpu=8 memory=16Gi\nnamespace shop\n"
@@ -149,10 +149,10 @@ def test_jobs_and_cronjobs_are_simulated():
 def test_job_completions_10000_parallelism_10000_a_generated_name_that_collides_is_drawn_again(monkeypatch):
     # 10,000 pods of `<job>-<5 random>` make a collision likely; the create then met 409 AlreadyExists, which
     # records no rejection, and the controller read `sim.rejections[-1]` of an empty list (IndexError).
-    import kdsl.engine.naming as naming
+    import kdsl.engine.apiserver.defaults as defaults
 
     drawn = iter(["migrate-aaaaa", "migrate-aaaaa", "migrate-bbbbb", "migrate-ccccc"])
-    monkeypatch.setattr(naming, "generate_name", lambda base, rng: next(drawn))
+    monkeypatch.setattr(defaults, "generate_name", lambda base, rng: next(drawn))
     sim = run("job shop/migrate completions=3 parallelism=3 { container run image=busybox { exit 0 after 20s } }",
               10_000)
     pods = sorted(p.name for p in sim.store.list("Pod"))
@@ -163,7 +163,7 @@ def test_job_completions_10000_parallelism_10000_a_generated_name_that_collides_
 def test_naming_generate_free_name_skips_names_already_taken():
     import random
 
-    from kdsl.engine.naming import generate_free_name, generate_name
+    from kdsl.engine.apiserver.defaults import generate_free_name, generate_name
 
     first = generate_name("web-", random.Random(3))
     assert generate_free_name("web-", random.Random(3), lambda n: n == first) != first

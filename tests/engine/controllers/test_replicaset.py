@@ -8,7 +8,7 @@ import attrs
 
 import kdsl
 from kdsl.engine.controllers.replicaset import pods_to_delete
-from kdsl.engine.naming import ALPHABET
+from kdsl.engine.apiserver.defaults import ALPHABET
 from kdsl.engine.objects import ApiObject, Condition, Meta, PodStatus
 from kdsl.engine.simulation import Simulation
 from kdsl.model.workloads import Pod

@@ -1,4 +1,4 @@
-"""The /scale subresource: an autoscaling/v1 Scale read from and written to a workload's spec.replicas, with RBAC."""
+"""The /scale subresource (request_ops.py): an autoscaling/v1 Scale read from and written to spec.replicas, RBAC."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 from kdsl.engine.apiserver.errors import ApiError
-from kdsl.engine.apiserver.scale import Scale
+from kdsl.engine.apiserver.request_ops import Scale
 from tests.engine.apiserver.helpers import Cluster, message
 
 TEXT = """
