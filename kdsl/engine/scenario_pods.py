@@ -17,8 +17,8 @@
 from __future__ import annotations
 
 from kdsl.engine.apiserver import prepared
+from kdsl.engine.apiserver.defaults import new_uid
 from kdsl.engine.apiserver.trace import Decided
-from kdsl.engine.naming import new_uid
 from kdsl.engine.objects import PodStatus, request_meta, requested
 from kdsl.model import names
 from kdsl.model.workloads import Pod
