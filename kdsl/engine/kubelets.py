@@ -35,7 +35,8 @@ class KubeletComponent:
         # Pods bound to a node that does not exist: no kubelet has them (they stay Pending) until a node of that
         # name registers and its kubelet lists them. Node name -> pod keys.
         self.unhosted: dict[str, set[tuple]] = {}
-        sim.store.watch("Pod", self.on_pod, writes=bound_or_deleted)
+        # its own status writes (writer=SOURCE) are not heard back: on_pod would return at once for them
+        sim.store.watch("Pod", self.on_pod, writes=bound_or_deleted, writer=SOURCE)
         sim.store.watch("Node", self.on_node)
         for kind in volumes.WATCHED:
             sim.store.watch(kind, self.on_volume_source)
@@ -47,8 +48,9 @@ class KubeletComponent:
         if new is not None and new.meta.deletion_ms is None:
             run = self.runs.get(new.key)
             if run is not None and new.status is run.status:
-                # the kubelet's own status write, heard back: a status-only change is a reconcile, not a sync
-                # (pkg/kubelet/config/config.go checkAndUpdatePod), and nothing of another's is in it to adopt
+                # the kubelet's own status write, heard back (the watch spares it those it names itself the writer
+                # of): a status-only change is a reconcile, not a sync (pkg/kubelet/config/config.go
+                # checkAndUpdatePod), and nothing of another's is in it to adopt
                 return
         if new is None:
             key = old.key
@@ -122,7 +124,7 @@ class KubeletComponent:
                 self.sim.event("Warning", "FailedMount", pod, message, source=SOURCE)
         run = self.runs[key]
         if pod.status != run.status:
-            self.sim.write(pod, source=SOURCE, status=run.status)
+            self.sim.write(pod, source=SOURCE, status=run.status, writer=SOURCE)
         return True
 
     def on_volume_source(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
@@ -216,7 +218,7 @@ class KubeletComponent:
             sim.log.record(e)
         pod = sim.store.get(*key)
         if pod is not None and pod.status is not run.status and pod.status != run.status:
-            sim.write(pod, source=SOURCE, status=run.status)
+            sim.write(pod, source=SOURCE, status=run.status, writer=SOURCE)
         self._next(key)
 
     def oom_kill(self, key: tuple, container: str) -> None:

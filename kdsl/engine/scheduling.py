@@ -28,13 +28,11 @@ class SchedulerComponent:
         self.start_index = 0
         self._arrivals = 0
         self._pass_queued = False
-        # The PodInfo of the pod being bound: its scheduling facts do not change with the binding, so
-        # the snapshot accounts the bound pod with the one the cycle derived.
-        self._binding: tuple[tuple, PodInfo] | None = None
         # Pods bound to a node that does not exist (yet): the API server accepts a nodeName it cannot find, and
         # the scheduler's cache accounts such a pod once its node appears. Node name -> pod keys.
         self.unplaced: dict[str, set[tuple]] = {}
-        sim.store.watch("Pod", self.on_pod, writes=_not_a_bound_pods_status)
+        # its own bindings (writer=SOURCE) are not heard back: bind accounted the pod already, as it assumed it
+        sim.store.watch("Pod", self.on_pod, writes=_not_a_bound_pods_status, writer=SOURCE)
         sim.store.watch("Node", self.on_node)
         self.volumes = VolumeBindingPlugin(self)
 
@@ -73,8 +71,7 @@ class SchedulerComponent:
         if node not in snapshot.index:
             self.unplaced.setdefault(node, set()).add(new.key)
         elif _pod_key(new) not in snapshot.where:  # a bound pod's later writes (its status) change nothing here
-            binding = self._binding
-            snapshot.add_pod(node, binding[1] if binding is not None and binding[0] == new.key else new)
+            snapshot.add_pod(node, new)
 
     def on_node(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         if old is None or new is None:
@@ -127,18 +124,16 @@ class SchedulerComponent:
                 traces.scheduled(key, now, result)
             if result.node is not None:
                 pending.pop(key, None)
-                self._binding = (key, info)
-                try:
-                    self.bind(pod, result.node)
-                finally:
-                    self._binding = None
+                self.bind(pod, result.node, info)
             else:
                 self.unschedulable.add(key)
                 self.fail(pod, result.message)
                 if result.nominated_node is not None:
                     self.preempt(pod, result.nominated_node, result.victims)
 
-    def bind(self, pod: ApiObject, node: str) -> None:
+    def bind(self, pod: ApiObject, node: str, info: PodInfo | None = None) -> None:
+        """Assume the pod on `node` (`info`: the PodInfo its cycle derived, whose scheduling facts the binding does
+        not change), then write the binding."""
         sim = self.sim
         tpl = evolve(pod.spec.template, node_name=node)
         status = pod.status
@@ -151,9 +146,14 @@ class SchedulerComponent:
         # The binding keeps status.nominatedNodeName up to 1.34; from 1.35 (ClearingNominatedNodeNameAfterBinding,
         # beta, on by default) the pod's binding storage clears it (pkg/registry/core/pod/storage/storage.go).
         nominated = status.nominated_node if sim.kube_minor < CLEARS_NOMINATED else None
-        # the spec and status ride in the store's one copy of the pod; the watch adds it to the snapshot
+        # The cache assumes the pod before its binding is written (pkg/scheduler/schedule_one.go assume,
+        # backend/cache/cache.go AssumePod): the binding heard back only confirms it (cache.go AddPod of an assumed
+        # pod), so the scheduler's watch is spared it (writer=SOURCE). Its watchers ahead of the scheduler's read
+        # no snapshot, and a watcher after it that deletes the pod finds it accounted, as when on_pod added it.
+        self.snapshot.add_pod(node, pod if info is None else info)
+        # the spec and status ride in the store's one copy of the pod
         sim.write(pod, source=SOURCE, spec=evolve(pod.spec, template=tpl),
-                  status=evolve(status, conditions=conditions, nominated_node=nominated))
+                  status=evolve(status, conditions=conditions, nominated_node=nominated), writer=SOURCE)
 
     def fail(self, pod: ApiObject, message: str) -> None:
         sim = self.sim

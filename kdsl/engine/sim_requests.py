@@ -67,9 +67,9 @@ class Requests:
     """What the Simulation's components and its timeline call to act on the cluster: each goes through the
     API server (`handle`) as Kubernetes' clients do, or, for the kubelets' own status, straight to the store."""
 
-    def write(self, obj: ApiObject, source: str, status=KEEP, spec=KEEP) -> ApiObject:
-        """Store `obj` now; `status=...` and `spec=...` replace its own in the same copy."""
-        return self.store.put(obj, self.now, status, spec)
+    def write(self, obj: ApiObject, source: str, status=KEEP, spec=KEEP, writer: str | None = None) -> ApiObject:
+        """Store `obj` now; `status=...` and `spec=...` replace its own in the same copy; `writer`: Store.put's."""
+        return self.store.put(obj, self.now, status, spec, writer)
 
     def create(self, obj, source: str, user: str | None = None) -> ApiObject | None:
         """A model object created at this moment (from the scenario or the timeline) through the API

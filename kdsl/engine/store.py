@@ -80,9 +80,10 @@ class Store(TimeTravel):
         return iter(self._objects[k] for k in sorted(self._objects, key=_sort_key))
 
     # ---- writes --------------------------------------------------------------------------------
-    def put(self, obj: ApiObject, now: int, status=KEEP, spec=KEEP) -> ApiObject:
+    def put(self, obj: ApiObject, now: int, status=KEEP, spec=KEEP, writer: str | None = None) -> ApiObject:
         """Create or replace an object; returns it with its new resourceVersion. `status` and `spec`, if
-        given, replace the object's in the same copy (a binding or a status write need not copy it twice)."""
+        given, replace the object's in the same copy (a binding or a status write need not copy it twice).
+        `writer` names the component whose own doing an update is: its watch (watch's `writer`) is spared it."""
         rv = self.resource_version = self.resource_version + 1
         if spec is not KEEP:
             changes = {"resource_version": rv, "spec": spec}
@@ -113,7 +114,7 @@ class Store(TimeTravel):
         op = "MODIFIED" if old is not None else "ADDED"
         self._log.append((now, rv, key, op, obj))  # _record's, on the path every write takes
         slot[2].append((now, rv, obj))
-        self._notify(kind, op, old, obj, controllers, was is not None and was[0] is not owners, key[1])
+        self._notify(kind, op, old, obj, controllers, was is not None and was[0] is not owners, key[1], writer)
         return obj
 
     def delete(self, kind: str, namespace: str | None, name: str, now: int) -> ApiObject | None:
@@ -133,7 +134,7 @@ class Store(TimeTravel):
             unowned.pop(name, None)
         self._log.append((now, self.resource_version, key, "DELETED", None))
         self._slots[key][2].append((now, self.resource_version, None))
-        self._notify(kind, "DELETED", old, None, controllers, False, namespace)
+        self._notify(kind, "DELETED", old, None, controllers, False, namespace, None)
         return old
 
     def _index_owners(self, key: Key, was: tuple | None, new: ApiObject | None) -> tuple[str, ...]:
@@ -161,7 +162,7 @@ class Store(TimeTravel):
 
     def watch(self, kind: str, fn: Watcher, owners: tuple[str, ...] | None = None,
               writes: Callable[[Write], bool] | None = None, beside: str | None = None,
-              labels: Callable[[str | None, tuple], bool] | None = None) -> None:
+              labels: Callable[[str | None, tuple], bool] | None = None, writer: str | None = None) -> None:
         """Call `fn(op, old, new)` after every write of that kind, in the order of the writes. With
         `owners`, only for objects (before or after the write) whose controller is of one of those
         kinds: a ReplicaSet controller need not hear of the other pods' progress, by far the most writes.
@@ -169,9 +170,14 @@ class Store(TimeTravel):
         field selector or event filter spares its handler the writes it would drop. With `beside`, only in
         the namespaces that hold an object of that kind: a quota's controller need not hear of pods where none is.
         With `labels(namespace, labels)`, only for objects whose labels it selects before or after the write (its
-        answer is kept per labels tuple until `reselect`; one such watch a kind is spared writes, any other hears)."""
-        self._watches[kind].append(Watch(fn, None if owners is None else frozenset(owners), writes, beside, labels))
-        if writes is not None or beside is not None:
+        answer is kept per labels tuple until `reselect`; one such watch a kind is spared writes, any other hears).
+        With `writer`, not for the updates that writer makes (put's `writer`) keeping the Meta of an object not being
+        deleted: what it wrote is its own view already, as the kubelet's pod config ignores a status-only change of
+        its pod (pkg/kubelet/config/config.go checkAndUpdatePod: a reconcile, not an update) and the scheduler's
+        cache only confirms the binding of a pod it assumed (pkg/scheduler/backend/cache/cache.go AddPod)."""
+        self._watches[kind].append(Watch(fn, None if owners is None else frozenset(owners), writes, beside, labels,
+                                         writer))
+        if writes is not None or beside is not None or writer is not None:
             self._shaped.add(kind)
         if beside is not None:
             self._besides.add(beside)
@@ -190,10 +196,11 @@ class Store(TimeTravel):
         return slot
 
     def _notify(self, kind: str, op: str, old: ApiObject | None, new: ApiObject | None,
-                controllers: tuple[str, ...], moved: bool, ns: str | None) -> None:
+                controllers: tuple[str, ...], moved: bool, ns: str | None, writer: str | None) -> None:
         # The watchers a write reaches depend only on its shape: chosen once per shape, not asked of every
         # watcher at every write. A kind none of whose watches filters by shape has the shape of its controllers.
-        shape = shape_of(kind, controllers, op, old, new, moved, ns) if kind in self._shaped else (kind, controllers)
+        shape = shape_of(kind, controllers, op, old, new, moved, ns, writer) if kind in self._shaped else \
+            (kind, controllers)
         chosen = self._dispatch.get(shape)
         if chosen is None:
             watches = self._watches.get(kind, ())
@@ -213,7 +220,7 @@ class Store(TimeTravel):
         if self._begun != begun and len(watches := self._watches.get(kind, ())) > chosen[1]:
             # a watch begun by a watcher hears this write too, as a watcher appended to the list would
             if kind in self._shaped:
-                shape = shape_of(kind, controllers, op, old, new, moved, ns)
+                shape = shape_of(kind, controllers, op, old, new, moved, ns, writer)
             for fn in reached(watches[chosen[1]:], write_of(shape, op, moved), self.count):
                 fn(op, old, new)
 

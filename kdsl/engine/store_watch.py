@@ -29,6 +29,9 @@ class Write:
     # a pod's update that keeps its Meta object (labels, owners, deletion state): a binding or a status write
     meta_kept: bool = False
     owned: bool = False  # the version written has ownerReferences
+    # an update that keeps the Meta (a status write, a binding) of an object not being deleted, by the writer put
+    # named: that writer's own doing, which its watch (Store.watch `writer`) need not hear back; None for any other
+    writer: str | None = None
 
 
 # Filters that watches share. Each is exactly where its watcher would do nothing: a write it filters out
@@ -66,10 +69,12 @@ class Watch:
     writes: Callable[[Write], bool] | None  # only writes of the shapes it accepts
     beside: str | None = None  # only writes in a namespace holding an object of this kind when the write is announced
     labels: Callable[[str | None, tuple], bool] | None = None  # only objects whose labels it selects: selected
+    writer: str | None = None  # not its own updates: Write.writer
 
     def hears(self, shape: Write, count: Callable[[str, str | None], int]) -> bool:
         return (self.owners is None or not self.owners.isdisjoint(shape.controllers)) and \
-            (self.writes is None or self.writes(shape)) and (self.beside is None or count(self.beside, shape.namespace))
+            (self.writes is None or self.writes(shape)) and (self.beside is None or count(self.beside, shape.namespace)) \
+            and (self.writer is None or self.writer != shape.writer)
 
 
 def reached(watches: list[Watch], shape: Write, count: Callable[[str, str | None], int]) -> tuple[Watcher, ...]:
@@ -109,21 +114,27 @@ def selected(answers: dict, select: Callable[[str | None, tuple], bool], ns: str
 
 
 def shape_of(kind: str, controllers: tuple[str, ...], op: str, old: ApiObject | None, new: ApiObject | None,
-             moved: bool, ns: str | None) -> tuple:
-    """A write's shape, as the store's dispatch keys it: its kind, then Write's fields (for a pod, its binding)."""
+             moved: bool, ns: str | None, writer: str | None = None) -> tuple:
+    """A write's shape, as the store's dispatch keys it: its kind, then Write's fields (for a pod, its binding);
+    `writer`, put's, stays in it only for an update that keeps the Meta of an object not being deleted."""
     terminating, owned = (False, False) if new is None else (new.meta.deletion_ms is not None, bool(new.meta.owners))
     if kind != "Pod":
-        return kind, controllers, op, moved, terminating, (False, False), False, ns, False, owned
+        if old is None or new is None or terminating or new.meta is not old.meta:
+            writer = None
+        return kind, controllers, op, moved, terminating, (False, False), False, ns, False, owned, writer
     if old is None:
         bound = new.spec.template.node_name is not None
-        return kind, controllers, op, moved, terminating, (False, bound), False, ns, False, owned
+        return kind, controllers, op, moved, terminating, (False, bound), False, ns, False, owned, None
     before = old.spec.template.node_name is not None
     if new is None:
-        return kind, controllers, op, moved, terminating, (before, False), False, ns, False, owned
+        return kind, controllers, op, moved, terminating, (before, False), False, ns, False, owned, None
     if new.spec is old.spec:  # a status write: the spec, and its nodeName, stands
-        return kind, controllers, op, moved, terminating, (before, before), True, ns, new.meta is old.meta, owned
-    bound = new.spec.template.node_name is not None
-    return kind, controllers, op, moved, terminating, (before, bound), False, ns, new.meta is old.meta, owned
+        kept = new.meta is old.meta
+        return kind, controllers, op, moved, terminating, (before, before), True, ns, kept, owned, \
+            (writer if kept and not terminating else None)
+    bound, kept = new.spec.template.node_name is not None, new.meta is old.meta
+    return kind, controllers, op, moved, terminating, (before, bound), False, ns, kept, owned, \
+        (writer if kept and not terminating else None)
 
 
 def write_of(shape: tuple, op: str, moved: bool) -> Write:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 
 import attrs
 import pytest
 
 import kdsl
+from kdsl.engine import kubelets, scheduling
+from kdsl.engine.kubelets import KubeletComponent
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef, PodStatus
-from kdsl.engine.store import Store
+from kdsl.engine.scheduling import SchedulerComponent
+from kdsl.engine.store import KEEP, Store
 from kdsl.engine.store_watch import (Change, Write, bound_or_deleted, deletions, not_added, owners_or_deletion,
                                      the_binding)
 from kdsl.model.pods import PodTemplate
@@ -167,3 +171,81 @@ def test_every_run_is_the_same_when_every_watch_hears_every_write_of_its_kind(te
     monkeypatch.setattr(Store, "watch", lambda self, kind, fn, owners=None, **_: plain(self, kind, fn, owners))
     name = request.node.callspec.id.replace("/", "--")
     assert run_text(kdsl.parse(text)) == (GOLDEN / f"engine/runs/{name}.txt").read_text(encoding="utf-8")
+
+
+def test_a_writers_watch_does_not_hear_its_own_status_writes_of_an_object_that_stands():
+    s, heard = Store(), []
+    s.watch("Pod", lambda op, old, new: heard.append(("mine", op, new and new.status.phase)), writer="kubelet")
+    s.watch("Pod", lambda op, old, new: heard.append(("all", op, new and new.status.phase)))
+    p = s.put(pod("web", node="n1"), 0, writer="kubelet")  # a creation: heard
+    p = s.put(p, 1, status=PodStatus(phase="Pending"), writer="kubelet")  # its own status write: not heard
+    p = s.put(p, 2, status=PodStatus(phase="Running"), writer="scheduler")  # another's: heard
+    p = s.put(p, 3, status=PodStatus(phase="Running"))  # no writer named: heard
+    p = s.put(attrs.evolve(p, meta=attrs.evolve(p.meta, labels=(("a", "b"),))), 4, writer="kubelet")  # metadata
+    p = s.put(attrs.evolve(p, meta=attrs.evolve(p.meta, deletion_ms=5)), 5)
+    s.put(p, 6, status=PodStatus(phase="Succeeded"), writer="kubelet")  # being deleted: heard
+    s.delete("Pod", "shop", "web", 7)
+    mine = [(op, phase) for who, op, phase in heard if who == "mine"]
+    assert mine == [("ADDED", "Pending"), ("MODIFIED", "Running"), ("MODIFIED", "Running"), ("MODIFIED", "Running"),
+                    ("MODIFIED", "Running"), ("MODIFIED", "Succeeded"), ("DELETED", None)]
+    assert len([h for h in heard if h[0] == "all"]) == 8
+
+
+def _kubelet_state(k) -> tuple:
+    return (dict(k.runs), dict(k.generation), dict(k.node_of), {key: list(v) for key, v in k.waiting.items()},
+            {n: set(v) for n, v in k.unhosted.items()})
+
+
+def _scheduler_state(s) -> tuple:
+    return (dict(s.pending), set(s.unschedulable), s.snapshot, dict(s.snapshot.where), s._pass_queued, s._arrivals,
+            {n: set(v) for n, v in s.unplaced.items()})
+
+
+OWN = [(KubeletComponent, kubelets.SOURCE, _kubelet_state), (SchedulerComponent, scheduling.SOURCE, _scheduler_state)]
+
+
+@pytest.mark.parametrize("text", [t for _, t in SCENARIOS], ids=[n for n, _ in SCENARIOS])
+def test_a_writer_would_do_nothing_with_its_own_updates_it_no_longer_hears(text, request, monkeypatch):
+    """With their `writer` filters removed, the kubelet hears its own status writes and the scheduler its own
+    bindings again: each changes nothing of the component's (the kubelet's runs, plans and waiting pods; the
+    scheduler's queue and snapshot), writes nothing, records no event and plans nothing; the run is its golden one."""
+    plain_watch, plain_put = Store.watch, Store.put
+    writers, checked, expected = [], [], []  # writers: the writer of each write under way, the innermost last
+    monkeypatch.setattr(Store, "watch", lambda self, kind, fn, owners=None, writer=None, **kw:
+                        plain_watch(self, kind, fn, owners, **kw))
+
+    def own(writer, old, new) -> bool:  # Write.writer's rule: an update keeping the Meta of a pod not being deleted
+        return writer is not None and old is not None and new is not None and new.meta is old.meta \
+            and new.meta.deletion_ms is None
+
+    def put(self, obj, now, status=KEEP, spec=KEEP, writer=None):
+        writers.append(writer)
+        old = self.get(obj.kind, obj.meta.namespace, obj.meta.name)
+        try:
+            new = plain_put(self, obj, now, status, spec, writer)
+        finally:
+            writers.pop()
+        if new.kind == "Pod" and own(writer, old, new):
+            expected.append((writer, new.key))
+        return new
+
+    def checking(cls, source, state):
+        plain_on_pod = cls.on_pod
+
+        def on_pod(self, op, old, new):
+            if not (writers and writers[-1] == source and own(source, old, new)):
+                return plain_on_pod(self, op, old, new)
+            sim = self.sim
+            before = (state(self), sim.store.resource_version, len(sim.log.events), sim.queue._seq)
+            plain_on_pod(self, op, old, new)
+            after = (state(self), sim.store.resource_version, len(sim.log.events), sim.queue._seq)
+            assert after == before, f"{cls.__name__} acted on its own write of {new.key}"
+            checked.append((source, new.key))
+        return on_pod
+
+    monkeypatch.setattr(Store, "put", put)
+    for cls, source, state in OWN:
+        monkeypatch.setattr(cls, "on_pod", checking(cls, source, state))
+    name = request.node.callspec.id.replace("/", "--")
+    assert run_text(kdsl.parse(text)) == (GOLDEN / f"engine/runs/{name}.txt").read_text(encoding="utf-8")
+    assert Counter(checked) == Counter(expected)  # every write a filter spares its writer was heard, and checked

@@ -23,9 +23,9 @@ class Settler:
         def feasible(pod) -> list[str]:
             return sorted(n.node for n in sched.explain(pod).nodes if n.feasible)
 
-        def on_bind(pod, node):
+        def on_bind(pod, node, info=None):  # before bind assumes the pod in the snapshot
             self._decision(pod)["feasible"] = feasible(pod)
-            return bind(pod, node)
+            return bind(pod, node, info)
 
         def on_fail(pod, message):
             self._decision(pod)["feasible"] = feasible(pod)
