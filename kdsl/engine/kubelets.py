@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from kdsl.engine import clock, volumes
+from kdsl.engine import clock
 from kdsl.engine.kubelet import config_refs, runtime
 from kdsl.engine.kubelet.containers import LIVE
 from kdsl.engine.kubelet.pod import PodRun, Step
@@ -38,7 +38,7 @@ class KubeletComponent:
         # its own status writes (writer=SOURCE) are not heard back: on_pod would return at once for them
         sim.store.watch("Pod", self.on_pod, writes=bound_or_deleted, writer=SOURCE)
         sim.store.watch("Node", self.on_node)
-        for kind in volumes.WATCHED:
+        for kind in config_refs.MOUNTED:
             sim.store.watch(kind, self.on_volume_source)
         self.held = config_refs.Held()  # containers in CreateContainerConfigError, by what they name
         for kind in config_refs.WATCHED:
@@ -115,7 +115,7 @@ class KubeletComponent:
     def _wait_for_volumes(self, key: tuple, pod: ApiObject) -> bool:
         """A volume whose ConfigMap, Secret or claim is missing holds the pod in ContainerCreating, with a
         FailedMount event, until the object appears (WaitForAttachAndMount comes before the sandbox)."""
-        missing = volumes.missing(pod, self.sim.store)
+        missing = config_refs.missing(pod, self.sim.store)
         if not missing:
             return False
         self.waiting[key] = [name for name, _ in missing]
@@ -133,7 +133,7 @@ class KubeletComponent:
             return
         for key in [k for k in self.waiting if k[1] == new.namespace]:
             pod = self.sim.store.get(*key)
-            if pod is None or volumes.missing(pod, self.sim.store):
+            if pod is None or config_refs.missing(pod, self.sim.store):
                 continue
             del self.waiting[key]
             self.runs[key] = self._new_run(pod)

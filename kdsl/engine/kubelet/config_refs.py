@@ -1,4 +1,4 @@
-"""A container's ConfigMaps and Secrets as the kubelet reads them: env, envFrom, and the retries they cause."""
+"""A pod's ConfigMaps, Secrets and claims as the kubelet reads them: the volumes it waits for, env, envFrom, retries."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from collections import defaultdict
 
 import attrs
 
-from kdsl.core.secrets import REDACTED
-from kdsl.engine.kubelet.containers import Ctr, Timer
 from kdsl.core.evolve import evolve
+from kdsl.core.secrets import REDACTED
+from kdsl.engine.controllers.pv_index import claim_status, delay_binding
+from kdsl.engine.kubelet.containers import Ctr, Timer
+from kdsl.engine.objects import ApiObject
 
 KINDS = {"configmap": "ConfigMap", "secret": "Secret"}
 WATCHED = ("ConfigMap", "Secret")
@@ -252,3 +254,39 @@ def environment(sim, pod: str, container: str, at: int | None = None) -> Env | N
         return None
     res = resolve(spec, obj.namespace, lambda kind, ns_, n: sim.store.at((kind, ns_, n), started))
     return res.env
+
+
+# The kubelet's volume plugins: the kind each source names, and how MountVolume.SetUp says it is missing.
+_SOURCES = {"configmap": ("ConfigMap", "configmap"), "secret": ("Secret", "secret"),
+            "pvc": ("PersistentVolumeClaim", "persistentvolumeclaim")}
+
+
+def missing(pod: ApiObject, store) -> list[tuple[str, str | None]]:
+    """(volume, FailedMount message) for each volume the pod cannot mount yet; an `optional` ConfigMap
+    or Secret mounts empty instead of waiting, as in Kubernetes. A claim must be Bound (the kubelet's
+    desired-state populator refuses it otherwise); a WaitForFirstConsumer claim is being bound for this
+    pod's node by the scheduler's choice, which kdsl makes before, not after, the pod is bound — so
+    the kubelet waits for it quietly (message None)."""
+    out: list[tuple[str, str | None]] = []
+    for vol in pod.spec.template.volumes:
+        source = _SOURCES.get(vol.source)
+        if source is None or vol.optional:
+            continue
+        kind, word = source
+        obj = store.get(kind, pod.namespace, vol.ref)
+        failed = f'MountVolume.SetUp failed for volume "{vol.name}" : '
+        if obj is None:
+            out.append((vol.name, f'{failed}{word} "{vol.ref}" not found'))
+        elif kind != "PersistentVolumeClaim":
+            continue
+        elif obj.terminating:
+            out.append((vol.name, f"{failed}can't start pod because PVC {pod.namespace}/{vol.ref} is being deleted"))
+        elif claim_status(obj).phase != "Bound" or not obj.spec.volume_name:
+            quiet = delay_binding(store, obj)
+            out.append((vol.name, None if quiet else
+                        f'{failed}PVC {pod.namespace}/{vol.ref} has non-bound phase ("{claim_status(obj).phase}") '
+                        f'or empty pvc.Spec.VolumeName ("{obj.spec.volume_name or ""}")'))
+    return out
+
+
+MOUNTED = tuple(kind for kind, _ in _SOURCES.values())

@@ -1,7 +1,7 @@
 """A pod's volumes wait for the objects they mount (k8s-semantics §8, oracle 58's kubelet side)."""
 
 import kdsl
-from kdsl.engine import volumes
+from kdsl.engine.kubelet import config_refs
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.engine.store import Store
 
@@ -14,7 +14,7 @@ def test_missing_volume_objects_are_named_with_the_kubelets_message():
     for obj in scenario.objects:
         store.put(ApiObject(kind=obj.kind, meta=Meta(name=obj.name, namespace=obj.namespace), spec=obj), now=0)
     pod = store.get("Pod", "default", "p")
-    assert volumes.missing(pod, store) == [
+    assert config_refs.missing(pod, store) == [
         ("b", 'MountVolume.SetUp failed for volume "b" : configmap "cfg" not found'),
         ("d", 'MountVolume.SetUp failed for volume "d" : persistentvolumeclaim "data" not found'),
     ]
