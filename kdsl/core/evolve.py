@@ -9,6 +9,7 @@ import attrs
 
 T = TypeVar("T")
 _MAKERS: dict[tuple, Callable] = {}  # (class, changed names...) -> copier; (class, None) -> any change
+_BY_CLASS: dict[type, dict[tuple, Callable]] = {}  # evolve's: class -> changed names -> copier
 
 
 def _plain(cls: type, fields) -> bool:
@@ -51,7 +52,9 @@ def _maker(cls: type, keys: tuple[str, ...] | None = None) -> Callable:
     else:
         args = ", ".join(f"{a.alias}={value(a)}" for a in fields if a.init)
         lines = ["def make(i, c):", f"    return cls({args})"]
-    exec("\n".join(lines), env)  # noqa: S102 - identifiers from attrs.fields
+    # named after the class, so that a profile tells one class's copies from another's
+    code = compile("\n".join(lines), f"<kdsl evolve {cls.__qualname__}>", "exec")
+    exec(code, env)  # noqa: S102 - identifiers from attrs.fields
     return env["make"]
 
 
@@ -66,14 +69,17 @@ def copier(cls: type, *names: str) -> Callable:
     return make
 
 
-def evolve(inst: T, **changes) -> T:
+def evolve(inst: T, /, **changes) -> T:
     """A copy of `inst` with `changes` applied, equal to what attrs.evolve makes; a name that is not
     an init field raises TypeError, as there. A copier is compiled once per class and set of changed
-    names: a run makes the same few kinds of change millions of times."""
-    key = (inst.__class__, *changes)
-    make = _MAKERS.get(key)
-    if make is None:
-        make = _MAKERS[key] = _maker(inst.__class__, key[1:])
+    names: a run makes the same few kinds of change millions of times. Looked up by class, then by
+    the names: a run copies few classes, and the names' tuple is then all that is hashed per call."""
+    try:
+        make = _BY_CLASS[inst.__class__][tuple(changes)]
+    except KeyError:  # a first copy of this class with these names
+        names = tuple(changes)
+        make = _MAKERS.get((inst.__class__, *names)) or _maker(inst.__class__, names)
+        _MAKERS[(inst.__class__, *names)] = _BY_CLASS.setdefault(inst.__class__, {})[names] = make
     return make(inst, changes)
 
 
