@@ -7,12 +7,11 @@ from kdsl.lang.parser import parse_document
 from kdsl.core.values import Percent, format_bytes
 from kdsl.model import access, config, namespaces, network
 from kdsl.model.config import ACCESS_SHORT, SECRET_TYPES
-from kdsl.model.manifest import Manifest
+from kdsl.model.manifest import Manifest, PodDisruptionBudget
 from kdsl.interop.emit_base import KEYWORDS, Writer, cpu, meta, pairs, quote, ref_name, selector, triple, word
 from kdsl.interop.emit_pods import KIND_WORD, workload
 from kdsl.interop.autoscaling import emit_hpa
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
-from kdsl.model.disruption import PodDisruptionBudget
 from kdsl.model.network import NetworkPolicy, NetworkPolicyRule, PolicyPeer, PolicyPort, policy_types
 
 

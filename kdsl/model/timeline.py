@@ -158,3 +158,11 @@ def applied(a: NodeOp, node: Node) -> Node:
         kept = tuple(t for t in node.taints if not any((t.key, t.effect) == (n.key, n.effect) for n in a.taints))
         return attrs.evolve(node, taints=a.taints + kept)
     return attrs.evolve(node, taints=tuple(t for t in node.taints if not any(r.matches(t) for r in a.taints)))
+
+
+@attrs.frozen(kw_only=True)
+class Evict(TimelineAction):
+    """`evict pod NS/NAME`: one Eviction through the API server (pods/eviction), as a client posts it."""
+
+    namespace: str
+    name: str
