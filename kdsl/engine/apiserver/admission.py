@@ -13,7 +13,7 @@ from kdsl.engine.apiserver.resources import ResourceInfo
 from kdsl.engine.apiserver.view import View
 from kdsl.core.evolve import ByIdentity, evolve
 from kdsl.engine.objects import ApiObject
-from kdsl.model.namespaces import IMMORTAL_NAMESPACES
+from kdsl.model.nodes import IMMORTAL_NAMESPACES
 from kdsl.model.pods import Toleration
 
 CREATE, UPDATE, DELETE = "CREATE", "UPDATE", "DELETE"

@@ -10,7 +10,7 @@ from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref, resource, word
 from kdsl.model.build.node_ops import replay_node_op
 from kdsl.model.build.timeline import ROLLABLE, SCALABLE
-from kdsl.model.namespaces import IMMORTAL_NAMESPACES, SYSTEM_NAMESPACES
+from kdsl.model.nodes import IMMORTAL_NAMESPACES, SYSTEM_NAMESPACES
 from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, NodeOp, Rollback, Rollout, Scale,
                                  SetImage, SetLoad)
 
