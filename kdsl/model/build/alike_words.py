@@ -53,7 +53,7 @@ NOT_MINE = object()
 
 def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None, slots=(), builder: Callable | None = None):
     """The statement's object, or NOT_MINE for one left to alike.py (no slots, or no key). `slots` (when given)
-    and `builder`: another kind's (alike_service.py)."""
+    and `builder`: another kind's (alike.py)."""
     slots = _slots(stmt) if slots == () else slots
     build = builder or build_workload
     key = _key(ctx, stmt, namespace, slots) if slots is not None else None
