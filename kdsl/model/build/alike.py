@@ -18,9 +18,10 @@ from kdsl.model.build.alike_objects import (
     found,
     name_at,
     nest,
+    one_word,
     places_of,
 )
-from kdsl.model.build.alike_words import NOT_MINE, build_words, one_word
+from kdsl.model.build.alike_words import NOT_MINE, build_words
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.objects import build_service
 from kdsl.model.build.workloads import build_workload

@@ -9,7 +9,7 @@ import attrs
 
 from kdsl.core.errors import Span
 from kdsl.core.evolve import evolve
-from kdsl.lang.syntax import Attr, Stmt, Word
+from kdsl.lang.syntax import Stmt, Word
 from kdsl.model.build.alike_objects import (
     MISSING,
     NotAlike,
@@ -21,6 +21,7 @@ from kdsl.model.build.alike_objects import (
     found,
     name_at,
     nest,
+    one_word,
     places_of,
 )
 from kdsl.model.build.context import Ctx
@@ -111,11 +112,6 @@ def _images(head: tuple, path: tuple[int, ...], out: list) -> None:
     for j, p in enumerate(head):
         if one_word(p) and p.key.text == "image":
             out.append((path + (j, 2, 0), "image"))
-
-
-def one_word(p) -> bool:
-    """Whether a head's part is `key=WORD`."""
-    return type(p) is Attr and p.op == "=" and len(p.values) == 1 and type(p.values[0]) is Word
 
 
 def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, slots) -> tuple | None:
