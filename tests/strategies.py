@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from kdsl.lang.grammar import keyword_terminals
 from kdsl.core.values import duration_ms
 from kdsl.model.access import RESOURCE_ALIASES, RESOURCE_GROUPS, VERBS
-from kdsl.model.namespaces import QUOTA_RESOURCES
+from kdsl.model.nodes import QUOTA_RESOURCES
 
 KEYWORDS = frozenset(v for v in keyword_terminals().values() if v[:1].isalpha())
 PUNCTUATION = tuple(sorted(v for v in keyword_terminals().values() if not v[:1].isalpha()))

@@ -117,7 +117,7 @@ def _vocabulary() -> list[tuple[str, str]]:
     from kdsl.model.build.expect import ATTRIBUTES, SINGULAR
     from kdsl.model.build.workloads import CONCURRENCY, POLICIES, RESTART, STRATEGIES
     from kdsl.model.config import SECRET_TYPES
-    from kdsl.model.namespaces import QUOTA_RESOURCES
+    from kdsl.model.nodes import QUOTA_RESOURCES
     from kdsl.model.network import SERVICE_TYPES
 
     tables = {"expect attribute": {k for attrs in ATTRIBUTES.values() for k in attrs} | set(ATTRIBUTES),

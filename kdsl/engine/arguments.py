@@ -12,7 +12,7 @@ import numbers
 
 from kdsl.core.errors import NotFoundError, UsageError, close_matches, listing
 from kdsl.core.values import BadValue, duration_ms, format_duration
-from kdsl.model.namespaces import SYSTEM_NAMESPACES
+from kdsl.model.nodes import SYSTEM_NAMESPACES
 
 MOMENT = "give milliseconds since the start (40_000), a duration such as \"2m\" or \"1m30s\", or a Timedelta"
 

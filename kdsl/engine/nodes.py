@@ -6,7 +6,7 @@ import attrs
 
 from kdsl.engine.apiserver.request import Request
 from kdsl.engine.objects import ApiObject, Condition, Meta, NodeStatus
-from kdsl.model.node_ops import LabelNode, NodeOp, TaintNode, UntaintNode
+from kdsl.model.timeline import LabelNode, NodeOp, TaintNode, UntaintNode
 from kdsl.model.nodes import Node, Taint
 
 UNREACHABLE = "node.kubernetes.io/unreachable"

@@ -6,15 +6,13 @@ import attrs
 
 from kdsl.engine.apiserver.request import Request
 from kdsl.engine.nodes import UNSCHEDULABLE, play_op, with_taints
-from kdsl.model.disruption import Evict
-from kdsl.model.node_ops import NodeOp
 from kdsl.model.nodes import Taint
 from kdsl.engine.apiserver.errors import qualified_kind
 from kdsl.engine.apiserver.resources import resource_info
 from kdsl.engine.drain import evict
 from kdsl.engine.rollouts import ROLLBACKERS, kubectl_error, rollout
-from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
-                                 SetLoad)
+from kdsl.model.timeline import (AddNode, Apply, Create, Delete, Evict, NodeAction, NodeOp, Rollback, Rollout,
+                                 Scale, SetImage, SetLoad)
 
 
 class Timeline:

@@ -7,7 +7,7 @@ import attrs
 from kdsl.core.errors import Diagnostic, KdslError, UsageError
 from kdsl.engine.run import parse
 from kdsl.lang.parser import parse_document
-from kdsl.model.namespaces import SYSTEM_NAMESPACES, LimitRange, Namespace, ResourceQuota
+from kdsl.model.nodes import SYSTEM_NAMESPACES, LimitRange, Namespace, ResourceQuota
 from kdsl.interop.cluster import ClusterExport, for_cluster
 from kdsl.interop.emit import emit
 from kdsl.interop.export import manifest

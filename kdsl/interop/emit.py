@@ -5,14 +5,13 @@ from __future__ import annotations
 from kdsl.lang.fmt import bare, format_document
 from kdsl.lang.parser import parse_document
 from kdsl.core.values import Percent, format_bytes
-from kdsl.model import access, config, namespaces, network
+from kdsl.model import access, config, network, nodes
 from kdsl.model.config import ACCESS_SHORT, SECRET_TYPES
-from kdsl.model.manifest import Manifest
+from kdsl.model.manifest import Manifest, PodDisruptionBudget
 from kdsl.interop.emit_base import KEYWORDS, Writer, cpu, meta, pairs, quote, ref_name, selector, triple, word
 from kdsl.interop.emit_pods import KIND_WORD, workload
 from kdsl.interop.autoscaling import emit_hpa
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
-from kdsl.model.disruption import PodDisruptionBudget
 from kdsl.model.network import NetworkPolicy, NetworkPolicyRule, PolicyPeer, PolicyPort, policy_types
 
 
@@ -280,16 +279,16 @@ def emit(objects, nodes_=(), header: str = "", loads=()) -> str:
         w.line(0, f"# {line}".rstrip())
     for n in nodes_:
         _node(w, n, 0)
-    declared = [o for o in objects if isinstance(o, namespaces.Namespace)]
+    declared = [o for o in objects if isinstance(o, nodes.Namespace)]
     names = {o.name for o in declared}
-    extra = sorted({o.namespace for o in objects if isinstance(o, (namespaces.ResourceQuota, namespaces.LimitRange))
+    extra = sorted({o.namespace for o in objects if isinstance(o, (nodes.ResourceQuota, nodes.LimitRange))
                     and o.namespace not in names})
     inside = {n: [] for n in [o.name for o in declared] + extra}
     top = []
     for o in objects:
         ns = getattr(o, "namespace", None) if o.namespaced and (not isinstance(o, Manifest)
                                                                 or isinstance(o, PodDisruptionBudget)) else None
-        if isinstance(o, namespaces.Namespace):
+        if isinstance(o, nodes.Namespace):
             continue
         (inside[ns] if ns in inside else top).append(o)
     for o in top:
@@ -300,9 +299,9 @@ def emit(objects, nodes_=(), header: str = "", loads=()) -> str:
         for d, text in meta(decl, 0) if decl is not None else []:
             w.line(1 + d, text)
         for o in inside[ns]:
-            if isinstance(o, namespaces.ResourceQuota):
+            if isinstance(o, nodes.ResourceQuota):
                 _quota(w, o, 1)
-            elif isinstance(o, namespaces.LimitRange):
+            elif isinstance(o, nodes.LimitRange):
                 _limits(w, o, 1)
             else:
                 _object(w, o, 1, ns)

@@ -7,7 +7,7 @@ import attrs
 from kdsl.core import yamls
 from kdsl.core.values import Percent
 from kdsl.engine.apiserver.strategy import generated
-from kdsl.model import access, config, namespaces, network, nodes, workloads
+from kdsl.model import access, config, network, nodes, workloads
 from kdsl.model.autoscaling import HorizontalPodAutoscaler
 from kdsl.model.manifest import Manifest
 from kdsl.model.network import NetworkPolicy
@@ -366,8 +366,8 @@ _SPEC = {
     workloads.ReplicationController: _rc, workloads.StatefulSet: _statefulset, workloads.DaemonSet: _daemonset,
     workloads.Job: _job, workloads.CronJob: _cronjob, network.Service: _service, network.Ingress: _ingress,
     config.ConfigMap: _configmap, config.Secret: _secret, config.StorageClass: _storageclass,
-    config.PersistentVolume: _pv, config.PersistentVolumeClaim: _pvc, namespaces.Namespace: _namespace,
-    namespaces.ResourceQuota: _quota, namespaces.LimitRange: _limitrange, nodes.Node: _node,
+    config.PersistentVolume: _pv, config.PersistentVolumeClaim: _pvc, nodes.Namespace: _namespace,
+    nodes.ResourceQuota: _quota, nodes.LimitRange: _limitrange, nodes.Node: _node,
     access.ServiceAccount: _nothing, access.Role: _role, access.ClusterRole: _role,
     access.RoleBinding: _binding, access.ClusterRoleBinding: _binding, HorizontalPodAutoscaler: hpa_spec,
     NetworkPolicy: network_policy_spec,

@@ -8,7 +8,7 @@ import attrs
 
 from kdsl.core.errors import Diagnostic
 from kdsl.model import config
-from kdsl.model.manifest import REMOVED, SERVED, SIMULATED, Manifest
+from kdsl.model.manifest import REMOVED, SERVED, SIMULATED, Manifest, PodDisruptionBudget
 from kdsl.interop import export
 from kdsl.interop.autoscaling import read_hpa, v1_as_v2
 from kdsl.interop.patch import SAME, residual, yaml_text
@@ -22,7 +22,6 @@ from kdsl.model.autoscaling import Load, with_load_annotations
 from kdsl.model.build.yaml_fields import with_priority_class
 from kdsl.model.pods import PodTemplate
 from kdsl.model.workloads import CronJob, Job
-from kdsl.model.disruption import PodDisruptionBudget
 from kdsl.model.network import NetworkPolicy
 from kdsl.interop.reader import Doc
 from kdsl.interop.read_workloads import (Meta, read_cronjob, read_daemonset, read_deployment, read_job, read_pod, read_rc,

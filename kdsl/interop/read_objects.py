@@ -7,10 +7,10 @@ import binascii
 
 from kdsl.core.values import digits
 from kdsl.core import values as v
-from kdsl.model import access, config, namespaces, network, nodes
+from kdsl.model import access, config, network, nodes
 from kdsl.model.access import RESOURCE_GROUPS, VERBS
 from kdsl.model.config import SECRET_TYPES
-from kdsl.model.namespaces import QUOTA_RESOURCES
+from kdsl.model.nodes import QUOTA_RESOURCES
 from kdsl.interop import export
 from kdsl.interop.read_pods import _int, pairs, resources
 from kdsl.interop.read_workloads import LEGACY_CLASS, MODES, spec_of, storage_size
@@ -151,7 +151,7 @@ def read_pvc(d, m):
 
 
 def read_namespace(d, m):
-    return namespaces.Namespace(**m.common(False))
+    return nodes.Namespace(**m.common(False))
 
 
 def read_quota(d, m):
@@ -166,7 +166,7 @@ def read_quota(d, m):
         except v.BadValue:
             continue
         out.append((k, q))
-    return namespaces.ResourceQuota(**m.common(), hard=tuple(out))
+    return nodes.ResourceQuota(**m.common(), hard=tuple(out))
 
 
 def read_limitrange(d, m):
@@ -179,7 +179,7 @@ def read_limitrange(d, m):
             f[field] = r.items()
     ratio = item.get("maxLimitRequestRatio") if isinstance(item.get("maxLimitRequestRatio"), dict) else {}
     f["max_ratio"] = tuple((k, x) for k in ("cpu", "memory", "ephemeral-storage") if (x := _ratio(ratio.get(k))))
-    return namespaces.LimitRange(**m.common(), **f)
+    return nodes.LimitRange(**m.common(), **f)
 
 
 def _ratio(x) -> int | None:

@@ -8,7 +8,7 @@ import attrs
 
 from kdsl.core.values import Percent, digits
 from kdsl.model.base import Selector
-from kdsl.model.disruption import PodDisruptionBudget
+from kdsl.model.manifest import PodDisruptionBudget
 from kdsl.model.network import IPBlock, NetworkPolicy, NetworkPolicyRule, PolicyPeer, PolicyPort, policy_types
 from kdsl.interop.read_workloads import spec_of
 

@@ -7,10 +7,9 @@ from kdsl.model.base import NamespacedObject, Object, Requirement, Selector
 from kdsl.model.config import ConfigMap, PersistentVolume, PersistentVolumeClaim, Secret, StorageClass
 from kdsl.model.scenario import Scenario, ScenarioError
 from kdsl.model.expectations import AccessExpectation, Condition, Expectation, RouteExpectation, Timing
-from kdsl.model.namespaces import LimitRange, Namespace, ResourceQuota
 from kdsl.model.network import (IPBlock, Ingress, IngressPath, IngressTLS, NetworkPolicy, NetworkPolicyRule, PolicyPeer,
                                 PolicyPort, Service, ServicePort)
-from kdsl.model.nodes import Cluster, Node, NodePool, Taint
+from kdsl.model.nodes import Cluster, LimitRange, Namespace, Node, NodePool, ResourceQuota, Taint
 from kdsl.model.pods import (Affinity, Behaviour, Container, EnvFrom, EnvVar, Mount, PodAffinityTerm, PodTemplate, Port,
                              Probe, Resources, SpreadConstraint, Toleration, Volume, WeightedTerm)
 from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,

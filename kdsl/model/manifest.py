@@ -1,10 +1,12 @@
-"""An object of a kind kdsl does not model (a CRD, a removed API version), carried through as written."""
+"""Objects stored as their manifest: a kind kdsl does not model, carried through as written, and `pdb`'s budget."""
 
 from __future__ import annotations
 
 import attrs
+import yaml
 
-from kdsl.model.base import Object
+from kdsl.core.values import Percent
+from kdsl.model.base import Object, Selector
 
 
 @attrs.frozen(kw_only=True)
@@ -77,3 +79,51 @@ REMOVED = {
     ("storage.k8s.io/v1beta1", "StorageClass"): ("1.22", "storage.k8s.io/v1"),
     ("autoscaling/v2beta2", "HorizontalPodAutoscaler"): ("1.26", "autoscaling/v2"),
 }
+
+
+def _intstr(value: int | Percent | None):
+    return f"{value.value}%" if isinstance(value, Percent) else value
+
+
+def _selector(sel: Selector) -> dict:
+    out: dict = {}
+    if sel.match_labels:
+        out["matchLabels"] = dict(sel.match_labels)
+    if sel.expressions:
+        out["matchExpressions"] = [{"key": r.key, "operator": r.operator, **(
+            {"values": list(r.values)} if r.operator in ("In", "NotIn") else {})} for r in sel.expressions]
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class PodDisruptionBudget(Manifest):
+    """`pdb NS/NAME selects SELECTOR minAvailable=N|N% | maxUnavailable=N|N%`. It is a Manifest whose YAML
+    is built from these fields, so the engine stores, validates, exports and the disruption controller
+    reads it exactly as it does a `manifest` PodDisruptionBudget: one stored object for both forms.
+    `selector` None is a budget without a selector, which selects no pod (policy/v1)."""
+
+    manifest_kind: str = "PodDisruptionBudget"
+    manifest_api_version: str = "policy/v1"
+    selector: Selector | None = None
+    min_available: int | Percent | None = None
+    max_unavailable: int | Percent | None = None
+
+    @classmethod
+    def build(cls, *, name: str, namespace: str, selector: Selector | None, min_available=None,
+              max_unavailable=None, labels=(), annotations=(), span=None) -> PodDisruptionBudget:
+        meta: dict = {"name": name, "namespace": namespace}
+        if labels:
+            meta["labels"] = dict(labels)
+        if annotations:
+            meta["annotations"] = dict(annotations)
+        spec: dict = {}
+        if min_available is not None:
+            spec["minAvailable"] = _intstr(min_available)
+        if max_unavailable is not None:
+            spec["maxUnavailable"] = _intstr(max_unavailable)
+        if selector is not None:
+            spec["selector"] = _selector(selector)
+        doc = {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": meta, "spec": spec}
+        return cls(name=name, namespace=namespace, selector=selector, min_available=min_available,
+                   max_unavailable=max_unavailable, labels=tuple(labels), annotations=tuple(annotations),
+                   yaml=yaml.safe_dump(doc, sort_keys=False), span=span)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from kdsl.engine.apiserver.resources import format_quantity, pod_requests, resource_info
 from kdsl.engine.nodes import status_text
-from kdsl.model.namespaces import SYSTEM_NAMESPACES
+from kdsl.model.nodes import SYSTEM_NAMESPACES
 from kdsl.views.common import age, frame, moment, objects, select, shown
 
 NODE_COLUMNS = ("NAME", "STATUS", "AGE", "CPU", "MEMORY", "MAX PODS", "ALLOCATABLE CPU", "ALLOCATABLE MEMORY",

@@ -6,7 +6,7 @@ import attrs
 
 import kdsl
 from kdsl.engine.simulation import Simulation
-from kdsl.model.node_ops import LabelNode, TaintRef, UntaintNode
+from kdsl.model.timeline import LabelNode, TaintRef, UntaintNode
 
 NODES = """
 node n1 cpu=4 memory=8Gi

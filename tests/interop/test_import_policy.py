@@ -13,8 +13,7 @@ import kdsl
 from kdsl.interop import dump_manifests, from_manifests, import_manifests, to_manifests
 from kdsl.core.values import Percent
 from kdsl.model.base import Requirement, Selector
-from kdsl.model.disruption import PodDisruptionBudget
-from kdsl.model.manifest import Manifest
+from kdsl.model.manifest import Manifest, PodDisruptionBudget
 from kdsl.model.network import NetworkPolicy, PolicyPeer
 
 # The example of the Kubernetes NetworkPolicy documentation (content/en/docs/concepts/services-networking/

@@ -4,7 +4,7 @@ server or `kdsl check` refuse, each with its exact message, place and suggestion
 import pytest
 
 import kdsl
-from kdsl.model.node_ops import LabelNode, TaintNode, TaintRef, UntaintNode
+from kdsl.model.timeline import LabelNode, TaintNode, TaintRef, UntaintNode
 from kdsl.model.nodes import Taint
 
 N = "node n1\n"

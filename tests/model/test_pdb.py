@@ -9,7 +9,7 @@ from kdsl.lang.fmt import format_document
 from kdsl.lang.parser import parse_document
 from kdsl.core.values import Percent
 from kdsl.model.base import Requirement, Selector
-from kdsl.model.disruption import PodDisruptionBudget
+from kdsl.model.manifest import PodDisruptionBudget
 
 NS = "node n1 cpu=4 memory=8Gi\nnamespace shop {\n  deployment web replicas=3 image=nginx:1.25\n}\n"
 

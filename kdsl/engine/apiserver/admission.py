@@ -12,7 +12,7 @@ from kdsl.engine.apiserver.errors import ApiError, go_quote, not_found, wrap_for
 from kdsl.engine.apiserver.resources import ResourceInfo
 from kdsl.core.evolve import ByIdentity, evolve
 from kdsl.engine.objects import ApiObject, View
-from kdsl.model.namespaces import IMMORTAL_NAMESPACES
+from kdsl.model.nodes import IMMORTAL_NAMESPACES
 from kdsl.model.pods import Toleration
 
 CREATE, UPDATE, DELETE = "CREATE", "UPDATE", "DELETE"

@@ -10,7 +10,7 @@ from kdsl.engine.apiserver.bootstrap import CONTROLLERS
 from kdsl.engine.apiserver.errors import ApiError, unauthorized
 from kdsl.engine.objects import View
 from kdsl.model.access import User
-from kdsl.model.namespaces import SYSTEM_NAMESPACES
+from kdsl.model.nodes import SYSTEM_NAMESPACES
 
 ADMIN = "admin"
 MASTERS = "system:masters"  # user.SystemPrivilegedGroup: allowed everything, before RBAC is asked

@@ -9,7 +9,7 @@ import attrs
 from kdsl.engine.apiserver.errors import aggregate
 from kdsl.engine.apiserver.resources import as_dict, as_resources, format_quantity
 from kdsl.engine.objects import ApiObject
-from kdsl.model.namespaces import LimitRange
+from kdsl.model.nodes import LimitRange
 from kdsl.model.pods import Container, PodTemplate
 
 ANNOTATION = "kubernetes.io/limit-ranger"

@@ -12,7 +12,7 @@ from kdsl.engine.controllers.base import Controller, Key
 from kdsl.engine.apiserver.defaults import new_uid
 from kdsl.engine.objects import ApiObject, Condition, Meta
 from kdsl.engine.store_watch import deletions
-from kdsl.model.namespaces import SYSTEM_NAMESPACES
+from kdsl.model.nodes import SYSTEM_NAMESPACES
 
 # Kinds the controller empties a namespace of, in a fixed order (discovery order does not matter:
 # the garbage collector and the kubelets finish what each delete starts).
@@ -72,7 +72,7 @@ class NamespaceController(Controller):
 
 def namespace_phase(store, name: str) -> str | None:
     """`Active` or `Terminating` for a namespace that exists, None for one that does not. kdsl stores no object
-    for the four namespaces every cluster has (kdsl.model.namespaces.SYSTEM_NAMESPACES): they are Active, as
+    for the four namespaces every cluster has (kdsl.model.nodes.SYSTEM_NAMESPACES): they are Active, as
     NamespaceLifecycle keeps three of them from being deleted."""
     ns = store.get("Namespace", None, name)
     if ns is None:

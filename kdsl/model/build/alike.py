@@ -1,4 +1,4 @@
-"""Workload statements that say what one built before says but for their name and place: built from its object."""
+"""Statements that say what one built before says but for their name and place, or a Service's words: built from it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 import attrs
 
 from kdsl.core.errors import Span
-from kdsl.lang.syntax import Attr, Stmt
+from kdsl.lang.syntax import Attr, Kw, Stmt
 from kdsl.model.build.alike_objects import (
     MISSING,
     NotAlike,
@@ -18,10 +18,12 @@ from kdsl.model.build.alike_objects import (
     found,
     name_at,
     nest,
+    one_word,
     places_of,
 )
 from kdsl.model.build.alike_words import NOT_MINE, build_words
 from kdsl.model.build.context import Ctx
+from kdsl.model.build.objects import build_service
 from kdsl.model.build.workloads import build_workload
 from kdsl.model.names import dns1123_label
 
@@ -159,3 +161,41 @@ class Entry:
             for k, v in names:
                 ctx.name_spans.setdefault(k, v)
         return made
+
+
+# A scenario of many namespaces writes `service web-3 selects app=web-3 ports 80->http` again and again, one line
+# differing in its name and its selector's values. Those are slots as alike_words.py's (a workload's label values
+# and images): what build_service reads of them is what the workload's builder does, and alike_words.py's Entry
+# checks it the same way (copied whole: the name into the object, a value into the selector; validated: a value by
+# label_value, the same complaints, none, for every one; read otherwise: the name for a `/`); the rest of the line
+# is the same, node by node. The checks of a Service (checks.py, checks_refs.py) read its selector: they run on
+# every one as before.
+
+
+def build_service_alike(ctx: Ctx, stmt: Stmt, namespace: str | None):
+    slots = _service_slots(stmt)
+    obj = build_words(ctx, stmt, namespace, slots, build_service) if slots is not None else NOT_MINE
+    return obj if obj is not NOT_MINE else build_service(ctx, stmt, namespace)
+
+
+def _service_slots(stmt: Stmt) -> tuple[tuple[tuple[int, ...], str], ...] | None:
+    """The name, each `selects` value and each value of the block's `labels`; None without a plain name, or with a
+    `yaml` statement (which may say anything of the object)."""
+    if stmt.span is None:
+        return None
+    at = name_at(stmt)
+    if at is None:
+        return None
+    out = [((1, at), "name")]
+    selects = False
+    for j, p in enumerate(stmt.head):
+        if type(p) is Kw:
+            selects = p.text == "selects"
+        elif selects and one_word(p):
+            out.append(((1, j, 2, 0), "label"))
+    for i, s in enumerate(stmt.block or ()):
+        if s.kind == "labels":
+            out += [((2, i, 1, j, 2, 0), "label") for j, p in enumerate(s.head) if one_word(p)]
+        elif s.kind == "yaml":
+            return None
+    return tuple(out)

@@ -8,7 +8,7 @@ import attrs
 
 from kdsl.core.errors import Span
 from kdsl.core.evolve import copier
-from kdsl.lang.syntax import Stmt, Word
+from kdsl.lang.syntax import Attr, Stmt, Word
 
 _LEAVES = (str, int, float, bool, type(None))
 
@@ -196,6 +196,11 @@ def name_at(stmt: Stmt) -> int | None:
         if type(p) is Word:
             return i if not p.quoted and "/" not in p.text else None
     return None
+
+
+def one_word(p) -> bool:
+    """Whether a head's part is `key=WORD`."""
+    return type(p) is Attr and p.op == "=" and len(p.values) == 1 and type(p.values[0]) is Word
 
 
 def places_of(node, path: tuple[int, ...], out: dict) -> None:

@@ -9,7 +9,7 @@ import attrs
 
 from kdsl.core.errors import Span
 from kdsl.core.evolve import evolve
-from kdsl.lang.syntax import Attr, Stmt, Word
+from kdsl.lang.syntax import Stmt, Word
 from kdsl.model.build.alike_objects import (
     MISSING,
     NotAlike,
@@ -21,6 +21,7 @@ from kdsl.model.build.alike_objects import (
     found,
     name_at,
     nest,
+    one_word,
     places_of,
 )
 from kdsl.model.build.context import Ctx
@@ -53,7 +54,7 @@ NOT_MINE = object()
 
 def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None, slots=(), builder: Callable | None = None):
     """The statement's object, or NOT_MINE for one left to alike.py (no slots, or no key). `slots` (when given)
-    and `builder`: another kind's (alike_service.py)."""
+    and `builder`: another kind's (alike.py)."""
     slots = _slots(stmt) if slots == () else slots
     build = builder or build_workload
     key = _key(ctx, stmt, namespace, slots) if slots is not None else None
@@ -111,11 +112,6 @@ def _images(head: tuple, path: tuple[int, ...], out: list) -> None:
     for j, p in enumerate(head):
         if one_word(p) and p.key.text == "image":
             out.append((path + (j, 2, 0), "image"))
-
-
-def one_word(p) -> bool:
-    """Whether a head's part is `key=WORD`."""
-    return type(p) is Attr and p.op == "=" and len(p.values) == 1 and type(p.values[0]) is Word
 
 
 def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, slots) -> tuple | None:

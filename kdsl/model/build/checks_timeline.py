@@ -10,10 +10,9 @@ from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref, resource, word
 from kdsl.model.build.node_ops import replay_node_op
 from kdsl.model.build.timeline import ROLLABLE, SCALABLE
-from kdsl.model.namespaces import IMMORTAL_NAMESPACES, SYSTEM_NAMESPACES
-from kdsl.model.node_ops import NodeOp
-from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
-                                 SetLoad)
+from kdsl.model.nodes import IMMORTAL_NAMESPACES, SYSTEM_NAMESPACES
+from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, NodeOp, Rollback, Rollout, Scale,
+                                 SetImage, SetLoad)
 
 # The kinds each verb acts on, as kdsl plays them (kdsl/engine/timeline.py); a kind outside these is an error.
 _KINDS = {Scale: set(SCALABLE.values()), SetImage: set(SCALABLE.values()) | set(ROLLABLE.values()) | {"Pod"},

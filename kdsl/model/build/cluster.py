@@ -9,8 +9,7 @@ from kdsl.lang.syntax import Stmt, Word
 from kdsl.model.build.context import Ctx, Head, named, pick, tail_word
 from kdsl.model.build.scheduling import EFFECT_NAMES, access_modes
 from kdsl.model.names import label_key, label_value
-from kdsl.model.namespaces import QUOTA_RESOURCES, LimitRange, Namespace, ResourceQuota
-from kdsl.model.nodes import Cluster, Node, NodePool, Taint
+from kdsl.model.nodes import QUOTA_RESOURCES, Cluster, LimitRange, Namespace, Node, NodePool, ResourceQuota, Taint
 from kdsl.model.config import PersistentVolume, StorageClass
 
 BINDING_MODES = {"immediate": "Immediate", "waitforfirstconsumer": "WaitForFirstConsumer"}

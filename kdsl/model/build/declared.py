@@ -8,10 +8,9 @@ from kdsl.core.errors import close_matches
 from kdsl.core.values import digits
 from kdsl.model.access import RESOURCE_GROUPS
 from kdsl.model.base import Object
-from kdsl.model.namespaces import SYSTEM_NAMESPACES, Namespace
+from kdsl.model.nodes import SYSTEM_NAMESPACES, Namespace
 from kdsl.model.names import GENERATED_ALPHABET
-from kdsl.model.node_ops import NodeOp, applied
-from kdsl.model.timeline import AddNode, Apply, Create
+from kdsl.model.timeline import AddNode, Apply, Create, NodeOp, applied
 from kdsl.model.workloads import StatefulSet
 
 # The word the language writes for each kind (`scale statefulset ...`, `delete pvc ...`).

@@ -10,7 +10,7 @@ from kdsl.core.values import Percent
 from kdsl.model.build.cluster import meta
 from kdsl.model.build.context import Ctx, Head, split_ref
 from kdsl.model.build.scheduling import selector
-from kdsl.model.disruption import PodDisruptionBudget
+from kdsl.model.manifest import PodDisruptionBudget
 from kdsl.model.names import label_key, label_value
 
 FORM = "a budget is written `pdb NAMESPACE/NAME selects SELECTOR minAvailable=N|N%` (or `maxUnavailable=N|N%`)"

@@ -7,7 +7,7 @@ from kdsl.lang.syntax import Attr, Stmt, Word
 from kdsl.model.build.context import Ctx, Head, tail_word
 from kdsl.model.build.scheduling import EFFECT_NAMES
 from kdsl.model.names import label_key, label_value
-from kdsl.model.node_ops import LabelNode, TaintNode, TaintRef, UntaintNode, applied
+from kdsl.model.timeline import LabelNode, TaintNode, TaintRef, UntaintNode, applied
 from kdsl.model.nodes import EFFECTS, Node, Taint
 
 

@@ -14,8 +14,7 @@ from kdsl.lang.syntax import Document, Stmt
 from kdsl.model.autoscaling import with_load_annotations
 from kdsl.model.build.autoscaling import build_hpa, build_load
 from kdsl.model.build.access import build_binding, build_role, build_serviceaccount, build_user
-from kdsl.model.build.alike import build_alike
-from kdsl.model.build.alike_service import build_service_alike
+from kdsl.model.build.alike import build_alike, build_service_alike
 from kdsl.model.build.checks import check
 from kdsl.model.build.cluster import (MAX_POOL, build_cluster, build_limits, build_namespace, build_node, build_pv,
                                       build_quota, build_storageclass)

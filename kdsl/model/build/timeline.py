@@ -12,9 +12,8 @@ from kdsl.model.build.context import Ctx, Head, pick, split_ref
 from kdsl.model.build.node_ops import build_node_op
 from kdsl.model.build.scheduling import selector
 from kdsl.model import names
-from kdsl.model.disruption import Evict
-from kdsl.model.timeline import (AddNode, Apply, Create, Delete, NodeAction, Rollback, Rollout, Scale, SetImage,
-                                 SetLoad)
+from kdsl.model.timeline import (AddNode, Apply, Create, Delete, Evict, NodeAction, Rollback, Rollout, Scale,
+                                 SetImage, SetLoad)
 
 # kind names as `delete`, `scale` and `expect` accept them, singular and plural, to the Kind.
 KINDS = {

@@ -14,7 +14,7 @@ from kdsl.engine.apiserver.authn import DEFAULT_ADMIN
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.resources import resource_info
 from kdsl.engine.objects import Meta
-from kdsl.model.namespaces import Namespace
+from kdsl.model.nodes import Namespace
 from kdsl.model.pods import Toleration
 from kdsl.model.config import PersistentVolumeClaim, StorageClass
 from tests.engine.apiserver.helpers import Cluster, message, pod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kdsl.engine.apiserver import limitranger, wrap
-from kdsl.model.namespaces import LimitRange
+from kdsl.model.nodes import LimitRange
 from tests.engine.apiserver.helpers import Cluster, container, message, pod
 
 MI = 2**20

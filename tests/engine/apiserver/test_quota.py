@@ -8,7 +8,7 @@ import pytest
 from kdsl.engine.apiserver import quota, wrap
 from kdsl.engine.apiserver.resources import resource_info
 from kdsl.model.config import ConfigMap, PersistentVolumeClaim
-from kdsl.model.namespaces import ResourceQuota
+from kdsl.model.nodes import ResourceQuota
 from kdsl.model.network import Service, ServicePort
 from kdsl.model.pods import PodTemplate
 from kdsl.model.workloads import Deployment

@@ -7,7 +7,7 @@ import attrs
 from kdsl.engine.apiserver import Request, Result, wrap
 from kdsl.engine.apiserver.errors import ApiError
 from kdsl.engine.apiserver.admission import DEFAULT_TOLERATION_MS
-from kdsl.model.namespaces import Namespace
+from kdsl.model.nodes import Namespace
 from kdsl.model.network import Service, ServicePort
 from kdsl.model.pods import Toleration
 from tests.engine.apiserver.helpers import Cluster, container, message, pod, with_phase

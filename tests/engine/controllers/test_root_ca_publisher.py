@@ -14,7 +14,7 @@ from kdsl.engine.controllers.root_ca_publisher import (
     NAME,
 )
 from kdsl.engine.simulation import Simulation
-from kdsl.model.namespaces import SYSTEM_NAMESPACES
+from kdsl.model.nodes import SYSTEM_NAMESPACES
 
 SCENARIO = """
 node n1 cpu=8 memory=16Gi

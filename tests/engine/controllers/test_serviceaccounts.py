@@ -5,7 +5,7 @@ from __future__ import annotations
 import kdsl
 from kdsl.engine.apiserver.authn import ADMIN
 from kdsl.engine.simulation import Simulation
-from kdsl.model.namespaces import SYSTEM_NAMESPACES
+from kdsl.model.nodes import SYSTEM_NAMESPACES
 
 SCENARIO = """
 node n1 cpu=8 memory=16Gi
