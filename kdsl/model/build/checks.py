@@ -3,6 +3,7 @@ references' own checks (checks_timeline.py, checks_refs.py)."""
 
 from __future__ import annotations
 
+from kdsl.core.errors import Diagnostic
 from kdsl.core.values import format_duration
 from kdsl.model import names
 from kdsl.model.access import ClusterRoleBinding, RoleBinding
@@ -180,3 +181,17 @@ def _nodes(ctx: Ctx, scenario) -> None:
             if n.name in seen:
                 ctx.error(ctx.name_span(spec.span), f"node {n.name} is declared twice")
             seen[n.name] = n
+
+
+def said_once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop a warning said before: its message names the object, so the first place is enough
+    (a ConfigMap that is mounted and read by three env lines is one finding, not four)."""
+    said: set[str] = set()
+    out = []
+    for d in diagnostics:
+        if d.severity == "warning":
+            if d.message in said:
+                continue
+            said.add(d.message)
+        out.append(d)
+    return out

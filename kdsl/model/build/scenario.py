@@ -15,7 +15,7 @@ from kdsl.model.autoscaling import with_load_annotations
 from kdsl.model.build.autoscaling import build_hpa, build_load
 from kdsl.model.build.access import build_binding, build_role, build_serviceaccount, build_user
 from kdsl.model.build.alike import build_alike, build_service_alike
-from kdsl.model.build.checks import check
+from kdsl.model.build.checks import check, said_once
 from kdsl.model.build.cluster import (MAX_POOL, build_cluster, build_limits, build_namespace, build_node, build_pv,
                                       build_quota, build_storageclass)
 from kdsl.model.build.context import Ctx
@@ -285,24 +285,10 @@ def build(doc: Document, later=None, params=None, files=None, allow_include=()) 
     def order(d: Diagnostic):
         return (d.severity != "error", files.get(d.file, len(files)), d.file or "", d.line or 0, d.column or 0)
 
-    diagnostics = _once(sorted(ctx.diagnostics, key=order))
+    diagnostics = said_once(sorted(ctx.diagnostics, key=order))
     if any(d.severity == "error" for d in diagnostics):
         raise (KdslSyntaxError if b.unreadable else ScenarioError)(diagnostics)
     return attrs.evolve(scenario, warnings=tuple(d for d in diagnostics if d.severity == "warning"))
-
-
-def _once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Drop a warning said before: its message names the object, so the first place is enough
-    (a ConfigMap that is mounted and read by three env lines is one finding, not four)."""
-    said: set[str] = set()
-    out = []
-    for d in diagnostics:
-        if d.severity == "warning":
-            if d.message in said:
-                continue
-            said.add(d.message)
-        out.append(d)
-    return out
 
 
 def _count(node) -> int:
