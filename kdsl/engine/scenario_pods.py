@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from kdsl.engine.apiserver import prepared
 from kdsl.engine.apiserver.defaults import new_uid
-from kdsl.engine.apiserver.trace import Decided
+from kdsl.engine.apiserver.trace import decided
 from kdsl.engine.objects import PodStatus, request_meta, requested
 from kdsl.model import names
 from kdsl.model.workloads import Pod
@@ -61,15 +61,11 @@ class ScenarioPods:
             if kept is None:
                 return False
         key = prepared.key_of(None, None, ns, family, sim.kube_minor)
-        got = kept.answers.get(key)
+        got = prepared.kept_answer(kept, key)
         if got is None:
             return False
         found = self.families.get(key)
         if found is None or found[0] is not got:
-            if type(got) is tuple:  # kept as it came: worked out as prepared.answer does when a next pod asks
-                got = kept.answers[key] = prepared._answer(*got)
-                if got is None:
-                    return False
             found = self.families[key] = self._family(got, ns)
         got, fits, grant, rule, steps, at, shape = found
         template = spec.template
@@ -104,9 +100,7 @@ class ScenarioPods:
         grant = rule = at = shape = None
         steps = ()
         if fits and got.trace is not None:
-            steps = got.trace  # trace.parts: the authorizer's decision first, then admission's steps
-            if steps and type(steps[0]) is Decided:
-                grant, rule, steps = steps[0].grant, steps[0].rule, steps[1:]
+            _, grant, rule, steps = decided(got.trace)  # the authorizer's decision first, then admission's steps
             if got.replayed is not None:
                 at = got.replayed - (len(got.trace) - len(steps))
                 shape = sim.traces.shape(SOURCE, "create", "Pod", ns, None, got.user, grant, rule, steps)

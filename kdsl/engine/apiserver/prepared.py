@@ -144,6 +144,15 @@ def spec_copiers(spec_type: type) -> tuple:
     return own_spec
 
 
+def kept_answer(kept, key):
+    """The answer kept for `key` (None if none): kept as it came (remember), it is worked out when a second pod
+    asks for it, and kept so."""
+    got = kept.answers.get(key)
+    if type(got) is tuple:
+        got = kept.answers[key] = _answer(*got)
+    return got
+
+
 def answer(req: Request, view: View, users, ns: str | None, name: str, minor: int) -> Result | None:
     """The result of pod create `req` if a pod of its template was admitted at this moment and this one would
     be stored as it was (its request trace filled the same way); None: handle it the whole way."""
@@ -153,9 +162,7 @@ def answer(req: Request, view: View, users, ns: str | None, name: str, minor: in
         return None
     spec = obj.spec
     key = _key(req, ns, minor)
-    got = kept.answers.get(key)
-    if type(got) is tuple:  # kept as it came (remember): worked out now that a second pod asks for it
-        got = kept.answers[key] = _answer(*got)
+    got = kept_answer(kept, key)
     if got is None or got.users is not users or type(spec) is not got.spec_type:
         return None
     template = spec.template

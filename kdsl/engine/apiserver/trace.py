@@ -122,12 +122,19 @@ def authorized(trace: list | None, user, decision) -> None:
         trace.append(Decided(user, decision.grant, decision.rule))
 
 
+def decided(trace) -> tuple:
+    """(the authorizer's Decided or None, its grant, its rule, the steps after it) of a request's trace."""
+    decision = trace[0] if trace and type(trace[0]) is Decided else None
+    if decision is None:
+        return None, None, None, trace
+    return decision, decision.grant, decision.rule, trace[1:]
+
+
 def parts(request, result) -> tuple:
     """(verb, kind, namespace, name, subresource, user, grant, rule, steps) of a handled request."""
     obj = request.object
-    trace = request.trace
-    decision = trace[0] if trace and type(trace[0]) is Decided else None
-    steps = tuple(trace[1:] if decision is not None else trace)
+    decision, _, _, steps = decided(request.trace)
+    steps = tuple(steps)
     user = result.user if not isinstance(result, ApiError) else (decision.user if decision is not None
                                                                  else request.user or "admin")
     return (request.verb, obj.kind if obj is not None else request.kind,

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from kdsl.engine.apiserver import prepared
-from kdsl.engine.apiserver.trace import Decided
+from kdsl.engine.apiserver.trace import decided
 from kdsl.core.evolve import copier
 from kdsl.engine.events import new_event
 from kdsl.engine.apiserver.defaults import generate_name, new_uid
@@ -111,9 +111,7 @@ class AlikePods:
         if sim.now != self.now or sim.store.count("ResourceQuota", self.ns):
             return None  # the quota admission counts what is stored: prepared.answer checks and charges each pod
         kept = self.kept = prepared._of(sim.store, self.now)
-        got = None if kept is None else kept.answers.get(self.key)
-        if type(got) is tuple:  # kept as it came: worked out as prepared.answer does when a next pod asks
-            got = kept.answers[self.key] = prepared._answer(*got)
+        got = None if kept is None else prepared.kept_answer(kept, self.key)
         self.got = got
         if got is None:
             return None
@@ -127,8 +125,5 @@ class AlikePods:
                          and got.spec == prepared._rest_of_spec(pod.spec)
                          and (got.trace is None) == (sim.traces is None))
         if self.fits and got.trace is not None:
-            trace = got.trace
-            decision = trace[0] if trace and type(trace[0]) is Decided else None
-            self.parts = ((decision.grant, decision.rule, trace[1:]) if decision is not None
-                          else (None, None, trace))
+            self.parts = decided(got.trace)[1:]
         return got if self.fits else None
