@@ -84,10 +84,7 @@ class ScenarioPods:
             else:
                 sim.traces.add(SOURCE, "create", "Pod", ns, name, None, got.user, grant, rule, steps, None, now,
                                store.resource_version)
-        if stored.status is None:  # Requests._written
-            sim.write(stored, source=SOURCE, status=PodStatus())
-        else:
-            sim.write(stored, source=SOURCE)
+        sim.write_created(stored, SOURCE)
         return True
 
     def _family(self, got, ns: str) -> tuple:

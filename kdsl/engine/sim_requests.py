@@ -134,6 +134,10 @@ class Requests:
         if result.remove:
             self.remove(obj.key, source=source)
             return None
+        return self.write_created(obj, source)
+
+    def write_created(self, obj: ApiObject, source: str) -> ApiObject:
+        """Store an object the API server created: a Pod that came without a status is stored with an empty one."""
         if obj.kind == "Pod" and obj.status is None:
             return self.write(obj, source=source, status=PodStatus())
         return self.write(obj, source=source)

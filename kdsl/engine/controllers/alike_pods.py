@@ -22,7 +22,7 @@ from kdsl.engine.apiserver.trace import decided
 from kdsl.core.evolve import copier
 from kdsl.engine.events import new_event
 from kdsl.engine.apiserver.defaults import generate_name, new_uid
-from kdsl.engine.objects import ApiObject, Meta, PodStatus
+from kdsl.engine.objects import ApiObject, Meta
 from kdsl.model import names
 from kdsl.model.workloads import Pod
 
@@ -95,10 +95,7 @@ class AlikePods:
             grant, rule, steps = self.parts
             traces.add(source, "create", "Pod", ns, name, None, got.user, grant, rule, steps, None, now,
                        store.resource_version)
-        if obj.status is None:  # Requests._written
-            sim.write(obj, source=source, status=PodStatus())
-        else:
-            sim.write(obj, source=source)
+        sim.write_created(obj, source)
         sim.log.record(new_event(now, "Normal", "SuccessfulCreate", rs.kind, ns, rs.name, f"Created pod: {name}",
                                  source))
         return None
