@@ -107,9 +107,9 @@ def run(client, bundle, combos: list, seeds: tuple[int, ...], progress=None) -> 
 def _row(fut) -> dict:
     if fut.status not in ("finished", "cancelled", "error"):
         # as_completed gave it finished, but the worker holding its result has died since: the future is `lost`
-        # and Dask computes it again (a worker killed mid-sweep); wait for that, as for any run in hand
-        from distributed import wait
-        wait(fut)
+        # and Dask computes it again (a worker killed mid-sweep); wait for that, as for any run in hand. The
+        # future's own wait: `distributed.wait` asks for a default client, and the sweep's client is not one
+        fut.exception()
     if fut.status == "finished":
         return fut.result()
     if fut.status == "cancelled":

@@ -40,3 +40,19 @@ def test_a_cancelled_run_says_so():
 
     assert _row(Cancelled()) == {"error": "the run was cancelled before it finished (its cluster closed, or a client "
                                            "cancelled it)", "wall_s": None}
+
+
+def test_a_run_lost_after_it_finished_is_waited_for_on_its_own_future():
+    # A worker killed after as_completed handed its run over leaves the future `lost` while Dask plays it again.
+    # The sweep's client is not the default one, so the wait must be the future's own: `distributed.wait` asked
+    # for a default client and failed the sweep with "No clients found".
+    class Lost:
+        status = "lost"
+
+        def exception(self):
+            self.status = "finished"  # Dask played it again elsewhere
+
+        def result(self):
+            return {"error": None, "wall_s": 0.1}
+
+    assert _row(Lost()) == {"error": None, "wall_s": 0.1}
