@@ -101,11 +101,16 @@ class Controller:
 
     def on_owned(self, op: str, old: ApiObject | None, new: ApiObject | None) -> None:
         """A dependent changed: reconcile its controlling owner(s) of this controller's kinds."""
+        if old is None or new is None or old.meta.owners is new.meta.owners:
+            # a creation, a removal, and most updates (they keep the owners tuple): one object's owners (a key named
+            # twice is queued once: enqueue keeps the earlier)
+            obj = new or old
+            for ref in obj.meta.owners:
+                if ref.controller and ref.kind in self.kinds:
+                    self.enqueue((ref.kind, obj.meta.namespace, ref.name))
+            return
         seen = set()
-        # most updates keep the owners tuple: read once, it names the same owners in the same order
-        for obj in (new,) if old is not None and new is not None and old.meta.owners is new.meta.owners else (old, new):
-            if obj is None:
-                continue
+        for obj in (old, new):
             for ref in obj.meta.owners:
                 if ref.controller and ref.kind in self.kinds and ref.name not in seen:
                     seen.add(ref.name)

@@ -5,17 +5,15 @@ from __future__ import annotations
 import attrs
 
 from kdsl.engine.controllers.base import Controller
+from kdsl.engine.controllers.daemon_pods import DaemonPods
 from kdsl.engine.controllers.daemon_status import daemon_status
 from kdsl.engine.apiserver.strategy import template_generation
 from kdsl.engine.controllers.daemon_util import TEMPLATE_GENERATION, should_run, target_node, with_tolerations
 from kdsl.engine.controllers.sets import (REVISION_HASH, Backoff, History, available, next_available_ms, pod_changed,
                                          revision_of, status_only)
-from kdsl.engine.apiserver.defaults import generate_free_name, new_uid
-from kdsl.engine.objects import ApiObject, Meta
+from kdsl.engine.objects import ApiObject
 from kdsl.core.values import Percent
-from kdsl.model.base import FieldRequirement
 from kdsl.model.pods import Toleration
-from kdsl.model.workloads import Pod
 
 STATUS_SYNC_MS = 1_000  # readiness-only pod changes are gathered for up to a second (see on_pod)
 FAILED_BACKOFF_MS, FAILED_BACKOFF_MAX_MS = 1_000, 900_000  # failedPodsBackoff: 1 s doubling to 15 min
@@ -180,19 +178,10 @@ class DaemonSetController(Controller):
         # CreatePodTemplate: pod-template-generation is the set's templateGeneration (util.GetTemplateGeneration)
         generation = template_generation(ds) or ds.meta.generation
         labels.update({REVISION_HASH: hash_, TEMPLATE_GENERATION: str(generation)})
-        pairs = tuple(labels.items())
+        pods = DaemonPods(self, ds, tuple(labels.items()), tolerations)  # alike but for their name, uid and node
         for node in create:
-            name = generate_free_name(f"{ds.name}-", self.sim.rng,
-                                      lambda n: self.store.get("Pod", ds.namespace, n) is not None)
-            # ReplaceDaemonSetPodNodeNameNodeAffinity: the required terms become this one node.
-            affinity = attrs.evolve(template.affinity,
-                                    node_required=((FieldRequirement("metadata.name", "In", (node,)),),))
-            tpl = attrs.evolve(template, labels=pairs, tolerations=tolerations, affinity=affinity)
-            # stamped as Requests.submit would (the uid drawn at the same point of the run's random stream)
-            meta = Meta(name=name, namespace=ds.namespace, uid=new_uid(self.sim.rng), labels=pairs,
-                        annotations=template.annotations, owners=(self.owner_ref(ds),), creation_ms=self.sim.now)
-            pod = Pod(name=name, namespace=ds.namespace, labels=pairs, annotations=template.annotations, template=tpl)
-            if self.client.create(ApiObject(kind="Pod", meta=meta, spec=pod), generate_name=f"{ds.name}-") is None:
+            name = pods.create(node)
+            if name is None:
                 self.client.event("Warning", "FailedCreate", ds, f"Error creating: {self.sim.rejections[-1].message}")
                 return False
             self.client.event("Normal", "SuccessfulCreate", ds, f"Created pod: {name}")

@@ -94,10 +94,13 @@ class Tally:
         """A pod was written (`old` is None when created, `new` when removed from the store): its counts move.
         Whether what a sync reads of the pod moved: its deletion, its finishing or its readiness (one reading
         of its conditions serves both: most pod writes are the kubelet's container progress)."""
-        if old is None or new is None:
-            before = _OUT if old is None else _share(old)
-            after = _OUT if new is None else _share(new)
-            changed = True
+        if old is None:  # created (every pod of a sync): counted while active
+            meta = new.meta
+            if meta.deletion_ms is None and new.status.phase not in _FINISHED:
+                self._add(new, ready_since(new), 1)
+            return True
+        if new is None:
+            before, after, changed = _share(old), _OUT, True
         else:
             om, nm, o, n = old.meta, new.meta, old.status, new.status
             if o.conditions is n.conditions and o.phase == n.phase and om.deletion_ms == nm.deletion_ms:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 import kdsl
-from kdsl.engine.apiserver import admission
 from kdsl.engine.apiserver.trace_diff import changes
 from kdsl.engine.controllers.alike_pods import AlikePods
 from kdsl.engine.controllers.replicaset import ReplicaSetController
@@ -51,15 +50,21 @@ def _plain(monkeypatch) -> None:
     monkeypatch.setattr(AlikePods, "_answer", lambda self: None)
 
 
+def run_both_ways(monkeypatch, text: str, trace: bool, plain, counted: list) -> tuple:
+    """The run of `text` the short way, then with `plain(monkeypatch)` the plain way, which must say the same: the
+    short way's facts and how many names `counted` (a fixture's list) gained in it."""
+    scenario = kdsl.parse(text)
+    alike = _facts(Simulation(scenario, trace=trace).run())
+    short = len(counted)
+    plain(monkeypatch)
+    counted.clear()
+    assert _facts(Simulation(scenario, trace=trace).run()) == alike
+    return alike, short
+
+
 @pytest.mark.parametrize("trace", [True, False])
 def test_a_run_says_the_same_as_with_every_pod_sent_the_plain_way(monkeypatch, sent, trace):
-    scenario = kdsl.parse(SCENARIO)
-    alike = _facts(Simulation(scenario, trace=trace).run())
-    shortcut = len(sent)
-    _plain(monkeypatch)
-    sent.clear()
-    plain = _facts(Simulation(scenario, trace=trace).run())
-    assert alike == plain
+    alike, shortcut = run_both_ways(monkeypatch, SCENARIO, trace, _plain, sent)
     created = [e for e in alike[1] if e.reason == "SuccessfulCreate" and e.kind != "DaemonSet"]
     refused = [r for r in alike[2] if r.kind == "Pod"]
     assert len(refused) > 2 and all("exceeded quota: pods" in r.message for r in refused)
@@ -111,16 +116,18 @@ def _nothing(sim: Simulation) -> None:
     pass
 
 
-@pytest.mark.parametrize(("between", "whole_way"), [(_nothing, 1), (_limits, 2), (_quota, 2)])
-def test_a_write_between_two_pods_is_seen_as_the_plain_way_sees_it(monkeypatch, between, whole_way):
-    admitted: list = []
-    mutate = admission.mutate
-    monkeypatch.setattr(admission, "mutate", lambda a, view: (
-        a.info.kind == "Pod" and a.operation == admission.CREATE and admitted.append(a.name)) or mutate(a, view))
-    alike = _lane_run(monkeypatch, False, between)
+def both_ways(monkeypatch, lane_run, between, admitted: list) -> tuple:
+    """`lane_run(monkeypatch, plain, between)` the short way, then the plain way, which must say the same: the
+    short way's (answers, facts) and how many of its pods went the whole way."""
+    alike = lane_run(monkeypatch, False, between)
     through = len(admitted)
-    plain = _lane_run(monkeypatch, True, between)
-    assert alike == plain
+    assert lane_run(monkeypatch, True, between) == alike
+    return alike, through
+
+
+@pytest.mark.parametrize(("between", "whole_way"), [(_nothing, 1), (_limits, 2), (_quota, 2)])
+def test_a_write_between_two_pods_is_seen_as_the_plain_way_sees_it(monkeypatch, admitted, between, whole_way):
+    alike, through = both_ways(monkeypatch, _lane_run, between, admitted)
     # the first pod goes the whole way; after a LimitRange (which clears the kept answer) the next one, and with
     # a quota of three pods the fourth, which it refuses as the plain way words it
     assert through == whole_way
