@@ -267,7 +267,11 @@ def _sharable(obj: ApiObject, family, trace: tuple | None, admitted: ApiObject, 
 def _fit(template) -> bool:
     """Whether validation finds nothing wrong with `template`'s containers' names (validation_fields._containers:
     each given, unique among containers and init containers, a DNS-1123 label)."""
-    given = [c.name for c in template.containers + template.init_containers]
+    containers = template.containers
+    if len(containers) == 1 and not template.init_containers:  # a bare pod's one container: unique
+        name = containers[0].name
+        return bool(name) and not names.dns1123_label(name)
+    given = [c.name for c in containers + template.init_containers]
     return len(set(given)) == len(given) and all(n and not names.dns1123_label(n) for n in given)
 
 
