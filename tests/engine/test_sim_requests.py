@@ -246,8 +246,11 @@ def test_a_template_kept_by_its_key_gives_its_family_only_to_a_template_of_its_v
     sim = Simulation(kdsl.parse("namespace shop {\n}\n"))
     base = next(o for o in _bare().objects if o.name == "a0")
     template, (container,) = base.template, base.template.containers
-    member = lambda i, t: attrs.evolve(base, template=t)  # noqa: E731
-    named = lambda t, i: attrs.evolve(t, containers=tuple(attrs.evolve(c, name=f"c{i}") for c in t.containers))  # noqa: E731
+
+    def member(t, name: str):  # a pod of template `t` with its containers named after `name`
+        return attrs.evolve(base, template=attrs.evolve(t, containers=tuple(attrs.evolve(c, name=f"c{name}")
+                                                                            for c in t.containers)))
+
     family = sim._alike(base)[1]
     changed = [attrs.evolve(template, **{a.name: object()}) for a in attrs.fields(type(template))
                if a.eq and a.name not in ("labels", "containers", "init_containers")]
@@ -259,9 +262,9 @@ def test_a_template_kept_by_its_key_gives_its_family_only_to_a_template_of_its_v
     for i, t in enumerate(changed):
         assert t.labels is template.labels and t.containers[0].image is container.image  # its key
         for j in range(2):  # the first of its family, then a member found by its key
-            got = sim._alike(member(i, named(t, f"{i}-{j}")))[1]
+            got = sim._alike(member(t, f"{i}-{j}"))[1]
             assert got is not family and got == sim_requests._family(t)
-        assert sim._alike(member(i, named(template, f"base-{i}")))[1] is family
+        assert sim._alike(member(template, f"base-{i}"))[1] is family
 
 
 def test_templates_that_differ_in_any_container_name_keep_their_own_and_equal_ones_share_the_first():
