@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from kdsl.core.evolve import copier
+
 if TYPE_CHECKING:
     from kdsl.model.base import Object
     from kdsl.model.scenario import Scenario
@@ -105,8 +107,14 @@ def requested(obj, uid: str = "", now_ms: int = 0, meta: Meta | None = None) -> 
 
 def request_meta(obj, uid: str, now_ms: int) -> Meta:
     """The metadata of model object `obj`'s create request."""
-    return Meta(name=obj.name, namespace=getattr(obj, "namespace", None), uid=uid, labels=obj.labels,
-                annotations=obj.annotations, creation_ms=now_ms)
+    # Meta(...) of these fields, the others its defaults: copied from a Meta of the defaults by the compiled copier
+    # (slot by slot), half the cost of the keyword __init__ on the path of each pod the scenario declares
+    return _request_meta(_DEFAULT_META, {"name": obj.name, "namespace": getattr(obj, "namespace", None), "uid": uid,
+                                         "labels": obj.labels, "annotations": obj.annotations, "creation_ms": now_ms})
+
+
+_DEFAULT_META = Meta(name="")
+_request_meta = copier(Meta, "name", "namespace", "uid", "labels", "annotations", "creation_ms")
 
 
 def applied(current: ApiObject, obj) -> ApiObject:

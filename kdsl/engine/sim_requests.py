@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import operator
-
 import attrs
 
 from kdsl.engine.apiserver.errors import ApiError
@@ -32,28 +30,46 @@ _nameless_template = copier(PodTemplate, "containers", "init_containers")
 
 
 # A family found again by what its template is made of: bare pods declared alike share every part of their
-# templates but their containers' names (the model builds one object for each equal part: model/build/alike.py),
-# so the identities of those parts find the family without hashing and comparing the template's whole value.
-# Equal identities make equal families (a field's value is itself); a template of other parts is hashed as ever.
-_TEMPLATE_PARTS = operator.attrgetter(*(a.name for a in attrs.fields(PodTemplate)
-                                        if a.eq and a.name not in ("containers", "init_containers")))
-PARTS_KEPT = 1 << 14  # parts of templates not shared may find each family many times: cleared past this many
-_CONTAINER_PARTS = operator.attrgetter(*(a.name for a in attrs.fields(Container) if a.eq and a.name != "name"))
+# templates but their containers' names (the model builds one object for each equal part: model/build/alike.py).
+# Two identities (the labels and the first container's image) find the parts last kept under them, whose
+# family is this template's when its own parts (_parts: every field its family's value compares but the containers'
+# names) equal them: a tuple's == compares a shared part by identity, a pointer compare, where hashing the
+# template walks all of it. A template of other parts is hashed as ever, and its parts are kept under its key next.
+PARTS_KEPT = 1 << 14  # parts kept by key: cleared past this many
 
 
-def _parts(template) -> tuple | None:
-    """The identities of the parts of `template`'s family, each container's in turn (ids are positive: -1 ends the
-    containers); None for a template or container of a class of its own."""
-    if type(template) is not PodTemplate:
-        return None
-    out = list(map(id, _TEMPLATE_PARTS(template)))
-    for containers in (template.containers, template.init_containers):
-        for c in containers:
-            if type(c) is not Container:
-                return None
-            out.extend(map(id, _CONTAINER_PARTS(c)))
-        out.append(-1)
-    return tuple(out)
+def _compiled_parts():
+    """_parts, compiled from the fields (attrs' == compares the eq ones): read slot by slot in bytecode, as
+    operator.attrgetter's lookup of each name costs twice as much."""
+    def fields(cls, at, skip):
+        return "".join(f"{at}.{a.name}, " for a in attrs.fields(cls) if a.eq and a.name not in skip)
+
+    own, each = fields(PodTemplate, "t", ("containers", "init_containers")), fields(Container, "c", ("name",))
+    code = "\n".join([
+        "def parts(t):",
+        "    containers, inits = t.containers, t.init_containers",
+        "    if len(containers) == 1 and not inits:",
+        "        c = containers[0]",
+        f"        return ({own}{each})",
+        f"    return ({own}tuple([({each}) for c in containers]), tuple([({each}) for c in inits]))"])
+    env: dict = {}
+    exec(compile(code, "<kdsl template parts>", "exec"), env)  # noqa: S102 - identifiers from attrs.fields
+    return env["parts"]
+
+
+# What PodTemplate `t`'s family compares: its fields but the containers and each container's but its name, one
+# container's in one tuple with them (longer than any other's). A container's class is not: _family makes each a
+# Container.
+_parts = _compiled_parts()
+
+
+def _names(template):
+    """The key of `template`'s containers' names: the one container's name, else the tuple of every name (a
+    string and a tuple are never equal)."""
+    containers, inits = template.containers, template.init_containers
+    if len(containers) == 1 and not inits:
+        return containers[0].name
+    return tuple([c.name for c in containers + inits])
 
 
 def _family(template) -> PodTemplate:
@@ -90,9 +106,13 @@ class Requests:
         family of its template (None when a field's value is unhashable: the pod keeps its own)."""
         kept, by_parts = self.pod_templates, self.template_parts
         template = pod.template
-        parts = _parts(template)
-        found = by_parts.get(parts) if parts is not None else None
-        if found is not None and found[0][2]:
+        parts = _parts(template) if type(template) is PodTemplate else None  # a class of its own is hashed
+        found = None
+        if parts is not None:  # kept by the identities of its labels and first container's image
+            containers = template.containers
+            key = id(template.labels), id(containers[0].image) if containers else 0
+            found = by_parts.get(key)
+        if found is not None and found[0][2] and found[1] == parts:
             entry = found[0]  # the family's entry, still kept
         else:
             family = _family(template)
@@ -105,9 +125,8 @@ class Requests:
             if parts is not None:
                 if len(by_parts) >= PARTS_KEPT:
                     by_parts.clear()
-                by_parts[parts] = (entry, template)  # the template keeps its parts, so their ids, alive
-        named = entry[1]
-        first = named.setdefault(tuple([c.name for c in template.containers + template.init_containers]), template)
+                by_parts[key] = (entry, parts)  # the parts kept alive, so the key's ids are not reused
+        first = entry[1].setdefault(_names(template), template)
         return (pod if first is template else evolve(pod, template=first)), entry[0]
 
     def submit(self, verb: str, obj: ApiObject, source: str, user: str | None = None,

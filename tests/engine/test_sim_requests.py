@@ -238,3 +238,46 @@ def test_a_family_found_by_its_parts_is_the_one_its_value_finds(monkeypatch, kep
     assert len(sim.template_parts) < len(pods) // 3
     families = len({family for _, family in by_value})
     assert families == 4 if kept > 2 else families > 4  # a, b, c and d (the LimitRange's `l` pods are `a`'s)
+
+
+def test_a_template_kept_by_its_key_gives_its_family_only_to_a_template_of_its_very_parts():
+    # every part of a template but its containers' names changed in turn, the key's identities kept: each changed
+    # template is found its own family (by value), and the first's members their first's (kept again by value)
+    sim = Simulation(kdsl.parse("namespace shop {\n}\n"))
+    base = next(o for o in _bare().objects if o.name == "a0")
+    template, (container,) = base.template, base.template.containers
+
+    def member(t, name: str):  # a pod of template `t` with its containers named after `name`
+        return attrs.evolve(base, template=attrs.evolve(t, containers=tuple(attrs.evolve(c, name=f"c{name}")
+                                                                            for c in t.containers)))
+
+    family = sim._alike(base)[1]
+    changed = [attrs.evolve(template, **{a.name: object()}) for a in attrs.fields(type(template))
+               if a.eq and a.name not in ("labels", "containers", "init_containers")]
+    changed += [attrs.evolve(template, containers=(attrs.evolve(container, **{a.name: object()}),))
+                for a in attrs.fields(type(container)) if a.eq and a.name not in ("name", "image")]
+    changed += [attrs.evolve(template, containers=(container, attrs.evolve(container, name="side"))),
+                attrs.evolve(template, init_containers=(attrs.evolve(container, name="init"),))]
+    assert len(changed) > 25
+    for i, t in enumerate(changed):
+        assert t.labels is template.labels and t.containers[0].image is container.image  # its key
+        for j in range(2):  # the first of its family, then a member found by its key
+            got = sim._alike(member(t, f"{i}-{j}"))[1]
+            assert got is not family and got == sim_requests._family(t)
+        assert sim._alike(member(template, f"base-{i}"))[1] is family
+
+
+def test_templates_that_differ_in_any_container_name_keep_their_own_and_equal_ones_share_the_first():
+    sim = Simulation(kdsl.parse("namespace shop {\n}\n"))
+    base = next(o for o in _bare().objects if o.name == "a0")
+    (container,) = base.template.containers
+    shapes = [((), ("init",)), (("side",), ()), (("side",), ("init", "init2"))]
+    for more, inits in shapes:
+        sent = []
+        for main, side, init in (("m", "s", "i"), ("m", "s", "j"), ("m", "t", "i"), ("n", "s", "i"), ("m", "s", "i")):
+            containers = (attrs.evolve(container, name=main), *(attrs.evolve(container, name=side + n) for n in more))
+            init_containers = tuple(attrs.evolve(container, name=init + n) for n in inits)
+            pod = attrs.evolve(base, template=attrs.evolve(base.template, containers=containers,
+                                                           init_containers=init_containers))
+            sent.append(sim._alike(pod)[0].template)
+        assert sent[-1] is sent[0] and len({id(t) for t in sent}) == 2 + bool(more) + bool(inits)

@@ -43,7 +43,7 @@ POD = resource_info("Pod")
 OWN = ("name", "uid", "creation_ms", "owners")  # a pod's own metadata
 OWN_SPEC = ("name", "span")  # and of its spec (a model object's span is where the kdsl text declares it)
 # entries a moment (each a template), the oldest dropped past it: enough for the pods of a thousand templates
-# declared in turn (p0 of a, p1 of b, ..., p1000 of a again), bounded for a run declaring more at once
+# declared in turn (p0 of a, p1 of b, ..., p1000 of a again)
 _KEPT = 1 << 12
 _meta_rest = operator.attrgetter(*(a.name for a in attrs.fields(Meta) if a.name not in OWN))
 _spec_rest: dict[type, operator.attrgetter] = {}
@@ -145,8 +145,7 @@ def spec_copiers(spec_type: type) -> tuple:
 
 
 def kept_answer(kept, key):
-    """The answer kept for `key` (None if none): kept as it came (remember), it is worked out when a second pod
-    asks for it, and kept so."""
+    """The answer kept for `key` (None if none), worked out from what `remember` kept when first asked."""
     got = kept.answers.get(key)
     if type(got) is tuple:
         got = kept.answers[key] = _answer(*got)
@@ -197,7 +196,7 @@ def remember(req: Request, view: View, users, ns: str | None, minor: int, admitt
              result: Result) -> None:
     """Keep what pod create `req` came to (`admitted`: after the validating plugins; `result`: what is stored)
     for the next pod of its template. Kept as it came, and worked out (`_answer`) only when a next pod asks:
-    most templates a user declares make one pod (a bare pod's container is named after it)."""
+    most templates a user declares make one pod."""
     if req.object is None:
         return
     kept = _of(view, req.now_ms)
@@ -234,8 +233,8 @@ def _answer(obj: ApiObject, family, users, trace: tuple | None, admitted: ApiObj
 # Pods whose templates differ only in their containers' names (Request.family: bare pods of the one-container
 # shorthand, each container named after its pod) share the first one's answer when nothing the API server did
 # with it read or wrote those names but validation's own check of them, done here for each pod (_fit). Where the
-# API server reads a container's name (grep `\.name` in apiserver/): validation_fields._containers (required,
-# unique, a DNS-1123 label); LimitRanger's annotation and trace words (limitranger._merge: only when it sets a
+# API server reads a container's name: validation_fields._containers (required, unique, a DNS-1123 label);
+# LimitRanger's annotation and trace words (limitranger._merge: only when it sets a
 # default, i.e. changes the containers); ResourceQuota's refusal message (quota.py's `must specify`, a refusal:
 # that pod goes the whole way here). Admission's other pod plugins read the template's service account, priority
 # and tolerations (admission.py), the registry's defaults and strategy its metadata. So when the first pod's
@@ -267,7 +266,10 @@ def _sharable(obj: ApiObject, family, trace: tuple | None, admitted: ApiObject, 
 def _fit(template) -> bool:
     """Whether validation finds nothing wrong with `template`'s containers' names (validation_fields._containers:
     each given, unique among containers and init containers, a DNS-1123 label)."""
-    given = [c.name for c in template.containers + template.init_containers]
+    containers, inits = template.containers, template.init_containers
+    if len(containers) == 1 and not inits:  # one name: unique
+        return bool(containers[0].name) and not names.dns1123_label(containers[0].name)
+    given = [c.name for c in containers + inits]
     return len(set(given)) == len(given) and all(n and not names.dns1123_label(n) for n in given)
 
 
