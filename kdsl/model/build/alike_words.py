@@ -66,8 +66,7 @@ def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None, slots=(), builder: 
         if made is not _WIDER:
             if made is None:
                 return build(ctx, stmt, namespace)
-            if builder is None:  # for the checks of a template: the object is kept, its id stays its own
-                ctx.alike_of[id(made)] = (made, entry)
+            ctx.alike_of[id(made)] = (made, entry)  # for the checks and the precheck: kept, its id stays its own
             return made
     elif entry is _NOT_ALIKE:
         return NOT_MINE
