@@ -115,7 +115,9 @@ class _Replay:
         leaves = getattr(entry, "leaves", None)
         if leaves is None:
             name = obj.name
-            return bool(name) and not names.object_name(obj.kind, name, self.minor) and entry.name_fits(name)
+            if entry.shorthand:  # its name is a DNS-1123 label, which each of these kinds' name rule takes
+                return entry.name_fits(name)
+            return bool(name) and not names.object_name(obj.kind, name, self.minor)
         rules = self.rules.get(id(entry), False)  # the entries stay alive in self.alike: their ids are theirs
         if rules is False:
             rules = self.rules[id(entry)] = self._rules(leaves)

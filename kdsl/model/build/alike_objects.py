@@ -103,6 +103,27 @@ def compiled(obj, plan, values: tuple) -> Callable:
     return _function("\n".join(lines), env, "make")
 
 
+def spans_at(pairs: tuple) -> Callable:
+    """`spans(s, found, MISSING)`: for each pair of places (a Ctx.name_spans entry noted by the builders) the pair of
+    spans of statement `s` there, one expression as compiled's; None when a span written at two places is not one
+    span at both (found)."""
+    env: dict = {}
+    lines = ["def spans(s, found, MISSING):"]
+    out = []
+    for i, pair in enumerate(pairs):
+        got = []
+        for j, at in enumerate(pair):
+            if len(at) == 1:
+                got.append("s" + "".join(f"[{n}]" for n in at[0]))
+            else:
+                env[f"p{i}_{j}"] = at
+                lines += [f"    a{i}_{j} = found(s, p{i}_{j})", f"    if a{i}_{j} is MISSING:", "        return None"]
+                got.append(f"a{i}_{j}")
+        out.append(f"({got[0]}, {got[1]}), ")
+    lines.append(f"    return ({''.join(out)})")
+    return _function("\n".join(lines), env, "spans")
+
+
 def deep(x):
     """An object with its spans (which equality may leave out), for the check of an entry."""
     if type(x) is Span:

@@ -23,6 +23,7 @@ from kdsl.model.build.alike_objects import (
     nest,
     one_word,
     places_of,
+    spans_at,
 )
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.workloads import build_workload
@@ -157,7 +158,18 @@ def _texts(stmt: Stmt, slots, namespace: str | None) -> tuple[str, ...]:
 
 
 def _pulls(slots, texts: tuple[str, ...]) -> tuple:
-    return tuple(_pull(r, t) for (_p, r), t in zip(slots, texts[1:]))
+    out = []
+    for (_p, role), text in zip(slots, texts[1:]):
+        got = _PULLED.get((role, text), _PULLED)
+        if got is _PULLED:  # a scenario's label values come back in every namespace: each is validated once
+            if len(_PULLED) >= 4096:
+                _PULLED.clear()
+            got = _PULLED[role, text] = _pull(role, text)
+        out.append(got)
+    return tuple(out)
+
+
+_PULLED: dict = {}  # (role, text) -> _pull's answer
 
 
 def _pattern(texts: tuple[str, ...]) -> tuple[int, ...]:
@@ -190,6 +202,7 @@ class Entry:
     others: frozenset  # every word of the statement but the varying slots', and the namespace unless it varies
     make: Callable  # the first object with the statement's spans and words put in (alike_objects.compiled)
     names: tuple
+    spans: Callable  # `names` at a statement's places (alike_objects.spans_at)
     leaves: tuple[tuple, ...]  # the paths in the object that hold a slot's text (alike_objects.diff)
     unread: bool  # whether the template checks read none of them (_unread)
     wide: bool = True  # may learn from one more example
@@ -240,6 +253,7 @@ class Entry:
                     others=frozenset(others),
                     make=compiled(o1, nest(list(enumerate(flat)), 0), values),
                     names=tuple((tuple(k), tuple(v)) for k, v in names1),
+                    spans=spans_at(tuple((tuple(k), tuple(v)) for k, v in names1)),
                     leaves=tuple(p for p, (what, _at) in flat.items() if what == "word"),
                     unread=all(_unread(p) for p, (what, _at) in flat.items() if what == "word"))
         for (s, o, _said, noted, _ns), t in zip(examples, seen):  # the proof on each example
@@ -263,8 +277,8 @@ class Entry:
             return None
         if any(texts[i] != old[i] for i in range(len(texts)) if i not in varying):
             return _WIDER if self.wide else None
-        names = [(found(stmt, k), found(stmt, v)) for k, v in self.names]
-        if any(k is MISSING or v is MISSING for k, v in names):
+        names = self.spans(stmt, found, MISSING)
+        if names is None:
             return None
         made = self._fill(stmt, texts)
         if made is not None:
