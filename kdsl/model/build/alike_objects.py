@@ -71,14 +71,7 @@ def compiled(obj, plan, values: tuple) -> Callable:
     lines = ["def make(s, t, found, MISSING):"]
     leaves = []
     for i, (what, at) in enumerate(values):
-        if what == "word":
-            leaves.append(f"t[{at}]")
-        elif len(at) == 1:
-            leaves.append("s" + "".join(f"[{j}]" for j in at[0]))
-        else:
-            env[f"p{i}"] = at
-            lines += [f"    a{i} = found(s, p{i})", f"    if a{i} is MISSING:", "        return None"]
-            leaves.append(f"a{i}")
+        leaves.append(f"t[{at}]" if what == "word" else _span_at(str(i), at, env, lines))
 
     def const(x) -> str:
         name = f"k{len(env)}"
@@ -110,18 +103,20 @@ def spans_at(pairs: tuple) -> Callable:
     env: dict = {}
     lines = ["def spans(s, found, MISSING):"]
     out = []
-    for i, pair in enumerate(pairs):
-        got = []
-        for j, at in enumerate(pair):
-            if len(at) == 1:
-                got.append("s" + "".join(f"[{n}]" for n in at[0]))
-            else:
-                env[f"p{i}_{j}"] = at
-                lines += [f"    a{i}_{j} = found(s, p{i}_{j})", f"    if a{i}_{j} is MISSING:", "        return None"]
-                got.append(f"a{i}_{j}")
-        out.append(f"({got[0]}, {got[1]}), ")
+    for i, (k, v) in enumerate(pairs):
+        out.append(f"({_span_at(f'{i}_0', k, env, lines)}, {_span_at(f'{i}_1', v, env, lines)}), ")
     lines.append(f"    return ({''.join(out)})")
     return _function("\n".join(lines), env, "spans")
+
+
+def _span_at(i: str, at: tuple, env: dict, lines: list) -> str:
+    """The expression of the span of statement `s` at places `at` (the first; at several, found() checks they are
+    one span, else the function returns None)."""
+    if len(at) == 1:
+        return "s" + "".join(f"[{j}]" for j in at[0])
+    env[f"p{i}"] = at
+    lines += [f"    a{i} = found(s, p{i})", f"    if a{i} is MISSING:", "        return None"]
+    return f"a{i}"
 
 
 def deep(x):
