@@ -47,9 +47,11 @@ _NOT_ALIKE = object()  # a key whose first statement cannot stand for the others
 
 
 def build_alike(ctx: Ctx, stmt: Stmt, namespace: str | None):
-    obj = build_words(ctx, stmt, namespace)  # alike but for more words than the name, over any number of lines
-    if obj is not NOT_MINE:
-        return obj
+    span = stmt.span
+    if span is not None and stmt.end_line not in (None, span.line):  # over several lines: alike_words.py's (_slots)
+        obj = build_words(ctx, stmt, namespace)  # alike but for more words than the name
+        if obj is not NOT_MINE:
+            return obj
     key = _key(ctx, stmt, namespace)
     if key is None:
         return build_workload(ctx, stmt, namespace)

@@ -109,6 +109,20 @@ def spans_at(pairs: tuple) -> Callable:
     return _function("\n".join(lines), env, "spans")
 
 
+def words_at(paths: tuple) -> Callable:
+    """`words(stmt)`: the nodes at the paths in a statement, one compiled expression a set of paths."""
+    got = _AT.get(paths)
+    if got is None:
+        if len(_AT) >= 512:
+            _AT.clear()
+        got = _AT[paths] = _function("def words(s):\n    return (" + "".join(
+            "s" + "".join(f"[{i}]" for i in p) + ", " for p in paths) + ")\n", {}, "words")
+    return got
+
+
+_AT: dict[tuple, Callable] = {}
+
+
 def _span_at(i: str, at: tuple, env: dict, lines: list) -> str:
     """The expression of the span of statement `s` at places `at` (the first; at several, found() checks they are
     one span, else the function returns None)."""

@@ -24,6 +24,7 @@ from kdsl.model.build.alike_objects import (
     one_word,
     places_of,
     spans_at,
+    words_at,
 )
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.workloads import build_workload
@@ -58,12 +59,16 @@ def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None, slots=(), builder: 
     and `builder`: another kind's (alike.py)."""
     slots = _slots(stmt) if slots == () else slots
     build = builder or build_workload
-    key = _key(ctx, stmt, namespace, slots) if slots is not None else None
+    if slots is None:
+        return NOT_MINE
+    paths = tuple(p for p, _ in slots)
+    words = words_at(paths)(stmt)
+    key = _key(ctx, stmt, namespace, paths, words)
     if key is None:
         return NOT_MINE
     entry = ctx.alike.get(key)
     if type(entry) is Entry:
-        made = entry.made(ctx, stmt, namespace)
+        made = entry.made(ctx, stmt, namespace, words)
         if made is not _WIDER:
             if made is None:
                 return build(ctx, stmt, namespace)
@@ -114,16 +119,17 @@ def _images(head: tuple, path: tuple[int, ...], out: list) -> None:
             out.append((path + (j, 2, 0), "image"))
 
 
-def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, slots) -> tuple | None:
-    """The statement's lines with each slot's word cut out (None when a slot's word does not stand on one line)."""
+def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, paths: tuple, words: tuple) -> tuple | None:
+    """The statement's lines with each slot's word (at `paths`: `words`) cut out (None when a slot's word does not
+    stand on one line)."""
     span = stmt.span
     source = ctx.sources.get(span.file)
     if source is None:
         return None
     cuts: dict[int, list[tuple[int, int]]] = {}
     top, end = span.line, stmt.end_line or span.line
-    for path, _role in slots:
-        s = at_path(stmt, path).span
+    for w in words:
+        s = w.span
         if s is None or s.line != s.end_line or not top <= s.line <= end:  # past a head's `\` line break
             return None
         cuts.setdefault(s.line, []).append((s.column, s.end_column))
@@ -139,7 +145,7 @@ def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, slots) -> tuple | None:
         lines[n - top] = tuple(pieces)
     first = lines[0]
     lines[0] = first[span.column - 1:] if type(first) is str else (first[0][span.column - 1:], *first[1:])
-    return "words", namespace is None, span.file, tuple(p for p, _ in slots), tuple(lines)
+    return "words", namespace is None, span.file, paths, tuple(lines)
 
 
 def _pull(role: str, text: str):
@@ -264,14 +270,14 @@ class Entry:
                 return None
         return entry
 
-    def made(self, ctx: Ctx, stmt: Stmt, namespace: str | None):
-        """This entry's object for an alike statement; None when the statement is not alike after all, _WIDER when
-        it is but for a text the examples all had the same."""
+    def made(self, ctx: Ctx, stmt: Stmt, namespace: str | None, words: tuple):
+        """This entry's object for an alike statement (`words`: at its slots); None when the statement is not alike
+        after all, _WIDER when it is but for a text the examples all had the same."""
         old = self.texts
         if not self.same(stmt):
             return None
         slots, varying = self.slots, self.varying
-        texts = _texts(stmt, slots, namespace)
+        texts = (namespace or "default", *[w[0] for w in words])  # as _texts
         if any(texts[i] in self.others for i in varying) or _pattern(texts) != self.pattern or \
                 _pulls(slots, texts) != self.pulls:
             return None
