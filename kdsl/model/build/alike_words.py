@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 
@@ -120,8 +121,7 @@ def _images(head: tuple, path: tuple[int, ...], out: list) -> None:
 
 
 def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, paths: tuple, words: tuple) -> tuple | None:
-    """The statement's lines with each slot's word (at `paths`: `words`) cut out (None when a slot's word does not
-    stand on one line)."""
+    """The statement's lines with each slot's word cut out (None when a slot's word does not stand on one line)."""
     span = stmt.span
     source = ctx.sources.get(span.file)
     if source is None:
@@ -148,6 +148,7 @@ def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, paths: tuple, words: tuple
     return "words", namespace is None, span.file, paths, tuple(lines)
 
 
+@functools.lru_cache(maxsize=4096)  # label values come back in every namespace
 def _pull(role: str, text: str):
     """What the builder makes of a slot's text besides copying it: a label value's complaints, an image's default
     pull policy (pods.py Container.build)."""
@@ -164,18 +165,7 @@ def _texts(stmt: Stmt, slots, namespace: str | None) -> tuple[str, ...]:
 
 
 def _pulls(slots, texts: tuple[str, ...]) -> tuple:
-    out = []
-    for (_p, role), text in zip(slots, texts[1:]):
-        got = _PULLED.get((role, text), _PULLED)
-        if got is _PULLED:  # a scenario's label values come back in every namespace: each is validated once
-            if len(_PULLED) >= 4096:
-                _PULLED.clear()
-            got = _PULLED[role, text] = _pull(role, text)
-        out.append(got)
-    return tuple(out)
-
-
-_PULLED: dict = {}  # (role, text) -> _pull's answer
+    return tuple(_pull(r, t) for (_p, r), t in zip(slots, texts[1:]))
 
 
 def _pattern(texts: tuple[str, ...]) -> tuple[int, ...]:
@@ -271,8 +261,8 @@ class Entry:
         return entry
 
     def made(self, ctx: Ctx, stmt: Stmt, namespace: str | None, words: tuple):
-        """This entry's object for an alike statement (`words`: at its slots); None when the statement is not alike
-        after all, _WIDER when it is but for a text the examples all had the same."""
+        """This entry's object for an alike statement (`words`: at its slots); None when it is not alike after all,
+        _WIDER when it is but for a text the examples all had the same."""
         old = self.texts
         if not self.same(stmt):
             return None
