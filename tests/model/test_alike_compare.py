@@ -1,10 +1,8 @@
-"""An entry's comparison of a statement with its first (alike_objects.compare) says the same compiled either way: by
-each node's equality off the holes' paths, or node by node once the entry was met INLINE_AFTER times; and the
-statements made with it build as each on its own, whichever way it was compiled."""
+"""An entry's comparison of a statement with its first (alike_objects.compare, compiled once a shape of statement and
+handed each entry's constants) says what the nodes' equality says, for entries of one shape made in any order."""
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,15 +37,17 @@ def test_both_ways_of_comparing_agree_with_node_equality(text):
         slots = (alike._service_slots if a.kind == "service" else alike_words._slots)(a)
         if slots is None:
             continue
-        trie = alike_words._trie(slots)
-        quick, inline = alike_objects._same(a, trie, False), alike_objects._same(a, trie, True)
+        same = alike_objects.compare(a, alike_words._trie(slots))
         for b in stmts:
-            assert quick(b) == inline(b) == alike_words._alike(a, b, trie)
+            assert same(b) == alike_words._alike(a, b, alike_words._trie(slots))
 
 
-@pytest.mark.parametrize("test", [test_alike.test_alike_statements_build_as_each_on_its_own,
-                                  test_alike_words.test_statements_alike_but_for_words_build_as_each_on_its_own,
-                                  test_alike.test_services_alike_but_for_words_build_as_each_on_its_own])
-def test_statements_made_with_the_inline_comparison_build_as_each_on_its_own(test, monkeypatch):
-    monkeypatch.setattr(alike_objects, "INLINE_AFTER", 1)  # from an entry's first use
-    test()
+def test_entries_of_one_shape_share_their_code_and_keep_their_constants():
+    doc = parse_document("namespace n {\n" + "".join(
+        f"  pod p{i} image=img:{i % 3} cpu={i % 2 + 1} {{ labels app=a{i % 3} }}\n" for i in range(12)) + "}\n", "x.kdsl")
+    stmts = list(doc.stmts[0].block)
+    alike_objects._SHAPES.clear()
+    sames = [alike_objects.compare(a, {1: {1: True}}) for a in stmts[:6]]
+    assert len(alike_objects._SHAPES) == 1
+    assert [[j for j, b in enumerate(stmts) if same(b)] for same in sames] == [
+        [j for j in range(12) if j % 6 == i] for i in range(6)]

@@ -20,6 +20,7 @@ from kdsl.model.build.alike_objects import (
     nest,
     one_word,
     places_of,
+    spans_at,
 )
 from kdsl.model.build.alike_words import NOT_MINE, build_words
 from kdsl.model.build.context import Ctx
@@ -46,9 +47,11 @@ _NOT_ALIKE = object()  # a key whose first statement cannot stand for the others
 
 
 def build_alike(ctx: Ctx, stmt: Stmt, namespace: str | None):
-    obj = build_words(ctx, stmt, namespace)  # alike but for more words than the name, over any number of lines
-    if obj is not NOT_MINE:
-        return obj
+    span = stmt.span
+    if span is not None and stmt.end_line not in (None, span.line):  # over several lines: alike_words.py's (_slots)
+        obj = build_words(ctx, stmt, namespace)  # alike but for more words than the name
+        if obj is not NOT_MINE:
+            return obj
     key = _key(ctx, stmt, namespace)
     if key is None:
         return build_workload(ctx, stmt, namespace)
@@ -95,7 +98,7 @@ class Entry:
     obj: object
     same: Callable  # whether a statement equals `stmt` but for the name's text (alike_objects.compare)
     make: Callable  # `obj` with a statement's spans and name put in (alike_objects.compiled)
-    names: tuple[tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]], ...]  # Ctx.name_spans noted
+    names: Callable  # the Ctx.name_spans its builders noted, at a statement's places (alike_objects.spans_at)
     shorthand: bool  # the first container is named after the object (`pod NAME image=...`)
     others: frozenset[str]  # the names of the containers not named after the object
 
@@ -143,7 +146,7 @@ class Entry:
             leaves[("template", "containers", 0, "name")] = ("word", 0)
         return cls(stmt=stmt, at=at, obj=obj, same=compare(stmt, {1: {at: True}}),
                    make=compiled(obj, nest(list(enumerate(leaves)), 0), tuple(leaves.values())),
-                   names=tuple((tuple(places[k]), tuple(places[v])) for k, v in noted), shorthand=shorthand,
+                   names=spans_at(tuple((tuple(places[k]), tuple(places[v])) for k, v in noted)), shorthand=shorthand,
                    others=frozenset(c.name for c in containers[shorthand:] + obj.template.init_containers))
 
     def made(self, ctx: Ctx, stmt: Stmt):
@@ -153,8 +156,8 @@ class Entry:
         text = stmt.head[self.at].text
         if "/" in text:
             return None
-        names = [(found(stmt, k), found(stmt, v)) for k, v in self.names]
-        if any(k is MISSING or v is MISSING for k, v in names):
+        names = self.names(stmt, found, MISSING)
+        if names is None:
             return None
         made = self.make(stmt, (text,), found, MISSING)
         if made is not None:

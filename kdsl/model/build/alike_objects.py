@@ -71,14 +71,7 @@ def compiled(obj, plan, values: tuple) -> Callable:
     lines = ["def make(s, t, found, MISSING):"]
     leaves = []
     for i, (what, at) in enumerate(values):
-        if what == "word":
-            leaves.append(f"t[{at}]")
-        elif len(at) == 1:
-            leaves.append("s" + "".join(f"[{j}]" for j in at[0]))
-        else:
-            env[f"p{i}"] = at
-            lines += [f"    a{i} = found(s, p{i})", f"    if a{i} is MISSING:", "        return None"]
-            leaves.append(f"a{i}")
+        leaves.append(f"t[{at}]" if what == "word" else _span_at(str(i), at, env, lines))
 
     def const(x) -> str:
         name = f"k{len(env)}"
@@ -103,6 +96,43 @@ def compiled(obj, plan, values: tuple) -> Callable:
     return _function("\n".join(lines), env, "make")
 
 
+def spans_at(pairs: tuple) -> Callable:
+    """`spans(s, found, MISSING)`: for each pair of places (a Ctx.name_spans entry noted by the builders) the pair of
+    spans of statement `s` there, one expression as compiled's; None when a span written at two places is not one
+    span at both (found)."""
+    env: dict = {}
+    lines = ["def spans(s, found, MISSING):"]
+    out = []
+    for i, (k, v) in enumerate(pairs):
+        out.append(f"({_span_at(f'{i}_0', k, env, lines)}, {_span_at(f'{i}_1', v, env, lines)}), ")
+    lines.append(f"    return ({''.join(out)})")
+    return _function("\n".join(lines), env, "spans")
+
+
+def words_at(paths: tuple) -> Callable:
+    """`words(stmt)`: the nodes at the paths in a statement, one compiled expression a set of paths."""
+    got = _AT.get(paths)
+    if got is None:
+        if len(_AT) >= 512:
+            _AT.clear()
+        got = _AT[paths] = _function("def words(s):\n    return (" + "".join(
+            "s" + "".join(f"[{i}]" for i in p) + ", " for p in paths) + ")\n", {}, "words")
+    return got
+
+
+_AT: dict[tuple, Callable] = {}
+
+
+def _span_at(i: str, at: tuple, env: dict, lines: list) -> str:
+    """The expression of the span of statement `s` at places `at` (the first; at several, found() checks they are
+    one span, else the function returns None)."""
+    if len(at) == 1:
+        return "s" + "".join(f"[{j}]" for j in at[0])
+    env[f"p{i}"] = at
+    lines += [f"    a{i} = found(s, p{i})", f"    if a{i} is MISSING:", "        return None"]
+    return f"a{i}"
+
+
 def deep(x):
     """An object with its spans (which equality may leave out), for the check of an entry."""
     if type(x) is Span:
@@ -114,64 +144,103 @@ def deep(x):
     return x
 
 
-# Nodes compared inside the compiled expression cost more to compile than a call of their equality (syntax._eq) a
-# node, and less to run: an entry met this many times is compiled again so (a scenario's alike deployments are met
-# thousands of times, a bare pod's line a few dozen).
-INLINE_AFTER = 64
-
-
+# An entry's comparison is one compiled expression that compares every node of a statement down to its leaves (no call
+# of the nodes' equality, syntax._eq, a node: about a fifth of its cost). Its source depends on the first statement's
+# shape alone (the nodes' arity, where the holes and the None and bool leaves are); the types and other leaves are
+# constants handed in. The shape is read in one walk with the constants and its code looked up by it: a thousand keys
+# of alike pods, each an entry met a few dozen times, compile one expression and each make theirs for about the cost
+# of one comparison by the nodes' equality.
 def compare(a, trie: dict) -> Callable:
     """`same(b)`: whether syntax node `b` equals `a` but for the texts of the words at the trie's leaves (a tree of
-    indices), as one compiled expression (`a` is the same node every time, so its parts are constants): first by
-    each node's equality off the holes' paths, then, once met INLINE_AFTER times, node by node (_same)."""
-    quick = _same(a, trie, False)
-    uses = 0
-
-    def same(b) -> bool:
-        nonlocal uses, quick
-        uses += 1
-        if uses == INLINE_AFTER:
-            quick = _same(a, trie, True)
-        return quick(b)
-    return same
-
-
-def _same(a, trie: dict, inline: bool) -> Callable:
-    """compare's expression. `inline`: the nodes compared down to their leaves in the expression itself, as their
-    equality would (syntax._eq: the same type, the fields before the span equal), but without a call a node: a
+    indices), as the nodes' equality would say (syntax._eq: the same type, the fields before the span equal), but a
     tuple of another type than `a`'s is not equal here, where tuple equality would let it be (the statement is then
     built, not made); None and a word's flags (bools) by identity."""
-    env: dict = {"Word": Word}
+    shape: list = []
+    consts: list = [Word]
+    _shape(a, trie, shape, consts)
+    key = tuple(shape)
+    code = _SHAPES.get(key)
+    if code is None:
+        if len(_SHAPES) >= 512:
+            _SHAPES.clear()
+        code = _SHAPES[key] = compile(_source(key), "<kdsl alike entry>", "exec")
+    env = dict(zip(_NAMES if len(consts) <= len(_NAMES) else [f"k{i}" for i in range(len(consts))], consts))
+    exec(code, env)  # noqa: S102
+    return env.pop("same")  # not left in its own globals: a cycle
+
+
+_SHAPES: dict[tuple, object] = {}  # an entry's shape -> its comparison's code
+_NAMES = [f"k{i}" for i in range(4096)]
+_IS = {None: "n", True: "t", False: "f"}  # a leaf compared by identity (a word's flags are bools, never 0 or 1)
+_HOLE = {(False, False): "hff", (False, True): "hft", (True, False): "htf", (True, True): "htt"}
+
+
+def _shape(x, hole, shape: list, consts: list) -> None:
+    """The shape of node `x` (preorder: a node's arity, +1 when a plain tuple whose length is compared, ×2; a hole
+    with its word's flags; "n", "t", "f" a leaf by identity; "e" a leaf by equality) and its constants (each node's
+    type, each "e" leaf) in the order compare's source reads them."""
+    if hole is True:
+        shape.append(_HOLE[x[1], x[2]])
+        return
+    t = type(x)
+    n = _ARITY.get(t)
+    if n is None:
+        n = _ARITY[t] = getattr(t, "_n", -1) if issubclass(t, tuple) else -2
+    if n == -2:
+        if x is None or t is bool:
+            shape.append(_IS[x])
+        else:
+            consts.append(x)
+            shape.append("e")
+        return
+    consts.append(t)
+    if n == -1:
+        n = len(x)
+        shape.append(2 * n + 1)
+    else:
+        shape.append(2 * n)
+    if hole:
+        for i in range(n):
+            _shape(x[i], hole.get(i), shape, consts)
+    else:
+        for i in range(n):
+            _shape(x[i], None, shape, consts)
+
+
+_ARITY: dict[type, int] = {}  # a node type's fields compared (_n), -1 a plain tuple's (its length), -2 a leaf
+
+
+def _source(shape: tuple) -> str:
+    """compare's function for a shape (k0 is Word; k1... the constants in _shape's order)."""
     conds: list[str] = []
+    it = iter(shape)
+    k = 0
 
-    def const(x) -> str:
-        env[f"k{len(env)}"] = x
-        return f"k{len(env) - 1}"
-
-    def walk(x, e: str, hole) -> None:
+    def walk(e: str) -> None:
+        nonlocal k
+        tag = next(it)
         v = f"v{len(conds)}"
-        if hole is True:
-            conds.append(f"type({v} := {e}) is Word and {v}[1] is {x.quoted!r} and {v}[2] is {x.triple!r}")
-        elif hole is None and not inline:
-            conds.append(f"{const(x)} == {e}")
-        elif isinstance(x, tuple):
-            conds.append(f"type({v} := {e}) is {const(type(x))}")
-            n = getattr(x, "_n", None)
-            if n is None:
-                n = len(x)
+        if type(tag) is int:
+            k += 1
+            conds.append(f"type({v} := {e}) is k{k}")
+            n, plain = divmod(tag, 2)
+            if plain:
                 conds.append(f"len({v}) == {n}")
             for i in range(n):
-                walk(x[i], f"{v}[{i}]", hole.get(i) if hole else None)
-        elif x is None or type(x) is bool:  # one of three: `is` (a word's flags are bools, never 0 or 1)
-            conds.append(f"{e} is {x!r}")
+                walk(f"{v}[{i}]")
+        elif tag[0] == "h":
+            conds.append(f"type({v} := {e}) is k0 and {v}[1] is {tag[1] == 't'} and {v}[2] is {tag[2] == 't'}")
+        elif tag == "e":
+            k += 1
+            conds.append(f"k{k} == {e}")
         else:
-            conds.append(f"{const(x)} == {e}")
+            conds.append(f"{e} is {dict(n=None, t=True, f=False)[tag]}")
 
     try:
-        walk(a, "b", trie)
+        walk("b")
     finally:
         walk = None  # a cycle through its cell, as compiled's expr
-    return _function("def same(b):\n    return (" + "\n            and ".join(conds) + ")\n", env, "same")
+    return "def same(b):\n    return (" + "\n            and ".join(conds) + ")\n"
 
 
 _CODE: dict[str, object] = {}  # source -> compiled code: entries of one shape differ only in their constants (env)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 
@@ -23,6 +24,8 @@ from kdsl.model.build.alike_objects import (
     nest,
     one_word,
     places_of,
+    spans_at,
+    words_at,
 )
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.workloads import build_workload
@@ -57,17 +60,20 @@ def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None, slots=(), builder: 
     and `builder`: another kind's (alike.py)."""
     slots = _slots(stmt) if slots == () else slots
     build = builder or build_workload
-    key = _key(ctx, stmt, namespace, slots) if slots is not None else None
+    if slots is None:
+        return NOT_MINE
+    paths = tuple(p for p, _ in slots)
+    words = words_at(paths)(stmt)
+    key = _key(ctx, stmt, namespace, paths, words)
     if key is None:
         return NOT_MINE
     entry = ctx.alike.get(key)
     if type(entry) is Entry:
-        made = entry.made(ctx, stmt, namespace)
+        made = entry.made(ctx, stmt, namespace, words)
         if made is not _WIDER:
             if made is None:
                 return build(ctx, stmt, namespace)
-            if builder is None:  # for the checks of a template: the object is kept, its id stays its own
-                ctx.alike_of[id(made)] = (made, entry)
+            ctx.alike_of[id(made)] = (made, entry)  # for the checks and the precheck: kept, its id stays its own
             return made
     elif entry is _NOT_ALIKE:
         return NOT_MINE
@@ -114,7 +120,7 @@ def _images(head: tuple, path: tuple[int, ...], out: list) -> None:
             out.append((path + (j, 2, 0), "image"))
 
 
-def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, slots) -> tuple | None:
+def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, paths: tuple, words: tuple) -> tuple | None:
     """The statement's lines with each slot's word cut out (None when a slot's word does not stand on one line)."""
     span = stmt.span
     source = ctx.sources.get(span.file)
@@ -122,8 +128,8 @@ def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, slots) -> tuple | None:
         return None
     cuts: dict[int, list[tuple[int, int]]] = {}
     top, end = span.line, stmt.end_line or span.line
-    for path, _role in slots:
-        s = at_path(stmt, path).span
+    for w in words:
+        s = w.span
         if s is None or s.line != s.end_line or not top <= s.line <= end:  # past a head's `\` line break
             return None
         cuts.setdefault(s.line, []).append((s.column, s.end_column))
@@ -139,9 +145,10 @@ def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, slots) -> tuple | None:
         lines[n - top] = tuple(pieces)
     first = lines[0]
     lines[0] = first[span.column - 1:] if type(first) is str else (first[0][span.column - 1:], *first[1:])
-    return "words", namespace is None, span.file, tuple(p for p, _ in slots), tuple(lines)
+    return "words", namespace is None, span.file, paths, tuple(lines)
 
 
+@functools.lru_cache(maxsize=4096)  # label values come back in every namespace
 def _pull(role: str, text: str):
     """What the builder makes of a slot's text besides copying it: a label value's complaints, an image's default
     pull policy (pods.py Container.build)."""
@@ -191,6 +198,7 @@ class Entry:
     others: frozenset  # every word of the statement but the varying slots', and the namespace unless it varies
     make: Callable  # the first object with the statement's spans and words put in (alike_objects.compiled)
     names: tuple
+    spans: Callable  # `names` at a statement's places (alike_objects.spans_at)
     leaves: tuple[tuple, ...]  # the paths in the object that hold a slot's text (alike_objects.diff)
     unread: bool  # whether the template checks read none of them (_unread)
     wide: bool = True  # may learn from one more example
@@ -241,6 +249,7 @@ class Entry:
                     others=frozenset(others),
                     make=compiled(o1, nest(list(enumerate(flat)), 0), values),
                     names=tuple((tuple(k), tuple(v)) for k, v in names1),
+                    spans=spans_at(tuple((tuple(k), tuple(v)) for k, v in names1)),
                     leaves=tuple(p for p, (what, _at) in flat.items() if what == "word"),
                     unread=all(_unread(p) for p, (what, _at) in flat.items() if what == "word"))
         for (s, o, _said, noted, _ns), t in zip(examples, seen):  # the proof on each example
@@ -251,21 +260,21 @@ class Entry:
                 return None
         return entry
 
-    def made(self, ctx: Ctx, stmt: Stmt, namespace: str | None):
-        """This entry's object for an alike statement; None when the statement is not alike after all, _WIDER when
-        it is but for a text the examples all had the same."""
+    def made(self, ctx: Ctx, stmt: Stmt, namespace: str | None, words: tuple):
+        """This entry's object for an alike statement (`words`: at its slots); None when it is not alike after all,
+        _WIDER when it is but for a text the examples all had the same."""
         old = self.texts
         if not self.same(stmt):
             return None
         slots, varying = self.slots, self.varying
-        texts = _texts(stmt, slots, namespace)
+        texts = (namespace or "default", *[w[0] for w in words])  # as _texts
         if any(texts[i] in self.others for i in varying) or _pattern(texts) != self.pattern or \
                 _pulls(slots, texts) != self.pulls:
             return None
         if any(texts[i] != old[i] for i in range(len(texts)) if i not in varying):
             return _WIDER if self.wide else None
-        names = [(found(stmt, k), found(stmt, v)) for k, v in self.names]
-        if any(k is MISSING or v is MISSING for k, v in names):
+        names = self.spans(stmt, found, MISSING)
+        if names is None:
             return None
         made = self._fill(stmt, texts)
         if made is not None:
