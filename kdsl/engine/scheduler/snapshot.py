@@ -99,7 +99,8 @@ class Snapshot:
 
     def add_pod(self, node: str, pod: Any) -> PodInfo:
         """Account a pod bound to `node`; returns its PodInfo."""
-        pod = PodInfo.of(pod)
+        if type(pod) is not PodInfo:  # the scheduler's bind passes the PodInfo its cycle made
+            pod = PodInfo.of(pod)
         if pod.key in self.where:
             raise ValueError(f"pod {pod.key} is already on node {self.nodes[self.where[pod.key]].name}")
         i = self.index[node]

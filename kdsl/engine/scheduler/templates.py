@@ -48,6 +48,15 @@ def key_of(pod: PodInfo) -> tuple:
             pod.spread_selector, tuple(pod.labels.items()) if tpl.spread else None)
 
 
+def _same(pod: PodInfo, other: PodInfo) -> bool:
+    """Whether key_of(pod) is key_of(other) by the objects both are derived from: a ReplicaSet's PodInfos share their
+    template, labels, spreading selector and the facts derived from their containers (podinfo._sibling), and key_of
+    reads nothing else but the namespace."""
+    return (pod.template is other.template and pod.labels is other.labels and pod.namespace == other.namespace
+            and pod.spread_selector is other.spread_selector and pod.requests is other.requests
+            and pod.non_zero is other.non_zero and pod.images is other.images)
+
+
 class Templates:
     """The states of the templates recently scheduled on one snapshot, and the Fits their sizes share;
     dropped when a node changes."""
@@ -65,18 +74,21 @@ class Templates:
         self.fits.clear()
 
     def state(self, pod: PodInfo, snap: Snapshot) -> TemplateState:
-        key = key_of(pod)
         last = self.last
-        if last is not None and last[0] == key:
+        if last is not None and _same(pod, last[1].pod):
             state = last[1]
         else:
-            state = self.states.pop(key, None)
-            if state is None:
-                state = TemplateState(pod, snap, self.fit(pod, snap))
-            self.states[key] = state
-            if len(self.states) > STATES_KEPT:
-                del self.states[next(iter(self.states))]
-            self.last = (key, state)
+            key = key_of(pod)
+            if last is not None and last[0] == key:
+                state = last[1]
+            else:
+                state = self.states.pop(key, None)
+                if state is None:
+                    state = TemplateState(pod, snap, self.fit(pod, snap))
+                self.states[key] = state
+                if len(self.states) > STATES_KEPT:
+                    del self.states[next(iter(self.states))]
+                self.last = (key, state)
         state.sync(snap)
         return state
 
