@@ -108,10 +108,9 @@ class PodInfo:
     anti_preferred: tuple[Term, ...] = ()
     # "namespace/name", kept rather than formatted: the indexes look pods up by it in every cycle.
     key: str = attrs.field(init=False, default=attrs.Factory(lambda s: f"{s.namespace}/{s.name}", takes_self=True))
-
-    @property
-    def has_affinity(self) -> bool:
-        return bool(self.affinity or self.anti_affinity or self.preferred or self.anti_preferred)
+    # any pod (anti-)affinity term: kept rather than worked out, as the cycle and the snapshot ask it of every pod
+    has_affinity: bool = attrs.field(init=False, default=attrs.Factory(
+        lambda s: bool(s.affinity or s.anti_affinity or s.preferred or s.anti_preferred), takes_self=True))
 
     def __repr__(self) -> str:
         return f"PodInfo({self.key!r}, priority={self.priority})"
@@ -204,7 +203,11 @@ def _container_facts(tpl: PodTemplate) -> tuple[Vec, tuple[int, int], tuple[tupl
     found = _FACTS.get((id(containers), id(inits)))
     if found is not None and found[0] is containers and found[1] is inits:
         return found[2]
-    shape = (len(inits), *((c.requests, c.image, c.ports, c.restart_policy) for c in (*inits, *containers)))
+    if not inits and len(containers) == 1:  # most pods: the tuple below without its generator
+        c = containers[0]
+        shape = (0, (c.requests, c.image, c.ports, c.restart_policy))
+    else:
+        shape = (len(inits), *((c.requests, c.image, c.ports, c.restart_policy) for c in (*inits, *containers)))
     facts = _SHAPES.get(shape)
     if facts is None:
         nz = pod_requests(tpl, non_zero=True)
