@@ -109,13 +109,16 @@ class TemplateState:
     resource fit from its size's Fit) and the score parts that do not depend on which nodes are scored together."""
 
     __slots__ = ("pod", "fit", "fit_version", "static_ok", "static_all", "ok", "feasible", "image", "taint_raw",
-                 "affinity_raw", "spread", "version", "fixed")
+                 "affinity_raw", "spread", "version", "fixed", "every")
 
     def __init__(self, pod: PodInfo, snap: Snapshot, fit: Fit | None = None) -> None:
         self.pod = pod
         self.fit = Fit(pod, snap) if fit is None else fit
         self.fit_version = -1  # the Fit's version that `ok` and `feasible` were combined from
         every = np.arange(len(snap), dtype=np.int64)
+        # read-only: a window of every node is a slice of it (a view), which the cycle's result keeps
+        every.flags.writeable = False
+        self.every = every
         static = np.ones(len(snap), dtype=bool)
         for plugin in (filters.node_unschedulable, filters.node_name, filters.taint_toleration,
                        filters.node_affinity):
@@ -182,10 +185,8 @@ class TemplateState:
         ok = self.ok
         n = len(ok)
         if self.feasible == n:  # every node passes: the window is the next `want` nodes
-            found = np.arange(start, start + want, dtype=np.int64)
-            if start + want > n:
-                found[found >= n] -= n
-            return found, want
+            every, end = self.every, start + want
+            return (every[start:end] if end <= n else np.concatenate((every[start:], every[:end - n]))), want
         pos = ok.nonzero()[0]
         m = len(pos)
         k = int(np.searchsorted(pos, start))
