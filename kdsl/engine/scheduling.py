@@ -108,8 +108,8 @@ class SchedulerComponent:
         store, pending, traces, now = sim.store, self.pending, sim.traces, sim.now
         unschedulable = self.unschedulable
         # by priority, then arrival (each pod's own: the keys are never compared)
-        todo = sorted((-(store.get(*k).spec.template.priority or 0), pending[k], k) for k in pending
-                      if k not in unschedulable)
+        todo = sorted([(-(store.get(*k).spec.template.priority or 0), pending[k], k) for k in pending
+                       if k not in unschedulable])
         for _, _, key in todo:
             pod = store.get(*key)
             if pod is None or pod.spec.template.node_name is not None:
