@@ -27,6 +27,7 @@ class PodNetwork:
         # first offset past the usable ones; so that a node's hundredth pod does not test 99 taken addresses.
         self._low: dict[str, int] = {}
         self._end: dict[str, int] = {}
+        self._base: dict[str, int | None] = {}  # an IPv4 /24's network address as an int (None: IPv6)
 
     @property
     def room(self) -> int:
@@ -41,6 +42,7 @@ class PodNetwork:
             self.node_cidrs[node] = subnet
             self._used[node] = set()
             self._low[node], self._end[node] = 2, subnet.num_addresses - 1
+            self._base[node] = int(subnet.network_address) if subnet.version == 4 else None
         return str(self.node_cidrs[node])
 
     def exhausted(self, node: str) -> str:
@@ -66,11 +68,11 @@ class PodNetwork:
             if offset not in used:
                 used.add(offset)
                 self._low[node] = offset + 1
-                net = self.node_cidrs[node]
-                if net.version == 4:  # written out: an IPv4Address made to be printed costs more than the rest
-                    n = int(net.network_address) + offset
+                base = self._base[node]
+                if base is not None:  # written out: an IPv4Address made to be printed costs more than the rest
+                    n = base + offset
                     return f"{n >> 24}.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
-                return str(net.network_address + offset)
+                return str(self.node_cidrs[node].network_address + offset)
         self._low[node] = self._end[node]
         return None  # a node whose `pods=` passes its 253 addresses: the sandbox waits for one (kubelets.py)
 

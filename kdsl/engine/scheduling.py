@@ -28,6 +28,7 @@ class SchedulerComponent:
         self.start_index = 0
         self._arrivals = 0
         self._pass_queued = False
+        self._scheduled = Condition(type="PodScheduled", status="True", last_transition_ms=-1)  # bind's last
         # Pods bound to a node that does not exist (yet): the API server accepts a nodeName it cannot find, and
         # the scheduler's cache accounts such a pod once its node appears. Node name -> pod keys.
         self.unplaced: dict[str, set[tuple]] = {}
@@ -105,13 +106,11 @@ class SchedulerComponent:
         self._pass_queued = False
         sim = self.sim
         store, pending, traces, now = sim.store, self.pending, sim.traces, sim.now
-        todo = [k for k in pending if k not in self.unschedulable]
-
-        def order(key):
-            pod = store.get(*key)
-            return (-(pod.spec.template.priority or 0), pending[key])
-
-        for key in sorted(todo, key=order):
+        unschedulable = self.unschedulable
+        # by priority, then arrival (each pod's own: the keys are never compared)
+        todo = sorted([(-(store.get(*k).spec.template.priority or 0), pending[k], k) for k in pending
+                       if k not in unschedulable])
+        for _, _, key in todo:
             pod = store.get(*key)
             if pod is None or pod.spec.template.node_name is not None:
                 pending.pop(key, None)
@@ -137,8 +136,11 @@ class SchedulerComponent:
         sim = self.sim
         tpl = evolve(pod.spec.template, node_name=node)
         status = pod.status
-        conditions = set_condition(status.conditions, Condition(type="PodScheduled", status="True",
-                                                                last_transition_ms=sim.now))
+        scheduled = self._scheduled
+        if scheduled.last_transition_ms != sim.now:  # one condition for the pods a pass binds at one time
+            scheduled = self._scheduled = Condition(type="PodScheduled", status="True", last_transition_ms=sim.now)
+        # a pod scheduled at its first try has no condition yet: set_condition would append it
+        conditions = set_condition(status.conditions, scheduled) if status.conditions else (scheduled,)
         # The event is recorded before the write announces the binding: the node's kubelet reacts to
         # that announcement (pulls, mounts), and its events come after the scheduler's, as in Kubernetes.
         sim.event("Normal", "Scheduled", pod, f"Successfully assigned {pod.namespace}/{pod.name} to {node}",

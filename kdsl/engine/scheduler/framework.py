@@ -23,6 +23,8 @@ __all__ = ["Explanation", "FitError", "Result", "explain", "fit_error_message", 
 
 MIN_FEASIBLE_NODES_TO_FIND = 100
 MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
+_WANT: dict[tuple[int, int], int] = {}  # num_feasible_nodes_to_find by (nodes, percentage): a cycle asks it
+_max = np.maximum.reduce  # ndarray.max's own work, without its Python wrapper (_methods._amax)
 
 
 def num_feasible_nodes_to_find(num_all_nodes: int, percentage: int = 0) -> int:
@@ -87,9 +89,10 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
     Nodes are visited in name order from `start_index`; the search stops once enough feasible nodes are
     found (`num_feasible_nodes_to_find`). On failure the FitError carries every visited node's first
     failing filter, and preemption (PostFilter) runs unless `preemption=False`."""
-    pod = PodInfo.of(pod)
+    if type(pod) is not PodInfo:  # the scheduler passes the PodInfo it made: of() would return it as is
+        pod = PodInfo.of(pod)
     volumes = volumes or VolumeBinding()
-    n = len(snapshot)
+    n = len(snapshot.nodes)
     if n == 0:
         return Result(None, start_index, FitError(0))
     start = start_index % n
@@ -102,7 +105,9 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
         # evaluateNominatedNode: a nominated node that passes is taken without scoring the others.
         if len(run_filters(pod, snapshot, np.asarray([nominated]), volumes).feasible):
             return Result(pod.nominated_node, start, evaluated=1, feasible=1)
-    want = num_feasible_nodes_to_find(n, percentage_of_nodes_to_score)
+    want = _WANT.get((n, percentage_of_nodes_to_score))
+    if want is None:
+        want = _WANT[n, percentage_of_nodes_to_score] = num_feasible_nodes_to_find(n, percentage_of_nodes_to_score)
     state, feasible, processed = _search(pod, snapshot, start, want, volumes)
     if feasible is None:
         order = (start + np.arange(n, dtype=np.int64)) % n
@@ -126,7 +131,7 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
         return Result(snapshot.nodes[int(feasible[0])].name, next_start, evaluated=processed, feasible=1)
     # = total_scores(score_nodes(...))
     totals = node_totals(pod, snapshot, feasible) if state is None else state.totals(feasible, start)
-    tied = (totals == totals.max()).nonzero()[0]  # np.flatnonzero of a 1-d array, without its wrapping
+    tied = (totals == _max(totals)).nonzero()[0]  # np.flatnonzero of a 1-d array, without its wrapping
     # selectHost: the best total; ties drawn uniformly with the seeded RNG (see select_host).
     pick = int(tied[0]) if len(tied) == 1 else int(tied[rng.randrange(len(tied))])
     node = snapshot.nodes[int(feasible[pick])].name
@@ -140,7 +145,7 @@ def _search(pod: PodInfo, snap: Snapshot, start: int, want: int, volumes: Volume
     """The feasible nodes a search from `start` finds, without filtering every node: (template state or
     None, feasible nodes in visiting order, nodes visited). (None, None, 0) when the general search must
     run: another kind of pod, or no feasible node (the FitError needs every node's verdict)."""
-    n = len(snap)
+    n = len(snap.nodes)
     names = templates.node_names(pod)
     if names is not None:
         # NodeAffinity's PreFilterResult: only the named nodes can pass, so only they are filtered, in

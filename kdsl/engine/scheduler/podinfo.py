@@ -24,6 +24,7 @@ PER_POD_LABELS = frozenset({"statefulset.kubernetes.io/pod-name", "apps.kubernet
                             "controller-revision-hash"})
 
 Vec = tuple[int, int, int]  # cpu millicores, memory bytes, ephemeral-storage bytes
+DEFAULT_POLICY = "PreemptLowerPriority"
 
 
 def _add(a: Vec, b: Vec) -> Vec:
@@ -95,7 +96,7 @@ class PodInfo:
     start_ms: int | None = None
     terminating: bool = False
     nominated_node: str | None = None
-    preemption_policy: str = "PreemptLowerPriority"
+    preemption_policy: str = DEFAULT_POLICY
     spread_selector: Selector | None = None  # system-default spreading; None: not defaulted
     requests: Vec = (0, 0, 0)
     non_zero: tuple[int, int] = (0, 0)
@@ -107,17 +108,16 @@ class PodInfo:
     anti_preferred: tuple[Term, ...] = ()
     # "namespace/name", kept rather than formatted: the indexes look pods up by it in every cycle.
     key: str = attrs.field(init=False, default=attrs.Factory(lambda s: f"{s.namespace}/{s.name}", takes_self=True))
-
-    @property
-    def has_affinity(self) -> bool:
-        return bool(self.affinity or self.anti_affinity or self.preferred or self.anti_preferred)
+    # any pod (anti-)affinity term: kept rather than worked out, as the cycle and the snapshot ask it of every pod
+    has_affinity: bool = attrs.field(init=False, default=attrs.Factory(
+        lambda s: bool(s.affinity or s.anti_affinity or s.preferred or s.anti_preferred), takes_self=True))
 
     def __repr__(self) -> str:
         return f"PodInfo({self.key!r}, priority={self.priority})"
 
     @classmethod
     def of(cls, pod: Any, *, priority: int | None = None, spread_selector: Selector | None | str = "owner",
-           preemption_policy: str = "PreemptLowerPriority", start_ms: int | None = None) -> PodInfo:
+           preemption_policy: str = DEFAULT_POLICY, start_ms: int | None = None) -> PodInfo:
         """From an ApiObject whose spec is a model Pod, a model Pod, or a PodInfo (returned as is).
 
         `spread_selector` is the selector of the system-default spreading: pass the union of the
@@ -130,6 +130,11 @@ class PodInfo:
         terminating, nominated = False, None
         if isinstance(pod, ApiObject):
             meta, model, status = pod.meta, pod.spec, pod.status
+            last = _LAST[0]
+            if (last is not None and last[0] is model.template and last[1] is meta.labels and last[2] is meta.owners
+                    and (meta.namespace or "default") == last[3].namespace and priority is None
+                    and spread_selector == "owner" and preemption_policy == DEFAULT_POLICY):
+                return _sibling(last[3], meta, status, start_ms)
             name, namespace, labels = meta.name, meta.namespace or "default", dict(meta.labels)
             for o in meta.owners:
                 if o.controller and o.kind in SPREAD_OWNERS:
@@ -147,14 +152,18 @@ class PodInfo:
         else:
             raise TypeError(f"not a pod: {pod!r}")
         tpl: PodTemplate = model.template
+        defaults = priority is None and spread_selector == "owner" and preemption_policy == DEFAULT_POLICY
         if spread_selector == "owner":
             spread_selector = None
             if owned:
                 spread_selector = _owner_selector(labels)
-        return cls.build(name=name, namespace=namespace, labels=labels, template=tpl,
+        info = cls.build(name=name, namespace=namespace, labels=labels, template=tpl,
                          priority=priority if priority is not None else (tpl.priority or 0),
                          start_ms=start_ms, terminating=terminating, nominated_node=nominated,
                          preemption_policy=tpl.preemption_policy or preemption_policy, spread_selector=spread_selector)
+        if defaults and isinstance(pod, ApiObject):
+            _LAST[0] = (tpl, pod.meta.labels, pod.meta.owners, info)
+        return info
 
     @classmethod
     def build(cls, *, name: str, template: PodTemplate, namespace: str = "default",
@@ -194,7 +203,11 @@ def _container_facts(tpl: PodTemplate) -> tuple[Vec, tuple[int, int], tuple[tupl
     found = _FACTS.get((id(containers), id(inits)))
     if found is not None and found[0] is containers and found[1] is inits:
         return found[2]
-    shape = (len(inits), *((c.requests, c.image, c.ports, c.restart_policy) for c in (*inits, *containers)))
+    if not inits and len(containers) == 1:  # most pods: the tuple below without its generator
+        c = containers[0]
+        shape = (0, (c.requests, c.image, c.ports, c.restart_policy))
+    else:
+        shape = (len(inits), *((c.requests, c.image, c.ports, c.restart_policy) for c in (*inits, *containers)))
     facts = _SHAPES.get(shape)
     if facts is None:
         nz = pod_requests(tpl, non_zero=True)
@@ -209,6 +222,40 @@ def _container_facts(tpl: PodTemplate) -> tuple[Vec, tuple[int, int], tuple[tupl
         _FACTS.clear()
     _FACTS[(id(containers), id(inits))] = (containers, inits, facts)
     return facts
+
+
+# The last pod (an ApiObject) of_ derived with the default arguments: (its template, labels, owners, PodInfo). A
+# ReplicaSet's pods share these three objects, and every fact of a PodInfo but its name, key, start time, deletion
+# and nomination comes from them and the namespace; the next pod of that namespace that shares them is a copy of that
+# PodInfo with its own five (_sibling), without deriving the rest again (pods without labels or owners share the
+# empty tuples, and alike pods their template, across namespaces: the namespace is compared).
+_LAST: list[tuple | None] = [None]
+_PER_POD = ("name", "key", "start_ms", "terminating", "nominated_node")
+# the slots' own setters and getters: a frozen class's __setattr__ refuses, and its __init__ parses 19 keywords
+_SHARED = tuple((getattr(PodInfo, a.name).__set__, getattr(PodInfo, a.name).__get__) for a in attrs.fields(PodInfo)
+                if a.name not in _PER_POD)
+_SET_NAME, _SET_KEY, _SET_START, _SET_TERMINATING, _SET_NOMINATED = (getattr(PodInfo, x).__set__ for x in _PER_POD)
+_new = object.__new__
+
+
+def _sibling(info: PodInfo, meta, status, start_ms: int | None) -> PodInfo:
+    """PodInfo.of of a pod whose template, labels and owners are `info`'s (the objects): `info` with the pod's own
+    name, start time, deletion and nomination, read as `of` reads them (the caller compared the namespace)."""
+    new = _new(PodInfo)
+    for set_, get in _SHARED:
+        set_(new, get(info))
+    name = meta.name
+    _SET_NAME(new, name)
+    _SET_KEY(new, f"{info.namespace}/{name}")
+    if status is not None:
+        _SET_NOMINATED(new, getattr(status, "nominated_node", None))
+        if start_ms is None:
+            start_ms = getattr(status, "start_ms", None)
+    else:
+        _SET_NOMINATED(new, None)
+    _SET_START(new, start_ms)
+    _SET_TERMINATING(new, meta.deletion_ms is not None)
+    return new
 
 
 def _owner_selector(labels: dict[str, str]) -> Selector:

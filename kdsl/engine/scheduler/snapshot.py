@@ -99,21 +99,28 @@ class Snapshot:
 
     def add_pod(self, node: str, pod: Any) -> PodInfo:
         """Account a pod bound to `node`; returns its PodInfo."""
-        pod = PodInfo.of(pod)
-        if pod.key in self.where:
-            raise ValueError(f"pod {pod.key} is already on node {self.nodes[self.where[pod.key]].name}")
+        if type(pod) is not PodInfo:  # the scheduler's bind passes the PodInfo its cycle made
+            pod = PodInfo.of(pod)
+        key = pod.key
+        if key in self.where:
+            raise ValueError(f"pod {key} is already on node {self.nodes[self.where[key]].name}")
         i = self.index[node]
         self._count(i, pod, 1)
-        self.pods_on[i][pod.key] = pod
-        self.where[pod.key] = i
+        self.pods_on[i][key] = pod
+        self.where[key] = i
         self._changed(i, pod, 1)
+        by_label = self.by_label
         for kv in pod.labels.items():
-            self.by_label.setdefault(kv, {})[pod.key] = pod
-        self.by_namespace.setdefault(pod.namespace, {})[pod.key] = pod
+            found = by_label.get(kv)
+            if found is None:  # not setdefault: it would make a dict a label to throw away
+                by_label[kv] = {key: pod}
+            else:
+                found[key] = pod
+        self.by_namespace.setdefault(pod.namespace, {})[key] = pod
         if pod.anti_affinity:
-            self.with_anti_affinity[pod.key] = pod
+            self.with_anti_affinity[key] = pod
         if pod.has_affinity:
-            self.with_affinity[pod.key] = pod
+            self.with_affinity[key] = pod
         for port in pod.host_ports:
             used = self.ports.setdefault(port, {})
             used[i] = used.get(i, 0) + 1

@@ -48,6 +48,15 @@ def key_of(pod: PodInfo) -> tuple:
             pod.spread_selector, tuple(pod.labels.items()) if tpl.spread else None)
 
 
+def _same(pod: PodInfo, other: PodInfo) -> bool:
+    """Whether key_of(pod) is key_of(other) by the objects both are derived from: a ReplicaSet's PodInfos share their
+    template, labels, spreading selector and the facts derived from their containers (podinfo._sibling), and key_of
+    reads nothing else but the namespace."""
+    return (pod.template is other.template and pod.labels is other.labels and pod.namespace == other.namespace
+            and pod.spread_selector is other.spread_selector and pod.requests is other.requests
+            and pod.non_zero is other.non_zero and pod.images is other.images)
+
+
 class Templates:
     """The states of the templates recently scheduled on one snapshot, and the Fits their sizes share;
     dropped when a node changes."""
@@ -65,18 +74,21 @@ class Templates:
         self.fits.clear()
 
     def state(self, pod: PodInfo, snap: Snapshot) -> TemplateState:
-        key = key_of(pod)
         last = self.last
-        if last is not None and last[0] == key:
+        if last is not None and _same(pod, last[1].pod):
             state = last[1]
         else:
-            state = self.states.pop(key, None)
-            if state is None:
-                state = TemplateState(pod, snap, self.fit(pod, snap))
-            self.states[key] = state
-            if len(self.states) > STATES_KEPT:
-                del self.states[next(iter(self.states))]
-            self.last = (key, state)
+            key = key_of(pod)
+            if last is not None and last[0] == key:
+                state = last[1]
+            else:
+                state = self.states.pop(key, None)
+                if state is None:
+                    state = TemplateState(pod, snap, self.fit(pod, snap))
+                self.states[key] = state
+                if len(self.states) > STATES_KEPT:
+                    del self.states[next(iter(self.states))]
+                self.last = (key, state)
         state.sync(snap)
         return state
 
@@ -97,13 +109,16 @@ class TemplateState:
     resource fit from its size's Fit) and the score parts that do not depend on which nodes are scored together."""
 
     __slots__ = ("pod", "fit", "fit_version", "static_ok", "static_all", "ok", "feasible", "image", "taint_raw",
-                 "affinity_raw", "spread", "version", "fixed")
+                 "affinity_raw", "spread", "version", "fixed", "every")
 
     def __init__(self, pod: PodInfo, snap: Snapshot, fit: Fit | None = None) -> None:
         self.pod = pod
         self.fit = Fit(pod, snap) if fit is None else fit
         self.fit_version = -1  # the Fit's version that `ok` and `feasible` were combined from
         every = np.arange(len(snap), dtype=np.int64)
+        # read-only: a window of every node is a slice of it (a view), which the cycle's result keeps
+        every.flags.writeable = False
+        self.every = every
         static = np.ones(len(snap), dtype=bool)
         for plugin in (filters.node_unschedulable, filters.node_name, filters.taint_toleration,
                        filters.node_affinity):
@@ -170,10 +185,8 @@ class TemplateState:
         ok = self.ok
         n = len(ok)
         if self.feasible == n:  # every node passes: the window is the next `want` nodes
-            found = np.arange(start, start + want, dtype=np.int64)
-            if start + want > n:
-                found[found >= n] -= n
-            return found, want
+            every, end = self.every, start + want
+            return (every[start:end] if end <= n else np.concatenate((every[start:], every[:end - n]))), want
         pos = ok.nonzero()[0]
         m = len(pos)
         k = int(np.searchsorted(pos, start))

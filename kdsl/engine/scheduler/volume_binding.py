@@ -49,6 +49,8 @@ class VolumeBindingPlugin:
     def for_pod(self, pod) -> VolumeBinding:
         """The hook for one scheduling cycle of `pod` (an ApiObject or a PodInfo)."""
         template = pod.spec.template if isinstance(pod, ApiObject) else pod.template
+        if not template.volumes:  # most pods: no claim to look for
+            return NONE
         names = claim_names(template)
         if not names:
             return NONE
@@ -118,7 +120,8 @@ class VolumeBindingPlugin:
         """PreBind, once the pod is bound to its node: write the plan's bindings through the API."""
         if old is None or new is None or old.spec.template.node_name or not new.spec.template.node_name:
             return
-        names = claim_names(new.spec.template)
+        template = new.spec.template
+        names = claim_names(template) if template.volumes else None
         if not names:
             return
         claims = [self.store.get(PVC, new.namespace, n) for n in names]
