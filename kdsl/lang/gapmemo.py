@@ -83,6 +83,7 @@ class Gaps:
         self.lines: dict = {}  # a block's line → (its shape's number, parts, braces opened, lowest, highest, `}`?)
         self.shapes: dict = {}  # a line's shape → (its number, braces opened, lowest, highest, only a `}`?)
         self.braces: dict = {}  # a line's separators → (braces opened, lowest, highest)
+        self.found: dict = {}  # a one-line statement's text → its shape (None: unfit); one-line statements repeat
         self.ends: dict = {}  # a block's lines' shapes → the most blocks open in it, or -1: its last `}` is not its end
 
     def shape(self, segment: str):
@@ -98,7 +99,12 @@ class Gaps:
         block) with `depth` blocks open; or None."""
         if segment[0] == "}" or segment.rstrip().endswith("{"):
             return None
-        found = self.shape(segment)
+        found = self.found.get(segment, _MISS)
+        if found is _MISS:
+            found = self.shape(segment)
+            if len(self.found) >= _KEEP:
+                self.found.clear()
+            self.found[segment] = found
         if found is None:
             return None
         seps = found[0][0]
