@@ -271,7 +271,8 @@ def template(values: list, file, line: int, column: int, parts: list, keywords: 
     body += [f"    L{k} = L + {k}" for k in range(1, len(texts))]
     for k, line_slots in enumerate(slots):
         for i in line_slots:
-            body.append(f"    e{k}_{i} = {col(k, starts[k][i])} + len(p[{k}][{i}])")
+            # each word read once into a local: the template reads it for its columns, tokens and words
+            body.append(f"    w{k}_{i} = p[{k}][{i}]; e{k}_{i} = {col(k, starts[k][i])} + len(w{k}_{i})")
 
     def text(k: int, a: int, b: int, v: str) -> str | None:
         """The expression for line k's text between offsets a and b (which is `v` here), or None."""
@@ -288,7 +289,7 @@ def template(values: list, file, line: int, column: int, parts: list, keywords: 
                 raise Unfit
             if at > pos:
                 out.append(repr(whole[pos:at]))
-            out.append(f"p[{k}][{i}]")
+            out.append(f"w{k}_{i}")
             pos = end
         if pos < b:
             out.append(repr(whole[pos:b]))
