@@ -83,6 +83,7 @@ class Gaps:
         self.lines: dict = {}  # a block's line → (its shape's number, parts, braces opened, lowest, highest, `}`?)
         self.shapes: dict = {}  # a line's shape → (its number, braces opened, lowest, highest, only a `}`?)
         self.braces: dict = {}  # a line's separators → (braces opened, lowest, highest)
+        self.found: dict = {}  # a one-line statement's text → its shape (None: unfit); one-line statements repeat
         self.ends: dict = {}  # a block's lines' shapes → the most blocks open in it, or -1: its last `}` is not its end
 
     def shape(self, segment: str):
@@ -98,7 +99,12 @@ class Gaps:
         block) with `depth` blocks open; or None."""
         if segment[0] == "}" or segment.rstrip().endswith("{"):
             return None
-        found = self.shape(segment)
+        found = self.found.get(segment, _MISS)
+        if found is _MISS:
+            found = self.shape(segment)
+            if len(self.found) >= _KEEP:
+                self.found.clear()
+            self.found[segment] = found
         if found is None:
             return None
         seps = found[0][0]
@@ -265,7 +271,8 @@ def template(values: list, file, line: int, column: int, parts: list, keywords: 
     body += [f"    L{k} = L + {k}" for k in range(1, len(texts))]
     for k, line_slots in enumerate(slots):
         for i in line_slots:
-            body.append(f"    e{k}_{i} = {col(k, starts[k][i])} + len(p[{k}][{i}])")
+            # each word read once into a local: the template reads it for its columns, tokens and words
+            body.append(f"    w{k}_{i} = p[{k}][{i}]; e{k}_{i} = {col(k, starts[k][i])} + len(w{k}_{i})")
 
     def text(k: int, a: int, b: int, v: str) -> str | None:
         """The expression for line k's text between offsets a and b (which is `v` here), or None."""
@@ -282,7 +289,7 @@ def template(values: list, file, line: int, column: int, parts: list, keywords: 
                 raise Unfit
             if at > pos:
                 out.append(repr(whole[pos:at]))
-            out.append(f"p[{k}][{i}]")
+            out.append(f"w{k}_{i}")
             pos = end
         if pos < b:
             out.append(repr(whole[pos:b]))
