@@ -1,14 +1,11 @@
 """Templates with gaps: lines, and blocks of lines, that differ only in their plain words, replayed as one."""
 
-# A scenario's lines repeat with another name or number (`deployment web-3 replicas=3 {`, `pod p7 ...`), and so do
-# its blocks (the same deployment in every namespace, another image). Split at its strings and word runs (the
-# grammar's STRING and WORD), a text is its separators, its strings and its words; with the separators, the strings,
-# the words that spell a keyword and the parser state the same, the lexer makes the same token kinds (a word run
-# that is no keyword is always a WORD) and the parser the same shifts and reductions, so only the words, their
-# columns and the line numbers change. The template takes the words as slots: a token's text, a word's text where
-# its node's span is exactly that word, and every column after a word on its line. A template is kept only once
-# another text of its shape, parsed afresh, made exactly what the template makes for it (a handler deriving some
-# other text from a word fails that check).
+# A scenario's lines and blocks repeat with another name, number or image. Split at its strings and word runs (the
+# grammar's STRING and WORD), a text is separators, strings and words; with those, the keywords and the parser
+# state the same, the lexer makes the same tokens and the parser the same steps, so only the words, their columns
+# and the line numbers change: the template's slots (a token's text, a word's text where its node's span is that
+# word, every column after a word on its line). A template is kept only once another text of its shape, parsed
+# afresh, made exactly what the template makes for it (a handler deriving other text from a word fails that check).
 
 from __future__ import annotations
 
@@ -29,16 +26,16 @@ from kdsl.lang.linememo import (
 )
 from kdsl.lang.tokens import MAX_NESTING, Tok
 
-# Unfit lines: commas (lists are split, not copied), `\` (escapes, line continuations), `"""`, and as in linememo
-# `;` and comments. A string is kept in the shape whole, so a word inside it is never a slot.
+# Unfit lines: commas (lists are split), `\` (escapes, continuations), `"""`, and as in linememo `;` and comments.
+# A string is kept in the shape whole, so a word inside it is never a slot.
 _unfit = re.compile(r'[\\,;#]|"""').search
 _STRING = r'"(?!"")[^"\\\n]*+"'
 _BRACES = re.compile(r"[{}]")
 # The longest block replayed as one (characters): a block that long repeats rarely, and its own lines and inner
 # blocks are still replayed.
 LONGEST = 4096
-# The most lines whose shape a parse keeps at once (a block's lines are looked up by their text; a large scenario
-# has tens of thousands of lines with a name of their own, each some hundreds of bytes of parts).
+# The most lines whose shape a parse keeps at once (a large scenario has tens of thousands of lines with a name of
+# their own, each some hundreds of bytes of parts).
 _KEEP = 2_000
 
 
@@ -83,7 +80,7 @@ class Gaps:
         self.lines: dict = {}  # a block's line → (its shape's number, parts, braces opened, lowest, highest, `}`?)
         self.shapes: dict = {}  # a line's shape → (its number, braces opened, lowest, highest, only a `}`?)
         self.braces: dict = {}  # a line's separators → (braces opened, lowest, highest)
-        self.found: dict = {}  # a one-line statement's text → its shape (None: unfit); one-line statements repeat
+        self.found: dict = {}  # a one-line statement's text → its shape (None: unfit)
         self.ends: dict = {}  # a block's lines' shapes → the most blocks open in it, or -1: its last `}` is not its end
 
     def shape(self, segment: str):
@@ -271,7 +268,7 @@ def template(values: list, file, line: int, column: int, parts: list, keywords: 
     body += [f"    L{k} = L + {k}" for k in range(1, len(texts))]
     for k, line_slots in enumerate(slots):
         for i in line_slots:
-            # each word read once into a local: the template reads it for its columns, tokens and words
+            # a word read once: its columns, token and node use it
             body.append(f"    w{k}_{i} = p[{k}][{i}]; e{k}_{i} = {col(k, starts[k][i])} + len(w{k}_{i})")
 
     def text(k: int, a: int, b: int, v: str) -> str | None:

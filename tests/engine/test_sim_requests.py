@@ -1,4 +1,4 @@
-"""Pods a user declares with equal templates are sent with one template object, and share what a template's pods share."""
+"""Pods a user declares with equal templates are sent with one template object, and share what its pods share."""
 
 from __future__ import annotations
 

@@ -12,8 +12,9 @@ from kdsl.model.build import alike, alike_objects, alike_words
 from tests.model import test_alike, test_alike_words
 
 TEXTS = st.one_of(
-    st.builds(test_alike_words._text, st.sampled_from(["deployment", "pod", "job"]), st.sampled_from(["", " replicas=3"]),
-              test_alike_words.EXTRAS, st.sampled_from(["port http 8080", 'env A="1"\nmount v at /x']),
+    st.builds(test_alike_words._text, st.sampled_from(["deployment", "pod", "job"]),
+              st.sampled_from(["", " replicas=3"]), test_alike_words.EXTRAS,
+              st.sampled_from(["port http 8080", 'env A="1"\nmount v at /x']),
               test_alike_words.STMTS),
     st.builds(test_alike._service_text, st.sampled_from(test_alike.SERVICE_HEADS), test_alike.SERVICE_LINES))
 
@@ -43,8 +44,8 @@ def test_both_ways_of_comparing_agree_with_node_equality(text):
 
 
 def test_entries_of_one_shape_share_their_code_and_keep_their_constants():
-    doc = parse_document("namespace n {\n" + "".join(
-        f"  pod p{i} image=img:{i % 3} cpu={i % 2 + 1} {{ labels app=a{i % 3} }}\n" for i in range(12)) + "}\n", "x.kdsl")
+    pods = "".join(f"  pod p{i} image=img:{i % 3} cpu={i % 2 + 1} {{ labels app=a{i % 3} }}\n" for i in range(12))
+    doc = parse_document("namespace n {\n" + pods + "}\n", "x.kdsl")
     stmts = list(doc.stmts[0].block)
     alike_objects._SHAPES.clear()
     sames = [alike_objects.compare(a, {1: {1: True}}) for a in stmts[:6]]

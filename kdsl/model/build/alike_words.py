@@ -32,12 +32,12 @@ from kdsl.model.build.workloads import build_workload
 from kdsl.model.names import label_value
 from kdsl.model.pods import _tag
 
-# A scenario of many namespaces of deployments repeats one block of lines that differs in a few words: the name,
-# the value of a label (`app=web-3`), an image, and the namespace it is written in. Those are the "slots" (the
-# namespace a slot of its own); the statements of one key (the same text but for the slots' words) are built
-# (build_workload) until two differ, and the others are the first one's object with their own words and spans put
-# in (when one differs in a slot the examples had all the same, it is built and learnt from too: Entry.wide). What
-# makes that the object build_workload would give, checked when an entry is made (Entry.learn) and used (made):
+# Many namespaces of deployments repeat one block that differs in a few words: the name, a label's value
+# (`app=web-3`), an image, and the namespace. Those are the "slots" (the namespace a slot of its own); the
+# statements of one key (the same text but for the slots' words) are built (build_workload) until two differ, and
+# the others are the first one's object with their own words and spans put in (one that differs in a slot the
+# examples had all the same is built and learnt from too: Entry.wide). Why that is build_workload's object,
+# checked when an entry is made (Entry.learn) and used (made):
 # - the statement equals the first node by node but for the slots' texts (_alike), so every other word is the same;
 # - the builder reads a slot's text only to copy it into the object whole (and a namespace into the messages), to
 #   validate it (a label value, by label_value: the same complaints, none, for the new text), to compare it with
@@ -46,8 +46,8 @@ from kdsl.model.pods import _tag
 #   _pull) and for the name to read a namespace out of it (it has no `/`);
 # - the objects built differ from the first only in strings, each the text of one slot in either (so the copies
 #   are found), and in spans, each the span of a node of the statement found again by its place in the tree; any
-#   other type than strings, numbers, spans, tuples and attrs classes stops it (alike_objects.diff); making each
-#   example again from the first must give it, spans and all (alike_objects.deep);
+#   other type than strings, numbers, spans, tuples and attrs classes stops it (alike_objects.diff); each example
+#   made again from the first must be it, spans and all (alike_objects.deep);
 # - building said nothing (no diagnostic, no secret value), and the names the builders noted (Ctx.name_spans) are
 #   at the same places in each; the checks that read the object (checks.py, the precheck) run on it as before.
 _NOT_ALIKE = object()
@@ -95,7 +95,7 @@ def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None, slots=(), builder: 
 def _slots(stmt: Stmt) -> tuple[tuple[tuple[int, ...], str], ...] | None:
     """The places of the words that may differ (the name, label values, images) with their role; None when the
     statement is not one of several lines with a plain name."""
-    span = stmt.span  # one line is alike.py's: its entries share more (the labels, which engine caches go by)
+    span = stmt.span  # one line is alike.py's: its entries share more (the labels engine caches go by)
     if span is None or stmt.end_line is None or stmt.end_line == span.line or stmt.head[0].text == "cronjob":
         return None
     at = name_at(stmt)
@@ -150,8 +150,7 @@ def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, paths: tuple, words: tuple
 
 @functools.lru_cache(maxsize=4096)  # label values come back in every namespace
 def _pull(role: str, text: str):
-    """What the builder makes of a slot's text besides copying it: a label value's complaints, an image's default
-    pull policy (pods.py Container.build)."""
+    """What the builder makes of a slot's text but a copy: a label value's complaints, an image's pull policy."""
     if role == "label":
         return tuple(label_value(text))
     if role == "image":
@@ -160,7 +159,7 @@ def _pull(role: str, text: str):
 
 
 def _texts(stmt: Stmt, slots, namespace: str | None) -> tuple[str, ...]:
-    """The namespace the object goes to (a slot of its own, ahead of the others) and each slot's text."""
+    """The namespace the object goes to (a slot of its own, first) and each slot's text."""
     return (namespace or "default", *[at_path(stmt, p).text for p, _ in slots])
 
 
@@ -186,33 +185,33 @@ def _words(node, out: set, trie: dict) -> None:
 
 @attrs.frozen
 class Entry:
-    first: tuple  # the first statement of its key, as build_words saw it built (stmt, obj, said, noted, namespace)
+    first: tuple  # its key's first statement, as build_words built it (stmt, obj, said, noted, namespace)
     examples: tuple  # the others built, likewise
-    trie: dict  # the slots' places as a tree of indices (_alike's holes)
+    trie: dict  # the slots' places as a trie of indices (_alike's holes)
     same: Callable  # _alike(first statement, b, trie), compiled
     slots: tuple[tuple[tuple[int, ...], str], ...]
     texts: tuple[str, ...]  # the first statement's (_texts)
     pulls: tuple  # and what the builder makes of them (_pulls)
     pattern: tuple[int, ...]  # and which are equal (_pattern)
-    varying: frozenset[int]  # the texts that differed in an example (the others must stay)
-    others: frozenset  # every word of the statement but the varying slots', and the namespace unless it varies
-    make: Callable  # the first object with the statement's spans and words put in (alike_objects.compiled)
+    varying: frozenset[int]  # texts that differed in an example (others must stay)
+    others: frozenset  # the statement's words but the varying slots' (and the namespace unless it varies)
+    make: Callable  # the first object with a statement's spans and words (alike_objects.compiled)
     names: tuple
     spans: Callable  # `names` at a statement's places (alike_objects.spans_at)
-    leaves: tuple[tuple, ...]  # the paths in the object that hold a slot's text (alike_objects.diff)
+    leaves: tuple[tuple, ...]  # the object's paths holding a slot's text (alike_objects.diff)
     unread: bool  # whether the template checks read none of them (_unread)
     wide: bool = True  # may learn from one more example
 
     def quiet(self, obj, named: bool = True):
-        """The key under which the checks of a template (checks.py, checks_refs.py) said nothing for one object of
-        this entry, and so say nothing for `obj`: with its namespace (references are looked up there); None if a
-        slot's text lands where they read it (`named`: moot here)."""
+        """The key under which a template's checks (checks.py, checks_refs.py) said nothing for an object of this
+        entry, so nothing for `obj`, with its namespace (where references are looked up); None if a slot's text lands
+        where they read it (`named`: moot here)."""
         return (id(self), obj.namespace) if self.unread else None
 
     @classmethod
     def learn(cls, first, examples, slots) -> Entry | None:
-        """An entry from the first statement of a key and others alike built (each as build_words's `built`), or
-        None when one of them is not the first with its words put in."""
+        """An entry from a key's first statement and others built (each as build_words's `built`), or None when
+        one is not the first with its words put in."""
         s1, o1, said1, noted1, ns1 = first
         if o1 is None or said1:
             return None

@@ -11,7 +11,8 @@ from kdsl.model.base import Selector
 from kdsl.model.pods import Affinity, Container, PodAffinityTerm, PodTemplate, Resources
 from kdsl.model.workloads import Pod
 
-_ANTI = Affinity(anti_required=(PodAffinityTerm(selector=Selector.of({"app": "a"}), topology_key="kubernetes.io/hostname"),))
+_ANTI = Affinity(anti_required=(
+    PodAffinityTerm(selector=Selector.of({"app": "a"}), topology_key="kubernetes.io/hostname"),))
 # few objects, shared by identity as a ReplicaSet's pods share them; () is the one empty tuple of every bare pod
 TEMPLATES = (PodTemplate(containers=(Container(name="c", image="x:1", requests=Resources(cpu=100)),)),
              PodTemplate(containers=(Container(name="c", image="x:1", requests=Resources(cpu=100)),), priority=5),
