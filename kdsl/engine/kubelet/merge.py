@@ -71,6 +71,19 @@ def merged_alone(mine: tuple, previous: Sequence[Condition], now_ms: int) -> tup
     return tuple(out) if changed else previous
 
 
+def shared(previous: tuple) -> tuple:
+    """The one tuple that stands for conditions equal to `previous` (itself if it is the first of them)."""
+    known = _FIELDS_OF.get(id(previous))
+    if known is not None and known[0] is previous:
+        return previous
+    values = tuple(map(_FIELDS, previous))
+    found = _SHARED.get(values)
+    if found is None:
+        _share(values, previous)
+        return previous
+    return found
+
+
 def _share(values: tuple, conditions: tuple) -> None:
     # `conditions` stands for every tuple of these fields from now on
     if len(_SHARED) >= _KEPT:

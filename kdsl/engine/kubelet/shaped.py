@@ -27,6 +27,11 @@ _KEPT = 1 << 12
 _ANSWERS: dict[tuple, tuple] = {}  # shape -> (phase, (rows, their named types) without and with the sandbox)
 _RECIPES: dict[tuple, tuple] = {}  # (id(rows), id(canonical previous)) -> (rows, it, steps, canonical out, plans)
 _CANONS: dict[tuple, tuple] = {}  # a canonical conditions tuple -> the one object of it (its id keys _RECIPES)
+# A refresh from the conditions the pod's last one made (their canonical form known) reads, but for its names,
+# only what this key holds: the answer's key, the sandbox, the canonical form and the time. So the phase, the
+# plan of its conditions and their next canonical form are found in one look-up.
+# (policy, sidecars, deleting, phase, sandbox, id(canonical form), now, facts) -> (form, phase, plan, next form)
+_FAST: dict[tuple, tuple] = {}
 
 
 def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: tuple[str, ...],
@@ -47,7 +52,18 @@ def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: 
     names, previous = named[2], status.conditions
     if names is None or gates or previous.__class__ is not tuple or not _in_order(statuses, names):
         return (*plain(t, ctrs, deleting, sandbox, gates, status, now, alone=True), None)
-    phase, by_sandbox = _answer(t, inits, regular, deleting, status.phase)
+    if canon is not None and canon[0] is previous:
+        # the pod's own last conditions: everything below but its names read in one look-up (_FAST)
+        fast = (t.restart_policy, named[3], deleting, status.phase, sandbox, id(canon[1]), now, _facts(statuses))
+        known = _FAST.get(fast)
+        if known is not None and known[0] is canon[1]:
+            _, phase, plan, out = known
+            conditions = previous if plan is None else _follow(plan, previous, names, now)
+            return changed(phase, conditions, inits, regular, status), sandbox, (conditions, out, named)
+    else:
+        fast = None
+    phase, by_sandbox = _answer(t, named[3], inits, regular, deleting, status.phase)
+    key_sandbox = sandbox  # what _FAST's key holds
     if phase in TERMINAL and sandbox == "ready" and not any(c.stage in ct.LIVE for c in ctrs):
         sandbox = "gone"  # the kubelet kills a finished pod's sandbox
     rows, types = by_sandbox[sandbox == "ready"]
@@ -64,21 +80,29 @@ def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: 
     if recipe is None or recipe[0] is not rows or recipe[1] is not shape:
         recipe = _recipe(rows, shape)
     if recipe[2] is None:
-        conditions = previous  # nothing changed: the same tuple
+        plan, conditions = None, previous  # nothing changed: the same tuple
     else:
         plan = recipe[4].get(now)
         if plan is None:
             plan = _plan(recipe, now)
-        pad, fills = plan
-        if pad is None:  # the previous conditions in another order
-            conditions = tuple([previous[s] if s.__class__ is int else s if s.__class__ is Condition
-                                else _made(s, previous, names, now) for s in fills])
-        else:  # each kept where it stood, the rest replaced or appended
-            out = [*previous, *pad]
-            for i, s in fills:
-                out[i] = s if s.__class__ is Condition else _made(s, previous, names, now)
-            conditions = tuple(out)
+        conditions = _follow(plan, previous, names, now)
+    if fast is not None and (phase not in TERMINAL or key_sandbox != "ready"):  # (else the sandbox reads stages)
+        if len(_FAST) >= _KEPT:
+            _FAST.clear()
+        _FAST[fast] = (shape, phase, plan, recipe[3])  # the entry keeps `shape` alive, so its id stays its own
     return changed(phase, conditions, inits, regular, status), sandbox, (conditions, recipe[3], named)
+
+
+def _follow(plan: tuple, previous: tuple, names: tuple[str, ...], now: int) -> tuple:
+    """The pod's conditions by a recipe's plan at `now` (_plan), its names put in what names them."""
+    pad, fills = plan
+    if pad is None:  # the previous conditions in another order
+        return tuple([previous[s] if s.__class__ is int else s if s.__class__ is Condition
+                      else _made(s, previous, names, now) for s in fills])
+    out = [*previous, *pad]  # each kept where it stood, the rest replaced or appended
+    for i, s in fills:
+        out[i] = s if s.__class__ is Condition else _made(s, previous, names, now)
+    return tuple(out)
 
 
 def _in_order(statuses: tuple, names: tuple[str, ...]) -> bool:
@@ -92,10 +116,13 @@ def _in_order(statuses: tuple, names: tuple[str, ...]) -> bool:
 
 
 def _named(t: PodTemplate) -> tuple:
-    """(init containers, containers, their names): the names None unless they are unique."""
+    """(init containers, containers, their names, which init containers are sidecars): the names None unless
+    they are unique."""
     specs = t.init_containers + t.containers if t.init_containers else t.containers
     names = tuple([c.name for c in specs])
-    return t.init_containers, t.containers, names if len(names) < 2 or len(set(names)) == len(names) else None
+    sidecars = tuple(map(is_sidecar, t.init_containers)) if t.init_containers else ()
+    return (t.init_containers, t.containers, names if len(names) < 2 or len(set(names)) == len(names) else None,
+            sidecars)
 
 
 def _facts(statuses: tuple) -> tuple:
@@ -108,11 +135,10 @@ def _facts(statuses: tuple) -> tuple:
     return tuple(out)
 
 
-def _answer(t: PodTemplate, inits: tuple, regular: tuple, deleting: bool, previous: str) -> tuple:
+def _answer(t: PodTemplate, sidecars: tuple, inits: tuple, regular: tuple, deleting: bool, previous: str) -> tuple:
     """(phase, by sandbox ready: (kubelet_conditions' rows with stand-in names, the types whose message names
     one)) for the containers' shape: the policy, which init containers are sidecars, how many regular ones,
     the deletion, the previous phase and each status's facts."""
-    sidecars = tuple(map(is_sidecar, t.init_containers)) if t.init_containers else ()
     key = (t.restart_policy, sidecars, len(t.containers), deleting, previous, _facts(inits), _facts(regular))
     known = _ANSWERS.get(key)
     if known is None:

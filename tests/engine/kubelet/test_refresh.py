@@ -62,6 +62,7 @@ def _pure(t, ctrs, deleting, sandbox, gates, status, now):
 def test_a_remembered_answer_is_the_pure_one(t, first, second, deleting, sandbox, gates, previous, now, which,
                                              field):
     refresh._KNOWN.clear()  # each example starts from nothing remembered, so a wrong hit shows in it
+    refresh._WHOLE.clear()
     gate = (Condition(type="example.com/gate", status="True"),)
     status = PodStatus(phase=previous, conditions=gate if now % 2 else ())
     if t.containers is TEMPLATES[0].containers:  # a template of the same containers answered first
@@ -111,3 +112,59 @@ def test_a_sidecars_start_is_a_fact():
         assert (fields["phase"], fields["conditions"]) == _pure(t, ctrs, False, "ready", (), PodStatus(), 2)[:2]
         answers.append(fields["conditions"])
     assert answers[0] != answers[1]
+
+
+# Pods of a ReplicaSet that take a step together hold one tuple of containers and equal conditions (one shared
+# tuple, or tuples of their own as the scheduler's PodScheduled makes them): refresh.py finds their whole answer by
+# identities (_WHOLE). Calls drawn from pools of such objects, so that answers are found again, each the pure one.
+_CONDITIONS = ((), (Condition(type="PodScheduled", status="True", last_transition_ms=1),),
+               (Condition(type="PodScheduled", status="True", last_transition_ms=1),),  # equal, not the same tuple
+               (Condition(type="PodScheduled", status="True", last_transition_ms=2),
+                Condition(type="Ready", status="False", reason="ContainersNotReady", last_transition_ms=2)))
+CALL = st.tuples(st.integers(0, 2), st.integers(0, len(_CONDITIONS) - 1), st.sampled_from((0, 5, 6, 7)),
+                 st.booleans(), st.sampled_from(("creating", "ready", "gone")),
+                 st.sampled_from(("Pending", "Running", "Succeeded")), st.integers(0, 3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(STATUS, min_size=3, max_size=3), CALL, st.lists(CALL, min_size=1, max_size=4),
+       st.lists(st.integers(0, 6), min_size=1, max_size=4))
+def test_an_answer_found_by_identities_is_the_pure_one(facts, base, others, which):
+    refresh._KNOWN.clear()
+    refresh._WHOLE.clear()  # a wrong hit shows within the example
+    t0 = TEMPLATES[0]
+    pool = [_ctrs(t0, [f]) for f in facts]  # one container each: the templates 0, 5, 6 and 7 share theirs
+    calls = [base]
+    for other, i in zip(others, which):  # a call that differs from the first in one thing, then the first again
+        calls += [(*base[:i], other[i], *base[i + 1:]), base]
+    for ctrs_at, conditions, template_at, deleting, sandbox, phase, now in calls:
+        t, ctrs = TEMPLATES[template_at], pool[ctrs_at]
+        status = PodStatus(phase=phase, conditions=_CONDITIONS[conditions])
+        fields, got_sandbox = refresh.refreshed(t, ctrs, deleting, sandbox, (), status, now)
+        phase_want, conditions_want, sandbox_want = _pure(t, ctrs, deleting, sandbox, (), status, now)
+        assert got_sandbox == sandbox_want
+        got = (status.phase, status.conditions) if fields is None else (fields["phase"], fields["conditions"])
+        assert got == (phase_want, conditions_want)
+        if fields is not None:
+            assert fields["container_statuses"] == tuple(c.status for c in ctrs)
+
+
+def test_pods_that_step_together_find_their_whole_answer():
+    refresh._KNOWN.clear()
+    refresh._WHOLE.clear()
+    t = TEMPLATES[0]
+    ctrs = _ctrs(t, [{"state": Running(5), "last": None, "ready": True, "started": True, "restarts": 0,
+                      "stage": ct.RUNNING}])
+    computed = []
+    merged = refresh.merged
+    try:
+        refresh.merged = lambda *a: computed.append(1) or merged(*a)
+        # three pods, each with conditions of its own (equal), then again from the tuple the first one's made
+        answers = [refresh.refreshed(t, ctrs, False, "ready", (), PodStatus(conditions=c), 7)[0]
+                   for c in (_CONDITIONS[1], _CONDITIONS[2], tuple(_CONDITIONS[1]))]
+        again = refresh.refreshed(t, ctrs, False, "ready", (), PodStatus(**answers[0]), 7)
+    finally:
+        refresh.merged = merged
+    assert len(computed) == 2  # merged for the first pod's conditions, and for those its refresh made
+    assert answers[0] == answers[1] == answers[2] and answers[0]["conditions"] is answers[2]["conditions"]
+    assert again == (None, "ready")  # nothing changed

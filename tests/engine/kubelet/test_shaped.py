@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kdsl
@@ -42,7 +42,7 @@ def _plain(t, ctrs, deleting, sandbox, status, now):
 
 
 def _cleared():
-    for table in (shaped._ANSWERS, shaped._RECIPES, shaped._CANONS):
+    for table in (shaped._ANSWERS, shaped._RECIPES, shaped._CANONS, shaped._FAST):
         table.clear()
 
 
@@ -95,7 +95,15 @@ def test_pods_alike_but_for_their_names_share_one_answer_and_one_recipe():
         assert fields == _plain(t, ctrs, False, "creating", status, 7)[0]
         assert fields["conditions"][3].message == f"containers with unready status: [c{i}]"
         made.append(canon)
-    assert len(shaped._ANSWERS) == 1 and len(shaped._RECIPES) == 1
+        # its next refresh, from the conditions this one made: after the first pod's, found in one look-up
+        status = evolve(status, **fields)
+        ctrs = _ctrs(t, [{"state": kdsl.engine.objects.Running(8), "last": None, "ready": True, "started": True,
+                          "restarts": 0, "stage": "running"}])
+        answers = len(shaped._ANSWERS)
+        again, _, _ = shaped.refreshed(t, ctrs, False, "ready", (), status, 8, canon)
+        assert again == _plain(t, ctrs, False, "ready", status, 8)[0]
+        assert len(shaped._ANSWERS) == answers + (i == 0) and len(shaped._FAST) == 1
+    assert len(shaped._ANSWERS) == 2 and len(shaped._RECIPES) == 2
     assert len({id(c[1]) for c in made}) == 1  # one canonical form for all five
 
 
@@ -138,3 +146,38 @@ def test_a_run_of_bare_pods_is_the_run_with_their_status_computed(monkeypatch):
 
     monkeypatch.setattr(runtime.shaped, "refreshed", computed)
     assert run() == shortcut
+
+
+# a refresh from the conditions the pod's last refresh made: (facts, deleting, sandbox, previous phase, now, policy)
+FROM_OWN = st.tuples(st.lists(STATUS, min_size=2, max_size=2), st.booleans(), SANDBOX,
+                     st.sampled_from(("Pending", "Running", "Succeeded", "Failed")), st.integers(1, 3),
+                     st.sampled_from(("Always", "OnFailure", "Never")))
+
+
+_EXITED = {"state": kdsl.engine.objects.Terminated(0, "Completed"), "last": None, "ready": False, "started": False,
+           "restarts": 0, "stage": "done"}
+
+
+@settings(max_examples=300, deadline=None)
+# an exited container: Running while the pod is not deleted (restart Always), Succeeded once it is
+@example(0, [_EXITED] * 2, ([_EXITED] * 2, False, "ready", "Pending", 1, "Always"),
+         [([_EXITED] * 2, True, "ready", "Pending", 1, "Always")], [1])
+@given(st.integers(0, len(BODIES) - 1), st.lists(STATUS, min_size=2, max_size=2), FROM_OWN,
+       st.lists(FROM_OWN, min_size=1, max_size=4), st.lists(st.integers(0, 5), min_size=1, max_size=4))
+def test_a_refresh_from_the_pods_own_conditions_found_in_one_look_up_is_the_computed_one(body, first, base, others,
+                                                                                       which):
+    # two pods of one shape (the second finds the first's answers), each refreshed from the conditions its first
+    # refresh made as the first call, then as calls that differ from it in one thing, each followed by it again
+    _cleared()
+    calls = [base]
+    for other, i in zip(others, which):
+        calls += [(*base[:i], other[i], *base[i + 1:]), base]
+    for t0 in (TEMPLATES[2 * body], TEMPLATES[2 * body + 1]):
+        status = PodStatus(conditions=(OTHERS[1],))
+        fields, _, canon = shaped.refreshed(t0, _ctrs(t0, first), False, "creating", (), status, 0, None)
+        status = evolve(status, **fields) if fields is not None else status
+        for facts, deleting, sandbox, phase, now, policy in calls:
+            t = evolve(t0, restart_policy=policy)  # its containers the same tuple: the same pod's
+            ctrs, now_status = _ctrs(t, facts), evolve(status, phase=phase)
+            fields, got_sandbox, _ = shaped.refreshed(t, ctrs, deleting, sandbox, (), now_status, now, canon)
+            assert (fields, got_sandbox) == _plain(t, ctrs, deleting, sandbox, now_status, now)
