@@ -201,6 +201,10 @@ class Entry:
         slot's text lands where they read it (`named`: moot here)."""
         return (id(self), obj.namespace) if self.unread else None
 
+    def quiet_all(self, names: list[str], named: bool = True, namespace: str | None = None):
+        """The key `quiet` gives each object of this entry in `namespace` (named one of `names`: moot here)."""
+        return (id(self), namespace) if self.unread else None
+
     @classmethod
     def learn(cls, first, examples, slots) -> Entry | None:
         """An entry from the first statement of a key and others alike built (each as build_words's `built`), or
