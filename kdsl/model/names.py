@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 _LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_SUBDOMAIN = rf"{_LABEL}(\.{_LABEL})*"
+_LABEL_1035 = r"[a-z]([-a-z0-9]*[a-z0-9])?"
 _DNS1123_LABEL = re.compile(rf"^{_LABEL}$")
-_DNS1123_SUBDOMAIN = re.compile(rf"^{_LABEL}(\.{_LABEL})*$")
-_DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+_DNS1123_SUBDOMAIN = re.compile(rf"^{_SUBDOMAIN}$")
+_DNS1035_LABEL = re.compile(rf"^{_LABEL_1035}$")
 _QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _IANA_SVC = re.compile(r"^[-a-z0-9]+$")
 _CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
@@ -96,8 +98,16 @@ def label_value(value: str, minor: int = DEFAULT_MINOR) -> list[str]:
     return errs
 
 
+# A port name each rule of port_name passes, in one match: the one answer for most names.
+_PORT_NAME = re.compile(r"(?=[^a-z]*[a-z])(?=.{1,15}\Z)[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def port_name(value: str) -> list[str]:
     """IsValidPortName: an IANA service name — ≤ 15, lower case, digits, '-', a letter somewhere."""
+    return [] if _PORT_NAME.fullmatch(value) else _port_name_rules(value)
+
+
+def _port_name_rules(value: str) -> list[str]:
     errs = []
     if len(value) > 15:
         errs.append(_too_long(15))
@@ -196,10 +206,39 @@ def path_segment(name: str) -> list[str]:
     return [f"may not contain '{c}'" for c in "/%" if c in name]
 
 
+def name_rule(kind: str, minor: int = DEFAULT_MINOR):
+    """The function that checks a name of the kind, as the kind's ValidateObjectMeta in Kubernetes 1.`minor`."""
+    if kind in RBAC_KINDS:
+        return path_segment
+    if kind == "StatefulSet" and minor >= STATEFULSET_LABEL:
+        return dns1123_label
+    return NAME_RULES.get(kind, dns1123_subdomain)
+
+
 def object_name(kind: str, name: str, minor: int = DEFAULT_MINOR) -> list[str]:
     """The name rule of the kind's ValidateObjectMeta in Kubernetes 1.`minor`."""
-    if kind in RBAC_KINDS:
-        return path_segment(name)
-    if kind == "StatefulSet" and minor >= STATEFULSET_LABEL:
-        return dns1123_label(name)
-    return NAME_RULES.get(kind, dns1123_subdomain)(name)
+    return name_rule(kind, minor)(name)
+
+
+# What each rule asks of many values at once, joined by newlines with one on either side (so a value's first and
+# last characters follow and precede one): the characters it allows, its most characters, and what no value may
+# hold at either end or around a dot. For a value without a newline these say what the rule's expression says
+# (a label: not empty, [-a-z0-9], no '-' first or last; a subdomain: labels joined by dots; DNS-1035: a letter
+# first); each is a scan in C, where the expression over them all backtracks at every value's end.
+_JOINED = {rule: (re.compile(allowed), most, re.compile("|".join(map(re.escape, never))))
+           for rule, allowed, most, never in (
+    (dns1123_label, r"[-a-z0-9\n]*", 63, ("\n\n", "\n-", "-\n")),
+    (dns1123_subdomain, r"[-.a-z0-9\n]*", 253, ("\n\n", "\n-", "-\n", "\n.", ".\n", "..", ".-", "-.")),
+    (dns1035_label, r"[-a-z0-9\n]*", 63, ("\n\n", "\n-", "-\n", *(f"\n{d}" for d in "0123456789"))))}
+
+
+def all_pass(rule, values: list[str]) -> bool:
+    """Whether `rule` (dns1123_label, dns1123_subdomain or dns1035_label) finds nothing wrong with any of `values`,
+    answered for them all at once (a family of alike objects' names); False also for a rule it does not know."""
+    joined = _JOINED.get(rule)
+    if joined is None or not values:
+        return not values
+    allowed, most, never = joined
+    text = "\n" + "\n".join(values) + "\n"
+    return text.count("\n") == len(values) + 1 and max(map(len, values)) <= most and \
+        allowed.fullmatch(text) is not None and never.search(text) is None

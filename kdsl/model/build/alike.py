@@ -26,7 +26,7 @@ from kdsl.model.build.alike_words import NOT_MINE, build_words
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.objects import build_service
 from kdsl.model.build.workloads import build_workload
-from kdsl.model.names import dns1123_label
+from kdsl.model.names import all_pass, dns1123_label
 
 # A generated scenario of 150,000 `pod` lines is mostly lines alike but for the name: the first of each is built
 # (build_workload), the others are its object with their own name and spans put in. What makes that the object
@@ -113,6 +113,12 @@ class Entry:
         object of this entry, and so say nothing for `obj` (None when its name does not fit, for checks that read
         the containers' names: `named`)."""
         return id(self) if not named or self.name_fits(obj.name) else None
+
+    def quiet_all(self, names: list[str], named: bool = True, namespace: str | None = None):
+        """The key `quiet` gives each object of this entry named one of `names`, or None when one would get None
+        (their names checked at once: names.all_pass)."""
+        fit = not named or not self.shorthand or (all_pass(dns1123_label, names) and self.others.isdisjoint(names))
+        return id(self) if fit else None
 
     @classmethod
     def of(cls, stmt: Stmt, obj, said: bool, noted: list) -> Entry | None:

@@ -208,6 +208,10 @@ class Entry:
         where they read it (`named`: moot here)."""
         return (id(self), obj.namespace) if self.unread else None
 
+    def quiet_all(self, names: list[str], named: bool = True, namespace: str | None = None):
+        """The key `quiet` gives each object of this entry in `namespace` (named one of `names`: moot here)."""
+        return (id(self), namespace) if self.unread else None
+
     @classmethod
     def learn(cls, first, examples, slots) -> Entry | None:
         """An entry from a key's first statement and others built (each as build_words's `built`), or None when

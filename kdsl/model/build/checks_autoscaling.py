@@ -22,7 +22,8 @@ def load_not_found(ctx: Ctx, load: Load, where, live_names, why: str = "") -> No
 
 
 def check_autoscaling(ctx: Ctx, scenario, d: Declared) -> None:
-    at_start = {(o.kind, getattr(o, "namespace", None), o.name) for o in scenario.objects}
+    # what stands at 0s, for the loads (of which most scenarios have none)
+    at_start = {(o.kind, getattr(o, "namespace", None), o.name) for o in scenario.objects} if scenario.loads else set()
     for load in scenario.loads:
         if load.namespace not in d.namespaces:
             ctx.error(load.span, f'namespaces "{load.namespace}" not found; declare `namespace {load.namespace}`')

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kdsl.core.errors import listing
 from kdsl.model.base import FieldRequirement, Requirement, Selector
+from kdsl.model.build import checks_alike
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref
 from kdsl.model.expectations import Expectation, RouteExpectation
@@ -26,7 +27,11 @@ def check_refs(ctx: Ctx, scenario, d: Declared) -> None:
     # which only their messages say: once one of an entry passed them, the others pass too (Entry.quiet: those
     # alike but for a few words, alike_words.py, per namespace).
     alike_of, quiet = ctx.alike_of, set()
+    passed = checks_alike.passed(d, alike_of, named=False)  # those with nothing else to say, found once a family
     for obj in d.objects:
+        passing = passed.get(id(obj))
+        if passing is not None and passing in quiet:
+            continue
         what = f"{obj.kind.lower()} {obj.key}"
         if getattr(obj, "template", None) is not None:
             made = alike_of.get(id(obj))

@@ -41,8 +41,10 @@ class _World:
         self.gone: dict[tuple, str] = {}  # key → when and how it went, for the message
         self.later: dict[tuple, str] = {}  # key → when the timeline first makes it
         self.paused: dict[tuple, str] = {}  # Deployment key → since when it is paused, for the message
-        for o in scenario.objects:
-            self.put(o)
+        # as put() each object, at once: nothing is gone or paused yet, and the last object of a key is live
+        objs = scenario.objects
+        self.live.update(zip(map(_key, objs), objs))
+        self.paused.update((k, "declared paused") for k, o in self.live.items() if getattr(o, "paused", False))
         for n in scenario.nodes:
             self.live[("Node", None, n.name)] = n
         for a in scenario.timeline:
@@ -127,6 +129,8 @@ def _head(a, kind: str, name: str) -> str:
 
 
 def check_timeline(ctx: Ctx, scenario, d: Declared) -> None:
+    if not scenario.timeline:
+        return
     w = _World(scenario)
     users = {u.name for u in scenario.users} | {"admin"}
     for a in scenario.timeline:

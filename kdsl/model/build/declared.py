@@ -8,6 +8,7 @@ from kdsl.core.errors import close_matches
 from kdsl.core.values import digits
 from kdsl.model.access import RESOURCE_GROUPS
 from kdsl.model.base import Object
+from kdsl.model.build.checks_alike import families
 from kdsl.model.nodes import SYSTEM_NAMESPACES, Namespace
 from kdsl.model.names import GENERATED_ALPHABET
 from kdsl.model.timeline import AddNode, Apply, Create, NodeOp, applied
@@ -75,40 +76,81 @@ class Declared:
                 self.objects.extend(a.objects)
             elif isinstance(a, AddNode):
                 self.nodes.append(a.node)
-        self.keys = {(o.kind, getattr(o, "namespace", None), o.name) for o in self.objects}
+        self.namespaces = set(SYSTEM_NAMESPACES) | {o.name for o in self.objects if isinstance(o, Namespace)}
+        self._timeline = scenario.timeline
+        # The indexes below are made when first asked for (a scenario of bare pods asks for none of them).
+        self._keys: set[tuple] | None = None
+        self._distinct: bool | None = None
+        self._families: list | None = None
         # by (kind, namespace), in declaration order: the checks ask per object, so a scan each would be quadratic
-        self._of: dict[tuple[str, str | None], list[Object]] = {}
-        for o in self.objects:
-            self._of.setdefault((o.kind, getattr(o, "namespace", None)), []).append(o)
+        self._of: dict[tuple[str, str | None], list[Object]] | None = None
         # by (namespace, label, value), in declaration order: a service's selector is checked against the
         # templates that carry its first label, not against every template of its namespace
-        self._labelled: dict[tuple, list[tuple[Object, dict[str, str]]]] = {}
-        for o in self.objects:
-            tpl = getattr(o, "template", None)
-            if tpl is not None:
-                labels = dict(tpl.labels)
-                for k, v in labels.items():
-                    self._labelled.setdefault((o.namespace, k, v), []).append((o, labels))
-        self.namespaces = set(SYSTEM_NAMESPACES) | {o.name for o in self.objects if isinstance(o, Namespace)}
-        self.replicas: dict[tuple, int] = {}  # a StatefulSet's most replicas ever asked, for its ordinals
-        for o in self.objects:
-            if isinstance(o, StatefulSet):
-                k = (o.namespace, o.name)
-                self.replicas[k] = max(self.replicas.get(k, 0), o.replicas)
-        for a in scenario.timeline:
-            if getattr(a, "kind", None) == "StatefulSet" and hasattr(a, "replicas"):
-                k = (a.namespace, a.name)
-                self.replicas[k] = max(self.replicas.get(k, 0), a.replicas)
+        self._labelled: dict[tuple, list[tuple[Object, dict[str, str]]]] | None = None
+        self._selected: dict[tuple, list[Object]] = {}
+        self._replicas: dict[tuple, int] | None = None  # a StatefulSet's most replicas ever asked, for its ordinals
+
+    @property
+    def keys(self) -> set[tuple]:
+        """Every object's (kind, namespace, name)."""
+        if self._keys is None:
+            objs = self.objects
+            self._keys = set(zip([o.kind for o in objs], [getattr(o, "namespace", None) for o in objs],
+                                 [o.name for o in objs]))
+        return self._keys
+
+    def distinct(self) -> bool:
+        """Whether no two objects share their kind, namespace and name (at once when no two share their name)."""
+        if self._distinct is None:
+            n = len(self.objects)
+            self._distinct = len({o.name for o in self.objects}) == n or len(self.keys) == n
+        return self._distinct
+
+    @property
+    def replicas(self) -> dict[tuple, int]:
+        if self._replicas is None:
+            self._replicas = {}
+            for o in self.objects:
+                if isinstance(o, StatefulSet):
+                    k = (o.namespace, o.name)
+                    self._replicas[k] = max(self._replicas.get(k, 0), o.replicas)
+            for a in self._timeline:
+                if getattr(a, "kind", None) == "StatefulSet" and hasattr(a, "replicas"):
+                    k = (a.namespace, a.name)
+                    self._replicas[k] = max(self._replicas.get(k, 0), a.replicas)
+        return self._replicas
+
+    def families(self, alike_of: dict) -> list:
+        """checks_alike.families of the build's alike objects, found once for the checks that ask."""
+        if self._families is None:
+            self._families = families(alike_of)
+        return self._families
 
     def selected(self, ns: str | None, pairs: tuple) -> list[Object]:
         """The objects with a pod template in `ns` whose labels hold every pair (at least one), in order."""
-        k, v = pairs[0]
-        return [o for o, labels in self._labelled.get((ns, k, v), ()) if all(labels.get(a) == b for a, b in pairs)]
+        if self._labelled is None:
+            self._labelled = {}
+            for o in self.objects:
+                tpl = getattr(o, "template", None)
+                if tpl is not None:
+                    labels = dict(tpl.labels)
+                    for k, v in labels.items():
+                        self._labelled.setdefault((o.namespace, k, v), []).append((o, labels))
+        found = self._selected.get((ns, pairs))
+        if found is None:  # a service's selector is asked for by two checks
+            k, v = pairs[0]
+            found = self._selected[(ns, pairs)] = [
+                o for o, labels in self._labelled.get((ns, k, v), ()) if all(labels.get(a) == b for a, b in pairs)]
+        return list(found)
 
     def has(self, kind: str, ns: str | None, name: str) -> bool:
         return (kind, ns, name) in self.keys
 
     def of(self, kind: str, ns: str | None) -> list[Object]:
+        if self._of is None:
+            self._of = {}
+            for o in self.objects:
+                self._of.setdefault((o.kind, getattr(o, "namespace", None)), []).append(o)
         return list(self._of.get((kind, ns), ()))
 
     def ordinals(self, ns: str | None) -> list[str]:
