@@ -35,7 +35,7 @@ def _stmts(text: str):
 def test_both_ways_of_comparing_agree_with_node_equality(text):
     stmts = _stmts(text)
     for a in stmts:
-        slots = (alike._service_slots if a.kind == "service" else alike_words._slots)(a)
+        slots = (alike._service_slots if a.kind == "service" else alike_objects.word_slots)(a)
         if slots is None:
             continue
         same = alike_objects.compare(a, alike_words._trie(slots))

@@ -1,4 +1,4 @@
-"""The model's checks pass over the objects of an alike family found silent once a family (checks_alike.py): every
+"""The model's checks pass over the objects of an alike family found silent once a family (declared.py): every
 diagnostic (message, place, order) is that of checking each object the plain way."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kdsl.core.errors import KdslError
 from kdsl.lang import parse_document
-from kdsl.model.build import checks, checks_alike
+from kdsl.model.build import checks, declared
 from kdsl.model.build import scenario as building
 from tests.engine.test_precheck_alike import BLOCKS, HEADS, NAMES, TIMELINE, _said
 from tests.engine.test_precheck_alike_words import CONTAINERS, STMTS
@@ -22,7 +22,7 @@ def _checked(text: str, shortcut: bool):
     (the alike build and the template checks' `quiet` keys as they are)."""
     with pytest.MonkeyPatch.context() as m:
         if not shortcut:
-            m.setattr(checks_alike, "passed", lambda *a, **k: {})
+            m.setattr(declared, "passed", lambda *a, **k: {})
         try:
             sc = building.build(parse_document(text, "alike.kdsl"))
         except KdslError as exc:
@@ -76,7 +76,8 @@ def test_a_family_is_checked_by_its_first_object(monkeypatch):
     names[74] = "p4"  # family 4 has it twice
     with pytest.raises(KdslError) as exc:
         building.build(parse_document(_pods(names), "alike.kdsl"))
-    assert named == ["bench"] + [f"p{i}" for i in range(10)] + [n for i, n in enumerate(names) if i >= 10 and i % 10 in (3, 4)]
+    rest = [n for i, n in enumerate(names) if i >= 10 and i % 10 in (3, 4)]
+    assert named == ["bench"] + [f"p{i}" for i in range(10)] + rest
     assert [(d.line, d.message[:40]) for d in exc.value.diagnostics] == [
         (55, 'pod bench/a.b: container name: Invalid v'), (76, "pod bench/p4 is declared twice (first de")]
 
@@ -94,7 +95,7 @@ def test_a_family_in_an_undeclared_namespace_goes_the_plain_way(monkeypatch):
         ctx.diagnostics = []
         with pytest.MonkeyPatch.context() as m:
             if not shortcut:
-                m.setattr(checks_alike, "passed", lambda *a, **k: {})
+                m.setattr(declared, "passed", lambda *a, **k: {})
             checks.check(ctx, sc)
         said.append(_said(ctx.diagnostics))
     assert len(said[0]) == 30 and said[0] == said[1]

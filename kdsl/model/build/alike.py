@@ -48,7 +48,7 @@ _NOT_ALIKE = object()  # a key whose first statement cannot stand for the others
 
 def build_alike(ctx: Ctx, stmt: Stmt, namespace: str | None):
     span = stmt.span
-    if span is not None and stmt.end_line not in (None, span.line):  # over several lines: alike_words.py's (_slots)
+    if span is not None and stmt.end_line not in (None, span.line):  # over several lines: alike_words.py's (word_slots)
         obj = build_words(ctx, stmt, namespace)  # alike but for more words than the name
         if obj is not NOT_MINE:
             return obj

@@ -294,3 +294,31 @@ def at_path(node, path: tuple[int, ...]):
     for i in path:
         node = node[i]
     return node
+
+
+def word_slots(stmt: Stmt) -> tuple[tuple[tuple[int, ...], str], ...] | None:
+    """The places of the words that may differ (the name, label values, images) with their role; None when the
+    statement is not one of several lines with a plain name."""
+    span = stmt.span  # one line is alike.py's: its entries share more (the labels engine caches go by)
+    if span is None or stmt.end_line is None or stmt.end_line == span.line or stmt.head[0].text == "cronjob":
+        return None
+    at = name_at(stmt)
+    if at is None:
+        return None
+    out = [((1, at), "name")]
+    _images(stmt.head, (1,), out)
+    for i, s in enumerate(stmt.block or ()):
+        k = s.kind
+        if k == "labels":
+            out += [((2, i, 1, j, 2, 0), "label") for j, p in enumerate(s.head) if one_word(p)]
+        elif k in ("container", "init"):
+            _images(s.head, (2, i, 1), out)
+        elif k == "yaml":
+            return None
+    return tuple(out)
+
+
+def _images(head: tuple, path: tuple[int, ...], out: list) -> None:
+    for j, p in enumerate(head):
+        if one_word(p) and p.key.text == "image":
+            out.append((path + (j, 2, 0), "image"))

@@ -20,11 +20,10 @@ from kdsl.model.build.alike_objects import (
     deep,
     diff,
     found,
-    name_at,
     nest,
-    one_word,
     places_of,
     spans_at,
+    word_slots,
     words_at,
 )
 from kdsl.model.build.context import Ctx
@@ -58,7 +57,7 @@ NOT_MINE = object()
 def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None, slots=(), builder: Callable | None = None):
     """The statement's object, or NOT_MINE for one left to alike.py (no slots, or no key). `slots` (when given)
     and `builder`: another kind's (alike.py)."""
-    slots = _slots(stmt) if slots == () else slots
+    slots = word_slots(stmt) if slots == () else slots
     build = builder or build_workload
     if slots is None:
         return NOT_MINE
@@ -90,34 +89,6 @@ def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None, slots=(), builder: 
     else:  # a slot that stayed the same so far differs: learn where its text goes, else build such ones
         ctx.alike[key] = Entry.learn(entry.first, entry.examples + (built,), slots) or evolve(entry, wide=False)
     return obj
-
-
-def _slots(stmt: Stmt) -> tuple[tuple[tuple[int, ...], str], ...] | None:
-    """The places of the words that may differ (the name, label values, images) with their role; None when the
-    statement is not one of several lines with a plain name."""
-    span = stmt.span  # one line is alike.py's: its entries share more (the labels engine caches go by)
-    if span is None or stmt.end_line is None or stmt.end_line == span.line or stmt.head[0].text == "cronjob":
-        return None
-    at = name_at(stmt)
-    if at is None:
-        return None
-    out = [((1, at), "name")]
-    _images(stmt.head, (1,), out)
-    for i, s in enumerate(stmt.block or ()):
-        k = s.kind
-        if k == "labels":
-            out += [((2, i, 1, j, 2, 0), "label") for j, p in enumerate(s.head) if one_word(p)]
-        elif k in ("container", "init"):
-            _images(s.head, (2, i, 1), out)
-        elif k == "yaml":
-            return None
-    return tuple(out)
-
-
-def _images(head: tuple, path: tuple[int, ...], out: list) -> None:
-    for j, p in enumerate(head):
-        if one_word(p) and p.key.text == "image":
-            out.append((path + (j, 2, 0), "image"))
 
 
 def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, paths: tuple, words: tuple) -> tuple | None:

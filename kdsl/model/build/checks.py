@@ -8,7 +8,7 @@ from kdsl.core.values import format_duration
 from kdsl.model import names
 from kdsl.model.access import ClusterRoleBinding, RoleBinding
 from kdsl.model.base import Object
-from kdsl.model.build import checks_alike
+from kdsl.model.build import declared
 from kdsl.model.build.checks_autoscaling import check_autoscaling
 from kdsl.model.build.checks_refs import check_refs
 from kdsl.model.build.checks_timeline import check_timeline
@@ -115,14 +115,14 @@ def check(ctx: Ctx, scenario) -> None:
     first: dict[tuple, Object] = {}
     # a create or an apply is checked against the moment it runs; none is declared twice when no two objects share
     # their kind, namespace and name
-    declared = None if idx.distinct() else {id(o) for o in scenario.objects}
+    maybe_twice = None if idx.distinct() else {id(o) for o in scenario.objects}
     # Objects alike but for their name (alike.py) differ in nothing _template and _references read but the name of
     # the shorthand's container (and, for a bad name, whether it is skipped): once one of an entry with a valid name
     # passed them, another with a valid name that fits (Entry.name_fits) passes them too. Objects alike but for a few
     # words (alike_words.py) likewise, per namespace, when no word lands where these read (Entry.quiet). Of those,
-    # the ones with nothing else to say are found once a family (checks_alike.py): they are passed over.
+    # the ones with nothing else to say are found once a family (declared.py): they are passed over.
     alike_of, quiet = ctx.alike_of, set()
-    passed = checks_alike.passed(idx, alike_of, named=True)
+    passed = declared.passed(idx, alike_of, named=True)
     for obj in idx.objects:
         passing = passed.get(id(obj))
         if passing is not None and passing in quiet:
@@ -130,7 +130,7 @@ def check(ctx: Ctx, scenario) -> None:
         kind, ns = obj.kind, getattr(obj, "namespace", None)
         what = f"{kind.lower()} {obj.key}"
         name_ok = _name(ctx, obj, kind, obj.name, obj.span)
-        if declared is not None and id(obj) in declared:
+        if maybe_twice is not None and id(obj) in maybe_twice:
             k = (kind, ns, obj.name)
             if k in first:
                 prev = first[k].span

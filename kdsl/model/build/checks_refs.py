@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kdsl.core.errors import listing
 from kdsl.model.base import FieldRequirement, Requirement, Selector
-from kdsl.model.build import checks_alike
+from kdsl.model.build import declared
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.declared import Declared, nearest, ref
 from kdsl.model.expectations import Expectation, RouteExpectation
@@ -27,7 +27,7 @@ def check_refs(ctx: Ctx, scenario, d: Declared) -> None:
     # which only their messages say: once one of an entry passed them, the others pass too (Entry.quiet: those
     # alike but for a few words, alike_words.py, per namespace).
     alike_of, quiet = ctx.alike_of, set()
-    passed = checks_alike.passed(d, alike_of, named=False)  # those with nothing else to say, found once a family
+    passed = declared.passed(d, alike_of, named=False)  # those with nothing else to say, found once a family
     for obj in d.objects:
         passing = passed.get(id(obj))
         if passing is not None and passing in quiet:
@@ -172,7 +172,8 @@ def _placement(ctx: Ctx, obj, d: Declared, what: str, seen: dict) -> None:
             # The API server accepts a pod bound to a node that does not exist (ValidatePodSpec checks only the
             # name's form): no kubelet ever runs it, so it stays Pending until the pod garbage collector deletes
             # it, 40 s after its first pass to see the node missing (docs/interop.md).
-            field = {"Pod": "spec", "CronJob": "spec.jobTemplate.spec.template.spec"}.get(obj.kind, "spec.template.spec")
+            field = {"Pod": "spec", "CronJob": "spec.jobTemplate.spec.template.spec"}.get(obj.kind,
+                                                                                       "spec.template.spec")
             ctx.warn(obj.span, f'{what}: {field}.nodeName names node "{tpl.node_name}", which the scenario never has: '
                                "no kubelet runs its pods, which stay Pending until the pod garbage collector deletes "
                                "them (within a minute); declare the node, or leave nodeName out for the scheduler "
