@@ -115,31 +115,34 @@ def selected(answers: dict, select: Callable[[str | None, tuple], bool], ns: str
 
 def shape_of(kind: str, controllers: tuple[str, ...], op: str, old: ApiObject | None, new: ApiObject | None,
              moved: bool, ns: str | None, writer: str | None = None) -> tuple:
-    """A write's shape, as the store's dispatch keys it: its kind, then Write's fields (for a pod, its binding);
-    `writer`, put's, stays in it only for an update that keeps the Meta of an object not being deleted."""
-    terminating, owned = (False, False) if new is None else (new.meta.deletion_ms is not None, bool(new.meta.owners))
-    if kind != "Pod":
-        if old is None or new is None or terminating or new.meta is not old.meta:
-            writer = None
-        return kind, controllers, op, moved, terminating, (False, False), False, ns, False, owned, writer
-    if old is None:
-        bound = new.spec.template.node_name is not None
-        return kind, controllers, op, moved, terminating, (False, bound), False, ns, False, owned, None
-    before = old.spec.template.node_name is not None
+    """A write's shape, as the store's dispatch keys it: its kind, then Write's fields, flat (a pod's binding before
+    and after: a nested tuple is built and hashed at every write); `writer`, put's, stays in it only for an
+    update that keeps the Meta of an object not being deleted."""
     if new is None:
-        return kind, controllers, op, moved, terminating, (before, False), False, ns, False, owned, None
+        before = kind == "Pod" and old.spec.template.node_name is not None
+        return kind, controllers, op, moved, False, before, False, False, ns, False, False, None
+    meta = new.meta
+    terminating, owned = meta.deletion_ms is not None, bool(meta.owners)
+    if old is None:
+        bound = kind == "Pod" and new.spec.template.node_name is not None
+        return kind, controllers, op, moved, terminating, False, bound, False, ns, False, owned, None
+    if meta is not old.meta or terminating:
+        writer = None
+    if kind != "Pod":
+        return kind, controllers, op, moved, terminating, False, False, False, ns, False, owned, writer
+    kept = meta is old.meta
     if new.spec is old.spec:  # a status write: the spec, and its nodeName, stands
-        kept = new.meta is old.meta
-        return kind, controllers, op, moved, terminating, (before, before), True, ns, kept, owned, \
-            (writer if kept and not terminating else None)
-    bound, kept = new.spec.template.node_name is not None, new.meta is old.meta
-    return kind, controllers, op, moved, terminating, (before, bound), False, ns, kept, owned, \
-        (writer if kept and not terminating else None)
+        before = old.spec.template.node_name is not None
+        return kind, controllers, op, moved, terminating, before, before, True, ns, kept, owned, writer
+    return kind, controllers, op, moved, terminating, old.spec.template.node_name is not None, \
+        new.spec.template.node_name is not None, False, ns, kept, owned, writer
 
 
 def write_of(shape: tuple, op: str, moved: bool) -> Write:
     """The Write of a shape: a kind's shape without op and moved when none of its watches asks them."""
-    return Write(shape[1], *shape[2:]) if len(shape) > 2 else Write(shape[1], op, moved)
+    if len(shape) == 2:
+        return Write(shape[1], op, moved)
+    return Write(*shape[1:5], shape[5:7], *shape[7:])
 
 
 def controller_of(owners: tuple) -> tuple[str | None, tuple[str, ...]]:
