@@ -10,8 +10,8 @@ import attrs
 from kdsl.core.evolve import plain
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.store_time import TimeTravel, _sort_key
-from kdsl.engine.store_watch import (Change, History, Key, Watch, Watcher, Write, controller_of, dispatched,
-                                     reached, selected, shape_of, write_of)
+from kdsl.engine.store_watch import (Change, Dispatch, History, Key, Watch, Watcher, Write, controller_of,
+                                     selected, shape_of)
 
 __all__ = ["KEEP", "Change", "Key", "Store", "Watcher", "Write"]
 
@@ -25,7 +25,7 @@ _new = object.__new__
 _kind, _meta, _spec, _status, _version = (getattr(ApiObject, a.name).__set__ for a in attrs.fields(ApiObject))
 
 
-class Store(TimeTravel):
+class Store(TimeTravel, Dispatch):
     """Holds the current objects; every write bumps the resourceVersion, is recorded, and is
     announced to the watchers of its kind. Objects are frozen: a write stores a new version, so
     history shares what did not change and the state at a past moment is rebuilt by lookup."""
@@ -214,41 +214,3 @@ class Store(TimeTravel):
         versions = self._versions[key] = []
         slot = self._slots[key] = [self._by_kind[key[0]], self._by_ns[(key[0], key[1])], versions, _UNOWNED]
         return slot
-
-    def _notify(self, kind: str, op: str, old: ApiObject | None, new: ApiObject | None,
-                controllers: tuple[str, ...], moved: bool, ns: str | None, writer: str | None) -> None:
-        # The watchers a write reaches depend only on its shape: chosen once per shape, not asked of every
-        # watcher at every write. A kind none of whose watches filters by shape has the shape of its controllers.
-        shape = shape_of(kind, controllers, op, old, new, moved, ns, writer) if kind in self._shaped else \
-            (kind, controllers)
-        chosen = self._dispatch.get(shape) or self._choose(shape, kind, op, moved)
-        begun = self._begun
-        for fn in chosen[0] if chosen[2] is None else self._gated(chosen, ns, old, new):
-            fn(op, old, new)
-        if self._begun != begun:
-            self._late(chosen, shape, kind, op, old, new, controllers, moved, ns, writer)
-
-    def _choose(self, shape: tuple, kind: str, op: str, moved: bool) -> tuple:
-        """The watchers of a shape not yet dispatched (store_watch.dispatched), kept for its next writes."""
-        chosen = self._dispatch[shape] = dispatched(self._watches.get(kind, ()), write_of(shape, op, moved),
-                                                    self.count)
-        return chosen
-
-    def _gated(self, chosen: tuple, ns: str | None, old: ApiObject | None, new: ApiObject | None) -> tuple:
-        """The watchers of a shape one of which selects by labels: it hears the objects it selects, before or after."""
-        labels = (old or new).meta.labels  # the answer kept for these labels, asked here: every such write asks
-        answer = self._answers.get(id(labels))
-        if answer is None or answer[0] is not labels or answer[1] != ns or \
-                (old is not None and new is not None and new.meta.labels is not labels):
-            answer = selected(self._answers, chosen[2], ns, old, new)
-        return chosen[0] if answer[2] else chosen[3]
-
-    def _late(self, chosen: tuple, shape: tuple, kind: str, op: str, old: ApiObject | None, new: ApiObject | None,
-              controllers: tuple[str, ...], moved: bool, ns: str | None, writer: str | None) -> None:
-        """A watch begun by a watcher of this write hears it too, as a watcher appended to the list would."""
-        watches = self._watches.get(kind, ())
-        if len(watches) > chosen[1]:
-            if kind in self._shaped:
-                shape = shape_of(kind, controllers, op, old, new, moved, ns, writer)
-            for fn in reached(watches[chosen[1]:], write_of(shape, op, moved), self.count):
-                fn(op, old, new)

@@ -156,6 +156,58 @@ def controller_of(owners: tuple) -> tuple[str | None, tuple[str, ...]]:
     return uid, (tuple(sorted(set(kinds))) if len(kinds) > 1 else kinds)
 
 
+
+class Dispatch:
+    """Store's announcement of a write to its watchers, by the write's shape (Store.put does it inline, on the path
+    every write takes; `_notify` is delete's): the watchers a shape reaches are chosen once and kept in `_dispatch`
+    until the watches change."""
+
+    _dispatch: dict[tuple, tuple]
+    _watches: dict[str, list[Watch]]
+    _answers: dict[int, tuple]
+    _shaped: set[str]
+    _begun: int
+    count: Callable[[str, str | None], int]
+
+    def _notify(self, kind: str, op: str, old: ApiObject | None, new: ApiObject | None,
+                controllers: tuple[str, ...], moved: bool, ns: str | None, writer: str | None) -> None:
+        # The watchers a write reaches depend only on its shape: chosen once per shape, not asked of every
+        # watcher at every write. A kind none of whose watches filters by shape has the shape of its controllers.
+        shape = shape_of(kind, controllers, op, old, new, moved, ns, writer) if kind in self._shaped else \
+            (kind, controllers)
+        chosen = self._dispatch.get(shape) or self._choose(shape, kind, op, moved)
+        begun = self._begun
+        for fn in chosen[0] if chosen[2] is None else self._gated(chosen, ns, old, new):
+            fn(op, old, new)
+        if self._begun != begun:
+            self._late(chosen, shape, kind, op, old, new, controllers, moved, ns, writer)
+
+    def _choose(self, shape: tuple, kind: str, op: str, moved: bool) -> tuple:
+        """The watchers of a shape not yet dispatched (store_watch.dispatched), kept for its next writes."""
+        chosen = self._dispatch[shape] = dispatched(self._watches.get(kind, ()), write_of(shape, op, moved),
+                                                    self.count)
+        return chosen
+
+    def _gated(self, chosen: tuple, ns: str | None, old: ApiObject | None, new: ApiObject | None) -> tuple:
+        """The watchers of a shape one of which selects by labels: it hears the objects it selects, before or after."""
+        labels = (old or new).meta.labels  # the answer kept for these labels, asked here: every such write asks
+        answer = self._answers.get(id(labels))
+        if answer is None or answer[0] is not labels or answer[1] != ns or \
+                (old is not None and new is not None and new.meta.labels is not labels):
+            answer = selected(self._answers, chosen[2], ns, old, new)
+        return chosen[0] if answer[2] else chosen[3]
+
+    def _late(self, chosen: tuple, shape: tuple, kind: str, op: str, old: ApiObject | None, new: ApiObject | None,
+              controllers: tuple[str, ...], moved: bool, ns: str | None, writer: str | None) -> None:
+        """A watch begun by a watcher of this write hears it too, as a watcher appended to the list would."""
+        watches = self._watches.get(kind, ())
+        if len(watches) > chosen[1]:
+            if kind in self._shaped:
+                shape = shape_of(kind, controllers, op, old, new, moved, ns, writer)
+            for fn in reached(watches[chosen[1]:], write_of(shape, op, moved), self.count):
+                fn(op, old, new)
+
+
 @attrs.frozen
 class Change:
     """One write, as the history keeps it: `obj` is the new version, None for a deletion."""
