@@ -57,6 +57,26 @@ def new_event(time_ms: int, type_: str, reason: str, kind: str, namespace: str |
     return e
 
 
+def retold(events: list[Event], namespace: str | None, name: str) -> list[Event]:
+    """`events` told of another object of their kind (attrs.evolve with its namespace and name), filled slot by slot
+    in one call: the kubelet retells a ReplicaSet's pods the events of the steps they share with the first
+    (kubelet/alike.py), four a pod, where a copier's call and dict of changes cost a third of each copy."""
+    out = []
+    for e in events:
+        n = _new(Event)
+        _time_ms(n, e.time_ms)
+        _type(n, e.type)
+        _reason(n, e.reason)
+        _kind(n, e.kind)
+        _namespace(n, namespace)
+        _name(n, name)
+        _message(n, e.message)
+        _source(n, e.source)
+        _count(n, e.count)
+        out.append(n)
+    return out
+
+
 class EventLog:
     """Appends events; a repeat of the last event for the same object and reason raises its count (the log's
     own folding, kept so logs stay as they were). `occurrences` keeps every recorded event unfolded, the stream

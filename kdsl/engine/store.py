@@ -5,23 +5,27 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
-from kdsl.core.evolve import copier
+import attrs
+
+from kdsl.core.evolve import plain
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.store_time import TimeTravel, _sort_key
-from kdsl.engine.store_watch import (Change, History, Key, Watch, Watcher, Write, controller_of, dispatched,
-                                     reached, selected, shape_of, write_of)
+from kdsl.engine.store_watch import (Change, Dispatch, History, Key, Watch, Watcher, Write, controller_of,
+                                     selected, shape_of)
 
 __all__ = ["KEEP", "Change", "Key", "Store", "Watcher", "Write"]
 
 KEEP = object()  # put's `status` or `spec` when the object's own stands
 _UNOWNED = ((), None, (), None)  # (owners, controller uid, controller kinds, its _by_owner pool) of one no one owns
 # A write copies the object once, to stamp its resourceVersion (with the status or spec given with it), and
-# shares its Meta: the compiled copiers spare evolve's keyword checks on the path every write takes.
-_copy_object, _stamp = copier(ApiObject), copier(ApiObject, "resource_version")
-_stamp_status = copier(ApiObject, "resource_version", "status")
+# shares its Meta: put fills the copy's five slots itself (what evolve's compiled copier does, less its call
+# and the dict of changes), on the path every write takes.
+assert plain(ApiObject), "Store.put fills an ApiObject's slots: it must keep no converter, validator or hook"
+_new = object.__new__
+_kind, _meta, _spec, _status, _version = (getattr(ApiObject, a.name).__set__ for a in attrs.fields(ApiObject))
 
 
-class Store(TimeTravel):
+class Store(TimeTravel, Dispatch):
     """Holds the current objects; every write bumps the resourceVersion, is recorded, and is
     announced to the watchers of its kind. Objects are frozen: a write stores a new version, so
     history shares what did not change and the state at a past moment is rebuilt by lookup."""
@@ -42,15 +46,16 @@ class Store(TimeTravel):
         self._begun = 0  # watches begun so far: a write's watchers compare it to see whether one began a watch
         self._log: list[tuple] = []
         self.history = History(self._log)
-        self._versions: dict[Key, list[tuple[int, int, ApiObject | None]]] = {}  # (time, rv, obj)
-        # key -> (its kind's pool, its kind and namespace's pool, its versions), found at its first write
-        self._slots: dict[Key, tuple[dict, dict, list]] = {}
+        # key -> its entries of the history, (time, rv, key, op, obj): the same tuples as the history's
+        self._versions: dict[Key, list[tuple[int, int, Key, str, ApiObject | None]]] = {}
+        # key -> [its kind's pool, its kind and namespace's pool, its versions, its owners' entry], found at its first
+        # write; the owners' entry is (its owners tuple, its controller's uid, its controllers' kinds, the _by_owner
+        # pool of that uid), read again only when the owners tuple changes: most writes keep it, and a write need not
+        # look through it (_UNOWNED for an object with no owners, or none)
+        self._slots: dict[Key, list] = {}
         self._ever: dict[tuple[str, str | None], list[Key]] = defaultdict(list)  # every key a kind/namespace had
         self._by_owner: dict[tuple[str, str], dict[Key, ApiObject]] = defaultdict(dict)  # (kind, owner uid)
         self._unowned: dict[tuple[str, str | None], dict[str, None]] = defaultdict(dict)  # (kind, ns): no controller
-        # key -> (its owners tuple, its controller's uid, its controllers' kinds, the _by_owner pool of that uid),
-        # read again only when the owners tuple changes: most writes keep it, and a write need not look through it
-        self._owned: dict[Key, tuple[tuple, str | None, tuple[str, ...], dict | None]] = {}
 
     # ---- reads ---------------------------------------------------------------------------------
     def get(self, kind: str, namespace: str | None, name: str) -> ApiObject | None:
@@ -85,37 +90,50 @@ class Store(TimeTravel):
         given, replace the object's in the same copy (a binding or a status write need not copy it twice).
         `writer` names the component whose own doing an update is: its watch (watch's `writer`) is spared it."""
         rv = self.resource_version = self.resource_version + 1
-        if spec is not KEEP:
-            changes = {"resource_version": rv, "spec": spec}
-            if status is not KEEP:
-                changes["status"] = status
-            obj = _copy_object(obj, changes)
-        elif status is not KEEP:
-            obj = _stamp_status(obj, {"resource_version": rv, "status": status})
-        else:
-            obj = _stamp(obj, {"resource_version": rv})
-        meta, kind = obj.meta, obj.kind
+        new = _new(ApiObject)
+        _kind(new, kind := obj.kind)
+        _meta(new, meta := obj.meta)
+        _spec(new, obj.spec if spec is KEEP else spec)
+        _status(new, obj.status if status is KEEP else status)
+        _version(new, rv)
         key = (kind, meta.namespace, meta.name)
         objects = self._objects
         old = objects.get(key)
-        objects[key] = obj
+        objects[key] = new
         slot = self._slots.get(key) or self._slot(key)
-        slot[0][key] = slot[1][key] = obj
+        slot[0][key] = slot[1][key] = new
         if old is None and kind in self._besides and len(slot[1]) == 1:
             self._dispatch.clear()  # the first of its kind in its namespace: the watches beside it hear from now
         owners = meta.owners
-        was = self._owned.get(key, _UNOWNED) if old is not None else None
+        was = slot[3] if old is not None else None
         if was is not None and was[0] is owners:  # the owners it had: only the index entry's version moves
             if was[3] is not None:
-                was[3][key] = obj
-            controllers = was[2]
+                was[3][key] = new
+            controllers, moved = was[2], False
         else:
-            controllers = self._index_owners(key, was, obj)
+            controllers, moved = self._index_owners(slot, key, was, new), was is not None
         op = "MODIFIED" if old is not None else "ADDED"
-        self._log.append((now, rv, key, op, obj))  # _record's, on the path every write takes
-        slot[2].append((now, rv, obj))
-        self._notify(kind, op, old, obj, controllers, was is not None and was[0] is not owners, key[1], writer)
-        return obj
+        entry = (now, rv, key, op, new)  # the history's and the key's versions' one tuple
+        self._log.append(entry)
+        slot[2].append(entry)
+        # _notify's, on the path every write takes (a call less): the watchers of the write's shape, heard in turn
+        shape = shape_of(kind, controllers, op, old, new, moved, key[1], writer) if kind in self._shaped else \
+            (kind, controllers)
+        chosen = self._dispatch.get(shape) or self._choose(shape, kind, op, moved)
+        begun = self._begun
+        fns = chosen[0]
+        if chosen[2] is not None:  # _gated's: the answer kept for the labels (a pod's status write keeps them)
+            answer = self._answers.get(id(labels := meta.labels))
+            if answer is None or answer[0] is not labels or answer[1] != key[1] or \
+                    (old is not None and old.meta.labels is not labels):
+                answer = selected(self._answers, chosen[2], key[1], old, new)
+            if not answer[2]:
+                fns = chosen[3]
+        for fn in fns:
+            fn(op, old, new)
+        if self._begun != begun:
+            self._late(chosen, shape, kind, op, old, new, controllers, moved, key[1], writer)
+        return new
 
     def delete(self, kind: str, namespace: str | None, name: str, now: int) -> ApiObject | None:
         key = (kind, namespace, name)
@@ -127,17 +145,19 @@ class Store(TimeTravel):
         del self._by_ns[(kind, namespace)][key]
         if kind in self._besides and not self._by_ns[(kind, namespace)]:
             self._dispatch.clear()  # the last of its kind in its namespace: the watches beside it hear no more
-        was = self._owned.pop(key, _UNOWNED)
-        controllers = self._index_owners(key, was, None) if old.meta.owners else was[2]
+        slot = self._slots[key]
+        was, slot[3] = slot[3], _UNOWNED
+        controllers = self._index_owners(slot, key, was, None) if old.meta.owners else was[2]
         unowned = self._unowned.get((kind, namespace))
         if unowned:
             unowned.pop(name, None)
-        self._log.append((now, self.resource_version, key, "DELETED", None))
-        self._slots[key][2].append((now, self.resource_version, None))
+        entry = (now, self.resource_version, key, "DELETED", None)
+        self._log.append(entry)
+        slot[2].append(entry)
         self._notify(kind, "DELETED", old, None, controllers, False, namespace, None)
         return old
 
-    def _index_owners(self, key: Key, was: tuple | None, new: ApiObject | None) -> tuple[str, ...]:
+    def _index_owners(self, slot: list, key: Key, was: tuple | None, new: ApiObject | None) -> tuple[str, ...]:
         """Index an object whose owners are new (or that is new, or gone); the kinds of its controllers
         before and after. Only the controller reference indexes: a controller lists its dependents by it."""
         before = None if was is None else was[1]
@@ -148,7 +168,7 @@ class Store(TimeTravel):
             after, kinds = controller_of(owners)
             pool = None if after is None else self._by_owner[(key[0], after)]
             if owners or was is not None:
-                self._owned[key] = (owners, after, kinds, pool)
+                slot[3] = (owners, after, kinds, pool)
         if before is not None and before != after:
             self._by_owner[(key[0], before)].pop(key, None)
         if after is not None:
@@ -188,39 +208,9 @@ class Store(TimeTravel):
         """A label-selecting watch's answers changed (a Service's selector came, went or changed): ask it again."""
         self._answers.clear()
 
-    def _slot(self, key: Key) -> tuple[dict, dict, list]:
+    def _slot(self, key: Key) -> list:
         """The indexes of a key written for the first time (its slot outlives a deletion, as its versions do)."""
         self._ever[(key[0], key[1])].append(key)
         versions = self._versions[key] = []
-        slot = self._slots[key] = (self._by_kind[key[0]], self._by_ns[(key[0], key[1])], versions)
+        slot = self._slots[key] = [self._by_kind[key[0]], self._by_ns[(key[0], key[1])], versions, _UNOWNED]
         return slot
-
-    def _notify(self, kind: str, op: str, old: ApiObject | None, new: ApiObject | None,
-                controllers: tuple[str, ...], moved: bool, ns: str | None, writer: str | None) -> None:
-        # The watchers a write reaches depend only on its shape: chosen once per shape, not asked of every
-        # watcher at every write. A kind none of whose watches filters by shape has the shape of its controllers.
-        shape = shape_of(kind, controllers, op, old, new, moved, ns, writer) if kind in self._shaped else \
-            (kind, controllers)
-        chosen = self._dispatch.get(shape)
-        if chosen is None:
-            watches = self._watches.get(kind, ())
-            chosen = self._dispatch[shape] = dispatched(watches, write_of(shape, op, moved), self.count)
-        begun = self._begun
-        fns = chosen[0]
-        if chosen[2] is not None:  # a label-selecting watcher hears the objects it selects, before or after
-            labels = (old or new).meta.labels  # the answer kept for these labels, asked here: every such write asks
-            answer = self._answers.get(id(labels))
-            if answer is None or answer[0] is not labels or answer[1] != ns or \
-                    (old is not None and new is not None and new.meta.labels is not labels):
-                answer = selected(self._answers, chosen[2], ns, old, new)
-            if not answer[2]:
-                fns = chosen[3]
-        for fn in fns:
-            fn(op, old, new)
-        if self._begun != begun and len(watches := self._watches.get(kind, ())) > chosen[1]:
-            # a watch begun by a watcher hears this write too, as a watcher appended to the list would
-            if kind in self._shaped:
-                shape = shape_of(kind, controllers, op, old, new, moved, ns, writer)
-            for fn in reached(watches[chosen[1]:], write_of(shape, op, moved), self.count):
-                fn(op, old, new)
-

@@ -12,7 +12,7 @@ class TimeTravel:
     """Store's reads of the past, from the versions each key keeps (`_versions`) and every key a kind and
     namespace had (`_ever`), both kept by its writes."""
 
-    _versions: dict[Key, list[tuple[int, int, ApiObject | None]]]
+    _versions: dict[Key, list[tuple[int, int, Key, str, ApiObject | None]]]  # the history's entries of a key
     _ever: dict[tuple[str, str | None], list[Key]]
     _log: list[tuple]
 
@@ -22,7 +22,7 @@ class TimeTravel:
         if not versions:
             return None
         i = bisect.bisect_right(versions, time_ms, key=lambda v: v[0])
-        return versions[i - 1][2] if i else None
+        return versions[i - 1][4] if i else None
 
     def kind_at(self, kind: str, namespace: str | None, time_ms: int) -> list[ApiObject]:
         """The objects of one kind in one namespace as they stood at the end of `time_ms`, in creation order."""
@@ -37,7 +37,7 @@ class TimeTravel:
         """When one object stood: (created, deleted or None), once per life (a StatefulSet's pod is made
         again under its name); the error for a name asked at the wrong moment says when it exists."""
         out: list[tuple[int, int | None]] = []
-        for time_ms, _, obj in self._versions.get(key, ()):
+        for time_ms, _, _, _, obj in self._versions.get(key, ()):
             if obj is not None and (not out or out[-1][1] is not None):
                 out.append((time_ms, None))
             elif obj is None and out and out[-1][1] is None:

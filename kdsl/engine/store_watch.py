@@ -115,31 +115,34 @@ def selected(answers: dict, select: Callable[[str | None, tuple], bool], ns: str
 
 def shape_of(kind: str, controllers: tuple[str, ...], op: str, old: ApiObject | None, new: ApiObject | None,
              moved: bool, ns: str | None, writer: str | None = None) -> tuple:
-    """A write's shape, as the store's dispatch keys it: its kind, then Write's fields (for a pod, its binding);
-    `writer`, put's, stays in it only for an update that keeps the Meta of an object not being deleted."""
-    terminating, owned = (False, False) if new is None else (new.meta.deletion_ms is not None, bool(new.meta.owners))
-    if kind != "Pod":
-        if old is None or new is None or terminating or new.meta is not old.meta:
-            writer = None
-        return kind, controllers, op, moved, terminating, (False, False), False, ns, False, owned, writer
-    if old is None:
-        bound = new.spec.template.node_name is not None
-        return kind, controllers, op, moved, terminating, (False, bound), False, ns, False, owned, None
-    before = old.spec.template.node_name is not None
+    """A write's shape, as the store's dispatch keys it: its kind, then Write's fields, flat (a pod's binding before
+    and after: a nested tuple is built and hashed at every write); `writer`, put's, stays in it only for an
+    update that keeps the Meta of an object not being deleted."""
     if new is None:
-        return kind, controllers, op, moved, terminating, (before, False), False, ns, False, owned, None
+        before = kind == "Pod" and old.spec.template.node_name is not None
+        return kind, controllers, op, moved, False, before, False, False, ns, False, False, None
+    meta = new.meta
+    terminating, owned = meta.deletion_ms is not None, bool(meta.owners)
+    if old is None:
+        bound = kind == "Pod" and new.spec.template.node_name is not None
+        return kind, controllers, op, moved, terminating, False, bound, False, ns, False, owned, None
+    if meta is not old.meta or terminating:
+        writer = None
+    if kind != "Pod":
+        return kind, controllers, op, moved, terminating, False, False, False, ns, False, owned, writer
+    kept = meta is old.meta
     if new.spec is old.spec:  # a status write: the spec, and its nodeName, stands
-        kept = new.meta is old.meta
-        return kind, controllers, op, moved, terminating, (before, before), True, ns, kept, owned, \
-            (writer if kept and not terminating else None)
-    bound, kept = new.spec.template.node_name is not None, new.meta is old.meta
-    return kind, controllers, op, moved, terminating, (before, bound), False, ns, kept, owned, \
-        (writer if kept and not terminating else None)
+        before = old.spec.template.node_name is not None
+        return kind, controllers, op, moved, terminating, before, before, True, ns, kept, owned, writer
+    return kind, controllers, op, moved, terminating, old.spec.template.node_name is not None, \
+        new.spec.template.node_name is not None, False, ns, kept, owned, writer
 
 
 def write_of(shape: tuple, op: str, moved: bool) -> Write:
     """The Write of a shape: a kind's shape without op and moved when none of its watches asks them."""
-    return Write(shape[1], *shape[2:]) if len(shape) > 2 else Write(shape[1], op, moved)
+    if len(shape) == 2:
+        return Write(shape[1], op, moved)
+    return Write(*shape[1:5], shape[5:7], *shape[7:])
 
 
 def controller_of(owners: tuple) -> tuple[str | None, tuple[str, ...]]:
@@ -151,6 +154,58 @@ def controller_of(owners: tuple) -> tuple[str | None, tuple[str, ...]]:
                 uid = o.uid
             kinds += (o.kind,)
     return uid, (tuple(sorted(set(kinds))) if len(kinds) > 1 else kinds)
+
+
+
+class Dispatch:
+    """Store's announcement of a write to its watchers, by the write's shape (Store.put does it inline, on the path
+    every write takes; `_notify` is delete's): the watchers a shape reaches are chosen once and kept in `_dispatch`
+    until the watches change."""
+
+    _dispatch: dict[tuple, tuple]
+    _watches: dict[str, list[Watch]]
+    _answers: dict[int, tuple]
+    _shaped: set[str]
+    _begun: int
+    count: Callable[[str, str | None], int]
+
+    def _notify(self, kind: str, op: str, old: ApiObject | None, new: ApiObject | None,
+                controllers: tuple[str, ...], moved: bool, ns: str | None, writer: str | None) -> None:
+        # The watchers a write reaches depend only on its shape: chosen once per shape, not asked of every
+        # watcher at every write. A kind none of whose watches filters by shape has the shape of its controllers.
+        shape = shape_of(kind, controllers, op, old, new, moved, ns, writer) if kind in self._shaped else \
+            (kind, controllers)
+        chosen = self._dispatch.get(shape) or self._choose(shape, kind, op, moved)
+        begun = self._begun
+        for fn in chosen[0] if chosen[2] is None else self._gated(chosen, ns, old, new):
+            fn(op, old, new)
+        if self._begun != begun:
+            self._late(chosen, shape, kind, op, old, new, controllers, moved, ns, writer)
+
+    def _choose(self, shape: tuple, kind: str, op: str, moved: bool) -> tuple:
+        """The watchers of a shape not yet dispatched (store_watch.dispatched), kept for its next writes."""
+        chosen = self._dispatch[shape] = dispatched(self._watches.get(kind, ()), write_of(shape, op, moved),
+                                                    self.count)
+        return chosen
+
+    def _gated(self, chosen: tuple, ns: str | None, old: ApiObject | None, new: ApiObject | None) -> tuple:
+        """The watchers of a shape one of which selects by labels: it hears the objects it selects, before or after."""
+        labels = (old or new).meta.labels  # the answer kept for these labels, asked here: every such write asks
+        answer = self._answers.get(id(labels))
+        if answer is None or answer[0] is not labels or answer[1] != ns or \
+                (old is not None and new is not None and new.meta.labels is not labels):
+            answer = selected(self._answers, chosen[2], ns, old, new)
+        return chosen[0] if answer[2] else chosen[3]
+
+    def _late(self, chosen: tuple, shape: tuple, kind: str, op: str, old: ApiObject | None, new: ApiObject | None,
+              controllers: tuple[str, ...], moved: bool, ns: str | None, writer: str | None) -> None:
+        """A watch begun by a watcher of this write hears it too, as a watcher appended to the list would."""
+        watches = self._watches.get(kind, ())
+        if len(watches) > chosen[1]:
+            if kind in self._shaped:
+                shape = shape_of(kind, controllers, op, old, new, moved, ns, writer)
+            for fn in reached(watches[chosen[1]:], write_of(shape, op, moved), self.count):
+                fn(op, old, new)
 
 
 @attrs.frozen

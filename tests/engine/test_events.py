@@ -2,7 +2,7 @@
 
 import attrs
 
-from kdsl.engine.events import Event, EventLog, new_event
+from kdsl.engine.events import Event, EventLog, new_event, retold
 
 
 def ev(t, reason="BackOff", message="Back-off restarting failed container"):
@@ -15,6 +15,15 @@ def test_new_event_is_the_event_its_keywords_make():
     given = Event(time_ms=1500, type="Normal", reason="Created", kind="Pod", namespace="shop", name="web",
                   message="Created container app", source="kubelet")
     assert type(made) is Event and made == given and attrs.asdict(made) == attrs.asdict(given)
+
+
+def test_retold_events_are_the_events_evolved_with_the_other_objects_namespace_and_name():
+    told = [ev(10), attrs.evolve(ev(20, reason="Pulled", message="pulled"), type="Normal", count=3)]
+    again = retold(told, "other", "api-1")
+    assert again == [attrs.evolve(e, namespace="other", name="api-1") for e in told]
+    assert all(type(e) is Event for e in again) and [attrs.asdict(e) for e in again] == \
+        [attrs.asdict(attrs.evolve(e, namespace="other", name="api-1")) for e in told]
+    assert told == [ev(10), attrs.evolve(ev(20, reason="Pulled", message="pulled"), type="Normal", count=3)]
 
 
 def test_repeats_raise_the_count_of_the_last_event():

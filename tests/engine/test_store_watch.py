@@ -15,7 +15,7 @@ from kdsl.engine.objects import ApiObject, Meta, OwnerRef, PodStatus
 from kdsl.engine.scheduling import SchedulerComponent
 from kdsl.engine.store import KEEP, Store
 from kdsl.engine.store_watch import (Change, Write, bound_or_deleted, deletions, not_added, owners_or_deletion,
-                                     the_binding)
+                                     shape_of, the_binding, write_of)
 from kdsl.model.pods import PodTemplate
 from kdsl.model.workloads import Pod
 from tests.engine.test_golden_runs import SCENARIOS, run_text
@@ -77,6 +77,46 @@ def test_a_write_that_moves_the_owners_has_the_shape_of_its_controllers_before_a
     assert shapes == [Write(("ReplicaSet",), "ADDED", False, namespace="shop", owned=True),
                       Write(("Job", "ReplicaSet"), "MODIFIED", True, spec_kept=True, namespace="shop", owned=True)]
     assert s.owned_by("Pod", "u2") and not s.owned_by("Pod", "u1")
+
+
+def _write(kind, controllers, op, old, new, moved, ns, writer) -> Write:
+    """Write's fields read off the write one by one, as its comments define them (the shape's plain path)."""
+    pod = kind == "Pod"
+    kept = old is not None and new is not None and new.meta is old.meta
+    terminating = new is not None and new.meta.deletion_ms is not None
+    return Write(controllers, op, moved, terminating,
+                 (pod and old is not None and old.spec.template.node_name is not None,
+                  pod and new is not None and new.spec.template.node_name is not None),
+                 pod and old is not None and new is not None and new.spec is old.spec, ns, pod and kept,
+                 new is not None and len(new.meta.owners) > 0, writer if kept and not terminating else None)
+
+
+def deleted(obj: ApiObject, at: int | None) -> ApiObject:
+    return attrs.evolve(obj, meta=attrs.evolve(obj.meta, deletion_ms=at))
+
+
+def test_a_writes_shape_is_its_write_read_field_by_field():
+    rs = (OwnerRef(kind="ReplicaSet", name="web", uid="u1"),)
+    shapes = {}
+    for kind in ("Pod", "Service"):
+        olds = [None] + [deleted(attrs.evolve(pod("web", node, owners), kind=kind), deleting)
+                         for node in (None, "n1") for owners in ((), rs) for deleting in (None, 3)]
+        for old in olds:
+            news = [None] if old is not None else []
+            for base in [old] if old is not None else olds[1:]:
+                meta, spec = base.meta, base.spec
+                for m in (meta, deleted(base, 5).meta, attrs.evolve(meta, owners=rs if not meta.owners else ())):
+                    for sp in (spec, attrs.evolve(spec, template=PodTemplate(node_name="n2")), bind(base, "n1").spec):
+                        news.append(attrs.evolve(base, meta=m, spec=sp, status=PodStatus(phase="Running")))
+            for new in news:
+                op = "ADDED" if old is None else "DELETED" if new is None else "MODIFIED"
+                for writer in (None, "kubelet"):
+                    for moved, ns in ((False, "shop"), (True, None)):
+                        args = (kind, ("ReplicaSet",), op, old, new, moved, ns, writer)
+                        shape = shape_of(*args)
+                        assert write_of(shape, op, moved) == _write(*args), args
+                        shapes.setdefault(shape, (kind, _write(*args)))
+    assert len(set(shapes.values())) == len(shapes) > 40  # a shape a kind's Write: none kept for another's
 
 
 def test_a_watch_begun_by_a_watcher_hears_the_write_it_began_in_if_its_filter_takes_it():

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from kdsl.engine.events import Event
-from kdsl.core.evolve import copier
+from kdsl.engine.events import retold
 
 # Steps whose change to the pod's containers, sandbox, images and `initialized` (the sync after them
 # included) and whose events read of the pod only what `key` holds, and quote no pod name or address:
@@ -13,7 +12,6 @@ from kdsl.core.evolve import copier
 ALIKE = frozenset({"sandbox", "pulled", "started", "ready"})
 _KEPT = 1 << 14
 _MADE: dict[tuple, tuple] = {}  # key -> (containers before, containers, sandbox, initialized, images, events)
-_EVENT = copier(Event, "namespace", "name")  # an event retold of another pod
 # A pod's containers are shared once a second pod has them; till then (a bare pod's, whose one-container
 # shorthand names the container after the pod, as kubectl run does) no other pod can take its steps or
 # read its phase and conditions, so its steps remember nothing (runtime.apply, refresh.refreshed).
@@ -69,9 +67,7 @@ def found(key: tuple, pod) -> tuple | None:
     made = _MADE.get(key)
     if made is None or made[0] is not pod.ctrs:
         return None
-    ns, name = pod.namespace, pod.name
-    events = [_EVENT(e, {"namespace": ns, "name": name}) for e in made[5]]
-    return made[1], made[2], made[3], made[4], events
+    return made[1], made[2], made[3], made[4], retold(made[5], pod.namespace, pod.name)
 
 
 def keep(key: tuple, before: tuple, pod, changes: dict, events: list) -> None:
