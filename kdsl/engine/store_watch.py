@@ -73,8 +73,9 @@ class Watch:
 
     def hears(self, shape: Write, count: Callable[[str, str | None], int]) -> bool:
         return (self.owners is None or not self.owners.isdisjoint(shape.controllers)) and \
-            (self.writes is None or self.writes(shape)) and (self.beside is None or count(self.beside, shape.namespace)) \
-            and (self.writer is None or self.writer != shape.writer)
+            (self.writes is None or self.writes(shape)) and \
+            (self.beside is None or count(self.beside, shape.namespace)) and \
+            (self.writer is None or self.writer != shape.writer)
 
 
 def reached(watches: list[Watch], shape: Write, count: Callable[[str, str | None], int]) -> tuple[Watcher, ...]:

@@ -14,7 +14,8 @@ from kdsl.model.pods import PodTemplate
 # containers' identity and those facts: a pod's step reads them, not computes them. Bounded; a hit is
 # what get_phase and kubelet_conditions would have answered (tests/engine/kubelet/test_refresh.py).
 _KEPT = 1 << 14
-_KNOWN: dict[tuple, tuple] = {}  # (containers' ids, policy, deleting, sandbox, phase, facts) -> (containers, phase, mine)
+# (containers' ids, policy, deleting, sandbox, phase, facts) -> (containers, phase, mine)
+_KNOWN: dict[tuple, tuple] = {}
 
 
 def facts(statuses: tuple[ContainerStatus, ...]) -> tuple:
