@@ -86,6 +86,10 @@ class Traces:
         shape = self.shape(source, verb, kind, namespace, subresource, user, grant, rule, steps)
         if error is not None:
             self._errors[len(self._names)] = error
+        self.add_shaped(shape, name, now, version)
+
+    def add_shaped(self, shape: Shape, name: str | None, now: int, version: int) -> None:
+        """An admitted request of `shape` (found by `shape` once for many: a ReplicaSet sync's pods): `add`'s row."""
         self._times.append(now)
         self._versions.append(version)
         self._names.append(name)
@@ -96,10 +100,7 @@ class Traces:
         pod's family shares the rest, scenario_pods.py): `add`'s row of those steps with (REPLAYED, template) at
         `at`, read as that, without a Shape of its own."""
         self._own[len(self._names)] = (at, template)
-        self._times.append(now)
-        self._versions.append(version)
-        self._names.append(name)
-        self._shapes.append(shape)
+        self.add_shaped(shape, name, now, version)
 
     def shape(self, source: str, verb: str, kind: str, namespace: str | None, subresource: str | None, user,
               grant, rule, steps: tuple) -> Shape:

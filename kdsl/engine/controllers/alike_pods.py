@@ -8,8 +8,9 @@
 # Requests.submit, request.handle, prepared.answer, the trace, the store's write) and records its event. Here
 # what every pod of the sync would find the same on that way is found once: that the kept answer fits a pod of
 # this template, user and namespace (prepared.answer's checks of all but the pod's own fields), and the parts
-# of the request its trace row keeps (trace.parts). A pod then costs its name and uid (the RNG drawn as the
-# plain way draws it), its name's check, its stored copy, its trace row, its write and its SuccessfulCreate.
+# of the request its trace row keeps (trace.parts, as one Shape: trace_store.py). A pod then costs its name
+# and uid (the RNG drawn as the plain way draws it), its name's check, its stored copy, its trace row, its write
+# and its SuccessfulCreate.
 # A pod the kept answer does not fit (gone: a write of a kind admission reads cleared it; a namespace with a
 # ResourceQuota, whose admission counts what is stored; a name validation refuses) goes the plain way with
 # the name and uid it drew. tests/engine/controllers/test_alike_pods.py runs scenarios both ways and compares
@@ -53,7 +54,7 @@ class AlikePods:
     `controller.create_pod` does."""
 
     __slots__ = ("controller", "rs", "owners", "sim", "now", "base", "ns", "key", "pod", "kept", "got", "fits",
-                 "parts", "spec_copy", "spec_fixed")
+                 "shape", "spec_copy", "spec_fixed")
 
     def __init__(self, controller, rs: ApiObject, owners: tuple) -> None:
         self.controller, self.rs, self.owners = controller, rs, owners
@@ -64,7 +65,7 @@ class AlikePods:
         self.key = prepared.key_of(controller.client.user, None, rs.namespace, rs.spec.template, sim.kube_minor)
         self.kept = self.got = None
         self.fits = False
-        self.parts: tuple = ()
+        self.shape = None  # the trace row's Shape, found with the answer (the same for every pod it fits)
         self.spec_copy, names_, _ = prepared.spec_copiers(Pod)
         self.spec_fixed = {n: getattr(self.pod.spec, n) for n in names_ if n != "name"}
 
@@ -92,9 +93,7 @@ class AlikePods:
         obj = prepared._own_object(stored, {"meta": own, "spec": self.spec_copy(stored.spec, changes)})
         traces = sim.traces
         if traces is not None:  # Requests._call's row, before the write (the store's version before it)
-            grant, rule, steps = self.parts
-            traces.add(source, "create", "Pod", ns, name, None, got.user, grant, rule, steps, None, now,
-                       store.resource_version)
+            traces.add_shaped(self.shape, name, now, store.resource_version)
         sim.write_created(obj, source)
         sim.log.record(new_event(now, "Normal", "SuccessfulCreate", rs.kind, ns, rs.name, f"Created pod: {name}",
                                  source))
@@ -122,5 +121,7 @@ class AlikePods:
                          and got.spec == prepared._rest_of_spec(pod.spec)
                          and (got.trace is None) == (sim.traces is None))
         if self.fits and got.trace is not None:
-            self.parts = decided(got.trace)[1:]
+            grant, rule, steps = decided(got.trace)[1:]
+            self.shape = sim.traces.shape(self.controller.name, "create", "Pod", self.ns, None, got.user, grant,
+                                          rule, steps)
         return got if self.fits else None
