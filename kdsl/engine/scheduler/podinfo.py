@@ -231,31 +231,37 @@ def _container_facts(tpl: PodTemplate) -> tuple[Vec, tuple[int, int], tuple[tupl
 # empty tuples, and alike pods their template, across namespaces: the namespace is compared).
 _LAST: list[tuple | None] = [None]
 _PER_POD = ("name", "key", "start_ms", "terminating", "nominated_node")
-# the slots' own setters and getters: a frozen class's __setattr__ refuses, and its __init__ parses 19 keywords
-_SHARED = tuple((getattr(PodInfo, a.name).__set__, getattr(PodInfo, a.name).__get__) for a in attrs.fields(PodInfo)
-                if a.name not in _PER_POD)
-_SET_NAME, _SET_KEY, _SET_START, _SET_TERMINATING, _SET_NOMINATED = (getattr(PodInfo, x).__set__ for x in _PER_POD)
-_new = object.__new__
-
-
-def _sibling(info: PodInfo, meta, status, start_ms: int | None) -> PodInfo:
-    """PodInfo.of of a pod whose template, labels and owners are `info`'s (the objects): `info` with the pod's own
-    name, start time, deletion and nomination, read as `of` reads them (the caller compared the namespace)."""
-    new = _new(PodInfo)
-    for set_, get in _SHARED:
-        set_(new, get(info))
-    name = meta.name
-    _SET_NAME(new, name)
-    _SET_KEY(new, f"{info.namespace}/{name}")
+# The body of _sibling after its shared slots: the pod's own five, read as `of` reads them.
+_OWN = """    name = meta.name
+    set_name(n, name)
+    set_key(n, f"{i.namespace}/{name}")
     if status is not None:
-        _SET_NOMINATED(new, getattr(status, "nominated_node", None))
+        set_nominated_node(n, getattr(status, "nominated_node", None))
         if start_ms is None:
             start_ms = getattr(status, "start_ms", None)
     else:
-        _SET_NOMINATED(new, None)
-    _SET_START(new, start_ms)
-    _SET_TERMINATING(new, meta.deletion_ms is not None)
-    return new
+        set_nominated_node(n, None)
+    set_start_ms(n, start_ms)
+    set_terminating(n, meta.deletion_ms is not None)
+    return n"""
+
+
+def _compiled_sibling():
+    """_sibling, compiled straight-line (as kdsl.core.evolve compiles its copiers) through the slots' own setters:
+    a frozen class's __setattr__ refuses, and its __init__ parses 18 keywords."""
+    env = {"cls": PodInfo, "new": object.__new__}
+    lines = ["def _sibling(i, meta, status, start_ms):", "    n = new(cls)"]
+    for a in attrs.fields(PodInfo):
+        env[f"set_{a.name}"] = getattr(PodInfo, a.name).__set__
+        if a.name not in _PER_POD:
+            lines.append(f"    set_{a.name}(n, i.{a.name})")
+    exec(compile("\n".join([*lines, _OWN]), "<kdsl PodInfo sibling>", "exec"), env)  # noqa: S102
+    return env["_sibling"]
+
+
+# PodInfo.of of a pod whose template, labels and owners are `i`'s (the objects): `i` with the pod's own name, start
+# time, deletion and nomination, read as `of` reads them (the caller compared the namespace).
+_sibling = _compiled_sibling()
 
 
 def _owner_selector(labels: dict[str, str]) -> Selector:

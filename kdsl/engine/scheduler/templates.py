@@ -75,7 +75,8 @@ class Templates:
 
     def state(self, pod: PodInfo, snap: Snapshot) -> TemplateState:
         last = self.last
-        if last is not None and _same(pod, last[1].pod):
+        # _same's first test, asked here: bare pods have a template each, so it would be a call a pod for nothing
+        if last is not None and pod.template is last[1].pod.template and _same(pod, last[1].pod):
             state = last[1]
         else:
             key = key_of(pod)

@@ -39,7 +39,9 @@ class VolumeBindingPlugin:
         self.component = component
         self.sim = component.sim
         self.store = component.sim.store
-        self.store.watch("Pod", self.on_pod, writes=the_binding)
+        # Only where some claim is: a pod bound in a namespace without one names no claim there (or names one
+        # that is missing), and on_pod writes nothing for it; a claim made later concerns later bindings only.
+        self.store.watch("Pod", self.on_pod, writes=the_binding, beside=PVC)
         for kind in (PVC, PV, "StorageClass"):
             self.store.watch(kind, self.on_storage)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import kdsl
 from kdsl.engine.controllers.pv_index import SELECTED_NODE, annotation
-from kdsl.engine.scheduler.volume_binding import BIND_CONFLICT, NODE_CONFLICT
+from kdsl.engine.scheduler.volume_binding import BIND_CONFLICT, NODE_CONFLICT, VolumeBindingPlugin
 
 
 def scheduled(sim, pod):
@@ -54,3 +54,22 @@ def test_an_immediate_claim_that_binds_later_lets_the_pod_schedule():
     pod = sim.store.at(("Pod", "default", "p"), 19_999)
     assert "pod has unbound immediate PersistentVolumeClaims" in pod.status.condition("PodScheduled").message
     assert scheduled(sim, "p")[0] == "n1"
+
+
+def test_prebind_hears_only_bindings_in_namespaces_that_hold_a_claim(monkeypatch):
+    heard = []
+    plain = VolumeBindingPlugin.on_pod
+
+    def on_pod(self, op, old, new):
+        heard.append((new or old).namespace)
+        plain(self, op, old, new)
+
+    monkeypatch.setattr(VolumeBindingPlugin, "on_pod", on_pod)
+    sim = kdsl.simulate(kdsl.parse(
+        "node n1\nnode n2 { labels disk=ssd }\nstorageclass local provisioner=none binding=WaitForFirstConsumer\n"
+        "pv near 2Gi class=local node=n2\npvc data 2Gi class=local\n"
+        "pod p image=nginx:1.25 { node-selector disk=ssd\n volume d pvc=data }\n"
+        "namespace dev {\n  pod q image=nginx:1.25\n}\n"))
+    assert heard == ["default"]  # the binding of dev/q, where no claim is, is not heard
+    assert sim.store.get("PersistentVolumeClaim", "default", "data").spec.volume_name == "near"
+    assert sim.store.get("Pod", "dev", "q").spec.template.node_name is not None
