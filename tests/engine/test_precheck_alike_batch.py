@@ -46,7 +46,8 @@ def _both_ways(text: str) -> list:
 @given(kind=st.sampled_from(["pod", "deployment", "statefulset", "daemonset", "replicaset", "service"]),
        head=HEADS, names=st.lists(NAMES | st.sampled_from(["0web", "web", "db-1"]), min_size=2, max_size=7))
 def test_an_entrys_names_checked_at_once_say_what_each_checked_says(kind, head, names):
-    rest = "" if kind == "service" else (" " + head if head else "") + " { labels app=web; container side image=busybox }"
+    block = " { labels app=web; container side image=busybox }"
+    rest = "" if kind == "service" else (" " + head if head else "") + block
     if kind == "service":
         rest = " selects app=web ports 80"
     text = "namespace bench {\n" + "".join(f"  {kind} {name}{rest}\n" for name in names) + "}\n"
@@ -60,7 +61,8 @@ def test_a_family_whose_names_all_pass_is_checked_at_once(monkeypatch):
     fits = []
     name_fits = alike.Entry.name_fits
     monkeypatch.setattr(alike.Entry, "name_fits", lambda self, name: fits.append(name) or name_fits(self, name))
-    text = "namespace bench {\n" + "".join(f"  pod p{i} image=busybox {{ labels app=web }}\n" for i in range(50)) + "}\n"
+    pods = "".join(f"  pod p{i} image=busybox {{ labels app=web }}\n" for i in range(50))
+    text = "namespace bench {\n" + pods + "}\n"
     assert _both_ways(text) == [[[], []]]
     counted = []
 
