@@ -22,7 +22,7 @@ from kdsl.engine.apiserver import prepared
 from kdsl.engine.apiserver.trace import decided
 from kdsl.core.evolve import copier
 from kdsl.engine.events import new_event
-from kdsl.engine.apiserver.defaults import generate_name, new_uid
+from kdsl.engine.apiserver.defaults import generate_free_name, new_uid
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.model import names
 from kdsl.model.workloads import Pod
@@ -43,10 +43,16 @@ def from_template(rs: ApiObject, owners: tuple, name: str, uid: str, now: int) -
 
 def free_name(store, rng, ns: str, base: str) -> tuple[str, str]:
     """The name (generateName `base`, drawn again while a pod holds it) and the uid of a ReplicaSet's next pod."""
-    name = generate_name(base, rng)
-    while store.get("Pod", ns, name) is not None:
-        name = generate_name(base, rng)
-    return name, new_uid(rng)
+    return generate_free_name(base, rng, lambda n: store.get("Pod", ns, n) is not None), new_uid(rng)
+
+
+def fits_shared(got, sim, obj: ApiObject) -> bool:
+    """Whether kept answer `got` answers pod `obj` but for the pod's own fields (prepared.answer's checks of what
+    a controller's pods of one template share): the same users, a Pod spec, no status, the same request
+    metadata and spec but for OWN and OWN_SPEC, traced as the run is."""
+    return (got.users is sim.scenario.users and got.spec_type is Pod and got.status is None
+            and got.meta == prepared._meta_rest(obj.meta) and got.spec == prepared._rest_of_spec(obj.spec)
+            and (got.trace is None) == (sim.traces is None))
 
 
 class AlikePods:
@@ -115,11 +121,7 @@ class AlikePods:
         # handle() takes the request to prepared.answer: a Pod create of a namespaced, named object (the spec's
         # manifest fields are in `got.spec`, as the pod it kept came through); the answer fits what is not the
         # pod's own (its request's metadata and spec but for OWN and OWN_SPEC, its status, whether it is traced)
-        self.fits = bool(pod.meta.namespace and got.users is sim.scenario.users and got.spec_type is Pod
-                         and got.template is pod.spec.template and got.status is None
-                         and got.meta == prepared._meta_rest(pod.meta)
-                         and got.spec == prepared._rest_of_spec(pod.spec)
-                         and (got.trace is None) == (sim.traces is None))
+        self.fits = bool(pod.meta.namespace and got.template is pod.spec.template and fits_shared(got, sim, pod))
         if self.fits and got.trace is not None:
             grant, rule, steps = decided(got.trace)[1:]
             self.shape = sim.traces.shape(self.controller.name, "create", "Pod", self.ns, None, got.user, grant,

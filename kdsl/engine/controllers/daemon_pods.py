@@ -25,6 +25,7 @@ import attrs
 from kdsl.core.evolve import copier
 from kdsl.engine.apiserver import prepared
 from kdsl.engine.apiserver.defaults import generate_free_name, new_uid
+from kdsl.engine.controllers.alike_pods import fits_shared
 from kdsl.engine.apiserver.trace import REPLAYED, decided
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.model import names
@@ -105,9 +106,7 @@ class DaemonPods:
         checks of what they share), and the Shape and template step of their trace row."""
         sim, last = self.sim, self.last
         self.got, self.shape, self.at = got, None, None
-        fits = (got.template is last and got.users is sim.scenario.users and got.spec_type is Pod
-                and got.status is None and got.same_meta and (got.trace is None) == (sim.traces is None)
-                and got.meta == prepared._meta_rest(obj.meta) and got.spec == prepared._rest_of_spec(obj.spec)
+        fits = (got.template is last and got.same_meta and fits_shared(got, sim, obj)
                 and got.admitted.spec.template.affinity is last.affinity
                 and got.stored.spec.template.affinity is last.affinity
                 and all(getattr(obj.spec.template, f) is getattr(last, f) for f in _SHARED))
