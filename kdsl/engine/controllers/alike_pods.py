@@ -8,9 +8,9 @@
 # Requests.submit, request.handle, prepared.answer, the trace, the store's write) and records its event. Here
 # what every pod of the sync would find the same on that way is found once: that the kept answer fits a pod of
 # this template, user and namespace (prepared.answer's checks of all but the pod's own fields), and the parts
-# of the request its trace row keeps (trace.parts, as one Shape: trace_store.py). A pod then costs its name
-# and uid (the RNG drawn as the plain way draws it), its name's check, its stored copy, its trace row, its write
-# and its SuccessfulCreate.
+# of the request its trace row keeps (trace.parts, as one Shape: trace_store.py), and the name rule's verdict on
+# the base's generated names (_BY_CLASS). A pod then costs its name and uid (the RNG drawn as the plain way draws
+# it), its stored copy, its trace row, its write and its SuccessfulCreate; a batch's pods are made in one loop.
 # A pod the kept answer does not fit (gone: a write of a kind admission reads cleared it; a namespace with a
 # ResourceQuota, whose admission counts what is stored; a name validation refuses) goes the plain way with
 # the name and uid it drew. tests/engine/controllers/test_alike_pods.py runs scenarios both ways and compares
@@ -28,6 +28,10 @@ from kdsl.model import names
 from kdsl.model.workloads import Pod
 
 _named = copier(Meta, "name", "uid")
+# The name rules whose verdict on a generated name (the base, cut to 58 characters, then five [a-z0-9]: names/
+# generate.go) is the same for every suffix: each suffix character falls in one class of the rule's expression
+# with the others, and never first (the base, `<rs>-`, is not empty); their length is the same.
+_BY_CLASS = (names.dns1123_subdomain, names.dns1123_label, names.dns1035_label)
 
 
 def from_template(rs: ApiObject, owners: tuple, name: str, uid: str, now: int) -> ApiObject:
@@ -41,9 +45,14 @@ def from_template(rs: ApiObject, owners: tuple, name: str, uid: str, now: int) -
     return ApiObject(kind="Pod", meta=meta, spec=spec)
 
 
+def taken_in(store, ns: str):
+    """Whether a pod of namespace `ns` holds a name: generateName's retry asks it of each name drawn."""
+    return lambda n: store.get("Pod", ns, n) is not None
+
+
 def free_name(store, rng, ns: str, base: str) -> tuple[str, str]:
     """The name (generateName `base`, drawn again while a pod holds it) and the uid of a ReplicaSet's next pod."""
-    return generate_free_name(base, rng, lambda n: store.get("Pod", ns, n) is not None), new_uid(rng)
+    return generate_free_name(base, rng, taken_in(store, ns)), new_uid(rng)
 
 
 def fits_shared(got, sim, obj: ApiObject) -> bool:
@@ -60,7 +69,7 @@ class AlikePods:
     `controller.create_pod` does."""
 
     __slots__ = ("controller", "rs", "owners", "sim", "now", "base", "ns", "key", "pod", "kept", "got", "fits",
-                 "shape", "spec_copy", "spec_fixed")
+                 "shape", "spec_copy", "spec_fixed", "taken", "rule", "name_ok")
 
     def __init__(self, controller, rs: ApiObject, owners: tuple) -> None:
         self.controller, self.rs, self.owners = controller, rs, owners
@@ -74,36 +83,64 @@ class AlikePods:
         self.shape = None  # the trace row's Shape, found with the answer (the same for every pod it fits)
         self.spec_copy, names_, _ = prepared.spec_copiers(Pod)
         self.spec_fixed = {n: getattr(self.pod.spec, n) for n in names_ if n != "name"}
+        self.taken = taken_in(sim.store, self.ns)  # made once a sync, not once a pod
+        self.rule = names.name_rule("Pod", sim.kube_minor)  # ValidatePodName: a name checked at each pod
+        self.name_ok = None  # the rule's verdict on the sync's names, once known (_name_ok)
 
     def create(self) -> str | None:
         """The next pod: None when it is created, else the refusal's message (create_pod's answer)."""
-        sim, rs, ns, store = self.sim, self.rs, self.ns, self.sim.store
-        name, uid = free_name(store, sim.rng, ns, self.base)
-        got, kept = self.got, self.kept
-        if got is None or kept.now != self.now or kept.answers.get(self.key) is not got \
-                or store.count("ResourceQuota", ns):
-            got = self._answer()  # found again, or gone
-        elif not self.fits:
-            got = None
-        if got is None or names.object_name("Pod", name, sim.kube_minor):
-            return self.controller.send_pod(rs, self.owners, name, uid)
-        now, source = self.now, self.controller.name
-        # prepared.answer's result: the kept pod as it was stored, with this pod's name, uid and (as the request
-        # sent them) creation time and owners
-        meta = _named(self.pod.meta, {"name": name, "uid": uid})
-        stored = got.stored
-        own = meta if got.same_meta else prepared._own_meta(stored.meta, {
-            "name": name, "uid": uid, "creation_ms": now, "owners": self.owners})
-        changes = self.spec_fixed.copy()
-        changes["name"] = name
-        obj = prepared._own_object(stored, {"meta": own, "spec": self.spec_copy(stored.spec, changes)})
-        traces = sim.traces
-        if traces is not None:  # Requests._call's row, before the write (the store's version before it)
-            traces.add_shaped(self.shape, name, now, store.resource_version)
-        sim.write_created(obj, source)
-        sim.log.record(new_event(now, "Normal", "SuccessfulCreate", rs.kind, ns, rs.name, f"Created pod: {name}",
-                                 source))
-        return None
+        errors = self.batch(1)
+        return errors[0] if errors else None
+
+    def batch(self, size: int) -> list[str]:
+        """The next `size` pods, each as `create()` makes it (one slow-start batch, which is sent whole: Go's
+        goroutines all run), in one loop over what a sync's pods share; the refusals' messages, in order."""
+        sim, rs, ns, store, base, now = self.sim, self.rs, self.ns, self.sim.store, self.base, self.now
+        rng, taken, traces, record, write_created = sim.rng, self.taken, sim.traces, sim.log.record, sim.write_created
+        source, kind, rs_name, spec_fixed, spec_copy = self.controller.name, rs.kind, rs.name, self.spec_fixed, \
+            self.spec_copy
+        errors = []
+        for _ in range(size):
+            name = generate_free_name(base, rng, taken)
+            uid = new_uid(rng)
+            got, kept = self.got, self.kept
+            if got is None or kept.now != now or kept.answers.get(self.key) is not got \
+                    or store.count("ResourceQuota", ns):
+                got = self._answer()  # found again, or gone
+            elif not self.fits:
+                got = None
+            ok = self.name_ok
+            if ok is None:
+                ok = self._name_ok(name)
+            if got is None or not ok:
+                error = self.controller.send_pod(rs, self.owners, name, uid)
+                if error is not None:
+                    errors.append(error)
+                continue
+            # prepared.answer's result: the kept pod as it was stored, with this pod's name, uid and (as the
+            # request sent them) creation time and owners
+            meta = _named(self.pod.meta, {"name": name, "uid": uid})
+            stored = got.stored
+            own = meta if got.same_meta else prepared._own_meta(stored.meta, {
+                "name": name, "uid": uid, "creation_ms": now, "owners": self.owners})
+            changes = spec_fixed.copy()
+            changes["name"] = name
+            obj = prepared._own_object(stored, {"meta": own, "spec": spec_copy(stored.spec, changes)})
+            if traces is not None:  # Requests._call's row, before the write (the store's version before it)
+                traces.add_shaped(self.shape, name, now, store.resource_version)
+            write_created(obj, source)
+            record(new_event(now, "Normal", "SuccessfulCreate", kind, ns, rs_name, f"Created pod: {name}", source))
+        return errors
+
+    def _name_ok(self, name: str) -> bool:
+        """Whether the Pod name rule passes `name`: asked of the sync's first name, and of each when the rule is
+        not one that answers every name of the base alike (_BY_CLASS)."""
+        ok = self.name_ok
+        if ok is None:
+            ok = not self.rule(name)
+            if self.rule in _BY_CLASS:
+                self.name_ok = ok
+        return ok
 
     def _answer(self):
         """The answer the API server keeps for this sync's pods, if a pod of it would be answered with it whole

@@ -118,7 +118,9 @@ class Controller:
 
     def enqueue(self, key: Key, after_ms: int = 0) -> None:
         """Reconcile `key` `after_ms` from now (AddAfter), unless it is already due no later."""
-        at = self.sim.now + max(0, after_ms)
+        at = self.sim.queue.now  # Simulation.now's, read without the property: every pod write of a sync wakes it
+        if after_ms > 0:
+            at += after_ms
         due = self._due.get(key)
         if due is not None:
             if due[0] <= at:

@@ -94,17 +94,21 @@ class EndpointSliceController(Controller):
         labels = (old or new).meta.labels
         found = self._selecting.get((ns, id(labels)))  # _selected_by's answer, read here: most pods are no endpoint
         selecting = found[1] if found is not None and found[0] is labels else self._selected_by(ns, services, labels)
+        # the Services whose selector the pod's labels after the write match: those selecting them before when the
+        # write keeps them (_selected_by's answer is of these labels and the Services as they are), so that no
+        # selector is asked again; `_want` asks the selector, then whether the pod is an endpoint
+        matching = selecting
         if old is not None and new is not None and old.meta.labels is not new.meta.labels:
-            also = self._selected_by(pod.namespace, services, new.meta.labels)
-            selecting = tuple(n for n in services if n in selecting or n in also)
+            matching = self._selected_by(pod.namespace, services, new.meta.labels)
+            selecting = tuple(n for n in services if n in selecting or n in matching)
         if not selecting:
             return  # no Service selects the pod, before or after: it was and stays no endpoint
-        labels = _label_dict(new.meta.labels) if new is not None else None  # once, not once a Service
+        endpoint = new is not None and should_be_endpoint(new)  # once, not once a Service
         for name in selecting:
             spec = services[name]
             key = (pod.namespace, name)
             wanted = self._wanted.setdefault(key, {})
-            w = self._want(new, spec, labels) if new is not None else None
+            w = self._endpoint(new, spec) if endpoint and name in matching else None
             if wanted.get(pod.name) == w:
                 continue
             if w is None:
@@ -134,10 +138,14 @@ class EndpointSliceController(Controller):
                 labels, tuple(n for n, spec in services.items() if selector_matches(spec.selector, as_dict)))
         return found[1]
 
-    def _want(self, pod: ApiObject, spec, labels: dict | None = None) -> Wanted | None:
-        if not selector_matches(spec.selector, pod.meta.label_dict() if labels is None else labels) or \
-                not should_be_endpoint(pod):
+    def _want(self, pod: ApiObject, spec) -> Wanted | None:
+        """The pod's endpoint and ports for Service `spec`, None when it is none (not selected, or no endpoint)."""
+        if not selector_matches(spec.selector, pod.meta.label_dict()) or not should_be_endpoint(pod):
             return None
+        return self._endpoint(pod, spec)
+
+    def _endpoint(self, pod: ApiObject, spec) -> Wanted:
+        """podToEndpoint and getEndpointPorts of a pod the Service selects and that should be an endpoint."""
         node_name = pod.spec.template.node_name
         node = self.store.get("Node", None, node_name) if node_name else None
         return endpoint_of(pod, spec, node), endpoint_ports(pod, spec)

@@ -94,10 +94,10 @@ class Tally:
         """A pod was written (`old` is None when created, `new` when removed from the store): its counts move.
         Whether what a sync reads of the pod moved: its deletion, its finishing or its readiness (one reading
         of its conditions serves both: most pod writes are the kubelet's container progress)."""
-        if old is None:  # created (every pod of a sync): counted while active
-            meta = new.meta
-            if meta.deletion_ms is None and new.status.phase not in _FINISHED:
-                self._add(new, ready_since(new), 1)
+        if old is None:  # created (every pod of a sync): counted while active, Ready only with conditions
+            status = new.status
+            if new.meta.deletion_ms is None and status.phase not in _FINISHED:
+                self._add(new, ready_since(new) if status.conditions else None, 1)
             return True
         if new is None:
             before, after, changed = _share(old), _OUT, True

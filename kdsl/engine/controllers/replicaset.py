@@ -84,7 +84,7 @@ class ReplicaSetController(Controller):
             pods = AlikePods(self, rs, (self.owner_ref(rs),))
             while remaining > 0:
                 size = min(batch, remaining)
-                errors = [e for e in (pods.create() for _ in range(size)) if e is not None]
+                errors = pods.batch(size)
                 if errors:
                     return errors[0]  # slowStartBatch stops at the first batch with a failure
                 remaining -= size

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 import kdsl
 from kdsl.engine.apiserver.trace_diff import changes
-from kdsl.engine.controllers.alike_pods import AlikePods
+from kdsl.engine.apiserver.defaults import generate_name
+from kdsl.engine.controllers.alike_pods import _BY_CLASS, AlikePods
 from kdsl.engine.controllers.replicaset import ReplicaSetController
 from kdsl.engine.objects import wrap
 from kdsl.engine.simulation import Simulation
@@ -136,12 +139,27 @@ def test_a_write_between_two_pods_is_seen_as_the_plain_way_sees_it(monkeypatch, 
 
 
 def test_a_name_validation_refuses_goes_the_plain_way(monkeypatch, sent):
-    rule = names.object_name
-    monkeypatch.setattr(names, "object_name", lambda kind, name, minor=33: (
-        ["refused"] if kind == "Pod" and name[-1] in "bcdfghjklm" else rule(kind, name, minor)))
+    # a rule that refuses a name by its last character (no Kubernetes rule does): AlikePods asks it of each name,
+    # as validation (names.object_name) does
+    rule_of = names.name_rule
+    refusing = lambda name: ["refused"] if name[-1] in "bcdfghjklm" else []  # noqa: E731
+    monkeypatch.setattr(names, "name_rule", lambda kind, minor=33: refusing if kind == "Pod" else rule_of(kind, minor))
     scenario = kdsl.parse("node n1 cpu=8 memory=16Gi\nreplicaset legacy replicas=8 image=nginx:1.25\n")
     alike = _facts(Simulation(scenario).run(until=0))
     refused = [r.name for r in alike[2] if r.kind == "Pod"]
     assert refused and set(refused) <= set(sent) and all(r.code == 422 for r in alike[2])
     _plain(monkeypatch)
     assert _facts(Simulation(scenario).run(until=0)) == alike
+
+
+@pytest.mark.parametrize("rule", _BY_CLASS)
+def test_a_rule_asked_once_a_sync_answers_every_generated_name_of_the_base_alike(rule):
+    # AlikePods asks these rules of a sync's first name only: every name generate_name makes of the base (cut to
+    # 58 characters, five [a-z0-9] after it) has that name's verdict, refused or not
+    rng = random.Random(7)
+    bases = ["web-", "a-", "0-", "web.", "web", "Web-", "we_b-", "-", ".", "a.-", "x" * 57 + "-", "x" * 58 + "-",
+             "x" * 60, "a" * 57 + ".", "a" * 58 + "-.", "db.v1-", "9lives-"]
+    for base in bases:
+        verdicts = {bool(rule(generate_name(base, rng))) for _ in range(200)}
+        verdicts |= {bool(rule(base[:58] + suffix)) for suffix in ("00000", "zzzzz", "a0z9b", "9aaaa")}
+        assert len(verdicts) == 1, base

@@ -231,3 +231,46 @@ def test_the_writes_of_pods_no_service_selects_are_not_heard_and_a_new_selector_
     # every write of the pods `web` selects; of `other`, only those after the Service selecting it came (30s)
     assert heard == [w for w in writes if w[1] != "other"] + [("MODIFIED", "other")] * 2 + [("DELETED", "other")]
     assert sum(w[1] == "other" for w in writes) == 6  # three before the Service selecting it came, not heard
+
+
+RELABELED = """
+node n1 cpu=8 memory=16Gi { labels topology.kubernetes.io/zone=zone-a }
+namespace shop {
+  pod web-1 image=nginx:1.25 { labels app=web }
+  pod other image=nginx:1.25 { labels app=api }
+  service web selects app=web ports 80->8080
+  service api selects app=api ports 80->8080
+}
+at 10s: apply { namespace shop { deployment front replicas=3 image=nginx:1.25 { labels app=web } } }
+at 20s: apply { namespace shop { pod other image=nginx:1.25 { labels app=web } } }
+at 30s: apply { namespace shop { pod web-1 image=nginx:1.25 { labels app=api } } }
+at 40s: apply { namespace shop { service web selects app=api ports 80->8080 } }
+at 50s: delete pods shop app=api
+at 55s: fail node n1
+run 2m
+"""
+
+
+def test_each_pod_write_leaves_every_service_the_endpoint_want_gives(monkeypatch):
+    """on_pod works out a written pod's endpoint from what it knows of the labels (the Services selecting them,
+    before and after) and once for all its Services whether the pod is one: after each write, what it keeps
+    wanted for each selector Service of the namespace is `_want`'s whole answer (selector, then endpoint)."""
+    from kdsl.engine.controllers.endpointslice import EndpointSliceController
+    real = EndpointSliceController.on_pod
+    checked = []
+
+    def on_pod(self, op, old, new):
+        real(self, op, old, new)
+        pod = new or old
+        for name, spec in self._selectors.get(pod.namespace, {}).items():
+            want = None if new is None else self._want(new, spec)
+            assert self._wanted.get((pod.namespace, name), {}).get(pod.name) == want, (op, pod.name, name)
+            checked.append((op, want is not None, old is not None and new is not None
+                            and old.meta.labels != new.meta.labels))
+
+    monkeypatch.setattr(EndpointSliceController, "on_pod", on_pod)
+    sim = Simulation(kdsl.parse(RELABELED)).run()
+    assert sim.rejections == []
+    # created, updated, relabeled and deleted pods; endpoints and not
+    assert {c[0] for c in checked} == {"ADDED", "MODIFIED", "DELETED"} and {c[1] for c in checked} == {True, False}
+    assert any(c[2] for c in checked)
