@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -17,21 +18,35 @@ PRIORITY_EXPECT = 90
 
 
 class EventQueue:
-    """A heap of pending callbacks; equal (time, priority) pairs run in the order they were added."""
+    """Pending callbacks; equal (time, priority) pairs run in the order they were added.
 
-    __slots__ = ("_heap", "_seq", "_cancelled", "now")
+    The callbacks of one (time, priority) wait in one bucket, in the order they were added, and the heap holds
+    each such moment once: a scheduler pass binds thousands of pods whose kubelet steps fall due at the same
+    moments, and a heap of every callback sifted each of them through all the others (about 0.6 µs a pop at
+    20,000 pending). The order is the same as a heap of (time, priority, sequence) would give."""
+
+    __slots__ = ("_heap", "_buckets", "_seq", "_cancelled", "_size", "now")
 
     def __init__(self) -> None:
-        self._heap: list[tuple[int, int, int, Callable[..., Any], tuple]] = []
+        # (time, priority, bucket) once a pending moment; a bucket holds (sequence, fn, args) in sequence order
+        self._heap: list[tuple[int, int, deque]] = []
+        self._buckets: dict[tuple[int, int], deque] = {}
         self._seq = 0
         self._cancelled: set[int] = set()
+        self._size = 0  # the callbacks pending, cancelled ones included until they are dropped
         self.now = 0
 
     def at(self, time_ms: int, fn: Callable[..., Any], *args: Any, priority: int = PRIORITY_API) -> int:
         """Run `fn(*args)` at `time_ms` (never in the past: a late request runs now); returns a ticket
         for `cancel`."""
         self._seq += 1
-        heapq.heappush(self._heap, (max(int(time_ms), self.now), priority, self._seq, fn, args))
+        when = (max(int(time_ms), self.now), priority)
+        bucket = self._buckets.get(when)
+        if bucket is None:
+            bucket = self._buckets[when] = deque()
+            heapq.heappush(self._heap, (*when, bucket))  # moments are unique: the bucket is never compared
+        bucket.append((self._seq, fn, args))
+        self._size += 1
         return self._seq
 
     def after(self, delay_ms: int, fn: Callable[..., Any], *args: Any, priority: int = PRIORITY_API) -> int:
@@ -44,8 +59,31 @@ class EventQueue:
 
     def _drop_cancelled(self) -> None:
         heap, cancelled = self._heap, self._cancelled
-        while heap and heap[0][2] in cancelled:
-            cancelled.discard(heapq.heappop(heap)[2])
+        while heap:
+            bucket = heap[0][2]
+            if bucket[0][0] not in cancelled:
+                return
+            cancelled.discard(bucket.popleft()[0])
+            self._size -= 1
+            if not bucket:
+                self._forget()
+
+    def _forget(self) -> None:
+        """The first moment's bucket is empty: the moment leaves the heap."""
+        time_ms, priority, _ = heapq.heappop(self._heap)
+        del self._buckets[time_ms, priority]
+
+    def next_time(self) -> int | None:
+        """When the next pending callback is due; None when none is (`peek_time` of a non-empty queue, in one
+        call: the simulation loop asks it once a callback)."""
+        cancelled = self._cancelled
+        if self._size - len(cancelled) <= 0:
+            return None
+        first = self._heap[0]
+        if cancelled and first[2][0][0] in cancelled:
+            self._drop_cancelled()
+            first = self._heap[0]
+        return first[0]
 
     def peek_time(self) -> int | None:
         if self._cancelled:
@@ -53,11 +91,16 @@ class EventQueue:
         return self._heap[0][0] if self._heap else None
 
     def pop(self) -> tuple[int, Callable[..., Any], tuple]:
-        if self._cancelled:
+        time_ms, _, bucket = self._heap[0]
+        if self._cancelled and bucket[0][0] in self._cancelled:
             self._drop_cancelled()
-        time_ms, _, _, fn, args = heapq.heappop(self._heap)
+            time_ms, _, bucket = self._heap[0]
+        _, fn, args = bucket.popleft()
+        self._size -= 1
+        if not bucket:
+            self._forget()
         self.now = time_ms
         return time_ms, fn, args
 
     def __len__(self) -> int:
-        return len(self._heap) - len(self._cancelled)
+        return self._size - len(self._cancelled)

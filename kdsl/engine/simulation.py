@@ -133,18 +133,19 @@ class Simulation(Requests, Methods):
         horizon = until if until is not None else self.last_action_ms + QUIET_HORIZON_MS
         # A write to the store counts as an event too (the watch event it sends): one sync may create 500 pods,
         # so events alone do not bound a run's work (docs/security.md). The scenario's own objects are not counted.
-        done, written = 0, self.store.resource_version
+        queue, store = self.queue, self.store
+        done, written = 0, store.resource_version
         with bulk():
-            while self.queue:
-                if self.queue.peek_time() > horizon:
-                    self.queue.now = max(self.queue.now, horizon)  # the run ends at its horizon, not at its last event
+            while (due := queue.next_time()) is not None:
+                if due > horizon:
+                    queue.now = max(queue.now, horizon)  # the run ends at its horizon, not at its last event
                     break
                 done += 1
-                if done + self.store.resource_version - written > max_events:
-                    raise EventBudgetExceeded(self, max_events, done - 1, self.store.resource_version - written)
+                if done + store.resource_version - written > max_events:
+                    raise EventBudgetExceeded(self, max_events, done - 1, store.resource_version - written)
                 if progress is not None and done % 20_000 == 0:
                     progress(self.now, until, done)
-                _, fn, args = self.queue.pop()
+                _, fn, args = queue.pop()
                 fn(*args)
         if until is not None:
             self.queue.now = max(self.queue.now, until)

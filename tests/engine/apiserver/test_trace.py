@@ -187,3 +187,39 @@ def test_a_row_with_its_own_template_step_reads_as_the_row_add_makes_of_those_st
     owned.add_own(shape, "b", 0, own, 0, 5)
     assert owned.requests == added.requests and owned.requests[1].steps[0][1] is own
     assert owned.of("Pod", "dev", "b") == added.of("Pod", "dev", "b")
+
+
+def _plain_cycle(now: int, result) -> Cycle:
+    """selectHost's report the plain way: every total sorted (stably, highest first), the chosen node's first,
+    then the next highest of the others; none when at most one node was feasible."""
+    totals = result.totals
+    if len(totals) < 2 or result.node is None:
+        return Cycle(now, result.evaluated, result.feasible, result.node)
+    best = sorted(totals, key=lambda pair: -pair[1])[:4]
+    others = [pair for pair in best if pair[0] != result.node][:2]
+    return Cycle(now, result.evaluated, result.feasible, result.node, ((result.node, best[0][1]), *others))
+
+
+def test_a_cycles_report_is_the_plain_sorts_whatever_path_it_takes():
+    """Traces.scheduled's shortcuts (four or more nodes tied at the top, a few totals sorted in Python, many by
+    numpy) keep what sorting every total keeps."""
+    import random
+
+    import numpy as np
+
+    from kdsl.engine.scheduler.framework import Result
+
+    rng = random.Random(7)
+    traces, want = Traces(), []
+    for i in range(600):
+        n = rng.choice((1, 2, 3, 5, 8, 40, 100))
+        names = [f"n{j:03d}" for j in rng.sample(range(1000), n)]
+        spread = rng.choice((3, 30, 3000))  # many ties at the top, or few
+        totals = np.asarray([rng.randrange(spread) // 2 * 2 for _ in names], dtype=np.int64)
+        tied = (totals == totals.max()).nonzero()[0]
+        node = names[int(tied[rng.randrange(len(tied))])]
+        result = Result(node, 0, evaluated=n + 3, feasible=n, names=lambda at=slice(None), names=names: [
+            names[j] for j in np.arange(len(names))[at].tolist()], totals=totals, tied=tied)
+        traces.scheduled(("Pod", "dev", f"p{i}"), i, result)
+        want.append(_plain_cycle(i, result))
+    assert [traces.cycles_of("dev", f"p{i}")[0] for i in range(600)] == want
