@@ -12,7 +12,7 @@ from kdsl.lang.syntax import Attr, Kw, Stmt
 from kdsl.model.build.alike_objects import (
     MISSING,
     NotAlike,
-    compare,
+    compared,
     compiled,
     diff,
     found,
@@ -57,7 +57,7 @@ def build_alike(ctx: Ctx, stmt: Stmt, namespace: str | None):
         return build_workload(ctx, stmt, namespace)
     entry = ctx.alike.get(key)
     if type(entry) is tuple:  # the second of its kind: worth an entry (a statement met once costs no more)
-        entry = ctx.alike[key] = Entry.of(*entry) or _NOT_ALIKE
+        entry = ctx.alike[key] = Entry.of(*entry, ctx.made) or _NOT_ALIKE
         if entry is not _NOT_ALIKE:
             ctx.alike_of[id(entry.obj)] = (entry.obj, entry)
     if entry is not None and entry is not _NOT_ALIKE:
@@ -97,10 +97,14 @@ class Entry:
     at: int  # where the name stands in the head
     obj: object
     same: Callable  # whether a statement equals `stmt` but for the name's text (alike_objects.compare)
+    texts: Callable  # `same` of a statement whose replay template made one `same` held equal (alike_objects.compared)
     make: Callable  # `obj` with a statement's spans and name put in (alike_objects.compiled)
     names: Callable  # the Ctx.name_spans its builders noted, at a statement's places (alike_objects.spans_at)
     shorthand: bool  # the first container is named after the object (`pod NAME image=...`)
     others: frozenset[str]  # the names of the containers not named after the object
+    # the replay templates (kdsl.lang.runs, Ctx.made) that made a statement `same` held equal: one makes the same
+    # nodes, types and flags whatever its words, so `texts` says for another of its statements what `same` would
+    by: set = attrs.field(eq=False)
 
     def name_fits(self, name: str) -> bool:
         """Whether an object of this entry named `name` names its containers as well as every other one does
@@ -121,7 +125,7 @@ class Entry:
         return id(self) if fit else None
 
     @classmethod
-    def of(cls, stmt: Stmt, obj, said: bool, noted: list) -> Entry | None:
+    def of(cls, stmt: Stmt, obj, said: bool, noted: list, made: dict) -> Entry | None:
         """An entry from the first statement of its kind: `said` whether building it said anything, `noted` the
         Ctx.name_spans it added."""
         if obj is None or said or stmt.head[0].text == "cronjob" or not hasattr(obj, "template"):
@@ -150,14 +154,26 @@ class Entry:
         leaves[("name",)] = ("word", 0)
         if shorthand:
             leaves[("template", "containers", 0, "name")] = ("word", 0)
-        return cls(stmt=stmt, at=at, obj=obj, same=compare(stmt, {1: {at: True}}),
+        same, texts = compared(stmt, {1: {at: True}})
+        by = made.get(id(stmt))
+        return cls(stmt=stmt, at=at, obj=obj, same=same, texts=texts,
                    make=compiled(obj, nest(list(enumerate(leaves)), 0), tuple(leaves.values())),
                    names=spans_at(tuple((tuple(places[k]), tuple(places[v])) for k, v in noted)), shorthand=shorthand,
-                   others=frozenset(c.name for c in containers[shorthand:] + obj.template.init_containers))
+                   others=frozenset(c.name for c in containers[shorthand:] + obj.template.init_containers),
+                   by={by[1]} if by is not None and by[0] is stmt else set())
 
     def made(self, ctx: Ctx, stmt: Stmt):
         """This entry's object for an alike statement, or None when the statement is not alike after all."""
-        if not self.same(stmt):
+        by = ctx.made.get(id(stmt))
+        if by is None or by[0] is not stmt:
+            if not self.same(stmt):
+                return None
+        elif by[1] in self.by:
+            if not self.texts(stmt):
+                return None
+        elif self.same(stmt):
+            self.by.add(by[1])
+        else:
             return None
         text = stmt.head[self.at].text
         if "/" in text:

@@ -155,6 +155,13 @@ def compare(a, trie: dict) -> Callable:
     indices), as the nodes' equality would say (syntax._eq: the same type, the fields before the span equal), but a
     tuple of another type than `a`'s is not equal here, where tuple equality would let it be (the statement is then
     built, not made); None and a word's flags (bools) by identity."""
+    return compared(a, trie)[0]
+
+
+def compared(a, trie: dict) -> tuple[Callable, Callable]:
+    """(`same`, `texts`): compare's `same`, and `texts(b)` the part of it that reads the leaves compared by equality
+    (the texts) alone: what `same` says of a node made by the replay template (kdsl.lang.runs) of a node `same`
+    held equal, whose nodes, types and flags that template makes the same whatever the words."""
     shape: list = []
     consts: list = [Word]
     _shape(a, trie, shape, consts)
@@ -166,7 +173,7 @@ def compare(a, trie: dict) -> Callable:
         code = _SHAPES[key] = compile(_source(key), "<kdsl alike entry>", "exec")
     env = dict(zip(_NAMES if len(consts) <= len(_NAMES) else [f"k{i}" for i in range(len(consts))], consts))
     exec(code, env)  # noqa: S102
-    return env.pop("same")  # not left in its own globals: a cycle
+    return env.pop("same"), env.pop("texts")  # not left in their own globals: a cycle
 
 
 _SHAPES: dict[tuple, object] = {}  # an entry's shape -> its comparison's code
@@ -240,7 +247,49 @@ def _source(shape: tuple) -> str:
         walk("b")
     finally:
         walk = None  # a cycle through its cell, as compiled's expr
-    return "def same(b):\n    return (" + "\n            and ".join(conds) + ")\n"
+    return "def same(b):\n    return (" + "\n            and ".join(conds) + ")\n" + _texts_source(shape)
+
+
+def _texts_source(shape: tuple) -> str:
+    """`texts(b)`: same's comparisons of the leaves by equality alone (a node read into a local where two of them
+    are under it, else indexed in place)."""
+    it = iter(shape)
+    k = 0
+
+    def tree():  # the shape as (k of an "e" leaf) or [children] of a node with such a leaf under it, else None
+        nonlocal k
+        tag = next(it)
+        if type(tag) is int:
+            k += 1
+            kids = [tree() for _ in range(tag // 2)]  # (every child read: the shape is in order)
+            return kids if any(x is not None for x in kids) else None
+        if tag == "e":
+            k += 1
+            return k
+        return None
+
+    body: list[str] = []
+    conds: list[str] = []
+
+    def gen(node, e: str) -> None:
+        if type(node) is int:
+            conds.append(f"k{node} == {e}")
+            return
+        if sum(x is not None for x in node) > 1 and e != "b":
+            v = f"u{len(body)}"
+            body.append(f"    {v} = {e}\n")
+            e = v
+        for i, x in enumerate(node):
+            if x is not None:
+                gen(x, f"{e}[{i}]")
+
+    try:
+        root = tree()
+        if root is not None:
+            gen(root, "b")
+    finally:
+        tree = gen = None  # cycles through their cells
+    return "def texts(b):\n" + "".join(body) + "    return (" + (" and ".join(conds) or "True") + ")\n"
 
 
 _CODE: dict[str, object] = {}  # source -> compiled code: entries of one shape differ only in their constants (env)
