@@ -1,5 +1,5 @@
 """Statements made by one replay template (kdsl/lang/runs.py, Document.made) are compared by their texts alone
-(alike_objects.compared's `texts`): it says what the whole comparison says, and the model is the plain one."""
+(alike_compare.compared's `texts`): it says what the whole comparison says, and the model is the plain one."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from kdsl.core.errors import KdslError
 from kdsl.lang import parse_document
 from kdsl.lang import parser as parsing
 from kdsl.lang.syntax import Stmt
-from kdsl.model.build import alike, alike_objects
+from kdsl.model.build import alike_compare, alike_objects, alike_words
 from kdsl.model.build import scenario as building
 from tests.model.test_alike import _deep
 
@@ -23,6 +23,8 @@ _LINES = (
     "pod {} image={} {{ labels app={} tier={} }}",
     "deployment {} replicas={} image={} {{ labels app={} }}",
     "pod {} image={} cpu={}",
+    "deployment {} replicas={} {{\n  labels app={} tier=web\n  container app image={} {{\n    port http {}\n  }}\n}}",
+    "deployment {} replicas=3 {{\n  labels app={}\n  container app image=x {{\n    env A=\"{}\"\n  }}\n}}",
 )
 _WORDS = st.sampled_from(["a1", "a2", "busybox", "nginx:1", "100m", "1", "2", "web", "bad-", "image", "x" * 70])
 _NAMES = st.sampled_from(["p1", "p2", "p3", "web-0", "web-1", "Bad_Name", "p1", "x" * 70, "q"])
@@ -34,7 +36,7 @@ def texts_of_templates(draw) -> str:
     for _ in range(draw(st.integers(6, 40))):
         line = draw(st.sampled_from(_LINES))
         words = [draw(_WORDS) for _ in range(line.count("{}") - 1)]
-        lines.append("  " + line.format(draw(_NAMES), *words))
+        lines += ["  " + x for x in line.format(draw(_NAMES), *words).split("\n")]
     return "namespace bench {\n" + "\n".join(lines) + "\n}\n"
 
 
@@ -57,9 +59,13 @@ def test_texts_say_what_same_says_of_one_template_s_statements(text):
         at = alike_objects.name_at(first)
         if at is None:
             continue
-        same, texts = alike_objects.compared(first, {1: {at: True}})
+        slots = alike_objects.word_slots(first)  # (a block: alike_words.py's holes)
+        trie = alike_words._trie(slots) if slots else {1: {at: True}}
+        same, texts = alike_compare.compared(first, trie)
+        held = alike_compare.Same.of(first, trie, doc.made)  # as an entry compares: whole first, then by texts
         for s in stmts:
             assert texts(s) == same(s)
+            assert held(doc.made, s) == same(s)
 
 
 def _outcome(doc):
@@ -88,7 +94,7 @@ def test_statements_of_a_known_template_are_compared_by_their_texts(monkeypatch)
              for i in range(100)]
     doc = _parsed("namespace bench {\n" + "\n".join(lines) + "\n}\n", monkeypatch)
     calls = {"same": 0, "texts": 0}
-    compared = alike_objects.compared
+    compared = alike_compare.compared  # (Same.of's)
 
     def counted(a, trie):
         same, texts = compared(a, trie)
@@ -103,7 +109,7 @@ def test_statements_of_a_known_template_are_compared_by_their_texts(monkeypatch)
 
         return same_counted, texts_counted
 
-    monkeypatch.setattr(alike, "compared", counted)
+    monkeypatch.setattr(alike_compare, "compared", counted)
     replayed = sum(type(s) is Stmt for s, _ in doc.made.values())
     assert replayed >= 90
     fast = _outcome(doc)
@@ -112,3 +118,24 @@ def test_statements_of_a_known_template_are_compared_by_their_texts(monkeypatch)
     assert fast[1] == _outcome(attrs.evolve(doc, made={}))[1]
     assert calls == {"same": 95, "texts": 0}  # the plain way: each but a key's first compared whole
     assert taken["same"] + taken["texts"] == 95 and taken["texts"] >= replayed - 10
+
+
+def test_blocks_of_a_known_template_are_compared_by_their_texts(monkeypatch):
+    """Deployments over several lines alike but for their name, a label value and an image (alike_words.py), each
+    block replayed from one template: most compared by their texts."""
+    blocks = [f"  deployment web-{i} replicas=3 {{\n    labels app=web-{i} tier=web\n"
+              f"    container app image=r.example.com/web-{i}:1 {{\n      port http 8080\n    }}\n  }}" for i in range(60)]
+    doc = _parsed("namespace bench {\n" + "\n".join(blocks) + "\n}\n", monkeypatch)
+    calls = {"same": 0, "texts": 0}
+    compared = alike_compare.compared
+
+    def counted(a, trie):
+        same, texts = compared(a, trie)
+        return (lambda b: calls.__setitem__("same", calls["same"] + 1) or same(b),
+                lambda b: calls.__setitem__("texts", calls["texts"] + 1) or texts(b))
+
+    monkeypatch.setattr(alike_compare, "compared", counted)
+    fast = _outcome(doc)
+    taken = dict(calls)
+    assert fast[1] == _outcome(attrs.evolve(doc, made={}))[1]
+    assert taken["texts"] >= 50 and taken["same"] <= 5

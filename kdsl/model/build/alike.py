@@ -9,10 +9,10 @@ import attrs
 
 from kdsl.core.errors import Span
 from kdsl.lang.syntax import Attr, Kw, Stmt
+from kdsl.model.build.alike_compare import Same
 from kdsl.model.build.alike_objects import (
     MISSING,
     NotAlike,
-    compared,
     compiled,
     diff,
     found,
@@ -96,15 +96,11 @@ class Entry:
     stmt: Stmt
     at: int  # where the name stands in the head
     obj: object
-    same: Callable  # whether a statement equals `stmt` but for the name's text (alike_objects.compare)
-    texts: Callable  # `same` of a statement whose replay template made one `same` held equal (alike_objects.compared)
+    same: Same  # whether a statement equals `stmt` but for the name's text (alike_compare)
     make: Callable  # `obj` with a statement's spans and name put in (alike_objects.compiled)
     names: Callable  # the Ctx.name_spans its builders noted, at a statement's places (alike_objects.spans_at)
     shorthand: bool  # the first container is named after the object (`pod NAME image=...`)
     others: frozenset[str]  # the names of the containers not named after the object
-    # the replay templates (kdsl.lang.runs, Ctx.made) that made a statement `same` held equal: one makes the same
-    # nodes, types and flags whatever its words, so `texts` says for another of its statements what `same` would
-    by: set = attrs.field(eq=False)
 
     def name_fits(self, name: str) -> bool:
         """Whether an object of this entry named `name` names its containers as well as every other one does
@@ -154,26 +150,14 @@ class Entry:
         leaves[("name",)] = ("word", 0)
         if shorthand:
             leaves[("template", "containers", 0, "name")] = ("word", 0)
-        same, texts = compared(stmt, {1: {at: True}})
-        by = made.get(id(stmt))
-        return cls(stmt=stmt, at=at, obj=obj, same=same, texts=texts,
+        return cls(stmt=stmt, at=at, obj=obj, same=Same.of(stmt, {1: {at: True}}, made),
                    make=compiled(obj, nest(list(enumerate(leaves)), 0), tuple(leaves.values())),
                    names=spans_at(tuple((tuple(places[k]), tuple(places[v])) for k, v in noted)), shorthand=shorthand,
-                   others=frozenset(c.name for c in containers[shorthand:] + obj.template.init_containers),
-                   by={by[1]} if by is not None and by[0] is stmt else set())
+                   others=frozenset(c.name for c in containers[shorthand:] + obj.template.init_containers))
 
     def made(self, ctx: Ctx, stmt: Stmt):
         """This entry's object for an alike statement, or None when the statement is not alike after all."""
-        by = ctx.made.get(id(stmt))
-        if by is None or by[0] is not stmt:
-            if not self.same(stmt):
-                return None
-        elif by[1] in self.by:
-            if not self.texts(stmt):
-                return None
-        elif self.same(stmt):
-            self.by.add(by[1])
-        else:
+        if not self.same(ctx.made, stmt):
             return None
         text = stmt.head[self.at].text
         if "/" in text:
