@@ -7,20 +7,19 @@ from collections.abc import Callable
 
 import attrs
 
-from kdsl.core.errors import Span
 from kdsl.lang.syntax import Attr, Kw, Stmt
 from kdsl.model.build.alike_compare import Same
 from kdsl.model.build.alike_objects import (
     MISSING,
     NotAlike,
     compiled,
-    diff,
     found,
     name_at,
     nest,
     one_word,
-    places_of,
+    places_by_id,
     spans_at,
+    spans_in,
 )
 from kdsl.model.build.alike_words import NOT_MINE, build_words
 from kdsl.model.build.context import Ctx
@@ -132,11 +131,11 @@ class Entry:
             return None
         at = name_at(stmt)
         name = stmt.head[at].text
-        places: dict[Span, list[tuple[int, ...]]] = {}
-        places_of(stmt, (), places)
+        places: dict[int, list[tuple[int, ...]]] = {}  # by the spans' ids
+        places_by_id(stmt, (), places)
         leaves: dict = {}
         try:
-            diff(obj, obj, (), places, {}, leaves)  # every span it holds, each a span of the statement
+            spans_in(obj, (), places, leaves)  # every span it holds, each a span of the statement
         except NotAlike:
             return None
         containers = obj.template.containers
@@ -145,14 +144,14 @@ class Entry:
             return None
         if any(c.span is stmt.span for c in containers[shorthand:] + obj.template.init_containers):
             return None
-        if any(k not in places or v not in places for k, v in noted) or obj.name != name:
+        if any(id(k) not in places or id(v) not in places for k, v in noted) or obj.name != name:
             return None
         leaves[("name",)] = ("word", 0)
         if shorthand:
             leaves[("template", "containers", 0, "name")] = ("word", 0)
         return cls(stmt=stmt, at=at, obj=obj, same=Same.of(stmt, {1: {at: True}}, made),
                    make=compiled(obj, nest(list(enumerate(leaves)), 0), tuple(leaves.values())),
-                   names=spans_at(tuple((tuple(places[k]), tuple(places[v])) for k, v in noted)), shorthand=shorthand,
+                   names=spans_at(tuple((tuple(places[id(k)]), tuple(places[id(v)])) for k, v in noted)), shorthand=shorthand,
                    others=frozenset(c.name for c in containers[shorthand:] + obj.template.init_containers))
 
     def made(self, ctx: Ctx, stmt: Stmt):

@@ -52,6 +52,39 @@ def diff(x, y, path: tuple, places: dict, words: dict, out: dict) -> None:
         raise NotAlike
 
 
+def spans_in(x, path: tuple, places: dict, out: dict) -> None:
+    """diff(x, x, ...) with `places` by the spans' identities (places_by_id): the spans `x` holds, each a span of
+    the statement, as out[path] = ("span", its places); raises NotAlike as diff does (a span the statement does not
+    hold, a type diff does not know, a span in a field evolve cannot set). Leaves are skipped where diff compares a
+    leaf with itself, and a span is found by one dict look-up of its id (a Span's hash is Python's)."""
+    t = type(x)
+    if t is Span:
+        at = places.get(id(x))
+        if at is None:
+            raise NotAlike
+        out.setdefault(path, ("span", tuple(at)))
+    elif t is tuple:
+        for i, a in enumerate(x):
+            if type(a) not in _LEAVES:
+                spans_in(a, path + (i,), places, out)
+    elif t not in _LEAVES:
+        fields = _FIELDS.get(t)
+        if fields is None:
+            if not attrs.has(t):
+                raise NotAlike
+            fields = _FIELDS[t] = tuple((f.name, f.init and not f.name.startswith("_")) for f in attrs.fields(t))
+        for name, settable in fields:
+            a = getattr(x, name)
+            if type(a) not in _LEAVES:
+                n = len(out)
+                spans_in(a, path + (name,), places, out)
+                if len(out) != n and not settable:
+                    raise NotAlike  # a field evolve cannot set
+
+
+_FIELDS: dict[type, tuple] = {}  # an attrs class → (field, whether evolve can set it) for each of its fields
+
+
 def nest(leaves: list, depth: int):
     """The flat paths (with their leaves' index) as a tree: (("node", ((step, subtree), ...)) or a leaf's index."""
     if len(leaves) == 1 and len(leaves[0][1]) == depth:
@@ -180,6 +213,20 @@ def places_of(node, path: tuple[int, ...], out: dict) -> None:
             out.setdefault(x, []).append(path + (i,))
         elif isinstance(x, tuple):
             places_of(x, path + (i,), out)
+
+
+def places_by_id(node, path: tuple[int, ...], out: dict) -> None:
+    """Every span in a syntax tree by its id → its places (the span itself is the tree's, kept alive by it)."""
+    for i, x in enumerate(node):
+        t = type(x)
+        if t is tuple or (t is not Span and isinstance(x, tuple)):
+            places_by_id(x, path + (i,), out)
+        elif t is Span or isinstance(x, Span):
+            got = out.get(id(x))
+            if got is None:
+                out[id(x)] = [path + (i,)]
+            else:
+                got.append(path + (i,))
 
 
 MISSING = object()
