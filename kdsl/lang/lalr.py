@@ -84,6 +84,7 @@ class Machine:
         self.fit_memo: dict = {}  # (keyword, those states) → whether it fits
         self.fit_low = 0  # the lowest place in the stack `_fits` has read (while a line is being recorded)
         self.end = table.end_states["start"]
+        self.made: dict = {}  # the last parse's statements made by replay templates (kdsl.lang.runs)
 
     _fits = keyword_fits
 
@@ -100,6 +101,7 @@ class Machine:
         # Replayed lines and blocks (kdsl.lang.replay). `fresh`: the next shift is a line's first token. `low`: how
         # low in the stack the reductions of the text being recorded have read.
         memo = Replay(self.word.pattern, keywords) if memo and not continued else None
+        self.made = memo.runs.made if memo is not None else {}  # (kdsl.lang.runs: Document.made)
         fresh, record, low, sep_at = False, None, 0, -1
         while True:
             m = master.match(text, pos)

@@ -282,8 +282,10 @@ def parse_document(text: str, filename: str | None = None) -> Document:
             raise KdslSyntaxError([masked(Diagnostic(
                 "error", f"blocks nest deeper than {MAX_NESTING} levels; a scenario needs a few, so close some sooner",
                 filename, t.line, t.column, 1, source.line(t.line)), text)]) from None
+        finally:
+            made, machine.made = machine.made, {}  # (not kept past the parse)
         comments = tuple(_state["comments"])
-    return Document(source, stmts, comments)
+    return Document(source, stmts, comments, made)
 
 
 # ---- error messages --------------------------------------------------------------------------

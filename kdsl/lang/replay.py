@@ -56,6 +56,8 @@ class Replay:
         if type(known) is tuple:  # a line seen before: its values made at this place
             grown, maker, brace = known
             made = maker(file, line, column)
+            if len(made) == 1:  # a statement: noted with its maker as kdsl.lang.runs notes a template's
+                self.runs.made[id(made[0])] = (made[0], maker)
             states.extend(grown)
             values.extend(made)
             if brace >= 0:  # the line opens a block (its last token)

@@ -9,6 +9,10 @@
 # driver goes on after the last of them as if it had parsed them. What the driver did in between depends only on
 # its states, the template's states and the kind of the next statement's first token (known by its shape), the
 # key it is learnt under. Only lines after one newline and an indent are taken: a comment or a `;` stops a run.
+#
+# Each statement a template makes is noted with its template (`made`, handed on as Document.made): a template is
+# straight-line code that makes the same nodes of the same types whatever the words, so the model's alike entries
+# (kdsl.model.build.alike) compare two statements of one template by their texts alone.
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ class Runs:
         # first token's kind, where the list is on the stack)
         self.steps: dict = {}
         self.last = None  # the statement just replayed: (states, its states, its values, the stack, list lengths)
+        self.made: dict = {}  # id(a statement made by a template) → (the statement, its template)
 
     def replay(self, text: str, states: list, values: list, depth: int, file, line: int, column: int, kind: str,
                shape, got: list, parts: list, end: int, last):
@@ -38,6 +43,9 @@ class Runs:
         if last is not None and last[0] == here:
             self.learn(last, values, shape, kind)
         made = got[0](file, line, column, parts)
+        by = self.made
+        if len(made) == 1:
+            by[id(made[0])] = (made[0], got[0])
         grown = got[1]
         line += got[2]
         steps, known, gaps = self.steps, self.gaps.known, self.gaps
@@ -71,6 +79,8 @@ class Runs:
             items.append(SEP)
             line += 1
             made = nxt[0](file, line, start - end, parts)
+            if len(made) == 1:
+                by[id(made[0])] = (made[0], nxt[0])
             grown = nxt[1]
             line += nxt[2]
             end = after

@@ -170,6 +170,8 @@ class Document:
     source: Source
     stmts: tuple[Stmt, ...]
     comments: tuple[Comment, ...] = attrs.field(default=(), repr=False)
+    # id(a statement made by a replay template) → (the statement, the template): kdsl.lang.runs
+    made: dict = attrs.field(factory=dict, repr=False, eq=False)
 
     @property
     def name(self) -> str | None:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from kdsl.core.errors import KdslError
 from kdsl.lang import parse_document
-from kdsl.model.build import alike, alike_objects, alike_words
+from kdsl.model.build import alike, alike_compare, alike_objects, alike_words
 from tests.model import test_alike, test_alike_words
 
 TEXTS = st.one_of(
@@ -38,7 +38,7 @@ def test_both_ways_of_comparing_agree_with_node_equality(text):
         slots = (alike._service_slots if a.kind == "service" else alike_objects.word_slots)(a)
         if slots is None:
             continue
-        same = alike_objects.compare(a, alike_words._trie(slots))
+        same = alike_compare.compare(a, alike_words._trie(slots))
         for b in stmts:
             assert same(b) == alike_words._alike(a, b, alike_words._trie(slots))
 
@@ -47,8 +47,8 @@ def test_entries_of_one_shape_share_their_code_and_keep_their_constants():
     pods = "".join(f"  pod p{i} image=img:{i % 3} cpu={i % 2 + 1} {{ labels app=a{i % 3} }}\n" for i in range(12))
     doc = parse_document("namespace n {\n" + pods + "}\n", "x.kdsl")
     stmts = list(doc.stmts[0].block)
-    alike_objects._SHAPES.clear()
-    sames = [alike_objects.compare(a, {1: {1: True}}) for a in stmts[:6]]
-    assert len(alike_objects._SHAPES) == 1
+    alike_compare._SHAPES.clear()
+    sames = [alike_compare.compare(a, {1: {1: True}}) for a in stmts[:6]]
+    assert len(alike_compare._SHAPES) == 1
     assert [[j for j, b in enumerate(stmts) if same(b)] for same in sames] == [
         [j for j in range(12) if j % 6 == i] for i in range(6)]

@@ -7,20 +7,19 @@ from collections.abc import Callable
 
 import attrs
 
-from kdsl.core.errors import Span
 from kdsl.lang.syntax import Attr, Kw, Stmt
+from kdsl.model.build.alike_compare import Same
 from kdsl.model.build.alike_objects import (
     MISSING,
     NotAlike,
-    compare,
     compiled,
-    diff,
     found,
     name_at,
     nest,
     one_word,
-    places_of,
+    places_by_id,
     spans_at,
+    spans_in,
 )
 from kdsl.model.build.alike_words import NOT_MINE, build_words
 from kdsl.model.build.context import Ctx
@@ -57,7 +56,7 @@ def build_alike(ctx: Ctx, stmt: Stmt, namespace: str | None):
         return build_workload(ctx, stmt, namespace)
     entry = ctx.alike.get(key)
     if type(entry) is tuple:  # the second of its kind: worth an entry (a statement met once costs no more)
-        entry = ctx.alike[key] = Entry.of(*entry) or _NOT_ALIKE
+        entry = ctx.alike[key] = Entry.of(*entry, ctx.made) or _NOT_ALIKE
         if entry is not _NOT_ALIKE:
             ctx.alike_of[id(entry.obj)] = (entry.obj, entry)
     if entry is not None and entry is not _NOT_ALIKE:
@@ -96,7 +95,7 @@ class Entry:
     stmt: Stmt
     at: int  # where the name stands in the head
     obj: object
-    same: Callable  # whether a statement equals `stmt` but for the name's text (alike_objects.compare)
+    same: Same  # whether a statement equals `stmt` but for the name's text (alike_compare)
     make: Callable  # `obj` with a statement's spans and name put in (alike_objects.compiled)
     names: Callable  # the Ctx.name_spans its builders noted, at a statement's places (alike_objects.spans_at)
     shorthand: bool  # the first container is named after the object (`pod NAME image=...`)
@@ -121,7 +120,7 @@ class Entry:
         return id(self) if fit else None
 
     @classmethod
-    def of(cls, stmt: Stmt, obj, said: bool, noted: list) -> Entry | None:
+    def of(cls, stmt: Stmt, obj, said: bool, noted: list, made: dict) -> Entry | None:
         """An entry from the first statement of its kind: `said` whether building it said anything, `noted` the
         Ctx.name_spans it added."""
         if obj is None or said or stmt.head[0].text == "cronjob" or not hasattr(obj, "template"):
@@ -132,11 +131,11 @@ class Entry:
             return None
         at = name_at(stmt)
         name = stmt.head[at].text
-        places: dict[Span, list[tuple[int, ...]]] = {}
-        places_of(stmt, (), places)
+        places: dict[int, list[tuple[int, ...]]] = {}  # by the spans' ids
+        places_by_id(stmt, (), places)
         leaves: dict = {}
         try:
-            diff(obj, obj, (), places, {}, leaves)  # every span it holds, each a span of the statement
+            spans_in(obj, (), places, leaves)  # every span it holds, each a span of the statement
         except NotAlike:
             return None
         containers = obj.template.containers
@@ -145,19 +144,19 @@ class Entry:
             return None
         if any(c.span is stmt.span for c in containers[shorthand:] + obj.template.init_containers):
             return None
-        if any(k not in places or v not in places for k, v in noted) or obj.name != name:
+        if any(id(k) not in places or id(v) not in places for k, v in noted) or obj.name != name:
             return None
         leaves[("name",)] = ("word", 0)
         if shorthand:
             leaves[("template", "containers", 0, "name")] = ("word", 0)
-        return cls(stmt=stmt, at=at, obj=obj, same=compare(stmt, {1: {at: True}}),
+        return cls(stmt=stmt, at=at, obj=obj, same=Same.of(stmt, {1: {at: True}}, made),
                    make=compiled(obj, nest(list(enumerate(leaves)), 0), tuple(leaves.values())),
-                   names=spans_at(tuple((tuple(places[k]), tuple(places[v])) for k, v in noted)), shorthand=shorthand,
+                   names=spans_at(tuple((tuple(places[id(k)]), tuple(places[id(v)])) for k, v in noted)), shorthand=shorthand,
                    others=frozenset(c.name for c in containers[shorthand:] + obj.template.init_containers))
 
     def made(self, ctx: Ctx, stmt: Stmt):
         """This entry's object for an alike statement, or None when the statement is not alike after all."""
-        if not self.same(stmt):
+        if not self.same(ctx.made, stmt):
             return None
         text = stmt.head[self.at].text
         if "/" in text:

@@ -52,6 +52,39 @@ def diff(x, y, path: tuple, places: dict, words: dict, out: dict) -> None:
         raise NotAlike
 
 
+def spans_in(x, path: tuple, places: dict, out: dict) -> None:
+    """diff(x, x, ...) with `places` by the spans' identities (places_by_id): the spans `x` holds, each a span of
+    the statement, as out[path] = ("span", its places); raises NotAlike as diff does (a span the statement does not
+    hold, a type diff does not know, a span in a field evolve cannot set). Leaves are skipped where diff compares a
+    leaf with itself, and a span is found by one dict look-up of its id (a Span's hash is Python's)."""
+    t = type(x)
+    if t is Span:
+        at = places.get(id(x))
+        if at is None:
+            raise NotAlike
+        out.setdefault(path, ("span", tuple(at)))
+    elif t is tuple:
+        for i, a in enumerate(x):
+            if type(a) not in _LEAVES:
+                spans_in(a, path + (i,), places, out)
+    elif t not in _LEAVES:
+        fields = _FIELDS.get(t)
+        if fields is None:
+            if not attrs.has(t):
+                raise NotAlike
+            fields = _FIELDS[t] = tuple((f.name, f.init and not f.name.startswith("_")) for f in attrs.fields(t))
+        for name, settable in fields:
+            a = getattr(x, name)
+            if type(a) not in _LEAVES:
+                n = len(out)
+                spans_in(a, path + (name,), places, out)
+                if len(out) != n and not settable:
+                    raise NotAlike  # a field evolve cannot set
+
+
+_FIELDS: dict[type, tuple] = {}  # an attrs class → (field, whether evolve can set it) for each of its fields
+
+
 def nest(leaves: list, depth: int):
     """The flat paths (with their leaves' index) as a tree: (("node", ((step, subtree), ...)) or a leaf's index."""
     if len(leaves) == 1 and len(leaves[0][1]) == depth:
@@ -144,105 +177,6 @@ def deep(x):
     return x
 
 
-# An entry's comparison is one compiled expression that compares every node of a statement down to its leaves (no call
-# of the nodes' equality, syntax._eq, a node: about a fifth of its cost). Its source depends on the first statement's
-# shape alone (the nodes' arity, where the holes and the None and bool leaves are); the types and other leaves are
-# constants handed in. The shape is read in one walk with the constants and its code looked up by it: a thousand keys
-# of alike pods, each an entry met a few dozen times, compile one expression and each make theirs for about the cost
-# of one comparison by the nodes' equality.
-def compare(a, trie: dict) -> Callable:
-    """`same(b)`: whether syntax node `b` equals `a` but for the texts of the words at the trie's leaves (a tree of
-    indices), as the nodes' equality would say (syntax._eq: the same type, the fields before the span equal), but a
-    tuple of another type than `a`'s is not equal here, where tuple equality would let it be (the statement is then
-    built, not made); None and a word's flags (bools) by identity."""
-    shape: list = []
-    consts: list = [Word]
-    _shape(a, trie, shape, consts)
-    key = tuple(shape)
-    code = _SHAPES.get(key)
-    if code is None:
-        if len(_SHAPES) >= 512:
-            _SHAPES.clear()
-        code = _SHAPES[key] = compile(_source(key), "<kdsl alike entry>", "exec")
-    env = dict(zip(_NAMES if len(consts) <= len(_NAMES) else [f"k{i}" for i in range(len(consts))], consts))
-    exec(code, env)  # noqa: S102
-    return env.pop("same")  # not left in its own globals: a cycle
-
-
-_SHAPES: dict[tuple, object] = {}  # an entry's shape -> its comparison's code
-_NAMES = [f"k{i}" for i in range(4096)]
-_IS = {None: "n", True: "t", False: "f"}  # a leaf compared by identity (a word's flags are bools, never 0 or 1)
-_HOLE = {(False, False): "hff", (False, True): "hft", (True, False): "htf", (True, True): "htt"}
-
-
-def _shape(x, hole, shape: list, consts: list) -> None:
-    """The shape of node `x` (preorder: a node's arity, +1 when a plain tuple whose length is compared, ×2; a hole
-    with its word's flags; "n", "t", "f" a leaf by identity; "e" a leaf by equality) and its constants (each node's
-    type, each "e" leaf) in the order compare's source reads them."""
-    if hole is True:
-        shape.append(_HOLE[x[1], x[2]])
-        return
-    t = type(x)
-    n = _ARITY.get(t)
-    if n is None:
-        n = _ARITY[t] = getattr(t, "_n", -1) if issubclass(t, tuple) else -2
-    if n == -2:
-        if x is None or t is bool:
-            shape.append(_IS[x])
-        else:
-            consts.append(x)
-            shape.append("e")
-        return
-    consts.append(t)
-    if n == -1:
-        n = len(x)
-        shape.append(2 * n + 1)
-    else:
-        shape.append(2 * n)
-    if hole:
-        for i in range(n):
-            _shape(x[i], hole.get(i), shape, consts)
-    else:
-        for i in range(n):
-            _shape(x[i], None, shape, consts)
-
-
-_ARITY: dict[type, int] = {}  # a node type's fields compared (_n), -1 a plain tuple's (its length), -2 a leaf
-
-
-def _source(shape: tuple) -> str:
-    """compare's function for a shape (k0 is Word; k1... the constants in _shape's order)."""
-    conds: list[str] = []
-    it = iter(shape)
-    k = 0
-
-    def walk(e: str) -> None:
-        nonlocal k
-        tag = next(it)
-        v = f"v{len(conds)}"
-        if type(tag) is int:
-            k += 1
-            conds.append(f"type({v} := {e}) is k{k}")
-            n, plain = divmod(tag, 2)
-            if plain:
-                conds.append(f"len({v}) == {n}")
-            for i in range(n):
-                walk(f"{v}[{i}]")
-        elif tag[0] == "h":
-            conds.append(f"type({v} := {e}) is k0 and {v}[1] is {tag[1] == 't'} and {v}[2] is {tag[2] == 't'}")
-        elif tag == "e":
-            k += 1
-            conds.append(f"k{k} == {e}")
-        else:
-            conds.append(f"{e} is {dict(n=None, t=True, f=False)[tag]}")
-
-    try:
-        walk("b")
-    finally:
-        walk = None  # a cycle through its cell, as compiled's expr
-    return "def same(b):\n    return (" + "\n            and ".join(conds) + ")\n"
-
-
 _CODE: dict[str, object] = {}  # source -> compiled code: entries of one shape differ only in their constants (env)
 
 
@@ -279,6 +213,20 @@ def places_of(node, path: tuple[int, ...], out: dict) -> None:
             out.setdefault(x, []).append(path + (i,))
         elif isinstance(x, tuple):
             places_of(x, path + (i,), out)
+
+
+def places_by_id(node, path: tuple[int, ...], out: dict) -> None:
+    """Every span in a syntax tree by its id → its places (the span itself is the tree's, kept alive by it)."""
+    for i, x in enumerate(node):
+        t = type(x)
+        if t is tuple or (t is not Span and isinstance(x, tuple)):
+            places_by_id(x, path + (i,), out)
+        elif t is Span or isinstance(x, Span):
+            got = out.get(id(x))
+            if got is None:
+                out[id(x)] = [path + (i,)]
+            else:
+                got.append(path + (i,))
 
 
 MISSING = object()

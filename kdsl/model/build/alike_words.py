@@ -11,11 +11,11 @@ import attrs
 from kdsl.core.errors import Span
 from kdsl.core.evolve import evolve
 from kdsl.lang.syntax import Stmt, Word
+from kdsl.model.build.alike_compare import Same
 from kdsl.model.build.alike_objects import (
     MISSING,
     NotAlike,
     at_path,
-    compare,
     compiled,
     deep,
     diff,
@@ -85,9 +85,10 @@ def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None, slots=(), builder: 
     if entry is None:
         ctx.alike[key] = built
     elif type(entry) is tuple:
-        ctx.alike[key] = Entry.learn(entry, (built,), slots) or _NOT_ALIKE
+        ctx.alike[key] = Entry.learn(entry, (built,), slots, ctx.made) or _NOT_ALIKE
     else:  # a slot that stayed the same so far differs: learn where its text goes, else build such ones
-        ctx.alike[key] = Entry.learn(entry.first, entry.examples + (built,), slots) or evolve(entry, wide=False)
+        learnt = Entry.learn(entry.first, entry.examples + (built,), slots, ctx.made)
+        ctx.alike[key] = learnt or evolve(entry, wide=False)
     return obj
 
 
@@ -159,7 +160,7 @@ class Entry:
     first: tuple  # its key's first statement, as build_words built it (stmt, obj, said, noted, namespace)
     examples: tuple  # the others built, likewise
     trie: dict  # the slots' places as a trie of indices (_alike's holes)
-    same: Callable  # _alike(first statement, b, trie), compiled
+    same: Same  # _alike(first statement, b, trie), compiled (alike_compare)
     slots: tuple[tuple[tuple[int, ...], str], ...]
     texts: tuple[str, ...]  # the first statement's (_texts)
     pulls: tuple  # and what the builder makes of them (_pulls)
@@ -184,9 +185,9 @@ class Entry:
         return (id(self), namespace) if self.unread else None
 
     @classmethod
-    def learn(cls, first, examples, slots) -> Entry | None:
+    def learn(cls, first, examples, slots, made: dict) -> Entry | None:
         """An entry from a key's first statement and others built (each as build_words's `built`), or None when
-        one is not the first with its words put in."""
+        one is not the first with its words put in (`made`: Ctx.made)."""
         s1, o1, said1, noted1, ns1 = first
         if o1 is None or said1:
             return None
@@ -218,7 +219,7 @@ class Entry:
         if any(k is None or v is None for k, v in names1):
             return None
         values = tuple(flat.values())
-        entry = cls(first=first, examples=tuple(examples), trie=trie, same=compare(s1, trie), slots=slots, texts=t1,
+        entry = cls(first=first, examples=tuple(examples), trie=trie, same=Same.of(s1, trie, made), slots=slots, texts=t1,
                     pulls=pulls, pattern=_pattern(t1), varying=varying,
                     others=frozenset(others),
                     make=compiled(o1, nest(list(enumerate(flat)), 0), values),
@@ -238,7 +239,7 @@ class Entry:
         """This entry's object for an alike statement (`words`: at its slots); None when it is not alike after all,
         _WIDER when it is but for a text the examples all had the same."""
         old = self.texts
-        if not self.same(stmt):
+        if not self.same(ctx.made, stmt):
             return None
         slots, varying = self.slots, self.varying
         texts = (namespace or "default", *[w[0] for w in words])  # as _texts

@@ -32,6 +32,7 @@ class Ctx:
         self.alike: dict = {}  # alike.py's built statements, by their text without the name
         # id(object) -> (the object, its alike.Entry): objects alike but for their name, for the checks
         self.alike_of: dict[int, tuple] = {}
+        self.made: dict = {}  # id(a statement made by a replay template) → (it, the template): Document.made
 
     def mask_secret_values(self) -> None:
         """A Secret's value never reaches a terminal: in the line a diagnostic quotes, it becomes `*`s

@@ -204,6 +204,8 @@ class _Build:
                 return
         self.loader.read[str(path)] = stmt.span
         self.ctx.sources[inc.name] = inc.source
+        if inc.made:
+            self.ctx.made = {**self.ctx.made, **inc.made}  # (a document's own map is left as it is)
         chain.append(str(path))
         self.files.append(inc.name)
         self.documents.append(inc)
@@ -263,6 +265,7 @@ def build(doc: Document, later=None, params=None, files=None, allow_include=()) 
     folder of `doc` (the working directory without a name) or a folder of `allow_include`.
     """
     ctx = Ctx({doc.name: doc.source})
+    ctx.made = doc.made
     loader = Loader(files, Path(doc.name).parent if doc.name else None, allow_include)
     if doc.name:
         loader.chain.append(str(Path(doc.name).resolve()))
