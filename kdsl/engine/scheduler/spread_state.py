@@ -13,7 +13,6 @@ from kdsl.engine.scheduler.snapshot import Snapshot
 FEW = 16  # nodes whose spreading score a bind changed, recomputed one by one rather than as arrays
 # Raw scores of the scored nodes span at most this many values for their normalization to be looked up in a table.
 SPAN = 64
-_min, _max = np.minimum.reduce, np.maximum.reduce  # the ndarray methods' own work, without their Python wrapper
 _TABLES: dict[tuple[int, int], np.ndarray] = {}
 _DOUBLED: dict[tuple[int, int], np.ndarray] = {}  # twice _TABLES' entries
 
@@ -153,11 +152,11 @@ class Spread:
         self._weigh(scored)
         live = self.raw[scored]
         if ignored is None and len(live):
-            lo, hi = int(_min(live)), int(_max(live))
+            lo, hi = _bounds(live)
             return np.full(len(live), 100, dtype=np.int64) if hi == 0 else _scaled(live, lo, hi)
         norm = np.zeros(len(feasible), dtype=np.int64)
         if len(live):
-            lo, hi = int(_min(live)), int(_max(live))
+            lo, hi = _bounds(live)
             norm[~ignored] = 100 if hi == 0 else _scaled(live, lo, hi)
         return norm
 
@@ -168,7 +167,7 @@ class Spread:
             return 2 * self.normalized(feasible)
         self._weigh(feasible)
         live = self.raw[at]
-        lo, hi = int(_min(live)), int(_max(live))
+        lo, hi = live.item(live.argmin()), live.item(live.argmax())  # _bounds, inline: a call a cycle
         if hi == 0:
             return 200
         if hi - lo >= SPAN:
@@ -214,6 +213,12 @@ def _matcher(sel):
         return sel.matches
     pairs = frozenset(sel.match_labels)
     return lambda labels: labels.items() >= pairs
+
+
+def _bounds(live: np.ndarray) -> tuple[int, int]:
+    """The least and greatest raw score (int64, never empty), read at argmin's and argmax's positions: the same
+    ints as min() and max(), without a ufunc reduction's set-up, which costs some times argmin's."""
+    return live.item(live.argmin()), live.item(live.argmax())
 
 
 def _scaled(live: np.ndarray, lo: int, hi: int) -> np.ndarray:

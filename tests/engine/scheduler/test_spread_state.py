@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kdsl.engine.scheduler.spread_state import SPAN, _matcher, _scaled
+from kdsl.engine.scheduler.spread_state import SPAN, _bounds, _matcher, _scaled
 from kdsl.model.base import Requirement, Selector
 
 
@@ -31,3 +31,14 @@ def test_the_replays_matcher_is_selector_matches(labels, pairs, expressions):
     alone) decides as Selector.matches does, duplicate and missing keys included."""
     sel = Selector(tuple(pairs), tuple(expressions))
     assert _matcher(sel)(labels) == sel.matches(labels)
+
+
+@given(st.lists(st.integers(-2**40, 2**40), min_size=1, max_size=80), st.integers(0, 79), st.integers(0, 80))
+def test_bounds_by_argmin_and_argmax_are_min_and_max(values, start, stop):
+    """The raw scores' least and greatest read at argmin's and argmax's positions, of an array or a slice (a view, as
+    the spreading score's window is), are min() and max() as Python ints."""
+    whole = np.asarray(values, dtype=np.int64)
+    live = whole[start:stop] if start < min(stop, len(values)) else whole
+    lo, hi = _bounds(live)
+    assert (type(lo), type(hi)) == (int, int)
+    assert (lo, hi) == (min(live.tolist()), max(live.tolist()))
