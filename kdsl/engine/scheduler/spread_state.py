@@ -13,8 +13,9 @@ from kdsl.engine.scheduler.snapshot import Snapshot
 FEW = 16  # nodes whose spreading score a bind changed, recomputed one by one rather than as arrays
 # Raw scores of the scored nodes span at most this many values for their normalization to be looked up in a table.
 SPAN = 64
+DIRECT = 4 * SPAN  # raw scores below this index their doubled normalization's table directly
 _TABLES: dict[tuple[int, int], np.ndarray] = {}
-_DOUBLED: dict[tuple[int, int], np.ndarray] = {}  # twice _TABLES' entries
+_DOUBLED: dict[tuple[int, int], np.ndarray] = {}  # twice _TABLES' entries (see _doubled)
 
 
 class Spread:
@@ -168,16 +169,7 @@ class Spread:
         self._weigh(feasible)
         live = self.raw[at]
         lo, hi = live.item(live.argmin()), live.item(live.argmax())  # _bounds, inline: a call a cycle
-        if hi == 0:
-            return 200
-        if hi - lo >= SPAN:
-            return 2 * (100 * (hi + lo - live) // hi)
-        table = _DOUBLED.get((lo, hi))
-        if table is None:
-            if len(_DOUBLED) >= 1 << 12:
-                _DOUBLED.clear()
-            table = _DOUBLED[lo, hi] = 2 * _scaled(np.arange(lo, hi + 1, dtype=np.int64), lo, hi)
-        return table[live - lo]
+        return 200 if hi == 0 else _doubled(live, lo, hi)
 
     def _weigh(self, scored: np.ndarray) -> None:
         """Bring the raw scores to the weights of these scored nodes."""
@@ -219,6 +211,22 @@ def _bounds(live: np.ndarray) -> tuple[int, int]:
     """The least and greatest raw score (int64, never empty), read at argmin's and argmax's positions: the same
     ints as min() and max(), without a ufunc reduction's set-up, which costs some times argmin's."""
     return live.item(live.argmin()), live.item(live.argmax())
+
+
+def _doubled(live: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """2 * (100 * (hi + lo - live) // hi) for raw scores from lo to hi (hi > 0). Few values: looked up in a table
+    indexed by the raw score itself when the scores are small (an array minus a Python int costs about what the
+    look-up does), else by its distance from lo."""
+    if hi - lo >= SPAN:
+        return 2 * (100 * (hi + lo - live) // hi)
+    table = _DOUBLED.get((lo, hi))
+    if table is None:
+        if len(_DOUBLED) >= 1 << 12:
+            _DOUBLED.clear()
+        # from 0 when direct (entries below lo are never read: lo is the least score), at most DIRECT entries
+        first = 0 if 0 <= lo and hi < DIRECT else lo
+        table = _DOUBLED[lo, hi] = 2 * (100 * (hi + lo - np.arange(first, hi + 1, dtype=np.int64)) // hi)
+    return table[live] if 0 <= lo and hi < DIRECT else table[live - lo]
 
 
 def _scaled(live: np.ndarray, lo: int, hi: int) -> np.ndarray:
