@@ -20,7 +20,8 @@ _DOUBLED: dict[tuple[int, int], np.ndarray] = {}  # twice _TABLES' entries (see 
 
 class Spread:
     """PodTopologySpread's score for one template: matching pods counted per node and per domain, and
-    each node's raw score for the weights last used, all kept current by replaying binds."""
+    each node's raw score for the weights last used (`raw`, the nodes twice over, as TemplateState.every), all kept
+    current by replaying binds."""
 
     __slots__ = ("namespace", "cons", "ignored", "counted", "has", "counts", "codes", "domains", "sums",
                  "weights", "raw", "counted_list", "has_lists", "domain_lists", "code_lists", "plan", "by_size")
@@ -114,12 +115,13 @@ class Spread:
                     for i in touched:
                         if counted[i]:
                             nodes.update(domains[codes[i]])
+            raw, n = self.raw, len(counted)
             if len(nodes) <= FEW:
                 for i in nodes:
-                    self.raw[i] = self._raw_one(i, self.weights)
+                    raw[i] = raw[i + n] = self._raw_one(i, self.weights)
             else:
                 ix = np.fromiter(sorted(nodes), dtype=np.int64, count=len(nodes))
-                self.raw[ix] = self._raw(ix, self.weights)
+                raw[ix] = raw[ix + n] = self._raw(ix, self.weights)
 
     def _raw(self, ix: np.ndarray, weights: tuple[float, ...]) -> np.ndarray:
         """topology.spread_score's raw score of the nodes `ix` (before ignoring any), the same float steps."""
@@ -181,7 +183,8 @@ class Spread:
             if weights is None:
                 weights = by_size[len(scored)] = self._weights(scored)
         if weights != self.weights:
-            self.raw = self._raw(np.arange(len(self.counted), dtype=np.int64), weights)
+            raw = self._raw(np.arange(len(self.counted), dtype=np.int64), weights)
+            self.raw = np.concatenate((raw, raw))  # twice over: a window that wraps past the last node is a slice
             self.weights = weights
 
     def _weights(self, scored: np.ndarray) -> tuple[float, ...]:
