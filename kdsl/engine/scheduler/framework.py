@@ -138,8 +138,29 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
     node = snapshot.nodes[int(feasible[pick])].name
     nodes = snapshot.nodes
     names = lambda at=slice(None): [nodes[i].name for i in feasible[at].tolist()]  # noqa: E731
-    return Result(node, next_start, evaluated=processed, feasible=len(feasible), names=names, totals=totals,
-                  tied=tied)
+    return _scored(node, next_start, processed, len(feasible), names, totals, tied)
+
+
+def _compiled_scored():
+    """Result(node, next_start_index, evaluated=, feasible=, names=, totals=, tied=) compiled straight-line through the
+    slots' own setters (as podinfo._sibling, kdsl.core.evolve): a frozen class's __init__ parses the keywords and
+    sets each field through object.__setattr__, some microseconds a cycle."""
+    given = ("node", "next_start_index", "evaluated", "feasible", "_names", "_totals", "_tied")
+    env = {"cls": Result, "new": object.__new__}
+    lines = [f"def _scored({', '.join(given)}):", "    n = new(cls)"]
+    for a in attrs.fields(Result):
+        env[f"set{a.name}"] = getattr(Result, a.name).__set__
+        if a.name not in given:
+            if isinstance(a.default, attrs.Factory):  # pragma: no cover - a default made per instance
+                raise TypeError(f"Result.{a.name}: a factory default")
+            env[a.name] = a.default  # an immutable default (None, 0, ()): shared as attrs shares it
+        lines.append(f"    set{a.name}(n, {a.name})")
+    exec(compile("\n".join([*lines, "    return n"]), "<kdsl Result scored>", "exec"), env)  # noqa: S102
+    return env["_scored"]
+
+
+# A scheduled cycle's Result with its scored nodes: the one Result every template cycle makes.
+_scored = _compiled_scored()
 
 
 def _search(pod: PodInfo, snap: Snapshot, start: int, want: int, volumes: VolumeBinding):
