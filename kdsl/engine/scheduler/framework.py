@@ -24,7 +24,6 @@ __all__ = ["Explanation", "FitError", "Result", "explain", "fit_error_message", 
 MIN_FEASIBLE_NODES_TO_FIND = 100
 MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
 _WANT: dict[tuple[int, int], int] = {}  # num_feasible_nodes_to_find by (nodes, percentage): a cycle asks it
-_max = np.maximum.reduce  # ndarray.max's own work, without its Python wrapper (_methods._amax)
 
 
 def num_feasible_nodes_to_find(num_all_nodes: int, percentage: int = 0) -> int:
@@ -131,14 +130,37 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
         return Result(snapshot.nodes[int(feasible[0])].name, next_start, evaluated=processed, feasible=1)
     # = total_scores(score_nodes(...))
     totals = node_totals(pod, snapshot, feasible) if state is None else state.totals(feasible, start)
-    tied = (totals == _max(totals)).nonzero()[0]  # np.flatnonzero of a 1-d array, without its wrapping
+    # the highest total read at argmax's position: the same int as the array's max (int64, no NaN), without a
+    # ufunc reduction's set-up, which costs some times argmax's over a window of a few hundred nodes
+    tied = (totals == totals.item(totals.argmax())).nonzero()[0]  # np.flatnonzero without its wrapping
     # selectHost: the best total; ties drawn uniformly with the seeded RNG (see select_host).
     pick = int(tied[0]) if len(tied) == 1 else int(tied[rng.randrange(len(tied))])
     node = snapshot.nodes[int(feasible[pick])].name
     nodes = snapshot.nodes
     names = lambda at=slice(None): [nodes[i].name for i in feasible[at].tolist()]  # noqa: E731
-    return Result(node, next_start, evaluated=processed, feasible=len(feasible), names=names, totals=totals,
-                  tied=tied)
+    return _scored(node, next_start, processed, len(feasible), names, totals, tied)
+
+
+def _compiled_scored():
+    """Result(node, next_start_index, evaluated=, feasible=, names=, totals=, tied=) compiled straight-line through the
+    slots' own setters (as podinfo._sibling, kdsl.core.evolve): a frozen class's __init__ parses the keywords and
+    sets each field through object.__setattr__, some microseconds a cycle."""
+    given = ("node", "next_start_index", "evaluated", "feasible", "_names", "_totals", "_tied")
+    env = {"cls": Result, "new": object.__new__}
+    lines = [f"def _scored({', '.join(given)}):", "    n = new(cls)"]
+    for a in attrs.fields(Result):
+        env[f"set{a.name}"] = getattr(Result, a.name).__set__
+        if a.name not in given:
+            if isinstance(a.default, attrs.Factory):  # pragma: no cover - a default made per instance
+                raise TypeError(f"Result.{a.name}: a factory default")
+            env[a.name] = a.default  # an immutable default (None, 0, ()): shared as attrs shares it
+        lines.append(f"    set{a.name}(n, {a.name})")
+    exec(compile("\n".join([*lines, "    return n"]), "<kdsl Result scored>", "exec"), env)  # noqa: S102
+    return env["_scored"]
+
+
+# A scheduled cycle's Result with its scored nodes: the one Result every template cycle makes.
+_scored = _compiled_scored()
 
 
 def _search(pod: PodInfo, snap: Snapshot, start: int, want: int, volumes: VolumeBinding):

@@ -13,14 +13,15 @@ from kdsl.engine.scheduler.snapshot import Snapshot
 FEW = 16  # nodes whose spreading score a bind changed, recomputed one by one rather than as arrays
 # Raw scores of the scored nodes span at most this many values for their normalization to be looked up in a table.
 SPAN = 64
-_min, _max = np.minimum.reduce, np.maximum.reduce  # the ndarray methods' own work, without their Python wrapper
+DIRECT = 4 * SPAN  # raw scores below this index their doubled normalization's table directly
 _TABLES: dict[tuple[int, int], np.ndarray] = {}
-_DOUBLED: dict[tuple[int, int], np.ndarray] = {}  # twice _TABLES' entries
+_DOUBLED: dict[tuple[int, int], np.ndarray] = {}  # twice _TABLES' entries (see _doubled)
 
 
 class Spread:
     """PodTopologySpread's score for one template: matching pods counted per node and per domain, and
-    each node's raw score for the weights last used, all kept current by replaying binds."""
+    each node's raw score for the weights last used (`raw`, the nodes twice over, as TemplateState.every), all kept
+    current by replaying binds."""
 
     __slots__ = ("namespace", "cons", "ignored", "counted", "has", "counts", "codes", "domains", "sums",
                  "weights", "raw", "counted_list", "has_lists", "domain_lists", "code_lists", "plan", "by_size")
@@ -114,12 +115,13 @@ class Spread:
                     for i in touched:
                         if counted[i]:
                             nodes.update(domains[codes[i]])
+            raw, n = self.raw, len(counted)
             if len(nodes) <= FEW:
                 for i in nodes:
-                    self.raw[i] = self._raw_one(i, self.weights)
+                    raw[i] = raw[i + n] = self._raw_one(i, self.weights)
             else:
                 ix = np.fromiter(sorted(nodes), dtype=np.int64, count=len(nodes))
-                self.raw[ix] = self._raw(ix, self.weights)
+                raw[ix] = raw[ix + n] = self._raw(ix, self.weights)
 
     def _raw(self, ix: np.ndarray, weights: tuple[float, ...]) -> np.ndarray:
         """topology.spread_score's raw score of the nodes `ix` (before ignoring any), the same float steps."""
@@ -153,11 +155,11 @@ class Spread:
         self._weigh(scored)
         live = self.raw[scored]
         if ignored is None and len(live):
-            lo, hi = int(_min(live)), int(_max(live))
+            lo, hi = _bounds(live)
             return np.full(len(live), 100, dtype=np.int64) if hi == 0 else _scaled(live, lo, hi)
         norm = np.zeros(len(feasible), dtype=np.int64)
         if len(live):
-            lo, hi = int(_min(live)), int(_max(live))
+            lo, hi = _bounds(live)
             norm[~ignored] = 100 if hi == 0 else _scaled(live, lo, hi)
         return norm
 
@@ -168,17 +170,8 @@ class Spread:
             return 2 * self.normalized(feasible)
         self._weigh(feasible)
         live = self.raw[at]
-        lo, hi = int(_min(live)), int(_max(live))
-        if hi == 0:
-            return 200
-        if hi - lo >= SPAN:
-            return 2 * (100 * (hi + lo - live) // hi)
-        table = _DOUBLED.get((lo, hi))
-        if table is None:
-            if len(_DOUBLED) >= 1 << 12:
-                _DOUBLED.clear()
-            table = _DOUBLED[lo, hi] = 2 * _scaled(np.arange(lo, hi + 1, dtype=np.int64), lo, hi)
-        return table[live - lo]
+        lo, hi = live.item(live.argmin()), live.item(live.argmax())  # _bounds, inline: a call a cycle
+        return 200 if hi == 0 else _doubled(live, lo, hi)
 
     def _weigh(self, scored: np.ndarray) -> None:
         """Bring the raw scores to the weights of these scored nodes."""
@@ -190,7 +183,8 @@ class Spread:
             if weights is None:
                 weights = by_size[len(scored)] = self._weights(scored)
         if weights != self.weights:
-            self.raw = self._raw(np.arange(len(self.counted), dtype=np.int64), weights)
+            raw = self._raw(np.arange(len(self.counted), dtype=np.int64), weights)
+            self.raw = np.concatenate((raw, raw))  # twice over: a window that wraps past the last node is a slice
             self.weights = weights
 
     def _weights(self, scored: np.ndarray) -> tuple[float, ...]:
@@ -214,6 +208,28 @@ def _matcher(sel):
         return sel.matches
     pairs = frozenset(sel.match_labels)
     return lambda labels: labels.items() >= pairs
+
+
+def _bounds(live: np.ndarray) -> tuple[int, int]:
+    """The least and greatest raw score (int64, never empty), read at argmin's and argmax's positions: the same
+    ints as min() and max(), without a ufunc reduction's set-up, which costs some times argmin's."""
+    return live.item(live.argmin()), live.item(live.argmax())
+
+
+def _doubled(live: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """2 * (100 * (hi + lo - live) // hi) for raw scores from lo to hi (hi > 0). Few values: looked up in a table
+    indexed by the raw score itself when the scores are small (an array minus a Python int costs about what the
+    look-up does), else by its distance from lo."""
+    if hi - lo >= SPAN:
+        return 2 * (100 * (hi + lo - live) // hi)
+    table = _DOUBLED.get((lo, hi))
+    if table is None:
+        if len(_DOUBLED) >= 1 << 12:
+            _DOUBLED.clear()
+        # from 0 when direct (entries below lo are never read: lo is the least score), at most DIRECT entries
+        first = 0 if 0 <= lo and hi < DIRECT else lo
+        table = _DOUBLED[lo, hi] = 2 * (100 * (hi + lo - np.arange(first, hi + 1, dtype=np.int64)) // hi)
+    return table[live] if 0 <= lo and hi < DIRECT else table[live - lo]
 
 
 def _scaled(live: np.ndarray, lo: int, hi: int) -> np.ndarray:

@@ -117,9 +117,10 @@ class TemplateState:
         self.fit = Fit(pod, snap) if fit is None else fit
         self.fit_version = -1  # the Fit's version that `ok` and `feasible` were combined from
         every = np.arange(len(snap), dtype=np.int64)
-        # read-only: a window of every node is a slice of it (a view), which the cycle's result keeps
-        every.flags.writeable = False
-        self.every = every
+        # every node twice over, read-only: a window of every node is a slice of it (a view, which the cycle's
+        # result keeps), also one that wraps past the last node
+        self.every = np.concatenate((every, every))
+        self.every.flags.writeable = False
         static = np.ones(len(snap), dtype=bool)
         for plugin in (filters.node_unschedulable, filters.node_name, filters.taint_toleration,
                        filters.node_affinity):
@@ -136,8 +137,8 @@ class TemplateState:
         if self.spread is not None:
             self.spread.rebuild(snap)
         self.version = snap.log.version
-        # The Fit's scores plus ImageLocality per node (kept at the nodes a bind changes): a cycle takes the
-        # scored nodes' sum in one step rather than adding the two.
+        # The Fit's scores plus ImageLocality per node, twice over (kept at the nodes a bind changes): a cycle
+        # takes the scored nodes' sum in one step rather than adding the two.
         self.fixed: np.ndarray | None = None  # None: not kept (see _fixed)
         self.sync(snap)
 
@@ -172,11 +173,13 @@ class TemplateState:
         if count > fit_state.FEW or self.fit_version < log.base:
             self.fixed = None
         elif self.fixed is None:
-            self.fixed = self.fit.base + self.image
+            fixed = self.fit.base + self.image
+            self.fixed = np.concatenate((fixed, fixed))  # twice over, as `every`
         else:
             fixed, base, image = self.fixed, self.fit.base, self.image
+            n = len(base)
             for i, _, _ in log.changes[self.fit_version - log.base:]:
-                fixed[i] = base[i] + image[i]
+                fixed[i] = fixed[i + n] = base.item(i) + image.item(i)
 
     # ---- a cycle ---------------------------------------------------------------------------------
 
@@ -186,8 +189,7 @@ class TemplateState:
         ok = self.ok
         n = len(ok)
         if self.feasible == n:  # every node passes: the window is the next `want` nodes
-            every, end = self.every, start + want
-            return (every[start:end] if end <= n else np.concatenate((every[start:], every[:end - n]))), want
+            return self.every[start:start + want], want
         pos = ok.nonzero()[0]
         m = len(pos)
         k = int(np.searchsorted(pos, start))
@@ -199,18 +201,22 @@ class TemplateState:
 
     def totals(self, feasible: np.ndarray, start: int = -1) -> np.ndarray:
         """scores.node_totals over the feasible nodes, which `window(start, ...)` found."""
-        # Every node feasible: the window is the nodes from `start` on, a slice (a view, not a gather) when it
-        # does not wrap past the last node.
-        end = start + len(feasible)
-        at = slice(start, end) if 0 <= start and end <= len(self.ok) and self.feasible == len(self.ok) else feasible
+        # Every node feasible: the window is the nodes from `start` on, a slice (a view, not a gather) of the arrays
+        # kept twice over (`fixed`, the spreading raw scores), and of the others when it does not wrap.
+        n, end = len(self.ok), start + len(feasible)
+        if 0 <= start and self.feasible == n:
+            wide = slice(start, end)
+            at = wide if end <= n else feasible
+        else:
+            wide = at = feasible
         fixed = self.fixed
-        total = self.fit.base[at] + self.image[at] if fixed is None else fixed[at]
+        total = self.fit.base[at] + self.image[at] if fixed is None else fixed[wide]
         if self.taint_raw is not None:
             total = total + 3 * scores.default_normalize(self.taint_raw[at], reverse=True)
         if self.affinity_raw is not None:
             total = total + 2 * scores.default_normalize(self.affinity_raw[at], reverse=False)
         if self.spread is not None:
-            total = total + self.spread.weighted(feasible, at)
+            total = total + self.spread.weighted(feasible, wide)
         # a slice of `fixed` is a view of what the next bind changes: the cycle's result keeps its own copy
         return total.copy() if fixed is not None and total.base is fixed else total
 

@@ -111,3 +111,16 @@ def test_fit_error_message_parts_and_periods():
     err = FitError(1, (("n1", Verdict("NodePorts", ("p",))),))
     assert str(err) == err.message == "0/1 nodes are available: 1 p."
     assert scheduled_message("shop/web-1", "n1") == "Successfully assigned shop/web-1 to n1"
+
+
+def test_a_scored_result_made_straight_line_is_the_one_init_makes():
+    """framework._scored fills every slot as Result's __init__ does: the given values (the same objects) and the
+    defaults of the rest, equal, and with the same totals, ties and node names."""
+    from kdsl.engine.scheduler.framework import Result, _scored
+
+    totals, tied = np.asarray([3, 7, 7], dtype=np.int64), np.asarray([1, 2], dtype=np.int64)
+    names = lambda at=slice(None): ["a", "b", "c"][at]  # noqa: E731
+    made = _scored("b", 5, 9, 3, names, totals, tied)
+    init = Result("b", 5, evaluated=9, feasible=3, names=names, totals=totals, tied=tied)
+    assert made == init and made.totals == init.totals == (("a", 3), ("b", 7), ("c", 7))
+    assert all(getattr(made, a.name) is getattr(init, a.name) for a in attrs.fields(Result))
