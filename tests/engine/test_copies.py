@@ -72,7 +72,16 @@ def copies(monkeypatch) -> Counter:
         return put(self, obj, *args, **kwargs)
 
     monkeypatch.setattr(store_module.Store, "put", counting_put)
+    for name in ("_running", "_started"):  # a container's start: evolve's copies, compiled (evolve.copier)
+        monkeypatch.setattr(containers, name, _counting(getattr(containers, name), counted))
     return counted
+
+
+def _counting(copy, counted: Counter):
+    def copied(inst, changes):
+        counted[type(inst).__name__] += 1
+        return copy(inst, changes)
+    return copied
 
 
 def _ready_run() -> Simulation:

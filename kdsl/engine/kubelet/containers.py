@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from kdsl.core.evolve import ByIdentity, evolve
+from kdsl.core.evolve import ByIdentity, copier, evolve
 from kdsl.engine.kubelet.probes import plan_probes
 from kdsl.engine.objects import ContainerStatus, Running, Terminated, Waiting
 from kdsl.model.pods import Container
@@ -81,8 +81,11 @@ class Ctr:
 def new(spec: Container, init: bool, default_reason: str) -> Ctr:
     """A container the kubelet has not begun: Waiting with the kubelet's default reason
     (PodInitializing when the pod has init containers, else ContainerCreating)."""
-    status = ContainerStatus(name=spec.name, image=spec.image, state=Waiting(default_reason))
-    return Ctr(spec=spec, init=init, stage=BLOCKED, status=status)
+    waiting = _WAITING.get(default_reason)
+    if waiting is None:  # its state frozen: one for every container that waits for this reason
+        waiting = _WAITING[default_reason] = ContainerStatus(name="", image="", state=Waiting(default_reason))
+    return _new(_BLOCKED, {"spec": spec, "init": init,
+                           "status": _named_status(waiting, {"name": spec.name, "image": spec.image})})
 
 
 def run_timers(spec: Container, start_ms: int, *, regular_init: bool = False) -> tuple[Timer, ...]:
@@ -140,8 +143,27 @@ _PLAIN: dict[tuple, tuple[Timer, ...]] = {}  # (start, a regular init container)
 
 def start(c: Ctr, now: int, *, restart: bool) -> Ctr:
     """Create and start the process: Running; `started` and `ready` as far as they are due now."""
-    timers = planned(c.spec, now, c.init and not c.sidecar)  # sorted by key, as run_timers returns them
-    # The timers due now, as apply_probe applies them, folded into the one copy of the status.
+    spec = c.spec
+    regular_init = c.init and spec.restart_policy != "Always"  # an init container, not a sidecar (c.sidecar)
+    b = spec.behaviour
+    if spec.probes or b.exit_after_ms is not None or b.oom_after_ms is not None:
+        state, started, ready, timers = _begun(_PLANNED(spec, now, regular_init), now)
+    else:  # (planned's plain container) what its start makes is the same for every one started now
+        key = (now, regular_init)
+        begun = _BEGUN.get(key)
+        if begun is None:
+            if len(_BEGUN) >= 1 << 12:
+                _BEGUN.clear()
+            begun = _BEGUN[key] = _begun(planned(spec, now, regular_init), now)
+        state, started, ready, timers = begun
+    status = _running(c.status, {"state": state, "ready": ready, "started": started,
+                                 "restart_count": c.status.restart_count + restart})
+    return _started(c, {"stage": RUNNING, "status": status, "run_start_ms": now, "timers": timers})
+
+
+def _begun(timers: tuple[Timer, ...], now: int) -> tuple:
+    """(Running since now, started, ready, the timers left): the run's timers due now, as apply_probe applies
+    them, folded into the one copy of the status (timers sorted by key, as run_timers returns them)."""
     started = ready = False
     due = 0
     while due < len(timers) and timers[due].time_ms == now and timers[due].what in ("started", "ready"):
@@ -151,9 +173,17 @@ def start(c: Ctr, now: int, *, restart: bool) -> Ctr:
         else:
             ready = bool(t.detail) and started
         due += 1
-    status = evolve(c.status, state=Running(now), ready=ready, started=started,
-                    restart_count=c.status.restart_count + restart)
-    return evolve(c, stage=RUNNING, status=status, run_start_ms=now, timers=timers[due:])
+    return Running(now), started, ready, timers[due:]
+
+
+_BEGUN: dict[tuple, tuple] = {}  # (start, a regular init container) -> a plain container's _begun (frozen: shared)
+# evolve's copies, less its keyword handling: a new container's (from a status but for its names, and from one
+# not begun but for its spec, kind and status), and a start's
+_WAITING: dict[str, ContainerStatus] = {}  # a default reason -> a status Waiting for it, but for its names
+_BLOCKED = Ctr(spec=None, init=False, stage=BLOCKED, status=None)
+_named_status, _new = copier(ContainerStatus, "name", "image"), copier(Ctr, "spec", "init", "status")
+_running = copier(ContainerStatus, "state", "ready", "started", "restart_count")
+_started = copier(Ctr, "stage", "status", "run_start_ms", "timers")
 
 
 def apply_probe(c: Ctr, t: Timer) -> Ctr:

@@ -6,7 +6,7 @@ import pytest
 
 import kdsl
 from kdsl.core.evolve import evolve
-from kdsl.engine.kubelet import alike, merge, refresh, runtime, shaped
+from kdsl.engine.kubelet import alike, merge, recipe, refresh, runtime, shaped
 from kdsl.engine.kubelet.pod import Config
 from kdsl.engine.kubelet.runtime import new_pod, run_pod
 from kdsl.engine.simulation import Simulation
@@ -124,7 +124,7 @@ def test_pods_whose_containers_are_their_own_remember_nothing_and_say_what_they_
 
     def run() -> tuple:
         for table in (alike._MADE, alike._ONCE, alike._SHARED, refresh._KNOWN, refresh._SPLIT, merge._MERGED,
-                      merge._SHARED, merge._FIELDS_OF, shaped._ANSWERS, shaped._RECIPES, shaped._CANONS):
+                      merge._SHARED, merge._FIELDS_OF, shaped._ANSWERS, recipe._RECIPES, recipe._CANONS):
             table.clear()  # from nothing remembered, so that a wrong hit shows
         return _facts(Simulation(kdsl.parse(BARE)).run())
 

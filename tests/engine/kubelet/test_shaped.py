@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import kdsl
 from kdsl.core.evolve import evolve
-from kdsl.engine.kubelet import merge, refresh, runtime, shaped
+from kdsl.engine.kubelet import merge, recipe, refresh, runtime, shaped
 from kdsl.engine.objects import Condition, PodStatus, set_condition
 from kdsl.engine.simulation import Simulation
 from tests.engine.apiserver.test_prepared import _facts
@@ -42,7 +42,7 @@ def _plain(t, ctrs, deleting, sandbox, status, now):
 
 
 def _cleared():
-    for table in (shaped._ANSWERS, shaped._RECIPES, shaped._CANONS, shaped._FAST):
+    for table in (shaped._ANSWERS, recipe._RECIPES, recipe._CANONS, shaped._FAST):
         table.clear()
 
 
@@ -90,9 +90,12 @@ def test_pods_alike_but_for_their_names_share_one_answer_and_one_recipe():
         t = template(f"container c{i} image=x:{i}")
         ctrs = _ctrs(t, [{"state": kdsl.engine.objects.Waiting("ContainerCreating"), "last": None, "ready": False,
                           "started": False, "restarts": 0, "stage": "blocked"}])
-        status = PodStatus(conditions=(Condition(type="PodScheduled", status="True"),))
+        status = PodStatus(conditions=(Condition(type="PodScheduled", status="True"),))  # a tuple of its own
+        answers = len(shaped._ANSWERS)
         fields, _, canon = shaped.refreshed(t, ctrs, False, "creating", (), status, 7, None)
         assert fields == _plain(t, ctrs, False, "creating", status, 7)[0]
+        # the first refresh too: after the first pod's, found in one look-up (by its conditions' fields)
+        assert len(shaped._ANSWERS) == answers + (i == 0) and len(shaped._FAST) == 1 + (i > 0)
         assert fields["conditions"][3].message == f"containers with unready status: [c{i}]"
         made.append(canon)
         # its next refresh, from the conditions this one made: after the first pod's, found in one look-up
@@ -102,8 +105,8 @@ def test_pods_alike_but_for_their_names_share_one_answer_and_one_recipe():
         answers = len(shaped._ANSWERS)
         again, _, _ = shaped.refreshed(t, ctrs, False, "ready", (), status, 8, canon)
         assert again == _plain(t, ctrs, False, "ready", status, 8)[0]
-        assert len(shaped._ANSWERS) == answers + (i == 0) and len(shaped._FAST) == 1
-    assert len(shaped._ANSWERS) == 2 and len(shaped._RECIPES) == 2
+        assert len(shaped._ANSWERS) == answers + (i == 0) and len(shaped._FAST) == 2
+    assert len(shaped._ANSWERS) == 2 and len(recipe._RECIPES) == 2
     assert len({id(c[1]) for c in made}) == 1  # one canonical form for all five
 
 
@@ -127,6 +130,17 @@ def test_statuses_out_of_the_templates_order_take_the_computed_path():
     facts = [{"state": kdsl.engine.objects.Running(1), "last": None, "ready": r, "started": True, "restarts": 0,
               "stage": "running"} for r in (True, False)]
     ctrs = _ctrs(t, facts)[::-1]
+    fields, sandbox, canon = shaped.refreshed(t, ctrs, False, "ready", (), PodStatus(), 3, None)
+    assert canon is None and (fields, sandbox) == _plain(t, ctrs, False, "ready", PodStatus(), 3)
+
+
+def test_containers_not_split_as_the_templates_take_the_computed_path():
+    # a regular container taken for an init one: the statuses still name the template's containers in order
+    t = template("restart Never\ninit setup image=x:1\ncontainer app image=x:1")
+    facts = [{"state": kdsl.engine.objects.Terminated(0, "Completed"), "last": None, "ready": True, "started": False,
+              "restarts": 0, "stage": "done"}, _UNSTARTED]
+    ctrs = _ctrs(t, facts)
+    ctrs = (ctrs[0], evolve(ctrs[1], init=True))
     fields, sandbox, canon = shaped.refreshed(t, ctrs, False, "ready", (), PodStatus(), 3, None)
     assert canon is None and (fields, sandbox) == _plain(t, ctrs, False, "ready", PodStatus(), 3)
 
@@ -181,3 +195,50 @@ def test_a_refresh_from_the_pods_own_conditions_found_in_one_look_up_is_the_comp
             ctrs, now_status = _ctrs(t, facts), evolve(status, phase=phase)
             fields, got_sandbox, _ = shaped.refreshed(t, ctrs, deleting, sandbox, (), now_status, now, canon)
             assert (fields, got_sandbox) == _plain(t, ctrs, deleting, sandbox, now_status, now)
+
+
+# another's conditions a pod's first refresh starts from (none names a container): a list drawn from these
+AT_FIRST = (Condition(type="PodScheduled", status="True", last_transition_ms=1),
+            Condition(type="PodScheduled", status="True", last_transition_ms=2),
+            Condition(type="PodScheduled", status="False", reason="Unschedulable", message="0/1 nodes"),
+            Condition(type="DisruptionTarget", status="True", reason="EvictionByEvictionAPI", message="x"),
+            Condition(type="PodReadyToStartContainers", status="True", last_transition_ms=3),
+            Condition(type="example.com/gate", status="True"))
+# a first refresh: (facts, deleting, sandbox, previous phase, now, policy, the conditions it starts from)
+FIRST = st.tuples(st.lists(STATUS, min_size=2, max_size=2), st.booleans(), SANDBOX,
+                  st.sampled_from(("Pending", "Running", "Succeeded", "Failed")), st.integers(0, 3),
+                  st.sampled_from(("Always", "OnFailure", "Never")),
+                  st.lists(st.sampled_from(AT_FIRST), max_size=3).map(tuple))
+
+
+_RESTARTING = {"state": kdsl.engine.objects.Waiting("CrashLoopBackOff"),
+               "last": kdsl.engine.objects.Terminated(1, "Error"), "ready": False, "started": False, "restarts": 1,
+               "stage": "backoff"}
+_UNSTARTED = {"state": kdsl.engine.objects.Running(0), "last": None, "ready": False, "started": False, "restarts": 0,
+              "stage": "running"}
+
+
+@settings(max_examples=300, deadline=None)
+@example(0, ([_EXITED] * 2, False, "ready", "Pending", 1, "Always", AT_FIRST[:1]),
+         [([_EXITED] * 2, True, "ready", "Pending", 1, "Always", AT_FIRST[:1])], [1])
+# a sidecar running but not started holds the pod Pending while no regular container has started; then started
+@example(4, ([_UNSTARTED, _RESTARTING], False, "ready", "Pending", 1, "Always", ()),
+         [([{**_UNSTARTED, "started": True}, _RESTARTING], False, "ready", "Pending", 1, "Always", ())], [0])
+@given(st.integers(0, len(BODIES) - 1), FIRST, st.lists(FIRST, min_size=1, max_size=4),
+       st.lists(st.integers(0, 6), min_size=1, max_size=4))
+def test_a_first_refresh_found_by_its_conditions_fields_is_the_computed_one(body, base, others, which):
+    # a pod's first refresh (no canonical form of its conditions known) as the first call, then calls that differ
+    # from it in one thing, each followed by it again, for two pods of one shape: each found by its conditions'
+    # fields once another call had them is what refresh.py computes
+    _cleared()
+    calls = [base]
+    for other, i in zip(others, which):
+        calls += [(*base[:i], other[i], *base[i + 1:]), base]
+    pairs = (body, 7 - body) if body in (3, 4) else (body,)  # an init container, then a sidecar: other answers
+    for t0 in [TEMPLATES[2 * b + i] for b in pairs for i in (0, 1)]:
+        for facts, deleting, sandbox, phase, now, policy, previous in calls:
+            t = evolve(t0, restart_policy=policy)
+            ctrs, status = _ctrs(t, facts), PodStatus(phase=phase, conditions=previous)
+            fields, got_sandbox, canon = shaped.refreshed(t, ctrs, deleting, sandbox, (), status, now, None)
+            assert (fields, got_sandbox) == _plain(t, ctrs, deleting, sandbox, status, now)
+            assert canon is None or canon[0] is (status.conditions if fields is None else fields["conditions"])
