@@ -24,6 +24,7 @@ from kdsl.lang.linememo import (
     plus,
     span_source,
 )
+from kdsl.lang.syntax import Word
 from kdsl.lang.tokens import MAX_NESTING, Tok
 
 # Unfit lines: commas (lists are split), `\` (escapes, continuations), `"""`, and as in linememo `;` and comments.
@@ -325,7 +326,8 @@ def template(values: list, file, line: int, column: int, parts: list, keywords: 
             return repr(v)
         if not isinstance(v, (tuple, list)):
             raise Unfit
-        last = v[-1] if len(v) and isinstance(v[-1], Span) else None
+        # (a node's text is read at its span: a plain `key=value`'s key's is made when read, syntax._word_span)
+        last = v.span if t is Word else v[-1] if len(v) and isinstance(v[-1], Span) else None
         return compound(v, "".join(make(x, last) + ", " for x in v), scope)
 
     try:
