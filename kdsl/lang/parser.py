@@ -62,7 +62,7 @@ class _Builder(lark.Transformer):
     """Inline callbacks: each grammar rule becomes a syntax node as soon as it is reduced."""
 
     file: str | None = None
-    splits: dict = {}  # an attribute token's text → its key, operator, value and where they start (one parse's)
+    splits: dict = {}  # an attribute token's text → its key, operator, value and where the value starts (one parse's)
 
     # ---- tokens ----------------------------------------------------------------------------
     def _span(self, tok) -> Span:
@@ -109,10 +109,11 @@ class _Builder(lark.Transformer):
                 return self._attr_general(tok)
             # The common `key=value` (no quotes, no list): a scenario repeats a few thousand of them.
             m = _OP_RE.search(text)
-            split = self.splits[text] = (text[:m.start()], m.group(), text[m.end():], m.start(), m.end())
-        key, op, value, i, j = split
+            split = self.splits[text] = (text[:m.start()], m.group(), text[m.end():], m.end())
+        key, op, value, j = split
         f, line, col = self.file, tok.line, tok.column
-        return _new(Attr, (_new(Word, (key, False, False, Span(f, line, col, line, col + i))), op,
+        # The key's span is made when read (syntax._word_span): it is the token's start, as long as the key.
+        return _new(Attr, (_new(Word, (key, False, False, tok)), op,
                            (_new(Word, (value, False, False, Span(f, line, col + j, line, tok.end_column))),), tok))
 
     def _attr_general(self, tok):

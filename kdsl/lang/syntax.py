@@ -7,6 +7,7 @@ from typing import NamedTuple, Union
 import attrs
 
 from kdsl.core.errors import Span
+from kdsl.lang.tokens import Tok
 
 
 # Syntax nodes are immutable named tuples (cheap to build: a large file makes millions of them).
@@ -59,6 +60,19 @@ class Word(NamedTuple):
     span: Span | None = None
     _n = 3
     __eq__, __ne__, __hash__, __repr__ = _eq, _ne, _hash, _repr
+
+
+def _word_span(self) -> Span | None:
+    """The word's span. The key of a plain `key=value` token (parser._attr_token) holds that token and its span is
+    made when read: the model reads almost none of them, and a scenario has one per attribute (115,893 of
+    benchmarks/parse.py's 1.59 million tree objects; docs/benchmarks.md, session 23)."""
+    s = self[3]
+    if type(s) is Tok and s.type == "ATTR":
+        return Span(s.file, s.line, s.column, s.line, s.column + len(self[0]))
+    return s
+
+
+Word.span = property(_word_span)  # type: ignore[assignment,misc]
 
 
 class Attr(NamedTuple):
