@@ -22,6 +22,7 @@ from kdsl.lang.linememo import (
     compound,
     new_scope,
     plus,
+    same,
     span_source,
 )
 from kdsl.lang.syntax import Word
@@ -214,18 +215,6 @@ class Gaps:
             made = got[0](file, line, column, parts)
             ok = got[1] == tuple(states[h:]) and same(made, values[h - 1:])
             self.known[key] = list(got) if ok else 0
-
-
-def same(a, b) -> bool:
-    """Equal in every part: types, spans, token kinds (node equality leaves spans out)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, Span):
-        return a._key() == b._key() and (type(a) is not Tok or (a.type, a.value) == (b.type, b.value))
-    if isinstance(a, (tuple, list)):
-        return (len(a) == len(b) and getattr(a, "end_line", None) == getattr(b, "end_line", None)
-                and all(same(x, y) for x, y in zip(a, b)))
-    return a == b
 
 
 def _line(k: int) -> str:

@@ -127,3 +127,15 @@ def kept(record: tuple, states: list, values: list, file, sound: bool):
     key, h, column, line = record[:4]
     maker = template(values[h - 1:], file, line, column) if sound else None
     return (states[h:], maker, key[2].find("{")) if maker else 0
+
+
+def same(a, b) -> bool:
+    """Equal in every part: types, spans, token kinds (node equality leaves spans out)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, Span):
+        return a._key() == b._key() and (type(a) is not Tok or (a.type, a.value) == (b.type, b.value))
+    if isinstance(a, (tuple, list)):
+        return (len(a) == len(b) and getattr(a, "end_line", None) == getattr(b, "end_line", None)
+                and all(same(x, y) for x, y in zip(a, b)))
+    return a == b

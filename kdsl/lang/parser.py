@@ -62,7 +62,7 @@ class _Builder(lark.Transformer):
     """Inline callbacks: each grammar rule becomes a syntax node as soon as it is reduced."""
 
     file: str | None = None
-    splits: dict = {}  # an attribute token's text → its key, operator, value and where the value starts (one parse's)
+    splits: dict = {}  # an attribute token's text → its key, operator, value, where the value starts (a parse's)
 
     # ---- tokens ----------------------------------------------------------------------------
     def _span(self, tok) -> Span:
@@ -112,7 +112,7 @@ class _Builder(lark.Transformer):
             split = self.splits[text] = (text[:m.start()], m.group(), text[m.end():], m.end())
         key, op, value, j = split
         f, line, col = self.file, tok.line, tok.column
-        # The key's span is made when read (syntax._word_span): it is the token's start, as long as the key.
+        # (the key's span made from the token when read: syntax._word_span)
         return _new(Attr, (_new(Word, (key, False, False, tok)), op,
                            (_new(Word, (value, False, False, Span(f, line, col + j, line, tok.end_column))),), tok))
 
@@ -198,7 +198,7 @@ class _Builder(lark.Transformer):
             t = type(c)
             if t is Tok:
                 t = c.type
-                if t == "WORD":  # the most common parts, made here rather than in _part
+                if t == "WORD":  # the commonest parts: made here, not in _part
                     head.append(_new(Word, (c.value, False, False, c)))
                 elif t == "ATTR":
                     head.append(attr_token(c))
