@@ -288,3 +288,15 @@ def test_pull_policies_never_and_always():
     tr = play("container app image=x:1 pull=Always { pull 8s }", 30_000)
     assert columns(tr, START + 7_999)[1] == "ContainerCreating" and columns(tr, START + 8_000)[1] == "Running"
     assert tr.last.images == frozenset({"x:1"})
+
+
+def test_new_pod_takes_the_nodes_images_and_sigterm_times_in_any_form():
+    # new_pod keeps a frozenset as given and makes none for no images: the same record as from a tuple
+    t = template("container app image=x:1\ncontainer side image=y:1")
+    base = new_pod(t, 0, name="p", node_images=("x:1",), sigterm_ms={"side": 5_000, "app": None})
+    for images in (frozenset({"x:1"}), ["x:1"], ("x:1", "x:1")):
+        same = new_pod(t, 0, name="p", node_images=images, sigterm_ms={"app": None, "side": 5_000})
+        assert same == base and same.images == frozenset({"x:1"}) and same.sigterm_ms == (("app", None), ("side", 5_000))
+    for images, sigterm in (((), None), (frozenset(), {}), ([], None)):
+        none = new_pod(t, 0, name="p", node_images=images, sigterm_ms=sigterm)
+        assert none.images == frozenset() and none.sigterm_ms == () and none.status == base.status
