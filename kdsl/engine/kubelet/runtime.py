@@ -47,9 +47,10 @@ _NO_IMAGES: frozenset[str] = frozenset()
 
 def _first_ctrs(template: PodTemplate) -> tuple:
     """Every container Waiting, not begun (alike.first_ctrs shares them among the pods of the same containers)."""
-    reason = "PodInitializing" if template.init_containers else "ContainerCreating"
-    return (tuple(ct.new(c, True, reason) for c in template.init_containers)
-            + tuple(ct.new(c, False, reason) for c in template.containers))
+    if not template.init_containers:
+        return tuple([ct.new(c, False, "ContainerCreating") for c in template.containers])
+    return (tuple([ct.new(c, True, "PodInitializing") for c in template.init_containers])
+            + tuple([ct.new(c, False, "PodInitializing") for c in template.containers]))
 
 
 def next_event(pod: PodRun) -> Step | None:
