@@ -53,12 +53,21 @@ def _first_ctrs(template: PodTemplate) -> tuple:
             + tuple([ct.new(c, False, "PodInitializing") for c in template.containers]))
 
 
+_SANDBOX_STEPS: dict[int, Step] = {}  # its time -> the sandbox step
+
+
 def next_event(pod: PodRun) -> Step | None:
     """The earliest thing the pod does by itself, or None while nothing will happen without outside help."""
     if pod.removed:
         return None
-    if pod.sandbox == "creating" and not pod.deleting and not pod.killed:
-        return Step(pod.bound_ms + pod.config.sandbox_ms, "sandbox")
+    if pod.sandbox == "creating" and pod.deletion_ms is None and not pod.killed:
+        at = pod.bound_ms + pod.config.sandbox_ms
+        step = _SANDBOX_STEPS.get(at)
+        if step is None:  # the pods bound at one moment share their sandbox step (a frozen value)
+            if len(_SANDBOX_STEPS) >= 1 << 12:
+                _SANDBOX_STEPS.clear()
+            step = _SANDBOX_STEPS[at] = Step(at, "sandbox")
+        return step
     first = None  # the container whose first timer is earliest (by time, then ORDER, then position)
     for c in pod.ctrs:
         if c.timers and (first is None or c.timers[0].key < first.timers[0].key):
