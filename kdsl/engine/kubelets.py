@@ -69,16 +69,17 @@ class KubeletComponent:
             return  # not bound yet: no kubelet has it
         key = new.key
         run = self.runs.get(key)
-        if run is None and self.sim.store.get("Node", None, node) is None:
-            self.unhosted.setdefault(node, set()).add(key)
-            return
         if run is None:
+            node_obj = self.sim.store.get("Node", None, node)
+            if node_obj is None:
+                self.unhosted.setdefault(node, set()).add(key)
+                return
             self.node_of[key] = node
-            self.runs[key] = self._new_run(new)
+            run = self.runs[key] = self._new_run(new, node_obj)
             if self._rejected(key, new):
                 return
             if not self._wait_for_volumes(key, new):
-                self._next(key)
+                self._next(key, run)
         else:
             if new.status is not run.status:  # not the kubelet's own write
                 self._adopt_conditions(key, new)
@@ -93,8 +94,10 @@ class KubeletComponent:
                 if pod is not None:
                     self.on_pod("ADDED", None, pod)
 
-    def _new_run(self, pod: ApiObject):
-        node_obj = self.sim.store.get("Node", None, pod.spec.template.node_name)
+    def _new_run(self, pod: ApiObject, node_obj: ApiObject | None = None):
+        """The pod's run as its kubelet first sees it; `node_obj`: its node's object, when the caller has it."""
+        if node_obj is None:
+            node_obj = self.sim.store.get("Node", None, pod.spec.template.node_name)
         images = node_obj.status.images if node_obj is not None else ()
         configs = (config_refs.PodConfigs(pod.key, self.sim.store.get, self.held)
                    if config_refs.uses_config(pod.spec.template) else None)
@@ -163,10 +166,12 @@ class KubeletComponent:
         run, events = runtime.delete(self.runs[key], self.sim.now, pod.meta.deletion_grace_ms)
         self._publish(key, run, events)
 
-    def _next(self, key: tuple) -> None:
-        run = self.runs.get(key)
+    def _next(self, key: tuple, run: PodRun | None = None) -> None:
+        """Plan the pod's next step; `run`: its record, when the caller has just stored it."""
         if run is None:
-            return
+            run = self.runs.get(key)
+            if run is None:
+                return
         step = runtime.next_event(run)
         if step is None:
             return  # nothing happens by itself until something outside changes the pod
@@ -219,7 +224,7 @@ class KubeletComponent:
         pod = sim.store.get(*key)
         if pod is not None and pod.status is not run.status and pod.status != run.status:
             sim.write(pod, source=SOURCE, status=run.status, writer=SOURCE)
-        self._next(key)
+        self._next(key)  # read again: a watcher of the write may have changed the pod's run
 
     def oom_kill(self, key: tuple, container: str) -> None:
         """The kernel OOM-kills a container now; a dead kubelet's pods are left as they stand."""

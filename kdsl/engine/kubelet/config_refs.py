@@ -31,8 +31,13 @@ def env_name_ok(name: str) -> bool:
 
 def uses_config(template) -> bool:
     """Whether any container's env or envFrom names a ConfigMap or Secret (most pods: no)."""
-    return any(c.env_from or any(e.source_kind for e in c.env)
-               for c in template.init_containers + template.containers)
+    for c in template.init_containers + template.containers if template.init_containers else template.containers:
+        if c.env_from:
+            return True
+        for e in c.env:  # loops, not generators: asked once for every pod bound
+            if e.source_kind:
+                return True
+    return False
 
 
 def references(container) -> tuple[tuple[str, str], ...]:

@@ -27,33 +27,47 @@ def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespac
     `configs`: a config_refs.PodConfigs that reads the ConfigMaps and Secrets env names (None: none checked)."""
     ctrs, shared = alike.first_ctrs(template, _first_ctrs)
     status = status or PodStatus()
-    gates = tuple(readiness_gates)
+    gates = readiness_gates if readiness_gates.__class__ is tuple else tuple(readiness_gates)
     # the first status made in one copy (its start time and what the containers show), not refreshed after
     if shared:
         fields, sandbox = refreshed(template, ctrs, False, "creating", gates, status, bound_ms)
         canon = None
     else:  # its containers are its own: answered by their shape (kubelet/shaped.py)
         fields, sandbox, canon = shaped.refreshed(template, ctrs, False, "creating", gates, status, bound_ms, None)
+    status = evolve(status, start_ms=bound_ms) if fields is None else evolve(status, start_ms=bound_ms, **fields)
     return PodRun(name=name, namespace=namespace, uid=uid, template=template, bound_ms=bound_ms, ctrs=ctrs,
-                  config=config, images=frozenset(node_images), readiness_gates=gates,
-                  sigterm_ms=tuple(sorted((sigterm_ms or {}).items())), sandbox=sandbox,
-                  status=evolve(status, start_ms=bound_ms, **fields or {}), now_ms=bound_ms, configs=configs,
-                  canon=canon)
+                  config=config, images=node_images if node_images.__class__ is frozenset else
+                  frozenset(node_images) if node_images else _NO_IMAGES, readiness_gates=gates,
+                  sigterm_ms=tuple(sorted(sigterm_ms.items())) if sigterm_ms else (), sandbox=sandbox,
+                  status=status, now_ms=bound_ms, configs=configs, canon=canon)
+
+
+_NO_IMAGES: frozenset[str] = frozenset()
 
 
 def _first_ctrs(template: PodTemplate) -> tuple:
     """Every container Waiting, not begun (alike.first_ctrs shares them among the pods of the same containers)."""
-    reason = "PodInitializing" if template.init_containers else "ContainerCreating"
-    return (tuple(ct.new(c, True, reason) for c in template.init_containers)
-            + tuple(ct.new(c, False, reason) for c in template.containers))
+    if not template.init_containers:
+        return tuple([ct.new(c, False, "ContainerCreating") for c in template.containers])
+    return (tuple([ct.new(c, True, "PodInitializing") for c in template.init_containers])
+            + tuple([ct.new(c, False, "PodInitializing") for c in template.containers]))
+
+
+_SANDBOX_STEPS: dict[int, Step] = {}  # its time -> the sandbox step
 
 
 def next_event(pod: PodRun) -> Step | None:
     """The earliest thing the pod does by itself, or None while nothing will happen without outside help."""
     if pod.removed:
         return None
-    if pod.sandbox == "creating" and not pod.deleting and not pod.killed:
-        return Step(pod.bound_ms + pod.config.sandbox_ms, "sandbox")
+    if pod.sandbox == "creating" and pod.deletion_ms is None and not pod.killed:
+        at = pod.bound_ms + pod.config.sandbox_ms
+        step = _SANDBOX_STEPS.get(at)
+        if step is None:  # the pods bound at one moment share their sandbox step (a frozen value)
+            if len(_SANDBOX_STEPS) >= 1 << 12:
+                _SANDBOX_STEPS.clear()
+            step = _SANDBOX_STEPS[at] = Step(at, "sandbox")
+        return step
     first = None  # the container whose first timer is earliest (by time, then ORDER, then position)
     for c in pod.ctrs:
         if c.timers and (first is None or c.timers[0].key < first.timers[0].key):
@@ -69,19 +83,19 @@ def next_event(pod: PodRun) -> Step | None:
 def apply(pod: PodRun, step: Step, ip: tuple[str | None, str | None] | None = None) -> tuple[PodRun, tuple[Event, ...]]:
     """Do `step` (as returned by next_event) at its time; return the new pod and the kubelet's events.
     `ip`: the (pod IP, host IP) the loop gave the sandbox, reported with it (PodRun.with_ip)."""
-    now = step.time_ms
-    if step.what == "removed":
+    now, what = step.time_ms, step.what
+    if what == "removed":
         return evolve(pod, removed=True, now_ms=now), ()
-    reported = {}  # the sandbox's addresses, reported in the status copy the refresh makes
-    if step.what == "sandbox" and ip is not None:
+    reported = None  # the sandbox's addresses, reported in the status copy the refresh makes
+    if ip is not None and what == "sandbox":
         reported = {"pod_ip": ip[0], "host_ip": ip[1] or pod.status.host_ip}
     alone = not alike.shared(pod.template)  # no other pod has its containers: nothing to share or remember
     key = None if alone else alike.key(pod, step)
     made = alike.found(key, pod) if key is not None else None
     if made is not None:  # another pod took this step from the same containers: its change, shared
         ctrs, sandbox, initialized, images, out = made
-        pod = _refresh(pod, now, reported, ctrs=ctrs, sandbox=sandbox, initialized=initialized, images=images)
-        return pod, tuple(out)
+        changes = {"ctrs": ctrs, "sandbox": sandbox, "initialized": initialized, "images": images}
+        return _refresh(pod, now, reported, False, changes), tuple(out)
     out = []
     before = pod.ctrs
     # the step's and the sync's changes gathered, and the pod copied once with its refreshed status
@@ -89,7 +103,7 @@ def apply(pod: PodRun, step: Step, ip: tuple[str | None, str | None] | None = No
     changes = synced(pod, changes, now, out)
     if key is not None:
         alike.keep(key, before, pod, changes, out)
-    return _refresh(pod, now, reported, alone=alone, **changes), tuple(out)
+    return _refresh(pod, now, reported, alone, changes), tuple(out)
 
 
 def _changed(pod: PodRun, step: Step, out: list) -> tuple[PodRun, dict]:
@@ -158,29 +172,37 @@ def _stopped_for_good(pod: PodRun, now: int) -> tuple[PodRun, tuple[Event, ...]]
     out: list[Event] = []
     ctrs = tuple(c if c.stage in ct.LIVE or c.stage == ct.DONE else evolve(c, stage=ct.DONE, timers=())
                  for c in pod.ctrs)
-    return _refresh(pod, now, **synced(pod, {"ctrs": ctrs}, now, out)), tuple(out)
+    return _refresh(pod, now, None, False, synced(pod, {"ctrs": ctrs}, now, out)), tuple(out)
 
 
-def _refresh(pod: PodRun, now: int, reported: dict | None = None, alone: bool = False, **changes) -> PodRun:
+def _refresh(pod: PodRun, now: int, reported: dict | None = None, alone: bool = False,
+             changes: dict | None = None) -> PodRun:
     """The pod with its status refreshed; `reported` (status fields the step reports, as the sandbox's
-    addresses) rides in the same copy of the status, `changes` (of the pod: what a step shared with
-    other pods made of it, kubelet/alike.py) in the same copy of the pod. `alone`: no other pod has its
-    containers (refresh.refreshed remembers nothing of it)."""
+    addresses) rides in the same copy of the status, `changes` (of the pod, a dict of the caller's own, taken:
+    what a step or one shared with other pods made of it, kubelet/alike.py) in the same copy of the pod.
+    `alone`: no other pod has its containers (refresh.refreshed remembers nothing of it)."""
+    if changes is None:
+        changes = {}
     sandbox = changes.pop("sandbox", pod.sandbox)
+    ctrs = changes.get("ctrs", pod.ctrs)
     if alone:  # its containers are its own: answered by their shape (kubelet/shaped.py)
-        fields, sandbox, canon = shaped.refreshed(pod.template, changes.get("ctrs", pod.ctrs), pod.deleting, sandbox,
+        fields, sandbox, canon = shaped.refreshed(pod.template, ctrs, pod.deletion_ms is not None, sandbox,
                                                   pod.readiness_gates, pod.status, now, pod.canon)
         if fields is not None or (changes and canon is not None):  # else the conditions and their canon stand
             changes["canon"] = canon
     else:
-        fields, sandbox = refreshed(pod.template, changes.get("ctrs", pod.ctrs), pod.deleting, sandbox,
-                                    pod.readiness_gates, pod.status, now)
-    status = pod.status
-    if fields is not None or reported:
-        status = evolve(status, **(fields or {}), **(reported or {}))
+        fields, sandbox = refreshed(pod.template, ctrs, pod.deletion_ms is not None, sandbox, pod.readiness_gates,
+                                    pod.status, now)
+    if fields is not None:
+        status = evolve(pod.status, **fields, **reported) if reported else evolve(pod.status, **fields)
+    elif reported:
+        status = evolve(pod.status, **reported)
     elif not changes and sandbox == pod.sandbox and now == pod.now_ms:
         return pod  # nothing the status shows changed
-    return evolve(pod, status=status, sandbox=sandbox, now_ms=now, **changes)
+    else:
+        status = pod.status
+    changes["status"], changes["sandbox"], changes["now_ms"] = status, sandbox, now
+    return evolve(pod, **changes)
 
 
 # ---- a pod alone, for tests and notebooks ------------------------------------------------------------

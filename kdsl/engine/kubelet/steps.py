@@ -121,10 +121,23 @@ def begin(pod: PodRun, c: Ctr, now: int, out: list, images: frozenset[str] | Non
         b = spec.behaviour
         took = 0 if present else (b.pull_ms if b.pull_ms is not None else pod.config.pull_ms)
         pod.event(now, "Normal", "Pulling", f'Pulling image "{image}"', out)
-        timer = Timer(now + took, "pull-failed") if b.pull_fails else Timer(now + took, "pulled", took)
+        timer = Timer(now + took, "pull-failed") if b.pull_fails else _pulled(now + took, took)
         return evolve(c, stage=ct.PULLING, timers=(timer,))  # with_timers([timer]) in one copy
     pod.event(now, "Normal", "Pulled", f'Container image "{image}" already present on machine', out)
     return create(pod, c, now, out)
+
+
+_PULLED: dict[tuple[int, int], Timer] = {}  # (its time, the pull's duration) -> the `pulled` timer
+
+
+def _pulled(at: int, took: int) -> Timer:
+    # the containers whose pulls end at one moment after as long share their timer (a frozen value)
+    timer = _PULLED.get((at, took))
+    if timer is None:
+        if len(_PULLED) >= 1 << 12:
+            _PULLED.clear()
+        timer = _PULLED[(at, took)] = Timer(at, "pulled", took)
+    return timer
 
 
 def create(pod: PodRun, c: Ctr, now: int, out: list, restart: bool = False) -> Ctr:

@@ -16,13 +16,15 @@ from kdsl.engine.objects import Terminated
 def _finished(pod: PodRun, ctrs: tuple) -> bool:
     """Nothing more will start: deleted, an init container failed for good, or (restartPolicy not
     Always) every regular container has exited for good. `ctrs`: the pod's containers as they now stand."""
-    if pod.deleting or pod.killed:
+    if pod.deletion_ms is not None or pod.killed:
         return True
-    if pod.template.restart_policy == "Never" and any(
+    policy = pod.template.restart_policy
+    if policy == "Always":  # (most pods) neither test below can hold
+        return False
+    if policy == "Never" and any(
             c.init and not c.sidecar and c.stage == ct.DONE and c.status.state.exit_code != 0 for c in ctrs):
         return True
-    regular = [c for c in ctrs if not c.init]
-    return pod.template.restart_policy != "Always" and all(c.stage == ct.DONE for c in regular)
+    return all(c.stage == ct.DONE for c in ctrs if not c.init)
 
 
 def synced(pod: PodRun, changes: dict, now: int, out: list) -> dict:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import kdsl
 from kdsl.engine.apiserver.request import Request, handle
 from kdsl.engine.kubelet import config_refs
@@ -226,3 +228,20 @@ def test_environment_of_a_container_that_has_not_started_is_none():
     sim = run("node n1\npod p { container app image=nginx:1.25 { env X from configmap cfg.x } }\n")
     assert config_refs.environment(sim, "p", "app") is None
     assert Env((("A", "1"),)).value("A") == "1"
+
+
+@pytest.mark.parametrize("body", (
+    "container app image=x:1",
+    "container app image=x:1 { env MODE=\"fast\" }",
+    "container app image=x:1 { env MODE from configmap cfg.mode }",
+    "container app image=x:1 { env from secret creds }",
+    "init setup image=x:1 { env from configmap cfg; exit 0 after 1s }\ncontainer app image=x:1",
+    "init setup image=x:1 { env A=\"1\"; exit 0 after 1s }\ncontainer app image=x:1\ncontainer b image=x:1 { env PW from secret creds.password }",
+    "init setup image=x:1 { exit 0 after 1s }\ncontainer app image=x:1 { env A=\"1\" }",
+))
+def test_uses_config_answers_as_any_container_naming_one(body):
+    # uses_config's loops against the plain question, asked of every container
+    t = kdsl.parse(f"pod p {{\n{body}\n}}").objects[0].template
+    plain = any(c.env_from or any(e.source_kind for e in c.env) for c in t.init_containers + t.containers)
+    assert config_refs.uses_config(t) == plain
+    assert plain == ("from" in body)

@@ -288,3 +288,38 @@ def test_pull_policies_never_and_always():
     tr = play("container app image=x:1 pull=Always { pull 8s }", 30_000)
     assert columns(tr, START + 7_999)[1] == "ContainerCreating" and columns(tr, START + 8_000)[1] == "Running"
     assert tr.last.images == frozenset({"x:1"})
+
+
+def test_new_pod_takes_the_nodes_images_and_sigterm_times_in_any_form():
+    # new_pod keeps a frozenset as given and makes none for no images: the same record as from a tuple
+    t = template("container app image=x:1\ncontainer side image=y:1")
+    base = new_pod(t, 0, name="p", node_images=("x:1",), sigterm_ms={"side": 5_000, "app": None})
+    for images in (frozenset({"x:1"}), ["x:1"], ("x:1", "x:1")):
+        same = new_pod(t, 0, name="p", node_images=images, sigterm_ms={"app": None, "side": 5_000})
+        assert same == base and same.images == frozenset({"x:1"}) and same.sigterm_ms == (("app", None), ("side", 5_000))
+    for images, sigterm in (((), None), (frozenset(), {}), ([], None)):
+        none = new_pod(t, 0, name="p", node_images=images, sigterm_ms=sigterm)
+        assert none.images == frozenset() and none.sigterm_ms == () and none.status == base.status
+
+
+def test_pods_share_their_sandbox_step_and_pull_timer_only_where_they_are_the_same():
+    # (bound at, the kubelet's timings, body): two sandboxes at 1 s with other timings, two bound at 0 with their
+    # sandboxes at other times, and two pulls that end at 9 s after 8 s and after 4 s
+    from kdsl.engine.kubelet import runtime, steps
+
+    pods = ((0, Config(), "container app image=x:1 { pull 8s }"),
+            (4_000, Config(), "container app image=y:1 { pull 4s }"),
+            (500, Config(sandbox_ms=500), "container app image=x:1 { pull 8s }"),
+            (0, Config(sandbox_ms=2_000, pull_ms=2_000), "container app image=z:1"))
+
+    def played(bound, config, body, name):
+        return run_pod(new_pod(template(body), bound, name=name, config=config), 30_000)
+
+    together = [played(*p, f"p{i}") for i, p in enumerate(pods)]  # each after the ones before
+    for i, p in enumerate(pods):
+        runtime._SANDBOX_STEPS.clear()
+        steps._PULLED.clear()
+        alone = played(*p, f"p{i}")
+        assert alone.states == together[i].states and alone.events == together[i].events, p
+    sandbox = [next_event(new_pod(template(body), bound, config=config)) for bound, config, body in pods]
+    assert sandbox[0] is sandbox[2] and [s.time_ms for s in sandbox] == [1_000, 5_000, 1_000, 2_000]
