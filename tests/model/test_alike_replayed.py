@@ -124,7 +124,8 @@ def test_blocks_of_a_known_template_are_compared_by_their_texts(monkeypatch):
     """Deployments over several lines alike but for their name, a label value and an image (alike_words.py), each
     block replayed from one template: most compared by their texts."""
     blocks = [f"  deployment web-{i} replicas=3 {{\n    labels app=web-{i} tier=web\n"
-              f"    container app image=r.example.com/web-{i}:1 {{\n      port http 8080\n    }}\n  }}" for i in range(60)]
+              f"    container app image=r.example.com/web-{i}:1 {{\n      port http 8080\n    }}\n  }}"
+              for i in range(60)]
     doc = _parsed("namespace bench {\n" + "\n".join(blocks) + "\n}\n", monkeypatch)
     calls = {"same": 0, "texts": 0}
     compared = alike_compare.compared

@@ -151,7 +151,8 @@ class Entry:
             leaves[("template", "containers", 0, "name")] = ("word", 0)
         return cls(stmt=stmt, at=at, obj=obj, same=Same.of(stmt, {1: {at: True}}, made),
                    make=compiled(obj, nest(list(enumerate(leaves)), 0), tuple(leaves.values())),
-                   names=spans_at(tuple((tuple(places[id(k)]), tuple(places[id(v)])) for k, v in noted)), shorthand=shorthand,
+                   names=spans_at(tuple((tuple(places[id(k)]), tuple(places[id(v)])) for k, v in noted)),
+                   shorthand=shorthand,
                    others=frozenset(c.name for c in containers[shorthand:] + obj.template.init_containers))
 
     def made(self, ctx: Ctx, stmt: Stmt):

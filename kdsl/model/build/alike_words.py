@@ -219,8 +219,8 @@ class Entry:
         if any(k is None or v is None for k, v in names1):
             return None
         values = tuple(flat.values())
-        entry = cls(first=first, examples=tuple(examples), trie=trie, same=Same.of(s1, trie, made), slots=slots, texts=t1,
-                    pulls=pulls, pattern=_pattern(t1), varying=varying,
+        entry = cls(first=first, examples=tuple(examples), trie=trie, same=Same.of(s1, trie, made), slots=slots,
+                    texts=t1, pulls=pulls, pattern=_pattern(t1), varying=varying,
                     others=frozenset(others),
                     make=compiled(o1, nest(list(enumerate(flat)), 0), values),
                     names=tuple((tuple(k), tuple(v)) for k, v in names1),

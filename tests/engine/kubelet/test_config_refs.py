@@ -236,7 +236,8 @@ def test_environment_of_a_container_that_has_not_started_is_none():
     "container app image=x:1 { env MODE from configmap cfg.mode }",
     "container app image=x:1 { env from secret creds }",
     "init setup image=x:1 { env from configmap cfg; exit 0 after 1s }\ncontainer app image=x:1",
-    "init setup image=x:1 { env A=\"1\"; exit 0 after 1s }\ncontainer app image=x:1\ncontainer b image=x:1 { env PW from secret creds.password }",
+    "init setup image=x:1 { env A=\"1\"; exit 0 after 1s }\ncontainer app image=x:1\n"
+    "container b image=x:1 { env PW from secret creds.password }",
     "init setup image=x:1 { exit 0 after 1s }\ncontainer app image=x:1 { env A=\"1\" }",
 ))
 def test_uses_config_answers_as_any_container_naming_one(body):

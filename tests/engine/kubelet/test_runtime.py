@@ -296,7 +296,8 @@ def test_new_pod_takes_the_nodes_images_and_sigterm_times_in_any_form():
     base = new_pod(t, 0, name="p", node_images=("x:1",), sigterm_ms={"side": 5_000, "app": None})
     for images in (frozenset({"x:1"}), ["x:1"], ("x:1", "x:1")):
         same = new_pod(t, 0, name="p", node_images=images, sigterm_ms={"app": None, "side": 5_000})
-        assert same == base and same.images == frozenset({"x:1"}) and same.sigterm_ms == (("app", None), ("side", 5_000))
+        assert same == base and same.images == frozenset({"x:1"})
+        assert same.sigterm_ms == (("app", None), ("side", 5_000))
     for images, sigterm in (((), None), (frozenset(), {}), ([], None)):
         none = new_pod(t, 0, name="p", node_images=images, sigterm_ms=sigterm)
         assert none.images == frozenset() and none.sigterm_ms == () and none.status == base.status
