@@ -24,7 +24,8 @@ class Spread:
     current by replaying binds."""
 
     __slots__ = ("namespace", "cons", "ignored", "counted", "has", "counts", "codes", "domains", "sums",
-                 "weights", "raw", "counted_list", "has_lists", "domain_lists", "code_lists", "plan", "by_size")
+                 "weights", "raw", "counted_list", "has_lists", "domain_lists", "code_lists", "live", "plan",
+                 "by_size")
 
     @classmethod
     def of(cls, pod: PodInfo, snap: Snapshot) -> Spread | None:
@@ -63,6 +64,7 @@ class Spread:
         # The same facts as Python values, for replaying one bind without numpy's per-call cost: made by the
         # first replay (most templates' state serves more than one pod, some only one).
         self.counted_list: list[bool] | None = None
+        self.live: list[bool] | None = None  # each constraint: whether some node carries its key (not hostname)
         # The weights when every constraint's is fixed by how many nodes are scored (hostname, or a key with
         # one domain): by that count.
         self.by_size: dict[int, tuple[float, ...]] | None = (
@@ -85,15 +87,19 @@ class Spread:
         self.counted_list = self.counted.tolist()
         self.has_lists = [h.tolist() for h in self.has]
         self.code_lists = [None if codes is None else codes.tolist() for codes in self.codes]
+        self.live = [codes is not None and any(has) for codes, has in zip(self.codes, self.has_lists)]
         self.domain_lists = [None if d is None else [ix.tolist() for ix in d] for d in self.domains]
 
     def replay(self, snap: Snapshot, changes) -> None:
         if self.counted_list is None:
             self._lists()
         if self.plan is None:
-            # each selector that counts pods, with its counts and the domain sums it feeds
+            # each selector that counts pods, with its counts and the domain sums it feeds: not those of a key no
+            # node carries (a cluster without zones), which nothing reads (_raw and _raw_one score by them only the
+            # nodes with the key, _weights counts domains by codes), so that a bind spares their scalar writes
+            live = self.live
             self.plan = [(_matcher(sel), counts, [(self.code_lists[k], self.sums[k]) for k, c in enumerate(self.cons)
-                                                  if self.codes[k] is not None and c.selector == sel])
+                                                  if live[k] and c.selector == sel])
                          for sel, counts in self.counts.items() if not sel.empty]
         ns = self.namespace
         counted = self.counted_list
@@ -110,8 +116,8 @@ class Spread:
                             domain_sums[codes[i]] += delta
         if touched and self.weights is not None:
             nodes = set(touched)
-            for codes, domains in zip(self.code_lists, self.domain_lists):
-                if codes is not None:
+            for codes, domains, live in zip(self.code_lists, self.domain_lists, self.live):
+                if live:  # a key no node carries has no node scored by its domain's count
                     for i in touched:
                         if counted[i]:
                             nodes.update(domains[codes[i]])

@@ -153,6 +153,11 @@ def test_a_state_replaying_binds_equals_one_built_afresh(nodes, binds):
     assert np.array_equal(kept.spread.raw, fresh.spread.raw)
     assert np.array_equal(kept.spread.raw[:len(snap)], kept.spread.raw[len(snap):])
     assert all(np.array_equal(a, b) for a, b in zip(kept.spread.counts.values(), fresh.spread.counts.values()))
+    # the domain sums a bind updates: those of a key some node carries (a key none carries is read by nothing)
+    spread = kept.spread
+    live = [s is not None and bool(h.any()) for s, h in zip(spread.sums, spread.has)]
+    assert spread.live is None or spread.live == live
+    assert all(np.array_equal(a, b) for a, b, x in zip(spread.sums, fresh.spread.sums, live) if x)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
