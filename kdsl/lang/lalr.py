@@ -18,6 +18,7 @@ from kdsl.lang.tokens import (
     SEP,
     Inline,
     Tok,
+    new_tok,
     TooDeep,
     UnexpectedCharacter,
     UnexpectedToken,
@@ -112,7 +113,7 @@ class Machine:
                 if pos < n:
                     raise UnexpectedCharacter(pos, line, pos - line_start + 1, set(accepts), braces)
                 kind = "$END"
-                tok = Tok(kind, "", file, line, pos - line_start + 1, line, pos - line_start + 1)
+                tok = new_tok(kind, "", file, line, pos - line_start + 1, line, pos - line_start + 1)
             else:
                 group = m.lastindex
                 kind = kinds[group]
@@ -135,7 +136,7 @@ class Machine:
                     pos += len(value)
                     fresh = memo is not None
                     if on_sep is not None and "#" in value:
-                        tok = Tok("_SEP", sep[0], file, *sep[1:])
+                        tok = new_tok("_SEP", sep[0], file, *sep[1:])
                         on_sep(tok)
                     else:
                         tok = SEP
@@ -148,7 +149,8 @@ class Machine:
                     elif kind == "PUNCT":
                         kind = punct[value]
                         if kind == "LBRACE":  # kept for messages: which block is still open
-                            braces.append(Tok(kind, value, file, line, pos - line_start + 1, line, pos - line_start + 2))
+                            col = pos - line_start + 1
+                            braces.append(new_tok(kind, value, file, line, col, line, col + 1))
                             if len(braces) > MAX_NESTING:
                                 raise TooDeep(braces[-1])
                         elif kind == "RBRACE" and braces:
@@ -161,16 +163,16 @@ class Machine:
                     col = pos - line_start + 1
                     if kind == "TRIPLE" and "\n" in value:
                         nl, last = value.count("\n"), value.rindex("\n")
-                        tok = Tok(kind, value, file, line, col, line + nl, len(value) - last)
+                        tok = new_tok(kind, value, file, line, col, line + nl, len(value) - last)
                         line, line_start = line + nl, pos + last + 1
                     else:
-                        tok = Tok(kind, value, file, line, col, line, col + len(value))
+                        tok = new_tok(kind, value, file, line, col, line, col + len(value))
                     pos += len(value)
             while True:
                 action = accepts.get(kind)
                 if action is None:
                     if tok is SEP:
-                        tok = Tok("_SEP", sep[0], file, *sep[1:])
+                        tok = new_tok("_SEP", sep[0], file, *sep[1:])
                     raise UnexpectedToken(tok, {t for t in accepts if t.isupper() or t == "$END"}, braces)
                 if type(action) is int:
                     if fresh or record:

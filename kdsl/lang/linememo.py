@@ -40,9 +40,9 @@ def span_source(body: list, name: str, v, start: str, end: str, value: str | Non
                 end_line: str = "L") -> None:
     """The source lines that make span or token `v` again as `name`, from `line` and column `start` to `end_line`
     and column `end` (expressions) with `value` (an expression; tokens only). Made as Span.__init__ and
-    Tok.__init__ make them, a slot at a time: about twice as fast as calling the class (which runs the
-    Python-level __init__)."""
-    body.append(f"    {name} = N({'T' if type(v) is Tok else 'S'}); {name}.file = f")
+    Tok's maker make them, a slot at a time: about twice as fast as calling Span (which runs the Python-level
+    __init__); a bare Tok is made by calling it (kdsl.lang.tokens)."""
+    body.append(f"    {name} = {'T()' if type(v) is Tok else 'N(S)'}; {name}.file = f")
     if line == end_line:
         body.append(f"    {name}.line = {name}.end_line = {line}; {name}.column = {start}")
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from kdsl.lang.gapmemo import Gaps
 from kdsl.lang.linememo import AGAIN, fits, kept
 from kdsl.lang.runs import Runs
-from kdsl.lang.tokens import MAX_NESTING, Tok, TooDeep
+from kdsl.lang.tokens import MAX_NESTING, Tok, TooDeep, new_tok
 
 
 class Replay:
@@ -62,7 +62,7 @@ class Replay:
             values.extend(made)
             if brace >= 0:  # the line opens a block (its last token)
                 col = column + brace
-                braces.append(Tok("LBRACE", "{", file, line, col, line, col + 1))
+                braces.append(new_tok("LBRACE", "{", file, line, col, line, col + 1))
                 if len(braces) > MAX_NESTING:
                     raise TooDeep(braces[-1])
             return eol
