@@ -133,13 +133,11 @@ class AlikePods:
         return errors
 
     def _name_ok(self, name: str) -> bool:
-        """Whether the Pod name rule passes `name`: asked of the sync's first name, and of each when the rule is
-        not one that answers every name of the base alike (_BY_CLASS)."""
-        ok = self.name_ok
-        if ok is None:
-            ok = not self.rule(name)
-            if self.rule in _BY_CLASS:
-                self.name_ok = ok
+        """Whether the Pod name rule passes `name` (asked while the sync's verdict is unknown); the verdict is kept
+        when the rule is one that answers every name of the base alike (_BY_CLASS)."""
+        ok = not self.rule(name)
+        if self.rule in _BY_CLASS:
+            self.name_ok = ok
         return ok
 
     def _answer(self):
