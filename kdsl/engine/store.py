@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from operator import itemgetter
 
 import attrs
 
@@ -16,7 +17,8 @@ from kdsl.engine.store_watch import (Change, Dispatch, History, Key, Watch, Watc
 __all__ = ["KEEP", "Change", "Key", "Store", "Watcher", "Write"]
 
 KEEP = object()  # put's `status` or `spec` when the object's own stands
-_UNOWNED = ((), None, (), None)  # (owners, controller uid, controller kinds, its _by_owner pool) of one no one owns
+_UNOWNED = ((), None, ())  # (owners, controller uid, controller kinds) of one no one owns
+_CURRENT = itemgetter(4)  # a key's slot -> the object it holds now (None once deleted)
 # A write copies the object once, to stamp its resourceVersion (with the status or spec given with it), and
 # shares its Meta: put fills the copy's five slots itself (what evolve's compiled copier does, less its call
 # and the dict of changes), on the path every write takes.
@@ -32,9 +34,12 @@ class Store(TimeTravel, Dispatch):
 
     def __init__(self) -> None:
         self.resource_version = 0
-        self._objects: dict[Key, ApiObject] = {}
-        self._by_kind: dict[str, dict[Key, ApiObject]] = defaultdict(dict)
-        self._by_ns: dict[tuple[str, str | None], dict[Key, ApiObject]] = defaultdict(dict)
+        # The pools (a kind's, a kind and namespace's, a controller's) hold a key's slot, not its object: the slot
+        # holds the object that stands now, so an update replaces it there and touches no pool (one dict lookup a
+        # write, the slot's, where there were five or six); a pool changes only when a key comes, goes or changes
+        # its controller.
+        self._by_kind: dict[str, dict[Key, list]] = defaultdict(dict)
+        self._by_ns: dict[tuple[str, str | None], dict[Key, list]] = defaultdict(dict)
         self._watches: dict[str, list[Watch]] = defaultdict(list)
         self._shaped: set[str] = set()  # kinds some watch of which filters by the shape of a write (or `beside`)
         self._besides: set[str] = set()  # `beside` kinds: the first of one in a namespace, or the last, re-chooses
@@ -48,30 +53,31 @@ class Store(TimeTravel, Dispatch):
         self.history = History(self._log)
         # key -> its entries of the history, (time, rv, key, op, obj): the same tuples as the history's
         self._versions: dict[Key, list[tuple[int, int, Key, str, ApiObject | None]]] = {}
-        # key -> [its kind's pool, its kind and namespace's pool, its versions, its owners' entry], found at its first
-        # write; the owners' entry is (its owners tuple, its controller's uid, its controllers' kinds, the _by_owner
-        # pool of that uid), read again only when the owners tuple changes: most writes keep it, and a write need not
-        # look through it (_UNOWNED for an object with no owners, or none)
+        # key -> [its kind's pool, its kind and namespace's pool, its versions, its owners' entry, its object now
+        # (None while it does not exist)], made at its first write; the owners' entry is (its owners tuple, its
+        # controller's uid, its controllers' kinds), read again only when the owners tuple changes: most writes keep
+        # it, and a write need not look through it (_UNOWNED for an object with no owners, or none)
         self._slots: dict[Key, list] = {}
         self._ever: dict[tuple[str, str | None], list[Key]] = defaultdict(list)  # every key a kind/namespace had
-        self._by_owner: dict[tuple[str, str], dict[Key, ApiObject]] = defaultdict(dict)  # (kind, owner uid)
+        self._by_owner: dict[tuple[str, str], dict[Key, list]] = defaultdict(dict)  # (kind, owner uid) -> slots
         self._unowned: dict[tuple[str, str | None], dict[str, None]] = defaultdict(dict)  # (kind, ns): no controller
 
     # ---- reads ---------------------------------------------------------------------------------
     def get(self, kind: str, namespace: str | None, name: str) -> ApiObject | None:
-        return self._objects.get((kind, namespace, name))
+        slot = self._slots.get((kind, namespace, name))
+        return None if slot is None else slot[4]
 
     def list(self, kind: str, namespace: str | None = None, *, by_name: bool = False) -> list[ApiObject]:
         """Objects of a kind (in one namespace if given) in the order they were created — which a
         deterministic run makes the same in every process — or sorted by namespace and name."""
         pool = self._by_kind.get(kind, {}) if namespace is None else self._by_ns.get((kind, namespace), {})
         if by_name:
-            return [pool[k] for k in sorted(pool, key=_sort_key)]
-        return list(pool.values())
+            return [pool[k][4] for k in sorted(pool, key=_sort_key)]
+        return list(map(_CURRENT, pool.values()))
 
     def owned_by(self, kind: str, uid: str) -> list[ApiObject]:
         """Objects of `kind` whose controller ownerReference has this uid, in creation order."""
-        return list(self._by_owner.get((kind, uid), {}).values())
+        return list(map(_CURRENT, self._by_owner.get((kind, uid), {}).values()))
 
     def unowned(self, kind: str, namespace: str | None) -> list[str]:
         """The names of the objects of `kind` in `namespace` that no controller owns (ClaimPods' orphans), sorted."""
@@ -82,7 +88,8 @@ class Store(TimeTravel, Dispatch):
         return len(pool)
 
     def __iter__(self) -> Iterator[ApiObject]:
-        return iter(self._objects[k] for k in sorted(self._objects, key=_sort_key))
+        slots = self._slots
+        return iter(slots[k][4] for k in sorted((k for k, s in slots.items() if s[4] is not None), key=_sort_key))
 
     # ---- writes --------------------------------------------------------------------------------
     def put(self, obj: ApiObject, now: int, status=KEEP, spec=KEEP, writer: str | None = None) -> ApiObject:
@@ -97,18 +104,15 @@ class Store(TimeTravel, Dispatch):
         _status(new, obj.status if status is KEEP else status)
         _version(new, rv)
         key = (kind, meta.namespace, meta.name)
-        objects = self._objects
-        old = objects.get(key)
-        objects[key] = new
         slot = self._slots.get(key) or self._slot(key)
-        slot[0][key] = slot[1][key] = new
-        if old is None and kind in self._besides and len(slot[1]) == 1:
-            self._dispatch.clear()  # the first of its kind in its namespace: the watches beside it hear from now
+        old, slot[4] = slot[4], new  # every pool that holds the key holds its slot: an update touches none
+        if old is None:
+            slot[0][key] = slot[1][key] = slot
+            if kind in self._besides and len(slot[1]) == 1:
+                self._dispatch.clear()  # the first of its kind in its namespace: the watches beside it hear from now
         owners = meta.owners
         was = slot[3] if old is not None else None
-        if was is not None and was[0] is owners:  # the owners it had: only the index entry's version moves
-            if was[3] is not None:
-                was[3][key] = new
+        if was is not None and was[0] is owners:  # the owners it had: its controller's pool holds its slot already
             controllers, moved = was[2], False
         else:
             controllers, moved = self._index_owners(slot, key, was, new), was is not None
@@ -137,15 +141,15 @@ class Store(TimeTravel, Dispatch):
 
     def delete(self, kind: str, namespace: str | None, name: str, now: int) -> ApiObject | None:
         key = (kind, namespace, name)
-        old = self._objects.pop(key, None)
-        if old is None:
+        slot = self._slots.get(key)
+        if slot is None or (old := slot[4]) is None:
             return None
+        slot[4] = None
         self.resource_version += 1
-        del self._by_kind[kind][key]
-        del self._by_ns[(kind, namespace)][key]
-        if kind in self._besides and not self._by_ns[(kind, namespace)]:
+        del slot[0][key]
+        del slot[1][key]
+        if kind in self._besides and not slot[1]:
             self._dispatch.clear()  # the last of its kind in its namespace: the watches beside it hear no more
-        slot = self._slots[key]
         was, slot[3] = slot[3], _UNOWNED
         controllers = self._index_owners(slot, key, was, None) if old.meta.owners else was[2]
         unowned = self._unowned.get((kind, namespace))
@@ -166,13 +170,12 @@ class Store(TimeTravel, Dispatch):
         else:
             owners = new.meta.owners
             after, kinds = controller_of(owners)
-            pool = None if after is None else self._by_owner[(key[0], after)]
             if owners or was is not None:
-                slot[3] = (owners, after, kinds, pool)
+                slot[3] = (owners, after, kinds)
         if before is not None and before != after:
             self._by_owner[(key[0], before)].pop(key, None)
         if after is not None:
-            pool[key] = new
+            self._by_owner[(key[0], after)][key] = slot  # its controller's pool holds the slot: a no-op if it had
             self._unowned[(key[0], key[1])].pop(key[2], None)
         elif new is not None:
             self._unowned[(key[0], key[1])][key[2]] = None
@@ -212,5 +215,5 @@ class Store(TimeTravel, Dispatch):
         """The indexes of a key written for the first time (its slot outlives a deletion, as its versions do)."""
         self._ever[(key[0], key[1])].append(key)
         versions = self._versions[key] = []
-        slot = self._slots[key] = [self._by_kind[key[0]], self._by_ns[(key[0], key[1])], versions, _UNOWNED]
+        slot = self._slots[key] = [self._by_kind[key[0]], self._by_ns[(key[0], key[1])], versions, _UNOWNED, None]
         return slot

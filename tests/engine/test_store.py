@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import attrs
+import random
+from collections import defaultdict
 
-from kdsl.engine.objects import ApiObject, Meta
+import attrs
+import pytest
+
+import kdsl
+from kdsl.engine.objects import ApiObject, Meta, OwnerRef
+from kdsl.engine.simulation import Simulation
 from kdsl.engine.store import Store
+from tests.engine.test_golden_runs import SCENARIOS
 
 
 def obj(name: str, ns: str | None = "default", kind: str = "Pod", spec=None) -> ApiObject:
@@ -121,3 +128,108 @@ def test_the_store_indexes_the_objects_no_controller_owns_by_kind_and_namespace(
     store.put(attrs.evolve(released, meta=attrs.evolve(released.meta, owners=())), 1)  # orphaned by the GC
     store.delete("Pod", "shop", "b", 2)
     assert store.unowned("Pod", "shop") == ["c", "d"] and store.unowned("Pod", "other") == []
+
+
+# ---- the pools hold a key's slot: an update touches none (Store.put), equal to pools written at every write ----
+class Plain:
+    """The store's reads kept the plain way, from its history: pools of objects, each written at every write."""
+
+    def __init__(self) -> None:
+        self.objects, self.controller, self.applied = {}, {}, 0
+        self.kinds, self.spaces, self.owners = defaultdict(dict), defaultdict(dict), defaultdict(dict)
+
+    def apply(self, change) -> None:
+        key, obj = change.key, change.obj
+        self.applied += 1
+        was = self.controller.pop(key, None)
+        if obj is None:
+            del self.objects[key], self.kinds[key[0]][key], self.spaces[key[:2]][key]
+            if was is not None:
+                del self.owners[(key[0], was)][key]
+            return
+        self.objects[key] = self.kinds[key[0]][key] = self.spaces[key[:2]][key] = obj
+        uid = next((o.uid for o in obj.meta.owners if o.controller), None)
+        if was is not None and was != uid:
+            del self.owners[(key[0], was)][key]
+        if uid is not None:
+            self.owners[(key[0], uid)][key], self.controller[key] = obj, uid
+
+    def check(self, store: Store, key=None) -> None:
+        """The store reads what the plain pools hold, by identity and in order: those of `key`'s kind, or all."""
+        def same(got, want):
+            assert [id(o) for o in got] == [id(o) for o in want]
+
+        for kind, pool in self.kinds.items():
+            if key is None or kind == key[0]:
+                same(store.list(kind), pool.values())
+                assert store.count(kind) == len(pool)
+        for (kind, ns), pool in self.spaces.items():
+            if key is None or (kind, ns) == key[:2]:
+                same(store.list(kind, ns), pool.values())
+                same(store.list(kind, ns, by_name=True), [pool[k] for k in sorted(pool, key=lambda k: k[2])])
+                assert store.count(kind, ns) == len(pool)
+        for (kind, uid), pool in self.owners.items():
+            if key is None or kind == key[0]:
+                same(store.owned_by(kind, uid), pool.values())
+        for k in [key] if key is not None else store._slots:
+            assert store.get(*k) is self.objects.get(k)
+        if key is None:
+            same(store, [self.objects[k] for k in sorted(self.objects, key=lambda k: (k[0], k[1] or "", k[2]))])
+
+
+def checked(store: Store, plain: Plain) -> None:
+    """Every write of `store` applied to `plain`, then the pools it touched compared."""
+    put, delete = store.put, store.delete
+
+    def put_checked(*a, **k):
+        new = put(*a, **k)
+        plain.apply(store.history[-1])
+        plain.check(store, new.key)
+        return new
+
+    def delete_checked(kind, namespace, name, now):
+        old, n = delete(kind, namespace, name, now), len(store.history)
+        if old is not None:
+            plain.apply(store.history[n - 1])
+        plain.check(store, (kind, namespace, name))
+        return old
+
+    store.put, store.delete = put_checked, delete_checked
+
+
+def test_the_pools_read_what_pools_written_at_every_write_would_over_random_writes():
+    rng, store, plain = random.Random(24), Store(), Plain()
+    checked(store, plain)
+    owners = [(), *(((OwnerRef(kind="ReplicaSet", name=n, uid="u" + n),) for n in "ab")),
+              (OwnerRef(kind="ReplicaSet", name="c", uid="uc", controller=False),)]
+    for now in range(1500):
+        kind, ns, name = rng.choice(("Pod", "ConfigMap")), rng.choice(("x", "y")), rng.choice("abcdefgh")
+        current, roll = store.get(kind, ns, name), rng.random()
+        if current is None:
+            made = obj(name, ns, kind)
+            store.put(attrs.evolve(made, meta=attrs.evolve(made.meta, owners=rng.choice(owners))), now)
+        elif roll < 0.15:
+            store.delete(kind, ns, name, now)
+        elif roll < 0.3:  # the owners replaced: adopted, released or moved
+            store.put(attrs.evolve(current, meta=attrs.evolve(current.meta, owners=rng.choice(owners))), now)
+        elif roll < 0.4:  # an equal owners tuple, not the same one
+            store.put(attrs.evolve(current, meta=attrs.evolve(current.meta, owners=tuple(current.meta.owners))), now)
+        else:  # a status or spec write keeping the Meta, the store's most common write
+            store.put(current, now, status=now) if roll < 0.8 else store.put(current, now, spec=now)
+    plain.check(store)
+    assert len(plain.objects) > 10 and sum(c.op == "DELETED" for c in store.history) > 100
+
+
+@pytest.mark.parametrize("text", [t for _, t in SCENARIOS], ids=[n for n, _ in SCENARIOS])
+def test_every_scenarios_store_reads_what_pools_written_at_every_write_would(text, monkeypatch):
+    plains, made = {}, Store.__init__
+
+    def init(self):
+        made(self)
+        checked(self, plains.setdefault(id(self), Plain()))
+
+    monkeypatch.setattr(Store, "__init__", init)
+    sim = Simulation(kdsl.parse(text)).run()
+    plain = plains[id(sim.store)]
+    plain.check(sim.store)
+    assert plain.applied == len(sim.store.history) > 0  # every write was checked
