@@ -226,4 +226,6 @@ class Requests:
         self.store.delete(*key, now=self.now)
 
     def event(self, type_: str, reason: str, obj: ApiObject, message: str, source: str) -> None:
-        self.log.record(new_event(self.now, type_, reason, obj.kind, obj.namespace, obj.name, message, source))
+        # the clock's time and the object's Meta read without their properties (every pod's Scheduled comes here)
+        meta = obj.meta
+        self.log.record(new_event(self.queue.now, type_, reason, obj.kind, meta.namespace, meta.name, message, source))

@@ -22,7 +22,7 @@ from kdsl.engine.apiserver import prepared
 from kdsl.engine.apiserver.trace import decided
 from kdsl.core.evolve import copier
 from kdsl.engine.events import new_event
-from kdsl.engine.apiserver.defaults import generate_free_name, new_uid
+from kdsl.engine.apiserver.defaults import generate_free_name, generate_name, new_uid
 from kdsl.engine.objects import ApiObject, Meta
 from kdsl.model import names
 from kdsl.model.workloads import Pod
@@ -69,7 +69,7 @@ class AlikePods:
     `controller.create_pod` does."""
 
     __slots__ = ("controller", "rs", "owners", "sim", "now", "base", "ns", "key", "pod", "kept", "got", "fits",
-                 "shape", "spec_copy", "spec_fixed", "taken", "rule", "name_ok")
+                 "shape", "spec_copy", "spec_fixed", "rule", "name_ok")
 
     def __init__(self, controller, rs: ApiObject, owners: tuple) -> None:
         self.controller, self.rs, self.owners = controller, rs, owners
@@ -83,7 +83,6 @@ class AlikePods:
         self.shape = None  # the trace row's Shape, found with the answer (the same for every pod it fits)
         self.spec_copy, names_, _ = prepared.spec_copiers(Pod)
         self.spec_fixed = {n: getattr(self.pod.spec, n) for n in names_ if n != "name"}
-        self.taken = taken_in(sim.store, self.ns)  # made once a sync, not once a pod
         self.rule = names.name_rule("Pod", sim.kube_minor)  # ValidatePodName: a name checked at each pod
         self.name_ok = None  # the rule's verdict on the sync's names, once known (_name_ok)
 
@@ -96,12 +95,15 @@ class AlikePods:
         """The next `size` pods, each as `create()` makes it (one slow-start batch, which is sent whole: Go's
         goroutines all run), in one loop over what a sync's pods share; the refusals' messages, in order."""
         sim, rs, ns, store, base, now = self.sim, self.rs, self.ns, self.sim.store, self.base, self.now
-        rng, taken, traces, record, write_created = sim.rng, self.taken, sim.traces, sim.log.record, sim.write_created
+        rng, get, traces, record, write_created = sim.rng, store.get, sim.traces, sim.log.record, sim.write_created
         source, kind, rs_name, spec_fixed, spec_copy = self.controller.name, rs.kind, rs.name, self.spec_fixed, \
             self.spec_copy
         errors = []
         for _ in range(size):
-            name = generate_free_name(base, rng, taken)
+            # generate_free_name(base, rng, taken_in(store, ns)) without its two calls a pod: drawn again while a pod holds it
+            name = generate_name(base, rng)
+            while get("Pod", ns, name) is not None:
+                name = generate_name(base, rng)
             uid = new_uid(rng)
             got, kept = self.got, self.kept
             if got is None or kept.now != now or kept.answers.get(self.key) is not got \

@@ -34,11 +34,13 @@ class GarbageCollector(Controller):
         if old is None and new.meta.deletion_ms is None:
             # Created (most of what it hears: every pod): indexed under its owners, and collected if one is not
             # there; the rest below reads what an update or a deletion moves, or a deletion's start.
-            if new.meta.owners:
-                key, dependents = new.key, self._dependents
-                for ref in new.meta.owners:
+            meta = new.meta
+            if meta.owners:
+                # new.key and _owner's dependent.namespace read without their properties: every pod comes here
+                key, dependents = (new.kind, meta.namespace, meta.name), self._dependents
+                for ref in meta.owners:
                     dependents.setdefault(ref.uid, {})[key] = None
-                for ref in new.meta.owners:
+                for ref in meta.owners:
                     if self._owner(new, ref) is None:
                         self.enqueue(key)  # born with an owner that is not there: collect it
                         break
@@ -82,7 +84,7 @@ class GarbageCollector(Controller):
         info = KINDS.get(ref.kind)
         if info is None:
             return dependent  # a kind the server does not know: never treat the reference as dangling
-        owner = self.store.get(ref.kind, dependent.namespace if info.namespaced else None, ref.name)
+        owner = self.store.get(ref.kind, dependent.meta.namespace if info.namespaced else None, ref.name)
         return owner if owner is not None and owner.meta.uid == ref.uid else None
 
     def dependents(self, owner: ApiObject) -> list[ApiObject]:

@@ -86,6 +86,10 @@ class Tally:
     def __init__(self, kinds: tuple[str, ...]) -> None:
         self.kinds = kinds
         self._by_owner: dict[str, Counts] = {}
+        # the conditions tuples of the last status write read (before, after) and their Ready times: ready_since
+        # is a function of the tuple alone, and the kubelet's alike pods share theirs (kubelet/alike.py: 135
+        # tuples for the 39,932 such writes of 19,966 ReplicaSet pods), so most writes find both here
+        self._read: tuple = ((), None, (), None)
 
     def of(self, uid: str) -> Counts:
         return self._by_owner.get(uid) or Counts()
@@ -109,7 +113,10 @@ class Tally:
                 before = after = _share(new)  # the same share, under other owners or labels
                 changed = False
             else:
-                since_o, since_n = ready_since(old), ready_since(new)
+                oc, nc, r = o.conditions, n.conditions, self._read
+                since_o = r[1] if oc is r[0] else r[3] if oc is r[2] else ready_since(old)
+                since_n = r[3] if nc is r[2] else r[1] if nc is r[0] else ready_since(new)
+                self._read = (oc, since_o, nc, since_n)
                 done_o, done_n = o.phase in _FINISHED, n.phase in _FINISHED
                 before = _OUT if om.deletion_ms is not None or done_o else since_o
                 after = _OUT if nm.deletion_ms is not None or done_n else since_n

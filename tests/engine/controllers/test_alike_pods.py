@@ -163,3 +163,27 @@ def test_a_rule_asked_once_a_sync_answers_every_generated_name_of_the_base_alike
         verdicts = {bool(rule(generate_name(base, rng))) for _ in range(200)}
         verdicts |= {bool(rule(base[:58] + suffix)) for suffix in ("00000", "zzzzz", "a0z9b", "9aaaa")}
         assert len(verdicts) == 1, base
+
+
+def test_a_drawn_name_a_pod_holds_is_drawn_again_as_the_plain_way_draws_it(monkeypatch, sent):
+    # names drawn from two characters collide often: the batch's own retry (generate_free_name's, inlined) must
+    # draw again exactly where the plain way does, and the run says the same
+    from kdsl.engine.apiserver import defaults
+    from kdsl.engine.controllers import alike_pods
+    drawn: list = []
+
+    def narrow(base: str, rng: random.Random) -> str:
+        drawn.append(base)
+        return base + "".join("ab"[rng.getrandbits(1)] for _ in range(3))
+
+    monkeypatch.setattr(defaults, "generate_name", narrow)
+    monkeypatch.setattr(alike_pods, "generate_name", narrow)
+    text = ("cluster c { nodes pool count=2 cpu=8 memory=16Gi pods=110 }\n"
+            "namespace free { deployment api replicas=7 image=registry.example.com/api:1 cpu=100m }\nrun 1m\n")
+    scenario = kdsl.parse(text)
+    alike = _facts(Simulation(scenario).run())
+    short, draws = len(sent), len(drawn)
+    names_ = [e.message.split(": ")[1] for e in alike[1] if e.reason == "SuccessfulCreate" and e.kind == "ReplicaSet"]
+    assert len(names_) == 7 == len(set(names_)) and short < 7 and draws > 10  # retried, most of them in a batch
+    _plain(monkeypatch)
+    assert _facts(Simulation(scenario).run()) == alike

@@ -160,3 +160,35 @@ def test_the_binding_is_not_heard_a_status_write_is_and_the_counts_are_a_recount
     assert sorted(heard) == [("ADDED", False)] * 3 + [("MODIFIED", True)] * 6
     writes = [c for c in sim.store.history if c.key[0] == "Pod"]
     assert len(writes) == 12  # created, bound, then two status writes: all but the binding heard
+
+
+def _state(tally) -> dict:
+    return {uid: (c.active, c.labels, c.ready, c.since, c.times) for uid, c in tally._by_owner.items()}
+
+
+@pytest.mark.parametrize("text", [MIXED, "node n1 cpu=8 memory=16Gi\nnode n2 cpu=8 memory=16Gi\n"
+                                         "deployment web replicas=30 image=nginx:1.25 minReady=5s { labels app=web }\n"
+                                         "at 30s: set image web web=nginx:1.26\nat 1m: scale web replicas=5\nrun 3m\n"])
+def test_the_ready_times_kept_by_conditions_tuple_move_the_counts_as_reading_each_write_does(monkeypatch, text):
+    """Tally.moved keeps the Ready times of the last write's two conditions tuples (the kubelet's alike pods share
+    theirs): a shadow Tally that reads every write's conditions (its kept tuples cleared before each) says the same
+    and holds the same counts at every write."""
+    from kdsl.engine.controllers.replica_counts import Tally
+    shadows: dict = {}
+    hits = []
+    real = Tally.moved
+
+    def moved(self, old, new):
+        shadow = shadows.setdefault(id(self), (self, Tally(self.kinds)))[1]
+        if old is not None and new is not None:
+            r = self._read
+            hits.append(any(c is r[0] or c is r[2] for c in (old.status.conditions, new.status.conditions)
+                            if c))
+        shadow._read = (None, None, None, None)  # nothing kept: every write's conditions read
+        said = real(self, old, new)
+        assert real(shadow, old, new) == said and _state(shadow) == _state(self)
+        return said
+
+    monkeypatch.setattr(Tally, "moved", moved)
+    Simulation(kdsl.parse(text)).run()
+    assert sum(hits) > 10 and not all(hits)
