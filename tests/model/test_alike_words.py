@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kdsl.lang import parse_document
-from kdsl.model.build import alike_words
+from kdsl.model.build import alike_fit, alike_words
 from kdsl.model.build import scenario as building
 from kdsl.model.build.workloads import build_workload
 from tests.model.test_alike import _same
@@ -125,3 +125,32 @@ def test_a_label_value_that_is_another_word_of_the_statement_is_built_on_its_own
     spreads = [o.template.spread[0].selector for o in building.build(parse_document(text, "a.kdsl")).objects
                if o.kind == "Deployment"]
     assert [s is None for s in spreads] == [False, False, False, True, False, False]
+
+
+# An entry's compiled fit (alike_words.fit_of) against the plain path (alike_words.fits): texts drawn from a few
+# words so that they meet each other, the first statement's and the statement's other words; images with a tag,
+# latest or none (what the pull policy reads), label values invalid or not, names with a `/`.
+FIT_WORDS = ["web-0", "web-1", "team-1", "frontend", "reg/web:1.0", "reg/web:latest", "reg/web", "busybox", "_bad",
+             "a" * 64, "ns/web", "default"]
+
+
+@st.composite
+def _fit_cases(draw):
+    roles = draw(st.lists(st.sampled_from(["name", "label", "image"]), min_size=1, max_size=5))
+    slots = tuple(((i,), r) for i, r in enumerate(roles))
+    words = st.sampled_from(FIT_WORDS)
+    old = tuple(draw(st.lists(words, min_size=len(roles) + 1, max_size=len(roles) + 1)))
+    varying = frozenset(draw(st.sets(st.integers(0, len(roles)))))
+    others = frozenset(draw(st.sets(words, max_size=4)))
+    # mostly the first one's texts with a few changed: equal, WIDER and each kind of refusal are all met
+    texts = tuple(draw(st.one_of(st.just(t), st.just(t), words)) for t in old)
+    return slots, old, varying, others, texts
+
+
+@settings(max_examples=600, deadline=None)
+@given(_fit_cases())
+def test_an_entrys_compiled_fit_says_what_the_plain_path_says(case):
+    slots, old, varying, others, texts = case
+    pulls = alike_fit.readings(slots, old)  # as Entry.learn: the first statement's readings
+    plain = alike_fit.fits(texts, slots, old, pulls, alike_fit.pattern_of(old), varying, others)
+    assert alike_fit.fit_of(slots, old, varying)(pulls, others, texts) is plain

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Callable
 
@@ -12,6 +11,7 @@ from kdsl.core.errors import Span
 from kdsl.core.evolve import evolve
 from kdsl.lang.syntax import Stmt, Word
 from kdsl.model.build.alike_compare import Same
+from kdsl.model.build.alike_fit import WIDER, fit_of, pattern_of, readings
 from kdsl.model.build.alike_objects import (
     MISSING,
     NotAlike,
@@ -28,8 +28,6 @@ from kdsl.model.build.alike_objects import (
 )
 from kdsl.model.build.context import Ctx
 from kdsl.model.build.workloads import build_workload
-from kdsl.model.names import label_value
-from kdsl.model.pods import _tag
 
 # Many namespaces of deployments repeat one block that differs in a few words: the name, a label's value
 # (`app=web-3`), an image, and the namespace. Those are the "slots" (the namespace a slot of its own); the
@@ -41,8 +39,8 @@ from kdsl.model.pods import _tag
 # - the builder reads a slot's text only to copy it into the object whole (and a namespace into the messages), to
 #   validate it (a label value, by label_value: the same complaints, none, for the new text), to compare it with
 #   other words (no varying slot's text is another word of the statement, nor the namespace, and the slots equal to
-#   each other are the same ones: _pattern), for an image to default the pull policy (the same for the new one:
-#   _pull) and for the name to read a namespace out of it (it has no `/`);
+#   each other are the same ones: pattern_of), for an image to default the pull policy (the same for the new one:
+#   alike_fit.reading) and for the name to read a namespace out of it (it has no `/`);
 # - the objects built differ from the first only in strings, each the text of one slot in either (so the copies
 #   are found), and in spans, each the span of a node of the statement found again by its place in the tree; any
 #   other type than strings, numbers, spans, tuples and attrs classes stops it (alike_objects.diff); each example
@@ -50,7 +48,6 @@ from kdsl.model.pods import _tag
 # - building said nothing (no diagnostic, no secret value), and the names the builders noted (Ctx.name_spans) are
 #   at the same places in each; the checks that read the object (checks.py, the precheck) run on it as before.
 _NOT_ALIKE = object()
-_WIDER = object()
 NOT_MINE = object()
 
 
@@ -69,7 +66,7 @@ def build_words(ctx: Ctx, stmt: Stmt, namespace: str | None, slots=(), builder: 
     entry = ctx.alike.get(key)
     if type(entry) is Entry:
         made = entry.made(ctx, stmt, namespace, words)
-        if made is not _WIDER:
+        if made is not WIDER:
             if made is None:
                 return build(ctx, stmt, namespace)
             ctx.alike_of[id(made)] = (made, entry)  # for the checks and the precheck: kept, its id stays its own
@@ -120,27 +117,9 @@ def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, paths: tuple, words: tuple
     return "words", namespace is None, span.file, paths, tuple(lines)
 
 
-@functools.lru_cache(maxsize=4096)  # label values come back in every namespace
-def _pull(role: str, text: str):
-    """What the builder makes of a slot's text but a copy: a label value's complaints, an image's pull policy."""
-    if role == "label":
-        return tuple(label_value(text))
-    if role == "image":
-        return _tag(text) in (None, "latest")
-    return "/" in text  # the name (a namespace has none: it is the enclosing block's)
-
-
 def _texts(stmt: Stmt, slots, namespace: str | None) -> tuple[str, ...]:
     """The namespace the object goes to (a slot of its own, first) and each slot's text."""
     return (namespace or "default", *[at_path(stmt, p).text for p, _ in slots])
-
-
-def _pulls(slots, texts: tuple[str, ...]) -> tuple:
-    return tuple(_pull(r, t) for (_p, r), t in zip(slots, texts[1:]))
-
-
-def _pattern(texts: tuple[str, ...]) -> tuple[int, ...]:
-    return tuple(texts.index(t) for t in texts)
 
 
 def _words(node, out: set, trie: dict) -> None:
@@ -163,11 +142,12 @@ class Entry:
     same: Same  # _alike(first statement, b, trie), compiled (alike_compare)
     slots: tuple[tuple[tuple[int, ...], str], ...]
     texts: tuple[str, ...]  # the first statement's (_texts)
-    pulls: tuple  # and what the builder makes of them (_pulls)
-    pattern: tuple[int, ...]  # and which are equal (_pattern)
+    pulls: tuple  # and what the builder makes of them (readings)
+    pattern: tuple[int, ...]  # and which are equal (pattern_of)
     varying: frozenset[int]  # texts that differed in an example (others must stay)
     others: frozenset  # the statement's words but the varying slots' (and the namespace unless it varies)
     make: Callable  # the first object with a statement's spans and words (alike_objects.compiled)
+    fit: Callable  # fits, compiled (fit_of)
     names: tuple
     spans: Callable  # `names` at a statement's places (alike_objects.spans_at)
     leaves: tuple[tuple, ...]  # the object's paths holding a slot's text (alike_objects.diff)
@@ -193,13 +173,13 @@ class Entry:
             return None
         trie = _trie(slots)
         t1 = _texts(s1, slots, ns1)
-        pulls = _pulls(slots, t1)
+        pulls = readings(slots, t1)
         seen = []
         for s, o, said, _noted, ns in examples:
             if o is None or said or not _alike(s1, s, trie):
                 return None
             t = _texts(s, slots, ns)
-            if _pattern(t) != _pattern(t1) or _pulls(slots, t) != pulls:
+            if pattern_of(t) != pattern_of(t1) or readings(slots, t) != pulls:
                 return None
             seen.append(t)
         varying = frozenset(i for t in seen for i in range(len(t1)) if t[i] != t1[i])
@@ -220,9 +200,9 @@ class Entry:
             return None
         values = tuple(flat.values())
         entry = cls(first=first, examples=tuple(examples), trie=trie, same=Same.of(s1, trie, made), slots=slots,
-                    texts=t1, pulls=pulls, pattern=_pattern(t1), varying=varying,
+                    texts=t1, pulls=pulls, pattern=pattern_of(t1), varying=varying,
                     others=frozenset(others),
-                    make=compiled(o1, nest(list(enumerate(flat)), 0), values),
+                    make=compiled(o1, nest(list(enumerate(flat)), 0), values), fit=fit_of(slots, t1, varying),
                     names=tuple((tuple(k), tuple(v)) for k, v in names1),
                     spans=spans_at(tuple((tuple(k), tuple(v)) for k, v in names1)),
                     leaves=tuple(p for p, (what, _at) in flat.items() if what == "word"),
@@ -237,17 +217,13 @@ class Entry:
 
     def made(self, ctx: Ctx, stmt: Stmt, namespace: str | None, words: tuple):
         """This entry's object for an alike statement (`words`: at its slots); None when it is not alike after all,
-        _WIDER when it is but for a text the examples all had the same."""
-        old = self.texts
+        WIDER when it is but for a text the examples all had the same."""
         if not self.same(ctx.made, stmt):
             return None
-        slots, varying = self.slots, self.varying
         texts = (namespace or "default", *[w[0] for w in words])  # as _texts
-        if any(texts[i] in self.others for i in varying) or _pattern(texts) != self.pattern or \
-                _pulls(slots, texts) != self.pulls:
-            return None
-        if any(texts[i] != old[i] for i in range(len(texts)) if i not in varying):
-            return _WIDER if self.wide else None
+        fit = self.fit(self.pulls, self.others, texts)
+        if fit is not True:
+            return WIDER if fit is WIDER and self.wide else None
         names = self.spans(stmt, found, MISSING)
         if names is None:
             return None
