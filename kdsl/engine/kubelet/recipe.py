@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+
+import attrs
+
+from kdsl.core.evolve import plain
 from kdsl.engine.kubelet.merge import _condition, merged_alone
 from kdsl.engine.objects import Condition
 
@@ -32,7 +37,9 @@ def plan_at(recipe: tuple, now: int) -> tuple:
 
 def follow(plan: tuple, previous: tuple, names: tuple[str, ...], now: int) -> tuple:
     """The pod's conditions by a recipe's plan at `now` (plan_at), its names put in what names them."""
-    order, pad, fills = plan
+    order, pad, fills, pick = plan
+    if pick is not None:  # nothing of it names a container or keeps a time: picked from them and the made ones
+        return pick[0](previous + pick[1])
     # each kept condition where it stood, or the previous ones in another order; then the rest made
     out = [*previous, *pad] if order is None else [None if k is None else previous[k] for k in order]
     for i, s in fills:
@@ -44,7 +51,12 @@ def follow(plan: tuple, previous: tuple, names: tuple[str, ...], now: int) -> tu
             else:
                 message = parts[0] + names[parts[1]] + parts[2] if len(parts) == 3 else \
                     "".join([names[p] if p.__class__ is int else p for p in parts])
-                s = Condition(type=type_, status=status, reason=reason, message=message, last_transition_ms=since)
+                s = _new(Condition)  # Condition(...) filled slot by slot, less its keywords' parsing
+                _type(s, type_)
+                _status(s, status)
+                _reason(s, reason)
+                _message(s, message)
+                _since(s, since)
         out[i] = s
     return tuple(out)
 
@@ -82,8 +94,9 @@ def _made_recipe(rows: tuple, shape: tuple) -> tuple:
 def _made_plan(recipe: tuple, now: int) -> tuple:
     """The recipe's steps at `now`, as (None, padding, (position, step) of each condition not kept) when each kept
     condition stays where it stood (appended to the previous ones, then filled in), else as (the previous
-    condition each position keeps or None, (), the same). A condition that names no container and is made now is
-    the same for every pod: it is made once (as merged_alone shares it, merge._condition)."""
+    condition each position keeps or None, (), the same); then _pick's form, when it has one. A condition that
+    names no container and is made now is the same for every pod: it is made once (as merged_alone shares it,
+    merge._condition)."""
     steps = tuple(_condition((s[0], s[1], s[2], s[3], now)) if s.__class__ is tuple and s[4] is None
                   and s[3].__class__ is str else s for s in recipe[2])
     fills = tuple((i, s) for i, s in enumerate(steps) if s.__class__ is not int)
@@ -91,10 +104,33 @@ def _made_plan(recipe: tuple, now: int) -> tuple:
         plan = (None, (None,) * (len(steps) - len(recipe[1])), fills)
     else:
         plan = (tuple(s if s.__class__ is int else None for s in steps), (), fills)
+    plan += (_pick(steps, len(recipe[1])),)
     if len(recipe[4]) >= 64:
         recipe[4].clear()
     recipe[4][now] = plan
     return plan
+
+
+def _pick(steps: tuple, kept: int) -> tuple | None:
+    """(an itemgetter, the conditions made) when every step keeps a previous condition (of `kept`) or is one made
+    alike for all (no name, no kept time): the conditions are then those items of the previous ones followed by
+    the made ones; None otherwise (or for one step, which an itemgetter gives bare)."""
+    made = tuple(s for s in steps if s.__class__ is not int)
+    if len(steps) < 2 or any(s.__class__ is not Condition for s in made):
+        return None
+    at, n = [], kept
+    for s in steps:
+        if s.__class__ is int:
+            at.append(s)
+        else:
+            at.append(n)
+            n += 1
+    return itemgetter(*at), made
+
+
+assert plain(Condition), "follow fills a Condition's slots: Condition must keep no converter, validator or hook"
+_new = object.__new__
+_type, _status, _reason, _message, _since = (getattr(Condition, a.name).__set__ for a in attrs.fields(Condition))
 
 
 def canonical(shape: tuple) -> tuple:

@@ -63,7 +63,12 @@ def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: 
     if known is not None and (not own or known[0] is canon[1]):
         _, phase, plan, out = known
         conditions = previous if plan is None else follow(plan, previous, names, now)
-        return changed(phase, conditions, inits, regular, status), sandbox, (conditions, out, named)
+        # refresh.changed, inline: a pod's refresh is most often found here
+        if (phase != status.phase or conditions != previous or inits != status.init_container_statuses
+                or regular != status.container_statuses):
+            return {"phase": phase, "conditions": conditions, "init_container_statuses": inits,
+                    "container_statuses": regular}, sandbox, (conditions, out, named)
+        return None, sandbox, (conditions, out, named)
     phase, by_sandbox = _answer(t, named[3], inits, regular, deleting, status.phase, facts)
     key_sandbox = sandbox  # what _FAST's key holds
     if phase in TERMINAL and sandbox == "ready" and not any(c.stage in ct.LIVE for c in ctrs):

@@ -7,6 +7,7 @@ from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet.backoff import go_duration
 from kdsl.engine.kubelet.containers import Ctr, Timer
 from kdsl.core.evolve import evolve
+from kdsl.engine.events import new_event
 from kdsl.engine.kubelet.phase import TERMINAL
 from kdsl.engine.kubelet.pod import PodRun
 from kdsl.engine.kubelet.probes import unhealthy_message
@@ -18,7 +19,9 @@ def container_step(pod: PodRun, i: int, c: Ctr, t: Timer, out: list) -> tuple[Po
     pod and its changes not yet copied in: runtime.apply copies it once for the step and the sync after."""
     now, image, ctrs = t.time_ms, c.spec.image, pod.ctrs
     if t.what == "pulled":
-        pod.event(now, "Normal", "Pulled", f'Successfully pulled image "{image}" in {go_duration(t.detail)}', out)
+        # pod.event, inline (as in begin and create: every pod's steps)
+        out.append(new_event(now, "Normal", "Pulled", "Pod", pod.namespace, pod.name,
+                             f'Successfully pulled image "{image}" in {go_duration(t.detail)}', "kubelet"))
         # create reads the pod's configs, not its images; a start replaces the timers (no copy without `t`)
         c = create(pod, c if pod.configs is None else c.pop(), now, out)
         return pod, {"images": pod.images | {image}, "ctrs": ctrs[:i] + (c,) + ctrs[i + 1:]}
@@ -120,7 +123,8 @@ def begin(pod: PodRun, c: Ctr, now: int, out: list, images: frozenset[str] | Non
     if spec.image_pull_policy == "Always" or not present:
         b = spec.behaviour
         took = 0 if present else (b.pull_ms if b.pull_ms is not None else pod.config.pull_ms)
-        pod.event(now, "Normal", "Pulling", f'Pulling image "{image}"', out)
+        out.append(new_event(now, "Normal", "Pulling", "Pod", pod.namespace, pod.name, f'Pulling image "{image}"',
+                             "kubelet"))
         timer = Timer(now + took, "pull-failed") if b.pull_fails else _pulled(now + took, took)
         return evolve(c, stage=ct.PULLING, timers=(timer,))  # with_timers([timer]) in one copy
     pod.event(now, "Normal", "Pulled", f'Container image "{image}" already present on machine', out)
@@ -147,7 +151,8 @@ def create(pod: PodRun, c: Ctr, now: int, out: list, restart: bool = False) -> C
         held = config_refs.blocked(pod, c, now, out)
         if held is not None:
             return held
-    pod.event(now, "Normal", "Created", f"Created container: {c.name}", out)
-    pod.event(now, "Normal", "Started", f"Started container {c.name}", out)
+    name, ns, pod_name = c.spec.name, pod.namespace, pod.name
+    out += (new_event(now, "Normal", "Created", "Pod", ns, pod_name, f"Created container: {name}", "kubelet"),
+            new_event(now, "Normal", "Started", "Pod", ns, pod_name, f"Started container {name}", "kubelet"))
     # a retry after CreateContainerConfigError comes through begin(): it is a restart if the container ran
     return ct.start(c, now, restart=restart or c.run_start_ms is not None)
