@@ -76,9 +76,10 @@ class KubeletComponent:
                 return
             self.node_of[key] = node
             run = self.runs[key] = self._new_run(new, node_obj)
-            if self._rejected(key, new):
+            if self.admit_handlers and self._rejected(key, new):
                 return
-            if not self._wait_for_volumes(key, new):
+            # a pod that mounts nothing has no volume to wait for (config_refs.missing reads only its volumes)
+            if not (new.spec.template.volumes and self._wait_for_volumes(key, new)):
                 self._next(key, run)
         else:
             if new.status is not run.status:  # not the kubelet's own write
@@ -107,8 +108,11 @@ class KubeletComponent:
     def _rejected(self, key: tuple, pod: ApiObject) -> bool:
         """HandlePodAdditions: a pod an admit handler refuses is failed at once (rejectPod), with a Warning
         event of the handler's reason and message."""
-        refusal = next((r for h in self.admit_handlers if (r := h(pod)) is not None), None)
-        if refusal is None:
+        for handler in self.admit_handlers:
+            refusal = handler(pod)
+            if refusal is not None:
+                break
+        else:
             return False
         reason, message = refusal
         self.sim.event("Warning", reason, pod, message, source=SOURCE)

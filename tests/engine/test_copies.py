@@ -19,7 +19,7 @@ import kdsl.engine.store as store_module
 from kdsl.engine.controllers import CONTROLLERS
 from kdsl.engine.controllers.root_ca_publisher import RootCACertPublisher
 from kdsl.engine.controllers.serviceaccounts import ServiceAccountsController
-from kdsl.engine.kubelet import containers, merge
+from kdsl.engine.kubelet import containers, merge, runtime
 from kdsl.engine.simulation import Simulation
 
 DEPLOYMENT = """\
@@ -74,6 +74,13 @@ def copies(monkeypatch) -> Counter:
     monkeypatch.setattr(store_module.Store, "put", counting_put)
     for name in ("_running", "_started"):  # a container's start: evolve's copies, compiled (evolve.copier)
         monkeypatch.setattr(containers, name, _counting(getattr(containers, name), counted))
+    copied = runtime._copied  # a kubelet step's copies of the pod and its status: evolve's copiers, compiled
+
+    def counted_copied(table, cls, inst, changes):
+        counted[cls.__name__] += 1
+        return copied(table, cls, inst, changes)
+
+    monkeypatch.setattr(runtime, "_copied", counted_copied)
     return counted
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import attrs
 
@@ -10,7 +10,7 @@ from kdsl.engine.events import Event
 from kdsl.engine.kubelet import alike, shaped
 from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet import steps
-from kdsl.core.evolve import evolve
+from kdsl.core.evolve import copier, evolve
 from kdsl.engine.kubelet.refresh import refreshed
 from kdsl.engine.kubelet.sync import synced
 from kdsl.engine.kubelet.pod import Config, PodRun, Step
@@ -34,7 +34,8 @@ def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespac
         canon = None
     else:  # its containers are its own: answered by their shape (kubelet/shaped.py)
         fields, sandbox, canon = shaped.refreshed(template, ctrs, False, "creating", gates, status, bound_ms, None)
-    status = evolve(status, start_ms=bound_ms) if fields is None else evolve(status, start_ms=bound_ms, **fields)
+    status = _copied(_STATUS_COPIES, PodStatus, status,
+                     {"start_ms": bound_ms} if fields is None else {"start_ms": bound_ms, **fields})
     return PodRun(name=name, namespace=namespace, uid=uid, template=template, bound_ms=bound_ms, ctrs=ctrs,
                   config=config, images=node_images if node_images.__class__ is frozenset else
                   frozenset(node_images) if node_images else _NO_IMAGES, readiness_gates=gates,
@@ -111,10 +112,15 @@ def _changed(pod: PodRun, step: Step, out: list) -> tuple[PodRun, dict]:
     a pod and its changes not yet copied in (steps.container_step)."""
     if step.what == "sandbox":
         return pod, {"sandbox": "ready"}
-    i = next(i for i, c in enumerate(pod.ctrs) if c.name == step.container)
-    c = pod.ctrs[i]
-    timer = c.due
-    if timer is None or (timer.time_ms, timer.what) != (step.time_ms, step.what):
+    name, i = step.container, 0
+    for c in pod.ctrs:  # the container the step is for
+        if c.name == name:
+            break
+        i += 1
+    else:
+        raise ValueError(f"{step} names no container of pod {pod.name}")
+    timer = c.timers[0] if c.timers else None  # c.due
+    if timer is None or timer.time_ms != step.time_ms or timer.what != step.what:
         raise ValueError(f"{step} is not what {step.container} does next ({timer})")
     return steps.container_step(pod, i, c, timer, out)
 
@@ -194,15 +200,30 @@ def _refresh(pod: PodRun, now: int, reported: dict | None = None, alone: bool = 
         fields, sandbox = refreshed(pod.template, ctrs, pod.deletion_ms is not None, sandbox, pod.readiness_gates,
                                     pod.status, now)
     if fields is not None:
-        status = evolve(pod.status, **fields, **reported) if reported else evolve(pod.status, **fields)
+        status = _copied(_STATUS_COPIES, PodStatus, pod.status, {**fields, **reported} if reported else fields)
     elif reported:
-        status = evolve(pod.status, **reported)
+        status = _copied(_STATUS_COPIES, PodStatus, pod.status, reported)
     elif not changes and sandbox == pod.sandbox and now == pod.now_ms:
         return pod  # nothing the status shows changed
     else:
         status = pod.status
     changes["status"], changes["sandbox"], changes["now_ms"] = status, sandbox, now
-    return evolve(pod, **changes)
+    return _copied(_POD_COPIES, PodRun, pod, changes)
+
+
+# changed names -> evolve's compiled copier for them, a table a class (a step copies the pod and its status)
+_POD_COPIES: dict[tuple[str, ...], Callable] = {}
+_STATUS_COPIES: dict[tuple[str, ...], Callable] = {}
+
+
+def _copied(table: dict, cls: type, inst, changes: dict):
+    """evolve(inst, **changes), `inst` of class `cls`, without the copy of `changes` that ** makes and with
+    one look-up (`changes` is read, not kept: the refreshed fields a status refresh shares stay as they are)."""
+    names = tuple(changes)
+    make = table.get(names)
+    if make is None:
+        make = table[names] = copier(cls, *names)
+    return make(inst, changes)
 
 
 # ---- a pod alone, for tests and notebooks ------------------------------------------------------------

@@ -31,14 +31,15 @@ def synced(pod: PodRun, changes: dict, now: int, out: list) -> dict:
     """The pod worker's SyncPod after a change: start what may start, stop what must stop. `changes`: the
     pod's changes not yet copied in (its containers, sandbox, images, `initialized`); returned with the
     sync's own, so that the pod is copied once for both (runtime._refresh)."""
-    ctrs = changes.get("ctrs", pod.ctrs)
+    get = changes.get
+    ctrs = get("ctrs", pod.ctrs)
     if _finished(pod, ctrs):
         stopped = _stop_all(pod, ctrs, now, out)
         return changes if stopped is ctrs else {**changes, "ctrs": stopped}
-    if changes.get("sandbox", pod.sandbox) != "ready":
+    if get("sandbox", pod.sandbox) != "ready":
         return changes
-    images = changes.get("images", pod.images)  # begin reads them: an image pulled by this step is present
-    initialized = changes.get("initialized", pod.initialized)
+    images = get("images", pod.images)  # begin reads them: an image pulled by this step is present
+    initialized = get("initialized", pod.initialized)
     for i, c in enumerate(ctrs):
         if not c.init:
             break
@@ -51,14 +52,22 @@ def synced(pod: PodRun, changes: dict, now: int, out: list) -> dict:
             continue
         return changes  # an init container is still at work
     begun = None  # the containers begun now
+    pulling = None  # whether one pulls: asked of them all once, then of each begun (it replaced a BLOCKED one)
     for i, c in enumerate(ctrs):
         if c.init or c.stage != ct.BLOCKED:
             continue
-        if any(o.stage == ct.PULLING for o in (ctrs if begun is None else begun)):
+        if pulling is None:
+            pulling = False
+            for o in ctrs:
+                if o.stage == ct.PULLING:
+                    pulling = True
+                    break
+        if pulling:
             break  # the kubelet starts a pod's containers one after the other, each pull blocking
         if begun is None:
             begun = list(ctrs)
-        begun[i] = steps.begin(pod, c, now, out, images)  # begin reads the pod's configs, not its containers
+        c = begun[i] = steps.begin(pod, c, now, out, images)  # begin reads the pod's configs, not its containers
+        pulling = c.stage == ct.PULLING
     if begun is not None:
         return {**changes, "initialized": True, "ctrs": tuple(begun)}
     return changes if initialized else {**changes, "initialized": True}
