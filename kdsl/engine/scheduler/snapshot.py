@@ -127,11 +127,15 @@ class Snapshot:
                 by_label[kv] = {key: pod}
             else:
                 found[key] = pod
-        self.by_namespace.setdefault(pod.namespace, {})[key] = pod
-        if pod.anti_affinity:
-            self.with_anti_affinity[key] = pod
-        if pod.has_affinity:
+        spaced = self.by_namespace.get(pod.namespace)
+        if spaced is None:  # as for a label: setdefault would make a dict a pod to throw away
+            self.by_namespace[pod.namespace] = {key: pod}
+        else:
+            spaced[key] = pod
+        if pod.has_affinity:  # any term, the anti-affinity's among them: most pods have none
             self.with_affinity[key] = pod
+            if pod.anti_affinity:
+                self.with_anti_affinity[key] = pod
         for port in pod.host_ports:
             used = self.ports.setdefault(port, {})
             used[i] = used.get(i, 0) + 1
