@@ -78,3 +78,17 @@ def test_a_node_made_again_under_its_name_finds_its_pods_accounted_as_the_caches
     sim.store.put(pod, sim.now, status=pod.status)  # a status write: not heard, and not needed
     sim.store.put(node, sim.now)
     assert scheduler.snapshot.node_of("default/p") == "n1" and "n1" not in scheduler.unplaced
+
+
+def test_the_bindings_written_through_the_copiers_are_those_evolve_writes(monkeypatch):
+    """bind copies the spec, template and status through their classes' copiers; with them bypassed (a class
+    guard that never matches) the run's every stored version and event is the same, a nominated pod's too."""
+    from kdsl.engine import scheduling
+
+    def run():
+        sim = kdsl.simulate(kdsl.parse("cluster c version=1.34\n" + PREEMPT + "pod shop/x image=nginx cpu=100m\n"))
+        return [(c.key, c.obj) for c in sim.store.history], [(e.reason, e.name, e.message) for e in sim.log.events]
+
+    fast = run()
+    monkeypatch.setattr(scheduling, "PodStatus", type("NotAStatus", (), {}))
+    assert fast == run()

@@ -83,14 +83,14 @@ class Fit:
             # whose facts change empties the snapshot's cache).
             rows = snap.cycle_cache["alloc_rows"] = snap.alloc.tolist()
         a_cpu, a_mem, a_eph, a_pods = rows[i]
-        requested = snap.requested[i].tolist()
-        r_cpu, r_mem = requested[CPU], requested[MEMORY]
+        # the node's sums as Python ints (snapshot.totals): no numpy scalar read
+        r_cpu, r_mem, r_eph, u_cpu, u_mem, count = snap.totals.rows[i]
         # NodeResourcesFit: room for one more pod, and for each resource the pod requests
-        ok = snap.pod_count.item(i) + 1 <= a_pods
+        ok = count + 1 <= a_pods
         if ok:
-            alloc = (a_cpu, a_mem, a_eph)
+            free = (a_cpu - r_cpu, a_mem - r_mem, a_eph - r_eph)
             for r, want in self.wants:
-                if want > alloc[r] - requested[r]:
+                if want > free[r]:
                     ok = False
                     break
         ok_array = self.ok
@@ -99,7 +99,6 @@ class Fit:
             self.feasible += 1 if ok else -1
             ok_array[i] = ok
         # LeastAllocated over cpu and memory, by the scoring (non-zero) requests
-        u_cpu, u_mem = snap.non_zero[i].tolist()
         p_cpu, p_mem = self.pod.non_zero
         total = weights = 0
         if a_cpu > 0:

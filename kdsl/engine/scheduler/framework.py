@@ -134,9 +134,10 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
     # ufunc reduction's set-up, which costs some times argmax's over a window of a few hundred nodes
     tied = (totals == totals.item(totals.argmax())).nonzero()[0]  # np.flatnonzero without its wrapping
     # selectHost: the best total; ties drawn uniformly with the seeded RNG (see select_host).
-    pick = int(tied[0]) if len(tied) == 1 else int(tied[rng.randrange(len(tied))])
-    node = snapshot.nodes[int(feasible[pick])].name
+    # (item(): a Python int, where indexing makes a numpy scalar for int() to convert)
+    pick = tied.item(0) if len(tied) == 1 else tied.item(rng.randrange(len(tied)))
     nodes = snapshot.nodes
+    node = nodes[feasible.item(pick)].name
     names = lambda at=slice(None): [nodes[i].name for i in feasible[at].tolist()]  # noqa: E731
     return _scored(node, next_start, processed, len(feasible), names, totals, tied)
 

@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from kdsl.engine.objects import ApiObject
+from kdsl.engine.scheduler.slots import straight
 from kdsl.model.base import Selector
 from kdsl.model.pods import Container, PodAffinityTerm, PodTemplate
 from kdsl.model.workloads import Pod
@@ -157,10 +158,16 @@ class PodInfo:
             spread_selector = None
             if owned:
                 spread_selector = _owner_selector(labels)
-        info = cls.build(name=name, namespace=namespace, labels=labels, template=tpl,
-                         priority=priority if priority is not None else (tpl.priority or 0),
-                         start_ms=start_ms, terminating=terminating, nominated_node=nominated,
-                         preemption_policy=tpl.preemption_policy or preemption_policy, spread_selector=spread_selector)
+        priority = priority if priority is not None else (tpl.priority or 0)
+        preemption_policy = tpl.preemption_policy or preemption_policy
+        aff = tpl.affinity
+        if aff.pod_required or aff.anti_required or aff.pod_preferred or aff.anti_preferred:
+            info = cls.build(name=name, namespace=namespace, labels=labels, template=tpl, priority=priority,
+                             start_ms=start_ms, terminating=terminating, nominated_node=nominated,
+                             preemption_policy=preemption_policy, spread_selector=spread_selector)
+        else:  # most pods: build's PodInfo made straight-line, without its keywords' parsing
+            info = _fresh(name, namespace, labels, tpl, priority, start_ms, terminating, nominated, preemption_policy,
+                          spread_selector, _container_facts(tpl))
         if defaults and isinstance(pod, ApiObject):
             _LAST[0] = (tpl, pod.meta.labels, pod.meta.owners, info)
         return info
@@ -246,22 +253,19 @@ _OWN = """    name = meta.name
     return n"""
 
 
-def _compiled_sibling():
-    """_sibling, compiled straight-line (as kdsl.core.evolve compiles its copiers) through the slots' own setters:
-    a frozen class's __setattr__ refuses, and its __init__ parses 18 keywords."""
-    env = {"cls": PodInfo, "new": object.__new__}
-    lines = ["def _sibling(i, meta, status, start_ms):", "    n = new(cls)"]
-    for a in attrs.fields(PodInfo):
-        env[f"set_{a.name}"] = getattr(PodInfo, a.name).__set__
-        if a.name not in _PER_POD:
-            lines.append(f"    set_{a.name}(n, i.{a.name})")
-    exec(compile("\n".join([*lines, _OWN]), "<kdsl PodInfo sibling>", "exec"), env)  # noqa: S102
-    return env["_sibling"]
-
-
 # PodInfo.of of a pod whose template, labels and owners are `i`'s (the objects): `i` with the pod's own name, start
 # time, deletion and nomination, read as `of` reads them (the caller compared the namespace).
-_sibling = _compiled_sibling()
+_sibling = straight(PodInfo, "_sibling", "i, meta, status, start_ms",
+                    {a.name: f"i.{a.name}" for a in attrs.fields(PodInfo) if a.name not in _PER_POD}, _OWN)
+# PodInfo.build(name=, namespace=, ...) of a template without pod (anti-)affinity terms, given its container facts
+# (_container_facts): build's keywords and __init__'s (19, two defaults made by a call) cost more than the rest of a
+# PodInfo that a bare pod, whose template is its own, has made.
+_FRESH = ("name", "namespace", "labels", "template", "priority", "start_ms", "terminating", "nominated_node",
+          "preemption_policy", "spread_selector")
+_fresh = straight(PodInfo, "_fresh", ", ".join((*_FRESH, "facts")), {
+    **{f: f for f in _FRESH}, "requests": "facts[0]", "non_zero": "facts[1]", "host_ports": "facts[2]",
+    "images": "facts[3]", "affinity": "()", "anti_affinity": "()", "preferred": "()", "anti_preferred": "()",
+    "key": 'f"{namespace}/{name}"', "has_affinity": "False"})
 
 
 def _owner_selector(labels: dict[str, str]) -> Selector:

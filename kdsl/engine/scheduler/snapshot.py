@@ -11,6 +11,7 @@ import numpy as np
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.scheduler.nodeinfo import NodeIndex, NodeInfo
 from kdsl.engine.scheduler.podinfo import PodInfo, normalized_image
+from kdsl.engine.scheduler.totals import NodeTotals
 from kdsl.model.base import FieldRequirement, Requirement, Selector, compares
 
 # kdsl has no image sizes; 100 MiB is about a slim web server image. Callers pass real sizes.
@@ -32,7 +33,8 @@ class Snapshot:
     """Nodes sorted by name, the pods bound to each, and per-node totals as int64 arrays.
 
     `alloc[:, CPU|MEMORY|EPHEMERAL|PODS]` is allocatable; `requested` sums the bound pods' real requests
-    (cpu, memory, ephemeral-storage) and `non_zero` their scoring requests (cpu, memory). Keep one
+    (cpu, memory, ephemeral-storage), `non_zero` their scoring requests (cpu, memory) and `pod_count` counts them,
+    kept in `totals` (their rows as Python ints, and the arrays when read). Keep one
     snapshot across cycles with `add_pod` / `remove_pod`; `update_node` for a changed node,
     `with_nodes` when nodes come or go.
     """
@@ -40,9 +42,7 @@ class Snapshot:
     nodes: list[NodeInfo]
     index: dict[str, int]
     alloc: np.ndarray
-    requested: np.ndarray
-    non_zero: np.ndarray
-    pod_count: np.ndarray
+    totals: NodeTotals
     unschedulable: np.ndarray
     pods_on: list[dict[str, PodInfo]]
     image_sizes: dict[str, int] = attrs.field(factory=dict)
@@ -69,9 +69,8 @@ class Snapshot:
         infos = sorted((NodeInfo.of(n) for n in nodes), key=lambda n: n.name)
         n = len(infos)
         alloc = np.zeros((n, 4), dtype=np.int64)
-        snap = cls(nodes=infos, index={x.name: i for i, x in enumerate(infos)}, alloc=alloc,
-                   requested=np.zeros((n, 3), dtype=np.int64), non_zero=np.zeros((n, 2), dtype=np.int64),
-                   pod_count=np.zeros(n, dtype=np.int64), unschedulable=np.zeros(n, dtype=bool),
+        snap = cls(nodes=infos, index={x.name: i for i, x in enumerate(infos)}, alloc=alloc, totals=NodeTotals(n),
+                   unschedulable=np.zeros(n, dtype=bool),
                    pods_on=[{} for _ in infos],
                    image_sizes={normalized_image(k): v for k, v in (image_sizes or {}).items()},
                    default_image_size=default_image_size, version=version)
@@ -92,6 +91,18 @@ class Snapshot:
         return len(self.nodes)
 
     @property
+    def requested(self) -> np.ndarray:
+        return self.totals.requested
+
+    @property
+    def non_zero(self) -> np.ndarray:
+        return self.totals.non_zero
+
+    @property
+    def pod_count(self) -> np.ndarray:
+        return self.totals.pod_count
+
+    @property
     def names(self) -> list[str]:
         return [n.name for n in self.nodes]
 
@@ -105,7 +116,7 @@ class Snapshot:
         if key in self.where:
             raise ValueError(f"pod {key} is already on node {self.nodes[self.where[key]].name}")
         i = self.index[node]
-        self._count(i, pod, 1)
+        self.totals.add(i, pod.requests, pod.non_zero, 1)
         self.pods_on[i][key] = pod
         self.where[key] = i
         self._changed(i, pod, 1)
@@ -116,11 +127,15 @@ class Snapshot:
                 by_label[kv] = {key: pod}
             else:
                 found[key] = pod
-        self.by_namespace.setdefault(pod.namespace, {})[key] = pod
-        if pod.anti_affinity:
-            self.with_anti_affinity[key] = pod
-        if pod.has_affinity:
+        spaced = self.by_namespace.get(pod.namespace)
+        if spaced is None:  # as for a label: setdefault would make a dict a pod to throw away
+            self.by_namespace[pod.namespace] = {key: pod}
+        else:
+            spaced[key] = pod
+        if pod.has_affinity:  # any term, the anti-affinity's among them: most pods have none
             self.with_affinity[key] = pod
+            if pod.anti_affinity:
+                self.with_anti_affinity[key] = pod
         for port in pod.host_ports:
             used = self.ports.setdefault(port, {})
             used[i] = used.get(i, 0) + 1
@@ -132,7 +147,7 @@ class Snapshot:
         i = self.where.pop(key)
         info = self.pods_on[i].pop(key)
         self._changed(i, info, -1)
-        self._count(i, info, -1)
+        self.totals.add(i, info.requests, info.non_zero, -1)
         for kv in info.labels.items():
             _discard(self.by_label, kv, key)
         _discard(self.by_namespace, info.namespace, key)
@@ -146,24 +161,6 @@ class Snapshot:
                 if not used:
                     del self.ports[port]
         return self.nodes[i].name, info
-
-    def _count(self, i: int, pod: PodInfo, sign: int) -> None:
-        """Add the pod's requests to node i's totals (sign 1) or take them off (-1), element by element: numpy
-        makes an array of a tuple added to a row, which costs four times the few elements' own additions."""
-        requested, non_zero = self.requested, self.non_zero
-        cpu, memory, ephemeral = pod.requests
-        if cpu:
-            requested[i, CPU] += sign * cpu
-        if memory:
-            requested[i, MEMORY] += sign * memory
-        if ephemeral:
-            requested[i, EPHEMERAL] += sign * ephemeral
-        cpu, memory = pod.non_zero
-        if cpu:
-            non_zero[i, CPU] += sign * cpu
-        if memory:
-            non_zero[i, MEMORY] += sign * memory
-        self.pod_count[i] += sign
 
     def _changed(self, i: int, pod: PodInfo, delta: int) -> None:
         log = self.log

@@ -2,6 +2,7 @@
 and a template state found by those shared objects (templates._same), are what the plain derivations give."""
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -77,3 +78,21 @@ def test_pods_sharing_their_objects_in_two_namespaces_are_not_the_same_template(
     a, b = (PodInfo.build(name="p", namespace=ns, labels=labels, template=TEMPLATES[0]) for ns in ("a", "b"))
     assert a.labels is b.labels and a.requests is b.requests  # the facts of one template are shared
     assert templates.key_of(a) != templates.key_of(b) and not templates._same(a, b)
+
+
+def _built(*fields):
+    """podinfo._fresh's plain path: PodInfo.build with the same fields, deriving the container facts itself."""
+    *given, _facts_given = fields
+    return PodInfo.build(**dict(zip(podinfo._FRESH, given, strict=True)))
+
+
+@given(st.lists(st.tuples(api_pods(), ARGS), min_size=1, max_size=12))
+def test_a_pod_info_made_straight_line_is_the_one_build_makes(pods):
+    for pod, args in pods:
+        for made in (pod, pod.spec):  # an ApiObject, and the model Pod
+            podinfo._LAST[0] = None
+            fast = PodInfo.of(made, **args)
+            podinfo._LAST[0] = None
+            with pytest.MonkeyPatch.context() as m:
+                m.setattr(podinfo, "_fresh", _built)
+                assert _facts(fast) == _facts(PodInfo.of(made, **args))
