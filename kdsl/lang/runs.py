@@ -48,7 +48,10 @@ class Runs:
             by[id(made[0])] = (made[0], got[0])
         grown = got[1]
         line += got[2]
-        steps, known, gaps = self.steps, self.gaps.known, self.gaps
+        steps, gaps = self.steps, self.gaps
+        # what ahead() says of each (states, shape) met in this run: hashing the key (the states, a line's shape) costs
+        # about a microsecond, here once a line (steps and known do not change in the loop)
+        seen: dict = {}
         while steps:
             m = _NEXT.match(text, end)
             if m is None:
@@ -68,12 +71,13 @@ class Runs:
                 if not found:
                     break
                 (shape, parts), after = found, eol
-            step = steps.get((here, grown, shape))
-            if step is None:
+            key = (grown, shape)
+            ahead = seen.get(key)
+            if ahead is None:
+                ahead = seen[key] = self.ahead(here, grown, shape)
+            if ahead is False:
                 break
-            nxt = known.get((here[-1], step[0], shape))
-            if type(nxt) is not list:
-                break
+            step, nxt = ahead
             items = values[step[1]]  # the driver's reduction: the statement's values, then the separator
             items += made
             items.append(SEP)
@@ -88,6 +92,15 @@ class Runs:
         states.extend(grown)
         values.extend(made)
         return end, line
+
+    def ahead(self, here: tuple, grown: tuple, shape):
+        """The step from a statement whose template's states are `grown` (the driver's states before it `here`) to a
+        next one of `shape`, and that one's template; False when none is known."""
+        step = self.steps.get((here, grown, shape))
+        if step is None:
+            return False
+        nxt = self.gaps.known.get((here[-1], step[0], shape))
+        return (step, nxt) if type(nxt) is list else False
 
     def learn(self, last: tuple, values: list, shape, kind: str) -> None:
         """At a statement replayed with the driver's stacks as they were before the last one: the step from that one

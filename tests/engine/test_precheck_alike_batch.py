@@ -18,21 +18,30 @@ from tests.engine.test_precheck_alike import HEADS, NAMES, _said
 def _both_ways(text: str) -> list:
     """The precheck's diagnostics with the batch and without, run after the model's checks even when they found
     errors (a bad name is the model's error too, and the build would stop before the precheck)."""
+    def said(ctx, scenario):
+        out = []
+        for batch in (True, False):
+            with pytest.MonkeyPatch.context() as m:
+                m.setattr(prechecking._Replay, "batch", batch)
+                out.append(_said(prechecking.precheck(scenario, ctx.alike_of)))
+        return out
+
+    return checked_builds(text, said)
+
+
+def checked_builds(text: str, after) -> list:
+    """`after(ctx, scenario)` of each build of `text` that reaches its checks, run after the model's checks even when
+    they found errors."""
     seen = []
 
     def checked(ctx, scenario):
         checks.check(ctx, scenario)
-        said = []
-        for batch in (True, False):
-            with pytest.MonkeyPatch.context() as m:
-                m.setattr(prechecking._Replay, "batch", batch)
-                said.append(_said(prechecking.precheck(scenario, ctx.alike_of)))
-        seen.append(said)
+        seen.append(after(ctx, scenario))
 
     with pytest.MonkeyPatch.context() as m:
         m.setattr(building, "check", checked)
         try:
-            building.build(parse_document(text, "batch.kdsl"), later=prechecking.precheck)
+            building.build(parse_document(text, "alike.kdsl"), later=prechecking.precheck)
         except KdslError:
             pass
     return seen

@@ -100,3 +100,13 @@ def test_a_run_at_the_nesting_limit_and_after_separators_of_all_kinds():
         _assert_same("at 1s: apply {\n" * depth + lines + "}\n" * depth)
     for sep in ("\n\n", "; ", " # c\n", "\n\t", "\r\n", "\n  \n", ";\n"):
         _assert_same(sep.join(f"pod p{i} image=x {{ labels a=b{i} }}" for i in range(20)) + "\n")
+
+
+def test_a_runs_next_step_is_looked_up_once_a_template_and_shape(monkeypatch):
+    asked = []
+    ahead = runs.Runs.ahead
+    monkeypatch.setattr(runs.Runs, "ahead", lambda self, *a: asked.append(a[1:]) or ahead(self, *a))
+    made = _counted(monkeypatch)
+    _assert_same(scale.generate(10, 400))
+    assert any(last - first > 380 for first, last in made)
+    assert 0 < len(asked) < 10  # a run of some 390 statements: its step is looked up once, not once a statement

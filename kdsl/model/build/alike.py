@@ -15,7 +15,7 @@ from kdsl.model.build.alike_objects import (
     compiled,
     found,
     name_at,
-    nest,
+    nested,
     one_word,
     places_by_id,
     spans_at,
@@ -150,7 +150,7 @@ class Entry:
         if shorthand:
             leaves[("template", "containers", 0, "name")] = ("word", 0)
         return cls(stmt=stmt, at=at, obj=obj, same=Same.of(stmt, {1: {at: True}}, made),
-                   make=compiled(obj, nest(list(enumerate(leaves)), 0), tuple(leaves.values())),
+                   make=compiled(obj, nested(tuple(leaves)), tuple(leaves.values())),
                    names=spans_at(tuple((tuple(places[id(k)]), tuple(places[id(v)])) for k, v in noted)),
                    shorthand=shorthand,
                    others=frozenset(c.name for c in containers[shorthand:] + obj.template.init_containers))

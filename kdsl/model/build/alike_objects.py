@@ -85,6 +85,19 @@ def spans_in(x, path: tuple, places: dict, out: dict) -> None:
 _FIELDS: dict[type, tuple] = {}  # an attrs class → (field, whether evolve can set it) for each of its fields
 
 
+def nested(paths: tuple):
+    """nest(list(enumerate(paths)), 0), made once for the entries of one shape (their leaves' paths)."""
+    got = _NESTS.get(paths)
+    if got is None:
+        if len(_NESTS) >= 512:
+            _NESTS.clear()
+        got = _NESTS[paths] = nest(list(enumerate(paths)), 0)
+    return got
+
+
+_NESTS: dict[tuple, object] = {}
+
+
 def nest(leaves: list, depth: int):
     """The flat paths (with their leaves' index) as a tree: (("node", ((step, subtree), ...)) or a leaf's index."""
     if len(leaves) == 1 and len(leaves[0][1]) == depth:
@@ -132,7 +145,16 @@ def compiled(obj, plan, values: tuple) -> Callable:
 def spans_at(pairs: tuple) -> Callable:
     """`spans(s, found, MISSING)`: for each pair of places (a Ctx.name_spans entry noted by the builders) the pair of
     spans of statement `s` there, one expression as compiled's; None when a span written at two places is not one
-    span at both (found)."""
+    span at both (found). The function depends on the places alone: made once for the entries of one shape."""
+    got = _PAIRS.get(pairs)
+    if got is None:
+        if len(_PAIRS) >= 512:
+            _PAIRS.clear()
+        got = _PAIRS[pairs] = _spans_at(pairs)
+    return got
+
+
+def _spans_at(pairs: tuple) -> Callable:
     env: dict = {}
     lines = ["def spans(s, found, MISSING):"]
     out = []
@@ -140,6 +162,9 @@ def spans_at(pairs: tuple) -> Callable:
         out.append(f"({_span_at(f'{i}_0', k, env, lines)}, {_span_at(f'{i}_1', v, env, lines)}), ")
     lines.append(f"    return ({''.join(out)})")
     return _function("\n".join(lines), env, "spans")
+
+
+_PAIRS: dict[tuple, Callable] = {}
 
 
 def words_at(paths: tuple) -> Callable:
@@ -219,15 +244,20 @@ def places_by_id(node, path: tuple[int, ...], out: dict) -> None:
     """Every span in a syntax tree by its id → its places (the span itself is the tree's, kept alive by it)."""
     for i, x in enumerate(node):
         t = type(x)
-        if t is tuple or (t is not Span and isinstance(x, tuple)):
+        k = _KINDS.get(t)
+        if k is None:  # a node (a tuple) to walk, a span, or a leaf: once a type (Span is no tuple)
+            k = _KINDS[t] = "node" if issubclass(t, tuple) else "span" if issubclass(t, Span) else "leaf"
+        if k == "node":
             places_by_id(x, path + (i,), out)
-        elif t is Span or isinstance(x, Span):
+        elif k == "span":
             got = out.get(id(x))
             if got is None:
                 out[id(x)] = [path + (i,)]
             else:
                 got.append(path + (i,))
 
+
+_KINDS: dict[type, str] = {}
 
 MISSING = object()
 
