@@ -41,7 +41,13 @@ class NodeTotals:
         """Write the stale nodes' rows into the arrays, in one conversion."""
         ix = np.fromiter(self.stale, dtype=np.int64, count=len(self.stale))
         rows = self.rows
-        values = np.array([rows[i] for i in ix.tolist()], dtype=np.int64)
+        picked = [rows[i] for i in ix.tolist()]
+        try:
+            values = np.array(picked, dtype=np.int64)
+        except OverflowError:
+            # pods bound past their node's allocatable (a nodeName) can sum past int64: Go's int64 sums wrap
+            # (NodeInfo.Requested, pkg/scheduler/framework/types.go), as the element-wise numpy writes did
+            values = np.array([[(v + 2**63) % 2**64 - 2**63 for v in row] for row in picked], dtype=np.int64)
         self._requested[ix] = values[:, :NZ_CPU]
         self._non_zero[ix] = values[:, NZ_CPU:PODS]
         self._pod_count[ix] = values[:, PODS]

@@ -42,3 +42,17 @@ def test_rows_written_when_read_equal_arrays_updated_at_every_change(steps):
         assert totals.rows[i] == [*requested[i].tolist(), *non_zero[i].tolist(), pod_count.item(i)]
     assert np.array_equal(totals.requested, requested) and np.array_equal(totals.non_zero, non_zero)
     assert np.array_equal(totals.pod_count, pod_count) and not totals.stale
+
+
+def test_sums_past_int64_wrap_as_the_arrays_and_go_do():
+    """Pods bound by nodeName can sum past int64 on one node: the arrays wrap as Go's int64 sums and the element-wise
+    numpy writes did, where a plain conversion of the Python rows would raise OverflowError."""
+    totals, plain = NodeTotals(2), np.zeros((2, 3), dtype=np.int64)
+    big = 4 * 2**60  # 4Ei of memory
+    for _ in range(3):
+        totals.add(1, (0, big, 0), (100, big), 1)
+        with np.errstate(over="ignore"):
+            plain[1, 1] += big
+    assert totals.rows[1][1] == 3 * big
+    assert np.array_equal(totals.requested, plain) and totals.requested[1, 1] < 0
+    assert totals.non_zero[1].tolist() == [300, plain.item(1, 1)] and totals.pod_count.tolist() == [0, 3]
