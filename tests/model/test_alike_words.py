@@ -22,7 +22,8 @@ IMAGES = ["registry.example.com/team-1/web-{i}:1.{i}", "registry.example.com/tea
           "reg/{name}:latest", "{name}", "{label}", "nginx:latest", "busybox", "img@sha256:abc", "web-0", "frontend",
           "localhost:5000/app", '"spaced image"']
 EXTRAS = st.lists(st.sampled_from([
-    "selector app=web-0", "spread topology=zone app=web-1", "spread topology=zone app=web-3", "spread topology=zone maxSkew=1", "volume v emptydir",
+    "selector app=web-0", "spread topology=zone app=web-1", "spread topology=zone app=web-3",
+    "spread topology=zone maxSkew=1", "volume v emptydir",
     "init setup image={image2}", "toleration dedicated=web:NoExecute for=300s", "strategy rolling maxSurge=25%",
     "annotations note=web-0", "node-selector zone=a", 'yaml """\n    spec:\n      minReadySeconds: 5\n    """',
     "container side image={image2} {{ env B from configmap cfg.key }}", "labels extra={label}",

@@ -100,7 +100,8 @@ class AlikePods:
             self.spec_copy
         errors = []
         for _ in range(size):
-            # generate_free_name(base, rng, taken_in(store, ns)) without its two calls a pod: drawn again while a pod holds it
+            # generate_free_name(base, rng, taken_in(store, ns)) without its two calls a pod:
+            # drawn again while a pod holds it
             name = generate_name(base, rng)
             while get("Pod", ns, name) is not None:
                 name = generate_name(base, rng)

@@ -1,4 +1,4 @@
-"""NodeResourcesFit's verdict and the resource scores for one pod size, kept current across cycles by replaying binds."""
+"""NodeResourcesFit's verdict and the resource scores for one pod size, kept current by replaying binds."""
 
 from __future__ import annotations
 

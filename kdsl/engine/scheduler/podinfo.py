@@ -6,8 +6,8 @@ from typing import Any
 
 import attrs
 
+from kdsl.core.evolve import straight
 from kdsl.engine.objects import ApiObject
-from kdsl.engine.scheduler.slots import straight
 from kdsl.model.base import Selector
 from kdsl.model.pods import Container, PodAffinityTerm, PodTemplate
 from kdsl.model.workloads import Pod

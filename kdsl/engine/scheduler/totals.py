@@ -1,4 +1,4 @@
-"""A snapshot's per-node sums of its bound pods: Python ints kept at each bind, numpy arrays brought up to date when read."""
+"""A snapshot's per-node sums of its bound pods: Python ints kept at each bind, numpy arrays written when read."""
 
 from __future__ import annotations
 

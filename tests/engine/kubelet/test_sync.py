@@ -46,7 +46,8 @@ def test_finished_answers_as_the_plain_tests_at_every_state(body, delete_at_ms):
 
 PULLS = (
     "container a image=x:1 { pull 8s }\ncontainer b image=y:1 { pull 4s }\ncontainer c image=x:1",
-    "container a image=x:1\ncontainer b image=y:1 { pull 3s }\ncontainer c image=z:1 { pull 2s }\ncontainer d image=w:1",
+    "container a image=x:1\ncontainer b image=y:1 { pull 3s }\ncontainer c image=z:1 { pull 2s }\n"
+    "container d image=w:1",
     ("restart OnFailure\ninit setup image=busybox:1.36 { exit 0 after 2s }\n"
      "container a image=x:1 { pull 5s }\ncontainer b image=y:1 { pull 1s }"),
     "container a image=x:1 pull=Never\ncontainer b image=y:1 { pull 6s }\ncontainer c image=z:1",
