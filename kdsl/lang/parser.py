@@ -111,10 +111,9 @@ class _Builder(lark.Transformer):
             m = _OP_RE.search(text)
             split = self.splits[text] = (text[:m.start()], m.group(), text[m.end():], m.end())
         key, op, value, j = split
-        f, line, col = self.file, tok.line, tok.column
-        # (the key's span made from the token when read: syntax._word_span)
-        return _new(Attr, (_new(Word, (key, False, False, tok)), op,
-                           (_new(Word, (value, False, False, Span(f, line, col + j, line, tok.end_column))),), tok))
+        # (spans made from the token when read, syntax._word_span; but a value spelt as its key)
+        at = tok if value != key else Span(self.file, tok.line, tok.column + j, tok.line, tok.end_column)
+        return _new(Attr, (_new(Word, (key, False, False, tok)), op, (_new(Word, (value, False, False, at)),), tok))
 
     def _attr_general(self, tok):
         text = tok.value

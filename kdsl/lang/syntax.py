@@ -62,13 +62,22 @@ class Word(NamedTuple):
     __eq__, __ne__, __hash__, __repr__ = _eq, _ne, _hash, _repr
 
 
+# The first characters of an attribute's operators (=, !=, >=, <=, >, <, ~): a bare key or value holds none of them.
+_OP_START = frozenset("=!<>~")
+
+
 def _word_span(self) -> Span | None:
-    """The word's span. The key of a plain `key=value` token (parser._attr_token) holds that token and its span is
-    made when read: the model reads almost none of them, and a scenario has one per attribute (115,893 of
-    benchmarks/parse.py's 1.59 million tree objects; docs/benchmarks.md, session 23)."""
+    """The word's span. The key and the value of a plain `key=value` token (parser._attr_token) hold that token and
+    their spans are made when read: the model reads few of them, and a scenario has two per attribute (231,786 of
+    benchmarks/parse.py's 1.59 million tree objects; docs/benchmarks.md, sessions 23 and 24). The key is the word
+    the token starts with, followed by an operator (neither holds one); a value spelt as its key keeps a span of its
+    own, so the two are never confused."""
     s = self[3]
     if type(s) is Tok and s.type == "ATTR":
-        return Span(s.file, s.line, s.column, s.line, s.column + len(self[0]))
+        text, n = s.value, len(self[0])
+        if text[n:n + 1] in _OP_START and text.startswith(self[0]):
+            return Span(s.file, s.line, s.column, s.line, s.column + n)
+        return Span(s.file, s.line, s.end_column - n, s.line, s.end_column)
     return s
 
 
