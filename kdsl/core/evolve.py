@@ -1,4 +1,4 @@
-"""A fast attrs.evolve for the frozen slotted records the engine copies millions of times, straight-line makers, a memo."""
+"""A fast attrs.evolve for the frozen slotted records the engine copies millions of times; compiled makers; a memo."""
 
 from __future__ import annotations
 

@@ -180,7 +180,9 @@ class Source:
     def of(cls, text: str, name: str | None = None) -> Source:
         # Lines end at "\n" only, as the parser counts them (str.splitlines also breaks at \f, \x85 ...).
         lines = text.split("\n")
-        return cls(name, text, tuple(ln[:-1] if ln.endswith("\r") else ln for ln in lines) if "\r" in text else tuple(lines))
+        if "\r" in text:
+            return cls(name, text, tuple(ln[:-1] if ln.endswith("\r") else ln for ln in lines))
+        return cls(name, text, tuple(lines))
 
     def line(self, n: int | None) -> str | None:
         return self.lines[n - 1] if n is not None and 0 < n <= len(self.lines) else None
