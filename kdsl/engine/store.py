@@ -61,6 +61,8 @@ class Store(TimeTravel, Dispatch):
         self._ever: dict[tuple[str, str | None], list[Key]] = defaultdict(list)  # every key a kind/namespace had
         self._by_owner: dict[tuple[str, str], dict[Key, list]] = defaultdict(dict)  # (kind, owner uid) -> slots
         self._unowned: dict[tuple[str, str | None], dict[str, None]] = defaultdict(dict)  # (kind, ns): no controller
+        self._place: tuple = (None, None)  # _slot's last (kind, ns, kind's pool, its pool, keys ever, unowned)
+        self._owned: tuple = (None, None)  # _created's last (owners, kind, owners' entry, its pool)
 
     # ---- reads ---------------------------------------------------------------------------------
     def get(self, kind: str, namespace: str | None, name: str) -> ApiObject | None:
@@ -106,16 +108,16 @@ class Store(TimeTravel, Dispatch):
         key = (kind, meta.namespace, meta.name)
         slot = self._slots.get(key) or self._slot(key)
         old, slot[4] = slot[4], new  # every pool that holds the key holds its slot: an update touches none
+        owners = meta.owners
         if old is None:
             slot[0][key] = slot[1][key] = slot
             if kind in self._besides and len(slot[1]) == 1:
                 self._dispatch.clear()  # the first of its kind in its namespace: the watches beside it hear from now
-        owners = meta.owners
-        was = slot[3] if old is not None else None
-        if was is not None and was[0] is owners:  # the owners it had: its controller's pool holds its slot already
+            controllers, moved = self._created(slot, key, owners), False
+        elif (was := slot[3])[0] is owners:  # the owners it had: its controller's pool holds its slot already
             controllers, moved = was[2], False
         else:
-            controllers, moved = self._index_owners(slot, key, was, new), was is not None
+            controllers, moved = self._index_owners(slot, key, was, new), True
         op = "MODIFIED" if old is not None else "ADDED"
         entry = (now, rv, key, op, new)  # the history's and the key's versions' one tuple
         self._log.append(entry)
@@ -213,7 +215,29 @@ class Store(TimeTravel, Dispatch):
 
     def _slot(self, key: Key) -> list:
         """The indexes of a key written for the first time (its slot outlives a deletion, as its versions do)."""
-        self._ever[(key[0], key[1])].append(key)
+        place = self._place  # new keys come in runs of a kind and namespace
+        if place[0] is not key[0] or place[1] is not key[1]:
+            kind_ns = (key[0], key[1])
+            place = self._place = (key[0], key[1], self._by_kind[key[0]], self._by_ns[kind_ns], self._ever[kind_ns],
+                                   self._unowned[kind_ns])
+        place[4].append(key)
         versions = self._versions[key] = []
-        slot = self._slots[key] = [self._by_kind[key[0]], self._by_ns[(key[0], key[1])], versions, _UNOWNED, None]
+        slot = self._slots[key] = [place[2], place[3], versions, _UNOWNED, None]
         return slot
+
+    def _created(self, slot: list, key: Key, owners: tuple) -> tuple[str, ...]:
+        """_index_owners' of a creation, kept for the last owners tuple (a batch of pods shares one) and kind."""
+        entry = self._owned  # `owners` kept alive in it: never a reused id
+        if entry[0] is not owners or entry[1] is not key[0]:
+            after, kinds = controller_of(owners)
+            entry = self._owned = (owners, key[0], (owners, after, kinds),
+                                   None if after is None else self._by_owner[(key[0], after)])
+        if entry[3] is not None:
+            entry[3][key] = slot  # a creation is in no `_unowned` (delete took it out)
+        elif (place := self._place)[0] is key[0] and place[1] is key[1]:  # a new key's (a re-created one's may not be)
+            place[5][key[2]] = None
+        else:
+            self._unowned[(key[0], key[1])][key[2]] = None
+        if owners:
+            slot[3] = entry[2]  # one tuple for its owners' slots: read, never written
+        return entry[2][2]

@@ -173,6 +173,14 @@ class Plain:
                 same(store.owned_by(kind, uid), pool.values())
         for k in [key] if key is not None else store._slots:
             assert store.get(*k) is self.objects.get(k)
+        for kind, ns in [key[:2]] if key is not None else self.spaces:  # ClaimPods' orphans, and a kept owners' entry
+            assert store.unowned(kind, ns) == sorted(k[2] for k, o in self.objects.items() if k[:2] == (kind, ns)
+                                                     and not any(r.controller for r in o.meta.owners))
+        for k in [key] if key is not None and key in self.objects else self.objects:
+            owners = self.objects[k].meta.owners
+            if owners:
+                kinds = tuple(sorted({r.kind for r in owners if r.controller}))
+                assert store._slots[k][3] == (owners, self.controller.get(k), kinds)
         if key is None:
             same(store, [self.objects[k] for k in sorted(self.objects, key=lambda k: (k[0], k[1] or "", k[2]))])
 
@@ -200,10 +208,12 @@ def checked(store: Store, plain: Plain) -> None:
 def test_the_pools_read_what_pools_written_at_every_write_would_over_random_writes():
     rng, store, plain = random.Random(24), Store(), Plain()
     checked(store, plain)
+    # one owners tuple for both kinds, a batch's tuple shared by its pods: a creation's answer is kept for the last
     owners = [(), *(((OwnerRef(kind="ReplicaSet", name=n, uid="u" + n),) for n in "ab")),
-              (OwnerRef(kind="ReplicaSet", name="c", uid="uc", controller=False),)]
-    for now in range(1500):
-        kind, ns, name = rng.choice(("Pod", "ConfigMap")), rng.choice(("x", "y")), rng.choice("abcdefgh")
+              (OwnerRef(kind="ReplicaSet", name="c", uid="uc", controller=False),),
+              (OwnerRef(kind="Job", name="d", uid="ud"), OwnerRef(kind="DaemonSet", name="e", uid="ue"))]
+    for now in range(1500):  # the kind and namespace as equal strings, not always the same ones
+        kind, ns, name = rng.choice(("Pod", "ConfigMap", "".join("Pod"))), rng.choice(("x", "y")), rng.choice("abcdefgh")
         current, roll = store.get(kind, ns, name), rng.random()
         if current is None:
             made = obj(name, ns, kind)
