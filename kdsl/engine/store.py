@@ -34,10 +34,8 @@ class Store(TimeTravel, Dispatch):
 
     def __init__(self) -> None:
         self.resource_version = 0
-        # The pools (a kind's, a kind and namespace's, a controller's) hold a key's slot, not its object: the slot
-        # holds the object that stands now, so an update replaces it there and touches no pool (one dict lookup a
-        # write, the slot's, where there were five or six); a pool changes only when a key comes, goes or changes
-        # its controller.
+        # The pools (a kind's, a kind and namespace's, a controller's) hold a key's slot, which holds the object
+        # that stands now: an update replaces it there and touches no pool (one dict lookup a write, not five).
         self._by_kind: dict[str, dict[Key, list]] = defaultdict(dict)
         self._by_ns: dict[tuple[str, str | None], dict[Key, list]] = defaultdict(dict)
         self._watches: dict[str, list[Watch]] = defaultdict(list)
@@ -55,8 +53,7 @@ class Store(TimeTravel, Dispatch):
         self._versions: dict[Key, list[tuple[int, int, Key, str, ApiObject | None]]] = {}
         # key -> [its kind's pool, its kind and namespace's pool, its versions, its owners' entry, its object now
         # (None while it does not exist)], made at its first write; the owners' entry is (its owners tuple, its
-        # controller's uid, its controllers' kinds), read again only when the owners tuple changes: most writes keep
-        # it, and a write need not look through it (_UNOWNED for an object with no owners, or none)
+        # controller's uid, its controllers' kinds), read again only when the owners tuple changes (_UNOWNED: none)
         self._slots: dict[Key, list] = {}
         self._ever: dict[tuple[str, str | None], list[Key]] = defaultdict(list)  # every key a kind/namespace had
         self._by_owner: dict[tuple[str, str], dict[Key, list]] = defaultdict(dict)  # (kind, owner uid) -> slots
