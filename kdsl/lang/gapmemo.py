@@ -21,11 +21,12 @@ from kdsl.lang.linememo import (
     compiled,
     compound,
     new_scope,
+    plain_attr,
     plus,
     same,
     span_source,
 )
-from kdsl.lang.syntax import Word
+from kdsl.lang.syntax import Attr, Word
 from kdsl.lang.tokens import MAX_NESTING, Tok
 
 _STRING = r'"(?!"")[^"\\\n]*+"'
@@ -319,8 +320,9 @@ def template(values: list, file, line: int, column: int, parts: list, keywords: 
             return repr(v)
         if not isinstance(v, (tuple, list)):
             raise Unfit
-        # (a node's text is read at its span: a plain `key=value`'s key's is made when read, syntax._word_span)
-        last = v.span if t is Word else v[-1] if len(v) and isinstance(v[-1], Span) else None
+        if t is Attr and (made := plain_attr(v, make, scope)) is not None:
+            return made
+        last = v.span if t is Word else v[-1] if len(v) and isinstance(v[-1], Span) else None  # where its text is
         return compound(v, "".join(make(x, last) + ", " for x in v), scope)
 
     try:

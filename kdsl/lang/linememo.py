@@ -107,6 +107,29 @@ def compound(v, items: str, scope: dict) -> str:
     raise Unfit
 
 
+def _value_span(tok: Tok, text: str) -> Span:
+    """The span of a plain `key=value` token's value spelt as its key (parser._attr_token)."""
+    return Span(tok.file, tok.line, tok.end_column - len(text), tok.line, tok.end_column)
+
+
+def plain_attr(v, make, scope: dict) -> str | None:
+    """The expression that makes a plain `key=value` token's Attr again (None for another Attr). Its key word holds
+    the token, and its value word too unless spelt as its key, which then has a span of its own (parser._attr_token):
+    a template with gaps makes that choice again for the words it is given."""
+    tok, key, values = v[3], v[0], v[2]
+    if type(tok) is not Tok or tok.type != "ATTR" or key[3] is not tok or len(values) != 1:
+        return None
+    value = values[0]
+    if value[3] is not tok and type(value[3]) is not Span:
+        return None
+    t, kx, vx = make(tok), make(key[0], key.span), make(value[0], value.span)
+    scope["VS"] = _value_span
+    kw = compound(key, f"{kx}, {make(key[1])}, {make(key[2])}, {t}, ", scope)
+    vw = compound(value, f"{vx}, {make(value[1])}, {make(value[2])}, ({t} if {kx} != {vx} else VS({t}, {vx})), ",
+                  scope)
+    return compound(v, f"{kw}, {make(v[1])}, ({vw}, ), {t}, ", scope)
+
+
 def compiled(make, values: list, body: list, scope: dict, arguments: str):
     """The function (`arguments`) that runs `body` and returns the values' expressions; None if one is unfit."""
     try:

@@ -108,6 +108,16 @@ def test_a_replayed_block_keeps_lines_and_errors():
     _assert_same("namespace n {\n" + blocks + "\n\n" + _block(3) + "}\nnode\n")
 
 
+@pytest.mark.parametrize("first, then", [("requests.cpu", "100m"), ("100m", "requests.cpu"), ("a", "b")])
+def test_a_replayed_value_spelt_as_its_key_has_a_span_of_its_own(monkeypatch, first, then):
+    # A plain `key=value`'s value word holds the token unless spelt as its key (parser._attr_token): a template
+    # learnt from blocks of one kind makes the other kind right (found by test_repeated_blocks_of_valid_scenarios).
+    made = _replays(monkeypatch, gapmemo)
+    blocks = "".join(f"namespace n{i} {{\n  quota {first}=100m\n}}\n" for i in range(6))
+    _assert_same(blocks + f"namespace m {{\n  quota {then}=100m\n}}\nnamespace m2 {{\n  quota 7=7\n}}\n")
+    assert made
+
+
 def test_a_replayed_block_at_the_nesting_limit():
     # The blocks a replay opens and closes count against the limit as in a plain parse.
     blocks = "".join(_block(i) for i in range(8))
