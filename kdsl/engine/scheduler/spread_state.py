@@ -25,7 +25,7 @@ class Spread:
 
     __slots__ = ("namespace", "cons", "ignored", "counted", "has", "counts", "codes", "domains", "sums",
                  "weights", "raw", "counted_list", "has_lists", "domain_lists", "code_lists", "live", "plan",
-                 "by_size")
+                 "by_size", "walk", "terms")
 
     @classmethod
     def of(cls, pod: PodInfo, snap: Snapshot) -> Spread | None:
@@ -90,44 +90,59 @@ class Spread:
         self.live = [codes is not None and any(has) for codes, has in zip(self.codes, self.has_lists)]
         self.domain_lists = [None if d is None else [ix.tolist() for ix in d] for d in self.domains]
 
-    def replay(self, snap: Snapshot, changes) -> None:
+    def _plan(self) -> list:
+        """The replay's plan, made after each rebuild (it holds the counts and sums rebuild makes): each selector
+        that counts pods, with its counts and the domain sums it feeds; also `walk`, each live key's codes and
+        domains, and `terms`, what _raw_one reads of each constraint some node carries."""
         if self.counted_list is None:
             self._lists()
-        if self.plan is None:
-            # each selector that counts pods, with its counts and the domain sums it feeds: not those of a key no
-            # node carries (a cluster without zones), which nothing reads (_raw and _raw_one score by them only the
-            # nodes with the key, _weights counts domains by codes), so that a bind spares their scalar writes
-            live = self.live
-            self.plan = [(_matcher(sel), counts, [(self.code_lists[k], self.sums[k]) for k, c in enumerate(self.cons)
-                                                  if live[k] and c.selector == sel])
-                         for sel, counts in self.counts.items() if not sel.empty]
+        # not the domain sums of a key no node carries (a cluster without zones), which nothing reads (_raw and
+        # _raw_one score by them only the nodes with the key, _weights counts domains by codes), so that a bind
+        # spares their scalar writes
+        live = self.live
+        self.plan = [(_matcher(sel), counts, [(self.code_lists[k], self.sums[k]) for k, c in enumerate(self.cons)
+                                              if live[k] and c.selector == sel])
+                     for sel, counts in self.counts.items() if not sel.empty]
+        self.walk = [(codes, domains) for codes, domains, x in zip(self.code_lists, self.domain_lists, live) if x]
+        # a constraint no node carries adds nothing to any node's raw score: left out, the others in their order
+        self.terms = [(k, has, self.counts[c.selector], self.code_lists[k], self.sums[k], float(c.max_skew - 1))
+                      for k, (c, has) in enumerate(zip(self.cons, self.has_lists)) if any(has)]
+        return self.plan
+
+    def replay(self, snap: Snapshot, changes) -> None:
+        plan = self.plan
+        if plan is None:
+            plan = self._plan()
         ns = self.namespace
         counted = self.counted_list
         touched: set[int] = set()
         for i, p, delta in changes:
             if p.namespace != ns or p.terminating:
                 continue  # kubernetes#87621: terminating pods do not count
-            for matches, counts, sums in self.plan:
+            for matches, counts, sums in plan:
                 if matches(p.labels):
                     counts[i] += delta
                     touched.add(i)
                     if counted[i]:
                         for codes, domain_sums in sums:
                             domain_sums[codes[i]] += delta
-        if touched and self.weights is not None:
+        weights = self.weights
+        if not touched or weights is None:
+            return
+        nodes = touched
+        if self.walk:  # a key no node carries has no node scored by its domain's count: not walked
             nodes = set(touched)
-            for codes, domains, live in zip(self.code_lists, self.domain_lists, self.live):
-                if live:  # a key no node carries has no node scored by its domain's count
-                    for i in touched:
-                        if counted[i]:
-                            nodes.update(domains[codes[i]])
-            raw, n = self.raw, len(counted)
-            if len(nodes) <= FEW:
-                for i in nodes:
-                    raw[i] = raw[i + n] = self._raw_one(i, self.weights)
-            else:
-                ix = np.fromiter(sorted(nodes), dtype=np.int64, count=len(nodes))
-                raw[ix] = raw[ix + n] = self._raw(ix, self.weights)
+            for codes, domains in self.walk:
+                for i in touched:
+                    if counted[i]:
+                        nodes.update(domains[codes[i]])
+        raw, n = self.raw, len(counted)
+        if len(nodes) <= FEW:
+            for i in nodes:
+                raw[i] = raw[i + n] = self._raw_one(i, weights)
+        else:
+            ix = np.fromiter(sorted(nodes), dtype=np.int64, count=len(nodes))
+            raw[ix] = raw[ix + n] = self._raw(ix, weights)
 
     def _raw(self, ix: np.ndarray, weights: tuple[float, ...]) -> np.ndarray:
         """topology.spread_score's raw score of the nodes `ix` (before ignoring any), the same float steps."""
@@ -143,16 +158,15 @@ class Spread:
         return topology.go_round_array(raw)
 
     def _raw_one(self, i: int, weights: tuple[float, ...]) -> int:
-        """_raw of one node with Python floats: the same IEEE steps in the same order."""
+        """_raw of one node with Python floats: the same IEEE steps in the same order (`terms` leaves out only
+        the constraints no node carries, which add nothing)."""
         raw = 0.0
-        for k, c in enumerate(self.cons):
-            if self.has_lists[k][i]:
-                codes = self.code_lists[k]
-                per_node = float(self.counts[c.selector][i] if codes is None else self.sums[k][codes[i]])
-                raw += per_node * weights[k] + float(c.max_skew - 1)
+        for k, has, counts, codes, sums, skew in self.terms:
+            if has[i]:
+                raw += float(counts[i] if codes is None else sums[codes[i]]) * weights[k] + skew
         # topology.go_round (Go's math.Round) of a score that is never negative
         r = math.floor(raw)
-        return int(r + 1 if raw - r >= 0.5 else r) if raw >= 0 else topology.go_round(raw)
+        return (r + 1 if raw - r >= 0.5 else r) if raw >= 0 else topology.go_round(raw)
 
     def normalized(self, feasible: np.ndarray) -> np.ndarray:
         """The normalized score over the scored nodes: weights from how many nodes and domains they span."""

@@ -158,6 +158,13 @@ def test_a_state_replaying_binds_equals_one_built_afresh(nodes, binds):
     live = [s is not None and bool(h.any()) for s, h in zip(spread.sums, spread.has)]
     assert spread.live is None or spread.live == live
     assert all(np.array_equal(a, b) for a, b, x in zip(spread.sums, fresh.spread.sums, live) if x)
+    if binds:  # the replay's one-node score (its terms: the constraints some node carries) is the arrays' score
+        every = np.arange(len(snap), dtype=np.int64)
+        assert [spread._raw_one(i, spread.weights) for i in range(len(snap))] == \
+            spread._raw(every, spread.weights).tolist()
+        assert [k for k, c in enumerate(spread.cons) if spread.has_lists[k] and any(spread.has_lists[k])] == \
+            [t[0] for t in spread.terms]
+        assert len(spread.walk) == live.count(True)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
