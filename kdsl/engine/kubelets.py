@@ -230,7 +230,7 @@ class KubeletComponent:
         """Store the kubelet's view: the pod's status changes, and its events are recorded."""
         sim = self.sim
         self.runs[key] = run
-        if run.status.phase in TERMINAL or run.removed:
+        if run.removed or run.status.phase in TERMINAL:
             self.admitted.release(key)
         for e in events:
             sim.log.record(e)

@@ -34,7 +34,11 @@ class Admitted:
         """The predicate admission of `pod` on `node` (its Node object): None, and it counts from now; or
         (reason, message) for rejectPod."""
         tpl = pod.spec.template
-        requests = pod_requests(tpl)
+        if len(tpl.containers) == 1 and not tpl.init_containers:  # the common pod: its one container's requests
+            r = tpl.containers[0].requests
+            requests = (r.cpu or 0, r.memory or 0)
+        else:
+            requests = pod_requests(tpl)
         used = self.used.get(node) or self.used.setdefault(node, [0, 0, 0])
         refused = refusal(tpl, requests, node_obj, used)
         if refused is None:
@@ -54,7 +58,7 @@ class Admitted:
             used[2] -= charge[1][1]
 
 
-def refusal(tpl: PodTemplate, requests: tuple[int, int, int], node, used: Use) -> tuple[str, str] | None:
+def refusal(tpl: PodTemplate, requests: tuple, node, used: Use) -> tuple[str, str] | None:
     """Why the kubelet of `node` (its Node object) refuses the pod, or None; `used`: its admitted pods' sums.
     kdsl nodes report no ephemeral-storage, so only pods, cpu and memory can run out (noderesources.Fits'
     order: the pod count first)."""

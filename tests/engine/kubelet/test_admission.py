@@ -100,3 +100,11 @@ pod shop/web image=nginx cpu=500m { yaml "spec: {nodeName: worker-1}" }
     tpls = [sim.store.get(*key).spec.template for key, _ in sim.kubelets.active("worker-1")]
     assert sim.kubelets.admitted.used["worker-1"] == [
         len(tpls), sum(pod_requests(t)[0] for t in tpls), sum(pod_requests(t)[1] for t in tpls)] == [1, 500, 0]
+
+
+def test_the_one_container_shortcut_counts_what_pod_requests_counts():
+    sim = _run("cpu=4 memory=8Gi", ["a image=nginx cpu=300m memory=1Gi", "b image=nginx", "c image=nginx cpu=1"])
+    charged = sim.kubelets.admitted.charged
+    for name in "abc":
+        tpl = sim.store.get("Pod", "shop", name).spec.template
+        assert charged[("Pod", "shop", name)][1] == pod_requests(tpl)[:2]
