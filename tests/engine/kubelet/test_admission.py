@@ -37,8 +37,9 @@ def test_the_pod_past_the_node_s_memory_is_rejected_out_of_memory():
 def test_cpu_and_the_pod_count_run_out_in_noderesources_fits_order():
     sim = _run("cpu=2 memory=8Gi pods=2", ["a image=nginx cpu=1500m", "b image=nginx cpu=1", "c image=nginx",
                                            "d image=nginx cpu=1"])
-    assert _rejection(sim, "b") == ("Failed", "OutOfcpu", "OutOfcpu",
-                                    "Node didn't have enough resource: cpu, requested: 1000, used: 1500, capacity: 2000")
+    assert _rejection(sim, "b") == (
+        "Failed", "OutOfcpu", "OutOfcpu",
+        "Node didn't have enough resource: cpu, requested: 1000, used: 1500, capacity: 2000")
     # d lacks cpu too, but the pod count is checked first
     assert _rejection(sim, "d") == ("Failed", "OutOfpods", "OutOfpods",
                                     "Node didn't have enough resource: pods, requested: 1, used: 2, capacity: 2")
