@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 
 from kdsl.engine import clock
-from kdsl.engine.kubelet import config_refs, runtime
+from kdsl.engine.kubelet import admission, config_refs, runtime
 from kdsl.engine.kubelet.containers import LIVE
 from kdsl.engine.kubelet.pod import PodRun, Step
+from kdsl.engine.kubelet.phase import TERMINAL
 from kdsl.engine.objects import ApiObject
 from kdsl.engine.store import KEEP
 from kdsl.engine.store_watch import bound_or_deleted
@@ -33,6 +34,7 @@ class KubeletComponent:
         self.waiting: dict[tuple, list[str]] = {}  # pods whose volumes wait for an object: the missing volumes
         # canAdmitPod's handlers: pod -> None, or (reason, message) to refuse it (the eviction manager's Admit)
         self.admit_handlers: list = []
+        self.admitted = admission.Admitted()  # the predicate admission's sums of the admitted pods
         # Pods bound to a node that does not exist: no kubelet has them (they stay Pending) until a node of that
         # name registers and its kubelet lists them. Node name -> pod keys.
         self.unhosted: dict[str, set[tuple]] = {}
@@ -59,6 +61,7 @@ class KubeletComponent:
             self.waiting.pop(key, None)
             run = self.runs.pop(key, None)
             self.generation.pop(key, None)
+            self.admitted.release(key)
             if run is not None and run.configs is not None:
                 self.held.forget(key, old.spec.template.init_containers + old.spec.template.containers)
             node = self.node_of.pop(key, None)
@@ -77,7 +80,7 @@ class KubeletComponent:
                 return
             self.node_of[key] = node
             run = self.runs[key] = self._new_run(new, node_obj)
-            if self.admit_handlers and self._rejected(key, new):
+            if self._rejected(key, new, node, node_obj):
                 return
             # a pod that mounts nothing has no volume to wait for (config_refs.missing reads only its volumes)
             if not (new.spec.template.volumes and self._wait_for_volumes(key, new)):
@@ -106,15 +109,19 @@ class KubeletComponent:
         return runtime.new_pod(pod.spec.template, self.sim.now, name=pod.name, namespace=pod.namespace,
                                uid=pod.meta.uid, node_images=images, status=pod.status, configs=configs)
 
-    def _rejected(self, key: tuple, pod: ApiObject) -> bool:
+    def _rejected(self, key: tuple, pod: ApiObject, node: str, node_obj: ApiObject) -> bool:
         """HandlePodAdditions: a pod an admit handler refuses is failed at once (rejectPod), with a Warning
-        event of the handler's reason and message."""
+        event of the handler's reason and message. The eviction manager's Admit comes first, the predicate
+        admission (lifecycle/predicate.go) last, against the sums of the pods admitted before it."""
+        refusal = None
         for handler in self.admit_handlers:
             refusal = handler(pod)
             if refusal is not None:
                 break
-        else:
-            return False
+        if refusal is None:
+            refusal = self.admitted.admit(key, pod, node, node_obj)
+            if refusal is None:
+                return False
         reason, message = refusal
         self.sim.event("Warning", reason, pod, message, source=SOURCE)
         self._publish(key, runtime.reject(self.runs[key], self.sim.now, reason, message), ())
@@ -224,6 +231,8 @@ class KubeletComponent:
         """Store the kubelet's view: the pod's status changes, and its events are recorded."""
         sim = self.sim
         self.runs[key] = run
+        if run.removed or run.status.phase in TERMINAL:
+            self.admitted.release(key)
         for e in events:
             sim.log.record(e)
         store = sim.store

@@ -160,8 +160,11 @@ def reject(pod: PodRun, now: int, reason: str, message: str) -> PodRun:
     """An admit handler refused the pod (rejectPod): Failed with `reason` and "Pod was rejected: " + message;
     nothing of it is created on the node."""
     status = evolve(pod.status, phase="Failed", reason=reason, message="Pod was rejected: " + message)
-    return _refresh(evolve(pod, killed=True, status=status, sandbox="gone",
-                           ctrs=tuple(evolve(c, stage=ct.DONE, timers=()) for c in pod.ctrs)), now)
+    run = _refresh(evolve(pod, killed=True, status=status, sandbox="gone",
+                          ctrs=tuple(evolve(c, stage=ct.DONE, timers=()) for c in pod.ctrs)), now)
+    # rejectPod's status has no container statuses (the pod worker never syncs the pod), so kubectl's STATUS
+    # shows the reason (OutOfcpu ...), not a waiting container's ContainerCreating
+    return evolve(run, status=evolve(run.status, container_statuses=(), init_container_statuses=()))
 
 
 def with_condition(pod: PodRun, condition: Condition, now: int) -> PodRun:
