@@ -259,6 +259,24 @@ def places_by_id(node, path: tuple[int, ...], out: dict) -> None:
 
 _KINDS: dict[type, str] = {}
 
+
+def places_made(stmt: Stmt, template, kept: dict) -> dict:
+    """places_by_id(stmt, (), {}) for a statement made by a replay template (kdsl.lang.runs, Ctx.made), the places as
+    tuples: the template makes a span afresh at each of the same places whatever its words, one object where its
+    first statement had one (linememo.template, gapmemo: a span made once is one name), so the places it puts its
+    spans at are its own, and each of its statements' spans is found at them by one compiled expression (`kept`, a
+    build's Ctx.templated, under (template, None))."""
+    read = kept.get((template, None))
+    if read is None:
+        places: dict = {}
+        places_by_id(stmt, (), places)
+        env = {f"p{i}": tuple(at) for i, at in enumerate(places.values())}
+        read = kept[template, None] = _function("def places(s):\n    return {" + "".join(
+            f"id(s{''.join(f'[{j}]' for j in at[0])}): p{i}, " for i, at in enumerate(places.values())) + "}\n",
+            env, "places")
+    return read(stmt)
+
+
 MISSING = object()
 
 
