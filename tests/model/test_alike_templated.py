@@ -50,7 +50,33 @@ def test_a_template_s_kept_comparison_and_places_are_each_statement_s_own(text):
                     assert kept_[1](b) == plain[1](b)
             places: dict = {}
             alike_objects.places_by_id(a, (), places)
-            assert alike_objects.places_made(a, template, kept) == {k: tuple(v) for k, v in places.items()}
+            got = alike_objects.places_made(a, template, kept)
+            assert {k: tuple(v) for k, v in got.items()} == {k: tuple(v) for k, v in places.items()}
+
+
+@pytest.mark.parametrize("shift", range(6))
+def test_a_value_spelt_as_its_key_has_places_of_its_own(monkeypatch, shift):
+    """A plain `key=value`'s value spelt as its key has a span of its own where another statement of the template
+    shares the token's (linememo.plain_attr): the template's kept places are checked, and the statement walked
+    (the template's first statement of either kind: `shift`)."""
+    labels = ([("app", "a"), ("a", "a"), ("tier", "b"), ("b", "b"), ("x", "y"), ("y", "y")] * 5)[shift:shift + 24]
+    lines = [f"  pod p{i} image=nginx cpu=100m {{ labels {k}={v} }}" for i, (k, v) in enumerate(labels)]
+    doc = _parsed("namespace bench {\n" + "\n".join(lines) + "\n}\n", monkeypatch)
+    kept: dict = {}
+    seen = set()
+    (template, stmts), = _by_template(doc)  # one template for all (but the lines parsed before it)
+    if True:
+        for a in stmts:
+            places: dict = {}
+            alike_objects.places_by_id(a, (), places)
+            got = alike_objects.places_made(a, template, kept)
+            assert {k: tuple(v) for k, v in got.items()} == {k: tuple(v) for k, v in places.items()}
+            seen.add(len(places))
+    assert len(seen) == 2  # both partitions met under the template
+    fast = _outcome(doc)
+    of = alike.Entry.of.__func__
+    monkeypatch.setattr(alike.Entry, "of", classmethod(lambda cls, *a: of(cls, *a[:5], None)))
+    assert fast[1] == _outcome(doc)[1]
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))

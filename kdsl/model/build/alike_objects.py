@@ -262,19 +262,27 @@ _KINDS: dict[type, str] = {}
 
 def places_made(stmt: Stmt, template, kept: dict) -> dict:
     """places_by_id(stmt, (), {}) for a statement made by a replay template (kdsl.lang.runs, Ctx.made), the places as
-    tuples: the template makes a span afresh at each of the same places whatever its words, one object where its
-    first statement had one (linememo.template, gapmemo: a span made once is one name), so the places it puts its
-    spans at are its own, and each of its statements' spans is found at them by one compiled expression (`kept`, a
-    build's Ctx.templated, under (template, None))."""
+    tuples, read by one compiled expression the template's first statement's places make (`kept`, a build's
+    Ctx.templated, under (template, None)). A template puts a span at the same places whatever its words, one object
+    where its first statement had one (linememo.template, gapmemo: a span made once is one name) but for a plain
+    `key=value`'s value spelt as its key, which has a span of its own (linememo.plain_attr). So the expression checks
+    that each of the first's spans is one object in the statement (no two alike) at all its places; else the
+    statement is walked."""
     read = kept.get((template, None))
     if read is None:
         places: dict = {}
         places_by_id(stmt, (), places)
         env = {f"p{i}": tuple(at) for i, at in enumerate(places.values())}
-        read = kept[template, None] = _function("def places(s):\n    return {" + "".join(
-            f"id(s{''.join(f'[{j}]' for j in at[0])}): p{i}, " for i, at in enumerate(places.values())) + "}\n",
-            env, "places")
-    return read(stmt)
+        at = [["s" + "".join(f"[{j}]" for j in p) for p in ps] for ps in places.values()]
+        read = kept[template, None] = _function(
+            "def places(s):\n    out = {" + "".join(f"id({a[0]}): p{i}, " for i, a in enumerate(at)) + "}\n"
+            f"    return out if len(out) == {len(at)}" + "".join(
+                f" and {x} is {a[0]}" for a in at for x in a[1:]) + " else None\n", env, "places")
+    got = read(stmt)
+    if got is None:
+        got = {}
+        places_by_id(stmt, (), got)
+    return got
 
 
 MISSING = object()
