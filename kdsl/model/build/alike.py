@@ -18,6 +18,7 @@ from kdsl.model.build.alike_objects import (
     nested,
     one_word,
     places_by_id,
+    places_made,
     spans_at,
     spans_in,
 )
@@ -56,7 +57,7 @@ def build_alike(ctx: Ctx, stmt: Stmt, namespace: str | None):
         return build_workload(ctx, stmt, namespace)
     entry = ctx.alike.get(key)
     if type(entry) is tuple:  # the second of its kind: worth an entry (a statement met once costs no more)
-        entry = ctx.alike[key] = Entry.of(*entry, ctx.made) or _NOT_ALIKE
+        entry = ctx.alike[key] = Entry.of(*entry, ctx.made, ctx.templated) or _NOT_ALIKE
         if entry is not _NOT_ALIKE:
             ctx.alike_of[id(entry.obj)] = (entry.obj, entry)
     if entry is not None and entry is not _NOT_ALIKE:
@@ -120,9 +121,10 @@ class Entry:
         return id(self) if fit else None
 
     @classmethod
-    def of(cls, stmt: Stmt, obj, said: bool, noted: list, made: dict) -> Entry | None:
+    def of(cls, stmt: Stmt, obj, said: bool, noted: list, made: dict, kept: dict | None = None) -> Entry | None:
         """An entry from the first statement of its kind: `said` whether building it said anything, `noted` the
-        Ctx.name_spans it added."""
+        Ctx.name_spans it added; `made` and `kept` Ctx.made and Ctx.templated (where what a replay template's
+        statements share is kept: alike_compare.templated, places_made; None reads each statement whole)."""
         if obj is None or said or stmt.head[0].text == "cronjob" or not hasattr(obj, "template"):
             return None
         block = stmt.block or ()
@@ -131,8 +133,12 @@ class Entry:
             return None
         at = name_at(stmt)
         name = stmt.head[at].text
-        places: dict[int, list[tuple[int, ...]]] = {}  # by the spans' ids
-        places_by_id(stmt, (), places)
+        by = made.get(id(stmt)) if kept is not None else None
+        if by is not None and by[0] is stmt:
+            places = places_made(stmt, by[1], kept)
+        else:
+            places = {}  # by the spans' ids
+            places_by_id(stmt, (), places)
         leaves: dict = {}
         try:
             spans_in(obj, (), places, leaves)  # every span it holds, each a span of the statement
@@ -149,7 +155,7 @@ class Entry:
         leaves[("name",)] = ("word", 0)
         if shorthand:
             leaves[("template", "containers", 0, "name")] = ("word", 0)
-        return cls(stmt=stmt, at=at, obj=obj, same=Same.of(stmt, {1: {at: True}}, made),
+        return cls(stmt=stmt, at=at, obj=obj, same=Same.of(stmt, {1: {at: True}}, made, kept),
                    make=compiled(obj, nested(tuple(leaves)), tuple(leaves.values())),
                    names=spans_at(tuple((tuple(places[id(k)]), tuple(places[id(v)])) for k, v in noted)),
                    shorthand=shorthand,

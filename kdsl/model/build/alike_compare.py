@@ -31,18 +31,84 @@ def compared(a, trie: dict) -> tuple[Callable, Callable]:
     shape: list = []
     consts: list = [Word]
     _shape(a, trie, shape, consts)
-    key = tuple(shape)
-    code = _SHAPES.get(key)
+    return _functions(_code(tuple(shape)), consts)
+
+
+def _code(shape: tuple):
+    """The code of a shape's comparison, compiled once."""
+    code = _SHAPES.get(shape)
     if code is None:
         if len(_SHAPES) >= 512:
             _SHAPES.clear()
-        code = _SHAPES[key] = compile(_source(key), "<kdsl alike entry>", "exec")
+        code = _SHAPES[shape] = compile(_source(shape), "<kdsl alike entry>", "exec")
+    return code
+
+
+def _functions(code, consts) -> tuple[Callable, Callable]:
+    """(`same`, `texts`) of a shape's code over an entry's constants."""
     env = dict(zip(_NAMES if len(consts) <= len(_NAMES) else [f"k{i}" for i in range(len(consts))], consts))
     exec(code, env)  # noqa: S102
     return env.pop("same"), env.pop("texts")  # not left in their own globals: a cycle
 
 
 _SHAPES: dict[tuple, object] = {}  # an entry's shape -> its comparison's code
+
+
+def templated(a, trie: dict, template, kept: dict) -> tuple[Callable, Callable]:
+    """compared(a, trie) for a statement `a` made by a replay template: the template makes the same nodes, types,
+    arities and flags whatever its words (the guarantee `texts` rests on), so the shape _shape reads is the same for
+    every statement it makes, and so are the places of the constants compared by equality. The first entry of a
+    template reads the shape; the next ones read only those constants, by one compiled expression (`kept`, a
+    build's Ctx.templated: the template is one parse's)."""
+    key = (template, _frozen(trie))
+    got = kept.get(key)
+    if got is None:
+        shape: list = []
+        consts: list = [Word]
+        _shape(a, trie, shape, consts)
+        got = kept[key] = (_code(tuple(shape)), _reader(tuple(shape), consts))
+    return _functions(got[0], got[1](a))
+
+
+def _frozen(trie) -> tuple | bool:
+    return trie if trie is True else tuple(sorted((i, _frozen(t)) for i, t in trie.items()))
+
+
+def _reader(shape: tuple, consts: list) -> Callable:
+    """`read(b)`: _shape's constants of a statement `b` of the template of the one `consts` was read from: the
+    node types as they were (the template's), each leaf compared by equality read at its place."""
+    env: dict = {}
+    out: list[str] = []
+    it = iter(shape)
+    k = 0
+
+    def const() -> None:
+        nonlocal k
+        env[f"c{k}"] = consts[k]
+        out.append(f"c{k}")
+        k += 1
+
+    def walk(e: str) -> None:
+        nonlocal k
+        tag = next(it)
+        if type(tag) is int:
+            const()
+            for i in range(tag // 2):
+                walk(f"{e}[{i}]")
+        elif tag == "e":
+            out.append(e)
+            k += 1
+
+    const()  # Word
+    try:
+        walk("b")
+    finally:
+        walk = None  # a cycle through its cell, as compiled's expr
+    source = "def read(b):\n    return (" + "".join(x + ", " for x in out) + ")\n"
+    exec(compile(source, "<kdsl alike entry>", "exec"), env)  # noqa: S102
+    return env.pop("read")
+
+
 _NAMES = [f"k{i}" for i in range(4096)]
 _IS = {None: "n", True: "t", False: "f"}  # a leaf compared by identity (a word's flags are bools, never 0 or 1)
 _HOLE = {(False, False): "hff", (False, True): "hft", (True, False): "htf", (True, True): "htt"}
@@ -170,11 +236,13 @@ class Same:
     by: set = attrs.field(eq=False)  # those templates
 
     @classmethod
-    def of(cls, a, trie: dict, made: dict) -> Same:
-        """`a`'s comparison (`made`: Ctx.made, where `a` itself may be)."""
-        whole, texts = compared(a, trie)
+    def of(cls, a, trie: dict, made: dict, kept: dict | None = None) -> Same:
+        """`a`'s comparison (`made`: Ctx.made, where `a` itself may be; `kept`: Ctx.templated, where the shape of
+        `a`'s template is kept for the next entry it made: templated)."""
         by = made.get(id(a))
-        return cls(whole, texts, {by[1]} if by is not None and by[0] is a else set())
+        mine = by is not None and by[0] is a
+        whole, texts = templated(a, trie, by[1], kept) if mine and kept is not None else compared(a, trie)
+        return cls(whole, texts, {by[1]} if mine else set())
 
     def __call__(self, made: dict, b) -> bool:
         by = made.get(id(b))

@@ -259,6 +259,32 @@ def places_by_id(node, path: tuple[int, ...], out: dict) -> None:
 
 _KINDS: dict[type, str] = {}
 
+
+def places_made(stmt: Stmt, template, kept: dict) -> dict:
+    """places_by_id(stmt, (), {}) for a statement made by a replay template (kdsl.lang.runs, Ctx.made), the places as
+    tuples, read by one compiled expression the template's first statement's places make (`kept`, a build's
+    Ctx.templated, under (template, None)). A template puts a span at the same places whatever its words, one object
+    where its first statement had one (linememo.template, gapmemo: a span made once is one name) but for a plain
+    `key=value`'s value spelt as its key, which has a span of its own (linememo.plain_attr). So the expression checks
+    that each of the first's spans is one object in the statement (no two alike) at all its places; else the
+    statement is walked."""
+    read = kept.get((template, None))
+    if read is None:
+        places: dict = {}
+        places_by_id(stmt, (), places)
+        env = {f"p{i}": tuple(at) for i, at in enumerate(places.values())}
+        at = [["s" + "".join(f"[{j}]" for j in p) for p in ps] for ps in places.values()]
+        read = kept[template, None] = _function(
+            "def places(s):\n    out = {" + "".join(f"id({a[0]}): p{i}, " for i, a in enumerate(at)) + "}\n"
+            f"    return out if len(out) == {len(at)}" + "".join(
+                f" and {x} is {a[0]}" for a in at for x in a[1:]) + " else None\n", env, "places")
+    got = read(stmt)
+    if got is None:
+        got = {}
+        places_by_id(stmt, (), got)
+    return got
+
+
 MISSING = object()
 
 

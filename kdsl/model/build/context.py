@@ -33,6 +33,7 @@ class Ctx:
         # id(object) -> (the object, its alike.Entry): objects alike but for their name, for the checks
         self.alike_of: dict[int, tuple] = {}
         self.made: dict = {}  # id(a statement made by a replay template) → (it, the template): Document.made
+        self.templated: dict = {}  # what alike entries keep of a replay template (alike_compare.templated, places_made)
 
     def mask_secret_values(self) -> None:
         """A Secret's value never reaches a terminal: in the line a diagnostic quotes, it becomes `*`s
