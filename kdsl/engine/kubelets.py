@@ -51,9 +51,8 @@ class KubeletComponent:
         if new is not None and new.meta.deletion_ms is None:
             run = self.runs.get(new.key)
             if run is not None and new.status is run.status:
-                # the kubelet's own status write, heard back (the watch spares it those it names itself the writer
-                # of): a status-only change is a reconcile, not a sync (pkg/kubelet/config/config.go
-                # checkAndUpdatePod), and nothing of another's is in it to adopt
+                # its own status write heard back: a status-only change is a reconcile, not a sync
+                # (pkg/kubelet/config/config.go checkAndUpdatePod), and nothing of another's is in it to adopt
                 return
         if new is None:
             key = old.key

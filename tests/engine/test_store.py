@@ -213,7 +213,8 @@ def test_the_pools_read_what_pools_written_at_every_write_would_over_random_writ
               (OwnerRef(kind="ReplicaSet", name="c", uid="uc", controller=False),),
               (OwnerRef(kind="Job", name="d", uid="ud"), OwnerRef(kind="DaemonSet", name="e", uid="ue"))]
     for now in range(1500):  # the kind and namespace as equal strings, not always the same ones
-        kind, ns, name = rng.choice(("Pod", "ConfigMap", "".join("Pod"))), rng.choice(("x", "y")), rng.choice("abcdefgh")
+        kind, ns = rng.choice(("Pod", "ConfigMap", "".join("Pod"))), rng.choice(("x", "y"))
+        name = rng.choice("abcdefgh")
         current, roll = store.get(kind, ns, name), rng.random()
         if current is None:
             made = obj(name, ns, kind)

@@ -46,7 +46,8 @@ _PLAIN = st.one_of(st.sampled_from(["web-3", "a7", "p12", "3", "100m", "x:y", "a
 def reblocked(draw, base) -> str:
     """A text with some of its blocks copied enough times to be replayed, other words in the copies (names and
     numbers in place of plain words, now and then a keyword or an odd word, or a keyword reworded: most copies
-    keep their block's shape and parse), at another indent, after the block or in other places (inside other blocks too)."""
+    keep their block's shape and parse), at another indent, after the block or in other places (inside other blocks
+    too)."""
     split = _get_machine().word.pattern
     lines = draw(base).split("\n")
     blocks = _blocks(lines)

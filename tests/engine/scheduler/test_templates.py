@@ -59,7 +59,8 @@ def template(draw, k):
                                                 unique=True)))
     preferred = ()
     if draw(st.integers(0, 3)) == 0:
-        preferred = (WeightedTerm(weight=draw(st.integers(1, 100)), requirements=(Requirement("disk", "In", ("ssd",)),)),)
+        preferred = (WeightedTerm(weight=draw(st.integers(1, 100)),
+                                  requirements=(Requirement("disk", "In", ("ssd",)),)),)
     required = ()
     if draw(st.integers(0, 5)) == 0:
         required = ((Requirement("disk", "Exists", ()),),)
