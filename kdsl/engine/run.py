@@ -101,6 +101,8 @@ def load(path: str | Path, params: dict | None = None, *, allow_include=()) -> S
     for kdsl.parse."""
     if not isinstance(path, (str, Path)):
         raise UsageError(f"kdsl.load() takes the path of a .kdsl file, not {type(path).__name__}")
+    if isinstance(path, str) and "\n" in path:
+        raise UsageError("kdsl.load() reads a .kdsl file, and this is kdsl text, not a path: use kdsl.parse(text)")
     p = Path(path)
     try:
         text = limits.read_text(p)

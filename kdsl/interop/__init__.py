@@ -60,6 +60,9 @@ def import_manifests(paths=(), *, text: str | None = None, name: str = "<manifes
     if version not in KUBE_VERSIONS:
         raise UsageError(f"Kubernetes {version}: kdsl reads and writes manifests for Kubernetes "
                          f"{KUBE_VERSIONS[0]} to {KUBE_VERSIONS[-1]} (give it as 1.3x)")
+    if text is None and any(isinstance(p, str) and "\n" in p for p in paths):
+        raise UsageError("kdsl reads manifests from the files and folders it is given; this argument is manifest "
+                         "text, not a path: give it as text=... (kdsl.from_manifests(text=yaml_text))")
     docs: list[Doc] = read_text(text, name) if text is not None else read_paths(paths)
     docs, warnings = drop_unknown(docs, version, field_validation)
     refused = check(docs, version)

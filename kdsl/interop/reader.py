@@ -42,7 +42,11 @@ def expand(paths) -> list[Path]:
     """Files as given; a directory stands for its YAML and JSON files, recursively, in name order."""
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
+        try:
+            folder = p.is_dir()
+        except OSError:  # a name too long for the file system: read_paths says it cannot read it
+            folder = False
+        if folder:
             out.extend(sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()))
         else:
             out.append(p)

@@ -119,6 +119,8 @@ def test_a_missing_name_is_a_key_error_too(sim):
 
 @pytest.mark.parametrize(("call", "message"), [
     (lambda: kdsl.load(3), "kdsl.load() takes the path of a .kdsl file, not int"),
+    (lambda: kdsl.load("node n1\nnode n2\n"), "kdsl.load() reads a .kdsl file, and this is kdsl text, not a path: "
+                                             "use kdsl.parse(text)"),
     (lambda: kdsl.parse(SCENARIO), "kdsl.parse() takes kdsl text (a str), not PosixPath; to read a file use "
                                    "kdsl.load(path)"),
     (lambda: kdsl.parse(b"node n1"), "kdsl.parse() takes kdsl text (a str), not bytes; decode it first"),

@@ -64,3 +64,21 @@ def test_binary_and_set_tags_are_refused_on_import_at_their_place(tag):
     d = _error(HEAD + f"data:\n  k: {tag}\n", "a.yaml")
     assert (d.line, d.column) == (5, 6)
     assert d.message.startswith(f"not valid YAML: the tag {tag.split()[0]} is not allowed")
+
+
+def test_manifest_text_given_as_a_path_is_a_usage_error_not_oserror():
+    # kdsl.from_manifests(open(f).read()): the text where a path goes (found in a notebook: an OSError traceback)
+    import kdsl
+    from kdsl.core.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"give it as text=\.\.\."):
+        kdsl.from_manifests(HEAD + "data: {k: v}\n")
+
+
+def test_a_path_too_long_for_the_file_system_is_a_located_error():
+    import kdsl
+
+    with pytest.raises(KdslError) as info:
+        kdsl.from_manifests("a" * 5000 + ".yaml")
+    (d,) = info.value.diagnostics
+    assert d.message.startswith("cannot read manifests: ") and d.file == "a" * 5000 + ".yaml"
