@@ -6,6 +6,7 @@ import attrs
 
 from kdsl.engine.apiserver.request import Request
 from kdsl.engine.objects import ApiObject, Condition, Meta, NodeStatus
+from kdsl.model.base import FieldRequirement
 from kdsl.model.timeline import LabelNode, NodeOp, TaintNode, UntaintNode
 from kdsl.model.nodes import Node, Taint
 
@@ -142,3 +143,17 @@ def untaint(sim, action: UntaintNode) -> None:
 
 def play_op(sim, action: NodeOp) -> None:
     {LabelNode: label, TaintNode: taint, UntaintNode: untaint}[type(action)](sim, action)
+
+
+def required_affinity_matches(template, node: ApiObject) -> bool:
+    """GetRequiredNodeAffinity(pod).Match(node) (component-helpers/scheduling/corev1/nodeaffinity): the pod's
+    nodeSelector, and one of its required node affinity terms, matchFields `metadata.name` read as the node's name.
+    The kubelet's admission and the DaemonSet controller's NodeShouldRunDaemonPod both ask it."""
+    labels = dict(node.spec.labels)
+    labels.update(node.meta.labels)
+    if any(labels.get(k) != v for k, v in template.node_selector):
+        return False
+    terms = template.affinity.node_required
+    return not terms or any(term and all((node.name in r.values) == (r.operator == "In")
+                                         if isinstance(r, FieldRequirement) else r.matches(labels) for r in term)
+                            for term in terms)

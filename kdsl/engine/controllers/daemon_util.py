@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kdsl.engine.nodes import NOT_READY, UNREACHABLE, UNSCHEDULABLE
+from kdsl.engine.nodes import NOT_READY, UNREACHABLE, UNSCHEDULABLE, required_affinity_matches
 from kdsl.engine.objects import ApiObject
 from kdsl.model.base import FieldRequirement
 from kdsl.model.pods import Toleration
@@ -53,12 +53,7 @@ def should_run(template, tolerations: tuple[Toleration, ...], node: ApiObject) -
     tolerate keeps a new pod off, but only an untolerated NoExecute taint removes a running one."""
     if template.node_name and template.node_name != node.name:
         return False, False
-    labels = dict(node.spec.labels)
-    labels.update(node.meta.labels)
-    if any(labels.get(k) != v for k, v in template.node_selector):
-        return False, False
-    terms = template.affinity.node_required
-    if terms and not any(term and all(r.matches(labels) for r in term) for term in terms):
+    if not required_affinity_matches(template, node):
         return False, False
     untolerated = [t for t in node.spec.taints if t.effect in ("NoSchedule", "NoExecute")
                    and not any(x.tolerates(t.key, t.value, t.effect) for x in tolerations)]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from kdsl.engine.nodes import required_affinity_matches
 from kdsl.engine.scheduler.filters import NODE_AFFINITY, tolerated
 from kdsl.engine.scheduler.podinfo import pod_requests
-from kdsl.model.base import FieldRequirement, Requirement
 from kdsl.model.pods import PodTemplate
 
 # pkg/kubelet/lifecycle/predicate.go: predicateAdmitHandler.Admit runs generalFilter, which is the scheduler's
@@ -70,26 +70,9 @@ def refusal(tpl: PodTemplate, requests: tuple, node, used: Use) -> tuple[str, st
         return "OutOfcpu", INSUFFICIENT.format("cpu", cpu, used[1], status.cpu)
     if memory > 0 and memory > status.memory - used[2]:
         return "OutOfmemory", INSUFFICIENT.format("memory", memory, used[2], status.memory)
-    if (tpl.node_selector or tpl.affinity.node_required) and not _affinity_matches(tpl, node):
+    if (tpl.node_selector or tpl.affinity.node_required) and not required_affinity_matches(tpl, node):
         return "NodeAffinity", PREDICATE.format("NodeAffinity", NODE_AFFINITY)
     taints = node.spec.taints
     if taints and any(t.effect == "NoExecute" and not tolerated(tpl.tolerations, t) for t in taints):
         return "TaintToleration", PREDICATE.format("TaintToleration", TAINT_NOT_MATCH)
     return None
-
-
-def _affinity_matches(tpl: PodTemplate, node) -> bool:
-    """GetRequiredNodeAffinity(pod).Match(node): the nodeSelector, and one of the required terms (matchFields
-    naming metadata.name, as DaemonSet pods are pinned)."""
-    labels = dict(node.spec.labels)
-    labels.update(node.meta.labels)
-    if any(labels.get(k) != v for k, v in tpl.node_selector):
-        return False
-    terms = tpl.affinity.node_required
-    return not terms or any(term and all(_matches(r, labels, node.name) for r in term) for term in terms)
-
-
-def _matches(r: Requirement, labels: dict[str, str], name: str) -> bool:
-    if isinstance(r, FieldRequirement):
-        return (name in r.values) == (r.operator == "In")
-    return r.matches(labels)

@@ -106,6 +106,20 @@ def test_should_run_and_should_continue_running():
     assert verdicts == {"n1": (True, True), "n2": (True, True), "n3": (False, True), "n5": (False, False)}
 
 
+def test_should_run_reads_a_matchfields_term_as_the_nodes_name():
+    # NodeShouldRunDaemonPod asks GetRequiredNodeAffinity(pod).Match(node), which reads matchFields metadata.name
+    # (engine/nodes.required_affinity_matches, the kubelet's admission's check too)
+    import attrs
+
+    sim = run(NODES + AGENT)
+    template = sim.store.get("DaemonSet", "default", "agent").spec.template
+    for operator, runs_on in (("In", {"n2"}), ("NotIn", {"n1"})):
+        pinned = attrs.evolve(template, affinity=attrs.evolve(
+            template.affinity, node_required=((FieldRequirement("metadata.name", operator, ("n2",)),),)))
+        tolerations = with_tolerations(pinned.tolerations)
+        assert {n.name for n in sim.store.list("Node") if should_run(pinned, tolerations, n)[0]} == runs_on
+
+
 def test_with_tolerations_replaces_an_equal_toleration_and_appends_the_rest():
     own = (Toleration(key="node.kubernetes.io/unreachable", operator="Exists", effect="NoExecute",
                       toleration_ms=60_000), Toleration(key="a", operator="Exists"))
