@@ -65,11 +65,13 @@ def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: 
     else:
         previous = status.conditions
         if not gates and previous.__class__ is tuple:  # the whole answer, found by identities (_WHOLE)
+            if len(previous) == 1:  # (a bound pod's PodScheduled, in a tuple of its own) its shared tuple first
+                previous = _shared(previous)
             whole = (id(ctrs), id(previous), now, sandbox, deleting, status.phase, t.restart_policy,
                      id(t.init_containers), id(t.containers))
             known = _WHOLE.get(whole)
             if known is None or known[0] is not ctrs or known[1] is not previous:
-                previous = _shared(previous)  # equal conditions in a tuple of the pod's own: the one shared tuple
+                previous = shared(previous)  # equal conditions in a tuple of the pod's own: the one shared tuple
                 whole = (whole[0], id(previous), *whole[2:])
                 known = _WHOLE.get(whole)
             if known is not None and known[0] is ctrs and known[1] is previous and known[2] is t.init_containers \
@@ -110,7 +112,8 @@ def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: 
 
 
 # A bound pod's conditions are most often the scheduler's one PodScheduled, one Condition for the pods a pass binds
-# at one time, each in a tuple of its own: the shared tuple is found by that condition's identity.
+# at one time, each in a tuple of its own: the shared tuple is found by that condition's identity, so that _WHOLE
+# is asked once (a tuple of its own is never in it).
 _ONE: dict[int, tuple] = {}  # id(condition) -> (condition, the shared tuple of it alone)
 
 
