@@ -91,7 +91,7 @@ class PodRun:
 
 
 # new_pod's record, made straight-line (kdsl.core.evolve.straight): PodRun's __init__ parses 15 keywords a pod; the
-# fields new_pod leaves out take their defaults (plain values, no factories: tests/engine/kubelet/test_pod.py).
+# fields new_pod leaves out take their defaults (plain values, no factories: kubelet/test_runtime_copies.py).
 FIRST = ("name", "namespace", "uid", "template", "bound_ms", "ctrs", "config", "images", "readiness_gates",
          "sigterm_ms", "sandbox", "status", "now_ms", "configs", "canon")
 first_run = straight(PodRun, "first_run", ", ".join(FIRST),
