@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from kdsl.engine import clock
-from kdsl.engine.kubelet import admission, config_refs, runtime
+from kdsl.engine.kubelet import admission, config_refs, runtime, steps
 from kdsl.engine.kubelet.containers import LIVE
 from kdsl.engine.kubelet.pod import PodRun, Step
 from kdsl.engine.kubelet.phase import TERMINAL
@@ -38,7 +36,7 @@ class KubeletComponent:
         # Pods bound to a node that does not exist: no kubelet has them (they stay Pending) until a node of that
         # name registers and its kubelet lists them. Node name -> pod keys.
         self.unhosted: dict[str, set[tuple]] = {}
-        # its own status writes (writer=SOURCE) are not heard back: on_pod would return at once for them
+        # its own status writes (writer=SOURCE) are not heard back: on_pod would return at once
         sim.store.watch("Pod", self.on_pod, writes=bound_or_deleted, writer=SOURCE)
         sim.store.watch("Node", self.on_node)
         for kind in config_refs.MOUNTED:
@@ -81,11 +79,11 @@ class KubeletComponent:
             run = self.runs[key] = self._new_run(new, node_obj)
             if self._rejected(key, new, node, node_obj):
                 return
-            # a pod that mounts nothing has no volume to wait for (config_refs.missing reads only its volumes)
+            # (config_refs.missing reads only the pod's volumes)
             if not (new.spec.template.volumes and self._wait_for_volumes(key, new)):
                 self._next(key, run)
         else:
-            if new.status is not run.status:  # not the kubelet's own write
+            if new.status is not run.status:  # another's write
                 self._adopt_conditions(key, new)
             if new.terminating and not self.runs[key].deleting and node not in self.sim.failed_nodes:
                 self.waiting.pop(key, None)
@@ -204,9 +202,9 @@ class KubeletComponent:
                 self._no_pod_ip(key, gen, step, run, node)
                 return
             ip = (pod_ip, self.sim.network.host_ip(node))  # the node's InternalIP (ipam.py)
-        run, events = runtime.apply(run, step, ip)
-        self._publish(key, run, events)
-        if run.removed:
+        stepped, events = runtime.apply(run, step, ip)
+        self._publish(key, stepped, events, run.status)
+        if stepped.removed:
             self.sim.remove(key, source=SOURCE)
 
     def _no_pod_ip(self, key: tuple, gen: int, step, run: PodRun, node: str) -> None:
@@ -215,19 +213,13 @@ class KubeletComponent:
         so the pod stays ContainerCreating until a pod on the node gives its address back."""
         pod = self.sim.store.get(*key)
         uid = pod.meta.uid if pod is not None else "/".join(map(str, key))
-        sandbox = hashlib.sha256(f"{uid}:{step.time_ms}".encode()).hexdigest()  # containerd's id, made stable
-        out: list = []
-        run.event(step.time_ms, "Warning", "FailedCreatePodSandBox",
-                  f"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for "
-                  f'sandbox "{sandbox}": plugin type="bridge" failed (add): failed to allocate for range 0: '
-                  f"no IP addresses available in range set: {self.sim.network.range_set(node)}", out)
-        for e in out:
-            self.sim.log.record(e)
+        self.sim.log.record(steps.no_pod_ip(run, step.time_ms, uid, self.sim.network.range_set(node)))
         retry = Step(step.time_ms + SYNC_BACKOFF_MS, step.what, step.container)
         self.sim.queue.at(retry.time_ms, self.step, key, gen, retry, priority=clock.PRIORITY_KUBELET)
 
-    def _publish(self, key: tuple, run: PodRun, events) -> None:
-        """Store the kubelet's view: the pod's status changes, and its events are recorded."""
+    def _publish(self, key: tuple, run: PodRun, events, prior=None) -> None:
+        """Store the kubelet's view: its status written if changed, its events recorded. `prior`: a step's first
+        status; while the store holds it, a new one differs (runtime._refresh copies only to change)."""
         sim = self.sim
         self.runs[key] = run
         if run.removed or run.status.phase in TERMINAL:
@@ -236,7 +228,7 @@ class KubeletComponent:
             sim.log.record(e)
         store = sim.store
         pod = store.get(*key)
-        if pod is not None and pod.status is not run.status and pod.status != run.status:
+        if pod is not None and pod.status is not run.status and (pod.status is prior or pod.status != run.status):
             store.put(pod, sim.queue.now, run.status, KEEP, SOURCE)  # sim.write's, a call less (two a pod)
         self._next(key)  # read again: a watcher of the write may have changed the pod's run
 

@@ -7,7 +7,7 @@ import attrs
 from kdsl.engine.events import new_event
 from kdsl.engine.kubelet.backoff import Backoff
 from kdsl.engine.kubelet.containers import Ctr
-from kdsl.core.evolve import evolve
+from kdsl.core.evolve import evolve, straight
 from kdsl.engine.objects import PodStatus
 from kdsl.model.pods import PodTemplate
 
@@ -88,3 +88,12 @@ class PodRun:
     def event(self, now: int, type_: str, reason: str, message: str, out: list) -> None:
         """Record one of the kubelet's Events about this pod in `out`."""
         out.append(new_event(now, type_, reason, "Pod", self.namespace, self.name, message, "kubelet"))
+
+
+# new_pod's record, made straight-line (kdsl.core.evolve.straight): PodRun's __init__ parses 15 keywords a pod; the
+# fields new_pod leaves out take their defaults (plain values, no factories: kubelet/test_runtime_copies.py).
+FIRST = ("name", "namespace", "uid", "template", "bound_ms", "ctrs", "config", "images", "readiness_gates",
+         "sigterm_ms", "sandbox", "status", "now_ms", "configs", "canon")
+first_run = straight(PodRun, "first_run", ", ".join(FIRST),
+                     {a.name: a.name if a.name in FIRST else f"d_{a.name}" for a in attrs.fields(PodRun)},
+                     env={f"d_{a.name}": a.default for a in attrs.fields(PodRun)})

@@ -65,6 +65,8 @@ def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: 
     else:
         previous = status.conditions
         if not gates and previous.__class__ is tuple:  # the whole answer, found by identities (_WHOLE)
+            if len(previous) == 1:  # (a bound pod's PodScheduled, in a tuple of its own) its shared tuple first
+                previous = _shared(previous)
             whole = (id(ctrs), id(previous), now, sandbox, deleting, status.phase, t.restart_policy,
                      id(t.init_containers), id(t.containers))
             known = _WHOLE.get(whole)
@@ -107,6 +109,26 @@ def refreshed(t: PodTemplate, ctrs: tuple, deleting: bool, sandbox: str, gates: 
         # the entry keeps what its key names alive, so their ids stay their own
         _WHOLE[whole] = (ctrs, previous, t.init_containers, t.containers, phase, conditions, inits, regular, sandbox)
     return changed(phase, conditions, inits, regular, status), sandbox
+
+
+# A bound pod's conditions are most often the scheduler's one PodScheduled, one Condition for the pods a pass binds
+# at one time, each in a tuple of its own: the shared tuple is found by that condition's identity, so that _WHOLE
+# is asked once (a tuple of its own is never in it).
+_ONE: dict[int, tuple] = {}  # id(condition) -> (condition, the shared tuple of it alone)
+
+
+def _shared(previous: tuple) -> tuple:
+    """merge.shared(previous), a one-condition tuple found by its condition's identity."""
+    if len(previous) != 1:
+        return shared(previous)
+    one = _ONE.get(id(cond := previous[0]))
+    if one is not None and one[0] is cond:
+        return one[1]
+    if len(_ONE) >= _KEPT:
+        _ONE.clear()
+    found = shared(previous)
+    _ONE[id(cond)] = (cond, found)  # the entry keeps the condition alive, so its id stays its own
+    return found
 
 
 def changed(phase: str, conditions: tuple, inits: tuple, regular: tuple, status: PodStatus) -> dict | None:

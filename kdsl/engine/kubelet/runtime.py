@@ -13,7 +13,7 @@ from kdsl.engine.kubelet import steps
 from kdsl.core.evolve import copier, evolve
 from kdsl.engine.kubelet.refresh import refreshed
 from kdsl.engine.kubelet.sync import synced
-from kdsl.engine.kubelet.pod import Config, PodRun, Step
+from kdsl.engine.kubelet.pod import Config, PodRun, Step, first_run
 from kdsl.engine.objects import Condition, PodStatus, set_condition
 from kdsl.model.pods import PodTemplate
 
@@ -36,11 +36,11 @@ def new_pod(template: PodTemplate, bound_ms: int, *, name: str = "pod", namespac
         fields, sandbox, canon = shaped.refreshed(template, ctrs, False, "creating", gates, status, bound_ms, None)
     status = _copied(_STATUS_COPIES, PodStatus, status,
                      {"start_ms": bound_ms} if fields is None else {"start_ms": bound_ms, **fields})
-    return PodRun(name=name, namespace=namespace, uid=uid, template=template, bound_ms=bound_ms, ctrs=ctrs,
-                  config=config, images=node_images if node_images.__class__ is frozenset else
-                  frozenset(node_images) if node_images else _NO_IMAGES, readiness_gates=gates,
-                  sigterm_ms=tuple(sorted(sigterm_ms.items())) if sigterm_ms else (), sandbox=sandbox,
-                  status=status, now_ms=bound_ms, configs=configs, canon=canon)
+    return first_run(name=name, namespace=namespace, uid=uid, template=template, bound_ms=bound_ms, ctrs=ctrs,
+                     config=config, images=node_images if node_images.__class__ is frozenset else
+                     frozenset(node_images) if node_images else _NO_IMAGES, readiness_gates=gates,
+                     sigterm_ms=tuple(sorted(sigterm_ms.items())) if sigterm_ms else (), sandbox=sandbox,
+                     status=status, now_ms=bound_ms, configs=configs, canon=canon)
 
 
 _NO_IMAGES: frozenset[str] = frozenset()

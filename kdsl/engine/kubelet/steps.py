@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from kdsl.engine.kubelet import config_refs
 from kdsl.engine.kubelet import containers as ct
 from kdsl.engine.kubelet.backoff import go_duration
@@ -156,3 +158,13 @@ def create(pod: PodRun, c: Ctr, now: int, out: list, restart: bool = False) -> C
             new_event(now, "Normal", "Started", "Pod", ns, pod_name, f"Started container {name}", "kubelet"))
     # a retry after CreateContainerConfigError comes through begin(): it is a restart if the container ran
     return ct.start(c, now, restart=restart or c.run_start_ms is not None)
+
+
+def no_pod_ip(pod: PodRun, now: int, uid: str, range_set: str):
+    """The FailedCreatePodSandBox event of a sandbox the node's pod range has no address left for: the CNI plugin's
+    words (host-local's allocator, plugins/ipam/host-local), with containerd's sandbox id made stable."""
+    sandbox = hashlib.sha256(f"{uid}:{now}".encode()).hexdigest()
+    return new_event(now, "Warning", "FailedCreatePodSandBox", "Pod", pod.namespace, pod.name,
+                     f"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for "
+                     f'sandbox "{sandbox}": plugin type="bridge" failed (add): failed to allocate for range 0: '
+                     f"no IP addresses available in range set: {range_set}", "kubelet")

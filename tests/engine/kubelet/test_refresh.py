@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from kdsl.core.evolve import evolve
 from kdsl.engine.kubelet import containers as ct
-from kdsl.engine.kubelet import refresh
+from kdsl.engine.kubelet import merge, refresh
 from kdsl.engine.kubelet.phase import TERMINAL, get_phase, pod_conditions
 from kdsl.engine.objects import Condition, ContainerStatus, PodStatus, Running, Terminated, Waiting
 
@@ -121,6 +121,9 @@ _CONDITIONS = ((), (Condition(type="PodScheduled", status="True", last_transitio
                (Condition(type="PodScheduled", status="True", last_transition_ms=1),),  # equal, not the same tuple
                (Condition(type="PodScheduled", status="True", last_transition_ms=2),
                 Condition(type="Ready", status="False", reason="ContainersNotReady", last_transition_ms=2)))
+# the scheduler's one PodScheduled of a pass, each pod's in a tuple of its own; and a tuple that begins with it
+_SCHEDULED = Condition(type="PodScheduled", status="True", last_transition_ms=3)
+_CONDITIONS += ((_SCHEDULED,), (_SCHEDULED,), (_SCHEDULED, _CONDITIONS[3][1]))
 CALL = st.tuples(st.integers(0, 2), st.integers(0, len(_CONDITIONS) - 1), st.sampled_from((0, 5, 6, 7)),
                  st.booleans(), st.sampled_from(("creating", "ready", "gone")),
                  st.sampled_from(("Pending", "Running", "Succeeded")), st.integers(0, 3))
@@ -132,6 +135,7 @@ CALL = st.tuples(st.integers(0, 2), st.integers(0, len(_CONDITIONS) - 1), st.sam
 def test_an_answer_found_by_identities_is_the_pure_one(facts, base, others, which):
     refresh._KNOWN.clear()
     refresh._WHOLE.clear()  # a wrong hit shows within the example
+    refresh._ONE.clear()
     t0 = TEMPLATES[0]
     pool = [_ctrs(t0, [f]) for f in facts]  # one container each: the templates 0, 5, 6 and 7 share theirs
     calls = [base]
@@ -168,3 +172,14 @@ def test_pods_that_step_together_find_their_whole_answer():
     assert len(computed) == 2  # merged for the first pod's conditions, and for those its refresh made
     assert answers[0] == answers[1] == answers[2] and answers[0]["conditions"] is answers[2]["conditions"]
     assert again == (None, "ready")  # nothing changed
+
+
+def test_a_one_condition_tuple_is_shared_by_its_conditions_identity():
+    # refresh._shared: merge.shared's answer (an equal tuple), found by the one condition's identity
+    refresh._ONE.clear()
+    own = [(_SCHEDULED,), (_SCHEDULED,), (_SCHEDULED, _CONDITIONS[3][1]), (_SCHEDULED, _CONDITIONS[3][0])]
+    got = [refresh._shared(c) for c in own]
+    assert got == own and got[0] is got[1] and got[2] is not got[3]
+    assert refresh._shared(own[1]) is refresh.shared(own[1])
+    merge._SHARED.clear()  # merge's table forgotten: still a tuple equal to the pod's own
+    assert refresh._shared((_SCHEDULED,)) == (_SCHEDULED,) and len(refresh._ONE) == 1

@@ -1,4 +1,5 @@
-"""A kubelet step's copies of the pod and its status (runtime._copied) made as evolve makes them."""
+"""A kubelet step's copies of the pod and its status (runtime._copied) made as evolve makes them, and new_pod's
+record made straight-line (pod.first_run) as PodRun's __init__ makes it."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import itertools
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kdsl.engine.kubelet import runtime
-from kdsl.engine.kubelet.pod import PodRun
-from kdsl.engine.objects import PodStatus
+from kdsl.engine.kubelet.pod import FIRST, Config, PodRun, first_run
+from kdsl.engine.objects import Condition, PodStatus
 
-from .helpers import play
+from .helpers import play, template
 
 
 def test_a_step_copies_the_pod_and_its_status_as_evolve_does():
@@ -33,3 +36,38 @@ def test_a_step_copies_the_pod_and_its_status_as_evolve_does():
                 assert given == changes  # read, not kept or changed
         with pytest.raises(TypeError):
             runtime._copied(table, cls, old, {"no_such_field": 1})
+
+
+VALUES = {
+    "name": st.text(max_size=3), "namespace": st.sampled_from(("default", "shop")), "uid": st.text(max_size=3),
+    "template": st.sampled_from((None, template("container app image=x:1"))), "bound_ms": st.integers(0, 10),
+    "ctrs": st.just(()), "config": st.builds(Config, st.integers(0, 9)),
+    "images": st.frozensets(st.sampled_from(("a", "b"))), "readiness_gates": st.sampled_from(((), ("g",))),
+    "sigterm_ms": st.sampled_from(((), (("app", 5),))), "sandbox": st.sampled_from(("creating", "ready")),
+    "status": st.builds(PodStatus, phase=st.sampled_from(("Pending", "Running")),
+                        conditions=st.sampled_from(((), (Condition(type="PodScheduled", status="True"),)))),
+    "now_ms": st.integers(0, 10), "configs": st.sampled_from((None, object())), "canon": st.sampled_from((None, ())),
+}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.fixed_dictionaries({name: VALUES[name] for name in FIRST}))
+def test_first_run_is_the_records_init(values):
+    made, want = first_run(*(values[name] for name in FIRST)), PodRun(**values)
+    assert made == want
+    for a in attrs.fields(PodRun):  # field for field the same objects, the eq=False ones too
+        assert getattr(made, a.name) is getattr(want, a.name), a.name
+
+
+def test_the_fields_first_run_leaves_out_have_plain_defaults():
+    for a in attrs.fields(PodRun):
+        assert a.name in FIRST or not isinstance(a.default, attrs.Factory) and a.default is not attrs.NOTHING
+
+
+def test_new_pod_makes_the_record_its_fields_make():
+    run = runtime.new_pod(template("container app image=x:1"), 5, name="p", uid="u", node_images=("x:1",),
+                  sigterm_ms={"app": 3}, readiness_gates=["g"])
+    want = PodRun(name="p", namespace="default", uid="u", template=run.template, bound_ms=5, ctrs=run.ctrs,
+                  images=frozenset({"x:1"}), readiness_gates=("g",), sigterm_ms=(("app", 3),), status=run.status,
+                  now_ms=5)
+    assert run == want and run.canon is None and run.configs is None
