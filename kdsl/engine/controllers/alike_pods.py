@@ -18,9 +18,11 @@
 
 from __future__ import annotations
 
+import attrs
+
 from kdsl.engine.apiserver import prepared
 from kdsl.engine.apiserver.trace import decided
-from kdsl.core.evolve import copier
+from kdsl.core.evolve import copier, plain
 from kdsl.engine.events import new_event
 from kdsl.engine.apiserver.defaults import generate_free_name, generate_name, new_uid
 from kdsl.engine.objects import ApiObject, Meta
@@ -32,6 +34,30 @@ _named = copier(Meta, "name", "uid")
 # generate.go) is the same for every suffix: each suffix character falls in one class of the rule's expression
 # with the others, and never first (the base, `<rs>-`, is not empty); their length is the same.
 _BY_CLASS = (names.dns1123_subdomain, names.dns1123_label, names.dns1035_label)
+
+
+def _compile_renamed():
+    """`renamed(name, uid, meta, spec, obj)`: prepared._own_object's copy of `obj` with `meta`'s Meta under `name`
+    and `uid` and `spec`'s Pod spec under `name`, the two records filled slot by slot in the same call (what _named
+    and the spec's copier make, less their calls and dicts of changes); None when a class is not a plain slotted
+    record (its copier then goes through __init__: the plain way is kept)."""
+    if not (plain(Meta) and plain(Pod)):
+        return None
+    env: dict = {"new": object.__new__, "Meta": Meta, "Pod": Pod, "prepared": prepared}
+    lines = ["def renamed(name, uid, meta, spec, obj):"]
+    for cls, made, proto, own in ((Meta, "m", "meta", {"name": "name", "uid": "uid"}),
+                                  (Pod, "s", "spec", {"name": "name"})):
+        lines.append(f"    {made} = new({cls.__name__})")
+        for a in attrs.fields(cls):
+            env[f"{made}_{a.name}"] = getattr(cls, a.name).__set__
+            lines.append(f"    {made}_{a.name}({made}, {own.get(a.name, f'{proto}.{a.name}')})")
+    # the object by its copier, read from prepared when called (tests/engine/test_copies.py counts its copies)
+    lines.append('    return prepared._own_object(obj, {"meta": m, "spec": s})')
+    exec(compile("\n".join(lines), "<kdsl alike pod renamed>", "exec"), env)  # noqa: S102
+    return env["renamed"]
+
+
+_renamed = _compile_renamed()
 
 
 def from_template(rs: ApiObject, owners: tuple, name: str, uid: str, now: int) -> ApiObject:
@@ -69,7 +95,7 @@ class AlikePods:
     `controller.create_pod` does."""
 
     __slots__ = ("controller", "rs", "owners", "sim", "now", "base", "ns", "key", "pod", "kept", "got", "fits",
-                 "shape", "spec_copy", "spec_fixed", "rule", "name_ok")
+                 "shape", "spec_copy", "spec_fixed", "rule", "name_ok", "protos")
 
     def __init__(self, controller, rs: ApiObject, owners: tuple) -> None:
         self.controller, self.rs, self.owners = controller, rs, owners
@@ -85,6 +111,7 @@ class AlikePods:
         self.spec_fixed = {n: getattr(self.pod.spec, n) for n in names_ if n != "name"}
         self.rule = names.name_rule("Pod", sim.kube_minor)  # ValidatePodName: a name checked at each pod
         self.name_ok = None  # the rule's verdict on the sync's names, once known (_name_ok)
+        self.protos: tuple = ()  # the kept answer's pod but for name and uid: its Meta, its spec, the object
 
     def create(self) -> str | None:
         """The next pod: None when it is created, else the refusal's message (create_pod's answer)."""
@@ -96,6 +123,7 @@ class AlikePods:
         goroutines all run), in one loop over what a sync's pods share; the refusals' messages, in order."""
         sim, rs, ns, store, base, now = self.sim, self.rs, self.ns, self.sim.store, self.base, self.now
         rng, get, traces, record, write_created = sim.rng, store.get, sim.traces, sim.log.record, sim.write_created
+        renamed = _renamed
         source, kind, rs_name, spec_fixed, spec_copy = self.controller.name, rs.kind, rs.name, self.spec_fixed, \
             self.spec_copy
         errors = []
@@ -122,13 +150,17 @@ class AlikePods:
                 continue
             # prepared.answer's result: the kept pod as it was stored, with this pod's name, uid and (as the
             # request sent them) creation time and owners
-            meta = _named(self.pod.meta, {"name": name, "uid": uid})
-            stored = got.stored
-            own = meta if got.same_meta else prepared._own_meta(stored.meta, {
-                "name": name, "uid": uid, "creation_ms": now, "owners": self.owners})
-            changes = spec_fixed.copy()
-            changes["name"] = name
-            obj = prepared._own_object(stored, {"meta": own, "spec": spec_copy(stored.spec, changes)})
+            if renamed is not None:  # the sync's pod made once (_answer's protos) but for these two, in one call
+                meta, spec, stored = self.protos
+                obj = renamed(name, uid, meta, spec, stored)
+            else:
+                meta = _named(self.pod.meta, {"name": name, "uid": uid})
+                stored = got.stored
+                own = meta if got.same_meta else prepared._own_meta(stored.meta, {
+                    "name": name, "uid": uid, "creation_ms": now, "owners": self.owners})
+                changes = spec_fixed.copy()
+                changes["name"] = name
+                obj = prepared._own_object(stored, {"meta": own, "spec": spec_copy(stored.spec, changes)})
             if traces is not None:  # Requests._call's row, before the write (the store's version before it)
                 traces.add_shaped(self.shape, name, now, store.resource_version)
             write_created(obj, source)
@@ -160,6 +192,13 @@ class AlikePods:
         # manifest fields are in `got.spec`, as the pod it kept came through); the answer fits what is not the
         # pod's own (its request's metadata and spec but for OWN and OWN_SPEC, its status, whether it is traced)
         self.fits = bool(pod.meta.namespace and got.template is pod.spec.template and fits_shared(got, sim, pod))
+        if self.fits:
+            # what batch's copies make but for the name and uid (the same for every pod `got` answers): the Meta
+            # (the request's, or the stored one's with this sync's creation time and owners) and the spec
+            stored, base = got.stored, self.base
+            meta = pod.meta if got.same_meta else prepared._own_meta(stored.meta, {
+                "name": base, "uid": "", "creation_ms": self.now, "owners": self.owners})
+            self.protos = (meta, self.spec_copy(stored.spec, {**self.spec_fixed, "name": base}), stored)
         if self.fits and got.trace is not None:
             grant, rule, steps = decided(got.trace)[1:]
             self.shape = sim.traces.shape(self.controller.name, "create", "Pod", self.ns, None, got.user, grant,

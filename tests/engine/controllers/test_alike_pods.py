@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import random
 
+import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kdsl
+from kdsl.engine.apiserver import prepared
+from kdsl.engine.controllers import alike_pods
 from kdsl.engine.apiserver.trace_diff import changes
 from kdsl.engine.apiserver.defaults import generate_name
 from kdsl.engine.controllers.alike_pods import _BY_CLASS, AlikePods
@@ -187,3 +192,39 @@ def test_a_drawn_name_a_pod_holds_is_drawn_again_as_the_plain_way_draws_it(monke
     assert len(names_) == 7 == len(set(names_)) and short < 7 and draws > 10  # retried, most of them in a batch
     _plain(monkeypatch)
     assert _facts(Simulation(scenario).run()) == alike
+
+
+def _copied(monkeypatch) -> None:
+    """Every pod of a kept answer made by its three copiers (the way before `_renamed`)."""
+    monkeypatch.setattr(alike_pods, "_renamed", None)
+
+
+@pytest.mark.parametrize("trace", [True, False])
+def test_a_pod_made_in_one_call_is_the_one_its_copiers_make(monkeypatch, sent, trace):
+    # SCENARIO's LimitRanger changes the stored metadata (the stored Meta's protos) and its other namespace's pods
+    # keep the request's (the request's Meta)
+    run_both_ways(monkeypatch, SCENARIO, trace, _copied, sent)
+
+
+@given(name=st.text("abc-0123", min_size=1, max_size=12), uid=st.text("0123456789abcdef-", max_size=36),
+       limits=st.booleans())
+@settings(max_examples=40, deadline=None)
+def test_renamed_fills_the_slots_its_copiers_fill(name, uid, limits):
+    text = "node n1 cpu=8 memory=16Gi\nnamespace dev {\n  replicaset web replicas=0 image=nginx:1.25\n}\n"
+    sim = Simulation(kdsl.parse(text.replace("dev {\n", "dev {\n  limits default cpu=300m\n") if limits else text))
+    controller = sim.controllers["replicaset-controller"]
+    rs = sim.store.get("ReplicaSet", "dev", "web")
+    pods = AlikePods(controller, rs, (controller.owner_ref(rs),))
+    assert pods.create() is None  # the plain way: the API server keeps its answer
+    got = pods._answer()
+    assert got is not None and got.same_meta is not limits
+    made = alike_pods._renamed(name, uid, *pods.protos)
+    meta = alike_pods._named(pods.pod.meta, {"name": name, "uid": uid}) if got.same_meta else \
+        prepared._own_meta(got.stored.meta, {"name": name, "uid": uid, "creation_ms": pods.now, "owners": pods.owners})
+    spec = pods.spec_copy(got.stored.spec, {**pods.spec_fixed, "name": name})
+    copied = prepared._own_object(got.stored, {"meta": meta, "spec": spec})
+    assert made == copied
+    for new, old in ((made, copied), (made.meta, copied.meta), (made.spec, copied.spec)):
+        assert type(new) is type(old)
+        assert all(getattr(new, a.name) is getattr(old, a.name) for a in attrs.fields(type(new))
+                   if a.name not in ("meta", "spec", "name", "uid"))
