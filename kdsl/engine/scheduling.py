@@ -6,7 +6,8 @@ from __future__ import annotations
 from kdsl.engine import clock
 from kdsl.core.evolve import copier, evolve
 from kdsl.engine.objects import ApiObject, Condition, PodStatus, set_condition
-from kdsl.engine.scheduler import Snapshot, explain, schedule
+from kdsl.engine.scheduler import Snapshot, explain
+from kdsl.engine.scheduler.batch import scheduled
 from kdsl.engine.scheduler.podinfo import PodInfo
 from kdsl.engine.scheduler.volume_binding import VolumeBindingPlugin
 from kdsl.model.pods import PodTemplate
@@ -115,14 +116,17 @@ class SchedulerComponent:
         # by priority, then arrival (each pod's own: the keys are never compared)
         todo = sorted([(-(store.get(*k).spec.template.priority or 0), pending[k], k) for k in pending
                        if k not in unschedulable])
+        batch = last = None  # the Batch of the last pod's template, the last pod's PodInfo
         for _, _, key in todo:
             pod = store.get(*key)
             if pod is None or pod.spec.template.node_name is not None:
                 pending.pop(key, None)
                 continue
             info = PodInfo.of(pod)
-            result = schedule(info, self.snapshot, sim.rng, start_index=self.start_index,
-                              volumes=self.volumes.for_pod(pod))
+            # schedule(info, ...), the checks a template's cycles repeat made once for its pods in a row
+            result, batch = scheduled(batch, last, info, self.snapshot, sim.rng, self.start_index,
+                                      self.volumes.for_pod(pod))
+            last = info
             self.start_index = result.next_start_index
             if traces is not None:
                 traces.scheduled(key, now, result)

@@ -125,6 +125,12 @@ def schedule(pod: Any, snapshot: Snapshot, rng: random.Random, percentage_of_nod
             statuses = tuple((snapshot.nodes[i].name, v) for i, v in filtered.verdicts())
             return _failed(pod, snapshot, FitError(n, statuses), (start + processed) % n, processed, volumes,
                            rng, preemption)
+    return chosen(pod, snapshot, rng, state, feasible, processed, start, n)
+
+
+def chosen(pod: PodInfo, snapshot: Snapshot, rng: random.Random, state: templates.TemplateState | None,
+           feasible: np.ndarray, processed: int, start: int, n: int) -> Result:
+    """The cycle's end once its search found feasible nodes: scores, selectHost and the Result (also batch.Batch's)."""
     next_start = (start + processed) % n
     if len(feasible) == 1:
         return Result(snapshot.nodes[int(feasible[0])].name, next_start, evaluated=processed, feasible=1)
