@@ -84,6 +84,18 @@ def _word_span(self) -> Span | None:
 Word.span = property(_word_span)  # type: ignore[assignment,misc]
 
 
+def word_place(word: Word) -> tuple[int, int, int, int] | None:
+    """(line, end_line, column, end_column) of `word.span` (None without one), without making the span: the model's
+    alike keys read four places a Deployment (kdsl.model.build.alike_words._key) and no span."""
+    s = word[3]
+    if type(s) is Tok and s.type == "ATTR":  # as _word_span
+        text, n = s.value, len(word[0])
+        if text[n:n + 1] in _OP_START and text.startswith(word[0]):
+            return s.line, s.line, s.column, s.column + n
+        return s.line, s.line, s.end_column - n, s.end_column
+    return None if s is None else (s.line, s.end_line, s.column, s.end_column)
+
+
 class Attr(NamedTuple):
     """`key=value`, `key>=value`, `key~"text"`; a value may be a comma list."""
 

@@ -1,5 +1,5 @@
-"""Shortcuts of the parse equal their plain paths: a `key=value`'s key and value spans made when read, gapmemo's unfit
-test."""
+"""Shortcuts of the parse equal their plain paths: a `key=value`'s key and value spans made when read (and their places
+read without a span), gapmemo's unfit test."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kdsl.core.errors import Span
 from kdsl.lang import gapmemo
 from kdsl.lang.parser import _builder, _lock, parse_document
-from kdsl.lang.syntax import Attr, Word
+from kdsl.lang.syntax import Attr, Word, word_place
 from kdsl.lang.tokens import Tok
 from tests.lang.test_linememo import bench, scale
 from tests.strategies import scenarios
@@ -35,11 +35,21 @@ def _spans(node) -> tuple:
     return tuple(_spans(x) for x in node)
 
 
+def _assert_places(node) -> int:
+    """syntax.word_place gives every word's `.span` place (the plain path); returns how many words were read."""
+    if type(node) is Word:
+        s = node.span
+        assert word_place(node) == (None if s is None else (s.line, s.end_line, s.column, s.end_column))
+        return 1
+    return sum(_assert_places(x) for x in node) if isinstance(node, tuple) else 0
+
+
 def _assert_keys_as_general(text: str) -> int:
     """Every attribute made of one `key=value` token equals, spans and all, what the general path (real spans, no
     derived key nor value) makes of that token; its key's and value's spans cover their texts, and the value holds
     the token (its span made when read) unless it is spelt as the key. Returns how many were compared."""
     doc = parse_document(text, "f.kdsl")
+    _assert_places(doc.stmts)
     n = 0
     for attr in _attrs(doc.stmts, []):
         tok = attr.span
@@ -63,6 +73,7 @@ def test_keys_of_the_benchmarks_replayed_blocks_and_lines():
     # Over 16 KB: replayed from templates (kdsl.lang.gapmemo, linememo), which make the key's Word again.
     assert _assert_keys_as_general(bench.generate(3000)) > 1000
     assert _assert_keys_as_general(scale.generate(10, 400)) > 400
+    assert _assert_places(parse_document(bench.generate(3000), "f.kdsl").stmts) > 3000
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))

@@ -9,7 +9,7 @@ import attrs
 
 from kdsl.core.errors import Span
 from kdsl.core.evolve import evolve
-from kdsl.lang.syntax import Stmt, Word
+from kdsl.lang.syntax import Stmt, Word, word_place
 from kdsl.model.build.alike_compare import Same
 from kdsl.model.build.alike_fit import WIDER, fit_of, pattern_of, readings
 from kdsl.model.build.alike_objects import (
@@ -98,10 +98,10 @@ def _key(ctx: Ctx, stmt: Stmt, namespace: str | None, paths: tuple, words: tuple
     cuts: dict[int, list[tuple[int, int]]] = {}
     top, end = span.line, stmt.end_line or span.line
     for w in words:
-        s = w.span
-        if s is None or s.line != s.end_line or not top <= s.line <= end:  # past a head's `\` line break
+        at = word_place(w)  # (w.span's place: a label value's or an image's span is made when read)
+        if at is None or at[0] != at[1] or not top <= at[0] <= end:  # past a head's `\` line break
             return None
-        cuts.setdefault(s.line, []).append((s.column, s.end_column))
+        cuts.setdefault(at[0], []).append((at[2], at[3]))
     lines = list(source.lines[top - 1:end])
     if len(lines) != end - top + 1:
         return None
