@@ -64,7 +64,9 @@ class EventQueue:
     def at_grouped(self, time_ms: int, fn: Callable[..., Any], args: tuple, priority: int) -> None:
         """`at(time_ms, fn, *args, priority=priority)` without a ticket (it cannot be cancelled): when the moment's
         last entry is a group of `fn`, the callback joins it, where `at` would have added it right after it."""
-        when = (max(int(time_ms), self.now), priority)
+        if time_ms.__class__ is not int:
+            time_ms = int(time_ms)
+        when = (time_ms if time_ms > self.now else self.now, priority)  # at's max(), without its keyword parsing
         bucket = self._buckets.get(when)
         if bucket is None:
             bucket = self._buckets[when] = deque()
