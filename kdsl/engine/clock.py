@@ -7,6 +7,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+import attrs
+
 # Lower runs first at the same moment: timeline actions land before the components react to them,
 # and controllers see a moment's writes before the kubelets report on them.
 PRIORITY_TIMELINE = 0
@@ -17,6 +19,15 @@ PRIORITY_KUBELET = 40
 PRIORITY_EXPECT = 90
 
 
+@attrs.frozen(slots=True)
+class Grouped:
+    """One queue entry for callbacks of one function added one after another at one moment (`at_grouped`): the
+    kubelet's steps of the pods a scheduler pass bound. `items` holds their arguments, in the order added."""
+
+    fn: Callable[..., Any]
+    items: deque
+
+
 class EventQueue:
     """Pending callbacks; equal (time, priority) pairs run in the order they were added.
 
@@ -25,7 +36,7 @@ class EventQueue:
     moments, and a heap of every callback sifted each of them through all the others (about 0.6 µs a pop at
     20,000 pending). The order is the same as a heap of (time, priority, sequence) would give."""
 
-    __slots__ = ("_heap", "_buckets", "_seq", "_cancelled", "_size", "now")
+    __slots__ = ("_heap", "_buckets", "_seq", "_cancelled", "_size", "_taken", "now")
 
     def __init__(self) -> None:
         # (time, priority, bucket) once a pending moment; a bucket holds (sequence, fn, args) in sequence order
@@ -34,6 +45,7 @@ class EventQueue:
         self._seq = 0
         self._cancelled: set[int] = set()
         self._size = 0  # the callbacks pending, cancelled ones included until they are dropped
+        self._taken: tuple = ()  # the heap's entry of the moment whose group `take` gave
         self.now = 0
 
     def at(self, time_ms: int, fn: Callable[..., Any], *args: Any, priority: int = PRIORITY_API) -> int:
@@ -48,6 +60,26 @@ class EventQueue:
         bucket.append((self._seq, fn, args))
         self._size += 1
         return self._seq
+
+    def at_grouped(self, time_ms: int, fn: Callable[..., Any], args: tuple, priority: int) -> None:
+        """`at(time_ms, fn, *args, priority=priority)` without a ticket (it cannot be cancelled): when the moment's
+        last entry is a group of `fn`, the callback joins it, where `at` would have added it right after it."""
+        if time_ms.__class__ is not int:
+            time_ms = int(time_ms)
+        when = (time_ms if time_ms > self.now else self.now, priority)  # at's max(), without its keyword parsing
+        bucket = self._buckets.get(when)
+        if bucket is None:
+            bucket = self._buckets[when] = deque()
+            heapq.heappush(self._heap, (*when, bucket))
+        else:
+            last = bucket[-1][1]
+            if last.__class__ is Grouped and last.fn == fn:  # (a bound method is made anew at each call)
+                last.items.append(args)
+                self._size += 1
+                return
+        self._seq += 1
+        bucket.append((self._seq, Grouped(fn, deque((args,))), None))
+        self._size += 1
 
     def after(self, delay_ms: int, fn: Callable[..., Any], *args: Any, priority: int = PRIORITY_API) -> int:
         return self.at(self.now + delay_ms, fn, *args, priority=priority)
@@ -92,12 +124,54 @@ class EventQueue:
         if self._cancelled and bucket[0][0] in self._cancelled:
             self._drop_cancelled()
             time_ms, _, bucket = self._heap[0]
-        _, fn, args = bucket.popleft()
+        _, fn, args = entry = bucket.popleft()
+        if args is None:  # a group: its first callback, the rest stays first in the moment
+            items = fn.items
+            fn, args = fn.fn, items.popleft()
+            if items:
+                bucket.appendleft(entry)
         self._size -= 1
         if not bucket:
             self._forget()
         self.now = time_ms
         return time_ms, fn, args
+
+    def take(self) -> tuple[int, Any, tuple | None]:
+        """`pop`, except that a group is given whole, (time, the Grouped, None), and stays first in its moment: the
+        taker plays its callbacks one at a time through `next_in`."""
+        time_ms, _, bucket = self._heap[0]
+        if self._cancelled and bucket[0][0] in self._cancelled:
+            self._drop_cancelled()
+            time_ms, _, bucket = self._heap[0]
+        self.now = time_ms
+        _, fn, args = bucket[0]
+        if args is None:
+            self._taken = self._heap[0]
+            return time_ms, fn, None
+        bucket.popleft()
+        self._size -= 1
+        if not bucket:
+            self._forget()
+        return time_ms, fn, args
+
+    def next_in(self, group: Grouped) -> tuple | None:
+        """The taken group's next callback's arguments, off the queue; None once it has none, or once something
+        earlier than its moment is due (a callback added now with a lower priority): it waits, first in its moment."""
+        taken, items = self._taken, group.items
+        if items and self._heap[0] is taken:
+            self._size -= 1
+            return items.popleft()
+        if not items:
+            bucket = taken[2]
+            bucket.popleft()
+            if not bucket:
+                if self._heap[0] is taken:
+                    self._forget()
+                else:  # its last callback added an earlier one: the emptied moment leaves from behind it
+                    self._heap.remove(taken)
+                    heapq.heapify(self._heap)
+                    del self._buckets[taken[0], taken[1]]
+        return None
 
     def __len__(self) -> int:
         return self._size - len(self._cancelled)

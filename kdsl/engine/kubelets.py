@@ -185,7 +185,7 @@ class KubeletComponent:
         if step is None:
             return  # nothing happens by itself until something outside changes the pod
         gen = self.generation[key] = self.generation.get(key, 0) + 1
-        self.sim.queue.at(step.time_ms, self.step, key, gen, step, priority=clock.PRIORITY_KUBELET)
+        self.sim.queue.at_grouped(step.time_ms, self.step, (key, gen, step), clock.PRIORITY_KUBELET)
 
     def step(self, key: tuple, gen: int, step) -> None:
         if self.generation.get(key) != gen:

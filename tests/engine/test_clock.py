@@ -129,3 +129,63 @@ def test_next_time_is_none_when_nothing_is_pending():
     ticket = q.at(5, lambda: None)
     q.cancel(ticket)
     assert q.next_time() is None and q.peek_time() is None and len(q) == 0
+
+
+def _grouped_play(q, seed: int) -> list:
+    """`_played`'s mix with some callbacks added by `at_grouped` (without a ticket), played now by `pop`, now by
+    `take` and `next_in` as Simulation.run plays a group; on the plain heap every callback goes through `at`."""
+    import random
+
+    rng, pick = random.Random(seed), random.Random(-seed)  # pick: how the grouped queue is played (not drawn plain)
+    grouped = isinstance(q, EventQueue)
+    serial = iter(range(1 << 30))
+    out, tickets = [], {}
+
+    def cb(name):
+        tickets.pop(name, None)
+        out.append((name, q.now, len(q)))
+        for _ in range(rng.randrange(3)):
+            add(q.now + rng.choice((0, 0, 0, 10, 1000)))
+        if tickets and rng.random() < 0.2:
+            q.cancel(tickets.pop(rng.choice(sorted(tickets))))
+
+    def other(name):  # a second function: a group is of one function's callbacks
+        cb(name)
+
+    def add(t):
+        name, fn = f"c{next(serial)}", rng.choice((cb, cb, other))
+        priority = rng.choice((0, 20, 30, 40, 40, 40, 40))
+        if rng.random() < 0.7:
+            if grouped:
+                q.at_grouped(t, fn, (name,), priority)
+            else:
+                q.at(t, fn, name, priority=priority)
+        else:
+            tickets[name] = q.at(t, fn, name, priority=priority)
+
+    for _ in range(300):
+        add(rng.choice((0, 10, 10, 1000, 1000, 5000)))
+    while len(q) and len(out) < 4000:
+        if not grouped or pick.random() < 0.4:
+            t, fn, args = q.pop()
+            out.append(("popped", t, len(q)))
+            fn(*args)
+            continue
+        assert q.next_time() == q.peek_time()
+        t, fn, args = q.take()
+        if args is not None:
+            out.append(("popped", t, len(q)))
+            fn(*args)
+            continue
+        while (args := q.next_in(fn)) is not None:
+            out.append(("popped", t, len(q)))
+            fn.fn(*args)
+    out.append(("end", q.now, len(q), q.peek_time()))
+    return out
+
+
+def test_grouped_callbacks_keep_the_plain_heaps_order():
+    # a group played by pop, or by take and next_in (which stops when a callback falls due before it), runs what
+    # the heap of every callback runs, in its order, with the same now and len between callbacks
+    for seed in range(60):
+        assert _grouped_play(EventQueue(), seed) == _grouped_play(_PlainQueue(), seed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings, strategies as st
+
 import kdsl
 from kdsl.engine.kubelet.status_text import status_column
 from kdsl.engine.simulation import Simulation
@@ -57,3 +59,49 @@ def test_without_run_a_crash_loop_stops_ten_minutes_after_the_last_action():
     sim = kdsl.simulate(kdsl.parse("node n1\npod p { container c image=busybox { crash after 5s } }\n"))
     assert sim.now == 600_000
     assert sim.store.get("Pod", "default", "p").status.container_statuses[0].restart_count >= 5
+
+
+# Golden scenarios in which a kubelet step's write wakes a component at its own moment with a lower priority, so
+# that a group of steps (clock.at_grouped) stops and waits behind it, and in which groups end behind one.
+GROUPS_WAIT = ("examples/shop", "tests/scenarios/test_statefulsets", "tests/scenarios/test_node_maintenance")
+
+
+def _played(path: str, grouped: bool, max_events: int, every: int) -> tuple:
+    """A run of a scenario file, its kubelet steps grouped or each its own entry (`at`, the plain path), with
+    `progress` every `every` events: what it wrote, told and reported, and where a budget stopped it."""
+    from pathlib import Path
+
+    import pytest
+
+    from kdsl.engine import clock, simulation
+    from kdsl.engine.errors import EventBudgetExceeded
+
+    text = (Path(__file__).resolve().parents[2] / f"{path}.kdsl").read_text(encoding="utf-8")
+    calls = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(simulation, "PROGRESS_EVERY", every)
+        if not grouped:
+            mp.setattr(clock.EventQueue, "at_grouped",
+                       lambda q, time_ms, fn, args, priority: q.at(time_ms, fn, *args, priority=priority))
+        sim = Simulation(kdsl.parse(text, f"{path}.kdsl"))
+        try:
+            sim.run(progress=lambda *a: calls.append(a), max_events=max_events)
+            stop = None
+        except EventBudgetExceeded as exc:
+            stop = (exc.events, exc.writes, exc.simulation is sim)
+    return (stop, sim.now, len(sim.queue), sim.queue.next_time(), calls, sim.log.text(),
+            [(c.time_ms, c.resource_version, c.op, c.key) for c in sim.store.history])
+
+
+def test_a_moments_grouped_kubelet_steps_play_as_the_plain_queue_does():
+    # a whole run writes, tells and reports progress as with an entry a step (each grouped step is an event)
+    for path in GROUPS_WAIT:
+        full = _played(path, False, 10**7, 50)
+        assert full[0] is None and full == _played(path, True, 10**7, 50)
+
+
+@settings(max_examples=40, deadline=None)
+@given(path=st.sampled_from(GROUPS_WAIT), max_events=st.integers(1, 400), every=st.sampled_from((1, 2, 3, 7, 40)))
+def test_a_budget_stops_grouped_steps_where_it_stops_the_plain_queue(path, max_events, every):
+    # at the same step, with the same figures, after the same progress calls
+    assert _played(path, True, max_events, every) == _played(path, False, max_events, every)
