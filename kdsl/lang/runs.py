@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from kdsl.lang.tokens import SEP, Inline
+from kdsl.lang.gapmemo import _KEEP, _MISS, _braces
+from kdsl.lang.tokens import MAX_NESTING, SEP, Inline
 
 _NEXT = re.compile(r"\n[ \t]*")
 
@@ -52,6 +53,7 @@ class Runs:
         # what ahead() says of each (states, shape) met in this run: hashing the key (the states, a line's shape) costs
         # about a microsecond, here once a line (steps and known do not change in the loop)
         seen: dict = {}
+        find, kept = gaps.find, _KEEP  # (past its first _KEEP lines a run keeps no shape: fresh())
         while steps:
             m = _NEXT.match(text, end)
             if m is None:
@@ -67,7 +69,11 @@ class Runs:
                     break
                 shape, parts, after = found
             else:
-                found = gaps.find(segment, depth)
+                if kept:
+                    kept -= 1
+                    found = find(segment, depth)
+                else:
+                    found = fresh(gaps, segment, depth)
                 if not found:
                     break
                 (shape, parts), after = found, eol
@@ -123,3 +129,26 @@ class Runs:
                 or any(x is not y for x, y in zip(tail, made))):
             return
         self.steps[(here, grown, shape)] = (kind, grew)
+
+
+# Gaps.find keeps each line's shape under its text (up to _KEEP of them, then it starts again), for the lines a
+# scenario repeats word for word (the same lines in several namespaces). A run of 150,000 pods of their own names
+# repeats none: keeping and dropping their shapes cost a fifth of the parse of their tree (docs/benchmarks.md,
+# session 25). So a run keeps the shapes of its first _KEEP lines as before and only reads the memo after them.
+def fresh(gaps, segment: str, depth: int):
+    """gaps.find(segment, depth) without keeping the line's shape: the same answer (the memo holds what shape gives)."""
+    if segment[0] == "}" or segment.rstrip().endswith("{"):
+        return None
+    found = gaps.found.get(segment, _MISS)
+    if found is _MISS:
+        found = gaps.shape(segment)
+    if found is None:
+        return None
+    seps = found[0][0]
+    if "{" in seps or "}" in seps:
+        braces = gaps.braces.get(seps)
+        if braces is None:
+            braces = gaps.braces[seps] = _braces(seps)
+        if braces[0] or braces[1] < 0 or depth + braces[2] > MAX_NESTING:  # (the plain parse's nesting check)
+            return None
+    return found[0], [found[1]]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kdsl.lang import runs
+from kdsl.lang.gapmemo import Gaps
+from kdsl.lang.parser import _get_machine
 from kdsl.lang.tokens import MAX_NESTING
 from tests.lang.test_linememo import _WORDS, _assert_same, _parse, bench, scale
 
@@ -110,3 +113,39 @@ def test_a_runs_next_step_is_looked_up_once_a_template_and_shape(monkeypatch):
     _assert_same(scale.generate(10, 400))
     assert any(last - first > 380 for first, last in made)
     assert 0 < len(asked) < 10  # a run of some 390 statements: its step is looked up once, not once a statement
+
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(run_texts(), st.sampled_from([0, 1, 3]))
+def test_a_run_past_its_kept_lines_makes_the_same_tree(text, kept):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(runs, "_KEEP", kept)  # the lines after a run's first `kept` read by fresh(), which keeps none
+        _assert_same(text)
+
+
+_ODD = st.sampled_from(["{", "}", "} {", "{ }", ",", "#", '"s"', ";", "\\", "=", "->", "a=b", "pod", "labels"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.one_of(_WORDS, _NAMES, _ODD, _ODD), min_size=1, max_size=8),
+       st.sampled_from([0, 1, MAX_NESTING - 2, MAX_NESTING - 1, MAX_NESTING]))
+def test_fresh_answers_as_find(words, depth):
+    machine = _get_machine()
+    gaps = Gaps(machine.word.pattern, machine.keywords)
+    segment = " ".join(words)
+    if segment.strip() and not segment.rstrip().endswith("{"):  # (the lines a run asks find about)
+        for _ in range(2):  # the second time find has kept it
+            assert runs.fresh(gaps, segment, depth) == gaps.find(segment, depth)
+
+
+def test_a_long_run_keeps_the_shapes_of_its_first_lines_only(monkeypatch):
+    kept, fresh = [], []
+    find, read = Gaps.find, runs.fresh
+    monkeypatch.setattr(Gaps, "find", lambda self, s, d: kept.append(s) or find(self, s, d))
+    monkeypatch.setattr(runs, "fresh", lambda g, s, d: fresh.append(s) or read(g, s, d))
+    made = _counted(monkeypatch)
+    monkeypatch.setattr(runs, "_KEEP", 100)
+    _assert_same(scale.generate(10, 1000))
+    assert any(last - first > 980 for first, last in made)
+    assert len(fresh) > 850 and len(kept) < 150

@@ -140,3 +140,28 @@ def test_blocks_of_a_known_template_are_compared_by_their_texts(monkeypatch):
     taken = dict(calls)
     assert fast[1] == _outcome(attrs.evolve(doc, made={}))[1]
     assert taken["texts"] >= 50 and taken["same"] <= 5
+
+
+def test_a_statement_noted_with_a_template_not_held_equal_is_compared_whole(monkeypatch):
+    """Entry.made reads a statement's texts alone only when its template is one its Same held equal (Same.by, as
+    Same.__call__): a statement noted with another template is compared whole, so a word's flag that differs (its
+    texts the same) makes it not alike."""
+    lines = [f"  pod p{i} image=registry.example.com/app:1 cpu=100m {{ labels app=a }}" for i in range(20)]
+    doc = _parsed("namespace bench {\n" + "\n".join(lines) + "\n}\n", monkeypatch)
+    ctxs = []
+    built = building._NAMESPACED["workload"]
+    monkeypatch.setitem(building._NAMESPACED, "workload", lambda ctx, s, ns: ctxs.append(ctx) or built(ctx, s, ns))
+    sc = building.build(doc)
+    ctx = ctxs[0]
+    stmt = [s for s in doc.stmts[0].block if id(s) in ctx.made][-1]  # replayed from a template
+    entry = next(e for o, e in ctx.alike_of.values() if o.span == stmt.span)
+    assert entry.made(ctx, stmt) is not None and ctx.made[id(stmt)][1] in entry.same.by
+    image = stmt.head[2]  # image=...: its value quoted, the same text
+    value = image.values[0]._replace(quoted=True)
+    other = stmt._replace(head=(*stmt.head[:2], image._replace(values=(value,)), *stmt.head[3:]))
+    assert entry.same.texts(other) and not entry.same.whole(other)
+    ctx.made[id(other)] = (other, lambda *a: None)  # another template
+    assert entry.made(ctx, other) is None
+    ctx.made[id(other)] = (other, ctx.made[id(stmt)][1])  # the entry's template: read by its texts (as Same says)
+    assert entry.made(ctx, other) is not None
+    assert sc.objects

@@ -51,7 +51,9 @@ def test_shared_spans_at_reads_each_statements_own_spans(lines):
 def test_a_thousand_keys_of_one_shape_share_their_plan_and_spans():
     pods = "".join(f"  pod p{i} image=img:{i % 50} {{ labels app=a{i % 1000} }}\n" for i in range(2000))
     alike_objects._NESTS.clear()
-    alike_objects._PAIRS.clear()
+    alike_objects._CODE.clear()
     import kdsl
     kdsl.parse("namespace n {\n" + pods + "}\n")
-    assert len(alike_objects._NESTS) == 1 and len(alike_objects._PAIRS) == 1
+    # one plan, and one maker's code (which reads the noted names' spans too: compiled with `noted`)
+    makers = [source for source in alike_objects._CODE if source.startswith("def make(s, t, found, MISSING, note):")]
+    assert len(alike_objects._NESTS) == 1 and len(makers) == 1

@@ -19,7 +19,6 @@ from kdsl.model.build.alike_objects import (
     one_word,
     places_by_id,
     places_made,
-    spans_at,
     spans_in,
 )
 from kdsl.model.build.alike_words import NOT_MINE, build_words
@@ -97,8 +96,9 @@ class Entry:
     at: int  # where the name stands in the head
     obj: object
     same: Same  # whether a statement equals `stmt` but for the name's text (alike_compare)
-    make: Callable  # `obj` with a statement's spans and name put in (alike_objects.compiled)
-    names: Callable  # the Ctx.name_spans its builders noted, at a statement's places (alike_objects.spans_at)
+    # `obj` with a statement's spans and name put in, noting the Ctx.name_spans its builders noted at the statement's
+    # places (alike_objects.compiled with `noted`)
+    make: Callable
     shorthand: bool  # the first container is named after the object (`pod NAME image=...`)
     others: frozenset[str]  # the names of the containers not named after the object
 
@@ -156,26 +156,21 @@ class Entry:
         if shorthand:
             leaves[("template", "containers", 0, "name")] = ("word", 0)
         return cls(stmt=stmt, at=at, obj=obj, same=Same.of(stmt, {1: {at: True}}, made, kept),
-                   make=compiled(obj, nested(tuple(leaves)), tuple(leaves.values())),
-                   names=spans_at(tuple((tuple(places[id(k)]), tuple(places[id(v)])) for k, v in noted)),
+                   make=compiled(obj, nested(tuple(leaves)), tuple(leaves.values()),
+                                 tuple((tuple(places[id(k)]), tuple(places[id(v)])) for k, v in noted)),
                    shorthand=shorthand,
                    others=frozenset(c.name for c in containers[shorthand:] + obj.template.init_containers))
 
     def made(self, ctx: Ctx, stmt: Stmt):
         """This entry's object for an alike statement, or None when the statement is not alike after all."""
-        if not self.same(ctx.made, stmt):
+        same = self.same
+        by = ctx.made.get(id(stmt))  # (Same.__call__'s first branch, here once a statement)
+        if not (same.texts(stmt) if by is not None and by[0] is stmt and by[1] in same.by else same(ctx.made, stmt)):
             return None
         text = stmt.head[self.at].text
         if "/" in text:
             return None
-        names = self.names(stmt, found, MISSING)
-        if names is None:
-            return None
-        made = self.make(stmt, (text,), found, MISSING)
-        if made is not None:
-            for k, v in names:
-                ctx.name_spans.setdefault(k, v)
-        return made
+        return self.make(stmt, (text,), found, MISSING, ctx.name_spans.setdefault)
 
 
 # A scenario of many namespaces writes `service web-3 selects app=web-3 ports 80->http` again and again, one line

@@ -108,13 +108,17 @@ def nest(leaves: list, depth: int):
     return "node", tuple((step, nest(sub, depth + 1)) for step, sub in groups.items())
 
 
-def compiled(obj, plan, values: tuple) -> Callable:
+def compiled(obj, plan, values: tuple, noted: tuple | None = None) -> Callable:
     """`make(s, t, found, MISSING)`: `obj` with the plan's leaves put in (leaf i as values[i] says: a span of the
     statement `s` at its places, or the text t[i]), as one expression of compiled copiers (evolve.copier) over
     the parts of `obj` that stay (the same object every time, so they are constants); None when a span written at
-    two places is not one span at both (found, below)."""
+    two places is not one span at both (found, below). With `noted` (pairs of places, as spans_at's), `make(s, t,
+    found, MISSING, note)` also calls note(k, v) with each pair's spans once the object is made (spans_at's answer
+    and the object in one call: an alike pod's name spans, Ctx.name_spans.setdefault)."""
     env: dict = {}
-    lines = ["def make(s, t, found, MISSING):"]
+    lines = ["def make(s, t, found, MISSING):" if noted is None else "def make(s, t, found, MISSING, note):"]
+    notes = [f"    note({_span_at(f'{i}_0', k, env, lines)}, {_span_at(f'{i}_1', v, env, lines)})"
+             for i, (k, v) in enumerate(noted or ())]
     leaves = []
     for i, (what, at) in enumerate(values):
         leaves.append(f"t[{at}]" if what == "word" else _span_at(str(i), at, env, lines))
@@ -136,10 +140,10 @@ def compiled(obj, plan, values: tuple) -> Callable:
         return f"{make}({const(x)}, {{{changes}}})"
 
     try:
-        lines.append(f"    return {expr(obj, plan)}")
+        lines.append(f"    return {expr(obj, plan)}" if noted is None else f"    o = {expr(obj, plan)}")
     finally:
         expr = None  # it calls itself through its cell: a cycle the build's gc.freeze (core/limits.py bulk) would keep
-    return _function("\n".join(lines), env, "make")
+    return _function("\n".join(lines + notes + ([] if noted is None else ["    return o"])), env, "make")
 
 
 def spans_at(pairs: tuple) -> Callable:
