@@ -51,7 +51,9 @@ class Meta:
         return dict(self.labels)
 
 
-@attrs.frozen(kw_only=True, repr=False)
+# No __weakref__ slot: Store.put fills a writable twin of this layout and then makes it an ApiObject (store.py),
+# which CPython refuses for a class with one; nothing weakly refers to an object, and each is 8 bytes smaller.
+@attrs.frozen(kw_only=True, repr=False, weakref_slot=False)
 class ApiObject:
     """One object in the store: `spec` is the model object (a Pod, a Deployment, a Node, ...);
     `status` is the kind's status (PodStatus, NodeStatus, ...) or None. `resource_version` is

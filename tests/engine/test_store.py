@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import pickle
 import random
+import sys
 from collections import defaultdict
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kdsl
 from kdsl.engine.objects import ApiObject, Meta, OwnerRef
 from kdsl.engine.simulation import Simulation
-from kdsl.engine.store import Store
+from kdsl.engine.store import KEEP, Store
 from tests.engine.test_golden_runs import SCENARIOS
 
 
@@ -41,6 +45,27 @@ def test_a_write_stamps_its_version_on_the_object_and_keeps_the_metadata_it_was_
     assert a2.meta is a.meta and a2.status == "Running" and a3.meta.labels == (("app", "web"),)
     # printed, the version stands in the metadata, where Kubernetes keeps it
     assert "finalizers=(), resource_version=2, generation=1), spec=None, status='Running')" in repr(a2)
+
+
+_VALUE = st.one_of(st.none(), st.integers(), st.text(max_size=3), st.tuples(st.integers()))
+
+
+@given(st.lists(st.tuples(st.sampled_from(("Pod", "Node")), st.sampled_from(("a", "b")), _VALUE, _VALUE,
+                          st.one_of(st.just(KEEP), _VALUE), st.one_of(st.just(KEEP), _VALUE)), min_size=1, max_size=6))
+def test_a_write_stamps_the_record_attrs_evolve_makes(writes):
+    """put fills its copy as a writable twin (store._Stamp) and makes it an ApiObject: the plain path's record."""
+    s = Store()
+    for kind, name, spec, status, new_spec, new_status in writes:
+        sent = ApiObject(kind=kind, meta=Meta(name=name, namespace="ns"), spec=spec, status=status)
+        changes = {k: v for k, v in (("spec", new_spec), ("status", new_status)) if v is not KEEP}
+        plain = attrs.evolve(sent, resource_version=s.resource_version + 1, **changes)
+        got = s.put(sent, 0, new_status, new_spec)
+        assert type(got) is ApiObject and got == plain and repr(got) == repr(plain) and hash(got) == hash(plain)
+        assert all(getattr(got, f) is getattr(plain, f) for f in ("kind", "meta", "spec", "status"))
+        assert got.resource_version == s.resource_version and sys.getsizeof(got) == sys.getsizeof(plain)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            got.status = "changed"
+        assert pickle.loads(pickle.dumps(got)) == got and s.get(kind, "ns", name) is got is s.history[-1].obj
 
 
 def test_watchers_of_a_kind_hear_every_write_in_order():
