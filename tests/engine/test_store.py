@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kdsl
-from kdsl.engine.objects import ApiObject, Meta, OwnerRef
+from kdsl.engine import sim_requests
+from kdsl.engine.objects import ApiObject, Meta, OwnerRef, PodStatus
 from kdsl.engine.simulation import Simulation
 from kdsl.engine.store import KEEP, Store
 from tests.engine.test_golden_runs import SCENARIOS
@@ -269,3 +270,27 @@ def test_every_scenarios_store_reads_what_pools_written_at_every_write_would(tex
     plain = plains[id(sim.store)]
     plain.check(sim.store)
     assert plain.applied == len(sim.store.history) > 0  # every write was checked
+
+
+_MADE = [(n, t) for n, t in SCENARIOS if "replicas=" in t or "job " in t]
+
+
+@pytest.mark.parametrize("text", [t for _, t in _MADE], ids=[n for n, _ in _MADE])
+def test_pods_created_without_a_status_share_one_and_write_what_a_new_one_would(text, monkeypatch):
+    """Requests.write_created stores sim_requests.NO_STATUS where the plain path made a PodStatus() a pod."""
+    made = []
+
+    def plain(self, obj, source):
+        if obj.kind == "Pod" and obj.status is None:
+            made.append(PodStatus())
+        return self.store.put(obj, self.queue.now, made[-1] if obj.kind == "Pod" and obj.status is None else KEEP)
+
+    def run():
+        sim = Simulation(kdsl.parse(text)).run()
+        return sim, [(c.time_ms, c.resource_version, c.key, c.op, c.obj) for c in sim.store.history], sim.log.text()
+
+    sim, history, log = run()
+    shared = sum(c.op == "ADDED" and c.obj.status is sim_requests.NO_STATUS for c in sim.store.history)
+    monkeypatch.setattr(sim_requests.Requests, "write_created", plain)
+    _, plain_history, plain_log = run()
+    assert history == plain_history and log == plain_log and shared == len(made)
