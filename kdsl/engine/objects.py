@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 Pairs = tuple[tuple[str, str], ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OwnerRef:
     """An ownerReference: controllers set controller=True and blockOwnerDeletion=True."""
 
@@ -27,7 +27,7 @@ class OwnerRef:
     block_owner_deletion: bool = True
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Meta:
     """ObjectMeta: identity, labels, ownership and the deletion state, with integer-ms times."""
 
@@ -191,18 +191,18 @@ class MemoryView:
 # ---- pod status ---------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Waiting:
     reason: str  # ContainerCreating, PodInitializing, ErrImagePull, ImagePullBackOff, CrashLoopBackOff, ...
     message: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Running:
     started_ms: int
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Terminated:
     exit_code: int
     reason: str  # Completed, Error, OOMKilled
@@ -214,7 +214,7 @@ class Terminated:
 ContainerState = Waiting | Running | Terminated
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ContainerStatus:
     name: str
     image: str
@@ -225,7 +225,7 @@ class ContainerStatus:
     restart_count: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Condition:
     type: str  # PodScheduled, PodReadyToStartContainers, Initialized, ContainersReady, Ready, DisruptionTarget
     status: str  # "True" | "False" | "Unknown"
@@ -234,7 +234,7 @@ class Condition:
     last_transition_ms: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PodStatus:
     phase: str = "Pending"  # Pending | Running | Succeeded | Failed (kdsl shows Unknown on lost nodes)
     conditions: tuple[Condition, ...] = ()
@@ -257,7 +257,7 @@ class PodStatus:
 # ---- node status --------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NodeStatus:
     """Capacity and allocatable (cpu millicores, memory bytes, pods) and the node's conditions."""
 
