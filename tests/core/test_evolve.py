@@ -14,6 +14,7 @@ import kdsl
 import kdsl.core.evolve as evolve_module
 from kdsl.core.evolve import ByIdentity, copier, evolve, straight, twin
 from kdsl.engine.events import Event
+from kdsl.engine.kubelet.containers import Ctr
 from kdsl.engine.kubelet.pod import PodRun
 from kdsl.engine.objects import ApiObject, Condition, Meta, PodStatus
 from kdsl.engine.scheduler.podinfo import PodInfo
@@ -167,4 +168,4 @@ def test_a_copy_filled_as_a_twin_is_the_record_its_descriptors_fill(a, b, c, nam
         made = straight(cls, "_made", "a, b", {"a": "a", "b": "b"}, "    set_c(n, (a,))\n    return n")(a, b)
         assert _same_fields(made, cls(a, b, (a,))) and repr(made) == repr(cls(a, b, (a,)))
     assert twin(Twinned) is not None and twin(Weak) is None
-    assert all(twin(cls) is not None for cls in (ApiObject, Meta, PodStatus, Condition, PodRun, Event))
+    assert all(twin(cls) is not None for cls in (ApiObject, Meta, PodStatus, Condition, PodRun, Ctr, Event))
