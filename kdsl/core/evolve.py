@@ -26,6 +26,25 @@ def plain(cls: type) -> bool:
     return _plain(cls, attrs.fields(cls))
 
 
+_TWINS: dict[type, type | None] = {}
+
+
+def twin(cls: type) -> type | None:
+    """A plain class of `cls`'s slots whose filled instance can be made a `cls` (`__class__` set: CPython's
+    layout check passes only without a `__weakref__` slot), or None: a slot set by STORE_ATTR costs a few
+    instructions, through a descriptor's `__set__` some 450 (its method-wrapper builds an argument tuple)."""
+    if cls not in _TWINS:
+        made = type(f"{cls.__name__}Twin", (), {"__slots__": tuple(cls.__slots__)}) \
+            if cls.__bases__ == (object,) and "__slots__" in cls.__dict__ else None
+        try:
+            if made is not None:
+                object.__new__(made).__class__ = cls
+        except TypeError:
+            made = None
+        _TWINS[cls] = made
+    return _TWINS[cls]
+
+
 def _maker(cls: type, keys: tuple[str, ...] | None = None) -> Callable:
     """Compile a copier for the class: attrs.evolve looks the fields up and fills a dict on every
     call. A plain slotted record is filled through its slot descriptors (what a frozen class's
@@ -42,8 +61,11 @@ def _maker(cls: type, keys: tuple[str, ...] | None = None) -> Callable:
             return f"c[{a.alias!r}] if {a.alias!r} in c else i.{a.name}"
         return f"c[{a.alias!r}]" if a.alias in keys else f"i.{a.name}"
 
-    env = {"cls": cls, "new": object.__new__}
-    if _plain(cls, fields):
+    env = {"cls": cls, "new": object.__new__, "twin": twin(cls)}
+    if _plain(cls, fields) and env["twin"] is not None:
+        lines = ["def make(i, c):", "    n = new(twin)", *(f"    n.{a.name} = {value(a)}" for a in fields),
+                 "    n.__class__ = cls", "    return n"]
+    elif _plain(cls, fields):
         lines = ["def make(i, c):", "    n = new(cls)"]
         for a in fields:
             env[f"set_{a.name}"] = getattr(cls, a.name).__set__
@@ -88,12 +110,15 @@ def straight(cls: type, name: str, params: str, values: dict[str, str], body: st
     """`def name(params)`: a new `cls` whose slots are set to `values` (field -> expression; a field left out is left
     for `body`, the lines that end the function), as _maker compiles its copiers: a frozen class's
     __setattr__ refuses, and its __init__ parses every keyword and sets each field through object.__setattr__."""
-    env = {**(env or {}), "cls": cls, "new": object.__new__}
-    lines = [f"def {name}({params}):", "    n = new(cls)"]
+    env = {**(env or {}), "cls": cls, "new": object.__new__, "twin": twin(cls)}
+    lines = [f"def {name}({params}):", f"    n = new({'cls' if env['twin'] is None else 'twin'})"]
     for a in attrs.fields(cls):
         env[f"set_{a.name}"] = getattr(cls, a.name).__set__
         if a.name in values:
-            lines.append(f"    set_{a.name}(n, {values[a.name]})")
+            lines.append(f"    set_{a.name}(n, {values[a.name]})" if env["twin"] is None else
+                         f"    n.{a.name} = {values[a.name]}")
+    if env["twin"] is not None:
+        lines.append("    n.__class__ = cls")  # the body's setters are cls's descriptors
     code = "\n".join([*lines, body or "    return n"])
     exec(compile(code, f"<kdsl {cls.__name__} {name.strip('_')}>", "exec"), env)  # noqa: S102
     return env[name]

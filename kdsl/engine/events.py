@@ -9,7 +9,7 @@ from kdsl.engine.event_correlator import StoredEvent, correlate
 from kdsl.core.values import format_duration
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Event:
     """One Event as `kubectl get events` shows it: type Normal or Warning, a reason and a message."""
 

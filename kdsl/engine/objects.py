@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 Pairs = tuple[tuple[str, str], ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OwnerRef:
     """An ownerReference: controllers set controller=True and blockOwnerDeletion=True."""
 
@@ -27,7 +27,7 @@ class OwnerRef:
     block_owner_deletion: bool = True
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Meta:
     """ObjectMeta: identity, labels, ownership and the deletion state, with integer-ms times."""
 
@@ -51,7 +51,9 @@ class Meta:
         return dict(self.labels)
 
 
-@attrs.frozen(kw_only=True, repr=False)
+# No __weakref__ slot: Store.put fills a writable twin of this layout and then makes it an ApiObject (store.py),
+# which CPython refuses for a class with one; nothing weakly refers to an object, and each is 8 bytes smaller.
+@attrs.frozen(kw_only=True, repr=False, weakref_slot=False)
 class ApiObject:
     """One object in the store: `spec` is the model object (a Pod, a Deployment, a Node, ...);
     `status` is the kind's status (PodStatus, NodeStatus, ...) or None. `resource_version` is
@@ -189,18 +191,18 @@ class MemoryView:
 # ---- pod status ---------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Waiting:
     reason: str  # ContainerCreating, PodInitializing, ErrImagePull, ImagePullBackOff, CrashLoopBackOff, ...
     message: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Running:
     started_ms: int
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Terminated:
     exit_code: int
     reason: str  # Completed, Error, OOMKilled
@@ -212,7 +214,7 @@ class Terminated:
 ContainerState = Waiting | Running | Terminated
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ContainerStatus:
     name: str
     image: str
@@ -223,7 +225,7 @@ class ContainerStatus:
     restart_count: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Condition:
     type: str  # PodScheduled, PodReadyToStartContainers, Initialized, ContainersReady, Ready, DisruptionTarget
     status: str  # "True" | "False" | "Unknown"
@@ -232,7 +234,7 @@ class Condition:
     last_transition_ms: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PodStatus:
     phase: str = "Pending"  # Pending | Running | Succeeded | Failed (kdsl shows Unknown on lost nodes)
     conditions: tuple[Condition, ...] = ()
@@ -255,7 +257,7 @@ class PodStatus:
 # ---- node status --------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NodeStatus:
     """Capacity and allocatable (cpu millicores, memory bytes, pods) and the node's conditions."""
 

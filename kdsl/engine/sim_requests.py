@@ -16,6 +16,9 @@ from kdsl.model.pods import Container, PodTemplate
 
 # a controller's create is stamped with the copiers evolve would compile (less its keyword checks): one a pod
 _stamped_meta, _stamped = copier(Meta, "uid", "creation_ms"), copier(ApiObject, "meta")
+# The empty status of every Pod created without one (a ReplicaSet's, a Job's ...), shared as the record is frozen:
+# PodStatus() fills its ten slots through attrs' __init__ at each pod. Equal to a new one, compared by value.
+NO_STATUS = PodStatus()
 # Templates a run's user-created pods brought, each the first of its value: a pod declared with a template
 # equal to an earlier pod's is sent with that one, as a ReplicaSet's pods share their ReplicaSet's, so the
 # shortcuts that know a template by its identity (apiserver/prepared.py, admission's defaulting, the
@@ -158,7 +161,7 @@ class Requests:
     def write_created(self, obj: ApiObject, source: str) -> ApiObject:
         """Store an object the API server created: a Pod that came without a status is stored with an empty one."""
         # put's, as write's (a call less for each object created)
-        return self.store.put(obj, self.queue.now, PodStatus() if obj.kind == "Pod" and obj.status is None else KEEP)
+        return self.store.put(obj, self.queue.now, NO_STATUS if obj.kind == "Pod" and obj.status is None else KEEP)
 
     def apply(self, obj, source: str, user: str | None = None) -> ApiObject | None:
         """kubectl apply: create the object, or update the one that stands (its status is kept)."""

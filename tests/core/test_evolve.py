@@ -7,10 +7,15 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kdsl
 import kdsl.core.evolve as evolve_module
-from kdsl.core.evolve import ByIdentity, copier, evolve
+from kdsl.core.evolve import ByIdentity, copier, evolve, straight, twin
+from kdsl.engine.events import Event
+from kdsl.engine.kubelet.containers import Ctr
+from kdsl.engine.kubelet.pod import PodRun
 from kdsl.engine.objects import ApiObject, Condition, Meta, PodStatus
 from kdsl.engine.scheduler.podinfo import PodInfo
 from kdsl.engine.simulation import Simulation
@@ -131,3 +136,36 @@ def test_a_copy_stays_frozen_and_inst_may_be_a_field_name():
     assert copied == Named(2, "x")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         copied.inst = 3
+
+
+@attrs.frozen(weakref_slot=False)
+class Twinned:
+    a: int = 0
+    b: str = ""
+    c: tuple = ()
+
+
+@attrs.frozen
+class Weak:
+    """A `__weakref__` slot: CPython refuses its twin's `__class__`, so its copies are filled by its descriptors."""
+
+    a: int = 0
+    b: str = ""
+    c: tuple = ()
+
+
+@given(st.integers(), st.text(max_size=3), st.lists(st.integers(), max_size=3), st.sets(st.sampled_from("abc")))
+def test_a_copy_filled_as_a_twin_is_the_record_its_descriptors_fill(a, b, c, names):
+    """evolve.twin: a record without a `__weakref__` slot is filled as a plain class of its slots, then made that
+    record; the same record as the descriptors' copy (Weak) and attrs.evolve's, frozen; so are straight's."""
+    changes = {k: v for k, v in (("a", a), ("b", b), ("c", tuple(c))) if k in names}
+    for cls in (Twinned, Weak):
+        inst = cls(1, "x", (2,))
+        got, plain = evolve(inst, **changes), attrs.evolve(inst, **changes)
+        assert _same_fields(got, plain) and repr(got) == repr(plain) and hash(got) == hash(plain)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            got.a = 5
+        made = straight(cls, "_made", "a, b", {"a": "a", "b": "b"}, "    set_c(n, (a,))\n    return n")(a, b)
+        assert _same_fields(made, cls(a, b, (a,))) and repr(made) == repr(cls(a, b, (a,)))
+    assert twin(Twinned) is not None and twin(Weak) is None
+    assert all(twin(cls) is not None for cls in (ApiObject, Meta, PodStatus, Condition, PodRun, Ctr, Event))

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import pickle
 import random
+import sys
 from collections import defaultdict
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kdsl
-from kdsl.engine.objects import ApiObject, Meta, OwnerRef
+from kdsl.engine import sim_requests
+from kdsl.engine.objects import ApiObject, Meta, OwnerRef, PodStatus
 from kdsl.engine.simulation import Simulation
-from kdsl.engine.store import Store
+from kdsl.engine.store import KEEP, Store
 from tests.engine.test_golden_runs import SCENARIOS
 
 
@@ -41,6 +46,27 @@ def test_a_write_stamps_its_version_on_the_object_and_keeps_the_metadata_it_was_
     assert a2.meta is a.meta and a2.status == "Running" and a3.meta.labels == (("app", "web"),)
     # printed, the version stands in the metadata, where Kubernetes keeps it
     assert "finalizers=(), resource_version=2, generation=1), spec=None, status='Running')" in repr(a2)
+
+
+_VALUE = st.one_of(st.none(), st.integers(), st.text(max_size=3), st.tuples(st.integers()))
+
+
+@given(st.lists(st.tuples(st.sampled_from(("Pod", "Node")), st.sampled_from(("a", "b")), _VALUE, _VALUE,
+                          st.one_of(st.just(KEEP), _VALUE), st.one_of(st.just(KEEP), _VALUE)), min_size=1, max_size=6))
+def test_a_write_stamps_the_record_attrs_evolve_makes(writes):
+    """put fills its copy as a writable twin (store._Stamp) and makes it an ApiObject: the plain path's record."""
+    s = Store()
+    for kind, name, spec, status, new_spec, new_status in writes:
+        sent = ApiObject(kind=kind, meta=Meta(name=name, namespace="ns"), spec=spec, status=status)
+        changes = {k: v for k, v in (("spec", new_spec), ("status", new_status)) if v is not KEEP}
+        plain = attrs.evolve(sent, resource_version=s.resource_version + 1, **changes)
+        got = s.put(sent, 0, new_status, new_spec)
+        assert type(got) is ApiObject and got == plain and repr(got) == repr(plain) and hash(got) == hash(plain)
+        assert all(getattr(got, f) is getattr(plain, f) for f in ("kind", "meta", "spec", "status"))
+        assert got.resource_version == s.resource_version and sys.getsizeof(got) == sys.getsizeof(plain)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            got.status = "changed"
+        assert pickle.loads(pickle.dumps(got)) == got and s.get(kind, "ns", name) is got is s.history[-1].obj
 
 
 def test_watchers_of_a_kind_hear_every_write_in_order():
@@ -244,3 +270,27 @@ def test_every_scenarios_store_reads_what_pools_written_at_every_write_would(tex
     plain = plains[id(sim.store)]
     plain.check(sim.store)
     assert plain.applied == len(sim.store.history) > 0  # every write was checked
+
+
+_MADE = [(n, t) for n, t in SCENARIOS if "replicas=" in t or "job " in t]
+
+
+@pytest.mark.parametrize("text", [t for _, t in _MADE], ids=[n for n, _ in _MADE])
+def test_pods_created_without_a_status_share_one_and_write_what_a_new_one_would(text, monkeypatch):
+    """Requests.write_created stores sim_requests.NO_STATUS where the plain path made a PodStatus() a pod."""
+    made = []
+
+    def plain(self, obj, source):
+        if obj.kind == "Pod" and obj.status is None:
+            made.append(PodStatus())
+        return self.store.put(obj, self.queue.now, made[-1] if obj.kind == "Pod" and obj.status is None else KEEP)
+
+    def run():
+        sim = Simulation(kdsl.parse(text)).run()
+        return sim, [(c.time_ms, c.resource_version, c.key, c.op, c.obj) for c in sim.store.history], sim.log.text()
+
+    sim, history, log = run()
+    shared = sum(c.op == "ADDED" and c.obj.status is sim_requests.NO_STATUS for c in sim.store.history)
+    monkeypatch.setattr(sim_requests.Requests, "write_created", plain)
+    _, plain_history, plain_log = run()
+    assert history == plain_history and log == plain_log and shared == len(made)

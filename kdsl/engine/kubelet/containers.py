@@ -31,7 +31,7 @@ ORDER = {"started": 0, "ready": 1, "unhealthy": 2, "exit": 3, "oom": 4, "kill": 
          "pulled": 7, "pull-failed": 7, "pull-backoff": 8, "pull": 9, "crash-backoff": 8, "restart": 9}
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Timer:
     """Something a container does by itself at `time_ms` unless something else happens first."""
 
@@ -44,7 +44,7 @@ class Timer:
         return (self.time_ms, ORDER[self.what])
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Ctr:
     """A container of the pod: spec, stage, the status the API shows, and pending timers (sorted)."""
 

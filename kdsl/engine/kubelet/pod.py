@@ -12,7 +12,7 @@ from kdsl.engine.objects import PodStatus
 from kdsl.model.pods import PodTemplate
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Config:
     """The kubelet's timings that Kubernetes does not fix; see docs/kubelet.md."""
 
@@ -21,7 +21,7 @@ class Config:
     sync_ms: int = 1_000  # the next pod sync after a failure: Error/ErrImagePull show until then
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Step:
     """What happens next: at `time_ms`, `what` (a timer's name, `sandbox` or `removed`) to `container`."""
 
@@ -30,7 +30,7 @@ class Step:
     container: str | None = None
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class PodRun:
     """Everything the kubelet knows of one pod bound to its node; a value, changed only by functions here."""
 
