@@ -1,10 +1,15 @@
-"""label node / taint node / untaint node played in a run, and the taint eviction controller on user taints."""
+"""label node / taint node / untaint node played in a run, the taint eviction controller on user taints, and the
+healthy conditions the nodes registered at one moment share."""
 
 from __future__ import annotations
 
 import attrs
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kdsl
+from kdsl.engine import nodes
+from kdsl.engine.nodes import HEALTHY
 from kdsl.engine.simulation import Simulation
 from kdsl.model.timeline import LabelNode, TaintRef, UntaintNode
 
@@ -218,3 +223,12 @@ def test_a_node_that_recovers_before_the_toleration_runs_out_cancels_the_lifecyc
               "at 10s: fail node n1\nat 2m: recover node n1\nrun 10m\n")
     assert tm_events(sim) == [(120_000, "p", "Cancelling deletion of Pod shop/p")]
     assert not pods(sim, 600_000)["p"].terminating
+
+
+@given(st.lists(st.integers(min_value=0, max_value=200), min_size=1, max_size=100))
+def test_the_shared_healthy_conditions_are_the_plain_ones(moments):
+    for now in moments:
+        got, want = nodes.healthy_conditions(now), nodes._healthy(now)
+        assert got == want and got is nodes.healthy_conditions(now)
+        assert [c.last_transition_ms for c in got] == [now] * len(HEALTHY) and repr(got) == repr(want)
+    assert len(nodes._HEALTHY_AT) <= 64

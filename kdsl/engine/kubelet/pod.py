@@ -97,3 +97,7 @@ FIRST = ("name", "namespace", "uid", "template", "bound_ms", "ctrs", "config", "
 first_run = straight(PodRun, "first_run", ", ".join(FIRST),
                      {a.name: a.name if a.name in FIRST else f"d_{a.name}" for a in attrs.fields(PodRun)},
                      env={f"d_{a.name}": a.default for a in attrs.fields(PodRun)})
+
+# next_event's Step (one a pod: its first container's timer), made straight-line: Step's __init__ sets each field
+# through object.__setattr__ (its method-wrapper builds an argument tuple), a twin's slots are set directly.
+new_step = straight(Step, "new_step", "time_ms, what, container", {a.name: a.name for a in attrs.fields(Step)})

@@ -13,7 +13,7 @@ from kdsl.engine.kubelet import steps
 from kdsl.core.evolve import copier, evolve
 from kdsl.engine.kubelet.refresh import refreshed
 from kdsl.engine.kubelet.sync import synced
-from kdsl.engine.kubelet.pod import Config, PodRun, Step, first_run
+from kdsl.engine.kubelet.pod import Config, PodRun, Step, first_run, new_step
 from kdsl.engine.objects import Condition, PodStatus, set_condition
 from kdsl.model.pods import PodTemplate
 
@@ -75,7 +75,7 @@ def next_event(pod: PodRun) -> Step | None:
             first = c
     if first is not None:
         t = first.timers[0]
-        return Step(t.time_ms, t.what, first.name)
+        return new_step(t.time_ms, t.what, first.name)
     if pod.deleting and not any(c.stage in ct.LIVE for c in pod.ctrs):
         return Step(max(pod.now_ms, pod.deletion_ms), "removed")
     return None

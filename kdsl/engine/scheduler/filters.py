@@ -7,6 +7,7 @@ from collections.abc import Callable
 import attrs
 import numpy as np
 
+from kdsl.core.evolve import straight
 from kdsl.engine.scheduler import topology
 from kdsl.engine.scheduler.podinfo import PodInfo
 from kdsl.engine.scheduler.nodeinfo import HARD_EFFECTS, UNSCHEDULABLE_TAINT, NodeInfo
@@ -38,7 +39,7 @@ class Verdict:
     unresolvable: bool = False
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, weakref_slot=False)
 class Check:
     """One plugin's outcome over the nodes `idx`: `failed[k]` for node `idx[k]`; `verdict(node)` words it."""
 
@@ -51,6 +52,11 @@ class Check:
         assert self.word is not None
         reasons, unresolvable = self.word(node)
         return Verdict(self.plugin, reasons, unresolvable)
+
+
+# A Check made straight-line (kdsl.core.evolve.straight): eight a scheduling cycle, and Check's __init__ sets each
+# field through object.__setattr__ (its method-wrapper builds an argument tuple); a twin's slots are set directly.
+_check = straight(Check, "_check", "plugin, idx, failed, word=None", {a.name: a.name for a in attrs.fields(Check)})
 
 
 def _pass_prefilter(pod: PodInfo) -> str | None:
@@ -83,7 +89,7 @@ def node_unschedulable(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
     failed = snap.unschedulable[idx].copy()
     if tolerated(pod.template.tolerations, UNSCHEDULABLE_TAINT):
         failed[:] = False
-    return Check("NodeUnschedulable", idx, failed, _const(UNSCHEDULABLE, True))
+    return _check("NodeUnschedulable", idx, failed, _const(UNSCHEDULABLE, True))
 
 
 def node_name(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
@@ -91,7 +97,7 @@ def node_name(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
     failed = np.zeros(len(idx), dtype=bool)
     if wanted:
         failed = idx != snap.index.get(wanted, -1)
-    return Check("NodeName", idx, failed, _const(NODE_NAME, True))
+    return _check("NodeName", idx, failed, _const(NODE_NAME, True))
 
 
 def taint_toleration(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
@@ -109,21 +115,21 @@ def taint_toleration(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
                  if t.effect in HARD_EFFECTS and not tolerated(tolerations, t))
         return (TAINT.format(key=t.key, value=t.value or ""),), True
 
-    return Check("TaintToleration", idx, mask[idx], word)
+    return _check("TaintToleration", idx, mask[idx], word)
 
 
 def node_affinity(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
-    return Check("NodeAffinity", idx, ~snap.selector_mask(pod)[idx], _const(NODE_AFFINITY, True))
+    return _check("NodeAffinity", idx, ~snap.selector_mask(pod)[idx], _const(NODE_AFFINITY, True))
 
 
 def node_ports(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
     """Every kdsl host port binds 0.0.0.0, so any pod on the node with the same protocol and port conflicts."""
     if not pod.host_ports:
-        return Check("NodePorts", idx, np.zeros(len(idx), dtype=bool), _const(NODE_PORTS, False))
+        return _check("NodePorts", idx, np.zeros(len(idx), dtype=bool), _const(NODE_PORTS, False))
     mask = np.zeros(len(snap), dtype=bool)
     for port in pod.host_ports:
         mask[list(snap.ports.get(port, {}))] = True
-    return Check("NodePorts", idx, mask[idx], _const(NODE_PORTS, False))
+    return _check("NodePorts", idx, mask[idx], _const(NODE_PORTS, False))
 
 
 def fit_reasons(pod: PodInfo, snap: Snapshot, node: int, without: tuple[PodInfo, ...] = ()) -> tuple[str, ...]:
@@ -155,7 +161,7 @@ def node_resources_fit(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
                 failed |= want > alloc[:, r] - requested[:, r]
     if whole:
         failed = failed[idx]
-    return Check("NodeResourcesFit", idx, failed, lambda node: (fit_reasons(pod, snap, node), beyond(pod, snap, node)))
+    return _check("NodeResourcesFit", idx, failed, lambda node: (fit_reasons(pod, snap, node), beyond(pod, snap, node)))
 
 
 def beyond(pod: PodInfo, snap: Snapshot, node: int) -> bool:
@@ -168,24 +174,24 @@ def beyond(pod: PodInfo, snap: Snapshot, node: int) -> bool:
 def volume_binding(volumes: VolumeBinding):
     def check(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
         if volumes.filter is _pass_filter:
-            return Check("VolumeBinding", idx, np.zeros(len(idx), dtype=bool))
+            return _check("VolumeBinding", idx, np.zeros(len(idx), dtype=bool))
         found = {int(i): volumes.filter(pod, snap.nodes[i]) for i in idx}
         failed = np.fromiter((bool(found[int(i)]) for i in idx), bool, len(idx))
-        return Check("VolumeBinding", idx, failed, lambda node: (tuple(found[node]), True))
+        return _check("VolumeBinding", idx, failed, lambda node: (tuple(found[node]), True))
     return check
 
 
 def pod_topology_spread(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
     failed, word = topology.spread_filter(pod, snap, idx)
-    return Check("PodTopologySpread", idx, failed, word)
+    return _check("PodTopologySpread", idx, failed, word)
 
 
 def inter_pod_affinity(pod: PodInfo, snap: Snapshot, idx: np.ndarray) -> Check:
     if not (pod.affinity or pod.anti_affinity or snap.with_anti_affinity):
         # No required term of the pod and no existing pod's anti-affinity: every node passes.
-        return Check("InterPodAffinity", idx, np.zeros(len(idx), dtype=bool))
+        return _check("InterPodAffinity", idx, np.zeros(len(idx), dtype=bool))
     failed, word = topology.affinity_filter(pod, snap, idx)
-    return Check("InterPodAffinity", idx, failed, word)
+    return _check("InterPodAffinity", idx, failed, word)
 
 
 def filter_plugins(volumes: VolumeBinding | None = None) -> tuple[Callable[..., Check], ...]:

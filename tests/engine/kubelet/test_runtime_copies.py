@@ -1,5 +1,5 @@
 """A kubelet step's copies of the pod and its status (runtime._copied) made as evolve makes them, and new_pod's
-record made straight-line (pod.first_run) as PodRun's __init__ makes it."""
+record and next_event's Step made straight-line (pod.first_run, pod.new_step) as their __init__ makes them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kdsl.engine.kubelet import runtime
-from kdsl.engine.kubelet.pod import FIRST, Config, PodRun, first_run
+from kdsl.engine.kubelet.pod import FIRST, Config, PodRun, Step, first_run, new_step
 from kdsl.engine.objects import Condition, PodStatus
 
 from .helpers import play, template
@@ -71,3 +71,13 @@ def test_new_pod_makes_the_record_its_fields_make():
                   images=frozenset({"x:1"}), readiness_gates=("g",), sigterm_ms=(("app", 3),), status=run.status,
                   now_ms=5)
     assert run == want and run.canon is None and run.configs is None
+
+
+@given(st.integers(), st.text(max_size=3), st.one_of(st.none(), st.text(max_size=3)))
+def test_new_step_is_the_records_init(time_ms, what, container):
+    made, want = new_step(time_ms, what, container), Step(time_ms, what, container)
+    assert type(made) is Step and made == want and hash(made) == hash(want) and repr(made) == repr(want)
+    for a in attrs.fields(Step):
+        assert getattr(made, a.name) is getattr(want, a.name), a.name
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.what = "changed"

@@ -1,7 +1,12 @@
-"""Each filter plugin on its own, the framework's order, and the VolumeBinding hook."""
+"""Each filter plugin on its own, the framework's order, the VolumeBinding hook, and a Check made straight-line."""
 
+import attrs
 import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from kdsl.engine.scheduler import filters
 from kdsl.engine.scheduler.filters import (FILTER_NAMES, Verdict, VolumeBinding, node_affinity, node_name, node_ports,
                                            node_resources_fit, node_unschedulable, run_filters, taint_toleration)
 from kdsl.model.pods import Affinity
@@ -110,3 +115,18 @@ def test_gt_and_lt_compare_integers_as_go_parses_them():
     gt = Requirement("gpu", "Gt", ("1",))
     assert [gt.matches({"gpu": v}) for v in ("2", "1", "+5", "x")] == [True, False, True, False]
     assert not gt.matches({}) and Requirement("gpu", "Lt", ("1",)).matches({"gpu": "-1"})
+
+
+@given(st.text(max_size=3), st.lists(st.booleans(), max_size=4),
+       st.sampled_from((None, print, filters._const("r", True))), st.booleans())
+def test_a_check_made_straight_line_is_the_records_init(plugin, failed, word, positional):
+    idx, failed = np.arange(len(failed)), np.array(failed, dtype=bool)
+    made = filters._check(plugin, idx, failed, word) if positional or word is not None else \
+        filters._check(plugin, idx, failed)
+    want = filters.Check(plugin, idx, failed, word)
+    assert type(made) is filters.Check and repr(made) == repr(want)
+    for a in attrs.fields(filters.Check):
+        assert getattr(made, a.name) is getattr(want, a.name), a.name
+    assert made != want and made == made and hash(made) != hash(want)  # eq=False: by identity, as __init__'s
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.plugin = "changed"
