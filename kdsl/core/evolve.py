@@ -34,8 +34,14 @@ def twin(cls: type) -> type | None:
     layout check passes only without a `__weakref__` slot), or None: a slot set by STORE_ATTR costs a few
     instructions, through a descriptor's `__set__` some 450 (its method-wrapper builds an argument tuple)."""
     if cls not in _TWINS:
-        made = type(f"{cls.__name__}Twin", (), {"__slots__": tuple(cls.__slots__)}) \
-            if cls.__bases__ == (object,) and "__slots__" in cls.__dict__ else None
+        made = None
+        if len(cls.__bases__) == 1 and "__slots__" in cls.__dict__:
+            # a record on a base record (Pod on NamespacedObject) is twinned by a class on the same base: CPython
+            # compares the slots each adds to a common base; the frozen setters are put back to object's, or
+            # every STORE_ATTR goes through type's slot_tp_setattro (unspecialised, ~300 ns a slot)
+            plain = {} if cls.__base__ is object else {"__setattr__": object.__setattr__,
+                                                        "__delattr__": object.__delattr__}
+            made = type(f"{cls.__name__}Twin", cls.__bases__, {"__slots__": tuple(cls.__slots__), **plain})
         try:
             if made is not None:
                 object.__new__(made).__class__ = cls

@@ -34,7 +34,7 @@ RESOURCE_ALIASES = {"pvcs": "persistentvolumeclaims", "pvs": "persistentvolumes"
                     "hpa": "horizontalpodautoscalers", "netpol": "networkpolicies", "pdb": "poddisruptionbudgets"}
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class User:
     """A user the API server can authenticate (by token); `admin` exists unless declared."""
 
@@ -44,7 +44,7 @@ class User:
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ServiceAccount(NamespacedObject):
     kind: ClassVar[str] = "ServiceAccount"
     plural: ClassVar[str] = "serviceaccounts"
@@ -54,7 +54,7 @@ class ServiceAccount(NamespacedObject):
         return f"system:serviceaccount:{self.namespace}:{self.name}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PolicyRule:
     verbs: tuple[str, ...]
     resources: tuple[str, ...]
@@ -62,7 +62,7 @@ class PolicyRule:
     resource_names: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Role(NamespacedObject):
     kind: ClassVar[str] = "Role"
     api_version: ClassVar[str] = "rbac.authorization.k8s.io/v1"
@@ -70,7 +70,7 @@ class Role(NamespacedObject):
     rules: tuple[PolicyRule, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ClusterRole(Object):
     kind: ClassVar[str] = "ClusterRole"
     api_version: ClassVar[str] = "rbac.authorization.k8s.io/v1"
@@ -78,7 +78,7 @@ class ClusterRole(Object):
     rules: tuple[PolicyRule, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Subject:
     kind: str  # User | Group | ServiceAccount
     name: str
@@ -90,7 +90,7 @@ class Subject:
         return f"{self.kind.lower()}:{self.name}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class RoleBinding(NamespacedObject):
     kind: ClassVar[str] = "RoleBinding"
     api_version: ClassVar[str] = "rbac.authorization.k8s.io/v1"
@@ -100,7 +100,7 @@ class RoleBinding(NamespacedObject):
     subjects: tuple[Subject, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ClusterRoleBinding(Object):
     kind: ClassVar[str] = "ClusterRoleBinding"
     api_version: ClassVar[str] = "rbac.authorization.k8s.io/v1"

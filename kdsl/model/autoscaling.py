@@ -25,7 +25,7 @@ SCALE_TARGETS = {"deployment": "Deployment", "statefulset": "StatefulSet", "repl
 TARGET_API = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "ReplicaSet": "apps/v1", "ReplicationController": "v1"}
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Load:
     """`load KIND NS/NAME cpu= memory=`: extra use (millicores, bytes) shared evenly by the workload's Ready pods."""
 
@@ -72,7 +72,7 @@ def with_load_annotations(objects: list, loads) -> list:
     return out
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ScalingPolicy:
     """HPAScalingPolicy: `type` Pods or Percent, `value` > 0, over `period_seconds` (1..1800)."""
 
@@ -82,7 +82,7 @@ class ScalingPolicy:
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ScalingRules:
     """HPAScalingRules: the stabilization window, how policies combine (Max | Min | Disabled), the policies."""
 
@@ -116,7 +116,7 @@ class ScalingRules:
                                      period_seconds=SCALE_DOWN_PERIOD_SECONDS),))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class HPABehavior:
     """HorizontalPodAutoscalerBehavior: the rules of scaling up and down."""
 
@@ -124,7 +124,7 @@ class HPABehavior:
     scale_down: ScalingRules = attrs.field(factory=ScalingRules.scale_down)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ResourceMetric:
     """A `type: Resource` metric: `average_utilization` (% of requests) or `average_value` (millicores or bytes)."""
 
@@ -135,7 +135,7 @@ class ResourceMetric:
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class HorizontalPodAutoscaler(NamespacedObject):
     """An autoscaling/v2 HorizontalPodAutoscaler with the API server's defaults filled (`build`)."""
 

@@ -16,7 +16,7 @@ def span_field():
     return attrs.field(default=None, eq=False, repr=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Object:
     """An API object a scenario declares: its kind, name, labels, annotations and extra YAML."""
 
@@ -41,7 +41,7 @@ class Object:
         return f"{self.kind.lower()} {self.key}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NamespacedObject(Object):
     namespaced: ClassVar[bool] = True
     namespace: str = "default"
@@ -60,7 +60,7 @@ def go_int(text) -> int | None:
     return n if n is not None and -2**63 <= n < 2**63 else None
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Requirement:
     """One label selector requirement: `key In (a,b)`, `key NotIn`, `Exists`, `DoesNotExist`; a node selector
     requirement may also be `Gt`/`Lt` one integer (k8s.io/component-helpers/scheduling/corev1/nodeaffinity)."""
@@ -110,7 +110,7 @@ def compares(operator: str, label: str | None, bound: str) -> bool:
     return n is not None and b is not None and (n > b if operator == "Gt" else n < b)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class FieldRequirement(Requirement):
     """A node selector term's matchFields requirement; Kubernetes allows only `metadata.name`, which is
     how the DaemonSet controller pins each pod to its node."""
@@ -119,7 +119,7 @@ class FieldRequirement(Requirement):
         return False
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Selector:
     """A label selector: matchLabels plus matchExpressions; empty selects everything."""
 

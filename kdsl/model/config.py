@@ -14,7 +14,7 @@ SECRET_TYPES = {"opaque": "Opaque", "tls": "kubernetes.io/tls", "dockerconfigjso
                 "basic-auth": "kubernetes.io/basic-auth", "ssh-auth": "kubernetes.io/ssh-auth"}
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ConfigMap(NamespacedObject):
     kind: ClassVar[str] = "ConfigMap"
     plural: ClassVar[str] = "configmaps"
@@ -25,7 +25,7 @@ class ConfigMap(NamespacedObject):
         return tuple(k for k, _ in self.data)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Secret(NamespacedObject):
     """`data` holds the decoded values (kdsl's entries are plain text, as `kubectl create secret
     --from-literal` takes them); `string_data` is Kubernetes' write-only stringData, merged into `data` by
@@ -73,7 +73,7 @@ ACCESS_MODES = {"RWO": "ReadWriteOnce", "ROX": "ReadOnlyMany", "RWX": "ReadWrite
 ACCESS_SHORT = {v: k for k, v in ACCESS_MODES.items()}
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class StorageClass(Object):
     """`provisioner=dynamic` provisions volumes in the simulation; `none` means static PVs only."""
 
@@ -87,7 +87,7 @@ class StorageClass(Object):
     allow_expansion: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PersistentVolume(Object):
     """A statically created PV; reclaim policy Retain by default, as for manual PVs."""
 
@@ -101,7 +101,7 @@ class PersistentVolume(Object):
     node: str | None = None  # node affinity for a local volume
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PersistentVolumeClaim(NamespacedObject):
     """`storage_class` None leaves the DefaultStorageClass admission plugin to fill it in;
     "" asks for no class."""

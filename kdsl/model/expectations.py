@@ -8,7 +8,7 @@ from kdsl.core.errors import Span
 from kdsl.model.base import Selector, span_field
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Timing:
     """When: `end` (default), `at` a moment, `by` a deadline, or `always` within [start, until]."""
 
@@ -18,7 +18,7 @@ class Timing:
     until_ms: int | None = None  # `until` of an `always` window (None: the end of the run)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Condition:
     """`attr op value`; a flag such as `ready` is `ready = True`."""
 
@@ -33,7 +33,7 @@ class Condition:
         return f"{self.attr}{self.op}{self.value}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Expectation:
     """A state expectation on one object (`name`) or on the objects a selector picks."""
 
@@ -47,7 +47,7 @@ class Expectation:
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class RouteExpectation:
     """`expect route HOST/PATH -> NS/SERVICE` (service None: nothing serves it)."""
 
@@ -60,7 +60,7 @@ class RouteExpectation:
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AccessExpectation:
     """`expect as USER: can|cannot VERB RESOURCE [in NS]` — RBAC's answer."""
 
@@ -76,7 +76,7 @@ class AccessExpectation:
 MEASURE_KINDS = ("min", "max", "mean", "when", "at")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Measure:
     """`measure NAME = KIND TARGET ...`: `expectation` names the target (and, for `when`, the condition;
     for a selection, its filters); `attr` is the attribute read (`count` for a selection), None for `when`."""

@@ -9,7 +9,7 @@ from kdsl.core.values import Percent
 from kdsl.model.base import Object, Selector
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Manifest(Object):
     """`manifest \"\"\"...\"\"\"`: the whole object as YAML (`yaml`), exported unchanged. Its kind, API version
     and namespace are read from that YAML, so that messages and tables name it as Kubernetes would;
@@ -95,7 +95,7 @@ def _selector(sel: Selector) -> dict:
     return out
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PodDisruptionBudget(Manifest):
     """`pdb NS/NAME selects SELECTOR minAvailable=N|N% | maxUnavailable=N|N%`. It is a Manifest whose YAML
     is built from these fields, so the engine stores, validates, exports and the disruption controller

@@ -14,7 +14,7 @@ SERVICE_TYPES = {"clusterip": "ClusterIP", "headless": "ClusterIP", "nodeport": 
                  "loadbalancer": "LoadBalancer"}
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ServicePort:
     """`target` defaults to `port`, as Kubernetes defaults targetPort; a name resolves per pod."""
 
@@ -26,7 +26,7 @@ class ServicePort:
     span: Span | None = span_field()  # where the port is written, for messages about it
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Service(NamespacedObject):
     kind: ClassVar[str] = "Service"
     plural: ClassVar[str] = "services"
@@ -37,7 +37,7 @@ class Service(NamespacedObject):
     cluster_ip: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class IngressPath:
     """One rule path: host ("" for every host), path and pathType, and the backend it serves."""
 
@@ -49,13 +49,13 @@ class IngressPath:
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class IngressTLS:
     hosts: tuple[str, ...]
     secret: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Ingress(NamespacedObject):
     kind: ClassVar[str] = "Ingress"
     api_version: ClassVar[str] = "networking.k8s.io/v1"
@@ -66,7 +66,7 @@ class Ingress(NamespacedObject):
     tls: tuple[IngressTLS, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class IPBlock:
     """`cidr 10.0.0.0/8 except 10.1.0.0/16`: the CIDR, less the excepted ranges inside it."""
 
@@ -74,7 +74,7 @@ class IPBlock:
     excepts: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PolicyPeer:
     """One peer of a rule (NetworkPolicyPeer): an ipBlock, or pod and/or namespace selectors.
 
@@ -87,7 +87,7 @@ class PolicyPeer:
     ip_block: IPBlock | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PolicyPort:
     """A port (number or a container port's name), its protocol, and `end_port` for a range `7000-7100`."""
 
@@ -97,7 +97,7 @@ class PolicyPort:
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NetworkPolicyRule:
     """An ingress (`from`) or egress (`to`) rule: empty peers match every peer, empty ports every port."""
 
@@ -106,7 +106,7 @@ class NetworkPolicyRule:
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NetworkPolicy(NamespacedObject):
     """policy_types holds what the API server stores: as pkg/apis/networking/v1/defaults.go (SetDefaults_NetworkPolicySpec)
     defaults it when the spec gives none, Ingress always, and Egress when there are egress rules."""
@@ -136,7 +136,7 @@ def policy_types(ingress: tuple, egress: tuple, isolate: tuple[str, ...] = ()) -
     return tuple(t for t in ("Ingress", "Egress") if t in types)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ConnectEnd:
     """One end of `expect connect`: `pod NS/NAME`, `pods NS SELECTOR`, `service NS/NAME` or `cidr X`."""
 
@@ -153,7 +153,7 @@ class ConnectEnd:
         return f"{self.kind} {self.namespace}/{self.name}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ConnectExpectation:
     """`expect [cannot] connect SRC -> DST port=P[/PROTO]`: every source pod reaches (or none reaches) every
     destination pod; a Service's endpoints are each judged on the port the Service sends them."""

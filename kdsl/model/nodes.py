@@ -12,7 +12,7 @@ from kdsl.model.base import NamespacedObject, Object, Pairs
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Taint:
     key: str
     value: str | None
@@ -22,7 +22,7 @@ class Taint:
         return f"{self.key}{'=' + self.value if self.value else ''}:{self.effect}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Node(Object):
     """A node's capacity (cpu in millicores, memory in bytes, pod slots) and scheduling traits.
 
@@ -52,7 +52,7 @@ class Node(Object):
         return cls(name=name, labels=tuple(merged.items()), **fields)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NodePool:
     """`nodes pool count=50 ...`: nodes pool-1 … pool-50 of one shape."""
 
@@ -84,7 +84,7 @@ def _arguments(template: Node) -> dict:
             ("name", "labels")}
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Cluster:
     """Cluster-wide settings. Defaults: kube-controller-manager's node-monitor-grace-period of
     current releases (50s), kubeadm's service range 10.96.0.0/12 and a 10.244.0.0/16 pod range."""
@@ -127,7 +127,7 @@ QUOTA_RESOURCES = {
 }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ResourceQuota(NamespacedObject):
     """`hard` maps resource names to exact integers (millicores for cpu, bytes for memory)."""
 
@@ -136,7 +136,7 @@ class ResourceQuota(NamespacedObject):
     hard: tuple[tuple[str, int], ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class LimitRange(NamespacedObject):
     """Container limits: `default` limits, `default_request`, `min` and `max` (resource → int), and
     `max_ratio`, maxLimitRequestRatio (resource → the ratio in thousandths: 2 is 2000)."""
@@ -162,7 +162,7 @@ def _repr_with_ratio(self: LimitRange) -> str:
 LimitRange.__repr__ = _repr_with_ratio  # type: ignore[method-assign]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Namespace(Object):
     kind: ClassVar[str] = "Namespace"
     plural: ClassVar[str] = "namespaces"

@@ -11,7 +11,7 @@ from kdsl.model.names import unreadable
 DEFAULT_GRACE_MS = 30_000  # core/v1 DefaultTerminationGracePeriodSeconds
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Behaviour:
     """Times are milliseconds after the container starts; None means it never happens.
 
@@ -48,7 +48,7 @@ def _repr_with_shutdown(self: Behaviour) -> str:
 Behaviour.__repr__ = _repr_with_shutdown  # type: ignore[method-assign]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Port:
     number: int
     name: str | None = None
@@ -56,7 +56,7 @@ class Port:
     host_port: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EnvVar:
     """`value` for a literal; otherwise the key of a ConfigMap or Secret (`source_kind`)."""
 
@@ -69,7 +69,7 @@ class EnvVar:
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EnvFrom:
     source_kind: str  # "configmap" | "secret"
     source_name: str
@@ -78,7 +78,7 @@ class EnvFrom:
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Mount:
     volume: str
     path: str
@@ -92,7 +92,7 @@ class Mount:
 PROBE_ORDER = ("readiness", "liveness", "startup")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Probe:
     """A probe with core/v1 defaults: period 10s, timeout 1s, success 1, failure 3, delay 0."""
 
@@ -110,7 +110,7 @@ class Probe:
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Resources:
     """Requests or limits: cpu in millicores, memory and ephemeral storage in bytes."""
 
@@ -123,7 +123,7 @@ class Resources:
                                           ("ephemeral-storage", self.ephemeral_storage)) if v is not None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Container:
     name: str
     image: str
@@ -172,7 +172,7 @@ def _tag(image: str) -> str | None:
     return last.split(":", 1)[1] if ":" in last else None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Volume:
     name: str
     source: str  # configmap | secret | pvc | emptydir | hostpath
@@ -182,7 +182,7 @@ class Volume:
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Toleration:
     """`key[=value]:Effect [for=300s]`; no key with Exists tolerates every taint."""
 
@@ -202,14 +202,14 @@ class Toleration:
         return self.operator == "Exists" or (self.value or "") == (value or "")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PodAffinityTerm:
     selector: Selector
     topology_key: str
     namespaces: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class WeightedTerm:
     """A preferred term: node requirements or a pod affinity term, with a weight 1–100."""
 
@@ -218,7 +218,7 @@ class WeightedTerm:
     pod_term: PodAffinityTerm | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Affinity:
     node_required: tuple[tuple[Requirement, ...], ...] = ()  # OR of terms, each an AND
     node_preferred: tuple[WeightedTerm, ...] = ()
@@ -232,7 +232,7 @@ class Affinity:
         return self == Affinity()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SpreadConstraint:
     topology_key: str
     max_skew: int = 1
@@ -240,7 +240,7 @@ class SpreadConstraint:
     selector: Selector | None = None  # None: the pod's own labels
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PodTemplate:
     """A pod's spec and template metadata, with Kubernetes' defaults applied."""
 

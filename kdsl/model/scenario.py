@@ -19,7 +19,7 @@ from kdsl.model.nodes import Cluster, Node, NodePool
 from kdsl.model.timeline import TimelineAction
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class Param:
     """`param NAME = VALUE`: `default` is the value as written (a string's text, unquoted); `value` is what
     this scenario's `$NAME` uses, the default unless an override gave another."""
@@ -35,7 +35,7 @@ class ScenarioError(KdslError):
     """The text parsed, but what it says is not a valid scenario (all errors, located)."""
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, weakref_slot=False)
 class Scenario:
     """What a kdsl text declares. `objects` holds every API object applied at 0s, in order."""
 

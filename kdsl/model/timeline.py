@@ -12,14 +12,14 @@ from kdsl.model.base import Object, Pairs, Selector, span_field
 from kdsl.model.nodes import Node, Taint
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TimelineAction:
     at_ms: int
     user: str | None = None  # None: the default user, admin
     span: Span | None = span_field()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NodeAction(TimelineAction):
     verb: str  # fail | recover | cordon | uncordon | drain
     node: str
@@ -27,12 +27,12 @@ class NodeAction(TimelineAction):
     timeout_ms: int | None = None  # drain only: `--timeout` (None: wait as long as it takes, kubectl's 0s)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AddNode(TimelineAction):
     node: Node
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SetImage(TimelineAction):
     kind: str
     namespace: str
@@ -40,7 +40,7 @@ class SetImage(TimelineAction):
     images: tuple[tuple[str, str], ...]  # container → image
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Scale(TimelineAction):
     kind: str
     namespace: str
@@ -48,7 +48,7 @@ class Scale(TimelineAction):
     replicas: int
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Rollback(TimelineAction):
     kind: str
     namespace: str
@@ -56,7 +56,7 @@ class Rollback(TimelineAction):
     revision: int | None = None  # None: the previous revision
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Rollout(TimelineAction):
     """`rollout restart|pause|resume [KIND] NS/NAME`, as `kubectl rollout` does them."""
 
@@ -66,7 +66,7 @@ class Rollout(TimelineAction):
     name: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Delete(TimelineAction):
     """Deletes one object by name, or every object of a kind matching a selector."""
 
@@ -76,19 +76,19 @@ class Delete(TimelineAction):
     selector: Selector | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Create(TimelineAction):
     object: Object
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Apply(TimelineAction):
     """`apply { ... }`: declares (or replaces) every object in the block at that moment."""
 
     objects: tuple[Object, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SetLoad(TimelineAction):
     """`at T: load KIND NS/NAME cpu= memory=`: the workload's load from that moment (it replaces the last one)."""
 
@@ -96,7 +96,7 @@ class SetLoad(TimelineAction):
 
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NodeOp(TimelineAction):
     """An action that changes one node object through the API server (a PATCH of nodes/NAME)."""
 
@@ -104,7 +104,7 @@ class NodeOp(TimelineAction):
     node: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class LabelNode(NodeOp):
     """`label node NAME k=v k2-`: `kubectl label node NAME k=v k2- --overwrite` (kdsl's action is declarative:
     a label that has another value takes the new one, where kubectl without --overwrite refuses)."""
@@ -114,7 +114,7 @@ class LabelNode(NodeOp):
     remove: tuple[str, ...] = ()  # keys removed (`k2-`)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TaintNode(NodeOp):
     """`taint node NAME key[=value]:Effect ...`: `kubectl taint node` (--overwrite: a taint of the same key and
     effect takes the new value)."""
@@ -123,7 +123,7 @@ class TaintNode(NodeOp):
     taints: tuple[Taint, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TaintRef:
     """A taint to remove: its key and effect (None: every effect of the key, kubectl's `key-`)."""
 
@@ -138,7 +138,7 @@ class TaintRef:
         return taint.key == self.key and (self.effect is None or taint.effect == self.effect)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class UntaintNode(NodeOp):
     """`untaint node NAME key[:Effect] ...`: `kubectl taint node NAME key[:Effect]-`."""
 
@@ -160,7 +160,7 @@ def applied(a: NodeOp, node: Node) -> Node:
     return attrs.evolve(node, taints=tuple(t for t in node.taints if not any(r.matches(t) for r in a.taints)))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Evict(TimelineAction):
     """`evict pod NS/NAME`: one Eviction through the API server (pods/eviction), as a client posts it."""
 

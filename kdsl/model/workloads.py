@@ -11,7 +11,7 @@ from kdsl.model.base import NamespacedObject, Selector
 from kdsl.model.pods import PodTemplate
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Strategy:
     """An update strategy. Deployments default to RollingUpdate 25%/25% (apps/v1 defaults),
     StatefulSets to RollingUpdate partition 0, DaemonSets to RollingUpdate maxUnavailable 1."""
@@ -25,7 +25,7 @@ class Strategy:
 DEPLOYMENT_STRATEGY = Strategy(max_surge=Percent(25), max_unavailable=Percent(25))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Workload(NamespacedObject):
     """An object that owns pods made from a template."""
 
@@ -47,7 +47,7 @@ class Workload(NamespacedObject):
         return cls(**fields)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Pod(NamespacedObject):
     kind: ClassVar[str] = "Pod"
     plural: ClassVar[str] = "pods"
@@ -58,7 +58,7 @@ class Pod(NamespacedObject):
         return cls(**fields)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Deployment(Workload):
     kind: ClassVar[str] = "Deployment"
     plural: ClassVar[str] = "deployments"
@@ -70,7 +70,7 @@ class Deployment(Workload):
     paused: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ReplicaSet(Workload):
     kind: ClassVar[str] = "ReplicaSet"
     plural: ClassVar[str] = "replicasets"
@@ -78,7 +78,7 @@ class ReplicaSet(Workload):
     min_ready_ms: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ReplicationController(Workload):
     kind: ClassVar[str] = "ReplicationController"
     api_version: ClassVar[str] = "v1"
@@ -87,7 +87,7 @@ class ReplicationController(Workload):
     min_ready_ms: int = 0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ClaimTemplate:
     """A volumeClaimTemplate: each ordinal gets the claim `<name>-<set>-<ordinal>`."""
 
@@ -97,7 +97,7 @@ class ClaimTemplate:
     access_modes: tuple[str, ...] = ("ReadWriteOnce",)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class StatefulSet(Workload):
     kind: ClassVar[str] = "StatefulSet"
     plural: ClassVar[str] = "statefulsets"
@@ -119,7 +119,7 @@ class StatefulSet(Workload):
         return f"{claim}-{self.name}-{ordinal}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class DaemonSet(Workload):
     kind: ClassVar[str] = "DaemonSet"
     plural: ClassVar[str] = "daemonsets"
@@ -128,7 +128,7 @@ class DaemonSet(Workload):
     revision_history_limit: int = 10
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Job(Workload):
     """batch/v1 defaults: completions 1, parallelism 1, backoffLimit 6. kdsl defaults the
     template's restart policy to Never, as `kubectl create job` does (Jobs may not use Always)."""
@@ -162,7 +162,7 @@ def _repr_with_mode(self: Job) -> str:
 Job.__repr__ = _repr_with_mode  # type: ignore[method-assign]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CronJob(NamespacedObject):
     kind: ClassVar[str] = "CronJob"
     api_version: ClassVar[str] = "batch/v1"

@@ -169,3 +169,49 @@ def test_a_copy_filled_as_a_twin_is_the_record_its_descriptors_fill(a, b, c, nam
         assert _same_fields(made, cls(a, b, (a,))) and repr(made) == repr(cls(a, b, (a,)))
     assert twin(Twinned) is not None and twin(Weak) is None
     assert all(twin(cls) is not None for cls in (ApiObject, Meta, PodStatus, Condition, PodRun, Ctr, Event))
+
+
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class Based:
+    name: str = ""
+    tags: tuple = ()
+
+
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class OnBase(Based):
+    """A record on a base record (Pod on NamespacedObject): twinned by a class on the same base."""
+
+    size: int = 0
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class WeakOnBase(Based):
+    """Adds a `__weakref__` slot to its base: no twin, copied through its descriptors."""
+
+    size: int = 0
+    note: str | None = None
+
+
+@given(st.text(max_size=3), st.lists(st.integers(), max_size=3), st.integers(), st.none() | st.text(max_size=2),
+       st.sets(st.sampled_from(["name", "tags", "size", "note"])))
+def test_a_record_on_a_base_record_is_copied_through_its_twin_as_its_descriptors_copy_it(name, tags, size, note,
+                                                                                         names):
+    """twin(OnBase) sets the base's slots and its own by STORE_ATTR (object's setters, not the frozen ones); the
+    copy is the record that the descriptors' path (WeakOnBase, with its own `__weakref__` slot: no twin) and
+    attrs.evolve make, and stays frozen."""
+    given_ = {"name": name, "tags": tuple(tags), "size": size, "note": note}
+    changes = {k: v for k, v in given_.items() if k in names}
+    for cls in (OnBase, WeakOnBase):
+        inst = cls(name="x", tags=(1,), size=2, note="n")
+        got, plain = evolve(inst, **changes), attrs.evolve(inst, **changes)
+        assert _same_fields(got, plain) and repr(got) == repr(plain) and hash(got) == hash(plain)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            got.size = 5
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            del got.name
+        made = straight(cls, "_made", "name, size", {"name": "name", "size": "size"},
+                        "    set_tags(n, ())\n    set_note(n, None)\n    return n")(name, size)
+        assert _same_fields(made, cls(name=name, size=size)) and repr(made) == repr(cls(name=name, size=size))
+    assert twin(OnBase).__bases__ == (Based,) and twin(OnBase).__setattr__ is object.__setattr__
+    assert twin(WeakOnBase) is None and twin(Based) is not None

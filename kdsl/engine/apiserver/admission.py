@@ -24,7 +24,7 @@ PVC_PROTECTION = "kubernetes.io/pvc-protection"
 PV_PROTECTION = "kubernetes.io/pv-protection"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Attributes:
     """admission.Attributes: the operation, what it is on, and the object as it stands so far
     (`object` is None for a delete; `old` is the stored object for an update or delete)."""

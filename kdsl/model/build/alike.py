@@ -90,7 +90,7 @@ def _key(ctx: Ctx, stmt: Stmt, namespace: str | None) -> tuple | None:
     return namespace, span.file, line[span.column - 1:name.column - 1], line[name.end_column - 1:]  # and its block
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Entry:
     stmt: Stmt
     at: int  # where the name stands in the head

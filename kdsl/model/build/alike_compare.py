@@ -224,7 +224,7 @@ def _texts_source(shape: tuple) -> str:
     return "def texts(b):\n" + "".join(body) + "    return (" + (" and ".join(conds) or "True") + ")\n"
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Same:
     """Whether a statement equals an entry's first but for the words at its holes (compare's `same`). A statement
     made by a replay template (kdsl.lang.runs, Ctx.made) that made one `same` held equal is compared by its texts

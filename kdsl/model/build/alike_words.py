@@ -134,7 +134,7 @@ def _words(node, out: set, trie: dict) -> None:
             _words(x, out, hole or {})
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Entry:
     first: tuple  # its key's first statement, as build_words built it (stmt, obj, said, noted, namespace)
     examples: tuple  # the others built, likewise

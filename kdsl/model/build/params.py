@@ -64,7 +64,7 @@ def overrides_of(params: Mapping | None) -> dict[str, Word]:
     return out
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class _Use:
     span: Span
     name: str
