@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 from kdsl.engine.apiserver.request import Request
@@ -27,18 +29,11 @@ def _healthy(now: int) -> tuple[Condition, ...]:
     return tuple(Condition(type=t, status=s, reason=r, message=m, last_transition_ms=now) for t, s, r, m in HEALTHY)
 
 
-_HEALTHY_AT: dict[int, tuple[Condition, ...]] = {}  # a moment -> its conditions
-
-
+@functools.lru_cache(maxsize=64)
 def healthy_conditions(now: int) -> tuple[Condition, ...]:
     """_healthy's conditions, shared (frozen values) by the nodes that register or recover at one moment: a
     scenario's nodes all register at t=0, and four Conditions made through __init__ cost some 25,000 instructions."""
-    made = _HEALTHY_AT.get(now)
-    if made is None:
-        if len(_HEALTHY_AT) >= 64:
-            _HEALTHY_AT.clear()
-        made = _HEALTHY_AT[now] = _healthy(now)
-    return made
+    return _healthy(now)
 
 
 def register(node: Node, uid: str, pod_cidr: str, now: int) -> ApiObject:

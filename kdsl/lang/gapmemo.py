@@ -5,7 +5,7 @@
 # state the same, the lexer makes the same tokens and the parser the same steps, so only the words, their columns
 # and the line numbers change: the template's slots (a token's text, a word's text where its node's span is that
 # word, every column after a word on its line). A template is kept only once another text of its shape, parsed
-# afresh, made exactly what the template makes for it (a handler deriving other text from a word fails that check).
+# afresh, made exactly what the template makes (a handler deriving text from a word fails that check).
 
 from __future__ import annotations
 
@@ -15,17 +15,7 @@ from itertools import repeat
 from operator import itemgetter
 
 from kdsl.core.errors import Span
-from kdsl.lang.linememo import (
-    AGAIN,
-    Unfit,
-    compiled,
-    compound,
-    new_scope,
-    plain_attr,
-    plus,
-    same,
-    span_source,
-)
+from kdsl.lang.linememo import AGAIN, Unfit, compiled, compound, new_scope, plain_attr, plus, same, span_source
 from kdsl.lang.syntax import Attr, Word
 from kdsl.lang.tokens import MAX_NESTING, Tok
 
@@ -44,6 +34,20 @@ def _unfit(segment: str) -> bool:
     linememo `;` and comments (a string is kept in the shape whole, so a word inside it is never a slot). Five scans
     at C speed: the regex it replaces tried both its branches at each character, about 7 times as long."""
     return "," in segment or ";" in segment or "#" in segment or "\\" in segment or '"""' in segment
+
+
+def fitted(gaps: Gaps, found, depth: int):
+    """find's (and runs.fresh's) answer for a line of shape `found`, `depth` blocks open."""
+    if found is None:
+        return None
+    seps = found[0][0]
+    if "{" in seps or "}" in seps:
+        braces = gaps.braces.get(seps)
+        if braces is None:
+            braces = gaps.braces[seps] = _braces(seps)
+        if braces[0] or braces[1] < 0 or depth + braces[2] > MAX_NESTING:  # (the plain parse's nesting check)
+            return None
+    return found[0], [found[1]]
 
 
 def _braces(seps: str) -> tuple[int, int, int]:
@@ -88,11 +92,11 @@ class Gaps:
         self.shapes: dict = {}  # a line's shape → (its number, braces opened, lowest, highest, only a `}`?)
         self.braces: dict = {}  # a line's separators → (braces opened, lowest, highest)
         self.found: dict = {}  # a one-line statement's text → its shape (None: unfit)
-        self.ends: dict = {}  # a block's lines' shapes → the most blocks open in it, or -1: its last `}` is not its end
+        self.ends: dict = {}  # a block's lines' shapes → most blocks open, or -1: its last `}` is not its end
 
     def shape(self, segment: str):
         """(shape, parts) of a line that may be replayed with gaps, or None. The parts come in threes:
-        separator, string or None, word or None (made at C speed)."""
+        separator, string or None, word or None."""
         if _unfit(segment):
             return None
         parts = self.split(segment)
@@ -109,16 +113,7 @@ class Gaps:
             if len(self.found) >= _KEEP:
                 self.found.clear()
             self.found[segment] = found
-        if found is None:
-            return None
-        seps = found[0][0]
-        if "{" in seps or "}" in seps:
-            braces = self.braces.get(seps)
-            if braces is None:
-                braces = self.braces[seps] = _braces(seps)
-            if braces[0] or braces[1] < 0 or depth + braces[2] > MAX_NESTING:  # (the plain parse's nesting check)
-                return None
-        return found[0], [found[1]]
+        return fitted(self, found, depth)
 
     def line(self, text: str):
         """A block's line: (its shape's number, parts, braces opened, lowest, highest, whether it is only a `}`)."""

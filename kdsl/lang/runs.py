@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from kdsl.lang.gapmemo import _KEEP, _MISS, _braces
-from kdsl.lang.tokens import MAX_NESTING, SEP, Inline
+from kdsl.lang.gapmemo import _KEEP, _MISS, fitted
+from kdsl.lang.tokens import SEP, Inline
 
 _NEXT = re.compile(r"\n[ \t]*")
 
@@ -142,13 +142,4 @@ def fresh(gaps, segment: str, depth: int):
     found = gaps.found.get(segment, _MISS)
     if found is _MISS:
         found = gaps.shape(segment)
-    if found is None:
-        return None
-    seps = found[0][0]
-    if "{" in seps or "}" in seps:
-        braces = gaps.braces.get(seps)
-        if braces is None:
-            braces = gaps.braces[seps] = _braces(seps)
-        if braces[0] or braces[1] < 0 or depth + braces[2] > MAX_NESTING:  # (the plain parse's nesting check)
-            return None
-    return found[0], [found[1]]
+    return fitted(gaps, found, depth)

@@ -231,4 +231,4 @@ def test_the_shared_healthy_conditions_are_the_plain_ones(moments):
         got, want = nodes.healthy_conditions(now), nodes._healthy(now)
         assert got == want and got is nodes.healthy_conditions(now)
         assert [c.last_transition_ms for c in got] == [now] * len(HEALTHY) and repr(got) == repr(want)
-    assert len(nodes._HEALTHY_AT) <= 64
+    assert nodes.healthy_conditions.cache_info().currsize <= 64
