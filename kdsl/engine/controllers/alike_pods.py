@@ -22,7 +22,7 @@ import attrs
 
 from kdsl.engine.apiserver import prepared
 from kdsl.engine.apiserver.trace import decided
-from kdsl.core.evolve import copier, plain
+from kdsl.core.evolve import copier, plain, straight
 from kdsl.engine.events import new_event
 from kdsl.engine.apiserver.defaults import generate_free_name, generate_name, new_uid
 from kdsl.engine.objects import ApiObject, Meta
@@ -38,23 +38,19 @@ _BY_CLASS = (names.dns1123_subdomain, names.dns1123_label, names.dns1035_label)
 
 def _compile_renamed():
     """`renamed(name, uid, meta, spec, obj)`: prepared._own_object's copy of `obj` with `meta`'s Meta under `name`
-    and `uid` and `spec`'s Pod spec under `name`, the two records filled slot by slot in the same call (what _named
-    and the spec's copier make, less their calls and dicts of changes); None when a class is not a plain slotted
-    record (its copier then goes through __init__: the plain way is kept)."""
+    and `uid` and `spec`'s Pod spec under `name`, each record made by a straight maker (what _named and the spec's
+    copier make, less their dicts of changes); None when a class is not a plain slotted record (its copier then goes
+    through __init__: the plain way is kept)."""
     if not (plain(Meta) and plain(Pod)):
         return None
-    env: dict = {"new": object.__new__, "Meta": Meta, "Pod": Pod, "prepared": prepared}
-    lines = ["def renamed(name, uid, meta, spec, obj):"]
-    for cls, made, proto, own in ((Meta, "m", "meta", {"name": "name", "uid": "uid"}),
-                                  (Pod, "s", "spec", {"name": "name"})):
-        lines.append(f"    {made} = new({cls.__name__})")
-        for a in attrs.fields(cls):
-            env[f"{made}_{a.name}"] = getattr(cls, a.name).__set__
-            lines.append(f"    {made}_{a.name}({made}, {own.get(a.name, f'{proto}.{a.name}')})")
-    # the object by its copier, read from prepared when called (tests/engine/test_copies.py counts its copies)
-    lines.append('    return prepared._own_object(obj, {"meta": m, "spec": s})')
-    exec(compile("\n".join(lines), "<kdsl alike pod renamed>", "exec"), env)  # noqa: S102
-    return env["renamed"]
+    own = {"name": "name", "uid": "uid"}
+    meta = straight(Meta, "_meta", "name, uid, p", {a.name: own.get(a.name, f"p.{a.name}") for a in attrs.fields(Meta)})
+    spec = straight(Pod, "_spec", "name, p", {a.name: own.get(a.name, f"p.{a.name}") for a in attrs.fields(Pod)})
+
+    def renamed(name, uid, m, s, obj):
+        # the object by its copier, read from prepared when called (tests/engine/test_copies.py counts its copies)
+        return prepared._own_object(obj, {"meta": meta(name, uid, m), "spec": spec(name, s)})
+    return renamed
 
 
 _renamed = _compile_renamed()
